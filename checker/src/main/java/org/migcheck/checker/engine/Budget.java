@@ -1,0 +1,24 @@
+package org.migcheck.checker.engine;
+
+import java.time.Duration;
+
+/**
+ * Limits of one search. Reaching any of them ends the run as {@link SearchResult.Status#INCOMPLETE},
+ * never as "no violation".
+ *
+ * @param maxStates   most distinct states to store
+ * @param maxDepth    states at this depth are not expanded (the run is then incomplete if any had successors)
+ * @param timeLimit   wall-clock limit
+ * @param maxMemory   bytes of Java heap in use at which the run stops
+ */
+public record Budget(long maxStates, int maxDepth, Duration timeLimit, long maxMemory) {
+
+    public static Budget unlimited() {
+        return new Budget(Long.MAX_VALUE, Integer.MAX_VALUE, Duration.ofDays(365), (long) (Runtime.getRuntime().maxMemory() * 0.9));
+    }
+
+    public Budget withMaxStates(long n) { return new Budget(n, maxDepth, timeLimit, maxMemory); }
+    public Budget withMaxDepth(int d) { return new Budget(maxStates, d, timeLimit, maxMemory); }
+    public Budget withTimeLimit(Duration t) { return new Budget(maxStates, maxDepth, t, maxMemory); }
+    public Budget withMaxMemory(long bytes) { return new Budget(maxStates, maxDepth, timeLimit, bytes); }
+}

@@ -1,0 +1,221 @@
+package org.migcheck.checker.engine;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.LongSupplier;
+
+/**
+ * Explicit-state search over a {@link TransitionSystem}.
+ *
+ * <p>Ordering contract: a state is stored (and so has a schedule) before its invariants are checked;
+ * a state's transitions are reported in the order the system produces them; with BFS, states are
+ * expanded in order of discovery, so the first failure found lies at the smallest depth at which any
+ * failure of that kind exists, and its schedule is a shortest one.
+ */
+public final class Search {
+    private final TransitionSystem system;
+    private final Strategy strategy;
+    private final Budget budget;
+    private final List<SearchObserver> observers = new ArrayList<>();
+    private final LongSupplier clock;
+    private final long progressEveryNanos;
+    private StateStore store;
+
+    public Search(TransitionSystem system, Strategy strategy, Budget budget) {
+        this(system, strategy, budget, System::nanoTime, 5_000_000_000L);
+    }
+
+    /** With an explicit clock and progress interval (tests use a fake clock). */
+    public Search(TransitionSystem system, Strategy strategy, Budget budget, LongSupplier clock, long progressEveryNanos) {
+        this.system = system;
+        this.strategy = strategy;
+        this.budget = budget;
+        this.clock = clock;
+        this.progressEveryNanos = progressEveryNanos;
+    }
+
+    public Search observe(SearchObserver o) {
+        observers.add(o);
+        return this;
+    }
+
+    /** Labels from the initial state to stored state {@code id}; valid after {@link #run()}. */
+    public int[] scheduleTo(int id) { return store.scheduleTo(id); }
+
+    /** The stored state {@code id}. */
+    public int[] state(int id) { return store.get(id); }
+
+    public int depth(int id) { return store.depth(id); }
+
+    private static final class Stop extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        Stop() { super(null, null, false, false); }
+    }
+
+    private long generated;
+    private int maxDepth;
+    private Failure failure;
+    private int[] failureSchedule;
+    private int failureState = -1;
+
+    public SearchResult run() {
+        long start = clock.getAsLong();
+        long nextProgress = start + progressEveryNanos;
+        store = new StateStore(system.slotMin(), system.slotMax());
+        generated = 0;
+        maxDepth = 0;
+        failure = null;
+        String limit = null;
+        int[] init = system.initialState();
+        int root = store.addIfAbsent(init, -1, -1, 0);
+        for (SearchObserver o : observers) {
+            o.onNewState(root, init);
+        }
+        Failure f0 = system.checkState(init);
+        if (f0 != null) {
+            return new SearchResult(SearchResult.Status.FAILED, f0, new int[0], root, stats(start), null);
+        }
+        int[] stack = new int[1024];
+        int sp = 0;
+        int cursor = 0;
+        if (strategy == Strategy.DFS) {
+            stack[sp++] = root;
+        }
+        Runtime rt = Runtime.getRuntime();
+        long budgetCheck = 0;
+        try {
+            while (true) {
+                int id;
+                if (strategy == Strategy.BFS) {
+                    if (cursor >= store.size()) {
+                        break;
+                    }
+                    id = cursor++;
+                } else {
+                    if (sp == 0) {
+                        break;
+                    }
+                    id = stack[--sp];
+                }
+                int d = store.depth(id);
+                if (d >= budget.maxDepth()) {
+                    if (hasSuccessor(id)) {
+                        limit = "max depth " + budget.maxDepth();
+                    }
+                    continue;
+                }
+                int before = store.size();
+                int[] counted = expand(id, d);
+                if (strategy == Strategy.DFS) {
+                    // push new successors so that the first-generated one is explored first
+                    int added = store.size() - before;
+                    if (sp + added > stack.length) {
+                        stack = Arrays.copyOf(stack, Math.max(stack.length * 2, sp + added));
+                    }
+                    for (int k = store.size() - 1; k >= before; k--) {
+                        stack[sp++] = k;
+                    }
+                }
+                for (SearchObserver o : observers) {
+                    o.onExpanded(id, counted[0]);
+                }
+                if (++budgetCheck % 256 == 0 || store.size() >= budget.maxStates()) {
+                    long now = clock.getAsLong();
+                    if (store.size() >= budget.maxStates()) {
+                        limit = "max states " + budget.maxStates();
+                        break;
+                    }
+                    if (now - start > budget.timeLimit().toNanos()) {
+                        limit = "time limit " + budget.timeLimit().toMillis() / 1000.0 + " s";
+                        break;
+                    }
+                    if (rt.totalMemory() - rt.freeMemory() > budget.maxMemory()) {
+                        System.gc();
+                        if (rt.totalMemory() - rt.freeMemory() > budget.maxMemory()) {
+                            limit = "memory limit " + (budget.maxMemory() >> 20) + " MiB";
+                            break;
+                        }
+                    }
+                    if (now >= nextProgress) {
+                        nextProgress = now + progressEveryNanos;
+                        Stats s = stats(start);
+                        long frontier = strategy == Strategy.BFS ? store.size() - cursor : sp;
+                        for (SearchObserver o : observers) {
+                            o.onProgress(s, frontier);
+                        }
+                    }
+                }
+            }
+        } catch (Stop stop) {
+            return new SearchResult(SearchResult.Status.FAILED, failure, failureSchedule, failureState, stats(start), null);
+        } catch (OutOfMemoryError oom) {
+            store = null;
+            limit = "out of memory";
+        }
+        if (limit != null) {
+            return new SearchResult(SearchResult.Status.INCOMPLETE, null, new int[0], -1, stats(start), limit);
+        }
+        return new SearchResult(SearchResult.Status.COMPLETE, null, new int[0], -1, stats(start), null);
+    }
+
+    private boolean hasSuccessor(int id) {
+        boolean[] any = {false};
+        system.expand(id, store.get(id), new TransitionSystem.Successors() {
+            @Override public void successor(int label, int[] next) { any[0] = true; }
+            @Override public void failure(int label, Failure f) { any[0] = true; }
+            @Override public void stateFailure(Failure f) { }
+        });
+        return any[0];
+    }
+
+    private int[] expand(int id, int d) {
+        int[] state = store.get(id);
+        int[] counted = {0};
+        system.expand(id, state, new TransitionSystem.Successors() {
+            @Override public void successor(int label, int[] next) {
+                generated++;
+                counted[0]++;
+                int r = store.addIfAbsent(next, id, label, d + 1);
+                int to = r >= 0 ? r : -r - 1;
+                for (SearchObserver o : observers) {
+                    o.onTransition(id, label, to);
+                }
+                if (r >= 0) {
+                    maxDepth = Math.max(maxDepth, d + 1);
+                    for (SearchObserver o : observers) {
+                        o.onNewState(r, next);
+                    }
+                    Failure f = system.checkState(next);
+                    if (f != null) {
+                        fail(f, store.scheduleTo(r), r);
+                    }
+                }
+            }
+
+            @Override public void failure(int label, Failure f) {
+                generated++;
+                int[] prefix = store.scheduleTo(id);
+                int[] sched = Arrays.copyOf(prefix, prefix.length + 1);
+                sched[prefix.length] = label;
+                fail(f, sched, id);
+            }
+
+            @Override public void stateFailure(Failure f) {
+                fail(f, store.scheduleTo(id), id);
+            }
+        });
+        return counted;
+    }
+
+    private void fail(Failure f, int[] schedule, int at) {
+        failure = f;
+        failureSchedule = schedule;
+        failureState = at;
+        throw new Stop();
+    }
+
+    private Stats stats(long start) {
+        return new Stats(generated, store == null ? 0 : store.size(), maxDepth, clock.getAsLong() - start);
+    }
+}

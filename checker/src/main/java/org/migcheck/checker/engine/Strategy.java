@@ -1,0 +1,9 @@
+package org.migcheck.checker.engine;
+
+/** Order of exploration. */
+public enum Strategy {
+    /** Breadth-first: the first counterexample found is a shortest one (default). */
+    BFS,
+    /** Depth-first with an explicit stack: less frontier memory, counterexamples not shortest. */
+    DFS
+}

@@ -1,0 +1,42 @@
+package org.migcheck.checker.engine;
+
+/**
+ * The engine's only view of a model: a state vector layout, an initial state, the successors of a
+ * state, and the state checks. The engine never sees a folio, a lock or a thread name; transitions
+ * are opaque integer labels that the system can replay.
+ *
+ * <p>Contract: {@link #expand} is deterministic (same state, same calls in the same order) and does
+ * not keep {@code state}; successor vectors handed to {@link Successors#successor} belong to the
+ * engine afterwards.
+ */
+public interface TransitionSystem {
+
+    /** Smallest value of each slot; every state vector stays within [slotMin, slotMax] slot-wise. */
+    int[] slotMin();
+
+    /** Largest value of each slot. */
+    int[] slotMax();
+
+    int[] initialState();
+
+    /** Reports every transition enabled in {@code state} (engine state id {@code id}) to {@code out}. */
+    void expand(int id, int[] state, Successors out);
+
+    /** Checks a newly discovered state (invariants); null when it passes. */
+    Failure checkState(int[] state);
+
+    /** The thread (or process) that takes transition {@code label}; used by reductions and traces. */
+    int actorOf(int label);
+
+    /** Callback of {@link #expand}. */
+    interface Successors {
+        /** Transition {@code label} leads to {@code next}. */
+        void successor(int label, int[] next);
+
+        /** Taking transition {@code label} breaks a rule or the model: the search stops. */
+        void failure(int label, Failure failure);
+
+        /** The state itself is bad (for example a deadlock: no transition and not a valid end). */
+        void stateFailure(Failure failure);
+    }
+}

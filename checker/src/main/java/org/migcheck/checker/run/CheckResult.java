@@ -1,0 +1,48 @@
+package org.migcheck.checker.run;
+
+import java.util.List;
+import java.util.Map;
+import org.migcheck.checker.engine.Stats;
+import org.migcheck.checker.trace.Trace;
+import org.migcheck.model.lang.Model;
+
+/**
+ * Everything one check found: the verdict, the broken rule, the counterexample schedule and its
+ * explanation, reachability answers, and statistics. The trace is rendered by replaying the schedule.
+ *
+ * @param model        the model checked
+ * @param verdict      the verdict
+ * @param ruleId       the rule broken (VIOLATED), or null
+ * @param message      one line naming the objects involved
+ * @param schedule     the counterexample (labels {@code thread | alt << 8}); empty when none
+ * @param explanation  deadlock / stuck / lock-cycle explanation lines (who waits for what, the cycle)
+ * @param witnesses    further schedules that support the verdict (each edge of a lock-order cycle), titled
+ * @param goals        reachability answers by goal name
+ * @param stats        search statistics
+ * @param limit        the budget that made the run incomplete, or null
+ * @param notes        remarks on coverage (liveness not checked, ...)
+ */
+public record CheckResult(Model model, Verdict verdict, String ruleId, String message, int[] schedule,
+                          List<String> explanation, List<Witness> witnesses, Map<String, GoalResult> goals,
+                          Stats stats, String limit, List<String> notes) {
+
+    /** A titled schedule, e.g. one acquisition path of a lock-order cycle. */
+    public record Witness(String title, int[] schedule) {
+        public Trace trace(Model m) { return Trace.replay(m, schedule); }
+    }
+
+    /**
+     * The answer to {@code reachable(goal)}.
+     *
+     * @param answer   TRUE with a shortest witness, FALSE after an exhaustive search, UNKNOWN otherwise
+     * @param witness  the schedule reaching the goal, or null
+     */
+    public record GoalResult(Answer answer, int[] witness) {
+        public enum Answer { REACHABLE, UNREACHABLE, UNKNOWN }
+    }
+
+    /** The counterexample rendered by replay (empty trace when there is none). */
+    public Trace trace() { return Trace.replay(model, schedule); }
+
+    public boolean hasCounterexample() { return schedule.length > 0 || verdict == Verdict.DEADLOCK; }
+}

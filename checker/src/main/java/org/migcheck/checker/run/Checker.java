@@ -1,0 +1,306 @@
+package org.migcheck.checker.run;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+import org.migcheck.checker.engine.Search;
+import org.migcheck.checker.engine.SearchObserver;
+import org.migcheck.checker.engine.SearchResult;
+import org.migcheck.checker.engine.Stats;
+import org.migcheck.model.lang.BlockReason;
+import org.migcheck.model.lang.Model;
+import org.migcheck.model.lang.ModelError;
+import org.migcheck.model.lang.ModelViolation;
+import org.migcheck.model.lang.Semantics;
+import org.migcheck.model.lang.StateView;
+import org.migcheck.properties.RuleSet;
+
+/**
+ * Runs one check: the search with the safety rules, then (when the search was exhaustive and found
+ * nothing) the lockdep cycle check and the stuck-thread analysis; reachability goals are tracked
+ * throughout.
+ */
+public final class Checker {
+    private Checker() {}
+
+    public static CheckResult check(Model model, RuleSet rules, Options opts) {
+        ModelSystem sys;
+        try {
+            sys = new ModelSystem(model, rules);
+        } catch (ModelError e) {
+            return modelError(model, e.getMessage());
+        }
+        Search search = new Search(sys, opts.strategy(), opts.budget());
+        StateGraph graph = opts.liveness() ? new StateGraph(opts.maxGraphEdges()) : null;
+        if (graph != null) {
+            search.observe(graph);
+        }
+        GoalTracker goals = new GoalTracker(model, sys.semantics());
+        search.observe(goals);
+        if (opts.progress() != null) {
+            search.observe(new SearchObserver() {
+                @Override public void onProgress(Stats s, long frontier) {
+                    opts.progress().printf("progress %s: %s, frontier %d%n", model.name(), s.line(), frontier);
+                }
+            });
+        }
+        SearchResult r;
+        try {
+            r = search.run();
+        } catch (ModelError e) {
+            return modelError(model, e.getMessage());
+        } catch (ModelViolation e) {
+            return new CheckResult(model, Verdict.VIOLATED, e.ruleId(), e.getMessage() + " (in the initial state)", new int[0],
+                    List.of(), List.of(), Map.of(), new Stats(0, 0, 0, 0), null, List.of());
+        }
+        List<String> notes = new ArrayList<>();
+        Map<String, CheckResult.GoalResult> goalResults = goals.results(search, r.status() == SearchResult.Status.COMPLETE);
+        switch (r.status()) {
+            case FAILED -> {
+                Problem p = (Problem) r.failure();
+                List<String> expl = new ArrayList<>();
+                String rule = null;
+                String msg;
+                if (p instanceof Problem.Deadlock d) {
+                    msg = explainDeadlock(sys.semantics(), search.state(r.failureState()), d.blocked(), expl);
+                } else if (p instanceof Problem.RuleBroken b) {
+                    rule = b.ruleId();
+                    msg = b.message();
+                } else {
+                    Problem.ModelFault f = (Problem.ModelFault) p;
+                    msg = f.message();
+                    rule = null;
+                    String where = f.thread() >= 0 ? " (thread " + model.thread(f.thread()).name() + ", step "
+                            + sys.semantics().label(search.state(r.failureState()), f.thread(), 0) + ")" : "";
+                    msg = msg + where;
+                }
+                return new CheckResult(model, p.verdict(), rule, msg, r.schedule(), expl, List.of(), goalResults,
+                        r.stats(), null, notes);
+            }
+            case INCOMPLETE -> {
+                return new CheckResult(model, Verdict.INCOMPLETE, null, "stopped at " + r.limit() + " before exhausting the state space",
+                        new int[0], List.of(), List.of(), goalResults, r.stats(), r.limit(), notes);
+            }
+            default -> { }
+        }
+        if (rules.lockdep()) {
+            List<Lockdep.Witness> cycle = sys.lockdep.cycle();
+            if (!cycle.isEmpty()) {
+                return lockCycle(model, sys, search, cycle, goalResults, r.stats());
+            }
+        }
+        if (graph != null) {
+            if (graph.overflow()) {
+                notes.add("liveness not checked: more than " + opts.maxGraphEdges() + " transitions");
+            } else {
+                int[] stuck = graph.stuck((int) r.stats().distinct(), sys, model.threadCount());
+                if (stuck != null) {
+                    int[] state = search.state(stuck[0]);
+                    int t = stuck[1];
+                    Semantics sem = sys.semantics();
+                    BlockReason why = sem.blockReason(state, t);
+                    List<String> expl = new ArrayList<>();
+                    expl.add(blockedLine(sem, state, t, why));
+                    expl.addAll(providerLines(sem, state, why));
+                    expl.add("no continuation from this state ever lets " + model.thread(t).name() + " move again");
+                    String msg = model.thread(t).name() + " " + why.describe(model) + " forever";
+                    return new CheckResult(model, Verdict.STUCK, null, msg, search.scheduleTo(stuck[0]), expl, List.of(),
+                            goalResults, r.stats(), null, notes);
+                }
+            }
+        } else {
+            notes.add("liveness not checked (disabled)");
+        }
+        return new CheckResult(model, Verdict.HOLDS, null, "no rule broken, no deadlock, no stuck thread", new int[0],
+                List.of(), List.of(), goalResults, r.stats(), null, notes);
+    }
+
+    private static CheckResult modelError(Model model, String message) {
+        return new CheckResult(model, Verdict.MODEL_ERROR, null, message, new int[0], List.of(), List.of(), Map.of(),
+                new Stats(0, 0, 0, 0), null, List.of());
+    }
+
+    private static CheckResult lockCycle(Model model, ModelSystem sys, Search search, List<Lockdep.Witness> cycle,
+                                         Map<String, CheckResult.GoalResult> goals, Stats stats) {
+        List<String> expl = new ArrayList<>();
+        List<CheckResult.Witness> witnesses = new ArrayList<>();
+        StringBuilder chain = new StringBuilder();
+        for (Lockdep.Witness w : cycle) {
+            int[] prefix = search.scheduleTo(w.stateId());
+            int[] sched = java.util.Arrays.copyOf(prefix, prefix.length + 1);
+            sched[prefix.length] = w.label();
+            String title = model.thread(w.thread()).name() + " takes " + w.acquired() + " while holding " + w.held()
+                    + " (" + w.fromClass() + " -> " + w.toClass() + ")";
+            expl.add(title);
+            witnesses.add(new CheckResult.Witness(title, sched));
+            if (chain.length() == 0) {
+                chain.append(w.fromClass());
+            }
+            chain.append(" -> ").append(w.toClass());
+        }
+        expl.add("cycle: " + chain);
+        String msg = "possible circular locking dependency: " + chain;
+        int[] first = witnesses.get(0).schedule();
+        return new CheckResult(model, Verdict.VIOLATED, RuleSet.LOCK_CYCLE, msg, first, expl, witnesses, goals, stats, null, List.of());
+    }
+
+    static String blockedLine(Semantics sem, int[] state, int t, BlockReason why) {
+        List<String> stack = sem.callStack(state, t);
+        String where = stack.size() > 1 ? "   [" + String.join(" <- ", stack.subList(1, stack.size())) + "]" : "";
+        return sem.model().thread(t).name() + " blocked in " + sem.label(state, t, 0) + where + ": " + why.describe(sem.model());
+    }
+
+    private static List<String> providerLines(Semantics sem, int[] state, BlockReason why) {
+        List<String> out = new ArrayList<>();
+        Model m = sem.model();
+        if (why instanceof BlockReason.OnLock l && l.holder() >= 0 && sem.finished(state, l.holder())) {
+            out.add(l.lock().name() + " is held by " + m.thread(l.holder()).name() + ", which has exited: the lock is leaked");
+        }
+        String resource = why.resource();
+        if (resource != null) {
+            Set<Integer> who = sem.providers(state, resource);
+            if (who.isEmpty()) {
+                out.add("no live thread can provide " + resource);
+            } else {
+                List<String> names = new ArrayList<>();
+                for (int p : who) {
+                    names.add(m.thread(p).name() + " (" + String.join(", ", sem.providerSteps(p, resource)) + ")");
+                }
+                out.add(resource + " is provided only by " + String.join(", ", names));
+            }
+        }
+        return out;
+    }
+
+    /** Fills {@code out} with one line per blocked thread, provider lines and the wait-for cycle or chain. */
+    static String explainDeadlock(Semantics sem, int[] state, List<Problem.Blocked> blocked, List<String> out) {
+        Model m = sem.model();
+        Map<Integer, List<int[]>> waitsFor = new LinkedHashMap<>();
+        Map<Integer, String> via = new LinkedHashMap<>();
+        for (Problem.Blocked b : blocked) {
+            out.add(blockedLine(sem, state, b.thread(), b.reason()));
+            for (String p : providerLines(sem, state, b.reason())) {
+                out.add("    " + p);
+            }
+            List<int[]> targets = new ArrayList<>();
+            if (b.reason() instanceof BlockReason.OnLock l) {
+                if (l.holder() >= 0) {
+                    targets.add(new int[] {l.holder()});
+                }
+                via.put(b.thread(), l.lock().name());
+            } else if (b.reason() instanceof BlockReason.OnFlag f) {
+                for (int p : sem.providers(state, f.resource())) {
+                    targets.add(new int[] {p});
+                }
+                via.put(b.thread(), f.flag() + "(" + f.object() + ")");
+            } else if (b.reason() instanceof BlockReason.OnCondition c) {
+                if (c.resource() != null) {
+                    for (int p : sem.providers(state, c.resource())) {
+                        targets.add(new int[] {p});
+                    }
+                }
+                via.put(b.thread(), c.text());
+            }
+            waitsFor.put(b.thread(), targets);
+        }
+        List<Integer> cycle = findCycle(waitsFor);
+        if (!cycle.isEmpty()) {
+            StringBuilder sb = new StringBuilder("cycle: ");
+            for (int t : cycle) {
+                sb.append(m.thread(t).name()).append(" -> ").append(via.get(t)).append(" -> ");
+            }
+            sb.append(m.thread(cycle.get(0)).name());
+            out.add(sb.toString());
+        } else {
+            for (Problem.Blocked b : blocked) {
+                StringBuilder sb = new StringBuilder("chain: ");
+                int t = b.thread();
+                Set<Integer> seen = new LinkedHashSet<>();
+                while (t >= 0 && seen.add(t)) {
+                    sb.append(m.thread(t).name());
+                    List<int[]> next = waitsFor.get(t);
+                    if (next == null || next.isEmpty()) {
+                        sb.append(sem.finished(state, t) ? " (exited)" : waitsFor.containsKey(t) ? " (nobody can wake it)" : " (idle)");
+                        break;
+                    }
+                    sb.append(" -> ").append(via.get(t)).append(" -> ");
+                    t = next.get(0)[0];
+                    if (!waitsFor.containsKey(t)) {
+                        sb.append(m.thread(t).name()).append(sem.finished(state, t) ? " (exited)" : " (idle)");
+                        break;
+                    }
+                }
+                out.add(sb.toString());
+            }
+        }
+        List<String> names = blocked.stream().map(b -> m.thread(b.thread()).name()).toList();
+        return (cycle.isEmpty() ? "no thread can move: " : "circular wait: ") + String.join(", ", names) + " blocked";
+    }
+
+    private static List<Integer> findCycle(Map<Integer, List<int[]>> g) {
+        for (int start : g.keySet()) {
+            List<Integer> path = new ArrayList<>();
+            if (cycleFrom(start, start, g, path, new LinkedHashSet<>())) {
+                return path;
+            }
+        }
+        return List.of();
+    }
+
+    private static boolean cycleFrom(int start, int at, Map<Integer, List<int[]>> g, List<Integer> path, Set<Integer> seen) {
+        path.add(at);
+        seen.add(at);
+        for (int[] n : g.getOrDefault(at, List.of())) {
+            if (n[0] == start) {
+                return true;
+            }
+            if (!seen.contains(n[0]) && g.containsKey(n[0]) && cycleFrom(start, n[0], g, path, seen)) {
+                return true;
+            }
+        }
+        path.remove(path.size() - 1);
+        return false;
+    }
+
+    /** Records the first state satisfying each goal; BFS makes its schedule a shortest one. */
+    private static final class GoalTracker implements SearchObserver {
+        private final Model model;
+        private final Semantics sem;
+        private final Map<String, Integer> found = new LinkedHashMap<>();
+
+        GoalTracker(Model model, Semantics sem) {
+            this.model = model;
+            this.sem = sem;
+        }
+
+        @Override public void onNewState(int id, int[] state) {
+            if (found.size() == model.goals().size()) {
+                return;
+            }
+            StateView v = sem.view(state);
+            for (Map.Entry<String, Predicate<StateView>> g : model.goals().entrySet()) {
+                if (!found.containsKey(g.getKey()) && g.getValue().test(v)) {
+                    found.put(g.getKey(), id);
+                }
+            }
+        }
+
+        Map<String, CheckResult.GoalResult> results(Search search, boolean exhaustive) {
+            Map<String, CheckResult.GoalResult> out = new LinkedHashMap<>();
+            for (String g : model.goals().keySet()) {
+                Integer id = found.get(g);
+                if (id != null) {
+                    out.put(g, new CheckResult.GoalResult(CheckResult.GoalResult.Answer.REACHABLE, search.scheduleTo(id)));
+                } else {
+                    out.put(g, new CheckResult.GoalResult(exhaustive ? CheckResult.GoalResult.Answer.UNREACHABLE
+                            : CheckResult.GoalResult.Answer.UNKNOWN, null));
+                }
+            }
+            return out;
+        }
+    }
+}

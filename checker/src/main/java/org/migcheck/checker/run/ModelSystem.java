@@ -1,0 +1,163 @@
+package org.migcheck.checker.run;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.migcheck.checker.engine.Failure;
+import org.migcheck.checker.engine.TransitionSystem;
+import org.migcheck.model.lang.BlockReason;
+import org.migcheck.model.lang.Event;
+import org.migcheck.model.lang.LockEvent;
+import org.migcheck.model.lang.Model;
+import org.migcheck.model.lang.ModelError;
+import org.migcheck.model.lang.ModelViolation;
+import org.migcheck.model.lang.Semantics;
+import org.migcheck.model.lang.StateView;
+import org.migcheck.properties.Check;
+import org.migcheck.properties.Context;
+import org.migcheck.properties.Invariant;
+import org.migcheck.properties.RuleSet;
+import org.migcheck.properties.StepRule;
+import org.migcheck.properties.StepView;
+
+/**
+ * Adapts a model and its rules to the engine: transitions are (thread, alternative) pairs encoded
+ * as {@code thread | alternative << 8}; step rules run on every transition, invariants on every new
+ * state; a state without transitions that is not a valid end is a deadlock.
+ *
+ * <p>It also keeps, per expanded state, which threads could move and which were blocked (for the
+ * stuck-thread analysis) and the lockdep graph.
+ */
+final class ModelSystem implements TransitionSystem {
+    private final Model model;
+    private final Semantics sem;
+    private final RuleSet rules;
+    final Lockdep lockdep = new Lockdep();
+    private int[] enabledMask = new int[1024];
+    private int[] blockedMask = new int[1024];
+    private int maskedStates;
+
+    ModelSystem(Model model, RuleSet rules) {
+        this.model = model;
+        this.sem = new Semantics(model);
+        this.rules = rules;
+        if (model.threadCount() > 31) {
+            throw new ModelError(model.name(), "model " + model.name() + " has more than 31 threads");
+        }
+    }
+
+    Semantics semantics() { return sem; }
+
+    static int label(int thread, int alt) { return thread | (alt << 8); }
+
+    static int thread(int label) { return label & 0xFF; }
+
+    static int alt(int label) { return label >>> 8; }
+
+    @Override public int[] slotMin() { return model.slotMin(); }
+    @Override public int[] slotMax() { return model.slotMax(); }
+
+    @Override public int[] initialState() { return sem.initialState(); }
+
+    @Override public int actorOf(int label) { return thread(label); }
+
+    int enabledMask(int id) { return id < maskedStates ? enabledMask[id] : 0; }
+
+    int blockedMask(int id) { return id < maskedStates ? blockedMask[id] : 0; }
+
+    int maskedStates() { return maskedStates; }
+
+    @Override
+    public void expand(int id, int[] state, Successors out) {
+        int[] enabled = {0};
+        int[] blocked = {0};
+        List<Problem.Blocked> reasons = new ArrayList<>();
+        StateView before = sem.view(state);
+        sem.expand(state, new Semantics.Sink() {
+            @Override public void fired(int thread, int alt, int[] next, List<Event> events) {
+                enabled[0] |= 1 << thread;
+                int label = label(thread, alt);
+                if (!rules.stepRules().isEmpty() || rules.lockdep()) {
+                    StepView view = new StepView(model, thread, null, events, before, sem.view(next));
+                    for (StepRule r : rules.stepRules()) {
+                        if (r.check(view) instanceof Check.Violated v) {
+                            out.failure(label, new Problem.RuleBroken("step rule", r.id(), v.message(), thread));
+                        }
+                    }
+                    if (rules.lockdep()) {
+                        for (Event e : events) {
+                            if (e instanceof LockEvent.Acquired a && !a.trylock()) {
+                                lockdep.acquired(a.lock(), Context.held(before, thread), id, label, thread);
+                            }
+                        }
+                    }
+                }
+                out.successor(label, next);
+            }
+
+            @Override public void failed(int thread, int alt, RuntimeException error) {
+                enabled[0] |= 1 << thread;
+                int label = label(thread, alt);
+                if (error instanceof ModelViolation v) {
+                    String kind = v.ruleId().startsWith("lock.") ? "lock rule" : "assertion";
+                    out.failure(label, new Problem.RuleBroken(kind, v.ruleId(), v.getMessage(), thread));
+                } else {
+                    ModelError m = (ModelError) error;
+                    out.failure(label, new Problem.ModelFault(m.element(), m.getMessage(), thread));
+                }
+            }
+
+            @Override public void blocked(int thread, BlockReason reason) {
+                if (!sem.atIdlePoint(state, thread)) {
+                    blocked[0] |= 1 << thread;
+                }
+                reasons.add(new Problem.Blocked(thread, reason));
+            }
+        });
+        record(id, enabled[0], blocked[0]);
+        if (enabled[0] == 0 && !validEnd(state)) {
+            List<Problem.Blocked> stuck = new ArrayList<>();
+            for (Problem.Blocked b : reasons) {
+                if (!sem.atIdlePoint(state, b.thread())) {
+                    stuck.add(b);
+                }
+            }
+            out.stateFailure(new Problem.Deadlock(stuck));
+        }
+    }
+
+    private void record(int id, int enabled, int blocked) {
+        if (id >= enabledMask.length) {
+            int n = Math.max(id + 1, enabledMask.length * 2);
+            enabledMask = Arrays.copyOf(enabledMask, n);
+            blockedMask = Arrays.copyOf(blockedMask, n);
+        }
+        enabledMask[id] = enabled;
+        blockedMask[id] = blocked;
+        maskedStates = Math.max(maskedStates, id + 1);
+    }
+
+    /** Every thread has finished or rests at an idle point. */
+    boolean validEnd(int[] state) {
+        for (int t = 0; t < model.threadCount(); t++) {
+            if (!sem.finished(state, t) && !sem.atIdlePoint(state, t)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public Failure checkState(int[] state) {
+        if (rules.invariants().isEmpty()) {
+            return null;
+        }
+        StateView view = sem.view(state);
+        for (Invariant inv : rules.invariants()) {
+            if (inv.check(view) instanceof Check.Violated v) {
+                return new Problem.RuleBroken("invariant", inv.id(), v.message(), -1);
+            }
+        }
+        return null;
+    }
+}

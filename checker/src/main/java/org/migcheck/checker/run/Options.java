@@ -1,0 +1,27 @@
+package org.migcheck.checker.run;
+
+import java.io.PrintStream;
+import org.migcheck.checker.engine.Budget;
+import org.migcheck.checker.engine.Strategy;
+
+/**
+ * How to run one check.
+ *
+ * @param strategy       BFS (shortest counterexamples) or DFS
+ * @param budget         state, depth, time and memory limits
+ * @param liveness       run the stuck-thread analysis (needs the state graph in memory)
+ * @param maxGraphEdges  beyond this many transitions the graph is not kept and liveness is reported unchecked
+ * @param progress       where progress lines go every few seconds (null: nowhere)
+ */
+public record Options(Strategy strategy, Budget budget, boolean liveness, long maxGraphEdges, PrintStream progress) {
+
+    public static Options defaults() {
+        return new Options(Strategy.BFS, Budget.unlimited(), true, 40_000_000L, null);
+    }
+
+    public Options withStrategy(Strategy s) { return new Options(s, budget, liveness, maxGraphEdges, progress); }
+    public Options withBudget(Budget b) { return new Options(strategy, b, liveness, maxGraphEdges, progress); }
+    public Options withLiveness(boolean on) { return new Options(strategy, budget, on, maxGraphEdges, progress); }
+    public Options withMaxGraphEdges(long n) { return new Options(strategy, budget, liveness, n, progress); }
+    public Options withProgress(PrintStream p) { return new Options(strategy, budget, liveness, maxGraphEdges, p); }
+}

@@ -1,0 +1,32 @@
+package org.migcheck.checker.run;
+
+import java.util.List;
+import org.migcheck.checker.engine.Failure;
+import org.migcheck.model.lang.BlockReason;
+
+/** What the model adapter reports to the engine as a failure. */
+public sealed interface Problem extends Failure {
+
+    Verdict verdict();
+
+    /** A rule was broken by a step or in a state. */
+    record RuleBroken(String kind, String ruleId, String message, int thread) implements Problem {
+        @Override public Verdict verdict() { return Verdict.VIOLATED; }
+        @Override public String summary() { return kind + " " + ruleId + ": " + message; }
+    }
+
+    /** The model is wrong; {@code element} is the element at fault, {@code thread} the thread running (or -1). */
+    record ModelFault(String element, String message, int thread) implements Problem {
+        @Override public Verdict verdict() { return Verdict.MODEL_ERROR; }
+        @Override public String summary() { return "model error at " + element + ": " + message; }
+    }
+
+    /** No thread can move and some thread is neither finished nor idle. */
+    record Deadlock(List<Blocked> blocked) implements Problem {
+        @Override public Verdict verdict() { return Verdict.DEADLOCK; }
+        @Override public String summary() { return "deadlock: " + blocked.size() + " threads blocked"; }
+    }
+
+    /** A thread blocked for a reason. */
+    record Blocked(int thread, BlockReason reason) {}
+}

@@ -1,0 +1,197 @@
+package org.migcheck.checker.run;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.migcheck.checker.trace.Trace;
+import org.migcheck.model.lang.Model;
+import org.migcheck.model.lang.ModelError;
+import org.migcheck.model.scenarios.Catalogue;
+import org.migcheck.model.scenarios.Expect;
+import org.migcheck.model.scenarios.Knobs;
+import org.migcheck.model.scenarios.Scenario;
+import org.migcheck.model.scenarios.Variant;
+import org.migcheck.properties.RuleSet;
+
+/**
+ * Runs scenario variants against their expectations, and encodes and decodes replay tokens
+ * {@code SCENARIO:VARIANT:KNOBS:SCHEDULE}, e.g. {@code philosophers:-:n=3,ordered=false:0.1.2}.
+ */
+public final class ScenarioRunner {
+    private ScenarioRunner() {}
+
+    /** One checked variant (or knob combination) with its expectation. */
+    public record Outcome(Scenario scenario, String variant, Knobs knobs, Expect expected, CheckResult result) {
+
+        /** Whether the verdict (and every goal answer) equals the expectation; true when nothing is expected. */
+        public boolean matches() { return expected == null || ScenarioRunner.matches(expected, result); }
+
+        public String title() {
+            return scenario.id() + " / " + (variant != null ? variant : knobText(knobs));
+        }
+
+        public String token() { return ScenarioRunner.token(scenario, variant, knobs, result.schedule()); }
+
+        public String actual() { return describe(result); }
+    }
+
+    /**
+     * Checks {@code scenario}: the named variant (null: defaults), with {@code sets} overriding knobs.
+     * Unknown scenario elements are {@link ModelError}s naming them.
+     */
+    public static Outcome run(Scenario scenario, String variantName, Map<String, String> sets, RuleSet rules, Options opts) {
+        Map<String, String> settings = new LinkedHashMap<>();
+        if (variantName != null) {
+            Variant v = scenario.variant(variantName);
+            if (v == null) {
+                throw new ModelError(variantName, "scenario " + scenario.id() + " has no variant " + variantName + "; variants: "
+                        + scenario.variants().stream().map(Variant::name).toList());
+            }
+            settings.putAll(v.settings());
+        }
+        settings.putAll(sets);
+        Knobs knobs = Knobs.resolve(scenario.id(), scenario.knobs(), settings);
+        Expect expect = scenario.expect(knobs);
+        String shownVariant = variantName;
+        if (shownVariant == null) {
+            for (Variant v : scenario.variants()) {
+                if (Knobs.resolve(scenario.id(), scenario.knobs(), v.settings()).asMap().equals(knobs.asMap())) {
+                    shownVariant = v.name();
+                    break;
+                }
+            }
+        }
+        Model model;
+        try {
+            model = scenario.build(knobs);
+        } catch (ModelError e) {
+            CheckResult r = new CheckResult(null, Verdict.MODEL_ERROR, null, e.getMessage(), new int[0], List.of(), List.of(),
+                    Map.of(), new org.migcheck.checker.engine.Stats(0, 0, 0, 0), null, List.of());
+            return new Outcome(scenario, shownVariant, knobs, expect, r);
+        }
+        return new Outcome(scenario, shownVariant, knobs, expect, Checker.check(model, rules, opts));
+    }
+
+    /** Every variant of every bundled scenario, in catalogue order. */
+    public static List<Outcome> runAll(RuleSet rules, Options opts, java.util.function.Consumer<Outcome> each) {
+        List<Outcome> out = new ArrayList<>();
+        for (Scenario s : Catalogue.all()) {
+            for (Variant v : s.variants()) {
+                Outcome o = run(s, v.name(), Map.of(), rules, opts);
+                each.accept(o);
+                out.add(o);
+            }
+        }
+        return out;
+    }
+
+    public static boolean matches(Expect e, CheckResult r) {
+        boolean kind = switch (e.kind()) {
+            case HOLDS -> r.verdict() == Verdict.HOLDS;
+            case DEADLOCK -> r.verdict() == Verdict.DEADLOCK;
+            case STUCK -> r.verdict() == Verdict.STUCK;
+            case VIOLATED -> r.verdict() == Verdict.VIOLATED && e.ruleId().equals(r.ruleId());
+        };
+        if (!kind) {
+            return false;
+        }
+        for (Map.Entry<String, Boolean> g : e.goals().entrySet()) {
+            CheckResult.GoalResult got = r.goals().get(g.getKey());
+            if (got == null) {
+                return false;
+            }
+            CheckResult.GoalResult.Answer want = g.getValue() ? CheckResult.GoalResult.Answer.REACHABLE
+                    : CheckResult.GoalResult.Answer.UNREACHABLE;
+            if (got.answer() != want) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** "deadlock", "violated lock-order.cycle", "holds; reachable(x)=false" in the same words as {@link Expect#describe()}. */
+    public static String describe(CheckResult r) {
+        StringBuilder b = new StringBuilder(r.verdict().lower());
+        if (r.ruleId() != null) {
+            b.append(' ').append(r.ruleId());
+        }
+        r.goals().forEach((g, a) -> b.append("; reachable(").append(g).append(")=")
+                .append(a.answer() == CheckResult.GoalResult.Answer.REACHABLE ? "true"
+                        : a.answer() == CheckResult.GoalResult.Answer.UNREACHABLE ? "false" : "unknown"));
+        return b.toString();
+    }
+
+    static String knobText(Knobs k) {
+        if (k.asMap().isEmpty()) {
+            return "-";
+        }
+        List<String> parts = new ArrayList<>();
+        k.asMap().forEach((n, v) -> parts.add(n + "=" + v));
+        return String.join(",", parts);
+    }
+
+    public static String scheduleText(int[] schedule) {
+        if (schedule.length == 0) {
+            return "-";
+        }
+        List<String> parts = new ArrayList<>();
+        for (int l : schedule) {
+            int alt = Trace.alternative(l);
+            parts.add(alt == 0 ? Integer.toString(Trace.thread(l)) : Trace.thread(l) + "/" + alt);
+        }
+        return String.join(".", parts);
+    }
+
+    public static String token(Scenario s, String variant, Knobs knobs, int[] schedule) {
+        return s.id() + ":" + (variant == null ? "-" : variant) + ":" + knobText(knobs) + ":" + scheduleText(schedule);
+    }
+
+    /** A decoded replay token. */
+    public record Token(Scenario scenario, String variant, Knobs knobs, int[] schedule) {}
+
+    /** Decodes a replay token; a malformed one is an {@link IllegalArgumentException} saying which part is wrong. */
+    public static Token parse(String token) {
+        String[] parts = token.split(":", -1);
+        if (parts.length != 4) {
+            throw new IllegalArgumentException("replay token must be SCENARIO:VARIANT:KNOBS:SCHEDULE, got " + token);
+        }
+        Scenario s = Catalogue.find(parts[0]);
+        if (s == null) {
+            throw new IllegalArgumentException("replay token names unknown scenario " + parts[0]);
+        }
+        Map<String, String> settings = new LinkedHashMap<>();
+        if (!parts[2].equals("-") && !parts[2].isEmpty()) {
+            for (String kv : parts[2].split(",")) {
+                int eq = kv.indexOf('=');
+                if (eq <= 0) {
+                    throw new IllegalArgumentException("replay token knob '" + kv + "' is not name=value");
+                }
+                settings.put(kv.substring(0, eq), kv.substring(eq + 1));
+            }
+        }
+        Knobs knobs = Knobs.resolve(s.id(), s.knobs(), settings);
+        int[] sched;
+        if (parts[3].equals("-") || parts[3].isEmpty()) {
+            sched = new int[0];
+        } else {
+            String[] steps = parts[3].split("\\.");
+            sched = new int[steps.length];
+            for (int i = 0; i < steps.length; i++) {
+                try {
+                    String[] ta = steps[i].split("/");
+                    int t = Integer.parseInt(ta[0]);
+                    int a = ta.length > 1 ? Integer.parseInt(ta[1]) : 0;
+                    if (t < 0 || t > 255 || a < 0 || ta.length > 2) {
+                        throw new NumberFormatException();
+                    }
+                    sched[i] = Trace.label(t, a);
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("replay token schedule step " + (i + 1) + " '" + steps[i]
+                            + "' is not THREAD or THREAD/ALTERNATIVE");
+                }
+            }
+        }
+        return new Token(s, parts[1].equals("-") ? null : parts[1], knobs, sched);
+    }
+}

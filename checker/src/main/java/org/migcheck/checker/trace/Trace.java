@@ -1,0 +1,96 @@
+package org.migcheck.checker.trace;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.migcheck.model.lang.Model;
+import org.migcheck.model.lang.ModelError;
+import org.migcheck.model.lang.ModelViolation;
+import org.migcheck.model.lang.Semantics;
+import org.migcheck.model.lang.Var;
+
+/**
+ * A counterexample rendered by replaying its schedule from the initial state: one row per step, with
+ * the thread, the kernel function and objects, and the shared variables it changed.
+ *
+ * @param model   the model replayed
+ * @param rows    the steps in order
+ * @param states  the state before each step, and after the last one ({@code rows.size() + 1} entries,
+ *                or {@code rows.size()} when the last step failed)
+ */
+public record Trace(Model model, List<Row> rows, List<int[]> states) {
+
+    /**
+     * One step of the trace.
+     *
+     * @param thread   the thread that ran
+     * @param label    kernel function and objects, e.g. {@code folio_lock(folio0)}
+     * @param changes  "variable: new value" for every shown variable that changed
+     * @param failure  the error the step raised (the last step of a failing schedule), or null
+     */
+    public record Row(int thread, String label, List<String> changes, String failure) {}
+
+    /** The state after the last successful step. */
+    public int[] last() { return states.get(states.size() - 1); }
+
+    /** Labels encode {@code thread | alternative << 8}. */
+    public static int thread(int label) { return label & 0xFF; }
+
+    public static int alternative(int label) { return label >>> 8; }
+
+    public static int label(int thread, int alternative) { return thread | (alternative << 8); }
+
+    /**
+     * Replays {@code schedule}. A step that is not possible (unknown thread, finished or blocked
+     * thread, missing alternative) is an {@link IllegalArgumentException} naming its position.
+     */
+    public static Trace replay(Model model, int[] schedule) {
+        Semantics sem = new Semantics(model);
+        int[] s = sem.initialState();
+        List<Row> rows = new ArrayList<>();
+        List<int[]> states = new ArrayList<>();
+        states.add(s);
+        for (int i = 0; i < schedule.length; i++) {
+            int t = thread(schedule[i]);
+            int alt = alternative(schedule[i]);
+            if (t >= model.threadCount()) {
+                throw new IllegalArgumentException("schedule step " + (i + 1) + ": model " + model.name() + " has no thread " + t
+                        + " (it has " + model.threadCount() + ")");
+            }
+            if (sem.finished(s, t)) {
+                throw new IllegalArgumentException("schedule step " + (i + 1) + ": thread " + model.thread(t).name() + " has finished");
+            }
+            if (!sem.enabled(s, t)) {
+                throw new IllegalArgumentException("schedule step " + (i + 1) + ": thread " + model.thread(t).name()
+                        + " is blocked at " + sem.label(s, t, 0));
+            }
+            if (alt >= sem.alternatives(s, t)) {
+                throw new IllegalArgumentException("schedule step " + (i + 1) + ": " + sem.label(s, t, 0) + " has no alternative " + alt);
+            }
+            String label = sem.label(s, t, alt);
+            try {
+                int[] next = sem.fire(s, t, alt).next();
+                rows.add(new Row(t, label, changes(model, s, next), null));
+                s = next;
+                states.add(s);
+            } catch (ModelError | ModelViolation e) {
+                if (i != schedule.length - 1) {
+                    throw new IllegalArgumentException("schedule step " + (i + 1) + " fails before the end: " + e.getMessage());
+                }
+                rows.add(new Row(t, label, List.of(), e.getMessage()));
+            }
+        }
+        return new Trace(model, List.copyOf(rows), List.copyOf(states));
+    }
+
+    private static List<String> changes(Model model, int[] before, int[] after) {
+        List<String> out = new ArrayList<>();
+        for (Var v : model.vars()) {
+            int a = before[v.slot()];
+            int b = after[v.slot()];
+            if (a != b && v.shown()) {
+                out.add(v.name() + ": " + v.format(b));
+            }
+        }
+        return out;
+    }
+}

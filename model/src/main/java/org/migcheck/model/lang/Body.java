@@ -1,0 +1,110 @@
+package org.migcheck.model.lang;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+
+
+/**
+ * Structured code of a thread or procedure: sequence, if/else, bounded loops, break/continue,
+ * return and calls. Only {@link #step steps} and {@link #ifThen shared tests} are transitions;
+ * local control flow ({@link #ifLocal}, loops on locals, calls, returns, local assignments) is
+ * resolved between steps and costs no state, which is sound because no other thread can observe or
+ * change a thread's locals.
+ */
+public final class Body {
+    final Procedure owner;
+    final List<Node> nodes = new ArrayList<>();
+
+    Body(Procedure owner) { this.owner = owner; }
+
+    sealed interface Node permits StepNode, IfShared, IfLocal, While, Forever, Break, Continue, Return, Call, Assign {}
+    record StepNode(Step step) implements Node {}
+    record IfShared(Cond cond, Body then, Body otherwise) implements Node {}
+    record IfLocal(Predicate<Exec> cond, Body then, Body otherwise) implements Node {}
+    record While(Predicate<Exec> cond, Body body, Assign increment) implements Node {}
+    record Forever(Body body) implements Node {}
+    record Break() implements Node {}
+    record Continue() implements Node {}
+    record Return(IntExpr value) implements Node {}
+    record Call(Procedure callee, List<IntExpr> args, Local result) implements Node {}
+    record Assign(Local local, IntExpr value) implements Node {}
+
+    private Body sub(Consumer<Body> code) {
+        Body b = new Body(owner);
+        if (code != null) {
+            code.accept(b);
+        }
+        return b;
+    }
+
+    /** One atomic step. */
+    public Body step(Step s) { nodes.add(new StepNode(s)); return this; }
+
+    /** Branch on shared state: the test is a step of its own. */
+    public Body ifThen(Cond c, Consumer<Body> then) { return ifThenElse(c, then, null); }
+
+    public Body ifThenElse(Cond c, Consumer<Body> then, Consumer<Body> otherwise) {
+        nodes.add(new IfShared(c, sub(then), sub(otherwise)));
+        return this;
+    }
+
+    /** Branch on thread-local state only (a trylock result, a parameter); no step of its own. */
+    public Body ifLocal(Predicate<Exec> c, Consumer<Body> then) { return ifLocalElse(c, then, null); }
+
+    public Body ifLocalElse(Predicate<Exec> c, Consumer<Body> then, Consumer<Body> otherwise) {
+        nodes.add(new IfLocal(c, sub(then), sub(otherwise)));
+        return this;
+    }
+
+    /** Loop while a local condition holds; bounded by the domains of the locals it reads. */
+    public Body whileLocal(Predicate<Exec> c, Consumer<Body> body) {
+        nodes.add(new While(c, sub(body), null));
+        return this;
+    }
+
+    /** {@code for (i = from; i < to; i++) body}: a bounded loop over a local counter. */
+    public Body forRange(Local i, int from, int to, Consumer<Body> body) {
+        assign(i, e -> from);
+        // the increment runs after the body; "continue" jumps to it
+        nodes.add(new While(e -> e.local(i) < to, sub(body), new Assign(i, e -> e.local(i) + 1)));
+        return this;
+    }
+
+    /** A daemon's endless loop; its blocking step should be declared {@link Step.Builder#idle() idle}. */
+    public Body forever(Consumer<Body> body) {
+        nodes.add(new Forever(sub(body)));
+        return this;
+    }
+
+    public Body breakLoop() { nodes.add(new Break()); return this; }
+
+    public Body continueLoop() { nodes.add(new Continue()); return this; }
+
+    /** Returns from the procedure (ends the thread in a thread's main body). */
+    public Body ret() { nodes.add(new Return(null)); return this; }
+
+    /** Returns a value to the caller's result local. */
+    public Body ret(IntExpr value) { nodes.add(new Return(value)); return this; }
+
+    /** Calls {@code p} with arguments computed from the caller's locals. */
+    public Body call(Procedure p, IntExpr... args) {
+        nodes.add(new Call(p, List.of(args), null));
+        return this;
+    }
+
+    /** Calls {@code p} and stores its return value in {@code result}. */
+    public Body callInto(Local result, Procedure p, IntExpr... args) {
+        nodes.add(new Call(p, List.of(args), result));
+        return this;
+    }
+
+    /** Sets a local from other locals (no step). */
+    public Body assign(Local l, IntExpr value) { nodes.add(new Assign(l, value)); return this; }
+
+    /** An assertion step: when {@code holds} is false the run stops with rule {@code ruleId} violated. */
+    public Body assertThat(String ruleId, String statement, Predicate<Exec> holds) {
+        return step(Steps.assertion(ruleId, statement, holds));
+    }
+}

@@ -1,0 +1,430 @@
+package org.migcheck.model.lang;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.function.IntFunction;
+import java.util.function.Predicate;
+
+/**
+ * A finite model: shared variables with finite domains, locks, threads made of structured code,
+ * named reachability goals, and the kernel objects (folios, mappings, ...) registered by the
+ * vocabulary so that rules can find them.
+ *
+ * <p>The state vector is {@code [shared variables | thread 0: pc, depth, frames | thread 1: ...]}.
+ * A frame is {@code [return pc, locals...]}; unused frames are all zero, so equal configurations
+ * have equal vectors.
+ */
+public final class Model {
+    private final String name;
+    private final List<Var> vars;
+    private final List<Lock> locks;
+    private final List<ThreadSpec> threads;
+    private final Insn[] code;
+    private final Map<String, Predicate<StateView>> goals;
+    private final List<Object> objects;
+    private final int stateSize;
+    private final int[] slotMin;
+    private final int[] slotMax;
+
+    private Model(Builder b, Insn[] code, int stateSize, int[] slotMin, int[] slotMax) {
+        this.name = b.name;
+        this.vars = List.copyOf(b.vars);
+        this.locks = List.copyOf(b.locks);
+        this.threads = List.copyOf(b.threads);
+        this.code = code;
+        this.goals = Collections.unmodifiableMap(new LinkedHashMap<>(b.goals));
+        this.objects = List.copyOf(b.objects);
+        this.stateSize = stateSize;
+        this.slotMin = slotMin;
+        this.slotMax = slotMax;
+    }
+
+    public static Builder builder(String name) { return new Builder(name); }
+
+    public String name() { return name; }
+    public List<Var> vars() { return vars; }
+    public List<Lock> locks() { return locks; }
+    public List<ThreadSpec> threads() { return threads; }
+    public ThreadSpec thread(int t) { return threads.get(t); }
+    public int threadCount() { return threads.size(); }
+    public Map<String, Predicate<StateView>> goals() { return goals; }
+    public int stateSize() { return stateSize; }
+
+    /** Smallest value of each state slot (for packing). */
+    public int[] slotMin() { return slotMin.clone(); }
+
+    /** Largest value of each state slot (for packing). */
+    public int[] slotMax() { return slotMax.clone(); }
+
+    Insn[] code() { return code; }
+
+    /** Kernel objects of type {@code type} registered by the vocabulary, in registration order. */
+    public <T> List<T> objects(Class<T> type) {
+        List<T> out = new ArrayList<>();
+        for (Object o : objects) {
+            if (type.isInstance(o)) {
+                out.add(type.cast(o));
+            }
+        }
+        return out;
+    }
+
+    /** Thread index by name, or -1. */
+    public int threadIndex(String threadName) {
+        for (ThreadSpec t : threads) {
+            if (t.name().equals(threadName)) {
+                return t.index();
+            }
+        }
+        return -1;
+    }
+
+    /** Builds a model; every element is declared here, then {@link #build()} compiles the code. */
+    public static final class Builder {
+        private final String name;
+        private final List<Var> vars = new ArrayList<>();
+        private final List<Lock> locks = new ArrayList<>();
+        private final List<ThreadSpec> threads = new ArrayList<>();
+        private final List<Procedure> procedures = new ArrayList<>();
+        private final Map<String, Predicate<StateView>> goals = new LinkedHashMap<>();
+        private final List<Object> objects = new ArrayList<>();
+        private final Set<String> names = new HashSet<>();
+        private boolean built;
+
+        private Builder(String name) { this.name = name; }
+
+        public String name() { return name; }
+
+        private void checkOpen(String element) {
+            if (built) {
+                throw new ModelError(element, "model " + name + " is already built; cannot add " + element);
+            }
+        }
+
+        private void unique(String element) {
+            if (!names.add(element)) {
+                throw new ModelError(element, "model " + name + " declares " + element + " twice");
+            }
+        }
+
+        /** A shared variable with domain [min, max] and an initial value. */
+        public Var var(String vname, int min, int max, int initial) {
+            return var(vname, min, max, initial, Integer::toString, true);
+        }
+
+        /** A shared variable with a custom rendering for traces; {@code shown=false} hides its changes. */
+        public Var var(String vname, int min, int max, int initial, IntFunction<String> format, boolean shown) {
+            checkOpen(vname);
+            unique(vname);
+            if (min > max) {
+                throw new ModelError(vname, "variable " + vname + " has empty domain [" + min + ", " + max + "]");
+            }
+            if (initial < min || initial > max) {
+                throw new ModelError(vname, "variable " + vname + " starts at " + initial + ", outside [" + min + ", " + max + "]");
+            }
+            Var v = new Var(vars.size(), vname, min, max, initial, format, shown);
+            vars.add(v);
+            return v;
+        }
+
+        /** A boolean flag, rendered as +/- in traces. */
+        public Var flag(String fname, boolean initial) {
+            return var(fname, 0, 1, initial ? 1 : 0, x -> x != 0 ? "set" : "clear", true);
+        }
+
+        /** A bounded counter; leaving [min, max] is a model error naming it. */
+        public Var counter(String cname, int min, int max, int initial) {
+            return var(cname, min, max, initial);
+        }
+
+        /** A lock; its holder variable is part of the state and shown in traces. */
+        public Lock lock(String lname, String lockClass, Lock.Kind kind) {
+            Var holder = var(lname, 0, 255, 0, v -> v == 0 ? "free" : "held by " + threadNameOrIndex(v - 1), true);
+            Lock l = new Lock(lname, lockClass, kind, holder);
+            locks.add(l);
+            return l;
+        }
+
+        public Lock mutex(String lname) { return lock(lname, lname, Lock.Kind.MUTEX); }
+
+        public Lock spinlock(String lname) { return lock(lname, lname, Lock.Kind.SPINLOCK); }
+
+        private String threadNameOrIndex(int t) {
+            return t >= 0 && t < threads.size() ? threads.get(t).name() : "thread" + t;
+        }
+
+        /** A named procedure that threads call. */
+        public Procedure procedure(String pname) {
+            checkOpen(pname);
+            unique("procedure " + pname);
+            Procedure p = new Procedure(pname, false);
+            procedures.add(p);
+            return p;
+        }
+
+        /**
+         * A thread; declare its locals on the returned procedure, then give its {@link Procedure#body
+         * body}. Threads are numbered in declaration order.
+         */
+        public Procedure thread(String tname) {
+            checkOpen(tname);
+            unique("thread " + tname);
+            Procedure main = new Procedure(tname, true);
+            procedures.add(main);
+            threads.add(new ThreadSpec(tname, threads.size(), main));
+            return main;
+        }
+
+        /** A thread without locals. */
+        public ThreadSpec thread(String tname, java.util.function.Consumer<Body> body) {
+            thread(tname).body(body);
+            return threads.get(threads.size() - 1);
+        }
+
+        /** A reachability goal: {@code reachable(goal)} asks whether some state satisfies it. */
+        public Builder goal(String gname, Predicate<StateView> goal) {
+            checkOpen(gname);
+            if (goals.putIfAbsent(gname, goal) != null) {
+                throw new ModelError(gname, "model " + name + " declares goal " + gname + " twice");
+            }
+            return this;
+        }
+
+        /** Registers a kernel object (folio, mapping, ...) so rules can find it. */
+        public <T> T register(T object) {
+            checkOpen(String.valueOf(object));
+            objects.add(object);
+            return object;
+        }
+
+        public int threadCount() { return threads.size(); }
+
+        /** The thread index of a declared thread, for wiring objects to threads. */
+        public int threadIndex(String tname) {
+            for (ThreadSpec t : threads) {
+                if (t.name().equals(tname)) {
+                    return t.index();
+                }
+            }
+            throw new ModelError(tname, "model " + name + " has no thread " + tname);
+        }
+
+        /** Compiles all code and fixes the state layout. */
+        public Model build() {
+            checkOpen("build");
+            if (threads.isEmpty()) {
+                throw new ModelError(name, "model " + name + " has no threads");
+            }
+            if (threads.size() > 255) {
+                throw new ModelError(name, "model " + name + " has more than 255 threads");
+            }
+            built = true;
+            Compiler c = new Compiler();
+            for (Procedure p : procedures) {
+                if (p.bodyOrNull() == null) {
+                    throw new ModelError(p.name(), (p.threadMain ? "thread " : "procedure ") + p.name() + " has no body");
+                }
+                c.compile(p);
+            }
+            Insn[] code = c.code.toArray(new Insn[0]);
+            int slot = vars.size();
+            List<int[]> threadSlotDomains = new ArrayList<>();
+            for (ThreadSpec t : threads) {
+                Set<Procedure> reach = new LinkedHashSet<>();
+                t.maxDepth = depth(t.main, code, new ArrayList<>(), reach);
+                int maxLocals = 0;
+                for (Procedure p : reach) {
+                    maxLocals = Math.max(maxLocals, p.locals().size());
+                }
+                t.frameSize = 1 + maxLocals;
+                t.pcSlot = slot;
+                t.depthSlot = slot + 1;
+                t.frameBase = slot + 2;
+                int size = 2 + (t.maxDepth + 1) * t.frameSize;
+                int[] mins = new int[size];
+                int[] maxs = new int[size];
+                maxs[0] = code.length;
+                maxs[1] = t.maxDepth;
+                for (int d = 0; d <= t.maxDepth; d++) {
+                    int base = 2 + d * t.frameSize;
+                    maxs[base] = code.length;
+                    for (int i = 0; i < maxLocals; i++) {
+                        int lo = 0;
+                        int hi = 0;
+                        for (Procedure p : reach) {
+                            if (i < p.locals().size()) {
+                                lo = Math.min(lo, p.locals().get(i).min());
+                                hi = Math.max(hi, p.locals().get(i).max());
+                            }
+                        }
+                        mins[base + 1 + i] = lo;
+                        maxs[base + 1 + i] = hi;
+                    }
+                }
+                threadSlotDomains.add(mins);
+                threadSlotDomains.add(maxs);
+                slot += size;
+            }
+            int[] slotMin = new int[slot];
+            int[] slotMax = new int[slot];
+            for (Var v : vars) {
+                slotMin[v.slot()] = v.min();
+                slotMax[v.slot()] = v.max();
+            }
+            for (int i = 0; i < threads.size(); i++) {
+                ThreadSpec t = threads.get(i);
+                int[] mins = threadSlotDomains.get(2 * i);
+                int[] maxs = threadSlotDomains.get(2 * i + 1);
+                System.arraycopy(mins, 0, slotMin, t.pcSlot, mins.length);
+                System.arraycopy(maxs, 0, slotMax, t.pcSlot, maxs.length);
+            }
+            return new Model(this, code, slot, slotMin, slotMax);
+        }
+
+        /** Deepest call nesting below {@code p}; recursion is a model error. */
+        private int depth(Procedure p, Insn[] code, List<Procedure> stack, Set<Procedure> reach) {
+            if (stack.contains(p)) {
+                List<String> cycle = new ArrayList<>();
+                for (Procedure q : stack.subList(stack.indexOf(p), stack.size())) {
+                    cycle.add(q.name());
+                }
+                cycle.add(p.name());
+                throw new ModelError(p.name(), "recursive procedure calls are not supported: " + String.join(" -> ", cycle));
+            }
+            reach.add(p);
+            stack.add(p);
+            int deepest = 0;
+            for (Insn i : code) {
+                if (i.proc == p && i.kind == Insn.Kind.CALL) {
+                    if (i.callee.threadMain) {
+                        throw new ModelError(i.callee.name(), "procedure " + p.name() + " calls the thread body " + i.callee.name());
+                    }
+                    deepest = Math.max(deepest, 1 + depth(i.callee, code, stack, reach));
+                }
+            }
+            stack.remove(stack.size() - 1);
+            return deepest;
+        }
+    }
+
+    /** Compiles structured bodies into flat code with jumps. */
+    private static final class Compiler {
+        final List<Insn> code = new ArrayList<>();
+
+        private static final class LoopCtx {
+            final List<Insn> breaks = new ArrayList<>();
+            final List<Insn> continues = new ArrayList<>();
+        }
+
+        void compile(Procedure p) {
+            p.entry = code.size();
+            emit(p.bodyOrNull(), p, null);
+            code.add(p.threadMain ? new Insn(Insn.Kind.END, p) : new Insn(Insn.Kind.RETURN, p));
+        }
+
+        private Insn add(Insn.Kind k, Procedure p) {
+            Insn i = new Insn(k, p);
+            code.add(i);
+            return i;
+        }
+
+        private void emit(Body b, Procedure p, LoopCtx loop) {
+            if (b.owner != p) {
+                throw new ModelError(p.name(), "code of procedure " + b.owner.name() + " used inside " + p.name());
+            }
+            for (Body.Node n : b.nodes) {
+                if (n instanceof Body.StepNode s) {
+                    add(Insn.Kind.STEP, p).step = s.step();
+                } else if (n instanceof Body.IfShared s) {
+                    Insn br = add(Insn.Kind.BRANCH, p);
+                    br.cond = s.cond();
+                    emitIf(br, s.then(), s.otherwise(), p, loop);
+                } else if (n instanceof Body.IfLocal s) {
+                    Insn br = add(Insn.Kind.LBRANCH, p);
+                    br.pred = s.cond();
+                    emitIf(br, s.then(), s.otherwise(), p, loop);
+                } else if (n instanceof Body.While w) {
+                    int top = code.size();
+                    Insn test = add(Insn.Kind.LBRANCH, p);
+                    test.pred = w.cond();
+                    LoopCtx inner = new LoopCtx();
+                    emit(w.body(), p, inner);
+                    int cont = code.size();
+                    if (w.increment() != null) {
+                        Insn inc = add(Insn.Kind.ASSIGN, p);
+                        inc.local = w.increment().local();
+                        inc.value = w.increment().value();
+                    }
+                    add(Insn.Kind.JUMP, p).target = top;
+                    test.target = code.size();
+                    inner.breaks.forEach(i -> i.target = code.size());
+                    inner.continues.forEach(i -> i.target = cont);
+                } else if (n instanceof Body.Forever f) {
+                    int top = code.size();
+                    LoopCtx inner = new LoopCtx();
+                    emit(f.body(), p, inner);
+                    add(Insn.Kind.JUMP, p).target = top;
+                    inner.breaks.forEach(i -> i.target = code.size());
+                    inner.continues.forEach(i -> i.target = top);
+                } else if (n instanceof Body.Break) {
+                    if (loop == null) {
+                        throw new ModelError(p.name(), "break outside a loop in " + p.name());
+                    }
+                    loop.breaks.add(add(Insn.Kind.JUMP, p));
+                } else if (n instanceof Body.Continue) {
+                    if (loop == null) {
+                        throw new ModelError(p.name(), "continue outside a loop in " + p.name());
+                    }
+                    loop.continues.add(add(Insn.Kind.JUMP, p));
+                } else if (n instanceof Body.Return r) {
+                    if (p.threadMain) {
+                        add(Insn.Kind.END, p);
+                    } else {
+                        add(Insn.Kind.RETURN, p).value = r.value();
+                    }
+                } else if (n instanceof Body.Call c) {
+                    if (c.args().size() != c.callee().params().size()) {
+                        throw new ModelError(c.callee().name(), p.name() + " calls " + c.callee().name() + " with "
+                                + c.args().size() + " arguments; it takes " + c.callee().params().size());
+                    }
+                    if (c.result() != null && c.result().owner() != p) {
+                        throw new ModelError(c.result().toString(), "result local " + c.result() + " does not belong to " + p.name());
+                    }
+                    Insn call = add(Insn.Kind.CALL, p);
+                    call.callee = c.callee();
+                    call.args = c.args();
+                    call.local = c.result();
+                } else if (n instanceof Body.Assign a) {
+                    if (a.local().owner() != p) {
+                        throw new ModelError(a.local().toString(), "local " + a.local() + " assigned in " + p.name());
+                    }
+                    Insn as = add(Insn.Kind.ASSIGN, p);
+                    as.local = a.local();
+                    as.value = a.value();
+                }
+            }
+        }
+
+        private void emitIf(Insn br, Body then, Body otherwise, Procedure p, LoopCtx loop) {
+            emit(then, p, loop);
+            if (otherwise.nodes.isEmpty()) {
+                br.target = code.size();
+            } else {
+                Insn skip = add(Insn.Kind.JUMP, p);
+                br.target = code.size();
+                emit(otherwise, p, loop);
+                skip.target = code.size();
+            }
+        }
+    }
+
+    /** Helper for vocabulary code: a function returning a fixed lock. */
+    public static Function<Exec, Lock> fixed(Lock l) { return e -> l; }
+}

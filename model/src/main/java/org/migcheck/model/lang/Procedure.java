@@ -1,0 +1,73 @@
+package org.migcheck.model.lang;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * A named procedure (for example {@code shrink_folio_list}) that several threads call. Its
+ * parameters and locals live in a frame on the calling thread's stack, which is part of the state.
+ * Recursion is not allowed (the stack depth is computed from the call graph).
+ */
+public final class Procedure {
+    private final String name;
+    private final List<Local> params = new ArrayList<>();
+    private final List<Local> locals = new ArrayList<>();
+    private Body body;
+    int entry = -1;
+    final boolean threadMain;
+
+    Procedure(String name, boolean threadMain) {
+        this.name = name;
+        this.threadMain = threadMain;
+    }
+
+    public String name() { return name; }
+
+    /** Declares a parameter with domain [min, max]; parameters come before other locals. */
+    public Local param(String pname, int min, int max) {
+        if (!locals.isEmpty() && locals.size() != params.size()) {
+            throw new ModelError(name, "procedure " + name + ": parameter " + pname + " declared after a local");
+        }
+        Local l = newLocal(pname, min, max);
+        params.add(l);
+        return l;
+    }
+
+    /** Declares a local with domain [min, max], initially 0 (or min when 0 is outside). */
+    public Local local(String lname, int min, int max) {
+        return newLocal(lname, min, max);
+    }
+
+    private Local newLocal(String lname, int min, int max) {
+        if (min > max) {
+            throw new ModelError(name + "." + lname, "local " + name + "." + lname + " has empty domain [" + min + ", " + max + "]");
+        }
+        for (Local l : locals) {
+            if (l.name().equals(lname)) {
+                throw new ModelError(name + "." + lname, "procedure " + name + " declares local " + lname + " twice");
+            }
+        }
+        Local l = new Local(this, locals.size(), lname, min, max);
+        locals.add(l);
+        return l;
+    }
+
+    /** Defines the body. */
+    public Procedure body(Consumer<Body> code) {
+        if (body != null) {
+            throw new ModelError(name, "procedure " + name + " has two bodies");
+        }
+        Body b = new Body(this);
+        code.accept(b);
+        this.body = b;
+        return this;
+    }
+
+    public List<Local> params() { return Collections.unmodifiableList(params); }
+    public List<Local> locals() { return Collections.unmodifiableList(locals); }
+    Body bodyOrNull() { return body; }
+
+    @Override public String toString() { return name; }
+}

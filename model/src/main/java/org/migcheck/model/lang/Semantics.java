@@ -1,0 +1,470 @@
+package org.migcheck.model.lang;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The interleaving semantics of a {@link Model}: in every state, the next visible instruction
+ * (a step or a shared test) of any thread whose guard holds may run. After a step, the thread's
+ * local control flow (local branches, loops, calls, returns, assignments) is settled at once, so
+ * every stored state has each thread resting before a visible instruction or finished.
+ *
+ * <p>This class is the only place that interprets models; the engine sees it through the checker's
+ * adapter.
+ */
+public final class Semantics {
+    /** Bound on local instructions between two steps; more means a loop without steps. */
+    private static final int SETTLE_LIMIT = 100_000;
+
+    private final Model model;
+    private final Insn[] code;
+    private final int done;
+
+    public Semantics(Model model) {
+        this.model = model;
+        this.code = model.code();
+        this.done = code.length;
+    }
+
+    public Model model() { return model; }
+
+    /** Receives the outcome of each thread in a state. */
+    public interface Sink {
+        /** Thread {@code thread} took alternative {@code alt}, giving {@code next}. */
+        void fired(int thread, int alt, int[] next, List<Event> events);
+
+        /** The step failed: a {@link ModelError} or {@link ModelViolation}. */
+        void failed(int thread, int alt, RuntimeException error);
+
+        /** Thread {@code thread} cannot move for {@code reason}. */
+        void blocked(int thread, BlockReason reason);
+    }
+
+    /** The initial state: every variable at its initial value, every thread settled at its first step. */
+    public int[] initialState() {
+        int[] s = new int[model.stateSize()];
+        for (Var v : model.vars()) {
+            s[v.slot()] = v.initial();
+        }
+        for (ThreadSpec t : model.threads()) {
+            s[t.pcSlot] = t.main.entry;
+            s[t.depthSlot] = 0;
+            initLocals(s, t, 0, t.main);
+            settle(s, t, null);
+        }
+        return s;
+    }
+
+    /** Runs every thread's next visible instruction in {@code s} and reports to {@code sink}. */
+    public void expand(int[] s, Sink sink) {
+        for (ThreadSpec t : model.threads()) {
+            int pc = s[t.pcSlot];
+            if (pc == done) {
+                continue;
+            }
+            Insn insn = code[pc];
+            Ctx guard = new Ctx(s, t, insn.proc, Mode.READ, 0);
+            if (insn.kind == Insn.Kind.STEP) {
+                boolean enabled;
+                try {
+                    enabled = insn.step.enabled(guard);
+                } catch (ModelError | ModelViolation err) {
+                    sink.failed(t.index(), 0, err);
+                    continue;
+                }
+                if (!enabled) {
+                    BlockReason why;
+                    try {
+                        why = insn.step.blockReason(guard);
+                    } catch (ModelError | ModelViolation err) {
+                        sink.failed(t.index(), 0, err);
+                        continue;
+                    }
+                    sink.blocked(t.index(), why);
+                    continue;
+                }
+                for (int alt = 0; alt < insn.step.alternatives(); alt++) {
+                    fireInto(s, t, insn, alt, sink);
+                }
+            } else {
+                fireInto(s, t, insn, 0, sink);
+            }
+        }
+    }
+
+    private void fireInto(int[] s, ThreadSpec t, Insn insn, int alt, Sink sink) {
+        int[] next = s.clone();
+        Ctx ctx = new Ctx(next, t, insn.proc, Mode.WRITE, alt);
+        try {
+            if (insn.kind == Insn.Kind.STEP) {
+                insn.step.run(ctx);
+                next[t.pcSlot] = next[t.pcSlot] + 1;
+            } else {
+                Ctx read = new Ctx(s, t, insn.proc, Mode.READ, 0);
+                boolean outcome = insn.cond.test.test(read);
+                next[t.pcSlot] = outcome ? next[t.pcSlot] + 1 : insn.target;
+            }
+            settle(next, t, ctx);
+        } catch (ModelError | ModelViolation err) {
+            sink.failed(t.index(), alt, err);
+            return;
+        }
+        sink.fired(t.index(), alt, next, ctx.events == null ? List.of() : ctx.events);
+    }
+
+    /** The result of running one transition, for replay. */
+    public record Fired(int[] next, List<Event> events) {}
+
+    /**
+     * Runs thread {@code thread}'s alternative {@code alt} in {@code s}. Throws {@link ModelError} or
+     * {@link ModelViolation} if the step fails, and {@link IllegalStateException} if it is not enabled.
+     */
+    public Fired fire(int[] s, int thread, int alt) {
+        List<Fired> out = new ArrayList<>(1);
+        List<RuntimeException> err = new ArrayList<>(1);
+        ThreadSpec t = model.thread(thread);
+        int pc = s[t.pcSlot];
+        if (pc == done) {
+            throw new IllegalStateException("thread " + t.name() + " has finished");
+        }
+        Insn insn = code[pc];
+        if (insn.kind == Insn.Kind.STEP && !insn.step.enabled(new Ctx(s, t, insn.proc, Mode.READ, 0))) {
+            throw new IllegalStateException("thread " + t.name() + " is blocked at " + insn.step.function());
+        }
+        int alts = insn.kind == Insn.Kind.STEP ? insn.step.alternatives() : 1;
+        if (alt < 0 || alt >= alts) {
+            throw new IllegalStateException("thread " + t.name() + " has no alternative " + alt + " at " + label(s, thread, 0));
+        }
+        fireInto(s, t, insn, alt, new Sink() {
+            @Override public void fired(int th, int a, int[] next, List<Event> events) { out.add(new Fired(next, events)); }
+            @Override public void failed(int th, int a, RuntimeException error) { err.add(error); }
+            @Override public void blocked(int th, BlockReason reason) { }
+        });
+        if (!err.isEmpty()) {
+            throw err.get(0);
+        }
+        return out.get(0);
+    }
+
+    /** The trace label of thread {@code thread}'s next transition (alternative {@code alt}) in {@code s}. */
+    public String label(int[] s, int thread, int alt) {
+        ThreadSpec t = model.thread(thread);
+        int pc = s[t.pcSlot];
+        if (pc == done) {
+            return "(finished)";
+        }
+        Insn insn = code[pc];
+        Ctx read = new Ctx(s, t, insn.proc, Mode.READ, alt);
+        try {
+            if (insn.kind == Insn.Kind.STEP) {
+                return insn.step.label(read, alt);
+            }
+            return insn.cond.label(read, insn.cond.test.test(read));
+        } catch (ModelError | ModelViolation e) {
+            return insn.kind == Insn.Kind.STEP ? insn.step.function() + "(?)" : insn.cond.function + "(?)";
+        }
+    }
+
+    /** The kernel function of the thread's next step, without objects. */
+    public String function(int[] s, int thread) {
+        int pc = s[model.thread(thread).pcSlot];
+        if (pc == done) {
+            return "(finished)";
+        }
+        Insn insn = code[pc];
+        return insn.kind == Insn.Kind.STEP ? insn.step.function() : insn.cond.function;
+    }
+
+    /** Number of alternatives of the thread's next transition (0 when finished). */
+    public int alternatives(int[] s, int thread) {
+        int pc = s[model.thread(thread).pcSlot];
+        if (pc == done) {
+            return 0;
+        }
+        Insn insn = code[pc];
+        return insn.kind == Insn.Kind.STEP ? insn.step.alternatives() : 1;
+    }
+
+    public boolean finished(int[] s, int thread) { return s[model.thread(thread).pcSlot] == done; }
+
+    /** Whether the thread's next step can run in {@code s}. */
+    public boolean enabled(int[] s, int thread) {
+        ThreadSpec t = model.thread(thread);
+        int pc = s[t.pcSlot];
+        if (pc == done) {
+            return false;
+        }
+        Insn insn = code[pc];
+        if (insn.kind != Insn.Kind.STEP) {
+            return true;
+        }
+        try {
+            return insn.step.enabled(new Ctx(s, t, insn.proc, Mode.READ, 0));
+        } catch (ModelError | ModelViolation e) {
+            return true; // firing it reports the error
+        }
+    }
+
+    /** Whether the thread rests at a declared idle point (a daemon waiting for work). */
+    public boolean atIdlePoint(int[] s, int thread) {
+        int pc = s[model.thread(thread).pcSlot];
+        return pc != done && code[pc].kind == Insn.Kind.STEP && code[pc].step.idle();
+    }
+
+    /** Why the thread is blocked in {@code s}, or null if it is not. */
+    public BlockReason blockReason(int[] s, int thread) {
+        ThreadSpec t = model.thread(thread);
+        int pc = s[t.pcSlot];
+        if (pc == done || code[pc].kind != Insn.Kind.STEP) {
+            return null;
+        }
+        Ctx read = new Ctx(s, t, code[pc].proc, Mode.READ, 0);
+        if (code[pc].step.enabled(read)) {
+            return null;
+        }
+        return code[pc].step.blockReason(read);
+    }
+
+    /** The call stack of the thread, innermost first, e.g. [folio_wait_writeback, shrink_folio_list, fuse-server]. */
+    public List<String> callStack(int[] s, int thread) {
+        ThreadSpec t = model.thread(thread);
+        List<String> out = new ArrayList<>();
+        int pc = s[t.pcSlot];
+        int depth = s[t.depthSlot];
+        if (pc == done) {
+            return out;
+        }
+        out.add(code[pc].proc.name());
+        for (int d = depth; d > 0; d--) {
+            int ret = s[t.frameBase + d * t.frameSize];
+            out.add(code[ret - 1].proc.name());
+        }
+        return out;
+    }
+
+    /** Live threads whose code contains a step that provides {@code resource}. */
+    public Set<Integer> providers(int[] s, String resource) {
+        Set<Integer> out = new LinkedHashSet<>();
+        for (ThreadSpec t : model.threads()) {
+            if (s[t.pcSlot] == done) {
+                continue;
+            }
+            if (provides(t.main, resource, new LinkedHashSet<>())) {
+                out.add(t.index());
+            }
+        }
+        return out;
+    }
+
+    /** Kernel functions of {@code thread} that provide {@code resource}. */
+    public Set<String> providerSteps(int thread, String resource) {
+        Set<String> out = new LinkedHashSet<>();
+        collectProviders(model.thread(thread).main, resource, new LinkedHashSet<>(), out);
+        return out;
+    }
+
+    private boolean provides(Procedure p, String resource, Set<Procedure> seen) {
+        Set<String> out = new LinkedHashSet<>();
+        collectProviders(p, resource, seen, out);
+        return !out.isEmpty();
+    }
+
+    private void collectProviders(Procedure p, String resource, Set<Procedure> seen, Set<String> out) {
+        if (!seen.add(p)) {
+            return;
+        }
+        for (Insn i : code) {
+            if (i.proc != p) {
+                continue;
+            }
+            if (i.kind == Insn.Kind.STEP && i.step.provides().contains(resource)) {
+                out.add(i.step.function());
+            } else if (i.kind == Insn.Kind.CALL) {
+                collectProviders(i.callee, resource, seen, out);
+            }
+        }
+    }
+
+    /** A read-only view of state {@code s}. */
+    public StateView view(int[] s) {
+        return new View(s);
+    }
+
+    private final class View implements StateView {
+        private final int[] s;
+
+        View(int[] s) { this.s = s; }
+
+        @Override public int get(Var v) { return s[v.slot()]; }
+        @Override public Model model() { return model; }
+        @Override public boolean finished(int t) { return s[model.thread(t).pcSlot] == done; }
+    }
+
+    private void initLocals(int[] s, ThreadSpec t, int depth, Procedure p) {
+        int base = t.frameBase + depth * t.frameSize;
+        for (Local l : p.locals()) {
+            s[base + 1 + l.index()] = initialValue(l);
+        }
+    }
+
+    private static int initialValue(Local l) {
+        return Math.max(l.min(), Math.min(l.max(), 0));
+    }
+
+    /** Runs local instructions until the thread rests before a visible instruction or finishes. */
+    private void settle(int[] s, ThreadSpec t, Ctx effects) {
+        for (int n = 0; ; n++) {
+            int pc = s[t.pcSlot];
+            if (pc == done) {
+                return;
+            }
+            Insn insn = code[pc];
+            if (insn.visible()) {
+                return;
+            }
+            if (n > SETTLE_LIMIT) {
+                throw new ModelError(insn.proc.name(), "procedure " + insn.proc.name()
+                        + " loops without taking a step (more than " + SETTLE_LIMIT + " local instructions)");
+            }
+            Ctx local = new Ctx(s, t, insn.proc, Mode.LOCAL, 0);
+            switch (insn.kind) {
+                case JUMP -> s[t.pcSlot] = insn.target;
+                case LBRANCH -> s[t.pcSlot] = insn.pred.test(local) ? pc + 1 : insn.target;
+                case ASSIGN -> {
+                    local.setLocal(insn.local, insn.value.eval(local));
+                    s[t.pcSlot] = pc + 1;
+                }
+                case CALL -> {
+                    int depth = s[t.depthSlot] + 1;
+                    int[] argv = new int[insn.args.size()];
+                    for (int i = 0; i < argv.length; i++) {
+                        argv[i] = insn.args.get(i).eval(local);
+                    }
+                    s[t.depthSlot] = depth;
+                    int base = t.frameBase + depth * t.frameSize;
+                    s[base] = pc + 1;
+                    initLocals(s, t, depth, insn.callee);
+                    for (int i = 0; i < argv.length; i++) {
+                        Local param = insn.callee.params().get(i);
+                        checkLocal(param, argv[i], insn.callee.name() + " called from " + insn.proc.name());
+                        s[base + 1 + param.index()] = argv[i];
+                    }
+                    s[t.pcSlot] = insn.callee.entry;
+                }
+                case RETURN -> {
+                    int value = insn.value == null ? 0 : insn.value.eval(local);
+                    int depth = s[t.depthSlot];
+                    int base = t.frameBase + depth * t.frameSize;
+                    int ret = s[base];
+                    for (int i = 0; i < t.frameSize; i++) {
+                        s[base + i] = 0;
+                    }
+                    s[t.depthSlot] = depth - 1;
+                    s[t.pcSlot] = ret;
+                    Insn call = code[ret - 1];
+                    if (call.local != null) {
+                        Ctx caller = new Ctx(s, t, call.proc, Mode.LOCAL, 0);
+                        caller.setLocal(call.local, value);
+                    }
+                }
+                case END -> {
+                    s[t.pcSlot] = done;
+                    int base = t.frameBase;
+                    for (int i = 0; i < t.frameSize; i++) {
+                        s[base + i] = 0;
+                    }
+                    for (Lock l : model.locks()) {
+                        if (l.kind().owned() && s[l.holderVar().slot()] == t.index() + 1) {
+                            throw new ModelViolation("lock.exit-held", "thread " + t.name() + " exits holding " + l.name());
+                        }
+                    }
+                }
+                default -> throw new IllegalStateException(insn.kind.toString());
+            }
+        }
+    }
+
+    private static void checkLocal(Local l, int value, String where) {
+        if (value < l.min() || value > l.max()) {
+            throw new ModelError(l.toString(), "local " + l + " gets " + value + ", outside [" + l.min() + ", " + l.max() + "] (" + where + ")");
+        }
+    }
+
+    private enum Mode { READ, WRITE, LOCAL }
+
+    private final class Ctx implements Exec {
+        private final int[] s;
+        private final ThreadSpec t;
+        private final Procedure proc;
+        private final Mode mode;
+        private final int alt;
+        List<Event> events;
+
+        Ctx(int[] s, ThreadSpec t, Procedure proc, Mode mode, int alt) {
+            this.s = s;
+            this.t = t;
+            this.proc = proc;
+            this.mode = mode;
+            this.alt = alt;
+        }
+
+        @Override public int get(Var v) {
+            if (mode == Mode.LOCAL) {
+                throw new ModelError(v.name(), "local code of " + proc.name() + " reads shared variable " + v.name()
+                        + "; test shared state with a Cond step (ifThen) instead");
+            }
+            return s[v.slot()];
+        }
+
+        @Override public Model model() { return model; }
+        @Override public boolean finished(int th) { return s[model.thread(th).pcSlot] == done; }
+        @Override public int self() { return t.index(); }
+        @Override public int choice() { return alt; }
+
+        private int frame() { return t.frameBase + s[t.depthSlot] * t.frameSize; }
+
+        private void own(Local l) {
+            if (l.owner() != proc) {
+                throw new ModelError(l.toString(), "local " + l + " used in procedure " + proc.name());
+            }
+        }
+
+        @Override public int local(Local l) {
+            own(l);
+            return s[frame() + 1 + l.index()];
+        }
+
+        @Override public void setLocal(Local l, int value) {
+            own(l);
+            if (mode == Mode.READ) {
+                throw new ModelError(l.toString(), "a guard or label of " + proc.name() + " writes local " + l);
+            }
+            checkLocal(l, value, "in " + proc.name());
+            s[frame() + 1 + l.index()] = value;
+        }
+
+        @Override public void set(Var v, int value) {
+            if (mode != Mode.WRITE) {
+                throw new ModelError(v.name(), (mode == Mode.READ ? "a guard or label" : "local code") + " of "
+                        + proc.name() + " writes shared variable " + v.name());
+            }
+            if (value < v.min() || value > v.max()) {
+                throw new ModelError(v.name(), "variable " + v.name() + " would become " + value + ", outside ["
+                        + v.min() + ", " + v.max() + "]");
+            }
+            s[v.slot()] = value;
+        }
+
+        @Override public void emit(Event e) {
+            if (mode != Mode.WRITE) {
+                throw new ModelError(proc.name(), "a guard of " + proc.name() + " emits " + e.describe());
+            }
+            if (events == null) {
+                events = new ArrayList<>(2);
+            }
+            events.add(e);
+        }
+    }
+}

@@ -1,0 +1,130 @@
+package org.migcheck.model.lang;
+
+import java.util.LinkedHashSet;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.IntFunction;
+import java.util.function.Predicate;
+
+/**
+ * One atomic kernel-level action of a thread. A step names the kernel function it stands for (what
+ * traces print), may have a guard (a thread whose next step's guard is false is blocked, for the
+ * typed {@link BlockReason} the step gives), an effect on the state, and several alternatives
+ * (nondeterministic choice: each alternative is a separate transition).
+ */
+public final class Step {
+    private final String function;
+    private final Function<Exec, String> args;
+    private final Predicate<Exec> guard;
+    private final Function<Exec, BlockReason> blocked;
+    private final Consumer<Exec> effect;
+    private final int alternatives;
+    private final IntFunction<String> alternativeName;
+    private final boolean idle;
+    private final Set<String> provides;
+
+    private Step(Builder b) {
+        this.function = b.function;
+        this.args = b.args;
+        this.guard = b.guard;
+        this.blocked = b.blocked;
+        this.effect = b.effect;
+        this.alternatives = b.alternatives;
+        this.alternativeName = b.alternativeName;
+        this.idle = b.idle;
+        this.provides = Set.copyOf(b.provides);
+    }
+
+    /** Starts a step that stands for the kernel function {@code kernelFunction}. */
+    public static Builder named(String kernelFunction) { return new Builder(kernelFunction); }
+
+    public String function() { return function; }
+    public int alternatives() { return alternatives; }
+
+    /** A daemon resting blocked at this step is a valid end state, not a deadlock. */
+    public boolean idle() { return idle; }
+
+    /** Resource classes this step may provide to waiters (e.g. "PG_writeback" for folio_end_writeback). */
+    public Set<String> provides() { return provides; }
+
+    boolean enabled(Exec e) { return guard == null || guard.test(e); }
+
+    BlockReason blockReason(Exec e) {
+        if (blocked != null) {
+            return blocked.apply(e);
+        }
+        return new BlockReason.OnCondition("the guard of " + function + " to hold", null);
+    }
+
+    void run(Exec e) {
+        if (effect != null) {
+            effect.accept(e);
+        }
+    }
+
+    /** The trace label: kernel function, objects, and the chosen alternative. */
+    String label(Exec e, int alternative) {
+        String a = args == null ? "" : args.apply(e);
+        String base = function + "(" + a + ")";
+        if (alternatives > 1) {
+            return base + " -> " + alternativeName.apply(alternative);
+        }
+        return base;
+    }
+
+    /** Builder; see {@link Step}. */
+    public static final class Builder {
+        private final String function;
+        private Function<Exec, String> args;
+        private Predicate<Exec> guard;
+        private Function<Exec, BlockReason> blocked;
+        private Consumer<Exec> effect;
+        private int alternatives = 1;
+        private IntFunction<String> alternativeName = Integer::toString;
+        private boolean idle;
+        private final Set<String> provides = new LinkedHashSet<>();
+
+        private Builder(String function) {
+            this.function = Objects.requireNonNull(function, "kernel function name");
+        }
+
+        /** The objects the step acts on, as printed inside the parentheses of the trace label. */
+        public Builder args(Function<Exec, String> args) { this.args = args; return this; }
+
+        /** Fixed objects. */
+        public Builder args(String args) { this.args = e -> args; return this; }
+
+        /** The step is enabled only when {@code guard} holds. */
+        public Builder when(Predicate<Exec> guard) { this.guard = guard; return this; }
+
+        /** Why the thread is blocked when the guard is false. */
+        public Builder blockedBy(Function<Exec, BlockReason> reason) { this.blocked = reason; return this; }
+
+        public Builder does(Consumer<Exec> effect) { this.effect = effect; return this; }
+
+        /**
+         * Makes the step a nondeterministic choice of {@code n} alternatives; the effect reads
+         * {@link Exec#choice()}.
+         */
+        public Builder choice(int n, IntFunction<String> name) {
+            if (n < 1) {
+                throw new ModelError(function, "step " + function + " needs at least one alternative, got " + n);
+            }
+            this.alternatives = n;
+            this.alternativeName = name;
+            return this;
+        }
+
+        /** Declares this step an idle point: a daemon blocked here at the end is not deadlocked. */
+        public Builder idle() { this.idle = true; return this; }
+
+        /** Declares that this step can provide {@code resource} to threads waiting for it. */
+        public Builder provides(String resource) { this.provides.add(resource); return this; }
+
+        public Step build() { return new Step(this); }
+    }
+
+    @Override public String toString() { return function; }
+}

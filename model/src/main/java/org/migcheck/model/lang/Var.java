@@ -1,0 +1,45 @@
+package org.migcheck.model.lang;
+
+import java.util.function.IntFunction;
+
+/**
+ * A shared state variable: one slot of the state vector with a finite, declared domain
+ * {@code [min, max]}. Writing a value outside the domain is a model error that names this variable
+ * and the step that wrote it (counters: overflow/underflow).
+ *
+ * <p>Variables are created only through {@link Model.Builder}; their {@link #slot()} is their index in
+ * the state vector.
+ */
+public final class Var {
+    private final int slot;
+    private final String name;
+    private final int min;
+    private final int max;
+    private final int initial;
+    private final IntFunction<String> format;
+    private final boolean shown;
+
+    Var(int slot, String name, int min, int max, int initial, IntFunction<String> format, boolean shown) {
+        this.slot = slot;
+        this.name = name;
+        this.min = min;
+        this.max = max;
+        this.initial = initial;
+        this.format = format;
+        this.shown = shown;
+    }
+
+    public int slot() { return slot; }
+    public String name() { return name; }
+    public int min() { return min; }
+    public int max() { return max; }
+    public int initial() { return initial; }
+
+    /** Whether traces show changes of this variable (internal bookkeeping variables are hidden). */
+    public boolean shown() { return shown; }
+
+    /** Renders a value of this variable for traces, e.g. a lock owner as a thread name. */
+    public String format(int value) { return format.apply(value); }
+
+    @Override public String toString() { return name; }
+}

@@ -1,0 +1,52 @@
+package org.migcheck.model.scenarios;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.migcheck.model.lang.ModelError;
+
+/** The resolved knob values a scenario builds its model from (every knob has a value). */
+public final class Knobs {
+    private final Map<String, String> values;
+
+    private Knobs(Map<String, String> values) { this.values = values; }
+
+    /**
+     * Resolves {@code settings} against the declared knobs: defaults fill the gaps; an unknown knob
+     * or a value outside the knob's set is an error naming it.
+     */
+    public static Knobs resolve(String scenario, List<Knob> knobs, Map<String, String> settings) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (Knob k : knobs) {
+            out.put(k.name(), k.defaultValue());
+        }
+        for (Map.Entry<String, String> e : settings.entrySet()) {
+            Knob k = knobs.stream().filter(x -> x.name().equals(e.getKey())).findFirst().orElseThrow(() ->
+                    new ModelError(e.getKey(), "scenario " + scenario + " has no knob " + e.getKey()
+                            + (knobs.isEmpty() ? " (it has no knobs)" : "; knobs: " + knobs.stream().map(Knob::name).toList())));
+            if (!k.values().contains(e.getValue())) {
+                throw new ModelError(k.name(), "knob " + k.name() + " of scenario " + scenario + " takes " + k.values()
+                        + ", not " + e.getValue());
+            }
+            out.put(k.name(), e.getValue());
+        }
+        return new Knobs(Collections.unmodifiableMap(out));
+    }
+
+    public String get(String knob) {
+        String v = values.get(knob);
+        if (v == null) {
+            throw new ModelError(knob, "no knob " + knob);
+        }
+        return v;
+    }
+
+    public boolean flag(String knob) { return Boolean.parseBoolean(get(knob)); }
+
+    public int integer(String knob) { return Integer.parseInt(get(knob)); }
+
+    public boolean is(String knob, String value) { return get(knob).equals(value); }
+
+    public Map<String, String> asMap() { return values; }
+}

@@ -1,0 +1,44 @@
+package org.migcheck.model.scenarios;
+
+import java.util.List;
+import org.migcheck.model.lang.Model;
+
+/**
+ * One kernel question as a family of models: knobs, named variants with expectations, and a builder
+ * from knob values to a {@link Model}.
+ */
+public interface Scenario {
+    /** Short id used on the command line, e.g. {@code fuse-writeback-memcg}. */
+    String id();
+
+    /** One line: what the scenario asks. */
+    String title();
+
+    /** Where the kernel facts are: a SCENARIOS.md section and kernel files. */
+    String reference();
+
+    List<Knob> knobs();
+
+    List<Variant> variants();
+
+    /** Builds the model for resolved knob values. */
+    Model build(Knobs knobs);
+
+    /**
+     * The expectation for arbitrary knob values: that of the variant whose settings these knobs
+     * match, or null when no variant matches (then a check reports its verdict without comparing).
+     */
+    default Expect expect(Knobs knobs) {
+        for (Variant v : variants()) {
+            if (Knobs.resolve(id(), knobs(), v.settings()).asMap().equals(knobs.asMap())) {
+                return v.expect();
+            }
+        }
+        return null;
+    }
+
+    /** The variant named {@code name}, or null. */
+    default Variant variant(String name) {
+        return variants().stream().filter(v -> v.name().equals(name)).findFirst().orElse(null);
+    }
+}

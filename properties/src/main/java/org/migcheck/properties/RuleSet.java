@@ -1,0 +1,69 @@
+package org.migcheck.properties;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * The rules one run checks: state invariants, step rules, and whether lock acquisitions are
+ * collected into a lockdep-style dependency graph (reported as rule {@value #LOCK_CYCLE} when the
+ * graph has a cycle, even if no interleaving deadlocks).
+ */
+public final class RuleSet {
+    /** Rule id of an observed lock-order cycle. */
+    public static final String LOCK_CYCLE = "lock-order.cycle";
+
+    private final List<Invariant> invariants;
+    private final List<StepRule> stepRules;
+    private final boolean lockdep;
+
+    private RuleSet(List<Invariant> invariants, List<StepRule> stepRules, boolean lockdep) {
+        this.invariants = List.copyOf(invariants);
+        this.stepRules = List.copyOf(stepRules);
+        this.lockdep = lockdep;
+    }
+
+    public static RuleSet empty() { return new RuleSet(List.of(), List.of(), false); }
+
+    public static RuleSet of(Collection<? extends Rule> rules, boolean lockdep) {
+        List<Invariant> inv = new ArrayList<>();
+        List<StepRule> steps = new ArrayList<>();
+        for (Rule r : rules) {
+            if (r instanceof Invariant i) {
+                inv.add(i);
+            } else if (r instanceof StepRule s) {
+                steps.add(s);
+            } else {
+                throw new IllegalArgumentException("rule " + r.id() + " is neither an invariant nor a step rule");
+            }
+        }
+        return new RuleSet(inv, steps, lockdep);
+    }
+
+    public List<Invariant> invariants() { return invariants; }
+    public List<StepRule> stepRules() { return stepRules; }
+    public boolean lockdep() { return lockdep; }
+
+    /** This set plus {@code more}. */
+    public RuleSet with(Rule... more) {
+        List<Rule> all = new ArrayList<>(invariants);
+        all.addAll(stepRules);
+        all.addAll(List.of(more));
+        return of(all, lockdep);
+    }
+
+    /** This set without the rule {@code id}. */
+    public RuleSet without(String id) {
+        List<Rule> all = new ArrayList<>();
+        invariants.stream().filter(r -> !r.id().equals(id)).forEach(all::add);
+        stepRules.stream().filter(r -> !r.id().equals(id)).forEach(all::add);
+        return of(all, lockdep && !LOCK_CYCLE.equals(id));
+    }
+
+    /** All rules of this set, invariants first. */
+    public List<Rule> rules() {
+        List<Rule> all = new ArrayList<>(invariants);
+        all.addAll(stepRules);
+        return all;
+    }
+}
