@@ -1,0 +1,52 @@
+package org.migcheck.model.mm;
+
+import org.migcheck.model.lang.Event;
+
+/** Folio events the kernel steps emit, for the rules in the properties module. */
+public sealed interface FolioEvent extends Event {
+
+    Folio folio();
+
+    /** __folio_start_writeback: PG_writeback set (mm/page-writeback.c). */
+    record WritebackStarted(Folio folio) implements FolioEvent {
+        @Override public String describe() { return "PG_writeback set on " + folio.name(); }
+    }
+
+    /** folio_end_writeback: PG_writeback cleared (mm/filemap.c). */
+    record WritebackEnded(Folio folio) implements FolioEvent {
+        @Override public String describe() { return "PG_writeback cleared on " + folio.name(); }
+    }
+
+    /** The folio left the page cache (__filemap_remove_folio, __folio_migrate_mapping's slot switch). */
+    record RemovedFromCache(Folio folio) implements FolioEvent {
+        @Override public String describe() { return folio.name() + " removed from the page cache"; }
+    }
+
+    /** The last reference went: the folio returns to the allocator. */
+    record Freed(Folio folio) implements FolioEvent {
+        @Override public String describe() { return folio.name() + " freed"; }
+    }
+
+    /**
+     * A reference was taken; {@code unlessZero} for folio_try_get (get-unless-zero), false for a
+     * plain folio_get, which must never see refcount 0.
+     */
+    record RefTaken(Folio folio, boolean unlessZero) implements FolioEvent {
+        @Override public String describe() { return (unlessZero ? "folio_try_get " : "folio_get ") + folio.name(); }
+    }
+
+    /** The memory or struct of the folio is used (I/O reads it, a flag is changed on it). */
+    record Accessed(Folio folio, String how) implements FolioEvent {
+        @Override public String describe() { return how + " on " + folio.name(); }
+    }
+
+    /** The folio was isolated for migration by the running thread. */
+    record Isolated(Folio folio) implements FolioEvent {
+        @Override public String describe() { return folio.name() + " isolated"; }
+    }
+
+    /** ->migrate_folio / movable_ops migrate_page ran on (src -> dst). */
+    record Migrated(Folio folio, Folio dst) implements FolioEvent {
+        @Override public String describe() { return folio.name() + " migrated to " + dst.name(); }
+    }
+}

@@ -1,0 +1,189 @@
+package org.migcheck.model.mm;
+
+import org.migcheck.model.lang.BlockReason;
+import org.migcheck.model.lang.Exec;
+import org.migcheck.model.lang.Local;
+import org.migcheck.model.lang.ModelError;
+import org.migcheck.model.lang.Sleep;
+import org.migcheck.model.lang.Step;
+import org.migcheck.model.lang.Steps;
+
+/**
+ * Steps for the folio primitives of SCENARIOS.md 0.1, each named after its kernel function.
+ * Every step that uses a folio reports an {@link FolioEvent.Accessed} event, so use-after-free rules
+ * see it.
+ */
+public final class FolioOps {
+    private FolioOps() {}
+
+    /** Resource class provided by folio_end_writeback, waited for by folio_wait_writeback. */
+    public static final String PG_WRITEBACK = "PG_writeback";
+
+    /** folio_lock (mm/filemap.c __folio_lock): sleep until PG_locked can be taken. */
+    public static Step folioLock(FolioRef f) {
+        return Steps.lock("folio_lock", e -> f.of(e).lock);
+    }
+
+    /** folio_trylock (include/linux/pagemap.h): never sleeps; {@code ok} = 1 when taken. */
+    public static Step folioTrylock(FolioRef f, Local ok) {
+        return Steps.trylock("folio_trylock", e -> f.of(e).lock, ok);
+    }
+
+    /** folio_unlock (mm/filemap.c): clear PG_locked and wake waiters. Unlocking an unlocked folio is a model error. */
+    public static Step folioUnlock(FolioRef f) {
+        return Steps.unlock("folio_unlock", e -> f.of(e).lock);
+    }
+
+    /**
+     * __folio_start_writeback (mm/page-writeback.c): set PG_writeback. The kernel asserts the folio
+     * is locked and not already under writeback; the rule "writeback.set-under-lock" checks it.
+     */
+    public static Step folioStartWriteback(FolioRef f) {
+        return Step.named("folio_start_writeback")
+                .args(e -> f.of(e).name())
+                .does(e -> {
+                    Folio x = f.of(e);
+                    e.emit(new FolioEvent.Accessed(x, "folio_start_writeback"));
+                    e.emit(new FolioEvent.WritebackStarted(x));
+                    e.set(x.writeback, true);
+                })
+                .build();
+    }
+
+    /**
+     * folio_end_writeback (mm/filemap.c): if PG_reclaim, clear it (the folio rotates to the inactive
+     * tail); clear PG_writeback and wake waiters. The temporary reference it takes around this is
+     * folded into the one atomic step.
+     */
+    public static Step folioEndWriteback(FolioRef f) {
+        return Step.named("folio_end_writeback")
+                .args(e -> f.of(e).name())
+                .provides(PG_WRITEBACK)
+                .does(e -> {
+                    Folio x = f.of(e);
+                    e.emit(new FolioEvent.Accessed(x, "folio_end_writeback"));
+                    if (!e.isSet(x.writeback)) {
+                        throw new ModelError(x.writeback.name(), "folio_end_writeback on " + x.name() + ", which is not under writeback");
+                    }
+                    e.set(x.reclaim, false);
+                    e.set(x.writeback, false);
+                    e.emit(new FolioEvent.WritebackEnded(x));
+                })
+                .build();
+    }
+
+    /** folio_wait_writeback (mm/page-writeback.c): sleep (uninterruptibly) while PG_writeback is set. */
+    public static Step folioWaitWriteback(FolioRef f) {
+        return Steps.waitClear("folio_wait_writeback", e -> f.of(e).writeback, PG_WRITEBACK,
+                e -> f.of(e).name(), PG_WRITEBACK, Sleep.Kind.WRITEBACK_WAIT);
+    }
+
+    /** folio_get: plain reference; must never be taken on a folio whose refcount may be 0. */
+    public static Step folioGet(FolioRef f) {
+        return Step.named("folio_get")
+                .args(e -> f.of(e).name())
+                .does(e -> {
+                    Folio x = f.of(e);
+                    e.emit(new FolioEvent.RefTaken(x, false));
+                    e.add(x.ref, 1);
+                    e.set(x.freed, false);
+                })
+                .build();
+    }
+
+    /** folio_try_get (get-unless-zero): {@code ok} = 1 and refcount + 1 unless the refcount is 0. */
+    public static Step folioTryGet(FolioRef f, Local ok) {
+        return Step.named("folio_try_get")
+                .args(e -> f.of(e).name())
+                .does(e -> {
+                    Folio x = f.of(e);
+                    if (e.get(x.ref) > 0) {
+                        e.emit(new FolioEvent.RefTaken(x, true));
+                        e.add(x.ref, 1);
+                        e.setLocal(ok, 1);
+                    } else {
+                        e.setLocal(ok, 0);
+                    }
+                })
+                .build();
+    }
+
+    /** folio_put: drop a reference; the last one frees the folio. */
+    public static Step folioPut(FolioRef f) {
+        return Step.named("folio_put")
+                .args(e -> f.of(e).name())
+                .does(e -> put(e, f.of(e)))
+                .build();
+    }
+
+    /** Drops one reference of {@code x} inside a larger step; frees it at zero. */
+    public static void put(Exec e, Folio x) {
+        if (e.get(x.ref) == 0) {
+            throw new ModelError(x.ref.name(), "folio_put on " + x.name() + " with refcount 0 (refcount underflow)");
+        }
+        e.add(x.ref, -1);
+        if (e.get(x.ref) == 0) {
+            e.set(x.freed, true);
+            e.set(x.lru, false);
+            e.set(x.movableOps, false);
+            e.emit(new FolioEvent.Freed(x));
+        }
+    }
+
+    /**
+     * filemap_remove_folio (mm/filemap.c): delete from the page cache under the i_pages lock and drop
+     * the page cache's reference. Callers must hold the folio lock and have waited for writeback; the
+     * rule "cache.remove-locked-no-writeback" checks it.
+     */
+    public static Step filemapRemoveFolio(FolioRef f) {
+        return Step.named("filemap_remove_folio")
+                .args(e -> f.of(e).name())
+                .does(e -> {
+                    Folio x = f.of(e);
+                    e.emit(new FolioEvent.Accessed(x, "filemap_remove_folio"));
+                    if (!e.isSet(x.inCache)) {
+                        throw new ModelError(x.inCache.name(), "filemap_remove_folio on " + x.name() + ", which is not in the page cache");
+                    }
+                    e.set(x.inCache, false);
+                    e.set(x.dirty, false);
+                    e.emit(new FolioEvent.RemovedFromCache(x));
+                    put(e, x);
+                })
+                .build();
+    }
+
+    /** folio_mark_dirty / filemap_dirty_folio: set PG_dirty. */
+    public static Step folioMarkDirty(FolioRef f) {
+        return Step.named("folio_mark_dirty")
+                .args(e -> f.of(e).name())
+                .does(e -> {
+                    Folio x = f.of(e);
+                    e.emit(new FolioEvent.Accessed(x, "folio_mark_dirty"));
+                    e.set(x.dirty, true);
+                })
+                .build();
+    }
+
+    /** folio_clear_dirty_for_io (mm/page-writeback.c): {@code wasDirty} = old PG_dirty, then clear it. */
+    public static Step folioClearDirtyForIo(FolioRef f, Local wasDirty) {
+        return Step.named("folio_clear_dirty_for_io")
+                .args(e -> f.of(e).name())
+                .does(e -> {
+                    Folio x = f.of(e);
+                    e.emit(new FolioEvent.Accessed(x, "folio_clear_dirty_for_io"));
+                    e.setLocal(wasDirty, e.get(x.dirty));
+                    e.set(x.dirty, false);
+                })
+                .build();
+    }
+
+    /** A wait for a folio's PG_locked to clear without taking it (migration_entry_wait_on_locked). */
+    public static Step waitOnFolioLocked(String function, FolioRef f) {
+        return Step.named(function)
+                .args(e -> f.of(e).name())
+                .when(e -> e.holder(f.of(e).lock) < 0)
+                .blockedBy(e -> new BlockReason.OnLock(f.of(e).lock, e.holder(f.of(e).lock), e.self()))
+                .does(e -> e.emit(new org.migcheck.model.lang.Sleep(function, f.of(e).name(), Sleep.Kind.FOLIO_LOCK)))
+                .build();
+    }
+}
