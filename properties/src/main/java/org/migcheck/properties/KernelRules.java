@@ -1,15 +1,213 @@
 package org.migcheck.properties;
 
-import java.util.ArrayList;
 import java.util.List;
+import org.migcheck.model.lang.Lock;
+import org.migcheck.model.lang.Sleep;
+import org.migcheck.model.lang.StateView;
+import org.migcheck.model.mm.Folio;
+import org.migcheck.model.mm.FolioEvent;
+import org.migcheck.model.mm.Task;
 
-/** The rule set every bundled scenario is checked against. */
+/**
+ * The kernel rule set (DESIGN.md section 5, SCENARIOS.md 0.2, 1.6, 2.7, 3.6, 4.7, 5.7). Every rule
+ * reads only the events steps emit and the state before/after the step, so it applies to every
+ * model and is vacuous where the model has no such objects.
+ */
 public final class KernelRules {
     private KernelRules() {}
 
+    private static Task task(StateView s, int thread) {
+        for (Task t : s.model().objects(Task.class)) {
+            if (t.thread() == thread) {
+                return t;
+            }
+        }
+        return null;
+    }
+
+    private static String holderText(StateView s, Lock l) {
+        int h = s.holder(l);
+        return h < 0 ? "unlocked" : "locked by " + s.model().thread(h).name();
+    }
+
+    public static final StepRule ATOMIC_SLEEP = StepRule.of("atomic.sleep",
+            "no sleeping in atomic context (while a spinlock is held)",
+            "include/linux/kernel.h might_sleep; mm/migrate.c 2d900efff915 (folio_mc_copy cond_resched under i_private_lock)",
+            v -> {
+                for (Sleep s : v.events(Sleep.class)) {
+                    Lock l = Context.atomicBecause(v.before(), v.thread());
+                    if (l != null) {
+                        return Check.violated(v.threadName() + " may sleep in " + s.what()
+                                + (s.onObject().isEmpty() ? "" : "(" + s.onObject() + ")") + " while holding spinlock " + l.name());
+                    }
+                }
+                return Check.ok();
+            });
+
+    public static final StepRule MEMALLOC_FOLIO_LOCK = StepRule.of("memalloc.folio-lock",
+            "no sleeping folio lock under PF_MEMALLOC (direct compaction and reclaim only trylock)",
+            "mm/migrate.c migrate_folio_unmap (PF_MEMALLOC comment: readahead holds folios locked while allocating)",
+            v -> {
+                Task t = task(v.before(), v.thread());
+                if (t == null || !v.before().isSet(t.pfMemalloc())) {
+                    return Check.ok();
+                }
+                for (Sleep s : v.events(Sleep.class)) {
+                    if (s.kind() == Sleep.Kind.FOLIO_LOCK) {
+                        return Check.violated(v.threadName() + " sleeps in " + s.what() + "(" + s.onObject() + ") with PF_MEMALLOC set");
+                    }
+                }
+                return Check.ok();
+            });
+
+    public static final StepRule RECLAIM_FOLIO_LOCK = StepRule.of("reclaim.folio-lock",
+            "page reclaim never sleeps on a folio lock (it trylocks)",
+            "mm/vmscan.c shrink_folio_list (folio_trylock; only handle_write_error may sleep)",
+            v -> {
+                Task t = task(v.before(), v.thread());
+                if (t == null || v.before().get(t.inReclaim()) == 0) {
+                    return Check.ok();
+                }
+                for (Sleep s : v.events(Sleep.class)) {
+                    if (s.kind() == Sleep.Kind.FOLIO_LOCK) {
+                        return Check.violated(v.threadName() + " sleeps in " + s.what() + "(" + s.onObject() + ") inside page reclaim");
+                    }
+                }
+                return Check.ok();
+            });
+
+    public static final StepRule WRITEBACK_SET_UNDER_LOCK = StepRule.of("writeback.set-under-lock",
+            "PG_writeback is set only by the folio lock holder, and only when it is clear",
+            "mm/page-writeback.c __folio_start_writeback (VM_BUG_ON_FOLIO(!folio_test_locked), folio_test_set_writeback)",
+            v -> {
+                for (FolioEvent.WritebackStarted w : v.events(FolioEvent.WritebackStarted.class)) {
+                    Folio f = w.folio();
+                    if (v.before().holder(f.lock) != v.thread()) {
+                        return Check.violated(v.threadName() + " sets PG_writeback on " + f.name() + " while the folio is "
+                                + holderText(v.before(), f.lock));
+                    }
+                    if (v.before().isSet(f.writeback)) {
+                        return Check.violated(v.threadName() + " sets PG_writeback on " + f.name() + ", already under writeback");
+                    }
+                }
+                return Check.ok();
+            });
+
+    public static final StepRule CACHE_REMOVE = StepRule.of("cache.remove-locked-no-writeback",
+            "a folio leaves the page cache only while locked and not under writeback",
+            "mm/filemap.c __filemap_remove_folio callers; mm/truncate.c truncate_inode_folio (lock, wait for writeback)",
+            v -> {
+                for (FolioEvent.RemovedFromCache r : v.events(FolioEvent.RemovedFromCache.class)) {
+                    Folio f = r.folio();
+                    if (v.before().holder(f.lock) < 0) {
+                        return Check.violated(v.threadName() + " removes " + f.name() + " from the page cache while it is unlocked");
+                    }
+                    if (v.before().isSet(f.writeback)) {
+                        return Check.violated(v.threadName() + " removes " + f.name() + " from the page cache while its writeback is in flight");
+                    }
+                }
+                return Check.ok();
+            });
+
+    public static final StepRule FREE_BUSY = StepRule.of("folio.free-busy",
+            "no folio is freed while under writeback, isolated, or referenced by in-flight I/O",
+            "mm/filemap.c folio_end_writeback (writeback owns no reference; truncate must wait); fs/jbd2/journal.c",
+            v -> {
+                for (FolioEvent.Freed fr : v.events(FolioEvent.Freed.class)) {
+                    Folio f = fr.folio();
+                    StateView a = v.after();
+                    if (a.isSet(f.writeback)) {
+                        return Check.violated(f.name() + " is freed (last reference dropped by " + v.threadName() + ") while under writeback");
+                    }
+                    if (a.isSet(f.isolated)) {
+                        return Check.violated(f.name() + " is freed (by " + v.threadName() + ") while isolated for migration");
+                    }
+                    if (a.get(f.ioRefs) > 0) {
+                        return Check.violated(f.name() + " is freed (by " + v.threadName() + ") while in-flight I/O still references its memory");
+                    }
+                }
+                return Check.ok();
+            });
+
+    public static final StepRule GET_UNLESS_ZERO = StepRule.of("ref.get-unless-zero",
+            "a plain folio reference is never taken on a refcount of zero (use folio_try_get)",
+            "include/linux/page_ref.h folio_try_get; mm/migrate.c isolate_movable_ops_page (folio_get_nontail_page)",
+            v -> {
+                for (FolioEvent.RefTaken t : v.events(FolioEvent.RefTaken.class)) {
+                    if (!t.unlessZero() && v.before().get(t.folio().ref) == 0) {
+                        return Check.violated(v.threadName() + " takes a plain reference on " + t.folio().name()
+                                + " whose refcount is 0: it resurrects a freed folio");
+                    }
+                }
+                return Check.ok();
+            });
+
+    public static final StepRule USE_AFTER_FREE = StepRule.of("folio.use-after-free",
+            "no access to a folio after its last reference is gone",
+            "include/linux/mm.h folio_put (the folio returns to the allocator at refcount 0)",
+            v -> {
+                for (FolioEvent e : v.events(FolioEvent.class)) {
+                    if (e instanceof FolioEvent.Freed) {
+                        continue;
+                    }
+                    Folio f = e.folio();
+                    if (v.before().isSet(f.freed)) {
+                        return Check.violated(v.threadName() + ": " + e.describe() + " after " + f.name() + " was freed");
+                    }
+                    if (e instanceof FolioEvent.Migrated m && v.before().isSet(m.dst().freed)) {
+                        return Check.violated(v.threadName() + ": migration into freed " + m.dst().name());
+                    }
+                }
+                return Check.ok();
+            });
+
+    public static final Invariant ISOLATED_REF = Invariant.of("isolate.ref-held",
+            "an isolated folio is kept alive by the isolator's reference",
+            "mm/migrate.c isolate_movable_ops_page; mm/vmscan.c folio_isolate_lru",
+            s -> {
+                for (Folio f : s.model().objects(Folio.class)) {
+                    if (s.isSet(f.isolated) && s.get(f.ref) == 0) {
+                        return Check.violated(f.name() + " is isolated but nobody holds a reference to it");
+                    }
+                }
+                return Check.ok();
+            });
+
+    public static final StepRule ISOLATE_SINGLE = StepRule.of("isolate.single",
+            "a folio is isolated by at most one isolator at a time",
+            "mm/migrate.c isolate_movable_ops_page (PG_movable_ops_isolated tested and set under the folio lock)",
+            v -> {
+                for (FolioEvent.Isolated i : v.events(FolioEvent.Isolated.class)) {
+                    if (v.before().isSet(i.folio().isolated)) {
+                        return Check.violated(v.threadName() + " isolates " + i.folio().name() + ", which is already isolated");
+                    }
+                }
+                return Check.ok();
+            });
+
+    public static final StepRule MIGRATE_LOCKED = StepRule.of("migrate.both-locked",
+            "->migrate_folio and movable_ops migrate_page run with both folios locked",
+            "Documentation/filesystems/locking.rst (migrate_folio); include/linux/migrate.h struct movable_operations",
+            v -> {
+                for (FolioEvent.Migrated m : v.events(FolioEvent.Migrated.class)) {
+                    if (v.before().holder(m.folio().lock) < 0) {
+                        return Check.violated(v.threadName() + " migrates " + m.folio().name() + " while the source is unlocked");
+                    }
+                    if (v.before().holder(m.dst().lock) < 0) {
+                        return Check.violated(v.threadName() + " migrates into " + m.dst().name() + " while the destination is unlocked");
+                    }
+                }
+                return Check.ok();
+            });
+
+    /** Every kernel rule, in the order they are checked (the first broken one is reported). */
+    public static List<Rule> list() {
+        return List.of(ISOLATED_REF, ATOMIC_SLEEP, MEMALLOC_FOLIO_LOCK, RECLAIM_FOLIO_LOCK, WRITEBACK_SET_UNDER_LOCK,
+                CACHE_REMOVE, FREE_BUSY, GET_UNLESS_ZERO, USE_AFTER_FREE, ISOLATE_SINGLE, MIGRATE_LOCKED, LockHierarchy.mm());
+    }
+
     /** All kernel rules, with the lockdep dependency graph on. */
     public static RuleSet all() {
-        List<Rule> rules = new ArrayList<>();
-        return RuleSet.of(rules, true);
+        return RuleSet.of(list(), true);
     }
 }
