@@ -34,7 +34,7 @@ import picocli.CommandLine.Parameters;
         description = "Model checker for the locking rules of Linux memory management.",
         exitCodeOnInvalidInput = Verdict.USAGE_EXIT,
         exitCodeOnExecutionException = 70,
-        subcommands = {Main.ListCmd.class, Main.CheckCmd.class, Main.ReplayCmd.class, Main.BenchCmd.class})
+        subcommands = {Main.ListCmd.class, Main.CheckCmd.class, Main.SuiteCmd.class, Main.ReplayCmd.class, Main.BenchCmd.class})
 public final class Main implements Callable<Integer> {
 
     public static void main(String[] args) {
@@ -199,6 +199,42 @@ public final class Main implements Callable<Integer> {
             out.printf("%ncatalogue checked in %.1f s%n", secs);
             out.printf("%d passed, %d failed%n", all.size() - bad.size(), bad.size());
             return bad.isEmpty() ? 0 : Verdict.MISMATCH_EXIT;
+        }
+    }
+
+    @Command(name = "suite", description = "Check a scenario over every combination of its knobs and print a verdict table.")
+    static final class SuiteCmd implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "SCENARIO")
+        String scenario;
+
+        @Option(names = "--vary", description = "knob to enumerate (repeatable; default: every knob not fixed by --set)")
+        List<String> vary = new ArrayList<>();
+
+        @Option(names = "--set", description = "knob=value held fixed (repeatable)")
+        Map<String, String> sets = new LinkedHashMap<>();
+
+        @CommandLine.Mixin
+        SearchOptions search = new SearchOptions();
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            Scenario s = Catalogue.find(scenario);
+            if (s == null) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "unknown scenario " + scenario);
+            }
+            List<ScenarioRunner.Outcome> outcomes;
+            try {
+                outcomes = org.migcheck.checker.run.KnobSuite.run(s, vary, sets, KernelRules.all(), search.toOptions());
+            } catch (ModelError e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            }
+            Streams.out.print(org.migcheck.checker.run.KnobSuite.table(s, outcomes));
+            long bad = outcomes.stream().filter(o -> !o.matches()).count();
+            Streams.out.printf("%d combinations, %d as expected, %d mismatches%n", outcomes.size(), outcomes.size() - bad, bad);
+            return bad == 0 ? 0 : Verdict.MISMATCH_EXIT;
         }
     }
 

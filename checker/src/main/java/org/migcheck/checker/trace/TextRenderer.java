@@ -23,6 +23,14 @@ public final class TextRenderer {
      * @param token     the replay token, or null
      */
     public static String render(String title, CheckResult r, String expected, String token) {
+        return render(title, r, expected, token, true);
+    }
+
+    /**
+     * As {@link #render(String, CheckResult, String, String)}; without {@code timings} the output has
+     * no durations or rates, so it is byte-for-byte stable (golden files).
+     */
+    public static String render(String title, CheckResult r, String expected, String token, boolean timings) {
         StringBuilder out = new StringBuilder();
         out.append(title).append(": ").append(r.verdict().name());
         if (r.ruleId() != null) {
@@ -31,7 +39,11 @@ public final class TextRenderer {
         if (expected != null) {
             out.append(" (expected: ").append(expected).append(')');
         }
-        out.append(String.format("   states %d, depth %d, %.2f s%n", r.stats().distinct(), r.stats().maxDepth(), r.stats().seconds()));
+        if (timings) {
+            out.append(String.format("   states %d, depth %d, %.2f s%n", r.stats().distinct(), r.stats().maxDepth(), r.stats().seconds()));
+        } else {
+            out.append(String.format("   states %d, depth %d%n", r.stats().distinct(), r.stats().maxDepth()));
+        }
         out.append("  ").append(r.message()).append('\n');
         for (String line : r.explanation()) {
             out.append("  ").append(line).append('\n');
@@ -49,7 +61,11 @@ public final class TextRenderer {
         if (r.limit() != null) {
             out.append("  INCOMPLETE: ").append(r.limit()).append("; nothing is claimed about the unexplored states\n");
         }
-        out.append("  ").append(r.stats().line()).append('\n');
+        if (timings) {
+            out.append("  ").append(r.stats().line()).append('\n');
+        } else {
+            out.append("  ").append(r.stats().generated()).append(" states generated, ").append(r.stats().distinct()).append(" distinct\n");
+        }
         if (r.schedule().length > 0 && r.witnesses().isEmpty()) {
             out.append('\n').append(table(r.trace()));
         }

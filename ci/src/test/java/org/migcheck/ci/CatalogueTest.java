@@ -1,0 +1,77 @@
+package org.migcheck.ci;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+import org.migcheck.checker.run.CheckResult;
+import org.migcheck.checker.run.Options;
+import org.migcheck.checker.run.ScenarioRunner;
+import org.migcheck.checker.run.Verdict;
+import org.migcheck.checker.trace.TextRenderer;
+import org.migcheck.model.scenarios.Catalogue;
+import org.migcheck.model.scenarios.Expect;
+import org.migcheck.model.scenarios.Scenario;
+import org.migcheck.model.scenarios.Variant;
+import org.migcheck.properties.KernelRules;
+
+/**
+ * What CI runs (DESIGN.md 1.1): every variant of every bundled scenario must meet its declared
+ * expectation; a mismatch fails the build with the full report and counterexample in the log.
+ */
+class CatalogueTest {
+
+    @TestFactory
+    Stream<DynamicTest> everyVariantMeetsItsExpectation() {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (Scenario s : Catalogue.all()) {
+            for (Variant v : s.variants()) {
+                tests.add(DynamicTest.dynamicTest(s.id() + " / " + v.name(), () -> {
+                    ScenarioRunner.Outcome o = ScenarioRunner.run(s, v.name(), Map.of(), KernelRules.all(), Options.defaults());
+                    if (!o.matches()) {
+                        fail(o.title() + ": expected " + v.expect().describe() + ", got " + o.actual() + "\n"
+                                + TextRenderer.render(o.title(), o.result(), v.expect().describe(), o.token()));
+                    }
+                    if (v.expect().kind() == Expect.Kind.HOLDS) {
+                        // a holding variant must have been explored exhaustively: no budget, liveness checked
+                        assertEquals(Verdict.HOLDS, o.result().verdict());
+                        assertTrue(o.result().notes().isEmpty(), () -> o.title() + ": " + o.result().notes());
+                        assertTrue(o.result().stats().distinct() > 0);
+                    } else {
+                        CheckResult r = o.result();
+                        assertTrue(r.schedule().length > 0 || r.verdict() == Verdict.DEADLOCK,
+                                () -> o.title() + " fails a rule but has no counterexample");
+                    }
+                }));
+            }
+        }
+        return tests.stream();
+    }
+
+    @Test
+    void scenarioIdsAndVariantNamesAreUniqueAndDocumented() {
+        Set<String> ids = new HashSet<>();
+        for (Scenario s : Catalogue.all()) {
+            assertTrue(ids.add(s.id()), "duplicate scenario id " + s.id());
+            assertFalse(s.title().isBlank(), s.id() + " has no title");
+            assertFalse(s.reference().isBlank(), s.id() + " has no reference");
+            Set<String> names = new HashSet<>();
+            for (Variant v : s.variants()) {
+                assertTrue(names.add(v.name()), s.id() + " has two variants named " + v.name());
+                assertFalse(v.doc().isBlank(), s.id() + "/" + v.name() + " has no description");
+                assertNotNull(s.expect(org.migcheck.model.scenarios.Knobs.resolve(s.id(), s.knobs(), v.settings())));
+            }
+        }
+    }
+}
