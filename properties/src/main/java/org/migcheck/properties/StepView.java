@@ -15,6 +15,15 @@ public record StepView(Model model, int thread, String label, List<Event> events
 
     /** Events of type {@code type}, in emission order. */
     public <T extends Event> List<T> events(Class<T> type) {
-        return events.stream().filter(type::isInstance).map(type::cast).toList();
+        if (events.isEmpty()) {
+            return List.of();
+        }
+        List<T> out = new java.util.ArrayList<>(events.size());
+        for (Event e : events) {
+            if (type.isInstance(e)) {
+                out.add(type.cast(e));
+            }
+        }
+        return out;
     }
 }
