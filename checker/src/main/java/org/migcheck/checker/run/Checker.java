@@ -143,6 +143,8 @@ public final class Checker {
             chain.append(" -> ").append(w.toClass());
         }
         expl.add("cycle: " + chain);
+        expl.add("no deadlock is reachable in this model (" + stats.distinct() + " states explored exhaustively);"
+                + " the inversion deadlocks wherever the two paths can interleave");
         String msg = "possible circular locking dependency: " + chain;
         int[] first = witnesses.get(0).schedule();
         return new CheckResult(model, Verdict.VIOLATED, RuleSet.LOCK_CYCLE, msg, first, expl, witnesses, goals, stats, null, List.of());
