@@ -99,7 +99,7 @@ public final class Main implements Callable<Integer> {
         }
     }
 
-    @Command(name = "list", description = "List the bundled scenarios, their knobs and variants.")
+    @Command(name = "list", exitCodeOnInvalidInput = Verdict.USAGE_EXIT, exitCodeOnExecutionException = 70, description = "List the bundled scenarios, their knobs and variants.")
     static final class ListCmd implements Callable<Integer> {
         @Override
         public Integer call() {
@@ -118,7 +118,7 @@ public final class Main implements Callable<Integer> {
         }
     }
 
-    @Command(name = "check", description = "Check one scenario (or --all) and print the verdict and counterexample.")
+    @Command(name = "check", exitCodeOnInvalidInput = Verdict.USAGE_EXIT, exitCodeOnExecutionException = 70, description = "Check one scenario (or --all) and print the verdict and counterexample.")
     static final class CheckCmd implements Callable<Integer> {
         @Parameters(index = "0", arity = "0..1", paramLabel = "SCENARIO", description = "scenario id (see list)")
         String scenario;
@@ -202,7 +202,7 @@ public final class Main implements Callable<Integer> {
         }
     }
 
-    @Command(name = "suite", description = "Check a scenario over every combination of its knobs and print a verdict table.")
+    @Command(name = "suite", exitCodeOnInvalidInput = Verdict.USAGE_EXIT, exitCodeOnExecutionException = 70, description = "Check a scenario over every combination of its knobs and print a verdict table.")
     static final class SuiteCmd implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "SCENARIO")
         String scenario;
@@ -238,7 +238,7 @@ public final class Main implements Callable<Integer> {
         }
     }
 
-    @Command(name = "replay", description = "Replay a counterexample token and print its trace.")
+    @Command(name = "replay", exitCodeOnInvalidInput = Verdict.USAGE_EXIT, exitCodeOnExecutionException = 70, description = "Replay a counterexample token and print its trace.")
     static final class ReplayCmd implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "TOKEN", description = "SCENARIO:VARIANT:KNOBS:SCHEDULE as printed by check")
         String token;
@@ -266,7 +266,7 @@ public final class Main implements Callable<Integer> {
         }
     }
 
-    @Command(name = "bench", description = "Measure exploration speed: prints states/s for each repetition and the best.")
+    @Command(name = "bench", exitCodeOnInvalidInput = Verdict.USAGE_EXIT, exitCodeOnExecutionException = 70, description = "Measure exploration speed: prints states/s for each repetition and the best.")
     static final class BenchCmd implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "SCENARIO")
         String scenario;
