@@ -17,8 +17,13 @@ public final class Steps {
      * holds it waits for itself (self-deadlock), as with the folio lock, which has no recursion.
      */
     public static Step lock(String function, Function<Exec, Lock> lock) {
+        return lock(function, lock, e -> lock.apply(e).name());
+    }
+
+    /** As {@link #lock(String, Function)}, with the trace label's objects given by {@code args}. */
+    public static Step lock(String function, Function<Exec, Lock> lock, Function<Exec, String> args) {
         return Step.named(function)
-                .args(e -> lock.apply(e).name())
+                .args(args)
                 .when(e -> e.holder(lock.apply(e)) < 0)
                 .blockedBy(e -> new BlockReason.OnLock(lock.apply(e), e.holder(lock.apply(e)), e.self()))
                 .does(e -> {
@@ -37,8 +42,13 @@ public final class Steps {
 
     /** Non-blocking acquisition: stores 1 in {@code result} when it took the lock, 0 when it was held. */
     public static Step trylock(String function, Function<Exec, Lock> lock, Local result) {
+        return trylock(function, lock, result, e -> lock.apply(e).name());
+    }
+
+    /** As {@link #trylock(String, Function, Local)}, with the trace label's objects given by {@code args}. */
+    public static Step trylock(String function, Function<Exec, Lock> lock, Local result, Function<Exec, String> args) {
         return Step.named(function)
-                .args(e -> lock.apply(e).name())
+                .args(args)
                 .does(e -> {
                     Lock l = lock.apply(e);
                     if (e.holder(l) < 0) {
@@ -57,8 +67,13 @@ public final class Steps {
      * held by another thread is one too. Bit locks have no owner: any thread may unlock them.
      */
     public static Step unlock(String function, Function<Exec, Lock> lock) {
+        return unlock(function, lock, e -> lock.apply(e).name());
+    }
+
+    /** As {@link #unlock(String, Function)}, with the trace label's objects given by {@code args}. */
+    public static Step unlock(String function, Function<Exec, Lock> lock, Function<Exec, String> args) {
         return Step.named(function)
-                .args(e -> lock.apply(e).name())
+                .args(args)
                 .provides("lock")
                 .does(e -> {
                     Lock l = lock.apply(e);

@@ -21,17 +21,17 @@ public final class FolioOps {
 
     /** folio_lock (mm/filemap.c __folio_lock): sleep until PG_locked can be taken. */
     public static Step folioLock(FolioRef f) {
-        return Steps.lock("folio_lock", e -> f.of(e).lock);
+        return Steps.lock("folio_lock", e -> f.of(e).lock, e -> f.of(e).name());
     }
 
     /** folio_trylock (include/linux/pagemap.h): never sleeps; {@code ok} = 1 when taken. */
     public static Step folioTrylock(FolioRef f, Local ok) {
-        return Steps.trylock("folio_trylock", e -> f.of(e).lock, ok);
+        return Steps.trylock("folio_trylock", e -> f.of(e).lock, ok, e -> f.of(e).name());
     }
 
     /** folio_unlock (mm/filemap.c): clear PG_locked and wake waiters. Unlocking an unlocked folio is a model error. */
     public static Step folioUnlock(FolioRef f) {
-        return Steps.unlock("folio_unlock", e -> f.of(e).lock);
+        return Steps.unlock("folio_unlock", e -> f.of(e).lock, e -> f.of(e).name());
     }
 
     /**
