@@ -164,7 +164,7 @@ public final class Search {
         system.expand(id, store.get(id), new TransitionSystem.Successors() {
             @Override public void successor(int label, int[] next) { any[0] = true; }
             @Override public void failure(int label, Failure f) { any[0] = true; }
-            @Override public void stateFailure(Failure f) { }
+            @Override public void stateFailure(Failure f) { fail(f, store.scheduleTo(id), id); }
         });
         return any[0];
     }

@@ -75,7 +75,7 @@ public final class Checker {
                     msg = f.message();
                     rule = null;
                     String where = f.thread() >= 0 ? " (thread " + model.thread(f.thread()).name() + ", step "
-                            + sys.semantics().label(search.state(r.failureState()), f.thread(), 0) + ")" : "";
+                            + sys.semantics().label(search.state(r.failureState()), f.thread(), f.alternative()) + ")" : "";
                     msg = msg + where;
                 }
                 return new CheckResult(model, p.verdict(), rule, msg, r.schedule(), expl, List.of(), goalResults,

@@ -103,7 +103,7 @@ final class ModelSystem implements TransitionSystem {
                     out.failure(label, new Problem.RuleBroken(kind, v.ruleId(), v.getMessage(), thread));
                 } else {
                     ModelError m = (ModelError) error;
-                    out.failure(label, new Problem.ModelFault(m.element(), m.getMessage(), thread));
+                    out.failure(label, new Problem.ModelFault(m.element(), m.getMessage(), thread, alt));
                 }
             }
 

@@ -15,8 +15,11 @@ public sealed interface Problem extends Failure {
         @Override public String summary() { return kind + " " + ruleId + ": " + message; }
     }
 
-    /** The model is wrong; {@code element} is the element at fault, {@code thread} the thread running (or -1). */
-    record ModelFault(String element, String message, int thread) implements Problem {
+    /**
+     * The model is wrong; {@code element} is the element at fault, {@code thread} and {@code alternative}
+     * the transition that was running ({@code thread} -1 when none).
+     */
+    record ModelFault(String element, String message, int thread, int alternative) implements Problem {
         @Override public Verdict verdict() { return Verdict.MODEL_ERROR; }
         @Override public String summary() { return "model error at " + element + ": " + message; }
     }

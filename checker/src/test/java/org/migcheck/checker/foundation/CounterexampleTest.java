@@ -1,0 +1,249 @@
+package org.migcheck.checker.foundation;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.migcheck.checker.cli.Main;
+import org.migcheck.checker.run.CheckResult;
+import org.migcheck.checker.run.Checker;
+import org.migcheck.checker.run.Options;
+import org.migcheck.checker.run.ScenarioRunner;
+import org.migcheck.checker.run.Verdict;
+import org.migcheck.checker.trace.Trace;
+import org.migcheck.model.lang.Model;
+import org.migcheck.model.scenarios.Catalogue;
+import org.migcheck.model.scenarios.Scenario;
+import org.migcheck.model.zoo.Zoo;
+import org.migcheck.properties.KernelRules;
+import org.migcheck.properties.RuleSet;
+
+/** Exact counterexamples (BFS: shortest), their explanations, and replay round trips. */
+class CounterexampleTest {
+
+    static CheckResult check(Model m) {
+        return Checker.check(m, RuleSet.empty(), Options.defaults());
+    }
+
+    static List<String> labels(Trace t) {
+        return t.rows().stream().map(Trace.Row::label).toList();
+    }
+
+    /** ABBA: t1 takes A, t2 takes B, and neither can go on: exactly 2 steps. */
+    @Test
+    void abbaDeadlockIsTwoFirstLocks() {
+        CheckResult r = check(Zoo.abbaModel(false, false));
+        assertEquals(Verdict.DEADLOCK, r.verdict(), r.message());
+        assertEquals(2, r.schedule().length);
+        assertEquals(2, BruteForce.explore(BruteForce.abba(false, false)).shortestDeadlock());
+        Trace t = r.trace();
+        assertEquals(2, t.rows().size());
+        Set<String> steps = new HashSet<>();
+        Set<Integer> threads = new HashSet<>();
+        for (Trace.Row row : t.rows()) {
+            steps.add(row.label());
+            threads.add(row.thread());
+            assertNull(row.failure());
+        }
+        assertEquals(Set.of("mutex_lock(A)", "mutex_lock(B)"), steps);
+        assertEquals(Set.of(0, 1), threads, "each thread takes one step");
+        for (Trace.Row row : t.rows()) {
+            // t1 (thread 0) takes A first, t2 (thread 1) takes B first
+            assertEquals(row.thread() == 0 ? "mutex_lock(A)" : "mutex_lock(B)", row.label());
+            assertEquals(List.of((row.thread() == 0 ? "A" : "B") + ": held by t" + (row.thread() + 1)), row.changes());
+        }
+        assertTrue(r.hasCounterexample());
+    }
+
+    /** With lockdep on, the deadlock is still found (first) by the search. */
+    @Test
+    void abbaDeadlockWithKernelRules() {
+        CheckResult r = Checker.check(Zoo.abbaModel(false, false), KernelRules.all(), Options.defaults());
+        assertEquals(Verdict.DEADLOCK, r.verdict());
+        assertEquals(2, r.schedule().length);
+    }
+
+    /** The explanation names both locks, both owners, and the wait-for cycle. */
+    @Test
+    void abbaExplanation() {
+        CheckResult r = check(Zoo.abbaModel(false, false));
+        List<String> ex = r.explanation();
+        String all = String.join("\n", ex);
+        assertTrue(all.contains("A"), all);
+        assertTrue(all.contains("B"), all);
+        assertTrue(all.contains("held by t1"), all);
+        assertTrue(all.contains("held by t2"), all);
+        assertTrue(ex.stream().anyMatch(l -> l.startsWith("t1 blocked in mutex_lock(B)")), all);
+        assertTrue(ex.stream().anyMatch(l -> l.startsWith("t2 blocked in mutex_lock(A)")), all);
+        List<String> cycles = ex.stream().filter(l -> l.startsWith("cycle:")).toList();
+        assertEquals(1, cycles.size(), all);
+        String cycle = cycles.get(0);
+        assertTrue(cycle.contains("t1") && cycle.contains("t2") && cycle.contains("A") && cycle.contains("B"), cycle);
+        assertTrue(r.message().contains("t1") && r.message().contains("t2"), r.message());
+    }
+
+    /** n philosophers each take the left fork: a deadlock after exactly n steps, one per philosopher. */
+    @ParameterizedTest
+    @ValueSource(ints = {2, 3, 4, 5, 6})
+    void philosophersDeadlockAfterNSteps(int n) {
+        CheckResult r = check(Zoo.philosophersModel(n, false));
+        assertEquals(Verdict.DEADLOCK, r.verdict());
+        assertEquals(n, r.schedule().length);
+        assertEquals(n, BruteForce.explore(BruteForce.philosophers(n, false)).shortestDeadlock());
+        Set<Integer> threads = new HashSet<>();
+        for (Trace.Row row : r.trace().rows()) {
+            assertTrue(threads.add(row.thread()), "each philosopher moves once");
+            assertEquals("mutex_lock(fork" + row.thread() + ")", row.label());
+        }
+        assertEquals(n, threads.size());
+        assertTrue(r.explanation().stream().anyMatch(l -> l.startsWith("cycle:")), r.explanation().toString());
+        long blocked = r.explanation().stream().filter(l -> l.contains(" blocked in ")).count();
+        assertEquals(n, blocked);
+    }
+
+    /**
+     * The lost update, by hand: both increments must finish before the observer may pass its wait
+     * (2 + 2 steps), then wait_for_completion (1), then the failing assert (1) = 6, and 6 suffices:
+     * inc1 READ_ONCE (x=0), inc2 READ_ONCE (x=0), inc1 WRITE_ONCE (x=1), inc2 WRITE_ONCE (x=1), wait,
+     * assert. The failing assert is the last label of the schedule (it has no successor state).
+     */
+    @Test
+    void lostUpdateShortestSchedule() {
+        CheckResult r = check(Zoo.lostUpdateModel(false));
+        assertEquals(Verdict.VIOLATED, r.verdict());
+        assertEquals("counter.lost-update", r.ruleId());
+        assertEquals(6, r.schedule().length);
+        assertEquals(6, BruteForce.explore(BruteForce.counter(false)).shortestFailure());
+        assertEquals(2, Trace.thread(r.schedule()[5]), "the observer's assert is last");
+        assertEquals(2, Trace.thread(r.schedule()[4]), "after its wait");
+        Trace t = r.trace();
+        assertEquals(6, t.rows().size());
+        assertEquals(6, t.states().size(), "states before each step; the failing step has no after-state");
+        Trace.Row last = t.rows().get(5);
+        assertNotNull(last.failure());
+        assertTrue(last.failure().contains("x == 2"), last.failure());
+        assertTrue(last.label().startsWith("assert("), last.label());
+        assertEquals("wait_for_completion(inc1, inc2)", t.rows().get(4).label());
+        int reads = 0;
+        int writes = 0;
+        for (int i = 0; i < 4; i++) {
+            Trace.Row row = t.rows().get(i);
+            assertNull(row.failure());
+            if (row.label().equals("READ_ONCE(x)")) {
+                reads++;
+                assertEquals(List.of(), row.changes());
+                assertEquals(0, writes, "both reads come before both writes");
+            } else {
+                assertEquals("WRITE_ONCE(x)", row.label());
+                writes++;
+                // both writes store 1: the first changes x from 0, the second leaves it at 1
+                assertEquals(writes == 1 ? List.of("x: 1") : List.of(), row.changes());
+            }
+        }
+        assertEquals(2, reads);
+        assertEquals(2, writes);
+        assertEquals(1, t.last()[Zoo.lostUpdateModel(false).vars().get(0).slot()], "x ends at 1");
+    }
+
+    @Test
+    void replayGivesTheSameRows() {
+        for (Model m : List.of(Zoo.abbaModel(false, false), Zoo.philosophersModel(4, false), Zoo.lostUpdateModel(false))) {
+            CheckResult r = check(m);
+            assertTrue(r.schedule().length > 0, m.name());
+            Trace again = Trace.replay(m, r.schedule());
+            assertEquals(r.trace().rows(), again.rows(), m.name());
+            // a fresh build of the same model replays the same way
+            Trace rebuilt = Trace.replay(rebuild(m.name()), r.schedule());
+            assertEquals(r.trace().rows(), rebuilt.rows(), m.name());
+        }
+    }
+
+    private static Model rebuild(String name) {
+        return switch (name) {
+            case "abba" -> Zoo.abbaModel(false, false);
+            case "philosophers-4" -> Zoo.philosophersModel(4, false);
+            case "counter-racy" -> Zoo.lostUpdateModel(false);
+            default -> throw new IllegalArgumentException(name);
+        };
+    }
+
+    @Test
+    void tokenRoundTrip() {
+        Scenario phil = Catalogue.find("philosophers");
+        ScenarioRunner.Outcome o = ScenarioRunner.run(phil, null, Map.of("n", "4", "ordered", "false"),
+                RuleSet.empty(), Options.defaults());
+        assertEquals(Verdict.DEADLOCK, o.result().verdict());
+        String token = o.token();
+        // n=4 matches no named variant (they use the default n=3), so the variant part is "-"
+        assertEquals("philosophers:-:n=4,ordered=false:" + ScenarioRunner.scheduleText(o.result().schedule()), token);
+        ScenarioRunner.Token back = ScenarioRunner.parse(token);
+        assertEquals("philosophers", back.scenario().id());
+        assertNull(back.variant());
+        assertEquals(o.knobs().asMap(), back.knobs().asMap());
+        assertEquals("4", back.knobs().get("n"));
+        assertArrayEquals(o.result().schedule(), back.schedule());
+        assertEquals(token, ScenarioRunner.token(back.scenario(), back.variant(), back.knobs(), back.schedule()));
+    }
+
+    @Test
+    void tokenRoundTripOfANamedVariant() {
+        ScenarioRunner.Outcome o = ScenarioRunner.run(Catalogue.find("counter"), "racy", Map.of(), RuleSet.empty(),
+                Options.defaults());
+        String token = o.token();
+        assertTrue(token.startsWith("counter:racy:atomic=false:"), token);
+        ScenarioRunner.Token back = ScenarioRunner.parse(token);
+        assertEquals("racy", back.variant());
+        assertEquals(o.knobs().asMap(), back.knobs().asMap());
+        assertArrayEquals(o.result().schedule(), back.schedule());
+        Model m = back.scenario().build(back.knobs());
+        assertEquals(o.result().trace().rows(), Trace.replay(m, back.schedule()).rows());
+    }
+
+    @Test
+    void tokenRoundTripWithAlternatives() {
+        Scenario phil = Catalogue.find("philosophers");
+        int[] sched = {Trace.label(0, 0), Trace.label(2, 3), Trace.label(1, 0)};
+        ScenarioRunner.Token back = ScenarioRunner.parse(ScenarioRunner.token(phil, null,
+                org.migcheck.model.scenarios.Knobs.resolve("philosophers", phil.knobs(), Map.of()), sched));
+        assertArrayEquals(sched, back.schedule());
+        assertNull(back.variant());
+    }
+
+    @Test
+    void cliReplayPrintsTheSameSteps() {
+        for (String[] sv : new String[][] {{"abba", "default"}, {"philosophers", "circular"}, {"counter", "racy"}}) {
+            ScenarioRunner.Outcome o = ScenarioRunner.run(Catalogue.find(sv[0]), sv[1], Map.of(), KernelRules.all(),
+                    Options.defaults());
+            assertTrue(o.result().schedule().length > 0, sv[0]);
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            int code = Main.run(new String[] {"replay", o.token()}, new PrintStream(out, true, StandardCharsets.UTF_8),
+                    new PrintStream(err, true, StandardCharsets.UTF_8));
+            String text = out.toString(StandardCharsets.UTF_8);
+            assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
+            assertTrue(text.contains("(" + o.result().schedule().length + " steps)"), text);
+            // every step label appears, in order
+            int at = 0;
+            for (Trace.Row row : o.result().trace().rows()) {
+                int i = text.indexOf(row.label(), at);
+                assertTrue(i >= 0, "missing " + row.label() + " in\n" + text);
+                at = i + row.label().length();
+            }
+            String[] lines = text.split("\n");
+            long numbered = java.util.Arrays.stream(lines).filter(l -> l.matches("\\s+\\d+\\s.*")).count();
+            assertEquals(o.result().schedule().length, numbered, text);
+        }
+    }
+}
