@@ -53,6 +53,12 @@ public final class Search {
         Stop() { super(null, null, false, false); }
     }
 
+    /** A state beyond the max-states budget was discovered. */
+    private static final class OverBudget extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        OverBudget() { super(null, null, false, false); }
+    }
+
     private long generated;
     private int maxDepth;
     private Failure failure;
@@ -120,12 +126,8 @@ public final class Search {
                 for (SearchObserver o : observers) {
                     o.onExpanded(id, counted[0]);
                 }
-                if (++budgetCheck % 256 == 0 || store.size() >= budget.maxStates()) {
+                if (++budgetCheck % 256 == 0) {
                     long now = clock.getAsLong();
-                    if (store.size() >= budget.maxStates()) {
-                        limit = "max states " + budget.maxStates();
-                        break;
-                    }
                     if (now - start > budget.timeLimit().toNanos()) {
                         limit = "time limit " + budget.timeLimit().toMillis() / 1000.0 + " s";
                         break;
@@ -149,6 +151,8 @@ public final class Search {
             }
         } catch (Stop stop) {
             return new SearchResult(SearchResult.Status.FAILED, failure, failureSchedule, failureState, stats(start), null);
+        } catch (OverBudget over) {
+            limit = "max states " + budget.maxStates();
         } catch (OutOfMemoryError oom) {
             store = null;
             limit = "out of memory";
@@ -182,6 +186,9 @@ public final class Search {
                     o.onTransition(id, label, to);
                 }
                 if (r >= 0) {
+                    if (store.size() > budget.maxStates()) {
+                        throw new OverBudget();
+                    }
                     maxDepth = Math.max(maxDepth, d + 1);
                     for (SearchObserver o : observers) {
                         o.onNewState(r, next);

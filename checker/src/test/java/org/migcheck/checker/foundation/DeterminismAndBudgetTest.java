@@ -106,6 +106,18 @@ class DeterminismAndBudgetTest {
     }
 
     @Test
+    void maxStatesEqualToTheStateSpaceStillCompletes() {
+        // abba-ordered has 16 reachable states (hand count in StateCountTest)
+        Model m = Zoo.abbaModel(true, false);
+        CheckResult exact = Checker.check(m, RuleSet.empty(), Options.defaults().withBudget(Budget.unlimited().withMaxStates(16)));
+        assertEquals(Verdict.HOLDS, exact.verdict());
+        assertEquals(16, exact.stats().distinct());
+        CheckResult under = Checker.check(m, RuleSet.empty(), Options.defaults().withBudget(Budget.unlimited().withMaxStates(15)));
+        assertEquals(Verdict.INCOMPLETE, under.verdict());
+        assertTrue(under.stats().distinct() <= 16, "stores at most one state beyond the budget");
+    }
+
+    @Test
     void maxStatesMakesItIncomplete() {
         Options o = Options.defaults().withBudget(Budget.unlimited().withMaxStates(50));
         CheckResult r = Checker.check(Zoo.philosophersModel(6, true), RuleSet.empty(), o);
