@@ -152,7 +152,7 @@ public final class Checker {
 
     static String blockedLine(Semantics sem, int[] state, int t, BlockReason why) {
         List<String> stack = sem.callStack(state, t);
-        String where = stack.size() > 1 ? "   [" + String.join(" <- ", stack.subList(1, stack.size())) + "]" : "";
+        String where = stack.size() > 1 ? "   [" + String.join(" <- ", stack) + "]" : "";
         return sem.model().thread(t).name() + " blocked in " + sem.label(state, t, 0) + where + ": " + why.describe(sem.model());
     }
 

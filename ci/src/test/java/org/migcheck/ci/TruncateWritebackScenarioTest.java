@@ -1,0 +1,255 @@
+package org.migcheck.ci;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.migcheck.checker.run.CheckResult;
+import org.migcheck.checker.run.Options;
+import org.migcheck.checker.run.ScenarioRunner;
+import org.migcheck.checker.run.Verdict;
+import org.migcheck.checker.trace.TextRenderer;
+import org.migcheck.checker.trace.Trace;
+import org.migcheck.model.lang.Model;
+import org.migcheck.model.lang.Semantics;
+import org.migcheck.model.lang.StateView;
+import org.migcheck.model.mm.Folio;
+import org.migcheck.model.scenarios.Catalogue;
+import org.migcheck.model.scenarios.Scenario;
+import org.migcheck.model.scenarios.TruncateWritebackScenario;
+import org.migcheck.properties.KernelRules;
+import org.migcheck.properties.RuleSet;
+
+/**
+ * SCENARIOS.md section 2 (DESIGN.md section 9, "truncate vs writeback (2)"): every variant's verdict,
+ * rule and the facts of its counterexample, derived by hand from the kernel code paths; plus the
+ * consequences that the first-reported rule hides (by switching that rule off) and mutation checks
+ * over the knobs.
+ */
+class TruncateWritebackScenarioTest {
+    private static final Scenario S = TruncateWritebackScenario.scenario();
+
+    private static ScenarioRunner.Outcome run(String variant, Map<String, String> sets, RuleSet rules) {
+        return ScenarioRunner.run(S, variant, sets, rules, Options.defaults());
+    }
+
+    private static ScenarioRunner.Outcome run(String variant) {
+        return run(variant, Map.of(), KernelRules.all());
+    }
+
+    private static String report(ScenarioRunner.Outcome o) {
+        return TextRenderer.render(o.title(), o.result(), o.expected() == null ? null : o.expected().describe(), o.token());
+    }
+
+    private static String who(Trace t, Trace.Row r) { return t.model().thread(r.thread()).name(); }
+
+    private static Folio folio(Model m, String name) {
+        return m.objects(Folio.class).stream().filter(f -> f.name().equals(name)).findFirst().orElseThrow();
+    }
+
+    /** The state before the last step of {@code t}, as rules see it. */
+    private static StateView beforeLast(Trace t) {
+        Semantics sem = new Semantics(t.model());
+        return sem.view(t.states().get(t.rows().size() - 1));
+    }
+
+    @Test
+    void registeredInTheCatalogue() {
+        Scenario s = Catalogue.find(TruncateWritebackScenario.ID);
+        assertNotNull(s, "truncate-writeback is not in Catalogue.kernel()");
+        assertEquals(List.of("kernel", "kernel-sync-all", "wb-after-unlock", "truncate-no-wait", "activate-unlocked",
+                "activate-ignored"), s.variants().stream().map(v -> v.name()).toList());
+    }
+
+    @Test
+    void kernelOrderHoldsExhaustivelyAndExercisesTheRace() {
+        for (String v : List.of("kernel", "kernel-sync-all")) {
+            ScenarioRunner.Outcome o = run(v);
+            CheckResult r = o.result();
+            assertTrue(o.matches(), () -> report(o));
+            assertEquals(Verdict.HOLDS, r.verdict(), () -> report(o));
+            assertTrue(r.notes().isEmpty(), () -> v + ": liveness must be checked: " + r.notes());
+            assertTrue(r.stats().distinct() < 100_000, () -> v + ": " + r.stats().distinct() + " states");
+            assertTrue(r.stats().seconds() < 5.0, () -> v + ": " + r.stats().seconds() + " s");
+            // not vacuous: the folio can be written and truncated, and truncate does meet a folio under writeback
+            assertEquals(CheckResult.GoalResult.Answer.REACHABLE, r.goals().get(TruncateWritebackScenario.TRUNCATED).answer());
+            assertEquals(CheckResult.GoalResult.Answer.REACHABLE,
+                    r.goals().get(TruncateWritebackScenario.TRUNCATE_MEETS_WRITEBACK).answer());
+        }
+        // one folio, WB_SYNC_NONE: exact state count of the default model (regression guard)
+        assertEquals(203, run("kernel").result().stats().distinct());
+    }
+
+    @Test
+    void writebackStartedAfterUnlockIsCaughtAtFolioStartWriteback() {
+        ScenarioRunner.Outcome o = run("wb-after-unlock");
+        CheckResult r = o.result();
+        assertTrue(o.matches(), () -> report(o));
+        assertEquals(Verdict.VIOLATED, r.verdict());
+        assertEquals("writeback.set-under-lock", r.ruleId());
+        assertTrue(r.message().contains("flusher sets PG_writeback on folio0 while the folio is unlocked"), r.message());
+        // Shortest schedule, by hand: the flusher alone: filemap_get_folios_tag, folio_lock, the three tests of
+        // folio_prepare_writeback, folio_clear_dirty_for_io, folio_unlock, folio_start_writeback = 8 steps.
+        Trace t = r.trace();
+        assertEquals(8, t.rows().size(), () -> report(o));
+        assertTrue(t.rows().stream().allMatch(row -> who(t, row).equals("flusher")));
+        assertEquals("folio_unlock(folio0)", t.rows().get(6).label());
+        assertEquals("folio_start_writeback(folio0)", t.rows().get(7).label());
+        assertEquals(-1, beforeLast(t).holder(folio(t.model(), "folio0").lock), "PG_writeback set on an unlocked folio");
+    }
+
+    @Test
+    void writebackStartedAfterUnlockLetsTruncateRemoveAndFreeAFolioUnderIo() {
+        // What the first rule hides: truncate locks the folio in the window, finds no writeback, and
+        // removes it after the flusher set PG_writeback behind its back (DESIGN.md: "folio removed from
+        // cache while its I/O is in flight").
+        RuleSet noSetRule = KernelRules.all().without("writeback.set-under-lock");
+        ScenarioRunner.Outcome o = run("wb-after-unlock", Map.of(), noSetRule);
+        CheckResult r = o.result();
+        assertEquals(Verdict.VIOLATED, r.verdict(), () -> report(o));
+        assertEquals("cache.remove-locked-no-writeback", r.ruleId());
+        Trace t = r.trace();
+        // flusher 1-7 (up to folio_unlock), truncate inode_lock, filemap_invalidate_lock, find_get_entry,
+        // folio_trylock, the mapping/writeback test, flusher folio_start_writeback, truncate
+        // truncate_cleanup_folio, delete_from_page_cache_batch = 15 steps.
+        assertEquals(15, t.rows().size(), () -> report(o));
+        Trace.Row last = t.rows().get(14);
+        assertEquals("truncate", who(t, last));
+        assertTrue(last.label().startsWith("delete_from_page_cache_batch"), last.label());
+        Trace.Row set = t.rows().get(12);
+        assertEquals("flusher", who(t, set));
+        assertEquals("folio_start_writeback(folio0)", set.label());
+        StateView before = beforeLast(t);
+        Folio f0 = folio(t.model(), "folio0");
+        assertEquals(t.model().threadIndex("truncate"), before.holder(f0.lock));
+        assertTrue(before.isSet(f0.writeback));
+
+        // and with that rule off too, the folio is freed while its write I/O is in flight
+        ScenarioRunner.Outcome o2 = run("wb-after-unlock", Map.of(), noSetRule.without("cache.remove-locked-no-writeback"));
+        assertEquals("folio.free-busy", o2.result().ruleId(), () -> report(o2));
+        assertTrue(o2.result().message().contains("folio0 is freed"), o2.result().message());
+    }
+
+    @Test
+    void truncateWithoutWaitingRemovesThenFreesThenIoTouchesFreedFolio() {
+        ScenarioRunner.Outcome o = run("truncate-no-wait");
+        CheckResult r = o.result();
+        assertTrue(o.matches(), () -> report(o));
+        assertEquals(Verdict.VIOLATED, r.verdict());
+        assertEquals("cache.remove-locked-no-writeback", r.ruleId());
+        assertTrue(r.message().contains("truncate removes folio0 from the page cache while its writeback is in flight"),
+                r.message());
+        // By hand: flusher filemap_get_folios_tag .. folio_start_writeback, folio_unlock (8 steps); truncate
+        // inode_lock, filemap_invalidate_lock, pass 1 find_get_entry, folio_trylock (fails: the flusher
+        // holds the lock), folio_put; pass 2 find_get_entry, folio_lock, the mapping test,
+        // truncate_cleanup_folio, filemap_remove_folio (10 steps) = 18.
+        Trace t = r.trace();
+        assertEquals(18, t.rows().size(), () -> report(o));
+        Trace.Row last = t.rows().get(17);
+        assertEquals("truncate", who(t, last));
+        assertEquals("filemap_remove_folio(folio0)", last.label());
+        assertTrue(t.rows().stream().noneMatch(row -> row.label().startsWith("folio_wait_writeback")));
+        assertEquals(8, t.rows().stream().filter(row -> who(t, row).equals("flusher")).count());
+
+        // DESIGN.md's wording for this row, "folio freed under writeback", is the next rule: truncate's
+        // folio_batch_release drops the last reference (the flusher dropped its batch reference after
+        // submitting, since writeback owns none).
+        RuleSet noRemoveRule = KernelRules.all().without("cache.remove-locked-no-writeback");
+        ScenarioRunner.Outcome o2 = run("truncate-no-wait", Map.of(), noRemoveRule);
+        assertEquals("folio.free-busy", o2.result().ruleId(), () -> report(o2));
+        Trace t2 = o2.result().trace();
+        Trace.Row free = t2.rows().get(t2.rows().size() - 1);
+        assertEquals("truncate", who(t2, free));
+        assertEquals("folio_batch_release(folio0)", free.label());
+        assertTrue(free.changes().contains("folio0.freed: set"), free.changes().toString());
+        assertTrue(t2.rows().stream().anyMatch(row -> row.label().equals("mpage_bio_submit_write(folio0)")));
+
+        // ... and then the bio completion touches the freed folio.
+        ScenarioRunner.Outcome o3 = run("truncate-no-wait", Map.of(), noRemoveRule.without("folio.free-busy"));
+        assertEquals("folio.use-after-free", o3.result().ruleId(), () -> report(o3));
+        Trace t3 = o3.result().trace();
+        Trace.Row use = t3.rows().get(t3.rows().size() - 1);
+        assertEquals("io-folio0", who(t3, use));
+        assertEquals("bio_endio(folio0)", use.label());
+        assertEquals(t2.rows().size() + 1, t3.rows().size());
+    }
+
+    @Test
+    void mutantsOfTheKernelOrderFailForEveryWritebackConfiguration() {
+        // Mutation check (DESIGN.md 11): removing truncate's folio_wait_writeback, or moving
+        // folio_start_writeback out of the folio lock, breaks a rule in every sync mode and size;
+        // the kernel order holds in all of them.
+        for (String sync : List.of("NONE", "ALL")) {
+            for (String n : List.of("1", "2")) {
+                Map<String, String> base = Map.of("syncMode", sync, "folios", n);
+                ScenarioRunner.Outcome ok = run(null, base, KernelRules.all());
+                assertEquals(Verdict.HOLDS, ok.result().verdict(), () -> report(ok));
+
+                ScenarioRunner.Outcome noWait = run(null, with(base, "truncateWaits", "false"), KernelRules.all());
+                assertEquals(Verdict.VIOLATED, noWait.result().verdict(), () -> report(noWait));
+                assertEquals("cache.remove-locked-no-writeback", noWait.result().ruleId());
+
+                ScenarioRunner.Outcome late = run(null, with(base, "order", "wb-after-unlock"), KernelRules.all());
+                assertEquals(Verdict.VIOLATED, late.result().verdict(), () -> report(late));
+                assertEquals("writeback.set-under-lock", late.result().ruleId());
+            }
+        }
+    }
+
+    private static Map<String, String> with(Map<String, String> base, String k, String v) {
+        Map<String, String> m = new java.util.LinkedHashMap<>(base);
+        m.put(k, v);
+        return m;
+    }
+
+    @Test
+    void activateHandledByTheCallerHolds() {
+        ScenarioRunner.Outcome o = run("activate-unlocked");
+        CheckResult r = o.result();
+        assertTrue(o.matches(), () -> report(o));
+        assertEquals(Verdict.HOLDS, r.verdict());
+        assertTrue(r.notes().isEmpty(), () -> r.notes().toString());
+        assertEquals(CheckResult.GoalResult.Answer.REACHABLE, r.goals().get(TruncateWritebackScenario.TRUNCATED).answer());
+        // the witness: ttm_backup_backup_page unlocks after shmem_writeout returned AOP_WRITEPAGE_ACTIVATE,
+        // and shmem_undo_range's pass 1 (trylock) then removes and frees the folio
+        Trace w = Trace.replay(r.model(), r.goals().get(TruncateWritebackScenario.TRUNCATED).witness());
+        assertTrue(w.rows().stream().anyMatch(row -> who(w, row).equals("ttm-backup") && row.label().equals("folio_unlock(folio0)")));
+        assertTrue(w.rows().stream().anyMatch(row -> who(w, row).equals("ttm-drop") && row.label().equals("folio_trylock(folio0)")
+                && row.changes().contains("folio0.locked: held by ttm-drop")));
+    }
+
+    @Test
+    void activateIgnoredLeaksTheFolioLockAndTruncationSleepsForever() {
+        ScenarioRunner.Outcome o = run("activate-ignored");
+        CheckResult r = o.result();
+        assertTrue(o.matches(), () -> report(o));
+        assertEquals(Verdict.DEADLOCK, r.verdict());
+        String expl = String.join("\n", r.explanation());
+        assertTrue(expl.contains("ttm-drop blocked in folio_lock(folio0)"), expl);
+        assertTrue(expl.contains("waits for folio0.locked held by ttm-backup"), expl);
+        assertTrue(expl.contains("folio0.locked is held by ttm-backup, which has exited: the lock is leaked"), expl);
+        // By hand: ttm-backup shmem_read_folio_gfp, folio_lock, folio_mark_dirty, folio_clear_dirty_for_io,
+        // folio_set_reclaim, shmem_writeout's folio_mark_dirty (returns ACTIVATE, folio locked), the
+        // !folio_test_writeback test, folio_clear_reclaim, folio_put, ttm_backup_shmem_idx_to_handle (10);
+        // ttm-drop ttm_backup_drop, pass 1 find_get_entry, folio_trylock (fails), folio_put, pass 2
+        // find_get_entry (5) = 15 steps, then folio_lock blocks.
+        Trace t = r.trace();
+        assertEquals(15, t.rows().size(), () -> report(o));
+        assertFalse(t.rows().stream().anyMatch(row -> row.label().startsWith("folio_unlock")), "nobody unlocks folio0");
+        Trace.Row trylock = t.rows().get(12);
+        assertEquals("ttm-drop", who(t, trylock));
+        assertEquals("folio_trylock(folio0)", trylock.label());
+        assertTrue(trylock.changes().isEmpty(), "pass 1's trylock fails on the leaked lock");
+        // the blocked thread sits in shmem_undo_range's pass-2 folio_lock, the backup thread has exited
+        Semantics sem = new Semantics(t.model());
+        int drop = t.model().threadIndex("ttm-drop");
+        assertEquals(List.of("shmem_undo_range", "ttm-drop"), sem.callStack(t.last(), drop));
+        assertEquals("folio_lock", sem.function(t.last(), drop));
+        assertTrue(sem.finished(t.last(), t.model().threadIndex("ttm-backup")));
+        assertEquals(t.model().threadIndex("ttm-backup"), sem.view(t.last()).holder(folio(t.model(), "folio0").lock));
+    }
+}

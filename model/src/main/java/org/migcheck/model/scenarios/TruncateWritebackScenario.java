@@ -1,0 +1,221 @@
+package org.migcheck.model.scenarios;
+
+import java.util.Map;
+import org.migcheck.model.lang.BlockReason;
+import org.migcheck.model.lang.Cond;
+import org.migcheck.model.lang.IntExpr;
+import org.migcheck.model.lang.Local;
+import org.migcheck.model.lang.Lock;
+import org.migcheck.model.lang.Model;
+import org.migcheck.model.lang.Procedure;
+import org.migcheck.model.lang.Step;
+import org.migcheck.model.lang.Steps;
+import org.migcheck.model.lang.Var;
+import org.migcheck.model.mm.Folio;
+import org.migcheck.model.mm.FolioEvent;
+import org.migcheck.model.mm.FolioOps;
+import org.migcheck.model.mm.FolioRef;
+import org.migcheck.model.mm.Mapping;
+import org.migcheck.model.mm.Mm;
+import org.migcheck.model.mm.Shmem;
+import org.migcheck.model.mm.Truncate;
+import org.migcheck.model.mm.Writeback;
+
+/**
+ * SCENARIOS.md section 2: writeback vs truncate, and AOP_WRITEPAGE_ACTIVATE.
+ *
+ * <p>{@code writer=flusher}: WB ({@code mpage_writepages}: writeback_iter, folio_lock,
+ * folio_prepare_writeback, folio_start_writeback, folio_unlock, submit) races T
+ * ({@code truncate_inode_pages_range} under i_rwsem and invalidate_lock) while IO threads complete
+ * the bios ({@code folio_end_writeback}). Writeback owns no folio reference; only truncation's
+ * folio_lock + folio_wait_writeback keeps the folio in the page cache (and so allocated) until its I/O
+ * is done.
+ *
+ * <p>{@code writer=ttm-backup}: the AOP_WRITEPAGE_ACTIVATE caller modelled is
+ * drivers/gpu/drm/ttm/ttm_backup.c {@code ttm_backup_backup_page}, which locks a folio of its shmem
+ * backup file and calls {@code shmem_writeout}; without swap the redirty path returns
+ * AOP_WRITEPAGE_ACTIVATE with the folio still locked, and the caller must unlock it
+ * ("if (ret) folio_unlock(to_folio);"). A later {@code ttm_backup_drop} truncates the backup file
+ * ({@code shmem_truncate_range}), whose pass 2 sleeps in folio_lock.
+ */
+public final class TruncateWritebackScenario {
+    private TruncateWritebackScenario() {}
+
+    public static final String ID = "truncate-writeback";
+
+    /** Reachability goal: every folio of the mapping left the page cache and was freed. */
+    public static final String TRUNCATED = "truncated";
+
+    /**
+     * Reachability goal (writer=flusher): truncate holds the lock of a folio whose writeback is in
+     * flight, i.e. the race the lock + wait protocol exists for is exercised.
+     */
+    public static final String TRUNCATE_MEETS_WRITEBACK = "truncate-meets-writeback";
+
+    public static Scenario scenario() {
+        return BaseScenario.builder(ID)
+                .title("writeback vs truncate (PG_writeback set under the folio lock, truncate waits), and AOP_WRITEPAGE_ACTIVATE")
+                .reference("SCENARIOS.md 2; mm/page-writeback.c writeback_iter, folio_prepare_writeback; fs/mpage.c; "
+                        + "mm/truncate.c truncate_inode_pages_range; mm/shmem.c shmem_writeout, shmem_undo_range; "
+                        + "drivers/gpu/drm/ttm/ttm_backup.c ttm_backup_backup_page")
+                .knob(Knob.choice("writer", "flusher", "who writes the folio: the flusher through writeback_iter + "
+                        + "mpage_writepages (raced by truncate_inode_pages_range), or ttm_backup_backup_page calling "
+                        + "shmem_writeout (followed by shmem_truncate_range)", "flusher", "ttm-backup"))
+                .knob(Knob.choice("order", "kernel", "flusher only: __mpage_writepage sets PG_writeback before "
+                        + "folio_unlock (kernel) or after it (wb-after-unlock)", "kernel", "wb-after-unlock"))
+                .knob(Knob.bool("truncateWaits", true, "flusher only: truncate_inode_pages_range pass 2 calls folio_wait_writeback"))
+                .knob(Knob.bool("activateIgnored", false, "ttm-backup only: ttm_backup_backup_page drops "
+                        + "'if (ret) folio_unlock(to_folio)'"))
+                .knob(Knob.choice("syncMode", "NONE", "flusher only: wbc->sync_mode; WB_SYNC_NONE skips a folio under "
+                        + "writeback, WB_SYNC_ALL waits for it", "NONE", "ALL"))
+                .knob(Knob.range("folios", 1, 2, 1, "flusher only: folios in the mapping; folio1 starts under writeback "
+                        + "(bio in flight) and redirtied (ttm-backup always has one folio)"))
+                .model(TruncateWritebackScenario::build)
+                .variant("kernel", Map.of(), Expect.holds().reach(TRUNCATED, true).reach(TRUNCATE_MEETS_WRITEBACK, true),
+                        "v6.19 order: lock, folio_start_writeback, unlock, submit; truncate locks and waits for writeback")
+                .variant("kernel-sync-all", Map.of("syncMode", "ALL", "folios", "2"),
+                        Expect.holds().reach(TRUNCATED, true).reach(TRUNCATE_MEETS_WRITEBACK, true),
+                        "as kernel, WB_SYNC_ALL, with a second folio already under writeback and redirtied")
+                .variant("wb-after-unlock", Map.of("order", "wb-after-unlock"), Expect.violated("writeback.set-under-lock"),
+                        "__mpage_writepage unlocks before folio_start_writeback (SCENARIOS.md 2.4 A)")
+                .variant("truncate-no-wait", Map.of("truncateWaits", "false"),
+                        Expect.violated("cache.remove-locked-no-writeback"),
+                        "truncate_inode_pages_range pass 2 without folio_wait_writeback (SCENARIOS.md 2.4 B)")
+                .variant("activate-unlocked", Map.of("writer", "ttm-backup"), Expect.holds().reach(TRUNCATED, true),
+                        "ttm_backup_backup_page unlocks the folio that shmem_writeout returned locked")
+                .variant("activate-ignored", Map.of("writer", "ttm-backup", "activateIgnored", "true"), Expect.deadlock(),
+                        "the caller ignores AOP_WRITEPAGE_ACTIVATE: the folio lock leaks and shmem_truncate_range "
+                                + "sleeps in folio_lock forever (SCENARIOS.md 2.4 D)")
+                .build();
+    }
+
+    static Model build(Knobs k) {
+        return k.is("writer", "ttm-backup") ? buildTtm(k) : buildFlusher(k);
+    }
+
+    /** Goal: every folio of the model was removed from the page cache and freed. */
+    private static void truncatedGoal(Model.Builder m, Mm mm) {
+        m.goal(TRUNCATED, s -> {
+            for (Folio f : mm.folios()) {
+                if (s.isSet(f.inCache) || !s.isSet(f.freed)) {
+                    return false;
+                }
+            }
+            return true;
+        });
+    }
+
+    /** WB + IO + T on a block filesystem's mapping (ext2: mpage_writepages, truncate under i_rwsem + invalidate_lock). */
+    private static Model buildFlusher(Knobs k) {
+        Writeback.SyncMode sync = k.is("syncMode", "ALL") ? Writeback.SyncMode.WB_SYNC_ALL : Writeback.SyncMode.WB_SYNC_NONE;
+        Writeback.Order order = k.is("order", "kernel") ? Writeback.Order.KERNEL : Writeback.Order.WRITEBACK_AFTER_UNLOCK;
+        Model.Builder m = Model.builder(ID);
+        Mm mm = new Mm(m);
+        Mapping mapping = mm.mapping("mapping0", Mapping.MigrateFolio.BUFFER_MIGRATE_FOLIO, false, false);
+        mm.folio("folio0", mapping, new Folio.Init().dirty(true));
+        if (k.integer("folios") == 2) {
+            // Its previous writeback is still in flight and it was redirtied since.
+            mm.folio("folio1", mapping, new Folio.Init().dirty(true).writeback(true));
+        }
+        Lock iRwsem = m.lock("inode0.i_rwsem", "i_rwsem", Lock.Kind.MUTEX);
+        Lock invalidateLock = m.lock("mapping0.invalidate_lock", "invalidate_lock", Lock.Kind.MUTEX);
+        Writeback wb = new Writeback(mm, mapping, sync, order);
+        Truncate truncate = new Truncate(mm, mapping, k.flag("truncateWaits"));
+
+        // fs/fs-writeback.c wb_workfn -> ... do_writepages -> ext2_writepages -> mpage_writepages (WB_SYNC_NONE);
+        // fsync: file_write_and_wait_range -> filemap_fdatawrite_wbc -> do_writepages (WB_SYNC_ALL).
+        Procedure writer = mm.thread(sync == Writeback.SyncMode.WB_SYNC_ALL ? "fsync" : "flusher");
+        writer.body(b -> b.call(wb.mpageWritepages));
+
+        // fs/open.c do_truncate (inode_lock) -> notify_change -> ext2_setattr -> ext2_setsize
+        // (filemap_invalidate_lock) -> truncate_setsize -> truncate_pagecache -> truncate_inode_pages.
+        Procedure t = mm.thread("truncate");
+        t.body(b -> b
+                .step(Steps.lock("inode_lock", iRwsem))
+                .step(Steps.lock("filemap_invalidate_lock", invalidateLock))
+                .call(truncate.truncateInodePagesRange())
+                .step(Steps.unlock("filemap_invalidate_unlock", invalidateLock))
+                .step(Steps.unlock("inode_unlock", iRwsem)));
+
+        for (Folio f : mm.folios()) {
+            // block/bio.c bio_endio -> fs/mpage.c mpage_write_end_io -> folio_end_writeback (softirq)
+            Procedure io = mm.thread("io-" + f.name());
+            io.body(b -> wb.bioCompletion(b, f));
+        }
+        truncatedGoal(m, mm);
+        int truncator = m.threadIndex("truncate");
+        m.goal(TRUNCATE_MEETS_WRITEBACK, s -> {
+            for (Folio f : mm.folios()) {
+                if (s.holder(f.lock) == truncator && s.isSet(f.writeback)) {
+                    return true;
+                }
+            }
+            return false;
+        });
+        return m.build();
+    }
+
+    /** ttm_backup_backup_page -> shmem_writeout (AOP_WRITEPAGE_ACTIVATE), then ttm_backup_drop -> shmem_truncate_range. */
+    private static Model buildTtm(Knobs k) {
+        boolean ignored = k.flag("activateIgnored");
+        Model.Builder m = Model.builder(ID);
+        Mm mm = new Mm(m);
+        Mapping backup = mm.mapping("backup", Mapping.MigrateFolio.FILEMAP_MIGRATE_FOLIO, false, false);
+        Folio folio = mm.folio("folio0", backup, new Folio.Init());
+        FolioRef F = FolioRef.fixed(folio);
+        Truncate truncate = new Truncate(mm, backup, true);
+        Shmem shmem = new Shmem(mm, truncate);
+        Var handle = m.flag("ttm.handle", false);
+
+        // drivers/gpu/drm/ttm/ttm_backup.c ttm_backup_backup_page(backup, page, writeback=true, idx, ...)
+        Procedure ttm = mm.thread("ttm-backup");
+        Local got = ttm.local("got", 0, 1);
+        Local wasDirty = ttm.local("was_dirty", 0, 1);
+        Local ret = ttm.local("ret", 0, Shmem.AOP_WRITEPAGE_ACTIVATE);
+        // Simplification: the backup folio already exists in the shmem page cache, so shmem_read_folio_gfp only looks it up.
+        // Simplification: folio_mark_accessed and copy_highpage (the copy into the locked folio) are not steps.
+        ttm.body(b -> b
+                .step(Step.named("shmem_read_folio_gfp").args("backup, " + folio.name()).does(e -> {
+                    if (e.isSet(folio.inCache) && e.get(folio.ref) > 0) {
+                        e.emit(new FolioEvent.RefTaken(folio, true));
+                        e.add(folio.ref, 1);
+                        e.setLocal(got, 1);
+                    } else {
+                        e.setLocal(got, 0);
+                    }
+                }).build())
+                .ifLocal(e -> e.local(got) == 0, err -> err.ret())                 // IS_ERR(to_folio)
+                .step(FolioOps.folioLock(F))
+                .step(FolioOps.folioMarkDirty(F))
+                // "writeback && !folio_mapped(to_folio) && folio_clear_dirty_for_io(to_folio)"
+                .step(FolioOps.folioClearDirtyForIo(F, wasDirty))
+                .ifLocalElse(e -> e.local(wasDirty) == 1, write -> {
+                    write.step(Step.named("folio_set_reclaim").args(folio.name())
+                                    .does(e -> e.set(folio.reclaim, true)).build())
+                            .callInto(ret, shmem.shmemWriteout(), IntExpr.of(folio.id()))
+                            .ifThen(Cond.of("!folio_test_writeback", folio.name(), e -> !e.isSet(folio.writeback)),
+                                    idle -> idle.step(Step.named("folio_clear_reclaim").args(folio.name())
+                                            .does(e -> e.set(folio.reclaim, false)).build()));
+                    if (!ignored) {
+                        // "If writeout succeeds, it unlocks the folio. ... if (ret) folio_unlock(to_folio);"
+                        write.ifLocal(e -> e.local(ret) != 0, activate -> activate.step(FolioOps.folioUnlock(F)));
+                    }
+                    // ignored: the caller treats every return as "folio unlocked" and leaks PG_locked.
+                }, clean -> clean.step(FolioOps.folioUnlock(F)))
+                .step(FolioOps.folioPut(F))
+                .step(Step.named("ttm_backup_shmem_idx_to_handle").args(folio.name()).provides("ttm handle")
+                        .does(e -> e.set(handle, true)).build()));
+
+        // drivers/gpu/drm/ttm/ttm_backup.c ttm_backup_drop(backup, handle) -> shmem_truncate_range,
+        // called by the TTM pool once the page is backed up (after ttm_backup_backup_page returned its handle).
+        Procedure drop = mm.thread("ttm-drop");
+        drop.body(b -> b
+                .step(Step.named("ttm_backup_drop").args("handle of " + folio.name())
+                        .when(e -> e.isSet(handle))
+                        .blockedBy(e -> new BlockReason.OnCondition("the backup handle of " + folio.name(), "ttm handle"))
+                        .build())
+                .call(shmem.shmemUndoRange()));
+        truncatedGoal(m, mm);
+        return m.build();
+    }
+}
