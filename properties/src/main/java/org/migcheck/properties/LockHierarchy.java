@@ -15,7 +15,9 @@ import org.migcheck.model.lang.LockEvent;
  * Classes the hierarchy does not name, trylocks, and two locks of one class are not constrained.
  *
  * <p>{@link #mm()} is the mm hierarchy of SCENARIOS.md 0.2 (header comments of mm/rmap.c and
- * mm/filemap.c, plus the buffer-lock facts of mm/migrate.c and fs/buffer.c).
+ * mm/filemap.c, plus the buffer-lock facts of mm/migrate.c and fs/buffer.c). Where the two comments
+ * disagree (swap_lock and private_lock) no order is declared. The hugetlb chain, which nests
+ * folio_lock inside i_mmap_rwsem, is not included.
  */
 public final class LockHierarchy implements StepRule {
     public static final String ID = "lock-order.hierarchy";
@@ -48,7 +50,9 @@ public final class LockHierarchy implements StepRule {
                 .order("i_mmap_rwsem", "anon_vma", rmap)
                 .order("anon_vma", "ptl", rmap)
                 .order("ptl", "swap_lock", rmap)
-                .order("swap_lock", "i_private_lock", rmap)
+                // mm/rmap.c nests private_lock inside swap_lock, mm/filemap.c the reverse: no order is declared between them
+                .order("ptl", "i_private_lock", rmap)
+                .order("swap_lock", "i_pages", rmap + "; " + filemap)
                 .order("i_private_lock", "i_pages", rmap)
                 .order("i_pages", "lru_lock", rmap)
                 .order("ptl", "i_lock", rmap)
