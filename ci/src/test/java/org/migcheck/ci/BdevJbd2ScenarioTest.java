@@ -1,0 +1,393 @@
+package org.migcheck.ci;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.BiPredicate;
+import org.junit.jupiter.api.Test;
+import org.migcheck.checker.run.CheckResult;
+import org.migcheck.checker.run.Options;
+import org.migcheck.checker.run.ScenarioRunner;
+import org.migcheck.checker.run.Verdict;
+import org.migcheck.checker.trace.Trace;
+import org.migcheck.model.lang.BlockReason;
+import org.migcheck.model.lang.Event;
+import org.migcheck.model.lang.Model;
+import org.migcheck.model.lang.Semantics;
+import org.migcheck.model.lang.Var;
+import org.migcheck.model.scenarios.BdevJbd2Scenario;
+import org.migcheck.model.scenarios.Catalogue;
+import org.migcheck.model.scenarios.Knobs;
+import org.migcheck.model.scenarios.Scenario;
+import org.migcheck.model.scenarios.Variant;
+import org.migcheck.properties.KernelRules;
+import org.migcheck.properties.RuleSet;
+
+/**
+ * SCENARIOS.md 1 / DESIGN.md 9 "block-device migration vs jbd2": each variant's verdict and rule,
+ * facts of its shortest counterexample derived by hand from the model, reachability of "migrated",
+ * non-vacuity of the holding variants (the interesting interleavings are reachable), and mutants
+ * that remove one check and must break a rule.
+ */
+class BdevJbd2ScenarioTest {
+    private final Scenario scenario = BdevJbd2Scenario.scenario();
+
+    /**
+     * The migrator's steps for a successful buffer_migrate_folio (no b_count check) of F with one
+     * buffer head: isolate_migratepages_block, compaction_alloc, folio_trylock(F), folio_test_writeback,
+     * folio_trylock(D), !folio_buffers, folio_ref_count check, trylock_buffer, __migrate_folio's
+     * folio_ref_count check, folio_mc_copy, xas_lock_irq, folio_ref_freeze, xas_unlock,
+     * folio_attach_private, folio_migrate_flags, folio_set_bh, unlock_buffer, folio_add_lru,
+     * folio_unlock(D), folio_put(D), folio_unlock(F), migrate_folio_done(F).
+     */
+    private static final int MIGRATE_NO_CHECK_STEPS = 22;
+
+    /**
+     * The migrator up to the copy under i_private_lock (pre-2d900efff915 norefs): isolate, alloc,
+     * trylock F, writeback test, trylock D, !folio_buffers, refcount check, trylock_buffer,
+     * spin_lock(i_private_lock), atomic_read(b_count), __migrate_folio's refcount check, folio_mc_copy.
+     */
+    private static final int STEPS_TO_COPY_UNDER_PRIVATE_LOCK = 12;
+
+    private ScenarioRunner.Outcome run(String variant) {
+        return run(variant, Map.of());
+    }
+
+    private ScenarioRunner.Outcome run(String variant, Map<String, String> sets) {
+        return ScenarioRunner.run(scenario, variant, sets, KernelRules.all(), Options.defaults());
+    }
+
+    private Model model(String variant, Map<String, String> sets) {
+        Map<String, String> settings = new java.util.LinkedHashMap<>(scenario.variant(variant).settings());
+        settings.putAll(sets);
+        return scenario.build(Knobs.resolve(scenario.id(), scenario.knobs(), settings));
+    }
+
+    private static Var var(Model m, String name) {
+        return m.vars().stream().filter(v -> v.name().equals(name)).findFirst()
+                .orElseThrow(() -> new AssertionError("no variable " + name));
+    }
+
+    private static List<String> labels(Trace t, int thread) {
+        List<String> out = new ArrayList<>();
+        for (Trace.Row r : t.rows()) {
+            if (r.thread() == thread) {
+                out.add(r.label());
+            }
+        }
+        return out;
+    }
+
+    /** Index of the last row of {@code thread} whose label starts with {@code prefix}, or -1. */
+    private static int lastRow(Trace t, int thread, String prefix) {
+        for (int i = t.rows().size() - 1; i >= 0; i--) {
+            Trace.Row r = t.rows().get(i);
+            if (r.thread() == thread && r.label().startsWith(prefix)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static Trace.Row last(Trace t) {
+        return t.rows().get(t.rows().size() - 1);
+    }
+
+    /**
+     * Whether some reachable state satisfies {@code p}: an unreduced breadth-first enumeration with
+     * the model's own semantics (no rules), for non-vacuity checks of holding variants.
+     */
+    private static boolean someReachable(Model m, BiPredicate<Semantics, int[]> p) {
+        Semantics sem = new Semantics(m);
+        Set<List<Integer>> seen = new HashSet<>();
+        ArrayDeque<int[]> queue = new ArrayDeque<>();
+        int[] init = sem.initialState();
+        queue.add(init);
+        seen.add(key(init));
+        while (!queue.isEmpty()) {
+            int[] s = queue.poll();
+            if (p.test(sem, s)) {
+                return true;
+            }
+            sem.expand(s, new Semantics.Sink() {
+                @Override public void fired(int thread, int alt, int[] next, List<Event> events) {
+                    if (seen.add(key(next))) {
+                        queue.add(next);
+                    }
+                }
+
+                @Override public void failed(int thread, int alt, RuntimeException error) { }
+
+                @Override public void blocked(int thread, BlockReason reason) { }
+            });
+        }
+        return false;
+    }
+
+    private static List<Integer> key(int[] s) {
+        return Arrays.stream(s).boxed().toList();
+    }
+
+    /** Thread {@code name}'s next transition in {@code s} has a label starting with {@code prefix}. */
+    private static BiPredicate<Semantics, int[]> next(Model m, String name, String prefix) {
+        int t = m.threadIndex(name);
+        return (sem, s) -> !sem.finished(s, t) && sem.label(s, t, 0).startsWith(prefix);
+    }
+
+    @Test
+    void registeredInTheCatalogueWithEveryDesignRow() {
+        assertNotNull(Catalogue.find(BdevJbd2Scenario.ID));
+        assertEquals(List.of("no-refcount-check", "norefs", "norefs-dirty", "private-lock-across-copy",
+                        "private-lock-small-folio", "fallback-dirty-sync-light", "fallback-dirty-sync", "fallback-clean",
+                        "lookup-ignores-bh-migrate"),
+                scenario.variants().stream().map(Variant::name).toList());
+    }
+
+    @Test
+    void everyVariantMeetsItsExpectationQuickly() {
+        for (Variant v : scenario.variants()) {
+            ScenarioRunner.Outcome o = run(v.name());
+            assertTrue(o.matches(), o.title() + ": expected " + v.expect().describe() + ", got " + o.actual());
+            assertTrue(o.result().stats().distinct() < 100_000, o.title() + " states: " + o.result().stats().distinct());
+            assertTrue(o.result().stats().nanos() < 5_000_000_000L, o.title() + " took " + o.result().stats().seconds() + " s");
+        }
+    }
+
+    /**
+     * SCENARIOS.md 1.5 A: J aliases F through new_bh (no folio reference), the migrator (no b_count
+     * check) moves F to D and frees F while the journal write still references F's memory.
+     */
+    @Test
+    void proposalWithoutRefcountCheckFreesTheFolioUnderJournalIo() {
+        ScenarioRunner.Outcome o = run("no-refcount-check");
+        CheckResult r = o.result();
+        assertEquals(Verdict.VIOLATED, r.verdict(), o.actual());
+        assertEquals("folio.free-busy", r.ruleId());
+        assertTrue(r.message().contains("F"), r.message());
+        Model m = r.model();
+        int migrator = m.threadIndex("migrator");
+        int jbd2 = m.threadIndex("jbd2");
+        Trace t = r.trace();
+        // the shortest schedule: the whole migration plus the one jbd2 step that makes new_bh alias F
+        assertEquals(MIGRATE_NO_CHECK_STEPS + 1, r.schedule().length);
+        assertEquals(List.of("jbd2_journal_write_metadata_buffer(bh0)"), labels(t, jbd2));
+        assertEquals(migrator, last(t).thread());
+        assertEquals("migrate_folio_done(F)", last(t).label());
+        // new_bh picked up bh0->b_folio before the migrator repointed bh0 at D
+        assertTrue(lastRow(t, jbd2, "jbd2_journal_write_metadata_buffer") < lastRow(t, migrator, "folio_set_bh(bh0, D)"));
+        // the buffer check of buffer_migrate_folio_norefs never ran
+        assertEquals(-1, lastRow(t, migrator, "atomic_read"));
+        int[] end = t.last();
+        assertEquals(1, end[var(m, "F.io_refs").slot()]);
+        assertEquals(1, end[var(m, "F.freed").slot()]);
+        assertEquals(0, end[var(m, "new_bh.b_folio").slot()], "new_bh still points into F (folio id 0)");
+        assertEquals(1, end[var(m, "D.in_cache").slot()]);
+    }
+
+    /** Without the free-busy rule the same bug shows as the journal I/O reading the freed folio. */
+    @Test
+    void journalIoThenReadsTheFreedFolio() {
+        RuleSet rules = KernelRules.all().without("folio.free-busy");
+        ScenarioRunner.Outcome o = ScenarioRunner.run(scenario, "no-refcount-check", Map.of(), rules, Options.defaults());
+        CheckResult r = o.result();
+        assertEquals(Verdict.VIOLATED, r.verdict(), o.actual());
+        assertEquals("folio.use-after-free", r.ruleId());
+        Trace t = r.trace();
+        assertEquals(r.model().threadIndex("jbd2"), last(t).thread());
+        assertTrue(last(t).label().startsWith("blk_mq_dispatch_rq_list(journal write reads new_bh->b_data in F"), last(t).label());
+        // + lock_buffer(new_bh), submit_bh and the device read after the migration freed F
+        assertEquals(MIGRATE_NO_CHECK_STEPS + 4, r.schedule().length);
+    }
+
+    /** The violation needs the journal's alias: without jbd2 the same migration is fine. */
+    @Test
+    void proposalWithoutJournalIsHarmless() {
+        ScenarioRunner.Outcome o = run("no-refcount-check", Map.of("jbd2", "false"));
+        assertEquals(Verdict.HOLDS, o.result().verdict(), o.actual());
+        assertEquals(CheckResult.GoalResult.Answer.REACHABLE, o.result().goals().get(BdevJbd2Scenario.GOAL_MIGRATED).answer());
+    }
+
+    /** SCENARIOS.md 1.6: norefs holds, F can still be migrated once the journal and the lookup let go. */
+    @Test
+    void norefsHoldsAndStillMigrates() {
+        ScenarioRunner.Outcome o = run("norefs");
+        CheckResult r = o.result();
+        assertEquals(Verdict.HOLDS, r.verdict(), o.actual());
+        assertTrue(r.notes().isEmpty(), r.notes().toString());
+        CheckResult.GoalResult g = r.goals().get(BdevJbd2Scenario.GOAL_MIGRATED);
+        assertEquals(CheckResult.GoalResult.Answer.REACHABLE, g.answer());
+        Model m = r.model();
+        Trace w = Trace.replay(m, g.witness());
+        int migrator = m.threadIndex("migrator");
+        int jbd2 = m.threadIndex("jbd2");
+        // the journal_head's b_count must be gone before the migrator's (last) b_count scan passes
+        int put = lastRow(w, jbd2, "jbd2_journal_put_journal_head(bh0)");
+        assertTrue(put >= 0);
+        assertTrue(put < lastRow(w, migrator, "atomic_read(bh0->b_count)"));
+        assertTrue(lastRow(w, migrator, "test_and_set_bit_lock(BH_Migrate, bh0)") >= 0);
+        assertTrue(last(w).label().startsWith("folio_ref_freeze(F, 3)"), last(w).label());
+    }
+
+    /** The holding variant is not vacuous: every check of SCENARIOS.md 1.6 is exercised. */
+    @Test
+    void norefsExercisesEveryCheck() {
+        Model m = model("norefs", Map.of());
+        Var ioRefs = var(m, "F.io_refs");
+        int migrator = m.threadIndex("migrator");
+        Var fLock = var(m, "F.locked");
+        // the atomic lookup sees BH_Migrate and bails
+        assertTrue(someReachable(m, next(m, "lookup", "test_bit_acquire(BH_Migrate, bh0) -> true")));
+        // the scan finds a b_count and flushes the bh LRUs once
+        assertTrue(someReachable(m, next(m, "migrator", "invalidate_bh_lrus")));
+        // and gives up: F goes back to the LRU
+        assertTrue(someReachable(m, next(m, "migrator", "putback_movable_pages(F)")));
+        // the journal I/O on F runs while the migrator holds F locked
+        assertTrue(someReachable(m, next(m, "jbd2", "blk_mq_dispatch_rq_list").and(
+                (sem, s) -> s[ioRefs.slot()] == 1 && s[fLock.slot()] == migrator + 1)));
+    }
+
+    @Test
+    void norefsWithTwoBuffersAndAPinnedLruSlotHolds() {
+        ScenarioRunner.Outcome o = run("norefs", Map.of("buffers", "2", "bhLru", "true"));
+        assertEquals(Verdict.HOLDS, o.result().verdict(), o.actual());
+        assertEquals(CheckResult.GoalResult.Answer.REACHABLE, o.result().goals().get(BdevJbd2Scenario.GOAL_MIGRATED).answer());
+    }
+
+    /** The 2017 motivation: a dirty bdev folio moves in SYNC_LIGHT, and PG_dirty moves with it. */
+    @Test
+    void norefsMigratesADirtyFolio() {
+        ScenarioRunner.Outcome o = run("norefs-dirty");
+        CheckResult r = o.result();
+        assertEquals(Verdict.HOLDS, r.verdict(), o.actual());
+        CheckResult.GoalResult g = r.goals().get(BdevJbd2Scenario.GOAL_MIGRATED);
+        assertEquals(CheckResult.GoalResult.Answer.REACHABLE, g.answer());
+        Model m = r.model();
+        int[] end = Trace.replay(m, g.witness()).last();
+        assertEquals(1, end[var(m, "D.dirty").slot()]);
+        assertEquals(0, end[var(m, "F.dirty").slot()]);
+    }
+
+    /** SCENARIOS.md 1.5 B: before 2d900efff915 folio_mc_copy's cond_resched runs under i_private_lock. */
+    @Test
+    void privateLockAcrossTheCopyOfALargeFolioSleepsInAtomicContext() {
+        ScenarioRunner.Outcome o = run("private-lock-across-copy");
+        CheckResult r = o.result();
+        assertEquals(Verdict.VIOLATED, r.verdict(), o.actual());
+        assertEquals("atomic.sleep", r.ruleId());
+        assertTrue(r.message().contains("cond_resched") && r.message().contains("bdev.i_private_lock"), r.message());
+        Model m = r.model();
+        Trace t = r.trace();
+        assertEquals(STEPS_TO_COPY_UNDER_PRIVATE_LOCK, r.schedule().length);
+        assertTrue(last(t).label().startsWith("folio_mc_copy(D, F"), last(t).label());
+        int[] before = t.states().get(t.rows().size() - 1);
+        assertEquals(m.threadIndex("migrator") + 1, before[var(m, "bdev.i_private_lock").slot()]);
+        // no BH_Migrate in that kernel
+        assertEquals(-1, lastRow(t, m.threadIndex("migrator"), "test_and_set_bit_lock"));
+    }
+
+    /** The fix (BH_Migrate, spinlock only around the scan) removes the violation; order-0 folios never had it. */
+    @Test
+    void bhMigrateFixAndSmallFoliosHold() {
+        ScenarioRunner.Outcome fixed = run("private-lock-across-copy", Map.of("bhMigrate", "true"));
+        assertEquals(Verdict.HOLDS, fixed.result().verdict(), fixed.actual());
+        ScenarioRunner.Outcome small = run("private-lock-small-folio");
+        assertEquals(Verdict.HOLDS, small.result().verdict(), small.actual());
+        assertEquals(CheckResult.GoalResult.Answer.REACHABLE, small.result().goals().get(BdevJbd2Scenario.GOAL_MIGRATED).answer());
+        // with the old scheme the lookup spins on i_private_lock while the migrator copies under it
+        Model m = model("private-lock-small-folio", Map.of());
+        Var priv = var(m, "bdev.i_private_lock");
+        int migrator = m.threadIndex("migrator");
+        assertTrue(someReachable(m, next(m, "lookup", "spin_lock(bdev.i_private_lock)").and(
+                next(m, "migrator", "folio_mc_copy")).and((sem, s) -> s[priv.slot()] == migrator + 1)));
+    }
+
+    /** DESIGN.md 9: fallback_migrate_folio, dirty folio, MIGRATE_SYNC_LIGHT: holds, never migrated. */
+    @Test
+    void fallbackNeverMigratesADirtyFolioInSyncLight() {
+        ScenarioRunner.Outcome o = run("fallback-dirty-sync-light");
+        CheckResult r = o.result();
+        assertEquals(Verdict.HOLDS, r.verdict(), o.actual());
+        assertEquals(CheckResult.GoalResult.Answer.UNREACHABLE, r.goals().get(BdevJbd2Scenario.GOAL_MIGRATED).answer());
+        // compaction's ISOLATE_ASYNC_MIGRATE already skips a dirty folio of a mapping without ->migrate_folio
+        Model m = model("fallback-dirty-sync-light", Map.of());
+        Var isolated = var(m, "F.isolated");
+        assertFalse(someReachable(m, (sem, s) -> s[isolated.slot()] == 1));
+    }
+
+    /** In MIGRATE_SYNC the dirty folio is isolated, and fallback_migrate_folio itself refuses it (v6.16+). */
+    @Test
+    void fallbackRefusesADirtyFolioEvenInSync() {
+        ScenarioRunner.Outcome o = run("fallback-dirty-sync");
+        CheckResult r = o.result();
+        assertEquals(Verdict.HOLDS, r.verdict(), o.actual());
+        assertEquals(CheckResult.GoalResult.Answer.UNREACHABLE, r.goals().get(BdevJbd2Scenario.GOAL_MIGRATED).answer());
+        Model m = model("fallback-dirty-sync", Map.of());
+        assertTrue(someReachable(m, next(m, "migrator", "folio_test_dirty(F) -> true")));
+    }
+
+    /**
+     * A clean folio: try_to_free_buffers refuses while the journal_head holds b_count, then frees the
+     * buffers and migrates. A buffer pinned in the bh LRU blocks the fallback forever (the 2018
+     * changelog), while norefs flushes the LRUs.
+     */
+    @Test
+    void fallbackCleanMigratesUnlessTheBhLruPinsTheBuffer() {
+        ScenarioRunner.Outcome clean = run("fallback-clean");
+        assertEquals(Verdict.HOLDS, clean.result().verdict(), clean.actual());
+        assertEquals(CheckResult.GoalResult.Answer.REACHABLE, clean.result().goals().get(BdevJbd2Scenario.GOAL_MIGRATED).answer());
+        Model m = model("fallback-clean", Map.of());
+        Var bhFolio = var(m, "bh0.b_folio");
+        assertTrue(someReachable(m, next(m, "migrator", "drop_buffers(F)").and(next(m, "jbd2", "blk_mq_dispatch_rq_list"))));
+        assertTrue(someReachable(m, (sem, s) -> s[bhFolio.slot()] == -1));
+
+        ScenarioRunner.Outcome pinned = run("fallback-clean", Map.of("bhLru", "true"));
+        assertEquals(Verdict.HOLDS, pinned.result().verdict(), pinned.actual());
+        assertEquals(CheckResult.GoalResult.Answer.UNREACHABLE, pinned.result().goals().get(BdevJbd2Scenario.GOAL_MIGRATED).answer());
+        ScenarioRunner.Outcome norefs = run("norefs", Map.of("bhLru", "true"));
+        assertEquals(CheckResult.GoalResult.Answer.REACHABLE, norefs.result().goals().get(BdevJbd2Scenario.GOAL_MIGRATED).answer());
+    }
+
+    /** Mutant: the atomic lookup without the BH_Migrate test reads a freed folio through bh->b_data. */
+    @Test
+    void lookupWithoutBhMigrateTestReadsAFreedFolio() {
+        ScenarioRunner.Outcome o = run("lookup-ignores-bh-migrate");
+        CheckResult r = o.result();
+        assertEquals(Verdict.VIOLATED, r.verdict(), o.actual());
+        assertEquals("folio.use-after-free", r.ruleId());
+        Model m = r.model();
+        int migrator = m.threadIndex("migrator");
+        int lookup = m.threadIndex("lookup");
+        Trace t = r.trace();
+        assertEquals(lookup, last(t).thread());
+        assertEquals("memcpy(from bh0->b_data in F)", last(t).label());
+        // the lookup took its b_count after the migrator's scan under i_private_lock had passed
+        int scan = lastRow(t, migrator, "atomic_read(bh0->b_count)");
+        int get = lastRow(t, lookup, "get_bh(bh0)");
+        assertTrue(scan >= 0 && scan < get, "scan " + scan + ", get_bh " + get);
+        // it loaded b_data before the repoint, and F was freed before the read
+        assertTrue(lastRow(t, lookup, "READ_ONCE(bh0->b_data)") < lastRow(t, migrator, "folio_set_bh(bh0, D)"));
+        assertTrue(lastRow(t, migrator, "migrate_folio_done(F)") < t.rows().size() - 1);
+
+        // the same mutant breaks the holding v6.19 variant (with the journal too)
+        ScenarioRunner.Outcome mutant = run("norefs", Map.of("lookupChecksBhMigrate", "false"));
+        assertEquals(Verdict.VIOLATED, mutant.result().verdict(), mutant.actual());
+        assertEquals("folio.use-after-free", mutant.result().ruleId());
+    }
+
+    /** Mutant of the holding variant: no b_count check (buffer_migrate_folio) breaks a rule. */
+    @Test
+    void norefsWithoutTheRefcountCheckFails() {
+        ScenarioRunner.Outcome mutant = run("norefs", Map.of("migrateFolio", "buffer_migrate_folio"));
+        assertEquals(Verdict.VIOLATED, mutant.result().verdict(), mutant.actual());
+        assertEquals("folio.free-busy", mutant.result().ruleId());
+    }
+}

@@ -1,0 +1,174 @@
+package org.migcheck.model.scenarios;
+
+import java.util.Map;
+import org.migcheck.model.lang.Local;
+import org.migcheck.model.lang.Model;
+import org.migcheck.model.lang.Procedure;
+import org.migcheck.model.lang.Step;
+import org.migcheck.model.mm.BufferMigrate;
+import org.migcheck.model.mm.Buffers;
+import org.migcheck.model.mm.Folio;
+import org.migcheck.model.mm.FolioEvent;
+import org.migcheck.model.mm.Jbd2;
+import org.migcheck.model.mm.Mapping;
+import org.migcheck.model.mm.Mm;
+
+/**
+ * SCENARIOS.md 1: the 2017 proposal to give def_blk_aops a migrate callback, Jan Kara's jbd2
+ * objection, buffer_migrate_folio_norefs (2018) and BH_Migrate (2025, 2d900efff915).
+ *
+ * <p>Objects: the block-device mapping {@code bdev} (its ->migrate_folio is a knob), the bdev folio
+ * {@code F} in its page cache with a ring of buffer heads {@code bh0..} (PG_private), the destination
+ * folio {@code D} on compaction's free list.
+ *
+ * <p>Threads (each an {@link Mm#thread} with its task context):
+ * <ul>
+ *   <li>{@code migrator} (M): compaction (kcompactd in SYNC_LIGHT) isolating F and migrating it to D
+ *       through migrate_folio_unmap / migrate_folio_move / move_to_new_folio -> the mapping's
+ *       ->migrate_folio (SCENARIOS.md 1.4 M1-M16);</li>
+ *   <li>{@code jbd2} (J): jbd2_journal_commit_transaction writing the journaled bh0 through the
+ *       temporary new_bh that aliases bh0's folio without a folio reference (1.4 J1-J4), then the
+ *       journal_head's b_count on bh0 goes at checkpoint;</li>
+ *   <li>{@code lookup} (L): an atomic {@code __find_get_block} of bh0's block and a caller that reads
+ *       bh->b_data and then brelse (1.4 L1-L2).</li>
+ * </ul>
+ * Reachability goal {@value #GOAL_MIGRATED}: the page cache now holds D (the bdev folio was migrated).
+ */
+public final class BdevJbd2Scenario {
+    private BdevJbd2Scenario() {}
+
+    public static final String ID = "bdev-jbd2";
+
+    /** Reachability goal: the xarray slot of the block now holds the destination folio. */
+    public static final String GOAL_MIGRATED = "migrated";
+
+    public static Scenario scenario() {
+        return BaseScenario.builder(ID)
+                .title("block-device folio migration with buffer heads vs jbd2's temporary buffer head and atomic lookups")
+                .reference("SCENARIOS.md 1; mm/migrate.c __buffer_migrate_folio, fallback_migrate_folio, __migrate_folio, "
+                        + "__folio_migrate_mapping; fs/buffer.c __find_get_block_slow, try_to_free_buffers; "
+                        + "fs/jbd2/journal.c jbd2_journal_write_metadata_buffer; fs/jbd2/commit.c; mm/compaction.c")
+                .knob(Knob.choice("migrateFolio", "buffer_migrate_folio_norefs",
+                        "def_blk_aops ->migrate_folio: the 2017 proposal (buffer_migrate_folio), v5.0+ (norefs), "
+                                + "or none (fallback_migrate_folio, before 2018)",
+                        "buffer_migrate_folio", "buffer_migrate_folio_norefs", "fallback_migrate_folio"))
+                .knob(Knob.bool("bhMigrate", true, "v6.15+ (2d900efff915): BH_Migrate on the head buffer, i_private_lock "
+                        + "only around the b_count scan; false: i_private_lock held from the scan across the copy"))
+                .knob(Knob.bool("largeFolio", false, "F has several pages: folio_mc_copy calls cond_resched between them"))
+                .knob(Knob.bool("dirty", false, "F is dirty (PG_dirty) when compaction finds it"))
+                .knob(Knob.choice("mode", "SYNC_LIGHT", "migrate_mode of the migrator (kcompactd: SYNC_LIGHT)",
+                        "ASYNC", "SYNC_LIGHT", "SYNC"))
+                .knob(Knob.bool("jbd2", true, "bh0 is journaled and a jbd2 commit writes it through a temporary new_bh"))
+                .knob(Knob.bool("lookup", true, "a thread looks bh0 up with the atomic __find_get_block and reads its data"))
+                .knob(Knob.bool("lookupChecksBhMigrate", true, "the atomic lookup bails on BH_Migrate (false: mutation "
+                        + "of v6.15+ without the test)"))
+                .knob(Knob.bool("bhLru", false, "bh0 starts in this CPU's bh LRU (one more b_count)"))
+                .knob(Knob.range("buffers", 1, 2, 1, "buffer heads per folio"))
+                .model(BdevJbd2Scenario::build)
+                .variant("no-refcount-check", Map.of("migrateFolio", "buffer_migrate_folio", "lookup", "false"),
+                        Expect.violated("folio.free-busy"),
+                        "the 2017 proposal: buffer_migrate_folio does not look at b_count; jbd2's new_bh aliases F "
+                                + "without a folio reference, migration moves F to D and frees F while the journal "
+                                + "write still reads it")
+                .variant("norefs", Map.of(), Expect.holds().reach(GOAL_MIGRATED, true),
+                        "v6.19: buffer_migrate_folio_norefs with BH_Migrate; the journal_head's b_count keeps F "
+                                + "in place until the commit is done; atomic lookups bail on BH_Migrate; F can "
+                                + "still be migrated once nobody holds its buffers")
+                .variant("norefs-dirty", Map.of("dirty", "true"), Expect.holds().reach(GOAL_MIGRATED, true),
+                        "what the 2017 proposal wanted: a dirty bdev folio is migrated in MIGRATE_SYNC_LIGHT")
+                .variant("private-lock-across-copy", Map.of("bhMigrate", "false", "largeFolio", "true",
+                                "jbd2", "false", "lookup", "false"),
+                        Expect.violated("atomic.sleep"),
+                        "before 2d900efff915: i_private_lock (a spinlock) is held from the b_count scan across "
+                                + "folio_mc_copy, which calls cond_resched between the pages of a large folio")
+                .variant("private-lock-small-folio", Map.of("bhMigrate", "false"),
+                        Expect.holds().reach(GOAL_MIGRATED, true),
+                        "the same pre-2d900efff915 scheme with an order-0 folio: no cond_resched, and lookups "
+                                + "spin on i_private_lock instead of testing BH_Migrate")
+                .variant("fallback-dirty-sync-light", Map.of("migrateFolio", "fallback_migrate_folio", "dirty", "true"),
+                        Expect.holds().reach(GOAL_MIGRATED, false),
+                        "before 2018 def_blk_aops had no ->migrate_folio: kcompactd (SYNC_LIGHT) never moves a "
+                                + "dirty bdev folio (isolation skips it; fallback_migrate_folio would say -EBUSY)")
+                .variant("fallback-dirty-sync", Map.of("migrateFolio", "fallback_migrate_folio", "dirty", "true",
+                                "mode", "SYNC"),
+                        Expect.holds().reach(GOAL_MIGRATED, false),
+                        "MIGRATE_SYNC isolates the dirty folio, and fallback_migrate_folio returns -EBUSY (v6.16+: "
+                                + "no ->writepage writeout)")
+                .variant("fallback-clean", Map.of("migrateFolio", "fallback_migrate_folio"),
+                        Expect.holds().reach(GOAL_MIGRATED, true),
+                        "fallback_migrate_folio on a clean folio: try_to_free_buffers refuses while the "
+                                + "journal_head holds b_count, then frees the buffers and migrates")
+                .variant("lookup-ignores-bh-migrate", Map.of("lookupChecksBhMigrate", "false", "jbd2", "false"),
+                        Expect.violated("folio.use-after-free"),
+                        "mutation: the atomic lookup does not test BH_Migrate, takes a b_count after the "
+                                + "migrator's scan, and reads bh->b_data of F after F was migrated and freed")
+                .build();
+    }
+
+    static Model build(Knobs k) {
+        Model.Builder b = Model.builder(ID);
+        Mm mm = new Mm(b);
+        Mapping.MigrateFolio aop = switch (k.get("migrateFolio")) {
+            case "buffer_migrate_folio" -> Mapping.MigrateFolio.BUFFER_MIGRATE_FOLIO;
+            case "buffer_migrate_folio_norefs" -> Mapping.MigrateFolio.BUFFER_MIGRATE_FOLIO_NOREFS;
+            default -> Mapping.MigrateFolio.FALLBACK;
+        };
+        boolean bhMigrate = k.flag("bhMigrate");
+        boolean jbd2 = k.flag("jbd2");
+        boolean bhLru = k.flag("bhLru");
+        int n = k.integer("buffers");
+
+        Mapping bdev = mm.mapping("bdev", aop, false, false);
+        // the page cache's reference and PG_private's reference (folio_attach_private)
+        Folio src = mm.folio("F", bdev, new Folio.Init().ref(2).privateData(true).dirty(k.flag("dirty")));
+        // on compaction's free list until compaction_alloc hands it out
+        Folio dst = mm.folio("D", null, new Folio.Init().ref(0).inCache(false).lru(false).uptodate(false));
+
+        int[] counts = new int[n];
+        boolean[] inLru = new boolean[n];
+        // bh0: the journal_head's get_bh (fs/jbd2/journal.c jbd2_journal_add_journal_head), a bh-LRU slot
+        counts[0] = (jbd2 ? 1 : 0) + (bhLru ? 1 : 0);
+        inLru[0] = bhLru;
+        Buffers ring = new Buffers(mm, "bh", bdev, src, n, counts, inLru);
+
+        Procedure m = mm.thread("migrator");
+        BufferMigrate migrate = new BufferMigrate(mm, bdev, ring, mm.task("migrator"),
+                BufferMigrate.Mode.valueOf(k.get("mode")), bhMigrate, k.flag("largeFolio"));
+        migrate.compactOne(m, src, dst);
+
+        if (jbd2) {
+            new Jbd2(mm, ring, ring.head()).commitThread(mm, "jbd2");
+        }
+        if (k.flag("lookup")) {
+            lookupThread(mm, ring, bhMigrate && k.flag("lookupChecksBhMigrate"));
+        }
+        b.goal(GOAL_MIGRATED, s -> s.get(dst.inCache) == 1);
+        return b.build();
+    }
+
+    /**
+     * L: {@code bh = __find_get_block(bdev, block of bh0)}; if found, the caller loads bh->b_data, reads
+     * the data, and brelse(bh). Before v6.15 the slow path has no BH_Migrate test.
+     */
+    private static void lookupThread(Mm mm, Buffers ring, boolean checksBhMigrate) {
+        Procedure find = ring.findGetBlock("", ring.head(), checksBhMigrate);
+        Procedure l = mm.thread("lookup");
+        Local got = l.local("bh", 0, 1);
+        Local data = l.local("b_data", -1, mm.folios().size() - 1);
+        Buffers.Bh bh = ring.head();
+        l.body(c -> c
+                .callInto(got, find)
+                .ifLocal(e -> e.local(got) == 1, use -> use
+                        // the caller loads the data pointer ...
+                        .step(Step.named("READ_ONCE")
+                                .args(bh.name() + "->b_data")
+                                .does(e -> e.setLocal(data, ring.dataFolio(e, bh).id()))
+                                .build())
+                        // ... and reads the block through it
+                        .step(Step.named("memcpy")
+                                .args(e -> "from " + bh.name() + "->b_data in " + ring.folio(e.local(data)).name())
+                                .does(e -> e.emit(new FolioEvent.Accessed(ring.folio(e.local(data)), "reads " + bh.name() + "->b_data")))
+                                .build())
+                        .step(Buffers.brelse(Buffers.fixed(bh)))));
+    }
+}
