@@ -1,0 +1,303 @@
+package org.migcheck.ci;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.migcheck.checker.run.CheckResult;
+import org.migcheck.checker.run.Checker;
+import org.migcheck.checker.run.Options;
+import org.migcheck.checker.run.ScenarioRunner;
+import org.migcheck.checker.run.Verdict;
+import org.migcheck.checker.trace.Trace;
+import org.migcheck.model.lang.Model;
+import org.migcheck.model.lang.Semantics;
+import org.migcheck.model.lang.StateView;
+import org.migcheck.model.lang.Var;
+import org.migcheck.model.mm.Folio;
+import org.migcheck.model.scenarios.Catalogue;
+import org.migcheck.model.scenarios.MovableOpsScenario;
+import org.migcheck.model.scenarios.Scenario;
+import org.migcheck.properties.KernelRules;
+
+/**
+ * SCENARIOS.md 3 / DESIGN.md 9 "movable_ops isolate/putback": each variant's verdict, rule and the
+ * facts of its shortest counterexample, derived by hand from the model (threads C1 = 0, C2 = 1,
+ * balloon = 2).
+ */
+class MovableOpsScenarioTest {
+    private static final int C1 = 0;
+    private static final int C2 = 1;
+    private static final int BALLOON = 2;
+
+    /** balloon_page_enqueue: spin_lock, trylock_page, balloon_page_insert, unlock_page, spin_unlock. */
+    private static final int ENQUEUE_STEPS = 5;
+    /**
+     * Compactor up to an isolated page: page_has_movable_ops, !PageMovableOpsIsolated (lockless
+     * pre-check), folio_get_nontail_page, !page_has_movable_ops re-test, folio_trylock,
+     * PageMovableOpsIsolated, !balloon_page_device, spin_lock, list_del, spin_unlock,
+     * SetPageMovableOpsIsolated (then folio_unlock).
+     */
+    private static final int ISOLATE_STEPS_TO_SET_FLAG = 11;
+
+    private final Scenario scenario = MovableOpsScenario.scenario();
+
+    private ScenarioRunner.Outcome run(String variant) {
+        return run(variant, Map.of());
+    }
+
+    private ScenarioRunner.Outcome run(String variant, Map<String, String> sets) {
+        return ScenarioRunner.run(scenario, variant, sets, KernelRules.all(), Options.defaults());
+    }
+
+    private static Folio folio(Model m, String name) {
+        return m.objects(Folio.class).stream().filter(f -> f.name().equals(name)).findFirst().orElseThrow();
+    }
+
+    private static Var var(Model m, String name) {
+        return m.vars().stream().filter(v -> v.name().equals(name)).findFirst().orElseThrow();
+    }
+
+    private static List<String> labels(Trace t, int thread) {
+        List<String> out = new ArrayList<>();
+        for (Trace.Row r : t.rows()) {
+            if (r.thread() == thread) {
+                out.add(r.label());
+            }
+        }
+        return out;
+    }
+
+    private static Trace.Row lastRow(Trace t) {
+        return t.rows().get(t.rows().size() - 1);
+    }
+
+    @Test
+    void registeredInTheCatalogueWithEveryDesignRow() {
+        assertNotNull(Catalogue.find(MovableOpsScenario.ID));
+        assertEquals(List.of("merged", "plain-ref", "no-isolated-check", "putback-under-page-lock", "deflate-sleeping-lock"),
+                scenario.variants().stream().map(v -> v.name()).toList());
+    }
+
+    @Test
+    void mergedRulesHoldExhaustivelyAndTheModelIsNotVacuous() {
+        ScenarioRunner.Outcome o = run("merged");
+        CheckResult r = o.result();
+        assertTrue(o.matches(), o.actual());
+        assertEquals(Verdict.HOLDS, r.verdict());
+        assertTrue(r.notes().isEmpty(), r.notes().toString());
+        assertTrue(r.stats().distinct() < 100_000, "states: " + r.stats().distinct());
+        assertTrue(r.stats().nanos() < 5_000_000_000L, "time: " + r.stats().nanos());
+        // a compactor isolates page0, and migration into a new balloon page completes
+        assertEquals(CheckResult.GoalResult.Answer.REACHABLE, r.goals().get(MovableOpsScenario.GOAL_ISOLATED).answer());
+        CheckResult.GoalResult migrated = r.goals().get(MovableOpsScenario.GOAL_MIGRATED);
+        assertEquals(CheckResult.GoalResult.Answer.REACHABLE, migrated.answer());
+        Trace w = Trace.replay(r.model(), migrated.witness());
+        List<String> c1 = labels(w, C1);
+        assertTrue(c1.contains("balloon->migratepage(new1, page0) -> 0"), c1.toString());
+        assertTrue(c1.contains("ClearPageMovableOpsIsolated(page0)"), c1.toString());
+        assertEquals("folio_put(page0)", lastRow(w).label());
+    }
+
+    @Test
+    void mergedRulesAlsoHoldInAsyncMode() {
+        ScenarioRunner.Outcome o = run(null, Map.of("migrateMode", "ASYNC"));
+        assertEquals(Verdict.HOLDS, o.result().verdict(), o.actual());
+    }
+
+    /**
+     * isolation wins the race with the owner's final put: folio_get_nontail_page succeeds just before
+     * the balloon driver's put_page, the isolate_page callback refuses the deflated page
+     * (balloon_page_device == NULL), and the compactor's own folio_put frees the page ("if we win a
+     * race with the final put, our later put frees it - no leak"), without any rule broken.
+     */
+    @Test
+    void isolationThatWinsTheRaceWithTheFinalPutFreesThePageItself() {
+        Model m = scenario.build(org.migcheck.model.scenarios.Knobs.resolve(scenario.id(), scenario.knobs(), Map.of()));
+        List<Integer> s = new ArrayList<>();
+        for (int i = 0; i < ENQUEUE_STEPS; i++) {
+            s.add(Trace.label(BALLOON, 0));
+        }
+        // C1: page_has_movable_ops, !PageMovableOpsIsolated, folio_get_nontail_page
+        for (int i = 0; i < 3; i++) {
+            s.add(Trace.label(C1, 0));
+        }
+        // balloon: spin_lock, list_for_each_entry(page0), trylock_page, balloon_page_finalize, unlock_page,
+        // spin_unlock, put_page (the driver's final put: refcount 2 -> 1)
+        for (int i = 0; i < 7; i++) {
+            s.add(Trace.label(BALLOON, 0));
+        }
+        // C1: re-test, folio_trylock, PageMovableOpsIsolated, !balloon_page_device -> true, folio_unlock, folio_put
+        for (int i = 0; i < 6; i++) {
+            s.add(Trace.label(C1, 0));
+        }
+        Trace t = Trace.replay(m, s.stream().mapToInt(Integer::intValue).toArray());
+        assertEquals("put_page(page0)", t.rows().get(ENQUEUE_STEPS + 3 + 6).label());
+        assertEquals("!balloon_page_device(page0) -> true", t.rows().get(t.rows().size() - 3).label());
+        Trace.Row last = lastRow(t);
+        assertEquals(C1, last.thread());
+        assertEquals("folio_put(page0)", last.label());
+        Folio page = folio(m, "page0");
+        StateView end = new Semantics(m).view(t.last());
+        assertTrue(end.isSet(page.freed));
+        assertEquals(0, end.get(page.ref));
+        assertTrue(!end.isSet(page.isolated));
+        // and the exhaustive check of the same model found no rule broken on this path
+        CheckResult r = Checker.check(m, KernelRules.all(), Options.defaults());
+        assertEquals(Verdict.HOLDS, r.verdict());
+    }
+
+    /**
+     * The plain reference resurrects the page the balloon driver just freed. The step folio_get(page0)
+     * breaks two rules at once: ref.get-unless-zero (refcount 0 before the step) and
+     * folio.use-after-free (RefTaken on a folio whose freed flag is set). KernelRules.list() checks
+     * ref.get-unless-zero first, so that is the rule reported; without it, the same shortest schedule
+     * is reported as folio.use-after-free.
+     */
+    @Test
+    void plainReferenceResurrectsTheFreedPage() {
+        ScenarioRunner.Outcome o = run("plain-ref");
+        CheckResult r = o.result();
+        assertTrue(o.matches(), o.actual());
+        assertEquals(Verdict.VIOLATED, r.verdict());
+        assertEquals("ref.get-unless-zero", r.ruleId());
+        // enqueue 5 + C1 pre-check 2 + balloon dequeue (spin_lock, list_for_each_entry, trylock_page,
+        // balloon_page_finalize, unlock_page, spin_unlock) 6 + put_page 1 + C1 folio_get 1
+        assertEquals(15, r.schedule().length);
+        Trace t = r.trace();
+        Trace.Row last = lastRow(t);
+        assertEquals(C1, last.thread());
+        assertEquals("folio_get(page0)", last.label());
+        List<String> balloon = labels(t, BALLOON);
+        assertEquals("put_page(page0)", balloon.get(balloon.size() - 1));
+        Folio page = folio(r.model(), "page0");
+        StateView before = new Semantics(r.model()).view(t.states().get(t.states().size() - 2));
+        assertEquals(0, before.get(page.ref));
+        assertTrue(before.isSet(page.freed));
+        // C1 passed the lockless pre-check while page0 was still a balloon page
+        assertEquals("page_has_movable_ops(page0) -> true", labels(t, C1).get(0));
+
+        CheckResult uaf = ScenarioRunner.run(scenario, "plain-ref", Map.of(),
+                KernelRules.all().without("ref.get-unless-zero"), Options.defaults()).result();
+        assertEquals(Verdict.VIOLATED, uaf.verdict());
+        assertEquals("folio.use-after-free", uaf.ruleId());
+        assertEquals(15, uaf.schedule().length);
+        assertEquals("folio_get(page0)", lastRow(uaf.trace()).label());
+    }
+
+    @Test
+    void withoutTheIsolatedCheckThePageIsIsolatedTwice() {
+        ScenarioRunner.Outcome o = run("no-isolated-check");
+        CheckResult r = o.result();
+        assertTrue(o.matches(), o.actual());
+        assertEquals("isolate.single", r.ruleId());
+        // enqueue 5; each isolator takes ISOLATE_STEPS_TO_SET_FLAG - 1 steps (no PageMovableOpsIsolated
+        // test under the lock), and the first one also unlocks the page before the second can trylock it
+        int isolate = ISOLATE_STEPS_TO_SET_FLAG - 1;
+        assertEquals(ENQUEUE_STEPS + (isolate + 1) + isolate, r.schedule().length);
+        assertEquals(26, r.schedule().length);
+        Trace t = r.trace();
+        Trace.Row last = lastRow(t);
+        assertEquals("SetPageMovableOpsIsolated(page0)", last.label());
+        int second = last.thread();
+        int first = second == C1 ? C2 : C1;
+        // both passed the lockless pre-check before the first one set PG_movable_ops_isolated
+        assertTrue(labels(t, first).contains("SetPageMovableOpsIsolated(page0)"));
+        assertTrue(labels(t, second).contains("!PageMovableOpsIsolated(page0) -> true"));
+        assertTrue(labels(t, first).contains("!PageMovableOpsIsolated(page0) -> true"));
+        StateView end = new Semantics(r.model()).view(t.last());
+        assertEquals(2, end.get(var(r.model(), "balloon.isolated_pages")));
+    }
+
+    @Test
+    void putbackWithASleepingLockFromAPageLockedCallerDeadlocksOnItself() {
+        ScenarioRunner.Outcome o = run("putback-under-page-lock");
+        CheckResult r = o.result();
+        assertTrue(o.matches(), o.actual());
+        assertEquals(Verdict.DEADLOCK, r.verdict());
+        String expl = String.join("\n", r.explanation());
+        assertTrue(expl.contains("waits for page0.locked, which it holds itself (self-deadlock)"), expl);
+        Model m = r.model();
+        Semantics sem = new Semantics(m);
+        int[] end = r.trace().last();
+        List<Integer> blocked = new ArrayList<>();
+        for (int t = 0; t < m.threadCount(); t++) {
+            if (!sem.finished(end, t)) {
+                blocked.add(t);
+            }
+        }
+        assertEquals(1, blocked.size(), "only the compactor that holds the page lock is left");
+        int c = blocked.get(0);
+        assertTrue(c == C1 || c == C2);
+        assertEquals("folio_lock(page0)", sem.label(end, c, 0));
+        assertEquals(List.of("putback_movable_ops_page", "migrate_pages", m.thread(c).name()), sem.callStack(end, c));
+        assertEquals(c + 1, end[folio(m, "page0").lock.holderVar().slot()], "page0 is locked by the waiter itself");
+        List<String> mine = labels(r.trace(), c);
+        assertTrue(mine.get(mine.size() - 1).endsWith("-> -EAGAIN"), mine.toString());
+        // enqueue 5; isolate 11 + folio_unlock; migrate_pages: compaction_alloc, folio_trylock(src),
+        // folio_trylock(dst), WARN_ON_ONCE, migratepage = 5; the other compactor's pre-check 1;
+        // balloon_page_dequeue finds no page: spin_lock, 3 list tests, spin_unlock, spin_lock, BUG check, spin_unlock = 8
+        assertEquals(ENQUEUE_STEPS + ISOLATE_STEPS_TO_SET_FLAG + 1 + 5 + 1 + 8, r.schedule().length);
+    }
+
+    @Test
+    void sleepingPageLockUnderThePagesLockSpinlock() {
+        ScenarioRunner.Outcome o = run("deflate-sleeping-lock");
+        CheckResult r = o.result();
+        assertTrue(o.matches(), o.actual());
+        assertEquals("atomic.sleep", r.ruleId());
+        assertTrue(r.message().contains("balloon.pages_lock"), r.message());
+        // enqueue 5, then spin_lock, list_for_each_entry(page0), lock_page
+        assertEquals(ENQUEUE_STEPS + 3, r.schedule().length);
+        Trace.Row last = lastRow(r.trace());
+        assertEquals(BALLOON, last.thread());
+        assertEquals("lock_page(page0.locked)", last.label());
+    }
+
+    /** Mutation: removing the page lock from isolation lets two isolators both see "not isolated". */
+    @Test
+    void mutationWithoutTheIsolationTrylockBreaksIsolateSingle() {
+        CheckResult r = run(null, Map.of("isolateLock", "false")).result();
+        assertEquals(Verdict.VIOLATED, r.verdict());
+        assertEquals("isolate.single", r.ruleId());
+        assertTrue(r.trace().rows().stream().noneMatch(row -> row.label().equals("folio_trylock(page0)")));
+        assertEquals("SetPageMovableOpsIsolated(page0)", lastRow(r.trace()).label());
+    }
+
+    /** Mutation: without the isolation reference, the owner's put in balloon_page_migrate frees an isolated page. */
+    @Test
+    void mutationWithoutTheIsolationReferenceFreesAnIsolatedPage() {
+        CheckResult r = run(null, Map.of("getRef", "none")).result();
+        assertEquals(Verdict.VIOLATED, r.verdict());
+        assertEquals("folio.free-busy", r.ruleId());
+        assertTrue(r.message().contains("page0") && r.message().contains("isolated"), r.message());
+        assertEquals("put_page(page0)", lastRow(r.trace()).label());
+    }
+
+    /**
+     * Observation for the rule set: v6.19 direct compaction calls putback_movable_pages under
+     * PF_MEMALLOC, and putback_movable_ops_page takes the sleeping folio lock. memalloc.folio-lock as
+     * stated ("no sleeping folio lock under PF_MEMALLOC") flags this kernel path; the kernel's own
+     * PF_MEMALLOC rule (mm/migrate.c migrate_folio_unmap) covers only the source lock of migration.
+     * The test pins down where the rule fires, so a narrowing of the rule shows up here.
+     */
+    @Test
+    void directCompactionPutbackIsWhereMemallocFolioLockFires() {
+        CheckResult r = run(null, Map.of("compaction", "direct")).result();
+        if (r.verdict() == Verdict.HOLDS) {
+            return; // the rule was narrowed to the migration source lock
+        }
+        assertEquals(Verdict.VIOLATED, r.verdict());
+        assertEquals("memalloc.folio-lock", r.ruleId());
+        Trace t = r.trace();
+        Trace.Row last = lastRow(t);
+        assertEquals("folio_lock(page0)", last.label());
+        Semantics sem = new Semantics(r.model());
+        int[] before = t.states().get(t.states().size() - 2);
+        assertEquals("putback_movable_ops_page", sem.callStack(before, last.thread()).get(0));
+    }
+}

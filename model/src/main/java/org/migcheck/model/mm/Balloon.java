@@ -1,0 +1,330 @@
+package org.migcheck.model.mm;
+
+import java.util.List;
+import org.migcheck.model.lang.Cond;
+import org.migcheck.model.lang.Exec;
+import org.migcheck.model.lang.Local;
+import org.migcheck.model.lang.Lock;
+import org.migcheck.model.lang.Model;
+import org.migcheck.model.lang.ModelError;
+import org.migcheck.model.lang.ModelViolation;
+import org.migcheck.model.lang.LockEvent;
+import org.migcheck.model.lang.Procedure;
+import org.migcheck.model.lang.Step;
+import org.migcheck.model.lang.Steps;
+import org.migcheck.model.lang.Var;
+
+/**
+ * The balloon owner of movable_ops pages (mm/balloon_compaction.c, include/linux/balloon_compaction.h,
+ * v6.19; SCENARIOS.md 3.4 "Balloon owner"): one balloon device with its {@code pages_lock} spinlock,
+ * its page list and its {@code isolated_pages} counter; inflate ({@code balloon_page_enqueue}),
+ * deflate ({@code balloon_page_dequeue}) and the three {@code movable_operations} callbacks
+ * ({@code balloon_page_isolate}, {@code balloon_page_migrate}, {@code balloon_page_putback}).
+ *
+ * <p>Per balloon-capable page the model keeps two variables: {@code <page>.balloon_list} (on
+ * {@code b_dev_info->pages}) and {@code <page>.balloon_dev} ({@code page->private} =
+ * {@code b_dev_info}, what {@code balloon_page_device()} reads).
+ *
+ * <p>Simplification: one balloon device; PageOffline (the page type) is folded into
+ * {@link Folio#movableOps} since both are set together by balloon_page_insert and both stay until the
+ * page is freed.
+ */
+public final class Balloon {
+    /** Rule id of the BUG_ON in balloon_page_enqueue_one: the page must be trylockable at inflate. */
+    public static final String ENQUEUE_TRYLOCK = "balloon.enqueue-trylock";
+    /** Rule id of the BUG() in balloon_page_dequeue: empty list and no isolated pages = lost pages. */
+    public static final String DEQUEUE_LOST = "balloon.dequeue-lost-pages";
+
+    /** How deflate locks each page while it holds pages_lock. */
+    public enum DeflateLock {
+        /** v6.19: trylock_page, skip the page when it is locked (never sleeps under the spinlock). */
+        TRYLOCK,
+        /** Bad variant: a sleeping page lock under pages_lock. */
+        SLEEPING
+    }
+
+    private final Mm mm;
+    private final int nFolios;
+    /** b_dev_info->pages_lock (spinlock, lock class {@code pages_lock}). */
+    public final Lock pagesLock;
+    /** b_dev_info->isolated_pages. */
+    public final Var isolatedPages;
+    private final Var[] onList;
+    private final Var[] device;
+
+    /** balloon_page_enqueue(page): inflate one page. */
+    public final Procedure enqueue;
+    /** balloon_page_dequeue(): deflate one page; returns its folio id, or -1 (NULL). */
+    public final Procedure dequeue;
+    /** movable_operations->isolate_page = balloon_page_isolate(page): 1 = isolated. */
+    public final Procedure isolatePage;
+    /** movable_operations->migrate_page = balloon_page_migrate(dst, src): 0 = success, 1 = -EAGAIN. */
+    public final Procedure migratePage;
+    /** movable_operations->putback_page = balloon_page_putback(page). */
+    public final Procedure putbackPage;
+
+    /**
+     * Declares the balloon device on {@code mm} for the pages {@code pages} (all folios that may ever
+     * be balloon pages: the inflated page and the migration destinations that replace it).
+     */
+    public Balloon(Mm mm, List<Folio> pages, DeflateLock deflateLock) {
+        this.mm = mm;
+        Model.Builder b = mm.builder();
+        this.nFolios = mm.folios().size();
+        this.pagesLock = b.lock("balloon.pages_lock", "pages_lock", Lock.Kind.SPINLOCK);
+        this.isolatedPages = b.counter("balloon.isolated_pages", 0, 3, 0);
+        this.onList = new Var[nFolios];
+        this.device = new Var[nFolios];
+        for (Folio f : pages) {
+            onList[f.id()] = b.flag(f.name() + ".balloon_list", false);
+            device[f.id()] = b.var(f.name() + ".balloon_dev", 0, 1, 0, v -> v == 0 ? "NULL" : "balloon", true);
+        }
+        this.enqueue = declareEnqueue(b);
+        this.dequeue = declareDequeue(b, deflateLock);
+        this.isolatePage = declareIsolate(b);
+        this.migratePage = declareMigrate(b);
+        this.putbackPage = declarePutback(b);
+    }
+
+    /** The callbacks as the migration core sees them (set_movable_ops(&balloon_mops, PGTY_offline)). */
+    public MovableOps.Operations operations() {
+        return new MovableOps.Operations("balloon", isolatePage, migratePage, putbackPage);
+    }
+
+    /** Whether {@code f} is on the balloon list (for goals and tests). */
+    public Var onList(Folio f) { return onList[f.id()]; }
+
+    /** page->private of {@code f}: 1 while the page belongs to the balloon device. */
+    public Var device(Folio f) { return device[f.id()]; }
+
+    private Var listVar(Folio f) {
+        Var v = onList[f.id()];
+        if (v == null) {
+            throw new ModelError(f.name(), f.name() + " is not a balloon page of this model");
+        }
+        return v;
+    }
+
+    private Step spinLock() { return Steps.lock("spin_lock_irqsave", pagesLock); }
+
+    private Step spinUnlock() { return Steps.unlock("spin_unlock_irqrestore", pagesLock); }
+
+    /**
+     * balloon_page_insert (include/linux/balloon_compaction.h): __SetPageOffline, SetPageMovableOps,
+     * set_page_private(page, balloon), list_add(&page->lru, &balloon->pages). Caller holds pages_lock
+     * and the page lock.
+     */
+    private Step balloonPageInsert(FolioRef page, boolean decIsolated) {
+        return Step.named("balloon_page_insert")
+                .args(e -> page.of(e).name())
+                .does(e -> {
+                    Folio f = page.of(e);
+                    e.emit(new FolioEvent.Accessed(f, "balloon_page_insert"));
+                    e.set(f.movableOps, true);
+                    e.set(device[f.id()], 1);
+                    e.set(listVar(f), true);
+                    if (decIsolated) {
+                        // Simplification: balloon_page_migrate's "b_dev_info->isolated_pages--" under the same pages_lock section is folded into this step.
+                        e.add(isolatedPages, -1);
+                    }
+                })
+                .build();
+    }
+
+    /**
+     * balloon_page_enqueue (mm/balloon_compaction.c): under pages_lock, balloon_page_enqueue_one:
+     * BUG_ON(!trylock_page(page)); balloon_page_insert; unlock_page.
+     */
+    private Procedure declareEnqueue(Model.Builder b) {
+        Procedure p = b.procedure("balloon_page_enqueue");
+        Local page = p.param("page", 0, nFolios - 1);
+        FolioRef f = mm.at(page);
+        return p.body(body -> body
+                .step(spinLock())
+                // balloon_page_enqueue_one: "We should be the only one holding a reference to the 'page'"
+                .step(Step.named("trylock_page")
+                        .args(e -> f.of(e).name())
+                        .does(e -> {
+                            Folio x = f.of(e);
+                            int h = e.holder(x.lock);
+                            if (h >= 0) {
+                                throw new ModelViolation(ENQUEUE_TRYLOCK, "BUG_ON(!trylock_page(" + x.name()
+                                        + ")) in balloon_page_enqueue_one: the page is locked by " + e.threadName(h));
+                            }
+                            e.set(x.lock.holderVar(), e.self() + 1);
+                            e.emit(new LockEvent.Acquired(x.lock, e.self(), true));
+                        })
+                        .build())
+                .step(balloonPageInsert(f, false))
+                .step(Steps.unlock("unlock_page", e -> f.of(e).lock))
+                .step(spinUnlock()));
+    }
+
+    /**
+     * balloon_page_dequeue -> balloon_page_list_dequeue(b_dev_info, &pages, 1) (mm/balloon_compaction.c):
+     * under pages_lock walk b_dev_info->pages; trylock each page (skip it when locked); list_del,
+     * balloon_page_finalize (page->private = NULL; PageOffline and PG_movable_ops stay until free),
+     * unlock_page. Isolated pages are not on the list, so they cannot be deflated. Without a page:
+     * BUG() if the list is empty and no page is isolated, else return NULL.
+     */
+    private Procedure declareDequeue(Model.Builder b, DeflateLock how) {
+        Procedure p = b.procedure("balloon_page_dequeue");
+        Local i = p.local("i", 0, nFolios);
+        Local ok = p.local("locked", 0, 1);
+        Local got = p.local("page", -1, nFolios - 1);
+        FolioRef cur = mm.at(i);
+        return p.body(body -> {
+            body.assign(got, e -> -1);
+            // balloon_page_list_dequeue
+            body.step(spinLock());
+            // Simplification: the list is walked in folio-id order (the kernel's list is LIFO); each membership test is one step.
+            body.forRange(i, 0, nFolios, loop -> loop.ifLocal(e -> onList[e.local(i)] != null, candidate -> candidate
+                    .ifThen(Cond.of("list_for_each_entry", e -> cur.of(e).name(),
+                            e -> e.isSet(onList[cur.of(e).id()])), member -> {
+                        if (how == DeflateLock.TRYLOCK) {
+                            member.step(Steps.trylock("trylock_page", e -> cur.of(e).lock, ok));
+                        } else {
+                            // the bad variant: a sleeping page lock while holding the pages_lock spinlock
+                            member.step(Steps.lock("lock_page", e -> cur.of(e).lock)).assign(ok, e -> 1);
+                        }
+                        member.ifLocal(e -> e.local(ok) == 1, locked -> locked
+                                // Simplification: list_del(&page->lru) and balloon_page_finalize (page->private = NULL) are one step.
+                                .step(Step.named("balloon_page_finalize")
+                                        .args(e -> cur.of(e).name())
+                                        .does(e -> {
+                                            Folio x = cur.of(e);
+                                            e.emit(new FolioEvent.Accessed(x, "balloon_page_finalize"));
+                                            e.set(onList[x.id()], false);
+                                            e.set(device[x.id()], 0);
+                                        })
+                                        .build())
+                                .step(Steps.unlock("unlock_page", e -> cur.of(e).lock))
+                                .assign(got, e -> e.local(i))
+                                .breakLoop());
+                    })));
+            body.step(spinUnlock());
+            body.ifLocal(e -> e.local(got) < 0, none -> none
+                    .step(spinLock())
+                    .assertThat(DEQUEUE_LOST, "!list_empty(pages) || isolated_pages",
+                            e -> !(listEmpty(e) && e.get(isolatedPages) == 0))
+                    .step(spinUnlock())
+                    .ret(e -> -1));
+            body.ret(e -> e.local(got));
+        });
+    }
+
+    private boolean listEmpty(Exec e) {
+        for (Var v : onList) {
+            if (v != null && e.isSet(v)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * balloon_page_isolate (mm/balloon_compaction.c), called by isolate_movable_ops_page with the page
+     * locked: a page whose balloon_page_device() is NULL was already deflated -> false; else under
+     * pages_lock list_del(&page->lru) and isolated_pages++.
+     */
+    private Procedure declareIsolate(Model.Builder b) {
+        Procedure p = b.procedure("balloon_page_isolate");
+        Local page = p.param("page", 0, nFolios - 1);
+        FolioRef f = mm.at(page);
+        return p.body(body -> body
+                .ifThen(Cond.of("!balloon_page_device", e -> f.of(e).name(),
+                        e -> e.get(device[f.of(e).id()]) == 0), deflated -> deflated.ret(e -> 0))
+                .step(spinLock())
+                .step(Step.named("list_del")
+                        .args(e -> f.of(e).name())
+                        .does(e -> {
+                            Folio x = f.of(e);
+                            e.emit(new FolioEvent.Accessed(x, "balloon_page_isolate"));
+                            // Simplification: list_del of a page that is not on the list (only reachable in bad variants) is not flagged; the isolate.* rules catch those variants.
+                            e.set(listVar(x), false);
+                            e.add(isolatedPages, 1);
+                        })
+                        .build())
+                .step(spinUnlock())
+                .ret(e -> 1));
+    }
+
+    /**
+     * balloon_page_migrate (mm/balloon_compaction.c), called by migrate_movable_ops_page with both
+     * pages locked: WARN_ON_ONCE(!b_dev_info) -> -EAGAIN; rc = b_dev_info->migratepage (the driver,
+     * e.g. virtballoon_migratepage: 0 or -EAGAIN); on 0 under pages_lock get_page(newpage),
+     * balloon_page_insert(newpage), isolated_pages--; then balloon_page_finalize(page) and
+     * put_page(page) (the balloon's reference on the old page).
+     */
+    private Procedure declareMigrate(Model.Builder b) {
+        Procedure p = b.procedure("balloon_page_migrate");
+        Local dst = p.param("newpage", 0, nFolios - 1);
+        Local src = p.param("page", 0, nFolios - 1);
+        Local rc = p.local("rc", 0, 1);
+        FolioRef d = mm.at(dst);
+        FolioRef s = mm.at(src);
+        return p.body(body -> body
+                .ifThen(Cond.of("WARN_ON_ONCE", "!b_dev_info",
+                        e -> e.get(device[s.of(e).id()]) == 0), gone -> gone.ret(e -> 1))
+                // Simplification: the driver's migratepage (virtballoon_migratepage: tell the host, may fail with -EAGAIN on balloon_lock contention) is one nondeterministic step.
+                .step(Step.named("balloon->migratepage")
+                        .args(e -> d.of(e).name() + ", " + s.of(e).name())
+                        .choice(2, alt -> alt == 0 ? "0" : "-EAGAIN")
+                        .does(e -> {
+                            Folio from = s.of(e);
+                            Folio to = d.of(e);
+                            e.emit(new FolioEvent.Accessed(from, "migratepage"));
+                            e.emit(new FolioEvent.Accessed(to, "migratepage"));
+                            if (e.choice() == 0) {
+                                e.emit(new FolioEvent.Migrated(from, to));
+                            }
+                            e.setLocal(rc, e.choice());
+                        })
+                        .build())
+                .ifLocal(e -> e.local(rc) != 0, failed -> failed.ret(e -> 1))
+                .step(spinLock())
+                .step(FolioOps.folioGet(d))
+                .step(balloonPageInsert(d, true))
+                .step(spinUnlock())
+                .step(Step.named("balloon_page_finalize")
+                        .args(e -> s.of(e).name())
+                        .does(e -> {
+                            Folio x = s.of(e);
+                            e.emit(new FolioEvent.Accessed(x, "balloon_page_finalize"));
+                            e.set(device[x.id()], 0);
+                        })
+                        .build())
+                .step(Step.named("put_page").args(e -> s.of(e).name()).does(e -> FolioOps.put(e, s.of(e))).build())
+                .ret(e -> 0));
+    }
+
+    /**
+     * balloon_page_putback (mm/balloon_compaction.c), called by putback_movable_ops_page with the page
+     * locked: under pages_lock list_add(&page->lru, &b_dev_info->pages) and isolated_pages--.
+     */
+    private Procedure declarePutback(Model.Builder b) {
+        Procedure p = b.procedure("balloon_page_putback");
+        Local page = p.param("page", 0, nFolios - 1);
+        FolioRef f = mm.at(page);
+        // Simplification: the WARN_ON_ONCE(!b_dev_info) early return is omitted (isolated balloon pages cannot be deflated).
+        return p.body(body -> body
+                .step(spinLock())
+                .step(Step.named("list_add")
+                        .args(e -> f.of(e).name())
+                        .does(e -> {
+                            Folio x = f.of(e);
+                            e.emit(new FolioEvent.Accessed(x, "balloon_page_putback"));
+                            e.set(listVar(x), true);
+                            e.add(isolatedPages, -1);
+                        })
+                        .build())
+                .step(spinUnlock()));
+    }
+
+    /** The release of a deflated page by the driver (virtio_balloon release_pages_balloon: put_page). */
+    public Step releasePage(Local page) {
+        FolioRef f = mm.at(page);
+        return Step.named("put_page").args(e -> f.of(e).name())
+                .does(e -> FolioOps.put(e, f.of(e))).build();
+    }
+}

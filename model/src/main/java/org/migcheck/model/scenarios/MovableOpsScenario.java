@@ -1,0 +1,148 @@
+package org.migcheck.model.scenarios;
+
+import java.util.List;
+import java.util.Map;
+import org.migcheck.model.lang.Cond;
+import org.migcheck.model.lang.Local;
+import org.migcheck.model.lang.Model;
+import org.migcheck.model.lang.Procedure;
+import org.migcheck.model.mm.Balloon;
+import org.migcheck.model.mm.Folio;
+import org.migcheck.model.mm.FolioRef;
+import org.migcheck.model.mm.Mm;
+import org.migcheck.model.mm.MovableOps;
+import org.migcheck.model.mm.Task;
+import org.migcheck.model.mm.TaskOps;
+
+/**
+ * SCENARIOS.md 3: the 2015 "mobile page" proposal and what was merged (non-LRU movable pages, today
+ * movable_ops). Two compaction scanners C1 and C2 race to isolate the same balloon page, migrate it
+ * or put it back, while the balloon driver inflates the page, deflates one page and releases it with
+ * the final put.
+ *
+ * <p>Threads (each an {@link Mm#thread} with its task context):
+ * <ul>
+ *   <li>{@code C1}, {@code C2}: compact_zone (mm/compaction.c): isolate_migratepages_block's lockless
+ *       pre-check, isolate_movable_ops_page, migrate_pages (into their own free page {@code new1} /
+ *       {@code new2}), putback_movable_pages on failure;</li>
+ *   <li>{@code balloon}: the virtio_balloon driver: fill_balloon -> balloon_page_enqueue(page0), then
+ *       leak_balloon -> balloon_page_dequeue and put_page of the deflated page (the final put, which
+ *       frees it, so isolation can race with it).</li>
+ * </ul>
+ */
+public final class MovableOpsScenario {
+    private MovableOpsScenario() {}
+
+    public static final String ID = "movable-ops";
+
+    /** Reachability goal: some compactor migrated page0 into a new balloon page. */
+    public static final String GOAL_MIGRATED = "migrated";
+    /** Reachability goal: a compactor isolated page0 (the model is not vacuous). */
+    public static final String GOAL_ISOLATED = "isolated";
+
+    public static Scenario scenario() {
+        return BaseScenario.builder(ID)
+                .title("movable_ops (balloon) pages: concurrent isolation, migration, putback and the owner's final put")
+                .reference("SCENARIOS.md 3; mm/migrate.c isolate_movable_ops_page, putback_movable_ops_page, "
+                        + "migrate_movable_ops_page; mm/compaction.c isolate_migratepages_block; mm/balloon_compaction.c")
+                .knob(Knob.choice("getRef", "try_get", "how isolation pins the page: folio_get_nontail_page "
+                        + "(get-unless-zero), a plain get, or none (mutation)", "try_get", "plain", "none"))
+                .knob(Knob.bool("checkIsolated", true, "isolation tests PG_movable_ops_isolated under the page lock"))
+                .knob(Knob.bool("isolateLock", true, "isolation trylocks the page (false: mutation without the lock)"))
+                .knob(Knob.choice("putback", "unlocked-caller", "who calls the (sleeping-lock) putback after a failed "
+                        + "migration: a caller that dropped the page lock (v6.19) or one that still holds it (2015 shape)",
+                        "unlocked-caller", "page-locked-caller"))
+                .knob(Knob.choice("deflateLock", "trylock", "how balloon deflate locks each page under pages_lock",
+                        "trylock", "sleeping"))
+                .knob(Knob.choice("compaction", "kcompactd", "who compacts: kcompactd, or direct compaction under "
+                        + "PF_MEMALLOC (memalloc_noreclaim_save)", "kcompactd", "direct"))
+                .knob(Knob.choice("migrateMode", "SYNC_LIGHT", "migrate_mode of the compactors", "SYNC_LIGHT", "ASYNC"))
+                .model(MovableOpsScenario::build)
+                .variant("merged", Map.of(), Expect.holds().reach(GOAL_MIGRATED, true).reach(GOAL_ISOLATED, true),
+                        "v6.19 rules: get-unless-zero reference, trylock, PG_movable_ops_isolated tested and set "
+                                + "under the page lock, putback from a caller without the page lock, deflate trylocks")
+                .variant("plain-ref", Map.of("getRef", "plain"), Expect.violated("ref.get-unless-zero"),
+                        "isolation takes a plain reference: it can resurrect the page the balloon driver just freed "
+                                + "with its final put (use after free)")
+                .variant("no-isolated-check", Map.of("checkIsolated", "false"), Expect.violated("isolate.single"),
+                        "PG_movable_ops_isolated is not tested under the page lock: both scanners pass the lockless "
+                                + "pre-check and the page is isolated twice")
+                .variant("putback-under-page-lock", Map.of("putback", "page-locked-caller"), Expect.deadlock(),
+                        "2015 putback_mobilepage (lock_page; putbackpage; unlock; put) called from a migration failure "
+                                + "path that still holds the page lock: the compactor waits for itself")
+                .variant("deflate-sleeping-lock", Map.of("deflateLock", "sleeping"), Expect.violated("atomic.sleep"),
+                        "balloon deflate takes a sleeping page lock while holding the pages_lock spinlock")
+                .build();
+    }
+
+    static Model build(Knobs k) {
+        Model.Builder b = Model.builder(ID);
+        Mm mm = new Mm(b);
+        // balloon_page_alloc: the driver's page, refcount 1; a movable_ops page has no mapping and is not on an LRU
+        Folio page = mm.folio("page0", null, new Folio.Init().lru(false).inCache(false).uptodate(false).ref(1));
+        // the compactors' free pages (cc->freepages): refcount 0 until compaction_alloc
+        Folio new1 = mm.folio("new1", null, new Folio.Init().lru(false).inCache(false).uptodate(false).ref(0));
+        Folio new2 = mm.folio("new2", null, new Folio.Init().lru(false).inCache(false).uptodate(false).ref(0));
+        Balloon balloon = new Balloon(mm, List.of(page, new1, new2),
+                k.is("deflateLock", "sleeping") ? Balloon.DeflateLock.SLEEPING : Balloon.DeflateLock.TRYLOCK);
+        MovableOps.GetRef getRef = switch (k.get("getRef")) {
+            case "plain" -> MovableOps.GetRef.PLAIN;
+            case "none" -> MovableOps.GetRef.NONE;
+            default -> MovableOps.GetRef.TRY_GET;
+        };
+        MovableOps core = new MovableOps(mm, balloon.operations(), new MovableOps.Config(getRef,
+                k.flag("checkIsolated"), k.flag("isolateLock"), k.is("putback", "page-locked-caller")));
+        boolean direct = k.is("compaction", "direct");
+        int mode = k.is("migrateMode", "ASYNC") ? MovableOps.MIGRATE_ASYNC : MovableOps.MIGRATE_SYNC_LIGHT;
+
+        compactor(mm, core, "C1", page, new1, direct, mode);
+        compactor(mm, core, "C2", page, new2, direct, mode);
+
+        // the virtio_balloon driver (drivers/virtio/virtio_balloon.c): fill_balloon, then leak_balloon
+        Procedure owner = mm.thread("balloon");
+        Local got = owner.local("page", -1, mm.folios().size() - 1);
+        owner.body(body -> body
+                // fill_balloon: balloon_page_alloc() gave page0 (initial state); balloon_page_enqueue
+                .call(balloon.enqueue, e -> page.id())
+                // leak_balloon: balloon_page_dequeue, then release_pages_balloon -> put_page (the final put)
+                .callInto(got, balloon.dequeue)
+                .ifLocal(e -> e.local(got) >= 0, released -> released.step(balloon.releasePage(got))));
+
+        b.goal(GOAL_MIGRATED, s -> s.isSet(page.freed) && (s.isSet(balloon.onList(new1)) || s.isSet(balloon.onList(new2))));
+        b.goal(GOAL_ISOLATED, s -> s.isSet(page.isolated));
+        return b.build();
+    }
+
+    /**
+     * One compactor: compact_zone (mm/compaction.c) for a pageblock holding {@code page}:
+     * isolate_migratepages_block (non-LRU page: lockless "page_has_movable_ops && !isolated"
+     * pre-check, then isolate_movable_ops_page), migrate_pages into {@code dst}, and
+     * putback_movable_pages for a page that failed.
+     * Direct compaction runs under PF_MEMALLOC (mm/page_alloc.c __alloc_pages_direct_compact).
+     * Simplification: the scanner looks at this one page only.
+     */
+    private static void compactor(Mm mm, MovableOps core, String name, Folio page, Folio dst, boolean direct, int mode) {
+        Procedure t = mm.thread(name);
+        Local isolated = t.local("isolated", 0, 1);
+        Local failed = t.local("failed", 0, 1);
+        Task task = mm.task(name);
+        FolioRef p = FolioRef.fixed(page);
+        t.body(body -> {
+            if (direct) {
+                body.step(TaskOps.memallocNoreclaimSave(task));
+            }
+            // isolate_migratepages_block, !PageLRU(page): the lockless pre-check (two reads, "Isolation
+            // code will deal with any races"), then isolate_movable_ops_page
+            body.ifThen(Cond.of("page_has_movable_ops", e -> p.of(e).name(), e -> e.isSet(page.movableOps)), movable -> movable
+                    .ifThen(Cond.of("!PageMovableOpsIsolated", e -> p.of(e).name(), e -> !e.isSet(page.isolated)), candidate -> candidate
+                            .callInto(isolated, core.isolate, e -> page.id())
+                            .ifLocal(e -> e.local(isolated) == 1, isolatedOk -> isolatedOk
+                                    .callInto(failed, core.migratePages, e -> page.id(), e -> dst.id(), e -> mode)
+                                    // putback_movable_pages(&cc->migratepages) -> putback_movable_ops_page
+                                    .ifLocal(e -> e.local(failed) == 1, putback -> putback.call(core.putback, e -> page.id())))));
+            if (direct) {
+                body.step(TaskOps.memallocNoreclaimRestore(task));
+            }
+        });
+    }
+}
