@@ -9,7 +9,29 @@ import org.migcheck.model.lang.StateView;
  * One transition as step rules see it: who ran, the trace label, the events the step emitted, and
  * the states before and after.
  */
-public record StepView(Model model, int thread, String label, List<Event> events, StateView before, StateView after) {
+public record StepView(Model model, int thread, String label, List<Event> events, StateView before, StateView after,
+                       java.util.function.Supplier<List<String>> stack) {
+
+    /** A step view without call-stack information (rules that ask for it see an empty stack). */
+    public StepView(Model model, int thread, String label, List<Event> events, StateView before, StateView after) {
+        this(model, thread, label, events, before, after, List::of);
+    }
+
+    /**
+     * The procedures the step runs in, innermost first (the step's own procedure, its caller, ...,
+     * the thread's main body), e.g. [migrate_folio_unmap, migrate_pages, kcompactd].
+     */
+    public List<String> callStack() { return stack.get(); }
+
+    /** Whether the step runs (directly or indirectly) inside a procedure whose name starts with {@code prefix}. */
+    public boolean inside(String prefix) {
+        for (String p : callStack()) {
+            if (p.startsWith(prefix)) {
+                return true;
+            }
+        }
+        return false;
+    }
 
     public String threadName() { return model.thread(thread).name(); }
 

@@ -78,7 +78,7 @@ final class ModelSystem implements TransitionSystem {
                 enabled[0] |= 1 << thread;
                 int label = label(thread, alt);
                 if (!rules.stepRules().isEmpty() || rules.lockdep()) {
-                    StepView view = new StepView(model, thread, null, events, before, sem.view(next));
+                    StepView view = new StepView(model, thread, null, events, before, sem.view(next), () -> sem.callStack(state, thread));
                     for (StepRule r : rules.stepRules()) {
                         if (r.check(view) instanceof Check.Violated v) {
                             out.failure(label, new Problem.RuleBroken("step rule", r.id(), v.message(), thread));

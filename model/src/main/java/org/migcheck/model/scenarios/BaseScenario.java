@@ -35,12 +35,19 @@ public final class BaseScenario implements Scenario {
     @Override public List<Variant> variants() { return variants; }
     @Override public Model build(Knobs k) { return build.apply(k); }
 
+    /** A named variant's declared expectation wins; the knob function covers other combinations. */
     @Override
     public Expect expect(Knobs k) {
-        if (expect != null) {
-            return expect.apply(k);
+        Expect declared = Scenario.super.expect(k);
+        if (declared != null || expect == null) {
+            return declared;
         }
-        return Scenario.super.expect(k);
+        return expect.apply(k);
+    }
+
+    /** The knob function's expectation for {@code k}, or null when the scenario has none. */
+    public Expect derivedExpect(Knobs k) {
+        return expect == null ? null : expect.apply(k);
     }
 
     /** Builder of {@link BaseScenario}. */

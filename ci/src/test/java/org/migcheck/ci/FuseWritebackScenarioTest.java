@@ -1,0 +1,325 @@
+package org.migcheck.ci;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.migcheck.checker.run.CheckResult;
+import org.migcheck.checker.run.Options;
+import org.migcheck.checker.run.ScenarioRunner;
+import org.migcheck.checker.run.Verdict;
+import org.migcheck.checker.trace.TextRenderer;
+import org.migcheck.checker.trace.Trace;
+import org.migcheck.model.lang.BlockReason;
+import org.migcheck.model.lang.Model;
+import org.migcheck.model.lang.Semantics;
+import org.migcheck.model.scenarios.Catalogue;
+import org.migcheck.model.scenarios.Expect;
+import org.migcheck.model.scenarios.FuseWritebackScenario;
+import org.migcheck.model.scenarios.Knobs;
+import org.migcheck.model.scenarios.Scenario;
+import org.migcheck.properties.KernelRules;
+
+/**
+ * SCENARIOS.md 5 / DESIGN.md section 9 rows "fuse writeback vs memcg reclaim (5)": every variant's
+ * verdict and the kernel facts of its counterexample, a sweep of the knobs against the expectation
+ * the scenario derives from SCENARIOS.md 5.3, and mutants that must break a rule.
+ */
+class FuseWritebackScenarioTest {
+
+    private static final Scenario S = FuseWritebackScenario.scenario();
+    private static final String WAIT_STACK =
+            "[shrink_folio_list <- shrink_node <- try_to_free_mem_cgroup_pages <- try_charge_memcg <- fuse-server]";
+
+    private static ScenarioRunner.Outcome run(String variant, Map<String, String> sets) {
+        ScenarioRunner.Outcome o = ScenarioRunner.run(S, variant, sets, KernelRules.all(), Options.defaults());
+        assertTrue(o.matches(), () -> "expected " + o.expected().describe() + ", got " + o.actual() + "\n"
+                + TextRenderer.render(o.title(), o.result(), o.expected().describe(), o.token()));
+        return o;
+    }
+
+    private static ScenarioRunner.Outcome run(String variant) { return run(variant, Map.of()); }
+
+    private static List<String> labels(Trace t, String thread) {
+        int idx = t.model().threadIndex(thread);
+        List<String> out = new ArrayList<>();
+        for (Trace.Row r : t.rows()) {
+            if (r.thread() == idx) {
+                out.add(r.label());
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void registeredWithEveryDesignRow() {
+        assertNotNull(Catalogue.find(FuseWritebackScenario.ID));
+        assertEquals(List.of("legacy-no-flag", "legacy-flag", "v2-cgroup-writeback", "v2-no-cgroup-writeback",
+                        "legacy-gfp-nofs", "legacy-temp-pages", "migrate-sync-no-reply"),
+                S.variants().stream().map(v -> v.name()).toList());
+    }
+
+    /** The deadlock explanation in kernel terms: the server waits in case 3 on writeback only its own reply ends. */
+    private static void assertSelfDeadlock(CheckResult r) {
+        assertEquals(Verdict.DEADLOCK, r.verdict());
+        assertEquals("circular wait: fuse-server blocked", r.message());
+        List<String> ex = r.explanation();
+        assertEquals("fuse-server blocked in folio_wait_writeback(folio0)   " + WAIT_STACK
+                + ": waits for PG_writeback on folio0 to clear", ex.get(0));
+        assertEquals("    PG_writeback is provided only by fuse-server (folio_end_writeback)", ex.get(1));
+        assertEquals("cycle: fuse-server -> PG_writeback(folio0) -> fuse-server", ex.get(2));
+        // shortest schedule, by hand: flusher 8 (filemap_get_folios_tag, folio_lock, folio_clear_dirty_for_io,
+        // folio_start_writeback, fuse_iomap_writeback_range, folio_unlock, folio_batch_release,
+        // fuse_writepages_send); kswapd0 10 (memalloc_noreclaim_save, set_task_reclaim_state, isolate_lru_folios,
+        // folio_trylock, two tests, folio_set_reclaim, folio_unlock, move_folios_to_lru, set_task_reclaim_state)
+        // and it must finish for no thread to move; fuse-server 10 (fuse_dev_do_read, alloc_pages,
+        // page_counter_try_charge, set_task_reclaim_state, memalloc_noreclaim_save, isolate_lru_folios,
+        // folio_trylock, folio_test_writeback, folio_test_reclaim, folio_unlock), then it blocks.
+        assertEquals(28, r.schedule().length);
+        Trace t = r.trace();
+        List<String> server = labels(t, "fuse-server");
+        assertEquals(List.of("fuse_dev_do_read(FUSE_WRITE folio0)", "alloc_pages(GFP_KERNEL)",
+                "page_counter_try_charge(G.memory, usage 1/1)", "set_task_reclaim_state(current, &sc.reclaim_state)",
+                "memalloc_noreclaim_save(current)", "isolate_lru_folios(folio0)", "folio_trylock(folio0)",
+                "folio_test_writeback(folio0) -> true", "folio_test_reclaim(folio0) -> true", "folio_unlock(folio0)"), server);
+        // PG_writeback was set by the flusher, and nothing but the server's reply can clear it
+        assertTrue(labels(t, "flusher").contains("folio_start_writeback(folio0)"));
+        assertFalse(labels(t, "flusher").contains("folio_end_writeback(folio0)"));
+        Model m = t.model();
+        Semantics sem = new Semantics(m);
+        int[] last = t.last();
+        int server0 = m.threadIndex("fuse-server");
+        assertTrue(sem.finished(last, m.threadIndex("flusher")));
+        assertTrue(sem.finished(last, m.threadIndex("kswapd0")));
+        BlockReason why = sem.blockReason(last, server0);
+        BlockReason.OnFlag flag = assertInstanceOf(BlockReason.OnFlag.class, why);
+        assertEquals("PG_writeback", flag.flag());
+        assertEquals(List.of("shrink_folio_list", "shrink_node", "try_to_free_mem_cgroup_pages",
+                "try_charge_memcg", "fuse-server"), sem.callStack(last, server0));
+    }
+
+    @Test
+    void legacyMemcgWithoutFlagDeadlocks() {
+        assertSelfDeadlock(run("legacy-no-flag").result());
+    }
+
+    @Test
+    void cgroupV2WithoutCgroupWritebackDeadlocks() {
+        assertSelfDeadlock(run("v2-no-cgroup-writeback").result());
+    }
+
+    /** The brief's case-2 ordering: kswapd marks folio0 while it is already under writeback; the same deadlock follows. */
+    @Test
+    void earlierCase2PassLeadsToTheSameDeadlock() {
+        Knobs k = Knobs.resolve(S.id(), S.knobs(), S.variant("legacy-no-flag").settings());
+        Model m = S.build(k);
+        int flusher = m.threadIndex("flusher");
+        int kswapd = m.threadIndex("kswapd0");
+        int server = m.threadIndex("fuse-server");
+        // flusher 8 steps (up to fuse_writepages_send), then kswapd0's whole pass (11 steps: it took only
+        // writeback folios, so shrink_node sets PGDAT_WRITEBACK), then the server's 10 steps
+        int[] schedule = new int[29];
+        int i = 0;
+        for (int n = 0; n < 8; n++) {
+            schedule[i++] = Trace.label(flusher, 0);
+        }
+        for (int n = 0; n < 11; n++) {
+            schedule[i++] = Trace.label(kswapd, 0);
+        }
+        for (int n = 0; n < 10; n++) {
+            schedule[i++] = Trace.label(server, 0);
+        }
+        Trace t = Trace.replay(m, schedule);
+        assertEquals(List.of("memalloc_noreclaim_save(kswapd0)", "set_task_reclaim_state(current, &sc.reclaim_state)",
+                "isolate_lru_folios(folio0)", "folio_trylock(folio0)", "folio_test_writeback(folio0) -> true",
+                "folio_test_reclaim(folio0) -> false", "folio_set_reclaim(folio0)", "folio_unlock(folio0)",
+                "move_folios_to_lru(folio0)", "set_bit(PGDAT_WRITEBACK, &pgdat->flags)",
+                "set_task_reclaim_state(current, NULL)"), labels(t, "kswapd0"));
+        Semantics sem = new Semantics(m);
+        int[] last = t.last();
+        for (int th = 0; th < m.threadCount(); th++) {
+            assertFalse(sem.enabled(last, th), m.thread(th).name() + " can still move");
+        }
+        assertFalse(sem.atIdlePoint(last, server));
+        assertEquals("folio_wait_writeback(folio0)", sem.label(last, server, 0));
+        assertEquals(List.of(server), List.copyOf(sem.providers(last, "PG_writeback")));
+    }
+
+    @Test
+    void mappingFlagHolds() {
+        CheckResult r = run("legacy-flag").result();
+        assertEquals(Verdict.HOLDS, r.verdict());
+        assertEquals(CheckResult.GoalResult.Answer.UNREACHABLE, r.goals().get(FuseWritebackScenario.GOAL_CASE3).answer());
+        assertTrue(r.notes().isEmpty(), r.notes().toString());
+        assertTrue(r.stats().distinct() < 100_000);
+    }
+
+    @Test
+    void cgroupV2WithCgroupWritebackHolds() {
+        CheckResult r = run("v2-cgroup-writeback").result();
+        assertEquals(Verdict.HOLDS, r.verdict());
+        assertEquals(CheckResult.GoalResult.Answer.UNREACHABLE, r.goals().get(FuseWritebackScenario.GOAL_CASE3).answer());
+        assertTrue(r.notes().isEmpty(), r.notes().toString());
+    }
+
+    @Test
+    void gfpNofsHolds() {
+        CheckResult r = run("legacy-gfp-nofs").result();
+        assertEquals(Verdict.HOLDS, r.verdict());
+        assertEquals(CheckResult.GoalResult.Answer.UNREACHABLE, r.goals().get(FuseWritebackScenario.GOAL_CASE3).answer());
+    }
+
+    /** With temp pages the server does take case 3, but the flusher, not the server, ends the writeback. */
+    @Test
+    void tempPagesHoldAlthoughTheServerWaits() {
+        CheckResult r = run("legacy-temp-pages").result();
+        assertEquals(Verdict.HOLDS, r.verdict());
+        assertTrue(r.notes().isEmpty(), r.notes().toString());
+        CheckResult.GoalResult g = r.goals().get(FuseWritebackScenario.GOAL_CASE3);
+        assertEquals(CheckResult.GoalResult.Answer.REACHABLE, g.answer());
+        // shortest witness by hand: flusher 8 (up to fuse_writepages_send, before its folio_end_writeback),
+        // kswapd0 9 (its pass up to move_folios_to_lru), fuse-server 10 (up to the folio_unlock of case 3)
+        assertEquals(27, g.witness().length);
+        Trace t = Trace.replay(r.model(), g.witness());
+        List<String> flusher = labels(t, "flusher");
+        assertTrue(flusher.contains("folio_copy(tmp_folio, folio0)"));
+        assertEquals("fuse_writepages_send(FUSE_WRITE folio0)", flusher.get(flusher.size() - 1));
+        // the server's wait is provided by the flusher too, so it is not a self-deadlock
+        Semantics sem = new Semantics(r.model());
+        assertTrue(sem.providers(t.last(), "PG_writeback").contains(r.model().threadIndex("flusher")));
+    }
+
+    @Test
+    void migrateSyncWithoutReplyIsStuck() {
+        CheckResult r = run("migrate-sync-no-reply").result();
+        assertEquals(Verdict.STUCK, r.verdict());
+        assertEquals("migrator waits for PG_writeback on folio0 to clear forever", r.message());
+        assertEquals("migrator blocked in folio_wait_writeback(folio0)   [migrate_folio_unmap <- migrator]: "
+                + "waits for PG_writeback on folio0 to clear", r.explanation().get(0));
+        assertEquals("PG_writeback is provided only by fuse-server (folio_end_writeback)", r.explanation().get(1));
+        // shallowest stuck state, by hand: flusher 6 (get, lock, clear dirty, start writeback, writeback_range, unlock),
+        // migrator 3 (folio_isolate_lru, folio_trylock, folio_test_writeback -> true)
+        assertEquals(9, r.schedule().length);
+        Trace t = r.trace();
+        assertEquals(List.of("folio_isolate_lru(folio0)", "folio_trylock(folio0)", "folio_test_writeback(folio0) -> true"),
+                labels(t, "migrator"));
+        // no deadlock state exists: the server keeps serving other requests
+        Semantics sem = new Semantics(r.model());
+        assertEquals("folio_wait_writeback(folio0)", sem.label(t.last(), r.model().threadIndex("migrator"), 0));
+    }
+
+    @Test
+    void migrationWaitsOnlyInSyncModeAndOnlyWhileTheServerHoldsTheReply() {
+        // the server replies: the MIGRATE_SYNC wait ends
+        run(null, Map.of("migrate", "SYNC"));
+        // ASYNC and SYNC_LIGHT return -EBUSY for a folio under writeback, even if the server never replies
+        for (String mode : List.of("ASYNC", "SYNC_LIGHT")) {
+            ScenarioRunner.Outcome o = run(null, Map.of("migrate", mode, "serverReplies", "false"));
+            assertEquals(Verdict.HOLDS, o.result().verdict(), mode);
+        }
+        // temp pages: the flusher ends writeback, so even MIGRATE_SYNC with a silent server finishes
+        assertEquals(Verdict.HOLDS, run(null, Map.of("migrate", "SYNC", "serverReplies", "false", "tempPages", "true"))
+                .result().verdict());
+    }
+
+    /** Case 3 needs PG_reclaim from an earlier pass (SCENARIOS.md 5.3): without kswapd0's pass, no deadlock. */
+    @Test
+    void legacyWithoutEarlierReclaimPassHolds() {
+        ScenarioRunner.Outcome o = run("legacy-no-flag", Map.of("earlierReclaim", "false"));
+        assertEquals(Verdict.HOLDS, o.result().verdict());
+        assertEquals(CheckResult.GoalResult.Answer.UNREACHABLE,
+                o.result().goals().get(FuseWritebackScenario.GOAL_CASE3).answer());
+    }
+
+    /**
+     * Every combination of the reclaim knobs (and of the migration knobs on the v6.19 configuration)
+     * meets the expectation the scenario derives from SCENARIOS.md 5.3-5.5.
+     */
+    @Test
+    void knobSweepMatchesTheRulesOfSection5() {
+        int deadlocks = 0;
+        int combos = 0;
+        for (String memcg : List.of("v1", "v2")) {
+            for (String cgwb : List.of("false", "true")) {
+                for (String flag : List.of("false", "true")) {
+                    for (String gfp : List.of("KERNEL", "NOFS")) {
+                        for (String temp : List.of("false", "true")) {
+                            for (String earlier : List.of("false", "true")) {
+                                Map<String, String> sets = new LinkedHashMap<>();
+                                sets.put("memcg", memcg);
+                                sets.put("cgroupWriteback", cgwb);
+                                sets.put("mappingFlag", flag);
+                                sets.put("gfp", gfp);
+                                sets.put("tempPages", temp);
+                                sets.put("earlierReclaim", earlier);
+                                ScenarioRunner.Outcome o = run(null, sets);
+                                combos++;
+                                if (o.result().verdict() == Verdict.DEADLOCK) {
+                                    deadlocks++;
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        // deadlock iff !sane && !flag && KERNEL && !temp && earlier: sane is false for v1 (2 cgwb values) and for
+        // v2 without cgwb, i.e. 3 of the 4 (memcg, cgwb) pairs
+        assertEquals(64, combos);
+        assertEquals(3, deadlocks);
+        for (String migrate : List.of("none", "ASYNC", "SYNC_LIGHT", "SYNC")) {
+            for (String replies : List.of("false", "true")) {
+                for (String temp : List.of("false", "true")) {
+                    ScenarioRunner.Outcome o = run(null, Map.of("migrate", migrate, "serverReplies", replies, "tempPages", temp));
+                    Expect.Kind want = migrate.equals("SYNC") && replies.equals("false") && temp.equals("false")
+                            ? Expect.Kind.STUCK : Expect.Kind.HOLDS;
+                    assertEquals(want, o.expected().kind(), o.title());
+                }
+            }
+        }
+    }
+
+    /** Mutant: shrink_folio_list without its writeback branch removes a folio whose writeback is in flight. */
+    @Test
+    void reclaimIgnoringWritebackBreaksCacheRemoval() {
+        ScenarioRunner.Outcome o = run("legacy-flag", Map.of("mutant", "reclaim-ignores-writeback"));
+        CheckResult r = o.result();
+        assertEquals(Verdict.VIOLATED, r.verdict());
+        assertEquals("cache.remove-locked-no-writeback", r.ruleId());
+        assertTrue(r.message().contains("folio0 from the page cache while its writeback is in flight"), r.message());
+        Trace t = r.trace();
+        Trace.Row lastRow = t.rows().get(t.rows().size() - 1);
+        assertEquals("__remove_mapping(folio0)", lastRow.label());
+    }
+
+    /** Mutant: the flusher sets PG_writeback without holding the folio lock. */
+    @Test
+    void writebackWithoutFolioLockBreaksTheLockRule() {
+        ScenarioRunner.Outcome o = run(null, Map.of("mutant", "writeback-without-folio-lock"));
+        CheckResult r = o.result();
+        assertEquals(Verdict.VIOLATED, r.verdict());
+        assertEquals("writeback.set-under-lock", r.ruleId());
+        Trace t = r.trace();
+        Trace.Row lastRow = t.rows().get(t.rows().size() - 1);
+        assertEquals("folio_start_writeback(folio0)", lastRow.label());
+        assertEquals(t.model().threadIndex("flusher"), lastRow.thread());
+        // filemap_get_folios_tag, folio_clear_dirty_for_io, folio_start_writeback
+        assertEquals(3, r.schedule().length);
+    }
+
+    @Test
+    void everyVariantIsSmallAndFast() {
+        for (var v : S.variants()) {
+            ScenarioRunner.Outcome o = run(v.name());
+            assertTrue(o.result().stats().distinct() < 100_000, v.name() + ": " + o.result().stats().distinct());
+            assertTrue(o.result().stats().seconds() < 5, v.name() + ": " + o.result().stats().seconds() + " s");
+        }
+    }
+}

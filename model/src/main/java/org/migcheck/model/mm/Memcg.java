@@ -1,0 +1,206 @@
+package org.migcheck.model.mm;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.migcheck.model.lang.Exec;
+import org.migcheck.model.lang.IntExpr;
+import org.migcheck.model.lang.Local;
+import org.migcheck.model.lang.Model;
+import org.migcheck.model.lang.ModelError;
+import org.migcheck.model.lang.Procedure;
+import org.migcheck.model.lang.Step;
+import org.migcheck.model.lang.Var;
+
+/**
+ * A memory cgroup (mm/memcontrol.c, include/linux/memcontrol.h): its page counter
+ * ({@code memcg->memory}: usage against a limit) and the folios charged to it. A charge that would
+ * exceed the limit reclaims from the memcg ({@code try_charge_memcg} ->
+ * {@code try_to_free_mem_cgroup_pages}, mm/vmscan.c, see {@link Vmscan}).
+ *
+ * <p>The machine-wide memory-controller setup that reclaim reads lives in {@link Controller}: the
+ * hierarchy the memory controller is mounted on (v1 legacy, needs CONFIG_MEMCG_V1; v2 default) and
+ * CONFIG_CGROUP_WRITEBACK (SCENARIOS.md 5.3, 5.6).
+ *
+ * <p>Simplifications: one page per folio; a folio's charge never moves between memcgs; no
+ * hierarchy of memcgs (each memcg is its own limit); per-cpu charge stocks are not modelled.
+ */
+public final class Memcg {
+
+    /** Which cgroup hierarchy the memory controller is on ({@code cgroup_subsys_on_dfl(memory_cgrp_subsys)}). */
+    public enum Hierarchy {
+        /** Legacy memory controller (cgroup v1, CONFIG_MEMCG_V1). */
+        V1,
+        /** Default hierarchy (cgroup v2). */
+        V2
+    }
+
+    /** {@code try_charge_memcg} result: charged. */
+    public static final int CHARGED = 0;
+    /** {@code try_charge_memcg} result: -ENOMEM. */
+    public static final int ENOMEM = 1;
+
+    private final String name;
+    private final int id;
+    private final int limit;
+    /** {@code page_counter_read(&memcg->memory)}: pages charged. */
+    public final Var usage;
+
+    private Memcg(Model.Builder b, String name, int id, int limit, int usage) {
+        this.name = name;
+        this.id = id;
+        this.limit = limit;
+        this.usage = b.counter(name + ".usage", 0, limit, usage);
+    }
+
+    public String name() { return name; }
+
+    /** The value procedures pass as a memcg parameter: index + 1 (0 means "no memcg": global reclaim). */
+    public int id() { return id; }
+
+    /** {@code memory.max} (v2) / {@code memory.limit_in_bytes} (v1), in pages. */
+    public int limit() { return limit; }
+
+    @Override public String toString() { return name; }
+
+    /**
+     * The memory controller of the machine: its hierarchy, CONFIG_CGROUP_WRITEBACK, its memcgs and
+     * which memcg each folio is charged to.
+     */
+    public static final class Controller {
+        private final Mm mm;
+        private final Hierarchy hierarchy;
+        private final boolean cgroupWriteback;
+        private final List<Memcg> memcgs = new ArrayList<>();
+        private final List<Memcg> chargeOf = new ArrayList<>();
+        private Procedure tryChargeMemcg;
+
+        /**
+         * @param hierarchy        v1 (legacy) or v2
+         * @param cgroupWriteback  CONFIG_CGROUP_WRITEBACK (needs MEMCG and BLK_CGROUP; init/Kconfig)
+         */
+        public Controller(Mm mm, Hierarchy hierarchy, boolean cgroupWriteback) {
+            this.mm = mm;
+            this.hierarchy = hierarchy;
+            this.cgroupWriteback = cgroupWriteback;
+        }
+
+        public Hierarchy hierarchy() { return hierarchy; }
+
+        public boolean cgroupWriteback() { return cgroupWriteback; }
+
+        /**
+         * The #ifdef CONFIG_CGROUP_WRITEBACK part of mm/vmscan.c {@code writeback_throttling_sane}:
+         * cgroup reclaim may rely on dirty throttling only with cgroup writeback on the default
+         * hierarchy.
+         */
+        public boolean cgroupReclaimThrottlingSane() {
+            return cgroupWriteback && hierarchy == Hierarchy.V2;
+        }
+
+        /** A memcg with {@code limit} pages, of which {@code usage} are charged when the model starts. */
+        public Memcg create(String name, int limit, int usage) {
+            Memcg g = new Memcg(mm.builder(), name, memcgs.size() + 1, limit, usage);
+            memcgs.add(g);
+            return mm.builder().register(g);
+        }
+
+        /** Records that {@code f} is charged to {@code g} (its page is part of {@code g}'s initial usage). */
+        public void charged(Memcg g, Folio f) {
+            while (chargeOf.size() <= f.id()) {
+                chargeOf.add(null);
+            }
+            if (chargeOf.get(f.id()) != null) {
+                throw new ModelError(f.name(), f.name() + " is already charged to " + chargeOf.get(f.id()).name());
+            }
+            chargeOf.set(f.id(), g);
+        }
+
+        public List<Memcg> memcgs() { return List.copyOf(memcgs); }
+
+        /** The memcg with id {@code id} (see {@link Memcg#id()}). */
+        public Memcg byId(int id) {
+            if (id < 1 || id > memcgs.size()) {
+                throw new ModelError("memcg", "memcg id " + id + " is not a memcg (model has " + memcgs.size() + ")");
+            }
+            return memcgs.get(id - 1);
+        }
+
+        /** The id of the memcg folio {@code folioId} is charged to, or 0 (uncharged). A build-time fact. */
+        public int memcgOf(int folioId) {
+            Memcg g = folioId < chargeOf.size() ? chargeOf.get(folioId) : null;
+            return g == null ? 0 : g.id();
+        }
+
+        /**
+         * mm/memcontrol.c {@code mem_cgroup_uncharge_folios}: inside a step that frees {@code f}, gives
+         * its page back to its memcg.
+         */
+        public void uncharge(Exec e, Folio f) {
+            int g = memcgOf(f.id());
+            if (g != 0) {
+                e.add(byId(g).usage, -1);
+            }
+        }
+
+        /**
+         * mm/memcontrol.c {@code try_charge_memcg(memcg, gfp_mask, nr_pages)} for one page: returns
+         * {@link #CHARGED} or {@link #ENOMEM}. Parameters: {@code memcg} (an id), {@code gfp_mask}.
+         *
+         * <pre>
+         * retry:
+         *     if (page_counter_try_charge(&amp;memcg-&gt;memory, ...)) goto done;
+         *     if (!gfpflags_allow_blocking(gfp_mask)) goto nomem;
+         *     nr_reclaimed = try_to_free_mem_cgroup_pages(mem_over_limit, nr_pages, gfp_mask, ...);
+         *     if (mem_cgroup_margin(mem_over_limit) &gt;= nr_pages) goto retry;
+         *     ... nr_retries, mem_cgroup_oom ...
+         * nomem:
+         *     return -ENOMEM;
+         * </pre>
+         *
+         * Simplification: one reclaim pass, then one retry of the page counter (the margin check and the
+         * retry are the same test); the MAX_RECLAIM_RETRIES loop, drain_all_stock and the memcg OOM
+         * killer are not modelled, so a charge that still does not fit fails with -ENOMEM.
+         */
+        public Procedure tryChargeMemcg(Vmscan vmscan) {
+            if (tryChargeMemcg != null) {
+                return tryChargeMemcg;
+            }
+            Procedure p = mm.builder().procedure("try_charge_memcg");
+            Local memcg = p.param("memcg", 1, Math.max(1, memcgs.size()));
+            Local gfp = p.param("gfp_mask", 0, Gfp.MAX);
+            Local ok = p.local("charged", 0, 1);
+            Local reclaimed = p.local("nr_reclaimed", 0, Math.max(1, mm.folios().size()));
+            Procedure reclaim = vmscan.tryToFreeMemCgroupPages();
+            p.body(body -> body
+                    .step(pageCounterTryCharge(memcg, ok))
+                    .ifLocal(e -> e.local(ok) == 1, done -> done.ret(IntExpr.of(CHARGED)))
+                    .ifLocal(e -> (e.local(gfp) & Gfp.DIRECT_RECLAIM) == 0, nomem -> nomem.ret(IntExpr.of(ENOMEM)))
+                    .callInto(reclaimed, reclaim, IntExpr.of(memcg), IntExpr.of(gfp))
+                    // "if (mem_cgroup_margin(mem_over_limit) >= nr_pages) goto retry;"
+                    .step(pageCounterTryCharge(memcg, ok))
+                    .ifLocal(e -> e.local(ok) == 1, done -> done.ret(IntExpr.of(CHARGED)))
+                    .ret(IntExpr.of(ENOMEM)));
+            tryChargeMemcg = p;
+            return p;
+        }
+
+        /** mm/page_counter.c {@code page_counter_try_charge}: charge one page unless that exceeds the limit. */
+        private Step pageCounterTryCharge(Local memcg, Local ok) {
+            return Step.named("page_counter_try_charge")
+                    .args(e -> {
+                        Memcg g = byId(e.local(memcg));
+                        return g.name() + ".memory, usage " + e.get(g.usage) + "/" + g.limit();
+                    })
+                    .does(e -> {
+                        Memcg g = byId(e.local(memcg));
+                        if (e.get(g.usage) < g.limit()) {
+                            e.add(g.usage, 1);
+                            e.setLocal(ok, 1);
+                        } else {
+                            e.setLocal(ok, 0);
+                        }
+                    })
+                    .build();
+        }
+    }
+}

@@ -1,0 +1,467 @@
+package org.migcheck.model.mm;
+
+import java.util.List;
+import java.util.function.Consumer;
+import org.migcheck.model.lang.Body;
+import org.migcheck.model.lang.Cond;
+import org.migcheck.model.lang.Exec;
+import org.migcheck.model.lang.IntExpr;
+import org.migcheck.model.lang.Local;
+import org.migcheck.model.lang.Lock;
+import org.migcheck.model.lang.LockEvent;
+import org.migcheck.model.lang.Model;
+import org.migcheck.model.lang.ModelError;
+import org.migcheck.model.lang.Procedure;
+import org.migcheck.model.lang.Step;
+import org.migcheck.model.lang.Var;
+
+/**
+ * Page reclaim (mm/vmscan.c, v6.19) on the classic LRU: {@code shrink_folio_list} with its
+ * writeback branch (the three cases of SCENARIOS.md 5.3, {@code writeback_throttling_sane},
+ * {@code may_enter_fs}), {@code shrink_node} (isolate, shrink, put back), memcg limit reclaim
+ * ({@code try_to_free_mem_cgroup_pages}) and one kswapd pass ({@code balance_pgdat}).
+ *
+ * <p>Procedures and their parameters (ids as in {@link Folio#id()} and {@link Memcg#id()};
+ * {@code target_mem_cgroup} 0 means global reclaim, i.e. {@code sc->target_mem_cgroup == NULL}):
+ * <ul>
+ *   <li>{@code shrink_folio_list(folio, target_mem_cgroup, gfp_mask, current_is_kswapd)} for one
+ *       isolated folio; returns {@link #KEEP}, {@link #RECLAIMED}, {@link #ACTIVATE} or
+ *       {@link #ACTIVATE_WRITEBACK};</li>
+ *   <li>{@code shrink_node(target_mem_cgroup, gfp_mask, current_is_kswapd)}: returns nr_reclaimed;</li>
+ *   <li>{@code try_to_free_mem_cgroup_pages(memcg, gfp_mask)}: sets PF_MEMALLOC and the task's
+ *       reclaim state around {@code shrink_node}; returns nr_reclaimed;</li>
+ *   <li>{@code balance_pgdat()}: one kswapd pass (global reclaim, GFP_KERNEL).</li>
+ * </ul>
+ * Steps that change the running thread's task context (PF_MEMALLOC, in_reclaim) act on the
+ * {@link Task} of the thread that runs them, so any thread declared with {@link Mm#thread} can call
+ * these procedures.
+ *
+ * <p>Construct it after every folio is declared. Simplifications (each also stated at its code): one
+ * node; folios are isolated and shrunk one at a time (the kernel batches up to SWAP_CLUSTER_MAX);
+ * active and inactive lists are not distinguished (an activated folio is put back and may be
+ * isolated again, i.e. shrink_active_list's deactivation is folded in); MGLRU is off; page-cache
+ * folios only (no swap cache, no mapped folios, no private data).
+ */
+public final class Vmscan {
+
+    /** shrink_folio_list outcome: {@code keep} / {@code keep_locked}: back to the LRU. */
+    public static final int KEEP = 0;
+    /** shrink_folio_list outcome: {@code free_it}: freed (counted in nr_reclaimed). */
+    public static final int RECLAIMED = 1;
+    /** shrink_folio_list outcome: {@code activate_locked} (dirty folio, or case 1). */
+    public static final int ACTIVATE = 2;
+    /** shrink_folio_list outcome: {@code activate_locked} from case 2 (counted in nr_writeback). */
+    public static final int ACTIVATE_WRITEBACK = 3;
+
+    /** Deliberate defects for mutation tests; NONE is the kernel. */
+    public enum Mutation {
+        NONE,
+        /** shrink_folio_list without its folio_test_writeback branch: reclaim goes on to __remove_mapping. */
+        IGNORE_WRITEBACK
+    }
+
+    private final Mm mm;
+    private final Model.Builder b;
+    private final Memcg.Controller memcg;
+    private final List<Folio> folios;
+    private final Mutation mutation;
+    /** PGDAT_WRITEBACK of the (one) node: set by kswapd when every folio it took was under writeback. */
+    public final Var pgdatWriteback;
+    /** Hidden bookkeeping for reachability goals: some reclaimer took case 3 (waited on PG_writeback). */
+    public final Var waitedOnWriteback;
+
+    private Procedure shrinkFolioList;
+    private Procedure shrinkNode;
+    private Procedure tryToFreeMemCgroupPages;
+    private Procedure balancePgdat;
+
+    /** Reclaim for the folios declared so far; {@code memcg} may be null (no memory controller). */
+    public Vmscan(Mm mm, Memcg.Controller memcg) { this(mm, memcg, Mutation.NONE); }
+
+    public Vmscan(Mm mm, Memcg.Controller memcg, Mutation mutation) {
+        this.mm = mm;
+        this.b = mm.builder();
+        this.memcg = memcg;
+        this.folios = mm.folios();
+        this.mutation = mutation;
+        if (folios.isEmpty()) {
+            throw new ModelError("vmscan", "Vmscan: declare the folios first");
+        }
+        this.pgdatWriteback = b.flag("pgdat.PGDAT_WRITEBACK", false);
+        this.waitedOnWriteback = b.var("vmscan.case3_waited", 0, 1, 0, v -> v == 0 ? "no" : "yes", false);
+    }
+
+    private int nFolios() { return folios.size(); }
+
+    private int nMemcgs() { return memcg == null ? 0 : memcg.memcgs().size(); }
+
+    /** The task context of the running thread (declared with {@link Mm#thread}). */
+    static Task current(Exec e) {
+        for (Task t : e.model().objects(Task.class)) {
+            if (t.thread() == e.self()) {
+                return t;
+            }
+        }
+        throw new ModelError(e.threadName(e.self()), "thread " + e.threadName(e.self())
+                + " runs reclaim but has no task context (declare it with Mm.thread)");
+    }
+
+    // ---------------------------------------------------------------- the predicates of case 2
+
+    /**
+     * mm/vmscan.c writeback_throttling_sane(sc): true for global reclaim (!cgroup_reclaim(sc)); for
+     * cgroup reclaim only with CONFIG_CGROUP_WRITEBACK and the memory controller on the default (v2)
+     * hierarchy.
+     */
+    public boolean writebackThrottlingSane(int targetMemcg) {
+        if (targetMemcg == 0) {
+            return true;
+        }
+        return memcg != null && memcg.cgroupReclaimThrottlingSane();
+    }
+
+    /**
+     * mm/vmscan.c may_enter_fs(folio, gfp_mask): __GFP_FS.
+     * Simplification: page-cache folios only, so the swap-cache clause (__GFP_IO and not SWP_FS_OPS) never applies.
+     */
+    public static boolean mayEnterFs(int gfp) {
+        return (gfp & Gfp.FS) != 0;
+    }
+
+    /** include/linux/pagemap.h mapping_writeback_may_deadlock_on_reclaim(folio_mapping(folio)). */
+    private boolean mappingMayDeadlock(int folioId) {
+        Mapping m = folios.get(folioId).mapping();
+        return m != null && m.writebackMayDeadlockOnReclaim();
+    }
+
+    // ---------------------------------------------------------------- steps
+
+    /**
+     * Isolation of {@code f} from its LRU, as mm/vmscan.c isolate_lru_folios (scanning) or
+     * folio_isolate_lru (migration) do it: folio_try_get, then folio_test_clear_lru; {@code ok} = 1
+     * when this thread isolated it.
+     * Simplification: the lru_lock critical section is one atomic step.
+     */
+    public Step isolateLru(String function, FolioRef f, Local ok) {
+        return Step.named(function)
+                .args(e -> f.of(e).name())
+                .does(e -> {
+                    Folio x = f.of(e);
+                    if (e.isSet(x.lru) && e.get(x.ref) > 0) {
+                        e.emit(new FolioEvent.RefTaken(x, true));
+                        e.add(x.ref, 1);
+                        e.set(x.lru, false);
+                        e.emit(new FolioEvent.Isolated(x));
+                        e.set(x.isolated, true);
+                        e.setLocal(ok, 1);
+                    } else {
+                        e.setLocal(ok, 0);
+                    }
+                })
+                .build();
+    }
+
+    /**
+     * Return of an isolated folio to its LRU and drop of the isolation reference: mm/vmscan.c
+     * move_folios_to_lru (after shrink_folio_list) or folio_putback_lru (migration).
+     */
+    public Step putbackLru(String function, FolioRef f) {
+        return Step.named(function)
+                .args(e -> f.of(e).name())
+                .does(e -> {
+                    Folio x = f.of(e);
+                    e.emit(new FolioEvent.Accessed(x, function));
+                    e.set(x.isolated, false);
+                    e.set(x.lru, true);
+                    FolioOps.put(e, x);
+                })
+                .build();
+    }
+
+    /** include/linux/page-flags.h folio_set_reclaim: "reclaim me when writeback ends". */
+    private static Step folioSetReclaim(FolioRef f) {
+        return Step.named("folio_set_reclaim")
+                .args(e -> f.of(e).name())
+                .does(e -> {
+                    Folio x = f.of(e);
+                    e.emit(new FolioEvent.Accessed(x, "folio_set_reclaim"));
+                    e.set(x.reclaim, true);
+                })
+                .build();
+    }
+
+    /**
+     * folio_unlock before case 3's wait (mm/filemap.c), which also records for the reachability goal
+     * that a reclaimer went into case 3.
+     */
+    private Step case3Unlock(FolioRef f) {
+        return Step.named("folio_unlock")
+                .args(e -> f.of(e).name())
+                .provides("lock")
+                .does(e -> {
+                    Lock l = f.of(e).lock;
+                    if (e.holder(l) < 0) {
+                        throw new ModelError(l.name(), "unlock of " + l.name() + ", which is not held");
+                    }
+                    e.set(l.holderVar(), 0);
+                    e.emit(new LockEvent.Released(l, e.self()));
+                    e.set(waitedOnWriteback, 1);
+                })
+                .build();
+    }
+
+    /**
+     * mm/vmscan.c __remove_mapping(mapping, folio, reclaimed=true, target_memcg):
+     * xa_lock_irq(&amp;mapping->i_pages); folio_ref_freeze(folio, 1 + nr_pages) (the page cache's and
+     * the isolation reference); a folio dirtied meanwhile is unfrozen and kept; else
+     * __filemap_remove_folio; xa_unlock_irq. {@code ok} = 1 when the folio left the page cache.
+     * Simplification: the xa_lock_irq critical section is one atomic step; it reports the i_pages
+     * acquisition to the lock-order rules; no shadow entry.
+     */
+    private static Step removeMapping(FolioRef f, Local ok) {
+        return Step.named("__remove_mapping")
+                .args(e -> f.of(e).name())
+                .does(e -> {
+                    Folio x = f.of(e);
+                    Mapping m = x.mapping();
+                    e.emit(new LockEvent.Acquired(m.iPages, e.self(), false));
+                    e.emit(new FolioEvent.Accessed(x, "__remove_mapping"));
+                    if (e.get(x.ref) == 2 && !e.isSet(x.dirty)) {
+                        // folio_ref_freeze(folio, 2): nobody else holds a reference
+                        e.set(x.ref, 0);
+                        e.set(x.isolated, false);
+                        e.set(x.inCache, false);
+                        e.emit(new FolioEvent.RemovedFromCache(x));
+                        e.setLocal(ok, 1);
+                    } else {
+                        e.setLocal(ok, 0);
+                    }
+                    e.emit(new LockEvent.Released(m.iPages, e.self()));
+                })
+                .build();
+    }
+
+    /**
+     * End of mm/vmscan.c shrink_folio_list: mem_cgroup_uncharge_folios(&amp;free_folios);
+     * free_unref_folios(&amp;free_folios): the folio (refcount frozen at 0) returns to the allocator
+     * and its page to its memcg.
+     */
+    private Step freeUnrefFolios(FolioRef f) {
+        return Step.named("free_unref_folios")
+                .args(e -> f.of(e).name())
+                .does(e -> {
+                    Folio x = f.of(e);
+                    if (e.get(x.ref) != 0) {
+                        throw new ModelError(x.ref.name(), "free_unref_folios on " + x.name() + " with refcount " + e.get(x.ref));
+                    }
+                    if (memcg != null) {
+                        memcg.uncharge(e, x);
+                    }
+                    e.set(x.freed, true);
+                    e.set(x.lru, false);
+                    e.emit(new FolioEvent.Freed(x));
+                })
+                .build();
+    }
+
+    /** mm/vmscan.c set_task_reclaim_state(current, rs): marks the running task as inside page reclaim (or not). */
+    private static Step setTaskReclaimState(boolean enter) {
+        return Step.named("set_task_reclaim_state")
+                .args(enter ? "current, &sc.reclaim_state" : "current, NULL")
+                .does(e -> e.set(current(e).inReclaim(), enter ? 1 : 0))
+                .build();
+    }
+
+    /** include/linux/sched/mm.h memalloc_noreclaim_save / _restore on the running task: PF_MEMALLOC. */
+    private static Step memallocNoreclaim(boolean save) {
+        return Step.named(save ? "memalloc_noreclaim_save" : "memalloc_noreclaim_restore")
+                .args("current")
+                .does(e -> e.set(current(e).pfMemalloc(), save))
+                .build();
+    }
+
+    // ---------------------------------------------------------------- procedures
+
+    /**
+     * mm/vmscan.c shrink_folio_list for one isolated folio (its folio_list holds just this folio).
+     * Simplification: folio_check_references (always "reclaim"), unmapping, pageout() and
+     * release of private data are not modelled: the folio is an unmapped page-cache folio without
+     * buffers, and a dirty one is never written from reclaim (kswapd's pageout under PGDAT_DIRTY is not modelled).
+     */
+    public Procedure shrinkFolioList() {
+        if (shrinkFolioList != null) {
+            return shrinkFolioList;
+        }
+        Procedure p = b.procedure("shrink_folio_list");
+        Local folio = p.param("folio", 0, nFolios() - 1);
+        Local target = p.param("target_mem_cgroup", 0, nMemcgs());
+        Local gfp = p.param("gfp_mask", 0, Gfp.MAX);
+        Local kswapd = p.param("current_is_kswapd", 0, 1);
+        Local locked = p.local("locked", 0, 1);
+        Local freeable = p.local("freeable", 0, 1);
+        Local retry = p.local("retry", 0, 1);
+        FolioRef f = mm.at(folio);
+
+        // Case 2: "folio_set_reclaim(folio); stat->nr_writeback += nr_pages; goto activate_locked;"
+        // activate_locked -> keep_locked: folio_unlock; keep: list_add(&folio->lru, &ret_folios)
+        Consumer<Body> case2 = c2 -> c2
+                .step(folioSetReclaim(f))
+                .step(FolioOps.folioUnlock(f))
+                .ret(IntExpr.of(ACTIVATE_WRITEBACK));
+        // Case 3: "folio_unlock(folio); folio_wait_writeback(folio); list_add_tail(&folio->lru, folio_list); continue;"
+        Consumer<Body> case3 = c3 -> c3
+                .step(case3Unlock(f))
+                .step(FolioOps.folioWaitWriteback(f))
+                .assign(retry, e -> 1)
+                .continueLoop();
+
+        p.body(body -> body
+                .assign(retry, e -> 1)
+                .whileLocal(e -> e.local(retry) == 1, loop -> {
+                    loop.assign(retry, e -> 0);
+                    // "if (!folio_trylock(folio)) goto keep;"
+                    loop.step(FolioOps.folioTrylock(f, locked));
+                    loop.ifLocal(e -> e.local(locked) == 0, keep -> keep.ret(IntExpr.of(KEEP)));
+                    if (mutation != Mutation.IGNORE_WRITEBACK) {
+                        loop.ifThen(Cond.of("folio_test_writeback", e -> f.of(e).name(), e -> e.isSet(f.of(e).writeback)), wb -> {
+                            // Case 1: current_is_kswapd() && folio_test_reclaim(folio) && test_bit(PGDAT_WRITEBACK, &pgdat->flags)
+                            //   -> stat->nr_immediate += nr_pages; goto activate_locked;
+                            // Simplification: kswapd's later reclaim_throttle(VMSCAN_THROTTLE_WRITEBACK) (a HZ/10 timed sleep) is not modelled.
+                            wb.ifLocal(e -> e.local(kswapd) == 1, k -> k.ifThen(
+                                    Cond.of("folio_test_reclaim", e -> f.of(e).name(), e -> e.isSet(f.of(e).reclaim)),
+                                    r -> r.ifThen(Cond.of("test_bit", "PGDAT_WRITEBACK, &pgdat->flags", e -> e.isSet(pgdatWriteback)),
+                                            c1 -> c1.step(FolioOps.folioUnlock(f)).ret(IntExpr.of(ACTIVATE)))));
+                            // Case 2: writeback_throttling_sane(sc) || !folio_test_reclaim(folio) ||
+                            //   !may_enter_fs(folio, sc->gfp_mask) || (mapping && mapping_writeback_may_deadlock_on_reclaim(mapping))
+                            // The three terms that do not read the folio are decided from the scan control and the mapping;
+                            // only PG_reclaim is a test of shared state.
+                            wb.ifLocalElse(e -> writebackThrottlingSane(e.local(target)) || !mayEnterFs(e.local(gfp))
+                                            || mappingMayDeadlock(e.local(folio)),
+                                    case2,
+                                    legacy -> legacy.ifThenElse(
+                                            Cond.of("folio_test_reclaim", e -> f.of(e).name(), e -> e.isSet(f.of(e).reclaim)),
+                                            case3,
+                                            case2));
+                        });
+                    }
+                    // Dirty file folio: if (folio_is_file_lru(folio) && (!current_is_kswapd() || !folio_test_reclaim(folio) ||
+                    // !test_bit(PGDAT_DIRTY, &pgdat->flags))) "Immediately reclaim when written back": folio_set_reclaim; goto activate_locked.
+                    // Simplification: PGDAT_DIRTY is never set (no pageout() from kswapd), so the condition always holds.
+                    loop.ifThen(Cond.of("folio_test_dirty", e -> f.of(e).name(), e -> e.isSet(f.of(e).dirty)), dirty -> dirty
+                            .step(folioSetReclaim(f))
+                            .step(FolioOps.folioUnlock(f))
+                            .ret(IntExpr.of(ACTIVATE)));
+                    // "if (!mapping || !__remove_mapping(mapping, folio, true, sc->target_mem_cgroup)) goto keep_locked;"
+                    loop.ifLocal(e -> folios.get(e.local(folio)).mapping() == null, anon -> anon
+                            .step(FolioOps.folioUnlock(f))
+                            .ret(IntExpr.of(KEEP)));
+                    loop.step(removeMapping(f, freeable));
+                    loop.ifLocal(e -> e.local(freeable) == 0, keep -> keep
+                            .step(FolioOps.folioUnlock(f))
+                            .ret(IntExpr.of(KEEP)));
+                    // "folio_unlock(folio); free_it: ... list_add(&folio->lru, &free_folios);"
+                    loop.step(FolioOps.folioUnlock(f));
+                    loop.step(freeUnrefFolios(f));
+                    loop.ret(IntExpr.of(RECLAIMED));
+                }));
+        shrinkFolioList = p;
+        return p;
+    }
+
+    /**
+     * mm/vmscan.c shrink_node -> shrink_node_memcgs -> shrink_lruvec -> shrink_inactive_list:
+     * isolate_lru_folios, shrink_folio_list, move_folios_to_lru; for kswapd, PGDAT_WRITEBACK when
+     * every folio taken was under writeback ("sc->nr.writeback &amp;&amp; sc->nr.writeback == sc->nr.taken").
+     * Memcg reclaim scans only the LRUs of the target memcg (folios charged to it).
+     * Simplification: one pass at one priority; folios are isolated and shrunk one at a time.
+     */
+    public Procedure shrinkNode() {
+        if (shrinkNode != null) {
+            return shrinkNode;
+        }
+        Procedure p = b.procedure("shrink_node");
+        Local target = p.param("target_mem_cgroup", 0, nMemcgs());
+        Local gfp = p.param("gfp_mask", 0, Gfp.MAX);
+        Local kswapd = p.param("current_is_kswapd", 0, 1);
+        Local i = p.local("i", 0, nFolios());
+        Local taken = p.local("taken", 0, 1);
+        Local outcome = p.local("outcome", 0, 3);
+        Local nrTaken = p.local("nr_taken", 0, nFolios());
+        Local nrReclaimed = p.local("nr_reclaimed", 0, nFolios());
+        Local nrWriteback = p.local("nr_writeback", 0, nFolios());
+        Procedure shrink = shrinkFolioList();
+        FolioRef f = mm.at(i);
+        p.body(body -> body
+                .forRange(i, 0, nFolios(), loop -> loop
+                        .ifLocal(e -> e.local(target) == 0 || memcg.memcgOf(e.local(i)) == e.local(target), lruvec -> lruvec
+                                .step(isolateLru("isolate_lru_folios", f, taken))
+                                .ifLocal(e -> e.local(taken) == 1, got -> got
+                                        .assign(nrTaken, e -> e.local(nrTaken) + 1)
+                                        .callInto(outcome, shrink, IntExpr.of(i), IntExpr.of(target), IntExpr.of(gfp), IntExpr.of(kswapd))
+                                        .ifLocalElse(e -> e.local(outcome) == RECLAIMED,
+                                                freed -> freed.assign(nrReclaimed, e -> e.local(nrReclaimed) + 1),
+                                                kept -> kept
+                                                        .ifLocal(e -> e.local(outcome) == ACTIVATE_WRITEBACK,
+                                                                w -> w.assign(nrWriteback, e -> e.local(nrWriteback) + 1))
+                                                        .step(putbackLru("move_folios_to_lru", f))))))
+                .ifLocal(e -> e.local(kswapd) == 1 && e.local(nrWriteback) > 0 && e.local(nrWriteback) == e.local(nrTaken),
+                        all -> all.step(Step.named("set_bit")
+                                .args("PGDAT_WRITEBACK, &pgdat->flags")
+                                .does(e -> e.set(pgdatWriteback, true))
+                                .build()))
+                .ret(IntExpr.of(nrReclaimed)));
+        shrinkNode = p;
+        return p;
+    }
+
+    /**
+     * mm/vmscan.c try_to_free_mem_cgroup_pages(memcg, nr_pages, gfp_mask, ...):
+     * set_task_reclaim_state; memalloc_noreclaim_save (PF_MEMALLOC); do_try_to_free_pages with
+     * sc.target_mem_cgroup = memcg; memalloc_noreclaim_restore; set_task_reclaim_state(NULL).
+     * Simplification: do_try_to_free_pages -> shrink_zones is one shrink_node call (one node, one priority);
+     * sc.gfp_mask is the caller's gfp_mask (current_gfp_context with no scoped NOFS/NOIO).
+     */
+    public Procedure tryToFreeMemCgroupPages() {
+        if (tryToFreeMemCgroupPages != null) {
+            return tryToFreeMemCgroupPages;
+        }
+        if (memcg == null) {
+            throw new ModelError("try_to_free_mem_cgroup_pages", "memcg reclaim needs a Memcg.Controller");
+        }
+        Procedure p = b.procedure("try_to_free_mem_cgroup_pages");
+        Local target = p.param("memcg", 1, Math.max(1, nMemcgs()));
+        Local gfp = p.param("gfp_mask", 0, Gfp.MAX);
+        Local nr = p.local("nr_reclaimed", 0, nFolios());
+        Procedure node = shrinkNode();
+        p.body(body -> body
+                .step(setTaskReclaimState(true))
+                .step(memallocNoreclaim(true))
+                .callInto(nr, node, IntExpr.of(target), IntExpr.of(gfp), e -> 0)
+                .step(memallocNoreclaim(false))
+                .step(setTaskReclaimState(false))
+                .ret(IntExpr.of(nr)));
+        tryToFreeMemCgroupPages = p;
+        return p;
+    }
+
+    /**
+     * mm/vmscan.c balance_pgdat for one kswapd pass: set_task_reclaim_state, then kswapd_shrink_node
+     * -> shrink_node with sc.gfp_mask = GFP_KERNEL and no target memcg (global reclaim). The caller is
+     * kswapd, which has PF_MEMALLOC set for its whole life (mm/vmscan.c kswapd()).
+     * Simplification: one pass at one priority; the watermark loop and kswapd's sleep are not modelled.
+     */
+    public Procedure balancePgdat() {
+        if (balancePgdat != null) {
+            return balancePgdat;
+        }
+        Procedure p = b.procedure("balance_pgdat");
+        Local nr = p.local("nr_reclaimed", 0, nFolios());
+        Procedure node = shrinkNode();
+        p.body(body -> body
+                .step(setTaskReclaimState(true))
+                .callInto(nr, node, e -> 0, e -> Gfp.KERNEL, e -> 1)
+                .step(setTaskReclaimState(false)));
+        balancePgdat = p;
+        return p;
+    }
+}

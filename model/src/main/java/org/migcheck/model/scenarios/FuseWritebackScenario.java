@@ -1,0 +1,266 @@
+package org.migcheck.model.scenarios;
+
+import java.util.List;
+import java.util.Map;
+import org.migcheck.model.lang.Cond;
+import org.migcheck.model.lang.IntExpr;
+import org.migcheck.model.lang.Local;
+import org.migcheck.model.lang.Model;
+import org.migcheck.model.lang.Procedure;
+import org.migcheck.model.mm.Folio;
+import org.migcheck.model.mm.FolioOps;
+import org.migcheck.model.mm.FolioRef;
+import org.migcheck.model.mm.Fuse;
+import org.migcheck.model.mm.Gfp;
+import org.migcheck.model.mm.Mapping;
+import org.migcheck.model.mm.Memcg;
+import org.migcheck.model.mm.Mm;
+import org.migcheck.model.mm.Task;
+import org.migcheck.model.mm.TaskOps;
+import org.migcheck.model.mm.Vmscan;
+
+/**
+ * SCENARIOS.md 5: FUSE writeback without temp pages vs legacy-memcg reclaim. Without temporary
+ * folios, PG_writeback of a FUSE page-cache folio stays set until the FUSE server replies to the
+ * FUSE_WRITE; if the server, while serving that request, charges memory to a memcg at its limit, its
+ * memcg reclaim may reach that folio, and on a legacy (v1) hierarchy, or any hierarchy without
+ * CONFIG_CGROUP_WRITEBACK, shrink_folio_list's case 3 waits for the writeback that only the server
+ * itself can end. v6.16 routes mappings with AS_WRITEBACK_MAY_DEADLOCK_ON_RECLAIM to case 2;
+ * MIGRATE_SYNC migration still waits on writeback, so a server that never replies stalls it forever.
+ *
+ * <p>Objects: {@code folio0}, a dirty folio of a FUSE file with writeback_cache (mapping
+ * {@code fuse_inode.i_data}), charged to memcg {@code G}, which is at its limit (usage 1 of 1 page:
+ * folio0). Threads (each an {@link Mm#thread} with its task context):
+ * <ul>
+ *   <li>{@code flusher} (K): wb_workfn -> ... -> fuse_writepages(folio0): lock, start writeback,
+ *       unlock, queue FUSE_WRITE (before v6.16: copy to a temp folio and end writeback at once);</li>
+ *   <li>{@code kswapd0} (knob earlierReclaim): one global reclaim pass (balance_pgdat) that finds
+ *       folio0 dirty or under writeback and sets PG_reclaim (the "earlier pass" of SCENARIOS.md 5.4
+ *       step 2: case 2, or the dirty-folio branch), then puts it back;</li>
+ *   <li>{@code fuse-server} (S, a daemon): fuse_dev_do_read takes the FUSE_WRITE; to serve it the
+ *       server allocates a page charged to G (alloc_pages with the gfp knob -> try_charge_memcg -> G at
+ *       its limit -> try_to_free_mem_cgroup_pages -> shrink_folio_list on folio0); then it replies
+ *       (fuse_dev_do_write -> fuse_writepage_end -> folio_end_writeback), or never replies and serves
+ *       other requests forever;</li>
+ *   <li>{@code migrator} (knob migrate): a migrate_pages caller in the given mode (MIGRATE_SYNC:
+ *       memory hot-unplug's do_migrate_range, alloc_contig_range, move_pages(2), ...): isolates folio0
+ *       (folio_isolate_lru) and runs migrate_folio_unmap, which in MIGRATE_SYNC waits on writeback.</li>
+ * </ul>
+ */
+public final class FuseWritebackScenario {
+    private FuseWritebackScenario() {}
+
+    public static final String ID = "fuse-writeback-memcg";
+
+    /** Reachability goal: some reclaimer took shrink_folio_list's case 3 (waited on PG_writeback). */
+    public static final String GOAL_CASE3 = "reclaim-waits-on-writeback";
+
+    /** migrate_folio_unmap results (mm/migrate.c): unmapped and ready to move, -EAGAIN, -EBUSY. */
+    static final int MIGRATEPAGE_UNMAP = 0;
+    static final int EAGAIN = 1;
+    static final int EBUSY = 2;
+
+    /** include/linux/migrate_mode.h. */
+    static final int MIGRATE_ASYNC = 0;
+    static final int MIGRATE_SYNC_LIGHT = 1;
+    static final int MIGRATE_SYNC = 2;
+
+    static final List<Knob> KNOBS = List.of(
+            Knob.choice("memcg", "v2", "hierarchy of the memory controller: v1 (legacy, CONFIG_MEMCG_V1) or v2", "v1", "v2"),
+            Knob.bool("cgroupWriteback", true, "CONFIG_CGROUP_WRITEBACK (needs MEMCG and BLK_CGROUP)"),
+            Knob.bool("mappingFlag", true, "the FUSE mapping carries AS_WRITEBACK_MAY_DEADLOCK_ON_RECLAIM (v6.16+, "
+                    + "0c4f8ed498ce; set by fuse_init_file_inode for writeback_cache)"),
+            Knob.choice("gfp", "KERNEL", "gfp mask of the server's allocation charged to its memcg", "KERNEL", "NOFS"),
+            Knob.bool("tempPages", false, "FUSE before v6.16: writeback copies the folio to a temporary folio and "
+                    + "ends the page-cache folio's writeback at once"),
+            Knob.bool("earlierReclaim", true, "kswapd0 makes one earlier reclaim pass over folio0 (sets PG_reclaim)"),
+            Knob.choice("migrate", "none", "a migrate_pages caller of folio0 in this mode (none: no migrator)",
+                    "none", "ASYNC", "SYNC_LIGHT", "SYNC"),
+            Knob.bool("serverReplies", true, "the server replies to the FUSE_WRITE (false: it keeps the request "
+                    + "and serves other requests forever)"),
+            Knob.choice("mutant", "none", "a deliberate defect, for mutation tests: reclaim-ignores-writeback "
+                    + "(shrink_folio_list without its writeback branch), writeback-without-folio-lock (the "
+                    + "flusher sets PG_writeback without the folio lock)",
+                    "none", "reclaim-ignores-writeback", "writeback-without-folio-lock"));
+
+    public static Scenario scenario() {
+        BaseScenario.Builder s = BaseScenario.builder(ID)
+                .title("FUSE writeback without temp pages vs memcg reclaim: the server waits on writeback only it can end")
+                .reference("SCENARIOS.md 5; mm/vmscan.c shrink_folio_list (writeback cases 1-3), writeback_throttling_sane, "
+                        + "may_enter_fs, try_to_free_mem_cgroup_pages; mm/memcontrol.c try_charge_memcg; fs/fuse/file.c "
+                        + "fuse_writepages, fuse_writepage_end; fs/fuse/dev.c fuse_dev_do_read, fuse_dev_do_write; "
+                        + "mm/migrate.c migrate_folio_unmap")
+                .model(FuseWritebackScenario::build)
+                .expect(FuseWritebackScenario::expect);
+        for (Knob k : KNOBS) {
+            s.knob(k);
+        }
+        variant(s, "legacy-no-flag", Map.of("memcg", "v1", "mappingFlag", "false"),
+                "pre-v6.16 kernel without temp pages, legacy memcg, GFP_KERNEL: the server's memcg reclaim takes case 3 "
+                        + "and waits on folio0's writeback, which only its own reply can end");
+        variant(s, "legacy-flag", Map.of("memcg", "v1", "mappingFlag", "true"),
+                "v6.16: AS_WRITEBACK_MAY_DEADLOCK_ON_RECLAIM routes folio0 to case 2 (mark PG_reclaim, activate, move on)");
+        variant(s, "v2-cgroup-writeback", Map.of("memcg", "v2", "cgroupWriteback", "true", "mappingFlag", "false"),
+                "cgroup v2 with CONFIG_CGROUP_WRITEBACK: writeback_throttling_sane, so memcg reclaim never waits (case 2)");
+        variant(s, "v2-no-cgroup-writeback", Map.of("memcg", "v2", "cgroupWriteback", "false", "mappingFlag", "false"),
+                "cgroup v2 without CONFIG_CGROUP_WRITEBACK and without the flag: memcg reclaim behaves as legacy (case 3)");
+        variant(s, "legacy-gfp-nofs", Map.of("memcg", "v1", "mappingFlag", "false", "gfp", "NOFS"),
+                "the server allocates with GFP_NOFS: !may_enter_fs, so case 2");
+        variant(s, "legacy-temp-pages", Map.of("memcg", "v1", "mappingFlag", "false", "tempPages", "true"),
+                "FUSE with temp pages (before v6.16): case 3 is taken, but folio0's writeback is ended by the flusher, "
+                        + "not by the server");
+        variant(s, "migrate-sync-no-reply", Map.of("migrate", "SYNC", "serverReplies", "false"),
+                "v6.19 (v2, CGROUP_WRITEBACK, flag): MIGRATE_SYNC migration waits in migrate_folio_unmap for folio0's "
+                        + "writeback while the server, alive and serving other requests, never replies");
+        return s.build();
+    }
+
+    private static void variant(BaseScenario.Builder s, String name, Map<String, String> settings, String doc) {
+        s.variant(name, settings, expect(Knobs.resolve(ID, KNOBS, settings)), doc);
+    }
+
+    /**
+     * The expected verdict for any knob values (SCENARIOS.md 5.3-5.5): case 3 needs memcg reclaim that
+     * is not writeback_throttling_sane (v1, or no CGROUP_WRITEBACK), a mapping without the flag, __GFP_FS
+     * and PG_reclaim set by an earlier pass; without temp pages that wait is a deadlock; with temp pages
+     * it is a harmless wait for the flusher. MIGRATE_SYNC waits on writeback forever if the server never
+     * replies.
+     */
+    static Expect expect(Knobs k) {
+        if (k.is("mutant", "reclaim-ignores-writeback")) {
+            return Expect.violated("cache.remove-locked-no-writeback");
+        }
+        if (k.is("mutant", "writeback-without-folio-lock")) {
+            return Expect.violated("writeback.set-under-lock");
+        }
+        boolean sane = k.is("memcg", "v2") && k.flag("cgroupWriteback");
+        boolean case3 = !sane && !k.flag("mappingFlag") && k.is("gfp", "KERNEL") && k.flag("earlierReclaim");
+        boolean temp = k.flag("tempPages");
+        if (case3 && !temp) {
+            return Expect.deadlock();
+        }
+        if (!temp && k.is("migrate", "SYNC") && !k.flag("serverReplies")) {
+            return Expect.stuck();
+        }
+        return Expect.holds().reach(GOAL_CASE3, case3);
+    }
+
+    static Model build(Knobs k) {
+        Model.Builder b = Model.builder(ID);
+        Mm mm = new Mm(b);
+        boolean temp = k.flag("tempPages");
+        // fs/fuse/file.c fuse_init_file_inode: a writeback_cache connection; filemap_migrate_folio is fuse_file_aops' ->migrate_folio
+        Mapping mapping = mm.mapping("fuse_inode.i_data", Mapping.MigrateFolio.FILEMAP_MIGRATE_FOLIO, k.flag("mappingFlag"), true);
+        // written by the FUSE client, not yet written back: dirty, on the inactive LRU, only the page cache's reference
+        Folio folio = mm.folio("folio0", mapping, new Folio.Init().dirty(true));
+        FolioRef f = FolioRef.fixed(folio);
+
+        Memcg.Controller memcgs = new Memcg.Controller(mm, k.is("memcg", "v1") ? Memcg.Hierarchy.V1 : Memcg.Hierarchy.V2,
+                k.flag("cgroupWriteback"));
+        // G: the server's memcg, which also holds folio0's charge (SCENARIOS.md 5.4 step 3), at its limit.
+        // Simplification: the limit is one page, folio0's.
+        Memcg g = memcgs.create("G", 1, 1);
+        memcgs.charged(g, folio);
+        Vmscan vmscan = new Vmscan(mm, memcgs,
+                k.is("mutant", "reclaim-ignores-writeback") ? Vmscan.Mutation.IGNORE_WRITEBACK : Vmscan.Mutation.NONE);
+        Fuse fuse = new Fuse(mm, temp,
+                k.is("mutant", "writeback-without-folio-lock") ? Fuse.Mutation.START_WRITEBACK_UNLOCKED : Fuse.Mutation.NONE);
+        int gfp = (k.is("gfp", "NOFS") ? Gfp.NOFS : Gfp.KERNEL);
+
+        // K: fs/fs-writeback.c wb_workfn -> wb_do_writeback -> ... -> do_writepages -> fuse_writepages
+        Procedure writepages = fuse.writepages();
+        mm.thread("flusher").body(body -> body.call(writepages, IntExpr.of(folio.id())));
+
+        if (k.flag("earlierReclaim")) {
+            // mm/vmscan.c kswapd(): "tsk->flags |= PF_MEMALLOC | PF_KSWAPD" for its whole life, then balance_pgdat.
+            // Simplification: one kswapd pass, after which the thread ends.
+            Procedure balance = vmscan.balancePgdat();
+            Procedure kswapd = mm.thread("kswapd0");
+            Task task = mm.task("kswapd0");
+            kswapd.body(body -> body
+                    .step(TaskOps.memallocNoreclaimSave(task))
+                    .call(balance));
+        }
+
+        // S: the FUSE server's loop (libfuse: read /dev/fuse, handle, reply).
+        Procedure charge = memcgs.tryChargeMemcg(vmscan);
+        fuse.server("fuse-server", k.flag("serverReplies"), (loop, req) -> {
+            Task task = mm.task("fuse-server");
+            // Serving FUSE_WRITE, the server allocates a page charged to its memcg G (e.g. page cache of its
+            // backing file, or a buffer it faults in): alloc_pages(gfp | __GFP_ACCOUNT) -> __memcg_kmem_charge_page
+            // -> try_charge_memcg(G). Simplification: the zone has free pages; only G's limit is hit. The server
+            // replies whether or not the charge succeeded (an -ENOMEM becomes an error reply, which also ends
+            // the request).
+            loop.step(TaskOps.allocEnter(task, "alloc_pages", gfp))
+                    .call(charge, IntExpr.of(g.id()), IntExpr.of(gfp))
+                    .step(TaskOps.allocExit(task, "alloc_pages"));
+        });
+
+        if (!k.is("migrate", "none")) {
+            int mode = switch (k.get("migrate")) {
+                case "ASYNC" -> MIGRATE_ASYNC;
+                case "SYNC_LIGHT" -> MIGRATE_SYNC_LIGHT;
+                default -> MIGRATE_SYNC;
+            };
+            Procedure unmap = migrateFolioUnmap(mm);
+            Procedure migrator = mm.thread("migrator");
+            Local isolated = migrator.local("isolated", 0, 1);
+            Local rc = migrator.local("rc", 0, 2);
+            migrator.body(body -> body
+                    // e.g. mm/memory_hotplug.c do_migrate_range -> isolate_folio_to_list -> folio_isolate_lru
+                    .step(vmscan.isolateLru("folio_isolate_lru", f, isolated))
+                    .ifLocal(e -> e.local(isolated) == 0, none -> none.ret())
+                    // migrate_pages(&source, alloc_migration_target, NULL, ..., mode, ...) -> migrate_pages_batch
+                    .callInto(rc, unmap, IntExpr.of(folio.id()), e -> mode)
+                    // Simplification: the move itself (dst allocation, try_to_migrate, move_to_new_folio) is
+                    // mm/Migrate.java's concern; here migration gives up after migrate_folio_unmap and
+                    // putback_movable_pages returns folio0 to the LRU.
+                    .step(vmscan.putbackLru("folio_putback_lru", f)));
+        }
+
+        b.goal(GOAL_CASE3, st -> st.isSet(vmscan.waitedOnWriteback));
+        return b.build();
+    }
+
+    /**
+     * The part of mm/migrate.c migrate_folio_unmap(get_new_folio, put_new_folio, private, src, &dst,
+     * mode, ...) that decides whether migration waits on the source's writeback:
+     * <pre>
+     * if (!folio_trylock(src)) {
+     *     if (mode == MIGRATE_ASYNC) goto out;
+     *     if (current->flags &amp; PF_MEMALLOC) goto out;
+     *     if (mode == MIGRATE_SYNC_LIGHT &amp;&amp; !folio_test_uptodate(src)) goto out;
+     *     folio_lock(src);
+     * }
+     * if (folio_test_writeback(src)) {
+     *     switch (mode) { case MIGRATE_SYNC: break; default: rc = -EBUSY; goto out; }
+     *     folio_wait_writeback(src);
+     * }
+     * </pre>
+     * Parameters: {@code src} (folio id), {@code mode}. Returns {@link #EAGAIN}, {@link #EBUSY} or, after
+     * the writeback handling, {@link #MIGRATEPAGE_UNMAP}.
+     * Simplification: the PF_MEMALLOC and SYNC_LIGHT/!uptodate tests are not steps (the migrator has no
+     * PF_MEMALLOC, folio0 is uptodate); the steps after the writeback handling are not modelled.
+     */
+    static Procedure migrateFolioUnmap(Mm mm) {
+        Procedure p = mm.builder().procedure("migrate_folio_unmap");
+        Local src = p.param("src", 0, mm.folios().size() - 1);
+        Local mode = p.param("mode", MIGRATE_ASYNC, MIGRATE_SYNC);
+        Local locked = p.local("locked", 0, 1);
+        FolioRef s = mm.at(src);
+        p.body(body -> body
+                .step(FolioOps.folioTrylock(s, locked))
+                .ifLocal(e -> e.local(locked) == 0, busy -> busy
+                        .ifLocal(e -> e.local(mode) == MIGRATE_ASYNC, async -> async.ret(IntExpr.of(EAGAIN)))
+                        .step(FolioOps.folioLock(s)))
+                .ifThen(Cond.of("folio_test_writeback", e -> s.of(e).name(), e -> e.isSet(s.of(e).writeback)), wb -> wb
+                        .ifLocal(e -> e.local(mode) != MIGRATE_SYNC, nowait -> nowait
+                                .step(FolioOps.folioUnlock(s))
+                                .ret(IntExpr.of(EBUSY)))
+                        .step(FolioOps.folioWaitWriteback(s)))
+                // Simplification: unmap and move are not modelled; the source is unlocked as on a failed move.
+                .step(FolioOps.folioUnlock(s))
+                .ret(IntExpr.of(MIGRATEPAGE_UNMAP)));
+        return p;
+    }
+}
