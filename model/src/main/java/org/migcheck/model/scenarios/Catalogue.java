@@ -16,7 +16,12 @@ public final class Catalogue {
 
     /** The kernel scenarios (SCENARIOS.md sections 1-5). */
     public static List<Scenario> kernel() {
-        return List.of();
+        return List.of(
+                MovableOpsScenario.scenario(),
+                BdevJbd2Scenario.scenario(),
+                TruncateWritebackScenario.scenario(),
+                SourceLockedAllocScenario.scenario(),
+                FuseWritebackScenario.scenario());
     }
 
     /** The scenario with id {@code id}, or null. */

@@ -1,0 +1,353 @@
+package org.migcheck.ci;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.migcheck.checker.run.CheckResult;
+import org.migcheck.checker.run.Options;
+import org.migcheck.checker.run.ScenarioRunner;
+import org.migcheck.checker.run.Verdict;
+import org.migcheck.checker.trace.Trace;
+import org.migcheck.model.lang.Lock;
+import org.migcheck.model.lang.Model;
+import org.migcheck.model.lang.Semantics;
+import org.migcheck.model.lang.StateView;
+import org.migcheck.model.lang.Var;
+import org.migcheck.model.mm.Folio;
+import org.migcheck.model.scenarios.Catalogue;
+import org.migcheck.model.scenarios.Scenario;
+import org.migcheck.model.scenarios.SourceLockedAllocScenario;
+import org.migcheck.properties.KernelRules;
+
+/**
+ * SCENARIOS.md 4 / DESIGN.md 9 "source locked across allocation": every variant's verdict, rule and
+ * the facts of its shortest counterexample, with schedule lengths derived by hand from the model.
+ * Threads: readahead = 0, irq = 1 (writer = 2 when present); M1 = 0, M2 = 1; migrator = 0, writer = 1,
+ * oom_reaper = 2.
+ */
+class SourceLockedAllocScenarioTest {
+    private final Scenario scenario = SourceLockedAllocScenario.scenario();
+
+    /**
+     * Readahead up to direct compaction's folio_trylock of its own folio: per folio
+     * filemap_alloc_folio and filemap_add_folio; then readahead_folio(F1), __alloc_pages (bio_alloc),
+     * memalloc_noreclaim_save, isolate_migratepages_block, compaction_alloc, folio_trylock.
+     */
+    private static int readaheadToTrylock(int folios) { return 2 * folios + 6; }
+
+    /**
+     * One migrator (the proposal) up to its compaction's failed folio_trylock of the other source:
+     * folio_trylock(own), folio_test_writeback, __alloc_pages, memalloc_noreclaim_save,
+     * isolate_migratepages_block, folio_trylock(other), folio_test_uptodate (the SYNC_LIGHT check).
+     */
+    private static final int MIGRATOR_TO_SLEEP = 7;
+
+    /**
+     * The migrator (the proposal) up to its wait for the OOM victim: folio_trylock(S),
+     * folio_test_writeback, __alloc_pages, get_page_from_freelist (low), __alloc_pages_direct_reclaim,
+     * get_page_from_freelist (min), mutex_trylock(oom_lock), get_page_from_freelist (high),
+     * select_bad_process, oom_kill_process, mutex_unlock, tsk_is_oom_victim.
+     */
+    private static final int MIGRATOR_TO_OOM_WAIT = 12;
+
+    private ScenarioRunner.Outcome run(String variant) {
+        return run(variant, Map.of());
+    }
+
+    private ScenarioRunner.Outcome run(String variant, Map<String, String> sets) {
+        return ScenarioRunner.run(scenario, variant, sets, KernelRules.all(), Options.defaults());
+    }
+
+    private static Folio folio(Model m, String name) {
+        return m.objects(Folio.class).stream().filter(f -> f.name().equals(name)).findFirst().orElseThrow();
+    }
+
+    private static Var var(Model m, String name) {
+        return m.vars().stream().filter(v -> v.name().equals(name)).findFirst().orElseThrow();
+    }
+
+    private static Lock lock(Model m, String name) {
+        return m.locks().stream().filter(l -> l.name().equals(name)).findFirst().orElseThrow();
+    }
+
+    private static List<String> labels(Trace t, int thread) {
+        List<String> out = new ArrayList<>();
+        for (Trace.Row r : t.rows()) {
+            if (r.thread() == thread) {
+                out.add(r.label());
+            }
+        }
+        return out;
+    }
+
+    private static Trace.Row lastRow(Trace t) {
+        return t.rows().get(t.rows().size() - 1);
+    }
+
+    private static void assertExhaustiveHold(ScenarioRunner.Outcome o) {
+        CheckResult r = o.result();
+        assertTrue(o.matches(), o.title() + ": " + o.actual());
+        assertEquals(Verdict.HOLDS, r.verdict(), o.actual());
+        assertTrue(r.notes().isEmpty(), r.notes().toString());
+        assertTrue(r.stats().distinct() < 100_000, "states: " + r.stats().distinct());
+        assertTrue(r.stats().nanos() < 5_000_000_000L, "time: " + r.stats().nanos());
+    }
+
+    private static String line(CheckResult r, String prefix) {
+        return r.explanation().stream().filter(l -> l.startsWith(prefix)).findFirst()
+                .orElseThrow(() -> new AssertionError("no line starting with '" + prefix + "' in " + r.explanation()));
+    }
+
+    @Test
+    void registeredWithEveryDesignRow() {
+        assertNotNull(Catalogue.find(SourceLockedAllocScenario.ID));
+        List<String> names = scenario.variants().stream().map(v -> v.name()).toList();
+        for (String row : List.of("readahead-compaction-sleeps", "readahead-memalloc-rule", "two-migrators-abba",
+                "oom-victim-no-reaper", "oom-victim-reaper")) {
+            assertTrue(names.contains(row), row + " missing from " + names);
+        }
+    }
+
+    // ---------------------------------------------------------------- readahead (4.2, 4.5 A)
+
+    /**
+     * Without the PF_MEMALLOC rule (and without the 2023 SYNC_LIGHT check), readahead's bio allocation
+     * compacts, the migrate scanner picks F1, which readahead itself added locked, and
+     * migrate_folio_unmap sleeps in folio_lock(F1): the read that would unlock F1 is not submitted yet.
+     * The sleeping folio_lock never completes, so memalloc.folio-lock (which sees locks taken) is not
+     * what is reported: the shortest failure is the self-deadlock.
+     */
+    @Test
+    void readaheadCompactionSleepsOnItsOwnFolio() {
+        ScenarioRunner.Outcome o = run("readahead-compaction-sleeps");
+        CheckResult r = o.result();
+        assertTrue(o.matches(), o.actual());
+        assertEquals(Verdict.DEADLOCK, r.verdict());
+        assertEquals(readaheadToTrylock(2), r.schedule().length);
+        Trace t = r.trace();
+        assertEquals(labels(t, 0).size(), t.rows().size(), "only readahead runs");
+        assertEquals("isolate_migratepages_block(node0) -> F1", t.rows().get(7).label());
+        assertEquals("folio_trylock(F1)", lastRow(t).label());
+        String blocked = line(r, "readahead blocked in");
+        assertTrue(blocked.contains("folio_lock(F1)"), blocked);
+        assertTrue(blocked.contains("self-deadlock"), blocked);
+        assertTrue(r.explanation().contains("cycle: readahead -> F1.locked -> readahead"), r.explanation().toString());
+
+        Model m = r.model();
+        Semantics sem = new Semantics(m);
+        int[] end = t.last();
+        assertEquals("folio_lock", sem.function(end, 0));
+        List<String> stack = sem.callStack(end, 0);
+        for (String frame : List.of("migrate_folio_unmap/compaction_alloc", "compact_zone", "__alloc_pages_direct_compact",
+                "alloc_pages", "bio_alloc", "mpage_readahead", "page_cache_ra_unbounded")) {
+            assertTrue(stack.contains(frame), frame + " not in " + stack);
+        }
+        StateView s = sem.view(end);
+        assertEquals(0, s.holder(folio(m, "F1").lock));
+        assertEquals(0, s.holder(folio(m, "F2").lock));
+        assertTrue(s.isSet(var(m, "readahead.PF_MEMALLOC")));
+        assertFalse(s.isSet(var(m, "bio.submitted")), "the read that would unlock F1 is never submitted");
+        assertTrue(sem.atIdlePoint(end, 1), "the I/O completion waits for a bio that never comes");
+
+        // one folio in the batch: the same deadlock, two steps shorter
+        CheckResult one = run("readahead-compaction-sleeps", Map.of("raFolios", "1")).result();
+        assertEquals(Verdict.DEADLOCK, one.verdict());
+        assertEquals(readaheadToTrylock(1), one.schedule().length);
+    }
+
+    /** The mode decides too: ASYNC never sleeps on a source lock, SYNC (pre-3.3 direct compaction) does. */
+    @Test
+    void withoutTheRuleOnlyTheBlockingModesDeadlock() {
+        Map<String, String> noRules = Map.of("workload", "readahead", "memallocRule", "false", "syncLightIoCheck", "false");
+        Map<String, String> async = new java.util.HashMap<>(noRules);
+        async.put("compactMode", "ASYNC");
+        assertEquals(Verdict.HOLDS, run(null, async).result().verdict());
+        Map<String, String> sync = new java.util.HashMap<>(noRules);
+        sync.put("compactMode", "SYNC");
+        CheckResult r = run(null, sync).result();
+        assertEquals(Verdict.DEADLOCK, r.verdict());
+        assertEquals(readaheadToTrylock(2), r.schedule().length);
+    }
+
+    @Test
+    void thePfMemallocRuleAloneMakesReadaheadSafe() {
+        ScenarioRunner.Outcome o = run("readahead-memalloc-rule");
+        assertExhaustiveHold(o);
+        CheckResult r = o.result();
+        CheckResult.GoalResult g = r.goals().get("compaction-migrated-F0");
+        assertEquals(CheckResult.GoalResult.Answer.REACHABLE, g.answer());
+        Trace w = Trace.replay(r.model(), g.witness());
+        assertTrue(labels(w, 0).contains("move_to_new_folio(F0 -> free0)"), labels(w, 0).toString());
+        // and on the readahead folios the rule makes compaction give up: the PF_MEMALLOC test is taken
+        int[] sched = new int[readaheadToTrylock(2) + 1];
+        for (int i = 0; i < sched.length; i++) {
+            sched[i] = Trace.label(0, 0);
+        }
+        sched[7] = Trace.label(0, 1); // isolate_migratepages_block -> F1
+        Trace t = Trace.replay(r.model(), sched);
+        assertEquals("current->flags & PF_MEMALLOC(readahead) -> true", lastRow(t).label());
+    }
+
+    @Test
+    void theSyncLightIoCheckAloneAlsoSparesReadaheadFolios() {
+        assertExhaustiveHold(run("readahead-io-check-only"));
+    }
+
+    @Test
+    void aWriterHoldingF0IsOnlyTrylockedInV619() {
+        ScenarioRunner.Outcome o = run("readahead-writer");
+        assertExhaustiveHold(o);
+        assertEquals(3, o.result().model().threadCount());
+    }
+
+    /**
+     * The SYNC_LIGHT I/O check is no substitute for the PF_MEMALLOC rule: without the rule, compaction
+     * sleeps in folio_lock on F0, which a writer holds for a moment, with PF_MEMALLOC set. Shortest:
+     * readahead to compaction_alloc (9 steps), writer filemap_get_entry and folio_lock (2), readahead
+     * folio_trylock and folio_test_uptodate (2), writer folio_mark_dirty and folio_unlock (2),
+     * readahead folio_lock (1).
+     */
+    @Test
+    void withoutTheRuleCompactionSleepsOnAnotherTasksFolio() {
+        ScenarioRunner.Outcome o = run("readahead-writer-io-check-only");
+        CheckResult r = o.result();
+        assertTrue(o.matches(), o.actual());
+        assertEquals(Verdict.VIOLATED, r.verdict());
+        assertEquals("memalloc.folio-lock", r.ruleId());
+        assertEquals(16, r.schedule().length);
+        Trace t = r.trace();
+        Trace.Row last = lastRow(t);
+        assertEquals(0, last.thread());
+        assertEquals("folio_lock(F0)", last.label());
+        assertEquals(List.of("filemap_get_entry(index of F0)", "folio_lock(F0)", "folio_mark_dirty(F0)", "folio_unlock(F0)"),
+                labels(t, 2));
+        assertTrue(labels(t, 0).contains("folio_test_uptodate(F0) -> true"));
+        assertTrue(r.message().contains("PF_MEMALLOC"), r.message());
+    }
+
+    // ---------------------------------------------------------------- two migrators (4.1 proposal)
+
+    /**
+     * M1 holds S1 and compacts node 1, where S2 lies; M2 holds S2 and compacts node 0, where S1 lies.
+     * Each compaction's migrate_folio_unmap sleeps on the other's source: ABBA on two folio locks.
+     */
+    @Test
+    void twoMigratorsDeadlockAbbaThroughCompaction() {
+        ScenarioRunner.Outcome o = run("two-migrators-abba");
+        CheckResult r = o.result();
+        assertTrue(o.matches(), o.actual());
+        assertEquals(Verdict.DEADLOCK, r.verdict());
+        assertEquals(2 * MIGRATOR_TO_SLEEP, r.schedule().length);
+        Trace t = r.trace();
+        assertEquals(MIGRATOR_TO_SLEEP, labels(t, 0).size());
+        assertEquals(MIGRATOR_TO_SLEEP, labels(t, 1).size());
+        assertEquals("folio_trylock(S1)", labels(t, 0).get(0));
+        assertEquals("folio_trylock(S2)", labels(t, 1).get(0));
+        assertTrue(r.explanation().contains("cycle: M1 -> S2.locked -> M2 -> S1.locked -> M1"), r.explanation().toString());
+        Model m = r.model();
+        Semantics sem = new Semantics(m);
+        int[] end = t.last();
+        for (int th = 0; th < 2; th++) {
+            assertEquals("folio_lock", sem.function(end, th));
+            List<String> stack = sem.callStack(end, th);
+            assertTrue(stack.contains("compact_zone"), stack.toString());
+            assertTrue(stack.contains("migrate_folio_unmap/alloc_migration_target"), stack.toString());
+        }
+        StateView s = sem.view(end);
+        assertEquals(0, s.holder(folio(m, "S1").lock));
+        assertEquals(1, s.holder(folio(m, "S2").lock));
+        assertTrue(s.isSet(var(m, "M1.PF_MEMALLOC")) && s.isSet(var(m, "M2.PF_MEMALLOC")));
+    }
+
+    @Test
+    void twoMigratorsHoldWithTheRuleOrWithIsolatedSources() {
+        for (String v : List.of("two-migrators-memalloc-rule", "two-migrators-isolated")) {
+            ScenarioRunner.Outcome o = run(v);
+            assertExhaustiveHold(o);
+            assertEquals(CheckResult.GoalResult.Answer.REACHABLE, o.result().goals().get("S1-migrated").answer(), v);
+        }
+    }
+
+    // ---------------------------------------------------------------- OOM (4.4, 4.5 B)
+
+    /**
+     * The migrator's GFP_USER allocation under S's lock kills the writer, which then sleeps
+     * uninterruptibly in folio_lock(S); without a reaper only the writer's own exit_mmap could set
+     * MMF_OOM_SKIP, so every later select_bad_process aborts and the migrator never gets its page.
+     */
+    @Test
+    void oomVictimSleepingOnTheSourceDeadlocksWithoutTheReaper() {
+        ScenarioRunner.Outcome o = run("oom-victim-no-reaper");
+        CheckResult r = o.result();
+        assertTrue(o.matches(), o.actual());
+        assertEquals(Verdict.DEADLOCK, r.verdict());
+        assertEquals(MIGRATOR_TO_OOM_WAIT + 1, r.schedule().length);
+        Trace t = r.trace();
+        assertEquals(MIGRATOR_TO_OOM_WAIT, labels(t, 0).size());
+        assertTrue(labels(t, 0).contains("oom_kill_process(writer)"), labels(t, 0).toString());
+        assertEquals(List.of("filemap_get_entry(index of S)"), labels(t, 1));
+        assertTrue(line(r, "migrator blocked in out_of_memory").contains("MMF_OOM_SKIP"), r.explanation().toString());
+        assertTrue(line(r, "writer blocked in folio_lock(S)").contains("held by migrator"), r.explanation().toString());
+        assertTrue(line(r, "cycle: migrator -> ").endsWith("-> writer -> S.locked -> migrator"), r.explanation().toString());
+        Model m = r.model();
+        Semantics sem = new Semantics(m);
+        int[] end = t.last();
+        assertTrue(sem.callStack(end, 0).contains("migrate_folio_unmap/alloc_migration_target"));
+        StateView s = sem.view(end);
+        assertEquals(0, s.holder(folio(m, "S").lock));
+        assertEquals(-1, s.holder(lock(m, "oom_lock")), "oom_lock is not held while waiting");
+        assertEquals(1, s.get(var(m, "writer.oom_victim")));
+        assertEquals(0, s.get(var(m, "writer.MMF_OOM_SKIP")));
+    }
+
+    @Test
+    void theOomReaperBreaksTheWait() {
+        ScenarioRunner.Outcome o = run("oom-victim-reaper");
+        assertExhaustiveHold(o);
+        CheckResult r = o.result();
+        assertEquals(3, r.model().threadCount());
+        CheckResult.GoalResult g = r.goals().get(SourceLockedAllocScenario.GOAL_REAPED_WHILE_ASLEEP);
+        assertEquals(CheckResult.GoalResult.Answer.REACHABLE, g.answer());
+        Trace w = Trace.replay(r.model(), g.witness());
+        assertEquals(2, lastRow(w).thread());
+        assertEquals("oom_reap_task(writer)", lastRow(w).label());
+        assertEquals(CheckResult.GoalResult.Answer.REACHABLE, r.goals().get("source-migrated").answer());
+    }
+
+    @Test
+    void allocatingBeforeLockingNeedsNoReaper() {
+        assertExhaustiveHold(run("oom-alloc-before-lock"));
+    }
+
+    // ---------------------------------------------------------------- mutations
+
+    /** Mutation: migrate_folio_unmap without folio_trylock(dst) breaks migrate.both-locked. */
+    @Test
+    void migratingIntoAnUnlockedDestinationIsCaught() {
+        CheckResult r = run("readahead-memalloc-rule", Map.of("lockDst", "false")).result();
+        assertEquals(Verdict.VIOLATED, r.verdict());
+        assertEquals("migrate.both-locked", r.ruleId());
+        // readahead to compaction_alloc (9), folio_trylock(F0), folio_test_writeback, move_to_new_folio
+        assertEquals(12, r.schedule().length);
+        assertEquals("move_to_new_folio(F0 -> free0)", lastRow(r.trace()).label());
+
+        CheckResult oom = run("oom-victim-reaper", Map.of("lockDst", "false")).result();
+        assertEquals(Verdict.VIOLATED, oom.verdict());
+        assertEquals("migrate.both-locked", oom.ruleId());
+        assertEquals("move_to_new_folio(S -> D)", lastRow(oom.trace()).label());
+    }
+
+    /** Mutations of the holding variants by one knob each turn them into the deadlocks of DESIGN.md. */
+    @Test
+    void removingTheRuleOrTheReaperDeadlocks() {
+        assertEquals(Verdict.DEADLOCK, run("readahead-memalloc-rule", Map.of("memallocRule", "false")).result().verdict());
+        assertEquals(Verdict.DEADLOCK, run("two-migrators-memalloc-rule", Map.of("memallocRule", "false")).result().verdict());
+        assertEquals(Verdict.DEADLOCK, run("oom-victim-reaper", Map.of("reaper", "false")).result().verdict());
+    }
+}

@@ -1,0 +1,287 @@
+package org.migcheck.model.scenarios;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.migcheck.model.lang.Local;
+import org.migcheck.model.lang.Model;
+import org.migcheck.model.lang.ModelError;
+import org.migcheck.model.lang.Procedure;
+import org.migcheck.model.lang.Step;
+import org.migcheck.model.mm.Folio;
+import org.migcheck.model.mm.FolioEvent;
+import org.migcheck.model.mm.FolioOps;
+import org.migcheck.model.mm.FolioRef;
+import org.migcheck.model.mm.Gfp;
+import org.migcheck.model.mm.Mapping;
+import org.migcheck.model.mm.Migrate;
+import org.migcheck.model.mm.Mm;
+import org.migcheck.model.mm.Oom;
+import org.migcheck.model.mm.PageAlloc;
+import org.migcheck.model.mm.Readahead;
+
+/**
+ * SCENARIOS.md section 4: allocating while a source folio is locked. Three workloads:
+ * <ul>
+ *   <li>{@code readahead}: page_cache_ra_unbounded adds its folios locked and !uptodate, then
+ *       mpage_readahead allocates the bio; the allocation enters direct compaction, whose migrate
+ *       scanner may pick one of those very folios (4.2, 4.5 A). migrate_folio_unmap's PF_MEMALLOC rule
+ *       (or, since 2023, the SYNC_LIGHT !uptodate rule) makes compaction give up instead of waiting
+ *       for the task's own read;</li>
+ *   <li>{@code two-migrators}: two migrators under the "Defer allocating new page until needed"
+ *       proposal (4.1) each lock their source, then allocate a huge destination on the other's node;
+ *       the allocation compacts that node, where the other's locked source lies;</li>
+ *   <li>{@code oom}: a FOLL_LONGTERM migrator under the proposal locks its source and allocates an
+ *       order-0 destination with GFP_USER, which reaches the OOM killer; the victim may be a task
+ *       sleeping in folio_lock on that source (4.4, 4.5 B).</li>
+ * </ul>
+ * Knob defaults are v6.19; each variant names the knobs that make it a pre-rule kernel, the
+ * proposal, or a kernel without the OOM reaper.
+ */
+public final class SourceLockedAllocScenario {
+    private SourceLockedAllocScenario() {}
+
+    public static final String ID = "source-locked-alloc";
+    /** oom: the writer was killed and reaped (MMF_OOM_SKIP) while it had not exited, e.g. asleep in folio_lock. */
+    public static final String GOAL_REAPED_WHILE_ASLEEP = "victim-reaped-before-exit";
+
+    public static Scenario scenario() {
+        return BaseScenario.builder(ID)
+                .title("a folio locked across an allocation: direct compaction, two migrators, the OOM killer")
+                .reference("SCENARIOS.md 4; mm/migrate.c migrate_folio_unmap, mm/page_alloc.c, mm/compaction.c, "
+                        + "mm/oom_kill.c, mm/readahead.c, fs/mpage.c")
+                .knob(Knob.choice("workload", "readahead", "who holds the folio lock across the allocation",
+                        "readahead", "two-migrators", "oom"))
+                .knob(Knob.bool("memallocRule", true, "migrate_folio_unmap gives up on a locked source under PF_MEMALLOC "
+                        + "(false: kernels before the rule, where direct compaction could lock_page)"))
+                .knob(Knob.bool("syncLightIoCheck", true, "MIGRATE_SYNC_LIGHT gives up on a locked !uptodate source "
+                        + "(\"migrate_pages: avoid blocking for IO in MIGRATE_SYNC_LIGHT\", 2023)"))
+                .knob(Knob.choice("compactMode", "SYNC_LIGHT", "mode of the modelled direct compaction attempt "
+                        + "(the slow path escalates ASYNC -> SYNC_LIGHT)", "ASYNC", "SYNC_LIGHT", "SYNC"))
+                .knob(Knob.bool("deferAlloc", false, "the \"Defer allocating new page until needed\" proposal: "
+                        + "get_new_folio runs with the source locked (v6.19: allocate first)"))
+                .knob(Knob.bool("srcIsolated", true, "two-migrators: each source is isolated from the LRU before it is "
+                        + "locked (every migrate_pages caller does this); false keeps it on the LRU"))
+                .knob(Knob.bool("reaper", true, "oom: the OOM reaper kthread exists (v4.6+)"))
+                .knob(Knob.bool("writer", false, "readahead: another task writes to F0 meanwhile (__filemap_get_folio with "
+                        + "FGP_LOCK), holding F0's lock for a moment"))
+                .knob(Knob.range("raFolios", 1, 2, 2, "readahead: folios in the batch (all locked before the bio is allocated)"))
+                .knob(Knob.bool("lockDst", true, "mutation knob: migrate_folio_unmap trylocks the destination "
+                        + "(false: migrate into an unlocked folio)"))
+                .model(SourceLockedAllocScenario::build)
+                .variant("readahead-compaction-sleeps",
+                        Map.of("workload", "readahead", "memallocRule", "false", "syncLightIoCheck", "false"),
+                        Expect.deadlock(),
+                        "pre-rule kernel: mpage_readahead's bio allocation compacts, migrate_folio_unmap sleeps in "
+                                + "folio_lock on a folio the same task added locked: it waits for its own read")
+                .variant("readahead-memalloc-rule",
+                        Map.of("workload", "readahead", "memallocRule", "true", "syncLightIoCheck", "false"),
+                        Expect.holds().reach("compaction-migrated-F0", true),
+                        "the PF_MEMALLOC rule alone (v3.3 .. v6.4, before the SYNC_LIGHT I/O check): direct "
+                                + "compaction only trylocks, gives up on the readahead folios, still migrates F0")
+                .variant("readahead-io-check-only",
+                        Map.of("workload", "readahead", "memallocRule", "false", "syncLightIoCheck", "true"),
+                        Expect.holds().reach("compaction-migrated-F0", true),
+                        "without the PF_MEMALLOC rule but with the 2023 SYNC_LIGHT check: readahead folios are "
+                                + "!uptodate, so SYNC_LIGHT compaction gives up on them as well")
+                .variant("readahead-writer",
+                        Map.of("workload", "readahead", "writer", "true"),
+                        Expect.holds().reach("compaction-migrated-F0", true),
+                        "v6.19 with a writer holding F0's lock for a moment: compaction only trylocks F0 and gives up")
+                .variant("readahead-writer-io-check-only",
+                        Map.of("workload", "readahead", "writer", "true", "memallocRule", "false"),
+                        Expect.violated("memalloc.folio-lock"),
+                        "without the PF_MEMALLOC rule the 2023 SYNC_LIGHT check still spares the readahead folios "
+                                + "(!uptodate), but compaction sleeps in folio_lock on the writer's uptodate F0 under PF_MEMALLOC")
+                .variant("two-migrators-abba",
+                        Map.of("workload", "two-migrators", "memallocRule", "false", "deferAlloc", "true", "srcIsolated", "false"),
+                        Expect.deadlock(),
+                        "the proposal without the PF_MEMALLOC rule: M1 holds S1 and compacts node 1 where it sleeps on "
+                                + "S2, M2 holds S2 and compacts node 0 where it sleeps on S1 (sources left on the LRU)")
+                .variant("two-migrators-memalloc-rule",
+                        Map.of("workload", "two-migrators", "memallocRule", "true", "deferAlloc", "true", "srcIsolated", "false"),
+                        Expect.holds().reach("S1-migrated", true),
+                        "same, with the PF_MEMALLOC rule: each compaction gives up on the other's source")
+                .variant("two-migrators-isolated",
+                        Map.of("workload", "two-migrators", "memallocRule", "false", "deferAlloc", "true", "srcIsolated", "true"),
+                        Expect.holds().reach("S1-migrated", true),
+                        "same without the rule, but the sources are isolated (off the LRU) as every migrate_pages "
+                                + "caller isolates them: compaction cannot pick another migrator's source")
+                .variant("oom-victim-no-reaper",
+                        Map.of("workload", "oom", "deferAlloc", "true", "reaper", "false"),
+                        Expect.deadlock(),
+                        "the proposal, no OOM reaper (before v4.6): the migrator's GFP_USER allocation under S's lock "
+                                + "kills a task sleeping in folio_lock(S); the OOM killer waits for that victim forever")
+                .variant("oom-victim-reaper",
+                        Map.of("workload", "oom", "deferAlloc", "true", "reaper", "true"),
+                        Expect.holds().reach("source-migrated", true).reach(GOAL_REAPED_WHILE_ASLEEP, true),
+                        "same with the OOM reaper: it reaps the victim and sets MMF_OOM_SKIP, the allocation succeeds")
+                .variant("oom-alloc-before-lock",
+                        Map.of("workload", "oom", "deferAlloc", "false", "reaper", "false"),
+                        Expect.holds(),
+                        "v6.19 order (allocate, then lock) without a reaper: the OOM kill happens before S is locked, "
+                                + "so the victim is never waiting for the allocating task")
+                .build();
+    }
+
+    static Model build(Knobs k) {
+        Migrate.Rules rules = new Migrate.Rules(k.flag("memallocRule"), k.flag("syncLightIoCheck"),
+                k.flag("deferAlloc"), k.flag("lockDst"));
+        int compactMode = Migrate.mode(k.get("compactMode"));
+        return switch (k.get("workload")) {
+            case "readahead" -> readahead(rules, compactMode, k.integer("raFolios"), k.flag("writer"));
+            case "two-migrators" -> twoMigrators(rules, compactMode, k.flag("srcIsolated"));
+            default -> oom(rules, compactMode, k.flag("reaper"));
+        };
+    }
+
+    /** A clean folio no task holds, for compaction to migrate; initially free. */
+    private static Folio.Init free() {
+        return new Folio.Init().ref(0).inCache(false).lru(false);
+    }
+
+    // ---------------------------------------------------------------- readahead (4.2, 4.5 A)
+
+    static Model readahead(Migrate.Rules rules, int compactMode, int nRa, boolean writer) {
+        Model.Builder b = Model.builder(ID + "/readahead");
+        Mm mm = new Mm(b);
+        // A block-based filesystem reading with mpage_readahead; contiguous blocks are read without
+        // buffer heads, so ->migrate_folio (buffer_migrate_folio) falls back to __migrate_folio.
+        Mapping file = mm.mapping("blkfs", Mapping.MigrateFolio.BUFFER_MIGRATE_FOLIO, false, false);
+        Folio f0 = mm.folio("F0", file); // an older clean, uptodate page-cache folio on the LRU
+        List<Folio> ra = new ArrayList<>();
+        for (int i = 1; i <= nRa; i++) {
+            ra.add(mm.folio("F" + i, file, free().uptodate(false)));
+        }
+        Folio free0 = mm.folio("free0", null, free());
+        List<Folio> lru = new ArrayList<>();
+        lru.add(f0);
+        lru.addAll(ra);
+        Migrate mig = new Migrate(mm, rules);
+        PageAlloc pa = new PageAlloc(mm, mig, List.of(new PageAlloc.Zone(0, lru, free0)), compactMode, false);
+        // readahead_gfp_mask(mapping) = mapping gfp (GFP_HIGHUSER_MOVABLE: __GFP_FS allowed) | __GFP_NORETRY.
+        Readahead rd = new Readahead(mm, pa, ra, 0, Gfp.KERNEL | Gfp.NO_OOM);
+        mm.thread("readahead").body(x -> x.call(rd.pageCacheRaUnbounded()));
+        rd.endIoThread("irq");
+        if (writer) {
+            Procedure w = b.thread("writer");
+            writeToIndex(mm, w, f0, free0, null, null);
+        }
+        b.goal("compaction-migrated-F0", s -> s.isSet(f0.freed) && s.isSet(free0.inCache));
+        return b.build();
+    }
+
+    // ---------------------------------------------------------------- two migrators (4.1 proposal)
+
+    static Model twoMigrators(Migrate.Rules rules, int compactMode, boolean srcIsolated) {
+        Model.Builder b = Model.builder(ID + "/two-migrators");
+        Mm mm = new Mm(b);
+        Mapping file = mm.mapping("file", Mapping.MigrateFolio.FILEMAP_MIGRATE_FOLIO, false, false);
+        // Sources: large page-cache folios, referenced by the page cache and by their migrator (the
+        // isolation reference); with srcIsolated=false they stay on the LRU (hypothetical: every kernel
+        // migrate_pages caller isolates first, and PG_lru test-and-clear makes isolation exclusive).
+        // Simplification: a folio's size appears only as the order of its destination's allocation.
+        Folio.Init src = new Folio.Init().ref(2).lru(!srcIsolated).isolated(srcIsolated);
+        Folio s1 = mm.folio("S1", file, src);          // node 0, migrated by M1 to node 1
+        Folio s2 = mm.folio("S2", file, src);          // node 1, migrated by M2 to node 0
+        Folio d1 = mm.folio("D1", null, free());       // node 1: M1's huge destination
+        Folio d2 = mm.folio("D2", null, free());       // node 0: M2's huge destination
+        Folio free0 = mm.folio("free0", null, free()); // node 0: compaction's free page
+        Folio free1 = mm.folio("free1", null, free()); // node 1
+        int[] nodeOf = new int[mm.folios().size()];
+        for (Folio f : List.of(s2, d1, free1)) {
+            nodeOf[f.id()] = 1;
+        }
+        Migrate mig = new Migrate(mm, rules);
+        PageAlloc pa = new PageAlloc(mm, mig, List.of(
+                new PageAlloc.Zone(0, List.of(s1), free0),
+                new PageAlloc.Zone(1, List.of(s2), free1)), compactMode, false);
+        // mbind / move_pages: mtc.gfp_mask = GFP_HIGHUSER_MOVABLE | __GFP_THISNODE, with GFP_TRANSHUGE bits
+        // for a large source: order 9 (costly, THISNODE: no OOM), direct compaction on the target node.
+        Procedure target = mig.allocMigrationTarget(pa, 1, Gfp.KERNEL | Gfp.NO_OOM, nodeOf);
+        Procedure migratePages = mig.migratePages(target, srcIsolated);
+        mm.thread("M1").body(x -> x.call(migratePages, e -> s1.id(), e -> d1.id(), e -> Migrate.MIGRATE_SYNC));
+        mm.thread("M2").body(x -> x.call(migratePages, e -> s2.id(), e -> d2.id(), e -> Migrate.MIGRATE_SYNC));
+        b.goal("S1-migrated", s -> s.isSet(d1.inCache));
+        return b.build();
+    }
+
+    // ---------------------------------------------------------------- OOM (4.4, 4.5 B)
+
+    /**
+     * mm/filemap.c filemap_get_entry for the page-cache index that S occupies (S, or D once migrated),
+     * with folio_try_get under RCU and the xas_reload recheck: one atomic lookup.
+     */
+    private static Step filemapGetEntry(Folio s, Folio d, Local folio) {
+        return Step.named("filemap_get_entry")
+                .args("index of " + s.name())
+                .does(e -> {
+                    Folio f = e.isSet(s.inCache) ? s : d;
+                    if (!e.isSet(f.inCache) || e.get(f.ref) == 0) {
+                        throw new ModelError(f.name(), "the page-cache index of " + s.name() + " is empty");
+                    }
+                    e.emit(new FolioEvent.RefTaken(f, true));
+                    e.add(f.ref, 1);
+                    e.setLocal(folio, f.id());
+                })
+                .build();
+    }
+
+    /**
+     * A write(2) to the page-cache index of {@code s}: generic_perform_write -> ->write_begin ->
+     * __filemap_get_folio(FGP_LOCK | FGP_WRITE): filemap_get_entry, then folio_lock, which sleeps
+     * TASK_UNINTERRUPTIBLE (a SIGKILL does not wake it); the copy dirties the folio; ->write_end
+     * unlocks and puts it. With {@code exitAs} the task then exits (do_exit -> exit_mm -> mmput ->
+     * exit_mmap).
+     * Simplification: __filemap_get_folio's folio->mapping recheck after folio_lock is omitted (the writer's reference makes a migration of the folio fail its freeze).
+     */
+    private static void writeToIndex(Mm mm, Procedure thread, Folio s, Folio d, Oom oom, Oom.MmTask exitAs) {
+        Local folio = thread.local("folio", 0, mm.folios().size() - 1);
+        FolioRef f = mm.at(folio);
+        thread.body(x -> {
+            x.step(filemapGetEntry(s, d, folio))
+                    .step(FolioOps.folioLock(f))
+                    .step(FolioOps.folioMarkDirty(f))
+                    .step(FolioOps.folioUnlock(f))
+                    .step(FolioOps.folioPut(f));
+            if (exitAs != null) {
+                x.step(oom.exitMmap(exitAs));
+            }
+        });
+    }
+
+    static Model oom(Migrate.Rules rules, int compactMode, boolean reaper) {
+        Model.Builder b = Model.builder(ID + "/oom");
+        Mm mm = new Mm(b);
+        Mapping file = mm.mapping("file", Mapping.MigrateFolio.FILEMAP_MIGRATE_FOLIO, false, false);
+        // S: an order-0 page-cache folio that the migrator has isolated (page cache + isolation reference).
+        Folio s = mm.folio("S", file, new Folio.Init().ref(2).lru(false).isolated(true));
+        Folio d = mm.folio("D", null, free());
+        Migrate mig = new Migrate(mm, rules);
+        // Order-0 destination: direct compaction does not run for order 0, so no zones are wired.
+        PageAlloc pa = new PageAlloc(mm, mig, List.of(), compactMode, true);
+        Oom oom = new Oom(mm, pa.zoneFree, reaper);
+        pa.withOom(oom);
+        Procedure migrator = mm.thread("migrator");
+        Procedure writer = mm.thread("writer");
+        Oom.MmTask migratorMm = oom.mmTask("migrator");
+        Oom.MmTask writerMm = oom.mmTask("writer");
+        // FOLL_LONGTERM pin migration (mm/gup.c migrate_longterm_unpinnable_folios): GFP_USER | __GFP_NOWARN,
+        // no __GFP_THISNODE / __GFP_RETRY_MAYFAIL, so an order-0 allocation may invoke the OOM killer.
+        Procedure target = mig.allocMigrationTarget(pa, 0, Gfp.KERNEL, new int[] {0, 0});
+        Procedure migratePages = mig.migratePages(target);
+        migrator.body(x -> x
+                .call(migratePages, e -> s.id(), e -> d.id(), e -> Migrate.MIGRATE_SYNC)
+                // Back in user space: a pending SIGKILL ends the task.
+                .ifThen(oom.fatalSignalPending(), y -> y.step(oom.exitMmap(migratorMm))));
+        // The writer, the victim candidate, then exits.
+        writeToIndex(mm, writer, s, d, oom, writerMm);
+        if (reaper) {
+            oom.reaperThread();
+        }
+        b.goal("source-migrated", st -> st.isSet(d.inCache));
+        b.goal(GOAL_REAPED_WHILE_ASLEEP, st -> st.isSet(writerMm.killed()) && st.isSet(writerMm.oomSkip())
+                && !st.isSet(writerMm.exited()));
+        return b.build();
+    }
+}
