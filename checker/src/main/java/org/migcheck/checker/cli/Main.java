@@ -179,14 +179,17 @@ public final class Main implements Callable<Integer> {
 
         private Integer checkAll(RuleSet rules, Options opts) {
             PrintStream out = Streams.out;
-            String fmt = "%-26s %-30s %-30s %-30s %10s %6s %8s  %s%n";
-            out.printf(fmt, "scenario", "variant", "expected", "actual", "states", "depth", "time", "");
+            String fmt = "%-22s %-32s %-40s %-40s %-7s %8s %6s %7s  %s%n";
+            out.printf(fmt, "scenario", "variant", "expected", "actual", "goals", "states", "depth", "time", "");
             List<ScenarioRunner.Outcome> bad = new ArrayList<>();
             long start = System.nanoTime();
             List<ScenarioRunner.Outcome> all = ScenarioRunner.runAll(rules, opts, o -> {
                 CheckResult r = o.result();
-                out.printf(fmt, o.scenario().id(), o.variant(), o.expected().describe(), o.actual(), r.stats().distinct(),
-                        r.stats().maxDepth(), String.format("%.2fs", r.stats().seconds()), o.matches() ? "ok" : "MISMATCH");
+                String goals = o.expected().goals().isEmpty() ? "-"
+                        : ScenarioRunner.goalsAsExpected(o.expected(), r) + "/" + o.expected().goals().size();
+                out.printf(fmt, o.scenario().id(), o.variant(), ScenarioRunner.verdictText(o.expected()), ScenarioRunner.verdictText(r),
+                        goals, r.stats().distinct(), r.stats().maxDepth(), String.format("%.2fs", r.stats().seconds()),
+                        o.matches() ? "ok" : "MISMATCH");
                 if (!o.matches()) {
                     bad.add(o);
                 }

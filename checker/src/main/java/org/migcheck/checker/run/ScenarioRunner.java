@@ -122,6 +122,28 @@ public final class ScenarioRunner {
         return b.toString();
     }
 
+    /** "deadlock", "violated rule-id": the verdict without goal answers. */
+    public static String verdictText(Expect e) {
+        return e.kind().name().toLowerCase() + (e.ruleId() == null ? "" : " " + e.ruleId());
+    }
+
+    public static String verdictText(CheckResult r) {
+        return r.verdict().lower() + (r.ruleId() == null ? "" : " " + r.ruleId());
+    }
+
+    /** How many of the expected goal answers the result gives. */
+    public static int goalsAsExpected(Expect e, CheckResult r) {
+        int n = 0;
+        for (Map.Entry<String, Boolean> g : e.goals().entrySet()) {
+            CheckResult.GoalResult got = r.goals().get(g.getKey());
+            if (got != null && got.answer() == (g.getValue() ? CheckResult.GoalResult.Answer.REACHABLE
+                    : CheckResult.GoalResult.Answer.UNREACHABLE)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     static String knobText(Knobs k) {
         if (k.asMap().isEmpty()) {
             return "-";

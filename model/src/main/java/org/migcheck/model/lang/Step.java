@@ -34,7 +34,7 @@ public final class Step {
         this.alternatives = b.alternatives;
         this.alternativeName = b.alternativeName;
         this.idle = b.idle;
-        this.provides = Set.copyOf(b.provides);
+        this.provides = java.util.Collections.unmodifiableSet(new LinkedHashSet<>(b.provides));
     }
 
     /** Starts a step that stands for the kernel function {@code kernelFunction}. */

@@ -13,7 +13,7 @@ public record Expect(Kind kind, String ruleId, Map<String, Boolean> goals) {
     public enum Kind { HOLDS, VIOLATED, DEADLOCK, STUCK }
 
     public Expect {
-        goals = Map.copyOf(goals);
+        goals = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(goals)); // ordered: Map.copyOf iterates in a per-JVM random order
         if (kind == Kind.VIOLATED && ruleId == null) {
             throw new IllegalArgumentException("a VIOLATED expectation names the rule");
         }

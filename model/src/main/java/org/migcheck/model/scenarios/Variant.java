@@ -5,6 +5,6 @@ import java.util.Map;
 /** A named setting of a scenario's knobs with its declared expectation. */
 public record Variant(String name, Map<String, String> settings, Expect expect, String doc) {
     public Variant {
-        settings = Map.copyOf(settings);
+        settings = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(settings)); // ordered: Map.copyOf iterates in a per-JVM random order
     }
 }
