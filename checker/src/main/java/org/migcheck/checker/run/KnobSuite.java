@@ -52,20 +52,31 @@ public final class KnobSuite {
         return out;
     }
 
-    /** The table: one column per knob, then expected, actual, states and a match mark. */
+    /**
+     * The table: one column per knob that varies across {@code outcomes}, then expected and actual
+     * verdicts, how many expected goal answers came out, states, and a match mark.
+     */
     public static String table(Scenario s, List<ScenarioRunner.Outcome> outcomes) {
-        List<String> names = s.knobs().stream().map(Knob::name).toList();
+        List<String> names = new ArrayList<>();
+        for (Knob k : s.knobs()) {
+            long distinct = outcomes.stream().map(o -> o.knobs().get(k.name())).distinct().count();
+            if (distinct > 1) {
+                names.add(k.name());
+            }
+        }
         List<List<String>> rows = new ArrayList<>();
         List<String> head = new ArrayList<>(names);
-        head.addAll(List.of("expected", "actual", "states", ""));
+        head.addAll(List.of("expected", "actual", "goals", "states", ""));
         rows.add(head);
         for (ScenarioRunner.Outcome o : outcomes) {
             List<String> row = new ArrayList<>();
             for (String n : names) {
                 row.add(o.knobs().get(n));
             }
-            row.add(o.expected() == null ? "-" : o.expected().describe());
-            row.add(o.actual());
+            row.add(o.expected() == null ? "-" : ScenarioRunner.verdictText(o.expected()));
+            row.add(ScenarioRunner.verdictText(o.result()));
+            row.add(o.expected() == null || o.expected().goals().isEmpty() ? "-"
+                    : ScenarioRunner.goalsAsExpected(o.expected(), o.result()) + "/" + o.expected().goals().size());
             row.add(Long.toString(o.result().stats().distinct()));
             row.add(o.expected() == null ? "" : o.matches() ? "ok" : "MISMATCH");
             rows.add(row);
