@@ -21,10 +21,19 @@ import org.migcheck.model.lang.Model;
  * @param stats        search statistics
  * @param limit        the budget that made the run incomplete, or null
  * @param notes        remarks on coverage (liveness not checked, ...)
+ * @param unreached    after an exhaustive search: the steps no interleaving executed ("procedure: function"),
+ *                     which is dead code in this variant; empty otherwise
  */
 public record CheckResult(Model model, Verdict verdict, String ruleId, String message, int[] schedule,
                           List<String> explanation, List<Witness> witnesses, Map<String, GoalResult> goals,
-                          Stats stats, String limit, List<String> notes) {
+                          Stats stats, String limit, List<String> notes, List<String> unreached) {
+
+    /** A result without a coverage report. */
+    public CheckResult(Model model, Verdict verdict, String ruleId, String message, int[] schedule,
+                       List<String> explanation, List<Witness> witnesses, Map<String, GoalResult> goals,
+                       Stats stats, String limit, List<String> notes) {
+        this(model, verdict, ruleId, message, schedule, explanation, witnesses, goals, stats, limit, notes, List.of());
+    }
 
     /** A titled schedule, e.g. one acquisition path of a lock-order cycle. */
     public record Witness(String title, int[] schedule) {

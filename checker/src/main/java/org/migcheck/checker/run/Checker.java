@@ -116,7 +116,19 @@ public final class Checker {
             notes.add("liveness not checked (disabled)");
         }
         return new CheckResult(model, Verdict.HOLDS, null, "no rule broken, no deadlock, no stuck thread", new int[0],
-                List.of(), List.of(), goalResults, r.stats(), null, notes);
+                List.of(), List.of(), goalResults, r.stats(), null, notes, unreached(sys));
+    }
+
+    /** Transitions of the model that the exhaustive search never took. */
+    private static List<String> unreached(ModelSystem sys) {
+        Semantics sem = sys.semantics();
+        List<String> out = new ArrayList<>();
+        for (int pc = 0; pc < sem.codeSize(); pc++) {
+            if (sem.isTransition(pc) && !sys.executed.get(pc)) {
+                out.add(sem.describe(pc));
+            }
+        }
+        return out;
     }
 
     private static CheckResult modelError(Model model, String message) {

@@ -36,6 +36,8 @@ final class ModelSystem implements TransitionSystem {
     private int[] enabledMask = new int[1024];
     private int[] blockedMask = new int[1024];
     private int maskedStates;
+    /** Program counters of transitions taken at least once (code coverage). */
+    final java.util.BitSet executed = new java.util.BitSet();
 
     ModelSystem(Model model, RuleSet rules) {
         this.model = model;
@@ -76,6 +78,7 @@ final class ModelSystem implements TransitionSystem {
         sem.expand(state, new Semantics.Sink() {
             @Override public void fired(int thread, int alt, int[] next, List<Event> events) {
                 enabled[0] |= 1 << thread;
+                executed.set(sem.pc(state, thread));
                 int label = label(thread, alt);
                 if (!rules.stepRules().isEmpty() || rules.lockdep()) {
                     StepView view = new StepView(model, thread, null, events, before, sem.view(next), () -> sem.callStack(state, thread));

@@ -58,6 +58,10 @@ public final class TextRenderer {
         for (String n : r.notes()) {
             out.append("  note: ").append(n).append('\n');
         }
+        if (!r.unreached().isEmpty()) {
+            out.append("  unreached in this variant (").append(r.unreached().size()).append(" steps never executed): ")
+                    .append(String.join("; ", r.unreached())).append('\n');
+        }
         if (r.limit() != null) {
             out.append("  INCOMPLETE: ").append(r.limit()).append("; nothing is claimed about the unexplored states\n");
         }

@@ -167,6 +167,21 @@ public final class Semantics {
         }
     }
 
+    /** Program counter of the thread's next visible instruction (its finished value when done). */
+    public int pc(int[] s, int thread) { return s[model.thread(thread).pcSlot]; }
+
+    /** Number of instructions (program counters range over [0, codeSize()]). */
+    public int codeSize() { return code.length; }
+
+    /** Whether {@code pc} is a transition (a step or a shared test) rather than local control flow. */
+    public boolean isTransition(int pc) { return pc >= 0 && pc < code.length && code[pc].visible(); }
+
+    /** "procedure: kernel_function" of the transition at {@code pc}, for coverage reports. */
+    public String describe(int pc) {
+        Insn i = code[pc];
+        return i.proc.name() + ": " + (i.kind == Insn.Kind.STEP ? i.step.function() : "if " + i.cond.function);
+    }
+
     /** The kernel function of the thread's next step, without objects. */
     public String function(int[] s, int thread) {
         int pc = s[model.thread(thread).pcSlot];
