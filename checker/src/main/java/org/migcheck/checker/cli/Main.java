@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 import org.migcheck.checker.engine.Budget;
 import org.migcheck.checker.engine.Strategy;
 import org.migcheck.checker.run.CheckResult;
+import org.migcheck.checker.run.Mutations;
 import org.migcheck.checker.run.Options;
 import org.migcheck.checker.run.ScenarioRunner;
 import org.migcheck.checker.run.Verdict;
@@ -34,7 +35,7 @@ import picocli.CommandLine.Parameters;
         description = "Model checker for the locking rules of Linux memory management.",
         exitCodeOnInvalidInput = Verdict.USAGE_EXIT,
         exitCodeOnExecutionException = 70,
-        subcommands = {Main.ListCmd.class, Main.CheckCmd.class, Main.SuiteCmd.class, Main.ReplayCmd.class, Main.BenchCmd.class})
+        subcommands = {Main.ListCmd.class, Main.CheckCmd.class, Main.SuiteCmd.class, Main.MutateCmd.class, Main.ReplayCmd.class, Main.BenchCmd.class})
 public final class Main implements Callable<Integer> {
 
     public static void main(String[] args) {
@@ -239,6 +240,65 @@ public final class Main implements Callable<Integer> {
             Streams.out.printf("%d combinations, %d as expected, %d mismatches%n", outcomes.size(), outcomes.size() - bad, bad);
             return bad == 0 ? 0 : Verdict.MISMATCH_EXIT;
         }
+    }
+
+    @Command(name = "mutate", exitCodeOnInvalidInput = Verdict.USAGE_EXIT, exitCodeOnExecutionException = 70,
+            description = "Mutation analysis: make each lock or wait step of a holding variant stop waiting, and report which mutants the rules miss.")
+    static final class MutateCmd implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "SCENARIO")
+        String scenario;
+
+        @Option(names = "--variant")
+        String variant;
+
+        @Option(names = "--set", description = "knob=value (repeatable)")
+        Map<String, String> sets = new LinkedHashMap<>();
+
+        @CommandLine.Mixin
+        SearchOptions search = new SearchOptions();
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            Scenario s = Catalogue.find(scenario);
+            if (s == null) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "unknown scenario " + scenario);
+            }
+            Options opts = search.toOptions().withProgress(null);
+            ScenarioRunner.Outcome base;
+            Model model;
+            try {
+                base = ScenarioRunner.run(s, variant, sets, KernelRules.all(), opts);
+                model = s.build(base.knobs());
+            } catch (ModelError e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            }
+            if (base.result().verdict() != Verdict.HOLDS) {
+                throw new CommandLine.ParameterException(spec.commandLine(), base.title() + " does not hold ("
+                        + base.actual() + "): mutation analysis needs a variant that holds");
+            }
+            List<Mutations.Mutant> mutants = Mutations.run(model, base.result(), KernelRules.all(), opts);
+            int survived = 0;
+            for (Mutations.Mutant m : mutants) {
+                CheckResult r = m.result();
+                Streams.out.printf("%-60s %-12s %s%n", m.step() + " [pc " + m.pc() + "]", m.fate().name().toLowerCase(),
+                        ScenarioRunner.verdictText(r) + (r.verdict() == Verdict.MODEL_ERROR ? ": " + r.message() : ""));
+                if (m.fate() == Mutations.Fate.SURVIVED) {
+                    survived++;
+                }
+            }
+            Streams.out.printf("%s: %d mutants, %d killed, %d survived, %d unreached, %d model errors%n", base.title(), mutants.size(),
+                    count(mutants, Mutations.Fate.KILLED), survived,
+                    count(mutants, Mutations.Fate.UNREACHED),
+                    count(mutants, Mutations.Fate.MODEL_ERROR));
+            return 0;
+        }
+    }
+
+    private static long count(List<Mutations.Mutant> ms, Mutations.Fate f) {
+        return ms.stream().filter(m -> m.fate() == f).count();
     }
 
     @Command(name = "replay", exitCodeOnInvalidInput = Verdict.USAGE_EXIT, exitCodeOnExecutionException = 70, description = "Replay a counterexample token and print its trace.")

@@ -26,7 +26,12 @@ import org.migcheck.model.lang.Model;
  */
 public record CheckResult(Model model, Verdict verdict, String ruleId, String message, int[] schedule,
                           List<String> explanation, List<Witness> witnesses, Map<String, GoalResult> goals,
-                          Stats stats, String limit, List<String> notes, List<String> unreached) {
+                          Stats stats, String limit, List<String> notes, List<Unreached> unreached) {
+
+    /** A transition no interleaving executed: its program counter and "procedure: function". */
+    public record Unreached(int pc, String step) {
+        @Override public String toString() { return step; }
+    }
 
     /** A result without a coverage report. */
     public CheckResult(Model model, Verdict verdict, String ruleId, String message, int[] schedule,

@@ -120,12 +120,12 @@ public final class Checker {
     }
 
     /** Transitions of the model that the exhaustive search never took. */
-    private static List<String> unreached(ModelSystem sys) {
+    private static List<CheckResult.Unreached> unreached(ModelSystem sys) {
         Semantics sem = sys.semantics();
-        List<String> out = new ArrayList<>();
+        List<CheckResult.Unreached> out = new ArrayList<>();
         for (int pc = 0; pc < sem.codeSize(); pc++) {
             if (sem.isTransition(pc) && !sys.executed.get(pc)) {
-                out.add(sem.describe(pc));
+                out.add(new CheckResult.Unreached(pc, sem.describe(pc)));
             }
         }
         return out;

@@ -39,6 +39,8 @@ public final class JsonRenderer {
         stats.put("statesPerSecond", r.stats().statesPerSecond());
         root.put("stats", stats);
         root.put("limit", r.limit());
+        root.put("notes", r.notes());
+        root.put("unreached", r.unreached().stream().map(CheckResult.Unreached::step).toList());
         if (r.model() != null && r.schedule().length > 0) {
             root.put("trace", rows(r.trace()));
             root.put("replay", o.token());

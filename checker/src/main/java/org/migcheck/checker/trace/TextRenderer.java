@@ -60,7 +60,7 @@ public final class TextRenderer {
         }
         if (!r.unreached().isEmpty()) {
             out.append("  unreached in this variant (").append(r.unreached().size()).append(" steps never executed): ")
-                    .append(String.join("; ", r.unreached())).append('\n');
+                    .append(String.join("; ", r.unreached().stream().map(CheckResult.Unreached::step).toList())).append('\n');
         }
         if (r.limit() != null) {
             out.append("  INCOMPLETE: ").append(r.limit()).append("; nothing is claimed about the unexplored states\n");

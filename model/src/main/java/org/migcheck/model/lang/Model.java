@@ -46,7 +46,52 @@ public final class Model {
         this.slotMax = slotMax;
     }
 
+    private Model(Model base, String name, Insn[] code) {
+        this.name = name;
+        this.vars = base.vars;
+        this.locks = base.locks;
+        this.threads = base.threads;
+        this.code = code;
+        this.goals = base.goals;
+        this.objects = base.objects;
+        this.stateSize = base.stateSize;
+        this.slotMin = base.slotMin;
+        this.slotMax = base.slotMax;
+    }
+
     public static Builder builder(String name) { return new Builder(name); }
+
+    /** Program counters of the blocking steps (lock acquisitions and waits): the mutation points. */
+    public List<Integer> blockingSteps() {
+        List<Integer> out = new ArrayList<>();
+        for (int pc = 0; pc < code.length; pc++) {
+            if (code[pc].kind == Insn.Kind.STEP && code[pc].step.blocking()) {
+                out.add(pc);
+            }
+        }
+        return out;
+    }
+
+    /** "procedure: kernel_function" of the step at {@code pc}. */
+    public String stepAt(int pc) {
+        Insn i = code[pc];
+        return i.proc.name() + ": " + (i.kind == Insn.Kind.STEP ? i.step.function() : "if " + i.cond.function);
+    }
+
+    /**
+     * The mutant of this model in which the blocking step at {@code pc} never waits (see
+     * {@link Step#withoutWait()}). Everything else is shared with this model.
+     */
+    public Model withoutWait(int pc) {
+        if (pc < 0 || pc >= code.length || code[pc].kind != Insn.Kind.STEP || !code[pc].step.blocking()) {
+            throw new ModelError(name, "model " + name + " has no blocking step at " + pc);
+        }
+        Insn[] copy = code.clone();
+        Insn m = new Insn(Insn.Kind.STEP, code[pc].proc);
+        m.step = code[pc].step.withoutWait();
+        copy[pc] = m;
+        return new Model(this, name + " without wait at " + stepAt(pc), copy);
+    }
 
     public String name() { return name; }
     public List<Var> vars() { return vars; }

@@ -37,6 +37,27 @@ public final class Step {
         this.provides = java.util.Collections.unmodifiableSet(new LinkedHashSet<>(b.provides));
     }
 
+    private Step(Step base, String function) {
+        this.function = function;
+        this.args = base.args;
+        this.guard = null;
+        this.blocked = null;
+        this.effect = base.effect;
+        this.alternatives = base.alternatives;
+        this.alternativeName = base.alternativeName;
+        this.idle = base.idle;
+        this.provides = base.provides;
+    }
+
+    /** Whether the step can block (it has a guard): a lock acquisition or a wait. */
+    public boolean blocking() { return guard != null; }
+
+    /**
+     * A mutant of this step that never waits: the guard is dropped, the effect kept (a lock is taken
+     * even when held, a wait returns at once). Used by mutation analysis.
+     */
+    public Step withoutWait() { return new Step(this, function + "[no wait]"); }
+
     /** Starts a step that stands for the kernel function {@code kernelFunction}. */
     public static Builder named(String kernelFunction) { return new Builder(kernelFunction); }
 
