@@ -65,8 +65,14 @@ public final class Main implements Callable<Integer> {
 
     /** Options shared by check and bench. */
     static class SearchOptions {
-        @Option(names = "--strategy", description = "bfs (shortest counterexample, default) or dfs")
+        @Option(names = "--strategy", description = "bfs (shortest counterexample, default), dfs, or random (seeded walks, shrunk counterexample, never exhaustive)")
         String strategy = "bfs";
+
+        @Option(names = "--seed", description = "seed of --strategy random (default 1)")
+        long seed = 1;
+
+        @Option(names = "--walks", description = "number of random walks of --strategy random (default 10000); --max-depth bounds each walk (default 1000)")
+        int walks = 10_000;
 
         @Option(names = "--max-states", description = "stop (incomplete) after this many distinct states")
         long maxStates = Long.MAX_VALUE;
@@ -90,13 +96,14 @@ public final class Main implements Callable<Integer> {
             Strategy s = switch (strategy.toLowerCase()) {
                 case "bfs" -> Strategy.BFS;
                 case "dfs" -> Strategy.DFS;
-                default -> throw new CommandLine.ParameterException(new CommandLine(this), "--strategy takes bfs or dfs, not " + strategy);
+                case "random" -> Strategy.RANDOM;
+                default -> throw new CommandLine.ParameterException(new CommandLine(this), "--strategy takes bfs, dfs or random, not " + strategy);
             };
-            if (maxStates <= 0 || maxDepth < 0 || timeLimit <= 0 || maxMemoryMiB <= 0) {
+            if (maxStates <= 0 || maxDepth < 0 || timeLimit <= 0 || maxMemoryMiB <= 0 || walks <= 0) {
                 throw new CommandLine.ParameterException(new CommandLine(this), "budgets must be positive");
             }
             Budget b = new Budget(maxStates, maxDepth, Duration.ofMillis((long) (timeLimit * 1000)), maxMemoryMiB << 20);
-            return new Options(s, b, !noLiveness, 40_000_000L, quietProgress ? null : Streams.err);
+            return new Options(s, b, !noLiveness, 40_000_000L, quietProgress ? null : Streams.err, seed, walks);
         }
     }
 

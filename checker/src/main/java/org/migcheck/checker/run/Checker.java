@@ -34,6 +34,9 @@ public final class Checker {
         } catch (ModelError e) {
             return modelError(model, e.getMessage());
         }
+        if (opts.strategy() == org.migcheck.checker.engine.Strategy.RANDOM) {
+            return random(model, sys, opts);
+        }
         Search search = new Search(sys, opts.strategy(), opts.budget());
         StateGraph graph = opts.liveness() ? new StateGraph(opts.maxGraphEdges()) : null;
         if (graph != null) {
@@ -129,6 +132,40 @@ public final class Checker {
             }
         }
         return out;
+    }
+
+    /** The random strategy: walks, then the shrunk counterexample explained as for BFS. */
+    private static CheckResult random(Model model, ModelSystem sys, Options opts) {
+        int depth = opts.budget().maxDepth() == Integer.MAX_VALUE ? Options.DEFAULT_WALK_DEPTH : opts.budget().maxDepth();
+        org.migcheck.checker.engine.RandomSearch rs = new org.migcheck.checker.engine.RandomSearch(sys, opts.seed(), opts.walks(),
+                depth, opts.budget());
+        SearchResult r;
+        try {
+            r = rs.run();
+        } catch (ModelError e) {
+            return modelError(model, e.getMessage());
+        }
+        List<String> notes = new ArrayList<>();
+        notes.add("random search, seed " + opts.seed() + ", " + opts.walks() + " walks of at most " + depth
+                + " steps; the counterexample is shrunk by delta debugging; nothing is claimed exhaustively");
+        if (r.status() != SearchResult.Status.FAILED) {
+            return new CheckResult(model, Verdict.INCOMPLETE, null, r.limit(), new int[0], List.of(), List.of(), Map.of(),
+                    r.stats(), r.limit(), notes);
+        }
+        Problem p = (Problem) r.failure();
+        List<String> expl = new ArrayList<>();
+        String rule = null;
+        String msg;
+        if (p instanceof Problem.Deadlock d) {
+            int[] last = org.migcheck.checker.trace.Trace.replay(model, r.schedule()).last();
+            msg = explainDeadlock(sys.semantics(), last, d.blocked(), expl);
+        } else if (p instanceof Problem.RuleBroken b) {
+            rule = b.ruleId();
+            msg = b.message();
+        } else {
+            msg = ((Problem.ModelFault) p).message();
+        }
+        return new CheckResult(model, p.verdict(), rule, msg, r.schedule(), expl, List.of(), Map.of(), r.stats(), null, notes);
     }
 
     private static CheckResult modelError(Model model, String message) {

@@ -87,7 +87,7 @@ final class ModelSystem implements TransitionSystem {
                             out.failure(label, new Problem.RuleBroken("step rule", r.id(), v.message(), thread));
                         }
                     }
-                    if (rules.lockdep()) {
+                    if (rules.lockdep() && id >= 0) {
                         for (Event e : events) {
                             if (e instanceof LockEvent.Acquired a && !a.trylock()) {
                                 lockdep.acquired(a.lock(), Context.held(before, thread), id, label, thread);
@@ -130,6 +130,9 @@ final class ModelSystem implements TransitionSystem {
     }
 
     private void record(int id, int enabled, int blocked) {
+        if (id < 0) {
+            return; // expansions outside the exhaustive search (random walks, replays) keep no graph
+        }
         if (id >= enabledMask.length) {
             int n = Math.max(id + 1, enabledMask.length * 2);
             enabledMask = Arrays.copyOf(enabledMask, n);

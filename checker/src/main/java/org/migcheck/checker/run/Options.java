@@ -12,16 +12,23 @@ import org.migcheck.checker.engine.Strategy;
  * @param liveness       run the stuck-thread analysis (needs the state graph in memory)
  * @param maxGraphEdges  beyond this many transitions the graph is not kept and liveness is reported unchecked
  * @param progress       where progress lines go every few seconds (null: nowhere)
+ * @param seed           seed of the random strategy (printed with its results)
+ * @param walks          number of random walks
  */
-public record Options(Strategy strategy, Budget budget, boolean liveness, long maxGraphEdges, PrintStream progress) {
+public record Options(Strategy strategy, Budget budget, boolean liveness, long maxGraphEdges, PrintStream progress,
+                      long seed, int walks) {
+
+    /** Steps per random walk when no max depth is given. */
+    public static final int DEFAULT_WALK_DEPTH = 1000;
 
     public static Options defaults() {
-        return new Options(Strategy.BFS, Budget.unlimited(), true, 40_000_000L, null);
+        return new Options(Strategy.BFS, Budget.unlimited(), true, 40_000_000L, null, 1L, 10_000);
     }
 
-    public Options withStrategy(Strategy s) { return new Options(s, budget, liveness, maxGraphEdges, progress); }
-    public Options withBudget(Budget b) { return new Options(strategy, b, liveness, maxGraphEdges, progress); }
-    public Options withLiveness(boolean on) { return new Options(strategy, budget, on, maxGraphEdges, progress); }
-    public Options withMaxGraphEdges(long n) { return new Options(strategy, budget, liveness, n, progress); }
-    public Options withProgress(PrintStream p) { return new Options(strategy, budget, liveness, maxGraphEdges, p); }
+    public Options withStrategy(Strategy s) { return new Options(s, budget, liveness, maxGraphEdges, progress, seed, walks); }
+    public Options withBudget(Budget b) { return new Options(strategy, b, liveness, maxGraphEdges, progress, seed, walks); }
+    public Options withLiveness(boolean on) { return new Options(strategy, budget, on, maxGraphEdges, progress, seed, walks); }
+    public Options withMaxGraphEdges(long n) { return new Options(strategy, budget, liveness, n, progress, seed, walks); }
+    public Options withProgress(PrintStream p) { return new Options(strategy, budget, liveness, maxGraphEdges, p, seed, walks); }
+    public Options withRandom(long s, int w) { return new Options(Strategy.RANDOM, budget, liveness, maxGraphEdges, progress, s, w); }
 }
