@@ -248,8 +248,8 @@ class BdevJbd2ScenarioTest {
         assertTrue(someReachable(m, next(m, "lookup", "test_bit_acquire(BH_Migrate, bh0) -> true")));
         // the scan finds a b_count and flushes the bh LRUs once
         assertTrue(someReachable(m, next(m, "migrator", "invalidate_bh_lrus")));
-        // and gives up: F goes back to the LRU
-        assertTrue(someReachable(m, next(m, "migrator", "putback_movable_pages(F)")));
+        // and gives up: putback_movable_pages puts F back on the LRU
+        assertTrue(someReachable(m, next(m, "migrator", "folio_putback_lru(F)")));
         // the journal I/O on F runs while the migrator holds F locked
         assertTrue(someReachable(m, next(m, "jbd2", "blk_mq_dispatch_rq_list").and(
                 (sem, s) -> s[ioRefs.slot()] == 1 && s[fLock.slot()] == migrator + 1)));

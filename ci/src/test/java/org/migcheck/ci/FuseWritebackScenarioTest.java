@@ -201,14 +201,16 @@ class FuseWritebackScenarioTest {
         CheckResult r = run("migrate-sync-no-reply").result();
         assertEquals(Verdict.STUCK, r.verdict());
         assertEquals("migrator waits for PG_writeback on folio0 to clear forever", r.message());
-        assertEquals("migrator blocked in folio_wait_writeback(folio0)   [migrate_folio_unmap <- migrator]: "
+        assertEquals("migrator blocked in folio_wait_writeback(folio0)   [migrate_folio_unmap/alloc_migration_target <- migrator]: "
                 + "waits for PG_writeback on folio0 to clear", r.explanation().get(0));
         assertEquals("PG_writeback is provided only by fuse-server (folio_end_writeback)", r.explanation().get(1));
         // shallowest stuck state, by hand: flusher 6 (get, lock, clear dirty, start writeback, writeback_range, unlock),
-        // migrator 3 (folio_isolate_lru, folio_trylock, folio_test_writeback -> true)
-        assertEquals(9, r.schedule().length);
+        // migrator 4 (folio_isolate_lru; migrate_folio_unmap: get_new_folio = alloc_migration_target first, then
+        // folio_trylock, folio_test_writeback -> true)
+        assertEquals(10, r.schedule().length);
         Trace t = r.trace();
-        assertEquals(List.of("folio_isolate_lru(folio0)", "folio_trylock(folio0)", "folio_test_writeback(folio0) -> true"),
+        assertEquals(List.of("folio_isolate_lru(folio0)", "alloc_migration_target(D)", "folio_trylock(folio0)",
+                        "folio_test_writeback(folio0) -> true"),
                 labels(t, "migrator"));
         // no deadlock state exists: the server keeps serving other requests
         Semantics sem = new Semantics(r.model());

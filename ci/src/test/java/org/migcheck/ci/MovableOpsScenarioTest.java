@@ -100,7 +100,8 @@ class MovableOpsScenarioTest {
         List<String> c1 = labels(w, C1);
         assertTrue(c1.contains("balloon->migratepage(new1, page0) -> 0"), c1.toString());
         assertTrue(c1.contains("ClearPageMovableOpsIsolated(page0)"), c1.toString());
-        assertEquals("folio_put(page0)", lastRow(w).label());
+        // migrate_folio_done drops the isolation reference, the last one: page0 is freed
+        assertEquals("migrate_folio_done(page0)", lastRow(w).label());
     }
 
     @Test
@@ -234,14 +235,16 @@ class MovableOpsScenarioTest {
         int c = blocked.get(0);
         assertTrue(c == C1 || c == C2);
         assertEquals("folio_lock(page0)", sem.label(end, c, 0));
-        assertEquals(List.of("putback_movable_ops_page", "migrate_pages", m.thread(c).name()), sem.callStack(end, c));
+        assertEquals(List.of("putback_movable_ops_page", "migrate_folio_move", "migrate_pages/compaction_alloc", m.thread(c).name()),
+                sem.callStack(end, c));
         assertEquals(c + 1, end[folio(m, "page0").lock.holderVar().slot()], "page0 is locked by the waiter itself");
         List<String> mine = labels(r.trace(), c);
         assertTrue(mine.get(mine.size() - 1).endsWith("-> -EAGAIN"), mine.toString());
-        // enqueue 5; isolate 11 + folio_unlock; migrate_pages: compaction_alloc, folio_trylock(src),
-        // folio_trylock(dst), WARN_ON_ONCE, migratepage = 5; the other compactor's pre-check 1;
+        // enqueue 5; isolate 11 + folio_unlock; migrate_pages: migrate_folio_unmap (compaction_alloc, folio_trylock(src),
+        // folio_test_writeback(src), folio_trylock(dst)), migrate_folio_move -> migrate_movable_ops_page (WARN_ON_ONCE,
+        // migratepage) = 6; the other compactor's pre-check 1;
         // balloon_page_dequeue finds no page: spin_lock, 3 list tests, spin_unlock, spin_lock, BUG check, spin_unlock = 8
-        assertEquals(ENQUEUE_STEPS + ISOLATE_STEPS_TO_SET_FLAG + 1 + 5 + 1 + 8, r.schedule().length);
+        assertEquals(ENQUEUE_STEPS + ISOLATE_STEPS_TO_SET_FLAG + 1 + 6 + 1 + 8, r.schedule().length);
     }
 
     @Test

@@ -183,7 +183,7 @@ class SourceLockedAllocScenarioTest {
         CheckResult.GoalResult g = r.goals().get("compaction-migrated-F0");
         assertEquals(CheckResult.GoalResult.Answer.REACHABLE, g.answer());
         Trace w = Trace.replay(r.model(), g.witness());
-        assertTrue(labels(w, 0).contains("move_to_new_folio(F0 -> free0)"), labels(w, 0).toString());
+        assertTrue(labels(w, 0).contains("folio_ref_freeze(F0, 2)"), labels(w, 0).toString());
         // and on the readahead folios the rule makes compaction give up: the PF_MEMALLOC test is taken
         int[] sched = new int[readaheadToTrylock(2) + 1];
         for (int i = 0; i < sched.length; i++) {
@@ -333,14 +333,16 @@ class SourceLockedAllocScenarioTest {
         CheckResult r = run("readahead-memalloc-rule", Map.of("lockDst", "false")).result();
         assertEquals(Verdict.VIOLATED, r.verdict());
         assertEquals("migrate.both-locked", r.ruleId());
-        // readahead to compaction_alloc (9), folio_trylock(F0), folio_test_writeback, move_to_new_folio
-        assertEquals(12, r.schedule().length);
-        assertEquals("move_to_new_folio(F0 -> free0)", lastRow(r.trace()).label());
+        // readahead to compaction_alloc (9), folio_trylock(F0), folio_test_writeback, then move_to_new_folio ->
+        // buffer_migrate_folio: !folio_buffers(F0), migrate_folio -> __migrate_folio: folio_ref_count check,
+        // folio_mc_copy, xas_lock_irq, folio_ref_freeze (where the page-cache slot switches to free0)
+        assertEquals(16, r.schedule().length);
+        assertEquals("folio_ref_freeze(F0, 2)", lastRow(r.trace()).label());
 
         CheckResult oom = run("oom-victim-reaper", Map.of("lockDst", "false")).result();
         assertEquals(Verdict.VIOLATED, oom.verdict());
         assertEquals("migrate.both-locked", oom.ruleId());
-        assertEquals("move_to_new_folio(S -> D)", lastRow(oom.trace()).label());
+        assertEquals("folio_ref_freeze(S, 2)", lastRow(oom.trace()).label());
     }
 
     /** Mutations of the holding variants by one knob each turn them into the deadlocks of DESIGN.md. */

@@ -71,7 +71,8 @@ class DeterminismAndBudgetTest {
                     assertEquals(a.stats().maxDepth(), b.stats().maxDepth(), what);
                     assertArrayEquals(a.schedule(), b.schedule(), what);
                     assertEquals(a.explanation(), b.explanation(), what);
-                    assertTrue(a.stats().distinct() > 0, what);
+                    // random walks keep no state store: they show their work as transitions taken
+                    assertTrue(st == Strategy.RANDOM ? a.stats().generated() > 0 : a.stats().distinct() > 0, what);
                 }
             }
         }

@@ -1,48 +1,66 @@
 package org.migcheck.model.mm;
 
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BiConsumer;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.migcheck.model.lang.Body;
 import org.migcheck.model.lang.Cond;
 import org.migcheck.model.lang.Exec;
 import org.migcheck.model.lang.Local;
-import org.migcheck.model.lang.LockEvent;
 import org.migcheck.model.lang.Model;
 import org.migcheck.model.lang.ModelError;
 import org.migcheck.model.lang.Procedure;
+import org.migcheck.model.lang.Sleep;
 import org.migcheck.model.lang.Step;
+import org.migcheck.model.lang.Steps;
 
 /**
- * Folio migration core (mm/migrate.c, v6.19): {@code migrate_folio_unmap} with the source-lock rules
- * per migration mode and PF_MEMALLOC (SCENARIOS.md 4.2, 6.3), {@code migrate_folio_move}, and a
- * one-folio {@code migrate_pages}.
+ * The migration core of mm/migrate.c (v6.19), the one every scenario that migrates a folio uses
+ * (SCENARIOS.md 1.4 M, 3.4 "Core migrate", 4.2, 6.3):
+ * <pre>
+ * migrate_pages/&lt;get_new_folio&gt;(src, dst, mode)          one isolated folio, one attempt
+ *   migrate_folio_unmap/&lt;get_new_folio&gt;(src, dst, mode)  get_new_folio; lock src by the mode rules and
+ *                                                      PF_MEMALLOC; writeback: SYNC waits, else -EBUSY;
+ *                                                      folio_trylock(dst)
+ *   migrate_folio_move(src, dst, mode, put_new_folio)    movable_ops page: migrate_movable_ops_page;
+ *     move_to_new_folio(src, dst, mode)                  else the mapping's ->migrate_folio (or
+ *                                                      fallback_migrate_folio); folio_add_lru(dst);
+ *                                                      unlock and put dst, unlock src, migrate_folio_done;
+ *                                                      failure: migrate_folio_undo_src / _undo_dst
+ *   putback_movable_pages(src)                           the caller's putback of a folio that failed:
+ *                                                      folio_putback_lru, or putback_movable_ops_page
+ * </pre>
+ * plus the generic {@code ->migrate_folio} implementations (migrate_folio, filemap_migrate_folio,
+ * __migrate_folio with folio_mc_copy and __folio_migrate_mapping, fallback_migrate_folio with mm/filemap.c
+ * filemap_release_folio) and compaction's side of migrate_pages (mm/compaction.c compaction_alloc,
+ * compaction_free, isolate_migratepages_block for one folio).
  *
- * <p>Procedures (folio ids as in {@link Folio#id()}, modes {@link #MIGRATE_ASYNC},
- * {@link #MIGRATE_SYNC_LIGHT}, {@link #MIGRATE_SYNC}):
+ * <p>Variation points (declare them before the first migration procedure is requested):
  * <ul>
- *   <li>{@code migrate_folio_unmap/<get_new_folio>(src, dst, mode)}: allocates {@code dst} with the
- *       caller's {@code get_new_folio} procedure (parameters {@code (src, dst)}, returns 1 when
- *       {@code dst} was allocated), locks {@code src} by the mode rules, handles writeback, trylocks
- *       {@code dst}; returns {@link #MIGRATEPAGE_UNMAP} with both folios locked, or an error with
- *       everything undone except the isolation of {@code src};</li>
- *   <li>{@code migrate_folio_move(src, dst, mode)}: switches the mapping under a refcount freeze,
- *       unlocks, frees {@code src}; returns {@link #MIGRATEPAGE_SUCCESS} or {@link #EAGAIN} (undone);</li>
- *   <li>{@code migrate_pages/<get_new_folio>(src, dst, mode)}: unmap, move, and put an unmigrated
- *       source back on the LRU; returns the rc.</li>
+ *   <li>get_new_folio: a procedure {@code (src, dst)} that returns 1 when {@code dst} was allocated
+ *       ({@link #compactionAlloc()}, {@link #allocMigrationTarget}); one instance of the unmap (and
+ *       migrate_pages) procedure exists per get_new_folio, because a procedure cannot take a procedure as
+ *       a parameter and because the allocation inside one instance (alloc_pages -> direct compaction)
+ *       calls the other (no recursion in the model's call graph, as in the kernel, where PF_MEMALLOC stops
+ *       the allocator from compacting again). Its put_new_folio is compaction_free for compaction_alloc,
+ *       NULL (folio_put) otherwise; it reaches migrate_folio_move as the parameter {@code put_new_folio};</li>
+ *   <li>->migrate_folio per mapping ({@link Mapping#migrateFolio()}): filemap_migrate_folio and the
+ *       fallback are here; buffer_migrate_folio[_norefs] are registered by {@link BufferMigrate}
+ *       ({@link #aops}), which also supplies try_to_free_buffers for filemap_release_folio;</li>
+ *   <li>movable_ops pages: {@link MovableOps} registers itself ({@link #movableOps}) with its pages,
+ *       migrate_movable_ops_page and putback_movable_ops_page;</li>
+ *   <li>{@link Rules}: the kernel's source-lock rules, or an older kernel, the 2019/2020 proposal, a mutation;</li>
+ *   <li>{@link #largeFolio}: sources whose folio_mc_copy calls cond_resched between pages.</li>
  * </ul>
- * One instance of the unmap procedure exists per get_new_folio callback, because a procedure cannot
- * take a procedure as a parameter and because the allocation inside one instance (alloc_pages ->
- * direct compaction) calls the other (no recursion in the model's call graph, as in the kernel,
- * where PF_MEMALLOC stops the allocator from compacting again).
  *
- * <p>Simplifications (each also stated at its code): sources are unmapped page-cache folios
- * (no try_to_migrate / remove_migration_ptes, no anon_vma); one folio per migrate_pages call and
- * one attempt (no batch, no retry passes, so migrate_pages_sync's preliminary ASYNC pass is folded
- * away); the i_pages xa_lock section of the mapping switch is one atomic step.
+ * <p>Simplification: sources are unmapped page-cache folios or movable_ops pages (no try_to_migrate / remove_migration_ptes, no anon_vma).
+ * Simplification: one folio per migrate_pages call and one attempt (no batch; no retry passes, the kernel's up to NR_MAX_MIGRATE_PAGES_RETRY, so migrate_pages_sync's preliminary ASYNC pass is folded away): -EAGAIN and permanent errors both undo the pair at once and the caller puts the folio back, as after the last pass.
+ * Simplification: the "folio_ref_count(src) == 1: freed from under us" shortcut of migrate_folio_unmap is not modelled (every modelled source keeps a reference besides the isolation one, and a balloon owner cannot release an isolated page).
+ * Simplification: a large folio's refcounts are counted as for one page; only folio_mc_copy's per-page loop depends on its size.
  */
 public final class Migrate {
     /** include/linux/migrate_mode.h: never block. */
@@ -98,13 +116,36 @@ public final class Migrate {
         public static Rules v6_19() { return new Rules(true, true, false, true); }
     }
 
+    /** The put_new_folio callback that goes with a get_new_folio (include/linux/migrate.h free_folio_t). */
+    public enum PutNewFolio {
+        /** NULL: an unused destination is released with folio_put (alloc_migration_target's callers). */
+        NONE,
+        /** compaction_free: the destination goes back to compaction's free list. */
+        COMPACTION_FREE
+    }
+
     private final Mm mm;
     private final Model.Builder b;
     private final Rules rules;
     private final int nFolios;
-    private Procedure move;
+    private final Set<Integer> large = new HashSet<>();
+    private final Map<Mapping, Procedure> aops = new LinkedHashMap<>();
+    private final Map<Mapping, Procedure> tryToFreeBuffers = new LinkedHashMap<>();
+    private final Map<Procedure, PutNewFolio> putNewFolio = new LinkedHashMap<>();
     private final Map<Procedure, Procedure> unmaps = new LinkedHashMap<>();
     private final Map<String, Procedure> migratePages = new LinkedHashMap<>();
+    private MovableOps movable;
+    private Procedure move;
+    private Procedure moveToNewFolio;
+    private Procedure putback;
+    private Procedure compactionAlloc;
+    private Procedure allocMigrationTarget;
+    private Procedure folioMigrateMapping;
+    private Procedure migrateFolioCore;
+    private Procedure migrateFolio;
+    private Procedure filemapMigrateFolio;
+    private Procedure fallbackMigrateFolio;
+    private Procedure filemapReleaseFolio;
 
     /** Migration for the folios declared so far on {@code mm}. */
     public Migrate(Mm mm, Rules rules) {
@@ -117,13 +158,68 @@ public final class Migrate {
         }
     }
 
+    public Mm mm() { return mm; }
+
     public Rules rules() { return rules; }
 
-    // ---------------------------------------------------------------- steps
+    // ---------------------------------------------------------------- variation points
 
-    /** include/linux/pagemap.h folio_test_uptodate: read I/O has completed. */
+    /** {@code f} has more than one page: folio_mc_copy calls cond_resched between its pages. */
+    public Migrate largeFolio(Folio f) {
+        large.add(f.id());
+        return this;
+    }
+
+    /**
+     * Registers {@code migrateFolio} (a procedure {@code (src, dst, mode)} returning MIGRATEPAGE_SUCCESS
+     * or an error) as {@code mapping->a_ops->migrate_folio}; the buffer-head implementations come from
+     * {@link BufferMigrate}.
+     */
+    public void aops(Mapping mapping, Procedure migrateFolio) {
+        beforeDispatch(mapping.name());
+        aops.put(mapping, migrateFolio);
+    }
+
+    /** try_to_free_buffers {@code (folio) -> 0|1} of the buffer heads of {@code mapping}'s folios, for filemap_release_folio. */
+    public void tryToFreeBuffers(Mapping mapping, Procedure tryToFree) {
+        beforeDispatch(mapping.name());
+        tryToFreeBuffers.put(mapping, tryToFree);
+    }
+
+    /** The movable_ops side of the core (its pages, migrate_movable_ops_page, putback_movable_ops_page). */
+    void movableOps(MovableOps m) {
+        beforeDispatch("movable_ops");
+        if (movable != null) {
+            throw new ModelError("movable_ops", "Migrate: one MovableOps per model");
+        }
+        movable = m;
+    }
+
+    private void beforeDispatch(String what) {
+        if (moveToNewFolio != null || move != null || putback != null) {
+            throw new ModelError(what, "Migrate: register " + what + " before the first migration procedure is built");
+        }
+    }
+
+    /**
+     * include/linux/page-flags.h page_has_movable_ops(&src->page).
+     * Simplification: the page type is fixed when the model is built (it is sticky until the page is freed, and an isolated page cannot be freed), so the test costs no step.
+     */
+    private boolean movableOpsPage(int folioId) {
+        return movable != null && movable.owns(folioId);
+    }
+
+    private Folio folio(int id) { return mm.folios().get(id); }
+
+    // ---------------------------------------------------------------- tests and small steps
+
+    /**
+     * include/linux/page-flags.h folio_test_uptodate: read I/O has completed. On a movable_ops page the
+     * bit is PG_movable_ops (the flags alias), so typed pages always pass (SCENARIOS.md 3.4 step 2).
+     */
     private static Cond folioTestUptodate(FolioRef f) {
-        return Cond.of("folio_test_uptodate", e -> f.of(e).name(), e -> e.isSet(f.of(e).uptodate));
+        return Cond.of("folio_test_uptodate", e -> f.of(e).name(),
+                e -> e.isSet(f.of(e).uptodate) || e.isSet(f.of(e).movableOps));
     }
 
     /** include/linux/page-flags.h folio_test_writeback. */
@@ -138,58 +234,11 @@ public final class Migrate {
     }
 
     /**
-     * mm/migrate.c migrate_folio_undo_dst: unlock dst if locked, then put_new_folio (compaction_free)
-     * or folio_put: the destination goes back to where it came from.
+     * folio_expected_ref_count(src) + 1 (include/linux/mm.h, mm/migrate.c): one reference from the page
+     * cache, one for PG_private, none from page tables (not mapped), plus the migrator's isolation reference.
      */
-    private static Step undoDst(FolioRef d, Predicate<Exec> dstLocked) {
-        return Step.named("migrate_folio_undo_dst")
-                .args(e -> d.of(e).name())
-                .does(e -> {
-                    Folio x = d.of(e);
-                    if (dstLocked.test(e)) {
-                        e.set(x.lock.holderVar(), 0);
-                        e.emit(new LockEvent.Released(x.lock, e.self()));
-                    }
-                    FolioOps.put(e, x);
-                })
-                .build();
-    }
-
-    /**
-     * mm/migrate.c move_to_new_folio -> mapping->a_ops->migrate_folio (filemap_migrate_folio ->
-     * __migrate_folio): folio_mc_copy, then __folio_migrate_mapping, which under the i_pages xa_lock
-     * freezes src's refcount at the expected value (page cache + the isolation reference,
-     * folio_expected_ref_count + 1) and moves the page-cache slot and its reference to dst; a
-     * mismatch (another task holds a reference) is -EAGAIN with src untouched.
-     * Simplification: the xa_lock section (freeze, slot switch, unfreeze) and the copy are one atomic step.
-     */
-    private static Step moveToNewFolio(FolioRef s, FolioRef d, Local rc) {
-        return Step.named("move_to_new_folio")
-                .args(e -> s.of(e).name() + " -> " + d.of(e).name())
-                .does(e -> {
-                    Folio src = s.of(e);
-                    Folio dst = d.of(e);
-                    e.emit(new FolioEvent.Accessed(src, "folio_mc_copy"));
-                    e.emit(new FolioEvent.Accessed(dst, "folio_mc_copy"));
-                    int expected = (e.isSet(src.inCache) ? 1 : 0) + 1;
-                    if (e.get(src.ref) != expected) {
-                        e.setLocal(rc, EAGAIN);
-                        return;
-                    }
-                    e.emit(new FolioEvent.Migrated(src, dst));
-                    if (e.isSet(src.inCache)) {
-                        e.emit(new FolioEvent.RemovedFromCache(src));
-                        e.set(src.inCache, false);
-                        e.add(src.ref, -1);
-                        e.set(dst.inCache, true);
-                        e.add(dst.ref, 1);
-                    }
-                    e.set(dst.uptodate, e.get(src.uptodate));
-                    e.set(dst.dirty, e.get(src.dirty));
-                    e.set(src.dirty, false);
-                    e.setLocal(rc, MIGRATEPAGE_SUCCESS);
-                })
-                .build();
+    public static int expectedRefs(Exec e, Folio f) {
+        return (e.isSet(f.inCache) ? 1 : 0) + (e.isSet(f.private_) ? 1 : 0) + 1;
     }
 
     /** mm/swap.c folio_add_lru: dst joins the LRU. Simplification: PG_lru is set at once (no per-CPU batch). */
@@ -204,18 +253,26 @@ public final class Migrate {
     }
 
     /**
-     * mm/migrate.c migrate_folio_done: the migrated source loses its isolation (NR_ISOLATED_*) and
-     * its last reference; it returns to the allocator.
+     * mm/migrate.c migrate_folio_done: the migrated source loses its isolation (NR_ISOLATED_*; a movable_ops
+     * page was already un-isolated by migrate_movable_ops_page) and the migrator's reference, the last
+     * one: it returns to the allocator.
      */
-    private static Step migrateFolioDone(FolioRef s) {
+    private Step migrateFolioDone(FolioRef s) {
         return Step.named("migrate_folio_done")
-                .args(e -> s.of(e).name())
+                .args(e -> s.of(e).name() + (noIsolationRef(s.of(e)) ? " (no reference to drop)" : ""))
                 .does(e -> {
                     Folio x = s.of(e);
                     e.set(x.isolated, false);
-                    FolioOps.put(e, x);
+                    if (!noIsolationRef(x)) {
+                        FolioOps.put(e, x);
+                    }
                 })
                 .build();
+    }
+
+    /** The MovableOps mutation whose isolation takes no reference (so there is none to drop). */
+    private boolean noIsolationRef(Folio f) {
+        return movableOpsPage(f.id()) && !movable.isolationHoldsRef();
     }
 
     /**
@@ -235,156 +292,81 @@ public final class Migrate {
                 .build();
     }
 
-    // ---------------------------------------------------------------- procedures
-
     /**
-     * mm/migrate.c migrate_folio_unmap(get_new_folio, put_new_folio, private, src, dstp, mode, ret).
-     * v6.19 order: dst = get_new_folio(); folio_trylock(src), else by mode: ASYNC gives up,
-     * PF_MEMALLOC gives up (the readahead comment: direct compaction must never lock_page),
-     * SYNC_LIGHT gives up on a !uptodate src, otherwise folio_lock(src); writeback: SYNC waits,
-     * others -EBUSY; folio_trylock(dst). With {@link Rules#deferAlloc} get_new_folio moves after the
-     * writeback handling, i.e. runs with src locked (the 2019/2020 proposal).
+     * mm/migrate.c migrate_folio_undo_src: {@code if (locked) folio_unlock(src)}; the source moves to the
+     * ret list for the caller's putback (no step).
      */
-    public Procedure unmap(Procedure getNewFolio) {
-        return unmaps.computeIfAbsent(getNewFolio, this::buildUnmap);
-    }
-
-    private Procedure buildUnmap(Procedure getNewFolio) {
-        Procedure p = b.procedure("migrate_folio_unmap/" + getNewFolio.name());
-        Local src = p.param("src", 0, nFolios - 1);
-        Local dst = p.param("dst", 0, nFolios - 1);
-        Local mode = p.param("mode", MIGRATE_ASYNC, MIGRATE_SYNC);
-        Local allocated = p.local("dst_allocated", 0, 1);
-        Local locked = p.local("locked", 0, 1);
-        Local dstLocked = p.local("dst_locked", 0, 1);
-        Local giveUp = p.local("give_up", 0, 1);
-        FolioRef s = mm.at(src);
-        FolioRef d = mm.at(dst);
-        // "goto out": unlock src if locked, undo dst if allocated (migrate_folio_undo_dst), return rc.
-        BiConsumer<Body, Integer> out = (x, rc) -> x
-                .ifLocal(e -> e.local(locked) == 1, y -> y.step(FolioOps.folioUnlock(s)))
-                .ifLocal(e -> e.local(allocated) == 1, y -> y.step(undoDst(d, e -> e.local(dstLocked) == 1)))
-                .ret(e -> rc);
-        Consumer<Body> getNew = x -> x
-                .callInto(allocated, getNewFolio, e -> e.local(src), e -> e.local(dst))
-                .ifLocal(e -> e.local(allocated) == 0, y -> out.accept(y, ENOMEM));
-        p.body(x -> {
-            if (!rules.deferAlloc()) {
-                getNew.accept(x); // dst = get_new_folio(src, private); if (!dst) return -ENOMEM;
-            }
-            x.step(FolioOps.folioTrylock(s, locked));
-            x.ifLocal(e -> e.local(locked) == 0, y -> {
-                y.ifLocal(e -> e.local(mode) == MIGRATE_ASYNC, z -> z.assign(giveUp, e -> 1));
-                if (rules.memallocRule()) {
-                    // "It's not safe for direct compaction to call lock_page": readahead holds folios
-                    // locked across an allocation that may compact (SCENARIOS.md 4.2).
-                    y.ifLocal(e -> e.local(giveUp) == 0, z -> z.ifThen(currentPfMemalloc(), w -> w.assign(giveUp, e -> 1)));
-                }
-                if (rules.syncLightIoCheck()) {
-                    // "In light mode we can wait for transient locks, but it's not worth waiting for I/O."
-                    y.ifLocal(e -> e.local(giveUp) == 0 && e.local(mode) == MIGRATE_SYNC_LIGHT,
-                            z -> z.ifThenElse(folioTestUptodate(s), w -> { }, w -> w.assign(giveUp, e -> 1)));
-                }
-                y.ifLocalElse(e -> e.local(giveUp) == 1,
-                        z -> out.accept(z, EAGAIN),
-                        z -> z.step(FolioOps.folioLock(s)).assign(locked, e -> 1));
-            });
-            x.ifThen(folioTestWriteback(s), y -> y
-                    .ifLocal(e -> e.local(mode) != MIGRATE_SYNC, z -> out.accept(z, EBUSY))
-                    .step(FolioOps.folioWaitWriteback(s)));
-            if (rules.deferAlloc()) {
-                getNew.accept(x); // the proposal: allocate only now, with src locked
-            }
-            if (rules.lockDst()) {
-                x.step(FolioOps.folioTrylock(d, dstLocked));
-                x.ifLocal(e -> e.local(dstLocked) == 0, y -> out.accept(y, EAGAIN));
-            }
-            // Simplification: src is an unmapped page-cache folio, so try_to_migrate (migration entries) is not needed.
-            x.ret(e -> MIGRATEPAGE_UNMAP);
-        });
-        return p;
+    public void migrateFolioUndoSrc(Body x, FolioRef s) {
+        x.step(FolioOps.folioUnlock(s));
     }
 
     /**
-     * mm/migrate.c migrate_folio_move: move_to_new_folio, folio_add_lru(dst), unlock dst and src,
-     * migrate_folio_done(src), folio_put(dst). On -EAGAIN the kernel keeps dst for the next pass.
-     * Simplification: one pass, so a failed move undoes dst and src at once (migrate_folio_undo_dst/_src).
+     * mm/migrate.c migrate_folio_undo_dst(dst, locked, put_new_folio, private): {@code if (locked)
+     * folio_unlock(dst)}; then put_new_folio (compaction_free), or folio_put when it is NULL.
      */
-    public Procedure move() {
-        if (move != null) {
-            return move;
+    public void migrateFolioUndoDst(Body x, FolioRef d, boolean locked, PutNewFolio put) {
+        if (locked) {
+            x.step(FolioOps.folioUnlock(d));
         }
-        Procedure p = b.procedure("migrate_folio_move");
-        Local src = p.param("src", 0, nFolios - 1);
+        x.step(put == PutNewFolio.COMPACTION_FREE ? compactionFree(d) : FolioOps.folioPut(d));
+    }
+
+    // ---------------------------------------------------------------- get_new_folio / put_new_folio
+
+    /**
+     * A get_new_folio that hands out {@code dst} if it is free (post_alloc_hook) and returns 1, else 0
+     * (NULL): one step named {@code function}.
+     */
+    private Procedure freePageAllocator(String function) {
+        Procedure p = b.procedure(function);
+        p.param("src", 0, nFolios - 1);
         Local dst = p.param("dst", 0, nFolios - 1);
-        p.param("mode", MIGRATE_ASYNC, MIGRATE_SYNC);
-        Local rc = p.local("rc", EBUSY, MIGRATEPAGE_UNMAP);
-        FolioRef s = mm.at(src);
+        Local ok = p.local("ok", 0, 1);
         FolioRef d = mm.at(dst);
-        p.body(x -> {
-            x.step(moveToNewFolio(s, d, rc));
-            x.ifLocal(e -> e.local(rc) != MIGRATEPAGE_SUCCESS, y -> y
-                    .step(undoDst(d, e -> rules.lockDst()))
-                    .step(FolioOps.folioUnlock(s))
-                    .ret(e -> e.local(rc)));
-            x.step(folioAddLru(d));
-            if (rules.lockDst()) {
-                x.step(FolioOps.folioUnlock(d));
-            }
-            x.step(FolioOps.folioUnlock(s));
-            x.step(migrateFolioDone(s));
-            x.step(FolioOps.folioPut(d));
-            x.ret(e -> MIGRATEPAGE_SUCCESS);
-        });
-        move = p;
-        return p;
-    }
-
-    /**
-     * mm/migrate.c migrate_pages(from, get_new_folio, put_new_folio, private, mode, reason) for a list
-     * of one isolated folio: migrate_folio_unmap, then migrate_folio_move; the caller's
-     * putback_movable_pages of what failed is folded in. Returns the last rc.
-     * Simplification: one folio, one attempt (the kernel retries up to NR_MAX_MIGRATE_PAGES_RETRY times).
-     */
-    public Procedure migratePages(Procedure getNewFolio) {
-        return migratePages(getNewFolio, true);
-    }
-
-    /**
-     * As {@link #migratePages(Procedure)}; with {@code callerIsolated} false the caller holds only a
-     * plain reference on a source it left on the LRU (a hypothetical caller: every kernel caller
-     * isolates first), so a failed source is released with folio_put instead of folio_putback_lru.
-     */
-    public Procedure migratePages(Procedure getNewFolio, boolean callerIsolated) {
-        String name = "migrate_pages/" + getNewFolio.name() + (callerIsolated ? "" : "/unisolated");
-        Procedure existing = migratePages.get(name);
-        if (existing != null) {
-            return existing;
-        }
-        Procedure unmap = unmap(getNewFolio);
-        Procedure mv = move();
-        Procedure p = b.procedure(name);
-        Local src = p.param("src", 0, nFolios - 1);
-        Local dst = p.param("dst", 0, nFolios - 1);
-        Local mode = p.param("mode", MIGRATE_ASYNC, MIGRATE_SYNC);
-        Local rc = p.local("rc", EBUSY, MIGRATEPAGE_UNMAP);
-        FolioRef s = mm.at(src);
         p.body(x -> x
-                .callInto(rc, unmap, e -> e.local(src), e -> e.local(dst), e -> e.local(mode))
-                .ifLocal(e -> e.local(rc) == MIGRATEPAGE_UNMAP,
-                        y -> y.callInto(rc, mv, e -> e.local(src), e -> e.local(dst), e -> e.local(mode)))
-                .ifLocal(e -> e.local(rc) != MIGRATEPAGE_SUCCESS,
-                        y -> y.step(callerIsolated ? folioPutbackLru(s) : FolioOps.folioPut(s)))
-                .ret(e -> e.local(rc)));
-        migratePages.put(name, p);
+                .step(Step.named(function).args(e -> d.of(e).name())
+                        .does(e -> {
+                            Folio f = d.of(e);
+                            if (e.isSet(f.freed)) {
+                                PageAlloc.postAllocHook(e, f);
+                                e.setLocal(ok, 1);
+                            } else {
+                                e.setLocal(ok, 0);
+                            }
+                        }).build())
+                .ret(e -> e.local(ok)));
         return p;
     }
 
     /**
-     * mm/migrate.c alloc_migration_target(src, private): the get_new_folio of mbind, move_pages,
-     * memory hot-unplug and FOLL_LONGTERM pin migration: alloc_pages on the target node with the
-     * caller's gfp (mtc->gfp_mask; GFP_TRANSHUGE bits for a large source). Returns 1 when {@code dst}
-     * was allocated.
+     * mm/compaction.c compaction_alloc(src, data), the get_new_folio of compaction: take the page the free
+     * scanner isolated (cc->freepages); its put_new_folio is compaction_free.
+     * Simplification: each compactor (or node) has one free page, the destination it is given; when it is in use compaction_alloc returns NULL; the free scanner is not modelled.
+     */
+    public Procedure compactionAlloc() {
+        if (compactionAlloc == null) {
+            compactionAlloc = freePageAllocator("compaction_alloc");
+            putNewFolio.put(compactionAlloc, PutNewFolio.COMPACTION_FREE);
+        }
+        return compactionAlloc;
+    }
+
+    /**
+     * mm/compaction.c compaction_free(dst, data), put_new_folio: the unused destination goes back to
+     * compaction's free list when folio_put_testzero drops its last reference.
+     */
+    public static Step compactionFree(FolioRef dst) {
+        return Step.named("compaction_free")
+                .args(e -> dst.of(e).name())
+                .does(e -> FolioOps.put(e, dst.of(e)))
+                .build();
+    }
+
+    /**
+     * mm/migrate.c alloc_migration_target(src, private): the get_new_folio of mbind, move_pages, memory
+     * hot-unplug, alloc_contig_range and FOLL_LONGTERM pin migration: alloc_pages on the target node with
+     * the caller's gfp (mtc->gfp_mask; GFP_TRANSHUGE bits for a large source). Returns 1 when {@code dst}
+     * was allocated. put_new_folio is NULL.
      *
      * @param order   0, or 1 for any order > 0 (a large source)
      * @param gfp     {@link Gfp} bits of mtc->gfp_mask
@@ -402,6 +384,582 @@ public final class Migrate {
         p.body(x -> x
                 .callInto(ok, ap, e -> order, e -> nodeOf[e.local(dst)], e -> gfp, e -> e.local(dst))
                 .ret(e -> e.local(ok)));
+        return p;
+    }
+
+    /**
+     * mm/migrate.c alloc_migration_target(src, private) for a target node with a free page: alloc_pages
+     * takes it from the free list at once. put_new_folio is NULL.
+     * Simplification: the allocation is one step that hands out the free {@code dst} (no watermarks, reclaim or OOM).
+     */
+    public Procedure allocMigrationTarget() {
+        if (allocMigrationTarget == null) {
+            allocMigrationTarget = freePageAllocator("alloc_migration_target");
+        }
+        return allocMigrationTarget;
+    }
+
+    private PutNewFolio putNewFolioOf(Procedure getNewFolio) {
+        return putNewFolio.getOrDefault(getNewFolio, PutNewFolio.NONE);
+    }
+
+    // ---------------------------------------------------------------- compaction's isolation
+
+    /**
+     * isolate_migratepages_block (mm/compaction.c) for one LRU folio: folio_try_get, then with
+     * ISOLATE_ASYNC_MIGRATE (every mode but SYNC) skip folios under writeback, and dirty folios of a
+     * mapping without ->migrate_folio; folio_test_clear_lru and isolate (the reference stays).
+     * {@code isolated} = 1 when taken.
+     * Simplification: one step; lru_lock and the NR_ISOLATED accounting are not modelled.
+     */
+    public Step isolateMigratepagesBlock(Folio f, Local isolated, int mode) {
+        boolean asyncIsolate = mode != MIGRATE_SYNC;
+        boolean hasMigrateFolio = f.mapping() == null || f.mapping().migrateFolio() != Mapping.MigrateFolio.FALLBACK;
+        return Step.named("isolate_migratepages_block")
+                .args(f.name())
+                .does(e -> {
+                    e.setLocal(isolated, 0);
+                    if (!e.isSet(f.lru) || e.get(f.ref) == 0) {
+                        return;
+                    }
+                    if (asyncIsolate && (e.isSet(f.writeback) || (e.isSet(f.dirty) && !hasMigrateFolio))) {
+                        return;
+                    }
+                    e.emit(new FolioEvent.RefTaken(f, true));
+                    e.add(f.ref, 1);
+                    e.set(f.lru, false);
+                    e.set(f.isolated, true);
+                    e.emit(new FolioEvent.Isolated(f));
+                    e.setLocal(isolated, 1);
+                })
+                .build();
+    }
+
+    // ---------------------------------------------------------------- generic ->migrate_folio
+
+    /**
+     * __folio_migrate_mapping (mm/migrate.c): under the i_pages lock, folio_ref_freeze(src, expected)
+     * or -EAGAIN; dst takes index, mapping and the page-cache reference; PG_dirty moves from src to dst
+     * while the refs are frozen; the xarray slot now holds dst; src is unfrozen to expected - 1.
+     *
+     * <p>The frozen refcount is invisible to other threads: RCU lookups that see it retry until the slot points to dst.
+     * Simplification: folio_ref_freeze, the slot switch and folio_ref_unfreeze are one step (inside the modelled xa_lock section).
+     */
+    private Procedure folioMigrateMapping() {
+        if (folioMigrateMapping != null) {
+            return folioMigrateMapping;
+        }
+        Procedure p = b.procedure("__folio_migrate_mapping");
+        Local src = p.param("src", 0, nFolios - 1);
+        Local dst = p.param("dst", 0, nFolios - 1);
+        Local ok = p.local("frozen", 0, 1);
+        FolioRef s = mm.at(src);
+        FolioRef d = mm.at(dst);
+        java.util.function.Function<Exec, org.migcheck.model.lang.Lock> iPages = e -> {
+            Mapping m = s.of(e).mapping();
+            if (m == null) {
+                throw new ModelError(s.of(e).name(), "__folio_migrate_mapping of " + s.of(e).name()
+                        + ", which has no mapping (anonymous migration is not modelled)");
+            }
+            return m.iPages;
+        };
+        p.body(c -> c
+                .step(Steps.lock("xas_lock_irq", iPages))
+                .step(Step.named("folio_ref_freeze")
+                        .args(e -> s.of(e).name() + ", " + expectedRefs(e, s.of(e)))
+                        .does(e -> {
+                            Folio f = s.of(e);
+                            Folio t = d.of(e);
+                            int expected = expectedRefs(e, f);
+                            if (e.get(f.ref) != expected) {
+                                e.setLocal(ok, 0);
+                                return;
+                            }
+                            e.setLocal(ok, 1);
+                            e.emit(new FolioEvent.Accessed(f, "__folio_migrate_mapping"));
+                            e.emit(new FolioEvent.Accessed(t, "__folio_migrate_mapping"));
+                            // folio_ref_add(newfolio, nr): the page cache's reference moves to dst
+                            e.add(t.ref, 1);
+                            // move dirty while folio refs frozen and newfolio not yet exposed
+                            if (e.isSet(f.dirty)) {
+                                e.set(f.dirty, false);
+                                e.set(t.dirty, true);
+                            }
+                            // xas_store(&xas, newfolio)
+                            e.set(f.inCache, false);
+                            e.emit(new FolioEvent.RemovedFromCache(f));
+                            e.set(t.inCache, true);
+                            e.emit(new FolioEvent.Migrated(f, t));
+                            // folio_ref_unfreeze(folio, expected_count - nr)
+                            e.set(f.ref, expected - 1);
+                        })
+                        .build())
+                .ifLocal(e -> e.local(ok) == 0, busy -> busy
+                        .step(Steps.unlock("xas_unlock_irq", iPages))
+                        .ret(e -> EAGAIN))
+                .step(Steps.unlock("xas_unlock", iPages))
+                .ret(e -> MIGRATEPAGE_SUCCESS));
+        folioMigrateMapping = p;
+        return p;
+    }
+
+    /**
+     * folio_mc_copy (mm/util.c): copy_mc_highpage for each page, with cond_resched() between pages
+     * of a large folio.
+     */
+    private Step folioMcCopy(FolioRef dst, FolioRef src, Local srcPrivate) {
+        return Step.named("folio_mc_copy")
+                .args(e -> dst.of(e).name() + ", " + src.of(e).name() + (large.contains(src.of(e).id()) ? " [large]" : ""))
+                .does(e -> {
+                    if (!e.isSet(src.of(e).private_)) {
+                        e.setLocal(srcPrivate, 0);
+                    }
+                    e.emit(new FolioEvent.Accessed(src.of(e), "folio_mc_copy reads"));
+                    e.emit(new FolioEvent.Accessed(dst.of(e), "folio_mc_copy writes"));
+                    if (large.contains(src.of(e).id())) {
+                        e.emit(new Sleep("cond_resched", "", Sleep.Kind.RESCHED));
+                    }
+                })
+                .build();
+    }
+
+    /** folio_attach_private(dst, folio_detach_private(src)) (include/linux/pagemap.h): PG_private and its reference move. */
+    private static Step folioAttachPrivate(FolioRef dst, FolioRef src) {
+        return Step.named("folio_attach_private")
+                .args(e -> dst.of(e).name() + ", folio_detach_private(" + src.of(e).name() + ")")
+                .does(e -> {
+                    Folio f = src.of(e);
+                    Folio t = dst.of(e);
+                    e.emit(new FolioEvent.Accessed(f, "folio_detach_private"));
+                    e.set(f.private_, false);
+                    FolioOps.put(e, f);
+                    e.set(t.private_, true);
+                    e.add(t.ref, 1);
+                })
+                .build();
+    }
+
+    /** folio_migrate_flags (mm/migrate.c): PG_uptodate and the other page flags move to dst. */
+    private static Step folioMigrateFlags(FolioRef dst, FolioRef src) {
+        return Step.named("folio_migrate_flags")
+                .args(e -> dst.of(e).name() + ", " + src.of(e).name())
+                .does(e -> {
+                    e.emit(new FolioEvent.Accessed(src.of(e), "folio_migrate_flags"));
+                    e.set(dst.of(e).uptodate, e.get(src.of(e).uptodate));
+                })
+                .build();
+    }
+
+    /**
+     * __migrate_folio(mapping, dst, src, src_private, mode) (mm/migrate.c): recheck the refcount,
+     * folio_mc_copy (before the switch: a failed copy leaves src untouched, SCENARIOS.md 6.3),
+     * __folio_migrate_mapping, then (src_private) folio_attach_private(dst, folio_detach_private(src)) and
+     * folio_migrate_flags.
+     */
+    private Procedure migrateFolioCore() {
+        if (migrateFolioCore != null) {
+            return migrateFolioCore;
+        }
+        Procedure fmm = folioMigrateMapping();
+        Procedure p = b.procedure("__migrate_folio");
+        Local src = p.param("src", 0, nFolios - 1);
+        Local dst = p.param("dst", 0, nFolios - 1);
+        Local srcPrivate = p.param("src_private", 0, 1);
+        p.param("mode", MIGRATE_ASYNC, MIGRATE_SYNC);
+        Local rc = rc(p);
+        FolioRef s = mm.at(src);
+        FolioRef d = mm.at(dst);
+        p.body(c -> c
+                .ifThen(Cond.of("folio_ref_count", e -> s.of(e).name() + ") != (expected " + expectedRefs(e, s.of(e)),
+                        e -> e.get(s.of(e).ref) != expectedRefs(e, s.of(e))), busy -> busy.ret(e -> EAGAIN))
+                // src_private = folio_get_private(src) (NULL without private data), the argument of filemap_migrate_folio:
+                // PG_private is stable under the folio lock, so the copy step reads it
+                .step(folioMcCopy(d, s, srcPrivate))
+                .callInto(rc, fmm, e -> e.local(src), e -> e.local(dst))
+                .ifLocal(e -> e.local(rc) != MIGRATEPAGE_SUCCESS, fail -> fail.ret(e -> e.local(rc)))
+                .ifLocal(e -> e.local(srcPrivate) == 1, priv -> priv.step(folioAttachPrivate(d, s)))
+                .step(folioMigrateFlags(d, s))
+                .ret(e -> MIGRATEPAGE_SUCCESS));
+        migrateFolioCore = p;
+        return p;
+    }
+
+    private static Local rc(Procedure p) {
+        return p.local("rc", EBUSY, MIGRATEPAGE_UNMAP);
+    }
+
+    /** A kernel wrapper {@code name(src, dst, mode)} that returns {@code callee(src, dst, flag, mode)}. */
+    Procedure wrapper(String name, Procedure callee, int flag) {
+        Procedure p = b.procedure(name);
+        Local src = p.param("src", 0, nFolios - 1);
+        Local dst = p.param("dst", 0, nFolios - 1);
+        Local mode = p.param("mode", MIGRATE_ASYNC, MIGRATE_SYNC);
+        Local rc = rc(p);
+        p.body(c -> c.callInto(rc, callee, e -> e.local(src), e -> e.local(dst), e -> flag, e -> e.local(mode))
+                .ret(e -> e.local(rc)));
+        return p;
+    }
+
+    /** migrate_folio(mapping, dst, src, mode) (mm/migrate.c): __migrate_folio without private data. */
+    public Procedure migrateFolio() {
+        if (migrateFolio == null) {
+            migrateFolio = wrapper("migrate_folio", migrateFolioCore(), 0);
+        }
+        return migrateFolio;
+    }
+
+    /** filemap_migrate_folio(mapping, dst, src, mode) (mm/migrate.c): __migrate_folio with folio_get_private(src). */
+    public Procedure filemapMigrateFolio() {
+        if (filemapMigrateFolio == null) {
+            filemapMigrateFolio = wrapper("filemap_migrate_folio", migrateFolioCore(), 1);
+        }
+        return filemapMigrateFolio;
+    }
+
+    /**
+     * filemap_release_folio(folio, GFP_KERNEL) (mm/filemap.c): nothing to release -> true; under
+     * writeback -> false; mappings without ->release_folio (the bdev aops) use try_to_free_buffers.
+     */
+    private Procedure filemapReleaseFolio() {
+        if (filemapReleaseFolio != null) {
+            return filemapReleaseFolio;
+        }
+        Procedure p = b.procedure("filemap_release_folio");
+        Local f = p.param("folio", 0, nFolios - 1);
+        Local ok = p.local("ok", 0, 1);
+        FolioRef x = mm.at(f);
+        p.body(c -> {
+            c.ifThen(Cond.of("!folio_needs_release", e -> x.of(e).name(), e -> !e.isSet(x.of(e).private_)),
+                            nothing -> nothing.ret(e -> 1))
+                    .ifThen(Cond.of("folio_test_writeback", e -> x.of(e).name(), e -> e.isSet(x.of(e).writeback)),
+                            wb -> wb.ret(e -> 0));
+            // the mapping's try_to_free_buffers; when every fallback mapping has one, the last needs no test
+            List<Map.Entry<Mapping, Procedure>> byMapping = List.copyOf(tryToFreeBuffers.entrySet());
+            boolean covered = !byMapping.isEmpty() && mm.folios().subList(0, nFolios).stream()
+                    .allMatch(g -> g.mapping() == null || g.mapping().migrateFolio() != Mapping.MigrateFolio.FALLBACK
+                            || tryToFreeBuffers.containsKey(g.mapping()));
+            for (int i = 0; i < byMapping.size(); i++) {
+                Map.Entry<Mapping, Procedure> m = byMapping.get(i);
+                Consumer<Body> call = y -> y.callInto(ok, m.getValue(), e -> e.local(f)).ret(e -> e.local(ok));
+                if (covered && i == byMapping.size() - 1) {
+                    call.accept(c);
+                } else {
+                    c.ifLocal(e -> folio(e.local(f)).mapping() == m.getKey(), call);
+                }
+            }
+            if (!covered) {
+                c.step(Step.named("try_to_free_buffers").args(e -> x.of(e).name())
+                        .does(e -> {
+                            throw new ModelError(x.of(e).name(), x.of(e).name() + " has private data but its mapping has no "
+                                    + "buffer heads modelled (register try_to_free_buffers with Migrate.tryToFreeBuffers)");
+                        }).build());
+            }
+        });
+        filemapReleaseFolio = p;
+        return p;
+    }
+
+    /**
+     * fallback_migrate_folio (mm/migrate.c, v6.16+ without ->writepage): a dirty folio -> -EBUSY in
+     * every mode; private data that filemap_release_folio cannot drop -> -EAGAIN in SYNC, else -EBUSY;
+     * otherwise migrate_folio.
+     */
+    public Procedure fallbackMigrateFolio() {
+        if (fallbackMigrateFolio != null) {
+            return fallbackMigrateFolio;
+        }
+        Procedure release = filemapReleaseFolio();
+        Procedure mf = migrateFolio();
+        Procedure p = b.procedure("fallback_migrate_folio");
+        Local src = p.param("src", 0, nFolios - 1);
+        Local dst = p.param("dst", 0, nFolios - 1);
+        Local mode = p.param("mode", MIGRATE_ASYNC, MIGRATE_SYNC);
+        Local ok = p.local("released", 0, 1);
+        Local rc = rc(p);
+        FolioRef s = mm.at(src);
+        p.body(c -> c
+                .ifThen(Cond.of("folio_test_dirty", e -> s.of(e).name(), e -> e.isSet(s.of(e).dirty)), dirty -> dirty.ret(e -> EBUSY))
+                .callInto(ok, release, e -> e.local(src))
+                .ifLocal(e -> e.local(ok) == 0, kept -> kept.ret(e -> e.local(mode) == MIGRATE_SYNC ? EAGAIN : EBUSY))
+                .callInto(rc, mf, e -> e.local(src), e -> e.local(dst), e -> e.local(mode))
+                .ret(e -> e.local(rc)));
+        fallbackMigrateFolio = p;
+        return p;
+    }
+
+    /** The ->migrate_folio of {@code m}: registered, filemap_migrate_folio, or fallback_migrate_folio when it has none. */
+    private Procedure migrateFolioOf(Mapping m) {
+        Procedure registered = aops.get(m);
+        if (registered != null) {
+            return registered;
+        }
+        return switch (m.migrateFolio()) {
+            case FILEMAP_MIGRATE_FOLIO -> filemapMigrateFolio();
+            case FALLBACK -> fallbackMigrateFolio();
+            case BUFFER_MIGRATE_FOLIO, BUFFER_MIGRATE_FOLIO_NOREFS -> throw new ModelError(m.name(), "mapping " + m.name()
+                    + " uses " + m.migrateFolio() + ": declare its BufferMigrate before the migration procedures");
+        };
+    }
+
+    // ---------------------------------------------------------------- the core
+
+    /**
+     * mm/migrate.c move_to_new_folio(dst, src, mode) for a folio that is not a movable_ops page:
+     * folio_mapping(src) NULL -> migrate_folio; else mapping->a_ops->migrate_folio, or
+     * fallback_migrate_folio when the aops have none (Mapping.MigrateFolio.FALLBACK). On success the kernel
+     * clears src->mapping (the page cache slot already points to dst in the model).
+     * Simplification: folio_mapping(src) is the folio's declared mapping (a locked folio keeps it), so the dispatch costs no step.
+     */
+    public Procedure moveToNewFolio() {
+        if (moveToNewFolio != null) {
+            return moveToNewFolio;
+        }
+        Map<Mapping, Procedure> byMapping = new LinkedHashMap<>();
+        boolean anon = false;
+        for (Folio f : mm.folios().subList(0, nFolios)) {
+            if (movableOpsPage(f.id())) {
+                continue;
+            }
+            if (f.mapping() == null) {
+                anon = true;
+            } else {
+                byMapping.computeIfAbsent(f.mapping(), this::migrateFolioOf);
+            }
+        }
+        Procedure anonMigrate = anon ? migrateFolio() : null;
+        Procedure p = b.procedure("move_to_new_folio");
+        Local src = p.param("src", 0, nFolios - 1);
+        Local dst = p.param("dst", 0, nFolios - 1);
+        Local mode = p.param("mode", MIGRATE_ASYNC, MIGRATE_SYNC);
+        Local rc = rc(p);
+        p.body(c -> {
+            for (Map.Entry<Mapping, Procedure> m : byMapping.entrySet()) {
+                c.ifLocal(e -> folio(e.local(src)).mapping() == m.getKey(), y -> y
+                        .callInto(rc, m.getValue(), e -> e.local(src), e -> e.local(dst), e -> e.local(mode))
+                        .ret(e -> e.local(rc)));
+            }
+            if (anonMigrate != null) {
+                c.callInto(rc, anonMigrate, e -> e.local(src), e -> e.local(dst), e -> e.local(mode));
+            }
+            c.ret(e -> e.local(rc));
+        });
+        moveToNewFolio = p;
+        return p;
+    }
+
+    /**
+     * mm/migrate.c migrate_folio_unmap(get_new_folio, put_new_folio, private, src, dstp, mode, ret).
+     * v6.19 order: dst = get_new_folio() (NULL -> -ENOMEM); folio_trylock(src), else by mode: ASYNC
+     * gives up, PF_MEMALLOC gives up (the readahead comment: direct compaction must never lock_page),
+     * SYNC_LIGHT gives up on a !uptodate src, otherwise folio_lock(src); writeback: SYNC waits, others
+     * -EBUSY; folio_trylock(dst) (fail -> -EAGAIN); a movable_ops page returns MIGRATEPAGE_UNMAP right
+     * there, other folios after try_to_migrate. Failure ("out"): unlock src if locked, then
+     * migrate_folio_undo_dst. With {@link Rules#deferAlloc} get_new_folio moves after the writeback
+     * handling, i.e. runs with src locked (the 2019/2020 proposal).
+     */
+    public Procedure unmap(Procedure getNewFolio) {
+        return unmaps.computeIfAbsent(getNewFolio, this::buildUnmap);
+    }
+
+    private Procedure buildUnmap(Procedure getNewFolio) {
+        PutNewFolio put = putNewFolioOf(getNewFolio);
+        Procedure p = b.procedure("migrate_folio_unmap/" + getNewFolio.name());
+        Local src = p.param("src", 0, nFolios - 1);
+        Local dst = p.param("dst", 0, nFolios - 1);
+        Local mode = p.param("mode", MIGRATE_ASYNC, MIGRATE_SYNC);
+        Local rc = rc(p);
+        Local allocated = p.local("dst_allocated", 0, 1);
+        Local locked = p.local("locked", 0, 1);
+        Local dstLocked = p.local("dst_locked", 0, 1);
+        Local giveUp = p.local("give_up", 0, 1);
+        FolioRef s = mm.at(src);
+        FolioRef d = mm.at(dst);
+        // rc stays MIGRATEPAGE_UNMAP until a failure, which skips the rest ("goto out")
+        Predicate<Exec> going = e -> e.local(rc) == MIGRATEPAGE_UNMAP;
+        Consumer<Body> getNew = x -> x
+                .callInto(allocated, getNewFolio, e -> e.local(src), e -> e.local(dst))
+                .ifLocal(e -> e.local(allocated) == 0, y -> y.assign(rc, e -> ENOMEM));
+        p.body(x -> {
+            x.assign(rc, e -> MIGRATEPAGE_UNMAP);
+            if (!rules.deferAlloc()) {
+                getNew.accept(x); // dst = get_new_folio(src, private); if (!dst) return -ENOMEM;
+            }
+            x.ifLocal(going, y -> y
+                    .step(FolioOps.folioTrylock(s, locked))
+                    .ifLocal(e -> e.local(locked) == 0, z -> {
+                        z.ifLocal(e -> e.local(mode) == MIGRATE_ASYNC, w -> w.assign(giveUp, e -> 1));
+                        if (rules.memallocRule()) {
+                            // "It's not safe for direct compaction to call lock_page": readahead holds folios
+                            // locked across an allocation that may compact (SCENARIOS.md 4.2).
+                            z.ifLocal(e -> e.local(giveUp) == 0, w -> w.ifThen(currentPfMemalloc(), v -> v.assign(giveUp, e -> 1)));
+                        }
+                        if (rules.syncLightIoCheck()) {
+                            // "In light mode we can wait for transient locks, but it's not worth waiting for I/O."
+                            z.ifLocal(e -> e.local(giveUp) == 0 && e.local(mode) == MIGRATE_SYNC_LIGHT,
+                                    w -> w.ifThenElse(folioTestUptodate(s), v -> { }, v -> v.assign(giveUp, e -> 1)));
+                        }
+                        z.ifLocalElse(e -> e.local(giveUp) == 1,
+                                w -> w.assign(rc, e -> EAGAIN),
+                                w -> w.step(FolioOps.folioLock(s)).assign(locked, e -> 1));
+                    }));
+            // "Only in the case of a full synchronous migration is it necessary to wait for PageWriteback."
+            x.ifLocal(going, y -> y.ifThen(folioTestWriteback(s), z -> z.ifLocalElse(e -> e.local(mode) != MIGRATE_SYNC,
+                    w -> w.assign(rc, e -> EBUSY),
+                    w -> w.step(FolioOps.folioWaitWriteback(s)))));
+            if (rules.deferAlloc()) {
+                x.ifLocal(going, getNew); // the proposal: allocate only now, with src locked
+            }
+            if (rules.lockDst()) {
+                x.ifLocal(going, y -> y
+                        .step(FolioOps.folioTrylock(d, dstLocked))
+                        .ifLocal(e -> e.local(dstLocked) == 0, z -> z.assign(rc, e -> EAGAIN)));
+            }
+            // page_has_movable_ops(src): MIGRATEPAGE_UNMAP at once; other sources are unmapped page-cache
+            // folios, so try_to_migrate (migration entries) has nothing to do (see the class Simplification).
+            x.ifLocal(going, y -> y.ret(e -> MIGRATEPAGE_UNMAP));
+            // out: if (locked) folio_unlock(src); migrate_folio_undo_dst(dst, dst_locked, put_new_folio, private):
+            // dst_locked is false on every modelled failure (nothing fails after folio_trylock(dst) succeeds)
+            x.ifLocal(e -> e.local(locked) == 1, y -> y.step(FolioOps.folioUnlock(s)));
+            x.ifLocal(e -> e.local(allocated) == 1, y -> migrateFolioUndoDst(y, d, false, put));
+            x.ret(e -> e.local(rc));
+        });
+        return p;
+    }
+
+    /**
+     * mm/migrate.c migrate_folio_move(put_new_folio, private, src, dst, mode, reason, ret): a movable_ops
+     * page goes to migrate_movable_ops_page (and skips the LRU; this dispatch moved here from
+     * move_to_new_folio in 2025, "mm/migrate: move movable_ops page handling out of move_to_new_folio()"),
+     * other folios to move_to_new_folio, then
+     * folio_add_lru(dst); out_unlock_both: folio_unlock(dst), folio_put(dst), folio_unlock(src),
+     * migrate_folio_done(src). On failure the kernel keeps an -EAGAIN pair for the next pass and undoes
+     * other errors (migrate_folio_undo_src, migrate_folio_undo_dst); with one pass both are undone at once
+     * (see the class Simplification), as migrate_pages_batch's final cleanup does.
+     * {@code put_new_folio}: 1 = compaction_free, 0 = NULL (folio_put).
+     */
+    public Procedure move() {
+        if (move != null) {
+            return move;
+        }
+        Procedure mtnf = moveToNewFolio();
+        Procedure p = b.procedure("migrate_folio_move");
+        Local src = p.param("src", 0, nFolios - 1);
+        Local dst = p.param("dst", 0, nFolios - 1);
+        Local mode = p.param("mode", MIGRATE_ASYNC, MIGRATE_SYNC);
+        Local put = p.param("put_new_folio", 0, 1);
+        Local rc = rc(p);
+        FolioRef s = mm.at(src);
+        FolioRef d = mm.at(dst);
+        Predicate<Exec> movableSrc = e -> movableOpsPage(e.local(src));
+        p.body(x -> {
+            Consumer<Body> lru = y -> y
+                    .callInto(rc, mtnf, e -> e.local(src), e -> e.local(dst), e -> e.local(mode))
+                    .ifLocal(e -> e.local(rc) == MIGRATEPAGE_SUCCESS, z -> z.step(folioAddLru(d)));
+            if (movable == null) {
+                lru.accept(x);
+            } else {
+                x.ifLocalElse(movableSrc, ops -> ops.callInto(rc, movable.migrateMovableOpsPage,
+                        e -> e.local(dst), e -> e.local(src), e -> e.local(mode)), lru);
+            }
+            x.ifLocal(e -> e.local(rc) != MIGRATEPAGE_SUCCESS, y -> {
+                if (movable != null && movable.putbackUnderPageLock()) {
+                    // the 2015 proposal's failure path: putback_mobilepage while the source page is still locked
+                    y.ifLocal(movableSrc, z -> z.call(movable.putback, e -> e.local(src)));
+                }
+                migrateFolioUndoSrc(y, s);
+                // migrate_folio_undo_dst(dst, true, put_new_folio, private), put_new_folio being a parameter
+                if (rules.lockDst()) {
+                    y.step(FolioOps.folioUnlock(d));
+                }
+                y.ifLocalElse(e -> e.local(put) == 1, z -> migrateFolioUndoDst(z, d, false, PutNewFolio.COMPACTION_FREE),
+                        z -> migrateFolioUndoDst(z, d, false, PutNewFolio.NONE));
+                y.ret(e -> e.local(rc));
+            });
+            // out_unlock_both:
+            if (rules.lockDst()) {
+                x.step(FolioOps.folioUnlock(d));
+            }
+            x.step(FolioOps.folioPut(d));
+            x.step(FolioOps.folioUnlock(s));
+            x.step(migrateFolioDone(s));
+            x.ret(e -> MIGRATEPAGE_SUCCESS);
+        });
+        move = p;
+        return p;
+    }
+
+    /**
+     * mm/migrate.c putback_movable_pages(l) for one folio: a movable_ops page -> putback_movable_ops_page,
+     * else folio_putback_lru (the NR_ISOLATED accounting folded in).
+     */
+    public Procedure putbackMovablePages() {
+        if (putback != null) {
+            return putback;
+        }
+        Procedure p = b.procedure("putback_movable_pages");
+        Local f = p.param("folio", 0, nFolios - 1);
+        FolioRef x = mm.at(f);
+        p.body(c -> {
+            if (movable == null) {
+                c.step(folioPutbackLru(x));
+            } else {
+                c.ifLocalElse(e -> movableOpsPage(e.local(f)),
+                        ops -> ops.call(movable.putback, e -> e.local(f)),
+                        lru -> lru.step(folioPutbackLru(x)));
+            }
+        });
+        putback = p;
+        return p;
+    }
+
+    /**
+     * mm/migrate.c migrate_pages(from, get_new_folio, put_new_folio, private, mode, reason) for a list
+     * of one isolated folio: migrate_folio_unmap, then migrate_folio_move; the caller's
+     * putback_movable_pages of what failed is folded in (compact_zone, do_migrate_range, ... all do it).
+     * Returns the last rc.
+     */
+    public Procedure migratePages(Procedure getNewFolio) {
+        return migratePages(getNewFolio, true);
+    }
+
+    /**
+     * As {@link #migratePages(Procedure)}; with {@code callerIsolated} false the caller holds only a
+     * plain reference on a source it left on the LRU (a hypothetical caller: every kernel caller
+     * isolates first), so a failed source is released with folio_put instead of putback_movable_pages.
+     */
+    public Procedure migratePages(Procedure getNewFolio, boolean callerIsolated) {
+        String name = "migrate_pages/" + getNewFolio.name() + (callerIsolated ? "" : "/unisolated");
+        Procedure existing = migratePages.get(name);
+        if (existing != null) {
+            return existing;
+        }
+        Procedure unmap = unmap(getNewFolio);
+        Procedure mv = move();
+        Procedure pb = putbackMovablePages();
+        int put = putNewFolioOf(getNewFolio) == PutNewFolio.COMPACTION_FREE ? 1 : 0;
+        // the 2015 shape puts a failed movable_ops page back itself, under its lock
+        boolean putBackByMove = movable != null && movable.putbackUnderPageLock();
+        Procedure p = b.procedure(name);
+        Local src = p.param("src", 0, nFolios - 1);
+        Local dst = p.param("dst", 0, nFolios - 1);
+        Local mode = p.param("mode", MIGRATE_ASYNC, MIGRATE_SYNC);
+        Local rc = rc(p);
+        FolioRef s = mm.at(src);
+        p.body(x -> x
+                .callInto(rc, unmap, e -> e.local(src), e -> e.local(dst), e -> e.local(mode))
+                .ifLocal(e -> e.local(rc) == MIGRATEPAGE_UNMAP, y -> y
+                        .callInto(rc, mv, e -> e.local(src), e -> e.local(dst), e -> e.local(mode), e -> put)
+                        .ifLocal(e -> putBackByMove && movableOpsPage(e.local(src)) && e.local(rc) != MIGRATEPAGE_SUCCESS,
+                                z -> z.ret(e -> e.local(rc))))
+                .ifLocal(e -> e.local(rc) != MIGRATEPAGE_SUCCESS, y -> {
+                    if (callerIsolated) {
+                        y.call(pb, e -> e.local(src));
+                    } else {
+                        y.step(FolioOps.folioPut(s));
+                    }
+                })
+                .ret(e -> e.local(rc)));
+        migratePages.put(name, p);
         return p;
     }
 

@@ -1,5 +1,8 @@
 package org.migcheck.model.mm;
 
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import org.migcheck.model.lang.Cond;
 import org.migcheck.model.lang.Local;
 import org.migcheck.model.lang.Model;
@@ -7,19 +10,19 @@ import org.migcheck.model.lang.Procedure;
 import org.migcheck.model.lang.Step;
 
 /**
- * movable_ops page isolation, migration and putback in the migration core (mm/migrate.c, v6.19;
- * SCENARIOS.md 3.3-3.4): {@code isolate_movable_ops_page}, {@code migrate_movable_ops_page},
- * {@code putback_movable_ops_page}, and the single-page path of {@code migrate_pages} for a
- * movable_ops source ({@code migrate_folio_unmap} + {@code migrate_folio_move}).
+ * The movable_ops parts of mm/migrate.c (v6.19; SCENARIOS.md 3.3-3.4): {@code isolate_movable_ops_page},
+ * {@code migrate_movable_ops_page} and {@code putback_movable_ops_page}. Constructing a MovableOps
+ * registers them with the migration core ({@link Migrate}), whose migrate_folio_unmap locks a
+ * movable_ops source like any folio, whose migrate_folio_move calls migrate_movable_ops_page for it,
+ * and whose putback_movable_pages calls putback_movable_ops_page.
  *
  * <p>A movable_ops page is a {@link Folio} without mapping ({@code inCache=false, lru=false});
  * PG_movable_ops is {@link Folio#movableOps} and PG_movable_ops_isolated is {@link Folio#isolated}.
  * The page owner's callbacks ({@code struct movable_operations}, include/linux/migrate.h) come in as
  * {@link Operations}.
  *
- * <p>Return-value conventions of the procedures: isolate returns 1 (true) / 0 (false); migrate
- * returns 0 (MIGRATEPAGE_SUCCESS) / 1 (-EAGAIN or another error); migrate_pages returns the number
- * of pages that failed and still need a putback (0 or 1).
+ * <p>Return-value conventions of the procedures: isolate returns 1 (true) / 0 (false);
+ * migrate_movable_ops_page returns MIGRATEPAGE_SUCCESS / -EAGAIN.
  */
 public final class MovableOps {
 
@@ -39,11 +42,6 @@ public final class MovableOps {
         NONE
     }
 
-    /** migrate_mode (include/linux/migrate_mode.h), as the value of the mode parameter. */
-    public static final int MIGRATE_ASYNC = 0;
-    public static final int MIGRATE_SYNC_LIGHT = 1;
-    public static final int MIGRATE_SYNC = 2;
-
     /**
      * Behaviour switches of the core, the kernel's being {@code (TRY_GET, true, true, false)}.
      *
@@ -62,27 +60,42 @@ public final class MovableOps {
     private final Operations ops;
     private final Config cfg;
     private final int nFolios;
+    private final Set<Integer> pages = new HashSet<>();
 
     /** isolate_movable_ops_page(page) -> 1 when isolated (the core then holds a reference). */
     public final Procedure isolate;
     /** putback_movable_ops_page(page). */
     public final Procedure putback;
-    /** migrate_movable_ops_page(dst, src) -> 0 on success. */
+    /** migrate_movable_ops_page(dst, src, mode) -> MIGRATEPAGE_SUCCESS or -EAGAIN. */
     public final Procedure migrateMovableOpsPage;
-    /** migrate_pages(src, dst, mode) for one isolated movable_ops page -> pages left to put back. */
-    public final Procedure migratePages;
 
-    public MovableOps(Mm mm, Operations ops, Config cfg) {
-        this.mm = mm;
+    /**
+     * The movable_ops side of {@code core} for {@code pages}, the folios that are (or may become) pages
+     * of the owner's type.
+     */
+    public MovableOps(Migrate core, Operations ops, Config cfg, List<Folio> pages) {
+        this.mm = core.mm();
         this.ops = ops;
         this.cfg = cfg;
         this.nFolios = mm.folios().size();
+        for (Folio f : pages) {
+            this.pages.add(f.id());
+        }
         Model.Builder b = mm.builder();
         this.isolate = declareIsolate(b);
         this.putback = declarePutback(b);
         this.migrateMovableOpsPage = declareMigrateMovableOpsPage(b);
-        this.migratePages = declareMigratePages(b);
+        core.movableOps(this);
     }
+
+    /** page_has_movable_ops for folio {@code id}: one of the owner's pages. */
+    boolean owns(int id) { return pages.contains(id); }
+
+    /** isolate_movable_ops_page keeps a reference, which migrate_folio_done or the putback drops (false: the NONE mutation). */
+    boolean isolationHoldsRef() { return cfg.getRef() != GetRef.NONE; }
+
+    /** The 2015 shape: migrate_folio_move's failure path puts the page back while it holds the page lock. */
+    boolean putbackUnderPageLock() { return cfg.putbackUnderPageLock(); }
 
     /** SetPageMovableOpsIsolated: only the migration core sets it, under the page lock. */
     static Step setPageMovableOpsIsolated(FolioRef page) {
@@ -203,121 +216,23 @@ public final class MovableOps {
     }
 
     /**
-     * migrate_movable_ops_page (mm/migrate.c): rc = ops->migrate_page(dst, src, mode) with both pages
-     * locked by the caller; on 0 ClearPageMovableOpsIsolated(src) (owner of src and dst swapped); on
-     * failure src stays isolated and ownership is unchanged.
+     * migrate_movable_ops_page(dst, src, mode) (mm/migrate.c), called by migrate_folio_move with both
+     * pages locked: rc = ops->migrate_page(dst, src, mode); on 0 ClearPageMovableOpsIsolated(src) (owner
+     * of src and dst swapped); on failure src stays isolated and ownership is unchanged. Returns
+     * MIGRATEPAGE_SUCCESS or -EAGAIN.
      */
     private Procedure declareMigrateMovableOpsPage(Model.Builder b) {
         Procedure p = b.procedure("migrate_movable_ops_page");
         Local dst = p.param("dst", 0, nFolios - 1);
         Local src = p.param("src", 0, nFolios - 1);
+        p.param("mode", Migrate.MIGRATE_ASYNC, Migrate.MIGRATE_SYNC);
         Local rc = p.local("rc", 0, 1);
         FolioRef s = mm.at(src);
+        // Simplification: the owner's migrate_page callback takes no mode (the balloon ignores it).
         return p.body(body -> body
                 .callInto(rc, ops.migratePage(), e -> e.local(dst), e -> e.local(src))
-                .ifLocal(e -> e.local(rc) == 0, ok -> ok.step(clearPageMovableOpsIsolated(s)))
-                .ret(e -> e.local(rc)));
-    }
-
-    /**
-     * migrate_pages -> migrate_pages_batch for one movable_ops source (mm/migrate.c):
-     * migrate_folio_unmap: dst = get_new_folio() (compaction_alloc); folio_trylock(src), else fail in
-     * MIGRATE_ASYNC or under PF_MEMALLOC, else folio_lock(src) (SYNC_LIGHT's "not uptodate" bail-out
-     * never applies: PG_uptodate is PG_movable_ops's bit); folio_trylock(dst), else give up.
-     * migrate_folio_move: migrate_movable_ops_page; success: folio_unlock(dst), folio_put(dst),
-     * folio_unlock(src), migrate_folio_done -> folio_put(src); failure: migrate_folio_undo_src
-     * (folio_unlock(src), page to the ret list), migrate_folio_undo_dst (folio_unlock(dst),
-     * put_new_folio = compaction_free).
-     *
-     * <p>Simplification: no retry passes (NR_MAX_MIGRATE_PAGES_RETRY): -EAGAIN and permanent errors both
-     * end the attempt, and the caller puts the page back, as it does after the last pass.
-     * Simplification: the "folio_ref_count(src) == 1: freed from under us" shortcut is not modelled
-     * (a balloon owner cannot release an isolated page).
-     */
-    private Procedure declareMigratePages(Model.Builder b) {
-        Procedure p = b.procedure("migrate_pages");
-        Local src = p.param("src", 0, nFolios - 1);
-        Local dst = p.param("dst", 0, nFolios - 1);
-        Local mode = p.param("mode", MIGRATE_ASYNC, MIGRATE_SYNC);
-        Local ok = p.local("ok", 0, 1);
-        Local rc = p.local("rc", 0, 1);
-        FolioRef s = mm.at(src);
-        FolioRef d = mm.at(dst);
-        return p.body(body -> {
-            // migrate_folio_unmap
-            body.step(compactionAlloc(d));
-            body.step(FolioOps.folioTrylock(s, ok));
-            body.ifLocal(e -> e.local(ok) == 0, contended -> {
-                contended.ifLocal(e -> e.local(mode) == MIGRATE_ASYNC, async -> async
-                        .step(compactionFree(d)).ret(e -> 1));
-                // "It's not safe for direct compaction to call lock_page" (SCENARIOS.md 4.2)
-                contended.ifThen(Cond.of("current->flags & PF_MEMALLOC", "",
-                        e -> {
-                            Task t = Mm.taskOf(e.model().objects(Task.class), e.self());
-                            return t != null && e.isSet(t.pfMemalloc());
-                        }), memalloc -> memalloc.step(compactionFree(d)).ret(e -> 1));
-                contended.step(FolioOps.folioLock(s));
-            });
-            body.step(FolioOps.folioTrylock(d, ok));
-            body.ifLocal(e -> e.local(ok) == 0, busy -> busy
-                    .step(FolioOps.folioUnlock(s))
-                    .step(compactionFree(d))
-                    .ret(e -> 1));
-            // migrate_folio_move: page_has_movable_ops(src)
-            body.callInto(rc, migrateMovableOpsPage, e -> e.local(dst), e -> e.local(src));
-            body.ifLocal(e -> e.local(rc) == 0, done -> done
-                    .step(FolioOps.folioUnlock(d))
-                    .step(FolioOps.folioPut(d))
-                    .step(FolioOps.folioUnlock(s))
-                    // migrate_folio_done: drop the isolation reference; the old page is freed
-                    .step(cfg.getRef() != GetRef.NONE ? FolioOps.folioPut(s) : noop("migrate_folio_done", s))
-                    .ret(e -> 0));
-            if (cfg.putbackUnderPageLock()) {
-                // 2015 shape: the failure path puts the page back while it still holds the page lock
-                body.call(putback, e -> e.local(src));
-                body.step(FolioOps.folioUnlock(s));
-                body.step(FolioOps.folioUnlock(d));
-                body.step(compactionFree(d));
-                body.ret(e -> 0);
-            } else {
-                // migrate_folio_undo_src, migrate_folio_undo_dst
-                body.step(FolioOps.folioUnlock(s));
-                body.step(FolioOps.folioUnlock(d));
-                body.step(compactionFree(d));
-                body.ret(e -> 1);
-            }
-        });
-    }
-
-    private static Step noop(String function, FolioRef f) {
-        return Step.named(function).args(e -> f.of(e).name() + " (no reference to drop)").build();
-    }
-
-    /**
-     * compaction_alloc (mm/compaction.c), the get_new_folio of compaction: takes a free page from
-     * cc->freepages and makes it a referenced page.
-     * Simplification: the destination is a fixed free folio per compactor; the free scanner is not modelled.
-     */
-    public static Step compactionAlloc(FolioRef dst) {
-        return Step.named("compaction_alloc")
-                .args(e -> dst.of(e).name())
-                .does(e -> {
-                    Folio x = dst.of(e);
-                    if (e.get(x.ref) != 0) {
-                        throw new org.migcheck.model.lang.ModelError(x.ref.name(), "compaction_alloc of " + x.name()
-                                + ", which is in use (refcount " + e.get(x.ref) + ")");
-                    }
-                    e.set(x.ref, 1);
-                    e.set(x.freed, false);
-                })
-                .build();
-    }
-
-    /** compaction_free (mm/compaction.c), the put_new_folio of compaction: the unused destination goes back. */
-    public static Step compactionFree(FolioRef dst) {
-        return Step.named("compaction_free")
-                .args(e -> dst.of(e).name())
-                .does(e -> FolioOps.put(e, dst.of(e)))
-                .build();
+                .ifLocal(e -> e.local(rc) != 0, failed -> failed.ret(e -> Migrate.EAGAIN))
+                .step(clearPageMovableOpsIsolated(s))
+                .ret(e -> Migrate.MIGRATEPAGE_SUCCESS));
     }
 }

@@ -61,7 +61,6 @@ public final class PageAlloc {
     private Procedure allocPages;
     private Procedure directCompact;
     private Procedure compactZone;
-    private Procedure compactionAlloc;
 
     /**
      * @param zones        the nodes direct compaction can work on (empty: no compaction)
@@ -117,33 +116,9 @@ public final class PageAlloc {
 
     // ---------------------------------------------------------------- compaction (mm/compaction.c)
 
-    /**
-     * mm/compaction.c compaction_alloc: take a page the free scanner isolated (cc->freepages).
-     * Simplification: each node has one free page; when it is in use compaction_alloc returns NULL.
-     */
+    /** mm/compaction.c compaction_alloc, the get_new_folio of compaction: {@link Migrate#compactionAlloc()}. */
     public Procedure compactionAlloc() {
-        if (compactionAlloc != null) {
-            return compactionAlloc;
-        }
-        Procedure p = b.procedure("compaction_alloc");
-        p.param("src", 0, nFolios - 1);
-        Local dst = p.param("dst", 0, nFolios - 1);
-        Local ok = p.local("ok", 0, 1);
-        FolioRef d = mm.at(dst);
-        p.body(x -> x
-                .step(Step.named("compaction_alloc").args(e -> d.of(e).name())
-                        .does(e -> {
-                            Folio f = d.of(e);
-                            if (e.isSet(f.freed)) {
-                                postAllocHook(e, f);
-                                e.setLocal(ok, 1);
-                            } else {
-                                e.setLocal(ok, 0);
-                            }
-                        }).build())
-                .ret(e -> e.local(ok)));
-        compactionAlloc = p;
-        return p;
+        return migrate.compactionAlloc();
     }
 
     /** mm/page_alloc.c post_alloc_hook / set_page_refcounted: a free page gets its first reference. */

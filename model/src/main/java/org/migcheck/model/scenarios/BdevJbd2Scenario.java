@@ -11,6 +11,7 @@ import org.migcheck.model.mm.Folio;
 import org.migcheck.model.mm.FolioEvent;
 import org.migcheck.model.mm.Jbd2;
 import org.migcheck.model.mm.Mapping;
+import org.migcheck.model.mm.Migrate;
 import org.migcheck.model.mm.Mm;
 
 /**
@@ -132,9 +133,13 @@ public final class BdevJbd2Scenario {
         Buffers ring = new Buffers(mm, "bh", bdev, src, n, counts, inLru);
 
         Procedure m = mm.thread("migrator");
-        BufferMigrate migrate = new BufferMigrate(mm, bdev, ring, mm.task("migrator"),
-                BufferMigrate.Mode.valueOf(k.get("mode")), bhMigrate, k.flag("largeFolio"));
-        migrate.compactOne(m, src, dst);
+        Migrate core = new Migrate(mm, Migrate.Rules.v6_19());
+        if (k.flag("largeFolio")) {
+            core.largeFolio(src);
+        }
+        // def_blk_aops ->migrate_folio (or none: fallback_migrate_folio with try_to_free_buffers)
+        new BufferMigrate(core, ring, bhMigrate);
+        compactOne(core, m, src, dst, Migrate.mode(k.get("mode")));
 
         if (jbd2) {
             new Jbd2(mm, ring, ring.head()).commitThread(mm, "jbd2");
@@ -144,6 +149,21 @@ public final class BdevJbd2Scenario {
         }
         b.goal(GOAL_MIGRATED, s -> s.get(dst.inCache) == 1);
         return b.build();
+    }
+
+    /**
+     * M, the migrator's program (mm/compaction.c compact_zone -> isolate_migratepages_block ->
+     * migrate_pages(&cc->migratepages, compaction_alloc, compaction_free, ...) for one folio, with the
+     * putback_movable_pages of a folio that failed): isolate {@code src}, migrate it into {@code dst}.
+     * Simplification: the scanner looks at F only, and compaction_alloc hands out D.
+     */
+    private static void compactOne(Migrate core, Procedure thread, Folio src, Folio dst, int mode) {
+        Local isolated = thread.local("isolated", 0, 1);
+        Procedure migratePages = core.migratePages(core.compactionAlloc());
+        thread.body(c -> c
+                .step(core.isolateMigratepagesBlock(src, isolated, mode))
+                .ifLocal(e -> e.local(isolated) == 1, go -> go
+                        .call(migratePages, e -> src.id(), e -> dst.id(), e -> mode)));
     }
 
     /**

@@ -2,18 +2,17 @@ package org.migcheck.model.scenarios;
 
 import java.util.List;
 import java.util.Map;
-import org.migcheck.model.lang.Cond;
 import org.migcheck.model.lang.IntExpr;
 import org.migcheck.model.lang.Local;
 import org.migcheck.model.lang.Model;
 import org.migcheck.model.lang.Procedure;
 import org.migcheck.model.mm.Folio;
-import org.migcheck.model.mm.FolioOps;
 import org.migcheck.model.mm.FolioRef;
 import org.migcheck.model.mm.Fuse;
 import org.migcheck.model.mm.Gfp;
 import org.migcheck.model.mm.Mapping;
 import org.migcheck.model.mm.Memcg;
+import org.migcheck.model.mm.Migrate;
 import org.migcheck.model.mm.Mm;
 import org.migcheck.model.mm.Task;
 import org.migcheck.model.mm.TaskOps;
@@ -44,7 +43,8 @@ import org.migcheck.model.mm.Vmscan;
  *       other requests forever;</li>
  *   <li>{@code migrator} (knob migrate): a migrate_pages caller in the given mode (MIGRATE_SYNC:
  *       memory hot-unplug's do_migrate_range, alloc_contig_range, move_pages(2), ...): isolates folio0
- *       (folio_isolate_lru) and runs migrate_folio_unmap, which in MIGRATE_SYNC waits on writeback.</li>
+ *       (folio_isolate_lru) and runs the migration core's migrate_folio_unmap (alloc_migration_target takes
+ *       the free page {@code D} first), which in MIGRATE_SYNC waits on writeback.</li>
  * </ul>
  */
 public final class FuseWritebackScenario {
@@ -54,16 +54,6 @@ public final class FuseWritebackScenario {
 
     /** Reachability goal: some reclaimer took shrink_folio_list's case 3 (waited on PG_writeback). */
     public static final String GOAL_CASE3 = "reclaim-waits-on-writeback";
-
-    /** migrate_folio_unmap results (mm/migrate.c): unmapped and ready to move, -EAGAIN, -EBUSY. */
-    static final int MIGRATEPAGE_UNMAP = 0;
-    static final int EAGAIN = 1;
-    static final int EBUSY = 2;
-
-    /** include/linux/migrate_mode.h. */
-    static final int MIGRATE_ASYNC = 0;
-    static final int MIGRATE_SYNC_LIGHT = 1;
-    static final int MIGRATE_SYNC = 2;
 
     static final List<Knob> KNOBS = List.of(
             Knob.choice("memcg", "v2", "hierarchy of the memory controller: v1 (legacy, CONFIG_MEMCG_V1) or v2", "v1", "v2"),
@@ -197,70 +187,33 @@ public final class FuseWritebackScenario {
         });
 
         if (!k.is("migrate", "none")) {
-            int mode = switch (k.get("migrate")) {
-                case "ASYNC" -> MIGRATE_ASYNC;
-                case "SYNC_LIGHT" -> MIGRATE_SYNC_LIGHT;
-                default -> MIGRATE_SYNC;
-            };
-            Procedure unmap = migrateFolioUnmap(mm);
+            int mode = Migrate.mode(k.get("migrate"));
+            // D: a free page on the target node for alloc_migration_target; declared after the FUSE, memcg and
+            // reclaim objects, which deal with the FUSE file's folio0 only
+            Folio target = mm.folio("D", null, new Folio.Init().ref(0).inCache(false).lru(false));
+            FolioRef d = FolioRef.fixed(target);
+            Migrate mig = new Migrate(mm, Migrate.Rules.v6_19());
+            Procedure unmap = mig.unmap(mig.allocMigrationTarget());
+            Procedure putback = mig.putbackMovablePages();
             Procedure migrator = mm.thread("migrator");
             Local isolated = migrator.local("isolated", 0, 1);
-            Local rc = migrator.local("rc", 0, 2);
+            Local rc = migrator.local("rc", Migrate.EBUSY, Migrate.MIGRATEPAGE_UNMAP);
             migrator.body(body -> body
                     // e.g. mm/memory_hotplug.c do_migrate_range -> isolate_folio_to_list -> folio_isolate_lru
                     .step(vmscan.isolateLru("folio_isolate_lru", f, isolated))
                     .ifLocal(e -> e.local(isolated) == 0, none -> none.ret())
                     // migrate_pages(&source, alloc_migration_target, NULL, ..., mode, ...) -> migrate_pages_batch
-                    .callInto(rc, unmap, IntExpr.of(folio.id()), e -> mode)
-                    // Simplification: the move itself (dst allocation, try_to_migrate, move_to_new_folio) is
-                    // mm/Migrate.java's concern; here migration gives up after migrate_folio_unmap and
-                    // putback_movable_pages returns folio0 to the LRU.
-                    .step(vmscan.putbackLru("folio_putback_lru", f)));
+                    .callInto(rc, unmap, IntExpr.of(folio.id()), IntExpr.of(target.id()), e -> mode)
+                    // Simplification: the move itself (move_to_new_folio) is left to the migration scenarios; here the unmapped pair is undone as after a failed move.
+                    .ifLocal(e -> e.local(rc) == Migrate.MIGRATEPAGE_UNMAP, undo -> {
+                        mig.migrateFolioUndoSrc(undo, f);
+                        mig.migrateFolioUndoDst(undo, d, true, Migrate.PutNewFolio.NONE);
+                    })
+                    // the caller's putback_movable_pages returns folio0 to the LRU
+                    .call(putback, IntExpr.of(folio.id())));
         }
 
         b.goal(GOAL_CASE3, st -> st.isSet(vmscan.waitedOnWriteback));
         return b.build();
-    }
-
-    /**
-     * The part of mm/migrate.c migrate_folio_unmap(get_new_folio, put_new_folio, private, src, &dst,
-     * mode, ...) that decides whether migration waits on the source's writeback:
-     * <pre>
-     * if (!folio_trylock(src)) {
-     *     if (mode == MIGRATE_ASYNC) goto out;
-     *     if (current->flags &amp; PF_MEMALLOC) goto out;
-     *     if (mode == MIGRATE_SYNC_LIGHT &amp;&amp; !folio_test_uptodate(src)) goto out;
-     *     folio_lock(src);
-     * }
-     * if (folio_test_writeback(src)) {
-     *     switch (mode) { case MIGRATE_SYNC: break; default: rc = -EBUSY; goto out; }
-     *     folio_wait_writeback(src);
-     * }
-     * </pre>
-     * Parameters: {@code src} (folio id), {@code mode}. Returns {@link #EAGAIN}, {@link #EBUSY} or, after
-     * the writeback handling, {@link #MIGRATEPAGE_UNMAP}.
-     * Simplification: the PF_MEMALLOC and SYNC_LIGHT/!uptodate tests are not steps (the migrator has no
-     * PF_MEMALLOC, folio0 is uptodate); the steps after the writeback handling are not modelled.
-     */
-    static Procedure migrateFolioUnmap(Mm mm) {
-        Procedure p = mm.builder().procedure("migrate_folio_unmap");
-        Local src = p.param("src", 0, mm.folios().size() - 1);
-        Local mode = p.param("mode", MIGRATE_ASYNC, MIGRATE_SYNC);
-        Local locked = p.local("locked", 0, 1);
-        FolioRef s = mm.at(src);
-        p.body(body -> body
-                .step(FolioOps.folioTrylock(s, locked))
-                .ifLocal(e -> e.local(locked) == 0, busy -> busy
-                        .ifLocal(e -> e.local(mode) == MIGRATE_ASYNC, async -> async.ret(IntExpr.of(EAGAIN)))
-                        .step(FolioOps.folioLock(s)))
-                .ifThen(Cond.of("folio_test_writeback", e -> s.of(e).name(), e -> e.isSet(s.of(e).writeback)), wb -> wb
-                        .ifLocal(e -> e.local(mode) != MIGRATE_SYNC, nowait -> nowait
-                                .step(FolioOps.folioUnlock(s))
-                                .ret(IntExpr.of(EBUSY)))
-                        .step(FolioOps.folioWaitWriteback(s)))
-                // Simplification: unmap and move are not modelled; the source is unlocked as on a failed move.
-                .step(FolioOps.folioUnlock(s))
-                .ret(IntExpr.of(MIGRATEPAGE_UNMAP)));
-        return p;
     }
 }

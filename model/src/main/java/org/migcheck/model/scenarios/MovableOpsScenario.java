@@ -9,6 +9,7 @@ import org.migcheck.model.lang.Procedure;
 import org.migcheck.model.mm.Balloon;
 import org.migcheck.model.mm.Folio;
 import org.migcheck.model.mm.FolioRef;
+import org.migcheck.model.mm.Migrate;
 import org.migcheck.model.mm.Mm;
 import org.migcheck.model.mm.MovableOps;
 import org.migcheck.model.mm.Task;
@@ -90,13 +91,14 @@ public final class MovableOpsScenario {
             case "none" -> MovableOps.GetRef.NONE;
             default -> MovableOps.GetRef.TRY_GET;
         };
-        MovableOps core = new MovableOps(mm, balloon.operations(), new MovableOps.Config(getRef,
-                k.flag("checkIsolated"), k.flag("isolateLock"), k.is("putback", "page-locked-caller")));
+        Migrate core = new Migrate(mm, Migrate.Rules.v6_19());
+        MovableOps movable = new MovableOps(core, balloon.operations(), new MovableOps.Config(getRef,
+                k.flag("checkIsolated"), k.flag("isolateLock"), k.is("putback", "page-locked-caller")), List.of(page, new1, new2));
         boolean direct = k.is("compaction", "direct");
-        int mode = k.is("migrateMode", "ASYNC") ? MovableOps.MIGRATE_ASYNC : MovableOps.MIGRATE_SYNC_LIGHT;
+        int mode = k.is("migrateMode", "ASYNC") ? Migrate.MIGRATE_ASYNC : Migrate.MIGRATE_SYNC_LIGHT;
 
-        compactor(mm, core, "C1", page, new1, direct, mode);
-        compactor(mm, core, "C2", page, new2, direct, mode);
+        compactor(mm, core, movable, "C1", page, new1, direct, mode);
+        compactor(mm, core, movable, "C2", page, new2, direct, mode);
 
         // the virtio_balloon driver (drivers/virtio/virtio_balloon.c): fill_balloon, then leak_balloon
         Procedure owner = mm.thread("balloon");
@@ -116,15 +118,16 @@ public final class MovableOpsScenario {
     /**
      * One compactor: compact_zone (mm/compaction.c) for a pageblock holding {@code page}:
      * isolate_migratepages_block (non-LRU page: lockless "page_has_movable_ops && !isolated"
-     * pre-check, then isolate_movable_ops_page), migrate_pages into {@code dst}, and
-     * putback_movable_pages for a page that failed.
+     * pre-check, then isolate_movable_ops_page), migrate_pages(compaction_alloc, compaction_free) into
+     * {@code dst}, with the putback_movable_pages of a page that failed.
      * Direct compaction runs under PF_MEMALLOC (mm/page_alloc.c __alloc_pages_direct_compact).
      * Simplification: the scanner looks at this one page only.
      */
-    private static void compactor(Mm mm, MovableOps core, String name, Folio page, Folio dst, boolean direct, int mode) {
+    private static void compactor(Mm mm, Migrate core, MovableOps ops, String name, Folio page, Folio dst,
+                                  boolean direct, int mode) {
         Procedure t = mm.thread(name);
         Local isolated = t.local("isolated", 0, 1);
-        Local failed = t.local("failed", 0, 1);
+        Procedure migratePages = core.migratePages(core.compactionAlloc());
         Task task = mm.task(name);
         FolioRef p = FolioRef.fixed(page);
         t.body(body -> {
@@ -135,11 +138,9 @@ public final class MovableOpsScenario {
             // code will deal with any races"), then isolate_movable_ops_page
             body.ifThen(Cond.of("page_has_movable_ops", e -> p.of(e).name(), e -> e.isSet(page.movableOps)), movable -> movable
                     .ifThen(Cond.of("!PageMovableOpsIsolated", e -> p.of(e).name(), e -> !e.isSet(page.isolated)), candidate -> candidate
-                            .callInto(isolated, core.isolate, e -> page.id())
+                            .callInto(isolated, ops.isolate, e -> page.id())
                             .ifLocal(e -> e.local(isolated) == 1, isolatedOk -> isolatedOk
-                                    .callInto(failed, core.migratePages, e -> page.id(), e -> dst.id(), e -> mode)
-                                    // putback_movable_pages(&cc->migratepages) -> putback_movable_ops_page
-                                    .ifLocal(e -> e.local(failed) == 1, putback -> putback.call(core.putback, e -> page.id())))));
+                                    .call(migratePages, e -> page.id(), e -> dst.id(), e -> mode))));
             if (direct) {
                 body.step(TaskOps.memallocNoreclaimRestore(task));
             }

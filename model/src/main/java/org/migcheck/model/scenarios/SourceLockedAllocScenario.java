@@ -8,6 +8,7 @@ import org.migcheck.model.lang.Model;
 import org.migcheck.model.lang.ModelError;
 import org.migcheck.model.lang.Procedure;
 import org.migcheck.model.lang.Step;
+import org.migcheck.model.mm.BufferMigrate;
 import org.migcheck.model.mm.Folio;
 import org.migcheck.model.mm.FolioEvent;
 import org.migcheck.model.mm.FolioOps;
@@ -158,6 +159,7 @@ public final class SourceLockedAllocScenario {
         lru.add(f0);
         lru.addAll(ra);
         Migrate mig = new Migrate(mm, rules);
+        new BufferMigrate(mig, file); // buffer_migrate_folio of folios without buffer heads
         PageAlloc pa = new PageAlloc(mm, mig, List.of(new PageAlloc.Zone(0, lru, free0)), compactMode, false);
         // readahead_gfp_mask(mapping) = mapping gfp (GFP_HIGHUSER_MOVABLE: __GFP_FS allowed) | __GFP_NORETRY.
         Readahead rd = new Readahead(mm, pa, ra, 0, Gfp.KERNEL | Gfp.NO_OOM);
