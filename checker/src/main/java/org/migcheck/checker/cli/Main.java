@@ -140,7 +140,7 @@ public final class Main implements Callable<Integer> {
         @Option(names = "--set", description = "knob=value (repeatable)")
         Map<String, String> sets = new LinkedHashMap<>();
 
-        @Option(names = "--format", description = "text (default) or json")
+        @Option(names = "--format", description = "text (default), json, or html (a self-contained report with a swimlane picture)")
         String format = "text";
 
         @CommandLine.Mixin
@@ -153,8 +153,8 @@ public final class Main implements Callable<Integer> {
         public Integer call() {
             Options opts = search.toOptions();
             RuleSet rules = KernelRules.all();
-            if (!format.equals("text") && !format.equals("json")) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--format takes text or json, not " + format);
+            if (!format.equals("text") && !format.equals("json") && !format.equals("html")) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--format takes text, json or html, not " + format);
             }
             if (all) {
                 if (scenario != null || variant != null || !sets.isEmpty()) {
@@ -178,6 +178,8 @@ public final class Main implements Callable<Integer> {
             }
             if (format.equals("json")) {
                 Streams.out.println(JsonRenderer.render(o));
+            } else if (format.equals("html")) {
+                Streams.out.print(org.migcheck.checker.trace.HtmlRenderer.render(o));
             } else {
                 Streams.out.print(TextRenderer.render(o.title(), o.result(),
                         o.expected() == null ? null : o.expected().describe(), o.token()));

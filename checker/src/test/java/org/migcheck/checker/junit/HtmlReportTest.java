@@ -1,0 +1,48 @@
+package org.migcheck.checker.junit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.migcheck.checker.run.Options;
+import org.migcheck.checker.run.ScenarioRunner;
+import org.migcheck.checker.trace.HtmlRenderer;
+import org.migcheck.model.scenarios.Catalogue;
+import org.migcheck.properties.KernelRules;
+
+class HtmlReportTest {
+
+    private static int count(String s, String needle) {
+        int n = 0;
+        for (int i = s.indexOf(needle); i >= 0; i = s.indexOf(needle, i + 1)) {
+            n++;
+        }
+        return n;
+    }
+
+    @Test
+    void deadlockReportHasOneLanePerThreadAStepPerRowAndTheEndState() {
+        ScenarioRunner.Outcome o = ScenarioRunner.run(Catalogue.find("abba"), "default", Map.of(), KernelRules.all(), Options.defaults());
+        String html = HtmlRenderer.render(o);
+        assertTrue(html.startsWith("<!DOCTYPE html>"));
+        assertTrue(html.contains("<th>t1</th><th>t2</th><th>changes</th>"), html);
+        // header row, the 2 steps of the shortest deadlock, and the end-state row
+        assertEquals(4, count(html, "<tr>"));
+        assertEquals(2, count(html, "<td class=\"blocked\">"));
+        assertTrue(html.contains("waits for B held by t2"), html);
+        assertTrue(html.contains("cycle: t1 -&gt; B -&gt; t2 -&gt; A -&gt; t1"), "arrows are escaped");
+        assertFalse(html.contains("-> t1"), "no raw markup characters from model text");
+        assertTrue(html.contains("./migcheck replay abba:default:-:0.1"));
+    }
+
+    @Test
+    void lockCycleReportShowsBothAcquisitionPaths() {
+        ScenarioRunner.Outcome o = ScenarioRunner.run(Catalogue.find("abba-gated"), "default", Map.of(), KernelRules.all(), Options.defaults());
+        String html = HtmlRenderer.render(o);
+        assertEquals(2, count(html, "<h3>"));
+        assertTrue(html.contains("t1 takes B while holding A"), html);
+        assertTrue(html.contains("t2 takes A while holding B"), html);
+    }
+}
