@@ -177,9 +177,10 @@ class BdevJbd2ScenarioTest {
         int migrator = m.threadIndex("migrator");
         int jbd2 = m.threadIndex("jbd2");
         Trace t = r.trace();
-        // the shortest schedule: the whole migration plus the one jbd2 step that makes new_bh alias F
-        assertEquals(MIGRATE_NO_CHECK_STEPS + 1, r.schedule().length);
-        assertEquals(List.of("jbd2_journal_write_metadata_buffer(bh0)"), labels(t, jbd2));
+        // the shortest schedule: the whole migration plus the two jbd2 steps up to new_bh aliasing F: the
+        // commit's own atomic_inc of bh0's b_count (phase 2), then jbd2_journal_write_metadata_buffer
+        assertEquals(MIGRATE_NO_CHECK_STEPS + 2, r.schedule().length);
+        assertEquals(List.of("atomic_inc(bh0->b_count)", "jbd2_journal_write_metadata_buffer(bh0)"), labels(t, jbd2));
         assertEquals(migrator, last(t).thread());
         assertEquals("migrate_folio_done(F)", last(t).label());
         // new_bh picked up bh0->b_folio before the migrator repointed bh0 at D
@@ -204,8 +205,9 @@ class BdevJbd2ScenarioTest {
         Trace t = r.trace();
         assertEquals(r.model().threadIndex("jbd2"), last(t).thread());
         assertTrue(last(t).label().startsWith("blk_mq_dispatch_rq_list(journal write reads new_bh->b_data in F"), last(t).label());
-        // + lock_buffer(new_bh), submit_bh and the device read after the migration freed F
-        assertEquals(MIGRATE_NO_CHECK_STEPS + 4, r.schedule().length);
+        // + atomic_inc(b_count), jbd2_journal_write_metadata_buffer, lock_buffer(new_bh), submit_bh and the device
+        // read after the migration freed F
+        assertEquals(MIGRATE_NO_CHECK_STEPS + 5, r.schedule().length);
     }
 
     /** The violation needs the journal's alias: without jbd2 the same migration is fine. */
@@ -229,9 +231,13 @@ class BdevJbd2ScenarioTest {
         Trace w = Trace.replay(m, g.witness());
         int migrator = m.threadIndex("migrator");
         int jbd2 = m.threadIndex("jbd2");
-        // the journal_head's b_count must be gone before the migrator's (last) b_count scan passes
+        // the commit's own b_count (atomic_inc .. __brelse after the journal I/O) and the journal_head's must
+        // both be gone before the migrator's (last) b_count scan passes
         int put = lastRow(w, jbd2, "jbd2_journal_put_journal_head(bh0)");
+        int brelse = lastRow(w, jbd2, "__brelse(bh0");
         assertTrue(put >= 0);
+        assertTrue(brelse >= 0 && brelse < put);
+        assertTrue(lastRow(w, jbd2, "journal_end_buffer_io_sync(new_bh; clear_bit_unlock(BH_Shadow, bh0))") < brelse);
         assertTrue(put < lastRow(w, migrator, "atomic_read(bh0->b_count)"));
         assertTrue(lastRow(w, migrator, "test_and_set_bit_lock(BH_Migrate, bh0)") >= 0);
         assertTrue(last(w).label().startsWith("folio_ref_freeze(F, 3)"), last(w).label());
@@ -250,6 +256,10 @@ class BdevJbd2ScenarioTest {
         assertTrue(someReachable(m, next(m, "migrator", "invalidate_bh_lrus")));
         // and gives up: putback_movable_pages puts F back on the LRU
         assertTrue(someReachable(m, next(m, "migrator", "folio_putback_lru(F)")));
+        // during the journal I/O bh0 carries the journal_head's b_count and the commit's own (phase 2 atomic_inc)
+        Var bCount = var(m, "bh0.b_count");
+        assertTrue(someReachable(m, next(m, "jbd2", "blk_mq_dispatch_rq_list").and((sem, s) -> s[bCount.slot()] >= 2)));
+        assertFalse(someReachable(m, next(m, "jbd2", "blk_mq_dispatch_rq_list").and((sem, s) -> s[bCount.slot()] < 2)));
         // the journal I/O on F runs while the migrator holds F locked
         assertTrue(someReachable(m, next(m, "jbd2", "blk_mq_dispatch_rq_list").and(
                 (sem, s) -> s[ioRefs.slot()] == 1 && s[fLock.slot()] == migrator + 1)));

@@ -12,14 +12,26 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.migcheck.checker.run.CheckResult;
+import org.migcheck.checker.run.Checker;
 import org.migcheck.checker.run.Options;
 import org.migcheck.checker.run.ScenarioRunner;
 import org.migcheck.checker.run.Verdict;
 import org.migcheck.checker.trace.TextRenderer;
 import org.migcheck.checker.trace.Trace;
 import org.migcheck.model.lang.BlockReason;
+import org.migcheck.model.lang.IntExpr;
+import org.migcheck.model.lang.Local;
 import org.migcheck.model.lang.Model;
+import org.migcheck.model.lang.Procedure;
 import org.migcheck.model.lang.Semantics;
+import org.migcheck.model.mm.Folio;
+import org.migcheck.model.mm.Gfp;
+import org.migcheck.model.mm.Mapping;
+import org.migcheck.model.mm.Memcg;
+import org.migcheck.model.mm.Mm;
+import org.migcheck.model.mm.Task;
+import org.migcheck.model.mm.TaskOps;
+import org.migcheck.model.mm.Vmscan;
 import org.migcheck.model.scenarios.Catalogue;
 import org.migcheck.model.scenarios.Expect;
 import org.migcheck.model.scenarios.FuseWritebackScenario;
@@ -79,14 +91,16 @@ class FuseWritebackScenarioTest {
         // folio_start_writeback, fuse_iomap_writeback_range, folio_unlock, folio_batch_release,
         // fuse_writepages_send); kswapd0 10 (memalloc_noreclaim_save, set_task_reclaim_state, isolate_lru_folios,
         // folio_trylock, two tests, folio_set_reclaim, folio_unlock, move_folios_to_lru, set_task_reclaim_state)
-        // and it must finish for no thread to move; fuse-server 10 (fuse_dev_do_read, alloc_pages,
-        // page_counter_try_charge, set_task_reclaim_state, memalloc_noreclaim_save, isolate_lru_folios,
-        // folio_trylock, folio_test_writeback, folio_test_reclaim, folio_unlock), then it blocks.
-        assertEquals(28, r.schedule().length);
+        // and it must finish for no thread to move; fuse-server 11 (fuse_dev_do_read, alloc_pages,
+        // page_counter_try_charge, the PF_MEMALLOC test of try_charge_memcg, set_task_reclaim_state,
+        // memalloc_noreclaim_save, isolate_lru_folios, folio_trylock, folio_test_writeback, folio_test_reclaim,
+        // folio_unlock), then it blocks.
+        assertEquals(29, r.schedule().length);
         Trace t = r.trace();
         List<String> server = labels(t, "fuse-server");
         assertEquals(List.of("fuse_dev_do_read(FUSE_WRITE folio0)", "alloc_pages(GFP_KERNEL)",
-                "page_counter_try_charge(G.memory, usage 1/1)", "set_task_reclaim_state(current, &sc.reclaim_state)",
+                "page_counter_try_charge(G.memory, usage 1/1)", "current->flags & PF_MEMALLOC(fuse-server) -> false",
+                "set_task_reclaim_state(current, &sc.reclaim_state)",
                 "memalloc_noreclaim_save(current)", "isolate_lru_folios(folio0)", "folio_trylock(folio0)",
                 "folio_test_writeback(folio0) -> true", "folio_test_reclaim(folio0) -> true", "folio_unlock(folio0)"), server);
         // PG_writeback was set by the flusher, and nothing but the server's reply can clear it
@@ -124,8 +138,8 @@ class FuseWritebackScenarioTest {
         int kswapd = m.threadIndex("kswapd0");
         int server = m.threadIndex("fuse-server");
         // flusher 8 steps (up to fuse_writepages_send), then kswapd0's whole pass (11 steps: it took only
-        // writeback folios, so shrink_node sets PGDAT_WRITEBACK), then the server's 10 steps
-        int[] schedule = new int[29];
+        // writeback folios, so shrink_node sets PGDAT_WRITEBACK), then the server's 11 steps
+        int[] schedule = new int[30];
         int i = 0;
         for (int n = 0; n < 8; n++) {
             schedule[i++] = Trace.label(flusher, 0);
@@ -133,7 +147,7 @@ class FuseWritebackScenarioTest {
         for (int n = 0; n < 11; n++) {
             schedule[i++] = Trace.label(kswapd, 0);
         }
-        for (int n = 0; n < 10; n++) {
+        for (int n = 0; n < 11; n++) {
             schedule[i++] = Trace.label(server, 0);
         }
         Trace t = Trace.replay(m, schedule);
@@ -185,8 +199,8 @@ class FuseWritebackScenarioTest {
         CheckResult.GoalResult g = r.goals().get(FuseWritebackScenario.GOAL_CASE3);
         assertEquals(CheckResult.GoalResult.Answer.REACHABLE, g.answer());
         // shortest witness by hand: flusher 8 (up to fuse_writepages_send, before its folio_end_writeback),
-        // kswapd0 9 (its pass up to move_folios_to_lru), fuse-server 10 (up to the folio_unlock of case 3)
-        assertEquals(27, g.witness().length);
+        // kswapd0 9 (its pass up to move_folios_to_lru), fuse-server 11 (up to the folio_unlock of case 3)
+        assertEquals(28, g.witness().length);
         Trace t = Trace.replay(r.model(), g.witness());
         List<String> flusher = labels(t, "flusher");
         assertTrue(flusher.contains("folio_copy(tmp_folio, folio0)"));
@@ -229,6 +243,48 @@ class FuseWritebackScenarioTest {
         // temp pages: the flusher ends writeback, so even MIGRATE_SYNC with a silent server finishes
         assertEquals(Verdict.HOLDS, run(null, Map.of("migrate", "SYNC", "serverReplies", "false", "tempPages", "true"))
                 .result().verdict());
+    }
+
+    /**
+     * mm/memcontrol.c try_charge_memcg: a PF_MEMALLOC task (one already inside reclaim or compaction)
+     * that hits the memcg limit goes to "force": it is charged over the limit and never recurses into
+     * try_to_free_mem_cgroup_pages. The same charge without PF_MEMALLOC reclaims (the clean folio0 is
+     * freed and uncharged) and then fits.
+     */
+    @Test
+    void pfMemallocTaskIsForceChargedAndNeverRecursesIntoMemcgReclaim() {
+        for (boolean memalloc : List.of(true, false)) {
+            Model.Builder b = Model.builder("memcg-force");
+            Mm mm = new Mm(b);
+            Mapping mapping = mm.mapping("file.i_data", Mapping.MigrateFolio.FILEMAP_MIGRATE_FOLIO, false, false);
+            Folio folio = mm.folio("folio0", mapping, new Folio.Init());
+            Memcg.Controller memcgs = new Memcg.Controller(mm, Memcg.Hierarchy.V1, false);
+            Memcg g = memcgs.create("G", 1, 1);
+            memcgs.charged(g, folio);
+            Vmscan vmscan = new Vmscan(mm, memcgs);
+            Procedure charge = memcgs.tryChargeMemcg(vmscan);
+            Procedure thread = mm.thread("charger");
+            Task task = mm.task("charger");
+            Local rc = thread.local("rc", Memcg.CHARGED, Memcg.ENOMEM);
+            thread.body(body -> {
+                if (memalloc) {
+                    body.step(TaskOps.memallocNoreclaimSave(task));
+                }
+                body.callInto(rc, charge, IntExpr.of(g.id()), IntExpr.of(Gfp.KERNEL))
+                        .assertThat("test.charged", "try_charge_memcg returned 0", e -> e.local(rc) == Memcg.CHARGED);
+            });
+            b.goal("over-limit", st -> st.get(g.usage) > g.limit());
+            Model m = b.build();
+            CheckResult r = Checker.check(m, KernelRules.all(), Options.defaults());
+            assertEquals(Verdict.HOLDS, r.verdict(), memalloc + ": " + r.message());
+            List<String> unreached = r.unreached().stream().map(CheckResult.Unreached::step).toList();
+            boolean reclaimed = unreached.stream().noneMatch(u -> u.startsWith("try_to_free_mem_cgroup_pages:"));
+            boolean forced = unreached.stream().noneMatch(u -> u.equals("try_charge_memcg: page_counter_charge"));
+            assertEquals(!memalloc, reclaimed, unreached.toString());
+            assertEquals(memalloc, forced, unreached.toString());
+            assertEquals(memalloc ? CheckResult.GoalResult.Answer.REACHABLE : CheckResult.GoalResult.Answer.UNREACHABLE,
+                    r.goals().get("over-limit").answer());
+        }
     }
 
     /** Case 3 needs PG_reclaim from an earlier pass (SCENARIOS.md 5.3): without kswapd0's pass, no deadlock. */

@@ -36,6 +36,14 @@ class MovableOpsScenarioTest {
 
     /** balloon_page_enqueue: spin_lock, trylock_page, balloon_page_insert, unlock_page, spin_unlock. */
     private static final int ENQUEUE_STEPS = 5;
+    /** fill_balloon: mutex_lock(balloon_lock), balloon_page_enqueue, tell_host(inflate_vq), mutex_unlock. */
+    private static final int FILL_STEPS = 1 + ENQUEUE_STEPS + 2;
+    /**
+     * leak_balloon when page0 is on the list: mutex_lock; balloon_page_dequeue: spin_lock,
+     * list_for_each_entry(page0), trylock_page, balloon_page_finalize, unlock_page, spin_unlock; then
+     * tell_host(deflate_vq), put_page (release_pages_balloon: the driver's final put).
+     */
+    private static final int LEAK_TO_PUT_STEPS = 1 + 6 + 2;
     /**
      * Compactor up to an isolated page: page_has_movable_ops, !PageMovableOpsIsolated (lockless
      * pre-check), folio_get_nontail_page, !page_has_movable_ops re-test, folio_trylock,
@@ -98,10 +106,23 @@ class MovableOpsScenarioTest {
         assertEquals(CheckResult.GoalResult.Answer.REACHABLE, migrated.answer());
         Trace w = Trace.replay(r.model(), migrated.witness());
         List<String> c1 = labels(w, C1);
-        assertTrue(c1.contains("balloon->migratepage(new1, page0) -> 0"), c1.toString());
-        assertTrue(c1.contains("ClearPageMovableOpsIsolated(page0)"), c1.toString());
+        // balloon_page_migrate -> virtballoon_migratepage: trylock balloon_lock, inflate new1, tell the host
+        // about both pages, then finalize page0 and drop the balloon's reference on it
+        int from = c1.indexOf("mutex_trylock(vb.balloon_lock)");
+        assertTrue(from >= 0, c1.toString());
+        assertEquals(List.of("mutex_trylock(vb.balloon_lock)", "get_page(new1)", "spin_lock_irqsave(balloon.pages_lock)",
+                        "balloon_page_insert(new1)", "spin_unlock_irqrestore(balloon.pages_lock)",
+                        "tell_host(vb->inflate_vq, new1)", "tell_host(vb->deflate_vq, page0)",
+                        "mutex_unlock(vb.balloon_lock)", "balloon_page_finalize(page0)", "put_page(page0)",
+                        "ClearPageMovableOpsIsolated(page0)"),
+                c1.subList(from, from + 11));
         // migrate_folio_done drops the isolation reference, the last one: page0 is freed
         assertEquals("migrate_folio_done(page0)", lastRow(w).label());
+        // the failure path is exercised too: virtballoon_migratepage's mutex_trylock fails while the driver
+        // holds balloon_lock (the only -EAGAIN source here), and the page is put back
+        assertTrue(r.unreached().stream().noneMatch(u -> u.step().startsWith("putback_movable_ops_page")
+                || u.step().startsWith("balloon_page_putback") || u.step().startsWith("virtballoon_migratepage")),
+                r.unreached().toString());
     }
 
     @Test
@@ -120,16 +141,15 @@ class MovableOpsScenarioTest {
     void isolationThatWinsTheRaceWithTheFinalPutFreesThePageItself() {
         Model m = scenario.build(org.migcheck.model.scenarios.Knobs.resolve(scenario.id(), scenario.knobs(), Map.of()));
         List<Integer> s = new ArrayList<>();
-        for (int i = 0; i < ENQUEUE_STEPS; i++) {
+        for (int i = 0; i < FILL_STEPS; i++) {
             s.add(Trace.label(BALLOON, 0));
         }
         // C1: page_has_movable_ops, !PageMovableOpsIsolated, folio_get_nontail_page
         for (int i = 0; i < 3; i++) {
             s.add(Trace.label(C1, 0));
         }
-        // balloon: spin_lock, list_for_each_entry(page0), trylock_page, balloon_page_finalize, unlock_page,
-        // spin_unlock, put_page (the driver's final put: refcount 2 -> 1)
-        for (int i = 0; i < 7; i++) {
+        // balloon: leak_balloon up to put_page (the driver's final put: refcount 2 -> 1)
+        for (int i = 0; i < LEAK_TO_PUT_STEPS; i++) {
             s.add(Trace.label(BALLOON, 0));
         }
         // C1: re-test, folio_trylock, PageMovableOpsIsolated, !balloon_page_device -> true, folio_unlock, folio_put
@@ -137,7 +157,7 @@ class MovableOpsScenarioTest {
             s.add(Trace.label(C1, 0));
         }
         Trace t = Trace.replay(m, s.stream().mapToInt(Integer::intValue).toArray());
-        assertEquals("put_page(page0)", t.rows().get(ENQUEUE_STEPS + 3 + 6).label());
+        assertEquals("put_page(page0)", t.rows().get(FILL_STEPS + 3 + LEAK_TO_PUT_STEPS - 1).label());
         assertEquals("!balloon_page_device(page0) -> true", t.rows().get(t.rows().size() - 3).label());
         Trace.Row last = lastRow(t);
         assertEquals(C1, last.thread());
@@ -166,9 +186,10 @@ class MovableOpsScenarioTest {
         assertTrue(o.matches(), o.actual());
         assertEquals(Verdict.VIOLATED, r.verdict());
         assertEquals("ref.get-unless-zero", r.ruleId());
-        // enqueue 5 + C1 pre-check 2 + balloon dequeue (spin_lock, list_for_each_entry, trylock_page,
-        // balloon_page_finalize, unlock_page, spin_unlock) 6 + put_page 1 + C1 folio_get 1
-        assertEquals(15, r.schedule().length);
+        // fill_balloon 8 + C1 pre-check 2 + leak_balloon up to its put_page 9 + C1 folio_get 1 (leak_balloon
+        // needs balloon_lock, so fill_balloon's mutex_unlock comes first)
+        assertEquals(FILL_STEPS + 2 + LEAK_TO_PUT_STEPS + 1, r.schedule().length);
+        assertEquals(20, r.schedule().length);
         Trace t = r.trace();
         Trace.Row last = lastRow(t);
         assertEquals(C1, last.thread());
@@ -186,7 +207,7 @@ class MovableOpsScenarioTest {
                 KernelRules.all().without("ref.get-unless-zero"), Options.defaults()).result();
         assertEquals(Verdict.VIOLATED, uaf.verdict());
         assertEquals("folio.use-after-free", uaf.ruleId());
-        assertEquals(15, uaf.schedule().length);
+        assertEquals(20, uaf.schedule().length);
         assertEquals("folio_get(page0)", lastRow(uaf.trace()).label());
     }
 
@@ -196,11 +217,12 @@ class MovableOpsScenarioTest {
         CheckResult r = o.result();
         assertTrue(o.matches(), o.actual());
         assertEquals("isolate.single", r.ruleId());
-        // enqueue 5; each isolator takes ISOLATE_STEPS_TO_SET_FLAG - 1 steps (no PageMovableOpsIsolated
-        // test under the lock), and the first one also unlocks the page before the second can trylock it
+        // fill_balloon's mutex_lock and enqueue (1 + 5: page0 is then on the list, unlocked, pages_lock free);
+        // each isolator takes ISOLATE_STEPS_TO_SET_FLAG - 1 steps (no PageMovableOpsIsolated test under the
+        // lock), and the first one also unlocks the page before the second can trylock it
         int isolate = ISOLATE_STEPS_TO_SET_FLAG - 1;
-        assertEquals(ENQUEUE_STEPS + (isolate + 1) + isolate, r.schedule().length);
-        assertEquals(26, r.schedule().length);
+        assertEquals(1 + ENQUEUE_STEPS + (isolate + 1) + isolate, r.schedule().length);
+        assertEquals(27, r.schedule().length);
         Trace t = r.trace();
         Trace.Row last = lastRow(t);
         assertEquals("SetPageMovableOpsIsolated(page0)", last.label());
@@ -238,13 +260,25 @@ class MovableOpsScenarioTest {
         assertEquals(List.of("putback_movable_ops_page", "migrate_folio_move", "migrate_pages/compaction_alloc", m.thread(c).name()),
                 sem.callStack(end, c));
         assertEquals(c + 1, end[folio(m, "page0").lock.holderVar().slot()], "page0 is locked by the waiter itself");
+        // the migration failed because virtballoon_migratepage's mutex_trylock found balloon_lock held by the driver
         List<String> mine = labels(r.trace(), c);
-        assertTrue(mine.get(mine.size() - 1).endsWith("-> -EAGAIN"), mine.toString());
-        // enqueue 5; isolate 11 + folio_unlock; migrate_pages: migrate_folio_unmap (compaction_alloc, folio_trylock(src),
-        // folio_test_writeback(src), folio_trylock(dst)), migrate_folio_move -> migrate_movable_ops_page (WARN_ON_ONCE,
-        // migratepage) = 6; the other compactor's pre-check 1;
-        // balloon_page_dequeue finds no page: spin_lock, 3 list tests, spin_unlock, spin_lock, BUG check, spin_unlock = 8
-        assertEquals(ENQUEUE_STEPS + ISOLATE_STEPS_TO_SET_FLAG + 1 + 6 + 1 + 8, r.schedule().length);
+        assertEquals("mutex_trylock(vb.balloon_lock)", mine.get(mine.size() - 1), mine.toString());
+        Trace t = r.trace();
+        int tryRow = -1;
+        for (int i = 0; i < t.rows().size(); i++) {
+            if (t.rows().get(i).thread() == c && t.rows().get(i).label().equals("mutex_trylock(vb.balloon_lock)")) {
+                tryRow = i;
+            }
+        }
+        assertTrue(t.rows().get(tryRow).changes().isEmpty(), "the trylock fails");
+        assertEquals(BALLOON + 1, t.states().get(tryRow)[var(m, "vb.balloon_lock").slot()], "the driver holds balloon_lock");
+        // fill_balloon 8; isolate 11 + folio_unlock; migrate_pages: migrate_folio_unmap (compaction_alloc,
+        // folio_trylock(src), folio_test_writeback(src), folio_trylock(dst)), migrate_folio_move ->
+        // migrate_movable_ops_page -> balloon_page_migrate (WARN_ON_ONCE) -> virtballoon_migratepage
+        // (mutex_trylock) = 6; the other compactor's pre-check 1; leak_balloon finds no page: mutex_lock;
+        // balloon_page_dequeue: spin_lock, 3 list tests, spin_unlock, spin_lock, BUG check, spin_unlock; mutex_unlock = 10
+        assertEquals(FILL_STEPS + ISOLATE_STEPS_TO_SET_FLAG + 1 + 6 + 1 + 10, r.schedule().length);
+        assertEquals(37, r.schedule().length);
     }
 
     @Test
@@ -254,8 +288,8 @@ class MovableOpsScenarioTest {
         assertTrue(o.matches(), o.actual());
         assertEquals("atomic.sleep", r.ruleId());
         assertTrue(r.message().contains("balloon.pages_lock"), r.message());
-        // enqueue 5, then spin_lock, list_for_each_entry(page0), lock_page
-        assertEquals(ENQUEUE_STEPS + 3, r.schedule().length);
+        // fill_balloon 8, then leak_balloon: mutex_lock, spin_lock, list_for_each_entry(page0), lock_page
+        assertEquals(FILL_STEPS + 4, r.schedule().length);
         Trace.Row last = lastRow(r.trace());
         assertEquals(BALLOON, last.thread());
         assertEquals("lock_page(page0.locked)", last.label());

@@ -29,24 +29,28 @@ import org.migcheck.properties.KernelRules;
  * SCENARIOS.md 4 / DESIGN.md 9 "source locked across allocation": every variant's verdict, rule and
  * the facts of its shortest counterexample, with schedule lengths derived by hand from the model.
  * Threads: readahead = 0, irq = 1 (writer = 2 when present); M1 = 0, M2 = 1; migrator = 0, writer = 1,
- * oom_reaper = 2.
+ * oom_reaper = 2. Readahead allocates F1 from the free lists and F2 (order 2) through the slow path.
  */
 class SourceLockedAllocScenarioTest {
     private final Scenario scenario = SourceLockedAllocScenario.scenario();
 
     /**
-     * Readahead up to direct compaction's folio_trylock of its own folio: per folio
-     * filemap_alloc_folio and filemap_add_folio; then readahead_folio(F1), __alloc_pages (bio_alloc),
-     * memalloc_noreclaim_save, isolate_migratepages_block, compaction_alloc, folio_trylock.
+     * Readahead (no NOFS scope) up to direct compaction's folio_trylock of its own folio F1:
+     * filemap_alloc_folio(F1) and filemap_add_folio(F1), then F2's allocation: __alloc_pages (no initial
+     * compaction for order 2), __alloc_pages_direct_reclaim, memalloc_noreclaim_save,
+     * isolate_migratepages_block, compaction_alloc, folio_trylock.
      */
-    private static int readaheadToTrylock(int folios) { return 2 * folios + 6; }
+    private static final int READAHEAD_TO_TRYLOCK = 8;
 
     /**
      * One migrator (the proposal) up to its compaction's failed folio_trylock of the other source:
-     * folio_trylock(own), folio_test_writeback, __alloc_pages, memalloc_noreclaim_save,
-     * isolate_migratepages_block, folio_trylock(other), folio_test_uptodate (the SYNC_LIGHT check).
+     * folio_trylock(own), folio_test_writeback, __alloc_pages (order 9: costly); the initial ASYNC
+     * compaction: memalloc_noreclaim_save, isolate_migratepages_block, folio_trylock(other) (fails: give
+     * up), folio_putback_lru(other), memalloc_noreclaim_restore; __alloc_pages_direct_reclaim; the
+     * SYNC_LIGHT compaction: memalloc_noreclaim_save, isolate_migratepages_block, folio_trylock(other),
+     * folio_test_uptodate (the SYNC_LIGHT check).
      */
-    private static final int MIGRATOR_TO_SLEEP = 7;
+    private static final int MIGRATOR_TO_SLEEP = 13;
 
     /**
      * The migrator (the proposal) up to its wait for the OOM victim: folio_trylock(S),
@@ -112,13 +116,30 @@ class SourceLockedAllocScenarioTest {
                 "oom-victim-no-reaper", "oom-victim-reaper")) {
             assertTrue(names.contains(row), row + " missing from " + names);
         }
+        // every variant says which kernel it models: an era, v6.19, the proposal, or hypothetical
+        for (var v : scenario.variants()) {
+            String d = v.doc();
+            assertTrue(d.contains("v6.19") || d.matches("(?s).*v\\d.*") || d.contains("proposal") || d.contains("hypothetical"),
+                    v.name() + ": " + d);
+        }
     }
 
     // ---------------------------------------------------------------- readahead (4.2, 4.5 A)
 
+    private static final Map<String, String> NO_PROTECTION = Map.of("workload", "readahead", "nofsScope", "false",
+            "memallocRule", "false", "syncLightIoCheck", "false");
+
+    private static Map<String, String> with(Map<String, String> base, String... kv) {
+        Map<String, String> m = new java.util.HashMap<>(base);
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put(kv[i], kv[i + 1]);
+        }
+        return m;
+    }
+
     /**
-     * Without the PF_MEMALLOC rule (and without the 2023 SYNC_LIGHT check), readahead's bio allocation
-     * compacts, the migrate scanner picks F1, which readahead itself added locked, and
+     * The era before the PF_MEMALLOC rule and the NOFS scope, with synchronous direct compaction: the
+     * allocation of F2 compacts, the migrate scanner picks F1, which readahead itself added locked, and
      * migrate_folio_unmap sleeps in folio_lock(F1): the read that would unlock F1 is not submitted yet.
      * The sleeping folio_lock never completes, so memalloc.folio-lock (which sees locks taken) is not
      * what is reported: the shortest failure is the self-deadlock.
@@ -129,10 +150,11 @@ class SourceLockedAllocScenarioTest {
         CheckResult r = o.result();
         assertTrue(o.matches(), o.actual());
         assertEquals(Verdict.DEADLOCK, r.verdict());
-        assertEquals(readaheadToTrylock(2), r.schedule().length);
+        assertEquals(READAHEAD_TO_TRYLOCK, r.schedule().length);
         Trace t = r.trace();
         assertEquals(labels(t, 0).size(), t.rows().size(), "only readahead runs");
-        assertEquals("isolate_migratepages_block(node0) -> F1", t.rows().get(7).label());
+        assertEquals("__alloc_pages(GFP_KERNEL|NO_OOM, order 2, node0)", t.rows().get(2).label());
+        assertEquals("isolate_migratepages_block(node0) -> F1", t.rows().get(5).label());
         assertEquals("folio_trylock(F1)", lastRow(t).label());
         String blocked = line(r, "readahead blocked in");
         assertTrue(blocked.contains("folio_lock(F1)"), blocked);
@@ -145,34 +167,38 @@ class SourceLockedAllocScenarioTest {
         assertEquals("folio_lock", sem.function(end, 0));
         List<String> stack = sem.callStack(end, 0);
         for (String frame : List.of("migrate_folio_unmap/compaction_alloc", "compact_zone", "__alloc_pages_direct_compact",
-                "alloc_pages", "bio_alloc", "mpage_readahead", "page_cache_ra_unbounded")) {
+                "alloc_pages", "ra_alloc_folio", "page_cache_ra_order")) {
             assertTrue(stack.contains(frame), frame + " not in " + stack);
         }
         StateView s = sem.view(end);
         assertEquals(0, s.holder(folio(m, "F1").lock));
-        assertEquals(0, s.holder(folio(m, "F2").lock));
+        assertTrue(s.isSet(folio(m, "F2").freed), "F2 is the page being allocated");
         assertTrue(s.isSet(var(m, "readahead.PF_MEMALLOC")));
-        assertFalse(s.isSet(var(m, "bio.submitted")), "the read that would unlock F1 is never submitted");
+        assertEquals(0, s.get(var(m, "bio.submitted")), "the read that would unlock F1 is never submitted");
         assertTrue(sem.atIdlePoint(end, 1), "the I/O completion waits for a bio that never comes");
 
-        // one folio in the batch: the same deadlock, two steps shorter
-        CheckResult one = run("readahead-compaction-sleeps", Map.of("raFolios", "1")).result();
-        assertEquals(Verdict.DEADLOCK, one.verdict());
-        assertEquals(readaheadToTrylock(1), one.schedule().length);
+        // one folio in the batch: nothing is allocated while a readahead folio is locked
+        assertExhaustiveHold(run("readahead-compaction-sleeps", Map.of("raFolios", "1")));
     }
 
-    /** The mode decides too: ASYNC never sleeps on a source lock, SYNC (pre-3.3 direct compaction) does. */
+    /**
+     * Without any protection, the migration mode decides: ASYNC never sleeps on a source lock,
+     * SYNC_LIGHT (v3.3+) and SYNC (earlier direct compaction) do. Each protection alone then suffices,
+     * except the 2023 I/O check, which only concerns SYNC_LIGHT.
+     */
     @Test
-    void withoutTheRuleOnlyTheBlockingModesDeadlock() {
-        Map<String, String> noRules = Map.of("workload", "readahead", "memallocRule", "false", "syncLightIoCheck", "false");
-        Map<String, String> async = new java.util.HashMap<>(noRules);
-        async.put("compactMode", "ASYNC");
-        assertEquals(Verdict.HOLDS, run(null, async).result().verdict());
-        Map<String, String> sync = new java.util.HashMap<>(noRules);
-        sync.put("compactMode", "SYNC");
-        CheckResult r = run(null, sync).result();
-        assertEquals(Verdict.DEADLOCK, r.verdict());
-        assertEquals(readaheadToTrylock(2), r.schedule().length);
+    void eachProtectionAloneSavesReadahead() {
+        assertEquals(Verdict.HOLDS, run(null, with(NO_PROTECTION, "compactMode", "ASYNC")).result().verdict());
+        for (String mode : List.of("SYNC_LIGHT", "SYNC")) {
+            CheckResult r = run(null, with(NO_PROTECTION, "compactMode", mode)).result();
+            assertEquals(Verdict.DEADLOCK, r.verdict(), mode);
+            assertEquals(READAHEAD_TO_TRYLOCK, r.schedule().length, mode);
+            assertExhaustiveHold(run(null, with(NO_PROTECTION, "compactMode", mode, "memallocRule", "true")));
+            assertExhaustiveHold(run(null, with(NO_PROTECTION, "compactMode", mode, "nofsScope", "true")));
+        }
+        assertExhaustiveHold(run(null, with(NO_PROTECTION, "syncLightIoCheck", "true")));
+        assertEquals(Verdict.DEADLOCK, run(null, with(NO_PROTECTION, "syncLightIoCheck", "true", "compactMode", "SYNC"))
+                .result().verdict());
     }
 
     @Test
@@ -184,12 +210,12 @@ class SourceLockedAllocScenarioTest {
         assertEquals(CheckResult.GoalResult.Answer.REACHABLE, g.answer());
         Trace w = Trace.replay(r.model(), g.witness());
         assertTrue(labels(w, 0).contains("folio_ref_freeze(F0, 2)"), labels(w, 0).toString());
-        // and on the readahead folios the rule makes compaction give up: the PF_MEMALLOC test is taken
-        int[] sched = new int[readaheadToTrylock(2) + 1];
+        // and on the readahead folio the rule makes compaction give up: the PF_MEMALLOC test is taken
+        int[] sched = new int[READAHEAD_TO_TRYLOCK + 1];
         for (int i = 0; i < sched.length; i++) {
             sched[i] = Trace.label(0, 0);
         }
-        sched[7] = Trace.label(0, 1); // isolate_migratepages_block -> F1
+        sched[5] = Trace.label(0, 1); // isolate_migratepages_block -> F1
         Trace t = Trace.replay(r.model(), sched);
         assertEquals("current->flags & PF_MEMALLOC(readahead) -> true", lastRow(t).label());
     }
@@ -199,19 +225,56 @@ class SourceLockedAllocScenarioTest {
         assertExhaustiveHold(run("readahead-io-check-only"));
     }
 
+    /**
+     * v6.19: page_cache_ra_order runs in memalloc_nofs_save(), so F2's allocation is GFP_NOFS and
+     * isolate_migratepages_block takes no folio with a mapping: neither the readahead folio F1 nor F0
+     * (which the writer may hold) is ever isolated, and F0 is never migrated.
+     */
     @Test
-    void aWriterHoldingF0IsOnlyTrylockedInV619() {
+    void inV619CompactionFromReadaheadIsolatesNoPageCacheFolio() {
+        ScenarioRunner.Outcome o = run("readahead-nofs-scope");
+        assertExhaustiveHold(o);
+        CheckResult r = o.result();
+        assertEquals(3, r.model().threadCount());
+        assertEquals(CheckResult.GoalResult.Answer.UNREACHABLE, r.goals().get("compaction-migrated-F0").answer());
+        // memalloc_nofs_save, filemap_alloc_folio(F1), filemap_add_folio(F1), __alloc_pages, direct reclaim,
+        // memalloc_noreclaim_save, isolate_migratepages_block -> F1 (skipped), memalloc_noreclaim_restore
+        int[] sched = new int[8];
+        for (int i = 0; i < sched.length; i++) {
+            sched[i] = Trace.label(0, 0);
+        }
+        sched[6] = Trace.label(0, 1);
+        Trace t = Trace.replay(r.model(), sched);
+        List<String> ra = labels(t, 0);
+        assertEquals("memalloc_nofs_save(readahead)", ra.get(0));
+        assertEquals("__alloc_pages(GFP_NOFS|NO_OOM, order 2, node0)", ra.get(3));
+        assertEquals("memalloc_noreclaim_restore(readahead)", ra.get(7));
+        Model m = r.model();
+        StateView s = new Semantics(m).view(t.last());
+        assertTrue(s.isSet(var(m, "readahead.PF_MEMALLOC_NOFS")));
+        assertFalse(s.isSet(folio(m, "F1").isolated));
+        assertEquals(2, s.get(folio(m, "F1").ref));
+        // the scope alone suffices: no PF_MEMALLOC rule, no I/O check, synchronous compaction
+        ScenarioRunner.Outcome alone = run("readahead-nofs-scope",
+                Map.of("memallocRule", "false", "syncLightIoCheck", "false", "compactMode", "SYNC"));
+        assertExhaustiveHold(alone);
+        assertEquals(CheckResult.GoalResult.Answer.UNREACHABLE, alone.result().goals().get("compaction-migrated-F0").answer());
+    }
+
+    @Test
+    void aWriterHoldingF0IsOnlyTrylockedUnderTheRule() {
         ScenarioRunner.Outcome o = run("readahead-writer");
         assertExhaustiveHold(o);
         assertEquals(3, o.result().model().threadCount());
+        assertEquals(CheckResult.GoalResult.Answer.REACHABLE, o.result().goals().get("compaction-migrated-F0").answer());
     }
 
     /**
-     * The SYNC_LIGHT I/O check is no substitute for the PF_MEMALLOC rule: without the rule, compaction
-     * sleeps in folio_lock on F0, which a writer holds for a moment, with PF_MEMALLOC set. Shortest:
-     * readahead to compaction_alloc (9 steps), writer filemap_get_entry and folio_lock (2), readahead
-     * folio_trylock and folio_test_uptodate (2), writer folio_mark_dirty and folio_unlock (2),
-     * readahead folio_lock (1).
+     * The SYNC_LIGHT I/O check is no substitute for the PF_MEMALLOC rule: without the rule (and without
+     * the NOFS scope), compaction sleeps in folio_lock on F0, which a writer holds for a moment, with
+     * PF_MEMALLOC set. Shortest: readahead to compaction_alloc (7 steps), writer filemap_get_entry and
+     * folio_lock (2), readahead folio_trylock and folio_test_uptodate (2), writer folio_mark_dirty and
+     * folio_unlock (2), readahead folio_lock (1).
      */
     @Test
     void withoutTheRuleCompactionSleepsOnAnotherTasksFolio() {
@@ -220,7 +283,7 @@ class SourceLockedAllocScenarioTest {
         assertTrue(o.matches(), o.actual());
         assertEquals(Verdict.VIOLATED, r.verdict());
         assertEquals("memalloc.folio-lock", r.ruleId());
-        assertEquals(16, r.schedule().length);
+        assertEquals(14, r.schedule().length);
         Trace t = r.trace();
         Trace.Row last = lastRow(t);
         assertEquals(0, last.thread());
@@ -249,6 +312,10 @@ class SourceLockedAllocScenarioTest {
         assertEquals(MIGRATOR_TO_SLEEP, labels(t, 1).size());
         assertEquals("folio_trylock(S1)", labels(t, 0).get(0));
         assertEquals("folio_trylock(S2)", labels(t, 1).get(0));
+        assertEquals("__alloc_pages(GFP_KERNEL|NO_OOM, order 9, node1)", labels(t, 0).get(2));
+        // the initial ASYNC compaction (costly order) gives up on S2 and puts it back
+        assertEquals("folio_putback_lru(S2)", labels(t, 0).get(6));
+        assertEquals("folio_test_uptodate(S2) -> true", labels(t, 0).get(MIGRATOR_TO_SLEEP - 1));
         assertTrue(r.explanation().contains("cycle: M1 -> S2.locked -> M2 -> S1.locked -> M1"), r.explanation().toString());
         Model m = r.model();
         Semantics sem = new Semantics(m);
@@ -333,10 +400,10 @@ class SourceLockedAllocScenarioTest {
         CheckResult r = run("readahead-memalloc-rule", Map.of("lockDst", "false")).result();
         assertEquals(Verdict.VIOLATED, r.verdict());
         assertEquals("migrate.both-locked", r.ruleId());
-        // readahead to compaction_alloc (9), folio_trylock(F0), folio_test_writeback, then move_to_new_folio ->
+        // readahead to compaction_alloc (7), folio_trylock(F0), folio_test_writeback, then move_to_new_folio ->
         // buffer_migrate_folio: !folio_buffers(F0), migrate_folio -> __migrate_folio: folio_ref_count check,
         // folio_mc_copy, xas_lock_irq, folio_ref_freeze (where the page-cache slot switches to free0)
-        assertEquals(16, r.schedule().length);
+        assertEquals(14, r.schedule().length);
         assertEquals("folio_ref_freeze(F0, 2)", lastRow(r.trace()).label());
 
         CheckResult oom = run("oom-victim-reaper", Map.of("lockDst", "false")).result();
@@ -349,6 +416,14 @@ class SourceLockedAllocScenarioTest {
     @Test
     void removingTheRuleOrTheReaperDeadlocks() {
         assertEquals(Verdict.DEADLOCK, run("readahead-memalloc-rule", Map.of("memallocRule", "false")).result().verdict());
+        // v6.19 readahead with all three protections removed: the writer's F0 (memalloc.folio-lock, 13 steps as in
+        // withoutTheRuleCompactionSleepsOnAnotherTasksFolio without folio_test_uptodate), or F1 without the writer
+        Map<String, String> none = Map.of("nofsScope", "false", "memallocRule", "false", "syncLightIoCheck", "false");
+        CheckResult w = run("readahead-nofs-scope", none).result();
+        assertEquals(Verdict.VIOLATED, w.verdict());
+        assertEquals("memalloc.folio-lock", w.ruleId());
+        assertEquals(13, w.schedule().length);
+        assertEquals(Verdict.DEADLOCK, run("readahead-nofs-scope", with(none, "writer", "false")).result().verdict());
         assertEquals(Verdict.DEADLOCK, run("two-migrators-memalloc-rule", Map.of("memallocRule", "false")).result().verdict());
         assertEquals(Verdict.DEADLOCK, run("oom-victim-reaper", Map.of("reaper", "false")).result().verdict());
     }

@@ -81,7 +81,7 @@ class TruncateWritebackScenarioTest {
                     r.goals().get(TruncateWritebackScenario.TRUNCATE_MEETS_WRITEBACK).answer());
         }
         // one folio, WB_SYNC_NONE: exact state count of the default model (regression guard)
-        assertEquals(203, run("kernel").result().stats().distinct());
+        assertEquals(220, run("kernel").result().stats().distinct());
     }
 
     @Test
@@ -145,26 +145,34 @@ class TruncateWritebackScenarioTest {
                 r.message());
         // By hand: flusher filemap_get_folios_tag .. folio_start_writeback, folio_unlock (8 steps); truncate
         // inode_lock, filemap_invalidate_lock, pass 1 find_get_entry, folio_trylock (fails: the flusher
-        // holds the lock), folio_put; pass 2 find_get_entry, folio_lock, the mapping test,
-        // truncate_cleanup_folio, filemap_remove_folio (10 steps) = 18.
+        // holds the lock), folio_put; the partial folio at lstart: __filemap_get_folio (filemap_get_entry,
+        // folio_lock, its "truncated?" mapping test), truncate_inode_partial_folio without its
+        // folio_wait_writeback -> truncate_inode_folio (mapping test, truncate_cleanup_folio,
+        // filemap_remove_folio) (11 steps) = 19. Pass 2 never sees folio0: the lookup at index 0 removed it.
         Trace t = r.trace();
-        assertEquals(18, t.rows().size(), () -> report(o));
-        Trace.Row last = t.rows().get(17);
+        assertEquals(19, t.rows().size(), () -> report(o));
+        Trace.Row last = t.rows().get(18);
         assertEquals("truncate", who(t, last));
         assertEquals("filemap_remove_folio(folio0)", last.label());
+        Semantics lastSem = new Semantics(t.model());
+        int[] beforeRemove = t.states().get(18);
+        assertEquals(List.of("truncate_inode_folio", "truncate_inode_partial_folio", "truncate_inode_pages_range", "truncate"),
+                lastSem.callStack(beforeRemove, t.model().threadIndex("truncate")));
         assertTrue(t.rows().stream().noneMatch(row -> row.label().startsWith("folio_wait_writeback")));
         assertEquals(8, t.rows().stream().filter(row -> who(t, row).equals("flusher")).count());
 
         // DESIGN.md's wording for this row, "folio freed under writeback", is the next rule: truncate's
-        // folio_batch_release drops the last reference (the flusher dropped its batch reference after
-        // submitting, since writeback owns none).
+        // folio_put after truncate_inode_partial_folio (the reference __filemap_get_folio took) drops the
+        // last reference (the flusher dropped its batch reference after submitting, since writeback owns none).
         RuleSet noRemoveRule = KernelRules.all().without("cache.remove-locked-no-writeback");
         ScenarioRunner.Outcome o2 = run("truncate-no-wait", Map.of(), noRemoveRule);
         assertEquals("folio.free-busy", o2.result().ruleId(), () -> report(o2));
         Trace t2 = o2.result().trace();
         Trace.Row free = t2.rows().get(t2.rows().size() - 1);
         assertEquals("truncate", who(t2, free));
-        assertEquals("folio_batch_release(folio0)", free.label());
+        assertEquals("folio_put(folio0)", free.label());
+        assertEquals(List.of("truncate_inode_pages_range", "truncate"), new Semantics(t2.model())
+                .callStack(t2.states().get(t2.rows().size() - 1), t2.model().threadIndex("truncate")));
         assertTrue(free.changes().contains("folio0.freed: set"), free.changes().toString());
         assertTrue(t2.rows().stream().anyMatch(row -> row.label().equals("mpage_bio_submit_write(folio0)")));
 
@@ -235,8 +243,10 @@ class TruncateWritebackScenarioTest {
         // By hand: ttm-backup shmem_read_folio_gfp, folio_lock, folio_mark_dirty, folio_clear_dirty_for_io,
         // folio_set_reclaim, shmem_writeout's folio_mark_dirty (returns ACTIVATE, folio locked), the
         // !folio_test_writeback test, folio_clear_reclaim, folio_put, ttm_backup_shmem_idx_to_handle (10);
-        // ttm-drop ttm_backup_drop, pass 1 find_get_entry, folio_trylock (fails), folio_put, pass 2
-        // find_get_entry (5) = 15 steps, then folio_lock blocks.
+        // ttm-drop ttm_backup_drop; shmem_truncate_range -> shmem_undo_range: pass 1 find_get_entry,
+        // folio_trylock (fails), folio_put; shmem_get_partial_folio(lstart >> PAGE_SHIFT = 0):
+        // filemap_get_entry (5) = 15 steps, then its folio_lock blocks. (ttm_backup_drop truncates one page,
+        // same_folio is true, and pass 2 is never reached.)
         Trace t = r.trace();
         assertEquals(15, t.rows().size(), () -> report(o));
         assertFalse(t.rows().stream().anyMatch(row -> row.label().startsWith("folio_unlock")), "nobody unlocks folio0");
@@ -244,10 +254,12 @@ class TruncateWritebackScenarioTest {
         assertEquals("ttm-drop", who(t, trylock));
         assertEquals("folio_trylock(folio0)", trylock.label());
         assertTrue(trylock.changes().isEmpty(), "pass 1's trylock fails on the leaked lock");
-        // the blocked thread sits in shmem_undo_range's pass-2 folio_lock, the backup thread has exited
+        assertEquals("filemap_get_entry(backup, folio0)", t.rows().get(14).label());
+        // the blocked thread sits in shmem_get_partial_folio's folio_lock, the backup thread has exited
         Semantics sem = new Semantics(t.model());
         int drop = t.model().threadIndex("ttm-drop");
-        assertEquals(List.of("shmem_undo_range", "ttm-drop"), sem.callStack(t.last(), drop));
+        assertEquals(List.of("shmem_get_partial_folio", "shmem_undo_range", "shmem_truncate_range", "ttm-drop"),
+                sem.callStack(t.last(), drop));
         assertEquals("folio_lock", sem.function(t.last(), drop));
         assertTrue(sem.finished(t.last(), t.model().threadIndex("ttm-backup")));
         assertEquals(t.model().threadIndex("ttm-backup"), sem.view(t.last()).holder(folio(t.model(), "folio0").lock));

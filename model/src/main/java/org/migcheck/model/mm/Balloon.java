@@ -20,6 +20,9 @@ import org.migcheck.model.lang.Var;
  * its page list and its {@code isolated_pages} counter; inflate ({@code balloon_page_enqueue}),
  * deflate ({@code balloon_page_dequeue}) and the three {@code movable_operations} callbacks
  * ({@code balloon_page_isolate}, {@code balloon_page_migrate}, {@code balloon_page_putback}).
+ * {@code balloon_page_migrate} only checks the device and calls the driver's
+ * {@code b_dev_info->migratepage}, which the driver installs with {@link #setMigratepage} (virtio:
+ * {@link VirtioBalloon}, virtballoon_migratepage).
  *
  * <p>Per balloon-capable page the model keeps two variables: {@code <page>.balloon_list} (on
  * {@code b_dev_info->pages}) and {@code <page>.balloon_dev} ({@code page->private} =
@@ -58,8 +61,11 @@ public final class Balloon {
     public final Procedure dequeue;
     /** movable_operations->isolate_page = balloon_page_isolate(page): 1 = isolated. */
     public final Procedure isolatePage;
-    /** movable_operations->migrate_page = balloon_page_migrate(dst, src): 0 = success, 1 = -EAGAIN. */
+    /** movable_operations->migrate_page = balloon_page_migrate(newpage, page): 0 = success, 1 = -EAGAIN. */
     public final Procedure migratePage;
+    private final Local migrateDst;
+    private final Local migrateSrc;
+    private final Local migrateRc;
     /** movable_operations->putback_page = balloon_page_putback(page). */
     public final Procedure putbackPage;
 
@@ -82,7 +88,10 @@ public final class Balloon {
         this.enqueue = declareEnqueue(b);
         this.dequeue = declareDequeue(b, deflateLock);
         this.isolatePage = declareIsolate(b);
-        this.migratePage = declareMigrate(b);
+        this.migratePage = b.procedure("balloon_page_migrate");
+        this.migrateDst = migratePage.param("newpage", 0, nFolios - 1);
+        this.migrateSrc = migratePage.param("page", 0, nFolios - 1);
+        this.migrateRc = migratePage.local("rc", 0, 1);
         this.putbackPage = declarePutback(b);
     }
 
@@ -105,16 +114,20 @@ public final class Balloon {
         return v;
     }
 
-    private Step spinLock() { return Steps.lock("spin_lock_irqsave", pagesLock); }
+    /** spin_lock_irqsave(&b_dev_info->pages_lock, flags). */
+    Step spinLock() { return Steps.lock("spin_lock_irqsave", pagesLock); }
 
-    private Step spinUnlock() { return Steps.unlock("spin_unlock_irqrestore", pagesLock); }
+    /** spin_unlock_irqrestore(&b_dev_info->pages_lock, flags). */
+    Step spinUnlock() { return Steps.unlock("spin_unlock_irqrestore", pagesLock); }
 
     /**
      * balloon_page_insert (include/linux/balloon_compaction.h): __SetPageOffline, SetPageMovableOps,
      * set_page_private(page, balloon), list_add(&page->lru, &balloon->pages). Caller holds pages_lock
-     * and the page lock.
+     * and the page lock. With {@code replacing} non-null the page is a migration destination taking
+     * over the balloon slot of {@code replacing} (virtballoon_migratepage: the step also emits the
+     * migration event and does the caller's {@code isolated_pages--}).
      */
-    private Step balloonPageInsert(FolioRef page, boolean decIsolated) {
+    Step balloonPageInsert(FolioRef page, FolioRef replacing) {
         return Step.named("balloon_page_insert")
                 .args(e -> page.of(e).name())
                 .does(e -> {
@@ -123,10 +136,30 @@ public final class Balloon {
                     e.set(f.movableOps, true);
                     e.set(device[f.id()], 1);
                     e.set(listVar(f), true);
-                    if (decIsolated) {
-                        // Simplification: balloon_page_migrate's "b_dev_info->isolated_pages--" under the same pages_lock section is folded into this step.
+                    if (replacing != null) {
+                        // newpage takes over page's role in the balloon (a balloon page has no contents to copy)
+                        e.emit(new FolioEvent.Migrated(replacing.of(e), f));
+                        // Simplification: virtballoon_migratepage's "vb_dev_info->isolated_pages--" in the same pages_lock section is folded into this step.
                         e.add(isolatedPages, -1);
                     }
+                })
+                .build();
+    }
+
+    /**
+     * balloon_page_finalize (include/linux/balloon_compaction.h), page locked: set_page_private(page, 0);
+     * PageOffline and PG_movable_ops stay until the page is freed.
+     */
+    Step balloonPageFinalize(FolioRef page, boolean listDel) {
+        return Step.named("balloon_page_finalize")
+                .args(e -> page.of(e).name())
+                .does(e -> {
+                    Folio x = page.of(e);
+                    e.emit(new FolioEvent.Accessed(x, "balloon_page_finalize"));
+                    if (listDel) {
+                        e.set(listVar(x), false);
+                    }
+                    e.set(device[x.id()], 0);
                 })
                 .build();
     }
@@ -155,7 +188,7 @@ public final class Balloon {
                             e.emit(new LockEvent.Acquired(x.lock, e.self(), true));
                         })
                         .build())
-                .step(balloonPageInsert(f, false))
+                .step(balloonPageInsert(f, null))
                 .step(Steps.unlock("unlock_page", e -> f.of(e).lock))
                 .step(spinUnlock()));
     }
@@ -189,15 +222,7 @@ public final class Balloon {
                         }
                         member.ifLocal(e -> e.local(ok) == 1, locked -> locked
                                 // Simplification: list_del(&page->lru) and balloon_page_finalize (page->private = NULL) are one step.
-                                .step(Step.named("balloon_page_finalize")
-                                        .args(e -> cur.of(e).name())
-                                        .does(e -> {
-                                            Folio x = cur.of(e);
-                                            e.emit(new FolioEvent.Accessed(x, "balloon_page_finalize"));
-                                            e.set(onList[x.id()], false);
-                                            e.set(device[x.id()], 0);
-                                        })
-                                        .build())
+                                .step(balloonPageFinalize(cur, true))
                                 .step(Steps.unlock("unlock_page", e -> cur.of(e).lock))
                                 .assign(got, e -> e.local(i))
                                 .breakLoop());
@@ -250,52 +275,22 @@ public final class Balloon {
     }
 
     /**
-     * balloon_page_migrate (mm/balloon_compaction.c), called by migrate_movable_ops_page with both
-     * pages locked: WARN_ON_ONCE(!b_dev_info) -> -EAGAIN; rc = b_dev_info->migratepage (the driver,
-     * e.g. virtballoon_migratepage: 0 or -EAGAIN); on 0 under pages_lock get_page(newpage),
-     * balloon_page_insert(newpage), isolated_pages--; then balloon_page_finalize(page) and
-     * put_page(page) (the balloon's reference on the old page).
+     * Installs the driver's {@code b_dev_info->migratepage(b_dev_info, newpage, page, mode)} (0 or
+     * 1 = -EAGAIN; e.g. virtballoon_probe: {@code vb->vb_dev_info.migratepage = virtballoon_migratepage})
+     * and with it the body of balloon_page_migrate.
      */
-    private Procedure declareMigrate(Model.Builder b) {
-        Procedure p = b.procedure("balloon_page_migrate");
-        Local dst = p.param("newpage", 0, nFolios - 1);
-        Local src = p.param("page", 0, nFolios - 1);
-        Local rc = p.local("rc", 0, 1);
-        FolioRef d = mm.at(dst);
-        FolioRef s = mm.at(src);
-        return p.body(body -> body
-                .ifThen(Cond.of("WARN_ON_ONCE", "!b_dev_info",
+    public void setMigratepage(Procedure driverMigratepage) {
+        FolioRef s = mm.at(migrateSrc);
+        // balloon_page_migrate (mm/balloon_compaction.c), called by migrate_movable_ops_page with both pages locked:
+        // VM_BUG_ON_PAGE(!PageLocked(page)); VM_BUG_ON_PAGE(!PageLocked(newpage));
+        // if (WARN_ON_ONCE(!balloon)) return -EAGAIN; return balloon->migratepage(balloon, newpage, page, mode);
+        // Simplification: the two VM_BUG_ON_PAGE(!PageLocked) are not steps; the migrate.both-locked rule checks the same at the driver's Migrated event.
+        // Simplification: the migrate_mode argument is not passed (virtballoon_migratepage ignores it).
+        migratePage.body(body -> body
+                .ifThen(Cond.of("WARN_ON_ONCE", "!balloon",
                         e -> e.get(device[s.of(e).id()]) == 0), gone -> gone.ret(e -> 1))
-                // Simplification: the driver's migratepage (virtballoon_migratepage: tell the host, may fail with -EAGAIN on balloon_lock contention) is one nondeterministic step.
-                .step(Step.named("balloon->migratepage")
-                        .args(e -> d.of(e).name() + ", " + s.of(e).name())
-                        .choice(2, alt -> alt == 0 ? "0" : "-EAGAIN")
-                        .does(e -> {
-                            Folio from = s.of(e);
-                            Folio to = d.of(e);
-                            e.emit(new FolioEvent.Accessed(from, "migratepage"));
-                            e.emit(new FolioEvent.Accessed(to, "migratepage"));
-                            if (e.choice() == 0) {
-                                e.emit(new FolioEvent.Migrated(from, to));
-                            }
-                            e.setLocal(rc, e.choice());
-                        })
-                        .build())
-                .ifLocal(e -> e.local(rc) != 0, failed -> failed.ret(e -> 1))
-                .step(spinLock())
-                .step(FolioOps.folioGet(d))
-                .step(balloonPageInsert(d, true))
-                .step(spinUnlock())
-                .step(Step.named("balloon_page_finalize")
-                        .args(e -> s.of(e).name())
-                        .does(e -> {
-                            Folio x = s.of(e);
-                            e.emit(new FolioEvent.Accessed(x, "balloon_page_finalize"));
-                            e.set(device[x.id()], 0);
-                        })
-                        .build())
-                .step(Step.named("put_page").args(e -> s.of(e).name()).does(e -> FolioOps.put(e, s.of(e))).build())
-                .ret(e -> 0));
+                .callInto(migrateRc, driverMigratepage, e -> e.local(migrateDst), e -> e.local(migrateSrc))
+                .ret(e -> e.local(migrateRc)));
     }
 
     /**
@@ -321,9 +316,8 @@ public final class Balloon {
                 .step(spinUnlock()));
     }
 
-    /** The release of a deflated page by the driver (virtio_balloon release_pages_balloon: put_page). */
-    public Step releasePage(Local page) {
-        FolioRef f = mm.at(page);
+    /** put_page(page) of the balloon's own reference (release_pages_balloon, virtballoon_migratepage). */
+    Step putPage(FolioRef f) {
         return Step.named("put_page").args(e -> f.of(e).name())
                 .does(e -> FolioOps.put(e, f.of(e))).build();
     }

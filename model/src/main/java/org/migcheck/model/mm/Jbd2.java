@@ -17,11 +17,15 @@ import org.migcheck.model.lang.Var;
  * (SCENARIOS.md 1.4 J3): the only thing that keeps the aliased folio's memory alive while the
  * journal I/O reads it is that migration and reclaim refuse folios whose buffers have b_count != 0.
  * It is therefore modelled as {@link Folio#ioRefs} on the aliased folio: in-flight I/O that references
- * the folio's memory without a folio reference.
+ * the folio's memory without a folio reference. Besides the journal_head's b_count, the commit holds
+ * one of its own on bh_in from before jbd2_journal_write_metadata_buffer ("Bump b_count to prevent
+ * truncate from stumbling over the shadowed buffer!") until after wait_on_buffer(new_bh) in phase 3.
  *
  * <p>Simplification: bh_in's journal_head (and its b_count, in the scenario's initial state) exists before the model starts.
  * Simplification: only bh_in's block is written: no descriptor, revoke or commit blocks, no journal superblock update.
  * Simplification: jh->b_state_lock and journal->j_list_lock are not modelled: no other modelled thread takes them.
+ * Simplification: BH_Shadow, BH_JWrite and the BJ_Shadow / BJ_Forget list filing are trace text only (no modelled thread waits on BH_Shadow).
+ * Simplification: the I/O completion (journal_end_buffer_io_sync) runs in the commit thread, so wait_on_buffer(new_bh) after it returns at once and is not a step.
  * Simplification: no frozen copy-out and no escaping: new_bh always aliases bh_in's folio (the case Jan Kara's objection is about).
  * Simplification: checkpointing is folded into the end of the commit: the journal_head is released (put_bh on bh_in) right after the commit.
  */
@@ -88,26 +92,56 @@ public final class Jbd2 {
     public Procedure commitThread(Mm mm, String name) {
         Procedure p = mm.thread(name);
         p.body(c -> c
+                // phase 2 (fs/jbd2/commit.c): atomic_inc(&jh2bh(jh)->b_count), then jbd2_journal_write_metadata_buffer
+                .step(bumpBCount())
                 .step(writeMetadataBuffer())
                 // jbd2_journal_commit_transaction (fs/jbd2/commit.c): lock_buffer(new_bh) before submit_bh
                 .step(Steps.lock("lock_buffer", Model.fixed(newBhLock)))
                 .step(submitBh())
                 .step(journalIoReads())
-                // journal_end_buffer_io_sync (fs/jbd2/commit.c): the I/O completion unlocks new_bh
-                .step(Steps.unlock("journal_end_buffer_io_sync", Model.fixed(newBhLock)))
+                // journal_end_buffer_io_sync (fs/jbd2/commit.c): the I/O completion clears BH_Shadow on bh_in and unlocks new_bh
+                .step(Steps.unlock("journal_end_buffer_io_sync", Model.fixed(newBhLock),
+                        e -> "new_bh; clear_bit_unlock(BH_Shadow, " + bhIn.name() + ")"))
+                // phase 3: wait_on_buffer(new_bh) (returns at once), jbd2_unfile_log_bh, __brelse(new_bh), free_buffer_head
                 .step(releaseNewBh())
+                // then the shadowed buffer: clear_buffer_jwrite, file as BJ_Forget, __brelse(bh_in)
+                .step(brelseShadowed())
                 .step(putJournalHead()));
         return p;
     }
 
     /**
-     * jbd2_journal_commit_transaction (fs/jbd2/commit.c), after wait_on_buffer(new_bh):
-     * clear_buffer_shadow(bh_in), jbd2_unfile_log_bh, __brelse(new_bh), free_buffer_head(new_bh): the
-     * alias of the bdev folio ends.
+     * jbd2_journal_commit_transaction (fs/jbd2/commit.c) phase 2, before the temporary buffer is made:
+     * "Bump b_count to prevent truncate from stumbling over the shadowed buffer!"
+     * atomic_inc(&amp;jh2bh(jh)->b_count).
+     */
+    private Step bumpBCount() {
+        return Step.named("atomic_inc")
+                .args(bhIn.name() + "->b_count")
+                .does(e -> e.add(bhIn.count, 1))
+                .build();
+    }
+
+    /**
+     * jbd2_journal_commit_transaction (fs/jbd2/commit.c) phase 3, for the shadowed buffer of new_bh:
+     * clear_buffer_jwrite(bh), jbd2_journal_file_buffer(jh, commit_transaction, BJ_Forget), __brelse(bh):
+     * drops the b_count taken by the atomic_inc of phase 2.
+     */
+    private Step brelseShadowed() {
+        return Step.named("__brelse")
+                .args(bhIn.name())
+                .does(e -> e.add(bhIn.count, -1))
+                .build();
+    }
+
+    /**
+     * jbd2_journal_commit_transaction (fs/jbd2/commit.c) phase 3, after wait_on_buffer(new_bh):
+     * jbd2_unfile_log_bh, __brelse(new_bh), free_buffer_head(new_bh): the alias of the bdev folio
+     * ends.
      */
     private Step releaseNewBh() {
         return Step.named("free_buffer_head")
-                .args(e -> "new_bh -> " + aliased(e).name() + "; clear_buffer_shadow(" + bhIn.name() + ")")
+                .args(e -> "new_bh -> " + aliased(e).name())
                 .does(e -> {
                     Folio f = aliased(e);
                     e.add(f.ioRefs, -1);

@@ -2,6 +2,7 @@ package org.migcheck.model.mm;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.migcheck.model.lang.Cond;
 import org.migcheck.model.lang.Exec;
 import org.migcheck.model.lang.IntExpr;
 import org.migcheck.model.lang.Local;
@@ -22,7 +23,8 @@ import org.migcheck.model.lang.Var;
  * CONFIG_CGROUP_WRITEBACK (SCENARIOS.md 5.3, 5.6).
  *
  * <p>Simplifications: one page per folio; a folio's charge never moves between memcgs; no
- * hierarchy of memcgs (each memcg is its own limit); per-cpu charge stocks are not modelled.
+ * hierarchy of memcgs (each memcg is its own limit); per-cpu charge stocks are not modelled; a
+ * force charge may take a memcg at most {@link #MAX_OVER} pages over its limit (more is a model error).
  */
 public final class Memcg {
 
@@ -38,6 +40,8 @@ public final class Memcg {
     public static final int CHARGED = 0;
     /** {@code try_charge_memcg} result: -ENOMEM. */
     public static final int ENOMEM = 1;
+    /** How far force charges (PF_MEMALLOC) may take usage over the limit in a model; a model bound, not the kernel's. */
+    public static final int MAX_OVER = 2;
 
     private final String name;
     private final int id;
@@ -49,7 +53,7 @@ public final class Memcg {
         this.name = name;
         this.id = id;
         this.limit = limit;
-        this.usage = b.counter(name + ".usage", 0, limit, usage);
+        this.usage = b.counter(name + ".usage", 0, limit + MAX_OVER, usage);
     }
 
     public String name() { return name; }
@@ -148,18 +152,28 @@ public final class Memcg {
          *
          * <pre>
          * retry:
-         *     if (page_counter_try_charge(&amp;memcg-&gt;memory, ...)) goto done;
+         *     if (page_counter_try_charge(&amp;memcg-&gt;memory, ...)) goto done_restock;
+         *     if (unlikely(current-&gt;flags &amp; PF_MEMALLOC)) goto force;   // no recursion into reclaim
+         *     if (unlikely(task_in_memcg_oom(current))) goto nomem;
          *     if (!gfpflags_allow_blocking(gfp_mask)) goto nomem;
          *     nr_reclaimed = try_to_free_mem_cgroup_pages(mem_over_limit, nr_pages, gfp_mask, ...);
          *     if (mem_cgroup_margin(mem_over_limit) &gt;= nr_pages) goto retry;
-         *     ... nr_retries, mem_cgroup_oom ...
+         *     ... drain_all_stock, nr_retries, mem_cgroup_oom ...
          * nomem:
-         *     return -ENOMEM;
+         *     if (!(gfp_mask &amp; (__GFP_NOFAIL | __GFP_HIGH))) return -ENOMEM;
+         * force:
+         *     page_counter_charge(&amp;memcg-&gt;memory, nr_pages);   // over the limit
+         *     return 0;
          * </pre>
          *
+         * A task with PF_MEMALLOC (inside reclaim or compaction, kswapd) is force-charged over the limit
+         * and never recurses into memcg reclaim.
          * Simplification: one reclaim pass, then one retry of the page counter (the margin check and the
          * retry are the same test); the MAX_RECLAIM_RETRIES loop, drain_all_stock and the memcg OOM
          * killer are not modelled, so a charge that still does not fit fails with -ENOMEM.
+         * Simplification: task_in_memcg_oom(current) is always false (no memcg OOM is modelled).
+         * Simplification: the nomem path's force charge for __GFP_NOFAIL | __GFP_HIGH is not modelled ({@link Gfp} has neither bit).
+         * Simplification: the PF_MEMALLOC test is not repeated after the reclaim pass (PF_MEMALLOC is the same on retry).
          */
         public Procedure tryChargeMemcg(Vmscan vmscan) {
             if (tryChargeMemcg != null) {
@@ -174,6 +188,12 @@ public final class Memcg {
             p.body(body -> body
                     .step(pageCounterTryCharge(memcg, ok))
                     .ifLocal(e -> e.local(ok) == 1, done -> done.ret(IntExpr.of(CHARGED)))
+                    // "Prevent unbounded recursion when reclaim operations need to allocate memory."
+                    .ifThen(Cond.of("current->flags & PF_MEMALLOC", e -> e.threadName(e.self()),
+                                    e -> e.isSet(Vmscan.current(e).pfMemalloc())),
+                            force -> force
+                                    .step(pageCounterCharge(memcg))
+                                    .ret(IntExpr.of(CHARGED)))
                     .ifLocal(e -> (e.local(gfp) & Gfp.DIRECT_RECLAIM) == 0, nomem -> nomem.ret(IntExpr.of(ENOMEM)))
                     .callInto(reclaimed, reclaim, IntExpr.of(memcg), IntExpr.of(gfp))
                     // "if (mem_cgroup_margin(mem_over_limit) >= nr_pages) goto retry;"
@@ -182,6 +202,27 @@ public final class Memcg {
                     .ret(IntExpr.of(ENOMEM)));
             tryChargeMemcg = p;
             return p;
+        }
+
+        /**
+         * mm/page_counter.c {@code page_counter_charge}: charge one page regardless of the limit (the
+         * force path of try_charge_memcg).
+         */
+        private Step pageCounterCharge(Local memcg) {
+            return Step.named("page_counter_charge")
+                    .args(e -> {
+                        Memcg g = byId(e.local(memcg));
+                        return g.name() + ".memory, usage " + e.get(g.usage) + "/" + g.limit();
+                    })
+                    .does(e -> {
+                        Memcg g = byId(e.local(memcg));
+                        if (e.get(g.usage) >= g.limit() + MAX_OVER) {
+                            throw new ModelError(g.usage.name(), "force charge of " + g.name() + " beyond limit + "
+                                    + MAX_OVER + " pages (the model's bound)");
+                        }
+                        e.add(g.usage, 1);
+                    })
+                    .build();
         }
 
         /** mm/page_counter.c {@code page_counter_try_charge}: charge one page unless that exceeds the limit. */

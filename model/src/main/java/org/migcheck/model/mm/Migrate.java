@@ -368,7 +368,7 @@ public final class Migrate {
      * the caller's gfp (mtc->gfp_mask; GFP_TRANSHUGE bits for a large source). Returns 1 when {@code dst}
      * was allocated. put_new_folio is NULL.
      *
-     * @param order   0, or 1 for any order > 0 (a large source)
+     * @param order   the allocation order (folio_order(src): 0, or e.g. HPAGE_PMD_ORDER for a large source)
      * @param gfp     {@link Gfp} bits of mtc->gfp_mask
      * @param nodeOf  the node of each folio id (the target node is dst's)
      */

@@ -1,6 +1,8 @@
 package org.migcheck.model.mm;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import org.migcheck.model.lang.Body;
 import org.migcheck.model.lang.Cond;
@@ -19,15 +21,16 @@ import org.migcheck.model.lang.Var;
  *
  * <p>Procedures (folio ids as in {@link Folio#id()}):
  * <ul>
- *   <li>{@code alloc_pages(order, node, gfp, page)}: {@code order} 0 or 1 (= any order > 0),
- *       {@code gfp} in {@link Gfp} bits ({@link Gfp#NO_OOM} summarises __GFP_NORETRY,
- *       __GFP_RETRY_MAYFAIL, __GFP_THISNODE and costly orders), {@code page} the folio that a
- *       successful allocation hands out, or -1 when the page is not modelled (a slab page); returns
- *       1 on success, 0 for NULL;</li>
- *   <li>{@code __alloc_pages_direct_compact(node, mode)}: PF_MEMALLOC around {@code compact_zone};
- *       returns 1 when compaction migrated a folio;</li>
- *   <li>{@code compact_zone(node, mode)}: isolates one LRU folio of the node and migrates it into the
- *       node's free page with {@code migrate_pages/compaction_alloc};</li>
+ *   <li>{@code alloc_pages(order, node, gfp, page)}: {@code order} 0 .. {@link #MAX_PAGE_ORDER}
+ *       (costly above {@link #PAGE_ALLOC_COSTLY_ORDER}), {@code gfp} in {@link Gfp} bits
+ *       ({@link Gfp#NO_OOM} summarises __GFP_NORETRY, __GFP_RETRY_MAYFAIL and __GFP_THISNODE),
+ *       {@code page} the folio that a successful allocation hands out, or -1 when the page is not
+ *       modelled; returns 1 on success, 0 for NULL. The task's memalloc scope applies first
+ *       (current_gfp_context: PF_MEMALLOC_NOFS clears __GFP_FS, see {@link #declareNofsScope});</li>
+ *   <li>{@code __alloc_pages_direct_compact(node, mode, gfp)}: PF_MEMALLOC around try_to_compact_pages
+ *       ({@code compact_zone}); returns 1 when compaction migrated a folio;</li>
+ *   <li>{@code compact_zone(node, mode, gfp)}: isolates one LRU folio of the node and migrates it into
+ *       the node's free page with {@code migrate_pages/compaction_alloc};</li>
  *   <li>{@code compaction_alloc(src, dst)}: the get_new_folio of compaction.</li>
  * </ul>
  *
@@ -35,11 +38,16 @@ import org.migcheck.model.lang.Var;
  * flag "above the watermark" ({@link #zoneFree}) that exiting or reaped OOM victims set; without it
  * the zone stays under pressure and the fast path always fails.
  * Simplifications (each also stated at its code): direct reclaim never makes progress (it only
- * trylocks folios, so it neither waits on nor frees the scenario's locked folios); one direct
- * compaction attempt at the mode the scenario gives (the slow path escalates from
- * COMPACT_PRIO_ASYNC to SYNC_LIGHT over retries); compaction isolates one folio per run.
+ * trylocks folios, so it neither waits on nor frees the scenario's locked folios); the retry loop
+ * runs once (should_reclaim_retry / should_compact_retry are not modelled); every allocation is
+ * movable; compaction isolates one folio per run.
  */
 public final class PageAlloc {
+
+    /** include/linux/mmzone.h: orders above it are "costly" (no OOM kill, compaction first). */
+    public static final int PAGE_ALLOC_COSTLY_ORDER = 3;
+    /** include/linux/mmzone.h MAX_PAGE_ORDER (x86-64 default): the largest order a model may request. */
+    public static final int MAX_PAGE_ORDER = 10;
 
     /**
      * What direct compaction sees of one node: its LRU folios (candidates of the migrate scanner,
@@ -56,6 +64,8 @@ public final class PageAlloc {
     private final int nNodes;
     /** The zone is above its watermark (a free page exists); null when the scenario does not track memory. */
     public final Var zoneFree;
+    /** PF_MEMALLOC_NOFS per thread index, for the tasks that enter a memalloc_nofs_save() scope. */
+    private final Map<Integer, Var> nofs = new LinkedHashMap<>();
     private Oom oom;
 
     private Procedure allocPages;
@@ -64,7 +74,10 @@ public final class PageAlloc {
 
     /**
      * @param zones        the nodes direct compaction can work on (empty: no compaction)
-     * @param compactMode  the migration mode of the modelled direct compaction attempt
+     * @param compactMode  the migration mode of the retry loop's direct compaction (v6.19:
+     *                     DEF_COMPACT_PRIORITY, MIGRATE_SYNC_LIGHT; MIGRATE_SYNC models the synchronous
+     *                     direct compaction of kernels before v3.3); the initial attempt for costly
+     *                     orders is always COMPACT_PRIO_ASYNC (MIGRATE_ASYNC)
      * @param trackFree    model "free memory" as a flag that starts clear (under pressure)
      */
     public PageAlloc(Mm mm, Migrate migrate, List<Zone> zones, int compactMode, boolean trackFree) {
@@ -78,10 +91,18 @@ public final class PageAlloc {
         this.zoneFree = trackFree ? b.var("zone.free_above_wmark", 0, 1, 0, v -> v == 0 ? "no" : "yes", true) : null;
     }
 
-    /** Wires the OOM killer into the slow path (only order-0 allocations without {@link Gfp#NO_OOM} reach it). */
+    /** Wires the OOM killer into the slow path (only non-costly allocations without {@link Gfp#NO_OOM} reach it). */
     public PageAlloc withOom(Oom o) {
         this.oom = o;
         return this;
+    }
+
+    /**
+     * Declares PF_MEMALLOC_NOFS ({@code <task>.PF_MEMALLOC_NOFS}) for a task that calls
+     * {@link #memallocNofsSave()}; returns the flag.
+     */
+    public Var declareNofsScope(Task t) {
+        return nofs.computeIfAbsent(t.thread(), k -> b.flag(t.name() + ".PF_MEMALLOC_NOFS", false));
     }
 
     /** The task context of the running thread (declared with {@link Mm#thread}). */
@@ -93,6 +114,24 @@ public final class PageAlloc {
         }
         throw new ModelError(e.threadName(e.self()), "thread " + e.threadName(e.self())
                 + " allocates memory but has no task context (declare it with Mm.thread)");
+    }
+
+    private Var nofsFlag(Exec e) {
+        Var v = nofs.get(e.self());
+        if (v == null) {
+            throw new ModelError(e.threadName(e.self()), "thread " + e.threadName(e.self())
+                    + " enters a NOFS scope but has no PF_MEMALLOC_NOFS flag (declare it with PageAlloc.declareNofsScope)");
+        }
+        return v;
+    }
+
+    /**
+     * include/linux/sched/mm.h current_gfp_context(flags): PF_MEMALLOC_NOFS clears __GFP_FS.
+     * Simplification: PF_MEMALLOC_NOIO and PF_MEMALLOC_PIN scopes are not modelled.
+     */
+    public int currentGfpContext(Exec e, int gfp) {
+        Var v = nofs.get(e.self());
+        return v != null && e.isSet(v) ? gfp & ~Gfp.FS : gfp;
     }
 
     // ---------------------------------------------------------------- steps
@@ -107,6 +146,22 @@ public final class PageAlloc {
     static Step memallocNoreclaimRestore() {
         return Step.named("memalloc_noreclaim_restore").args(e -> e.threadName(e.self()))
                 .does(e -> e.set(current(e).pfMemalloc(), false)).build();
+    }
+
+    /**
+     * include/linux/sched/mm.h memalloc_nofs_save, on the running task: sets PF_MEMALLOC_NOFS, so every
+     * allocation until memalloc_nofs_restore behaves as GFP_NOFS (current_gfp_context).
+     * Simplification: scopes do not nest (the saved flag is not kept; no modelled caller nests them).
+     */
+    public Step memallocNofsSave() {
+        return Step.named("memalloc_nofs_save").args(e -> e.threadName(e.self()))
+                .does(e -> e.set(nofsFlag(e), true)).build();
+    }
+
+    /** include/linux/sched/mm.h memalloc_nofs_restore, on the running task. */
+    public Step memallocNofsRestore() {
+        return Step.named("memalloc_nofs_restore").args(e -> e.threadName(e.self()))
+                .does(e -> e.set(nofsFlag(e), false)).build();
     }
 
     /** mm/page_alloc.c get_page_from_freelist: is a page free above the watermark? */
@@ -134,20 +189,38 @@ public final class PageAlloc {
     }
 
     /**
-     * mm/compaction.c isolate_migratepages_block for the zone of {@code z}: take a reference
-     * (folio_get_nontail_page) and clear PG_lru (folio_test_clear_lru), so a folio already isolated by
-     * someone else, or not on the LRU, is skipped. Locked folios are isolated like others: only dirty
-     * folios are trylocked here (to check the mapping), and the scenario's folios are clean.
-     * Simplification: one folio per scan, chosen nondeterministically (the kernel isolates a pfn-ordered batch); the writeback/dirty/!__GFP_FS/pin filters never apply to the scenario's clean folios.
+     * mm/compaction.c isolate_migratepages_block for the zone of {@code z} (cc->gfp_mask = the
+     * allocation's gfp, cc->mode = {@code mode}): skip a folio not on the LRU, or whose refcount is 0
+     * (folio_get_nontail_page); with !__GFP_FS skip every folio with a mapping ("Only allow to migrate
+     * anonymous pages in GFP_NOFS context because those do not depend on fs locks"); with
+     * ISOLATE_ASYNC_MIGRATE (MIGRATE_ASYNC) skip folios under writeback, and dirty folios that
+     * folio_trylock fails on or whose mapping has no ->migrate_folio; then take the reference and
+     * clear PG_lru (folio_test_clear_lru), so a folio isolated by someone else is skipped. A locked
+     * clean folio is isolated like any other: the folio lock matters only to migrate_folio_unmap.
+     * Simplification: one folio per scan, chosen nondeterministically (the kernel isolates a pfn-ordered batch).
+     * Simplification: the ASYNC dirty check's folio_trylock/folio_unlock pair is folded into this step (no lock events).
+     * Simplification: folio_mapping() is the folio's declared mapping, so a swap-cache anon folio (whose folio_mapping is the swap space) is not modelled.
      */
-    private static Step isolateMigratepagesBlock(Zone z, Local src) {
+    private static Step isolateMigratepagesBlock(Zone z, Local src, Local mode, Local gfp) {
         List<Folio> lru = z.lru();
         return Step.named("isolate_migratepages_block")
                 .args("node" + z.node())
                 .choice(lru.size(), i -> lru.get(i).name())
                 .does(e -> {
                     Folio f = lru.get(e.choice());
-                    if (e.isSet(f.lru) && e.get(f.ref) > 0) {
+                    boolean async = e.local(mode) == Migrate.MIGRATE_ASYNC;
+                    boolean take = e.isSet(f.lru) && e.get(f.ref) > 0;
+                    if (take && (e.local(gfp) & Gfp.FS) == 0 && f.mapping() != null) {
+                        take = false; // !(cc->gfp_mask & __GFP_FS) && mapping: goto isolate_fail_put
+                    }
+                    if (take && async && e.isSet(f.writeback)) {
+                        take = false;
+                    }
+                    if (take && async && e.isSet(f.dirty)) {
+                        boolean migrateDirty = f.mapping() == null || f.mapping().migrateFolio() != Mapping.MigrateFolio.FALLBACK;
+                        take = e.holder(f.lock) < 0 && migrateDirty;
+                    }
+                    if (take) {
                         e.emit(new FolioEvent.RefTaken(f, true));
                         e.add(f.ref, 1);
                         e.set(f.lru, false);
@@ -162,10 +235,10 @@ public final class PageAlloc {
     }
 
     /**
-     * mm/compaction.c try_to_compact_pages -> compact_zone_order -> compact_zone: isolate migration
-     * sources (isolate_migratepages), migrate_pages(&cc->migratepages, compaction_alloc,
-     * compaction_free, cc, cc->mode, MR_COMPACTION). Returns 1 when a folio was migrated (a free
-     * page of the requested order was made).
+     * mm/compaction.c compact_zone_order -> compact_zone: isolate migration sources
+     * (isolate_migratepages), migrate_pages(&cc->migratepages, compaction_alloc, compaction_free, cc,
+     * cc->mode, MR_COMPACTION). Returns 1 when a folio was migrated (a free page of the requested
+     * order was made).
      */
     public Procedure compactZone() {
         if (compactZone != null) {
@@ -175,6 +248,7 @@ public final class PageAlloc {
         Procedure p = b.procedure("compact_zone");
         Local node = p.param("node", 0, nNodes - 1);
         Local mode = p.param("mode", Migrate.MIGRATE_ASYNC, Migrate.MIGRATE_SYNC);
+        Local gfp = p.param("gfp", 0, Gfp.MAX);
         Local src = p.local("src", -1, nFolios - 1);
         Local rc = p.local("rc", Migrate.EBUSY, Migrate.MIGRATEPAGE_UNMAP);
         int[] freeOf = new int[nNodes];
@@ -185,7 +259,7 @@ public final class PageAlloc {
             x.assign(src, e -> -1);
             for (Zone z : zones) {
                 if (!z.lru().isEmpty()) {
-                    x.ifLocal(e -> e.local(node) == z.node(), y -> y.step(isolateMigratepagesBlock(z, src)));
+                    x.ifLocal(e -> e.local(node) == z.node(), y -> y.step(isolateMigratepagesBlock(z, src, mode, gfp)));
                 }
             }
             x.ifLocal(e -> e.local(src) < 0, y -> y.ret(e -> 0)); // nothing isolated: COMPACT_SKIPPED
@@ -198,7 +272,9 @@ public final class PageAlloc {
 
     /**
      * mm/page_alloc.c __alloc_pages_direct_compact: noreclaim_flag = memalloc_noreclaim_save();
-     * try_to_compact_pages(); memalloc_noreclaim_restore(). PF_MEMALLOC is what makes
+     * try_to_compact_pages(), which returns COMPACT_SKIPPED at once unless gfp_compaction_allowed
+     * (__GFP_IO), and passes cc->mode = prio == COMPACT_PRIO_ASYNC ? MIGRATE_ASYNC : MIGRATE_SYNC_LIGHT
+     * to compact_zone_order; memalloc_noreclaim_restore(). PF_MEMALLOC is what makes
      * migrate_folio_unmap give up instead of sleeping on a source lock (SCENARIOS.md 4.2).
      */
     public Procedure directCompact() {
@@ -209,10 +285,13 @@ public final class PageAlloc {
         Procedure p = b.procedure("__alloc_pages_direct_compact");
         Local node = p.param("node", 0, nNodes - 1);
         Local mode = p.param("mode", Migrate.MIGRATE_ASYNC, Migrate.MIGRATE_SYNC);
+        Local gfp = p.param("gfp", 0, Gfp.MAX);
         Local r = p.local("progress", 0, 1);
         p.body(x -> x
                 .step(memallocNoreclaimSave())
-                .callInto(r, cz, e -> e.local(node), e -> e.local(mode))
+                .assign(r, e -> 0)
+                .ifLocal(e -> (e.local(gfp) & Gfp.IO) != 0, // try_to_compact_pages: gfp_compaction_allowed()
+                        y -> y.callInto(r, cz, e -> e.local(node), e -> e.local(mode), e -> e.local(gfp)))
                 .step(memallocNoreclaimRestore())
                 .ret(e -> e.local(r)));
         directCompact = p;
@@ -237,12 +316,18 @@ public final class PageAlloc {
     }
 
     /**
-     * mm/page_alloc.c __alloc_pages -> get_page_from_freelist, else __alloc_pages_slowpath:
-     * direct compaction first for order > 0 (the initial COMPACT_PRIO_ASYNC attempt for costly or
-     * unmovable requests; the mode is the scenario's), direct reclaim, then for order-0 requests that
-     * may fail only by OOM: __alloc_pages_may_oom and, after a kill, the retry loop: an OOM victim
-     * allocates from the reserves (ALLOC_OOM); anyone else retries until memory is freed.
+     * mm/page_alloc.c __alloc_pages -> __alloc_frozen_pages: gfp = current_gfp_context(gfp); get_page_from_freelist,
+     * else __alloc_pages_slowpath: for costly orders the initial direct compaction at
+     * INIT_COMPACT_PRIORITY (MIGRATE_ASYNC) unless the task may use the reserves (PF_MEMALLOC);
+     * retry: a PF_MEMALLOC task gives up ("Avoid recursion of direct reclaim"), direct reclaim, direct
+     * compaction at compact_priority (DEF_COMPACT_PRIORITY: MIGRATE_SYNC_LIGHT); __GFP_NORETRY and costly
+     * orders without __GFP_RETRY_MAYFAIL fail here; then __alloc_pages_may_oom (which skips costly orders,
+     * __GFP_RETRY_MAYFAIL and __GFP_THISNODE) and, after a kill, the retry loop: an OOM victim allocates
+     * from the reserves (ALLOC_OOM); anyone else retries until memory is freed.
      * Simplification: direct reclaim is one step that never makes progress (it only trylocks folios; PF_MEMALLOC is set and cleared inside it).
+     * Simplification: the retry loop runs once (should_reclaim_retry / should_compact_retry, which loop while reclaim or compaction make progress, and their priority escalation are not modelled).
+     * Simplification: every allocation is movable (ac->migratetype == MIGRATE_MOVABLE), so order 1..PAGE_ALLOC_COSTLY_ORDER gets no initial compaction.
+     * Simplification: a costly __GFP_NORETRY request keeps compact_priority at COMPACT_PRIO_ASYNC in the kernel; NO_OOM does not tell __GFP_NORETRY apart and no modelled costly request has it.
      */
     public Procedure allocPages() {
         if (allocPages != null) {
@@ -251,19 +336,25 @@ public final class PageAlloc {
         Procedure dc = zones.isEmpty() ? null : directCompact();
         Procedure mayOom = oom == null ? null : oom.mayOom();
         Procedure p = b.procedure("alloc_pages");
-        Local order = p.param("order", 0, 1);
+        Local order = p.param("order", 0, MAX_PAGE_ORDER);
         Local node = p.param("node", 0, nNodes - 1);
         Local gfp = p.param("gfp", 0, Gfp.MAX);
         Local page = p.param("page", -1, nFolios - 1);
+        Local pfmemalloc = p.local("pf_memalloc", 0, 1);
         Local r = p.local("r", 0, 1);
         Consumer<Body> success = x -> x.step(allocReturn(page, true)).ret(e -> 1);
         Consumer<Body> fail = x -> x.step(allocReturn(page, false)).ret(e -> 0);
+        java.util.function.Predicate<Exec> costly = e -> e.local(order) > PAGE_ALLOC_COSTLY_ORDER;
         p.body(x -> {
             x.step(Step.named("__alloc_pages")
-                    .args(e -> "order " + (e.local(order) == 0 ? "0" : ">0") + ", node" + e.local(node) + ", " + Gfp.describe(e.local(gfp)))
+                    .args(e -> Gfp.describe(currentGfpContext(e, e.local(gfp))) + ", order " + e.local(order)
+                            + ", node" + e.local(node))
                     .does(e -> {
-                        int g = e.local(gfp);
+                        int g = currentGfpContext(e, e.local(gfp)); // gfp = current_gfp_context(gfp)
+                        e.setLocal(gfp, g);
                         e.set(current(e).gfp(), g);
+                        // only the task itself changes its PF_MEMALLOC, so reading it here is reading it in the slow path
+                        e.setLocal(pfmemalloc, e.isSet(current(e).pfMemalloc()) ? 1 : 0);
                         if ((g & Gfp.DIRECT_RECLAIM) != 0) {
                             e.emit(new Sleep("alloc_pages", Gfp.describe(g), Sleep.Kind.ALLOC));
                         }
@@ -271,23 +362,44 @@ public final class PageAlloc {
             if (zoneFree != null) {
                 x.ifThen(getPageFromFreelist("low wmark"), success);
             }
-            // Simplification: __alloc_pages_slowpath's wake_all_kswapds is not modelled (no kswapd thread).
+            // __alloc_pages_slowpath.
+            // Simplification: wake_all_kswapds is not modelled (no kswapd thread).
+            // Simplification: the slow path's get_page_from_freelist attempts before direct reclaim are folded into the one after it.
             x.ifLocal(e -> (e.local(gfp) & Gfp.DIRECT_RECLAIM) == 0, fail); // !can_direct_reclaim -> nopage
             if (dc != null) {
-                // Direct compaction only for order > 0 (__alloc_pages_direct_compact returns at once for order 0).
-                x.ifLocal(e -> e.local(order) > 0, y -> y
-                        .callInto(r, dc, e -> e.local(node), e -> compactMode)
+                // if (can_direct_reclaim && can_compact && (costly_order || (order > 0 && !movable))
+                //     && !gfp_pfmemalloc_allowed(gfp_mask)) __alloc_pages_direct_compact(..., INIT_COMPACT_PRIORITY)
+                // Simplification: gfp_pfmemalloc_allowed is PF_MEMALLOC only (an OOM victim's ALLOC_OOM also skips this attempt; no modelled victim makes a costly request).
+                x.ifLocal(e -> costly.test(e) && (e.local(gfp) & Gfp.IO) != 0 && e.local(pfmemalloc) == 0, y -> y
+                        .callInto(r, dc, e -> e.local(node), e -> Migrate.MIGRATE_ASYNC, e -> e.local(gfp))
                         .ifLocal(e -> e.local(r) == 1, success));
             }
+            // retry: "Avoid recursion of direct reclaim".
+            // Simplification: a PF_MEMALLOC task's ALLOC_NO_WATERMARKS attempt on the reserves is not modelled (no modelled PF_MEMALLOC task allocates).
+            x.ifLocal(e -> e.local(pfmemalloc) == 1, fail);
             x.step(Step.named("__alloc_pages_direct_reclaim").args("no progress")
                     .does(e -> { }).build());
             if (zoneFree != null) {
                 x.ifThen(getPageFromFreelist("min wmark"), success);
             }
-            // No OOM kill for __GFP_NORETRY (goto nopage in the slow path) nor, inside __alloc_pages_may_oom,
-            // for costly orders, __GFP_RETRY_MAYFAIL or __GFP_THISNODE. Simplification: all are checked here, before oom_lock.
-            x.ifLocal(e -> e.local(order) > 0 || (e.local(gfp) & Gfp.NO_OOM) != 0, fail);
+            if (dc != null) {
+                // __alloc_pages_direct_compact(..., compact_priority): returns at once for order 0
+                x.ifLocal(e -> e.local(order) > 0, y -> y
+                        .callInto(r, dc, e -> e.local(node), e -> compactMode, e -> e.local(gfp))
+                        .ifLocal(e -> e.local(r) == 1, success));
+            }
+            // __GFP_NORETRY -> nopage; costly orders without __GFP_RETRY_MAYFAIL -> nopage; __alloc_pages_may_oom
+            // skips costly orders, __GFP_RETRY_MAYFAIL and __GFP_THISNODE.
+            // Simplification: all are checked here, before oom_lock (those inside __alloc_pages_may_oom come after its last get_page_from_freelist).
+            x.ifLocal(e -> costly.test(e) || (e.local(gfp) & Gfp.NO_OOM) != 0, fail);
             if (mayOom != null) {
+                // Simplification: out_of_memory's !__GFP_FS return (progress without a kill, so the allocation keeps retrying) is not modelled; no modelled allocation reaches it.
+                x.ifLocal(e -> (e.local(gfp) & Gfp.FS) == 0, y -> y.step(Step.named("out_of_memory")
+                        .args(e -> Gfp.describe(e.local(gfp)))
+                        .does(e -> {
+                            throw new ModelError("out_of_memory", "a !__GFP_FS allocation reaches the OOM killer, "
+                                    + "which only reports progress for it: not modelled");
+                        }).build()));
                 x.callInto(r, mayOom);
                 x.ifLocal(e -> e.local(r) == 0, fail);
                 // did_some_progress: goto retry.

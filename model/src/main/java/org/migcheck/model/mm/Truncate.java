@@ -14,10 +14,12 @@ import org.migcheck.model.lang.Step;
 
 /**
  * Page-cache truncation of one mapping (SCENARIOS.md 2.3, actor T): mm/truncate.c
- * {@code truncate_inode_pages_range} with its two passes, {@code truncate_inode_folio} and
+ * {@code truncate_inode_pages_range} with its two passes and the partial folio at {@code lstart}
+ * between them, {@code truncate_inode_partial_folio}, {@code truncate_inode_folio} and
  * {@code truncate_cleanup_folio}, and the mm/filemap.c lookups they use ({@code find_lock_entries},
- * {@code find_get_entries}, {@code delete_from_page_cache_batch}). shmem's {@link Shmem#shmemUndoRange
- * shmem_undo_range} reuses the lookups and {@code truncate_inode_folio}.
+ * {@code find_get_entries}, {@code __filemap_get_folio}, {@code delete_from_page_cache_batch}).
+ * shmem's {@link Shmem#shmemUndoRange shmem_undo_range} reuses the lookups,
+ * {@code truncate_inode_partial_folio} and {@code truncate_inode_folio}.
  *
  * <p>The range is the whole mapping (truncate to size 0, or a page-aligned hole punch covering every
  * modelled folio). Construct it after every folio of the mapping is declared. Procedures are defined
@@ -30,11 +32,14 @@ public final class Truncate {
     private final boolean waitOnWriteback;
     private Procedure findLockEntries;
     private Procedure truncateInodeFolio;
+    private Procedure truncateInodePartialFolio;
+    private Procedure filemapGetFolio;
     private Procedure truncateInodePagesRange;
 
     /**
-     * @param waitOnWriteback  whether pass 2 calls {@code folio_wait_writeback} before removal (the
-     *                         kernel does; false is the mutant of SCENARIOS.md 2.4 B)
+     * @param waitOnWriteback  whether truncate_inode_partial_folio and pass 2 call
+     *                         {@code folio_wait_writeback} before removal (the kernel does; false is
+     *                         the mutant of SCENARIOS.md 2.4 B)
      */
     public Truncate(Mm mm, Mapping mapping, boolean waitOnWriteback) {
         this.mm = mm;
@@ -66,7 +71,11 @@ public final class Truncate {
      * still holds the folio and folio_try_get succeeds; {@code ok} = 1 then.
      */
     static Step findGetEntry(Mapping mapping, Folio x, Local ok) {
-        return Step.named("find_get_entry")
+        return getEntry("find_get_entry", mapping, x, ok);
+    }
+
+    private static Step getEntry(String function, Mapping mapping, Folio x, Local ok) {
+        return Step.named(function)
                 .args(mapping.name() + ", " + x.name())
                 .does(e -> {
                     if (e.isSet(x.inCache) && e.get(x.ref) > 0) {
@@ -154,6 +163,85 @@ public final class Truncate {
     }
 
     /**
+     * mm/truncate.c truncate_inode_partial_folio(folio, lstart, lend), folio locked:
+     * folio_wait_writeback; the range covers the whole folio ("length == size"), so
+     * truncate_inode_folio(folio->mapping, folio) and return true.
+     * Simplification: modelled folios are single pages inside the range, so the zeroing (folio_zero_range), folio_invalidate and split paths are never taken.
+     */
+    public Procedure truncateInodePartialFolio() {
+        if (truncateInodePartialFolio != null) {
+            return truncateInodePartialFolio;
+        }
+        Procedure inodeFolio = truncateInodeFolio();
+        Procedure p = mm.builder().procedure("truncate_inode_partial_folio");
+        Local f = p.param("folio", 0, mm.folios().size() - 1);
+        FolioRef F = mm.at(f);
+        p.body(body -> {
+            if (waitOnWriteback) {
+                body.step(FolioOps.folioWaitWriteback(F));
+            }
+            body.call(inodeFolio, IntExpr.of(f))
+                    .ret(IntExpr.of(1));
+        });
+        truncateInodePartialFolio = p;
+        return p;
+    }
+
+    /**
+     * mm/filemap.c __filemap_get_folio(mapping, index, FGP_LOCK, 0) (__filemap_get_folio_mpol):
+     * repeat: filemap_get_entry (a reference, or NULL -&gt; ERR_PTR(-ENOENT), no FGP_CREAT);
+     * folio_lock (sleeps); "Has the page been truncated?" folio->mapping != mapping -&gt; folio_unlock,
+     * folio_put, goto repeat. Parameter {@code index}: position in {@link #folios()}; returns the
+     * locked, referenced folio's id, or -1 for -ENOENT.
+     */
+    public Procedure filemapGetFolio() {
+        if (filemapGetFolio != null) {
+            return filemapGetFolio;
+        }
+        Procedure p = mm.builder().procedure("__filemap_get_folio");
+        Local index = p.param("index", 0, folios.size() - 1);
+        Local ok = p.local("ok", 0, 1);
+        Local repeat = p.local("repeat", 0, 1);
+        FolioRef F = e -> folios.get(e.local(index));
+        p.body(body -> body
+                .assign(repeat, e -> 1)
+                .whileLocal(e -> e.local(repeat) == 1, loop -> loop
+                        .assign(repeat, e -> 0)
+                        .step(filemapGetEntry(F, ok))
+                        .ifLocal(e -> e.local(ok) == 0, none -> none.ret(e -> -1))
+                        .step(FolioOps.folioLock(F))
+                        .ifThen(Cond.of("folio->mapping != mapping", e -> F.of(e).name(), e -> !e.isSet(F.of(e).inCache)),
+                                truncated -> truncated
+                                        .step(FolioOps.folioUnlock(F))
+                                        .step(FolioOps.folioPut(F))
+                                        .assign(repeat, e -> 1)
+                                        .continueLoop())
+                        .ret(e -> F.of(e).id())));
+        filemapGetFolio = p;
+        return p;
+    }
+
+    /**
+     * mm/filemap.c filemap_get_entry(mapping, index) for the index of {@code f}: under RCU, the
+     * xarray slot still holds the folio and folio_try_get succeeds; {@code ok} = 1 then (else NULL).
+     */
+    Step filemapGetEntry(FolioRef f, Local ok) {
+        return Step.named("filemap_get_entry")
+                .args(e -> mapping.name() + ", " + f.of(e).name())
+                .does(e -> {
+                    Folio x = f.of(e);
+                    if (e.isSet(x.inCache) && e.get(x.ref) > 0) {
+                        e.emit(new FolioEvent.RefTaken(x, true));
+                        e.add(x.ref, 1);
+                        e.setLocal(ok, 1);
+                    } else {
+                        e.setLocal(ok, 0);
+                    }
+                })
+                .build();
+    }
+
+    /**
      * mm/filemap.c delete_from_page_cache_batch: under the i_pages lock remove every folio of the
      * batch from the page cache, then drop the page cache's reference of each (filemap_free_folio).
      */
@@ -218,6 +306,11 @@ public final class Truncate {
      * <li>Pass 1, non-blocking: find_lock_entries (trylock; skips folios under writeback), then
      *     truncate_cleanup_folio on each, delete_from_page_cache_batch, folio_unlock each,
      *     folio_batch_release.</li>
+     * <li>The partial folio at lstart, always looked up: __filemap_get_folio(mapping,
+     *     lstart &gt;&gt; PAGE_SHIFT, FGP_LOCK) (sleeping folio_lock), truncate_inode_partial_folio
+     *     (folio_wait_writeback, then truncate_inode_folio since the whole folio is in the range),
+     *     folio_unlock, folio_put. same_folio is false (lend = -1), so the folio at
+     *     lend &gt;&gt; PAGE_SHIFT is looked up too.</li>
      * <li>Pass 2, blocking: find_get_entries, then for each folio folio_lock, folio_wait_writeback,
      *     truncate_inode_folio, folio_unlock; folio_batch_release. Repeated until nothing is left.</li>
      * </ol>
@@ -228,10 +321,14 @@ public final class Truncate {
         }
         Procedure lockEntries = findLockEntries();
         Procedure inodeFolio = truncateInodeFolio();
+        Procedure getFolio = filemapGetFolio();
+        Procedure partialFolio = truncateInodePartialFolio();
         Procedure p = mm.builder().procedure("truncate_inode_pages_range");
         Local batch = p.local("fbatch", 0, allMask());
         Local ok = p.local("ok", 0, 1);
-        // Simplification: the range is page aligned (no partial folios) and one find_lock_entries call covers it.
+        Local partial = p.local("folio", -1, mm.folios().size() - 1);
+        FolioRef P = mm.at(partial);
+        // Simplification: the range is page aligned (the partial folio at lstart lies wholly inside it) and one find_lock_entries call covers it.
         p.body(body -> {
             body.callInto(batch, lockEntries);
             body.ifLocal(e -> e.local(batch) != 0, pass1 -> {
@@ -249,6 +346,17 @@ public final class Truncate {
                 pass1.step(folioBatchRelease(batch));
             });
             // Simplification: no cond_resched steps (T holds no spinlock; they change no state).
+            // same_folio = (lstart >> PAGE_SHIFT) == (lend >> PAGE_SHIFT): false for lend = -1.
+            // folio = __filemap_get_folio(mapping, lstart >> PAGE_SHIFT, FGP_LOCK, 0): index 0, the first folio.
+            body.callInto(partial, getFolio, IntExpr.of(0));
+            // "if (!truncate_inode_partial_folio(folio, lstart, lend)) { start = ...; }": it returns true
+            // (whole folio removed), so start and end stay.
+            body.ifLocal(e -> e.local(partial) >= 0, found -> found
+                    .call(partialFolio, IntExpr.of(partial))
+                    .step(FolioOps.folioUnlock(P))
+                    .step(FolioOps.folioPut(P)));
+            // "if (!same_folio) folio = __filemap_get_folio(mapping, lend >> PAGE_SHIFT, FGP_LOCK, 0);"
+            // Simplification: no modelled folio is at index lend >> PAGE_SHIFT (lend = -1), so that lookup (-ENOENT) is not a step.
             // Pass 2.
             findGetEntries(body, batch, ok);
             body.ifLocal(e -> e.local(batch) != 0, pass2 -> {

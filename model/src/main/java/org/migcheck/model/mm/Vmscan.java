@@ -40,7 +40,8 @@ import org.migcheck.model.lang.Var;
  * node; folios are isolated and shrunk one at a time (the kernel batches up to SWAP_CLUSTER_MAX);
  * active and inactive lists are not distinguished (an activated folio is put back and may be
  * isolated again, i.e. shrink_active_list's deactivation is folded in); MGLRU is off; page-cache
- * folios only (no swap cache, no mapped folios, no private data).
+ * folios of regular files only (file LRU: no anon or shmem folios, no swap cache, no mapped folios,
+ * no private data).
  */
 public final class Vmscan {
 
@@ -48,7 +49,7 @@ public final class Vmscan {
     public static final int KEEP = 0;
     /** shrink_folio_list outcome: {@code free_it}: freed (counted in nr_reclaimed). */
     public static final int RECLAIMED = 1;
-    /** shrink_folio_list outcome: {@code activate_locked} (dirty folio, or case 1). */
+    /** shrink_folio_list outcome: {@code activate_locked} (dirty file folio, or case 1). */
     public static final int ACTIVATE = 2;
     /** shrink_folio_list outcome: {@code activate_locked} from case 2 (counted in nr_writeback). */
     public static final int ACTIVATE_WRITEBACK = 3;
@@ -65,7 +66,11 @@ public final class Vmscan {
     private final Memcg.Controller memcg;
     private final List<Folio> folios;
     private final Mutation mutation;
-    /** PGDAT_WRITEBACK of the (one) node: set by kswapd when every folio it took was under writeback. */
+    /**
+     * PGDAT_WRITEBACK of the (one) node: set by kswapd's shrink_node when every folio it took was under
+     * writeback; cleared by clear_pgdat_congested (prepare_kswapd_sleep, once the node is balanced).
+     * Simplification: never cleared (one kswapd pass, no kswapd sleep).
+     */
     public final Var pgdatWriteback;
     /** Hidden bookkeeping for reachability goals: some reclaimer took case 3 (waited on PG_writeback). */
     public final Var waitedOnWriteback;
@@ -126,6 +131,15 @@ public final class Vmscan {
      */
     public static boolean mayEnterFs(int gfp) {
         return (gfp & Gfp.FS) != 0;
+    }
+
+    /**
+     * include/linux/mm_inline.h folio_is_file_lru(folio): !folio_test_swapbacked. A build-time fact.
+     * Simplification: the model has no swap-backed folios; every folio with a page-cache mapping is a
+     * regular file's (file LRU), a folio without one would be anon (swap-backed).
+     */
+    private boolean folioIsFileLru(int folioId) {
+        return folios.get(folioId).mapping() != null;
     }
 
     /** include/linux/pagemap.h mapping_writeback_may_deadlock_on_reclaim(folio_mapping(folio)). */
@@ -284,9 +298,11 @@ public final class Vmscan {
 
     /**
      * mm/vmscan.c shrink_folio_list for one isolated folio (its folio_list holds just this folio).
+     * A dirty file-LRU folio is never written from reclaim (v6.19: PG_reclaim and activate, the
+     * flushers write it); only swap-backed (anon, shmem) dirty folios go to pageout().
      * Simplification: folio_check_references (always "reclaim"), unmapping, pageout() and
      * release of private data are not modelled: the folio is an unmapped page-cache folio without
-     * buffers, and a dirty one is never written from reclaim (kswapd's pageout under PGDAT_DIRTY is not modelled).
+     * buffers.
      */
     public Procedure shrinkFolioList() {
         if (shrinkFolioList != null) {
@@ -344,13 +360,20 @@ public final class Vmscan {
                                             case2));
                         });
                     }
-                    // Dirty file folio: if (folio_is_file_lru(folio) && (!current_is_kswapd() || !folio_test_reclaim(folio) ||
-                    // !test_bit(PGDAT_DIRTY, &pgdat->flags))) "Immediately reclaim when written back": folio_set_reclaim; goto activate_locked.
-                    // Simplification: PGDAT_DIRTY is never set (no pageout() from kswapd), so the condition always holds.
+                    // "if (folio_test_dirty(folio)) { if (folio_is_file_lru(folio)) { node_stat_mod_folio(folio,
+                    // NR_VMSCAN_IMMEDIATE, nr_pages); if (!folio_test_reclaim(folio)) folio_set_reclaim(folio);
+                    // goto activate_locked; } ... pageout() ... }": "Immediately reclaim when written back".
+                    // Simplification: the folio_test_reclaim test is folded into folio_set_reclaim (setting a set bit changes nothing); NR_VMSCAN_IMMEDIATE is not counted.
+                    // Simplification: a dirty swap-backed folio (anon or shmem: not file LRU) would go on to may_enter_fs / pageout(); the model has none, and keeps such a folio (keep_locked).
                     loop.ifThen(Cond.of("folio_test_dirty", e -> f.of(e).name(), e -> e.isSet(f.of(e).dirty)), dirty -> dirty
-                            .step(folioSetReclaim(f))
-                            .step(FolioOps.folioUnlock(f))
-                            .ret(IntExpr.of(ACTIVATE)));
+                            .ifLocalElse(e -> folioIsFileLru(e.local(folio)),
+                                    file -> file
+                                            .step(folioSetReclaim(f))
+                                            .step(FolioOps.folioUnlock(f))
+                                            .ret(IntExpr.of(ACTIVATE)),
+                                    swapBacked -> swapBacked
+                                            .step(FolioOps.folioUnlock(f))
+                                            .ret(IntExpr.of(KEEP))));
                     // "if (!mapping || !__remove_mapping(mapping, folio, true, sc->target_mem_cgroup)) goto keep_locked;"
                     loop.ifLocal(e -> folios.get(e.local(folio)).mapping() == null, anon -> anon
                             .step(FolioOps.folioUnlock(f))

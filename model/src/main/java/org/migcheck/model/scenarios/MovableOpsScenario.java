@@ -14,6 +14,7 @@ import org.migcheck.model.mm.Mm;
 import org.migcheck.model.mm.MovableOps;
 import org.migcheck.model.mm.Task;
 import org.migcheck.model.mm.TaskOps;
+import org.migcheck.model.mm.VirtioBalloon;
 
 /**
  * SCENARIOS.md 3: the 2015 "mobile page" proposal and what was merged (non-LRU movable pages, today
@@ -28,7 +29,8 @@ import org.migcheck.model.mm.TaskOps;
  *       {@code new2}), putback_movable_pages on failure;</li>
  *   <li>{@code balloon}: the virtio_balloon driver: fill_balloon -> balloon_page_enqueue(page0), then
  *       leak_balloon -> balloon_page_dequeue and put_page of the deflated page (the final put, which
- *       frees it, so isolation can race with it).</li>
+ *       frees it, so isolation can race with it), each under vb->balloon_lock, which the compactors'
+ *       virtballoon_migratepage only trylocks (-EAGAIN when the driver holds it).</li>
  * </ul>
  */
 public final class MovableOpsScenario {
@@ -86,6 +88,8 @@ public final class MovableOpsScenario {
         Folio new2 = mm.folio("new2", null, new Folio.Init().lru(false).inCache(false).uptodate(false).ref(0));
         Balloon balloon = new Balloon(mm, List.of(page, new1, new2),
                 k.is("deflateLock", "sleeping") ? Balloon.DeflateLock.SLEEPING : Balloon.DeflateLock.TRYLOCK);
+        // the driver: vb->balloon_lock, fill/leak_balloon, and virtballoon_migratepage as b_dev_info->migratepage
+        VirtioBalloon vb = new VirtioBalloon(mm, balloon);
         MovableOps.GetRef getRef = switch (k.get("getRef")) {
             case "plain" -> MovableOps.GetRef.PLAIN;
             case "none" -> MovableOps.GetRef.NONE;
@@ -104,11 +108,10 @@ public final class MovableOpsScenario {
         Procedure owner = mm.thread("balloon");
         Local got = owner.local("page", -1, mm.folios().size() - 1);
         owner.body(body -> body
-                // fill_balloon: balloon_page_alloc() gave page0 (initial state); balloon_page_enqueue
-                .call(balloon.enqueue, e -> page.id())
+                // fill_balloon: balloon_page_alloc() gave page0 (initial state); balloon_page_enqueue under balloon_lock
+                .call(vb.fillBalloon, e -> page.id())
                 // leak_balloon: balloon_page_dequeue, then release_pages_balloon -> put_page (the final put)
-                .callInto(got, balloon.dequeue)
-                .ifLocal(e -> e.local(got) >= 0, released -> released.step(balloon.releasePage(got))));
+                .callInto(got, vb.leakBalloon));
 
         b.goal(GOAL_MIGRATED, s -> s.isSet(page.freed) && (s.isSet(balloon.onList(new1)) || s.isSet(balloon.onList(new2))));
         b.goal(GOAL_ISOLATED, s -> s.isSet(page.isolated));

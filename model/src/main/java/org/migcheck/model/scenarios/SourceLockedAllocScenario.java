@@ -24,11 +24,13 @@ import org.migcheck.model.mm.Readahead;
 /**
  * SCENARIOS.md section 4: allocating while a source folio is locked. Three workloads:
  * <ul>
- *   <li>{@code readahead}: page_cache_ra_unbounded adds its folios locked and !uptodate, then
- *       mpage_readahead allocates the bio; the allocation enters direct compaction, whose migrate
- *       scanner may pick one of those very folios (4.2, 4.5 A). migrate_folio_unmap's PF_MEMALLOC rule
- *       (or, since 2023, the SYNC_LIGHT !uptodate rule) makes compaction give up instead of waiting
- *       for the task's own read;</li>
+ *   <li>{@code readahead}: page_cache_ra_order adds its large folios locked and !uptodate one by one and
+ *       reads them only when the batch is complete, so the allocation of the second folio runs with the
+ *       first locked; it may enter direct compaction, whose migrate scanner may pick that very folio
+ *       (4.2, 4.5 A). Three protections exist, from different kernel eras: migrate_folio_unmap's
+ *       PF_MEMALLOC rule (v2.6.38), the SYNC_LIGHT !uptodate rule (2023), and, since v5.8, the
+ *       memalloc_nofs_save() scope around readahead, under which compaction isolates no page-cache
+ *       folio at all (isolate_migratepages_block with !__GFP_FS);</li>
  *   <li>{@code two-migrators}: two migrators under the "Defer allocating new page until needed"
  *       proposal (4.1) each lock their source, then allocate a huge destination on the other's node;
  *       the allocation compacts that node, where the other's locked source lies;</li>
@@ -36,8 +38,11 @@ import org.migcheck.model.mm.Readahead;
  *       order-0 destination with GFP_USER, which reaches the OOM killer; the victim may be a task
  *       sleeping in folio_lock on that source (4.4, 4.5 B).</li>
  * </ul>
- * Knob defaults are v6.19; each variant names the knobs that make it a pre-rule kernel, the
- * proposal, or a kernel without the OOM reaper.
+ * Knob defaults are v6.19; each variant's description names the kernel era it models (or says that
+ * it is the proposal, or hypothetical). The readahead era variants run v6.19's page_cache_ra_order
+ * with the later protections switched off: before v5.8 readahead allocated its pages before locking
+ * them, and the allocations made while the first page was locked were mpage_readpages' for the next
+ * pages (page-cache slot, bio); the model keeps one path and changes only the rules.
  */
 public final class SourceLockedAllocScenario {
     private SourceLockedAllocScenario() {}
@@ -54,11 +59,17 @@ public final class SourceLockedAllocScenario {
                 .knob(Knob.choice("workload", "readahead", "who holds the folio lock across the allocation",
                         "readahead", "two-migrators", "oom"))
                 .knob(Knob.bool("memallocRule", true, "migrate_folio_unmap gives up on a locked source under PF_MEMALLOC "
-                        + "(false: kernels before the rule, where direct compaction could lock_page)"))
+                        + "(v2.6.38+, \"mm: vmscan: reclaim order-0 and use compaction instead of lumpy reclaim\"; "
+                        + "false: kernels before the rule, where direct compaction could lock_page)"))
                 .knob(Knob.bool("syncLightIoCheck", true, "MIGRATE_SYNC_LIGHT gives up on a locked !uptodate source "
                         + "(\"migrate_pages: avoid blocking for IO in MIGRATE_SYNC_LIGHT\", 2023)"))
-                .knob(Knob.choice("compactMode", "SYNC_LIGHT", "mode of the modelled direct compaction attempt "
-                        + "(the slow path escalates ASYNC -> SYNC_LIGHT)", "ASYNC", "SYNC_LIGHT", "SYNC"))
+                .knob(Knob.bool("nofsScope", true, "readahead: page_cache_ra_order runs inside memalloc_nofs_save(), so its "
+                        + "allocations lose __GFP_FS and direct compaction isolates no page-cache folio "
+                        + "(v5.8+, \"mm: use memalloc_nofs_save in readahead path\", 2020; false: earlier kernels)"))
+                .knob(Knob.choice("compactMode", "SYNC_LIGHT", "mode of the direct compaction in the allocator's retry loop "
+                        + "(v3.3+: DEF_COMPACT_PRIORITY -> MIGRATE_SYNC_LIGHT; SYNC: the synchronous direct compaction of "
+                        + "earlier kernels; ASYNC: as for a costly __GFP_NORETRY request); the initial attempt for costly "
+                        + "orders is always ASYNC", "ASYNC", "SYNC_LIGHT", "SYNC"))
                 .knob(Knob.bool("deferAlloc", false, "the \"Defer allocating new page until needed\" proposal: "
                         + "get_new_folio runs with the source locked (v6.19: allocate first)"))
                 .knob(Knob.bool("srcIsolated", true, "two-migrators: each source is isolated from the LRU before it is "
@@ -66,47 +77,62 @@ public final class SourceLockedAllocScenario {
                 .knob(Knob.bool("reaper", true, "oom: the OOM reaper kthread exists (v4.6+)"))
                 .knob(Knob.bool("writer", false, "readahead: another task writes to F0 meanwhile (__filemap_get_folio with "
                         + "FGP_LOCK), holding F0's lock for a moment"))
-                .knob(Knob.range("raFolios", 1, 2, 2, "readahead: folios in the batch (all locked before the bio is allocated)"))
+                .knob(Knob.range("raFolios", 1, 2, 2, "readahead: folios in the batch (all locked before the read is submitted)"))
                 .knob(Knob.bool("lockDst", true, "mutation knob: migrate_folio_unmap trylocks the destination "
                         + "(false: migrate into an unlocked folio)"))
                 .model(SourceLockedAllocScenario::build)
                 .variant("readahead-compaction-sleeps",
-                        Map.of("workload", "readahead", "memallocRule", "false", "syncLightIoCheck", "false"),
+                        Map.of("workload", "readahead", "nofsScope", "false", "memallocRule", "false",
+                                "syncLightIoCheck", "false", "compactMode", "SYNC"),
                         Expect.deadlock(),
-                        "pre-rule kernel: mpage_readahead's bio allocation compacts, migrate_folio_unmap sleeps in "
-                                + "folio_lock on a folio the same task added locked: it waits for its own read")
+                        "the era the migrate_folio_unmap comment describes (v2.6.35-v2.6.37: synchronous direct compaction, "
+                                + "no PF_MEMALLOC rule, readahead not in a NOFS scope), on v6.19's page_cache_ra_order with those "
+                                + "protections off (then the allocation was mpage_readpages' for the second page): the "
+                                + "allocation of F2 compacts, migrate_folio_unmap sleeps in folio_lock on F1, which the same "
+                                + "task added locked and has not submitted for read: it waits for itself")
                 .variant("readahead-memalloc-rule",
-                        Map.of("workload", "readahead", "memallocRule", "true", "syncLightIoCheck", "false"),
+                        Map.of("workload", "readahead", "nofsScope", "false", "memallocRule", "true", "syncLightIoCheck", "false"),
                         Expect.holds().reach("compaction-migrated-F0", true),
-                        "the PF_MEMALLOC rule alone (v3.3 .. v6.4, before the SYNC_LIGHT I/O check): direct "
-                                + "compaction only trylocks, gives up on the readahead folios, still migrates F0")
+                        "the rules of v3.3-v5.7 (the PF_MEMALLOC rule, SYNC_LIGHT direct compaction, readahead not yet in "
+                                + "a NOFS scope) on v6.19's page_cache_ra_order: direct compaction only trylocks, gives up on "
+                                + "the readahead folio F1, still migrates F0")
                 .variant("readahead-io-check-only",
-                        Map.of("workload", "readahead", "memallocRule", "false", "syncLightIoCheck", "true"),
+                        Map.of("workload", "readahead", "nofsScope", "false", "memallocRule", "false", "syncLightIoCheck", "true"),
                         Expect.holds().reach("compaction-migrated-F0", true),
-                        "without the PF_MEMALLOC rule but with the 2023 SYNC_LIGHT check: readahead folios are "
-                                + "!uptodate, so SYNC_LIGHT compaction gives up on them as well")
-                .variant("readahead-writer",
+                        "hypothetical (no kernel had the 2023 SYNC_LIGHT check without the PF_MEMALLOC rule and the NOFS "
+                                + "scope): readahead folios are !uptodate, so SYNC_LIGHT compaction gives up on them as well")
+                .variant("readahead-nofs-scope",
                         Map.of("workload", "readahead", "writer", "true"),
+                        Expect.holds().reach("compaction-migrated-F0", false),
+                        "v6.19, with a writer holding F0's lock for a moment: page_cache_ra_order's memalloc_nofs_save() "
+                                + "makes F2's allocation GFP_NOFS, and isolate_migratepages_block isolates no folio with a "
+                                + "mapping under !__GFP_FS: compaction from readahead never touches a page-cache folio")
+                .variant("readahead-writer",
+                        Map.of("workload", "readahead", "writer", "true", "nofsScope", "false", "syncLightIoCheck", "false"),
                         Expect.holds().reach("compaction-migrated-F0", true),
-                        "v6.19 with a writer holding F0's lock for a moment: compaction only trylocks F0 and gives up")
+                        "the rules of v3.3-v5.7 (as readahead-memalloc-rule) with a writer holding F0's lock for a "
+                                + "moment: compaction only trylocks F0 and gives up")
                 .variant("readahead-writer-io-check-only",
-                        Map.of("workload", "readahead", "writer", "true", "memallocRule", "false"),
+                        Map.of("workload", "readahead", "writer", "true", "nofsScope", "false", "memallocRule", "false"),
                         Expect.violated("memalloc.folio-lock"),
-                        "without the PF_MEMALLOC rule the 2023 SYNC_LIGHT check still spares the readahead folios "
-                                + "(!uptodate), but compaction sleeps in folio_lock on the writer's uptodate F0 under PF_MEMALLOC")
+                        "hypothetical (the 2023 SYNC_LIGHT check without the PF_MEMALLOC rule and the NOFS scope): the check "
+                                + "spares the readahead folios (!uptodate), but compaction sleeps in folio_lock on the "
+                                + "writer's uptodate F0 under PF_MEMALLOC")
                 .variant("two-migrators-abba",
                         Map.of("workload", "two-migrators", "memallocRule", "false", "deferAlloc", "true", "srcIsolated", "false"),
                         Expect.deadlock(),
-                        "the proposal without the PF_MEMALLOC rule: M1 holds S1 and compacts node 1 where it sleeps on "
-                                + "S2, M2 holds S2 and compacts node 0 where it sleeps on S1 (sources left on the LRU)")
+                        "the proposal on v6.19 without the PF_MEMALLOC rule (hypothetical): M1 holds S1 and compacts node 1, "
+                                + "where the initial ASYNC attempt gives up on S2 and the SYNC_LIGHT retry sleeps on it; M2 "
+                                + "holds S2 and does the same on S1 (sources left on the LRU)")
                 .variant("two-migrators-memalloc-rule",
                         Map.of("workload", "two-migrators", "memallocRule", "true", "deferAlloc", "true", "srcIsolated", "false"),
                         Expect.holds().reach("S1-migrated", true),
-                        "same, with the PF_MEMALLOC rule: each compaction gives up on the other's source")
+                        "the proposal on v6.19 (with the PF_MEMALLOC rule), sources left on the LRU as in two-migrators-abba: "
+                                + "each compaction gives up on the other's source")
                 .variant("two-migrators-isolated",
                         Map.of("workload", "two-migrators", "memallocRule", "false", "deferAlloc", "true", "srcIsolated", "true"),
                         Expect.holds().reach("S1-migrated", true),
-                        "same without the rule, but the sources are isolated (off the LRU) as every migrate_pages "
+                        "the proposal without the rule, but the sources are isolated (off the LRU) as every migrate_pages "
                                 + "caller isolates them: compaction cannot pick another migrator's source")
                 .variant("oom-victim-no-reaper",
                         Map.of("workload", "oom", "deferAlloc", "true", "reaper", "false"),
@@ -116,7 +142,7 @@ public final class SourceLockedAllocScenario {
                 .variant("oom-victim-reaper",
                         Map.of("workload", "oom", "deferAlloc", "true", "reaper", "true"),
                         Expect.holds().reach("source-migrated", true).reach(GOAL_REAPED_WHILE_ASLEEP, true),
-                        "same with the OOM reaper: it reaps the victim and sets MMF_OOM_SKIP, the allocation succeeds")
+                        "the proposal on v6.19 (OOM reaper): it reaps the victim and sets MMF_OOM_SKIP, the allocation succeeds")
                 .variant("oom-alloc-before-lock",
                         Map.of("workload", "oom", "deferAlloc", "false", "reaper", "false"),
                         Expect.holds(),
@@ -130,7 +156,7 @@ public final class SourceLockedAllocScenario {
                 k.flag("deferAlloc"), k.flag("lockDst"));
         int compactMode = Migrate.mode(k.get("compactMode"));
         return switch (k.get("workload")) {
-            case "readahead" -> readahead(rules, compactMode, k.integer("raFolios"), k.flag("writer"));
+            case "readahead" -> readahead(rules, compactMode, k.integer("raFolios"), k.flag("writer"), k.flag("nofsScope"));
             case "two-migrators" -> twoMigrators(rules, compactMode, k.flag("srcIsolated"));
             default -> oom(rules, compactMode, k.flag("reaper"));
         };
@@ -143,7 +169,15 @@ public final class SourceLockedAllocScenario {
 
     // ---------------------------------------------------------------- readahead (4.2, 4.5 A)
 
-    static Model readahead(Migrate.Rules rules, int compactMode, int nRa, boolean writer) {
+    /**
+     * ra->order of the batch: 2, the first step of page_cache_async_ra's ramp-up (new_order += 2). Orders
+     * 1..PAGE_ALLOC_COSTLY_ORDER get no initial compaction and reach the retry loop's SYNC_LIGHT compaction;
+     * costly orders with __GFP_NORETRY (readahead's) compact only at COMPACT_PRIO_ASYNC, which never sleeps
+     * on a folio lock.
+     */
+    static final int RA_ORDER = 2;
+
+    static Model readahead(Migrate.Rules rules, int compactMode, int nRa, boolean writer, boolean nofsScope) {
         Model.Builder b = Model.builder(ID + "/readahead");
         Mm mm = new Mm(b);
         // A block-based filesystem reading with mpage_readahead; contiguous blocks are read without
@@ -161,9 +195,13 @@ public final class SourceLockedAllocScenario {
         Migrate mig = new Migrate(mm, rules);
         new BufferMigrate(mig, file); // buffer_migrate_folio of folios without buffer heads
         PageAlloc pa = new PageAlloc(mm, mig, List.of(new PageAlloc.Zone(0, lru, free0)), compactMode, false);
-        // readahead_gfp_mask(mapping) = mapping gfp (GFP_HIGHUSER_MOVABLE: __GFP_FS allowed) | __GFP_NORETRY.
-        Readahead rd = new Readahead(mm, pa, ra, 0, Gfp.KERNEL | Gfp.NO_OOM);
-        mm.thread("readahead").body(x -> x.call(rd.pageCacheRaUnbounded()));
+        // readahead_gfp_mask(mapping) = mapping_gfp_mask (GFP_HIGHUSER_MOVABLE, set by inode_init_always)
+        // | __GFP_NORETRY (NO_OOM) | __GFP_NOWARN; inside memalloc_nofs_save() current_gfp_context clears __GFP_FS.
+        Readahead rd = new Readahead(mm, pa, ra, 0, RA_ORDER, Gfp.KERNEL | Gfp.NO_OOM, nofsScope);
+        mm.thread("readahead").body(x -> x.call(rd.pageCacheRaOrder()));
+        if (nofsScope) {
+            pa.declareNofsScope(mm.task("readahead"));
+        }
         rd.endIoThread("irq");
         if (writer) {
             Procedure w = b.thread("writer");
@@ -174,6 +212,9 @@ public final class SourceLockedAllocScenario {
     }
 
     // ---------------------------------------------------------------- two migrators (4.1 proposal)
+
+    /** include/linux/huge_mm.h HPAGE_PMD_ORDER (x86-64): the order of the migrators' large sources. */
+    static final int HPAGE_PMD_ORDER = 9;
 
     static Model twoMigrators(Migrate.Rules rules, int compactMode, boolean srcIsolated) {
         Model.Builder b = Model.builder(ID + "/two-migrators");
@@ -198,9 +239,11 @@ public final class SourceLockedAllocScenario {
         PageAlloc pa = new PageAlloc(mm, mig, List.of(
                 new PageAlloc.Zone(0, List.of(s1), free0),
                 new PageAlloc.Zone(1, List.of(s2), free1)), compactMode, false);
-        // mbind / move_pages: mtc.gfp_mask = GFP_HIGHUSER_MOVABLE | __GFP_THISNODE, with GFP_TRANSHUGE bits
-        // for a large source: order 9 (costly, THISNODE: no OOM), direct compaction on the target node.
-        Procedure target = mig.allocMigrationTarget(pa, 1, Gfp.KERNEL | Gfp.NO_OOM, nodeOf);
+        // mbind / move_pages (mm/mempolicy.c migrate_to_node): mtc.gfp_mask = GFP_HIGHUSER_MOVABLE | __GFP_THISNODE;
+        // alloc_migration_target for a large source: gfp &= ~__GFP_RECLAIM, |= GFP_TRANSHUGE, order = folio_order:
+        // order 9 (costly: initial ASYNC compaction, then reclaim and SYNC_LIGHT compaction; THISNODE: no OOM).
+        // Simplification: __GFP_KSWAPD_RECLAIM, which GFP_TRANSHUGE leaves out, is kept (kswapd is not modelled).
+        Procedure target = mig.allocMigrationTarget(pa, HPAGE_PMD_ORDER, Gfp.KERNEL | Gfp.NO_OOM, nodeOf);
         Procedure migratePages = mig.migratePages(target, srcIsolated);
         mm.thread("M1").body(x -> x.call(migratePages, e -> s1.id(), e -> d1.id(), e -> Migrate.MIGRATE_SYNC));
         mm.thread("M2").body(x -> x.call(migratePages, e -> s2.id(), e -> d2.id(), e -> Migrate.MIGRATE_SYNC));

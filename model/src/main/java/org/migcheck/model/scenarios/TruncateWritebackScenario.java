@@ -35,8 +35,9 @@ import org.migcheck.model.mm.Writeback;
  * drivers/gpu/drm/ttm/ttm_backup.c {@code ttm_backup_backup_page}, which locks a folio of its shmem
  * backup file and calls {@code shmem_writeout}; without swap the redirty path returns
  * AOP_WRITEPAGE_ACTIVATE with the folio still locked, and the caller must unlock it
- * ("if (ret) folio_unlock(to_folio);"). A later {@code ttm_backup_drop} truncates the backup file
- * ({@code shmem_truncate_range}), whose pass 2 sleeps in folio_lock.
+ * ("if (ret) folio_unlock(to_folio);"). A later {@code ttm_backup_drop} truncates the backed-up page
+ * ({@code shmem_truncate_range} of one page), whose shmem_undo_range, after its trylock pass, sleeps in
+ * folio_lock in {@code shmem_get_partial_folio}.
  */
 public final class TruncateWritebackScenario {
     private TruncateWritebackScenario() {}
@@ -63,7 +64,8 @@ public final class TruncateWritebackScenario {
                         + "shmem_writeout (followed by shmem_truncate_range)", "flusher", "ttm-backup"))
                 .knob(Knob.choice("order", "kernel", "flusher only: __mpage_writepage sets PG_writeback before "
                         + "folio_unlock (kernel) or after it (wb-after-unlock)", "kernel", "wb-after-unlock"))
-                .knob(Knob.bool("truncateWaits", true, "flusher only: truncate_inode_pages_range pass 2 calls folio_wait_writeback"))
+                .knob(Knob.bool("truncateWaits", true, "flusher only: truncate_inode_pages_range calls folio_wait_writeback "
+                        + "(in truncate_inode_partial_folio and in pass 2)"))
                 .knob(Knob.bool("activateIgnored", false, "ttm-backup only: ttm_backup_backup_page drops "
                         + "'if (ret) folio_unlock(to_folio)'"))
                 .knob(Knob.choice("syncMode", "NONE", "flusher only: wbc->sync_mode; WB_SYNC_NONE skips a folio under "
@@ -80,12 +82,13 @@ public final class TruncateWritebackScenario {
                         "__mpage_writepage unlocks before folio_start_writeback (SCENARIOS.md 2.4 A)")
                 .variant("truncate-no-wait", Map.of("truncateWaits", "false"),
                         Expect.violated("cache.remove-locked-no-writeback"),
-                        "truncate_inode_pages_range pass 2 without folio_wait_writeback (SCENARIOS.md 2.4 B)")
+                        "truncate_inode_pages_range without folio_wait_writeback (truncate_inode_partial_folio and "
+                                + "pass 2; SCENARIOS.md 2.4 B)")
                 .variant("activate-unlocked", Map.of("writer", "ttm-backup"), Expect.holds().reach(TRUNCATED, true),
                         "ttm_backup_backup_page unlocks the folio that shmem_writeout returned locked")
                 .variant("activate-ignored", Map.of("writer", "ttm-backup", "activateIgnored", "true"), Expect.deadlock(),
                         "the caller ignores AOP_WRITEPAGE_ACTIVATE: the folio lock leaks and shmem_truncate_range "
-                                + "sleeps in folio_lock forever (SCENARIOS.md 2.4 D)")
+                                + "sleeps in folio_lock (shmem_get_partial_folio) forever (SCENARIOS.md 2.4 D)")
                 .build();
     }
 
@@ -206,15 +209,17 @@ public final class TruncateWritebackScenario {
                 .step(Step.named("ttm_backup_shmem_idx_to_handle").args(folio.name()).provides("ttm handle")
                         .does(e -> e.set(handle, true)).build()));
 
-        // drivers/gpu/drm/ttm/ttm_backup.c ttm_backup_drop(backup, handle) -> shmem_truncate_range,
-        // called by the TTM pool once the page is backed up (after ttm_backup_backup_page returned its handle).
+        // drivers/gpu/drm/ttm/ttm_backup.c ttm_backup_drop(backup, handle), called by the TTM pool once the page is
+        // backed up (after ttm_backup_backup_page returned its handle): start = ttm_backup_handle_to_shmem_idx(handle)
+        // << PAGE_SHIFT; shmem_truncate_range(file_inode(backup), start, start + PAGE_SIZE - 1): one page, folio0's.
+        Procedure truncateRange = shmem.shmemTruncateRange(Shmem.Range.page(0));
         Procedure drop = mm.thread("ttm-drop");
         drop.body(b -> b
                 .step(Step.named("ttm_backup_drop").args("handle of " + folio.name())
                         .when(e -> e.isSet(handle))
                         .blockedBy(e -> new BlockReason.OnCondition("the backup handle of " + folio.name(), "ttm handle"))
                         .build())
-                .call(shmem.shmemUndoRange()));
+                .call(truncateRange));
         truncatedGoal(m, mm);
         return m.build();
     }
