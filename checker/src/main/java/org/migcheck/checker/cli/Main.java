@@ -63,6 +63,28 @@ public final class Main implements Callable<Integer> {
         return Verdict.USAGE_EXIT;
     }
 
+    /** The bundled scenario {@code id}; an unknown id is a usage error listing the known ones. */
+    static Scenario scenario(String id, CommandLine.Model.CommandSpec spec) {
+        Scenario s = Catalogue.find(id);
+        if (s == null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "unknown scenario " + id + "; known: "
+                    + Catalogue.all().stream().map(Scenario::id).toList());
+        }
+        return s;
+    }
+
+    /** SCENARIO [--variant V] [--set knob=value]...: the variant selection of mutate and bench. */
+    static final class VariantArgs {
+        @Parameters(index = "0", paramLabel = "SCENARIO", description = "scenario id (see list)")
+        String scenario;
+
+        @Option(names = "--variant", description = "named variant of the scenario")
+        String variant;
+
+        @Option(names = "--set", description = "knob=value (repeatable)")
+        Map<String, String> sets = new LinkedHashMap<>();
+    }
+
     /** Options shared by check and bench. */
     static class SearchOptions {
         @Option(names = "--strategy", description = "bfs (shortest counterexample, default), dfs, or random (seeded walks, shrunk counterexample, never exhaustive)")
@@ -165,11 +187,7 @@ public final class Main implements Callable<Integer> {
             if (scenario == null) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "name a SCENARIO (see migcheck list) or use --all");
             }
-            Scenario s = Catalogue.find(scenario);
-            if (s == null) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "unknown scenario " + scenario + "; known: "
-                        + Catalogue.all().stream().map(Scenario::id).toList());
-            }
+            Scenario s = scenario(scenario, spec);
             ScenarioRunner.Outcome o;
             try {
                 o = ScenarioRunner.run(s, variant, sets, rules, opts);
@@ -234,10 +252,7 @@ public final class Main implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            Scenario s = Catalogue.find(scenario);
-            if (s == null) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "unknown scenario " + scenario);
-            }
+            Scenario s = scenario(scenario, spec);
             List<ScenarioRunner.Outcome> outcomes;
             try {
                 outcomes = org.migcheck.checker.run.KnobSuite.run(s, vary, sets, KernelRules.all(), search.toOptions());
@@ -254,14 +269,8 @@ public final class Main implements Callable<Integer> {
     @Command(name = "mutate", exitCodeOnInvalidInput = Verdict.USAGE_EXIT, exitCodeOnExecutionException = 70,
             description = "Mutation analysis: make each lock or wait step of a holding variant stop waiting, and report which mutants the rules miss.")
     static final class MutateCmd implements Callable<Integer> {
-        @Parameters(index = "0", paramLabel = "SCENARIO")
-        String scenario;
-
-        @Option(names = "--variant")
-        String variant;
-
-        @Option(names = "--set", description = "knob=value (repeatable)")
-        Map<String, String> sets = new LinkedHashMap<>();
+        @CommandLine.Mixin
+        VariantArgs args = new VariantArgs();
 
         @CommandLine.Mixin
         SearchOptions search = new SearchOptions();
@@ -271,15 +280,12 @@ public final class Main implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            Scenario s = Catalogue.find(scenario);
-            if (s == null) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "unknown scenario " + scenario);
-            }
+            Scenario s = scenario(args.scenario, spec);
             Options opts = search.toOptions().withProgress(null);
             ScenarioRunner.Outcome base;
             Model model;
             try {
-                base = ScenarioRunner.run(s, variant, sets, KernelRules.all(), opts);
+                base = ScenarioRunner.run(s, args.variant, args.sets, KernelRules.all(), opts);
                 model = s.build(base.knobs());
             } catch (ModelError e) {
                 throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
@@ -340,14 +346,8 @@ public final class Main implements Callable<Integer> {
 
     @Command(name = "bench", exitCodeOnInvalidInput = Verdict.USAGE_EXIT, exitCodeOnExecutionException = 70, description = "Measure exploration speed: prints states/s for each repetition and the best.")
     static final class BenchCmd implements Callable<Integer> {
-        @Parameters(index = "0", paramLabel = "SCENARIO")
-        String scenario;
-
-        @Option(names = "--variant")
-        String variant;
-
-        @Option(names = "--set", description = "knob=value (repeatable)")
-        Map<String, String> sets = new LinkedHashMap<>();
+        @CommandLine.Mixin
+        VariantArgs args = new VariantArgs();
 
         @Option(names = "--repeat", description = "runs after one warm-up run (default 3)")
         int repeat = 3;
@@ -360,14 +360,19 @@ public final class Main implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            Scenario s = Catalogue.find(scenario);
-            if (s == null) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "unknown scenario " + scenario);
+            Scenario s = scenario(args.scenario, spec);
+            if (repeat < 1) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--repeat takes a positive number, not " + repeat);
             }
             Options opts = search.toOptions().withProgress(null);
             double best = 0;
             for (int i = 0; i <= repeat; i++) {
-                ScenarioRunner.Outcome o = ScenarioRunner.run(s, variant, sets, KernelRules.all(), opts);
+                ScenarioRunner.Outcome o;
+                try {
+                    o = ScenarioRunner.run(s, args.variant, args.sets, KernelRules.all(), opts);
+                } catch (ModelError e) {
+                    throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+                }
                 CheckResult r = o.result();
                 Streams.out.printf("%s %s: %s; %s%n", i == 0 ? "warm-up" : "run " + i, o.title(), r.verdict().lower(), r.stats().line());
                 if (i > 0) {
