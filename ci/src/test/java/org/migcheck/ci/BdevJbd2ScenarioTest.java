@@ -4,9 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.migcheck.ci.ScenarioTestSupport.assertSmallAndFast;
+import static org.migcheck.ci.ScenarioTestSupport.labels;
+import static org.migcheck.ci.ScenarioTestSupport.lastRow;
+import static org.migcheck.ci.ScenarioTestSupport.lastRowIndex;
+import static org.migcheck.ci.ScenarioTestSupport.model;
+import static org.migcheck.ci.ScenarioTestSupport.run;
+import static org.migcheck.ci.ScenarioTestSupport.var;
 
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
@@ -15,7 +21,6 @@ import java.util.Set;
 import java.util.function.BiPredicate;
 import org.junit.jupiter.api.Test;
 import org.migcheck.checker.run.CheckResult;
-import org.migcheck.checker.run.Options;
 import org.migcheck.checker.run.ScenarioRunner;
 import org.migcheck.checker.run.Verdict;
 import org.migcheck.checker.trace.Trace;
@@ -26,7 +31,6 @@ import org.migcheck.model.lang.Semantics;
 import org.migcheck.model.lang.Var;
 import org.migcheck.model.scenarios.BdevJbd2Scenario;
 import org.migcheck.model.scenarios.Catalogue;
-import org.migcheck.model.scenarios.Knobs;
 import org.migcheck.model.scenarios.Scenario;
 import org.migcheck.model.scenarios.Variant;
 import org.migcheck.properties.KernelRules;
@@ -57,50 +61,6 @@ class BdevJbd2ScenarioTest {
      * spin_lock(i_private_lock), atomic_read(b_count), __migrate_folio's refcount check, folio_mc_copy.
      */
     private static final int STEPS_TO_COPY_UNDER_PRIVATE_LOCK = 12;
-
-    private ScenarioRunner.Outcome run(String variant) {
-        return run(variant, Map.of());
-    }
-
-    private ScenarioRunner.Outcome run(String variant, Map<String, String> sets) {
-        return ScenarioRunner.run(scenario, variant, sets, KernelRules.all(), Options.defaults());
-    }
-
-    private Model model(String variant, Map<String, String> sets) {
-        Map<String, String> settings = new java.util.LinkedHashMap<>(scenario.variant(variant).settings());
-        settings.putAll(sets);
-        return scenario.build(Knobs.resolve(scenario.id(), scenario.knobs(), settings));
-    }
-
-    private static Var var(Model m, String name) {
-        return m.vars().stream().filter(v -> v.name().equals(name)).findFirst()
-                .orElseThrow(() -> new AssertionError("no variable " + name));
-    }
-
-    private static List<String> labels(Trace t, int thread) {
-        List<String> out = new ArrayList<>();
-        for (Trace.Row r : t.rows()) {
-            if (r.thread() == thread) {
-                out.add(r.label());
-            }
-        }
-        return out;
-    }
-
-    /** Index of the last row of {@code thread} whose label starts with {@code prefix}, or -1. */
-    private static int lastRow(Trace t, int thread, String prefix) {
-        for (int i = t.rows().size() - 1; i >= 0; i--) {
-            Trace.Row r = t.rows().get(i);
-            if (r.thread() == thread && r.label().startsWith(prefix)) {
-                return i;
-            }
-        }
-        return -1;
-    }
-
-    private static Trace.Row last(Trace t) {
-        return t.rows().get(t.rows().size() - 1);
-    }
 
     /**
      * Whether some reachable state satisfies {@code p}: an unreduced breadth-first enumeration with
@@ -155,10 +115,9 @@ class BdevJbd2ScenarioTest {
     @Test
     void everyVariantMeetsItsExpectationQuickly() {
         for (Variant v : scenario.variants()) {
-            ScenarioRunner.Outcome o = run(v.name());
+            ScenarioRunner.Outcome o = run(scenario, v.name());
             assertTrue(o.matches(), o.title() + ": expected " + v.expect().describe() + ", got " + o.actual());
-            assertTrue(o.result().stats().distinct() < 100_000, o.title() + " states: " + o.result().stats().distinct());
-            assertTrue(o.result().stats().nanos() < 5_000_000_000L, o.title() + " took " + o.result().stats().seconds() + " s");
+            assertSmallAndFast(o.title(), o.result());
         }
     }
 
@@ -168,7 +127,7 @@ class BdevJbd2ScenarioTest {
      */
     @Test
     void proposalWithoutRefcountCheckFreesTheFolioUnderJournalIo() {
-        ScenarioRunner.Outcome o = run("no-refcount-check");
+        ScenarioRunner.Outcome o = run(scenario, "no-refcount-check");
         CheckResult r = o.result();
         assertEquals(Verdict.VIOLATED, r.verdict(), o.actual());
         assertEquals("folio.free-busy", r.ruleId());
@@ -181,12 +140,12 @@ class BdevJbd2ScenarioTest {
         // commit's own atomic_inc of bh0's b_count (phase 2), then jbd2_journal_write_metadata_buffer
         assertEquals(MIGRATE_NO_CHECK_STEPS + 2, r.schedule().length);
         assertEquals(List.of("atomic_inc(bh0->b_count)", "jbd2_journal_write_metadata_buffer(bh0)"), labels(t, jbd2));
-        assertEquals(migrator, last(t).thread());
-        assertEquals("migrate_folio_done(F)", last(t).label());
+        assertEquals(migrator, lastRow(t).thread());
+        assertEquals("migrate_folio_done(F)", lastRow(t).label());
         // new_bh picked up bh0->b_folio before the migrator repointed bh0 at D
-        assertTrue(lastRow(t, jbd2, "jbd2_journal_write_metadata_buffer") < lastRow(t, migrator, "folio_set_bh(bh0, D)"));
+        assertTrue(lastRowIndex(t, jbd2, "jbd2_journal_write_metadata_buffer") < lastRowIndex(t, migrator, "folio_set_bh(bh0, D)"));
         // the buffer check of buffer_migrate_folio_norefs never ran
-        assertEquals(-1, lastRow(t, migrator, "atomic_read"));
+        assertEquals(-1, lastRowIndex(t, migrator, "atomic_read"));
         int[] end = t.last();
         assertEquals(1, end[var(m, "F.io_refs").slot()]);
         assertEquals(1, end[var(m, "F.freed").slot()]);
@@ -198,13 +157,13 @@ class BdevJbd2ScenarioTest {
     @Test
     void journalIoThenReadsTheFreedFolio() {
         RuleSet rules = KernelRules.all().without("folio.free-busy");
-        ScenarioRunner.Outcome o = ScenarioRunner.run(scenario, "no-refcount-check", Map.of(), rules, Options.defaults());
+        ScenarioRunner.Outcome o = run(scenario, "no-refcount-check", Map.of(), rules);
         CheckResult r = o.result();
         assertEquals(Verdict.VIOLATED, r.verdict(), o.actual());
         assertEquals("folio.use-after-free", r.ruleId());
         Trace t = r.trace();
-        assertEquals(r.model().threadIndex("jbd2"), last(t).thread());
-        assertTrue(last(t).label().startsWith("blk_mq_dispatch_rq_list(journal write reads new_bh->b_data in F"), last(t).label());
+        assertEquals(r.model().threadIndex("jbd2"), lastRow(t).thread());
+        assertTrue(lastRow(t).label().startsWith("blk_mq_dispatch_rq_list(journal write reads new_bh->b_data in F"), lastRow(t).label());
         // + atomic_inc(b_count), jbd2_journal_write_metadata_buffer, lock_buffer(new_bh), submit_bh and the device
         // read after the migration freed F
         assertEquals(MIGRATE_NO_CHECK_STEPS + 5, r.schedule().length);
@@ -213,7 +172,7 @@ class BdevJbd2ScenarioTest {
     /** The violation needs the journal's alias: without jbd2 the same migration is fine. */
     @Test
     void proposalWithoutJournalIsHarmless() {
-        ScenarioRunner.Outcome o = run("no-refcount-check", Map.of("jbd2", "false"));
+        ScenarioRunner.Outcome o = run(scenario, "no-refcount-check", Map.of("jbd2", "false"));
         assertEquals(Verdict.HOLDS, o.result().verdict(), o.actual());
         assertEquals(CheckResult.GoalResult.Answer.REACHABLE, o.result().goals().get(BdevJbd2Scenario.GOAL_MIGRATED).answer());
     }
@@ -221,7 +180,7 @@ class BdevJbd2ScenarioTest {
     /** SCENARIOS.md 1.6: norefs holds, F can still be migrated once the journal and the lookup let go. */
     @Test
     void norefsHoldsAndStillMigrates() {
-        ScenarioRunner.Outcome o = run("norefs");
+        ScenarioRunner.Outcome o = run(scenario, "norefs");
         CheckResult r = o.result();
         assertEquals(Verdict.HOLDS, r.verdict(), o.actual());
         assertTrue(r.notes().isEmpty(), r.notes().toString());
@@ -233,20 +192,20 @@ class BdevJbd2ScenarioTest {
         int jbd2 = m.threadIndex("jbd2");
         // the commit's own b_count (atomic_inc .. __brelse after the journal I/O) and the journal_head's must
         // both be gone before the migrator's (last) b_count scan passes
-        int put = lastRow(w, jbd2, "jbd2_journal_put_journal_head(bh0)");
-        int brelse = lastRow(w, jbd2, "__brelse(bh0");
+        int put = lastRowIndex(w, jbd2, "jbd2_journal_put_journal_head(bh0)");
+        int brelse = lastRowIndex(w, jbd2, "__brelse(bh0");
         assertTrue(put >= 0);
         assertTrue(brelse >= 0 && brelse < put);
-        assertTrue(lastRow(w, jbd2, "journal_end_buffer_io_sync(new_bh; clear_bit_unlock(BH_Shadow, bh0))") < brelse);
-        assertTrue(put < lastRow(w, migrator, "atomic_read(bh0->b_count)"));
-        assertTrue(lastRow(w, migrator, "test_and_set_bit_lock(BH_Migrate, bh0)") >= 0);
-        assertTrue(last(w).label().startsWith("folio_ref_freeze(F, 3)"), last(w).label());
+        assertTrue(lastRowIndex(w, jbd2, "journal_end_buffer_io_sync(new_bh; clear_bit_unlock(BH_Shadow, bh0))") < brelse);
+        assertTrue(put < lastRowIndex(w, migrator, "atomic_read(bh0->b_count)"));
+        assertTrue(lastRowIndex(w, migrator, "test_and_set_bit_lock(BH_Migrate, bh0)") >= 0);
+        assertTrue(lastRow(w).label().startsWith("folio_ref_freeze(F, 3)"), lastRow(w).label());
     }
 
     /** The holding variant is not vacuous: every check of SCENARIOS.md 1.6 is exercised. */
     @Test
     void norefsExercisesEveryCheck() {
-        Model m = model("norefs", Map.of());
+        Model m = model(scenario, "norefs", Map.of());
         Var ioRefs = var(m, "F.io_refs");
         int migrator = m.threadIndex("migrator");
         Var fLock = var(m, "F.locked");
@@ -267,7 +226,7 @@ class BdevJbd2ScenarioTest {
 
     @Test
     void norefsWithTwoBuffersAndAPinnedLruSlotHolds() {
-        ScenarioRunner.Outcome o = run("norefs", Map.of("buffers", "2", "bhLru", "true"));
+        ScenarioRunner.Outcome o = run(scenario, "norefs", Map.of("buffers", "2", "bhLru", "true"));
         assertEquals(Verdict.HOLDS, o.result().verdict(), o.actual());
         assertEquals(CheckResult.GoalResult.Answer.REACHABLE, o.result().goals().get(BdevJbd2Scenario.GOAL_MIGRATED).answer());
     }
@@ -275,7 +234,7 @@ class BdevJbd2ScenarioTest {
     /** The 2017 motivation: a dirty bdev folio moves in SYNC_LIGHT, and PG_dirty moves with it. */
     @Test
     void norefsMigratesADirtyFolio() {
-        ScenarioRunner.Outcome o = run("norefs-dirty");
+        ScenarioRunner.Outcome o = run(scenario, "norefs-dirty");
         CheckResult r = o.result();
         assertEquals(Verdict.HOLDS, r.verdict(), o.actual());
         CheckResult.GoalResult g = r.goals().get(BdevJbd2Scenario.GOAL_MIGRATED);
@@ -289,7 +248,7 @@ class BdevJbd2ScenarioTest {
     /** SCENARIOS.md 1.5 B: before 2d900efff915 folio_mc_copy's cond_resched runs under i_private_lock. */
     @Test
     void privateLockAcrossTheCopyOfALargeFolioSleepsInAtomicContext() {
-        ScenarioRunner.Outcome o = run("private-lock-across-copy");
+        ScenarioRunner.Outcome o = run(scenario, "private-lock-across-copy");
         CheckResult r = o.result();
         assertEquals(Verdict.VIOLATED, r.verdict(), o.actual());
         assertEquals("atomic.sleep", r.ruleId());
@@ -297,23 +256,23 @@ class BdevJbd2ScenarioTest {
         Model m = r.model();
         Trace t = r.trace();
         assertEquals(STEPS_TO_COPY_UNDER_PRIVATE_LOCK, r.schedule().length);
-        assertTrue(last(t).label().startsWith("folio_mc_copy(D, F"), last(t).label());
+        assertTrue(lastRow(t).label().startsWith("folio_mc_copy(D, F"), lastRow(t).label());
         int[] before = t.states().get(t.rows().size() - 1);
         assertEquals(m.threadIndex("migrator") + 1, before[var(m, "bdev.i_private_lock").slot()]);
         // no BH_Migrate in that kernel
-        assertEquals(-1, lastRow(t, m.threadIndex("migrator"), "test_and_set_bit_lock"));
+        assertEquals(-1, lastRowIndex(t, m.threadIndex("migrator"), "test_and_set_bit_lock"));
     }
 
     /** The fix (BH_Migrate, spinlock only around the scan) removes the violation; order-0 folios never had it. */
     @Test
     void bhMigrateFixAndSmallFoliosHold() {
-        ScenarioRunner.Outcome fixed = run("private-lock-across-copy", Map.of("bhMigrate", "true"));
+        ScenarioRunner.Outcome fixed = run(scenario, "private-lock-across-copy", Map.of("bhMigrate", "true"));
         assertEquals(Verdict.HOLDS, fixed.result().verdict(), fixed.actual());
-        ScenarioRunner.Outcome small = run("private-lock-small-folio");
+        ScenarioRunner.Outcome small = run(scenario, "private-lock-small-folio");
         assertEquals(Verdict.HOLDS, small.result().verdict(), small.actual());
         assertEquals(CheckResult.GoalResult.Answer.REACHABLE, small.result().goals().get(BdevJbd2Scenario.GOAL_MIGRATED).answer());
         // with the old scheme the lookup spins on i_private_lock while the migrator copies under it
-        Model m = model("private-lock-small-folio", Map.of());
+        Model m = model(scenario, "private-lock-small-folio", Map.of());
         Var priv = var(m, "bdev.i_private_lock");
         int migrator = m.threadIndex("migrator");
         assertTrue(someReachable(m, next(m, "lookup", "spin_lock(bdev.i_private_lock)").and(
@@ -323,12 +282,12 @@ class BdevJbd2ScenarioTest {
     /** DESIGN.md 9: fallback_migrate_folio, dirty folio, MIGRATE_SYNC_LIGHT: holds, never migrated. */
     @Test
     void fallbackNeverMigratesADirtyFolioInSyncLight() {
-        ScenarioRunner.Outcome o = run("fallback-dirty-sync-light");
+        ScenarioRunner.Outcome o = run(scenario, "fallback-dirty-sync-light");
         CheckResult r = o.result();
         assertEquals(Verdict.HOLDS, r.verdict(), o.actual());
         assertEquals(CheckResult.GoalResult.Answer.UNREACHABLE, r.goals().get(BdevJbd2Scenario.GOAL_MIGRATED).answer());
         // compaction's ISOLATE_ASYNC_MIGRATE already skips a dirty folio of a mapping without ->migrate_folio
-        Model m = model("fallback-dirty-sync-light", Map.of());
+        Model m = model(scenario, "fallback-dirty-sync-light", Map.of());
         Var isolated = var(m, "F.isolated");
         assertFalse(someReachable(m, (sem, s) -> s[isolated.slot()] == 1));
     }
@@ -336,11 +295,11 @@ class BdevJbd2ScenarioTest {
     /** In MIGRATE_SYNC the dirty folio is isolated, and fallback_migrate_folio itself refuses it (v6.16+). */
     @Test
     void fallbackRefusesADirtyFolioEvenInSync() {
-        ScenarioRunner.Outcome o = run("fallback-dirty-sync");
+        ScenarioRunner.Outcome o = run(scenario, "fallback-dirty-sync");
         CheckResult r = o.result();
         assertEquals(Verdict.HOLDS, r.verdict(), o.actual());
         assertEquals(CheckResult.GoalResult.Answer.UNREACHABLE, r.goals().get(BdevJbd2Scenario.GOAL_MIGRATED).answer());
-        Model m = model("fallback-dirty-sync", Map.of());
+        Model m = model(scenario, "fallback-dirty-sync", Map.of());
         assertTrue(someReachable(m, next(m, "migrator", "folio_test_dirty(F) -> true")));
     }
 
@@ -351,25 +310,25 @@ class BdevJbd2ScenarioTest {
      */
     @Test
     void fallbackCleanMigratesUnlessTheBhLruPinsTheBuffer() {
-        ScenarioRunner.Outcome clean = run("fallback-clean");
+        ScenarioRunner.Outcome clean = run(scenario, "fallback-clean");
         assertEquals(Verdict.HOLDS, clean.result().verdict(), clean.actual());
         assertEquals(CheckResult.GoalResult.Answer.REACHABLE, clean.result().goals().get(BdevJbd2Scenario.GOAL_MIGRATED).answer());
-        Model m = model("fallback-clean", Map.of());
+        Model m = model(scenario, "fallback-clean", Map.of());
         Var bhFolio = var(m, "bh0.b_folio");
         assertTrue(someReachable(m, next(m, "migrator", "drop_buffers(F)").and(next(m, "jbd2", "blk_mq_dispatch_rq_list"))));
         assertTrue(someReachable(m, (sem, s) -> s[bhFolio.slot()] == -1));
 
-        ScenarioRunner.Outcome pinned = run("fallback-clean", Map.of("bhLru", "true"));
+        ScenarioRunner.Outcome pinned = run(scenario, "fallback-clean", Map.of("bhLru", "true"));
         assertEquals(Verdict.HOLDS, pinned.result().verdict(), pinned.actual());
         assertEquals(CheckResult.GoalResult.Answer.UNREACHABLE, pinned.result().goals().get(BdevJbd2Scenario.GOAL_MIGRATED).answer());
-        ScenarioRunner.Outcome norefs = run("norefs", Map.of("bhLru", "true"));
+        ScenarioRunner.Outcome norefs = run(scenario, "norefs", Map.of("bhLru", "true"));
         assertEquals(CheckResult.GoalResult.Answer.REACHABLE, norefs.result().goals().get(BdevJbd2Scenario.GOAL_MIGRATED).answer());
     }
 
     /** Mutant: the atomic lookup without the BH_Migrate test reads a freed folio through bh->b_data. */
     @Test
     void lookupWithoutBhMigrateTestReadsAFreedFolio() {
-        ScenarioRunner.Outcome o = run("lookup-ignores-bh-migrate");
+        ScenarioRunner.Outcome o = run(scenario, "lookup-ignores-bh-migrate");
         CheckResult r = o.result();
         assertEquals(Verdict.VIOLATED, r.verdict(), o.actual());
         assertEquals("folio.use-after-free", r.ruleId());
@@ -377,18 +336,18 @@ class BdevJbd2ScenarioTest {
         int migrator = m.threadIndex("migrator");
         int lookup = m.threadIndex("lookup");
         Trace t = r.trace();
-        assertEquals(lookup, last(t).thread());
-        assertEquals("memcpy(from bh0->b_data in F)", last(t).label());
+        assertEquals(lookup, lastRow(t).thread());
+        assertEquals("memcpy(from bh0->b_data in F)", lastRow(t).label());
         // the lookup took its b_count after the migrator's scan under i_private_lock had passed
-        int scan = lastRow(t, migrator, "atomic_read(bh0->b_count)");
-        int get = lastRow(t, lookup, "get_bh(bh0)");
+        int scan = lastRowIndex(t, migrator, "atomic_read(bh0->b_count)");
+        int get = lastRowIndex(t, lookup, "get_bh(bh0)");
         assertTrue(scan >= 0 && scan < get, "scan " + scan + ", get_bh " + get);
         // it loaded b_data before the repoint, and F was freed before the read
-        assertTrue(lastRow(t, lookup, "READ_ONCE(bh0->b_data)") < lastRow(t, migrator, "folio_set_bh(bh0, D)"));
-        assertTrue(lastRow(t, migrator, "migrate_folio_done(F)") < t.rows().size() - 1);
+        assertTrue(lastRowIndex(t, lookup, "READ_ONCE(bh0->b_data)") < lastRowIndex(t, migrator, "folio_set_bh(bh0, D)"));
+        assertTrue(lastRowIndex(t, migrator, "migrate_folio_done(F)") < t.rows().size() - 1);
 
         // the same mutant breaks the holding v6.19 variant (with the journal too)
-        ScenarioRunner.Outcome mutant = run("norefs", Map.of("lookupChecksBhMigrate", "false"));
+        ScenarioRunner.Outcome mutant = run(scenario, "norefs", Map.of("lookupChecksBhMigrate", "false"));
         assertEquals(Verdict.VIOLATED, mutant.result().verdict(), mutant.actual());
         assertEquals("folio.use-after-free", mutant.result().ruleId());
     }
@@ -396,7 +355,7 @@ class BdevJbd2ScenarioTest {
     /** Mutant of the holding variant: no b_count check (buffer_migrate_folio) breaks a rule. */
     @Test
     void norefsWithoutTheRefcountCheckFails() {
-        ScenarioRunner.Outcome mutant = run("norefs", Map.of("migrateFolio", "buffer_migrate_folio"));
+        ScenarioRunner.Outcome mutant = run(scenario, "norefs", Map.of("migrateFolio", "buffer_migrate_folio"));
         assertEquals(Verdict.VIOLATED, mutant.result().verdict(), mutant.actual());
         assertEquals("folio.free-busy", mutant.result().ruleId());
     }

@@ -5,8 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.migcheck.ci.ScenarioTestSupport.assertSmallAndFast;
+import static org.migcheck.ci.ScenarioTestSupport.labels;
+import static org.migcheck.ci.ScenarioTestSupport.lastRow;
+import static org.migcheck.ci.ScenarioTestSupport.model;
+import static org.migcheck.ci.ScenarioTestSupport.report;
+import static org.migcheck.ci.ScenarioTestSupport.schedule;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +21,6 @@ import org.migcheck.checker.run.Checker;
 import org.migcheck.checker.run.Options;
 import org.migcheck.checker.run.ScenarioRunner;
 import org.migcheck.checker.run.Verdict;
-import org.migcheck.checker.trace.TextRenderer;
 import org.migcheck.checker.trace.Trace;
 import org.migcheck.model.lang.BlockReason;
 import org.migcheck.model.lang.IntExpr;
@@ -35,7 +39,6 @@ import org.migcheck.model.mm.Vmscan;
 import org.migcheck.model.scenarios.Catalogue;
 import org.migcheck.model.scenarios.Expect;
 import org.migcheck.model.scenarios.FuseWritebackScenario;
-import org.migcheck.model.scenarios.Knobs;
 import org.migcheck.model.scenarios.Scenario;
 import org.migcheck.properties.KernelRules;
 
@@ -50,25 +53,14 @@ class FuseWritebackScenarioTest {
     private static final String WAIT_STACK =
             "[shrink_folio_list <- shrink_node <- try_to_free_mem_cgroup_pages <- try_charge_memcg <- fuse-server]";
 
+    /** Checks the variant (or knob settings) and asserts that it meets the scenario's expectation. */
     private static ScenarioRunner.Outcome run(String variant, Map<String, String> sets) {
-        ScenarioRunner.Outcome o = ScenarioRunner.run(S, variant, sets, KernelRules.all(), Options.defaults());
-        assertTrue(o.matches(), () -> "expected " + o.expected().describe() + ", got " + o.actual() + "\n"
-                + TextRenderer.render(o.title(), o.result(), o.expected().describe(), o.token()));
+        ScenarioRunner.Outcome o = ScenarioTestSupport.run(S, variant, sets);
+        assertTrue(o.matches(), () -> "expected " + o.expected().describe() + ", got " + o.actual() + "\n" + report(o));
         return o;
     }
 
     private static ScenarioRunner.Outcome run(String variant) { return run(variant, Map.of()); }
-
-    private static List<String> labels(Trace t, String thread) {
-        int idx = t.model().threadIndex(thread);
-        List<String> out = new ArrayList<>();
-        for (Trace.Row r : t.rows()) {
-            if (r.thread() == idx) {
-                out.add(r.label());
-            }
-        }
-        return out;
-    }
 
     @Test
     void registeredWithEveryDesignRow() {
@@ -132,25 +124,13 @@ class FuseWritebackScenarioTest {
     /** The brief's case-2 ordering: kswapd marks folio0 while it is already under writeback; the same deadlock follows. */
     @Test
     void earlierCase2PassLeadsToTheSameDeadlock() {
-        Knobs k = Knobs.resolve(S.id(), S.knobs(), S.variant("legacy-no-flag").settings());
-        Model m = S.build(k);
+        Model m = model(S, "legacy-no-flag", Map.of());
         int flusher = m.threadIndex("flusher");
         int kswapd = m.threadIndex("kswapd0");
         int server = m.threadIndex("fuse-server");
         // flusher 8 steps (up to fuse_writepages_send), then kswapd0's whole pass (11 steps: it took only
         // writeback folios, so shrink_node sets PGDAT_WRITEBACK), then the server's 11 steps
-        int[] schedule = new int[30];
-        int i = 0;
-        for (int n = 0; n < 8; n++) {
-            schedule[i++] = Trace.label(flusher, 0);
-        }
-        for (int n = 0; n < 11; n++) {
-            schedule[i++] = Trace.label(kswapd, 0);
-        }
-        for (int n = 0; n < 11; n++) {
-            schedule[i++] = Trace.label(server, 0);
-        }
-        Trace t = Trace.replay(m, schedule);
+        Trace t = Trace.replay(m, schedule(flusher, 8, kswapd, 11, server, 11));
         assertEquals(List.of("memalloc_noreclaim_save(kswapd0)", "set_task_reclaim_state(current, &sc.reclaim_state)",
                 "isolate_lru_folios(folio0)", "folio_trylock(folio0)", "folio_test_writeback(folio0) -> true",
                 "folio_test_reclaim(folio0) -> false", "folio_set_reclaim(folio0)", "folio_unlock(folio0)",
@@ -353,8 +333,7 @@ class FuseWritebackScenarioTest {
         assertEquals("cache.remove-locked-no-writeback", r.ruleId());
         assertTrue(r.message().contains("folio0 from the page cache while its writeback is in flight"), r.message());
         Trace t = r.trace();
-        Trace.Row lastRow = t.rows().get(t.rows().size() - 1);
-        assertEquals("__remove_mapping(folio0)", lastRow.label());
+        assertEquals("__remove_mapping(folio0)", lastRow(t).label());
     }
 
     /** Mutant: the flusher sets PG_writeback without holding the folio lock. */
@@ -365,9 +344,9 @@ class FuseWritebackScenarioTest {
         assertEquals(Verdict.VIOLATED, r.verdict());
         assertEquals("writeback.set-under-lock", r.ruleId());
         Trace t = r.trace();
-        Trace.Row lastRow = t.rows().get(t.rows().size() - 1);
-        assertEquals("folio_start_writeback(folio0)", lastRow.label());
-        assertEquals(t.model().threadIndex("flusher"), lastRow.thread());
+        Trace.Row last = lastRow(t);
+        assertEquals("folio_start_writeback(folio0)", last.label());
+        assertEquals(t.model().threadIndex("flusher"), last.thread());
         // filemap_get_folios_tag, folio_clear_dirty_for_io, folio_start_writeback
         assertEquals(3, r.schedule().length);
     }
@@ -376,8 +355,7 @@ class FuseWritebackScenarioTest {
     void everyVariantIsSmallAndFast() {
         for (var v : S.variants()) {
             ScenarioRunner.Outcome o = run(v.name());
-            assertTrue(o.result().stats().distinct() < 100_000, v.name() + ": " + o.result().stats().distinct());
-            assertTrue(o.result().stats().seconds() < 5, v.name() + ": " + o.result().stats().seconds() + " s");
+            assertSmallAndFast(v.name(), o.result());
         }
     }
 }

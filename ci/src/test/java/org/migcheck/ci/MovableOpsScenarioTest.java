@@ -3,6 +3,15 @@ package org.migcheck.ci;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.migcheck.ci.ScenarioTestSupport.assertExhaustiveHold;
+import static org.migcheck.ci.ScenarioTestSupport.folio;
+import static org.migcheck.ci.ScenarioTestSupport.labels;
+import static org.migcheck.ci.ScenarioTestSupport.lastRow;
+import static org.migcheck.ci.ScenarioTestSupport.lastRowIndex;
+import static org.migcheck.ci.ScenarioTestSupport.model;
+import static org.migcheck.ci.ScenarioTestSupport.run;
+import static org.migcheck.ci.ScenarioTestSupport.schedule;
+import static org.migcheck.ci.ScenarioTestSupport.var;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +26,6 @@ import org.migcheck.checker.trace.Trace;
 import org.migcheck.model.lang.Model;
 import org.migcheck.model.lang.Semantics;
 import org.migcheck.model.lang.StateView;
-import org.migcheck.model.lang.Var;
 import org.migcheck.model.mm.Folio;
 import org.migcheck.model.scenarios.Catalogue;
 import org.migcheck.model.scenarios.MovableOpsScenario;
@@ -54,36 +62,6 @@ class MovableOpsScenarioTest {
 
     private final Scenario scenario = MovableOpsScenario.scenario();
 
-    private ScenarioRunner.Outcome run(String variant) {
-        return run(variant, Map.of());
-    }
-
-    private ScenarioRunner.Outcome run(String variant, Map<String, String> sets) {
-        return ScenarioRunner.run(scenario, variant, sets, KernelRules.all(), Options.defaults());
-    }
-
-    private static Folio folio(Model m, String name) {
-        return m.objects(Folio.class).stream().filter(f -> f.name().equals(name)).findFirst().orElseThrow();
-    }
-
-    private static Var var(Model m, String name) {
-        return m.vars().stream().filter(v -> v.name().equals(name)).findFirst().orElseThrow();
-    }
-
-    private static List<String> labels(Trace t, int thread) {
-        List<String> out = new ArrayList<>();
-        for (Trace.Row r : t.rows()) {
-            if (r.thread() == thread) {
-                out.add(r.label());
-            }
-        }
-        return out;
-    }
-
-    private static Trace.Row lastRow(Trace t) {
-        return t.rows().get(t.rows().size() - 1);
-    }
-
     @Test
     void registeredInTheCatalogueWithEveryDesignRow() {
         assertNotNull(Catalogue.find(MovableOpsScenario.ID));
@@ -93,13 +71,9 @@ class MovableOpsScenarioTest {
 
     @Test
     void mergedRulesHoldExhaustivelyAndTheModelIsNotVacuous() {
-        ScenarioRunner.Outcome o = run("merged");
+        ScenarioRunner.Outcome o = run(scenario, "merged");
+        assertExhaustiveHold(o);
         CheckResult r = o.result();
-        assertTrue(o.matches(), o.actual());
-        assertEquals(Verdict.HOLDS, r.verdict());
-        assertTrue(r.notes().isEmpty(), r.notes().toString());
-        assertTrue(r.stats().distinct() < 100_000, "states: " + r.stats().distinct());
-        assertTrue(r.stats().nanos() < 5_000_000_000L, "time: " + r.stats().nanos());
         // a compactor isolates page0, and migration into a new balloon page completes
         assertEquals(CheckResult.GoalResult.Answer.REACHABLE, r.goals().get(MovableOpsScenario.GOAL_ISOLATED).answer());
         CheckResult.GoalResult migrated = r.goals().get(MovableOpsScenario.GOAL_MIGRATED);
@@ -127,7 +101,7 @@ class MovableOpsScenarioTest {
 
     @Test
     void mergedRulesAlsoHoldInAsyncMode() {
-        ScenarioRunner.Outcome o = run(null, Map.of("migrateMode", "ASYNC"));
+        ScenarioRunner.Outcome o = run(scenario, null, Map.of("migrateMode", "ASYNC"));
         assertEquals(Verdict.HOLDS, o.result().verdict(), o.actual());
     }
 
@@ -139,24 +113,15 @@ class MovableOpsScenarioTest {
      */
     @Test
     void isolationThatWinsTheRaceWithTheFinalPutFreesThePageItself() {
-        Model m = scenario.build(org.migcheck.model.scenarios.Knobs.resolve(scenario.id(), scenario.knobs(), Map.of()));
-        List<Integer> s = new ArrayList<>();
-        for (int i = 0; i < FILL_STEPS; i++) {
-            s.add(Trace.label(BALLOON, 0));
-        }
-        // C1: page_has_movable_ops, !PageMovableOpsIsolated, folio_get_nontail_page
-        for (int i = 0; i < 3; i++) {
-            s.add(Trace.label(C1, 0));
-        }
-        // balloon: leak_balloon up to put_page (the driver's final put: refcount 2 -> 1)
-        for (int i = 0; i < LEAK_TO_PUT_STEPS; i++) {
-            s.add(Trace.label(BALLOON, 0));
-        }
-        // C1: re-test, folio_trylock, PageMovableOpsIsolated, !balloon_page_device -> true, folio_unlock, folio_put
-        for (int i = 0; i < 6; i++) {
-            s.add(Trace.label(C1, 0));
-        }
-        Trace t = Trace.replay(m, s.stream().mapToInt(Integer::intValue).toArray());
+        Model m = model(scenario, null, Map.of());
+        Trace t = Trace.replay(m, schedule(
+                BALLOON, FILL_STEPS,
+                // C1: page_has_movable_ops, !PageMovableOpsIsolated, folio_get_nontail_page
+                C1, 3,
+                // balloon: leak_balloon up to put_page (the driver's final put: refcount 2 -> 1)
+                BALLOON, LEAK_TO_PUT_STEPS,
+                // C1: re-test, folio_trylock, PageMovableOpsIsolated, !balloon_page_device -> true, folio_unlock, folio_put
+                C1, 6));
         assertEquals("put_page(page0)", t.rows().get(FILL_STEPS + 3 + LEAK_TO_PUT_STEPS - 1).label());
         assertEquals("!balloon_page_device(page0) -> true", t.rows().get(t.rows().size() - 3).label());
         Trace.Row last = lastRow(t);
@@ -181,7 +146,7 @@ class MovableOpsScenarioTest {
      */
     @Test
     void plainReferenceResurrectsTheFreedPage() {
-        ScenarioRunner.Outcome o = run("plain-ref");
+        ScenarioRunner.Outcome o = run(scenario, "plain-ref");
         CheckResult r = o.result();
         assertTrue(o.matches(), o.actual());
         assertEquals(Verdict.VIOLATED, r.verdict());
@@ -203,8 +168,7 @@ class MovableOpsScenarioTest {
         // C1 passed the lockless pre-check while page0 was still a balloon page
         assertEquals("page_has_movable_ops(page0) -> true", labels(t, C1).get(0));
 
-        CheckResult uaf = ScenarioRunner.run(scenario, "plain-ref", Map.of(),
-                KernelRules.all().without("ref.get-unless-zero"), Options.defaults()).result();
+        CheckResult uaf = run(scenario, "plain-ref", Map.of(), KernelRules.all().without("ref.get-unless-zero")).result();
         assertEquals(Verdict.VIOLATED, uaf.verdict());
         assertEquals("folio.use-after-free", uaf.ruleId());
         assertEquals(20, uaf.schedule().length);
@@ -213,7 +177,7 @@ class MovableOpsScenarioTest {
 
     @Test
     void withoutTheIsolatedCheckThePageIsIsolatedTwice() {
-        ScenarioRunner.Outcome o = run("no-isolated-check");
+        ScenarioRunner.Outcome o = run(scenario, "no-isolated-check");
         CheckResult r = o.result();
         assertTrue(o.matches(), o.actual());
         assertEquals("isolate.single", r.ruleId());
@@ -238,7 +202,7 @@ class MovableOpsScenarioTest {
 
     @Test
     void putbackWithASleepingLockFromAPageLockedCallerDeadlocksOnItself() {
-        ScenarioRunner.Outcome o = run("putback-under-page-lock");
+        ScenarioRunner.Outcome o = run(scenario, "putback-under-page-lock");
         CheckResult r = o.result();
         assertTrue(o.matches(), o.actual());
         assertEquals(Verdict.DEADLOCK, r.verdict());
@@ -264,12 +228,8 @@ class MovableOpsScenarioTest {
         List<String> mine = labels(r.trace(), c);
         assertEquals("mutex_trylock(vb.balloon_lock)", mine.get(mine.size() - 1), mine.toString());
         Trace t = r.trace();
-        int tryRow = -1;
-        for (int i = 0; i < t.rows().size(); i++) {
-            if (t.rows().get(i).thread() == c && t.rows().get(i).label().equals("mutex_trylock(vb.balloon_lock)")) {
-                tryRow = i;
-            }
-        }
+        int tryRow = lastRowIndex(t, c, "mutex_trylock(vb.balloon_lock)");
+        assertEquals("mutex_trylock(vb.balloon_lock)", t.rows().get(tryRow).label());
         assertTrue(t.rows().get(tryRow).changes().isEmpty(), "the trylock fails");
         assertEquals(BALLOON + 1, t.states().get(tryRow)[var(m, "vb.balloon_lock").slot()], "the driver holds balloon_lock");
         // fill_balloon 8; isolate 11 + folio_unlock; migrate_pages: migrate_folio_unmap (compaction_alloc,
@@ -283,7 +243,7 @@ class MovableOpsScenarioTest {
 
     @Test
     void sleepingPageLockUnderThePagesLockSpinlock() {
-        ScenarioRunner.Outcome o = run("deflate-sleeping-lock");
+        ScenarioRunner.Outcome o = run(scenario, "deflate-sleeping-lock");
         CheckResult r = o.result();
         assertTrue(o.matches(), o.actual());
         assertEquals("atomic.sleep", r.ruleId());
@@ -298,7 +258,7 @@ class MovableOpsScenarioTest {
     /** Mutation: removing the page lock from isolation lets two isolators both see "not isolated". */
     @Test
     void mutationWithoutTheIsolationTrylockBreaksIsolateSingle() {
-        CheckResult r = run(null, Map.of("isolateLock", "false")).result();
+        CheckResult r = run(scenario, null, Map.of("isolateLock", "false")).result();
         assertEquals(Verdict.VIOLATED, r.verdict());
         assertEquals("isolate.single", r.ruleId());
         assertTrue(r.trace().rows().stream().noneMatch(row -> row.label().equals("folio_trylock(page0)")));
@@ -308,7 +268,7 @@ class MovableOpsScenarioTest {
     /** Mutation: without the isolation reference, the owner's put in balloon_page_migrate frees an isolated page. */
     @Test
     void mutationWithoutTheIsolationReferenceFreesAnIsolatedPage() {
-        CheckResult r = run(null, Map.of("getRef", "none")).result();
+        CheckResult r = run(scenario, null, Map.of("getRef", "none")).result();
         assertEquals(Verdict.VIOLATED, r.verdict());
         assertEquals("folio.free-busy", r.ruleId());
         assertTrue(r.message().contains("page0") && r.message().contains("isolated"), r.message());
@@ -324,7 +284,7 @@ class MovableOpsScenarioTest {
      */
     @Test
     void directCompactionPutbackIsWhereMemallocFolioLockFires() {
-        CheckResult r = run(null, Map.of("compaction", "direct")).result();
+        CheckResult r = run(scenario, null, Map.of("compaction", "direct")).result();
         if (r.verdict() == Verdict.HOLDS) {
             return; // the rule was narrowed to the migration source lock
         }

@@ -4,26 +4,29 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.migcheck.ci.ScenarioTestSupport.assertExhaustiveHold;
+import static org.migcheck.ci.ScenarioTestSupport.folio;
+import static org.migcheck.ci.ScenarioTestSupport.labels;
+import static org.migcheck.ci.ScenarioTestSupport.lastRow;
+import static org.migcheck.ci.ScenarioTestSupport.lock;
+import static org.migcheck.ci.ScenarioTestSupport.run;
+import static org.migcheck.ci.ScenarioTestSupport.schedule;
+import static org.migcheck.ci.ScenarioTestSupport.var;
+import static org.migcheck.ci.ScenarioTestSupport.with;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.migcheck.checker.run.CheckResult;
-import org.migcheck.checker.run.Options;
 import org.migcheck.checker.run.ScenarioRunner;
 import org.migcheck.checker.run.Verdict;
 import org.migcheck.checker.trace.Trace;
-import org.migcheck.model.lang.Lock;
 import org.migcheck.model.lang.Model;
 import org.migcheck.model.lang.Semantics;
 import org.migcheck.model.lang.StateView;
-import org.migcheck.model.lang.Var;
-import org.migcheck.model.mm.Folio;
 import org.migcheck.model.scenarios.Catalogue;
 import org.migcheck.model.scenarios.Scenario;
 import org.migcheck.model.scenarios.SourceLockedAllocScenario;
-import org.migcheck.properties.KernelRules;
 
 /**
  * SCENARIOS.md 4 / DESIGN.md 9 "source locked across allocation": every variant's verdict, rule and
@@ -60,49 +63,6 @@ class SourceLockedAllocScenarioTest {
      */
     private static final int MIGRATOR_TO_OOM_WAIT = 12;
 
-    private ScenarioRunner.Outcome run(String variant) {
-        return run(variant, Map.of());
-    }
-
-    private ScenarioRunner.Outcome run(String variant, Map<String, String> sets) {
-        return ScenarioRunner.run(scenario, variant, sets, KernelRules.all(), Options.defaults());
-    }
-
-    private static Folio folio(Model m, String name) {
-        return m.objects(Folio.class).stream().filter(f -> f.name().equals(name)).findFirst().orElseThrow();
-    }
-
-    private static Var var(Model m, String name) {
-        return m.vars().stream().filter(v -> v.name().equals(name)).findFirst().orElseThrow();
-    }
-
-    private static Lock lock(Model m, String name) {
-        return m.locks().stream().filter(l -> l.name().equals(name)).findFirst().orElseThrow();
-    }
-
-    private static List<String> labels(Trace t, int thread) {
-        List<String> out = new ArrayList<>();
-        for (Trace.Row r : t.rows()) {
-            if (r.thread() == thread) {
-                out.add(r.label());
-            }
-        }
-        return out;
-    }
-
-    private static Trace.Row lastRow(Trace t) {
-        return t.rows().get(t.rows().size() - 1);
-    }
-
-    private static void assertExhaustiveHold(ScenarioRunner.Outcome o) {
-        CheckResult r = o.result();
-        assertTrue(o.matches(), o.title() + ": " + o.actual());
-        assertEquals(Verdict.HOLDS, r.verdict(), o.actual());
-        assertTrue(r.notes().isEmpty(), r.notes().toString());
-        assertTrue(r.stats().distinct() < 100_000, "states: " + r.stats().distinct());
-        assertTrue(r.stats().nanos() < 5_000_000_000L, "time: " + r.stats().nanos());
-    }
-
     private static String line(CheckResult r, String prefix) {
         return r.explanation().stream().filter(l -> l.startsWith(prefix)).findFirst()
                 .orElseThrow(() -> new AssertionError("no line starting with '" + prefix + "' in " + r.explanation()));
@@ -129,14 +89,6 @@ class SourceLockedAllocScenarioTest {
     private static final Map<String, String> NO_PROTECTION = Map.of("workload", "readahead", "nofsScope", "false",
             "memallocRule", "false", "syncLightIoCheck", "false");
 
-    private static Map<String, String> with(Map<String, String> base, String... kv) {
-        Map<String, String> m = new java.util.HashMap<>(base);
-        for (int i = 0; i < kv.length; i += 2) {
-            m.put(kv[i], kv[i + 1]);
-        }
-        return m;
-    }
-
     /**
      * The era before the PF_MEMALLOC rule and the NOFS scope, with synchronous direct compaction: the
      * allocation of F2 compacts, the migrate scanner picks F1, which readahead itself added locked, and
@@ -146,7 +98,7 @@ class SourceLockedAllocScenarioTest {
      */
     @Test
     void readaheadCompactionSleepsOnItsOwnFolio() {
-        ScenarioRunner.Outcome o = run("readahead-compaction-sleeps");
+        ScenarioRunner.Outcome o = run(scenario, "readahead-compaction-sleeps");
         CheckResult r = o.result();
         assertTrue(o.matches(), o.actual());
         assertEquals(Verdict.DEADLOCK, r.verdict());
@@ -178,7 +130,7 @@ class SourceLockedAllocScenarioTest {
         assertTrue(sem.atIdlePoint(end, 1), "the I/O completion waits for a bio that never comes");
 
         // one folio in the batch: nothing is allocated while a readahead folio is locked
-        assertExhaustiveHold(run("readahead-compaction-sleeps", Map.of("raFolios", "1")));
+        assertExhaustiveHold(run(scenario, "readahead-compaction-sleeps", Map.of("raFolios", "1")));
     }
 
     /**
@@ -188,22 +140,22 @@ class SourceLockedAllocScenarioTest {
      */
     @Test
     void eachProtectionAloneSavesReadahead() {
-        assertEquals(Verdict.HOLDS, run(null, with(NO_PROTECTION, "compactMode", "ASYNC")).result().verdict());
+        assertEquals(Verdict.HOLDS, run(scenario, null, with(NO_PROTECTION, "compactMode", "ASYNC")).result().verdict());
         for (String mode : List.of("SYNC_LIGHT", "SYNC")) {
-            CheckResult r = run(null, with(NO_PROTECTION, "compactMode", mode)).result();
+            CheckResult r = run(scenario, null, with(NO_PROTECTION, "compactMode", mode)).result();
             assertEquals(Verdict.DEADLOCK, r.verdict(), mode);
             assertEquals(READAHEAD_TO_TRYLOCK, r.schedule().length, mode);
-            assertExhaustiveHold(run(null, with(NO_PROTECTION, "compactMode", mode, "memallocRule", "true")));
-            assertExhaustiveHold(run(null, with(NO_PROTECTION, "compactMode", mode, "nofsScope", "true")));
+            assertExhaustiveHold(run(scenario, null, with(NO_PROTECTION, "compactMode", mode, "memallocRule", "true")));
+            assertExhaustiveHold(run(scenario, null, with(NO_PROTECTION, "compactMode", mode, "nofsScope", "true")));
         }
-        assertExhaustiveHold(run(null, with(NO_PROTECTION, "syncLightIoCheck", "true")));
-        assertEquals(Verdict.DEADLOCK, run(null, with(NO_PROTECTION, "syncLightIoCheck", "true", "compactMode", "SYNC"))
+        assertExhaustiveHold(run(scenario, null, with(NO_PROTECTION, "syncLightIoCheck", "true")));
+        assertEquals(Verdict.DEADLOCK, run(scenario, null, with(NO_PROTECTION, "syncLightIoCheck", "true", "compactMode", "SYNC"))
                 .result().verdict());
     }
 
     @Test
     void thePfMemallocRuleAloneMakesReadaheadSafe() {
-        ScenarioRunner.Outcome o = run("readahead-memalloc-rule");
+        ScenarioRunner.Outcome o = run(scenario, "readahead-memalloc-rule");
         assertExhaustiveHold(o);
         CheckResult r = o.result();
         CheckResult.GoalResult g = r.goals().get("compaction-migrated-F0");
@@ -211,10 +163,7 @@ class SourceLockedAllocScenarioTest {
         Trace w = Trace.replay(r.model(), g.witness());
         assertTrue(labels(w, 0).contains("folio_ref_freeze(F0, 2)"), labels(w, 0).toString());
         // and on the readahead folio the rule makes compaction give up: the PF_MEMALLOC test is taken
-        int[] sched = new int[READAHEAD_TO_TRYLOCK + 1];
-        for (int i = 0; i < sched.length; i++) {
-            sched[i] = Trace.label(0, 0);
-        }
+        int[] sched = schedule(0, READAHEAD_TO_TRYLOCK + 1);
         sched[5] = Trace.label(0, 1); // isolate_migratepages_block -> F1
         Trace t = Trace.replay(r.model(), sched);
         assertEquals("current->flags & PF_MEMALLOC(readahead) -> true", lastRow(t).label());
@@ -222,7 +171,7 @@ class SourceLockedAllocScenarioTest {
 
     @Test
     void theSyncLightIoCheckAloneAlsoSparesReadaheadFolios() {
-        assertExhaustiveHold(run("readahead-io-check-only"));
+        assertExhaustiveHold(run(scenario, "readahead-io-check-only"));
     }
 
     /**
@@ -232,17 +181,14 @@ class SourceLockedAllocScenarioTest {
      */
     @Test
     void inV619CompactionFromReadaheadIsolatesNoPageCacheFolio() {
-        ScenarioRunner.Outcome o = run("readahead-nofs-scope");
+        ScenarioRunner.Outcome o = run(scenario, "readahead-nofs-scope");
         assertExhaustiveHold(o);
         CheckResult r = o.result();
         assertEquals(3, r.model().threadCount());
         assertEquals(CheckResult.GoalResult.Answer.UNREACHABLE, r.goals().get("compaction-migrated-F0").answer());
         // memalloc_nofs_save, filemap_alloc_folio(F1), filemap_add_folio(F1), __alloc_pages, direct reclaim,
         // memalloc_noreclaim_save, isolate_migratepages_block -> F1 (skipped), memalloc_noreclaim_restore
-        int[] sched = new int[8];
-        for (int i = 0; i < sched.length; i++) {
-            sched[i] = Trace.label(0, 0);
-        }
+        int[] sched = schedule(0, 8);
         sched[6] = Trace.label(0, 1);
         Trace t = Trace.replay(r.model(), sched);
         List<String> ra = labels(t, 0);
@@ -255,7 +201,7 @@ class SourceLockedAllocScenarioTest {
         assertFalse(s.isSet(folio(m, "F1").isolated));
         assertEquals(2, s.get(folio(m, "F1").ref));
         // the scope alone suffices: no PF_MEMALLOC rule, no I/O check, synchronous compaction
-        ScenarioRunner.Outcome alone = run("readahead-nofs-scope",
+        ScenarioRunner.Outcome alone = run(scenario, "readahead-nofs-scope",
                 Map.of("memallocRule", "false", "syncLightIoCheck", "false", "compactMode", "SYNC"));
         assertExhaustiveHold(alone);
         assertEquals(CheckResult.GoalResult.Answer.UNREACHABLE, alone.result().goals().get("compaction-migrated-F0").answer());
@@ -263,7 +209,7 @@ class SourceLockedAllocScenarioTest {
 
     @Test
     void aWriterHoldingF0IsOnlyTrylockedUnderTheRule() {
-        ScenarioRunner.Outcome o = run("readahead-writer");
+        ScenarioRunner.Outcome o = run(scenario, "readahead-writer");
         assertExhaustiveHold(o);
         assertEquals(3, o.result().model().threadCount());
         assertEquals(CheckResult.GoalResult.Answer.REACHABLE, o.result().goals().get("compaction-migrated-F0").answer());
@@ -278,7 +224,7 @@ class SourceLockedAllocScenarioTest {
      */
     @Test
     void withoutTheRuleCompactionSleepsOnAnotherTasksFolio() {
-        ScenarioRunner.Outcome o = run("readahead-writer-io-check-only");
+        ScenarioRunner.Outcome o = run(scenario, "readahead-writer-io-check-only");
         CheckResult r = o.result();
         assertTrue(o.matches(), o.actual());
         assertEquals(Verdict.VIOLATED, r.verdict());
@@ -302,7 +248,7 @@ class SourceLockedAllocScenarioTest {
      */
     @Test
     void twoMigratorsDeadlockAbbaThroughCompaction() {
-        ScenarioRunner.Outcome o = run("two-migrators-abba");
+        ScenarioRunner.Outcome o = run(scenario, "two-migrators-abba");
         CheckResult r = o.result();
         assertTrue(o.matches(), o.actual());
         assertEquals(Verdict.DEADLOCK, r.verdict());
@@ -335,7 +281,7 @@ class SourceLockedAllocScenarioTest {
     @Test
     void twoMigratorsHoldWithTheRuleOrWithIsolatedSources() {
         for (String v : List.of("two-migrators-memalloc-rule", "two-migrators-isolated")) {
-            ScenarioRunner.Outcome o = run(v);
+            ScenarioRunner.Outcome o = run(scenario, v);
             assertExhaustiveHold(o);
             assertEquals(CheckResult.GoalResult.Answer.REACHABLE, o.result().goals().get("S1-migrated").answer(), v);
         }
@@ -350,7 +296,7 @@ class SourceLockedAllocScenarioTest {
      */
     @Test
     void oomVictimSleepingOnTheSourceDeadlocksWithoutTheReaper() {
-        ScenarioRunner.Outcome o = run("oom-victim-no-reaper");
+        ScenarioRunner.Outcome o = run(scenario, "oom-victim-no-reaper");
         CheckResult r = o.result();
         assertTrue(o.matches(), o.actual());
         assertEquals(Verdict.DEADLOCK, r.verdict());
@@ -375,7 +321,7 @@ class SourceLockedAllocScenarioTest {
 
     @Test
     void theOomReaperBreaksTheWait() {
-        ScenarioRunner.Outcome o = run("oom-victim-reaper");
+        ScenarioRunner.Outcome o = run(scenario, "oom-victim-reaper");
         assertExhaustiveHold(o);
         CheckResult r = o.result();
         assertEquals(3, r.model().threadCount());
@@ -389,7 +335,7 @@ class SourceLockedAllocScenarioTest {
 
     @Test
     void allocatingBeforeLockingNeedsNoReaper() {
-        assertExhaustiveHold(run("oom-alloc-before-lock"));
+        assertExhaustiveHold(run(scenario, "oom-alloc-before-lock"));
     }
 
     // ---------------------------------------------------------------- mutations
@@ -397,7 +343,7 @@ class SourceLockedAllocScenarioTest {
     /** Mutation: migrate_folio_unmap without folio_trylock(dst) breaks migrate.both-locked. */
     @Test
     void migratingIntoAnUnlockedDestinationIsCaught() {
-        CheckResult r = run("readahead-memalloc-rule", Map.of("lockDst", "false")).result();
+        CheckResult r = run(scenario, "readahead-memalloc-rule", Map.of("lockDst", "false")).result();
         assertEquals(Verdict.VIOLATED, r.verdict());
         assertEquals("migrate.both-locked", r.ruleId());
         // readahead to compaction_alloc (7), folio_trylock(F0), folio_test_writeback, then move_to_new_folio ->
@@ -406,7 +352,7 @@ class SourceLockedAllocScenarioTest {
         assertEquals(14, r.schedule().length);
         assertEquals("folio_ref_freeze(F0, 2)", lastRow(r.trace()).label());
 
-        CheckResult oom = run("oom-victim-reaper", Map.of("lockDst", "false")).result();
+        CheckResult oom = run(scenario, "oom-victim-reaper", Map.of("lockDst", "false")).result();
         assertEquals(Verdict.VIOLATED, oom.verdict());
         assertEquals("migrate.both-locked", oom.ruleId());
         assertEquals("folio_ref_freeze(S, 2)", lastRow(oom.trace()).label());
@@ -415,16 +361,16 @@ class SourceLockedAllocScenarioTest {
     /** Mutations of the holding variants by one knob each turn them into the deadlocks of DESIGN.md. */
     @Test
     void removingTheRuleOrTheReaperDeadlocks() {
-        assertEquals(Verdict.DEADLOCK, run("readahead-memalloc-rule", Map.of("memallocRule", "false")).result().verdict());
+        assertEquals(Verdict.DEADLOCK, run(scenario, "readahead-memalloc-rule", Map.of("memallocRule", "false")).result().verdict());
         // v6.19 readahead with all three protections removed: the writer's F0 (memalloc.folio-lock, 13 steps as in
         // withoutTheRuleCompactionSleepsOnAnotherTasksFolio without folio_test_uptodate), or F1 without the writer
         Map<String, String> none = Map.of("nofsScope", "false", "memallocRule", "false", "syncLightIoCheck", "false");
-        CheckResult w = run("readahead-nofs-scope", none).result();
+        CheckResult w = run(scenario, "readahead-nofs-scope", none).result();
         assertEquals(Verdict.VIOLATED, w.verdict());
         assertEquals("memalloc.folio-lock", w.ruleId());
         assertEquals(13, w.schedule().length);
-        assertEquals(Verdict.DEADLOCK, run("readahead-nofs-scope", with(none, "writer", "false")).result().verdict());
-        assertEquals(Verdict.DEADLOCK, run("two-migrators-memalloc-rule", Map.of("memallocRule", "false")).result().verdict());
-        assertEquals(Verdict.DEADLOCK, run("oom-victim-reaper", Map.of("reaper", "false")).result().verdict());
+        assertEquals(Verdict.DEADLOCK, run(scenario, "readahead-nofs-scope", with(none, "writer", "false")).result().verdict());
+        assertEquals(Verdict.DEADLOCK, run(scenario, "two-migrators-memalloc-rule", Map.of("memallocRule", "false")).result().verdict());
+        assertEquals(Verdict.DEADLOCK, run(scenario, "oom-victim-reaper", Map.of("reaper", "false")).result().verdict());
     }
 }

@@ -4,17 +4,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.migcheck.ci.ScenarioTestSupport.assertExhaustiveHold;
+import static org.migcheck.ci.ScenarioTestSupport.beforeLast;
+import static org.migcheck.ci.ScenarioTestSupport.folio;
+import static org.migcheck.ci.ScenarioTestSupport.report;
+import static org.migcheck.ci.ScenarioTestSupport.run;
+import static org.migcheck.ci.ScenarioTestSupport.who;
+import static org.migcheck.ci.ScenarioTestSupport.with;
 
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.migcheck.checker.run.CheckResult;
-import org.migcheck.checker.run.Options;
 import org.migcheck.checker.run.ScenarioRunner;
 import org.migcheck.checker.run.Verdict;
-import org.migcheck.checker.trace.TextRenderer;
 import org.migcheck.checker.trace.Trace;
-import org.migcheck.model.lang.Model;
 import org.migcheck.model.lang.Semantics;
 import org.migcheck.model.lang.StateView;
 import org.migcheck.model.mm.Folio;
@@ -33,30 +37,6 @@ import org.migcheck.properties.RuleSet;
 class TruncateWritebackScenarioTest {
     private static final Scenario S = TruncateWritebackScenario.scenario();
 
-    private static ScenarioRunner.Outcome run(String variant, Map<String, String> sets, RuleSet rules) {
-        return ScenarioRunner.run(S, variant, sets, rules, Options.defaults());
-    }
-
-    private static ScenarioRunner.Outcome run(String variant) {
-        return run(variant, Map.of(), KernelRules.all());
-    }
-
-    private static String report(ScenarioRunner.Outcome o) {
-        return TextRenderer.render(o.title(), o.result(), o.expected() == null ? null : o.expected().describe(), o.token());
-    }
-
-    private static String who(Trace t, Trace.Row r) { return t.model().thread(r.thread()).name(); }
-
-    private static Folio folio(Model m, String name) {
-        return m.objects(Folio.class).stream().filter(f -> f.name().equals(name)).findFirst().orElseThrow();
-    }
-
-    /** The state before the last step of {@code t}, as rules see it. */
-    private static StateView beforeLast(Trace t) {
-        Semantics sem = new Semantics(t.model());
-        return sem.view(t.states().get(t.rows().size() - 1));
-    }
-
     @Test
     void registeredInTheCatalogue() {
         Scenario s = Catalogue.find(TruncateWritebackScenario.ID);
@@ -68,25 +48,22 @@ class TruncateWritebackScenarioTest {
     @Test
     void kernelOrderHoldsExhaustivelyAndExercisesTheRace() {
         for (String v : List.of("kernel", "kernel-sync-all")) {
-            ScenarioRunner.Outcome o = run(v);
+            ScenarioRunner.Outcome o = run(S, v);
+            // holds exhaustively: liveness was checked too (no notes)
+            assertExhaustiveHold(o);
             CheckResult r = o.result();
-            assertTrue(o.matches(), () -> report(o));
-            assertEquals(Verdict.HOLDS, r.verdict(), () -> report(o));
-            assertTrue(r.notes().isEmpty(), () -> v + ": liveness must be checked: " + r.notes());
-            assertTrue(r.stats().distinct() < 100_000, () -> v + ": " + r.stats().distinct() + " states");
-            assertTrue(r.stats().seconds() < 5.0, () -> v + ": " + r.stats().seconds() + " s");
             // not vacuous: the folio can be written and truncated, and truncate does meet a folio under writeback
             assertEquals(CheckResult.GoalResult.Answer.REACHABLE, r.goals().get(TruncateWritebackScenario.TRUNCATED).answer());
             assertEquals(CheckResult.GoalResult.Answer.REACHABLE,
                     r.goals().get(TruncateWritebackScenario.TRUNCATE_MEETS_WRITEBACK).answer());
         }
         // one folio, WB_SYNC_NONE: exact state count of the default model (regression guard)
-        assertEquals(220, run("kernel").result().stats().distinct());
+        assertEquals(220, run(S, "kernel").result().stats().distinct());
     }
 
     @Test
     void writebackStartedAfterUnlockIsCaughtAtFolioStartWriteback() {
-        ScenarioRunner.Outcome o = run("wb-after-unlock");
+        ScenarioRunner.Outcome o = run(S, "wb-after-unlock");
         CheckResult r = o.result();
         assertTrue(o.matches(), () -> report(o));
         assertEquals(Verdict.VIOLATED, r.verdict());
@@ -108,7 +85,7 @@ class TruncateWritebackScenarioTest {
         // removes it after the flusher set PG_writeback behind its back (DESIGN.md: "folio removed from
         // cache while its I/O is in flight").
         RuleSet noSetRule = KernelRules.all().without("writeback.set-under-lock");
-        ScenarioRunner.Outcome o = run("wb-after-unlock", Map.of(), noSetRule);
+        ScenarioRunner.Outcome o = run(S, "wb-after-unlock", Map.of(), noSetRule);
         CheckResult r = o.result();
         assertEquals(Verdict.VIOLATED, r.verdict(), () -> report(o));
         assertEquals("cache.remove-locked-no-writeback", r.ruleId());
@@ -129,14 +106,14 @@ class TruncateWritebackScenarioTest {
         assertTrue(before.isSet(f0.writeback));
 
         // and with that rule off too, the folio is freed while its write I/O is in flight
-        ScenarioRunner.Outcome o2 = run("wb-after-unlock", Map.of(), noSetRule.without("cache.remove-locked-no-writeback"));
+        ScenarioRunner.Outcome o2 = run(S, "wb-after-unlock", Map.of(), noSetRule.without("cache.remove-locked-no-writeback"));
         assertEquals("folio.free-busy", o2.result().ruleId(), () -> report(o2));
         assertTrue(o2.result().message().contains("folio0 is freed"), o2.result().message());
     }
 
     @Test
     void truncateWithoutWaitingRemovesThenFreesThenIoTouchesFreedFolio() {
-        ScenarioRunner.Outcome o = run("truncate-no-wait");
+        ScenarioRunner.Outcome o = run(S, "truncate-no-wait");
         CheckResult r = o.result();
         assertTrue(o.matches(), () -> report(o));
         assertEquals(Verdict.VIOLATED, r.verdict());
@@ -165,7 +142,7 @@ class TruncateWritebackScenarioTest {
         // folio_put after truncate_inode_partial_folio (the reference __filemap_get_folio took) drops the
         // last reference (the flusher dropped its batch reference after submitting, since writeback owns none).
         RuleSet noRemoveRule = KernelRules.all().without("cache.remove-locked-no-writeback");
-        ScenarioRunner.Outcome o2 = run("truncate-no-wait", Map.of(), noRemoveRule);
+        ScenarioRunner.Outcome o2 = run(S, "truncate-no-wait", Map.of(), noRemoveRule);
         assertEquals("folio.free-busy", o2.result().ruleId(), () -> report(o2));
         Trace t2 = o2.result().trace();
         Trace.Row free = t2.rows().get(t2.rows().size() - 1);
@@ -177,7 +154,7 @@ class TruncateWritebackScenarioTest {
         assertTrue(t2.rows().stream().anyMatch(row -> row.label().equals("mpage_bio_submit_write(folio0)")));
 
         // ... and then the bio completion touches the freed folio.
-        ScenarioRunner.Outcome o3 = run("truncate-no-wait", Map.of(), noRemoveRule.without("folio.free-busy"));
+        ScenarioRunner.Outcome o3 = run(S, "truncate-no-wait", Map.of(), noRemoveRule.without("folio.free-busy"));
         assertEquals("folio.use-after-free", o3.result().ruleId(), () -> report(o3));
         Trace t3 = o3.result().trace();
         Trace.Row use = t3.rows().get(t3.rows().size() - 1);
@@ -194,29 +171,23 @@ class TruncateWritebackScenarioTest {
         for (String sync : List.of("NONE", "ALL")) {
             for (String n : List.of("1", "2")) {
                 Map<String, String> base = Map.of("syncMode", sync, "folios", n);
-                ScenarioRunner.Outcome ok = run(null, base, KernelRules.all());
+                ScenarioRunner.Outcome ok = run(S, null, base);
                 assertEquals(Verdict.HOLDS, ok.result().verdict(), () -> report(ok));
 
-                ScenarioRunner.Outcome noWait = run(null, with(base, "truncateWaits", "false"), KernelRules.all());
+                ScenarioRunner.Outcome noWait = run(S, null, with(base, "truncateWaits", "false"));
                 assertEquals(Verdict.VIOLATED, noWait.result().verdict(), () -> report(noWait));
                 assertEquals("cache.remove-locked-no-writeback", noWait.result().ruleId());
 
-                ScenarioRunner.Outcome late = run(null, with(base, "order", "wb-after-unlock"), KernelRules.all());
+                ScenarioRunner.Outcome late = run(S, null, with(base, "order", "wb-after-unlock"));
                 assertEquals(Verdict.VIOLATED, late.result().verdict(), () -> report(late));
                 assertEquals("writeback.set-under-lock", late.result().ruleId());
             }
         }
     }
 
-    private static Map<String, String> with(Map<String, String> base, String k, String v) {
-        Map<String, String> m = new java.util.LinkedHashMap<>(base);
-        m.put(k, v);
-        return m;
-    }
-
     @Test
     void activateHandledByTheCallerHolds() {
-        ScenarioRunner.Outcome o = run("activate-unlocked");
+        ScenarioRunner.Outcome o = run(S, "activate-unlocked");
         CheckResult r = o.result();
         assertTrue(o.matches(), () -> report(o));
         assertEquals(Verdict.HOLDS, r.verdict());
@@ -232,7 +203,7 @@ class TruncateWritebackScenarioTest {
 
     @Test
     void activateIgnoredLeaksTheFolioLockAndTruncationSleepsForever() {
-        ScenarioRunner.Outcome o = run("activate-ignored");
+        ScenarioRunner.Outcome o = run(S, "activate-ignored");
         CheckResult r = o.result();
         assertTrue(o.matches(), () -> report(o));
         assertEquals(Verdict.DEADLOCK, r.verdict());

@@ -93,19 +93,29 @@ public final class FolioOps {
 
     /** folio_try_get (get-unless-zero): {@code ok} = 1 and refcount + 1 unless the refcount is 0. */
     public static Step folioTryGet(FolioRef f, Local ok) {
-        return Step.named("folio_try_get")
+        return folioTryGet("folio_try_get", f, ok);
+    }
+
+    /**
+     * A get-unless-zero reference under the name of the kernel function that takes it (folio_try_get,
+     * or e.g. folio_get_nontail_page in mm/migrate.c isolate_movable_ops_page): {@code ok} = 1 and
+     * refcount + 1 unless the refcount is 0.
+     */
+    public static Step folioTryGet(String function, FolioRef f, Local ok) {
+        return Step.named(function)
                 .args(e -> f.of(e).name())
-                .does(e -> {
-                    Folio x = f.of(e);
-                    if (e.get(x.ref) > 0) {
-                        e.emit(new FolioEvent.RefTaken(x, true));
-                        e.add(x.ref, 1);
-                        e.setLocal(ok, 1);
-                    } else {
-                        e.setLocal(ok, 0);
-                    }
-                })
+                .does(e -> e.setLocal(ok, tryGet(e, f.of(e)) ? 1 : 0))
                 .build();
+    }
+
+    /** folio_try_get inside a larger step: takes a reference unless the refcount is 0; true when taken. */
+    public static boolean tryGet(Exec e, Folio x) {
+        if (e.get(x.ref) <= 0) {
+            return false;
+        }
+        e.emit(new FolioEvent.RefTaken(x, true));
+        e.add(x.ref, 1);
+        return true;
     }
 
     /** folio_put: drop a reference; the last one frees the folio. */

@@ -406,32 +406,53 @@ public final class Migrate {
     // ---------------------------------------------------------------- compaction's isolation
 
     /**
-     * isolate_migratepages_block (mm/compaction.c) for one LRU folio: folio_try_get, then with
-     * ISOLATE_ASYNC_MIGRATE (every mode but SYNC) skip folios under writeback, and dirty folios of a
-     * mapping without ->migrate_folio; folio_test_clear_lru and isolate (the reference stays).
-     * {@code isolated} = 1 when taken.
+     * isolate_migratepages_block (mm/compaction.c) for one LRU folio {@code f}, the candidate the
+     * migrate scanner is at: skip a folio not on the LRU, or whose refcount is 0
+     * (folio_get_nontail_page); with !__GFP_FS in {@code gfpMask} (cc->gfp_mask) skip every folio with
+     * a mapping ("Only allow to migrate anonymous pages in GFP_NOFS context because those do not
+     * depend on fs locks"); with {@code asyncIsolate} (ISOLATE_ASYNC_MIGRATE) skip folios under
+     * writeback, and dirty folios that folio_trylock fails on or whose mapping has no ->migrate_folio;
+     * then take the reference and clear PG_lru (folio_test_clear_lru), so a folio isolated by someone
+     * else is skipped, and isolate it (the reference stays). Returns whether {@code f} was isolated.
+     * A locked clean folio is isolated like any other: the folio lock matters only to migrate_folio_unmap.
+     * The caller's step chooses the candidate ({@link #isolateMigratepagesBlock(Folio, Local, int)}:
+     * one given folio; PageAlloc's compact_zone: any LRU folio of the zone) and the isolate mode.
+     * Simplification: the ASYNC dirty check's folio_trylock/folio_unlock pair is folded into the step (no lock events).
+     * Simplification: folio_mapping() is the folio's declared mapping, so a swap-cache anon folio (whose folio_mapping is the swap space) is not modelled.
+     */
+    static boolean isolateLruFolio(Exec e, Folio f, boolean asyncIsolate, int gfpMask) {
+        boolean take = e.isSet(f.lru) && e.get(f.ref) > 0;
+        if (take && (gfpMask & Gfp.FS) == 0 && f.mapping() != null) {
+            take = false; // !(cc->gfp_mask & __GFP_FS) && mapping: goto isolate_fail_put
+        }
+        if (take && asyncIsolate && e.isSet(f.writeback)) {
+            take = false;
+        }
+        if (take && asyncIsolate && e.isSet(f.dirty)) {
+            boolean migrateDirty = f.mapping() == null || f.mapping().migrateFolio() != Mapping.MigrateFolio.FALLBACK;
+            take = e.holder(f.lock) < 0 && migrateDirty;
+        }
+        if (take) {
+            e.emit(new FolioEvent.RefTaken(f, true));
+            e.add(f.ref, 1);
+            e.set(f.lru, false);
+            e.emit(new FolioEvent.Isolated(f));
+            e.set(f.isolated, true);
+        }
+        return take;
+    }
+
+    /**
+     * isolate_migratepages_block (mm/compaction.c) when the migrate scanner looks at the one folio
+     * {@code f}, for a compactor with cc->gfp_mask GFP_KERNEL and cc->mode {@code mode}
+     * (ISOLATE_ASYNC_MIGRATE in every mode but SYNC): {@link #isolateLruFolio}; {@code isolated} = 1 when taken.
      * Simplification: one step; lru_lock and the NR_ISOLATED accounting are not modelled.
      */
     public Step isolateMigratepagesBlock(Folio f, Local isolated, int mode) {
         boolean asyncIsolate = mode != MIGRATE_SYNC;
-        boolean hasMigrateFolio = f.mapping() == null || f.mapping().migrateFolio() != Mapping.MigrateFolio.FALLBACK;
         return Step.named("isolate_migratepages_block")
                 .args(f.name())
-                .does(e -> {
-                    e.setLocal(isolated, 0);
-                    if (!e.isSet(f.lru) || e.get(f.ref) == 0) {
-                        return;
-                    }
-                    if (asyncIsolate && (e.isSet(f.writeback) || (e.isSet(f.dirty) && !hasMigrateFolio))) {
-                        return;
-                    }
-                    e.emit(new FolioEvent.RefTaken(f, true));
-                    e.add(f.ref, 1);
-                    e.set(f.lru, false);
-                    e.set(f.isolated, true);
-                    e.emit(new FolioEvent.Isolated(f));
-                    e.setLocal(isolated, 1);
-                })
+                .does(e -> e.setLocal(isolated, isolateLruFolio(e, f, asyncIsolate, Gfp.KERNEL) ? 1 : 0))
                 .build();
     }
 

@@ -140,19 +140,7 @@ public final class MovableOps {
         return p.body(body -> {
             switch (cfg.getRef()) {
                 case TRY_GET -> {
-                    body.step(Step.named("folio_get_nontail_page")
-                            .args(e -> f.of(e).name())
-                            .does(e -> {
-                                Folio x = f.of(e);
-                                if (e.get(x.ref) > 0) {
-                                    e.emit(new FolioEvent.RefTaken(x, true));
-                                    e.add(x.ref, 1);
-                                    e.setLocal(ok, 1);
-                                } else {
-                                    e.setLocal(ok, 0);
-                                }
-                            })
-                            .build());
+                    body.step(FolioOps.folioTryGet("folio_get_nontail_page", f, ok));
                     body.ifLocal(e -> e.local(ok) == 0, freed -> freed.ret(e -> 0));
                 }
                 // the bad variant: a plain get_page, as if the page could not be going away

@@ -190,16 +190,9 @@ public final class PageAlloc {
 
     /**
      * mm/compaction.c isolate_migratepages_block for the zone of {@code z} (cc->gfp_mask = the
-     * allocation's gfp, cc->mode = {@code mode}): skip a folio not on the LRU, or whose refcount is 0
-     * (folio_get_nontail_page); with !__GFP_FS skip every folio with a mapping ("Only allow to migrate
-     * anonymous pages in GFP_NOFS context because those do not depend on fs locks"); with
-     * ISOLATE_ASYNC_MIGRATE (MIGRATE_ASYNC) skip folios under writeback, and dirty folios that
-     * folio_trylock fails on or whose mapping has no ->migrate_folio; then take the reference and
-     * clear PG_lru (folio_test_clear_lru), so a folio isolated by someone else is skipped. A locked
-     * clean folio is isolated like any other: the folio lock matters only to migrate_folio_unmap.
+     * allocation's gfp, cc->mode = {@code mode}): the migrate scanner stops at one of the zone's LRU
+     * folios, and {@link Migrate#isolateLruFolio} filters and isolates it; {@code src} = its id, or -1.
      * Simplification: one folio per scan, chosen nondeterministically (the kernel isolates a pfn-ordered batch).
-     * Simplification: the ASYNC dirty check's folio_trylock/folio_unlock pair is folded into this step (no lock events).
-     * Simplification: folio_mapping() is the folio's declared mapping, so a swap-cache anon folio (whose folio_mapping is the swap space) is not modelled.
      */
     private static Step isolateMigratepagesBlock(Zone z, Local src, Local mode, Local gfp) {
         List<Folio> lru = z.lru();
@@ -208,28 +201,9 @@ public final class PageAlloc {
                 .choice(lru.size(), i -> lru.get(i).name())
                 .does(e -> {
                     Folio f = lru.get(e.choice());
-                    boolean async = e.local(mode) == Migrate.MIGRATE_ASYNC;
-                    boolean take = e.isSet(f.lru) && e.get(f.ref) > 0;
-                    if (take && (e.local(gfp) & Gfp.FS) == 0 && f.mapping() != null) {
-                        take = false; // !(cc->gfp_mask & __GFP_FS) && mapping: goto isolate_fail_put
-                    }
-                    if (take && async && e.isSet(f.writeback)) {
-                        take = false;
-                    }
-                    if (take && async && e.isSet(f.dirty)) {
-                        boolean migrateDirty = f.mapping() == null || f.mapping().migrateFolio() != Mapping.MigrateFolio.FALLBACK;
-                        take = e.holder(f.lock) < 0 && migrateDirty;
-                    }
-                    if (take) {
-                        e.emit(new FolioEvent.RefTaken(f, true));
-                        e.add(f.ref, 1);
-                        e.set(f.lru, false);
-                        e.emit(new FolioEvent.Isolated(f));
-                        e.set(f.isolated, true);
-                        e.setLocal(src, f.id());
-                    } else {
-                        e.setLocal(src, -1);
-                    }
+                    // ISOLATE_ASYNC_MIGRATE for MIGRATE_ASYNC only (mm/compaction.c isolate_migratepages sets it for every mode but MIGRATE_SYNC)
+                    boolean asyncIsolate = e.local(mode) == Migrate.MIGRATE_ASYNC;
+                    e.setLocal(src, Migrate.isolateLruFolio(e, f, asyncIsolate, e.local(gfp)) ? f.id() : -1);
                 })
                 .build();
     }

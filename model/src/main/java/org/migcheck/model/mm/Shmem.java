@@ -167,13 +167,9 @@ public final class Shmem {
         p.body(body -> {
             body.callInto(batch, lockEntries);
             body.ifLocal(e -> e.local(batch) != 0, pass1 -> {
-                for (int i = 0; i < truncate.folios().size(); i++) {
-                    int bit = 1 << i;
-                    Folio x = truncate.folios().get(i);
-                    pass1.ifLocal(e -> (e.local(batch) & bit) != 0, one -> one
-                            .call(inodeFolio, IntExpr.of(x.id()))
-                            .step(FolioOps.folioUnlock(FolioRef.fixed(x))));
-                }
+                truncate.forEachInBatch(pass1, batch, (one, x) -> one
+                        .call(inodeFolio, IntExpr.of(x.id()))
+                        .step(FolioOps.folioUnlock(FolioRef.fixed(x))));
                 pass1.step(truncate.folioBatchRelease(batch));
             });
             // folio = shmem_get_partial_folio(inode, lstart >> PAGE_SHIFT); if (folio) { folio_mark_dirty(folio);
@@ -187,12 +183,9 @@ public final class Shmem {
             truncate.findGetEntries(body, batch, ok);
             // Simplification: one pass-2 sweep; nothing re-adds folios, and with end != -1 (a hole punch) the kernel stops at the first empty lookup anyway.
             body.ifLocal(e -> e.local(batch) != 0, pass2 -> {
-                for (int i = 0; i < truncate.folios().size(); i++) {
-                    int bit = 1 << i;
-                    Folio x = truncate.folios().get(i);
+                truncate.forEachInBatch(pass2, batch, (one, x) -> {
                     FolioRef X = FolioRef.fixed(x);
-                    pass2.ifLocal(e -> (e.local(batch) & bit) != 0, one -> one
-                            .step(FolioOps.folioLock(X))
+                    one.step(FolioOps.folioLock(X))
                             // Simplification: "Page was replaced by swap: retry" unlocks and skips (nothing moves shmem folios to swap here).
                             .ifThenElse(Cond.of("folio_mapping(folio) != mapping", x.name(), e -> !e.isSet(x.inCache)),
                                     swapped -> swapped.step(FolioOps.folioUnlock(X)),
@@ -201,8 +194,8 @@ public final class Shmem {
                                                     "VM_BUG_ON_FOLIO(folio_test_writeback(" + x.name() + "))",
                                                     e -> !e.isSet(x.writeback))
                                             .call(inodeFolio, IntExpr.of(x.id()))
-                                            .step(FolioOps.folioUnlock(X))));
-                }
+                                            .step(FolioOps.folioUnlock(X)));
+                });
                 pass2.step(truncate.folioBatchRelease(batch));
             });
         });

@@ -2,6 +2,7 @@ package org.migcheck.model.mm;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiConsumer;
 import org.migcheck.model.lang.Body;
 import org.migcheck.model.lang.Cond;
 import org.migcheck.model.lang.Exec;
@@ -71,20 +72,20 @@ public final class Truncate {
      * still holds the folio and folio_try_get succeeds; {@code ok} = 1 then.
      */
     static Step findGetEntry(Mapping mapping, Folio x, Local ok) {
-        return getEntry("find_get_entry", mapping, x, ok);
+        return getEntry("find_get_entry", mapping, FolioRef.fixed(x), ok);
     }
 
-    private static Step getEntry(String function, Mapping mapping, Folio x, Local ok) {
+    /**
+     * The lookup of one page-cache index that find_get_entry, filemap_get_entry (mm/filemap.c) and
+     * their callers share, as a step named {@code function}: under RCU the xarray slot of {@code mapping}
+     * still holds the folio and folio_try_get succeeds; {@code ok} = 1 then (else NULL).
+     */
+    public static Step getEntry(String function, Mapping mapping, FolioRef f, Local ok) {
         return Step.named(function)
-                .args(mapping.name() + ", " + x.name())
+                .args(e -> mapping.name() + ", " + f.of(e).name())
                 .does(e -> {
-                    if (e.isSet(x.inCache) && e.get(x.ref) > 0) {
-                        e.emit(new FolioEvent.RefTaken(x, true));
-                        e.add(x.ref, 1);
-                        e.setLocal(ok, 1);
-                    } else {
-                        e.setLocal(ok, 0);
-                    }
+                    Folio x = f.of(e);
+                    e.setLocal(ok, e.isSet(x.inCache) && FolioOps.tryGet(e, x) ? 1 : 0);
                 })
                 .build();
     }
@@ -226,19 +227,7 @@ public final class Truncate {
      * xarray slot still holds the folio and folio_try_get succeeds; {@code ok} = 1 then (else NULL).
      */
     Step filemapGetEntry(FolioRef f, Local ok) {
-        return Step.named("filemap_get_entry")
-                .args(e -> mapping.name() + ", " + f.of(e).name())
-                .does(e -> {
-                    Folio x = f.of(e);
-                    if (e.isSet(x.inCache) && e.get(x.ref) > 0) {
-                        e.emit(new FolioEvent.RefTaken(x, true));
-                        e.add(x.ref, 1);
-                        e.setLocal(ok, 1);
-                    } else {
-                        e.setLocal(ok, 0);
-                    }
-                })
-                .build();
+        return getEntry("filemap_get_entry", mapping, f, ok);
     }
 
     /**
@@ -279,6 +268,18 @@ public final class Truncate {
             }
         }
         return String.join(", ", out);
+    }
+
+    /**
+     * {@code for (i = 0; i < folio_batch_count(&fbatch); i++)} over a batch mask of this mapping's
+     * folios: {@code each} runs in a branch taken only when folio i is in {@code batch} (a local test, no step).
+     */
+    void forEachInBatch(Body body, Local batch, BiConsumer<Body, Folio> each) {
+        for (int i = 0; i < folios.size(); i++) {
+            int bit = 1 << i;
+            Folio x = folios.get(i);
+            body.ifLocal(e -> (e.local(batch) & bit) != 0, one -> each.accept(one, x));
+        }
     }
 
     /** mm/swap.c folio_batch_release over a batch mask of this mapping's folios. */
@@ -332,17 +333,9 @@ public final class Truncate {
         p.body(body -> {
             body.callInto(batch, lockEntries);
             body.ifLocal(e -> e.local(batch) != 0, pass1 -> {
-                for (int i = 0; i < folios.size(); i++) {
-                    int bit = 1 << i;
-                    FolioRef X = FolioRef.fixed(folios.get(i));
-                    pass1.ifLocal(e -> (e.local(batch) & bit) != 0, one -> one.step(truncateCleanupFolio(X)));
-                }
+                forEachInBatch(pass1, batch, (one, x) -> one.step(truncateCleanupFolio(FolioRef.fixed(x))));
                 pass1.step(deleteFromPageCacheBatch(batch));
-                for (int i = 0; i < folios.size(); i++) {
-                    int bit = 1 << i;
-                    FolioRef X = FolioRef.fixed(folios.get(i));
-                    pass1.ifLocal(e -> (e.local(batch) & bit) != 0, one -> one.step(FolioOps.folioUnlock(X)));
-                }
+                forEachInBatch(pass1, batch, (one, x) -> one.step(FolioOps.folioUnlock(FolioRef.fixed(x))));
                 pass1.step(folioBatchRelease(batch));
             });
             // Simplification: no cond_resched steps (T holds no spinlock; they change no state).
@@ -360,19 +353,15 @@ public final class Truncate {
             // Pass 2.
             findGetEntries(body, batch, ok);
             body.ifLocal(e -> e.local(batch) != 0, pass2 -> {
-                for (int i = 0; i < folios.size(); i++) {
-                    int bit = 1 << i;
-                    Folio x = folios.get(i);
+                forEachInBatch(pass2, batch, (one, x) -> {
                     FolioRef X = FolioRef.fixed(x);
-                    pass2.ifLocal(e -> (e.local(batch) & bit) != 0, one -> {
-                        one.step(FolioOps.folioLock(X));
-                        if (waitOnWriteback) {
-                            one.step(FolioOps.folioWaitWriteback(X));
-                        }
-                        one.call(inodeFolio, IntExpr.of(x.id()));
-                        one.step(FolioOps.folioUnlock(X));
-                    });
-                }
+                    one.step(FolioOps.folioLock(X));
+                    if (waitOnWriteback) {
+                        one.step(FolioOps.folioWaitWriteback(X));
+                    }
+                    one.call(inodeFolio, IntExpr.of(x.id()));
+                    one.step(FolioOps.folioUnlock(X));
+                });
                 pass2.step(folioBatchRelease(batch));
             });
             // "Repeat until nothing is left": nothing adds folios to the mapping in these models, so one

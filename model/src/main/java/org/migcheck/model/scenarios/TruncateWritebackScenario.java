@@ -12,7 +12,6 @@ import org.migcheck.model.lang.Step;
 import org.migcheck.model.lang.Steps;
 import org.migcheck.model.lang.Var;
 import org.migcheck.model.mm.Folio;
-import org.migcheck.model.mm.FolioEvent;
 import org.migcheck.model.mm.FolioOps;
 import org.migcheck.model.mm.FolioRef;
 import org.migcheck.model.mm.Mapping;
@@ -178,15 +177,7 @@ public final class TruncateWritebackScenario {
         // Simplification: the backup folio already exists in the shmem page cache, so shmem_read_folio_gfp only looks it up.
         // Simplification: folio_mark_accessed and copy_highpage (the copy into the locked folio) are not steps.
         ttm.body(b -> b
-                .step(Step.named("shmem_read_folio_gfp").args("backup, " + folio.name()).does(e -> {
-                    if (e.isSet(folio.inCache) && e.get(folio.ref) > 0) {
-                        e.emit(new FolioEvent.RefTaken(folio, true));
-                        e.add(folio.ref, 1);
-                        e.setLocal(got, 1);
-                    } else {
-                        e.setLocal(got, 0);
-                    }
-                }).build())
+                .step(Truncate.getEntry("shmem_read_folio_gfp", backup, F, got)) // shmem_get_folio_gfp: filemap_get_entry
                 .ifLocal(e -> e.local(got) == 0, err -> err.ret())                 // IS_ERR(to_folio)
                 .step(FolioOps.folioLock(F))
                 .step(FolioOps.folioMarkDirty(F))
