@@ -201,8 +201,8 @@ public final class PageAlloc {
                 .choice(lru.size(), i -> lru.get(i).name())
                 .does(e -> {
                     Folio f = lru.get(e.choice());
-                    // ISOLATE_ASYNC_MIGRATE for MIGRATE_ASYNC only (mm/compaction.c isolate_migratepages sets it for every mode but MIGRATE_SYNC)
-                    boolean asyncIsolate = e.local(mode) == Migrate.MIGRATE_ASYNC;
+                    // mm/compaction.c isolate_migratepages: ISOLATE_ASYNC_MIGRATE for every mode but MIGRATE_SYNC
+                    boolean asyncIsolate = e.local(mode) != Migrate.MIGRATE_SYNC;
                     e.setLocal(src, Migrate.isolateLruFolio(e, f, asyncIsolate, e.local(gfp)) ? f.id() : -1);
                 })
                 .build();
