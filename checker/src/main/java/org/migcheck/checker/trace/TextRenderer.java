@@ -14,6 +14,8 @@ import org.migcheck.model.lang.Model;
  */
 public final class TextRenderer {
     private static final int MAX_COLUMN = 44;
+    /** Unreached steps listed in the text report; JSON lists them all. */
+    private static final int MAX_UNREACHED = 8;
 
     private TextRenderer() {}
 
@@ -59,8 +61,12 @@ public final class TextRenderer {
             out.append("  note: ").append(n).append('\n');
         }
         if (!r.unreached().isEmpty()) {
-            out.append("  unreached in this variant (").append(r.unreached().size()).append(" steps never executed): ")
-                    .append(String.join("; ", r.unreached().stream().map(CheckResult.Unreached::step).toList())).append('\n');
+            List<String> steps = r.unreached().stream().map(CheckResult.Unreached::step).toList();
+            int shown = Math.min(steps.size(), MAX_UNREACHED);
+            out.append("  unreached in this variant (").append(steps.size()).append(" steps never executed): ")
+                    .append(String.join("; ", steps.subList(0, shown)))
+                    .append(shown < steps.size() ? "; ... (" + (steps.size() - shown) + " more; --format json lists all)" : "")
+                    .append('\n');
         }
         if (r.limit() != null) {
             out.append("  INCOMPLETE: ").append(r.limit()).append("; nothing is claimed about the unexplored states\n");
