@@ -9,13 +9,16 @@ import org.migcheck.model.lang.StateView;
  * One transition as step rules see it: who ran, the trace label, the events the step emitted, and
  * the states before and after.
  */
-public record StepView(Model model, int thread, String label, List<Event> events, StateView before, StateView after,
-                       java.util.function.Supplier<List<String>> stack) {
+public record StepView(Model model, int thread, java.util.function.Supplier<String> labelFn, List<Event> events, StateView before,
+                       StateView after, java.util.function.Supplier<List<String>> stack) {
 
-    /** A step view without call-stack information (rules that ask for it see an empty stack). */
+    /** A step view with a fixed label and no call-stack information (rules that ask for it see an empty stack). */
     public StepView(Model model, int thread, String label, List<Event> events, StateView before, StateView after) {
-        this(model, thread, label, events, before, after, List::of);
+        this(model, thread, () -> label, events, before, after, List::of);
     }
+
+    /** The trace label of the step, e.g. {@code folio_lock(folio0)} (computed on demand). */
+    public String label() { return labelFn.get(); }
 
     /**
      * The procedures the step runs in, innermost first (the step's own procedure, its caller, ...,

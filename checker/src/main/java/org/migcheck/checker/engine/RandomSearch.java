@@ -130,6 +130,12 @@ public final class RandomSearch {
                 s = m.next;
                 f = system.checkState(s);
             }
+            if (f == null && n == depth) {
+                // the walk stopped at the depth bound: the last state may itself be bad (a deadlock)
+                Collect c = new Collect();
+                system.expand(-1, s, c);
+                f = c.stateFailure;
+            }
             if (f != null) {
                 int[] shrunk = shrink(Arrays.copyOf(sched, n), f);
                 return new SearchResult(SearchResult.Status.FAILED, replay(shrunk).failure(), shrunk, -1,

@@ -40,8 +40,11 @@ public final class Search {
         return this;
     }
 
-    /** Labels from the initial state to stored state {@code id}; valid after {@link #run()}. */
-    public int[] scheduleTo(int id) { return store.scheduleTo(id); }
+    /**
+     * Labels from the initial state to stored state {@code id}; valid after {@link #run()}, or null
+     * when the store was dropped because memory ran out.
+     */
+    public int[] scheduleTo(int id) { return store == null ? null : store.scheduleTo(id); }
 
     /** The stored state {@code id}. */
     public int[] state(int id) { return store.get(id); }

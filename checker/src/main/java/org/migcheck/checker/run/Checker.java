@@ -98,25 +98,28 @@ public final class Checker {
         }
         if (graph != null) {
             if (graph.overflow()) {
-                notes.add("liveness not checked: more than " + opts.maxGraphEdges() + " transitions");
-            } else {
-                int[] stuck = graph.stuck((int) r.stats().distinct(), sys, model.threadCount());
-                if (stuck != null) {
-                    int[] state = search.state(stuck[0]);
-                    int t = stuck[1];
-                    Semantics sem = sys.semantics();
-                    BlockReason why = sem.blockReason(state, t);
-                    List<String> expl = new ArrayList<>();
-                    expl.add(blockedLine(sem, state, t, why));
-                    expl.addAll(providerLines(sem, state, why));
-                    expl.add("no continuation from this state ever lets " + model.thread(t).name() + " move again");
-                    String msg = model.thread(t).name() + " " + why.describe(model) + " forever";
-                    return new CheckResult(model, Verdict.STUCK, null, msg, search.scheduleTo(stuck[0]), expl, List.of(),
-                            goalResults, r.stats(), null, notes);
-                }
+                String limit = "liveness graph over " + opts.maxGraphEdges() + " transitions";
+                return new CheckResult(model, Verdict.INCOMPLETE, null, "safety explored exhaustively with no violation, but the "
+                        + limit + ": stuck threads not checked", new int[0], List.of(), List.of(), goalResults, r.stats(), limit, notes);
+            }
+            int[] stuck = graph.stuck((int) r.stats().distinct(), sys, model.threadCount());
+            if (stuck != null) {
+                int[] state = search.state(stuck[0]);
+                int t = stuck[1];
+                Semantics sem = sys.semantics();
+                BlockReason why = sem.blockReason(state, t);
+                List<String> expl = new ArrayList<>();
+                expl.add(blockedLine(sem, state, t, why));
+                expl.addAll(providerLines(sem, state, why));
+                expl.add("no continuation from this state ever lets " + model.thread(t).name() + " move again");
+                String msg = model.thread(t).name() + " " + why.describe(model) + " forever";
+                return new CheckResult(model, Verdict.STUCK, null, msg, search.scheduleTo(stuck[0]), expl, List.of(),
+                        goalResults, r.stats(), null, notes);
             }
         } else {
-            notes.add("liveness not checked (disabled)");
+            notes.add("liveness not checked (disabled): stuck threads are not ruled out");
+            return new CheckResult(model, Verdict.HOLDS, null, "no rule broken, no deadlock (stuck threads not checked)", new int[0],
+                    List.of(), List.of(), goalResults, r.stats(), null, notes, unreached(sys));
         }
         return new CheckResult(model, Verdict.HOLDS, null, "no rule broken, no deadlock, no stuck thread", new int[0],
                 List.of(), List.of(), goalResults, r.stats(), null, notes, unreached(sys));
@@ -344,8 +347,12 @@ public final class Checker {
             Map<String, CheckResult.GoalResult> out = new LinkedHashMap<>();
             for (String g : model.goals().keySet()) {
                 Integer id = found.get(g);
-                if (id != null) {
-                    out.put(g, new CheckResult.GoalResult(CheckResult.GoalResult.Answer.REACHABLE, search.scheduleTo(id)));
+                int[] witness = id == null ? null : search.scheduleTo(id);
+                if (id != null && witness == null) {
+                    // reached, but the search ran out of memory and dropped the paths
+                    out.put(g, new CheckResult.GoalResult(CheckResult.GoalResult.Answer.REACHABLE, new int[0]));
+                } else if (id != null) {
+                    out.put(g, new CheckResult.GoalResult(CheckResult.GoalResult.Answer.REACHABLE, witness));
                 } else {
                     out.put(g, new CheckResult.GoalResult(exhaustive ? CheckResult.GoalResult.Answer.UNREACHABLE
                             : CheckResult.GoalResult.Answer.UNKNOWN, null));

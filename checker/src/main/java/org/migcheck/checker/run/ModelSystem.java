@@ -36,7 +36,7 @@ final class ModelSystem implements TransitionSystem {
     private int[] enabledMask = new int[1024];
     private int[] blockedMask = new int[1024];
     private int maskedStates;
-    /** Program counters of transitions taken at least once (code coverage). */
+    /** Program counters of transitions reached at least once, taken or blocked at (code coverage). */
     final java.util.BitSet executed = new java.util.BitSet();
 
     ModelSystem(Model model, RuleSet rules) {
@@ -81,10 +81,13 @@ final class ModelSystem implements TransitionSystem {
                 executed.set(sem.pc(state, thread));
                 int label = label(thread, alt);
                 if (!rules.stepRules().isEmpty() || rules.lockdep()) {
-                    StepView view = new StepView(model, thread, null, events, before, sem.view(next), () -> sem.callStack(state, thread));
+                    StepView view = new StepView(model, thread, () -> sem.label(state, thread, alt), events, before, sem.view(next),
+                            () -> sem.callStack(state, thread));
                     for (StepRule r : rules.stepRules()) {
                         if (r.check(view) instanceof Check.Violated v) {
+                            // the transition fails: it has no successor (random walks must not step over it)
                             out.failure(label, new Problem.RuleBroken("step rule", r.id(), v.message(), thread));
+                            return;
                         }
                     }
                     if (rules.lockdep() && id >= 0) {
@@ -99,6 +102,12 @@ final class ModelSystem implements TransitionSystem {
             }
 
             @Override public void failed(int thread, int alt, RuntimeException error) {
+                if (alt < 0) {
+                    // raised while finding out why a blocked thread waits: the state itself is the counterexample
+                    ModelError m = (ModelError) error;
+                    out.stateFailure(new Problem.ModelFault(m.element(), m.getMessage(), thread, 0));
+                    return;
+                }
                 enabled[0] |= 1 << thread;
                 int label = label(thread, alt);
                 if (error instanceof ModelViolation v) {
@@ -111,6 +120,7 @@ final class ModelSystem implements TransitionSystem {
             }
 
             @Override public void blocked(int thread, BlockReason reason) {
+                executed.set(sem.pc(state, thread));
                 if (!sem.atIdlePoint(state, thread)) {
                     blocked[0] |= 1 << thread;
                 }

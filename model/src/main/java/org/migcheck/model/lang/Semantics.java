@@ -73,13 +73,19 @@ public final class Semantics {
                 } catch (ModelError | ModelViolation err) {
                     sink.failed(t.index(), 0, err);
                     continue;
+                } catch (RuntimeException err) {
+                    sink.failed(t.index(), 0, foreign(insn, "guard", err));
+                    continue;
                 }
                 if (!enabled) {
                     BlockReason why;
                     try {
                         why = insn.step.blockReason(guard);
-                    } catch (ModelError | ModelViolation err) {
-                        sink.failed(t.index(), 0, err);
+                    } catch (ModelError err) {
+                        sink.failed(t.index(), -1, err);
+                        continue;
+                    } catch (RuntimeException err) {
+                        sink.failed(t.index(), -1, foreign(insn, "block reason", err));
                         continue;
                     }
                     sink.blocked(t.index(), why);
@@ -110,8 +116,22 @@ public final class Semantics {
         } catch (ModelError | ModelViolation err) {
             sink.failed(t.index(), alt, err);
             return;
+        } catch (RuntimeException err) {
+            sink.failed(t.index(), alt, foreign(insn, "effect", err));
+            return;
         }
         sink.fired(t.index(), alt, next, ctx.events == null ? List.of() : ctx.events);
+    }
+
+    /**
+     * An exception other than {@link ModelError} thrown by model code (an index out of bounds in a
+     * lambda, a null object) becomes a model error naming the step, with the exception as its cause.
+     */
+    private static ModelError foreign(Insn insn, String part, RuntimeException err) {
+        String where = insn.kind == Insn.Kind.STEP ? insn.step.function() : insn.cond.function;
+        ModelError e = new ModelError(where, "the " + part + " of " + where + " in " + insn.proc.name() + " threw " + err);
+        e.initCause(err);
+        return e;
     }
 
     /** The result of running one transition, for replay. */
@@ -130,8 +150,18 @@ public final class Semantics {
             throw new IllegalStateException("thread " + t.name() + " has finished");
         }
         Insn insn = code[pc];
-        if (insn.kind == Insn.Kind.STEP && !insn.step.enabled(new Ctx(s, t, insn.proc, Mode.READ, 0))) {
-            throw new IllegalStateException("thread " + t.name() + " is blocked at " + insn.step.function());
+        if (insn.kind == Insn.Kind.STEP) {
+            boolean ok;
+            try {
+                ok = insn.step.enabled(new Ctx(s, t, insn.proc, Mode.READ, 0));
+            } catch (ModelError | ModelViolation e) {
+                throw e; // the guard itself fails: replay reproduces the failure
+            } catch (RuntimeException e) {
+                throw foreign(insn, "guard", e);
+            }
+            if (!ok) {
+                throw new IllegalStateException("thread " + t.name() + " is blocked at " + insn.step.function());
+            }
         }
         int alts = insn.kind == Insn.Kind.STEP ? insn.step.alternatives() : 1;
         if (alt < 0 || alt >= alts) {
@@ -162,7 +192,7 @@ public final class Semantics {
                 return insn.step.label(read, alt);
             }
             return insn.cond.label(read, insn.cond.test.test(read));
-        } catch (ModelError | ModelViolation e) {
+        } catch (RuntimeException e) {
             return insn.kind == Insn.Kind.STEP ? insn.step.function() + "(?)" : insn.cond.function + "(?)";
         }
     }
@@ -217,7 +247,7 @@ public final class Semantics {
         }
         try {
             return insn.step.enabled(new Ctx(s, t, insn.proc, Mode.READ, 0));
-        } catch (ModelError | ModelViolation e) {
+        } catch (RuntimeException e) {
             return true; // firing it reports the error
         }
     }

@@ -10,6 +10,10 @@ public record Knob(String name, List<String> values, String defaultValue, String
 
     public Knob {
         values = List.copyOf(values);
+        for (String v : values) {
+            Variant.tokenSafe("value of knob " + name, v);
+        }
+        Variant.tokenSafe("knob name", name);
         if (!values.contains(defaultValue)) {
             throw new IllegalArgumentException("knob " + name + ": default " + defaultValue + " is not among " + values);
         }
