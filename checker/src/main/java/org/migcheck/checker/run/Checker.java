@@ -116,6 +116,29 @@ public final class Checker {
                 return new CheckResult(model, Verdict.STUCK, null, msg, search.scheduleTo(stuck[0]), expl, List.of(),
                         goalResults, r.stats(), null, notes);
             }
+            int daemons = 0;
+            for (int t = 0; t < model.threadCount(); t++) {
+                if (model.thread(t).daemon()) {
+                    daemons |= 1 << t;
+                }
+            }
+            int[] spin = graph.neverFinishes((int) r.stats().distinct(), sys, model.threadCount(), ~daemons);
+            if (spin != null) {
+                int[] state = search.state(spin[0]);
+                int t = spin[1];
+                Semantics sem = sys.semantics();
+                String name = model.thread(t).name();
+                List<String> expl = new ArrayList<>();
+                List<String> stack = sem.callStack(state, t);
+                expl.add(name + " next runs " + sem.label(state, t, 0)
+                        + (stack.size() > 1 ? "   [" + String.join(" <- ", stack) + "]" : ""));
+                expl.add("no continuation from this state lets " + name + " finish or rest at an idle point: it keeps"
+                        + " running without making progress (a livelock, e.g. a retry or polling loop that cannot succeed)");
+                expl.add("if " + name + " is meant to run forever, declare it a daemon (Procedure.daemon())");
+                String msg = name + " can never finish (livelock)";
+                return new CheckResult(model, Verdict.STUCK, null, msg, search.scheduleTo(spin[0]), expl, List.of(),
+                        goalResults, r.stats(), null, notes);
+            }
         } else {
             notes.add("liveness not checked (disabled): stuck threads are not ruled out");
             return new CheckResult(model, Verdict.HOLDS, null, "no rule broken, no deadlock (stuck threads not checked)", new int[0],

@@ -35,6 +35,7 @@ final class ModelSystem implements TransitionSystem {
     final Lockdep lockdep = new Lockdep();
     private int[] enabledMask = new int[1024];
     private int[] blockedMask = new int[1024];
+    private int[] restMask = new int[1024];
     private int maskedStates;
     /** Program counters of transitions reached at least once, taken or blocked at (code coverage). */
     final java.util.BitSet executed = new java.util.BitSet();
@@ -66,6 +67,9 @@ final class ModelSystem implements TransitionSystem {
     int enabledMask(int id) { return id < maskedStates ? enabledMask[id] : 0; }
 
     int blockedMask(int id) { return id < maskedStates ? blockedMask[id] : 0; }
+
+    /** Threads that have finished or rest at an idle point in state {@code id}. */
+    int restMask(int id) { return id < maskedStates ? restMask[id] : 0; }
 
     int maskedStates() { return maskedStates; }
 
@@ -127,7 +131,13 @@ final class ModelSystem implements TransitionSystem {
                 reasons.add(new Problem.Blocked(thread, reason));
             }
         });
-        record(id, enabled[0], blocked[0]);
+        int rest = 0;
+        for (int t = 0; t < model.threadCount(); t++) {
+            if (sem.finished(state, t) || sem.atIdlePoint(state, t)) {
+                rest |= 1 << t;
+            }
+        }
+        record(id, enabled[0], blocked[0], rest);
         if (enabled[0] == 0 && !validEnd(state)) {
             List<Problem.Blocked> stuck = new ArrayList<>();
             for (Problem.Blocked b : reasons) {
@@ -139,7 +149,7 @@ final class ModelSystem implements TransitionSystem {
         }
     }
 
-    private void record(int id, int enabled, int blocked) {
+    private void record(int id, int enabled, int blocked, int rest) {
         if (id < 0) {
             return; // expansions outside the exhaustive search (random walks, replays) keep no graph
         }
@@ -147,9 +157,11 @@ final class ModelSystem implements TransitionSystem {
             int n = Math.max(id + 1, enabledMask.length * 2);
             enabledMask = Arrays.copyOf(enabledMask, n);
             blockedMask = Arrays.copyOf(blockedMask, n);
+            restMask = Arrays.copyOf(restMask, n);
         }
         enabledMask[id] = enabled;
         blockedMask[id] = blocked;
+        restMask[id] = rest;
         maskedStates = Math.max(maskedStates, id + 1);
     }
 

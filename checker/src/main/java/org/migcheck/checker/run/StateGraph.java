@@ -37,14 +37,33 @@ final class StateGraph implements SearchObserver {
     boolean overflow() { return overflow; }
 
     /**
-     * The shallowest state in which some thread is blocked (not at an idle point) and no path
-     * from that state ever lets the thread move again; returns {state, thread} or null.
+     * The shallowest state in which some thread is blocked (not at an idle point) and no path from
+     * that state ever lets the thread move again; returns {state, thread} or null.
      *
      * <p>For each thread t: mark the states where t can move, propagate backwards along the
      * recorded transitions; a state where t is blocked and that is not marked cannot reach any
      * state where t moves, so t is stuck there for every continuation.
      */
     int[] stuck(int states, ModelSystem sys, int threads) {
+        return firstDoomed(states, threads, ~0, sys::enabledMask, sys::blockedMask);
+    }
+
+    /**
+     * The shallowest state from which a thread in {@code threadsMask} can never finish or come to
+     * rest at an idle point, whether it is blocked or keeps running (a retry or polling loop that
+     * cannot succeed); returns {state, thread} or null.
+     */
+    int[] neverFinishes(int states, ModelSystem sys, int threads, int threadsMask) {
+        return firstDoomed(states, threads, threadsMask, sys::restMask, id -> ~sys.restMask(id));
+    }
+
+    /**
+     * For each thread t in {@code threadsMask}: states from which some state with t's bit in
+     * {@code goal} is reachable are found by backward search from those states; the shallowest
+     * state with t's bit in {@code candidate} that is not among them is returned as {state, t}.
+     */
+    private int[] firstDoomed(int states, int threads, int threadsMask, java.util.function.IntUnaryOperator goal,
+                              java.util.function.IntUnaryOperator candidate) {
         int[] start = new int[states + 1];
         for (int i = 0; i < size; i++) {
             start[to[i] + 1]++;
@@ -63,18 +82,21 @@ final class StateGraph implements SearchObserver {
         int[] queue = new int[states];
         for (int t = 0; t < threads; t++) {
             int bit = 1 << t;
-            boolean anyBlocked = false;
-            for (int s = 0; s < states && !anyBlocked; s++) {
-                anyBlocked = (sys.blockedMask(s) & bit) != 0;
+            if ((threadsMask & bit) == 0) {
+                continue;
             }
-            if (!anyBlocked) {
+            boolean anyCandidate = false;
+            for (int s = 0; s < states && !anyCandidate; s++) {
+                anyCandidate = (candidate.applyAsInt(s) & bit) != 0;
+            }
+            if (!anyCandidate) {
                 continue;
             }
             Arrays.fill(reach, false);
             int qh = 0;
             int qt = 0;
             for (int s = 0; s < states; s++) {
-                if ((sys.enabledMask(s) & bit) != 0) {
+                if ((goal.applyAsInt(s) & bit) != 0) {
                     reach[s] = true;
                     queue[qt++] = s;
                 }
@@ -90,7 +112,7 @@ final class StateGraph implements SearchObserver {
                 }
             }
             for (int s = 0; s < states; s++) {
-                if ((sys.blockedMask(s) & bit) != 0 && !reach[s]) {
+                if ((candidate.applyAsInt(s) & bit) != 0 && !reach[s]) {
                     if (bestState < 0 || s < bestState) {
                         bestState = s;
                         bestThread = t;

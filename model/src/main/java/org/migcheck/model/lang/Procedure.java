@@ -17,6 +17,7 @@ public final class Procedure {
     private Body body;
     int entry = -1;
     final boolean threadMain;
+    private boolean daemon;
 
     Procedure(String name, boolean threadMain) {
         this.name = name;
@@ -64,6 +65,21 @@ public final class Procedure {
         this.body = b;
         return this;
     }
+
+    /**
+     * Declares this thread a daemon: it may run forever (a server loop, a kernel thread), so never
+     * finishing is not a liveness violation for it. Only a thread's main body can be a daemon.
+     */
+    public Procedure daemon() {
+        if (!threadMain) {
+            throw new ModelError(name, "procedure " + name + " is not a thread: only threads can be daemons");
+        }
+        daemon = true;
+        return this;
+    }
+
+    /** Whether this thread's main body was declared a {@link #daemon()}. */
+    public boolean isDaemon() { return daemon; }
 
     public List<Local> params() { return Collections.unmodifiableList(params); }
     public List<Local> locals() { return Collections.unmodifiableList(locals); }

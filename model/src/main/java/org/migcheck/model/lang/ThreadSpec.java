@@ -24,6 +24,9 @@ public final class ThreadSpec {
     public int index() { return index; }
     public Procedure main() { return main; }
 
+    /** A daemon may run forever; see {@link Procedure#daemon()}. */
+    public boolean daemon() { return main.isDaemon(); }
+
     /** Deepest call nesting of this thread (0 = main body only). */
     public int maxDepth() { return maxDepth; }
 

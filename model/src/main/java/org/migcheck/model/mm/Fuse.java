@@ -323,6 +323,9 @@ public final class Fuse {
      */
     public Procedure server(String name, boolean replies, BiConsumer<Body, Local> serve) {
         Procedure t = mm.thread(name);
+        if (!replies) {
+            t.daemon(); // a server that never replies still serves other requests forever: it is meant not to finish
+        }
         Local req = t.local("req", 0, folios.size() - 1);
         Procedure reply = devDoWrite();
         t.body(body -> body.forever(loop -> {

@@ -164,7 +164,7 @@ public final class Zoo {
                         .blockedBy(e -> new BlockReason.OnCondition("ready to be set", "ready"))
                         .build())
                 .step(Step.named("consume").args("ready").does(e -> e.set(ready, false)).build()));
-        m.thread("ticker", b -> b.forever(body -> body
+        m.thread("ticker").daemon().body(b -> b.forever(body -> body
                 .step(Step.named("tick").args("ticks").does(e -> e.set(ticks, 1 - e.get(ticks))).build())));
         if (setter) {
             m.thread("setter", b -> b.step(Step.named("set_ready").args("ready").provides("ready")
