@@ -58,7 +58,8 @@ class StuckKindTest {
                 .step(Step.named("wait_event").args("ready").when(e -> e.isSet(ready))
                         .blockedBy(e -> new BlockReason.OnCondition("ready to be set", "ready")).build())
                 .step(Step.named("consume").args("ready").does(e -> e.set(ready, false)).build()));
-        b.thread("ticker", body -> body.forever(l -> l
+        // the ticker runs forever by design: a daemon, so its never finishing is not a liveness failure
+        b.thread("ticker").daemon().body(body -> body.forever(l -> l
                 .step(Step.named("tick").args("ticks").does(e -> e.set(ticks, 1 - e.get(ticks))).build())));
         b.thread("setter", body -> body.step(Step.named("msleep").args("10").build())
                 .step(Step.named("set_ready").args("ready").provides("ready").does(e -> e.set(ready, true)).build()));
