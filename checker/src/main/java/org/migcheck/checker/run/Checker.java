@@ -64,25 +64,7 @@ public final class Checker {
         Map<String, CheckResult.GoalResult> goalResults = goals.results(search, r.status() == SearchResult.Status.COMPLETE);
         switch (r.status()) {
             case FAILED -> {
-                Problem p = (Problem) r.failure();
-                List<String> expl = new ArrayList<>();
-                String rule = null;
-                String msg;
-                if (p instanceof Problem.Deadlock d) {
-                    msg = explainDeadlock(sys.semantics(), search.state(r.failureState()), d.blocked(), expl);
-                } else if (p instanceof Problem.RuleBroken b) {
-                    rule = b.ruleId();
-                    msg = b.message();
-                } else {
-                    Problem.ModelFault f = (Problem.ModelFault) p;
-                    msg = f.message();
-                    rule = null;
-                    String where = f.thread() >= 0 ? " (thread " + model.thread(f.thread()).name() + ", step "
-                            + sys.semantics().label(search.state(r.failureState()), f.thread(), f.alternative()) + ")" : "";
-                    msg = msg + where;
-                }
-                return new CheckResult(model, p.verdict(), rule, msg, r.schedule(), expl, List.of(), goalResults,
-                        r.stats(), null, notes);
+                return failed(model, sys, r, search.state(r.failureState()), goalResults, notes);
             }
             case INCOMPLETE -> {
                 return new CheckResult(model, Verdict.INCOMPLETE, null, "stopped at " + r.limit() + " before exhausting the state space",
@@ -178,20 +160,32 @@ public final class Checker {
             return new CheckResult(model, Verdict.INCOMPLETE, null, r.limit(), new int[0], List.of(), List.of(), Map.of(),
                     r.stats(), r.limit(), notes);
         }
+        // the state the failure happened in: the bad state, or the one the failing step started from
+        int[] at = org.migcheck.checker.trace.Trace.replay(model, r.schedule()).last();
+        return failed(model, sys, r, at, Map.of(), notes);
+    }
+
+    /**
+     * The result for a failed search, BFS/DFS or random: the problem explained in state {@code at}
+     * (the deadlocked state, or the state the failing step started from).
+     */
+    private static CheckResult failed(Model model, ModelSystem sys, SearchResult r, int[] at,
+                                      Map<String, CheckResult.GoalResult> goals, List<String> notes) {
         Problem p = (Problem) r.failure();
         List<String> expl = new ArrayList<>();
         String rule = null;
         String msg;
         if (p instanceof Problem.Deadlock d) {
-            int[] last = org.migcheck.checker.trace.Trace.replay(model, r.schedule()).last();
-            msg = explainDeadlock(sys.semantics(), last, d.blocked(), expl);
+            msg = explainDeadlock(sys.semantics(), at, d.blocked(), expl);
         } else if (p instanceof Problem.RuleBroken b) {
             rule = b.ruleId();
             msg = b.message();
         } else {
-            msg = ((Problem.ModelFault) p).message();
+            Problem.ModelFault f = (Problem.ModelFault) p;
+            msg = f.message() + (f.thread() >= 0 ? " (thread " + model.thread(f.thread()).name() + ", step "
+                    + sys.semantics().label(at, f.thread(), f.alternative()) + ")" : "");
         }
-        return new CheckResult(model, p.verdict(), rule, msg, r.schedule(), expl, List.of(), Map.of(), r.stats(), null, notes);
+        return new CheckResult(model, p.verdict(), rule, msg, r.schedule(), expl, List.of(), goals, r.stats(), null, notes);
     }
 
     private static CheckResult modelError(Model model, String message) {

@@ -138,7 +138,8 @@ final class ModelSystem implements TransitionSystem {
             }
         }
         record(id, enabled[0], blocked[0], rest);
-        if (enabled[0] == 0 && !validEnd(state)) {
+        int all = (1 << model.threadCount()) - 1; // at most 31 threads (constructor)
+        if (enabled[0] == 0 && rest != all) { // not a valid end: some thread neither finished nor idle
             List<Problem.Blocked> stuck = new ArrayList<>();
             for (Problem.Blocked b : reasons) {
                 if (!sem.atIdlePoint(state, b.thread())) {
@@ -163,16 +164,6 @@ final class ModelSystem implements TransitionSystem {
         blockedMask[id] = blocked;
         restMask[id] = rest;
         maskedStates = Math.max(maskedStates, id + 1);
-    }
-
-    /** Every thread has finished or rests at an idle point. */
-    boolean validEnd(int[] state) {
-        for (int t = 0; t < model.threadCount(); t++) {
-            if (!sem.finished(state, t) && !sem.atIdlePoint(state, t)) {
-                return false;
-            }
-        }
-        return true;
     }
 
     @Override

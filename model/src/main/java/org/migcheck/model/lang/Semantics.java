@@ -65,8 +65,8 @@ public final class Semantics {
                 continue;
             }
             Insn insn = code[pc];
-            Ctx guard = new Ctx(s, t, insn.proc, Mode.READ, 0);
             if (insn.kind == Insn.Kind.STEP) {
+                Ctx guard = new Ctx(s, t, insn.proc, Mode.READ, 0);
                 boolean enabled;
                 try {
                     enabled = insn.step.enabled(guard);
