@@ -114,6 +114,12 @@ public final class Main implements Callable<Integer> {
         @Option(names = "--quiet-progress", description = "no progress lines on stderr")
         boolean quietProgress;
 
+        @CommandLine.Mixin
+        EngineOptions engine = new EngineOptions();
+
+        @CommandLine.Spec(CommandLine.Spec.Target.MIXEE)
+        CommandLine.Model.CommandSpec mixee;
+
         Options toOptions() {
             Strategy s = switch (strategy.toLowerCase()) {
                 case "bfs" -> Strategy.BFS;
@@ -125,7 +131,7 @@ public final class Main implements Callable<Integer> {
                 throw new CommandLine.ParameterException(new CommandLine(this), "budgets must be positive");
             }
             Budget b = new Budget(maxStates, maxDepth, Duration.ofMillis((long) (timeLimit * 1000)), maxMemoryMiB << 20);
-            return new Options(s, b, !noLiveness, 40_000_000L, quietProgress ? null : Streams.err, seed, walks);
+            return engine.apply(new Options(s, b, !noLiveness, Long.MAX_VALUE, quietProgress ? null : Streams.err, seed, walks), mixee);
         }
     }
 

@@ -30,14 +30,14 @@ public final class Checker {
     public static CheckResult check(Model model, RuleSet rules, Options opts) {
         ModelSystem sys;
         try {
-            sys = new ModelSystem(model, rules);
+            sys = new ModelSystem(model, rules, opts.liveness());
         } catch (ModelError e) {
             return modelError(model, e.getMessage());
         }
         if (opts.strategy() == org.migcheck.checker.engine.Strategy.RANDOM) {
             return random(model, sys, opts);
         }
-        Search search = new Search(sys, opts.strategy(), opts.budget());
+        Search search = new Search(sys, opts.strategy(), opts.budget()).withWorkers(opts.workers());
         StateGraph graph = opts.liveness() ? new StateGraph(opts.maxGraphEdges()) : null;
         if (graph != null) {
             search.observe(graph);
@@ -80,11 +80,20 @@ public final class Checker {
         }
         if (graph != null) {
             if (graph.overflow()) {
-                String limit = "liveness graph over " + opts.maxGraphEdges() + " transitions";
+                String limit = "liveness graph over the cap of " + opts.maxGraphEdges() + " transitions";
                 return new CheckResult(model, Verdict.INCOMPLETE, null, "safety explored exhaustively with no violation, but the "
                         + limit + ": stuck threads not checked", new int[0], List.of(), List.of(), goalResults, r.stats(), limit, notes);
             }
-            int[] stuck = graph.stuck((int) r.stats().distinct(), sys, model.threadCount());
+            int[] stuck;
+            int[] spinning;
+            try {
+                stuck = graph.stuck((int) r.stats().distinct(), sys, model.threadCount());
+                spinning = stuck != null ? null : graph.neverFinishes((int) r.stats().distinct(), sys, model.threadCount(), ~daemons(model));
+            } catch (OutOfMemoryError oom) {
+                String limit = "out of memory in the stuck-thread analysis";
+                return new CheckResult(model, Verdict.INCOMPLETE, null, "safety explored exhaustively with no violation, but "
+                        + limit + ": stuck threads not checked", new int[0], List.of(), List.of(), goalResults, r.stats(), limit, notes);
+            }
             if (stuck != null) {
                 int[] state = search.state(stuck[0]);
                 int t = stuck[1];
@@ -98,13 +107,7 @@ public final class Checker {
                 return new CheckResult(model, Verdict.STUCK, null, msg, search.scheduleTo(stuck[0]), expl, List.of(),
                         goalResults, r.stats(), null, notes);
             }
-            int daemons = 0;
-            for (int t = 0; t < model.threadCount(); t++) {
-                if (model.thread(t).daemon()) {
-                    daemons |= 1 << t;
-                }
-            }
-            int[] spin = graph.neverFinishes((int) r.stats().distinct(), sys, model.threadCount(), ~daemons);
+            int[] spin = spinning;
             if (spin != null) {
                 int[] state = search.state(spin[0]);
                 int t = spin[1];
@@ -130,12 +133,22 @@ public final class Checker {
                 List.of(), List.of(), goalResults, r.stats(), null, notes, unreached(sys));
     }
 
+    private static int daemons(Model model) {
+        int daemons = 0;
+        for (int t = 0; t < model.threadCount(); t++) {
+            if (model.thread(t).daemon()) {
+                daemons |= 1 << t;
+            }
+        }
+        return daemons;
+    }
+
     /** Transitions of the model that the exhaustive search never took. */
     private static List<CheckResult.Unreached> unreached(ModelSystem sys) {
         Semantics sem = sys.semantics();
         List<CheckResult.Unreached> out = new ArrayList<>();
         for (int pc = 0; pc < sem.codeSize(); pc++) {
-            if (sem.isTransition(pc) && !sys.executed.get(pc)) {
+            if (sem.isTransition(pc) && !sys.executed(pc)) {
                 out.add(new CheckResult.Unreached(pc, sem.describe(pc)));
             }
         }
@@ -347,6 +360,10 @@ public final class Checker {
             this.model = model;
             this.sem = sem;
         }
+
+        @Override public boolean observesStates() { return !model.goals().isEmpty(); }
+
+        @Override public boolean observesTransitions() { return false; }
 
         @Override public void onNewState(int id, int[] state) {
             if (found.size() == model.goals().size()) {

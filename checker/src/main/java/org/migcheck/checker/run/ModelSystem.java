@@ -36,20 +36,46 @@ final class ModelSystem implements TransitionSystem {
     private int[] enabledMask = new int[1024];
     private int[] blockedMask = new int[1024];
     private int[] restMask = new int[1024];
-    private int maskedStates;
-    /** Program counters of transitions reached at least once, taken or blocked at (code coverage). */
-    final java.util.BitSet executed = new java.util.BitSet();
+    private final boolean keepMasks;
+    /**
+     * Program counters of transitions reached at least once, taken or blocked at (code coverage).
+     * Workers only ever store true, so the plain array needs no lock; the search's barriers publish it.
+     */
+    private final boolean[] executed;
 
     ModelSystem(Model model, RuleSet rules) {
+        this(model, rules, true);
+    }
+
+    /**
+     * @param keepMasks  record per expanded state which threads could move, were blocked or rested
+     *                   (12 bytes per state; only the stuck-thread analysis reads them)
+     */
+    ModelSystem(Model model, RuleSet rules, boolean keepMasks) {
         this.model = model;
         this.sem = new Semantics(model);
         this.rules = rules;
+        this.keepMasks = keepMasks;
+        this.executed = new boolean[sem.codeSize() + 1];
         if (model.threadCount() > 31) {
             throw new ModelError(model.name(), "model " + model.name() + " has more than 31 threads");
         }
     }
 
     Semantics semantics() { return sem; }
+
+    /** Whether some interleaving reached the transition at {@code pc} (took it or blocked at it). */
+    boolean executed(int pc) { return executed[pc]; }
+
+    @Override
+    public void reserve(int states) {
+        if (keepMasks && states > enabledMask.length) {
+            int n = Math.max(states, enabledMask.length * 2);
+            enabledMask = Arrays.copyOf(enabledMask, n);
+            blockedMask = Arrays.copyOf(blockedMask, n);
+            restMask = Arrays.copyOf(restMask, n);
+        }
+    }
 
     static int label(int thread, int alt) { return thread | (alt << 8); }
 
@@ -64,14 +90,13 @@ final class ModelSystem implements TransitionSystem {
 
     @Override public int actorOf(int label) { return thread(label); }
 
-    int enabledMask(int id) { return id < maskedStates ? enabledMask[id] : 0; }
+    int enabledMask(int id) { return id < enabledMask.length ? enabledMask[id] : 0; }
 
-    int blockedMask(int id) { return id < maskedStates ? blockedMask[id] : 0; }
+    int blockedMask(int id) { return id < blockedMask.length ? blockedMask[id] : 0; }
 
     /** Threads that have finished or rest at an idle point in state {@code id}. */
-    int restMask(int id) { return id < maskedStates ? restMask[id] : 0; }
+    int restMask(int id) { return id < restMask.length ? restMask[id] : 0; }
 
-    int maskedStates() { return maskedStates; }
 
     @Override
     public void expand(int id, int[] state, Successors out) {
@@ -82,7 +107,7 @@ final class ModelSystem implements TransitionSystem {
         sem.expand(state, new Semantics.Sink() {
             @Override public void fired(int thread, int alt, int[] next, List<Event> events) {
                 enabled[0] |= 1 << thread;
-                executed.set(sem.pc(state, thread));
+                executed[sem.pc(state, thread)] = true;
                 int label = label(thread, alt);
                 if (!rules.stepRules().isEmpty() || rules.lockdep()) {
                     StepView view = new StepView(model, thread, () -> sem.label(state, thread, alt), events, before, sem.view(next),
@@ -124,7 +149,7 @@ final class ModelSystem implements TransitionSystem {
             }
 
             @Override public void blocked(int thread, BlockReason reason) {
-                executed.set(sem.pc(state, thread));
+                executed[sem.pc(state, thread)] = true;
                 if (!sem.atIdlePoint(state, thread)) {
                     blocked[0] |= 1 << thread;
                 }
@@ -151,19 +176,17 @@ final class ModelSystem implements TransitionSystem {
     }
 
     private void record(int id, int enabled, int blocked, int rest) {
-        if (id < 0) {
+        if (id < 0 || !keepMasks) {
             return; // expansions outside the exhaustive search (random walks, replays) keep no graph
         }
         if (id >= enabledMask.length) {
-            int n = Math.max(id + 1, enabledMask.length * 2);
-            enabledMask = Arrays.copyOf(enabledMask, n);
-            blockedMask = Arrays.copyOf(blockedMask, n);
-            restMask = Arrays.copyOf(restMask, n);
+            synchronized (this) { // DFS and sequential callers that did not reserve
+                reserve(id + 1);
+            }
         }
         enabledMask[id] = enabled;
         blockedMask[id] = blocked;
         restMask[id] = rest;
-        maskedStates = Math.max(maskedStates, id + 1);
     }
 
     @Override

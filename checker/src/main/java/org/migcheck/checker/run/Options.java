@@ -10,25 +10,40 @@ import org.migcheck.checker.engine.Strategy;
  * @param strategy       BFS (shortest counterexamples) or DFS
  * @param budget         state, depth, time and memory limits
  * @param liveness       run the stuck-thread analysis (needs the state graph in memory)
- * @param maxGraphEdges  beyond this many transitions the graph is not kept and liveness is reported unchecked
+ * @param maxGraphEdges  optional cap on the liveness graph (default none: the memory budget bounds it); beyond it the
+ *                       result is INCOMPLETE
  * @param progress       where progress lines go every few seconds (null: nowhere)
  * @param seed           seed of the random strategy (printed with its results)
  * @param walks          number of random walks
+ * @param workers        worker threads of the breadth-first search (results do not depend on it)
  */
 public record Options(Strategy strategy, Budget budget, boolean liveness, long maxGraphEdges, PrintStream progress,
-                      long seed, int walks) {
+                      long seed, int walks, int workers) {
+
+    public Options {
+        if (workers < 1) {
+            throw new IllegalArgumentException("workers must be at least 1, not " + workers);
+        }
+    }
+
+    /** Without a worker count: all available cores. */
+    public Options(Strategy strategy, Budget budget, boolean liveness, long maxGraphEdges, PrintStream progress,
+                   long seed, int walks) {
+        this(strategy, budget, liveness, maxGraphEdges, progress, seed, walks, Runtime.getRuntime().availableProcessors());
+    }
 
     /** Steps per random walk when no max depth is given. */
     public static final int DEFAULT_WALK_DEPTH = 1000;
 
     public static Options defaults() {
-        return new Options(Strategy.BFS, Budget.unlimited(), true, 40_000_000L, null, 1L, 10_000);
+        return new Options(Strategy.BFS, Budget.unlimited(), true, Long.MAX_VALUE, null, 1L, 10_000);
     }
 
-    public Options withStrategy(Strategy s) { return new Options(s, budget, liveness, maxGraphEdges, progress, seed, walks); }
-    public Options withBudget(Budget b) { return new Options(strategy, b, liveness, maxGraphEdges, progress, seed, walks); }
-    public Options withLiveness(boolean on) { return new Options(strategy, budget, on, maxGraphEdges, progress, seed, walks); }
-    public Options withMaxGraphEdges(long n) { return new Options(strategy, budget, liveness, n, progress, seed, walks); }
-    public Options withProgress(PrintStream p) { return new Options(strategy, budget, liveness, maxGraphEdges, p, seed, walks); }
-    public Options withRandom(long s, int w) { return new Options(Strategy.RANDOM, budget, liveness, maxGraphEdges, progress, s, w); }
+    public Options withStrategy(Strategy s) { return new Options(s, budget, liveness, maxGraphEdges, progress, seed, walks, workers); }
+    public Options withBudget(Budget b) { return new Options(strategy, b, liveness, maxGraphEdges, progress, seed, walks, workers); }
+    public Options withLiveness(boolean on) { return new Options(strategy, budget, on, maxGraphEdges, progress, seed, walks, workers); }
+    public Options withMaxGraphEdges(long n) { return new Options(strategy, budget, liveness, n, progress, seed, walks, workers); }
+    public Options withProgress(PrintStream p) { return new Options(strategy, budget, liveness, maxGraphEdges, p, seed, walks, workers); }
+    public Options withWorkers(int n) { return new Options(strategy, budget, liveness, maxGraphEdges, progress, seed, walks, n); }
+    public Options withRandom(long s, int w) { return new Options(Strategy.RANDOM, budget, liveness, maxGraphEdges, progress, s, w, workers); }
 }
