@@ -35,7 +35,7 @@ import picocli.CommandLine.Parameters;
         description = "Model checker for the locking rules of Linux memory management.",
         exitCodeOnInvalidInput = Verdict.USAGE_EXIT,
         exitCodeOnExecutionException = 70,
-        subcommands = {Main.ListCmd.class, Main.CheckCmd.class, Main.SuiteCmd.class, Main.MutateCmd.class, Main.ReplayCmd.class, Main.BenchCmd.class})
+        subcommands = {Main.ListCmd.class, Main.CheckCmd.class, Main.SuiteCmd.class, Main.MutateCmd.class, Main.ReplayCmd.class, BenchCmd.class})
 public final class Main implements Callable<Integer> {
 
     public static void main(String[] args) {
@@ -346,46 +346,6 @@ public final class Main implements Callable<Integer> {
                     + " (" + t.schedule().length + " steps)");
             Streams.out.print(TextRenderer.table(trace));
             Streams.out.print(Replays.endState(m, trace));
-            return 0;
-        }
-    }
-
-    @Command(name = "bench", exitCodeOnInvalidInput = Verdict.USAGE_EXIT, exitCodeOnExecutionException = 70, description = "Measure exploration speed: prints states/s for each repetition and the best.")
-    static final class BenchCmd implements Callable<Integer> {
-        @CommandLine.Mixin
-        VariantArgs args = new VariantArgs();
-
-        @Option(names = "--repeat", description = "runs after one warm-up run (default 3)")
-        int repeat = 3;
-
-        @CommandLine.Mixin
-        SearchOptions search = new SearchOptions();
-
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
-        @Override
-        public Integer call() {
-            Scenario s = scenario(args.scenario, spec);
-            if (repeat < 1) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--repeat takes a positive number, not " + repeat);
-            }
-            Options opts = search.toOptions().withProgress(null);
-            double best = 0;
-            for (int i = 0; i <= repeat; i++) {
-                ScenarioRunner.Outcome o;
-                try {
-                    o = ScenarioRunner.run(s, args.variant, args.sets, KernelRules.all(), opts);
-                } catch (ModelError e) {
-                    throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
-                }
-                CheckResult r = o.result();
-                Streams.out.printf("%s %s: %s; %s%n", i == 0 ? "warm-up" : "run " + i, o.title(), r.verdict().lower(), r.stats().line());
-                if (i > 0) {
-                    best = Math.max(best, r.stats().statesPerSecond());
-                }
-            }
-            Streams.out.printf("best: %.0f states/s%n", best);
             return 0;
         }
     }

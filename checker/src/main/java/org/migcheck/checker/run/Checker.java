@@ -28,6 +28,11 @@ public final class Checker {
     private Checker() {}
 
     public static CheckResult check(Model model, RuleSet rules, Options opts) {
+        return check(model, rules, opts, new Footprint());
+    }
+
+    /** As {@link #check(Model, RuleSet, Options)}, recording the memory of the search structures in {@code footprint}. */
+    public static CheckResult check(Model model, RuleSet rules, Options opts, Footprint footprint) {
         ModelSystem sys;
         try {
             sys = new ModelSystem(model, rules, opts.liveness());
@@ -60,6 +65,9 @@ public final class Checker {
             return new CheckResult(model, Verdict.VIOLATED, e.ruleId(), e.getMessage() + " (in the initial state)", new int[0],
                     List.of(), List.of(), Map.of(), new Stats(0, 0, 0, 0), null, List.of());
         }
+        footprint.storeBytes = search.storeBytes();
+        footprint.graphBytes = graph == null ? 0 : graph.bytes();
+        footprint.maskBytes = sys.maskBytes();
         List<String> notes = new ArrayList<>();
         Map<String, CheckResult.GoalResult> goalResults = goals.results(search, r.status() == SearchResult.Status.COMPLETE);
         switch (r.status()) {

