@@ -73,7 +73,8 @@ final class ModelSystem implements TransitionSystem {
     @Override
     public void reserve(int states) {
         if (keepMasks && states > enabledMask.length) {
-            int n = Math.max(states, enabledMask.length * 2);
+            // grow by a quarter: the masks are 12 bytes per state, doubling would waste up to as much again
+            int n = (int) Math.min(Integer.MAX_VALUE - 8, Math.max(states, enabledMask.length + (enabledMask.length >> 2) + 1024L));
             enabledMask = Arrays.copyOf(enabledMask, n);
             blockedMask = Arrays.copyOf(blockedMask, n);
             restMask = Arrays.copyOf(restMask, n);
