@@ -354,7 +354,15 @@ public final class Checker {
             }
             StateView v = sem.view(state);
             for (Map.Entry<String, Predicate<StateView>> g : model.goals().entrySet()) {
-                if (!found.containsKey(g.getKey()) && g.getValue().test(v)) {
+                boolean reached;
+                try {
+                    reached = !found.containsKey(g.getKey()) && g.getValue().test(v);
+                } catch (RuntimeException err) {
+                    ModelError e = new ModelError(g.getKey(), ModelSystem.ruleThrew("goal", g.getKey(), err));
+                    e.initCause(err);
+                    throw e;
+                }
+                if (reached) {
                     found.put(g.getKey(), id);
                 }
             }

@@ -88,7 +88,14 @@ final class ModelSystem implements TransitionSystem {
                     StepView view = new StepView(model, thread, () -> sem.label(state, thread, alt), events, before, sem.view(next),
                             () -> sem.callStack(state, thread));
                     for (StepRule r : rules.stepRules()) {
-                        if (r.check(view) instanceof Check.Violated v) {
+                        Check c;
+                        try {
+                            c = r.check(view);
+                        } catch (RuntimeException err) {
+                            out.failure(label, new Problem.ModelFault(r.id(), ruleThrew("step rule", r.id(), err), thread, alt));
+                            return;
+                        }
+                        if (c instanceof Check.Violated v) {
                             // the transition fails: it has no successor (random walks must not step over it)
                             out.failure(label, new Problem.RuleBroken("step rule", r.id(), v.message(), thread));
                             return;
@@ -173,10 +180,21 @@ final class ModelSystem implements TransitionSystem {
         }
         StateView view = sem.view(state);
         for (Invariant inv : rules.invariants()) {
-            if (inv.check(view) instanceof Check.Violated v) {
+            Check c;
+            try {
+                c = inv.check(view);
+            } catch (RuntimeException err) {
+                return new Problem.ModelFault(inv.id(), ruleThrew("invariant", inv.id(), err), -1, 0);
+            }
+            if (c instanceof Check.Violated v) {
                 return new Problem.RuleBroken("invariant", inv.id(), v.message(), -1);
             }
         }
         return null;
+    }
+
+    /** "step rule X threw ...": a rule with a bug is a model error naming it, not a raw exception. */
+    static String ruleThrew(String kind, String id, RuntimeException err) {
+        return kind + " " + id + " threw " + (err instanceof ModelError ? err.getMessage() : err.toString());
     }
 }

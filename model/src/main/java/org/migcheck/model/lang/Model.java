@@ -32,8 +32,11 @@ public final class Model {
     private final int stateSize;
     private final int[] slotMin;
     private final int[] slotMax;
+    /** The builder this model was built from: variables and procedures of other builders are foreign. */
+    final Builder origin;
 
     private Model(Builder b, Insn[] code, int stateSize, int[] slotMin, int[] slotMax) {
+        this.origin = b;
         this.name = b.name;
         this.vars = List.copyOf(b.vars);
         this.locks = List.copyOf(b.locks);
@@ -47,6 +50,7 @@ public final class Model {
     }
 
     private Model(Model base, String name, Insn[] code) {
+        this.origin = base.origin;
         this.name = name;
         this.vars = base.vars;
         this.locks = base.locks;
@@ -174,7 +178,7 @@ public final class Model {
             if (initial < min || initial > max) {
                 throw new ModelError(vname, "variable " + vname + " starts at " + initial + ", outside [" + min + ", " + max + "]");
             }
-            Var v = new Var(vars.size(), vname, min, max, initial, format, shown);
+            Var v = new Var(this, vars.size(), vname, min, max, initial, format, shown);
             vars.add(v);
             return v;
         }
@@ -209,7 +213,7 @@ public final class Model {
         public Procedure procedure(String pname) {
             checkOpen(pname);
             unique("procedure " + pname);
-            Procedure p = new Procedure(pname, false);
+            Procedure p = new Procedure(this, pname, false);
             procedures.add(p);
             return p;
         }
@@ -221,7 +225,7 @@ public final class Model {
         public Procedure thread(String tname) {
             checkOpen(tname);
             unique("thread " + tname);
-            Procedure main = new Procedure(tname, true);
+            Procedure main = new Procedure(this, tname, true);
             procedures.add(main);
             threads.add(new ThreadSpec(tname, threads.size(), main));
             return main;
@@ -245,8 +249,48 @@ public final class Model {
         /** Registers a kernel object (folio, mapping, ...) so rules can find it. */
         public <T> T register(T object) {
             checkOpen(String.valueOf(object));
+            foreignParts(object);
             objects.add(object);
             return object;
+        }
+
+        /**
+         * Refuses a variable, lock or procedure declared by another builder, or a kernel object whose
+         * public variables, locks or procedures were (a folio of another model's {@code Mm}).
+         */
+        private void foreignParts(Object object) {
+            Builder other = originOf(object);
+            if (other == null && !(object instanceof Var || object instanceof Lock || object instanceof Procedure)) {
+                for (java.lang.reflect.Field f : object.getClass().getFields()) {
+                    if (java.lang.reflect.Modifier.isStatic(f.getModifiers())) {
+                        continue;
+                    }
+                    try {
+                        other = originOf(f.get(object));
+                    } catch (IllegalAccessException e) {
+                        continue;
+                    }
+                    if (other != null && other != this) {
+                        break;
+                    }
+                }
+            }
+            if (other != null && other != this) {
+                throw foreign(String.valueOf(object), other.name, name);
+            }
+        }
+
+        private static Builder originOf(Object o) {
+            if (o instanceof Var v) {
+                return v.origin;
+            }
+            if (o instanceof Lock l) {
+                return l.holderVar().origin;
+            }
+            if (o instanceof Procedure p) {
+                return p.origin;
+            }
+            return null;
         }
 
         public int threadCount() { return threads.size(); }
@@ -442,6 +486,9 @@ public final class Model {
                     if (c.result() != null && c.result().owner() != p) {
                         throw new ModelError(c.result().toString(), "result local " + c.result() + " does not belong to " + p.name());
                     }
+                    if (c.callee().origin != p.origin) {
+                        throw foreign("procedure " + c.callee().name(), c.callee().origin.name(), p.origin.name());
+                    }
                     Insn call = add(Insn.Kind.CALL, p);
                     call.callee = c.callee();
                     call.args = c.args();
@@ -468,6 +515,12 @@ public final class Model {
                 skip.target = code.size();
             }
         }
+    }
+
+    /** The error for an object of model {@code owner} used in model {@code user}. */
+    static ModelError foreign(String object, String owner, String user) {
+        return new ModelError(object, object + " was declared by the builder of model " + owner
+                + " and cannot be used in model " + user + " (declare it on " + user + "'s builder)");
     }
 
     /** Helper for vocabulary code: a function returning a fixed lock. */

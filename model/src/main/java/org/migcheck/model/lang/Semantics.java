@@ -342,7 +342,12 @@ public final class Semantics {
 
         View(int[] s) { this.s = s; }
 
-        @Override public int get(Var v) { return s[v.slot()]; }
+        @Override public int get(Var v) {
+            if (v.origin != model.origin) {
+                throw Model.foreign("variable " + v.name(), v.modelName(), model.name());
+            }
+            return s[v.slot()];
+        }
         @Override public Model model() { return model; }
         @Override public boolean finished(int t) { return s[model.thread(t).pcSlot] == done; }
     }
@@ -460,6 +465,9 @@ public final class Semantics {
                 throw new ModelError(v.name(), "local code of " + proc.name() + " reads shared variable " + v.name()
                         + "; test shared state with a Cond step (ifThen) instead");
             }
+            if (v.origin != model.origin) {
+                throw Model.foreign("variable " + v.name(), v.modelName(), model.name());
+            }
             return s[v.slot()];
         }
 
@@ -494,6 +502,9 @@ public final class Semantics {
             if (mode != Mode.WRITE) {
                 throw new ModelError(v.name(), (mode == Mode.READ ? "a guard or label" : "local code") + " of "
                         + proc.name() + " writes shared variable " + v.name());
+            }
+            if (v.origin != model.origin) {
+                throw Model.foreign("variable " + v.name(), v.modelName(), model.name());
             }
             if (value < v.min() || value > v.max()) {
                 throw new ModelError(v.name(), "variable " + v.name() + " would become " + value + ", outside ["
