@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.migcheck.checker.engine.Budget;
 import org.migcheck.checker.engine.Strategy;
+import org.migcheck.checker.run.BoundSensitivity;
 import org.migcheck.checker.run.CheckResult;
 import org.migcheck.checker.run.Mutations;
 import org.migcheck.checker.run.Options;
@@ -165,6 +166,9 @@ public final class Main implements Callable<Integer> {
         @Option(names = "--format", description = "text (default), json, or html (a self-contained report with a swimlane picture)")
         String format = "text";
 
+        @Option(names = "--bounds", paramLabel = "+K", description = "also re-check with every model bound of a retry loop raised by K passes and say whether the verdict changed; the exit code is then the verdict at the raised bounds")
+        String bounds;
+
         @CommandLine.Mixin
         SearchOptions search = new SearchOptions();
 
@@ -174,6 +178,7 @@ public final class Main implements Callable<Integer> {
         @Override
         public Integer call() {
             Options opts = search.toOptions();
+            int raise = bounds == null ? 0 : boundsRaise(bounds, spec);
             RuleSet rules = KernelRules.all();
             if (!format.equals("text") && !format.equals("json") && !format.equals("html")) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--format takes text, json or html, not " + format);
@@ -194,15 +199,27 @@ public final class Main implements Callable<Integer> {
             } catch (ModelError e) {
                 throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
             }
+            BoundSensitivity sens = null;
+            if (raise > 0 && o.result().model() != null) {
+                sens = BoundSensitivity.check(s.build(o.knobs()), o.result(), rules, opts, raise);
+            }
             if (format.equals("json")) {
-                Streams.out.println(JsonRenderer.render(o));
+                Streams.out.println(JsonRenderer.render(o, sens));
             } else if (format.equals("html")) {
                 Streams.out.print(org.migcheck.checker.trace.HtmlRenderer.render(o));
             } else {
                 Streams.out.print(TextRenderer.render(o.title(), o.result(),
                         o.expected() == null ? null : o.expected().describe(), o.token()));
+                if (sens != null) {
+                    Streams.out.println();
+                    Streams.out.println(sens.summary());
+                    if (sens.result().verdict() != Verdict.HOLDS) {
+                        Streams.out.print(TextRenderer.render(o.title() + " at bounds +" + raise, sens.result(), null,
+                                ScenarioRunner.token(s, o.variant(), o.knobs(), sens.result().schedule()) + " --bounds +" + raise));
+                    }
+                }
             }
-            return o.result().verdict().exitCode();
+            return sens != null ? sens.result().verdict().exitCode() : o.result().verdict().exitCode();
         }
 
         private Integer checkAll(RuleSet rules, Options opts) {
@@ -312,6 +329,19 @@ public final class Main implements Callable<Integer> {
         }
     }
 
+    /** "+K" or "K" with K a positive number of passes. */
+    static int boundsRaise(String text, CommandLine.Model.CommandSpec spec) {
+        try {
+            int k = Integer.parseInt(text.startsWith("+") ? text.substring(1) : text);
+            if (k >= 1 && k <= 64) {
+                return k;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new CommandLine.ParameterException(spec.commandLine(), "--bounds takes +K with K a number of passes from 1 to 64, not " + text);
+    }
+
     private static long count(List<Mutations.Mutant> ms, Mutations.Fate f) {
         return ms.stream().filter(m -> m.fate() == f).count();
     }
@@ -320,6 +350,9 @@ public final class Main implements Callable<Integer> {
     static final class ReplayCmd implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "TOKEN", description = "SCENARIO:VARIANT:KNOBS:SCHEDULE as printed by check")
         String token;
+
+        @Option(names = "--bounds", paramLabel = "+K", description = "replay with every model bound raised by K (a token printed by check --bounds +K)")
+        String bounds;
 
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
@@ -332,6 +365,9 @@ public final class Main implements Callable<Integer> {
             try {
                 t = ScenarioRunner.parse(token);
                 m = t.scenario().build(t.knobs());
+                if (bounds != null) {
+                    m = BoundSensitivity.raise(m, boundsRaise(bounds, spec));
+                }
                 trace = Trace.replay(m, t.schedule());
             } catch (IllegalArgumentException | ModelError e) {
                 throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());

@@ -34,9 +34,20 @@ public final class Model {
     private final int[] slotMax;
     /** The builder this model was built from: variables and procedures of other builders are foreign. */
     final Builder origin;
+    private final List<Bound> bounds;
+    /** Effective limit of each bound (declared, or raised by {@link #withBoundsRaised}). */
+    private final int[] limits;
+    /** Per thread: the procedures it can run (for re-deriving slot domains when limits change). */
+    private final List<Set<Procedure>> reach;
 
     private Model(Builder b, Insn[] code, int stateSize, int[] slotMin, int[] slotMax) {
         this.origin = b;
+        this.bounds = List.copyOf(b.bounds);
+        this.limits = new int[b.bounds.size()];
+        for (Bound x : b.bounds) {
+            limits[x.index] = x.limit();
+        }
+        this.reach = List.copyOf(b.reach);
         this.name = b.name;
         this.vars = List.copyOf(b.vars);
         this.locks = List.copyOf(b.locks);
@@ -50,7 +61,14 @@ public final class Model {
     }
 
     private Model(Model base, String name, Insn[] code) {
+        this(base, name, code, base.limits, base.slotMax);
+    }
+
+    private Model(Model base, String name, Insn[] code, int[] limits, int[] slotMax) {
         this.origin = base.origin;
+        this.bounds = base.bounds;
+        this.limits = limits;
+        this.reach = base.reach;
         this.name = name;
         this.vars = base.vars;
         this.locks = base.locks;
@@ -60,7 +78,7 @@ public final class Model {
         this.objects = base.objects;
         this.stateSize = base.stateSize;
         this.slotMin = base.slotMin;
-        this.slotMax = base.slotMax;
+        this.slotMax = slotMax;
     }
 
     public static Builder builder(String name) { return new Builder(name); }
@@ -95,6 +113,52 @@ public final class Model {
         m.step = code[pc].step.withoutWait();
         copy[pc] = m;
         return new Model(this, name + " without wait at " + stepAt(pc), copy);
+    }
+
+    /** The declared bounds of retry loops, in declaration order. */
+    public List<Bound> bounds() { return bounds; }
+
+    /** The limit of {@code b} in this model: declared, or raised by {@link #withBoundsRaised}. */
+    public int limit(Bound b) {
+        if (b.origin != origin) {
+            throw foreign("bound " + b.name(), b.origin.name(), name);
+        }
+        return limits[b.index];
+    }
+
+    /**
+     * This model with each bound of {@code raise} allowed {@code k} more passes; code, rules and
+     * objects are shared, only the pass counters' domains grow.
+     */
+    public Model withBoundsRaised(java.util.Collection<Bound> raise, int k) {
+        if (k < 0) {
+            throw new ModelError(name, "bounds can only be raised, not by " + k);
+        }
+        int[] lim = limits.clone();
+        for (Bound b : raise) {
+            lim[indexOf(b)] += k;
+        }
+        int[] max = slotMax.clone();
+        for (int ti = 0; ti < threads.size(); ti++) {
+            ThreadSpec t = threads.get(ti);
+            for (Procedure p : reach.get(ti)) {
+                for (Local l : p.locals()) {
+                    if (l.bound == null) {
+                        continue;
+                    }
+                    for (int d = 0; d <= t.maxDepth; d++) {
+                        int slot = t.frameBase + d * t.frameSize + 1 + l.index();
+                        max[slot] = Math.max(max[slot], lim[l.bound.index]);
+                    }
+                }
+            }
+        }
+        return new Model(this, name, code, lim, max);
+    }
+
+    private int indexOf(Bound b) {
+        limit(b);
+        return b.index;
     }
 
     public String name() { return name; }
@@ -145,6 +209,8 @@ public final class Model {
         private final Map<String, Predicate<StateView>> goals = new LinkedHashMap<>();
         private final List<Object> objects = new ArrayList<>();
         private final Set<String> names = new HashSet<>();
+        private final List<Bound> bounds = new ArrayList<>();
+        private final List<Set<Procedure>> reach = new ArrayList<>();
         private boolean built;
 
         private Builder(String name) { this.name = name; }
@@ -207,6 +273,30 @@ public final class Model {
 
         private String threadNameOrIndex(int t) {
             return t >= 0 && t < threads.size() ? threads.get(t).name() : "thread" + t;
+        }
+
+        /**
+         * A bound of a retry loop that is a simplification of this model (the kernel retries longer):
+         * {@code simplification} says what the model leaves out. Saturating it is reported with HOLDS.
+         */
+        public Bound bound(String bname, int limit, String simplification) {
+            return declareBound(bname, limit, Bound.Kind.MODEL, simplification);
+        }
+
+        /** A bound that is the kernel's own retry constant, cited by {@code source}; not reported. */
+        public Bound kernelBound(String bname, int limit, String source) {
+            return declareBound(bname, limit, Bound.Kind.KERNEL, source);
+        }
+
+        private Bound declareBound(String bname, int limit, Bound.Kind kind, String source) {
+            checkOpen(bname);
+            unique("bound " + bname);
+            if (limit < 1) {
+                throw new ModelError(bname, "bound " + bname + " must allow at least one pass, not " + limit);
+            }
+            Bound x = new Bound(this, bounds.size(), bname, limit, kind, source);
+            bounds.add(x);
+            return x;
         }
 
         /** A named procedure that threads call. */
@@ -328,6 +418,7 @@ public final class Model {
             for (ThreadSpec t : threads) {
                 Set<Procedure> reach = new LinkedHashSet<>();
                 t.maxDepth = depth(t.main, code, new ArrayList<>(), reach);
+                this.reach.add(reach);
                 int maxLocals = 0;
                 for (Procedure p : reach) {
                     maxLocals = Math.max(maxLocals, p.locals().size());
@@ -462,6 +553,32 @@ public final class Model {
                     add(Insn.Kind.JUMP, p).target = top;
                     inner.breaks.forEach(i -> i.target = code.size());
                     inner.continues.forEach(i -> i.target = top);
+                } else if (n instanceof Body.Retry r) {
+                    // passes = 0; top: body; cont: if (passes + 1 < limit) { passes++; goto top; }
+                    // saturate; exit: passes = 0
+                    Local passes = r.passes();
+                    Bound bound = r.bound();
+                    Insn reset = add(Insn.Kind.ASSIGN, p);
+                    reset.local = passes;
+                    reset.value = e -> 0;
+                    int top = code.size();
+                    LoopCtx inner = new LoopCtx();
+                    emit(r.body(), p, inner);
+                    int cont = code.size();
+                    Insn again = add(Insn.Kind.LBRANCH, p);
+                    again.pred = e -> e.local(passes) + 1 < e.model().limit(bound);
+                    Insn inc = add(Insn.Kind.ASSIGN, p);
+                    inc.local = passes;
+                    inc.value = e -> e.local(passes) + 1;
+                    add(Insn.Kind.JUMP, p).target = top;
+                    again.target = code.size();
+                    add(Insn.Kind.SATURATE, p).bound = bound;
+                    int exit = code.size();
+                    Insn clear = add(Insn.Kind.ASSIGN, p);
+                    clear.local = passes;
+                    clear.value = e -> 0;
+                    inner.breaks.forEach(i -> i.target = exit);
+                    inner.continues.forEach(i -> i.target = cont);
                 } else if (n instanceof Body.Break) {
                     if (loop == null) {
                         throw new ModelError(p.name(), "break outside a loop in " + p.name());

@@ -419,6 +419,12 @@ public final class Semantics {
                         caller.setLocal(call.local, value);
                     }
                 }
+                case SATURATE -> {
+                    if (effects != null && insn.bound.kind() == Bound.Kind.MODEL) {
+                        effects.emit(new BoundReached(insn.bound, insn.proc.name()));
+                    }
+                    s[t.pcSlot] = pc + 1;
+                }
                 case END -> {
                     s[t.pcSlot] = done;
                     int base = t.frameBase;
@@ -436,9 +442,10 @@ public final class Semantics {
         }
     }
 
-    private static void checkLocal(Local l, int value, String where) {
-        if (value < l.min() || value > l.max()) {
-            throw new ModelError(l.toString(), "local " + l + " gets " + value + ", outside [" + l.min() + ", " + l.max() + "] (" + where + ")");
+    private void checkLocal(Local l, int value, String where) {
+        int max = l.bound == null ? l.max() : model.limit(l.bound);
+        if (value < l.min() || value > max) {
+            throw new ModelError(l.toString(), "local " + l + " gets " + value + ", outside [" + l.min() + ", " + max + "] (" + where + ")");
         }
     }
 
