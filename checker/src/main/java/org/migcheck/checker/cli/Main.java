@@ -311,20 +311,28 @@ public final class Main implements Callable<Integer> {
                 throw new CommandLine.ParameterException(spec.commandLine(), base.title() + " does not hold ("
                         + base.actual() + "): mutation analysis needs a variant that holds");
             }
-            List<Mutations.Mutant> mutants = Mutations.run(model, base.result(), KernelRules.all(), opts);
-            int survived = 0;
+            Map<String, String> declared = base.expected() == null ? Map.of() : base.expected().survivors();
+            List<Mutations.Mutant> mutants = Mutations.run(model, base.result(), KernelRules.all(), opts, declared,
+                    base.expected() == null ? Map.of() : base.expected().goals());
             for (Mutations.Mutant m : mutants) {
                 CheckResult r = m.result();
-                Streams.out.printf("%-60s %-12s %s%n", m.step() + " [pc " + m.pc() + "]", m.fate().name().toLowerCase(),
-                        ScenarioRunner.verdictText(r) + (r.verdict() == Verdict.MODEL_ERROR ? ": " + r.message() : ""));
-                if (m.fate() == Mutations.Fate.SURVIVED) {
-                    survived++;
-                }
+                String what = switch (m.fate()) {
+                    case SURVIVED -> m.explanation() != null ? "expected: " + m.explanation() : "NO DECLARED REASON";
+                    case EQUIVALENT -> "the forced outcome always equalled the real one";
+                    case NOT_EVALUATED -> r.message();
+                    default -> m.outcome();
+                };
+                Streams.out.printf("%-72s %-13s %s%n", m.id(), m.fate().name().toLowerCase().replace('_', '-'), what);
             }
-            Streams.out.printf("%s: %d mutants, %d killed, %d survived, %d unreached, %d model errors%n", base.title(), mutants.size(),
-                    count(mutants, Mutations.Fate.KILLED), survived,
-                    count(mutants, Mutations.Fate.UNREACHED),
-                    count(mutants, Mutations.Fate.MODEL_ERROR));
+            List<String> stale = Mutations.stale(mutants, declared);
+            stale.forEach(x -> Streams.out.println("declared survivor no longer survives: " + x));
+            long unexplained = mutants.stream().filter(Mutations.Mutant::unexplained).count();
+            Streams.out.printf("%s: %s%n", base.title(), Mutations.summary(mutants));
+            if (unexplained > 0) {
+                Streams.out.printf("%d survivors have no declared reason (declare them with Expect.survives in the scenario,"
+                        + " or add the rule they show missing)%n", unexplained);
+                return Verdict.MISMATCH_EXIT;
+            }
             return 0;
         }
     }
@@ -340,10 +348,6 @@ public final class Main implements Callable<Integer> {
             // reported below
         }
         throw new CommandLine.ParameterException(spec.commandLine(), "--bounds takes +K with K a number of passes from 1 to 64, not " + text);
-    }
-
-    private static long count(List<Mutations.Mutant> ms, Mutations.Fate f) {
-        return ms.stream().filter(m -> m.fate() == f).count();
     }
 
     @Command(name = "replay", exitCodeOnInvalidInput = Verdict.USAGE_EXIT, exitCodeOnExecutionException = 70, description = "Replay a counterexample token and print its trace.")

@@ -102,6 +102,7 @@ class RobustnessTest {
         List<Mutations.Mutant> ms = Mutations.run(m, base, RuleSet.empty(), Options.defaults());
         assertEquals(1, ms.size());
         assertEquals(Mutations.Fate.KILLED, ms.get(0).fate());
+        assertEquals("no-wait daemon: wait_event", ms.get(0).id());
         assertEquals("daemon.work", ms.get(0).result().ruleId());
     }
 

@@ -65,6 +65,10 @@ public final class Model {
     }
 
     private Model(Model base, String name, Insn[] code, int[] limits, int[] slotMax) {
+        this(base, name, code, limits, base.stateSize, base.slotMin, slotMax);
+    }
+
+    private Model(Model base, String name, Insn[] code, int[] limits, int stateSize, int[] slotMin, int[] slotMax) {
         this.origin = base.origin;
         this.bounds = base.bounds;
         this.limits = limits;
@@ -76,8 +80,8 @@ public final class Model {
         this.code = code;
         this.goals = base.goals;
         this.objects = base.objects;
-        this.stateSize = base.stateSize;
-        this.slotMin = base.slotMin;
+        this.stateSize = stateSize;
+        this.slotMin = slotMin;
         this.slotMax = slotMax;
     }
 
@@ -113,6 +117,213 @@ public final class Model {
         m.step = code[pc].step.withoutWait();
         copy[pc] = m;
         return new Model(this, name + " without wait at " + stepAt(pc), copy);
+    }
+
+    /**
+     * A mutant for mutation analysis (DESIGN.md 11).
+     *
+     * @param id       stable name: kind, "procedure: function" and, for a repeated name, "#n" in code order
+     * @param kind     what was removed or changed
+     * @param pc       the (first) instruction changed
+     * @param model    the mutated model
+     * @param differs  after checking {@code model}: whether the change ever made a difference (a forced test
+     *                 whose real outcome always equalled the forced one never did); true for other kinds
+     */
+    public record Mutant(String id, MutantKind kind, int pc, Model model, java.util.function.BooleanSupplier differs) {}
+
+    /** The kinds of mutant. */
+    public enum MutantKind {
+        /** A lock acquisition or wait no longer waits (its effect stays). */
+        NO_WAIT("no-wait"),
+        /** A lock acquisition (or trylock) and its matching releases are removed: the thread runs unlocked. */
+        NO_LOCK("no-lock"),
+        /** A test of shared state always takes its true branch. */
+        TEST_TRUE("test-true"),
+        /** A test of shared state always takes its false branch. */
+        TEST_FALSE("test-false"),
+        /** A step moved out of a critical section, or before the wait that precedes it (adjacent steps swapped). */
+        SWAP("swap");
+
+        private final String word;
+
+        MutantKind(String word) { this.word = word; }
+
+        public String word() { return word; }
+    }
+
+    /**
+     * Every mutant of this model, in code order: for each blocking step its no-wait mutant; for each
+     * lock acquisition and trylock of {@link Steps} its no-lock mutant (the acquisition takes nothing and
+     * a trylock succeeds; a later release of that lock by the same thread, or of a free bit lock by
+     * anyone, is skipped, tracked in hidden per-lock, per-thread slots); for each shared test both
+     * forced outcomes; for each pair of adjacent steps that moves a step out of a critical section or
+     * before a wait (see {@link #protocolPair}; the second is no jump target, so the pair always runs
+     * together) the swapped order.
+     */
+    public List<Mutant> mutants() {
+        List<Mutant> out = new ArrayList<>();
+        Set<Integer> targets = jumpTargets();
+        for (int pc = 0; pc < code.length; pc++) {
+            Insn i = code[pc];
+            if (i.kind == Insn.Kind.STEP && i.step.blocking()) {
+                out.add(new Mutant(MutantKind.NO_WAIT.word() + " " + stepAt(pc), MutantKind.NO_WAIT, pc, withoutWait(pc), () -> true));
+            }
+            if (i.kind == Insn.Kind.STEP && i.step.lockOp() != null && i.step.lockOp().role() != Step.LockOp.Role.RELEASE) {
+                out.add(new Mutant(MutantKind.NO_LOCK.word() + " " + stepAt(pc), MutantKind.NO_LOCK, pc, withoutLock(pc), () -> true));
+            }
+            if (i.kind == Insn.Kind.BRANCH) {
+                for (boolean outcome : new boolean[] {true, false}) {
+                    java.util.concurrent.atomic.AtomicBoolean differs = new java.util.concurrent.atomic.AtomicBoolean();
+                    MutantKind k = outcome ? MutantKind.TEST_TRUE : MutantKind.TEST_FALSE;
+                    out.add(new Mutant(k.word() + " " + stepAt(pc), k, pc, withForcedTest(pc, outcome, differs), differs::get));
+                }
+            }
+            if (i.kind == Insn.Kind.STEP && pc + 1 < code.length && code[pc + 1].kind == Insn.Kind.STEP
+                    && code[pc + 1].proc == i.proc && !targets.contains(pc + 1) && protocolPair(i.step, code[pc + 1].step)) {
+                Insn[] copy = code.clone();
+                copy[pc] = stepInsn(i.proc, code[pc + 1].step);
+                copy[pc + 1] = stepInsn(i.proc, i.step);
+                String id = MutantKind.SWAP.word() + " " + stepAt(pc) + " <> " + code[pc + 1].step.function();
+                out.add(new Mutant(id, MutantKind.SWAP, pc, new Model(this, name + " " + id, copy), () -> true));
+            }
+        }
+        // a repeated id gets "#n" (its occurrence in code order), so declarations stay unambiguous
+        Map<String, Integer> total = new LinkedHashMap<>();
+        out.forEach(m -> total.merge(m.id(), 1, Integer::sum));
+        Map<String, Integer> seen = new LinkedHashMap<>();
+        List<Mutant> named = new ArrayList<>();
+        for (Mutant m : out) {
+            if (total.get(m.id()) > 1) {
+                int n = seen.merge(m.id(), 1, Integer::sum);
+                named.add(new Mutant(m.id() + " #" + n, m.kind(), m.pc(), m.model(), m.differs()));
+            } else {
+                named.add(m);
+            }
+        }
+        return named;
+    }
+
+    /**
+     * Swaps that move a step out of the protection of a lock or a wait: (acquire or wait, X) becomes
+     * (X, acquire or wait), and (X, release) becomes (release, X), for X no lock operation. Moving a
+     * step into a critical section only makes it more conservative, so those swaps are not made.
+     */
+    private static boolean protocolPair(Step a, Step b) {
+        boolean aEnters = a.blocking() || (a.lockOp() != null && a.lockOp().role() != Step.LockOp.Role.RELEASE);
+        boolean bReleases = b.lockOp() != null && b.lockOp().role() == Step.LockOp.Role.RELEASE;
+        return (aEnters && b.lockOp() == null) || (bReleases && a.lockOp() == null && !a.blocking());
+    }
+
+    private static Insn stepInsn(Procedure p, Step s) {
+        Insn i = new Insn(Insn.Kind.STEP, p);
+        i.step = s;
+        return i;
+    }
+
+    /** Instructions control can reach other than by falling through: jump targets, procedure entries, return points. */
+    private Set<Integer> jumpTargets() {
+        Set<Integer> out = new HashSet<>();
+        for (int pc = 0; pc < code.length; pc++) {
+            Insn i = code[pc];
+            if (i.kind == Insn.Kind.JUMP || i.kind == Insn.Kind.LBRANCH || i.kind == Insn.Kind.BRANCH) {
+                out.add(i.target);
+            }
+            if (i.kind == Insn.Kind.CALL) {
+                out.add(i.callee.entry);
+                out.add(pc + 1);
+            }
+        }
+        for (ThreadSpec t : threads) {
+            out.add(t.main.entry);
+        }
+        return out;
+    }
+
+    /** The mutant whose shared test at {@code pc} always gives {@code outcome}; {@code differs} records a real difference. */
+    private Model withForcedTest(int pc, boolean outcome, java.util.concurrent.atomic.AtomicBoolean differs) {
+        Insn orig = code[pc];
+        Insn[] copy = code.clone();
+        Insn m = new Insn(Insn.Kind.BRANCH, orig.proc);
+        m.target = orig.target;
+        Predicate<Exec> real = orig.cond.test;
+        m.cond = Cond.of(orig.cond.function + "[forced " + outcome + "]", orig.cond.args, e -> {
+            if (real.test(e) != outcome) {
+                differs.set(true);
+            }
+            return outcome;
+        });
+        copy[pc] = m;
+        return new Model(this, name + " with " + stepAt(pc) + " forced " + outcome, copy);
+    }
+
+    /**
+     * The mutant without the lock acquisition (or trylock) at {@code pc} and its matching releases;
+     * see {@link #mutants()}.
+     */
+    public Model withoutLock(int pc) {
+        Step.LockOp op = pc >= 0 && pc < code.length && code[pc].kind == Insn.Kind.STEP ? code[pc].step.lockOp() : null;
+        if (op == null || op.role() == Step.LockOp.Role.RELEASE) {
+            throw new ModelError(name, "model " + name + " has no lock acquisition at " + pc);
+        }
+        int nThreads = threads.size();
+        Map<Lock, Var[]> ghost = new LinkedHashMap<>();
+        int slot = stateSize;
+        for (Lock l : locks) {
+            Var[] perThread = new Var[nThreads];
+            for (int t = 0; t < nThreads; t++) {
+                perThread[t] = new Var(origin, slot++, l.name() + ".skipped-by-" + threads.get(t).name(), 0, 1, 0, Integer::toString, false);
+            }
+            ghost.put(l, perThread);
+        }
+        int[] min = java.util.Arrays.copyOf(slotMin, slot);
+        int[] max = java.util.Arrays.copyOf(slotMax, slot);
+        for (int i = stateSize; i < slot; i++) {
+            max[i] = 1;
+        }
+        Insn[] copy = code.clone();
+        Step acquire = code[pc].step;
+        Local result = op.result();
+        copy[pc] = stepInsn(code[pc].proc, acquire.mutant("removed", false, e -> {
+            Lock l = op.lock().apply(e);
+            e.set(ghostOf(ghost, l, e.self()), 1);
+            if (result != null) {
+                e.setLocal(result, 1);
+            }
+        }));
+        for (int i = 0; i < code.length; i++) {
+            Step.LockOp r = code[i].kind == Insn.Kind.STEP ? code[i].step.lockOp() : null;
+            if (r == null || r.role() != Step.LockOp.Role.RELEASE) {
+                continue;
+            }
+            Step release = code[i].step;
+            copy[i] = stepInsn(code[i].proc, release.mutant("unless removed", false, e -> {
+                Lock l = r.lock().apply(e);
+                Var[] g = ghost.get(l);
+                int self = e.self();
+                if (e.holder(l) != self && e.get(g[self]) == 1) {
+                    e.set(g[self], 0); // the release matching the removed acquisition
+                    return;
+                }
+                if (!l.kind().owned() && e.holder(l) < 0) {
+                    for (Var other : g) {
+                        if (e.get(other) == 1) {
+                            e.set(other, 0); // a bit lock released for its (removed) taker, e.g. by I/O completion
+                            return;
+                        }
+                    }
+                }
+                release.run(e);
+            }));
+        }
+        return new Model(this, name + " without lock " + stepAt(pc), copy, limits, slot, min, max);
+    }
+
+    private static Var ghostOf(Map<Lock, Var[]> ghost, Lock l, int thread) {
+        Var[] g = ghost.get(l);
+        if (g == null) {
+            throw new ModelError(l.name(), "lock " + l.name() + " is not declared in this model");
+        }
+        return g[thread];
     }
 
     /** The declared bounds of retry loops, in declaration order. */

@@ -35,6 +35,7 @@ public final class Steps {
                     e.set(l.holderVar(), e.self() + 1);
                     e.emit(new LockEvent.Acquired(l, e.self(), false));
                 })
+                .lockOp(Step.LockOp.Role.ACQUIRE, lock, null)
                 .build();
     }
 
@@ -59,6 +60,7 @@ public final class Steps {
                         e.setLocal(result, 0);
                     }
                 })
+                .lockOp(Step.LockOp.Role.TRYLOCK, lock, result)
                 .build();
     }
 
@@ -87,6 +89,7 @@ public final class Steps {
                     e.set(l.holderVar(), 0);
                     e.emit(new LockEvent.Released(l, e.self()));
                 })
+                .lockOp(Step.LockOp.Role.RELEASE, lock, null)
                 .build();
     }
 
