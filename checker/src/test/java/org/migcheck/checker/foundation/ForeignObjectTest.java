@@ -69,6 +69,19 @@ class ForeignObjectTest {
         b.mutex("my_lock");
         b.thread("t", body -> body.step(Steps.lock("mutex_lock", foreign)).step(Steps.unlock("mutex_unlock", foreign)));
         b.thread("u", body -> body.step(Steps.lock("mutex_lock", foreign)).step(Steps.unlock("mutex_unlock", foreign)));
+        // a fixed lock is known at build time
+        ModelError e = assertThrows(ModelError.class, b::build);
+        assertNames(e.getMessage(), "other_lock", "model-a", "model-b");
+    }
+
+    @Test
+    void lockChosenByAStepFromAnotherBuilderIsRefusedWhenItRuns() {
+        Model.Builder a = Model.builder("model-a");
+        Lock foreign = a.mutex("other_lock");
+        Model.Builder b = Model.builder("model-b");
+        b.mutex("my_lock");
+        b.thread("t", body -> body.step(Steps.lock("mutex_lock", e -> foreign)).step(Steps.unlock("mutex_unlock", e -> foreign)));
+        b.thread("u", body -> body.step(Steps.lock("mutex_lock", e -> foreign)).step(Steps.unlock("mutex_unlock", e -> foreign)));
         CheckResult r = check(b.build(), KernelRules.all());
         assertEquals(Verdict.MODEL_ERROR, r.verdict(), r.message());
         assertNames(r.message(), "other_lock", "model-a", "model-b");

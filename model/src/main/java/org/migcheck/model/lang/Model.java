@@ -732,6 +732,10 @@ public final class Model {
             }
             for (Body.Node n : b.nodes) {
                 if (n instanceof Body.StepNode s) {
+                    Step.LockOp op = s.step().lockOp();
+                    if (op != null && op.fixed() != null && op.fixed().holderVar().origin != p.origin) {
+                        throw foreign("lock " + op.fixed().name(), op.fixed().holderVar().modelName(), p.origin.name());
+                    }
                     add(Insn.Kind.STEP, p).step = s.step();
                 } else if (n instanceof Body.IfShared s) {
                     Insn br = add(Insn.Kind.BRANCH, p);

@@ -28,7 +28,7 @@ public final class Step {
     private final LockOp lockOp;
 
     /** The lock primitive a step is: acquire (sleeping or spinning), trylock (result in a local), release. */
-    record LockOp(Role role, Function<Exec, Lock> lock, Local result) {
+    record LockOp(Role role, Function<Exec, Lock> lock, Local result, Lock fixed) {
         enum Role { ACQUIRE, TRYLOCK, RELEASE }
     }
 
@@ -46,6 +46,15 @@ public final class Step {
     }
 
     private Step(Step base, String function, Predicate<Exec> guard, Function<Exec, BlockReason> blocked, Consumer<Exec> effect) {
+        this(base, function, guard, blocked, effect, null);
+    }
+
+    private Step withLockOp(LockOp op) {
+        return new Step(this, function, guard, blocked, effect, op);
+    }
+
+    private Step(Step base, String function, Predicate<Exec> guard, Function<Exec, BlockReason> blocked, Consumer<Exec> effect,
+                 LockOp op) {
         this.function = function;
         this.args = base.args;
         this.guard = guard;
@@ -55,7 +64,7 @@ public final class Step {
         this.alternativeName = base.alternativeName;
         this.idle = base.idle;
         this.provides = base.provides;
-        this.lockOp = null;
+        this.lockOp = op;
     }
 
     /** A mutant of this step: same name (marked), objects and alternatives; the given guard and effect. */
@@ -64,6 +73,11 @@ public final class Step {
     }
 
     LockOp lockOp() { return lockOp; }
+
+    /** This lock primitive, known to act on the fixed lock {@code l} (checked against the model at build time). */
+    Step onFixed(Lock l) {
+        return withLockOp(new LockOp(lockOp.role(), lockOp.lock(), lockOp.result(), l));
+    }
 
     private Step(Step base, String function) {
         this.function = function;
@@ -175,7 +189,7 @@ public final class Step {
         public Builder provides(String resource) { this.provides.add(resource); return this; }
 
         Builder lockOp(LockOp.Role role, Function<Exec, Lock> lock, Local result) {
-            this.lockOp = new LockOp(role, lock, result);
+            this.lockOp = new LockOp(role, lock, result, null);
             return this;
         }
 

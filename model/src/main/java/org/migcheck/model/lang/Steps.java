@@ -39,7 +39,7 @@ public final class Steps {
                 .build();
     }
 
-    public static Step lock(String function, Lock lock) { return lock(function, e -> lock); }
+    public static Step lock(String function, Lock lock) { return lock(function, e -> lock).onFixed(lock); }
 
     /** Non-blocking acquisition: stores 1 in {@code result} when it took the lock, 0 when it was held. */
     public static Step trylock(String function, Function<Exec, Lock> lock, Local result) {
@@ -93,7 +93,7 @@ public final class Steps {
                 .build();
     }
 
-    public static Step unlock(String function, Lock lock) { return unlock(function, e -> lock); }
+    public static Step unlock(String function, Lock lock) { return unlock(function, e -> lock).onFixed(lock); }
 
     /**
      * Sleeps until {@code flag} is clear (for example folio_wait_writeback: PG_writeback). The waiter
