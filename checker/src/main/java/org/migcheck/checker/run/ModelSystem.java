@@ -6,6 +6,7 @@ import java.util.List;
 import org.migcheck.checker.engine.Failure;
 import org.migcheck.checker.engine.TransitionSystem;
 import org.migcheck.model.lang.BlockReason;
+import org.migcheck.model.lang.BoundReached;
 import org.migcheck.model.lang.Event;
 import org.migcheck.model.lang.LockEvent;
 import org.migcheck.model.lang.Model;
@@ -42,6 +43,13 @@ final class ModelSystem implements TransitionSystem {
      * Workers only ever store true, so the plain array needs no lock; the search's barriers publish it.
      */
     private final boolean[] executed;
+    /**
+     * Per (bound, procedure): the number of states left by a transition that ended a retry loop at
+     * its model bound, and the smallest such state id (for an order that does not depend on the
+     * worker count). Updated under this object's lock, once per expanded state.
+     */
+    private final java.util.Map<String, long[]> saturated = new java.util.HashMap<>();
+    private final boolean hasBounds;
 
     ModelSystem(Model model, RuleSet rules) {
         this(model, rules, true);
@@ -57,6 +65,7 @@ final class ModelSystem implements TransitionSystem {
         this.rules = rules;
         this.keepMasks = keepMasks;
         this.executed = new boolean[sem.codeSize() + 1];
+        this.hasBounds = !model.bounds().isEmpty();
         if (model.threadCount() > 31) {
             throw new ModelError(model.name(), "model " + model.name() + " has more than 31 threads");
         }
@@ -106,6 +115,7 @@ final class ModelSystem implements TransitionSystem {
     public void expand(int id, int[] state, Successors out) {
         int[] enabled = {0};
         int[] blocked = {0};
+        java.util.Set<String> saturating = hasBounds && id >= 0 ? new java.util.LinkedHashSet<>() : null;
         List<Problem.Blocked> reasons = new ArrayList<>();
         StateView before = sem.view(state);
         sem.expand(state, new Semantics.Sink() {
@@ -113,11 +123,21 @@ final class ModelSystem implements TransitionSystem {
                 enabled[0] |= 1 << thread;
                 executed[sem.pc(state, thread)] = true;
                 int label = label(thread, alt);
+                if (saturating != null && !events.isEmpty()) {
+                    collectSaturation(saturating, events);
+                }
                 if (!rules.stepRules().isEmpty() || rules.lockdep()) {
                     StepView view = new StepView(model, thread, () -> sem.label(state, thread, alt), events, before, sem.view(next),
                             () -> sem.callStack(state, thread));
                     for (StepRule r : rules.stepRules()) {
-                        if (r.check(view) instanceof Check.Violated v) {
+                        Check c;
+                        try {
+                            c = r.check(view);
+                        } catch (RuntimeException err) {
+                            out.failure(label, new Problem.ModelFault(r.id(), ruleThrew("step rule", r.id(), err), thread, alt));
+                            return;
+                        }
+                        if (c instanceof Check.Violated v) {
                             // the transition fails: it has no successor (random walks must not step over it)
                             out.failure(label, new Problem.RuleBroken("step rule", r.id(), v.message(), thread));
                             return;
@@ -160,6 +180,9 @@ final class ModelSystem implements TransitionSystem {
                 reasons.add(new Problem.Blocked(thread, reason));
             }
         });
+        if (saturating != null && !saturating.isEmpty()) {
+            countSaturation(id, saturating);
+        }
         int rest = 0;
         for (int t = 0; t < model.threadCount(); t++) {
             if (sem.finished(state, t) || sem.atIdlePoint(state, t)) {
@@ -200,10 +223,57 @@ final class ModelSystem implements TransitionSystem {
         }
         StateView view = sem.view(state);
         for (Invariant inv : rules.invariants()) {
-            if (inv.check(view) instanceof Check.Violated v) {
+            Check c;
+            try {
+                c = inv.check(view);
+            } catch (RuntimeException err) {
+                return new Problem.ModelFault(inv.id(), ruleThrew("invariant", inv.id(), err), -1, 0);
+            }
+            if (c instanceof Check.Violated v) {
                 return new Problem.RuleBroken("invariant", inv.id(), v.message(), -1);
             }
         }
         return null;
+    }
+
+    /** "step rule X threw ...": a rule with a bug is a model error naming it, not a raw exception. */
+    static String ruleThrew(String kind, String id, RuntimeException err) {
+        return kind + " " + id + " threw " + (err instanceof ModelError ? err.getMessage() : err.toString());
+    }
+
+    private static void collectSaturation(java.util.Set<String> keys, List<Event> events) {
+        for (Event e : events) {
+            if (e instanceof BoundReached b) {
+                keys.add(b.bound().name() + "\u0000" + b.procedure());
+            }
+        }
+    }
+
+    /** State {@code id} saturates the bounds {@code keys} (called once per expanded state, from any worker). */
+    private synchronized void countSaturation(int id, java.util.Set<String> keys) {
+        for (String key : keys) {
+            long[] n = saturated.computeIfAbsent(key, k -> new long[] {0, Long.MAX_VALUE});
+            n[0]++;
+            n[1] = Math.min(n[1], id);
+        }
+    }
+
+    /** The model bounds saturated in the exhaustive search so far, with the number of states, first met first. */
+    synchronized List<CheckResult.Saturation> saturations() {
+        List<CheckResult.Saturation> out = new ArrayList<>();
+        List<java.util.Map.Entry<String, long[]>> ordered = new ArrayList<>(saturated.entrySet());
+        ordered.sort((x, y) -> x.getValue()[1] != y.getValue()[1] ? Long.compare(x.getValue()[1], y.getValue()[1])
+                : x.getKey().compareTo(y.getKey()));
+        ordered.forEach(entry -> {
+            String key = entry.getKey();
+            long[] n = entry.getValue();
+            String[] parts = key.split("\u0000", 2);
+            for (org.migcheck.model.lang.Bound b : model.bounds()) {
+                if (b.name().equals(parts[0])) {
+                    out.add(new CheckResult.Saturation(b.name(), parts[1], model.limit(b), n[0], b.source()));
+                }
+            }
+        });
+        return out;
     }
 }
