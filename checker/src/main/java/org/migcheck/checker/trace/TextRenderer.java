@@ -224,7 +224,8 @@ public final class TextRenderer {
             changesNatural = Math.max(changesNatural, changesText(row).length());
         }
         int fixed = 2 + num + 2 + 2 * cols.size();
-        int[] w = fit(cols, natural, width - fixed - Math.min(changesNatural, MIN_CHANGES));
+        // the changes column gets up to a third of the room, at least MIN_CHANGES; the threads share the rest
+        int[] w = fit(cols, natural, width - fixed - Math.min(changesNatural, Math.max(MIN_CHANGES, (width - fixed) / 3)));
         if (w == null) {
             return oneStepPerLine(t, width);
         }

@@ -232,7 +232,9 @@ class CounterexampleTest {
             int code = Main.run(new String[] {"replay", o.token()}, new PrintStream(out, true, StandardCharsets.UTF_8),
                     new PrintStream(err, true, StandardCharsets.UTF_8));
             String text = out.toString(StandardCharsets.UTF_8);
-            assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
+            // replay exits with the code of the verdict it ends in, and says it reproduces the recorded one
+            assertEquals(o.result().verdict().exitCode(), code, err.toString(StandardCharsets.UTF_8));
+            assertTrue(text.contains("): reproduced"), text);
             assertTrue(text.contains("(" + o.result().schedule().length + " steps)"), text);
             // every step label appears, in order
             int at = 0;
