@@ -24,7 +24,7 @@ public final class TextRenderer {
     /** Width used when none is given (golden files, JUnit messages). */
     public static final int DEFAULT_WIDTH = 120;
     /** Narrowest thread column of the column layout; below it the one-step-per-line layout is used. */
-    private static final int MIN_COLUMN = 22;
+    private static final int MIN_COLUMN = 30;
     /** Narrowest changes column of the column layout. */
     private static final int MIN_CHANGES = 24;
     /** Unreached steps listed in the text report; JSON lists them all. */
@@ -371,13 +371,16 @@ public final class TextRenderer {
         String rest = s;
         while (rest.length() > width) {
             int cut = rest.lastIndexOf(' ', width);
-            if (cut <= 0) {
-                out.add(rest.substring(0, width));
-                rest = rest.substring(width);
-            } else {
+            if (cut > 0) {
                 out.add(rest.substring(0, cut));
                 rest = rest.substring(cut + 1);
+                continue;
             }
+            // no space: break after an opening parenthesis or a comma, else inside the word
+            int soft = Math.max(rest.lastIndexOf('(', width - 1), rest.lastIndexOf(',', width - 1)) + 1;
+            int at = soft > 0 ? soft : width;
+            out.add(rest.substring(0, at));
+            rest = rest.substring(at);
         }
         out.add(rest);
         return out;
