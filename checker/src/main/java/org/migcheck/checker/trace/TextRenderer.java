@@ -53,17 +53,20 @@ public final class TextRenderer {
 
     public static String render(String title, CheckResult r, String expected, String token, boolean timings, int width) {
         StringBuilder out = new StringBuilder();
-        out.append(title).append(": ").append(r.verdict().name());
+        StringBuilder head = new StringBuilder(title).append(": ").append(r.verdict().name());
         if (r.ruleId() != null) {
-            out.append(' ').append(r.ruleId());
+            head.append(' ').append(r.ruleId());
         }
         if (expected != null) {
-            out.append(" (expected: ").append(expected).append(')');
+            head.append(" (expected: ").append(expected).append(')');
         }
-        if (timings) {
-            out.append(String.format("   states %d, depth %d, %.2f s%n", r.stats().distinct(), r.stats().maxDepth(), r.stats().seconds()));
+        String size = timings ? String.format("states %d, depth %d, %.2f s", r.stats().distinct(), r.stats().maxDepth(), r.stats().seconds())
+                : String.format("states %d, depth %d", r.stats().distinct(), r.stats().maxDepth());
+        if (head.length() + 3 + size.length() <= width) {
+            out.append(head).append("   ").append(size).append('\n');
         } else {
-            out.append(String.format("   states %d, depth %d%n", r.stats().distinct(), r.stats().maxDepth()));
+            para(out, head.toString(), width, "");
+            out.append("  ").append(size).append('\n');
         }
         para(out, r.message(), width, "  ");
         RuleInfo rule = RuleInfo.of(r.ruleId());
