@@ -323,7 +323,7 @@ public final class Checker {
         }
 
         Map<String, CheckResult.GoalResult> results(Search search, boolean exhaustive) {
-            Map<String, CheckResult.GoalResult> out = new LinkedHashMap<>();
+            com.google.common.collect.ImmutableMap.Builder<String, CheckResult.GoalResult> out = com.google.common.collect.ImmutableMap.builder();
             for (String g : model.goals().keySet()) {
                 Integer id = found.get(g);
                 int[] witness = id == null ? null : search.scheduleTo(id);
@@ -337,7 +337,7 @@ public final class Checker {
                             : CheckResult.GoalResult.Answer.UNKNOWN, null));
                 }
             }
-            return out;
+            return out.buildOrThrow();
         }
     }
 }

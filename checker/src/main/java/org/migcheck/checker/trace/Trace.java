@@ -79,7 +79,7 @@ public record Trace(Model model, List<Row> rows, List<int[]> states) {
             try {
                 Semantics.Fired fired = sem.fire(s, t, alt);
                 int[] next = fired.next();
-                rows.add(new Row(t, label, changes(model, s, next), null, outcome(model, fired.events())));
+                rows.add(new Row(t, label, changes(model, s, next), null, outcome(model, fired, s, next)));
                 s = next;
                 states.add(s);
             } catch (ModelError | ModelViolation e) {
@@ -107,7 +107,26 @@ public record Trace(Model model, List<Row> rows, List<int[]> states) {
         return 0;
     }
 
-    private static String outcome(Model model, List<Event> events) {
+    /** A trylock's outcome, else the shared values the step read and did not change ("reads x=0"), else null. */
+    private static String outcome(Model model, Semantics.Fired fired, int[] before, int[] after) {
+        List<String> read = new ArrayList<>();
+        java.util.Set<Var> holders = new java.util.HashSet<>();
+        for (Lock l : model.locks()) {
+            holders.add(l.holderVar());
+        }
+        fired.reads().forEach((v, value) -> {
+            if (v.shown() && !holders.contains(v) && before[v.slot()] == after[v.slot()]) {
+                read.add(v.name() + "=" + v.format(value));
+            }
+        });
+        String lock = lockOutcome(model, fired.events());
+        if (lock != null || read.isEmpty()) {
+            return lock;
+        }
+        return "[reads " + String.join(", ", read) + "]";
+    }
+
+    private static String lockOutcome(Model model, List<Event> events) {
         for (Event e : events) {
             if (e instanceof LockEvent.Acquired a && a.trylock()) {
                 return "-> taken";
