@@ -35,7 +35,7 @@ public final class WaitFor {
             if (sem.finished(state, t) || sem.atIdlePoint(state, t)) {
                 continue;
             }
-            BlockReason why = sem.blockReason(state, t);
+            BlockReason why = org.migcheck.checker.trace.Trace.blockReason(sem, state, t);
             if (why == null) {
                 continue;
             }

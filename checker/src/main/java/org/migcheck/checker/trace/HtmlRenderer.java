@@ -129,7 +129,7 @@ public final class HtmlRenderer {
         for (int i = 0; i < m.threadCount(); i++) {
             int thread = i;
             boolean ran = t.rows().stream().anyMatch(row -> row.thread() == thread);
-            boolean blocked = endState && !sem.finished(last, i) && sem.blockReason(last, i) != null && !sem.atIdlePoint(last, i);
+            boolean blocked = endState && !sem.finished(last, i) && Trace.blockReason(sem, last, i) != null && !sem.atIdlePoint(last, i);
             if (ran || blocked) {
                 cols.add(i);
             }
@@ -162,7 +162,7 @@ public final class HtmlRenderer {
         if (endState) {
             h.append("<tr><td class=\"num\">end</td>");
             for (int c : cols) {
-                BlockReason why = sem.finished(last, c) ? null : sem.blockReason(last, c);
+                BlockReason why = sem.finished(last, c) ? null : Trace.blockReason(sem, last, c);
                 if (sem.finished(last, c)) {
                     h.append("<td class=\"finished\">finished</td>");
                 } else if (why != null) {

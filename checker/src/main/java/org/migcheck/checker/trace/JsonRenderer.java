@@ -151,7 +151,7 @@ public final class JsonRenderer {
         int[] s = t.last();
         List<Map<String, Object>> out = new ArrayList<>();
         for (int i = 0; i < m.threadCount(); i++) {
-            BlockReason why = sem.finished(s, i) || sem.atIdlePoint(s, i) ? null : sem.blockReason(s, i);
+            BlockReason why = sem.finished(s, i) || sem.atIdlePoint(s, i) ? null : Trace.blockReason(sem, s, i);
             if (why == null) {
                 continue;
             }
@@ -240,7 +240,7 @@ public final class JsonRenderer {
             Map<String, Object> e = new LinkedHashMap<>();
             e.put("thread", m.thread(i).name());
             boolean done = sem.finished(s, i);
-            BlockReason why = done ? null : sem.blockReason(s, i);
+            BlockReason why = done ? null : Trace.blockReason(sem, s, i);
             e.put("state", done ? "finished" : why != null ? "blocked" : sem.atIdlePoint(s, i) ? "idle" : "runnable");
             e.put("step", done ? null : sem.label(s, i, 0));
             e.put("reason", why == null ? null : why.describe(m));

@@ -187,7 +187,7 @@ public final class TextRenderer {
         StringBuilder out = new StringBuilder("  where each thread rests:\n");
         for (int i = 0; i < m.threadCount(); i++) {
             StringBuilder line = new StringBuilder(m.thread(i).name()).append(": ");
-            BlockReason why = sem.finished(s, i) ? null : sem.blockReason(s, i);
+            BlockReason why = sem.finished(s, i) ? null : Trace.blockReason(sem, s, i);
             if (sem.finished(s, i)) {
                 line.append("finished");
             } else {

@@ -2,6 +2,7 @@ package org.migcheck.checker.trace;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.migcheck.model.lang.BlockReason;
 import org.migcheck.model.lang.Event;
 import org.migcheck.model.lang.Lock;
 import org.migcheck.model.lang.LockEvent;
@@ -36,6 +37,18 @@ public record Trace(Model model, List<Row> rows, List<int[]> states) {
 
         /** The label with the outcome, as traces print it. */
         public String shown() { return outcome == null ? label : label + " " + outcome; }
+    }
+
+    /**
+     * Why thread {@code t} cannot move in {@code s}, or null when it can, has finished, or its block
+     * reason itself fails (a malformed model; the check reports that as a model error already).
+     */
+    public static BlockReason blockReason(Semantics sem, int[] s, int t) {
+        try {
+            return sem.finished(s, t) ? null : sem.blockReason(s, t);
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 
     /** The state after the last successful step. */
