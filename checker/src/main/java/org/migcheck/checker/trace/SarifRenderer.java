@@ -35,7 +35,7 @@ public final class SarifRenderer {
             if (r.verdict() == Verdict.HOLDS) {
                 continue;
             }
-            RuleInfo rule = rule(r, o.scenario().reference());
+            RuleInfo rule = rule(r);
             rules.putIfAbsent(rule.id(), rule);
             Map<String, Object> res = new LinkedHashMap<>();
             res.put("ruleId", rule.id());
@@ -43,7 +43,9 @@ public final class SarifRenderer {
             res.put("level", r.verdict() == Verdict.INCOMPLETE ? "warning" : o.matches() ? "note" : "error");
             res.put("message", Map.of("text", o.title() + ": " + r.verdict().name() + " " + r.message()
                     + (rule.statement() == null ? "" : " (rule: " + rule.statement() + ")")));
-            res.put("locations", List.of(location(rule.kernelRef(), o.title().replace(" / ", "/"))));
+            // the rule's kernel source, else the source the scenario models
+            String where = rule.kernelRef() != null && KERNEL_FILE.matcher(rule.kernelRef()).find() ? rule.kernelRef() : o.scenario().reference();
+            res.put("locations", List.of(location(where, o.title().replace(" / ", "/"))));
             Map<String, Object> props = new LinkedHashMap<>();
             props.put("scenario", o.scenario().id());
             props.put("variant", o.variant());
@@ -73,7 +75,7 @@ public final class SarifRenderer {
             res.put("level", "warning");
             res.put("message", Map.of("text", base.title() + ": the mutant where " + m.step() + " [pc " + m.pc()
                     + "] no longer waits still holds"));
-            res.put("locations", List.of(location(rule.kernelRef(), base.title().replace(" / ", "/"))));
+            res.put("locations", List.of(location(base.scenario().reference(), base.title().replace(" / ", "/"))));
             results.add(res);
         }
         return document(rules, results);
@@ -86,7 +88,8 @@ public final class SarifRenderer {
             d.put("id", ri.id());
             d.put("shortDescription", Map.of("text", ri.statement() == null ? ri.id() : ri.statement()));
             d.put("fullDescription", Map.of("text", ri.line()));
-            d.put("help", Map.of("text", ri.kernelRef() == null ? "see the model's assertion" : "kernel source: " + ri.kernelRef()));
+            d.put("help", Map.of("text", ri.kernelRef() == null ? "see the scenario's kernel reference in each result's location"
+                    : "kernel source: " + ri.kernelRef()));
             Map<String, Object> props = new LinkedHashMap<>();
             props.put("kernelRef", ri.kernelRef());
             d.put("properties", props);
@@ -95,7 +98,6 @@ public final class SarifRenderer {
         Map<String, Object> driver = new LinkedHashMap<>();
         driver.put("name", "migcheck");
         driver.put("version", "0.1.0");
-        driver.put("informationUri", "https://github.com/migcheck/migcheck");
         driver.put("rules", ruleList);
         Map<String, Object> run = new LinkedHashMap<>();
         run.put("tool", Map.of("driver", driver));
@@ -113,17 +115,16 @@ public final class SarifRenderer {
         }
     }
 
-    /** The broken rule, or a rule named after the verdict with the scenario's kernel reference. */
-    static RuleInfo rule(CheckResult r, String scenarioRef) {
+    /** The broken rule, or a rule named after the verdict (no kernel reference of its own: the result points at the scenario's source). */
+    static RuleInfo rule(CheckResult r) {
         if (r.ruleId() != null) {
-            RuleInfo ri = RuleInfo.of(r.ruleId());
-            return ri.kernelRef() == null ? new RuleInfo(ri.id(), ri.statement(), scenarioRef) : ri;
+            return RuleInfo.of(r.ruleId());
         }
         return switch (r.verdict()) {
-            case DEADLOCK -> new RuleInfo("deadlock", "no reachable state where nothing can move and some thread is neither finished nor idle", scenarioRef);
-            case STUCK -> new RuleInfo("stuck", "every waiting thread is eventually woken: no thread waits for what no live thread will provide", scenarioRef);
-            case MODEL_ERROR -> new RuleInfo("model-error", "the model is well-formed (bounds, lock ownership, references)", scenarioRef);
-            default -> new RuleInfo("incomplete", "the search exhausts the state space within its budgets", scenarioRef);
+            case DEADLOCK -> new RuleInfo("deadlock", "no reachable state where nothing can move and some thread is neither finished nor idle", null);
+            case STUCK -> new RuleInfo("stuck", "every waiting thread is eventually woken: no thread waits for what no live thread will provide", null);
+            case MODEL_ERROR -> new RuleInfo("model-error", "the model is well-formed (bounds, lock ownership, references)", null);
+            default -> new RuleInfo("incomplete", "the search exhausts the state space within its budgets", null);
         };
     }
 
