@@ -72,6 +72,43 @@ public final class JsonRenderer {
         return write(root);
     }
 
+    /** The scenario catalogue: ids, titles, references, knobs and variants with their expectations. */
+    public static String renderCatalogue(List<org.migcheck.model.scenarios.Scenario> scenarios) {
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("schemaVersion", SCHEMA_VERSION);
+        root.put("kind", "list");
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (org.migcheck.model.scenarios.Scenario s : scenarios) {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("id", s.id());
+            e.put("title", s.title());
+            e.put("reference", s.reference());
+            List<Map<String, Object>> knobs = new ArrayList<>();
+            for (org.migcheck.model.scenarios.Knob k : s.knobs()) {
+                Map<String, Object> km = new LinkedHashMap<>();
+                km.put("name", k.name());
+                km.put("values", k.values());
+                km.put("default", k.defaultValue());
+                km.put("doc", k.doc());
+                knobs.add(km);
+            }
+            e.put("knobs", knobs);
+            List<Map<String, Object>> variants = new ArrayList<>();
+            for (org.migcheck.model.scenarios.Variant v : s.variants()) {
+                Map<String, Object> vm = new LinkedHashMap<>();
+                vm.put("name", v.name());
+                vm.put("settings", v.settings());
+                vm.put("expect", v.expect().describe());
+                vm.put("doc", v.doc());
+                variants.add(vm);
+            }
+            e.put("variants", variants);
+            out.add(e);
+        }
+        root.put("scenarios", out);
+        return write(root);
+    }
+
     private static String write(Object root) {
         try {
             return MAPPER.writeValueAsString(root);

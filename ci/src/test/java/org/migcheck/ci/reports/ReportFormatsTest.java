@@ -114,6 +114,13 @@ class ReportFormatsTest {
             }
         }
         assertEquals(EnumSet.allOf(Verdict.class), seen, "a verdict kind is not covered");
+        // the schema is strict: a missing key, an unknown key or another version is rejected
+        com.fasterxml.jackson.databind.node.ObjectNode n = (com.fasterxml.jackson.databind.node.ObjectNode) MAPPER.readTree(
+                JsonRenderer.render(outcomes.get(2)));
+        assertFalse(schema.validate(n.deepCopy().without("cycle")).isEmpty(), "missing cycle accepted");
+        assertFalse(schema.validate(n.deepCopy().put("colour", "red")).isEmpty(), "unknown key accepted");
+        assertFalse(schema.validate(n.deepCopy().put("schemaVersion", 2)).isEmpty(), "version 2 accepted");
+        assertFalse(schema.validate(n.deepCopy().put("verdict", "fine")).isEmpty(), "unknown verdict accepted");
     }
 
     @Test
@@ -141,6 +148,10 @@ class ReportFormatsTest {
         assertEquals(0, suite.code(), suite.err());
         assertValid(suite.out());
         assertEquals(2, MAPPER.readTree(suite.out()).get("reports").size());
+        Run list = cli("list", "--format", "json");
+        assertEquals(0, list.code(), list.err());
+        assertValid(list.out());
+        assertEquals(Catalogue.all().size(), MAPPER.readTree(list.out()).get("scenarios").size());
         Run mutate = cli("mutate", "abba-ordered", "--format", "json");
         assertEquals(0, mutate.code(), mutate.err());
         assertValid(mutate.out());
