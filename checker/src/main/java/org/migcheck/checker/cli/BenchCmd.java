@@ -22,7 +22,6 @@ import org.migcheck.checker.run.Checker;
 import org.migcheck.checker.run.Footprint;
 import org.migcheck.checker.run.Options;
 import org.migcheck.checker.run.ScenarioRunner;
-import org.migcheck.checker.run.Verdict;
 import org.migcheck.model.lang.Model;
 import org.migcheck.model.lang.ModelError;
 import org.migcheck.model.scenarios.Scenario;
@@ -38,7 +37,7 @@ import picocli.CommandLine.Parameters;
  * {@code migcheck bench}: exploration speed of one scenario, or with {@code --compare-spin} a side
  * by side run of migcheck and SPIN's compiled verifier on the same transition systems.
  */
-@Command(name = "bench", exitCodeOnInvalidInput = Verdict.USAGE_EXIT, exitCodeOnExecutionException = 70,
+@Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Measure exploration speed: prints states/s for each repetition and the best.",
                 "With --compare-spin [MODEL...]: runs migcheck and SPIN (spin -a, gcc -O2 -DSAFETY, ./pan) on the same models"
                         + " (default: philosophers-6 .. philosophers-12, ordered) and prints states, times, states/s, memory,"
@@ -52,13 +51,13 @@ final class BenchCmd implements Callable<Integer> {
             description = "a scenario id; with --compare-spin, series models philosophers-N (N >= 2)")
     List<String> names = new ArrayList<>();
 
-    @Option(names = "--variant", description = "named variant of the scenario")
+    @Option(names = "--variant", paramLabel = "V", description = "named variant of the scenario")
     String variant;
 
-    @Option(names = "--set", description = "knob=value (repeatable)")
+    @Option(names = "--set", paramLabel = "KNOB=VALUE", description = "knob value (repeatable); must agree with --variant")
     Map<String, String> sets = new LinkedHashMap<>();
 
-    @Option(names = "--repeat", description = "runs after one warm-up run (default 3)")
+    @Option(names = "--repeat", paramLabel = "N", converter = Args.PositiveInt.class, description = "runs after one warm-up run (default 3)")
     int repeat = 3;
 
     @Option(names = "--compare-spin", description = "run SPIN's pan on the same models, side by side")
@@ -68,31 +67,29 @@ final class BenchCmd implements Callable<Integer> {
     String spinExe = "spin";
 
     @CommandLine.Mixin
-    Main.SearchOptions search = new Main.SearchOptions();
+    SearchOptions search = new SearchOptions();
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {
-        if (repeat < 1) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--repeat takes a positive number, not " + repeat);
-        }
         Options opts = search.toOptions().withProgress(null);
         if (compareSpin) {
             return compare(opts);
         }
         if (names.size() != 1) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "bench takes one SCENARIO (or --compare-spin [MODEL...])");
+            throw Args.usage(spec, "bench takes one SCENARIO (or --compare-spin [MODEL...])");
         }
         Scenario s = Main.scenario(names.get(0), spec);
+        VariantArgs.checkAgainstVariant(spec, s, variant, sets);
         double best = 0;
         for (int i = 0; i <= repeat; i++) {
             ScenarioRunner.Outcome o;
             try {
                 o = ScenarioRunner.run(s, variant, sets, KernelRules.all(), opts);
             } catch (ModelError e) {
-                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+                throw Args.usage(spec, e.getMessage());
             }
             CheckResult r = o.result();
             Main.Streams.out.printf("%s %s: %s; %s%n", i == 0 ? "warm-up" : "run " + i, o.title(), r.verdict().lower(), r.stats().line());
@@ -110,7 +107,7 @@ final class BenchCmd implements Callable<Integer> {
     private SeriesModel parse(String name) {
         Matcher m = Pattern.compile("philosophers-(\\d{1,2})").matcher(name);
         if (!m.matches() || Integer.parseInt(m.group(1)) < 2) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "unknown benchmark model " + name
+            throw Args.usage(spec, "unknown benchmark model " + name
                     + "; the series has philosophers-N for N >= 2 (ordered dining philosophers), e.g. " + SERIES);
         }
         return new SeriesModel(name, Integer.parseInt(m.group(1)));
