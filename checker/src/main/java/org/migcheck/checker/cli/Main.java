@@ -12,6 +12,7 @@ import org.migcheck.checker.engine.Strategy;
 import org.migcheck.checker.run.CheckResult;
 import org.migcheck.checker.run.Mutations;
 import org.migcheck.checker.run.Options;
+import org.migcheck.checker.run.ScenarioRegistry;
 import org.migcheck.checker.run.ScenarioRunner;
 import org.migcheck.checker.run.Verdict;
 import org.migcheck.checker.trace.JsonRenderer;
@@ -19,7 +20,6 @@ import org.migcheck.checker.trace.TextRenderer;
 import org.migcheck.checker.trace.Trace;
 import org.migcheck.model.lang.Model;
 import org.migcheck.model.lang.ModelError;
-import org.migcheck.model.scenarios.Catalogue;
 import org.migcheck.model.scenarios.Knob;
 import org.migcheck.model.scenarios.Scenario;
 import org.migcheck.model.scenarios.Variant;
@@ -57,20 +57,48 @@ public final class Main implements Callable<Integer> {
         static PrintStream err = System.err;
     }
 
+    @Option(names = "--classpath", paramLabel = "JARS_OR_DIRS", split = "${sys:path.separator}",
+            description = "jars or class directories with users' scenarios (META-INF/services/org.migcheck.model.scenarios.Scenario); every command then knows them")
+    List<String> classpath = new ArrayList<>();
+
+    private ScenarioRegistry registry;
+
+    /** The bundled scenarios plus those of --classpath; a plugin that cannot be used is a usage error. */
+    static ScenarioRegistry registry(CommandLine.Model.CommandSpec spec) {
+        Main main = (Main) spec.root().userObject();
+        if (main.registry == null) {
+            try {
+                main.registry = ScenarioRegistry.withClasspath(main.classpath);
+            } catch (ScenarioRegistry.PluginException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            }
+        }
+        return main.registry;
+    }
+
     @Override
     public Integer call() {
         CommandLine.usage(this, Streams.out);
         return Verdict.USAGE_EXIT;
     }
 
-    /** The bundled scenario {@code id}; an unknown id is a usage error listing the known ones. */
+    /** The scenario {@code id}, bundled or from --classpath; an unknown id is a usage error listing the known ones. */
     static Scenario scenario(String id, CommandLine.Model.CommandSpec spec) {
-        Scenario s = Catalogue.find(id);
+        ScenarioRegistry reg = registry(spec);
+        Scenario s = reg.find(id);
         if (s == null) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "unknown scenario " + id + "; known: "
-                    + Catalogue.all().stream().map(Scenario::id).toList());
+            throw new CommandLine.ParameterException(spec.commandLine(), "unknown scenario " + id + "; known: " + reg.ids());
         }
         return s;
+    }
+
+    /** A report's replay command line, with --classpath when {@code s} is a user's scenario (so it can be pasted as is). */
+    static String withClasspath(String report, Scenario s, CommandLine.Model.CommandSpec spec) {
+        Main main = (Main) spec.root().userObject();
+        if (!registry(spec).plugins().contains(s)) {
+            return report;
+        }
+        return report.replace("./migcheck replay ", "./migcheck --classpath " + String.join(java.io.File.pathSeparator, main.classpath) + " replay ");
     }
 
     /** SCENARIO [--variant V] [--set knob=value]...: the variant selection of mutate and bench. */
@@ -129,12 +157,15 @@ public final class Main implements Callable<Integer> {
         }
     }
 
-    @Command(name = "list", exitCodeOnInvalidInput = Verdict.USAGE_EXIT, exitCodeOnExecutionException = 70, description = "List the bundled scenarios, their knobs and variants.")
+    @Command(name = "list", exitCodeOnInvalidInput = Verdict.USAGE_EXIT, exitCodeOnExecutionException = 70, description = "List the scenarios (bundled and --classpath), their knobs and variants.")
     static final class ListCmd implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
         @Override
         public Integer call() {
             PrintStream out = Streams.out;
-            for (Scenario s : Catalogue.all()) {
+            for (Scenario s : registry(spec).all()) {
                 out.printf("%-28s %s%n", s.id(), s.title());
                 out.printf("%-28s   ref: %s%n", "", s.reference());
                 for (Knob k : s.knobs()) {
@@ -153,7 +184,7 @@ public final class Main implements Callable<Integer> {
         @Parameters(index = "0", arity = "0..1", paramLabel = "SCENARIO", description = "scenario id (see list)")
         String scenario;
 
-        @Option(names = "--all", description = "check every variant of every bundled scenario and print the verdict table")
+        @Option(names = "--all", description = "check every variant of every scenario (bundled and --classpath) and print the verdict table")
         boolean all;
 
         @Option(names = "--variant", description = "named variant of the scenario")
@@ -197,10 +228,10 @@ public final class Main implements Callable<Integer> {
             if (format.equals("json")) {
                 Streams.out.println(JsonRenderer.render(o));
             } else if (format.equals("html")) {
-                Streams.out.print(org.migcheck.checker.trace.HtmlRenderer.render(o));
+                Streams.out.print(withClasspath(org.migcheck.checker.trace.HtmlRenderer.render(o), s, spec));
             } else {
-                Streams.out.print(TextRenderer.render(o.title(), o.result(),
-                        o.expected() == null ? null : o.expected().describe(), o.token()));
+                Streams.out.print(withClasspath(TextRenderer.render(o.title(), o.result(),
+                        o.expected() == null ? null : o.expected().describe(), o.token()), s, spec));
             }
             return o.result().verdict().exitCode();
         }
@@ -211,7 +242,7 @@ public final class Main implements Callable<Integer> {
             out.printf(fmt, "scenario", "variant", "expected", "actual", "goals", "states", "depth", "time", "");
             List<ScenarioRunner.Outcome> bad = new ArrayList<>();
             long start = System.nanoTime();
-            List<ScenarioRunner.Outcome> all = ScenarioRunner.runAll(rules, opts, o -> {
+            List<ScenarioRunner.Outcome> all = ScenarioRunner.runAll(registry(spec).all(), rules, opts, o -> {
                 CheckResult r = o.result();
                 String goals = o.expected().goals().isEmpty() ? "-"
                         : ScenarioRunner.goalsAsExpected(o.expected(), r) + "/" + o.expected().goals().size();
@@ -225,7 +256,7 @@ public final class Main implements Callable<Integer> {
             double secs = (System.nanoTime() - start) / 1e9;
             for (ScenarioRunner.Outcome o : bad) {
                 out.println();
-                out.print(TextRenderer.render(o.title(), o.result(), o.expected().describe(), o.token()));
+                out.print(withClasspath(TextRenderer.render(o.title(), o.result(), o.expected().describe(), o.token()), o.scenario(), spec));
             }
             out.printf("%ncatalogue checked in %.1f s%n", secs);
             out.printf("%d passed, %d failed%n", all.size() - bad.size(), bad.size());
@@ -330,7 +361,7 @@ public final class Main implements Callable<Integer> {
             Model m;
             Trace trace;
             try {
-                t = ScenarioRunner.parse(token);
+                t = ScenarioRunner.parse(token, registry(spec));
                 m = t.scenario().build(t.knobs());
                 trace = Trace.replay(m, t.schedule());
             } catch (IllegalArgumentException | ModelError e) {
