@@ -33,7 +33,7 @@ import org.migcheck.model.scenarios.Variant;
  * Users' scenarios on --classpath: found through ServiceLoader, usable by every command, named by
  * replay tokens; broken plugins are one-line usage errors.
  */
-class PluginTest {
+public class PluginTest {
 
     static final String SERVICE = "META-INF/services/" + Scenario.class.getName();
 
