@@ -23,7 +23,6 @@ import org.migcheck.model.lang.ModelError;
 import org.migcheck.model.scenarios.Knob;
 import org.migcheck.model.scenarios.Scenario;
 import org.migcheck.model.scenarios.Variant;
-import org.migcheck.properties.KernelRules;
 import org.migcheck.properties.RuleSet;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -175,6 +174,9 @@ public final class Main implements Callable<Integer> {
                     out.printf("%-28s   variant %-26s expect %-28s %s%n", "", v.name(), v.expect().describe(), v.doc());
                 }
             }
+            for (org.migcheck.properties.Rule r : registry(spec).rules()) {
+                out.printf("rule %-23s %s [%s] (from --classpath)%n", r.id(), r.statement(), r.kernelRef());
+            }
             return 0;
         }
     }
@@ -205,7 +207,7 @@ public final class Main implements Callable<Integer> {
         @Override
         public Integer call() {
             Options opts = search.toOptions();
-            RuleSet rules = KernelRules.all();
+            RuleSet rules = registry(spec).ruleSet();
             if (!format.equals("text") && !format.equals("json") && !format.equals("html")) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--format takes text, json or html, not " + format);
             }
@@ -286,7 +288,7 @@ public final class Main implements Callable<Integer> {
             Scenario s = scenario(scenario, spec);
             List<ScenarioRunner.Outcome> outcomes;
             try {
-                outcomes = org.migcheck.checker.run.KnobSuite.run(s, vary, sets, KernelRules.all(), search.toOptions());
+                outcomes = org.migcheck.checker.run.KnobSuite.run(s, vary, sets, registry(spec).ruleSet(), search.toOptions());
             } catch (ModelError e) {
                 throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
             }
@@ -316,7 +318,7 @@ public final class Main implements Callable<Integer> {
             ScenarioRunner.Outcome base;
             Model model;
             try {
-                base = ScenarioRunner.run(s, args.variant, args.sets, KernelRules.all(), opts);
+                base = ScenarioRunner.run(s, args.variant, args.sets, registry(spec).ruleSet(), opts);
                 model = s.build(base.knobs());
             } catch (ModelError e) {
                 throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
@@ -325,7 +327,7 @@ public final class Main implements Callable<Integer> {
                 throw new CommandLine.ParameterException(spec.commandLine(), base.title() + " does not hold ("
                         + base.actual() + "): mutation analysis needs a variant that holds");
             }
-            List<Mutations.Mutant> mutants = Mutations.run(model, base.result(), KernelRules.all(), opts);
+            List<Mutations.Mutant> mutants = Mutations.run(model, base.result(), registry(spec).ruleSet(), opts);
             int survived = 0;
             for (Mutations.Mutant m : mutants) {
                 CheckResult r = m.result();
@@ -400,7 +402,7 @@ public final class Main implements Callable<Integer> {
             for (int i = 0; i <= repeat; i++) {
                 ScenarioRunner.Outcome o;
                 try {
-                    o = ScenarioRunner.run(s, args.variant, args.sets, KernelRules.all(), opts);
+                    o = ScenarioRunner.run(s, args.variant, args.sets, registry(spec).ruleSet(), opts);
                 } catch (ModelError e) {
                     throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
                 }

@@ -13,11 +13,17 @@ import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import org.migcheck.model.scenarios.Catalogue;
 import org.migcheck.model.scenarios.Scenario;
+import org.migcheck.properties.Invariant;
+import org.migcheck.properties.KernelRules;
+import org.migcheck.properties.Rule;
+import org.migcheck.properties.RuleSet;
+import org.migcheck.properties.StepRule;
 
 /**
  * The scenarios a command can name: the bundled {@link Catalogue} and the users' own scenarios
  * found with {@link ServiceLoader} ({@code META-INF/services/org.migcheck.model.scenarios.Scenario})
- * on extra class-path entries. Every command that takes a scenario id or a replay token looks it up
+ * on extra class-path entries, and the users' own rules ({@code META-INF/services/org.migcheck.properties.Rule})
+ * that every command checks besides the kernel rules. Every command that takes a scenario id or a replay token looks it up
  * here, so a user's scenario is checked, listed, mutated, benchmarked and replayed like a bundled one.
  *
  * <p>Ids are unique across bundled and plugin scenarios: a plugin that reuses an id is refused
@@ -26,11 +32,13 @@ import org.migcheck.model.scenarios.Scenario;
 public final class ScenarioRegistry {
     private final List<Scenario> bundled;
     private final List<Scenario> plugins;
+    private final List<Rule> rules;
     private final Map<String, Scenario> byId = new LinkedHashMap<>();
 
-    private ScenarioRegistry(List<Scenario> bundled, List<Scenario> plugins) {
+    private ScenarioRegistry(List<Scenario> bundled, List<Scenario> plugins, List<Rule> rules) {
         this.bundled = List.copyOf(bundled);
         this.plugins = List.copyOf(plugins);
+        this.rules = List.copyOf(rules);
         for (Scenario s : this.bundled) {
             byId.put(s.id(), s);
         }
@@ -47,7 +55,7 @@ public final class ScenarioRegistry {
     }
 
     /** The bundled catalogue only. */
-    public static ScenarioRegistry bundled() { return new ScenarioRegistry(Catalogue.all(), List.of()); }
+    public static ScenarioRegistry bundled() { return new ScenarioRegistry(Catalogue.all(), List.of(), List.of()); }
 
     /**
      * The bundled catalogue plus every {@code Scenario} service in {@code entries} (jar files or class
@@ -117,7 +125,45 @@ public final class ScenarioRegistry {
             }
             plugins.add(s);
         }
-        return new ScenarioRegistry(bundled, plugins);
+        return new ScenarioRegistry(bundled, plugins, rules(loader, where));
+    }
+
+    /** The users' rules ({@code META-INF/services/org.migcheck.properties.Rule}): invariants and step rules. */
+    private static List<Rule> rules(ClassLoader loader, String where) {
+        Map<String, String> origin = new LinkedHashMap<>();
+        for (Rule r : KernelRules.all().rules()) {
+            origin.put(r.id(), "the kernel rules");
+        }
+        origin.put(RuleSet.LOCK_CYCLE, "the kernel rules");
+        List<Rule> out = new ArrayList<>();
+        Iterator<Rule> it = ServiceLoader.load(Rule.class, loader).iterator();
+        while (true) {
+            Rule r;
+            try {
+                if (!it.hasNext()) {
+                    break;
+                }
+                r = it.next();
+            } catch (ServiceConfigurationError | LinkageError e) {
+                throw new PluginException("cannot load a rule plugin from " + where + ": " + oneLine(e));
+            }
+            String cls = r.getClass().getName();
+            if (!(r instanceof Invariant) && !(r instanceof StepRule)) {
+                throw new PluginException("rule plugin " + cls + " is neither an Invariant nor a StepRule");
+            }
+            String id;
+            try {
+                id = r.id();
+            } catch (RuntimeException | LinkageError e) {
+                throw new PluginException("rule plugin " + cls + " fails to give its id: " + oneLine(e));
+            }
+            String before = origin.putIfAbsent(id, "class " + cls);
+            if (before != null) {
+                throw new PluginException("duplicate rule id " + id + ": class " + cls + " and " + before);
+            }
+            out.add(r);
+        }
+        return out;
     }
 
     private static String oneLine(Throwable e) {
@@ -145,6 +191,12 @@ public final class ScenarioRegistry {
         out.addAll(plugins);
         return out;
     }
+
+    /** The kernel rules plus the users' rules found on the extra class path: what every command checks. */
+    public RuleSet ruleSet() { return KernelRules.all().with(rules.toArray(new Rule[0])); }
+
+    /** The users' rules found on the extra class path. */
+    public List<Rule> rules() { return rules; }
 
     /** The users' scenarios found on the extra class path. */
     public List<Scenario> plugins() { return plugins; }
