@@ -102,6 +102,43 @@ public class PluginTest {
         @Override public Model build(Knobs k) { return null; }
     }
 
+    /** A user's rule: thread q never holds mutex a. */
+    public static final class QNeverHoldsA implements org.migcheck.properties.Invariant {
+        @Override public String id() { return "plugin.q-never-holds-a"; }
+        @Override public String statement() { return "q never holds a"; }
+        @Override public String kernelRef() { return "test plugin"; }
+        @Override public org.migcheck.properties.Check check(org.migcheck.model.lang.StateView s) {
+            Lock a = s.model().locks().stream().filter(l -> l.name().equals("a")).findFirst().orElse(null);
+            return org.migcheck.properties.Check.unless(a != null && s.holder(a) == s.model().threadIndex("q"), () -> "q holds a");
+        }
+    }
+
+    /** A user's rule reusing a kernel rule id. */
+    public static final class ClashingRule implements org.migcheck.properties.Invariant {
+        @Override public String id() { return "atomic.sleep"; }
+        @Override public String statement() { return "clash"; }
+        @Override public String kernelRef() { return "test plugin"; }
+        @Override public org.migcheck.properties.Check check(org.migcheck.model.lang.StateView s) { return org.migcheck.properties.Check.ok(); }
+    }
+
+    static final String RULE_SERVICE = "META-INF/services/org.migcheck.properties.Rule";
+
+    @Test
+    void pluginRulesAreCheckedByEveryCommand(@TempDir Path dir) throws IOException {
+        Path cp = services(dir.resolve("rules"), MutexPlugin.class.getName());
+        Files.writeString(cp.resolve(RULE_SERVICE), QNeverHoldsA.class.getName() + "\n");
+        Run check = run("--classpath", cp.toString(), "check", "plugin-mutexes", "--variant", "ordered");
+        assertEquals(1, check.code(), check.out() + check.err());
+        assertTrue(check.out().contains("VIOLATED plugin.q-never-holds-a"), check.out());
+        Run list = run("--classpath", cp.toString(), "list");
+        assertTrue(list.out().contains("rule plugin.q-never-holds-a"), list.out());
+        // on a bundled scenario too: philosophers has no mutex named a, so the rule is vacuous there
+        assertEquals(0, run("--classpath", cp.toString(), "check", "philosophers", "--variant", "ordered").code());
+        Path clash = services(dir.resolve("clash"), MutexPlugin.class.getName());
+        Files.writeString(clash.resolve(RULE_SERVICE), ClashingRule.class.getName() + "\n");
+        oneLineUsageError(run("--classpath", clash.toString(), "list"), "duplicate rule id atomic.sleep", ClashingRule.class.getName());
+    }
+
     record Run(int code, String out, String err) {}
 
     static Run run(String... args) {
