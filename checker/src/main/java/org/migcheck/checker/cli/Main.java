@@ -141,6 +141,9 @@ public final class Main implements Callable<Integer> {
         @Option(names = "--quiet-progress", description = "no progress lines on stderr")
         boolean quietProgress;
 
+        @Option(names = "--decide-goals", description = "when a counterexample stops the search, keep searching (ignoring the rules) until every reachability goal is decided")
+        boolean decideGoals;
+
         Options toOptions() {
             Strategy s = switch (strategy.toLowerCase()) {
                 case "bfs" -> Strategy.BFS;
@@ -152,7 +155,7 @@ public final class Main implements Callable<Integer> {
                 throw new CommandLine.ParameterException(new CommandLine(this), "budgets must be positive");
             }
             Budget b = new Budget(maxStates, maxDepth, Duration.ofMillis((long) (timeLimit * 1000)), maxMemoryMiB << 20);
-            return new Options(s, b, !noLiveness, 40_000_000L, quietProgress ? null : Streams.err, seed, walks);
+            return new Options(s, b, !noLiveness, 40_000_000L, quietProgress ? null : Streams.err, seed, walks).withDecideGoals(decideGoals);
         }
     }
 

@@ -123,7 +123,8 @@ public final class ScenarioRunner {
         }
         r.goals().forEach((g, a) -> b.append("; reachable(").append(g).append(")=")
                 .append(a.answer() == CheckResult.GoalResult.Answer.REACHABLE ? "true"
-                        : a.answer() == CheckResult.GoalResult.Answer.UNREACHABLE ? "false" : "unknown"));
+                        : a.answer() == CheckResult.GoalResult.Answer.UNREACHABLE ? "false"
+                        : a.answer() == CheckResult.GoalResult.Answer.UNDECIDED ? "undecided" : "unknown"));
         return b.toString();
     }
 

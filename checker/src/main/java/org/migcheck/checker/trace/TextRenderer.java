@@ -51,7 +51,7 @@ public final class TextRenderer {
             out.append("  ").append(line).append('\n');
         }
         for (Map.Entry<String, CheckResult.GoalResult> g : r.goals().entrySet()) {
-            out.append("  reachable(").append(g.getKey()).append("): ").append(g.getValue().answer().name().toLowerCase());
+            out.append("  reachable(").append(g.getKey()).append("): ").append(g.getValue().answer().describe());
             if (g.getValue().answer() == CheckResult.GoalResult.Answer.UNREACHABLE) {
                 out.append(" (exhaustive: ").append(r.stats().distinct()).append(" states)");
             }
