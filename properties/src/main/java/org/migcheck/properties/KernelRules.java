@@ -4,6 +4,7 @@ import java.util.List;
 import org.migcheck.model.lang.Lock;
 import org.migcheck.model.lang.Sleep;
 import org.migcheck.model.lang.StateView;
+import org.migcheck.model.lang.WaitQueue;
 import org.migcheck.model.mm.Folio;
 import org.migcheck.model.mm.FolioEvent;
 import org.migcheck.model.mm.Task;
@@ -217,10 +218,23 @@ public final class KernelRules {
                 return Check.ok();
             });
 
+    public static final StepRule WAIT_CONDITION = StepRule.of("wait.condition",
+            "a task leaves an uninterruptible wait only when the condition it waited for holds",
+            "include/linux/wait.h ___wait_event (the condition is re-tested after every wake-up)",
+            v -> {
+                for (WaitQueue.Returned r : v.events(WaitQueue.Returned.class)) {
+                    if (!r.conditionHolds()) {
+                        return Check.violated(v.threadName() + " leaves its wait on " + r.queue().name() + " while "
+                                + r.condition() + " is false (woken, but the condition changed again before it ran)");
+                    }
+                }
+                return Check.ok();
+            });
+
     /** Every kernel rule, in the order they are checked (the first broken one is reported). */
     public static List<Rule> list() {
         return List.of(ISOLATED_REF, ATOMIC_SLEEP, MEMALLOC_FOLIO_LOCK, RECLAIM_FOLIO_LOCK, WRITEBACK_SET_UNDER_LOCK,
-                CACHE_REMOVE, FREE_BUSY, GET_UNLESS_ZERO, USE_AFTER_FREE, ISOLATE_SINGLE, MIGRATE_LOCKED, LockHierarchy.mm());
+                CACHE_REMOVE, FREE_BUSY, GET_UNLESS_ZERO, USE_AFTER_FREE, ISOLATE_SINGLE, MIGRATE_LOCKED, WAIT_CONDITION, LockHierarchy.mm());
     }
 
     /** All kernel rules, with the lockdep dependency graph on. */

@@ -484,6 +484,36 @@ class KernelRulesTest {
     // ------------------------------------------------------------------------------------------
 
     @Nested
+    class WaitCondition {
+        final StepRule rule = KernelRules.WAIT_CONDITION;
+
+        /** A waiter that leaves its wait on wq with "folio0 clean" as its condition; a writer dirties folio0 first or not. */
+        StepDriver waiter(boolean dirtyFirst) {
+            World w = new World("wait-cond");
+            org.migcheck.model.lang.WaitQueue wq = org.migcheck.model.lang.WaitQueue.declare(w.b, "wq");
+            w.thread("writer", b -> b.step(FolioOps.folioMarkDirty(w.f0())));
+            w.thread("waker", b -> b.step(wq.wakeUp(false)));
+            w.thread("waiter", b -> b.step(wq.prepareToWait(false)).step(wq.schedule())
+                    .step(wq.finishWait(e -> !e.isSet(w.folio0.dirty), "folio0 clean")));
+            StepDriver d = w.drive().run("waiter").run("waker").run("waiter");
+            if (dirtyFirst) {
+                d.step("writer", "folio_mark_dirty(folio0)");
+            }
+            return d;
+        }
+
+        @Test
+        void leavingWithTheConditionFalseIsViolated() {
+            assertViolated(rule.check(waiter(true).step("waiter", "finish_wait(wq)")), "waiter", "wq", "folio0 clean");
+        }
+
+        @Test
+        void leavingWithTheConditionTrueIsOk() {
+            assertOk(rule.check(waiter(false).step("waiter", "finish_wait(wq)")));
+        }
+    }
+
+    @Nested
     class UseAfterFree {
         final StepRule rule = KernelRules.USE_AFTER_FREE;
 
@@ -602,6 +632,6 @@ class KernelRulesTest {
                 stepRules++;
             }
         }
-        assertEquals(11, stepRules, "11 step rules (10 kernel rules and the hierarchy) besides the one invariant");
+        assertEquals(12, stepRules, "12 step rules (11 kernel rules and the hierarchy) besides the one invariant");
     }
 }
