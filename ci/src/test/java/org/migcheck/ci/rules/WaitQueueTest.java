@@ -80,4 +80,48 @@ class WaitQueueTest {
         CheckResult r = Migcheck.assertDeadlock(model(Waiter.TEST_BEFORE_PREPARE));
         assertTrue(r.explanation().get(0).startsWith("waiter blocked in schedule(wq)"), r.explanation().toString());
     }
+
+    /** Truncate waits for writeback on a folio the flusher writes back; {@code queued}: the wait-queue form. */
+    static Model truncateVsWriteback(boolean queued, boolean flusherEnds) {
+        Model.Builder m = Model.builder("wq-truncate-" + queued + "-" + flusherEnds);
+        org.migcheck.model.mm.Mm mm = new org.migcheck.model.mm.Mm(m);
+        org.migcheck.model.mm.Mapping map = mm.mapping("mapping0", org.migcheck.model.mm.Mapping.MigrateFolio.FILEMAP_MIGRATE_FOLIO, false, false);
+        org.migcheck.model.mm.Folio f = mm.folio("folio0", map, new org.migcheck.model.mm.Folio.Init().dirty(true).ref(2));
+        org.migcheck.model.mm.FolioRef F = org.migcheck.model.mm.FolioRef.fixed(f);
+        WaitQueue wq = WaitQueue.declare(m, "folio0.waitq");
+        org.migcheck.model.lang.Cond inCache = org.migcheck.model.lang.Cond.of("folio->mapping == mapping", "folio0", e -> e.isSet(f.inCache));
+        mm.thread("flusher").body(b -> b         // holds the lookup reference from the start (ref 2)
+                .step(org.migcheck.model.mm.FolioOps.folioLock(F))
+                .ifThenElse(inCache, write -> {
+                    write.step(org.migcheck.model.mm.FolioOps.folioStartWriteback(F))
+                            .step(org.migcheck.model.mm.FolioOps.folioUnlock(F));
+                    if (flusherEnds) {
+                        write.step(queued ? org.migcheck.model.mm.FolioOps.folioEndWritebackWaking(F, wq)
+                                : org.migcheck.model.mm.FolioOps.folioEndWriteback(F));
+                    }
+                }, gone -> gone.step(org.migcheck.model.mm.FolioOps.folioUnlock(F)))
+                .step(org.migcheck.model.mm.FolioOps.folioPut(F)));
+        mm.thread("truncate").body(b -> {
+            b.step(org.migcheck.model.mm.FolioOps.folioLock(F));
+            if (queued) {
+                org.migcheck.model.mm.FolioOps.folioWaitWritebackQueued(F, wq).accept(b);
+            } else {
+                b.step(org.migcheck.model.mm.FolioOps.folioWaitWriteback(F));
+            }
+            b.step(org.migcheck.model.mm.FolioOps.filemapRemoveFolio(F)).step(org.migcheck.model.mm.FolioOps.folioUnlock(F));
+        });
+        return m.build();
+    }
+
+    @Test
+    void queuedWritebackWaitGivesTheVerdictsOfTheOneStepWait() {
+        Migcheck.assertHolds(truncateVsWriteback(false, true));
+        Migcheck.assertHolds(truncateVsWriteback(true, true));
+        CheckResult flag = Migcheck.assertDeadlock(truncateVsWriteback(false, false));
+        CheckResult queue = Migcheck.assertDeadlock(truncateVsWriteback(true, false));
+        assertTrue(flag.explanation().get(0).startsWith("truncate blocked in folio_wait_writeback(folio0)"), flag.explanation().toString());
+        assertTrue(queue.explanation().get(0).startsWith("truncate blocked in schedule(folio0.waitq)"), queue.explanation().toString());
+        assertTrue(queue.explanation().stream().anyMatch(l -> l.contains("no live thread can provide wake_up(folio0.waitq)")),
+                queue.explanation().toString());
+    }
 }

@@ -59,23 +59,59 @@ public final class FolioOps {
         return Step.named("folio_end_writeback")
                 .args(e -> f.of(e).name())
                 .provides(PG_WRITEBACK)
-                .does(e -> {
-                    Folio x = f.of(e);
-                    e.emit(new FolioEvent.Accessed(x, "folio_end_writeback"));
-                    if (!e.isSet(x.writeback)) {
-                        throw new ModelError(x.writeback.name(), "folio_end_writeback on " + x.name() + ", which is not under writeback");
-                    }
-                    e.set(x.reclaim, false);
-                    e.set(x.writeback, false);
-                    e.emit(new FolioEvent.WritebackEnded(x));
-                })
+                .does(e -> endWriteback(e, f.of(e)))
                 .build();
+    }
+
+    /** The effect of folio_end_writeback inside a larger step. */
+    public static void endWriteback(Exec e, Folio x) {
+        e.emit(new FolioEvent.Accessed(x, "folio_end_writeback"));
+        if (!e.isSet(x.writeback)) {
+            throw new ModelError(x.writeback.name(), "folio_end_writeback on " + x.name() + ", which is not under writeback");
+        }
+        e.set(x.reclaim, false);
+        e.set(x.writeback, false);
+        e.emit(new FolioEvent.WritebackEnded(x));
     }
 
     /** folio_wait_writeback (mm/page-writeback.c): sleep (uninterruptibly) while PG_writeback is set. */
     public static Step folioWaitWriteback(FolioRef f) {
         return Steps.waitClear("folio_wait_writeback", e -> f.of(e).writeback, PG_WRITEBACK,
                 e -> f.of(e).name(), PG_WRITEBACK, Sleep.Kind.WRITEBACK_WAIT);
+    }
+
+    /**
+     * folio_wait_writeback on an explicit wait queue, as mm/page-writeback.c and mm/filemap.c do it:
+     * {@code while (folio_test_writeback(folio)) folio_wait_bit(folio, PG_writeback)}, where
+     * folio_wait_bit_common queues the task on the folio's (hashed) wait queue, re-tests the bit and
+     * sleeps in io_schedule until folio_wake_bit. An alternative to {@link #folioWaitWriteback}, whose
+     * single blocking step is "enabled when PG_writeback is clear": use this one (with
+     * {@link #folioEndWritebackWaking}) when a model needs the wake-up itself, e.g. a wake-up racing with
+     * PG_writeback being set again. The catalogue keeps the one-step wait (same verdicts, fewer states).
+     * Simplification: one wait queue per folio (the kernel hashes folios onto shared queues, whose
+     * extra wake-ups the re-test absorbs).
+     */
+    public static java.util.function.Consumer<org.migcheck.model.lang.Body> folioWaitWritebackQueued(FolioRef f,
+            org.migcheck.model.lang.WaitQueue wq) {
+        org.migcheck.model.lang.Cond clear = org.migcheck.model.lang.Cond.of("!folio_test_writeback", e -> f.of(e).name(),
+                e -> !e.isSet(f.of(e).writeback));
+        return wq.waitEvent(clear, e -> !e.isSet(f.of(e).writeback), "!PG_writeback", false);
+    }
+
+    /**
+     * folio_end_writeback followed by folio_wake_bit(folio, PG_writeback) on {@code wq}, in one step
+     * as {@link #folioEndWriteback} (the wake-up runs under the queue's lock right after the clear).
+     */
+    public static Step folioEndWritebackWaking(FolioRef f, org.migcheck.model.lang.WaitQueue wq) {
+        return Step.named("folio_end_writeback")
+                .args(e -> f.of(e).name())
+                .provides(PG_WRITEBACK)
+                .provides(wq.resource())
+                .does(e -> {
+                    endWriteback(e, f.of(e));
+                    wq.wake(e, 0);
+                })
+                .build();
     }
 
     /** folio_get: plain reference; must never be taken on a folio whose refcount may be 0. */
