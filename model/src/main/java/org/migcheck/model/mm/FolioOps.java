@@ -12,6 +12,16 @@ import org.migcheck.model.lang.Steps;
  * Steps for the folio primitives of SCENARIOS.md 0.1, each named after its kernel function.
  * Every step that uses a folio reports an {@link FolioEvent.Accessed} event, so use-after-free rules
  * see it.
+ *
+ * <p><b>Kernel:</b> v6.19 (mm/filemap.c, mm/page-writeback.c, include/linux/pagemap.h). Fixes folded in:
+ * {@link #folioEndWriteback} clears PG_writeback and wakes the waiters in one atomic step, which is
+ * what the temporary folio reference of 073861ed77b6 ("mm: fix VM_BUG_ON(PageTail) and
+ * BUG_ON(PageWriteback)", v5.10, stable back to v5.8) guarantees: nobody can free the folio between
+ * the clear and the wake-up. For the kernel before that fix (v5.8-v5.9, after 2a9127fcf229 made the
+ * non-exclusive wake-up proceed) use {@link #folioEndWritebackBeforeV5_10}, two steps with the
+ * wake-up touching a folio that truncation may have freed meanwhile. {@link #folioWaitWriteback} is
+ * v6.19's loop {@code while (folio_test_writeback(folio)) folio_wait_bit(...)} as one blocking step;
+ * {@link #folioWaitWritebackQueued} is the same wait on an explicit wait queue.
  */
 public final class FolioOps {
     private FolioOps() {}
@@ -72,6 +82,25 @@ public final class FolioOps {
         e.set(x.reclaim, false);
         e.set(x.writeback, false);
         e.emit(new FolioEvent.WritebackEnded(x));
+    }
+
+    /**
+     * end_page_writeback as it was before 073861ed77b6 (v5.10): {@code test_clear_page_writeback}
+     * clears PG_writeback (and PG_reclaim), then {@code wake_up_page(page, PG_writeback)} runs as a
+     * separate step on a page the writer holds no reference to. If truncation removes and frees the
+     * folio in between, the wake-up is an access after free ({@code folio.use-after-free}).
+     */
+    public static java.util.function.Consumer<org.migcheck.model.lang.Body> folioEndWritebackBeforeV5_10(FolioRef f) {
+        return b -> b
+                .step(Step.named("test_clear_page_writeback")
+                        .args(e -> f.of(e).name())
+                        .provides(PG_WRITEBACK)
+                        .does(e -> endWriteback(e, f.of(e)))
+                        .build())
+                .step(Step.named("wake_up_page")
+                        .args(e -> f.of(e).name() + ", PG_writeback")
+                        .does(e -> e.emit(new FolioEvent.Accessed(f.of(e), "wake_up_page")))
+                        .build());
     }
 
     /** folio_wait_writeback (mm/page-writeback.c): sleep (uninterruptibly) while PG_writeback is set. */
