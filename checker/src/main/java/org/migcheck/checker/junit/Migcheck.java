@@ -141,7 +141,12 @@ public final class Migcheck {
     /** As {@link #check(Scenario, String)} with knob settings {@code sets} on top of the variant's. */
     public static Result check(Scenario scenario, String variant, Map<String, String> sets, RuleSet rules, Options options) {
         ScenarioRunner.Outcome o = ScenarioRunner.run(scenario, variant, sets, rules, options);
-        return new Result(o, o.result().hasCounterexample() ? replayCommand(scenario, o.token()) : null, null);
+        if (!o.result().hasCounterexample()) {
+            return new Result(o, null, null);
+        }
+        String cmd = replayCommand(scenario, o.token());
+        return cmd != null ? new Result(o, cmd, null) : new Result(o, null, "scenario " + scenario.id()
+                + " is not registered in META-INF/services (register it to replay with ./migcheck --classpath ... replay); token " + o.token());
     }
 
     // ---------------------------------------------------------------- assertions
@@ -319,7 +324,8 @@ public final class Migcheck {
 
     /**
      * The command line that replays {@code token}: bundled scenarios need no class path; a user's
-     * scenario gets {@code --classpath} with the directory or jar its registered class comes from.
+     * scenario gets {@code --classpath} with the directory or jar its registered class comes from;
+     * null when no registered class provides it.
      */
     private static String replayCommand(Scenario s, String token) {
         String loc = classesOf(s.getClass());
@@ -328,12 +334,17 @@ public final class Migcheck {
                 return "./migcheck replay " + token;
             }
             // a BaseScenario built in the user's code: use where its registered provider lives
+            String found = null;
             for (Scenario p : providers()) {
                 if (p.id().equals(s.id())) {
-                    loc = classesOf(p.getClass());
+                    found = classesOf(p.getClass());
                     break;
                 }
             }
+            if (found == null) {
+                return null;
+            }
+            loc = found;
         }
         return "./migcheck --classpath " + loc + " replay " + token;
     }
@@ -383,7 +394,10 @@ public final class Migcheck {
             Trace theirs = safeReplay(c.model(), r.schedule());
             if (mine != null && theirs != null && sameTrace(mine, theirs)) {
                 ScenarioRunner.Outcome o = new ScenarioRunner.Outcome(c.scenario(), c.variant(), c.knobs(), null, r);
-                return new Result(o, replayCommand(c.scenario(), o.token()), null);
+                String cmd = replayCommand(c.scenario(), o.token());
+                if (cmd != null) {
+                    return new Result(o, cmd, null);
+                }
             }
         }
         return new Result(new ScenarioRunner.Outcome(wrapped, null, none, null, r), null,

@@ -30,8 +30,8 @@ import org.migcheck.model.scenarios.Scenario;
 public final class EndWritebackExample {
     private EndWritebackExample() {}
 
-    /** Reachable in both kernels: truncation freed the folio while the completion was still running. */
-    public static final String GOAL = "freed-during-completion";
+    /** Reachable in both kernels: truncation removed the page while the completion was still running. */
+    public static final String GOAL = "truncated-during-completion";
 
     /** @param tempRef the fix: end_page_writeback holds a reference across the clear and the wake-up */
     public static Model build(boolean tempRef) {
@@ -72,8 +72,8 @@ public final class EndWritebackExample {
                 .step(FolioOps.filemapRemoveFolio(P))  // delete_from_page_cache: drops the cache's reference
                 .step(FolioOps.folioUnlock(P)));
 
-        // in the fixed kernel the completion's reference is then the last one: the folio is freed by it
-        m.goal(GOAL, v -> !v.finished(0) && v.isSet(page.writeback) == false && !v.isSet(page.inCache));
+        // the commit's window: PG_writeback clear, the page out of the cache, the completion not done yet
+        m.goal(GOAL, v -> !v.finished(0) && !v.isSet(page.writeback) && !v.isSet(page.inCache));
         return m.build();
     }
 
