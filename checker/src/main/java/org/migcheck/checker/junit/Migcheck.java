@@ -64,19 +64,53 @@ public final class Migcheck {
     public static Options options() { return Options.defaults(); }
 
     /**
-     * One check's result with its reports.
-     *
-     * @param outcome  the scenario (the user's registered one, or the bare model wrapped), knobs and result
-     * @param replay   the command line that replays the counterexample, or null when there is none
-     * @param note     why no replayable command could be made, or null
+     * One check's result with its reports. For a bare model, finding the registered scenario that
+     * replays its counterexample (for the replay command line) happens only when a report is asked for.
      */
-    public record Result(ScenarioRunner.Outcome outcome, String replay, String note) {
-        public CheckResult result() { return outcome.result(); }
+    public static final class Result {
+        private final CheckResult result;
+        private final java.util.function.Supplier<Located> where;
+        private Located located;
 
-        public Verdict verdict() { return outcome.result().verdict(); }
+        /** The scenario and knobs (the user's registered scenario, or the bare model wrapped), the replay command or why there is none. */
+        private record Located(ScenarioRunner.Outcome outcome, String replay, String note) {}
+
+        Result(ScenarioRunner.Outcome outcome, String replay, String note) {
+            this.result = outcome.result();
+            this.located = new Located(outcome, replay, note);
+            this.where = null;
+        }
+
+        Result(CheckResult result, java.util.function.Supplier<Located> where) {
+            this.result = result;
+            this.where = where;
+        }
+
+        private Located located() {
+            if (located == null) {
+                located = where.get();
+            }
+            return located;
+        }
+
+        /** The scenario, variant and knobs the result belongs to, with the check result. */
+        public ScenarioRunner.Outcome outcome() { return located().outcome(); }
+
+        /** The command line that replays the counterexample, or null when there is none. */
+        public String replay() { return located().replay(); }
+
+        /** Why no replay command could be made, or null. */
+        public String note() { return located().note(); }
+
+        public CheckResult result() { return result; }
+
+        public Verdict verdict() { return result.verdict(); }
 
         /** The text report as {@code migcheck check} prints it, ending with the replay command line. */
         public String report() {
+            ScenarioRunner.Outcome outcome = outcome();
+            String replay = replay();
+            String note = note();
             String expected = outcome.expected() == null ? null : outcome.expected().describe();
             String text = TextRenderer.render(outcome.title(), outcome.result(), expected, null);
             if (replay != null) {
@@ -88,18 +122,18 @@ public final class Migcheck {
         }
 
         /** The JSON report (the schema of {@code check --format json}). */
-        public String json() { return JsonRenderer.render(outcome); }
+        public String json() { return JsonRenderer.render(outcome()); }
 
         /** The self-contained HTML report with the swimlane picture. */
         public String html() {
-            String h = HtmlRenderer.render(outcome);
-            return replay == null ? h : h.replace("./migcheck replay " + escape(outcome.token()), escape(replay));
+            String h = HtmlRenderer.render(outcome());
+            return replay() == null ? h : h.replace("./migcheck replay " + escape(outcome().token()), escape(replay()));
         }
 
         /** Writes {@code NAME.html} and {@code NAME.json} under the reports directory; returns both paths. */
         public List<Path> writeReports() {
             Path dir = Paths.get(System.getProperty("migcheck.reports", "target/migcheck-reports"));
-            String base = outcome.title().replaceAll("[^A-Za-z0-9._-]+", "_").replaceAll("_+", "_");
+            String base = outcome().title().replaceAll("[^A-Za-z0-9._-]+", "_").replaceAll("_+", "_");
             try {
                 Files.createDirectories(dir);
                 Path html = dir.resolve(base + ".html");
@@ -128,7 +162,7 @@ public final class Migcheck {
     /** Checks {@code model} against {@code rules}. */
     public static Result check(Model model, RuleSet rules, Options options) {
         CheckResult r = Checker.check(model, rules, options);
-        return locate(model, r);
+        return new Result(r, () -> locate(model, r));
     }
 
     /** Checks variant {@code variant} (null: the default knobs) of a user's or a bundled scenario. */
@@ -378,7 +412,7 @@ public final class Migcheck {
      * user's, through ServiceLoader on the context class path, or a bundled one) has a variant whose
      * model has the same name and layout and replays the counterexample to the same trace.
      */
-    private static Result locate(Model model, CheckResult r) {
+    private static Result.Located locate(Model model, CheckResult r) {
         Scenario wrapped = BaseScenario.builder(model.name().replaceAll("[\\s:]+", "-"))
                 .title(model.name())
                 .reference("a model checked through the JUnit entry point")
@@ -387,7 +421,7 @@ public final class Migcheck {
                 .build();
         Knobs none = Knobs.resolve(wrapped.id(), List.of(), Map.of());
         if (!r.hasCounterexample() || r.model() == null) {
-            return new Result(new ScenarioRunner.Outcome(wrapped, null, none, null, r), null, null);
+            return new Result.Located(new ScenarioRunner.Outcome(wrapped, null, none, null, r), null, null);
         }
         Trace mine = safeReplay(model, r.schedule());
         for (Candidate c : candidates(model)) {
@@ -396,11 +430,11 @@ public final class Migcheck {
                 ScenarioRunner.Outcome o = new ScenarioRunner.Outcome(c.scenario(), c.variant(), c.knobs(), null, r);
                 String cmd = replayCommand(c.scenario(), o.token());
                 if (cmd != null) {
-                    return new Result(o, cmd, null);
+                    return new Result.Located(o, cmd, null);
                 }
             }
         }
-        return new Result(new ScenarioRunner.Outcome(wrapped, null, none, null, r), null,
+        return new Result.Located(new ScenarioRunner.Outcome(wrapped, null, none, null, r), null,
                 "no registered Scenario builds model " + model.name() + " (register one in META-INF/services to replay with"
                         + " ./migcheck --classpath ... replay); schedule " + ScenarioRunner.scheduleText(r.schedule()));
     }
