@@ -66,4 +66,36 @@ class UndecidedGoalsTest {
         assertEquals(Verdict.INCOMPLETE, r.verdict());
         assertEquals(Answer.UNKNOWN, r.goals().get("both-finished").answer());
     }
+
+    /** abbaWithGoals as a user's scenario, for the command line. */
+    public static final class AbbaGoals implements org.migcheck.model.scenarios.Scenario {
+        private final org.migcheck.model.scenarios.Scenario s = org.migcheck.model.scenarios.BaseScenario.builder("abba-goals")
+                .title("ABBA with two goals").reference("test")
+                .model(k -> abbaWithGoals())
+                .variant("default", java.util.Map.of(), org.migcheck.model.scenarios.Expect.deadlock(), "abba")
+                .build();
+        @Override public String id() { return s.id(); }
+        @Override public String title() { return s.title(); }
+        @Override public String reference() { return s.reference(); }
+        @Override public java.util.List<org.migcheck.model.scenarios.Knob> knobs() { return s.knobs(); }
+        @Override public java.util.List<org.migcheck.model.scenarios.Variant> variants() { return s.variants(); }
+        @Override public Model build(org.migcheck.model.scenarios.Knobs k) { return s.build(k); }
+    }
+
+    @Test
+    void commandLineReportsAndDecides(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws java.io.IOException {
+        java.nio.file.Path svc = dir.resolve("META-INF/services/" + org.migcheck.model.scenarios.Scenario.class.getName());
+        java.nio.file.Files.createDirectories(svc.getParent());
+        java.nio.file.Files.writeString(svc, AbbaGoals.class.getName() + "\n");
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream ps = new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(2, org.migcheck.checker.cli.Main.run(new String[] {"--classpath", dir.toString(), "check", "abba-goals"}, ps, System.err));
+        assertTrue(out.toString(java.nio.charset.StandardCharsets.UTF_8)
+                .contains("reachable(crossed): undecided: search stopped at the counterexample"), out.toString());
+        out.reset();
+        assertEquals(2, org.migcheck.checker.cli.Main.run(new String[] {"--classpath", dir.toString(), "check", "abba-goals", "--decide-goals"},
+                ps, System.err));
+        String text = out.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(text.contains("reachable(both-finished): reachable") && text.contains("reachable(crossed): unreachable"), text);
+    }
 }
