@@ -294,8 +294,8 @@ public final class Migcheck {
     // ---------------------------------------------------------------- mutation analysis
 
     /**
-     * Mutation analysis of the rules on {@code model}, which must hold: each lock or wait step in turn
-     * stops waiting.
+     * Mutation analysis of the rules on {@code model}, which must hold: waits removed, lock/unlock pairs
+     * removed, shared tests forced, steps moved out of critical sections (see {@link Mutations}).
      *
      * @param mutants  every mutant with its fate
      */
@@ -308,12 +308,10 @@ public final class Migcheck {
         public String report() {
             StringBuilder b = new StringBuilder();
             for (Mutations.Mutant m : mutants) {
-                b.append(String.format("%-60s %-12s %s%n", m.step() + " [pc " + m.pc() + "]", m.fate().name().toLowerCase(),
-                        ScenarioRunner.verdictText(m.result())));
+                b.append(String.format("%-72s %-13s %s%n", m.id(), m.fate().name().toLowerCase().replace('_', '-'),
+                        m.fate() == Mutations.Fate.NOT_EVALUATED ? m.result().message() : m.outcome()));
             }
-            b.append(String.format("%s: %d mutants, %d killed, %d survived, %d unreached, %d model errors%n", model, mutants.size(),
-                    with(Mutations.Fate.KILLED).size(), with(Mutations.Fate.SURVIVED).size(), with(Mutations.Fate.UNREACHED).size(),
-                    with(Mutations.Fate.MODEL_ERROR).size()));
+            b.append(model).append(": ").append(Mutations.summary(mutants)).append('\n');
             return b.toString();
         }
     }
