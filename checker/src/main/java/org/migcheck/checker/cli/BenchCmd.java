@@ -6,7 +6,6 @@ import org.migcheck.checker.run.Options;
 import org.migcheck.checker.run.ScenarioRunner;
 import org.migcheck.model.lang.ModelError;
 import org.migcheck.model.scenarios.Scenario;
-import org.migcheck.properties.KernelRules;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -34,7 +33,7 @@ final class BenchCmd implements Callable<Integer> {
         for (int i = 0; i <= repeat; i++) {
             ScenarioRunner.Outcome o;
             try {
-                o = ScenarioRunner.run(s, args.variant, args.sets, KernelRules.all(), opts);
+                o = ScenarioRunner.run(s, args.variant, args.sets, Main.registry(spec).ruleSet(), opts);
             } catch (ModelError e) {
                 throw Args.usage(spec, e.getMessage());
             }

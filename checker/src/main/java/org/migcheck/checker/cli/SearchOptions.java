@@ -35,11 +35,14 @@ public class SearchOptions {
     @Option(names = "--no-liveness", description = "skip the stuck-thread analysis (saves the state graph)")
     boolean noLiveness;
 
+    @Option(names = "--decide-goals", description = "when a counterexample stops the search, keep searching (ignoring the rules) until every reachability goal is decided")
+    boolean decideGoals;
+
     @Option(names = "--quiet-progress", description = "no progress lines on stderr")
     boolean quietProgress;
 
     Options toOptions() {
         Budget b = new Budget(maxStates, maxDepth, Duration.ofMillis((long) (timeLimit * 1000)), maxMemoryMiB << 20);
-        return new Options(strategy, b, !noLiveness, 40_000_000L, quietProgress ? null : Main.Streams.err, seed, walks);
+        return new Options(strategy, b, !noLiveness, 40_000_000L, quietProgress ? null : Main.Streams.err, seed, walks).withDecideGoals(decideGoals);
     }
 }

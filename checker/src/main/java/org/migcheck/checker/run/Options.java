@@ -14,9 +14,16 @@ import org.migcheck.checker.engine.Strategy;
  * @param progress       where progress lines go every few seconds (null: nowhere)
  * @param seed           seed of the random strategy (printed with its results)
  * @param walks          number of random walks
+ * @param decideGoals    when a counterexample stops the search before every reachability goal is decided,
+ *                       search on (ignoring rule violations) until each goal is reached or the space is exhausted
  */
 public record Options(Strategy strategy, Budget budget, boolean liveness, long maxGraphEdges, PrintStream progress,
-                      long seed, int walks) {
+                      long seed, int walks, boolean decideGoals) {
+
+    /** Options that leave goals undecided when a counterexample stops the search. */
+    public Options(Strategy strategy, Budget budget, boolean liveness, long maxGraphEdges, PrintStream progress, long seed, int walks) {
+        this(strategy, budget, liveness, maxGraphEdges, progress, seed, walks, false);
+    }
 
     /** Steps per random walk when no max depth is given. */
     public static final int DEFAULT_WALK_DEPTH = 1000;
@@ -25,10 +32,11 @@ public record Options(Strategy strategy, Budget budget, boolean liveness, long m
         return new Options(Strategy.BFS, Budget.unlimited(), true, 40_000_000L, null, 1L, 10_000);
     }
 
-    public Options withStrategy(Strategy s) { return new Options(s, budget, liveness, maxGraphEdges, progress, seed, walks); }
-    public Options withBudget(Budget b) { return new Options(strategy, b, liveness, maxGraphEdges, progress, seed, walks); }
-    public Options withLiveness(boolean on) { return new Options(strategy, budget, on, maxGraphEdges, progress, seed, walks); }
-    public Options withMaxGraphEdges(long n) { return new Options(strategy, budget, liveness, n, progress, seed, walks); }
-    public Options withProgress(PrintStream p) { return new Options(strategy, budget, liveness, maxGraphEdges, p, seed, walks); }
-    public Options withRandom(long s, int w) { return new Options(Strategy.RANDOM, budget, liveness, maxGraphEdges, progress, s, w); }
+    public Options withStrategy(Strategy s) { return new Options(s, budget, liveness, maxGraphEdges, progress, seed, walks, decideGoals); }
+    public Options withBudget(Budget b) { return new Options(strategy, b, liveness, maxGraphEdges, progress, seed, walks, decideGoals); }
+    public Options withLiveness(boolean on) { return new Options(strategy, budget, on, maxGraphEdges, progress, seed, walks, decideGoals); }
+    public Options withMaxGraphEdges(long n) { return new Options(strategy, budget, liveness, n, progress, seed, walks, decideGoals); }
+    public Options withProgress(PrintStream p) { return new Options(strategy, budget, liveness, maxGraphEdges, p, seed, walks, decideGoals); }
+    public Options withDecideGoals(boolean on) { return new Options(strategy, budget, liveness, maxGraphEdges, progress, seed, walks, on); }
+    public Options withRandom(long s, int w) { return new Options(Strategy.RANDOM, budget, liveness, maxGraphEdges, progress, s, w, decideGoals); }
 }
