@@ -132,7 +132,7 @@ public final class BufferMigrate {
         Local dst = p.param("dst", 0, maxFolio);
         Local checkRefs = p.param("check_refs", 0, 1);
         Local mode = p.param("mode", Migrate.MIGRATE_ASYNC, Migrate.MIGRATE_SYNC);
-        Local rc = p.local("rc", Migrate.EBUSY, Migrate.MIGRATEPAGE_SUCCESS);
+        Local rc = p.local("rc", Migrate.EBUSY, Migrate.SUCCESS);
         FolioRef s = core.mm().at(src);
         Cond noBuffers = Cond.of("!folio_buffers", e -> s.of(e).name(),
                 e -> ring == null ? !e.isSet(s.of(e).private_) : !ring.attachedTo(e, s.of(e)));
@@ -163,7 +163,7 @@ public final class BufferMigrate {
                         e -> e.get(s.of(e).ref) != Migrate.expectedRefs(e, s.of(e))), busyRef -> busyRef.ret(e -> Migrate.EAGAIN))
                 .callInto(ok, lockBuffers, e -> e.local(mode))
                 .ifLocal(e -> e.local(ok) == 0, fail -> fail.ret(e -> Migrate.EAGAIN))
-                .assign(rc, e -> Migrate.MIGRATEPAGE_SUCCESS)
+                .assign(rc, e -> Migrate.SUCCESS)
                 .ifLocal(e -> e.local(checkRefs) == 1, refs -> {
                     if (bhMigrate) {
                         refs.step(ring.testAndSetBhMigrate());
@@ -191,9 +191,9 @@ public final class BufferMigrate {
                                 }));
                     });
                 })
-                .ifLocal(e -> e.local(rc) == Migrate.MIGRATEPAGE_SUCCESS, go -> go
+                .ifLocal(e -> e.local(rc) == Migrate.SUCCESS, go -> go
                         .callInto(rc, filemapMigrateFolio, e -> e.local(src), e -> e.local(dst), e -> e.local(mode))
-                        .ifLocal(e -> e.local(rc) == Migrate.MIGRATEPAGE_SUCCESS, moved -> moved
+                        .ifLocal(e -> e.local(rc) == Migrate.SUCCESS, moved -> moved
                                 .forRange(i, 0, ring.size(), each -> each.step(ring.folioSetBh(bh, d)))))
                 // unlock_buffers:
                 .ifLocal(e -> e.local(checkRefs) == 1, refs -> {

@@ -10,6 +10,7 @@ import java.util.function.Predicate;
 import org.migcheck.model.lang.Body;
 import org.migcheck.model.lang.Cond;
 import org.migcheck.model.lang.Exec;
+import org.migcheck.model.lang.IntExpr;
 import org.migcheck.model.lang.Local;
 import org.migcheck.model.lang.Model;
 import org.migcheck.model.lang.ModelError;
@@ -19,18 +20,25 @@ import org.migcheck.model.lang.Step;
 import org.migcheck.model.lang.Steps;
 
 /**
- * The migration core of mm/migrate.c (v6.19), the one every scenario that migrates a folio uses
- * (SCENARIOS.md 1.4 M, 3.4 "Core migrate", 4.2, 6.3):
+ * The migration core of mm/migrate.c as in v6.19, the one every scenario that migrates a folio uses.
+ * Follows v6.19; folds in the batched migration of "migrate_pages(): batch TLB flushing" (Huang Ying,
+ * v6.3: migrate_pages_batch, migrate_pages_sync), the PF_MEMALLOC rule of v2.6.38 (see {@link Rules}), the
+ * SYNC_LIGHT !uptodate rule (2023), the movable_ops dispatch in migrate_folio_move (2025), and the v6.18
+ * removal of the MIGRATEPAGE_* return codes (every success is 0).
  * <pre>
- * migrate_pages/&lt;get_new_folio&gt;(src, dst, mode)          one isolated folio, one attempt
- *   migrate_folio_unmap/&lt;get_new_folio&gt;(src, dst, mode)  get_new_folio; lock src by the mode rules and
+ * migrate_pages/&lt;get_new_folio&gt;(src.., dst.., mode)     a list of 1..3 isolated folios
+ *   migrate_pages_batch(list, MIGRATE_ASYNC)            every mode starts with an ASYNC batch
+ *     migrate_folio_unmap/&lt;get_new_folio&gt;(src, dst, mode)  get_new_folio; lock src by the mode rules and
  *                                                      PF_MEMALLOC; writeback: SYNC waits, else -EBUSY;
- *                                                      folio_trylock(dst)
- *   migrate_folio_move(src, dst, mode, put_new_folio)    movable_ops page: migrate_movable_ops_page;
- *     move_to_new_folio(src, dst, mode)                  else the mapping's ->migrate_folio (or
+ *                                                      folio_trylock(dst); earlier folios of the batch
+ *                                                      stay locked meanwhile
+ *     migrate_folio_move(src, dst, mode, put_new_folio)  movable_ops page: migrate_movable_ops_page;
+ *       move_to_new_folio(src, dst, mode)                else the mapping's ->migrate_folio (or
  *                                                      fallback_migrate_folio); folio_add_lru(dst);
  *                                                      unlock and put dst, unlock src, migrate_folio_done;
  *                                                      failure: migrate_folio_undo_src / _undo_dst
+ *   migrate_pages_batch([f], mode)                       SYNC_LIGHT / SYNC (migrate_pages_sync): each folio
+ *                                                      that failed the ASYNC batch, alone, in the caller's mode
  *   putback_movable_pages(src)                           the caller's putback of a folio that failed:
  *                                                      folio_putback_lru, or putback_movable_ops_page
  * </pre>
@@ -57,9 +65,9 @@ import org.migcheck.model.lang.Steps;
  *   <li>{@link #largeFolio}: sources whose folio_mc_copy calls cond_resched between pages.</li>
  * </ul>
  *
- * <p>Simplification: sources are unmapped page-cache folios or movable_ops pages (no try_to_migrate / remove_migration_ptes, no anon_vma).
- * Simplification: one folio per migrate_pages call and one attempt (no batch; no retry passes, the kernel's up to NR_MAX_MIGRATE_PAGES_RETRY, so migrate_pages_sync's preliminary ASYNC pass is folded away): -EAGAIN and permanent errors both undo the pair at once and the caller puts the folio back, as after the last pass.
- * Simplification: the "folio_ref_count(src) == 1: freed from under us" shortcut of migrate_folio_unmap is not modelled (every modelled source keeps a reference besides the isolation one, and a balloon owner cannot release an isolated page).
+ * <p>Simplification: sources are unmapped page-cache folios or movable_ops pages (no try_to_migrate / remove_migration_ptes, no anon_vma, so try_to_unmap_flush has nothing to do).
+ * Simplification: one pass per migrate_pages_batch (see {@link #migratePagesBatch}): -EAGAIN and permanent errors both undo the pair at once, as after the last pass; migrate_pages_sync's one-by-one retry in the caller's mode is modelled.
+ * Simplification: the "folio_ref_count(src) == 1: freed from under us" shortcut of migrate_pages_batch is not modelled (every modelled source keeps a reference besides the isolation one, and a balloon owner cannot release an isolated page).
  * Simplification: a large folio's refcounts are counted as for one page; only folio_mc_copy's per-page loop depends on its size.
  */
 public final class Migrate {
@@ -70,10 +78,13 @@ public final class Migrate {
     /** May block. */
     public static final int MIGRATE_SYNC = 2;
 
-    /** include/linux/migrate.h: migration done. */
-    public static final int MIGRATEPAGE_SUCCESS = 0;
-    /** migrate_folio_unmap succeeded: src and dst locked, ready for migrate_folio_move. */
-    public static final int MIGRATEPAGE_UNMAP = 1;
+    /**
+     * 0: success. In v6.19 every step of the core returns plain 0 for success: migrate_folio_unmap
+     * (src and dst locked, ready for migrate_folio_move), migrate_folio_move, move_to_new_folio and the
+     * ->migrate_folio callbacks (the v6.18 cycle removed the MIGRATEPAGE_* return codes; the v6.19
+     * include/linux/migrate.h and mm/migrate.c name none of them).
+     */
+    public static final int SUCCESS = 0;
     public static final int EAGAIN = -11;
     public static final int ENOMEM = -12;
     public static final int EBUSY = -16;
@@ -171,7 +182,7 @@ public final class Migrate {
     }
 
     /**
-     * Registers {@code migrateFolio} (a procedure {@code (src, dst, mode)} returning MIGRATEPAGE_SUCCESS
+     * Registers {@code migrateFolio} (a procedure {@code (src, dst, mode)} returning 0
      * or an error) as {@code mapping->a_ops->migrate_folio}; the buffer-head implementations come from
      * {@link BufferMigrate}.
      */
@@ -519,7 +530,7 @@ public final class Migrate {
                         .step(Steps.unlock("xas_unlock_irq", iPages))
                         .ret(e -> EAGAIN))
                 .step(Steps.unlock("xas_unlock", iPages))
-                .ret(e -> MIGRATEPAGE_SUCCESS));
+                .ret(e -> SUCCESS));
         folioMigrateMapping = p;
         return p;
     }
@@ -597,16 +608,16 @@ public final class Migrate {
                 // PG_private is stable under the folio lock, so the copy step reads it
                 .step(folioMcCopy(d, s, srcPrivate))
                 .callInto(rc, fmm, e -> e.local(src), e -> e.local(dst))
-                .ifLocal(e -> e.local(rc) != MIGRATEPAGE_SUCCESS, fail -> fail.ret(e -> e.local(rc)))
+                .ifLocal(e -> e.local(rc) != SUCCESS, fail -> fail.ret(e -> e.local(rc)))
                 .ifLocal(e -> e.local(srcPrivate) == 1, priv -> priv.step(folioAttachPrivate(d, s)))
                 .step(folioMigrateFlags(d, s))
-                .ret(e -> MIGRATEPAGE_SUCCESS));
+                .ret(e -> SUCCESS));
         migrateFolioCore = p;
         return p;
     }
 
     private static Local rc(Procedure p) {
-        return p.local("rc", EBUSY, MIGRATEPAGE_UNMAP);
+        return p.local("rc", EBUSY, SUCCESS);
     }
 
     /** A kernel wrapper {@code name(src, dst, mode)} that returns {@code callee(src, dst, flag, mode)}. */
@@ -773,7 +784,7 @@ public final class Migrate {
      * v6.19 order: dst = get_new_folio() (NULL -> -ENOMEM); folio_trylock(src), else by mode: ASYNC
      * gives up, PF_MEMALLOC gives up (the readahead comment: direct compaction must never lock_page),
      * SYNC_LIGHT gives up on a !uptodate src, otherwise folio_lock(src); writeback: SYNC waits, others
-     * -EBUSY; folio_trylock(dst) (fail -> -EAGAIN); a movable_ops page returns MIGRATEPAGE_UNMAP right
+     * -EBUSY; folio_trylock(dst) (fail -> -EAGAIN); a movable_ops page returns 0 right
      * there, other folios after try_to_migrate. Failure ("out"): unlock src if locked, then
      * migrate_folio_undo_dst. With {@link Rules#deferAlloc} get_new_folio moves after the writeback
      * handling, i.e. runs with src locked (the 2019/2020 proposal).
@@ -795,13 +806,13 @@ public final class Migrate {
         Local giveUp = p.local("give_up", 0, 1);
         FolioRef s = mm.at(src);
         FolioRef d = mm.at(dst);
-        // rc stays MIGRATEPAGE_UNMAP until a failure, which skips the rest ("goto out")
-        Predicate<Exec> going = e -> e.local(rc) == MIGRATEPAGE_UNMAP;
+        // rc stays 0 until a failure, which skips the rest ("goto out")
+        Predicate<Exec> going = e -> e.local(rc) == SUCCESS;
         Consumer<Body> getNew = x -> x
                 .callInto(allocated, getNewFolio, e -> e.local(src), e -> e.local(dst))
                 .ifLocal(e -> e.local(allocated) == 0, y -> y.assign(rc, e -> ENOMEM));
         p.body(x -> {
-            x.assign(rc, e -> MIGRATEPAGE_UNMAP);
+            x.assign(rc, e -> SUCCESS);
             if (!rules.deferAlloc()) {
                 getNew.accept(x); // dst = get_new_folio(src, private); if (!dst) return -ENOMEM;
             }
@@ -835,9 +846,9 @@ public final class Migrate {
                         .step(FolioOps.folioTrylock(d, dstLocked))
                         .ifLocal(e -> e.local(dstLocked) == 0, z -> z.assign(rc, e -> EAGAIN)));
             }
-            // page_has_movable_ops(src): MIGRATEPAGE_UNMAP at once; other sources are unmapped page-cache
+            // page_has_movable_ops(src): return 0 at once; other sources are unmapped page-cache
             // folios, so try_to_migrate (migration entries) has nothing to do (see the class Simplification).
-            x.ifLocal(going, y -> y.ret(e -> MIGRATEPAGE_UNMAP));
+            x.ifLocal(going, y -> y.ret(e -> SUCCESS));
             // out: if (locked) folio_unlock(src); migrate_folio_undo_dst(dst, dst_locked, put_new_folio, private):
             // dst_locked is false on every modelled failure (nothing fails after folio_trylock(dst) succeeds)
             x.ifLocal(e -> e.local(locked) == 1, y -> y.step(FolioOps.folioUnlock(s)));
@@ -875,14 +886,14 @@ public final class Migrate {
         p.body(x -> {
             Consumer<Body> lru = y -> y
                     .callInto(rc, mtnf, e -> e.local(src), e -> e.local(dst), e -> e.local(mode))
-                    .ifLocal(e -> e.local(rc) == MIGRATEPAGE_SUCCESS, z -> z.step(folioAddLru(d)));
+                    .ifLocal(e -> e.local(rc) == SUCCESS, z -> z.step(folioAddLru(d)));
             if (movable == null) {
                 lru.accept(x);
             } else {
                 x.ifLocalElse(movableSrc, ops -> ops.callInto(rc, movable.migrateMovableOpsPage,
                         e -> e.local(dst), e -> e.local(src), e -> e.local(mode)), lru);
             }
-            x.ifLocal(e -> e.local(rc) != MIGRATEPAGE_SUCCESS, y -> {
+            x.ifLocal(e -> e.local(rc) != SUCCESS, y -> {
                 if (movable != null && movable.putbackUnderPageLock()) {
                     // the 2015 proposal's failure path: putback_mobilepage while the source page is still locked
                     y.ifLocal(movableSrc, z -> z.call(movable.putback, e -> e.local(src)));
@@ -903,7 +914,7 @@ public final class Migrate {
             x.step(FolioOps.folioPut(d));
             x.step(FolioOps.folioUnlock(s));
             x.step(migrateFolioDone(s));
-            x.ret(e -> MIGRATEPAGE_SUCCESS);
+            x.ret(e -> SUCCESS);
         });
         move = p;
         return p;
@@ -935,51 +946,172 @@ public final class Migrate {
 
     /**
      * mm/migrate.c migrate_pages(from, get_new_folio, put_new_folio, private, mode, reason) for a list
-     * of one isolated folio: migrate_folio_unmap, then migrate_folio_move; the caller's
-     * putback_movable_pages of what failed is folded in (compact_zone, do_migrate_range, ... all do it).
-     * Returns the last rc.
+     * of one isolated folio, params {@code (src, dst, mode)}; see {@link #migratePages(Procedure, int, boolean)}.
      */
     public Procedure migratePages(Procedure getNewFolio) {
-        return migratePages(getNewFolio, true);
+        return migratePages(getNewFolio, 1, true);
+    }
+
+    /** As {@link #migratePages(Procedure)}, with {@code callerIsolated} as in {@link #migratePages(Procedure, int, boolean)}. */
+    public Procedure migratePages(Procedure getNewFolio, boolean callerIsolated) {
+        return migratePages(getNewFolio, 1, callerIsolated);
+    }
+
+    /** Bit of a {@link #migratePagesBatch} result: some migrate_folio_unmap returned -ENOMEM (rc &lt; 0). */
+    private static int enomemBit(int k) { return 1 << k; }
+
+    /**
+     * mm/migrate.c migrate_pages(from, get_new_folio, put_new_folio, private, mode, reason) for a list
+     * of {@code k} isolated folios, params {@code (src0, dst0, ..., src(k-1), dst(k-1), mode)}, where
+     * {@code dst i} is the folio get_new_folio hands out for {@code src i}. v6.19:
+     * <ul>
+     *   <li>MIGRATE_ASYNC: migrate_pages_batch(from, MIGRATE_ASYNC), the whole list in one batch;</li>
+     *   <li>MIGRATE_SYNC_LIGHT, MIGRATE_SYNC: migrate_pages_sync: the whole list first in one
+     *       MIGRATE_ASYNC batch ("Try to migrate in batch with MIGRATE_ASYNC mode firstly"); unless that
+     *       returned rc &lt; 0 (-ENOMEM), every folio that failed, -EAGAIN and permanent errors alike, is
+     *       retried alone in the caller's mode (a batch of one folio), stopping at the first rc &lt; 0.</li>
+     * </ul>
+     * The caller's putback_movable_pages of every folio that was not migrated is folded in (compact_zone,
+     * do_migrate_range, migrate_longterm_unpinnable_folios ... all do it after migrate_pages returns).
+     * Returns -ENOMEM, or the number of folios not migrated (0: all migrated).
+     * With {@code callerIsolated} false the caller holds only a plain reference on sources it left on the
+     * LRU (a hypothetical caller: every kernel caller isolates first), so a failed source is released
+     * with folio_put instead of putback_movable_pages.
+     * Simplification: NR_MAX_BATCHED_MIGRATION (HPAGE_PMD_NR pages per batch) is never reached: a modelled list is one batch.
+     */
+    public Procedure migratePages(Procedure getNewFolio, int k, boolean callerIsolated) {
+        if (k < 1 || k > 3) {
+            throw new ModelError("migrate_pages", "migrate_pages: lists of 1 to 3 folios are modelled, not " + k);
+        }
+        String name = "migrate_pages/" + getNewFolio.name() + (k > 1 ? "/" + k + "folios" : "")
+                + (callerIsolated ? "" : "/unisolated");
+        Procedure existing = migratePages.get(name);
+        if (existing != null) {
+            return existing;
+        }
+        Procedure batch = migratePagesBatch(getNewFolio, k);
+        Procedure single = k == 1 ? batch : migratePagesBatch(getNewFolio, 1);
+        Procedure pb = putbackMovablePages();
+        Procedure p = b.procedure(name);
+        Local[] src = new Local[k];
+        Local[] dst = new Local[k];
+        for (int i = 0; i < k; i++) {
+            src[i] = p.param("src" + (k > 1 ? i : ""), 0, nFolios - 1);
+            dst[i] = p.param("dst" + (k > 1 ? i : ""), 0, nFolios - 1);
+        }
+        Local mode = p.param("mode", MIGRATE_ASYNC, MIGRATE_SYNC);
+        Local failed = p.local("failed", 0, (enomemBit(k) << 1) - 1);
+        Local r = p.local("rc_one", 0, (enomemBit(1) << 1) - 1);
+        int enomem = enomemBit(k);
+        IntExpr[] all = new IntExpr[2 * k + 1];
+        for (int i = 0; i < k; i++) {
+            Local si = src[i];
+            Local di = dst[i];
+            all[2 * i] = e -> e.local(si);
+            all[2 * i + 1] = e -> e.local(di);
+        }
+        all[2 * k] = e -> MIGRATE_ASYNC;
+        p.body(x -> {
+            // MIGRATE_ASYNC: the batch; other modes: migrate_pages_sync's first, MIGRATE_ASYNC batch
+            x.callInto(failed, batch, all);
+            // migrate_pages_sync: "Fall back to migrate all failed folios one by one synchronously"
+            for (int i = 0; i < k; i++) {
+                int bit = 1 << i;
+                Local si = src[i];
+                Local di = dst[i];
+                x.ifLocal(e -> e.local(mode) != MIGRATE_ASYNC && (e.local(failed) & bit) != 0 && (e.local(failed) & enomem) == 0,
+                        y -> y.callInto(r, single, e -> e.local(si), e -> e.local(di), e -> e.local(mode))
+                                .assign(failed, e -> (e.local(failed) & ~bit)
+                                        | ((e.local(r) & 1) != 0 ? bit : 0)
+                                        | ((e.local(r) & enomemBit(1)) != 0 ? enomem : 0)));
+            }
+            // the caller: if (migrate_pages(...)) putback_movable_pages(&list)
+            for (int i = 0; i < k; i++) {
+                int bit = 1 << i;
+                FolioRef s = mm.at(src[i]);
+                Local si = src[i];
+                x.ifLocal(e -> (e.local(failed) & bit) != 0, y -> {
+                    if (callerIsolated) {
+                        y.call(pb, e -> e.local(si));
+                    } else {
+                        y.step(FolioOps.folioPut(s));
+                    }
+                });
+            }
+            x.ret(e -> (e.local(failed) & enomem) != 0 ? ENOMEM : Integer.bitCount(e.local(failed)));
+        });
+        migratePages.put(name, p);
+        return p;
     }
 
     /**
-     * As {@link #migratePages(Procedure)}; with {@code callerIsolated} false the caller holds only a
-     * plain reference on a source it left on the LRU (a hypothetical caller: every kernel caller
-     * isolates first), so a failed source is released with folio_put instead of putback_movable_pages.
+     * mm/migrate.c migrate_pages_batch(from, get_new_folio, put_new_folio, private, mode, reason, ...)
+     * for a list of {@code k} folios, params {@code (src0, dst0, ..., mode)}: first migrate_folio_unmap
+     * for every folio in list order, so that in a batch of several folios (MIGRATE_ASYNC only: "if mode
+     * != MIGRATE_ASYNC, the length of the from list must be &lt;= 1") folios 0..i-1 stay locked, their
+     * destinations allocated and locked, while get_new_folio runs for folio i; -ENOMEM stops the unmap
+     * loop ("don't bother to try to migrate other folios, move unmapped folios, then exit"); then
+     * migrate_folio_move for every unmapped folio. Returns a mask: bit i = folio i was not migrated
+     * (still isolated, for the caller), bit k = rc &lt; 0 (-ENOMEM).
+     * Simplification: one pass (the kernel makes up to nr_pass passes, NR_MAX_MIGRATE_ASYNC_RETRY = 3 for migrate_pages_sync's batch, NR_MAX_MIGRATE_SYNC_RETRY = 7 for each one-folio retry, NR_MAX_MIGRATE_PAGES_RETRY = 10 for MIGRATE_ASYNC callers): an -EAGAIN folio is treated as after the last pass, and an -EAGAIN pair of the move phase is undone at once, as migrate_folios_undo does after the last pass.
+     * Simplification: no large-folio split (try_split_folio) and no hugetlb list.
      */
-    public Procedure migratePages(Procedure getNewFolio, boolean callerIsolated) {
-        String name = "migrate_pages/" + getNewFolio.name() + (callerIsolated ? "" : "/unisolated");
+    public Procedure migratePagesBatch(Procedure getNewFolio, int k) {
+        String name = "migrate_pages_batch/" + getNewFolio.name() + (k > 1 ? "/" + k + "folios" : "");
         Procedure existing = migratePages.get(name);
         if (existing != null) {
             return existing;
         }
         Procedure unmap = unmap(getNewFolio);
         Procedure mv = move();
-        Procedure pb = putbackMovablePages();
         int put = putNewFolioOf(getNewFolio) == PutNewFolio.COMPACTION_FREE ? 1 : 0;
-        // the 2015 shape puts a failed movable_ops page back itself, under its lock
+        // the 2015 shape puts a failed movable_ops page back itself, under its lock: not the caller's any more
         boolean putBackByMove = movable != null && movable.putbackUnderPageLock();
         Procedure p = b.procedure(name);
-        Local src = p.param("src", 0, nFolios - 1);
-        Local dst = p.param("dst", 0, nFolios - 1);
+        Local[] src = new Local[k];
+        Local[] dst = new Local[k];
+        for (int i = 0; i < k; i++) {
+            src[i] = p.param("src" + (k > 1 ? i : ""), 0, nFolios - 1);
+            dst[i] = p.param("dst" + (k > 1 ? i : ""), 0, nFolios - 1);
+        }
         Local mode = p.param("mode", MIGRATE_ASYNC, MIGRATE_SYNC);
         Local rc = rc(p);
-        FolioRef s = mm.at(src);
-        p.body(x -> x
-                .callInto(rc, unmap, e -> e.local(src), e -> e.local(dst), e -> e.local(mode))
-                .ifLocal(e -> e.local(rc) == MIGRATEPAGE_UNMAP, y -> y
-                        .callInto(rc, mv, e -> e.local(src), e -> e.local(dst), e -> e.local(mode), e -> put)
-                        .ifLocal(e -> putBackByMove && movableOpsPage(e.local(src)) && e.local(rc) != MIGRATEPAGE_SUCCESS,
-                                z -> z.ret(e -> e.local(rc))))
-                .ifLocal(e -> e.local(rc) != MIGRATEPAGE_SUCCESS, y -> {
-                    if (callerIsolated) {
-                        y.call(pb, e -> e.local(src));
-                    } else {
-                        y.step(FolioOps.folioPut(s));
+        Local enomem = p.local("enomem", 0, 1);
+        // per folio: 0 on the from list (not tried, or -EAGAIN), 1 unmapped, 2 failed, 3 migrated (or put back by move)
+        Local[] st = new Local[k];
+        for (int i = 0; i < k; i++) {
+            st[i] = p.local("state" + (k > 1 ? i : ""), 0, 3);
+        }
+        p.body(x -> {
+            for (int i = 0; i < k; i++) {
+                Local si = src[i];
+                Local di = dst[i];
+                Local sti = st[i];
+                x.ifLocal(e -> e.local(enomem) == 0, y -> y
+                        .callInto(rc, unmap, e -> e.local(si), e -> e.local(di), e -> e.local(mode))
+                        .assign(sti, e -> e.local(rc) == SUCCESS ? 1 : 2)
+                        .ifLocal(e -> e.local(rc) == ENOMEM, z -> z.assign(enomem, e -> 1)));
+            }
+            // move: (try_to_unmap_flush has nothing to flush: no modelled source is mapped)
+            for (int i = 0; i < k; i++) {
+                Local si = src[i];
+                Local di = dst[i];
+                Local sti = st[i];
+                x.ifLocal(e -> e.local(sti) == 1, y -> y
+                        .callInto(rc, mv, e -> e.local(si), e -> e.local(di), e -> e.local(mode), e -> put)
+                        .assign(sti, e -> e.local(rc) == SUCCESS
+                                || (putBackByMove && movableOpsPage(e.local(si))) ? 3 : 2));
+            }
+            x.ret(e -> {
+                int m = 0;
+                for (int i = 0; i < k; i++) {
+                    if (e.local(st[i]) != 3) {
+                        m |= 1 << i;
                     }
-                })
-                .ret(e -> e.local(rc)));
+                }
+                return m | (e.local(enomem) == 1 ? enomemBit(k) : 0);
+            });
+        });
         migratePages.put(name, p);
         return p;
     }

@@ -22,7 +22,7 @@ import org.migcheck.model.lang.Step;
  * {@link Operations}.
  *
  * <p>Return-value conventions of the procedures: isolate returns 1 (true) / 0 (false);
- * migrate_movable_ops_page returns MIGRATEPAGE_SUCCESS / -EAGAIN.
+ * migrate_movable_ops_page returns 0 / -EAGAIN.
  */
 public final class MovableOps {
 
@@ -66,7 +66,7 @@ public final class MovableOps {
     public final Procedure isolate;
     /** putback_movable_ops_page(page). */
     public final Procedure putback;
-    /** migrate_movable_ops_page(dst, src, mode) -> MIGRATEPAGE_SUCCESS or -EAGAIN. */
+    /** migrate_movable_ops_page(dst, src, mode) -> 0 or -EAGAIN. */
     public final Procedure migrateMovableOpsPage;
 
     /**
@@ -207,7 +207,7 @@ public final class MovableOps {
      * migrate_movable_ops_page(dst, src, mode) (mm/migrate.c), called by migrate_folio_move with both
      * pages locked: rc = ops->migrate_page(dst, src, mode); on 0 ClearPageMovableOpsIsolated(src) (owner
      * of src and dst swapped); on failure src stays isolated and ownership is unchanged. Returns
-     * MIGRATEPAGE_SUCCESS or -EAGAIN.
+     * 0 or -EAGAIN.
      */
     private Procedure declareMigrateMovableOpsPage(Model.Builder b) {
         Procedure p = b.procedure("migrate_movable_ops_page");
@@ -221,6 +221,6 @@ public final class MovableOps {
                 .callInto(rc, ops.migratePage(), e -> e.local(dst), e -> e.local(src))
                 .ifLocal(e -> e.local(rc) != 0, failed -> failed.ret(e -> Migrate.EAGAIN))
                 .step(clearPageMovableOpsIsolated(s))
-                .ret(e -> Migrate.MIGRATEPAGE_SUCCESS));
+                .ret(e -> Migrate.SUCCESS));
     }
 }

@@ -224,7 +224,7 @@ public final class PageAlloc {
         Local mode = p.param("mode", Migrate.MIGRATE_ASYNC, Migrate.MIGRATE_SYNC);
         Local gfp = p.param("gfp", 0, Gfp.MAX);
         Local src = p.local("src", -1, nFolios - 1);
-        Local rc = p.local("rc", Migrate.EBUSY, Migrate.MIGRATEPAGE_UNMAP);
+        Local rc = p.local("rc", Migrate.EBUSY, 1);
         int[] freeOf = new int[nNodes];
         for (Zone z : zones) {
             freeOf[z.node()] = z.freePage().id();
@@ -238,7 +238,7 @@ public final class PageAlloc {
             }
             x.ifLocal(e -> e.local(src) < 0, y -> y.ret(e -> 0)); // nothing isolated: COMPACT_SKIPPED
             x.callInto(rc, migratePages, e -> e.local(src), e -> freeOf[e.local(node)], e -> e.local(mode));
-            x.ret(e -> e.local(rc) == Migrate.MIGRATEPAGE_SUCCESS ? 1 : 0);
+            x.ret(e -> e.local(rc) == 0 ? 1 : 0);
         });
         compactZone = p;
         return p;
