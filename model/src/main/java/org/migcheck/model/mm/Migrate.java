@@ -146,6 +146,8 @@ public final class Migrate {
     private final Map<Procedure, Procedure> unmaps = new LinkedHashMap<>();
     private final Map<String, Procedure> migratePages = new LinkedHashMap<>();
     private MovableOps movable;
+    /** The zone's free-memory flag ({@link PageAlloc#zoneFree}) of alloc_migration_target's allocator, or null. */
+    private org.migcheck.model.lang.Var freeMemory;
     private Procedure move;
     private Procedure moveToNewFolio;
     private Procedure putback;
@@ -276,6 +278,7 @@ public final class Migrate {
                     e.set(x.isolated, false);
                     if (!noIsolationRef(x)) {
                         FolioOps.put(e, x);
+                        returnToFreeLists(e, x);
                     }
                 })
                 .build();
@@ -319,7 +322,25 @@ public final class Migrate {
         if (locked) {
             x.step(FolioOps.folioUnlock(d));
         }
-        x.step(put == PutNewFolio.COMPACTION_FREE ? compactionFree(d) : FolioOps.folioPut(d));
+        x.step(put == PutNewFolio.COMPACTION_FREE ? compactionFree(d) : folioPutToAllocator(d));
+    }
+
+    /** A freed folio's page goes back to the free lists of a tracked zone (the allocator's zone.free_above_wmark). */
+    private void returnToFreeLists(Exec e, Folio x) {
+        if (freeMemory != null && e.isSet(x.freed)) {
+            e.set(freeMemory, 1);
+        }
+    }
+
+    /** folio_put of an unused destination; when it frees the page, the page returns to the allocator's free lists. */
+    private Step folioPutToAllocator(FolioRef d) {
+        return Step.named("folio_put")
+                .args(e -> d.of(e).name())
+                .does(e -> {
+                    FolioOps.put(e, d.of(e));
+                    returnToFreeLists(e, d.of(e));
+                })
+                .build();
     }
 
     // ---------------------------------------------------------------- get_new_folio / put_new_folio
@@ -388,6 +409,10 @@ public final class Migrate {
             throw new ModelError("alloc_migration_target", "nodeOf must give the node of each of the " + nFolios + " folios");
         }
         Procedure ap = pa.allocPages();
+        if (pa.zoneFree != null) {
+            beforeDispatch("alloc_migration_target");
+            freeMemory = pa.zoneFree;
+        }
         Procedure p = b.procedure("alloc_migration_target");
         p.param("src", 0, nFolios - 1);
         Local dst = p.param("dst", 0, nFolios - 1);

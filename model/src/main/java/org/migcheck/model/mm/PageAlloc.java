@@ -81,6 +81,15 @@ public final class PageAlloc {
      * @param trackFree    model "free memory" as a flag that starts clear (under pressure)
      */
     public PageAlloc(Mm mm, Migrate migrate, List<Zone> zones, int compactMode, boolean trackFree) {
+        this(mm, migrate, zones, compactMode, trackFree, false);
+    }
+
+    /**
+     * As {@link #PageAlloc(Mm, Migrate, List, int, boolean)}; with {@code oneFreePage} (and
+     * {@code trackFree}) the zone starts with one page above the watermark, which the first allocation
+     * that gets it from the free list takes (the flag clears).
+     */
+    public PageAlloc(Mm mm, Migrate migrate, List<Zone> zones, int compactMode, boolean trackFree, boolean oneFreePage) {
         this.mm = mm;
         this.b = mm.builder();
         this.migrate = migrate;
@@ -88,7 +97,7 @@ public final class PageAlloc {
         this.compactMode = compactMode;
         this.nFolios = mm.folios().size();
         this.nNodes = zones.stream().mapToInt(Zone::node).max().orElse(0) + 1;
-        this.zoneFree = trackFree ? b.var("zone.free_above_wmark", 0, 1, 0, v -> v == 0 ? "no" : "yes", true) : null;
+        this.zoneFree = trackFree ? b.var("zone.free_above_wmark", 0, 1, oneFreePage ? 1 : 0, v -> v == 0 ? "no" : "yes", true) : null;
     }
 
     /** Wires the OOM killer into the slow path (only non-costly allocations without {@link Gfp#NO_OOM} reach it). */
@@ -274,14 +283,21 @@ public final class PageAlloc {
 
     // ---------------------------------------------------------------- the slow path
 
-    /** Return of alloc_pages: the page (post_alloc_hook) or NULL; the task's gfp is cleared. */
-    private Step allocReturn(Local page, boolean success) {
+    /**
+     * Return of alloc_pages: the page (post_alloc_hook) or NULL; the task's gfp is cleared. With
+     * {@code fromFreelist} the page came from get_page_from_freelist and the zone's free page is taken.
+     * Simplification: the zone holds at most one free page above the watermark (a flag), which a freelist allocation takes; pages freed back (exit_mmap, the OOM reaper, {@link Migrate}'s freed sources and unused destinations) set it again.
+     */
+    private Step allocReturn(Local page, boolean success, boolean fromFreelist) {
         List<Folio> folios = mm.folios();
         return Step.named("alloc_pages")
                 .args(e -> success ? "return " + (e.local(page) < 0 ? "page" : folios.get(e.local(page)).name())
                         : "return NULL")
                 .does(e -> {
                     e.set(current(e).gfp(), 0);
+                    if (fromFreelist && zoneFree != null) {
+                        e.set(zoneFree, 0);
+                    }
                     if (success && e.local(page) >= 0) {
                         postAllocHook(e, folios.get(e.local(page)));
                     }
@@ -316,8 +332,9 @@ public final class PageAlloc {
         Local page = p.param("page", -1, nFolios - 1);
         Local pfmemalloc = p.local("pf_memalloc", 0, 1);
         Local r = p.local("r", 0, 1);
-        Consumer<Body> success = x -> x.step(allocReturn(page, true)).ret(e -> 1);
-        Consumer<Body> fail = x -> x.step(allocReturn(page, false)).ret(e -> 0);
+        Consumer<Body> success = x -> x.step(allocReturn(page, true, false)).ret(e -> 1);
+        Consumer<Body> freelist = x -> x.step(allocReturn(page, true, true)).ret(e -> 1);
+        Consumer<Body> fail = x -> x.step(allocReturn(page, false, false)).ret(e -> 0);
         java.util.function.Predicate<Exec> costly = e -> e.local(order) > PAGE_ALLOC_COSTLY_ORDER;
         p.body(x -> {
             x.step(Step.named("__alloc_pages")
@@ -334,7 +351,7 @@ public final class PageAlloc {
                         }
                     }).build());
             if (zoneFree != null) {
-                x.ifThen(getPageFromFreelist("low wmark"), success);
+                x.ifThen(getPageFromFreelist("low wmark"), freelist);
             }
             // __alloc_pages_slowpath.
             // Simplification: wake_all_kswapds is not modelled (no kswapd thread).
@@ -354,7 +371,7 @@ public final class PageAlloc {
             x.step(Step.named("__alloc_pages_direct_reclaim").args("no progress")
                     .does(e -> { }).build());
             if (zoneFree != null) {
-                x.ifThen(getPageFromFreelist("min wmark"), success);
+                x.ifThen(getPageFromFreelist("min wmark"), freelist);
             }
             if (dc != null) {
                 // __alloc_pages_direct_compact(..., compact_priority): returns at once for order 0
@@ -379,7 +396,7 @@ public final class PageAlloc {
                 // did_some_progress: goto retry.
                 x.ifThen(oom.tskIsOomVictim(), success); // ALLOC_OOM: the victim may use the reserves
                 x.step(oom.waitForVictim());
-                x.ifThen(getPageFromFreelist("min wmark"), success);
+                x.ifThen(getPageFromFreelist("min wmark"), freelist);
             }
             fail.accept(x);
         });
