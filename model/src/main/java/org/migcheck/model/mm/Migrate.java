@@ -920,7 +920,7 @@ public final class Migrate {
             }
             x.ifLocal(e -> e.local(rc) != SUCCESS, y -> {
                 if (movable != null && movable.putbackUnderPageLock()) {
-                    // the 2015 proposal's failure path: putback_mobilepage while the source page is still locked
+                    // a hypothetical failure path: the putback runs while the source page is still locked
                     y.ifLocal(movableSrc, z -> z.call(movable.putback, e -> e.local(src)));
                 }
                 migrateFolioUndoSrc(y, s);
@@ -1090,7 +1090,7 @@ public final class Migrate {
         Procedure unmap = unmap(getNewFolio);
         Procedure mv = move();
         int put = putNewFolioOf(getNewFolio) == PutNewFolio.COMPACTION_FREE ? 1 : 0;
-        // the 2015 shape puts a failed movable_ops page back itself, under its lock: not the caller's any more
+        // the hypothetical caller puts a failed movable_ops page back itself, under its lock: not the caller's any more
         boolean putBackByMove = movable != null && movable.putbackUnderPageLock();
         Procedure p = b.procedure(name);
         Local[] src = new Local[k];

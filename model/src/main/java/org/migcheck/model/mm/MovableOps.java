@@ -48,7 +48,7 @@ public final class MovableOps {
      * @param getRef                how isolation takes its reference
      * @param checkIsolated         isolation tests PG_movable_ops_isolated under the page lock
      * @param lockForIsolation      isolation trylocks the page (false: a mutation without the lock)
-     * @param putbackUnderPageLock  the 2015 proposal's shape: a failed migration puts the page back
+     * @param putbackUnderPageLock  a hypothetical caller (no kernel did this): a failed migration puts the page back
      *                              (putback takes the sleeping page lock) while the caller still holds
      *                              the source page lock
      */
@@ -94,7 +94,7 @@ public final class MovableOps {
     /** isolate_movable_ops_page keeps a reference, which migrate_folio_done or the putback drops (false: the NONE mutation). */
     boolean isolationHoldsRef() { return cfg.getRef() != GetRef.NONE; }
 
-    /** The 2015 shape: migrate_folio_move's failure path puts the page back while it holds the page lock. */
+    /** The hypothetical caller: migrate_folio_move's failure path puts the page back while it holds the page lock. */
     boolean putbackUnderPageLock() { return cfg.putbackUnderPageLock(); }
 
     /** SetPageMovableOpsIsolated: only the migration core sets it, under the page lock. */

@@ -55,7 +55,7 @@ public final class SourceLockedAllocScenario {
     public static Scenario scenario() {
         return BaseScenario.builder(ID)
                 .title("a folio locked across an allocation: direct compaction, two migrators, the OOM killer")
-                .reference("SCENARIOS.md 4; mm/migrate.c migrate_folio_unmap, mm/page_alloc.c, mm/compaction.c, "
+                .reference("docs/scenarios/source-locked-alloc.md; mm/migrate.c migrate_folio_unmap, mm/page_alloc.c, mm/compaction.c, "
                         + "mm/oom_kill.c, mm/readahead.c, fs/mpage.c")
                 .knob(Knob.choice("workload", "readahead", "who holds the folio lock across the allocation",
                         "readahead", "two-migrators", "oom"))
