@@ -18,6 +18,13 @@ import org.migcheck.model.lang.Steps;
  *
  * <p>Procedures take folio ids and the migrate_mode as parameters; the i_private_lock scheme is a
  * build-time constant of the model.
+ *
+ * <p>Kernel version: v6.19. Folds in: buffer_migrate_folio_norefs and its b_count scan with
+ * invalidate_bh_lrus (2018, v5.0, "mm: migrate: provide buffer_migrate_page_norefs()" (title as
+ * recalled, id not checked)), the SYNC_LIGHT !buffer_uptodate give-up in buffer_migrate_lock_buffers
+ * (2023, "migrate_pages: avoid blocking for IO in MIGRATE_SYNC_LIGHT"), and the BH_Migrate scheme of
+ * 2d900efff915 "mm/migrate: fix sleep in atomic for large folios and buffer heads" (v6.15), with the
+ * pre-v6.15 scheme as a switch.
  */
 public final class BufferMigrate {
 

@@ -30,6 +30,10 @@ import org.migcheck.model.lang.Var;
  * <p>Simplification: every buffer is BH_Uptodate and BH_Mapped with its own block; BH_Dirty and b_assoc_map are not modelled.
  * Simplification: one CPU's bh LRU (bh_lrus) stands for all CPUs; each buffer has one slot in it.
  * Simplification: a lookup's caller gets buffer i for block i; free_buffer_head only marks the buffer freed (b_folio = -1).
+ *
+ * <p>Kernel version: v6.19 (fs/buffer.c, block/fops.c). Folds in the v6.15 series "fs/buffer: split
+ * pagecache lookups into atomic or blocking": 2814a7d3d2ff (__find_get_block_nonatomic, whose slow path
+ * takes the folio lock), and 2d900efff915 (BH_Migrate, which the atomic slow path tests).
  */
 public final class Buffers {
     /** Largest b_count a model may reach; more is a model error (the bound is a model choice, not the kernel's). */

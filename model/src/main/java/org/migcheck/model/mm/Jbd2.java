@@ -28,6 +28,9 @@ import org.migcheck.model.lang.Var;
  * Simplification: the I/O completion (journal_end_buffer_io_sync) runs in the commit thread, so wait_on_buffer(new_bh) after it returns at once and is not a step.
  * Simplification: no frozen copy-out and no escaping: new_bh always aliases bh_in's folio (the case Jan Kara's objection is about).
  * Simplification: checkpointing is folded into the end of the commit: the journal_head is released (put_bh on bh_in) right after the commit.
+ *
+ * <p>Kernel version: v6.19 (fs/jbd2/commit.c, fs/jbd2/journal.c). Folds in no later fix; the aliasing
+ * of new_bh on the bdev folio is unchanged since the 2017 discussion of bdev migration.
  */
 public final class Jbd2 {
     private final Buffers ring;

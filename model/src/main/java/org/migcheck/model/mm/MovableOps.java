@@ -23,6 +23,12 @@ import org.migcheck.model.lang.Step;
  *
  * <p>Return-value conventions of the procedures: isolate returns 1 (true) / 0 (false);
  * migrate_movable_ops_page returns 0 / -EAGAIN.
+ *
+ * <p>Kernel version: v6.19. Folds in the 2025 movable_ops rework (PG_movable_ops and
+ * PG_movable_ops_isolated page flags, the dispatch moved to migrate_folio_move by "mm/migrate: move
+ * movable_ops page handling out of move_to_new_folio()"), and the rules merged in v4.8 for non-LRU
+ * movable pages (get-unless-zero reference, trylock, isolated flag under the page lock); the putback
+ * under the page lock is a hypothetical caller, no kernel's.
  */
 public final class MovableOps {
 

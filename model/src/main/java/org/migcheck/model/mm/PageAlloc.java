@@ -41,6 +41,12 @@ import org.migcheck.model.lang.Var;
  * trylocks folios, so it neither waits on nor frees the scenario's locked folios); the retry loop
  * runs once (should_reclaim_retry / should_compact_retry are not modelled); every allocation is
  * movable; compaction isolates one folio per run.
+ *
+ * <p>Kernel version: v6.19 (mm/page_alloc.c, mm/compaction.c). Folds in the PF_MEMALLOC around direct
+ * compaction (v2.6.38, with the migrate_folio_unmap rule, see {@link Migrate.Rules}), SYNC_LIGHT
+ * direct compaction (v3.3, "mm: compaction: introduce sync-light migration for use by compaction";
+ * MIGRATE_SYNC models earlier kernels), the !__GFP_FS filter of isolate_migratepages_block, and
+ * current_gfp_context's NOFS scope.
  */
 public final class PageAlloc {
 

@@ -33,6 +33,10 @@ import org.migcheck.model.lang.Var;
  * <p>Simplifications (each also stated at its code): the folios are contiguous on disk, so one bio
  * carries them all; the batch's first folio comes from the free lists; filemap_invalidate_lock_shared,
  * read_pages' blk_plug and the order-0 fallback after a failed allocation are not modelled.
+ *
+ * <p>Kernel version: v6.19 (mm/readahead.c page_cache_ra_order, fs/mpage.c). Folds in the readahead
+ * NOFS scope (v5.8, switchable); before v5.8 readahead allocated its pages before locking them, which
+ * the scenarios that switch the scope off state as a simplification.
  */
 public final class Readahead {
     /** Resource provided by submit_bio to the I/O completion. */
