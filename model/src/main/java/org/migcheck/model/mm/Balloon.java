@@ -16,7 +16,7 @@ import org.migcheck.model.lang.Var;
 
 /**
  * The balloon owner of movable_ops pages (mm/balloon_compaction.c, include/linux/balloon_compaction.h,
- * v6.19; SCENARIOS.md 3.4 "Balloon owner"): one balloon device with its {@code pages_lock} spinlock,
+ * v6.19; docs/scenarios/movable-ops.md): one balloon device with its {@code pages_lock} spinlock,
  * its page list and its {@code isolated_pages} counter; inflate ({@code balloon_page_enqueue}),
  * deflate ({@code balloon_page_dequeue}) and the three {@code movable_operations} callbacks
  * ({@code balloon_page_isolate}, {@code balloon_page_migrate}, {@code balloon_page_putback}).

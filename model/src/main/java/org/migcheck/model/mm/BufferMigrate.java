@@ -11,7 +11,7 @@ import org.migcheck.model.lang.Steps;
 /**
  * The buffer-head {@code ->migrate_folio} implementations of mm/migrate.c (v6.19): buffer_migrate_folio
  * and buffer_migrate_folio_norefs (__buffer_migrate_folio with check_refs) with
- * buffer_migrate_lock_buffers, SCENARIOS.md 1.4 steps 6-15. The migration core around them
+ * buffer_migrate_lock_buffers (docs/scenarios/bdev-jbd2.md). The migration core around them
  * (migrate_folio_unmap, migrate_folio_move, move_to_new_folio, __migrate_folio, fallback_migrate_folio,
  * putback) is {@link Migrate}; constructing a BufferMigrate registers the mapping's buffer-head
  * ->migrate_folio and its try_to_free_buffers (for filemap_release_folio) with it.
@@ -20,8 +20,7 @@ import org.migcheck.model.lang.Steps;
  * build-time constant of the model.
  *
  * <p>Kernel version: v6.19. Folds in: buffer_migrate_folio_norefs and its b_count scan with
- * invalidate_bh_lrus (2018, v5.0, "mm: migrate: provide buffer_migrate_page_norefs()" (title as
- * recalled, id not checked)), the SYNC_LIGHT !buffer_uptodate give-up in buffer_migrate_lock_buffers
+ * invalidate_bh_lrus (v5.0, 89cb0888ca14 "mm: migrate: provide buffer_migrate_page_norefs()"), the SYNC_LIGHT !buffer_uptodate give-up in buffer_migrate_lock_buffers
  * (2023, "migrate_pages: avoid blocking for IO in MIGRATE_SYNC_LIGHT"), and the BH_Migrate scheme of
  * 2d900efff915 "mm/migrate: fix sleep in atomic for large folios and buffer heads" (v6.15), with the
  * pre-v6.15 scheme as a switch.
@@ -127,7 +126,7 @@ public final class BufferMigrate {
 
     /**
      * __buffer_migrate_folio (mm/migrate.c, v6.19; {@code bhMigrate == false}: before 2d900efff915).
-     * SCENARIOS.md 1.4 steps 6-15: no buffers -> migrate_folio; refcount != expected -> -EAGAIN; lock
+     * no buffers -> migrate_folio; refcount != expected -> -EAGAIN; lock
      * all buffers; with check_refs: set BH_Migrate, scan b_count under i_private_lock, once
      * invalidate_bh_lrus and rescan, still busy -> -EAGAIN; filemap_migrate_folio; repoint every
      * buffer at dst; clear BH_Migrate; unlock the buffers.

@@ -14,7 +14,7 @@ import org.migcheck.model.lang.Var;
  * journal_head reference on {@code bh_in}.
  *
  * <p>new_bh takes no folio reference, no folio lock, no PG_writeback and no lock on bh_in
- * (SCENARIOS.md 1.4 J3): the only thing that keeps the aliased folio's memory alive while the
+ * (docs/scenarios/bdev-jbd2.md): the only thing that keeps the aliased folio's memory alive while the
  * journal I/O reads it is that migration and reclaim refuse folios whose buffers have b_count != 0.
  * It is therefore modelled as {@link Folio#ioRefs} on the aliased folio: in-flight I/O that references
  * the folio's memory without a folio reference. Besides the journal_head's b_count, the commit holds

@@ -21,10 +21,12 @@ import org.migcheck.model.lang.Steps;
 
 /**
  * The migration core of mm/migrate.c as in v6.19, the one every scenario that migrates a folio uses.
- * Follows v6.19; folds in the batched migration of "migrate_pages(): batch TLB flushing" (Huang Ying,
- * v6.3: migrate_pages_batch, migrate_pages_sync), the PF_MEMALLOC rule of v2.6.38 (see {@link Rules}), the
- * SYNC_LIGHT !uptodate rule (2023), the movable_ops dispatch in migrate_folio_move (2025), and the v6.18
- * removal of the MIGRATEPAGE_* return codes (every success is 0).
+ * Kernel version: v6.19. Folds in the batched migration of v6.3 (Huang Ying, 5dfab109d519
+ * "migrate_pages: batch _unmap and _move", and the follow-up fix of the same cycle that first tries the
+ * batch in MIGRATE_ASYNC, migrate_pages_sync; that fix's id not checked), the PF_MEMALLOC rule of v2.6.38
+ * (see {@link Rules}), the SYNC_LIGHT !uptodate rule (2023), the movable_ops dispatch in
+ * migrate_folio_move (2025), and the removal of the MIGRATEPAGE_* return codes before v6.19 (every
+ * success is 0; v6.19 names none of them; the removal is dated to v6.18 by our review, not checked).
  * <pre>
  * migrate_pages/&lt;get_new_folio&gt;(src.., dst.., mode)     a list of 1..3 isolated folios
  *   migrate_pages_batch(list, MIGRATE_ASYNC)            every mode starts with an ASYNC batch
@@ -81,8 +83,8 @@ public final class Migrate {
     /**
      * 0: success. In v6.19 every step of the core returns plain 0 for success: migrate_folio_unmap
      * (src and dst locked, ready for migrate_folio_move), migrate_folio_move, move_to_new_folio and the
-     * ->migrate_folio callbacks (the v6.18 cycle removed the MIGRATEPAGE_* return codes; the v6.19
-     * include/linux/migrate.h and mm/migrate.c name none of them).
+     * ->migrate_folio callbacks (v6.19's include/linux/migrate.h and mm/migrate.c name no MIGRATEPAGE_*
+     * return code any more).
      */
     public static final int SUCCESS = 0;
     public static final int EAGAIN = -11;
@@ -228,7 +230,7 @@ public final class Migrate {
 
     /**
      * include/linux/page-flags.h folio_test_uptodate: read I/O has completed. On a movable_ops page the
-     * bit is PG_movable_ops (the flags alias), so typed pages always pass (SCENARIOS.md 3.4 step 2).
+     * bit is PG_movable_ops (the flags alias), so typed pages always pass (docs/scenarios/movable-ops.md).
      */
     private static Cond folioTestUptodate(FolioRef f) {
         return Cond.of("folio_test_uptodate", e -> f.of(e).name(),
@@ -609,7 +611,7 @@ public final class Migrate {
 
     /**
      * __migrate_folio(mapping, dst, src, src_private, mode) (mm/migrate.c): recheck the refcount,
-     * folio_mc_copy (before the switch: a failed copy leaves src untouched, SCENARIOS.md 6.3),
+     * folio_mc_copy (before the switch: a failed copy leaves src untouched),
      * __folio_migrate_mapping, then (src_private) folio_attach_private(dst, folio_detach_private(src)) and
      * folio_migrate_flags.
      */
@@ -847,7 +849,7 @@ public final class Migrate {
                         z.ifLocal(e -> e.local(mode) == MIGRATE_ASYNC, w -> w.assign(giveUp, e -> 1));
                         if (rules.memallocRule()) {
                             // "It's not safe for direct compaction to call lock_page": readahead holds folios
-                            // locked across an allocation that may compact (SCENARIOS.md 4.2).
+                            // locked across an allocation that may compact (docs/scenarios/source-locked-alloc.md).
                             z.ifLocal(e -> e.local(giveUp) == 0, w -> w.ifThen(currentPfMemalloc(), v -> v.assign(giveUp, e -> 1)));
                         }
                         if (rules.syncLightIoCheck()) {

@@ -10,7 +10,7 @@ import org.migcheck.model.lang.Procedure;
 import org.migcheck.model.lang.Step;
 
 /**
- * The movable_ops parts of mm/migrate.c (v6.19; SCENARIOS.md 3.3-3.4): {@code isolate_movable_ops_page},
+ * The movable_ops parts of mm/migrate.c (v6.19; docs/scenarios/movable-ops.md): {@code isolate_movable_ops_page},
  * {@code migrate_movable_ops_page} and {@code putback_movable_ops_page}. Constructing a MovableOps
  * registers them with the migration core ({@link Migrate}), whose migrate_folio_unmap locks a
  * movable_ops source like any folio, whose migrate_folio_move calls migrate_movable_ops_page for it,

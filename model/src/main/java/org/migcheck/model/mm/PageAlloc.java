@@ -264,7 +264,7 @@ public final class PageAlloc {
      * try_to_compact_pages(), which returns COMPACT_SKIPPED at once unless gfp_compaction_allowed
      * (__GFP_IO), and passes cc->mode = prio == COMPACT_PRIO_ASYNC ? MIGRATE_ASYNC : MIGRATE_SYNC_LIGHT
      * to compact_zone_order; memalloc_noreclaim_restore(). PF_MEMALLOC is what makes
-     * migrate_folio_unmap give up instead of sleeping on a source lock (SCENARIOS.md 4.2).
+     * migrate_folio_unmap give up instead of sleeping on a source lock (docs/scenarios/source-locked-alloc.md).
      */
     public Procedure directCompact() {
         if (directCompact != null) {

@@ -14,7 +14,7 @@ import org.migcheck.model.lang.Var;
 /**
  * Large-folio readahead into a block-backed mapping (mm/readahead.c page_cache_ra_order,
  * ra_alloc_folio, ractl_alloc_folio, read_pages; fs/mpage.c mpage_readahead, do_mpage_readpage,
- * mpage_read_end_io; v6.19). The property that matters for SCENARIOS.md 4.2: every folio of the batch
+ * mpage_read_end_io; v6.19). The property that matters for docs/scenarios/source-locked-alloc.md: every folio of the batch
  * is added to the page cache and the LRU <em>locked</em> and not uptodate, and stays locked until its
  * read completes; the read is submitted only after the whole batch is allocated, so the allocation of
  * a later folio (an order-{@code order} filemap_alloc_folio, which may enter direct compaction) runs

@@ -16,7 +16,7 @@ import org.migcheck.model.mm.Migrate;
 import org.migcheck.model.mm.Mm;
 
 /**
- * SCENARIOS.md 1: the 2017 proposal to give def_blk_aops a migrate callback, Jan Kara's jbd2
+ * docs/scenarios/bdev-jbd2.md: the 2017 proposal to give def_blk_aops a migrate callback, Jan Kara's jbd2
  * objection, buffer_migrate_folio_norefs (2018) and BH_Migrate (2025, 2d900efff915).
  *
  * <p>Objects: the block-device mapping {@code bdev} (its ->migrate_folio is a knob), the bdev folio
@@ -27,7 +27,7 @@ import org.migcheck.model.mm.Mm;
  * <ul>
  *   <li>{@code migrator} (M): compaction (kcompactd in SYNC_LIGHT) isolating F and migrating it to D
  *       through migrate_folio_unmap / migrate_folio_move / move_to_new_folio -> the mapping's
- *       ->migrate_folio (SCENARIOS.md 1.4 M1-M16);</li>
+ *       ->migrate_folio;</li>
  *   <li>{@code jbd2} (J): jbd2_journal_commit_transaction writing the journaled bh0 through the
  *       temporary new_bh that aliases bh0's folio without a folio reference (1.4 J1-J4), then the
  *       journal_head's b_count on bh0 goes at checkpoint;</li>

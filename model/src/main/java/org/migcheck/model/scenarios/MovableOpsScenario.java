@@ -17,7 +17,7 @@ import org.migcheck.model.mm.TaskOps;
 import org.migcheck.model.mm.VirtioBalloon;
 
 /**
- * SCENARIOS.md 3: the 2015 "mobile page" proposal and what was merged (non-LRU movable pages, today
+ * docs/scenarios/movable-ops.md: the 2015 "mobile page" proposal and what was merged (non-LRU movable pages, today
  * movable_ops). Two compaction scanners C1 and C2 race to isolate the same balloon page, migrate it
  * or put it back, while the balloon driver inflates the page, deflates one page and releases it with
  * the final put.

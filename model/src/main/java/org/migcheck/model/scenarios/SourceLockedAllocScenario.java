@@ -23,7 +23,7 @@ import org.migcheck.model.mm.PageAlloc;
 import org.migcheck.model.mm.Readahead;
 
 /**
- * SCENARIOS.md section 4: allocating while a source folio is locked. Three workloads:
+ * docs/scenarios/source-locked-alloc.md: allocating while a source folio is locked. Three workloads:
  * <ul>
  *   <li>{@code readahead}: page_cache_ra_order adds its large folios locked and !uptodate one by one and
  *       reads them only when the batch is complete, so the allocation of the second folio runs with the
@@ -37,7 +37,8 @@ import org.migcheck.model.mm.Readahead;
  *       the allocation compacts that node, where the other's locked source lies;</li>
  *   <li>{@code oom}: a FOLL_LONGTERM migrator under the proposal locks its source and allocates an
  *       order-0 destination with GFP_USER, which reaches the OOM killer; the victim may be a task
- *       sleeping in folio_lock on that source (4.4, 4.5 B).</li>
+ *       sleeping in folio_lock on that source; and, in v6.19's order, a list of two folios whose
+ *       MIGRATE_ASYNC batch keeps S0 locked while D1's allocation reaches the OOM killer.</li>
  * </ul>
  * Knob defaults are v6.19; each variant's description names the kernel era it models (or says that
  * it is the proposal, or hypothetical). The readahead era variants run v6.19's page_cache_ra_order
