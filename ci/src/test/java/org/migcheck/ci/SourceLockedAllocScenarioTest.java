@@ -380,6 +380,27 @@ class SourceLockedAllocScenarioTest {
         assertExhaustiveHold(run(scenario, "oom-batch-no-reaper", Map.of("oomFolios", "1")));
     }
 
+    /**
+     * migrate_pages_batch's retry passes are a model bound (Migrate.passes; the kernel's are 3 and 7 here):
+     * more passes let an -EAGAIN folio or pair be retried while the other stays locked, which adds states,
+     * and no OOM verdict changes up to three passes.
+     */
+    @Test
+    void oomVerdictsDoNotDependOnThePassBound() {
+        long previous = 0;
+        for (String passes : List.of("1", "2", "3")) {
+            assertEquals(Verdict.DEADLOCK, run(scenario, "oom-batch-no-reaper", Map.of("passes", passes)).result().verdict(), passes);
+            for (String v : List.of("oom-batch-reaper", "oom-victim-reaper", "oom-alloc-before-lock")) {
+                CheckResult r = run(scenario, v, Map.of("passes", passes)).result();
+                assertEquals(Verdict.HOLDS, r.verdict(), v + " passes=" + passes);
+                if (v.equals("oom-batch-reaper")) {
+                    assertTrue(r.stats().distinct() > previous, "passes=" + passes + " adds interleavings");
+                    previous = r.stats().distinct();
+                }
+            }
+        }
+    }
+
     // ---------------------------------------------------------------- mutations
 
     /** Mutation: migrate_folio_unmap without folio_trylock(dst) breaks migrate.both-locked. */

@@ -88,6 +88,12 @@ public final class Migrate {
      */
     public static final int SUCCESS = 0;
     public static final int EAGAIN = -11;
+    /** mm/migrate.c: passes of a MIGRATE_ASYNC caller's batch. */
+    public static final int NR_MAX_MIGRATE_PAGES_RETRY = 10;
+    /** mm/migrate.c: passes of migrate_pages_sync's first, MIGRATE_ASYNC batch. */
+    public static final int NR_MAX_MIGRATE_ASYNC_RETRY = 3;
+    /** mm/migrate.c: passes of each of migrate_pages_sync's one-folio retries. */
+    public static final int NR_MAX_MIGRATE_SYNC_RETRY = NR_MAX_MIGRATE_PAGES_RETRY - NR_MAX_MIGRATE_ASYNC_RETRY;
     public static final int ENOMEM = -12;
     public static final int EBUSY = -16;
 
@@ -148,6 +154,8 @@ public final class Migrate {
     private final Map<Procedure, Procedure> unmaps = new LinkedHashMap<>();
     private final Map<String, Procedure> migratePages = new LinkedHashMap<>();
     private MovableOps movable;
+    /** The model's bound on migrate_pages_batch's passes (the kernel's nr_pass is 3, 7 or 10). */
+    private int maxPasses = 1;
     /** The zone's free-memory flag ({@link PageAlloc#zoneFree}) of alloc_migration_target's allocator, or null. */
     private org.migcheck.model.lang.Var freeMemory;
     private Procedure move;
@@ -174,6 +182,21 @@ public final class Migrate {
     }
 
     public Mm mm() { return mm; }
+
+    /**
+     * Bounds migrate_pages_batch's retry passes at {@code n} (default 1): each call makes
+     * min(n, nr_pass) passes, nr_pass being the kernel's NR_MAX_MIGRATE_PAGES_RETRY (10) for MIGRATE_ASYNC
+     * callers, NR_MAX_MIGRATE_ASYNC_RETRY (3) for migrate_pages_sync's batch and NR_MAX_MIGRATE_SYNC_RETRY
+     * (7) for its one-folio retries. A verdict that holds for n is a fact for n passes only.
+     */
+    public Migrate passes(int n) {
+        if (n < 1 || n > NR_MAX_MIGRATE_PAGES_RETRY) {
+            throw new ModelError("passes", "Migrate.passes: 1 to " + NR_MAX_MIGRATE_PAGES_RETRY + ", not " + n);
+        }
+        beforeDispatch("passes");
+        maxPasses = n;
+        return this;
+    }
 
     public Rules rules() { return rules; }
 
@@ -211,7 +234,7 @@ public final class Migrate {
     }
 
     private void beforeDispatch(String what) {
-        if (moveToNewFolio != null || move != null || putback != null) {
+        if (moveToNewFolio != null || move != null || putback != null || !migratePages.isEmpty()) {
             throw new ModelError(what, "Migrate: register " + what + " before the first migration procedure is built");
         }
     }
@@ -891,9 +914,9 @@ public final class Migrate {
      * move_to_new_folio in 2025, "mm/migrate: move movable_ops page handling out of move_to_new_folio()"),
      * other folios to move_to_new_folio, then
      * folio_add_lru(dst); out_unlock_both: folio_unlock(dst), folio_put(dst), folio_unlock(src),
-     * migrate_folio_done(src). On failure the kernel keeps an -EAGAIN pair for the next pass and undoes
-     * other errors (migrate_folio_undo_src, migrate_folio_undo_dst); with one pass both are undone at once
-     * (see the class Simplification), as migrate_pages_batch's final cleanup does.
+     * migrate_folio_done(src). On -EAGAIN the pair stays locked for the next pass (migrate_pages_batch
+     * undoes it after the last one); other errors are undone here (migrate_folio_undo_src,
+     * migrate_folio_undo_dst).
      * {@code put_new_folio}: 1 = compaction_free, 0 = NULL (folio_put).
      */
     public Procedure move() {
@@ -920,8 +943,12 @@ public final class Migrate {
                 x.ifLocalElse(movableSrc, ops -> ops.callInto(rc, movable.migrateMovableOpsPage,
                         e -> e.local(dst), e -> e.local(src), e -> e.local(mode)), lru);
             }
+            boolean putBackByMove = movable != null && movable.putbackUnderPageLock();
+            // -EAGAIN: the pair stays locked on the unmap list for the next pass ("if (rc == -EAGAIN) { list_add(&dst->lru, prev); ...
+            // return rc; }"); migrate_pages_batch undoes what is left after its last pass
+            x.ifLocal(e -> e.local(rc) == EAGAIN && !(putBackByMove && movableOpsPage(e.local(src))), y -> y.ret(e -> EAGAIN));
             x.ifLocal(e -> e.local(rc) != SUCCESS, y -> {
-                if (movable != null && movable.putbackUnderPageLock()) {
+                if (putBackByMove) {
                     // a hypothetical failure path: the putback runs while the source page is still locked
                     y.ifLocal(movableSrc, z -> z.call(movable.putback, e -> e.local(src)));
                 }
@@ -1030,7 +1057,7 @@ public final class Migrate {
         Local failed = p.local("failed", 0, (enomemBit(k) << 1) - 1);
         Local r = p.local("rc_one", 0, (enomemBit(1) << 1) - 1);
         int enomem = enomemBit(k);
-        IntExpr[] all = new IntExpr[2 * k + 1];
+        IntExpr[] all = new IntExpr[2 * k + 2];
         for (int i = 0; i < k; i++) {
             Local si = src[i];
             Local di = dst[i];
@@ -1038,6 +1065,8 @@ public final class Migrate {
             all[2 * i + 1] = e -> e.local(di);
         }
         all[2 * k] = e -> MIGRATE_ASYNC;
+        // nr_pass: NR_MAX_MIGRATE_PAGES_RETRY for MIGRATE_ASYNC callers, NR_MAX_MIGRATE_ASYNC_RETRY for migrate_pages_sync
+        all[2 * k + 1] = e -> e.local(mode) == MIGRATE_ASYNC ? NR_MAX_MIGRATE_PAGES_RETRY : NR_MAX_MIGRATE_ASYNC_RETRY;
         p.body(x -> {
             // MIGRATE_ASYNC: the batch; other modes: migrate_pages_sync's first, MIGRATE_ASYNC batch
             x.callInto(failed, batch, all);
@@ -1047,7 +1076,8 @@ public final class Migrate {
                 Local si = src[i];
                 Local di = dst[i];
                 x.ifLocal(e -> e.local(mode) != MIGRATE_ASYNC && (e.local(failed) & bit) != 0 && (e.local(failed) & enomem) == 0,
-                        y -> y.callInto(r, single, e -> e.local(si), e -> e.local(di), e -> e.local(mode))
+                        y -> y.callInto(r, single, e -> e.local(si), e -> e.local(di), e -> e.local(mode),
+                                        e -> NR_MAX_MIGRATE_SYNC_RETRY)
                                 .assign(failed, e -> (e.local(failed) & ~bit)
                                         | ((e.local(r) & 1) != 0 ? bit : 0)
                                         | ((e.local(r) & enomemBit(1)) != 0 ? enomem : 0)));
@@ -1072,16 +1102,18 @@ public final class Migrate {
     }
 
     /**
-     * mm/migrate.c migrate_pages_batch(from, get_new_folio, put_new_folio, private, mode, reason, ...)
-     * for a list of {@code k} folios, params {@code (src0, dst0, ..., mode)}: first migrate_folio_unmap
-     * for every folio in list order, so that in a batch of several folios (MIGRATE_ASYNC only: "if mode
-     * != MIGRATE_ASYNC, the length of the from list must be &lt;= 1") folios 0..i-1 stay locked, their
-     * destinations allocated and locked, while get_new_folio runs for folio i; -ENOMEM stops the unmap
-     * loop ("don't bother to try to migrate other folios, move unmapped folios, then exit"); then
-     * migrate_folio_move for every unmapped folio. Returns a mask: bit i = folio i was not migrated
+     * mm/migrate.c migrate_pages_batch(from, get_new_folio, put_new_folio, private, mode, reason, ...,
+     * nr_pass) for a list of {@code k} folios, params {@code (src0, dst0, ..., mode, nr_pass)}. Up to
+     * nr_pass passes of migrate_folio_unmap over the folios still on the from list, in list order, so that
+     * in a batch of several folios (MIGRATE_ASYNC only: "if mode != MIGRATE_ASYNC, the length of the from
+     * list must be &lt;= 1") the unmapped folios stay locked, their destinations allocated and locked, while
+     * get_new_folio runs for a later one (and while an -EAGAIN folio is retried in the next pass); -ENOMEM
+     * stops the unmap loop ("move unmapped folios, then exit"); then up to nr_pass passes of
+     * migrate_folio_move over the unmapped folios (an -EAGAIN pair stays locked for the next pass); then
+     * migrate_folios_undo of the pairs still unmapped. Returns a mask: bit i = folio i was not migrated
      * (still isolated, for the caller), bit k = rc &lt; 0 (-ENOMEM).
-     * Simplification: one pass (the kernel makes up to nr_pass passes, NR_MAX_MIGRATE_ASYNC_RETRY = 3 for migrate_pages_sync's batch, NR_MAX_MIGRATE_SYNC_RETRY = 7 for each one-folio retry, NR_MAX_MIGRATE_PAGES_RETRY = 10 for MIGRATE_ASYNC callers): an -EAGAIN folio is treated as after the last pass, and an -EAGAIN pair of the move phase is undone at once, as migrate_folios_undo does after the last pass.
-     * Simplification: no large-folio split (try_split_folio) and no hugetlb list.
+     * Simplification: the passes are bounded by {@link #passes(int)} (default 1); with one pass an -EAGAIN folio is treated as after the kernel's last pass.
+     * Simplification: no large-folio split (try_split_folio), no hugetlb list, no deferred-split check.
      */
     public Procedure migratePagesBatch(Procedure getNewFolio, int k) {
         String name = "migrate_pages_batch/" + getNewFolio.name() + (k > 1 ? "/" + k + "folios" : "");
@@ -1094,6 +1126,7 @@ public final class Migrate {
         int put = putNewFolioOf(getNewFolio) == PutNewFolio.COMPACTION_FREE ? 1 : 0;
         // the hypothetical caller puts a failed movable_ops page back itself, under its lock: not the caller's any more
         boolean putBackByMove = movable != null && movable.putbackUnderPageLock();
+        int passes = maxPasses;
         Procedure p = b.procedure(name);
         Local[] src = new Local[k];
         Local[] dst = new Local[k];
@@ -1102,32 +1135,62 @@ public final class Migrate {
             dst[i] = p.param("dst" + (k > 1 ? i : ""), 0, nFolios - 1);
         }
         Local mode = p.param("mode", MIGRATE_ASYNC, MIGRATE_SYNC);
+        Local nrPass = p.param("nr_pass", 1, NR_MAX_MIGRATE_PAGES_RETRY);
         Local rc = rc(p);
         Local enomem = p.local("enomem", 0, 1);
+        Local retry = p.local("retry", 0, 1);
         // per folio: 0 on the from list (not tried, or -EAGAIN), 1 unmapped, 2 failed, 3 migrated (or put back by move)
         Local[] st = new Local[k];
         for (int i = 0; i < k; i++) {
             st[i] = p.local("state" + (k > 1 ? i : ""), 0, 3);
         }
         p.body(x -> {
-            for (int i = 0; i < k; i++) {
-                Local si = src[i];
-                Local di = dst[i];
-                Local sti = st[i];
-                x.ifLocal(e -> e.local(enomem) == 0, y -> y
-                        .callInto(rc, unmap, e -> e.local(si), e -> e.local(di), e -> e.local(mode))
-                        .assign(sti, e -> e.local(rc) == SUCCESS ? 1 : 2)
-                        .ifLocal(e -> e.local(rc) == ENOMEM, z -> z.assign(enomem, e -> 1)));
+            x.assign(retry, e -> 1);
+            for (int pass = 0; pass < passes; pass++) {
+                int pi = pass;
+                x.ifLocal(e -> pi < e.local(nrPass) && e.local(retry) == 1 && e.local(enomem) == 0, y -> {
+                    y.assign(retry, e -> 0);
+                    for (int i = 0; i < k; i++) {
+                        Local si = src[i];
+                        Local di = dst[i];
+                        Local sti = st[i];
+                        y.ifLocal(e -> e.local(enomem) == 0 && e.local(sti) == 0, z -> z
+                                .callInto(rc, unmap, e -> e.local(si), e -> e.local(di), e -> e.local(mode))
+                                // 0: unmap list; -EAGAIN, -ENOMEM: stay on the from list; other errno: ret list
+                                .assign(sti, e -> e.local(rc) == SUCCESS ? 1 : e.local(rc) == EAGAIN || e.local(rc) == ENOMEM ? 0 : 2)
+                                .assign(retry, e -> e.local(rc) == EAGAIN ? 1 : e.local(retry))
+                                .assign(enomem, e -> e.local(rc) == ENOMEM ? 1 : 0));
+                    }
+                });
             }
             // move: (try_to_unmap_flush has nothing to flush: no modelled source is mapped)
+            x.assign(retry, e -> 1);
+            for (int pass = 0; pass < passes; pass++) {
+                int pi = pass;
+                x.ifLocal(e -> pi < e.local(nrPass) && e.local(retry) == 1, y -> {
+                    y.assign(retry, e -> 0);
+                    for (int i = 0; i < k; i++) {
+                        Local si = src[i];
+                        Local di = dst[i];
+                        Local sti = st[i];
+                        y.ifLocal(e -> e.local(sti) == 1, z -> z
+                                .callInto(rc, mv, e -> e.local(si), e -> e.local(di), e -> e.local(mode), e -> put)
+                                .assign(sti, e -> e.local(rc) == SUCCESS || (putBackByMove && movableOpsPage(e.local(si))) ? 3
+                                        : e.local(rc) == EAGAIN ? 1 : 2)
+                                .assign(retry, e -> e.local(sti) == 1 ? 1 : e.local(retry)));
+                    }
+                });
+            }
+            // out: migrate_folios_undo: the pairs still unmapped go back, src to the caller's list
             for (int i = 0; i < k; i++) {
-                Local si = src[i];
-                Local di = dst[i];
                 Local sti = st[i];
-                x.ifLocal(e -> e.local(sti) == 1, y -> y
-                        .callInto(rc, mv, e -> e.local(si), e -> e.local(di), e -> e.local(mode), e -> put)
-                        .assign(sti, e -> e.local(rc) == SUCCESS
-                                || (putBackByMove && movableOpsPage(e.local(si))) ? 3 : 2));
+                FolioRef s = mm.at(src[i]);
+                FolioRef d = mm.at(dst[i]);
+                x.ifLocal(e -> e.local(sti) == 1, y -> {
+                    migrateFolioUndoSrc(y, s);
+                    migrateFolioUndoDst(y, d, rules.lockDst(), put == 1 ? PutNewFolio.COMPACTION_FREE : PutNewFolio.NONE);
+                    y.assign(sti, e -> 2);
+                });
             }
             x.ret(e -> {
                 int m = 0;

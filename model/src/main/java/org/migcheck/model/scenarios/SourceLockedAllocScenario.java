@@ -79,6 +79,8 @@ public final class SourceLockedAllocScenario {
                 .knob(Knob.bool("reaper", true, "oom: the OOM reaper kthread exists (v4.6+)"))
                 .knob(Knob.range("oomFolios", 1, 2, 1, "oom: folios in the migrator's list (2: v6.19's migrate_pages_sync "
                         + "first migrates them in one MIGRATE_ASYNC batch, S0 staying locked while D1 is allocated)"))
+                .knob(Knob.range("passes", 1, 3, 1, "oom: bound on migrate_pages_batch's passes (the kernel makes up to "
+                        + "NR_MAX_MIGRATE_ASYNC_RETRY = 3 in migrate_pages_sync's batch, 7 in each one-folio retry)"))
                 .knob(Knob.bool("writer", false, "readahead: another task writes to F0 meanwhile (__filemap_get_folio with "
                         + "FGP_LOCK), holding F0's lock for a moment"))
                 .knob(Knob.range("raFolios", 1, 2, 2, "readahead: folios in the batch (all locked before the read is submitted)"))
@@ -183,7 +185,7 @@ public final class SourceLockedAllocScenario {
         return switch (k.get("workload")) {
             case "readahead" -> readahead(rules, compactMode, k.integer("raFolios"), k.flag("writer"), k.flag("nofsScope"));
             case "two-migrators" -> twoMigrators(rules, compactMode, k.flag("srcIsolated"));
-            default -> oom(rules, compactMode, k.flag("reaper"), k.integer("oomFolios"));
+            default -> oom(rules, compactMode, k.flag("reaper"), k.integer("oomFolios"), k.integer("passes"));
         };
     }
 
@@ -326,7 +328,7 @@ public final class SourceLockedAllocScenario {
      * the first destination takes, so that (allocating first, as v6.19 does) only the allocation of
      * D1 reaches the OOM killer, inside migrate_pages_sync's MIGRATE_ASYNC batch while S0 is locked.
      */
-    static Model oom(Migrate.Rules rules, int compactMode, boolean reaper, int n) {
+    static Model oom(Migrate.Rules rules, int compactMode, boolean reaper, int n, int passes) {
         Model.Builder b = Model.builder(ID + "/oom");
         Mm mm = new Mm(b);
         Mapping file = mm.mapping("file", Mapping.MigrateFolio.FILEMAP_MIGRATE_FOLIO, false, false);
@@ -341,7 +343,7 @@ public final class SourceLockedAllocScenario {
         }
         Folio s = src.get(0);
         Folio d = dst.get(0);
-        Migrate mig = new Migrate(mm, rules);
+        Migrate mig = new Migrate(mm, rules).passes(passes);
         // Order-0 destinations: direct compaction does not run for order 0, so no zones are wired.
         PageAlloc pa = new PageAlloc(mm, mig, List.of(), compactMode, true, n > 1);
         Oom oom = new Oom(mm, pa.zoneFree, reaper);
