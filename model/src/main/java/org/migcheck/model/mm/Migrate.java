@@ -1032,6 +1032,7 @@ public final class Migrate {
      * LRU (a hypothetical caller: every kernel caller isolates first), so a failed source is released
      * with folio_put instead of putback_movable_pages.
      * Simplification: NR_MAX_BATCHED_MIGRATION (HPAGE_PMD_NR pages per batch) is never reached: a modelled list is one batch.
+     * Simplification: the one-by-one retries go in list order (the kernel retries the folios left on the from list with -EAGAIN before those that failed permanently).
      */
     public Procedure migratePages(Procedure getNewFolio, int k, boolean callerIsolated) {
         if (k < 1 || k > 3) {

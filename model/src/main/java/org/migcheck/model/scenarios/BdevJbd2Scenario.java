@@ -92,11 +92,11 @@ public final class BdevJbd2Scenario {
                 .variant("private-lock-across-copy", Map.of("bhMigrate", "false", "largeFolio", "true",
                                 "jbd2", "false", "lookup", "false", "getblk", "false", "writeback", "false"),
                         Expect.violated("atomic.sleep"),
-                        "shipped v6.14 (the locking before 2d900efff915, v6.15) with a large bdev folio: i_private_lock (a "
-                                + "spinlock) is held from the b_count scan across folio_mc_copy, which calls cond_resched "
-                                + "between the pages; per the fix's cover letter the sleep in atomic was reported once large "
-                                + "bdev folios with buffer heads appeared in the v6.15 cycle, so released kernels before "
-                                + "v6.15 may never have reached it (not checked)")
+                        "hypothetical for released kernels: v6.14's locking (before 2d900efff915, v6.15) with a large bdev "
+                                + "folio: i_private_lock (a spinlock) is held from the b_count scan across folio_mc_copy, "
+                                + "which calls cond_resched between the pages; per the fix's cover letter the sleep in atomic "
+                                + "was reported once large bdev folios with buffer heads appeared in the v6.15 cycle, and the "
+                                + "fix landed before v6.15 (whether a release ever combined both is not checked)")
                 .variant("private-lock-small-folio", Map.of("bhMigrate", "false"),
                         Expect.holds().reach(GOAL_MIGRATED, true),
                         "shipped v6.14 (before 2d900efff915 and 2814a7d3d2ff) with an order-0 folio: no cond_resched, and "
