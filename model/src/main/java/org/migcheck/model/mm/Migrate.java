@@ -71,6 +71,7 @@ import org.migcheck.model.lang.Steps;
  * Simplification: one pass per migrate_pages_batch (see {@link #migratePagesBatch}): -EAGAIN and permanent errors both undo the pair at once, as after the last pass; migrate_pages_sync's one-by-one retry in the caller's mode is modelled.
  * Simplification: the "folio_ref_count(src) == 1: freed from under us" shortcut of migrate_pages_batch is not modelled (every modelled source keeps a reference besides the isolation one, and a balloon owner cannot release an isolated page).
  * Simplification: a large folio's refcounts are counted as for one page; only folio_mc_copy's per-page loop depends on its size.
+ * Simplification: no try_split_folio: a large folio whose get_new_folio fails (or that is partially mapped, or a THP without THP migration) is not split; in the kernel that split takes folio_lock in non-ASYNC modes with no PF_MEMALLOC check (the deadlock reported with 30153e446664).
  */
 public final class Migrate {
     /** include/linux/migrate_mode.h: never block. */

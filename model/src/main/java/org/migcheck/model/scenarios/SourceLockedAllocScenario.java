@@ -29,7 +29,7 @@ import org.migcheck.model.mm.Readahead;
  *       reads them only when the batch is complete, so the allocation of the second folio runs with the
  *       first locked; it may enter direct compaction, whose migrate scanner may pick that very folio
  *       (4.2, 4.5 A). Three protections exist, from different kernel eras: migrate_folio_unmap's
- *       PF_MEMALLOC rule (v2.6.38), the SYNC_LIGHT !uptodate rule (2023), and, since v5.8, the
+ *       PF_MEMALLOC rule (v2.6.38), the SYNC_LIGHT !uptodate rule (2023), and the
  *       memalloc_nofs_save() scope around readahead, under which compaction isolates no page-cache
  *       folio at all (isolate_migratepages_block with !__GFP_FS);</li>
  *   <li>{@code two-migrators}: two migrators under the "Defer allocating new page until needed"
@@ -67,7 +67,9 @@ public final class SourceLockedAllocScenario {
                         + "(\"migrate_pages: avoid blocking for IO in MIGRATE_SYNC_LIGHT\", 2023)"))
                 .knob(Knob.bool("nofsScope", true, "readahead: page_cache_ra_order runs inside memalloc_nofs_save(), so its "
                         + "allocations lose __GFP_FS and direct compaction isolates no page-cache folio "
-                        + "(v5.8+, \"mm: use memalloc_nofs_save in readahead path\", 2020; false: earlier kernels)"))
+                        + "(page_cache_ra_unbounded since v5.8, f2c817bed58d \"mm: use memalloc_nofs_save in readahead path\"; "
+                        + "page_cache_ra_order, the path modelled, only since 30153e446664 (2024): large-folio readahead "
+                        + "(v5.18, 793917d997df) ran without it until then; false: those kernels)"))
                 .knob(Knob.choice("compactMode", "SYNC_LIGHT", "mode of the direct compaction in the allocator's retry loop "
                         + "(v3.3+: DEF_COMPACT_PRIORITY -> MIGRATE_SYNC_LIGHT; SYNC: the synchronous direct compaction of "
                         + "earlier kernels; ASYNC: as for a costly __GFP_NORETRY request); the initial attempt for costly "
