@@ -122,8 +122,10 @@ public final class Migrate {
      * Behaviour switches of mm/migrate.c; {@link #v6_19()} is the kernel.
      *
      * @param memallocRule      migrate_folio_unmap gives up instead of sleeping on the source lock when
-     *                          the task has PF_MEMALLOC (direct compaction); false models kernels before
-     *                          that rule, where direct compaction could call lock_page
+     *                          the task has PF_MEMALLOC (direct compaction), from "mm: compaction: Avoid a
+     *                          potential deadlock due to lock_page() during direct compaction" (2011, folded
+     *                          into 3e7d34497067 for v2.6.38; no commit of its own found); false models the
+     *                          -mm patch before that fix, where direct compaction could call lock_page
      * @param syncLightIoCheck  MIGRATE_SYNC_LIGHT gives up on a locked source that is not uptodate (read I/O
      *                          in flight), from "migrate_pages: avoid blocking for IO in MIGRATE_SYNC_LIGHT" (2023)
      * @param deferAlloc        the "mm/migrate: Defer allocating new page until needed" proposal (2019/2020,

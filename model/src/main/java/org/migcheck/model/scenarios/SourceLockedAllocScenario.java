@@ -61,8 +61,10 @@ public final class SourceLockedAllocScenario {
                 .knob(Knob.choice("workload", "readahead", "who holds the folio lock across the allocation",
                         "readahead", "two-migrators", "oom"))
                 .knob(Knob.bool("memallocRule", true, "migrate_folio_unmap gives up on a locked source under PF_MEMALLOC "
-                        + "(v2.6.38+, \"mm: vmscan: reclaim order-0 and use compaction instead of lumpy reclaim\"; "
-                        + "false: kernels before the rule, where direct compaction could lock_page)"))
+                        + "(Mel Gorman's \"mm: compaction: Avoid a potential deadlock due to lock_page() during direct "
+                        + "compaction\", January 2011, folded into 3e7d34497067 \"mm: vmscan: reclaim order-0 and use "
+                        + "compaction instead of lumpy reclaim\" before it was merged for v2.6.38; false: that patch as it "
+                        + "sat in -mm before the fix, where direct compaction could lock_page)"))
                 .knob(Knob.bool("syncLightIoCheck", true, "MIGRATE_SYNC_LIGHT gives up on a locked !uptodate source "
                         + "(\"migrate_pages: avoid blocking for IO in MIGRATE_SYNC_LIGHT\", 2023)"))
                 .knob(Knob.bool("nofsScope", true, "readahead: page_cache_ra_order runs inside memalloc_nofs_save(), so its "
