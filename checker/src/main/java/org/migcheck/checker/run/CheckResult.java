@@ -60,10 +60,22 @@ public record CheckResult(Model model, Verdict verdict, String ruleId, String me
         this(model, verdict, ruleId, message, schedule, explanation, witnesses, goals, stats, limit, notes, List.of());
     }
 
-    /** A titled schedule, e.g. one acquisition path of a lock-order cycle. */
-    public record Witness(String title, int[] schedule) {
+    /**
+     * A titled schedule, e.g. one acquisition path of a lock-order cycle.
+     *
+     * @param edge  for a lock-order path, the dependency it shows; null otherwise
+     */
+    public record Witness(String title, int[] schedule, LockEdge edge) {
+        public Witness(String title, int[] schedule) { this(title, schedule, null); }
+
         public Trace trace(Model m) { return Trace.replay(m, schedule); }
     }
+
+    /**
+     * One edge of a lock-class dependency cycle: {@code thread} took lock {@code acquired} (class
+     * {@code toClass}) while holding {@code held} (class {@code fromClass}), at the last step of its path.
+     */
+    public record LockEdge(String fromClass, String toClass, int thread, String held, String acquired) {}
 
     /**
      * The answer to {@code reachable(goal)}.

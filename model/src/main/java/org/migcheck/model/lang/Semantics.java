@@ -1,8 +1,11 @@
 package org.migcheck.model.lang;
 
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -101,8 +104,14 @@ public final class Semantics {
     }
 
     private void fireInto(int[] s, ThreadSpec t, Insn insn, int alt, Sink sink) {
+        fireInto(s, t, insn, alt, sink, null);
+    }
+
+    /** With {@code reads} non-null, the shared variables the step reads (first read of each) are added to it. */
+    private void fireInto(int[] s, ThreadSpec t, Insn insn, int alt, Sink sink, Map<Var, Integer> reads) {
         int[] next = s.clone();
         Ctx ctx = new Ctx(next, t, insn.proc, Mode.WRITE, alt);
+        ctx.reads = reads;
         try {
             if (insn.kind == Insn.Kind.STEP) {
                 insn.step.run(ctx);
@@ -134,8 +143,15 @@ public final class Semantics {
         return e;
     }
 
-    /** The result of running one transition, for replay. */
-    public record Fired(int[] next, List<Event> events) {}
+    /**
+     * The result of running one transition, for replay.
+     *
+     * @param reads  the shared variables the step's effect read, with the value it saw (first read of
+     *               each, in order); empty for a test (its outcome is in its label)
+     */
+    public record Fired(int[] next, List<Event> events, Map<Var, Integer> reads) {
+        public Fired(int[] next, List<Event> events) { this(next, events, Map.of()); }
+    }
 
     /**
      * Runs thread {@code thread}'s alternative {@code alt} in {@code s}. Throws {@link ModelError} or
@@ -167,11 +183,14 @@ public final class Semantics {
         if (alt < 0 || alt >= alts) {
             throw new IllegalStateException("thread " + t.name() + " has no alternative " + alt + " at " + label(s, thread, 0));
         }
+        Map<Var, Integer> reads = new LinkedHashMap<>();
         fireInto(s, t, insn, alt, new Sink() {
-            @Override public void fired(int th, int a, int[] next, List<Event> events) { out.add(new Fired(next, events)); }
+            @Override public void fired(int th, int a, int[] next, List<Event> events) {
+                out.add(new Fired(next, events, Collections.unmodifiableMap(reads)));
+            }
             @Override public void failed(int th, int a, RuntimeException error) { err.add(error); }
             @Override public void blocked(int th, BlockReason reason) { }
-        });
+        }, insn.kind == Insn.Kind.STEP ? reads : null);
         if (!err.isEmpty()) {
             throw err.get(0);
         }
@@ -458,6 +477,8 @@ public final class Semantics {
         private final Mode mode;
         private final int alt;
         List<Event> events;
+        /** Non-null when replay asks which shared variables the step reads. */
+        Map<Var, Integer> reads;
 
         Ctx(int[] s, ThreadSpec t, Procedure proc, Mode mode, int alt) {
             this.s = s;
@@ -474,6 +495,9 @@ public final class Semantics {
             }
             if (v.origin != model.origin) {
                 throw Model.foreign("variable " + v.name(), v.modelName(), model.name());
+            }
+            if (reads != null) {
+                reads.putIfAbsent(v, s[v.slot()]);
             }
             return s[v.slot()];
         }

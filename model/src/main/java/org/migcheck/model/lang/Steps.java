@@ -57,6 +57,7 @@ public final class Steps {
                         e.emit(new LockEvent.Acquired(l, e.self(), true));
                         e.setLocal(result, 1);
                     } else {
+                        e.emit(new LockEvent.TrylockFailed(l, e.self(), e.holder(l)));
                         e.setLocal(result, 0);
                     }
                 })
