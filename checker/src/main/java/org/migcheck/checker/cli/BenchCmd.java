@@ -87,7 +87,7 @@ final class BenchCmd implements Callable<Integer> {
         for (int i = 0; i <= repeat; i++) {
             ScenarioRunner.Outcome o;
             try {
-                o = ScenarioRunner.run(s, variant, sets, KernelRules.all(), opts);
+                o = ScenarioRunner.run(s, variant, sets, Main.registry(spec).ruleSet(), opts);
             } catch (ModelError e) {
                 throw Args.usage(spec, e.getMessage());
             }

@@ -2,7 +2,6 @@ package org.migcheck.checker.cli;
 
 import java.io.PrintStream;
 import java.util.concurrent.Callable;
-import org.migcheck.model.scenarios.Catalogue;
 import org.migcheck.model.scenarios.Knob;
 import org.migcheck.model.scenarios.Scenario;
 import org.migcheck.model.scenarios.Variant;
@@ -22,10 +21,10 @@ final class ListCmd implements Callable<Integer> {
     public Integer call() {
         PrintStream out = Main.Streams.out;
         if (output.require(spec, OutputOptions.Format.TEXT, OutputOptions.Format.JSON) == OutputOptions.Format.JSON) {
-            out.println(JsonRenderer.renderCatalogue(Catalogue.all()));
+            out.println(JsonRenderer.renderCatalogue(Main.registry(spec).all()));
             return 0;
         }
-        for (Scenario s : Catalogue.all()) {
+        for (Scenario s : Main.registry(spec).all()) {
             out.printf("%-28s %s%n", s.id(), s.title());
             out.printf("%-28s   ref: %s%n", "", s.reference());
             for (Knob k : s.knobs()) {
@@ -34,6 +33,9 @@ final class ListCmd implements Callable<Integer> {
             for (Variant v : s.variants()) {
                 out.printf("%-28s   variant %-26s expect %-28s %s%n", "", v.name(), v.expect().describe(), v.doc());
             }
+        }
+        for (org.migcheck.properties.Rule r : Main.registry(spec).rules()) {
+            out.printf("rule %-23s %s [%s] (from --classpath)%n", r.id(), r.statement(), r.kernelRef());
         }
         return 0;
     }

@@ -36,6 +36,9 @@ public class SearchOptions {
     @Option(names = "--no-liveness", description = "skip the stuck-thread analysis (saves the state graph)")
     boolean noLiveness;
 
+    @Option(names = "--decide-goals", description = "when a counterexample stops the search, keep searching (ignoring the rules) until every reachability goal is decided")
+    boolean decideGoals;
+
     @Option(names = "--quiet-progress", description = "no progress lines on stderr")
     boolean quietProgress;
 
@@ -44,6 +47,7 @@ public class SearchOptions {
 
     Options toOptions() {
         Budget b = new Budget(maxStates, maxDepth, Duration.ofMillis((long) (timeLimit * 1000)), maxMemoryMiB << 20);
-        return engine.apply(new Options(strategy, b, !noLiveness, Long.MAX_VALUE, quietProgress ? null : Main.Streams.err, seed, walks));
+        return engine.apply(new Options(strategy, b, !noLiveness, Long.MAX_VALUE, quietProgress ? null : Main.Streams.err, seed, walks)
+                .withDecideGoals(decideGoals));
     }
 }

@@ -67,9 +67,12 @@ public final class Checker {
         footprint.graphBytes = graph == null ? 0 : graph.bytes();
         footprint.maskBytes = sys.maskBytes();
         List<String> notes = new ArrayList<>();
-        Map<String, CheckResult.GoalResult> goalResults = goals.results(search, r.status() == SearchResult.Status.COMPLETE);
+        Map<String, CheckResult.GoalResult> goalResults = goals.results(search, r.status());
         switch (r.status()) {
             case FAILED -> {
+                if (opts.decideGoals() && goalResults.values().stream().anyMatch(g -> g.answer() == CheckResult.GoalResult.Answer.UNDECIDED)) {
+                    goalResults = decideGoals(model, opts, goalResults, notes);
+                }
                 return failed(model, sys, r, search.state(r.failureState()), goalResults, notes);
             }
             case INCOMPLETE -> {
@@ -147,6 +150,53 @@ public final class Checker {
             }
         }
         return daemons;
+    }
+
+    /**
+     * Decides the goals a counterexample left undecided: a second search of the same model without
+     * rules, in which a transition that breaks the model (a failed assertion, a lock misuse) has no
+     * successor and a deadlocked state is just a state without successors. BFS keeps the witnesses
+     * shortest; the budget is the same as the first search's, and running out of it leaves the goal unknown.
+     */
+    private static Map<String, CheckResult.GoalResult> decideGoals(Model model, Options opts, Map<String, CheckResult.GoalResult> first,
+                                                                  List<String> notes) {
+        ModelSystem plain = new ModelSystem(model, RuleSet.empty(), false);
+        org.migcheck.checker.engine.TransitionSystem goalsOnly = new org.migcheck.checker.engine.TransitionSystem() {
+            @Override public int[] slotMin() { return plain.slotMin(); }
+            @Override public int[] slotMax() { return plain.slotMax(); }
+            @Override public int[] initialState() { return plain.initialState(); }
+            @Override public int actorOf(int label) { return plain.actorOf(label); }
+            @Override public org.migcheck.checker.engine.Failure checkState(int[] state) { return null; }
+            @Override public void expand(int id, int[] state, Successors out) {
+                plain.expand(id, state, new Successors() {
+                    @Override public void successor(int label, int[] next) { out.successor(label, next); }
+                    @Override public void failure(int label, org.migcheck.checker.engine.Failure f) { }
+                    @Override public void stateFailure(org.migcheck.checker.engine.Failure f) { }
+                });
+            }
+        };
+        org.migcheck.checker.engine.Strategy strategy = opts.strategy() == org.migcheck.checker.engine.Strategy.DFS
+                ? org.migcheck.checker.engine.Strategy.DFS : org.migcheck.checker.engine.Strategy.BFS;
+        Search search = new Search(goalsOnly, strategy, opts.budget()).withWorkers(opts.workers());
+        GoalTracker goals = new GoalTracker(model, plain.semantics());
+        search.observe(goals);
+        SearchResult r;
+        try {
+            r = search.run();
+        } catch (ModelError e) {
+            notes.add("goals not decided: " + e.getMessage());
+            return first;
+        }
+        Map<String, CheckResult.GoalResult> out = new LinkedHashMap<>(first);
+        Map<String, CheckResult.GoalResult> second = goals.results(search, r.status());
+        first.forEach((g, a) -> {
+            if (a.answer() == CheckResult.GoalResult.Answer.UNDECIDED) {
+                out.put(g, second.get(g));
+            }
+        });
+        notes.add("goals decided by a second search that ignores rule violations (" + r.stats().distinct() + " states"
+                + (r.status() == SearchResult.Status.INCOMPLETE ? ", stopped at " + r.limit() : "") + ")");
+        return out;
     }
 
     /** Transitions of the model that the exhaustive search never took. */
@@ -355,7 +405,8 @@ public final class Checker {
             }
         }
 
-        Map<String, CheckResult.GoalResult> results(Search search, boolean exhaustive) {
+        Map<String, CheckResult.GoalResult> results(Search search, SearchResult.Status status) {
+            boolean exhaustive = status == SearchResult.Status.COMPLETE;
             com.google.common.collect.ImmutableMap.Builder<String, CheckResult.GoalResult> out = com.google.common.collect.ImmutableMap.builder();
             for (String g : model.goals().keySet()) {
                 Integer id = found.get(g);
@@ -367,6 +418,7 @@ public final class Checker {
                     out.put(g, new CheckResult.GoalResult(CheckResult.GoalResult.Answer.REACHABLE, witness));
                 } else {
                     out.put(g, new CheckResult.GoalResult(exhaustive ? CheckResult.GoalResult.Answer.UNREACHABLE
+                            : status == SearchResult.Status.FAILED ? CheckResult.GoalResult.Answer.UNDECIDED
                             : CheckResult.GoalResult.Answer.UNKNOWN, null));
                 }
             }

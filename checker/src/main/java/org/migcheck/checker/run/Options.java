@@ -16,9 +16,11 @@ import org.migcheck.checker.engine.Strategy;
  * @param seed           seed of the random strategy (printed with its results)
  * @param walks          number of random walks
  * @param workers        worker threads of the breadth-first search (results do not depend on it)
+ * @param decideGoals    when a counterexample stops the search before every reachability goal is decided,
+ *                       search on (ignoring rule violations) until each goal is reached or the space is exhausted
  */
 public record Options(Strategy strategy, Budget budget, boolean liveness, long maxGraphEdges, PrintStream progress,
-                      long seed, int walks, int workers) {
+                      long seed, int walks, int workers, boolean decideGoals) {
 
     public Options {
         if (workers < 1) {
@@ -26,10 +28,10 @@ public record Options(Strategy strategy, Budget budget, boolean liveness, long m
         }
     }
 
-    /** Without a worker count: all available cores. */
+    /** All available cores; goals left undecided when a counterexample stops the search. */
     public Options(Strategy strategy, Budget budget, boolean liveness, long maxGraphEdges, PrintStream progress,
                    long seed, int walks) {
-        this(strategy, budget, liveness, maxGraphEdges, progress, seed, walks, Runtime.getRuntime().availableProcessors());
+        this(strategy, budget, liveness, maxGraphEdges, progress, seed, walks, Runtime.getRuntime().availableProcessors(), false);
     }
 
     /** Steps per random walk when no max depth is given. */
@@ -39,11 +41,12 @@ public record Options(Strategy strategy, Budget budget, boolean liveness, long m
         return new Options(Strategy.BFS, Budget.unlimited(), true, Long.MAX_VALUE, null, 1L, 10_000);
     }
 
-    public Options withStrategy(Strategy s) { return new Options(s, budget, liveness, maxGraphEdges, progress, seed, walks, workers); }
-    public Options withBudget(Budget b) { return new Options(strategy, b, liveness, maxGraphEdges, progress, seed, walks, workers); }
-    public Options withLiveness(boolean on) { return new Options(strategy, budget, on, maxGraphEdges, progress, seed, walks, workers); }
-    public Options withMaxGraphEdges(long n) { return new Options(strategy, budget, liveness, n, progress, seed, walks, workers); }
-    public Options withProgress(PrintStream p) { return new Options(strategy, budget, liveness, maxGraphEdges, p, seed, walks, workers); }
-    public Options withWorkers(int n) { return new Options(strategy, budget, liveness, maxGraphEdges, progress, seed, walks, n); }
-    public Options withRandom(long s, int w) { return new Options(Strategy.RANDOM, budget, liveness, maxGraphEdges, progress, s, w, workers); }
+    public Options withStrategy(Strategy s) { return new Options(s, budget, liveness, maxGraphEdges, progress, seed, walks, workers, decideGoals); }
+    public Options withBudget(Budget b) { return new Options(strategy, b, liveness, maxGraphEdges, progress, seed, walks, workers, decideGoals); }
+    public Options withLiveness(boolean on) { return new Options(strategy, budget, on, maxGraphEdges, progress, seed, walks, workers, decideGoals); }
+    public Options withMaxGraphEdges(long n) { return new Options(strategy, budget, liveness, n, progress, seed, walks, workers, decideGoals); }
+    public Options withProgress(PrintStream p) { return new Options(strategy, budget, liveness, maxGraphEdges, p, seed, walks, workers, decideGoals); }
+    public Options withWorkers(int n) { return new Options(strategy, budget, liveness, maxGraphEdges, progress, seed, walks, n, decideGoals); }
+    public Options withDecideGoals(boolean on) { return new Options(strategy, budget, liveness, maxGraphEdges, progress, seed, walks, workers, on); }
+    public Options withRandom(long s, int w) { return new Options(Strategy.RANDOM, budget, liveness, maxGraphEdges, progress, s, w, workers, decideGoals); }
 }

@@ -37,6 +37,11 @@ import org.migcheck.model.lang.Var;
  * first (the kernel's list is FIFO); background-request accounting (max_background,
  * congestion_threshold), fi->lock and the request timeout / connection abort are not modelled;
  * the temporary folio is not modelled (it is on no LRU, so reclaim never sees it).
+ *
+ * <p><b>Kernel:</b> v6.19 for the default ({@code tempPages=false}); {@code tempPages=true} is the
+ * writeback of kernels before v6.16 (the switch for the protocol that 0c58a97f919c changed). The v6.16
+ * mapping flag AS_WRITEBACK_MAY_DEADLOCK_ON_RECLAIM is a separate switch on the {@link Mapping}, so a
+ * model can combine them (the scenario labels the combinations no kernel shipped as hypothetical).
  */
 public final class Fuse {
 

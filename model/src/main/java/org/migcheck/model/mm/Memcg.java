@@ -26,6 +26,10 @@ import org.migcheck.model.lang.Var;
  * <p>Simplifications: one page per folio; a folio's charge never moves between memcgs; no
  * hierarchy of memcgs (each memcg is its own limit); per-cpu charge stocks are not modelled; a
  * force charge may take a memcg at most {@link #MAX_OVER} pages over its limit (more is a model error).
+ *
+ * <p><b>Kernel:</b> v6.19 {@code try_charge_memcg}: a task under PF_MEMALLOC is force-charged instead
+ * of reclaiming; legacy (v1) and default (v2) hierarchies are a {@link Controller} setting, so both
+ * eras are one switch. Fixes folded in that changed the locking protocol: none known to us.
  */
 public final class Memcg {
 

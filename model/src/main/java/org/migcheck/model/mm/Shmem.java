@@ -13,6 +13,10 @@ import org.migcheck.model.lang.Procedure;
  * locked ("Return with folio locked"), and {@code shmem_truncate_range} -> {@code shmem_undo_range},
  * which after its trylock pass sleeps in folio_lock on the partial folio at {@code lstart}
  * ({@code shmem_get_partial_folio}) and, in pass 2, on every folio still in the range.
+ *
+ * <p><b>Kernel:</b> v6.19 ({@code shmem_writeout}; older kernels called the same path through
+ * {@code ->writepage} as {@code shmem_writepage}, with the same AOP_WRITEPAGE_ACTIVATE return and the
+ * folio left locked). Fixes folded in that changed the locking protocol: none known to us.
  */
 public final class Shmem {
     /** AOP_WRITEPAGE_ACTIVATE (include/linux/fs.h), encoded as 1 in return-value locals; 0 is success. */

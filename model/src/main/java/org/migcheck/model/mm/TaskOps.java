@@ -2,7 +2,13 @@ package org.migcheck.model.mm;
 
 import org.migcheck.model.lang.Step;
 
-/** Steps that change a task's context flags. */
+/**
+ * Steps that change a task's context flags.
+ *
+ * <p><b>Kernel:</b> v6.19 include/linux/sched/mm.h: {@code memalloc_noreclaim_save}/{@code _restore}
+ * (PF_MEMALLOC) and {@code memalloc_nofs_save} (the scoped gfp API, since v4.12); the semantics the
+ * rules read have not changed across the versions the catalogue names.
+ */
 public final class TaskOps {
     private TaskOps() {}
 

@@ -25,6 +25,12 @@ import org.migcheck.model.lang.Step;
  * <p>The range is the whole mapping (truncate to size 0, or a page-aligned hole punch covering every
  * modelled folio). Construct it after every folio of the mapping is declared. Procedures are defined
  * on first use, so a model contains only those it runs.
+ *
+ * <p><b>Kernel:</b> v6.19: truncation locks each folio, waits for its writeback, and removes it under the
+ * lock (a protocol much older than the folio conversion); the partial folio is
+ * {@code truncate_inode_partial_folio}, locked in its own step between the passes. Fixes folded in that
+ * changed the locking protocol: none known to us; for a truncation that does not wait for writeback,
+ * build the thread from {@link FolioOps} steps without {@link FolioOps#folioWaitWriteback}.
  */
 public final class Truncate {
     private final Mm mm;

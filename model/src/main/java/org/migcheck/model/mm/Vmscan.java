@@ -42,6 +42,12 @@ import org.migcheck.model.lang.Var;
  * isolated again, i.e. shrink_active_list's deactivation is folded in); MGLRU is off; page-cache
  * folios of regular files only (file LRU: no anon or shmem folios, no swap cache, no mapped folios,
  * no private data).
+ *
+ * <p><b>Kernel:</b> v6.19. Folded in: reclaim never writes a dirty file folio itself (it sets
+ * PG_reclaim and activates it; the flushers write it), the v6.19 dirty branch; kswapd and direct
+ * reclaim run under PF_MEMALLOC ({@code memalloc_noreclaim_save}); the writeback-wait case 3 of
+ * {@code shrink_folio_list} tests AS_WRITEBACK_MAY_DEADLOCK_ON_RECLAIM (v6.16) when the mapping has
+ * it ({@link Mapping#writebackMayDeadlockOnReclaim()}: false models the kernel before v6.16).
  */
 public final class Vmscan {
 

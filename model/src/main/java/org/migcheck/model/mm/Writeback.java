@@ -28,6 +28,12 @@ import org.migcheck.model.lang.Var;
  * <p>Construct it after every folio of the mapping is declared; it adds one "bio in flight" variable
  * per folio and the procedures {@code folio_prepare_writeback}, {@code __mpage_writepage} and
  * {@code mpage_writepages}.
+ *
+ * <p><b>Kernel:</b> v6.19 ({@code writeback_iter}; older kernels ran the same per-folio protocol in
+ * {@code write_cache_pages}'s loop: lock, re-check the mapping, wait for or skip writeback, clear
+ * dirty for I/O, start writeback under the lock, unlock). Fixes folded in: none that changed the
+ * locking protocol; the end of writeback is {@link FolioOps#folioEndWriteback}, which folds in
+ * 073861ed77b6 (v5.10; see {@link FolioOps}).
  */
 public final class Writeback {
 
