@@ -141,7 +141,9 @@ public final class Main implements Callable<Integer> {
                     out.printf("%-28s   knob %s = %s (default %s): %s%n", "", k.name(), String.join("|", k.values()), k.defaultValue(), k.doc());
                 }
                 for (Variant v : s.variants()) {
-                    out.printf("%-28s   variant %-26s expect %-28s %s%n", "", v.name(), v.expect().describe(), v.doc());
+                    Variant.Kind kind = v.kind();
+                    out.printf("%-28s   variant %-26s kind %-20s expect %-28s %s%n", "", v.name(),
+                            kind == null ? "-" : kind.type().name().toLowerCase(), v.expect().describe(), v.doc());
                 }
             }
             return 0;

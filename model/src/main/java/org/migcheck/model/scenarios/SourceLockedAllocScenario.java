@@ -196,8 +196,10 @@ public final class SourceLockedAllocScenario {
         new BufferMigrate(mig, file); // buffer_migrate_folio of folios without buffer heads
         PageAlloc pa = new PageAlloc(mm, mig, List.of(new PageAlloc.Zone(0, lru, free0)), compactMode, false);
         // readahead_gfp_mask(mapping) = mapping_gfp_mask (GFP_HIGHUSER_MOVABLE, set by inode_init_always)
-        // | __GFP_NORETRY (NO_OOM) | __GFP_NOWARN; inside memalloc_nofs_save() current_gfp_context clears __GFP_FS.
-        Readahead rd = new Readahead(mm, pa, ra, 0, RA_ORDER, Gfp.KERNEL | Gfp.NO_OOM, nofsScope);
+        // | __GFP_NORETRY | __GFP_NOWARN; inside memalloc_nofs_save() current_gfp_context clears __GFP_FS.
+        // Simplification: GFP_HIGHUSER_MOVABLE's reclaim bits are GFP_KERNEL's; __GFP_HARDWALL, __GFP_HIGHMEM,
+        // __GFP_MOVABLE and __GFP_NOWARN are not modelled, so the trace prints GFP_KERNEL.
+        Readahead rd = new Readahead(mm, pa, ra, 0, RA_ORDER, Gfp.KERNEL | Gfp.NORETRY, nofsScope);
         mm.thread("readahead").body(x -> x.call(rd.pageCacheRaOrder()));
         if (nofsScope) {
             pa.declareNofsScope(mm.task("readahead"));
@@ -243,7 +245,7 @@ public final class SourceLockedAllocScenario {
         // alloc_migration_target for a large source: gfp &= ~__GFP_RECLAIM, |= GFP_TRANSHUGE, order = folio_order:
         // order 9 (costly: initial ASYNC compaction, then reclaim and SYNC_LIGHT compaction; THISNODE: no OOM).
         // Simplification: __GFP_KSWAPD_RECLAIM, which GFP_TRANSHUGE leaves out, is kept (kswapd is not modelled).
-        Procedure target = mig.allocMigrationTarget(pa, HPAGE_PMD_ORDER, Gfp.KERNEL | Gfp.NO_OOM, nodeOf);
+        Procedure target = mig.allocMigrationTarget(pa, HPAGE_PMD_ORDER, Gfp.KERNEL | Gfp.THISNODE, nodeOf);
         Procedure migratePages = mig.migratePages(target, srcIsolated);
         mm.thread("M1").body(x -> x.call(migratePages, e -> s1.id(), e -> d1.id(), e -> Migrate.MIGRATE_SYNC));
         mm.thread("M2").body(x -> x.call(migratePages, e -> s2.id(), e -> d2.id(), e -> Migrate.MIGRATE_SYNC));
