@@ -8,6 +8,7 @@ import org.migcheck.model.lang.Model;
 import org.migcheck.model.lang.ModelError;
 import org.migcheck.model.lang.Procedure;
 import org.migcheck.model.lang.Step;
+import org.migcheck.model.lang.Var;
 import org.migcheck.model.mm.BufferMigrate;
 import org.migcheck.model.mm.Folio;
 import org.migcheck.model.mm.FolioEvent;
@@ -48,7 +49,7 @@ public final class SourceLockedAllocScenario {
     private SourceLockedAllocScenario() {}
 
     public static final String ID = "source-locked-alloc";
-    /** oom: the writer was killed and reaped (MMF_OOM_SKIP) while it had not exited, e.g. asleep in folio_lock. */
+    /** oom: the writer was killed and reaped (MMF_OOM_SKIP) while asleep in folio_lock on S (it had taken S's entry, does not hold S's lock, has not exited). */
     public static final String GOAL_REAPED_WHILE_ASLEEP = "victim-reaped-before-exit";
 
     public static Scenario scenario() {
@@ -138,7 +139,8 @@ public final class SourceLockedAllocScenario {
                         Map.of("workload", "oom", "deferAlloc", "true", "reaper", "false"),
                         Expect.deadlock(),
                         "the proposal, no OOM reaper (before v4.6): the migrator's GFP_USER allocation under S's lock "
-                                + "kills a task sleeping in folio_lock(S); the OOM killer waits for that victim forever")
+                                + "kills the writer after its fatal_signal_pending check in generic_perform_write, so it goes "
+                                + "on into ->write_begin and sleeps in folio_lock(S); the OOM killer waits for that victim forever")
                 .variant("oom-victim-reaper",
                         Map.of("workload", "oom", "deferAlloc", "true", "reaper", "true"),
                         Expect.holds().reach("source-migrated", true).reach(GOAL_REAPED_WHILE_ASLEEP, true),
@@ -207,7 +209,7 @@ public final class SourceLockedAllocScenario {
         rd.endIoThread("irq");
         if (writer) {
             Procedure w = b.thread("writer");
-            writeToIndex(mm, w, f0, free0, null, null);
+            writeToIndex(mm, w, f0, free0, null, null, null);
         }
         b.goal("compaction-migrated-F0", s -> s.isSet(f0.freed) && s.isSet(free0.inCache));
         return b.build();
@@ -259,7 +261,7 @@ public final class SourceLockedAllocScenario {
      * mm/filemap.c filemap_get_entry for the page-cache index that S occupies (S, or D once migrated),
      * with folio_try_get under RCU and the xas_reload recheck: one atomic lookup.
      */
-    private static Step filemapGetEntry(Folio s, Folio d, Local folio) {
+    private static Step filemapGetEntry(Folio s, Folio d, Local folio, Var inWrite) {
         return Step.named("filemap_get_entry")
                 .args("index of " + s.name())
                 .does(e -> {
@@ -270,6 +272,9 @@ public final class SourceLockedAllocScenario {
                     e.emit(new FolioEvent.RefTaken(f, true));
                     e.add(f.ref, 1);
                     e.setLocal(folio, f.id());
+                    if (inWrite != null) {
+                        e.set(inWrite, 1);
+                    }
                 })
                 .build();
     }
@@ -278,23 +283,45 @@ public final class SourceLockedAllocScenario {
      * A write(2) to the page-cache index of {@code s}: generic_perform_write -> ->write_begin ->
      * __filemap_get_folio(FGP_LOCK | FGP_WRITE): filemap_get_entry, then folio_lock, which sleeps
      * TASK_UNINTERRUPTIBLE (a SIGKILL does not wake it); the copy dirties the folio; ->write_end
-     * unlocks and puts it. With {@code exitAs} the task then exits (do_exit -> exit_mm -> mmput ->
-     * exit_mmap).
+     * unlocks and puts it. With {@code exitAs} the task can be an OOM victim: generic_perform_write
+     * tests fatal_signal_pending(current) before ->write_begin and returns -EINTR, and the task then
+     * exits (do_exit -> exit_mm -> mmput -> exit_mmap) either way. {@code inWrite} (may be null) is set
+     * while the writer is between filemap_get_entry and its folio_put.
      * Simplification: __filemap_get_folio's folio->mapping recheck after folio_lock is omitted (the writer's reference makes a migration of the folio fail its freeze).
+     * Simplification: balance_dirty_pages_ratelimited, called before the signal test, is not modelled.
      */
-    private static void writeToIndex(Mm mm, Procedure thread, Folio s, Folio d, Oom oom, Oom.MmTask exitAs) {
+    private static void writeToIndex(Mm mm, Procedure thread, Folio s, Folio d, Oom oom, Oom.MmTask exitAs, Var inWrite) {
         Local folio = thread.local("folio", 0, mm.folios().size() - 1);
         FolioRef f = mm.at(folio);
+        java.util.function.Consumer<org.migcheck.model.lang.Body> write = x -> x
+                .step(filemapGetEntry(s, d, folio, inWrite))
+                .step(FolioOps.folioLock(f))
+                .step(FolioOps.folioMarkDirty(f))
+                .step(FolioOps.folioUnlock(f))
+                .step(folioPutEndWrite(f, inWrite));
         thread.body(x -> {
-            x.step(filemapGetEntry(s, d, folio))
-                    .step(FolioOps.folioLock(f))
-                    .step(FolioOps.folioMarkDirty(f))
-                    .step(FolioOps.folioUnlock(f))
-                    .step(FolioOps.folioPut(f));
             if (exitAs != null) {
+                // mm/filemap.c generic_perform_write: "if (fatal_signal_pending(current)) { status = -EINTR; break; }"
+                x.ifThenElse(oom.fatalSignalPending(), killed -> { }, write);
                 x.step(oom.exitMmap(exitAs));
+            } else {
+                write.accept(x);
             }
         });
+    }
+
+    /** folio_put at the end of the write; clears {@code inWrite}. */
+    private static Step folioPutEndWrite(FolioRef f, Var inWrite) {
+        Step put = FolioOps.folioPut(f);
+        if (inWrite == null) {
+            return put;
+        }
+        return Step.named("folio_put").args(e -> f.of(e).name())
+                .does(e -> {
+                    FolioOps.put(e, f.of(e));
+                    e.set(inWrite, 0);
+                })
+                .build();
     }
 
     static Model oom(Migrate.Rules rules, int compactMode, boolean reaper) {
@@ -322,13 +349,17 @@ public final class SourceLockedAllocScenario {
                 // Back in user space: a pending SIGKILL ends the task.
                 .ifThen(oom.fatalSignalPending(), y -> y.step(oom.exitMmap(migratorMm))));
         // The writer, the victim candidate, then exits.
-        writeToIndex(mm, writer, s, d, oom, writerMm);
+        Var writing = b.var("writer.in_write_begin", 0, 1, 0, v -> v == 0 ? "no" : "yes", false);
+        writeToIndex(mm, writer, s, d, oom, writerMm, writing);
         if (reaper) {
             oom.reaperThread();
         }
         b.goal("source-migrated", st -> st.isSet(d.inCache));
+        // killed and reaped while it had taken S's entry and was not holding S's lock: asleep in folio_lock (a victim
+        // killed before it ran, or after its write, does not count)
+        int writerIdx = b.threadIndex("writer");
         b.goal(GOAL_REAPED_WHILE_ASLEEP, st -> st.isSet(writerMm.killed()) && st.isSet(writerMm.oomSkip())
-                && !st.isSet(writerMm.exited()));
+                && !st.isSet(writerMm.exited()) && st.get(writing) == 1 && st.get(s.lock.holderVar()) != writerIdx + 1);
         return b.build();
     }
 }
