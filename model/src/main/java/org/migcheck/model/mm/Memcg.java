@@ -13,14 +13,14 @@ import org.migcheck.model.lang.Step;
 import org.migcheck.model.lang.Var;
 
 /**
- * A memory cgroup (mm/memcontrol.c, include/linux/memcontrol.h): its page counter
+ * A memory cgroup (mm/memcontrol.c, include/linux/memcontrol.h, v6.19): its page counter
  * ({@code memcg->memory}: usage against a limit) and the folios charged to it. A charge that would
  * exceed the limit reclaims from the memcg ({@code try_charge_memcg} ->
  * {@code try_to_free_mem_cgroup_pages}, mm/vmscan.c, see {@link Vmscan}).
  *
  * <p>The machine-wide memory-controller setup that reclaim reads lives in {@link Controller}: the
  * hierarchy the memory controller is mounted on (v1 legacy, needs CONFIG_MEMCG_V1; v2 default) and
- * CONFIG_CGROUP_WRITEBACK (SCENARIOS.md 5.3, 5.6).
+ * CONFIG_CGROUP_WRITEBACK (docs/scenarios/fuse-writeback-memcg.md).
  *
  * <p>Simplifications: one page per folio; a folio's charge never moves between memcgs; no
  * hierarchy of memcgs (each memcg is its own limit); per-cpu charge stocks are not modelled; a
