@@ -143,7 +143,7 @@ public final class Main implements Callable<Integer> {
                 for (Variant v : s.variants()) {
                     Variant.Kind kind = v.kind();
                     out.printf("%-28s   variant %-26s kind %-20s expect %-28s %s%n", "", v.name(),
-                            kind == null ? "-" : kind.type().name().toLowerCase(), v.expect().describe(), v.doc());
+                            kind == null ? "-" : kind.label(), v.expect().describe(), v.doc());
                 }
             }
             return 0;
