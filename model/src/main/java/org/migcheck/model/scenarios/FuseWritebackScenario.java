@@ -106,6 +106,10 @@ public final class FuseWritebackScenario {
                         + "flag together): legacy memcg, GFP_KERNEL; the server's charge reclaims, marks folio0 PG_reclaim, "
                         + "retries, and waits in case 3 on folio0's writeback, which only its own reply can end"
                         + NOT_MODELLED);
+        variant(s, "legacy-no-flag-no-kswapd", Map.of("memcg", "v1", "mappingFlag", "false", "earlierReclaim", "false"),
+                "hypothetical (as legacy-no-flag), without kswapd's earlier pass: try_charge_memcg's first reclaim pass "
+                        + "marks folio0 PG_reclaim (case 2), drain_all_stock and the retry's second pass waits (case 3)"
+                        + NOT_MODELLED);
         variant(s, "legacy-flag", Map.of("memcg", "v1", "mappingFlag", "true"),
                 "shipped v6.16 (to v6.19), writeback_cache mount: AS_WRITEBACK_MAY_DEADLOCK_ON_RECLAIM routes folio0 to "
                         + "case 2 on every pass (mark PG_reclaim, activate, move on)");
