@@ -41,19 +41,22 @@ class SourceLockedAllocScenarioTest {
      * Readahead (no NOFS scope) up to direct compaction's folio_trylock of its own folio F1:
      * filemap_alloc_folio(F1) and filemap_add_folio(F1), then F2's allocation: __alloc_pages (no initial
      * compaction for order 2), __alloc_pages_direct_reclaim, memalloc_noreclaim_save,
-     * isolate_migratepages_block, compaction_alloc, folio_trylock.
+     * isolate_migratepages_block; migrate_pages_sync's MIGRATE_ASYNC batch: compaction_alloc,
+     * folio_trylock (fails: -EAGAIN), compaction_free; the one-folio retry in the compaction's mode:
+     * compaction_alloc, folio_trylock.
      */
-    private static final int READAHEAD_TO_TRYLOCK = 8;
+    private static final int READAHEAD_TO_TRYLOCK = 11;
 
     /**
      * One migrator (the proposal) up to its compaction's failed folio_trylock of the other source:
      * folio_trylock(own), folio_test_writeback, __alloc_pages (order 9: costly); the initial ASYNC
      * compaction: memalloc_noreclaim_save, isolate_migratepages_block, folio_trylock(other) (fails: give
      * up), folio_putback_lru(other), memalloc_noreclaim_restore; __alloc_pages_direct_reclaim; the
-     * SYNC_LIGHT compaction: memalloc_noreclaim_save, isolate_migratepages_block, folio_trylock(other),
-     * folio_test_uptodate (the SYNC_LIGHT check).
+     * SYNC_LIGHT compaction: memalloc_noreclaim_save, isolate_migratepages_block, its MIGRATE_ASYNC batch's
+     * folio_trylock(other) (fails, nothing allocated yet under the proposal), the SYNC_LIGHT retry's
+     * folio_trylock(other), folio_test_uptodate (the SYNC_LIGHT check).
      */
-    private static final int MIGRATOR_TO_SLEEP = 13;
+    private static final int MIGRATOR_TO_SLEEP = 14;
 
     /**
      * The migrator (the proposal) up to its wait for the OOM victim: folio_trylock(S),
@@ -76,11 +79,12 @@ class SourceLockedAllocScenarioTest {
                 "oom-victim-no-reaper", "oom-victim-reaper")) {
             assertTrue(names.contains(row), row + " missing from " + names);
         }
-        // every variant says which kernel it models: an era, v6.19, the proposal, or hypothetical
-        for (var v : scenario.variants()) {
-            String d = v.doc();
-            assertTrue(d.contains("v6.19") || d.matches("(?s).*v\\d.*") || d.contains("proposal") || d.contains("hypothetical"),
-                    v.name() + ": " + d);
+        // every variant of the migration scenarios starts with its kind
+        for (String id : List.of(SourceLockedAllocScenario.ID, "bdev-jbd2", "movable-ops")) {
+            for (var v : Catalogue.find(id).variants()) {
+                String d = v.doc();
+                assertTrue(d.matches("(?s)(shipped v\\d+\\.\\d+|proposal \\(\\d{4}\\)|hypothetical|mutation).*"), id + "/" + v.name() + ": " + d);
+            }
         }
     }
 
@@ -219,7 +223,8 @@ class SourceLockedAllocScenarioTest {
      * The SYNC_LIGHT I/O check is no substitute for the PF_MEMALLOC rule: without the rule (and without
      * the NOFS scope), compaction sleeps in folio_lock on F0, which a writer holds for a moment, with
      * PF_MEMALLOC set. Shortest: readahead to compaction_alloc (7 steps), writer filemap_get_entry and
-     * folio_lock (2), readahead folio_trylock and folio_test_uptodate (2), writer folio_mark_dirty and
+     * folio_lock (2), readahead's ASYNC batch folio_trylock and compaction_free, the SYNC_LIGHT retry's
+     * compaction_alloc, folio_trylock and folio_test_uptodate (5), writer folio_mark_dirty and
      * folio_unlock (2), readahead folio_lock (1).
      */
     @Test
@@ -229,7 +234,7 @@ class SourceLockedAllocScenarioTest {
         assertTrue(o.matches(), o.actual());
         assertEquals(Verdict.VIOLATED, r.verdict());
         assertEquals("memalloc.folio-lock", r.ruleId());
-        assertEquals(14, r.schedule().length);
+        assertEquals(17, r.schedule().length);
         Trace t = r.trace();
         Trace.Row last = lastRow(t);
         assertEquals(0, last.thread());
@@ -373,6 +378,65 @@ class SourceLockedAllocScenarioTest {
         assertExhaustiveHold(run(scenario, "oom-alloc-before-lock"));
     }
 
+    /**
+     * v6.19's batch: the FOLL_LONGTERM list [S0, S1] goes through migrate_pages_sync's MIGRATE_ASYNC batch,
+     * which unmaps S0 (locked, D0 allocated from the one free page and locked) before allocating D1. The
+     * migrator up to its wait for the victim: __alloc_pages, get_page_from_freelist (low) -> true,
+     * alloc_pages (return D0), folio_trylock(S0), folio_test_writeback, folio_trylock(D0), then D1's
+     * allocation as in MIGRATOR_TO_OOM_WAIT without the two source steps (10 steps): 16; the writer's
+     * fatal_signal_pending test (before the kill) and filemap_get_entry: 18.
+     */
+    @Test
+    void aBatchKeepsTheFirstSourceLockedWhileTheSecondDestinationIsAllocated() {
+        ScenarioRunner.Outcome o = run(scenario, "oom-batch-no-reaper");
+        CheckResult r = o.result();
+        assertTrue(o.matches(), o.actual());
+        assertEquals(Verdict.DEADLOCK, r.verdict());
+        assertEquals(18, r.schedule().length);
+        Trace t = r.trace();
+        assertEquals(16, labels(t, 0).size());
+        assertEquals("folio_trylock(D0)", labels(t, 0).get(5));
+        assertEquals(List.of("fatal_signal_pending(writer) -> false", "filemap_get_entry(index of S0)"), labels(t, 1));
+        Model m = r.model();
+        Semantics sem = new Semantics(m);
+        int[] end = t.last();
+        List<String> stack = sem.callStack(end, 0);
+        assertTrue(stack.contains("migrate_pages_batch/alloc_migration_target/2folios"), stack.toString());
+        assertTrue(stack.contains("migrate_folio_unmap/alloc_migration_target"), stack.toString());
+        StateView s = sem.view(end);
+        assertEquals(0, s.holder(folio(m, "S0").lock));
+        assertEquals(0, s.holder(folio(m, "D0").lock));
+        assertTrue(s.isSet(folio(m, "D1").freed), "D1 is the page being allocated");
+        assertTrue(line(r, "writer blocked in folio_lock(S0)").contains("held by migrator"), r.explanation().toString());
+        // the reaper breaks it, and with a one-folio list nothing is locked while allocating
+        ScenarioRunner.Outcome reaped = run(scenario, "oom-batch-reaper");
+        assertExhaustiveHold(reaped);
+        assertEquals(CheckResult.GoalResult.Answer.REACHABLE,
+                reaped.result().goals().get(SourceLockedAllocScenario.GOAL_REAPED_WHILE_ASLEEP).answer());
+        assertExhaustiveHold(run(scenario, "oom-batch-no-reaper", Map.of("oomFolios", "1")));
+    }
+
+    /**
+     * migrate_pages_batch's retry passes are a model bound (Migrate.passes; the kernel's are 3 and 7 here):
+     * more passes let an -EAGAIN folio or pair be retried while the other stays locked, which adds states,
+     * and no OOM verdict changes up to three passes.
+     */
+    @Test
+    void oomVerdictsDoNotDependOnThePassBound() {
+        long previous = 0;
+        for (String passes : List.of("1", "2", "3")) {
+            assertEquals(Verdict.DEADLOCK, run(scenario, "oom-batch-no-reaper", Map.of("passes", passes)).result().verdict(), passes);
+            for (String v : List.of("oom-batch-reaper", "oom-victim-reaper", "oom-alloc-before-lock")) {
+                CheckResult r = run(scenario, v, Map.of("passes", passes)).result();
+                assertEquals(Verdict.HOLDS, r.verdict(), v + " passes=" + passes);
+                if (v.equals("oom-batch-reaper")) {
+                    assertTrue(r.stats().distinct() > previous, "passes=" + passes + " adds interleavings");
+                    previous = r.stats().distinct();
+                }
+            }
+        }
+    }
+
     // ---------------------------------------------------------------- mutations
 
     /** Mutation: migrate_folio_unmap without folio_trylock(dst) breaks migrate.both-locked. */
@@ -397,13 +461,13 @@ class SourceLockedAllocScenarioTest {
     @Test
     void removingTheRuleOrTheReaperDeadlocks() {
         assertEquals(Verdict.DEADLOCK, run(scenario, "readahead-memalloc-rule", Map.of("memallocRule", "false")).result().verdict());
-        // v6.19 readahead with all three protections removed: the writer's F0 (memalloc.folio-lock, 13 steps as in
+        // v6.19 readahead with all three protections removed: the writer's F0 (memalloc.folio-lock, 16 steps as in
         // withoutTheRuleCompactionSleepsOnAnotherTasksFolio without folio_test_uptodate), or F1 without the writer
         Map<String, String> none = Map.of("nofsScope", "false", "memallocRule", "false", "syncLightIoCheck", "false");
         CheckResult w = run(scenario, "readahead-nofs-scope", none).result();
         assertEquals(Verdict.VIOLATED, w.verdict());
         assertEquals("memalloc.folio-lock", w.ruleId());
-        assertEquals(13, w.schedule().length);
+        assertEquals(16, w.schedule().length);
         assertEquals(Verdict.DEADLOCK, run(scenario, "readahead-nofs-scope", with(none, "writer", "false")).result().verdict());
         assertEquals(Verdict.DEADLOCK, run(scenario, "two-migrators-memalloc-rule", Map.of("memallocRule", "false")).result().verdict());
         assertEquals(Verdict.DEADLOCK, run(scenario, "oom-victim-reaper", Map.of("reaper", "false")).result().verdict());

@@ -244,7 +244,7 @@ public final class FuseWritebackScenario {
             Procedure putback = mig.putbackMovablePages();
             Procedure migrator = mm.thread("migrator");
             Local isolated = migrator.local("isolated", 0, 1);
-            Local rc = migrator.local("rc", Migrate.EBUSY, Migrate.MIGRATEPAGE_UNMAP);
+            Local rc = migrator.local("rc", Migrate.EBUSY, Migrate.SUCCESS);
             migrator.body(body -> body
                     // e.g. mm/memory_hotplug.c do_migrate_range -> isolate_folio_to_list -> folio_isolate_lru
                     .step(vmscan.isolateLru("folio_isolate_lru", f, isolated))
@@ -252,7 +252,7 @@ public final class FuseWritebackScenario {
                     // migrate_pages(&source, alloc_migration_target, NULL, ..., mode, ...) -> migrate_pages_batch
                     .callInto(rc, unmap, IntExpr.of(folio.id()), IntExpr.of(target.id()), e -> mode)
                     // Simplification: the move itself (move_to_new_folio) is left to the migration scenarios; here the unmapped pair is undone as after a failed move.
-                    .ifLocal(e -> e.local(rc) == Migrate.MIGRATEPAGE_UNMAP, undo -> {
+                    .ifLocal(e -> e.local(rc) == Migrate.SUCCESS, undo -> {
                         mig.migrateFolioUndoSrc(undo, f);
                         mig.migrateFolioUndoDst(undo, d, true, Migrate.PutNewFolio.NONE);
                     })
