@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.migcheck.checker.engine.Budget;
 import org.migcheck.checker.engine.Strategy;
+import org.migcheck.checker.run.BoundSensitivity;
 import org.migcheck.checker.run.CheckResult;
 import org.migcheck.checker.run.Mutations;
 import org.migcheck.checker.run.Options;
@@ -167,6 +168,9 @@ public final class Main implements Callable<Integer> {
         @Option(names = "--format", description = "text (default), json, or html (a self-contained report with a swimlane picture)")
         String format = "text";
 
+        @Option(names = "--bounds", paramLabel = "+K", description = "also re-check with every model bound of a retry loop raised by K passes and say whether the verdict changed; the exit code is then the verdict at the raised bounds")
+        String bounds;
+
         @CommandLine.Mixin
         SearchOptions search = new SearchOptions();
 
@@ -176,6 +180,7 @@ public final class Main implements Callable<Integer> {
         @Override
         public Integer call() {
             Options opts = search.toOptions();
+            int raise = bounds == null ? 0 : boundsRaise(bounds, spec);
             RuleSet rules = KernelRules.all();
             if (!format.equals("text") && !format.equals("json") && !format.equals("html")) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--format takes text, json or html, not " + format);
@@ -196,15 +201,27 @@ public final class Main implements Callable<Integer> {
             } catch (ModelError e) {
                 throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
             }
+            BoundSensitivity sens = null;
+            if (raise > 0 && o.result().model() != null) {
+                sens = BoundSensitivity.check(s.build(o.knobs()), o.result(), rules, opts, raise);
+            }
             if (format.equals("json")) {
-                Streams.out.println(JsonRenderer.render(o));
+                Streams.out.println(JsonRenderer.render(o, sens));
             } else if (format.equals("html")) {
                 Streams.out.print(org.migcheck.checker.trace.HtmlRenderer.render(o));
             } else {
                 Streams.out.print(TextRenderer.render(o.title(), o.result(),
                         o.expected() == null ? null : o.expected().describe(), o.token()));
+                if (sens != null) {
+                    Streams.out.println();
+                    Streams.out.println(sens.summary());
+                    if (sens.result().verdict() != Verdict.HOLDS) {
+                        Streams.out.print(TextRenderer.render(o.title() + " at bounds +" + raise, sens.result(), null,
+                                ScenarioRunner.token(s, o.variant(), o.knobs(), sens.result().schedule()) + " --bounds +" + raise));
+                    }
+                }
             }
-            return o.result().verdict().exitCode();
+            return sens != null ? sens.result().verdict().exitCode() : o.result().verdict().exitCode();
         }
 
         private Integer checkAll(RuleSet rules, Options opts) {
@@ -296,32 +313,52 @@ public final class Main implements Callable<Integer> {
                 throw new CommandLine.ParameterException(spec.commandLine(), base.title() + " does not hold ("
                         + base.actual() + "): mutation analysis needs a variant that holds");
             }
-            List<Mutations.Mutant> mutants = Mutations.run(model, base.result(), KernelRules.all(), opts);
-            int survived = 0;
+            Map<String, String> declared = base.expected() == null ? Map.of() : base.expected().survivors();
+            List<Mutations.Mutant> mutants = Mutations.run(model, base.result(), KernelRules.all(), opts, declared,
+                    base.expected() == null ? Map.of() : base.expected().goals());
             for (Mutations.Mutant m : mutants) {
                 CheckResult r = m.result();
-                Streams.out.printf("%-60s %-12s %s%n", m.step() + " [pc " + m.pc() + "]", m.fate().name().toLowerCase(),
-                        ScenarioRunner.verdictText(r) + (r.verdict() == Verdict.MODEL_ERROR ? ": " + r.message() : ""));
-                if (m.fate() == Mutations.Fate.SURVIVED) {
-                    survived++;
-                }
+                String what = switch (m.fate()) {
+                    case SURVIVED -> m.explanation() != null ? "expected: " + m.explanation() : "NO DECLARED REASON";
+                    case EQUIVALENT -> "the forced outcome always equalled the real one";
+                    case NOT_EVALUATED -> r.message();
+                    default -> m.outcome();
+                };
+                Streams.out.printf("%-72s %-13s %s%n", m.id(), m.fate().name().toLowerCase().replace('_', '-'), what);
             }
-            Streams.out.printf("%s: %d mutants, %d killed, %d survived, %d unreached, %d model errors%n", base.title(), mutants.size(),
-                    count(mutants, Mutations.Fate.KILLED), survived,
-                    count(mutants, Mutations.Fate.UNREACHED),
-                    count(mutants, Mutations.Fate.MODEL_ERROR));
+            List<String> stale = Mutations.stale(mutants, declared);
+            stale.forEach(x -> Streams.out.println("declared survivor no longer survives: " + x));
+            long unexplained = mutants.stream().filter(Mutations.Mutant::unexplained).count();
+            Streams.out.printf("%s: %s%n", base.title(), Mutations.summary(mutants));
+            if (unexplained > 0) {
+                Streams.out.printf("%d survivors have no declared reason (declare them with Expect.survives in the scenario,"
+                        + " or add the rule they show missing)%n", unexplained);
+                return Verdict.MISMATCH_EXIT;
+            }
             return 0;
         }
     }
 
-    private static long count(List<Mutations.Mutant> ms, Mutations.Fate f) {
-        return ms.stream().filter(m -> m.fate() == f).count();
+    /** "+K" or "K" with K a positive number of passes. */
+    static int boundsRaise(String text, CommandLine.Model.CommandSpec spec) {
+        try {
+            int k = Integer.parseInt(text.startsWith("+") ? text.substring(1) : text);
+            if (k >= 1 && k <= 64) {
+                return k;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new CommandLine.ParameterException(spec.commandLine(), "--bounds takes +K with K a number of passes from 1 to 64, not " + text);
     }
 
     @Command(name = "replay", exitCodeOnInvalidInput = Verdict.USAGE_EXIT, exitCodeOnExecutionException = 70, description = "Replay a counterexample token and print its trace.")
     static final class ReplayCmd implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "TOKEN", description = "SCENARIO:VARIANT:KNOBS:SCHEDULE as printed by check")
         String token;
+
+        @Option(names = "--bounds", paramLabel = "+K", description = "replay with every model bound raised by K (a token printed by check --bounds +K)")
+        String bounds;
 
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
@@ -334,6 +371,9 @@ public final class Main implements Callable<Integer> {
             try {
                 t = ScenarioRunner.parse(token);
                 m = t.scenario().build(t.knobs());
+                if (bounds != null) {
+                    m = BoundSensitivity.raise(m, boundsRaise(bounds, spec));
+                }
                 trace = Trace.replay(m, t.schedule());
             } catch (IllegalArgumentException | ModelError e) {
                 throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());

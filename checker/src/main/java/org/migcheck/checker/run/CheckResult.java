@@ -23,10 +23,30 @@ import org.migcheck.model.lang.Model;
  * @param notes        remarks on coverage (liveness not checked, ...)
  * @param unreached    after an exhaustive search: the steps no interleaving executed ("procedure: function"),
  *                     which is dead code in this variant; empty otherwise
+ * @param saturated    model bounds some explored state reached (HOLDS only; see {@link Saturation})
  */
 public record CheckResult(Model model, Verdict verdict, String ruleId, String message, int[] schedule,
                           List<String> explanation, List<Witness> witnesses, Map<String, GoalResult> goals,
-                          Stats stats, String limit, List<String> notes, List<Unreached> unreached) {
+                          Stats stats, String limit, List<String> notes, List<Unreached> unreached,
+                          List<Saturation> saturated) {
+
+    /**
+     * A model bound (see {@code org.migcheck.model.lang.Bound}) that explored states saturated: in
+     * {@code states} states the loop of {@code procedure} wanted another pass but had made
+     * {@code limit} already. A HOLDS with saturated bounds is a fact about the model, not the kernel.
+     */
+    public record Saturation(String bound, String procedure, int limit, long states, String simplification) {
+        @Override public String toString() {
+            return bound + " (limit " + limit + ") in " + procedure + ": reached in " + states + " states";
+        }
+    }
+
+    /** A result with a coverage report and no saturated bounds. */
+    public CheckResult(Model model, Verdict verdict, String ruleId, String message, int[] schedule,
+                       List<String> explanation, List<Witness> witnesses, Map<String, GoalResult> goals,
+                       Stats stats, String limit, List<String> notes, List<Unreached> unreached) {
+        this(model, verdict, ruleId, message, schedule, explanation, witnesses, goals, stats, limit, notes, unreached, List.of());
+    }
 
     /** A transition no interleaving executed: its program counter and "procedure: function". */
     public record Unreached(int pc, String step) {

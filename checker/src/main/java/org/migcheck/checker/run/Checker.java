@@ -124,10 +124,10 @@ public final class Checker {
         } else {
             notes.add("liveness not checked (disabled): stuck threads are not ruled out");
             return new CheckResult(model, Verdict.HOLDS, null, "no rule broken, no deadlock (stuck threads not checked)", new int[0],
-                    List.of(), List.of(), goalResults, r.stats(), null, notes, unreached(sys));
+                    List.of(), List.of(), goalResults, r.stats(), null, notes, unreached(sys), sys.saturations());
         }
         return new CheckResult(model, Verdict.HOLDS, null, "no rule broken, no deadlock, no stuck thread", new int[0],
-                List.of(), List.of(), goalResults, r.stats(), null, notes, unreached(sys));
+                List.of(), List.of(), goalResults, r.stats(), null, notes, unreached(sys), sys.saturations());
     }
 
     /** Transitions of the model that the exhaustive search never took. */
@@ -354,7 +354,15 @@ public final class Checker {
             }
             StateView v = sem.view(state);
             for (Map.Entry<String, Predicate<StateView>> g : model.goals().entrySet()) {
-                if (!found.containsKey(g.getKey()) && g.getValue().test(v)) {
+                boolean reached;
+                try {
+                    reached = !found.containsKey(g.getKey()) && g.getValue().test(v);
+                } catch (RuntimeException err) {
+                    ModelError e = new ModelError(g.getKey(), ModelSystem.ruleThrew("goal", g.getKey(), err));
+                    e.initCause(err);
+                    throw e;
+                }
+                if (reached) {
                     found.put(g.getKey(), id);
                 }
             }

@@ -17,6 +17,11 @@ public final class JsonRenderer {
     private JsonRenderer() {}
 
     public static String render(ScenarioRunner.Outcome o) {
+        return render(o, null);
+    }
+
+    /** With the re-check at raised bounds ({@code check --bounds +K}), or null. */
+    public static String render(ScenarioRunner.Outcome o, org.migcheck.checker.run.BoundSensitivity sens) {
         CheckResult r = o.result();
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("scenario", o.scenario().id());
@@ -41,6 +46,30 @@ public final class JsonRenderer {
         root.put("limit", r.limit());
         root.put("notes", r.notes());
         root.put("unreached", r.unreached().stream().map(CheckResult.Unreached::step).toList());
+        List<Map<String, Object>> saturated = new ArrayList<>();
+        for (CheckResult.Saturation b : r.saturated()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("bound", b.bound());
+            m.put("procedure", b.procedure());
+            m.put("limit", b.limit());
+            m.put("states", b.states());
+            m.put("simplification", b.simplification());
+            saturated.add(m);
+        }
+        root.put("saturatedBounds", saturated);
+        if (sens != null) {
+            Map<String, Object> b = new LinkedHashMap<>();
+            b.put("raisedBy", sens.k());
+            b.put("raised", sens.raised());
+            b.put("verdict", sens.result().verdict().lower());
+            b.put("rule", sens.result().ruleId());
+            b.put("message", sens.result().message());
+            b.put("changed", sens.changed());
+            if (sens.result().schedule().length > 0) {
+                b.put("trace", rows(sens.result().trace()));
+            }
+            root.put("bounds", b);
+        }
         if (r.model() != null && r.schedule().length > 0) {
             root.put("trace", rows(r.trace()));
             root.put("replay", o.token());

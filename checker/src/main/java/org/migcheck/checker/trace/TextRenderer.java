@@ -68,6 +68,14 @@ public final class TextRenderer {
                     .append(shown < steps.size() ? "; ... (" + (steps.size() - shown) + " more; --format json lists all)" : "")
                     .append('\n');
         }
+        for (CheckResult.Saturation b : r.saturated()) {
+            out.append("  bound saturated: ").append(b.bound()).append(" (limit ").append(b.limit()).append(") in ")
+                    .append(b.procedure()).append(", reached in ").append(b.states()).append(b.states() == 1 ? " state; " : " states; ")
+                    .append(b.simplification()).append('\n');
+        }
+        if (!r.saturated().isEmpty()) {
+            out.append("  this HOLDS depends on the bounds above (not a kernel fact): re-check with --bounds +1\n");
+        }
         if (r.limit() != null) {
             out.append("  INCOMPLETE: ").append(r.limit()).append("; nothing is claimed about the unexplored states\n");
         }

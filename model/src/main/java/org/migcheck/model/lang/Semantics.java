@@ -342,7 +342,12 @@ public final class Semantics {
 
         View(int[] s) { this.s = s; }
 
-        @Override public int get(Var v) { return s[v.slot()]; }
+        @Override public int get(Var v) {
+            if (v.origin != model.origin) {
+                throw Model.foreign("variable " + v.name(), v.modelName(), model.name());
+            }
+            return s[v.slot()];
+        }
         @Override public Model model() { return model; }
         @Override public boolean finished(int t) { return s[model.thread(t).pcSlot] == done; }
     }
@@ -414,6 +419,12 @@ public final class Semantics {
                         caller.setLocal(call.local, value);
                     }
                 }
+                case SATURATE -> {
+                    if (effects != null && insn.bound.kind() == Bound.Kind.MODEL) {
+                        effects.emit(new BoundReached(insn.bound, insn.proc.name()));
+                    }
+                    s[t.pcSlot] = pc + 1;
+                }
                 case END -> {
                     s[t.pcSlot] = done;
                     int base = t.frameBase;
@@ -431,9 +442,10 @@ public final class Semantics {
         }
     }
 
-    private static void checkLocal(Local l, int value, String where) {
-        if (value < l.min() || value > l.max()) {
-            throw new ModelError(l.toString(), "local " + l + " gets " + value + ", outside [" + l.min() + ", " + l.max() + "] (" + where + ")");
+    private void checkLocal(Local l, int value, String where) {
+        int max = l.bound == null ? l.max() : model.limit(l.bound);
+        if (value < l.min() || value > max) {
+            throw new ModelError(l.toString(), "local " + l + " gets " + value + ", outside [" + l.min() + ", " + max + "] (" + where + ")");
         }
     }
 
@@ -459,6 +471,9 @@ public final class Semantics {
             if (mode == Mode.LOCAL) {
                 throw new ModelError(v.name(), "local code of " + proc.name() + " reads shared variable " + v.name()
                         + "; test shared state with a Cond step (ifThen) instead");
+            }
+            if (v.origin != model.origin) {
+                throw Model.foreign("variable " + v.name(), v.modelName(), model.name());
             }
             return s[v.slot()];
         }
@@ -494,6 +509,9 @@ public final class Semantics {
             if (mode != Mode.WRITE) {
                 throw new ModelError(v.name(), (mode == Mode.READ ? "a guard or label" : "local code") + " of "
                         + proc.name() + " writes shared variable " + v.name());
+            }
+            if (v.origin != model.origin) {
+                throw Model.foreign("variable " + v.name(), v.modelName(), model.name());
             }
             if (value < v.min() || value > v.max()) {
                 throw new ModelError(v.name(), "variable " + v.name() + " would become " + value + ", outside ["

@@ -45,6 +45,12 @@ public final class Memcg {
      * reclaim pass and the drain_all_stock pass before it gives up on reclaim. The kernel's own bound.
      */
     public static final int MAX_RECLAIM_RETRIES = 16;
+    /**
+     * The name under which an earlier one-pass version of {@link Controller#tryChargeMemcg} declared its
+     * model bound. The loop now follows the kernel's (bounded by {@link #MAX_RECLAIM_RETRIES}, the kernel's
+     * own constant), so no model bound of this name is declared; kept for tests that accept either model.
+     */
+    public static final String RECLAIM_PASSES = "try_charge_memcg reclaim passes";
     /** How far force charges (PF_MEMALLOC) may take usage over the limit in a model; a model bound, not the kernel's. */
     public static final int MAX_OVER = 2;
 
