@@ -109,7 +109,7 @@ class SourceLockedAllocScenarioTest {
         assertEquals(READAHEAD_TO_TRYLOCK, r.schedule().length);
         Trace t = r.trace();
         assertEquals(labels(t, 0).size(), t.rows().size(), "only readahead runs");
-        assertEquals("__alloc_pages(GFP_KERNEL|NO_OOM, order 2, node0)", t.rows().get(2).label());
+        assertEquals("__alloc_pages(GFP_KERNEL|__GFP_NORETRY, order 2, node0)", t.rows().get(2).label());
         assertEquals("isolate_migratepages_block(node0) -> F1", t.rows().get(5).label());
         assertEquals("folio_trylock(F1)", lastRow(t).label());
         String blocked = line(r, "readahead blocked in");
@@ -197,7 +197,7 @@ class SourceLockedAllocScenarioTest {
         Trace t = Trace.replay(r.model(), sched);
         List<String> ra = labels(t, 0);
         assertEquals("memalloc_nofs_save(readahead)", ra.get(0));
-        assertEquals("__alloc_pages(GFP_NOFS|NO_OOM, order 2, node0)", ra.get(3));
+        assertEquals("__alloc_pages(GFP_NOFS|__GFP_NORETRY, order 2, node0)", ra.get(3));
         assertEquals("memalloc_noreclaim_restore(readahead)", ra.get(7));
         Model m = r.model();
         StateView s = new Semantics(m).view(t.last());
@@ -263,7 +263,7 @@ class SourceLockedAllocScenarioTest {
         assertEquals(MIGRATOR_TO_SLEEP, labels(t, 1).size());
         assertEquals("folio_trylock(S1)", labels(t, 0).get(0));
         assertEquals("folio_trylock(S2)", labels(t, 1).get(0));
-        assertEquals("__alloc_pages(GFP_KERNEL|NO_OOM, order 9, node1)", labels(t, 0).get(2));
+        assertEquals("__alloc_pages(GFP_KERNEL|__GFP_THISNODE, order 9, node1)", labels(t, 0).get(2));
         // the initial ASYNC compaction (costly order) gives up on S2 and puts it back
         assertEquals("folio_putback_lru(S2)", labels(t, 0).get(6));
         assertEquals("folio_test_uptodate(S2) -> true", labels(t, 0).get(MIGRATOR_TO_SLEEP - 1));
@@ -295,7 +295,9 @@ class SourceLockedAllocScenarioTest {
     // ---------------------------------------------------------------- OOM (4.4, 4.5 B)
 
     /**
-     * The migrator's GFP_USER allocation under S's lock kills the writer, which then sleeps
+     * The migrator's GFP_USER allocation under S's lock kills the writer after the writer's
+     * fatal_signal_pending test in generic_perform_write (killed before it, the writer would return
+     * -EINTR and exit), so the writer goes on into ->write_begin and sleeps
      * uninterruptibly in folio_lock(S); without a reaper only the writer's own exit_mmap could set
      * MMF_OOM_SKIP, so every later select_bad_process aborts and the migrator never gets its page.
      */
@@ -305,11 +307,14 @@ class SourceLockedAllocScenarioTest {
         CheckResult r = o.result();
         assertTrue(o.matches(), o.actual());
         assertEquals(Verdict.DEADLOCK, r.verdict());
-        assertEquals(MIGRATOR_TO_OOM_WAIT + 1, r.schedule().length);
+        assertEquals(MIGRATOR_TO_OOM_WAIT + 2, r.schedule().length);
         Trace t = r.trace();
         assertEquals(MIGRATOR_TO_OOM_WAIT, labels(t, 0).size());
         assertTrue(labels(t, 0).contains("oom_kill_process(writer)"), labels(t, 0).toString());
-        assertEquals(List.of("filemap_get_entry(index of S)"), labels(t, 1));
+        assertEquals(List.of("fatal_signal_pending(writer) -> false", "filemap_get_entry(index of S)"), labels(t, 1));
+        // the kill lands after the writer's signal test
+        List<String> all = t.rows().stream().map(Trace.Row::label).toList();
+        assertTrue(all.indexOf("fatal_signal_pending(writer) -> false") < all.indexOf("oom_kill_process(writer)"), all.toString());
         assertTrue(line(r, "migrator blocked in out_of_memory").contains("MMF_OOM_SKIP"), r.explanation().toString());
         assertTrue(line(r, "writer blocked in folio_lock(S)").contains("held by migrator"), r.explanation().toString());
         assertTrue(line(r, "cycle: migrator -> ").endsWith("-> writer -> S.locked -> migrator"), r.explanation().toString());
@@ -335,7 +340,37 @@ class SourceLockedAllocScenarioTest {
         Trace w = Trace.replay(r.model(), g.witness());
         assertEquals(2, lastRow(w).thread());
         assertEquals("oom_reap_task(writer)", lastRow(w).label());
+        // the goal needs a victim that did run: it took S's entry and sleeps in folio_lock(S)
+        assertEquals(List.of("fatal_signal_pending(writer) -> false", "filemap_get_entry(index of S)"), labels(w, 1));
         assertEquals(CheckResult.GoalResult.Answer.REACHABLE, r.goals().get("source-migrated").answer());
+    }
+
+    /** A victim killed and reaped before it ever ran is not "reaped while asleep": the goal needs the writer inside write_begin. */
+    @Test
+    void aVictimThatNeverRanDoesNotMeetTheReapedGoal() {
+        Model m = ScenarioTestSupport.model(scenario, "oom-victim-reaper", java.util.Map.of());
+        int migrator = m.threadIndex("migrator");
+        int reaper = m.threadIndex("oom_reaper");
+        // migrator: trylock, writeback test, __alloc_pages, three failed tries, mutex_trylock, last get_page_from_freelist
+        // (8 steps), select_bad_process choosing the writer (alternative 1), oom_kill_process; then the reaper's wait and
+        // oom_reap_task, before the writer has taken a step
+        java.util.List<Integer> sched = new java.util.ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            sched.add(Trace.label(migrator, 0));
+        }
+        sched.add(Trace.label(migrator, 1));
+        sched.add(Trace.label(migrator, 0));
+        sched.add(Trace.label(reaper, 0));
+        sched.add(Trace.label(reaper, 0));
+        Trace t = Trace.replay(m, sched.stream().mapToInt(Integer::intValue).toArray());
+        assertEquals("oom_reap_task(writer)", lastRow(t).label());
+        assertEquals(List.of(), labels(t, m.threadIndex("writer")));
+        StateView s = new Semantics(m).view(t.last());
+        // killed, reaped, not exited: the goal's old definition would count this
+        assertEquals(1, s.get(var(m, "writer.oom_victim")));
+        assertEquals(1, s.get(var(m, "writer.MMF_OOM_SKIP")));
+        assertEquals(0, s.get(var(m, "writer.mm_exited")));
+        assertFalse(m.goals().get(SourceLockedAllocScenario.GOAL_REAPED_WHILE_ASLEEP).test(s));
     }
 
     @Test
@@ -349,7 +384,7 @@ class SourceLockedAllocScenarioTest {
      * migrator up to its wait for the victim: __alloc_pages, get_page_from_freelist (low) -> true,
      * alloc_pages (return D0), folio_trylock(S0), folio_test_writeback, folio_trylock(D0), then D1's
      * allocation as in MIGRATOR_TO_OOM_WAIT without the two source steps (10 steps): 16; the writer's
-     * filemap_get_entry: 17.
+     * fatal_signal_pending test (before the kill) and filemap_get_entry: 18.
      */
     @Test
     void aBatchKeepsTheFirstSourceLockedWhileTheSecondDestinationIsAllocated() {
@@ -357,11 +392,11 @@ class SourceLockedAllocScenarioTest {
         CheckResult r = o.result();
         assertTrue(o.matches(), o.actual());
         assertEquals(Verdict.DEADLOCK, r.verdict());
-        assertEquals(17, r.schedule().length);
+        assertEquals(18, r.schedule().length);
         Trace t = r.trace();
         assertEquals(16, labels(t, 0).size());
         assertEquals("folio_trylock(D0)", labels(t, 0).get(5));
-        assertEquals(List.of("filemap_get_entry(index of S0)"), labels(t, 1));
+        assertEquals(List.of("fatal_signal_pending(writer) -> false", "filemap_get_entry(index of S0)"), labels(t, 1));
         Model m = r.model();
         Semantics sem = new Semantics(m);
         int[] end = t.last();

@@ -248,7 +248,7 @@ class KernelRulesTest {
         @Test
         void migrationEntryWaitUnderPfMemallocIsViolated() {
             World w = new World("memalloc-migration-entry");
-            w.task("kswapd", t -> b -> b.step(TaskOps.memallocNoreclaimSave(t))
+            w.task("kswapd", t -> b -> b.step(TaskOps.kswapdSetsPfMemalloc(t))
                     .step(FolioOps.waitOnFolioLocked("migration_entry_wait_on_locked", w.f0())));
             StepDriver d = w.drive().run("kswapd");
             assertViolated(rule.check(d.step("kswapd", "migration_entry_wait_on_locked(folio0)")),
@@ -258,7 +258,7 @@ class KernelRulesTest {
         @Test
         void pfMemallocOfAnotherTaskOrAPlainThreadIsOk() {
             World w = new World("memalloc-other");
-            w.task("kswapd", t -> b -> b.step(TaskOps.memallocNoreclaimSave(t)));
+            w.task("kswapd", t -> b -> b.step(TaskOps.kswapdSetsPfMemalloc(t)));
             w.task("reader", t -> b -> b.step(FolioOps.folioLock(w.f0())).step(FolioOps.folioUnlock(w.f0())));
             w.thread("plain", b -> b.step(FolioOps.folioLock(w.f1())));
             StepDriver d = w.drive().run("kswapd");

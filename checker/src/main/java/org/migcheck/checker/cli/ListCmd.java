@@ -31,7 +31,9 @@ final class ListCmd implements Callable<Integer> {
                 out.printf("%-28s   knob %s = %s (default %s): %s%n", "", k.name(), String.join("|", k.values()), k.defaultValue(), k.doc());
             }
             for (Variant v : s.variants()) {
-                out.printf("%-28s   variant %-26s expect %-28s %s%n", "", v.name(), v.expect().describe(), v.doc());
+                Variant.Kind kind = v.kind();
+                out.printf("%-28s   variant %-26s kind %-20s expect %-28s %s%n", "", v.name(),
+                        kind == null ? "-" : kind.label(), v.expect().describe(), v.doc());
             }
         }
         for (org.migcheck.properties.Rule r : Main.registry(spec).rules()) {

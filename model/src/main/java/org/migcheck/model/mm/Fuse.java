@@ -14,8 +14,9 @@ import org.migcheck.model.lang.Step;
 import org.migcheck.model.lang.Var;
 
 /**
- * A FUSE connection with writeback_cache (fs/fuse/file.c, fs/fuse/dev.c, v6.19): the kernel's
- * writeback of a dirty folio into a FUSE_WRITE request (actor K of SCENARIOS.md 5.2), the request
+ * A FUSE connection (fs/fuse/file.c, fs/fuse/dev.c, v6.19; with or without writeback_cache, which in this
+ * model decides only whether its mappings carry AS_WRITEBACK_MAY_DEADLOCK_ON_RECLAIM): the kernel's
+ * writeback of a dirty folio into a FUSE_WRITE request (actor K of docs/scenarios/fuse-writeback-memcg.md), the request
  * queue ({@code fc->iq.pending}, then the processing list once the server has read it), the
  * userspace server that reads requests with {@code fuse_dev_do_read} and replies with
  * {@code fuse_dev_do_write} (actor S), and the end of writeback that the reply triggers (actor E:

@@ -23,7 +23,7 @@ import org.migcheck.model.lang.Var;
  * <ul>
  *   <li>{@code alloc_pages(order, node, gfp, page)}: {@code order} 0 .. {@link #MAX_PAGE_ORDER}
  *       (costly above {@link #PAGE_ALLOC_COSTLY_ORDER}), {@code gfp} in {@link Gfp} bits
- *       ({@link Gfp#NO_OOM} summarises __GFP_NORETRY, __GFP_RETRY_MAYFAIL and __GFP_THISNODE),
+ *       (__GFP_NORETRY, __GFP_RETRY_MAYFAIL and __GFP_THISNODE keep it from the OOM killer),
  *       {@code page} the folio that a successful allocation hands out, or -1 when the page is not
  *       modelled; returns 1 on success, 0 for NULL. The task's memalloc scope applies first
  *       (current_gfp_context: PF_MEMALLOC_NOFS clears __GFP_FS, see {@link #declareNofsScope});</li>
@@ -106,7 +106,7 @@ public final class PageAlloc {
         this.zoneFree = trackFree ? b.var("zone.free_above_wmark", 0, 1, oneFreePage ? 1 : 0, v -> v == 0 ? "no" : "yes", true) : null;
     }
 
-    /** Wires the OOM killer into the slow path (only non-costly allocations without {@link Gfp#NO_OOM} reach it). */
+    /** Wires the OOM killer into the slow path (only non-costly allocations without {@link Gfp#NO_OOM_KILL} bits reach it). */
     public PageAlloc withOom(Oom o) {
         this.oom = o;
         return this;
@@ -323,7 +323,7 @@ public final class PageAlloc {
      * Simplification: direct reclaim is one step that never makes progress (it only trylocks folios; PF_MEMALLOC is set and cleared inside it).
      * Simplification: the retry loop runs once (should_reclaim_retry / should_compact_retry, which loop while reclaim or compaction make progress, and their priority escalation are not modelled).
      * Simplification: every allocation is movable (ac->migratetype == MIGRATE_MOVABLE), so order 1..PAGE_ALLOC_COSTLY_ORDER gets no initial compaction.
-     * Simplification: a costly __GFP_NORETRY request keeps compact_priority at COMPACT_PRIO_ASYNC in the kernel; NO_OOM does not tell __GFP_NORETRY apart and no modelled costly request has it.
+     * Simplification: a costly __GFP_NORETRY request keeps compact_priority at COMPACT_PRIO_ASYNC in the kernel; no modelled costly request has __GFP_NORETRY.
      */
     public Procedure allocPages() {
         if (allocPages != null) {
@@ -388,7 +388,7 @@ public final class PageAlloc {
             // __GFP_NORETRY -> nopage; costly orders without __GFP_RETRY_MAYFAIL -> nopage; __alloc_pages_may_oom
             // skips costly orders, __GFP_RETRY_MAYFAIL and __GFP_THISNODE.
             // Simplification: all are checked here, before oom_lock (those inside __alloc_pages_may_oom come after its last get_page_from_freelist).
-            x.ifLocal(e -> costly.test(e) || (e.local(gfp) & Gfp.NO_OOM) != 0, fail);
+            x.ifLocal(e -> costly.test(e) || (e.local(gfp) & Gfp.NO_OOM_KILL) != 0, fail);
             if (mayOom != null) {
                 // Simplification: out_of_memory's !__GFP_FS return (progress without a kill, so the allocation keeps retrying) is not modelled; no modelled allocation reaches it.
                 x.ifLocal(e -> (e.local(gfp) & Gfp.FS) == 0, y -> y.step(Step.named("out_of_memory")

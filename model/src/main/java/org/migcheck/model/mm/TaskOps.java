@@ -17,6 +17,14 @@ public final class TaskOps {
         return Step.named("memalloc_noreclaim_save").args(t.name()).does(e -> e.set(t.pfMemalloc(), true)).build();
     }
 
+    /**
+     * mm/vmscan.c kswapd(): "tsk->flags |= PF_MEMALLOC | PF_KSWAPD" at the start of the kthread, for its
+     * whole life (kswapd does not use memalloc_noreclaim_save).
+     */
+    public static Step kswapdSetsPfMemalloc(Task t) {
+        return Step.named("kswapd").args("tsk->flags |= PF_MEMALLOC | PF_KSWAPD").does(e -> e.set(t.pfMemalloc(), true)).build();
+    }
+
     /** memalloc_noreclaim_restore: clear PF_MEMALLOC. */
     public static Step memallocNoreclaimRestore(Task t) {
         return Step.named("memalloc_noreclaim_restore").args(t.name()).does(e -> e.set(t.pfMemalloc(), false)).build();

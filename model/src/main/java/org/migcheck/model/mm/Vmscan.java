@@ -17,8 +17,8 @@ import org.migcheck.model.lang.Var;
 
 /**
  * Page reclaim (mm/vmscan.c, v6.19) on the classic LRU: {@code shrink_folio_list} with its
- * writeback branch (the three cases of SCENARIOS.md 5.3, {@code writeback_throttling_sane},
- * {@code may_enter_fs}), {@code shrink_node} (isolate, shrink, put back), memcg limit reclaim
+ * writeback branch (the three cases, {@code writeback_throttling_sane}, {@code may_enter_fs}; see
+ * docs/scenarios/fuse-writeback-memcg.md), {@code shrink_node} (isolate, shrink, put back), memcg limit reclaim
  * ({@code try_to_free_mem_cgroup_pages}) and one kswapd pass ({@code balance_pgdat}).
  *
  * <p>Procedures and their parameters (ids as in {@link Folio#id()} and {@link Memcg#id()};
@@ -35,6 +35,11 @@ import org.migcheck.model.lang.Var;
  * Steps that change the running thread's task context (PF_MEMALLOC, in_reclaim) act on the
  * {@link Task} of the thread that runs them, so any thread declared with {@link Mm#thread} can call
  * these procedures.
+ *
+ * <p>Fixes folded in (all in v6.19): 0c4f8ed498ce "mm: skip folio reclaim in legacy memcg contexts for
+ * deadlockable mappings" (v6.16: the mapping flag term of case 2); "mm: vmscan: simplify the logic for
+ * activating dirty file folios" (every dirty file folio gets PG_reclaim and is activated, no PGDAT_DIRTY);
+ * the removal of ->writepage (v6.16: reclaim writes no file folio).
  *
  * <p>Construct it after every folio is declared. Simplifications (each also stated at its code): one
  * node; folios are isolated and shrunk one at a time (the kernel batches up to SWAP_CLUSTER_MAX);

@@ -9,6 +9,7 @@ import org.migcheck.model.lang.Model;
 import org.migcheck.model.lang.ModelError;
 import org.migcheck.model.lang.Procedure;
 import org.migcheck.model.lang.Step;
+import org.migcheck.model.lang.Var;
 import org.migcheck.model.mm.BufferMigrate;
 import org.migcheck.model.mm.Folio;
 import org.migcheck.model.mm.FolioEvent;
@@ -50,7 +51,7 @@ public final class SourceLockedAllocScenario {
     private SourceLockedAllocScenario() {}
 
     public static final String ID = "source-locked-alloc";
-    /** oom: the writer was killed and reaped (MMF_OOM_SKIP) while it had not exited, e.g. asleep in folio_lock. */
+    /** oom: the writer was killed and reaped (MMF_OOM_SKIP) while asleep in folio_lock on S (it had taken S's entry, does not hold S's lock, has not exited). */
     public static final String GOAL_REAPED_WHILE_ASLEEP = "victim-reaped-before-exit";
 
     public static Scenario scenario() {
@@ -153,7 +154,8 @@ public final class SourceLockedAllocScenario {
                         Map.of("workload", "oom", "deferAlloc", "true", "reaper", "false"),
                         Expect.deadlock(),
                         "hypothetical: the 2019 proposal on a kernel without the OOM reaper (which came in v4.6): the "
-                                + "migrator's GFP_USER allocation under S's lock kills a task sleeping in folio_lock(S); "
+                                + "migrator's GFP_USER allocation under S's lock kills the writer after its fatal_signal_pending "
+                                + "check in generic_perform_write, so it goes on into ->write_begin and sleeps in folio_lock(S); "
                                 + "the OOM killer waits for that victim forever")
                 .variant("oom-victim-reaper",
                         Map.of("workload", "oom", "deferAlloc", "true", "reaper", "true"),
@@ -227,8 +229,10 @@ public final class SourceLockedAllocScenario {
         new BufferMigrate(mig, file); // buffer_migrate_folio of folios without buffer heads
         PageAlloc pa = new PageAlloc(mm, mig, List.of(new PageAlloc.Zone(0, lru, free0)), compactMode, false);
         // readahead_gfp_mask(mapping) = mapping_gfp_mask (GFP_HIGHUSER_MOVABLE, set by inode_init_always)
-        // | __GFP_NORETRY (NO_OOM) | __GFP_NOWARN; inside memalloc_nofs_save() current_gfp_context clears __GFP_FS.
-        Readahead rd = new Readahead(mm, pa, ra, 0, RA_ORDER, Gfp.KERNEL | Gfp.NO_OOM, nofsScope);
+        // | __GFP_NORETRY | __GFP_NOWARN; inside memalloc_nofs_save() current_gfp_context clears __GFP_FS.
+        // Simplification: GFP_HIGHUSER_MOVABLE's reclaim bits are GFP_KERNEL's; __GFP_HARDWALL, __GFP_HIGHMEM,
+        // __GFP_MOVABLE and __GFP_NOWARN are not modelled, so the trace prints GFP_KERNEL.
+        Readahead rd = new Readahead(mm, pa, ra, 0, RA_ORDER, Gfp.KERNEL | Gfp.NORETRY, nofsScope);
         mm.thread("readahead").body(x -> x.call(rd.pageCacheRaOrder()));
         if (nofsScope) {
             pa.declareNofsScope(mm.task("readahead"));
@@ -236,7 +240,7 @@ public final class SourceLockedAllocScenario {
         rd.endIoThread("irq");
         if (writer) {
             Procedure w = b.thread("writer");
-            writeToIndex(mm, w, f0, free0, null, null);
+            writeToIndex(mm, w, f0, free0, null, null, null);
         }
         b.goal("compaction-migrated-F0", s -> s.isSet(f0.freed) && s.isSet(free0.inCache));
         return b.build();
@@ -274,7 +278,7 @@ public final class SourceLockedAllocScenario {
         // alloc_migration_target for a large source: gfp &= ~__GFP_RECLAIM, |= GFP_TRANSHUGE, order = folio_order:
         // order 9 (costly: initial ASYNC compaction, then reclaim and SYNC_LIGHT compaction; THISNODE: no OOM).
         // Simplification: __GFP_KSWAPD_RECLAIM, which GFP_TRANSHUGE leaves out, is kept (kswapd is not modelled).
-        Procedure target = mig.allocMigrationTarget(pa, HPAGE_PMD_ORDER, Gfp.KERNEL | Gfp.NO_OOM, nodeOf);
+        Procedure target = mig.allocMigrationTarget(pa, HPAGE_PMD_ORDER, Gfp.KERNEL | Gfp.THISNODE, nodeOf);
         Procedure migratePages = mig.migratePages(target, srcIsolated);
         mm.thread("M1").body(x -> x.call(migratePages, e -> s1.id(), e -> d1.id(), e -> Migrate.MIGRATE_SYNC));
         mm.thread("M2").body(x -> x.call(migratePages, e -> s2.id(), e -> d2.id(), e -> Migrate.MIGRATE_SYNC));
@@ -288,7 +292,7 @@ public final class SourceLockedAllocScenario {
      * mm/filemap.c filemap_get_entry for the page-cache index that S occupies (S, or D once migrated),
      * with folio_try_get under RCU and the xas_reload recheck: one atomic lookup.
      */
-    private static Step filemapGetEntry(Folio s, Folio d, Local folio) {
+    private static Step filemapGetEntry(Folio s, Folio d, Local folio, Var inWrite) {
         return Step.named("filemap_get_entry")
                 .args("index of " + s.name())
                 .does(e -> {
@@ -299,6 +303,9 @@ public final class SourceLockedAllocScenario {
                     e.emit(new FolioEvent.RefTaken(f, true));
                     e.add(f.ref, 1);
                     e.setLocal(folio, f.id());
+                    if (inWrite != null) {
+                        e.set(inWrite, 1);
+                    }
                 })
                 .build();
     }
@@ -307,23 +314,45 @@ public final class SourceLockedAllocScenario {
      * A write(2) to the page-cache index of {@code s}: generic_perform_write -> ->write_begin ->
      * __filemap_get_folio(FGP_LOCK | FGP_WRITE): filemap_get_entry, then folio_lock, which sleeps
      * TASK_UNINTERRUPTIBLE (a SIGKILL does not wake it); the copy dirties the folio; ->write_end
-     * unlocks and puts it. With {@code exitAs} the task then exits (do_exit -> exit_mm -> mmput ->
-     * exit_mmap).
+     * unlocks and puts it. With {@code exitAs} the task can be an OOM victim: generic_perform_write
+     * tests fatal_signal_pending(current) before ->write_begin and returns -EINTR, and the task then
+     * exits (do_exit -> exit_mm -> mmput -> exit_mmap) either way. {@code inWrite} (may be null) is set
+     * while the writer is between filemap_get_entry and its folio_put.
      * Simplification: __filemap_get_folio's folio->mapping recheck after folio_lock is omitted (the writer's reference makes a migration of the folio fail its freeze).
+     * Simplification: balance_dirty_pages_ratelimited, called before the signal test, is not modelled.
      */
-    private static void writeToIndex(Mm mm, Procedure thread, Folio s, Folio d, Oom oom, Oom.MmTask exitAs) {
+    private static void writeToIndex(Mm mm, Procedure thread, Folio s, Folio d, Oom oom, Oom.MmTask exitAs, Var inWrite) {
         Local folio = thread.local("folio", 0, mm.folios().size() - 1);
         FolioRef f = mm.at(folio);
+        java.util.function.Consumer<org.migcheck.model.lang.Body> write = x -> x
+                .step(filemapGetEntry(s, d, folio, inWrite))
+                .step(FolioOps.folioLock(f))
+                .step(FolioOps.folioMarkDirty(f))
+                .step(FolioOps.folioUnlock(f))
+                .step(folioPutEndWrite(f, inWrite));
         thread.body(x -> {
-            x.step(filemapGetEntry(s, d, folio))
-                    .step(FolioOps.folioLock(f))
-                    .step(FolioOps.folioMarkDirty(f))
-                    .step(FolioOps.folioUnlock(f))
-                    .step(FolioOps.folioPut(f));
             if (exitAs != null) {
+                // mm/filemap.c generic_perform_write: "if (fatal_signal_pending(current)) { status = -EINTR; break; }"
+                x.ifThenElse(oom.fatalSignalPending(), killed -> { }, write);
                 x.step(oom.exitMmap(exitAs));
+            } else {
+                write.accept(x);
             }
         });
+    }
+
+    /** folio_put at the end of the write; clears {@code inWrite}. */
+    private static Step folioPutEndWrite(FolioRef f, Var inWrite) {
+        Step put = FolioOps.folioPut(f);
+        if (inWrite == null) {
+            return put;
+        }
+        return Step.named("folio_put").args(e -> f.of(e).name())
+                .does(e -> {
+                    FolioOps.put(e, f.of(e));
+                    e.set(inWrite, 0);
+                })
+                .build();
     }
 
     /**
@@ -376,13 +405,17 @@ public final class SourceLockedAllocScenario {
                 // Back in user space: a pending SIGKILL ends the task.
                 .ifThen(oom.fatalSignalPending(), y -> y.step(oom.exitMmap(migratorMm))));
         // The writer, the victim candidate, then exits.
-        writeToIndex(mm, writer, s, d, oom, writerMm);
+        Var writing = b.var("writer.in_write_begin", 0, 1, 0, v -> v == 0 ? "no" : "yes", false);
+        writeToIndex(mm, writer, s, d, oom, writerMm, writing);
         if (reaper) {
             oom.reaperThread();
         }
         b.goal("source-migrated", st -> st.isSet(d.inCache));
+        // killed and reaped while it had taken S's entry and was not holding S's lock: asleep in folio_lock (a victim
+        // killed before it ran, or after its write, does not count)
+        int writerIdx = b.threadIndex("writer");
         b.goal(GOAL_REAPED_WHILE_ASLEEP, st -> st.isSet(writerMm.killed()) && st.isSet(writerMm.oomSkip())
-                && !st.isSet(writerMm.exited()));
+                && !st.isSet(writerMm.exited()) && st.get(writing) == 1 && st.get(s.lock.holderVar()) != writerIdx + 1);
         return b.build();
     }
 }
