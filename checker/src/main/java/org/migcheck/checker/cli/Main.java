@@ -35,7 +35,7 @@ import picocli.CommandLine.Parameters;
         description = "Model checker for the locking rules of Linux memory management.",
         exitCodeOnInvalidInput = Verdict.USAGE_EXIT,
         exitCodeOnExecutionException = 70,
-        subcommands = {Main.ListCmd.class, Main.CheckCmd.class, Main.SuiteCmd.class, Main.MutateCmd.class, Main.ReplayCmd.class, Main.BenchCmd.class})
+        subcommands = {Main.ListCmd.class, Main.CheckCmd.class, Main.SuiteCmd.class, Main.MutateCmd.class, Main.ReplayCmd.class, Main.BenchCmd.class, ExportCmd.class})
 public final class Main implements Callable<Integer> {
 
     public static void main(String[] args) {
