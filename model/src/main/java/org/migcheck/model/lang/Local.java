@@ -11,6 +11,8 @@ public final class Local {
     private final String name;
     private final int min;
     private final int max;
+    /** Set for the pass counter of a {@link Body#retry} loop: its largest value is the bound's (possibly raised) limit. */
+    Bound bound;
 
     Local(Procedure owner, int index, String name, int min, int max) {
         this.owner = owner;

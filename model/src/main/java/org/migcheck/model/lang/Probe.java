@@ -86,7 +86,12 @@ public final class Probe {
     /** A read-only view of the state {@code reader} gives. */
     public StateView view(Reader reader) {
         return new StateView() {
-            @Override public int get(Var v) { return reader.read(v.slot()); }
+            @Override public int get(Var v) {
+                if (v.origin != model.origin) {
+                    throw Model.foreign("variable " + v.name(), v.modelName(), model.name());
+                }
+                return reader.read(v.slot());
+            }
             @Override public Model model() { return model; }
             @Override public boolean finished(int t) { return reader.read(model.thread(t).pcSlot) == done; }
         };
@@ -132,7 +137,7 @@ public final class Probe {
                 boolean outcome = insn.cond.test.test(read);
                 next.set(t.pcSlot, outcome ? next.get(t.pcSlot) + 1 : insn.target);
             }
-            settle(next, t);
+            settle(next, t, ctx);
         } catch (ModelError | ModelViolation err) {
             return new Failed(err);
         } catch (RuntimeException err) {
@@ -203,14 +208,15 @@ public final class Probe {
         return Math.max(l.min(), Math.min(l.max(), 0));
     }
 
-    private static void checkLocal(Local l, int value, String where) {
-        if (value < l.min() || value > l.max()) {
-            throw new ModelError(l.toString(), "local " + l + " gets " + value + ", outside [" + l.min() + ", " + l.max() + "] (" + where + ")");
+    private void checkLocal(Local l, int value, String where) {
+        int max = l.bound == null ? l.max() : model.limit(l.bound);
+        if (value < l.min() || value > max) {
+            throw new ModelError(l.toString(), "local " + l + " gets " + value + ", outside [" + l.min() + ", " + max + "] (" + where + ")");
         }
     }
 
     /** As {@link Semantics}' settle: local instructions until the thread rests before a visible one. */
-    private void settle(Overlay s, ThreadSpec t) {
+    private void settle(Overlay s, ThreadSpec t, Ctx effects) {
         for (int n = 0; ; n++) {
             int pc = s.get(t.pcSlot);
             if (pc == done) {
@@ -267,6 +273,12 @@ public final class Probe {
                         caller.setLocal(call.local, value);
                     }
                 }
+                case SATURATE -> {
+                    if (effects != null && insn.bound.kind() == Bound.Kind.MODEL) {
+                        effects.emit(new BoundReached(insn.bound, insn.proc.name()));
+                    }
+                    s.set(t.pcSlot, pc + 1);
+                }
                 case END -> {
                     s.set(t.pcSlot, done);
                     for (int i = 0; i < t.frameSize; i++) {
@@ -307,6 +319,9 @@ public final class Probe {
                 throw new ModelError(v.name(), "local code of " + proc.name() + " reads shared variable " + v.name()
                         + "; test shared state with a Cond step (ifThen) instead");
             }
+            if (v.origin != model.origin) {
+                throw Model.foreign("variable " + v.name(), v.modelName(), model.name());
+            }
             return s.get(v.slot());
         }
 
@@ -341,6 +356,9 @@ public final class Probe {
             if (mode != Mode.WRITE) {
                 throw new ModelError(v.name(), (mode == Mode.READ ? "a guard or label" : "local code") + " of "
                         + proc.name() + " writes shared variable " + v.name());
+            }
+            if (v.origin != model.origin) {
+                throw Model.foreign("variable " + v.name(), v.modelName(), model.name());
             }
             if (value < v.min() || value > v.max()) {
                 throw new ModelError(v.name(), "variable " + v.name() + " would become " + value + ", outside ["
