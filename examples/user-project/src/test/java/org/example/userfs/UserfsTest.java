@@ -73,7 +73,7 @@ class UserfsTest {
         Migcheck.Result r = Migcheck.check(new UserfsScenarios.Mkwrite(), "unlocked", RULES, Migcheck.options());
         assertEquals(Verdict.VIOLATED, r.verdict());
         assertTrue(r.report().contains("VIOLATED userfs.dirty-in-cache"), r.report());
-        assertTrue(r.json().contains("\"rule\" : \"userfs.dirty-in-cache\""), r.json());
+        assertTrue(r.json().contains("\"id\" : \"userfs.dirty-in-cache\""), r.json()); // "rule" is an object: id, statement, kernelRef
         assertTrue(r.html().contains("userfs.dirty-in-cache"), r.html());
     }
 
