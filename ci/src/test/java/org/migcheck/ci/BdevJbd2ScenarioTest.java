@@ -37,7 +37,7 @@ import org.migcheck.properties.KernelRules;
 import org.migcheck.properties.RuleSet;
 
 /**
- * SCENARIOS.md 1 / DESIGN.md 9 "block-device migration vs jbd2": each variant's verdict and rule,
+ * docs/scenarios/bdev-jbd2.md / README: The scenario catalogue "block-device migration vs jbd2": each variant's verdict and rule,
  * facts of its shortest counterexample derived by hand from the model, reachability of "migrated",
  * non-vacuity of the holding variants (the interesting interleavings are reachable), and mutants
  * that remove one check and must break a rule.
@@ -147,7 +147,7 @@ class BdevJbd2ScenarioTest {
     }
 
     /**
-     * SCENARIOS.md 1.5 A: J aliases F through new_bh (no folio reference), the migrator (no b_count
+     * docs/scenarios/bdev-jbd2.md: J aliases F through new_bh (no folio reference), the migrator (no b_count
      * check) moves F to D and frees F while the journal write still references F's memory.
      */
     @Test
@@ -202,7 +202,7 @@ class BdevJbd2ScenarioTest {
         assertEquals(CheckResult.GoalResult.Answer.REACHABLE, o.result().goals().get(BdevJbd2Scenario.GOAL_MIGRATED).answer());
     }
 
-    /** SCENARIOS.md 1.6: norefs holds, F can still be migrated once the journal and the lookup let go. */
+    /** docs/scenarios/bdev-jbd2.md: norefs holds, F can still be migrated once the journal and the lookup let go. */
     @Test
     void norefsHoldsAndStillMigrates() {
         ScenarioRunner.Outcome o = run(scenario, "norefs");
@@ -227,7 +227,7 @@ class BdevJbd2ScenarioTest {
         assertTrue(lastRow(w).label().startsWith("folio_ref_freeze(F, 3)"), lastRow(w).label());
     }
 
-    /** The holding variant is not vacuous: every check of SCENARIOS.md 1.6 is exercised. */
+    /** The holding variant is not vacuous: every check of docs/scenarios/bdev-jbd2.md is exercised. */
     @Test
     void norefsExercisesEveryCheck() {
         Model m = model(scenario, "norefs", Map.of());
@@ -270,7 +270,7 @@ class BdevJbd2ScenarioTest {
         assertEquals(0, end[var(m, "F.dirty").slot()]);
     }
 
-    /** SCENARIOS.md 1.5 B: before 2d900efff915 folio_mc_copy's cond_resched runs under i_private_lock. */
+    /** docs/scenarios/bdev-jbd2.md: before 2d900efff915 folio_mc_copy's cond_resched runs under i_private_lock. */
     @Test
     void privateLockAcrossTheCopyOfALargeFolioSleepsInAtomicContext() {
         ScenarioRunner.Outcome o = run(scenario, "private-lock-across-copy");
@@ -304,7 +304,7 @@ class BdevJbd2ScenarioTest {
                 next(m, "migrator", "folio_mc_copy")).and((sem, s) -> s[priv.slot()] == migrator + 1)));
     }
 
-    /** DESIGN.md 9: fallback_migrate_folio, dirty folio, MIGRATE_SYNC_LIGHT: holds, never migrated. */
+    /** README: The scenario catalogue: fallback_migrate_folio, dirty folio, MIGRATE_SYNC_LIGHT: holds, never migrated. */
     @Test
     void fallbackNeverMigratesADirtyFolioInSyncLight() {
         ScenarioRunner.Outcome o = run(scenario, "fallback-dirty-sync-light");

@@ -24,7 +24,7 @@ import org.migcheck.model.scenarios.Variant;
 import org.migcheck.properties.KernelRules;
 
 /**
- * DESIGN.md 11, bound sensitivity: every holding kernel variant is re-checked with its model bounds
+ * README: Bounds, Mutation analysis, bound sensitivity: every holding kernel variant is re-checked with its model bounds
  * raised by one pass, and must still hold; a HOLDS that saturated a bound is only trusted after that.
  */
 class BoundSensitivityTest {

@@ -27,7 +27,7 @@ import org.migcheck.model.scenarios.Variant;
 import org.migcheck.properties.KernelRules;
 
 /**
- * What CI runs (DESIGN.md 1.1): every variant of every bundled scenario must meet its declared
+ * What CI runs (README: The two commands): every variant of every bundled scenario must meet its declared
  * expectation; a mismatch fails the build with the full report and counterexample in the log.
  */
 class CatalogueTest {

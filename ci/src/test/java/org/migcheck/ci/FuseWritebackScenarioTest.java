@@ -43,9 +43,9 @@ import org.migcheck.model.scenarios.Scenario;
 import org.migcheck.properties.KernelRules;
 
 /**
- * SCENARIOS.md 5 / DESIGN.md section 9 rows "fuse writeback vs memcg reclaim (5)": every variant's
+ * docs/scenarios/fuse-writeback-memcg.md / README: The scenario catalogue rows "fuse writeback vs memcg reclaim (5)": every variant's
  * verdict and the kernel facts of its counterexample, a sweep of the knobs against the expectation
- * the scenario derives from SCENARIOS.md 5.3, and mutants that must break a rule.
+ * the scenario derives from docs/scenarios/fuse-writeback-memcg.md, and mutants that must break a rule.
  */
 class FuseWritebackScenarioTest {
 
@@ -353,7 +353,7 @@ class FuseWritebackScenarioTest {
 
     /**
      * Every combination of the reclaim knobs (and of the migration knobs on the v6.19 configuration)
-     * meets the expectation the scenario derives from SCENARIOS.md 5.3-5.5.
+     * meets the expectation the scenario derives from docs/scenarios/fuse-writeback-memcg.md.
      */
     @Test
     void knobSweepMatchesTheRulesOfSection5() {

@@ -33,7 +33,7 @@ import org.migcheck.model.scenarios.Scenario;
 import org.migcheck.properties.KernelRules;
 
 /**
- * SCENARIOS.md 3 / DESIGN.md 9 "movable_ops isolate/putback": each variant's verdict, rule and the
+ * docs/scenarios/movable-ops.md / README: The scenario catalogue "movable_ops isolate/putback": each variant's verdict, rule and the
  * facts of its shortest counterexample, derived by hand from the model (threads C1 = 0, C2 = 1,
  * balloon = 2).
  */

@@ -23,7 +23,7 @@ import org.migcheck.model.scenarios.Variant;
 import org.migcheck.properties.KernelRules;
 
 /**
- * DESIGN.md 11: removing a lock, a wait or a flag test, or moving a step out of a critical section,
+ * README: Bounds, Mutation analysis: removing a lock, a wait or a flag test, or moving a step out of a critical section,
  * in a kernel variant should make some rule fail. This test runs mutation analysis on every holding
  * kernel variant, writes every survivor to {@code target/mutation-survivors.txt}, fails when a
  * variant that declares its survivors has an undeclared or a stale one, and pins the kills the

@@ -29,7 +29,7 @@ import org.migcheck.model.scenarios.Scenario;
 import org.migcheck.model.scenarios.SourceLockedAllocScenario;
 
 /**
- * SCENARIOS.md 4 / DESIGN.md 9 "source locked across allocation": every variant's verdict, rule and
+ * docs/scenarios/source-locked-alloc.md / README: The scenario catalogue "source locked across allocation": every variant's verdict, rule and
  * the facts of its shortest counterexample, with schedule lengths derived by hand from the model.
  * Threads: readahead = 0, irq = 1 (writer = 2 when present); M1 = 0, M2 = 1; migrator = 0, writer = 1,
  * oom_reaper = 2. Readahead allocates F1 from the free lists and F2 (order 2) through the slow path.
@@ -457,7 +457,7 @@ class SourceLockedAllocScenarioTest {
         assertEquals("folio_ref_freeze(S, 2)", lastRow(oom.trace()).label());
     }
 
-    /** Mutations of the holding variants by one knob each turn them into the deadlocks of DESIGN.md. */
+    /** Mutations of the holding variants by one knob each turn them into the deadlocks of the README catalogue. */
     @Test
     void removingTheRuleOrTheReaperDeadlocks() {
         assertEquals(Verdict.DEADLOCK, run(scenario, "readahead-memalloc-rule", Map.of("memallocRule", "false")).result().verdict());

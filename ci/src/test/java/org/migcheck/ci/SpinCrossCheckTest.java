@@ -37,7 +37,7 @@ import org.migcheck.properties.KernelRules;
 import org.migcheck.properties.RuleSet;
 
 /**
- * DESIGN.md section 11: every bundled verdict agrees with SPIN on the Promela export of the same model.
+ * README: Bounds, Mutation analysis: every bundled verdict agrees with SPIN on the Promela export of the same model.
  * Every catalogue variant and a seeded sample of knob combinations is exported, compiled once
  * ({@code spin -a}, {@code gcc -O2 -DSAFETY -DNOREDUCE}) and searched by {@code ./pan}; SPIN must
  * find the same kind of verdict, and, where migcheck explored everything (holds, stuck, lock-order

@@ -29,7 +29,7 @@ import org.migcheck.properties.KernelRules;
 import org.migcheck.properties.RuleSet;
 
 /**
- * SCENARIOS.md section 2 (DESIGN.md section 9, "truncate vs writeback (2)"): every variant's verdict,
+ * docs/scenarios/truncate-writeback.md (README catalogue row "truncate vs writeback"): every variant's verdict,
  * rule and the facts of its counterexample, derived by hand from the kernel code paths; plus the
  * consequences that the first-reported rule hides (by switching that rule off) and mutation checks
  * over the knobs.
@@ -82,7 +82,7 @@ class TruncateWritebackScenarioTest {
     @Test
     void writebackStartedAfterUnlockLetsTruncateRemoveAndFreeAFolioUnderIo() {
         // What the first rule hides: truncate locks the folio in the window, finds no writeback, and
-        // removes it after the flusher set PG_writeback behind its back (DESIGN.md: "folio removed from
+        // removes it after the flusher set PG_writeback behind its back (the README catalogue row: "folio removed from
         // cache while its I/O is in flight").
         RuleSet noSetRule = KernelRules.all().without("writeback.set-under-lock");
         ScenarioRunner.Outcome o = run(S, "wb-after-unlock", Map.of(), noSetRule);
@@ -176,7 +176,7 @@ class TruncateWritebackScenarioTest {
         assertTrue(t.rows().stream().noneMatch(row -> row.label().startsWith("folio_wait_writeback")));
         assertEquals(8, t.rows().stream().filter(row -> who(t, row).equals("flusher")).count());
 
-        // DESIGN.md's wording for this row, "folio freed under writeback", is the next rule: truncate's
+        // The README catalogue's wording for this row, "folio freed under writeback", is the next rule: truncate's
         // folio_put after truncate_inode_partial_folio (the reference __filemap_get_folio took) drops the
         // last reference (the flusher dropped its batch reference after submitting, since writeback owns none).
         RuleSet noRemoveRule = KernelRules.all().without("cache.remove-locked-no-writeback");
@@ -203,7 +203,7 @@ class TruncateWritebackScenarioTest {
 
     @Test
     void mutantsOfTheKernelOrderFailForEveryWritebackConfiguration() {
-        // Mutation check (DESIGN.md 11): removing truncate's folio_wait_writeback, or moving
+        // Mutation check (README: Bounds, Mutation analysis): removing truncate's folio_wait_writeback, or moving
         // folio_start_writeback out of the folio lock, breaks a rule in every sync mode and size;
         // the kernel order holds in all of them.
         for (String sync : List.of("NONE", "ALL")) {

@@ -13,7 +13,7 @@ import org.migcheck.model.mm.FolioEvent;
 import org.migcheck.model.mm.Task;
 
 /**
- * The kernel rule set (DESIGN.md section 5, SCENARIOS.md 0.2, 1.6, 2.7, 3.6, 4.7, 5.7). Every rule
+ * The kernel rule set (the rules sections of docs/scenarios/*.md and the mm lock-ordering comments). Every rule
  * reads only the events steps emit and the state before/after the step, so it applies to every
  * model and is vacuous where the model has no such objects.
  */

@@ -14,7 +14,7 @@ import org.migcheck.model.lang.LockEvent;
  * while holding a lock of class H is an inversion when the hierarchy puts L outside H (L before H).
  * Classes the hierarchy does not name, trylocks, and two locks of one class are not constrained.
  *
- * <p>{@link #mm()} is the mm hierarchy of SCENARIOS.md 0.2 (header comments of mm/rmap.c and
+ * <p>{@link #mm()} is the mm hierarchy (header comments of mm/rmap.c and
  * mm/filemap.c, plus the buffer-lock facts of mm/migrate.c and fs/buffer.c). Where the two comments
  * disagree (swap_lock and private_lock) no order is declared. The hugetlb chain, which nests
  * folio_lock inside i_mmap_rwsem, is not included.
@@ -73,7 +73,7 @@ public final class LockHierarchy implements StepRule {
 
     @Override public String statement() { return "locks are taken in the declared hierarchy order (outer before inner)"; }
 
-    @Override public String kernelRef() { return "mm/rmap.c and mm/filemap.c lock ordering comments (SCENARIOS.md 0.2)"; }
+    @Override public String kernelRef() { return "mm/rmap.c and mm/filemap.c lock ordering comments"; }
 
     /** Whether {@code outer} is (transitively) declared outside {@code innerClass}. */
     public boolean before(String outer, String innerClass) {

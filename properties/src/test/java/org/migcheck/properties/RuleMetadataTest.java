@@ -11,7 +11,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
-/** DESIGN.md section 5: every rule has an id, a one-line statement and the kernel source it comes from. */
+/** Every rule has an id, a one-line statement and the kernel source it comes from. */
 class RuleMetadataTest {
 
     /** A kernel source path: at least one directory, then a .c, .h or .rst file (mm/filemap.c, include/linux/mm.h). */

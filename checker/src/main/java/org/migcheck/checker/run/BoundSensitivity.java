@@ -8,7 +8,7 @@ import org.migcheck.model.lang.Model;
 import org.migcheck.properties.RuleSet;
 
 /**
- * Bound sensitivity (DESIGN.md 11): re-checks a model with every model bound of its retry loops
+ * Bound sensitivity (README: Bounds, Mutation analysis): re-checks a model with every model bound of its retry loops
  * raised by {@code k} passes. A verdict that changes was an artefact of the bound. Kernel bounds
  * (the kernel's own retry constants) are left as declared.
  *

@@ -10,7 +10,7 @@ import org.migcheck.model.lang.Model;
 import org.migcheck.properties.RuleSet;
 
 /**
- * Mutation analysis of the rule set and the lock protocols (DESIGN.md 11): in a model that holds,
+ * Mutation analysis of the rule set and the lock protocols (README: Bounds, Mutation analysis): in a model that holds,
  * check each mutant of {@link Model#mutants()}: a wait that no longer waits, a lock/unlock pair
  * removed, a shared test forced either way, two adjacent steps around a lock operation swapped. A
  * mutant that still holds <em>survives</em>: either that piece of the protocol is redundant in the

@@ -30,7 +30,7 @@ import org.migcheck.properties.RuleSet;
 import org.migcheck.properties.StepRule;
 
 /**
- * No silent wrong answers (DESIGN.md 11): an object declared by another model's builder is refused
+ * No silent wrong answers (README: Bounds, Mutation analysis): an object declared by another model's builder is refused
  * with a message naming the object and both models, and a rule, invariant or goal that throws is a
  * MODEL_ERROR naming it, never a raw exception or a verdict computed from the wrong slots.
  */

@@ -132,7 +132,7 @@ class LockOrderKindTest {
     }
 
     /**
-     * The balloon pattern (SCENARIOS.md 0.2 item 29): truncate takes folio_lock then i_pages, balloon
+     * The balloon pattern (the mm lock-ordering comments in mm/rmap.c and mm/filemap.c): truncate takes folio_lock then i_pages, balloon
      * takes i_pages then only trylocks the folio. A trylock cannot wait, so neither lockdep nor the
      * hierarchy records balloon's order, and no interleaving deadlocks: every kernel rule holds.
      */

@@ -26,7 +26,7 @@ import org.migcheck.model.mm.FolioRef;
 import org.migcheck.model.mm.Mm;
 
 /**
- * The rule kinds of DESIGN.md section 5, each run end to end through {@code Checker.check} with
+ * The rule kinds (README: Add a rule), each run end to end through {@code Checker.check} with
  * {@code KernelRules.all()} on a model written here: an invariant and a step rule, one violating and
  * one satisfying model each. Lock order, reachability and stuck threads have their own classes
  * ({@link LockOrderKindTest}, {@link ReachabilityKindTest}, {@link StuckKindTest}).

@@ -120,7 +120,7 @@ public final class Model {
     }
 
     /**
-     * A mutant for mutation analysis (DESIGN.md 11).
+     * A mutant for mutation analysis (README: Bounds, Mutation analysis).
      *
      * @param id       stable name: kind, "procedure: function" and, for a repeated name, "#n" in code order
      * @param kind     what was removed or changed

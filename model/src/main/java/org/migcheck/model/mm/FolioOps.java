@@ -9,7 +9,7 @@ import org.migcheck.model.lang.Step;
 import org.migcheck.model.lang.Steps;
 
 /**
- * Steps for the folio primitives of SCENARIOS.md 0.1, each named after its kernel function.
+ * Steps for the folio primitives of the kernel folio primitives (include/linux/pagemap.h, mm/filemap.c), each named after its kernel function.
  * Every step that uses a folio reports an {@link FolioEvent.Accessed} event, so use-after-free rules
  * see it.
  *

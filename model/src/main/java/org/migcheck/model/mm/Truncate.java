@@ -308,7 +308,7 @@ public final class Truncate {
 
     /**
      * mm/truncate.c truncate_inode_pages_range(mapping, 0, -1), called with i_rwsem and
-     * invalidate_lock held (SCENARIOS.md 0.2 item 30).
+     * invalidate_lock held (the mm lock-ordering comments (mm/rmap.c, mm/filemap.c)).
      * <ol>
      * <li>Pass 1, non-blocking: find_lock_entries (trylock; skips folios under writeback), then
      *     truncate_cleanup_folio on each, delete_from_page_cache_batch, folio_unlock each,
