@@ -114,6 +114,23 @@ public final class Main implements Callable<Integer> {
         @Option(names = "--quiet-progress", description = "no progress lines on stderr")
         boolean quietProgress;
 
+        @Option(names = "--symmetry", description = "on|off: symmetry reduction over the model's interchangeable threads and folios (default: on where the model declares them)")
+        String symmetry;
+
+        @Option(names = "--por", description = "on|off: partial-order reduction (default on)")
+        String por;
+
+        private Options.Switch onOff(String name, String v) {
+            if (v == null) {
+                return Options.Switch.AUTO;
+            }
+            return switch (v.toLowerCase()) {
+                case "on" -> Options.Switch.ON;
+                case "off" -> Options.Switch.OFF;
+                default -> throw new CommandLine.ParameterException(new CommandLine(this), name + " takes on or off, not " + v);
+            };
+        }
+
         Options toOptions() {
             Strategy s = switch (strategy.toLowerCase()) {
                 case "bfs" -> Strategy.BFS;
@@ -125,7 +142,8 @@ public final class Main implements Callable<Integer> {
                 throw new CommandLine.ParameterException(new CommandLine(this), "budgets must be positive");
             }
             Budget b = new Budget(maxStates, maxDepth, Duration.ofMillis((long) (timeLimit * 1000)), maxMemoryMiB << 20);
-            return new Options(s, b, !noLiveness, 40_000_000L, quietProgress ? null : Streams.err, seed, walks);
+            return new Options(s, b, !noLiveness, 40_000_000L, quietProgress ? null : Streams.err, seed, walks,
+                    onOff("--symmetry", symmetry), onOff("--por", por));
         }
     }
 
@@ -352,6 +370,9 @@ public final class Main implements Callable<Integer> {
         @Option(names = "--repeat", description = "runs after one warm-up run (default 3)")
         int repeat = 3;
 
+        @Option(names = "--unreduced", description = "also run without symmetry and partial-order reduction and print both state counts and the factor")
+        boolean unreduced;
+
         @CommandLine.Mixin
         SearchOptions search = new SearchOptions();
 
@@ -380,6 +401,14 @@ public final class Main implements Callable<Integer> {
                 }
             }
             Streams.out.printf("best: %.0f states/s%n", best);
+            if (unreduced) {
+                CheckResult red = ScenarioRunner.run(s, args.variant, args.sets, KernelRules.all(), opts).result();
+                CheckResult plain = ScenarioRunner.run(s, args.variant, args.sets, KernelRules.all(), opts.unreduced()).result();
+                Streams.out.printf("reduced: %s, %d states, %.2f s; unreduced: %s, %d states, %.2f s; factor %.1fx%n",
+                        red.verdict().lower(), red.stats().distinct(), red.stats().nanos() / 1e9,
+                        plain.verdict().lower(), plain.stats().distinct(), plain.stats().nanos() / 1e9,
+                        (double) plain.stats().distinct() / Math.max(1, red.stats().distinct()));
+            }
             return 0;
         }
     }

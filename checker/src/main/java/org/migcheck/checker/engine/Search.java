@@ -72,6 +72,8 @@ public final class Search {
         long start = clock.getAsLong();
         long nextProgress = start + progressEveryNanos;
         store = new StateStore(system.slotMin(), system.slotMax());
+        StateStore visited = store;
+        system.attach(visited::contains); // reduction seam (checker.reduce): cycle proviso
         generated = 0;
         maxDepth = 0;
         failure = null;

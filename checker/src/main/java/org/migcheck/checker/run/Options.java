@@ -14,9 +14,20 @@ import org.migcheck.checker.engine.Strategy;
  * @param progress       where progress lines go every few seconds (null: nowhere)
  * @param seed           seed of the random strategy (printed with its results)
  * @param walks          number of random walks
+ * @param symmetry       symmetry reduction: ON, OFF, or AUTO (on when the model declares symmetric sets)
+ * @param por            partial-order reduction: ON, OFF, or AUTO (on)
  */
 public record Options(Strategy strategy, Budget budget, boolean liveness, long maxGraphEdges, PrintStream progress,
-                      long seed, int walks) {
+                      long seed, int walks, Switch symmetry, Switch por) {
+
+    /** A reduction switch; AUTO means on wherever it is sound for the model and the rules. */
+    public enum Switch { ON, OFF, AUTO }
+
+    /** Without reduction switches (both AUTO). */
+    public Options(Strategy strategy, Budget budget, boolean liveness, long maxGraphEdges, PrintStream progress,
+                   long seed, int walks) {
+        this(strategy, budget, liveness, maxGraphEdges, progress, seed, walks, Switch.AUTO, Switch.AUTO);
+    }
 
     /** Steps per random walk when no max depth is given. */
     public static final int DEFAULT_WALK_DEPTH = 1000;
@@ -25,10 +36,14 @@ public record Options(Strategy strategy, Budget budget, boolean liveness, long m
         return new Options(Strategy.BFS, Budget.unlimited(), true, 40_000_000L, null, 1L, 10_000);
     }
 
-    public Options withStrategy(Strategy s) { return new Options(s, budget, liveness, maxGraphEdges, progress, seed, walks); }
-    public Options withBudget(Budget b) { return new Options(strategy, b, liveness, maxGraphEdges, progress, seed, walks); }
-    public Options withLiveness(boolean on) { return new Options(strategy, budget, on, maxGraphEdges, progress, seed, walks); }
-    public Options withMaxGraphEdges(long n) { return new Options(strategy, budget, liveness, n, progress, seed, walks); }
-    public Options withProgress(PrintStream p) { return new Options(strategy, budget, liveness, maxGraphEdges, p, seed, walks); }
-    public Options withRandom(long s, int w) { return new Options(Strategy.RANDOM, budget, liveness, maxGraphEdges, progress, s, w); }
+    public Options withStrategy(Strategy s) { return new Options(s, budget, liveness, maxGraphEdges, progress, seed, walks, symmetry, por); }
+    public Options withBudget(Budget b) { return new Options(strategy, b, liveness, maxGraphEdges, progress, seed, walks, symmetry, por); }
+    public Options withLiveness(boolean on) { return new Options(strategy, budget, on, maxGraphEdges, progress, seed, walks, symmetry, por); }
+    public Options withMaxGraphEdges(long n) { return new Options(strategy, budget, liveness, n, progress, seed, walks, symmetry, por); }
+    public Options withProgress(PrintStream p) { return new Options(strategy, budget, liveness, maxGraphEdges, p, seed, walks, symmetry, por); }
+    public Options withSymmetry(Switch on) { return new Options(strategy, budget, liveness, maxGraphEdges, progress, seed, walks, on, por); }
+    public Options withPor(Switch on) { return new Options(strategy, budget, liveness, maxGraphEdges, progress, seed, walks, symmetry, on); }
+    /** Both reductions off: the plain search the reductions are tested against. */
+    public Options unreduced() { return withSymmetry(Switch.OFF).withPor(Switch.OFF); }
+    public Options withRandom(long s, int w) { return new Options(Strategy.RANDOM, budget, liveness, maxGraphEdges, progress, s, w, symmetry, por); }
 }
