@@ -68,6 +68,8 @@ public final class FuseWritebackScenario {
                     "none", "ASYNC", "SYNC_LIGHT", "SYNC"),
             Knob.bool("serverReplies", true, "the server replies to the FUSE_WRITE (false: it keeps the request "
                     + "and serves other requests forever)"),
+            Knob.range("folios", 1, 8, 1, "dirty folios of the FUSE file (folio0..folioN-1), all charged to G, whose limit is "
+                    + "their number: the flusher writes them back in index order, reclaim and the server go over all of them"),
             Knob.choice("mutant", "none", "a deliberate defect, for mutation tests: reclaim-ignores-writeback "
                     + "(shrink_folio_list without its writeback branch), writeback-without-folio-lock (the "
                     + "flusher sets PG_writeback without the folio lock)",
@@ -142,15 +144,22 @@ public final class FuseWritebackScenario {
         // fs/fuse/file.c fuse_init_file_inode: a writeback_cache connection; filemap_migrate_folio is fuse_file_aops' ->migrate_folio
         Mapping mapping = mm.mapping("fuse_inode.i_data", Mapping.MigrateFolio.FILEMAP_MIGRATE_FOLIO, k.flag("mappingFlag"), true);
         // written by the FUSE client, not yet written back: dirty, on the inactive LRU, only the page cache's reference
-        Folio folio = mm.folio("folio0", mapping, new Folio.Init().dirty(true));
+        int n = k.integer("folios");
+        List<Folio> folios = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            folios.add(mm.folio("folio" + i, mapping, new Folio.Init().dirty(true)));
+        }
+        Folio folio = folios.get(0);
         FolioRef f = FolioRef.fixed(folio);
 
         Memcg.Controller memcgs = new Memcg.Controller(mm, k.is("memcg", "v1") ? Memcg.Hierarchy.V1 : Memcg.Hierarchy.V2,
                 k.flag("cgroupWriteback"));
         // G: the server's memcg, which also holds folio0's charge (SCENARIOS.md 5.4 step 3), at its limit.
-        // Simplification: the limit is one page, folio0's.
-        Memcg g = memcgs.create("G", 1, 1);
-        memcgs.charged(g, folio);
+        // Simplification: the limit is the FUSE file's folios, all charged to G.
+        Memcg g = memcgs.create("G", n, n);
+        for (Folio x : folios) {
+            memcgs.charged(g, x);
+        }
         Vmscan vmscan = new Vmscan(mm, memcgs,
                 k.is("mutant", "reclaim-ignores-writeback") ? Vmscan.Mutation.IGNORE_WRITEBACK : Vmscan.Mutation.NONE);
         Fuse fuse = new Fuse(mm, temp,
@@ -159,7 +168,14 @@ public final class FuseWritebackScenario {
 
         // K: fs/fs-writeback.c wb_workfn -> wb_do_writeback -> ... -> do_writepages -> fuse_writepages
         Procedure writepages = fuse.writepages();
-        mm.thread("flusher").body(body -> body.call(writepages, IntExpr.of(folio.id())));
+        if (n == 1) {
+            mm.thread("flusher").body(body -> body.call(writepages, IntExpr.of(folio.id())));
+        } else {
+            // writeback_iter walks the dirty-tagged folios in index order, one fuse_writepages pass each
+            Procedure flusher = mm.thread("flusher");
+            Local i = flusher.local("index", 0, n);
+            flusher.body(body -> body.forRange(i, 0, n, loop -> loop.call(writepages, IntExpr.of(i))));
+        }
 
         if (k.flag("earlierReclaim")) {
             // mm/vmscan.c kswapd(): "tsk->flags |= PF_MEMALLOC | PF_KSWAPD" for its whole life, then balance_pgdat.

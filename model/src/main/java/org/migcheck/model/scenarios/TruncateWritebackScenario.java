@@ -69,8 +69,8 @@ public final class TruncateWritebackScenario {
                         + "'if (ret) folio_unlock(to_folio)'"))
                 .knob(Knob.choice("syncMode", "NONE", "flusher only: wbc->sync_mode; WB_SYNC_NONE skips a folio under "
                         + "writeback, WB_SYNC_ALL waits for it", "NONE", "ALL"))
-                .knob(Knob.range("folios", 1, 2, 1, "flusher only: folios in the mapping; folio1 starts under writeback "
-                        + "(bio in flight) and redirtied (ttm-backup always has one folio)"))
+                .knob(Knob.range("folios", 1, 4, 1, "flusher only: folios in the mapping; folio1..folioN-1 start under "
+                        + "writeback (bio in flight) and redirtied (ttm-backup always has one folio)"))
                 .model(TruncateWritebackScenario::build)
                 .variant("kernel", Map.of(), Expect.holds().reach(TRUNCATED, true).reach(TRUNCATE_MEETS_WRITEBACK, true),
                         "v6.19 order: lock, folio_start_writeback, unlock, submit; truncate locks and waits for writeback")
@@ -115,9 +115,9 @@ public final class TruncateWritebackScenario {
         Mm mm = new Mm(m);
         Mapping mapping = mm.mapping("mapping0", Mapping.MigrateFolio.BUFFER_MIGRATE_FOLIO, false, false);
         mm.folio("folio0", mapping, new Folio.Init().dirty(true));
-        if (k.integer("folios") == 2) {
+        for (int i = 1; i < k.integer("folios"); i++) {
             // Its previous writeback is still in flight and it was redirtied since.
-            mm.folio("folio1", mapping, new Folio.Init().dirty(true).writeback(true));
+            mm.folio("folio" + i, mapping, new Folio.Init().dirty(true).writeback(true));
         }
         Lock iRwsem = m.lock("inode0.i_rwsem", "i_rwsem", Lock.Kind.MUTEX);
         Lock invalidateLock = m.lock("mapping0.invalidate_lock", "invalidate_lock", Lock.Kind.MUTEX);
