@@ -25,7 +25,9 @@ public final class SymmetricGraph implements SearchObserver {
     private int[] perm = new int[4096];
     private int size;
     private boolean overflow;
-    private final Map<List<Integer>, Integer> permIndex = new HashMap<>();
+    private final Map<Object, Integer> permIndex = new HashMap<>();
+    private int[] lastMap;
+    private int lastIndex = -1;
     private final List<int[]> perms = new ArrayList<>();
 
     public SymmetricGraph(ReducedSystem system, int threads, long cap) {
@@ -53,17 +55,37 @@ public final class SymmetricGraph implements SearchObserver {
             perm = Arrays.copyOf(perm, n);
         }
         int[] map = system.currentThreadMap();
-        List<Integer> key = Arrays.stream(map).boxed().toList();
-        Integer idx = permIndex.get(key);
-        if (idx == null) {
-            idx = perms.size();
-            permIndex.put(key, idx);
-            perms.add(map.clone());
+        int idx;
+        if (map == lastMap) {
+            idx = lastIndex;
+        } else {
+            Object key = key(map);
+            Integer known = permIndex.get(key);
+            if (known == null) {
+                known = perms.size();
+                permIndex.put(key, known);
+                perms.add(map.clone());
+            }
+            idx = known;
+            lastMap = map;
+            lastIndex = idx;
         }
         from[size] = f;
         to[size] = t;
         perm[size] = idx;
         size++;
+    }
+
+    /** A compact key for a thread permutation: 5 bits per thread when it fits in a long. */
+    private static Object key(int[] map) {
+        if (map.length <= 12) {
+            long k = 0;
+            for (int v : map) {
+                k = (k << 5) | v;
+            }
+            return k;
+        }
+        return Arrays.toString(map);
     }
 
     public boolean overflow() { return overflow; }

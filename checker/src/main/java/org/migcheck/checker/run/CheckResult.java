@@ -23,10 +23,24 @@ import org.migcheck.model.lang.Model;
  * @param notes        remarks on coverage (liveness not checked, ...)
  * @param unreached    after an exhaustive search: the steps no interleaving executed ("procedure: function"),
  *                     which is dead code in this variant; empty otherwise
+ * @param reductions   which reductions ran (symmetry, partial-order reduction) and what they did, or null when none ran
  */
 public record CheckResult(Model model, Verdict verdict, String ruleId, String message, int[] schedule,
                           List<String> explanation, List<Witness> witnesses, Map<String, GoalResult> goals,
-                          Stats stats, String limit, List<String> notes, List<Unreached> unreached) {
+                          Stats stats, String limit, List<String> notes, List<Unreached> unreached, String reductions) {
+
+    /** A result without a reductions line. */
+    public CheckResult(Model model, Verdict verdict, String ruleId, String message, int[] schedule,
+                       List<String> explanation, List<Witness> witnesses, Map<String, GoalResult> goals,
+                       Stats stats, String limit, List<String> notes, List<Unreached> unreached) {
+        this(model, verdict, ruleId, message, schedule, explanation, witnesses, goals, stats, limit, notes, unreached, null);
+    }
+
+    /** This result with its reductions line. */
+    public CheckResult withReductions(String line) {
+        return new CheckResult(model, verdict, ruleId, message, schedule, explanation, witnesses, goals, stats, limit, notes,
+                unreached, line);
+    }
 
     /** A transition no interleaving executed: its program counter and "procedure: function". */
     public record Unreached(int pc, String step) {

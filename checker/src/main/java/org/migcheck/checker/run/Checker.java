@@ -33,6 +33,12 @@ public final class Checker {
     private Checker() {}
 
     public static CheckResult check(Model model, RuleSet rules, Options opts) {
+        String[] reductions = {null};
+        CheckResult r = check(model, rules, opts, reductions);
+        return reductions[0] == null || r.reductions() != null ? r : r.withReductions(reductions[0]);
+    }
+
+    private static CheckResult check(Model model, RuleSet rules, Options opts, String[] reductionsOut) {
         ModelSystem sys;
         try {
             sys = new ModelSystem(model, rules);
@@ -88,7 +94,7 @@ public final class Checker {
         }
         List<String> notes = new ArrayList<>();
         if (reduced != null) {
-            notes.add(reductionNote(symmetry, por, reduced, r.stats()));
+            reductionsOut[0] = reductionLine(symmetry, por, reduced);
         }
         Unpermute real = symmetry == null ? null : new Unpermute(sys, symmetry);
         Map<String, CheckResult.GoalResult> goalResults = goals.results(search, r.status() == SearchResult.Status.COMPLETE);
@@ -102,7 +108,8 @@ public final class Checker {
                     Options bounded = opts.withPor(Options.Switch.OFF).withBudget(opts.budget().withMaxDepth(r.schedule().length));
                     CheckResult shortest = check(model, rules, bounded);
                     if (shortest.verdict() != Verdict.INCOMPLETE) {
-                        return withNote(shortest, "counterexample found with partial-order reduction at length " + r.schedule().length
+                        return shortest.withReductions((shortest.reductions() == null ? "" : shortest.reductions() + "; ")
+                                + "counterexample found with partial-order reduction at length " + r.schedule().length
                                 + ", re-shortened by a BFS without it bounded by that length");
                     }
                 }
@@ -208,7 +215,7 @@ public final class Checker {
 
     // ---- reductions: notes, symmetry refusal, unpermuted schedules
 
-    private static String reductionNote(Symmetry symmetry, boolean por, ReducedSystem reduced, Stats stats) {
+    private static String reductionLine(Symmetry symmetry, boolean por, ReducedSystem reduced) {
         List<String> on = new ArrayList<>();
         if (symmetry != null) {
             on.add("symmetry over " + String.join(", ", symmetry.describe()));
@@ -216,8 +223,7 @@ public final class Checker {
         if (por) {
             on.add("partial-order reduction (" + reduced.reducedStates() + " states expanded by one transition)");
         }
-        return "reductions: " + String.join("; ", on) + "; " + stats.distinct()
-                + " states stored (the unreduced count is not known in this run: bench --unreduced gives the factor)";
+        return String.join(", ", on);
     }
 
     /** Given a state and its canonical form: a message when an invariant or goal answers differently, else null. */

@@ -40,6 +40,7 @@ public final class JsonRenderer {
         root.put("stats", stats);
         root.put("limit", r.limit());
         root.put("notes", r.notes());
+        root.put("reductions", r.reductions());
         root.put("unreached", r.unreached().stream().map(CheckResult.Unreached::step).toList());
         if (r.model() != null && r.schedule().length > 0) {
             root.put("trace", rows(r.trace()));

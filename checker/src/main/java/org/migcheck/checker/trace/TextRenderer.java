@@ -46,6 +46,9 @@ public final class TextRenderer {
         } else {
             out.append(String.format("   states %d, depth %d%n", r.stats().distinct(), r.stats().maxDepth()));
         }
+        if (r.reductions() != null) {
+            out.append("  reductions: ").append(r.reductions()).append('\n');
+        }
         out.append("  ").append(r.message()).append('\n');
         for (String line : r.explanation()) {
             out.append("  ").append(line).append('\n');

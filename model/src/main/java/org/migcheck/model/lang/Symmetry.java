@@ -29,6 +29,7 @@ public final class Symmetry {
     private final Insn[] code;
     private final Group[] groups;
     private final int[] holderSlots;
+    private final boolean[] isHolderSlot;
     /** Group-local thread identity: threadGroup[t] = g, or -1; threadMember[t], threadPos[t]. */
     private final int[] threadGroup;
     private final int[] threadMember;
@@ -90,6 +91,10 @@ public final class Symmetry {
             hs[i] = model.locks().get(i).holderVar().slot();
         }
         holderSlots = hs;
+        isHolderSlot = new boolean[model.stateSize()];
+        for (int h : hs) {
+            isHolderSlot[h] = true;
+        }
     }
 
     private Group resolve(Model.SymmetricSet set, int gi) {
@@ -414,14 +419,7 @@ public final class Symmetry {
         return v;
     }
 
-    private boolean isHolder(int slot) {
-        for (int hs : holderSlots) {
-            if (hs == slot) {
-                return true;
-            }
-        }
-        return false;
-    }
+    private boolean isHolder(int slot) { return isHolderSlot[slot]; }
 
     private int normalPc(int pc, int t) {
         return pc >= mainLo[t] && pc < mainHi[t] ? OWN + (pc - mainLo[t]) : pc;
