@@ -27,8 +27,11 @@ import org.migcheck.model.lang.Symmetry;
  * in variables or code; {@code SymmetryTest} checks the automorphism property on every reachable
  * state of every declaring catalogue variant at small sizes; and at run time every new state whose
  * canonical form differs from it is checked: if an invariant or goal answers differently on the
- * two, symmetry is refused for this run (the check restarts without it and says so). Step rules
- * are not checked at run time: the bundled ones quantify over all folios and threads. Traces are
+ * two, symmetry is refused for this run (the check restarts without it and says so); goals are
+ * compared on every permuted successor, invariants (costlier) on the first state found of each
+ * orbit only, so the run-time check is a guard against declarations that name one member, not a
+ * proof: the proof obligation is that rules and goals are symmetric, which the bundled rules are
+ * (they quantify over all folios and threads). Step rules are not checked at run time. Traces are
  * rebuilt in the unpermuted model ({@link Unpermute}). The liveness analysis follows each
  * transition's thread permutation ({@link SymmetricGraph}), because "thread t can move again" is
  * not invariant under permutations that move t.
@@ -62,6 +65,7 @@ public final class ReducedSystem implements TransitionSystem {
     private final Symmetry symmetry;
     private final boolean por;
     private final BiFunction<int[], int[], String> asymmetry;
+    private final BiFunction<int[], int[], String> ruleAsymmetry;
     private Predicate<int[]> visited = s -> false;
     private final int threads;
     private int[] currentMap;
@@ -79,10 +83,13 @@ public final class ReducedSystem implements TransitionSystem {
      * @param sem        its semantics (program counters, inert steps)
      * @param symmetry   canonicaliser, or null for no symmetry reduction
      * @param por        partial-order reduction on
-     * @param asymmetry  given (state, canonical form), a message when a rule or goal tells them apart, else null
+     * @param asymmetry  given (state, canonical form), a message when a goal tells them apart, else null
+     *                   (checked on every permuted successor)
+     * @param ruleAsymmetry the same for the invariants, checked when the canonical form is not stored yet
      */
     public ReducedSystem(TransitionSystem inner, Semantics sem, Symmetry symmetry, boolean por,
-                         BiFunction<int[], int[], String> asymmetry) {
+                         BiFunction<int[], int[], String> asymmetry, BiFunction<int[], int[], String> ruleAsymmetry) {
+        this.ruleAsymmetry = ruleAsymmetry;
         this.inner = inner;
         this.sem = sem;
         this.symmetry = symmetry;
@@ -177,6 +184,9 @@ public final class ReducedSystem implements TransitionSystem {
         int[] c = symmetry.canonical(e.next, map);
         if (c != e.next && asymmetry != null) {
             String why = asymmetry.apply(e.next, c);
+            if (why == null && ruleAsymmetry != null && !visited.test(c)) {
+                why = ruleAsymmetry.apply(e.next, c);
+            }
             if (why != null) {
                 throw new SymmetryRefused(why);
             }

@@ -59,7 +59,8 @@ public final class Checker {
         }
         boolean por = opts.por() != Options.Switch.OFF;
         ReducedSystem reduced = symmetry == null && !por ? null
-                : new ReducedSystem(sys, sys.semantics(), symmetry, por, asymmetry(model, sys));
+                : new ReducedSystem(sys, sys.semantics(), symmetry, por, goalAsymmetry(model, sys),
+                        ruleAsymmetry(sys));
         TransitionSystem ts = reduced == null ? sys : reduced;
         Search search = new Search(ts, opts.strategy(), opts.budget());
         boolean permutedLiveness = symmetry != null && opts.liveness();
@@ -226,8 +227,8 @@ public final class Checker {
         return String.join(", ", on);
     }
 
-    /** Given a state and its canonical form: a message when an invariant or goal answers differently, else null. */
-    private static java.util.function.BiFunction<int[], int[], String> asymmetry(Model model, ModelSystem sys) {
+    /** Given a state and its canonical form: a message when a goal answers differently, else null. */
+    private static java.util.function.BiFunction<int[], int[], String> goalAsymmetry(Model model, ModelSystem sys) {
         Semantics sem = sys.semantics();
         return (s, c) -> {
             for (Map.Entry<String, Predicate<StateView>> g : model.goals().entrySet()) {
@@ -236,6 +237,13 @@ public final class Checker {
                             model.symmetricSets().stream().map(Model.SymmetricSet::name).toList()) + ")";
                 }
             }
+            return null;
+        };
+    }
+
+    /** Given a state and its canonical form: a message when an invariant answers differently, else null. */
+    private static java.util.function.BiFunction<int[], int[], String> ruleAsymmetry(ModelSystem sys) {
+        return (s, c) -> {
             org.migcheck.checker.engine.Failure a = sys.checkState(s);
             org.migcheck.checker.engine.Failure b = sys.checkState(c);
             if ((a == null) != (b == null) || (a != null && !sameFailure(a, b))) {

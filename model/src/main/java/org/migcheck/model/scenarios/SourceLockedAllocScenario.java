@@ -120,6 +120,7 @@ public final class SourceLockedAllocScenario {
                         "hypothetical (the 2023 SYNC_LIGHT check without the PF_MEMALLOC rule and the NOFS scope): the check "
                                 + "spares the readahead folios (!uptodate), but compaction sleeps in folio_lock on the "
                                 + "writer's uptodate F0 under PF_MEMALLOC")
+                .expect(SourceLockedAllocScenario::expect)
                 .variant("two-migrators-abba",
                         Map.of("workload", "two-migrators", "memallocRule", "false", "deferAlloc", "true", "srcIsolated", "false"),
                         Expect.deadlock(),
@@ -151,6 +152,23 @@ public final class SourceLockedAllocScenario {
                         "v6.19 order (allocate, then lock) without a reaper: the OOM kill happens before S is locked, "
                                 + "so the victim is never waiting for the allocating task")
                 .build();
+    }
+
+    /**
+     * Expectations beyond the named variants: the two-migrators ring of {@code migrators} migrators
+     * without the PF_MEMALLOC rule and with sources on the LRU deadlocks at every size (each migrator
+     * sleeps on the next one's source); the holding two-migrators variants are declared for two
+     * migrators only (larger rings are explored, not declared).
+     */
+    static Expect expect(Knobs k) {
+        if (!k.is("workload", "two-migrators") || !k.flag("deferAlloc") || !k.flag("lockDst")
+                || !k.is("compactMode", "SYNC_LIGHT") || !k.flag("syncLightIoCheck")) {
+            return null;
+        }
+        if (!k.flag("memallocRule") && !k.flag("srcIsolated")) {
+            return Expect.deadlock();
+        }
+        return k.integer("migrators") == 2 ? Expect.holds().reach("S1-migrated", true) : null;
     }
 
     static Model build(Knobs k) {

@@ -72,6 +72,7 @@ public final class TruncateWritebackScenario {
                 .knob(Knob.range("folios", 1, 4, 1, "flusher only: folios in the mapping; folio1..folioN-1 start under "
                         + "writeback (bio in flight) and redirtied (ttm-backup always has one folio)"))
                 .model(TruncateWritebackScenario::build)
+                .expect(TruncateWritebackScenario::expect)
                 .variant("kernel", Map.of(), Expect.holds().reach(TRUNCATED, true).reach(TRUNCATE_MEETS_WRITEBACK, true),
                         "v6.19 order: lock, folio_start_writeback, unlock, submit; truncate locks and waits for writeback")
                 .variant("kernel-sync-all", Map.of("syncMode", "ALL", "folios", "2"),
@@ -93,6 +94,29 @@ public final class TruncateWritebackScenario {
 
     static Model build(Knobs k) {
         return k.is("writer", "ttm-backup") ? buildTtm(k) : buildFlusher(k);
+    }
+
+    /**
+     * The expectation for any knob values: the variants' verdicts at any number of folios (the folios
+     * beyond folio0 start under writeback, so truncate meets writeback whatever their number); null
+     * when two defects are combined.
+     */
+    static Expect expect(Knobs k) {
+        if (k.is("writer", "ttm-backup")) {
+            return k.flag("activateIgnored") ? Expect.deadlock() : Expect.holds().reach(TRUNCATED, true);
+        }
+        boolean unlockFirst = k.is("order", "wb-after-unlock");
+        boolean noWait = !k.flag("truncateWaits");
+        if (unlockFirst && noWait) {
+            return null;
+        }
+        if (unlockFirst) {
+            return Expect.violated("writeback.set-under-lock");
+        }
+        if (noWait) {
+            return Expect.violated("cache.remove-locked-no-writeback");
+        }
+        return Expect.holds().reach(TRUNCATED, true).reach(TRUNCATE_MEETS_WRITEBACK, true);
     }
 
     /** Goal: every folio of the model was removed from the page cache and freed. */
