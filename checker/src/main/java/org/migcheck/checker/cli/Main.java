@@ -47,6 +47,7 @@ public final class Main implements Callable<Integer> {
         CommandLine cl = new CommandLine(new Main());
         cl.setOut(new java.io.PrintWriter(out, true));
         cl.setErr(new java.io.PrintWriter(err, true));
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
         Streams.out = out;
         Streams.err = err;
         return cl.execute(args);
@@ -115,21 +116,10 @@ public final class Main implements Callable<Integer> {
         boolean quietProgress;
 
         @Option(names = "--symmetry", description = "on|off: symmetry reduction over the model's interchangeable threads and folios (default: on where the model declares them)")
-        String symmetry;
+        Options.Switch symmetry = Options.Switch.AUTO;
 
         @Option(names = "--por", description = "on|off: partial-order reduction (default on)")
-        String por;
-
-        private Options.Switch onOff(String name, String v) {
-            if (v == null) {
-                return Options.Switch.AUTO;
-            }
-            return switch (v.toLowerCase()) {
-                case "on" -> Options.Switch.ON;
-                case "off" -> Options.Switch.OFF;
-                default -> throw new CommandLine.ParameterException(new CommandLine(this), name + " takes on or off, not " + v);
-            };
-        }
+        Options.Switch por = Options.Switch.AUTO;
 
         Options toOptions() {
             Strategy s = switch (strategy.toLowerCase()) {
@@ -143,7 +133,7 @@ public final class Main implements Callable<Integer> {
             }
             Budget b = new Budget(maxStates, maxDepth, Duration.ofMillis((long) (timeLimit * 1000)), maxMemoryMiB << 20);
             return new Options(s, b, !noLiveness, 40_000_000L, quietProgress ? null : Streams.err, seed, walks,
-                    onOff("--symmetry", symmetry), onOff("--por", por));
+                    symmetry, por);
         }
     }
 

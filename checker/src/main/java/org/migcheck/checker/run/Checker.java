@@ -95,7 +95,8 @@ public final class Checker {
         }
         List<String> notes = new ArrayList<>();
         if (reduced != null) {
-            reductionsOut[0] = reductionLine(symmetry, por, reduced);
+            reductionsOut[0] = reductionLine(symmetry, por, reduced)
+                    + (opts.symmetry() == Options.Switch.ON && symmetry == null ? ", no symmetry (the model declares no interchangeable members)" : "");
         }
         Unpermute real = symmetry == null ? null : new Unpermute(sys, symmetry);
         Map<String, CheckResult.GoalResult> goalResults = goals.results(search, r.status() == SearchResult.Status.COMPLETE);
