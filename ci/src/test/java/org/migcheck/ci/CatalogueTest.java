@@ -37,7 +37,7 @@ class CatalogueTest {
         List<DynamicTest> tests = new ArrayList<>();
         for (Scenario s : Catalogue.all()) {
             for (Variant v : s.variants()) {
-                tests.add(DynamicTest.dynamicTest(s.id() + " / " + v.name(), () -> {
+                tests.add(DynamicTest.dynamicTest(s.id() + "/" + v.name(), () -> {
                     ScenarioRunner.Outcome o = ScenarioRunner.run(s, v.name(), Map.of(), KernelRules.all(), Options.defaults());
                     if (!o.matches()) {
                         fail(o.title() + ": expected " + v.expect().describe() + ", got " + o.actual() + "\n"

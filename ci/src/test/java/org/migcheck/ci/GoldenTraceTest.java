@@ -41,7 +41,7 @@ class GoldenTraceTest {
                     continue;
                 }
                 Path file = DIR.resolve(s.id() + "__" + v.name() + ".txt");
-                tests.add(DynamicTest.dynamicTest(s.id() + " / " + v.name(), () -> {
+                tests.add(DynamicTest.dynamicTest(s.id() + "/" + v.name(), () -> {
                     ScenarioRunner.Outcome o = ScenarioRunner.run(s, v.name(), Map.of(), KernelRules.all(), Options.defaults());
                     String text = TextRenderer.render(o.title(), o.result(), v.expect().describe(), o.token(), false);
                     if (regenerate || !Files.exists(file)) {

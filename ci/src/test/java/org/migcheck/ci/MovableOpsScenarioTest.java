@@ -256,10 +256,19 @@ class MovableOpsScenarioTest {
         assertEquals("lock_page(page0.locked)", last.label());
     }
 
-    /** Mutation: removing the page lock from isolation lets two isolators both see "not isolated". */
+    /**
+     * Mutation: removing the page lock from isolation lets two isolators both see "not isolated". The
+     * first isolation already sets the flag without the page lock (movable-ops.isolated-under-lock);
+     * without that rule, the double isolation itself is caught.
+     */
     @Test
     void mutationWithoutTheIsolationTrylockBreaksIsolateSingle() {
-        CheckResult r = run(scenario, null, Map.of("isolateLock", "false")).result();
+        CheckResult first = run(scenario, null, Map.of("isolateLock", "false")).result();
+        assertEquals(Verdict.VIOLATED, first.verdict());
+        assertEquals("movable-ops.isolated-under-lock", first.ruleId());
+        assertEquals("SetPageMovableOpsIsolated(page0)", lastRow(first.trace()).label());
+        CheckResult r = run(scenario, null, Map.of("isolateLock", "false"),
+                org.migcheck.properties.KernelRules.all().without("movable-ops.isolated-under-lock")).result();
         assertEquals(Verdict.VIOLATED, r.verdict());
         assertEquals("isolate.single", r.ruleId());
         assertTrue(r.trace().rows().stream().noneMatch(row -> row.label().equals("folio_trylock(page0)")));

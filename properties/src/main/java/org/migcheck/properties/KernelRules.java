@@ -4,6 +4,8 @@ import java.util.List;
 import org.migcheck.model.lang.Lock;
 import org.migcheck.model.lang.Sleep;
 import org.migcheck.model.lang.StateView;
+import org.migcheck.model.lang.Var;
+import org.migcheck.model.mm.Balloon;
 import org.migcheck.model.mm.Folio;
 import org.migcheck.model.mm.FolioEvent;
 import org.migcheck.model.mm.Task;
@@ -217,10 +219,54 @@ public final class KernelRules {
                 return Check.ok();
             });
 
+    /**
+     * Found by mutation analysis: without it, removing pages_lock around the balloon list operations
+     * survived (one list_del racing a list_add went unnoticed as long as no page was lost).
+     */
+    public static final StepRule BALLOON_PAGES_LOCK = StepRule.of("balloon.pages-lock",
+            "the balloon page list and isolated_pages change only under b_dev_info->pages_lock",
+            "mm/balloon_compaction.c balloon_page_enqueue, balloon_page_list_dequeue, balloon_page_isolate, balloon_page_putback (pages_lock around list_add, list_del, isolated_pages)",
+            v -> {
+                for (Balloon b : v.before().model().objects(Balloon.class)) {
+                    if (v.before().holder(b.pagesLock) == v.thread()) {
+                        continue;
+                    }
+                    for (Var x : b.protectedByPagesLock()) {
+                        if (v.before().get(x) != v.after().get(x)) {
+                            return Check.violated(v.threadName() + " changes " + x.name() + " without holding " + b.pagesLock.name()
+                                    + " (" + holderText(v.before(), b.pagesLock) + ")");
+                        }
+                    }
+                }
+                return Check.ok();
+            });
+
+    /**
+     * Found by mutation analysis: without it, putback_movable_ops_page without its folio_lock survived,
+     * because the clear is putback's last write and nothing stated who may change the flag.
+     */
+    public static final StepRule MOVABLE_OPS_ISOLATED_LOCKED = StepRule.of("movable-ops.isolated-under-lock",
+            "PG_movable_ops_isolated is set and cleared only by the holder of the page lock",
+            "mm/migrate.c isolate_movable_ops_page (folio_trylock before the test and SetPageMovableOpsIsolated), "
+                    + "putback_movable_ops_page (folio_lock around ClearPageMovableOpsIsolated), migrate_movable_ops_page (src locked)",
+            v -> {
+                for (Folio f : v.before().model().objects(Folio.class)) {
+                    if (!v.before().isSet(f.movableOps) || v.before().get(f.isolated) == v.after().get(f.isolated)) {
+                        continue;
+                    }
+                    if (v.before().holder(f.lock) != v.thread()) {
+                        return Check.violated(v.threadName() + (v.after().isSet(f.isolated) ? " sets" : " clears")
+                                + " PG_movable_ops_isolated on " + f.name() + " without its page lock (" + holderText(v.before(), f.lock) + ")");
+                    }
+                }
+                return Check.ok();
+            });
+
     /** Every kernel rule, in the order they are checked (the first broken one is reported). */
     public static List<Rule> list() {
         return List.of(ISOLATED_REF, ATOMIC_SLEEP, MEMALLOC_FOLIO_LOCK, RECLAIM_FOLIO_LOCK, WRITEBACK_SET_UNDER_LOCK,
-                CACHE_REMOVE, FREE_BUSY, GET_UNLESS_ZERO, USE_AFTER_FREE, ISOLATE_SINGLE, MIGRATE_LOCKED, LockHierarchy.mm());
+                CACHE_REMOVE, FREE_BUSY, GET_UNLESS_ZERO, USE_AFTER_FREE, ISOLATE_SINGLE, MIGRATE_LOCKED, BALLOON_PAGES_LOCK, MOVABLE_OPS_ISOLATED_LOCKED,
+                LockHierarchy.mm());
     }
 
     /** All kernel rules, with the lockdep dependency graph on. */

@@ -545,6 +545,51 @@ class KernelRulesTest {
     // ------------------------------------------------------------------------------------------
 
     @Nested
+    class MovableOpsIsolatedLocked {
+        final StepRule rule = KernelRules.MOVABLE_OPS_ISOLATED_LOCKED;
+
+        @Test
+        void settingTheFlagNeedsThePageLockOfAMovableOpsPageOnly() {
+            World w = new World("isolated-flag", new Folio.Init().movableOps(true), new Folio.Init());
+            w.thread("locked", b -> b.step(FolioOps.folioLock(w.f0())).step(isolate(w.folio0)).step(FolioOps.folioUnlock(w.f0())));
+            w.thread("unlocked", b -> b.step(isolate(w.folio0)));
+            w.thread("lru", b -> b.step(isolate(w.folio1)));
+            Model m = w.b.build();
+            StepDriver d = new StepDriver(m);
+            d.step("locked", "folio_lock(folio0)");
+            assertOk(rule.check(d.step("locked", "folio_isolate_lru(folio0)")));
+            // folio1 is an LRU folio: isolation changes the flag under lru_lock, not the page lock
+            assertOk(rule.check(d.step("lru", "folio_isolate_lru(folio1)")));
+            StepDriver race = new StepDriver(m);
+            race.step("locked", "folio_lock(folio0)");
+            assertViolated(rule.check(race.step("unlocked", "folio_isolate_lru(folio0)")), "unlocked", "folio0", "locked by locked");
+        }
+    }
+
+    @Nested
+    class BalloonPagesLock {
+        final StepRule rule = KernelRules.BALLOON_PAGES_LOCK;
+
+        @Test
+        void listChangesNeedPagesLock() {
+            World w = new World("balloon-list", new Folio.Init().movableOps(true), new Folio.Init());
+            org.migcheck.model.mm.Balloon balloon = new org.migcheck.model.mm.Balloon(w.mm, java.util.List.of(w.folio0),
+                    org.migcheck.model.mm.Balloon.DeflateLock.TRYLOCK);
+            new org.migcheck.model.mm.VirtioBalloon(w.mm, balloon); // installs balloon_page_migrate's callback
+            org.migcheck.model.lang.Var listed = balloon.onList(w.folio0);
+            Step listAdd = Step.named("list_add").args("folio0").does(e -> e.set(listed, true)).build();
+            Step listDel = Step.named("list_del").args("folio0").does(e -> e.set(listed, false)).build();
+            w.thread("inflate", b -> b.step(spinLock(balloon.pagesLock)).step(listAdd).step(spinUnlock(balloon.pagesLock)));
+            w.thread("racer", b -> b.step(listDel));
+            StepDriver d = w.drive();
+            d.step("inflate", "spin_lock(balloon.pages_lock)");
+            assertOk(rule.check(d.step("inflate", "list_add(folio0)")));
+            d.step("inflate", "spin_unlock(balloon.pages_lock)");
+            assertViolated(rule.check(d.step("racer", "list_del(folio0)")), "racer", "folio0.balloon_list", "balloon.pages_lock");
+        }
+    }
+
+    @Nested
     class MigrateBothLocked {
         final StepRule rule = KernelRules.MIGRATE_LOCKED;
 
@@ -602,6 +647,6 @@ class KernelRulesTest {
                 stepRules++;
             }
         }
-        assertEquals(11, stepRules, "11 step rules (10 kernel rules and the hierarchy) besides the one invariant");
+        assertEquals(13, stepRules, "13 step rules (12 kernel rules and the hierarchy) besides the one invariant");
     }
 }

@@ -60,7 +60,7 @@ class RuleMetadataTest {
         assertEquals(List.of("isolate.ref-held", "atomic.sleep", "memalloc.folio-lock", "reclaim.folio-lock",
                         "writeback.set-under-lock", "cache.remove-locked-no-writeback", "folio.free-busy",
                         "ref.get-unless-zero", "folio.use-after-free", "isolate.single", "migrate.both-locked",
-                        LockHierarchy.ID),
+                        "balloon.pages-lock", "movable-ops.isolated-under-lock", LockHierarchy.ID),
                 KernelRules.list().stream().map(Rule::id).toList());
     }
 

@@ -92,17 +92,54 @@ public final class RandomSearch {
         return new Replay(true, c.stateFailure);
     }
 
+    /** Distinct states counted exactly up to this many fingerprints; beyond, the count is a lower bound. */
+    static final int DISTINCT_LIMIT = 1 << 22;
+
+    /** Progress callback: statistics so far and walks done; called every few seconds. */
+    public interface Progress {
+        void onProgress(Stats stats, int walksDone, int walks);
+    }
+
+    private Progress progress;
+    private long progressEveryNanos = 3_000_000_000L;
+
+    /** Reports progress to {@code p} every {@code everyNanos}. */
+    public RandomSearch observe(Progress p, long everyNanos) {
+        this.progress = p;
+        this.progressEveryNanos = everyNanos;
+        return this;
+    }
+
+    /** 64-bit FNV-1a over the state vector: distinct-state counting only, never used for pruning. */
+    private static long fingerprint(int[] s) {
+        long h = 0xcbf29ce484222325L;
+        for (int v : s) {
+            h = (h ^ v) * 0x100000001b3L;
+        }
+        return h;
+    }
+
     public SearchResult run() {
         long start = clock.getAsLong();
         SplittableRandom rnd = new SplittableRandom(seed);
         long generated = 0;
         int maxDepth = 0;
+        java.util.Set<Long> seen = new java.util.HashSet<>();
+        long nextProgress = start + progressEveryNanos;
         for (int w = 0; w < walks; w++) {
-            if (clock.getAsLong() - start > budget.timeLimit().toNanos()) {
+            long now = clock.getAsLong();
+            if (now - start > budget.timeLimit().toNanos()) {
                 return new SearchResult(SearchResult.Status.INCOMPLETE, null, new int[0], -1,
-                        new Stats(generated, 0, maxDepth, clock.getAsLong() - start), "time limit after " + w + " random walks");
+                        new Stats(generated, seen.size(), maxDepth, clock.getAsLong() - start), "time limit after " + w + " random walks");
+            }
+            if (progress != null && now >= nextProgress) {
+                progress.onProgress(new Stats(generated, seen.size(), maxDepth, now - start), w, walks);
+                nextProgress = now + progressEveryNanos;
             }
             int[] s = system.initialState();
+            if (seen.size() < DISTINCT_LIMIT) {
+                seen.add(fingerprint(s));
+            }
             Failure f = system.checkState(s);
             int[] sched = new int[Math.min(depth, 1024)];
             int n = 0;
@@ -128,6 +165,9 @@ public final class RandomSearch {
                     break;
                 }
                 s = m.next;
+                if (seen.size() < DISTINCT_LIMIT) {
+                    seen.add(fingerprint(s));
+                }
                 f = system.checkState(s);
             }
             if (f == null && n == depth) {
@@ -139,11 +179,11 @@ public final class RandomSearch {
             if (f != null) {
                 int[] shrunk = shrink(Arrays.copyOf(sched, n), f);
                 return new SearchResult(SearchResult.Status.FAILED, replay(shrunk).failure(), shrunk, -1,
-                        new Stats(generated, 0, maxDepth, clock.getAsLong() - start), null);
+                        new Stats(generated, seen.size(), maxDepth, clock.getAsLong() - start), null);
             }
         }
         return new SearchResult(SearchResult.Status.INCOMPLETE, null, new int[0], -1,
-                new Stats(generated, 0, maxDepth, clock.getAsLong() - start),
+                new Stats(generated, seen.size(), maxDepth, clock.getAsLong() - start),
                 walks + " random walks of at most " + depth + " steps found nothing (random search is never exhaustive)");
     }
 

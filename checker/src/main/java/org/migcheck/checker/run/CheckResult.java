@@ -23,23 +23,43 @@ import org.migcheck.model.lang.Model;
  * @param notes        remarks on coverage (liveness not checked, ...)
  * @param unreached    after an exhaustive search: the steps no interleaving executed ("procedure: function"),
  *                     which is dead code in this variant; empty otherwise
+ * @param saturated    model bounds some explored state reached (HOLDS only; see {@link Saturation})
  * @param reductions   which reductions ran (symmetry, partial-order reduction) and what they did, or null when none ran
  */
 public record CheckResult(Model model, Verdict verdict, String ruleId, String message, int[] schedule,
                           List<String> explanation, List<Witness> witnesses, Map<String, GoalResult> goals,
-                          Stats stats, String limit, List<String> notes, List<Unreached> unreached, String reductions) {
+                          Stats stats, String limit, List<String> notes, List<Unreached> unreached,
+                          List<Saturation> saturated, String reductions) {
+
+    /**
+     * A model bound (see {@code org.migcheck.model.lang.Bound}) that explored states saturated: in
+     * {@code states} states the loop of {@code procedure} wanted another pass but had made
+     * {@code limit} already. A HOLDS with saturated bounds is a fact about the model, not the kernel.
+     */
+    public record Saturation(String bound, String procedure, int limit, long states, String simplification) {
+        @Override public String toString() {
+            return bound + " (limit " + limit + ") in " + procedure + ": reached in " + states + " states";
+        }
+    }
 
     /** A result without a reductions line. */
     public CheckResult(Model model, Verdict verdict, String ruleId, String message, int[] schedule,
                        List<String> explanation, List<Witness> witnesses, Map<String, GoalResult> goals,
+                       Stats stats, String limit, List<String> notes, List<Unreached> unreached, List<Saturation> saturated) {
+        this(model, verdict, ruleId, message, schedule, explanation, witnesses, goals, stats, limit, notes, unreached, saturated, null);
+    }
+
+    /** A result with a coverage report and no saturated bounds. */
+    public CheckResult(Model model, Verdict verdict, String ruleId, String message, int[] schedule,
+                       List<String> explanation, List<Witness> witnesses, Map<String, GoalResult> goals,
                        Stats stats, String limit, List<String> notes, List<Unreached> unreached) {
-        this(model, verdict, ruleId, message, schedule, explanation, witnesses, goals, stats, limit, notes, unreached, null);
+        this(model, verdict, ruleId, message, schedule, explanation, witnesses, goals, stats, limit, notes, unreached, List.of(), null);
     }
 
     /** This result with its reductions line. */
     public CheckResult withReductions(String line) {
         return new CheckResult(model, verdict, ruleId, message, schedule, explanation, witnesses, goals, stats, limit, notes,
-                unreached, line);
+                unreached, saturated, line);
     }
 
     /** A transition no interleaving executed: its program counter and "procedure: function". */
@@ -54,10 +74,22 @@ public record CheckResult(Model model, Verdict verdict, String ruleId, String me
         this(model, verdict, ruleId, message, schedule, explanation, witnesses, goals, stats, limit, notes, List.of());
     }
 
-    /** A titled schedule, e.g. one acquisition path of a lock-order cycle. */
-    public record Witness(String title, int[] schedule) {
+    /**
+     * A titled schedule, e.g. one acquisition path of a lock-order cycle.
+     *
+     * @param edge  for a lock-order path, the dependency it shows; null otherwise
+     */
+    public record Witness(String title, int[] schedule, LockEdge edge) {
+        public Witness(String title, int[] schedule) { this(title, schedule, null); }
+
         public Trace trace(Model m) { return Trace.replay(m, schedule); }
     }
+
+    /**
+     * One edge of a lock-class dependency cycle: {@code thread} took lock {@code acquired} (class
+     * {@code toClass}) while holding {@code held} (class {@code fromClass}), at the last step of its path.
+     */
+    public record LockEdge(String fromClass, String toClass, int thread, String held, String acquired) {}
 
     /**
      * The answer to {@code reachable(goal)}.

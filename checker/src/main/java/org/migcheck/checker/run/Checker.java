@@ -50,11 +50,13 @@ public final class Checker {
         }
         // ---- reductions (checker.reduce): which run, and the decorator the search sees
         Symmetry symmetry = null;
+        String refused = null;
         if (opts.symmetry() != Options.Switch.OFF && !model.symmetricSets().isEmpty()) {
             try {
                 symmetry = new Symmetry(model);
             } catch (ModelError e) {
-                return modelError(model, e.getMessage());
+                // e.g. a mutant that changed one member's code: the members are no longer interchangeable
+                refused = "symmetry refused: " + e.getMessage() + "; checked without symmetry reduction";
             }
         }
         boolean por = opts.por() != Options.Switch.OFF;
@@ -75,11 +77,9 @@ public final class Checker {
         GoalTracker goals = new GoalTracker(model, sys.semantics());
         search.observe(goals);
         if (opts.progress() != null) {
-            search.observe(new SearchObserver() {
-                @Override public void onProgress(Stats s, long frontier) {
-                    opts.progress().printf("progress %s: %s, frontier %d%n", model.name(), s.line(), frontier);
-                }
-            });
+            ProgressPrinter p = new ProgressPrinter(opts.progress(), model);
+            p.start(model, opts);
+            search.observe(p);
         }
         SearchResult r;
         try {
@@ -94,6 +94,9 @@ public final class Checker {
                     List.of(), List.of(), Map.of(), new Stats(0, 0, 0, 0), null, List.of());
         }
         List<String> notes = new ArrayList<>();
+        if (refused != null) {
+            notes.add(refused);
+        }
         if (reduced != null) {
             reductionsOut[0] = reductionLine(symmetry, por, reduced)
                     + (opts.symmetry() == Options.Switch.ON && symmetry == null ? ", no symmetry (the model declares no interchangeable members)" : "");
@@ -182,10 +185,10 @@ public final class Checker {
         } else {
             notes.add("liveness not checked (disabled): stuck threads are not ruled out");
             return new CheckResult(model, Verdict.HOLDS, null, "no rule broken, no deadlock (stuck threads not checked)", new int[0],
-                    List.of(), List.of(), goalResults, r.stats(), null, notes, unreached(sys));
+                    List.of(), List.of(), goalResults, r.stats(), null, notes, unreached(sys), sys.saturations());
         }
         return new CheckResult(model, Verdict.HOLDS, null, "no rule broken, no deadlock, no stuck thread", new int[0],
-                List.of(), List.of(), goalResults, r.stats(), null, notes, unreached(sys));
+                List.of(), List.of(), goalResults, r.stats(), null, notes, unreached(sys), sys.saturations());
     }
 
     private static CheckResult stuckResult(Model model, ModelSystem sys, int[] schedule, int[] state, int t,
@@ -276,14 +279,14 @@ public final class Checker {
         }
         int[] first = ws.isEmpty() ? r.schedule() : ws.get(0).schedule();
         return new CheckResult(r.model(), r.verdict(), r.ruleId(), r.message(), first, r.explanation(), ws, r.goals(), r.stats(),
-                r.limit(), r.notes(), r.unreached());
+                r.limit(), r.notes(), r.unreached(), r.saturated(), r.reductions());
     }
 
     static CheckResult withNote(CheckResult r, String note) {
         List<String> notes = new ArrayList<>(r.notes());
         notes.add(0, note);
         return new CheckResult(r.model(), r.verdict(), r.ruleId(), r.message(), r.schedule(), r.explanation(), r.witnesses(),
-                r.goals(), r.stats(), r.limit(), notes, r.unreached());
+                r.goals(), r.stats(), r.limit(), notes, r.unreached(), r.saturated(), r.reductions());
     }
 
     /** Transitions of the model that the exhaustive search never took. */
@@ -303,6 +306,11 @@ public final class Checker {
         int depth = opts.budget().maxDepth() == Integer.MAX_VALUE ? Options.DEFAULT_WALK_DEPTH : opts.budget().maxDepth();
         org.migcheck.checker.engine.RandomSearch rs = new org.migcheck.checker.engine.RandomSearch(sys, opts.seed(), opts.walks(),
                 depth, opts.budget());
+        if (opts.progress() != null) {
+            ProgressPrinter p = new ProgressPrinter(opts.progress(), model);
+            p.start(model, opts);
+            rs.observe(p, 3_000_000_000L);
+        }
         SearchResult r;
         try {
             r = rs.run();
@@ -311,7 +319,8 @@ public final class Checker {
         }
         List<String> notes = new ArrayList<>();
         notes.add("random search, seed " + opts.seed() + ", " + opts.walks() + " walks of at most " + depth
-                + " steps; the counterexample is shrunk by delta debugging; nothing is claimed exhaustively");
+                + " steps; the counterexample is shrunk by delta debugging; nothing is claimed exhaustively; distinct counts the states"
+                + " the walks visited (by 64-bit fingerprint)");
         if (r.status() != SearchResult.Status.FAILED) {
             return new CheckResult(model, Verdict.INCOMPLETE, null, r.limit(), new int[0], List.of(), List.of(), Map.of(),
                     r.stats(), r.limit(), notes);
@@ -361,7 +370,8 @@ public final class Checker {
             String title = model.thread(w.thread()).name() + " takes " + w.acquired() + " while holding " + w.held()
                     + " (" + w.fromClass() + " -> " + w.toClass() + ")";
             expl.add(title);
-            witnesses.add(new CheckResult.Witness(title, sched));
+            witnesses.add(new CheckResult.Witness(title, sched,
+                    new CheckResult.LockEdge(w.fromClass(), w.toClass(), w.thread(), w.held(), w.acquired())));
             if (chain.length() == 0) {
                 chain.append(w.fromClass());
             }
@@ -403,42 +413,22 @@ public final class Checker {
         return out;
     }
 
-    /** Fills {@code out} with one line per blocked thread, provider lines and the wait-for cycle or chain. */
+    /** Fills {@code out} with one line per blocked thread, provider lines and the wait-for cycle or chain ({@link WaitFor}). */
     static String explainDeadlock(Semantics sem, int[] state, List<Problem.Blocked> blocked, List<String> out) {
         Model m = sem.model();
-        Map<Integer, List<int[]>> waitsFor = new LinkedHashMap<>();
-        Map<Integer, String> via = new LinkedHashMap<>();
         for (Problem.Blocked b : blocked) {
             out.add(blockedLine(sem, state, b.thread(), b.reason()));
             for (String p : providerLines(sem, state, b.reason())) {
                 out.add("    " + p);
             }
-            List<int[]> targets = new ArrayList<>();
-            if (b.reason() instanceof BlockReason.OnLock l) {
-                if (l.holder() >= 0) {
-                    targets.add(new int[] {l.holder()});
-                }
-                via.put(b.thread(), l.lock().name());
-            } else if (b.reason() instanceof BlockReason.OnFlag f) {
-                for (int p : sem.providers(state, f.resource())) {
-                    targets.add(new int[] {p});
-                }
-                via.put(b.thread(), f.flag() + "(" + f.object() + ")");
-            } else if (b.reason() instanceof BlockReason.OnCondition c) {
-                if (c.resource() != null) {
-                    for (int p : sem.providers(state, c.resource())) {
-                        targets.add(new int[] {p});
-                    }
-                }
-                via.put(b.thread(), c.text());
-            }
-            waitsFor.put(b.thread(), targets);
         }
-        List<Integer> cycle = findCycle(waitsFor);
+        WaitFor g = WaitFor.of(m, state);
+        List<Integer> cycle = g.cycle();
         if (!cycle.isEmpty()) {
             StringBuilder sb = new StringBuilder("cycle: ");
-            for (int t : cycle) {
-                sb.append(m.thread(t).name()).append(" -> ").append(via.get(t)).append(" -> ");
+            for (int i = 0; i < cycle.size(); i++) {
+                int t = cycle.get(i);
+                sb.append(m.thread(t).name()).append(" -> ").append(g.via(t, cycle.get((i + 1) % cycle.size()))).append(" -> ");
             }
             sb.append(m.thread(cycle.get(0)).name());
             out.add(sb.toString());
@@ -449,14 +439,16 @@ public final class Checker {
                 Set<Integer> seen = new LinkedHashSet<>();
                 while (t >= 0 && seen.add(t)) {
                     sb.append(m.thread(t).name());
-                    List<int[]> next = waitsFor.get(t);
-                    if (next == null || next.isEmpty()) {
-                        sb.append(sem.finished(state, t) ? " (exited)" : waitsFor.containsKey(t) ? " (nobody can wake it)" : " (idle)");
+                    List<Integer> next = g.waitsFor(t);
+                    boolean waiting = g.waiting().contains(t);
+                    if (next.isEmpty()) {
+                        sb.append(sem.finished(state, t) ? " (exited)" : waiting ? " (nobody can wake it)" : " (idle)");
                         break;
                     }
-                    sb.append(" -> ").append(via.get(t)).append(" -> ");
-                    t = next.get(0)[0];
-                    if (!waitsFor.containsKey(t)) {
+                    int u = next.get(0);
+                    sb.append(" -> ").append(g.via(t, u)).append(" -> ");
+                    t = u;
+                    if (!g.waiting().contains(t)) {
                         sb.append(m.thread(t).name()).append(sem.finished(state, t) ? " (exited)" : " (idle)");
                         break;
                     }
@@ -466,31 +458,6 @@ public final class Checker {
         }
         List<String> names = blocked.stream().map(b -> m.thread(b.thread()).name()).toList();
         return (cycle.isEmpty() ? "no thread can move: " : "circular wait: ") + String.join(", ", names) + " blocked";
-    }
-
-    private static List<Integer> findCycle(Map<Integer, List<int[]>> g) {
-        for (int start : g.keySet()) {
-            List<Integer> path = new ArrayList<>();
-            if (cycleFrom(start, start, g, path, new LinkedHashSet<>())) {
-                return path;
-            }
-        }
-        return List.of();
-    }
-
-    private static boolean cycleFrom(int start, int at, Map<Integer, List<int[]>> g, List<Integer> path, Set<Integer> seen) {
-        path.add(at);
-        seen.add(at);
-        for (int[] n : g.getOrDefault(at, List.of())) {
-            if (n[0] == start) {
-                return true;
-            }
-            if (!seen.contains(n[0]) && g.containsKey(n[0]) && cycleFrom(start, n[0], g, path, seen)) {
-                return true;
-            }
-        }
-        path.remove(path.size() - 1);
-        return false;
     }
 
     /** Records the first state satisfying each goal; BFS makes its schedule a shortest one. */
@@ -510,14 +477,22 @@ public final class Checker {
             }
             StateView v = sem.view(state);
             for (Map.Entry<String, Predicate<StateView>> g : model.goals().entrySet()) {
-                if (!found.containsKey(g.getKey()) && g.getValue().test(v)) {
+                boolean reached;
+                try {
+                    reached = !found.containsKey(g.getKey()) && g.getValue().test(v);
+                } catch (RuntimeException err) {
+                    ModelError e = new ModelError(g.getKey(), ModelSystem.ruleThrew("goal", g.getKey(), err));
+                    e.initCause(err);
+                    throw e;
+                }
+                if (reached) {
                     found.put(g.getKey(), id);
                 }
             }
         }
 
         Map<String, CheckResult.GoalResult> results(Search search, boolean exhaustive) {
-            Map<String, CheckResult.GoalResult> out = new LinkedHashMap<>();
+            com.google.common.collect.ImmutableMap.Builder<String, CheckResult.GoalResult> out = com.google.common.collect.ImmutableMap.builder();
             for (String g : model.goals().keySet()) {
                 Integer id = found.get(g);
                 int[] witness = id == null ? null : search.scheduleTo(id);
@@ -531,7 +506,7 @@ public final class Checker {
                             : CheckResult.GoalResult.Answer.UNKNOWN, null));
                 }
             }
-            return out;
+            return out.buildOrThrow();
         }
     }
 }

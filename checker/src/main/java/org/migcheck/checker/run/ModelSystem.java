@@ -6,6 +6,7 @@ import java.util.List;
 import org.migcheck.checker.engine.Failure;
 import org.migcheck.checker.engine.TransitionSystem;
 import org.migcheck.model.lang.BlockReason;
+import org.migcheck.model.lang.BoundReached;
 import org.migcheck.model.lang.Event;
 import org.migcheck.model.lang.LockEvent;
 import org.migcheck.model.lang.Model;
@@ -39,11 +40,16 @@ final class ModelSystem implements TransitionSystem {
     private int maskedStates;
     /** Program counters of transitions reached at least once, taken or blocked at (code coverage). */
     final java.util.BitSet executed = new java.util.BitSet();
+    /** Per (bound, procedure): states left by a transition that ended a retry loop at its model bound. */
+    final java.util.Map<String, long[]> saturated = new java.util.LinkedHashMap<>();
+    private final java.util.Map<String, int[]> lastSaturating = new java.util.HashMap<>();
+    private final boolean hasBounds;
 
     ModelSystem(Model model, RuleSet rules) {
         this.model = model;
         this.sem = new Semantics(model);
         this.rules = rules;
+        this.hasBounds = !model.bounds().isEmpty();
         if (model.threadCount() > 31) {
             throw new ModelError(model.name(), "model " + model.name() + " has more than 31 threads");
         }
@@ -84,11 +90,21 @@ final class ModelSystem implements TransitionSystem {
                 enabled[0] |= 1 << thread;
                 executed.set(sem.pc(state, thread));
                 int label = label(thread, alt);
+                if (hasBounds && !events.isEmpty() && id >= 0) {
+                    countSaturation(id, events);
+                }
                 if (!rules.stepRules().isEmpty() || rules.lockdep()) {
                     StepView view = new StepView(model, thread, () -> sem.label(state, thread, alt), events, before, sem.view(next),
                             () -> sem.callStack(state, thread));
                     for (StepRule r : rules.stepRules()) {
-                        if (r.check(view) instanceof Check.Violated v) {
+                        Check c;
+                        try {
+                            c = r.check(view);
+                        } catch (RuntimeException err) {
+                            out.failure(label, new Problem.ModelFault(r.id(), ruleThrew("step rule", r.id(), err), thread, alt));
+                            return;
+                        }
+                        if (c instanceof Check.Violated v) {
                             // the transition fails: it has no successor (random walks must not step over it)
                             out.failure(label, new Problem.RuleBroken("step rule", r.id(), v.message(), thread));
                             return;
@@ -173,10 +189,48 @@ final class ModelSystem implements TransitionSystem {
         }
         StateView view = sem.view(state);
         for (Invariant inv : rules.invariants()) {
-            if (inv.check(view) instanceof Check.Violated v) {
+            Check c;
+            try {
+                c = inv.check(view);
+            } catch (RuntimeException err) {
+                return new Problem.ModelFault(inv.id(), ruleThrew("invariant", inv.id(), err), -1, 0);
+            }
+            if (c instanceof Check.Violated v) {
                 return new Problem.RuleBroken("invariant", inv.id(), v.message(), -1);
             }
         }
         return null;
+    }
+
+    /** "step rule X threw ...": a rule with a bug is a model error naming it, not a raw exception. */
+    static String ruleThrew(String kind, String id, RuntimeException err) {
+        return kind + " " + id + " threw " + (err instanceof ModelError ? err.getMessage() : err.toString());
+    }
+
+    private void countSaturation(int id, List<Event> events) {
+        for (Event e : events) {
+            if (e instanceof BoundReached b) {
+                String key = b.bound().name() + "\u0000" + b.procedure();
+                int[] last = lastSaturating.computeIfAbsent(key, k -> new int[] {-1});
+                if (last[0] != id) {
+                    last[0] = id;
+                    saturated.computeIfAbsent(key, k -> new long[1])[0]++;
+                }
+            }
+        }
+    }
+
+    /** The model bounds saturated in the exhaustive search so far, with the number of states. */
+    List<CheckResult.Saturation> saturations() {
+        List<CheckResult.Saturation> out = new ArrayList<>();
+        saturated.forEach((key, n) -> {
+            String[] parts = key.split("\u0000", 2);
+            for (org.migcheck.model.lang.Bound b : model.bounds()) {
+                if (b.name().equals(parts[0])) {
+                    out.add(new CheckResult.Saturation(b.name(), parts[1], model.limit(b), n[0], b.source()));
+                }
+            }
+        });
+        return out;
     }
 }

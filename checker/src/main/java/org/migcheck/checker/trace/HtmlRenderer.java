@@ -2,23 +2,26 @@ package org.migcheck.checker.trace;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.migcheck.checker.run.CheckResult;
 import org.migcheck.checker.run.ScenarioRunner;
 import org.migcheck.checker.run.Verdict;
+import org.migcheck.checker.run.WaitFor;
 import org.migcheck.model.lang.BlockReason;
 import org.migcheck.model.lang.Model;
 import org.migcheck.model.lang.Semantics;
 
 /**
- * A self-contained HTML report of one check: the verdict, the explanation, and the counterexample
- * as a swimlane picture (one lane per thread, one row per step, the state changes beside it, and
- * for a deadlock or stuck thread a last row with where every thread rests).
+ * A self-contained HTML report of one check (no script, no external resource): the verdict, the
+ * explanation, the wait-for cycle or the lock-class cycle drawn as inline SVG, a legend, and the
+ * counterexample as a swimlane table (one lane per thread that ran or is blocked, the failing step
+ * highlighted, a last row with where every thread rests). Cells wrap, so the page fits the window.
  */
 public final class HtmlRenderer {
     private HtmlRenderer() {}
 
-    private static String esc(String s) {
+    static String esc(String s) {
         StringBuilder b = new StringBuilder(s.length());
         for (char c : s.toCharArray()) {
             switch (c) {
@@ -34,54 +37,108 @@ public final class HtmlRenderer {
 
     private static final String[] LANE_COLOURS = {"#dbeafe", "#dcfce7", "#fef3c7", "#fce7f3", "#ede9fe", "#cffafe", "#fee2e2", "#e5e7eb"};
 
+    private static final String STYLE = "body{font-family:system-ui,sans-serif;margin:1.5em;color:#111;max-width:100%}"
+            + ".verdict{font-size:1.3em;font-weight:600}.ok{color:#166534}.bad{color:#991b1b}"
+            + "table.lanes{border-collapse:collapse;margin-top:1em;font-family:ui-monospace,monospace;font-size:12px;width:100%;table-layout:fixed}"
+            + "table.lanes th{position:sticky;top:0;background:#f3f4f6;padding:4px 6px;border-bottom:2px solid #9ca3af;text-align:left;overflow-wrap:anywhere}"
+            + "table.lanes td{padding:2px 6px;border-bottom:1px solid #f3f4f6;vertical-align:top;overflow-wrap:anywhere;white-space:normal}"
+            + "table.lanes col.num{width:3.5em}td.num{color:#6b7280;text-align:right}td.step{border-radius:4px}td.changes{color:#374151}"
+            + "td.blocked{background:#fecaca;color:#7f1d1d}td.fails{background:#dc2626 !important;color:#fff;font-weight:600;outline:2px solid #7f1d1d}"
+            + "tr.failing td.num{color:#dc2626;font-weight:700}td.finished{color:#6b7280}"
+            + "ul.expl li{font-family:ui-monospace,monospace;font-size:13px;overflow-wrap:anywhere}"
+            + ".legend{display:flex;flex-wrap:wrap;gap:1em;font-size:12px;margin:.5em 0}.legend span.sw{display:inline-block;width:1.2em;height:1em;"
+            + "vertical-align:middle;margin-right:.3em;border-radius:3px}figure{margin:1em 0}svg{max-width:100%;height:auto}"
+            + "code{overflow-wrap:anywhere}pre{white-space:pre-wrap;overflow-wrap:anywhere;font-size:12px}";
+
     public static String render(ScenarioRunner.Outcome o) {
         CheckResult r = o.result();
         StringBuilder h = new StringBuilder();
         h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>migcheck: ").append(esc(o.title())).append("</title>\n");
-        h.append("<style>body{font-family:system-ui,sans-serif;margin:1.5em;color:#111}")
-                .append(".verdict{font-size:1.3em;font-weight:600}.ok{color:#166534}.bad{color:#991b1b}")
-                .append("table.lanes{border-collapse:collapse;margin-top:1em;font-family:ui-monospace,monospace;font-size:12px}")
-                .append("table.lanes th{position:sticky;top:0;background:#f3f4f6;padding:4px 8px;border-bottom:2px solid #9ca3af;text-align:left}")
-                .append("table.lanes td{padding:2px 8px;border-bottom:1px solid #f3f4f6;vertical-align:top;white-space:nowrap}")
-                .append("td.step{border-radius:4px}td.num{color:#6b7280;text-align:right}td.changes{color:#374151;white-space:normal;max-width:40em}")
-                .append("td.blocked{background:#fecaca;color:#7f1d1d;white-space:normal}td.fails{background:#fecaca;font-weight:600}")
-                .append("ul.expl li{font-family:ui-monospace,monospace;font-size:13px}</style></head><body>\n");
-        boolean asExpected = o.matches();
+        h.append("<style>").append(STYLE).append("</style></head><body>\n");
         h.append("<div class=\"verdict ").append(r.verdict() == Verdict.HOLDS ? "ok" : "bad").append("\">").append(esc(o.title()))
                 .append(": ").append(r.verdict().name()).append(r.ruleId() == null ? "" : " " + esc(r.ruleId())).append("</div>\n");
         if (o.expected() != null) {
             h.append("<p>expected: ").append(esc(o.expected().describe())).append(" &mdash; <b class=\"")
-                    .append(asExpected ? "ok\">as expected" : "bad\">MISMATCH").append("</b></p>\n");
+                    .append(o.matches() ? "ok\">as expected" : "bad\">MISMATCH").append("</b></p>\n");
         }
-        h.append("<p>").append(esc(r.message())).append("</p>\n<ul class=\"expl\">");
+        h.append("<p>").append(esc(r.message())).append("</p>\n");
+        RuleInfo rule = RuleInfo.of(r.ruleId());
+        if (rule != null) {
+            h.append("<p class=\"rule\">rule <b>").append(esc(rule.id())).append("</b>")
+                    .append(rule.statement() == null ? "" : ": " + esc(rule.statement()))
+                    .append(rule.kernelRef() == null ? "" : " <i>[" + esc(rule.kernelRef()) + "]</i>").append("</p>\n");
+        }
+        h.append("<ul class=\"expl\">");
         for (String line : r.explanation()) {
             h.append("<li>").append(esc(line)).append("</li>");
+        }
+        boolean failed = TextRenderer.failed(r);
+        Trace trace = failed ? r.trace() : null;
+        if (trace != null && r.witnesses().isEmpty()) {
+            for (String line : TextRenderer.heldLocks(trace)) {
+                h.append("<li>").append(esc(line)).append("</li>");
+            }
         }
         for (Map.Entry<String, CheckResult.GoalResult> g : r.goals().entrySet()) {
             h.append("<li>reachable(").append(esc(g.getKey())).append("): ").append(g.getValue().answer().name().toLowerCase()).append("</li>");
         }
         h.append("</ul>\n<p>").append(esc(r.stats().line())).append("</p>\n");
-        if (r.model() != null && r.schedule().length > 0 && r.witnesses().isEmpty()) {
-            h.append(lanes(r.trace(), r.verdict() == Verdict.DEADLOCK || r.verdict() == Verdict.STUCK));
+        if (trace != null && r.witnesses().isEmpty()) {
+            String svg = waitForSvg(trace);
+            if (svg != null) {
+                h.append("<figure id=\"cycle\"><figcaption>wait-for cycle in the last state</figcaption>\n").append(svg).append("</figure>\n");
+            }
         }
+        if (!r.witnesses().isEmpty() && r.witnesses().get(0).edge() != null) {
+            h.append("<figure id=\"cycle\"><figcaption>lock-class dependency cycle (edge: class taken while holding the other)</figcaption>\n")
+                    .append(lockClassSvg(r)).append("</figure>\n");
+        }
+        if (trace != null || !r.witnesses().isEmpty()) {
+            h.append(legend());
+        }
+        if (trace != null && r.witnesses().isEmpty()) {
+            h.append(trace.rows().isEmpty() ? "<p>no step: the initial state already fails</p>\n" : "").append(lanes(trace, true));
+        }
+        int p = 0;
         for (CheckResult.Witness w : r.witnesses()) {
-            h.append("<h3>").append(esc(w.title())).append("</h3>\n").append(lanes(w.trace(r.model()), false));
+            h.append("<h3>path ").append(++p).append(": ").append(esc(w.title())).append("</h3>\n").append(lanes(w.trace(r.model()), false));
         }
-        if (r.schedule().length > 0) {
+        if (!r.witnesses().isEmpty() && r.witnesses().get(0).edge() != null) {
+            h.append("<pre class=\"lockdep\">").append(esc(LockdepReport.render(r.model(), r.witnesses()))).append("</pre>\n");
+        }
+        if (failed) {
             h.append("<p>replay: <code>./migcheck replay ").append(esc(o.token())).append("</code></p>\n");
         }
         h.append("</body></html>\n");
         return h.toString();
     }
 
-    /** The swimlane table of a trace; with {@code endState}, a last row shows where each thread rests. */
+    private static String legend() {
+        return "<div class=\"legend\"><span><span class=\"sw\" style=\"background:" + LANE_COLOURS[0] + "\"></span>a step of the thread in "
+                + "that lane (colour per thread)</span><span><span class=\"sw\" style=\"background:#dc2626\"></span>the step that breaks "
+                + "the rule</span><span><span class=\"sw\" style=\"background:#fecaca\"></span>blocked at the end, and on what</span>"
+                + "<span>changes: shared state the step changed</span><span>-&gt; value read or trylock outcome</span></div>\n";
+    }
+
+    /** The swimlane table of a trace; with {@code endState}, a last row shows where each lane's thread rests. */
     static String lanes(Trace t, boolean endState) {
         Model m = t.model();
+        Semantics sem = new Semantics(m);
+        int[] last = t.last();
         List<Integer> cols = new ArrayList<>();
         for (int i = 0; i < m.threadCount(); i++) {
-            cols.add(i);
+            int thread = i;
+            boolean ran = t.rows().stream().anyMatch(row -> row.thread() == thread);
+            boolean blocked = endState && !sem.finished(last, i) && Trace.blockReason(sem, last, i) != null && !sem.atIdlePoint(last, i);
+            if (ran || blocked) {
+                cols.add(i);
+            }
         }
-        StringBuilder h = new StringBuilder("<table class=\"lanes\"><tr><th>#</th>");
+        StringBuilder h = new StringBuilder("<table class=\"lanes\"><colgroup><col class=\"num\">");
+        for (int k = 0; k <= cols.size(); k++) {
+            h.append("<col>");
+        }
+        h.append("</colgroup><tr><th>#</th>");
         for (int c : cols) {
             h.append("<th>").append(esc(m.thread(c).name())).append("</th>");
         }
@@ -89,34 +146,123 @@ public final class HtmlRenderer {
         int i = 0;
         for (Trace.Row row : t.rows()) {
             i++;
-            h.append("<tr><td class=\"num\">").append(i).append("</td>");
+            boolean fails = row.failure() != null;
+            h.append("<tr").append(fails ? " class=\"failing\" id=\"failing-step\"" : "").append("><td class=\"num\">").append(i).append("</td>");
             for (int c : cols) {
                 if (c == row.thread()) {
-                    h.append("<td class=\"step").append(row.failure() != null ? " fails" : "").append("\" style=\"background:")
-                            .append(LANE_COLOURS[c % LANE_COLOURS.length]).append("\">").append(esc(row.label())).append("</td>");
+                    h.append("<td class=\"step").append(fails ? " fails" : "").append("\" style=\"background:")
+                            .append(LANE_COLOURS[c % LANE_COLOURS.length]).append("\">").append(esc(row.shown())).append("</td>");
                 } else {
                     h.append("<td></td>");
                 }
             }
-            h.append("<td class=\"changes\">").append(esc(row.failure() != null ? "FAILS: " + row.failure() : String.join(", ", row.changes())))
+            h.append("<td class=\"changes\">").append(esc(fails ? "FAILS: " + row.failure() : String.join(", ", row.changes())))
                     .append("</td></tr>\n");
         }
         if (endState) {
-            Semantics sem = new Semantics(m);
-            int[] s = t.last();
             h.append("<tr><td class=\"num\">end</td>");
             for (int c : cols) {
-                BlockReason why = sem.blockReason(s, c);
-                if (sem.finished(s, c)) {
-                    h.append("<td>finished</td>");
+                BlockReason why = sem.finished(last, c) ? null : Trace.blockReason(sem, last, c);
+                if (sem.finished(last, c)) {
+                    h.append("<td class=\"finished\">finished</td>");
                 } else if (why != null) {
-                    h.append("<td class=\"blocked\">blocked in ").append(esc(sem.label(s, c, 0))).append("<br>").append(esc(why.describe(m))).append("</td>");
+                    h.append("<td class=\"blocked\">blocked in ").append(esc(sem.label(last, c, 0))).append("<br>").append(esc(why.describe(m))).append("</td>");
                 } else {
-                    h.append("<td>next: ").append(esc(sem.label(s, c, 0))).append("</td>");
+                    h.append("<td>next: ").append(esc(sem.label(last, c, 0))).append("</td>");
                 }
             }
             h.append("<td></td></tr>\n");
         }
         return h.append("</table>\n").toString();
+    }
+
+    /** The wait-for cycle of the last state as a ring of threads, or null when there is none. */
+    static String waitForSvg(Trace t) {
+        Model m = t.model();
+        WaitFor g = WaitFor.of(m, t.last());
+        List<Integer> cycle = g.cycle();
+        if (cycle.isEmpty()) {
+            return null;
+        }
+        List<String> nodes = new ArrayList<>();
+        List<String> labels = new ArrayList<>();
+        for (int k = 0; k < cycle.size(); k++) {
+            nodes.add(m.thread(cycle.get(k)).name());
+            labels.add("waits for " + g.via(cycle.get(k), cycle.get((k + 1) % cycle.size())));
+        }
+        return ring(nodes, labels, "#fee2e2", "#991b1b");
+    }
+
+    static String lockClassSvg(CheckResult r) {
+        List<String> nodes = new ArrayList<>();
+        List<String> labels = new ArrayList<>();
+        for (CheckResult.Witness w : r.witnesses()) {
+            nodes.add(w.edge().fromClass());
+            labels.add(r.model().thread(w.edge().thread()).name() + ": " + w.edge().acquired() + " under " + w.edge().held());
+        }
+        return ring(nodes, labels, "#dbeafe", "#1e3a8a");
+    }
+
+    /**
+     * Nodes on a circle, an arrow from each node to the next (the last back to the first), each
+     * arrow labelled; a single node gets a loop.
+     */
+    static String ring(List<String> nodes, List<String> labels, String fill, String stroke) {
+        int n = nodes.size();
+        double w = 760;
+        double hgt = n == 1 ? 200 : n == 2 ? 230 : 380;
+        double cx = w / 2;
+        double cy = hgt / 2;
+        double rad = n == 1 ? 0 : n == 2 ? 250 : 140;
+        double[] x = new double[n];
+        double[] y = new double[n];
+        for (int k = 0; k < n; k++) {
+            if (n == 2) {
+                x[k] = k == 0 ? cx - rad : cx + rad;
+                y[k] = cy;
+            } else {
+                double a = -Math.PI / 2 + 2 * Math.PI * k / n;
+                x[k] = cx + rad * Math.cos(a);
+                y[k] = cy + rad * Math.sin(a);
+            }
+        }
+        StringBuilder s = new StringBuilder();
+        s.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" class=\"graph\" viewBox=\"0 0 %.0f %.0f\" width=\"%.0f\" height=\"%.0f\">",
+                w, hgt, w, hgt));
+        s.append("<defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"8\" markerHeight=\"8\" orient=\"auto-start-reverse\">")
+                .append("<path d=\"M0,0 L10,5 L0,10 z\" fill=\"").append(stroke).append("\"/></marker></defs>");
+        for (int k = 0; k < n; k++) {
+            int j = (k + 1) % n;
+            if (n == 1) {
+                s.append(String.format(Locale.ROOT, "<path d=\"M %.0f %.0f C %.0f %.0f, %.0f %.0f, %.0f %.0f\" fill=\"none\" stroke=\"%s\" stroke-width=\"2\" marker-end=\"url(#arrow)\"/>",
+                        cx - 30, cy - 22, cx - 80, cy - 95, cx + 80, cy - 95, cx + 30, cy - 22, stroke));
+                s.append(text(cx, cy - 82, labels.get(k), stroke));
+                continue;
+            }
+            double bend = n == 2 ? (k == 0 ? -60 : 60) : 0;
+            double x1 = x[k] + (x[j] - x[k]) * 0.25;
+            double y1 = y[k] + (y[j] - y[k]) * 0.25 + (n == 2 ? bend / 3 : 0);
+            double x2 = x[k] + (x[j] - x[k]) * 0.75;
+            double y2 = y[k] + (y[j] - y[k]) * 0.75 + (n == 2 ? bend / 3 : 0);
+            double mx = (x1 + x2) / 2;
+            double my = (y1 + y2) / 2 + bend;
+            s.append(String.format(Locale.ROOT, "<path d=\"M %.0f %.0f Q %.0f %.0f %.0f %.0f\" fill=\"none\" stroke=\"%s\" stroke-width=\"2\" marker-end=\"url(#arrow)\"/>",
+                    x1, y1, mx, my, x2, y2, stroke));
+            s.append(text(mx, (y1 + y2) / 2 + bend / 2 + (n == 2 ? (k == 0 ? -6 : 16) : 0), labels.get(k), stroke));
+        }
+        for (int k = 0; k < n; k++) {
+            double bw = Math.max(90, 8 * nodes.get(k).length() + 20);
+            s.append(String.format(Locale.ROOT, "<rect x=\"%.0f\" y=\"%.0f\" width=\"%.0f\" height=\"36\" rx=\"8\" fill=\"%s\" stroke=\"%s\" stroke-width=\"2\"/>",
+                    x[k] - bw / 2, y[k] - 18, bw, fill, stroke));
+            s.append(String.format(Locale.ROOT, "<text x=\"%.0f\" y=\"%.0f\" text-anchor=\"middle\" font-family=\"monospace\" font-size=\"14\" font-weight=\"600\">%s</text>",
+                    x[k], y[k] + 5, esc(nodes.get(k))));
+        }
+        return s.append("</svg>\n").toString();
+    }
+
+    private static String text(double x, double y, String label, String colour) {
+        String shown = label.length() > 90 ? label.substring(0, 87) + "..." : label;
+        return String.format(Locale.ROOT, "<text x=\"%.0f\" y=\"%.0f\" text-anchor=\"middle\" font-family=\"monospace\" font-size=\"12\" fill=\"%s\"><title>%s</title>%s</text>",
+                x, y, colour, esc(label), esc(shown));
     }
 }

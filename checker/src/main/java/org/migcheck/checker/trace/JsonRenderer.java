@@ -8,15 +8,139 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.migcheck.checker.run.CheckResult;
+import org.migcheck.checker.run.Mutations;
 import org.migcheck.checker.run.ScenarioRunner;
+import org.migcheck.checker.run.WaitFor;
+import org.migcheck.model.lang.BlockReason;
+import org.migcheck.model.lang.Lock;
+import org.migcheck.model.lang.Model;
+import org.migcheck.model.lang.Semantics;
 
-/** The same content as the text report, as JSON for tools. */
+/**
+ * The same content as the text report, as JSON for tools: versioned ({@link #SCHEMA_VERSION}),
+ * described by {@code docs/report.schema.json}, structured (blocked threads, the cycle, the changes
+ * of each step are fields, not prose), every key present ({@code null} when it does not apply).
+ */
 public final class JsonRenderer {
+    /** Version of {@code docs/report.schema.json}; raised on every incompatible change. */
+    public static final int SCHEMA_VERSION = 1;
+
     private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private JsonRenderer() {}
 
+    /** One check: a report document. */
     public static String render(ScenarioRunner.Outcome o) {
+        return render(o, null);
+    }
+
+    /** One check with the re-check at raised bounds ({@code check --bounds +K}), or null. */
+    public static String render(ScenarioRunner.Outcome o, org.migcheck.checker.run.BoundSensitivity sens) {
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("schemaVersion", SCHEMA_VERSION);
+        root.put("kind", "check");
+        root.putAll(report(o));
+        root.put("bounds", sens == null ? null : bounds(sens));
+        return write(root);
+    }
+
+    private static Map<String, Object> bounds(org.migcheck.checker.run.BoundSensitivity sens) {
+        Map<String, Object> b = new LinkedHashMap<>();
+        b.put("raisedBy", sens.k());
+        b.put("raised", sens.raised());
+        b.put("verdict", sens.result().verdict().lower());
+        b.put("rule", sens.result().ruleId());
+        b.put("message", sens.result().message());
+        b.put("changed", sens.changed());
+        b.put("trace", sens.result().schedule().length > 0 ? rows(sens.result().trace()) : null);
+        return b;
+    }
+
+    /** Several checks ({@code kind} "catalogue" or "suite"): a collection document. */
+    public static String renderAll(String kind, List<ScenarioRunner.Outcome> outcomes) {
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("schemaVersion", SCHEMA_VERSION);
+        root.put("kind", kind);
+        long bad = outcomes.stream().filter(o -> !o.matches()).count();
+        root.put("passed", outcomes.size() - bad);
+        root.put("failed", bad);
+        root.put("reports", outcomes.stream().map(JsonRenderer::report).toList());
+        return write(root);
+    }
+
+    /** A mutation analysis: the base variant and one entry per mutant. */
+    public static String renderMutants(ScenarioRunner.Outcome base, List<Mutations.Mutant> mutants) {
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("schemaVersion", SCHEMA_VERSION);
+        root.put("kind", "mutate");
+        root.put("scenario", base.scenario().id());
+        root.put("variant", base.variant());
+        List<Map<String, Object>> ms = new ArrayList<>();
+        for (Mutations.Mutant m : mutants) {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("id", m.id());
+            e.put("kind", m.kind().word());
+            e.put("step", m.step());
+            e.put("pc", m.pc());
+            e.put("fate", m.fate().name().toLowerCase());
+            e.put("verdict", m.result().verdict().lower());
+            e.put("rule", m.result().ruleId());
+            e.put("message", m.result().message());
+            e.put("outcome", m.outcome());
+            e.put("explanation", m.explanation());
+            e.put("unexplained", m.unexplained());
+            ms.add(e);
+        }
+        root.put("mutants", ms);
+        return write(root);
+    }
+
+    /** The scenario catalogue: ids, titles, references, knobs and variants with their expectations. */
+    public static String renderCatalogue(List<org.migcheck.model.scenarios.Scenario> scenarios) {
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("schemaVersion", SCHEMA_VERSION);
+        root.put("kind", "list");
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (org.migcheck.model.scenarios.Scenario s : scenarios) {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("id", s.id());
+            e.put("title", s.title());
+            e.put("reference", s.reference());
+            List<Map<String, Object>> knobs = new ArrayList<>();
+            for (org.migcheck.model.scenarios.Knob k : s.knobs()) {
+                Map<String, Object> km = new LinkedHashMap<>();
+                km.put("name", k.name());
+                km.put("values", k.values());
+                km.put("default", k.defaultValue());
+                km.put("doc", k.doc());
+                knobs.add(km);
+            }
+            e.put("knobs", knobs);
+            List<Map<String, Object>> variants = new ArrayList<>();
+            for (org.migcheck.model.scenarios.Variant v : s.variants()) {
+                Map<String, Object> vm = new LinkedHashMap<>();
+                vm.put("name", v.name());
+                vm.put("settings", v.settings());
+                vm.put("expect", v.expect().describe());
+                vm.put("doc", v.doc());
+                variants.add(vm);
+            }
+            e.put("variants", variants);
+            out.add(e);
+        }
+        root.put("scenarios", out);
+        return write(root);
+    }
+
+    private static String write(Object root) {
+        try {
+            return MAPPER.writeValueAsString(root);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static Map<String, Object> report(ScenarioRunner.Outcome o) {
         CheckResult r = o.result();
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("scenario", o.scenario().id());
@@ -25,9 +149,16 @@ public final class JsonRenderer {
         root.put("expected", o.expected() == null ? null : o.expected().describe());
         root.put("verdict", r.verdict().lower());
         root.put("matches", o.matches());
-        root.put("rule", r.ruleId());
+        RuleInfo rule = RuleInfo.of(r.ruleId());
+        root.put("rule", rule == null ? null : ruleMap(rule));
         root.put("message", r.message());
         root.put("explanation", r.explanation());
+        boolean failed = TextRenderer.failed(r);
+        Trace trace = failed ? r.trace() : null;
+        boolean paths = !r.witnesses().isEmpty();
+        root.put("blocked", trace == null || paths ? List.of() : blocked(trace));
+        root.put("cycle", trace == null ? null : paths ? lockCycle(r) : waitForCycle(trace));
+        root.put("heldLocks", trace == null || paths ? List.of() : heldLocks(trace));
         Map<String, Object> goals = new LinkedHashMap<>();
         r.goals().forEach((g, a) -> goals.put(g, a.answer().name().toLowerCase()));
         root.put("goals", goals);
@@ -42,27 +173,173 @@ public final class JsonRenderer {
         root.put("notes", r.notes());
         root.put("reductions", r.reductions());
         root.put("unreached", r.unreached().stream().map(CheckResult.Unreached::step).toList());
-        if (r.model() != null && r.schedule().length > 0) {
-            root.put("trace", rows(r.trace()));
-            root.put("replay", o.token());
+        List<Map<String, Object>> saturated = new ArrayList<>();
+        for (CheckResult.Saturation b : r.saturated()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("bound", b.bound());
+            m.put("procedure", b.procedure());
+            m.put("limit", b.limit());
+            m.put("states", b.states());
+            m.put("simplification", b.simplification());
+            saturated.add(m);
         }
-        try {
-            return MAPPER.writeValueAsString(root);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
+        root.put("saturatedBounds", saturated);
+        root.put("trace", trace == null || paths ? null : rows(trace));
+        root.put("restingPlaces", trace == null || paths ? null : resting(trace));
+        List<Map<String, Object>> ps = new ArrayList<>();
+        for (CheckResult.Witness w : r.witnesses()) {
+            Map<String, Object> p = new LinkedHashMap<>();
+            p.put("title", w.title());
+            p.put("edge", w.edge() == null ? null : edge(r.model(), w.edge()));
+            p.put("trace", rows(w.trace(r.model())));
+            ps.add(p);
         }
+        root.put("paths", ps);
+        root.put("replay", failed ? o.token() : null);
+        return root;
+    }
+
+    static Map<String, Object> ruleMap(RuleInfo rule) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", rule.id());
+        m.put("statement", rule.statement());
+        m.put("kernelRef", rule.kernelRef());
+        return m;
+    }
+
+    private static Map<String, Object> edge(Model m, CheckResult.LockEdge e) {
+        Map<String, Object> x = new LinkedHashMap<>();
+        x.put("fromClass", e.fromClass());
+        x.put("toClass", e.toClass());
+        x.put("thread", m.thread(e.thread()).name());
+        x.put("held", e.held());
+        x.put("acquired", e.acquired());
+        return x;
+    }
+
+    private static List<Map<String, Object>> blocked(Trace t) {
+        Model m = t.model();
+        Semantics sem = new Semantics(m);
+        int[] s = t.last();
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (int i = 0; i < m.threadCount(); i++) {
+            BlockReason why = sem.finished(s, i) || sem.atIdlePoint(s, i) ? null : Trace.blockReason(sem, s, i);
+            if (why == null) {
+                continue;
+            }
+            Map<String, Object> b = new LinkedHashMap<>();
+            b.put("thread", m.thread(i).name());
+            b.put("step", sem.label(s, i, 0));
+            b.put("callStack", sem.callStack(s, i));
+            b.put("waitsFor", why instanceof BlockReason.OnLock ? "lock" : why instanceof BlockReason.OnFlag ? "flag" : "condition");
+            b.put("object", why instanceof BlockReason.OnLock l ? l.lock().name() : why instanceof BlockReason.OnFlag f ? f.object() : null);
+            b.put("holder", why instanceof BlockReason.OnLock l && l.holder() >= 0 ? m.thread(l.holder()).name() : null);
+            b.put("reason", why.describe(m));
+            out.add(b);
+        }
+        return out;
+    }
+
+    private static Map<String, Object> waitForCycle(Trace t) {
+        Model m = t.model();
+        WaitFor g = WaitFor.of(m, t.last());
+        List<Integer> cycle = g.cycle();
+        if (cycle.isEmpty()) {
+            return null;
+        }
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("kind", "wait-for");
+        c.put("nodes", cycle.stream().map(i -> m.thread(i).name()).toList());
+        List<Map<String, Object>> edges = new ArrayList<>();
+        for (int i = 0; i < cycle.size(); i++) {
+            int a = cycle.get(i);
+            int b = cycle.get((i + 1) % cycle.size());
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("from", m.thread(a).name());
+            e.put("to", m.thread(b).name());
+            e.put("via", g.via(a, b));
+            edges.add(e);
+        }
+        c.put("edges", edges);
+        return c;
+    }
+
+    private static Map<String, Object> lockCycle(CheckResult r) {
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("kind", "lock-class");
+        List<String> nodes = new ArrayList<>();
+        List<Map<String, Object>> edges = new ArrayList<>();
+        for (CheckResult.Witness w : r.witnesses()) {
+            if (w.edge() == null) {
+                continue;
+            }
+            nodes.add(w.edge().fromClass());
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("from", w.edge().fromClass());
+            e.put("to", w.edge().toClass());
+            e.put("via", r.model().thread(w.edge().thread()).name() + " takes " + w.edge().acquired() + " holding " + w.edge().held());
+            edges.add(e);
+        }
+        c.put("nodes", nodes);
+        c.put("edges", edges);
+        return c;
+    }
+
+    private static List<Map<String, Object>> heldLocks(Trace t) {
+        Model m = t.model();
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Lock l : m.locks()) {
+            int h = t.last()[l.holderVar().slot()] - 1;
+            if (h < 0 || h >= m.threadCount()) {
+                continue;
+            }
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("lock", l.name());
+            e.put("holder", m.thread(h).name());
+            int since = t.heldSince(l, h);
+            e.put("sinceStep", since == 0 ? null : since);
+            out.add(e);
+        }
+        return out;
+    }
+
+    private static List<Map<String, Object>> resting(Trace t) {
+        Model m = t.model();
+        Semantics sem = new Semantics(m);
+        int[] s = t.last();
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (int i = 0; i < m.threadCount(); i++) {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("thread", m.thread(i).name());
+            boolean done = sem.finished(s, i);
+            BlockReason why = done ? null : Trace.blockReason(sem, s, i);
+            e.put("state", done ? "finished" : why != null ? "blocked" : sem.atIdlePoint(s, i) ? "idle" : "runnable");
+            e.put("step", done ? null : sem.label(s, i, 0));
+            e.put("reason", why == null ? null : why.describe(m));
+            out.add(e);
+        }
+        return out;
     }
 
     private static List<Map<String, Object>> rows(Trace t) {
         List<Map<String, Object>> out = new ArrayList<>();
+        int i = 0;
         for (Trace.Row row : t.rows()) {
             Map<String, Object> m = new LinkedHashMap<>();
+            m.put("step", ++i);
             m.put("thread", t.model().thread(row.thread()).name());
-            m.put("step", row.label());
-            m.put("changes", row.changes());
-            if (row.failure() != null) {
-                m.put("failure", row.failure());
+            m.put("label", row.label());
+            m.put("outcome", row.outcome());
+            List<Map<String, Object>> changes = new ArrayList<>();
+            for (String c : row.changes()) {
+                int colon = c.indexOf(": ");
+                Map<String, Object> ch = new LinkedHashMap<>();
+                ch.put("variable", colon < 0 ? c : c.substring(0, colon));
+                ch.put("value", colon < 0 ? null : c.substring(colon + 2));
+                changes.add(ch);
             }
+            m.put("changes", changes);
+            m.put("failure", row.failure());
             out.add(m);
         }
         return out;

@@ -4,20 +4,38 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.migcheck.checker.run.CheckResult;
+import org.migcheck.checker.run.ScenarioRunner;
 import org.migcheck.checker.run.Verdict;
+import org.migcheck.model.lang.BlockReason;
+import org.migcheck.model.lang.Lock;
 import org.migcheck.model.lang.Model;
+import org.migcheck.model.lang.Semantics;
 
 /**
- * Renders a check as text: the verdict line, the explanation (who waits for what, the cycle), then
- * the interleaving with one column per thread and the state changes beside each step, then the
- * replay token.
+ * Renders a check as text: the verdict line, the explanation (who waits for what, the cycle, which
+ * locks are held since which step), then the interleaving, where every thread rests at the end, the
+ * broken rule under the failing step, and the replay token.
+ *
+ * <p>Nothing is cut: the interleaving has one column per thread when the columns fit the width
+ * (cells wrap within their column), and one step per line (thread, step, then its changes
+ * indented below) when they do not.
  */
 public final class TextRenderer {
-    private static final int MAX_COLUMN = 44;
+    /** Width used when none is given (golden files, JUnit messages). */
+    public static final int DEFAULT_WIDTH = 120;
+    /** Narrowest thread column of the column layout; below it the one-step-per-line layout is used. */
+    private static final int MIN_COLUMN = 30;
+    /** Narrowest changes column of the column layout. */
+    private static final int MIN_CHANGES = 24;
     /** Unreached steps listed in the text report; JSON lists them all. */
     private static final int MAX_UNREACHED = 8;
 
     private TextRenderer() {}
+
+    /** The report of {@code o} at {@code width} columns, with timings. */
+    public static String render(ScenarioRunner.Outcome o, int width) {
+        return render(o.title(), o.result(), o.expected() == null ? null : o.expected().describe(), o.token(), true, width);
+    }
 
     /**
      * @param title     "scenario / variant" as the user named it
@@ -25,80 +43,182 @@ public final class TextRenderer {
      * @param token     the replay token, or null
      */
     public static String render(String title, CheckResult r, String expected, String token) {
-        return render(title, r, expected, token, true);
+        return render(title, r, expected, token, true, DEFAULT_WIDTH);
     }
 
-    /**
-     * As {@link #render(String, CheckResult, String, String)}; without {@code timings} the output has
-     * no durations or rates, so it is byte-for-byte stable (golden files).
-     */
+    /** As {@link #render(String, CheckResult, String, String)}; without {@code timings} the output is byte-for-byte stable (golden files). */
     public static String render(String title, CheckResult r, String expected, String token, boolean timings) {
+        return render(title, r, expected, token, timings, DEFAULT_WIDTH);
+    }
+
+    public static String render(String title, CheckResult r, String expected, String token, boolean timings, int width) {
         StringBuilder out = new StringBuilder();
-        out.append(title).append(": ").append(r.verdict().name());
+        StringBuilder head = new StringBuilder(title).append(": ").append(r.verdict().name());
         if (r.ruleId() != null) {
-            out.append(' ').append(r.ruleId());
+            head.append(' ').append(r.ruleId());
         }
         if (expected != null) {
-            out.append(" (expected: ").append(expected).append(')');
+            head.append(" (expected: ").append(expected).append(')');
         }
-        if (timings) {
-            out.append(String.format("   states %d, depth %d, %.2f s%n", r.stats().distinct(), r.stats().maxDepth(), r.stats().seconds()));
+        String size = timings ? String.format("states %d, depth %d, %.2f s", r.stats().distinct(), r.stats().maxDepth(), r.stats().seconds())
+                : String.format("states %d, depth %d", r.stats().distinct(), r.stats().maxDepth());
+        if (head.length() + 3 + size.length() <= width) {
+            out.append(head).append("   ").append(size).append('\n');
         } else {
-            out.append(String.format("   states %d, depth %d%n", r.stats().distinct(), r.stats().maxDepth()));
+            para(out, head.toString(), width, "");
+            out.append("  ").append(size).append('\n');
         }
         if (r.reductions() != null) {
-            out.append("  reductions: ").append(r.reductions()).append('\n');
+            para(out, "reductions: " + r.reductions(), width, "  ");
         }
-        out.append("  ").append(r.message()).append('\n');
+        para(out, r.message(), width, "  ");
+        RuleInfo rule = RuleInfo.of(r.ruleId());
+        if (rule != null) {
+            para(out, "rule " + rule.line(), width, "  ");
+        }
         for (String line : r.explanation()) {
-            out.append("  ").append(line).append('\n');
+            para(out, line, width, "  ");
+        }
+        Trace trace = r.model() != null && failed(r) ? r.trace() : null;
+        if (trace != null && r.witnesses().isEmpty()) {
+            for (String line : heldLocks(trace)) {
+                para(out, line, width, "  ");
+            }
         }
         for (Map.Entry<String, CheckResult.GoalResult> g : r.goals().entrySet()) {
-            out.append("  reachable(").append(g.getKey()).append("): ").append(g.getValue().answer().name().toLowerCase());
+            StringBuilder line = new StringBuilder("reachable(").append(g.getKey()).append("): ").append(g.getValue().answer().name().toLowerCase());
             if (g.getValue().answer() == CheckResult.GoalResult.Answer.UNREACHABLE) {
-                out.append(" (exhaustive: ").append(r.stats().distinct()).append(" states)");
+                line.append(" (exhaustive: ").append(r.stats().distinct()).append(" states)");
             }
-            out.append('\n');
+            para(out, line.toString(), width, "  ");
         }
         for (String n : r.notes()) {
-            out.append("  note: ").append(n).append('\n');
+            para(out, "note: " + n, width, "  ");
         }
         if (!r.unreached().isEmpty()) {
             List<String> steps = r.unreached().stream().map(CheckResult.Unreached::step).toList();
             int shown = Math.min(steps.size(), MAX_UNREACHED);
-            out.append("  unreached in this variant (").append(steps.size()).append(" steps never executed): ")
-                    .append(String.join("; ", steps.subList(0, shown)))
-                    .append(shown < steps.size() ? "; ... (" + (steps.size() - shown) + " more; --format json lists all)" : "")
-                    .append('\n');
+            para(out, "unreached in this variant (" + steps.size() + " steps never executed): " + String.join("; ", steps.subList(0, shown))
+                    + (shown < steps.size() ? "; ... (" + (steps.size() - shown) + " more; --format json lists all)" : ""), width, "  ");
+        }
+        for (CheckResult.Saturation b : r.saturated()) {
+            out.append("  bound saturated: ").append(b.bound()).append(" (limit ").append(b.limit()).append(") in ")
+                    .append(b.procedure()).append(", reached in ").append(b.states()).append(b.states() == 1 ? " state; " : " states; ")
+                    .append(b.simplification()).append('\n');
+        }
+        if (!r.saturated().isEmpty()) {
+            out.append("  this HOLDS depends on the bounds above (not a kernel fact): re-check with --bounds +1\n");
         }
         if (r.limit() != null) {
-            out.append("  INCOMPLETE: ").append(r.limit()).append("; nothing is claimed about the unexplored states\n");
+            para(out, "INCOMPLETE: " + r.limit() + "; nothing is claimed about the unexplored states", width, "  ");
         }
         if (timings) {
             out.append("  ").append(r.stats().line()).append('\n');
         } else {
             out.append("  ").append(r.stats().generated()).append(" states generated, ").append(r.stats().distinct()).append(" distinct\n");
         }
-        if (r.schedule().length > 0 && r.witnesses().isEmpty()) {
-            out.append('\n').append(table(r.trace()));
+        if (trace != null && r.witnesses().isEmpty()) {
+            out.append('\n');
+            if (trace.rows().isEmpty()) {
+                out.append("  (no step: the initial state already fails)\n");
+            } else {
+                out.append(table(trace, width));
+            }
+            failingStep(out, trace, rule, width);
+            out.append(restingPlaces(trace, width));
         }
+        int path = 0;
         for (CheckResult.Witness w : r.witnesses()) {
-            out.append('\n').append("  path: ").append(w.title()).append('\n').append(table(w.trace(r.model())));
+            path++;
+            out.append('\n');
+            para(out, "path " + path + ": " + w.title(), width, "  ");
+            out.append(table(w.trace(r.model()), width));
+        }
+        if (!r.witnesses().isEmpty() && r.witnesses().get(0).edge() != null) {
+            out.append('\n').append(LockdepReport.render(r.model(), r.witnesses()));
         }
         for (Map.Entry<String, CheckResult.GoalResult> g : r.goals().entrySet()) {
             if (g.getValue().witness() != null && r.verdict() == Verdict.HOLDS) {
                 out.append('\n').append("  shortest witness of reachable(").append(g.getKey()).append("):\n")
-                        .append(table(Trace.replay(r.model(), g.getValue().witness())));
+                        .append(table(Trace.replay(r.model(), g.getValue().witness()), width));
             }
         }
-        if (token != null && r.schedule().length > 0) {
+        if (token != null && (r.schedule().length > 0 || failed(r))) {
             out.append("replay: ./migcheck replay ").append(token).append('\n');
         }
         return out.toString();
     }
 
-    /** The interleaving: one column per thread that moves, then the changes. */
+    /** Whether the result is a failure with a (possibly empty) counterexample: every verdict but HOLDS and INCOMPLETE. */
+    static boolean failed(CheckResult r) {
+        return r.verdict() == Verdict.VIOLATED || r.verdict() == Verdict.DEADLOCK || r.verdict() == Verdict.STUCK
+                || (r.verdict() == Verdict.MODEL_ERROR && r.model() != null);
+    }
+
+    /** Under the table: which step broke which rule, with the rule's statement and kernel reference. */
+    private static void failingStep(StringBuilder out, Trace t, RuleInfo rule, int width) {
+        for (int i = 0; i < t.rows().size(); i++) {
+            Trace.Row row = t.rows().get(i);
+            if (row.failure() != null) {
+                para(out, "^ step " + (i + 1) + " (" + t.model().thread(row.thread()).name() + ": " + row.shown() + ") fails: "
+                        + row.failure(), width, "  ");
+                if (rule != null) {
+                    para(out, "  broken rule " + rule.line(), width, "  ");
+                }
+            }
+        }
+    }
+
+    /** "F held by T since step N (step label)" for every lock held at the end of the trace. */
+    static List<String> heldLocks(Trace t) {
+        List<String> out = new ArrayList<>();
+        Model m = t.model();
+        int[] s = t.last();
+        for (Lock l : m.locks()) {
+            int h = s[l.holderVar().slot()] - 1;
+            if (h < 0 || h >= m.threadCount()) {
+                continue;
+            }
+            int since = t.heldSince(l, h);
+            out.add(l.name() + " held by " + m.thread(h).name() + (since == 0 ? " from the start"
+                    : " since step " + since + " (" + t.rows().get(since - 1).shown() + ")"));
+        }
+        return out;
+    }
+
+    /** Where every thread rests in the trace's last state: finished, blocked (and on what), or its next step. */
+    public static String restingPlaces(Trace t) {
+        return restingPlaces(t, DEFAULT_WIDTH);
+    }
+
+    public static String restingPlaces(Trace t, int width) {
+        Model m = t.model();
+        Semantics sem = new Semantics(m);
+        int[] s = t.last();
+        StringBuilder out = new StringBuilder("  where each thread rests:\n");
+        for (int i = 0; i < m.threadCount(); i++) {
+            StringBuilder line = new StringBuilder(m.thread(i).name()).append(": ");
+            BlockReason why = sem.finished(s, i) ? null : Trace.blockReason(sem, s, i);
+            if (sem.finished(s, i)) {
+                line.append("finished");
+            } else {
+                line.append(why == null ? (sem.atIdlePoint(s, i) ? "idle, next " : "next ") : "blocked in ").append(sem.label(s, i, 0));
+                if (why != null) {
+                    line.append(": ").append(why.describe(m));
+                }
+            }
+            para(out, line.toString(), width, "    ");
+        }
+        return out.toString();
+    }
+
+    /** The interleaving at {@value #DEFAULT_WIDTH} columns. */
     public static String table(Trace t) {
+        return table(t, DEFAULT_WIDTH);
+    }
+
+    /** The interleaving within {@code width} columns: one column per thread that moves if they fit, else one step per line. */
+    public static String table(Trace t, int width) {
         Model m = t.model();
         List<Integer> cols = new ArrayList<>();
         for (Trace.Row row : t.rows()) {
@@ -107,38 +227,185 @@ public final class TextRenderer {
             }
         }
         cols.sort(Integer::compare);
-        int[] width = new int[m.threadCount()];
-        for (int c : cols) {
-            width[c] = m.thread(c).name().length();
-        }
-        for (Trace.Row row : t.rows()) {
-            width[row.thread()] = Math.min(MAX_COLUMN, Math.max(width[row.thread()], cell(row).length()));
-        }
         int num = Integer.toString(t.rows().size()).length();
-        StringBuilder out = new StringBuilder();
-        StringBuilder head = new StringBuilder("  ").append(pad("#", num)).append("  ");
+        int[] natural = new int[m.threadCount()];
         for (int c : cols) {
-            head.append(pad(m.thread(c).name(), width[c])).append("  ");
+            natural[c] = m.thread(c).name().length();
         }
-        head.append("changes");
-        out.append(head.toString().stripTrailing()).append('\n');
+        int changesNatural = "changes".length();
+        for (Trace.Row row : t.rows()) {
+            natural[row.thread()] = Math.max(natural[row.thread()], row.shown().length());
+            changesNatural = Math.max(changesNatural, changesText(row).length());
+        }
+        int fixed = 2 + num + 2 + 2 * cols.size();
+        // the changes column gets up to a third of the room, at least MIN_CHANGES; the threads share the rest
+        int[] w = fit(cols, natural, width - fixed - Math.min(changesNatural, Math.max(MIN_CHANGES, (width - fixed) / 3)));
+        if (w == null) {
+            return oneStepPerLine(t, width);
+        }
+        int used = fixed;
+        for (int c : cols) {
+            used += w[c];
+        }
+        int changesWidth = Math.max(MIN_CHANGES, width - used);
+        StringBuilder out = new StringBuilder();
+        List<List<String>> head = new ArrayList<>();
+        head.add(List.of(pad("#", num)));
+        for (int c : cols) {
+            head.add(wrap(m.thread(c).name(), w[c]));
+        }
+        head.add(List.of("changes"));
+        emit(out, head, cols, w, num);
         int i = 0;
         for (Trace.Row row : t.rows()) {
             i++;
-            StringBuilder line = new StringBuilder("  ").append(pad(Integer.toString(i), num)).append("  ");
+            List<List<String>> cells = new ArrayList<>();
+            cells.add(List.of(Integer.toString(i)));
             for (int c : cols) {
-                line.append(pad(c == row.thread() ? clip(cell(row)) : "", width[c])).append("  ");
+                cells.add(c == row.thread() ? wrap(row.shown(), w[c]) : List.of());
             }
-            line.append(row.failure() != null ? "FAILS: " + row.failure() : String.join(", ", row.changes()));
-            out.append(line.toString().stripTrailing()).append('\n');
+            cells.add(wrapItems(row.failure() != null ? List.of("FAILS: " + row.failure()) : row.changes(), changesWidth));
+            emit(out, cells, cols, w, num);
         }
         return out.toString();
     }
 
-    private static String cell(Trace.Row row) { return row.label(); }
+    /** Column widths for {@code cols} within {@code avail} characters (water-filling), or null when a column would be too narrow. */
+    private static int[] fit(List<Integer> cols, int[] natural, int avail) {
+        int[] w = natural.clone();
+        int sum = 0;
+        for (int c : cols) {
+            sum += natural[c];
+        }
+        if (sum <= avail) {
+            return w;
+        }
+        List<Integer> open = new ArrayList<>(cols);
+        int left = avail;
+        while (!open.isEmpty()) {
+            int share = left / open.size();
+            List<Integer> small = open.stream().filter(c -> natural[c] <= share).toList();
+            if (small.isEmpty()) {
+                if (share < MIN_COLUMN) {
+                    return null;
+                }
+                for (int c : open) {
+                    w[c] = share;
+                }
+                return w;
+            }
+            for (int c : small) {
+                left -= natural[c];
+            }
+            open.removeAll(small);
+        }
+        return w;
+    }
 
-    private static String clip(String s) {
-        return s.length() <= MAX_COLUMN ? s : s.substring(0, MAX_COLUMN - 1) + "~";
+    private static void emit(StringBuilder out, List<List<String>> cells, List<Integer> cols, int[] w, int num) {
+        int lines = 0;
+        for (List<String> c : cells) {
+            lines = Math.max(lines, c.size());
+        }
+        for (int l = 0; l < Math.max(1, lines); l++) {
+            StringBuilder line = new StringBuilder("  ");
+            line.append(pad(l < cells.get(0).size() ? cells.get(0).get(l) : "", num)).append("  ");
+            for (int k = 0; k < cols.size(); k++) {
+                List<String> c = cells.get(k + 1);
+                line.append(pad(l < c.size() ? c.get(l) : "", w[cols.get(k)])).append("  ");
+            }
+            List<String> ch = cells.get(cells.size() - 1);
+            line.append(l < ch.size() ? ch.get(l) : "");
+            out.append(line.toString().stripTrailing()).append('\n');
+        }
+    }
+
+    /** Narrow terminals: "N  thread  step", the changes indented on the lines below. */
+    private static String oneStepPerLine(Trace t, int width) {
+        Model m = t.model();
+        int num = Integer.toString(t.rows().size()).length();
+        int name = 0;
+        for (Trace.Row row : t.rows()) {
+            name = Math.max(name, m.thread(row.thread()).name().length());
+        }
+        name = Math.min(name, Math.max(8, width / 4));
+        StringBuilder out = new StringBuilder("  " + pad("#", num) + "  " + pad("thread", name) + "  step, its changes indented below\n");
+        int i = 0;
+        for (Trace.Row row : t.rows()) {
+            i++;
+            String lead = "  " + pad(Integer.toString(i), num) + "  " + pad(m.thread(row.thread()).name(), name) + "  ";
+            List<String> lines = wrap(row.shown(), Math.max(20, width - lead.length()));
+            for (int k = 0; k < lines.size(); k++) {
+                out.append(k == 0 ? lead : " ".repeat(lead.length())).append(lines.get(k)).append('\n');
+            }
+            String sub = " ".repeat(lead.length() + 2);
+            List<String> items = row.failure() != null ? List.of("FAILS: " + row.failure()) : row.changes();
+            for (String l : wrapItems(items, width - sub.length())) {
+                out.append(sub).append(l).append('\n');
+            }
+        }
+        return out.toString();
+    }
+
+    private static String changesText(Trace.Row row) {
+        return row.failure() != null ? "FAILS: " + row.failure() : String.join(", ", row.changes());
+    }
+
+    /** Items joined by ", ", wrapped to {@code width}; an item is split only when it is longer than a line. */
+    static List<String> wrapItems(List<String> items, int width) {
+        List<String> out = new ArrayList<>();
+        StringBuilder cur = new StringBuilder();
+        for (int i = 0; i < items.size(); i++) {
+            String item = items.get(i) + (i < items.size() - 1 ? "," : "");
+            if (cur.length() > 0 && cur.length() + 1 + item.length() > width) {
+                out.add(cur.toString());
+                cur.setLength(0);
+            }
+            if (item.length() > width) {
+                if (cur.length() > 0) {
+                    out.add(cur.toString());
+                    cur.setLength(0);
+                }
+                List<String> parts = wrap(item, width);
+                out.addAll(parts.subList(0, parts.size() - 1));
+                cur.append(parts.get(parts.size() - 1));
+                continue;
+            }
+            cur.append(cur.length() > 0 ? " " : "").append(item);
+        }
+        if (cur.length() > 0) {
+            out.add(cur.toString());
+        }
+        return out;
+    }
+
+    /** {@code s} in lines of at most {@code width}: broken at spaces, and inside a word only when it is longer than a line. */
+    static List<String> wrap(String s, int width) {
+        List<String> out = new ArrayList<>();
+        String rest = s;
+        while (rest.length() > width) {
+            int cut = rest.lastIndexOf(' ', width);
+            if (cut > 0) {
+                out.add(rest.substring(0, cut));
+                rest = rest.substring(cut + 1);
+                continue;
+            }
+            // no space: break after an opening parenthesis or a comma, else inside the word
+            int soft = Math.max(rest.lastIndexOf('(', width - 1), rest.lastIndexOf(',', width - 1)) + 1;
+            int at = soft > 0 ? soft : width;
+            out.add(rest.substring(0, at));
+            rest = rest.substring(at);
+        }
+        out.add(rest);
+        return out;
+    }
+
+    /** Appends {@code text} wrapped to {@code width} after {@code indent}, continuation lines indented two more. */
+    static void para(StringBuilder out, String text, int width, String indent) {
+        List<String> lines = wrap(text, Math.max(20, width - indent.length() - 2));
+        for (int i = 0; i < lines.size(); i++) {
+            out.append(indent).append(i == 0 ? "" : "  ").append(lines.get(i)).append('\n');
+        }
     }
 
     private static String pad(String s, int w) {

@@ -2,6 +2,10 @@ package org.migcheck.checker.trace;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.migcheck.model.lang.BlockReason;
+import org.migcheck.model.lang.Event;
+import org.migcheck.model.lang.Lock;
+import org.migcheck.model.lang.LockEvent;
 import org.migcheck.model.lang.Model;
 import org.migcheck.model.lang.ModelError;
 import org.migcheck.model.lang.ModelViolation;
@@ -26,8 +30,26 @@ public record Trace(Model model, List<Row> rows, List<int[]> states) {
      * @param label    kernel function and objects, e.g. {@code folio_lock(folio0)}
      * @param changes  "variable: new value" for every shown variable that changed
      * @param failure  the error the step raised (the last step of a failing schedule), or null
+     * @param outcome  what a step that may or may not succeed did ("-> taken", "-> failed, held by T"), or null
      */
-    public record Row(int thread, String label, List<String> changes, String failure) {}
+    public record Row(int thread, String label, List<String> changes, String failure, String outcome) {
+        public Row(int thread, String label, List<String> changes, String failure) { this(thread, label, changes, failure, null); }
+
+        /** The label with the outcome, as traces print it. */
+        public String shown() { return outcome == null ? label : label + " " + outcome; }
+    }
+
+    /**
+     * Why thread {@code t} cannot move in {@code s}, or null when it can, has finished, or its block
+     * reason itself fails (a malformed model; the check reports that as a model error already).
+     */
+    public static BlockReason blockReason(Semantics sem, int[] s, int t) {
+        try {
+            return sem.finished(s, t) ? null : sem.blockReason(s, t);
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
 
     /** The state after the last successful step. */
     public int[] last() { return states.get(states.size() - 1); }
@@ -68,8 +90,9 @@ public record Trace(Model model, List<Row> rows, List<int[]> states) {
             }
             String label = sem.label(s, t, alt);
             try {
-                int[] next = sem.fire(s, t, alt).next();
-                rows.add(new Row(t, label, changes(model, s, next), null));
+                Semantics.Fired fired = sem.fire(s, t, alt);
+                int[] next = fired.next();
+                rows.add(new Row(t, label, changes(model, s, next), null, outcome(model, fired, s, next)));
                 s = next;
                 states.add(s);
             } catch (ModelError | ModelViolation e) {
@@ -80,6 +103,69 @@ public record Trace(Model model, List<Row> rows, List<int[]> states) {
             }
         }
         return new Trace(model, List.copyOf(rows), List.copyOf(states));
+    }
+
+    /**
+     * The step at which {@code holder} took {@code lock}, looking back from the state before the last
+     * step (for a lock held while the last step takes another), or 0 when held from the start.
+     */
+    public int heldSinceBefore(Lock lock, int holder) {
+        int slot = lock.holderVar().slot();
+        int end = Math.min(rows.size() - 1, states.size() - 1);
+        for (int i = end; i > 0; i--) {
+            if (states.get(i)[slot] == holder + 1 && states.get(i - 1)[slot] != holder + 1) {
+                return i;
+            }
+        }
+        return 0;
+    }
+
+    /** A trylock's outcome, else the shared values the step read and did not change ("reads x=0"), else null. */
+    private static String outcome(Model model, Semantics.Fired fired, int[] before, int[] after) {
+        List<String> read = new ArrayList<>();
+        java.util.Set<Var> holders = new java.util.HashSet<>();
+        for (Lock l : model.locks()) {
+            holders.add(l.holderVar());
+        }
+        fired.reads().forEach((v, value) -> {
+            if (v.shown() && !holders.contains(v) && before[v.slot()] == after[v.slot()]) {
+                read.add(v.name() + "=" + v.format(value));
+            }
+        });
+        String lock = lockOutcome(model, fired.events());
+        if (lock != null || read.isEmpty()) {
+            return lock;
+        }
+        return "[reads " + String.join(", ", read) + "]";
+    }
+
+    private static String lockOutcome(Model model, List<Event> events) {
+        for (Event e : events) {
+            if (e instanceof LockEvent.Acquired a && a.trylock()) {
+                return "-> taken";
+            }
+            if (e instanceof LockEvent.TrylockFailed f) {
+                return "-> failed, " + f.lock().name() + " held by " + (f.holder() >= 0 ? model.thread(f.holder()).name() : "another thread");
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The step at which thread {@code holder} last took {@code lock} before the end of the trace
+     * (1-based), or 0 when it held it from the initial state or does not hold it at the end.
+     */
+    public int heldSince(Lock lock, int holder) {
+        int slot = lock.holderVar().slot();
+        if (last()[slot] != holder + 1) {
+            return 0;
+        }
+        for (int i = states.size() - 1; i > 0; i--) {
+            if (states.get(i - 1)[slot] != holder + 1) {
+                return i;
+            }
+        }
+        return 0;
     }
 
     private static List<String> changes(Model model, int[] before, int[] after) {

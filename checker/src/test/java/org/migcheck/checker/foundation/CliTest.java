@@ -151,4 +151,72 @@ class CliTest {
             assertTrue(r.out().contains(id), id);
         }
     }
+
+    @Test
+    void helpOnEveryCommandExitsZero() {
+        for (String[] args : new String[][] {{"-h"}, {"--help"}, {"check", "-h"}, {"check", "--help"}, {"list", "--help"},
+                {"suite", "--help"}, {"mutate", "-h"}, {"replay", "--help"}, {"bench", "--help"}, {"help", "check"}, {"help", "replay"}}) {
+            Run r = run(args);
+            assertEquals(0, r.code(), String.join(" ", args) + ": " + r.err());
+            assertTrue(r.out().contains("Usage: migcheck"), String.join(" ", args) + ": " + r.out());
+        }
+    }
+
+    @Test
+    void everyBadValueIsOneLinePlusAHint() {
+        String[][] bad = {
+            {"check", "abba", "--strategy", "foo"}, {"check", "abba", "--max-states", "-5"}, {"check", "abba", "--max-states", "0"},
+            {"check", "abba", "--time-limit", "0"}, {"check", "abba", "--time-limit", "NaN"}, {"check", "abba", "--walks", "0"},
+            {"check", "abba", "--max-memory", "99999999999999"}, {"check", "abba", "--max-depth", "-1"},
+            {"check", "abba", "--seed", "x"}, {"check", "abba", "--format", "xml"}, {"check", "--all", "--format", "html"},
+            {"check", "abba", "--width", "5"}, {"check", "philosophers", "--variant", "ordered", "--set", "ordered=false"},
+            {"check", "nosuch"}, {"check"}, {"suite"}, {"mutate"}, {"replay"}, {"bench", "abba", "--repeat", "0"},
+            {"bogus"}, {}, {"suite", "philosophers", "--format", "html"}};
+        for (String[] args : bad) {
+            Run r = run(args);
+            String what = String.join(" ", args) + ": " + r.out() + r.err();
+            assertEquals(64, r.code(), what);
+            String[] lines = r.err().strip().split("\n");
+            assertEquals(2, lines.length, what);
+            assertTrue(lines[1].startsWith("try 'migcheck"), what);
+            assertNoStackTrace(r);
+        }
+        // the variant's own value is no conflict
+        assertEquals(0, run("check", "philosophers", "--variant", "ordered", "--set", "ordered=true", "--quiet-progress").code());
+    }
+
+    @Test
+    void replayChecksTheTokenAndSaysWhatItEndsIn() {
+        Run good = run("replay", "abba:default:-:0.1");
+        assertEquals(2, good.code(), good.err());
+        assertTrue(good.out().contains("ends in: DEADLOCK"), good.out());
+        assertTrue(good.out().contains("): reproduced"), good.out());
+        Run truncated = run("replay", "abba:default:-:0");
+        assertEquals(64, truncated.code());
+        assertTrue(truncated.err().contains("truncated"), truncated.err());
+        Run knobs = run("replay", "philosophers:circular:n=3,ordered=true:0.1.2");
+        assertEquals(64, knobs.code());
+        assertTrue(knobs.err().contains("knobs changed: ordered=true"), knobs.err());
+        Run variant = run("replay", "abba:nosuch:-:0.1");
+        assertEquals(64, variant.code());
+        assertTrue(variant.err().contains("no variant nosuch"), variant.err());
+        Run blocked = run("replay", "abba:default:-:0.1.0");
+        assertEquals(64, blocked.code());
+        assertTrue(blocked.err().contains("blocked"), blocked.err());
+        assertNoStackTrace(blocked);
+        // a stuck thread in the initial state: the empty schedule ends in STUCK
+        Run stuck = run("replay", "starved-waiter:no-setter:setter=false:-");
+        assertEquals(3, stuck.code(), stuck.err());
+        assertTrue(stuck.out().contains("ends in: STUCK"), stuck.out());
+    }
+
+    @Test
+    void eightyColumnsKeepEveryStepWhole() {
+        Run r = run("check", "fuse-writeback-memcg", "--variant", "legacy-no-flag", "--width", "80", "--quiet-progress");
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.out().contains("current->flags & PF_MEMALLOC(fuse-server) -> false"), r.out());
+        for (String line : r.out().split("\n")) {
+            assertTrue(line.length() <= 80 || line.startsWith("replay: "), "longer than 80: " + line);
+        }
+    }
 }

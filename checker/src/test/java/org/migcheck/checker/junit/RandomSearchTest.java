@@ -46,6 +46,19 @@ class RandomSearchTest {
     }
 
     @Test
+    void walksCountTheDistinctStatesTheyVisit() {
+        // every state of two ordered philosophers is reached by some of 10000 walks: the count equals
+        // the exhaustive search's; on a larger model it stays within it
+        CheckResult all = Checker.check(Zoo.philosophersModel(2, true), KernelRules.all(), Options.defaults());
+        CheckResult walked = Checker.check(Zoo.philosophersModel(2, true), KernelRules.all(), random(5));
+        assertEquals(all.stats().distinct(), walked.stats().distinct());
+        CheckResult big = Checker.check(Zoo.philosophersModel(5, true), KernelRules.all(), Options.defaults());
+        CheckResult some = Checker.check(Zoo.philosophersModel(5, true), KernelRules.all(), random(5));
+        assertTrue(some.stats().distinct() > 0 && some.stats().distinct() <= big.stats().distinct(),
+                some.stats().distinct() + " of " + big.stats().distinct());
+    }
+
+    @Test
     void aHoldingModelIsNeverReportedAsHolding() {
         CheckResult r = Checker.check(Zoo.philosophersModel(4, true), KernelRules.all(), random(1));
         assertEquals(Verdict.INCOMPLETE, r.verdict());

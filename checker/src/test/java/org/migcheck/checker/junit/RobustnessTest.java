@@ -100,9 +100,14 @@ class RobustnessTest {
         assertEquals(Verdict.HOLDS, base.verdict());
         assertTrue(base.unreached().stream().noneMatch(u -> u.step().equals("daemon: wait_event")), "reached, though never taken");
         List<Mutations.Mutant> ms = Mutations.run(m, base, RuleSet.empty(), Options.defaults());
-        assertEquals(1, ms.size());
-        assertEquals(Mutations.Fate.KILLED, ms.get(0).fate());
-        assertEquals("daemon.work", ms.get(0).result().ruleId());
+        // the no-wait mutant, and the assertion moved before the wait
+        assertEquals(2, ms.size());
+        assertEquals("no-wait daemon: wait_event", ms.get(0).id());
+        assertEquals("swap daemon: wait_event <> assert", ms.get(1).id());
+        for (Mutations.Mutant mu : ms) {
+            assertEquals(Mutations.Fate.KILLED, mu.fate(), mu.id());
+            assertEquals("daemon.work", mu.result().ruleId());
+        }
     }
 
     @Test

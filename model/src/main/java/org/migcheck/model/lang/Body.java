@@ -19,12 +19,13 @@ public final class Body {
 
     Body(Procedure owner) { this.owner = owner; }
 
-    sealed interface Node permits StepNode, IfShared, IfLocal, While, Forever, Break, Continue, Return, Call, Assign {}
+    sealed interface Node permits StepNode, IfShared, IfLocal, While, Forever, Retry, Break, Continue, Return, Call, Assign {}
     record StepNode(Step step) implements Node {}
     record IfShared(Cond cond, Body then, Body otherwise) implements Node {}
     record IfLocal(Predicate<Exec> cond, Body then, Body otherwise) implements Node {}
     record While(Predicate<Exec> cond, Body body, Assign increment) implements Node {}
     record Forever(Body body) implements Node {}
+    record Retry(Bound bound, Local passes, Body body) implements Node {}
     record Break() implements Node {}
     record Continue() implements Node {}
     record Return(IntExpr value) implements Node {}
@@ -75,6 +76,23 @@ public final class Body {
     /** A daemon's endless loop; its blocking step should be declared {@link Step.Builder#idle() idle}. */
     public Body forever(Consumer<Body> body) {
         nodes.add(new Forever(sub(body)));
+        return this;
+    }
+
+    /**
+     * A retry loop bounded by {@code bound}: {@code body} runs; {@link #breakLoop()} (or a return)
+     * leaves the loop, reaching the end of the body or {@link #continueLoop()} asks for another pass.
+     * After {@code bound.limit()} passes the loop ends anyway, and the transition that ends it
+     * records {@link BoundReached} (the bound was saturated: the kernel would have gone on). The pass
+     * counter is a hidden local of this procedure, zero outside the loop.
+     */
+    public Body retry(Bound bound, Consumer<Body> body) {
+        if (bound.origin != owner.origin) {
+            throw Model.foreign("bound " + bound.name(), bound.origin.name(), owner.origin.name());
+        }
+        Local passes = owner.local("passes:" + bound.name(), 0, bound.limit());
+        passes.bound = bound;
+        nodes.add(new Retry(bound, passes, sub(body)));
         return this;
     }
 

@@ -6,7 +6,7 @@ import java.util.function.Predicate;
 
 /** One instruction of the compiled code. Only STEP and BRANCH are transitions; the rest are local. */
 final class Insn {
-    enum Kind { STEP, BRANCH, LBRANCH, JUMP, CALL, RETURN, ASSIGN, END }
+    enum Kind { STEP, BRANCH, LBRANCH, JUMP, CALL, RETURN, ASSIGN, END, SATURATE }
 
     final Kind kind;
     final Procedure proc;
@@ -18,6 +18,7 @@ final class Insn {
     List<IntExpr> args;
     Local local;
     IntExpr value;
+    Bound bound;
 
     Insn(Kind kind, Procedure proc) {
         this.kind = kind;

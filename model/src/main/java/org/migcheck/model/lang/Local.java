@@ -12,6 +12,8 @@ public final class Local {
     private final int min;
     private final int max;
     private boolean objectRef;
+    /** Set for the pass counter of a {@link Body#retry} loop: its largest value is the bound's (possibly raised) limit. */
+    Bound bound;
 
     Local(Procedure owner, int index, String name, int min, int max) {
         this.owner = owner;

@@ -10,6 +10,11 @@ public sealed interface LockEvent extends Event {
         @Override public String describe() { return (trylock ? "trylock " : "lock ") + lock.name(); }
     }
 
+    /** {@code thread} tried {@code lock} without waiting and failed: {@code holder} had it. Traces show the outcome. */
+    record TrylockFailed(Lock lock, int thread, int holder) implements LockEvent {
+        @Override public String describe() { return "trylock " + lock.name() + " failed"; }
+    }
+
     /** {@code thread} released {@code lock}. */
     record Released(Lock lock, int thread) implements LockEvent {
         @Override public String describe() { return "unlock " + lock.name(); }

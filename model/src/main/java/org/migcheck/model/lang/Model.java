@@ -53,8 +53,22 @@ public final class Model {
             members = List.copyOf(members);
         }
     }
+    /** The builder this model was built from: variables and procedures of other builders are foreign. */
+    final Builder origin;
+    private final List<Bound> bounds;
+    /** Effective limit of each bound (declared, or raised by {@link #withBoundsRaised}). */
+    private final int[] limits;
+    /** Per thread: the procedures it can run (for re-deriving slot domains when limits change). */
+    private final List<Set<Procedure>> reach;
 
     private Model(Builder b, Insn[] code, int stateSize, int[] slotMin, int[] slotMax) {
+        this.origin = b;
+        this.bounds = List.copyOf(b.bounds);
+        this.limits = new int[b.bounds.size()];
+        for (Bound x : b.bounds) {
+            limits[x.index] = x.limit();
+        }
+        this.reach = List.copyOf(b.reach);
         this.name = b.name;
         this.vars = List.copyOf(b.vars);
         this.locks = List.copyOf(b.locks);
@@ -69,6 +83,18 @@ public final class Model {
     }
 
     private Model(Model base, String name, Insn[] code) {
+        this(base, name, code, base.limits, base.slotMax);
+    }
+
+    private Model(Model base, String name, Insn[] code, int[] limits, int[] slotMax) {
+        this(base, name, code, limits, base.stateSize, base.slotMin, slotMax);
+    }
+
+    private Model(Model base, String name, Insn[] code, int[] limits, int stateSize, int[] slotMin, int[] slotMax) {
+        this.origin = base.origin;
+        this.bounds = base.bounds;
+        this.limits = limits;
+        this.reach = base.reach;
         this.name = name;
         this.vars = base.vars;
         this.locks = base.locks;
@@ -76,9 +102,9 @@ public final class Model {
         this.code = code;
         this.goals = base.goals;
         this.objects = base.objects;
-        this.stateSize = base.stateSize;
-        this.slotMin = base.slotMin;
-        this.slotMax = base.slotMax;
+        this.stateSize = stateSize;
+        this.slotMin = slotMin;
+        this.slotMax = slotMax;
         this.symmetric = base.symmetric;
     }
 
@@ -114,6 +140,259 @@ public final class Model {
         m.step = code[pc].step.withoutWait();
         copy[pc] = m;
         return new Model(this, name + " without wait at " + stepAt(pc), copy);
+    }
+
+    /**
+     * A mutant for mutation analysis (DESIGN.md 11).
+     *
+     * @param id       stable name: kind, "procedure: function" and, for a repeated name, "#n" in code order
+     * @param kind     what was removed or changed
+     * @param pc       the (first) instruction changed
+     * @param model    the mutated model
+     * @param differs  after checking {@code model}: whether the change ever made a difference (a forced test
+     *                 whose real outcome always equalled the forced one never did); true for other kinds
+     */
+    public record Mutant(String id, MutantKind kind, int pc, Model model, java.util.function.BooleanSupplier differs) {}
+
+    /** The kinds of mutant. */
+    public enum MutantKind {
+        /** A lock acquisition or wait no longer waits (its effect stays). */
+        NO_WAIT("no-wait"),
+        /** A lock acquisition (or trylock) and its matching releases are removed: the thread runs unlocked. */
+        NO_LOCK("no-lock"),
+        /** A test of shared state always takes its true branch. */
+        TEST_TRUE("test-true"),
+        /** A test of shared state always takes its false branch. */
+        TEST_FALSE("test-false"),
+        /** A step moved out of a critical section, or before the wait that precedes it (adjacent steps swapped). */
+        SWAP("swap");
+
+        private final String word;
+
+        MutantKind(String word) { this.word = word; }
+
+        public String word() { return word; }
+    }
+
+    /**
+     * Every mutant of this model, in code order: for each blocking step its no-wait mutant; for each
+     * lock acquisition and trylock of {@link Steps} its no-lock mutant (the acquisition takes nothing and
+     * a trylock succeeds; a later release of that lock by the same thread, or of a free bit lock by
+     * anyone, is skipped, tracked in hidden per-lock, per-thread slots); for each shared test both
+     * forced outcomes; for each pair of adjacent steps that moves a step out of a critical section or
+     * before a wait (see {@link #protocolPair}; the second is no jump target, so the pair always runs
+     * together) the swapped order.
+     */
+    public List<Mutant> mutants() {
+        List<Mutant> out = new ArrayList<>();
+        Set<Integer> targets = jumpTargets();
+        for (int pc = 0; pc < code.length; pc++) {
+            Insn i = code[pc];
+            if (i.kind == Insn.Kind.STEP && i.step.blocking()) {
+                out.add(new Mutant(MutantKind.NO_WAIT.word() + " " + stepAt(pc), MutantKind.NO_WAIT, pc, withoutWait(pc), () -> true));
+            }
+            if (i.kind == Insn.Kind.STEP && i.step.lockOp() != null && i.step.lockOp().role() != Step.LockOp.Role.RELEASE) {
+                out.add(new Mutant(MutantKind.NO_LOCK.word() + " " + stepAt(pc), MutantKind.NO_LOCK, pc, withoutLock(pc), () -> true));
+            }
+            if (i.kind == Insn.Kind.BRANCH) {
+                for (boolean outcome : new boolean[] {true, false}) {
+                    java.util.concurrent.atomic.AtomicBoolean differs = new java.util.concurrent.atomic.AtomicBoolean();
+                    MutantKind k = outcome ? MutantKind.TEST_TRUE : MutantKind.TEST_FALSE;
+                    out.add(new Mutant(k.word() + " " + stepAt(pc), k, pc, withForcedTest(pc, outcome, differs), differs::get));
+                }
+            }
+            if (i.kind == Insn.Kind.STEP && pc + 1 < code.length && code[pc + 1].kind == Insn.Kind.STEP
+                    && code[pc + 1].proc == i.proc && !targets.contains(pc + 1) && protocolPair(i.step, code[pc + 1].step)) {
+                Insn[] copy = code.clone();
+                copy[pc] = stepInsn(i.proc, code[pc + 1].step);
+                copy[pc + 1] = stepInsn(i.proc, i.step);
+                String id = MutantKind.SWAP.word() + " " + stepAt(pc) + " <> " + code[pc + 1].step.function();
+                out.add(new Mutant(id, MutantKind.SWAP, pc, new Model(this, name + " " + id, copy), () -> true));
+            }
+        }
+        // a repeated id gets "#n" (its occurrence in code order), so declarations stay unambiguous
+        Map<String, Integer> total = new LinkedHashMap<>();
+        out.forEach(m -> total.merge(m.id(), 1, Integer::sum));
+        Map<String, Integer> seen = new LinkedHashMap<>();
+        List<Mutant> named = new ArrayList<>();
+        for (Mutant m : out) {
+            if (total.get(m.id()) > 1) {
+                int n = seen.merge(m.id(), 1, Integer::sum);
+                named.add(new Mutant(m.id() + " #" + n, m.kind(), m.pc(), m.model(), m.differs()));
+            } else {
+                named.add(m);
+            }
+        }
+        return named;
+    }
+
+    /**
+     * Swaps that move a step out of the protection of a lock or a wait: (acquire or wait, X) becomes
+     * (X, acquire or wait), and (X, release) becomes (release, X), for X no lock operation. Moving a
+     * step into a critical section only makes it more conservative, so those swaps are not made.
+     */
+    private static boolean protocolPair(Step a, Step b) {
+        boolean aEnters = a.blocking() || (a.lockOp() != null && a.lockOp().role() != Step.LockOp.Role.RELEASE);
+        boolean bReleases = b.lockOp() != null && b.lockOp().role() == Step.LockOp.Role.RELEASE;
+        return (aEnters && b.lockOp() == null) || (bReleases && a.lockOp() == null && !a.blocking());
+    }
+
+    private static Insn stepInsn(Procedure p, Step s) {
+        Insn i = new Insn(Insn.Kind.STEP, p);
+        i.step = s;
+        return i;
+    }
+
+    /** Instructions control can reach other than by falling through: jump targets, procedure entries, return points. */
+    private Set<Integer> jumpTargets() {
+        Set<Integer> out = new HashSet<>();
+        for (int pc = 0; pc < code.length; pc++) {
+            Insn i = code[pc];
+            if (i.kind == Insn.Kind.JUMP || i.kind == Insn.Kind.LBRANCH || i.kind == Insn.Kind.BRANCH) {
+                out.add(i.target);
+            }
+            if (i.kind == Insn.Kind.CALL) {
+                out.add(i.callee.entry);
+                out.add(pc + 1);
+            }
+        }
+        for (ThreadSpec t : threads) {
+            out.add(t.main.entry);
+        }
+        return out;
+    }
+
+    /** The mutant whose shared test at {@code pc} always gives {@code outcome}; {@code differs} records a real difference. */
+    private Model withForcedTest(int pc, boolean outcome, java.util.concurrent.atomic.AtomicBoolean differs) {
+        Insn orig = code[pc];
+        Insn[] copy = code.clone();
+        Insn m = new Insn(Insn.Kind.BRANCH, orig.proc);
+        m.target = orig.target;
+        Predicate<Exec> real = orig.cond.test;
+        m.cond = Cond.of(orig.cond.function + "[forced " + outcome + "]", orig.cond.args, e -> {
+            if (real.test(e) != outcome) {
+                differs.set(true);
+            }
+            return outcome;
+        });
+        copy[pc] = m;
+        return new Model(this, name + " with " + stepAt(pc) + " forced " + outcome, copy);
+    }
+
+    /**
+     * The mutant without the lock acquisition (or trylock) at {@code pc} and its matching releases;
+     * see {@link #mutants()}.
+     */
+    public Model withoutLock(int pc) {
+        Step.LockOp op = pc >= 0 && pc < code.length && code[pc].kind == Insn.Kind.STEP ? code[pc].step.lockOp() : null;
+        if (op == null || op.role() == Step.LockOp.Role.RELEASE) {
+            throw new ModelError(name, "model " + name + " has no lock acquisition at " + pc);
+        }
+        int nThreads = threads.size();
+        Map<Lock, Var[]> ghost = new LinkedHashMap<>();
+        int slot = stateSize;
+        for (Lock l : locks) {
+            Var[] perThread = new Var[nThreads];
+            for (int t = 0; t < nThreads; t++) {
+                perThread[t] = new Var(origin, slot++, l.name() + ".skipped-by-" + threads.get(t).name(), 0, 1, 0, Integer::toString, false);
+            }
+            ghost.put(l, perThread);
+        }
+        int[] min = java.util.Arrays.copyOf(slotMin, slot);
+        int[] max = java.util.Arrays.copyOf(slotMax, slot);
+        for (int i = stateSize; i < slot; i++) {
+            max[i] = 1;
+        }
+        Insn[] copy = code.clone();
+        Step acquire = code[pc].step;
+        Local result = op.result();
+        copy[pc] = stepInsn(code[pc].proc, acquire.mutant("removed", false, e -> {
+            Lock l = op.lock().apply(e);
+            e.set(ghostOf(ghost, l, e.self()), 1);
+            if (result != null) {
+                e.setLocal(result, 1);
+            }
+        }));
+        for (int i = 0; i < code.length; i++) {
+            Step.LockOp r = code[i].kind == Insn.Kind.STEP ? code[i].step.lockOp() : null;
+            if (r == null || r.role() != Step.LockOp.Role.RELEASE) {
+                continue;
+            }
+            Step release = code[i].step;
+            copy[i] = stepInsn(code[i].proc, release.mutant("unless removed", false, e -> {
+                Lock l = r.lock().apply(e);
+                Var[] g = ghost.get(l);
+                int self = e.self();
+                if (e.holder(l) != self && e.get(g[self]) == 1) {
+                    e.set(g[self], 0); // the release matching the removed acquisition
+                    return;
+                }
+                if (!l.kind().owned() && e.holder(l) < 0) {
+                    for (Var other : g) {
+                        if (e.get(other) == 1) {
+                            e.set(other, 0); // a bit lock released for its (removed) taker, e.g. by I/O completion
+                            return;
+                        }
+                    }
+                }
+                release.run(e);
+            }));
+        }
+        return new Model(this, name + " without lock " + stepAt(pc), copy, limits, slot, min, max);
+    }
+
+    private static Var ghostOf(Map<Lock, Var[]> ghost, Lock l, int thread) {
+        Var[] g = ghost.get(l);
+        if (g == null) {
+            throw new ModelError(l.name(), "lock " + l.name() + " is not declared in this model");
+        }
+        return g[thread];
+    }
+
+    /** The declared bounds of retry loops, in declaration order. */
+    public List<Bound> bounds() { return bounds; }
+
+    /** The limit of {@code b} in this model: declared, or raised by {@link #withBoundsRaised}. */
+    public int limit(Bound b) {
+        if (b.origin != origin) {
+            throw foreign("bound " + b.name(), b.origin.name(), name);
+        }
+        return limits[b.index];
+    }
+
+    /**
+     * This model with each bound of {@code raise} allowed {@code k} more passes; code, rules and
+     * objects are shared, only the pass counters' domains grow.
+     */
+    public Model withBoundsRaised(java.util.Collection<Bound> raise, int k) {
+        if (k < 0) {
+            throw new ModelError(name, "bounds can only be raised, not by " + k);
+        }
+        int[] lim = limits.clone();
+        for (Bound b : raise) {
+            lim[indexOf(b)] += k;
+        }
+        int[] max = slotMax.clone();
+        for (int ti = 0; ti < threads.size(); ti++) {
+            ThreadSpec t = threads.get(ti);
+            for (Procedure p : reach.get(ti)) {
+                for (Local l : p.locals()) {
+                    if (l.bound == null) {
+                        continue;
+                    }
+                    for (int d = 0; d <= t.maxDepth; d++) {
+                        int slot = t.frameBase + d * t.frameSize + 1 + l.index();
+                        max[slot] = Math.max(max[slot], lim[l.bound.index]);
+                    }
+                }
+            }
+        }
+        return new Model(this, name, code, lim, max);
+    }
+
+    private int indexOf(Bound b) {
+        limit(b);
+        return b.index;
     }
 
     public String name() { return name; }
@@ -168,6 +447,8 @@ public final class Model {
         private final List<Object> objects = new ArrayList<>();
         private final Set<String> names = new HashSet<>();
         private final List<SymmetricSet> symmetric = new ArrayList<>();
+        private final List<Bound> bounds = new ArrayList<>();
+        private final List<Set<Procedure>> reach = new ArrayList<>();
         private boolean built;
 
         private Builder(String name) { this.name = name; }
@@ -201,7 +482,7 @@ public final class Model {
             if (initial < min || initial > max) {
                 throw new ModelError(vname, "variable " + vname + " starts at " + initial + ", outside [" + min + ", " + max + "]");
             }
-            Var v = new Var(vars.size(), vname, min, max, initial, format, shown);
+            Var v = new Var(this, vars.size(), vname, min, max, initial, format, shown);
             vars.add(v);
             return v;
         }
@@ -232,11 +513,35 @@ public final class Model {
             return t >= 0 && t < threads.size() ? threads.get(t).name() : "thread" + t;
         }
 
+        /**
+         * A bound of a retry loop that is a simplification of this model (the kernel retries longer):
+         * {@code simplification} says what the model leaves out. Saturating it is reported with HOLDS.
+         */
+        public Bound bound(String bname, int limit, String simplification) {
+            return declareBound(bname, limit, Bound.Kind.MODEL, simplification);
+        }
+
+        /** A bound that is the kernel's own retry constant, cited by {@code source}; not reported. */
+        public Bound kernelBound(String bname, int limit, String source) {
+            return declareBound(bname, limit, Bound.Kind.KERNEL, source);
+        }
+
+        private Bound declareBound(String bname, int limit, Bound.Kind kind, String source) {
+            checkOpen(bname);
+            unique("bound " + bname);
+            if (limit < 1) {
+                throw new ModelError(bname, "bound " + bname + " must allow at least one pass, not " + limit);
+            }
+            Bound x = new Bound(this, bounds.size(), bname, limit, kind, source);
+            bounds.add(x);
+            return x;
+        }
+
         /** A named procedure that threads call. */
         public Procedure procedure(String pname) {
             checkOpen(pname);
             unique("procedure " + pname);
-            Procedure p = new Procedure(pname, false);
+            Procedure p = new Procedure(this, pname, false);
             procedures.add(p);
             return p;
         }
@@ -248,7 +553,7 @@ public final class Model {
         public Procedure thread(String tname) {
             checkOpen(tname);
             unique("thread " + tname);
-            Procedure main = new Procedure(tname, true);
+            Procedure main = new Procedure(this, tname, true);
             procedures.add(main);
             threads.add(new ThreadSpec(tname, threads.size(), main));
             return main;
@@ -286,8 +591,48 @@ public final class Model {
         /** Registers a kernel object (folio, mapping, ...) so rules can find it. */
         public <T> T register(T object) {
             checkOpen(String.valueOf(object));
+            foreignParts(object);
             objects.add(object);
             return object;
+        }
+
+        /**
+         * Refuses a variable, lock or procedure declared by another builder, or a kernel object whose
+         * public variables, locks or procedures were (a folio of another model's {@code Mm}).
+         */
+        private void foreignParts(Object object) {
+            Builder other = originOf(object);
+            if (other == null && !(object instanceof Var || object instanceof Lock || object instanceof Procedure)) {
+                for (java.lang.reflect.Field f : object.getClass().getFields()) {
+                    if (java.lang.reflect.Modifier.isStatic(f.getModifiers())) {
+                        continue;
+                    }
+                    try {
+                        other = originOf(f.get(object));
+                    } catch (IllegalAccessException e) {
+                        continue;
+                    }
+                    if (other != null && other != this) {
+                        break;
+                    }
+                }
+            }
+            if (other != null && other != this) {
+                throw foreign(String.valueOf(object), other.name, name);
+            }
+        }
+
+        private static Builder originOf(Object o) {
+            if (o instanceof Var v) {
+                return v.origin;
+            }
+            if (o instanceof Lock l) {
+                return l.holderVar().origin;
+            }
+            if (o instanceof Procedure p) {
+                return p.origin;
+            }
+            return null;
         }
 
         public int threadCount() { return threads.size(); }
@@ -325,6 +670,7 @@ public final class Model {
             for (ThreadSpec t : threads) {
                 Set<Procedure> reach = new LinkedHashSet<>();
                 t.maxDepth = depth(t.main, code, new ArrayList<>(), reach);
+                this.reach.add(reach);
                 int maxLocals = 0;
                 for (Procedure p : reach) {
                     maxLocals = Math.max(maxLocals, p.locals().size());
@@ -427,6 +773,10 @@ public final class Model {
             }
             for (Body.Node n : b.nodes) {
                 if (n instanceof Body.StepNode s) {
+                    Step.LockOp op = s.step().lockOp();
+                    if (op != null && op.fixed() != null && op.fixed().holderVar().origin != p.origin) {
+                        throw foreign("lock " + op.fixed().name(), op.fixed().holderVar().modelName(), p.origin.name());
+                    }
                     add(Insn.Kind.STEP, p).step = s.step();
                 } else if (n instanceof Body.IfShared s) {
                     Insn br = add(Insn.Kind.BRANCH, p);
@@ -459,6 +809,32 @@ public final class Model {
                     add(Insn.Kind.JUMP, p).target = top;
                     inner.breaks.forEach(i -> i.target = code.size());
                     inner.continues.forEach(i -> i.target = top);
+                } else if (n instanceof Body.Retry r) {
+                    // passes = 0; top: body; cont: if (passes + 1 < limit) { passes++; goto top; }
+                    // saturate; exit: passes = 0
+                    Local passes = r.passes();
+                    Bound bound = r.bound();
+                    Insn reset = add(Insn.Kind.ASSIGN, p);
+                    reset.local = passes;
+                    reset.value = e -> 0;
+                    int top = code.size();
+                    LoopCtx inner = new LoopCtx();
+                    emit(r.body(), p, inner);
+                    int cont = code.size();
+                    Insn again = add(Insn.Kind.LBRANCH, p);
+                    again.pred = e -> e.local(passes) + 1 < e.model().limit(bound);
+                    Insn inc = add(Insn.Kind.ASSIGN, p);
+                    inc.local = passes;
+                    inc.value = e -> e.local(passes) + 1;
+                    add(Insn.Kind.JUMP, p).target = top;
+                    again.target = code.size();
+                    add(Insn.Kind.SATURATE, p).bound = bound;
+                    int exit = code.size();
+                    Insn clear = add(Insn.Kind.ASSIGN, p);
+                    clear.local = passes;
+                    clear.value = e -> 0;
+                    inner.breaks.forEach(i -> i.target = exit);
+                    inner.continues.forEach(i -> i.target = cont);
                 } else if (n instanceof Body.Break) {
                     if (loop == null) {
                         throw new ModelError(p.name(), "break outside a loop in " + p.name());
@@ -482,6 +858,9 @@ public final class Model {
                     }
                     if (c.result() != null && c.result().owner() != p) {
                         throw new ModelError(c.result().toString(), "result local " + c.result() + " does not belong to " + p.name());
+                    }
+                    if (c.callee().origin != p.origin) {
+                        throw foreign("procedure " + c.callee().name(), c.callee().origin.name(), p.origin.name());
                     }
                     Insn call = add(Insn.Kind.CALL, p);
                     call.callee = c.callee();
@@ -509,6 +888,12 @@ public final class Model {
                 skip.target = code.size();
             }
         }
+    }
+
+    /** The error for an object of model {@code owner} used in model {@code user}. */
+    static ModelError foreign(String object, String owner, String user) {
+        return new ModelError(object, object + " was declared by the builder of model " + owner
+                + " and cannot be used in model " + user + " (declare it on " + user + "'s builder)");
     }
 
     /** Helper for vocabulary code: a function returning a fixed lock. */

@@ -18,8 +18,11 @@ public final class Procedure {
     int entry = -1;
     final boolean threadMain;
     private boolean daemon;
+    /** The builder that declared this procedure; only that builder's model may call it. */
+    final Model.Builder origin;
 
-    Procedure(String name, boolean threadMain) {
+    Procedure(Model.Builder origin, String name, boolean threadMain) {
+        this.origin = origin;
         this.name = name;
         this.threadMain = threadMain;
     }

@@ -1,8 +1,11 @@
 package org.migcheck.model.lang;
 
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -101,8 +104,14 @@ public final class Semantics {
     }
 
     private void fireInto(int[] s, ThreadSpec t, Insn insn, int alt, Sink sink) {
+        fireInto(s, t, insn, alt, sink, null);
+    }
+
+    /** With {@code reads} non-null, the shared variables the step reads (first read of each) are added to it. */
+    private void fireInto(int[] s, ThreadSpec t, Insn insn, int alt, Sink sink, Map<Var, Integer> reads) {
         int[] next = s.clone();
         Ctx ctx = new Ctx(next, t, insn.proc, Mode.WRITE, alt);
+        ctx.reads = reads;
         try {
             if (insn.kind == Insn.Kind.STEP) {
                 insn.step.run(ctx);
@@ -134,8 +143,15 @@ public final class Semantics {
         return e;
     }
 
-    /** The result of running one transition, for replay. */
-    public record Fired(int[] next, List<Event> events) {}
+    /**
+     * The result of running one transition, for replay.
+     *
+     * @param reads  the shared variables the step's effect read, with the value it saw (first read of
+     *               each, in order); empty for a test (its outcome is in its label)
+     */
+    public record Fired(int[] next, List<Event> events, Map<Var, Integer> reads) {
+        public Fired(int[] next, List<Event> events) { this(next, events, Map.of()); }
+    }
 
     /**
      * Runs thread {@code thread}'s alternative {@code alt} in {@code s}. Throws {@link ModelError} or
@@ -167,11 +183,14 @@ public final class Semantics {
         if (alt < 0 || alt >= alts) {
             throw new IllegalStateException("thread " + t.name() + " has no alternative " + alt + " at " + label(s, thread, 0));
         }
+        Map<Var, Integer> reads = new LinkedHashMap<>();
         fireInto(s, t, insn, alt, new Sink() {
-            @Override public void fired(int th, int a, int[] next, List<Event> events) { out.add(new Fired(next, events)); }
+            @Override public void fired(int th, int a, int[] next, List<Event> events) {
+                out.add(new Fired(next, events, Collections.unmodifiableMap(reads)));
+            }
             @Override public void failed(int th, int a, RuntimeException error) { err.add(error); }
             @Override public void blocked(int th, BlockReason reason) { }
-        });
+        }, insn.kind == Insn.Kind.STEP ? reads : null);
         if (!err.isEmpty()) {
             throw err.get(0);
         }
@@ -345,7 +364,12 @@ public final class Semantics {
 
         View(int[] s) { this.s = s; }
 
-        @Override public int get(Var v) { return s[v.slot()]; }
+        @Override public int get(Var v) {
+            if (v.origin != model.origin) {
+                throw Model.foreign("variable " + v.name(), v.modelName(), model.name());
+            }
+            return s[v.slot()];
+        }
         @Override public Model model() { return model; }
         @Override public boolean finished(int t) { return s[model.thread(t).pcSlot] == done; }
     }
@@ -417,6 +441,12 @@ public final class Semantics {
                         caller.setLocal(call.local, value);
                     }
                 }
+                case SATURATE -> {
+                    if (effects != null && insn.bound.kind() == Bound.Kind.MODEL) {
+                        effects.emit(new BoundReached(insn.bound, insn.proc.name()));
+                    }
+                    s[t.pcSlot] = pc + 1;
+                }
                 case END -> {
                     s[t.pcSlot] = done;
                     int base = t.frameBase;
@@ -434,9 +464,10 @@ public final class Semantics {
         }
     }
 
-    private static void checkLocal(Local l, int value, String where) {
-        if (value < l.min() || value > l.max()) {
-            throw new ModelError(l.toString(), "local " + l + " gets " + value + ", outside [" + l.min() + ", " + l.max() + "] (" + where + ")");
+    private void checkLocal(Local l, int value, String where) {
+        int max = l.bound == null ? l.max() : model.limit(l.bound);
+        if (value < l.min() || value > max) {
+            throw new ModelError(l.toString(), "local " + l + " gets " + value + ", outside [" + l.min() + ", " + max + "] (" + where + ")");
         }
     }
 
@@ -449,6 +480,8 @@ public final class Semantics {
         private final Mode mode;
         private final int alt;
         List<Event> events;
+        /** Non-null when replay asks which shared variables the step reads. */
+        Map<Var, Integer> reads;
 
         Ctx(int[] s, ThreadSpec t, Procedure proc, Mode mode, int alt) {
             this.s = s;
@@ -462,6 +495,12 @@ public final class Semantics {
             if (mode == Mode.LOCAL) {
                 throw new ModelError(v.name(), "local code of " + proc.name() + " reads shared variable " + v.name()
                         + "; test shared state with a Cond step (ifThen) instead");
+            }
+            if (v.origin != model.origin) {
+                throw Model.foreign("variable " + v.name(), v.modelName(), model.name());
+            }
+            if (reads != null) {
+                reads.putIfAbsent(v, s[v.slot()]);
             }
             return s[v.slot()];
         }
@@ -497,6 +536,9 @@ public final class Semantics {
             if (mode != Mode.WRITE) {
                 throw new ModelError(v.name(), (mode == Mode.READ ? "a guard or label" : "local code") + " of "
                         + proc.name() + " writes shared variable " + v.name());
+            }
+            if (v.origin != model.origin) {
+                throw Model.foreign("variable " + v.name(), v.modelName(), model.name());
             }
             if (value < v.min() || value > v.max()) {
                 throw new ModelError(v.name(), "variable " + v.name() + " would become " + value + ", outside ["

@@ -24,6 +24,13 @@ public final class Step {
     private final IntFunction<String> alternativeName;
     private final boolean idle;
     private final Set<String> provides;
+    /** What the step does to a lock, when it is a lock primitive of {@link Steps}: the mutation analysis pairs them. */
+    private final LockOp lockOp;
+
+    /** The lock primitive a step is: acquire (sleeping or spinning), trylock (result in a local), release. */
+    record LockOp(Role role, Function<Exec, Lock> lock, Local result, Lock fixed) {
+        enum Role { ACQUIRE, TRYLOCK, RELEASE }
+    }
 
     private Step(Builder b) {
         this.function = b.function;
@@ -35,6 +42,41 @@ public final class Step {
         this.alternativeName = b.alternativeName;
         this.idle = b.idle;
         this.provides = java.util.Collections.unmodifiableSet(new LinkedHashSet<>(b.provides));
+        this.lockOp = b.lockOp;
+    }
+
+    private Step(Step base, String function, Predicate<Exec> guard, Function<Exec, BlockReason> blocked, Consumer<Exec> effect) {
+        this(base, function, guard, blocked, effect, null);
+    }
+
+    private Step withLockOp(LockOp op) {
+        return new Step(this, function, guard, blocked, effect, op);
+    }
+
+    private Step(Step base, String function, Predicate<Exec> guard, Function<Exec, BlockReason> blocked, Consumer<Exec> effect,
+                 LockOp op) {
+        this.function = function;
+        this.args = base.args;
+        this.guard = guard;
+        this.blocked = blocked;
+        this.effect = effect;
+        this.alternatives = base.alternatives;
+        this.alternativeName = base.alternativeName;
+        this.idle = base.idle;
+        this.provides = base.provides;
+        this.lockOp = op;
+    }
+
+    /** A mutant of this step: same name (marked), objects and alternatives; the given guard and effect. */
+    Step mutant(String mark, boolean keepGuard, Consumer<Exec> effect) {
+        return new Step(this, function + "[" + mark + "]", keepGuard ? guard : null, keepGuard ? blocked : null, effect);
+    }
+
+    LockOp lockOp() { return lockOp; }
+
+    /** This lock primitive, known to act on the fixed lock {@code l} (checked against the model at build time). */
+    Step onFixed(Lock l) {
+        return withLockOp(new LockOp(lockOp.role(), lockOp.lock(), lockOp.result(), l));
     }
 
     private Step(Step base, String function) {
@@ -47,6 +89,7 @@ public final class Step {
         this.alternativeName = base.alternativeName;
         this.idle = base.idle;
         this.provides = base.provides;
+        this.lockOp = null;
     }
 
     /**
@@ -115,6 +158,7 @@ public final class Step {
         private IntFunction<String> alternativeName = Integer::toString;
         private boolean idle;
         private final Set<String> provides = new LinkedHashSet<>();
+        private LockOp lockOp;
 
         private Builder(String function) {
             this.function = Objects.requireNonNull(function, "kernel function name");
@@ -152,6 +196,11 @@ public final class Step {
 
         /** Declares that this step can provide {@code resource} to threads waiting for it. */
         public Builder provides(String resource) { this.provides.add(resource); return this; }
+
+        Builder lockOp(LockOp.Role role, Function<Exec, Lock> lock, Local result) {
+            this.lockOp = new LockOp(role, lock, result, null);
+            return this;
+        }
 
         public Step build() { return new Step(this); }
     }

@@ -35,10 +35,11 @@ public final class Steps {
                     e.set(l.holderVar(), e.self() + 1);
                     e.emit(new LockEvent.Acquired(l, e.self(), false));
                 })
+                .lockOp(Step.LockOp.Role.ACQUIRE, lock, null)
                 .build();
     }
 
-    public static Step lock(String function, Lock lock) { return lock(function, e -> lock); }
+    public static Step lock(String function, Lock lock) { return lock(function, e -> lock).onFixed(lock); }
 
     /** Non-blocking acquisition: stores 1 in {@code result} when it took the lock, 0 when it was held. */
     public static Step trylock(String function, Function<Exec, Lock> lock, Local result) {
@@ -56,9 +57,11 @@ public final class Steps {
                         e.emit(new LockEvent.Acquired(l, e.self(), true));
                         e.setLocal(result, 1);
                     } else {
+                        e.emit(new LockEvent.TrylockFailed(l, e.self(), e.holder(l)));
                         e.setLocal(result, 0);
                     }
                 })
+                .lockOp(Step.LockOp.Role.TRYLOCK, lock, result)
                 .build();
     }
 
@@ -87,10 +90,11 @@ public final class Steps {
                     e.set(l.holderVar(), 0);
                     e.emit(new LockEvent.Released(l, e.self()));
                 })
+                .lockOp(Step.LockOp.Role.RELEASE, lock, null)
                 .build();
     }
 
-    public static Step unlock(String function, Lock lock) { return unlock(function, e -> lock); }
+    public static Step unlock(String function, Lock lock) { return unlock(function, e -> lock).onFixed(lock); }
 
     /**
      * Sleeps until {@code flag} is clear (for example folio_wait_writeback: PG_writeback). The waiter

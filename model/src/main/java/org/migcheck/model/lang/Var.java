@@ -18,8 +18,11 @@ public final class Var {
     private final int initial;
     private final IntFunction<String> format;
     private final boolean shown;
+    /** The builder that declared this variable: a variable is valid only in that builder's model. */
+    final Model.Builder origin;
 
-    Var(int slot, String name, int min, int max, int initial, IntFunction<String> format, boolean shown) {
+    Var(Model.Builder origin, int slot, String name, int min, int max, int initial, IntFunction<String> format, boolean shown) {
+        this.origin = origin;
         this.slot = slot;
         this.name = name;
         this.min = min;
@@ -40,6 +43,9 @@ public final class Var {
 
     /** Renders a value of this variable for traces, e.g. a lock owner as a thread name. */
     public String format(int value) { return format.apply(value); }
+
+    /** The name of the model (builder) that declared this variable. */
+    public String modelName() { return origin.name(); }
 
     @Override public String toString() { return name; }
 }

@@ -93,6 +93,23 @@ public final class Balloon {
         this.migrateSrc = migratePage.param("page", 0, nFolios - 1).markObjectRef();
         this.migrateRc = migratePage.local("rc", 0, 1);
         this.putbackPage = declarePutback(b);
+        b.register(this);
+    }
+
+    /**
+     * The state b_dev_info->pages_lock protects: the page list (membership of each balloon page) and
+     * isolated_pages (mm/balloon_compaction.c takes pages_lock around every list_add, list_del and
+     * isolated_pages update).
+     */
+    public List<Var> protectedByPagesLock() {
+        List<Var> out = new java.util.ArrayList<>();
+        for (Var v : onList) {
+            if (v != null) {
+                out.add(v);
+            }
+        }
+        out.add(isolatedPages);
+        return out;
     }
 
     /** The callbacks as the migration core sees them (set_movable_ops(&balloon_mops, PGTY_offline)). */

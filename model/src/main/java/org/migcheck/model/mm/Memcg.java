@@ -2,6 +2,7 @@ package org.migcheck.model.mm;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.migcheck.model.lang.Bound;
 import org.migcheck.model.lang.Cond;
 import org.migcheck.model.lang.Exec;
 import org.migcheck.model.lang.IntExpr;
@@ -40,6 +41,8 @@ public final class Memcg {
     public static final int CHARGED = 0;
     /** {@code try_charge_memcg} result: -ENOMEM. */
     public static final int ENOMEM = 1;
+    /** The bound of try_charge_memcg's reclaim-and-retry loop (a model bound; the kernel's is MAX_RECLAIM_RETRIES). */
+    public static final String RECLAIM_PASSES = "try_charge_memcg reclaim passes";
     /** How far force charges (PF_MEMALLOC) may take usage over the limit in a model; a model bound, not the kernel's. */
     public static final int MAX_OVER = 2;
 
@@ -168,9 +171,10 @@ public final class Memcg {
          *
          * A task with PF_MEMALLOC (inside reclaim or compaction, kswapd) is force-charged over the limit
          * and never recurses into memcg reclaim.
-         * Simplification: one reclaim pass, then one retry of the page counter (the margin check and the
-         * retry are the same test); the MAX_RECLAIM_RETRIES loop, drain_all_stock and the memcg OOM
-         * killer are not modelled, so a charge that still does not fit fails with -ENOMEM.
+         * Simplification: reclaim passes are the declared model bound {@link #RECLAIM_PASSES} (one pass:
+         * reclaim, then one retry of the page counter; the margin check and the retry are the same
+         * test) instead of MAX_RECLAIM_RETRIES; drain_all_stock and the memcg OOM killer are not
+         * modelled, so a charge that still does not fit fails with -ENOMEM.
          * Simplification: task_in_memcg_oom(current) is always false (no memcg OOM is modelled).
          * Simplification: the nomem path's force charge for __GFP_NOFAIL | __GFP_HIGH is not modelled ({@link Gfp} has neither bit).
          * Simplification: the PF_MEMALLOC test is not repeated after the reclaim pass (PF_MEMALLOC is the same on retry).
@@ -185,6 +189,8 @@ public final class Memcg {
             Local ok = p.local("charged", 0, 1);
             Local reclaimed = p.local("nr_reclaimed", 0, Math.max(1, mm.folios().size()));
             Procedure reclaim = vmscan.tryToFreeMemCgroupPages();
+            Bound reclaimPasses = mm.builder().bound(RECLAIM_PASSES, 1, "try_charge_memcg retries reclaim up to"
+                    + " MAX_RECLAIM_RETRIES (16, mm/internal.h) times; the model makes one pass");
             p.body(body -> body
                     .step(pageCounterTryCharge(memcg, ok))
                     .ifLocal(e -> e.local(ok) == 1, done -> done.ret(IntExpr.of(CHARGED)))
@@ -195,10 +201,11 @@ public final class Memcg {
                                     .step(pageCounterCharge(memcg))
                                     .ret(IntExpr.of(CHARGED)))
                     .ifLocal(e -> (e.local(gfp) & Gfp.DIRECT_RECLAIM) == 0, nomem -> nomem.ret(IntExpr.of(ENOMEM)))
-                    .callInto(reclaimed, reclaim, IntExpr.of(memcg), IntExpr.of(gfp))
-                    // "if (mem_cgroup_margin(mem_over_limit) >= nr_pages) goto retry;"
-                    .step(pageCounterTryCharge(memcg, ok))
-                    .ifLocal(e -> e.local(ok) == 1, done -> done.ret(IntExpr.of(CHARGED)))
+                    .retry(reclaimPasses, pass -> pass
+                            .callInto(reclaimed, reclaim, IntExpr.of(memcg), IntExpr.of(gfp))
+                            // "if (mem_cgroup_margin(mem_over_limit) >= nr_pages) goto retry;"
+                            .step(pageCounterTryCharge(memcg, ok))
+                            .ifLocal(e -> e.local(ok) == 1, done -> done.ret(IntExpr.of(CHARGED))))
                     .ret(IntExpr.of(ENOMEM)));
             tryChargeMemcg = p;
             return p;

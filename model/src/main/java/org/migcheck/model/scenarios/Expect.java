@@ -5,15 +5,22 @@ import java.util.Map;
 
 /**
  * The declared expectation of a scenario variant: the verdict kind, the rule expected to be broken
- * (for VIOLATED), and the expected answer of each reachability goal.
+ * (for VIOLATED), the expected answer of each reachability goal, and (for HOLDS) the mutants of
+ * mutation analysis expected to survive, each with a one-line reason.
  */
-public record Expect(Kind kind, String ruleId, Map<String, Boolean> goals) {
+public record Expect(Kind kind, String ruleId, Map<String, Boolean> goals, Map<String, String> survivors) {
 
     /** Verdict kinds a variant can expect. */
     public enum Kind { HOLDS, VIOLATED, DEADLOCK, STUCK }
 
+    /** Without declared mutation survivors. */
+    public Expect(Kind kind, String ruleId, Map<String, Boolean> goals) {
+        this(kind, ruleId, goals, Map.of());
+    }
+
     public Expect {
         goals = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(goals)); // ordered: Map.copyOf iterates in a per-JVM random order
+        survivors = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(survivors));
         if (kind == Kind.VIOLATED && ruleId == null) {
             throw new IllegalArgumentException("a VIOLATED expectation names the rule");
         }
@@ -28,7 +35,23 @@ public record Expect(Kind kind, String ruleId, Map<String, Boolean> goals) {
     public Expect reach(String goal, boolean reachable) {
         Map<String, Boolean> g = new LinkedHashMap<>(goals);
         g.put(goal, reachable);
-        return new Expect(kind, ruleId, g);
+        return new Expect(kind, ruleId, g, survivors);
+    }
+
+    /**
+     * Declares that mutant {@code mutantId} (as {@code migcheck mutate} names it) survives in this
+     * variant, for {@code reason} (one line: why the rules need not notice, e.g. no second thread
+     * takes that lock here). {@code mutate} fails on survivors without such a declaration.
+     */
+    public Expect survives(String mutantId, String reason) {
+        if (kind != Kind.HOLDS) {
+            throw new IllegalArgumentException("only a holding variant has mutation survivors; " + mutantId);
+        }
+        Map<String, String> m = new LinkedHashMap<>(survivors);
+        if (m.put(mutantId, reason) != null) {
+            throw new IllegalArgumentException("survivor " + mutantId + " declared twice");
+        }
+        return new Expect(kind, ruleId, goals, m);
     }
 
     /** "deadlock", "violated lock-order.cycle", "holds; reachable(migrated)=false". */

@@ -44,6 +44,51 @@ public final class MovableOpsScenario {
     /** Reachability goal: a compactor isolated page0 (the model is not vacuous). */
     public static final String GOAL_ISOLATED = "isolated";
 
+    /**
+     * The mutants of the merged variant that survive (migcheck mutate movable-ops --variant merged),
+     * each with the reason the rules need not notice it here.
+     */
+    static Expect mergedSurvivors(Expect e) {
+        String privatePage = "the inflated page is private to the driver until balloon_page_insert publishes it"
+                + " (page_has_movable_ops is clear before), so nothing contends for it or for pages_lock then";
+        String offList = "an isolated page is off the list (list_del under pages_lock), so deflate never picks a page under"
+                + " migration: its page lock is redundant with pages_lock here";
+        String bugCheck = "the second pages_lock section only reads the list and isolated_pages for the BUG() check;"
+                + " no rule requires the lock for reads";
+        String balloonLock = "vb->balloon_lock guards the driver's pfn array and num_pages, which are not modelled"
+                + " (VirtioBalloon simplification), and the host acknowledges at once";
+        String preCheck = "isolate_migratepages_block's lockless pre-check: isolate_movable_ops_page re-tests under the page"
+                + " lock (\"Isolation code will deal with any races\"), and the other compactor still reaches the goals";
+        return e
+                .survives("no-wait balloon_page_enqueue: spin_lock_irqsave", privatePage)
+                .survives("swap balloon_page_enqueue: spin_lock_irqsave <> trylock_page", privatePage)
+                .survives("swap balloon_page_enqueue: balloon_page_insert <> unlock_page", privatePage)
+                .survives("no-lock balloon_page_dequeue: trylock_page", offList)
+                .survives("swap balloon_page_dequeue: balloon_page_finalize <> unlock_page", offList)
+                .survives("no-lock balloon_page_dequeue: spin_lock_irqsave #2", bugCheck)
+                .survives("swap balloon_page_dequeue: spin_lock_irqsave <> assert", bugCheck)
+                .survives("swap balloon_page_dequeue: assert <> spin_unlock_irqrestore", bugCheck)
+                .survives("no-lock virtballoon_migratepage: mutex_trylock", balloonLock)
+                .survives("swap virtballoon_migratepage: tell_host <> mutex_unlock", balloonLock)
+                .survives("no-wait fill_balloon: mutex_lock", balloonLock)
+                .survives("no-lock fill_balloon: mutex_lock", balloonLock)
+                .survives("swap fill_balloon: tell_host <> mutex_unlock", balloonLock)
+                .survives("no-lock leak_balloon: mutex_lock", balloonLock)
+                .survives("no-wait virtballoon_migratepage: spin_lock_irqsave",
+                        "while the migration inserts newpage nobody else holds pages_lock: balloon_lock keeps the driver"
+                                + " out and page0 is isolated, so the other compactor is not in balloon_page_isolate or putback")
+                .survives("test-true C1: *", preCheck)
+                .survives("test-false C1: *", preCheck)
+                .survives("test-true C2: *", preCheck)
+                .survives("test-false C2: *", preCheck)
+                .survives("test-true migrate_folio_unmap/compaction_alloc: if current->flags & PF_MEMALLOC",
+                        "the forced PF_MEMALLOC path only trylocks the source (direct compaction's legal path)")
+                .survives("test-false migrate_folio_unmap/compaction_alloc: if folio_test_uptodate",
+                        "reached only after a failed trylock in SYNC_LIGHT: giving up with -EAGAIN is legal, other attempts migrate")
+                .survives("swap migrate_folio_move: folio_put <> folio_unlock",
+                        "this put is never the last reference here, so dropping it before the unlock is not observable");
+    }
+
     public static Scenario scenario() {
         return BaseScenario.builder(ID)
                 .title("movable_ops (balloon) pages: concurrent isolation, migration, putback and the owner's final put")
@@ -65,7 +110,7 @@ public final class MovableOpsScenario {
                         + "page (C1..CN into new1..newN); they run the same code and are declared interchangeable"))
                 .model(MovableOpsScenario::build)
                 .expect(MovableOpsScenario::expect)
-                .variant("merged", Map.of(), Expect.holds().reach(GOAL_MIGRATED, true).reach(GOAL_ISOLATED, true),
+                .variant("merged", Map.of(), mergedSurvivors(Expect.holds().reach(GOAL_MIGRATED, true).reach(GOAL_ISOLATED, true)),
                         "v6.19 rules: get-unless-zero reference, trylock, PG_movable_ops_isolated tested and set "
                                 + "under the page lock, putback from a caller without the page lock, deflate trylocks")
                 .variant("plain-ref", Map.of("getRef", "plain"), Expect.violated("ref.get-unless-zero"),
@@ -160,7 +205,7 @@ public final class MovableOpsScenario {
         if (k.is("putback", "page-locked-caller")) {
             return Expect.deadlock();
         }
-        return Expect.holds().reach(GOAL_MIGRATED, true).reach(GOAL_ISOLATED, true);
+        return mergedSurvivors(Expect.holds().reach(GOAL_MIGRATED, true).reach(GOAL_ISOLATED, true));
     }
 
     /**

@@ -1,0 +1,127 @@
+package org.migcheck.checker.cli;
+
+import java.util.Locale;
+import org.migcheck.checker.engine.Strategy;
+import picocli.CommandLine;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
+
+/**
+ * Converters and checks for option values. A bad value is a {@link TypeConversionException} or a
+ * {@link CommandLine.ParameterException}; {@link Main} prints either as one line plus a hint and
+ * exits with 64. Use them with {@code @Option(converter = Args.PositiveLong.class)}, or call
+ * {@link #usage} from a command body for checks that involve several options.
+ */
+public final class Args {
+    private Args() {}
+
+    /** A usage error of {@code spec}'s command: one line, exit 64. */
+    public static CommandLine.ParameterException usage(CommandLine.Model.CommandSpec spec, String message) {
+        return new CommandLine.ParameterException(spec.commandLine(), message);
+    }
+
+    /** "+K" or "K" with K a positive number of passes (the value of --bounds). */
+    static int boundsRaise(String text, CommandLine.Model.CommandSpec spec) {
+        try {
+            int k = Integer.parseInt(text.startsWith("+") ? text.substring(1) : text);
+            if (k >= 1 && k <= 64) {
+                return k;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw usage(spec, "--bounds takes +K with K a number of passes from 1 to 64, not " + text);
+    }
+
+    static long parseLong(String s) {
+        try {
+            return Long.parseLong(s.strip().replace("_", ""));
+        } catch (NumberFormatException e) {
+            throw new TypeConversionException("'" + s + "' is not a whole number");
+        }
+    }
+
+    static long inRange(String s, long min, long max) {
+        long v = parseLong(s);
+        if (v < min || v > max) {
+            throw new TypeConversionException("'" + s + "' is out of range: takes " + min + ".." + max);
+        }
+        return v;
+    }
+
+    /** 1 .. Long.MAX_VALUE. */
+    public static final class PositiveLong implements ITypeConverter<Long> {
+        @Override public Long convert(String s) { return inRange(s, 1, Long.MAX_VALUE); }
+    }
+
+    /** 1 .. Integer.MAX_VALUE. */
+    public static final class PositiveInt implements ITypeConverter<Integer> {
+        @Override public Integer convert(String s) { return (int) inRange(s, 1, Integer.MAX_VALUE); }
+    }
+
+    /** 0 .. Integer.MAX_VALUE. */
+    public static final class NonNegativeInt implements ITypeConverter<Integer> {
+        @Override public Integer convert(String s) { return (int) inRange(s, 0, Integer.MAX_VALUE); }
+    }
+
+    /** Any long (seeds). */
+    public static final class AnyLong implements ITypeConverter<Long> {
+        @Override public Long convert(String s) { return parseLong(s); }
+    }
+
+    /** Seconds: a finite number greater than 0 and at most ten years. */
+    public static final class Seconds implements ITypeConverter<Double> {
+        static final double MAX = 10 * 365 * 24 * 3600.0;
+
+        @Override public Double convert(String s) {
+            double v;
+            try {
+                v = Double.parseDouble(s.strip());
+            } catch (NumberFormatException e) {
+                throw new TypeConversionException("'" + s + "' is not a number of seconds");
+            }
+            if (!(v > 0 && v <= MAX)) {
+                throw new TypeConversionException("'" + s + "' is out of range: takes more than 0 and at most " + (long) MAX + " seconds");
+            }
+            return v;
+        }
+    }
+
+    /** MiB of heap: 1 .. the JVM's maximum heap (a larger budget could never be reached, and MiB -> bytes must not overflow). */
+    public static final class HeapMiB implements ITypeConverter<Long> {
+        @Override public Long convert(String s) {
+            long max = Runtime.getRuntime().maxMemory() >> 20;
+            long v = parseLong(s);
+            if (v < 1 || v > max) {
+                throw new TypeConversionException("'" + s + "' is out of range: takes 1.." + max + " MiB (the JVM's heap limit; raise it with -Xmx)");
+            }
+            return v;
+        }
+    }
+
+    /** Terminal columns for text output: 40 .. 10000. */
+    public static final class Columns implements ITypeConverter<Integer> {
+        @Override public Integer convert(String s) { return (int) inRange(s, 40, 10_000); }
+    }
+
+    /** bfs, dfs or random, any case. */
+    public static final class StrategyName implements ITypeConverter<Strategy> {
+        @Override public Strategy convert(String s) {
+            for (Strategy st : Strategy.values()) {
+                if (st.name().equalsIgnoreCase(s.strip())) {
+                    return st;
+                }
+            }
+            throw new TypeConversionException("'" + s + "' is not a strategy: takes " + names(Strategy.values()));
+        }
+    }
+
+    /** Lower-case names of enum constants, "a, b or c". */
+    static String names(Enum<?>[] values) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < values.length; i++) {
+            b.append(i == 0 ? "" : i == values.length - 1 ? " or " : ", ").append(values[i].name().toLowerCase(Locale.ROOT));
+        }
+        return b.toString();
+    }
+}

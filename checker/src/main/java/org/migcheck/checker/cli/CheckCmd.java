@@ -1,0 +1,145 @@
+package org.migcheck.checker.cli;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.migcheck.checker.cli.OutputOptions.Format;
+import org.migcheck.checker.run.BoundSensitivity;
+import org.migcheck.checker.run.CheckResult;
+import org.migcheck.checker.run.Options;
+import org.migcheck.checker.run.ScenarioRunner;
+import org.migcheck.checker.run.Verdict;
+import org.migcheck.checker.trace.HtmlRenderer;
+import org.migcheck.checker.trace.JUnitRenderer;
+import org.migcheck.checker.trace.JsonRenderer;
+import org.migcheck.checker.trace.SarifRenderer;
+import org.migcheck.checker.trace.TextRenderer;
+import org.migcheck.model.lang.ModelError;
+import org.migcheck.model.scenarios.Scenario;
+import org.migcheck.properties.KernelRules;
+import org.migcheck.properties.RuleSet;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "check", mixinStandardHelpOptions = true,
+        description = "Check one scenario (or --all) and print the verdict and counterexample.")
+final class CheckCmd implements Callable<Integer> {
+    @Parameters(index = "0", arity = "0..1", paramLabel = "SCENARIO", description = "scenario id (see list)")
+    String scenario;
+
+    @Option(names = "--all", description = "check every variant of every bundled scenario (text: the verdict table)")
+    boolean all;
+
+    @Option(names = "--variant", paramLabel = "V", description = "named variant of the scenario")
+    String variant;
+
+    @Option(names = "--set", paramLabel = "KNOB=VALUE", description = "knob value (repeatable); must agree with --variant")
+    Map<String, String> sets = new LinkedHashMap<>();
+
+    @Option(names = "--bounds", paramLabel = "+K", description = "also re-check with every model bound of a retry loop raised by K passes and say whether the verdict changed; the exit code is then the verdict at the raised bounds")
+    String bounds;
+
+    @CommandLine.Mixin
+    OutputOptions output = new OutputOptions();
+
+    @CommandLine.Mixin
+    SearchOptions search = new SearchOptions();
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        RuleSet rules = KernelRules.all();
+        if (all) {
+            if (scenario != null || variant != null || !sets.isEmpty()) {
+                throw Args.usage(spec, "--all takes no SCENARIO, --variant or --set");
+            }
+            Format f = output.require(spec, Format.TEXT, Format.JSON, Format.JUNIT, Format.SARIF);
+            return checkAll(rules, search.toOptions(), f);
+        }
+        Format f = output.require(spec, Format.values());
+        if (scenario == null) {
+            throw Args.usage(spec, "name a SCENARIO (see migcheck list) or use --all");
+        }
+        Scenario s = Main.scenario(scenario, spec);
+        VariantArgs.checkAgainstVariant(spec, s, variant, sets);
+        Options opts = search.toOptions();
+        int raise = bounds == null ? 0 : Args.boundsRaise(bounds, spec);
+        ScenarioRunner.Outcome o;
+        try {
+            o = ScenarioRunner.run(s, variant, sets, rules, opts);
+        } catch (ModelError e) {
+            throw Args.usage(spec, e.getMessage());
+        }
+        BoundSensitivity sens = null;
+        if (raise > 0 && o.result().model() != null) {
+            sens = BoundSensitivity.check(s.build(o.knobs()), o.result(), rules, opts, raise);
+        }
+        PrintStream out = Main.Streams.out;
+        switch (f) {
+            case JSON -> out.println(JsonRenderer.render(o, sens));
+            case HTML -> out.print(HtmlRenderer.render(o));
+            case JUNIT -> out.print(JUnitRenderer.render("migcheck check " + s.id(), List.of(o)));
+            case SARIF -> out.println(SarifRenderer.render(List.of(o)));
+            case TEXT -> {
+                out.print(TextRenderer.render(o, output.columns()));
+                if (sens != null) {
+                    out.println();
+                    out.println(sens.summary());
+                    if (sens.result().verdict() != Verdict.HOLDS) {
+                        out.print(TextRenderer.render(o.title() + " at bounds +" + raise, sens.result(), null,
+                                ScenarioRunner.token(s, o.variant(), o.knobs(), sens.result().schedule()) + " --bounds +" + raise,
+                                true, output.columns()));
+                    }
+                }
+            }
+        }
+        return sens != null ? sens.result().verdict().exitCode() : o.result().verdict().exitCode();
+    }
+
+    private Integer checkAll(RuleSet rules, Options opts, Format f) {
+        PrintStream out = Main.Streams.out;
+        boolean text = f == Format.TEXT;
+        String fmt = "%-22s %-32s %-40s %-40s %-7s %8s %6s %7s  %s%n";
+        if (text) {
+            out.printf(fmt, "scenario", "variant", "expected", "actual", "goals", "states", "depth", "time", "");
+        }
+        List<ScenarioRunner.Outcome> bad = new ArrayList<>();
+        long start = System.nanoTime();
+        List<ScenarioRunner.Outcome> outcomes = ScenarioRunner.runAll(rules, opts, o -> {
+            if (!o.matches()) {
+                bad.add(o);
+            }
+            if (!text) {
+                return;
+            }
+            CheckResult r = o.result();
+            String goals = o.expected().goals().isEmpty() ? "-"
+                    : ScenarioRunner.goalsAsExpected(o.expected(), r) + "/" + o.expected().goals().size();
+            out.printf(fmt, o.scenario().id(), o.variant(), ScenarioRunner.verdictText(o.expected()), ScenarioRunner.verdictText(r),
+                    goals, r.stats().distinct(), r.stats().maxDepth(), String.format("%.2fs", r.stats().seconds()),
+                    o.matches() ? "ok" : "MISMATCH");
+        });
+        switch (f) {
+            case JSON -> out.println(JsonRenderer.renderAll("catalogue", outcomes));
+            case JUNIT -> out.print(JUnitRenderer.render("migcheck check --all", outcomes));
+            case SARIF -> out.println(SarifRenderer.render(outcomes));
+            default -> {
+                double secs = (System.nanoTime() - start) / 1e9;
+                for (ScenarioRunner.Outcome o : bad) {
+                    out.println();
+                    out.print(TextRenderer.render(o, output.columns()));
+                }
+                out.printf("%ncatalogue checked in %.1f s%n", secs);
+                out.printf("%d passed, %d failed%n", outcomes.size() - bad.size(), bad.size());
+            }
+        }
+        return bad.isEmpty() ? 0 : Verdict.MISMATCH_EXIT;
+    }
+}

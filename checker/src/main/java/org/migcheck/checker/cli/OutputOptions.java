@@ -1,0 +1,60 @@
+package org.migcheck.checker.cli;
+
+import java.util.Arrays;
+import java.util.Locale;
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
+
+/** --format and --width; each command says which formats it writes with {@link #require}. */
+public final class OutputOptions {
+    /** Report formats. */
+    public enum Format { TEXT, JSON, JUNIT, SARIF, HTML }
+
+    @Option(names = "--format", paramLabel = "F", converter = FormatName.class,
+            description = "text (default), json (docs/report.schema.json), junit (JUnit XML), sarif (SARIF 2.1.0) or html; not every command writes every format")
+    Format format = Format.TEXT;
+
+    @Option(names = "--width", paramLabel = "COLUMNS", converter = Args.Columns.class,
+            description = "width of text output (default: $COLUMNS, else 120); below about 100 columns traces print one step per line")
+    Integer width;
+
+    /** The format, after checking that the command writes it. */
+    Format require(CommandLine.Model.CommandSpec spec, Format... allowed) {
+        if (!Arrays.asList(allowed).contains(format)) {
+            throw Args.usage(spec, "--format " + format.name().toLowerCase(Locale.ROOT) + " is not written by " + spec.qualifiedName()
+                    + ": takes " + Args.names(allowed));
+        }
+        return format;
+    }
+
+    /** Columns for text output: --width, else $COLUMNS when it is a sane number, else 120. */
+    int columns() {
+        if (width != null) {
+            return width;
+        }
+        String env = System.getenv("COLUMNS");
+        if (env != null) {
+            try {
+                int c = Integer.parseInt(env.strip());
+                if (c >= 40 && c <= 10_000) {
+                    return c;
+                }
+            } catch (NumberFormatException e) {
+                // not a number: fall through to the default
+            }
+        }
+        return 120;
+    }
+
+    /** Format names in any case. */
+    public static final class FormatName implements CommandLine.ITypeConverter<Format> {
+        @Override public Format convert(String s) {
+            for (Format f : Format.values()) {
+                if (f.name().equalsIgnoreCase(s.strip())) {
+                    return f;
+                }
+            }
+            throw new CommandLine.TypeConversionException("'" + s + "' is not a format: takes " + Args.names(Format.values()));
+        }
+    }
+}

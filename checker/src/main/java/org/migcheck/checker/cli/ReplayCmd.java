@@ -1,0 +1,109 @@
+package org.migcheck.checker.cli;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.migcheck.checker.run.BoundSensitivity;
+import org.migcheck.checker.run.Replayer;
+import org.migcheck.checker.run.ScenarioRunner;
+import org.migcheck.checker.run.Verdict;
+import org.migcheck.checker.trace.TextRenderer;
+import org.migcheck.model.lang.Model;
+import org.migcheck.model.lang.ModelError;
+import org.migcheck.model.scenarios.Expect;
+import org.migcheck.model.scenarios.Knobs;
+import org.migcheck.model.scenarios.Variant;
+import org.migcheck.properties.KernelRules;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "replay", mixinStandardHelpOptions = true,
+        description = {"Replay a counterexample token, print its trace and what it ends in.",
+                "Exits with the code of the verdict the replay ends in; 64 when the token does not fit the scenario "
+                        + "(unknown variant, changed knobs, a step that cannot run) or ends in no failure (truncated)."})
+final class ReplayCmd implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "TOKEN", description = "SCENARIO:VARIANT:KNOBS:SCHEDULE as printed by check")
+    String token;
+
+    @CommandLine.Option(names = "--bounds", paramLabel = "+K", description = "replay with every model bound raised by K (a token printed by check --bounds +K)")
+    String bounds;
+
+    @CommandLine.Mixin
+    OutputOptions output = new OutputOptions();
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        output.require(spec, OutputOptions.Format.TEXT);
+        ScenarioRunner.Token t;
+        Model m;
+        Replayer.Ending end;
+        try {
+            t = ScenarioRunner.parse(token);
+            checkVariant(t);
+            m = t.scenario().build(t.knobs());
+            if (bounds != null) {
+                m = BoundSensitivity.raise(m, Args.boundsRaise(bounds, spec));
+            }
+            end = Replayer.replay(m, KernelRules.all(), t.schedule());
+        } catch (IllegalArgumentException | ModelError e) {
+            throw Args.usage(spec, "token does not fit: " + e.getMessage());
+        }
+        if (end.verdict() == null) {
+            throw Args.usage(spec, "token does not fit: after its " + t.schedule().length + " steps " + end.message()
+                    + " (a truncated or altered schedule?)");
+        }
+        PrintStream out = Main.Streams.out;
+        String title = t.scenario().id() + " / " + (t.variant() == null ? "-" : t.variant());
+        out.println("replay of " + title + " (" + t.schedule().length + " steps)");
+        out.print(TextRenderer.table(end.trace(), output.columns()));
+        out.print(TextRenderer.restingPlaces(end.trace(), output.columns()));
+        out.println("ends in: " + end.verdict().name() + (end.ruleId() == null ? "" : " " + end.ruleId()) + ": " + end.message());
+        for (String line : end.explanation()) {
+            out.println("  " + line);
+        }
+        Expect e = t.scenario().expect(t.knobs());
+        if (e != null) {
+            boolean same = sameKind(e, end);
+            out.println("recorded failure (" + title + " expects " + ScenarioRunner.verdictText(e) + "): "
+                    + (same ? "reproduced" : "NOT reproduced, the replay ends in " + end.verdict().lower()));
+        }
+        return end.verdict().exitCode();
+    }
+
+    private static boolean sameKind(Expect e, Replayer.Ending end) {
+        return switch (e.kind()) {
+            case HOLDS -> false;
+            case DEADLOCK -> end.verdict() == Verdict.DEADLOCK;
+            case STUCK -> end.verdict() == Verdict.STUCK;
+            case VIOLATED -> end.verdict() == Verdict.VIOLATED && e.ruleId().equals(end.ruleId());
+        };
+    }
+
+    /** A named variant must exist and the token's knobs must be the variant's. */
+    private void checkVariant(ScenarioRunner.Token t) {
+        if (t.variant() == null) {
+            return;
+        }
+        Variant v = t.scenario().variant(t.variant());
+        if (v == null) {
+            throw new IllegalArgumentException("scenario " + t.scenario().id() + " has no variant " + t.variant() + "; variants: "
+                    + String.join(", ", t.scenario().variants().stream().map(Variant::name).toList()));
+        }
+        Map<String, String> want = Knobs.resolve(t.scenario().id(), t.scenario().knobs(), v.settings()).asMap();
+        List<String> diff = new ArrayList<>();
+        want.forEach((k, val) -> {
+            if (!val.equals(t.knobs().get(k))) {
+                diff.add(k + "=" + t.knobs().get(k) + " (variant " + v.name() + " has " + val + ")");
+            }
+        });
+        if (!diff.isEmpty()) {
+            throw new IllegalArgumentException("knobs changed: " + String.join(", ", diff));
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package org.migcheck.checker.cli;
+
+import java.time.Duration;
+import org.migcheck.checker.engine.Budget;
+import org.migcheck.checker.engine.Strategy;
+import org.migcheck.checker.run.Options;
+import picocli.CommandLine.Option;
+
+/** Search options shared by check, suite, mutate and bench; every value is range-checked by its converter. */
+public class SearchOptions {
+    @Option(names = "--strategy", paramLabel = "S", converter = Args.StrategyName.class,
+            description = "bfs (shortest counterexample, default), dfs, or random (seeded walks, shrunk counterexample, never exhaustive)")
+    Strategy strategy = Strategy.BFS;
+
+    @Option(names = "--seed", paramLabel = "N", converter = Args.AnyLong.class, description = "seed of --strategy random (default 1)")
+    long seed = 1;
+
+    @Option(names = "--walks", paramLabel = "N", converter = Args.PositiveInt.class,
+            description = "number of random walks of --strategy random (default 10000); --max-depth bounds each walk (default 1000)")
+    int walks = 10_000;
+
+    @Option(names = "--max-states", paramLabel = "N", converter = Args.PositiveLong.class, description = "stop (incomplete) after this many distinct states")
+    long maxStates = Long.MAX_VALUE;
+
+    @Option(names = "--max-depth", paramLabel = "N", converter = Args.NonNegativeInt.class, description = "do not expand states deeper than this")
+    int maxDepth = Integer.MAX_VALUE;
+
+    @Option(names = "--time-limit", paramLabel = "SECONDS", converter = Args.Seconds.class, description = "stop (incomplete) after this many seconds")
+    double timeLimit = 365 * 24 * 3600.0;
+
+    @Option(names = "--max-memory", paramLabel = "MIB", converter = Args.HeapMiB.class,
+            description = "stop (incomplete) when the heap in use exceeds this many MiB (default: 90%% of the heap limit)")
+    long maxMemoryMiB = Runtime.getRuntime().maxMemory() * 9 / 10 >> 20;
+
+    @Option(names = "--no-liveness", description = "skip the stuck-thread analysis (saves the state graph)")
+    boolean noLiveness;
+
+    @Option(names = "--quiet-progress", description = "no progress lines on stderr")
+    boolean quietProgress;
+
+    @Option(names = "--symmetry", paramLabel = "on|off", description = "symmetry reduction over the model's interchangeable threads and folios (default: on where the model declares them)")
+    Options.Switch symmetry = Options.Switch.AUTO;
+
+    @Option(names = "--por", paramLabel = "on|off", description = "partial-order reduction (default on)")
+    Options.Switch por = Options.Switch.AUTO;
+
+    Options toOptions() {
+        Budget b = new Budget(maxStates, maxDepth, Duration.ofMillis((long) (timeLimit * 1000)), maxMemoryMiB << 20);
+        return new Options(strategy, b, !noLiveness, 40_000_000L, quietProgress ? null : Main.Streams.err, seed, walks,
+                symmetry, por);
+    }
+}

@@ -1,0 +1,68 @@
+package org.migcheck.checker.cli;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.migcheck.checker.cli.OutputOptions.Format;
+import org.migcheck.checker.run.KnobSuite;
+import org.migcheck.checker.run.ScenarioRunner;
+import org.migcheck.checker.run.Verdict;
+import org.migcheck.checker.trace.JUnitRenderer;
+import org.migcheck.checker.trace.JsonRenderer;
+import org.migcheck.checker.trace.SarifRenderer;
+import org.migcheck.model.lang.ModelError;
+import org.migcheck.model.scenarios.Scenario;
+import org.migcheck.properties.KernelRules;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "suite", mixinStandardHelpOptions = true,
+        description = "Check a scenario over every combination of its knobs and print a verdict table.")
+final class SuiteCmd implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "SCENARIO", description = "scenario id (see list)")
+    String scenario;
+
+    @Option(names = "--vary", paramLabel = "KNOB", description = "knob to enumerate (repeatable; default: every knob not fixed by --set)")
+    List<String> vary = new ArrayList<>();
+
+    @Option(names = "--set", paramLabel = "KNOB=VALUE", description = "knob value held fixed (repeatable)")
+    Map<String, String> sets = new LinkedHashMap<>();
+
+    @CommandLine.Mixin
+    OutputOptions output = new OutputOptions();
+
+    @CommandLine.Mixin
+    SearchOptions search = new SearchOptions();
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        Format f = output.require(spec, Format.TEXT, Format.JSON, Format.JUNIT, Format.SARIF);
+        Scenario s = Main.scenario(scenario, spec);
+        List<ScenarioRunner.Outcome> outcomes;
+        try {
+            outcomes = KnobSuite.run(s, vary, sets, KernelRules.all(), search.toOptions());
+        } catch (ModelError e) {
+            throw Args.usage(spec, e.getMessage());
+        }
+        PrintStream out = Main.Streams.out;
+        long bad = outcomes.stream().filter(o -> !o.matches()).count();
+        switch (f) {
+            case JSON -> out.println(JsonRenderer.renderAll("suite", outcomes));
+            case JUNIT -> out.print(JUnitRenderer.render("migcheck suite " + s.id(), outcomes));
+            case SARIF -> out.println(SarifRenderer.render(outcomes));
+            default -> {
+                out.print(KnobSuite.table(s, outcomes));
+                out.printf("%d combinations, %d as expected, %d mismatches%n", outcomes.size(), outcomes.size() - bad, bad);
+            }
+        }
+        return bad == 0 ? 0 : Verdict.MISMATCH_EXIT;
+    }
+}

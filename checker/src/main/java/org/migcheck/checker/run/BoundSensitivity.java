@@ -1,0 +1,54 @@
+package org.migcheck.checker.run;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.migcheck.model.lang.Bound;
+import org.migcheck.model.lang.Model;
+import org.migcheck.properties.RuleSet;
+
+/**
+ * Bound sensitivity (DESIGN.md 11): re-checks a model with every model bound of its retry loops
+ * raised by {@code k} passes. A verdict that changes was an artefact of the bound. Kernel bounds
+ * (the kernel's own retry constants) are left as declared.
+ *
+ * @param k        passes added to each model bound
+ * @param raised   the model bounds raised, with their new limits ("name: 1 -> 2")
+ * @param base     the check at the declared bounds
+ * @param result   the check at the raised bounds
+ */
+public record BoundSensitivity(int k, List<String> raised, CheckResult base, CheckResult result) {
+
+    /** Whether the verdict (kind or broken rule) differs at the raised bounds. */
+    public boolean changed() {
+        return base.verdict() != result.verdict() || !Objects.equals(base.ruleId(), result.ruleId());
+    }
+
+    /** The model with every {@link Bound.Kind#MODEL model} bound raised by {@code k}. */
+    public static Model raise(Model model, int k) {
+        List<Bound> raise = model.bounds().stream().filter(b -> b.kind() == Bound.Kind.MODEL).toList();
+        return model.withBoundsRaised(raise, k);
+    }
+
+    /** Checks {@code model} (whose check at declared bounds is {@code base}) with its model bounds raised by {@code k}. */
+    public static BoundSensitivity check(Model model, CheckResult base, RuleSet rules, Options opts, int k) {
+        Model raisedModel = raise(model, k);
+        List<String> raised = new ArrayList<>();
+        for (Bound b : model.bounds()) {
+            if (b.kind() == Bound.Kind.MODEL) {
+                raised.add(b.name() + ": " + model.limit(b) + " -> " + raisedModel.limit(b));
+            }
+        }
+        return new BoundSensitivity(k, raised, base, Checker.check(raisedModel, rules, opts));
+    }
+
+    /** One line: what was raised and whether the verdict changed. */
+    public String summary() {
+        if (raised.isEmpty()) {
+            return "bounds +" + k + ": the model declares no model bounds; nothing to raise";
+        }
+        return "bounds +" + k + " (" + String.join(", ", raised) + "): " + ScenarioRunner.verdictText(result)
+                + (changed() ? " -- the verdict CHANGED from " + ScenarioRunner.verdictText(base) + ": it was an artefact of the bound"
+                        : " -- the verdict is unchanged");
+    }
+}

@@ -1,0 +1,200 @@
+package org.migcheck.checker.run;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.migcheck.checker.engine.Failure;
+import org.migcheck.checker.engine.TransitionSystem;
+import org.migcheck.checker.trace.Trace;
+import org.migcheck.model.lang.BlockReason;
+import org.migcheck.model.lang.Model;
+import org.migcheck.model.lang.Semantics;
+import org.migcheck.properties.RuleSet;
+
+/**
+ * Replays a schedule under the rules and says what it ends in: a broken rule at its last step or in
+ * its last state, a deadlock, a thread stuck for good, or the edge of a lock-order cycle. A schedule
+ * that cannot run (a blocked thread, a missing choice) or that breaks a rule before its end is an
+ * {@link IllegalArgumentException} naming the step; one that ends in nothing is reported as such
+ * (verdict {@code null}), which for a recorded counterexample means it was truncated or altered.
+ */
+public final class Replayer {
+    private Replayer() {}
+
+    /** States explored from the last state when looking for a stuck thread; beyond this the answer is INCOMPLETE. */
+    static final int STUCK_SEARCH_LIMIT = 1_000_000;
+
+    /**
+     * What a replay ends in.
+     *
+     * @param verdict      the failure the schedule ends in, or null when it ends in none
+     * @param ruleId       the rule (VIOLATED), or null
+     * @param message      one line
+     * @param explanation  who waits for what (deadlock, stuck), as in a check's report
+     */
+    public record Ending(Trace trace, Verdict verdict, String ruleId, String message, List<String> explanation) {}
+
+    public static Ending replay(Model model, RuleSet rules, int[] schedule) {
+        Trace trace = Trace.replay(model, schedule);
+        ModelSystem sys = new ModelSystem(model, rules);
+        int[] state = sys.initialState();
+        Failure initial = sys.checkState(state);
+        if (initial != null) {
+            return ending(trace, schedule.length == 0, (Problem) initial, "the initial state");
+        }
+        for (int i = 0; i < schedule.length; i++) {
+            Step s = step(sys, state, schedule[i]);
+            boolean last = i == schedule.length - 1;
+            if (s.failure != null) {
+                return ending(trace, last, s.failure, "step " + (i + 1));
+            }
+            state = s.next;
+            Failure inv = sys.checkState(state);
+            if (inv != null) {
+                return ending(trace, last, (Problem) inv, "the state after step " + (i + 1));
+            }
+        }
+        Step end = step(sys, state, -1);
+        Semantics sem = sys.semantics();
+        if (end.stateFailure instanceof Problem.Deadlock d) {
+            List<String> expl = new ArrayList<>();
+            String msg = Checker.explainDeadlock(sem, state, d.blocked(), expl);
+            return new Ending(trace, Verdict.DEADLOCK, null, msg, expl);
+        }
+        int stuck = stuckThread(sys, state);
+        if (stuck == -2) {
+            return new Ending(trace, Verdict.INCOMPLETE, null, "more than " + STUCK_SEARCH_LIMIT
+                    + " states follow the last one: whether a thread is stuck there was not decided", List.of());
+        }
+        if (stuck >= 0) {
+            BlockReason why = sem.blockReason(state, stuck);
+            String name = model.thread(stuck).name();
+            List<String> expl = new ArrayList<>();
+            if (why != null) {
+                expl.add(Checker.blockedLine(sem, state, stuck, why));
+            }
+            expl.add("no continuation from this state lets " + name + " finish or rest at an idle point");
+            return new Ending(trace, Verdict.STUCK, null, name + (why != null ? " " + why.describe(model) + " forever" : " can never finish"), expl);
+        }
+        if (rules.lockdep() && schedule.length > 0) {
+            Ending edge = lockOrderEdge(model, rules, trace, schedule);
+            if (edge != null) {
+                return edge;
+            }
+        }
+        return new Ending(trace, null, null, "no rule broken, no deadlock, no stuck thread at the end of the schedule", List.of());
+    }
+
+    /**
+     * A lock-order report's token replays one acquisition path, which breaks nothing by itself; it
+     * ends in the report when the check of the same model reports a lock-order cycle with this path
+     * as one of its edges.
+     */
+    private static Ending lockOrderEdge(Model model, RuleSet rules, Trace trace, int[] schedule) {
+        CheckResult r = Checker.check(model, rules, Options.defaults().withLiveness(false));
+        if (r.verdict() != Verdict.VIOLATED || !RuleSet.LOCK_CYCLE.equals(r.ruleId())) {
+            return null;
+        }
+        for (CheckResult.Witness w : r.witnesses()) {
+            if (Arrays.equals(w.schedule(), schedule)) {
+                List<String> expl = new ArrayList<>(r.explanation());
+                expl.add(0, "this schedule is the path: " + w.title());
+                return new Ending(trace, Verdict.VIOLATED, r.ruleId(), r.message(), expl);
+            }
+        }
+        return null;
+    }
+
+    private static Ending ending(Trace trace, boolean last, Problem p, String where) {
+        if (!last) {
+            throw new IllegalArgumentException(where + " already fails (" + p.summary() + ") before the schedule ends");
+        }
+        String rule = p instanceof Problem.RuleBroken b ? b.ruleId() : null;
+        String msg = p instanceof Problem.RuleBroken b ? b.message() : p.summary();
+        return new Ending(trace, p.verdict(), rule, msg, List.of());
+    }
+
+    /** The transition {@code label} from {@code state} ({@code -1}: none, only the state's own failure). */
+    private static Step step(ModelSystem sys, int[] state, int label) {
+        Step out = new Step();
+        sys.expand(-1, state, new TransitionSystem.Successors() {
+            @Override public void successor(int l, int[] next) {
+                if (l == label) {
+                    out.next = next;
+                }
+            }
+
+            @Override public void failure(int l, Failure f) {
+                if (l == label) {
+                    out.failure = (Problem) f;
+                }
+            }
+
+            @Override public void stateFailure(Failure f) { out.stateFailure = f; }
+        });
+        if (label >= 0 && out.next == null && out.failure == null) {
+            throw new IllegalArgumentException("transition " + label + " is not enabled"); // Trace.replay checked this already
+        }
+        return out;
+    }
+
+    private static final class Step {
+        int[] next;
+        Problem failure;
+        Failure stateFailure;
+    }
+
+    /**
+     * A non-daemon thread that rests nowhere (neither finished nor idle) in {@code start} and in no
+     * state reachable from it; -1 when there is none, -2 when the states reachable from
+     * {@code start} exceed {@link #STUCK_SEARCH_LIMIT}.
+     */
+    private static int stuckThread(ModelSystem sys, int[] start) {
+        Model m = sys.semantics().model();
+        Semantics sem = sys.semantics();
+        int candidates = 0;
+        for (int t = 0; t < m.threadCount(); t++) {
+            if (!m.thread(t).daemon() && !rests(sem, start, t)) {
+                candidates |= 1 << t;
+            }
+        }
+        Set<List<Integer>> seen = new HashSet<>();
+        ArrayDeque<int[]> queue = new ArrayDeque<>();
+        queue.add(start);
+        seen.add(key(start));
+        while (!queue.isEmpty() && candidates != 0) {
+            int[] s = queue.poll();
+            for (int t = 0; t < m.threadCount(); t++) {
+                if ((candidates & (1 << t)) != 0 && rests(sem, s, t)) {
+                    candidates &= ~(1 << t);
+                }
+            }
+            List<int[]> next = new ArrayList<>();
+            sys.expand(-1, s, new TransitionSystem.Successors() {
+                @Override public void successor(int l, int[] n) { next.add(n); }
+                @Override public void failure(int l, Failure f) { }
+                @Override public void stateFailure(Failure f) { }
+            });
+            for (int[] n : next) {
+                if (seen.add(key(n))) {
+                    if (seen.size() > STUCK_SEARCH_LIMIT) {
+                        return -2;
+                    }
+                    queue.add(n);
+                }
+            }
+        }
+        return candidates == 0 ? -1 : Integer.numberOfTrailingZeros(candidates);
+    }
+
+    private static boolean rests(Semantics sem, int[] s, int t) {
+        return sem.finished(s, t) || sem.atIdlePoint(s, t);
+    }
+
+    private static List<Integer> key(int[] s) {
+        return Arrays.stream(s).boxed().toList();
+    }
+}

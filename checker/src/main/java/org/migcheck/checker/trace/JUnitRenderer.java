@@ -1,0 +1,87 @@
+package org.migcheck.checker.trace;
+
+import java.util.List;
+import java.util.Locale;
+import org.migcheck.checker.run.Mutations;
+import org.migcheck.checker.run.ScenarioRunner;
+
+/**
+ * JUnit XML (the Ant/Surefire dialect CI servers read): one {@code testcase} per checked variant,
+ * named {@code scenario/variant}; a variant whose verdict differs from its expectation is a
+ * {@code failure} carrying the text report.
+ */
+public final class JUnitRenderer {
+    private JUnitRenderer() {}
+
+    public static String render(String suite, List<ScenarioRunner.Outcome> outcomes) {
+        long failures = outcomes.stream().filter(o -> !o.matches()).count();
+        double time = outcomes.stream().mapToDouble(o -> o.result().stats().seconds()).sum();
+        StringBuilder x = head(suite, outcomes.size(), failures, time);
+        for (ScenarioRunner.Outcome o : outcomes) {
+            String name = o.title().replace(" / ", "/");
+            x.append("    <testcase classname=\"migcheck.").append(esc(o.scenario().id())).append("\" name=\"").append(esc(name))
+                    .append("\" time=\"").append(seconds(o.result().stats().seconds())).append("\">\n");
+            String report = TextRenderer.render(o.title(), o.result(), o.expected() == null ? null : o.expected().describe(), o.token());
+            if (!o.matches()) {
+                x.append("      <failure type=\"mismatch\" message=\"").append(esc("expected " + ScenarioRunner.verdictText(o.expected())
+                        + ", got " + o.actual() + ": " + o.result().message())).append("\">").append(esc(report)).append("</failure>\n");
+            } else {
+                x.append("      <system-out>").append(esc(report)).append("</system-out>\n");
+            }
+            x.append("    </testcase>\n");
+        }
+        return x.append("  </testsuite>\n</testsuites>\n").toString();
+    }
+
+    /** One case per mutant, named {@code scenario/variant/mutant id}; a survivor without a declared reason is a failure. */
+    public static String renderMutants(ScenarioRunner.Outcome base, List<Mutations.Mutant> mutants) {
+        long failures = mutants.stream().filter(Mutations.Mutant::unexplained).count();
+        double time = mutants.stream().mapToDouble(m -> m.result().stats().seconds()).sum();
+        String prefix = base.title().replace(" / ", "/");
+        StringBuilder x = head("migcheck mutate " + prefix, mutants.size(), failures, time);
+        for (Mutations.Mutant m : mutants) {
+            x.append("    <testcase classname=\"migcheck.mutate.").append(esc(base.scenario().id())).append("\" name=\"")
+                    .append(esc(prefix + "/" + m.id())).append("\" time=\"")
+                    .append(seconds(m.result().stats().seconds())).append("\">\n");
+            String fate = m.fate().name().toLowerCase(Locale.ROOT);
+            if (m.unexplained()) {
+                x.append("      <failure type=\"survived\" message=\"").append(esc("the rules miss the mutant " + m.id()
+                        + ": the variant still holds and declares no reason")).append("\"/>\n");
+            } else {
+                x.append("      <system-out>").append(esc(fate + ": " + (m.fate() == Mutations.Fate.SURVIVED
+                        ? "expected: " + m.explanation() : m.outcome()))).append("</system-out>\n");
+            }
+            x.append("    </testcase>\n");
+        }
+        return x.append("  </testsuite>\n</testsuites>\n").toString();
+    }
+
+    private static StringBuilder head(String suite, int tests, long failures, double time) {
+        StringBuilder x = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+        x.append("<testsuites name=\"migcheck\" tests=\"").append(tests).append("\" failures=\"").append(failures)
+                .append("\" errors=\"0\" time=\"").append(seconds(time)).append("\">\n");
+        x.append("  <testsuite name=\"").append(esc(suite)).append("\" tests=\"").append(tests).append("\" failures=\"").append(failures)
+                .append("\" errors=\"0\" skipped=\"0\" time=\"").append(seconds(time)).append("\">\n");
+        return x;
+    }
+
+    private static String seconds(double s) {
+        return String.format(Locale.ROOT, "%.3f", s);
+    }
+
+    /** XML text and attribute escaping; characters XML 1.0 cannot carry become '?'. */
+    static String esc(String s) {
+        StringBuilder b = new StringBuilder(s.length());
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '<' -> b.append("&lt;");
+                case '>' -> b.append("&gt;");
+                case '&' -> b.append("&amp;");
+                case '"' -> b.append("&quot;");
+                case '\'' -> b.append("&apos;");
+                default -> b.append(c < 0x20 && c != '\n' && c != '\t' && c != '\r' ? '?' : c);
+            }
+        }
+        return b.toString();
+    }
+}

@@ -1,0 +1,85 @@
+package org.migcheck.checker.trace;
+
+import java.util.List;
+import org.migcheck.checker.run.CheckResult;
+import org.migcheck.model.lang.Lock;
+import org.migcheck.model.lang.Model;
+
+/**
+ * A lock-order cycle in the shape of lockdep's "possible circular locking dependency" splat: the
+ * acquisition that closes the cycle, the dependency chain with the step that took each lock, and
+ * the two-CPU "possible unsafe locking scenario". Acquisition sites are steps of the paths printed
+ * above it ("path P step S"), since a model has no kernel stack.
+ */
+public final class LockdepReport {
+    private LockdepReport() {}
+
+    /** {@code paths} are the witnesses of the cycle in order, each with its {@link CheckResult.LockEdge}. */
+    public static String render(Model m, List<CheckResult.Witness> paths) {
+        StringBuilder b = new StringBuilder();
+        String rule = "======================================================";
+        b.append("  ").append(rule).append('\n');
+        b.append("  WARNING: possible circular locking dependency detected\n");
+        b.append("  ").append("-".repeat(rule.length())).append('\n');
+        int lastPath = paths.size();
+        CheckResult.Witness closing = paths.get(lastPath - 1);
+        CheckResult.LockEdge e = closing.edge();
+        Trace ct = closing.trace(m);
+        b.append("  ").append(m.thread(e.thread()).name()).append(" is trying to acquire lock:\n");
+        b.append("   ").append(named(e.toClass(), e.acquired())).append(", at: ").append(site(ct, ct.rows().size(), lastPath)).append('\n');
+        b.append("\n  but task is already holding lock:\n");
+        b.append("   ").append(named(e.fromClass(), e.held())).append(", at: ")
+                .append(site(ct, ct.heldSinceBefore(lock(m, e.held()), e.thread()), lastPath)).append('\n');
+        b.append("\n  which lock already depends on the new lock.\n\n  the existing dependency chain (in reverse order) is:\n");
+        for (int p = 1; p <= paths.size(); p++) {
+            CheckResult.LockEdge d = paths.get(p - 1).edge();
+            Trace t = paths.get(p - 1).trace(m);
+            b.append("\n  -> #").append(paths.size() - p).append(" (").append(d.toClass()).append("):\n");
+            b.append("         ").append(m.thread(d.thread()).name()).append(" took ").append(d.acquired()).append(" at ")
+                    .append(site(t, t.rows().size(), p)).append('\n');
+            b.append("         holding ").append(d.held()).append(" (").append(d.fromClass()).append("), taken at ")
+                    .append(site(t, t.heldSinceBefore(lock(m, d.held()), d.thread()), p)).append('\n');
+        }
+        if (paths.size() > 2) {
+            b.append("\n  Chain exists of:\n    ");
+            for (int p = 0; p < paths.size(); p++) {
+                b.append(p == 0 ? "" : " --> ").append(paths.get(p).edge().fromClass());
+            }
+            b.append(" --> ").append(paths.get(0).edge().fromClass()).append('\n');
+        }
+        CheckResult.LockEdge first = paths.get(0).edge();
+        String cpu0 = first.fromClass();
+        String cpu1 = e.fromClass();
+        b.append("\n  other info that might help us debug this:\n\n   Possible unsafe locking scenario:\n\n");
+        String f = "  %-28s %s%n";
+        b.append(String.format(f, "       CPU0", "CPU1"));
+        b.append(String.format(f, "       ----", "----"));
+        b.append(String.format(f, "  lock(" + cpu0 + ");", ""));
+        b.append(String.format(f, "", "lock(" + cpu1 + ");"));
+        b.append(String.format(f, "", "lock(" + e.toClass() + ");"));
+        b.append(String.format(f, "  lock(" + first.toClass() + ");", ""));
+        b.append("\n   *** DEADLOCK ***\n");
+        return b.toString().replaceAll(" +\n", "\n");
+    }
+
+    /** "(class)" as lockdep prints it, with the lock's own name when it differs from its class. */
+    private static String named(String lockClass, String lock) {
+        return "(" + lockClass + ")" + (lock.equals(lockClass) ? "" : " " + lock);
+    }
+
+    private static String site(Trace t, int step, int path) {
+        if (step <= 0) {
+            return "the initial state (path " + path + ")";
+        }
+        return t.rows().get(step - 1).shown() + " [path " + path + " step " + step + "]";
+    }
+
+    static Lock lock(Model m, String name) {
+        for (Lock l : m.locks()) {
+            if (l.name().equals(name)) {
+                return l;
+            }
+        }
+        throw new IllegalArgumentException("model " + m.name() + " has no lock " + name);
+    }
+}

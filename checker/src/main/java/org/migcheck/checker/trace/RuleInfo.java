@@ -1,0 +1,37 @@
+package org.migcheck.checker.trace;
+
+import org.migcheck.properties.KernelRules;
+import org.migcheck.properties.Rule;
+import org.migcheck.properties.RuleSet;
+
+/**
+ * A rule's id, one-line statement and kernel reference, as reports print them next to the step that
+ * broke it. Rules of the kernel rule set and the lock-order rule are known by id; a rule of a user's
+ * own set or an assertion step of a model is known by id only (statement and reference null).
+ */
+public record RuleInfo(String id, String statement, String kernelRef) {
+
+    public static RuleInfo of(String id) {
+        if (id == null) {
+            return null;
+        }
+        if (id.equals(RuleSet.LOCK_CYCLE)) {
+            return new RuleInfo(id, "lock classes are always taken in one order: the lock-class dependency graph has no cycle",
+                    "kernel/locking/lockdep.c check_noncircular; lock ordering comments in mm/rmap.c and mm/filemap.c");
+        }
+        if (id.equals("lock.exit-held")) {
+            return new RuleInfo(id, "a thread does not exit holding a lock", "kernel/exit.c do_exit (lockdep: debug_check_no_locks_held)");
+        }
+        for (Rule r : KernelRules.all().rules()) {
+            if (r.id().equals(id)) {
+                return new RuleInfo(id, r.statement(), r.kernelRef());
+            }
+        }
+        return new RuleInfo(id, null, null);
+    }
+
+    /** "id: statement [kernel reference]", leaving out what is unknown. */
+    public String line() {
+        return id + (statement == null ? " (an assertion of the model)" : ": " + statement) + (kernelRef == null ? "" : "   [" + kernelRef + "]");
+    }
+}

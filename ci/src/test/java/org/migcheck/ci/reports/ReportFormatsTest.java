@@ -1,0 +1,234 @@
+package org.migcheck.ci.reports;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SpecVersion;
+import com.networknt.schema.ValidationMessage;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.migcheck.checker.cli.Main;
+import org.migcheck.checker.run.Checker;
+import org.migcheck.checker.run.Options;
+import org.migcheck.checker.run.ScenarioRunner;
+import org.migcheck.checker.run.Verdict;
+import org.migcheck.checker.trace.JsonRenderer;
+import org.migcheck.model.lang.Lock;
+import org.migcheck.model.lang.Model;
+import org.migcheck.model.lang.Steps;
+import org.migcheck.model.scenarios.Catalogue;
+import org.migcheck.model.scenarios.Knobs;
+import org.migcheck.model.scenarios.Scenario;
+import org.migcheck.model.scenarios.Variant;
+import org.migcheck.properties.KernelRules;
+import org.migcheck.properties.RuleSet;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
+
+/**
+ * The machine-readable reports: JSON against docs/report.schema.json for every verdict kind and every
+ * document kind, JUnit XML with one case per variant, SARIF 2.1.0's required fields.
+ */
+class ReportFormatsTest {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static JsonSchema schema;
+
+    @BeforeAll
+    static void loadSchema() throws Exception {
+        String text = Files.readString(Path.of("..", "docs", "report.schema.json"), StandardCharsets.UTF_8);
+        schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(text);
+    }
+
+    static void assertValid(String json) throws Exception {
+        JsonNode node = MAPPER.readTree(json);
+        Set<ValidationMessage> errors = schema.validate(node);
+        assertTrue(errors.isEmpty(), () -> errors + "\n" + json);
+        assertEquals(JsonRenderer.SCHEMA_VERSION, node.get("schemaVersion").asInt());
+    }
+
+    record Run(int code, String out, String err) {}
+
+    static Run cli(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    static ScenarioRunner.Outcome run(String scenario, String variant, Map<String, String> sets, Options opts) {
+        return ScenarioRunner.run(Catalogue.find(scenario), variant, sets, KernelRules.all(), opts);
+    }
+
+    /** A model whose only step unlocks a lock nobody holds: a model error with a one-step trace. */
+    static ScenarioRunner.Outcome modelError() {
+        Model.Builder b = Model.builder("bad-unlock");
+        Lock l = b.mutex("L");
+        b.thread("t", body -> body.step(Steps.unlock("mutex_unlock", l)));
+        Model m = b.build();
+        Scenario abba = Catalogue.find("abba");
+        return new ScenarioRunner.Outcome(abba, null, Knobs.resolve(abba.id(), abba.knobs(), Map.of()), null,
+                Checker.check(m, RuleSet.empty(), Options.defaults()));
+    }
+
+    @Test
+    void everyVerdictKindValidatesAgainstTheSchema() throws Exception {
+        List<ScenarioRunner.Outcome> outcomes = new ArrayList<>(List.of(
+                run("abba-ordered", "default", Map.of(), Options.defaults()),
+                run("counter", "racy", Map.of(), Options.defaults()),
+                run("abba", "default", Map.of(), Options.defaults()),
+                run("starved-waiter", "no-setter", Map.of(), Options.defaults()),
+                run("philosophers", null, Map.of("n", "6", "ordered", "true"),
+                        Options.defaults().withBudget(Options.defaults().budget().withMaxStates(50))),
+                run("abba-gated", "default", Map.of(), Options.defaults()),
+                run("fuse-writeback-memcg", "legacy-no-flag", Map.of(), Options.defaults()),
+                modelError()));
+        Set<Verdict> seen = EnumSet.noneOf(Verdict.class);
+        for (ScenarioRunner.Outcome o : outcomes) {
+            seen.add(o.result().verdict());
+            String json = JsonRenderer.render(o);
+            assertValid(json);
+            JsonNode n = MAPPER.readTree(json);
+            // explicit nulls: every key is there
+            for (String key : List.of("rule", "cycle", "limit", "trace", "restingPlaces", "replay", "expected", "variant")) {
+                assertTrue(n.has(key), key + " missing in " + o.title());
+            }
+        }
+        assertEquals(EnumSet.allOf(Verdict.class), seen, "a verdict kind is not covered");
+        // the schema is strict: a missing key, an unknown key or another version is rejected
+        com.fasterxml.jackson.databind.node.ObjectNode n = (com.fasterxml.jackson.databind.node.ObjectNode) MAPPER.readTree(
+                JsonRenderer.render(outcomes.get(2)));
+        assertFalse(schema.validate(n.deepCopy().without("cycle")).isEmpty(), "missing cycle accepted");
+        assertFalse(schema.validate(n.deepCopy().put("colour", "red")).isEmpty(), "unknown key accepted");
+        assertFalse(schema.validate(n.deepCopy().put("schemaVersion", 2)).isEmpty(), "version 2 accepted");
+        assertFalse(schema.validate(n.deepCopy().put("verdict", "fine")).isEmpty(), "unknown verdict accepted");
+    }
+
+    @Test
+    void structuredFieldsCarryTheExplanation() throws Exception {
+        JsonNode abba = MAPPER.readTree(JsonRenderer.render(run("abba", "default", Map.of(), Options.defaults())));
+        assertEquals(2, abba.get("blocked").size());
+        assertEquals("wait-for", abba.get("cycle").get("kind").asText());
+        assertEquals(List.of("t1", "t2"), List.of(abba.get("cycle").get("nodes").get(0).asText(), abba.get("cycle").get("nodes").get(1).asText()));
+        assertEquals("t2", abba.get("blocked").get(0).get("holder").asText());
+        assertEquals(1, abba.get("heldLocks").get(0).get("sinceStep").asInt());
+        assertEquals("A", abba.get("trace").get(0).get("changes").get(0).get("variable").asText());
+        assertTrue(abba.get("rule").isNull());
+
+        JsonNode gated = MAPPER.readTree(JsonRenderer.render(run("abba-gated", "default", Map.of(), Options.defaults())));
+        assertEquals(2, gated.get("paths").size(), "both acquisition paths of the lock-order report");
+        assertEquals("lock-class", gated.get("cycle").get("kind").asText());
+        assertEquals("lock-order.cycle", gated.get("rule").get("id").asText());
+        assertFalse(gated.get("rule").get("kernelRef").isNull());
+        assertEquals("B", gated.get("paths").get(1).get("edge").get("held").asText());
+    }
+
+    @Test
+    void collectionsAndMutantsValidate() throws Exception {
+        Run suite = cli("suite", "philosophers", "--set", "n=2", "--format", "json", "--quiet-progress");
+        assertEquals(0, suite.code(), suite.err());
+        assertValid(suite.out());
+        assertEquals(2, MAPPER.readTree(suite.out()).get("reports").size());
+        Run list = cli("list", "--format", "json");
+        assertEquals(0, list.code(), list.err());
+        assertValid(list.out());
+        assertEquals(Catalogue.all().size(), MAPPER.readTree(list.out()).get("scenarios").size());
+        // abba-ordered protects no data, so its lock mutants survive without a declared reason: exit 10
+        Run mutate = cli("mutate", "abba-ordered", "--format", "json");
+        assertEquals(10, mutate.code(), mutate.err());
+        assertValid(mutate.out());
+        assertTrue(MAPPER.readTree(mutate.out()).get("mutants").size() > 0);
+    }
+
+    @Test
+    void checkAllWritesJsonJUnitAndSarif() throws Exception {
+        int variants = 0;
+        Set<String> names = new HashSet<>();
+        for (Scenario s : Catalogue.all()) {
+            for (Variant v : s.variants()) {
+                variants++;
+                names.add(s.id() + "/" + v.name());
+            }
+        }
+        Run json = cli("check", "--all", "--format", "json", "--quiet-progress");
+        assertEquals(0, json.code(), json.err());
+        assertValid(json.out());
+        assertEquals(variants, MAPPER.readTree(json.out()).get("reports").size());
+
+        Run junit = cli("check", "--all", "--format", "junit", "--quiet-progress");
+        assertEquals(0, junit.code(), junit.err());
+        Document doc = DocumentBuilderFactory.newInstance().newDocumentBuilder()
+                .parse(new ByteArrayInputStream(junit.out().getBytes(StandardCharsets.UTF_8)));
+        NodeList cases = doc.getElementsByTagName("testcase");
+        assertEquals(variants, cases.getLength());
+        Set<String> caseNames = new HashSet<>();
+        for (int i = 0; i < cases.getLength(); i++) {
+            caseNames.add(((Element) cases.item(i)).getAttribute("name"));
+        }
+        assertEquals(names, caseNames);
+        Element suite = (Element) doc.getElementsByTagName("testsuite").item(0);
+        assertEquals(Integer.toString(variants), suite.getAttribute("tests"));
+        assertEquals("0", suite.getAttribute("failures"));
+
+        Run sarif = cli("check", "--all", "--format", "sarif", "--quiet-progress");
+        assertEquals(0, sarif.code(), sarif.err());
+        assertSarif(MAPPER.readTree(sarif.out()));
+    }
+
+    /** SARIF 2.1.0: version, runs[].tool.driver.name, results with message.text and a ruleId the driver defines at ruleIndex. */
+    static void assertSarif(JsonNode root) {
+        assertEquals("2.1.0", root.get("version").asText());
+        assertTrue(root.get("$schema").asText().contains("sarif-2.1.0"));
+        JsonNode runs = root.get("runs");
+        assertTrue(runs.isArray() && runs.size() == 1);
+        JsonNode run = runs.get(0);
+        JsonNode driver = run.get("tool").get("driver");
+        assertEquals("migcheck", driver.get("name").asText());
+        JsonNode rules = driver.get("rules");
+        List<String> ids = new ArrayList<>();
+        rules.forEach(r -> {
+            ids.add(r.get("id").asText());
+            assertFalse(r.get("shortDescription").get("text").asText().isBlank());
+        });
+        JsonNode results = run.get("results");
+        assertTrue(results.size() > 0, "failing variants give results");
+        Set<String> levels = Set.of("none", "note", "warning", "error");
+        boolean kernelLocation = false;
+        for (JsonNode r : results) {
+            assertFalse(r.get("message").get("text").asText().isBlank());
+            String id = r.get("ruleId").asText();
+            assertEquals(id, ids.get(r.get("ruleIndex").asInt()));
+            assertTrue(levels.contains(r.get("level").asText()));
+            for (JsonNode loc : r.get("locations")) {
+                if (loc.has("physicalLocation")) {
+                    JsonNode a = loc.get("physicalLocation").get("artifactLocation");
+                    assertFalse(a.get("uri").asText().startsWith("/"), "relative to %LINUX%");
+                    assertEquals("LINUX", a.get("uriBaseId").asText());
+                    kernelLocation = true;
+                }
+            }
+        }
+        assertTrue(ids.contains("deadlock") && ids.contains("lock-order.cycle"), ids.toString());
+        assertTrue(kernelLocation, "some result points into the kernel tree");
+        assertNotNull(run.get("originalUriBaseIds").get("LINUX").get("uri"));
+    }
+}
