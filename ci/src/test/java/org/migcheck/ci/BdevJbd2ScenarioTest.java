@@ -112,6 +112,31 @@ class BdevJbd2ScenarioTest {
                 scenario.variants().stream().map(Variant::name).toList());
     }
 
+    /**
+     * v6.19 norefs with the sleeping metadata update: its folio_lock and lock_buffer make the migrator's
+     * folio_trylock and trylock_buffer fail, so migrate_folio_unmap's give-up tests (PF_MEMALLOC, the
+     * SYNC_LIGHT !uptodate check) and buffer_migrate_lock_buffers' lock_buffer run; the dirty variant,
+     * with the flusher instead, explores another state space.
+     */
+    @Test
+    void norefsMeetsBothLocksHeldAndDiffersFromTheDirtyVariant() {
+        CheckResult clean = run(scenario, "norefs").result();
+        List<String> unreached = clean.unreached().stream().map(CheckResult.Unreached::step).toList();
+        for (String step : List.of("migrate_folio_unmap/compaction_alloc: if current->flags & PF_MEMALLOC",
+                "migrate_folio_unmap/compaction_alloc: if folio_test_uptodate",
+                "migrate_folio_unmap/compaction_alloc: folio_lock",
+                "buffer_migrate_lock_buffers: lock_buffer")) {
+            assertFalse(unreached.contains(step), step + " unreached: " + unreached);
+        }
+        // the nonatomic lookup's WARN_ON(!atomic) never fires: BH_Migrate is set only under the folio lock
+        assertTrue(unreached.contains("__find_get_block_slow/nonatomic: assert"), unreached.toString());
+        CheckResult dirty = run(scenario, "norefs-dirty").result();
+        assertTrue(dirty.stats().distinct() != clean.stats().distinct(), "same state count " + clean.stats().distinct());
+        List<String> dirtyUnreached = dirty.unreached().stream().map(CheckResult.Unreached::step).toList();
+        assertFalse(dirtyUnreached.contains("flusher: folio_start_writeback"), dirtyUnreached.toString());
+        assertTrue(unreached.contains("flusher: folio_start_writeback"), "a clean folio is never written back");
+    }
+
     @Test
     void everyVariantMeetsItsExpectationQuickly() {
         for (Variant v : scenario.variants()) {

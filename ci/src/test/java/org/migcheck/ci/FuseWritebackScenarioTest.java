@@ -65,8 +65,8 @@ class FuseWritebackScenarioTest {
     @Test
     void registeredWithEveryDesignRow() {
         assertNotNull(Catalogue.find(FuseWritebackScenario.ID));
-        assertEquals(List.of("legacy-no-flag", "legacy-flag", "v2-cgroup-writeback", "v2-no-cgroup-writeback",
-                        "legacy-gfp-nofs", "legacy-temp-pages", "migrate-sync-no-reply"),
+        assertEquals(List.of("legacy-no-flag", "legacy-no-flag-no-kswapd", "legacy-flag", "v2-cgroup-writeback", "v2-no-cgroup-writeback",
+                        "legacy-gfp-nofs", "legacy-temp-pages", "migrate-sync-no-reply", "no-wbc-shared-mmap-legacy"),
                 S.variants().stream().map(v -> v.name()).toList());
     }
 
@@ -81,7 +81,7 @@ class FuseWritebackScenarioTest {
         assertEquals("cycle: fuse-server -> PG_writeback(folio0) -> fuse-server", ex.get(2));
         // shortest schedule, by hand: flusher 8 (filemap_get_folios_tag, folio_lock, folio_clear_dirty_for_io,
         // folio_start_writeback, fuse_iomap_writeback_range, folio_unlock, folio_batch_release,
-        // fuse_writepages_send); kswapd0 10 (memalloc_noreclaim_save, set_task_reclaim_state, isolate_lru_folios,
+        // fuse_writepages_send); kswapd0 10 (kswapd's PF_MEMALLOC, set_task_reclaim_state, isolate_lru_folios,
         // folio_trylock, two tests, folio_set_reclaim, folio_unlock, move_folios_to_lru, set_task_reclaim_state)
         // and it must finish for no thread to move; fuse-server 11 (fuse_dev_do_read, alloc_pages,
         // page_counter_try_charge, the PF_MEMALLOC test of try_charge_memcg, set_task_reclaim_state,
@@ -90,7 +90,7 @@ class FuseWritebackScenarioTest {
         assertEquals(29, r.schedule().length);
         Trace t = r.trace();
         List<String> server = labels(t, "fuse-server");
-        assertEquals(List.of("fuse_dev_do_read(FUSE_WRITE folio0)", "alloc_pages(GFP_KERNEL)",
+        assertEquals(List.of("fuse_dev_do_read(FUSE_WRITE folio0)", "alloc_pages(GFP_KERNEL_ACCOUNT)",
                 "page_counter_try_charge(G.memory, usage 1/1)", "current->flags & PF_MEMALLOC(fuse-server) -> false",
                 "set_task_reclaim_state(current, &sc.reclaim_state)",
                 "memalloc_noreclaim_save(current)", "isolate_lru_folios(folio0)", "folio_trylock(folio0)",
@@ -131,7 +131,7 @@ class FuseWritebackScenarioTest {
         // flusher 8 steps (up to fuse_writepages_send), then kswapd0's whole pass (11 steps: it took only
         // writeback folios, so shrink_node sets PGDAT_WRITEBACK), then the server's 11 steps
         Trace t = Trace.replay(m, schedule(flusher, 8, kswapd, 11, server, 11));
-        assertEquals(List.of("memalloc_noreclaim_save(kswapd0)", "set_task_reclaim_state(current, &sc.reclaim_state)",
+        assertEquals(List.of("kswapd(tsk->flags |= PF_MEMALLOC | PF_KSWAPD)", "set_task_reclaim_state(current, &sc.reclaim_state)",
                 "isolate_lru_folios(folio0)", "folio_trylock(folio0)", "folio_test_writeback(folio0) -> true",
                 "folio_test_reclaim(folio0) -> false", "folio_set_reclaim(folio0)", "folio_unlock(folio0)",
                 "move_folios_to_lru(folio0)", "set_bit(PGDAT_WRITEBACK, &pgdat->flags)",
@@ -267,13 +267,88 @@ class FuseWritebackScenarioTest {
         }
     }
 
-    /** Case 3 needs PG_reclaim from an earlier pass (SCENARIOS.md 5.3): without kswapd0's pass, no deadlock. */
+    /**
+     * Issue 10's acceptance: without kswapd0's earlier pass the server deadlocks all the same, because
+     * try_charge_memcg reclaims more than once: its first pass finds folio0 under writeback without
+     * PG_reclaim and marks it (case 2), mem_cgroup_margin still says no room, drain_all_stock, and the
+     * second pass finds PG_reclaim set and waits (case 3).
+     */
     @Test
-    void legacyWithoutEarlierReclaimPassHolds() {
-        ScenarioRunner.Outcome o = run("legacy-no-flag", Map.of("earlierReclaim", "false"));
-        assertEquals(Verdict.HOLDS, o.result().verdict());
-        assertEquals(CheckResult.GoalResult.Answer.UNREACHABLE,
-                o.result().goals().get(FuseWritebackScenario.GOAL_CASE3).answer());
+    void withoutEarlierReclaimTheChargesOwnRetryDeadlocks() {
+        ScenarioRunner.Outcome o = run("legacy-no-flag-no-kswapd");
+        assertEquals(o.result().verdict(), run(null, Map.of("memcg", "v1", "mappingFlag", "false", "earlierReclaim", "false"))
+                .result().verdict());
+        CheckResult r = o.result();
+        assertEquals(Verdict.DEADLOCK, r.verdict());
+        assertEquals("cycle: fuse-server -> PG_writeback(folio0) -> fuse-server", r.explanation().get(2));
+        // by hand: flusher 8 (as above); fuse-server: fuse_dev_do_read, alloc_pages, page_counter_try_charge, the
+        // PF_MEMALLOC test; pass 1 (set_task_reclaim_state, memalloc_noreclaim_save, isolate_lru_folios, folio_trylock,
+        // folio_test_writeback, folio_test_reclaim -> false, folio_set_reclaim, folio_unlock, move_folios_to_lru,
+        // memalloc_noreclaim_restore, set_task_reclaim_state); mem_cgroup_margin, drain_all_stock,
+        // page_counter_try_charge, the PF_MEMALLOC test; pass 2 up to case 3's folio_unlock (7 steps)
+        assertEquals(8 + 4 + 11 + 4 + 7, r.schedule().length);
+        List<String> server = labels(r.trace(), "fuse-server");
+        assertEquals(List.of("folio_test_writeback(folio0) -> true", "folio_test_reclaim(folio0) -> false",
+                "folio_set_reclaim(folio0)"), server.subList(8, 11));
+        assertEquals(List.of("mem_cgroup_margin(G, usage 1/1)", "drain_all_stock(G)"), server.subList(15, 17));
+        assertEquals(List.of("folio_test_reclaim(folio0) -> true", "folio_unlock(folio0)"),
+                server.subList(server.size() - 2, server.size()));
+        assertEquals(CheckResult.GoalResult.Answer.REACHABLE, r.goals().get(FuseWritebackScenario.GOAL_CASE3).answer());
+    }
+
+    /**
+     * fs/fuse/file.c fuse_init_file_inode sets AS_WRITEBACK_MAY_DEADLOCK_ON_RECLAIM only for writeback_cache
+     * connections: with legacy memcg, only the kernel with the flag and a writeback_cache mount holds.
+     */
+    @Test
+    void theFlagFollowsWritebackCache() {
+        for (String flag : List.of("false", "true")) {
+            for (String wbc : List.of("false", "true")) {
+                ScenarioRunner.Outcome o = run(null, Map.of("memcg", "v1", "mappingFlag", flag, "writebackCache", wbc));
+                Verdict want = flag.equals("true") && wbc.equals("true") ? Verdict.HOLDS : Verdict.DEADLOCK;
+                assertEquals(want, o.result().verdict(), "mappingFlag=" + flag + " writebackCache=" + wbc);
+            }
+        }
+        assertEquals(Expect.Kind.DEADLOCK, S.variant("no-wbc-shared-mmap-legacy").expect().kind());
+    }
+
+    /**
+     * try_charge_memcg's bound is the kernel's: with the flag, every pass takes case 2, so a charge that
+     * never fits makes 1 + 1 (after drain_all_stock) + MAX_RECLAIM_RETRIES (16, mm/internal.h) reclaim
+     * passes and then fails with -ENOMEM.
+     */
+    @Test
+    void chargeGivesUpAfterTheKernelsRetries() {
+        assertEquals(16, Memcg.MAX_RECLAIM_RETRIES);
+        Model.Builder b = Model.builder("memcg-retries");
+        Mm mm = new Mm(b);
+        Mapping mapping = mm.mapping("fuse.i_data", Mapping.MigrateFolio.FILEMAP_MIGRATE_FOLIO, true, true);
+        // under writeback that nobody ends: no pass can free it
+        Folio folio = mm.folio("folio0", mapping, new Folio.Init().writeback(true));
+        Memcg.Controller memcgs = new Memcg.Controller(mm, Memcg.Hierarchy.V1, false);
+        Memcg g = memcgs.create("G", 1, 1);
+        memcgs.charged(g, folio);
+        Vmscan vmscan = new Vmscan(mm, memcgs);
+        Procedure charge = memcgs.tryChargeMemcg(vmscan);
+        Procedure thread = mm.thread("charger");
+        Local rc = thread.local("rc", Memcg.CHARGED, Memcg.ENOMEM);
+        org.migcheck.model.lang.Var failed = b.flag("charge_failed", false);
+        thread.body(body -> body
+                .callInto(rc, charge, IntExpr.of(g.id()), IntExpr.of(Gfp.KERNEL | Gfp.ACCOUNT))
+                .ifLocal(e -> e.local(rc) == Memcg.ENOMEM, nomem -> nomem.step(
+                        org.migcheck.model.lang.Step.named("return -ENOMEM").does(e -> e.set(failed, true)).build())));
+        b.goal("enomem", st -> st.isSet(failed));
+        Model m = b.build();
+        CheckResult r = Checker.check(m, KernelRules.all(), Options.defaults());
+        assertEquals(Verdict.HOLDS, r.verdict(), r.message());
+        CheckResult.GoalResult g0 = r.goals().get("enomem");
+        assertEquals(CheckResult.GoalResult.Answer.REACHABLE, g0.answer());
+        // one thread: the witness is its whole run
+        List<String> steps = labels(Trace.replay(m, g0.witness()), "charger");
+        assertEquals(2 + Memcg.MAX_RECLAIM_RETRIES, steps.stream().filter(l -> l.equals("isolate_lru_folios(folio0)")).count());
+        assertEquals(2 + Memcg.MAX_RECLAIM_RETRIES, steps.stream().filter(l -> l.equals("folio_set_reclaim(folio0)")).count());
+        assertEquals(1, steps.stream().filter(l -> l.equals("drain_all_stock(G)")).count());
+        assertEquals("return -ENOMEM()", steps.get(steps.size() - 1));
     }
 
     /**
@@ -308,10 +383,11 @@ class FuseWritebackScenarioTest {
                 }
             }
         }
-        // deadlock iff !sane && !flag && KERNEL && !temp && earlier: sane is false for v1 (2 cgwb values) and for
-        // v2 without cgwb, i.e. 3 of the 4 (memcg, cgwb) pairs
+        // deadlock iff !sane && !flag && KERNEL && !temp, whatever earlierReclaim (the charge retries reclaim): sane
+        // is false for v1 (2 cgwb values) and for v2 without cgwb, i.e. 3 of the 4 (memcg, cgwb) pairs, times 2
+        // values of earlierReclaim
         assertEquals(64, combos);
-        assertEquals(3, deadlocks);
+        assertEquals(6, deadlocks);
         for (String migrate : List.of("none", "ASYNC", "SYNC_LIGHT", "SYNC")) {
             for (String replies : List.of("false", "true")) {
                 for (String temp : List.of("false", "true")) {

@@ -41,19 +41,22 @@ class SourceLockedAllocScenarioTest {
      * Readahead (no NOFS scope) up to direct compaction's folio_trylock of its own folio F1:
      * filemap_alloc_folio(F1) and filemap_add_folio(F1), then F2's allocation: __alloc_pages (no initial
      * compaction for order 2), __alloc_pages_direct_reclaim, memalloc_noreclaim_save,
-     * isolate_migratepages_block, compaction_alloc, folio_trylock.
+     * isolate_migratepages_block; migrate_pages_sync's MIGRATE_ASYNC batch: compaction_alloc,
+     * folio_trylock (fails: -EAGAIN), compaction_free; the one-folio retry in the compaction's mode:
+     * compaction_alloc, folio_trylock.
      */
-    private static final int READAHEAD_TO_TRYLOCK = 8;
+    private static final int READAHEAD_TO_TRYLOCK = 11;
 
     /**
      * One migrator (the proposal) up to its compaction's failed folio_trylock of the other source:
      * folio_trylock(own), folio_test_writeback, __alloc_pages (order 9: costly); the initial ASYNC
      * compaction: memalloc_noreclaim_save, isolate_migratepages_block, folio_trylock(other) (fails: give
      * up), folio_putback_lru(other), memalloc_noreclaim_restore; __alloc_pages_direct_reclaim; the
-     * SYNC_LIGHT compaction: memalloc_noreclaim_save, isolate_migratepages_block, folio_trylock(other),
-     * folio_test_uptodate (the SYNC_LIGHT check).
+     * SYNC_LIGHT compaction: memalloc_noreclaim_save, isolate_migratepages_block, its MIGRATE_ASYNC batch's
+     * folio_trylock(other) (fails, nothing allocated yet under the proposal), the SYNC_LIGHT retry's
+     * folio_trylock(other), folio_test_uptodate (the SYNC_LIGHT check).
      */
-    private static final int MIGRATOR_TO_SLEEP = 13;
+    private static final int MIGRATOR_TO_SLEEP = 14;
 
     /**
      * The migrator (the proposal) up to its wait for the OOM victim: folio_trylock(S),
@@ -76,11 +79,12 @@ class SourceLockedAllocScenarioTest {
                 "oom-victim-no-reaper", "oom-victim-reaper")) {
             assertTrue(names.contains(row), row + " missing from " + names);
         }
-        // every variant says which kernel it models: an era, v6.19, the proposal, or hypothetical
-        for (var v : scenario.variants()) {
-            String d = v.doc();
-            assertTrue(d.contains("v6.19") || d.matches("(?s).*v\\d.*") || d.contains("proposal") || d.contains("hypothetical"),
-                    v.name() + ": " + d);
+        // every variant of the migration scenarios starts with its kind
+        for (String id : List.of(SourceLockedAllocScenario.ID, "bdev-jbd2", "movable-ops")) {
+            for (var v : Catalogue.find(id).variants()) {
+                String d = v.doc();
+                assertTrue(d.matches("(?s)(shipped v\\d+\\.\\d+|proposal \\(\\d{4}\\)|hypothetical|mutation).*"), id + "/" + v.name() + ": " + d);
+            }
         }
     }
 
@@ -105,7 +109,7 @@ class SourceLockedAllocScenarioTest {
         assertEquals(READAHEAD_TO_TRYLOCK, r.schedule().length);
         Trace t = r.trace();
         assertEquals(labels(t, 0).size(), t.rows().size(), "only readahead runs");
-        assertEquals("__alloc_pages(GFP_KERNEL|NO_OOM, order 2, node0)", t.rows().get(2).label());
+        assertEquals("__alloc_pages(GFP_KERNEL|__GFP_NORETRY, order 2, node0)", t.rows().get(2).label());
         assertEquals("isolate_migratepages_block(node0) -> F1", t.rows().get(5).label());
         assertEquals("folio_trylock(F1)", lastRow(t).label());
         String blocked = line(r, "readahead blocked in");
@@ -193,7 +197,7 @@ class SourceLockedAllocScenarioTest {
         Trace t = Trace.replay(r.model(), sched);
         List<String> ra = labels(t, 0);
         assertEquals("memalloc_nofs_save(readahead)", ra.get(0));
-        assertEquals("__alloc_pages(GFP_NOFS|NO_OOM, order 2, node0)", ra.get(3));
+        assertEquals("__alloc_pages(GFP_NOFS|__GFP_NORETRY, order 2, node0)", ra.get(3));
         assertEquals("memalloc_noreclaim_restore(readahead)", ra.get(7));
         Model m = r.model();
         StateView s = new Semantics(m).view(t.last());
@@ -219,7 +223,8 @@ class SourceLockedAllocScenarioTest {
      * The SYNC_LIGHT I/O check is no substitute for the PF_MEMALLOC rule: without the rule (and without
      * the NOFS scope), compaction sleeps in folio_lock on F0, which a writer holds for a moment, with
      * PF_MEMALLOC set. Shortest: readahead to compaction_alloc (7 steps), writer filemap_get_entry and
-     * folio_lock (2), readahead folio_trylock and folio_test_uptodate (2), writer folio_mark_dirty and
+     * folio_lock (2), readahead's ASYNC batch folio_trylock and compaction_free, the SYNC_LIGHT retry's
+     * compaction_alloc, folio_trylock and folio_test_uptodate (5), writer folio_mark_dirty and
      * folio_unlock (2), readahead folio_lock (1).
      */
     @Test
@@ -229,7 +234,7 @@ class SourceLockedAllocScenarioTest {
         assertTrue(o.matches(), o.actual());
         assertEquals(Verdict.VIOLATED, r.verdict());
         assertEquals("memalloc.folio-lock", r.ruleId());
-        assertEquals(14, r.schedule().length);
+        assertEquals(17, r.schedule().length);
         Trace t = r.trace();
         Trace.Row last = lastRow(t);
         assertEquals(0, last.thread());
@@ -258,7 +263,7 @@ class SourceLockedAllocScenarioTest {
         assertEquals(MIGRATOR_TO_SLEEP, labels(t, 1).size());
         assertEquals("folio_trylock(S1)", labels(t, 0).get(0));
         assertEquals("folio_trylock(S2)", labels(t, 1).get(0));
-        assertEquals("__alloc_pages(GFP_KERNEL|NO_OOM, order 9, node1)", labels(t, 0).get(2));
+        assertEquals("__alloc_pages(GFP_KERNEL|__GFP_THISNODE, order 9, node1)", labels(t, 0).get(2));
         // the initial ASYNC compaction (costly order) gives up on S2 and puts it back
         assertEquals("folio_putback_lru(S2)", labels(t, 0).get(6));
         assertEquals("folio_test_uptodate(S2) -> true", labels(t, 0).get(MIGRATOR_TO_SLEEP - 1));
@@ -290,7 +295,9 @@ class SourceLockedAllocScenarioTest {
     // ---------------------------------------------------------------- OOM (4.4, 4.5 B)
 
     /**
-     * The migrator's GFP_USER allocation under S's lock kills the writer, which then sleeps
+     * The migrator's GFP_USER allocation under S's lock kills the writer after the writer's
+     * fatal_signal_pending test in generic_perform_write (killed before it, the writer would return
+     * -EINTR and exit), so the writer goes on into ->write_begin and sleeps
      * uninterruptibly in folio_lock(S); without a reaper only the writer's own exit_mmap could set
      * MMF_OOM_SKIP, so every later select_bad_process aborts and the migrator never gets its page.
      */
@@ -300,11 +307,14 @@ class SourceLockedAllocScenarioTest {
         CheckResult r = o.result();
         assertTrue(o.matches(), o.actual());
         assertEquals(Verdict.DEADLOCK, r.verdict());
-        assertEquals(MIGRATOR_TO_OOM_WAIT + 1, r.schedule().length);
+        assertEquals(MIGRATOR_TO_OOM_WAIT + 2, r.schedule().length);
         Trace t = r.trace();
         assertEquals(MIGRATOR_TO_OOM_WAIT, labels(t, 0).size());
         assertTrue(labels(t, 0).contains("oom_kill_process(writer)"), labels(t, 0).toString());
-        assertEquals(List.of("filemap_get_entry(index of S)"), labels(t, 1));
+        assertEquals(List.of("fatal_signal_pending(writer) -> false", "filemap_get_entry(index of S)"), labels(t, 1));
+        // the kill lands after the writer's signal test
+        List<String> all = t.rows().stream().map(Trace.Row::label).toList();
+        assertTrue(all.indexOf("fatal_signal_pending(writer) -> false") < all.indexOf("oom_kill_process(writer)"), all.toString());
         assertTrue(line(r, "migrator blocked in out_of_memory").contains("MMF_OOM_SKIP"), r.explanation().toString());
         assertTrue(line(r, "writer blocked in folio_lock(S)").contains("held by migrator"), r.explanation().toString());
         assertTrue(line(r, "cycle: migrator -> ").endsWith("-> writer -> S.locked -> migrator"), r.explanation().toString());
@@ -330,12 +340,101 @@ class SourceLockedAllocScenarioTest {
         Trace w = Trace.replay(r.model(), g.witness());
         assertEquals(2, lastRow(w).thread());
         assertEquals("oom_reap_task(writer)", lastRow(w).label());
+        // the goal needs a victim that did run: it took S's entry and sleeps in folio_lock(S)
+        assertEquals(List.of("fatal_signal_pending(writer) -> false", "filemap_get_entry(index of S)"), labels(w, 1));
         assertEquals(CheckResult.GoalResult.Answer.REACHABLE, r.goals().get("source-migrated").answer());
+    }
+
+    /** A victim killed and reaped before it ever ran is not "reaped while asleep": the goal needs the writer inside write_begin. */
+    @Test
+    void aVictimThatNeverRanDoesNotMeetTheReapedGoal() {
+        Model m = ScenarioTestSupport.model(scenario, "oom-victim-reaper", java.util.Map.of());
+        int migrator = m.threadIndex("migrator");
+        int reaper = m.threadIndex("oom_reaper");
+        // migrator: trylock, writeback test, __alloc_pages, three failed tries, mutex_trylock, last get_page_from_freelist
+        // (8 steps), select_bad_process choosing the writer (alternative 1), oom_kill_process; then the reaper's wait and
+        // oom_reap_task, before the writer has taken a step
+        java.util.List<Integer> sched = new java.util.ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            sched.add(Trace.label(migrator, 0));
+        }
+        sched.add(Trace.label(migrator, 1));
+        sched.add(Trace.label(migrator, 0));
+        sched.add(Trace.label(reaper, 0));
+        sched.add(Trace.label(reaper, 0));
+        Trace t = Trace.replay(m, sched.stream().mapToInt(Integer::intValue).toArray());
+        assertEquals("oom_reap_task(writer)", lastRow(t).label());
+        assertEquals(List.of(), labels(t, m.threadIndex("writer")));
+        StateView s = new Semantics(m).view(t.last());
+        // killed, reaped, not exited: the goal's old definition would count this
+        assertEquals(1, s.get(var(m, "writer.oom_victim")));
+        assertEquals(1, s.get(var(m, "writer.MMF_OOM_SKIP")));
+        assertEquals(0, s.get(var(m, "writer.mm_exited")));
+        assertFalse(m.goals().get(SourceLockedAllocScenario.GOAL_REAPED_WHILE_ASLEEP).test(s));
     }
 
     @Test
     void allocatingBeforeLockingNeedsNoReaper() {
         assertExhaustiveHold(run(scenario, "oom-alloc-before-lock"));
+    }
+
+    /**
+     * v6.19's batch: the FOLL_LONGTERM list [S0, S1] goes through migrate_pages_sync's MIGRATE_ASYNC batch,
+     * which unmaps S0 (locked, D0 allocated from the one free page and locked) before allocating D1. The
+     * migrator up to its wait for the victim: __alloc_pages, get_page_from_freelist (low) -> true,
+     * alloc_pages (return D0), folio_trylock(S0), folio_test_writeback, folio_trylock(D0), then D1's
+     * allocation as in MIGRATOR_TO_OOM_WAIT without the two source steps (10 steps): 16; the writer's
+     * fatal_signal_pending test (before the kill) and filemap_get_entry: 18.
+     */
+    @Test
+    void aBatchKeepsTheFirstSourceLockedWhileTheSecondDestinationIsAllocated() {
+        ScenarioRunner.Outcome o = run(scenario, "oom-batch-no-reaper");
+        CheckResult r = o.result();
+        assertTrue(o.matches(), o.actual());
+        assertEquals(Verdict.DEADLOCK, r.verdict());
+        assertEquals(18, r.schedule().length);
+        Trace t = r.trace();
+        assertEquals(16, labels(t, 0).size());
+        assertEquals("folio_trylock(D0)", labels(t, 0).get(5));
+        assertEquals(List.of("fatal_signal_pending(writer) -> false", "filemap_get_entry(index of S0)"), labels(t, 1));
+        Model m = r.model();
+        Semantics sem = new Semantics(m);
+        int[] end = t.last();
+        List<String> stack = sem.callStack(end, 0);
+        assertTrue(stack.contains("migrate_pages_batch/alloc_migration_target/2folios"), stack.toString());
+        assertTrue(stack.contains("migrate_folio_unmap/alloc_migration_target"), stack.toString());
+        StateView s = sem.view(end);
+        assertEquals(0, s.holder(folio(m, "S0").lock));
+        assertEquals(0, s.holder(folio(m, "D0").lock));
+        assertTrue(s.isSet(folio(m, "D1").freed), "D1 is the page being allocated");
+        assertTrue(line(r, "writer blocked in folio_lock(S0)").contains("held by migrator"), r.explanation().toString());
+        // the reaper breaks it, and with a one-folio list nothing is locked while allocating
+        ScenarioRunner.Outcome reaped = run(scenario, "oom-batch-reaper");
+        assertExhaustiveHold(reaped);
+        assertEquals(CheckResult.GoalResult.Answer.REACHABLE,
+                reaped.result().goals().get(SourceLockedAllocScenario.GOAL_REAPED_WHILE_ASLEEP).answer());
+        assertExhaustiveHold(run(scenario, "oom-batch-no-reaper", Map.of("oomFolios", "1")));
+    }
+
+    /**
+     * migrate_pages_batch's retry passes are a model bound (Migrate.passes; the kernel's are 3 and 7 here):
+     * more passes let an -EAGAIN folio or pair be retried while the other stays locked, which adds states,
+     * and no OOM verdict changes up to three passes.
+     */
+    @Test
+    void oomVerdictsDoNotDependOnThePassBound() {
+        long previous = 0;
+        for (String passes : List.of("1", "2", "3")) {
+            assertEquals(Verdict.DEADLOCK, run(scenario, "oom-batch-no-reaper", Map.of("passes", passes)).result().verdict(), passes);
+            for (String v : List.of("oom-batch-reaper", "oom-victim-reaper", "oom-alloc-before-lock")) {
+                CheckResult r = run(scenario, v, Map.of("passes", passes)).result();
+                assertEquals(Verdict.HOLDS, r.verdict(), v + " passes=" + passes);
+                if (v.equals("oom-batch-reaper")) {
+                    assertTrue(r.stats().distinct() > previous, "passes=" + passes + " adds interleavings");
+                    previous = r.stats().distinct();
+                }
+            }
+        }
     }
 
     // ---------------------------------------------------------------- mutations
@@ -362,13 +461,13 @@ class SourceLockedAllocScenarioTest {
     @Test
     void removingTheRuleOrTheReaperDeadlocks() {
         assertEquals(Verdict.DEADLOCK, run(scenario, "readahead-memalloc-rule", Map.of("memallocRule", "false")).result().verdict());
-        // v6.19 readahead with all three protections removed: the writer's F0 (memalloc.folio-lock, 13 steps as in
+        // v6.19 readahead with all three protections removed: the writer's F0 (memalloc.folio-lock, 16 steps as in
         // withoutTheRuleCompactionSleepsOnAnotherTasksFolio without folio_test_uptodate), or F1 without the writer
         Map<String, String> none = Map.of("nofsScope", "false", "memallocRule", "false", "syncLightIoCheck", "false");
         CheckResult w = run(scenario, "readahead-nofs-scope", none).result();
         assertEquals(Verdict.VIOLATED, w.verdict());
         assertEquals("memalloc.folio-lock", w.ruleId());
-        assertEquals(13, w.schedule().length);
+        assertEquals(16, w.schedule().length);
         assertEquals(Verdict.DEADLOCK, run(scenario, "readahead-nofs-scope", with(none, "writer", "false")).result().verdict());
         assertEquals(Verdict.DEADLOCK, run(scenario, "two-migrators-memalloc-rule", Map.of("memallocRule", "false")).result().verdict());
         assertEquals(Verdict.DEADLOCK, run(scenario, "oom-victim-reaper", Map.of("reaper", "false")).result().verdict());

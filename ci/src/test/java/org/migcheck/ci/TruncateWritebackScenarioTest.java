@@ -111,6 +111,44 @@ class TruncateWritebackScenarioTest {
         assertTrue(o2.result().message().contains("folio0 is freed"), o2.result().message());
     }
 
+    /**
+     * Issue 10: wb-after-unlock checked without the rule that restates the mutation
+     * (writeback.set-under-lock) and without the two rules that catch the removal and the free as they
+     * happen: what is left is the consequence itself. Truncate frees folio0 (refcount 0, back to the
+     * allocator) while the flusher has PG_writeback set, and then the write I/O runs on the freed memory.
+     */
+    @Test
+    void wbAfterUnlockWithoutTheRestatingRuleWritesFreedMemory() {
+        RuleSet consequenceOnly = KernelRules.all().without("writeback.set-under-lock")
+                .without("cache.remove-locked-no-writeback").without("folio.free-busy");
+        ScenarioRunner.Outcome o = run(S, "wb-after-unlock", Map.of(), consequenceOnly);
+        CheckResult r = o.result();
+        assertEquals(Verdict.VIOLATED, r.verdict(), () -> report(o));
+        assertEquals("folio.use-after-free", r.ruleId(), () -> report(o));
+        assertEquals("io-folio0: bio_endio on folio0 after folio0 was freed", r.message());
+        // By hand: flusher up to folio_unlock (7); truncate inode_lock, filemap_invalidate_lock, find_get_entry,
+        // folio_trylock, the mapping/writeback test, which passes (5); flusher folio_start_writeback,
+        // mpage_bio_submit_write, folio_batch_release (3); truncate truncate_cleanup_folio,
+        // delete_from_page_cache_batch, folio_unlock, folio_batch_release, which drops the last reference (4);
+        // the completion's bio_endio (1) = 20.
+        Trace t = r.trace();
+        assertEquals(20, t.rows().size(), () -> report(o));
+        Folio f0 = folio(t.model(), "folio0");
+        Trace.Row free = t.rows().get(18);
+        assertEquals("truncate", who(t, free));
+        assertEquals("folio_batch_release(folio0)", free.label());
+        Semantics sem = new Semantics(t.model());
+        StateView afterFree = sem.view(t.states().get(19));
+        assertTrue(afterFree.isSet(f0.freed), "truncate's last folio_put frees folio0");
+        assertTrue(afterFree.isSet(f0.writeback), "... while its write I/O is in flight");
+        Trace.Row io = t.rows().get(19);
+        assertEquals("io-folio0", who(t, io));
+        assertEquals("bio_endio(folio0)", io.label());
+        // with the kernel's order the same rule set holds: the consequence is the mutation's, not the model's
+        RuleSet rules = consequenceOnly;
+        assertEquals(Verdict.HOLDS, run(S, "kernel", Map.of(), rules).result().verdict());
+    }
+
     @Test
     void truncateWithoutWaitingRemovesThenFreesThenIoTouchesFreedFolio() {
         ScenarioRunner.Outcome o = run(S, "truncate-no-wait");

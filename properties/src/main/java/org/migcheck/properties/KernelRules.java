@@ -5,7 +5,9 @@ import org.migcheck.model.lang.Lock;
 import org.migcheck.model.lang.Sleep;
 import org.migcheck.model.lang.StateView;
 import org.migcheck.model.lang.Var;
+import org.migcheck.model.lang.WaitQueue;
 import org.migcheck.model.mm.Balloon;
+import org.migcheck.model.mm.Data;
 import org.migcheck.model.mm.Folio;
 import org.migcheck.model.mm.FolioEvent;
 import org.migcheck.model.mm.Task;
@@ -262,11 +264,65 @@ public final class KernelRules {
                 return Check.ok();
             });
 
+    private static Data data(StateView s) {
+        List<Data> d = s.model().objects(Data.class);
+        return d.isEmpty() ? null : d.get(0);
+    }
+
+    public static final StepRule LOST_UPDATE = StepRule.of("data.lost-update",
+            "data is written only into the folio the page cache maps for it, never into one it has replaced",
+            "mm/migrate.c __folio_migrate_mapping (after the slot switch the old folio's contents are no longer the file's)",
+            v -> {
+                for (FolioEvent.Written w : v.events(FolioEvent.Written.class)) {
+                    Folio f = w.folio();
+                    Data d = data(v.before());
+                    Folio now = d == null ? null : d.current(v.before(), f);
+                    if (now != null && now != f) {
+                        return Check.violated(v.threadName() + " writes " + f.name() + (w.via().isEmpty() ? "" : " through " + w.via())
+                                + ", but the page cache now maps " + now.name() + ": the update is lost");
+                    }
+                }
+                return Check.ok();
+            });
+
+    public static final StepRule STALE_READ = StepRule.of("data.stale-read",
+            "data is read from the folio the page cache maps, or from a copy with the same contents",
+            "mm/filemap.c filemap_read (reads go through the page cache's current folio); mm/migrate.c __folio_migrate_mapping",
+            v -> {
+                for (FolioEvent.Read r : v.events(FolioEvent.Read.class)) {
+                    Folio f = r.folio();
+                    if (v.before().isSet(f.freed)) {
+                        return Check.violated(v.threadName() + " reads freed " + f.name());
+                    }
+                    Data d = data(v.before());
+                    Folio now = d == null ? null : d.current(v.before(), f);
+                    if (now != null && now != f && d.tracks(now) && d.version(v.before(), now) != r.version()) {
+                        return Check.violated(v.threadName() + " reads " + f.name() + (r.via().isEmpty() ? "" : " through " + r.via())
+                                + " (data v" + r.version() + ") while the page cache maps " + now.name() + " (data v"
+                                + d.version(v.before(), now) + "): stale data");
+                    }
+                }
+                return Check.ok();
+            });
+
+    public static final StepRule WAIT_CONDITION = StepRule.of("wait.condition",
+            "a task leaves an uninterruptible wait only when the condition it waited for holds",
+            "include/linux/wait.h ___wait_event (the condition is re-tested after every wake-up)",
+            v -> {
+                for (WaitQueue.Returned r : v.events(WaitQueue.Returned.class)) {
+                    if (!r.conditionHolds()) {
+                        return Check.violated(v.threadName() + " leaves its wait on " + r.queue().name() + " while "
+                                + r.condition() + " is false (woken, but the condition changed again before it ran)");
+                    }
+                }
+                return Check.ok();
+            });
+
     /** Every kernel rule, in the order they are checked (the first broken one is reported). */
     public static List<Rule> list() {
         return List.of(ISOLATED_REF, ATOMIC_SLEEP, MEMALLOC_FOLIO_LOCK, RECLAIM_FOLIO_LOCK, WRITEBACK_SET_UNDER_LOCK,
-                CACHE_REMOVE, FREE_BUSY, GET_UNLESS_ZERO, USE_AFTER_FREE, ISOLATE_SINGLE, MIGRATE_LOCKED, BALLOON_PAGES_LOCK, MOVABLE_OPS_ISOLATED_LOCKED,
-                LockHierarchy.mm());
+                CACHE_REMOVE, FREE_BUSY, GET_UNLESS_ZERO, USE_AFTER_FREE, LOST_UPDATE, STALE_READ, ISOLATE_SINGLE, MIGRATE_LOCKED,
+                BALLOON_PAGES_LOCK, MOVABLE_OPS_ISOLATED_LOCKED, WAIT_CONDITION, LockHierarchy.mm());
     }
 
     /** All kernel rules, with the lockdep dependency graph on. */

@@ -43,12 +43,15 @@ public record StepView(Model model, int thread, java.util.function.Supplier<Stri
         if (events.isEmpty()) {
             return List.of();
         }
-        List<T> out = new java.util.ArrayList<>(events.size());
+        List<T> out = null; // most rules look for events most steps do not emit: no list for them
         for (Event e : events) {
             if (type.isInstance(e)) {
+                if (out == null) {
+                    out = new java.util.ArrayList<>(events.size());
+                }
                 out.add(type.cast(e));
             }
         }
-        return out;
+        return out == null ? List.of() : out;
     }
 }

@@ -15,6 +15,7 @@ import org.migcheck.model.lang.Model;
 import org.migcheck.model.lang.Procedure;
 import org.migcheck.model.lang.Step;
 import org.migcheck.model.lang.Steps;
+import org.migcheck.model.mm.Data;
 import org.migcheck.model.mm.Folio;
 import org.migcheck.model.mm.FolioEvent;
 import org.migcheck.model.mm.FolioOps;
@@ -247,7 +248,7 @@ class KernelRulesTest {
         @Test
         void migrationEntryWaitUnderPfMemallocIsViolated() {
             World w = new World("memalloc-migration-entry");
-            w.task("kswapd", t -> b -> b.step(TaskOps.memallocNoreclaimSave(t))
+            w.task("kswapd", t -> b -> b.step(TaskOps.kswapdSetsPfMemalloc(t))
                     .step(FolioOps.waitOnFolioLocked("migration_entry_wait_on_locked", w.f0())));
             StepDriver d = w.drive().run("kswapd");
             assertViolated(rule.check(d.step("kswapd", "migration_entry_wait_on_locked(folio0)")),
@@ -257,7 +258,7 @@ class KernelRulesTest {
         @Test
         void pfMemallocOfAnotherTaskOrAPlainThreadIsOk() {
             World w = new World("memalloc-other");
-            w.task("kswapd", t -> b -> b.step(TaskOps.memallocNoreclaimSave(t)));
+            w.task("kswapd", t -> b -> b.step(TaskOps.kswapdSetsPfMemalloc(t)));
             w.task("reader", t -> b -> b.step(FolioOps.folioLock(w.f0())).step(FolioOps.folioUnlock(w.f0())));
             w.thread("plain", b -> b.step(FolioOps.folioLock(w.f1())));
             StepDriver d = w.drive().run("kswapd");
@@ -484,6 +485,75 @@ class KernelRulesTest {
     // ------------------------------------------------------------------------------------------
 
     @Nested
+    class DataRules {
+        /** folio0 was in the page cache, folio1 replaced it (migration's slot switch); both carry data. */
+        World replaced(Data[] data) {
+            World w = new World("data", new Folio.Init(), new Folio.Init().inCache(false));
+            data[0] = new Data(w.mm);
+            data[0].track(w.folio0);
+            data[0].track(w.folio1);
+            w.thread("migrate", b -> b.step(data[0].copy("folio_mc_copy", w.f0(), w.f1()))
+                    .step(org.migcheck.model.lang.Step.named("__folio_migrate_mapping").args("folio0 -> folio1")
+                            .does(e -> { e.set(w.folio0.inCache, false); e.set(w.folio1.inCache, true); }).build()));
+            return w;
+        }
+
+        @Test
+        void writeIntoTheReplacedFolioIsALostUpdate() {
+            Data[] d = new Data[1];
+            World w = replaced(d);
+            w.thread("writer", b -> b.step(d[0].write("memcpy", w.f0())));
+            StepDriver drv = w.drive();
+            assertOk(KernelRules.LOST_UPDATE.check(drv.run("migrate").step("writer", "memcpy(folio0)")));   // before the switch
+            World w2 = replaced(d);
+            w2.thread("writer", b -> b.step(d[0].write("memcpy", w2.f0())));
+            assertViolated(KernelRules.LOST_UPDATE.check(w2.drive().run("migrate").run("migrate").step("writer", "memcpy(folio0)")),
+                    "writer", "folio0", "folio1", "lost");
+        }
+
+        @Test
+        void readOfTheOldFolioIsStaleOnlyWhenTheDataDiffers() {
+            Data[] d = new Data[1];
+            World w = replaced(d);
+            w.thread("writer", b -> b.step(d[0].write("memcpy", w.f1())));
+            w.thread("reader", b -> b.step(d[0].read("memcpy", w.f0(), null)));
+            StepDriver drv = w.drive().run("migrate").run("migrate");
+            assertOk(KernelRules.STALE_READ.check(new StepDriver(drv.model).run("migrate").run("migrate").step("reader", "memcpy(folio0)")));
+            assertViolated(KernelRules.STALE_READ.check(drv.run("writer").step("reader", "memcpy(folio0)")), "reader", "folio0", "folio1", "stale");
+        }
+    }
+
+    @Nested
+    class WaitCondition {
+        final StepRule rule = KernelRules.WAIT_CONDITION;
+
+        /** A waiter that leaves its wait on wq with "folio0 clean" as its condition; a writer dirties folio0 first or not. */
+        StepDriver waiter(boolean dirtyFirst) {
+            World w = new World("wait-cond");
+            org.migcheck.model.lang.WaitQueue wq = org.migcheck.model.lang.WaitQueue.declare(w.b, "wq");
+            w.thread("writer", b -> b.step(FolioOps.folioMarkDirty(w.f0())));
+            w.thread("waker", b -> b.step(wq.wakeUp(false)));
+            w.thread("waiter", b -> b.step(wq.prepareToWait(false)).step(wq.schedule())
+                    .step(wq.finishWait(e -> !e.isSet(w.folio0.dirty), "folio0 clean")));
+            StepDriver d = w.drive().run("waiter").run("waker").run("waiter");
+            if (dirtyFirst) {
+                d.step("writer", "folio_mark_dirty(folio0)");
+            }
+            return d;
+        }
+
+        @Test
+        void leavingWithTheConditionFalseIsViolated() {
+            assertViolated(rule.check(waiter(true).step("waiter", "finish_wait(wq)")), "waiter", "wq", "folio0 clean");
+        }
+
+        @Test
+        void leavingWithTheConditionTrueIsOk() {
+            assertOk(rule.check(waiter(false).step("waiter", "finish_wait(wq)")));
+        }
+    }
+
+    @Nested
     class UseAfterFree {
         final StepRule rule = KernelRules.USE_AFTER_FREE;
 
@@ -647,6 +717,6 @@ class KernelRulesTest {
                 stepRules++;
             }
         }
-        assertEquals(13, stepRules, "13 step rules (12 kernel rules and the hierarchy) besides the one invariant");
+        assertEquals(16, stepRules, "16 step rules (15 kernel rules and the hierarchy) besides the one invariant");
     }
 }

@@ -59,8 +59,8 @@ class RuleMetadataTest {
     void everyListedRuleIsCoveredByATest() {
         assertEquals(List.of("isolate.ref-held", "atomic.sleep", "memalloc.folio-lock", "reclaim.folio-lock",
                         "writeback.set-under-lock", "cache.remove-locked-no-writeback", "folio.free-busy",
-                        "ref.get-unless-zero", "folio.use-after-free", "isolate.single", "migrate.both-locked",
-                        "balloon.pages-lock", "movable-ops.isolated-under-lock", LockHierarchy.ID),
+                        "ref.get-unless-zero", "folio.use-after-free", "data.lost-update", "data.stale-read", "isolate.single",
+                        "migrate.both-locked", "balloon.pages-lock", "movable-ops.isolated-under-lock", "wait.condition", LockHierarchy.ID),
                 KernelRules.list().stream().map(Rule::id).toList());
     }
 

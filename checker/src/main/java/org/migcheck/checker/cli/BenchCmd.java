@@ -1,27 +1,73 @@
 package org.migcheck.checker.cli;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.migcheck.checker.run.CheckResult;
+import org.migcheck.checker.run.Checker;
+import org.migcheck.checker.run.Footprint;
 import org.migcheck.checker.run.Options;
 import org.migcheck.checker.run.ScenarioRunner;
+import org.migcheck.model.lang.Model;
 import org.migcheck.model.lang.ModelError;
 import org.migcheck.model.scenarios.Scenario;
+import org.migcheck.model.zoo.Zoo;
 import org.migcheck.properties.KernelRules;
+import org.migcheck.properties.RuleSet;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
+/**
+ * {@code migcheck bench}: exploration speed of one scenario, or with {@code --compare-spin} a side
+ * by side run of migcheck and SPIN's compiled verifier on the same transition systems.
+ */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Measure exploration speed: prints states/s for each repetition and the best.")
+        description = {"Measure exploration speed: prints states/s for each repetition and the best.",
+                "With --compare-spin [MODEL...]: runs migcheck and SPIN (spin -a, gcc -O2 -DSAFETY, ./pan) on the same models"
+                        + " (default: philosophers-6 .. philosophers-12, ordered) and prints states, times, states/s, memory,"
+                        + " bytes per state and the ratio migcheck/pan."})
 final class BenchCmd implements Callable<Integer> {
-    @CommandLine.Mixin
-    VariantArgs args = new VariantArgs();
+    /** The fixed benchmark series: ordered dining philosophers. */
+    static final List<String> SERIES = List.of("philosophers-6", "philosophers-7", "philosophers-8", "philosophers-9",
+            "philosophers-10", "philosophers-11", "philosophers-12");
+
+    @Parameters(arity = "0..*", paramLabel = "SCENARIO|MODEL",
+            description = "a scenario id; with --compare-spin, series models philosophers-N (N >= 2)")
+    List<String> names = new ArrayList<>();
+
+    @Option(names = "--variant", paramLabel = "V", description = "named variant of the scenario")
+    String variant;
+
+    @Option(names = "--set", paramLabel = "KNOB=VALUE", description = "knob value (repeatable); must agree with --variant")
+    Map<String, String> sets = new LinkedHashMap<>();
 
     @Option(names = "--repeat", paramLabel = "N", converter = Args.PositiveInt.class, description = "runs after one warm-up run (default 3)")
     int repeat = 3;
 
     @Option(names = "--unreduced", description = "also run without symmetry and partial-order reduction and print both state counts and the factor")
     boolean unreduced;
+
+    @Option(names = "--compare-spin", description = "run SPIN's pan on the same models, side by side")
+    boolean compareSpin;
+
+    @Option(names = "--spin", description = "the spin executable (default: spin on the PATH)")
+    String spinExe = "spin";
 
     @CommandLine.Mixin
     SearchOptions search = new SearchOptions();
@@ -31,13 +77,20 @@ final class BenchCmd implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Scenario s = args.resolve(spec);
         Options opts = search.toOptions().withProgress(null);
+        if (compareSpin) {
+            return compare(opts);
+        }
+        if (names.size() != 1) {
+            throw Args.usage(spec, "bench takes one SCENARIO (or --compare-spin [MODEL...])");
+        }
+        Scenario s = Main.scenario(names.get(0), spec);
+        VariantArgs.checkAgainstVariant(spec, s, variant, sets);
         double best = 0;
         for (int i = 0; i <= repeat; i++) {
             ScenarioRunner.Outcome o;
             try {
-                o = ScenarioRunner.run(s, args.variant, args.sets, KernelRules.all(), opts);
+                o = ScenarioRunner.run(s, variant, sets, Main.registry(spec).ruleSet(), opts);
             } catch (ModelError e) {
                 throw Args.usage(spec, e.getMessage());
             }
@@ -49,13 +102,204 @@ final class BenchCmd implements Callable<Integer> {
         }
         Main.Streams.out.printf("best: %.0f states/s%n", best);
         if (unreduced) {
-            CheckResult red = ScenarioRunner.run(s, args.variant, args.sets, KernelRules.all(), opts).result();
-            CheckResult plain = ScenarioRunner.run(s, args.variant, args.sets, KernelRules.all(), opts.unreduced()).result();
+            CheckResult red = ScenarioRunner.run(s, variant, sets, Main.registry(spec).ruleSet(), opts).result();
+            CheckResult plain = ScenarioRunner.run(s, variant, sets, Main.registry(spec).ruleSet(), opts.unreduced()).result();
             Main.Streams.out.printf("reduced: %s, %d states, %.2f s; unreduced: %s, %d states, %.2f s; factor %.1fx%n",
                     red.verdict().lower(), red.stats().distinct(), red.stats().seconds(),
                     plain.verdict().lower(), plain.stats().distinct(), plain.stats().seconds(),
                     (double) plain.stats().distinct() / Math.max(1, red.stats().distinct()));
         }
         return 0;
+    }
+
+    /** One model of the series. */
+    private record SeriesModel(String name, int n) {}
+
+    private SeriesModel parse(String name) {
+        Matcher m = Pattern.compile("philosophers-(\\d{1,2})").matcher(name);
+        if (!m.matches() || Integer.parseInt(m.group(1)) < 2) {
+            throw Args.usage(spec, "unknown benchmark model " + name
+                    + "; the series has philosophers-N for N >= 2 (ordered dining philosophers), e.g. " + SERIES);
+        }
+        return new SeriesModel(name, Integer.parseInt(m.group(1)));
+    }
+
+    private record MigcheckRun(CheckResult result, double coldSeconds, double bestSeconds, long peakBytes, Footprint footprint) {}
+
+    private record SpinRun(long states, double spinSeconds, double gccSeconds, double panSeconds, double totalMiB,
+                           double stateMiB, String error) {}
+
+    private int compare(Options opts) {
+        List<SeriesModel> models = new ArrayList<>();
+        for (String n : names.isEmpty() ? SERIES : names) {
+            models.add(parse(n));
+        }
+        PrintStream out = Main.Streams.out;
+        String spinMissing = spinVersion();
+        out.printf("migcheck: %d worker(s), liveness %s, rules: kernel rules (as check), %d repetitions after a warm-up, best time;"
+                + " heap max %d MiB%n", opts.workers(), opts.liveness() ? "on" : "off", repeat, Runtime.getRuntime().maxMemory() >> 20);
+        if (spinMissing != null) {
+            out.println("SPIN not found (" + spinMissing + "): install it with `sudo apt-get install -y spin gcc` (Debian/Ubuntu);"
+                    + " printing migcheck's half only");
+        } else {
+            out.println("SPIN: spin -a, gcc -O2 -DSAFETY, ./pan; " + repeat + " repetitions of pan, best time");
+        }
+        out.printf("%-16s %10s %10s %8s %8s %10s %10s %10s %8s %8s %7s %7s %7s %7s%n", "model", "mc states", "pan states",
+                "mc s", "pan s", "spin+cc+pan", "mc st/s", "pan st/s", "mc MiB", "pan MiB", "mc B/st", "pan B/st", "ratio", "ratio*");
+        for (SeriesModel sm : models) {
+            MigcheckRun mc = runMigcheck(sm, opts);
+            SpinRun sp = spinMissing == null ? runSpin(sm) : null;
+            long states = mc.result().stats().distinct();
+            double mcRate = states / mc.bestSeconds();
+            String verdict = mc.result().verdict().lower();
+            if (sp == null || sp.error() != null) {
+                out.printf("%-16s %10d %10s %8.2f %8s %10s %10.0f %10s %8.0f %8s %7.1f %7s %7s %7s   %s%s%n", sm.name(), states, "-",
+                        mc.bestSeconds(), "-", "-", mcRate, "-", mc.peakBytes() / 1048576.0, "-",
+                        (double) mc.footprint().total() / states, "-", "-", "-", verdict,
+                        sp == null ? "" : "; SPIN failed: " + sp.error());
+                continue;
+            }
+            double panRate = sp.states() / sp.panSeconds();
+            double all = sp.spinSeconds() + sp.gccSeconds() + sp.panSeconds();
+            out.printf("%-16s %10d %10d %8.2f %8.2f %10.2f %10.0f %10.0f %8.0f %8.0f %7.1f %7.1f %7.2f %7.2f   %s%s%n", sm.name(), states,
+                    sp.states(), mc.bestSeconds(), sp.panSeconds(), all, mcRate, panRate, mc.peakBytes() / 1048576.0, sp.totalMiB(),
+                    (double) mc.footprint().total() / states, sp.stateMiB() * 1048576.0 / sp.states(), mc.bestSeconds() / sp.panSeconds(),
+                    mc.bestSeconds() / all, verdict, states == sp.states() ? "" : "; STATE COUNTS DIFFER");
+        }
+        out.println("mc s: best whole check (search, lockdep, stuck-thread analysis) in this JVM; pan s: best ./pan run (compiled"
+                + " already); spin+cc+pan: spin -a + gcc + pan. mc MiB: peak heap during the check; pan MiB: pan's total actual memory."
+                + " mc B/st: visited set + liveness graph + thread masks per state; pan B/st: pan's memory for states per state."
+                + " ratio: mc s / pan s; ratio*: mc s / (spin+cc+pan).");
+        return 0;
+    }
+
+    private MigcheckRun runMigcheck(SeriesModel sm, Options opts) {
+        Model model = Zoo.philosophersModel(sm.n(), true);
+        RuleSet rules = KernelRules.all();
+        double cold = 0;
+        double best = Double.MAX_VALUE;
+        long peak = 0;
+        CheckResult last = null;
+        Footprint fp = null;
+        for (int i = 0; i <= repeat; i++) {
+            System.gc();
+            resetPeaks();
+            Footprint f = new Footprint();
+            long t0 = System.nanoTime();
+            CheckResult r = Checker.check(model, rules, opts, f);
+            double sec = (System.nanoTime() - t0) / 1e9;
+            peak = Math.max(peak, heapPeak());
+            if (i == 0) {
+                cold = sec;
+            } else {
+                best = Math.min(best, sec);
+            }
+            last = r;
+            fp = f;
+        }
+        return new MigcheckRun(last, cold, best, peak, fp);
+    }
+
+    private static void resetPeaks() {
+        for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (p.getType() == MemoryType.HEAP) {
+                p.resetPeakUsage();
+            }
+        }
+    }
+
+    private static long heapPeak() {
+        long sum = 0;
+        for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (p.getType() == MemoryType.HEAP && p.getPeakUsage() != null) {
+                sum += p.getPeakUsage().getUsed();
+            }
+        }
+        return sum;
+    }
+
+    /** Null when spin runs, else why not. */
+    private String spinVersion() {
+        try {
+            Process p = new ProcessBuilder(spinExe, "-V").redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0 ? null : "spin -V failed";
+        } catch (IOException e) {
+            return spinExe + " is not installed";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted";
+        }
+    }
+
+    private SpinRun runSpin(SeriesModel sm) {
+        Path dir = null;
+        try {
+            dir = Files.createTempDirectory("migcheck-spin");
+            String pml;
+            try (InputStream in = BenchCmd.class.getResourceAsStream("/org/migcheck/checker/bench/philosophers.pml")) {
+                pml = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            }
+            Files.writeString(dir.resolve("model.pml"), pml.replace("@N@", Integer.toString(sm.n())).replace("@ORDERED@", "1"));
+            double spinS = exec(dir, spinExe, "-a", "model.pml").seconds;
+            double gccS = exec(dir, "gcc", "-O2", "-DSAFETY", "-o", "pan", "pan.c").seconds;
+            double best = Double.MAX_VALUE;
+            String output = null;
+            for (int i = 0; i < repeat; i++) {
+                Exec e = exec(dir, "./pan", "-m100000");
+                if (e.seconds < best) {
+                    best = e.seconds;
+                    output = e.output;
+                }
+            }
+            long states = Long.parseLong(find(output, "(\\d+) states, stored"));
+            if (!output.contains("errors: 0")) {
+                return new SpinRun(states, spinS, gccS, best, 0, 0, "pan reports errors");
+            }
+            double total = Double.parseDouble(find(output, "([\\d.]+)\\s+total actual memory usage"));
+            double forStates = Double.parseDouble(find(output, "([\\d.]+)\\s+actual memory usage for states"));
+            return new SpinRun(states, spinS, gccS, best, total, forStates, null);
+        } catch (IOException | RuntimeException e) {
+            return new SpinRun(0, 0, 0, 0, 0, 0, e.getMessage());
+        } finally {
+            if (dir != null) {
+                try (var files = Files.walk(dir)) {
+                    files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                } catch (IOException ignored) {
+                    // a temporary directory left behind is harmless
+                }
+            }
+        }
+    }
+
+    private static String find(String text, String regex) {
+        Matcher m = Pattern.compile(regex).matcher(text);
+        if (!m.find()) {
+            throw new IllegalStateException("pan output lacks /" + regex + "/");
+        }
+        return m.group(1);
+    }
+
+    private record Exec(double seconds, String output) {}
+
+    private static Exec exec(Path dir, String... cmd) throws IOException {
+        long t0 = System.nanoTime();
+        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        try {
+            if (!p.waitFor(600, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IOException(String.join(" ", cmd) + " timed out");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted");
+        }
+        double sec = (System.nanoTime() - t0) / 1e9;
+        if (p.exitValue() != 0) {
+            throw new IOException(String.join(" ", cmd) + " exited " + p.exitValue() + ": "
+                    + output.lines().limit(3).reduce("", (a, b) -> a + " " + b).trim());
+        }
+        return new Exec(sec, output);
     }
 }

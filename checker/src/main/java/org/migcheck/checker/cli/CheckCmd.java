@@ -19,7 +19,6 @@ import org.migcheck.checker.trace.SarifRenderer;
 import org.migcheck.checker.trace.TextRenderer;
 import org.migcheck.model.lang.ModelError;
 import org.migcheck.model.scenarios.Scenario;
-import org.migcheck.properties.KernelRules;
 import org.migcheck.properties.RuleSet;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -55,7 +54,7 @@ final class CheckCmd implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        RuleSet rules = KernelRules.all();
+        RuleSet rules = Main.registry(spec).ruleSet();
         if (all) {
             if (scenario != null || variant != null || !sets.isEmpty()) {
                 throw Args.usage(spec, "--all takes no SCENARIO, --variant or --set");
@@ -84,18 +83,18 @@ final class CheckCmd implements Callable<Integer> {
         PrintStream out = Main.Streams.out;
         switch (f) {
             case JSON -> out.println(JsonRenderer.render(o, sens));
-            case HTML -> out.print(HtmlRenderer.render(o));
+            case HTML -> out.print(Main.withClasspath(HtmlRenderer.render(o), s, spec));
             case JUNIT -> out.print(JUnitRenderer.render("migcheck check " + s.id(), List.of(o)));
             case SARIF -> out.println(SarifRenderer.render(List.of(o)));
             case TEXT -> {
-                out.print(TextRenderer.render(o, output.columns()));
+                out.print(Main.withClasspath(TextRenderer.render(o, output.columns()), s, spec));
                 if (sens != null) {
                     out.println();
                     out.println(sens.summary());
                     if (sens.result().verdict() != Verdict.HOLDS) {
-                        out.print(TextRenderer.render(o.title() + " at bounds +" + raise, sens.result(), null,
+                        out.print(Main.withClasspath(TextRenderer.render(o.title() + " at bounds +" + raise, sens.result(), null,
                                 ScenarioRunner.token(s, o.variant(), o.knobs(), sens.result().schedule()) + " --bounds +" + raise,
-                                true, output.columns()));
+                                true, output.columns()), s, spec));
                     }
                 }
             }
@@ -112,7 +111,7 @@ final class CheckCmd implements Callable<Integer> {
         }
         List<ScenarioRunner.Outcome> bad = new ArrayList<>();
         long start = System.nanoTime();
-        List<ScenarioRunner.Outcome> outcomes = ScenarioRunner.runAll(rules, opts, o -> {
+        List<ScenarioRunner.Outcome> outcomes = ScenarioRunner.runAll(Main.registry(spec).all(), rules, opts, o -> {
             if (!o.matches()) {
                 bad.add(o);
             }
@@ -134,7 +133,7 @@ final class CheckCmd implements Callable<Integer> {
                 double secs = (System.nanoTime() - start) / 1e9;
                 for (ScenarioRunner.Outcome o : bad) {
                     out.println();
-                    out.print(TextRenderer.render(o, output.columns()));
+                    out.print(Main.withClasspath(TextRenderer.render(o, output.columns()), o.scenario(), spec));
                 }
                 out.printf("%ncatalogue checked in %.1f s%n", secs);
                 out.printf("%d passed, %d failed%n", outcomes.size() - bad.size(), bad.size());

@@ -3,8 +3,10 @@ package org.migcheck.checker.cli;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
+import java.util.ArrayList;
+import java.util.List;
+import org.migcheck.checker.run.ScenarioRegistry;
 import org.migcheck.checker.run.Verdict;
-import org.migcheck.model.scenarios.Catalogue;
 import org.migcheck.model.scenarios.Scenario;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -65,17 +67,47 @@ public final class Main implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    @CommandLine.Option(names = "--classpath", paramLabel = "JARS_OR_DIRS", split = "${sys:path.separator}",
+            description = "jars or class directories with users' scenarios (META-INF/services/org.migcheck.model.scenarios.Scenario)"
+                    + " and rules (META-INF/services/org.migcheck.properties.Rule); every command then knows them")
+    List<String> classpath = new ArrayList<>();
+
+    private ScenarioRegistry registry;
+
+    /** The bundled scenarios plus those of --classpath; a plugin that cannot be used is a usage error. */
+    static ScenarioRegistry registry(CommandLine.Model.CommandSpec spec) {
+        Main main = (Main) spec.root().userObject();
+        if (main.registry == null) {
+            try {
+                main.registry = ScenarioRegistry.withClasspath(main.classpath);
+            } catch (ScenarioRegistry.PluginException e) {
+                throw Args.usage(spec, e.getMessage());
+            }
+        }
+        return main.registry;
+    }
+
     @Override
     public Integer call() {
         throw Args.usage(spec, "name a command: " + String.join(", ", spec.subcommands().keySet()));
     }
 
-    /** The bundled scenario {@code id}; an unknown id is a usage error listing the known ones. */
+    /** The scenario {@code id}, bundled or from --classpath; an unknown id is a usage error listing the known ones. */
     static Scenario scenario(String id, CommandLine.Model.CommandSpec spec) {
-        Scenario s = Catalogue.find(id);
+        ScenarioRegistry reg = registry(spec);
+        Scenario s = reg.find(id);
         if (s == null) {
-            throw Args.usage(spec, "unknown scenario " + id + "; known: " + String.join(", ", Catalogue.all().stream().map(Scenario::id).toList()));
+            throw Args.usage(spec, "unknown scenario " + id + "; known: " + String.join(", ", reg.ids()));
         }
         return s;
+    }
+
+    /** A report's replay command line, with --classpath when {@code s} is a user's scenario (so it can be pasted as is). */
+    static String withClasspath(String report, Scenario s, CommandLine.Model.CommandSpec spec) {
+        Main main = (Main) spec.root().userObject();
+        if (!registry(spec).plugins().contains(s)) {
+            return report;
+        }
+        return report.replace("./migcheck replay ", "./migcheck --classpath " + String.join(java.io.File.pathSeparator, main.classpath) + " replay ");
     }
 }

@@ -15,7 +15,6 @@ import org.migcheck.checker.trace.SarifRenderer;
 import org.migcheck.model.lang.Model;
 import org.migcheck.model.lang.ModelError;
 import org.migcheck.model.scenarios.Scenario;
-import org.migcheck.properties.KernelRules;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -42,7 +41,7 @@ final class MutateCmd implements Callable<Integer> {
         ScenarioRunner.Outcome base;
         Model model;
         try {
-            base = ScenarioRunner.run(s, args.variant, args.sets, KernelRules.all(), opts);
+            base = ScenarioRunner.run(s, args.variant, args.sets, Main.registry(spec).ruleSet(), opts);
             model = s.build(base.knobs());
         } catch (ModelError e) {
             throw Args.usage(spec, e.getMessage());
@@ -51,7 +50,7 @@ final class MutateCmd implements Callable<Integer> {
             throw Args.usage(spec, base.title() + " does not hold (" + base.actual() + "): mutation analysis needs a variant that holds");
         }
         Map<String, String> declared = base.expected() == null ? Map.of() : base.expected().survivors();
-        List<Mutations.Mutant> mutants = Mutations.run(model, base.result(), KernelRules.all(), opts, declared,
+        List<Mutations.Mutant> mutants = Mutations.run(model, base.result(), Main.registry(spec).ruleSet(), opts, declared,
                 base.expected() == null ? Map.of() : base.expected().goals());
         switch (f) {
             case JSON -> Main.Streams.out.println(JsonRenderer.renderMutants(base, mutants));

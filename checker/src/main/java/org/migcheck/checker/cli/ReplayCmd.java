@@ -15,7 +15,6 @@ import org.migcheck.model.lang.ModelError;
 import org.migcheck.model.scenarios.Expect;
 import org.migcheck.model.scenarios.Knobs;
 import org.migcheck.model.scenarios.Variant;
-import org.migcheck.properties.KernelRules;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -44,13 +43,13 @@ final class ReplayCmd implements Callable<Integer> {
         Model m;
         Replayer.Ending end;
         try {
-            t = ScenarioRunner.parse(token);
+            t = ScenarioRunner.parse(token, Main.registry(spec));
             checkVariant(t);
             m = t.scenario().build(t.knobs());
             if (bounds != null) {
                 m = BoundSensitivity.raise(m, Args.boundsRaise(bounds, spec));
             }
-            end = Replayer.replay(m, KernelRules.all(), t.schedule());
+            end = Replayer.replay(m, Main.registry(spec).ruleSet(), t.schedule());
         } catch (IllegalArgumentException | ModelError e) {
             throw Args.usage(spec, "token does not fit: " + e.getMessage());
         }

@@ -4,6 +4,7 @@ import java.time.Duration;
 import org.migcheck.checker.engine.Budget;
 import org.migcheck.checker.engine.Strategy;
 import org.migcheck.checker.run.Options;
+import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
 /** Search options shared by check, suite, mutate and bench; every value is range-checked by its converter. */
@@ -35,18 +36,24 @@ public class SearchOptions {
     @Option(names = "--no-liveness", description = "skip the stuck-thread analysis (saves the state graph)")
     boolean noLiveness;
 
+    @Option(names = "--decide-goals", description = "when a counterexample stops the search, keep searching (ignoring the rules) until every reachability goal is decided")
+    boolean decideGoals;
+
     @Option(names = "--quiet-progress", description = "no progress lines on stderr")
     boolean quietProgress;
 
-    @Option(names = "--symmetry", paramLabel = "on|off", description = "symmetry reduction over the model's interchangeable threads and folios (default: on where the model declares them)")
+    @Option(names = "--symmetry", paramLabel = "on|off", description = "symmetry reduction over the model's interchangeable threads and folios (default: on where the model declares them; with liveness on it runs the breadth-first search on one thread, whatever --workers says)")
     Options.Switch symmetry = Options.Switch.AUTO;
 
-    @Option(names = "--por", paramLabel = "on|off", description = "partial-order reduction (default on)")
+    @Option(names = "--por", paramLabel = "on|off", description = "partial-order reduction (default on; any number of workers)")
     Options.Switch por = Options.Switch.AUTO;
+
+    @CommandLine.Mixin
+    EngineOptions engine = new EngineOptions();
 
     Options toOptions() {
         Budget b = new Budget(maxStates, maxDepth, Duration.ofMillis((long) (timeLimit * 1000)), maxMemoryMiB << 20);
-        return new Options(strategy, b, !noLiveness, 40_000_000L, quietProgress ? null : Main.Streams.err, seed, walks,
-                symmetry, por);
+        return engine.apply(new Options(strategy, b, !noLiveness, Long.MAX_VALUE, quietProgress ? null : Main.Streams.err, seed, walks)
+                .withDecideGoals(decideGoals)).withSymmetry(symmetry).withPor(por);
     }
 }

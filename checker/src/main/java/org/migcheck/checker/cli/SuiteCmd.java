@@ -15,7 +15,6 @@ import org.migcheck.checker.trace.JsonRenderer;
 import org.migcheck.checker.trace.SarifRenderer;
 import org.migcheck.model.lang.ModelError;
 import org.migcheck.model.scenarios.Scenario;
-import org.migcheck.properties.KernelRules;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -48,7 +47,7 @@ final class SuiteCmd implements Callable<Integer> {
         Scenario s = Main.scenario(scenario, spec);
         List<ScenarioRunner.Outcome> outcomes;
         try {
-            outcomes = KnobSuite.run(s, vary, sets, KernelRules.all(), search.toOptions());
+            outcomes = KnobSuite.run(s, vary, sets, Main.registry(spec).ruleSet(), search.toOptions());
         } catch (ModelError e) {
             throw Args.usage(spec, e.getMessage());
         }

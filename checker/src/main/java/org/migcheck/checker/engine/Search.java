@@ -9,9 +9,10 @@ import java.util.function.LongSupplier;
  * Explicit-state search over a {@link TransitionSystem}.
  *
  * <p>Ordering contract: a state is stored (and so has a schedule) before its invariants are checked;
- * a state's transitions are reported in the order the system produces them; with BFS, states are
- * expanded in order of discovery, so the first failure found lies at the smallest depth at which any
- * failure of that kind exists, and its schedule is a shortest one.
+ * a state's transitions are reported in the order the system produces them. BFS ({@link LevelSearch},
+ * on any number of workers) reports a counterexample with the fewest steps over all failure kinds
+ * (bad states and failing transitions), with a fixed tie-break; DFS (here, one thread) reports the
+ * first failure its depth-first order meets.
  */
 public final class Search {
     private final TransitionSystem system;
@@ -20,7 +21,10 @@ public final class Search {
     private final List<SearchObserver> observers = new ArrayList<>();
     private final LongSupplier clock;
     private final long progressEveryNanos;
+    private final int workers;
+    private final Fingerprint fingerprint;
     private StateStore store;
+    private LevelSearch bfs;
 
     public Search(TransitionSystem system, Strategy strategy, Budget budget) {
         this(system, strategy, budget, System::nanoTime, 5_000_000_000L);
@@ -28,11 +32,45 @@ public final class Search {
 
     /** With an explicit clock and progress interval (tests use a fake clock). */
     public Search(TransitionSystem system, Strategy strategy, Budget budget, LongSupplier clock, long progressEveryNanos) {
+        this(system, strategy, budget, clock, progressEveryNanos, 1, Fingerprint.DEFAULT);
+    }
+
+    /**
+     * With {@code workers} threads for BFS (DFS runs on one) and a fingerprint function; tests pass a
+     * colliding one to show that distinct states are never merged.
+     */
+    public Search(TransitionSystem system, Strategy strategy, Budget budget, LongSupplier clock, long progressEveryNanos,
+                  int workers, Fingerprint fingerprint) {
+        if (workers < 1) {
+            throw new IllegalArgumentException("workers must be at least 1, not " + workers);
+        }
         this.system = system;
         this.strategy = strategy;
         this.budget = budget;
         this.clock = clock;
         this.progressEveryNanos = progressEveryNanos;
+        this.workers = workers;
+        this.fingerprint = fingerprint;
+    }
+
+    /** The same search on {@code n} worker threads. */
+    public Search withWorkers(int n) {
+        Search s = new Search(system, strategy, budget, clock, progressEveryNanos, n, fingerprint);
+        s.observers.addAll(observers);
+        return s;
+    }
+
+    private boolean sequential;
+
+    /**
+     * BFS on this thread with the original one-state-at-a-time loop instead of {@link LevelSearch}:
+     * for observers that must run right after each expansion (the symmetric liveness graph reads the
+     * reduction's thread map of the transition just reported). Same states, shortest lengths; ties
+     * between failures of equal length may break differently.
+     */
+    public Search sequential() {
+        sequential = true;
+        return this;
     }
 
     public Search observe(SearchObserver o) {
@@ -44,12 +82,25 @@ public final class Search {
      * Labels from the initial state to stored state {@code id}; valid after {@link #run()}, or null
      * when the store was dropped because memory ran out.
      */
-    public int[] scheduleTo(int id) { return store == null ? null : store.scheduleTo(id); }
+    public int[] scheduleTo(int id) {
+        if (bfs != null) {
+            return bfs.store() == null ? null : bfs.scheduleTo(id);
+        }
+        return store == null ? null : store.scheduleTo(id);
+    }
 
     /** The stored state {@code id}. */
-    public int[] state(int id) { return store.get(id); }
+    public int[] state(int id) { return bfs != null ? bfs.store().get(id) : store.get(id); }
 
-    public int depth(int id) { return store.depth(id); }
+    public int depth(int id) { return bfs != null ? bfs.depth(id) : store.depth(id); }
+
+    /** Bytes held by the visited set after {@link #run()} (packed vectors, links, hash table). */
+    public long storeBytes() {
+        if (bfs != null) {
+            return bfs.store() == null ? 0 : bfs.store().bytes();
+        }
+        return store == null ? 0 : store.bytes();
+    }
 
     private static final class Stop extends RuntimeException {
         private static final long serialVersionUID = 1L;
@@ -69,6 +120,10 @@ public final class Search {
     private int failureState = -1;
 
     public SearchResult run() {
+        if (strategy == Strategy.BFS && !sequential) {
+            bfs = new LevelSearch(system, budget, observers, clock, progressEveryNanos, workers, fingerprint);
+            return bfs.run();
+        }
         long start = clock.getAsLong();
         long nextProgress = start + progressEveryNanos;
         store = new StateStore(system.slotMin(), system.slotMax());

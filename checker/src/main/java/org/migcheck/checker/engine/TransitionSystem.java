@@ -7,7 +7,18 @@ package org.migcheck.checker.engine;
  *
  * <p>Contract: {@link #expand} is deterministic (same state, same calls in the same order) and does
  * not keep {@code state}; successor vectors handed to {@link Successors#successor} belong to the
- * engine afterwards.
+ * engine afterwards (the engine packs them at once, so a system may reuse its arrays).
+ *
+ * <p>Threads: the breadth-first search calls {@link #expand} and {@link #checkState} from several
+ * worker threads at once (for different states), so an implementation keeps no unsynchronised
+ * mutable state across calls, except per-state records indexed by {@code id} (distinct per call)
+ * in arrays sized by {@link #reserve}.
+ *
+ * <p>Seam for reductions: a reduction wraps the system. Symmetry canonicalises each successor
+ * vector before passing it to {@link Successors#successor} (the engine stores exactly what it
+ * receives); partial-order reduction reports only the successors of a persistent set. The engine
+ * recomputes a counterexample's labels by re-expanding parents through the same wrapped system and
+ * matching the stored vectors, so a wrapper needs nothing else.
  */
 public interface TransitionSystem {
 
@@ -25,12 +36,16 @@ public interface TransitionSystem {
     /** Checks a newly discovered state (invariants); null when it passes. */
     Failure checkState(int[] state);
 
+    /** Called before states with ids below {@code states} are expanded, on the searching thread. */
+    default void reserve(int states) {}
+
     /** The thread (or process) that takes transition {@code label}; used by reductions and traces. */
     int actorOf(int label);
 
     /**
      * Reduction seam: the search hands the system a query "is this state already stored?" before it
-     * starts (partial-order reduction's cycle proviso needs it). Plain systems ignore it.
+     * starts (partial-order reduction's cycle proviso needs it). The breadth-first search answers it
+     * from its workers during the expand phase, when the visited set is read-only. Plain systems ignore it.
      */
     default void attach(java.util.function.Predicate<int[]> visited) { }
 

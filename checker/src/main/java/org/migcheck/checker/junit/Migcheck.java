@@ -1,124 +1,499 @@
 package org.migcheck.checker.junit;
 
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
 import org.junit.jupiter.api.Assertions;
 import org.migcheck.checker.run.CheckResult;
 import org.migcheck.checker.run.Checker;
+import org.migcheck.checker.run.Mutations;
 import org.migcheck.checker.run.Options;
 import org.migcheck.checker.run.ScenarioRunner;
 import org.migcheck.checker.run.Verdict;
+import org.migcheck.checker.trace.HtmlRenderer;
+import org.migcheck.checker.trace.JsonRenderer;
 import org.migcheck.checker.trace.TextRenderer;
+import org.migcheck.checker.trace.Trace;
 import org.migcheck.model.lang.Model;
+import org.migcheck.model.lang.ModelError;
+import org.migcheck.model.lang.Var;
+import org.migcheck.model.scenarios.BaseScenario;
 import org.migcheck.model.scenarios.Catalogue;
+import org.migcheck.model.scenarios.Expect;
+import org.migcheck.model.scenarios.Knobs;
 import org.migcheck.model.scenarios.Scenario;
+import org.migcheck.model.scenarios.Variant;
 import org.migcheck.properties.KernelRules;
 import org.migcheck.properties.RuleSet;
 
 /**
- * JUnit 5 entry point: a user's model test is one assertion, and a failing assertion's message
- * carries the full report (verdict, explanation, counterexample trace).
+ * JUnit 5 entry point: a user's model test is one assertion. Every check and assertion takes a
+ * {@link RuleSet} (default {@link KernelRules#all()}) and {@link Options} (default BFS without
+ * budgets, so counterexamples are shortest; budgets, DFS or random walks through {@code Options}).
  *
  * <pre>{@code
  * @Test void truncateWaitsForWriteback() {
- *     Migcheck.assertHolds(MyModels.truncateVsWriteback());
+ *     Migcheck.assertHolds(MyModels.truncateVsWriteback(), KernelRules.all().with(new MyRule()), Migcheck.options());
  * }
  * }</pre>
  *
- * <p>All assertions use {@link KernelRules#all()} unless a {@link RuleSet} is given, and BFS, so
- * counterexamples are shortest.
+ * <p>A failing assertion's message carries the whole report (verdict, explanation, trace) and ends
+ * with the replay command; the HTML and JSON reports are written under {@code target/migcheck-reports/}
+ * (system property {@code migcheck.reports} moves them) and the message names their paths. The replay
+ * command line names a scenario the {@code migcheck} command can rebuild: the user's {@link Scenario}
+ * registered in {@code META-INF/services} whose variant builds a model that replays to the same
+ * trace, with {@code --classpath} set to where that scenario's classes are. A model no registered
+ * scenario builds gets the bare schedule and a note saying so.
  */
 public final class Migcheck {
     private Migcheck() {}
 
-    /** Checks {@code model} with the kernel rules and default options. */
-    public static CheckResult check(Model model) { return Checker.check(model, KernelRules.all(), Options.defaults()); }
+    /** Default options: BFS, no budgets, liveness on. Adjust with {@code withBudget}, {@code withStrategy}, .... */
+    public static Options options() { return Options.defaults(); }
 
-    private static String report(CheckResult r, String wanted) {
-        return "expected " + wanted + " but got:\n" + TextRenderer.render(r.model() == null ? "model" : r.model().name(), r, wanted, null);
-    }
+    /**
+     * One check's result with its reports. For a bare model, finding the registered scenario that
+     * replays its counterexample (for the replay command line) happens only when a report is asked for.
+     */
+    public static final class Result {
+        private final CheckResult result;
+        private final java.util.function.Supplier<Located> where;
+        private Located located;
 
-    private static CheckResult expect(CheckResult r, Verdict v, String wanted) {
-        if (r.verdict() != v) {
-            Assertions.fail(report(r, wanted));
+        /** The scenario and knobs (the user's registered scenario, or the bare model wrapped), the replay command or why there is none. */
+        private record Located(ScenarioRunner.Outcome outcome, String replay, String note) {}
+
+        Result(ScenarioRunner.Outcome outcome, String replay, String note) {
+            this.result = outcome.result();
+            this.located = new Located(outcome, replay, note);
+            this.where = null;
         }
-        return r;
+
+        Result(CheckResult result, java.util.function.Supplier<Located> where) {
+            this.result = result;
+            this.where = where;
+        }
+
+        private Located located() {
+            if (located == null) {
+                located = where.get();
+            }
+            return located;
+        }
+
+        /** The scenario, variant and knobs the result belongs to, with the check result. */
+        public ScenarioRunner.Outcome outcome() { return located().outcome(); }
+
+        /** The command line that replays the counterexample, or null when there is none. */
+        public String replay() { return located().replay(); }
+
+        /** Why no replay command could be made, or null. */
+        public String note() { return located().note(); }
+
+        public CheckResult result() { return result; }
+
+        public Verdict verdict() { return result.verdict(); }
+
+        /** The text report as {@code migcheck check} prints it, ending with the replay command line. */
+        public String report() {
+            ScenarioRunner.Outcome outcome = outcome();
+            String replay = replay();
+            String note = note();
+            String expected = outcome.expected() == null ? null : outcome.expected().describe();
+            String text = TextRenderer.render(outcome.title(), outcome.result(), expected, null);
+            if (replay != null) {
+                text += "replay: " + replay + "\n";
+            } else if (note != null && outcome.result().hasCounterexample()) {
+                text += "replay: " + note + "\n";
+            }
+            return text;
+        }
+
+        /** The JSON report (the schema of {@code check --format json}). */
+        public String json() { return JsonRenderer.render(outcome()); }
+
+        /** The self-contained HTML report with the swimlane picture. */
+        public String html() {
+            String h = HtmlRenderer.render(outcome());
+            return replay() == null ? h : h.replace("./migcheck replay " + escape(outcome().token()), escape(replay()));
+        }
+
+        /** Writes {@code NAME.html} and {@code NAME.json} under the reports directory; returns both paths. */
+        public List<Path> writeReports() {
+            Path dir = Paths.get(System.getProperty("migcheck.reports", "target/migcheck-reports"));
+            String base = outcome().title().replaceAll("[^A-Za-z0-9._-]+", "_").replaceAll("_+", "_");
+            try {
+                Files.createDirectories(dir);
+                Path html = dir.resolve(base + ".html");
+                Path json = dir.resolve(base + ".json");
+                Files.writeString(html, html(), StandardCharsets.UTF_8);
+                Files.writeString(json, json(), StandardCharsets.UTF_8);
+                return List.of(html.toAbsolutePath(), json.toAbsolutePath());
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write migcheck reports under " + dir.toAbsolutePath(), e);
+            }
+        }
     }
+
+    private static String escape(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+
+    // ---------------------------------------------------------------- checks
+
+    public static Result check(Model model) { return check(model, KernelRules.all(), options()); }
+
+    public static Result check(Model model, RuleSet rules) { return check(model, rules, options()); }
+
+    public static Result check(Model model, Options options) { return check(model, KernelRules.all(), options); }
+
+    /** Checks {@code model} against {@code rules}. */
+    public static Result check(Model model, RuleSet rules, Options options) {
+        CheckResult r = Checker.check(model, rules, options);
+        return new Result(r, () -> locate(model, r));
+    }
+
+    /** Checks variant {@code variant} (null: the default knobs) of a user's or a bundled scenario. */
+    public static Result check(Scenario scenario, String variant) { return check(scenario, variant, Map.of(), KernelRules.all(), options()); }
+
+    public static Result check(Scenario scenario, String variant, RuleSet rules, Options options) {
+        return check(scenario, variant, Map.of(), rules, options);
+    }
+
+    /** As {@link #check(Scenario, String)} with knob settings {@code sets} on top of the variant's. */
+    public static Result check(Scenario scenario, String variant, Map<String, String> sets, RuleSet rules, Options options) {
+        ScenarioRunner.Outcome o = ScenarioRunner.run(scenario, variant, sets, rules, options);
+        if (!o.result().hasCounterexample()) {
+            return new Result(o, null, null);
+        }
+        String cmd = replayCommand(scenario, o.token());
+        return cmd != null ? new Result(o, cmd, null) : new Result(o, null, "scenario " + scenario.id()
+                + " is not registered in META-INF/services (register it to replay with ./migcheck --classpath ... replay); token " + o.token());
+    }
+
+    // ---------------------------------------------------------------- assertions
 
     /** The model holds: exhaustive, no rule broken, no deadlock, no stuck thread. */
-    public static CheckResult assertHolds(Model model) { return assertHolds(model, KernelRules.all()); }
+    public static CheckResult assertHolds(Model model) { return assertHolds(model, KernelRules.all(), options()); }
 
-    public static CheckResult assertHolds(Model model, RuleSet rules) {
-        return expect(Checker.check(model, rules, Options.defaults()), Verdict.HOLDS, "holds");
+    public static CheckResult assertHolds(Model model, RuleSet rules) { return assertHolds(model, rules, options()); }
+
+    public static CheckResult assertHolds(Model model, RuleSet rules, Options options) {
+        return expect(check(model, rules, options), Verdict.HOLDS, "holds");
     }
 
     /** The model deadlocks; returns the result for further assertions on the trace. */
-    public static CheckResult assertDeadlock(Model model) {
-        return expect(check(model), Verdict.DEADLOCK, "deadlock");
+    public static CheckResult assertDeadlock(Model model) { return assertDeadlock(model, KernelRules.all(), options()); }
+
+    public static CheckResult assertDeadlock(Model model, RuleSet rules, Options options) {
+        return expect(check(model, rules, options), Verdict.DEADLOCK, "deadlock");
     }
 
     /** The model deadlocks and the deadlock has {@code steps} steps and blocks exactly {@code blockedThreads}. */
     public static CheckResult assertDeadlock(Model model, int steps, String... blockedThreads) {
-        CheckResult r = assertDeadlock(model);
+        Result res = check(model);
+        CheckResult r = expect(res, Verdict.DEADLOCK, "deadlock");
         if (r.schedule().length != steps) {
-            Assertions.fail("expected a deadlock after " + steps + " steps, found one after " + r.schedule().length + ":\n"
-                    + TextRenderer.render(model.name(), r, "deadlock", null));
+            fail("expected a deadlock after " + steps + " steps, found one after " + r.schedule().length, res);
         }
         for (String t : blockedThreads) {
             boolean named = r.explanation().stream().anyMatch(l -> l.startsWith(t + " blocked"));
             if (!named) {
-                Assertions.fail("expected " + t + " among the blocked threads:\n" + TextRenderer.render(model.name(), r, "deadlock", null));
+                fail("expected " + t + " among the blocked threads", res);
             }
         }
         return r;
     }
 
     /** Rule {@code ruleId} is broken. */
-    public static CheckResult assertViolates(Model model, String ruleId) { return assertViolates(model, KernelRules.all(), ruleId); }
+    public static CheckResult assertViolates(Model model, String ruleId) { return assertViolates(model, KernelRules.all(), options(), ruleId); }
 
-    public static CheckResult assertViolates(Model model, RuleSet rules, String ruleId) {
-        CheckResult r = Checker.check(model, rules, Options.defaults());
+    public static CheckResult assertViolates(Model model, RuleSet rules, String ruleId) { return assertViolates(model, rules, options(), ruleId); }
+
+    public static CheckResult assertViolates(Model model, RuleSet rules, Options options, String ruleId) {
+        Result res = check(model, rules, options);
+        CheckResult r = res.result();
         if (r.verdict() != Verdict.VIOLATED || !ruleId.equals(r.ruleId())) {
-            Assertions.fail(report(r, "violated " + ruleId));
+            fail("expected violated " + ruleId, res);
         }
         return r;
     }
 
     /** Some thread is stuck forever. */
-    public static CheckResult assertStuck(Model model) {
-        return expect(check(model), Verdict.STUCK, "stuck");
+    public static CheckResult assertStuck(Model model) { return assertStuck(model, KernelRules.all(), options()); }
+
+    public static CheckResult assertStuck(Model model, RuleSet rules, Options options) {
+        return expect(check(model, rules, options), Verdict.STUCK, "stuck");
     }
 
     /** {@code reachable(goal)} is true; returns the result whose goal witness is a shortest schedule. */
-    public static CheckResult assertReachable(Model model, String goal) {
-        CheckResult r = check(model);
-        CheckResult.GoalResult g = r.goals().get(goal);
-        if (g == null || g.answer() != CheckResult.GoalResult.Answer.REACHABLE) {
-            Assertions.fail(report(r, "reachable(" + goal + ")"));
-        }
-        return r;
+    public static CheckResult assertReachable(Model model, String goal) { return assertReachable(model, KernelRules.all(), options(), goal); }
+
+    public static CheckResult assertReachable(Model model, RuleSet rules, Options options, String goal) {
+        return expectGoal(model, rules, options, goal, CheckResult.GoalResult.Answer.REACHABLE);
     }
 
     /** {@code reachable(goal)} is false after an exhaustive search. */
-    public static CheckResult assertUnreachable(Model model, String goal) {
-        CheckResult r = check(model);
-        CheckResult.GoalResult g = r.goals().get(goal);
-        if (g == null || g.answer() != CheckResult.GoalResult.Answer.UNREACHABLE) {
-            Assertions.fail(report(r, "unreachable(" + goal + ")"));
+    public static CheckResult assertUnreachable(Model model, String goal) { return assertUnreachable(model, KernelRules.all(), options(), goal); }
+
+    public static CheckResult assertUnreachable(Model model, RuleSet rules, Options options, String goal) {
+        return expectGoal(model, rules, options, goal, CheckResult.GoalResult.Answer.UNREACHABLE);
+    }
+
+    private static CheckResult expectGoal(Model model, RuleSet rules, Options options, String goal, CheckResult.GoalResult.Answer want) {
+        if (!model.goals().containsKey(goal)) {
+            Assertions.fail("model " + model.name() + " declares no goal " + goal + "; goals: " + model.goals().keySet());
         }
-        return r;
+        Result res = check(model, rules, options);
+        CheckResult.GoalResult g = res.result().goals().get(goal);
+        if (g == null || g.answer() != want) {
+            fail("expected " + (want == CheckResult.GoalResult.Answer.REACHABLE ? "reachable(" : "unreachable(") + goal + ")", res);
+        }
+        return res.result();
     }
 
     /** A bundled scenario variant meets its declared expectation. */
     public static ScenarioRunner.Outcome assertAsDeclared(String scenario, String variant) {
         Scenario s = Catalogue.find(scenario);
         if (s == null) {
-            Assertions.fail("no bundled scenario " + scenario);
+            Assertions.fail("no bundled scenario " + scenario + "; for a scenario of your own pass the Scenario object");
         }
-        ScenarioRunner.Outcome o = ScenarioRunner.run(s, variant, Map.of(), KernelRules.all(), Options.defaults());
+        return assertAsDeclared(s, variant);
+    }
+
+    /** Variant {@code variant} of a user's (or a bundled) scenario meets its declared expectation. */
+    public static ScenarioRunner.Outcome assertAsDeclared(Scenario scenario, String variant) {
+        return assertAsDeclared(scenario, variant, KernelRules.all(), options());
+    }
+
+    public static ScenarioRunner.Outcome assertAsDeclared(Scenario scenario, String variant, RuleSet rules, Options options) {
+        if (scenario.variant(variant) == null) {
+            Assertions.fail("scenario " + scenario.id() + " has no variant " + variant + "; variants: "
+                    + scenario.variants().stream().map(Variant::name).toList());
+        }
+        Result res = check(scenario, variant, rules, options);
+        ScenarioRunner.Outcome o = res.outcome();
         if (!o.matches()) {
-            Assertions.fail(o.title() + ": expected " + o.expected().describe() + ", got " + o.actual() + "\n"
-                    + TextRenderer.render(o.title(), o.result(), o.expected().describe(), o.token()));
+            fail("expected " + o.expected().describe() + ", got " + o.actual(), res);
         }
         return o;
+    }
+
+    // ---------------------------------------------------------------- mutation analysis
+
+    /**
+     * Mutation analysis of the rules on {@code model}, which must hold: waits removed, lock/unlock pairs
+     * removed, shared tests forced, steps moved out of critical sections (see {@link Mutations}).
+     *
+     * @param mutants  every mutant with its fate
+     */
+    public record MutationReport(String model, List<Mutations.Mutant> mutants) {
+        public List<Mutations.Mutant> with(Mutations.Fate fate) {
+            return mutants.stream().filter(m -> m.fate() == fate).toList();
+        }
+
+        /** One line per mutant, then the totals, as {@code migcheck mutate} prints them. */
+        public String report() {
+            StringBuilder b = new StringBuilder();
+            for (Mutations.Mutant m : mutants) {
+                b.append(String.format("%-72s %-13s %s%n", m.id(), m.fate().name().toLowerCase().replace('_', '-'),
+                        m.fate() == Mutations.Fate.NOT_EVALUATED ? m.result().message() : m.outcome()));
+            }
+            b.append(model).append(": ").append(Mutations.summary(mutants)).append('\n');
+            return b.toString();
+        }
+    }
+
+    public static MutationReport mutate(Model model, RuleSet rules) { return mutate(model, rules, options()); }
+
+    /** Mutation analysis; fails (with the report) when {@code model} itself does not hold. */
+    public static MutationReport mutate(Model model, RuleSet rules, Options options) {
+        Result base = check(model, rules, options);
+        if (base.verdict() != Verdict.HOLDS) {
+            fail("mutation analysis needs a model that holds", base);
+        }
+        return new MutationReport(model.name(), Mutations.run(model, base.result(), rules, options));
+    }
+
+    // ---------------------------------------------------------------- failure reporting
+
+    private static CheckResult expect(Result res, Verdict v, String wanted) {
+        if (res.verdict() != v) {
+            fail("expected " + wanted, res);
+        }
+        return res.result();
+    }
+
+    /**
+     * Fails with the report; writes the HTML and JSON reports first and names them in the message
+     * (which JUnit prints), so a failing build log says where they are without noise from passing tests.
+     */
+    private static void fail(String what, Result res) {
+        StringBuilder msg = new StringBuilder(what).append(" but got:\n");
+        try {
+            List<Path> files = res.writeReports();
+            msg.append("reports: ").append(files.get(0)).append(' ').append(files.get(1)).append('\n');
+        } catch (UncheckedIOException e) {
+            msg.append("reports not written: ").append(e.getMessage()).append('\n');
+        }
+        msg.append(res.report());
+        Assertions.fail(msg.toString().stripTrailing());
+    }
+
+    // ---------------------------------------------------------------- replay tokens for bare models
+
+    /**
+     * The command line that replays {@code token}: bundled scenarios need no class path; a user's
+     * scenario gets {@code --classpath} with the directory or jar its registered class comes from;
+     * null when no registered class provides it.
+     */
+    private static String replayCommand(Scenario s, String token) {
+        String loc = classesOf(s.getClass());
+        if (loc.equals(classesOf(Catalogue.class))) {
+            if (Catalogue.find(s.id()) != null) {
+                return "./migcheck replay " + token;
+            }
+            // a BaseScenario built in the user's code: use where its registered provider lives
+            String found = null;
+            for (Scenario p : providers()) {
+                if (p.id().equals(s.id())) {
+                    found = classesOf(p.getClass());
+                    break;
+                }
+            }
+            if (found == null) {
+                return null;
+            }
+            loc = found;
+        }
+        return "./migcheck --classpath " + loc + " replay " + token;
+    }
+
+    /** Where a class comes from (a class directory or jar), for --classpath. */
+    private static String classesOf(Class<?> c) {
+        try {
+            java.security.CodeSource cs = c.getProtectionDomain().getCodeSource();
+            if (cs == null || cs.getLocation() == null) {
+                return "CLASSES";
+            }
+            return new File(cs.getLocation().toURI()).getPath();
+        } catch (URISyntaxException | SecurityException | IllegalArgumentException e) {
+            return "CLASSES";
+        }
+    }
+
+    /** The scenarios registered in META-INF/services on the test's class path. */
+    private static List<Scenario> providers() {
+        List<Scenario> out = new ArrayList<>();
+        try {
+            ServiceLoader.load(Scenario.class, Thread.currentThread().getContextClassLoader()).forEach(out::add);
+        } catch (ServiceConfigurationError e) {
+            // a broken registration elsewhere on the class path: only what loaded before it
+        }
+        return out;
+    }
+
+    /**
+     * The result of checking a bare model, with a replay command when a registered scenario (a
+     * user's, through ServiceLoader on the context class path, or a bundled one) has a variant whose
+     * model has the same name and layout and replays the counterexample to the same trace.
+     */
+    private static Result.Located locate(Model model, CheckResult r) {
+        Scenario wrapped = BaseScenario.builder(model.name().replaceAll("[\\s:]+", "-"))
+                .title(model.name())
+                .reference("a model checked through the JUnit entry point")
+                .model(k -> model)
+                .variant("model", Map.of(), Expect.holds(), "the model as given")
+                .build();
+        Knobs none = Knobs.resolve(wrapped.id(), List.of(), Map.of());
+        if (!r.hasCounterexample() || r.model() == null) {
+            return new Result.Located(new ScenarioRunner.Outcome(wrapped, null, none, null, r), null, null);
+        }
+        Trace mine = safeReplay(model, r.schedule());
+        for (Candidate c : candidates(model)) {
+            Trace theirs = safeReplay(c.model(), r.schedule());
+            if (mine != null && theirs != null && sameTrace(mine, theirs)) {
+                ScenarioRunner.Outcome o = new ScenarioRunner.Outcome(c.scenario(), c.variant(), c.knobs(), null, r);
+                String cmd = replayCommand(c.scenario(), o.token());
+                if (cmd != null) {
+                    return new Result.Located(o, cmd, null);
+                }
+            }
+        }
+        return new Result.Located(new ScenarioRunner.Outcome(wrapped, null, none, null, r), null,
+                "no registered Scenario builds model " + model.name() + " (register one in META-INF/services to replay with"
+                        + " ./migcheck --classpath ... replay); schedule " + ScenarioRunner.scheduleText(r.schedule()));
+    }
+
+    private record Candidate(Scenario scenario, String variant, Knobs knobs, Model model) {}
+
+    private static List<Candidate> candidates(Model model) {
+        List<Scenario> scenarios = providers();
+        scenarios.addAll(Catalogue.all());
+        List<Candidate> out = new ArrayList<>();
+        String sig = signature(model);
+        for (Scenario s : scenarios) {
+            Map<String, Map<String, String>> settings = new LinkedHashMap<>();
+            for (Variant v : s.variants()) {
+                settings.put(v.name(), v.settings());
+            }
+            settings.put(null, Map.of()); // the default knobs last: a named variant reads better in a token
+            for (Map.Entry<String, Map<String, String>> e : settings.entrySet()) {
+                try {
+                    Knobs k = Knobs.resolve(s.id(), s.knobs(), e.getValue());
+                    Model m = s.build(k);
+                    if (m.name().equals(model.name()) && signature(m).equals(sig)) {
+                        out.add(new Candidate(s, e.getKey(), k, m));
+                    }
+                } catch (RuntimeException ex) {
+                    // a variant that does not build is not a candidate
+                }
+            }
+        }
+        return out;
+    }
+
+    private static String signature(Model m) {
+        StringBuilder b = new StringBuilder(m.name()).append('|').append(m.stateSize());
+        for (Var v : m.vars()) {
+            b.append('|').append(v.name()).append(':').append(v.min()).append(':').append(v.max()).append(':').append(v.initial());
+        }
+        m.threads().forEach(t -> b.append("|t:").append(t.name()));
+        return b.toString();
+    }
+
+    private static Trace safeReplay(Model m, int[] schedule) {
+        try {
+            return Trace.replay(m, schedule);
+        } catch (IllegalArgumentException | ModelError e) {
+            return null;
+        }
+    }
+
+    private static boolean sameTrace(Trace a, Trace b) {
+        if (a.rows().size() != b.rows().size() || !Arrays.equals(a.last(), b.last())) {
+            return false;
+        }
+        for (int i = 0; i < a.rows().size(); i++) {
+            Trace.Row x = a.rows().get(i);
+            Trace.Row y = b.rows().get(i);
+            if (x.thread() != y.thread() || !x.label().equals(y.label()) || !x.changes().equals(y.changes())
+                    || !java.util.Objects.equals(x.failure(), y.failure())) {
+                return false;
+            }
+        }
+        return true;
     }
 }

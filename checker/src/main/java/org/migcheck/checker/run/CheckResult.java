@@ -94,11 +94,22 @@ public record CheckResult(Model model, Verdict verdict, String ruleId, String me
     /**
      * The answer to {@code reachable(goal)}.
      *
-     * @param answer   TRUE with a shortest witness, FALSE after an exhaustive search, UNKNOWN otherwise
+     * @param answer   REACHABLE with a shortest witness, UNREACHABLE after an exhaustive search,
+     *                 UNDECIDED when a counterexample stopped the search first, UNKNOWN when a budget did
      * @param witness  the schedule reaching the goal, or null
      */
     public record GoalResult(Answer answer, int[] witness) {
-        public enum Answer { REACHABLE, UNREACHABLE, UNKNOWN }
+        public enum Answer {
+            REACHABLE, UNREACHABLE,
+            /** A counterexample stopped the search before the goal was reached; {@code --decide-goals} searches on. */
+            UNDECIDED,
+            UNKNOWN;
+
+            /** "reachable", "unreachable", "undecided: search stopped at the counterexample", "unknown". */
+            public String describe() {
+                return this == UNDECIDED ? "undecided: search stopped at the counterexample" : name().toLowerCase();
+            }
+        }
     }
 
     /** The counterexample rendered by replay (empty trace when there is none). */

@@ -33,15 +33,20 @@ public final class Checker {
     private Checker() {}
 
     public static CheckResult check(Model model, RuleSet rules, Options opts) {
+        return check(model, rules, opts, new Footprint());
+    }
+
+    /** As {@link #check(Model, RuleSet, Options)}, recording the memory of the search structures in {@code footprint}. */
+    public static CheckResult check(Model model, RuleSet rules, Options opts, Footprint footprint) {
         String[] reductions = {null};
-        CheckResult r = check(model, rules, opts, reductions);
+        CheckResult r = check(model, rules, opts, footprint, reductions);
         return reductions[0] == null || r.reductions() != null ? r : r.withReductions(reductions[0]);
     }
 
-    private static CheckResult check(Model model, RuleSet rules, Options opts, String[] reductionsOut) {
+    private static CheckResult check(Model model, RuleSet rules, Options opts, Footprint footprint, String[] reductionsOut) {
         ModelSystem sys;
         try {
-            sys = new ModelSystem(model, rules);
+            sys = new ModelSystem(model, rules, opts.liveness());
         } catch (ModelError e) {
             return modelError(model, e.getMessage());
         }
@@ -64,8 +69,12 @@ public final class Checker {
                 : new ReducedSystem(sys, sys.semantics(), symmetry, por, goalAsymmetry(model, sys),
                         ruleAsymmetry(sys));
         TransitionSystem ts = reduced == null ? sys : reduced;
-        Search search = new Search(ts, opts.strategy(), opts.budget());
         boolean permutedLiveness = symmetry != null && opts.liveness();
+        Search search = new Search(ts, opts.strategy(), opts.budget()).withWorkers(opts.workers());
+        if (permutedLiveness) {
+            // the symmetric liveness graph reads each transition's thread map right after it is reported
+            search.sequential();
+        }
         StateGraph graph = opts.liveness() && !permutedLiveness ? new StateGraph(opts.maxGraphEdges()) : null;
         SymmetricGraph symGraph = permutedLiveness ? new SymmetricGraph(reduced, model.threadCount(), opts.maxGraphEdges()) : null;
         if (graph != null) {
@@ -93,6 +102,9 @@ public final class Checker {
             return new CheckResult(model, Verdict.VIOLATED, e.ruleId(), e.getMessage() + " (in the initial state)", new int[0],
                     List.of(), List.of(), Map.of(), new Stats(0, 0, 0, 0), null, List.of());
         }
+        footprint.storeBytes = search.storeBytes();
+        footprint.graphBytes = graph == null ? 0 : graph.bytes();
+        footprint.maskBytes = sys.maskBytes();
         List<String> notes = new ArrayList<>();
         if (refused != null) {
             notes.add(refused);
@@ -102,7 +114,7 @@ public final class Checker {
                     + (opts.symmetry() == Options.Switch.ON && symmetry == null ? ", no symmetry (the model declares no interchangeable members)" : "");
         }
         Unpermute real = symmetry == null ? null : new Unpermute(sys, symmetry);
-        Map<String, CheckResult.GoalResult> goalResults = goals.results(search, r.status() == SearchResult.Status.COMPLETE);
+        Map<String, CheckResult.GoalResult> goalResults = goals.results(search, r.status());
         if (real != null) {
             goalResults = unpermuteGoals(real, goalResults);
         }
@@ -122,8 +134,10 @@ public final class Checker {
                     boolean failingLast = r.failureState() < 0 || r.schedule().length > search.depth(r.failureState());
                     Unpermute.Real rr = real.map(r.schedule(), failingLast, Checker::sameFailure);
                     SearchResult mapped = new SearchResult(r.status(), rr.failure(), rr.schedule(), -1, r.stats(), null);
+                    goalResults = decideGoalsIfAsked(model, opts, goalResults, notes);
                     return failed(model, sys, mapped, rr.last(), goalResults, notes);
                 }
+                goalResults = decideGoalsIfAsked(model, opts, goalResults, notes);
                 return failed(model, sys, r, search.state(r.failureState()), goalResults, notes);
             }
             case INCOMPLETE -> {
@@ -164,21 +178,24 @@ public final class Checker {
             }
         } else if (graph != null) {
             if (graph.overflow()) {
-                String limit = "liveness graph over " + opts.maxGraphEdges() + " transitions";
+                String limit = "liveness graph over the cap of " + opts.maxGraphEdges() + " transitions";
                 return new CheckResult(model, Verdict.INCOMPLETE, null, "safety explored exhaustively with no violation, but the "
                         + limit + ": stuck threads not checked", new int[0], List.of(), List.of(), goalResults, r.stats(), limit, notes);
             }
-            int[] stuck = graph.stuck((int) r.stats().distinct(), sys, model.threadCount());
+            int[] stuck;
+            int[] spinning;
+            try {
+                stuck = graph.stuck((int) r.stats().distinct(), sys, model.threadCount());
+                spinning = stuck != null ? null : graph.neverFinishes((int) r.stats().distinct(), sys, model.threadCount(), ~daemons(model));
+            } catch (OutOfMemoryError oom) {
+                String limit = "out of memory in the stuck-thread analysis";
+                return new CheckResult(model, Verdict.INCOMPLETE, null, "safety explored exhaustively with no violation, but "
+                        + limit + ": stuck threads not checked", new int[0], List.of(), List.of(), goalResults, r.stats(), limit, notes);
+            }
             if (stuck != null) {
                 return stuckResult(model, sys, search.scheduleTo(stuck[0]), search.state(stuck[0]), stuck[1], goalResults, r.stats(), notes);
             }
-            int daemons = 0;
-            for (int t = 0; t < model.threadCount(); t++) {
-                if (model.thread(t).daemon()) {
-                    daemons |= 1 << t;
-                }
-            }
-            int[] spin = graph.neverFinishes((int) r.stats().distinct(), sys, model.threadCount(), ~daemons);
+            int[] spin = spinning;
             if (spin != null) {
                 return livelockResult(model, sys, search.scheduleTo(spin[0]), search.state(spin[0]), spin[1], goalResults, r.stats(), notes);
             }
@@ -289,12 +306,78 @@ public final class Checker {
                 r.goals(), r.stats(), r.limit(), notes, r.unreached(), r.saturated(), r.reductions());
     }
 
+
+    private static int daemons(Model model) {
+        int daemons = 0;
+        for (int t = 0; t < model.threadCount(); t++) {
+            if (model.thread(t).daemon()) {
+                daemons |= 1 << t;
+            }
+        }
+        return daemons;
+    }
+
+    private static Map<String, CheckResult.GoalResult> decideGoalsIfAsked(Model model, Options opts,
+                                                                        Map<String, CheckResult.GoalResult> goalResults, List<String> notes) {
+        if (opts.decideGoals() && goalResults.values().stream().anyMatch(g -> g.answer() == CheckResult.GoalResult.Answer.UNDECIDED)) {
+            return decideGoals(model, opts, goalResults, notes);
+        }
+        return goalResults;
+    }
+
+    /**
+     * Decides the goals a counterexample left undecided: a second search of the same model without
+     * rules, in which a transition that breaks the model (a failed assertion, a lock misuse) has no
+     * successor and a deadlocked state is just a state without successors. BFS keeps the witnesses
+     * shortest; the budget is the same as the first search's, and running out of it leaves the goal unknown.
+     */
+    private static Map<String, CheckResult.GoalResult> decideGoals(Model model, Options opts, Map<String, CheckResult.GoalResult> first,
+                                                                  List<String> notes) {
+        ModelSystem plain = new ModelSystem(model, RuleSet.empty(), false);
+        org.migcheck.checker.engine.TransitionSystem goalsOnly = new org.migcheck.checker.engine.TransitionSystem() {
+            @Override public int[] slotMin() { return plain.slotMin(); }
+            @Override public int[] slotMax() { return plain.slotMax(); }
+            @Override public int[] initialState() { return plain.initialState(); }
+            @Override public int actorOf(int label) { return plain.actorOf(label); }
+            @Override public org.migcheck.checker.engine.Failure checkState(int[] state) { return null; }
+            @Override public void expand(int id, int[] state, Successors out) {
+                plain.expand(id, state, new Successors() {
+                    @Override public void successor(int label, int[] next) { out.successor(label, next); }
+                    @Override public void failure(int label, org.migcheck.checker.engine.Failure f) { }
+                    @Override public void stateFailure(org.migcheck.checker.engine.Failure f) { }
+                });
+            }
+        };
+        org.migcheck.checker.engine.Strategy strategy = opts.strategy() == org.migcheck.checker.engine.Strategy.DFS
+                ? org.migcheck.checker.engine.Strategy.DFS : org.migcheck.checker.engine.Strategy.BFS;
+        Search search = new Search(goalsOnly, strategy, opts.budget()).withWorkers(opts.workers());
+        GoalTracker goals = new GoalTracker(model, plain.semantics());
+        search.observe(goals);
+        SearchResult r;
+        try {
+            r = search.run();
+        } catch (ModelError e) {
+            notes.add("goals not decided: " + e.getMessage());
+            return first;
+        }
+        Map<String, CheckResult.GoalResult> out = new LinkedHashMap<>(first);
+        Map<String, CheckResult.GoalResult> second = goals.results(search, r.status());
+        first.forEach((g, a) -> {
+            if (a.answer() == CheckResult.GoalResult.Answer.UNDECIDED) {
+                out.put(g, second.get(g));
+            }
+        });
+        notes.add("goals decided by a second search that ignores rule violations (" + r.stats().distinct() + " states"
+                + (r.status() == SearchResult.Status.INCOMPLETE ? ", stopped at " + r.limit() : "") + ")");
+        return out;
+    }
+
     /** Transitions of the model that the exhaustive search never took. */
     private static List<CheckResult.Unreached> unreached(ModelSystem sys) {
         Semantics sem = sys.semantics();
         List<CheckResult.Unreached> out = new ArrayList<>();
         for (int pc = 0; pc < sem.codeSize(); pc++) {
-            if (sem.isTransition(pc) && !sys.executed.get(pc)) {
+            if (sem.isTransition(pc) && !sys.executed(pc)) {
                 out.add(new CheckResult.Unreached(pc, sem.describe(pc)));
             }
         }
@@ -471,6 +554,10 @@ public final class Checker {
             this.sem = sem;
         }
 
+        @Override public boolean observesStates() { return !model.goals().isEmpty(); }
+
+        @Override public boolean observesTransitions() { return false; }
+
         @Override public void onNewState(int id, int[] state) {
             if (found.size() == model.goals().size()) {
                 return;
@@ -491,7 +578,8 @@ public final class Checker {
             }
         }
 
-        Map<String, CheckResult.GoalResult> results(Search search, boolean exhaustive) {
+        Map<String, CheckResult.GoalResult> results(Search search, SearchResult.Status status) {
+            boolean exhaustive = status == SearchResult.Status.COMPLETE;
             com.google.common.collect.ImmutableMap.Builder<String, CheckResult.GoalResult> out = com.google.common.collect.ImmutableMap.builder();
             for (String g : model.goals().keySet()) {
                 Integer id = found.get(g);
@@ -503,6 +591,7 @@ public final class Checker {
                     out.put(g, new CheckResult.GoalResult(CheckResult.GoalResult.Answer.REACHABLE, witness));
                 } else {
                     out.put(g, new CheckResult.GoalResult(exhaustive ? CheckResult.GoalResult.Answer.UNREACHABLE
+                            : status == SearchResult.Status.FAILED ? CheckResult.GoalResult.Answer.UNDECIDED
                             : CheckResult.GoalResult.Answer.UNKNOWN, null));
                 }
             }

@@ -5,7 +5,11 @@ import com.google.common.graph.ElementOrder;
 import com.google.common.graph.Graphs;
 import com.google.common.graph.MutableValueGraph;
 import com.google.common.graph.ValueGraphBuilder;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.migcheck.model.lang.Lock;
 
 /**
@@ -18,52 +22,80 @@ import org.migcheck.model.lang.Lock;
  * <p>Like lockdep, trylock acquisitions add no edge (they cannot wait). Edges within one class
  * (two folio locks) are not recorded: lockdep needs nesting annotations for those and our models
  * do not carry them; ABBA between two locks of one class still shows up as a deadlock.
+ *
+ * <p>The search's workers report acquisitions concurrently and in any order; each edge keeps the
+ * witness a sequential BFS meets first (smallest state id, then thread, alternative and held lock),
+ * and the graph is built in that order, so its nodes, edges and first cycle do not depend on the
+ * number of workers.
  */
 final class Lockdep {
 
     /** Where an edge was first seen: in state {@code stateId}, thread {@code thread} took {@code acquired} holding {@code held}. */
     record Witness(String fromClass, String toClass, int stateId, int label, int thread, String held, String acquired) {}
 
-    private final MutableValueGraph<String, Witness> graph = ValueGraphBuilder.directed().allowsSelfLoops(false)
-            .nodeOrder(ElementOrder.insertion()).incidentEdgeOrder(ElementOrder.stable()).build();
+    /** A witness with its place in the sequential BFS order. */
+    private record Seen(Witness witness, long order, int held) {}
 
-    void acquired(Lock lock, List<Lock> heldBefore, int stateId, int label, int thread) {
-        for (Lock h : heldBefore) {
+    private final Map<List<String>, Seen> first = new HashMap<>();
+    private MutableValueGraph<String, Witness> graph;
+
+    synchronized void acquired(Lock lock, List<Lock> heldBefore, int stateId, int label, int thread) {
+        long order = ((long) stateId << 32) | ((long) thread << 24) | (ModelSystem.alt(label) & 0xFFFFFF);
+        for (int i = 0; i < heldBefore.size(); i++) {
+            Lock h = heldBefore.get(i);
             if (h == lock || h.lockClass().equals(lock.lockClass())) {
                 continue;
             }
-            if (!graph.hasEdgeConnecting(h.lockClass(), lock.lockClass())) {
-                graph.putEdgeValue(h.lockClass(), lock.lockClass(),
-                        new Witness(h.lockClass(), lock.lockClass(), stateId, label, thread, h.name(), lock.name()));
+            List<String> key = List.of(h.lockClass(), lock.lockClass());
+            Seen old = first.get(key);
+            if (old == null || old.order() > order || (old.order() == order && old.held() > i)) {
+                first.put(key, new Seen(new Witness(h.lockClass(), lock.lockClass(), stateId, label, thread, h.name(), lock.name()), order, i));
+                graph = null;
             }
         }
     }
 
+    /** The graph with nodes and edges inserted in the order a sequential BFS met them. */
+    private synchronized MutableValueGraph<String, Witness> graph() {
+        if (graph == null) {
+            List<Seen> all = new ArrayList<>(first.values());
+            all.sort(Comparator.comparingLong(Seen::order).thenComparingInt(Seen::held));
+            graph = ValueGraphBuilder.directed().allowsSelfLoops(false)
+                    .nodeOrder(ElementOrder.insertion()).incidentEdgeOrder(ElementOrder.stable()).build();
+            for (Seen s : all) {
+                graph.putEdgeValue(s.witness().fromClass(), s.witness().toClass(), s.witness());
+            }
+        }
+        return graph;
+    }
+
     /** The first cycle of the class graph (in insertion order), as its edges, or an empty list. */
     List<Witness> cycle() {
-        if (!Graphs.hasCycle(graph.asGraph())) {
+        MutableValueGraph<String, Witness> g = graph();
+        if (!Graphs.hasCycle(g.asGraph())) {
             return List.of();
         }
-        ImmutableList<String> nodes = Cycles.first(graph.asGraph(), graph.nodes());
+        ImmutableList<String> nodes = Cycles.first(g.asGraph(), g.nodes());
         ImmutableList.Builder<Witness> out = ImmutableList.builder();
         for (int i = 0; i < nodes.size(); i++) {
-            out.add(graph.edgeValue(nodes.get(i), nodes.get((i + 1) % nodes.size())).orElseThrow());
+            out.add(g.edgeValue(nodes.get(i), nodes.get((i + 1) % nodes.size())).orElseThrow());
         }
         return out.build();
     }
 
     /** Classes and edges of the dependency graph, for reports that draw it. */
     ImmutableList<Witness> edges() {
+        MutableValueGraph<String, Witness> g = graph();
         ImmutableList.Builder<Witness> out = ImmutableList.builder();
-        for (String from : graph.nodes()) {
-            for (String to : graph.successors(from)) {
-                out.add(graph.edgeValue(from, to).orElseThrow());
+        for (String from : g.nodes()) {
+            for (String to : g.successors(from)) {
+                out.add(g.edgeValue(from, to).orElseThrow());
             }
         }
         return out.build();
     }
 
     int edgeCount() {
-        return graph.edges().size();
+        return graph().edges().size();
     }
 }

@@ -37,18 +37,34 @@ final class ModelSystem implements TransitionSystem {
     private int[] enabledMask = new int[1024];
     private int[] blockedMask = new int[1024];
     private int[] restMask = new int[1024];
-    private int maskedStates;
-    /** Program counters of transitions reached at least once, taken or blocked at (code coverage). */
-    final java.util.BitSet executed = new java.util.BitSet();
-    /** Per (bound, procedure): states left by a transition that ended a retry loop at its model bound. */
-    final java.util.Map<String, long[]> saturated = new java.util.LinkedHashMap<>();
-    private final java.util.Map<String, int[]> lastSaturating = new java.util.HashMap<>();
+    private final boolean keepMasks;
+    /**
+     * Program counters of transitions reached at least once, taken or blocked at (code coverage).
+     * Workers only ever store true, so the plain array needs no lock; the search's barriers publish it.
+     */
+    private final boolean[] executed;
+    /**
+     * Per (bound, procedure): the number of states left by a transition that ended a retry loop at
+     * its model bound, and the smallest such state id (for an order that does not depend on the
+     * worker count). Updated under this object's lock, once per expanded state.
+     */
+    private final java.util.Map<String, long[]> saturated = new java.util.HashMap<>();
     private final boolean hasBounds;
 
     ModelSystem(Model model, RuleSet rules) {
+        this(model, rules, true);
+    }
+
+    /**
+     * @param keepMasks  record per expanded state which threads could move, were blocked or rested
+     *                   (12 bytes per state; only the stuck-thread analysis reads them)
+     */
+    ModelSystem(Model model, RuleSet rules, boolean keepMasks) {
         this.model = model;
         this.sem = new Semantics(model);
         this.rules = rules;
+        this.keepMasks = keepMasks;
+        this.executed = new boolean[sem.codeSize() + 1];
         this.hasBounds = !model.bounds().isEmpty();
         if (model.threadCount() > 31) {
             throw new ModelError(model.name(), "model " + model.name() + " has more than 31 threads");
@@ -56,6 +72,23 @@ final class ModelSystem implements TransitionSystem {
     }
 
     Semantics semantics() { return sem; }
+
+    /** Whether some interleaving reached the transition at {@code pc} (took it or blocked at it). */
+    boolean executed(int pc) { return executed[pc]; }
+
+    /** Bytes of the per-state thread masks (0 when they are not kept). */
+    long maskBytes() { return keepMasks ? 12L * enabledMask.length : 0; }
+
+    @Override
+    public void reserve(int states) {
+        if (keepMasks && states > enabledMask.length) {
+            // grow by a quarter: the masks are 12 bytes per state, doubling would waste up to as much again
+            int n = (int) Math.min(Integer.MAX_VALUE - 8, Math.max(states, enabledMask.length + (enabledMask.length >> 2) + 1024L));
+            enabledMask = Arrays.copyOf(enabledMask, n);
+            blockedMask = Arrays.copyOf(blockedMask, n);
+            restMask = Arrays.copyOf(restMask, n);
+        }
+    }
 
     static int label(int thread, int alt) { return thread | (alt << 8); }
 
@@ -70,28 +103,28 @@ final class ModelSystem implements TransitionSystem {
 
     @Override public int actorOf(int label) { return thread(label); }
 
-    int enabledMask(int id) { return id < maskedStates ? enabledMask[id] : 0; }
+    int enabledMask(int id) { return id < enabledMask.length ? enabledMask[id] : 0; }
 
-    int blockedMask(int id) { return id < maskedStates ? blockedMask[id] : 0; }
+    int blockedMask(int id) { return id < blockedMask.length ? blockedMask[id] : 0; }
 
     /** Threads that have finished or rest at an idle point in state {@code id}. */
-    int restMask(int id) { return id < maskedStates ? restMask[id] : 0; }
+    int restMask(int id) { return id < restMask.length ? restMask[id] : 0; }
 
-    int maskedStates() { return maskedStates; }
 
     @Override
     public void expand(int id, int[] state, Successors out) {
         int[] enabled = {0};
         int[] blocked = {0};
+        java.util.Set<String> saturating = hasBounds && id >= 0 ? new java.util.LinkedHashSet<>() : null;
         List<Problem.Blocked> reasons = new ArrayList<>();
         StateView before = sem.view(state);
         sem.expand(state, new Semantics.Sink() {
             @Override public void fired(int thread, int alt, int[] next, List<Event> events) {
                 enabled[0] |= 1 << thread;
-                executed.set(sem.pc(state, thread));
+                executed[sem.pc(state, thread)] = true;
                 int label = label(thread, alt);
-                if (hasBounds && !events.isEmpty() && id >= 0) {
-                    countSaturation(id, events);
+                if (saturating != null && !events.isEmpty()) {
+                    collectSaturation(saturating, events);
                 }
                 if (!rules.stepRules().isEmpty() || rules.lockdep()) {
                     StepView view = new StepView(model, thread, () -> sem.label(state, thread, alt), events, before, sem.view(next),
@@ -140,13 +173,16 @@ final class ModelSystem implements TransitionSystem {
             }
 
             @Override public void blocked(int thread, BlockReason reason) {
-                executed.set(sem.pc(state, thread));
+                executed[sem.pc(state, thread)] = true;
                 if (!sem.atIdlePoint(state, thread)) {
                     blocked[0] |= 1 << thread;
                 }
                 reasons.add(new Problem.Blocked(thread, reason));
             }
         });
+        if (saturating != null && !saturating.isEmpty()) {
+            countSaturation(id, saturating);
+        }
         int rest = 0;
         for (int t = 0; t < model.threadCount(); t++) {
             if (sem.finished(state, t) || sem.atIdlePoint(state, t)) {
@@ -167,19 +203,17 @@ final class ModelSystem implements TransitionSystem {
     }
 
     private void record(int id, int enabled, int blocked, int rest) {
-        if (id < 0) {
+        if (id < 0 || !keepMasks) {
             return; // expansions outside the exhaustive search (random walks, replays) keep no graph
         }
         if (id >= enabledMask.length) {
-            int n = Math.max(id + 1, enabledMask.length * 2);
-            enabledMask = Arrays.copyOf(enabledMask, n);
-            blockedMask = Arrays.copyOf(blockedMask, n);
-            restMask = Arrays.copyOf(restMask, n);
+            synchronized (this) { // DFS and sequential callers that did not reserve
+                reserve(id + 1);
+            }
         }
         enabledMask[id] = enabled;
         blockedMask[id] = blocked;
         restMask[id] = rest;
-        maskedStates = Math.max(maskedStates, id + 1);
     }
 
     @Override
@@ -207,23 +241,32 @@ final class ModelSystem implements TransitionSystem {
         return kind + " " + id + " threw " + (err instanceof ModelError ? err.getMessage() : err.toString());
     }
 
-    private void countSaturation(int id, List<Event> events) {
+    private static void collectSaturation(java.util.Set<String> keys, List<Event> events) {
         for (Event e : events) {
             if (e instanceof BoundReached b) {
-                String key = b.bound().name() + "\u0000" + b.procedure();
-                int[] last = lastSaturating.computeIfAbsent(key, k -> new int[] {-1});
-                if (last[0] != id) {
-                    last[0] = id;
-                    saturated.computeIfAbsent(key, k -> new long[1])[0]++;
-                }
+                keys.add(b.bound().name() + "\u0000" + b.procedure());
             }
         }
     }
 
-    /** The model bounds saturated in the exhaustive search so far, with the number of states. */
-    List<CheckResult.Saturation> saturations() {
+    /** State {@code id} saturates the bounds {@code keys} (called once per expanded state, from any worker). */
+    private synchronized void countSaturation(int id, java.util.Set<String> keys) {
+        for (String key : keys) {
+            long[] n = saturated.computeIfAbsent(key, k -> new long[] {0, Long.MAX_VALUE});
+            n[0]++;
+            n[1] = Math.min(n[1], id);
+        }
+    }
+
+    /** The model bounds saturated in the exhaustive search so far, with the number of states, first met first. */
+    synchronized List<CheckResult.Saturation> saturations() {
         List<CheckResult.Saturation> out = new ArrayList<>();
-        saturated.forEach((key, n) -> {
+        List<java.util.Map.Entry<String, long[]>> ordered = new ArrayList<>(saturated.entrySet());
+        ordered.sort((x, y) -> x.getValue()[1] != y.getValue()[1] ? Long.compare(x.getValue()[1], y.getValue()[1])
+                : x.getKey().compareTo(y.getKey()));
+        ordered.forEach(entry -> {
+            String key = entry.getKey();
+            long[] n = entry.getValue();
             String[] parts = key.split("\u0000", 2);
             for (org.migcheck.model.lang.Bound b : model.bounds()) {
                 if (b.name().equals(parts[0])) {

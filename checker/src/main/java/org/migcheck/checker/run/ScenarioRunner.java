@@ -75,8 +75,13 @@ public final class ScenarioRunner {
 
     /** Every variant of every bundled scenario, in catalogue order. */
     public static List<Outcome> runAll(RuleSet rules, Options opts, java.util.function.Consumer<Outcome> each) {
+        return runAll(Catalogue.all(), rules, opts, each);
+    }
+
+    /** Every variant of every scenario of {@code scenarios}, in order. */
+    public static List<Outcome> runAll(List<Scenario> scenarios, RuleSet rules, Options opts, java.util.function.Consumer<Outcome> each) {
         List<Outcome> out = new ArrayList<>();
-        for (Scenario s : Catalogue.all()) {
+        for (Scenario s : scenarios) {
             for (Variant v : s.variants()) {
                 Outcome o = run(s, v.name(), Map.of(), rules, opts);
                 each.accept(o);
@@ -118,7 +123,8 @@ public final class ScenarioRunner {
         }
         r.goals().forEach((g, a) -> b.append("; reachable(").append(g).append(")=")
                 .append(a.answer() == CheckResult.GoalResult.Answer.REACHABLE ? "true"
-                        : a.answer() == CheckResult.GoalResult.Answer.UNREACHABLE ? "false" : "unknown"));
+                        : a.answer() == CheckResult.GoalResult.Answer.UNREACHABLE ? "false"
+                        : a.answer() == CheckResult.GoalResult.Answer.UNDECIDED ? "undecided" : "unknown"));
         return b.toString();
     }
 
@@ -173,14 +179,18 @@ public final class ScenarioRunner {
     public record Token(Scenario scenario, String variant, Knobs knobs, int[] schedule) {}
 
     /** Decodes a replay token; a malformed one is an {@link IllegalArgumentException} saying which part is wrong. */
-    public static Token parse(String token) {
+    public static Token parse(String token) { return parse(token, ScenarioRegistry.bundled()); }
+
+    /** Decodes a replay token naming a scenario of {@code registry} (bundled or a plugin). */
+    public static Token parse(String token, ScenarioRegistry registry) {
         String[] parts = token.split(":", -1);
         if (parts.length != 4) {
             throw new IllegalArgumentException("replay token must be SCENARIO:VARIANT:KNOBS:SCHEDULE, got " + token);
         }
-        Scenario s = Catalogue.find(parts[0]);
+        Scenario s = registry.find(parts[0]);
         if (s == null) {
-            throw new IllegalArgumentException("replay token names unknown scenario " + parts[0]);
+            throw new IllegalArgumentException("replay token names unknown scenario " + parts[0]
+                    + (registry.plugins().isEmpty() ? " (a user's scenario needs --classpath JARS_OR_DIRS before replay)" : ""));
         }
         Map<String, String> settings = new LinkedHashMap<>();
         if (!parts[2].equals("-") && !parts[2].isEmpty()) {

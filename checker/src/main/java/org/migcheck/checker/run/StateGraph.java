@@ -1,51 +1,113 @@
 package org.migcheck.checker.run;
 
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.IntUnaryOperator;
 import org.migcheck.checker.engine.SearchObserver;
 
-/** Records every transition (from, to) of a search, up to a cap, for the liveness analysis. */
+/**
+ * The transition graph of a search, for the stuck-thread analysis, stored compactly: the target ids
+ * of each expanded state's transitions, contiguous and in expansion order (4 bytes per transition),
+ * the expanded state ids in that order (4 bytes per state) and each state's out-degree (1 byte per
+ * state; larger degrees go to a small side map). Storage is paged, so the graph grows without
+ * copying and without a fixed cap; only the memory budget of the search bounds it (running out is
+ * INCOMPLETE with the reason, never HOLDS). {@code maxEdges} is an optional extra cap.
+ */
 final class StateGraph implements SearchObserver {
+    private static final int PAGE_BITS = 20;
+    private static final int PAGE = 1 << PAGE_BITS;
+
     private final long cap;
-    private int[] from = new int[4096];
-    private int[] to = new int[4096];
-    private int size;
+    private int[][] targets = new int[16][];
+    private long edges;
+    private int[][] order = new int[16][];
+    private byte[][] degree = new byte[16][];
+    private final Map<Integer, Integer> bigDegree = new HashMap<>();
+    private int expanded;
+    private long pendingEdges;
     private boolean overflow;
 
     StateGraph(long cap) { this.cap = cap; }
+
+    @Override public boolean observesStates() { return false; }
 
     @Override
     public void onTransition(int f, int label, int t) {
         if (overflow) {
             return;
         }
-        if (size >= cap) {
+        if (edges >= cap) {
             overflow = true;
-            from = null;
-            to = null;
+            targets = null;
+            order = null;
+            degree = null;
             return;
         }
-        if (size == from.length) {
-            int n = (int) Math.min((long) from.length * 2, Integer.MAX_VALUE - 8);
-            from = Arrays.copyOf(from, n);
-            to = Arrays.copyOf(to, n);
+        int pg = (int) (edges >>> PAGE_BITS);
+        if (pg == targets.length) {
+            targets = Arrays.copyOf(targets, pg * 2);
         }
-        from[size] = f;
-        to[size] = t;
-        size++;
+        if (targets[pg] == null) {
+            targets[pg] = new int[PAGE];
+        }
+        targets[pg][(int) (edges & (PAGE - 1))] = t;
+        edges++;
+        pendingEdges++;
+    }
+
+    @Override
+    public void onExpanded(int id, int successors) {
+        if (overflow) {
+            return;
+        }
+        int pg = expanded >>> PAGE_BITS;
+        if (pg == order.length) {
+            order = Arrays.copyOf(order, pg * 2);
+            degree = Arrays.copyOf(degree, pg * 2);
+        }
+        if (order[pg] == null) {
+            order[pg] = new int[PAGE];
+            degree[pg] = new byte[PAGE];
+        }
+        int in = expanded & (PAGE - 1);
+        order[pg][in] = id;
+        int d = (int) pendingEdges;
+        if (d >= 255) {
+            degree[pg][in] = (byte) 255;
+            bigDegree.put(expanded, d);
+        } else {
+            degree[pg][in] = (byte) d;
+        }
+        pendingEdges = 0;
+        expanded++;
     }
 
     boolean overflow() { return overflow; }
 
+    long edges() { return edges; }
+
+    /** Bytes held by the graph (allocated pages). */
+    long bytes() {
+        if (overflow) {
+            return 0;
+        }
+        long b = 0;
+        for (int[] p : targets) {
+            b += p == null ? 0 : (long) p.length * 4;
+        }
+        for (int[] p : order) {
+            b += p == null ? 0 : (long) p.length * 5;
+        }
+        return b;
+    }
+
     /**
      * The shallowest state in which some thread is blocked (not at an idle point) and no path from
      * that state ever lets the thread move again; returns {state, thread} or null.
-     *
-     * <p>For each thread t: mark the states where t can move, propagate backwards along the
-     * recorded transitions; a state where t is blocked and that is not marked cannot reach any
-     * state where t moves, so t is stuck there for every continuation.
      */
     int[] stuck(int states, ModelSystem sys, int threads) {
-        return firstDoomed(states, threads, ~0, sys::enabledMask, sys::blockedMask);
+        return firstDoomed(states, ~0, sys::enabledMask, sys::blockedMask);
     }
 
     /**
@@ -54,73 +116,52 @@ final class StateGraph implements SearchObserver {
      * cannot succeed); returns {state, thread} or null.
      */
     int[] neverFinishes(int states, ModelSystem sys, int threads, int threadsMask) {
-        return firstDoomed(states, threads, threadsMask, sys::restMask, id -> ~sys.restMask(id));
+        int all = threads >= 31 ? ~0 : (1 << threads) - 1;
+        return firstDoomed(states, threadsMask & all, sys::restMask, id -> ~sys.restMask(id));
+    }
+
+    private int degree(int k) {
+        int d = degree[k >>> PAGE_BITS][k & (PAGE - 1)] & 0xFF;
+        return d == 255 ? bigDegree.get(k) : d;
     }
 
     /**
-     * For each thread t in {@code threadsMask}: states from which some state with t's bit in
-     * {@code goal} is reachable are found by backward search from those states; the shallowest
-     * state with t's bit in {@code candidate} that is not among them is returned as {state, t}.
+     * For every thread at once (one bit each): {@code reach[s]} gets bit t when some state with bit t
+     * in {@code goal} is reachable from s. Computed as the least fixpoint of {@code reach[s] |=
+     * reach[succ]}, sweeping the states in reverse expansion order until nothing changes (BFS ids
+     * mostly grow along transitions, so one sweep does most of the work; each further sweep follows
+     * transitions that go back). Returns {state, thread} for the smallest state id with bit t in
+     * {@code candidate} and not in {@code reach}, the smallest such t; or null.
      */
-    private int[] firstDoomed(int states, int threads, int threadsMask, java.util.function.IntUnaryOperator goal,
-                              java.util.function.IntUnaryOperator candidate) {
-        int[] start = new int[states + 1];
-        for (int i = 0; i < size; i++) {
-            start[to[i] + 1]++;
+    private int[] firstDoomed(int states, int threadsMask, IntUnaryOperator goal, IntUnaryOperator candidate) {
+        int[] reach = new int[states];
+        for (int s = 0; s < states; s++) {
+            reach[s] = goal.applyAsInt(s) & threadsMask;
         }
-        for (int i = 0; i < states; i++) {
-            start[i + 1] += start[i];
-        }
-        int[] pred = new int[size];
-        int[] fill = Arrays.copyOf(start, states);
-        for (int i = 0; i < size; i++) {
-            pred[fill[to[i]]++] = from[i];
-        }
-        int bestState = -1;
-        int bestThread = -1;
-        boolean[] reach = new boolean[states];
-        int[] queue = new int[states];
-        for (int t = 0; t < threads; t++) {
-            int bit = 1 << t;
-            if ((threadsMask & bit) == 0) {
-                continue;
-            }
-            boolean anyCandidate = false;
-            for (int s = 0; s < states && !anyCandidate; s++) {
-                anyCandidate = (candidate.applyAsInt(s) & bit) != 0;
-            }
-            if (!anyCandidate) {
-                continue;
-            }
-            Arrays.fill(reach, false);
-            int qh = 0;
-            int qt = 0;
-            for (int s = 0; s < states; s++) {
-                if ((goal.applyAsInt(s) & bit) != 0) {
-                    reach[s] = true;
-                    queue[qt++] = s;
+        boolean changed = true;
+        while (changed) {
+            changed = false;
+            long off = edges;
+            for (int k = expanded - 1; k >= 0; k--) {
+                int s = order[k >>> PAGE_BITS][k & (PAGE - 1)];
+                int d = degree(k);
+                off -= d;
+                int r = reach[s];
+                for (long e = off; e < off + d; e++) {
+                    r |= reach[targets[(int) (e >>> PAGE_BITS)][(int) (e & (PAGE - 1))]];
                 }
-            }
-            while (qh < qt) {
-                int s = queue[qh++];
-                for (int k = start[s]; k < start[s + 1]; k++) {
-                    int p = pred[k];
-                    if (!reach[p]) {
-                        reach[p] = true;
-                        queue[qt++] = p;
-                    }
-                }
-            }
-            for (int s = 0; s < states; s++) {
-                if ((candidate.applyAsInt(s) & bit) != 0 && !reach[s]) {
-                    if (bestState < 0 || s < bestState) {
-                        bestState = s;
-                        bestThread = t;
-                    }
-                    break;
+                if (r != reach[s]) {
+                    reach[s] = r;
+                    changed = true;
                 }
             }
         }
-        return bestState < 0 ? null : new int[] {bestState, bestThread};
+        for (int s = 0; s < states; s++) {
+            int bad = candidate.applyAsInt(s) & threadsMask & ~reach[s];
+            if (bad != 0) {
+                return new int[] {s, Integer.numberOfTrailingZeros(bad)};
+            }
+        }
+        return null;
     }
 }

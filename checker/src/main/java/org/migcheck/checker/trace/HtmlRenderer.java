@@ -80,7 +80,7 @@ public final class HtmlRenderer {
             }
         }
         for (Map.Entry<String, CheckResult.GoalResult> g : r.goals().entrySet()) {
-            h.append("<li>reachable(").append(esc(g.getKey())).append("): ").append(g.getValue().answer().name().toLowerCase()).append("</li>");
+            h.append("<li>reachable(").append(esc(g.getKey())).append("): ").append(g.getValue().answer().describe()).append("</li>");
         }
         h.append("</ul>\n<p>").append(esc(r.stats().line())).append("</p>\n");
         if (trace != null && r.witnesses().isEmpty()) {

@@ -86,7 +86,7 @@ public final class TextRenderer {
             }
         }
         for (Map.Entry<String, CheckResult.GoalResult> g : r.goals().entrySet()) {
-            StringBuilder line = new StringBuilder("reachable(").append(g.getKey()).append("): ").append(g.getValue().answer().name().toLowerCase());
+            StringBuilder line = new StringBuilder("reachable(").append(g.getKey()).append("): ").append(g.getValue().answer().describe());
             if (g.getValue().answer() == CheckResult.GoalResult.Answer.UNREACHABLE) {
                 line.append(" (exhaustive: ").append(r.stats().distinct()).append(" states)");
             }

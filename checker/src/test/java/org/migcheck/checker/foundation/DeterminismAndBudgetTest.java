@@ -235,7 +235,7 @@ class DeterminismAndBudgetTest {
     void timeLimitWithAFakeClock() {
         AtomicLong now = new AtomicLong();
         // every reading of the clock is five seconds later; the clock is read at the start and at
-        // every budget check (each 256 expansions), so the third check sees 15 s > 10 s
+        // every budget check (after each wave: here each BFS level), so the third check sees 15 s > 10 s
         Search s = new Search(new Grid(40), Strategy.BFS, Budget.unlimited().withTimeLimit(Duration.ofSeconds(10)),
                 () -> now.getAndAdd(5_000_000_000L), Long.MAX_VALUE / 4);
         SearchResult r = s.run();
@@ -260,8 +260,9 @@ class DeterminismAndBudgetTest {
         });
         SearchResult r = s.run();
         assertEquals(SearchResult.Status.COMPLETE, r.status());
-        // the budget/progress check runs every 256 expansions: 1600 states give 6 checks
-        assertEquals(1600 / 256, seen.size());
+        // BFS checks budgets and progress after every wave (at most 8192 states of one level): the
+        // 40x40 grid has 2 * 40 - 1 = 79 levels (distance 0 .. 78 from the corner), so 79 checks
+        assertEquals(2 * 40 - 1, seen.size());
         for (int i = 1; i < seen.size(); i++) {
             assertTrue(seen.get(i).distinct() >= seen.get(i - 1).distinct());
         }

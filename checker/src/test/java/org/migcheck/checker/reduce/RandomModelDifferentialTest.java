@@ -104,6 +104,31 @@ class RandomModelDifferentialTest {
     }
 
     @Test
+    void reducedRunsDoNotDependOnTheWorkerCount() {
+        int reducedSomewhere = 0;
+        for (long seed = 1; seed <= SEEDS; seed++) {
+            RandomModels.Generated g = RandomModels.generate(seed, false);
+            RuleSet rules = rules(g);
+            Options base = Options.defaults();
+            for (Options o : List.of(base.withPor(Options.Switch.ON).withSymmetry(Options.Switch.OFF),
+                    base.withPor(Options.Switch.ON).withSymmetry(Options.Switch.ON).withLiveness(false),
+                    base.withPor(Options.Switch.ON).withSymmetry(Options.Switch.ON))) {
+                String what = "seed " + seed + " symmetry " + o.symmetry() + " por " + o.por() + " liveness " + o.liveness();
+                CheckResult one = Checker.check(g.model(), rules, o.withWorkers(1));
+                CheckResult four = Checker.check(g.model(), rules, o.withWorkers(4));
+                assertEquals(one.verdict(), four.verdict(), what);
+                assertEquals(one.stats().distinct(), four.stats().distinct(), what);
+                assertEquals(java.util.Arrays.toString(one.schedule()), java.util.Arrays.toString(four.schedule()), what);
+                assertEquals(one.reductions(), four.reductions(), what);
+                if (one.reductions() != null && !one.reductions().contains("(0 states expanded")) {
+                    reducedSomewhere++;
+                }
+            }
+        }
+        assertTrue(reducedSomewhere > 0, "partial-order reduction pruned something");
+    }
+
+    @Test
     void aGoalThatNamesOneMemberRefusesSymmetry() {
         int refused = 0;
         for (long seed = 1; seed <= SEEDS; seed++) {

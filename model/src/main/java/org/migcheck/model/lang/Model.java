@@ -637,6 +637,9 @@ public final class Model {
 
         public int threadCount() { return threads.size(); }
 
+        /** The name of declared thread {@code t}, or "thread" + t when no such thread is declared (yet). */
+        public String threadName(int t) { return threadNameOrIndex(t); }
+
         /** The thread index of a declared thread, for wiring objects to threads. */
         public int threadIndex(String tname) {
             for (ThreadSpec t : threads) {

@@ -16,7 +16,7 @@ import org.migcheck.model.lang.Var;
 
 /**
  * The balloon owner of movable_ops pages (mm/balloon_compaction.c, include/linux/balloon_compaction.h,
- * v6.19; SCENARIOS.md 3.4 "Balloon owner"): one balloon device with its {@code pages_lock} spinlock,
+ * v6.19; docs/scenarios/movable-ops.md): one balloon device with its {@code pages_lock} spinlock,
  * its page list and its {@code isolated_pages} counter; inflate ({@code balloon_page_enqueue}),
  * deflate ({@code balloon_page_dequeue}) and the three {@code movable_operations} callbacks
  * ({@code balloon_page_isolate}, {@code balloon_page_migrate}, {@code balloon_page_putback}).
@@ -31,6 +31,10 @@ import org.migcheck.model.lang.Var;
  * <p>Simplification: one balloon device; PageOffline (the page type) is folded into
  * {@link Folio#movableOps} since both are set together by balloon_page_insert and both stay until the
  * page is freed.
+ *
+ * <p>Kernel version: v6.19 (mm/balloon_compaction.c). Folds in balloon_page_dequeue's trylock under
+ * pages_lock (a sleeping lock there is a mutation); later reworks that drop the page lock from the
+ * balloon (reported for 2025/2026 trees) are not modelled.
  */
 public final class Balloon {
     /** Rule id of the BUG_ON in balloon_page_enqueue_one: the page must be trylockable at inflate. */

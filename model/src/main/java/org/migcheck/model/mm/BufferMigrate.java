@@ -11,13 +11,19 @@ import org.migcheck.model.lang.Steps;
 /**
  * The buffer-head {@code ->migrate_folio} implementations of mm/migrate.c (v6.19): buffer_migrate_folio
  * and buffer_migrate_folio_norefs (__buffer_migrate_folio with check_refs) with
- * buffer_migrate_lock_buffers, SCENARIOS.md 1.4 steps 6-15. The migration core around them
+ * buffer_migrate_lock_buffers (docs/scenarios/bdev-jbd2.md). The migration core around them
  * (migrate_folio_unmap, migrate_folio_move, move_to_new_folio, __migrate_folio, fallback_migrate_folio,
  * putback) is {@link Migrate}; constructing a BufferMigrate registers the mapping's buffer-head
  * ->migrate_folio and its try_to_free_buffers (for filemap_release_folio) with it.
  *
  * <p>Procedures take folio ids and the migrate_mode as parameters; the i_private_lock scheme is a
  * build-time constant of the model.
+ *
+ * <p>Kernel version: v6.19. Folds in: buffer_migrate_folio_norefs and its b_count scan with
+ * invalidate_bh_lrus (v5.0, 89cb0888ca14 "mm: migrate: provide buffer_migrate_page_norefs()"), the SYNC_LIGHT !buffer_uptodate give-up in buffer_migrate_lock_buffers
+ * (2023, "migrate_pages: avoid blocking for IO in MIGRATE_SYNC_LIGHT"), and the BH_Migrate scheme of
+ * 2d900efff915 "mm/migrate: fix sleep in atomic for large folios and buffer heads" (v6.15), with the
+ * pre-v6.15 scheme as a switch.
  */
 public final class BufferMigrate {
 
@@ -120,7 +126,7 @@ public final class BufferMigrate {
 
     /**
      * __buffer_migrate_folio (mm/migrate.c, v6.19; {@code bhMigrate == false}: before 2d900efff915).
-     * SCENARIOS.md 1.4 steps 6-15: no buffers -> migrate_folio; refcount != expected -> -EAGAIN; lock
+     * no buffers -> migrate_folio; refcount != expected -> -EAGAIN; lock
      * all buffers; with check_refs: set BH_Migrate, scan b_count under i_private_lock, once
      * invalidate_bh_lrus and rescan, still busy -> -EAGAIN; filemap_migrate_folio; repoint every
      * buffer at dst; clear BH_Migrate; unlock the buffers.
@@ -132,7 +138,7 @@ public final class BufferMigrate {
         Local dst = p.param("dst", 0, maxFolio);
         Local checkRefs = p.param("check_refs", 0, 1);
         Local mode = p.param("mode", Migrate.MIGRATE_ASYNC, Migrate.MIGRATE_SYNC);
-        Local rc = p.local("rc", Migrate.EBUSY, Migrate.MIGRATEPAGE_SUCCESS);
+        Local rc = p.local("rc", Migrate.EBUSY, Migrate.SUCCESS);
         FolioRef s = core.mm().at(src);
         Cond noBuffers = Cond.of("!folio_buffers", e -> s.of(e).name(),
                 e -> ring == null ? !e.isSet(s.of(e).private_) : !ring.attachedTo(e, s.of(e)));
@@ -163,7 +169,7 @@ public final class BufferMigrate {
                         e -> e.get(s.of(e).ref) != Migrate.expectedRefs(e, s.of(e))), busyRef -> busyRef.ret(e -> Migrate.EAGAIN))
                 .callInto(ok, lockBuffers, e -> e.local(mode))
                 .ifLocal(e -> e.local(ok) == 0, fail -> fail.ret(e -> Migrate.EAGAIN))
-                .assign(rc, e -> Migrate.MIGRATEPAGE_SUCCESS)
+                .assign(rc, e -> Migrate.SUCCESS)
                 .ifLocal(e -> e.local(checkRefs) == 1, refs -> {
                     if (bhMigrate) {
                         refs.step(ring.testAndSetBhMigrate());
@@ -191,9 +197,9 @@ public final class BufferMigrate {
                                 }));
                     });
                 })
-                .ifLocal(e -> e.local(rc) == Migrate.MIGRATEPAGE_SUCCESS, go -> go
+                .ifLocal(e -> e.local(rc) == Migrate.SUCCESS, go -> go
                         .callInto(rc, filemapMigrateFolio, e -> e.local(src), e -> e.local(dst), e -> e.local(mode))
-                        .ifLocal(e -> e.local(rc) == Migrate.MIGRATEPAGE_SUCCESS, moved -> moved
+                        .ifLocal(e -> e.local(rc) == Migrate.SUCCESS, moved -> moved
                                 .forRange(i, 0, ring.size(), each -> each.step(ring.folioSetBh(bh, d)))))
                 // unlock_buffers:
                 .ifLocal(e -> e.local(checkRefs) == 1, refs -> {

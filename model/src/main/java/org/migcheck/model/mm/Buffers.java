@@ -1,7 +1,10 @@
 package org.migcheck.model.mm;
 
 import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.migcheck.model.lang.BlockReason;
+import org.migcheck.model.lang.Body;
 import org.migcheck.model.lang.Cond;
 import org.migcheck.model.lang.Exec;
 import org.migcheck.model.lang.Local;
@@ -27,10 +30,14 @@ import org.migcheck.model.lang.Var;
  * <p>Simplification: every buffer is BH_Uptodate and BH_Mapped with its own block; BH_Dirty and b_assoc_map are not modelled.
  * Simplification: one CPU's bh LRU (bh_lrus) stands for all CPUs; each buffer has one slot in it.
  * Simplification: a lookup's caller gets buffer i for block i; free_buffer_head only marks the buffer freed (b_folio = -1).
+ *
+ * <p>Kernel version: v6.19 (fs/buffer.c, block/fops.c). Folds in the v6.15 series "fs/buffer: split
+ * pagecache lookups into atomic or blocking": 2814a7d3d2ff (__find_get_block_nonatomic, whose slow path
+ * takes the folio lock), and 2d900efff915 (BH_Migrate, which the atomic slow path tests).
  */
 public final class Buffers {
     /** Largest b_count a model may reach; more is a model error (the bound is a model choice, not the kernel's). */
-    public static final int MAX_COUNT = 4;
+    public static final int MAX_COUNT = 6;
 
     /** Resource waited for by lookups that find a frozen folio (filemap_get_entry retries folio_try_get). */
     public static final String FOLIO_UNFROZEN = "folio_ref_unfreeze";
@@ -350,6 +357,132 @@ public final class Buffers {
                 .step(FolioOps.folioPut(theFolio))
                 .ret(e -> e.local(ret)));
         return p;
+    }
+
+    /**
+     * {@code __find_get_block_nonatomic(bdev, block)} (fs/buffer.c find_get_block_common with
+     * atomic=false), what bdev_getblk uses when the gfp allows blocking (sb_bread, sb_getblk): this CPU's
+     * bh LRU, else the sleeping slow path ({@link #findGetBlockSlowNonatomic}) and bh_lru_install.
+     * Returns 1 when the caller got a reference on {@code target}, 0 for NULL.
+     */
+    public Procedure findGetBlockNonatomic(String suffix, Bh target) {
+        Procedure slow = findGetBlockSlowNonatomic(suffix, target);
+        Procedure p = b.procedure("__find_get_block_nonatomic" + suffix);
+        Local got = p.local("got", 0, 1);
+        p.body(c -> c
+                .step(lookupBhLru(target, got))
+                .ifLocal(e -> e.local(got) == 0, miss -> miss
+                        .callInto(got, slow)
+                        .ifLocal(e -> e.local(got) == 1, hit -> hit.step(bhLruInstall(target))))
+                .ret(e -> e.local(got)));
+        return p;
+    }
+
+    /**
+     * {@code __find_get_block_slow(bdev, block, atomic=false)} (fs/buffer.c, v6.15+): find the folio and
+     * take a reference; {@code folio_lock} (sleeping: "Folio lock protects the buffers"); if it has
+     * buffers, BH_Migrate cannot be set ("Upon a noref migration, the folio lock serializes here",
+     * WARN_ON(!atomic) otherwise); get_bh on the buffer of the block; folio_unlock; folio_put.
+     */
+    private Procedure findGetBlockSlowNonatomic(String suffix, Bh target) {
+        Procedure p = b.procedure("__find_get_block_slow/nonatomic" + suffix);
+        Local lf = p.local("folio", -1, folios.size() - 1);
+        Local ret = p.local("ret", 0, 1);
+        FolioRef theFolio = e -> folio(e.local(lf));
+        p.body(c -> c
+                .step(filemapGetFolio(lf))
+                .step(FolioOps.folioLock(theFolio))
+                .ifThen(Cond.of("folio_buffers", e -> theFolio.of(e).name(), e -> attachedTo(e, theFolio.of(e))), has -> has
+                        .ifThenElse(testBhMigrate(),
+                                warn -> warn.assertThat("buffer.bh-migrate-nonatomic",
+                                        "WARN_ON(!atomic): BH_Migrate is never seen under the folio lock (fs/buffer.c __find_get_block_slow)",
+                                        e -> false),
+                                ok -> ok.step(getBh(fixed(target))).assign(ret, e -> 1)))
+                .step(FolioOps.folioUnlock(theFolio))
+                .step(FolioOps.folioPut(theFolio))
+                .ret(e -> e.local(ret)));
+        return p;
+    }
+
+    // ---------------------------------------------------------------- block-device writeback
+
+    /**
+     * blkdev_writepages (block/fops.c) -> writeback_iter (mm/page-writeback.c) -> block_write_full_folio
+     * -> __block_write_full_folio (fs/buffer.c) for the block's folio, WB_SYNC_NONE (background
+     * writeback): the folio in the slot if it is tagged dirty, with a reference; folio_lock;
+     * folio_prepare_writeback (another mapping, or under writeback: skip) and folio_clear_dirty_for_io
+     * (clean: skip); for each buffer trylock_buffer (failure: folio_redirty_for_writepage, the buffer is
+     * left out) and mark_buffer_async_write; folio_start_writeback; submit_bh_wbc; folio_unlock; then
+     * the I/O: the device reads the folio (blk_mq_dispatch_rq_list), end_buffer_async_write unlocks each
+     * buffer, and the last one ends the folio's writeback; with no buffer under I/O folio_end_writeback
+     * runs at once; folio_put of writeback_iter's reference.
+     * Simplification: every buffer of a dirty folio is BH_Dirty (BH_Dirty is not modelled).
+     * Simplification: the I/O completion (end_buffer_async_write, in interrupt context) runs as the writeback thread's last steps.
+     */
+    public void blkdevWritepagesThread(Mm mm, String name) {
+        Procedure t = mm.thread(name);
+        Local lf = t.local("folio", -1, folios.size() - 1);
+        Local wasDirty = t.local("was_dirty", 0, 1);
+        Local[] async = new Local[ring.length];
+        for (int i = 0; i < ring.length; i++) {
+            async[i] = t.local("async_write" + i, 0, 1);
+        }
+        FolioRef theFolio = e -> folio(e.local(lf));
+        t.body(c -> {
+            c.step(Step.named("writeback_iter")
+                    .args(e -> mapping.name() + ", PAGECACHE_TAG_DIRTY")
+                    .does(e -> {
+                        Folio f = cached(e);
+                        if (f == null || !e.isSet(f.dirty) || e.get(f.ref) == 0) {
+                            e.setLocal(lf, -1); // no dirty folio in the range (a frozen one is skipped by folio_try_get)
+                            return;
+                        }
+                        e.emit(new FolioEvent.RefTaken(f, true));
+                        e.add(f.ref, 1);
+                        e.setLocal(lf, f.id());
+                    }).build());
+            c.ifLocal(e -> e.local(lf) < 0, none -> none.ret());
+            c.step(FolioOps.folioLock(theFolio));
+            Consumer<Body> skip = y -> y.step(FolioOps.folioUnlock(theFolio)).step(FolioOps.folioPut(theFolio)).ret();
+            c.ifThen(Cond.of("folio->mapping != mapping", e -> theFolio.of(e).name(), e -> !e.isSet(theFolio.of(e).inCache)), skip);
+            c.ifThen(Cond.of("folio_test_writeback", e -> theFolio.of(e).name(), e -> e.isSet(theFolio.of(e).writeback)), skip);
+            c.step(FolioOps.folioClearDirtyForIo(theFolio, wasDirty));
+            c.ifLocal(e -> e.local(wasDirty) == 0, skip);
+            for (int i = 0; i < ring.length; i++) {
+                Bh bh = ring[i];
+                Local ai = async[i];
+                c.step(trylockBuffer(fixed(bh), ai));
+                c.ifLocal(e -> e.local(ai) == 0, y -> y.step(Step.named("folio_redirty_for_writepage")
+                        .args(e -> theFolio.of(e).name())
+                        .does(e -> e.set(theFolio.of(e).dirty, true)).build()));
+                c.ifLocal(e -> e.local(ai) == 1, y -> y.step(Step.named("mark_buffer_async_write_endio")
+                        .args(bh.name() + ", end_buffer_async_write").build()));
+            }
+            Predicate<Exec> underway = e -> {
+                for (Local ai : async) {
+                    if (e.local(ai) == 1) {
+                        return true;
+                    }
+                }
+                return false;
+            };
+            c.step(FolioOps.folioStartWriteback(theFolio));
+            c.ifLocal(underway, y -> y.step(Step.named("submit_bh_wbc")
+                    .args(e -> "REQ_OP_WRITE, " + theFolio.of(e).name()).build()));
+            c.step(FolioOps.folioUnlock(theFolio));
+            c.ifLocal(underway, y -> {
+                y.step(Step.named("blk_mq_dispatch_rq_list")
+                        .args(e -> "bdev writeback reads " + theFolio.of(e).name())
+                        .does(e -> e.emit(new FolioEvent.Accessed(theFolio.of(e), "bdev writeback I/O reads"))).build());
+                for (int i = 0; i < ring.length; i++) {
+                    Bh bh = ring[i];
+                    Local ai = async[i];
+                    y.ifLocal(e -> e.local(ai) == 1, z -> z.step(Steps.unlock("end_buffer_async_write", e -> bh.lock)));
+                }
+            });
+            c.step(FolioOps.folioEndWriteback(theFolio));
+            c.step(FolioOps.folioPut(theFolio));
+        });
     }
 
     /**

@@ -11,6 +11,10 @@ import org.migcheck.model.lang.Var;
  * <p>Simplifications: one folio stands for all its pages (nr_pages = 1 unless a scenario says
  * otherwise); PG_reclaim and PG_movable_ops_isolated, which share a bit in the kernel, are separate
  * variables so rules can name them; mapcount is folded into the refcount.
+ *
+ * <p><b>Kernel:</b> v6.19 page flags; PG_movable_ops_isolated is the flag of the 2025 movable_ops
+ * rework in v6.19 (earlier kernels used PG_isolated on the page); the folio lock is a bit lock with no owner
+ * in every kernel version. No fix is folded in here: the protocols live in the step classes.
  */
 public final class Folio {
     /** Largest refcount a model may reach; more is a model error (refcount overflow). */

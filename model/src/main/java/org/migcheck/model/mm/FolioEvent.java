@@ -40,6 +40,20 @@ public sealed interface FolioEvent extends Event {
         @Override public String describe() { return how + " on " + folio.name(); }
     }
 
+    /**
+     * The folio's data was written ({@code copy_from_user} into it, a memcpy through a buffer head's
+     * b_data): {@code via} names the path ("write_begin", "bh0"), {@code version} is the content
+     * version after the write (see {@link Data}).
+     */
+    record Written(Folio folio, String how, String via, int version) implements FolioEvent {
+        @Override public String describe() { return how + " writes " + folio.name() + (via.isEmpty() ? "" : " via " + via); }
+    }
+
+    /** The folio's data was read; {@code version} is the content version the reader saw. */
+    record Read(Folio folio, String how, String via, int version) implements FolioEvent {
+        @Override public String describe() { return how + " reads " + folio.name() + (via.isEmpty() ? "" : " via " + via); }
+    }
+
     /** The folio was isolated for migration by the running thread. */
     record Isolated(Folio folio) implements FolioEvent {
         @Override public String describe() { return folio.name() + " isolated"; }

@@ -12,6 +12,16 @@ import org.migcheck.model.lang.Steps;
  * Steps for the folio primitives of SCENARIOS.md 0.1, each named after its kernel function.
  * Every step that uses a folio reports an {@link FolioEvent.Accessed} event, so use-after-free rules
  * see it.
+ *
+ * <p><b>Kernel:</b> v6.19 (mm/filemap.c, mm/page-writeback.c, include/linux/pagemap.h). Fixes folded in:
+ * {@link #folioEndWriteback} clears PG_writeback and wakes the waiters in one atomic step, which is
+ * what the temporary folio reference of 073861ed77b6 ("mm: fix VM_BUG_ON(PageTail) and
+ * BUG_ON(PageWriteback)", v5.10, stable back to v5.8) guarantees: nobody can free the folio between
+ * the clear and the wake-up. For the kernel before that fix (v5.8-v5.9, after 2a9127fcf229 made the
+ * non-exclusive wake-up proceed) use {@link #folioEndWritebackBeforeV5_10}, two steps with the
+ * wake-up touching a folio that truncation may have freed meanwhile. {@link #folioWaitWriteback} is
+ * v6.19's loop {@code while (folio_test_writeback(folio)) folio_wait_bit(...)} as one blocking step;
+ * {@link #folioWaitWritebackQueued} is the same wait on an explicit wait queue.
  */
 public final class FolioOps {
     private FolioOps() {}
@@ -59,23 +69,78 @@ public final class FolioOps {
         return Step.named("folio_end_writeback")
                 .args(e -> f.of(e).name())
                 .provides(PG_WRITEBACK)
-                .does(e -> {
-                    Folio x = f.of(e);
-                    e.emit(new FolioEvent.Accessed(x, "folio_end_writeback"));
-                    if (!e.isSet(x.writeback)) {
-                        throw new ModelError(x.writeback.name(), "folio_end_writeback on " + x.name() + ", which is not under writeback");
-                    }
-                    e.set(x.reclaim, false);
-                    e.set(x.writeback, false);
-                    e.emit(new FolioEvent.WritebackEnded(x));
-                })
+                .does(e -> endWriteback(e, f.of(e)))
                 .build();
+    }
+
+    /** The effect of folio_end_writeback inside a larger step. */
+    public static void endWriteback(Exec e, Folio x) {
+        e.emit(new FolioEvent.Accessed(x, "folio_end_writeback"));
+        if (!e.isSet(x.writeback)) {
+            throw new ModelError(x.writeback.name(), "folio_end_writeback on " + x.name() + ", which is not under writeback");
+        }
+        e.set(x.reclaim, false);
+        e.set(x.writeback, false);
+        e.emit(new FolioEvent.WritebackEnded(x));
+    }
+
+    /**
+     * end_page_writeback as it was before 073861ed77b6 (v5.10): {@code test_clear_page_writeback}
+     * clears PG_writeback (and PG_reclaim), then {@code wake_up_page(page, PG_writeback)} runs as a
+     * separate step on a page the writer holds no reference to. If truncation removes and frees the
+     * folio in between, the wake-up is an access after free ({@code folio.use-after-free}).
+     */
+    public static java.util.function.Consumer<org.migcheck.model.lang.Body> folioEndWritebackBeforeV5_10(FolioRef f) {
+        return b -> b
+                .step(Step.named("test_clear_page_writeback")
+                        .args(e -> f.of(e).name())
+                        .provides(PG_WRITEBACK)
+                        .does(e -> endWriteback(e, f.of(e)))
+                        .build())
+                .step(Step.named("wake_up_page")
+                        .args(e -> f.of(e).name() + ", PG_writeback")
+                        .does(e -> e.emit(new FolioEvent.Accessed(f.of(e), "wake_up_page")))
+                        .build());
     }
 
     /** folio_wait_writeback (mm/page-writeback.c): sleep (uninterruptibly) while PG_writeback is set. */
     public static Step folioWaitWriteback(FolioRef f) {
         return Steps.waitClear("folio_wait_writeback", e -> f.of(e).writeback, PG_WRITEBACK,
                 e -> f.of(e).name(), PG_WRITEBACK, Sleep.Kind.WRITEBACK_WAIT);
+    }
+
+    /**
+     * folio_wait_writeback on an explicit wait queue, as mm/page-writeback.c and mm/filemap.c do it:
+     * {@code while (folio_test_writeback(folio)) folio_wait_bit(folio, PG_writeback)}, where
+     * folio_wait_bit_common queues the task on the folio's (hashed) wait queue, re-tests the bit and
+     * sleeps in io_schedule until folio_wake_bit. An alternative to {@link #folioWaitWriteback}, whose
+     * single blocking step is "enabled when PG_writeback is clear": use this one (with
+     * {@link #folioEndWritebackWaking}) when a model needs the wake-up itself, e.g. a wake-up racing with
+     * PG_writeback being set again. The catalogue keeps the one-step wait (same verdicts, fewer states).
+     * Simplification: one wait queue per folio (the kernel hashes folios onto shared queues, whose
+     * extra wake-ups the re-test absorbs).
+     */
+    public static java.util.function.Consumer<org.migcheck.model.lang.Body> folioWaitWritebackQueued(FolioRef f,
+            org.migcheck.model.lang.WaitQueue wq) {
+        org.migcheck.model.lang.Cond clear = org.migcheck.model.lang.Cond.of("!folio_test_writeback", e -> f.of(e).name(),
+                e -> !e.isSet(f.of(e).writeback));
+        return wq.waitEvent(clear, e -> !e.isSet(f.of(e).writeback), "!PG_writeback", false);
+    }
+
+    /**
+     * folio_end_writeback followed by folio_wake_bit(folio, PG_writeback) on {@code wq}, in one step
+     * as {@link #folioEndWriteback} (the wake-up runs under the queue's lock right after the clear).
+     */
+    public static Step folioEndWritebackWaking(FolioRef f, org.migcheck.model.lang.WaitQueue wq) {
+        return Step.named("folio_end_writeback")
+                .args(e -> f.of(e).name())
+                .provides(PG_WRITEBACK)
+                .provides(wq.resource())
+                .does(e -> {
+                    endWriteback(e, f.of(e));
+                    wq.wake(e, 0);
+                })
+                .build();
     }
 
     /** folio_get: plain reference; must never be taken on a folio whose refcount may be 0. */

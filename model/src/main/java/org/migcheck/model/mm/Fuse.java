@@ -14,8 +14,9 @@ import org.migcheck.model.lang.Step;
 import org.migcheck.model.lang.Var;
 
 /**
- * A FUSE connection with writeback_cache (fs/fuse/file.c, fs/fuse/dev.c, v6.19): the kernel's
- * writeback of a dirty folio into a FUSE_WRITE request (actor K of SCENARIOS.md 5.2), the request
+ * A FUSE connection (fs/fuse/file.c, fs/fuse/dev.c, v6.19; with or without writeback_cache, which in this
+ * model decides only whether its mappings carry AS_WRITEBACK_MAY_DEADLOCK_ON_RECLAIM): the kernel's
+ * writeback of a dirty folio into a FUSE_WRITE request (actor K of docs/scenarios/fuse-writeback-memcg.md), the request
  * queue ({@code fc->iq.pending}, then the processing list once the server has read it), the
  * userspace server that reads requests with {@code fuse_dev_do_read} and replies with
  * {@code fuse_dev_do_write} (actor S), and the end of writeback that the reply triggers (actor E:
@@ -37,6 +38,11 @@ import org.migcheck.model.lang.Var;
  * first (the kernel's list is FIFO); background-request accounting (max_background,
  * congestion_threshold), fi->lock and the request timeout / connection abort are not modelled;
  * the temporary folio is not modelled (it is on no LRU, so reclaim never sees it).
+ *
+ * <p><b>Kernel:</b> v6.19 for the default ({@code tempPages=false}); {@code tempPages=true} is the
+ * writeback of kernels before v6.16 (the switch for the protocol that 0c58a97f919c changed). The v6.16
+ * mapping flag AS_WRITEBACK_MAY_DEADLOCK_ON_RECLAIM is a separate switch on the {@link Mapping}, so a
+ * model can combine them (the scenario labels the combinations no kernel shipped as hypothetical).
  */
 public final class Fuse {
 

@@ -14,7 +14,7 @@ import org.migcheck.model.lang.Var;
  * journal_head reference on {@code bh_in}.
  *
  * <p>new_bh takes no folio reference, no folio lock, no PG_writeback and no lock on bh_in
- * (SCENARIOS.md 1.4 J3): the only thing that keeps the aliased folio's memory alive while the
+ * (docs/scenarios/bdev-jbd2.md): the only thing that keeps the aliased folio's memory alive while the
  * journal I/O reads it is that migration and reclaim refuse folios whose buffers have b_count != 0.
  * It is therefore modelled as {@link Folio#ioRefs} on the aliased folio: in-flight I/O that references
  * the folio's memory without a folio reference. Besides the journal_head's b_count, the commit holds
@@ -28,6 +28,9 @@ import org.migcheck.model.lang.Var;
  * Simplification: the I/O completion (journal_end_buffer_io_sync) runs in the commit thread, so wait_on_buffer(new_bh) after it returns at once and is not a step.
  * Simplification: no frozen copy-out and no escaping: new_bh always aliases bh_in's folio (the case Jan Kara's objection is about).
  * Simplification: checkpointing is folded into the end of the commit: the journal_head is released (put_bh on bh_in) right after the commit.
+ *
+ * <p>Kernel version: v6.19 (fs/jbd2/commit.c, fs/jbd2/journal.c). Folds in no later fix; the aliasing
+ * of new_bh on the bdev folio is unchanged since the 2017 discussion of bdev migration.
  */
 public final class Jbd2 {
     private final Buffers ring;

@@ -6,6 +6,11 @@ import org.migcheck.model.lang.Model;
 /**
  * A struct address_space (include/linux/fs.h): its aops capabilities, its AS_* flags, and its
  * i_pages (xa_lock) and i_private_lock spinlocks.
+ *
+ * <p><b>Kernel:</b> v6.19 struct address_space; AS_WRITEBACK_MAY_DEADLOCK_ON_RECLAIM exists from v6.16
+ * (pass false for older kernels); {@code i_private_lock} was {@code private_lock} in older kernels (the
+ * mm lock-order comments still say so); which {@code ->migrate_folio} the aops offer is a constructor
+ * switch ({@link MigrateFolio}), so both sides of the 2018 buffer_migrate_folio_norefs change can be built.
  */
 public final class Mapping {
 

@@ -2,7 +2,6 @@ package org.migcheck.model.mm;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.migcheck.model.lang.Bound;
 import org.migcheck.model.lang.Cond;
 import org.migcheck.model.lang.Exec;
 import org.migcheck.model.lang.IntExpr;
@@ -14,18 +13,22 @@ import org.migcheck.model.lang.Step;
 import org.migcheck.model.lang.Var;
 
 /**
- * A memory cgroup (mm/memcontrol.c, include/linux/memcontrol.h): its page counter
+ * A memory cgroup (mm/memcontrol.c, include/linux/memcontrol.h, v6.19): its page counter
  * ({@code memcg->memory}: usage against a limit) and the folios charged to it. A charge that would
  * exceed the limit reclaims from the memcg ({@code try_charge_memcg} ->
  * {@code try_to_free_mem_cgroup_pages}, mm/vmscan.c, see {@link Vmscan}).
  *
  * <p>The machine-wide memory-controller setup that reclaim reads lives in {@link Controller}: the
  * hierarchy the memory controller is mounted on (v1 legacy, needs CONFIG_MEMCG_V1; v2 default) and
- * CONFIG_CGROUP_WRITEBACK (SCENARIOS.md 5.3, 5.6).
+ * CONFIG_CGROUP_WRITEBACK (docs/scenarios/fuse-writeback-memcg.md).
  *
  * <p>Simplifications: one page per folio; a folio's charge never moves between memcgs; no
  * hierarchy of memcgs (each memcg is its own limit); per-cpu charge stocks are not modelled; a
  * force charge may take a memcg at most {@link #MAX_OVER} pages over its limit (more is a model error).
+ *
+ * <p><b>Kernel:</b> v6.19 {@code try_charge_memcg}: a task under PF_MEMALLOC is force-charged instead
+ * of reclaiming; legacy (v1) and default (v2) hierarchies are a {@link Controller} setting, so both
+ * eras are one switch. Fixes folded in that changed the locking protocol: none known to us.
  */
 public final class Memcg {
 
@@ -41,7 +44,16 @@ public final class Memcg {
     public static final int CHARGED = 0;
     /** {@code try_charge_memcg} result: -ENOMEM. */
     public static final int ENOMEM = 1;
-    /** The bound of try_charge_memcg's reclaim-and-retry loop (a model bound; the kernel's is MAX_RECLAIM_RETRIES). */
+    /**
+     * mm/internal.h MAX_RECLAIM_RETRIES (16, v6.19): the retries try_charge_memcg makes after its first
+     * reclaim pass and the drain_all_stock pass before it gives up on reclaim. The kernel's own bound.
+     */
+    public static final int MAX_RECLAIM_RETRIES = 16;
+    /**
+     * The name under which an earlier one-pass version of {@link Controller#tryChargeMemcg} declared its
+     * model bound. The loop now follows the kernel's (bounded by {@link #MAX_RECLAIM_RETRIES}, the kernel's
+     * own constant), so no model bound of this name is declared; kept for tests that accept either model.
+     */
     public static final String RECLAIM_PASSES = "try_charge_memcg reclaim passes";
     /** How far force charges (PF_MEMALLOC) may take usage over the limit in a model; a model bound, not the kernel's. */
     public static final int MAX_OVER = 2;
@@ -150,8 +162,9 @@ public final class Memcg {
         }
 
         /**
-         * mm/memcontrol.c {@code try_charge_memcg(memcg, gfp_mask, nr_pages)} for one page: returns
-         * {@link #CHARGED} or {@link #ENOMEM}. Parameters: {@code memcg} (an id), {@code gfp_mask}.
+         * mm/memcontrol.c {@code try_charge_memcg(memcg, gfp_mask, nr_pages)} for one page (v6.19): returns
+         * {@link #CHARGED} or {@link #ENOMEM}. Parameters: {@code memcg} (an id), {@code gfp_mask}. The
+         * kernel's retry loop, step by step:
          *
          * <pre>
          * retry:
@@ -161,7 +174,12 @@ public final class Memcg {
          *     if (!gfpflags_allow_blocking(gfp_mask)) goto nomem;
          *     nr_reclaimed = try_to_free_mem_cgroup_pages(mem_over_limit, nr_pages, gfp_mask, ...);
          *     if (mem_cgroup_margin(mem_over_limit) &gt;= nr_pages) goto retry;
-         *     ... drain_all_stock, nr_retries, mem_cgroup_oom ...
+         *     if (!drained) { drain_all_stock(mem_over_limit); drained = true; goto retry; }
+         *     if (gfp_mask &amp; __GFP_NORETRY) goto nomem;
+         *     if (nr_reclaimed &amp;&amp; nr_pages &lt;= (1 &lt;&lt; PAGE_ALLOC_COSTLY_ORDER)) goto retry;
+         *     if (nr_retries--) goto retry;                 // nr_retries starts at MAX_RECLAIM_RETRIES
+         *     if (gfp_mask &amp; __GFP_RETRY_MAYFAIL) goto nomem;
+         *     ... mem_cgroup_oom() ...
          * nomem:
          *     if (!(gfp_mask &amp; (__GFP_NOFAIL | __GFP_HIGH))) return -ENOMEM;
          * force:
@@ -169,15 +187,19 @@ public final class Memcg {
          *     return 0;
          * </pre>
          *
+         * So a charge that reclaims without success makes at least two reclaim passes (the first, and the
+         * one after drain_all_stock) and, without __GFP_NORETRY, up to {@link #MAX_RECLAIM_RETRIES} more:
+         * shrink_folio_list may mark a folio under writeback PG_reclaim on one pass (case 2) and wait
+         * for it on a later one (case 3). The loop is modelled with the kernel's own bound.
          * A task with PF_MEMALLOC (inside reclaim or compaction, kswapd) is force-charged over the limit
-         * and never recurses into memcg reclaim.
-         * Simplification: reclaim passes are the declared model bound {@link #RECLAIM_PASSES} (one pass:
-         * reclaim, then one retry of the page counter; the margin check and the retry are the same
-         * test) instead of MAX_RECLAIM_RETRIES; drain_all_stock and the memcg OOM killer are not
-         * modelled, so a charge that still does not fit fails with -ENOMEM.
-         * Simplification: task_in_memcg_oom(current) is always false (no memcg OOM is modelled).
+         * and never recurses into memcg reclaim; the test is repeated on every retry, as in the kernel.
+         * Simplification: task_in_memcg_oom(current) is always false, and mem_cgroup_oom is not modelled:
+         * when the retries are used up the charge fails with -ENOMEM, as when the memcg OOM killer cannot
+         * make progress.
          * Simplification: the nomem path's force charge for __GFP_NOFAIL | __GFP_HIGH is not modelled ({@link Gfp} has neither bit).
-         * Simplification: the PF_MEMALLOC test is not repeated after the reclaim pass (PF_MEMALLOC is the same on retry).
+         * Simplification: per-cpu charge stocks are not modelled, so consume_stock never succeeds and
+         * drain_all_stock changes nothing (it is a step only so that the trace shows the second pass's cause).
+         * Simplification: the charge batch (MEMCG_CHARGE_BATCH) is one page, so the "batch &gt; nr_pages" retry never runs.
          */
         public Procedure tryChargeMemcg(Vmscan vmscan) {
             if (tryChargeMemcg != null) {
@@ -188,27 +210,65 @@ public final class Memcg {
             Local gfp = p.param("gfp_mask", 0, Gfp.MAX);
             Local ok = p.local("charged", 0, 1);
             Local reclaimed = p.local("nr_reclaimed", 0, Math.max(1, mm.folios().size()));
+            Local retries = p.local("nr_retries", 0, MAX_RECLAIM_RETRIES);
+            Local drained = p.local("drained", 0, 1);
+            Local margin = p.local("margin_ok", 0, 1);
             Procedure reclaim = vmscan.tryToFreeMemCgroupPages();
-            Bound reclaimPasses = mm.builder().bound(RECLAIM_PASSES, 1, "try_charge_memcg retries reclaim up to"
-                    + " MAX_RECLAIM_RETRIES (16, mm/internal.h) times; the model makes one pass");
             p.body(body -> body
-                    .step(pageCounterTryCharge(memcg, ok))
-                    .ifLocal(e -> e.local(ok) == 1, done -> done.ret(IntExpr.of(CHARGED)))
-                    // "Prevent unbounded recursion when reclaim operations need to allocate memory."
-                    .ifThen(Cond.of("current->flags & PF_MEMALLOC", e -> e.threadName(e.self()),
-                                    e -> e.isSet(Vmscan.current(e).pfMemalloc())),
-                            force -> force
-                                    .step(pageCounterCharge(memcg))
-                                    .ret(IntExpr.of(CHARGED)))
-                    .ifLocal(e -> (e.local(gfp) & Gfp.DIRECT_RECLAIM) == 0, nomem -> nomem.ret(IntExpr.of(ENOMEM)))
-                    .retry(reclaimPasses, pass -> pass
-                            .callInto(reclaimed, reclaim, IntExpr.of(memcg), IntExpr.of(gfp))
-                            // "if (mem_cgroup_margin(mem_over_limit) >= nr_pages) goto retry;"
+                    .assign(retries, e -> MAX_RECLAIM_RETRIES)
+                    .assign(drained, e -> 0)
+                    .whileLocal(e -> true, retry -> retry
                             .step(pageCounterTryCharge(memcg, ok))
-                            .ifLocal(e -> e.local(ok) == 1, done -> done.ret(IntExpr.of(CHARGED))))
-                    .ret(IntExpr.of(ENOMEM)));
+                            .ifLocal(e -> e.local(ok) == 1, done -> done.ret(IntExpr.of(CHARGED)))
+                            // "Prevent unbounded recursion when reclaim operations need to allocate memory."
+                            .ifThen(Cond.of("current->flags & PF_MEMALLOC", e -> e.threadName(e.self()),
+                                            e -> e.isSet(Vmscan.current(e).pfMemalloc())),
+                                    force -> force
+                                            .step(pageCounterCharge(memcg))
+                                            .ret(IntExpr.of(CHARGED)))
+                            // !gfpflags_allow_blocking(gfp_mask)
+                            .ifLocal(e -> (e.local(gfp) & Gfp.DIRECT_RECLAIM) == 0, nomem -> nomem.ret(IntExpr.of(ENOMEM)))
+                            .callInto(reclaimed, reclaim, IntExpr.of(memcg), IntExpr.of(gfp))
+                            .step(memCgroupMargin(memcg, margin))
+                            .ifLocal(e -> e.local(margin) == 1, fits -> fits.continueLoop())
+                            .ifLocal(e -> e.local(drained) == 0, drain -> drain
+                                    .step(drainAllStock(memcg))
+                                    .assign(drained, e -> 1)
+                                    .continueLoop())
+                            .ifLocal(e -> (e.local(gfp) & Gfp.NORETRY) != 0, nomem -> nomem.ret(IntExpr.of(ENOMEM)))
+                            // one page is never more than 1 << PAGE_ALLOC_COSTLY_ORDER
+                            .ifLocal(e -> e.local(reclaimed) > 0, progress -> progress.continueLoop())
+                            .ifLocal(e -> e.local(retries) > 0, again -> again
+                                    .assign(retries, e -> e.local(retries) - 1)
+                                    .continueLoop())
+                            // __GFP_RETRY_MAYFAIL -> nomem; otherwise mem_cgroup_oom (not modelled) -> nomem
+                            .ret(IntExpr.of(ENOMEM))));
             tryChargeMemcg = p;
             return p;
+        }
+
+        /** mm/memcontrol.c mem_cgroup_margin(memcg) &gt;= nr_pages: does one more page fit under the limit? */
+        private Step memCgroupMargin(Local memcg, Local fits) {
+            return Step.named("mem_cgroup_margin")
+                    .args(e -> {
+                        Memcg g = byId(e.local(memcg));
+                        return g.name() + ", usage " + e.get(g.usage) + "/" + g.limit();
+                    })
+                    .does(e -> {
+                        Memcg g = byId(e.local(memcg));
+                        e.setLocal(fits, e.get(g.usage) < g.limit() ? 1 : 0);
+                    })
+                    .build();
+        }
+
+        /**
+         * mm/memcontrol.c drain_all_stock(root_memcg): return the per-cpu charge stocks to the page
+         * counters. Simplification: no stocks are modelled, so it changes nothing.
+         */
+        private Step drainAllStock(Local memcg) {
+            return Step.named("drain_all_stock")
+                    .args(e -> byId(e.local(memcg)).name())
+                    .build();
         }
 
         /**

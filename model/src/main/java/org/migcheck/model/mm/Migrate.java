@@ -10,6 +10,7 @@ import java.util.function.Predicate;
 import org.migcheck.model.lang.Body;
 import org.migcheck.model.lang.Cond;
 import org.migcheck.model.lang.Exec;
+import org.migcheck.model.lang.IntExpr;
 import org.migcheck.model.lang.Local;
 import org.migcheck.model.lang.Model;
 import org.migcheck.model.lang.ModelError;
@@ -19,18 +20,27 @@ import org.migcheck.model.lang.Step;
 import org.migcheck.model.lang.Steps;
 
 /**
- * The migration core of mm/migrate.c (v6.19), the one every scenario that migrates a folio uses
- * (SCENARIOS.md 1.4 M, 3.4 "Core migrate", 4.2, 6.3):
+ * The migration core of mm/migrate.c as in v6.19, the one every scenario that migrates a folio uses.
+ * Kernel version: v6.19. Folds in the batched migration of v6.3 (Huang Ying, 5dfab109d519
+ * "migrate_pages: batch _unmap and _move", and the follow-up fix of the same cycle that first tries the
+ * batch in MIGRATE_ASYNC, migrate_pages_sync; that fix's id not checked), the PF_MEMALLOC rule of v2.6.38
+ * (see {@link Rules}), the SYNC_LIGHT !uptodate rule (2023), the movable_ops dispatch in
+ * migrate_folio_move (2025), and the removal of the MIGRATEPAGE_* return codes before v6.19 (every
+ * success is 0; v6.19 names none of them; the removal is dated to v6.18 by our review, not checked).
  * <pre>
- * migrate_pages/&lt;get_new_folio&gt;(src, dst, mode)          one isolated folio, one attempt
- *   migrate_folio_unmap/&lt;get_new_folio&gt;(src, dst, mode)  get_new_folio; lock src by the mode rules and
+ * migrate_pages/&lt;get_new_folio&gt;(src.., dst.., mode)     a list of 1..3 isolated folios
+ *   migrate_pages_batch(list, MIGRATE_ASYNC)            every mode starts with an ASYNC batch
+ *     migrate_folio_unmap/&lt;get_new_folio&gt;(src, dst, mode)  get_new_folio; lock src by the mode rules and
  *                                                      PF_MEMALLOC; writeback: SYNC waits, else -EBUSY;
- *                                                      folio_trylock(dst)
- *   migrate_folio_move(src, dst, mode, put_new_folio)    movable_ops page: migrate_movable_ops_page;
- *     move_to_new_folio(src, dst, mode)                  else the mapping's ->migrate_folio (or
+ *                                                      folio_trylock(dst); earlier folios of the batch
+ *                                                      stay locked meanwhile
+ *     migrate_folio_move(src, dst, mode, put_new_folio)  movable_ops page: migrate_movable_ops_page;
+ *       move_to_new_folio(src, dst, mode)                else the mapping's ->migrate_folio (or
  *                                                      fallback_migrate_folio); folio_add_lru(dst);
  *                                                      unlock and put dst, unlock src, migrate_folio_done;
  *                                                      failure: migrate_folio_undo_src / _undo_dst
+ *   migrate_pages_batch([f], mode)                       SYNC_LIGHT / SYNC (migrate_pages_sync): each folio
+ *                                                      that failed the ASYNC batch, alone, in the caller's mode
  *   putback_movable_pages(src)                           the caller's putback of a folio that failed:
  *                                                      folio_putback_lru, or putback_movable_ops_page
  * </pre>
@@ -57,10 +67,11 @@ import org.migcheck.model.lang.Steps;
  *   <li>{@link #largeFolio}: sources whose folio_mc_copy calls cond_resched between pages.</li>
  * </ul>
  *
- * <p>Simplification: sources are unmapped page-cache folios or movable_ops pages (no try_to_migrate / remove_migration_ptes, no anon_vma).
- * Simplification: one folio per migrate_pages call and one attempt (no batch; no retry passes, the kernel's up to NR_MAX_MIGRATE_PAGES_RETRY, so migrate_pages_sync's preliminary ASYNC pass is folded away): -EAGAIN and permanent errors both undo the pair at once and the caller puts the folio back, as after the last pass.
- * Simplification: the "folio_ref_count(src) == 1: freed from under us" shortcut of migrate_folio_unmap is not modelled (every modelled source keeps a reference besides the isolation one, and a balloon owner cannot release an isolated page).
+ * <p>Simplification: sources are unmapped page-cache folios or movable_ops pages (no try_to_migrate / remove_migration_ptes, no anon_vma, so try_to_unmap_flush has nothing to do).
+ * Simplification: one pass per migrate_pages_batch (see {@link #migratePagesBatch}): -EAGAIN and permanent errors both undo the pair at once, as after the last pass; migrate_pages_sync's one-by-one retry in the caller's mode is modelled.
+ * Simplification: the "folio_ref_count(src) == 1: freed from under us" shortcut of migrate_pages_batch is not modelled (every modelled source keeps a reference besides the isolation one, and a balloon owner cannot release an isolated page).
  * Simplification: a large folio's refcounts are counted as for one page; only folio_mc_copy's per-page loop depends on its size.
+ * Simplification: no try_split_folio: a large folio whose get_new_folio fails (or that is partially mapped, or a THP without THP migration) is not split; in the kernel that split takes folio_lock in non-ASYNC modes with no PF_MEMALLOC check (the deadlock reported with 30153e446664).
  */
 public final class Migrate {
     /** include/linux/migrate_mode.h: never block. */
@@ -70,11 +81,20 @@ public final class Migrate {
     /** May block. */
     public static final int MIGRATE_SYNC = 2;
 
-    /** include/linux/migrate.h: migration done. */
-    public static final int MIGRATEPAGE_SUCCESS = 0;
-    /** migrate_folio_unmap succeeded: src and dst locked, ready for migrate_folio_move. */
-    public static final int MIGRATEPAGE_UNMAP = 1;
+    /**
+     * 0: success. In v6.19 every step of the core returns plain 0 for success: migrate_folio_unmap
+     * (src and dst locked, ready for migrate_folio_move), migrate_folio_move, move_to_new_folio and the
+     * ->migrate_folio callbacks (v6.19's include/linux/migrate.h and mm/migrate.c name no MIGRATEPAGE_*
+     * return code any more).
+     */
+    public static final int SUCCESS = 0;
     public static final int EAGAIN = -11;
+    /** mm/migrate.c: passes of a MIGRATE_ASYNC caller's batch. */
+    public static final int NR_MAX_MIGRATE_PAGES_RETRY = 10;
+    /** mm/migrate.c: passes of migrate_pages_sync's first, MIGRATE_ASYNC batch. */
+    public static final int NR_MAX_MIGRATE_ASYNC_RETRY = 3;
+    /** mm/migrate.c: passes of each of migrate_pages_sync's one-folio retries. */
+    public static final int NR_MAX_MIGRATE_SYNC_RETRY = NR_MAX_MIGRATE_PAGES_RETRY - NR_MAX_MIGRATE_ASYNC_RETRY;
     public static final int ENOMEM = -12;
     public static final int EBUSY = -16;
 
@@ -102,8 +122,10 @@ public final class Migrate {
      * Behaviour switches of mm/migrate.c; {@link #v6_19()} is the kernel.
      *
      * @param memallocRule      migrate_folio_unmap gives up instead of sleeping on the source lock when
-     *                          the task has PF_MEMALLOC (direct compaction); false models kernels before
-     *                          that rule, where direct compaction could call lock_page
+     *                          the task has PF_MEMALLOC (direct compaction), from "mm: compaction: Avoid a
+     *                          potential deadlock due to lock_page() during direct compaction" (2011, folded
+     *                          into 3e7d34497067 for v2.6.38; no commit of its own found); false models the
+     *                          -mm patch before that fix, where direct compaction could call lock_page
      * @param syncLightIoCheck  MIGRATE_SYNC_LIGHT gives up on a locked source that is not uptodate (read I/O
      *                          in flight), from "migrate_pages: avoid blocking for IO in MIGRATE_SYNC_LIGHT" (2023)
      * @param deferAlloc        the "mm/migrate: Defer allocating new page until needed" proposal (2019/2020,
@@ -135,6 +157,10 @@ public final class Migrate {
     private final Map<Procedure, Procedure> unmaps = new LinkedHashMap<>();
     private final Map<String, Procedure> migratePages = new LinkedHashMap<>();
     private MovableOps movable;
+    /** The model's bound on migrate_pages_batch's passes (the kernel's nr_pass is 3, 7 or 10). */
+    private int maxPasses = 1;
+    /** The zone's free-memory flag ({@link PageAlloc#zoneFree}) of alloc_migration_target's allocator, or null. */
+    private org.migcheck.model.lang.Var freeMemory;
     private Procedure move;
     private Procedure moveToNewFolio;
     private Procedure putback;
@@ -160,6 +186,21 @@ public final class Migrate {
 
     public Mm mm() { return mm; }
 
+    /**
+     * Bounds migrate_pages_batch's retry passes at {@code n} (default 1): each call makes
+     * min(n, nr_pass) passes, nr_pass being the kernel's NR_MAX_MIGRATE_PAGES_RETRY (10) for MIGRATE_ASYNC
+     * callers, NR_MAX_MIGRATE_ASYNC_RETRY (3) for migrate_pages_sync's batch and NR_MAX_MIGRATE_SYNC_RETRY
+     * (7) for its one-folio retries. A verdict that holds for n is a fact for n passes only.
+     */
+    public Migrate passes(int n) {
+        if (n < 1 || n > NR_MAX_MIGRATE_PAGES_RETRY) {
+            throw new ModelError("passes", "Migrate.passes: 1 to " + NR_MAX_MIGRATE_PAGES_RETRY + ", not " + n);
+        }
+        beforeDispatch("passes");
+        maxPasses = n;
+        return this;
+    }
+
     public Rules rules() { return rules; }
 
     // ---------------------------------------------------------------- variation points
@@ -171,7 +212,7 @@ public final class Migrate {
     }
 
     /**
-     * Registers {@code migrateFolio} (a procedure {@code (src, dst, mode)} returning MIGRATEPAGE_SUCCESS
+     * Registers {@code migrateFolio} (a procedure {@code (src, dst, mode)} returning 0
      * or an error) as {@code mapping->a_ops->migrate_folio}; the buffer-head implementations come from
      * {@link BufferMigrate}.
      */
@@ -196,7 +237,7 @@ public final class Migrate {
     }
 
     private void beforeDispatch(String what) {
-        if (moveToNewFolio != null || move != null || putback != null) {
+        if (moveToNewFolio != null || move != null || putback != null || !migratePages.isEmpty()) {
             throw new ModelError(what, "Migrate: register " + what + " before the first migration procedure is built");
         }
     }
@@ -215,7 +256,7 @@ public final class Migrate {
 
     /**
      * include/linux/page-flags.h folio_test_uptodate: read I/O has completed. On a movable_ops page the
-     * bit is PG_movable_ops (the flags alias), so typed pages always pass (SCENARIOS.md 3.4 step 2).
+     * bit is PG_movable_ops (the flags alias), so typed pages always pass (docs/scenarios/movable-ops.md).
      */
     private static Cond folioTestUptodate(FolioRef f) {
         return Cond.of("folio_test_uptodate", e -> f.of(e).name(),
@@ -265,6 +306,7 @@ public final class Migrate {
                     e.set(x.isolated, false);
                     if (!noIsolationRef(x)) {
                         FolioOps.put(e, x);
+                        returnToFreeLists(e, x);
                     }
                 })
                 .build();
@@ -308,7 +350,25 @@ public final class Migrate {
         if (locked) {
             x.step(FolioOps.folioUnlock(d));
         }
-        x.step(put == PutNewFolio.COMPACTION_FREE ? compactionFree(d) : FolioOps.folioPut(d));
+        x.step(put == PutNewFolio.COMPACTION_FREE ? compactionFree(d) : folioPutToAllocator(d));
+    }
+
+    /** A freed folio's page goes back to the free lists of a tracked zone (the allocator's zone.free_above_wmark). */
+    private void returnToFreeLists(Exec e, Folio x) {
+        if (freeMemory != null && e.isSet(x.freed)) {
+            e.set(freeMemory, 1);
+        }
+    }
+
+    /** folio_put of an unused destination; when it frees the page, the page returns to the allocator's free lists. */
+    private Step folioPutToAllocator(FolioRef d) {
+        return Step.named("folio_put")
+                .args(e -> d.of(e).name())
+                .does(e -> {
+                    FolioOps.put(e, d.of(e));
+                    returnToFreeLists(e, d.of(e));
+                })
+                .build();
     }
 
     // ---------------------------------------------------------------- get_new_folio / put_new_folio
@@ -377,6 +437,10 @@ public final class Migrate {
             throw new ModelError("alloc_migration_target", "nodeOf must give the node of each of the " + nFolios + " folios");
         }
         Procedure ap = pa.allocPages();
+        if (pa.zoneFree != null) {
+            beforeDispatch("alloc_migration_target");
+            freeMemory = pa.zoneFree;
+        }
         Procedure p = b.procedure("alloc_migration_target");
         p.param("src", 0, nFolios - 1).markObjectRef();
         Local dst = p.param("dst", 0, nFolios - 1).markObjectRef();
@@ -519,7 +583,7 @@ public final class Migrate {
                         .step(Steps.unlock("xas_unlock_irq", iPages))
                         .ret(e -> EAGAIN))
                 .step(Steps.unlock("xas_unlock", iPages))
-                .ret(e -> MIGRATEPAGE_SUCCESS));
+                .ret(e -> SUCCESS));
         folioMigrateMapping = p;
         return p;
     }
@@ -573,7 +637,7 @@ public final class Migrate {
 
     /**
      * __migrate_folio(mapping, dst, src, src_private, mode) (mm/migrate.c): recheck the refcount,
-     * folio_mc_copy (before the switch: a failed copy leaves src untouched, SCENARIOS.md 6.3),
+     * folio_mc_copy (before the switch: a failed copy leaves src untouched),
      * __folio_migrate_mapping, then (src_private) folio_attach_private(dst, folio_detach_private(src)) and
      * folio_migrate_flags.
      */
@@ -597,16 +661,16 @@ public final class Migrate {
                 // PG_private is stable under the folio lock, so the copy step reads it
                 .step(folioMcCopy(d, s, srcPrivate))
                 .callInto(rc, fmm, e -> e.local(src), e -> e.local(dst))
-                .ifLocal(e -> e.local(rc) != MIGRATEPAGE_SUCCESS, fail -> fail.ret(e -> e.local(rc)))
+                .ifLocal(e -> e.local(rc) != SUCCESS, fail -> fail.ret(e -> e.local(rc)))
                 .ifLocal(e -> e.local(srcPrivate) == 1, priv -> priv.step(folioAttachPrivate(d, s)))
                 .step(folioMigrateFlags(d, s))
-                .ret(e -> MIGRATEPAGE_SUCCESS));
+                .ret(e -> SUCCESS));
         migrateFolioCore = p;
         return p;
     }
 
     private static Local rc(Procedure p) {
-        return p.local("rc", EBUSY, MIGRATEPAGE_UNMAP);
+        return p.local("rc", EBUSY, SUCCESS);
     }
 
     /** A kernel wrapper {@code name(src, dst, mode)} that returns {@code callee(src, dst, flag, mode)}. */
@@ -773,7 +837,7 @@ public final class Migrate {
      * v6.19 order: dst = get_new_folio() (NULL -> -ENOMEM); folio_trylock(src), else by mode: ASYNC
      * gives up, PF_MEMALLOC gives up (the readahead comment: direct compaction must never lock_page),
      * SYNC_LIGHT gives up on a !uptodate src, otherwise folio_lock(src); writeback: SYNC waits, others
-     * -EBUSY; folio_trylock(dst) (fail -> -EAGAIN); a movable_ops page returns MIGRATEPAGE_UNMAP right
+     * -EBUSY; folio_trylock(dst) (fail -> -EAGAIN); a movable_ops page returns 0 right
      * there, other folios after try_to_migrate. Failure ("out"): unlock src if locked, then
      * migrate_folio_undo_dst. With {@link Rules#deferAlloc} get_new_folio moves after the writeback
      * handling, i.e. runs with src locked (the 2019/2020 proposal).
@@ -795,13 +859,13 @@ public final class Migrate {
         Local giveUp = p.local("give_up", 0, 1);
         FolioRef s = mm.at(src);
         FolioRef d = mm.at(dst);
-        // rc stays MIGRATEPAGE_UNMAP until a failure, which skips the rest ("goto out")
-        Predicate<Exec> going = e -> e.local(rc) == MIGRATEPAGE_UNMAP;
+        // rc stays 0 until a failure, which skips the rest ("goto out")
+        Predicate<Exec> going = e -> e.local(rc) == SUCCESS;
         Consumer<Body> getNew = x -> x
                 .callInto(allocated, getNewFolio, e -> e.local(src), e -> e.local(dst))
                 .ifLocal(e -> e.local(allocated) == 0, y -> y.assign(rc, e -> ENOMEM));
         p.body(x -> {
-            x.assign(rc, e -> MIGRATEPAGE_UNMAP);
+            x.assign(rc, e -> SUCCESS);
             if (!rules.deferAlloc()) {
                 getNew.accept(x); // dst = get_new_folio(src, private); if (!dst) return -ENOMEM;
             }
@@ -811,7 +875,7 @@ public final class Migrate {
                         z.ifLocal(e -> e.local(mode) == MIGRATE_ASYNC, w -> w.assign(giveUp, e -> 1));
                         if (rules.memallocRule()) {
                             // "It's not safe for direct compaction to call lock_page": readahead holds folios
-                            // locked across an allocation that may compact (SCENARIOS.md 4.2).
+                            // locked across an allocation that may compact (docs/scenarios/source-locked-alloc.md).
                             z.ifLocal(e -> e.local(giveUp) == 0, w -> w.ifThen(currentPfMemalloc(), v -> v.assign(giveUp, e -> 1)));
                         }
                         if (rules.syncLightIoCheck()) {
@@ -835,9 +899,9 @@ public final class Migrate {
                         .step(FolioOps.folioTrylock(d, dstLocked))
                         .ifLocal(e -> e.local(dstLocked) == 0, z -> z.assign(rc, e -> EAGAIN)));
             }
-            // page_has_movable_ops(src): MIGRATEPAGE_UNMAP at once; other sources are unmapped page-cache
+            // page_has_movable_ops(src): return 0 at once; other sources are unmapped page-cache
             // folios, so try_to_migrate (migration entries) has nothing to do (see the class Simplification).
-            x.ifLocal(going, y -> y.ret(e -> MIGRATEPAGE_UNMAP));
+            x.ifLocal(going, y -> y.ret(e -> SUCCESS));
             // out: if (locked) folio_unlock(src); migrate_folio_undo_dst(dst, dst_locked, put_new_folio, private):
             // dst_locked is false on every modelled failure (nothing fails after folio_trylock(dst) succeeds)
             x.ifLocal(e -> e.local(locked) == 1, y -> y.step(FolioOps.folioUnlock(s)));
@@ -853,9 +917,9 @@ public final class Migrate {
      * move_to_new_folio in 2025, "mm/migrate: move movable_ops page handling out of move_to_new_folio()"),
      * other folios to move_to_new_folio, then
      * folio_add_lru(dst); out_unlock_both: folio_unlock(dst), folio_put(dst), folio_unlock(src),
-     * migrate_folio_done(src). On failure the kernel keeps an -EAGAIN pair for the next pass and undoes
-     * other errors (migrate_folio_undo_src, migrate_folio_undo_dst); with one pass both are undone at once
-     * (see the class Simplification), as migrate_pages_batch's final cleanup does.
+     * migrate_folio_done(src). On -EAGAIN the pair stays locked for the next pass (migrate_pages_batch
+     * undoes it after the last one); other errors are undone here (migrate_folio_undo_src,
+     * migrate_folio_undo_dst).
      * {@code put_new_folio}: 1 = compaction_free, 0 = NULL (folio_put).
      */
     public Procedure move() {
@@ -875,16 +939,20 @@ public final class Migrate {
         p.body(x -> {
             Consumer<Body> lru = y -> y
                     .callInto(rc, mtnf, e -> e.local(src), e -> e.local(dst), e -> e.local(mode))
-                    .ifLocal(e -> e.local(rc) == MIGRATEPAGE_SUCCESS, z -> z.step(folioAddLru(d)));
+                    .ifLocal(e -> e.local(rc) == SUCCESS, z -> z.step(folioAddLru(d)));
             if (movable == null) {
                 lru.accept(x);
             } else {
                 x.ifLocalElse(movableSrc, ops -> ops.callInto(rc, movable.migrateMovableOpsPage,
                         e -> e.local(dst), e -> e.local(src), e -> e.local(mode)), lru);
             }
-            x.ifLocal(e -> e.local(rc) != MIGRATEPAGE_SUCCESS, y -> {
-                if (movable != null && movable.putbackUnderPageLock()) {
-                    // the 2015 proposal's failure path: putback_mobilepage while the source page is still locked
+            boolean putBackByMove = movable != null && movable.putbackUnderPageLock();
+            // -EAGAIN: the pair stays locked on the unmap list for the next pass ("if (rc == -EAGAIN) { list_add(&dst->lru, prev); ...
+            // return rc; }"); migrate_pages_batch undoes what is left after its last pass
+            x.ifLocal(e -> e.local(rc) == EAGAIN && !(putBackByMove && movableOpsPage(e.local(src))), y -> y.ret(e -> EAGAIN));
+            x.ifLocal(e -> e.local(rc) != SUCCESS, y -> {
+                if (putBackByMove) {
+                    // a hypothetical failure path: the putback runs while the source page is still locked
                     y.ifLocal(movableSrc, z -> z.call(movable.putback, e -> e.local(src)));
                 }
                 migrateFolioUndoSrc(y, s);
@@ -903,7 +971,7 @@ public final class Migrate {
             x.step(FolioOps.folioPut(d));
             x.step(FolioOps.folioUnlock(s));
             x.step(migrateFolioDone(s));
-            x.ret(e -> MIGRATEPAGE_SUCCESS);
+            x.ret(e -> SUCCESS);
         });
         move = p;
         return p;
@@ -935,51 +1003,209 @@ public final class Migrate {
 
     /**
      * mm/migrate.c migrate_pages(from, get_new_folio, put_new_folio, private, mode, reason) for a list
-     * of one isolated folio: migrate_folio_unmap, then migrate_folio_move; the caller's
-     * putback_movable_pages of what failed is folded in (compact_zone, do_migrate_range, ... all do it).
-     * Returns the last rc.
+     * of one isolated folio, params {@code (src, dst, mode)}; see {@link #migratePages(Procedure, int, boolean)}.
      */
     public Procedure migratePages(Procedure getNewFolio) {
-        return migratePages(getNewFolio, true);
+        return migratePages(getNewFolio, 1, true);
+    }
+
+    /** As {@link #migratePages(Procedure)}, with {@code callerIsolated} as in {@link #migratePages(Procedure, int, boolean)}. */
+    public Procedure migratePages(Procedure getNewFolio, boolean callerIsolated) {
+        return migratePages(getNewFolio, 1, callerIsolated);
+    }
+
+    /** Bit of a {@link #migratePagesBatch} result: some migrate_folio_unmap returned -ENOMEM (rc &lt; 0). */
+    private static int enomemBit(int k) { return 1 << k; }
+
+    /**
+     * mm/migrate.c migrate_pages(from, get_new_folio, put_new_folio, private, mode, reason) for a list
+     * of {@code k} isolated folios, params {@code (src0, dst0, ..., src(k-1), dst(k-1), mode)}, where
+     * {@code dst i} is the folio get_new_folio hands out for {@code src i}. v6.19:
+     * <ul>
+     *   <li>MIGRATE_ASYNC: migrate_pages_batch(from, MIGRATE_ASYNC), the whole list in one batch;</li>
+     *   <li>MIGRATE_SYNC_LIGHT, MIGRATE_SYNC: migrate_pages_sync: the whole list first in one
+     *       MIGRATE_ASYNC batch ("Try to migrate in batch with MIGRATE_ASYNC mode firstly"); unless that
+     *       returned rc &lt; 0 (-ENOMEM), every folio that failed, -EAGAIN and permanent errors alike, is
+     *       retried alone in the caller's mode (a batch of one folio), stopping at the first rc &lt; 0.</li>
+     * </ul>
+     * The caller's putback_movable_pages of every folio that was not migrated is folded in (compact_zone,
+     * do_migrate_range, migrate_longterm_unpinnable_folios ... all do it after migrate_pages returns).
+     * Returns -ENOMEM, or the number of folios not migrated (0: all migrated).
+     * With {@code callerIsolated} false the caller holds only a plain reference on sources it left on the
+     * LRU (a hypothetical caller: every kernel caller isolates first), so a failed source is released
+     * with folio_put instead of putback_movable_pages.
+     * Simplification: NR_MAX_BATCHED_MIGRATION (HPAGE_PMD_NR pages per batch) is never reached: a modelled list is one batch.
+     * Simplification: the one-by-one retries go in list order (the kernel retries the folios left on the from list with -EAGAIN before those that failed permanently).
+     */
+    public Procedure migratePages(Procedure getNewFolio, int k, boolean callerIsolated) {
+        if (k < 1 || k > 3) {
+            throw new ModelError("migrate_pages", "migrate_pages: lists of 1 to 3 folios are modelled, not " + k);
+        }
+        String name = "migrate_pages/" + getNewFolio.name() + (k > 1 ? "/" + k + "folios" : "")
+                + (callerIsolated ? "" : "/unisolated");
+        Procedure existing = migratePages.get(name);
+        if (existing != null) {
+            return existing;
+        }
+        Procedure batch = migratePagesBatch(getNewFolio, k);
+        Procedure single = k == 1 ? batch : migratePagesBatch(getNewFolio, 1);
+        Procedure pb = putbackMovablePages();
+        Procedure p = b.procedure(name);
+        Local[] src = new Local[k];
+        Local[] dst = new Local[k];
+        for (int i = 0; i < k; i++) {
+            src[i] = p.param("src" + (k > 1 ? i : ""), 0, nFolios - 1).markObjectRef();
+            dst[i] = p.param("dst" + (k > 1 ? i : ""), 0, nFolios - 1).markObjectRef();
+        }
+        Local mode = p.param("mode", MIGRATE_ASYNC, MIGRATE_SYNC);
+        Local failed = p.local("failed", 0, (enomemBit(k) << 1) - 1);
+        Local r = p.local("rc_one", 0, (enomemBit(1) << 1) - 1);
+        int enomem = enomemBit(k);
+        IntExpr[] all = new IntExpr[2 * k + 2];
+        for (int i = 0; i < k; i++) {
+            Local si = src[i];
+            Local di = dst[i];
+            all[2 * i] = e -> e.local(si);
+            all[2 * i + 1] = e -> e.local(di);
+        }
+        all[2 * k] = e -> MIGRATE_ASYNC;
+        // nr_pass: NR_MAX_MIGRATE_PAGES_RETRY for MIGRATE_ASYNC callers, NR_MAX_MIGRATE_ASYNC_RETRY for migrate_pages_sync
+        all[2 * k + 1] = e -> e.local(mode) == MIGRATE_ASYNC ? NR_MAX_MIGRATE_PAGES_RETRY : NR_MAX_MIGRATE_ASYNC_RETRY;
+        p.body(x -> {
+            // MIGRATE_ASYNC: the batch; other modes: migrate_pages_sync's first, MIGRATE_ASYNC batch
+            x.callInto(failed, batch, all);
+            // migrate_pages_sync: "Fall back to migrate all failed folios one by one synchronously"
+            for (int i = 0; i < k; i++) {
+                int bit = 1 << i;
+                Local si = src[i];
+                Local di = dst[i];
+                x.ifLocal(e -> e.local(mode) != MIGRATE_ASYNC && (e.local(failed) & bit) != 0 && (e.local(failed) & enomem) == 0,
+                        y -> y.callInto(r, single, e -> e.local(si), e -> e.local(di), e -> e.local(mode),
+                                        e -> NR_MAX_MIGRATE_SYNC_RETRY)
+                                .assign(failed, e -> (e.local(failed) & ~bit)
+                                        | ((e.local(r) & 1) != 0 ? bit : 0)
+                                        | ((e.local(r) & enomemBit(1)) != 0 ? enomem : 0)));
+            }
+            // the caller: if (migrate_pages(...)) putback_movable_pages(&list)
+            for (int i = 0; i < k; i++) {
+                int bit = 1 << i;
+                FolioRef s = mm.at(src[i]);
+                Local si = src[i];
+                x.ifLocal(e -> (e.local(failed) & bit) != 0, y -> {
+                    if (callerIsolated) {
+                        y.call(pb, e -> e.local(si));
+                    } else {
+                        y.step(FolioOps.folioPut(s));
+                    }
+                });
+            }
+            x.ret(e -> (e.local(failed) & enomem) != 0 ? ENOMEM : Integer.bitCount(e.local(failed)));
+        });
+        migratePages.put(name, p);
+        return p;
     }
 
     /**
-     * As {@link #migratePages(Procedure)}; with {@code callerIsolated} false the caller holds only a
-     * plain reference on a source it left on the LRU (a hypothetical caller: every kernel caller
-     * isolates first), so a failed source is released with folio_put instead of putback_movable_pages.
+     * mm/migrate.c migrate_pages_batch(from, get_new_folio, put_new_folio, private, mode, reason, ...,
+     * nr_pass) for a list of {@code k} folios, params {@code (src0, dst0, ..., mode, nr_pass)}. Up to
+     * nr_pass passes of migrate_folio_unmap over the folios still on the from list, in list order, so that
+     * in a batch of several folios (MIGRATE_ASYNC only: "if mode != MIGRATE_ASYNC, the length of the from
+     * list must be &lt;= 1") the unmapped folios stay locked, their destinations allocated and locked, while
+     * get_new_folio runs for a later one (and while an -EAGAIN folio is retried in the next pass); -ENOMEM
+     * stops the unmap loop ("move unmapped folios, then exit"); then up to nr_pass passes of
+     * migrate_folio_move over the unmapped folios (an -EAGAIN pair stays locked for the next pass); then
+     * migrate_folios_undo of the pairs still unmapped. Returns a mask: bit i = folio i was not migrated
+     * (still isolated, for the caller), bit k = rc &lt; 0 (-ENOMEM).
+     * Simplification: the passes are bounded by {@link #passes(int)} (default 1); with one pass an -EAGAIN folio is treated as after the kernel's last pass.
+     * Simplification: no large-folio split (try_split_folio), no hugetlb list, no deferred-split check.
      */
-    public Procedure migratePages(Procedure getNewFolio, boolean callerIsolated) {
-        String name = "migrate_pages/" + getNewFolio.name() + (callerIsolated ? "" : "/unisolated");
+    public Procedure migratePagesBatch(Procedure getNewFolio, int k) {
+        String name = "migrate_pages_batch/" + getNewFolio.name() + (k > 1 ? "/" + k + "folios" : "");
         Procedure existing = migratePages.get(name);
         if (existing != null) {
             return existing;
         }
         Procedure unmap = unmap(getNewFolio);
         Procedure mv = move();
-        Procedure pb = putbackMovablePages();
         int put = putNewFolioOf(getNewFolio) == PutNewFolio.COMPACTION_FREE ? 1 : 0;
-        // the 2015 shape puts a failed movable_ops page back itself, under its lock
+        // the hypothetical caller puts a failed movable_ops page back itself, under its lock: not the caller's any more
         boolean putBackByMove = movable != null && movable.putbackUnderPageLock();
+        int passes = maxPasses;
         Procedure p = b.procedure(name);
-        Local src = p.param("src", 0, nFolios - 1).markObjectRef();
-        Local dst = p.param("dst", 0, nFolios - 1).markObjectRef();
+        Local[] src = new Local[k];
+        Local[] dst = new Local[k];
+        for (int i = 0; i < k; i++) {
+            src[i] = p.param("src" + (k > 1 ? i : ""), 0, nFolios - 1).markObjectRef();
+            dst[i] = p.param("dst" + (k > 1 ? i : ""), 0, nFolios - 1).markObjectRef();
+        }
         Local mode = p.param("mode", MIGRATE_ASYNC, MIGRATE_SYNC);
+        Local nrPass = p.param("nr_pass", 1, NR_MAX_MIGRATE_PAGES_RETRY);
         Local rc = rc(p);
-        FolioRef s = mm.at(src);
-        p.body(x -> x
-                .callInto(rc, unmap, e -> e.local(src), e -> e.local(dst), e -> e.local(mode))
-                .ifLocal(e -> e.local(rc) == MIGRATEPAGE_UNMAP, y -> y
-                        .callInto(rc, mv, e -> e.local(src), e -> e.local(dst), e -> e.local(mode), e -> put)
-                        .ifLocal(e -> putBackByMove && movableOpsPage(e.local(src)) && e.local(rc) != MIGRATEPAGE_SUCCESS,
-                                z -> z.ret(e -> e.local(rc))))
-                .ifLocal(e -> e.local(rc) != MIGRATEPAGE_SUCCESS, y -> {
-                    if (callerIsolated) {
-                        y.call(pb, e -> e.local(src));
-                    } else {
-                        y.step(FolioOps.folioPut(s));
+        Local enomem = p.local("enomem", 0, 1);
+        Local retry = p.local("retry", 0, 1);
+        // per folio: 0 on the from list (not tried, or -EAGAIN), 1 unmapped, 2 failed, 3 migrated (or put back by move)
+        Local[] st = new Local[k];
+        for (int i = 0; i < k; i++) {
+            st[i] = p.local("state" + (k > 1 ? i : ""), 0, 3);
+        }
+        p.body(x -> {
+            x.assign(retry, e -> 1);
+            for (int pass = 0; pass < passes; pass++) {
+                int pi = pass;
+                x.ifLocal(e -> pi < e.local(nrPass) && e.local(retry) == 1 && e.local(enomem) == 0, y -> {
+                    y.assign(retry, e -> 0);
+                    for (int i = 0; i < k; i++) {
+                        Local si = src[i];
+                        Local di = dst[i];
+                        Local sti = st[i];
+                        y.ifLocal(e -> e.local(enomem) == 0 && e.local(sti) == 0, z -> z
+                                .callInto(rc, unmap, e -> e.local(si), e -> e.local(di), e -> e.local(mode))
+                                // 0: unmap list; -EAGAIN, -ENOMEM: stay on the from list; other errno: ret list
+                                .assign(sti, e -> e.local(rc) == SUCCESS ? 1 : e.local(rc) == EAGAIN || e.local(rc) == ENOMEM ? 0 : 2)
+                                .assign(retry, e -> e.local(rc) == EAGAIN ? 1 : e.local(retry))
+                                .assign(enomem, e -> e.local(rc) == ENOMEM ? 1 : 0));
                     }
-                })
-                .ret(e -> e.local(rc)));
+                });
+            }
+            // move: (try_to_unmap_flush has nothing to flush: no modelled source is mapped)
+            x.assign(retry, e -> 1);
+            for (int pass = 0; pass < passes; pass++) {
+                int pi = pass;
+                x.ifLocal(e -> pi < e.local(nrPass) && e.local(retry) == 1, y -> {
+                    y.assign(retry, e -> 0);
+                    for (int i = 0; i < k; i++) {
+                        Local si = src[i];
+                        Local di = dst[i];
+                        Local sti = st[i];
+                        y.ifLocal(e -> e.local(sti) == 1, z -> z
+                                .callInto(rc, mv, e -> e.local(si), e -> e.local(di), e -> e.local(mode), e -> put)
+                                .assign(sti, e -> e.local(rc) == SUCCESS || (putBackByMove && movableOpsPage(e.local(si))) ? 3
+                                        : e.local(rc) == EAGAIN ? 1 : 2)
+                                .assign(retry, e -> e.local(sti) == 1 ? 1 : e.local(retry)));
+                    }
+                });
+            }
+            // out: migrate_folios_undo: the pairs still unmapped go back, src to the caller's list
+            for (int i = 0; i < k; i++) {
+                Local sti = st[i];
+                FolioRef s = mm.at(src[i]);
+                FolioRef d = mm.at(dst[i]);
+                x.ifLocal(e -> e.local(sti) == 1, y -> {
+                    migrateFolioUndoSrc(y, s);
+                    migrateFolioUndoDst(y, d, rules.lockDst(), put == 1 ? PutNewFolio.COMPACTION_FREE : PutNewFolio.NONE);
+                    y.assign(sti, e -> 2);
+                });
+            }
+            x.ret(e -> {
+                int m = 0;
+                for (int i = 0; i < k; i++) {
+                    if (e.local(st[i]) != 3) {
+                        m |= 1 << i;
+                    }
+                }
+                return m | (e.local(enomem) == 1 ? enomemBit(k) : 0);
+            });
+        });
         migratePages.put(name, p);
         return p;
     }

@@ -11,6 +11,9 @@ import org.migcheck.model.lang.Var;
 /**
  * Declares kernel objects on a model under construction: mappings, folios and kernel threads with
  * their task context. Objects are registered with the model so rules can find them.
+ *
+ * <p><b>Kernel:</b> none of its own: it only declares objects; the kernel version is that of the
+ * building blocks ({@link FolioOps}, {@link Writeback}, ...) a model uses.
  */
 public final class Mm {
     private final Model.Builder b;

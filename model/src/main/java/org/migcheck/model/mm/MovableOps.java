@@ -10,7 +10,7 @@ import org.migcheck.model.lang.Procedure;
 import org.migcheck.model.lang.Step;
 
 /**
- * The movable_ops parts of mm/migrate.c (v6.19; SCENARIOS.md 3.3-3.4): {@code isolate_movable_ops_page},
+ * The movable_ops parts of mm/migrate.c (v6.19; docs/scenarios/movable-ops.md): {@code isolate_movable_ops_page},
  * {@code migrate_movable_ops_page} and {@code putback_movable_ops_page}. Constructing a MovableOps
  * registers them with the migration core ({@link Migrate}), whose migrate_folio_unmap locks a
  * movable_ops source like any folio, whose migrate_folio_move calls migrate_movable_ops_page for it,
@@ -22,7 +22,13 @@ import org.migcheck.model.lang.Step;
  * {@link Operations}.
  *
  * <p>Return-value conventions of the procedures: isolate returns 1 (true) / 0 (false);
- * migrate_movable_ops_page returns MIGRATEPAGE_SUCCESS / -EAGAIN.
+ * migrate_movable_ops_page returns 0 / -EAGAIN.
+ *
+ * <p>Kernel version: v6.19. Folds in the 2025 movable_ops rework (PG_movable_ops and
+ * PG_movable_ops_isolated page flags, the dispatch moved to migrate_folio_move by "mm/migrate: move
+ * movable_ops page handling out of move_to_new_folio()"), and the rules merged in v4.8 for non-LRU
+ * movable pages (get-unless-zero reference, trylock, isolated flag under the page lock); the putback
+ * under the page lock is a hypothetical caller, no kernel's.
  */
 public final class MovableOps {
 
@@ -48,7 +54,7 @@ public final class MovableOps {
      * @param getRef                how isolation takes its reference
      * @param checkIsolated         isolation tests PG_movable_ops_isolated under the page lock
      * @param lockForIsolation      isolation trylocks the page (false: a mutation without the lock)
-     * @param putbackUnderPageLock  the 2015 proposal's shape: a failed migration puts the page back
+     * @param putbackUnderPageLock  a hypothetical caller (no kernel did this): a failed migration puts the page back
      *                              (putback takes the sleeping page lock) while the caller still holds
      *                              the source page lock
      */
@@ -66,7 +72,7 @@ public final class MovableOps {
     public final Procedure isolate;
     /** putback_movable_ops_page(page). */
     public final Procedure putback;
-    /** migrate_movable_ops_page(dst, src, mode) -> MIGRATEPAGE_SUCCESS or -EAGAIN. */
+    /** migrate_movable_ops_page(dst, src, mode) -> 0 or -EAGAIN. */
     public final Procedure migrateMovableOpsPage;
 
     /**
@@ -94,7 +100,7 @@ public final class MovableOps {
     /** isolate_movable_ops_page keeps a reference, which migrate_folio_done or the putback drops (false: the NONE mutation). */
     boolean isolationHoldsRef() { return cfg.getRef() != GetRef.NONE; }
 
-    /** The 2015 shape: migrate_folio_move's failure path puts the page back while it holds the page lock. */
+    /** The hypothetical caller: migrate_folio_move's failure path puts the page back while it holds the page lock. */
     boolean putbackUnderPageLock() { return cfg.putbackUnderPageLock(); }
 
     /** SetPageMovableOpsIsolated: only the migration core sets it, under the page lock. */
@@ -207,7 +213,7 @@ public final class MovableOps {
      * migrate_movable_ops_page(dst, src, mode) (mm/migrate.c), called by migrate_folio_move with both
      * pages locked: rc = ops->migrate_page(dst, src, mode); on 0 ClearPageMovableOpsIsolated(src) (owner
      * of src and dst swapped); on failure src stays isolated and ownership is unchanged. Returns
-     * MIGRATEPAGE_SUCCESS or -EAGAIN.
+     * 0 or -EAGAIN.
      */
     private Procedure declareMigrateMovableOpsPage(Model.Builder b) {
         Procedure p = b.procedure("migrate_movable_ops_page");
@@ -221,6 +227,6 @@ public final class MovableOps {
                 .callInto(rc, ops.migratePage(), e -> e.local(dst), e -> e.local(src))
                 .ifLocal(e -> e.local(rc) != 0, failed -> failed.ret(e -> Migrate.EAGAIN))
                 .step(clearPageMovableOpsIsolated(s))
-                .ret(e -> Migrate.MIGRATEPAGE_SUCCESS));
+                .ret(e -> Migrate.SUCCESS));
     }
 }

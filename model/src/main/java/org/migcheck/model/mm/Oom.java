@@ -15,7 +15,7 @@ import org.migcheck.model.lang.Steps;
 import org.migcheck.model.lang.Var;
 
 /**
- * The OOM killer and the OOM reaper (mm/oom_kill.c, v6.19; SCENARIOS.md 4.4).
+ * The OOM killer and the OOM reaper (mm/oom_kill.c, v6.19; docs/scenarios/source-locked-alloc.md).
  *
  * <p>Each user task that owns an mm is declared with {@link #mmTask}; it gets the state the OOM code
  * reads: killed (SIGKILL sent and mark_oom_victim done: tsk_is_oom_victim, TIF_MEMDIE), MMF_OOM_SKIP
@@ -30,6 +30,9 @@ import org.migcheck.model.lang.Var;
  * reaper's OOM_REAPER_DELAY (2 s) timer and its mmap_read_trylock retries are folded (the victim holds
  * mmap_lock at most for read, so the trylock succeeds); reaping or exiting always frees enough
  * memory for the pending allocation; oom_badness is unknown, so any eligible task may be chosen.
+ *
+ * <p>Kernel version: v6.19 (mm/oom_kill.c). Folds in the OOM reaper (v4.6, aac453635549 "mm, oom:
+ * introduce oom reaper", switchable: false models earlier kernels) and MMF_OOM_SKIP.
  */
 public final class Oom {
     /** Resource provided by exit_mmap and oom_reap_task: MMF_OOM_SKIP set on a victim's mm ({@link #mmfOomSkip}). */

@@ -23,7 +23,7 @@ import org.migcheck.model.lang.Var;
  * <ul>
  *   <li>{@code alloc_pages(order, node, gfp, page)}: {@code order} 0 .. {@link #MAX_PAGE_ORDER}
  *       (costly above {@link #PAGE_ALLOC_COSTLY_ORDER}), {@code gfp} in {@link Gfp} bits
- *       ({@link Gfp#NO_OOM} summarises __GFP_NORETRY, __GFP_RETRY_MAYFAIL and __GFP_THISNODE),
+ *       (__GFP_NORETRY, __GFP_RETRY_MAYFAIL and __GFP_THISNODE keep it from the OOM killer),
  *       {@code page} the folio that a successful allocation hands out, or -1 when the page is not
  *       modelled; returns 1 on success, 0 for NULL. The task's memalloc scope applies first
  *       (current_gfp_context: PF_MEMALLOC_NOFS clears __GFP_FS, see {@link #declareNofsScope});</li>
@@ -41,6 +41,12 @@ import org.migcheck.model.lang.Var;
  * trylocks folios, so it neither waits on nor frees the scenario's locked folios); the retry loop
  * runs once (should_reclaim_retry / should_compact_retry are not modelled); every allocation is
  * movable; compaction isolates one folio per run.
+ *
+ * <p>Kernel version: v6.19 (mm/page_alloc.c, mm/compaction.c). Folds in the PF_MEMALLOC around direct
+ * compaction (v2.6.38, with the migrate_folio_unmap rule, see {@link Migrate.Rules}), SYNC_LIGHT
+ * direct compaction (v3.3, "mm: compaction: introduce sync-light migration for use by compaction";
+ * MIGRATE_SYNC models earlier kernels), the !__GFP_FS filter of isolate_migratepages_block, and
+ * current_gfp_context's NOFS scope.
  */
 public final class PageAlloc {
 
@@ -81,6 +87,15 @@ public final class PageAlloc {
      * @param trackFree    model "free memory" as a flag that starts clear (under pressure)
      */
     public PageAlloc(Mm mm, Migrate migrate, List<Zone> zones, int compactMode, boolean trackFree) {
+        this(mm, migrate, zones, compactMode, trackFree, false);
+    }
+
+    /**
+     * As {@link #PageAlloc(Mm, Migrate, List, int, boolean)}; with {@code oneFreePage} (and
+     * {@code trackFree}) the zone starts with one page above the watermark, which the first allocation
+     * that gets it from the free list takes (the flag clears).
+     */
+    public PageAlloc(Mm mm, Migrate migrate, List<Zone> zones, int compactMode, boolean trackFree, boolean oneFreePage) {
         this.mm = mm;
         this.b = mm.builder();
         this.migrate = migrate;
@@ -88,10 +103,10 @@ public final class PageAlloc {
         this.compactMode = compactMode;
         this.nFolios = mm.folios().size();
         this.nNodes = zones.stream().mapToInt(Zone::node).max().orElse(0) + 1;
-        this.zoneFree = trackFree ? b.var("zone.free_above_wmark", 0, 1, 0, v -> v == 0 ? "no" : "yes", true) : null;
+        this.zoneFree = trackFree ? b.var("zone.free_above_wmark", 0, 1, oneFreePage ? 1 : 0, v -> v == 0 ? "no" : "yes", true) : null;
     }
 
-    /** Wires the OOM killer into the slow path (only non-costly allocations without {@link Gfp#NO_OOM} reach it). */
+    /** Wires the OOM killer into the slow path (only non-costly allocations without {@link Gfp#NO_OOM_KILL} bits reach it). */
     public PageAlloc withOom(Oom o) {
         this.oom = o;
         return this;
@@ -224,7 +239,7 @@ public final class PageAlloc {
         Local mode = p.param("mode", Migrate.MIGRATE_ASYNC, Migrate.MIGRATE_SYNC);
         Local gfp = p.param("gfp", 0, Gfp.MAX);
         Local src = p.local("src", -1, nFolios - 1);
-        Local rc = p.local("rc", Migrate.EBUSY, Migrate.MIGRATEPAGE_UNMAP);
+        Local rc = p.local("rc", Migrate.EBUSY, 1);
         int[] freeOf = new int[nNodes];
         for (Zone z : zones) {
             freeOf[z.node()] = z.freePage().id();
@@ -238,7 +253,7 @@ public final class PageAlloc {
             }
             x.ifLocal(e -> e.local(src) < 0, y -> y.ret(e -> 0)); // nothing isolated: COMPACT_SKIPPED
             x.callInto(rc, migratePages, e -> e.local(src), e -> freeOf[e.local(node)], e -> e.local(mode));
-            x.ret(e -> e.local(rc) == Migrate.MIGRATEPAGE_SUCCESS ? 1 : 0);
+            x.ret(e -> e.local(rc) == 0 ? 1 : 0);
         });
         compactZone = p;
         return p;
@@ -249,7 +264,7 @@ public final class PageAlloc {
      * try_to_compact_pages(), which returns COMPACT_SKIPPED at once unless gfp_compaction_allowed
      * (__GFP_IO), and passes cc->mode = prio == COMPACT_PRIO_ASYNC ? MIGRATE_ASYNC : MIGRATE_SYNC_LIGHT
      * to compact_zone_order; memalloc_noreclaim_restore(). PF_MEMALLOC is what makes
-     * migrate_folio_unmap give up instead of sleeping on a source lock (SCENARIOS.md 4.2).
+     * migrate_folio_unmap give up instead of sleeping on a source lock (docs/scenarios/source-locked-alloc.md).
      */
     public Procedure directCompact() {
         if (directCompact != null) {
@@ -274,14 +289,21 @@ public final class PageAlloc {
 
     // ---------------------------------------------------------------- the slow path
 
-    /** Return of alloc_pages: the page (post_alloc_hook) or NULL; the task's gfp is cleared. */
-    private Step allocReturn(Local page, boolean success) {
+    /**
+     * Return of alloc_pages: the page (post_alloc_hook) or NULL; the task's gfp is cleared. With
+     * {@code fromFreelist} the page came from get_page_from_freelist and the zone's free page is taken.
+     * Simplification: the zone holds at most one free page above the watermark (a flag), which a freelist allocation takes; pages freed back (exit_mmap, the OOM reaper, {@link Migrate}'s freed sources and unused destinations) set it again.
+     */
+    private Step allocReturn(Local page, boolean success, boolean fromFreelist) {
         List<Folio> folios = mm.folios();
         return Step.named("alloc_pages")
                 .args(e -> success ? "return " + (e.local(page) < 0 ? "page" : folios.get(e.local(page)).name())
                         : "return NULL")
                 .does(e -> {
                     e.set(current(e).gfp(), 0);
+                    if (fromFreelist && zoneFree != null) {
+                        e.set(zoneFree, 0);
+                    }
                     if (success && e.local(page) >= 0) {
                         postAllocHook(e, folios.get(e.local(page)));
                     }
@@ -301,7 +323,7 @@ public final class PageAlloc {
      * Simplification: direct reclaim is one step that never makes progress (it only trylocks folios; PF_MEMALLOC is set and cleared inside it).
      * Simplification: the retry loop runs once (should_reclaim_retry / should_compact_retry, which loop while reclaim or compaction make progress, and their priority escalation are not modelled).
      * Simplification: every allocation is movable (ac->migratetype == MIGRATE_MOVABLE), so order 1..PAGE_ALLOC_COSTLY_ORDER gets no initial compaction.
-     * Simplification: a costly __GFP_NORETRY request keeps compact_priority at COMPACT_PRIO_ASYNC in the kernel; NO_OOM does not tell __GFP_NORETRY apart and no modelled costly request has it.
+     * Simplification: a costly __GFP_NORETRY request keeps compact_priority at COMPACT_PRIO_ASYNC in the kernel; no modelled costly request has __GFP_NORETRY.
      */
     public Procedure allocPages() {
         if (allocPages != null) {
@@ -316,8 +338,9 @@ public final class PageAlloc {
         Local page = p.param("page", -1, nFolios - 1);
         Local pfmemalloc = p.local("pf_memalloc", 0, 1);
         Local r = p.local("r", 0, 1);
-        Consumer<Body> success = x -> x.step(allocReturn(page, true)).ret(e -> 1);
-        Consumer<Body> fail = x -> x.step(allocReturn(page, false)).ret(e -> 0);
+        Consumer<Body> success = x -> x.step(allocReturn(page, true, false)).ret(e -> 1);
+        Consumer<Body> freelist = x -> x.step(allocReturn(page, true, true)).ret(e -> 1);
+        Consumer<Body> fail = x -> x.step(allocReturn(page, false, false)).ret(e -> 0);
         java.util.function.Predicate<Exec> costly = e -> e.local(order) > PAGE_ALLOC_COSTLY_ORDER;
         p.body(x -> {
             x.step(Step.named("__alloc_pages")
@@ -334,7 +357,7 @@ public final class PageAlloc {
                         }
                     }).build());
             if (zoneFree != null) {
-                x.ifThen(getPageFromFreelist("low wmark"), success);
+                x.ifThen(getPageFromFreelist("low wmark"), freelist);
             }
             // __alloc_pages_slowpath.
             // Simplification: wake_all_kswapds is not modelled (no kswapd thread).
@@ -354,7 +377,7 @@ public final class PageAlloc {
             x.step(Step.named("__alloc_pages_direct_reclaim").args("no progress")
                     .does(e -> { }).build());
             if (zoneFree != null) {
-                x.ifThen(getPageFromFreelist("min wmark"), success);
+                x.ifThen(getPageFromFreelist("min wmark"), freelist);
             }
             if (dc != null) {
                 // __alloc_pages_direct_compact(..., compact_priority): returns at once for order 0
@@ -365,7 +388,7 @@ public final class PageAlloc {
             // __GFP_NORETRY -> nopage; costly orders without __GFP_RETRY_MAYFAIL -> nopage; __alloc_pages_may_oom
             // skips costly orders, __GFP_RETRY_MAYFAIL and __GFP_THISNODE.
             // Simplification: all are checked here, before oom_lock (those inside __alloc_pages_may_oom come after its last get_page_from_freelist).
-            x.ifLocal(e -> costly.test(e) || (e.local(gfp) & Gfp.NO_OOM) != 0, fail);
+            x.ifLocal(e -> costly.test(e) || (e.local(gfp) & Gfp.NO_OOM_KILL) != 0, fail);
             if (mayOom != null) {
                 // Simplification: out_of_memory's !__GFP_FS return (progress without a kill, so the allocation keeps retrying) is not modelled; no modelled allocation reaches it.
                 x.ifLocal(e -> (e.local(gfp) & Gfp.FS) == 0, y -> y.step(Step.named("out_of_memory")
@@ -379,7 +402,7 @@ public final class PageAlloc {
                 // did_some_progress: goto retry.
                 x.ifThen(oom.tskIsOomVictim(), success); // ALLOC_OOM: the victim may use the reserves
                 x.step(oom.waitForVictim());
-                x.ifThen(getPageFromFreelist("min wmark"), success);
+                x.ifThen(getPageFromFreelist("min wmark"), freelist);
             }
             fail.accept(x);
         });

@@ -14,17 +14,19 @@ import org.migcheck.model.lang.Var;
 /**
  * Large-folio readahead into a block-backed mapping (mm/readahead.c page_cache_ra_order,
  * ra_alloc_folio, ractl_alloc_folio, read_pages; fs/mpage.c mpage_readahead, do_mpage_readpage,
- * mpage_read_end_io; v6.19). The property that matters for SCENARIOS.md 4.2: every folio of the batch
+ * mpage_read_end_io; v6.19). The property that matters for docs/scenarios/source-locked-alloc.md: every folio of the batch
  * is added to the page cache and the LRU <em>locked</em> and not uptodate, and stays locked until its
  * read completes; the read is submitted only after the whole batch is allocated, so the allocation of
  * a later folio (an order-{@code order} filemap_alloc_folio, which may enter direct compaction) runs
  * while the earlier folios are locked.
  *
- * <p>With {@code nofsScope} (v5.8+, "mm: use memalloc_nofs_save in readahead path", 2020) the batch is
+ * <p>With {@code nofsScope} (page_cache_ra_order since 30153e446664 "mm: use memalloc_nofs_save() in
+ * page_cache_ra_order()", 2024; page_cache_ra_unbounded since v5.8, f2c817bed58d) the batch is
  * built and read inside memalloc_nofs_save(): current_gfp_context clears __GFP_FS from every allocation
  * in it, and isolate_migratepages_block then isolates no folio that has a mapping (only anonymous
  * ones), so direct compaction entered from readahead never picks a page-cache folio. Without it the
- * model is v6.19's path with that scope removed (kernels before v5.8).
+ * model is v6.19's path with that scope removed (large-folio readahead from v5.18 to the 2024 fix;
+ * order-0 readahead before v5.8).
  *
  * <p>{@link #pageCacheRaOrder()} runs the whole readahead of the given folios in the calling thread;
  * {@link #endIoThread(String)} declares the I/O completion (mpage_read_end_io, in interrupt context)
@@ -33,6 +35,14 @@ import org.migcheck.model.lang.Var;
  * <p>Simplifications (each also stated at its code): the folios are contiguous on disk, so one bio
  * carries them all; the batch's first folio comes from the free lists; filemap_invalidate_lock_shared,
  * read_pages' blk_plug and the order-0 fallback after a failed allocation are not modelled.
+ *
+ * <p>Kernel version: v6.19 (mm/readahead.c page_cache_ra_order, fs/mpage.c). Folds in the readahead
+ * NOFS scope of page_cache_ra_order (30153e446664, 2024, switchable). That fix's report shows direct
+ * compaction from page_cache_ra_order sleeping in folio_lock inside migrate_pages_batch: the lock of
+ * try_split_folio (large folio, -ENOMEM from get_new_folio, non-ASYNC mode), which has no PF_MEMALLOC
+ * check; {@link Migrate} does not model try_split_folio. Before v5.8 readahead allocated its pages
+ * before locking them, which
+ * the scenarios that switch the scope off state as a simplification.
  */
 public final class Readahead {
     /** Resource provided by submit_bio to the I/O completion. */
@@ -58,7 +68,7 @@ public final class Readahead {
      * @param node       the node their memory comes from (whose zone direct compaction works on)
      * @param order      the folios' order (ra->order)
      * @param gfp        readahead_gfp_mask(mapping): the mapping's gfp | __GFP_NORETRY | __GFP_NOWARN
-     * @param nofsScope  page_cache_ra_order runs inside memalloc_nofs_save() (v5.8+); the calling task
+     * @param nofsScope  page_cache_ra_order runs inside memalloc_nofs_save() (30153e446664, 2024); the calling task
      *                   needs {@link PageAlloc#declareNofsScope}
      */
     public Readahead(Mm mm, PageAlloc alloc, List<Folio> folios, int node, int order, int gfp, boolean nofsScope) {

@@ -8,11 +8,16 @@ import org.migcheck.model.lang.ModelError;
 import org.migcheck.model.lang.Procedure;
 
 /**
- * The mm/shmem.c paths of SCENARIOS.md 2.3/2.5 that the AOP_WRITEPAGE_ACTIVATE question needs:
+ * The mm/shmem.c paths (v6.19, where {@code shmem_writeout} replaced shmem_writepage when ->writepage
+ * was removed in 2025) that the AOP_WRITEPAGE_ACTIVATE question of docs/scenarios/truncate-writeback.md needs:
  * {@code shmem_writeout}'s redirty path, which returns AOP_WRITEPAGE_ACTIVATE with the folio still
  * locked ("Return with folio locked"), and {@code shmem_truncate_range} -> {@code shmem_undo_range},
  * which after its trylock pass sleeps in folio_lock on the partial folio at {@code lstart}
  * ({@code shmem_get_partial_folio}) and, in pass 2, on every folio still in the range.
+ *
+ * <p><b>Kernel:</b> v6.19 ({@code shmem_writeout}; older kernels called the same path through
+ * {@code ->writepage} as {@code shmem_writepage}, with the same AOP_WRITEPAGE_ACTIVATE return and the
+ * folio left locked). Fixes folded in that changed the locking protocol: none known to us.
  */
 public final class Shmem {
     /** AOP_WRITEPAGE_ACTIVATE (include/linux/fs.h), encoded as 1 in return-value locals; 0 is success. */

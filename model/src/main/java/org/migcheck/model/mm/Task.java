@@ -7,6 +7,9 @@ import org.migcheck.model.lang.Var;
  * and whether the thread is inside page reclaim. Locks held and atomic context are derived from the
  * lock holders.
  *
+ * <p><b>Kernel:</b> v6.19 task flags (PF_MEMALLOC, the scoped gfp mask of include/linux/sched/mm.h);
+ * no version the catalogue names differs in what the rules read.
+ *
  * @param thread      the model thread index
  * @param name        the thread name
  * @param pfMemalloc  PF_MEMALLOC (set around direct reclaim, memcg reclaim, direct compaction; always for kswapd)

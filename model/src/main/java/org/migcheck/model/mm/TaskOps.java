@@ -2,13 +2,27 @@ package org.migcheck.model.mm;
 
 import org.migcheck.model.lang.Step;
 
-/** Steps that change a task's context flags. */
+/**
+ * Steps that change a task's context flags.
+ *
+ * <p><b>Kernel:</b> v6.19 include/linux/sched/mm.h: {@code memalloc_noreclaim_save}/{@code _restore}
+ * (PF_MEMALLOC) and {@code memalloc_nofs_save} (the scoped gfp API, since v4.12); the semantics the
+ * rules read have not changed across the versions the catalogue names.
+ */
 public final class TaskOps {
     private TaskOps() {}
 
     /** memalloc_noreclaim_save (include/linux/sched/mm.h): set PF_MEMALLOC. */
     public static Step memallocNoreclaimSave(Task t) {
         return Step.named("memalloc_noreclaim_save").args(t.name()).does(e -> e.set(t.pfMemalloc(), true)).build();
+    }
+
+    /**
+     * mm/vmscan.c kswapd(): "tsk->flags |= PF_MEMALLOC | PF_KSWAPD" at the start of the kthread, for its
+     * whole life (kswapd does not use memalloc_noreclaim_save).
+     */
+    public static Step kswapdSetsPfMemalloc(Task t) {
+        return Step.named("kswapd").args("tsk->flags |= PF_MEMALLOC | PF_KSWAPD").does(e -> e.set(t.pfMemalloc(), true)).build();
     }
 
     /** memalloc_noreclaim_restore: clear PF_MEMALLOC. */

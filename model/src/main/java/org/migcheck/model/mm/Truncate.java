@@ -14,7 +14,7 @@ import org.migcheck.model.lang.Procedure;
 import org.migcheck.model.lang.Step;
 
 /**
- * Page-cache truncation of one mapping (SCENARIOS.md 2.3, actor T): mm/truncate.c
+ * Page-cache truncation of one mapping (v6.19; docs/scenarios/truncate-writeback.md): mm/truncate.c
  * {@code truncate_inode_pages_range} with its two passes and the partial folio at {@code lstart}
  * between them, {@code truncate_inode_partial_folio}, {@code truncate_inode_folio} and
  * {@code truncate_cleanup_folio}, and the mm/filemap.c lookups they use ({@code find_lock_entries},
@@ -25,6 +25,12 @@ import org.migcheck.model.lang.Step;
  * <p>The range is the whole mapping (truncate to size 0, or a page-aligned hole punch covering every
  * modelled folio). Construct it after every folio of the mapping is declared. Procedures are defined
  * on first use, so a model contains only those it runs.
+ *
+ * <p><b>Kernel:</b> v6.19: truncation locks each folio, waits for its writeback, and removes it under the
+ * lock (a protocol much older than the folio conversion); the partial folio is
+ * {@code truncate_inode_partial_folio}, locked in its own step between the passes. Fixes folded in that
+ * changed the locking protocol: none known to us; for a truncation that does not wait for writeback,
+ * build the thread from {@link FolioOps} steps without {@link FolioOps#folioWaitWriteback}.
  */
 public final class Truncate {
     private final Mm mm;
@@ -40,7 +46,7 @@ public final class Truncate {
     /**
      * @param waitOnWriteback  whether truncate_inode_partial_folio and pass 2 call
      *                         {@code folio_wait_writeback} before removal (the kernel does; false is
-     *                         the mutant of SCENARIOS.md 2.4 B)
+     *                         the truncate-no-wait mutant)
      */
     public Truncate(Mm mm, Mapping mapping, boolean waitOnWriteback) {
         this.mm = mm;

@@ -31,6 +31,8 @@ import org.migcheck.model.lang.Steps;
  *
  * <p>Simplification: the host acknowledges at once: tell_host is one step that emits the Sleep and never blocks.
  * Simplification: one page per fill_balloon / leak_balloon call; vb->num_pages, the pfn array and adjust_managed_page_count (VIRTIO_BALLOON_F_DEFLATE_ON_OOM) are not modelled.
+ *
+ * <p>Kernel version: v6.19 (drivers/virtio/virtio_balloon.c). Folds in no later fix.
  */
 public final class VirtioBalloon {
     private final Mm mm;

@@ -17,8 +17,8 @@ import org.migcheck.model.lang.Var;
 
 /**
  * Page reclaim (mm/vmscan.c, v6.19) on the classic LRU: {@code shrink_folio_list} with its
- * writeback branch (the three cases of SCENARIOS.md 5.3, {@code writeback_throttling_sane},
- * {@code may_enter_fs}), {@code shrink_node} (isolate, shrink, put back), memcg limit reclaim
+ * writeback branch (the three cases, {@code writeback_throttling_sane}, {@code may_enter_fs}; see
+ * docs/scenarios/fuse-writeback-memcg.md), {@code shrink_node} (isolate, shrink, put back), memcg limit reclaim
  * ({@code try_to_free_mem_cgroup_pages}) and one kswapd pass ({@code balance_pgdat}).
  *
  * <p>Procedures and their parameters (ids as in {@link Folio#id()} and {@link Memcg#id()};
@@ -36,12 +36,23 @@ import org.migcheck.model.lang.Var;
  * {@link Task} of the thread that runs them, so any thread declared with {@link Mm#thread} can call
  * these procedures.
  *
+ * <p>Fixes folded in (all in v6.19): 0c4f8ed498ce "mm: skip folio reclaim in legacy memcg contexts for
+ * deadlockable mappings" (v6.16: the mapping flag term of case 2); "mm: vmscan: simplify the logic for
+ * activating dirty file folios" (every dirty file folio gets PG_reclaim and is activated, no PGDAT_DIRTY);
+ * the removal of ->writepage (v6.16: reclaim writes no file folio).
+ *
  * <p>Construct it after every folio is declared. Simplifications (each also stated at its code): one
  * node; folios are isolated and shrunk one at a time (the kernel batches up to SWAP_CLUSTER_MAX);
  * active and inactive lists are not distinguished (an activated folio is put back and may be
  * isolated again, i.e. shrink_active_list's deactivation is folded in); MGLRU is off; page-cache
  * folios of regular files only (file LRU: no anon or shmem folios, no swap cache, no mapped folios,
  * no private data).
+ *
+ * <p><b>Kernel:</b> v6.19. Folded in: reclaim never writes a dirty file folio itself (it sets
+ * PG_reclaim and activates it; the flushers write it), the v6.19 dirty branch; kswapd and direct
+ * reclaim run under PF_MEMALLOC ({@code memalloc_noreclaim_save}); the writeback-wait case 3 of
+ * {@code shrink_folio_list} tests AS_WRITEBACK_MAY_DEADLOCK_ON_RECLAIM (v6.16) when the mapping has
+ * it ({@link Mapping#writebackMayDeadlockOnReclaim()}: false models the kernel before v6.16).
  */
 public final class Vmscan {
 

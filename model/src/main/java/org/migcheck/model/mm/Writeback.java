@@ -14,20 +14,26 @@ import org.migcheck.model.lang.Step;
 import org.migcheck.model.lang.Var;
 
 /**
- * Data writeback of one mapping (SCENARIOS.md 2.3, actor WB) and its I/O completion (actor IO):
+ * Data writeback of one mapping (v6.19; docs/scenarios/truncate-writeback.md) and its I/O completion:
  * mm/page-writeback.c {@code writeback_iter} / {@code writeback_get_folio} /
  * {@code folio_prepare_writeback}, driven by a block filesystem's {@code ->writepages} that is
  * fs/mpage.c {@code mpage_writepages} (ext2), whose per-folio step {@code __mpage_writepage} sets
  * PG_writeback under the folio lock, unlocks, and submits the bio; the bio's completion
  * ({@code mpage_write_end_io}) calls {@code folio_end_writeback}.
  *
- * <p>Writeback owns no folio reference (SCENARIOS.md 0.1): the only references WB holds are those of
+ * <p>Writeback owns no folio reference: the only references WB holds are those of
  * its folio batch ({@code filemap_get_folios_tag}), dropped by {@code folio_batch_release} once the
  * folios are submitted, while their I/O may still be in flight.
  *
  * <p>Construct it after every folio of the mapping is declared; it adds one "bio in flight" variable
  * per folio and the procedures {@code folio_prepare_writeback}, {@code __mpage_writepage} and
  * {@code mpage_writepages}.
+ *
+ * <p><b>Kernel:</b> v6.19 ({@code writeback_iter}; older kernels ran the same per-folio protocol in
+ * {@code write_cache_pages}'s loop: lock, re-check the mapping, wait for or skip writeback, clear
+ * dirty for I/O, start writeback under the lock, unlock). Fixes folded in: none that changed the
+ * locking protocol; the end of writeback is {@link FolioOps#folioEndWriteback}, which folds in
+ * 073861ed77b6 (v5.10; see {@link FolioOps}).
  */
 public final class Writeback {
 
@@ -43,7 +49,7 @@ public final class Writeback {
     public enum Order {
         /** fs/mpage.c: folio_start_writeback, then folio_unlock, then submit (the 2.5.12 contract). */
         KERNEL,
-        /** The forbidden order of SCENARIOS.md 2.4 A: folio_unlock, then folio_start_writeback. */
+        /** The forbidden order (the wb-after-unlock mutation): folio_unlock, then folio_start_writeback. */
         WRITEBACK_AFTER_UNLOCK
     }
 

@@ -1,6 +1,7 @@
 package org.migcheck.model.scenarios;
 
 import java.util.Map;
+import org.migcheck.model.lang.Body;
 import org.migcheck.model.lang.Local;
 import org.migcheck.model.lang.Model;
 import org.migcheck.model.lang.Procedure;
@@ -15,7 +16,7 @@ import org.migcheck.model.mm.Migrate;
 import org.migcheck.model.mm.Mm;
 
 /**
- * SCENARIOS.md 1: the 2017 proposal to give def_blk_aops a migrate callback, Jan Kara's jbd2
+ * docs/scenarios/bdev-jbd2.md: the 2017 proposal to give def_blk_aops a migrate callback, Jan Kara's jbd2
  * objection, buffer_migrate_folio_norefs (2018) and BH_Migrate (2025, 2d900efff915).
  *
  * <p>Objects: the block-device mapping {@code bdev} (its ->migrate_folio is a knob), the bdev folio
@@ -26,7 +27,7 @@ import org.migcheck.model.mm.Mm;
  * <ul>
  *   <li>{@code migrator} (M): compaction (kcompactd in SYNC_LIGHT) isolating F and migrating it to D
  *       through migrate_folio_unmap / migrate_folio_move / move_to_new_folio -> the mapping's
- *       ->migrate_folio (SCENARIOS.md 1.4 M1-M16);</li>
+ *       ->migrate_folio;</li>
  *   <li>{@code jbd2} (J): jbd2_journal_commit_transaction writing the journaled bh0 through the
  *       temporary new_bh that aliases bh0's folio without a folio reference (1.4 J1-J4), then the
  *       journal_head's b_count on bh0 goes at checkpoint;</li>
@@ -52,11 +53,25 @@ public final class BdevJbd2Scenario {
         String xaLock = "i_pages has no other writer in this model: the lookup is lockless (RCU and folio_try_get against the"
                 + " frozen refcount), so only the migrator takes the xa_lock";
         String refcount = "the early refcount check is repeated atomically by folio_ref_freeze in __folio_migrate_mapping";
+        String updateHoldsRef = "the only other holder of bh0's BH_Lock is the metadata update, which holds a b_count on bh0"
+                + " while it does, so the norefs scan refuses the migration whatever the buffer lock says (jbd2 locks only its"
+                + " temporary new_bh)";
+        String giveUp = "forcing the give-up only makes one attempt fail (-EAGAIN, putback); in other interleavings the folio"
+                + " lock is free and the goal is met";
         String mayFail = "an atomic __find_get_block may always fail (NULL), and F and D carry the buffer ring whenever the lookup"
                 + " can see them: neither forced outcome lets the lookup reach bh0 unsafely";
         return e
-                .survives("no-lock buffer_migrate_lock_buffers: trylock_buffer",
-                        "no other thread takes bh0's BH_Lock here (jbd2 locks its temporary new_bh, lookups never lock)")
+                .survives("no-lock buffer_migrate_lock_buffers: trylock_buffer", updateHoldsRef)
+                .survives("no-lock buffer_migrate_lock_buffers: lock_buffer", updateHoldsRef)
+                .survives("no-lock lookup: lock_buffer", updateHoldsRef)
+                .survives("swap lookup: lock_buffer <> memcpy", updateHoldsRef)
+                .survives("swap lookup: memcpy <> unlock_buffer", updateHoldsRef)
+                .survives("test-true migrate_folio_unmap/compaction_alloc: if current->flags & PF_MEMALLOC", giveUp)
+                .survives("test-false migrate_folio_unmap/compaction_alloc: if folio_test_uptodate", giveUp)
+                .survives("no-wait __find_get_block_slow/nonatomic: __filemap_get_folio",
+                        "the sleeping lookup then sleeps in folio_lock, which the migrator holds across the frozen refcount")
+                .survives("test-false __find_get_block_slow/nonatomic: if folio_buffers",
+                        "a lookup may fail (NULL): the metadata update then touches nothing")
                 .survives("no-wait __folio_migrate_mapping: xas_lock_irq", xaLock)
                 .survives("no-lock __folio_migrate_mapping: xas_lock_irq", xaLock)
                 .survives("swap __folio_migrate_mapping: xas_lock_irq <> folio_ref_freeze", xaLock)
@@ -82,7 +97,7 @@ public final class BdevJbd2Scenario {
     public static Scenario scenario() {
         return BaseScenario.builder(ID)
                 .title("block-device folio migration with buffer heads vs jbd2's temporary buffer head and atomic lookups")
-                .reference("SCENARIOS.md 1; mm/migrate.c __buffer_migrate_folio, fallback_migrate_folio, __migrate_folio, "
+                .reference("docs/scenarios/bdev-jbd2.md; mm/migrate.c __buffer_migrate_folio, fallback_migrate_folio, __migrate_folio, "
                         + "__folio_migrate_mapping; fs/buffer.c __find_get_block_slow, try_to_free_buffers; "
                         + "fs/jbd2/journal.c jbd2_journal_write_metadata_buffer; fs/jbd2/commit.c; mm/compaction.c")
                 .knob(Knob.choice("migrateFolio", "buffer_migrate_folio_norefs",
@@ -97,45 +112,66 @@ public final class BdevJbd2Scenario {
                         "ASYNC", "SYNC_LIGHT", "SYNC"))
                 .knob(Knob.bool("jbd2", true, "bh0 is journaled and a jbd2 commit writes it through a temporary new_bh"))
                 .knob(Knob.bool("lookup", true, "a thread looks bh0 up with the atomic __find_get_block and reads its data"))
+                .knob(Knob.bool("getblk", true, "a task updates bh0's block: sb_bread -> bdev_getblk -> "
+                        + "__find_get_block_nonatomic (sleeps in folio_lock), then jbd2_journal_get_write_access -> "
+                        + "do_get_write_access (sleeps in lock_buffer) and reads the block"))
+                .knob(Knob.bool("writeback", true, "the flusher writes the bdev folio back when it is dirty (blkdev_writepages, "
+                        + "WB_SYNC_NONE: folio_lock, trylock_buffer, I/O)"))
                 .knob(Knob.bool("lookupChecksBhMigrate", true, "the atomic lookup bails on BH_Migrate (false: mutation "
                         + "of v6.15+ without the test)"))
                 .knob(Knob.bool("bhLru", false, "bh0 starts in this CPU's bh LRU (one more b_count)"))
                 .knob(Knob.range("buffers", 1, 2, 1, "buffer heads per folio"))
                 .model(BdevJbd2Scenario::build)
-                .variant("no-refcount-check", Map.of("migrateFolio", "buffer_migrate_folio", "lookup", "false"),
+                .variant("no-refcount-check", Map.of("migrateFolio", "buffer_migrate_folio", "lookup", "false",
+                                "getblk", "false", "writeback", "false"),
                         Expect.violated("folio.free-busy"),
-                        "the 2017 proposal: buffer_migrate_folio does not look at b_count; jbd2's new_bh aliases F "
-                                + "without a folio reference, migration moves F to D and frees F while the journal "
-                                + "write still reads it")
+                        "proposal (2017): def_blk_aops gets buffer_migrate_folio, which does not look at b_count; "
+                                + "jbd2's new_bh aliases F without a folio reference, migration moves F to D and frees F "
+                                + "while the journal write still reads it")
                 .variant("norefs", Map.of(), norefsSurvivors(Expect.holds().reach(GOAL_MIGRATED, true)),
-                        "v6.19: buffer_migrate_folio_norefs with BH_Migrate; the journal_head's b_count keeps F "
-                                + "in place until the commit is done; atomic lookups bail on BH_Migrate; F can "
-                                + "still be migrated once nobody holds its buffers")
-                .variant("norefs-dirty", Map.of("dirty", "true"), Expect.holds().reach(GOAL_MIGRATED, true),
-                        "what the 2017 proposal wanted: a dirty bdev folio is migrated in MIGRATE_SYNC_LIGHT")
+                        "shipped v6.19: buffer_migrate_folio_norefs with BH_Migrate; the journal_head's b_count keeps F "
+                                + "in place until the commit is done; a metadata update (sb_bread's sleeping lookup takes "
+                                + "F's folio lock, do_get_write_access bh0's buffer lock) makes migrate_folio_unmap and "
+                                + "buffer_migrate_lock_buffers meet both locks held; the atomic lookup bails on BH_Migrate; "
+                                + "F can still be migrated once nobody holds its buffers")
+                .variant("norefs-dirty", Map.of("dirty", "true", "lookup", "false", "getblk", "false"),
+                        Expect.holds().reach(GOAL_MIGRATED, true),
+                        "shipped v6.19, what the 2017 proposal wanted: a dirty bdev folio is migrated in "
+                                + "MIGRATE_SYNC_LIGHT, while the flusher may lock it, write it back (trylock_buffer) "
+                                + "and end the I/O; migration gives up (-EBUSY) while it is under writeback")
                 .variant("private-lock-across-copy", Map.of("bhMigrate", "false", "largeFolio", "true",
-                                "jbd2", "false", "lookup", "false"),
+                                "jbd2", "false", "lookup", "false", "getblk", "false", "writeback", "false"),
                         Expect.violated("atomic.sleep"),
-                        "before 2d900efff915: i_private_lock (a spinlock) is held from the b_count scan across "
-                                + "folio_mc_copy, which calls cond_resched between the pages of a large folio")
+                        "hypothetical for released kernels: v6.14's locking (before 2d900efff915, v6.15) with a large bdev "
+                                + "folio: i_private_lock (a spinlock) is held from the b_count scan across folio_mc_copy, "
+                                + "which calls cond_resched between the pages; per the fix's cover letter the sleep in atomic "
+                                + "was reported once large bdev folios with buffer heads appeared in the v6.15 cycle, and the "
+                                + "fix landed before v6.15 (whether a release ever combined both is not checked)")
                 .variant("private-lock-small-folio", Map.of("bhMigrate", "false"),
                         Expect.holds().reach(GOAL_MIGRATED, true),
-                        "the same pre-2d900efff915 scheme with an order-0 folio: no cond_resched, and lookups "
-                                + "spin on i_private_lock instead of testing BH_Migrate")
-                .variant("fallback-dirty-sync-light", Map.of("migrateFolio", "fallback_migrate_folio", "dirty", "true"),
+                        "shipped v6.14 (before 2d900efff915 and 2814a7d3d2ff) with an order-0 folio: no cond_resched, and "
+                                + "atomic lookups spin on i_private_lock instead of testing BH_Migrate (the sleeping "
+                                + "lookup of the model is v6.15's, kept for contention)")
+                .variant("fallback-dirty-sync-light", Map.of("migrateFolio", "fallback_migrate_folio", "dirty", "true",
+                                "getblk", "false", "writeback", "false"),
                         Expect.holds().reach(GOAL_MIGRATED, false),
-                        "before 2018 def_blk_aops had no ->migrate_folio: kcompactd (SYNC_LIGHT) never moves a "
-                                + "dirty bdev folio (isolation skips it; fallback_migrate_folio would say -EBUSY)")
+                        "shipped v4.20 (def_blk_aops had no ->migrate_folio before v5.0): kcompactd (SYNC_LIGHT) never "
+                                + "moves a dirty bdev folio (isolation skips it; fallback_migrate_folio would say -EBUSY in "
+                                + "every release)")
                 .variant("fallback-dirty-sync", Map.of("migrateFolio", "fallback_migrate_folio", "dirty", "true",
-                                "mode", "SYNC"),
+                                "mode", "SYNC", "getblk", "false", "writeback", "false"),
                         Expect.holds().reach(GOAL_MIGRATED, false),
-                        "MIGRATE_SYNC isolates the dirty folio, and fallback_migrate_folio returns -EBUSY (v6.16+: "
-                                + "no ->writepage writeout)")
+                        "hypothetical (counterfactual): def_blk_aops without ->migrate_folio (before 2018) combined with "
+                                + "v6.16+'s fallback_migrate_folio, which returns -EBUSY for a dirty folio in every mode; "
+                                + "the kernels that had no bdev ->migrate_folio instead wrote the dirty folio out in "
+                                + "MIGRATE_SYNC (writeout via ->writepage) and a retry pass migrated it")
                 .variant("fallback-clean", Map.of("migrateFolio", "fallback_migrate_folio"),
                         Expect.holds().reach(GOAL_MIGRATED, true),
-                        "fallback_migrate_folio on a clean folio: try_to_free_buffers refuses while the "
+                        "hypothetical (def_blk_aops without ->migrate_folio, before 2018, on v6.19's code): "
+                                + "fallback_migrate_folio on a clean folio: try_to_free_buffers refuses while the "
                                 + "journal_head holds b_count, then frees the buffers and migrates")
-                .variant("lookup-ignores-bh-migrate", Map.of("lookupChecksBhMigrate", "false", "jbd2", "false"),
+                .variant("lookup-ignores-bh-migrate", Map.of("lookupChecksBhMigrate", "false", "jbd2", "false",
+                                "getblk", "false", "writeback", "false"),
                         Expect.violated("folio.use-after-free"),
                         "mutation: the atomic lookup does not test BH_Migrate, takes a b_count after the "
                                 + "migrator's scan, and reads bh->b_data of F after F was migrated and freed")
@@ -180,8 +216,27 @@ public final class BdevJbd2Scenario {
         if (jbd2) {
             new Jbd2(mm, ring, ring.head()).commitThread(mm, "jbd2");
         }
-        if (k.flag("lookup")) {
-            lookupThread(mm, ring, bhMigrate && k.flag("lookupChecksBhMigrate"));
+        if (k.flag("lookup") || k.flag("getblk")) {
+            // Simplification: the sleeping update and the atomic lookup are one task's, in this order (they meet only through b_count, the bh LRU and the locks the migrator takes).
+            Procedure l = mm.thread("lookup");
+            boolean checks = bhMigrate && k.flag("lookupChecksBhMigrate");
+            boolean atomic = k.flag("lookup");
+            boolean getblk = k.flag("getblk");
+            Procedure find = atomic ? ring.findGetBlock("", ring.head(), checks) : null;
+            Procedure findNonatomic = getblk ? ring.findGetBlockNonatomic("", ring.head()) : null;
+            Local got = l.local("bh", 0, 1);
+            Local data = atomic ? l.local("b_data", -1, mm.folios().size() - 1) : null;
+            l.body(c -> {
+                if (getblk) {
+                    getblkSteps(c, ring, findNonatomic, got);
+                }
+                if (atomic) {
+                    lookupSteps(c, mm, ring, find, got, data);
+                }
+            });
+        }
+        if (k.flag("writeback")) {
+            ring.blkdevWritepagesThread(mm, "flusher");
         }
         b.goal(GOAL_MIGRATED, s -> s.get(dst.inCache) == 1);
         return b.build();
@@ -203,17 +258,33 @@ public final class BdevJbd2Scenario {
     }
 
     /**
+     * G: a metadata update of bh0's block: {@code bh = sb_bread(sb, block)} -> bdev_getblk ->
+     * __find_get_block_nonatomic (the folio lock serializes it against a norefs migration), then
+     * jbd2_journal_get_write_access -> do_get_write_access: lock_buffer(bh), the data is read (e.g. for
+     * a frozen copy), unlock_buffer(bh); brelse(bh).
+     * Simplification: the update does not dirty the buffer (no jbd2_journal_dirty_metadata).
+     */
+    private static void getblkSteps(Body c, Buffers ring, Procedure find, Local got) {
+        Buffers.Bh bh = ring.head();
+        c.callInto(got, find)
+                .ifLocal(e -> e.local(got) == 1, use -> use
+                        .step(Buffers.lockBuffer(Buffers.fixed(bh)))
+                        // under the buffer lock b_data is stable: load and read in one step
+                        .step(Step.named("memcpy")
+                                .args(e -> "from " + bh.name() + "->b_data in " + ring.dataFolio(e, bh).name())
+                                .does(e -> e.emit(new FolioEvent.Accessed(ring.dataFolio(e, bh), "reads " + bh.name() + "->b_data")))
+                                .build())
+                        .step(Buffers.unlockBuffer(Buffers.fixed(bh)))
+                        .step(Buffers.brelse(Buffers.fixed(bh))));
+    }
+
+    /**
      * L: {@code bh = __find_get_block(bdev, block of bh0)}; if found, the caller loads bh->b_data, reads
      * the data, and brelse(bh). Before v6.15 the slow path has no BH_Migrate test.
      */
-    private static void lookupThread(Mm mm, Buffers ring, boolean checksBhMigrate) {
-        Procedure find = ring.findGetBlock("", ring.head(), checksBhMigrate);
-        Procedure l = mm.thread("lookup");
-        Local got = l.local("bh", 0, 1);
-        Local data = l.local("b_data", -1, mm.folios().size() - 1);
+    private static void lookupSteps(Body c, Mm mm, Buffers ring, Procedure find, Local got, Local data) {
         Buffers.Bh bh = ring.head();
-        l.body(c -> c
-                .callInto(got, find)
+        c.callInto(got, find)
                 .ifLocal(e -> e.local(got) == 1, use -> use
                         // the caller loads the data pointer ...
                         .step(Step.named("READ_ONCE")
@@ -225,6 +296,6 @@ public final class BdevJbd2Scenario {
                                 .args(e -> "from " + bh.name() + "->b_data in " + ring.folio(e.local(data)).name())
                                 .does(e -> e.emit(new FolioEvent.Accessed(ring.folio(e.local(data)), "reads " + bh.name() + "->b_data")))
                                 .build())
-                        .step(Buffers.brelse(Buffers.fixed(bh)))));
+                        .step(Buffers.brelse(Buffers.fixed(bh))));
     }
 }

@@ -14,7 +14,7 @@ public final class Catalogue {
         return List.copyOf(out);
     }
 
-    /** The kernel scenarios (SCENARIOS.md sections 1-5). */
+    /** The kernel scenarios, one page each under docs/scenarios/. */
     public static List<Scenario> kernel() {
         return List.of(
                 MovableOpsScenario.scenario(),

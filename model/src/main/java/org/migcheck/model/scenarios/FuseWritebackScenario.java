@@ -19,26 +19,30 @@ import org.migcheck.model.mm.TaskOps;
 import org.migcheck.model.mm.Vmscan;
 
 /**
- * SCENARIOS.md 5: FUSE writeback without temp pages vs legacy-memcg reclaim. Without temporary
- * folios, PG_writeback of a FUSE page-cache folio stays set until the FUSE server replies to the
- * FUSE_WRITE; if the server, while serving that request, charges memory to a memcg at its limit, its
- * memcg reclaim may reach that folio, and on a legacy (v1) hierarchy, or any hierarchy without
- * CONFIG_CGROUP_WRITEBACK, shrink_folio_list's case 3 waits for the writeback that only the server
- * itself can end. v6.16 routes mappings with AS_WRITEBACK_MAY_DEADLOCK_ON_RECLAIM to case 2;
- * MIGRATE_SYNC migration still waits on writeback, so a server that never replies stalls it forever.
+ * FUSE writeback without temp pages vs legacy-memcg reclaim (docs/scenarios/fuse-writeback-memcg.md).
+ * Without temporary folios, PG_writeback of a FUSE page-cache folio stays set until the FUSE server
+ * replies to the FUSE_WRITE; if the server, while serving that request, charges memory to a memcg at
+ * its limit, its memcg reclaim may reach that folio, and on a legacy (v1) hierarchy, or any hierarchy
+ * without CONFIG_CGROUP_WRITEBACK, try_charge_memcg's reclaim passes first mark the folio PG_reclaim
+ * (shrink_folio_list case 2) and then wait for it (case 3): for the writeback that only the server
+ * itself can end. v6.16 routes mappings with AS_WRITEBACK_MAY_DEADLOCK_ON_RECLAIM to case 2, but
+ * fuse_init_file_inode sets that flag only on writeback_cache connections; MIGRATE_SYNC migration
+ * still waits on writeback, so a server that never replies stalls it forever.
  *
- * <p>Objects: {@code folio0}, a dirty folio of a FUSE file with writeback_cache (mapping
- * {@code fuse_inode.i_data}), charged to memcg {@code G}, which is at its limit (usage 1 of 1 page:
- * folio0). Threads (each an {@link Mm#thread} with its task context):
+ * <p>Objects: {@code folio0}, a dirty folio of a FUSE file (mapping {@code fuse_inode.i_data}; dirtied
+ * by a buffered write on a writeback_cache connection, or through a shared writable mmap on any
+ * connection), charged to memcg {@code G}, which is at its limit (usage 1 of 1 page: folio0). Threads
+ * (each an {@link Mm#thread} with its task context):
  * <ul>
  *   <li>{@code flusher} (K): wb_workfn -> ... -> fuse_writepages(folio0): lock, start writeback,
  *       unlock, queue FUSE_WRITE (before v6.16: copy to a temp folio and end writeback at once);</li>
- *   <li>{@code kswapd0} (knob earlierReclaim): one global reclaim pass (balance_pgdat) that finds
- *       folio0 dirty or under writeback and sets PG_reclaim (the "earlier pass" of SCENARIOS.md 5.4
- *       step 2: case 2, or the dirty-folio branch), then puts it back;</li>
+ *   <li>{@code kswapd0} (knob earlierReclaim): kswapd sets PF_MEMALLOC for its life, then one global
+ *       reclaim pass (balance_pgdat) that finds folio0 dirty or under writeback and sets PG_reclaim,
+ *       then puts it back. Not needed for the deadlock: the server's own charge makes several passes;</li>
  *   <li>{@code fuse-server} (S, a daemon): fuse_dev_do_read takes the FUSE_WRITE; to serve it the
- *       server allocates a page charged to G (alloc_pages with the gfp knob -> try_charge_memcg -> G at
- *       its limit -> try_to_free_mem_cgroup_pages -> shrink_folio_list on folio0); then it replies
+ *       server allocates a page charged to G (alloc_pages with the gfp knob and __GFP_ACCOUNT ->
+ *       __memcg_kmem_charge_page -> try_charge_memcg -> G at its limit -> try_to_free_mem_cgroup_pages
+ *       -> shrink_folio_list on folio0, repeated by try_charge_memcg's retry loop); then it replies
  *       (fuse_dev_do_write -> fuse_writepage_end -> folio_end_writeback), or never replies and serves
  *       other requests forever;</li>
  *   <li>{@code migrator} (knob migrate): a migrate_pages caller in the given mode (MIGRATE_SYNC:
@@ -46,6 +50,10 @@ import org.migcheck.model.mm.Vmscan;
  *       (folio_isolate_lru) and runs the migration core's migrate_folio_unmap (alloc_migration_target takes
  *       the free page {@code D} first), which in MIGRATE_SYNC waits on writeback.</li>
  * </ul>
+ * Not modelled, and stated in the variant texts: MGLRU (the verdicts are for the classic LRU; MGLRU's
+ * sort_folio moves a folio under writeback to a younger generation instead of isolating it) and the
+ * optional FUSE request timeout (with one, fuse_check_timeout aborts the connection, which ends the
+ * writeback: the hang is bounded by the timeout).
  */
 public final class FuseWritebackScenario {
     private FuseWritebackScenario() {}
@@ -55,15 +63,23 @@ public final class FuseWritebackScenario {
     /** Reachability goal: some reclaimer took shrink_folio_list's case 3 (waited on PG_writeback). */
     public static final String GOAL_CASE3 = "reclaim-waits-on-writeback";
 
+    /** What every verdict of this scenario leaves out (appended to the variant texts that depend on it). */
+    static final String NOT_MODELLED = " (classic LRU: MGLRU off, its sort_folio does not isolate folios under "
+            + "writeback; no FUSE request timeout, which would abort the connection and bound the wait)";
+
     static final List<Knob> KNOBS = List.of(
             Knob.choice("memcg", "v2", "hierarchy of the memory controller: v1 (legacy, CONFIG_MEMCG_V1) or v2", "v1", "v2"),
             Knob.bool("cgroupWriteback", true, "CONFIG_CGROUP_WRITEBACK (needs MEMCG and BLK_CGROUP)"),
-            Knob.bool("mappingFlag", true, "the FUSE mapping carries AS_WRITEBACK_MAY_DEADLOCK_ON_RECLAIM (v6.16+, "
-                    + "0c4f8ed498ce; set by fuse_init_file_inode for writeback_cache)"),
-            Knob.choice("gfp", "KERNEL", "gfp mask of the server's allocation charged to its memcg", "KERNEL", "NOFS"),
+            Knob.bool("mappingFlag", true, "the kernel has AS_WRITEBACK_MAY_DEADLOCK_ON_RECLAIM (v6.16+, 0c4f8ed498ce): "
+                    + "fuse_init_file_inode sets it on the mapping when the connection has writeback_cache"),
+            Knob.bool("writebackCache", true, "the connection uses writeback_cache (FUSE_WRITEBACK_CACHE); without it "
+                    + "folio0 was dirtied through a shared writable mmap and its mapping never gets the flag"),
+            Knob.choice("gfp", "KERNEL", "gfp mask of the server's allocation charged to its memcg (with __GFP_ACCOUNT)",
+                    "KERNEL", "NOFS"),
             Knob.bool("tempPages", false, "FUSE before v6.16: writeback copies the folio to a temporary folio and "
                     + "ends the page-cache folio's writeback at once"),
-            Knob.bool("earlierReclaim", true, "kswapd0 makes one earlier reclaim pass over folio0 (sets PG_reclaim)"),
+            Knob.bool("earlierReclaim", true, "kswapd0 makes one earlier reclaim pass over folio0 (sets PG_reclaim); "
+                    + "the server's own charge retries reclaim, so case 3 does not depend on it"),
             Knob.choice("migrate", "none", "a migrate_pages caller of folio0 in this mode (none: no migrator)",
                     "none", "ASYNC", "SYNC_LIGHT", "SYNC"),
             Knob.bool("serverReplies", true, "the server replies to the FUSE_WRITE (false: it keeps the request "
@@ -78,32 +94,50 @@ public final class FuseWritebackScenario {
     public static Scenario scenario() {
         BaseScenario.Builder s = BaseScenario.builder(ID)
                 .title("FUSE writeback without temp pages vs memcg reclaim: the server waits on writeback only it can end")
-                .reference("SCENARIOS.md 5; mm/vmscan.c shrink_folio_list (writeback cases 1-3), writeback_throttling_sane, "
-                        + "may_enter_fs, try_to_free_mem_cgroup_pages; mm/memcontrol.c try_charge_memcg; fs/fuse/file.c "
-                        + "fuse_writepages, fuse_writepage_end; fs/fuse/dev.c fuse_dev_do_read, fuse_dev_do_write; "
-                        + "mm/migrate.c migrate_folio_unmap")
+                .reference("docs/scenarios/fuse-writeback-memcg.md; mm/vmscan.c shrink_folio_list (writeback cases 1-3), "
+                        + "writeback_throttling_sane, may_enter_fs, try_to_free_mem_cgroup_pages; mm/memcontrol.c "
+                        + "try_charge_memcg; fs/fuse/file.c fuse_init_file_inode, fuse_writepages, fuse_writepage_end; "
+                        + "fs/fuse/dev.c fuse_dev_do_read, fuse_dev_do_write; mm/migrate.c migrate_folio_unmap")
                 .model(FuseWritebackScenario::build)
                 .expect(FuseWritebackScenario::expect);
         for (Knob k : KNOBS) {
             s.knob(k);
         }
         variant(s, "legacy-no-flag", Map.of("memcg", "v1", "mappingFlag", "false"),
-                "pre-v6.16 kernel without temp pages, legacy memcg, GFP_KERNEL: the server's memcg reclaim takes case 3 "
-                        + "and waits on folio0's writeback, which only its own reply can end");
+                "hypothetical (never shipped for writeback_cache mounts: v6.16 removed the temp pages and added the "
+                        + "flag together): legacy memcg, GFP_KERNEL; the server's charge reclaims, marks folio0 PG_reclaim, "
+                        + "retries, and waits in case 3 on folio0's writeback, which only its own reply can end"
+                        + NOT_MODELLED);
+        variant(s, "legacy-no-flag-no-kswapd", Map.of("memcg", "v1", "mappingFlag", "false", "earlierReclaim", "false"),
+                "hypothetical (as legacy-no-flag), without kswapd's earlier pass: try_charge_memcg's first reclaim pass "
+                        + "marks folio0 PG_reclaim (case 2), drain_all_stock and the retry's second pass waits (case 3)"
+                        + NOT_MODELLED);
         variant(s, "legacy-flag", Map.of("memcg", "v1", "mappingFlag", "true"),
-                "v6.16: AS_WRITEBACK_MAY_DEADLOCK_ON_RECLAIM routes folio0 to case 2 (mark PG_reclaim, activate, move on)");
+                "shipped v6.16 (to v6.19), writeback_cache mount: AS_WRITEBACK_MAY_DEADLOCK_ON_RECLAIM routes folio0 to "
+                        + "case 2 on every pass (mark PG_reclaim, activate, move on)");
         variant(s, "v2-cgroup-writeback", Map.of("memcg", "v2", "cgroupWriteback", "true", "mappingFlag", "false"),
-                "cgroup v2 with CONFIG_CGROUP_WRITEBACK: writeback_throttling_sane, so memcg reclaim never waits (case 2)");
+                "hypothetical (no temp pages and no flag, as legacy-no-flag): cgroup v2 with CONFIG_CGROUP_WRITEBACK is "
+                        + "writeback_throttling_sane, so memcg reclaim never waits (case 2) even without the flag");
         variant(s, "v2-no-cgroup-writeback", Map.of("memcg", "v2", "cgroupWriteback", "false", "mappingFlag", "false"),
-                "cgroup v2 without CONFIG_CGROUP_WRITEBACK and without the flag: memcg reclaim behaves as legacy (case 3)");
+                "hypothetical (no temp pages and no flag; the same model as a v6.16-v6.19 mount without writeback_cache, "
+                        + "see no-wbc-shared-mmap-legacy): cgroup v2 without CONFIG_CGROUP_WRITEBACK, memcg reclaim behaves "
+                        + "as legacy (case 3)" + NOT_MODELLED);
         variant(s, "legacy-gfp-nofs", Map.of("memcg", "v1", "mappingFlag", "false", "gfp", "NOFS"),
-                "the server allocates with GFP_NOFS: !may_enter_fs, so case 2");
+                "hypothetical (no temp pages and no flag): the server allocates with GFP_NOFS: !may_enter_fs, so case 2 "
+                        + "on every pass");
         variant(s, "legacy-temp-pages", Map.of("memcg", "v1", "mappingFlag", "false", "tempPages", "true"),
-                "FUSE with temp pages (before v6.16): case 3 is taken, but folio0's writeback is ended by the flusher, "
-                        + "not by the server");
+                "shipped v6.15 (FUSE with temp pages, before v6.16): the server's charge does take case 3, but "
+                        + "folio0's writeback is ended by the flusher, not by the server");
         variant(s, "migrate-sync-no-reply", Map.of("migrate", "SYNC", "serverReplies", "false"),
-                "v6.19 (v2, CGROUP_WRITEBACK, flag): MIGRATE_SYNC migration waits in migrate_folio_unmap for folio0's "
-                        + "writeback while the server, alive and serving other requests, never replies");
+                "shipped v6.16 (to v6.19; v2, CGROUP_WRITEBACK, writeback_cache with the flag): MIGRATE_SYNC migration "
+                        + "waits in migrate_folio_unmap for folio0's writeback while the server, alive and serving other "
+                        + "requests, never replies" + NOT_MODELLED);
+        variant(s, "no-wbc-shared-mmap-legacy", Map.of("memcg", "v1", "mappingFlag", "true", "writebackCache", "false"),
+                "shipped v6.16-v6.19, open question (the model's verdict, not confirmed on a running kernel): a mount "
+                        + "without writeback_cache writes back a folio dirtied through a shared mmap; there are no temp "
+                        + "pages, and fuse_init_file_inode sets AS_WRITEBACK_MAY_DEADLOCK_ON_RECLAIM only with "
+                        + "writeback_cache, so legacy-memcg reclaim from the server's charge reaches case 3 as in "
+                        + "legacy-no-flag; assumes folio0 is charged to the server's memcg" + NOT_MODELLED);
         return s.build();
     }
 
@@ -111,12 +145,18 @@ public final class FuseWritebackScenario {
         s.variant(name, settings, expect(Knobs.resolve(ID, KNOBS, settings)), doc);
     }
 
+    /** fs/fuse/file.c fuse_init_file_inode: the mapping carries the flag iff the kernel has it and the connection has writeback_cache. */
+    static boolean mappingHasFlag(Knobs k) {
+        return k.flag("mappingFlag") && k.flag("writebackCache");
+    }
+
     /**
-     * The expected verdict for any knob values (SCENARIOS.md 5.3-5.5): case 3 needs memcg reclaim that
-     * is not writeback_throttling_sane (v1, or no CGROUP_WRITEBACK), a mapping without the flag, __GFP_FS
-     * and PG_reclaim set by an earlier pass; without temp pages that wait is a deadlock; with temp pages
-     * it is a harmless wait for the flusher. MIGRATE_SYNC waits on writeback forever if the server never
-     * replies.
+     * The expected verdict for any knob values (docs/scenarios/fuse-writeback-memcg.md): case 3 needs
+     * memcg reclaim that is not writeback_throttling_sane (v1, or no CGROUP_WRITEBACK), a mapping without
+     * the flag and __GFP_FS; PG_reclaim comes from the charge's own first pass (or kswapd's), and
+     * try_charge_memcg always makes a second pass. Without temp pages that wait is a deadlock; with temp
+     * pages it is a harmless wait for the flusher. MIGRATE_SYNC waits on writeback forever if the server
+     * never replies.
      */
     static Expect expect(Knobs k) {
         if (k.is("mutant", "reclaim-ignores-writeback")) {
@@ -126,7 +166,7 @@ public final class FuseWritebackScenario {
             return Expect.violated("writeback.set-under-lock");
         }
         boolean sane = k.is("memcg", "v2") && k.flag("cgroupWriteback");
-        boolean case3 = !sane && !k.flag("mappingFlag") && k.is("gfp", "KERNEL") && k.flag("earlierReclaim");
+        boolean case3 = !sane && !mappingHasFlag(k) && k.is("gfp", "KERNEL");
         boolean temp = k.flag("tempPages");
         if (case3 && !temp) {
             return Expect.deadlock();
@@ -141,9 +181,13 @@ public final class FuseWritebackScenario {
         Model.Builder b = Model.builder(ID);
         Mm mm = new Mm(b);
         boolean temp = k.flag("tempPages");
-        // fs/fuse/file.c fuse_init_file_inode: a writeback_cache connection; filemap_migrate_folio is fuse_file_aops' ->migrate_folio
-        Mapping mapping = mm.mapping("fuse_inode.i_data", Mapping.MigrateFolio.FILEMAP_MIGRATE_FOLIO, k.flag("mappingFlag"), true);
-        // written by the FUSE client, not yet written back: dirty, on the inactive LRU, only the page cache's reference
+        // fs/fuse/file.c fuse_init_file_inode: "if (fc->writeback_cache) mapping_set_writeback_may_deadlock_on_reclaim(...)";
+        // filemap_migrate_folio is fuse_file_aops' ->migrate_folio
+        Mapping mapping = mm.mapping("fuse_inode.i_data", Mapping.MigrateFolio.FILEMAP_MIGRATE_FOLIO, mappingHasFlag(k), true);
+        // written by the FUSE client (a buffered write with writeback_cache, or a store through a shared mmap),
+        // not yet written back: dirty, on the inactive LRU, only the page cache's reference.
+        // Simplification: the folios are not mapped; reclaim's writeback branch comes before folio_check_references,
+        // so a mapped folio under writeback meets the same cases.
         int n = k.integer("folios");
         List<Folio> folios = new java.util.ArrayList<>();
         for (int i = 0; i < n; i++) {
@@ -154,8 +198,8 @@ public final class FuseWritebackScenario {
 
         Memcg.Controller memcgs = new Memcg.Controller(mm, k.is("memcg", "v1") ? Memcg.Hierarchy.V1 : Memcg.Hierarchy.V2,
                 k.flag("cgroupWriteback"));
-        // G: the server's memcg, which also holds folio0's charge (SCENARIOS.md 5.4 step 3), at its limit.
-        // Simplification: the limit is the FUSE file's folios, all charged to G.
+        // G: the server's memcg, which also holds folio0's charge (docs/scenarios/fuse-writeback-memcg.md, step 3), at its limit.
+        // Simplification: the limit is the FUSE file's folios, all charged to G (one page, folio0's, by default).
         Memcg g = memcgs.create("G", n, n);
         for (Folio x : folios) {
             memcgs.charged(g, x);
@@ -164,7 +208,9 @@ public final class FuseWritebackScenario {
                 k.is("mutant", "reclaim-ignores-writeback") ? Vmscan.Mutation.IGNORE_WRITEBACK : Vmscan.Mutation.NONE);
         Fuse fuse = new Fuse(mm, temp,
                 k.is("mutant", "writeback-without-folio-lock") ? Fuse.Mutation.START_WRITEBACK_UNLOCKED : Fuse.Mutation.NONE);
-        int gfp = (k.is("gfp", "NOFS") ? Gfp.NOFS : Gfp.KERNEL);
+        // __GFP_ACCOUNT: a page allocated by alloc_pages is charged to a memcg only with it (mm/page_alloc.c:
+        // "if (memcg_kmem_online() && (gfp & __GFP_ACCOUNT)) __memcg_kmem_charge_page").
+        int gfp = (k.is("gfp", "NOFS") ? Gfp.NOFS : Gfp.KERNEL) | Gfp.ACCOUNT;
 
         // K: fs/fs-writeback.c wb_workfn -> wb_do_writeback -> ... -> do_writepages -> fuse_writepages
         Procedure writepages = fuse.writepages();
@@ -184,7 +230,7 @@ public final class FuseWritebackScenario {
             Procedure kswapd = mm.thread("kswapd0");
             Task task = mm.task("kswapd0");
             kswapd.body(body -> body
-                    .step(TaskOps.memallocNoreclaimSave(task))
+                    .step(TaskOps.kswapdSetsPfMemalloc(task))
                     .call(balance));
         }
 
@@ -192,9 +238,10 @@ public final class FuseWritebackScenario {
         Procedure charge = memcgs.tryChargeMemcg(vmscan);
         fuse.server("fuse-server", k.flag("serverReplies"), (loop, req) -> {
             Task task = mm.task("fuse-server");
-            // Serving FUSE_WRITE, the server allocates a page charged to its memcg G (e.g. page cache of its
-            // backing file, or a buffer it faults in): alloc_pages(gfp | __GFP_ACCOUNT) -> __memcg_kmem_charge_page
-            // -> try_charge_memcg(G). Simplification: the zone has free pages; only G's limit is hit. The server
+            // Serving FUSE_WRITE, the server allocates a page charged to its memcg G: alloc_pages(gfp | __GFP_ACCOUNT)
+            // -> __memcg_kmem_charge_page -> obj_cgroup_charge_pages -> try_charge_memcg(G). (A user-space page
+            // fault or a page-cache insertion for its backing file charges through mem_cgroup_charge instead, with
+            // the same try_charge_memcg.) Simplification: the zone has free pages; only G's limit is hit. The server
             // replies whether or not the charge succeeded (an -ENOMEM becomes an error reply, which also ends
             // the request).
             loop.step(TaskOps.allocEnter(task, "alloc_pages", gfp))
@@ -213,7 +260,7 @@ public final class FuseWritebackScenario {
             Procedure putback = mig.putbackMovablePages();
             Procedure migrator = mm.thread("migrator");
             Local isolated = migrator.local("isolated", 0, 1);
-            Local rc = migrator.local("rc", Migrate.EBUSY, Migrate.MIGRATEPAGE_UNMAP);
+            Local rc = migrator.local("rc", Migrate.EBUSY, Migrate.SUCCESS);
             migrator.body(body -> body
                     // e.g. mm/memory_hotplug.c do_migrate_range -> isolate_folio_to_list -> folio_isolate_lru
                     .step(vmscan.isolateLru("folio_isolate_lru", f, isolated))
@@ -221,7 +268,7 @@ public final class FuseWritebackScenario {
                     // migrate_pages(&source, alloc_migration_target, NULL, ..., mode, ...) -> migrate_pages_batch
                     .callInto(rc, unmap, IntExpr.of(folio.id()), IntExpr.of(target.id()), e -> mode)
                     // Simplification: the move itself (move_to_new_folio) is left to the migration scenarios; here the unmapped pair is undone as after a failed move.
-                    .ifLocal(e -> e.local(rc) == Migrate.MIGRATEPAGE_UNMAP, undo -> {
+                    .ifLocal(e -> e.local(rc) == Migrate.SUCCESS, undo -> {
                         mig.migrateFolioUndoSrc(undo, f);
                         mig.migrateFolioUndoDst(undo, d, true, Migrate.PutNewFolio.NONE);
                     })

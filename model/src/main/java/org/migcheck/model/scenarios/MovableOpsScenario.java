@@ -18,7 +18,7 @@ import org.migcheck.model.mm.TaskOps;
 import org.migcheck.model.mm.VirtioBalloon;
 
 /**
- * SCENARIOS.md 3: the 2015 "mobile page" proposal and what was merged (non-LRU movable pages, today
+ * docs/scenarios/movable-ops.md: the 2015 "mobile page" proposal and what was merged (non-LRU movable pages, today
  * movable_ops). Two compaction scanners C1 and C2 race to isolate the same balloon page, migrate it
  * or put it back, while the balloon driver inflates the page, deflates one page and releases it with
  * the final put.
@@ -92,14 +92,14 @@ public final class MovableOpsScenario {
     public static Scenario scenario() {
         return BaseScenario.builder(ID)
                 .title("movable_ops (balloon) pages: concurrent isolation, migration, putback and the owner's final put")
-                .reference("SCENARIOS.md 3; mm/migrate.c isolate_movable_ops_page, putback_movable_ops_page, "
+                .reference("docs/scenarios/movable-ops.md; mm/migrate.c isolate_movable_ops_page, putback_movable_ops_page, "
                         + "migrate_movable_ops_page; mm/compaction.c isolate_migratepages_block; mm/balloon_compaction.c")
                 .knob(Knob.choice("getRef", "try_get", "how isolation pins the page: folio_get_nontail_page "
                         + "(get-unless-zero), a plain get, or none (mutation)", "try_get", "plain", "none"))
                 .knob(Knob.bool("checkIsolated", true, "isolation tests PG_movable_ops_isolated under the page lock"))
                 .knob(Knob.bool("isolateLock", true, "isolation trylocks the page (false: mutation without the lock)"))
                 .knob(Knob.choice("putback", "unlocked-caller", "who calls the (sleeping-lock) putback after a failed "
-                        + "migration: a caller that dropped the page lock (v6.19) or one that still holds it (2015 shape)",
+                        + "migration: a caller that dropped the page lock (v6.19) or one that still holds it (hypothetical caller)",
                         "unlocked-caller", "page-locked-caller"))
                 .knob(Knob.choice("deflateLock", "trylock", "how balloon deflate locks each page under pages_lock",
                         "trylock", "sleeping"))
@@ -111,19 +111,21 @@ public final class MovableOpsScenario {
                 .model(MovableOpsScenario::build)
                 .expect(MovableOpsScenario::expect)
                 .variant("merged", Map.of(), mergedSurvivors(Expect.holds().reach(GOAL_MIGRATED, true).reach(GOAL_ISOLATED, true)),
-                        "v6.19 rules: get-unless-zero reference, trylock, PG_movable_ops_isolated tested and set "
+                        "shipped v6.19: get-unless-zero reference, trylock, PG_movable_ops_isolated tested and set "
                                 + "under the page lock, putback from a caller without the page lock, deflate trylocks")
                 .variant("plain-ref", Map.of("getRef", "plain"), Expect.violated("ref.get-unless-zero"),
-                        "isolation takes a plain reference: it can resurrect the page the balloon driver just freed "
+                        "mutation: isolation takes a plain reference: it can resurrect the page the balloon driver just freed "
                                 + "with its final put (use after free)")
                 .variant("no-isolated-check", Map.of("checkIsolated", "false"), Expect.violated("isolate.single"),
-                        "PG_movable_ops_isolated is not tested under the page lock: both scanners pass the lockless "
+                        "mutation: PG_movable_ops_isolated is not tested under the page lock: both scanners pass the lockless "
                                 + "pre-check and the page is isolated twice")
                 .variant("putback-under-page-lock", Map.of("putback", "page-locked-caller"), Expect.deadlock(),
-                        "2015 putback_mobilepage (lock_page; putbackpage; unlock; put) called from a migration failure "
-                                + "path that still holds the page lock: the compactor waits for itself")
+                        "hypothetical: a putback that takes the sleeping page lock itself (the shape of the 2015 proposal's "
+                                + "putback_mobilepage: lock_page; putbackpage; unlock; put) called from a migration failure "
+                                + "path that still holds the page lock; no kernel, then or since, called putback with the "
+                                + "page lock held: the compactor waits for itself")
                 .variant("deflate-sleeping-lock", Map.of("deflateLock", "sleeping"), Expect.violated("atomic.sleep"),
-                        "balloon deflate takes a sleeping page lock while holding the pages_lock spinlock")
+                        "mutation: balloon deflate takes a sleeping page lock while holding the pages_lock spinlock")
                 .build();
     }
 

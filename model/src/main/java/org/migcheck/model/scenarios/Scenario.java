@@ -14,7 +14,7 @@ public interface Scenario {
     /** One line: what the scenario asks. */
     String title();
 
-    /** Where the kernel facts are: a SCENARIOS.md section and kernel files. */
+    /** Where the kernel facts are: the scenario's page under docs/scenarios/ and kernel files. */
     String reference();
 
     List<Knob> knobs();

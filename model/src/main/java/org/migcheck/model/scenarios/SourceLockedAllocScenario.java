@@ -3,11 +3,13 @@ package org.migcheck.model.scenarios;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.migcheck.model.lang.IntExpr;
 import org.migcheck.model.lang.Local;
 import org.migcheck.model.lang.Model;
 import org.migcheck.model.lang.ModelError;
 import org.migcheck.model.lang.Procedure;
 import org.migcheck.model.lang.Step;
+import org.migcheck.model.lang.Var;
 import org.migcheck.model.mm.BufferMigrate;
 import org.migcheck.model.mm.Folio;
 import org.migcheck.model.mm.FolioEvent;
@@ -22,13 +24,13 @@ import org.migcheck.model.mm.PageAlloc;
 import org.migcheck.model.mm.Readahead;
 
 /**
- * SCENARIOS.md section 4: allocating while a source folio is locked. Three workloads:
+ * docs/scenarios/source-locked-alloc.md: allocating while a source folio is locked. Three workloads:
  * <ul>
  *   <li>{@code readahead}: page_cache_ra_order adds its large folios locked and !uptodate one by one and
  *       reads them only when the batch is complete, so the allocation of the second folio runs with the
  *       first locked; it may enter direct compaction, whose migrate scanner may pick that very folio
  *       (4.2, 4.5 A). Three protections exist, from different kernel eras: migrate_folio_unmap's
- *       PF_MEMALLOC rule (v2.6.38), the SYNC_LIGHT !uptodate rule (2023), and, since v5.8, the
+ *       PF_MEMALLOC rule (v2.6.38), the SYNC_LIGHT !uptodate rule (2023), and the
  *       memalloc_nofs_save() scope around readahead, under which compaction isolates no page-cache
  *       folio at all (isolate_migratepages_block with !__GFP_FS);</li>
  *   <li>{@code two-migrators}: two migrators under the "Defer allocating new page until needed"
@@ -36,7 +38,8 @@ import org.migcheck.model.mm.Readahead;
  *       the allocation compacts that node, where the other's locked source lies;</li>
  *   <li>{@code oom}: a FOLL_LONGTERM migrator under the proposal locks its source and allocates an
  *       order-0 destination with GFP_USER, which reaches the OOM killer; the victim may be a task
- *       sleeping in folio_lock on that source (4.4, 4.5 B).</li>
+ *       sleeping in folio_lock on that source; and, in v6.19's order, a list of two folios whose
+ *       MIGRATE_ASYNC batch keeps S0 locked while D1's allocation reaches the OOM killer.</li>
  * </ul>
  * Knob defaults are v6.19; each variant's description names the kernel era it models (or says that
  * it is the proposal, or hypothetical). The readahead era variants run v6.19's page_cache_ra_order
@@ -48,24 +51,28 @@ public final class SourceLockedAllocScenario {
     private SourceLockedAllocScenario() {}
 
     public static final String ID = "source-locked-alloc";
-    /** oom: the writer was killed and reaped (MMF_OOM_SKIP) while it had not exited, e.g. asleep in folio_lock. */
+    /** oom: the writer was killed and reaped (MMF_OOM_SKIP) while asleep in folio_lock on S (it had taken S's entry, does not hold S's lock, has not exited). */
     public static final String GOAL_REAPED_WHILE_ASLEEP = "victim-reaped-before-exit";
 
     public static Scenario scenario() {
         return BaseScenario.builder(ID)
                 .title("a folio locked across an allocation: direct compaction, two migrators, the OOM killer")
-                .reference("SCENARIOS.md 4; mm/migrate.c migrate_folio_unmap, mm/page_alloc.c, mm/compaction.c, "
+                .reference("docs/scenarios/source-locked-alloc.md; mm/migrate.c migrate_folio_unmap, mm/page_alloc.c, mm/compaction.c, "
                         + "mm/oom_kill.c, mm/readahead.c, fs/mpage.c")
                 .knob(Knob.choice("workload", "readahead", "who holds the folio lock across the allocation",
                         "readahead", "two-migrators", "oom"))
                 .knob(Knob.bool("memallocRule", true, "migrate_folio_unmap gives up on a locked source under PF_MEMALLOC "
-                        + "(v2.6.38+, \"mm: vmscan: reclaim order-0 and use compaction instead of lumpy reclaim\"; "
-                        + "false: kernels before the rule, where direct compaction could lock_page)"))
+                        + "(Mel Gorman's \"mm: compaction: Avoid a potential deadlock due to lock_page() during direct "
+                        + "compaction\", January 2011, folded into 3e7d34497067 \"mm: vmscan: reclaim order-0 and use "
+                        + "compaction instead of lumpy reclaim\" before it was merged for v2.6.38; false: that patch as it "
+                        + "sat in -mm before the fix, where direct compaction could lock_page)"))
                 .knob(Knob.bool("syncLightIoCheck", true, "MIGRATE_SYNC_LIGHT gives up on a locked !uptodate source "
                         + "(\"migrate_pages: avoid blocking for IO in MIGRATE_SYNC_LIGHT\", 2023)"))
                 .knob(Knob.bool("nofsScope", true, "readahead: page_cache_ra_order runs inside memalloc_nofs_save(), so its "
                         + "allocations lose __GFP_FS and direct compaction isolates no page-cache folio "
-                        + "(v5.8+, \"mm: use memalloc_nofs_save in readahead path\", 2020; false: earlier kernels)"))
+                        + "(page_cache_ra_unbounded since v5.8, f2c817bed58d \"mm: use memalloc_nofs_save in readahead path\"; "
+                        + "page_cache_ra_order, the path modelled, only since 30153e446664 (2024): large-folio readahead "
+                        + "(v5.18, 793917d997df) ran without it until then; false: those kernels)"))
                 .knob(Knob.choice("compactMode", "SYNC_LIGHT", "mode of the direct compaction in the allocator's retry loop "
                         + "(v3.3+: DEF_COMPACT_PRIORITY -> MIGRATE_SYNC_LIGHT; SYNC: the synchronous direct compaction of "
                         + "earlier kernels; ASYNC: as for a costly __GFP_NORETRY request); the initial attempt for costly "
@@ -75,6 +82,10 @@ public final class SourceLockedAllocScenario {
                 .knob(Knob.bool("srcIsolated", true, "two-migrators: each source is isolated from the LRU before it is "
                         + "locked (every migrate_pages caller does this); false keeps it on the LRU"))
                 .knob(Knob.bool("reaper", true, "oom: the OOM reaper kthread exists (v4.6+)"))
+                .knob(Knob.range("oomFolios", 1, 2, 1, "oom: folios in the migrator's list (2: v6.19's migrate_pages_sync "
+                        + "first migrates them in one MIGRATE_ASYNC batch, S0 staying locked while D1 is allocated)"))
+                .knob(Knob.range("passes", 1, 3, 1, "oom: bound on migrate_pages_batch's passes (the kernel makes up to "
+                        + "NR_MAX_MIGRATE_ASYNC_RETRY = 3 in migrate_pages_sync's batch, 7 in each one-folio retry)"))
                 .knob(Knob.bool("writer", false, "readahead: another task writes to F0 meanwhile (__filemap_get_folio with "
                         + "FGP_LOCK), holding F0's lock for a moment"))
                 .knob(Knob.range("migrators", 2, 6, 2, "two-migrators: migrators in a ring; M_i holds S_i on node i-1 and "
@@ -87,16 +98,19 @@ public final class SourceLockedAllocScenario {
                         Map.of("workload", "readahead", "nofsScope", "false", "memallocRule", "false",
                                 "syncLightIoCheck", "false", "compactMode", "SYNC"),
                         Expect.deadlock(),
-                        "the era the migrate_folio_unmap comment describes (v2.6.35-v2.6.37: synchronous direct compaction, "
-                                + "no PF_MEMALLOC rule, readahead not in a NOFS scope), on v6.19's page_cache_ra_order with those "
-                                + "protections off (then the allocation was mpage_readpages' for the second page): the "
-                                + "allocation of F2 compacts, migrate_folio_unmap sleeps in folio_lock on F1, which the same "
-                                + "task added locked and has not submitted for read: it waits for itself")
+                        "proposal (2011): the reclaim/compaction patch as it sat in -mm during the v2.6.38 cycle, "
+                                + "before Mel Gorman's fix \"mm: compaction: Avoid a potential deadlock due to lock_page() "
+                                + "during direct compaction\" (folded into that patch before it was merged; no released "
+                                + "kernel had the bug): synchronous direct compaction, no PF_MEMALLOC rule, readahead not in "
+                                + "a NOFS scope; run on v6.19's page_cache_ra_order with those protections off (then the "
+                                + "allocation was the page-cache insertion's for the next page): the allocation of F2 "
+                                + "compacts, migrate_folio_unmap sleeps in folio_lock on F1, which the same task added "
+                                + "locked and has not submitted for read: it waits for itself")
                 .variant("readahead-memalloc-rule",
                         Map.of("workload", "readahead", "nofsScope", "false", "memallocRule", "true", "syncLightIoCheck", "false"),
                         Expect.holds().reach("compaction-migrated-F0", true),
-                        "the rules of v3.3-v5.7 (the PF_MEMALLOC rule, SYNC_LIGHT direct compaction, readahead not yet in "
-                                + "a NOFS scope) on v6.19's page_cache_ra_order: direct compaction only trylocks, gives up on "
+                        "shipped v3.3 (to v5.7): the PF_MEMALLOC rule, SYNC_LIGHT direct compaction, readahead not yet in "
+                                + "a NOFS scope, on v6.19's page_cache_ra_order: direct compaction only trylocks, gives up on "
                                 + "the readahead folio F1, still migrates F0")
                 .variant("readahead-io-check-only",
                         Map.of("workload", "readahead", "nofsScope", "false", "memallocRule", "false", "syncLightIoCheck", "true"),
@@ -106,13 +120,13 @@ public final class SourceLockedAllocScenario {
                 .variant("readahead-nofs-scope",
                         Map.of("workload", "readahead", "writer", "true"),
                         Expect.holds().reach("compaction-migrated-F0", false),
-                        "v6.19, with a writer holding F0's lock for a moment: page_cache_ra_order's memalloc_nofs_save() "
+                        "shipped v6.19, with a writer holding F0's lock for a moment: page_cache_ra_order's memalloc_nofs_save() "
                                 + "makes F2's allocation GFP_NOFS, and isolate_migratepages_block isolates no folio with a "
                                 + "mapping under !__GFP_FS: compaction from readahead never touches a page-cache folio")
                 .variant("readahead-writer",
                         Map.of("workload", "readahead", "writer", "true", "nofsScope", "false", "syncLightIoCheck", "false"),
                         Expect.holds().reach("compaction-migrated-F0", true),
-                        "the rules of v3.3-v5.7 (as readahead-memalloc-rule) with a writer holding F0's lock for a "
+                        "shipped v3.3 (to v5.7), as readahead-memalloc-rule, with a writer holding F0's lock for a "
                                 + "moment: compaction only trylocks F0 and gives up")
                 .variant("readahead-writer-io-check-only",
                         Map.of("workload", "readahead", "writer", "true", "nofsScope", "false", "memallocRule", "false"),
@@ -124,33 +138,52 @@ public final class SourceLockedAllocScenario {
                 .variant("two-migrators-abba",
                         Map.of("workload", "two-migrators", "memallocRule", "false", "deferAlloc", "true", "srcIsolated", "false"),
                         Expect.deadlock(),
-                        "the proposal on v6.19 without the PF_MEMALLOC rule (hypothetical): M1 holds S1 and compacts node 1, "
-                                + "where the initial ASYNC attempt gives up on S2 and the SYNC_LIGHT retry sleeps on it; M2 "
-                                + "holds S2 and does the same on S1 (sources left on the LRU)")
+                        "hypothetical: the 2019 \"Defer allocating new page until needed\" proposal on v6.19 without the "
+                                + "PF_MEMALLOC rule, sources left on the LRU: M1 holds S1 and compacts node 1, where the "
+                                + "initial ASYNC attempt gives up on S2 and the SYNC_LIGHT retry sleeps on it; M2 holds S2 "
+                                + "and does the same on S1")
                 .variant("two-migrators-memalloc-rule",
                         Map.of("workload", "two-migrators", "memallocRule", "true", "deferAlloc", "true", "srcIsolated", "false"),
                         Expect.holds().reach("S1-migrated", true),
-                        "the proposal on v6.19 (with the PF_MEMALLOC rule), sources left on the LRU as in two-migrators-abba: "
-                                + "each compaction gives up on the other's source")
+                        "proposal (2019), on v6.19 with the PF_MEMALLOC rule, sources left on the LRU as in "
+                                + "two-migrators-abba: each compaction gives up on the other's source")
                 .variant("two-migrators-isolated",
                         Map.of("workload", "two-migrators", "memallocRule", "false", "deferAlloc", "true", "srcIsolated", "true"),
                         Expect.holds().reach("S1-migrated", true),
-                        "the proposal without the rule, but the sources are isolated (off the LRU) as every migrate_pages "
-                                + "caller isolates them: compaction cannot pick another migrator's source")
+                        "hypothetical: the 2019 proposal without the PF_MEMALLOC rule, but the sources are isolated (off "
+                                + "the LRU) as every migrate_pages caller isolates them: compaction cannot pick another "
+                                + "migrator's source")
                 .variant("oom-victim-no-reaper",
                         Map.of("workload", "oom", "deferAlloc", "true", "reaper", "false"),
                         Expect.deadlock(),
-                        "the proposal, no OOM reaper (before v4.6): the migrator's GFP_USER allocation under S's lock "
-                                + "kills a task sleeping in folio_lock(S); the OOM killer waits for that victim forever")
+                        "hypothetical: the 2019 proposal on a kernel without the OOM reaper (which came in v4.6): the "
+                                + "migrator's GFP_USER allocation under S's lock kills the writer after its fatal_signal_pending "
+                                + "check in generic_perform_write, so it goes on into ->write_begin and sleeps in folio_lock(S); "
+                                + "the OOM killer waits for that victim forever")
                 .variant("oom-victim-reaper",
                         Map.of("workload", "oom", "deferAlloc", "true", "reaper", "true"),
                         Expect.holds().reach("source-migrated", true).reach(GOAL_REAPED_WHILE_ASLEEP, true),
-                        "the proposal on v6.19 (OOM reaper): it reaps the victim and sets MMF_OOM_SKIP, the allocation succeeds")
+                        "proposal (2019), on v6.19 with the OOM reaper: it reaps the victim and sets MMF_OOM_SKIP, "
+                                + "the allocation succeeds")
                 .variant("oom-alloc-before-lock",
                         Map.of("workload", "oom", "deferAlloc", "false", "reaper", "false"),
                         Expect.holds(),
-                        "v6.19 order (allocate, then lock) without a reaper: the OOM kill happens before S is locked, "
-                                + "so the victim is never waiting for the allocating task")
+                        "shipped v4.5 (no OOM reaper; allocate, then lock; one page at a time), on v6.19's code with a "
+                                + "one-folio list: every allocation runs with no source locked, so no OOM victim can be "
+                                + "waiting for the allocating task (with two folios this no longer holds: oom-batch-no-reaper)")
+                .variant("oom-batch-no-reaper",
+                        Map.of("workload", "oom", "oomFolios", "2", "deferAlloc", "false", "reaper", "false"),
+                        Expect.deadlock(),
+                        "hypothetical: v6.19's batched migrate_pages (v6.3+) on a kernel without the OOM reaper (v4.6+; "
+                                + "no kernel has the one without the other): the MIGRATE_ASYNC batch keeps S0 locked while "
+                                + "D1 is allocated; that allocation kills the writer asleep in folio_lock(S0), and the OOM "
+                                + "killer waits for it forever")
+                .variant("oom-batch-reaper",
+                        Map.of("workload", "oom", "oomFolios", "2", "deferAlloc", "false", "reaper", "true"),
+                        Expect.holds().reach("source-migrated", true).reach(GOAL_REAPED_WHILE_ASLEEP, true),
+                        "shipped v6.19: a FOLL_LONGTERM migration of two folios; D1's allocation inside the "
+                                + "MIGRATE_ASYNC batch may kill the writer asleep on the locked S0, and the OOM reaper "
+                                + "sets MMF_OOM_SKIP on it, so the allocation goes on")
                 .build();
     }
 
@@ -180,7 +213,7 @@ public final class SourceLockedAllocScenario {
         return switch (k.get("workload")) {
             case "readahead" -> readahead(rules, compactMode, k.integer("raFolios"), k.flag("writer"), k.flag("nofsScope"));
             case "two-migrators" -> twoMigrators(rules, compactMode, k.flag("srcIsolated"), k.integer("migrators"));
-            default -> oom(rules, compactMode, k.flag("reaper"));
+            default -> oom(rules, compactMode, k.flag("reaper"), k.integer("oomFolios"), k.integer("passes"));
         };
     }
 
@@ -218,8 +251,10 @@ public final class SourceLockedAllocScenario {
         new BufferMigrate(mig, file); // buffer_migrate_folio of folios without buffer heads
         PageAlloc pa = new PageAlloc(mm, mig, List.of(new PageAlloc.Zone(0, lru, free0)), compactMode, false);
         // readahead_gfp_mask(mapping) = mapping_gfp_mask (GFP_HIGHUSER_MOVABLE, set by inode_init_always)
-        // | __GFP_NORETRY (NO_OOM) | __GFP_NOWARN; inside memalloc_nofs_save() current_gfp_context clears __GFP_FS.
-        Readahead rd = new Readahead(mm, pa, ra, 0, RA_ORDER, Gfp.KERNEL | Gfp.NO_OOM, nofsScope);
+        // | __GFP_NORETRY | __GFP_NOWARN; inside memalloc_nofs_save() current_gfp_context clears __GFP_FS.
+        // Simplification: GFP_HIGHUSER_MOVABLE's reclaim bits are GFP_KERNEL's; __GFP_HARDWALL, __GFP_HIGHMEM,
+        // __GFP_MOVABLE and __GFP_NOWARN are not modelled, so the trace prints GFP_KERNEL.
+        Readahead rd = new Readahead(mm, pa, ra, 0, RA_ORDER, Gfp.KERNEL | Gfp.NORETRY, nofsScope);
         mm.thread("readahead").body(x -> x.call(rd.pageCacheRaOrder()));
         if (nofsScope) {
             pa.declareNofsScope(mm.task("readahead"));
@@ -227,7 +262,7 @@ public final class SourceLockedAllocScenario {
         rd.endIoThread("irq");
         if (writer) {
             Procedure w = b.thread("writer");
-            writeToIndex(mm, w, f0, free0, null, null);
+            writeToIndex(mm, w, f0, free0, null, null, null);
         }
         b.goal("compaction-migrated-F0", s -> s.isSet(f0.freed) && s.isSet(free0.inCache));
         return b.build();
@@ -277,7 +312,7 @@ public final class SourceLockedAllocScenario {
         // alloc_migration_target for a large source: gfp &= ~__GFP_RECLAIM, |= GFP_TRANSHUGE, order = folio_order:
         // order 9 (costly: initial ASYNC compaction, then reclaim and SYNC_LIGHT compaction; THISNODE: no OOM).
         // Simplification: __GFP_KSWAPD_RECLAIM, which GFP_TRANSHUGE leaves out, is kept (kswapd is not modelled).
-        Procedure target = mig.allocMigrationTarget(pa, HPAGE_PMD_ORDER, Gfp.KERNEL | Gfp.NO_OOM, nodeOf);
+        Procedure target = mig.allocMigrationTarget(pa, HPAGE_PMD_ORDER, Gfp.KERNEL | Gfp.THISNODE, nodeOf);
         Procedure migratePages = mig.migratePages(target, srcIsolated);
         for (int i = 1; i <= n; i++) {
             Folio si = srcs.get(i - 1);
@@ -295,7 +330,7 @@ public final class SourceLockedAllocScenario {
      * mm/filemap.c filemap_get_entry for the page-cache index that S occupies (S, or D once migrated),
      * with folio_try_get under RCU and the xas_reload recheck: one atomic lookup.
      */
-    private static Step filemapGetEntry(Folio s, Folio d, Local folio) {
+    private static Step filemapGetEntry(Folio s, Folio d, Local folio, Var inWrite) {
         return Step.named("filemap_get_entry")
                 .args("index of " + s.name())
                 .does(e -> {
@@ -306,6 +341,9 @@ public final class SourceLockedAllocScenario {
                     e.emit(new FolioEvent.RefTaken(f, true));
                     e.add(f.ref, 1);
                     e.setLocal(folio, f.id());
+                    if (inWrite != null) {
+                        e.set(inWrite, 1);
+                    }
                 })
                 .build();
     }
@@ -314,57 +352,108 @@ public final class SourceLockedAllocScenario {
      * A write(2) to the page-cache index of {@code s}: generic_perform_write -> ->write_begin ->
      * __filemap_get_folio(FGP_LOCK | FGP_WRITE): filemap_get_entry, then folio_lock, which sleeps
      * TASK_UNINTERRUPTIBLE (a SIGKILL does not wake it); the copy dirties the folio; ->write_end
-     * unlocks and puts it. With {@code exitAs} the task then exits (do_exit -> exit_mm -> mmput ->
-     * exit_mmap).
+     * unlocks and puts it. With {@code exitAs} the task can be an OOM victim: generic_perform_write
+     * tests fatal_signal_pending(current) before ->write_begin and returns -EINTR, and the task then
+     * exits (do_exit -> exit_mm -> mmput -> exit_mmap) either way. {@code inWrite} (may be null) is set
+     * while the writer is between filemap_get_entry and its folio_put.
      * Simplification: __filemap_get_folio's folio->mapping recheck after folio_lock is omitted (the writer's reference makes a migration of the folio fail its freeze).
+     * Simplification: balance_dirty_pages_ratelimited, called before the signal test, is not modelled.
      */
-    private static void writeToIndex(Mm mm, Procedure thread, Folio s, Folio d, Oom oom, Oom.MmTask exitAs) {
+    private static void writeToIndex(Mm mm, Procedure thread, Folio s, Folio d, Oom oom, Oom.MmTask exitAs, Var inWrite) {
         Local folio = thread.local("folio", 0, mm.folios().size() - 1);
         FolioRef f = mm.at(folio);
+        java.util.function.Consumer<org.migcheck.model.lang.Body> write = x -> x
+                .step(filemapGetEntry(s, d, folio, inWrite))
+                .step(FolioOps.folioLock(f))
+                .step(FolioOps.folioMarkDirty(f))
+                .step(FolioOps.folioUnlock(f))
+                .step(folioPutEndWrite(f, inWrite));
         thread.body(x -> {
-            x.step(filemapGetEntry(s, d, folio))
-                    .step(FolioOps.folioLock(f))
-                    .step(FolioOps.folioMarkDirty(f))
-                    .step(FolioOps.folioUnlock(f))
-                    .step(FolioOps.folioPut(f));
             if (exitAs != null) {
+                // mm/filemap.c generic_perform_write: "if (fatal_signal_pending(current)) { status = -EINTR; break; }"
+                x.ifThenElse(oom.fatalSignalPending(), killed -> { }, write);
                 x.step(oom.exitMmap(exitAs));
+            } else {
+                write.accept(x);
             }
         });
     }
 
-    static Model oom(Migrate.Rules rules, int compactMode, boolean reaper) {
+    /** folio_put at the end of the write; clears {@code inWrite}. */
+    private static Step folioPutEndWrite(FolioRef f, Var inWrite) {
+        Step put = FolioOps.folioPut(f);
+        if (inWrite == null) {
+            return put;
+        }
+        return Step.named("folio_put").args(e -> f.of(e).name())
+                .does(e -> {
+                    FolioOps.put(e, f.of(e));
+                    e.set(inWrite, 0);
+                })
+                .build();
+    }
+
+    /**
+     * The FOLL_LONGTERM migrator of {@code n} isolated page-cache folios (S, or S0 and S1) and a writer
+     * of S (S0). With one folio the zone starts under pressure; with two it has one free page, which
+     * the first destination takes, so that (allocating first, as v6.19 does) only the allocation of
+     * D1 reaches the OOM killer, inside migrate_pages_sync's MIGRATE_ASYNC batch while S0 is locked.
+     */
+    static Model oom(Migrate.Rules rules, int compactMode, boolean reaper, int n, int passes) {
         Model.Builder b = Model.builder(ID + "/oom");
         Mm mm = new Mm(b);
         Mapping file = mm.mapping("file", Mapping.MigrateFolio.FILEMAP_MIGRATE_FOLIO, false, false);
-        // S: an order-0 page-cache folio that the migrator has isolated (page cache + isolation reference).
-        Folio s = mm.folio("S", file, new Folio.Init().ref(2).lru(false).isolated(true));
-        Folio d = mm.folio("D", null, free());
-        Migrate mig = new Migrate(mm, rules);
-        // Order-0 destination: direct compaction does not run for order 0, so no zones are wired.
-        PageAlloc pa = new PageAlloc(mm, mig, List.of(), compactMode, true);
+        // the sources: order-0 page-cache folios that the migrator has isolated (page cache + isolation reference)
+        List<Folio> src = new ArrayList<>();
+        List<Folio> dst = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            src.add(mm.folio(n == 1 ? "S" : "S" + i, file, new Folio.Init().ref(2).lru(false).isolated(true)));
+        }
+        for (int i = 0; i < n; i++) {
+            dst.add(mm.folio(n == 1 ? "D" : "D" + i, null, free()));
+        }
+        Folio s = src.get(0);
+        Folio d = dst.get(0);
+        Migrate mig = new Migrate(mm, rules).passes(passes);
+        // Order-0 destinations: direct compaction does not run for order 0, so no zones are wired.
+        PageAlloc pa = new PageAlloc(mm, mig, List.of(), compactMode, true, n > 1);
         Oom oom = new Oom(mm, pa.zoneFree, reaper);
         pa.withOom(oom);
         Procedure migrator = mm.thread("migrator");
         Procedure writer = mm.thread("writer");
         Oom.MmTask migratorMm = oom.mmTask("migrator");
         Oom.MmTask writerMm = oom.mmTask("writer");
-        // FOLL_LONGTERM pin migration (mm/gup.c migrate_longterm_unpinnable_folios): GFP_USER | __GFP_NOWARN,
-        // no __GFP_THISNODE / __GFP_RETRY_MAYFAIL, so an order-0 allocation may invoke the OOM killer.
-        Procedure target = mig.allocMigrationTarget(pa, 0, Gfp.KERNEL, new int[] {0, 0});
-        Procedure migratePages = mig.migratePages(target);
+        // FOLL_LONGTERM pin migration (mm/gup.c migrate_longterm_unpinnable_folios): migrate_pages(list,
+        // alloc_migration_target, NULL, &mtc, MIGRATE_SYNC, MR_LONGTERM_PIN) with mtc.gfp_mask =
+        // GFP_USER | __GFP_NOWARN: no __GFP_THISNODE / __GFP_RETRY_MAYFAIL, so an order-0 allocation may
+        // invoke the OOM killer.
+        // Simplification: GFP_USER is modelled as GFP_KERNEL (__GFP_HARDWALL, the difference, restricts cpusets only).
+        Procedure target = mig.allocMigrationTarget(pa, 0, Gfp.KERNEL, new int[mm.folios().size()]);
+        Procedure migratePages = mig.migratePages(target, n, true);
+        IntExpr[] args = new IntExpr[2 * n + 1];
+        for (int i = 0; i < n; i++) {
+            int si = src.get(i).id();
+            int di = dst.get(i).id();
+            args[2 * i] = e -> si;
+            args[2 * i + 1] = e -> di;
+        }
+        args[2 * n] = e -> Migrate.MIGRATE_SYNC;
         migrator.body(x -> x
-                .call(migratePages, e -> s.id(), e -> d.id(), e -> Migrate.MIGRATE_SYNC)
+                .call(migratePages, args)
                 // Back in user space: a pending SIGKILL ends the task.
                 .ifThen(oom.fatalSignalPending(), y -> y.step(oom.exitMmap(migratorMm))));
         // The writer, the victim candidate, then exits.
-        writeToIndex(mm, writer, s, d, oom, writerMm);
+        Var writing = b.var("writer.in_write_begin", 0, 1, 0, v -> v == 0 ? "no" : "yes", false);
+        writeToIndex(mm, writer, s, d, oom, writerMm, writing);
         if (reaper) {
             oom.reaperThread();
         }
         b.goal("source-migrated", st -> st.isSet(d.inCache));
+        // killed and reaped while it had taken S's entry and was not holding S's lock: asleep in folio_lock (a victim
+        // killed before it ran, or after its write, does not count)
+        int writerIdx = b.threadIndex("writer");
         b.goal(GOAL_REAPED_WHILE_ASLEEP, st -> st.isSet(writerMm.killed()) && st.isSet(writerMm.oomSkip())
-                && !st.isSet(writerMm.exited()));
+                && !st.isSet(writerMm.exited()) && st.get(writing) == 1 && st.get(s.lock.holderVar()) != writerIdx + 1);
         return b.build();
     }
 }

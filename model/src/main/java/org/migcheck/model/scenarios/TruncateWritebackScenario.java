@@ -21,7 +21,7 @@ import org.migcheck.model.mm.Truncate;
 import org.migcheck.model.mm.Writeback;
 
 /**
- * SCENARIOS.md section 2: writeback vs truncate, and AOP_WRITEPAGE_ACTIVATE.
+ * Writeback vs truncate, and AOP_WRITEPAGE_ACTIVATE (docs/scenarios/truncate-writeback.md).
  *
  * <p>{@code writer=flusher}: WB ({@code mpage_writepages}: writeback_iter, folio_lock,
  * folio_prepare_writeback, folio_start_writeback, folio_unlock, submit) races T
@@ -55,7 +55,7 @@ public final class TruncateWritebackScenario {
     public static Scenario scenario() {
         return BaseScenario.builder(ID)
                 .title("writeback vs truncate (PG_writeback set under the folio lock, truncate waits), and AOP_WRITEPAGE_ACTIVATE")
-                .reference("SCENARIOS.md 2; mm/page-writeback.c writeback_iter, folio_prepare_writeback; fs/mpage.c; "
+                .reference("docs/scenarios/truncate-writeback.md; mm/page-writeback.c writeback_iter, folio_prepare_writeback; fs/mpage.c; "
                         + "mm/truncate.c truncate_inode_pages_range; mm/shmem.c shmem_writeout, shmem_undo_range; "
                         + "drivers/gpu/drm/ttm/ttm_backup.c ttm_backup_backup_page")
                 .knob(Knob.choice("writer", "flusher", "who writes the folio: the flusher through writeback_iter + "
@@ -74,21 +74,25 @@ public final class TruncateWritebackScenario {
                 .model(TruncateWritebackScenario::build)
                 .expect(TruncateWritebackScenario::expect)
                 .variant("kernel", Map.of(), Expect.holds().reach(TRUNCATED, true).reach(TRUNCATE_MEETS_WRITEBACK, true),
-                        "v6.19 order: lock, folio_start_writeback, unlock, submit; truncate locks and waits for writeback")
+                        "shipped v6.19 (the long-standing protocol): lock, folio_start_writeback, unlock, submit; truncate "
+                                + "locks and waits for writeback")
                 .variant("kernel-sync-all", Map.of("syncMode", "ALL", "folios", "2"),
                         Expect.holds().reach(TRUNCATED, true).reach(TRUNCATE_MEETS_WRITEBACK, true),
-                        "as kernel, WB_SYNC_ALL, with a second folio already under writeback and redirtied")
+                        "shipped v6.19: as kernel, WB_SYNC_ALL, with a second folio already under writeback and redirtied")
                 .variant("wb-after-unlock", Map.of("order", "wb-after-unlock"), Expect.violated("writeback.set-under-lock"),
-                        "__mpage_writepage unlocks before folio_start_writeback (SCENARIOS.md 2.4 A)")
+                        "mutation: __mpage_writepage unlocks before folio_start_writeback; writeback.set-under-lock restates "
+                                + "the mutation, and with it (and the removal and free rules) off truncate frees the folio and "
+                                + "the bio completes on freed memory (TruncateWritebackScenarioTest)")
                 .variant("truncate-no-wait", Map.of("truncateWaits", "false"),
                         Expect.violated("cache.remove-locked-no-writeback"),
-                        "truncate_inode_pages_range without folio_wait_writeback (truncate_inode_partial_folio and "
-                                + "pass 2; SCENARIOS.md 2.4 B)")
+                        "mutation: truncate_inode_pages_range without folio_wait_writeback (truncate_inode_partial_folio "
+                                + "and pass 2); the folio is then freed under writeback")
                 .variant("activate-unlocked", Map.of("writer", "ttm-backup"), Expect.holds().reach(TRUNCATED, true),
-                        "ttm_backup_backup_page unlocks the folio that shmem_writeout returned locked")
+                        "shipped v6.19: ttm_backup_backup_page unlocks the folio that shmem_writeout returned locked "
+                                + "(AOP_WRITEPAGE_ACTIVATE)")
                 .variant("activate-ignored", Map.of("writer", "ttm-backup", "activateIgnored", "true"), Expect.deadlock(),
-                        "the caller ignores AOP_WRITEPAGE_ACTIVATE: the folio lock leaks and shmem_truncate_range "
-                                + "sleeps in folio_lock (shmem_get_partial_folio) forever (SCENARIOS.md 2.4 D)")
+                        "mutation: the caller ignores AOP_WRITEPAGE_ACTIVATE: the folio lock leaks and shmem_truncate_range "
+                                + "sleeps in folio_lock (shmem_get_partial_folio) forever")
                 .build();
     }
 

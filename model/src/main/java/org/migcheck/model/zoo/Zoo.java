@@ -103,7 +103,7 @@ public final class Zoo {
         return BaseScenario.builder("philosophers")
                 .title("dining philosophers: n threads, n forks")
                 .reference("zoo: circular wait among n threads")
-                .knob(Knob.range("n", 2, 8, 3, "number of philosophers"))
+                .knob(Knob.range("n", 2, 12, 3, "number of philosophers"))
                 .knob(Knob.bool("ordered", false, "the last philosopher takes the lower-numbered fork first"))
                 .model(k -> philosophersModel(k.integer("n"), k.flag("ordered")))
                 .expect(k -> k.flag("ordered") ? Expect.holds() : Expect.deadlock())

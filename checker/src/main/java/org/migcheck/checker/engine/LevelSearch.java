@@ -1,0 +1,593 @@
+package org.migcheck.checker.engine;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
+
+/**
+ * Breadth-first search on any number of worker threads, with results that do not depend on that
+ * number: same verdict, same distinct-state count, same state ids, same counterexample.
+ *
+ * <p><b>Waves.</b> States get ids in the order a sequential BFS discovers them, so every BFS level is
+ * a contiguous id range and the queue is just a cursor. The queue is consumed in waves of at most
+ * {@link #WAVE} consecutive ids within one level, cut into blocks of {@link #BLOCK} states; the cut
+ * depends only on ids, never on the worker count. A wave runs in four phases separated by barriers:
+ * <ol>
+ * <li><i>expand</i> (parallel over blocks): each state of a block has its invariants checked and is
+ * expanded; every successor is packed, fingerprinted and looked up read-only in the visited set;
+ * unknown ones are kept as candidates in the block, in generation order;</li>
+ * <li><i>own</i> (parallel over the {@link PackedStore#PARTITIONS} partitions): the worker owning a
+ * partition walks the candidates whose fingerprint it owns, in (block, generation) order, and
+ * inserts each as pending unless an equal one is already there; the first occurrence in that
+ * order wins, which is the occurrence a sequential BFS would have seen first;</li>
+ * <li><i>merge</i> (sequential, cheap): the blocks' transitions are walked in order; each winning
+ * candidate gets the next id and its parent link, duplicates take their winner's id, and the
+ * observers see states and transitions in exactly the sequential order;</li>
+ * <li><i>resolve</i> (parallel over partitions): pending table entries become ids.</li>
+ * </ol>
+ * Partitions are owned by a function of the fingerprint only ({@link PackedStore#owner}), so the
+ * same split can later be spread over processes.
+ *
+ * <p><b>Shortest counterexample over all kinds.</b> A failure is either a bad state (an invariant,
+ * a deadlock, a model error while explaining a block) whose schedule ends in it, or a failing
+ * transition whose schedule ends with that transition. The search reports a failure with the
+ * fewest steps, whatever its kind; among those, the one a sequential BFS meets first in the order of
+ * its schedule: schedules compare by the position of each transition in the order the system
+ * reports the transitions of its source state (so the first-reported transition sorts first), and
+ * at the same state an invariant comes before a failure reported by expansion. Concretely a failing
+ * transition found while expanding level d (length d + 1) is held until the states of level d + 1
+ * discovered before it (ids below its cut-off) have been checked; a bad state among them wins.
+ *
+ * <p><b>Ordering contract.</b> A state is stored (and so has a schedule) before its invariants are
+ * checked; observers run on the calling thread, in id order for states and in generation order for
+ * transitions, whatever the worker count.
+ */
+final class LevelSearch {
+    static final int BLOCK = 256;
+    static final int WAVE = 32 * BLOCK;
+    private static final int FAILING = Integer.MIN_VALUE;
+
+    private final TransitionSystem system;
+    private final Budget budget;
+    private final List<SearchObserver> observers;
+    private final LongSupplier clock;
+    private final long progressEveryNanos;
+    private final int workers;
+    private final Fingerprint fingerprint;
+
+    private PackedStore store;
+    private int[] levelStarts = new int[64];
+    private int levels;
+    private long generated;
+    private int maxDepth;
+
+    LevelSearch(TransitionSystem system, Budget budget, List<SearchObserver> observers, LongSupplier clock,
+                long progressEveryNanos, int workers, Fingerprint fingerprint) {
+        this.system = system;
+        this.budget = budget;
+        this.observers = observers;
+        this.clock = clock;
+        this.progressEveryNanos = progressEveryNanos;
+        this.workers = workers;
+        this.fingerprint = fingerprint;
+    }
+
+    /** One block of a wave: its states' transitions and the successors not yet in the visited set. */
+    static final class Block {
+        int first;
+        int end;
+        /** States [first, expandedEnd) were expanded; transitions of state first + i end at stateEnd[i]. */
+        int expandedEnd;
+        int[] stateEnd = new int[BLOCK];
+        boolean[] limited = new boolean[BLOCK];
+        int n;
+        int[] from = new int[BLOCK * 4];
+        int[] label = new int[BLOCK * 4];
+        /** Stored id, -(candidate + 1), or FAILING. */
+        int[] target = new int[BLOCK * 4];
+        int nc;
+        long[] words;
+        long[] fps = new long[BLOCK * 4];
+        int[] candId = new int[BLOCK * 4];
+        /** 0 new (winner), 1 duplicate of (dupBlock, dupCand), 2 already stored (candId). */
+        byte[] kind = new byte[BLOCK * 4];
+        int[] dupBlock = new int[BLOCK * 4];
+        int[] dupCand = new int[BLOCK * 4];
+        int[] partStart = new int[PackedStore.PARTITIONS + 1];
+        int[] partOrder = new int[BLOCK * 4];
+        long generated;
+        boolean limit;
+        int stateFailId;
+        Failure stateFail;
+        int transFailAt;
+        Failure transFail;
+
+        Block(int words) { this.words = new long[BLOCK * 4 * words]; }
+
+        void reset(int first, int end) {
+            this.first = first;
+            this.end = end;
+            expandedEnd = first;
+            n = 0;
+            nc = 0;
+            generated = 0;
+            limit = false;
+            stateFailId = -1;
+            stateFail = null;
+            transFailAt = -1;
+            transFail = null;
+            Arrays.fill(limited, false);
+        }
+
+        int addTransition(int f, int l, int t) {
+            if (n == from.length) {
+                int m = n * 2;
+                from = Arrays.copyOf(from, m);
+                label = Arrays.copyOf(label, m);
+                target = Arrays.copyOf(target, m);
+            }
+            from[n] = f;
+            label[n] = l;
+            target[n] = t;
+            return n++;
+        }
+
+        void ensureCandidate(int words) {
+            if (nc == fps.length) {
+                int m = nc * 2;
+                fps = Arrays.copyOf(fps, m);
+                candId = Arrays.copyOf(candId, m);
+                kind = Arrays.copyOf(kind, m);
+                dupBlock = Arrays.copyOf(dupBlock, m);
+                dupCand = Arrays.copyOf(dupCand, m);
+                partOrder = Arrays.copyOf(partOrder, m);
+            }
+            if ((nc + 1) * words > this.words.length) {
+                this.words = Arrays.copyOf(this.words, this.words.length * 2);
+            }
+        }
+    }
+
+    /** Per-worker scratch space and the expansion callback. */
+    private final class Worker implements TransitionSystem.Successors {
+        final int[] state;
+        Block b;
+        int from;
+        boolean limitMode;
+
+        Worker(int slots) { this.state = new int[slots]; }
+
+        @Override public void successor(int lbl, int[] next) {
+            if (limitMode) {
+                b.limit = true;
+                return;
+            }
+            b.generated++;
+            int w = store.words();
+            b.ensureCandidate(w);
+            int off = b.nc * w;
+            store.pack(next, b.words, off);
+            long fp = store.fingerprint(b.words, off);
+            int id = store.find(fp, b.words, off);
+            if (id >= 0) {
+                b.addTransition(from, lbl, id);
+            } else {
+                b.fps[b.nc] = fp;
+                b.addTransition(from, lbl, -(b.nc + 1));
+                b.nc++;
+            }
+        }
+
+        @Override public void failure(int lbl, Failure f) {
+            if (limitMode) {
+                b.limit = true;
+                return;
+            }
+            b.generated++;
+            int idx = b.addTransition(from, lbl, FAILING);
+            if (b.transFailAt < 0) {
+                b.transFailAt = idx;
+                b.transFail = f;
+            }
+        }
+
+        @Override public void stateFailure(Failure f) {
+            if (b.stateFailId < 0) {
+                b.stateFailId = from;
+                b.stateFail = f;
+            }
+        }
+
+        void expandBlock(Block blk, int depth) {
+            b = blk;
+            for (int id = blk.first; id < blk.end; id++) {
+                from = id;
+                store.get(id, state);
+                if (id != 0) {
+                    Failure f = system.checkState(state);
+                    if (f != null) {
+                        blk.stateFailId = id;
+                        blk.stateFail = f;
+                    }
+                }
+                if (blk.stateFailId < 0) {
+                    limitMode = depth >= budget.maxDepth();
+                    blk.limited[id - blk.first] = limitMode;
+                    system.expand(id, state, this);
+                    limitMode = false;
+                }
+                blk.stateEnd[id - blk.first] = blk.n;
+                blk.expandedEnd = id + 1;
+                if (blk.stateFailId >= 0) {
+                    break;
+                }
+            }
+            // candidates grouped by owning partition, generation order kept within each group
+            int[] start = blk.partStart;
+            Arrays.fill(start, 0);
+            for (int c = 0; c < blk.nc; c++) {
+                start[PackedStore.owner(blk.fps[c]) + 1]++;
+            }
+            for (int p = 0; p < PackedStore.PARTITIONS; p++) {
+                start[p + 1] += start[p];
+            }
+            int[] fill = Arrays.copyOf(start, PackedStore.PARTITIONS);
+            for (int c = 0; c < blk.nc; c++) {
+                blk.partOrder[fill[PackedStore.owner(blk.fps[c])]++] = c;
+            }
+        }
+    }
+
+    private static final class OverBudget extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        OverBudget() { super(null, null, false, false); }
+    }
+
+    PackedStore store() { return store; }
+
+    int depth(int id) {
+        int lo = 0;
+        int hi = levels - 1;
+        while (lo < hi) {
+            int mid = (lo + hi + 1) >>> 1;
+            if (levelStarts[mid] <= id) {
+                lo = mid;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        return lo;
+    }
+
+    private void startLevel(int start) {
+        if (levels == levelStarts.length) {
+            levelStarts = Arrays.copyOf(levelStarts, levels * 2);
+        }
+        levelStarts[levels++] = start;
+    }
+
+    /** Labels from the initial state to {@code id}: each parent is re-expanded to find the transition. */
+    int[] scheduleTo(int id) {
+        int n = depth(id);
+        int[] path = new int[n + 1];
+        int cur = id;
+        for (int i = n; i >= 0; i--) {
+            path[i] = cur;
+            cur = i == 0 ? -1 : store.parent(cur);
+        }
+        int[] out = new int[n];
+        long[] want = new long[store.words()];
+        long[] have = new long[store.words()];
+        for (int i = 0; i < n; i++) {
+            store.pack(store.get(path[i + 1]), want, 0);
+            int[] found = {Integer.MIN_VALUE};
+            system.expand(-1, store.get(path[i]), new TransitionSystem.Successors() {
+                @Override public void successor(int label, int[] next) {
+                    if (found[0] == Integer.MIN_VALUE) {
+                        store.pack(next, have, 0);
+                        if (Arrays.equals(want, have)) {
+                            found[0] = label;
+                        }
+                    }
+                }
+                @Override public void failure(int label, Failure f) { }
+                @Override public void stateFailure(Failure f) { }
+            });
+            if (found[0] == Integer.MIN_VALUE) {
+                throw new IllegalStateException("expand is not deterministic: state " + path[i + 1] + " is no successor of its parent");
+            }
+            out[i] = found[0];
+        }
+        return out;
+    }
+
+    SearchResult run() {
+        long start = clock.getAsLong();
+        long nextProgress = start + progressEveryNanos;
+        store = new PackedStore(system.slotMin(), system.slotMax(), fingerprint);
+        PackedStore visited = store;
+        system.attach(visited::contains); // reduction seam (checker.reduce): cycle proviso, read in the expand phase only
+        generated = 0;
+        maxDepth = 0;
+        levels = 0;
+        int[] init = system.initialState();
+        long[] buf = new long[store.words()];
+        store.pack(init, buf, 0);
+        system.reserve(1);
+        int root = store.append(buf, 0, -1);
+        store.index(root, store.fingerprint(buf, 0));
+        startLevel(0);
+        for (SearchObserver o : observers) {
+            o.onNewState(root, init);
+        }
+        Failure f0 = system.checkState(init);
+        if (f0 != null) {
+            return new SearchResult(SearchResult.Status.FAILED, f0, new int[0], root, stats(start), null);
+        }
+        boolean wantStates = false;
+        boolean wantTransitions = false;
+        for (SearchObserver o : observers) {
+            wantStates |= o.observesStates();
+            wantTransitions |= o.observesTransitions();
+        }
+        ExecutorService pool = workers > 1 ? Executors.newFixedThreadPool(workers - 1, r -> {
+            Thread t = new Thread(r, "migcheck-worker");
+            t.setDaemon(true);
+            return t;
+        }) : null;
+        Worker[] ws = new Worker[workers];
+        for (int i = 0; i < workers; i++) {
+            ws[i] = new Worker(store.slots());
+        }
+        Block[] blocks = new Block[WAVE / BLOCK];
+        for (int i = 0; i < blocks.length; i++) {
+            blocks[i] = new Block(store.words());
+        }
+        Runtime rt = Runtime.getRuntime();
+        String limit = null;
+        // the best failing transition so far: found at level tfLevel, it wins unless a bad state with id < tfCutoff exists
+        Failure tf = null;
+        int tfFrom = -1;
+        int tfLabel = 0;
+        int tfCutoff = -1;
+        int tfLevel = -1;
+        int depth = 0;
+        int levelEnd = 1;
+        startLevel(1);
+        int cursor = 0;
+        try {
+            while (true) {
+                if (cursor == levelEnd) {
+                    if ((tf != null && tfLevel < depth) || store.size() == levelEnd) {
+                        break;
+                    }
+                    depth++;
+                    levelEnd = store.size();
+                    startLevel(levelEnd);
+                }
+                int hi = Math.min(levelEnd, cursor + WAVE);
+                if (tf != null) {
+                    hi = Math.min(hi, tfCutoff);
+                    if (cursor >= hi) {
+                        break;
+                    }
+                }
+                int nb = (hi - cursor + BLOCK - 1) / BLOCK;
+                for (int i = 0; i < nb; i++) {
+                    blocks[i].reset(cursor + i * BLOCK, Math.min(hi, cursor + (i + 1) * BLOCK));
+                }
+                system.reserve(hi);
+                final int d = depth;
+                parallel(pool, ws, nb, (w, i) -> w.expandBlock(blocks[i], d));
+                // own: insert candidates partition by partition
+                parallel(pool, ws, PackedStore.PARTITIONS, (w, p) -> own(blocks, nb, p));
+                // merge, in order
+                Block badState = null;
+                for (int bi = 0; bi < nb; bi++) {
+                    Block b = blocks[bi];
+                    generated += b.generated;
+                    if (b.limit) {
+                        limit = "max depth " + budget.maxDepth();
+                    }
+                    int t = 0;
+                    for (int id = b.first; id < b.expandedEnd; id++) {
+                        int endT = b.stateEnd[id - b.first];
+                        int successors = 0;
+                        for (; t < endT; t++) {
+                            int tg = b.target[t];
+                            if (tg == FAILING) {
+                                if (tf == null && t == b.transFailAt && badState == null) {
+                                    tf = b.transFail;
+                                    tfFrom = id;
+                                    tfLabel = b.label[t];
+                                    tfCutoff = store.size();
+                                    tfLevel = depth;
+                                }
+                                continue;
+                            }
+                            successors++;
+                            if (tg < 0) {
+                                int c = -tg - 1;
+                                if (b.kind[c] == 0) {
+                                    int nid = store.append(b.words, c * store.words(), id);
+                                    b.candId[c] = nid;
+                                    maxDepth = depth + 1;
+                                    if (nid >= budget.maxStates()) {
+                                        throw new OverBudget();
+                                    }
+                                    if (wantStates) {
+                                        int[] s = new int[store.slots()];
+                                        store.unpack(b.words, c * store.words(), s);
+                                        for (SearchObserver o : observers) {
+                                            o.onNewState(nid, s);
+                                        }
+                                    }
+                                } else if (b.kind[c] == 1) {
+                                    b.candId[c] = blocks[b.dupBlock[c]].candId[b.dupCand[c]];
+                                }
+                                tg = b.candId[c];
+                                b.target[t] = tg;
+                            }
+                            if (wantTransitions) {
+                                for (SearchObserver o : observers) {
+                                    o.onTransition(id, b.label[t], tg);
+                                }
+                            }
+                        }
+                        if (!b.limited[id - b.first] && id != b.stateFailId) {
+                            for (SearchObserver o : observers) {
+                                o.onExpanded(id, successors);
+                            }
+                        }
+                    }
+                    if (badState == null && b.stateFailId >= 0) {
+                        badState = b;
+                    }
+                }
+                parallel(pool, ws, PackedStore.PARTITIONS, (w, p) -> store.resolvePending(p, blocks));
+                if (badState != null) {
+                    // a bad state at this level: shorter than any failing transition found at this level,
+                    // and below the cut-off of one found at the level before
+                    return new SearchResult(SearchResult.Status.FAILED, badState.stateFail, scheduleTo(badState.stateFailId),
+                            badState.stateFailId, stats(start), null);
+                }
+                cursor = hi;
+                long now = clock.getAsLong();
+                if (now - start > budget.timeLimit().toNanos()) {
+                    limit = "time limit " + budget.timeLimit().toMillis() / 1000.0 + " s";
+                    break;
+                }
+                if (rt.totalMemory() - rt.freeMemory() > budget.maxMemory()) {
+                    System.gc();
+                    if (rt.totalMemory() - rt.freeMemory() > budget.maxMemory()) {
+                        limit = "memory limit " + (budget.maxMemory() >> 20) + " MiB";
+                        break;
+                    }
+                }
+                if (now >= nextProgress) {
+                    nextProgress = now + progressEveryNanos;
+                    Stats s = stats(start);
+                    for (SearchObserver o : observers) {
+                        o.onProgress(s, store.size() - cursor);
+                    }
+                }
+            }
+        } catch (OverBudget over) {
+            limit = "max states " + budget.maxStates();
+        } catch (OutOfMemoryError oom) {
+            store = null;
+            limit = "out of memory";
+        } finally {
+            if (pool != null) {
+                pool.shutdownNow();
+            }
+        }
+        if (tf != null && store != null) {
+            // a real counterexample; when a budget cut the level short it may not be a shortest one
+            int[] prefix = scheduleTo(tfFrom);
+            int[] sched = Arrays.copyOf(prefix, prefix.length + 1);
+            sched[prefix.length] = tfLabel;
+            return new SearchResult(SearchResult.Status.FAILED, tf, sched, tfFrom, stats(start), null);
+        }
+        if (limit != null) {
+            return new SearchResult(SearchResult.Status.INCOMPLETE, null, new int[0], -1, stats(start), limit);
+        }
+        return new SearchResult(SearchResult.Status.COMPLETE, null, new int[0], -1, stats(start), null);
+    }
+
+    /** Partition {@code p}'s candidates of this wave, in (block, generation) order: first occurrence wins. */
+    private void own(Block[] blocks, int nb, int p) {
+        int total = 0;
+        for (int bi = 0; bi < nb; bi++) {
+            total += blocks[bi].partStart[p + 1] - blocks[bi].partStart[p];
+        }
+        if (total == 0) {
+            return;
+        }
+        store.reserve(p, total);
+        for (int bi = 0; bi < nb; bi++) {
+            Block b = blocks[bi];
+            for (int k = b.partStart[p]; k < b.partStart[p + 1]; k++) {
+                int c = b.partOrder[k];
+                int r = store.insertPending(b.fps[c], blocks, bi, c);
+                if (r == -1) {
+                    b.kind[c] = 0;
+                } else if (r >= 0) {
+                    b.kind[c] = 2;
+                    b.candId[c] = r;
+                } else {
+                    int pk = -r - 2;
+                    b.kind[c] = 1;
+                    b.dupBlock[c] = store.pendingBlock(p, pk);
+                    b.dupCand[c] = store.pendingCand(p, pk);
+                }
+            }
+        }
+    }
+
+    private interface Task {
+        void run(Worker w, int index);
+    }
+
+    /** Runs {@code task} for indices [0, n) on the pool's threads and the caller's; rethrows the first failure. */
+    private void parallel(ExecutorService pool, Worker[] ws, int n, Task task) {
+        if (pool == null || n == 1) {
+            for (int i = 0; i < n; i++) {
+                task.run(ws[0], i);
+            }
+            return;
+        }
+        AtomicInteger next = new AtomicInteger();
+        List<Future<?>> fs = new ArrayList<>(ws.length - 1);
+        for (int k = 1; k < ws.length; k++) {
+            Worker w = ws[k];
+            fs.add(pool.submit(() -> {
+                for (int i = next.getAndIncrement(); i < n; i = next.getAndIncrement()) {
+                    task.run(w, i);
+                }
+            }));
+        }
+        Throwable first = null;
+        try {
+            for (int i = next.getAndIncrement(); i < n; i = next.getAndIncrement()) {
+                task.run(ws[0], i);
+            }
+        } catch (RuntimeException | Error e) {
+            first = e;
+            next.set(n);
+        }
+        for (Future<?> f : fs) {
+            try {
+                f.get();
+            } catch (ExecutionException e) {
+                if (first == null) {
+                    first = e.getCause();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                if (first == null) {
+                    first = new IllegalStateException("interrupted");
+                }
+            }
+        }
+        if (first instanceof RuntimeException re) {
+            throw re;
+        }
+        if (first instanceof Error er) {
+            throw er;
+        }
+        if (first != null) {
+            throw new IllegalStateException(first);
+        }
+    }
+
+    private Stats stats(long start) {
+        return new Stats(generated, store == null ? 0 : store.size(), maxDepth, clock.getAsLong() - start);
+    }
+}

@@ -1,0 +1,306 @@
+package org.migcheck.checker.engine;
+
+import java.util.Arrays;
+
+/**
+ * The visited set of the breadth-first search: every distinct state packed into a few 64-bit words
+ * (each slot gets just the bits its declared domain needs) and one parent link, nothing else.
+ *
+ * <p>Layout per state: {@code words * 8} bytes of packed vector (in pages, so growth never copies the
+ * whole store) and 4 bytes of parent id. The depth is not stored (BFS levels are contiguous id
+ * ranges, see {@link LevelSearch}), nor the label of the transition that reached the state (it is
+ * recomputed by re-expanding the parent when a schedule is needed), nor the fingerprint (the
+ * hash table keeps its upper 32 bits as a tag next to the id).
+ *
+ * <p>The hash table is split into {@link #PARTITIONS} partitions; a state belongs to the partition
+ * {@code owner(fingerprint)}. Each partition is an open-addressing table of longs, {@code tag << 32 |
+ * (id + 1)}, probed linearly; 0 is an empty slot. During one wave of the search, each partition is
+ * written by one worker only (the partition's owner), so inserts need no locks; lookups by other
+ * workers happen only while no partition is written. A slot may briefly hold a <em>pending</em>
+ * entry (negative low half): a state first generated in the current wave whose id is assigned only
+ * when the wave is merged in order.
+ *
+ * <p>Lookups compare the full packed vector after a tag match, so two distinct states are never
+ * merged: the set is exact, not a hash compaction.
+ */
+final class PackedStore {
+    static final int PARTITIONS = 64;
+    private static final int PAGE_BITS = 16;
+    private static final int PAGE = 1 << PAGE_BITS;
+
+    private final int[] slotMin;
+    private final int[] shift;
+    private final int[] word;
+    private final long[] mask;
+    private final int words;
+    private final Fingerprint fingerprint;
+
+    private long[][] data = new long[16][];
+    private int[][] parent = new int[16][];
+    private int size;
+
+    private final long[][] table = new long[PARTITIONS][];
+    private final int[] used = new int[PARTITIONS];
+    /** Pending entries of each partition: the candidate (block, index) and the table slot. */
+    private final int[][] pendBlock = new int[PARTITIONS][];
+    private final int[][] pendCand = new int[PARTITIONS][];
+    private final int[][] pendSlot = new int[PARTITIONS][];
+    private final int[] pending = new int[PARTITIONS];
+
+    PackedStore(int[] slotMin, int[] slotMax, Fingerprint fingerprint) {
+        int n = slotMin.length;
+        this.slotMin = slotMin.clone();
+        this.shift = new int[n];
+        this.word = new int[n];
+        this.mask = new long[n];
+        this.fingerprint = fingerprint;
+        int w = 0;
+        int bit = 0;
+        for (int i = 0; i < n; i++) {
+            long range = (long) slotMax[i] - slotMin[i];
+            int bits = range <= 0 ? 0 : 64 - Long.numberOfLeadingZeros(range);
+            if (bits > 32) {
+                throw new IllegalArgumentException("slot " + i + " has a domain wider than 32 bits");
+            }
+            if (bit + bits > 64) {
+                w++;
+                bit = 0;
+            }
+            word[i] = w;
+            shift[i] = bit;
+            mask[i] = bits == 0 ? 0 : (1L << bits) - 1;
+            bit += bits;
+        }
+        this.words = w + 1;
+        for (int p = 0; p < PARTITIONS; p++) {
+            table[p] = new long[1 << 8];
+            pendBlock[p] = new int[64];
+            pendCand[p] = new int[64];
+            pendSlot[p] = new int[64];
+        }
+    }
+
+    int words() { return words; }
+
+    int size() { return size; }
+
+    /** Bytes held by the store: packed vectors, parent links and hash tables (allocated capacity). */
+    long bytes() {
+        long b = 0;
+        for (long[] page : data) {
+            b += page == null ? 0 : (long) page.length * 8;
+        }
+        for (int[] page : parent) {
+            b += page == null ? 0 : (long) page.length * 4;
+        }
+        for (long[] t : table) {
+            b += (long) t.length * 8;
+        }
+        return b;
+    }
+
+    long fingerprint(long[] buf, int off) { return fingerprint.of(buf, off, words); }
+
+    static int owner(long fp) { return (int) (fp ^ (fp >>> 29)) & (PARTITIONS - 1); }
+
+    /** Packs {@code s} into {@code out[off .. off + words)} (which this method clears first). */
+    void pack(int[] s, long[] out, int off) {
+        Arrays.fill(out, off, off + words, 0L);
+        for (int i = 0; i < s.length; i++) {
+            long v = (long) s[i] - slotMin[i];
+            if (v < 0 || v > mask[i]) {
+                throw new IllegalStateException("slot " + i + " holds " + s[i] + ", outside its declared domain");
+            }
+            out[off + word[i]] |= v << shift[i];
+        }
+    }
+
+    void unpack(long[] buf, int off, int[] out) {
+        for (int i = 0; i < out.length; i++) {
+            out[i] = (int) ((buf[off + word[i]] >>> shift[i]) & mask[i]) + slotMin[i];
+        }
+    }
+
+    int[] get(int id) {
+        int[] s = new int[slotMin.length];
+        get(id, s);
+        return s;
+    }
+
+    void get(int id, int[] out) {
+        long[] page = data[id >>> PAGE_BITS];
+        unpack(page, (id & (PAGE - 1)) * words, out);
+    }
+
+    int slots() { return slotMin.length; }
+
+    int parent(int id) { return parent[id >>> PAGE_BITS][id & (PAGE - 1)]; }
+
+    boolean sameAs(int id, long[] buf, int off) {
+        long[] page = data[id >>> PAGE_BITS];
+        int base = (id & (PAGE - 1)) * words;
+        for (int i = 0; i < words; i++) {
+            if (page[base + i] != buf[off + i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The id of the stored state equal to {@code buf[off..]}, or -1. Only while no partition is written. */
+    int find(long fp, long[] buf, int off) {
+        long[] t = table[owner(fp)];
+        int m = t.length - 1;
+        int tag = (int) (fp >>> 32);
+        for (int slot = tag & m; ; slot = (slot + 1) & m) {
+            long e = t[slot];
+            if (e == 0) {
+                return -1;
+            }
+            int v = (int) e;
+            if ((int) (e >>> 32) == tag && v > 0 && sameAs(v - 1, buf, off)) {
+                return v - 1;
+            }
+        }
+    }
+
+    /**
+     * Whether {@code s} is stored: a read-only lookup for the reductions' cycle proviso
+     * ({@link TransitionSystem#attach}). Only while no partition is written (the expand phase).
+     */
+    boolean contains(int[] s) {
+        long[] buf = new long[words];
+        pack(s, buf, 0);
+        return find(fingerprint(buf, 0), buf, 0) >= 0;
+    }
+
+    /** Makes room in partition {@code p} for {@code extra} more entries (call before {@link #insertPending}). */
+    void reserve(int p, int extra) {
+        long[] t = table[p];
+        if ((long) (used[p] + extra) * 4 <= (long) t.length * 3) {
+            return;
+        }
+        long need = (long) (used[p] + extra) * 4 / 3 + 1;
+        int n = t.length;
+        while (n < need) {
+            if (n >= 1 << 30) {
+                throw new OutOfMemoryError("hash table partition full");
+            }
+            n <<= 1;
+        }
+        long[] nt = new long[n];
+        int m = n - 1;
+        for (long e : t) {
+            if (e != 0) {
+                int slot = (int) (e >>> 32) & m;
+                while (nt[slot] != 0) {
+                    slot = (slot + 1) & m;
+                }
+                nt[slot] = e;
+            }
+        }
+        table[p] = nt;
+    }
+
+    /**
+     * In partition {@code owner(fp)} (written only by the calling worker): the stored state equal
+     * to the candidate, as its id (>= 0); or the pending entry equal to it, as {@code -(k + 2)};
+     * or -1 after inserting the candidate as pending entry k = the partition's pending count.
+     */
+    int insertPending(long fp, LevelSearch.Block[] blocks, int block, int cand) {
+        int p = owner(fp);
+        long[] t = table[p];
+        int m = t.length - 1;
+        int tag = (int) (fp >>> 32);
+        LevelSearch.Block b = blocks[block];
+        long[] buf = b.words;
+        int off = cand * words;
+        int slot = tag & m;
+        for (; ; slot = (slot + 1) & m) {
+            long e = t[slot];
+            if (e == 0) {
+                break;
+            }
+            if ((int) (e >>> 32) != tag) {
+                continue;
+            }
+            int v = (int) e;
+            if (v > 0) {
+                if (sameAs(v - 1, buf, off)) {
+                    return v - 1;
+                }
+            } else {
+                int k = -v - 1;
+                LevelSearch.Block ob = blocks[pendBlock[p][k]];
+                if (Arrays.equals(ob.words, pendCand[p][k] * words, pendCand[p][k] * words + words, buf, off, off + words)) {
+                    return -(k + 2);
+                }
+            }
+        }
+        int k = pending[p]++;
+        if (k == pendBlock[p].length) {
+            int n = k * 2;
+            pendBlock[p] = Arrays.copyOf(pendBlock[p], n);
+            pendCand[p] = Arrays.copyOf(pendCand[p], n);
+            pendSlot[p] = Arrays.copyOf(pendSlot[p], n);
+        }
+        pendBlock[p][k] = block;
+        pendCand[p][k] = cand;
+        pendSlot[p][k] = slot;
+        t[slot] = ((long) tag << 32) | ((-(k + 1)) & 0xFFFFFFFFL);
+        used[p]++;
+        return -1;
+    }
+
+    int pendingBlock(int p, int k) { return pendBlock[p][k]; }
+
+    int pendingCand(int p, int k) { return pendCand[p][k]; }
+
+    /** Replaces partition {@code p}'s pending entries by the ids the merge gave them. */
+    void resolvePending(int p, LevelSearch.Block[] blocks) {
+        long[] t = table[p];
+        for (int k = 0; k < pending[p]; k++) {
+            int id = blocks[pendBlock[p][k]].candId[pendCand[p][k]];
+            int slot = pendSlot[p][k];
+            t[slot] = (t[slot] & 0xFFFFFFFF00000000L) | (id + 1L);
+        }
+        pending[p] = 0;
+    }
+
+    /** Appends a state (sequential merge only); returns its id. */
+    int append(long[] buf, int off, int parentId) {
+        int id = size;
+        if (id == Integer.MAX_VALUE - 1) {
+            throw new OutOfMemoryError("more than 2^31 states");
+        }
+        int pg = id >>> PAGE_BITS;
+        if (pg == data.length) {
+            data = Arrays.copyOf(data, pg * 2);
+            parent = Arrays.copyOf(parent, pg * 2);
+        }
+        if (data[pg] == null) {
+            data[pg] = new long[PAGE * words];
+            parent[pg] = new int[PAGE];
+        }
+        int in = id & (PAGE - 1);
+        System.arraycopy(buf, off, data[pg], in * words, words);
+        parent[pg][in] = parentId;
+        size = id + 1;
+        return id;
+    }
+
+    /** Inserts a state appended by {@link #append} into its partition (the root, before any wave). */
+    void index(int id, long fp) {
+        int p = owner(fp);
+        reserve(p, 1);
+        long[] t = table[p];
+        int m = t.length - 1;
+        int tag = (int) (fp >>> 32);
+        int slot = tag & m;
+        while (t[slot] != 0) {
+            slot = (slot + 1) & m;
+        }
+        t[slot] = ((long) tag << 32) | (id + 1L);
+        used[p]++;
+    }
+}

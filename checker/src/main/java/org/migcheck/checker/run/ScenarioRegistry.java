@@ -1,0 +1,206 @@
+package org.migcheck.checker.run;
+
+import java.io.File;
+import java.net.MalformedURLException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
+import org.migcheck.model.scenarios.Catalogue;
+import org.migcheck.model.scenarios.Scenario;
+import org.migcheck.properties.Invariant;
+import org.migcheck.properties.KernelRules;
+import org.migcheck.properties.Rule;
+import org.migcheck.properties.RuleSet;
+import org.migcheck.properties.StepRule;
+
+/**
+ * The scenarios a command can name: the bundled {@link Catalogue} and the users' own scenarios
+ * found with {@link ServiceLoader} ({@code META-INF/services/org.migcheck.model.scenarios.Scenario})
+ * on extra class-path entries, and the users' own rules ({@code META-INF/services/org.migcheck.properties.Rule})
+ * that every command checks besides the kernel rules. Every command that takes a scenario id or a replay token looks it up
+ * here, so a user's scenario is checked, listed, mutated, benchmarked and replayed like a bundled one.
+ *
+ * <p>Ids are unique across bundled and plugin scenarios: a plugin that reuses an id is refused
+ * ({@link PluginException}) rather than shadowing a bundled scenario or another plugin.
+ */
+public final class ScenarioRegistry {
+    private final List<Scenario> bundled;
+    private final List<Scenario> plugins;
+    private final List<Rule> rules;
+    private final Map<String, Scenario> byId = new LinkedHashMap<>();
+
+    private ScenarioRegistry(List<Scenario> bundled, List<Scenario> plugins, List<Rule> rules) {
+        this.bundled = List.copyOf(bundled);
+        this.plugins = List.copyOf(plugins);
+        this.rules = List.copyOf(rules);
+        for (Scenario s : this.bundled) {
+            byId.put(s.id(), s);
+        }
+        for (Scenario s : this.plugins) {
+            byId.put(s.id(), s);
+        }
+    }
+
+    /** A plugin that cannot be used: one line naming the class, the entry or the id at fault. */
+    public static final class PluginException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        PluginException(String message) { super(message); }
+    }
+
+    /** The bundled catalogue only. */
+    public static ScenarioRegistry bundled() { return new ScenarioRegistry(Catalogue.all(), List.of(), List.of()); }
+
+    /**
+     * The bundled catalogue plus every {@code Scenario} service in {@code entries} (jar files or class
+     * directories). Missing entries, providers that fail to load or construct, and duplicate ids are
+     * {@link PluginException}s.
+     */
+    public static ScenarioRegistry withClasspath(List<String> entries) {
+        if (entries == null || entries.isEmpty()) {
+            return bundled();
+        }
+        List<URL> urls = new ArrayList<>();
+        for (String entry : entries) {
+            if (entry.isBlank()) {
+                continue;
+            }
+            File f = new File(entry);
+            if (!f.exists()) {
+                throw new PluginException("--classpath entry " + entry + " does not exist");
+            }
+            if (f.isFile() && !f.getName().endsWith(".jar")) {
+                throw new PluginException("--classpath entry " + entry + " is neither a directory nor a .jar file");
+            }
+            try {
+                urls.add(f.toURI().toURL());
+            } catch (MalformedURLException e) {
+                throw new PluginException("--classpath entry " + entry + " is not a valid path: " + e.getMessage());
+            }
+        }
+        ClassLoader loader = new URLClassLoader("migcheck-plugins", urls.toArray(new URL[0]), ScenarioRegistry.class.getClassLoader());
+        return withLoader(loader, String.join(File.pathSeparator, entries));
+    }
+
+    /** The bundled catalogue plus every {@code Scenario} service visible to {@code loader}. */
+    public static ScenarioRegistry withLoader(ClassLoader loader, String where) {
+        List<Scenario> bundled = Catalogue.all();
+        Map<String, String> origin = new LinkedHashMap<>();
+        for (Scenario s : bundled) {
+            origin.put(s.id(), "the bundled catalogue");
+        }
+        List<Scenario> plugins = new ArrayList<>();
+        Iterator<Scenario> it = ServiceLoader.load(Scenario.class, loader).iterator();
+        while (true) {
+            Scenario s;
+            try {
+                if (!it.hasNext()) {
+                    break;
+                }
+                s = it.next();
+            } catch (ServiceConfigurationError | LinkageError e) {
+                throw new PluginException("cannot load a scenario plugin from " + where + ": " + oneLine(e));
+            }
+            String cls = s.getClass().getName();
+            String id;
+            try {
+                id = s.id();
+                s.variants();
+                s.knobs();
+            } catch (RuntimeException | LinkageError e) {
+                throw new PluginException("scenario plugin " + cls + " fails to describe itself: " + oneLine(e));
+            }
+            if (id == null || id.isBlank() || id.contains(":") || id.contains(" ")) {
+                throw new PluginException("scenario plugin " + cls + " has id '" + id + "'; an id is non-empty, without spaces or ':'");
+            }
+            String before = origin.putIfAbsent(id, "class " + cls);
+            if (before != null) {
+                throw new PluginException("duplicate scenario id " + id + ": class " + cls + " and " + before);
+            }
+            plugins.add(s);
+        }
+        return new ScenarioRegistry(bundled, plugins, rules(loader, where));
+    }
+
+    /** The users' rules ({@code META-INF/services/org.migcheck.properties.Rule}): invariants and step rules. */
+    private static List<Rule> rules(ClassLoader loader, String where) {
+        Map<String, String> origin = new LinkedHashMap<>();
+        for (Rule r : KernelRules.all().rules()) {
+            origin.put(r.id(), "the kernel rules");
+        }
+        origin.put(RuleSet.LOCK_CYCLE, "the kernel rules");
+        List<Rule> out = new ArrayList<>();
+        Iterator<Rule> it = ServiceLoader.load(Rule.class, loader).iterator();
+        while (true) {
+            Rule r;
+            try {
+                if (!it.hasNext()) {
+                    break;
+                }
+                r = it.next();
+            } catch (ServiceConfigurationError | LinkageError e) {
+                throw new PluginException("cannot load a rule plugin from " + where + ": " + oneLine(e));
+            }
+            String cls = r.getClass().getName();
+            if (!(r instanceof Invariant) && !(r instanceof StepRule)) {
+                throw new PluginException("rule plugin " + cls + " is neither an Invariant nor a StepRule");
+            }
+            String id;
+            try {
+                id = r.id();
+            } catch (RuntimeException | LinkageError e) {
+                throw new PluginException("rule plugin " + cls + " fails to give its id: " + oneLine(e));
+            }
+            String before = origin.putIfAbsent(id, "class " + cls);
+            if (before != null) {
+                throw new PluginException("duplicate rule id " + id + ": class " + cls + " and " + before);
+            }
+            out.add(r);
+        }
+        return out;
+    }
+
+    private static String oneLine(Throwable e) {
+        StringBuilder b = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (b.length() > 0) {
+                b.append(": ");
+            }
+            String m = t.getMessage();
+            b.append(m == null ? t.getClass().getSimpleName() : t instanceof ClassNotFoundException || t instanceof NoClassDefFoundError
+                    ? "class " + m.replace('/', '.') + " not found" : m);
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return b.toString().replace('\n', ' ');
+    }
+
+    /** The scenario with id {@code id}, or null. */
+    public Scenario find(String id) { return byId.get(id); }
+
+    /** Bundled scenarios first, then plugins in discovery order. */
+    public List<Scenario> all() {
+        List<Scenario> out = new ArrayList<>(bundled);
+        out.addAll(plugins);
+        return out;
+    }
+
+    /** The kernel rules plus the users' rules found on the extra class path: what every command checks. */
+    public RuleSet ruleSet() { return KernelRules.all().with(rules.toArray(new Rule[0])); }
+
+    /** The users' rules found on the extra class path. */
+    public List<Rule> rules() { return rules; }
+
+    /** The users' scenarios found on the extra class path. */
+    public List<Scenario> plugins() { return plugins; }
+
+    /** Every id, for "unknown scenario" messages. */
+    public List<String> ids() { return List.copyOf(byId.keySet()); }
+}

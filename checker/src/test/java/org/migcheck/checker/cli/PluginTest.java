@@ -1,0 +1,248 @@
+package org.migcheck.checker.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.migcheck.model.lang.Lock;
+import org.migcheck.model.lang.Model;
+import org.migcheck.model.lang.Steps;
+import org.migcheck.model.scenarios.BaseScenario;
+import org.migcheck.model.scenarios.Expect;
+import org.migcheck.model.scenarios.Knob;
+import org.migcheck.model.scenarios.Knobs;
+import org.migcheck.model.scenarios.Scenario;
+import org.migcheck.model.scenarios.Variant;
+
+/**
+ * Users' scenarios on --classpath: found through ServiceLoader, usable by every command, named by
+ * replay tokens; broken plugins are one-line usage errors.
+ */
+public class PluginTest {
+
+    static final String SERVICE = "META-INF/services/" + Scenario.class.getName();
+
+    /** A user's scenario: two mutexes taken in an order chosen by a knob. */
+    public static final class MutexPlugin implements Scenario {
+        private final Scenario s = BaseScenario.builder("plugin-mutexes")
+                .title("a user's model: two mutexes, order chosen by a knob")
+                .reference("test plugin")
+                .knob(Knob.bool("sameOrder", false, "both threads take a then b"))
+                .model(k -> build(k.flag("sameOrder")))
+                .variant("abba", Map.of("sameOrder", "false"), Expect.deadlock(), "opposite order")
+                .variant("ordered", Map.of("sameOrder", "true"), Expect.holds(), "same order")
+                .build();
+
+        static Model build(boolean same) {
+            Model.Builder m = Model.builder("plugin-mutexes");
+            Lock a = m.mutex("a");
+            Lock b = m.mutex("b");
+            m.thread("p", body -> body.step(Steps.lock("mutex_lock", a)).step(Steps.lock("mutex_lock", b))
+                    .step(Steps.unlock("mutex_unlock", b)).step(Steps.unlock("mutex_unlock", a)));
+            Lock first = same ? a : b;
+            Lock second = same ? b : a;
+            m.thread("q", body -> body.step(Steps.lock("mutex_lock", first)).step(Steps.lock("mutex_lock", second))
+                    .step(Steps.unlock("mutex_unlock", second)).step(Steps.unlock("mutex_unlock", first)));
+            return m.build();
+        }
+
+        @Override public String id() { return s.id(); }
+        @Override public String title() { return s.title(); }
+        @Override public String reference() { return s.reference(); }
+        @Override public java.util.List<Knob> knobs() { return s.knobs(); }
+        @Override public java.util.List<Variant> variants() { return s.variants(); }
+        @Override public Model build(Knobs k) { return s.build(k); }
+    }
+
+    /** A plugin whose id collides with a bundled scenario. */
+    public static final class DuplicatePlugin implements Scenario {
+        @Override public String id() { return "philosophers"; }
+        @Override public String title() { return "dup"; }
+        @Override public String reference() { return "dup"; }
+        @Override public java.util.List<Knob> knobs() { return java.util.List.of(); }
+        @Override public java.util.List<Variant> variants() { return java.util.List.of(); }
+        @Override public Model build(Knobs k) { throw new UnsupportedOperationException(); }
+    }
+
+    /** Another class claiming the id of {@link MutexPlugin}. */
+    public static final class TwinPlugin implements Scenario {
+        private final Scenario s = new MutexPlugin();
+
+        @Override public String id() { return s.id(); }
+        @Override public String title() { return s.title(); }
+        @Override public String reference() { return s.reference(); }
+        @Override public java.util.List<Knob> knobs() { return s.knobs(); }
+        @Override public java.util.List<Variant> variants() { return s.variants(); }
+        @Override public Model build(Knobs k) { return s.build(k); }
+    }
+
+    /** A plugin whose constructor fails. */
+    public static final class BrokenPlugin implements Scenario {
+        public BrokenPlugin() { throw new IllegalStateException("cannot start"); }
+        @Override public String id() { return "broken"; }
+        @Override public String title() { return ""; }
+        @Override public String reference() { return ""; }
+        @Override public java.util.List<Knob> knobs() { return java.util.List.of(); }
+        @Override public java.util.List<Variant> variants() { return java.util.List.of(); }
+        @Override public Model build(Knobs k) { return null; }
+    }
+
+    /** A user's rule: thread q never holds mutex a. */
+    public static final class QNeverHoldsA implements org.migcheck.properties.Invariant {
+        @Override public String id() { return "plugin.q-never-holds-a"; }
+        @Override public String statement() { return "q never holds a"; }
+        @Override public String kernelRef() { return "test plugin"; }
+        @Override public org.migcheck.properties.Check check(org.migcheck.model.lang.StateView s) {
+            Lock a = s.model().locks().stream().filter(l -> l.name().equals("a")).findFirst().orElse(null);
+            return org.migcheck.properties.Check.unless(a != null && s.holder(a) == s.model().threadIndex("q"), () -> "q holds a");
+        }
+    }
+
+    /** A user's rule reusing a kernel rule id. */
+    public static final class ClashingRule implements org.migcheck.properties.Invariant {
+        @Override public String id() { return "atomic.sleep"; }
+        @Override public String statement() { return "clash"; }
+        @Override public String kernelRef() { return "test plugin"; }
+        @Override public org.migcheck.properties.Check check(org.migcheck.model.lang.StateView s) { return org.migcheck.properties.Check.ok(); }
+    }
+
+    static final String RULE_SERVICE = "META-INF/services/org.migcheck.properties.Rule";
+
+    @Test
+    void pluginRulesAreCheckedByEveryCommand(@TempDir Path dir) throws IOException {
+        Path cp = services(dir.resolve("rules"), MutexPlugin.class.getName());
+        Files.writeString(cp.resolve(RULE_SERVICE), QNeverHoldsA.class.getName() + "\n");
+        Run check = run("--classpath", cp.toString(), "check", "plugin-mutexes", "--variant", "ordered");
+        assertEquals(1, check.code(), check.out() + check.err());
+        assertTrue(check.out().contains("VIOLATED plugin.q-never-holds-a"), check.out());
+        Run list = run("--classpath", cp.toString(), "list");
+        assertTrue(list.out().contains("rule plugin.q-never-holds-a"), list.out());
+        // on a bundled scenario too: philosophers has no mutex named a, so the rule is vacuous there
+        assertEquals(0, run("--classpath", cp.toString(), "check", "philosophers", "--variant", "ordered").code());
+        Path clash = services(dir.resolve("clash"), MutexPlugin.class.getName());
+        Files.writeString(clash.resolve(RULE_SERVICE), ClashingRule.class.getName() + "\n");
+        oneLineUsageError(run("--classpath", clash.toString(), "list"), "duplicate rule id atomic.sleep", ClashingRule.class.getName());
+    }
+
+    record Run(int code, String out, String err) {}
+
+    static Run run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    /** A class directory holding only a service file naming {@code classes} (which the test class path provides). */
+    static Path services(Path dir, String... classes) throws IOException {
+        Path f = dir.resolve(SERVICE);
+        Files.createDirectories(f.getParent());
+        Files.writeString(f, String.join("\n", classes) + "\n");
+        return dir;
+    }
+
+    static void oneLineUsageError(Run r, String... mentions) {
+        assertEquals(64, r.code(), r.out() + r.err());
+        for (String m : mentions) {
+            assertTrue(r.err().contains(m), r.err());
+        }
+        assertFalse(r.err().contains("\tat ") || r.err().contains("Exception"), r.err());
+        // one line names the fault; the only other line is the hint to --help
+        assertEquals(1, r.err().lines().filter(l -> !l.startsWith("try ")).count(), r.err());
+        assertTrue(r.err().lines().anyMatch(l -> l.contains("--classpath") || l.contains("plugin") || l.contains("duplicate")), r.err());
+    }
+
+    @Test
+    void everyCommandKnowsAPluginScenario(@TempDir Path dir) throws IOException {
+        String cp = services(dir, MutexPlugin.class.getName()).toString();
+        Run list = run("--classpath", cp, "list");
+        assertEquals(0, list.code(), list.err());
+        assertTrue(list.out().contains("plugin-mutexes") && list.out().contains("philosophers"), list.out());
+
+        Run check = run("--classpath", cp, "check", "plugin-mutexes", "--variant", "abba");
+        assertEquals(2, check.code(), check.out() + check.err());
+        assertTrue(check.out().contains("plugin-mutexes / abba: DEADLOCK (expected: deadlock)"), check.out());
+        Matcher m = Pattern.compile("replay: \\./migcheck --classpath (\\S+) replay (\\S+)").matcher(check.out());
+        assertTrue(m.find(), check.out());
+        assertEquals(cp, m.group(1));
+        Run replay = run("--classpath", m.group(1), "replay", m.group(2));
+        assertEquals(2, replay.code(), replay.err()); // replay exits with the verdict it ends in: DEADLOCK
+        assertTrue(replay.out().contains("replay of plugin-mutexes / abba (2 steps)"), replay.out());
+        assertTrue(replay.out().contains("blocked in mutex_lock"), replay.out());
+        // without the class path the token names an unknown scenario, and the message says what is missing
+        Run bare = run("replay", m.group(2));
+        assertEquals(64, bare.code());
+        assertTrue(bare.err().contains("--classpath"), bare.err());
+
+        Run json = run("--classpath", cp, "check", "plugin-mutexes", "--variant", "ordered", "--format", "json");
+        assertEquals(0, json.code(), json.err());
+        assertTrue(json.out().contains("\"plugin-mutexes\""), json.out());
+        Run html = run("--classpath", cp, "check", "plugin-mutexes", "--format", "html");
+        assertEquals(2, html.code(), html.err());
+        assertTrue(html.out().contains("<html") && html.out().contains("--classpath " + cp + " replay"), html.out());
+
+        Run suite = run("--classpath", cp, "suite", "plugin-mutexes");
+        assertEquals(0, suite.code(), suite.out() + suite.err());
+        assertTrue(suite.out().contains("2 combinations, 2 as expected, 0 mismatches"), suite.out());
+        // four mutex_lock steps, each mutated two ways (no wait, no lock); nothing in this toy model
+        // notices a missing lock, so the survivors are unexplained: exit 10
+        Run mutate = run("--classpath", cp, "mutate", "plugin-mutexes", "--variant", "ordered");
+        assertEquals(10, mutate.code(), mutate.err());
+        assertTrue(mutate.out().contains("plugin-mutexes / ordered: 8 mutants"), mutate.out());
+        Run bench = run("--classpath", cp, "bench", "plugin-mutexes", "--repeat", "1");
+        assertEquals(0, bench.code(), bench.err());
+        assertTrue(bench.out().contains("run 1 plugin-mutexes / abba: deadlock"), bench.out());
+    }
+
+    @Test
+    void pluginInAJar(@TempDir Path dir) throws IOException {
+        Path jar = dir.resolve("plugin.jar");
+        try (OutputStream f = Files.newOutputStream(jar); JarOutputStream j = new JarOutputStream(f)) {
+            j.putNextEntry(new JarEntry(SERVICE));
+            j.write((MutexPlugin.class.getName() + "\n").getBytes(StandardCharsets.UTF_8));
+            j.closeEntry();
+        }
+        Run check = run("--classpath", jar.toString(), "check", "plugin-mutexes", "--variant", "ordered");
+        assertEquals(0, check.code(), check.out() + check.err());
+        assertTrue(check.out().contains("plugin-mutexes / ordered: HOLDS (expected: holds)"), check.out());
+    }
+
+    @Test
+    void brokenPluginsAreOneLineUsageErrors(@TempDir Path dir) throws IOException {
+        Path missing = services(dir.resolve("missing"), "org.example.NoSuchScenario");
+        oneLineUsageError(run("--classpath", missing.toString(), "list"), "org.example.NoSuchScenario");
+        Path dup = services(dir.resolve("dup"), DuplicatePlugin.class.getName());
+        oneLineUsageError(run("--classpath", dup.toString(), "check", "philosophers"), "duplicate scenario id philosophers",
+                DuplicatePlugin.class.getName());
+        Path twice = services(dir.resolve("twice"), MutexPlugin.class.getName());
+        Path twice2 = services(dir.resolve("twice2"), TwinPlugin.class.getName());
+        oneLineUsageError(run("--classpath", twice + java.io.File.pathSeparator + twice2, "list"), "duplicate scenario id plugin-mutexes",
+                TwinPlugin.class.getName(), MutexPlugin.class.getName());
+        Path broken = services(dir.resolve("broken"), BrokenPlugin.class.getName());
+        oneLineUsageError(run("--classpath", broken.toString(), "list"), BrokenPlugin.class.getName(), "cannot start");
+        oneLineUsageError(run("--classpath", dir.resolve("nowhere").toString(), "list"), "--classpath entry", "does not exist");
+    }
+
+    @Test
+    void bundledCommandsNeedNoClasspath() {
+        Run r = run("check", "philosophers", "--variant", "ordered");
+        assertEquals(0, r.code(), r.err());
+        assertNotNull(r.out());
+        assertFalse(r.out().contains("--classpath"), r.out());
+    }
+}

@@ -1,0 +1,181 @@
+package org.migcheck.checker.junit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.migcheck.checker.cli.Main;
+import org.migcheck.checker.cli.PluginTest;
+import org.migcheck.checker.engine.Budget;
+import org.migcheck.checker.engine.Strategy;
+import org.migcheck.checker.run.Mutations;
+import org.migcheck.checker.run.Verdict;
+import org.migcheck.model.lang.Lock;
+import org.migcheck.model.lang.Model;
+import org.migcheck.model.lang.Steps;
+import org.migcheck.model.scenarios.BaseScenario;
+import org.migcheck.model.scenarios.Expect;
+import org.migcheck.model.scenarios.Knob;
+import org.migcheck.model.scenarios.Knobs;
+import org.migcheck.model.scenarios.Scenario;
+import org.migcheck.model.scenarios.Variant;
+import org.migcheck.model.zoo.Zoo;
+import org.migcheck.properties.KernelRules;
+import org.migcheck.properties.RuleSet;
+import org.opentest4j.AssertionFailedError;
+
+/** The JUnit facade: results with reports, rules and options everywhere, replayable failure messages. */
+class MigcheckFacadeTest {
+
+    /** A user's scenario whose "ordered" variant wrongly expects a deadlock (so assertAsDeclared fails). */
+    public static final class WrongExpectation implements Scenario {
+        private final Scenario s = new PluginTest.MutexPlugin();
+        @Override public String id() { return "plugin-wrong"; }
+        @Override public String title() { return s.title(); }
+        @Override public String reference() { return s.reference(); }
+        @Override public List<Knob> knobs() { return s.knobs(); }
+        @Override public List<Variant> variants() {
+            return List.of(new Variant("abba", Map.of("sameOrder", "false"), Expect.holds(), "expects holds but deadlocks"));
+        }
+        @Override public Model build(Knobs k) { return s.build(k); }
+    }
+
+    @Test
+    void resultHasTextJsonAndHtmlReports() throws IOException {
+        Migcheck.Result r = Migcheck.check(Zoo.abbaModel(false, false));
+        assertEquals(Verdict.DEADLOCK, r.verdict());
+        assertTrue(r.report().startsWith("abba / default: DEADLOCK"), r.report());
+        // the bundled abba scenario builds this model: the replay line needs no class path
+        assertTrue(r.report().contains("replay: ./migcheck replay abba:default:-:"), r.report());
+        JsonNode json = new ObjectMapper().readTree(r.json());
+        assertEquals("deadlock", json.get("verdict").asText());
+        assertEquals(2, json.get("trace").size()); // hand count: each thread takes its first lock
+        assertTrue(r.html().contains("<svg") || r.html().contains("<table"), r.html());
+        Migcheck.Result ok = Migcheck.check(Zoo.abbaModel(true, false), KernelRules.all(), Migcheck.options());
+        assertEquals(Verdict.HOLDS, ok.verdict());
+        assertNull(ok.replay());
+        assertTrue(ok.report().contains("HOLDS"), ok.report());
+    }
+
+    @Test
+    void optionsReachEveryAssertion() {
+        // a budget of 3 states cannot exhaust abba-ordered: not HOLDS but INCOMPLETE
+        var tiny = Migcheck.options().withBudget(new Budget(3, Integer.MAX_VALUE, Duration.ofMinutes(1), Long.MAX_VALUE));
+        AssertionFailedError e = assertThrows(AssertionFailedError.class,
+                () -> Migcheck.assertHolds(Zoo.abbaModel(true, false), KernelRules.all(), tiny));
+        assertTrue(e.getMessage().contains("INCOMPLETE"), e.getMessage());
+        // DFS still finds the deadlock
+        Migcheck.assertDeadlock(Zoo.abbaModel(false, false), KernelRules.all(), Migcheck.options().withStrategy(Strategy.DFS));
+        // without the lockdep rule, abba-gated holds; with it, the inversion is reported
+        RuleSet noRules = RuleSet.empty();
+        Migcheck.assertHolds(Zoo.abbaModel(false, true), noRules, Migcheck.options());
+        Migcheck.assertViolates(Zoo.abbaModel(false, true), KernelRules.all(), Migcheck.options(), "lock-order.cycle");
+        Migcheck.assertStuck(Zoo.starvedWaiterModel(false), KernelRules.all(), Migcheck.options());
+    }
+
+    @Test
+    void failureWritesReportsAndEndsWithAReplayLine(@TempDir Path dir) throws IOException {
+        System.setProperty("migcheck.reports", dir.toString());
+        try {
+            AssertionFailedError e = assertThrows(AssertionFailedError.class, () -> Migcheck.assertHolds(Zoo.abbaModel(false, false)));
+            String msg = e.getMessage();
+            String last = msg.lines().reduce((a, b) -> b).orElseThrow();
+            assertTrue(last.startsWith("replay: ./migcheck replay abba:default:-:"), last);
+            Matcher m = Pattern.compile("reports: (\\S+\\.html) (\\S+\\.json)").matcher(msg);
+            assertTrue(m.find(), msg);
+            assertTrue(Files.readString(Path.of(m.group(1))).contains("DEADLOCK"));
+            assertEquals("deadlock", new ObjectMapper().readTree(Files.readString(Path.of(m.group(2)))).get("verdict").asText());
+            String token = last.substring("replay: ./migcheck replay ".length());
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            int code = Main.run(new String[] {"replay", token}, new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
+            assertEquals(2, code); // replay exits with the verdict it ends in: DEADLOCK
+            assertTrue(out.toString(StandardCharsets.UTF_8).contains("(2 steps)"), out.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.clearProperty("migcheck.reports");
+        }
+    }
+
+    @Test
+    void unregisteredModelSaysHowToMakeItReplayable() {
+        Model.Builder b = Model.builder("my-own-abba");
+        Lock x = b.mutex("x");
+        Lock y = b.mutex("y");
+        b.thread("u", body -> body.step(Steps.lock("mutex_lock", x)).step(Steps.lock("mutex_lock", y))
+                .step(Steps.unlock("mutex_unlock", y)).step(Steps.unlock("mutex_unlock", x)));
+        b.thread("v", body -> body.step(Steps.lock("mutex_lock", y)).step(Steps.lock("mutex_lock", x))
+                .step(Steps.unlock("mutex_unlock", x)).step(Steps.unlock("mutex_unlock", y)));
+        AssertionFailedError e = assertThrows(AssertionFailedError.class, () -> Migcheck.assertHolds(b.build()));
+        String last = e.getMessage().lines().reduce((p, q) -> q).orElseThrow();
+        assertTrue(last.contains("no registered Scenario builds model my-own-abba") && last.endsWith("schedule 0.1"), last);
+    }
+
+    @Test
+    void usersScenarioAsDeclaredAndReplayable(@TempDir Path dir) throws IOException {
+        Migcheck.assertAsDeclared(new PluginTest.MutexPlugin(), "abba");
+        Migcheck.assertAsDeclared(new PluginTest.MutexPlugin(), "ordered");
+        System.setProperty("migcheck.reports", dir.toString());
+        AssertionFailedError e;
+        try {
+            e = assertThrows(AssertionFailedError.class, () -> Migcheck.assertAsDeclared(new WrongExpectation(), "abba"));
+        } finally {
+            System.clearProperty("migcheck.reports");
+        }
+        String last = e.getMessage().lines().reduce((p, q) -> q).orElseThrow();
+        Matcher m = Pattern.compile("^replay: \\./migcheck --classpath (\\S+) replay (plugin-wrong:abba:\\S+)$").matcher(last);
+        assertTrue(m.matches(), last);
+        assertTrue(Files.isDirectory(Path.of(m.group(1))), m.group(1)); // the test classes
+        // the CLI replays it once the scenario is registered on that class path
+        Path services = dir.resolve("cp/META-INF/services/" + Scenario.class.getName());
+        Files.createDirectories(services.getParent());
+        Files.writeString(services, WrongExpectation.class.getName() + "\n");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int code = Main.run(new String[] {"--classpath", dir.resolve("cp").toString(), "replay", m.group(2)},
+                new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
+        assertEquals(2, code); // replay exits with the verdict it ends in: DEADLOCK
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("replay of plugin-wrong / abba (2 steps)"), out.toString(StandardCharsets.UTF_8));
+        assertThrows(AssertionFailedError.class, () -> Migcheck.assertAsDeclared(new PluginTest.MutexPlugin(), "nosuch"));
+    }
+
+    @Test
+    void mutationAnalysisOfAUsersModel() {
+        Migcheck.MutationReport r = Migcheck.mutate(Zoo.abbaModel(true, false), KernelRules.all());
+        // the facade runs the same analysis as the command line
+        org.migcheck.checker.run.CheckResult base = org.migcheck.checker.run.Checker.check(Zoo.abbaModel(true, false), KernelRules.all(), Migcheck.options());
+        List<Mutations.Mutant> direct = Mutations.run(Zoo.abbaModel(true, false), base, KernelRules.all(), Migcheck.options());
+        assertEquals(direct.stream().map(Mutations.Mutant::id).toList(), r.mutants().stream().map(Mutations.Mutant::id).toList());
+        // removing the wait of t2's first mutex_lock lets both threads hold A: some rule or error notices
+        assertTrue(r.mutants().stream().anyMatch(m -> m.step().startsWith("t2: mutex_lock") && m.fate() != Mutations.Fate.SURVIVED),
+                r.report());
+        assertTrue(r.report().endsWith("abba-ordered: " + Mutations.summary(r.mutants()) + "\n"), r.report());
+        assertThrows(AssertionFailedError.class, () -> Migcheck.mutate(Zoo.abbaModel(false, false), KernelRules.all()));
+    }
+
+    @Test
+    void reachabilityTakesRulesAndOptions() {
+        Model.Builder b = Model.builder("goal");
+        var flag = b.flag("done", false);
+        b.thread("t", body -> body.step(org.migcheck.model.lang.Step.named("set").does(e -> e.set(flag, true)).build()));
+        b.goal("done", v -> v.isSet(flag));
+        Model m = b.build();
+        Migcheck.assertReachable(m, KernelRules.all(), Migcheck.options(), "done");
+        AssertionFailedError e = assertThrows(AssertionFailedError.class, () -> Migcheck.assertUnreachable(m, "done"));
+        assertTrue(e.getMessage().contains("expected unreachable(done)"), e.getMessage());
+        assertThrows(AssertionFailedError.class, () -> Migcheck.assertReachable(m, "nosuch"));
+    }
+}
