@@ -60,7 +60,8 @@ final class CheckCmd implements Callable<Integer> {
                 throw Args.usage(spec, "--all takes no SCENARIO, --variant or --set");
             }
             Format f = output.require(spec, Format.TEXT, Format.JSON, Format.JUNIT, Format.SARIF);
-            return checkAll(rules, search.toOptions(), f);
+            // one row per variant: no per-run start and progress lines between the rows
+            return checkAll(rules, search.toOptions().withProgress(null), f);
         }
         Format f = output.require(spec, Format.values());
         if (scenario == null) {

@@ -23,7 +23,7 @@ import picocli.CommandLine.Command;
 @Command(name = "migcheck", mixinStandardHelpOptions = true, version = "migcheck 0.1.0",
         description = "Model checker for the locking rules of Linux memory management.",
         subcommands = {CommandLine.HelpCommand.class, ListCmd.class, CheckCmd.class, SuiteCmd.class, MutateCmd.class,
-                ReplayCmd.class, BenchCmd.class})
+                ReplayCmd.class, BenchCmd.class, ExportCmd.class})
 public final class Main implements Callable<Integer> {
 
     /** Exit code of an internal error (a bug in migcheck, reported in one line). */

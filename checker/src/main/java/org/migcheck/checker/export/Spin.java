@@ -1,0 +1,114 @@
+package org.migcheck.checker.export;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Runs SPIN on an exported program: {@code spin -a}, {@code gcc -O2 -DSAFETY -DNOREDUCE}, {@code ./pan}
+ * in a directory of its own, and reads pan's report.
+ */
+public final class Spin {
+    private Spin() {}
+
+    /**
+     * pan's answer.
+     *
+     * @param errors   what pan reported: "invalid end state", or the assertion flag ("model_error",
+     *                 "violated_RULE", "export_gap"); empty when it found nothing
+     * @param stored   "states, stored"
+     * @param complete whether pan searched the whole state space (no error stop, no depth or memory limit)
+     * @param output   pan's standard output, for messages
+     */
+    public record Result(Set<String> errors, long stored, boolean complete, String output) {}
+
+    /** Whether {@code spin} and {@code gcc} can be run. */
+    public static boolean available() {
+        return runs("spin", "-V") && runs("gcc", "--version");
+    }
+
+    private static boolean runs(String... cmd) {
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private static final Pattern STORED = Pattern.compile("(\\d+) states, stored");
+    private static final Pattern ASSERTION = Pattern.compile("assertion violated (\\w+)");
+
+    /**
+     * Writes {@code export} to {@code dir} (created if missing) and compiles its verifier
+     * ({@code spin -a}, {@code gcc -O2 -DSAFETY -DNOREDUCE}); the checks named in {@code off} are
+     * compiled out ({@code spin -DOFF_flag=1}).
+     */
+    public static void compile(PromelaExport.Result export, Path dir, Set<String> off, long timeoutSeconds)
+            throws IOException, InterruptedException {
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("model.pml"), export.promela(), StandardCharsets.UTF_8);
+        List<String> spin = new ArrayList<>(List.of("spin"));
+        for (String f : off) {
+            spin.add("-DOFF_" + f + "=1");
+        }
+        spin.addAll(List.of("-a", "model.pml"));
+        run(dir, timeoutSeconds, spin.toArray(new String[0]));
+        run(dir, timeoutSeconds, "gcc", "-O2", "-DSAFETY", "-DNOREDUCE", "-DVECTORSZ=" + Math.max(1024, 2 * export.vectorBytes()),
+                "-o", "pan", "pan.c");
+    }
+
+    /**
+     * Runs the verifier compiled in {@code dir}, stopping at the first error, with {@code args} added
+     * (e.g. {@code -A}: ignore assertions, {@code -E}: ignore invalid end states).
+     */
+    public static Result pan(Path dir, long timeoutSeconds, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("./pan", "-m2000000", "-n", "-w22"));
+        cmd.addAll(List.of(args));
+        String out = run(dir, timeoutSeconds, cmd.toArray(new String[0]));
+        Set<String> errors = new LinkedHashSet<>();
+        for (String line : out.split("\n")) {
+            if (line.contains("invalid end state (")) {
+                errors.add("invalid end state");
+            }
+            Matcher a = ASSERTION.matcher(line);
+            if (a.find()) {
+                errors.add(a.group(1));
+            }
+        }
+        Matcher m = STORED.matcher(out);
+        if (!m.find()) {
+            throw new IOException("pan printed no state count in " + dir + ":\n" + out);
+        }
+        boolean truncated = out.contains("max search depth too small") || out.contains("out of memory");
+        if (truncated) {
+            throw new IOException("pan did not search the whole state space in " + dir + ":\n" + out);
+        }
+        return new Result(errors, Long.parseLong(m.group(1)), errors.isEmpty(), out);
+    }
+
+    private static String run(Path dir, long timeoutSeconds, String... cmd) throws IOException, InterruptedException {
+        Path log = dir.resolve(Path.of(cmd[0]).getFileName() + ".log");
+        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IOException(String.join(" ", cmd) + " did not finish within " + timeoutSeconds + " s in " + dir);
+        }
+        String out = Files.readString(log, StandardCharsets.UTF_8);
+        if (p.exitValue() != 0 && !cmd[0].equals("./pan")) {
+            throw new IOException(String.join(" ", cmd) + " failed (exit " + p.exitValue() + ") in " + dir + ":\n" + out);
+        }
+        return out;
+    }
+}

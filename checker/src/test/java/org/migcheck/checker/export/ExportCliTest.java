@@ -1,0 +1,52 @@
+package org.migcheck.checker.export;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+import org.migcheck.checker.cli.Main;
+
+/** {@code migcheck export --promela}: the program on standard output, a summary and one-line errors on standard error. */
+class ExportCliTest {
+
+    record Run(int code, String out, String err) {}
+
+    static Run run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void exportsOneProcessPerThreadAndSaysWhatIsNotExpressible() {
+        Run r = run("export", "--promela", "philosophers", "--variant", "ordered", "--set", "n=3");
+        assertEquals(0, r.code(), r.err());
+        assertEquals(3, r.out().split("active proctype p", -1).length - 1, r.out());
+        assertTrue(r.out().contains("active proctype monitor()"), r.out());
+        assertTrue(r.out().contains("d_step { t0_pc == 0 && (g0_fork0 == 0) ->"), r.out());
+        assertTrue(r.err().startsWith("states: exact"), r.err());
+        assertTrue(r.err().contains("not expressible: lock-order.cycle"), r.err());
+        assertTrue(r.err().contains("not expressible: stuck threads"), r.err());
+    }
+
+    @Test
+    void errorsAreUsageErrorsWithExitCode64() {
+        for (String[] args : new String[][] {
+                {"export", "--promela", "nosuch"},
+                {"export", "--promela", "philosophers", "--variant", "nosuch"},
+                {"export", "--promela", "philosophers", "--set", "n=99"},
+                {"export", "--promela", "philosophers", "--set", "nosuch=1"}}) {
+            Run r = run(args);
+            assertEquals(64, r.code(), String.join(" ", args) + ": " + r.err());
+            assertTrue(r.err().startsWith("migcheck export: "), r.err());
+            assertTrue(r.err().strip().split("\n").length <= 2, r.err()); // the fault, then the help hint
+            assertFalse(r.err().contains("Exception"), r.err());
+            assertEquals("", r.out());
+        }
+    }
+}

@@ -1,0 +1,220 @@
+package org.migcheck.ci;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.migcheck.checker.export.NotExpressible;
+import org.migcheck.checker.export.PromelaExport;
+import org.migcheck.checker.export.Spin;
+import org.migcheck.checker.run.CheckResult;
+import org.migcheck.checker.run.Options;
+import org.migcheck.checker.run.ScenarioRunner;
+import org.migcheck.checker.run.Verdict;
+import org.migcheck.model.scenarios.Catalogue;
+import org.migcheck.model.scenarios.Knob;
+import org.migcheck.model.scenarios.Knobs;
+import org.migcheck.model.scenarios.Scenario;
+import org.migcheck.model.scenarios.Variant;
+import org.migcheck.properties.KernelRules;
+import org.migcheck.properties.RuleSet;
+
+/**
+ * DESIGN.md section 11: every bundled verdict agrees with SPIN on the Promela export of the same model.
+ * Every catalogue variant and a seeded sample of knob combinations is exported, compiled once
+ * ({@code spin -a}, {@code gcc -O2 -DSAFETY -DNOREDUCE}) and searched by {@code ./pan}; SPIN must
+ * find the same kind of verdict, and, where migcheck explored everything (holds, stuck, lock-order
+ * cycle), no error and exactly migcheck's number of distinct states. The dining philosophers (ordered,
+ * n = 2..5) must give 16, 72, 320 and 1424 states in SPIN, counts derived independently of migcheck.
+ * Without spin or gcc the test fails when CI is set and is reported as aborted otherwise.
+ */
+class SpinCrossCheckTest {
+    private static final long TIMEOUT = 240;
+    private static final RuleSet RULES = KernelRules.all();
+
+    /** One model to cross-check: a scenario with a variant and/or knob settings. */
+    record Case(Scenario scenario, String variant, Map<String, String> sets, Long independentCount) {
+        String title() {
+            return scenario.id() + " / " + (variant != null ? variant : "-") + (sets.isEmpty() ? "" : " " + sets);
+        }
+    }
+
+    /** What one cross-check found. */
+    record Finding(Case c, boolean exact, String notExpressible, String problem) {}
+
+    static List<Case> cases() {
+        List<Case> out = new ArrayList<>();
+        for (Scenario s : Catalogue.all()) {
+            for (Variant v : s.variants()) {
+                out.add(new Case(s, v.name(), Map.of(), null));
+            }
+        }
+        // independent counts: ordered philosophers, n = 2..5
+        long[] phil = {16, 72, 320, 1424};
+        Scenario p = Catalogue.find("philosophers");
+        for (int n = 2; n <= 5; n++) {
+            out.add(new Case(p, "ordered", Map.of("n", Integer.toString(n)), phil[n - 2]));
+        }
+        out.add(new Case(p, "circular", Map.of("n", "4"), null));
+        // a seeded sample of knob combinations of every kernel scenario, other than its named variants
+        Random rnd = new Random(20261203L);
+        for (Scenario s : Catalogue.kernel()) {
+            Set<Map<String, String>> named = new LinkedHashSet<>();
+            for (Variant v : s.variants()) {
+                named.add(Knobs.resolve(s.id(), s.knobs(), v.settings()).asMap());
+            }
+            Set<Map<String, String>> picked = new LinkedHashSet<>();
+            for (int tries = 0; tries < 200 && picked.size() < 3; tries++) {
+                Map<String, String> sets = new LinkedHashMap<>();
+                for (Knob k : s.knobs()) {
+                    sets.put(k.name(), k.values().get(rnd.nextInt(k.values().size())));
+                }
+                if (!named.contains(Knobs.resolve(s.id(), s.knobs(), sets).asMap()) && picked.add(sets)) {
+                    out.add(new Case(s, null, sets, null));
+                }
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void everyVerdictAgreesWithSpin() throws Exception {
+        if (!Spin.available()) {
+            if (System.getenv("CI") != null) {
+                fail("CI is set but spin or gcc is missing: .ci/run installs them (apt-get install -y spin gcc)");
+            }
+            Assumptions.abort("spin or gcc is not installed: the SPIN cross-check did not run");
+        }
+        List<Case> cases = cases();
+        Path root = Files.createTempDirectory("migcheck-spin");
+        List<Finding> findings = new ArrayList<>();
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            List<Future<Finding>> futures = new ArrayList<>();
+            for (int i = 0; i < cases.size(); i++) {
+                Case c = cases.get(i);
+                Path dir = root.resolve("case" + i);
+                futures.add(pool.submit(() -> crossCheck(c, dir)));
+            }
+            for (Future<Finding> f : futures) {
+                findings.add(f.get());
+            }
+        } finally {
+            pool.shutdownNow();
+            try (Stream<Path> walk = Files.walk(root)) {
+                walk.sorted(Comparator.reverseOrder()).forEach(x -> x.toFile().delete());
+            }
+        }
+        List<String> problems = new ArrayList<>();
+        List<String> notExpressible = new ArrayList<>();
+        int checked = 0;
+        int exact = 0;
+        for (Finding f : findings) {
+            if (f.problem() != null) {
+                problems.add(f.c().title() + ": " + f.problem());
+            } else if (f.notExpressible() != null) {
+                notExpressible.add(f.c().title() + " (" + f.notExpressible() + ")");
+            } else {
+                checked++;
+                exact += f.exact() ? 1 : 0;
+            }
+        }
+        System.out.println(checked + " cross-checked, " + exact + " exact counts, " + notExpressible.size() + " not expressible: "
+                + (notExpressible.isEmpty() ? "none" : String.join("; ", notExpressible)));
+        assertEquals(List.of(), problems, "SPIN disagrees with migcheck");
+        assertEquals(cases.size(), checked + notExpressible.size());
+        long variants = Catalogue.all().stream().mapToLong(s -> s.variants().size()).sum();
+        assertTrue(checked >= variants, "fewer models cross-checked (" + checked + ") than catalogue variants (" + variants + ")");
+    }
+
+    static Finding crossCheck(Case c, Path dir) throws IOException, InterruptedException {
+        ScenarioRunner.Outcome o = ScenarioRunner.run(c.scenario(), c.variant(), c.sets(), RULES, Options.defaults());
+        CheckResult r = o.result();
+        if (r.verdict() == Verdict.INCOMPLETE || r.model() == null) {
+            return new Finding(c, false, null, "migcheck gave " + ScenarioRunner.verdictText(r) + ": " + r.message());
+        }
+        PromelaExport.Result export;
+        try {
+            export = PromelaExport.export(r.model(), RULES, c.title());
+        } catch (NotExpressible e) {
+            return new Finding(c, false, e.getMessage(), null);
+        }
+        Set<String> off = new LinkedHashSet<>();
+        Spin.compile(export, dir, off, TIMEOUT);
+        Spin.Result first = Spin.pan(dir, TIMEOUT);
+        if (first.errors().contains("export_gap")) {
+            return new Finding(c, false, null, "SPIN left the tabulated values (export_gap):\n" + first.output());
+        }
+        boolean whole = r.verdict() == Verdict.HOLDS || r.verdict() == Verdict.STUCK
+                || r.verdict() == Verdict.VIOLATED && RuleSet.LOCK_CYCLE.equals(r.ruleId());
+        if (whole) {
+            // migcheck's search found no safety failure and explored everything: so must SPIN, state for state
+            if (!first.errors().isEmpty()) {
+                return new Finding(c, false, null, "migcheck: " + ScenarioRunner.verdictText(r) + ", SPIN: " + first.errors());
+            }
+            long want = r.stats().distinct();
+            if (first.stored() != want) {
+                return new Finding(c, false, null, "SPIN stored " + first.stored() + " states, migcheck " + want + " distinct");
+            }
+            if (c.independentCount() != null && first.stored() != c.independentCount()) {
+                return new Finding(c, false, null, "SPIN stored " + first.stored() + " states, the independent count is "
+                        + c.independentCount());
+            }
+            return new Finding(c, export.exact(), null, null);
+        }
+        String want = switch (r.verdict()) {
+            case DEADLOCK -> "invalid end state";
+            case MODEL_ERROR -> "model_error";
+            case VIOLATED -> "violated_" + ident(r.ruleId());
+            default -> throw new IllegalStateException(r.verdict().toString());
+        };
+        // SPIN's depth-first search may meet another failure first; switch the others off until it finds ours or none
+        Spin.Result res = first;
+        List<String> args = new ArrayList<>();
+        for (int round = 0; round <= export.failureFlags().size() + 2; round++) {
+            if (res.errors().contains(want)) {
+                return new Finding(c, false, null, null);
+            }
+            if (res.errors().isEmpty()) {
+                break;
+            }
+            if (res.errors().contains("invalid end state")) {
+                args.add("-E");
+            } else if (want.equals("invalid end state")) {
+                args.add("-A");
+            } else {
+                off.addAll(res.errors());
+                Spin.compile(export, dir, off, TIMEOUT);
+            }
+            res = Spin.pan(dir, TIMEOUT, args.toArray(new String[0]));
+        }
+        return new Finding(c, false, null, "migcheck: " + ScenarioRunner.verdictText(r) + ", SPIN does not find " + want
+                + " (first errors: " + first.errors() + (off.isEmpty() ? "" : ", then with " + off + " off: " + res.errors()) + ")");
+    }
+
+    /** The Promela name part of a rule id, as the exporter writes it. */
+    static String ident(String ruleId) {
+        StringBuilder b = new StringBuilder();
+        for (char ch : ruleId.toCharArray()) {
+            b.append(Character.isLetterOrDigit(ch) && ch < 128 ? ch : '_');
+        }
+        return b.toString();
+    }
+}
