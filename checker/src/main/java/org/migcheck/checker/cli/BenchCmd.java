@@ -60,6 +60,9 @@ final class BenchCmd implements Callable<Integer> {
     @Option(names = "--repeat", paramLabel = "N", converter = Args.PositiveInt.class, description = "runs after one warm-up run (default 3)")
     int repeat = 3;
 
+    @Option(names = "--unreduced", description = "also run without symmetry and partial-order reduction and print both state counts and the factor")
+    boolean unreduced;
+
     @Option(names = "--compare-spin", description = "run SPIN's pan on the same models, side by side")
     boolean compareSpin;
 
@@ -98,6 +101,14 @@ final class BenchCmd implements Callable<Integer> {
             }
         }
         Main.Streams.out.printf("best: %.0f states/s%n", best);
+        if (unreduced) {
+            CheckResult red = ScenarioRunner.run(s, variant, sets, Main.registry(spec).ruleSet(), opts).result();
+            CheckResult plain = ScenarioRunner.run(s, variant, sets, Main.registry(spec).ruleSet(), opts.unreduced()).result();
+            Main.Streams.out.printf("reduced: %s, %d states, %.2f s; unreduced: %s, %d states, %.2f s; factor %.1fx%n",
+                    red.verdict().lower(), red.stats().distinct(), red.stats().seconds(),
+                    plain.verdict().lower(), plain.stats().distinct(), plain.stats().seconds(),
+                    (double) plain.stats().distinct() / Math.max(1, red.stats().distinct()));
+        }
         return 0;
     }
 

@@ -42,12 +42,18 @@ public class SearchOptions {
     @Option(names = "--quiet-progress", description = "no progress lines on stderr")
     boolean quietProgress;
 
+    @Option(names = "--symmetry", paramLabel = "on|off", description = "symmetry reduction over the model's interchangeable threads and folios (default: on where the model declares them; with liveness on it runs the breadth-first search on one thread, whatever --workers says)")
+    Options.Switch symmetry = Options.Switch.AUTO;
+
+    @Option(names = "--por", paramLabel = "on|off", description = "partial-order reduction (default on; any number of workers)")
+    Options.Switch por = Options.Switch.AUTO;
+
     @CommandLine.Mixin
     EngineOptions engine = new EngineOptions();
 
     Options toOptions() {
         Budget b = new Budget(maxStates, maxDepth, Duration.ofMillis((long) (timeLimit * 1000)), maxMemoryMiB << 20);
         return engine.apply(new Options(strategy, b, !noLiveness, Long.MAX_VALUE, quietProgress ? null : Main.Streams.err, seed, walks)
-                .withDecideGoals(decideGoals));
+                .withDecideGoals(decideGoals)).withSymmetry(symmetry).withPor(por);
     }
 }

@@ -311,6 +311,8 @@ final class LevelSearch {
         long start = clock.getAsLong();
         long nextProgress = start + progressEveryNanos;
         store = new PackedStore(system.slotMin(), system.slotMax(), fingerprint);
+        PackedStore visited = store;
+        system.attach(visited::contains); // reduction seam (checker.reduce): cycle proviso, read in the expand phase only
         generated = 0;
         maxDepth = 0;
         levels = 0;

@@ -164,6 +164,16 @@ final class PackedStore {
         }
     }
 
+    /**
+     * Whether {@code s} is stored: a read-only lookup for the reductions' cycle proviso
+     * ({@link TransitionSystem#attach}). Only while no partition is written (the expand phase).
+     */
+    boolean contains(int[] s) {
+        long[] buf = new long[words];
+        pack(s, buf, 0);
+        return find(fingerprint(buf, 0), buf, 0) >= 0;
+    }
+
     /** Makes room in partition {@code p} for {@code extra} more entries (call before {@link #insertPending}). */
     void reserve(int p, int extra) {
         long[] t = table[p];

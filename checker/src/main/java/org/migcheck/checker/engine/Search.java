@@ -60,6 +60,19 @@ public final class Search {
         return s;
     }
 
+    private boolean sequential;
+
+    /**
+     * BFS on this thread with the original one-state-at-a-time loop instead of {@link LevelSearch}:
+     * for observers that must run right after each expansion (the symmetric liveness graph reads the
+     * reduction's thread map of the transition just reported). Same states, shortest lengths; ties
+     * between failures of equal length may break differently.
+     */
+    public Search sequential() {
+        sequential = true;
+        return this;
+    }
+
     public Search observe(SearchObserver o) {
         observers.add(o);
         return this;
@@ -107,13 +120,15 @@ public final class Search {
     private int failureState = -1;
 
     public SearchResult run() {
-        if (strategy == Strategy.BFS) {
+        if (strategy == Strategy.BFS && !sequential) {
             bfs = new LevelSearch(system, budget, observers, clock, progressEveryNanos, workers, fingerprint);
             return bfs.run();
         }
         long start = clock.getAsLong();
         long nextProgress = start + progressEveryNanos;
         store = new StateStore(system.slotMin(), system.slotMax());
+        StateStore visited = store;
+        system.attach(visited::contains); // reduction seam (checker.reduce): cycle proviso
         generated = 0;
         maxDepth = 0;
         failure = null;

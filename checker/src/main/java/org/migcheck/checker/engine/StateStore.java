@@ -134,6 +134,24 @@ final class StateStore {
         return id;
     }
 
+    /** Whether {@code s} is stored (a lookup that adds nothing; used by the reductions' cycle proviso). */
+    boolean contains(int[] s) {
+        long[] buf = new long[words];
+        pack(s, buf, 0);
+        long fp = fingerprint(buf, 0, words);
+        int slot = (int) (fp ^ (fp >>> 32)) & tableMask;
+        while (true) {
+            int id = table[slot];
+            if (id < 0) {
+                return false;
+            }
+            if (fps[id] == fp && equalsStored(id, buf)) {
+                return true;
+            }
+            slot = (slot + 1) & tableMask;
+        }
+    }
+
     private boolean equalsStored(int id, long[] buf) {
         int off = id * words;
         for (int i = 0; i < words; i++) {

@@ -42,6 +42,13 @@ public interface TransitionSystem {
     /** The thread (or process) that takes transition {@code label}; used by reductions and traces. */
     int actorOf(int label);
 
+    /**
+     * Reduction seam: the search hands the system a query "is this state already stored?" before it
+     * starts (partial-order reduction's cycle proviso needs it). The breadth-first search answers it
+     * from its workers during the expand phase, when the visited set is read-only. Plain systems ignore it.
+     */
+    default void attach(java.util.function.Predicate<int[]> visited) { }
+
     /** Callback of {@link #expand}. */
     interface Successors {
         /** Transition {@code label} leads to {@code next}. */

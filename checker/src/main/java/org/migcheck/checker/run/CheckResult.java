@@ -24,11 +24,12 @@ import org.migcheck.model.lang.Model;
  * @param unreached    after an exhaustive search: the steps no interleaving executed ("procedure: function"),
  *                     which is dead code in this variant; empty otherwise
  * @param saturated    model bounds some explored state reached (HOLDS only; see {@link Saturation})
+ * @param reductions   which reductions ran (symmetry, partial-order reduction) and what they did, or null when none ran
  */
 public record CheckResult(Model model, Verdict verdict, String ruleId, String message, int[] schedule,
                           List<String> explanation, List<Witness> witnesses, Map<String, GoalResult> goals,
                           Stats stats, String limit, List<String> notes, List<Unreached> unreached,
-                          List<Saturation> saturated) {
+                          List<Saturation> saturated, String reductions) {
 
     /**
      * A model bound (see {@code org.migcheck.model.lang.Bound}) that explored states saturated: in
@@ -41,11 +42,24 @@ public record CheckResult(Model model, Verdict verdict, String ruleId, String me
         }
     }
 
+    /** A result without a reductions line. */
+    public CheckResult(Model model, Verdict verdict, String ruleId, String message, int[] schedule,
+                       List<String> explanation, List<Witness> witnesses, Map<String, GoalResult> goals,
+                       Stats stats, String limit, List<String> notes, List<Unreached> unreached, List<Saturation> saturated) {
+        this(model, verdict, ruleId, message, schedule, explanation, witnesses, goals, stats, limit, notes, unreached, saturated, null);
+    }
+
     /** A result with a coverage report and no saturated bounds. */
     public CheckResult(Model model, Verdict verdict, String ruleId, String message, int[] schedule,
                        List<String> explanation, List<Witness> witnesses, Map<String, GoalResult> goals,
                        Stats stats, String limit, List<String> notes, List<Unreached> unreached) {
-        this(model, verdict, ruleId, message, schedule, explanation, witnesses, goals, stats, limit, notes, unreached, List.of());
+        this(model, verdict, ruleId, message, schedule, explanation, witnesses, goals, stats, limit, notes, unreached, List.of(), null);
+    }
+
+    /** This result with its reductions line. */
+    public CheckResult withReductions(String line) {
+        return new CheckResult(model, verdict, ruleId, message, schedule, explanation, witnesses, goals, stats, limit, notes,
+                unreached, saturated, line);
     }
 
     /** A transition no interleaving executed: its program counter and "procedure: function". */

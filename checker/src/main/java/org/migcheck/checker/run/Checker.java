@@ -11,12 +11,17 @@ import org.migcheck.checker.engine.Search;
 import org.migcheck.checker.engine.SearchObserver;
 import org.migcheck.checker.engine.SearchResult;
 import org.migcheck.checker.engine.Stats;
+import org.migcheck.checker.engine.TransitionSystem;
+import org.migcheck.checker.reduce.ReducedSystem;
+import org.migcheck.checker.reduce.SymmetricGraph;
+import org.migcheck.checker.reduce.Unpermute;
 import org.migcheck.model.lang.BlockReason;
 import org.migcheck.model.lang.Model;
 import org.migcheck.model.lang.ModelError;
 import org.migcheck.model.lang.ModelViolation;
 import org.migcheck.model.lang.Semantics;
 import org.migcheck.model.lang.StateView;
+import org.migcheck.model.lang.Symmetry;
 import org.migcheck.properties.RuleSet;
 
 /**
@@ -33,6 +38,12 @@ public final class Checker {
 
     /** As {@link #check(Model, RuleSet, Options)}, recording the memory of the search structures in {@code footprint}. */
     public static CheckResult check(Model model, RuleSet rules, Options opts, Footprint footprint) {
+        String[] reductions = {null};
+        CheckResult r = check(model, rules, opts, footprint, reductions);
+        return reductions[0] == null || r.reductions() != null ? r : r.withReductions(reductions[0]);
+    }
+
+    private static CheckResult check(Model model, RuleSet rules, Options opts, Footprint footprint, String[] reductionsOut) {
         ModelSystem sys;
         try {
             sys = new ModelSystem(model, rules, opts.liveness());
@@ -42,10 +53,35 @@ public final class Checker {
         if (opts.strategy() == org.migcheck.checker.engine.Strategy.RANDOM) {
             return random(model, sys, opts);
         }
-        Search search = new Search(sys, opts.strategy(), opts.budget()).withWorkers(opts.workers());
-        StateGraph graph = opts.liveness() ? new StateGraph(opts.maxGraphEdges()) : null;
+        // ---- reductions (checker.reduce): which run, and the decorator the search sees
+        Symmetry symmetry = null;
+        String refused = null;
+        if (opts.symmetry() != Options.Switch.OFF && !model.symmetricSets().isEmpty()) {
+            try {
+                symmetry = new Symmetry(model);
+            } catch (ModelError e) {
+                // e.g. a mutant that changed one member's code: the members are no longer interchangeable
+                refused = "symmetry refused: " + e.getMessage() + "; checked without symmetry reduction";
+            }
+        }
+        boolean por = opts.por() != Options.Switch.OFF;
+        ReducedSystem reduced = symmetry == null && !por ? null
+                : new ReducedSystem(sys, sys.semantics(), symmetry, por, goalAsymmetry(model, sys),
+                        ruleAsymmetry(sys));
+        TransitionSystem ts = reduced == null ? sys : reduced;
+        boolean permutedLiveness = symmetry != null && opts.liveness();
+        Search search = new Search(ts, opts.strategy(), opts.budget()).withWorkers(opts.workers());
+        if (permutedLiveness) {
+            // the symmetric liveness graph reads each transition's thread map right after it is reported
+            search.sequential();
+        }
+        StateGraph graph = opts.liveness() && !permutedLiveness ? new StateGraph(opts.maxGraphEdges()) : null;
+        SymmetricGraph symGraph = permutedLiveness ? new SymmetricGraph(reduced, model.threadCount(), opts.maxGraphEdges()) : null;
         if (graph != null) {
             search.observe(graph);
+        }
+        if (symGraph != null) {
+            search.observe(symGraph);
         }
         GoalTracker goals = new GoalTracker(model, sys.semantics());
         search.observe(goals);
@@ -57,6 +93,9 @@ public final class Checker {
         SearchResult r;
         try {
             r = search.run();
+        } catch (ReducedSystem.SymmetryRefused e) {
+            CheckResult plain = check(model, rules, opts.withSymmetry(Options.Switch.OFF));
+            return withNote(plain, "symmetry refused: " + e.getMessage() + "; checked without symmetry reduction");
         } catch (ModelError e) {
             return modelError(model, e.getMessage());
         } catch (ModelViolation e) {
@@ -67,12 +106,38 @@ public final class Checker {
         footprint.graphBytes = graph == null ? 0 : graph.bytes();
         footprint.maskBytes = sys.maskBytes();
         List<String> notes = new ArrayList<>();
+        if (refused != null) {
+            notes.add(refused);
+        }
+        if (reduced != null) {
+            reductionsOut[0] = reductionLine(symmetry, por, reduced)
+                    + (opts.symmetry() == Options.Switch.ON && symmetry == null ? ", no symmetry (the model declares no interchangeable members)" : "");
+        }
+        Unpermute real = symmetry == null ? null : new Unpermute(sys, symmetry);
         Map<String, CheckResult.GoalResult> goalResults = goals.results(search, r.status());
+        if (real != null) {
+            goalResults = unpermuteGoals(real, goalResults);
+        }
         switch (r.status()) {
             case FAILED -> {
-                if (opts.decideGoals() && goalResults.values().stream().anyMatch(g -> g.answer() == CheckResult.GoalResult.Answer.UNDECIDED)) {
-                    goalResults = decideGoals(model, opts, goalResults, notes);
+                if (por && reduced.reducedStates() > 0 && r.schedule().length > 0) {
+                    // a shortest counterexample: an unreduced BFS bounded by the length of the one found
+                    Options bounded = opts.withPor(Options.Switch.OFF).withBudget(opts.budget().withMaxDepth(r.schedule().length));
+                    CheckResult shortest = check(model, rules, bounded);
+                    if (shortest.verdict() != Verdict.INCOMPLETE) {
+                        return shortest.withReductions((shortest.reductions() == null ? "" : shortest.reductions() + "; ")
+                                + "counterexample found with partial-order reduction at length " + r.schedule().length
+                                + ", re-shortened by a BFS without it bounded by that length");
+                    }
                 }
+                if (real != null) {
+                    boolean failingLast = r.failureState() < 0 || r.schedule().length > search.depth(r.failureState());
+                    Unpermute.Real rr = real.map(r.schedule(), failingLast, Checker::sameFailure);
+                    SearchResult mapped = new SearchResult(r.status(), rr.failure(), rr.schedule(), -1, r.stats(), null);
+                    goalResults = decideGoalsIfAsked(model, opts, goalResults, notes);
+                    return failed(model, sys, mapped, rr.last(), goalResults, notes);
+                }
+                goalResults = decideGoalsIfAsked(model, opts, goalResults, notes);
                 return failed(model, sys, r, search.state(r.failureState()), goalResults, notes);
             }
             case INCOMPLETE -> {
@@ -84,10 +149,34 @@ public final class Checker {
         if (rules.lockdep()) {
             List<Lockdep.Witness> cycle = sys.lockdep.cycle();
             if (!cycle.isEmpty()) {
-                return lockCycle(model, sys, search, cycle, goalResults, r.stats());
+                CheckResult lc = lockCycle(model, sys, search, cycle, goalResults, r.stats());
+                return real == null ? lc : unpermuteWitnesses(real, lc);
             }
         }
-        if (graph != null) {
+        if (symGraph != null) {
+            if (symGraph.overflow()) {
+                String limit = "liveness graph over " + opts.maxGraphEdges() + " transitions";
+                return new CheckResult(model, Verdict.INCOMPLETE, null, "safety explored exhaustively with no violation, but the "
+                        + limit + ": stuck threads not checked", new int[0], List.of(), List.of(), goalResults, r.stats(), limit, notes);
+            }
+            int states = (int) r.stats().distinct();
+            int[] stuck = symGraph.firstDoomed(states, ~0, sys::enabledMask, sys::blockedMask);
+            if (stuck != null) {
+                Unpermute.Real rr = real.map(search.scheduleTo(stuck[0]), false, Checker::sameFailure);
+                return stuckResult(model, sys, rr.schedule(), rr.last(), real.realThread(rr.last(), stuck[1]), goalResults, r.stats(), notes);
+            }
+            int daemons = 0;
+            for (int t = 0; t < model.threadCount(); t++) {
+                if (model.thread(t).daemon()) {
+                    daemons |= 1 << t;
+                }
+            }
+            int[] spin = symGraph.firstDoomed(states, ~daemons, sys::restMask, id -> ~sys.restMask(id));
+            if (spin != null) {
+                Unpermute.Real rr = real.map(search.scheduleTo(spin[0]), false, Checker::sameFailure);
+                return livelockResult(model, sys, rr.schedule(), rr.last(), real.realThread(rr.last(), spin[1]), goalResults, r.stats(), notes);
+            }
+        } else if (graph != null) {
             if (graph.overflow()) {
                 String limit = "liveness graph over the cap of " + opts.maxGraphEdges() + " transitions";
                 return new CheckResult(model, Verdict.INCOMPLETE, null, "safety explored exhaustively with no violation, but the "
@@ -104,34 +193,11 @@ public final class Checker {
                         + limit + ": stuck threads not checked", new int[0], List.of(), List.of(), goalResults, r.stats(), limit, notes);
             }
             if (stuck != null) {
-                int[] state = search.state(stuck[0]);
-                int t = stuck[1];
-                Semantics sem = sys.semantics();
-                BlockReason why = sem.blockReason(state, t);
-                List<String> expl = new ArrayList<>();
-                expl.add(blockedLine(sem, state, t, why));
-                expl.addAll(providerLines(sem, state, why));
-                expl.add("no continuation from this state ever lets " + model.thread(t).name() + " move again");
-                String msg = model.thread(t).name() + " " + why.describe(model) + " forever";
-                return new CheckResult(model, Verdict.STUCK, null, msg, search.scheduleTo(stuck[0]), expl, List.of(),
-                        goalResults, r.stats(), null, notes);
+                return stuckResult(model, sys, search.scheduleTo(stuck[0]), search.state(stuck[0]), stuck[1], goalResults, r.stats(), notes);
             }
             int[] spin = spinning;
             if (spin != null) {
-                int[] state = search.state(spin[0]);
-                int t = spin[1];
-                Semantics sem = sys.semantics();
-                String name = model.thread(t).name();
-                List<String> expl = new ArrayList<>();
-                List<String> stack = sem.callStack(state, t);
-                expl.add(name + " next runs " + sem.label(state, t, 0)
-                        + (stack.size() > 1 ? "   [" + String.join(" <- ", stack) + "]" : ""));
-                expl.add("no continuation from this state lets " + name + " finish or rest at an idle point: it keeps"
-                        + " running without making progress (a livelock, e.g. a retry or polling loop that cannot succeed)");
-                expl.add("if " + name + " is meant to run forever, declare it a daemon (Procedure.daemon())");
-                String msg = name + " can never finish (livelock)";
-                return new CheckResult(model, Verdict.STUCK, null, msg, search.scheduleTo(spin[0]), expl, List.of(),
-                        goalResults, r.stats(), null, notes);
+                return livelockResult(model, sys, search.scheduleTo(spin[0]), search.state(spin[0]), spin[1], goalResults, r.stats(), notes);
             }
         } else {
             notes.add("liveness not checked (disabled): stuck threads are not ruled out");
@@ -142,6 +208,105 @@ public final class Checker {
                 List.of(), List.of(), goalResults, r.stats(), null, notes, unreached(sys), sys.saturations());
     }
 
+    private static CheckResult stuckResult(Model model, ModelSystem sys, int[] schedule, int[] state, int t,
+                                           Map<String, CheckResult.GoalResult> goalResults, Stats stats, List<String> notes) {
+        Semantics sem = sys.semantics();
+        BlockReason why = sem.blockReason(state, t);
+        List<String> expl = new ArrayList<>();
+        expl.add(blockedLine(sem, state, t, why));
+        expl.addAll(providerLines(sem, state, why));
+        expl.add("no continuation from this state ever lets " + model.thread(t).name() + " move again");
+        String msg = model.thread(t).name() + " " + why.describe(model) + " forever";
+        return new CheckResult(model, Verdict.STUCK, null, msg, schedule, expl, List.of(), goalResults, stats, null, notes);
+    }
+
+    private static CheckResult livelockResult(Model model, ModelSystem sys, int[] schedule, int[] state, int t,
+                                              Map<String, CheckResult.GoalResult> goalResults, Stats stats, List<String> notes) {
+        Semantics sem = sys.semantics();
+        String name = model.thread(t).name();
+        List<String> expl = new ArrayList<>();
+        List<String> stack = sem.callStack(state, t);
+        expl.add(name + " next runs " + sem.label(state, t, 0)
+                + (stack.size() > 1 ? "   [" + String.join(" <- ", stack) + "]" : ""));
+        expl.add("no continuation from this state lets " + name + " finish or rest at an idle point: it keeps"
+                + " running without making progress (a livelock, e.g. a retry or polling loop that cannot succeed)");
+        expl.add("if " + name + " is meant to run forever, declare it a daemon (Procedure.daemon())");
+        String msg = name + " can never finish (livelock)";
+        return new CheckResult(model, Verdict.STUCK, null, msg, schedule, expl, List.of(), goalResults, stats, null, notes);
+    }
+
+    // ---- reductions: notes, symmetry refusal, unpermuted schedules
+
+    private static String reductionLine(Symmetry symmetry, boolean por, ReducedSystem reduced) {
+        List<String> on = new ArrayList<>();
+        if (symmetry != null) {
+            on.add("symmetry over " + String.join(", ", symmetry.describe()));
+        }
+        if (por) {
+            on.add("partial-order reduction (" + reduced.reducedStates() + " states expanded by one transition)");
+        }
+        return String.join(", ", on);
+    }
+
+    /** Given a state and its canonical form: a message when a goal answers differently, else null. */
+    private static java.util.function.BiFunction<int[], int[], String> goalAsymmetry(Model model, ModelSystem sys) {
+        Semantics sem = sys.semantics();
+        return (s, c) -> {
+            for (Map.Entry<String, Predicate<StateView>> g : model.goals().entrySet()) {
+                if (g.getValue().test(sem.view(s)) != g.getValue().test(sem.view(c))) {
+                    return "goal " + g.getKey() + " tells members of a symmetric set apart (" + String.join(", ",
+                            model.symmetricSets().stream().map(Model.SymmetricSet::name).toList()) + ")";
+                }
+            }
+            return null;
+        };
+    }
+
+    /** Given a state and its canonical form: a message when an invariant answers differently, else null. */
+    private static java.util.function.BiFunction<int[], int[], String> ruleAsymmetry(ModelSystem sys) {
+        return (s, c) -> {
+            org.migcheck.checker.engine.Failure a = sys.checkState(s);
+            org.migcheck.checker.engine.Failure b = sys.checkState(c);
+            if ((a == null) != (b == null) || (a != null && !sameFailure(a, b))) {
+                return "rule " + (a != null ? ((Problem.RuleBroken) a).ruleId() : ((Problem.RuleBroken) b).ruleId())
+                        + " tells members of a symmetric set apart";
+            }
+            return null;
+        };
+    }
+
+    private static boolean sameFailure(org.migcheck.checker.engine.Failure a, org.migcheck.checker.engine.Failure b) {
+        if (a instanceof Problem.RuleBroken x && b instanceof Problem.RuleBroken y) {
+            return x.ruleId().equals(y.ruleId());
+        }
+        return a.getClass() == b.getClass();
+    }
+
+    private static Map<String, CheckResult.GoalResult> unpermuteGoals(Unpermute real, Map<String, CheckResult.GoalResult> in) {
+        Map<String, CheckResult.GoalResult> out = new LinkedHashMap<>();
+        in.forEach((g, res) -> out.put(g, res.witness() == null || res.witness().length == 0 ? res
+                : new CheckResult.GoalResult(res.answer(), real.map(res.witness(), false, Checker::sameFailure).schedule())));
+        return out;
+    }
+
+    private static CheckResult unpermuteWitnesses(Unpermute real, CheckResult r) {
+        List<CheckResult.Witness> ws = new ArrayList<>();
+        for (CheckResult.Witness w : r.witnesses()) {
+            ws.add(new CheckResult.Witness(w.title(), real.map(w.schedule(), false, Checker::sameFailure).schedule()));
+        }
+        int[] first = ws.isEmpty() ? r.schedule() : ws.get(0).schedule();
+        return new CheckResult(r.model(), r.verdict(), r.ruleId(), r.message(), first, r.explanation(), ws, r.goals(), r.stats(),
+                r.limit(), r.notes(), r.unreached(), r.saturated(), r.reductions());
+    }
+
+    static CheckResult withNote(CheckResult r, String note) {
+        List<String> notes = new ArrayList<>(r.notes());
+        notes.add(0, note);
+        return new CheckResult(r.model(), r.verdict(), r.ruleId(), r.message(), r.schedule(), r.explanation(), r.witnesses(),
+                r.goals(), r.stats(), r.limit(), notes, r.unreached(), r.saturated(), r.reductions());
+    }
+
+
     private static int daemons(Model model) {
         int daemons = 0;
         for (int t = 0; t < model.threadCount(); t++) {
@@ -150,6 +315,14 @@ public final class Checker {
             }
         }
         return daemons;
+    }
+
+    private static Map<String, CheckResult.GoalResult> decideGoalsIfAsked(Model model, Options opts,
+                                                                        Map<String, CheckResult.GoalResult> goalResults, List<String> notes) {
+        if (opts.decideGoals() && goalResults.values().stream().anyMatch(g -> g.answer() == CheckResult.GoalResult.Answer.UNDECIDED)) {
+            return decideGoals(model, opts, goalResults, notes);
+        }
+        return goalResults;
     }
 
     /**

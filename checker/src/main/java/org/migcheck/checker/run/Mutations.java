@@ -102,7 +102,8 @@ public final class Mutations {
         List<Mutant> out = new ArrayList<>();
         for (Model.Mutant m : model.mutants()) {
             boolean reached = !unreached.contains(m.pc());
-            CheckResult r = reached ? Checker.check(m.model(), rules, opts) : base;
+            // a mutant may change one member of a symmetric set only: no symmetry reduction for mutants
+            CheckResult r = reached ? Checker.check(m.model(), rules, opts.withSymmetry(Options.Switch.OFF)) : base;
             boolean differs = reached && m.differs().getAsBoolean();
             String lost = null;
             if (reached && r.verdict() == Verdict.HOLDS) {

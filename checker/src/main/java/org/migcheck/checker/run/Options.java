@@ -18,9 +18,14 @@ import org.migcheck.checker.engine.Strategy;
  * @param workers        worker threads of the breadth-first search (results do not depend on it)
  * @param decideGoals    when a counterexample stops the search before every reachability goal is decided,
  *                       search on (ignoring rule violations) until each goal is reached or the space is exhausted
+ * @param symmetry       symmetry reduction: ON, OFF, or AUTO (on when the model declares symmetric sets)
+ * @param por            partial-order reduction: ON, OFF, or AUTO (on)
  */
 public record Options(Strategy strategy, Budget budget, boolean liveness, long maxGraphEdges, PrintStream progress,
-                      long seed, int walks, int workers, boolean decideGoals) {
+                      long seed, int walks, int workers, boolean decideGoals, Switch symmetry, Switch por) {
+
+    /** A reduction switch; AUTO means on wherever it is sound for the model and the rules. */
+    public enum Switch { ON, OFF, AUTO }
 
     public Options {
         if (workers < 1) {
@@ -28,10 +33,11 @@ public record Options(Strategy strategy, Budget budget, boolean liveness, long m
         }
     }
 
-    /** All available cores; goals left undecided when a counterexample stops the search. */
+    /** All available cores; goals left undecided when a counterexample stops the search; reductions AUTO. */
     public Options(Strategy strategy, Budget budget, boolean liveness, long maxGraphEdges, PrintStream progress,
                    long seed, int walks) {
-        this(strategy, budget, liveness, maxGraphEdges, progress, seed, walks, Runtime.getRuntime().availableProcessors(), false);
+        this(strategy, budget, liveness, maxGraphEdges, progress, seed, walks, Runtime.getRuntime().availableProcessors(), false,
+                Switch.AUTO, Switch.AUTO);
     }
 
     /** Steps per random walk when no max depth is given. */
@@ -41,12 +47,16 @@ public record Options(Strategy strategy, Budget budget, boolean liveness, long m
         return new Options(Strategy.BFS, Budget.unlimited(), true, Long.MAX_VALUE, null, 1L, 10_000);
     }
 
-    public Options withStrategy(Strategy s) { return new Options(s, budget, liveness, maxGraphEdges, progress, seed, walks, workers, decideGoals); }
-    public Options withBudget(Budget b) { return new Options(strategy, b, liveness, maxGraphEdges, progress, seed, walks, workers, decideGoals); }
-    public Options withLiveness(boolean on) { return new Options(strategy, budget, on, maxGraphEdges, progress, seed, walks, workers, decideGoals); }
-    public Options withMaxGraphEdges(long n) { return new Options(strategy, budget, liveness, n, progress, seed, walks, workers, decideGoals); }
-    public Options withProgress(PrintStream p) { return new Options(strategy, budget, liveness, maxGraphEdges, p, seed, walks, workers, decideGoals); }
-    public Options withWorkers(int n) { return new Options(strategy, budget, liveness, maxGraphEdges, progress, seed, walks, n, decideGoals); }
-    public Options withDecideGoals(boolean on) { return new Options(strategy, budget, liveness, maxGraphEdges, progress, seed, walks, workers, on); }
-    public Options withRandom(long s, int w) { return new Options(Strategy.RANDOM, budget, liveness, maxGraphEdges, progress, s, w, workers, decideGoals); }
+    public Options withStrategy(Strategy s) { return new Options(s, budget, liveness, maxGraphEdges, progress, seed, walks, workers, decideGoals, symmetry, por); }
+    public Options withBudget(Budget b) { return new Options(strategy, b, liveness, maxGraphEdges, progress, seed, walks, workers, decideGoals, symmetry, por); }
+    public Options withLiveness(boolean on) { return new Options(strategy, budget, on, maxGraphEdges, progress, seed, walks, workers, decideGoals, symmetry, por); }
+    public Options withMaxGraphEdges(long n) { return new Options(strategy, budget, liveness, n, progress, seed, walks, workers, decideGoals, symmetry, por); }
+    public Options withProgress(PrintStream p) { return new Options(strategy, budget, liveness, maxGraphEdges, p, seed, walks, workers, decideGoals, symmetry, por); }
+    public Options withWorkers(int n) { return new Options(strategy, budget, liveness, maxGraphEdges, progress, seed, walks, n, decideGoals, symmetry, por); }
+    public Options withDecideGoals(boolean on) { return new Options(strategy, budget, liveness, maxGraphEdges, progress, seed, walks, workers, on, symmetry, por); }
+    public Options withSymmetry(Switch on) { return new Options(strategy, budget, liveness, maxGraphEdges, progress, seed, walks, workers, decideGoals, on, por); }
+    public Options withPor(Switch on) { return new Options(strategy, budget, liveness, maxGraphEdges, progress, seed, walks, workers, decideGoals, symmetry, on); }
+    /** Both reductions off: the plain search the reductions are tested against. */
+    public Options unreduced() { return withSymmetry(Switch.OFF).withPor(Switch.OFF); }
+    public Options withRandom(long s, int w) { return new Options(Strategy.RANDOM, budget, liveness, maxGraphEdges, progress, s, w, workers, decideGoals, symmetry, por); }
 }

@@ -171,6 +171,7 @@ public final class JsonRenderer {
         root.put("stats", stats);
         root.put("limit", r.limit());
         root.put("notes", r.notes());
+        root.put("reductions", r.reductions());
         root.put("unreached", r.unreached().stream().map(CheckResult.Unreached::step).toList());
         List<Map<String, Object>> saturated = new ArrayList<>();
         for (CheckResult.Saturation b : r.saturated()) {

@@ -68,6 +68,9 @@ public final class TextRenderer {
             para(out, head.toString(), width, "");
             out.append("  ").append(size).append('\n');
         }
+        if (r.reductions() != null) {
+            para(out, "reductions: " + r.reductions(), width, "  ");
+        }
         para(out, r.message(), width, "  ");
         RuleInfo rule = RuleInfo.of(r.ruleId());
         if (rule != null) {

@@ -11,6 +11,7 @@ public final class Local {
     private final String name;
     private final int min;
     private final int max;
+    private boolean objectRef;
     /** Set for the pass counter of a {@link Body#retry} loop: its largest value is the bound's (possibly raised) limit. */
     Bound bound;
 
@@ -27,6 +28,16 @@ public final class Local {
     public String name() { return name; }
     public int min() { return min; }
     public int max() { return max; }
+
+    /**
+     * Declares that this local holds the id of a kernel object (a folio id), so that symmetry
+     * reduction renames it when it permutes interchangeable objects. The vocabulary marks every local
+     * it turns into an object reference ({@code Mm.at}).
+     */
+    public Local markObjectRef() { objectRef = true; return this; }
+
+    /** Whether this local holds an object id (see {@link #markObjectRef()}). */
+    public boolean objectRef() { return objectRef; }
 
     @Override public String toString() { return owner.name() + "." + name; }
 }

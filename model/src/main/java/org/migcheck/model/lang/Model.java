@@ -32,6 +32,27 @@ public final class Model {
     private final int stateSize;
     private final int[] slotMin;
     private final int[] slotMax;
+    private final List<SymmetricSet> symmetric;
+
+    /**
+     * One member of a set of interchangeable parts of a model: its threads, the kernel objects it owns
+     * (by name: every variable named {@code <name>.x} or {@code x(<name>)} belongs to the member), and
+     * the object ids (folio ids) that locals use to refer to those objects.
+     */
+    public record SymmetricMember(List<String> threads, List<String> objects, List<Integer> ids) {
+        public SymmetricMember {
+            threads = List.copyOf(threads);
+            objects = List.copyOf(objects);
+            ids = List.copyOf(ids);
+        }
+    }
+
+    /** A declared set of interchangeable members (see {@link Builder#symmetric}). */
+    public record SymmetricSet(String name, List<SymmetricMember> members) {
+        public SymmetricSet {
+            members = List.copyOf(members);
+        }
+    }
     /** The builder this model was built from: variables and procedures of other builders are foreign. */
     final Builder origin;
     private final List<Bound> bounds;
@@ -58,6 +79,7 @@ public final class Model {
         this.stateSize = stateSize;
         this.slotMin = slotMin;
         this.slotMax = slotMax;
+        this.symmetric = List.copyOf(b.symmetric);
     }
 
     private Model(Model base, String name, Insn[] code) {
@@ -83,6 +105,7 @@ public final class Model {
         this.stateSize = stateSize;
         this.slotMin = slotMin;
         this.slotMax = slotMax;
+        this.symmetric = base.symmetric;
     }
 
     public static Builder builder(String name) { return new Builder(name); }
@@ -381,6 +404,9 @@ public final class Model {
     public Map<String, Predicate<StateView>> goals() { return goals; }
     public int stateSize() { return stateSize; }
 
+    /** The declared sets of interchangeable members (empty when the model declares none). */
+    public List<SymmetricSet> symmetricSets() { return symmetric; }
+
     /** Smallest value of each state slot (for packing). */
     public int[] slotMin() { return slotMin.clone(); }
 
@@ -420,6 +446,7 @@ public final class Model {
         private final Map<String, Predicate<StateView>> goals = new LinkedHashMap<>();
         private final List<Object> objects = new ArrayList<>();
         private final Set<String> names = new HashSet<>();
+        private final List<SymmetricSet> symmetric = new ArrayList<>();
         private final List<Bound> bounds = new ArrayList<>();
         private final List<Set<Procedure>> reach = new ArrayList<>();
         private boolean built;
@@ -543,6 +570,20 @@ public final class Model {
             checkOpen(gname);
             if (goals.putIfAbsent(gname, goal) != null) {
                 throw new ModelError(gname, "model " + name + " declares goal " + gname + " twice");
+            }
+            return this;
+        }
+
+        /**
+         * Declares that the members are interchangeable: permuting them (their threads, the
+         * variables of their objects, and every reference to them) maps behaviours to behaviours.
+         * Symmetry reduction checks the structure when the model is reduced; the differential tests
+         * check the claim itself.
+         */
+        public Builder symmetric(String set, List<SymmetricMember> members) {
+            checkOpen(set);
+            if (members.size() >= 2) {
+                symmetric.add(new SymmetricSet(set, members));
             }
             return this;
         }

@@ -222,6 +222,9 @@ public final class Semantics {
     /** Number of instructions (program counters range over [0, codeSize()]). */
     public int codeSize() { return code.length; }
 
+    /** Whether the instruction at {@code pc} is an {@link Step#inert() inert} step (for partial-order reduction). */
+    public boolean isInert(int pc) { return pc >= 0 && pc < code.length && code[pc].kind == Insn.Kind.STEP && code[pc].step.inert(); }
+
     /** Whether {@code pc} is a transition (a step or a shared test) rather than local control flow. */
     public boolean isTransition(int pc) { return pc >= 0 && pc < code.length && code[pc].visible(); }
 

@@ -92,6 +92,15 @@ public final class Step {
         this.lockOp = null;
     }
 
+    /**
+     * Whether the step touches no shared state at all: no guard, no effect (so no writes and no
+     * events), one alternative, not an idle point, provides nothing. Only its trace label may read
+     * shared state. Partial-order reduction treats such a step as invisible and independent.
+     */
+    public boolean inert() {
+        return guard == null && effect == null && alternatives == 1 && !idle && provides.isEmpty();
+    }
+
     /** Whether the step can block (it has a guard): a lock acquisition or a wait. */
     public boolean blocking() { return guard != null; }
 

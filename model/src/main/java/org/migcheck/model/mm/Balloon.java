@@ -93,8 +93,8 @@ public final class Balloon {
         this.dequeue = declareDequeue(b, deflateLock);
         this.isolatePage = declareIsolate(b);
         this.migratePage = b.procedure("balloon_page_migrate");
-        this.migrateDst = migratePage.param("newpage", 0, nFolios - 1);
-        this.migrateSrc = migratePage.param("page", 0, nFolios - 1);
+        this.migrateDst = migratePage.param("newpage", 0, nFolios - 1).markObjectRef();
+        this.migrateSrc = migratePage.param("page", 0, nFolios - 1).markObjectRef();
         this.migrateRc = migratePage.local("rc", 0, 1);
         this.putbackPage = declarePutback(b);
         b.register(this);
@@ -191,7 +191,7 @@ public final class Balloon {
      */
     private Procedure declareEnqueue(Model.Builder b) {
         Procedure p = b.procedure("balloon_page_enqueue");
-        Local page = p.param("page", 0, nFolios - 1);
+        Local page = p.param("page", 0, nFolios - 1).markObjectRef();
         FolioRef f = mm.at(page);
         return p.body(body -> body
                 .step(spinLock())
@@ -223,18 +223,40 @@ public final class Balloon {
      */
     private Procedure declareDequeue(Model.Builder b, DeflateLock how) {
         Procedure p = b.procedure("balloon_page_dequeue");
-        Local i = p.local("i", 0, nFolios);
+        Local i = p.local("i", -1, nFolios);
         Local ok = p.local("locked", 0, 1);
-        Local got = p.local("page", -1, nFolios - 1);
+        Local got = p.local("page", -1, nFolios - 1).markObjectRef();
         FolioRef cur = mm.at(i);
         return p.body(body -> {
             body.assign(got, e -> -1);
+            body.assign(i, e -> -1);
             // balloon_page_list_dequeue
             body.step(spinLock());
-            // Simplification: the list is walked in folio-id order (the kernel's list is LIFO); each membership test is one step.
-            body.forRange(i, 0, nFolios, loop -> loop.ifLocal(e -> onList[e.local(i)] != null, candidate -> candidate
-                    .ifThen(Cond.of("list_for_each_entry", e -> cur.of(e).name(),
-                            e -> e.isSet(onList[cur.of(e).id()])), member -> {
+            // list_for_each_entry_safe over b_dev_info->pages: one step per list entry (pages not on the list are not visited).
+            // Simplification: entries are visited in folio-id order (the kernel's list is LIFO); the scenarios have at most one
+            // page on the list at a time, where the two orders agree.
+            body.whileLocal(e -> e.local(i) < nFolios, loop -> loop
+                    .step(Step.named("list_for_each_entry")
+                            .args(e -> {
+                                for (int j = e.local(i) + 1; j < nFolios; j++) {
+                                    if (onList[j] != null && e.isSet(onList[j])) {
+                                        return mm.folios().get(j).name();
+                                    }
+                                }
+                                return "end of b_dev_info->pages";
+                            })
+                            .does(e -> {
+                                int next = nFolios;
+                                for (int j = e.local(i) + 1; j < nFolios; j++) {
+                                    if (onList[j] != null && e.isSet(onList[j])) {
+                                        next = j;
+                                        break;
+                                    }
+                                }
+                                e.setLocal(i, next);
+                            })
+                            .build())
+                    .ifLocal(e -> e.local(i) < nFolios, member -> {
                         if (how == DeflateLock.TRYLOCK) {
                             member.step(Steps.trylock("trylock_page", e -> cur.of(e).lock, ok));
                         } else {
@@ -247,7 +269,7 @@ public final class Balloon {
                                 .step(Steps.unlock("unlock_page", e -> cur.of(e).lock))
                                 .assign(got, e -> e.local(i))
                                 .breakLoop());
-                    })));
+                    }));
             body.step(spinUnlock());
             body.ifLocal(e -> e.local(got) < 0, none -> none
                     .step(spinLock())
@@ -275,7 +297,7 @@ public final class Balloon {
      */
     private Procedure declareIsolate(Model.Builder b) {
         Procedure p = b.procedure("balloon_page_isolate");
-        Local page = p.param("page", 0, nFolios - 1);
+        Local page = p.param("page", 0, nFolios - 1).markObjectRef();
         FolioRef f = mm.at(page);
         return p.body(body -> body
                 .ifThen(Cond.of("!balloon_page_device", e -> f.of(e).name(),
@@ -320,7 +342,7 @@ public final class Balloon {
      */
     private Procedure declarePutback(Model.Builder b) {
         Procedure p = b.procedure("balloon_page_putback");
-        Local page = p.param("page", 0, nFolios - 1);
+        Local page = p.param("page", 0, nFolios - 1).markObjectRef();
         FolioRef f = mm.at(page);
         // Simplification: the WARN_ON_ONCE(!b_dev_info) early return is omitted (isolated balloon pages cannot be deflated).
         return p.body(body -> body

@@ -18,7 +18,7 @@ import org.migcheck.model.lang.Var;
  */
 public final class Folio {
     /** Largest refcount a model may reach; more is a model error (refcount overflow). */
-    public static final int MAX_REF = 7;
+    public static final int MAX_REF = 15; // movable-ops at compactors=8: eight scanners may pin page0 at once besides its owner
 
     private final String name;
     private final int id;

@@ -379,8 +379,8 @@ public final class Migrate {
      */
     private Procedure freePageAllocator(String function) {
         Procedure p = b.procedure(function);
-        p.param("src", 0, nFolios - 1);
-        Local dst = p.param("dst", 0, nFolios - 1);
+        p.param("src", 0, nFolios - 1).markObjectRef();
+        Local dst = p.param("dst", 0, nFolios - 1).markObjectRef();
         Local ok = p.local("ok", 0, 1);
         FolioRef d = mm.at(dst);
         p.body(x -> x
@@ -442,8 +442,8 @@ public final class Migrate {
             freeMemory = pa.zoneFree;
         }
         Procedure p = b.procedure("alloc_migration_target");
-        p.param("src", 0, nFolios - 1);
-        Local dst = p.param("dst", 0, nFolios - 1);
+        p.param("src", 0, nFolios - 1).markObjectRef();
+        Local dst = p.param("dst", 0, nFolios - 1).markObjectRef();
         Local ok = p.local("ok", 0, 1);
         p.body(x -> x
                 .callInto(ok, ap, e -> order, e -> nodeOf[e.local(dst)], e -> gfp, e -> e.local(dst))
@@ -535,8 +535,8 @@ public final class Migrate {
             return folioMigrateMapping;
         }
         Procedure p = b.procedure("__folio_migrate_mapping");
-        Local src = p.param("src", 0, nFolios - 1);
-        Local dst = p.param("dst", 0, nFolios - 1);
+        Local src = p.param("src", 0, nFolios - 1).markObjectRef();
+        Local dst = p.param("dst", 0, nFolios - 1).markObjectRef();
         Local ok = p.local("frozen", 0, 1);
         FolioRef s = mm.at(src);
         FolioRef d = mm.at(dst);
@@ -647,8 +647,8 @@ public final class Migrate {
         }
         Procedure fmm = folioMigrateMapping();
         Procedure p = b.procedure("__migrate_folio");
-        Local src = p.param("src", 0, nFolios - 1);
-        Local dst = p.param("dst", 0, nFolios - 1);
+        Local src = p.param("src", 0, nFolios - 1).markObjectRef();
+        Local dst = p.param("dst", 0, nFolios - 1).markObjectRef();
         Local srcPrivate = p.param("src_private", 0, 1);
         p.param("mode", MIGRATE_ASYNC, MIGRATE_SYNC);
         Local rc = rc(p);
@@ -676,8 +676,8 @@ public final class Migrate {
     /** A kernel wrapper {@code name(src, dst, mode)} that returns {@code callee(src, dst, flag, mode)}. */
     Procedure wrapper(String name, Procedure callee, int flag) {
         Procedure p = b.procedure(name);
-        Local src = p.param("src", 0, nFolios - 1);
-        Local dst = p.param("dst", 0, nFolios - 1);
+        Local src = p.param("src", 0, nFolios - 1).markObjectRef();
+        Local dst = p.param("dst", 0, nFolios - 1).markObjectRef();
         Local mode = p.param("mode", MIGRATE_ASYNC, MIGRATE_SYNC);
         Local rc = rc(p);
         p.body(c -> c.callInto(rc, callee, e -> e.local(src), e -> e.local(dst), e -> flag, e -> e.local(mode))
@@ -710,7 +710,7 @@ public final class Migrate {
             return filemapReleaseFolio;
         }
         Procedure p = b.procedure("filemap_release_folio");
-        Local f = p.param("folio", 0, nFolios - 1);
+        Local f = p.param("folio", 0, nFolios - 1).markObjectRef();
         Local ok = p.local("ok", 0, 1);
         FolioRef x = mm.at(f);
         p.body(c -> {
@@ -756,8 +756,8 @@ public final class Migrate {
         Procedure release = filemapReleaseFolio();
         Procedure mf = migrateFolio();
         Procedure p = b.procedure("fallback_migrate_folio");
-        Local src = p.param("src", 0, nFolios - 1);
-        Local dst = p.param("dst", 0, nFolios - 1);
+        Local src = p.param("src", 0, nFolios - 1).markObjectRef();
+        Local dst = p.param("dst", 0, nFolios - 1).markObjectRef();
         Local mode = p.param("mode", MIGRATE_ASYNC, MIGRATE_SYNC);
         Local ok = p.local("released", 0, 1);
         Local rc = rc(p);
@@ -813,8 +813,8 @@ public final class Migrate {
         }
         Procedure anonMigrate = anon ? migrateFolio() : null;
         Procedure p = b.procedure("move_to_new_folio");
-        Local src = p.param("src", 0, nFolios - 1);
-        Local dst = p.param("dst", 0, nFolios - 1);
+        Local src = p.param("src", 0, nFolios - 1).markObjectRef();
+        Local dst = p.param("dst", 0, nFolios - 1).markObjectRef();
         Local mode = p.param("mode", MIGRATE_ASYNC, MIGRATE_SYNC);
         Local rc = rc(p);
         p.body(c -> {
@@ -849,8 +849,8 @@ public final class Migrate {
     private Procedure buildUnmap(Procedure getNewFolio) {
         PutNewFolio put = putNewFolioOf(getNewFolio);
         Procedure p = b.procedure("migrate_folio_unmap/" + getNewFolio.name());
-        Local src = p.param("src", 0, nFolios - 1);
-        Local dst = p.param("dst", 0, nFolios - 1);
+        Local src = p.param("src", 0, nFolios - 1).markObjectRef();
+        Local dst = p.param("dst", 0, nFolios - 1).markObjectRef();
         Local mode = p.param("mode", MIGRATE_ASYNC, MIGRATE_SYNC);
         Local rc = rc(p);
         Local allocated = p.local("dst_allocated", 0, 1);
@@ -928,8 +928,8 @@ public final class Migrate {
         }
         Procedure mtnf = moveToNewFolio();
         Procedure p = b.procedure("migrate_folio_move");
-        Local src = p.param("src", 0, nFolios - 1);
-        Local dst = p.param("dst", 0, nFolios - 1);
+        Local src = p.param("src", 0, nFolios - 1).markObjectRef();
+        Local dst = p.param("dst", 0, nFolios - 1).markObjectRef();
         Local mode = p.param("mode", MIGRATE_ASYNC, MIGRATE_SYNC);
         Local put = p.param("put_new_folio", 0, 1);
         Local rc = rc(p);
@@ -986,7 +986,7 @@ public final class Migrate {
             return putback;
         }
         Procedure p = b.procedure("putback_movable_pages");
-        Local f = p.param("folio", 0, nFolios - 1);
+        Local f = p.param("folio", 0, nFolios - 1).markObjectRef();
         FolioRef x = mm.at(f);
         p.body(c -> {
             if (movable == null) {
@@ -1054,8 +1054,8 @@ public final class Migrate {
         Local[] src = new Local[k];
         Local[] dst = new Local[k];
         for (int i = 0; i < k; i++) {
-            src[i] = p.param("src" + (k > 1 ? i : ""), 0, nFolios - 1);
-            dst[i] = p.param("dst" + (k > 1 ? i : ""), 0, nFolios - 1);
+            src[i] = p.param("src" + (k > 1 ? i : ""), 0, nFolios - 1).markObjectRef();
+            dst[i] = p.param("dst" + (k > 1 ? i : ""), 0, nFolios - 1).markObjectRef();
         }
         Local mode = p.param("mode", MIGRATE_ASYNC, MIGRATE_SYNC);
         Local failed = p.local("failed", 0, (enomemBit(k) << 1) - 1);
@@ -1135,8 +1135,8 @@ public final class Migrate {
         Local[] src = new Local[k];
         Local[] dst = new Local[k];
         for (int i = 0; i < k; i++) {
-            src[i] = p.param("src" + (k > 1 ? i : ""), 0, nFolios - 1);
-            dst[i] = p.param("dst" + (k > 1 ? i : ""), 0, nFolios - 1);
+            src[i] = p.param("src" + (k > 1 ? i : ""), 0, nFolios - 1).markObjectRef();
+            dst[i] = p.param("dst" + (k > 1 ? i : ""), 0, nFolios - 1).markObjectRef();
         }
         Local mode = p.param("mode", MIGRATE_ASYNC, MIGRATE_SYNC);
         Local nrPass = p.param("nr_pass", 1, NR_MAX_MIGRATE_PAGES_RETRY);

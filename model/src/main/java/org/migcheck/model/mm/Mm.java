@@ -40,6 +40,7 @@ public final class Mm {
 
     /** The folio whose id is in {@code l}. */
     public FolioRef at(Local l) {
+        l.markObjectRef();
         return e -> {
             int i = e.local(l);
             if (i < 0 || i >= folios.size()) {

@@ -137,7 +137,7 @@ public final class MovableOps {
      */
     private Procedure declareIsolate(Model.Builder b) {
         Procedure p = b.procedure("isolate_movable_ops_page");
-        Local page = p.param("page", 0, nFolios - 1);
+        Local page = p.param("page", 0, nFolios - 1).markObjectRef();
         Local ok = p.local("ok", 0, 1);
         Local isolated = p.local("isolated", 0, 1);
         FolioRef f = mm.at(page);
@@ -196,7 +196,7 @@ public final class MovableOps {
      */
     private Procedure declarePutback(Model.Builder b) {
         Procedure p = b.procedure("putback_movable_ops_page");
-        Local page = p.param("page", 0, nFolios - 1);
+        Local page = p.param("page", 0, nFolios - 1).markObjectRef();
         FolioRef f = mm.at(page);
         return p.body(body -> {
             body.step(FolioOps.folioLock(f));
@@ -217,8 +217,8 @@ public final class MovableOps {
      */
     private Procedure declareMigrateMovableOpsPage(Model.Builder b) {
         Procedure p = b.procedure("migrate_movable_ops_page");
-        Local dst = p.param("dst", 0, nFolios - 1);
-        Local src = p.param("src", 0, nFolios - 1);
+        Local dst = p.param("dst", 0, nFolios - 1).markObjectRef();
+        Local src = p.param("src", 0, nFolios - 1).markObjectRef();
         p.param("mode", Migrate.MIGRATE_ASYNC, Migrate.MIGRATE_SYNC);
         Local rc = p.local("rc", 0, 1);
         FolioRef s = mm.at(src);

@@ -88,8 +88,8 @@ public final class VirtioBalloon {
      */
     private Procedure declareMigratepage(Model.Builder b) {
         Procedure p = b.procedure("virtballoon_migratepage");
-        Local dst = p.param("newpage", 0, nFolios - 1);
-        Local src = p.param("page", 0, nFolios - 1);
+        Local dst = p.param("newpage", 0, nFolios - 1).markObjectRef();
+        Local src = p.param("page", 0, nFolios - 1).markObjectRef();
         Local locked = p.local("locked", 0, 1);
         FolioRef d = mm.at(dst);
         FolioRef s = mm.at(src);
@@ -122,7 +122,7 @@ public final class VirtioBalloon {
      */
     private Procedure declareFill(Model.Builder b) {
         Procedure p = b.procedure("fill_balloon");
-        Local page = p.param("page", 0, nFolios - 1);
+        Local page = p.param("page", 0, nFolios - 1).markObjectRef();
         FolioRef f = mm.at(page);
         return p.body(body -> body
                 .step(Steps.lock("mutex_lock", balloonLock))
@@ -138,7 +138,7 @@ public final class VirtioBalloon {
      */
     private Procedure declareLeak(Model.Builder b) {
         Procedure p = b.procedure("leak_balloon");
-        Local got = p.local("page", -1, nFolios - 1);
+        Local got = p.local("page", -1, nFolios - 1).markObjectRef();
         FolioRef f = mm.at(got);
         return p.body(body -> body
                 .step(Steps.lock("mutex_lock", balloonLock))

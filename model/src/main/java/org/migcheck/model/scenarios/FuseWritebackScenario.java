@@ -84,6 +84,8 @@ public final class FuseWritebackScenario {
                     "none", "ASYNC", "SYNC_LIGHT", "SYNC"),
             Knob.bool("serverReplies", true, "the server replies to the FUSE_WRITE (false: it keeps the request "
                     + "and serves other requests forever)"),
+            Knob.range("folios", 1, 8, 1, "dirty folios of the FUSE file (folio0..folioN-1), all charged to G, whose limit is "
+                    + "their number: the flusher writes them back in index order, reclaim and the server go over all of them"),
             Knob.choice("mutant", "none", "a deliberate defect, for mutation tests: reclaim-ignores-writeback "
                     + "(shrink_folio_list without its writeback branch), writeback-without-folio-lock (the "
                     + "flusher sets PG_writeback without the folio lock)",
@@ -184,17 +186,24 @@ public final class FuseWritebackScenario {
         Mapping mapping = mm.mapping("fuse_inode.i_data", Mapping.MigrateFolio.FILEMAP_MIGRATE_FOLIO, mappingHasFlag(k), true);
         // written by the FUSE client (a buffered write with writeback_cache, or a store through a shared mmap),
         // not yet written back: dirty, on the inactive LRU, only the page cache's reference.
-        // Simplification: the folio is not mapped; reclaim's writeback branch comes before folio_check_references,
+        // Simplification: the folios are not mapped; reclaim's writeback branch comes before folio_check_references,
         // so a mapped folio under writeback meets the same cases.
-        Folio folio = mm.folio("folio0", mapping, new Folio.Init().dirty(true));
+        int n = k.integer("folios");
+        List<Folio> folios = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            folios.add(mm.folio("folio" + i, mapping, new Folio.Init().dirty(true)));
+        }
+        Folio folio = folios.get(0);
         FolioRef f = FolioRef.fixed(folio);
 
         Memcg.Controller memcgs = new Memcg.Controller(mm, k.is("memcg", "v1") ? Memcg.Hierarchy.V1 : Memcg.Hierarchy.V2,
                 k.flag("cgroupWriteback"));
         // G: the server's memcg, which also holds folio0's charge (docs/scenarios/fuse-writeback-memcg.md, step 3), at its limit.
-        // Simplification: the limit is one page, folio0's.
-        Memcg g = memcgs.create("G", 1, 1);
-        memcgs.charged(g, folio);
+        // Simplification: the limit is the FUSE file's folios, all charged to G (one page, folio0's, by default).
+        Memcg g = memcgs.create("G", n, n);
+        for (Folio x : folios) {
+            memcgs.charged(g, x);
+        }
         Vmscan vmscan = new Vmscan(mm, memcgs,
                 k.is("mutant", "reclaim-ignores-writeback") ? Vmscan.Mutation.IGNORE_WRITEBACK : Vmscan.Mutation.NONE);
         Fuse fuse = new Fuse(mm, temp,
@@ -205,7 +214,14 @@ public final class FuseWritebackScenario {
 
         // K: fs/fs-writeback.c wb_workfn -> wb_do_writeback -> ... -> do_writepages -> fuse_writepages
         Procedure writepages = fuse.writepages();
-        mm.thread("flusher").body(body -> body.call(writepages, IntExpr.of(folio.id())));
+        if (n == 1) {
+            mm.thread("flusher").body(body -> body.call(writepages, IntExpr.of(folio.id())));
+        } else {
+            // writeback_iter walks the dirty-tagged folios in index order, one fuse_writepages pass each
+            Procedure flusher = mm.thread("flusher");
+            Local i = flusher.local("index", 0, n);
+            flusher.body(body -> body.forRange(i, 0, n, loop -> loop.call(writepages, IntExpr.of(i))));
+        }
 
         if (k.flag("earlierReclaim")) {
             // mm/vmscan.c kswapd(): "tsk->flags |= PF_MEMALLOC | PF_KSWAPD" for its whole life, then balance_pgdat.

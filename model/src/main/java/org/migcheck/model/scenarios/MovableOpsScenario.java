@@ -1,5 +1,6 @@
 package org.migcheck.model.scenarios;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.migcheck.model.lang.Cond;
@@ -62,8 +63,6 @@ public final class MovableOpsScenario {
                 .survives("no-wait balloon_page_enqueue: spin_lock_irqsave", privatePage)
                 .survives("swap balloon_page_enqueue: spin_lock_irqsave <> trylock_page", privatePage)
                 .survives("swap balloon_page_enqueue: balloon_page_insert <> unlock_page", privatePage)
-                .survives("test-false balloon_page_dequeue: if list_for_each_entry",
-                        "deflate may find no page; the goals are about isolation and migration, not deflate")
                 .survives("no-lock balloon_page_dequeue: trylock_page", offList)
                 .survives("swap balloon_page_dequeue: balloon_page_finalize <> unlock_page", offList)
                 .survives("no-lock balloon_page_dequeue: spin_lock_irqsave #2", bugCheck)
@@ -107,7 +106,10 @@ public final class MovableOpsScenario {
                 .knob(Knob.choice("compaction", "kcompactd", "who compacts: kcompactd, or direct compaction under "
                         + "PF_MEMALLOC (memalloc_noreclaim_save)", "kcompactd", "direct"))
                 .knob(Knob.choice("migrateMode", "SYNC_LIGHT", "migrate_mode of the compactors", "SYNC_LIGHT", "ASYNC"))
+                .knob(Knob.range("compactors", 1, 8, 2, "compaction scanners racing for page0, each with its own free "
+                        + "page (C1..CN into new1..newN); they run the same code and are declared interchangeable"))
                 .model(MovableOpsScenario::build)
+                .expect(MovableOpsScenario::expect)
                 .variant("merged", Map.of(), mergedSurvivors(Expect.holds().reach(GOAL_MIGRATED, true).reach(GOAL_ISOLATED, true)),
                         "shipped v6.19: get-unless-zero reference, trylock, PG_movable_ops_isolated tested and set "
                                 + "under the page lock, putback from a caller without the page lock, deflate trylocks")
@@ -133,9 +135,15 @@ public final class MovableOpsScenario {
         // balloon_page_alloc: the driver's page, refcount 1; a movable_ops page has no mapping and is not on an LRU
         Folio page = mm.folio("page0", null, new Folio.Init().lru(false).inCache(false).uptodate(false).ref(1));
         // the compactors' free pages (cc->freepages): refcount 0 until compaction_alloc
-        Folio new1 = mm.folio("new1", null, new Folio.Init().lru(false).inCache(false).uptodate(false).ref(0));
-        Folio new2 = mm.folio("new2", null, new Folio.Init().lru(false).inCache(false).uptodate(false).ref(0));
-        Balloon balloon = new Balloon(mm, List.of(page, new1, new2),
+        int n = k.integer("compactors");
+        List<Folio> dsts = new ArrayList<>();
+        for (int i = 1; i <= n; i++) {
+            dsts.add(mm.folio("new" + i, null, new Folio.Init().lru(false).inCache(false).uptodate(false).ref(0)));
+        }
+        List<Folio> pages = new ArrayList<>();
+        pages.add(page);
+        pages.addAll(dsts);
+        Balloon balloon = new Balloon(mm, pages,
                 k.is("deflateLock", "sleeping") ? Balloon.DeflateLock.SLEEPING : Balloon.DeflateLock.TRYLOCK);
         // the driver: vb->balloon_lock, fill/leak_balloon, and virtballoon_migratepage as b_dev_info->migratepage
         VirtioBalloon vb = new VirtioBalloon(mm, balloon);
@@ -146,25 +154,60 @@ public final class MovableOpsScenario {
         };
         Migrate core = new Migrate(mm, Migrate.Rules.v6_19());
         MovableOps movable = new MovableOps(core, balloon.operations(), new MovableOps.Config(getRef,
-                k.flag("checkIsolated"), k.flag("isolateLock"), k.is("putback", "page-locked-caller")), List.of(page, new1, new2));
+                k.flag("checkIsolated"), k.flag("isolateLock"), k.is("putback", "page-locked-caller")), pages);
         boolean direct = k.is("compaction", "direct");
         int mode = k.is("migrateMode", "ASYNC") ? Migrate.MIGRATE_ASYNC : Migrate.MIGRATE_SYNC_LIGHT;
 
-        compactor(mm, core, movable, "C1", page, new1, direct, mode);
-        compactor(mm, core, movable, "C2", page, new2, direct, mode);
+        List<Model.SymmetricMember> members = new ArrayList<>();
+        for (int i = 1; i <= n; i++) {
+            compactor(mm, core, movable, "C" + i, page, dsts.get(i - 1), direct, mode);
+            members.add(new Model.SymmetricMember(List.of("C" + i), List.of(dsts.get(i - 1).name()), List.of(dsts.get(i - 1).id())));
+        }
+        // the compactors run the same code, each into its own free page: C_i with new_i is interchangeable with C_j with new_j
+        b.symmetric("compactors", members);
 
         // the virtio_balloon driver (drivers/virtio/virtio_balloon.c): fill_balloon, then leak_balloon
         Procedure owner = mm.thread("balloon");
-        Local got = owner.local("page", -1, mm.folios().size() - 1);
+        Local got = owner.local("page", -1, mm.folios().size() - 1).markObjectRef();
         owner.body(body -> body
                 // fill_balloon: balloon_page_alloc() gave page0 (initial state); balloon_page_enqueue under balloon_lock
                 .call(vb.fillBalloon, e -> page.id())
                 // leak_balloon: balloon_page_dequeue, then release_pages_balloon -> put_page (the final put)
                 .callInto(got, vb.leakBalloon));
 
-        b.goal(GOAL_MIGRATED, s -> s.isSet(page.freed) && (s.isSet(balloon.onList(new1)) || s.isSet(balloon.onList(new2))));
+        b.goal(GOAL_MIGRATED, s -> s.isSet(page.freed) && dsts.stream().anyMatch(d -> s.isSet(balloon.onList(d))));
         b.goal(GOAL_ISOLATED, s -> s.isSet(page.isolated));
         return b.build();
+    }
+
+    /**
+     * The expectation for any knob values: the variants' bugs at any number of compactors, except that
+     * isolating page0 twice needs two of them.
+     */
+    static Expect expect(Knobs k) {
+        int n = k.integer("compactors");
+        if (k.is("getRef", "none") || !k.flag("isolateLock") || !k.is("compaction", "kcompactd") || !k.is("migrateMode", "SYNC_LIGHT")) {
+            return null; // mutations of the isolation protocol and other settings: no declared expectation
+        }
+        int bugs = (k.is("getRef", "plain") ? 1 : 0) + (k.flag("checkIsolated") ? 0 : 1)
+                + (k.is("deflateLock", "sleeping") ? 1 : 0) + (k.is("putback", "page-locked-caller") ? 1 : 0);
+        if (bugs > 1) {
+            return null; // which bug shows first is not declared
+        }
+        if (k.is("getRef", "plain")) {
+            return Expect.violated("ref.get-unless-zero");
+        }
+        if (!k.flag("checkIsolated")) {
+            // isolating page0 twice needs two scanners; one alone still migrates it
+            return n >= 2 ? Expect.violated("isolate.single") : Expect.holds().reach(GOAL_MIGRATED, true).reach(GOAL_ISOLATED, true);
+        }
+        if (k.is("deflateLock", "sleeping")) {
+            return Expect.violated("atomic.sleep");
+        }
+        if (k.is("putback", "page-locked-caller")) {
+            return Expect.deadlock();
+        }
+        return mergedSurvivors(Expect.holds().reach(GOAL_MIGRATED, true).reach(GOAL_ISOLATED, true));
     }
 
     /**

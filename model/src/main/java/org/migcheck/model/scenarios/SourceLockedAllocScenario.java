@@ -88,6 +88,8 @@ public final class SourceLockedAllocScenario {
                         + "NR_MAX_MIGRATE_ASYNC_RETRY = 3 in migrate_pages_sync's batch, 7 in each one-folio retry)"))
                 .knob(Knob.bool("writer", false, "readahead: another task writes to F0 meanwhile (__filemap_get_folio with "
                         + "FGP_LOCK), holding F0's lock for a moment"))
+                .knob(Knob.range("migrators", 2, 6, 2, "two-migrators: migrators in a ring; M_i holds S_i on node i-1 and "
+                        + "allocates its destination on node i (mod N), where M_(i+1)'s source lies"))
                 .knob(Knob.range("raFolios", 1, 2, 2, "readahead: folios in the batch (all locked before the read is submitted)"))
                 .knob(Knob.bool("lockDst", true, "mutation knob: migrate_folio_unmap trylocks the destination "
                         + "(false: migrate into an unlocked folio)"))
@@ -132,6 +134,7 @@ public final class SourceLockedAllocScenario {
                         "hypothetical (the 2023 SYNC_LIGHT check without the PF_MEMALLOC rule and the NOFS scope): the check "
                                 + "spares the readahead folios (!uptodate), but compaction sleeps in folio_lock on the "
                                 + "writer's uptodate F0 under PF_MEMALLOC")
+                .expect(SourceLockedAllocScenario::expect)
                 .variant("two-migrators-abba",
                         Map.of("workload", "two-migrators", "memallocRule", "false", "deferAlloc", "true", "srcIsolated", "false"),
                         Expect.deadlock(),
@@ -184,13 +187,32 @@ public final class SourceLockedAllocScenario {
                 .build();
     }
 
+    /**
+     * Expectations beyond the named variants: the two-migrators ring of {@code migrators} migrators
+     * without the PF_MEMALLOC rule and with sources on the LRU deadlocks at every size (each migrator
+     * sleeps on the next one's source); isolated sources hold at every size; the PF_MEMALLOC rule with
+     * sources left on the LRU is declared for two migrators only: from three on, a compaction can
+     * isolate a source from the LRU after its own migrator froze and moved it, and the folio is
+     * migrated twice (the model reports the refcount underflow as a model error).
+     */
+    static Expect expect(Knobs k) {
+        if (!k.is("workload", "two-migrators") || !k.flag("deferAlloc") || !k.flag("lockDst")
+                || !k.is("compactMode", "SYNC_LIGHT") || !k.flag("syncLightIoCheck")) {
+            return null;
+        }
+        if (!k.flag("memallocRule") && !k.flag("srcIsolated")) {
+            return Expect.deadlock();
+        }
+        return k.flag("srcIsolated") || k.integer("migrators") == 2 ? Expect.holds().reach("S1-migrated", true) : null;
+    }
+
     static Model build(Knobs k) {
         Migrate.Rules rules = new Migrate.Rules(k.flag("memallocRule"), k.flag("syncLightIoCheck"),
                 k.flag("deferAlloc"), k.flag("lockDst"));
         int compactMode = Migrate.mode(k.get("compactMode"));
         return switch (k.get("workload")) {
             case "readahead" -> readahead(rules, compactMode, k.integer("raFolios"), k.flag("writer"), k.flag("nofsScope"));
-            case "two-migrators" -> twoMigrators(rules, compactMode, k.flag("srcIsolated"));
+            case "two-migrators" -> twoMigrators(rules, compactMode, k.flag("srcIsolated"), k.integer("migrators"));
             default -> oom(rules, compactMode, k.flag("reaper"), k.integer("oomFolios"), k.integer("passes"));
         };
     }
@@ -251,7 +273,7 @@ public final class SourceLockedAllocScenario {
     /** include/linux/huge_mm.h HPAGE_PMD_ORDER (x86-64): the order of the migrators' large sources. */
     static final int HPAGE_PMD_ORDER = 9;
 
-    static Model twoMigrators(Migrate.Rules rules, int compactMode, boolean srcIsolated) {
+    static Model twoMigrators(Migrate.Rules rules, int compactMode, boolean srcIsolated, int n) {
         Model.Builder b = Model.builder(ID + "/two-migrators");
         Mm mm = new Mm(b);
         Mapping file = mm.mapping("file", Mapping.MigrateFolio.FILEMAP_MIGRATE_FOLIO, false, false);
@@ -259,29 +281,45 @@ public final class SourceLockedAllocScenario {
         // isolation reference); with srcIsolated=false they stay on the LRU (hypothetical: every kernel
         // migrate_pages caller isolates first, and PG_lru test-and-clear makes isolation exclusive).
         // Simplification: a folio's size appears only as the order of its destination's allocation.
+        // Migrator M_i (1-based) migrates S_i from node i-1 into its huge destination D_i on node i mod n; free_j is
+        // compaction's free page on node j. With n = 2: S1 node 0 -> D1 node 1, S2 node 1 -> D2 node 0.
         Folio.Init src = new Folio.Init().ref(2).lru(!srcIsolated).isolated(srcIsolated);
-        Folio s1 = mm.folio("S1", file, src);          // node 0, migrated by M1 to node 1
-        Folio s2 = mm.folio("S2", file, src);          // node 1, migrated by M2 to node 0
-        Folio d1 = mm.folio("D1", null, free());       // node 1: M1's huge destination
-        Folio d2 = mm.folio("D2", null, free());       // node 0: M2's huge destination
-        Folio free0 = mm.folio("free0", null, free()); // node 0: compaction's free page
-        Folio free1 = mm.folio("free1", null, free()); // node 1
+        List<Folio> srcs = new ArrayList<>();
+        List<Folio> dsts = new ArrayList<>();
+        List<Folio> frees = new ArrayList<>();
+        for (int i = 1; i <= n; i++) {
+            srcs.add(mm.folio("S" + i, file, src));
+        }
+        for (int i = 1; i <= n; i++) {
+            dsts.add(mm.folio("D" + i, null, free()));
+        }
+        for (int j = 0; j < n; j++) {
+            frees.add(mm.folio("free" + j, null, free()));
+        }
         int[] nodeOf = new int[mm.folios().size()];
-        for (Folio f : List.of(s2, d1, free1)) {
-            nodeOf[f.id()] = 1;
+        for (int i = 1; i <= n; i++) {
+            nodeOf[srcs.get(i - 1).id()] = i - 1;
+            nodeOf[dsts.get(i - 1).id()] = i % n;
+            nodeOf[frees.get(i - 1).id()] = i - 1;
         }
         Migrate mig = new Migrate(mm, rules);
-        PageAlloc pa = new PageAlloc(mm, mig, List.of(
-                new PageAlloc.Zone(0, List.of(s1), free0),
-                new PageAlloc.Zone(1, List.of(s2), free1)), compactMode, false);
+        List<PageAlloc.Zone> zones = new ArrayList<>();
+        for (int j = 0; j < n; j++) {
+            zones.add(new PageAlloc.Zone(j, List.of(srcs.get(j)), frees.get(j)));
+        }
+        PageAlloc pa = new PageAlloc(mm, mig, zones, compactMode, false);
         // mbind / move_pages (mm/mempolicy.c migrate_to_node): mtc.gfp_mask = GFP_HIGHUSER_MOVABLE | __GFP_THISNODE;
         // alloc_migration_target for a large source: gfp &= ~__GFP_RECLAIM, |= GFP_TRANSHUGE, order = folio_order:
         // order 9 (costly: initial ASYNC compaction, then reclaim and SYNC_LIGHT compaction; THISNODE: no OOM).
         // Simplification: __GFP_KSWAPD_RECLAIM, which GFP_TRANSHUGE leaves out, is kept (kswapd is not modelled).
         Procedure target = mig.allocMigrationTarget(pa, HPAGE_PMD_ORDER, Gfp.KERNEL | Gfp.THISNODE, nodeOf);
         Procedure migratePages = mig.migratePages(target, srcIsolated);
-        mm.thread("M1").body(x -> x.call(migratePages, e -> s1.id(), e -> d1.id(), e -> Migrate.MIGRATE_SYNC));
-        mm.thread("M2").body(x -> x.call(migratePages, e -> s2.id(), e -> d2.id(), e -> Migrate.MIGRATE_SYNC));
+        for (int i = 1; i <= n; i++) {
+            Folio si = srcs.get(i - 1);
+            Folio di = dsts.get(i - 1);
+            mm.thread("M" + i).body(x -> x.call(migratePages, e -> si.id(), e -> di.id(), e -> Migrate.MIGRATE_SYNC));
+        }
+        Folio d1 = dsts.get(0);
         b.goal("S1-migrated", s -> s.isSet(d1.inCache));
         return b.build();
     }

@@ -69,9 +69,10 @@ public final class TruncateWritebackScenario {
                         + "'if (ret) folio_unlock(to_folio)'"))
                 .knob(Knob.choice("syncMode", "NONE", "flusher only: wbc->sync_mode; WB_SYNC_NONE skips a folio under "
                         + "writeback, WB_SYNC_ALL waits for it", "NONE", "ALL"))
-                .knob(Knob.range("folios", 1, 2, 1, "flusher only: folios in the mapping; folio1 starts under writeback "
-                        + "(bio in flight) and redirtied (ttm-backup always has one folio)"))
+                .knob(Knob.range("folios", 1, 4, 1, "flusher only: folios in the mapping; folio1..folioN-1 start under "
+                        + "writeback (bio in flight) and redirtied (ttm-backup always has one folio)"))
                 .model(TruncateWritebackScenario::build)
+                .expect(TruncateWritebackScenario::expect)
                 .variant("kernel", Map.of(), Expect.holds().reach(TRUNCATED, true).reach(TRUNCATE_MEETS_WRITEBACK, true),
                         "shipped v6.19 (the long-standing protocol): lock, folio_start_writeback, unlock, submit; truncate "
                                 + "locks and waits for writeback")
@@ -99,6 +100,29 @@ public final class TruncateWritebackScenario {
         return k.is("writer", "ttm-backup") ? buildTtm(k) : buildFlusher(k);
     }
 
+    /**
+     * The expectation for any knob values: the variants' verdicts at any number of folios (the folios
+     * beyond folio0 start under writeback, so truncate meets writeback whatever their number); null
+     * when two defects are combined.
+     */
+    static Expect expect(Knobs k) {
+        if (k.is("writer", "ttm-backup")) {
+            return k.flag("activateIgnored") ? Expect.deadlock() : Expect.holds().reach(TRUNCATED, true);
+        }
+        boolean unlockFirst = k.is("order", "wb-after-unlock");
+        boolean noWait = !k.flag("truncateWaits");
+        if (unlockFirst && noWait) {
+            return null;
+        }
+        if (unlockFirst) {
+            return Expect.violated("writeback.set-under-lock");
+        }
+        if (noWait) {
+            return Expect.violated("cache.remove-locked-no-writeback");
+        }
+        return Expect.holds().reach(TRUNCATED, true).reach(TRUNCATE_MEETS_WRITEBACK, true);
+    }
+
     /** Goal: every folio of the model was removed from the page cache and freed. */
     private static void truncatedGoal(Model.Builder m, Mm mm) {
         m.goal(TRUNCATED, s -> {
@@ -119,9 +143,9 @@ public final class TruncateWritebackScenario {
         Mm mm = new Mm(m);
         Mapping mapping = mm.mapping("mapping0", Mapping.MigrateFolio.BUFFER_MIGRATE_FOLIO, false, false);
         mm.folio("folio0", mapping, new Folio.Init().dirty(true));
-        if (k.integer("folios") == 2) {
+        for (int i = 1; i < k.integer("folios"); i++) {
             // Its previous writeback is still in flight and it was redirtied since.
-            mm.folio("folio1", mapping, new Folio.Init().dirty(true).writeback(true));
+            mm.folio("folio" + i, mapping, new Folio.Init().dirty(true).writeback(true));
         }
         Lock iRwsem = m.lock("inode0.i_rwsem", "i_rwsem", Lock.Kind.MUTEX);
         Lock invalidateLock = m.lock("mapping0.invalidate_lock", "invalidate_lock", Lock.Kind.MUTEX);
