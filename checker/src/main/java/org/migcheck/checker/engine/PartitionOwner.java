@@ -67,37 +67,38 @@ public final class PartitionOwner {
     }
 
     /**
-     * The own round for partition {@code p}: {@code n} candidates, fingerprints {@code fps} and vectors
-     * {@code vec[i * words ..]}, in the search's order; fills {@code result} as {@link Transport.Batch} says.
+     * The own round for partition {@code p}: {@code n} candidates from index {@code at}, fingerprints
+     * {@code fps[at + i]} and vectors {@code vec[(at + i) * words ..]}, in the search's order; fills
+     * {@code result[at + i]} as {@link Transport.Batch} says.
      */
-    public void own(int p, int n, long[] fps, long[] vec, int[] result) {
+    public void own(int p, int n, long[] fps, long[] vec, int at, int[] result) {
         Part part = part(p);
         if (part.pendingFrom != part.size) {
             throw new IllegalStateException("partition " + p + ": an own round before the previous one was resolved");
         }
         part.reserve(n);
-        for (int i = 0; i < n; i++) {
-            int at = part.find(fps[i], vec, i * words);
-            if (at < 0) {
+        for (int i = at; i < at + n; i++) {
+            int found = part.find(fps[i], vec, i * words);
+            if (found < 0) {
                 part.insert(fps[i], vec, i * words);
                 result[i] = Transport.Batch.NEW;
-            } else if (at < part.pendingFrom) {
-                result[i] = part.id[at];
+            } else if (found < part.pendingFrom) {
+                result[i] = part.id[found];
             } else {
-                result[i] = -(at - part.pendingFrom + 2);
+                result[i] = -(found - part.pendingFrom + 2);
             }
         }
     }
 
-    /** The resolve round for partition {@code p}: ids and parents of the {@code fresh} new states, in order. */
-    public void resolve(int p, int fresh, int[] ids, int[] parents) {
+    /** The resolve round for partition {@code p}: ids and parents of the {@code fresh} new states, in order, from {@code at}. */
+    public void resolve(int p, int fresh, int[] ids, int[] parents, int at) {
         Part part = part(p);
         if (part.size - part.pendingFrom != fresh) {
             throw new IllegalStateException("partition " + p + ": " + fresh + " ids for " + (part.size - part.pendingFrom) + " new states");
         }
         for (int k = 0; k < fresh; k++) {
-            part.id[part.pendingFrom + k] = ids[k];
-            part.parent[part.pendingFrom + k] = parents[k];
+            part.id[part.pendingFrom + k] = ids[at + k];
+            part.parent[part.pendingFrom + k] = parents[at + k];
         }
         part.pendingFrom = part.size;
     }

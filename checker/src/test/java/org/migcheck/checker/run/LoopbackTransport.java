@@ -36,7 +36,7 @@ final class LoopbackTransport implements Transport.Factory {
                     if (b != null && b.n > 0) {
                         int[] result = new int[b.n];
                         owners[b.partition % processes].own(b.partition, b.n, b.fps.clone(),
-                                Arrays.copyOf(b.words, b.n * words), result);
+                                Arrays.copyOf(b.words, b.n * words), 0, result);
                         System.arraycopy(result, 0, b.result, 0, b.n);
                     }
                 }
@@ -45,7 +45,7 @@ final class LoopbackTransport implements Transport.Factory {
             @Override public void resolve(Batch[] batches) {
                 for (Batch b : batches) {
                     if (b != null && b.fresh > 0) {
-                        owners[b.partition % processes].resolve(b.partition, b.fresh, b.ids.clone(), b.parents.clone());
+                        owners[b.partition % processes].resolve(b.partition, b.fresh, b.ids.clone(), b.parents.clone(), 0);
                     }
                 }
             }
