@@ -56,6 +56,7 @@ public final class HazelcastCluster implements Transport.Factory, AutoCloseable 
     private final String[] lost;
     private final String runPrefix = UUID.randomUUID().toString();
     private int searches;
+    private final java.util.concurrent.atomic.AtomicLong messages = new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean closing;
 
     private HazelcastCluster(List<String> addresses) {
@@ -140,6 +141,9 @@ public final class HazelcastCluster implements Transport.Factory, AutoCloseable 
         executors[m] = client.getExecutorService("migcheck");
     }
 
+    /** Messages sent to members so far (every round and query). */
+    public long messages() { return messages.get(); }
+
     /** Number of processes taking part: the members and this one. */
     public int processes() { return addresses.size() + 1; }
 
@@ -173,6 +177,7 @@ public final class HazelcastCluster implements Transport.Factory, AutoCloseable 
         Future<T> f;
         try {
             f = executors[m].submit(task);
+            messages.incrementAndGet();
         } catch (RuntimeException e) {
             check(m);
             throw new Transport.Lost("member " + addresses.get(m) + " lost: " + MemberService.rootMessage(e));
@@ -269,6 +274,7 @@ public final class HazelcastCluster implements Transport.Factory, AutoCloseable 
                         List<Batch> g = t.poll();
                         try {
                             f.add(new Object[] {g, executors[m].submit(tx.task(g))});
+                            messages.incrementAndGet();
                         } catch (RuntimeException e) {
                             check(m);
                             throw new Transport.Lost("member " + addresses.get(m) + " lost: " + MemberService.rootMessage(e));

@@ -34,7 +34,6 @@ public final class MemberService {
     private final boolean once;
     private final Map<String, PartitionOwner> runs = new ConcurrentHashMap<>();
     private final CountDownLatch done = new CountDownLatch(1);
-    private volatile boolean served;
     private volatile String aborted;
     private HazelcastInstance hz;
 
@@ -103,7 +102,7 @@ public final class MemberService {
                         s.runs.clear();
                         s.aborted = "coordinator left";
                     }
-                    if (s.once && s.served) {
+                    if (s.once) {
                         s.done.countDown();
                     }
                 }
@@ -139,7 +138,6 @@ public final class MemberService {
     }
 
     String hello(String theirCode, String scenario, String who) {
-        served = true;
         if (!codeHash.equals(theirCode)) {
             String msg = "member runs migcheck code " + codeHash.substring(0, 12) + ", the coordinator runs " + theirCode.substring(0, 12)
                     + ": a different migcheck version or model classpath (start both from the same build and --classpath)";

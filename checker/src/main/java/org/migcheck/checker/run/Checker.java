@@ -111,6 +111,8 @@ public final class Checker {
         List<String> notes = new ArrayList<>();
         if (localOnly != null) {
             notes.add(localOnly);
+        } else if (search.distributes()) {
+            notes.add("visited set spread over " + opts.cluster().describe());
         }
         if (refused != null) {
             notes.add(refused);
