@@ -377,6 +377,54 @@ public final class HazelcastCluster implements Transport.Factory, AutoCloseable 
         }
     }
 
+    /** Each member's figures of its last search: {visited-set partition bytes, peak heap bytes}. */
+    public List<long[]> usage() {
+        List<long[]> out = new ArrayList<>();
+        for (int m = 0; m < addresses.size(); m++) {
+            try {
+                out.add(call(m, new Tasks.Usage(runPrefix)));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new Transport.Lost("interrupted");
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Starts {@code n} member processes on 127.0.0.1 (free ports) with this JVM's class path, for
+     * benchmarks; they run with --once, so they exit when the returned cluster is closed.
+     */
+    public static HazelcastCluster startLocal(int n, List<String> classpathEntries, List<Process> started) throws java.io.IOException {
+        String cluster = "migcheck-local-" + UUID.randomUUID().toString().replace("-", "");
+        String javaExe = java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> addresses = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            int port;
+            try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+                port = s.getLocalPort();
+            }
+            String address = "127.0.0.1:" + port;
+            List<String> cmd = new ArrayList<>(List.of(javaExe, "-Xss8m", "-cp", System.getProperty("java.class.path"),
+                    "org.migcheck.checker.cli.Main"));
+            if (!classpathEntries.isEmpty()) {
+                cmd.add("--classpath");
+                cmd.add(String.join(java.io.File.pathSeparator, classpathEntries));
+            }
+            cmd.addAll(List.of("member", "--bind", address, "--cluster", cluster, "--once"));
+            Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            started.add(p);
+            java.io.BufferedReader r = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(),
+                    java.nio.charset.StandardCharsets.UTF_8));
+            String line = r.readLine();
+            if (line == null || !line.contains("listening on " + address)) {
+                throw new Refused("member process for " + address + " did not start: " + line);
+            }
+            addresses.add(address);
+        }
+        return connect(addresses, cluster, Identity.codeHash(classpathEntries), "");
+    }
+
     /** The first member lost so far, or null. */
     public String lostMember() {
         for (String l : lost) {

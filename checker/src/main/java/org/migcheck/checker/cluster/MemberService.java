@@ -153,9 +153,21 @@ public final class MemberService {
         return null;
     }
 
+    private volatile long lastBytes;
+    private volatile long lastPeak;
+
     void begin(String run, int words, boolean[] owned) {
+        if (runs.isEmpty()) {
+            for (java.lang.management.MemoryPoolMXBean p : java.lang.management.ManagementFactory.getMemoryPoolMXBeans()) {
+                if (p.getType() == java.lang.management.MemoryType.HEAP) {
+                    p.resetPeakUsage();
+                }
+            }
+        }
         runs.put(run, new PartitionOwner(words, owned));
     }
+
+    long[] usage() { return new long[] {lastBytes, lastPeak}; }
 
     private PartitionOwner run(String run) {
         PartitionOwner o = runs.get(run);
@@ -194,7 +206,17 @@ public final class MemberService {
     }
 
     void end(String run, String reason, boolean last) {
-        runs.remove(run);
+        PartitionOwner o = runs.remove(run);
+        if (o != null) {
+            lastBytes = o.bytes();
+            long peak = 0;
+            for (java.lang.management.MemoryPoolMXBean p : java.lang.management.ManagementFactory.getMemoryPoolMXBeans()) {
+                if (p.getType() == java.lang.management.MemoryType.HEAP && p.getPeakUsage() != null) {
+                    peak += p.getPeakUsage().getUsed();
+                }
+            }
+            lastPeak = peak;
+        }
         if (reason != null) {
             aborted = reason;
             log.println("migcheck member: the coordinator ended the run: " + reason);

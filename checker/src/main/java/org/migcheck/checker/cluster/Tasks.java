@@ -191,6 +191,17 @@ final class Tasks {
         }
     }
 
+    /** The member's figures of its last search: {partition bytes, peak heap bytes}. */
+    static final class Usage extends Task<long[]> {
+        public Usage() { }
+
+        Usage(String run) { this.run = run; }
+
+        @Override public long[] call() { return service().usage(); }
+        @Override void write(ObjectDataOutput out) { }
+        @Override void read(ObjectDataInput in) { }
+    }
+
     /** A search ends (reason null) or the coordinator gives up the whole run (reason given). */
     static final class End extends Task<Boolean> {
         String reason;
