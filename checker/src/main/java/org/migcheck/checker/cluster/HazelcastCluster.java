@@ -165,11 +165,21 @@ public final class HazelcastCluster implements Transport.Factory, AutoCloseable 
             throw new Transport.Lost("member " + addresses.get(m) + " did not answer within " + ANSWER_TIMEOUT_S + " s (hung?)");
         } catch (ExecutionException | RuntimeException e) {
             check(m);
-            throw new Transport.Lost("member " + addresses.get(m) + " lost: " + MemberService.rootMessage(e));
+            throw new Transport.Lost("member " + addresses.get(m) + " lost: " + why(e));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new Transport.Lost("interrupted while waiting for member " + addresses.get(m));
         }
+    }
+
+    /** Hazelcast's reason, in a few words. */
+    private static String why(Throwable e) {
+        String why = MemberService.rootMessage(e);
+        if (why.contains("Heartbeat timed out")) {
+            return "no heartbeat for " + HEARTBEAT_TIMEOUT_MS / 1000 + " s (hung or unreachable)";
+        }
+        int brace = why.indexOf('{');
+        return brace > 0 ? why.substring(0, brace).strip() : why.length() > 160 ? why.substring(0, 160) + "..." : why;
     }
 
     private <T> T call(int m, Tasks.Task<T> task) throws InterruptedException {
@@ -180,7 +190,7 @@ public final class HazelcastCluster implements Transport.Factory, AutoCloseable 
             messages.incrementAndGet();
         } catch (RuntimeException e) {
             check(m);
-            throw new Transport.Lost("member " + addresses.get(m) + " lost: " + MemberService.rootMessage(e));
+            throw new Transport.Lost("member " + addresses.get(m) + " lost: " + why(e));
         }
         return await(m, f);
     }
@@ -277,7 +287,7 @@ public final class HazelcastCluster implements Transport.Factory, AutoCloseable 
                             messages.incrementAndGet();
                         } catch (RuntimeException e) {
                             check(m);
-                            throw new Transport.Lost("member " + addresses.get(m) + " lost: " + MemberService.rootMessage(e));
+                            throw new Transport.Lost("member " + addresses.get(m) + " lost: " + why(e));
                         }
                     }
                     if (!f.isEmpty()) {

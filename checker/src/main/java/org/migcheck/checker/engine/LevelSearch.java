@@ -32,7 +32,9 @@ import java.util.function.LongSupplier;
  * <li><i>resolve</i> (parallel over partitions): pending table entries become ids.</li>
  * </ol>
  * Partitions are owned by a function of the fingerprint only ({@link PackedStore#owner}), so the
- * same split can later be spread over processes.
+ * same split spreads over processes: a partition the {@link Transport} reports as remote is decided
+ * by its owner in the own round, from the same candidates in the same order, and learns the merge's
+ * ids in the resolve round; nothing else in the wave changes, so neither do the results.
  *
  * <p><b>Shortest counterexample over all kinds.</b> A failure is either a bad state (an invariant,
  * a deadlock, a model error while explaining a block) whose schedule ends in it, or a failing

@@ -33,8 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The search spread over member JVMs started as separate processes on 127.0.0.1: identical results
  * to the single-process search on every catalogue variant and 200 seeded random models with 2 and 3
  * members (one cluster of three member processes serves every model); a member killed with SIGKILL
- * mid-run ends the coordinator INCOMPLETE (exit 4) naming it within 30 s, and the surviving member
- * exits too; a member with other code and a wrong cluster name are refused.
+ * or stopped with SIGSTOP (hung) mid-run ends the coordinator INCOMPLETE (exit 4) naming it within
+ * 30 s, and the surviving member exits too; a member with other code and a wrong cluster name are refused.
  *
  * <p>The members never build the models: they decide only the visited-set partitions they own, on
  * packed state vectors. What must agree is the code (checked at connect time).
@@ -191,20 +191,36 @@ class ClusterProcessTest {
 
     @Test
     void aMemberKilledMidRunEndsTheRunIncompleteNamingIt() throws Exception {
+        loseAMemberMidRun(false);
+    }
+
+    @Test
+    void aHungMemberEndsTheRunIncompleteNamingIt() throws Exception {
+        loseAMemberMidRun(true);
+    }
+
+    /** SIGKILL ({@code hang} false) or SIGSTOP one of two members while the coordinator (a separate process) searches. */
+    private static void loseAMemberMidRun(boolean hang) throws Exception {
         Member survivor = memberWithOptions(List.of(), List.of("--once"));
         Member victim = member();
         Process coordinator = migcheck(List.of("check", "philosophers", "--set", "n=9", "--set", "ordered=true", "--no-liveness",
                 "--por", "off", "--symmetry", "off", "--quiet-progress", "--time-limit", "600", "--workers", "1",
                 "--members", survivor.address + "," + victim.address, "--cluster", CLUSTER));
         Member coord = new Member(coordinator, "coordinator");
+        String how = hang ? "SIGSTOP" : "SIGKILL";
         try {
             assertTrue(victim.await("serving coordinator", 60_000), "the victim never served: " + victim.out);
             Thread.sleep(2_000);
-            assertTrue(coordinator.isAlive(), "the run ended before the kill: " + coord.out);
-            victim.process.destroyForcibly(); // SIGKILL
-            long killed = System.nanoTime();
-            assertTrue(coordinator.waitFor(30, TimeUnit.SECONDS), "the coordinator still runs 30 s after the kill");
-            double secs = (System.nanoTime() - killed) / 1e9;
+            assertTrue(coordinator.isAlive(), "the run ended before the " + how + ": " + coord.out);
+            if (hang) {
+                Process stop = new ProcessBuilder("kill", "-STOP", Long.toString(victim.process.pid())).start();
+                assertEquals(0, stop.waitFor(), "kill -STOP");
+            } else {
+                victim.process.destroyForcibly(); // SIGKILL
+            }
+            long at = System.nanoTime();
+            assertTrue(coordinator.waitFor(30, TimeUnit.SECONDS), "the coordinator still runs 30 s after the " + how);
+            double secs = (System.nanoTime() - at) / 1e9;
             coord.await("", 500);
             String out = String.join("\n", coord.out);
             assertEquals(4, coordinator.exitValue(), out);
@@ -212,7 +228,7 @@ class ClusterProcessTest {
             assertTrue(!out.contains("HOLDS"), out);
             assertTrue(survivor.process.waitFor(30, TimeUnit.SECONDS), "the surviving --once member still runs: " + survivor.out);
             assertEquals(4, survivor.process.exitValue(), String.join("\n", survivor.out));
-            System.out.printf("SIGKILL: coordinator ended %.1f s after the kill%n", secs);
+            System.out.printf("%s: coordinator ended %.1f s after it%n", how, secs);
         } finally {
             for (Process p : new Process[] {coordinator, survivor.process, victim.process}) {
                 p.destroyForcibly();
