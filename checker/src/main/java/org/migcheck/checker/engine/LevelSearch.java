@@ -157,11 +157,20 @@ final class LevelSearch {
     /** Per-worker scratch space and the expansion callback. */
     private final class Worker implements TransitionSystem.Successors {
         final int[] state;
+        /** A private copy of the state being expanded and its packed words: successors are packed as changes to them. */
+        final int[] parent;
+        final long[] stateWords;
         Block b;
         int from;
         boolean limitMode;
 
-        Worker(int slots) { this.state = new int[slots]; }
+        Worker(int slots, int words) {
+            this.state = new int[slots];
+            this.parent = new int[slots];
+            this.stateWords = new long[words];
+        }
+
+        @Override public boolean keepsVectors() { return false; } // packed at once
 
         @Override public void successor(int lbl, int[] next) {
             if (limitMode) {
@@ -172,7 +181,7 @@ final class LevelSearch {
             int w = store.words();
             b.ensureCandidate(w);
             int off = b.nc * w;
-            store.pack(next, b.words, off);
+            store.packDelta(parent, stateWords, 0, next, b.words, off);
             long fp = store.fingerprint(b.words, off);
             int id = store.find(fp, b.words, off);
             if (id >= 0) {
@@ -209,6 +218,8 @@ final class LevelSearch {
             for (int id = blk.first; id < blk.end; id++) {
                 from = id;
                 store.get(id, state);
+                System.arraycopy(state, 0, parent, 0, state.length);
+                store.words(id, stateWords, 0);
                 if (id != 0) {
                     Failure f = system.checkState(state);
                     if (f != null) {
@@ -288,6 +299,7 @@ final class LevelSearch {
             store.pack(store.get(path[i + 1]), want, 0);
             int[] found = {Integer.MIN_VALUE};
             system.expand(-1, store.get(path[i]), new TransitionSystem.Successors() {
+                @Override public boolean keepsVectors() { return false; }
                 @Override public void successor(int label, int[] next) {
                     if (found[0] == Integer.MIN_VALUE) {
                         store.pack(next, have, 0);
@@ -343,7 +355,7 @@ final class LevelSearch {
         }) : null;
         Worker[] ws = new Worker[workers];
         for (int i = 0; i < workers; i++) {
-            ws[i] = new Worker(store.slots());
+            ws[i] = new Worker(store.slots(), store.words());
         }
         Block[] blocks = new Block[WAVE / BLOCK];
         for (int i = 0; i < blocks.length; i++) {
