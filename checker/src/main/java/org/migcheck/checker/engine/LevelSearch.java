@@ -20,11 +20,12 @@ import java.util.function.LongSupplier;
  * depends only on ids, never on the worker count. A wave runs in four phases separated by barriers:
  * <ol>
  * <li><i>expand</i> (parallel over blocks): each state of a block has its invariants checked and is
- * expanded; every successor is packed, fingerprinted and looked up read-only in the visited set;
- * unknown ones are kept as candidates in the block, in generation order;</li>
+ * expanded; every successor is packed (as a change of its parent's words, into the block's buffer)
+ * and fingerprinted, and kept as a candidate in the block, in generation order;</li>
  * <li><i>own</i> (parallel over the {@link PackedStore#PARTITIONS} partitions): the worker owning a
- * partition walks the candidates whose fingerprint it owns, in (block, generation) order, and
- * inserts each as pending unless an equal one is already there; the first occurrence in that
+ * partition walks the candidates whose fingerprint it owns, in (block, generation) order, looks
+ * each up (stored already, or pending in this wave) and inserts it as pending otherwise (all
+ * lookups of one partition in a row keep its table in cache); the first occurrence in that
  * order wins, which is the occurrence a sequential BFS would have seen first;</li>
  * <li><i>merge</i> (sequential, cheap): the blocks' transitions are walked in order; each winning
  * candidate gets the next id and its parent link, duplicates take their winner's id, and the
@@ -182,15 +183,11 @@ final class LevelSearch {
             b.ensureCandidate(w);
             int off = b.nc * w;
             store.packDelta(parent, stateWords, 0, next, b.words, off);
-            long fp = store.fingerprint(b.words, off);
-            int id = store.find(fp, b.words, off);
-            if (id >= 0) {
-                b.addTransition(from, lbl, id);
-            } else {
-                b.fps[b.nc] = fp;
-                b.addTransition(from, lbl, -(b.nc + 1));
-                b.nc++;
-            }
+            // no lookup here: the own phase looks every candidate up in its partition, whose table
+            // stays in cache while the partition is walked (a lookup here would miss on a random slot)
+            b.fps[b.nc] = store.fingerprint(b.words, off);
+            b.addTransition(from, lbl, -(b.nc + 1));
+            b.nc++;
         }
 
         @Override public void failure(int lbl, Failure f) {
@@ -522,7 +519,6 @@ final class LevelSearch {
         if (total == 0) {
             return;
         }
-        store.reserve(p, total);
         for (int bi = 0; bi < nb; bi++) {
             Block b = blocks[bi];
             for (int k = b.partStart[p]; k < b.partStart[p + 1]; k++) {

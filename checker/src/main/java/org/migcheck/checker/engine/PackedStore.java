@@ -207,7 +207,7 @@ final class PackedStore {
         return find(fingerprint(buf, 0), buf, 0) >= 0;
     }
 
-    /** Makes room in partition {@code p} for {@code extra} more entries (call before {@link #insertPending}). */
+    /** Makes room in partition {@code p} for {@code extra} more entries (pending entries may move). */
     void reserve(int p, int extra) {
         long[] t = table[p];
         if ((long) (used[p] + extra) * 4 <= (long) t.length * 3) {
@@ -230,6 +230,10 @@ final class PackedStore {
                     slot = (slot + 1) & m;
                 }
                 nt[slot] = e;
+                int v = (int) e;
+                if (v < 0) {
+                    pendSlot[p][-v - 1] = slot; // a pending entry moved
+                }
             }
         }
         table[p] = nt;
@@ -242,6 +246,7 @@ final class PackedStore {
      */
     int insertPending(long fp, LevelSearch.Block[] blocks, int block, int cand) {
         int p = owner(fp);
+        reserve(p, 1); // grown here, one entry ahead, so the table is sized by the states it holds
         long[] t = table[p];
         int m = t.length - 1;
         int tag = (int) (fp >>> 32);
