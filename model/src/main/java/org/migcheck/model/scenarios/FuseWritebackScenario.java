@@ -146,7 +146,56 @@ public final class FuseWritebackScenario {
     }
 
     private static void variant(BaseScenario.Builder s, String name, Map<String, String> settings, String doc) {
-        s.variant(name, settings, expect(Knobs.resolve(ID, KNOBS, settings)), doc);
+        Expect e = expect(Knobs.resolve(ID, KNOBS, settings));
+        if (e.kind() == Expect.Kind.HOLDS) {
+            e = survivors(e, Knobs.resolve(ID, KNOBS, settings));
+        }
+        s.variant(name, settings, e, doc);
+    }
+
+    /**
+     * The mutants that survive in a holding named variant (migcheck mutate fuse-writeback-memcg --variant V),
+     * each with the reason the rules need not notice it there.
+     */
+    static Expect survivors(Expect e, Knobs k) {
+        boolean temp = k.flag("tempPages");
+        String kswapdCase1 = "kswapd's case 1 and case 2 both unlock the folio and activate it without waiting (case 2 only"
+                + " sets PG_reclaim again), so which one kswapd takes is not observable";
+        String reclaimMark = temp
+                ? "PG_reclaim is not ordered by the folio lock in the kernel either (folio_end_writeback clears it unlocked); a"
+                        + " late mark only changes whether a later pass waits in case 3, and that wait always ends (the flusher"
+                        + " ends folio0's writeback)"
+                : "every pass takes case 2 here whatever PG_reclaim says (the flag, writeback_throttling_sane or !__GFP_FS),"
+                        + " and the folio lock does not order PG_reclaim in the kernel either (folio_end_writeback clears it"
+                        + " unlocked)";
+        e = e.survives("test-true shrink_folio_list: if folio_test_reclaim #1", kswapdCase1)
+                .survives("test-false shrink_folio_list: if folio_test_reclaim #1", kswapdCase1)
+                .survives("test-true shrink_folio_list: if test_bit", kswapdCase1)
+                .survives("swap shrink_folio_list: folio_set_reclaim <> folio_unlock #1", reclaimMark)
+                .survives("swap shrink_folio_list: folio_set_reclaim <> folio_unlock #3", reclaimMark)
+                .survives("test-true shrink_folio_list: if folio_test_dirty", "a clean folio taken for dirty is activated instead"
+                        + " of reclaimed: reclaim frees less, and a charge that then fails (-ENOMEM) is a legal outcome")
+                .survives("test-false shrink_folio_list: if folio_test_dirty", "__remove_mapping re-tests PG_dirty after"
+                        + " freezing the refcount (mm/vmscan.c: \"if (unlikely(folio_test_dirty(folio)))\") and keeps a dirty folio")
+                .survives("swap fuse-server: fuse_dev_do_read <> alloc_pages", "alloc_pages' entry step only records the"
+                        + " server's own gfp context, which no other thread reads and no rule checks while it waits for a request");
+        if (temp) {
+            return e.survives("swap fuse_writepages: folio_copy <> folio_unlock", "outside the model: folio contents are not"
+                            + " modelled and no thread here writes folio0's data, so copying it after the unlock reads the same data")
+                    .survives("swap shrink_folio_list: folio_set_reclaim <> folio_unlock #2", reclaimMark)
+                    .survives("test-true shrink_folio_list: if folio_test_reclaim #2", "with temp pages the flusher ends folio0's"
+                            + " writeback without allocating, so waiting on it in case 3 without PG_reclaim always ends")
+                    .survives("no-wait shrink_folio_list: folio_wait_writeback", "case 3 goes back to folio_trylock after the"
+                            + " wait, so without it reclaim retries folio0 until the flusher has ended its writeback: the same"
+                            + " outcome, by polling");
+        }
+        return e.survives("swap fuse_writepages: fuse_iomap_writeback_range <> folio_unlock", "the request is queued only by"
+                        + " fuse_writepages_send after both steps, and reclaim meets PG_writeback (set before) and takes case 2,"
+                        + " so no thread can observe the range set up after the unlock")
+                .survives("test-true shrink_folio_list: if folio_test_writeback", "here the writeback branch always ends in"
+                        + " case 2 (activate without waiting), so a folio wrongly taken for under writeback is only kept")
+                .survives("test-true try_charge_memcg: if current->flags & PF_MEMALLOC", "outside the model: the forced"
+                        + " charge over the limit (page_counter_charge) only skips reclaim, and no rule bounds memcg usage");
     }
 
     /** fs/fuse/file.c fuse_init_file_inode: the mapping carries the flag iff the kernel has it and the connection has writeback_cache. */
