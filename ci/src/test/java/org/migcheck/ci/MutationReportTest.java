@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.migcheck.checker.run.CheckResult;
 import org.migcheck.checker.run.Mutations;
@@ -40,6 +41,13 @@ class MutationReportTest {
 
     /** Mutation results of every holding kernel variant, computed once for all tests of this class. */
     private static Map<String, List<Mutations.Mutant>> all;
+
+    /** The results hold every mutant's model; later test classes of the same JVM do not need them. */
+    @AfterAll
+    static synchronized void release() {
+        all = null;
+        BASE_STATES.clear();
+    }
 
     private static synchronized Map<String, List<Mutations.Mutant>> all() throws Exception {
         if (all != null) {
