@@ -17,6 +17,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.migcheck.checker.export.PromelaExport;
 import org.migcheck.checker.run.CheckResult;
 import org.migcheck.checker.run.Checker;
 import org.migcheck.checker.run.Footprint;
@@ -24,7 +25,9 @@ import org.migcheck.checker.run.Options;
 import org.migcheck.checker.run.ScenarioRunner;
 import org.migcheck.model.lang.Model;
 import org.migcheck.model.lang.ModelError;
+import org.migcheck.model.scenarios.Knobs;
 import org.migcheck.model.scenarios.Scenario;
+import org.migcheck.model.scenarios.Variant;
 import org.migcheck.model.zoo.Zoo;
 import org.migcheck.properties.KernelRules;
 import org.migcheck.properties.RuleSet;
@@ -48,7 +51,8 @@ final class BenchCmd implements Callable<Integer> {
             "philosophers-10", "philosophers-11", "philosophers-12");
 
     @Parameters(arity = "0..*", paramLabel = "SCENARIO|MODEL",
-            description = "a scenario id; with --compare-spin, series models philosophers-N (N >= 2)")
+            description = "a scenario id; with --compare-spin, series models philosophers-N (N >= 2) or kernel models"
+                    + " SCENARIO[/VARIANT][:knob=value,...] (e.g. movable-ops/merged:compactors=3), exported with export --promela")
     List<String> names = new ArrayList<>();
 
     @Option(names = "--variant", paramLabel = "V", description = "named variant of the scenario")
@@ -112,16 +116,56 @@ final class BenchCmd implements Callable<Integer> {
         return 0;
     }
 
-    /** One model of the series. */
-    private record SeriesModel(String name, int n) {}
+    /**
+     * One model of the series: ordered philosophers ({@code kernel} null, the Promela from the resources)
+     * or a kernel scenario with knobs (its Promela from {@link PromelaExport}).
+     */
+    private record SeriesModel(String name, int n, Scenario scenario, Knobs knobs) {
+        boolean kernel() {
+            return scenario != null;
+        }
+
+        Model build() {
+            return kernel() ? scenario.build(knobs) : Zoo.philosophersModel(n, true);
+        }
+    }
+
+    private static final Pattern KERNEL_MODEL = Pattern.compile("([a-z0-9-]+)(?:/([A-Za-z0-9_.-]+))?(?::(.*))?");
 
     private SeriesModel parse(String name) {
         Matcher m = Pattern.compile("philosophers-(\\d{1,2})").matcher(name);
-        if (!m.matches() || Integer.parseInt(m.group(1)) < 2) {
-            throw Args.usage(spec, "unknown benchmark model " + name
-                    + "; the series has philosophers-N for N >= 2 (ordered dining philosophers), e.g. " + SERIES);
+        if (m.matches() && Integer.parseInt(m.group(1)) >= 2) {
+            return new SeriesModel(name, Integer.parseInt(m.group(1)), null, null);
         }
-        return new SeriesModel(name, Integer.parseInt(m.group(1)));
+        Matcher k = KERNEL_MODEL.matcher(name);
+        Scenario s = k.matches() ? Main.registry(spec).find(k.group(1)) : null;
+        if (s == null || s.id().equals("philosophers")) {
+            throw Args.usage(spec, "unknown benchmark model " + name + "; models are philosophers-N for N >= 2 (ordered dining"
+                    + " philosophers) or SCENARIO[/VARIANT][:knob=value,...], e.g. movable-ops/merged:compactors=3");
+        }
+        Map<String, String> settings = new LinkedHashMap<>();
+        if (k.group(2) != null) {
+            Variant v = s.variant(k.group(2));
+            if (v == null) {
+                throw Args.usage(spec, "benchmark model " + name + ": scenario " + s.id() + " has no variant " + k.group(2)
+                        + "; variants: " + s.variants().stream().map(Variant::name).toList());
+            }
+            settings.putAll(v.settings());
+        }
+        if (k.group(3) != null && !k.group(3).isEmpty()) {
+            for (String kv : k.group(3).split(",")) {
+                int eq = kv.indexOf('=');
+                if (eq <= 0) {
+                    throw Args.usage(spec, "benchmark model " + name + ": expected knob=value, got '" + kv + "'");
+                }
+                settings.put(kv.substring(0, eq), kv.substring(eq + 1));
+            }
+        }
+        try {
+            return new SeriesModel(name, 0, s, Knobs.resolve(s.id(), s.knobs(), settings));
+        } catch (ModelError e) {
+            throw Args.usage(spec, "benchmark model " + name + ": " + e.getMessage());
+        }
     }
 
     private record MigcheckRun(CheckResult result, double coldSeconds, double bestSeconds, long peakBytes, Footprint footprint) {}
@@ -135,6 +179,7 @@ final class BenchCmd implements Callable<Integer> {
             models.add(parse(n));
         }
         PrintStream out = Main.Streams.out;
+        int w = Math.max(16, models.stream().mapToInt(m -> m.name().length()).max().orElse(0));
         String spinMissing = spinVersion();
         out.printf("migcheck: %d worker(s), liveness %s, rules: kernel rules (as check), %d repetitions after a warm-up, best time;"
                 + " heap max %d MiB%n", opts.workers(), opts.liveness() ? "on" : "off", repeat, Runtime.getRuntime().maxMemory() >> 20);
@@ -144,16 +189,20 @@ final class BenchCmd implements Callable<Integer> {
         } else {
             out.println("SPIN: spin -a, gcc -O2 -DSAFETY, ./pan; " + repeat + " repetitions of pan, best time");
         }
-        out.printf("%-16s %10s %10s %8s %8s %10s %10s %10s %8s %8s %7s %7s %7s %7s%n", "model", "mc states", "pan states",
+        out.printf("%-" + w + "s %10s %10s %8s %8s %10s %10s %10s %8s %8s %7s %7s %7s %7s%n", "model", "mc states", "pan states",
                 "mc s", "pan s", "spin+cc+pan", "mc st/s", "pan st/s", "mc MiB", "pan MiB", "mc B/st", "pan B/st", "ratio", "ratio*");
+        List<String> notes = new ArrayList<>();
         for (SeriesModel sm : models) {
             MigcheckRun mc = runMigcheck(sm, opts);
-            SpinRun sp = spinMissing == null ? runSpin(sm) : null;
+            SpinRun sp = spinMissing == null ? runSpin(sm, true) : null;
+            if (sm.kernel()) {
+                notes.add(kernelNote(sm, mc, sp, spinMissing == null ? runSpin(sm, false) : null, opts));
+            }
             long states = mc.result().stats().distinct();
             double mcRate = states / mc.bestSeconds();
             String verdict = mc.result().verdict().lower();
             if (sp == null || sp.error() != null) {
-                out.printf("%-16s %10d %10s %8.2f %8s %10s %10.0f %10s %8.0f %8s %7.1f %7s %7s %7s   %s%s%n", sm.name(), states, "-",
+                out.printf("%-" + w + "s %10d %10s %8.2f %8s %10s %10.0f %10s %8.0f %8s %7.1f %7s %7s %7s   %s%s%n", sm.name(), states, "-",
                         mc.bestSeconds(), "-", "-", mcRate, "-", mc.peakBytes() / 1048576.0, "-",
                         (double) mc.footprint().total() / states, "-", "-", "-", verdict,
                         sp == null ? "" : "; SPIN failed: " + sp.error());
@@ -161,11 +210,13 @@ final class BenchCmd implements Callable<Integer> {
             }
             double panRate = sp.states() / sp.panSeconds();
             double all = sp.spinSeconds() + sp.gccSeconds() + sp.panSeconds();
-            out.printf("%-16s %10d %10d %8.2f %8.2f %10.2f %10.0f %10.0f %8.0f %8.0f %7.1f %7.1f %7.2f %7.2f   %s%s%n", sm.name(), states,
+            out.printf("%-" + w + "s %10d %10d %8.2f %8.2f %10.2f %10.0f %10.0f %8.0f %8.0f %7.1f %7.1f %7.2f %7.2f   %s%s%n", sm.name(), states,
                     sp.states(), mc.bestSeconds(), sp.panSeconds(), all, mcRate, panRate, mc.peakBytes() / 1048576.0, sp.totalMiB(),
                     (double) mc.footprint().total() / states, sp.stateMiB() * 1048576.0 / sp.states(), mc.bestSeconds() / sp.panSeconds(),
-                    mc.bestSeconds() / all, verdict, states == sp.states() ? "" : "; STATE COUNTS DIFFER");
+                    mc.bestSeconds() / all, verdict, states == sp.states() ? ""
+                            : mc.result().reductions() != null ? "; migcheck reduced, see below" : "; STATE COUNTS DIFFER");
         }
+        notes.forEach(out::println);
         out.println("mc s: best whole check (search, lockdep, stuck-thread analysis) in this JVM; pan s: best ./pan run (compiled"
                 + " already); spin+cc+pan: spin -a + gcc + pan. mc MiB: peak heap during the check; pan MiB: pan's total actual memory."
                 + " mc B/st: visited set + liveness graph + thread masks per state; pan B/st: pan's memory for states per state."
@@ -173,8 +224,35 @@ final class BenchCmd implements Callable<Integer> {
         return 0;
     }
 
+    /**
+     * The second line of a kernel model: which reductions migcheck ran, the unreduced count when
+     * {@code --unreduced} asked for it (it must equal pan's count with -DNOREDUCE), and pan with its own
+     * partial-order reduction.
+     */
+    private String kernelNote(SeriesModel sm, MigcheckRun mc, SpinRun plain, SpinRun por, Options opts) {
+        StringBuilder b = new StringBuilder("  " + sm.name() + ": migcheck reductions: "
+                + (mc.result().reductions() == null ? "none" : mc.result().reductions()));
+        if (unreduced && mc.result().reductions() != null) {
+            Model model = sm.build();
+            long t0 = System.nanoTime();
+            CheckResult u = Checker.check(model, KernelRules.all(), opts.unreduced());
+            double sec = (System.nanoTime() - t0) / 1e9;
+            long us = u.stats().distinct();
+            b.append(String.format("; unreduced migcheck: %s, %d states, %.2f s, factor %.1fx", u.verdict().lower(), us, sec,
+                    (double) us / Math.max(1, mc.result().stats().distinct())));
+            if (plain != null && plain.error() == null) {
+                b.append(us == plain.states() ? " (= pan -DNOREDUCE)" : " (DIFFERS from pan -DNOREDUCE: " + plain.states() + ")");
+            }
+        }
+        if (por != null) {
+            b.append(por.error() != null ? "; pan with its POR failed: " + por.error()
+                    : String.format("; pan with its POR: %d states, %.2f s", por.states(), por.panSeconds()));
+        }
+        return b.toString();
+    }
+
     private MigcheckRun runMigcheck(SeriesModel sm, Options opts) {
-        Model model = Zoo.philosophersModel(sm.n(), true);
+        Model model = sm.build();
         RuleSet rules = KernelRules.all();
         double cold = 0;
         double best = Double.MAX_VALUE;
@@ -232,17 +310,35 @@ final class BenchCmd implements Callable<Integer> {
         }
     }
 
-    private SpinRun runSpin(SeriesModel sm) {
+    /**
+     * SPIN on the same model: the philosophers from the resources, a kernel model as {@code export
+     * --promela} writes it. {@code noReduce}: compile with -DNOREDUCE (SPIN's partial-order reduction
+     * off, the same transition system as migcheck's unreduced search).
+     */
+    private SpinRun runSpin(SeriesModel sm, boolean noReduce) {
         Path dir = null;
         try {
             dir = Files.createTempDirectory("migcheck-spin");
             String pml;
-            try (InputStream in = BenchCmd.class.getResourceAsStream("/org/migcheck/checker/bench/philosophers.pml")) {
-                pml = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            int vector = 1024;
+            if (sm.kernel()) {
+                PromelaExport.Result r = PromelaExport.export(sm.build(), KernelRules.all(), sm.name());
+                pml = r.promela();
+                vector = Math.max(vector, 2 * r.vectorBytes());
+            } else {
+                try (InputStream in = BenchCmd.class.getResourceAsStream("/org/migcheck/checker/bench/philosophers.pml")) {
+                    pml = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                }
+                pml = pml.replace("@N@", Integer.toString(sm.n())).replace("@ORDERED@", "1");
             }
-            Files.writeString(dir.resolve("model.pml"), pml.replace("@N@", Integer.toString(sm.n())).replace("@ORDERED@", "1"));
+            Files.writeString(dir.resolve("model.pml"), pml);
             double spinS = exec(dir, spinExe, "-a", "model.pml").seconds;
-            double gccS = exec(dir, "gcc", "-O2", "-DSAFETY", "-o", "pan", "pan.c").seconds;
+            List<String> gcc = new ArrayList<>(List.of("gcc", "-O2", "-DSAFETY", "-DVECTORSZ=" + vector));
+            if (noReduce) {
+                gcc.add("-DNOREDUCE");
+            }
+            gcc.addAll(List.of("-o", "pan", "pan.c"));
+            double gccS = exec(dir, gcc.toArray(new String[0])).seconds;
             double best = Double.MAX_VALUE;
             String output = null;
             for (int i = 0; i < repeat; i++) {

@@ -38,6 +38,7 @@ public final class Checker {
 
     /** As {@link #check(Model, RuleSet, Options)}, recording the memory of the search structures in {@code footprint}. */
     public static CheckResult check(Model model, RuleSet rules, Options opts, Footprint footprint) {
+        org.migcheck.checker.trace.RuleInfo.know(rules);
         String[] reductions = {null};
         CheckResult r = check(model, rules, opts, footprint, reductions);
         return reductions[0] == null || r.reductions() != null ? r : r.withReductions(reductions[0]);

@@ -1,15 +1,27 @@
 package org.migcheck.checker.trace;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.migcheck.properties.KernelRules;
 import org.migcheck.properties.Rule;
 import org.migcheck.properties.RuleSet;
 
 /**
  * A rule's id, one-line statement and kernel reference, as reports print them next to the step that
- * broke it. Rules of the kernel rule set and the lock-order rule are known by id; a rule of a user's
- * own set or an assertion step of a model is known by id only (statement and reference null).
+ * broke it. Rules of the kernel rule set and the lock-order rule are known by id; a user's own rule is
+ * known once a check has run with a rule set that contains it ({@link #know}); an assertion step of a
+ * model is known by id only (statement and reference null).
  */
 public record RuleInfo(String id, String statement, String kernelRef) {
+    /** Rules of users' rule sets seen by a check, by id (a kernel rule of the same id wins). */
+    private static final Map<String, RuleInfo> USER_RULES = new ConcurrentHashMap<>();
+
+    /** Remembers the statements of the rules in {@code rules} for the reports of later checks. */
+    public static void know(RuleSet rules) {
+        for (Rule r : rules.rules()) {
+            USER_RULES.put(r.id(), new RuleInfo(r.id(), r.statement(), r.kernelRef()));
+        }
+    }
 
     public static RuleInfo of(String id) {
         if (id == null) {
@@ -27,7 +39,8 @@ public record RuleInfo(String id, String statement, String kernelRef) {
                 return new RuleInfo(id, r.statement(), r.kernelRef());
             }
         }
-        return new RuleInfo(id, null, null);
+        RuleInfo user = USER_RULES.get(id);
+        return user != null ? user : new RuleInfo(id, null, null);
     }
 
     /** "id: statement [kernel reference]", leaving out what is unknown. */

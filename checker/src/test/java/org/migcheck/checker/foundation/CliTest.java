@@ -171,7 +171,10 @@ class CliTest {
             {"check", "abba", "--seed", "x"}, {"check", "abba", "--format", "xml"}, {"check", "--all", "--format", "html"},
             {"check", "abba", "--width", "5"}, {"check", "philosophers", "--variant", "ordered", "--set", "ordered=false"},
             {"check", "nosuch"}, {"check"}, {"suite"}, {"mutate"}, {"replay"}, {"bench", "abba", "--repeat", "0"},
-            {"bogus"}, {}, {"suite", "philosophers", "--format", "html"}};
+            {"bogus"}, {}, {"suite", "philosophers", "--format", "html"},
+            {"bench", "--compare-spin", "philosophers-1"}, {"bench", "--compare-spin", "nosuch/x"},
+            {"bench", "--compare-spin", "movable-ops/nosuch"}, {"bench", "--compare-spin", "movable-ops:compactors=99"},
+            {"bench", "--compare-spin", "movable-ops:compactors"}};
         for (String[] args : bad) {
             Run r = run(args);
             String what = String.join(" ", args) + ": " + r.out() + r.err();

@@ -74,6 +74,8 @@ class UserfsTest {
         assertEquals(Verdict.VIOLATED, r.verdict());
         assertTrue(r.report().contains("VIOLATED userfs.dirty-in-cache"), r.report());
         assertTrue(r.json().contains("\"id\" : \"userfs.dirty-in-cache\""), r.json()); // "rule" is an object: id, statement, kernelRef
+        // the statement of the project's own rule, not null
+        assertTrue(r.json().contains("\"statement\" : \"folio_mark_dirty on a page-cache folio finds it still in the page cache\""), r.json());
         assertTrue(r.html().contains("userfs.dirty-in-cache"), r.html());
     }
 

@@ -17,8 +17,12 @@ import org.migcheck.model.lang.Var;
  * in every kernel version. No fix is folded in here: the protocols live in the step classes.
  */
 public final class Folio {
-    /** Largest refcount a model may reach; more is a model error (refcount overflow). */
-    public static final int MAX_REF = 15; // movable-ops at compactors=8: eight scanners may pin page0 at once besides its owner
+    /**
+     * Default largest refcount a folio may reach; more is a model error (refcount overflow). A model whose
+     * folio may be pinned by more threads at once raises it per folio ({@link Init#maxRef}): the bound is
+     * part of the slot's domain, and a wider domain costs the Promela export larger tables.
+     */
+    public static final int MAX_REF = 7;
 
     private final String name;
     private final int id;
@@ -62,7 +66,7 @@ public final class Folio {
         this.lru = b.flag(name + ".lru", init.lru);
         this.uptodate = b.flag(name + ".uptodate", init.uptodate);
         this.private_ = b.flag(name + ".private", init.privateData);
-        this.ref = b.counter(name + ".ref", 0, MAX_REF, init.ref);
+        this.ref = b.counter(name + ".ref", 0, init.maxRef, init.ref);
         this.inCache = b.flag(name + ".in_cache", init.inCache);
         this.freed = b.flag(name + ".freed", init.ref == 0);
         this.isolated = b.flag(name + ".isolated", init.isolated);
@@ -92,6 +96,7 @@ public final class Folio {
         boolean uptodate = true;
         boolean privateData;
         int ref = 1;
+        int maxRef = MAX_REF;
         boolean inCache = true;
         boolean isolated;
         boolean movableOps;
@@ -103,6 +108,8 @@ public final class Folio {
         public Init uptodate(boolean v) { uptodate = v; return this; }
         public Init privateData(boolean v) { privateData = v; return this; }
         public Init ref(int v) { ref = v; return this; }
+        /** Largest refcount this folio may reach (default {@link Folio#MAX_REF}). */
+        public Init maxRef(int v) { maxRef = v; return this; }
         public Init inCache(boolean v) { inCache = v; return this; }
         public Init isolated(boolean v) { isolated = v; return this; }
         public Init movableOps(boolean v) { movableOps = v; return this; }

@@ -128,9 +128,13 @@ public final class MovableOpsScenario {
         Model.Builder b = Model.builder(ID);
         Mm mm = new Mm(b);
         // balloon_page_alloc: the driver's page, refcount 1; a movable_ops page has no mapping and is not on an LRU
-        Folio page = mm.folio("page0", null, new Folio.Init().lru(false).inCache(false).uptodate(false).ref(1));
-        // the compactors' free pages (cc->freepages): refcount 0 until compaction_alloc
         int n = k.integer("compactors");
+        // page0's refcount bound: the balloon's reference plus one scan reference per compactor
+        // (folio_get_nontail_page), with room to spare: 1 + 2N, at least the default 7, which keeps the
+        // Promela tables of the catalogue's two compactors small; more would be a model error, never silent
+        Folio page = mm.folio("page0", null, new Folio.Init().lru(false).inCache(false).uptodate(false).ref(1)
+                .maxRef(Math.max(Folio.MAX_REF, 1 + 2 * n)));
+        // the compactors' free pages (cc->freepages): refcount 0 until compaction_alloc
         List<Folio> dsts = new ArrayList<>();
         for (int i = 1; i <= n; i++) {
             dsts.add(mm.folio("new" + i, null, new Folio.Init().lru(false).inCache(false).uptodate(false).ref(0)));
