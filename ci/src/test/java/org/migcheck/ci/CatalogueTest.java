@@ -76,8 +76,9 @@ class CatalogueTest {
                 if (s instanceof org.migcheck.model.scenarios.BaseScenario b && b.derivedExpect(k) != null) {
                     // survivors of mutation analysis are declared for named variants only
                     org.migcheck.model.scenarios.Expect declared = v.expect();
+                    org.migcheck.model.scenarios.Expect derived = b.derivedExpect(k);
                     assertEquals(new org.migcheck.model.scenarios.Expect(declared.kind(), declared.ruleId(), declared.goals()),
-                            b.derivedExpect(k),
+                            new org.migcheck.model.scenarios.Expect(derived.kind(), derived.ruleId(), derived.goals()),
                             s.id() + "/" + v.name() + ": the declared expectation differs from the one derived from its knobs");
                 }
             }
