@@ -35,9 +35,10 @@ public final class KernelRules {
         return h < 0 ? "unlocked" : "locked by " + s.model().thread(h).name();
     }
 
-    public static final StepRule ATOMIC_SLEEP = StepRule.of("atomic.sleep",
+    public static final StepRule ATOMIC_SLEEP = StepRule.onEvents("atomic.sleep",
             "no sleeping in atomic context (while a spinlock is held)",
             "include/linux/kernel.h might_sleep; mm/migrate.c 2d900efff915 (folio_mc_copy cond_resched under i_private_lock)",
+            Sleep.class,
             v -> {
                 for (Sleep s : v.events(Sleep.class)) {
                     Lock l = Context.atomicBecause(v.before(), v.thread());
@@ -49,9 +50,10 @@ public final class KernelRules {
                 return Check.ok();
             });
 
-    public static final StepRule MEMALLOC_FOLIO_LOCK = StepRule.of("memalloc.folio-lock",
+    public static final StepRule MEMALLOC_FOLIO_LOCK = StepRule.onEvents("memalloc.folio-lock",
             "under PF_MEMALLOC, migration never sleeps on the source folio lock (direct compaction only trylocks)",
             "mm/migrate.c migrate_folio_unmap (PF_MEMALLOC comment: readahead holds folios locked while allocating)",
+            Sleep.class,
             v -> {
                 Task t = task(v.before(), v.thread());
                 if (t == null || !v.before().isSet(t.pfMemalloc())) {
@@ -82,9 +84,10 @@ public final class KernelRules {
         return inner.startsWith("migrate_folio_unmap") || inner.equals("migrate_pages");
     }
 
-    public static final StepRule RECLAIM_FOLIO_LOCK = StepRule.of("reclaim.folio-lock",
+    public static final StepRule RECLAIM_FOLIO_LOCK = StepRule.onEvents("reclaim.folio-lock",
             "page reclaim never sleeps on a folio lock (it trylocks), except handle_write_error",
             "mm/vmscan.c shrink_folio_list (folio_trylock; only handle_write_error may sleep)",
+            Sleep.class,
             v -> {
                 Task t = task(v.before(), v.thread());
                 if (t == null || v.before().get(t.inReclaim()) == 0 || v.inside("handle_write_error")) {
@@ -98,9 +101,10 @@ public final class KernelRules {
                 return Check.ok();
             });
 
-    public static final StepRule WRITEBACK_SET_UNDER_LOCK = StepRule.of("writeback.set-under-lock",
+    public static final StepRule WRITEBACK_SET_UNDER_LOCK = StepRule.onEvents("writeback.set-under-lock",
             "PG_writeback is set only by the folio lock holder, and only when it is clear",
             "mm/page-writeback.c __folio_start_writeback (VM_BUG_ON_FOLIO(!folio_test_locked), folio_test_set_writeback)",
+            FolioEvent.WritebackStarted.class,
             v -> {
                 for (FolioEvent.WritebackStarted w : v.events(FolioEvent.WritebackStarted.class)) {
                     Folio f = w.folio();
@@ -115,9 +119,10 @@ public final class KernelRules {
                 return Check.ok();
             });
 
-    public static final StepRule CACHE_REMOVE = StepRule.of("cache.remove-locked-no-writeback",
+    public static final StepRule CACHE_REMOVE = StepRule.onEvents("cache.remove-locked-no-writeback",
             "a folio leaves the page cache only while locked and not under writeback",
             "mm/filemap.c __filemap_remove_folio callers; mm/truncate.c truncate_inode_folio (lock, wait for writeback)",
+            FolioEvent.RemovedFromCache.class,
             v -> {
                 for (FolioEvent.RemovedFromCache r : v.events(FolioEvent.RemovedFromCache.class)) {
                     Folio f = r.folio();
@@ -131,9 +136,10 @@ public final class KernelRules {
                 return Check.ok();
             });
 
-    public static final StepRule FREE_BUSY = StepRule.of("folio.free-busy",
+    public static final StepRule FREE_BUSY = StepRule.onEvents("folio.free-busy",
             "no folio is freed while under writeback, isolated, or referenced by in-flight I/O",
             "mm/filemap.c folio_end_writeback (writeback owns no reference; truncate must wait); fs/jbd2/journal.c",
+            FolioEvent.Freed.class,
             v -> {
                 for (FolioEvent.Freed fr : v.events(FolioEvent.Freed.class)) {
                     Folio f = fr.folio();
@@ -151,9 +157,10 @@ public final class KernelRules {
                 return Check.ok();
             });
 
-    public static final StepRule GET_UNLESS_ZERO = StepRule.of("ref.get-unless-zero",
+    public static final StepRule GET_UNLESS_ZERO = StepRule.onEvents("ref.get-unless-zero",
             "a plain folio reference is never taken on a refcount of zero (use folio_try_get)",
             "include/linux/page_ref.h folio_try_get; mm/migrate.c isolate_movable_ops_page (folio_get_nontail_page)",
+            FolioEvent.RefTaken.class,
             v -> {
                 for (FolioEvent.RefTaken t : v.events(FolioEvent.RefTaken.class)) {
                     if (!t.unlessZero() && v.before().get(t.folio().ref) == 0) {
@@ -164,9 +171,10 @@ public final class KernelRules {
                 return Check.ok();
             });
 
-    public static final StepRule USE_AFTER_FREE = StepRule.of("folio.use-after-free",
+    public static final StepRule USE_AFTER_FREE = StepRule.onEvents("folio.use-after-free",
             "no access to a folio after its last reference is gone",
             "include/linux/mm.h folio_put (the folio returns to the allocator at refcount 0)",
+            FolioEvent.class,
             v -> {
                 for (FolioEvent e : v.events(FolioEvent.class)) {
                     if (e instanceof FolioEvent.Freed) {
@@ -195,9 +203,10 @@ public final class KernelRules {
                 return Check.ok();
             });
 
-    public static final StepRule ISOLATE_SINGLE = StepRule.of("isolate.single",
+    public static final StepRule ISOLATE_SINGLE = StepRule.onEvents("isolate.single",
             "a folio is isolated by at most one isolator at a time",
             "mm/migrate.c isolate_movable_ops_page (PG_movable_ops_isolated tested and set under the folio lock)",
+            FolioEvent.Isolated.class,
             v -> {
                 for (FolioEvent.Isolated i : v.events(FolioEvent.Isolated.class)) {
                     if (v.before().isSet(i.folio().isolated)) {
@@ -207,9 +216,10 @@ public final class KernelRules {
                 return Check.ok();
             });
 
-    public static final StepRule MIGRATE_LOCKED = StepRule.of("migrate.both-locked",
+    public static final StepRule MIGRATE_LOCKED = StepRule.onEvents("migrate.both-locked",
             "->migrate_folio and movable_ops migrate_page run with both folios locked",
             "Documentation/filesystems/locking.rst (migrate_folio); include/linux/migrate.h struct movable_operations",
+            FolioEvent.Migrated.class,
             v -> {
                 for (FolioEvent.Migrated m : v.events(FolioEvent.Migrated.class)) {
                     if (v.before().holder(m.folio().lock) < 0) {
@@ -317,9 +327,10 @@ public final class KernelRules {
         return d.isEmpty() ? null : d.get(0);
     }
 
-    public static final StepRule LOST_UPDATE = StepRule.of("data.lost-update",
+    public static final StepRule LOST_UPDATE = StepRule.onEvents("data.lost-update",
             "data is written only into the folio the page cache maps for it, never into one it has replaced",
             "mm/migrate.c __folio_migrate_mapping (after the slot switch the old folio's contents are no longer the file's)",
+            FolioEvent.Written.class,
             v -> {
                 for (FolioEvent.Written w : v.events(FolioEvent.Written.class)) {
                     Folio f = w.folio();
@@ -333,9 +344,10 @@ public final class KernelRules {
                 return Check.ok();
             });
 
-    public static final StepRule STALE_READ = StepRule.of("data.stale-read",
+    public static final StepRule STALE_READ = StepRule.onEvents("data.stale-read",
             "data is read from the folio the page cache maps, or from a copy with the same contents",
             "mm/filemap.c filemap_read (reads go through the page cache's current folio); mm/migrate.c __folio_migrate_mapping",
+            FolioEvent.Read.class,
             v -> {
                 for (FolioEvent.Read r : v.events(FolioEvent.Read.class)) {
                     Folio f = r.folio();
@@ -353,9 +365,10 @@ public final class KernelRules {
                 return Check.ok();
             });
 
-    public static final StepRule WAIT_CONDITION = StepRule.of("wait.condition",
+    public static final StepRule WAIT_CONDITION = StepRule.onEvents("wait.condition",
             "a task leaves an uninterruptible wait only when the condition it waited for holds",
             "include/linux/wait.h ___wait_event (the condition is re-tested after every wake-up)",
+            WaitQueue.Returned.class,
             v -> {
                 for (WaitQueue.Returned r : v.events(WaitQueue.Returned.class)) {
                     if (!r.conditionHolds()) {

@@ -71,6 +71,9 @@ public final class LockHierarchy implements StepRule {
 
     @Override public String id() { return ID; }
 
+    /** Only a blocking acquisition can break the order: {@link #check} looks at nothing else. */
+    @Override public List<Class<? extends org.migcheck.model.lang.Event>> triggers() { return List.of(LockEvent.Acquired.class); }
+
     @Override public String statement() { return "locks are taken in the declared hierarchy order (outer before inner)"; }
 
     @Override public String kernelRef() { return "mm/rmap.c and mm/filemap.c lock ordering comments"; }
@@ -115,6 +118,9 @@ public final class LockHierarchy implements StepRule {
                 continue;
             }
             Lock taken = a.lock();
+            if (!inner.containsKey(taken.lockClass())) {
+                continue; // a class the hierarchy does not name is not constrained (path() is null for every held lock)
+            }
             for (Lock held : Context.held(v.before(), v.thread())) {
                 List<String> p = path(taken.lockClass(), held.lockClass());
                 if (p != null) {

@@ -38,6 +38,16 @@ public record StepView(Model model, int thread, java.util.function.Supplier<Stri
 
     public String threadName() { return model.thread(thread).name(); }
 
+    /** Whether the step emitted an event of type {@code type}. */
+    public boolean emits(Class<? extends Event> type) {
+        for (int i = 0; i < events.size(); i++) {
+            if (type.isInstance(events.get(i))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Events of type {@code type}, in emission order. */
     public <T extends Event> List<T> events(Class<T> type) {
         if (events.isEmpty()) {

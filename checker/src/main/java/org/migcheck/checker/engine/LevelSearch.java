@@ -20,11 +20,12 @@ import java.util.function.LongSupplier;
  * depends only on ids, never on the worker count. A wave runs in four phases separated by barriers:
  * <ol>
  * <li><i>expand</i> (parallel over blocks): each state of a block has its invariants checked and is
- * expanded; every successor is packed, fingerprinted and looked up read-only in the visited set;
- * unknown ones are kept as candidates in the block, in generation order;</li>
+ * expanded; every successor is packed (as a change of its parent's words, into the block's buffer)
+ * and fingerprinted, and kept as a candidate in the block, in generation order;</li>
  * <li><i>own</i> (parallel over the {@link PackedStore#PARTITIONS} partitions): the worker owning a
- * partition walks the candidates whose fingerprint it owns, in (block, generation) order, and
- * inserts each as pending unless an equal one is already there; the first occurrence in that
+ * partition walks the candidates whose fingerprint it owns, in (block, generation) order, looks
+ * each up (stored already, or pending in this wave) and inserts it as pending otherwise (all
+ * lookups of one partition in a row keep its table in cache); the first occurrence in that
  * order wins, which is the occurrence a sequential BFS would have seen first;</li>
  * <li><i>merge</i> (sequential, cheap): the blocks' transitions are walked in order; each winning
  * candidate gets the next id and its parent link, duplicates take their winner's id, and the
@@ -157,11 +158,20 @@ final class LevelSearch {
     /** Per-worker scratch space and the expansion callback. */
     private final class Worker implements TransitionSystem.Successors {
         final int[] state;
+        /** A private copy of the state being expanded and its packed words: successors are packed as changes to them. */
+        final int[] parent;
+        final long[] stateWords;
         Block b;
         int from;
         boolean limitMode;
 
-        Worker(int slots) { this.state = new int[slots]; }
+        Worker(int slots, int words) {
+            this.state = new int[slots];
+            this.parent = new int[slots];
+            this.stateWords = new long[words];
+        }
+
+        @Override public boolean keepsVectors() { return false; } // packed at once
 
         @Override public void successor(int lbl, int[] next) {
             if (limitMode) {
@@ -172,16 +182,12 @@ final class LevelSearch {
             int w = store.words();
             b.ensureCandidate(w);
             int off = b.nc * w;
-            store.pack(next, b.words, off);
-            long fp = store.fingerprint(b.words, off);
-            int id = store.find(fp, b.words, off);
-            if (id >= 0) {
-                b.addTransition(from, lbl, id);
-            } else {
-                b.fps[b.nc] = fp;
-                b.addTransition(from, lbl, -(b.nc + 1));
-                b.nc++;
-            }
+            store.packDelta(parent, stateWords, 0, next, b.words, off);
+            // no lookup here: the own phase looks every candidate up in its partition, whose table
+            // stays in cache while the partition is walked (a lookup here would miss on a random slot)
+            b.fps[b.nc] = store.fingerprint(b.words, off);
+            b.addTransition(from, lbl, -(b.nc + 1));
+            b.nc++;
         }
 
         @Override public void failure(int lbl, Failure f) {
@@ -209,6 +215,8 @@ final class LevelSearch {
             for (int id = blk.first; id < blk.end; id++) {
                 from = id;
                 store.get(id, state);
+                System.arraycopy(state, 0, parent, 0, state.length);
+                store.words(id, stateWords, 0);
                 if (id != 0) {
                     Failure f = system.checkState(state);
                     if (f != null) {
@@ -288,6 +296,7 @@ final class LevelSearch {
             store.pack(store.get(path[i + 1]), want, 0);
             int[] found = {Integer.MIN_VALUE};
             system.expand(-1, store.get(path[i]), new TransitionSystem.Successors() {
+                @Override public boolean keepsVectors() { return false; }
                 @Override public void successor(int label, int[] next) {
                     if (found[0] == Integer.MIN_VALUE) {
                         store.pack(next, have, 0);
@@ -343,7 +352,7 @@ final class LevelSearch {
         }) : null;
         Worker[] ws = new Worker[workers];
         for (int i = 0; i < workers; i++) {
-            ws[i] = new Worker(store.slots());
+            ws[i] = new Worker(store.slots(), store.words());
         }
         Block[] blocks = new Block[WAVE / BLOCK];
         for (int i = 0; i < blocks.length; i++) {
@@ -510,7 +519,6 @@ final class LevelSearch {
         if (total == 0) {
             return;
         }
-        store.reserve(p, total);
         for (int bi = 0; bi < nb; bi++) {
             Block b = blocks[bi];
             for (int k = b.partStart[p]; k < b.partStart[p + 1]; k++) {

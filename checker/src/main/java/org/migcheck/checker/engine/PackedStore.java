@@ -115,6 +115,34 @@ final class PackedStore {
         }
     }
 
+    /**
+     * Packs {@code next} into {@code out[off ..)} given that {@code parent}, packed at {@code
+     * pbuf[poff ..)}, differs from it in a few slots: the parent's words are copied and only the slots
+     * that differ are rewritten (found with a vectorised {@link Arrays#mismatch}). Same result as
+     * {@link #pack(int[], long[], int)}.
+     */
+    void packDelta(int[] parent, long[] pbuf, int poff, int[] next, long[] out, int off) {
+        System.arraycopy(pbuf, poff, out, off, words);
+        int n = next.length;
+        int i = Arrays.mismatch(parent, next);
+        while (i >= 0) {
+            long v = (long) next[i] - slotMin[i];
+            if (v < 0 || v > mask[i]) {
+                throw new IllegalStateException("slot " + i + " holds " + next[i] + ", outside its declared domain");
+            }
+            int w = off + word[i];
+            out[w] = (out[w] & ~(mask[i] << shift[i])) | (v << shift[i]);
+            if (++i == n) {
+                break;
+            }
+            int j = Arrays.mismatch(parent, i, n, next, i, n);
+            if (j < 0) {
+                break;
+            }
+            i += j;
+        }
+    }
+
     void unpack(long[] buf, int off, int[] out) {
         for (int i = 0; i < out.length; i++) {
             out[i] = (int) ((buf[off + word[i]] >>> shift[i]) & mask[i]) + slotMin[i];
@@ -130,6 +158,11 @@ final class PackedStore {
     void get(int id, int[] out) {
         long[] page = data[id >>> PAGE_BITS];
         unpack(page, (id & (PAGE - 1)) * words, out);
+    }
+
+    /** The packed words of state {@code id}, copied into {@code out[off ..)}. */
+    void words(int id, long[] out, int off) {
+        System.arraycopy(data[id >>> PAGE_BITS], (id & (PAGE - 1)) * words, out, off, words);
     }
 
     int slots() { return slotMin.length; }
@@ -174,7 +207,7 @@ final class PackedStore {
         return find(fingerprint(buf, 0), buf, 0) >= 0;
     }
 
-    /** Makes room in partition {@code p} for {@code extra} more entries (call before {@link #insertPending}). */
+    /** Makes room in partition {@code p} for {@code extra} more entries (pending entries may move). */
     void reserve(int p, int extra) {
         long[] t = table[p];
         if ((long) (used[p] + extra) * 4 <= (long) t.length * 3) {
@@ -197,6 +230,10 @@ final class PackedStore {
                     slot = (slot + 1) & m;
                 }
                 nt[slot] = e;
+                int v = (int) e;
+                if (v < 0) {
+                    pendSlot[p][-v - 1] = slot; // a pending entry moved
+                }
             }
         }
         table[p] = nt;
@@ -209,6 +246,7 @@ final class PackedStore {
      */
     int insertPending(long fp, LevelSearch.Block[] blocks, int block, int cand) {
         int p = owner(fp);
+        reserve(p, 1); // grown here, one entry ahead, so the table is sized by the states it holds
         long[] t = table[p];
         int m = t.length - 1;
         int tag = (int) (fp >>> 32);

@@ -6,8 +6,10 @@ package org.migcheck.checker.engine;
  * are opaque integer labels that the system can replay.
  *
  * <p>Contract: {@link #expand} is deterministic (same state, same calls in the same order) and does
- * not keep {@code state}; successor vectors handed to {@link Successors#successor} belong to the
- * engine afterwards (the engine packs them at once, so a system may reuse its arrays).
+ * not keep {@code state}. A successor vector handed to {@link Successors#successor} belongs to the
+ * receiver afterwards, unless the receiver says it does not keep vectors
+ * ({@link Successors#keepsVectors()} false: it packs or copies each one during the call); then the
+ * system may hand the same array for every successor (no allocation per successor).
  *
  * <p>Threads: the breadth-first search calls {@link #expand} and {@link #checkState} from several
  * worker threads at once (for different states), so an implementation keeps no unsynchronised
@@ -53,6 +55,12 @@ public interface TransitionSystem {
     interface Successors {
         /** Transition {@code label} leads to {@code next}. */
         void successor(int label, int[] next);
+
+        /**
+         * Whether this receiver keeps a {@code next} array after {@link #successor} returns. False
+         * means it packs or copies it during the call, so the system may reuse one array.
+         */
+        default boolean keepsVectors() { return true; }
 
         /** Taking transition {@code label} breaks a rule or the model: the search stops. */
         void failure(int label, Failure failure);

@@ -131,8 +131,29 @@ public final class ReducedSystem implements TransitionSystem {
 
     private record Event(int kind, int label, int[] next, Failure failure) {}
 
+    /** Whether some thread's next instruction in {@code state} is an inert step: only then can {@link #ample} pick one. */
+    private boolean inertCandidate(int[] state) {
+        for (int t = 0; t < threads; t++) {
+            if (!sem.finished(state, t) && sem.isInert(sem.pc(state, t))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     @Override
     public void expand(int id, int[] state, Successors out) {
+        if (!por || id < 0 || !inertCandidate(state)) {
+            // no persistent set can be chosen: every transition is reported, in the inner system's
+            // order, as the buffered path below would (stream them, no copies)
+            inner.expand(id, state, new Successors() {
+                @Override public boolean keepsVectors() { return symmetry != null || out.keepsVectors(); }
+                @Override public void successor(int label, int[] next) { forward(label, next, out); }
+                @Override public void failure(int label, Failure f) { out.failure(label, f); }
+                @Override public void stateFailure(Failure f) { out.stateFailure(f); }
+            });
+            return;
+        }
         List<Event> events = new ArrayList<>();
         boolean[] failed = {false};
         inner.expand(id, state, new Successors() {
@@ -182,22 +203,26 @@ public final class ReducedSystem implements TransitionSystem {
     }
 
     private void forward(Event e, Successors out) {
+        forward(e.label, e.next, out);
+    }
+
+    private void forward(int label, int[] next, Successors out) {
         if (symmetry == null) {
-            out.successor(e.label, e.next);
+            out.successor(label, next);
             return;
         }
         int[] map = new int[threads];
-        int[] c = symmetry.canonical(e.next, map);
-        if (c != e.next && asymmetry != null) {
-            String why = asymmetry.apply(e.next, c);
+        int[] c = symmetry.canonical(next, map);
+        if (c != next && asymmetry != null) {
+            String why = asymmetry.apply(next, c);
             if (why == null && ruleAsymmetry != null && !visited.test(c)) {
-                why = ruleAsymmetry.apply(e.next, c);
+                why = ruleAsymmetry.apply(next, c);
             }
             if (why != null) {
                 throw new SymmetryRefused(why);
             }
         }
         currentMap = map;
-        out.successor(e.label, c);
+        out.successor(label, c);
     }
 }

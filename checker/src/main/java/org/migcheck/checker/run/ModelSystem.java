@@ -38,6 +38,11 @@ final class ModelSystem implements TransitionSystem {
     private int[] blockedMask = new int[1024];
     private int[] restMask = new int[1024];
     private final boolean keepMasks;
+    private final StepRule[] stepRules;
+    /** Rules due on every transition (no triggers), as bits in rule order. */
+    private final long alwaysDue;
+    /** {@link #dueFor} answers so far: event class, mask, event class, mask, ... (published whole). */
+    private volatile Object[] dueByType = new Object[0];
     /**
      * Program counters of transitions reached at least once, taken or blocked at (code coverage).
      * Workers only ever store true, so the plain array needs no lock; the search's barriers publish it.
@@ -63,6 +68,14 @@ final class ModelSystem implements TransitionSystem {
         this.model = model;
         this.sem = new Semantics(model);
         this.rules = rules;
+        this.stepRules = rules.stepRules().toArray(new StepRule[0]);
+        long always = 0;
+        for (int i = 0; i < stepRules.length; i++) {
+            if (stepRules[i].triggers().isEmpty() || i >= 63) {
+                always |= 1L << Math.min(i, 63);
+            }
+        }
+        this.alwaysDue = always;
         this.keepMasks = keepMasks;
         this.executed = new boolean[sem.codeSize() + 1];
         this.hasBounds = !model.bounds().isEmpty();
@@ -111,77 +124,177 @@ final class ModelSystem implements TransitionSystem {
     int restMask(int id) { return id < restMask.length ? restMask[id] : 0; }
 
 
+    /**
+     * One worker thread's expansion of one state at a time: the semantics' scratch buffers (no vector,
+     * context or event list per successor when the receiver packs vectors at once) and the sink.
+     */
+    private final class Expander implements Semantics.Sink {
+        final Semantics.Scratch scratch = sem.newScratch();
+        final List<Problem.Blocked> reasons = new ArrayList<>();
+        /** A view of the scratch's successor vector (the same array for every successor). */
+        StateView scratchAfter;
+        int id;
+        int[] state;
+        Successors out;
+        StateView before;
+        boolean reuse;
+        int enabled;
+        int blocked;
+        java.util.Set<String> saturating;
+
+        @Override public void fired(int thread, int alt, int[] next, List<Event> events) {
+            enabled |= 1 << thread;
+            executed[sem.pc(state, thread)] = true;
+            int label = label(thread, alt);
+            if (saturating != null && !events.isEmpty()) {
+                collectSaturation(saturating, events);
+            }
+            long due = dueRules(events);
+            if (due != 0 || rules.lockdep()) {
+                if (reuse && scratchAfter == null) {
+                    scratchAfter = sem.view(next);
+                }
+                int[] st = state;
+                StepView view = due == 0 ? null : new StepView(model, thread, () -> sem.label(st, thread, alt), events, before,
+                        reuse ? scratchAfter : sem.view(next), () -> sem.callStack(st, thread));
+                for (int i = 0; due != 0 && i < stepRules.length; i++) {
+                    if ((due & (1L << Math.min(i, 63))) == 0) {
+                        continue;
+                    }
+                    StepRule r = stepRules[i];
+                    Check c;
+                    try {
+                        c = r.check(view);
+                    } catch (RuntimeException err) {
+                        out.failure(label, new Problem.ModelFault(r.id(), ruleThrew("step rule", r.id(), err), thread, alt));
+                        return;
+                    }
+                    if (c instanceof Check.Violated v) {
+                        // the transition fails: it has no successor (random walks must not step over it)
+                        out.failure(label, new Problem.RuleBroken("step rule", r.id(), v.message(), thread));
+                        return;
+                    }
+                }
+                if (rules.lockdep() && id >= 0) {
+                    for (int i = 0; i < events.size(); i++) {
+                        if (events.get(i) instanceof LockEvent.Acquired a && !a.trylock() && holdsOtherClass(before, thread, a.lock())) {
+                            lockdep.acquired(a.lock(), Context.held(before, thread), id, label, thread);
+                        }
+                    }
+                }
+            }
+            out.successor(label, next);
+        }
+
+        @Override public void failed(int thread, int alt, RuntimeException error) {
+            if (alt < 0) {
+                // raised while finding out why a blocked thread waits: the state itself is the counterexample
+                ModelError m = (ModelError) error;
+                out.stateFailure(new Problem.ModelFault(m.element(), m.getMessage(), thread, 0));
+                return;
+            }
+            enabled |= 1 << thread;
+            int label = label(thread, alt);
+            if (error instanceof ModelViolation v) {
+                String kind = v.ruleId().startsWith("lock.") ? "lock rule" : "assertion";
+                out.failure(label, new Problem.RuleBroken(kind, v.ruleId(), v.getMessage(), thread));
+            } else {
+                ModelError m = (ModelError) error;
+                out.failure(label, new Problem.ModelFault(m.element(), m.getMessage(), thread, alt));
+            }
+        }
+
+        @Override public void blocked(int thread, BlockReason reason) {
+            executed[sem.pc(state, thread)] = true;
+            if (!sem.atIdlePoint(state, thread)) {
+                blocked |= 1 << thread;
+            }
+            reasons.add(new Problem.Blocked(thread, reason));
+        }
+    }
+
+    /**
+     * The step rules that can fail on a transition emitting {@code events}, as bits in rule order:
+     * the rules without {@link StepRule#triggers() triggers}, and those with a trigger type among
+     * the events. A rule skipped here would have passed (the promise of its triggers). Rules past
+     * the 63rd share the last bit and are always due.
+     */
+    private long dueRules(List<Event> events) {
+        long due = alwaysDue;
+        for (int i = 0; i < events.size(); i++) {
+            due |= dueFor(events.get(i).getClass());
+        }
+        return due;
+    }
+
+    private long dueFor(Class<?> eventType) {
+        Object[] known = dueByType; // pairs (event class, Long mask), replaced as a whole
+        for (int i = 0; i < known.length; i += 2) {
+            if (known[i] == eventType) {
+                return (Long) known[i + 1];
+            }
+        }
+        long mask = 0;
+        for (int i = 0; i < stepRules.length; i++) {
+            for (Class<?> t : stepRules[i].triggers()) {
+                if (t.isAssignableFrom(eventType)) {
+                    mask |= 1L << Math.min(i, 63);
+                }
+            }
+        }
+        Object[] more = Arrays.copyOf(known, known.length + 2);
+        more[known.length] = eventType;
+        more[known.length + 1] = mask;
+        dueByType = more; // a racing thread may drop another's entry: it is recomputed, equal, next time
+        return mask;
+    }
+
+    /** Expanders of the threads that call {@link #expand}; each thread uses its own. */
+    private final ThreadLocal<Expander> expanders = ThreadLocal.withInitial(Expander::new);
+
+    /**
+     * Whether {@code thread} holds, in {@code s}, a lock other than {@code acquired} and of another
+     * lock class: only then can lockdep record an edge (it skips held locks of the acquired class).
+     */
+    private boolean holdsOtherClass(StateView s, int thread, org.migcheck.model.lang.Lock acquired) {
+        for (org.migcheck.model.lang.Lock l : model.locks()) {
+            if (l != acquired && s.holder(l) == thread && !l.lockClass().equals(acquired.lockClass())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     @Override
     public void expand(int id, int[] state, Successors out) {
-        int[] enabled = {0};
-        int[] blocked = {0};
-        java.util.Set<String> saturating = hasBounds && id >= 0 ? new java.util.LinkedHashSet<>() : null;
-        List<Problem.Blocked> reasons = new ArrayList<>();
-        StateView before = sem.view(state);
-        sem.expand(state, new Semantics.Sink() {
-            @Override public void fired(int thread, int alt, int[] next, List<Event> events) {
-                enabled[0] |= 1 << thread;
-                executed[sem.pc(state, thread)] = true;
-                int label = label(thread, alt);
-                if (saturating != null && !events.isEmpty()) {
-                    collectSaturation(saturating, events);
-                }
-                if (!rules.stepRules().isEmpty() || rules.lockdep()) {
-                    StepView view = new StepView(model, thread, () -> sem.label(state, thread, alt), events, before, sem.view(next),
-                            () -> sem.callStack(state, thread));
-                    for (StepRule r : rules.stepRules()) {
-                        Check c;
-                        try {
-                            c = r.check(view);
-                        } catch (RuntimeException err) {
-                            out.failure(label, new Problem.ModelFault(r.id(), ruleThrew("step rule", r.id(), err), thread, alt));
-                            return;
-                        }
-                        if (c instanceof Check.Violated v) {
-                            // the transition fails: it has no successor (random walks must not step over it)
-                            out.failure(label, new Problem.RuleBroken("step rule", r.id(), v.message(), thread));
-                            return;
-                        }
-                    }
-                    if (rules.lockdep() && id >= 0) {
-                        for (Event e : events) {
-                            if (e instanceof LockEvent.Acquired a && !a.trylock()) {
-                                lockdep.acquired(a.lock(), Context.held(before, thread), id, label, thread);
-                            }
-                        }
-                    }
-                }
-                out.successor(label, next);
-            }
+        Expander x = expanders.get();
+        if (x.out != null) {
+            x = new Expander(); // re-entered from a receiver on this thread: buffers of its own
+        }
+        x.id = id;
+        x.state = state;
+        x.out = out;
+        x.reuse = !out.keepsVectors();
+        x.enabled = 0;
+        x.blocked = 0;
+        x.reasons.clear();
+        x.saturating = hasBounds && id >= 0 ? new java.util.LinkedHashSet<>() : null;
+        x.before = sem.view(state);
+        try {
+            sem.expand(state, x.reuse ? x.scratch : null, x);
+            finish(x);
+        } finally {
+            x.out = null;
+            x.state = null;
+            x.before = null;
+        }
+    }
 
-            @Override public void failed(int thread, int alt, RuntimeException error) {
-                if (alt < 0) {
-                    // raised while finding out why a blocked thread waits: the state itself is the counterexample
-                    ModelError m = (ModelError) error;
-                    out.stateFailure(new Problem.ModelFault(m.element(), m.getMessage(), thread, 0));
-                    return;
-                }
-                enabled[0] |= 1 << thread;
-                int label = label(thread, alt);
-                if (error instanceof ModelViolation v) {
-                    String kind = v.ruleId().startsWith("lock.") ? "lock rule" : "assertion";
-                    out.failure(label, new Problem.RuleBroken(kind, v.ruleId(), v.getMessage(), thread));
-                } else {
-                    ModelError m = (ModelError) error;
-                    out.failure(label, new Problem.ModelFault(m.element(), m.getMessage(), thread, alt));
-                }
-            }
-
-            @Override public void blocked(int thread, BlockReason reason) {
-                executed[sem.pc(state, thread)] = true;
-                if (!sem.atIdlePoint(state, thread)) {
-                    blocked[0] |= 1 << thread;
-                }
-                reasons.add(new Problem.Blocked(thread, reason));
-            }
-        });
-        if (saturating != null && !saturating.isEmpty()) {
-            countSaturation(id, saturating);
+    private void finish(Expander x) {
+        int id = x.id;
+        int[] state = x.state;
+        if (x.saturating != null && !x.saturating.isEmpty()) {
+            countSaturation(id, x.saturating);
         }
         int rest = 0;
         for (int t = 0; t < model.threadCount(); t++) {
@@ -189,16 +302,16 @@ final class ModelSystem implements TransitionSystem {
                 rest |= 1 << t;
             }
         }
-        record(id, enabled[0], blocked[0], rest);
+        record(id, x.enabled, x.blocked, rest);
         int all = (1 << model.threadCount()) - 1; // at most 31 threads (constructor)
-        if (enabled[0] == 0 && rest != all) { // not a valid end: some thread neither finished nor idle
+        if (x.enabled == 0 && rest != all) { // not a valid end: some thread neither finished nor idle
             List<Problem.Blocked> stuck = new ArrayList<>();
-            for (Problem.Blocked b : reasons) {
+            for (Problem.Blocked b : x.reasons) {
                 if (!sem.atIdlePoint(state, b.thread())) {
                     stuck.add(b);
                 }
             }
-            out.stateFailure(new Problem.Deadlock(stuck));
+            x.out.stateFailure(new Problem.Deadlock(stuck));
         }
     }
 

@@ -29,6 +29,8 @@ public final class Model {
     private final Insn[] code;
     private final Map<String, Predicate<StateView>> goals;
     private final List<Object> objects;
+    /** {@link #objects(Class)} answers so far: type, list, type, list, ... (published whole, read without a lock). */
+    private volatile Object[] objectsByType = new Object[0];
     private final int stateSize;
     private final int[] slotMin;
     private final int[] slotMax;
@@ -431,13 +433,27 @@ public final class Model {
 
     /** Kernel objects of type {@code type} registered by the vocabulary, in registration order. */
     public <T> List<T> objects(Class<T> type) {
+        // rules ask on every transition: the answer (immutable, like the object list) is kept per type
+        Object[] known = objectsByType; // pairs (type, list), replaced as a whole when a type is added
+        for (int i = 0; i < known.length; i += 2) {
+            if (known[i] == type) {
+                @SuppressWarnings("unchecked")
+                List<T> cached = (List<T>) known[i + 1];
+                return cached;
+            }
+        }
         List<T> out = new ArrayList<>();
         for (Object o : objects) {
             if (type.isInstance(o)) {
                 out.add(type.cast(o));
             }
         }
-        return out;
+        List<T> frozen = List.copyOf(out);
+        Object[] more = java.util.Arrays.copyOf(known, known.length + 2);
+        more[known.length] = type;
+        more[known.length + 1] = frozen;
+        objectsByType = more; // a racing thread may drop another's entry: it is recomputed, equal, next time
+        return frozen;
     }
 
     /** Thread index by name, or -1. */
@@ -703,7 +719,8 @@ public final class Model {
                 maxs[1] = t.maxDepth;
                 for (int d = 0; d <= t.maxDepth; d++) {
                     int base = 2 + d * t.frameSize;
-                    maxs[base] = code.length;
+                    // the return pc of a frame: the main body's frame (d = 0) never has one (it ends, it does not return)
+                    maxs[base] = d == 0 ? 0 : code.length;
                     for (int i = 0; i < maxLocals; i++) {
                         int lo = 0;
                         int hi = 0;
@@ -726,6 +743,11 @@ public final class Model {
             for (Var v : vars) {
                 slotMin[v.slot()] = v.min();
                 slotMax[v.slot()] = v.max();
+            }
+            for (Lock l : locks) {
+                // a holder is 0 or a thread index + 1: the packed state needs the bits of the thread count, not of 255
+                int s = l.holderVar().slot();
+                slotMax[s] = Math.min(slotMax[s], threads.size());
             }
             for (int i = 0; i < threads.size(); i++) {
                 ThreadSpec t = threads.get(i);

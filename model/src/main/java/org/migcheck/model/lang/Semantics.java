@@ -24,11 +24,14 @@ public final class Semantics {
     private final Model model;
     private final Insn[] code;
     private final int done;
+    /** Largest value of each slot (a lock holder's is the thread count, below its variable's 255). */
+    private final int[] slotMax;
 
     public Semantics(Model model) {
         this.model = model;
         this.code = model.code();
         this.done = code.length;
+        this.slotMax = model.slotMax();
     }
 
     public Model model() { return model; }
@@ -55,13 +58,49 @@ public final class Semantics {
             s[t.pcSlot] = t.main.entry;
             s[t.depthSlot] = 0;
             initLocals(s, t, 0, t.main);
-            settle(s, t, null);
+            settle(s, t, null, null);
         }
         return s;
     }
 
-    /** Runs every thread's next visible instruction in {@code s} and reports to {@code sink}. */
+    /**
+     * Runs every thread's next visible instruction in {@code s} and reports to {@code sink}. Each
+     * successor vector and event list handed to {@link Sink#fired} is new and belongs to the sink.
+     */
     public void expand(int[] s, Sink sink) {
+        expand(s, null, sink);
+    }
+
+    /**
+     * Reusable buffers of one caller thread for {@link #expand(int[], Scratch, Sink)}: the successor
+     * vector, the event list and the contexts that guards, effects, tests and local code see. Not
+     * thread-safe: one per thread.
+     */
+    public final class Scratch {
+        private final int[] next = new int[model.stateSize()];
+        private final ArrayList<Event> events = new ArrayList<>(4);
+        private final Ctx guard = new Ctx();
+        private final Ctx write = new Ctx();
+        private final Ctx read = new Ctx();
+        private final Ctx local = new Ctx();
+        private final Ctx caller = new Ctx();
+
+        private Scratch() {
+            write.pool = events;
+        }
+    }
+
+    /** New buffers for {@link #expand(int[], Scratch, Sink)} (one per calling thread). */
+    public Scratch newScratch() { return new Scratch(); }
+
+    /**
+     * As {@link #expand(int[], Sink)}, without allocating per successor when {@code scratch} is
+     * non-null: the successor vector and the event list handed to {@link Sink#fired} are the
+     * scratch's own and valid only during that call (a sink that keeps them copies them). The
+     * events themselves are whatever the model's steps emit. With a null scratch this is
+     * {@link #expand(int[], Sink)}.
+     */
+    public void expand(int[] s, Scratch scratch, Sink sink) {
         for (ThreadSpec t : model.threads()) {
             int pc = s[t.pcSlot];
             if (pc == done) {
@@ -69,7 +108,7 @@ public final class Semantics {
             }
             Insn insn = code[pc];
             if (insn.kind == Insn.Kind.STEP) {
-                Ctx guard = new Ctx(s, t, insn.proc, Mode.READ, 0);
+                Ctx guard = scratch == null ? new Ctx(s, t, insn.proc, Mode.READ, 0) : scratch.guard.reset(s, t, insn.proc, Mode.READ, 0);
                 boolean enabled;
                 try {
                     enabled = insn.step.enabled(guard);
@@ -95,33 +134,40 @@ public final class Semantics {
                     continue;
                 }
                 for (int alt = 0; alt < insn.step.alternatives(); alt++) {
-                    fireInto(s, t, insn, alt, sink);
+                    fireInto(s, t, insn, alt, sink, null, scratch);
                 }
             } else {
-                fireInto(s, t, insn, 0, sink);
+                fireInto(s, t, insn, 0, sink, null, scratch);
             }
         }
     }
 
-    private void fireInto(int[] s, ThreadSpec t, Insn insn, int alt, Sink sink) {
-        fireInto(s, t, insn, alt, sink, null);
-    }
-
-    /** With {@code reads} non-null, the shared variables the step reads (first read of each) are added to it. */
-    private void fireInto(int[] s, ThreadSpec t, Insn insn, int alt, Sink sink, Map<Var, Integer> reads) {
-        int[] next = s.clone();
-        Ctx ctx = new Ctx(next, t, insn.proc, Mode.WRITE, alt);
+    /**
+     * With {@code reads} non-null, the shared variables the step reads (first read of each) are added
+     * to it. With {@code sc} non-null, the successor and its events live in the scratch buffers.
+     */
+    private void fireInto(int[] s, ThreadSpec t, Insn insn, int alt, Sink sink, Map<Var, Integer> reads, Scratch sc) {
+        int[] next;
+        Ctx ctx;
+        if (sc == null) {
+            next = s.clone();
+            ctx = new Ctx(next, t, insn.proc, Mode.WRITE, alt);
+        } else {
+            next = sc.next;
+            System.arraycopy(s, 0, next, 0, next.length);
+            ctx = sc.write.reset(next, t, insn.proc, Mode.WRITE, alt);
+        }
         ctx.reads = reads;
         try {
             if (insn.kind == Insn.Kind.STEP) {
                 insn.step.run(ctx);
                 next[t.pcSlot] = next[t.pcSlot] + 1;
             } else {
-                Ctx read = new Ctx(s, t, insn.proc, Mode.READ, 0);
+                Ctx read = sc == null ? new Ctx(s, t, insn.proc, Mode.READ, 0) : sc.read.reset(s, t, insn.proc, Mode.READ, 0);
                 boolean outcome = insn.cond.test.test(read);
                 next[t.pcSlot] = outcome ? next[t.pcSlot] + 1 : insn.target;
             }
-            settle(next, t, ctx);
+            settle(next, t, ctx, sc);
         } catch (ModelError | ModelViolation err) {
             sink.failed(t.index(), alt, err);
             return;
@@ -190,7 +236,7 @@ public final class Semantics {
             }
             @Override public void failed(int th, int a, RuntimeException error) { err.add(error); }
             @Override public void blocked(int th, BlockReason reason) { }
-        }, insn.kind == Insn.Kind.STEP ? reads : null);
+        }, insn.kind == Insn.Kind.STEP ? reads : null, null);
         if (!err.isEmpty()) {
             throw err.get(0);
         }
@@ -386,7 +432,7 @@ public final class Semantics {
     }
 
     /** Runs local instructions until the thread rests before a visible instruction or finishes. */
-    private void settle(int[] s, ThreadSpec t, Ctx effects) {
+    private void settle(int[] s, ThreadSpec t, Ctx effects, Scratch sc) {
         for (int n = 0; ; n++) {
             int pc = s[t.pcSlot];
             if (pc == done) {
@@ -400,7 +446,7 @@ public final class Semantics {
                 throw new ModelError(insn.proc.name(), "procedure " + insn.proc.name()
                         + " loops without taking a step (more than " + SETTLE_LIMIT + " local instructions)");
             }
-            Ctx local = new Ctx(s, t, insn.proc, Mode.LOCAL, 0);
+            Ctx local = sc == null ? new Ctx(s, t, insn.proc, Mode.LOCAL, 0) : sc.local.reset(s, t, insn.proc, Mode.LOCAL, 0);
             switch (insn.kind) {
                 case JUMP -> s[t.pcSlot] = insn.target;
                 case LBRANCH -> s[t.pcSlot] = insn.pred.test(local) ? pc + 1 : insn.target;
@@ -437,7 +483,7 @@ public final class Semantics {
                     s[t.pcSlot] = ret;
                     Insn call = code[ret - 1];
                     if (call.local != null) {
-                        Ctx caller = new Ctx(s, t, call.proc, Mode.LOCAL, 0);
+                        Ctx caller = sc == null ? new Ctx(s, t, call.proc, Mode.LOCAL, 0) : sc.caller.reset(s, t, call.proc, Mode.LOCAL, 0);
                         caller.setLocal(call.local, value);
                     }
                 }
@@ -473,22 +519,34 @@ public final class Semantics {
 
     private enum Mode { READ, WRITE, LOCAL }
 
+    /** What model code sees; a scratch context is {@link #reset} for every use, others are used once. */
     private final class Ctx implements Exec {
-        private final int[] s;
-        private final ThreadSpec t;
-        private final Procedure proc;
-        private final Mode mode;
-        private final int alt;
+        private int[] s;
+        private ThreadSpec t;
+        private Procedure proc;
+        private Mode mode;
+        private int alt;
         List<Event> events;
+        /** The scratch's event list, reused for every step (null: a new list per step). */
+        ArrayList<Event> pool;
         /** Non-null when replay asks which shared variables the step reads. */
         Map<Var, Integer> reads;
 
+        Ctx() { }
+
         Ctx(int[] s, ThreadSpec t, Procedure proc, Mode mode, int alt) {
+            reset(s, t, proc, mode, alt);
+        }
+
+        Ctx reset(int[] s, ThreadSpec t, Procedure proc, Mode mode, int alt) {
             this.s = s;
             this.t = t;
             this.proc = proc;
             this.mode = mode;
             this.alt = alt;
+            this.events = null;
+            this.reads = null;
+            return this;
         }
 
         @Override public int get(Var v) {
@@ -544,6 +602,10 @@ public final class Semantics {
                 throw new ModelError(v.name(), "variable " + v.name() + " would become " + value + ", outside ["
                         + v.min() + ", " + v.max() + "]");
             }
+            if (value > slotMax[v.slot()]) {
+                throw new ModelError(v.name(), "lock holder " + v.name() + " would become " + value + ", but the model has only "
+                        + slotMax[v.slot()] + " threads (a holder is 0 or a thread number + 1)");
+            }
             s[v.slot()] = value;
         }
 
@@ -552,7 +614,12 @@ public final class Semantics {
                 throw new ModelError(proc.name(), "a guard of " + proc.name() + " emits " + e.describe());
             }
             if (events == null) {
-                events = new ArrayList<>(2);
+                if (pool != null) {
+                    pool.clear();
+                    events = pool;
+                } else {
+                    events = new ArrayList<>(2);
+                }
             }
             events.add(e);
         }

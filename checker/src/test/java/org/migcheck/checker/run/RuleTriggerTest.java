@@ -1,0 +1,89 @@
+package org.migcheck.checker.run;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.migcheck.checker.engine.Budget;
+import org.migcheck.checker.engine.Fingerprint;
+import org.migcheck.checker.engine.Search;
+import org.migcheck.checker.engine.SearchResult;
+import org.migcheck.checker.engine.Strategy;
+import org.migcheck.model.lang.Model;
+import org.migcheck.properties.Check;
+import org.migcheck.properties.KernelRules;
+import org.migcheck.properties.Rule;
+import org.migcheck.properties.RuleSet;
+import org.migcheck.properties.StepRule;
+import org.migcheck.properties.StepView;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Step rules with {@link StepRule#triggers() triggers} are evaluated only on transitions that emit
+ * one of their event types. The same rules with the triggers hidden (so every rule runs on every
+ * transition, as before triggers existed) must give the same search on every catalogue variant and
+ * on seeded random models: same status, failure, schedule, state and transition counts.
+ */
+class RuleTriggerTest {
+
+    /** {@code rules} with every step rule wrapped so that it declares no triggers. */
+    static RuleSet everyRuleEverywhere(RuleSet rules) {
+        List<Rule> all = new ArrayList<>(rules.invariants());
+        for (StepRule r : rules.stepRules()) {
+            all.add(new StepRule() {
+                @Override public String id() { return r.id(); }
+                @Override public String statement() { return r.statement(); }
+                @Override public String kernelRef() { return r.kernelRef(); }
+                @Override public Check check(StepView step) { return r.check(step); }
+            });
+        }
+        return RuleSet.of(all, rules.lockdep());
+    }
+
+    private static SearchResult search(Model m, RuleSet rules) {
+        return new Search(new ModelSystem(m, rules, false), Strategy.BFS, Budget.unlimited(), System::nanoTime, Long.MAX_VALUE / 4,
+                1, Fingerprint.DEFAULT).run();
+    }
+
+    private static void same(String what, SearchResult a, SearchResult b) {
+        assertEquals(a.status(), b.status(), what);
+        assertEquals(a.failure() == null ? null : a.failure().summary(), b.failure() == null ? null : b.failure().summary(), what);
+        assertArrayEquals(a.schedule(), b.schedule(), what);
+        assertEquals(a.stats().distinct(), b.stats().distinct(), what);
+        assertEquals(a.stats().generated(), b.stats().generated(), what);
+    }
+
+    @Test
+    void kernelRulesDeclareTriggersAndTheHierarchyToo() {
+        long withTriggers = KernelRules.all().stepRules().stream().filter(r -> !r.triggers().isEmpty()).count();
+        assertTrue(withTriggers >= 10, withTriggers + " kernel step rules with triggers");
+        // rules that compare variables before and after every step cannot have triggers
+        assertTrue(KernelRules.BALLOON_PAGES_LOCK.triggers().isEmpty());
+        assertFalse(org.migcheck.properties.LockHierarchy.mm().triggers().isEmpty());
+    }
+
+    @Test
+    void catalogueVariantsGiveTheSameSearchWithoutTriggers() {
+        RuleSet rules = KernelRules.all();
+        RuleSet plain = everyRuleEverywhere(rules);
+        int failed = 0;
+        for (Object[] c : EngineDifferentialTest.catalogue()) {
+            Model m = (Model) c[1];
+            SearchResult a = search(m, rules);
+            same((String) c[0], a, search(m, plain));
+            failed += a.status() == SearchResult.Status.FAILED ? 1 : 0;
+        }
+        assertTrue(failed >= 10, failed + " catalogue variants fail a rule");
+    }
+
+    @Test
+    void randomModelsGiveTheSameSearchWithoutTriggers() {
+        for (long seed = 1; seed <= 300; seed++) {
+            RandomModels.Case c = RandomModels.generate(seed);
+            same("seed " + seed, search(c.model(), c.rules()), search(c.model(), everyRuleEverywhere(c.rules())));
+        }
+    }
+}
