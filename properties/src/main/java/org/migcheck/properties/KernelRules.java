@@ -282,10 +282,10 @@ public final class KernelRules {
      * delete) are single steps, so nothing contends on i_pages; the kernel relies on the lock to order
      * the slot switch against them.
      */
-    public static final StepRule CACHE_REPLACE_XA_LOCK = StepRule.of("cache.replace-under-xa-lock",
+    public static final StepRule CACHE_REPLACE_XA_LOCK = StepRule.onEvents("cache.replace-under-xa-lock",
             "migration switches a page-cache slot to the new folio only under the mapping's i_pages lock",
             "mm/migrate.c __folio_migrate_mapping (xas_lock_irq before folio_ref_freeze and xas_store, xas_unlock after the unfreeze)",
-            v -> {
+            FolioEvent.Migrated.class, v -> {
                 for (FolioEvent.Migrated m : v.events(FolioEvent.Migrated.class)) {
                     Mapping mapping = m.folio().mapping();
                     if (mapping == null) {
