@@ -52,31 +52,61 @@ class BoundSensitivityTest {
         return tests.stream();
     }
 
+    private static final Map<String, String> NO_FLAG_NO_KSWAPD =
+            Map.of("memcg", "v1", "mappingFlag", "false", "earlierReclaim", "false");
+
+    /** The kernel's retry loop (the default): the charge's second pass waits on writeback only the server can end. */
+    @Test
+    void memcgRetryAtTheKernelsBoundDeadlocks() {
+        ScenarioRunner.Outcome o = run("fuse-writeback-memcg", null, NO_FLAG_NO_KSWAPD);
+        assertEquals(Verdict.DEADLOCK, o.result().verdict(), o.title());
+    }
+
     /**
-     * Legacy memcg, no mapping flag, no earlier kswapd pass: the server's own charge makes the only
-     * reclaim pass (it marks the folio PG_reclaim), so with one pass nothing waits; the kernel
-     * retries, and the second pass waits on writeback only the server can end.
+     * Issue 9's first acceptance line on its own configuration, with the reclaim passes cut to one by the
+     * {@code reclaimPasses} model bound: legacy memcg, no mapping flag, no earlier kswapd pass. The charge's
+     * only pass marks folio0 PG_reclaim (case 2) and gives up, so nothing waits; one more pass waits (case 3)
+     * on writeback only the server can end.
+     *
+     * <p>State counts by hand: the state graph is one chain (every state has exactly one enabled step).
+     * The server is idle in fuse_dev_do_read until the FUSE_WRITE is sent, and the flusher has finished
+     * once it is: flusher 8 steps (filemap_get_folios_tag, folio_lock, folio_clear_dirty_for_io,
+     * folio_start_writeback, fuse_iomap_writeback_range, folio_unlock, folio_batch_release,
+     * fuse_writepages_send), then the server: fuse_dev_do_read, alloc_pages, and one pass of
+     * try_charge_memcg in 15 steps (page_counter_try_charge, the PF_MEMALLOC test, set_task_reclaim_state,
+     * memalloc_noreclaim_save, isolate_lru_folios, folio_trylock, folio_test_writeback, folio_test_reclaim,
+     * folio_set_reclaim, folio_unlock, move_folios_to_lru, memalloc_noreclaim_restore,
+     * set_task_reclaim_state, mem_cgroup_margin, drain_all_stock, whose "goto retry" hits the bound).
+     * With one pass: then alloc_pages' return, fuse_dev_do_write, folio_end_writeback: 8 + 2 + 15 + 3 = 28
+     * steps, 29 states, and the bound is saturated in exactly one of them. With two passes the second pass
+     * runs page_counter_try_charge .. folio_test_reclaim (8 steps, now true) and folio_unlock, then blocks
+     * in folio_wait_writeback: 8 + 2 + 15 + 9 = 34 steps, 35 states, a deadlock at depth 34.
      */
     @Test
-    void memcgRetryHoldsOnlyBecauseOfTheOnePassBound() {
-        ScenarioRunner.Outcome o = run("fuse-writeback-memcg", null,
-                Map.of("memcg", "v1", "mappingFlag", "false", "earlierReclaim", "false"));
+    void onePassModelBoundHoldsAndOneMorePassDeadlocks() {
+        Map<String, String> sets = new java.util.HashMap<>(NO_FLAG_NO_KSWAPD);
+        sets.put("reclaimPasses", "1");
+        ScenarioRunner.Outcome o = run("fuse-writeback-memcg", null, sets);
         CheckResult r = o.result();
-        if (r.verdict() == Verdict.HOLDS) {
-            // the model as it stands: the HOLDS must say which bound it depends on ...
-            List<CheckResult.Saturation> sat = r.saturated();
-            assertEquals(1, sat.size(), () -> sat.toString());
-            assertEquals(Memcg.RECLAIM_PASSES, sat.get(0).bound());
-            assertEquals("try_charge_memcg", sat.get(0).procedure());
-            assertTrue(sat.get(0).states() > 0);
-            // ... and one more pass deadlocks
-            BoundSensitivity b = BoundSensitivity.check(Catalogue.find("fuse-writeback-memcg").build(o.knobs()), r,
-                    KernelRules.all(), Options.defaults(), 1);
-            assertTrue(b.changed(), b.summary());
-            assertEquals(Verdict.DEADLOCK, b.result().verdict(), b.summary());
-        } else {
-            // a model that retries reclaim itself (the kernel-fidelity fix) deadlocks at the declared bounds
-            assertEquals(Verdict.DEADLOCK, r.verdict(), o.title());
-        }
+        assertEquals(Verdict.HOLDS, r.verdict(), o.title());
+        assertEquals(29, r.stats().distinct());
+        List<CheckResult.Saturation> sat = r.saturated();
+        assertEquals(1, sat.size(), () -> sat.toString());
+        assertEquals(Memcg.RECLAIM_PASSES, sat.get(0).bound());
+        assertEquals("try_charge_memcg", sat.get(0).procedure());
+        assertEquals(1, sat.get(0).limit());
+        assertEquals(1, sat.get(0).states());
+        BoundSensitivity b = BoundSensitivity.check(Catalogue.find("fuse-writeback-memcg").build(o.knobs()), r,
+                KernelRules.all(), Options.defaults(), 1);
+        assertTrue(b.changed(), b.summary());
+        assertEquals(Verdict.DEADLOCK, b.result().verdict(), b.summary());
+        assertEquals(35, b.result().stats().distinct());
+        assertEquals(34, b.result().schedule().length);
+        assertEquals(List.of(Memcg.RECLAIM_PASSES + ": 1 -> 2"), b.raised());
+        // and the knob at two passes is the raised model: the same deadlock without --bounds
+        sets.put("reclaimPasses", "2");
+        ScenarioRunner.Outcome two = run("fuse-writeback-memcg", null, sets);
+        assertEquals(Verdict.DEADLOCK, two.result().verdict(), two.title());
+        assertEquals(35, two.result().stats().distinct());
     }
 }

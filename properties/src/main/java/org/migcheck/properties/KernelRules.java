@@ -10,6 +10,7 @@ import org.migcheck.model.mm.Balloon;
 import org.migcheck.model.mm.Data;
 import org.migcheck.model.mm.Folio;
 import org.migcheck.model.mm.FolioEvent;
+import org.migcheck.model.mm.Mapping;
 import org.migcheck.model.mm.Task;
 
 /**
@@ -274,6 +275,53 @@ public final class KernelRules {
                 return Check.ok();
             });
 
+    /**
+     * Found by mutation analysis: without it, __folio_migrate_mapping without its xas_lock_irq (or with
+     * folio_ref_freeze and the slot switch moved before it) survived in every migration variant, because
+     * the model's other page-cache writers (filemap_remove_folio, __remove_mapping, truncate's batch
+     * delete) are single steps, so nothing contends on i_pages; the kernel relies on the lock to order
+     * the slot switch against them.
+     */
+    public static final StepRule CACHE_REPLACE_XA_LOCK = StepRule.onEvents("cache.replace-under-xa-lock",
+            "migration switches a page-cache slot to the new folio only under the mapping's i_pages lock",
+            "mm/migrate.c __folio_migrate_mapping (xas_lock_irq before folio_ref_freeze and xas_store, xas_unlock after the unfreeze)",
+            FolioEvent.Migrated.class, v -> {
+                for (FolioEvent.Migrated m : v.events(FolioEvent.Migrated.class)) {
+                    Mapping mapping = m.folio().mapping();
+                    if (mapping == null) {
+                        continue; // movable_ops pages (balloon) have no page-cache slot
+                    }
+                    if (v.before().holder(mapping.iPages) != v.thread()) {
+                        return Check.violated(v.threadName() + " switches " + mapping.name() + "'s slot from " + m.folio().name()
+                                + " to " + m.dst().name() + " without holding " + mapping.iPages.name() + " ("
+                                + holderText(v.before(), mapping.iPages) + ")");
+                    }
+                }
+                return Check.ok();
+            });
+
+    /**
+     * Found by mutation analysis: without it, fuse_writepages with folio_clear_dirty_for_io moved before
+     * its folio_lock survived, since reclaim, the only other reader of PG_dirty there, tests it under the
+     * folio lock and keeps the folio either way.
+     */
+    public static final StepRule DIRTY_CLEAR_LOCKED = StepRule.of("dirty.clear-under-lock",
+            "PG_dirty of a page-cache folio is cleared only by the holder of its folio lock",
+            "mm/page-writeback.c folio_clear_dirty_for_io (VM_BUG_ON_FOLIO(!folio_test_locked(folio))); "
+                    + "mm/truncate.c folio_cancel_dirty callers; mm/migrate.c __folio_migrate_mapping (source locked)",
+            v -> {
+                for (Folio f : v.before().model().objects(Folio.class)) {
+                    if (f.mapping() == null || !v.before().isSet(f.dirty) || v.after().isSet(f.dirty)) {
+                        continue;
+                    }
+                    if (v.before().holder(f.lock) != v.thread()) {
+                        return Check.violated(v.threadName() + " clears PG_dirty on " + f.name() + " without its folio lock ("
+                                + holderText(v.before(), f.lock) + ")");
+                    }
+                }
+                return Check.ok();
+            });
+
     private static Data data(StateView s) {
         List<Data> d = s.model().objects(Data.class);
         return d.isEmpty() ? null : d.get(0);
@@ -335,7 +383,7 @@ public final class KernelRules {
     public static List<Rule> list() {
         return List.of(ISOLATED_REF, ATOMIC_SLEEP, MEMALLOC_FOLIO_LOCK, RECLAIM_FOLIO_LOCK, WRITEBACK_SET_UNDER_LOCK,
                 CACHE_REMOVE, FREE_BUSY, GET_UNLESS_ZERO, USE_AFTER_FREE, LOST_UPDATE, STALE_READ, ISOLATE_SINGLE, MIGRATE_LOCKED,
-                BALLOON_PAGES_LOCK, MOVABLE_OPS_ISOLATED_LOCKED, WAIT_CONDITION, LockHierarchy.mm());
+                BALLOON_PAGES_LOCK, MOVABLE_OPS_ISOLATED_LOCKED, CACHE_REPLACE_XA_LOCK, DIRTY_CLEAR_LOCKED, WAIT_CONDITION, LockHierarchy.mm());
     }
 
     /** All kernel rules, with the lockdep dependency graph on. */

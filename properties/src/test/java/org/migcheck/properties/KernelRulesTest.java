@@ -701,6 +701,59 @@ class KernelRulesTest {
         }
     }
 
+    @Nested
+    class CacheReplaceUnderXaLock {
+        final StepRule rule = KernelRules.CACHE_REPLACE_XA_LOCK;
+
+        @Test
+        void slotSwitchNeedsTheMappingsIPagesLock() {
+            World w = new World("xa-lock", new Folio.Init(), new Folio.Init().inCache(false));
+            w.thread("locked", b -> b.step(spinLock(w.mapping.iPages)).step(migrate(w.folio0, w.folio1))
+                    .step(spinUnlock(w.mapping.iPages)));
+            w.thread("unlocked", b -> b.step(migrate(w.folio0, w.folio1)));
+            Model m = w.b.build();
+            StepDriver d = new StepDriver(m);
+            d.step("locked", "spin_lock(mapping0.i_pages)");
+            assertOk(rule.check(d.step("locked", "move_to_new_folio(folio0, folio1)")));
+            assertViolated(rule.check(new StepDriver(m).step("unlocked", "move_to_new_folio(folio0, folio1)")),
+                    "unlocked", "folio0", "folio1", "mapping0.i_pages", "unlocked");
+            // another thread's i_pages lock does not count
+            StepDriver other = new StepDriver(m);
+            other.step("locked", "spin_lock(mapping0.i_pages)");
+            assertViolated(rule.check(other.step("unlocked", "move_to_new_folio(folio0, folio1)")), "locked by locked");
+        }
+
+        @Test
+        void aFolioWithoutMappingHasNoSlot() {
+            World w = new World("xa-lock-anon");
+            Folio anon = w.mm.folio("anon", null, new Folio.Init().inCache(false));
+            Folio dst = w.mm.folio("dst", null, new Folio.Init().inCache(false));
+            w.thread("balloon", b -> b.step(migrate(anon, dst)));
+            assertOk(rule.check(w.drive().step("balloon", "move_to_new_folio(anon, dst)")));
+        }
+    }
+
+    @Nested
+    class DirtyClearUnderLock {
+        final StepRule rule = KernelRules.DIRTY_CLEAR_LOCKED;
+
+        @Test
+        void clearingPgDirtyNeedsTheFolioLock() {
+            World w = new World("dirty-clear", new Folio.Init().dirty(true), new Folio.Init().dirty(true));
+            Step clear0 = Step.named("folio_clear_dirty_for_io").args("folio0").does(e -> e.set(w.folio0.dirty, false)).build();
+            Step dirty0 = Step.named("folio_mark_dirty").args("folio0").does(e -> e.set(w.folio0.dirty, true)).build();
+            w.thread("writer", b -> b.step(FolioOps.folioLock(w.f0())).step(clear0).step(dirty0).step(FolioOps.folioUnlock(w.f0())));
+            w.thread("racer", b -> b.step(clear0));
+            Model m = w.b.build();
+            StepDriver d = new StepDriver(m);
+            d.step("writer", "folio_lock(folio0)");
+            assertOk(rule.check(d.step("writer", "folio_clear_dirty_for_io(folio0)")));
+            // setting PG_dirty is not what the rule is about
+            assertOk(rule.check(d.step("writer", "folio_mark_dirty(folio0)")));
+            assertViolated(rule.check(d.step("racer", "folio_clear_dirty_for_io(folio0)")), "racer", "folio0", "locked by writer");
+        }
+    }
+
     // ------------------------------------------------------------------------------------------
 
     /** Rules read only events and states, so they are vacuous on a step that emits nothing relevant. */
@@ -717,6 +770,6 @@ class KernelRulesTest {
                 stepRules++;
             }
         }
-        assertEquals(16, stepRules, "16 step rules (15 kernel rules and the hierarchy) besides the one invariant");
+        assertEquals(18, stepRules, "18 step rules (17 kernel rules and the hierarchy) besides the one invariant");
     }
 }

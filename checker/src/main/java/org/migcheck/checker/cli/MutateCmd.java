@@ -1,5 +1,7 @@
 package org.migcheck.checker.cli;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -14,15 +16,30 @@ import org.migcheck.checker.trace.JsonRenderer;
 import org.migcheck.checker.trace.SarifRenderer;
 import org.migcheck.model.lang.Model;
 import org.migcheck.model.lang.ModelError;
+import org.migcheck.model.scenarios.Expect;
 import org.migcheck.model.scenarios.Scenario;
+import org.migcheck.model.scenarios.Variant;
+import org.migcheck.properties.RuleSet;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 @Command(name = "mutate", mixinStandardHelpOptions = true,
-        description = "Mutation analysis: make each lock or wait step of a holding variant stop waiting, and report which mutants the rules miss.")
+        description = "Mutation analysis of a holding variant (or --all): remove waits and lock/unlock pairs, force shared tests, move steps out of critical sections, and report which mutants the rules miss.")
 final class MutateCmd implements Callable<Integer> {
-    @CommandLine.Mixin
-    VariantArgs args = new VariantArgs();
+    @Parameters(index = "0", arity = "0..1", paramLabel = "SCENARIO", description = "scenario id (see list)")
+    String scenario;
+
+    @Option(names = "--all", description = "every holding variant of every scenario: one summary row each, then the survivors"
+            + " without a declared reason and the stale declarations")
+    boolean all;
+
+    @Option(names = "--variant", paramLabel = "V", description = "named variant of the scenario")
+    String variant;
+
+    @Option(names = "--set", paramLabel = "KNOB=VALUE", description = "knob value (repeatable); must agree with --variant")
+    Map<String, String> sets = new LinkedHashMap<>();
 
     @CommandLine.Mixin
     OutputOptions output = new OutputOptions();
@@ -35,13 +52,24 @@ final class MutateCmd implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (all) {
+            if (scenario != null || variant != null || !sets.isEmpty()) {
+                throw Args.usage(spec, "--all takes no SCENARIO, --variant or --set");
+            }
+            output.require(spec, Format.TEXT);
+            return all(search.toOptions().withProgress(null));
+        }
         Format f = output.require(spec, Format.TEXT, Format.JSON, Format.JUNIT, Format.SARIF);
-        Scenario s = args.resolve(spec);
+        if (scenario == null) {
+            throw Args.usage(spec, "name a SCENARIO (see migcheck list) or use --all");
+        }
+        Scenario s = Main.scenario(scenario, spec);
+        VariantArgs.checkAgainstVariant(spec, s, variant, sets);
         Options opts = search.toOptions().withProgress(null);
         ScenarioRunner.Outcome base;
         Model model;
         try {
-            base = ScenarioRunner.run(s, args.variant, args.sets, Main.registry(spec).ruleSet(), opts);
+            base = ScenarioRunner.run(s, variant, sets, Main.registry(spec).ruleSet(), opts);
             model = s.build(base.knobs());
         } catch (ModelError e) {
             throw Args.usage(spec, e.getMessage());
@@ -58,7 +86,48 @@ final class MutateCmd implements Callable<Integer> {
             case SARIF -> Main.Streams.out.println(SarifRenderer.renderMutants(base, mutants));
             default -> text(base, mutants, declared);
         }
-        return mutants.stream().anyMatch(Mutations.Mutant::unexplained) ? Verdict.MISMATCH_EXIT : 0;
+        // a declaration that no longer survives (killed, equivalent, no such mutant) is stale: it would hide a regression
+        return mutants.stream().anyMatch(Mutations.Mutant::unexplained) || !Mutations.stale(mutants, declared).isEmpty()
+                ? Verdict.MISMATCH_EXIT : 0;
+    }
+
+    /** mutate --all: every variant that expects HOLDS, a summary row each; exit 10 on an undeclared survivor or a stale declaration. */
+    private Integer all(Options opts) {
+        RuleSet rules = Main.registry(spec).ruleSet();
+        String fmt = "%-22s %-30s %8s %7s %9s %10s %11s %14s %10s%n";
+        Main.Streams.out.printf(fmt, "scenario", "variant", "mutants", "killed", "survived", "undeclared", "equivalent",
+                "not-evaluated", "unreached");
+        List<String> problems = new ArrayList<>();
+        long[] sum = new long[7];
+        for (Scenario s : Main.registry(spec).all()) {
+            for (Variant v : s.variants()) {
+                if (v.expect().kind() != Expect.Kind.HOLDS) {
+                    continue;
+                }
+                ScenarioRunner.Outcome base = ScenarioRunner.run(s, v.name(), Map.of(), rules, opts);
+                String sv = s.id() + " / " + v.name();
+                if (base.result().verdict() != Verdict.HOLDS) {
+                    problems.add(sv + ": does not hold (" + base.actual() + ")");
+                    continue;
+                }
+                Map<String, String> declared = v.expect().survivors();
+                List<Mutations.Mutant> ms = Mutations.run(s.build(base.knobs()), base.result(), rules, opts, declared, v.expect().goals());
+                long undeclared = ms.stream().filter(Mutations.Mutant::unexplained).count();
+                long[] row = {ms.size(), Mutations.count(ms, Mutations.Fate.KILLED), Mutations.count(ms, Mutations.Fate.SURVIVED),
+                    undeclared, Mutations.count(ms, Mutations.Fate.EQUIVALENT), Mutations.count(ms, Mutations.Fate.NOT_EVALUATED),
+                    Mutations.count(ms, Mutations.Fate.UNREACHED)};
+                for (int i = 0; i < row.length; i++) {
+                    sum[i] += row[i];
+                }
+                Main.Streams.out.printf(fmt, s.id(), v.name(), row[0], row[1], row[2], row[3], row[4], row[5], row[6]);
+                ms.stream().filter(Mutations.Mutant::unexplained).forEach(m -> problems.add(sv + ": survivor without a declared reason: " + m.id()));
+                ms.stream().filter(m -> m.fate() == Mutations.Fate.INCOMPLETE).forEach(m -> problems.add(sv + ": stopped by a budget: " + m.id()));
+                Mutations.stale(ms, declared).forEach(x -> problems.add(sv + ": declared survivor no longer survives: " + x));
+            }
+        }
+        Main.Streams.out.printf(fmt, "total", "", sum[0], sum[1], sum[2], sum[3], sum[4], sum[5], sum[6]);
+        problems.forEach(p -> Main.Streams.out.println(p));
+        return problems.isEmpty() ? 0 : Verdict.MISMATCH_EXIT;
     }
 
     private static void text(ScenarioRunner.Outcome base, List<Mutations.Mutant> mutants, Map<String, String> declared) {
@@ -66,7 +135,8 @@ final class MutateCmd implements Callable<Integer> {
             CheckResult r = m.result();
             String what = switch (m.fate()) {
                 case SURVIVED -> m.explanation() != null ? "expected: " + m.explanation() : "NO DECLARED REASON";
-                case EQUIVALENT -> "the forced outcome always equalled the real one";
+                case EQUIVALENT -> m.kind() == Model.MutantKind.NO_WAIT ? "it never ran where the original would have waited"
+                        : "the forced outcome always equalled the real one";
                 case NOT_EVALUATED -> r.message();
                 default -> m.outcome();
             };

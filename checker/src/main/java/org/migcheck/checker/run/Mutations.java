@@ -32,7 +32,10 @@ public final class Mutations {
         NOT_EVALUATED,
         /** It still holds. */
         SURVIVED,
-        /** A forced test whose real outcome always equalled the forced one: the mutant is the original model. */
+        /**
+         * The mutant is the original model, decided in its own exhaustive search: a forced test whose real outcome
+         * always equalled the forced one, or a removed wait that never ran where the original would have waited.
+         */
         EQUIVALENT,
         /** The changed step never runs in the original model. */
         UNREACHED,

@@ -134,12 +134,17 @@ public final class Model {
      * {@link Step#withoutWait()}). Everything else is shared with this model.
      */
     public Model withoutWait(int pc) {
+        return withoutWait(pc, null);
+    }
+
+    /** {@link #withoutWait(int)}; when {@code waitSkipped} is given, it records whether the wait ever mattered. */
+    private Model withoutWait(int pc, java.util.concurrent.atomic.AtomicBoolean waitSkipped) {
         if (pc < 0 || pc >= code.length || code[pc].kind != Insn.Kind.STEP || !code[pc].step.blocking()) {
             throw new ModelError(name, "model " + name + " has no blocking step at " + pc);
         }
         Insn[] copy = code.clone();
         Insn m = new Insn(Insn.Kind.STEP, code[pc].proc);
-        m.step = code[pc].step.withoutWait();
+        m.step = waitSkipped == null ? code[pc].step.withoutWait() : code[pc].step.withoutWait(waitSkipped);
         copy[pc] = m;
         return new Model(this, name + " without wait at " + stepAt(pc), copy);
     }
@@ -152,7 +157,8 @@ public final class Model {
      * @param pc       the (first) instruction changed
      * @param model    the mutated model
      * @param differs  after checking {@code model}: whether the change ever made a difference (a forced test
-     *                 whose real outcome always equalled the forced one never did); true for other kinds
+     *                 whose real outcome always equalled the forced one never did, nor a removed wait that never
+     *                 ran where it would have waited); true for other kinds
      */
     public record Mutant(String id, MutantKind kind, int pc, Model model, java.util.function.BooleanSupplier differs) {}
 
@@ -191,7 +197,15 @@ public final class Model {
         for (int pc = 0; pc < code.length; pc++) {
             Insn i = code[pc];
             if (i.kind == Insn.Kind.STEP && i.step.blocking()) {
-                out.add(new Mutant(MutantKind.NO_WAIT.word() + " " + stepAt(pc), MutantKind.NO_WAIT, pc, withoutWait(pc), () -> true));
+                // Equivalence: the mutant differs from this model only in that the step may run where its guard
+                // is false. If, in the mutant's exhaustive search, it never does, every transition the mutant
+                // took is one of this model's (same guard outcome, same effect), and every transition of this
+                // model is one of the mutant's (dropping a guard only enables more), so by induction from the
+                // shared initial state both reach the same states by the same transitions: the mutant is
+                // this model, as for a forced test whose real outcome always equalled the forced one.
+                java.util.concurrent.atomic.AtomicBoolean waitSkipped = new java.util.concurrent.atomic.AtomicBoolean();
+                out.add(new Mutant(MutantKind.NO_WAIT.word() + " " + stepAt(pc), MutantKind.NO_WAIT, pc, withoutWait(pc, waitSkipped),
+                        waitSkipped::get));
             }
             if (i.kind == Insn.Kind.STEP && i.step.lockOp() != null && i.step.lockOp().role() != Step.LockOp.Role.RELEASE) {
                 out.add(new Mutant(MutantKind.NO_LOCK.word() + " " + stepAt(pc), MutantKind.NO_LOCK, pc, withoutLock(pc), () -> true));

@@ -110,6 +110,24 @@ public final class Step {
      */
     public Step withoutWait() { return new Step(this, function + "[no wait]"); }
 
+    /**
+     * {@link #withoutWait()} that also records in {@code waitSkipped} whether it ever ran where this step
+     * would have waited (its guard false in the state it ran from): the effect evaluates the guard
+     * first, before it writes anything, so the guard sees the state the step runs from.
+     */
+    Step withoutWait(java.util.concurrent.atomic.AtomicBoolean waitSkipped) {
+        Predicate<Exec> g = guard;
+        Consumer<Exec> eff = effect;
+        return new Step(this, function + "[no wait]", null, null, e -> {
+            if (!g.test(e)) {
+                waitSkipped.set(true);
+            }
+            if (eff != null) {
+                eff.accept(e);
+            }
+        });
+    }
+
     /** Starts a step that stands for the kernel function {@code kernelFunction}. */
     public static Builder named(String kernelFunction) { return new Builder(kernelFunction); }
 

@@ -2,6 +2,9 @@ package org.migcheck.model.mm;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
+import org.migcheck.model.lang.Body;
+import org.migcheck.model.lang.Bound;
 import org.migcheck.model.lang.Cond;
 import org.migcheck.model.lang.Exec;
 import org.migcheck.model.lang.IntExpr;
@@ -50,9 +53,9 @@ public final class Memcg {
      */
     public static final int MAX_RECLAIM_RETRIES = 16;
     /**
-     * The name under which an earlier one-pass version of {@link Controller#tryChargeMemcg} declared its
-     * model bound. The loop now follows the kernel's (bounded by {@link #MAX_RECLAIM_RETRIES}, the kernel's
-     * own constant), so no model bound of this name is declared; kept for tests that accept either model.
+     * The name of the optional model bound on {@link Controller#tryChargeMemcg}'s passes
+     * ({@link Controller#modelReclaimPasses}). By default none is declared: the loop is the kernel's, ended
+     * by {@link #MAX_RECLAIM_RETRIES} (the kernel's own constant) or by a charge that fits.
      */
     public static final String RECLAIM_PASSES = "try_charge_memcg reclaim passes";
     /** How far force charges (PF_MEMALLOC) may take usage over the limit in a model; a model bound, not the kernel's. */
@@ -92,6 +95,7 @@ public final class Memcg {
         private final List<Memcg> memcgs = new ArrayList<>();
         private final List<Memcg> chargeOf = new ArrayList<>();
         private Procedure tryChargeMemcg;
+        private Bound reclaimPasses;
 
         /**
          * @param hierarchy        v1 (legacy) or v2
@@ -114,6 +118,22 @@ public final class Memcg {
          */
         public boolean cgroupReclaimThrottlingSane() {
             return cgroupWriteback && hierarchy == Hierarchy.V2;
+        }
+
+        /**
+         * Makes {@link #tryChargeMemcg} stop after {@code passes} passes of its retry loop (each pass: one
+         * page_counter_try_charge and at most one try_to_free_mem_cgroup_pages), as a declared <em>model</em>
+         * bound {@link #RECLAIM_PASSES}. A simplification, not the kernel: the kernel goes on until
+         * MAX_RECLAIM_RETRIES retries without progress are used up; one pass reproduces the one-pass model
+         * of earlier migcheck versions. Call before {@link #tryChargeMemcg}.
+         */
+        public void modelReclaimPasses(int passes) {
+            if (tryChargeMemcg != null) {
+                throw new ModelError(RECLAIM_PASSES, "the reclaim-pass bound must be set before try_charge_memcg is built");
+            }
+            reclaimPasses = mm.builder().bound(RECLAIM_PASSES, passes, "try_charge_memcg gives up with -ENOMEM after "
+                    + passes + (passes == 1 ? " pass" : " passes") + "; the kernel retries up to MAX_RECLAIM_RETRIES ("
+                    + MAX_RECLAIM_RETRIES + ") times without progress (mm/memcontrol.c)");
         }
 
         /** A memcg with {@code limit} pages, of which {@code usage} are charged when the model starts. */
@@ -214,10 +234,7 @@ public final class Memcg {
             Local drained = p.local("drained", 0, 1);
             Local margin = p.local("margin_ok", 0, 1);
             Procedure reclaim = vmscan.tryToFreeMemCgroupPages();
-            p.body(body -> body
-                    .assign(retries, e -> MAX_RECLAIM_RETRIES)
-                    .assign(drained, e -> 0)
-                    .whileLocal(e -> true, retry -> retry
+            Consumer<Body> pass = retry -> retry
                             .step(pageCounterTryCharge(memcg, ok))
                             .ifLocal(e -> e.local(ok) == 1, done -> done.ret(IntExpr.of(CHARGED)))
                             // "Prevent unbounded recursion when reclaim operations need to allocate memory."
@@ -242,7 +259,17 @@ public final class Memcg {
                                     .assign(retries, e -> e.local(retries) - 1)
                                     .continueLoop())
                             // __GFP_RETRY_MAYFAIL -> nomem; otherwise mem_cgroup_oom (not modelled) -> nomem
-                            .ret(IntExpr.of(ENOMEM))));
+                            .ret(IntExpr.of(ENOMEM));
+            Bound bound = reclaimPasses;
+            p.body(body -> {
+                body.assign(retries, e -> MAX_RECLAIM_RETRIES).assign(drained, e -> 0);
+                if (bound == null) {
+                    body.whileLocal(e -> true, pass);
+                } else {
+                    // the model bound: the pass that wants another beyond it ends the loop; the charge fails
+                    body.retry(bound, pass).ret(IntExpr.of(ENOMEM));
+                }
+            });
             tryChargeMemcg = p;
             return p;
         }

@@ -44,54 +44,159 @@ public final class BdevJbd2Scenario {
     /** Reachability goal: the xarray slot of the block now holds the destination folio. */
     public static final String GOAL_MIGRATED = "migrated";
 
-    /**
-     * The mutants of the norefs variant that survive (migcheck mutate bdev-jbd2 --variant norefs),
-     * each with the reason the rules need not notice it here.
-     */
+    private static final String NEW_BH = "new_bh is jbd2's private temporary buffer head: no other thread can lock it";
+    private static final String UPDATE_HOLDS_REF = "the only other holder of bh0's BH_Lock is the metadata update, which holds a"
+            + " b_count on bh0 while it does, so the b_count scan refuses the migration whatever the buffer lock says (jbd2"
+            + " locks only its temporary new_bh)";
+    private static final String GIVE_UP = "forcing the give-up only makes one attempt fail (-EAGAIN, putback); in other"
+            + " interleavings the folio lock is free and the goal is met";
+    private static final String MAY_FAIL = "an atomic __find_get_block may always fail (NULL), and F and D carry the buffer"
+            + " ring whenever the lookup can see them: neither forced outcome lets the lookup reach bh0 unsafely";
+    private static final String REFCOUNT = "the early refcount check is repeated atomically by folio_ref_freeze in"
+            + " __folio_migrate_mapping";
+    private static final String NO_DURABILITY = "outside the model: skipping the write-out leaves the folio dirty, and the"
+            + " model has no rule that dirty data reaches the disk";
+    private static final String BH_LIFETIME = "rule gap: a buffer head freed by drop_buffers is only detached (b_folio -1)"
+            + " in the model and has no freed state, so a lookup that reaches a bh try_to_free_buffers has just dropped is not"
+            + " observed";
+
+    /** One-line reasons of the survivors of this scenario's holding variants, by mutant id (see {@link #survivors}). */
+    private static final Map<String, String> REASONS = reasons();
+
+    private static Map<String, String> reasons() {
+        Map<String, String> r = new java.util.LinkedHashMap<>();
+        r.put("no-lock buffer_migrate_lock_buffers: trylock_buffer", UPDATE_HOLDS_REF);
+        r.put("no-lock buffer_migrate_lock_buffers: lock_buffer", UPDATE_HOLDS_REF);
+        r.put("no-lock lookup: lock_buffer", UPDATE_HOLDS_REF);
+        r.put("swap lookup: lock_buffer <> memcpy", UPDATE_HOLDS_REF);
+        r.put("swap lookup: memcpy <> unlock_buffer", UPDATE_HOLDS_REF);
+        r.put("test-true migrate_folio_unmap/compaction_alloc: if current->flags & PF_MEMALLOC", GIVE_UP);
+        r.put("test-false migrate_folio_unmap/compaction_alloc: if folio_test_uptodate", GIVE_UP);
+        r.put("test-false __find_get_block_slow/nonatomic: if folio_buffers", "a lookup may fail (NULL): the metadata update"
+                + " then touches nothing");
+        r.put("test-false __migrate_folio: if folio_ref_count", REFCOUNT);
+        r.put("test-false __buffer_migrate_folio: if folio_ref_count", REFCOUNT);
+        r.put("test-true __buffer_migrate_folio: if !folio_buffers", "rule gap: no rule checks that the buffer heads follow the"
+                + " folio to D (folio_set_bh); a migration that leaves them on the source is not observed once no reader remains");
+        r.put("swap migrate_folio_move: folio_put <> folio_unlock", "this put is never the last reference here, so dropping it"
+                + " before the unlock is not observable");
+        r.put("no-lock jbd2: lock_buffer", NEW_BH);
+        r.put("swap jbd2: lock_buffer <> submit_bh", NEW_BH);
+        r.put("swap jbd2: blk_mq_dispatch_rq_list <> journal_end_buffer_io_sync", NEW_BH);
+        r.put("test-true __find_get_block_slow: if folio_buffers", MAY_FAIL);
+        r.put("test-false __find_get_block_slow: if folio_buffers", MAY_FAIL);
+        r.put("test-true __find_get_block_slow: if test_bit_acquire", MAY_FAIL);
+        // norefs-dirty: the flusher instead of the lookup and the metadata update
+        r.put("no-lock __buffer_migrate_folio: spin_lock", "no lookup here: only the migrator takes i_private_lock (the flusher"
+                + " reaches the buffers through the folio it has locked)");
+        r.put("test-false migrate_folio_unmap/compaction_alloc: if folio_test_writeback", "the flusher keeps writeback_iter's folio"
+                + " reference until after folio_end_writeback, so folio_ref_freeze refuses a folio under writeback anyway");
+        r.put("test-true flusher: if folio->mapping != mapping", NO_DURABILITY);
+        r.put("test-true flusher: if folio_test_writeback", NO_DURABILITY);
+        r.put("no-lock flusher: trylock_buffer", "the flusher holds bh0's BH_Lock only while it holds a folio reference"
+                + " (writeback_iter's), so migration's refcount check refuses whenever the buffer lock would");
+        r.put("no-lock __find_get_block_slow/nonatomic: folio_lock", "the sleeping lookup holds the folio reference"
+                + " __filemap_get_folio took, so migration's refcount check refuses F whether or not the lookup holds its lock");
+        // fallback_migrate_folio: try_to_free_buffers instead of the b_count scan
+        r.put("no-lock try_to_free_buffers: spin_lock", BH_LIFETIME);
+        r.put("swap try_to_free_buffers: spin_lock <> drop_buffers", BH_LIFETIME);
+        r.put("swap try_to_free_buffers: drop_buffers <> spin_unlock", BH_LIFETIME);
+        r.put("no-lock __find_get_block_slow: spin_lock", BH_LIFETIME);
+        r.put("test-true filemap_release_folio: if !folio_needs_release", "fallback_migrate_folio then migrates F with its"
+                + " buffers still attached; rule gap: no rule checks that buffers follow the folio (as for"
+                + " __buffer_migrate_folio's !folio_buffers test)");
+        r.put("no-lock migrate_folio_unmap/compaction_alloc: folio_trylock #1", "a dirty folio is refused by"
+                + " fallback_migrate_folio (-EBUSY) in every mode, so the migrator never changes F and its folio lock protects"
+                + " nothing here");
+        r.put("no-lock migrate_folio_unmap/compaction_alloc: folio_trylock #2", "the destination D is fresh from"
+                + " compaction_alloc and no other thread can find it, and F is never migrated (dirty: -EBUSY)");
+        r.put("test-true migrate_folio_unmap/compaction_alloc: if folio_test_writeback", "treating F as under writeback"
+                + " only makes this attempt give up (-EBUSY); F is never migrated in this variant anyway");
+        return java.util.Collections.unmodifiableMap(r);
+    }
+
+    /** Declares each of {@code ids} as a survivor of {@code e}, with its reason from {@link #REASONS}. */
+    static Expect survivors(Expect e, String... ids) {
+        for (String id : ids) {
+            String why = REASONS.get(id);
+            if (why == null) {
+                throw new IllegalArgumentException("no reason recorded for survivor " + id);
+            }
+            e = e.survives(id, why);
+        }
+        return e;
+    }
+
+    /** The mutants of the norefs variant that survive (migcheck mutate bdev-jbd2 --variant norefs). */
     static Expect norefsSurvivors(Expect e) {
-        String newBh = "new_bh is jbd2's private temporary buffer head: no other thread can lock it";
-        String xaLock = "i_pages has no other writer in this model: the lookup is lockless (RCU and folio_try_get against the"
-                + " frozen refcount), so only the migrator takes the xa_lock";
-        String refcount = "the early refcount check is repeated atomically by folio_ref_freeze in __folio_migrate_mapping";
-        String updateHoldsRef = "the only other holder of bh0's BH_Lock is the metadata update, which holds a b_count on bh0"
-                + " while it does, so the norefs scan refuses the migration whatever the buffer lock says (jbd2 locks only its"
-                + " temporary new_bh)";
-        String giveUp = "forcing the give-up only makes one attempt fail (-EAGAIN, putback); in other interleavings the folio"
-                + " lock is free and the goal is met";
-        String mayFail = "an atomic __find_get_block may always fail (NULL), and F and D carry the buffer ring whenever the lookup"
-                + " can see them: neither forced outcome lets the lookup reach bh0 unsafely";
-        return e
-                .survives("no-lock buffer_migrate_lock_buffers: trylock_buffer", updateHoldsRef)
-                .survives("no-lock buffer_migrate_lock_buffers: lock_buffer", updateHoldsRef)
-                .survives("no-lock lookup: lock_buffer", updateHoldsRef)
-                .survives("swap lookup: lock_buffer <> memcpy", updateHoldsRef)
-                .survives("swap lookup: memcpy <> unlock_buffer", updateHoldsRef)
-                .survives("test-true migrate_folio_unmap/compaction_alloc: if current->flags & PF_MEMALLOC", giveUp)
-                .survives("test-false migrate_folio_unmap/compaction_alloc: if folio_test_uptodate", giveUp)
-                .survives("no-wait __find_get_block_slow/nonatomic: __filemap_get_folio",
-                        "the sleeping lookup then sleeps in folio_lock, which the migrator holds across the frozen refcount")
-                .survives("test-false __find_get_block_slow/nonatomic: if folio_buffers",
-                        "a lookup may fail (NULL): the metadata update then touches nothing")
-                .survives("no-wait __folio_migrate_mapping: xas_lock_irq", xaLock)
-                .survives("no-lock __folio_migrate_mapping: xas_lock_irq", xaLock)
-                .survives("swap __folio_migrate_mapping: xas_lock_irq <> folio_ref_freeze", xaLock)
-                .survives("test-false __migrate_folio: if folio_ref_count", refcount)
-                .survives("test-false __buffer_migrate_folio: if folio_ref_count", refcount)
-                .survives("test-true __buffer_migrate_folio: if !folio_buffers",
-                        "rule gap: no rule checks that the buffer heads follow the folio to D (folio_set_bh); a migration"
-                                + " that leaves them on the source is not observed once no reader remains")
-                .survives("swap migrate_folio_move: folio_put <> folio_unlock",
-                        "this put is never the last reference here, so dropping it before the unlock is not observable")
-                .survives("no-wait jbd2: lock_buffer", newBh)
-                .survives("no-lock jbd2: lock_buffer", newBh)
-                .survives("swap jbd2: lock_buffer <> submit_bh", newBh)
-                .survives("swap jbd2: blk_mq_dispatch_rq_list <> journal_end_buffer_io_sync", newBh)
-                .survives("no-wait __find_get_block_slow: __filemap_get_folio",
-                        "a lookup that does not wait out the frozen refcount still tests BH_Migrate under i_private_lock"
-                                + " and bails, so it never reaches a folio under migration")
-                .survives("test-true __find_get_block_slow: if folio_buffers", mayFail)
-                .survives("test-false __find_get_block_slow: if folio_buffers", mayFail)
-                .survives("test-true __find_get_block_slow: if test_bit_acquire", mayFail);
+        return survivors(e,
+                "no-lock buffer_migrate_lock_buffers: trylock_buffer", "no-lock buffer_migrate_lock_buffers: lock_buffer",
+                "no-lock lookup: lock_buffer", "swap lookup: lock_buffer <> memcpy", "swap lookup: memcpy <> unlock_buffer",
+                "test-true migrate_folio_unmap/compaction_alloc: if current->flags & PF_MEMALLOC",
+                "test-false migrate_folio_unmap/compaction_alloc: if folio_test_uptodate",
+                "test-false __find_get_block_slow/nonatomic: if folio_buffers",
+                "test-false __migrate_folio: if folio_ref_count", "test-false __buffer_migrate_folio: if folio_ref_count",
+                "test-true __buffer_migrate_folio: if !folio_buffers", "swap migrate_folio_move: folio_put <> folio_unlock",
+                "no-lock jbd2: lock_buffer", "swap jbd2: lock_buffer <> submit_bh",
+                "swap jbd2: blk_mq_dispatch_rq_list <> journal_end_buffer_io_sync",
+                "test-true __find_get_block_slow: if folio_buffers", "test-false __find_get_block_slow: if folio_buffers",
+                "test-true __find_get_block_slow: if test_bit_acquire");
+    }
+
+    static final String[] JBD2 = {"no-lock jbd2: lock_buffer", "swap jbd2: lock_buffer <> submit_bh",
+        "swap jbd2: blk_mq_dispatch_rq_list <> journal_end_buffer_io_sync"};
+
+    static Expect norefsDirtySurvivors(Expect e) {
+        return survivors(survivors(e, JBD2),
+                "no-lock buffer_migrate_lock_buffers: trylock_buffer", "test-false __migrate_folio: if folio_ref_count",
+                "test-true __buffer_migrate_folio: if !folio_buffers", "test-false __buffer_migrate_folio: if folio_ref_count",
+                "no-lock __buffer_migrate_folio: spin_lock",
+                "test-true migrate_folio_unmap/compaction_alloc: if current->flags & PF_MEMALLOC",
+                "test-false migrate_folio_unmap/compaction_alloc: if folio_test_uptodate",
+                "test-false migrate_folio_unmap/compaction_alloc: if folio_test_writeback",
+                "swap migrate_folio_move: folio_put <> folio_unlock",
+                "test-true flusher: if folio->mapping != mapping", "test-true flusher: if folio_test_writeback",
+                "no-lock flusher: trylock_buffer");
+    }
+
+    static Expect privateLockSmallFolioSurvivors(Expect e) {
+        return survivors(survivors(e, JBD2),
+                "no-lock buffer_migrate_lock_buffers: trylock_buffer", "no-lock buffer_migrate_lock_buffers: lock_buffer",
+                "test-false __migrate_folio: if folio_ref_count", "test-true __buffer_migrate_folio: if !folio_buffers",
+                "test-false __buffer_migrate_folio: if folio_ref_count",
+                "test-true migrate_folio_unmap/compaction_alloc: if current->flags & PF_MEMALLOC",
+                "test-false migrate_folio_unmap/compaction_alloc: if folio_test_uptodate",
+                "swap migrate_folio_move: folio_put <> folio_unlock",
+                "no-lock lookup: lock_buffer", "swap lookup: lock_buffer <> memcpy", "swap lookup: memcpy <> unlock_buffer",
+                "test-false __find_get_block_slow: if folio_buffers", "no-lock __find_get_block_slow/nonatomic: folio_lock",
+                "test-false __find_get_block_slow/nonatomic: if folio_buffers");
+    }
+
+    static Expect fallbackDirtySyncLightSurvivors(Expect e) {
+        return survivors(survivors(e, JBD2), "test-false __find_get_block_slow: if folio_buffers",
+                "test-true __find_get_block_slow: if test_bit_acquire")
+                .survives("no-lock __find_get_block_slow: spin_lock", "F is dirty, so it is never migrated and its buffers"
+                        + " are never freed here (fallback_migrate_folio refuses a dirty folio): nothing that i_private_lock"
+                        + " excludes from the lookup ever runs");
+    }
+
+    static Expect fallbackDirtySyncSurvivors(Expect e) {
+        return survivors(fallbackDirtySyncLightSurvivors(e),
+                "no-lock migrate_folio_unmap/compaction_alloc: folio_trylock #1",
+                "no-lock migrate_folio_unmap/compaction_alloc: folio_trylock #2",
+                "test-true migrate_folio_unmap/compaction_alloc: if folio_test_writeback");
+    }
+
+    static Expect fallbackCleanSurvivors(Expect e) {
+        return survivors(survivors(e, JBD2),
+                "no-lock try_to_free_buffers: spin_lock", "swap try_to_free_buffers: spin_lock <> drop_buffers",
+                "swap try_to_free_buffers: drop_buffers <> spin_unlock",
+                "test-true migrate_folio_unmap/compaction_alloc: if current->flags & PF_MEMALLOC",
+                "test-false migrate_folio_unmap/compaction_alloc: if folio_test_uptodate",
+                "test-true filemap_release_folio: if !folio_needs_release", "test-false __migrate_folio: if folio_ref_count",
+                "swap migrate_folio_move: folio_put <> folio_unlock",
+                "no-lock lookup: lock_buffer", "swap lookup: lock_buffer <> memcpy", "swap lookup: memcpy <> unlock_buffer",
+                "no-lock __find_get_block_slow: spin_lock", "test-false __find_get_block_slow/nonatomic: if folio_buffers");
     }
 
     public static Scenario scenario() {
@@ -135,7 +240,7 @@ public final class BdevJbd2Scenario {
                                 + "buffer_migrate_lock_buffers meet both locks held; the atomic lookup bails on BH_Migrate; "
                                 + "F can still be migrated once nobody holds its buffers")
                 .variant("norefs-dirty", Map.of("dirty", "true", "lookup", "false", "getblk", "false"),
-                        Expect.holds().reach(GOAL_MIGRATED, true),
+                        norefsDirtySurvivors(Expect.holds().reach(GOAL_MIGRATED, true)),
                         "shipped v6.19, what the 2017 proposal wanted: a dirty bdev folio is migrated in "
                                 + "MIGRATE_SYNC_LIGHT, while the flusher may lock it, write it back (trylock_buffer) "
                                 + "and end the I/O; migration gives up (-EBUSY) while it is under writeback")
@@ -148,25 +253,25 @@ public final class BdevJbd2Scenario {
                                 + "was reported once large bdev folios with buffer heads appeared in the v6.15 cycle, and the "
                                 + "fix landed before v6.15 (whether a release ever combined both is not checked)")
                 .variant("private-lock-small-folio", Map.of("bhMigrate", "false"),
-                        Expect.holds().reach(GOAL_MIGRATED, true),
+                        privateLockSmallFolioSurvivors(Expect.holds().reach(GOAL_MIGRATED, true)),
                         "shipped v6.14 (before 2d900efff915 and 2814a7d3d2ff) with an order-0 folio: no cond_resched, and "
                                 + "atomic lookups spin on i_private_lock instead of testing BH_Migrate (the sleeping "
                                 + "lookup of the model is v6.15's, kept for contention)")
                 .variant("fallback-dirty-sync-light", Map.of("migrateFolio", "fallback_migrate_folio", "dirty", "true",
                                 "getblk", "false", "writeback", "false"),
-                        Expect.holds().reach(GOAL_MIGRATED, false),
+                        fallbackDirtySyncLightSurvivors(Expect.holds().reach(GOAL_MIGRATED, false)),
                         "shipped v4.20 (def_blk_aops had no ->migrate_folio before v5.0): kcompactd (SYNC_LIGHT) never "
                                 + "moves a dirty bdev folio (isolation skips it; fallback_migrate_folio would say -EBUSY in "
                                 + "every release)")
                 .variant("fallback-dirty-sync", Map.of("migrateFolio", "fallback_migrate_folio", "dirty", "true",
                                 "mode", "SYNC", "getblk", "false", "writeback", "false"),
-                        Expect.holds().reach(GOAL_MIGRATED, false),
+                        fallbackDirtySyncSurvivors(Expect.holds().reach(GOAL_MIGRATED, false)),
                         "hypothetical (counterfactual): def_blk_aops without ->migrate_folio (before 2018) combined with "
                                 + "v6.16+'s fallback_migrate_folio, which returns -EBUSY for a dirty folio in every mode; "
                                 + "the kernels that had no bdev ->migrate_folio instead wrote the dirty folio out in "
                                 + "MIGRATE_SYNC (writeout via ->writepage) and a retry pass migrated it")
                 .variant("fallback-clean", Map.of("migrateFolio", "fallback_migrate_folio"),
-                        Expect.holds().reach(GOAL_MIGRATED, true),
+                        fallbackCleanSurvivors(Expect.holds().reach(GOAL_MIGRATED, true)),
                         "hypothetical (def_blk_aops without ->migrate_folio, before 2018, on v6.19's code): "
                                 + "fallback_migrate_folio on a clean folio: try_to_free_buffers refuses while the "
                                 + "journal_head holds b_count, then frees the buffers and migrates")

@@ -60,7 +60,6 @@ public final class MovableOpsScenario {
         String preCheck = "isolate_migratepages_block's lockless pre-check: isolate_movable_ops_page re-tests under the page"
                 + " lock (\"Isolation code will deal with any races\"), and the other compactor still reaches the goals";
         return e
-                .survives("no-wait balloon_page_enqueue: spin_lock_irqsave", privatePage)
                 .survives("swap balloon_page_enqueue: spin_lock_irqsave <> trylock_page", privatePage)
                 .survives("swap balloon_page_enqueue: balloon_page_insert <> unlock_page", privatePage)
                 .survives("no-lock balloon_page_dequeue: trylock_page", offList)
@@ -70,13 +69,9 @@ public final class MovableOpsScenario {
                 .survives("swap balloon_page_dequeue: assert <> spin_unlock_irqrestore", bugCheck)
                 .survives("no-lock virtballoon_migratepage: mutex_trylock", balloonLock)
                 .survives("swap virtballoon_migratepage: tell_host <> mutex_unlock", balloonLock)
-                .survives("no-wait fill_balloon: mutex_lock", balloonLock)
                 .survives("no-lock fill_balloon: mutex_lock", balloonLock)
                 .survives("swap fill_balloon: tell_host <> mutex_unlock", balloonLock)
                 .survives("no-lock leak_balloon: mutex_lock", balloonLock)
-                .survives("no-wait virtballoon_migratepage: spin_lock_irqsave",
-                        "while the migration inserts newpage nobody else holds pages_lock: balloon_lock keeps the driver"
-                                + " out and page0 is isolated, so the other compactor is not in balloon_page_isolate or putback")
                 .survives("test-true C1: *", preCheck)
                 .survives("test-false C1: *", preCheck)
                 .survives("test-true C2: *", preCheck)

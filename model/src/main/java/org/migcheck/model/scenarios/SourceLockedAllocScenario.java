@@ -54,6 +54,85 @@ public final class SourceLockedAllocScenario {
     /** oom: the writer was killed and reaped (MMF_OOM_SKIP) while asleep in folio_lock on S (it had taken S's entry, does not hold S's lock, has not exited). */
     public static final String GOAL_REAPED_WHILE_ASLEEP = "victim-reaped-before-exit";
 
+    static final String PUT_UNLOCK = "swap migrate_folio_move: folio_put <> folio_unlock";
+    static final String BIO_ENDIO = "no-wait irq: bio_endio";
+    static final String REFCOUNT = "test-false __migrate_folio: if folio_ref_count";
+    static final String WRITER_LOCK = "no-lock writer: folio_lock";
+    static final String WRITER_LOCK_DIRTY = "swap writer: folio_lock <> folio_mark_dirty";
+    static final String WRITER_DIRTY_UNLOCK = "swap writer: folio_mark_dirty <> folio_unlock";
+    static final String TARGET_MEMALLOC = "test-true migrate_folio_unmap/alloc_migration_target: if current->flags & PF_MEMALLOC";
+    static final String TARGET_WRITEBACK = "test-true migrate_folio_unmap/alloc_migration_target: if folio_test_writeback";
+    static final String REAPER_NO_WAIT = "no-wait oom_reaper: wait_event_freezable";
+    static final String REAPER_SWAP = "swap oom_reaper: wait_event_freezable <> oom_reap_task";
+    static final String NOFS_WRITER = "under the NOFS scope compaction isolates no page-cache folio, so no other thread ever"
+            + " takes F0's lock or reads its PG_dirty";
+    static final String KILLED_GOES_ON_REAPER = "a writer killed after the test goes on the same way (the kernel's own race);"
+            + " the OOM reaper sets MMF_OOM_SKIP on it whatever it does, so the allocation proceeds";
+    static final String ALLOC_UNLOCKED = "every allocation here runs with no source locked, so a killed writer that goes on"
+            + " cannot block the allocating task";
+    static final String SIGNAL = "a fatal signal may be pending at any time; the forced outcome only makes the task exit"
+            + " early (exit_mmap) or finish its work first, both kernel behaviours";
+    static final String VICTIM_NO_RESERVES = "a victim denied the reserves waits in out_of_memory only until MMF_OOM_SKIP,"
+            + " which the OOM reaper sets";
+    static final String REAPER_GAP = "rule gap: without the wait the reaper reaps the task its local names without a kill;"
+            + " no rule states that only tasks queued by the OOM killer are reaped (mm/oom_kill.c queue_oom_reaper)";
+    static final String FORCED_PAGE = "outside the model: the zone's free memory is one flag and the destination is always a"
+            + " free folio of the model, so a forced success hands it out; page accounting is not a locking rule";
+
+    /** One-line reasons of survivors shared by several variants, by mutant id. */
+    static final Map<String, String> REASONS = Map.ofEntries(
+            Map.entry(PUT_UNLOCK, "this put is never the last reference here, so dropping it before the unlock is not observable"),
+            Map.entry(BIO_ENDIO, "an interrupt that runs before any bio was submitted completes nothing and ends; the readahead"
+                    + " folios then stay locked, which no thread here waits for (compaction only trylocks them), and a locked"
+                    + " folio without a waiter is neither a deadlock nor a broken rule"),
+            Map.entry(REFCOUNT, "the early refcount check is repeated atomically by folio_ref_freeze in __folio_migrate_mapping"),
+            Map.entry(WRITER_LOCK, "the write path's folio lock excludes truncation and other writers, which this model lacks;"
+                    + " against migration the writer's folio reference already makes folio_ref_freeze fail while it writes"),
+            Map.entry(WRITER_LOCK_DIRTY, "the write path's folio lock excludes truncation and other writers, which this model"
+                    + " lacks; against migration the writer's folio reference already makes folio_ref_freeze fail"),
+            Map.entry(WRITER_DIRTY_UNLOCK, "the write path's folio lock excludes truncation and other writers, which this model"
+                    + " lacks; against migration the writer's folio reference already makes folio_ref_freeze fail"),
+            Map.entry(TARGET_MEMALLOC, "forcing the give-up only makes one attempt fail (-EAGAIN, putback); in other"
+                    + " interleavings the source's lock is free and the goal is met"),
+            Map.entry(TARGET_WRITEBACK, "no folio is ever under writeback here: the forced branch gives up in MIGRATE_ASYNC"
+                    + " (-EBUSY, retried synchronously) or waits on writeback that is not in flight, which returns at once"),
+            Map.entry("test-true migrator: if fatal_signal_pending", SIGNAL),
+            Map.entry("test-false migrator: if fatal_signal_pending", SIGNAL),
+            Map.entry("no-lock __alloc_pages_may_oom: mutex_trylock", "only the migrator allocates here, so no second task"
+                    + " contends for oom_lock"),
+            Map.entry("test-false __alloc_pages_may_oom: if get_page_from_freelist", "an allocation attempt may always fail;"
+                    + " the slow path's retry, the OOM killer and migration's -ENOMEM handling (putback) are kernel paths"),
+            Map.entry("test-false alloc_pages: if get_page_from_freelist #1", "an allocation attempt may always fail; the"
+                    + " slow path's retry, the OOM killer and migration's -ENOMEM handling (putback) are kernel paths"),
+            Map.entry("test-false alloc_pages: if get_page_from_freelist #2", "an allocation attempt may always fail; the"
+                    + " slow path's retry, the OOM killer and migration's -ENOMEM handling (putback) are kernel paths"),
+            Map.entry("test-false alloc_pages: if get_page_from_freelist #3", "an allocation attempt may always fail; the"
+                    + " slow path's retry, the OOM killer and migration's -ENOMEM handling (putback) are kernel paths"),
+            Map.entry("test-true alloc_pages: if tsk_is_oom_victim", "a forced ALLOC_OOM success hands the destination out"
+                    + " from the reserves, as the kernel does for a real victim; no rule counts reserve pages"),
+            Map.entry("no-wait alloc_pages: out_of_memory", "outside the model: selecting another victim while one is pending"
+                    + " (oom_evaluate_task would abort) only kills more tasks; no rule limits OOM kills"));
+
+    /** The survivors every OOM variant shares (migcheck mutate source-locked-alloc --variant oom-victim-reaper). */
+    static final String[] OOM_COMMON = {"test-true migrator: if fatal_signal_pending", "test-false migrator: if fatal_signal_pending",
+        WRITER_LOCK, WRITER_LOCK_DIRTY, WRITER_DIRTY_UNLOCK, "no-lock __alloc_pages_may_oom: mutex_trylock",
+        "test-false __alloc_pages_may_oom: if get_page_from_freelist", "test-false alloc_pages: if get_page_from_freelist #1",
+        "test-false alloc_pages: if get_page_from_freelist #2", "test-false alloc_pages: if get_page_from_freelist #3",
+        "test-true alloc_pages: if tsk_is_oom_victim", "no-wait alloc_pages: out_of_memory", TARGET_MEMALLOC, REFCOUNT,
+        PUT_UNLOCK};
+
+    /** Declares each of {@code ids} a survivor of {@code e}, with its reason from {@link #REASONS}. */
+    static Expect survivors(Expect e, String... ids) {
+        for (String id : ids) {
+            String why = REASONS.get(id);
+            if (why == null) {
+                throw new IllegalArgumentException("no reason recorded for survivor " + id);
+            }
+            e = e.survives(id, why);
+        }
+        return e;
+    }
+
     public static Scenario scenario() {
         return BaseScenario.builder(ID)
                 .title("a folio locked across an allocation: direct compaction, two migrators, the OOM killer")
@@ -108,24 +187,27 @@ public final class SourceLockedAllocScenario {
                                 + "locked and has not submitted for read: it waits for itself")
                 .variant("readahead-memalloc-rule",
                         Map.of("workload", "readahead", "nofsScope", "false", "memallocRule", "true", "syncLightIoCheck", "false"),
-                        Expect.holds().reach("compaction-migrated-F0", true),
+                        survivors(Expect.holds().reach("compaction-migrated-F0", true), PUT_UNLOCK, BIO_ENDIO),
                         "shipped v3.3 (to v5.7): the PF_MEMALLOC rule, SYNC_LIGHT direct compaction, readahead not yet in "
                                 + "a NOFS scope, on v6.19's page_cache_ra_order: direct compaction only trylocks, gives up on "
                                 + "the readahead folio F1, still migrates F0")
                 .variant("readahead-io-check-only",
                         Map.of("workload", "readahead", "nofsScope", "false", "memallocRule", "false", "syncLightIoCheck", "true"),
-                        Expect.holds().reach("compaction-migrated-F0", true),
+                        survivors(Expect.holds().reach("compaction-migrated-F0", true), PUT_UNLOCK, BIO_ENDIO),
                         "hypothetical (no kernel had the 2023 SYNC_LIGHT check without the PF_MEMALLOC rule and the NOFS "
                                 + "scope): readahead folios are !uptodate, so SYNC_LIGHT compaction gives up on them as well")
                 .variant("readahead-nofs-scope",
                         Map.of("workload", "readahead", "writer", "true"),
-                        Expect.holds().reach("compaction-migrated-F0", false),
+                        survivors(Expect.holds().reach("compaction-migrated-F0", false), BIO_ENDIO)
+                                .survives(WRITER_LOCK, NOFS_WRITER).survives(WRITER_LOCK_DIRTY, NOFS_WRITER)
+                                .survives(WRITER_DIRTY_UNLOCK, NOFS_WRITER),
                         "shipped v6.19, with a writer holding F0's lock for a moment: page_cache_ra_order's memalloc_nofs_save() "
                                 + "makes F2's allocation GFP_NOFS, and isolate_migratepages_block isolates no folio with a "
                                 + "mapping under !__GFP_FS: compaction from readahead never touches a page-cache folio")
                 .variant("readahead-writer",
                         Map.of("workload", "readahead", "writer", "true", "nofsScope", "false", "syncLightIoCheck", "false"),
-                        Expect.holds().reach("compaction-migrated-F0", true),
+                        survivors(Expect.holds().reach("compaction-migrated-F0", true), REFCOUNT, PUT_UNLOCK, BIO_ENDIO,
+                                WRITER_LOCK, WRITER_LOCK_DIRTY, WRITER_DIRTY_UNLOCK),
                         "shipped v3.3 (to v5.7), as readahead-memalloc-rule, with a writer holding F0's lock for a "
                                 + "moment: compaction only trylocks F0 and gives up")
                 .variant("readahead-writer-io-check-only",
@@ -144,12 +226,12 @@ public final class SourceLockedAllocScenario {
                                 + "and does the same on S1")
                 .variant("two-migrators-memalloc-rule",
                         Map.of("workload", "two-migrators", "memallocRule", "true", "deferAlloc", "true", "srcIsolated", "false"),
-                        Expect.holds().reach("S1-migrated", true),
+                        survivors(Expect.holds().reach("S1-migrated", true), REFCOUNT, PUT_UNLOCK, TARGET_MEMALLOC, TARGET_WRITEBACK),
                         "proposal (2019), on v6.19 with the PF_MEMALLOC rule, sources left on the LRU as in "
                                 + "two-migrators-abba: each compaction gives up on the other's source")
                 .variant("two-migrators-isolated",
                         Map.of("workload", "two-migrators", "memallocRule", "false", "deferAlloc", "true", "srcIsolated", "true"),
-                        Expect.holds().reach("S1-migrated", true),
+                        survivors(Expect.holds().reach("S1-migrated", true), PUT_UNLOCK, TARGET_WRITEBACK),
                         "hypothetical: the 2019 proposal without the PF_MEMALLOC rule, but the sources are isolated (off "
                                 + "the LRU) as every migrate_pages caller isolates them: compaction cannot pick another "
                                 + "migrator's source")
@@ -162,12 +244,24 @@ public final class SourceLockedAllocScenario {
                                 + "the OOM killer waits for that victim forever")
                 .variant("oom-victim-reaper",
                         Map.of("workload", "oom", "deferAlloc", "true", "reaper", "true"),
-                        Expect.holds().reach("source-migrated", true).reach(GOAL_REAPED_WHILE_ASLEEP, true),
+                        survivors(Expect.holds().reach("source-migrated", true).reach(GOAL_REAPED_WHILE_ASLEEP, true),
+                                OOM_COMMON).survives("test-false writer: if fatal_signal_pending", KILLED_GOES_ON_REAPER)
+                                .survives("test-false alloc_pages: if tsk_is_oom_victim", VICTIM_NO_RESERVES)
+                                .survives(REAPER_NO_WAIT, REAPER_GAP).survives(REAPER_SWAP, REAPER_GAP)
+                                .survives(TARGET_WRITEBACK, REASONS.get(TARGET_WRITEBACK)),
                         "proposal (2019), on v6.19 with the OOM reaper: it reaps the victim and sets MMF_OOM_SKIP, "
                                 + "the allocation succeeds")
                 .variant("oom-alloc-before-lock",
                         Map.of("workload", "oom", "deferAlloc", "false", "reaper", "false"),
-                        Expect.holds(),
+                        survivors(Expect.holds(), OOM_COMMON)
+                                .survives("test-false writer: if fatal_signal_pending", ALLOC_UNLOCKED)
+                                .survives("test-true writer: if fatal_signal_pending", SIGNAL)
+                                .survives(TARGET_WRITEBACK, REASONS.get(TARGET_WRITEBACK))
+                                .survives("test-true __migrate_folio: if folio_ref_count", "forcing the early refcount check to"
+                                        + " fail only makes the attempt return -EAGAIN and putback: this variant declares no goal")
+                                .survives("test-true __alloc_pages_may_oom: if get_page_from_freelist", FORCED_PAGE)
+                                .survives("test-true alloc_pages: if get_page_from_freelist #1", FORCED_PAGE)
+                                .survives("test-true alloc_pages: if get_page_from_freelist #2", FORCED_PAGE),
                         "shipped v4.5 (no OOM reaper; allocate, then lock; one page at a time), on v6.19's code with a "
                                 + "one-folio list: every allocation runs with no source locked, so no OOM victim can be "
                                 + "waiting for the allocating task (with two folios this no longer holds: oom-batch-no-reaper)")
@@ -180,7 +274,10 @@ public final class SourceLockedAllocScenario {
                                 + "killer waits for it forever")
                 .variant("oom-batch-reaper",
                         Map.of("workload", "oom", "oomFolios", "2", "deferAlloc", "false", "reaper", "true"),
-                        Expect.holds().reach("source-migrated", true).reach(GOAL_REAPED_WHILE_ASLEEP, true),
+                        survivors(Expect.holds().reach("source-migrated", true).reach(GOAL_REAPED_WHILE_ASLEEP, true),
+                                OOM_COMMON).survives("test-false writer: if fatal_signal_pending", KILLED_GOES_ON_REAPER)
+                                .survives("test-false alloc_pages: if tsk_is_oom_victim", VICTIM_NO_RESERVES)
+                                .survives(REAPER_NO_WAIT, REAPER_GAP).survives(REAPER_SWAP, REAPER_GAP),
                         "shipped v6.19: a FOLL_LONGTERM migration of two folios; D1's allocation inside the "
                                 + "MIGRATE_ASYNC batch may kill the writer asleep on the locked S0, and the OOM reaper "
                                 + "sets MMF_OOM_SKIP on it, so the allocation goes on")

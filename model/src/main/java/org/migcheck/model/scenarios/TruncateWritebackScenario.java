@@ -52,6 +52,22 @@ public final class TruncateWritebackScenario {
      */
     public static final String TRUNCATE_MEETS_WRITEBACK = "truncate-meets-writeback";
 
+    private static final String SKIPPED = "a folio find_lock_entries skips is truncated later by the partial-folio step or"
+            + " pass 2, which lock it and wait on its writeback (the truncate.range-empty assertion checks nothing is left)";
+    private static final String NO_DURABILITY = "outside the model: skipping the write-out leaves the folio dirty, and the"
+            + " model has no rule that dirty data reaches the disk";
+
+    /** Survivors common to the flusher variants (migcheck mutate truncate-writeback --variant kernel). */
+    static Expect flusherSurvivors(Expect e) {
+        String inodeLocks = "i_rwsem and invalidate_lock exclude other truncates, writes and page faults, none of which this"
+                + " model has; writeback takes neither";
+        return e.survives("no-lock truncate: inode_lock", inodeLocks)
+                .survives("no-lock truncate: filemap_invalidate_lock", inodeLocks)
+                .survives("test-false folio_prepare_writeback: if folio->mapping != mapping", "truncation clears PG_dirty when"
+                        + " it removes the folio (truncate_cleanup_folio -> folio_cancel_dirty) and waited for writeback, so the"
+                        + " !folio_test_dirty test that follows skips a truncated folio anyway");
+    }
+
     public static Scenario scenario() {
         return BaseScenario.builder(ID)
                 .title("writeback vs truncate (PG_writeback set under the folio lock, truncate waits), and AOP_WRITEPAGE_ACTIVATE")
@@ -73,11 +89,18 @@ public final class TruncateWritebackScenario {
                         + "writeback (bio in flight) and redirtied (ttm-backup always has one folio)"))
                 .model(TruncateWritebackScenario::build)
                 .expect(TruncateWritebackScenario::expect)
-                .variant("kernel", Map.of(), Expect.holds().reach(TRUNCATED, true).reach(TRUNCATE_MEETS_WRITEBACK, true),
+                .variant("kernel", Map.of(), flusherSurvivors(Expect.holds().reach(TRUNCATED, true).reach(TRUNCATE_MEETS_WRITEBACK, true))
+                                .survives("test-true find_lock_entries: if folio->mapping != mapping || folio_test_writeback", SKIPPED),
                         "shipped v6.19 (the long-standing protocol): lock, folio_start_writeback, unlock, submit; truncate "
                                 + "locks and waits for writeback")
                 .variant("kernel-sync-all", Map.of("syncMode", "ALL", "folios", "2"),
-                        Expect.holds().reach(TRUNCATED, true).reach(TRUNCATE_MEETS_WRITEBACK, true),
+                        flusherSurvivors(Expect.holds().reach(TRUNCATED, true).reach(TRUNCATE_MEETS_WRITEBACK, true))
+                                .survives("test-true find_lock_entries: if folio->mapping != mapping || folio_test_writeback #1", SKIPPED)
+                                .survives("test-true find_lock_entries: if folio->mapping != mapping || folio_test_writeback #2", SKIPPED)
+                                .survives("test-true folio_prepare_writeback: if folio->mapping != mapping", NO_DURABILITY)
+                                .survives("test-true folio_prepare_writeback: if !folio_test_dirty", NO_DURABILITY)
+                                .survives("test-true folio_prepare_writeback: if folio_test_writeback", "in WB_SYNC_ALL the branch"
+                                        + " only calls folio_wait_writeback, which returns at once when no writeback is in flight"),
                         "shipped v6.19: as kernel, WB_SYNC_ALL, with a second folio already under writeback and redirtied")
                 .variant("wb-after-unlock", Map.of("order", "wb-after-unlock"), Expect.violated("writeback.set-under-lock"),
                         "mutation: __mpage_writepage unlocks before folio_start_writeback; writeback.set-under-lock restates "
@@ -87,7 +110,17 @@ public final class TruncateWritebackScenario {
                         Expect.violated("cache.remove-locked-no-writeback"),
                         "mutation: truncate_inode_pages_range without folio_wait_writeback (truncate_inode_partial_folio "
                                 + "and pass 2); the folio is then freed under writeback")
-                .variant("activate-unlocked", Map.of("writer", "ttm-backup"), Expect.holds().reach(TRUNCATED, true),
+                .variant("activate-unlocked", Map.of("writer", "ttm-backup"), Expect.holds().reach(TRUNCATED, true)
+                                .survives("swap ttm-backup: folio_lock <> folio_mark_dirty", "ttm-drop's truncate starts only"
+                                        + " after ttm-backup has published its handle (its last step), and no other thread reads"
+                                        + " folio0's PG_dirty before that")
+                                .survives("test-false ttm-backup: if !folio_test_writeback", "PG_reclaim left set after the"
+                                        + " writeback ended would only make reclaim rotate folio0 (folio_rotate_reclaimable); there"
+                                        + " is no reclaimer here and no rule reads PG_reclaim")
+                                .survives("test-true find_lock_entries: if folio->mapping != mapping || folio_test_writeback", SKIPPED)
+                                .survives("no-wait ttm-drop: ttm_backup_drop", "the truncate then overlaps the backup, but it"
+                                        + " locks folio0 and waits on its writeback, so it is safe without the handle, which orders"
+                                        + " only the TTM pool's bookkeeping"),
                         "shipped v6.19: ttm_backup_backup_page unlocks the folio that shmem_writeout returned locked "
                                 + "(AOP_WRITEPAGE_ACTIVATE)")
                 .variant("activate-ignored", Map.of("writer", "ttm-backup", "activateIgnored", "true"), Expect.deadlock(),
