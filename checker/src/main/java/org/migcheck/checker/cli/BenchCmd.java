@@ -20,6 +20,7 @@ import java.util.regex.Pattern;
 import org.migcheck.checker.export.PromelaExport;
 import org.migcheck.checker.run.CheckResult;
 import org.migcheck.checker.run.Checker;
+import org.migcheck.checker.cluster.HazelcastCluster;
 import org.migcheck.checker.run.Footprint;
 import org.migcheck.checker.run.Options;
 import org.migcheck.checker.run.ScenarioRunner;
@@ -70,6 +71,10 @@ final class BenchCmd implements Callable<Integer> {
     @Option(names = "--compare-spin", description = "run SPIN's pan on the same models, side by side")
     boolean compareSpin;
 
+    @Option(names = "--scale-out", description = "1 process against 2 and 3 processes (this one plus member processes it starts on"
+            + " 127.0.0.1) on the models named as for --compare-spin (default philosophers-8): states/s, memory per process, ratio")
+    boolean scaleOut;
+
     @Option(names = "--spin", description = "the spin executable (default: spin on the PATH)")
     String spinExe = "spin";
 
@@ -84,6 +89,9 @@ final class BenchCmd implements Callable<Integer> {
         Options opts = search.toOptions().withProgress(null);
         if (compareSpin) {
             return compare(opts);
+        }
+        if (scaleOut) {
+            return scaleOut(opts);
         }
         if (names.size() != 1) {
             throw Args.usage(spec, "bench takes one SCENARIO (or --compare-spin [MODEL...])");
@@ -222,6 +230,65 @@ final class BenchCmd implements Callable<Integer> {
                 + " mc B/st: visited set + liveness graph + thread masks per state; pan B/st: pan's memory for states per state."
                 + " ratio: mc s / pan s; ratio*: mc s / (spin+cc+pan).");
         return 0;
+    }
+
+    private int scaleOut(Options opts) {
+        List<SeriesModel> models = new ArrayList<>();
+        for (String n : names.isEmpty() ? List.of("philosophers-8") : names) {
+            models.add(parse(n));
+        }
+        PrintStream out = Main.Streams.out;
+        out.printf("migcheck scale-out: %d worker(s) per search, liveness %s, %d repetitions after a warm-up, best time; all processes on"
+                + " this machine's %d cores%n", opts.workers(), opts.liveness() ? "on" : "off", repeat, Runtime.getRuntime().availableProcessors());
+        String fmt = "%-16s %9s %10s %8s %11s %6s %10s %10s %12s %12s%n";
+        out.printf(fmt, "model", "processes", "states", "best s", "states/s", "ratio", "coord MiB", "coord set", "member MiB", "member set");
+        int bad = 0;
+        for (SeriesModel sm : models) {
+            MigcheckRun one = runMigcheck(sm, opts);
+            double oneRate = one.result().stats().distinct() / one.bestSeconds();
+            out.printf(fmt, sm.name(), 1, one.result().stats().distinct(), String.format("%.2f", one.bestSeconds()), String.format("%.0f", oneRate),
+                    "1.00", String.format("%.0f", one.peakBytes() / 1048576.0), String.format("%.1f", one.footprint().storeBytes() / 1048576.0), "-", "-");
+            for (int members = 1; members <= 2; members++) {
+                List<Process> procs = new ArrayList<>();
+                HazelcastCluster c = null;
+                try {
+                    c = HazelcastCluster.startLocal(members, Main.classpath(spec), procs);
+                    MigcheckRun r = runMigcheck(sm, opts.withCluster(c));
+                    List<long[]> usage = c.usage();
+                    StringBuilder heap = new StringBuilder();
+                    StringBuilder set = new StringBuilder();
+                    for (long[] u : usage) {
+                        heap.append(heap.length() == 0 ? "" : "/").append(String.format("%.0f", u[1] / 1048576.0));
+                        set.append(set.length() == 0 ? "" : "/").append(String.format("%.1f", u[0] / 1048576.0));
+                    }
+                    double rate = r.result().stats().distinct() / r.bestSeconds();
+                    boolean same = r.result().verdict() == one.result().verdict() && r.result().stats().distinct() == one.result().stats().distinct();
+                    bad += same ? 0 : 1;
+                    out.printf(fmt, sm.name(), members + 1, r.result().stats().distinct(), String.format("%.2f", r.bestSeconds()),
+                            String.format("%.0f", rate), String.format("%.2f", rate / oneRate), String.format("%.0f", r.peakBytes() / 1048576.0),
+                            String.format("%.1f", r.footprint().storeBytes() / 1048576.0), heap, set + (same ? "" : "  MISMATCH: " + r.result().verdict()));
+                } catch (java.io.IOException | HazelcastCluster.Refused e) {
+                    throw Args.usage(spec, "--scale-out: cannot start member processes: " + e.getMessage());
+                } finally {
+                    if (c != null) {
+                        c.close();
+                    }
+                    for (Process p : procs) {
+                        try {
+                            if (!p.waitFor(10, TimeUnit.SECONDS)) {
+                                p.destroyForcibly();
+                            }
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            p.destroyForcibly();
+                        }
+                    }
+                }
+            }
+        }
+        out.println("ratio: states/s against 1 process. MiB: peak heap of the process; set: its visited-set bytes (the coordinator keeps every"
+                + " state vector and parent link for expansion; members hold the hash tables and vectors of the partitions they own).");
+        return bad == 0 ? 0 : Main.INTERNAL_EXIT;
     }
 
     /**

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.migcheck.checker.cli.OutputOptions.Format;
+import org.migcheck.checker.cluster.HazelcastCluster;
 import org.migcheck.checker.run.BoundSensitivity;
 import org.migcheck.checker.run.CheckResult;
 import org.migcheck.checker.run.Options;
@@ -49,11 +50,32 @@ final class CheckCmd implements Callable<Integer> {
     @CommandLine.Mixin
     SearchOptions search = new SearchOptions();
 
+    @CommandLine.Mixin
+    ClusterOptions clusterOptions = new ClusterOptions();
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {
+        if (!clusterOptions.active()) {
+            return check(null);
+        }
+        if (!all && scenario == null) {
+            throw Args.usage(spec, "name a SCENARIO (see migcheck list) or use --all");
+        }
+        if (!all) {
+            Main.scenario(scenario, spec);
+        }
+        HazelcastCluster cluster = clusterOptions.connect(spec, search.toOptions().strategy(), all ? null : scenario);
+        try {
+            return check(cluster);
+        } finally {
+            cluster.close();
+        }
+    }
+
+    private Integer check(HazelcastCluster cluster) {
         RuleSet rules = Main.registry(spec).ruleSet();
         if (all) {
             if (scenario != null || variant != null || !sets.isEmpty()) {
@@ -61,7 +83,8 @@ final class CheckCmd implements Callable<Integer> {
             }
             Format f = output.require(spec, Format.TEXT, Format.JSON, Format.JUNIT, Format.SARIF);
             // one row per variant: no per-run start and progress lines between the rows
-            return checkAll(rules, search.toOptions().withProgress(null), f);
+            Options o = search.toOptions().withProgress(null);
+            return checkAll(rules, cluster == null ? o : o.withCluster(cluster), f);
         }
         Format f = output.require(spec, Format.values());
         if (scenario == null) {
@@ -69,7 +92,7 @@ final class CheckCmd implements Callable<Integer> {
         }
         Scenario s = Main.scenario(scenario, spec);
         VariantArgs.checkAgainstVariant(spec, s, variant, sets);
-        Options opts = search.toOptions();
+        Options opts = cluster == null ? search.toOptions() : search.toOptions().withCluster(cluster);
         int raise = bounds == null ? 0 : Args.boundsRaise(bounds, spec);
         ScenarioRunner.Outcome o;
         try {

@@ -23,7 +23,7 @@ import picocli.CommandLine.Command;
 @Command(name = "migcheck", mixinStandardHelpOptions = true, version = "migcheck 0.1.0",
         description = "Model checker for the locking rules of Linux memory management.",
         subcommands = {CommandLine.HelpCommand.class, ListCmd.class, CheckCmd.class, SuiteCmd.class, MutateCmd.class,
-                ReplayCmd.class, BenchCmd.class, ExportCmd.class})
+                ReplayCmd.class, BenchCmd.class, ExportCmd.class, MemberCmd.class})
 public final class Main implements Callable<Integer> {
 
     /** Exit code of an internal error (a bug in migcheck, reported in one line). */
@@ -100,6 +100,11 @@ public final class Main implements Callable<Integer> {
             throw Args.usage(spec, "unknown scenario " + id + "; known: " + String.join(", ", reg.ids()));
         }
         return s;
+    }
+
+    /** The --classpath entries (part of a cluster member's code identity). */
+    static List<String> classpath(CommandLine.Model.CommandSpec spec) {
+        return ((Main) spec.root().userObject()).classpath;
     }
 
     /** A report's replay command line, with --classpath when {@code s} is a user's scenario (so it can be pasted as is). */

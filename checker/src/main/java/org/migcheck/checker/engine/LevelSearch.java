@@ -33,7 +33,9 @@ import java.util.function.LongSupplier;
  * <li><i>resolve</i> (parallel over partitions): pending table entries become ids.</li>
  * </ol>
  * Partitions are owned by a function of the fingerprint only ({@link PackedStore#owner}), so the
- * same split can later be spread over processes.
+ * same split spreads over processes: a partition the {@link Transport} reports as remote is decided
+ * by its owner in the own round, from the same candidates in the same order, and learns the merge's
+ * ids in the resolve round; nothing else in the wave changes, so neither do the results.
  *
  * <p><b>Shortest counterexample over all kinds.</b> A failure is either a bad state (an invariant,
  * a deadlock, a model error while explaining a block) whose schedule ends in it, or a failing
@@ -61,15 +63,19 @@ final class LevelSearch {
     private final long progressEveryNanos;
     private final int workers;
     private final Fingerprint fingerprint;
+    private final Transport.Factory transports;
 
     private PackedStore store;
+    /** Open while the search runs; partitions it reports not {@link Transport#local} are decided by their owners. */
+    private Transport transport;
+    private Transport.Batch[] batches;
     private int[] levelStarts = new int[64];
     private int levels;
     private long generated;
     private int maxDepth;
 
     LevelSearch(TransitionSystem system, Budget budget, List<SearchObserver> observers, LongSupplier clock,
-                long progressEveryNanos, int workers, Fingerprint fingerprint) {
+                long progressEveryNanos, int workers, Fingerprint fingerprint, Transport.Factory transports) {
         this.system = system;
         this.budget = budget;
         this.observers = observers;
@@ -77,6 +83,7 @@ final class LevelSearch {
         this.progressEveryNanos = progressEveryNanos;
         this.workers = workers;
         this.fingerprint = fingerprint;
+        this.transports = transports;
     }
 
     /** One block of a wave: its states' transitions and the successors not yet in the visited set. */
@@ -287,7 +294,7 @@ final class LevelSearch {
         int cur = id;
         for (int i = n; i >= 0; i--) {
             path[i] = cur;
-            cur = i == 0 ? -1 : store.parent(cur);
+            cur = i == 0 ? -1 : parentOf(cur);
         }
         int[] out = new int[n];
         long[] want = new long[store.words()];
@@ -316,12 +323,72 @@ final class LevelSearch {
         return out;
     }
 
+    /**
+     * The parent link of {@code id}: while the search runs, a state of a remote partition asks its
+     * owner, and the answer must agree with the link recorded here.
+     */
+    private int parentOf(int id) {
+        int local = store.parent(id);
+        if (transport == null || batches == null) {
+            return local;
+        }
+        long[] buf = new long[store.words()];
+        store.pack(store.get(id), buf, 0);
+        long fp = store.fingerprint(buf, 0);
+        if (transport.local(PackedStore.owner(fp))) {
+            return local;
+        }
+        int remote = transport.parent(fp, buf, id);
+        if (remote != local) {
+            throw new Transport.Lost("the owner of state " + id + " gives parent " + remote + ", the search recorded " + local);
+        }
+        return remote;
+    }
+
+    /** Whether {@code s} is in the visited set, local or remote partition (the reductions' cycle proviso). */
+    private boolean visited(int[] s) {
+        long[] buf = new long[store.words()];
+        store.pack(s, buf, 0);
+        long fp = store.fingerprint(buf, 0);
+        if (transport.local(PackedStore.owner(fp))) {
+            return store.find(fp, buf, 0) >= 0;
+        }
+        return transport.contains(fp, buf);
+    }
+
     SearchResult run() {
         long start = clock.getAsLong();
+        try {
+            return search(start);
+        } catch (Transport.Lost lost) {
+            return new SearchResult(SearchResult.Status.INCOMPLETE, null, new int[0], -1, stats(start), lost.getMessage());
+        } finally {
+            if (transport != null) {
+                transport.close();
+                transport = null;
+            }
+        }
+    }
+
+    private SearchResult search(long start) {
         long nextProgress = start + progressEveryNanos;
         store = new PackedStore(system.slotMin(), system.slotMax(), fingerprint);
-        PackedStore visited = store;
-        system.attach(visited::contains); // reduction seam (checker.reduce): cycle proviso, read in the expand phase only
+        transport = transports.open(store.words());
+        batches = null;
+        for (int p = 0; p < PackedStore.PARTITIONS; p++) {
+            if (!transport.local(p)) {
+                if (batches == null) {
+                    batches = new Transport.Batch[PackedStore.PARTITIONS];
+                }
+                batches[p] = new Transport.Batch(p, store.words());
+            }
+        }
+        if (batches == null) {
+            PackedStore visited = store;
+            system.attach(visited::contains); // reduction seam (checker.reduce): cycle proviso, read in the expand phase only
+        } else {
+            system.attach(this::visited);
+        }
         generated = 0;
         maxDepth = 0;
         levels = 0;
@@ -330,7 +397,12 @@ final class LevelSearch {
         store.pack(init, buf, 0);
         system.reserve(1);
         int root = store.append(buf, 0, -1);
-        store.index(root, store.fingerprint(buf, 0));
+        long rootFp = store.fingerprint(buf, 0);
+        if (transport.local(PackedStore.owner(rootFp))) {
+            store.index(root, rootFp);
+        } else {
+            indexRemotely(root, rootFp, buf);
+        }
         startLevel(0);
         for (SearchObserver o : observers) {
             o.onNewState(root, init);
@@ -395,7 +467,14 @@ final class LevelSearch {
                 final int d = depth;
                 parallel(pool, ws, nb, (w, i) -> w.expandBlock(blocks[i], d));
                 // own: insert candidates partition by partition
-                parallel(pool, ws, PackedStore.PARTITIONS, (w, p) -> own(blocks, nb, p));
+                parallel(pool, ws, PackedStore.PARTITIONS, (w, p) -> {
+                    if (batches == null || batches[p] == null) {
+                        own(blocks, nb, p);
+                    }
+                });
+                if (batches != null) {
+                    ownRemotely(blocks, nb);
+                }
                 // merge, in order
                 Block badState = null;
                 for (int bi = 0; bi < nb; bi++) {
@@ -459,7 +538,14 @@ final class LevelSearch {
                         badState = b;
                     }
                 }
-                parallel(pool, ws, PackedStore.PARTITIONS, (w, p) -> store.resolvePending(p, blocks));
+                parallel(pool, ws, PackedStore.PARTITIONS, (w, p) -> {
+                    if (batches == null || batches[p] == null) {
+                        store.resolvePending(p, blocks);
+                    }
+                });
+                if (batches != null) {
+                    resolveRemotely(blocks);
+                }
                 if (badState != null) {
                     // a bad state at this level: shorter than any failing transition found at this level,
                     // and below the cut-off of one found at the level before
@@ -508,6 +594,88 @@ final class LevelSearch {
             return new SearchResult(SearchResult.Status.INCOMPLETE, null, new int[0], -1, stats(start), limit);
         }
         return new SearchResult(SearchResult.Status.COMPLETE, null, new int[0], -1, stats(start), null);
+    }
+
+    /** The root's partition is remote: its owner stores it as id 0 (an own round and a resolve round of one). */
+    private void indexRemotely(int root, long fp, long[] buf) {
+        for (Transport.Batch b : batches) {
+            if (b != null) {
+                b.clear();
+            }
+        }
+        Transport.Batch b = batches[PackedStore.owner(fp)];
+        b.add(fp, buf, 0, store.words(), -1, -1);
+        transport.own(batches);
+        if (b.result[0] != Transport.Batch.NEW) {
+            throw new Transport.Lost("the owner of the initial state's partition already stores state " + b.result[0]);
+        }
+        b.addFresh(0);
+        b.ids[0] = root;
+        b.parents[0] = -1;
+        transport.resolve(batches);
+    }
+
+    /** The own round for remote partitions: their candidates in (block, generation) order go to the owners. */
+    private void ownRemotely(Block[] blocks, int nb) {
+        int w = store.words();
+        for (Transport.Batch batch : batches) {
+            if (batch == null) {
+                continue;
+            }
+            batch.clear();
+            int p = batch.partition;
+            for (int bi = 0; bi < nb; bi++) {
+                Block b = blocks[bi];
+                for (int k = b.partStart[p]; k < b.partStart[p + 1]; k++) {
+                    int c = b.partOrder[k];
+                    batch.add(b.fps[c], b.words, c * w, w, bi, c);
+                }
+            }
+        }
+        transport.own(batches);
+        for (Transport.Batch batch : batches) {
+            if (batch == null) {
+                continue;
+            }
+            for (int i = 0; i < batch.n; i++) {
+                Block b = blocks[batch.block[i]];
+                int c = batch.cand[i];
+                int r = batch.result[i];
+                if (r == Transport.Batch.NEW) {
+                    b.kind[c] = 0;
+                    batch.addFresh(i);
+                } else if (r >= 0) {
+                    b.kind[c] = 2;
+                    b.candId[c] = r;
+                } else {
+                    int k = -r - 2;
+                    if (k >= batch.fresh) {
+                        throw new Transport.Lost("the owner of partition " + batch.partition + " names new candidate " + k
+                                + " of " + batch.fresh);
+                    }
+                    int first = batch.freshAt[k];
+                    b.kind[c] = 1;
+                    b.dupBlock[c] = batch.block[first];
+                    b.dupCand[c] = batch.cand[first];
+                }
+            }
+        }
+    }
+
+    /** The resolve (swap) round for remote partitions: the merge's ids and parents of their new states. */
+    private void resolveRemotely(Block[] blocks) {
+        for (Transport.Batch batch : batches) {
+            if (batch == null) {
+                continue;
+            }
+            for (int k = 0; k < batch.fresh; k++) {
+                int i = batch.freshAt[k];
+                int id = blocks[batch.block[i]].candId[batch.cand[i]];
+                batch.ids[k] = id;
+                batch.parents[k] = store.parent(id);
+            }
+        }
+        transport.resolve(batches);
     }
 
     /** Partition {@code p}'s candidates of this wave, in (block, generation) order: first occurrence wins. */

@@ -57,10 +57,26 @@ public final class Search {
     public Search withWorkers(int n) {
         Search s = new Search(system, strategy, budget, clock, progressEveryNanos, n, fingerprint);
         s.observers.addAll(observers);
+        s.transports = transports;
         return s;
     }
 
     private boolean sequential;
+    private Transport.Factory transports = Transport.IN_PROCESS;
+
+    /**
+     * Where the visited set's partitions live during the breadth-first search (default: all in this
+     * process). DFS and {@link #sequential()} always run in this process.
+     */
+    public Search withTransport(Transport.Factory t) {
+        transports = t;
+        return this;
+    }
+
+    /** Whether a run of this search uses {@link #withTransport the transport} (BFS on the level search). */
+    public boolean distributes() {
+        return transports != Transport.IN_PROCESS && strategy == Strategy.BFS && !sequential;
+    }
 
     /**
      * BFS on this thread with the original one-state-at-a-time loop instead of {@link LevelSearch}:
@@ -121,7 +137,7 @@ public final class Search {
 
     public SearchResult run() {
         if (strategy == Strategy.BFS && !sequential) {
-            bfs = new LevelSearch(system, budget, observers, clock, progressEveryNanos, workers, fingerprint);
+            bfs = new LevelSearch(system, budget, observers, clock, progressEveryNanos, workers, fingerprint, transports);
             return bfs.run();
         }
         long start = clock.getAsLong();

@@ -1,0 +1,79 @@
+package org.migcheck.checker.cli;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.migcheck.checker.cluster.HazelcastCluster;
+import org.migcheck.checker.cluster.Identity;
+import org.migcheck.checker.engine.Strategy;
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
+
+/** --members and --cluster: spread the breadth-first search's visited set over member processes. */
+public final class ClusterOptions {
+    /** Shortest accepted cluster name: it carries the run's secret. */
+    static final int MIN_SECRET = 16;
+
+    @Option(names = "--members", paramLabel = "HOST:PORT,...", split = ",",
+            description = "member processes (migcheck member) that own shares of the visited set, with this process")
+    List<String> members = new ArrayList<>();
+
+    @Option(names = "--cluster", paramLabel = "NAME",
+            description = "the members' cluster name; include a per-run secret of at least " + MIN_SECRET + " characters")
+    String cluster;
+
+    boolean active() { return !members.isEmpty() || cluster != null; }
+
+    /** Checks the values; {@code null} when no cluster is asked for. */
+    HazelcastCluster connect(CommandLine.Model.CommandSpec spec, Strategy strategy, String scenario) {
+        if (!active()) {
+            return null;
+        }
+        if (members.isEmpty()) {
+            throw Args.usage(spec, "--cluster needs --members HOST:PORT,...");
+        }
+        checkName(spec, cluster);
+        if (strategy != Strategy.BFS) {
+            throw Args.usage(spec, "--members distributes the breadth-first search only, not --strategy " + strategy.name().toLowerCase());
+        }
+        List<String> normal = new ArrayList<>();
+        for (String m : members) {
+            String n = hostPort(spec, "--members", m);
+            if (normal.contains(n)) {
+                throw Args.usage(spec, "--members lists " + m + " twice");
+            }
+            normal.add(n);
+        }
+        try {
+            return HazelcastCluster.connect(normal, cluster, Identity.codeHash(Main.classpath(spec)), scenario == null ? "" : scenario);
+        } catch (HazelcastCluster.Refused e) {
+            throw Args.usage(spec, e.getMessage());
+        }
+    }
+
+    static void checkName(CommandLine.Model.CommandSpec spec, String name) {
+        if (name == null) {
+            throw Args.usage(spec, "--members needs --cluster NAME (the name the members were started with)");
+        }
+        if (name.length() < MIN_SECRET || !name.matches("[A-Za-z0-9._-]+")) {
+            throw Args.usage(spec, "--cluster " + name + ": give a name of at least " + MIN_SECRET
+                    + " letters, digits, '.', '_' or '-' that carries a per-run secret, e.g. migcheck-$(openssl rand -hex 8)");
+        }
+    }
+
+    /** HOST:PORT with a port 1..65535; returns it as given. */
+    static String hostPort(CommandLine.Model.CommandSpec spec, String option, String text) {
+        int colon = text.lastIndexOf(':');
+        if (colon <= 0 || colon == text.length() - 1) {
+            throw Args.usage(spec, option + " " + text + ": expected HOST:PORT");
+        }
+        try {
+            int port = Integer.parseInt(text.substring(colon + 1));
+            if (port < 1 || port > 65535) {
+                throw Args.usage(spec, option + " " + text + ": port out of range 1..65535");
+            }
+        } catch (NumberFormatException e) {
+            throw Args.usage(spec, option + " " + text + ": port is not a number");
+        }
+        return text;
+    }
+}

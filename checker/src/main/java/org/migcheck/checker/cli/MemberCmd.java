@@ -1,0 +1,46 @@
+package org.migcheck.checker.cli;
+
+import java.util.concurrent.Callable;
+import org.migcheck.checker.cluster.Identity;
+import org.migcheck.checker.cluster.MemberService;
+import org.migcheck.checker.run.ScenarioRegistry;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "member", mixinStandardHelpOptions = true,
+        description = "Serve shares of the visited set to 'check --members' coordinators (a worker process on a trusted network).")
+final class MemberCmd implements Callable<Integer> {
+    @Option(names = "--bind", paramLabel = "ADDR:PORT", description = "the interface and port to listen on (default ${DEFAULT-VALUE})")
+    String bind = "127.0.0.1:5701";
+
+    @Option(names = "--cluster", paramLabel = "NAME", required = true,
+            description = "cluster name; include a per-run secret of at least " + ClusterOptions.MIN_SECRET + " characters")
+    String cluster;
+
+    @Option(names = "--once", description = "exit when the first coordinator disconnects (exit 4 when it gave the run up or vanished mid-run)")
+    boolean once;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        ClusterOptions.checkName(spec, cluster);
+        String hp = ClusterOptions.hostPort(spec, "--bind", bind);
+        int colon = hp.lastIndexOf(':');
+        String host = hp.substring(0, colon);
+        int port = Integer.parseInt(hp.substring(colon + 1));
+        ScenarioRegistry reg = Main.registry(spec);
+        String code = Identity.codeHash(Main.classpath(spec));
+        MemberService s;
+        try {
+            s = MemberService.start(host, port, cluster, code, id -> reg.find(id) != null, Main.Streams.err, once);
+        } catch (IllegalArgumentException e) {
+            throw Args.usage(spec, e.getMessage());
+        }
+        Main.Streams.out.println("migcheck member listening on " + host + ":" + port + ", code " + code.substring(0, 12));
+        Main.Streams.out.flush();
+        return s.await();
+    }
+}

@@ -1,0 +1,231 @@
+package org.migcheck.checker.cluster;
+
+import java.io.IOException;
+import java.util.concurrent.Callable;
+import com.hazelcast.nio.ObjectDataInput;
+import com.hazelcast.nio.ObjectDataOutput;
+import com.hazelcast.nio.serialization.DataSerializable;
+
+/**
+ * The messages from the coordinator to a member, run by the member's executor on the
+ * {@link MemberService} of its process. Each carries the run key so several coordinators may use one
+ * member in turn.
+ */
+final class Tasks {
+    private Tasks() {}
+
+    /** Base: the run key, written first. */
+    abstract static class Task<T> implements Callable<T>, DataSerializable {
+        String run;
+
+        final MemberService service() {
+            MemberService s = MemberService.current();
+            if (s == null) {
+                throw new IllegalStateException("this process is not a migcheck member");
+            }
+            return s;
+        }
+
+        @Override public void writeData(ObjectDataOutput out) throws IOException {
+            out.writeString(run);
+            write(out);
+        }
+
+        @Override public void readData(ObjectDataInput in) throws IOException {
+            run = in.readString();
+            read(in);
+        }
+
+        abstract void write(ObjectDataOutput out) throws IOException;
+
+        abstract void read(ObjectDataInput in) throws IOException;
+    }
+
+    /** Join check: same code, known scenario; answers null or the refusal. */
+    static final class Hello extends Task<String> {
+        String codeHash;
+        String scenario;
+        String member;
+
+        public Hello() { }
+
+        Hello(String codeHash, String scenario, String member) {
+            this.run = "hello";
+            this.codeHash = codeHash;
+            this.scenario = scenario;
+            this.member = member;
+        }
+
+        @Override public String call() { return service().hello(codeHash, scenario, member); }
+        @Override void write(ObjectDataOutput out) throws IOException {
+            out.writeString(codeHash);
+            out.writeString(scenario);
+            out.writeString(member);
+        }
+        @Override void read(ObjectDataInput in) throws IOException {
+            codeHash = in.readString();
+            scenario = in.readString();
+            member = in.readString();
+        }
+    }
+
+    /** One search starts: the member creates its partitions. */
+    static final class Begin extends Task<Boolean> {
+        int words;
+        boolean[] owned;
+
+        public Begin() { }
+
+        Begin(String run, int words, boolean[] owned) {
+            this.run = run;
+            this.words = words;
+            this.owned = owned;
+        }
+
+        @Override public Boolean call() {
+            service().begin(run, words, owned);
+            return Boolean.TRUE;
+        }
+        @Override void write(ObjectDataOutput out) throws IOException {
+            out.writeInt(words);
+            out.writeBooleanArray(owned);
+        }
+        @Override void read(ObjectDataInput in) throws IOException {
+            words = in.readInt();
+            owned = in.readBooleanArray();
+        }
+    }
+
+    /** The own round for some partitions: counts[i] candidates of partitions[i], concatenated. */
+    static final class Own extends Task<int[]> {
+        int[] partitions;
+        int[] counts;
+        long[] fps;
+        long[] vec;
+
+        public Own() { }
+
+        Own(String run, int[] partitions, int[] counts, long[] fps, long[] vec) {
+            this.run = run;
+            this.partitions = partitions;
+            this.counts = counts;
+            this.fps = fps;
+            this.vec = vec;
+        }
+
+        @Override public int[] call() { return service().own(run, partitions, counts, fps, vec); }
+        @Override void write(ObjectDataOutput out) throws IOException {
+            out.writeIntArray(partitions);
+            out.writeIntArray(counts);
+            out.writeLongArray(fps);
+            out.writeLongArray(vec);
+        }
+        @Override void read(ObjectDataInput in) throws IOException {
+            partitions = in.readIntArray();
+            counts = in.readIntArray();
+            fps = in.readLongArray();
+            vec = in.readLongArray();
+        }
+    }
+
+    /** The resolve round for some partitions: counts[i] new states of partitions[i], concatenated. */
+    static final class Resolve extends Task<Boolean> {
+        int[] partitions;
+        int[] counts;
+        int[] ids;
+        int[] parents;
+
+        public Resolve() { }
+
+        Resolve(String run, int[] partitions, int[] counts, int[] ids, int[] parents) {
+            this.run = run;
+            this.partitions = partitions;
+            this.counts = counts;
+            this.ids = ids;
+            this.parents = parents;
+        }
+
+        @Override public Boolean call() {
+            service().resolve(run, partitions, counts, ids, parents);
+            return Boolean.TRUE;
+        }
+        @Override void write(ObjectDataOutput out) throws IOException {
+            out.writeIntArray(partitions);
+            out.writeIntArray(counts);
+            out.writeIntArray(ids);
+            out.writeIntArray(parents);
+        }
+        @Override void read(ObjectDataInput in) throws IOException {
+            partitions = in.readIntArray();
+            counts = in.readIntArray();
+            ids = in.readIntArray();
+            parents = in.readIntArray();
+        }
+    }
+
+    /** contains (id < 0: 1 or 0) or parent link of state id. */
+    static final class Query extends Task<Integer> {
+        long fp;
+        long[] vec;
+        int id;
+
+        public Query() { }
+
+        Query(String run, long fp, long[] vec, int id) {
+            this.run = run;
+            this.fp = fp;
+            this.vec = vec;
+            this.id = id;
+        }
+
+        @Override public Integer call() { return service().query(run, fp, vec, id); }
+        @Override void write(ObjectDataOutput out) throws IOException {
+            out.writeLong(fp);
+            out.writeLongArray(vec);
+            out.writeInt(id);
+        }
+        @Override void read(ObjectDataInput in) throws IOException {
+            fp = in.readLong();
+            vec = in.readLongArray();
+            id = in.readInt();
+        }
+    }
+
+    /** The member's figures of its last search: {partition bytes, peak heap bytes}. */
+    static final class Usage extends Task<long[]> {
+        public Usage() { }
+
+        Usage(String run) { this.run = run; }
+
+        @Override public long[] call() { return service().usage(); }
+        @Override void write(ObjectDataOutput out) { }
+        @Override void read(ObjectDataInput in) { }
+    }
+
+    /** A search ends (reason null) or the coordinator gives up the whole run (reason given). */
+    static final class End extends Task<Boolean> {
+        String reason;
+        boolean last;
+
+        public End() { }
+
+        End(String run, String reason, boolean last) {
+            this.run = run;
+            this.reason = reason;
+            this.last = last;
+        }
+
+        @Override public Boolean call() {
+            service().end(run, reason, last);
+            return Boolean.TRUE;
+        }
+        @Override void write(ObjectDataOutput out) throws IOException {
+            out.writeString(reason);
+            out.writeBoolean(last);
+        }
+        @Override void read(ObjectDataInput in) throws IOException {
+            reason = in.readString();
+            last = in.readBoolean();
+        }
+    }
+}

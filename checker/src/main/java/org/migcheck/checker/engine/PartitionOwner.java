@@ -1,0 +1,200 @@
+package org.migcheck.checker.engine;
+
+import java.util.Arrays;
+
+/**
+ * The owner's side of {@link Transport}: the visited-set partitions one process decides for a search
+ * that runs elsewhere. Each owned partition is an exact set (an open-addressing table of {@code tag
+ * << 32 | (index + 1)} next to the packed vectors, compared in full after a tag match), with the
+ * search's id and parent link of every state.
+ *
+ * <p>A wave's own round appends the unknown candidates as <i>pending</i> (indices from {@code
+ * pendingFrom}); the resolve round gives them their ids. Calls for different partitions may run
+ * concurrently; calls for one partition must not (the search sends one message per partition per
+ * round and waits for all answers before the next round).
+ */
+public final class PartitionOwner {
+    private final int words;
+    private final Part[] parts = new Part[PackedStore.PARTITIONS];
+
+    /** Owns the partitions {@code p} with {@code owned[p]}; states are {@code words} packed longs. */
+    public PartitionOwner(int words, boolean[] owned) {
+        if (words < 1 || owned.length != PackedStore.PARTITIONS) {
+            throw new IllegalArgumentException("bad partition layout: " + words + " words, " + owned.length + " partitions");
+        }
+        this.words = words;
+        for (int p = 0; p < owned.length; p++) {
+            if (owned[p]) {
+                parts[p] = new Part(words);
+            }
+        }
+    }
+
+    public int words() { return words; }
+
+    /** Number of partitions of the visited set (the unit of ownership). */
+    public static int partitions() { return PackedStore.PARTITIONS; }
+
+    /** The partition of fingerprint {@code fp}. */
+    public static int partitionOf(long fp) { return PackedStore.owner(fp); }
+
+    /** States stored (resolved or pending) over all owned partitions. */
+    public long size() {
+        long n = 0;
+        for (Part p : parts) {
+            n += p == null ? 0 : p.size;
+        }
+        return n;
+    }
+
+    /** Bytes held: vectors, ids, parents and tables (allocated capacity). */
+    public long bytes() {
+        long b = 0;
+        for (Part p : parts) {
+            if (p != null) {
+                b += (long) p.vec.length * 8 + (long) p.id.length * 8 + (long) p.table.length * 8;
+            }
+        }
+        return b;
+    }
+
+    private Part part(int p) {
+        Part part = p >= 0 && p < parts.length ? parts[p] : null;
+        if (part == null) {
+            throw new IllegalStateException("partition " + p + " is not owned here");
+        }
+        return part;
+    }
+
+    /**
+     * The own round for partition {@code p}: {@code n} candidates from index {@code at}, fingerprints
+     * {@code fps[at + i]} and vectors {@code vec[(at + i) * words ..]}, in the search's order; fills
+     * {@code result[at + i]} as {@link Transport.Batch} says.
+     */
+    public void own(int p, int n, long[] fps, long[] vec, int at, int[] result) {
+        Part part = part(p);
+        if (part.pendingFrom != part.size) {
+            throw new IllegalStateException("partition " + p + ": an own round before the previous one was resolved");
+        }
+        part.reserve(n);
+        for (int i = at; i < at + n; i++) {
+            int found = part.find(fps[i], vec, i * words);
+            if (found < 0) {
+                part.insert(fps[i], vec, i * words);
+                result[i] = Transport.Batch.NEW;
+            } else if (found < part.pendingFrom) {
+                result[i] = part.id[found];
+            } else {
+                result[i] = -(found - part.pendingFrom + 2);
+            }
+        }
+    }
+
+    /** The resolve round for partition {@code p}: ids and parents of the {@code fresh} new states, in order, from {@code at}. */
+    public void resolve(int p, int fresh, int[] ids, int[] parents, int at) {
+        Part part = part(p);
+        if (part.size - part.pendingFrom != fresh) {
+            throw new IllegalStateException("partition " + p + ": " + fresh + " ids for " + (part.size - part.pendingFrom) + " new states");
+        }
+        for (int k = 0; k < fresh; k++) {
+            part.id[part.pendingFrom + k] = ids[at + k];
+            part.parent[part.pendingFrom + k] = parents[at + k];
+        }
+        part.pendingFrom = part.size;
+    }
+
+    /** Whether the state is stored with an id (pending ones are not yet visited). */
+    public boolean contains(long fp, long[] vec) {
+        Part part = part(PackedStore.owner(fp));
+        int at = part.find(fp, vec, 0);
+        return at >= 0 && at < part.pendingFrom;
+    }
+
+    /** The parent id of state {@code id}, or -2 when no state with that vector and id is stored. */
+    public int parent(long fp, long[] vec, int id) {
+        Part part = part(PackedStore.owner(fp));
+        int at = part.find(fp, vec, 0);
+        if (at < 0 || at >= part.pendingFrom || part.id[at] != id) {
+            return -2;
+        }
+        return part.parent[at];
+    }
+
+    private static final class Part {
+        final int words;
+        long[] table = new long[1 << 8];
+        int used;
+        long[] vec;
+        int[] id = new int[64];
+        int[] parent = new int[64];
+        int size;
+        int pendingFrom;
+
+        Part(int words) {
+            this.words = words;
+            this.vec = new long[64 * words];
+        }
+
+        int find(long fp, long[] buf, int off) {
+            int m = table.length - 1;
+            int tag = (int) (fp >>> 32);
+            for (int slot = tag & m; ; slot = (slot + 1) & m) {
+                long e = table[slot];
+                if (e == 0) {
+                    return -1;
+                }
+                if ((int) (e >>> 32) == tag) {
+                    int at = (int) e - 1;
+                    if (Arrays.equals(vec, at * words, at * words + words, buf, off, off + words)) {
+                        return at;
+                    }
+                }
+            }
+        }
+
+        void insert(long fp, long[] buf, int off) {
+            int at = size++;
+            if (at == id.length) {
+                int m = at * 2;
+                id = Arrays.copyOf(id, m);
+                parent = Arrays.copyOf(parent, m);
+                vec = Arrays.copyOf(vec, m * words);
+            }
+            System.arraycopy(buf, off, vec, at * words, words);
+            int m = table.length - 1;
+            int tag = (int) (fp >>> 32);
+            int slot = tag & m;
+            while (table[slot] != 0) {
+                slot = (slot + 1) & m;
+            }
+            table[slot] = ((long) tag << 32) | (at + 1L);
+            used++;
+        }
+
+        void reserve(int extra) {
+            if ((long) (used + extra) * 4 <= (long) table.length * 3) {
+                return;
+            }
+            long need = (long) (used + extra) * 4 / 3 + 1;
+            int n = table.length;
+            while (n < need) {
+                if (n >= 1 << 30) {
+                    throw new OutOfMemoryError("hash table partition full");
+                }
+                n <<= 1;
+            }
+            long[] nt = new long[n];
+            int m = n - 1;
+            for (long e : table) {
+                if (e != 0) {
+                    int slot = (int) (e >>> 32) & m;
+                    while (nt[slot] != 0) {
+                        slot = (slot + 1) & m;
+                    }
+                    nt[slot] = e;
+                }
+            }
+            table = nt;
+        }
+    }
+}

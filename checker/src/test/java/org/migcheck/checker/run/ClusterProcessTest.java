@@ -1,0 +1,274 @@
+package org.migcheck.checker.run;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.migcheck.checker.cli.Main;
+import org.migcheck.checker.cluster.HazelcastCluster;
+import org.migcheck.checker.cluster.Identity;
+import org.migcheck.model.lang.Model;
+import org.migcheck.properties.KernelRules;
+import org.migcheck.properties.RuleSet;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The search spread over member JVMs started as separate processes on 127.0.0.1: identical results
+ * to the single-process search on every catalogue variant and 200 seeded random models with 2 and 3
+ * members (one cluster of three member processes serves every model); a member killed with SIGKILL
+ * or stopped with SIGSTOP (hung) mid-run ends the coordinator INCOMPLETE (exit 4) naming it within
+ * 30 s, and the surviving member exits too; a member with other code and a wrong cluster name are refused.
+ *
+ * <p>The members never build the models: they decide only the visited-set partitions they own, on
+ * packed state vectors. What must agree is the code (checked at connect time).
+ */
+class ClusterProcessTest {
+    static final String CLUSTER = "migcheck-test-" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+    static final List<Member> MEMBERS = new ArrayList<>();
+    static HazelcastCluster two;
+    static HazelcastCluster three;
+
+    /** A member process and the lines it printed. */
+    static final class Member {
+        final Process process;
+        final String address;
+        final List<String> out = Collections.synchronizedList(new ArrayList<>());
+
+        Member(Process p, String address) {
+            this.process = p;
+            this.address = address;
+            pump(p.getInputStream());
+            pump(p.getErrorStream());
+        }
+
+        private void pump(java.io.InputStream in) {
+            Thread t = new Thread(() -> {
+                try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+                    for (String line = r.readLine(); line != null; line = r.readLine()) {
+                        out.add(line);
+                    }
+                } catch (IOException e) {
+                    // the process ended
+                }
+            });
+            t.setDaemon(true);
+            t.start();
+        }
+
+        boolean await(String text, long millis) throws InterruptedException {
+            long end = System.currentTimeMillis() + millis;
+            while (System.currentTimeMillis() < end) {
+                synchronized (out) {
+                    for (String l : out) {
+                        if (l.contains(text)) {
+                            return true;
+                        }
+                    }
+                }
+                if (!process.isAlive() && !text.isEmpty()) {
+                    Thread.sleep(200);
+                    synchronized (out) {
+                        return out.stream().anyMatch(l -> l.contains(text));
+                    }
+                }
+                Thread.sleep(50);
+            }
+            return false;
+        }
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    static String java() { return Path.of(System.getProperty("java.home"), "bin", "java").toString(); }
+
+    static Process migcheck(List<String> args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(java(), "-Xss8m", "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        cmd.addAll(args);
+        return new ProcessBuilder(cmd).start();
+    }
+
+    static Member member() throws IOException, InterruptedException {
+        return memberWithOptions(List.of(), List.of());
+    }
+
+    static Member memberWithOptions(List<String> before, List<String> after) throws IOException, InterruptedException {
+        String address = "127.0.0.1:" + freePort();
+        List<String> args = new ArrayList<>(before);
+        args.addAll(List.of("member", "--bind", address, "--cluster", CLUSTER));
+        args.addAll(after);
+        Member m = new Member(migcheck(args), address);
+        if (!m.await("listening on " + address, 60_000)) {
+            m.process.destroyForcibly();
+            throw new AssertionError("member " + address + " did not start: " + m.out);
+        }
+        return m;
+    }
+
+    @BeforeAll
+    static void startMembers() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            MEMBERS.add(member());
+        }
+        String code = Identity.codeHash(List.of());
+        two = HazelcastCluster.connect(List.of(MEMBERS.get(0).address, MEMBERS.get(1).address), CLUSTER, code, "");
+        three = HazelcastCluster.connect(List.of(MEMBERS.get(0).address, MEMBERS.get(1).address, MEMBERS.get(2).address),
+                CLUSTER, code, "");
+    }
+
+    @AfterAll
+    static void stopMembers() throws InterruptedException {
+        if (two != null) {
+            two.close();
+        }
+        if (three != null) {
+            three.close();
+        }
+        for (Member m : MEMBERS) {
+            m.process.destroyForcibly();
+            m.process.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void distributedChecksAgreeWithTheSingleProcessOnTheCatalogueAndRandomModels() {
+        long t0 = System.nanoTime();
+        int n = 0;
+        for (Object[] c : EngineDifferentialTest.catalogue()) {
+            compare((String) c[0], (Model) c[1], KernelRules.all());
+            n++;
+        }
+        for (long seed = 1; seed <= 200; seed++) {
+            RandomModels.Case c = RandomModels.generate(seed);
+            compare("seed " + seed, c.model(), c.rules());
+            n++;
+        }
+        assertTrue(n >= 250, n + " models");
+        System.out.printf("cluster differential: %d models at 2 and 3 member processes in %.1f s%n", n, (System.nanoTime() - t0) / 1e9);
+    }
+
+    private static void compare(String name, Model m, RuleSet rules) {
+        CheckResult one = Checker.check(m, rules, Options.defaults().withWorkers(1));
+        for (HazelcastCluster c : new HazelcastCluster[] {two, three}) {
+            long sent = c.messages();
+            CheckResult r = Checker.check(m, rules, Options.defaults().withWorkers(2).withCluster(c));
+            if (r.notes().stream().noneMatch(x -> x.startsWith("searched in this process only"))) {
+                assertTrue(c.messages() > sent, name + ": no message reached the members");
+            }
+            String what = name + " over " + c.processes() + " processes: " + r.verdict() + " " + r.message() + " vs "
+                    + one.verdict() + " " + one.message();
+            assertEquals(one.verdict(), r.verdict(), what);
+            assertEquals(one.message(), r.message(), what);
+            assertEquals(one.ruleId(), r.ruleId(), what);
+            assertArrayEquals(one.schedule(), r.schedule(), what);
+            assertEquals(one.explanation(), r.explanation(), what);
+            assertEquals(one.stats().distinct(), r.stats().distinct(), what);
+            assertEquals(one.stats().generated(), r.stats().generated(), what);
+            assertEquals(one.stats().maxDepth(), r.stats().maxDepth(), what);
+        }
+    }
+
+    @Test
+    void aMemberKilledMidRunEndsTheRunIncompleteNamingIt() throws Exception {
+        loseAMemberMidRun(false);
+    }
+
+    @Test
+    void aHungMemberEndsTheRunIncompleteNamingIt() throws Exception {
+        loseAMemberMidRun(true);
+    }
+
+    /** SIGKILL ({@code hang} false) or SIGSTOP one of two members while the coordinator (a separate process) searches. */
+    private static void loseAMemberMidRun(boolean hang) throws Exception {
+        Member survivor = memberWithOptions(List.of(), List.of("--once"));
+        Member victim = member();
+        Process coordinator = migcheck(List.of("check", "philosophers", "--set", "n=9", "--set", "ordered=true", "--no-liveness",
+                "--por", "off", "--symmetry", "off", "--quiet-progress", "--time-limit", "600", "--workers", "1",
+                "--members", survivor.address + "," + victim.address, "--cluster", CLUSTER));
+        Member coord = new Member(coordinator, "coordinator");
+        String how = hang ? "SIGSTOP" : "SIGKILL";
+        try {
+            assertTrue(victim.await("serving coordinator", 60_000), "the victim never served: " + victim.out);
+            Thread.sleep(2_000);
+            assertTrue(coordinator.isAlive(), "the run ended before the " + how + ": " + coord.out);
+            if (hang) {
+                Process stop = new ProcessBuilder("kill", "-STOP", Long.toString(victim.process.pid())).start();
+                assertEquals(0, stop.waitFor(), "kill -STOP");
+            } else {
+                victim.process.destroyForcibly(); // SIGKILL
+            }
+            long at = System.nanoTime();
+            assertTrue(coordinator.waitFor(30, TimeUnit.SECONDS), "the coordinator still runs 30 s after the " + how);
+            double secs = (System.nanoTime() - at) / 1e9;
+            coord.await("", 500);
+            String out = String.join("\n", coord.out);
+            assertEquals(4, coordinator.exitValue(), out);
+            assertTrue(out.contains("INCOMPLETE") && out.contains("member " + victim.address + " lost"), out);
+            assertTrue(!out.contains("HOLDS"), out);
+            assertTrue(survivor.process.waitFor(30, TimeUnit.SECONDS), "the surviving --once member still runs: " + survivor.out);
+            assertEquals(4, survivor.process.exitValue(), String.join("\n", survivor.out));
+            System.out.printf("%s: coordinator ended %.1f s after it%n", how, secs);
+        } finally {
+            for (Process p : new Process[] {coordinator, survivor.process, victim.process}) {
+                p.destroyForcibly();
+                p.waitFor(30, TimeUnit.SECONDS);
+            }
+        }
+        assertTrue(!coordinator.isAlive() && !survivor.process.isAlive() && !victim.process.isAlive());
+    }
+
+    private static int cli(ByteArrayOutputStream err, String... args) {
+        return Main.run(args, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void aMemberWithOtherCodeIsRefused(@TempDir Path dir) throws Exception {
+        // an extra class-path entry is other model code, as a different migcheck build would be
+        Files.writeString(dir.resolve("extra.txt"), "not the coordinator's code");
+        Member other = memberWithOptions(List.of("--classpath", dir.toString()), List.of("--once"));
+        try {
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            int code = cli(err, "check", "abba", "--members", other.address, "--cluster", CLUSTER);
+            String text = err.toString(StandardCharsets.UTF_8);
+            assertEquals(64, code, text);
+            assertTrue(text.contains("member " + other.address + " refuses") && text.contains("different migcheck version or model classpath"), text);
+            assertTrue(other.await("refused", 10_000), String.join("\n", other.out));
+            assertTrue(other.process.waitFor(30, TimeUnit.SECONDS), "the --once member still runs");
+        } finally {
+            other.process.destroyForcibly();
+            other.process.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void aWrongClusterNameIsRefused() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        String address = MEMBERS.get(0).address;
+        int code = cli(err, "check", "abba", "--members", address, "--cluster", "migcheck-not-the-secret-0000");
+        String text = err.toString(StandardCharsets.UTF_8);
+        assertEquals(64, code, text);
+        assertTrue(text.contains("member " + address + " not joined") && text.contains("wrong --cluster name"), text);
+    }
+}

@@ -1,0 +1,81 @@
+package org.migcheck.checker.run;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.migcheck.checker.engine.Budget;
+import org.migcheck.checker.engine.Fingerprint;
+import org.migcheck.checker.engine.Search;
+import org.migcheck.checker.engine.SearchResult;
+import org.migcheck.checker.engine.Strategy;
+import org.migcheck.model.lang.Model;
+import org.migcheck.properties.KernelRules;
+import org.migcheck.properties.RuleSet;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The level search with remote partitions (owned by other {@link org.migcheck.checker.engine.PartitionOwner}s,
+ * reached through copies of every message) against the plain in-process search: identical engine
+ * results (status, failure, schedule, failing state, generated and distinct counts, depth) on seeded
+ * random models and every catalogue variant, at 2 and 3 owners and 1 and 2 workers; and identical
+ * whole checks (verdict, message, schedule, stuck-thread explanation) through {@link Options#withCluster}.
+ */
+class TransportDifferentialTest {
+    static SearchResult engine(Model model, RuleSet rules, int workers, org.migcheck.checker.engine.Transport.Factory t) {
+        ModelSystem sys = new ModelSystem(model, rules, true);
+        return new Search(sys, Strategy.BFS, Budget.unlimited(), System::nanoTime, Long.MAX_VALUE / 4, workers, Fingerprint.DEFAULT)
+                .withTransport(t).run();
+    }
+
+    @Test
+    void remotePartitionsChangeNoEngineResult() {
+        int n = 0;
+        for (long seed = 1; seed <= 300; seed++) {
+            RandomModels.Case c = RandomModels.generate(seed);
+            compareEngine("seed " + seed, c.model(), c.rules());
+            n++;
+        }
+        for (Object[] c : EngineDifferentialTest.catalogue()) {
+            compareEngine((String) c[0], (Model) c[1], KernelRules.all());
+            n++;
+        }
+        assertTrue(n >= 330, n + " models");
+    }
+
+    private static void compareEngine(String name, Model m, RuleSet rules) {
+        SearchResult plain = engine(m, rules, 1, org.migcheck.checker.engine.Transport.IN_PROCESS);
+        for (int owners : new int[] {2, 3}) {
+            for (int w : new int[] {1, 2}) {
+                LoopbackTransport t = new LoopbackTransport(owners);
+                SearchResult r = engine(m, rules, w, t);
+                assertEquals(1, t.opened, name);
+                EngineDifferentialTest.same(name + ", " + owners + " owners, " + w + " workers", plain, r);
+            }
+        }
+    }
+
+    @Test
+    void wholeChecksAgreeThroughTheClusterOption() {
+        for (Object[] c : EngineDifferentialTest.catalogue()) {
+            compareCheck((String) c[0], (Model) c[1], KernelRules.all());
+        }
+        for (long seed = 1; seed <= 200; seed++) {
+            RandomModels.Case c = RandomModels.generate(seed);
+            compareCheck("seed " + seed, c.model(), c.rules());
+        }
+    }
+
+    private static void compareCheck(String name, Model m, RuleSet rules) {
+        CheckResult one = Checker.check(m, rules, Options.defaults().withWorkers(1));
+        CheckResult r = Checker.check(m, rules, Options.defaults().withWorkers(2).withCluster(new LoopbackTransport(3)));
+        String what = name + ": " + r.verdict() + " " + r.message() + " vs " + one.verdict() + " " + one.message();
+        assertEquals(one.verdict(), r.verdict(), what);
+        assertEquals(one.message(), r.message(), what);
+        assertEquals(one.ruleId(), r.ruleId(), what);
+        assertArrayEquals(one.schedule(), r.schedule(), what);
+        assertEquals(one.explanation(), r.explanation(), what);
+        assertEquals(one.stats().distinct(), r.stats().distinct(), what);
+        assertEquals(one.stats().maxDepth(), r.stats().maxDepth(), what);
+    }
+}
