@@ -210,26 +210,14 @@ final class PackedStore {
     /** Makes room in partition {@code p} for {@code extra} more entries (pending entries may move). */
     void reserve(int p, int extra) {
         long[] t = table[p];
-        if ((long) (used[p] + extra) * 4 <= (long) t.length * 3) {
+        int n = grownLength(t.length, used[p], extra);
+        if (n == t.length) {
             return;
         }
-        long need = (long) (used[p] + extra) * 4 / 3 + 1;
-        int n = t.length;
-        while (n < need) {
-            if (n >= 1 << 30) {
-                throw new OutOfMemoryError("hash table partition full");
-            }
-            n <<= 1;
-        }
         long[] nt = new long[n];
-        int m = n - 1;
         for (long e : t) {
             if (e != 0) {
-                int slot = (int) (e >>> 32) & m;
-                while (nt[slot] != 0) {
-                    slot = (slot + 1) & m;
-                }
-                nt[slot] = e;
+                int slot = place(nt, e);
                 int v = (int) e;
                 if (v < 0) {
                     pendSlot[p][-v - 1] = slot; // a pending entry moved
@@ -237,6 +225,39 @@ final class PackedStore {
             }
         }
         table[p] = nt;
+    }
+
+    /**
+     * The length of an open-addressing table (a power of two) that holds {@code used + extra} entries at a
+     * load of at most 3/4: {@code length} itself when it already does.
+     */
+    static int grownLength(int length, int used, int extra) {
+        if ((long) (used + extra) * 4 <= (long) length * 3) {
+            return length;
+        }
+        long need = (long) (used + extra) * 4 / 3 + 1;
+        int n = length;
+        while (n < need) {
+            if (n >= 1 << 30) {
+                throw new OutOfMemoryError("hash table partition full");
+            }
+            n <<= 1;
+        }
+        return n;
+    }
+
+    /**
+     * Puts entry {@code e} (fingerprint tag in the high 32 bits) into the first free slot of {@code t} from
+     * its tag on (linear probing) and returns that slot.
+     */
+    static int place(long[] t, long e) {
+        int m = t.length - 1;
+        int slot = (int) (e >>> 32) & m;
+        while (t[slot] != 0) {
+            slot = (slot + 1) & m;
+        }
+        t[slot] = e;
+        return slot;
     }
 
     /**
@@ -331,14 +352,7 @@ final class PackedStore {
     void index(int id, long fp) {
         int p = owner(fp);
         reserve(p, 1);
-        long[] t = table[p];
-        int m = t.length - 1;
-        int tag = (int) (fp >>> 32);
-        int slot = tag & m;
-        while (t[slot] != 0) {
-            slot = (slot + 1) & m;
-        }
-        t[slot] = ((long) tag << 32) | (id + 1L);
+        place(table[p], (fp & 0xFFFFFFFF00000000L) | (id + 1L));
         used[p]++;
     }
 }

@@ -161,37 +161,19 @@ public final class PartitionOwner {
                 vec = Arrays.copyOf(vec, m * words);
             }
             System.arraycopy(buf, off, vec, at * words, words);
-            int m = table.length - 1;
-            int tag = (int) (fp >>> 32);
-            int slot = tag & m;
-            while (table[slot] != 0) {
-                slot = (slot + 1) & m;
-            }
-            table[slot] = ((long) tag << 32) | (at + 1L);
+            PackedStore.place(table, (fp & 0xFFFFFFFF00000000L) | (at + 1L));
             used++;
         }
 
         void reserve(int extra) {
-            if ((long) (used + extra) * 4 <= (long) table.length * 3) {
+            int n = PackedStore.grownLength(table.length, used, extra);
+            if (n == table.length) {
                 return;
             }
-            long need = (long) (used + extra) * 4 / 3 + 1;
-            int n = table.length;
-            while (n < need) {
-                if (n >= 1 << 30) {
-                    throw new OutOfMemoryError("hash table partition full");
-                }
-                n <<= 1;
-            }
             long[] nt = new long[n];
-            int m = n - 1;
             for (long e : table) {
                 if (e != 0) {
-                    int slot = (int) (e >>> 32) & m;
-                    while (nt[slot] != 0) {
-                        slot = (slot + 1) & m;
-                    }
-                    nt[slot] = e;
+                    PackedStore.place(nt, e);
                 }
             }
             table = nt;
