@@ -370,7 +370,21 @@ public final class HazelcastCluster implements Transport.Factory, AutoCloseable 
 
         @Override public boolean contains(long fp, long[] vec) { return query(fp, vec, -1) == 1; }
 
-        @Override public int parent(long fp, long[] vec, int id) { return query(fp, vec, id); }
+        @Override public long[] byId(int id) {
+            for (int m = 0; m < n - 1; m++) {
+                long[] rec;
+                try {
+                    rec = call(m, new Tasks.ById(run, id));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new Transport.Lost("interrupted");
+                }
+                if (rec != null && rec.length > 0) {
+                    return rec;
+                }
+            }
+            return null;
+        }
 
         @Override public void close() {
             for (int m = 0; m < n - 1; m++) {

@@ -205,6 +205,11 @@ public final class MemberService {
         return id < 0 ? (o.contains(fp, vec) ? 1 : 0) : o.parent(fp, vec, id);
     }
 
+    long[] byId(String run, int id) {
+        long[] rec = run(run).byId(id);
+        return rec == null ? new long[0] : rec;
+    }
+
     void end(String run, String reason, boolean last) {
         PartitionOwner o = runs.remove(run);
         if (o != null) {

@@ -191,6 +191,22 @@ final class Tasks {
         }
     }
 
+    /** State id as the member stores it: {parent, words...}, or an empty array when it stores no such state. */
+    static final class ById extends Task<long[]> {
+        int id;
+
+        public ById() { }
+
+        ById(String run, int id) {
+            this.run = run;
+            this.id = id;
+        }
+
+        @Override public long[] call() { return service().byId(run, id); }
+        @Override void write(ObjectDataOutput out) throws IOException { out.writeInt(id); }
+        @Override void read(ObjectDataInput in) throws IOException { id = in.readInt(); }
+    }
+
     /** The member's figures of its last search: {partition bytes, peak heap bytes}. */
     static final class Usage extends Task<long[]> {
         public Usage() { }

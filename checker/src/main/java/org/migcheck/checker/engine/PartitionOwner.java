@@ -120,6 +120,28 @@ public final class PartitionOwner {
         return part.parent[at];
     }
 
+    /**
+     * State {@code id}, if an owned partition stores it: {@code {parent, word 0, word 1, ...}}, else
+     * null. A partition's resolved ids grow with their index (the search gives ids in the order its
+     * merge meets the partition's new states, which is the order they were inserted), so each
+     * partition is searched by bisection.
+     */
+    public long[] byId(int id) {
+        for (Part part : parts) {
+            if (part == null) {
+                continue;
+            }
+            int at = Arrays.binarySearch(part.id, 0, part.pendingFrom, id);
+            if (at >= 0) {
+                long[] out = new long[words + 1];
+                out[0] = part.parent[at];
+                System.arraycopy(part.vec, at * words, out, 1, words);
+                return out;
+            }
+        }
+        return null;
+    }
+
     private static final class Part {
         final int words;
         long[] table = new long[1 << 8];

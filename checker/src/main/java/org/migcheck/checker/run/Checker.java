@@ -40,7 +40,19 @@ public final class Checker {
     public static CheckResult check(Model model, RuleSet rules, Options opts, Footprint footprint) {
         org.migcheck.checker.trace.RuleInfo.know(rules);
         String[] reductions = {null};
-        CheckResult r = check(model, rules, opts, footprint, reductions);
+        CheckResult r;
+        try {
+            r = check(model, rules, opts, footprint, reductions);
+        } catch (org.migcheck.checker.engine.Transport.Lost lost) {
+            // a member lost while the schedules were read from the owners after the search
+            return new CheckResult(model, Verdict.INCOMPLETE, null, "stopped at " + lost.getMessage() + " before exhausting the state space",
+                    new int[0], List.of(), List.of(), Map.of(), new Stats(0, 0, 0, 0), lost.getMessage(), List.of());
+        } finally {
+            if (footprint.close != null) {
+                footprint.close.run();
+                footprint.close = null;
+            }
+        }
         return reductions[0] == null || r.reductions() != null ? r : r.withReductions(reductions[0]);
     }
 
@@ -95,6 +107,7 @@ public final class Checker {
             search.observe(p);
         }
         SearchResult r;
+        footprint.close = search::close;
         try {
             r = search.run();
         } catch (ReducedSystem.SymmetryRefused e) {
@@ -107,6 +120,13 @@ public final class Checker {
                     List.of(), List.of(), Map.of(), new Stats(0, 0, 0, 0), null, List.of());
         }
         footprint.storeBytes = search.storeBytes();
+        footprint.retainedPeakBytes = search.retainedPeakBytes();
+        footprint.retainedBoundBytes = search.retainedBoundBytes();
+        if (footprint.probeHeap) {
+            Runtime rt = Runtime.getRuntime();
+            System.gc();
+            footprint.heapAfterGc = rt.totalMemory() - rt.freeMemory();
+        }
         footprint.graphBytes = graph == null ? 0 : graph.bytes();
         footprint.maskBytes = sys.maskBytes();
         List<String> notes = new ArrayList<>();
