@@ -58,6 +58,8 @@ public final class HazelcastCluster implements Transport.Factory, AutoCloseable 
     private int searches;
     private final java.util.concurrent.atomic.AtomicLong messages = new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean closing;
+    /** Whether members measure their used heap after a full GC when a search ends (benchmarks). */
+    private volatile boolean probe;
 
     private HazelcastCluster(List<String> addresses) {
         this.addresses = List.copyOf(addresses);
@@ -204,7 +206,7 @@ public final class HazelcastCluster implements Transport.Factory, AutoCloseable 
                 owned[p] = p % n == m + 1;
             }
             try {
-                call(m, new Tasks.Begin(run, words, owned));
+                call(m, new Tasks.Begin(run, words, owned, probe));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new Transport.Lost("interrupted");
@@ -390,7 +392,7 @@ public final class HazelcastCluster implements Transport.Factory, AutoCloseable 
             for (int m = 0; m < n - 1; m++) {
                 if (lost[m] == null) {
                     try {
-                        executors[m].submit(new Tasks.End(run, null, false)).get(2, TimeUnit.SECONDS);
+                        executors[m].submit(new Tasks.End(run, null, false, probe)).get(probe ? 30 : 2, TimeUnit.SECONDS);
                     } catch (ExecutionException | TimeoutException | RuntimeException e) {
                         // the member is gone or slow; the run's result already says so or does not need it
                     } catch (InterruptedException e) {
@@ -401,7 +403,16 @@ public final class HazelcastCluster implements Transport.Factory, AutoCloseable 
         }
     }
 
-    /** Each member's figures of its last search: {visited-set partition bytes, peak heap bytes}. */
+    /**
+     * While on, each member measures its used heap after a full GC when a search ends, before it frees
+     * the search's partitions ({@link #usage}); the GC costs time, so benchmarks turn it on for a warm-up.
+     */
+    public void probeHeap(boolean on) { probe = on; }
+
+    /**
+     * Each member's figures: {visited-set partition bytes of its last search, peak heap bytes, used heap
+     * after GC at the end of its last probed search (-1: none)}.
+     */
     public List<long[]> usage() {
         List<long[]> out = new ArrayList<>();
         for (int m = 0; m < addresses.size(); m++) {
@@ -465,7 +476,7 @@ public final class HazelcastCluster implements Transport.Factory, AutoCloseable 
         for (int m = 0; m < clients.length; m++) {
             if (clients[m] != null && lost[m] == null) {
                 try {
-                    executors[m].submit(new Tasks.End(runPrefix, reason, true)).get(2, TimeUnit.SECONDS);
+                    executors[m].submit(new Tasks.End(runPrefix, reason, true, false)).get(2, TimeUnit.SECONDS);
                 } catch (ExecutionException | TimeoutException | RuntimeException e) {
                     // already gone
                 } catch (InterruptedException e) {

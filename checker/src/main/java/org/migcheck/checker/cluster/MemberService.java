@@ -156,7 +156,14 @@ public final class MemberService {
     private volatile long lastBytes;
     private volatile long lastPeak;
 
-    void begin(String run, int words, boolean[] owned) {
+    private volatile long heapAtBegin;
+
+    void begin(String run, int words, boolean[] owned, boolean probe) {
+        if (probe) {
+            Runtime rt = Runtime.getRuntime();
+            System.gc();
+            heapAtBegin = rt.totalMemory() - rt.freeMemory();
+        }
         if (runs.isEmpty()) {
             for (java.lang.management.MemoryPoolMXBean p : java.lang.management.ManagementFactory.getMemoryPoolMXBeans()) {
                 if (p.getType() == java.lang.management.MemoryType.HEAP) {
@@ -167,7 +174,9 @@ public final class MemberService {
         runs.put(run, new PartitionOwner(words, owned));
     }
 
-    long[] usage() { return new long[] {lastBytes, lastPeak}; }
+    private volatile long lastHeapAfterGc = -1;
+
+    long[] usage() { return new long[] {lastBytes, lastPeak, lastHeapAfterGc}; }
 
     private PartitionOwner run(String run) {
         PartitionOwner o = runs.get(run);
@@ -210,7 +219,12 @@ public final class MemberService {
         return rec == null ? new long[0] : rec;
     }
 
-    void end(String run, String reason, boolean last) {
+    void end(String run, String reason, boolean last, boolean probe) {
+        if (probe && runs.containsKey(run)) {
+            Runtime rt = Runtime.getRuntime();
+            System.gc(); // the search's partitions are still held
+            lastHeapAfterGc = rt.totalMemory() - rt.freeMemory() - heapAtBegin;
+        }
         PartitionOwner o = runs.remove(run);
         if (o != null) {
             lastBytes = o.bytes();

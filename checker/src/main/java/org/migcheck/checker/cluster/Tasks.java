@@ -73,26 +73,30 @@ final class Tasks {
     static final class Begin extends Task<Boolean> {
         int words;
         boolean[] owned;
+        boolean probe;
 
         public Begin() { }
 
-        Begin(String run, int words, boolean[] owned) {
+        Begin(String run, int words, boolean[] owned, boolean probe) {
             this.run = run;
             this.words = words;
             this.owned = owned;
+            this.probe = probe;
         }
 
         @Override public Boolean call() {
-            service().begin(run, words, owned);
+            service().begin(run, words, owned, probe);
             return Boolean.TRUE;
         }
         @Override void write(ObjectDataOutput out) throws IOException {
             out.writeInt(words);
             out.writeBooleanArray(owned);
+            out.writeBoolean(probe);
         }
         @Override void read(ObjectDataInput in) throws IOException {
             words = in.readInt();
             owned = in.readBooleanArray();
+            probe = in.readBoolean();
         }
     }
 
@@ -222,26 +226,30 @@ final class Tasks {
     static final class End extends Task<Boolean> {
         String reason;
         boolean last;
+        boolean probe;
 
         public End() { }
 
-        End(String run, String reason, boolean last) {
+        End(String run, String reason, boolean last, boolean probe) {
             this.run = run;
             this.reason = reason;
             this.last = last;
+            this.probe = probe;
         }
 
         @Override public Boolean call() {
-            service().end(run, reason, last);
+            service().end(run, reason, last, probe);
             return Boolean.TRUE;
         }
         @Override void write(ObjectDataOutput out) throws IOException {
             out.writeString(reason);
             out.writeBoolean(last);
+            out.writeBoolean(probe);
         }
         @Override void read(ObjectDataInput in) throws IOException {
             reason = in.readString();
             last = in.readBoolean();
+            probe = in.readBoolean();
         }
     }
 }

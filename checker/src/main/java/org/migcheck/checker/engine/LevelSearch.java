@@ -283,6 +283,9 @@ final class LevelSearch {
      */
     long retainedPeakBytes() { return retainedPeak; }
 
+    /** Spread search: bytes of the partitions this process owns (vectors, ids, parents, tables); 0 otherwise. */
+    long ownedBytes() { return mine == null ? 0 : mine.bytes(); }
+
     /** (the widest two consecutive levels + 2 pages) x bytes per state: the bound on {@link #retainedPeakBytes}. */
     long retainedBoundBytes() {
         if (store == null) {

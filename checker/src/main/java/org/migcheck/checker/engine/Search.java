@@ -124,6 +124,12 @@ public final class Search {
      */
     public long retainedPeakBytes() { return bfs != null && bfs.spread() ? bfs.retainedPeakBytes() : -1; }
 
+    /** Bytes of packed vectors and parent links the BFS store holds after the run (a spread search: its last window); 0 otherwise. */
+    public long vectorBytes() { return bfs != null && bfs.store() != null ? bfs.store().pageBytes() : 0; }
+
+    /** Spread search: bytes of this process's own share of the visited set (its partitions); 0 otherwise. */
+    public long ownedBytes() { return bfs != null ? bfs.ownedBytes() : 0; }
+
     /** (widest two consecutive BFS levels + 2 pages) x bytes per state, after a BFS run; 0 otherwise. */
     public long retainedBoundBytes() { return bfs != null ? bfs.retainedBoundBytes() : 0; }
 

@@ -107,6 +107,12 @@ public final class Checker {
             search.observe(p);
         }
         SearchResult r;
+        long heapBefore = 0;
+        if (footprint.probeHeap) {
+            Runtime rt = Runtime.getRuntime();
+            System.gc();
+            heapBefore = rt.totalMemory() - rt.freeMemory();
+        }
         footprint.close = search::close;
         try {
             r = search.run();
@@ -122,10 +128,12 @@ public final class Checker {
         footprint.storeBytes = search.storeBytes();
         footprint.retainedPeakBytes = search.retainedPeakBytes();
         footprint.retainedBoundBytes = search.retainedBoundBytes();
+        footprint.ownedBytes = search.ownedBytes();
+        footprint.vectorBytes = search.vectorBytes();
         if (footprint.probeHeap) {
             Runtime rt = Runtime.getRuntime();
             System.gc();
-            footprint.heapAfterGc = rt.totalMemory() - rt.freeMemory();
+            footprint.heapAfterGc = rt.totalMemory() - rt.freeMemory() - heapBefore;
         }
         footprint.graphBytes = graph == null ? 0 : graph.bytes();
         footprint.maskBytes = sys.maskBytes();
