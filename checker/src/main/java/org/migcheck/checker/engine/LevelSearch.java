@@ -76,6 +76,8 @@ final class LevelSearch {
     private PartitionOwner mine;
     private Transport.Batch[] mineBatches;
     private long retainedPeak;
+    /** Spread search: states below this id are read from their owners (their pages may be freed already). */
+    private int windowStart;
     private int[] levelStarts = new int[64];
     private int levels;
     private long generated;
@@ -321,7 +323,7 @@ final class LevelSearch {
      * state; otherwise from the partition owner that stores it (this process's or a member's).
      */
     private long[] record(int id) {
-        if (store.retains(id)) {
+        if (store.retains(id) && (mine == null || id >= windowStart)) {
             long[] rec = new long[store.words() + 1];
             rec[0] = store.parent(id);
             store.words(id, rec, 1);
@@ -438,6 +440,7 @@ final class LevelSearch {
         mine = null;
         mineBatches = null;
         retainedPeak = 0;
+        windowStart = 0;
         for (int p = 0; p < PackedStore.PARTITIONS; p++) {
             if (!transport.local(p)) {
                 if (batches == null) {
@@ -526,7 +529,8 @@ final class LevelSearch {
                     }
                     depth++;
                     if (mine != null) {
-                        store.dropBefore(levelStarts[depth]); // older levels live at their owners
+                        windowStart = levelStarts[depth];
+                        store.dropBefore(windowStart); // older levels live at their owners
                     }
                     levelEnd = store.size();
                     startLevel(levelEnd);

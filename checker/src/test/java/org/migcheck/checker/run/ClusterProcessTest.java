@@ -189,6 +189,32 @@ class ClusterProcessTest {
         }
     }
 
+    /**
+     * Memory scales out: over three processes the coordinator holds packed vectors and parent links
+     * only for the level being expanded and the one being built (bounded by the widest two levels
+     * plus two pages), its own third of the visited set, and reads older states back from their owners.
+     */
+    @Test
+    void theCoordinatorKeepsOnlyAWindowOfLevels() {
+        org.migcheck.model.scenarios.Scenario s = org.migcheck.model.scenarios.Catalogue.all().stream()
+                .filter(x -> x.id().equals("philosophers")).findFirst().orElseThrow();
+        Model m = s.build(org.migcheck.model.scenarios.Knobs.resolve(s.id(), s.knobs(), java.util.Map.of("n", "8", "ordered", "true")));
+        Footprint alone = new Footprint();
+        CheckResult one = Checker.check(m, KernelRules.all(), Options.defaults().withWorkers(2), alone);
+        Footprint spread = new Footprint();
+        CheckResult r = Checker.check(m, KernelRules.all(), Options.defaults().withWorkers(2).withCluster(three), spread);
+        assertEquals(one.verdict(), r.verdict());
+        assertEquals(one.stats().distinct(), r.stats().distinct());
+        assertEquals(-1, alone.retainedPeakBytes());
+        long peak = spread.retainedPeakBytes();
+        assertTrue(peak > 0 && peak <= spread.retainedBoundBytes(), peak + " bytes retained, bound " + spread.retainedBoundBytes());
+        assertTrue(peak * 3 < alone.vectorBytes(), peak + " bytes retained against " + alone.vectorBytes() + " in one process");
+        assertTrue(spread.ownedBytes() > 0 && spread.ownedBytes() * 2 < alone.storeBytes(),
+                "own share " + spread.ownedBytes() + " against " + alone.storeBytes());
+        System.out.printf("coordinator window: %d of %d vector bytes (bound %d), own share %d of %d store bytes, %d states%n", peak,
+                alone.vectorBytes(), spread.retainedBoundBytes(), spread.ownedBytes(), alone.storeBytes(), r.stats().distinct());
+    }
+
     @Test
     void aMemberKilledMidRunEndsTheRunIncompleteNamingIt() throws Exception {
         loseAMemberMidRun(false);
