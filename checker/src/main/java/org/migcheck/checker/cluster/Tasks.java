@@ -211,6 +211,56 @@ final class Tasks {
         @Override void read(ObjectDataInput in) throws IOException { id = in.readInt(); }
     }
 
+    /** A suite's check (from < 0) or a swarm's walks [from, to): the member builds the model itself. */
+    static final class Job extends Task<byte[]> {
+        String scenario;
+        String variant;
+        String[] keys;
+        String[] values;
+        byte[] options;
+        int from;
+        int to;
+
+        public Job() { }
+
+        Job(String run, String scenario, String variant, java.util.Map<String, String> settings, byte[] options, int from, int to) {
+            this.run = run;
+            this.scenario = scenario;
+            this.variant = variant;
+            this.keys = settings.keySet().toArray(new String[0]);
+            this.values = settings.values().toArray(new String[0]);
+            this.options = options;
+            this.from = from;
+            this.to = to;
+        }
+
+        @Override public byte[] call() {
+            java.util.Map<String, String> settings = new java.util.LinkedHashMap<>();
+            for (int i = 0; i < keys.length; i++) {
+                settings.put(keys[i], values[i]);
+            }
+            return service().job(scenario, variant, settings, options, from, to);
+        }
+        @Override void write(ObjectDataOutput out) throws IOException {
+            out.writeString(scenario);
+            out.writeString(variant);
+            out.writeStringArray(keys);
+            out.writeStringArray(values);
+            out.writeByteArray(options);
+            out.writeInt(from);
+            out.writeInt(to);
+        }
+        @Override void read(ObjectDataInput in) throws IOException {
+            scenario = in.readString();
+            variant = in.readString();
+            keys = in.readStringArray();
+            values = in.readStringArray();
+            options = in.readByteArray();
+            from = in.readInt();
+            to = in.readInt();
+        }
+    }
+
     /** The member's figures of its last search: {partition bytes, peak heap bytes}. */
     static final class Usage extends Task<long[]> {
         public Usage() { }

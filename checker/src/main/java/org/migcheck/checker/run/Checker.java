@@ -422,10 +422,23 @@ public final class Checker {
     }
 
     /** The random strategy: walks, then the shrunk counterexample explained as for BFS. */
+    private static org.migcheck.checker.engine.RandomSearch randomSearch(ModelSystem sys, Options opts) {
+        int depth = opts.budget().maxDepth() == Integer.MAX_VALUE ? Options.DEFAULT_WALK_DEPTH : opts.budget().maxDepth();
+        return new org.migcheck.checker.engine.RandomSearch(sys, opts.seed(), opts.walks(), depth, opts.budget());
+    }
+
+    /**
+     * A member's share of a random search spread over processes: walks {@code [from, to)} of the search
+     * {@link #check} would run on {@code model} with {@code opts} (same system, seed, depth and budget).
+     */
+    public static org.migcheck.checker.engine.RandomSearch.Chunk walks(Model model, RuleSet rules, Options opts, int from, int to) {
+        org.migcheck.checker.trace.RuleInfo.know(rules);
+        return randomSearch(new ModelSystem(model, rules, opts.liveness()), opts).walk(from, to);
+    }
+
     private static CheckResult random(Model model, ModelSystem sys, Options opts) {
         int depth = opts.budget().maxDepth() == Integer.MAX_VALUE ? Options.DEFAULT_WALK_DEPTH : opts.budget().maxDepth();
-        org.migcheck.checker.engine.RandomSearch rs = new org.migcheck.checker.engine.RandomSearch(sys, opts.seed(), opts.walks(),
-                depth, opts.budget());
+        org.migcheck.checker.engine.RandomSearch rs = randomSearch(sys, opts).spread(opts.swarm());
         if (opts.progress() != null) {
             ProgressPrinter p = new ProgressPrinter(opts.progress(), model);
             p.start(model, opts);
