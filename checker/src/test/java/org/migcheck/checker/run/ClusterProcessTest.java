@@ -269,6 +269,85 @@ class ClusterProcessTest {
                 new PrintStream(err, true, StandardCharsets.UTF_8));
     }
 
+    /** Runs the command line in this JVM: {exit code, stdout}. */
+    private static Object[] cliOut(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        return new Object[] {code, out.toString(StandardCharsets.UTF_8)};
+    }
+
+    /** The text with every duration ("0.41 s", "706 states/s") blanked: they differ from run to run. */
+    private static String timeless(String text) {
+        return text.replaceAll("[0-9]+(\\.[0-9]+)? s\\b", "T s").replaceAll("[0-9]+ states/s", "R states/s");
+    }
+
+    private static String[] withMembers(List<String> args, Member... ms) {
+        List<String> out = new ArrayList<>(args);
+        out.add("--members");
+        out.add(String.join(",", java.util.Arrays.stream(ms).map(m -> m.address).toList()));
+        out.add("--cluster");
+        out.add(CLUSTER);
+        return out.toArray(new String[0]);
+    }
+
+    @Test
+    void aSuiteSpreadOverMembersPrintsWhatOneProcessPrints() {
+        List<String> args = List.of("suite", "movable-ops", "--vary", "getRef", "--vary", "checkIsolated", "--quiet-progress", "--workers", "1");
+        Object[] one = cliOut(args.toArray(new String[0]));
+        long sent = three.messages();
+        Object[] spread = cliOut(withMembers(args, MEMBERS.get(0), MEMBERS.get(1)));
+        assertEquals(one[0], spread[0], (String) spread[1]);
+        assertEquals(one[1], spread[1]);
+        assertTrue(((String) one[1]).contains("6 combinations"), (String) one[1]);
+    }
+
+    @Test
+    void randomWalksSpreadOverTwoMembersGiveTheSingleProcessResult() {
+        for (List<String> args : List.of(
+                // a deadlock found by some walk: the first failing walk by index, shrunk the same way
+                List.of("check", "philosophers", "--set", "n=6", "--strategy", "random", "--seed", "5", "--walks", "400", "--quiet-progress"),
+                // nothing found: generated and distinct counts over all walks
+                List.of("check", "philosophers", "--set", "n=5", "--set", "ordered=true", "--strategy", "random", "--seed", "9",
+                        "--walks", "600", "--quiet-progress"))) {
+            Object[] one = cliOut(args.toArray(new String[0]));
+            Object[] spread = cliOut(withMembers(args, MEMBERS.get(0), MEMBERS.get(1)));
+            assertEquals(one[0], spread[0], (String) spread[1]);
+            assertEquals(timeless((String) one[1]), timeless((String) spread[1]));
+        }
+    }
+
+    @Test
+    void aMemberKilledMidSuiteEndsItIncompleteNamingIt() throws Exception {
+        Member survivor = memberWithOptions(List.of(), List.of("--once"));
+        Member victim = member();
+        Process coordinator = migcheck(List.of("suite", "philosophers", "--vary", "n", "--set", "ordered=true", "--quiet-progress",
+                "--workers", "1", "--members", victim.address + "," + survivor.address, "--cluster", CLUSTER));
+        Member coord = new Member(coordinator, "coordinator");
+        try {
+            assertTrue(victim.await("serving coordinator", 60_000), "the victim never served: " + victim.out);
+            Thread.sleep(3_000);
+            assertTrue(coordinator.isAlive(), "the suite ended before the SIGKILL: " + coord.out);
+            victim.process.destroyForcibly(); // SIGKILL
+            long at = System.nanoTime();
+            assertTrue(coordinator.waitFor(30, TimeUnit.SECONDS), "the coordinator still runs 30 s after the SIGKILL");
+            double secs = (System.nanoTime() - at) / 1e9;
+            coord.await("", 500);
+            String out = String.join("\n", coord.out);
+            assertEquals(4, coordinator.exitValue(), out);
+            assertTrue(out.contains("suite INCOMPLETE") && out.contains("member " + victim.address + " lost"), out);
+            assertTrue(survivor.process.waitFor(30, TimeUnit.SECONDS), "the surviving --once member still runs: " + survivor.out);
+            assertEquals(4, survivor.process.exitValue(), String.join("\n", survivor.out));
+            System.out.printf("suite, SIGKILL: coordinator ended %.1f s after it%n", secs);
+        } finally {
+            for (Process p : new Process[] {coordinator, survivor.process, victim.process}) {
+                p.destroyForcibly();
+                p.waitFor(30, TimeUnit.SECONDS);
+            }
+        }
+        assertTrue(!coordinator.isAlive() && !survivor.process.isAlive() && !victim.process.isAlive());
+    }
+
     @Test
     void aMemberWithOtherCodeIsRefused(@TempDir Path dir) throws Exception {
         // an extra class-path entry is other model code, as a different migcheck build would be
