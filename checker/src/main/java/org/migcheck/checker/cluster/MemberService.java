@@ -213,7 +213,7 @@ public final class MemberService {
 
     int query(String run, long fp, long[] vec, int id) {
         PartitionOwner o = run(run);
-        return id < 0 ? (o.contains(fp, vec) ? 1 : 0) : o.parent(fp, vec, id);
+        return o.contains(fp, vec) ? 1 : 0;
     }
 
     /** A suite's check (walks < 0) or a swarm's walks [from, to): see {@link Jobs}. */

@@ -167,7 +167,7 @@ final class Tasks {
         }
     }
 
-    /** contains (id < 0: 1 or 0) or parent link of state id. */
+    /** contains: 1 when the member stores the state (the id field is unused, -1). */
     static final class Query extends Task<Integer> {
         long fp;
         long[] vec;

@@ -110,16 +110,6 @@ public final class PartitionOwner {
         return at >= 0 && at < part.pendingFrom;
     }
 
-    /** The parent id of state {@code id}, or -2 when no state with that vector and id is stored. */
-    public int parent(long fp, long[] vec, int id) {
-        Part part = part(PackedStore.owner(fp));
-        int at = part.find(fp, vec, 0);
-        if (at < 0 || at >= part.pendingFrom || part.id(at) != id) {
-            return -2;
-        }
-        return part.parent(at);
-    }
-
     /**
      * State {@code id}, if an owned partition stores it: {@code {parent, word 0, word 1, ...}}, else
      * null. A partition's resolved ids grow with their index (the search gives ids in the order its

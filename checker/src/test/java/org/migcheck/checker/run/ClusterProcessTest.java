@@ -319,15 +319,29 @@ class ClusterProcessTest {
 
     @Test
     void aMemberKilledMidSuiteEndsItIncompleteNamingIt() throws Exception {
+        loseAMemberMidJobs(List.of("suite", "philosophers", "--vary", "n", "--set", "ordered=true", "--quiet-progress", "--workers", "1"),
+                "suite INCOMPLETE");
+    }
+
+    @Test
+    void aMemberKilledMidSwarmEndsItIncompleteNamingIt() throws Exception {
+        // walks that find nothing, far more than can run before the kill
+        loseAMemberMidJobs(List.of("check", "philosophers", "--set", "n=9", "--set", "ordered=true", "--strategy", "random",
+                "--walks", "50000000", "--max-depth", "200", "--quiet-progress"), "INCOMPLETE");
+    }
+
+    /** SIGKILL one of two members while the coordinator (a separate process) runs {@code args} spread over them. */
+    private static void loseAMemberMidJobs(List<String> args, String incomplete) throws Exception {
         Member survivor = memberWithOptions(List.of(), List.of("--once"));
         Member victim = member();
-        Process coordinator = migcheck(List.of("suite", "philosophers", "--vary", "n", "--set", "ordered=true", "--quiet-progress",
-                "--workers", "1", "--members", victim.address + "," + survivor.address, "--cluster", CLUSTER));
+        List<String> cmd = new ArrayList<>(args);
+        cmd.addAll(List.of("--members", victim.address + "," + survivor.address, "--cluster", CLUSTER));
+        Process coordinator = migcheck(cmd);
         Member coord = new Member(coordinator, "coordinator");
         try {
             assertTrue(victim.await("serving coordinator", 60_000), "the victim never served: " + victim.out);
             Thread.sleep(3_000);
-            assertTrue(coordinator.isAlive(), "the suite ended before the SIGKILL: " + coord.out);
+            assertTrue(coordinator.isAlive(), "the run ended before the SIGKILL: " + coord.out);
             victim.process.destroyForcibly(); // SIGKILL
             long at = System.nanoTime();
             assertTrue(coordinator.waitFor(30, TimeUnit.SECONDS), "the coordinator still runs 30 s after the SIGKILL");
@@ -335,10 +349,11 @@ class ClusterProcessTest {
             coord.await("", 500);
             String out = String.join("\n", coord.out);
             assertEquals(4, coordinator.exitValue(), out);
-            assertTrue(out.contains("suite INCOMPLETE") && out.contains("member " + victim.address + " lost"), out);
+            assertTrue(out.contains(incomplete) && out.contains("member " + victim.address + " lost"), out);
+            assertTrue(!out.contains("HOLDS"), out);
             assertTrue(survivor.process.waitFor(30, TimeUnit.SECONDS), "the surviving --once member still runs: " + survivor.out);
             assertEquals(4, survivor.process.exitValue(), String.join("\n", survivor.out));
-            System.out.printf("suite, SIGKILL: coordinator ended %.1f s after it%n", secs);
+            System.out.printf("%s, SIGKILL: coordinator ended %.1f s after it%n", args.get(0), secs);
         } finally {
             for (Process p : new Process[] {coordinator, survivor.process, victim.process}) {
                 p.destroyForcibly();
