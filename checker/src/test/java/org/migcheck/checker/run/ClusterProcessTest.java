@@ -302,6 +302,27 @@ class ClusterProcessTest {
         assertTrue(((String) one[1]).contains("6 combinations"), (String) one[1]);
     }
 
+    /** A user's scenario and rule (test classes named by service files in {@code dir}) on a member started with the same --classpath. */
+    @Test
+    void aSuiteOfAUserScenarioRunsOnAMemberWithTheSameClasspath(@TempDir Path dir) throws Exception {
+        Path services = Files.createDirectories(dir.resolve("META-INF/services"));
+        Files.writeString(services.resolve("org.migcheck.model.scenarios.Scenario"), "org.migcheck.checker.cli.PluginTest$MutexPlugin\n");
+        Files.writeString(services.resolve("org.migcheck.properties.Rule"), "org.migcheck.checker.cli.PluginTest$QNeverHoldsA\n");
+        Member m = memberWithOptions(List.of("--classpath", dir.toString()), List.of("--once"));
+        try {
+            List<String> args = List.of("--classpath", dir.toString(), "suite", "plugin-mutexes", "--quiet-progress", "--workers", "1");
+            Object[] one = cliOut(args.toArray(new String[0]));
+            Object[] spread = cliOut(withMembers(args, m));
+            assertEquals(one[0], spread[0], (String) spread[1]);
+            assertEquals(one[1], spread[1]);
+            assertTrue(((String) one[1]).contains("plugin.q-never-holds-a") && ((String) one[1]).contains("2 combinations"), (String) one[1]);
+            assertTrue(m.await("serving coordinator", 10_000) && m.await("for plugin-mutexes", 1_000), String.join("\n", m.out));
+        } finally {
+            m.process.destroyForcibly();
+            m.process.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
     @Test
     void randomWalksSpreadOverTwoMembersGiveTheSingleProcessResult() {
         for (List<String> args : List.of(
