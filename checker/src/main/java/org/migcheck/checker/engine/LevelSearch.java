@@ -97,6 +97,8 @@ final class LevelSearch {
         int n;
         int[] from = new int[BLOCK * 4];
         int[] label = new int[BLOCK * 4];
+        /** The system's tag of each transition (0 for none). */
+        int[] tag = new int[BLOCK * 4];
         /** Stored id, -(candidate + 1), or FAILING. */
         int[] target = new int[BLOCK * 4];
         int nc;
@@ -133,16 +135,18 @@ final class LevelSearch {
             Arrays.fill(limited, false);
         }
 
-        int addTransition(int f, int l, int t) {
+        int addTransition(int f, int l, int t, int tg) {
             if (n == from.length) {
                 int m = n * 2;
                 from = Arrays.copyOf(from, m);
                 label = Arrays.copyOf(label, m);
                 target = Arrays.copyOf(target, m);
+                tag = Arrays.copyOf(tag, m);
             }
             from[n] = f;
             label[n] = l;
             target[n] = t;
+            tag[n] = tg;
             return n++;
         }
 
@@ -181,6 +185,10 @@ final class LevelSearch {
         @Override public boolean keepsVectors() { return false; } // packed at once
 
         @Override public void successor(int lbl, int[] next) {
+            successor(lbl, next, 0);
+        }
+
+        @Override public void successor(int lbl, int[] next, int tg) {
             if (limitMode) {
                 b.limit = true;
                 return;
@@ -193,7 +201,7 @@ final class LevelSearch {
             // no lookup here: the own phase looks every candidate up in its partition, whose table
             // stays in cache while the partition is walked (a lookup here would miss on a random slot)
             b.fps[b.nc] = store.fingerprint(b.words, off);
-            b.addTransition(from, lbl, -(b.nc + 1));
+            b.addTransition(from, lbl, -(b.nc + 1), tg);
             b.nc++;
         }
 
@@ -203,7 +211,7 @@ final class LevelSearch {
                 return;
             }
             b.generated++;
-            int idx = b.addTransition(from, lbl, FAILING);
+            int idx = b.addTransition(from, lbl, FAILING, 0);
             if (b.transFailAt < 0) {
                 b.transFailAt = idx;
                 b.transFail = f;
@@ -524,7 +532,7 @@ final class LevelSearch {
                             }
                             if (wantTransitions) {
                                 for (SearchObserver o : observers) {
-                                    o.onTransition(id, b.label[t], tg);
+                                    o.onTransition(id, b.label[t], tg, b.tag[t]);
                                 }
                             }
                         }

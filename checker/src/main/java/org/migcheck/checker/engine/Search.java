@@ -254,12 +254,16 @@ public final class Search {
         int[] counted = {0};
         system.expand(id, state, new TransitionSystem.Successors() {
             @Override public void successor(int label, int[] next) {
+                successor(label, next, 0);
+            }
+
+            @Override public void successor(int label, int[] next, int tag) {
                 generated++;
                 counted[0]++;
                 int r = store.addIfAbsent(next, id, label, d + 1);
                 int to = r >= 0 ? r : -r - 1;
                 for (SearchObserver o : observers) {
-                    o.onTransition(id, label, to);
+                    o.onTransition(id, label, to, tag);
                 }
                 if (r >= 0) {
                     if (store.size() > budget.maxStates()) {

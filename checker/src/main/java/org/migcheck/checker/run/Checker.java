@@ -72,13 +72,8 @@ public final class Checker {
         TransitionSystem ts = reduced == null ? sys : reduced;
         boolean permutedLiveness = symmetry != null && opts.liveness();
         Search search = new Search(ts, opts.strategy(), opts.budget()).withWorkers(opts.workers()).withTransport(opts.cluster());
-        if (permutedLiveness) {
-            // the symmetric liveness graph reads each transition's thread map right after it is reported
-            search.sequential();
-        }
         String localOnly = opts.cluster() != org.migcheck.checker.engine.Transport.IN_PROCESS && !search.distributes()
-                ? "searched in this process only (" + (permutedLiveness ? "symmetry with the stuck-thread analysis runs the sequential search"
-                        : "only the breadth-first search is distributed") + ")" : null;
+                ? "searched in this process only (only the breadth-first search is distributed)" : null;
         StateGraph graph = opts.liveness() && !permutedLiveness ? new StateGraph(opts.maxGraphEdges()) : null;
         SymmetricGraph symGraph = permutedLiveness ? new SymmetricGraph(reduced, model.threadCount(), opts.maxGraphEdges()) : null;
         if (graph != null) {
