@@ -166,6 +166,9 @@ public final class ReducedSystem implements TransitionSystem {
     @Override
     public void expand(int id, int[] state, Successors out) {
         Symmetry.Canon canon = canons == null ? null : canons.get();
+        if (canon != null) {
+            canon.prepare(state); // every successor below is one of state's: only the members it changes get new keys
+        }
         if (!por || id < 0 || !inertCandidate(state)) {
             // no persistent set can be chosen: every transition is reported, in the inner system's
             // order, as the buffered path below would (stream them, no copies)
@@ -230,7 +233,7 @@ public final class ReducedSystem implements TransitionSystem {
             out.successor(label, next);
             return;
         }
-        int[] c = symmetry.canonical(next, canon);
+        int[] c = symmetry.canonicalSuccessor(next, canon);
         if (c != next && asymmetry != null) {
             String why = asymmetry.apply(next, c);
             if (why != null) {

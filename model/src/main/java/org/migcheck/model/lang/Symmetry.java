@@ -224,7 +224,10 @@ public final class Symmetry {
     private int[][] mainRefLocals;
     /** Per group: the fixed part of a member's key (its variables and thread blocks) and the row stride. */
     private int[] fixedLen;
-    private int[] stride;
+    /** Room for the references from outside a set to one member: two entries per lock holder and per frame slot. */
+    private int extStride;
+    /** Per set: for each slot, the member whose key reads it (its variables and its threads' blocks), else -1. */
+    private int[][] slotMember;
     /** Per group: bits of one member's entry in a permutation code, and the group's first bit; -1 when codes do not fit an int. */
     private int[] codeBits;
     private int[] codeShift;
@@ -262,7 +265,8 @@ public final class Symmetry {
             frameSlots += (maxDepth[t] + 1) * frameSize[t];
         }
         fixedLen = new int[groups.length];
-        stride = new int[groups.length];
+        slotMember = new int[groups.length][];
+        extStride = 2 * (holderSlots.length + frameSlots);
         codeBits = new int[groups.length];
         codeShift = new int[groups.length];
         int bits = 0;
@@ -273,8 +277,16 @@ public final class Symmetry {
                 k += blockSize[t];
             }
             fixedLen[gi] = k;
-            // the fixed part, a separator, then at most two entries per lock holder and per frame slot of another thread
-            stride[gi] = k + 1 + 2 * (holderSlots.length + frameSlots);
+            slotMember[gi] = new int[model.stateSize()];
+            Arrays.fill(slotMember[gi], -1);
+            for (int m = 0; m < g.members; m++) {
+                for (int slot : g.varSlots[m]) {
+                    slotMember[gi][slot] = m;
+                }
+                for (int t : g.threads[m]) {
+                    Arrays.fill(slotMember[gi], pcSlot[t], pcSlot[t] + blockSize[t], m);
+                }
+            }
             codeBits[gi] = g.members <= 1 ? 0 : 32 - Integer.numberOfLeadingZeros(g.members - 1);
             codeShift[gi] = bits;
             bits += codeBits[gi] * g.members;
@@ -300,20 +312,34 @@ public final class Symmetry {
      * After a call it also holds the permutation that was applied ({@link #code()}).
      */
     public final class Canon {
+        /** Per set: the fixed part of each member's key, computed for this successor (rows of fixedLen). */
         private final int[][] keys = new int[groups.length][];
+        /** Per set: the same for the parent given to {@link #prepare}. */
+        private final int[][] parentKeys = new int[groups.length][];
+        /** Per set and member: the row its fixed key is read from (keys or parentKeys). */
+        private final int[][][] src = new int[groups.length][][];
+        /** Per set: the references from outside the set to each member (rows of extStride), and their lengths. */
+        private final int[][] ext = new int[groups.length][];
         private final int[][] len = new int[groups.length][];
+        private final boolean[][] dirty = new boolean[groups.length][];
         private final int[][] idx = new int[groups.length][];
         private final int[][] perm = new int[groups.length][];
         private final int[] theta = new int[model.threadCount()];
         private final int[] iota = new int[idGroup.length];
         private final int[] out = new int[model.stateSize()];
+        private final int[] parent = new int[model.stateSize()];
+        private boolean prepared;
         private int code;
 
         private Canon() {
             for (int gi = 0; gi < groups.length; gi++) {
                 int m = groups[gi].members;
-                keys[gi] = new int[m * stride[gi]];
+                keys[gi] = new int[m * fixedLen[gi]];
+                parentKeys[gi] = new int[m * fixedLen[gi]];
+                src[gi] = new int[m][];
+                ext[gi] = new int[m * extStride];
                 len[gi] = new int[m];
+                dirty[gi] = new boolean[m];
                 idx[gi] = new int[m];
                 perm[gi] = new int[m];
             }
@@ -321,6 +347,20 @@ public final class Symmetry {
 
         /** The permutation of the last canonicalisation: 0 for the identity; {@link #threadMapOf} decodes it. */
         public int code() { return code; }
+
+        /**
+         * Announces the state whose successors come next: {@link #canonicalSuccessor} then recomputes
+         * only the keys of the members a successor changed.
+         */
+        public void prepare(int[] state) {
+            System.arraycopy(state, 0, parent, 0, parent.length);
+            for (int gi = 0; gi < groups.length; gi++) {
+                for (int m = 0; m < groups[gi].members; m++) {
+                    fixedKey(state, groups[gi], gi, m, parentKeys[gi], m * fixedLen[gi]);
+                }
+            }
+            prepared = true;
+        }
     }
 
     /** The permutations that move each member of every set to the next position (the last to the first). */
@@ -460,9 +500,47 @@ public final class Symmetry {
      * next call with {@code c}.
      */
     public int[] canonical(int[] s, Canon c) {
+        return canonical(s, c, false);
+    }
+
+    /**
+     * The same for a successor of the state last given to {@link Canon#prepare}: the keys of the
+     * members whose slots it does not change are taken from that state (the key of a member reads
+     * only its own variables and thread blocks; the references from outside are recomputed).
+     */
+    public int[] canonicalSuccessor(int[] next, Canon c) {
+        if (!c.prepared) {
+            return canonical(next, c, false);
+        }
+        for (int gi = 0; gi < groups.length; gi++) {
+            Arrays.fill(c.dirty[gi], false);
+        }
+        int[] parent = c.parent;
+        int n = next.length;
+        int i = Arrays.mismatch(parent, next);
+        while (i >= 0) {
+            for (int gi = 0; gi < groups.length; gi++) {
+                int m = slotMember[gi][i];
+                if (m >= 0) {
+                    c.dirty[gi][m] = true;
+                }
+            }
+            if (++i == n) {
+                break;
+            }
+            int j = Arrays.mismatch(parent, i, n, next, i, n);
+            if (j < 0) {
+                break;
+            }
+            i += j;
+        }
+        return canonical(next, c, true);
+    }
+
+    private int[] canonical(int[] s, Canon c, boolean incremental) {
         boolean identity = true;
         for (int gi = 0; gi < groups.length; gi++) {
-            identity &= order(s, gi, c);
+            identity &= order(s, gi, c, incremental);
         }
         if (identity) {
             c.code = 0;
@@ -524,26 +602,35 @@ public final class Symmetry {
 
     /**
      * Sorts the members of set gi by their keys into c.perm[gi] (perm[m] = the position of member m),
-     * stable: members with equal keys keep their order. Returns whether that is the identity.
+     * stable: members with equal keys keep their order. A key is the member's fixed part
+     * ({@link #fixedKey}), a separator, then the references to it from outside the set; keys compare
+     * lexicographically, a proper prefix first. With {@code incremental}, members not marked dirty
+     * keep the fixed part computed by {@link Canon#prepare}. Returns whether the order is the identity.
      */
-    private boolean order(int[] s, int gi, Canon c) {
+    private boolean order(int[] s, int gi, Canon c, boolean incremental) {
         Group g = groups[gi];
-        int[] keys = c.keys[gi];
-        int[] len = c.len[gi];
-        int st = stride[gi];
+        int k = fixedLen[gi];
+        int[][] src = c.src[gi];
         for (int m = 0; m < g.members; m++) {
-            fixedKey(s, g, gi, m, keys, m * st);
-            keys[m * st + fixedLen[gi]] = Integer.MIN_VALUE;
-            len[m] = fixedLen[gi] + 1;
+            if (incremental && !c.dirty[gi][m]) {
+                src[m] = c.parentKeys[gi];
+            } else {
+                fixedKey(s, g, gi, m, c.keys[gi], m * k);
+                src[m] = c.keys[gi];
+            }
         }
+        int[] ext = c.ext[gi];
+        int[] len = c.len[gi];
+        Arrays.fill(len, 0);
+        int es = extStride;
         // references from outside the set: lock holders outside member variables, object-id locals of other threads
         for (int hs : holderSlots) {
             int v = s[hs];
             if (!g.isMemberSlot[hs] && v > 0 && v - 1 < threadGroup.length && threadGroup[v - 1] == gi) {
                 int m = threadMember[v - 1];
-                int at = m * st + len[m];
-                keys[at] = hs;
-                keys[at + 1] = threadPos[v - 1];
+                int at = m * es + len[m];
+                ext[at] = hs;
+                ext[at + 1] = threadPos[v - 1];
                 len[m] += 2;
             }
         }
@@ -562,9 +649,9 @@ public final class Symmetry {
                     int v = s[base + li];
                     if (v >= 0 && v < idGroup.length && idGroup[v] == gi) {
                         int m = idMember[v];
-                        int at = m * st + len[m];
-                        keys[at] = -(base + li) - 1;
-                        keys[at + 1] = idPos[v];
+                        int at = m * es + len[m];
+                        ext[at] = -(base + li) - 1;
+                        ext[at + 1] = idPos[v];
                         len[m] += 2;
                     }
                 }
@@ -573,9 +660,9 @@ public final class Symmetry {
         // insertion sort of the member indices (stable; sets are small)
         int[] idx = c.idx[gi];
         for (int m = 0; m < g.members; m++) {
-            int x = idx[m] = m;
+            int x = m;
             int j = m - 1;
-            while (j >= 0 && compareKeys(keys, st, len, idx[j], x) > 0) {
+            while (j >= 0 && compareKeys(src, k, ext, es, len, idx[j], x) > 0) {
                 idx[j + 1] = idx[j];
                 j--;
             }
@@ -590,12 +677,16 @@ public final class Symmetry {
         return identity;
     }
 
-    /** Lexicographic order of two members' keys, a shorter key first when one is a prefix of the other. */
-    private static int compareKeys(int[] keys, int st, int[] len, int a, int b) {
-        int n = Math.min(len[a], len[b]);
-        int i = Arrays.mismatch(keys, a * st, a * st + n, keys, b * st, b * st + n);
+    /** The order of two members' keys: fixed parts (length k), then the outside references, a proper prefix first. */
+    private static int compareKeys(int[][] src, int k, int[] ext, int es, int[] len, int a, int b) {
+        int i = Arrays.mismatch(src[a], a * k, a * k + k, src[b], b * k, b * k + k);
         if (i >= 0) {
-            return Integer.compare(keys[a * st + i], keys[b * st + i]);
+            return Integer.compare(src[a][a * k + i], src[b][b * k + i]);
+        }
+        int n = Math.min(len[a], len[b]);
+        int j = Arrays.mismatch(ext, a * es, a * es + n, ext, b * es, b * es + n);
+        if (j >= 0) {
+            return Integer.compare(ext[a * es + j], ext[b * es + j]);
         }
         return Integer.compare(len[a], len[b]);
     }
