@@ -419,12 +419,14 @@ final class LevelSearch {
         if (f0 != null) {
             return new SearchResult(SearchResult.Status.FAILED, f0, new int[0], root, stats(start), null);
         }
-        boolean wantStates = false;
-        boolean wantTransitions = false;
+        List<SearchObserver> transitionObservers = new ArrayList<>();
         for (SearchObserver o : observers) {
-            wantStates |= o.observesStates();
-            wantTransitions |= o.observesTransitions();
+            if (o.observesTransitions()) {
+                transitionObservers.add(o);
+            }
         }
+        SearchObserver[] onTransitions = transitionObservers.toArray(new SearchObserver[0]);
+        boolean wantTransitions = onTransitions.length > 0;
         ExecutorService pool = workers > 1 ? Executors.newFixedThreadPool(workers - 1, r -> {
             Thread t = new Thread(r, "migcheck-worker");
             t.setDaemon(true);
@@ -466,6 +468,11 @@ final class LevelSearch {
                     if (cursor >= hi) {
                         break;
                     }
+                }
+                // asked again before every wave: an observer may stop wanting states (all goals reached)
+                boolean wantStates = false;
+                for (SearchObserver o : observers) {
+                    wantStates |= o.observesStates();
                 }
                 int nb = (hi - cursor + BLOCK - 1) / BLOCK;
                 for (int i = 0; i < nb; i++) {
@@ -531,7 +538,7 @@ final class LevelSearch {
                                 b.target[t] = tg;
                             }
                             if (wantTransitions) {
-                                for (SearchObserver o : observers) {
+                                for (SearchObserver o : onTransitions) {
                                     o.onTransition(id, b.label[t], tg, b.tag[t]);
                                 }
                             }

@@ -21,7 +21,11 @@ public interface SearchObserver {
     /** A state was expanded; {@code successors} transitions left it. */
     default void onExpanded(int id, int successors) {}
 
-    /** Whether {@link #onNewState} does anything (the search then skips unpacking states for it). */
+    /**
+     * Whether {@link #onNewState} does anything (the search then skips unpacking states for it). The
+     * breadth-first search asks again before each wave, so an observer may turn this off once it
+     * has seen what it needs; it then receives no more states.
+     */
     default boolean observesStates() { return true; }
 
     /** Whether {@link #onTransition} does anything. */

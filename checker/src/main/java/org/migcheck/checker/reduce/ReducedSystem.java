@@ -71,7 +71,7 @@ public final class ReducedSystem implements TransitionSystem {
     private final Symmetry symmetry;
     private final boolean por;
     private final BiFunction<int[], int[], String> asymmetry;
-    private final BiFunction<int[], int[], String> ruleAsymmetry;
+    private final BiFunction<Failure, Failure, String> ruleAsymmetry;
     private Predicate<int[]> visited = s -> false;
     private final int threads;
     private final ThreadLocal<Symmetry.Canon> canons;
@@ -92,10 +92,11 @@ public final class ReducedSystem implements TransitionSystem {
      * @param por        partial-order reduction on
      * @param asymmetry  given (state, canonical form), a message when a goal tells them apart, else null
      *                   (checked on every permuted successor)
-     * @param ruleAsymmetry the same for the invariants, checked on every stored state against its rotation
+     * @param ruleAsymmetry given the invariants' answers (null: none broken) on a stored state and on its
+     *                   rotation, a message when they differ, else null
      */
     public ReducedSystem(TransitionSystem inner, Semantics sem, Symmetry symmetry, boolean por,
-                         BiFunction<int[], int[], String> asymmetry, BiFunction<int[], int[], String> ruleAsymmetry) {
+                         BiFunction<int[], int[], String> asymmetry, BiFunction<Failure, Failure, String> ruleAsymmetry) {
         this.ruleAsymmetry = ruleAsymmetry;
         this.inner = inner;
         this.sem = sem;
@@ -140,7 +141,7 @@ public final class ReducedSystem implements TransitionSystem {
         if (symmetry != null && ruleAsymmetry != null) {
             int[] rotated = symmetry.apply(state, rotation, canons.get());
             if (!java.util.Arrays.equals(rotated, state)) {
-                String why = ruleAsymmetry.apply(rotated, state);
+                String why = ruleAsymmetry.apply(inner.checkState(rotated), f);
                 if (why != null) {
                     throw new SymmetryRefused(why);
                 }

@@ -68,7 +68,7 @@ public final class Checker {
         boolean por = opts.por() != Options.Switch.OFF;
         ReducedSystem reduced = symmetry == null && !por ? null
                 : new ReducedSystem(sys, sys.semantics(), symmetry, por, goalAsymmetry(model, sys),
-                        ruleAsymmetry(sys));
+                        ruleAsymmetry());
         TransitionSystem ts = reduced == null ? sys : reduced;
         boolean permutedLiveness = symmetry != null && opts.liveness();
         Search search = new Search(ts, opts.strategy(), opts.budget()).withWorkers(opts.workers()).withTransport(opts.cluster());
@@ -266,11 +266,9 @@ public final class Checker {
         };
     }
 
-    /** Given a state and its canonical form: a message when an invariant answers differently, else null. */
-    private static java.util.function.BiFunction<int[], int[], String> ruleAsymmetry(ModelSystem sys) {
-        return (s, c) -> {
-            org.migcheck.checker.engine.Failure a = sys.checkState(s);
-            org.migcheck.checker.engine.Failure b = sys.checkState(c);
+    /** Given the invariants' answers on a state and on a permutation of it: a message when they differ, else null. */
+    private static java.util.function.BiFunction<org.migcheck.checker.engine.Failure, org.migcheck.checker.engine.Failure, String> ruleAsymmetry() {
+        return (a, b) -> {
             if ((a == null) != (b == null) || (a != null && !sameFailure(a, b))) {
                 return "rule " + (a != null ? ((Problem.RuleBroken) a).ruleId() : ((Problem.RuleBroken) b).ruleId())
                         + " tells members of a symmetric set apart";
@@ -558,7 +556,8 @@ public final class Checker {
             this.sem = sem;
         }
 
-        @Override public boolean observesStates() { return !model.goals().isEmpty(); }
+        /** Until every goal has its shallowest witness (the first state found, in BFS order). */
+        @Override public boolean observesStates() { return found.size() < model.goals().size(); }
 
         @Override public boolean observesTransitions() { return false; }
 
