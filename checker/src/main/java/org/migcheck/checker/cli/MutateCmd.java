@@ -56,8 +56,8 @@ final class MutateCmd implements Callable<Integer> {
             if (scenario != null || variant != null || !sets.isEmpty()) {
                 throw Args.usage(spec, "--all takes no SCENARIO, --variant or --set");
             }
-            output.require(spec, Format.TEXT);
-            return all(search.toOptions().withProgress(null));
+            Format f = output.require(spec, Format.TEXT, Format.JSON);
+            return all(search.toOptions().withProgress(null), f == Format.JSON);
         }
         Format f = output.require(spec, Format.TEXT, Format.JSON, Format.JUNIT, Format.SARIF);
         if (scenario == null) {
@@ -91,13 +91,20 @@ final class MutateCmd implements Callable<Integer> {
                 ? Verdict.MISMATCH_EXIT : 0;
     }
 
-    /** mutate --all: every variant that expects HOLDS, a summary row each; exit 10 on an undeclared survivor or a stale declaration. */
-    private Integer all(Options opts) {
+    /**
+     * mutate --all: every variant that expects HOLDS, a summary row each (a text table, or with
+     * {@code json} one document of kind mutate-all); exit 10 on an undeclared survivor, a stale
+     * declaration, a budget stop or a variant that no longer holds.
+     */
+    private Integer all(Options opts, boolean json) {
         RuleSet rules = Main.registry(spec).ruleSet();
         String fmt = "%-22s %-30s %8s %7s %9s %10s %11s %14s %10s%n";
-        Main.Streams.out.printf(fmt, "scenario", "variant", "mutants", "killed", "survived", "undeclared", "equivalent",
-                "not-evaluated", "unreached");
+        if (!json) {
+            Main.Streams.out.printf(fmt, "scenario", "variant", "mutants", "killed", "survived", "undeclared", "equivalent",
+                    "not-evaluated", "unreached");
+        }
         List<String> problems = new ArrayList<>();
+        List<JsonRenderer.MutateRow> rows = new ArrayList<>();
         long[] sum = new long[7];
         for (Scenario s : Main.registry(spec).all()) {
             for (Variant v : s.variants()) {
@@ -119,14 +126,21 @@ final class MutateCmd implements Callable<Integer> {
                 for (int i = 0; i < row.length; i++) {
                     sum[i] += row[i];
                 }
-                Main.Streams.out.printf(fmt, s.id(), v.name(), row[0], row[1], row[2], row[3], row[4], row[5], row[6]);
+                rows.add(new JsonRenderer.MutateRow(s.id(), v.name(), row));
+                if (!json) {
+                    Main.Streams.out.printf(fmt, s.id(), v.name(), row[0], row[1], row[2], row[3], row[4], row[5], row[6]);
+                }
                 ms.stream().filter(Mutations.Mutant::unexplained).forEach(m -> problems.add(sv + ": survivor without a declared reason: " + m.id()));
                 ms.stream().filter(m -> m.fate() == Mutations.Fate.INCOMPLETE).forEach(m -> problems.add(sv + ": stopped by a budget: " + m.id()));
                 Mutations.stale(ms, declared).forEach(x -> problems.add(sv + ": declared survivor no longer survives: " + x));
             }
         }
-        Main.Streams.out.printf(fmt, "total", "", sum[0], sum[1], sum[2], sum[3], sum[4], sum[5], sum[6]);
-        problems.forEach(p -> Main.Streams.out.println(p));
+        if (json) {
+            Main.Streams.out.println(JsonRenderer.renderMutateAll(rows, new JsonRenderer.MutateRow("total", null, sum), problems));
+        } else {
+            Main.Streams.out.printf(fmt, "total", "", sum[0], sum[1], sum[2], sum[3], sum[4], sum[5], sum[6]);
+            problems.forEach(p -> Main.Streams.out.println(p));
+        }
         return problems.isEmpty() ? 0 : Verdict.MISMATCH_EXIT;
     }
 

@@ -42,7 +42,7 @@ public class SearchOptions {
     @Option(names = "--quiet-progress", description = "no progress lines on stderr")
     boolean quietProgress;
 
-    @Option(names = "--symmetry", paramLabel = "on|off", description = "symmetry reduction over the model's interchangeable threads and folios (default: on where the model declares them; with liveness on it runs the breadth-first search on one thread, whatever --workers says)")
+    @Option(names = "--symmetry", paramLabel = "on|off", description = "symmetry reduction over the model's interchangeable threads and folios (default: on where the model declares them)")
     Options.Switch symmetry = Options.Switch.AUTO;
 
     @Option(names = "--por", paramLabel = "on|off", description = "partial-order reduction (default on; any number of workers)")

@@ -106,6 +106,8 @@ final class LevelSearch {
         int n;
         int[] from = new int[BLOCK * 4];
         int[] label = new int[BLOCK * 4];
+        /** The system's tag of each transition (0 for none). */
+        int[] tag = new int[BLOCK * 4];
         /** Stored id, -(candidate + 1), or FAILING. */
         int[] target = new int[BLOCK * 4];
         int nc;
@@ -142,16 +144,18 @@ final class LevelSearch {
             Arrays.fill(limited, false);
         }
 
-        int addTransition(int f, int l, int t) {
+        int addTransition(int f, int l, int t, int tg) {
             if (n == from.length) {
                 int m = n * 2;
                 from = Arrays.copyOf(from, m);
                 label = Arrays.copyOf(label, m);
                 target = Arrays.copyOf(target, m);
+                tag = Arrays.copyOf(tag, m);
             }
             from[n] = f;
             label[n] = l;
             target[n] = t;
+            tag[n] = tg;
             return n++;
         }
 
@@ -190,6 +194,10 @@ final class LevelSearch {
         @Override public boolean keepsVectors() { return false; } // packed at once
 
         @Override public void successor(int lbl, int[] next) {
+            successor(lbl, next, 0);
+        }
+
+        @Override public void successor(int lbl, int[] next, int tg) {
             if (limitMode) {
                 b.limit = true;
                 return;
@@ -202,7 +210,7 @@ final class LevelSearch {
             // no lookup here: the own phase looks every candidate up in its partition, whose table
             // stays in cache while the partition is walked (a lookup here would miss on a random slot)
             b.fps[b.nc] = store.fingerprint(b.words, off);
-            b.addTransition(from, lbl, -(b.nc + 1));
+            b.addTransition(from, lbl, -(b.nc + 1), tg);
             b.nc++;
         }
 
@@ -212,7 +220,7 @@ final class LevelSearch {
                 return;
             }
             b.generated++;
-            int idx = b.addTransition(from, lbl, FAILING);
+            int idx = b.addTransition(from, lbl, FAILING, 0);
             if (b.transFailAt < 0) {
                 b.transFailAt = idx;
                 b.transFail = f;
@@ -490,12 +498,14 @@ final class LevelSearch {
         if (f0 != null) {
             return new SearchResult(SearchResult.Status.FAILED, f0, new int[0], root, stats(start), null);
         }
-        boolean wantStates = false;
-        boolean wantTransitions = false;
+        List<SearchObserver> transitionObservers = new ArrayList<>();
         for (SearchObserver o : observers) {
-            wantStates |= o.observesStates();
-            wantTransitions |= o.observesTransitions();
+            if (o.observesTransitions()) {
+                transitionObservers.add(o);
+            }
         }
+        SearchObserver[] onTransitions = transitionObservers.toArray(new SearchObserver[0]);
+        boolean wantTransitions = onTransitions.length > 0;
         ExecutorService pool = workers > 1 ? Executors.newFixedThreadPool(workers - 1, r -> {
             Thread t = new Thread(r, "migcheck-worker");
             t.setDaemon(true);
@@ -541,6 +551,11 @@ final class LevelSearch {
                     if (cursor >= hi) {
                         break;
                     }
+                }
+                // asked again before every wave: an observer may stop wanting states (all goals reached)
+                boolean wantStates = false;
+                for (SearchObserver o : observers) {
+                    wantStates |= o.observesStates();
                 }
                 int nb = (hi - cursor + BLOCK - 1) / BLOCK;
                 for (int i = 0; i < nb; i++) {
@@ -610,8 +625,8 @@ final class LevelSearch {
                                 b.target[t] = tg;
                             }
                             if (wantTransitions) {
-                                for (SearchObserver o : observers) {
-                                    o.onTransition(id, b.label[t], tg);
+                                for (SearchObserver o : onTransitions) {
+                                    o.onTransition(id, b.label[t], tg, b.tag[t]);
                                 }
                             }
                         }

@@ -79,10 +79,11 @@ public final class Search {
     }
 
     /**
-     * BFS on this thread with the original one-state-at-a-time loop instead of {@link LevelSearch}:
-     * for observers that must run right after each expansion (the symmetric liveness graph reads the
-     * reduction's thread map of the transition just reported). Same states, shortest lengths; ties
-     * between failures of equal length may break differently.
+     * BFS on this thread with the original one-state-at-a-time loop instead of {@link LevelSearch},
+     * for observers that must run right after each expansion. Same states, shortest lengths; ties
+     * between failures of equal length may break differently. (The symmetric liveness graph needed
+     * it until the thread permutation travelled as the transition's tag; nothing in the checker
+     * uses it now.)
      */
     public Search sequential() {
         sequential = true;
@@ -279,12 +280,16 @@ public final class Search {
         int[] counted = {0};
         system.expand(id, state, new TransitionSystem.Successors() {
             @Override public void successor(int label, int[] next) {
+                successor(label, next, 0);
+            }
+
+            @Override public void successor(int label, int[] next, int tag) {
                 generated++;
                 counted[0]++;
                 int r = store.addIfAbsent(next, id, label, d + 1);
                 int to = r >= 0 ? r : -r - 1;
                 for (SearchObserver o : observers) {
-                    o.onTransition(id, label, to);
+                    o.onTransition(id, label, to, tag);
                 }
                 if (r >= 0) {
                     if (store.size() > budget.maxStates()) {

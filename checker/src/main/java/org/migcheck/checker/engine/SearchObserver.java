@@ -11,10 +11,21 @@ public interface SearchObserver {
     /** Transition {@code label} leads from {@code from} to {@code to} (new or already seen). */
     default void onTransition(int from, int label, int to) {}
 
+    /**
+     * The same, with the tag the system attached to the transition
+     * ({@link TransitionSystem.Successors#successor(int, int[], int)}; 0 when none). The search calls
+     * this one; by default it forwards to {@link #onTransition(int, int, int)}.
+     */
+    default void onTransition(int from, int label, int to, int tag) { onTransition(from, label, to); }
+
     /** A state was expanded; {@code successors} transitions left it. */
     default void onExpanded(int id, int successors) {}
 
-    /** Whether {@link #onNewState} does anything (the search then skips unpacking states for it). */
+    /**
+     * Whether {@link #onNewState} does anything (the search then skips unpacking states for it). The
+     * breadth-first search asks again before each wave, so an observer may turn this off once it
+     * has seen what it needs; it then receives no more states.
+     */
     default boolean observesStates() { return true; }
 
     /** Whether {@link #onTransition} does anything. */

@@ -57,6 +57,14 @@ public interface TransitionSystem {
         void successor(int label, int[] next);
 
         /**
+         * Transition {@code label} leads to {@code next}, with a {@code tag} that the search passes on
+         * to its observers with the transition ({@link SearchObserver#onTransition(int, int, int, int)})
+         * and otherwise ignores: a reduction says with it how it transformed the successor (symmetry:
+         * the thread permutation, 0 for none). The plain systems report tag 0 through {@link #successor(int, int[])}.
+         */
+        default void successor(int label, int[] next, int tag) { successor(label, next); }
+
+        /**
          * Whether this receiver keeps a {@code next} array after {@link #successor} returns. False
          * means it packs or copies it during the call, so the system may reuse one array.
          */

@@ -11,143 +11,183 @@ import org.migcheck.checker.engine.SearchObserver;
 /**
  * The state graph for the stuck-thread analysis when symmetry permutes threads: each recorded
  * transition (from, to) also carries the thread permutation that turned the real successor into
- * the stored canonical one, so that "thread u in from" is followed as "thread map[u] in to".
- * The analysis is then over (state, thread) pairs: u is doomed in s when no path from (s, u)
- * reaches a pair whose thread can move (or rest). Without the permutation the analysis would
- * confuse interchangeable threads, which is unsound.
+ * the stored canonical one (the transition's tag, {@link ReducedSystem}), so that "thread u in
+ * from" is followed as "thread map[u] in to". The analysis is then over (state, thread) pairs: u
+ * is doomed in s when no path from (s, u) reaches a pair whose thread can move (or rest). Without
+ * the permutation the analysis would confuse interchangeable threads, which is unsound.
+ *
+ * <p>Storage as in the plain graph: per transition its target and the index of its permutation
+ * (8 bytes), per expanded state its id and out-degree, in expansion order, paged, so the graph
+ * grows without copying. The search reports transitions in the same order for every worker count,
+ * so the graph does not depend on it.
  */
 public final class SymmetricGraph implements SearchObserver {
+    private static final int PAGE_BITS = 20;
+    private static final int PAGE = 1 << PAGE_BITS;
+
     private final ReducedSystem system;
     private final long cap;
     private final int threads;
-    private int[] from = new int[4096];
-    private int[] to = new int[4096];
-    private int[] perm = new int[4096];
-    private int size;
+    private int[][] targets = new int[16][];
+    private int[][] perms = new int[16][];
+    private long edges;
+    private int[][] order = new int[16][];
+    private int[][] degree = new int[16][];
+    private int expanded;
+    private int pendingEdges;
     private boolean overflow;
-    private final Map<Object, Integer> permIndex = new HashMap<>();
-    private int[] lastMap;
-    private int lastIndex = -1;
-    private final List<int[]> perms = new ArrayList<>();
+    /** Tag to permutation index; index 0 is the identity. */
+    private final Map<Integer, Integer> permIndex = new HashMap<>();
+    private final List<int[]> maps = new ArrayList<>();
+    private int lastTag;
+    private int lastIndex;
 
     public SymmetricGraph(ReducedSystem system, int threads, long cap) {
         this.system = system;
         this.threads = threads;
         this.cap = cap;
+        maps.add(system.threadMapOf(0));
+        permIndex.put(0, 0);
     }
+
+    @Override public boolean observesStates() { return false; }
 
     @Override
     public void onTransition(int f, int label, int t) {
+        onTransition(f, label, t, 0);
+    }
+
+    @Override
+    public void onTransition(int f, int label, int t, int tag) {
         if (overflow) {
             return;
         }
-        if (size >= cap) {
+        if (edges >= cap) {
             overflow = true;
-            from = null;
-            to = null;
-            perm = null;
+            targets = null;
+            perms = null;
+            order = null;
+            degree = null;
             return;
         }
-        if (size == from.length) {
-            int n = (int) Math.min((long) from.length * 2, Integer.MAX_VALUE - 8);
-            from = Arrays.copyOf(from, n);
-            to = Arrays.copyOf(to, n);
-            perm = Arrays.copyOf(perm, n);
-        }
-        int[] map = system.currentThreadMap();
         int idx;
-        if (map == lastMap) {
+        if (tag == lastTag) {
             idx = lastIndex;
         } else {
-            Object key = key(map);
-            Integer known = permIndex.get(key);
+            Integer known = permIndex.get(tag);
             if (known == null) {
-                known = perms.size();
-                permIndex.put(key, known);
-                perms.add(map.clone());
+                known = maps.size();
+                maps.add(system.threadMapOf(tag));
+                permIndex.put(tag, known);
             }
             idx = known;
-            lastMap = map;
+            lastTag = tag;
             lastIndex = idx;
         }
-        from[size] = f;
-        to[size] = t;
-        perm[size] = idx;
-        size++;
+        int pg = (int) (edges >>> PAGE_BITS);
+        if (pg == targets.length) {
+            targets = Arrays.copyOf(targets, pg * 2);
+            perms = Arrays.copyOf(perms, pg * 2);
+        }
+        if (targets[pg] == null) {
+            targets[pg] = new int[PAGE];
+            perms[pg] = new int[PAGE];
+        }
+        int in = (int) (edges & (PAGE - 1));
+        targets[pg][in] = t;
+        perms[pg][in] = idx;
+        edges++;
+        pendingEdges++;
     }
 
-    /** A compact key for a thread permutation: 5 bits per thread when it fits in a long. */
-    private static Object key(int[] map) {
-        if (map.length <= 12) {
-            long k = 0;
-            for (int v : map) {
-                k = (k << 5) | v;
-            }
-            return k;
+    @Override
+    public void onExpanded(int id, int successors) {
+        if (overflow) {
+            return;
         }
-        return Arrays.toString(map);
+        int pg = expanded >>> PAGE_BITS;
+        if (pg == order.length) {
+            order = Arrays.copyOf(order, pg * 2);
+            degree = Arrays.copyOf(degree, pg * 2);
+        }
+        if (order[pg] == null) {
+            order[pg] = new int[PAGE];
+            degree[pg] = new int[PAGE];
+        }
+        int in = expanded & (PAGE - 1);
+        order[pg][in] = id;
+        degree[pg][in] = pendingEdges;
+        pendingEdges = 0;
+        expanded++;
     }
 
     public boolean overflow() { return overflow; }
 
+    /** Bytes held by the graph (allocated pages). */
+    public long bytes() {
+        if (overflow) {
+            return 0;
+        }
+        long b = 0;
+        for (int[] p : targets) {
+            b += p == null ? 0 : (long) p.length * 8;
+        }
+        for (int[] p : order) {
+            b += p == null ? 0 : (long) p.length * 8;
+        }
+        return b;
+    }
+
     /**
-     * The shallowest state in which some thread is a candidate ({@code candidate} bit) and no path
-     * from it reaches a state where that thread (renamed along the path) has its {@code goal} bit;
-     * returns {state, thread} or null. States are numbered in discovery order, so the smallest id is
-     * the shallowest with BFS.
+     * The shallowest state in which some thread is a candidate ({@code candidate} bit, within
+     * {@code threadsMask}) and no path from it reaches a state where that thread (renamed along the
+     * path) has its {@code goal} bit; returns {state, thread} or null. States are numbered in
+     * discovery order, so the smallest id is the shallowest with BFS.
+     *
+     * <p>Computed for every thread at once as the least fixpoint of reach[s] |= map(reach[succ]),
+     * where bit u of map(R) is bit perm[u] of R (thread u of s is thread perm[u] of succ), sweeping
+     * the states in reverse expansion order until nothing changes.
      */
     public int[] firstDoomed(int states, int threadsMask, IntUnaryOperator goal, IntUnaryOperator candidate) {
-        int[] start = new int[states + 1];
-        for (int i = 0; i < size; i++) {
-            start[to[i] + 1]++;
-        }
-        for (int i = 0; i < states; i++) {
-            start[i + 1] += start[i];
-        }
-        int[] predEdge = new int[size];
-        int[] fill = Arrays.copyOf(start, states);
-        for (int i = 0; i < size; i++) {
-            predEdge[fill[to[i]]++] = i;
-        }
-        // inverse permutations: thread v in the target was thread inv[v] in the source
-        int[][] inv = new int[perms.size()][threads];
-        for (int p = 0; p < perms.size(); p++) {
-            for (int u = 0; u < threads; u++) {
-                inv[p][perms.get(p)[u]] = u;
-            }
-        }
-        boolean[] reach = new boolean[states * threads];
-        int[] queue = new int[states * threads];
-        int qh = 0;
-        int qt = 0;
+        int[][] map = maps.toArray(new int[0][]);
+        int all = threads >= 32 ? ~0 : (1 << threads) - 1;
+        int[] reach = new int[states];
         for (int s = 0; s < states; s++) {
-            int g = goal.applyAsInt(s);
-            for (int u = 0; u < threads; u++) {
-                if ((g & (1 << u)) != 0) {
-                    reach[s * threads + u] = true;
-                    queue[qt++] = s * threads + u;
-                }
-            }
+            reach[s] = goal.applyAsInt(s);
         }
-        while (qh < qt) {
-            int x = queue[qh++];
-            int s = x / threads;
-            int v = x % threads;
-            for (int k = start[s]; k < start[s + 1]; k++) {
-                int e = predEdge[k];
-                int y = from[e] * threads + inv[perm[e]][v];
-                if (!reach[y]) {
-                    reach[y] = true;
-                    queue[qt++] = y;
+        boolean changed = true;
+        while (changed) {
+            changed = false;
+            long off = edges;
+            for (int k = expanded - 1; k >= 0; k--) {
+                int s = order[k >>> PAGE_BITS][k & (PAGE - 1)];
+                int d = degree[k >>> PAGE_BITS][k & (PAGE - 1)];
+                off -= d;
+                int r = reach[s];
+                for (long e = off; e < off + d; e++) {
+                    int pg = (int) (e >>> PAGE_BITS);
+                    int in = (int) (e & (PAGE - 1));
+                    int x = reach[targets[pg][in]];
+                    int p = perms[pg][in];
+                    if (p == 0) {
+                        r |= x;
+                    } else if (x != 0) {
+                        int[] m = map[p];
+                        for (int u = 0; u < threads; u++) {
+                            r |= ((x >>> m[u]) & 1) << u;
+                        }
+                    }
+                }
+                if (r != reach[s]) {
+                    reach[s] = r;
+                    changed = true;
                 }
             }
         }
         for (int s = 0; s < states; s++) {
-            int c = candidate.applyAsInt(s) & threadsMask;
-            for (int u = 0; u < threads; u++) {
-                if ((c & (1 << u)) != 0 && !reach[s * threads + u]) {
-                    return new int[] {s, u};
-                }
+            int bad = candidate.applyAsInt(s) & threadsMask & all & ~reach[s];
+            if (bad != 0) {
+                return new int[] {s, Integer.numberOfTrailingZeros(bad)};
             }
         }
         return null;

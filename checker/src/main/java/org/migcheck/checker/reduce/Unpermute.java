@@ -47,7 +47,7 @@ public final class Unpermute {
         return new Out(succ, fails, sf[0]);
     }
 
-    private int[] canon(int[] s) { return symmetry.canonical(s, null); }
+    private int[] canon(int[] s) { return symmetry.canonical(s, (int[]) null); }
 
     /**
      * Maps {@code schedule}; when {@code failingLast} its last label is a failing transition, matched

@@ -80,17 +80,12 @@ public final class Checker {
         boolean por = opts.por() != Options.Switch.OFF;
         ReducedSystem reduced = symmetry == null && !por ? null
                 : new ReducedSystem(sys, sys.semantics(), symmetry, por, goalAsymmetry(model, sys),
-                        ruleAsymmetry(sys));
+                        ruleAsymmetry());
         TransitionSystem ts = reduced == null ? sys : reduced;
         boolean permutedLiveness = symmetry != null && opts.liveness();
         Search search = new Search(ts, opts.strategy(), opts.budget()).withWorkers(opts.workers()).withTransport(opts.cluster());
-        if (permutedLiveness) {
-            // the symmetric liveness graph reads each transition's thread map right after it is reported
-            search.sequential();
-        }
         String localOnly = opts.cluster() != org.migcheck.checker.engine.Transport.IN_PROCESS && !search.distributes()
-                ? "searched in this process only (" + (permutedLiveness ? "symmetry with the stuck-thread analysis runs the sequential search"
-                        : "only the breadth-first search is distributed") + ")" : null;
+                ? "searched in this process only (only the breadth-first search is distributed)" : null;
         StateGraph graph = opts.liveness() && !permutedLiveness ? new StateGraph(opts.maxGraphEdges()) : null;
         SymmetricGraph symGraph = permutedLiveness ? new SymmetricGraph(reduced, model.threadCount(), opts.maxGraphEdges()) : null;
         if (graph != null) {
@@ -299,11 +294,9 @@ public final class Checker {
         };
     }
 
-    /** Given a state and its canonical form: a message when an invariant answers differently, else null. */
-    private static java.util.function.BiFunction<int[], int[], String> ruleAsymmetry(ModelSystem sys) {
-        return (s, c) -> {
-            org.migcheck.checker.engine.Failure a = sys.checkState(s);
-            org.migcheck.checker.engine.Failure b = sys.checkState(c);
+    /** Given the invariants' answers on a state and on a permutation of it: a message when they differ, else null. */
+    private static java.util.function.BiFunction<org.migcheck.checker.engine.Failure, org.migcheck.checker.engine.Failure, String> ruleAsymmetry() {
+        return (a, b) -> {
             if ((a == null) != (b == null) || (a != null && !sameFailure(a, b))) {
                 return "rule " + (a != null ? ((Problem.RuleBroken) a).ruleId() : ((Problem.RuleBroken) b).ruleId())
                         + " tells members of a symmetric set apart";
@@ -604,7 +597,8 @@ public final class Checker {
             this.sem = sem;
         }
 
-        @Override public boolean observesStates() { return !model.goals().isEmpty(); }
+        /** Until every goal has its shallowest witness (the first state found, in BFS order). */
+        @Override public boolean observesStates() { return found.size() < model.goals().size(); }
 
         @Override public boolean observesTransitions() { return false; }
 

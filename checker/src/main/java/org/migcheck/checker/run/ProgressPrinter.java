@@ -31,6 +31,10 @@ final class ProgressPrinter implements SearchObserver, RandomSearch.Progress {
                 Runtime.getRuntime().maxMemory() >> 20);
     }
 
+    @Override public boolean observesStates() { return false; }
+
+    @Override public boolean observesTransitions() { return false; }
+
     @Override
     public void onProgress(Stats s, long frontier) {
         out.printf("progress %s: %d distinct, %d generated, depth %d, %.0f s; now %.0f states/s; frontier %d; heap %d MiB%n",

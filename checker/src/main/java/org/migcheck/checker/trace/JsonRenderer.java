@@ -95,6 +95,40 @@ public final class JsonRenderer {
         return write(root);
     }
 
+    /** One row of {@code mutate --all}: a holding variant's mutant counts, in the order of {@link #MUTATE_COLUMNS}. */
+    public record MutateRow(String scenario, String variant, long[] counts) {}
+
+    /** The count columns of {@code mutate --all}, as JSON keys. */
+    public static final List<String> MUTATE_COLUMNS = List.of("mutants", "killed", "survived", "undeclared", "equivalent",
+            "notEvaluated", "unreached");
+
+    /** {@code mutate --all --format json}: a row per holding variant, the totals and the problems that set exit code 10. */
+    public static String renderMutateAll(List<MutateRow> rows, MutateRow total, List<String> problems) {
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("schemaVersion", SCHEMA_VERSION);
+        root.put("kind", "mutate-all");
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (MutateRow r : rows) {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("scenario", r.scenario());
+            e.put("variant", r.variant());
+            e.putAll(counts(r.counts()));
+            out.add(e);
+        }
+        root.put("variants", out);
+        root.put("total", counts(total.counts()));
+        root.put("problems", List.copyOf(problems));
+        return write(root);
+    }
+
+    private static Map<String, Object> counts(long[] counts) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < MUTATE_COLUMNS.size(); i++) {
+            m.put(MUTATE_COLUMNS.get(i), counts[i]);
+        }
+        return m;
+    }
+
     /** The scenario catalogue: ids, titles, references, knobs and variants with their expectations. */
     public static String renderCatalogue(List<org.migcheck.model.scenarios.Scenario> scenarios) {
         Map<String, Object> root = new LinkedHashMap<>();

@@ -147,6 +147,35 @@ class RandomModelDifferentialTest {
         assertTrue(refused >= 3, "refusals exercised: " + refused);
     }
 
+    /**
+     * An invariant that names one member ("o0's flag is 2 while o1's is not") is not symmetric: the
+     * canonical forms sort the members, so the reduced search alone could miss its violations. The
+     * run-time guard (each stored state against its rotation) refuses symmetry, and the verdict is
+     * the unreduced one.
+     */
+    @Test
+    void anInvariantThatNamesOneMemberRefusesSymmetry() {
+        int refused = 0;
+        int violated = 0;
+        for (long seed = 1; seed <= SEEDS; seed++) {
+            RandomModels.Generated g = RandomModels.generate(seed, false);
+            Invariant inv = Invariant.of("random.o0-two-o1-not", "o0's flag is not 2 while o1's is not 2", "test",
+                    s -> s.get(g.flags().get(0)) == 2 && s.get(g.flags().get(1)) != 2 ? Check.violated("o0 is 2, o1 is not") : Check.ok());
+            RuleSet rules = RuleSet.of(List.of(inv), false);
+            CheckResult plain = Checker.check(g.model(), rules, Options.defaults().unreduced().withLiveness(false));
+            CheckResult sym = Checker.check(g.model(), rules, Options.defaults().withSymmetry(Options.Switch.ON).withLiveness(false));
+            assertEquals(plain.verdict(), sym.verdict(), "seed " + seed);
+            assertEquals(plain.schedule().length, sym.schedule().length, "seed " + seed);
+            if (plain.verdict() == Verdict.VIOLATED) {
+                violated++;
+            }
+            if (sym.notes().stream().anyMatch(n -> n.startsWith("symmetry refused: rule random.o0-two-o1-not"))) {
+                refused++;
+            }
+        }
+        assertTrue(violated >= 3 && refused >= 3, "violations " + violated + ", refusals " + refused);
+    }
+
     private static List<int[]> enumerate(Model m) {
         Semantics sem = new Semantics(m);
         Set<List<Integer>> seen = new HashSet<>();

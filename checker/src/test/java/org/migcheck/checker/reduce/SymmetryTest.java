@@ -1,9 +1,23 @@
 package org.migcheck.checker.reduce;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.migcheck.model.lang.BlockReason;
+import org.migcheck.model.lang.Event;
 import org.migcheck.model.lang.Model;
+import org.migcheck.model.lang.Semantics;
+import org.migcheck.model.lang.Symmetry;
 import org.migcheck.model.scenarios.Catalogue;
 import org.migcheck.model.scenarios.Knobs;
 import org.migcheck.model.scenarios.Scenario;
@@ -26,5 +40,69 @@ class SymmetryTest {
                 assertNull(Automorphism.check(build("movable-ops", settings), 15_000), settings.toString());
             }
         }
+    }
+
+    /**
+     * The search canonicalises each successor incrementally (only the members it changed get new
+     * keys) in a scratch space: on every successor of the first reachable states of movable-ops at
+     * four compactors and of random models, that form and its permutation code equal the full,
+     * allocating canonicalisation; and the form is one per orbit: every random permutation of the
+     * successor has the same canonical form.
+     */
+    @Test
+    void theIncrementalCanonicalFormIsTheFullOneAndOnePerOrbit() {
+        List<Model> models = new ArrayList<>();
+        models.add(build("movable-ops", java.util.Map.of("compactors", "4")));
+        for (long seed = 1; seed <= 20; seed++) {
+            models.add(RandomModels.generate(seed, false).model());
+        }
+        Random rnd = new Random(7);
+        for (Model m : models) {
+            Semantics sem = new Semantics(m);
+            Symmetry sym = new Symmetry(m);
+            Symmetry.Canon canon = sym.newCanon();
+            Set<List<Integer>> seen = new HashSet<>();
+            ArrayDeque<int[]> queue = new ArrayDeque<>();
+            queue.add(sem.initialState());
+            int permuted = 0;
+            while (!queue.isEmpty() && seen.size() < 3_000) {
+                int[] s = queue.poll();
+                canon.prepare(s);
+                List<int[]> succ = new ArrayList<>();
+                sem.expand(s, new Semantics.Sink() {
+                    @Override public void fired(int thread, int alt, int[] next, List<Event> events) { succ.add(next.clone()); }
+                    @Override public void failed(int thread, int alt, RuntimeException error) { }
+                    @Override public void blocked(int thread, BlockReason reason) { }
+                });
+                for (int[] next : succ) {
+                    int[] map = new int[m.threadCount()];
+                    int[] full = sym.canonical(next, map);
+                    int[] fast = sym.canonicalSuccessor(next, canon);
+                    assertArrayEquals(full, fast, m.name());
+                    assertArrayEquals(map, sym.threadMapOf(canon.code()), m.name() + ": thread map of the code");
+                    assertEquals(full == next, canon.code() == 0, m.name());
+                    permuted += canon.code() == 0 ? 0 : 1;
+                    int[][] perm = randomPermutation(sym, rnd);
+                    assertArrayEquals(full, sym.canonical(sym.apply(next, perm), (int[]) null), m.name() + ": one form per orbit");
+                    if (seen.add(Arrays.stream(next).boxed().toList())) {
+                        queue.add(next);
+                    }
+                }
+            }
+            assertTrue(permuted > 0 || m.name().startsWith("random"), m.name() + ": some successor was permuted");
+        }
+    }
+
+    private static int[][] randomPermutation(Symmetry sym, Random rnd) {
+        int[][] perm = new int[sym.groupCount()][];
+        for (int g = 0; g < perm.length; g++) {
+            List<Integer> p = new ArrayList<>();
+            for (int m = 0; m < sym.members(g); m++) {
+                p.add(m);
+            }
+            java.util.Collections.shuffle(p, rnd);
+            perm[g] = p.stream().mapToInt(Integer::intValue).toArray();
+        }
+        return perm;
     }
 }

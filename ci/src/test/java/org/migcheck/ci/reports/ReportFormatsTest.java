@@ -160,6 +160,51 @@ class ReportFormatsTest {
         assertTrue(MAPPER.readTree(mutate.out()).get("mutants").size() > 0);
     }
 
+    /**
+     * mutate --all as one JSON document: a row per holding catalogue variant (counted here from the
+     * catalogue), each row's fates adding up to its mutants, the totals the column sums, and exit 0
+     * exactly when no problem is listed. SARIF is refused for --all (usage, 64).
+     */
+    @Test
+    void mutateAllWritesOneJsonDocument() throws Exception {
+        Run all = cli("mutate", "--all", "--format", "json");
+        assertValid(all.out());
+        JsonNode root = MAPPER.readTree(all.out());
+        assertEquals(root.get("problems").isEmpty() ? 0 : 10, all.code(), all.out());
+        assertTrue(root.get("problems").isEmpty(), () -> "the catalogue declares every survivor: " + root.get("problems"));
+        List<String> holding = new ArrayList<>();
+        for (Scenario s : Catalogue.all()) {
+            for (Variant v : s.variants()) {
+                if (v.expect().kind() == org.migcheck.model.scenarios.Expect.Kind.HOLDS) {
+                    holding.add(s.id() + " / " + v.name());
+                }
+            }
+        }
+        List<String> rows = new ArrayList<>();
+        long[] sums = new long[JsonRenderer.MUTATE_COLUMNS.size()];
+        for (JsonNode row : root.get("variants")) {
+            rows.add(row.get("scenario").asText() + " / " + row.get("variant").asText());
+            long fates = 0;
+            for (int i = 0; i < sums.length; i++) {
+                long c = row.get(JsonRenderer.MUTATE_COLUMNS.get(i)).asLong();
+                sums[i] += c;
+                String col = JsonRenderer.MUTATE_COLUMNS.get(i);
+                if (!col.equals("mutants") && !col.equals("undeclared")) {
+                    fates += c;
+                }
+            }
+            assertEquals(row.get("mutants").asLong(), fates, () -> "every mutant has one fate: " + row);
+            assertTrue(row.get("undeclared").asLong() <= row.get("survived").asLong(), row::toString);
+        }
+        assertEquals(holding, rows);
+        for (int i = 0; i < sums.length; i++) {
+            assertEquals(sums[i], root.get("total").get(JsonRenderer.MUTATE_COLUMNS.get(i)).asLong(), JsonRenderer.MUTATE_COLUMNS.get(i));
+        }
+        assertTrue(sums[1] > 0 && sums[2] > 0, "the catalogue has killed and surviving mutants");
+        Run sarif = cli("mutate", "--all", "--format", "sarif");
+        assertEquals(64, sarif.code(), sarif.out());
+    }
+
     @Test
     void checkAllWritesJsonJUnitAndSarif() throws Exception {
         int variants = 0;

@@ -95,6 +95,7 @@ public final class Symmetry {
         for (int h : hs) {
             isHolderSlot[h] = true;
         }
+        layout();
     }
 
     private Group resolve(Model.SymmetricSet set, int gi) {
@@ -209,24 +210,216 @@ public final class Symmetry {
     /** Members of set {@code g}. */
     public int members(int g) { return groups[g].members; }
 
+    // ---- precomputed layout, so that canonicalisation reads arrays only (no lists, no allocation)
+
+    private int[] pcSlot;
+    private int[] depthSlot;
+    private int[] frameBase;
+    private int[] frameSize;
+    private int[] maxDepth;
+    private int[] blockSize;
+    /** Object-reference local indices of the procedure called at return address ret (null: none or not a call). */
+    private int[][] refLocalsAtRet;
+    /** Object-reference local indices of each thread's main body. */
+    private int[][] mainRefLocals;
+    /** Per group: the fixed part of a member's key (its variables and thread blocks) and the row stride. */
+    private int[] fixedLen;
+    /** Room for the references from outside a set to one member: two entries per lock holder and per frame slot. */
+    private int extStride;
+    /** Per set: for each slot, the member whose key reads it (its variables and its threads' blocks), else -1. */
+    private int[][] slotMember;
+    /** Per group: bits of one member's entry in a permutation code, and the group's first bit; -1 when codes do not fit an int. */
+    private int[] codeBits;
+    private int[] codeShift;
+    private boolean codesFit;
+    private final java.util.Map<String, Integer> codeRegistry = new java.util.HashMap<>();
+    private final List<int[][]> registered = new ArrayList<>();
+
+    private void layout() {
+        int n = model.threadCount();
+        pcSlot = new int[n];
+        depthSlot = new int[n];
+        frameBase = new int[n];
+        frameSize = new int[n];
+        maxDepth = new int[n];
+        blockSize = new int[n];
+        mainRefLocals = new int[n][];
+        for (ThreadSpec t : model.threads()) {
+            int i = t.index();
+            pcSlot[i] = t.pcSlot;
+            depthSlot[i] = t.depthSlot;
+            frameBase[i] = t.frameBase;
+            frameSize[i] = t.frameSize;
+            maxDepth[i] = t.maxDepth;
+            blockSize[i] = 2 + (t.maxDepth + 1) * t.frameSize;
+            mainRefLocals[i] = refLocals(t.main);
+        }
+        refLocalsAtRet = new int[code.length + 1][];
+        for (int ret = 1; ret <= code.length; ret++) {
+            if (code[ret - 1].kind == Insn.Kind.CALL && code[ret - 1].callee != null) {
+                refLocalsAtRet[ret] = refLocals(code[ret - 1].callee);
+            }
+        }
+        int frameSlots = 0;
+        for (int t = 0; t < n; t++) {
+            frameSlots += (maxDepth[t] + 1) * frameSize[t];
+        }
+        fixedLen = new int[groups.length];
+        slotMember = new int[groups.length][];
+        extStride = 2 * (holderSlots.length + frameSlots);
+        codeBits = new int[groups.length];
+        codeShift = new int[groups.length];
+        int bits = 0;
+        for (int gi = 0; gi < groups.length; gi++) {
+            Group g = groups[gi];
+            int k = g.varSlots[0].length;
+            for (int t : g.threads[0]) {
+                k += blockSize[t];
+            }
+            fixedLen[gi] = k;
+            slotMember[gi] = new int[model.stateSize()];
+            Arrays.fill(slotMember[gi], -1);
+            for (int m = 0; m < g.members; m++) {
+                for (int slot : g.varSlots[m]) {
+                    slotMember[gi][slot] = m;
+                }
+                for (int t : g.threads[m]) {
+                    Arrays.fill(slotMember[gi], pcSlot[t], pcSlot[t] + blockSize[t], m);
+                }
+            }
+            codeBits[gi] = g.members <= 1 ? 0 : 32 - Integer.numberOfLeadingZeros(g.members - 1);
+            codeShift[gi] = bits;
+            bits += codeBits[gi] * g.members;
+        }
+        codesFit = bits <= 31;
+    }
+
+    private static int[] refLocals(Procedure p) {
+        return p.locals().stream().filter(Local::objectRef).mapToInt(Local::index).toArray();
+    }
+
+    /** The object-reference locals of frame {@code d} of thread {@code t} in {@code s}, or null. */
+    private int[] frameRefLocals(int[] s, int t, int d) {
+        if (d == 0) {
+            return mainRefLocals[t];
+        }
+        int ret = s[frameBase[t] + d * frameSize[t]];
+        return ret > 0 && ret <= code.length ? refLocalsAtRet[ret] : null;
+    }
+
+    /**
+     * Scratch space for {@link #canonical(int[], Canon)}: one per searching thread (not thread-safe).
+     * After a call it also holds the permutation that was applied ({@link #code()}).
+     */
+    public final class Canon {
+        /** Per set: the fixed part of each member's key, computed for this successor (rows of fixedLen). */
+        private final int[][] keys = new int[groups.length][];
+        /** Per set: the same for the parent given to {@link #prepare}. */
+        private final int[][] parentKeys = new int[groups.length][];
+        /** Per set and member: the row its fixed key is read from (keys or parentKeys). */
+        private final int[][][] src = new int[groups.length][][];
+        /** Per set: the references from outside the set to each member (rows of extStride), and their lengths. */
+        private final int[][] ext = new int[groups.length][];
+        private final int[][] len = new int[groups.length][];
+        private final boolean[][] dirty = new boolean[groups.length][];
+        private final int[][] idx = new int[groups.length][];
+        private final int[][] perm = new int[groups.length][];
+        private final int[] theta = new int[model.threadCount()];
+        private final int[] iota = new int[idGroup.length];
+        private final int[] out = new int[model.stateSize()];
+        private final int[] parent = new int[model.stateSize()];
+        private boolean prepared;
+        private int code;
+
+        private Canon() {
+            for (int gi = 0; gi < groups.length; gi++) {
+                int m = groups[gi].members;
+                keys[gi] = new int[m * fixedLen[gi]];
+                parentKeys[gi] = new int[m * fixedLen[gi]];
+                src[gi] = new int[m][];
+                ext[gi] = new int[m * extStride];
+                len[gi] = new int[m];
+                dirty[gi] = new boolean[m];
+                idx[gi] = new int[m];
+                perm[gi] = new int[m];
+            }
+        }
+
+        /** The permutation of the last canonicalisation: 0 for the identity; {@link #threadMapOf} decodes it. */
+        public int code() { return code; }
+
+        /**
+         * Announces the state whose successors come next: {@link #canonicalSuccessor} then recomputes
+         * only the keys of the members a successor changed.
+         */
+        public void prepare(int[] state) {
+            System.arraycopy(state, 0, parent, 0, parent.length);
+            for (int gi = 0; gi < groups.length; gi++) {
+                for (int m = 0; m < groups[gi].members; m++) {
+                    fixedKey(state, groups[gi], gi, m, parentKeys[gi], m * fixedLen[gi]);
+                }
+            }
+            prepared = true;
+        }
+    }
+
+    /** The permutations that move each member of every set to the next position (the last to the first). */
+    public int[][] rotation() {
+        int[][] perm = new int[groups.length][];
+        for (int gi = 0; gi < groups.length; gi++) {
+            perm[gi] = new int[groups[gi].members];
+            for (int m = 0; m < perm[gi].length; m++) {
+                perm[gi][m] = (m + 1) % perm[gi].length;
+            }
+        }
+        return perm;
+    }
+
+    /** A fresh scratch space for one searching thread. */
+    public Canon newCanon() { return new Canon(); }
+
     /**
      * Applies the permutations {@code perm[g][m]} (member m of set g moves to position perm[g][m])
      * to {@code s}; returns a new vector.
      */
     public int[] apply(int[] s, int[][] perm) {
-        int n = model.threadCount();
-        int[] theta = new int[n];
-        for (int t = 0; t < n; t++) {
+        int[] theta = new int[model.threadCount()];
+        int[] iota = new int[idGroup.length];
+        maps(perm, theta, iota);
+        int[] out = new int[s.length];
+        applyInto(s, perm, theta, iota, out);
+        return out;
+    }
+
+    /**
+     * The same as {@link #apply(int[], int[][])} into the scratch vector of {@code c} (valid until
+     * the next use of {@code c}), without allocating.
+     */
+    public int[] apply(int[] s, int[][] perm, Canon c) {
+        maps(perm, c.theta, c.iota);
+        applyInto(s, perm, c.theta, c.iota, c.out);
+        return c.out;
+    }
+
+    /** theta: the thread each thread moves to; iota: the object id each id moves to. */
+    private void maps(int[][] perm, int[] theta, int[] iota) {
+        for (int t = 0; t < theta.length; t++) {
             theta[t] = threadGroup[t] < 0 ? t : groups[threadGroup[t]].threads[perm[threadGroup[t]][threadMember[t]]][threadPos[t]];
         }
-        int[] iota = new int[idGroup.length];
         for (int id = 0; id < iota.length; id++) {
             iota[id] = idGroup[id] < 0 ? id : groups[idGroup[id]].ids[perm[idGroup[id]][idMember[id]]][idPos[id]];
         }
-        int[] out = s.clone();
+    }
+
+    private void applyInto(int[] s, int[][] perm, int[] theta, int[] iota, int[] out) {
+        int n = theta.length;
+        System.arraycopy(s, 0, out, 0, s.length);
         for (int gi = 0; gi < groups.length; gi++) {
             Group g = groups[gi];
             for (int m = 0; m < g.members; m++) {
+                if (perm[gi][m] == m) {
+                    continue;
+                }
                 int[] from = g.varSlots[m];
                 int[] to = g.varSlots[perm[gi][m]];
                 for (int k = 0; k < from.length; k++) {
@@ -234,20 +427,19 @@ public final class Symmetry {
                 }
             }
         }
-        for (ThreadSpec t : model.threads()) {
-            ThreadSpec d = model.thread(theta[t.index()]);
+        for (int t = 0; t < n; t++) {
+            int d = theta[t];
             if (d != t) {
-                int size = 2 + (t.maxDepth + 1) * t.frameSize;
-                System.arraycopy(s, t.pcSlot, out, d.pcSlot, size);
-                int shift = mainLo[d.index()] - mainLo[t.index()];
-                out[d.pcSlot] = shiftPc(out[d.pcSlot], t.index(), shift);
-                for (int depth = 1; depth <= t.maxDepth; depth++) {
-                    int slot = d.frameBase + depth * d.frameSize;
-                    out[slot] = shiftPc(out[slot], t.index(), shift);
+                System.arraycopy(s, pcSlot[t], out, pcSlot[d], blockSize[t]);
+                int shift = mainLo[d] - mainLo[t];
+                out[pcSlot[d]] = shiftPc(out[pcSlot[d]], t, shift);
+                for (int depth = 1; depth <= maxDepth[t]; depth++) {
+                    int slot = frameBase[d] + depth * frameSize[d];
+                    out[slot] = shiftPc(out[slot], t, shift);
                 }
             }
         }
-        for (ThreadSpec t : model.threads()) {
+        for (int t = 0; t < n; t++) {
             remapLocals(out, t, iota);
         }
         for (int hs : holderSlots) {
@@ -256,176 +448,299 @@ public final class Symmetry {
                 out[hs] = theta[v - 1] + 1;
             }
         }
-        return out;
     }
 
     private int shiftPc(int pc, int t, int shift) {
         return pc >= mainLo[t] && pc < mainHi[t] ? pc + shift : pc;
     }
 
-    /** The procedure running in frame {@code depth} of thread {@code t} in {@code s}. */
-    private Procedure frameProc(int[] s, ThreadSpec t, int depth) {
-        if (depth == 0) {
-            return t.main;
-        }
-        int ret = s[t.frameBase + depth * t.frameSize];
-        return ret > 0 && ret <= code.length && code[ret - 1].kind == Insn.Kind.CALL ? code[ret - 1].callee : null;
-    }
-
-    private void remapLocals(int[] s, ThreadSpec t, int[] iota) {
-        if (s[t.pcSlot] == code.length) {
+    private void remapLocals(int[] s, int t, int[] iota) {
+        if (s[pcSlot[t]] == code.length) {
             return; // finished: frames are zero
         }
-        int depth = s[t.depthSlot];
+        int depth = s[depthSlot[t]];
         for (int d = 0; d <= depth; d++) {
-            Procedure p = frameProc(s, t, d);
-            if (p == null) {
+            int[] refs = frameRefLocals(s, t, d);
+            if (refs == null) {
                 continue;
             }
-            int base = t.frameBase + d * t.frameSize + 1;
-            for (Local l : p.locals()) {
-                if (l.objectRef()) {
-                    int v = s[base + l.index()];
-                    if (v >= 0 && v < iota.length) {
-                        s[base + l.index()] = iota[v];
-                    }
+            int base = frameBase[t] + d * frameSize[t] + 1;
+            for (int li : refs) {
+                int v = s[base + li];
+                if (v >= 0 && v < iota.length) {
+                    s[base + li] = iota[v];
                 }
             }
         }
     }
 
     /**
-     * The canonical representative of {@code s}'s orbit. When {@code threadMap} is not null it
-     * receives, for each thread t of {@code s}, the thread that plays its part in the result.
+     * The canonical representative of {@code s}'s orbit (a new vector, or {@code s} itself when it
+     * is canonical). When {@code threadMap} is not null it receives, for each thread t of {@code s},
+     * the thread that plays its part in the result.
      */
     public int[] canonical(int[] s, int[] threadMap) {
-        int[][] perm = new int[groups.length][];
-        boolean identity = true;
-        for (int gi = 0; gi < groups.length; gi++) {
-            perm[gi] = order(s, gi);
-            for (int m = 0; m < perm[gi].length; m++) {
-                identity &= perm[gi][m] == m;
-            }
-        }
+        Canon c = new Canon();
+        int[] r = canonical(s, c);
         if (threadMap != null) {
-            for (int t = 0; t < threadMap.length; t++) {
-                threadMap[t] = threadGroup[t] < 0 ? t : groups[threadGroup[t]].threads[perm[threadGroup[t]][threadMember[t]]][threadPos[t]];
+            if (r == s) {
+                for (int t = 0; t < threadMap.length; t++) {
+                    threadMap[t] = t;
+                }
+            } else {
+                System.arraycopy(c.theta, 0, threadMap, 0, threadMap.length);
             }
         }
-        return identity ? s : apply(s, perm);
+        return r == s ? s : r.clone();
     }
 
-    /** perm[m] = the position of member m after sorting the members of set gi by their keys. */
-    private int[] order(int[] s, int gi) {
-        Group g = groups[gi];
-        int[][] keys = new int[g.members][];
-        List<List<Integer>> external = new ArrayList<>();
-        for (int m = 0; m < g.members; m++) {
-            external.add(new ArrayList<>());
+    /**
+     * The canonical representative of {@code s}'s orbit without allocating: {@code s} itself when it
+     * is canonical ({@code c.code() == 0}), else the scratch vector of {@code c}, valid until the
+     * next call with {@code c}.
+     */
+    public int[] canonical(int[] s, Canon c) {
+        return canonical(s, c, false);
+    }
+
+    /**
+     * The same for a successor of the state last given to {@link Canon#prepare}: the keys of the
+     * members whose slots it does not change are taken from that state (the key of a member reads
+     * only its own variables and thread blocks; the references from outside are recomputed).
+     */
+    public int[] canonicalSuccessor(int[] next, Canon c) {
+        if (!c.prepared) {
+            return canonical(next, c, false);
         }
+        for (int gi = 0; gi < groups.length; gi++) {
+            Arrays.fill(c.dirty[gi], false);
+        }
+        int[] parent = c.parent;
+        int n = next.length;
+        int i = Arrays.mismatch(parent, next);
+        while (i >= 0) {
+            for (int gi = 0; gi < groups.length; gi++) {
+                int m = slotMember[gi][i];
+                if (m >= 0) {
+                    c.dirty[gi][m] = true;
+                }
+            }
+            if (++i == n) {
+                break;
+            }
+            int j = Arrays.mismatch(parent, i, n, next, i, n);
+            if (j < 0) {
+                break;
+            }
+            i += j;
+        }
+        return canonical(next, c, true);
+    }
+
+    private int[] canonical(int[] s, Canon c, boolean incremental) {
+        boolean identity = true;
+        for (int gi = 0; gi < groups.length; gi++) {
+            identity &= order(s, gi, c, incremental);
+        }
+        if (identity) {
+            c.code = 0;
+            return s;
+        }
+        maps(c.perm, c.theta, c.iota);
+        applyInto(s, c.perm, c.theta, c.iota, c.out);
+        c.code = encode(c.perm);
+        return c.out;
+    }
+
+    /** A code for the permutations {@code perm}: 0 for the identity. */
+    private int encode(int[][] perm) {
+        if (codesFit) {
+            int code = 0;
+            for (int gi = 0; gi < groups.length; gi++) {
+                for (int m = 0; m < perm[gi].length; m++) {
+                    code |= (perm[gi][m] ^ m) << (codeShift[gi] + m * codeBits[gi]);
+                }
+            }
+            return code;
+        }
+        String key = Arrays.deepToString(perm);
+        synchronized (codeRegistry) {
+            Integer known = codeRegistry.get(key);
+            if (known == null) {
+                int[][] copy = new int[perm.length][];
+                for (int gi = 0; gi < perm.length; gi++) {
+                    copy[gi] = perm[gi].clone();
+                }
+                registered.add(copy);
+                known = registered.size();
+                codeRegistry.put(key, known);
+            }
+            return known;
+        }
+    }
+
+    /** For a permutation {@link Canon#code() code}: map[t] = the thread that thread t of the source plays in the result. */
+    public int[] threadMapOf(int code) {
+        int[][] perm = new int[groups.length][];
+        if (code == 0 || codesFit) {
+            for (int gi = 0; gi < groups.length; gi++) {
+                perm[gi] = new int[groups[gi].members];
+                int mask = (1 << codeBits[gi]) - 1;
+                for (int m = 0; m < perm[gi].length; m++) {
+                    perm[gi][m] = ((code >>> (codeShift[gi] + m * codeBits[gi])) & mask) ^ m;
+                }
+            }
+        } else {
+            synchronized (codeRegistry) {
+                perm = registered.get(code - 1);
+            }
+        }
+        int[] theta = new int[model.threadCount()];
+        maps(perm, theta, new int[idGroup.length]);
+        return theta;
+    }
+
+    /**
+     * Sorts the members of set gi by their keys into c.perm[gi] (perm[m] = the position of member m),
+     * stable: members with equal keys keep their order. A key is the member's fixed part
+     * ({@link #fixedKey}), a separator, then the references to it from outside the set; keys compare
+     * lexicographically, a proper prefix first. With {@code incremental}, members not marked dirty
+     * keep the fixed part computed by {@link Canon#prepare}. Returns whether the order is the identity.
+     */
+    private boolean order(int[] s, int gi, Canon c, boolean incremental) {
+        Group g = groups[gi];
+        int k = fixedLen[gi];
+        int[][] src = c.src[gi];
+        for (int m = 0; m < g.members; m++) {
+            if (incremental && !c.dirty[gi][m]) {
+                src[m] = c.parentKeys[gi];
+            } else {
+                fixedKey(s, g, gi, m, c.keys[gi], m * k);
+                src[m] = c.keys[gi];
+            }
+        }
+        int[] ext = c.ext[gi];
+        int[] len = c.len[gi];
+        Arrays.fill(len, 0);
+        int es = extStride;
         // references from outside the set: lock holders outside member variables, object-id locals of other threads
         for (int hs : holderSlots) {
             int v = s[hs];
             if (!g.isMemberSlot[hs] && v > 0 && v - 1 < threadGroup.length && threadGroup[v - 1] == gi) {
-                external.get(threadMember[v - 1]).add(hs);
-                external.get(threadMember[v - 1]).add(threadPos[v - 1]);
+                int m = threadMember[v - 1];
+                int at = m * es + len[m];
+                ext[at] = hs;
+                ext[at + 1] = threadPos[v - 1];
+                len[m] += 2;
             }
         }
-        for (ThreadSpec t : model.threads()) {
-            if (threadGroup[t.index()] == gi || s[t.pcSlot] == code.length) {
+        for (int t = 0; t < threadGroup.length; t++) {
+            if (threadGroup[t] == gi || s[pcSlot[t]] == code.length) {
                 continue;
             }
-            int depth = s[t.depthSlot];
+            int depth = s[depthSlot[t]];
             for (int d = 0; d <= depth; d++) {
-                Procedure p = frameProc(s, t, d);
-                if (p == null) {
+                int[] refs = frameRefLocals(s, t, d);
+                if (refs == null) {
                     continue;
                 }
-                int base = t.frameBase + d * t.frameSize + 1;
-                for (Local l : p.locals()) {
-                    int v = s[base + l.index()];
-                    if (l.objectRef() && v >= 0 && v < idGroup.length && idGroup[v] == gi) {
-                        external.get(idMember[v]).add(-(base + l.index()) - 1);
-                        external.get(idMember[v]).add(idPos[v]);
+                int base = frameBase[t] + d * frameSize[t] + 1;
+                for (int li : refs) {
+                    int v = s[base + li];
+                    if (v >= 0 && v < idGroup.length && idGroup[v] == gi) {
+                        int m = idMember[v];
+                        int at = m * es + len[m];
+                        ext[at] = -(base + li) - 1;
+                        ext[at + 1] = idPos[v];
+                        len[m] += 2;
                     }
                 }
             }
         }
+        // insertion sort of the member indices (stable; sets are small)
+        int[] idx = c.idx[gi];
         for (int m = 0; m < g.members; m++) {
-            keys[m] = key(s, g, gi, m, external.get(m));
+            int x = m;
+            int j = m - 1;
+            while (j >= 0 && compareKeys(src, k, ext, es, len, idx[j], x) > 0) {
+                idx[j + 1] = idx[j];
+                j--;
+            }
+            idx[j + 1] = x;
         }
-        Integer[] idx = new Integer[g.members];
-        for (int m = 0; m < idx.length; m++) {
-            idx[m] = m;
-        }
-        Arrays.sort(idx, (a, b) -> Arrays.compare(keys[a], keys[b]));
-        int[] perm = new int[g.members];
-        for (int pos = 0; pos < idx.length; pos++) {
+        int[] perm = c.perm[gi];
+        boolean identity = true;
+        for (int pos = 0; pos < g.members; pos++) {
             perm[idx[pos]] = pos;
+            identity &= idx[pos] == pos;
         }
-        return perm;
+        return identity;
+    }
+
+    /** The order of two members' keys: fixed parts (length k), then the outside references, a proper prefix first. */
+    private static int compareKeys(int[][] src, int k, int[] ext, int es, int[] len, int a, int b) {
+        int i = Arrays.mismatch(src[a], a * k, a * k + k, src[b], b * k, b * k + k);
+        if (i >= 0) {
+            return Integer.compare(src[a][a * k + i], src[b][b * k + i]);
+        }
+        int n = Math.min(len[a], len[b]);
+        int j = Arrays.mismatch(ext, a * es, a * es + n, ext, b * es, b * es + n);
+        if (j >= 0) {
+            return Integer.compare(ext[a * es + j], ext[b * es + j]);
+        }
+        return Integer.compare(len[a], len[b]);
     }
 
     private static final int OWN = -1_000_000;
     private static final int OTHER = -2_000_000;
 
-    private int[] key(int[] s, Group g, int gi, int m, List<Integer> external) {
-        int[] buf = new int[64];
-        int n = 0;
+    /**
+     * The position-independent part of member m's key, written at keys[at ..): its variables (lock
+     * holders that name one of its own threads relative to itself), then each of its threads' blocks
+     * with program counters inside the main body relative to it and object-id locals naming its own
+     * objects relative to itself (another member's: one mark).
+     */
+    private void fixedKey(int[] s, Group g, int gi, int m, int[] keys, int at) {
+        int n = at;
         for (int slot : g.varSlots[m]) {
-            buf = grow(buf, n + 1);
-            buf[n++] = normalThreadRef(s[slot], slot, gi, m);
+            keys[n++] = normalThreadRef(s[slot], slot, gi, m);
         }
         for (int t : g.threads[m]) {
-            ThreadSpec ts = model.thread(t);
-            int size = 2 + (ts.maxDepth + 1) * ts.frameSize;
-            buf = grow(buf, n + size);
+            int size = blockSize[t];
             int start = n;
-            System.arraycopy(s, ts.pcSlot, buf, n, size);
+            System.arraycopy(s, pcSlot[t], keys, n, size);
             n += size;
-            buf[start] = normalPc(buf[start], t);
-            for (int d = 1; d <= ts.maxDepth; d++) {
-                int off = start + 2 + d * ts.frameSize;
-                buf[off] = normalPc(buf[off], t);
+            keys[start] = normalPc(keys[start], t);
+            for (int d = 1; d <= maxDepth[t]; d++) {
+                int off = start + 2 + d * frameSize[t];
+                keys[off] = normalPc(keys[off], t);
             }
-            if (s[ts.pcSlot] != code.length) {
-                for (int d = 0; d <= s[ts.depthSlot]; d++) {
-                    Procedure p = frameProc(s, ts, d);
-                    if (p == null) {
+            if (s[pcSlot[t]] != code.length) {
+                for (int d = 0; d <= s[depthSlot[t]]; d++) {
+                    int[] refs = frameRefLocals(s, t, d);
+                    if (refs == null) {
                         continue;
                     }
-                    for (Local l : p.locals()) {
-                        int off = start + 2 + d * ts.frameSize + 1 + l.index();
-                        int v = buf[off];
-                        if (l.objectRef() && v >= 0 && v < idGroup.length && idGroup[v] == gi) {
-                            buf[off] = idMember[v] == m ? OWN - idPos[v] : OTHER;
+                    for (int li : refs) {
+                        int off = start + 2 + d * frameSize[t] + 1 + li;
+                        int v = keys[off];
+                        if (v >= 0 && v < idGroup.length && idGroup[v] == gi) {
+                            keys[off] = idMember[v] == m ? OWN - idPos[v] : OTHER;
                         }
                     }
                 }
             }
         }
-        buf = grow(buf, n + 1 + external.size());
-        buf[n++] = Integer.MIN_VALUE;
-        for (int x : external) {
-            buf[n++] = x;
-        }
-        return Arrays.copyOf(buf, n);
     }
 
     private int normalThreadRef(int v, int slot, int gi, int m) {
-        if (isHolder(slot) && v > 0 && v - 1 < threadGroup.length && threadGroup[v - 1] == gi) {
+        if (isHolderSlot[slot] && v > 0 && v - 1 < threadGroup.length && threadGroup[v - 1] == gi) {
             return threadMember[v - 1] == m ? OWN - threadPos[v - 1] : OTHER;
         }
         return v;
     }
 
-    private boolean isHolder(int slot) { return isHolderSlot[slot]; }
-
     private int normalPc(int pc, int t) {
         return pc >= mainLo[t] && pc < mainHi[t] ? OWN + (pc - mainLo[t]) : pc;
-    }
-
-    private static int[] grow(int[] a, int need) {
-        return need <= a.length ? a : Arrays.copyOf(a, Math.max(need, a.length * 2));
     }
 }
