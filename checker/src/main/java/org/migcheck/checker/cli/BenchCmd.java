@@ -240,33 +240,38 @@ final class BenchCmd implements Callable<Integer> {
         PrintStream out = Main.Streams.out;
         out.printf("migcheck scale-out: %d worker(s) per search, liveness %s, %d repetitions after a warm-up, best time; all processes on"
                 + " this machine's %d cores%n", opts.workers(), opts.liveness() ? "on" : "off", repeat, Runtime.getRuntime().availableProcessors());
-        String fmt = "%-16s %9s %10s %8s %11s %6s %10s %10s %12s %12s%n";
-        out.printf(fmt, "model", "processes", "states", "best s", "states/s", "ratio", "coord MiB", "coord set", "member MiB", "member set");
+        String fmt = "%-16s %9s %10s %8s %10s %6s %9s %9s %9s %9s %9s %11s %11s%n";
+        out.printf(fmt, "model", "processes", "states", "best s", "states/s", "ratio", "coord MiB", "coord GC", "vectors", "coord set",
+                "graph", "member GC", "member set");
         int bad = 0;
         for (SeriesModel sm : models) {
-            MigcheckRun one = runMigcheck(sm, opts);
+            MigcheckRun one = runMigcheck(sm, opts, null);
             double oneRate = one.result().stats().distinct() / one.bestSeconds();
+            Footprint f1 = one.footprint();
             out.printf(fmt, sm.name(), 1, one.result().stats().distinct(), String.format("%.2f", one.bestSeconds()), String.format("%.0f", oneRate),
-                    "1.00", String.format("%.0f", one.peakBytes() / 1048576.0), String.format("%.1f", one.footprint().storeBytes() / 1048576.0), "-", "-");
+                    "1.00", mib(one.peakBytes()), mib(f1.heapAfterGc()), mib(f1.vectorBytes()), mib(f1.storeBytes()),
+                    mib(f1.graphBytes() + f1.maskBytes()), "-", "-");
             for (int members = 1; members <= 2; members++) {
                 List<Process> procs = new ArrayList<>();
                 HazelcastCluster c = null;
                 try {
                     c = HazelcastCluster.startLocal(members, Main.classpath(spec), procs);
-                    MigcheckRun r = runMigcheck(sm, opts.withCluster(c));
+                    MigcheckRun r = runMigcheck(sm, opts.withCluster(c), c);
                     List<long[]> usage = c.usage();
                     StringBuilder heap = new StringBuilder();
                     StringBuilder set = new StringBuilder();
                     for (long[] u : usage) {
-                        heap.append(heap.length() == 0 ? "" : "/").append(String.format("%.0f", u[1] / 1048576.0));
-                        set.append(set.length() == 0 ? "" : "/").append(String.format("%.1f", u[0] / 1048576.0));
+                        heap.append(heap.length() == 0 ? "" : "/").append(mib(u[2]));
+                        set.append(set.length() == 0 ? "" : "/").append(mib(u[0]));
                     }
+                    Footprint f = r.footprint();
                     double rate = r.result().stats().distinct() / r.bestSeconds();
                     boolean same = r.result().verdict() == one.result().verdict() && r.result().stats().distinct() == one.result().stats().distinct();
                     bad += same ? 0 : 1;
                     out.printf(fmt, sm.name(), members + 1, r.result().stats().distinct(), String.format("%.2f", r.bestSeconds()),
-                            String.format("%.0f", rate), String.format("%.2f", rate / oneRate), String.format("%.0f", r.peakBytes() / 1048576.0),
-                            String.format("%.1f", r.footprint().storeBytes() / 1048576.0), heap, set + (same ? "" : "  MISMATCH: " + r.result().verdict()));
+                            String.format("%.0f", rate), String.format("%.2f", rate / oneRate), mib(r.peakBytes()), mib(f.heapAfterGc()),
+                            mib(f.retainedPeakBytes()), mib(f.ownedBytes()), mib(f.graphBytes() + f.maskBytes()), heap,
+                            set + (same ? "" : "  MISMATCH: " + r.result().verdict()));
                 } catch (java.io.IOException | HazelcastCluster.Refused e) {
                     throw Args.usage(spec, "--scale-out: cannot start member processes: " + e.getMessage());
                 } finally {
@@ -286,8 +291,11 @@ final class BenchCmd implements Callable<Integer> {
                 }
             }
         }
-        out.println("ratio: states/s against 1 process. MiB: peak heap of the process; set: its visited-set bytes (the coordinator keeps every"
-                + " state vector and parent link for expansion; members hold the hash tables and vectors of the partitions they own).");
+        out.println("ratio: states/s against 1 process. MiB: peak heap of the coordinator during the timed runs; GC: used heap after a full"
+                + " GC right after the (warm-up) search, structures live. vectors: packed vectors and parent links the coordinator's store"
+                + " holds (1 process: all of them; spread: the most it held at once, the levels being expanded and built). coord set /"
+                + " member set: the visited-set share each process owns (1 process: the whole store with its hash table). graph: the"
+                + " stuck-thread analysis's per-state data at the coordinator (transition graph and thread masks).");
         return bad == 0 ? 0 : Main.INTERNAL_EXIT;
     }
 
@@ -318,7 +326,13 @@ final class BenchCmd implements Callable<Integer> {
         return b.toString();
     }
 
-    private MigcheckRun runMigcheck(SeriesModel sm, Options opts) {
+    private static String mib(long bytes) { return bytes < 0 ? "-" : String.format("%.1f", bytes / 1048576.0); }
+
+    private MigcheckRun runMigcheck(SeriesModel sm, Options opts) { return runMigcheck(sm, opts, null); }
+
+    /** Also measures the heap after GC on the warm-up run (here and, with {@code cluster}, on its members). */
+    private MigcheckRun runMigcheck(SeriesModel sm, Options opts, HazelcastCluster cluster) {
+        boolean probe = scaleOut;
         Model model = sm.build();
         RuleSet rules = KernelRules.all();
         double cold = 0;
@@ -330,6 +344,12 @@ final class BenchCmd implements Callable<Integer> {
             System.gc();
             resetPeaks();
             Footprint f = new Footprint();
+            if (probe && i == 0) {
+                f.probeHeap();
+            }
+            if (cluster != null) {
+                cluster.probeHeap(probe && i == 0);
+            }
             long t0 = System.nanoTime();
             CheckResult r = Checker.check(model, rules, opts, f);
             double sec = (System.nanoTime() - t0) / 1e9;
@@ -340,7 +360,12 @@ final class BenchCmd implements Callable<Integer> {
                 best = Math.min(best, sec);
             }
             last = r;
-            fp = f;
+            if (fp == null || !probe) {
+                fp = f; // with a probe, the warm-up's footprint (its heap figure) is the one reported
+            } else {
+                f.copyHeapFrom(fp);
+                fp = f;
+            }
         }
         return new MigcheckRun(last, cold, best, peak, fp);
     }

@@ -13,6 +13,7 @@ import org.migcheck.checker.run.CheckResult;
 import org.migcheck.checker.run.Options;
 import org.migcheck.checker.run.ScenarioRunner;
 import org.migcheck.checker.run.Verdict;
+import org.migcheck.checker.run.Wire;
 import org.migcheck.checker.trace.HtmlRenderer;
 import org.migcheck.checker.trace.JUnitRenderer;
 import org.migcheck.checker.trace.JsonRenderer;
@@ -66,6 +67,8 @@ final class CheckCmd implements Callable<Integer> {
         }
         if (!all) {
             Main.scenario(scenario, spec);
+        } else if (search.toOptions().strategy() == org.migcheck.checker.engine.Strategy.RANDOM) {
+            throw Args.usage(spec, "--members with --strategy random spreads the walks of one SCENARIO, not --all");
         }
         HazelcastCluster cluster = clusterOptions.connect(spec, search.toOptions().strategy(), all ? null : scenario);
         try {
@@ -93,6 +96,11 @@ final class CheckCmd implements Callable<Integer> {
         Scenario s = Main.scenario(scenario, spec);
         VariantArgs.checkAgainstVariant(spec, s, variant, sets);
         Options opts = cluster == null ? search.toOptions() : search.toOptions().withCluster(cluster);
+        Options plain = opts;
+        if (cluster != null && opts.strategy() == org.migcheck.checker.engine.Strategy.RANDOM) {
+            // walk k has its own seed: chunks of walks run on the members and here, the model built by each from the scenario
+            opts = opts.withSwarm(cluster.swarm(s.id(), variant, sets, Wire.options(opts), Wire::chunk, Wire::chunk));
+        }
         int raise = bounds == null ? 0 : Args.boundsRaise(bounds, spec);
         ScenarioRunner.Outcome o;
         try {
@@ -102,7 +110,7 @@ final class CheckCmd implements Callable<Integer> {
         }
         BoundSensitivity sens = null;
         if (raise > 0 && o.result().model() != null) {
-            sens = BoundSensitivity.check(s.build(o.knobs()), o.result(), rules, opts, raise);
+            sens = BoundSensitivity.check(s.build(o.knobs()), o.result(), rules, plain, raise);
         }
         PrintStream out = Main.Streams.out;
         switch (f) {

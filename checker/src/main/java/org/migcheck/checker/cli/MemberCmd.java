@@ -35,7 +35,8 @@ final class MemberCmd implements Callable<Integer> {
         String code = Identity.codeHash(Main.classpath(spec));
         MemberService s;
         try {
-            s = MemberService.start(host, port, cluster, code, id -> reg.find(id) != null, Main.Streams.err, once);
+            s = MemberService.start(host, port, cluster, code, id -> reg.find(id) != null, new MemberJobs(reg),
+                    Main.Streams.err, once);
         } catch (IllegalArgumentException e) {
             throw Args.usage(spec, e.getMessage());
         }

@@ -9,7 +9,12 @@ import java.util.concurrent.Callable;
 import org.migcheck.checker.cli.OutputOptions.Format;
 import org.migcheck.checker.run.KnobSuite;
 import org.migcheck.checker.run.ScenarioRunner;
+import org.migcheck.checker.run.Options;
 import org.migcheck.checker.run.Verdict;
+import org.migcheck.checker.run.Wire;
+import org.migcheck.checker.cluster.HazelcastCluster;
+import org.migcheck.checker.engine.Transport;
+import org.migcheck.properties.RuleSet;
 import org.migcheck.checker.trace.JUnitRenderer;
 import org.migcheck.checker.trace.JsonRenderer;
 import org.migcheck.checker.trace.SarifRenderer;
@@ -38,6 +43,9 @@ final class SuiteCmd implements Callable<Integer> {
     @CommandLine.Mixin
     SearchOptions search = new SearchOptions();
 
+    @CommandLine.Mixin
+    ClusterOptions clusterOptions = new ClusterOptions();
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -46,12 +54,30 @@ final class SuiteCmd implements Callable<Integer> {
         Format f = output.require(spec, Format.TEXT, Format.JSON, Format.JUNIT, Format.SARIF);
         Scenario s = Main.scenario(scenario, spec);
         List<ScenarioRunner.Outcome> outcomes;
+        PrintStream out = Main.Streams.out;
+        RuleSet rules = Main.registry(spec).ruleSet();
+        List<Map<String, String>> combinations;
         try {
-            outcomes = KnobSuite.run(s, vary, sets, Main.registry(spec).ruleSet(), search.toOptions());
+            combinations = KnobSuite.combinations(s, vary, sets);
         } catch (ModelError e) {
             throw Args.usage(spec, e.getMessage());
         }
-        PrintStream out = Main.Streams.out;
+        if (!clusterOptions.active()) {
+            outcomes = new ArrayList<>();
+            for (Map<String, String> c : combinations) {
+                outcomes.add(ScenarioRunner.run(s, null, c, rules, search.toOptions()));
+            }
+        } else {
+            HazelcastCluster cluster = clusterOptions.connect(spec, null, s.id());
+            try {
+                outcomes = spread(cluster, s, combinations, rules);
+            } catch (Transport.Lost lost) {
+                out.printf("suite INCOMPLETE: %s (spread over %s)%n", lost.getMessage(), cluster.describe());
+                return Verdict.INCOMPLETE.exitCode();
+            } finally {
+                cluster.close();
+            }
+        }
         long bad = outcomes.stream().filter(o -> !o.matches()).count();
         switch (f) {
             case JSON -> out.println(JsonRenderer.renderAll("suite", outcomes));
@@ -63,5 +89,21 @@ final class SuiteCmd implements Callable<Integer> {
             }
         }
         return bad == 0 ? 0 : Verdict.MISMATCH_EXIT;
+    }
+
+    /**
+     * The combinations checked by this process and the members, whoever is free (each builds the model
+     * from the scenario and knobs); the outcomes in the suite's order, as one process gives them.
+     */
+    private List<ScenarioRunner.Outcome> spread(HazelcastCluster cluster, Scenario s, List<Map<String, String>> combinations, RuleSet rules) {
+        Options opts = search.toOptions().withProgress(null);
+        List<byte[]> answers = cluster.checks(s.id(), combinations, Wire.options(opts),
+                i -> Wire.result(ScenarioRunner.run(s, null, combinations.get(i), rules, opts).result()));
+        List<ScenarioRunner.Outcome> outcomes = new ArrayList<>();
+        for (int i = 0; i < combinations.size(); i++) {
+            byte[] answer = answers.get(i);
+            outcomes.add(ScenarioRunner.run(s, null, combinations.get(i), rules, opts, (model, r, o) -> Wire.result(answer, model)));
+        }
+        return outcomes;
     }
 }

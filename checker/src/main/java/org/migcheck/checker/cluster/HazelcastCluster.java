@@ -58,6 +58,8 @@ public final class HazelcastCluster implements Transport.Factory, AutoCloseable 
     private int searches;
     private final java.util.concurrent.atomic.AtomicLong messages = new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean closing;
+    /** Whether members measure their used heap after a full GC when a search ends (benchmarks). */
+    private volatile boolean probe;
 
     private HazelcastCluster(List<String> addresses) {
         this.addresses = List.copyOf(addresses);
@@ -204,7 +206,7 @@ public final class HazelcastCluster implements Transport.Factory, AutoCloseable 
                 owned[p] = p % n == m + 1;
             }
             try {
-                call(m, new Tasks.Begin(run, words, owned));
+                call(m, new Tasks.Begin(run, words, owned, probe));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new Transport.Lost("interrupted");
@@ -370,13 +372,27 @@ public final class HazelcastCluster implements Transport.Factory, AutoCloseable 
 
         @Override public boolean contains(long fp, long[] vec) { return query(fp, vec, -1) == 1; }
 
-        @Override public int parent(long fp, long[] vec, int id) { return query(fp, vec, id); }
+        @Override public long[] byId(int id) {
+            for (int m = 0; m < n - 1; m++) {
+                long[] rec;
+                try {
+                    rec = call(m, new Tasks.ById(run, id));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new Transport.Lost("interrupted");
+                }
+                if (rec != null && rec.length > 0) {
+                    return rec;
+                }
+            }
+            return null;
+        }
 
         @Override public void close() {
             for (int m = 0; m < n - 1; m++) {
                 if (lost[m] == null) {
                     try {
-                        executors[m].submit(new Tasks.End(run, null, false)).get(2, TimeUnit.SECONDS);
+                        executors[m].submit(new Tasks.End(run, null, false, probe)).get(probe ? 30 : 2, TimeUnit.SECONDS);
                     } catch (ExecutionException | TimeoutException | RuntimeException e) {
                         // the member is gone or slow; the run's result already says so or does not need it
                     } catch (InterruptedException e) {
@@ -387,7 +403,16 @@ public final class HazelcastCluster implements Transport.Factory, AutoCloseable 
         }
     }
 
-    /** Each member's figures of its last search: {visited-set partition bytes, peak heap bytes}. */
+    /**
+     * While on, each member measures its used heap after a full GC when a search ends, before it frees
+     * the search's partitions ({@link #usage}); the GC costs time, so benchmarks turn it on for a warm-up.
+     */
+    public void probeHeap(boolean on) { probe = on; }
+
+    /**
+     * Each member's figures: {visited-set partition bytes of its last search, peak heap bytes, used heap
+     * after GC at the end of its last probed search (-1: none)}.
+     */
     public List<long[]> usage() {
         List<long[]> out = new ArrayList<>();
         for (int m = 0; m < addresses.size(); m++) {
@@ -435,6 +460,133 @@ public final class HazelcastCluster implements Transport.Factory, AutoCloseable 
         return connect(addresses, cluster, Identity.codeHash(classpathEntries), "");
     }
 
+    /**
+     * A job's answer: no time bound (a suite's check or a chunk of walks may run long), but a member
+     * that dies or hangs is noticed by its connection or heartbeat ({@link #HEARTBEAT_TIMEOUT_MS}).
+     */
+    private byte[] awaitJob(int m, Future<byte[]> f) {
+        while (true) {
+            check(m);
+            try {
+                return f.get(1, TimeUnit.SECONDS);
+            } catch (TimeoutException e) {
+                // still running; look at the member's connection again
+            } catch (ExecutionException | RuntimeException e) {
+                check(m);
+                throw new Transport.Lost("member " + addresses.get(m) + " lost: " + why(e));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                f.cancel(true);
+                throw new Transport.Lost("interrupted while waiting for member " + addresses.get(m));
+            }
+        }
+    }
+
+    /**
+     * Runs items {@code 0 .. n-1}, each in this process ({@code here}) or on a member ({@code job}),
+     * whoever is free, starting them in index order; after an item whose answer satisfies {@code
+     * last}, no later item is started. Returns the answers of items {@code 0 .. k} in order, where k
+     * is the first such item (or n - 1). A lost member ends it with {@link Transport.Lost} naming it.
+     */
+    private List<byte[]> spread(int n, java.util.function.IntFunction<byte[]> here, java.util.function.IntFunction<Tasks.Job> job,
+                                java.util.function.Predicate<byte[]> last) {
+        byte[][] answers = new byte[n][];
+        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger stop = new java.util.concurrent.atomic.AtomicInteger(n);
+        java.util.concurrent.atomic.AtomicReference<RuntimeException> failed = new java.util.concurrent.atomic.AtomicReference<>();
+        List<Thread> threads = new ArrayList<>();
+        java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(addresses.size() + 1);
+        for (int w = -1; w < addresses.size(); w++) {
+            int m = w;
+            Thread t = new Thread(() -> {
+                try {
+                    for (int i = next.getAndIncrement(); i < stop.get(); i = next.getAndIncrement()) {
+                        byte[] a;
+                        if (m < 0) {
+                            a = here.apply(i);
+                        } else {
+                            check(m);
+                            Future<byte[]> f;
+                            try {
+                                f = executors[m].submit(job.apply(i));
+                                messages.incrementAndGet();
+                            } catch (RuntimeException e) {
+                                check(m);
+                                throw new Transport.Lost("member " + addresses.get(m) + " lost: " + why(e));
+                            }
+                            a = awaitJob(m, f);
+                        }
+                        answers[i] = a;
+                        if (last.test(a)) {
+                            stop.accumulateAndGet(i + 1, Math::min);
+                        }
+                    }
+                } catch (RuntimeException | Error e) {
+                    failed.compareAndSet(null, e instanceof RuntimeException re ? re : new IllegalStateException(e));
+                    stop.set(0);
+                } finally {
+                    finished.countDown();
+                }
+            }, m < 0 ? "migcheck-local-job" : "migcheck-job-" + addresses.get(m));
+            t.setDaemon(true);
+            threads.add(t);
+            t.start();
+        }
+        // a failure ends the wait at once: the jobs still running here or on other members are abandoned
+        // (daemon threads; the members drop them when the coordinator leaves)
+        try {
+            while (failed.get() == null && !finished.await(100, TimeUnit.MILLISECONDS)) {
+                // waiting for every process to finish its last item
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Transport.Lost("interrupted");
+        }
+        if (failed.get() != null) {
+            throw failed.get();
+        }
+        List<byte[]> out = new ArrayList<>();
+        for (int i = 0; i < stop.get(); i++) {
+            out.add(answers[i]);
+        }
+        return out;
+    }
+
+    /**
+     * A suite's checks spread over this process and the members: check i of scenario {@code
+     * scenario} with knob settings {@code settings.get(i)}; {@code here} runs one in this process.
+     * Answers (encoded results) in order.
+     */
+    public List<byte[]> checks(String scenario, List<java.util.Map<String, String>> settings, byte[] options,
+                               java.util.function.IntFunction<byte[]> here) {
+        return spread(settings.size(), here, i -> new Tasks.Job(runPrefix, scenario, null, settings.get(i), options, -1, -1), a -> false);
+    }
+
+    /**
+     * The walks of a random search of {@code scenario} ({@code variant}, {@code settings}) spread
+     * over this process and the members in chunks of consecutive walks, a few per process; chunks
+     * after one that failed are not started.
+     */
+    public org.migcheck.checker.engine.RandomSearch.Swarm swarm(String scenario, String variant, java.util.Map<String, String> settings,
+                                                                byte[] options, java.util.function.Function<byte[], org.migcheck.checker.engine.RandomSearch.Chunk> decode,
+                                                                java.util.function.Function<org.migcheck.checker.engine.RandomSearch.Chunk, byte[]> encode) {
+        return (walks, local) -> {
+            int chunks = Math.min(walks, processes() * 4);
+            int size = (walks + chunks - 1) / chunks;
+            int n = (walks + size - 1) / size;
+            List<byte[]> answers = spread(n, i -> encode.apply(local.walk(i * size, Math.min(walks, (i + 1) * size))),
+                    i -> new Tasks.Job(runPrefix, scenario, variant, settings, options, i * size, Math.min(walks, (i + 1) * size)), a -> {
+                        org.migcheck.checker.engine.RandomSearch.Chunk c = decode.apply(a);
+                        return c.failWalk >= 0 || c.timedOut;
+                    });
+            List<org.migcheck.checker.engine.RandomSearch.Chunk> out = new ArrayList<>();
+            for (byte[] a : answers) {
+                out.add(decode.apply(a));
+            }
+            return out;
+        };
+    }
+
     /** The first member lost so far, or null. */
     public String lostMember() {
         for (String l : lost) {
@@ -451,7 +603,7 @@ public final class HazelcastCluster implements Transport.Factory, AutoCloseable 
         for (int m = 0; m < clients.length; m++) {
             if (clients[m] != null && lost[m] == null) {
                 try {
-                    executors[m].submit(new Tasks.End(runPrefix, reason, true)).get(2, TimeUnit.SECONDS);
+                    executors[m].submit(new Tasks.End(runPrefix, reason, true, false)).get(2, TimeUnit.SECONDS);
                 } catch (ExecutionException | TimeoutException | RuntimeException e) {
                     // already gone
                 } catch (InterruptedException e) {

@@ -30,6 +30,7 @@ public final class MemberService {
 
     private final String codeHash;
     private final Predicate<String> knowsScenario;
+    private final Jobs jobs;
     private final PrintStream log;
     private final boolean once;
     private final Map<String, PartitionOwner> runs = new ConcurrentHashMap<>();
@@ -37,9 +38,10 @@ public final class MemberService {
     private volatile String aborted;
     private HazelcastInstance hz;
 
-    private MemberService(String codeHash, Predicate<String> knowsScenario, PrintStream log, boolean once) {
+    private MemberService(String codeHash, Predicate<String> knowsScenario, Jobs jobs, PrintStream log, boolean once) {
         this.codeHash = codeHash;
         this.knowsScenario = knowsScenario;
+        this.jobs = jobs;
         this.log = log;
         this.once = once;
     }
@@ -57,7 +59,7 @@ public final class MemberService {
      * IllegalArgumentException with one line when the address cannot be bound.
      */
     public static MemberService start(String host, int port, String cluster, String codeHash, Predicate<String> knowsScenario,
-                                      PrintStream log, boolean once) {
+                                      Jobs jobs, PrintStream log, boolean once) {
         String ip;
         try {
             ip = InetAddress.getByName(host).getHostAddress();
@@ -83,7 +85,7 @@ public final class MemberService {
         join.getMulticastConfig().setEnabled(false);
         join.getTcpIpConfig().setEnabled(false);
         join.getAutoDetectionConfig().setEnabled(false);
-        MemberService s = new MemberService(codeHash, knowsScenario, log, once);
+        MemberService s = new MemberService(codeHash, knowsScenario, jobs, log, once);
         current = s;
         try {
             s.hz = Hazelcast.newHazelcastInstance(config);
@@ -156,7 +158,14 @@ public final class MemberService {
     private volatile long lastBytes;
     private volatile long lastPeak;
 
-    void begin(String run, int words, boolean[] owned) {
+    private volatile long heapAtBegin;
+
+    void begin(String run, int words, boolean[] owned, boolean probe) {
+        if (probe) {
+            Runtime rt = Runtime.getRuntime();
+            System.gc();
+            heapAtBegin = rt.totalMemory() - rt.freeMemory();
+        }
         if (runs.isEmpty()) {
             for (java.lang.management.MemoryPoolMXBean p : java.lang.management.ManagementFactory.getMemoryPoolMXBeans()) {
                 if (p.getType() == java.lang.management.MemoryType.HEAP) {
@@ -167,7 +176,9 @@ public final class MemberService {
         runs.put(run, new PartitionOwner(words, owned));
     }
 
-    long[] usage() { return new long[] {lastBytes, lastPeak}; }
+    private volatile long lastHeapAfterGc = -1;
+
+    long[] usage() { return new long[] {lastBytes, lastPeak, lastHeapAfterGc}; }
 
     private PartitionOwner run(String run) {
         PartitionOwner o = runs.get(run);
@@ -202,10 +213,28 @@ public final class MemberService {
 
     int query(String run, long fp, long[] vec, int id) {
         PartitionOwner o = run(run);
-        return id < 0 ? (o.contains(fp, vec) ? 1 : 0) : o.parent(fp, vec, id);
+        return o.contains(fp, vec) ? 1 : 0;
     }
 
-    void end(String run, String reason, boolean last) {
+    /** A suite's check (walks < 0) or a swarm's walks [from, to): see {@link Jobs}. */
+    byte[] job(String scenario, String variant, Map<String, String> settings, byte[] options, int from, int to) {
+        if (!knowsScenario.test(scenario)) {
+            throw new IllegalStateException("member has no scenario " + scenario);
+        }
+        return from < 0 ? jobs.check(scenario, variant, settings, options) : jobs.walks(scenario, variant, settings, options, from, to);
+    }
+
+    long[] byId(String run, int id) {
+        long[] rec = run(run).byId(id);
+        return rec == null ? new long[0] : rec;
+    }
+
+    void end(String run, String reason, boolean last, boolean probe) {
+        if (probe && runs.containsKey(run)) {
+            Runtime rt = Runtime.getRuntime();
+            System.gc(); // the search's partitions are still held
+            lastHeapAfterGc = rt.totalMemory() - rt.freeMemory() - heapAtBegin;
+        }
         PartitionOwner o = runs.remove(run);
         if (o != null) {
             lastBytes = o.bytes();

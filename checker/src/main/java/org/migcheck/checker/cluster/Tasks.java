@@ -73,26 +73,30 @@ final class Tasks {
     static final class Begin extends Task<Boolean> {
         int words;
         boolean[] owned;
+        boolean probe;
 
         public Begin() { }
 
-        Begin(String run, int words, boolean[] owned) {
+        Begin(String run, int words, boolean[] owned, boolean probe) {
             this.run = run;
             this.words = words;
             this.owned = owned;
+            this.probe = probe;
         }
 
         @Override public Boolean call() {
-            service().begin(run, words, owned);
+            service().begin(run, words, owned, probe);
             return Boolean.TRUE;
         }
         @Override void write(ObjectDataOutput out) throws IOException {
             out.writeInt(words);
             out.writeBooleanArray(owned);
+            out.writeBoolean(probe);
         }
         @Override void read(ObjectDataInput in) throws IOException {
             words = in.readInt();
             owned = in.readBooleanArray();
+            probe = in.readBoolean();
         }
     }
 
@@ -163,7 +167,7 @@ final class Tasks {
         }
     }
 
-    /** contains (id < 0: 1 or 0) or parent link of state id. */
+    /** contains: 1 when the member stores the state (the id field is unused, -1). */
     static final class Query extends Task<Integer> {
         long fp;
         long[] vec;
@@ -191,6 +195,72 @@ final class Tasks {
         }
     }
 
+    /** State id as the member stores it: {parent, words...}, or an empty array when it stores no such state. */
+    static final class ById extends Task<long[]> {
+        int id;
+
+        public ById() { }
+
+        ById(String run, int id) {
+            this.run = run;
+            this.id = id;
+        }
+
+        @Override public long[] call() { return service().byId(run, id); }
+        @Override void write(ObjectDataOutput out) throws IOException { out.writeInt(id); }
+        @Override void read(ObjectDataInput in) throws IOException { id = in.readInt(); }
+    }
+
+    /** A suite's check (from < 0) or a swarm's walks [from, to): the member builds the model itself. */
+    static final class Job extends Task<byte[]> {
+        String scenario;
+        String variant;
+        String[] keys;
+        String[] values;
+        byte[] options;
+        int from;
+        int to;
+
+        public Job() { }
+
+        Job(String run, String scenario, String variant, java.util.Map<String, String> settings, byte[] options, int from, int to) {
+            this.run = run;
+            this.scenario = scenario;
+            this.variant = variant;
+            this.keys = settings.keySet().toArray(new String[0]);
+            this.values = settings.values().toArray(new String[0]);
+            this.options = options;
+            this.from = from;
+            this.to = to;
+        }
+
+        @Override public byte[] call() {
+            java.util.Map<String, String> settings = new java.util.LinkedHashMap<>();
+            for (int i = 0; i < keys.length; i++) {
+                settings.put(keys[i], values[i]);
+            }
+            return service().job(scenario, variant, settings, options, from, to);
+        }
+        @Override void write(ObjectDataOutput out) throws IOException {
+            out.writeString(scenario);
+            out.writeString(variant);
+            out.writeStringArray(keys);
+            out.writeStringArray(values);
+            out.writeByteArray(options);
+            out.writeInt(from);
+            out.writeInt(to);
+        }
+        @Override void read(ObjectDataInput in) throws IOException {
+            scenario = in.readString();
+            variant = in.readString();
+            keys = in.readStringArray();
+            values = in.readStringArray();
+            options = in.readByteArray();
+            from = in.readInt();
+            to = in.readInt();
+        }
+    }
+
     /** The member's figures of its last search: {partition bytes, peak heap bytes}. */
     static final class Usage extends Task<long[]> {
         public Usage() { }
@@ -206,26 +276,30 @@ final class Tasks {
     static final class End extends Task<Boolean> {
         String reason;
         boolean last;
+        boolean probe;
 
         public End() { }
 
-        End(String run, String reason, boolean last) {
+        End(String run, String reason, boolean last, boolean probe) {
             this.run = run;
             this.reason = reason;
             this.last = last;
+            this.probe = probe;
         }
 
         @Override public Boolean call() {
-            service().end(run, reason, last);
+            service().end(run, reason, last, probe);
             return Boolean.TRUE;
         }
         @Override void write(ObjectDataOutput out) throws IOException {
             out.writeString(reason);
             out.writeBoolean(last);
+            out.writeBoolean(probe);
         }
         @Override void read(ObjectDataInput in) throws IOException {
             reason = in.readString();
             last = in.readBoolean();
+            probe = in.readBoolean();
         }
     }
 }

@@ -69,6 +69,15 @@ final class LevelSearch {
     /** Open while the search runs; partitions it reports not {@link Transport#local} are decided by their owners. */
     private Transport transport;
     private Transport.Batch[] batches;
+    /**
+     * With remote owners: the partitions this process owns, held as a member holds its own, with
+     * their batches. The store then keeps only a window of levels (see {@link #retainedPeakBytes}).
+     */
+    private PartitionOwner mine;
+    private Transport.Batch[] mineBatches;
+    private long retainedPeak;
+    /** Spread search: states below this id are read from their owners (their pages may be freed already). */
+    private int windowStart;
     private int[] levelStarts = new int[64];
     private int levels;
     private long generated;
@@ -274,6 +283,73 @@ final class LevelSearch {
 
     PackedStore store() { return store; }
 
+    /** Whether the visited set was spread over processes (the store kept a window of levels only). */
+    boolean spread() { return mine != null; }
+
+    /**
+     * Spread search: the most bytes of packed vectors and parent links the store held at once. It
+     * keeps the level being expanded and the one being built, in pages of {@link PackedStore#PAGE}
+     * states, so this is at most {@link #retainedBoundBytes}.
+     */
+    long retainedPeakBytes() { return retainedPeak; }
+
+    /** Spread search: bytes of the partitions this process owns (vectors, ids, parents, tables); 0 otherwise. */
+    long ownedBytes() { return mine == null ? 0 : mine.bytes(); }
+
+    /** (the widest two consecutive levels + 2 pages) x bytes per state: the bound on {@link #retainedPeakBytes}. */
+    long retainedBoundBytes() {
+        if (store == null) {
+            return 0;
+        }
+        int widest = 0;
+        int size = store.size();
+        for (int d = 0; d < levels; d++) {
+            int end = d + 2 < levels ? levelStarts[d + 2] : size;
+            widest = Math.max(widest, end - levelStarts[d]);
+        }
+        return ((long) widest + 2L * PackedStore.PAGE) * store.bytesPerState();
+    }
+
+    /** Ends a spread search on the owners (they keep the states until then, for schedules); idempotent. */
+    void close() {
+        if (transport != null) {
+            transport.close();
+            transport = null;
+        }
+    }
+
+    /** The stored state {@code id}: from the store, or (a spread search's older levels) from its owner. */
+    int[] state(int id) {
+        int[] out = new int[store.slots()];
+        long[] rec = record(id);
+        store.unpack(rec, 1, out);
+        return out;
+    }
+
+    /**
+     * State {@code id} as {@code {parent, word 0, word 1, ...}}: from the store while it holds the
+     * state; otherwise from the partition owner that stores it (this process's or a member's).
+     */
+    private long[] record(int id) {
+        if (store.retains(id) && (mine == null || id >= windowStart)) {
+            long[] rec = new long[store.words() + 1];
+            rec[0] = store.parent(id);
+            store.words(id, rec, 1);
+            return rec;
+        }
+        long[] rec = mine == null ? null : mine.byId(id);
+        if (rec == null && mine != null) {
+            if (transport == null) {
+                throw new Transport.Lost("state " + id + " is held by a member, and the search's members were released");
+            }
+            rec = transport.byId(id);
+        }
+        if (rec == null || rec.length != store.words() + 1) {
+            throw new Transport.Lost("no owner stores state " + id);
+        }
+        return rec;
+    }
+
     int depth(int id) {
         int lo = 0;
         int hi = levels - 1;
@@ -295,22 +371,29 @@ final class LevelSearch {
         levelStarts[levels++] = start;
     }
 
-    /** Labels from the initial state to {@code id}: each parent is re-expanded to find the transition. */
+    /**
+     * Labels from the initial state to {@code id}: the path follows parent links (across owners in
+     * a spread search) and each parent is re-expanded to find the transition.
+     */
     int[] scheduleTo(int id) {
         int n = depth(id);
-        int[] path = new int[n + 1];
+        long[][] path = new long[n + 1][];
         int cur = id;
         for (int i = n; i >= 0; i--) {
-            path[i] = cur;
-            cur = i == 0 ? -1 : parentOf(cur);
+            if (cur < 0) {
+                throw new Transport.Lost("the parent chain of state " + id + " ends early, at depth " + i);
+            }
+            path[i] = record(cur);
+            cur = (int) path[i][0];
         }
         int[] out = new int[n];
-        long[] want = new long[store.words()];
         long[] have = new long[store.words()];
         for (int i = 0; i < n; i++) {
-            store.pack(store.get(path[i + 1]), want, 0);
+            long[] want = Arrays.copyOfRange(path[i + 1], 1, path[i + 1].length);
+            int[] from = new int[store.slots()];
+            store.unpack(path[i], 1, from);
             int[] found = {Integer.MIN_VALUE};
-            system.expand(-1, store.get(path[i]), new TransitionSystem.Successors() {
+            system.expand(-1, from, new TransitionSystem.Successors() {
                 @Override public boolean keepsVectors() { return false; }
                 @Override public void successor(int label, int[] next) {
                     if (found[0] == Integer.MIN_VALUE) {
@@ -324,33 +407,12 @@ final class LevelSearch {
                 @Override public void stateFailure(Failure f) { }
             });
             if (found[0] == Integer.MIN_VALUE) {
-                throw new IllegalStateException("expand is not deterministic: state " + path[i + 1] + " is no successor of its parent");
+                throw new IllegalStateException("expand is not deterministic: a state at depth " + (i + 1) + " on the way to "
+                        + id + " is no successor of its parent");
             }
             out[i] = found[0];
         }
         return out;
-    }
-
-    /**
-     * The parent link of {@code id}: while the search runs, a state of a remote partition asks its
-     * owner, and the answer must agree with the link recorded here.
-     */
-    private int parentOf(int id) {
-        int local = store.parent(id);
-        if (transport == null || batches == null) {
-            return local;
-        }
-        long[] buf = new long[store.words()];
-        store.pack(store.get(id), buf, 0);
-        long fp = store.fingerprint(buf, 0);
-        if (transport.local(PackedStore.owner(fp))) {
-            return local;
-        }
-        int remote = transport.parent(fp, buf, id);
-        if (remote != local) {
-            throw new Transport.Lost("the owner of state " + id + " gives parent " + remote + ", the search recorded " + local);
-        }
-        return remote;
     }
 
     /** Whether {@code s} is in the visited set, local or remote partition (the reductions' cycle proviso). */
@@ -359,7 +421,7 @@ final class LevelSearch {
         store.pack(s, buf, 0);
         long fp = store.fingerprint(buf, 0);
         if (transport.local(PackedStore.owner(fp))) {
-            return store.find(fp, buf, 0) >= 0;
+            return mine.contains(fp, buf);
         }
         return transport.contains(fp, buf);
     }
@@ -369,11 +431,11 @@ final class LevelSearch {
         try {
             return search(start);
         } catch (Transport.Lost lost) {
+            close();
             return new SearchResult(SearchResult.Status.INCOMPLETE, null, new int[0], -1, stats(start), lost.getMessage());
         } finally {
-            if (transport != null) {
-                transport.close();
-                transport = null;
+            if (mine == null) {
+                close(); // nothing lives at owners; a spread search is closed by its caller once the schedules are built
             }
         }
     }
@@ -383,6 +445,10 @@ final class LevelSearch {
         store = new PackedStore(system.slotMin(), system.slotMax(), fingerprint);
         transport = transports.open(store.words());
         batches = null;
+        mine = null;
+        mineBatches = null;
+        retainedPeak = 0;
+        windowStart = 0;
         for (int p = 0; p < PackedStore.PARTITIONS; p++) {
             if (!transport.local(p)) {
                 if (batches == null) {
@@ -390,6 +456,19 @@ final class LevelSearch {
                 }
                 batches[p] = new Transport.Batch(p, store.words());
             }
+        }
+        if (batches != null) {
+            // this process's partitions are held as a member holds its own: with vectors, ids and parents,
+            // so the store needs only the levels being expanded and built
+            boolean[] owned = new boolean[PackedStore.PARTITIONS];
+            mineBatches = new Transport.Batch[PackedStore.PARTITIONS];
+            for (int p = 0; p < PackedStore.PARTITIONS; p++) {
+                if (transport.local(p)) {
+                    owned[p] = true;
+                    mineBatches[p] = new Transport.Batch(p, store.words());
+                }
+            }
+            mine = new PartitionOwner(store.words(), owned);
         }
         if (batches == null) {
             PackedStore visited = store;
@@ -406,7 +485,7 @@ final class LevelSearch {
         system.reserve(1);
         int root = store.append(buf, 0, -1);
         long rootFp = store.fingerprint(buf, 0);
-        if (transport.local(PackedStore.owner(rootFp))) {
+        if (batches == null) {
             store.index(root, rootFp);
         } else {
             indexRemotely(root, rootFp, buf);
@@ -459,6 +538,10 @@ final class LevelSearch {
                         break;
                     }
                     depth++;
+                    if (mine != null) {
+                        windowStart = levelStarts[depth];
+                        store.dropBefore(windowStart); // older levels live at their owners
+                    }
                     levelEnd = store.size();
                     startLevel(levelEnd);
                 }
@@ -483,8 +566,12 @@ final class LevelSearch {
                 parallel(pool, ws, nb, (w, i) -> w.expandBlock(blocks[i], d));
                 // own: insert candidates partition by partition
                 parallel(pool, ws, PackedStore.PARTITIONS, (w, p) -> {
-                    if (batches == null || batches[p] == null) {
+                    if (batches == null) {
                         own(blocks, nb, p);
+                    } else if (mineBatches[p] != null) {
+                        Transport.Batch batch = mineBatches[p];
+                        fill(batch, blocks, nb);
+                        mine.own(p, batch.n, batch.fps, batch.words, 0, batch.result);
                     }
                 });
                 if (batches != null) {
@@ -553,13 +640,11 @@ final class LevelSearch {
                         badState = b;
                     }
                 }
-                parallel(pool, ws, PackedStore.PARTITIONS, (w, p) -> {
-                    if (batches == null || batches[p] == null) {
-                        store.resolvePending(p, blocks);
-                    }
-                });
-                if (batches != null) {
+                if (batches == null) {
+                    parallel(pool, ws, PackedStore.PARTITIONS, (w, p) -> store.resolvePending(p, blocks));
+                } else {
                     resolveRemotely(blocks);
+                    retainedPeak = Math.max(retainedPeak, store.pageBytes());
                 }
                 if (badState != null) {
                     // a bad state at this level: shorter than any failing transition found at this level,
@@ -611,86 +696,116 @@ final class LevelSearch {
         return new SearchResult(SearchResult.Status.COMPLETE, null, new int[0], -1, stats(start), null);
     }
 
-    /** The root's partition is remote: its owner stores it as id 0 (an own round and a resolve round of one). */
+    /** A spread search's root: its owner stores it as id 0 (an own round and a resolve round of one). */
     private void indexRemotely(int root, long fp, long[] buf) {
-        for (Transport.Batch b : batches) {
-            if (b != null) {
-                b.clear();
+        for (Transport.Batch[] arr : new Transport.Batch[][] {batches, mineBatches}) {
+            for (Transport.Batch b : arr) {
+                if (b != null) {
+                    b.clear();
+                }
             }
         }
-        Transport.Batch b = batches[PackedStore.owner(fp)];
+        int p = PackedStore.owner(fp);
+        Transport.Batch b = batches[p] != null ? batches[p] : mineBatches[p];
         b.add(fp, buf, 0, store.words(), -1, -1);
-        transport.own(batches);
+        if (b == mineBatches[p]) {
+            mine.own(p, 1, b.fps, b.words, 0, b.result);
+        } else {
+            transport.own(batches);
+        }
         if (b.result[0] != Transport.Batch.NEW) {
             throw new Transport.Lost("the owner of the initial state's partition already stores state " + b.result[0]);
         }
         b.addFresh(0);
         b.ids[0] = root;
         b.parents[0] = -1;
-        transport.resolve(batches);
+        if (b == mineBatches[p]) {
+            mine.resolve(p, 1, b.ids, b.parents, 0);
+        } else {
+            transport.resolve(batches);
+        }
     }
 
-    /** The own round for remote partitions: their candidates in (block, generation) order go to the owners. */
-    private void ownRemotely(Block[] blocks, int nb) {
+    /** {@code batch} := its partition's candidates of this wave in (block, generation) order. */
+    private void fill(Transport.Batch batch, Block[] blocks, int nb) {
         int w = store.words();
-        for (Transport.Batch batch : batches) {
-            if (batch == null) {
-                continue;
+        batch.clear();
+        int p = batch.partition;
+        for (int bi = 0; bi < nb; bi++) {
+            Block b = blocks[bi];
+            for (int k = b.partStart[p]; k < b.partStart[p + 1]; k++) {
+                int c = b.partOrder[k];
+                batch.add(b.fps[c], b.words, c * w, w, bi, c);
             }
-            batch.clear();
-            int p = batch.partition;
-            for (int bi = 0; bi < nb; bi++) {
-                Block b = blocks[bi];
-                for (int k = b.partStart[p]; k < b.partStart[p + 1]; k++) {
-                    int c = b.partOrder[k];
-                    batch.add(b.fps[c], b.words, c * w, w, bi, c);
-                }
+        }
+    }
+
+    /**
+     * The own round of a spread search: remote partitions' candidates go to their owners (this
+     * process's partitions were decided by {@link #mine} already); then every answer is applied.
+     */
+    private void ownRemotely(Block[] blocks, int nb) {
+        for (Transport.Batch batch : batches) {
+            if (batch != null) {
+                fill(batch, blocks, nb);
             }
         }
         transport.own(batches);
-        for (Transport.Batch batch : batches) {
-            if (batch == null) {
-                continue;
-            }
-            for (int i = 0; i < batch.n; i++) {
-                Block b = blocks[batch.block[i]];
-                int c = batch.cand[i];
-                int r = batch.result[i];
-                if (r == Transport.Batch.NEW) {
-                    b.kind[c] = 0;
-                    batch.addFresh(i);
-                } else if (r >= 0) {
-                    b.kind[c] = 2;
-                    b.candId[c] = r;
-                } else {
-                    int k = -r - 2;
-                    if (k >= batch.fresh) {
-                        throw new Transport.Lost("the owner of partition " + batch.partition + " names new candidate " + k
-                                + " of " + batch.fresh);
-                    }
-                    int first = batch.freshAt[k];
-                    b.kind[c] = 1;
-                    b.dupBlock[c] = batch.block[first];
-                    b.dupCand[c] = batch.cand[first];
+        for (Transport.Batch[] arr : new Transport.Batch[][] {batches, mineBatches}) {
+            for (Transport.Batch batch : arr) {
+                if (batch != null) {
+                    apply(batch, blocks);
                 }
             }
         }
     }
 
-    /** The resolve (swap) round for remote partitions: the merge's ids and parents of their new states. */
-    private void resolveRemotely(Block[] blocks) {
-        for (Transport.Batch batch : batches) {
-            if (batch == null) {
-                continue;
+    private static void apply(Transport.Batch batch, Block[] blocks) {
+        for (int i = 0; i < batch.n; i++) {
+            Block b = blocks[batch.block[i]];
+            int c = batch.cand[i];
+            int r = batch.result[i];
+            if (r == Transport.Batch.NEW) {
+                b.kind[c] = 0;
+                batch.addFresh(i);
+            } else if (r >= 0) {
+                b.kind[c] = 2;
+                b.candId[c] = r;
+            } else {
+                int k = -r - 2;
+                if (k >= batch.fresh) {
+                    throw new Transport.Lost("the owner of partition " + batch.partition + " names new candidate " + k
+                            + " of " + batch.fresh);
+                }
+                int first = batch.freshAt[k];
+                b.kind[c] = 1;
+                b.dupBlock[c] = batch.block[first];
+                b.dupCand[c] = batch.cand[first];
             }
-            for (int k = 0; k < batch.fresh; k++) {
-                int i = batch.freshAt[k];
-                int id = blocks[batch.block[i]].candId[batch.cand[i]];
-                batch.ids[k] = id;
-                batch.parents[k] = store.parent(id);
+        }
+    }
+
+    /** The resolve (swap) round of a spread search: the merge's ids and parents of the new states, to their owners. */
+    private void resolveRemotely(Block[] blocks) {
+        for (Transport.Batch[] arr : new Transport.Batch[][] {batches, mineBatches}) {
+            for (Transport.Batch batch : arr) {
+                if (batch == null) {
+                    continue;
+                }
+                for (int k = 0; k < batch.fresh; k++) {
+                    int i = batch.freshAt[k];
+                    int id = blocks[batch.block[i]].candId[batch.cand[i]];
+                    batch.ids[k] = id;
+                    batch.parents[k] = store.parent(id);
+                }
             }
         }
         transport.resolve(batches);
+        for (Transport.Batch batch : mineBatches) {
+            if (batch != null && batch.fresh > 0) {
+                mine.resolve(batch.partition, batch.fresh, batch.ids, batch.parents, 0);
+            }
+        }
     }
 
     /** Partition {@code p}'s candidates of this wave, in (block, generation) order: first occurrence wins. */

@@ -25,8 +25,8 @@ import java.util.Arrays;
  */
 final class PackedStore {
     static final int PARTITIONS = 64;
-    private static final int PAGE_BITS = 16;
-    private static final int PAGE = 1 << PAGE_BITS;
+    private static final int PAGE_BITS = 12;
+    static final int PAGE = 1 << PAGE_BITS;
 
     private final int[] slotMin;
     private final int[] shift;
@@ -98,6 +98,39 @@ final class PackedStore {
         }
         return b;
     }
+
+    /**
+     * Bytes of packed vectors and parent links held now (allocated pages): all of them in one process,
+     * the window of levels a search spread over processes still keeps (see {@link #dropBefore}).
+     */
+    long pageBytes() {
+        long b = 0;
+        for (long[] page : data) {
+            b += page == null ? 0 : (long) page.length * 8;
+        }
+        for (int[] page : parent) {
+            b += page == null ? 0 : (long) page.length * 4;
+        }
+        return b;
+    }
+
+    /** Bytes one state takes in a page: its packed vector and its parent link. */
+    int bytesPerState() { return words * 8 + 4; }
+
+    /**
+     * Frees the pages of vectors and parent links that hold only states below {@code id}: a search
+     * whose visited set lives at the partitions' owners no longer needs them here (the owners keep
+     * every state's vector and parent). The hash tables are not used then and stay empty.
+     */
+    void dropBefore(int id) {
+        for (int pg = 0; pg < id >>> PAGE_BITS && pg < data.length; pg++) {
+            data[pg] = null;
+            parent[pg] = null;
+        }
+    }
+
+    /** Whether state {@code id}'s vector and parent are still held here (always, unless {@link #dropBefore} freed it). */
+    boolean retains(int id) { return id < size && data[id >>> PAGE_BITS] != null; }
 
     long fingerprint(long[] buf, int off) { return fingerprint.of(buf, off, words); }
 

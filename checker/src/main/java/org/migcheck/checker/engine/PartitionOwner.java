@@ -52,7 +52,7 @@ public final class PartitionOwner {
         long b = 0;
         for (Part p : parts) {
             if (p != null) {
-                b += (long) p.vec.length * 8 + (long) p.id.length * 8 + (long) p.table.length * 8;
+                b += p.bytes();
             }
         }
         return b;
@@ -83,7 +83,7 @@ public final class PartitionOwner {
                 part.insert(fps[i], vec, i * words);
                 result[i] = Transport.Batch.NEW;
             } else if (found < part.pendingFrom) {
-                result[i] = part.id[found];
+                result[i] = part.id(found);
             } else {
                 result[i] = -(found - part.pendingFrom + 2);
             }
@@ -97,8 +97,8 @@ public final class PartitionOwner {
             throw new IllegalStateException("partition " + p + ": " + fresh + " ids for " + (part.size - part.pendingFrom) + " new states");
         }
         for (int k = 0; k < fresh; k++) {
-            part.id[part.pendingFrom + k] = ids[at + k];
-            part.parent[part.pendingFrom + k] = parents[at + k];
+            part.setId(part.pendingFrom + k, ids[at + k]);
+            part.setParent(part.pendingFrom + k, parents[at + k]);
         }
         part.pendingFrom = part.size;
     }
@@ -110,29 +110,84 @@ public final class PartitionOwner {
         return at >= 0 && at < part.pendingFrom;
     }
 
-    /** The parent id of state {@code id}, or -2 when no state with that vector and id is stored. */
-    public int parent(long fp, long[] vec, int id) {
-        Part part = part(PackedStore.owner(fp));
-        int at = part.find(fp, vec, 0);
-        if (at < 0 || at >= part.pendingFrom || part.id[at] != id) {
-            return -2;
+    /**
+     * State {@code id}, if an owned partition stores it: {@code {parent, word 0, word 1, ...}}, else
+     * null. A partition's resolved ids grow with their index (the search gives ids in the order its
+     * merge meets the partition's new states, which is the order they were inserted), so each
+     * partition is searched by bisection.
+     */
+    public long[] byId(int id) {
+        for (Part part : parts) {
+            if (part == null) {
+                continue;
+            }
+            int at = part.indexOf(id);
+            if (at >= 0) {
+                long[] out = new long[words + 1];
+                out[0] = part.parent(at);
+                part.words(at, out, 1);
+                return out;
+            }
         }
-        return part.parent[at];
+        return null;
     }
 
+    /**
+     * One owned partition: states in insertion order, in pages of {@link #PAGE} (vectors, ids,
+     * parents), so growth never copies and never holds spare capacity beyond one page; the hash
+     * table maps {@code tag << 32 | (index + 1)}.
+     */
     private static final class Part {
+        static final int PAGE_BITS = 10;
+        static final int PAGE = 1 << PAGE_BITS;
         final int words;
         long[] table = new long[1 << 8];
         int used;
-        long[] vec;
-        int[] id = new int[64];
-        int[] parent = new int[64];
+        long[][] vec = new long[4][];
+        int[][] id = new int[4][];
+        int[][] parent = new int[4][];
         int size;
         int pendingFrom;
 
-        Part(int words) {
-            this.words = words;
-            this.vec = new long[64 * words];
+        Part(int words) { this.words = words; }
+
+        long bytes() {
+            long b = (long) table.length * 8;
+            for (int pg = 0; pg < vec.length && vec[pg] != null; pg++) {
+                b += (long) vec[pg].length * 8 + (long) PAGE * 8;
+            }
+            return b;
+        }
+
+        int id(int at) { return id[at >>> PAGE_BITS][at & (PAGE - 1)]; }
+
+        void setId(int at, int v) { id[at >>> PAGE_BITS][at & (PAGE - 1)] = v; }
+
+        int parent(int at) { return parent[at >>> PAGE_BITS][at & (PAGE - 1)]; }
+
+        void setParent(int at, int v) { parent[at >>> PAGE_BITS][at & (PAGE - 1)] = v; }
+
+        /** Copies state {@code at}'s words to {@code out[off ..)}. */
+        void words(int at, long[] out, int off) {
+            System.arraycopy(vec[at >>> PAGE_BITS], (at & (PAGE - 1)) * words, out, off, words);
+        }
+
+        /** The index of the resolved state with id {@code want} (ids grow with the index), or -1. */
+        int indexOf(int want) {
+            int lo = 0;
+            int hi = pendingFrom - 1;
+            while (lo <= hi) {
+                int mid = (lo + hi) >>> 1;
+                int v = id(mid);
+                if (v < want) {
+                    lo = mid + 1;
+                } else if (v > want) {
+                    hi = mid - 1;
+                } else {
+                    return mid;
+                }
+            }
+            return -1;
         }
 
         int find(long fp, long[] buf, int off) {
@@ -145,7 +200,8 @@ public final class PartitionOwner {
                 }
                 if ((int) (e >>> 32) == tag) {
                     int at = (int) e - 1;
-                    if (Arrays.equals(vec, at * words, at * words + words, buf, off, off + words)) {
+                    int base = (at & (PAGE - 1)) * words;
+                    if (Arrays.equals(vec[at >>> PAGE_BITS], base, base + words, buf, off, off + words)) {
                         return at;
                     }
                 }
@@ -154,13 +210,18 @@ public final class PartitionOwner {
 
         void insert(long fp, long[] buf, int off) {
             int at = size++;
-            if (at == id.length) {
-                int m = at * 2;
-                id = Arrays.copyOf(id, m);
-                parent = Arrays.copyOf(parent, m);
-                vec = Arrays.copyOf(vec, m * words);
+            int pg = at >>> PAGE_BITS;
+            if (pg == vec.length) {
+                vec = Arrays.copyOf(vec, pg * 2);
+                id = Arrays.copyOf(id, pg * 2);
+                parent = Arrays.copyOf(parent, pg * 2);
             }
-            System.arraycopy(buf, off, vec, at * words, words);
+            if (vec[pg] == null) {
+                vec[pg] = new long[PAGE * words];
+                id[pg] = new int[PAGE];
+                parent[pg] = new int[PAGE];
+            }
+            System.arraycopy(buf, off, vec[pg], (at & (PAGE - 1)) * words, words);
             PackedStore.place(table, (fp & 0xFFFFFFFF00000000L) | (at + 1L));
             used++;
         }

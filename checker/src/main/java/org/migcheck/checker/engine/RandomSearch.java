@@ -13,7 +13,9 @@ import java.util.function.LongSupplier;
  * trace a user reads has as few steps as this search can find.
  *
  * <p>It proves nothing: when no walk fails, the result is {@link SearchResult.Status#INCOMPLETE}.
- * The same seed gives the same walks, failure and shrunk schedule.
+ * The same seed gives the same walks, failure and shrunk schedule. Walk k draws from its own
+ * generator, seeded by the search's seed and k, so the walks can be split over processes
+ * ({@link Swarm}) and the first failing walk, the counts and the shrunk schedule stay the same.
  */
 public final class RandomSearch {
     private final TransitionSystem system;
@@ -119,23 +121,152 @@ public final class RandomSearch {
         return h;
     }
 
+    /**
+     * What the walks {@code [from, end)} of a search found, in walk order: they stop at the first
+     * failing walk ({@code failWalk}, with its unshrunk schedule) or at the time limit. {@code seen}
+     * holds the fingerprints of the states visited (at most {@link #DISTINCT_LIMIT}). Plain data, so
+     * a member process can send it back.
+     */
+    public static final class Chunk {
+        public final int from;
+        public final int end;
+        public final int failWalk;
+        public final int[] schedule;
+        public final long generated;
+        public final int maxDepth;
+        public final boolean timedOut;
+        /** Fingerprints as sent; or null when {@link #seenSet} (a chunk of this process) holds them. */
+        public final long[] seen;
+        final java.util.Set<Long> seenSet;
+
+        public Chunk(int from, int end, int failWalk, int[] schedule, long generated, int maxDepth, boolean timedOut, long[] seen) {
+            this(from, end, failWalk, schedule, generated, maxDepth, timedOut, seen, null);
+        }
+
+        Chunk(int from, int end, int failWalk, int[] schedule, long generated, int maxDepth, boolean timedOut, long[] seen,
+              java.util.Set<Long> seenSet) {
+            this.from = from;
+            this.end = end;
+            this.failWalk = failWalk;
+            this.schedule = schedule;
+            this.generated = generated;
+            this.maxDepth = maxDepth;
+            this.timedOut = timedOut;
+            this.seen = seen;
+            this.seenSet = seenSet;
+        }
+
+        /** The fingerprints, as an array (to send). */
+        public long[] seenArray() {
+            if (seen != null) {
+                return seen;
+            }
+            long[] out = new long[seenSet.size()];
+            int i = 0;
+            for (long f : seenSet) {
+                out[i++] = f;
+            }
+            return out;
+        }
+    }
+
+    /**
+     * Spreads a search's walks over processes. Walk k runs with its own seed ({@link #walkSeed}), so
+     * it is the same walk whoever runs it, and the chunks, taken in walk order, give the result of
+     * one process running every walk.
+     */
+    public interface Swarm {
+        /**
+         * Runs walks {@code [0, walks)} in chunks of consecutive walks ({@code here} runs one in this
+         * process) and returns them in walk order: every chunk up to the first one that failed or ran
+         * out of time (chunks after it may be left out). A lost process ends it with an unchecked
+         * exception naming it.
+         */
+        List<Chunk> run(int walks, Local here);
+
+        /** Runs walks [from, to) in this process. */
+        interface Local {
+            Chunk walk(int from, int to);
+        }
+    }
+
+    private Swarm swarm;
+
+    /** Spreads the walks with {@code s} (null: all in this process). */
+    public RandomSearch spread(Swarm s) {
+        this.swarm = s;
+        return this;
+    }
+
+    /** The seed of walk {@code k} of a search seeded {@code seed}: a mix of both, so no walk depends on another. */
+    static long walkSeed(long seed, int k) {
+        long z = seed + 0x9E3779B97F4A7C15L * (k + 1L);
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
     public SearchResult run() {
         long start = clock.getAsLong();
-        SplittableRandom rnd = new SplittableRandom(seed);
+        List<Chunk> chunks = swarm == null ? List.of(walk(0, walks)) : swarm.run(walks, this::walk);
+        long generated = 0;
+        int maxDepth = 0;
+        java.util.Set<Long> seen = chunks.size() == 1 && chunks.get(0).seenSet != null ? chunks.get(0).seenSet : new java.util.HashSet<>();
+        int done = 0;
+        for (Chunk c : chunks) {
+            if (c.from != done) {
+                throw new IllegalStateException("random walks " + done + ".." + c.from + " were not run");
+            }
+            done = c.end;
+            generated += c.generated;
+            maxDepth = Math.max(maxDepth, c.maxDepth);
+            if (seen != c.seenSet) {
+                for (long f : c.seenArray()) {
+                    if (seen.size() >= DISTINCT_LIMIT) {
+                        break;
+                    }
+                    seen.add(f);
+                }
+            }
+            if (c.failWalk >= 0) {
+                Replay raw = replay(c.schedule);
+                if (!raw.valid() || raw.failure() == null) {
+                    throw new IllegalStateException("random walk " + c.failWalk + " does not replay to a failure");
+                }
+                int[] shrunk = shrink(c.schedule, raw.failure());
+                return new SearchResult(SearchResult.Status.FAILED, replay(shrunk).failure(), shrunk, -1,
+                        new Stats(generated, seen.size(), maxDepth, clock.getAsLong() - start), null);
+            }
+            if (c.timedOut) {
+                return new SearchResult(SearchResult.Status.INCOMPLETE, null, new int[0], -1,
+                        new Stats(generated, seen.size(), maxDepth, clock.getAsLong() - start), "time limit after " + c.end + " random walks");
+            }
+        }
+        if (done != walks) {
+            throw new IllegalStateException("random walks " + done + ".." + walks + " were not run");
+        }
+        return new SearchResult(SearchResult.Status.INCOMPLETE, null, new int[0], -1,
+                new Stats(generated, seen.size(), maxDepth, clock.getAsLong() - start),
+                walks + " random walks of at most " + depth + " steps found nothing (random search is never exhaustive)");
+    }
+
+    /** Walks {@code [from, to)}, each with its own seed, up to the first that fails or the time limit. */
+    public Chunk walk(int from, int to) {
+        long start = clock.getAsLong();
         long generated = 0;
         int maxDepth = 0;
         java.util.Set<Long> seen = new java.util.HashSet<>();
         long nextProgress = start + progressEveryNanos;
-        for (int w = 0; w < walks; w++) {
+        for (int w = from; w < to; w++) {
             long now = clock.getAsLong();
             if (now - start > budget.timeLimit().toNanos()) {
-                return new SearchResult(SearchResult.Status.INCOMPLETE, null, new int[0], -1,
-                        new Stats(generated, seen.size(), maxDepth, clock.getAsLong() - start), "time limit after " + w + " random walks");
+                return new Chunk(from, w, -1, null, generated, maxDepth, true, null, seen);
             }
             if (progress != null && now >= nextProgress) {
                 progress.onProgress(new Stats(generated, seen.size(), maxDepth, now - start), w, walks);
                 nextProgress = now + progressEveryNanos;
             }
+            SplittableRandom rnd = new SplittableRandom(walkSeed(seed, w));
             int[] s = system.initialState();
             if (seen.size() < DISTINCT_LIMIT) {
                 seen.add(fingerprint(s));
@@ -177,14 +308,10 @@ public final class RandomSearch {
                 f = c.stateFailure;
             }
             if (f != null) {
-                int[] shrunk = shrink(Arrays.copyOf(sched, n), f);
-                return new SearchResult(SearchResult.Status.FAILED, replay(shrunk).failure(), shrunk, -1,
-                        new Stats(generated, seen.size(), maxDepth, clock.getAsLong() - start), null);
+                return new Chunk(from, w + 1, w, Arrays.copyOf(sched, n), generated, maxDepth, false, null, seen);
             }
         }
-        return new SearchResult(SearchResult.Status.INCOMPLETE, null, new int[0], -1,
-                new Stats(generated, seen.size(), maxDepth, clock.getAsLong() - start),
-                walks + " random walks of at most " + depth + " steps found nothing (random search is never exhaustive)");
+        return new Chunk(from, to, -1, null, generated, maxDepth, false, null, seen);
     }
 
     /** Same kind of failure: same class and same one-line summary. */

@@ -107,7 +107,32 @@ public final class Search {
     }
 
     /** The stored state {@code id}. */
-    public int[] state(int id) { return bfs != null ? bfs.store().get(id) : store.get(id); }
+    public int[] state(int id) { return bfs != null ? bfs.state(id) : store.get(id); }
+
+    /**
+     * A search spread over processes keeps its older states at their owners until this is called:
+     * call it once the schedules and states needed are read. Nothing to do otherwise; idempotent.
+     */
+    public void close() {
+        if (bfs != null) {
+            bfs.close();
+        }
+    }
+
+    /**
+     * Spread search: the most bytes of packed vectors and parent links this process's store held at
+     * once (-1 when the search was not spread). Bounded by {@link #retainedBoundBytes()}.
+     */
+    public long retainedPeakBytes() { return bfs != null && bfs.spread() ? bfs.retainedPeakBytes() : -1; }
+
+    /** Bytes of packed vectors and parent links the BFS store holds after the run (a spread search: its last window); 0 otherwise. */
+    public long vectorBytes() { return bfs != null && bfs.store() != null ? bfs.store().pageBytes() : 0; }
+
+    /** Spread search: bytes of this process's own share of the visited set (its partitions); 0 otherwise. */
+    public long ownedBytes() { return bfs != null ? bfs.ownedBytes() : 0; }
+
+    /** (widest two consecutive BFS levels + 2 pages) x bytes per state, after a BFS run; 0 otherwise. */
+    public long retainedBoundBytes() { return bfs != null ? bfs.retainedBoundBytes() : 0; }
 
     public int depth(int id) { return bfs != null ? bfs.depth(id) : store.depth(id); }
 

@@ -32,8 +32,13 @@ public interface Transport {
     /** Whether the owner of {@code fp}'s partition (a remote one) stores the packed state {@code words}. */
     boolean contains(long fp, long[] words);
 
-    /** The parent id the owner of {@code fp}'s partition (a remote one) stores for state {@code id}. */
-    int parent(long fp, long[] words, int id);
+    /**
+     * State {@code id} as its remote owner stores it: {@code {parent id, packed word 0, word 1, ...}},
+     * or null when no remote owner stores a state with that id. Owners are asked in turn; within a
+     * partition ids grow in the order states were stored, so an owner finds one by binary search.
+     * Counterexamples are rebuilt from these answers, following parent links across owners.
+     */
+    long[] byId(int id);
 
     /** Ends the run on the owners (frees their partitions); never throws. */
     void close();
@@ -54,7 +59,7 @@ public interface Transport {
                 @Override public void own(Batch[] batches) { }
                 @Override public void resolve(Batch[] batches) { }
                 @Override public boolean contains(long fp, long[] w) { throw new IllegalStateException("no remote partition"); }
-                @Override public int parent(long fp, long[] w, int id) { throw new IllegalStateException("no remote partition"); }
+                @Override public long[] byId(int id) { throw new IllegalStateException("no remote partition"); }
                 @Override public void close() { }
             };
         }

@@ -40,7 +40,19 @@ public final class Checker {
     public static CheckResult check(Model model, RuleSet rules, Options opts, Footprint footprint) {
         org.migcheck.checker.trace.RuleInfo.know(rules);
         String[] reductions = {null};
-        CheckResult r = check(model, rules, opts, footprint, reductions);
+        CheckResult r;
+        try {
+            r = check(model, rules, opts, footprint, reductions);
+        } catch (org.migcheck.checker.engine.Transport.Lost lost) {
+            // a member lost while the schedules were read from the owners after the search
+            return new CheckResult(model, Verdict.INCOMPLETE, null, "stopped at " + lost.getMessage() + " before exhausting the state space",
+                    new int[0], List.of(), List.of(), Map.of(), new Stats(0, 0, 0, 0), lost.getMessage(), List.of());
+        } finally {
+            if (footprint.close != null) {
+                footprint.close.run();
+                footprint.close = null;
+            }
+        }
         return reductions[0] == null || r.reductions() != null ? r : r.withReductions(reductions[0]);
     }
 
@@ -90,6 +102,13 @@ public final class Checker {
             search.observe(p);
         }
         SearchResult r;
+        long heapBefore = 0;
+        if (footprint.probeHeap) {
+            Runtime rt = Runtime.getRuntime();
+            System.gc();
+            heapBefore = rt.totalMemory() - rt.freeMemory();
+        }
+        footprint.close = search::close;
         try {
             r = search.run();
         } catch (ReducedSystem.SymmetryRefused e) {
@@ -102,6 +121,15 @@ public final class Checker {
                     List.of(), List.of(), Map.of(), new Stats(0, 0, 0, 0), null, List.of());
         }
         footprint.storeBytes = search.storeBytes();
+        footprint.retainedPeakBytes = search.retainedPeakBytes();
+        footprint.retainedBoundBytes = search.retainedBoundBytes();
+        footprint.ownedBytes = search.ownedBytes();
+        footprint.vectorBytes = search.vectorBytes();
+        if (footprint.probeHeap) {
+            Runtime rt = Runtime.getRuntime();
+            System.gc();
+            footprint.heapAfterGc = rt.totalMemory() - rt.freeMemory() - heapBefore;
+        }
         footprint.graphBytes = graph == null ? 0 : graph.bytes();
         footprint.maskBytes = sys.maskBytes();
         List<String> notes = new ArrayList<>();
@@ -387,10 +415,23 @@ public final class Checker {
     }
 
     /** The random strategy: walks, then the shrunk counterexample explained as for BFS. */
+    private static org.migcheck.checker.engine.RandomSearch randomSearch(ModelSystem sys, Options opts) {
+        int depth = opts.budget().maxDepth() == Integer.MAX_VALUE ? Options.DEFAULT_WALK_DEPTH : opts.budget().maxDepth();
+        return new org.migcheck.checker.engine.RandomSearch(sys, opts.seed(), opts.walks(), depth, opts.budget());
+    }
+
+    /**
+     * A member's share of a random search spread over processes: walks {@code [from, to)} of the search
+     * {@link #check} would run on {@code model} with {@code opts} (same system, seed, depth and budget).
+     */
+    public static org.migcheck.checker.engine.RandomSearch.Chunk walks(Model model, RuleSet rules, Options opts, int from, int to) {
+        org.migcheck.checker.trace.RuleInfo.know(rules);
+        return randomSearch(new ModelSystem(model, rules, opts.liveness()), opts).walk(from, to);
+    }
+
     private static CheckResult random(Model model, ModelSystem sys, Options opts) {
         int depth = opts.budget().maxDepth() == Integer.MAX_VALUE ? Options.DEFAULT_WALK_DEPTH : opts.budget().maxDepth();
-        org.migcheck.checker.engine.RandomSearch rs = new org.migcheck.checker.engine.RandomSearch(sys, opts.seed(), opts.walks(),
-                depth, opts.budget());
+        org.migcheck.checker.engine.RandomSearch rs = randomSearch(sys, opts).spread(opts.swarm());
         if (opts.progress() != null) {
             ProgressPrinter p = new ProgressPrinter(opts.progress(), model);
             p.start(model, opts);

@@ -10,6 +10,44 @@ public final class Footprint {
     long storeBytes;
     long graphBytes;
     long maskBytes;
+    long retainedPeakBytes = -1;
+    long retainedBoundBytes;
+    long ownedBytes;
+    long vectorBytes;
+    long heapAfterGc = -1;
+    boolean probeHeap;
+    /** Ends a spread search on its owners once the result is built (they hold the older states till then). */
+    Runnable close;
+
+    /** Also measure the heap the search holds: used heap after a full GC right after it, less the same just before it. */
+    public Footprint probeHeap() {
+        probeHeap = true;
+        return this;
+    }
+
+    /**
+     * A search spread over processes: the most bytes of packed vectors and parent links this process
+     * held at once (it keeps the level being expanded and the one being built); -1 when not spread.
+     */
+    public long retainedPeakBytes() { return retainedPeakBytes; }
+
+    /** The bound {@link #retainedPeakBytes()} keeps: (widest two consecutive levels + 2 pages) x bytes per state. */
+    public long retainedBoundBytes() { return retainedBoundBytes; }
+
+    /** Packed vectors and parent links the breadth-first store holds after the search (all of them in one process). */
+    public long vectorBytes() { return vectorBytes; }
+
+    /** Spread search: this process's share of the visited set (the partitions it owns, as a member holds its own). */
+    public long ownedBytes() { return ownedBytes; }
+
+    /** Keeps {@code other}'s heap-after-GC figure (a benchmark probes its warm-up run only). */
+    public void copyHeapFrom(Footprint other) { heapAfterGc = other.heapAfterGc; }
+
+    /**
+     * The heap the search holds ({@link #probeHeap()}): used heap after a full GC right after the
+     * search minus the same just before it (so what earlier work left behind does not count), or -1.
+     */
+    public long heapAfterGc() { return heapAfterGc; }
 
     public long storeBytes() { return storeBytes; }
 

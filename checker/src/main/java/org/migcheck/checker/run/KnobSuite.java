@@ -21,6 +21,20 @@ public final class KnobSuite {
      * @param fixed  knob values held fixed for every combination
      */
     public static List<ScenarioRunner.Outcome> run(Scenario s, List<String> vary, Map<String, String> fixed, RuleSet rules, Options opts) {
+        List<ScenarioRunner.Outcome> out = new ArrayList<>();
+        for (Map<String, String> settings : combinations(s, vary, fixed)) {
+            out.add(ScenarioRunner.run(s, null, settings, rules, opts));
+        }
+        return out;
+    }
+
+    /**
+     * The knob settings of every combination, in the suite's order (the last knob varies fastest).
+     *
+     * @param vary   knobs to enumerate (empty: all knobs)
+     * @param fixed  knob values held fixed for every combination
+     */
+    public static List<Map<String, String>> combinations(Scenario s, List<String> vary, Map<String, String> fixed) {
         List<Knob> knobs = new ArrayList<>();
         for (Knob k : s.knobs()) {
             if ((vary.isEmpty() && !fixed.containsKey(k.name())) || vary.contains(k.name())) {
@@ -32,14 +46,14 @@ public final class KnobSuite {
                 throw new ModelError(v, "scenario " + s.id() + " has no knob " + v);
             }
         }
-        List<ScenarioRunner.Outcome> out = new ArrayList<>();
+        List<Map<String, String>> out = new ArrayList<>();
         int[] idx = new int[knobs.size()];
         while (true) {
             Map<String, String> settings = new LinkedHashMap<>(fixed);
             for (int i = 0; i < knobs.size(); i++) {
                 settings.put(knobs.get(i).name(), knobs.get(i).values().get(idx[i]));
             }
-            out.add(ScenarioRunner.run(s, null, settings, rules, opts));
+            out.add(settings);
             int i = knobs.size() - 1;
             while (i >= 0 && ++idx[i] == knobs.get(i).values().size()) {
                 idx[i] = 0;

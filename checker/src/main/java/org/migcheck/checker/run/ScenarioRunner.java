@@ -41,6 +41,30 @@ public final class ScenarioRunner {
      * Unknown scenario elements are {@link ModelError}s naming them.
      */
     public static Outcome run(Scenario scenario, String variantName, Map<String, String> sets, RuleSet rules, Options opts) {
+        return run(scenario, variantName, sets, rules, opts, Checker::check);
+    }
+
+    /** How an outcome's model is checked: in this process, or (a sharded suite) by a member whose answer is decoded here. */
+    public interface Check {
+        CheckResult check(Model model, RuleSet rules, Options opts);
+    }
+
+    /** The model of {@code scenario} with the variant's knobs and then {@code sets}; throws ModelError. */
+    public static Model build(Scenario scenario, String variantName, Map<String, String> sets) {
+        Map<String, String> settings = new LinkedHashMap<>();
+        if (variantName != null) {
+            Variant v = scenario.variant(variantName);
+            if (v == null) {
+                throw new ModelError(variantName, "scenario " + scenario.id() + " has no variant " + variantName);
+            }
+            settings.putAll(v.settings());
+        }
+        settings.putAll(sets);
+        return scenario.build(Knobs.resolve(scenario.id(), scenario.knobs(), settings));
+    }
+
+    /** As {@link #run(Scenario, String, Map, RuleSet, Options)}, the model checked by {@code checker}. */
+    public static Outcome run(Scenario scenario, String variantName, Map<String, String> sets, RuleSet rules, Options opts, Check checker) {
         Map<String, String> settings = new LinkedHashMap<>();
         if (variantName != null) {
             Variant v = scenario.variant(variantName);
@@ -70,7 +94,7 @@ public final class ScenarioRunner {
                     Map.of(), new org.migcheck.checker.engine.Stats(0, 0, 0, 0), null, List.of());
             return new Outcome(scenario, shownVariant, knobs, expect, r);
         }
-        return new Outcome(scenario, shownVariant, knobs, expect, Checker.check(model, rules, opts));
+        return new Outcome(scenario, shownVariant, knobs, expect, checker.check(model, rules, opts));
     }
 
     /** Every variant of every bundled scenario, in catalogue order. */

@@ -189,6 +189,32 @@ class ClusterProcessTest {
         }
     }
 
+    /**
+     * Memory scales out: over three processes the coordinator holds packed vectors and parent links
+     * only for the level being expanded and the one being built (bounded by the widest two levels
+     * plus two pages), its own third of the visited set, and reads older states back from their owners.
+     */
+    @Test
+    void theCoordinatorKeepsOnlyAWindowOfLevels() {
+        org.migcheck.model.scenarios.Scenario s = org.migcheck.model.scenarios.Catalogue.all().stream()
+                .filter(x -> x.id().equals("philosophers")).findFirst().orElseThrow();
+        Model m = s.build(org.migcheck.model.scenarios.Knobs.resolve(s.id(), s.knobs(), java.util.Map.of("n", "8", "ordered", "true")));
+        Footprint alone = new Footprint();
+        CheckResult one = Checker.check(m, KernelRules.all(), Options.defaults().withWorkers(2), alone);
+        Footprint spread = new Footprint();
+        CheckResult r = Checker.check(m, KernelRules.all(), Options.defaults().withWorkers(2).withCluster(three), spread);
+        assertEquals(one.verdict(), r.verdict());
+        assertEquals(one.stats().distinct(), r.stats().distinct());
+        assertEquals(-1, alone.retainedPeakBytes());
+        long peak = spread.retainedPeakBytes();
+        assertTrue(peak > 0 && peak <= spread.retainedBoundBytes(), peak + " bytes retained, bound " + spread.retainedBoundBytes());
+        assertTrue(peak * 3 < alone.vectorBytes(), peak + " bytes retained against " + alone.vectorBytes() + " in one process");
+        assertTrue(spread.ownedBytes() > 0 && spread.ownedBytes() * 2 < alone.storeBytes(),
+                "own share " + spread.ownedBytes() + " against " + alone.storeBytes());
+        System.out.printf("coordinator window: %d of %d vector bytes (bound %d), own share %d of %d store bytes, %d states%n", peak,
+                alone.vectorBytes(), spread.retainedBoundBytes(), spread.ownedBytes(), alone.storeBytes(), r.stats().distinct());
+    }
+
     @Test
     void aMemberKilledMidRunEndsTheRunIncompleteNamingIt() throws Exception {
         loseAMemberMidRun(false);
@@ -241,6 +267,121 @@ class ClusterProcessTest {
     private static int cli(ByteArrayOutputStream err, String... args) {
         return Main.run(args, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    /** Runs the command line in this JVM: {exit code, stdout}. */
+    private static Object[] cliOut(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        return new Object[] {code, out.toString(StandardCharsets.UTF_8)};
+    }
+
+    /** The text with every duration ("0.41 s", "706 states/s") blanked: they differ from run to run. */
+    private static String timeless(String text) {
+        return text.replaceAll("[0-9]+(\\.[0-9]+)? s\\b", "T s").replaceAll("[0-9]+ states/s", "R states/s");
+    }
+
+    private static String[] withMembers(List<String> args, Member... ms) {
+        List<String> out = new ArrayList<>(args);
+        out.add("--members");
+        out.add(String.join(",", java.util.Arrays.stream(ms).map(m -> m.address).toList()));
+        out.add("--cluster");
+        out.add(CLUSTER);
+        return out.toArray(new String[0]);
+    }
+
+    @Test
+    void aSuiteSpreadOverMembersPrintsWhatOneProcessPrints() {
+        List<String> args = List.of("suite", "movable-ops", "--vary", "getRef", "--vary", "checkIsolated", "--quiet-progress", "--workers", "1");
+        Object[] one = cliOut(args.toArray(new String[0]));
+        long sent = three.messages();
+        Object[] spread = cliOut(withMembers(args, MEMBERS.get(0), MEMBERS.get(1)));
+        assertEquals(one[0], spread[0], (String) spread[1]);
+        assertEquals(one[1], spread[1]);
+        assertTrue(((String) one[1]).contains("6 combinations"), (String) one[1]);
+    }
+
+    /** A user's scenario and rule (test classes named by service files in {@code dir}) on a member started with the same --classpath. */
+    @Test
+    void aSuiteOfAUserScenarioRunsOnAMemberWithTheSameClasspath(@TempDir Path dir) throws Exception {
+        Path services = Files.createDirectories(dir.resolve("META-INF/services"));
+        Files.writeString(services.resolve("org.migcheck.model.scenarios.Scenario"), "org.migcheck.checker.cli.PluginTest$MutexPlugin\n");
+        Files.writeString(services.resolve("org.migcheck.properties.Rule"), "org.migcheck.checker.cli.PluginTest$QNeverHoldsA\n");
+        Member m = memberWithOptions(List.of("--classpath", dir.toString()), List.of("--once"));
+        try {
+            List<String> args = List.of("--classpath", dir.toString(), "suite", "plugin-mutexes", "--quiet-progress", "--workers", "1");
+            Object[] one = cliOut(args.toArray(new String[0]));
+            Object[] spread = cliOut(withMembers(args, m));
+            assertEquals(one[0], spread[0], (String) spread[1]);
+            assertEquals(one[1], spread[1]);
+            assertTrue(((String) one[1]).contains("plugin.q-never-holds-a") && ((String) one[1]).contains("2 combinations"), (String) one[1]);
+            assertTrue(m.await("serving coordinator", 10_000) && m.await("for plugin-mutexes", 1_000), String.join("\n", m.out));
+        } finally {
+            m.process.destroyForcibly();
+            m.process.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void randomWalksSpreadOverTwoMembersGiveTheSingleProcessResult() {
+        for (List<String> args : List.of(
+                // a deadlock found by some walk: the first failing walk by index, shrunk the same way
+                List.of("check", "philosophers", "--set", "n=6", "--strategy", "random", "--seed", "5", "--walks", "400", "--quiet-progress"),
+                // nothing found: generated and distinct counts over all walks
+                List.of("check", "philosophers", "--set", "n=5", "--set", "ordered=true", "--strategy", "random", "--seed", "9",
+                        "--walks", "600", "--quiet-progress"))) {
+            Object[] one = cliOut(args.toArray(new String[0]));
+            Object[] spread = cliOut(withMembers(args, MEMBERS.get(0), MEMBERS.get(1)));
+            assertEquals(one[0], spread[0], (String) spread[1]);
+            assertEquals(timeless((String) one[1]), timeless((String) spread[1]));
+        }
+    }
+
+    @Test
+    void aMemberKilledMidSuiteEndsItIncompleteNamingIt() throws Exception {
+        loseAMemberMidJobs(List.of("suite", "philosophers", "--vary", "n", "--set", "ordered=true", "--quiet-progress", "--workers", "1"),
+                "suite INCOMPLETE");
+    }
+
+    @Test
+    void aMemberKilledMidSwarmEndsItIncompleteNamingIt() throws Exception {
+        // walks that find nothing, far more than can run before the kill
+        loseAMemberMidJobs(List.of("check", "philosophers", "--set", "n=9", "--set", "ordered=true", "--strategy", "random",
+                "--walks", "50000000", "--max-depth", "200", "--quiet-progress"), "INCOMPLETE");
+    }
+
+    /** SIGKILL one of two members while the coordinator (a separate process) runs {@code args} spread over them. */
+    private static void loseAMemberMidJobs(List<String> args, String incomplete) throws Exception {
+        Member survivor = memberWithOptions(List.of(), List.of("--once"));
+        Member victim = member();
+        List<String> cmd = new ArrayList<>(args);
+        cmd.addAll(List.of("--members", victim.address + "," + survivor.address, "--cluster", CLUSTER));
+        Process coordinator = migcheck(cmd);
+        Member coord = new Member(coordinator, "coordinator");
+        try {
+            assertTrue(victim.await("serving coordinator", 60_000), "the victim never served: " + victim.out);
+            Thread.sleep(3_000);
+            assertTrue(coordinator.isAlive(), "the run ended before the SIGKILL: " + coord.out);
+            victim.process.destroyForcibly(); // SIGKILL
+            long at = System.nanoTime();
+            assertTrue(coordinator.waitFor(30, TimeUnit.SECONDS), "the coordinator still runs 30 s after the SIGKILL");
+            double secs = (System.nanoTime() - at) / 1e9;
+            coord.await("", 500);
+            String out = String.join("\n", coord.out);
+            assertEquals(4, coordinator.exitValue(), out);
+            assertTrue(out.contains(incomplete) && out.contains("member " + victim.address + " lost"), out);
+            assertTrue(!out.contains("HOLDS"), out);
+            assertTrue(survivor.process.waitFor(30, TimeUnit.SECONDS), "the surviving --once member still runs: " + survivor.out);
+            assertEquals(4, survivor.process.exitValue(), String.join("\n", survivor.out));
+            System.out.printf("%s, SIGKILL: coordinator ended %.1f s after it%n", args.get(0), secs);
+        } finally {
+            for (Process p : new Process[] {coordinator, survivor.process, victim.process}) {
+                p.destroyForcibly();
+                p.waitFor(30, TimeUnit.SECONDS);
+            }
+        }
+        assertTrue(!coordinator.isAlive() && !survivor.process.isAlive() && !victim.process.isAlive());
     }
 
     @Test

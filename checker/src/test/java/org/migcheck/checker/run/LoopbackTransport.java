@@ -54,8 +54,14 @@ final class LoopbackTransport implements Transport.Factory {
                 return owners[PartitionOwner.partitionOf(fp) % processes].contains(fp, w.clone());
             }
 
-            @Override public int parent(long fp, long[] w, int id) {
-                return owners[PartitionOwner.partitionOf(fp) % processes].parent(fp, w.clone(), id);
+            @Override public long[] byId(int id) {
+                for (int m = 1; m < processes; m++) {
+                    long[] rec = owners[m].byId(id);
+                    if (rec != null) {
+                        return rec.clone();
+                    }
+                }
+                return null;
             }
 
             @Override public void close() { }

@@ -24,8 +24,25 @@ import org.junit.jupiter.api.Test;
 class TransportDifferentialTest {
     static SearchResult engine(Model model, RuleSet rules, int workers, org.migcheck.checker.engine.Transport.Factory t) {
         ModelSystem sys = new ModelSystem(model, rules, true);
-        return new Search(sys, Strategy.BFS, Budget.unlimited(), System::nanoTime, Long.MAX_VALUE / 4, workers, Fingerprint.DEFAULT)
-                .withTransport(t).run();
+        Search search = new Search(sys, Strategy.BFS, Budget.unlimited(), System::nanoTime, Long.MAX_VALUE / 4, workers, Fingerprint.DEFAULT)
+                .withTransport(t);
+        try {
+            SearchResult r = search.run();
+            if (t != org.migcheck.checker.engine.Transport.IN_PROCESS) {
+                // the coordinator keeps a window of levels only: bounded by the widest two levels (+ 2 pages)
+                long peak = search.retainedPeakBytes();
+                assertTrue(peak >= 0 && peak <= search.retainedBoundBytes(), peak + " retained bytes, bound " + search.retainedBoundBytes());
+                if (r.failureState() >= 0) {
+                    // the failing state, possibly of an older level, is read back from its owner
+                    assertEquals(r.stats().distinct() > 0, search.state(r.failureState()).length > 0);
+                }
+            } else {
+                assertEquals(-1, search.retainedPeakBytes());
+            }
+            return r;
+        } finally {
+            search.close();
+        }
     }
 
     @Test
