@@ -1,11 +1,11 @@
 package org.migcheck.checker.reduce;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.IntUnaryOperator;
+import org.migcheck.checker.engine.IntPages;
 import org.migcheck.checker.engine.SearchObserver;
 
 /**
@@ -22,18 +22,13 @@ import org.migcheck.checker.engine.SearchObserver;
  * so the graph does not depend on it.
  */
 public final class SymmetricGraph implements SearchObserver {
-    private static final int PAGE_BITS = 20;
-    private static final int PAGE = 1 << PAGE_BITS;
-
     private final ReducedSystem system;
     private final long cap;
     private final int threads;
-    private int[][] targets = new int[16][];
-    private int[][] perms = new int[16][];
-    private long edges;
-    private int[][] order = new int[16][];
-    private int[][] degree = new int[16][];
-    private int expanded;
+    private IntPages targets = new IntPages();
+    private IntPages perms = new IntPages();
+    private IntPages order = new IntPages();
+    private IntPages degree = new IntPages();
     private int pendingEdges;
     private boolean overflow;
     /** Tag to permutation index; index 0 is the identity. */
@@ -62,7 +57,7 @@ public final class SymmetricGraph implements SearchObserver {
         if (overflow) {
             return;
         }
-        if (edges >= cap) {
+        if (targets.size() >= cap) {
             overflow = true;
             targets = null;
             perms = null;
@@ -84,19 +79,8 @@ public final class SymmetricGraph implements SearchObserver {
             lastTag = tag;
             lastIndex = idx;
         }
-        int pg = (int) (edges >>> PAGE_BITS);
-        if (pg == targets.length) {
-            targets = Arrays.copyOf(targets, pg * 2);
-            perms = Arrays.copyOf(perms, pg * 2);
-        }
-        if (targets[pg] == null) {
-            targets[pg] = new int[PAGE];
-            perms[pg] = new int[PAGE];
-        }
-        int in = (int) (edges & (PAGE - 1));
-        targets[pg][in] = t;
-        perms[pg][in] = idx;
-        edges++;
+        targets.add(t);
+        perms.add(idx);
         pendingEdges++;
     }
 
@@ -105,20 +89,9 @@ public final class SymmetricGraph implements SearchObserver {
         if (overflow) {
             return;
         }
-        int pg = expanded >>> PAGE_BITS;
-        if (pg == order.length) {
-            order = Arrays.copyOf(order, pg * 2);
-            degree = Arrays.copyOf(degree, pg * 2);
-        }
-        if (order[pg] == null) {
-            order[pg] = new int[PAGE];
-            degree[pg] = new int[PAGE];
-        }
-        int in = expanded & (PAGE - 1);
-        order[pg][in] = id;
-        degree[pg][in] = pendingEdges;
+        order.add(id);
+        degree.add(pendingEdges);
         pendingEdges = 0;
-        expanded++;
     }
 
     public boolean overflow() { return overflow; }
@@ -128,14 +101,7 @@ public final class SymmetricGraph implements SearchObserver {
         if (overflow) {
             return 0;
         }
-        long b = 0;
-        for (int[] p : targets) {
-            b += p == null ? 0 : (long) p.length * 8;
-        }
-        for (int[] p : order) {
-            b += p == null ? 0 : (long) p.length * 8;
-        }
-        return b;
+        return targets.bytes() + perms.bytes() + order.bytes() + degree.bytes();
     }
 
     /**
@@ -158,17 +124,15 @@ public final class SymmetricGraph implements SearchObserver {
         boolean changed = true;
         while (changed) {
             changed = false;
-            long off = edges;
-            for (int k = expanded - 1; k >= 0; k--) {
-                int s = order[k >>> PAGE_BITS][k & (PAGE - 1)];
-                int d = degree[k >>> PAGE_BITS][k & (PAGE - 1)];
+            long off = targets.size();
+            for (int k = (int) order.size() - 1; k >= 0; k--) {
+                int s = order.get(k);
+                int d = degree.get(k);
                 off -= d;
                 int r = reach[s];
                 for (long e = off; e < off + d; e++) {
-                    int pg = (int) (e >>> PAGE_BITS);
-                    int in = (int) (e & (PAGE - 1));
-                    int x = reach[targets[pg][in]];
-                    int p = perms[pg][in];
+                    int x = reach[targets.get(e)];
+                    int p = perms.get(e);
                     if (p == 0) {
                         r |= x;
                     } else if (x != 0) {

@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.IntUnaryOperator;
+import org.migcheck.checker.engine.IntPages;
 import org.migcheck.checker.engine.SearchObserver;
 
 /**
@@ -19,9 +20,8 @@ final class StateGraph implements SearchObserver {
     private static final int PAGE = 1 << PAGE_BITS;
 
     private final long cap;
-    private int[][] targets = new int[16][];
-    private long edges;
-    private int[][] order = new int[16][];
+    private IntPages targets = new IntPages();
+    private IntPages order = new IntPages();
     private byte[][] degree = new byte[16][];
     private final Map<Integer, Integer> bigDegree = new HashMap<>();
     private int expanded;
@@ -37,22 +37,14 @@ final class StateGraph implements SearchObserver {
         if (overflow) {
             return;
         }
-        if (edges >= cap) {
+        if (targets.size() >= cap) {
             overflow = true;
             targets = null;
             order = null;
             degree = null;
             return;
         }
-        int pg = (int) (edges >>> PAGE_BITS);
-        if (pg == targets.length) {
-            targets = Arrays.copyOf(targets, pg * 2);
-        }
-        if (targets[pg] == null) {
-            targets[pg] = new int[PAGE];
-        }
-        targets[pg][(int) (edges & (PAGE - 1))] = t;
-        edges++;
+        targets.add(t);
         pendingEdges++;
     }
 
@@ -62,16 +54,14 @@ final class StateGraph implements SearchObserver {
             return;
         }
         int pg = expanded >>> PAGE_BITS;
-        if (pg == order.length) {
-            order = Arrays.copyOf(order, pg * 2);
+        if (pg == degree.length) {
             degree = Arrays.copyOf(degree, pg * 2);
         }
-        if (order[pg] == null) {
-            order[pg] = new int[PAGE];
+        if (degree[pg] == null) {
             degree[pg] = new byte[PAGE];
         }
         int in = expanded & (PAGE - 1);
-        order[pg][in] = id;
+        order.add(id);
         int d = (int) pendingEdges;
         if (d >= 255) {
             degree[pg][in] = (byte) 255;
@@ -85,21 +75,16 @@ final class StateGraph implements SearchObserver {
 
     boolean overflow() { return overflow; }
 
-    long edges() { return edges; }
-
     /** Bytes held by the graph (allocated pages). */
     long bytes() {
         if (overflow) {
             return 0;
         }
-        long b = 0;
-        for (int[] p : targets) {
-            b += p == null ? 0 : (long) p.length * 4;
+        long degreeBytes = 0;
+        for (byte[] p : degree) {
+            degreeBytes += p == null ? 0 : p.length;
         }
-        for (int[] p : order) {
-            b += p == null ? 0 : (long) p.length * 5;
-        }
-        return b;
+        return targets.bytes() + order.bytes() + degreeBytes;
     }
 
     /**
@@ -141,14 +126,14 @@ final class StateGraph implements SearchObserver {
         boolean changed = true;
         while (changed) {
             changed = false;
-            long off = edges;
+            long off = targets.size();
             for (int k = expanded - 1; k >= 0; k--) {
-                int s = order[k >>> PAGE_BITS][k & (PAGE - 1)];
+                int s = order.get(k);
                 int d = degree(k);
                 off -= d;
                 int r = reach[s];
                 for (long e = off; e < off + d; e++) {
-                    r |= reach[targets[(int) (e >>> PAGE_BITS)][(int) (e & (PAGE - 1))]];
+                    r |= reach[targets.get(e)];
                 }
                 if (r != reach[s]) {
                     reach[s] = r;
