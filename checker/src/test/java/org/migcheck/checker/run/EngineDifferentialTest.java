@@ -53,6 +53,22 @@ class EngineDifferentialTest {
         }
     }
 
+    /**
+     * Two whole checks of one model agree: verdict, message, rule, counterexample schedule and its
+     * explanation, distinct and generated counts, maximal depth. The worker-count, transport, cluster
+     * and swarm comparisons all use this one definition of "the same result".
+     */
+    static void sameCheck(String what, CheckResult one, CheckResult r) {
+        assertEquals(one.verdict(), r.verdict(), what);
+        assertEquals(one.message(), r.message(), what);
+        assertEquals(one.ruleId(), r.ruleId(), what);
+        assertArrayEquals(one.schedule(), r.schedule(), what);
+        assertEquals(one.explanation(), r.explanation(), what);
+        assertEquals(one.stats().distinct(), r.stats().distinct(), what);
+        assertEquals(one.stats().generated(), r.stats().generated(), what);
+        assertEquals(one.stats().maxDepth(), r.stats().maxDepth(), what);
+    }
+
     static void same(String what, SearchResult a, SearchResult b) {
         assertEquals(a.status(), b.status(), what);
         assertEquals(a.failure() == null ? null : a.failure().summary(), b.failure() == null ? null : b.failure().summary(), what);
@@ -166,13 +182,8 @@ class EngineDifferentialTest {
         CheckResult one = Checker.check(m, rules, Options.defaults().withWorkers(1));
         for (int w : new int[] {2, 4}) {
             CheckResult r = Checker.check(m, rules, Options.defaults().withWorkers(w));
-            String what = name + ", " + w + " workers: " + r.verdict() + " " + r.message() + " vs " + one.verdict() + " " + one.message();
-            assertEquals(one.verdict(), r.verdict(), what);
-            assertEquals(one.message(), r.message(), what);
-            assertEquals(one.ruleId(), r.ruleId(), what);
-            assertArrayEquals(one.schedule(), r.schedule(), what);
-            assertEquals(one.explanation(), r.explanation(), what);
-            assertEquals(one.stats().distinct(), r.stats().distinct(), what);
+            sameCheck(name + ", " + w + " workers: " + r.verdict() + " " + r.message() + " vs " + one.verdict() + " " + one.message(),
+                    one, r);
         }
     }
 }

@@ -65,14 +65,7 @@ class SwarmDifferentialTest {
             CheckResult r = Checker.check(m, rules, opts.withSwarm(chunked(size, run)));
             assertTrue(run[0] > 0, name + ": the swarm ran no chunk");
             String what = name + ", chunks of " + size + ": " + r.verdict() + " " + r.message() + " vs " + one.verdict() + " " + one.message();
-            assertEquals(one.verdict(), r.verdict(), what);
-            assertEquals(one.message(), r.message(), what);
-            assertEquals(one.ruleId(), r.ruleId(), what);
-            assertArrayEquals(one.schedule(), r.schedule(), what);
-            assertEquals(one.explanation(), r.explanation(), what);
-            assertEquals(one.stats().generated(), r.stats().generated(), what);
-            assertEquals(one.stats().distinct(), r.stats().distinct(), what);
-            assertEquals(one.stats().maxDepth(), r.stats().maxDepth(), what);
+            EngineDifferentialTest.sameCheck(what, one, r);
             assertEquals(one.notes(), r.notes(), what);
         }
         return one.verdict() != Verdict.INCOMPLETE;

@@ -1,6 +1,5 @@
 package org.migcheck.checker.run;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -86,13 +85,6 @@ class TransportDifferentialTest {
     private static void compareCheck(String name, Model m, RuleSet rules) {
         CheckResult one = Checker.check(m, rules, Options.defaults().withWorkers(1));
         CheckResult r = Checker.check(m, rules, Options.defaults().withWorkers(2).withCluster(new LoopbackTransport(3)));
-        String what = name + ": " + r.verdict() + " " + r.message() + " vs " + one.verdict() + " " + one.message();
-        assertEquals(one.verdict(), r.verdict(), what);
-        assertEquals(one.message(), r.message(), what);
-        assertEquals(one.ruleId(), r.ruleId(), what);
-        assertArrayEquals(one.schedule(), r.schedule(), what);
-        assertEquals(one.explanation(), r.explanation(), what);
-        assertEquals(one.stats().distinct(), r.stats().distinct(), what);
-        assertEquals(one.stats().maxDepth(), r.stats().maxDepth(), what);
+        EngineDifferentialTest.sameCheck(name + ": " + r.verdict() + " " + r.message() + " vs " + one.verdict() + " " + one.message(), one, r);
     }
 }
