@@ -24,7 +24,6 @@ final class StateGraph implements SearchObserver {
     private IntPages order = new IntPages();
     private byte[][] degree = new byte[16][];
     private final Map<Integer, Integer> bigDegree = new HashMap<>();
-    private int expanded;
     private long pendingEdges;
     private boolean overflow;
 
@@ -53,6 +52,7 @@ final class StateGraph implements SearchObserver {
         if (overflow) {
             return;
         }
+        int expanded = (int) order.size();
         int pg = expanded >>> PAGE_BITS;
         if (pg == degree.length) {
             degree = Arrays.copyOf(degree, pg * 2);
@@ -70,7 +70,6 @@ final class StateGraph implements SearchObserver {
             degree[pg][in] = (byte) d;
         }
         pendingEdges = 0;
-        expanded++;
     }
 
     boolean overflow() { return overflow; }
@@ -127,7 +126,7 @@ final class StateGraph implements SearchObserver {
         while (changed) {
             changed = false;
             long off = targets.size();
-            for (int k = expanded - 1; k >= 0; k--) {
+            for (int k = (int) order.size() - 1; k >= 0; k--) {
                 int s = order.get(k);
                 int d = degree(k);
                 off -= d;
