@@ -91,6 +91,9 @@ final class BenchCmd implements Callable<Integer> {
             return compare(opts);
         }
         if (scaleOut) {
+            if (opts.compress()) {
+                throw Args.usage(spec, "--scale-out spreads the visited set over processes, which --compress does not support");
+            }
             return scaleOut(opts);
         }
         if (names.size() != 1) {
@@ -108,6 +111,7 @@ final class BenchCmd implements Callable<Integer> {
             }
             CheckResult r = o.result();
             Main.Streams.out.printf("%s %s: %s; %s%n", i == 0 ? "warm-up" : "run " + i, o.title(), r.verdict().lower(), r.stats().line());
+            // (the stats line ends with the visited set's mode and bytes per state)
             if (i > 0) {
                 best = Math.max(best, r.stats().statesPerSecond());
             }
@@ -189,8 +193,9 @@ final class BenchCmd implements Callable<Integer> {
         PrintStream out = Main.Streams.out;
         int w = Math.max(16, models.stream().mapToInt(m -> m.name().length()).max().orElse(0));
         String spinMissing = spinVersion();
-        out.printf("migcheck: %d worker(s), liveness %s, rules: kernel rules (as check), %d repetitions after a warm-up, best time;"
-                + " heap max %d MiB%n", opts.workers(), opts.liveness() ? "on" : "off", repeat, Runtime.getRuntime().maxMemory() >> 20);
+        out.printf("migcheck: %d worker(s), liveness %s, visited set %s, rules: kernel rules (as check), %d repetitions after a warm-up,"
+                + " best time; heap max %d MiB%n", opts.workers(), opts.liveness() ? "on" : "off", opts.compress() ? "tree-compressed" : "packed",
+                repeat, Runtime.getRuntime().maxMemory() >> 20);
         if (spinMissing != null) {
             out.println("SPIN not found (" + spinMissing + "): install it with `sudo apt-get install -y spin gcc` (Debian/Ubuntu);"
                     + " printing migcheck's half only");

@@ -65,6 +65,9 @@ final class CheckCmd implements Callable<Integer> {
         if (!all && scenario == null) {
             throw Args.usage(spec, "name a SCENARIO (see migcheck list) or use --all");
         }
+        if (search.toOptions().compress()) {
+            throw Args.usage(spec, "--compress cannot be combined with --members: the visited set spread over processes is stored packed");
+        }
         if (!all) {
             Main.scenario(scenario, spec);
         } else if (search.toOptions().strategy() == org.migcheck.checker.engine.Strategy.RANDOM) {

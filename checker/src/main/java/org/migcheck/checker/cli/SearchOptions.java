@@ -48,12 +48,22 @@ public class SearchOptions {
     @Option(names = "--por", paramLabel = "on|off", description = "partial-order reduction (default on; any number of workers)")
     Options.Switch por = Options.Switch.AUTO;
 
+    @Option(names = "--compress", description = "store the breadth-first search's visited set tree-compressed (shared subtrees):"
+            + " less memory on wide state vectors, slower; same results (not with --strategy dfs/random or a spread --members search)")
+    boolean compress;
+
     @CommandLine.Mixin
     EngineOptions engine = new EngineOptions();
 
+    @CommandLine.Spec(CommandLine.Spec.Target.MIXEE)
+    CommandLine.Model.CommandSpec mixee;
+
     Options toOptions() {
+        if (compress && strategy != Strategy.BFS) {
+            throw Args.usage(mixee, "--compress applies to the breadth-first search, not --strategy " + strategy.name().toLowerCase());
+        }
         Budget b = new Budget(maxStates, maxDepth, Duration.ofMillis((long) (timeLimit * 1000)), maxMemoryMiB << 20);
         return engine.apply(new Options(strategy, b, !noLiveness, Long.MAX_VALUE, quietProgress ? null : Main.Streams.err, seed, walks)
-                .withDecideGoals(decideGoals)).withSymmetry(symmetry).withPor(por);
+                .withDecideGoals(decideGoals)).withSymmetry(symmetry).withPor(por).withCompress(compress);
     }
 }

@@ -64,6 +64,8 @@ final class LevelSearch {
     private final int workers;
     private final Fingerprint fingerprint;
     private final Transport.Factory transports;
+    /** Store visited vectors as shared trees ({@link TreeStore}) instead of packed pages. */
+    private final boolean compress;
 
     private PackedStore store;
     /** Open while the search runs; partitions it reports not {@link Transport#local} are decided by their owners. */
@@ -84,7 +86,7 @@ final class LevelSearch {
     private int maxDepth;
 
     LevelSearch(TransitionSystem system, Budget budget, List<SearchObserver> observers, LongSupplier clock,
-                long progressEveryNanos, int workers, Fingerprint fingerprint, Transport.Factory transports) {
+                long progressEveryNanos, int workers, Fingerprint fingerprint, Transport.Factory transports, boolean compress) {
         this.system = system;
         this.budget = budget;
         this.observers = observers;
@@ -93,6 +95,7 @@ final class LevelSearch {
         this.workers = workers;
         this.fingerprint = fingerprint;
         this.transports = transports;
+        this.compress = compress;
     }
 
     /** One block of a wave: its states' transitions and the successors not yet in the visited set. */
@@ -442,7 +445,8 @@ final class LevelSearch {
 
     private SearchResult search(long start) {
         long nextProgress = start + progressEveryNanos;
-        store = new PackedStore(system.slotMin(), system.slotMax(), fingerprint);
+        store = compress ? new TreeStore(system.slotMin(), system.slotMax(), fingerprint)
+                : new PackedStore(system.slotMin(), system.slotMax(), fingerprint);
         transport = transports.open(store.words());
         batches = null;
         mine = null;
@@ -451,6 +455,9 @@ final class LevelSearch {
         windowStart = 0;
         for (int p = 0; p < PackedStore.PARTITIONS; p++) {
             if (!transport.local(p)) {
+                if (compress) {
+                    throw new IllegalStateException("the tree-compressed visited set is not spread over processes");
+                }
                 if (batches == null) {
                     batches = new Transport.Batch[PackedStore.PARTITIONS];
                 }
@@ -894,6 +901,8 @@ final class LevelSearch {
     }
 
     private Stats stats(long start) {
-        return new Stats(generated, store == null ? 0 : store.size(), maxDepth, clock.getAsLong() - start);
+        // a spread search's own store is a window, not the visited set: no figure for it
+        return store == null || mine != null ? new Stats(generated, store == null ? 0 : store.size(), maxDepth, clock.getAsLong() - start)
+                : new Stats(generated, store.size(), maxDepth, clock.getAsLong() - start, store.mode(), store.bytes());
     }
 }

@@ -22,8 +22,11 @@ import java.util.Arrays;
  *
  * <p>Lookups compare the full packed vector after a tag match, so two distinct states are never
  * merged: the set is exact, not a hash compaction.
+ *
+ * <p>{@link TreeStore} ({@code --compress}) keeps this class's tables and codec and stores the
+ * vectors as shared trees instead of pages; a search picks one of the two when it starts.
  */
-final class PackedStore {
+class PackedStore {
     static final int PARTITIONS = 64;
     private static final int PAGE_BITS = 12;
     static final int PAGE = 1 << PAGE_BITS;
@@ -81,6 +84,9 @@ final class PackedStore {
     }
 
     int words() { return words; }
+
+    /** How vectors are stored: "packed" here, "tree" in {@link TreeStore}. */
+    String mode() { return "packed"; }
 
     int size() { return size; }
 

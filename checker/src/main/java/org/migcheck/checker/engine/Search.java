@@ -58,10 +58,27 @@ public final class Search {
         Search s = new Search(system, strategy, budget, clock, progressEveryNanos, n, fingerprint);
         s.observers.addAll(observers);
         s.transports = transports;
+        s.compress = compress;
         return s;
     }
 
     private boolean sequential;
+    private boolean compress;
+
+    /**
+     * Whether the breadth-first search stores its visited vectors tree-compressed ({@link TreeStore}:
+     * shared subtrees, less memory on wide vectors, slower) instead of packed; same results either way.
+     * DFS and {@link #sequential()} keep their own store. Not with a spread {@link #withTransport transport}.
+     */
+    public Search withCompression(boolean on) {
+        compress = on;
+        return this;
+    }
+
+    /** Whether a run of this search stores its visited set tree-compressed (BFS on the level search with compression asked). */
+    public boolean compresses() {
+        return compress && strategy == Strategy.BFS && !sequential;
+    }
     private Transport.Factory transports = Transport.IN_PROCESS;
 
     /**
@@ -163,7 +180,10 @@ public final class Search {
 
     public SearchResult run() {
         if (strategy == Strategy.BFS && !sequential) {
-            bfs = new LevelSearch(system, budget, observers, clock, progressEveryNanos, workers, fingerprint, transports);
+            if (compress && distributes()) {
+                throw new IllegalArgumentException("the tree-compressed visited set is not spread over processes");
+            }
+            bfs = new LevelSearch(system, budget, observers, clock, progressEveryNanos, workers, fingerprint, transports, compress);
             return bfs.run();
         }
         long start = clock.getAsLong();

@@ -3,20 +3,32 @@ package org.migcheck.checker.engine;
 /**
  * Search statistics, as TLC prints them.
  *
- * @param generated  transitions taken (successor states generated, duplicates included)
- * @param distinct   distinct states stored
- * @param maxDepth   deepest state reached (the initial state has depth 0)
- * @param nanos      wall-clock duration
+ * @param generated   transitions taken (successor states generated, duplicates included)
+ * @param distinct    distinct states stored
+ * @param maxDepth    deepest state reached (the initial state has depth 0)
+ * @param nanos       wall-clock duration
+ * @param store       how the breadth-first visited set stored its vectors ("packed" or "tree"), or null
+ *                    when no such store ran (depth-first or random search, a spread result)
+ * @param storeBytes  bytes that visited set held (vectors, parent links, tables; allocated capacity), or -1
  */
-public record Stats(long generated, long distinct, int maxDepth, long nanos) {
+public record Stats(long generated, long distinct, int maxDepth, long nanos, String store, long storeBytes) {
+
+    /** Statistics without a visited-set figure. */
+    public Stats(long generated, long distinct, int maxDepth, long nanos) {
+        this(generated, distinct, maxDepth, nanos, null, -1);
+    }
 
     public double seconds() { return nanos / 1e9; }
 
     /** Distinct states per second. */
     public double statesPerSecond() { return nanos == 0 ? 0 : distinct / seconds(); }
 
+    /** Visited-set bytes per distinct state, or -1 when unknown. */
+    public double bytesPerState() { return storeBytes < 0 || distinct == 0 ? -1 : (double) storeBytes / distinct; }
+
     public String line() {
-        return String.format("%d states generated, %d distinct, depth %d, %.2f s, %.0f states/s",
+        String s = String.format("%d states generated, %d distinct, depth %d, %.2f s, %.0f states/s",
                 generated, distinct, maxDepth, seconds(), statesPerSecond());
+        return store == null || distinct == 0 ? s : s + String.format("; visited set %s, %.1f bytes per state", store, bytesPerState());
     }
 }

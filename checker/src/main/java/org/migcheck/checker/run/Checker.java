@@ -83,7 +83,8 @@ public final class Checker {
                         ruleAsymmetry());
         TransitionSystem ts = reduced == null ? sys : reduced;
         boolean permutedLiveness = symmetry != null && opts.liveness();
-        Search search = new Search(ts, opts.strategy(), opts.budget()).withWorkers(opts.workers()).withTransport(opts.cluster());
+        Search search = new Search(ts, opts.strategy(), opts.budget()).withWorkers(opts.workers()).withTransport(opts.cluster())
+                .withCompression(opts.compress());
         String localOnly = opts.cluster() != org.migcheck.checker.engine.Transport.IN_PROCESS && !search.distributes()
                 ? "searched in this process only (only the breadth-first search is distributed)" : null;
         StateGraph graph = opts.liveness() && !permutedLiveness ? new StateGraph(opts.maxGraphEdges()) : null;
@@ -140,6 +141,9 @@ public final class Checker {
         }
         if (refused != null) {
             notes.add(refused);
+        }
+        if (opts.compress() && !search.compresses()) {
+            notes.add("visited set not compressed: only the breadth-first search has the tree-compressed store");
         }
         if (reduced != null) {
             reductionsOut[0] = reductionLine(symmetry, por, reduced)
@@ -380,7 +384,7 @@ public final class Checker {
         };
         org.migcheck.checker.engine.Strategy strategy = opts.strategy() == org.migcheck.checker.engine.Strategy.DFS
                 ? org.migcheck.checker.engine.Strategy.DFS : org.migcheck.checker.engine.Strategy.BFS;
-        Search search = new Search(goalsOnly, strategy, opts.budget()).withWorkers(opts.workers());
+        Search search = new Search(goalsOnly, strategy, opts.budget()).withWorkers(opts.workers()).withCompression(opts.compress());
         GoalTracker goals = new GoalTracker(model, plain.semantics());
         search.observe(goals);
         SearchResult r;

@@ -24,10 +24,12 @@ import org.migcheck.checker.engine.Transport;
  * @param por            partial-order reduction: ON, OFF, or AUTO (on)
  * @param cluster        where the breadth-first search's visited-set partitions live (default: in this process)
  * @param swarm          who runs the random strategy's walks (null: this process; see {@link RandomSearch.Swarm})
+ * @param compress       the breadth-first search stores visited vectors tree-compressed (shared subtrees) instead of
+ *                       packed: less memory on wide vectors, slower; same results. Not with a spread {@code cluster}.
  */
 public record Options(Strategy strategy, Budget budget, boolean liveness, long maxGraphEdges, PrintStream progress,
                       long seed, int walks, int workers, boolean decideGoals, Switch symmetry, Switch por,
-                      Transport.Factory cluster, RandomSearch.Swarm swarm) {
+                      Transport.Factory cluster, RandomSearch.Swarm swarm, boolean compress) {
 
     /** A reduction switch; AUTO means on wherever it is sound for the model and the rules. */
     public enum Switch { ON, OFF, AUTO }
@@ -45,7 +47,7 @@ public record Options(Strategy strategy, Budget budget, boolean liveness, long m
     public Options(Strategy strategy, Budget budget, boolean liveness, long maxGraphEdges, PrintStream progress,
                    long seed, int walks) {
         this(strategy, budget, liveness, maxGraphEdges, progress, seed, walks, Runtime.getRuntime().availableProcessors(), false,
-                Switch.AUTO, Switch.AUTO, Transport.IN_PROCESS, null);
+                Switch.AUTO, Switch.AUTO, Transport.IN_PROCESS, null, false);
     }
 
     /** Steps per random walk when no max depth is given. */
@@ -55,18 +57,19 @@ public record Options(Strategy strategy, Budget budget, boolean liveness, long m
         return new Options(Strategy.BFS, Budget.unlimited(), true, Long.MAX_VALUE, null, 1L, 10_000);
     }
 
-    public Options withStrategy(Strategy s) { return new Options(s, budget, liveness, maxGraphEdges, progress, seed, walks, workers, decideGoals, symmetry, por, cluster, swarm); }
-    public Options withBudget(Budget b) { return new Options(strategy, b, liveness, maxGraphEdges, progress, seed, walks, workers, decideGoals, symmetry, por, cluster, swarm); }
-    public Options withLiveness(boolean on) { return new Options(strategy, budget, on, maxGraphEdges, progress, seed, walks, workers, decideGoals, symmetry, por, cluster, swarm); }
-    public Options withMaxGraphEdges(long n) { return new Options(strategy, budget, liveness, n, progress, seed, walks, workers, decideGoals, symmetry, por, cluster, swarm); }
-    public Options withProgress(PrintStream p) { return new Options(strategy, budget, liveness, maxGraphEdges, p, seed, walks, workers, decideGoals, symmetry, por, cluster, swarm); }
-    public Options withWorkers(int n) { return new Options(strategy, budget, liveness, maxGraphEdges, progress, seed, walks, n, decideGoals, symmetry, por, cluster, swarm); }
-    public Options withDecideGoals(boolean on) { return new Options(strategy, budget, liveness, maxGraphEdges, progress, seed, walks, workers, on, symmetry, por, cluster, swarm); }
-    public Options withSymmetry(Switch on) { return new Options(strategy, budget, liveness, maxGraphEdges, progress, seed, walks, workers, decideGoals, on, por, cluster, swarm); }
-    public Options withPor(Switch on) { return new Options(strategy, budget, liveness, maxGraphEdges, progress, seed, walks, workers, decideGoals, symmetry, on, cluster, swarm); }
-    public Options withCluster(Transport.Factory c) { return new Options(strategy, budget, liveness, maxGraphEdges, progress, seed, walks, workers, decideGoals, symmetry, por, c, swarm); }
-    public Options withSwarm(RandomSearch.Swarm w) { return new Options(strategy, budget, liveness, maxGraphEdges, progress, seed, walks, workers, decideGoals, symmetry, por, cluster, w); }
+    public Options withStrategy(Strategy s) { return new Options(s, budget, liveness, maxGraphEdges, progress, seed, walks, workers, decideGoals, symmetry, por, cluster, swarm, compress); }
+    public Options withBudget(Budget b) { return new Options(strategy, b, liveness, maxGraphEdges, progress, seed, walks, workers, decideGoals, symmetry, por, cluster, swarm, compress); }
+    public Options withLiveness(boolean on) { return new Options(strategy, budget, on, maxGraphEdges, progress, seed, walks, workers, decideGoals, symmetry, por, cluster, swarm, compress); }
+    public Options withMaxGraphEdges(long n) { return new Options(strategy, budget, liveness, n, progress, seed, walks, workers, decideGoals, symmetry, por, cluster, swarm, compress); }
+    public Options withProgress(PrintStream p) { return new Options(strategy, budget, liveness, maxGraphEdges, p, seed, walks, workers, decideGoals, symmetry, por, cluster, swarm, compress); }
+    public Options withWorkers(int n) { return new Options(strategy, budget, liveness, maxGraphEdges, progress, seed, walks, n, decideGoals, symmetry, por, cluster, swarm, compress); }
+    public Options withDecideGoals(boolean on) { return new Options(strategy, budget, liveness, maxGraphEdges, progress, seed, walks, workers, on, symmetry, por, cluster, swarm, compress); }
+    public Options withSymmetry(Switch on) { return new Options(strategy, budget, liveness, maxGraphEdges, progress, seed, walks, workers, decideGoals, on, por, cluster, swarm, compress); }
+    public Options withPor(Switch on) { return new Options(strategy, budget, liveness, maxGraphEdges, progress, seed, walks, workers, decideGoals, symmetry, on, cluster, swarm, compress); }
+    public Options withCluster(Transport.Factory c) { return new Options(strategy, budget, liveness, maxGraphEdges, progress, seed, walks, workers, decideGoals, symmetry, por, c, swarm, compress); }
+    public Options withSwarm(RandomSearch.Swarm w) { return new Options(strategy, budget, liveness, maxGraphEdges, progress, seed, walks, workers, decideGoals, symmetry, por, cluster, w, compress); }
+    public Options withCompress(boolean on) { return new Options(strategy, budget, liveness, maxGraphEdges, progress, seed, walks, workers, decideGoals, symmetry, por, cluster, swarm, on); }
     /** Both reductions off: the plain search the reductions are tested against. */
     public Options unreduced() { return withSymmetry(Switch.OFF).withPor(Switch.OFF); }
-    public Options withRandom(long s, int w) { return new Options(Strategy.RANDOM, budget, liveness, maxGraphEdges, progress, s, w, workers, decideGoals, symmetry, por, cluster, swarm); }
+    public Options withRandom(long s, int w) { return new Options(Strategy.RANDOM, budget, liveness, maxGraphEdges, progress, s, w, workers, decideGoals, symmetry, por, cluster, swarm, compress); }
 }

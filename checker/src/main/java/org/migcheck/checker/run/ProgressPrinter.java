@@ -24,10 +24,11 @@ final class ProgressPrinter implements SearchObserver, RandomSearch.Progress {
 
     /** The start line: threads, locks, state variables and the state vector's slots. */
     void start(Model model, Options opts) {
-        out.printf("start %s: %d threads, %d locks, %d shared variables, %d-slot state vector; %s, heap limit %d MiB%n",
+        out.printf("start %s: %d threads, %d locks, %d shared variables, %d-slot state vector; %s%s, heap limit %d MiB%n",
                 name, model.threadCount(), model.locks().size(), model.vars().size(), model.stateSize(),
                 opts.strategy().name().toLowerCase() + (opts.strategy() == org.migcheck.checker.engine.Strategy.RANDOM
                         ? " (seed " + opts.seed() + ", " + opts.walks() + " walks)" : ""),
+                opts.compress() ? ", visited set tree-compressed" : "",
                 Runtime.getRuntime().maxMemory() >> 20);
     }
 

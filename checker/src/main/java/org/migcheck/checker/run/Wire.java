@@ -107,6 +107,7 @@ public final class Wire {
             out.writeBoolean(o.decideGoals());
             out.writeUTF(o.symmetry().name());
             out.writeUTF(o.por().name());
+            out.writeBoolean(o.compress());
         });
     }
 
@@ -122,8 +123,9 @@ public final class Wire {
             boolean decide = in.readBoolean();
             Options.Switch sym = Options.Switch.valueOf(in.readUTF());
             Options.Switch por = Options.Switch.valueOf(in.readUTF());
+            boolean compress = in.readBoolean();
             return new Options(strategy, b, liveness, edges, null, seed, walks, workers, decide, sym, por,
-                    org.migcheck.checker.engine.Transport.IN_PROCESS, null);
+                    org.migcheck.checker.engine.Transport.IN_PROCESS, null, compress);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -162,6 +164,8 @@ public final class Wire {
             out.writeLong(s.distinct());
             out.writeInt(s.maxDepth());
             out.writeLong(s.nanos());
+            str(out, s.store());
+            out.writeLong(s.storeBytes());
             str(out, r.limit());
             strs(out, r.notes());
             out.writeInt(r.unreached().size());
@@ -204,7 +208,7 @@ public final class Wire {
                 String name = str(in);
                 goals.put(name, new CheckResult.GoalResult(CheckResult.GoalResult.Answer.valueOf(in.readUTF()), ints(in)));
             }
-            Stats stats = new Stats(in.readLong(), in.readLong(), in.readInt(), in.readLong());
+            Stats stats = new Stats(in.readLong(), in.readLong(), in.readInt(), in.readLong(), str(in), in.readLong());
             String limit = str(in);
             List<String> notes = strs(in);
             int nu = in.readInt();

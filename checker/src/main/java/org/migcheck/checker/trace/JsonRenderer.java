@@ -202,6 +202,10 @@ public final class JsonRenderer {
         stats.put("depth", r.stats().maxDepth());
         stats.put("seconds", r.stats().seconds());
         stats.put("statesPerSecond", r.stats().statesPerSecond());
+        boolean store = r.stats().store() != null;
+        stats.put("store", r.stats().store());
+        stats.put("storeBytes", store ? r.stats().storeBytes() : null);
+        stats.put("bytesPerState", store && r.stats().distinct() > 0 ? r.stats().bytesPerState() : null);
         root.put("stats", stats);
         root.put("limit", r.limit());
         root.put("notes", r.notes());
