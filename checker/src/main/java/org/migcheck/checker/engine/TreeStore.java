@@ -167,13 +167,34 @@ final class TreeStore extends PackedStore {
 
     private int leaf(long[] buf, int off, int j) { return (int) (buf[off + leafWord[j]] >>> leafShift[j]); }
 
+    /** Per thread: the words of the state it read last (the expand phase reads a state's slots, then its words). */
+    private static final class Last {
+        int id = -1;
+        long[] words;
+    }
+
+    private final ThreadLocal<Last> last = ThreadLocal.withInitial(Last::new);
+
     @Override void get(int id, int[] out) {
-        long[] w = new long[words()];
-        words(id, w, 0);
-        unpack(w, 0, out);
+        Last l = last.get();
+        if (l.words == null) {
+            l.words = new long[words()];
+        }
+        decode(id, l.words, 0);
+        l.id = id;
+        unpack(l.words, 0, out);
     }
 
     @Override void words(int id, long[] out, int off) {
+        Last l = last.get();
+        if (l.id == id && id < size) {
+            System.arraycopy(l.words, 0, out, off, words()); // stored states never change
+        } else {
+            decode(id, out, off);
+        }
+    }
+
+    private void decode(int id, long[] out, int off) {
         Arrays.fill(out, off, off + words(), 0L);
         fill(root(id), 0, out, off);
     }
