@@ -15,7 +15,6 @@ import org.migcheck.model.lang.ModelViolation;
 import org.migcheck.model.lang.Semantics;
 import org.migcheck.model.lang.StateView;
 import org.migcheck.properties.Check;
-import org.migcheck.properties.Context;
 import org.migcheck.properties.Invariant;
 import org.migcheck.properties.RuleSet;
 import org.migcheck.properties.StepRule;
@@ -33,7 +32,7 @@ final class ModelSystem implements TransitionSystem {
     private final Model model;
     private final Semantics sem;
     private final RuleSet rules;
-    final Lockdep lockdep = new Lockdep();
+    final Lockdep lockdep;
     private int[] enabledMask = new int[1024];
     private int[] blockedMask = new int[1024];
     private int[] restMask = new int[1024];
@@ -72,6 +71,7 @@ final class ModelSystem implements TransitionSystem {
         this.model = model;
         this.sem = new Semantics(model);
         this.rules = rules;
+        this.lockdep = new Lockdep(model.locks());
         this.stepRules = rules.stepRules().toArray(new StepRule[0]);
         long always = 0;
         for (int i = 0; i < stepRules.length; i++) {
@@ -224,8 +224,8 @@ final class ModelSystem implements TransitionSystem {
                 }
                 if (rules.lockdep() && id >= 0) {
                     for (int i = 0; i < events.size(); i++) {
-                        if (events.get(i) instanceof LockEvent.Acquired a && !a.trylock() && holdsOtherClass(before, thread, a.lock())) {
-                            lockdep.acquired(a.lock(), Context.held(before, thread), id, label, thread);
+                        if (events.get(i) instanceof LockEvent.Acquired a && !a.trylock()) {
+                            lockdep.acquired(before, thread, a.lock(), id, label);
                         }
                     }
                 }
@@ -322,19 +322,6 @@ final class ModelSystem implements TransitionSystem {
 
     /** Expanders of the threads that call {@link #expand}; each thread uses its own. */
     private final ThreadLocal<Expander> expanders = ThreadLocal.withInitial(Expander::new);
-
-    /**
-     * Whether {@code thread} holds, in {@code s}, a lock other than {@code acquired} and of another
-     * lock class: only then can lockdep record an edge (it skips held locks of the acquired class).
-     */
-    private boolean holdsOtherClass(StateView s, int thread, org.migcheck.model.lang.Lock acquired) {
-        for (org.migcheck.model.lang.Lock l : model.locks()) {
-            if (l != acquired && s.holder(l) == thread && !l.lockClass().equals(acquired.lockClass())) {
-                return true;
-            }
-        }
-        return false;
-    }
 
     @Override
     public void expand(int id, int[] state, Successors out) {
