@@ -236,9 +236,16 @@ public final class KernelRules {
      * Found by mutation analysis: without it, removing pages_lock around the balloon list operations
      * survived (one list_del racing a list_add went unnoticed as long as no page was lost).
      */
-    public static final StepRule BALLOON_PAGES_LOCK = StepRule.of("balloon.pages-lock",
+    public static final StepRule BALLOON_PAGES_LOCK = StepRule.onChange("balloon.pages-lock",
             "the balloon page list and isolated_pages change only under b_dev_info->pages_lock",
             "mm/balloon_compaction.c balloon_page_enqueue, balloon_page_list_dequeue, balloon_page_isolate, balloon_page_putback (pages_lock around list_add, list_del, isolated_pages)",
+            model -> {
+                List<Var> vars = new java.util.ArrayList<>();
+                for (Balloon b : model.objects(Balloon.class)) {
+                    vars.addAll(b.protectedByPagesLock());
+                }
+                return vars;
+            },
             v -> {
                 for (Balloon b : v.before().model().objects(Balloon.class)) {
                     if (v.before().holder(b.pagesLock) == v.thread()) {
@@ -258,10 +265,11 @@ public final class KernelRules {
      * Found by mutation analysis: without it, putback_movable_ops_page without its folio_lock survived,
      * because the clear is putback's last write and nothing stated who may change the flag.
      */
-    public static final StepRule MOVABLE_OPS_ISOLATED_LOCKED = StepRule.of("movable-ops.isolated-under-lock",
+    public static final StepRule MOVABLE_OPS_ISOLATED_LOCKED = StepRule.onChange("movable-ops.isolated-under-lock",
             "PG_movable_ops_isolated is set and cleared only by the holder of the page lock",
             "mm/migrate.c isolate_movable_ops_page (folio_trylock before the test and SetPageMovableOpsIsolated), "
                     + "putback_movable_ops_page (folio_lock around ClearPageMovableOpsIsolated), migrate_movable_ops_page (src locked)",
+            model -> model.objects(Folio.class).stream().map(f -> f.isolated).toList(),
             v -> {
                 for (Folio f : v.before().model().objects(Folio.class)) {
                     if (!v.before().isSet(f.movableOps) || v.before().get(f.isolated) == v.after().get(f.isolated)) {
@@ -305,10 +313,11 @@ public final class KernelRules {
      * its folio_lock survived, since reclaim, the only other reader of PG_dirty there, tests it under the
      * folio lock and keeps the folio either way.
      */
-    public static final StepRule DIRTY_CLEAR_LOCKED = StepRule.of("dirty.clear-under-lock",
+    public static final StepRule DIRTY_CLEAR_LOCKED = StepRule.onChange("dirty.clear-under-lock",
             "PG_dirty of a page-cache folio is cleared only by the holder of its folio lock",
             "mm/page-writeback.c folio_clear_dirty_for_io (VM_BUG_ON_FOLIO(!folio_test_locked(folio))); "
                     + "mm/truncate.c folio_cancel_dirty callers; mm/migrate.c __folio_migrate_mapping (source locked)",
+            model -> model.objects(Folio.class).stream().map(f -> f.dirty).toList(),
             v -> {
                 for (Folio f : v.before().model().objects(Folio.class)) {
                     if (f.mapping() == null || !v.before().isSet(f.dirty) || v.after().isSet(f.dirty)) {

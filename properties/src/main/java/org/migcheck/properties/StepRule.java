@@ -3,6 +3,8 @@ package org.migcheck.properties;
 import java.util.List;
 import java.util.function.Function;
 import org.migcheck.model.lang.Event;
+import org.migcheck.model.lang.Model;
+import org.migcheck.model.lang.Var;
 
 /** A predicate over a step and the state before it, with the thread's context; checked on every transition. */
 public interface StepRule extends Rule {
@@ -19,12 +21,46 @@ public interface StepRule extends Rule {
      */
     default List<Class<? extends Event>> triggers() { return List.of(); }
 
+    /**
+     * The variables of {@code model} of which a transition must change at least one for this rule to
+     * be able to fail on it, or null (the default) when the rule makes no such promise. Like
+     * {@link #triggers()} it is a promise the checker relies on: {@code check(step)} is ok whenever the
+     * step leaves every one of these variables as it was, so the rule is evaluated only on
+     * transitions that change one. Rules that compare a few variables before and after every step
+     * (who may change a flag) declare them; {@link #onChange} keeps the promise by construction. A
+     * rule with both promises is evaluated only where both conditions hold.
+     */
+    default List<Var> watches(Model model) { return null; }
+
     static StepRule of(String id, String statement, String kernelRef, Function<StepView, Check> check) {
         return new StepRule() {
             @Override public String id() { return id; }
             @Override public String statement() { return statement; }
             @Override public String kernelRef() { return kernelRef; }
             @Override public Check check(StepView step) { return check.apply(step); }
+        };
+    }
+
+    /**
+     * A rule about steps that change one of the variables {@code watched} names for a model:
+     * {@code check} runs only on a transition that changed at least one of them; every other
+     * transition passes.
+     */
+    static StepRule onChange(String id, String statement, String kernelRef, Function<Model, List<Var>> watched,
+                             Function<StepView, Check> check) {
+        return new StepRule() {
+            @Override public String id() { return id; }
+            @Override public String statement() { return statement; }
+            @Override public String kernelRef() { return kernelRef; }
+            @Override public List<Var> watches(Model model) { return List.copyOf(watched.apply(model)); }
+            @Override public Check check(StepView step) {
+                for (Var x : watched.apply(step.model())) {
+                    if (step.before().get(x) != step.after().get(x)) {
+                        return check.apply(step);
+                    }
+                }
+                return Check.ok();
+            }
         };
     }
 

@@ -50,18 +50,24 @@ public record StepView(Model model, int thread, java.util.function.Supplier<Stri
 
     /** Events of type {@code type}, in emission order. */
     public <T extends Event> List<T> events(Class<T> type) {
-        if (events.isEmpty()) {
-            return List.of();
-        }
-        List<T> out = null; // most rules look for events most steps do not emit: no list for them
-        for (Event e : events) {
-            if (type.isInstance(e)) {
-                if (out == null) {
-                    out = new java.util.ArrayList<>(events.size());
+        // asked on every transition by several rules: no list unless the step emitted such an event,
+        // and a one-element list (the usual case) without a growable copy
+        int first = -1;
+        for (int i = 0; i < events.size(); i++) {
+            if (type.isInstance(events.get(i))) {
+                if (first >= 0) {
+                    List<T> out = new java.util.ArrayList<>(events.size() - first);
+                    out.add(type.cast(events.get(first)));
+                    for (int j = i; j < events.size(); j++) {
+                        if (type.isInstance(events.get(j))) {
+                            out.add(type.cast(events.get(j)));
+                        }
+                    }
+                    return out;
                 }
-                out.add(type.cast(e));
+                first = i;
             }
         }
-        return out == null ? List.of() : out;
+        return first < 0 ? List.of() : List.of(type.cast(events.get(first)));
     }
 }

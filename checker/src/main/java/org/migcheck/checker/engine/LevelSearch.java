@@ -84,6 +84,9 @@ final class LevelSearch {
     private int levels;
     private long generated;
     private int maxDepth;
+    private final long[] PH = new long[4];
+    /** Where {@link #own}'s reading pass leaves its result, so that the reads are not optimised away. */
+    private volatile long touched;
 
     LevelSearch(TransitionSystem system, Budget budget, List<SearchObserver> observers, LongSupplier clock,
                 long progressEveryNanos, int workers, Fingerprint fingerprint, Transport.Factory transports, boolean compress) {
@@ -512,6 +515,7 @@ final class LevelSearch {
             }
         }
         SearchObserver[] onTransitions = transitionObservers.toArray(new SearchObserver[0]);
+        SearchObserver[] observerArray = observers.toArray(new SearchObserver[0]);
         boolean wantTransitions = onTransitions.length > 0;
         ExecutorService pool = workers > 1 ? Executors.newFixedThreadPool(workers - 1, r -> {
             Thread t = new Thread(r, "migcheck-worker");
@@ -570,7 +574,9 @@ final class LevelSearch {
                 }
                 system.reserve(hi);
                 final int d = depth;
+                long T0 = System.nanoTime();
                 parallel(pool, ws, nb, (w, i) -> w.expandBlock(blocks[i], d));
+                long T1 = System.nanoTime(); PH[0] += T1 - T0;
                 // own: insert candidates partition by partition
                 parallel(pool, ws, PackedStore.PARTITIONS, (w, p) -> {
                     if (batches == null) {
@@ -584,6 +590,7 @@ final class LevelSearch {
                 if (batches != null) {
                     ownRemotely(blocks, nb);
                 }
+                long T2 = System.nanoTime(); PH[1] += T2 - T1;
                 // merge, in order
                 Block badState = null;
                 for (int bi = 0; bi < nb; bi++) {
@@ -638,7 +645,7 @@ final class LevelSearch {
                             }
                         }
                         if (!b.limited[id - b.first] && id != b.stateFailId) {
-                            for (SearchObserver o : observers) {
+                            for (SearchObserver o : observerArray) {
                                 o.onExpanded(id, successors);
                             }
                         }
@@ -647,12 +654,14 @@ final class LevelSearch {
                         badState = b;
                     }
                 }
+                long T3 = System.nanoTime(); PH[2] += T3 - T2;
                 if (batches == null) {
                     parallel(pool, ws, PackedStore.PARTITIONS, (w, p) -> store.resolvePending(p, blocks));
                 } else {
                     resolveRemotely(blocks);
                     retainedPeak = Math.max(retainedPeak, store.pageBytes());
                 }
+                PH[3] += System.nanoTime() - T3;
                 if (badState != null) {
                     // a bad state at this level: shorter than any failing transition found at this level,
                     // and below the cut-off of one found at the level before
@@ -686,6 +695,7 @@ final class LevelSearch {
             store = null;
             limit = "out of memory";
         } finally {
+            if (System.getProperty("migcheck.phases") != null) System.err.printf("phases expand %.2f own %.2f merge %.2f resolve %.2f s%n", PH[0]/1e9, PH[1]/1e9, PH[2]/1e9, PH[3]/1e9);
             if (pool != null) {
                 pool.shutdownNow();
             }
@@ -824,6 +834,15 @@ final class LevelSearch {
         if (total == 0) {
             return;
         }
+        // a first pass only reads: the misses of all candidates overlap instead of one after another
+        long seen = 0;
+        for (int bi = 0; bi < nb; bi++) {
+            Block b = blocks[bi];
+            for (int k = b.partStart[p]; k < b.partStart[p + 1]; k++) {
+                seen ^= store.touch(b.fps[b.partOrder[k]]);
+            }
+        }
+        touched = seen;
         for (int bi = 0; bi < nb; bi++) {
             Block b = blocks[bi];
             for (int k = b.partStart[p]; k < b.partStart[p + 1]; k++) {

@@ -173,12 +173,18 @@ public final class ReducedSystem implements TransitionSystem {
         if (!por || id < 0 || !inertCandidate(state)) {
             // no persistent set can be chosen: every transition is reported, in the inner system's
             // order, as the buffered path below would (stream them, no copies)
-            inner.expand(id, state, new Successors() {
-                @Override public boolean keepsVectors() { return out.keepsVectors(); }
-                @Override public void successor(int label, int[] next) { forward(label, next, out, canon); }
-                @Override public void failure(int label, Failure f) { out.failure(label, f); }
-                @Override public void stateFailure(Failure f) { out.stateFailure(f); }
-            });
+            Forwarder fw = forwarders.get();
+            if (fw.out != null) {
+                fw = new Forwarder(); // re-entered from a receiver on this thread
+            }
+            fw.out = out;
+            fw.canon = canon;
+            try {
+                inner.expand(id, state, fw);
+            } finally {
+                fw.out = null;
+                fw.canon = null;
+            }
             return;
         }
         List<Event> events = new ArrayList<>();
@@ -204,6 +210,19 @@ public final class ReducedSystem implements TransitionSystem {
             }
         }
     }
+
+    /** Streams the inner system's transitions to the receiver, one reused object per calling thread. */
+    private final class Forwarder implements Successors {
+        Successors out;
+        Symmetry.Canon canon;
+
+        @Override public boolean keepsVectors() { return out.keepsVectors(); }
+        @Override public void successor(int label, int[] next) { forward(label, next, out, canon); }
+        @Override public void failure(int label, Failure f) { out.failure(label, f); }
+        @Override public void stateFailure(Failure f) { out.stateFailure(f); }
+    }
+
+    private final ThreadLocal<Forwarder> forwarders = ThreadLocal.withInitial(Forwarder::new);
 
     private Event ample(int[] state, List<Event> events) {
         for (int t = 0; t < threads; t++) {

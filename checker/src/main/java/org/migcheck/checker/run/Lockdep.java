@@ -38,9 +38,61 @@ final class Lockdep {
 
     private final Map<List<String>, Seen> first = new HashMap<>();
     private MutableValueGraph<String, Witness> graph;
+    /** The model's locks, each with the index of its class. */
+    private final List<Lock> locks;
+    private final java.util.IdentityHashMap<Lock, Integer> classOf = new java.util.IdentityHashMap<>();
+    private final int classes;
+    /**
+     * Per (held class, acquired class): the order of the edge's witness so far (Long.MAX_VALUE: none).
+     * Written under this object's lock, read without it: a stale value is only larger, so a reader
+     * that skips an acquisition because its order is not smaller skips one {@link #record} would
+     * have ignored as well.
+     */
+    private final java.util.concurrent.atomic.AtomicLongArray best;
 
-    synchronized void acquired(Lock lock, List<Lock> heldBefore, int stateId, int label, int thread) {
-        long order = ((long) stateId << 32) | ((long) thread << 24) | (ModelSystem.alt(label) & 0xFFFFFF);
+    Lockdep(List<Lock> locks) {
+        this.locks = List.copyOf(locks);
+        Map<String, Integer> ids = new HashMap<>();
+        for (Lock l : this.locks) {
+            classOf.put(l, ids.computeIfAbsent(l.lockClass(), k -> ids.size()));
+        }
+        this.classes = ids.size();
+        this.best = new java.util.concurrent.atomic.AtomicLongArray(Math.max(1, classes * classes));
+        for (int i = 0; i < best.length(); i++) {
+            best.set(i, Long.MAX_VALUE);
+        }
+    }
+
+    private static long order(int stateId, int label, int thread) {
+        return ((long) stateId << 32) | ((long) thread << 24) | (ModelSystem.alt(label) & 0xFFFFFF);
+    }
+
+    /**
+     * {@code thread} takes {@code lock} with a blocking acquisition in the state {@code before} (id
+     * {@code stateId}). Called on every such step by every worker: it takes this object's lock only
+     * when some held lock of another class has no edge witness yet that comes earlier in BFS order.
+     */
+    void acquired(org.migcheck.model.lang.StateView before, int thread, Lock lock, int stateId, int label) {
+        long order = order(stateId, label, thread);
+        Integer toClass = classOf.get(lock);
+        if (toClass == null) { // an event naming a lock the model did not declare: no shortcut
+            record(lock, org.migcheck.properties.Context.held(before, thread), stateId, label, thread);
+            return;
+        }
+        int to = toClass;
+        for (Lock h : locks) {
+            if (h != lock && before.holder(h) == thread) {
+                int from = classOf.get(h);
+                if (from != to && order <= best.get(from * classes + to)) {
+                    record(lock, org.migcheck.properties.Context.held(before, thread), stateId, label, thread);
+                    return;
+                }
+            }
+        }
+    }
+
+    synchronized void record(Lock lock, List<Lock> heldBefore, int stateId, int label, int thread) {
+        long order = order(stateId, label, thread);
         for (int i = 0; i < heldBefore.size(); i++) {
             Lock h = heldBefore.get(i);
             if (h == lock || h.lockClass().equals(lock.lockClass())) {
@@ -51,6 +103,12 @@ final class Lockdep {
             if (old == null || old.order() > order || (old.order() == order && old.held() > i)) {
                 first.put(key, new Seen(new Witness(h.lockClass(), lock.lockClass(), stateId, label, thread, h.name(), lock.name()), order, i));
                 graph = null;
+                Integer from = classOf.get(h);
+                Integer to = classOf.get(lock);
+                if (from != null && to != null) {
+                    int pair = from * classes + to;
+                    best.set(pair, Math.min(best.get(pair), order));
+                }
             }
         }
     }

@@ -15,7 +15,6 @@ import org.migcheck.model.lang.ModelViolation;
 import org.migcheck.model.lang.Semantics;
 import org.migcheck.model.lang.StateView;
 import org.migcheck.properties.Check;
-import org.migcheck.properties.Context;
 import org.migcheck.properties.Invariant;
 import org.migcheck.properties.RuleSet;
 import org.migcheck.properties.StepRule;
@@ -33,7 +32,7 @@ final class ModelSystem implements TransitionSystem {
     private final Model model;
     private final Semantics sem;
     private final RuleSet rules;
-    final Lockdep lockdep = new Lockdep();
+    final Lockdep lockdep;
     private int[] enabledMask = new int[1024];
     private int[] blockedMask = new int[1024];
     private int[] restMask = new int[1024];
@@ -41,6 +40,10 @@ final class ModelSystem implements TransitionSystem {
     private final StepRule[] stepRules;
     /** Rules due on every transition (no triggers), as bits in rule order. */
     private final long alwaysDue;
+    /** Rules (bits in rule order, the first 63 only) that are due only where the step changes a variable they watch. */
+    private final long watching;
+    /** Per rule of {@link #watching}: the slots of the variables it watches. */
+    private final int[][] watchSlots;
     /** {@link #dueFor} answers so far: event class, mask, event class, mask, ... (published whole). */
     private volatile Object[] dueByType = new Object[0];
     /**
@@ -68,6 +71,7 @@ final class ModelSystem implements TransitionSystem {
         this.model = model;
         this.sem = new Semantics(model);
         this.rules = rules;
+        this.lockdep = new Lockdep(model.locks());
         this.stepRules = rules.stepRules().toArray(new StepRule[0]);
         long always = 0;
         for (int i = 0; i < stepRules.length; i++) {
@@ -76,6 +80,31 @@ final class ModelSystem implements TransitionSystem {
             }
         }
         this.alwaysDue = always;
+        this.watchSlots = new int[stepRules.length][];
+        long watch = 0;
+        StateView initial = null;
+        for (int i = 0; i < Math.min(stepRules.length, 63); i++) {
+            List<org.migcheck.model.lang.Var> vars = stepRules[i].watches(model);
+            if (vars == null) {
+                continue;
+            }
+            if (initial == null) {
+                initial = sem.view(sem.initialState());
+            }
+            int[] slots = new int[vars.size()];
+            for (int k = 0; k < slots.length; k++) {
+                org.migcheck.model.lang.Var v = vars.get(k);
+                try {
+                    initial.get(v); // a variable of another model is the rule's error, named here
+                } catch (ModelError e) {
+                    throw new ModelError(stepRules[i].id(), "step rule " + stepRules[i].id() + " watches " + e.getMessage());
+                }
+                slots[k] = v.slot();
+            }
+            watchSlots[i] = slots;
+            watch |= 1L << i;
+        }
+        this.watching = watch;
         this.keepMasks = keepMasks;
         this.executed = new boolean[sem.codeSize() + 1];
         this.hasBounds = !model.bounds().isEmpty();
@@ -130,33 +159,51 @@ final class ModelSystem implements TransitionSystem {
      */
     private final class Expander implements Semantics.Sink {
         final Semantics.Scratch scratch = sem.newScratch();
-        final List<Problem.Blocked> reasons = new ArrayList<>();
+        /** Why each thread in {@link #waiting} cannot move (kept per thread; a list is built only for a deadlock). */
+        final BlockReason[] reasons = new BlockReason[model.threadCount()];
+        /** Threads that reported a block reason in this expansion (idle ones included). */
+        int waiting;
         /** A view of the scratch's successor vector (the same array for every successor). */
         StateView scratchAfter;
         int id;
         int[] state;
         Successors out;
         StateView before;
+        /** The array {@link #before} views: the engine expands from one buffer per worker, so the view is reused. */
+        int[] beforeOf;
         boolean reuse;
         int enabled;
         int blocked;
         java.util.Set<String> saturating;
+        /** The transition a step rule is looking at (read by {@link #labelFn} and {@link #stackFn} during the check). */
+        int ruleThread;
+        int ruleAlt;
+        /** The step view's label and call stack, computed only when a rule asks, from the fields above. */
+        final java.util.function.Supplier<String> labelFn = () -> sem.label(state, ruleThread, ruleAlt);
+        final java.util.function.Supplier<List<String>> stackFn = () -> sem.callStack(state, ruleThread);
 
         @Override public void fired(int thread, int alt, int[] next, List<Event> events) {
             enabled |= 1 << thread;
-            executed[sem.pc(state, thread)] = true;
+            int pc = sem.pc(state, thread);
+            if (!executed[pc]) {
+                executed[pc] = true; // written once: workers do not keep stealing the line from each other
+            }
             int label = label(thread, alt);
-            if (saturating != null && !events.isEmpty()) {
-                collectSaturation(saturating, events);
+            if (hasBounds && id >= 0 && !events.isEmpty()) {
+                collectSaturation(this, events);
             }
             long due = dueRules(events);
+            if ((due & watching) != 0) {
+                due = dropUnchanged(due, state, next);
+            }
             if (due != 0 || rules.lockdep()) {
                 if (reuse && scratchAfter == null) {
                     scratchAfter = sem.view(next);
                 }
-                int[] st = state;
-                StepView view = due == 0 ? null : new StepView(model, thread, () -> sem.label(st, thread, alt), events, before,
-                        reuse ? scratchAfter : sem.view(next), () -> sem.callStack(st, thread));
+                ruleThread = thread;
+                ruleAlt = alt;
+                StepView view = due == 0 ? null : new StepView(model, thread, labelFn, events, before,
+                        reuse ? scratchAfter : sem.view(next), stackFn);
                 for (int i = 0; due != 0 && i < stepRules.length; i++) {
                     if ((due & (1L << Math.min(i, 63))) == 0) {
                         continue;
@@ -177,8 +224,8 @@ final class ModelSystem implements TransitionSystem {
                 }
                 if (rules.lockdep() && id >= 0) {
                     for (int i = 0; i < events.size(); i++) {
-                        if (events.get(i) instanceof LockEvent.Acquired a && !a.trylock() && holdsOtherClass(before, thread, a.lock())) {
-                            lockdep.acquired(a.lock(), Context.held(before, thread), id, label, thread);
+                        if (events.get(i) instanceof LockEvent.Acquired a && !a.trylock()) {
+                            lockdep.acquired(before, thread, a.lock(), id, label);
                         }
                     }
                 }
@@ -205,11 +252,15 @@ final class ModelSystem implements TransitionSystem {
         }
 
         @Override public void blocked(int thread, BlockReason reason) {
-            executed[sem.pc(state, thread)] = true;
+            int pc = sem.pc(state, thread);
+            if (!executed[pc]) {
+                executed[pc] = true;
+            }
             if (!sem.atIdlePoint(state, thread)) {
                 blocked |= 1 << thread;
             }
-            reasons.add(new Problem.Blocked(thread, reason));
+            reasons[thread] = reason;
+            waiting |= 1 << thread;
         }
     }
 
@@ -223,6 +274,26 @@ final class ModelSystem implements TransitionSystem {
         long due = alwaysDue;
         for (int i = 0; i < events.size(); i++) {
             due |= dueFor(events.get(i).getClass());
+        }
+        return due;
+    }
+
+    /** {@code due} without the watching rules none of whose variables differ between {@code state} and {@code next}. */
+    private long dropUnchanged(long due, int[] state, int[] next) {
+        long w = due & watching;
+        while (w != 0) {
+            int i = Long.numberOfTrailingZeros(w);
+            w &= w - 1;
+            boolean changed = false;
+            for (int slot : watchSlots[i]) {
+                if (state[slot] != next[slot]) {
+                    changed = true;
+                    break;
+                }
+            }
+            if (!changed) {
+                due &= ~(1L << i);
+            }
         }
         return due;
     }
@@ -252,19 +323,6 @@ final class ModelSystem implements TransitionSystem {
     /** Expanders of the threads that call {@link #expand}; each thread uses its own. */
     private final ThreadLocal<Expander> expanders = ThreadLocal.withInitial(Expander::new);
 
-    /**
-     * Whether {@code thread} holds, in {@code s}, a lock other than {@code acquired} and of another
-     * lock class: only then can lockdep record an edge (it skips held locks of the acquired class).
-     */
-    private boolean holdsOtherClass(StateView s, int thread, org.migcheck.model.lang.Lock acquired) {
-        for (org.migcheck.model.lang.Lock l : model.locks()) {
-            if (l != acquired && s.holder(l) == thread && !l.lockClass().equals(acquired.lockClass())) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     @Override
     public void expand(int id, int[] state, Successors out) {
         Expander x = expanders.get();
@@ -277,16 +335,18 @@ final class ModelSystem implements TransitionSystem {
         x.reuse = !out.keepsVectors();
         x.enabled = 0;
         x.blocked = 0;
-        x.reasons.clear();
-        x.saturating = hasBounds && id >= 0 ? new java.util.LinkedHashSet<>() : null;
-        x.before = sem.view(state);
+        x.waiting = 0;
+        x.saturating = null;
+        if (x.beforeOf != state) {
+            x.before = sem.view(state);
+            x.beforeOf = state;
+        }
         try {
             sem.expand(state, x.reuse ? x.scratch : null, x);
             finish(x);
         } finally {
             x.out = null;
             x.state = null;
-            x.before = null;
         }
     }
 
@@ -306,9 +366,9 @@ final class ModelSystem implements TransitionSystem {
         int all = (1 << model.threadCount()) - 1; // at most 31 threads (constructor)
         if (x.enabled == 0 && rest != all) { // not a valid end: some thread neither finished nor idle
             List<Problem.Blocked> stuck = new ArrayList<>();
-            for (Problem.Blocked b : x.reasons) {
-                if (!sem.atIdlePoint(state, b.thread())) {
-                    stuck.add(b);
+            for (int t = 0; t < model.threadCount(); t++) { // thread order, as the semantics reported them
+                if ((x.waiting & (1 << t)) != 0 && !sem.atIdlePoint(state, t)) {
+                    stuck.add(new Problem.Blocked(t, x.reasons[t]));
                 }
             }
             x.out.stateFailure(new Problem.Deadlock(stuck));
@@ -354,10 +414,14 @@ final class ModelSystem implements TransitionSystem {
         return kind + " " + id + " threw " + (err instanceof ModelError ? err.getMessage() : err.toString());
     }
 
-    private static void collectSaturation(java.util.Set<String> keys, List<Event> events) {
-        for (Event e : events) {
-            if (e instanceof BoundReached b) {
-                keys.add(b.bound().name() + "\u0000" + b.procedure());
+    /** Records the model bounds the events say were reached (the set is made on the first one only). */
+    private static void collectSaturation(Expander x, List<Event> events) {
+        for (int i = 0; i < events.size(); i++) {
+            if (events.get(i) instanceof BoundReached b) {
+                if (x.saturating == null) {
+                    x.saturating = new java.util.LinkedHashSet<>();
+                }
+                x.saturating.add(b.bound().name() + "\u0000" + b.procedure());
             }
         }
     }

@@ -23,8 +23,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Step rules with {@link StepRule#triggers() triggers} are evaluated only on transitions that emit
- * one of their event types. The same rules with the triggers hidden (so every rule runs on every
- * transition, as before triggers existed) must give the same search on every catalogue variant and
+ * one of their event types, and rules that {@link StepRule#watches watch} variables only on
+ * transitions that change one. The same rules with both promises hidden (so every rule runs on every
+ * transition, as before either existed) must give the same search on every catalogue variant and
  * on seeded random models: same status, failure, schedule, state and transition counts.
  */
 class RuleTriggerTest {
@@ -60,8 +61,10 @@ class RuleTriggerTest {
     void kernelRulesDeclareTriggersAndTheHierarchyToo() {
         long withTriggers = KernelRules.all().stepRules().stream().filter(r -> !r.triggers().isEmpty()).count();
         assertTrue(withTriggers >= 10, withTriggers + " kernel step rules with triggers");
-        // rules that compare variables before and after every step cannot have triggers
+        // rules that compare variables before and after every step cannot have triggers; they watch variables instead
         assertTrue(KernelRules.BALLOON_PAGES_LOCK.triggers().isEmpty());
+        long watching = KernelRules.all().stepRules().stream().filter(r -> r.watches((Model) EngineDifferentialTest.catalogue().get(0)[1]) != null).count();
+        assertEquals(3, watching, "balloon.pages-lock, movable-ops.isolated-under-lock and dirty.clear-under-lock watch variables");
         assertFalse(org.migcheck.properties.LockHierarchy.mm().triggers().isEmpty());
     }
 

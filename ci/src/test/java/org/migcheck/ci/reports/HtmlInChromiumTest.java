@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import com.google.common.io.MoreFiles;
+import com.google.common.io.RecursiveDeleteOption;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -101,14 +103,20 @@ class HtmlInChromiumTest {
                 "--hide-scrollbars", "--user-data-dir=" + profile, "--window-size=" + WIDTH + ",1000"));
         cmd.addAll(List.of(args));
         Path log = Files.createTempFile("migcheck-chromium", ".log");
-        Process p = new ProcessBuilder(cmd).redirectError(log.toFile()).start();
-        byte[] out = p.getInputStream().readAllBytes();
-        if (!p.waitFor(90, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            fail("chromium did not finish in 90 s");
+        try {
+            Process p = new ProcessBuilder(cmd).redirectError(log.toFile()).start();
+            byte[] out = p.getInputStream().readAllBytes();
+            if (!p.waitFor(90, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                fail("chromium did not finish in 90 s");
+            }
+            assertEquals(0, p.exitValue(), () -> "chromium failed: " + read(log));
+            return new String(out, StandardCharsets.UTF_8);
+        } finally {
+            // the profile and the log are scratch: a run of the suite must not leave them in the temporary directory
+            MoreFiles.deleteRecursively(profile, RecursiveDeleteOption.ALLOW_INSECURE);
+            Files.deleteIfExists(log);
         }
-        assertEquals(0, p.exitValue(), () -> "chromium failed: " + read(log));
-        return new String(out, StandardCharsets.UTF_8);
     }
 
     private static String read(Path p) {
