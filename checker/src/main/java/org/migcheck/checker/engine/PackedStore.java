@@ -24,7 +24,8 @@ import java.util.Arrays;
  * merged: the set is exact, not a hash compaction.
  *
  * <p>{@link TreeStore} ({@code --compress}) keeps this class's tables and codec and stores the
- * vectors as shared trees instead of pages; a search picks one of the two when it starts.
+ * vectors as shared trees instead of pages; a search picks one of the two when it starts. A method
+ * here that reads the pages ({@code data}, {@code parent}) directly must be overridden there.
  */
 class PackedStore {
     static final int PARTITIONS = 64;
@@ -365,6 +366,12 @@ class PackedStore {
             return data[id >>> PAGE_BITS][(id & (PAGE - 1)) * words];
         }
         return e;
+    }
+
+    /** The table entry where a lookup of {@code fp} starts ({@link TreeStore#touch}). */
+    final long entry(long fp) {
+        long[] t = table[owner(fp)];
+        return t[(int) (fp >>> 32) & (t.length - 1)];
     }
 
     int pendingBlock(int p, int k) { return pendBlock[p][k]; }

@@ -213,6 +213,13 @@ final class TreeStore extends PackedStore {
         }
     }
 
+    /** As {@link PackedStore#touch}: the table entry and, on a tag match, the stored state's root pair. */
+    @Override long touch(long fp) {
+        long e = entry(fp);
+        int v = (int) e;
+        return (int) (e >>> 32) == (int) (fp >>> 32) && v > 0 ? root(v - 1) : e;
+    }
+
     @Override boolean sameAs(int id, long[] buf, int off) {
         return same(root(id), 0, buf, off);
     }
