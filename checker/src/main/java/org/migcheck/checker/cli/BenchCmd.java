@@ -110,8 +110,9 @@ final class BenchCmd implements Callable<Integer> {
                 throw Args.usage(spec, e.getMessage());
             }
             CheckResult r = o.result();
-            Main.Streams.out.printf("%s %s: %s; %s%n", i == 0 ? "warm-up" : "run " + i, o.title(), r.verdict().lower(), r.stats().line());
-            // (the stats line ends with the visited set's mode and bytes per state)
+            String store = r.stats().storeLine();
+            Main.Streams.out.printf("%s %s: %s; %s%s%n", i == 0 ? "warm-up" : "run " + i, o.title(), r.verdict().lower(), r.stats().line(),
+                    store == null ? "" : "; " + store);
             if (i > 0) {
                 best = Math.max(best, r.stats().statesPerSecond());
             }

@@ -27,8 +27,12 @@ public record Stats(long generated, long distinct, int maxDepth, long nanos, Str
     public double bytesPerState() { return storeBytes < 0 || distinct == 0 ? -1 : (double) storeBytes / distinct; }
 
     public String line() {
-        String s = String.format("%d states generated, %d distinct, depth %d, %.2f s, %.0f states/s",
+        return String.format("%d states generated, %d distinct, depth %d, %.2f s, %.0f states/s",
                 generated, distinct, maxDepth, seconds(), statesPerSecond());
-        return store == null || distinct == 0 ? s : s + String.format("; visited set %s, %.1f bytes per state", store, bytesPerState());
+    }
+
+    /** "visited set MODE, B bytes per state", or null when there is no figure. */
+    public String storeLine() {
+        return store == null || distinct == 0 ? null : String.format("visited set %s, %.1f bytes per state", store, bytesPerState());
     }
 }

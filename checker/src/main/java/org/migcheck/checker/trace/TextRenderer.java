@@ -114,6 +114,9 @@ public final class TextRenderer {
         }
         if (timings) {
             out.append("  ").append(r.stats().line()).append('\n');
+            if (r.stats().storeLine() != null) {
+                out.append("  ").append(r.stats().storeLine()).append('\n');
+            }
         } else {
             out.append("  ").append(r.stats().generated()).append(" states generated, ").append(r.stats().distinct()).append(" distinct\n");
         }
