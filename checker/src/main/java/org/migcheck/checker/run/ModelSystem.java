@@ -192,7 +192,13 @@ final class ModelSystem implements TransitionSystem {
             if (hasBounds && id >= 0 && !events.isEmpty()) {
                 collectSaturation(this, events);
             }
-            long due = dueRules(events);
+            // the step rules that can fail here, as bits in rule order: those without triggers, those with a
+            // trigger type among the events (a rule skipped would have passed: the promise of its triggers);
+            // rules past the 63rd share the last bit and are always due
+            long due = alwaysDue;
+            for (int i = 0; i < events.size(); i++) {
+                due |= due(events.get(i).getClass());
+            }
             if ((due & watching) != 0) {
                 due = dropUnchanged(due, state, next);
             }
@@ -233,6 +239,25 @@ final class ModelSystem implements TransitionSystem {
             out.successor(label, next);
         }
 
+        /** {@link #dueFor} answers this expander has used, without the shared table's volatile read. */
+        private final Class<?>[] dueTypes = new Class<?>[8];
+        private final long[] dueMasks = new long[8];
+        private int dueKnown;
+
+        private long due(Class<?> type) {
+            for (int i = 0; i < dueKnown; i++) {
+                if (dueTypes[i] == type) {
+                    return dueMasks[i];
+                }
+            }
+            long mask = dueFor(type);
+            if (dueKnown < dueTypes.length) {
+                dueTypes[dueKnown] = type;
+                dueMasks[dueKnown++] = mask;
+            }
+            return mask;
+        }
+
         @Override public void failed(int thread, int alt, RuntimeException error) {
             if (alt < 0) {
                 // raised while finding out why a blocked thread waits: the state itself is the counterexample
@@ -262,20 +287,6 @@ final class ModelSystem implements TransitionSystem {
             reasons[thread] = reason;
             waiting |= 1 << thread;
         }
-    }
-
-    /**
-     * The step rules that can fail on a transition emitting {@code events}, as bits in rule order:
-     * the rules without {@link StepRule#triggers() triggers}, and those with a trigger type among
-     * the events. A rule skipped here would have passed (the promise of its triggers). Rules past
-     * the 63rd share the last bit and are always due.
-     */
-    private long dueRules(List<Event> events) {
-        long due = alwaysDue;
-        for (int i = 0; i < events.size(); i++) {
-            due |= dueFor(events.get(i).getClass());
-        }
-        return due;
     }
 
     /** {@code due} without the watching rules none of whose variables differ between {@code state} and {@code next}. */
