@@ -173,7 +173,7 @@ public final class ReducedSystem implements TransitionSystem {
         if (!por || id < 0 || !inertCandidate(state)) {
             // no persistent set can be chosen: every transition is reported, in the inner system's
             // order, as the buffered path below would (stream them, no copies)
-            Forwarder fw = forwarders.get();
+            Forwarder fw = forwarders.computeIfAbsent(Thread.currentThread(), t -> new Forwarder());
             if (fw.out != null) {
                 fw = new Forwarder(); // re-entered from a receiver on this thread
             }
@@ -222,7 +222,8 @@ public final class ReducedSystem implements TransitionSystem {
         @Override public void stateFailure(Failure f) { out.stateFailure(f); }
     }
 
-    private final ThreadLocal<Forwarder> forwarders = ThreadLocal.withInitial(Forwarder::new);
+    /** Per calling thread (not a ThreadLocal, whose value would keep this system reachable from the thread). */
+    private final java.util.concurrent.ConcurrentHashMap<Thread, Forwarder> forwarders = new java.util.concurrent.ConcurrentHashMap<>();
 
     private Event ample(int[] state, List<Event> events) {
         for (int t = 0; t < threads; t++) {

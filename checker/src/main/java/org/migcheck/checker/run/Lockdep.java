@@ -41,6 +41,9 @@ final class Lockdep {
     /** The model's locks, each with the index of its class. */
     private final List<Lock> locks;
     private final java.util.IdentityHashMap<Lock, Integer> classOf = new java.util.IdentityHashMap<>();
+    /** The class index of each lock by the slot of its holder variable (-1: no lock there), for the unlocked path. */
+    private final int[] classBySlot;
+    private final Lock[] lockBySlot;
     private final int classes;
     /**
      * Per (held class, acquired class): the order of the edge's witness so far (Long.MAX_VALUE: none).
@@ -57,6 +60,17 @@ final class Lockdep {
             classOf.put(l, ids.computeIfAbsent(l.lockClass(), k -> ids.size()));
         }
         this.classes = ids.size();
+        int slots = 0;
+        for (Lock l : this.locks) {
+            slots = Math.max(slots, l.holderVar().slot() + 1);
+        }
+        this.classBySlot = new int[slots];
+        this.lockBySlot = new Lock[slots];
+        java.util.Arrays.fill(classBySlot, -1);
+        for (Lock l : this.locks) {
+            classBySlot[l.holderVar().slot()] = classOf.get(l);
+            lockBySlot[l.holderVar().slot()] = l;
+        }
         this.best = new java.util.concurrent.atomic.AtomicLongArray(Math.max(1, classes * classes));
         for (int i = 0; i < best.length(); i++) {
             best.set(i, Long.MAX_VALUE);
@@ -74,15 +88,16 @@ final class Lockdep {
      */
     void acquired(org.migcheck.model.lang.StateView before, int thread, Lock lock, int stateId, int label) {
         long order = order(stateId, label, thread);
-        Integer toClass = classOf.get(lock);
-        if (toClass == null) { // an event naming a lock the model did not declare: no shortcut
+        int slot = lock.holderVar().slot();
+        if (slot >= lockBySlot.length || lockBySlot[slot] != lock) { // an event naming a lock the model did not declare: no shortcut
             record(lock, org.migcheck.properties.Context.held(before, thread), stateId, label, thread);
             return;
         }
-        int to = toClass;
-        for (Lock h : locks) {
+        int to = classBySlot[slot];
+        for (int k = 0; k < locks.size(); k++) {
+            Lock h = locks.get(k);
             if (h != lock && before.holder(h) == thread) {
-                int from = classOf.get(h);
+                int from = classBySlot[h.holderVar().slot()];
                 if (from != to && order <= best.get(from * classes + to)) {
                     record(lock, org.migcheck.properties.Context.held(before, thread), stateId, label, thread);
                     return;

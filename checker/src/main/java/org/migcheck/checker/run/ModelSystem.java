@@ -33,9 +33,11 @@ final class ModelSystem implements TransitionSystem {
     private final Semantics sem;
     private final RuleSet rules;
     final Lockdep lockdep;
-    private int[] enabledMask = new int[1024];
-    private int[] blockedMask = new int[1024];
-    private int[] restMask = new int[1024];
+    /**
+     * Per expanded state id, three thread masks at 3 id, 3 id + 1, 3 id + 2: which threads could move,
+     * were blocked, rested. In pages of 4 Ki ints, so growing never copies them.
+     */
+    private final org.migcheck.checker.engine.IntPages masks = new org.migcheck.checker.engine.IntPages(12);
     private final boolean keepMasks;
     private final StepRule[] stepRules;
     /** Rules due on every transition (no triggers), as bits in rule order. */
@@ -119,16 +121,12 @@ final class ModelSystem implements TransitionSystem {
     boolean executed(int pc) { return executed[pc]; }
 
     /** Bytes of the per-state thread masks (0 when they are not kept). */
-    long maskBytes() { return keepMasks ? 12L * enabledMask.length : 0; }
+    long maskBytes() { return keepMasks ? masks.bytes() : 0; }
 
     @Override
     public void reserve(int states) {
-        if (keepMasks && states > enabledMask.length) {
-            // grow by a quarter: the masks are 12 bytes per state, doubling would waste up to as much again
-            int n = (int) Math.min(Integer.MAX_VALUE - 8, Math.max(states, enabledMask.length + (enabledMask.length >> 2) + 1024L));
-            enabledMask = Arrays.copyOf(enabledMask, n);
-            blockedMask = Arrays.copyOf(blockedMask, n);
-            restMask = Arrays.copyOf(restMask, n);
+        if (keepMasks) {
+            masks.growTo(3L * states);
         }
     }
 
@@ -145,12 +143,14 @@ final class ModelSystem implements TransitionSystem {
 
     @Override public int actorOf(int label) { return thread(label); }
 
-    int enabledMask(int id) { return id < enabledMask.length ? enabledMask[id] : 0; }
+    int enabledMask(int id) { return mask(id, 0); }
 
-    int blockedMask(int id) { return id < blockedMask.length ? blockedMask[id] : 0; }
+    int blockedMask(int id) { return mask(id, 1); }
 
     /** Threads that have finished or rest at an idle point in state {@code id}. */
-    int restMask(int id) { return id < restMask.length ? restMask[id] : 0; }
+    int restMask(int id) { return mask(id, 2); }
+
+    private int mask(int id, int k) { return 3L * id + k < masks.size() ? masks.get(3L * id + k) : 0; }
 
 
     /**
@@ -192,7 +192,13 @@ final class ModelSystem implements TransitionSystem {
             if (hasBounds && id >= 0 && !events.isEmpty()) {
                 collectSaturation(this, events);
             }
-            long due = dueRules(events);
+            // the step rules that can fail here, as bits in rule order: those without triggers, those with a
+            // trigger type among the events (a rule skipped would have passed: the promise of its triggers);
+            // rules past the 63rd share the last bit and are always due
+            long due = alwaysDue;
+            for (int i = 0; i < events.size(); i++) {
+                due |= due(events.get(i).getClass());
+            }
             if ((due & watching) != 0) {
                 due = dropUnchanged(due, state, next);
             }
@@ -233,6 +239,25 @@ final class ModelSystem implements TransitionSystem {
             out.successor(label, next);
         }
 
+        /** {@link #dueFor} answers this expander has used, without the shared table's volatile read. */
+        private final Class<?>[] dueTypes = new Class<?>[8];
+        private final long[] dueMasks = new long[8];
+        private int dueKnown;
+
+        private long due(Class<?> type) {
+            for (int i = 0; i < dueKnown; i++) {
+                if (dueTypes[i] == type) {
+                    return dueMasks[i];
+                }
+            }
+            long mask = dueFor(type);
+            if (dueKnown < dueTypes.length) {
+                dueTypes[dueKnown] = type;
+                dueMasks[dueKnown++] = mask;
+            }
+            return mask;
+        }
+
         @Override public void failed(int thread, int alt, RuntimeException error) {
             if (alt < 0) {
                 // raised while finding out why a blocked thread waits: the state itself is the counterexample
@@ -262,20 +287,6 @@ final class ModelSystem implements TransitionSystem {
             reasons[thread] = reason;
             waiting |= 1 << thread;
         }
-    }
-
-    /**
-     * The step rules that can fail on a transition emitting {@code events}, as bits in rule order:
-     * the rules without {@link StepRule#triggers() triggers}, and those with a trigger type among
-     * the events. A rule skipped here would have passed (the promise of its triggers). Rules past
-     * the 63rd share the last bit and are always due.
-     */
-    private long dueRules(List<Event> events) {
-        long due = alwaysDue;
-        for (int i = 0; i < events.size(); i++) {
-            due |= dueFor(events.get(i).getClass());
-        }
-        return due;
     }
 
     /** {@code due} without the watching rules none of whose variables differ between {@code state} and {@code next}. */
@@ -321,11 +332,15 @@ final class ModelSystem implements TransitionSystem {
     }
 
     /** Expanders of the threads that call {@link #expand}; each thread uses its own. */
-    private final ThreadLocal<Expander> expanders = ThreadLocal.withInitial(Expander::new);
+    /**
+     * Not a ThreadLocal: an expander refers to this system, so as a thread-local value it would keep
+     * its own key reachable and every system a thread ever used (tests run thousands) alive.
+     */
+    private final java.util.concurrent.ConcurrentHashMap<Thread, Expander> expanders = new java.util.concurrent.ConcurrentHashMap<>();
 
     @Override
     public void expand(int id, int[] state, Successors out) {
-        Expander x = expanders.get();
+        Expander x = expanders.computeIfAbsent(Thread.currentThread(), t -> new Expander());
         if (x.out != null) {
             x = new Expander(); // re-entered from a receiver on this thread: buffers of its own
         }
@@ -379,14 +394,14 @@ final class ModelSystem implements TransitionSystem {
         if (id < 0 || !keepMasks) {
             return; // expansions outside the exhaustive search (random walks, replays) keep no graph
         }
-        if (id >= enabledMask.length) {
+        if (3L * id + 2 >= masks.size()) {
             synchronized (this) { // DFS and sequential callers that did not reserve
                 reserve(id + 1);
             }
         }
-        enabledMask[id] = enabled;
-        blockedMask[id] = blocked;
-        restMask[id] = rest;
+        masks.set(3L * id, enabled);
+        masks.set(3L * id + 1, blocked);
+        masks.set(3L * id + 2, rest);
     }
 
     @Override

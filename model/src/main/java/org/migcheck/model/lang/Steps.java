@@ -22,6 +22,7 @@ public final class Steps {
 
     /** As {@link #lock(String, Function)}, with the trace label's objects given by {@code args}. */
     public static Step lock(String function, Function<Exec, Lock> lock, Function<Exec, String> args) {
+        SleepCache sleeps = new SleepCache(function);
         return Step.named(function)
                 .args(args)
                 .when(e -> e.holder(lock.apply(e)) < 0)
@@ -29,14 +30,37 @@ public final class Steps {
                 .does(e -> {
                     Lock l = lock.apply(e);
                     if (l.kind().sleeps()) {
-                        e.emit(new Sleep(function, l.name(),
-                                l.lockClass().equals("folio_lock") ? Sleep.Kind.FOLIO_LOCK : Sleep.Kind.SLEEPING_LOCK));
+                        e.emit(sleeps.on(l));
                     }
                     e.set(l.holderVar(), e.self() + 1);
                     e.emit(new LockEvent.Acquired(l, e.self(), false));
                 })
                 .lockOp(Step.LockOp.Role.ACQUIRE, lock, null)
                 .build();
+    }
+
+    /**
+     * The {@link Sleep} event of one lock step for the lock it last took: events are immutable, so a
+     * step that takes the same lock again (the usual case) emits the same object instead of a new one.
+     */
+    private static final class SleepCache {
+        private record Entry(Lock lock, Sleep sleep) {}
+
+        private final String function;
+        /** Replaced whole; a racing worker may make an equal entry, never a torn one. */
+        private volatile Entry last;
+
+        SleepCache(String function) { this.function = function; }
+
+        Sleep on(Lock l) {
+            Entry e = last;
+            if (e == null || e.lock != l) {
+                e = new Entry(l, new Sleep(function, l.name(),
+                        l.lockClass().equals("folio_lock") ? Sleep.Kind.FOLIO_LOCK : Sleep.Kind.SLEEPING_LOCK));
+                last = e;
+            }
+            return e.sleep;
+        }
     }
 
     public static Step lock(String function, Lock lock) { return lock(function, e -> lock).onFixed(lock); }
