@@ -84,7 +84,6 @@ final class LevelSearch {
     private int levels;
     private long generated;
     private int maxDepth;
-    private final long[] PH = new long[4];
     /** Where {@link #own}'s reading pass leaves its result, so that the reads are not optimised away. */
     private volatile long touched;
 
@@ -574,9 +573,7 @@ final class LevelSearch {
                 }
                 system.reserve(hi);
                 final int d = depth;
-                long T0 = System.nanoTime();
                 parallel(pool, ws, nb, (w, i) -> w.expandBlock(blocks[i], d));
-                long T1 = System.nanoTime(); PH[0] += T1 - T0;
                 // own: insert candidates partition by partition
                 parallel(pool, ws, PackedStore.PARTITIONS, (w, p) -> {
                     if (batches == null) {
@@ -590,7 +587,6 @@ final class LevelSearch {
                 if (batches != null) {
                     ownRemotely(blocks, nb);
                 }
-                long T2 = System.nanoTime(); PH[1] += T2 - T1;
                 // merge, in order
                 Block badState = null;
                 for (int bi = 0; bi < nb; bi++) {
@@ -654,14 +650,12 @@ final class LevelSearch {
                         badState = b;
                     }
                 }
-                long T3 = System.nanoTime(); PH[2] += T3 - T2;
                 if (batches == null) {
                     parallel(pool, ws, PackedStore.PARTITIONS, (w, p) -> store.resolvePending(p, blocks));
                 } else {
                     resolveRemotely(blocks);
                     retainedPeak = Math.max(retainedPeak, store.pageBytes());
                 }
-                PH[3] += System.nanoTime() - T3;
                 if (badState != null) {
                     // a bad state at this level: shorter than any failing transition found at this level,
                     // and below the cut-off of one found at the level before
@@ -695,7 +689,6 @@ final class LevelSearch {
             store = null;
             limit = "out of memory";
         } finally {
-            if (System.getProperty("migcheck.phases") != null) System.err.printf("phases expand %.2f own %.2f merge %.2f resolve %.2f s%n", PH[0]/1e9, PH[1]/1e9, PH[2]/1e9, PH[3]/1e9);
             if (pool != null) {
                 pool.shutdownNow();
             }
