@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
  * at 1, 2 and 4 workers the engine's results (counts included) are identical. A fingerprint function
  * that maps every state to the same value changes none of this.
  */
-class EngineDifferentialTest {
+public class EngineDifferentialTest {
     static final int MODELS = 1000;
     static final int[] WORKERS = {1, 2, 4};
     /** Every state collides with every other. */
@@ -58,7 +58,7 @@ class EngineDifferentialTest {
      * explanation, distinct and generated counts, maximal depth. The worker-count, transport, cluster
      * and swarm comparisons all use this one definition of "the same result".
      */
-    static void sameCheck(String what, CheckResult one, CheckResult r) {
+    public static void sameCheck(String what, CheckResult one, CheckResult r) {
         assertEquals(one.verdict(), r.verdict(), what);
         assertEquals(one.message(), r.message(), what);
         assertEquals(one.ruleId(), r.ruleId(), what);
