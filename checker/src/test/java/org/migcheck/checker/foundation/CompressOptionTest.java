@@ -5,10 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import org.migcheck.checker.cli.Main;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -16,13 +12,6 @@ import org.junit.jupiter.api.Test;
  * report names the store mode and its bytes per state; combinations it does not support are usage errors.
  */
 class CompressOptionTest {
-
-    private static String[] run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new String[] {Integer.toString(code), out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8)};
-    }
 
     private static String untimed(String report) {
         return report.replaceAll("[0-9.]+ s\\b", "T s").replaceAll("[0-9]+ states/s", "R states/s")
@@ -34,14 +23,14 @@ class CompressOptionTest {
         for (String[] knobs : new String[][] {{"n=4"}, {"n=5", "ordered=true"}}) {
             String[] plainArgs = knobs.length == 1 ? new String[] {"check", "philosophers", "--set", knobs[0], "--quiet-progress"}
                     : new String[] {"check", "philosophers", "--set", knobs[0], "--set", knobs[1], "--quiet-progress"};
-            String[] plain = run(plainArgs);
+            CliTest.Run plain = CliTest.run(plainArgs);
             String[] compressedArgs = java.util.Arrays.copyOf(plainArgs, plainArgs.length + 1);
             compressedArgs[plainArgs.length] = "--compress";
-            String[] tree = run(compressedArgs);
-            assertEquals(plain[0], tree[0], tree[1] + tree[2]);
-            assertEquals(untimed(plain[1]), untimed(tree[1]));
-            assertTrue(plain[1].contains("visited set packed, "), plain[1]);
-            assertTrue(tree[1].contains("visited set tree, "), tree[1]);
+            CliTest.Run tree = CliTest.run(compressedArgs);
+            assertEquals(plain.code(), tree.code(), tree.out() + tree.err());
+            assertEquals(untimed(plain.out()), untimed(tree.out()));
+            assertTrue(plain.out().contains("visited set packed, "), plain.out());
+            assertTrue(tree.out().contains("visited set tree, "), tree.out());
         }
     }
 
@@ -49,14 +38,14 @@ class CompressOptionTest {
     void theJsonReportCarriesTheStoreModeAndBytesPerState() throws Exception {
         ObjectMapper json = new ObjectMapper();
         for (boolean compress : new boolean[] {false, true}) {
-            String[] r = compress ? run("check", "philosophers", "--set", "n=5", "--set", "ordered=true", "--format", "json", "--compress")
-                    : run("check", "philosophers", "--set", "n=5", "--set", "ordered=true", "--format", "json");
-            assertEquals("0", r[0], r[2]);
-            JsonNode stats = json.readTree(r[1]).get("stats");
+            CliTest.Run r = compress ? CliTest.run("check", "philosophers", "--set", "n=5", "--set", "ordered=true", "--format", "json", "--compress")
+                    : CliTest.run("check", "philosophers", "--set", "n=5", "--set", "ordered=true", "--format", "json");
+            assertEquals(0, r.code(), r.err());
+            JsonNode stats = json.readTree(r.out()).get("stats");
             assertEquals(compress ? "tree" : "packed", stats.get("store").asText());
             long distinct = stats.get("distinct").asLong();
             long bytes = stats.get("storeBytes").asLong();
-            assertTrue(bytes > 0, r[1]);
+            assertTrue(bytes > 0, r.out());
             assertEquals((double) bytes / distinct, stats.get("bytesPerState").asDouble(), 1e-9);
         }
     }
@@ -69,11 +58,11 @@ class CompressOptionTest {
             {"check", "abba", "--compress", "--members", "127.0.0.1:5701", "--cluster", "migcheck-0123456789abcdef"},
         };
         for (String[] args : cases) {
-            String[] r = run(args);
-            assertEquals("64", r[0], String.join(" ", args) + ": " + r[2]);
-            String first = r[2].lines().findFirst().orElse("");
-            assertTrue(first.contains("--compress"), String.join(" ", args) + ": " + r[2]);
-            assertTrue(!r[2].contains("Exception") && !r[2].contains("\tat "), r[2]);
+            CliTest.Run r = CliTest.run(args);
+            assertEquals(64, r.code(), String.join(" ", args) + ": " + r.err());
+            String first = r.err().lines().findFirst().orElse("");
+            assertTrue(first.contains("--compress"), String.join(" ", args) + ": " + r.err());
+            CliTest.assertNoStackTrace(r);
         }
     }
 }
