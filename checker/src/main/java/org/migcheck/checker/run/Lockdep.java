@@ -38,12 +38,11 @@ final class Lockdep {
 
     private final Map<List<String>, Seen> first = new HashMap<>();
     private MutableValueGraph<String, Witness> graph;
-    /** The model's locks, each with the index of its class. */
+    /** The model's locks. */
     private final List<Lock> locks;
-    private final java.util.IdentityHashMap<Lock, Integer> classOf = new java.util.IdentityHashMap<>();
-    /** The class index of each lock by the slot of its holder variable (-1: no lock there), for the unlocked path. */
-    private final int[] classBySlot;
+    /** By the slot of its holder variable: each declared lock and the index of its class. */
     private final Lock[] lockBySlot;
+    private final int[] classBySlot;
     private final int classes;
     /**
      * Per (held class, acquired class): the order of the edge's witness so far (Long.MAX_VALUE: none).
@@ -55,26 +54,28 @@ final class Lockdep {
 
     Lockdep(List<Lock> locks) {
         this.locks = List.copyOf(locks);
-        Map<String, Integer> ids = new HashMap<>();
-        for (Lock l : this.locks) {
-            classOf.put(l, ids.computeIfAbsent(l.lockClass(), k -> ids.size()));
-        }
-        this.classes = ids.size();
         int slots = 0;
         for (Lock l : this.locks) {
             slots = Math.max(slots, l.holderVar().slot() + 1);
         }
-        this.classBySlot = new int[slots];
         this.lockBySlot = new Lock[slots];
-        java.util.Arrays.fill(classBySlot, -1);
+        this.classBySlot = new int[slots];
+        Map<String, Integer> ids = new HashMap<>();
         for (Lock l : this.locks) {
-            classBySlot[l.holderVar().slot()] = classOf.get(l);
             lockBySlot[l.holderVar().slot()] = l;
+            classBySlot[l.holderVar().slot()] = ids.computeIfAbsent(l.lockClass(), k -> ids.size());
         }
+        this.classes = ids.size();
         this.best = new java.util.concurrent.atomic.AtomicLongArray(Math.max(1, classes * classes));
         for (int i = 0; i < best.length(); i++) {
             best.set(i, Long.MAX_VALUE);
         }
+    }
+
+    /** The index of {@code l}'s class, or -1 for a lock the model did not declare. */
+    private int classIndex(Lock l) {
+        int slot = l.holderVar().slot();
+        return slot < lockBySlot.length && lockBySlot[slot] == l ? classBySlot[slot] : -1;
     }
 
     private static long order(int stateId, int label, int thread) {
@@ -88,16 +89,15 @@ final class Lockdep {
      */
     void acquired(org.migcheck.model.lang.StateView before, int thread, Lock lock, int stateId, int label) {
         long order = order(stateId, label, thread);
-        int slot = lock.holderVar().slot();
-        if (slot >= lockBySlot.length || lockBySlot[slot] != lock) { // an event naming a lock the model did not declare: no shortcut
+        int to = classIndex(lock);
+        if (to < 0) { // an event naming a lock the model did not declare: no shortcut
             record(lock, org.migcheck.properties.Context.held(before, thread), stateId, label, thread);
             return;
         }
-        int to = classBySlot[slot];
         for (int k = 0; k < locks.size(); k++) {
             Lock h = locks.get(k);
             if (h != lock && before.holder(h) == thread) {
-                int from = classBySlot[h.holderVar().slot()];
+                int from = classIndex(h);
                 if (from != to && order <= best.get(from * classes + to)) {
                     record(lock, org.migcheck.properties.Context.held(before, thread), stateId, label, thread);
                     return;
@@ -118,9 +118,9 @@ final class Lockdep {
             if (old == null || old.order() > order || (old.order() == order && old.held() > i)) {
                 first.put(key, new Seen(new Witness(h.lockClass(), lock.lockClass(), stateId, label, thread, h.name(), lock.name()), order, i));
                 graph = null;
-                Integer from = classOf.get(h);
-                Integer to = classOf.get(lock);
-                if (from != null && to != null) {
+                int from = classIndex(h);
+                int to = classIndex(lock);
+                if (from >= 0 && to >= 0) {
                     int pair = from * classes + to;
                     best.set(pair, Math.min(best.get(pair), order));
                 }

@@ -46,8 +46,6 @@ final class ModelSystem implements TransitionSystem {
     private final long watching;
     /** Per rule of {@link #watching}: the slots of the variables it watches. */
     private final int[][] watchSlots;
-    /** {@link #dueFor} answers so far: event class, mask, event class, mask, ... (published whole). */
-    private volatile Object[] dueByType = new Object[0];
     /**
      * Program counters of transitions reached at least once, taken or blocked at (code coverage).
      * Workers only ever store true, so the plain array needs no lock; the search's barriers publish it.
@@ -117,6 +115,13 @@ final class ModelSystem implements TransitionSystem {
 
     Semantics semantics() { return sem; }
 
+    /** Records that an interleaving reached {@code pc}: written once, so workers do not keep stealing the line from each other. */
+    private void markExecuted(int pc) {
+        if (!executed[pc]) {
+            executed[pc] = true;
+        }
+    }
+
     /** Whether some interleaving reached the transition at {@code pc} (took it or blocked at it). */
     boolean executed(int pc) { return executed[pc]; }
 
@@ -184,10 +189,7 @@ final class ModelSystem implements TransitionSystem {
 
         @Override public void fired(int thread, int alt, int[] next, List<Event> events) {
             enabled |= 1 << thread;
-            int pc = sem.pc(state, thread);
-            if (!executed[pc]) {
-                executed[pc] = true; // written once: workers do not keep stealing the line from each other
-            }
+            markExecuted(sem.pc(state, thread));
             int label = label(thread, alt);
             if (hasBounds && id >= 0 && !events.isEmpty()) {
                 collectSaturation(this, events);
@@ -239,9 +241,9 @@ final class ModelSystem implements TransitionSystem {
             out.successor(label, next);
         }
 
-        /** {@link #dueFor} answers this expander has used, without the shared table's volatile read. */
-        private final Class<?>[] dueTypes = new Class<?>[8];
-        private final long[] dueMasks = new long[8];
+        /** {@link #dueFor} answers for the event types this expander has met (a model emits a handful). */
+        private Class<?>[] dueTypes = new Class<?>[8];
+        private long[] dueMasks = new long[8];
         private int dueKnown;
 
         private long due(Class<?> type) {
@@ -251,10 +253,12 @@ final class ModelSystem implements TransitionSystem {
                 }
             }
             long mask = dueFor(type);
-            if (dueKnown < dueTypes.length) {
-                dueTypes[dueKnown] = type;
-                dueMasks[dueKnown++] = mask;
+            if (dueKnown == dueTypes.length) {
+                dueTypes = Arrays.copyOf(dueTypes, dueKnown * 2);
+                dueMasks = Arrays.copyOf(dueMasks, dueKnown * 2);
             }
+            dueTypes[dueKnown] = type;
+            dueMasks[dueKnown++] = mask;
             return mask;
         }
 
@@ -277,10 +281,7 @@ final class ModelSystem implements TransitionSystem {
         }
 
         @Override public void blocked(int thread, BlockReason reason) {
-            int pc = sem.pc(state, thread);
-            if (!executed[pc]) {
-                executed[pc] = true;
-            }
+            markExecuted(sem.pc(state, thread));
             if (!sem.atIdlePoint(state, thread)) {
                 blocked |= 1 << thread;
             }
@@ -310,12 +311,6 @@ final class ModelSystem implements TransitionSystem {
     }
 
     private long dueFor(Class<?> eventType) {
-        Object[] known = dueByType; // pairs (event class, Long mask), replaced as a whole
-        for (int i = 0; i < known.length; i += 2) {
-            if (known[i] == eventType) {
-                return (Long) known[i + 1];
-            }
-        }
         long mask = 0;
         for (int i = 0; i < stepRules.length; i++) {
             for (Class<?> t : stepRules[i].triggers()) {
@@ -324,16 +319,11 @@ final class ModelSystem implements TransitionSystem {
                 }
             }
         }
-        Object[] more = Arrays.copyOf(known, known.length + 2);
-        more[known.length] = eventType;
-        more[known.length + 1] = mask;
-        dueByType = more; // a racing thread may drop another's entry: it is recomputed, equal, next time
         return mask;
     }
 
-    /** Expanders of the threads that call {@link #expand}; each thread uses its own. */
     /**
-     * Not a ThreadLocal: an expander refers to this system, so as a thread-local value it would keep
+     * Expanders of the threads that call {@link #expand}; each thread uses its own. Not a ThreadLocal: an expander refers to this system, so as a thread-local value it would keep
      * its own key reachable and every system a thread ever used (tests run thousands) alive.
      */
     private final java.util.concurrent.ConcurrentHashMap<Thread, Expander> expanders = new java.util.concurrent.ConcurrentHashMap<>();
