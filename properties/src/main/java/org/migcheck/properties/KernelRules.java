@@ -30,6 +30,16 @@ public final class KernelRules {
         return null;
     }
 
+    /** A model without a spinlock has no atomic context ({@link Context#atomicBecause} is always null). */
+    private static boolean noSpinlock(org.migcheck.model.lang.Model m) {
+        return m.locks().stream().noneMatch(l -> l.kind() == Lock.Kind.SPINLOCK);
+    }
+
+    /** A model without a task: {@link #task} is always null. */
+    private static boolean noTask(org.migcheck.model.lang.Model m) {
+        return m.objects(Task.class).isEmpty();
+    }
+
     private static String holderText(StateView s, Lock l) {
         int h = s.holder(l);
         return h < 0 ? "unlocked" : "locked by " + s.model().thread(h).name();
@@ -38,7 +48,7 @@ public final class KernelRules {
     public static final StepRule ATOMIC_SLEEP = StepRule.onEvents("atomic.sleep",
             "no sleeping in atomic context (while a spinlock is held)",
             "include/linux/kernel.h might_sleep; mm/migrate.c 2d900efff915 (folio_mc_copy cond_resched under i_private_lock)",
-            Sleep.class,
+            Sleep.class, KernelRules::noSpinlock,
             v -> {
                 for (Sleep s : v.events(Sleep.class)) {
                     Lock l = Context.atomicBecause(v.before(), v.thread());
@@ -53,7 +63,7 @@ public final class KernelRules {
     public static final StepRule MEMALLOC_FOLIO_LOCK = StepRule.onEvents("memalloc.folio-lock",
             "under PF_MEMALLOC, migration never sleeps on the source folio lock (direct compaction only trylocks)",
             "mm/migrate.c migrate_folio_unmap (PF_MEMALLOC comment: readahead holds folios locked while allocating)",
-            Sleep.class,
+            Sleep.class, KernelRules::noTask,
             v -> {
                 Task t = task(v.before(), v.thread());
                 if (t == null || !v.before().isSet(t.pfMemalloc())) {
@@ -87,7 +97,7 @@ public final class KernelRules {
     public static final StepRule RECLAIM_FOLIO_LOCK = StepRule.onEvents("reclaim.folio-lock",
             "page reclaim never sleeps on a folio lock (it trylocks), except handle_write_error",
             "mm/vmscan.c shrink_folio_list (folio_trylock; only handle_write_error may sleep)",
-            Sleep.class,
+            Sleep.class, KernelRules::noTask,
             v -> {
                 Task t = task(v.before(), v.thread());
                 if (t == null || v.before().get(t.inReclaim()) == 0 || v.inside("handle_write_error")) {

@@ -74,6 +74,11 @@ public final class LockHierarchy implements StepRule {
     /** Only a blocking acquisition can break the order: {@link #check} looks at nothing else. */
     @Override public List<Class<? extends org.migcheck.model.lang.Event>> triggers() { return List.of(LockEvent.Acquired.class); }
 
+    /** A model none of whose locks has a class the hierarchy names: {@link #check} passes every step. */
+    @Override public boolean vacuous(org.migcheck.model.lang.Model model) {
+        return model.locks().stream().noneMatch(l -> inner.containsKey(l.lockClass()));
+    }
+
     @Override public String statement() { return "locks are taken in the declared hierarchy order (outer before inner)"; }
 
     @Override public String kernelRef() { return "mm/rmap.c and mm/filemap.c lock ordering comments"; }

@@ -32,6 +32,14 @@ public interface StepRule extends Rule {
      */
     default List<Var> watches(Model model) { return null; }
 
+    /**
+     * Whether this rule can never fail on {@code model} because the model has none of what the rule
+     * is about (no spinlock for a rule about atomic context, no task for a rule about a task's flags,
+     * no lock of a class a hierarchy orders). Like {@link #triggers()} it is a promise the checker
+     * relies on: when true, {@code check} is not evaluated on that model at all. False by default.
+     */
+    default boolean vacuous(Model model) { return false; }
+
     static StepRule of(String id, String statement, String kernelRef, Function<StepView, Check> check) {
         return new StepRule() {
             @Override public String id() { return id; }
@@ -70,12 +78,22 @@ public interface StepRule extends Rule {
      */
     static StepRule onEvents(String id, String statement, String kernelRef, Class<? extends Event> type,
                              Function<StepView, Check> check) {
+        return onEvents(id, statement, kernelRef, type, model -> false, check);
+    }
+
+    /**
+     * The same for a rule that is {@link #vacuous} on the models where {@code vacuousOn} answers true:
+     * {@code check} must pass every step of such a model (the caller's promise).
+     */
+    static StepRule onEvents(String id, String statement, String kernelRef, Class<? extends Event> type,
+                             java.util.function.Predicate<Model> vacuousOn, Function<StepView, Check> check) {
         List<Class<? extends Event>> triggers = List.of(type);
         return new StepRule() {
             @Override public String id() { return id; }
             @Override public String statement() { return statement; }
             @Override public String kernelRef() { return kernelRef; }
             @Override public List<Class<? extends Event>> triggers() { return triggers; }
+            @Override public boolean vacuous(Model model) { return vacuousOn.test(model); }
             @Override public Check check(StepView step) { return step.emits(type) ? check.apply(step) : Check.ok(); }
         };
     }

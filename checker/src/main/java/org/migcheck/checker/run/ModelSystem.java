@@ -42,6 +42,8 @@ final class ModelSystem implements TransitionSystem {
     private final StepRule[] stepRules;
     /** Rules due on every transition (no triggers), as bits in rule order. */
     private final long alwaysDue;
+    /** Rules that declare themselves {@link StepRule#vacuous vacuous} on this model: never due. */
+    private final long vacuous;
     /** Rules (bits in rule order, the first 63 only) that are due only where the step changes a variable they watch. */
     private final long watching;
     /** Per rule of {@link #watching}: the slots of the variables it watches. */
@@ -73,13 +75,20 @@ final class ModelSystem implements TransitionSystem {
         this.rules = rules;
         this.lockdep = new Lockdep(model.locks());
         this.stepRules = rules.stepRules().toArray(new StepRule[0]);
+        long never = 0;
+        for (int i = 0; i < Math.min(stepRules.length, 63); i++) {
+            if (stepRules[i].vacuous(model)) {
+                never |= 1L << i;
+            }
+        }
+        this.vacuous = never;
         long always = 0;
         for (int i = 0; i < stepRules.length; i++) {
             if (stepRules[i].triggers().isEmpty() || i >= 63) {
                 always |= 1L << Math.min(i, 63);
             }
         }
-        this.alwaysDue = always;
+        this.alwaysDue = always & ~never;
         this.watchSlots = new int[stepRules.length][];
         long watch = 0;
         StateView initial = null;
@@ -319,7 +328,7 @@ final class ModelSystem implements TransitionSystem {
                 }
             }
         }
-        return mask;
+        return mask & ~vacuous;
     }
 
     /**

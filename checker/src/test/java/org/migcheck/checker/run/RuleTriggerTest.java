@@ -23,14 +23,15 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Step rules with {@link StepRule#triggers() triggers} are evaluated only on transitions that emit
- * one of their event types, and rules that {@link StepRule#watches watch} variables only on
- * transitions that change one. The same rules with both promises hidden (so every rule runs on every
+ * one of their event types, rules that {@link StepRule#watches watch} variables only on
+ * transitions that change one, and rules {@link StepRule#vacuous vacuous} on a model not at all.
+ * The same rules with these promises hidden (so every rule runs on every
  * transition, as before either existed) must give the same search on every catalogue variant and
  * on seeded random models: same status, failure, schedule, state and transition counts.
  */
 class RuleTriggerTest {
 
-    /** {@code rules} with every step rule wrapped so that it declares no triggers. */
+    /** {@code rules} with every step rule wrapped so that it declares no triggers, watches nothing and is never vacuous. */
     static RuleSet everyRuleEverywhere(RuleSet rules) {
         List<Rule> all = new ArrayList<>(rules.invariants());
         for (StepRule r : rules.stepRules()) {
@@ -66,6 +67,51 @@ class RuleTriggerTest {
         long watching = KernelRules.all().stepRules().stream().filter(r -> r.watches((Model) EngineDifferentialTest.catalogue().get(0)[1]) != null).count();
         assertEquals(3, watching, "balloon.pages-lock, movable-ops.isolated-under-lock and dirty.clear-under-lock watch variables");
         assertFalse(org.migcheck.properties.LockHierarchy.mm().triggers().isEmpty());
+    }
+
+    private static Model variant(String name) {
+        return (Model) EngineDifferentialTest.catalogue().stream().filter(c -> c[0].equals(name)).findFirst().orElseThrow()[1];
+    }
+
+    @Test
+    void vacuityFollowsWhatTheModelHas() {
+        List<StepRule> sleepers = List.of(KernelRules.ATOMIC_SLEEP, KernelRules.MEMALLOC_FOLIO_LOCK, KernelRules.RECLAIM_FOLIO_LOCK,
+                org.migcheck.properties.LockHierarchy.mm());
+        // the philosophers have mutexes of class "fork" only: no spinlock, no task, no class of the mm hierarchy
+        Model phil = variant("philosophers/ordered");
+        for (StepRule r : sleepers) {
+            assertTrue(r.vacuous(phil), r.id() + " on the philosophers");
+        }
+        // the FUSE model has spinlocks (i_pages), tasks and folio locks
+        Model fuse = variant("fuse-writeback-memcg/legacy-no-flag");
+        for (StepRule r : sleepers) {
+            assertFalse(r.vacuous(fuse), r.id() + " on " + fuse.name());
+        }
+        long neverVacuous = KernelRules.all().stepRules().stream().filter(r -> !r.vacuous(phil)).count();
+        assertEquals(KernelRules.all().stepRules().size() - sleepers.size(), neverVacuous, "only the four rules declare vacuity");
+    }
+
+    /** A rule that would fail at its first chance but declares itself vacuous is never asked: the promise is honoured. */
+    @Test
+    void aVacuousRuleIsNotEvaluated() {
+        Model phil = variant("philosophers/ordered");
+        StepRule always = new StepRule() {
+            @Override public String id() { return "test.always-fails"; }
+            @Override public String statement() { return "fails on every step"; }
+            @Override public String kernelRef() { return "none"; }
+            @Override public Check check(StepView step) { return Check.violated("step " + step.thread()); }
+        };
+        StepRule claimed = new StepRule() {
+            @Override public String id() { return always.id(); }
+            @Override public String statement() { return always.statement(); }
+            @Override public String kernelRef() { return always.kernelRef(); }
+            @Override public boolean vacuous(Model m) { return true; }
+            @Override public Check check(StepView step) { return always.check(step); }
+        };
+        assertEquals(SearchResult.Status.FAILED, search(phil, RuleSet.of(List.of(always), false)).status());
+        SearchResult r = search(phil, RuleSet.of(List.of(KernelRules.ATOMIC_SLEEP, claimed, KernelRules.MEMALLOC_FOLIO_LOCK), false));
+        assertEquals(SearchResult.Status.COMPLETE, r.status());
+        assertEquals(search(phil, RuleSet.of(List.of(), false)).stats().distinct(), r.stats().distinct());
     }
 
     @Test
