@@ -10,7 +10,17 @@ public interface Invariant extends Rule {
 
     /** An invariant in one expression. */
     static Invariant of(String id, String statement, String kernelRef, Function<StateView, Check> check) {
+        return of(id, statement, kernelRef, model -> false, check);
+    }
+
+    /**
+     * The same for an invariant that is {@link #vacuous} on the models where {@code vacuousOn} answers
+     * true: {@code check} must pass every state of such a model (the caller's promise).
+     */
+    static Invariant of(String id, String statement, String kernelRef, java.util.function.Predicate<org.migcheck.model.lang.Model> vacuousOn,
+                        Function<StateView, Check> check) {
         return new Invariant() {
+            @Override public boolean vacuous(org.migcheck.model.lang.Model model) { return vacuousOn.test(model); }
             @Override public String id() { return id; }
             @Override public String statement() { return statement; }
             @Override public String kernelRef() { return kernelRef; }

@@ -204,6 +204,7 @@ public final class KernelRules {
     public static final Invariant ISOLATED_REF = Invariant.of("isolate.ref-held",
             "an isolated folio is kept alive by the isolator's reference",
             "mm/migrate.c isolate_movable_ops_page; mm/vmscan.c folio_isolate_lru",
+            m -> m.objects(Folio.class).isEmpty(),
             s -> {
                 for (Folio f : s.model().objects(Folio.class)) {
                     if (s.isSet(f.isolated) && s.get(f.ref) == 0) {

@@ -32,14 +32,6 @@ public interface StepRule extends Rule {
      */
     default List<Var> watches(Model model) { return null; }
 
-    /**
-     * Whether this rule can never fail on {@code model} because the model has none of what the rule
-     * is about (no spinlock for a rule about atomic context, no task for a rule about a task's flags,
-     * no lock of a class a hierarchy orders). Like {@link #triggers()} it is a promise the checker
-     * relies on: when true, {@code check} is not evaluated on that model at all. False by default.
-     */
-    default boolean vacuous(Model model) { return false; }
-
     static StepRule of(String id, String statement, String kernelRef, Function<StepView, Check> check) {
         return new StepRule() {
             @Override public String id() { return id; }

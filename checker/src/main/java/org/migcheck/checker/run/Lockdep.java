@@ -51,6 +51,8 @@ final class Lockdep {
      * have ignored as well.
      */
     private final java.util.concurrent.atomic.AtomicLongArray best;
+    /** Per class index: the declared locks of every other class (only those can give an edge). */
+    private final Lock[][] otherClass;
 
     Lockdep(List<Lock> locks) {
         this.locks = List.copyOf(locks);
@@ -66,6 +68,16 @@ final class Lockdep {
             classBySlot[l.holderVar().slot()] = ids.computeIfAbsent(l.lockClass(), k -> ids.size());
         }
         this.classes = ids.size();
+        this.otherClass = new Lock[classes][];
+        for (int c = 0; c < classes; c++) {
+            List<Lock> others = new ArrayList<>();
+            for (Lock l : this.locks) {
+                if (classBySlot[l.holderVar().slot()] != c) {
+                    others.add(l);
+                }
+            }
+            otherClass[c] = others.toArray(new Lock[0]);
+        }
         this.best = new java.util.concurrent.atomic.AtomicLongArray(Math.max(1, classes * classes));
         for (int i = 0; i < best.length(); i++) {
             best.set(i, Long.MAX_VALUE);
@@ -94,11 +106,10 @@ final class Lockdep {
             record(lock, org.migcheck.properties.Context.held(before, thread), stateId, label, thread);
             return;
         }
-        for (int k = 0; k < locks.size(); k++) {
-            Lock h = locks.get(k);
-            if (h != lock && before.holder(h) == thread) {
+        for (Lock h : otherClass[to]) {
+            if (before.holder(h) == thread) {
                 int from = classIndex(h);
-                if (from != to && order <= best.get(from * classes + to)) {
+                if (order <= best.get(from * classes + to)) {
                     record(lock, org.migcheck.properties.Context.held(before, thread), stateId, label, thread);
                     return;
                 }

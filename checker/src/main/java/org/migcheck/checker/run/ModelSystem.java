@@ -42,7 +42,9 @@ final class ModelSystem implements TransitionSystem {
     private final StepRule[] stepRules;
     /** Rules due on every transition (no triggers), as bits in rule order. */
     private final long alwaysDue;
-    /** Rules that declare themselves {@link StepRule#vacuous vacuous} on this model: never due. */
+    /** The invariants that are not {@link Invariant#vacuous vacuous} on this model, in rule order. */
+    private final Invariant[] invariants;
+    /** Step rules that declare themselves {@link StepRule#vacuous vacuous} on this model: never due. */
     private final long vacuous;
     /** Rules (bits in rule order, the first 63 only) that are due only where the step changes a variable they watch. */
     private final long watching;
@@ -75,6 +77,7 @@ final class ModelSystem implements TransitionSystem {
         this.rules = rules;
         this.lockdep = new Lockdep(model.locks());
         this.stepRules = rules.stepRules().toArray(new StepRule[0]);
+        this.invariants = rules.invariants().stream().filter(inv -> !inv.vacuous(model)).toArray(Invariant[]::new);
         long never = 0;
         for (int i = 0; i < Math.min(stepRules.length, 63); i++) {
             if (stepRules[i].vacuous(model)) {
@@ -405,11 +408,11 @@ final class ModelSystem implements TransitionSystem {
 
     @Override
     public Failure checkState(int[] state) {
-        if (rules.invariants().isEmpty()) {
+        if (invariants.length == 0) {
             return null;
         }
         StateView view = sem.view(state);
-        for (Invariant inv : rules.invariants()) {
+        for (Invariant inv : invariants) {
             Check c;
             try {
                 c = inv.check(view);
