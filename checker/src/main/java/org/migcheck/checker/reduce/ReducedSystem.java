@@ -173,7 +173,10 @@ public final class ReducedSystem implements TransitionSystem {
         if (!por || id < 0 || !inertCandidate(state)) {
             // no persistent set can be chosen: every transition is reported, in the inner system's
             // order, as the buffered path below would (stream them, no copies)
-            Forwarder fw = forwarders.computeIfAbsent(Thread.currentThread(), t -> new Forwarder());
+            Forwarder fw = forwarders.get(Thread.currentThread()); // no capturing lambda per call: that allocates
+            if (fw == null) {
+                fw = forwarders.computeIfAbsent(Thread.currentThread(), t -> new Forwarder());
+            }
             if (fw.out != null) {
                 fw = new Forwarder(); // re-entered from a receiver on this thread
             }

@@ -221,8 +221,9 @@ public final class Checker {
             int[] stuck;
             int[] spinning;
             try {
-                stuck = graph.stuck((int) r.stats().distinct(), sys, model.threadCount());
-                spinning = stuck != null ? null : graph.neverFinishes((int) r.stats().distinct(), sys, model.threadCount(), ~daemons(model));
+                int[][] doomed = graph.doomed((int) r.stats().distinct(), sys, model.threadCount(), ~daemons(model));
+                stuck = doomed[0];
+                spinning = doomed[1];
             } catch (OutOfMemoryError oom) {
                 String limit = "out of memory in the stuck-thread analysis";
                 return new CheckResult(model, Verdict.INCOMPLETE, null, "safety explored exhaustively with no violation, but "

@@ -342,7 +342,10 @@ final class ModelSystem implements TransitionSystem {
 
     @Override
     public void expand(int id, int[] state, Successors out) {
-        Expander x = expanders.computeIfAbsent(Thread.currentThread(), t -> new Expander());
+        Expander x = expanders.get(Thread.currentThread()); // no capturing lambda per call: that allocates
+        if (x == null) {
+            x = expanders.computeIfAbsent(Thread.currentThread(), t -> new Expander());
+        }
         if (x.out != null) {
             x = new Expander(); // re-entered from a receiver on this thread: buffers of its own
         }

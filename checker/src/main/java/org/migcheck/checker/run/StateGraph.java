@@ -3,7 +3,6 @@ package org.migcheck.checker.run;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.function.IntUnaryOperator;
 import org.migcheck.checker.engine.IntPages;
 import org.migcheck.checker.engine.SearchObserver;
 
@@ -87,21 +86,36 @@ final class StateGraph implements SearchObserver {
     }
 
     /**
-     * The shallowest state in which some thread is blocked (not at an idle point) and no path from
-     * that state ever lets the thread move again; returns {state, thread} or null.
+     * The stuck-thread analysis in one fixpoint: returns {stuck, never} where {@code stuck} is the
+     * shallowest state in which some thread is blocked (not at an idle point) and no path from that
+     * state ever lets the thread move again, as {state, thread}, or null; and, only when there is no
+     * such state, {@code never} is the shallowest state from which a thread in {@code finishMask}
+     * can never finish or come to rest at an idle point, whether it is blocked or keeps running (a
+     * retry or polling loop that cannot succeed), or null.
      */
-    int[] stuck(int states, ModelSystem sys, int threads) {
-        return firstDoomed(states, ~0, sys::enabledMask, sys::blockedMask);
-    }
-
-    /**
-     * The shallowest state from which a thread in {@code threadsMask} can never finish or come to
-     * rest at an idle point, whether it is blocked or keeps running (a retry or polling loop that
-     * cannot succeed); returns {state, thread} or null.
-     */
-    int[] neverFinishes(int states, ModelSystem sys, int threads, int threadsMask) {
+    int[][] doomed(int states, ModelSystem sys, int threads, int finishMask) {
         int all = threads >= 31 ? ~0 : (1 << threads) - 1;
-        return firstDoomed(states, threadsMask & all, sys::restMask, id -> ~sys.restMask(id));
+        int finish = finishMask & all;
+        // per state and thread, two reachability bits: low word "can move again" (the thread is
+        // enabled in some reachable state), high word "can come to rest" (finished or idle there)
+        long[] reach = new long[states];
+        for (int s = 0; s < states; s++) {
+            reach[s] = (sys.enabledMask(s) & 0xFFFF_FFFFL) | ((long) (sys.restMask(s) & finish) << 32);
+        }
+        sweep(reach);
+        for (int s = 0; s < states; s++) {
+            int bad = sys.blockedMask(s) & ~(int) reach[s];
+            if (bad != 0) {
+                return new int[][] {{s, Integer.numberOfTrailingZeros(bad)}, null};
+            }
+        }
+        for (int s = 0; s < states; s++) {
+            int bad = ~sys.restMask(s) & finish & ~(int) (reach[s] >>> 32);
+            if (bad != 0) {
+                return new int[][] {null, {s, Integer.numberOfTrailingZeros(bad)}};
+            }
+        }
+        return new int[][] {null, null};
     }
 
     private int degree(int k) {
@@ -110,18 +124,12 @@ final class StateGraph implements SearchObserver {
     }
 
     /**
-     * For every thread at once (one bit each): {@code reach[s]} gets bit t when some state with bit t
-     * in {@code goal} is reachable from s. Computed as the least fixpoint of {@code reach[s] |=
-     * reach[succ]}, sweeping the states in reverse expansion order until nothing changes (BFS ids
-     * mostly grow along transitions, so one sweep does most of the work; each further sweep follows
-     * transitions that go back). Returns {state, thread} for the smallest state id with bit t in
-     * {@code candidate} and not in {@code reach}, the smallest such t; or null.
+     * The least fixpoint of {@code reach[s] |= reach[succ]} over the graph's transitions (every bit
+     * on its own: bit b of s is set when some state with bit b is reachable from s), sweeping the
+     * states in reverse expansion order until nothing changes. BFS ids mostly grow along transitions,
+     * so one sweep does most of the work; each further sweep follows transitions that go back.
      */
-    private int[] firstDoomed(int states, int threadsMask, IntUnaryOperator goal, IntUnaryOperator candidate) {
-        int[] reach = new int[states];
-        for (int s = 0; s < states; s++) {
-            reach[s] = goal.applyAsInt(s) & threadsMask;
-        }
+    private void sweep(long[] reach) {
         boolean changed = true;
         while (changed) {
             changed = false;
@@ -130,7 +138,7 @@ final class StateGraph implements SearchObserver {
                 int s = order.get(k);
                 int d = degree(k);
                 off -= d;
-                int r = reach[s];
+                long r = reach[s];
                 for (long e = off; e < off + d; e++) {
                     r |= reach[targets.get(e)];
                 }
@@ -140,12 +148,5 @@ final class StateGraph implements SearchObserver {
                 }
             }
         }
-        for (int s = 0; s < states; s++) {
-            int bad = candidate.applyAsInt(s) & threadsMask & ~reach[s];
-            if (bad != 0) {
-                return new int[] {s, Integer.numberOfTrailingZeros(bad)};
-            }
-        }
-        return null;
     }
 }
