@@ -105,21 +105,24 @@ public final class SymmetricGraph implements SearchObserver {
     }
 
     /**
-     * The shallowest state in which some thread is a candidate ({@code candidate} bit, within
-     * {@code threadsMask}) and no path from it reaches a state where that thread (renamed along the
-     * path) has its {@code goal} bit; returns {state, thread} or null. States are numbered in
-     * discovery order, so the smallest id is the shallowest with BFS.
+     * The stuck-thread analysis over (state, thread) pairs in one fixpoint: returns {stuck, never}.
+     * {@code stuck} is the shallowest state in which some thread is blocked ({@code blocked} bit) and
+     * no path from it reaches a state where that thread (renamed along the path) is {@code enabled},
+     * as {state, thread}, or null; only when there is none, {@code never} is the shallowest state in
+     * which a thread of {@code finishMask} is not at {@code rest} and no path reaches a state where it
+     * is, or null. States are numbered in discovery order, so the smallest id is the shallowest with BFS.
      *
-     * <p>Computed for every thread at once as the least fixpoint of reach[s] |= map(reach[succ]),
-     * where bit u of map(R) is bit perm[u] of R (thread u of s is thread perm[u] of succ), sweeping
-     * the states in reverse expansion order until nothing changes.
+     * <p>Both are computed for every thread at once, as the two 32-bit halves of one long per state:
+     * the least fixpoint of reach[s] |= map(reach[succ]), where bit u of map(R) is bit perm[u] of R
+     * in each half (thread u of s is thread perm[u] of succ), sweeping the states in reverse expansion
+     * order until nothing changes.
      */
-    public int[] firstDoomed(int states, int threadsMask, IntUnaryOperator goal, IntUnaryOperator candidate) {
+    public int[][] doomed(int states, IntUnaryOperator enabled, IntUnaryOperator blocked, IntUnaryOperator rest, int finishMask) {
         int[][] map = maps.toArray(new int[0][]);
         int all = threads >= 32 ? ~0 : (1 << threads) - 1;
-        int[] reach = new int[states];
+        long[] reach = new long[states];
         for (int s = 0; s < states; s++) {
-            reach[s] = goal.applyAsInt(s);
+            reach[s] = (enabled.applyAsInt(s) & 0xFFFF_FFFFL) | ((long) rest.applyAsInt(s) << 32);
         }
         boolean changed = true;
         while (changed) {
@@ -129,16 +132,16 @@ public final class SymmetricGraph implements SearchObserver {
                 int s = order.get(k);
                 int d = degree.get(k);
                 off -= d;
-                int r = reach[s];
+                long r = reach[s];
                 for (long e = off; e < off + d; e++) {
-                    int x = reach[targets.get(e)];
+                    long x = reach[targets.get(e)];
                     int p = perms.get(e);
                     if (p == 0) {
                         r |= x;
                     } else if (x != 0) {
                         int[] m = map[p];
                         for (int u = 0; u < threads; u++) {
-                            r |= ((x >>> m[u]) & 1) << u;
+                            r |= ((x >>> m[u]) & 1L) << u | ((x >>> (32 + m[u])) & 1L) << (32 + u);
                         }
                     }
                 }
@@ -149,11 +152,17 @@ public final class SymmetricGraph implements SearchObserver {
             }
         }
         for (int s = 0; s < states; s++) {
-            int bad = candidate.applyAsInt(s) & threadsMask & all & ~reach[s];
+            int bad = blocked.applyAsInt(s) & all & ~(int) reach[s];
             if (bad != 0) {
-                return new int[] {s, Integer.numberOfTrailingZeros(bad)};
+                return new int[][] {{s, Integer.numberOfTrailingZeros(bad)}, null};
             }
         }
-        return null;
+        for (int s = 0; s < states; s++) {
+            int bad = ~rest.applyAsInt(s) & finishMask & all & ~(int) (reach[s] >>> 32);
+            if (bad != 0) {
+                return new int[][] {null, {s, Integer.numberOfTrailingZeros(bad)}};
+            }
+        }
+        return new int[][] {null, null};
     }
 }

@@ -196,18 +196,14 @@ public final class Checker {
                         + limit + ": stuck threads not checked", new int[0], List.of(), List.of(), goalResults, r.stats(), limit, notes);
             }
             int states = (int) r.stats().distinct();
-            int[] stuck = symGraph.firstDoomed(states, ~0, sys::enabledMask, sys::blockedMask);
+            int daemons = daemons(model);
+            int[][] doomed = symGraph.doomed(states, sys::enabledMask, sys::blockedMask, sys::restMask, ~daemons);
+            int[] stuck = doomed[0];
             if (stuck != null) {
                 Unpermute.Real rr = real.map(search.scheduleTo(stuck[0]), false, Checker::sameFailure);
                 return stuckResult(model, sys, rr.schedule(), rr.last(), real.realThread(rr.last(), stuck[1]), goalResults, r.stats(), notes);
             }
-            int daemons = 0;
-            for (int t = 0; t < model.threadCount(); t++) {
-                if (model.thread(t).daemon()) {
-                    daemons |= 1 << t;
-                }
-            }
-            int[] spin = symGraph.firstDoomed(states, ~daemons, sys::restMask, id -> ~sys.restMask(id));
+            int[] spin = doomed[1];
             if (spin != null) {
                 Unpermute.Real rr = real.map(search.scheduleTo(spin[0]), false, Checker::sameFailure);
                 return livelockResult(model, sys, rr.schedule(), rr.last(), real.realThread(rr.last(), spin[1]), goalResults, r.stats(), notes);
