@@ -124,6 +124,8 @@ public final class SymmetricGraph implements SearchObserver {
         for (int s = 0; s < states; s++) {
             reach[s] = (enabled.applyAsInt(s) & 0xFFFF_FFFFL) | ((long) rest.applyAsInt(s) << 32);
         }
+        // every bit a state can get (thread bits only): a state that has them all gains nothing from its successors
+        long full = (all & 0xFFFF_FFFFL) | ((long) all << 32);
         boolean changed = true;
         while (changed) {
             changed = false;
@@ -133,6 +135,9 @@ public final class SymmetricGraph implements SearchObserver {
                 int d = degree.get(k);
                 off -= d;
                 long r = reach[s];
+                if (r == full) {
+                    continue;
+                }
                 for (long e = off; e < off + d; e++) {
                     long x = reach[targets.get(e)];
                     int p = perms.get(e);

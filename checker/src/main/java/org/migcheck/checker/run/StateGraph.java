@@ -102,7 +102,7 @@ final class StateGraph implements SearchObserver {
         for (int s = 0; s < states; s++) {
             reach[s] = (sys.enabledMask(s) & 0xFFFF_FFFFL) | ((long) (sys.restMask(s) & finish) << 32);
         }
-        sweep(reach);
+        sweep(reach, (all & 0xFFFF_FFFFL) | ((long) finish << 32));
         for (int s = 0; s < states; s++) {
             int bad = sys.blockedMask(s) & ~(int) reach[s];
             if (bad != 0) {
@@ -127,9 +127,12 @@ final class StateGraph implements SearchObserver {
      * The least fixpoint of {@code reach[s] |= reach[succ]} over the graph's transitions (every bit
      * on its own: bit b of s is set when some state with bit b is reachable from s), sweeping the
      * states in reverse expansion order until nothing changes. BFS ids mostly grow along transitions,
-     * so one sweep does most of the work; each further sweep follows transitions that go back.
+     * so one sweep does most of the work; each further sweep follows transitions that go back. A
+     * state whose bits are all of {@code full} (every bit it can ever get) has nothing to gain from
+     * its successors and is passed over without reading them, so the last sweep, which confirms the
+     * fixpoint, mostly walks the degrees.
      */
-    private void sweep(long[] reach) {
+    private void sweep(long[] reach, long full) {
         boolean changed = true;
         while (changed) {
             changed = false;
@@ -139,6 +142,9 @@ final class StateGraph implements SearchObserver {
                 int d = degree(k);
                 off -= d;
                 long r = reach[s];
+                if (r == full) {
+                    continue;
+                }
                 for (long e = off; e < off + d; e++) {
                     r |= reach[targets.get(e)];
                 }
