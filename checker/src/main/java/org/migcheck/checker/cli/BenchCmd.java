@@ -181,10 +181,19 @@ final class BenchCmd implements Callable<Integer> {
         }
     }
 
-    private record MigcheckRun(CheckResult result, double coldSeconds, double bestSeconds, long peakBytes, Footprint footprint) {}
+    private record MigcheckRun(CheckResult result, double coldSeconds, double bestSeconds, double medianSeconds, long peakBytes,
+                               Footprint footprint) {}
 
-    private record SpinRun(long states, double spinSeconds, double gccSeconds, double panSeconds, double totalMiB,
+    private record SpinRun(long states, double spinSeconds, double gccSeconds, double panSeconds, double panMedian, double totalMiB,
                            double stateMiB, String error) {}
+
+    /** The median of {@code xs} (the mean of the middle two for an even count). */
+    static double median(List<Double> xs) {
+        List<Double> v = new ArrayList<>(xs);
+        v.sort(null);
+        int n = v.size();
+        return n == 0 ? Double.NaN : n % 2 == 1 ? v.get(n / 2) : (v.get(n / 2 - 1) + v.get(n / 2)) / 2;
+    }
 
     private int compare(Options opts) {
         List<SeriesModel> models = new ArrayList<>();
@@ -201,14 +210,17 @@ final class BenchCmd implements Callable<Integer> {
             out.println("SPIN not found (" + spinMissing + "): install it with `sudo apt-get install -y spin gcc` (Debian/Ubuntu);"
                     + " printing migcheck's half only");
         } else {
-            out.println("SPIN: spin -a, gcc -O2 -DSAFETY, ./pan; " + repeat + " repetitions of pan, best time");
+            out.println("SPIN: spin -a, gcc -O2 -DSAFETY, ./pan; " + repeat + " repetitions of pan after a warm-up run, best time;"
+                    + " each pan run follows one migcheck run (alternating, so that a drifting machine slows both alike)");
         }
         out.printf("%-" + w + "s %10s %10s %8s %8s %10s %10s %10s %8s %8s %7s %7s %7s %7s%n", "model", "mc states", "pan states",
                 "mc s", "pan s", "spin+cc+pan", "mc st/s", "pan st/s", "mc MiB", "pan MiB", "mc B/st", "pan B/st", "ratio", "ratio*");
         List<String> notes = new ArrayList<>();
+        List<String> medians = new ArrayList<>();
         for (SeriesModel sm : models) {
-            MigcheckRun mc = runMigcheck(sm, opts);
-            SpinRun sp = spinMissing == null ? runSpin(sm, true) : null;
+            SpinSession pan = spinMissing == null ? new SpinSession(sm, true) : null;
+            MigcheckRun mc = runMigcheck(sm, opts, null, pan == null ? null : pan::run);
+            SpinRun sp = pan == null ? null : pan.finish();
             if (sm.kernel()) {
                 notes.add(kernelNote(sm, mc, sp, spinMissing == null ? runSpin(sm, false) : null, opts));
             }
@@ -229,7 +241,10 @@ final class BenchCmd implements Callable<Integer> {
                     (double) mc.footprint().total() / states, sp.stateMiB() * 1048576.0 / sp.states(), mc.bestSeconds() / sp.panSeconds(),
                     mc.bestSeconds() / all, verdict, states == sp.states() ? ""
                             : mc.result().reductions() != null ? "; migcheck reduced, see below" : "; STATE COUNTS DIFFER");
+            medians.add(String.format("  %s: medians of %d alternating runs: mc %.2f s, pan %.2f s, ratio %.2f", sm.name(), repeat,
+                    mc.medianSeconds(), sp.panMedian(), mc.medianSeconds() / sp.panMedian()));
         }
+        medians.forEach(out::println);
         notes.forEach(out::println);
         out.println("mc s: best whole check (search, lockdep, stuck-thread analysis) in this JVM; pan s: best ./pan run (compiled"
                 + " already); spin+cc+pan: spin -a + gcc + pan. mc MiB: peak heap during the check; pan MiB: pan's total actual memory."
@@ -334,15 +349,20 @@ final class BenchCmd implements Callable<Integer> {
 
     private static String mib(long bytes) { return bytes < 0 ? "-" : String.format("%.1f", bytes / 1048576.0); }
 
-    private MigcheckRun runMigcheck(SeriesModel sm, Options opts) { return runMigcheck(sm, opts, null); }
+    private MigcheckRun runMigcheck(SeriesModel sm, Options opts, HazelcastCluster cluster) { return runMigcheck(sm, opts, cluster, null); }
 
-    /** Also measures the heap after GC on the warm-up run (here and, with {@code cluster}, on its members). */
-    private MigcheckRun runMigcheck(SeriesModel sm, Options opts, HazelcastCluster cluster) {
+    /**
+     * Also measures the heap after GC on the warm-up run (here and, with {@code cluster}, on its
+     * members). {@code after}, when given, runs after every check, the warm-up included (pan's turn
+     * when the two alternate).
+     */
+    private MigcheckRun runMigcheck(SeriesModel sm, Options opts, HazelcastCluster cluster, Runnable after) {
         boolean probe = scaleOut;
         Model model = sm.build();
         RuleSet rules = KernelRules.all();
         double cold = 0;
         double best = Double.MAX_VALUE;
+        List<Double> timed = new ArrayList<>();
         long peak = 0;
         CheckResult last = null;
         Footprint fp = null;
@@ -364,6 +384,7 @@ final class BenchCmd implements Callable<Integer> {
                 cold = sec;
             } else {
                 best = Math.min(best, sec);
+                timed.add(sec);
             }
             last = r;
             if (fp == null || !probe) {
@@ -372,8 +393,11 @@ final class BenchCmd implements Callable<Integer> {
                 f.copyHeapFrom(fp);
                 fp = f;
             }
+            if (after != null) {
+                after.run();
+            }
         }
-        return new MigcheckRun(last, cold, best, peak, fp);
+        return new MigcheckRun(last, cold, best, median(timed), peak, fp);
     }
 
     private static void resetPeaks() {
@@ -408,59 +432,106 @@ final class BenchCmd implements Callable<Integer> {
         }
     }
 
+    /** SPIN with its own partial-order reduction, run {@code repeat} times after a warm-up (not alternated). */
+    private SpinRun runSpin(SeriesModel sm, boolean noReduce) {
+        SpinSession pan = new SpinSession(sm, noReduce);
+        for (int i = 0; i <= repeat; i++) {
+            pan.run();
+        }
+        return pan.finish();
+    }
+
     /**
      * SPIN on the same model: the philosophers from the resources, a kernel model as {@code export
      * --promela} writes it. {@code noReduce}: compile with -DNOREDUCE (SPIN's partial-order reduction
-     * off, the same transition system as migcheck's unreduced search).
+     * off, the same transition system as migcheck's unreduced search). Made and compiled once; each
+     * {@link #run} runs pan once (the first is the warm-up, not timed); {@link #finish} parses the
+     * output of the fastest run and deletes the files. The first failure ends the session with its
+     * message.
      */
-    private SpinRun runSpin(SeriesModel sm, boolean noReduce) {
-        Path dir = null;
-        try {
-            dir = Files.createTempDirectory("migcheck-spin");
-            String pml;
-            int vector = 1024;
-            if (sm.kernel()) {
-                PromelaExport.Result r = PromelaExport.export(sm.build(), KernelRules.all(), sm.name());
-                pml = r.promela();
-                vector = Math.max(vector, 2 * r.vectorBytes());
-            } else {
-                try (InputStream in = BenchCmd.class.getResourceAsStream("/org/migcheck/checker/bench/philosophers.pml")) {
-                    pml = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    private final class SpinSession {
+        private Path dir;
+        private double spinS;
+        private double gccS;
+        private final List<Double> timed = new ArrayList<>();
+        private int runs;
+        private double best = Double.MAX_VALUE;
+        private String output;
+        private String error;
+
+        SpinSession(SeriesModel sm, boolean noReduce) {
+            try {
+                dir = Files.createTempDirectory("migcheck-spin");
+                String pml;
+                int vector = 1024;
+                if (sm.kernel()) {
+                    PromelaExport.Result r = PromelaExport.export(sm.build(), KernelRules.all(), sm.name());
+                    pml = r.promela();
+                    vector = Math.max(vector, 2 * r.vectorBytes());
+                } else {
+                    try (InputStream in = BenchCmd.class.getResourceAsStream("/org/migcheck/checker/bench/philosophers.pml")) {
+                        pml = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                    }
+                    pml = pml.replace("@N@", Integer.toString(sm.n())).replace("@ORDERED@", "1");
                 }
-                pml = pml.replace("@N@", Integer.toString(sm.n())).replace("@ORDERED@", "1");
+                Files.writeString(dir.resolve("model.pml"), pml);
+                spinS = exec(dir, spinExe, "-a", "model.pml").seconds;
+                List<String> gcc = new ArrayList<>(List.of("gcc", "-O2", "-DSAFETY", "-DVECTORSZ=" + vector));
+                if (noReduce) {
+                    gcc.add("-DNOREDUCE");
+                }
+                gcc.addAll(List.of("-o", "pan", "pan.c"));
+                gccS = exec(dir, gcc.toArray(new String[0])).seconds;
+            } catch (IOException | RuntimeException e) {
+                error = e.getMessage();
             }
-            Files.writeString(dir.resolve("model.pml"), pml);
-            double spinS = exec(dir, spinExe, "-a", "model.pml").seconds;
-            List<String> gcc = new ArrayList<>(List.of("gcc", "-O2", "-DSAFETY", "-DVECTORSZ=" + vector));
-            if (noReduce) {
-                gcc.add("-DNOREDUCE");
+        }
+
+        /** One pan run; the first is the warm-up. */
+        void run() {
+            if (error != null) {
+                return;
             }
-            gcc.addAll(List.of("-o", "pan", "pan.c"));
-            double gccS = exec(dir, gcc.toArray(new String[0])).seconds;
-            double best = Double.MAX_VALUE;
-            String output = null;
-            for (int i = 0; i < repeat; i++) {
+            try {
                 Exec e = exec(dir, "./pan", "-m100000");
+                if (runs++ == 0) {
+                    return;
+                }
+                timed.add(e.seconds);
                 if (e.seconds < best) {
                     best = e.seconds;
                     output = e.output;
                 }
+            } catch (IOException | RuntimeException e) {
+                error = e.getMessage();
             }
-            long states = Long.parseLong(find(output, "(\\d+) states, stored"));
-            if (!output.contains("errors: 0")) {
-                return new SpinRun(states, spinS, gccS, best, 0, 0, "pan reports errors");
-            }
-            double total = Double.parseDouble(find(output, "([\\d.]+)\\s+total actual memory usage"));
-            double forStates = Double.parseDouble(find(output, "([\\d.]+)\\s+actual memory usage for states"));
-            return new SpinRun(states, spinS, gccS, best, total, forStates, null);
-        } catch (IOException | RuntimeException e) {
-            return new SpinRun(0, 0, 0, 0, 0, 0, e.getMessage());
-        } finally {
-            if (dir != null) {
-                try (var files = Files.walk(dir)) {
-                    files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-                } catch (IOException ignored) {
-                    // a temporary directory left behind is harmless
+        }
+
+        SpinRun finish() {
+            try {
+                if (error != null) {
+                    return new SpinRun(0, 0, 0, 0, 0, 0, 0, error);
+                }
+                if (output == null) {
+                    return new SpinRun(0, 0, 0, 0, 0, 0, 0, "pan was not run after its warm-up");
+                }
+                long states = Long.parseLong(find(output, "(\\d+) states, stored"));
+                double med = median(timed);
+                if (!output.contains("errors: 0")) {
+                    return new SpinRun(states, spinS, gccS, best, med, 0, 0, "pan reports errors");
+                }
+                double total = Double.parseDouble(find(output, "([\\d.]+)\\s+total actual memory usage"));
+                double forStates = Double.parseDouble(find(output, "([\\d.]+)\\s+actual memory usage for states"));
+                return new SpinRun(states, spinS, gccS, best, med, total, forStates, null);
+            } catch (RuntimeException e) {
+                return new SpinRun(0, 0, 0, 0, 0, 0, 0, e.getMessage());
+            } finally {
+                if (dir != null) {
+                    try (var files = Files.walk(dir)) {
+                        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                    } catch (IOException ignored) {
+                        // a temporary directory left behind is harmless
+                    }
                 }
             }
         }
