@@ -38,8 +38,6 @@ final class Lockdep {
 
     private final Map<List<String>, Seen> first = new HashMap<>();
     private MutableValueGraph<String, Witness> graph;
-    /** The model's locks. */
-    private final List<Lock> locks;
     /** By the slot of its holder variable: each declared lock and the index of its class. */
     private final Lock[] lockBySlot;
     private final int[] classBySlot;
@@ -55,15 +53,14 @@ final class Lockdep {
     private final Lock[][] otherClass;
 
     Lockdep(List<Lock> locks) {
-        this.locks = List.copyOf(locks);
         int slots = 0;
-        for (Lock l : this.locks) {
+        for (Lock l : locks) {
             slots = Math.max(slots, l.holderVar().slot() + 1);
         }
         this.lockBySlot = new Lock[slots];
         this.classBySlot = new int[slots];
         Map<String, Integer> ids = new HashMap<>();
-        for (Lock l : this.locks) {
+        for (Lock l : locks) {
             lockBySlot[l.holderVar().slot()] = l;
             classBySlot[l.holderVar().slot()] = ids.computeIfAbsent(l.lockClass(), k -> ids.size());
         }
@@ -71,7 +68,7 @@ final class Lockdep {
         this.otherClass = new Lock[classes][];
         for (int c = 0; c < classes; c++) {
             List<Lock> others = new ArrayList<>();
-            for (Lock l : this.locks) {
+            for (Lock l : locks) {
                 if (classBySlot[l.holderVar().slot()] != c) {
                     others.add(l);
                 }
