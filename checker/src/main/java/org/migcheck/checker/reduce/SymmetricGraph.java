@@ -105,19 +105,17 @@ public final class SymmetricGraph implements SearchObserver {
     }
 
     /**
-     * The stuck-thread analysis over (state, thread) pairs in one fixpoint: returns {stuck, never}.
-     * {@code stuck} is the shallowest state in which some thread is blocked ({@code blocked} bit) and
-     * no path from it reaches a state where that thread (renamed along the path) is {@code enabled},
-     * as {state, thread}, or null; only when there is none, {@code never} is the shallowest state in
-     * which a thread of {@code finishMask} is not at {@code rest} and no path reaches a state where it
-     * is, or null. States are numbered in discovery order, so the smallest id is the shallowest with BFS.
+     * The reachability bits of the stuck-thread analysis over (state, thread) pairs, as the two
+     * 32-bit halves of one long per state: bit u of the low half when a path from s reaches a state
+     * where thread u (renamed along the path) is {@code enabled}, bit u of the high half when one
+     * reaches a state where it is at {@code rest}. States are numbered in discovery order, so the
+     * smallest id with a doomed thread is the shallowest with BFS.
      *
-     * <p>Both are computed for every thread at once, as the two 32-bit halves of one long per state:
-     * the least fixpoint of reach[s] |= map(reach[succ]), where bit u of map(R) is bit perm[u] of R
-     * in each half (thread u of s is thread perm[u] of succ), sweeping the states in reverse expansion
-     * order until nothing changes.
+     * <p>Computed for every thread at once as the least fixpoint of reach[s] |= map(reach[succ]),
+     * where bit u of map(R) is bit perm[u] of R in each half (thread u of s is thread perm[u] of
+     * succ), sweeping the states in reverse expansion order until nothing changes.
      */
-    public int[][] doomed(int states, IntUnaryOperator enabled, IntUnaryOperator blocked, IntUnaryOperator rest, int finishMask) {
+    public long[] reach(int states, IntUnaryOperator enabled, IntUnaryOperator rest) {
         int[][] map = maps.toArray(new int[0][]);
         int all = threads >= 32 ? ~0 : (1 << threads) - 1;
         long[] reach = new long[states];
@@ -156,18 +154,6 @@ public final class SymmetricGraph implements SearchObserver {
                 }
             }
         }
-        for (int s = 0; s < states; s++) {
-            int bad = blocked.applyAsInt(s) & all & ~(int) reach[s];
-            if (bad != 0) {
-                return new int[][] {{s, Integer.numberOfTrailingZeros(bad)}, null};
-            }
-        }
-        for (int s = 0; s < states; s++) {
-            int bad = ~rest.applyAsInt(s) & finishMask & all & ~(int) (reach[s] >>> 32);
-            if (bad != 0) {
-                return new int[][] {null, {s, Integer.numberOfTrailingZeros(bad)}};
-            }
-        }
-        return new int[][] {null, null};
+        return reach;
     }
 }

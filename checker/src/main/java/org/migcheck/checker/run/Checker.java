@@ -196,8 +196,7 @@ public final class Checker {
                         + limit + ": stuck threads not checked", new int[0], List.of(), List.of(), goalResults, r.stats(), limit, notes);
             }
             int states = (int) r.stats().distinct();
-            int daemons = daemons(model);
-            int[][] doomed = symGraph.doomed(states, sys::enabledMask, sys::blockedMask, sys::restMask, ~daemons);
+            int[][] doomed = doomed(symGraph.reach(states, sys::enabledMask, sys::restMask), sys, model.threadCount(), ~daemons(model));
             int[] stuck = doomed[0];
             if (stuck != null) {
                 Unpermute.Real rr = real.map(search.scheduleTo(stuck[0]), false, Checker::sameFailure);
@@ -214,21 +213,21 @@ public final class Checker {
                 return new CheckResult(model, Verdict.INCOMPLETE, null, "safety explored exhaustively with no violation, but the "
                         + limit + ": stuck threads not checked", new int[0], List.of(), List.of(), goalResults, r.stats(), limit, notes);
             }
-            int[] stuck;
-            int[] spinning;
+            int[][] doomed;
             try {
-                int[][] doomed = graph.doomed((int) r.stats().distinct(), sys, model.threadCount(), ~daemons(model));
-                stuck = doomed[0];
-                spinning = doomed[1];
+                int all = allThreads(model.threadCount());
+                int finish = ~daemons(model) & all;
+                doomed = doomed(graph.reach((int) r.stats().distinct(), sys, all, finish), sys, model.threadCount(), finish);
             } catch (OutOfMemoryError oom) {
                 String limit = "out of memory in the stuck-thread analysis";
                 return new CheckResult(model, Verdict.INCOMPLETE, null, "safety explored exhaustively with no violation, but "
                         + limit + ": stuck threads not checked", new int[0], List.of(), List.of(), goalResults, r.stats(), limit, notes);
             }
+            int[] stuck = doomed[0];
             if (stuck != null) {
                 return stuckResult(model, sys, search.scheduleTo(stuck[0]), search.state(stuck[0]), stuck[1], goalResults, r.stats(), notes);
             }
-            int[] spin = spinning;
+            int[] spin = doomed[1];
             if (spin != null) {
                 return livelockResult(model, sys, search.scheduleTo(spin[0]), search.state(spin[0]), spin[1], goalResults, r.stats(), notes);
             }
@@ -337,6 +336,36 @@ public final class Checker {
                 r.goals(), r.stats(), r.limit(), notes, r.unreached(), r.saturated(), r.reductions());
     }
 
+
+    /** The bits of a model's threads (at most 31 of them). */
+    private static int allThreads(int threads) { return threads >= 32 ? ~0 : (1 << threads) - 1; }
+
+    /**
+     * The answer of the stuck-thread analysis from its reachability bits ({@link StateGraph#reach},
+     * {@link SymmetricGraph#reach}: low half "can move again", high half "can come to rest"):
+     * {stuck, never}. {@code stuck} is the smallest state id (the shallowest state, with BFS) in which
+     * some thread is blocked (not at an idle point) and can never move again, as {state, thread}, or
+     * null; only when there is none, {@code never} is the smallest state id from which a thread of
+     * {@code finishMask} can never finish or come to rest at an idle point, whether it is blocked or
+     * keeps running (a retry or polling loop that cannot succeed), or null.
+     */
+    static int[][] doomed(long[] reach, ModelSystem sys, int threads, int finishMask) {
+        int all = allThreads(threads);
+        for (int s = 0; s < reach.length; s++) {
+            int bad = sys.blockedMask(s) & all & ~(int) reach[s];
+            if (bad != 0) {
+                return new int[][] {{s, Integer.numberOfTrailingZeros(bad)}, null};
+            }
+        }
+        int finish = finishMask & all;
+        for (int s = 0; s < reach.length; s++) {
+            int bad = ~sys.restMask(s) & finish & ~(int) (reach[s] >>> 32);
+            if (bad != 0) {
+                return new int[][] {null, {s, Integer.numberOfTrailingZeros(bad)}};
+            }
+        }
+        return new int[][] {null, null};
+    }
 
     private static int daemons(Model model) {
         int daemons = 0;

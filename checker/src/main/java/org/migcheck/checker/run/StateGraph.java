@@ -86,36 +86,19 @@ final class StateGraph implements SearchObserver {
     }
 
     /**
-     * The stuck-thread analysis in one fixpoint: returns {stuck, never} where {@code stuck} is the
-     * shallowest state in which some thread is blocked (not at an idle point) and no path from that
-     * state ever lets the thread move again, as {state, thread}, or null; and, only when there is no
-     * such state, {@code never} is the shallowest state from which a thread in {@code finishMask}
-     * can never finish or come to rest at an idle point, whether it is blocked or keeps running (a
-     * retry or polling loop that cannot succeed), or null.
+     * The two reachability bits of the stuck-thread analysis for every state and thread, as the two
+     * 32-bit halves of one long per state: bit t of the low half when some state reachable from s
+     * (s included) has thread t enabled ("t can move again"), bit t of the high half, for the threads
+     * of {@code finish}, when one has t finished or at an idle point ("t can come to rest").
+     * {@link Checker#doomed} reads the answer off them.
      */
-    int[][] doomed(int states, ModelSystem sys, int threads, int finishMask) {
-        int all = threads >= 31 ? ~0 : (1 << threads) - 1;
-        int finish = finishMask & all;
-        // per state and thread, two reachability bits: low word "can move again" (the thread is
-        // enabled in some reachable state), high word "can come to rest" (finished or idle there)
+    long[] reach(int states, ModelSystem sys, int all, int finish) {
         long[] reach = new long[states];
         for (int s = 0; s < states; s++) {
             reach[s] = (sys.enabledMask(s) & 0xFFFF_FFFFL) | ((long) (sys.restMask(s) & finish) << 32);
         }
         sweep(reach, (all & 0xFFFF_FFFFL) | ((long) finish << 32));
-        for (int s = 0; s < states; s++) {
-            int bad = sys.blockedMask(s) & ~(int) reach[s];
-            if (bad != 0) {
-                return new int[][] {{s, Integer.numberOfTrailingZeros(bad)}, null};
-            }
-        }
-        for (int s = 0; s < states; s++) {
-            int bad = ~sys.restMask(s) & finish & ~(int) (reach[s] >>> 32);
-            if (bad != 0) {
-                return new int[][] {null, {s, Integer.numberOfTrailingZeros(bad)}};
-            }
-        }
-        return new int[][] {null, null};
+        return reach;
     }
 
     private int degree(int k) {

@@ -273,4 +273,28 @@ class StuckReferenceTest {
         // the comparison must have met every answer several times
         assertTrue(kinds[0] >= 50 && kinds[1] >= 20 && kinds[2] >= 20, "holds/stuck/never-finishes cases: " + Arrays.toString(kinds));
     }
+
+    /**
+     * The largest model the checker takes, 31 threads: thread bits fill all but the sign bit, and no
+     * bit beyond the last thread may count as a thread that never finishes. Thread t waits until the
+     * counter reaches t, then raises it: one order of 62 steps, 63 states (a hand count: the 31 waits
+     * and 31 writes in turn), so the naive reference stays small; every thread finishes.
+     */
+    @Test
+    void thirtyOneThreadsFinishingInTurnHold() {
+        Model.Builder m = Model.builder("relay-31");
+        Var turn = m.counter("turn", 0, 31, 0);
+        for (int t = 0; t < 31; t++) {
+            int mine = t;
+            m.thread("t" + t).body(b -> b
+                    .step(Step.named("wait_event").args("turn==" + mine).when(e -> e.get(turn) == mine)
+                            .blockedBy(e -> new BlockReason.OnCondition("turn == " + mine, null)).build())
+                    .step(Step.named("WRITE_ONCE").args("turn=" + (mine + 1)).does(e -> e.set(turn, mine + 1)).build()));
+        }
+        Model model = m.build();
+        assertEquals(0, compare("relay of 31 threads", model, RuleSet.of(List.of(), false)), "the reference finds no doomed thread");
+        CheckResult r = Checker.check(model, RuleSet.of(List.of(), false), Options.defaults());
+        assertEquals(Verdict.HOLDS, r.verdict(), r.message());
+        assertEquals(63, r.stats().distinct());
+    }
 }
