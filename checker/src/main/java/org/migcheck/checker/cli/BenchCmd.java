@@ -432,7 +432,10 @@ final class BenchCmd implements Callable<Integer> {
         }
     }
 
-    /** SPIN with its own partial-order reduction, run {@code repeat} times after a warm-up (not alternated). */
+    /**
+     * Pan run {@code repeat} times after a warm-up, not alternated with migcheck (the second pan of a
+     * kernel model, compiled with SPIN's own partial-order reduction when {@code noReduce} is false).
+     */
     private SpinRun runSpin(SeriesModel sm, boolean noReduce) {
         SpinSession pan = new SpinSession(sm, noReduce);
         for (int i = 0; i <= repeat; i++) {
