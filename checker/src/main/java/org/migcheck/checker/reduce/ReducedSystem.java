@@ -175,7 +175,7 @@ public final class ReducedSystem implements TransitionSystem {
             // order, as the buffered path below would (stream them, no copies)
             Forwarder fw = forwarders.get(Thread.currentThread()); // no capturing lambda per call: that allocates
             if (fw == null) {
-                fw = forwarders.computeIfAbsent(Thread.currentThread(), t -> new Forwarder());
+                fw = forwarders.computeIfAbsent(Thread.currentThread(), t -> new PaddedForwarder());
             }
             if (fw.out != null) {
                 fw = new Forwarder(); // re-entered from a receiver on this thread
@@ -214,8 +214,13 @@ public final class ReducedSystem implements TransitionSystem {
         }
     }
 
+    /** A {@link Forwarder} padded on both sides: each worker thread writes its own on every expansion. */
+    private final class PaddedForwarder extends Forwarder {
+        long t0, t1, t2, t3, t4, t5, t6, t7;
+    }
+
     /** Streams the inner system's transitions to the receiver, one reused object per calling thread. */
-    private final class Forwarder implements Successors {
+    private class Forwarder extends org.migcheck.checker.engine.LinePadded implements Successors {
         Successors out;
         Symmetry.Canon canon;
 

@@ -170,11 +170,16 @@ final class ModelSystem implements TransitionSystem {
     private int mask(int id, int k) { return 3L * id + k < masks.size() ? masks.get(3L * id + k) : 0; }
 
 
+    /** An {@link Expander} padded on both sides: each worker thread writes its own on every transition. */
+    private final class PaddedExpander extends Expander {
+        long t0, t1, t2, t3, t4, t5, t6, t7;
+    }
+
     /**
      * One worker thread's expansion of one state at a time: the semantics' scratch buffers (no vector,
      * context or event list per successor when the receiver packs vectors at once) and the sink.
      */
-    private final class Expander implements Semantics.Sink {
+    private class Expander extends org.migcheck.checker.engine.LinePadded implements Semantics.Sink {
         final Semantics.Scratch scratch = sem.newScratch();
         /** Why each thread in {@link #waiting} cannot move (kept per thread; a list is built only for a deadlock). */
         final BlockReason[] reasons = new BlockReason[model.threadCount()];
@@ -344,7 +349,7 @@ final class ModelSystem implements TransitionSystem {
     public void expand(int id, int[] state, Successors out) {
         Expander x = expanders.get(Thread.currentThread()); // no capturing lambda per call: that allocates
         if (x == null) {
-            x = expanders.computeIfAbsent(Thread.currentThread(), t -> new Expander());
+            x = expanders.computeIfAbsent(Thread.currentThread(), t -> new PaddedExpander());
         }
         if (x.out != null) {
             x = new Expander(); // re-entered from a receiver on this thread: buffers of its own

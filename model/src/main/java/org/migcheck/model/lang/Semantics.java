@@ -79,11 +79,11 @@ public final class Semantics {
     public final class Scratch {
         private final int[] next = new int[model.stateSize()];
         private final ArrayList<Event> events = new ArrayList<>(4);
-        private final Ctx guard = new Ctx();
-        private final Ctx write = new Ctx();
-        private final Ctx read = new Ctx();
-        private final Ctx local = new Ctx();
-        private final Ctx caller = new Ctx();
+        private final Ctx guard = new PaddedCtx();
+        private final Ctx write = new PaddedCtx();
+        private final Ctx read = new PaddedCtx();
+        private final Ctx local = new PaddedCtx();
+        private final Ctx caller = new PaddedCtx();
 
         private Scratch() {
             write.pool = events;
@@ -519,8 +519,23 @@ public final class Semantics {
 
     private enum Mode { READ, WRITE, LOCAL }
 
+    /**
+     * 64 bytes before a subclass's fields (a superclass's fields are laid out first). Scratch contexts are
+     * rewritten on every step by the worker thread that owns them; padded on both sides ({@link PaddedCtx})
+     * they never share a cache line with another worker's objects, which a copying collection may put
+     * right next to them.
+     */
+    private abstract static class LinePad {
+        long h0, h1, h2, h3, h4, h5, h6, h7;
+    }
+
+    /** A scratch context: {@link Ctx} with 64 bytes after its fields as well. */
+    private final class PaddedCtx extends Ctx {
+        long t0, t1, t2, t3, t4, t5, t6, t7;
+    }
+
     /** What model code sees; a scratch context is {@link #reset} for every use, others are used once. */
-    private final class Ctx implements Exec {
+    private class Ctx extends LinePad implements Exec {
         private int[] s;
         private ThreadSpec t;
         private Procedure proc;
