@@ -54,6 +54,12 @@ import java.util.function.LongSupplier;
 final class LevelSearch {
     static final int BLOCK = 256;
     static final int WAVE = 32 * BLOCK;
+    /**
+     * The own and resolve phases hand out runs of this many consecutive partitions: a block's own
+     * answers are grouped by partition, so two workers writing them share cache lines only where
+     * their runs meet.
+     */
+    static final int RUN = 8;
     private static final int FAILING = Integer.MIN_VALUE;
 
     private final TransitionSystem system;
@@ -81,6 +87,8 @@ final class LevelSearch {
     /** Spread search: states below this id are read from their owners (their pages may be freed already). */
     private int windowStart;
     private int[] levelStarts = new int[64];
+    /** The own phase's count of new states per (partition, block) of the wave: [p * (WAVE / BLOCK) + block]. */
+    private final int[] freshBy = new int[PackedStore.PARTITIONS * (WAVE / BLOCK)];
     private int levels;
     private long generated;
     private int maxDepth;
@@ -101,7 +109,7 @@ final class LevelSearch {
     }
 
     /** One block of a wave: its states' transitions and the successors not yet in the visited set. */
-    static final class Block {
+    static class Block extends LinePadded {
         int first;
         int end;
         /** States [first, expandedEnd) were expanded; transitions of state first + i end at stateEnd[i]. */
@@ -118,14 +126,33 @@ final class LevelSearch {
         int nc;
         long[] words;
         long[] fps = new long[BLOCK * 4];
+        /** The id each candidate stands for, set by the merge (read by the resolve phase). */
         int[] candId = new int[BLOCK * 4];
-        /** 0 new (winner), 1 duplicate of (dupBlock, dupCand), 2 already stored (candId). */
+        int[] partStart = new int[PackedStore.PARTITIONS + 1];
+        /** The candidates grouped by owning partition: those of partition p at [partStart[p], partStart[p + 1]). */
+        int[] partOrder = new int[BLOCK * 4];
+        /** Each candidate's position in {@link #partOrder}. */
+        int[] pos = new int[BLOCK * 4];
+        /*
+         * The own phase's answer for the candidate at each position of partOrder (so the worker owning a
+         * partition writes one contiguous range of these arrays, never a cache line another worker
+         * writes): 0 new (winner), 1 duplicate of (dupBlock, dupCand), 2 already stored (as stored id).
+         */
         byte[] kind = new byte[BLOCK * 4];
+        int[] stored = new int[BLOCK * 4];
         int[] dupBlock = new int[BLOCK * 4];
         int[] dupCand = new int[BLOCK * 4];
-        int[] partStart = new int[PackedStore.PARTITIONS + 1];
-        int[] partOrder = new int[BLOCK * 4];
         long generated;
+        /** Transitions of this block that fail (they have no target). */
+        int failing;
+        /** Expanded states of this block the observers hear of (not cut by the depth limit, not failing). */
+        int expandedCount;
+        /** Parallel merge: the id of this block's first new state, and the place of its first transition and expanded state in the graph order. */
+        int idBase;
+        long edgeBase;
+        long expandedBase;
+        /** Parallel merge: the new states this block stores before its failing transition transFailAt. */
+        int freshBeforeFail;
         boolean limit;
         int stateFailId;
         Failure stateFail;
@@ -141,6 +168,8 @@ final class LevelSearch {
             n = 0;
             nc = 0;
             generated = 0;
+            failing = 0;
+            expandedCount = 0;
             limit = false;
             stateFailId = -1;
             stateFail = null;
@@ -169,10 +198,12 @@ final class LevelSearch {
                 int m = nc * 2;
                 fps = Arrays.copyOf(fps, m);
                 candId = Arrays.copyOf(candId, m);
+                partOrder = Arrays.copyOf(partOrder, m);
+                pos = Arrays.copyOf(pos, m);
                 kind = Arrays.copyOf(kind, m);
+                stored = Arrays.copyOf(stored, m);
                 dupBlock = Arrays.copyOf(dupBlock, m);
                 dupCand = Arrays.copyOf(dupCand, m);
-                partOrder = Arrays.copyOf(partOrder, m);
             }
             if ((nc + 1) * words > this.words.length) {
                 this.words = Arrays.copyOf(this.words, this.words.length * 2);
@@ -180,8 +211,22 @@ final class LevelSearch {
         }
     }
 
+    /** A {@link Block} with 64 bytes of padding after its fields (see {@link LinePadded}). */
+    static final class PaddedBlock extends Block {
+        long t0, t1, t2, t3, t4, t5, t6, t7;
+
+        PaddedBlock(int words) { super(words); }
+    }
+
+    /** A {@link Worker} with 64 bytes of padding after its fields (see {@link LinePadded}). */
+    private final class PaddedWorker extends Worker {
+        long t0, t1, t2, t3, t4, t5, t6, t7;
+
+        PaddedWorker(int slots, int words) { super(slots, words); }
+    }
+
     /** Per-worker scratch space and the expansion callback. */
-    private final class Worker implements TransitionSystem.Successors {
+    private class Worker extends LinePadded implements TransitionSystem.Successors {
         final int[] state;
         /** A private copy of the state being expanded and its packed words: successors are packed as changes to them. */
         final int[] parent;
@@ -225,6 +270,7 @@ final class LevelSearch {
                 return;
             }
             b.generated++;
+            b.failing++;
             int idx = b.addTransition(from, lbl, FAILING, 0);
             if (b.transFailAt < 0) {
                 b.transFailAt = idx;
@@ -265,6 +311,13 @@ final class LevelSearch {
                     break;
                 }
             }
+            int shown = 0;
+            for (int id = blk.first; id < blk.expandedEnd; id++) {
+                if (!blk.limited[id - blk.first] && id != blk.stateFailId) {
+                    shown++;
+                }
+            }
+            blk.expandedCount = shown;
             // candidates grouped by owning partition, generation order kept within each group
             int[] start = blk.partStart;
             Arrays.fill(start, 0);
@@ -276,7 +329,9 @@ final class LevelSearch {
             }
             int[] fill = Arrays.copyOf(start, PackedStore.PARTITIONS);
             for (int c = 0; c < blk.nc; c++) {
-                blk.partOrder[fill[PackedStore.owner(blk.fps[c])]++] = c;
+                int k = fill[PackedStore.owner(blk.fps[c])]++;
+                blk.partOrder[k] = c;
+                blk.pos[c] = k;
             }
         }
     }
@@ -514,8 +569,12 @@ final class LevelSearch {
             }
         }
         SearchObserver[] onTransitions = transitionObservers.toArray(new SearchObserver[0]);
-        SearchObserver[] observerArray = observers.toArray(new SearchObserver[0]);
         boolean wantTransitions = onTransitions.length > 0;
+        // in a wave merged in parallel, wave observers are written by the workers, the others told in order
+        WaveObserver[] waveObservers = transitionObservers.stream().filter(o -> o instanceof WaveObserver)
+                .toArray(WaveObserver[]::new);
+        SearchObserver[] serialTransitions = transitionObservers.stream().filter(o -> !(o instanceof WaveObserver))
+                .toArray(SearchObserver[]::new);
         ExecutorService pool = workers > 1 ? Executors.newFixedThreadPool(workers - 1, r -> {
             Thread t = new Thread(r, "migcheck-worker");
             t.setDaemon(true);
@@ -523,11 +582,11 @@ final class LevelSearch {
         }) : null;
         Worker[] ws = new Worker[workers];
         for (int i = 0; i < workers; i++) {
-            ws[i] = new Worker(store.slots(), store.words());
+            ws[i] = new PaddedWorker(store.slots(), store.words());
         }
         Block[] blocks = new Block[WAVE / BLOCK];
         for (int i = 0; i < blocks.length; i++) {
-            blocks[i] = new Block(store.words());
+            blocks[i] = new PaddedBlock(store.words());
         }
         Runtime rt = Runtime.getRuntime();
         String limit = null;
@@ -575,86 +634,158 @@ final class LevelSearch {
                 final int d = depth;
                 parallel(pool, ws, nb, (w, i) -> w.expandBlock(blocks[i], d));
                 // own: insert candidates partition by partition
-                parallel(pool, ws, PackedStore.PARTITIONS, (w, p) -> {
-                    if (batches == null) {
-                        own(blocks, nb, p);
-                    } else if (mineBatches[p] != null) {
-                        Transport.Batch batch = mineBatches[p];
-                        fill(batch, blocks, nb);
-                        mine.own(p, batch.n, batch.fps, batch.words, 0, batch.result);
+                parallel(pool, ws, PackedStore.PARTITIONS / RUN, (w, r) -> {
+                    for (int p = r * RUN; p < (r + 1) * RUN; p++) {
+                        if (batches == null) {
+                            own(blocks, nb, p);
+                        } else if (mineBatches[p] != null) {
+                            Transport.Batch batch = mineBatches[p];
+                            fill(batch, blocks, nb);
+                            mine.own(p, batch.n, batch.fps, batch.words, 0, batch.result);
+                        }
                     }
                 });
                 if (batches != null) {
                     ownRemotely(blocks, nb);
                 }
-                // merge, in order
+                // merge: ids in the sequential order, observers told in that order
                 Block badState = null;
-                for (int bi = 0; bi < nb; bi++) {
-                    Block b = blocks[bi];
-                    generated += b.generated;
-                    if (b.limit) {
-                        limit = "max depth " + budget.maxDepth();
+                int sizeBefore = store.size();
+                int fresh = 0;
+                for (int bi = 0; bi < nb && batches == null; bi++) { // (a spread search's owners do not count)
+                    int won = 0;
+                    for (int p = 0; p < PackedStore.PARTITIONS; p++) {
+                        won += freshBy[p * (WAVE / BLOCK) + bi];
                     }
-                    int t = 0;
-                    for (int id = b.first; id < b.expandedEnd; id++) {
-                        int endT = b.stateEnd[id - b.first];
-                        int successors = 0;
-                        for (; t < endT; t++) {
-                            int tg = b.target[t];
-                            if (tg == FAILING) {
-                                if (tf == null && t == b.transFailAt && badState == null) {
-                                    tf = b.transFail;
-                                    tfFrom = id;
-                                    tfLabel = b.label[t];
-                                    tfCutoff = store.size();
-                                    tfLevel = depth;
-                                }
-                                continue;
-                            }
-                            successors++;
-                            if (tg < 0) {
-                                int c = -tg - 1;
-                                if (b.kind[c] == 0) {
-                                    int nid = store.append(b.words, c * store.words(), id);
-                                    b.candId[c] = nid;
-                                    maxDepth = depth + 1;
-                                    if (nid >= budget.maxStates()) {
-                                        throw new OverBudget();
-                                    }
-                                    if (wantStates) {
-                                        int[] s = new int[store.slots()];
-                                        store.unpack(b.words, c * store.words(), s);
-                                        for (SearchObserver o : observers) {
-                                            o.onNewState(nid, s);
-                                        }
-                                    }
-                                } else if (b.kind[c] == 1) {
-                                    b.candId[c] = blocks[b.dupBlock[c]].candId[b.dupCand[c]];
-                                }
-                                tg = b.candId[c];
-                                b.target[t] = tg;
-                            }
-                            if (wantTransitions) {
-                                for (SearchObserver o : onTransitions) {
-                                    o.onTransition(id, b.label[t], tg, b.tag[t]);
-                                }
-                            }
-                        }
-                        if (!b.limited[id - b.first] && id != b.stateFailId) {
-                            for (SearchObserver o : observerArray) {
-                                o.onExpanded(id, successors);
-                            }
-                        }
-                    }
-                    if (badState == null && b.stateFailId >= 0) {
-                        badState = b;
-                    }
+                    blocks[bi].idBase = sizeBefore + fresh;
+                    fresh += won;
                 }
-                if (batches == null) {
-                    parallel(pool, ws, PackedStore.PARTITIONS, (w, p) -> store.resolvePending(p, blocks));
+                if (batches == null && store.placesAnywhere() && (long) sizeBefore + fresh <= budget.maxStates()) {
+                    // in parallel (no state over the budget): each block's new states get consecutive ids from
+                    // its base and are stored, then the duplicates learn their winners' ids and the wave
+                    // observers get each block's transitions at their places, while the partitions resolve
+                    long edges = 0;
+                    long shown = 0;
+                    for (int bi = 0; bi < nb; bi++) {
+                        Block b = blocks[bi];
+                        b.edgeBase = edges;
+                        b.expandedBase = shown;
+                        edges += b.n - b.failing;
+                        shown += b.expandedCount;
+                    }
+                    store.extend(fresh);
+                    for (WaveObserver o : waveObservers) {
+                        o.grow(shown, edges);
+                    }
+                    parallel(pool, ws, nb, (w, i) -> placeNew(blocks[i]));
+                    parallel(pool, ws, nb + PackedStore.PARTITIONS / RUN, (w, i) -> {
+                        if (i < nb) {
+                            finishBlock(blocks, i, waveObservers);
+                        } else {
+                            for (int p = (i - nb) * RUN; p < (i - nb + 1) * RUN; p++) {
+                                store.resolvePending(p, blocks);
+                            }
+                        }
+                    });
+                    for (int bi = 0; bi < nb; bi++) {
+                        Block b = blocks[bi];
+                        generated += b.generated;
+                        if (b.limit) {
+                            limit = "max depth " + budget.maxDepth();
+                        }
+                        if (tf == null && b.transFailAt >= 0 && badState == null) {
+                            tf = b.transFail;
+                            tfFrom = b.from[b.transFailAt];
+                            tfLabel = b.label[b.transFailAt];
+                            tfCutoff = b.idBase + b.freshBeforeFail;
+                            tfLevel = depth;
+                        }
+                        if (badState == null && b.stateFailId >= 0) {
+                            badState = b;
+                        }
+                    }
+                    if (fresh > 0) {
+                        maxDepth = depth + 1;
+                    }
+                    if (wantStates || serialTransitions.length > 0) {
+                        tellInOrder(blocks, nb, sizeBefore, wantStates, serialTransitions);
+                    }
                 } else {
-                    resolveRemotely(blocks);
-                    retainedPeak = Math.max(retainedPeak, store.pageBytes());
+                    for (int bi = 0; bi < nb; bi++) {
+                        Block b = blocks[bi];
+                        generated += b.generated;
+                        if (b.limit) {
+                            limit = "max depth " + budget.maxDepth();
+                        }
+                        int t = 0;
+                        for (int id = b.first; id < b.expandedEnd; id++) {
+                            int endT = b.stateEnd[id - b.first];
+                            int successors = 0;
+                            for (; t < endT; t++) {
+                                int tg = b.target[t];
+                                if (tg == FAILING) {
+                                    if (tf == null && t == b.transFailAt && badState == null) {
+                                        tf = b.transFail;
+                                        tfFrom = id;
+                                        tfLabel = b.label[t];
+                                        tfCutoff = store.size();
+                                        tfLevel = depth;
+                                    }
+                                    continue;
+                                }
+                                successors++;
+                                if (tg < 0) {
+                                    int c = -tg - 1;
+                                    int k = b.pos[c];
+                                    byte kind = b.kind[k];
+                                    if (kind == 0) {
+                                        int nid = store.append(b.words, c * store.words(), id);
+                                        b.candId[c] = nid;
+                                        maxDepth = depth + 1;
+                                        if (nid >= budget.maxStates()) {
+                                            throw new OverBudget();
+                                        }
+                                        if (wantStates) {
+                                            int[] s = new int[store.slots()];
+                                            store.unpack(b.words, c * store.words(), s);
+                                            for (SearchObserver o : observers) {
+                                                o.onNewState(nid, s);
+                                            }
+                                        }
+                                    } else if (kind == 1) {
+                                        b.candId[c] = blocks[b.dupBlock[k]].candId[b.dupCand[k]];
+                                    } else {
+                                        b.candId[c] = b.stored[k];
+                                    }
+                                    tg = b.candId[c];
+                                    b.target[t] = tg;
+                                }
+                                if (wantTransitions) {
+                                    for (SearchObserver o : onTransitions) {
+                                        o.onTransition(id, b.label[t], tg, b.tag[t]);
+                                    }
+                                }
+                            }
+                            if (!b.limited[id - b.first] && id != b.stateFailId) {
+                                for (SearchObserver o : onTransitions) {
+                                    o.onExpanded(id, successors);
+                                }
+                            }
+                        }
+                        if (badState == null && b.stateFailId >= 0) {
+                            badState = b;
+                        }
+                    }
+                    if (batches == null) {
+                        parallel(pool, ws, PackedStore.PARTITIONS / RUN, (w, r) -> {
+                            for (int p = r * RUN; p < (r + 1) * RUN; p++) {
+                                store.resolvePending(p, blocks);
+                            }
+                        });
+                    } else {
+                        resolveRemotely(blocks);
+                        retainedPeak = Math.max(retainedPeak, store.pageBytes());
+                    }
                 }
                 if (badState != null) {
                     // a bad state at this level: shorter than any failing transition found at this level,
@@ -773,14 +904,14 @@ final class LevelSearch {
     private static void apply(Transport.Batch batch, Block[] blocks) {
         for (int i = 0; i < batch.n; i++) {
             Block b = blocks[batch.block[i]];
-            int c = batch.cand[i];
+            int at = b.pos[batch.cand[i]]; // its position in partOrder, where own answers go
             int r = batch.result[i];
             if (r == Transport.Batch.NEW) {
-                b.kind[c] = 0;
+                b.kind[at] = 0;
                 batch.addFresh(i);
             } else if (r >= 0) {
-                b.kind[c] = 2;
-                b.candId[c] = r;
+                b.kind[at] = 2;
+                b.stored[at] = r;
             } else {
                 int k = -r - 2;
                 if (k >= batch.fresh) {
@@ -788,9 +919,9 @@ final class LevelSearch {
                             + " of " + batch.fresh);
                 }
                 int first = batch.freshAt[k];
-                b.kind[c] = 1;
-                b.dupBlock[c] = batch.block[first];
-                b.dupCand[c] = batch.cand[first];
+                b.kind[at] = 1;
+                b.dupBlock[at] = batch.block[first];
+                b.dupCand[at] = batch.cand[first];
             }
         }
     }
@@ -818,13 +949,134 @@ final class LevelSearch {
         }
     }
 
+    /**
+     * Parallel merge, first pass over one block: its new states, in the order of its transitions, get
+     * the ids from {@link Block#idBase} on and are stored with their parents; transitions to them and
+     * to states stored before the wave get their targets (those to a duplicate wait for the second pass).
+     */
+    private void placeNew(Block b) {
+        int w = store.words();
+        int next = b.idBase;
+        b.freshBeforeFail = 0;
+        int t = 0;
+        for (int id = b.first; id < b.expandedEnd; id++) {
+            int endT = b.stateEnd[id - b.first];
+            for (; t < endT; t++) {
+                int tg = b.target[t];
+                if (tg == FAILING) {
+                    if (t == b.transFailAt) {
+                        b.freshBeforeFail = next - b.idBase;
+                    }
+                    continue;
+                }
+                if (tg < 0) {
+                    int c = -tg - 1;
+                    int k = b.pos[c];
+                    byte kind = b.kind[k];
+                    if (kind == 0) {
+                        store.put(next, b.words, c * w, id);
+                        b.candId[c] = next;
+                        b.target[t] = next++;
+                    } else if (kind == 2) {
+                        b.candId[c] = b.stored[k];
+                        b.target[t] = b.stored[k];
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Parallel merge, second pass over block {@code bi} (every new state of the wave has its id now):
+     * transitions to a duplicate get the id of its winner, and the wave observers get the block's
+     * transitions and expanded states at the places they take in the sequential order.
+     */
+    private static void finishBlock(Block[] blocks, int bi, WaveObserver[] sinks) {
+        Block b = blocks[bi];
+        long e = b.edgeBase;
+        long k = b.expandedBase;
+        int t = 0;
+        for (int id = b.first; id < b.expandedEnd; id++) {
+            int endT = b.stateEnd[id - b.first];
+            int successors = 0;
+            for (; t < endT; t++) {
+                int tg = b.target[t];
+                if (tg == FAILING) {
+                    continue;
+                }
+                if (tg < 0) {
+                    int c = -tg - 1;
+                    int at = b.pos[c];
+                    tg = blocks[b.dupBlock[at]].candId[b.dupCand[at]];
+                    b.candId[c] = tg;
+                    b.target[t] = tg;
+                }
+                successors++;
+                for (WaveObserver o : sinks) {
+                    o.transition(e, tg, b.tag[t]);
+                }
+                e++;
+            }
+            if (!b.limited[id - b.first] && id != b.stateFailId) {
+                for (WaveObserver o : sinks) {
+                    o.expanded(k, id, successors);
+                }
+                k++;
+            }
+        }
+    }
+
+    /**
+     * After a parallel merge, the observers that are not wave observers, on the searching thread and in
+     * the sequential order: each new state (ids from {@code sizeBefore} on, met in increasing order
+     * along the transitions, each first at the transition that found it) before that transition.
+     */
+    private void tellInOrder(Block[] blocks, int nb, int sizeBefore, boolean wantStates, SearchObserver[] onTransitions) {
+        int nextNew = sizeBefore;
+        for (int bi = 0; bi < nb; bi++) {
+            Block b = blocks[bi];
+            int t = 0;
+            for (int id = b.first; id < b.expandedEnd; id++) {
+                int endT = b.stateEnd[id - b.first];
+                int successors = 0;
+                for (; t < endT; t++) {
+                    int tg = b.target[t];
+                    if (tg == FAILING) {
+                        continue;
+                    }
+                    successors++;
+                    if (tg == nextNew) {
+                        nextNew++;
+                        if (wantStates) {
+                            int[] s = store.get(tg);
+                            for (SearchObserver o : observers) {
+                                o.onNewState(tg, s);
+                            }
+                        }
+                    }
+                    for (SearchObserver o : onTransitions) {
+                        o.onTransition(id, b.label[t], tg, b.tag[t]);
+                    }
+                }
+                if (!b.limited[id - b.first] && id != b.stateFailId) {
+                    for (SearchObserver o : onTransitions) {
+                        o.onExpanded(id, successors);
+                    }
+                }
+            }
+        }
+    }
+
     /** Partition {@code p}'s candidates of this wave, in (block, generation) order: first occurrence wins. */
     private void own(Block[] blocks, int nb, int p) {
         int total = 0;
         for (int bi = 0; bi < nb; bi++) {
             total += blocks[bi].partStart[p + 1] - blocks[bi].partStart[p];
         }
+        int[] fresh = freshBy;
+        int row = p * (WAVE / BLOCK);
         if (total == 0) {
+            Arrays.fill(fresh, row, row + nb, 0);
             return;
         }
         // a first pass only reads: the misses of all candidates overlap instead of one after another
@@ -838,21 +1090,24 @@ final class LevelSearch {
         touched = seen;
         for (int bi = 0; bi < nb; bi++) {
             Block b = blocks[bi];
+            int won = 0;
             for (int k = b.partStart[p]; k < b.partStart[p + 1]; k++) {
                 int c = b.partOrder[k];
                 int r = store.insertPending(b.fps[c], blocks, bi, c);
                 if (r == -1) {
-                    b.kind[c] = 0;
+                    won++;
+                    b.kind[k] = 0;
                 } else if (r >= 0) {
-                    b.kind[c] = 2;
-                    b.candId[c] = r;
+                    b.kind[k] = 2;
+                    b.stored[k] = r;
                 } else {
                     int pk = -r - 2;
-                    b.kind[c] = 1;
-                    b.dupBlock[c] = store.pendingBlock(p, pk);
-                    b.dupCand[c] = store.pendingCand(p, pk);
+                    b.kind[k] = 1;
+                    b.dupBlock[k] = store.pendingBlock(p, pk);
+                    b.dupCand[k] = store.pendingCand(p, pk);
                 }
             }
+            fresh[row + bi] = won;
         }
     }
 

@@ -44,12 +44,19 @@ class PackedStore {
     private int size;
 
     private final long[][] table = new long[PARTITIONS][];
-    private final int[] used = new int[PARTITIONS];
+    /**
+     * Per-partition counters live {@link #STRIDE} ints apart (a cache line each): the workers owning two
+     * partitions update theirs on every insert, and counters sharing a line would bounce between cores.
+     */
+    private static final int STRIDE = 16;
+    /** Entries in partition p's table, at [p * STRIDE]. */
+    private final int[] used = new int[PARTITIONS * STRIDE];
     /** Pending entries of each partition: the candidate (block, index) and the table slot. */
     private final int[][] pendBlock = new int[PARTITIONS][];
     private final int[][] pendCand = new int[PARTITIONS][];
     private final int[][] pendSlot = new int[PARTITIONS][];
-    private final int[] pending = new int[PARTITIONS];
+    /** Pending entries of partition p, at [p * STRIDE]. */
+    private final int[] pending = new int[PARTITIONS * STRIDE];
 
     PackedStore(int[] slotMin, int[] slotMax, Fingerprint fingerprint) {
         int n = slotMin.length;
@@ -250,7 +257,7 @@ class PackedStore {
     /** Makes room in partition {@code p} for {@code extra} more entries (pending entries may move). */
     void reserve(int p, int extra) {
         long[] t = table[p];
-        int n = grownLength(t.length, used[p], extra);
+        int n = grownLength(t.length, used[p * STRIDE], extra);
         if (n == t.length) {
             return;
         }
@@ -336,7 +343,7 @@ class PackedStore {
                 }
             }
         }
-        int k = pending[p]++;
+        int k = pending[p * STRIDE]++;
         if (k == pendBlock[p].length) {
             int n = k * 2;
             pendBlock[p] = Arrays.copyOf(pendBlock[p], n);
@@ -347,7 +354,7 @@ class PackedStore {
         pendCand[p][k] = cand;
         pendSlot[p][k] = slot;
         t[slot] = ((long) tag << 32) | ((-(k + 1)) & 0xFFFFFFFFL);
-        used[p]++;
+        used[p * STRIDE]++;
         return -1;
     }
 
@@ -381,12 +388,12 @@ class PackedStore {
     /** Replaces partition {@code p}'s pending entries by the ids the merge gave them. */
     void resolvePending(int p, LevelSearch.Block[] blocks) {
         long[] t = table[p];
-        for (int k = 0; k < pending[p]; k++) {
+        for (int k = 0; k < pending[p * STRIDE]; k++) {
             int id = blocks[pendBlock[p][k]].candId[pendCand[p][k]];
             int slot = pendSlot[p][k];
             t[slot] = (t[slot] & 0xFFFFFFFF00000000L) | (id + 1L);
         }
-        pending[p] = 0;
+        pending[p * STRIDE] = 0;
     }
 
     /** Appends a state (sequential merge only); returns its id. */
@@ -411,11 +418,54 @@ class PackedStore {
         return id;
     }
 
+    /**
+     * Whether {@link #extend} and {@link #put} may be used: states stored at ids given out in advance, by
+     * several threads at once (the parallel merge). The tree-compressed store appends one at a time.
+     */
+    boolean placesAnywhere() { return true; }
+
+    /**
+     * Makes ids {@code [size, size + count)} valid, their pages allocated, for {@link #put}; returns the
+     * first of them. Until each is put, such a state reads as all-zero words with parent 0.
+     */
+    int extend(int count) {
+        int first = size;
+        if ((long) first + count >= Integer.MAX_VALUE) {
+            throw new OutOfMemoryError("more than 2^31 states");
+        }
+        int end = first + count;
+        int last = (end - 1) >>> PAGE_BITS;
+        if (count > 0 && last >= data.length) {
+            int n = data.length;
+            while (n <= last) {
+                n *= 2;
+            }
+            data = Arrays.copyOf(data, n);
+            parent = Arrays.copyOf(parent, n);
+        }
+        for (int pg = first >>> PAGE_BITS; count > 0 && pg <= last; pg++) {
+            if (data[pg] == null) {
+                data[pg] = new long[PAGE * words];
+                parent[pg] = new int[PAGE];
+            }
+        }
+        size = end;
+        return first;
+    }
+
+    /** Stores a state at an id {@link #extend} made valid; threads may put distinct ids at once. */
+    void put(int id, long[] buf, int off, int parentId) {
+        int pg = id >>> PAGE_BITS;
+        int in = id & (PAGE - 1);
+        System.arraycopy(buf, off, data[pg], in * words, words);
+        parent[pg][in] = parentId;
+    }
+
     /** Inserts a state appended by {@link #append} into its partition (the root, before any wave). */
     void index(int id, long fp) {
         int p = owner(fp);
         reserve(p, 1);
         place(table[p], (fp & 0xFFFFFFFF00000000L) | (id + 1L));
-        used[p]++;
+        used[p * STRIDE]++;
     }
 }

@@ -28,7 +28,7 @@ public interface SearchObserver {
      */
     default boolean observesStates() { return true; }
 
-    /** Whether {@link #onTransition} does anything. */
+    /** Whether {@link #onTransition} and {@link #onExpanded} do anything (the search may skip both when not). */
     default boolean observesTransitions() { return true; }
 
     /** Called every few seconds on long runs. */

@@ -232,6 +232,13 @@ final class TreeStore extends PackedStore {
         return code < 0 ? v == leaf(buf, off, ~code) : same(node(v), code, buf, off);
     }
 
+    /** Vectors go into shared trees one after another: no ids given out in advance. */
+    @Override boolean placesAnywhere() { return false; }
+
+    @Override int extend(int count) { throw new UnsupportedOperationException("the tree-compressed store appends one state at a time"); }
+
+    @Override void put(int id, long[] buf, int off, int parentId) { throw new UnsupportedOperationException("the tree-compressed store appends one state at a time"); }
+
     @Override int append(long[] buf, int off, int parentId) {
         int id = size;
         if (id == Integer.MAX_VALUE - 1) {

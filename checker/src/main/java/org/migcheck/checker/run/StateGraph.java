@@ -1,10 +1,9 @@
 package org.migcheck.checker.run;
 
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.Map;
 import org.migcheck.checker.engine.IntPages;
-import org.migcheck.checker.engine.SearchObserver;
+import org.migcheck.checker.engine.WaveObserver;
 
 /**
  * The transition graph of a search, for the stuck-thread analysis, stored compactly: the target ids
@@ -14,7 +13,7 @@ import org.migcheck.checker.engine.SearchObserver;
  * copying and without a fixed cap; only the memory budget of the search bounds it (running out is
  * INCOMPLETE with the reason, never HOLDS). {@code maxEdges} is an optional extra cap.
  */
-final class StateGraph implements SearchObserver {
+final class StateGraph implements WaveObserver {
     private static final int PAGE_BITS = 20;
     private static final int PAGE = 1 << PAGE_BITS;
 
@@ -22,7 +21,8 @@ final class StateGraph implements SearchObserver {
     private IntPages targets = new IntPages();
     private IntPages order = new IntPages();
     private byte[][] degree = new byte[16][];
-    private final Map<Integer, Integer> bigDegree = new HashMap<>();
+    /** Degrees of 255 and more, by expansion index (written by the worker threads in a parallel wave). */
+    private final Map<Integer, Integer> bigDegree = new java.util.concurrent.ConcurrentHashMap<>();
     private long pendingEdges;
     private boolean overflow;
 
@@ -69,6 +69,61 @@ final class StateGraph implements SearchObserver {
             degree[pg][in] = (byte) d;
         }
         pendingEdges = 0;
+    }
+
+    /** Where the wave being written starts: its first expanded state's index and first transition's. */
+    private long waveStates;
+    private long waveEdges;
+
+    @Override
+    public void grow(long states, long edges) {
+        if (overflow) {
+            return;
+        }
+        if (targets.size() + edges > cap) { // as onTransition: over the cap once a transition past it arrives
+            overflow = true;
+            targets = null;
+            order = null;
+            degree = null;
+            return;
+        }
+        waveStates = order.size();
+        waveEdges = targets.size();
+        targets.growTo(waveEdges + edges);
+        order.growTo(waveStates + states);
+        long end = waveStates + states;
+        int last = (int) ((end - 1) >>> PAGE_BITS);
+        if (states > 0 && last >= degree.length) {
+            degree = Arrays.copyOf(degree, Math.max(degree.length * 2, last + 1));
+        }
+        for (int pg = (int) (waveStates >>> PAGE_BITS); states > 0 && pg <= last; pg++) {
+            if (degree[pg] == null) {
+                degree[pg] = new byte[PAGE];
+            }
+        }
+    }
+
+    @Override
+    public void expanded(long k, int id, int successors) {
+        if (overflow) {
+            return;
+        }
+        long at = waveStates + k;
+        order.set(at, id);
+        int expanded = (int) at;
+        if (successors >= 255) {
+            degree[expanded >>> PAGE_BITS][expanded & (PAGE - 1)] = (byte) 255;
+            bigDegree.put(expanded, successors);
+        } else {
+            degree[expanded >>> PAGE_BITS][expanded & (PAGE - 1)] = (byte) successors;
+        }
+    }
+
+    @Override
+    public void transition(long e, int to, int tag) {
+        if (!overflow) {
+            targets.set(waveEdges + e, to);
+        }
     }
 
     boolean overflow() { return overflow; }
