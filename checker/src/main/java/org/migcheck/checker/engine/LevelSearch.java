@@ -116,6 +116,11 @@ final class LevelSearch {
         int expandedEnd;
         int[] stateEnd = new int[BLOCK];
         boolean[] limited = new boolean[BLOCK];
+
+        /** Whether state {@code id} of this block counts as expanded for the observers (not cut by a limit, not failing). */
+        boolean shown(int id) {
+            return !limited[id - first] && id != stateFailId;
+        }
         int n;
         int[] from = new int[BLOCK * 4];
         int[] label = new int[BLOCK * 4];
@@ -313,7 +318,7 @@ final class LevelSearch {
             }
             int shown = 0;
             for (int id = blk.first; id < blk.expandedEnd; id++) {
-                if (!blk.limited[id - blk.first] && id != blk.stateFailId) {
+                if (blk.shown(id)) {
                     shown++;
                 }
             }
@@ -766,7 +771,7 @@ final class LevelSearch {
                                     }
                                 }
                             }
-                            if (!b.limited[id - b.first] && id != b.stateFailId) {
+                            if (b.shown(id)) {
                                 for (SearchObserver o : onTransitions) {
                                     o.onExpanded(id, successors);
                                 }
@@ -1017,7 +1022,7 @@ final class LevelSearch {
                 }
                 e++;
             }
-            if (!b.limited[id - b.first] && id != b.stateFailId) {
+            if (b.shown(id)) {
                 for (WaveObserver o : sinks) {
                     o.expanded(k, id, successors);
                 }
@@ -1058,7 +1063,7 @@ final class LevelSearch {
                         o.onTransition(id, b.label[t], tg, b.tag[t]);
                     }
                 }
-                if (!b.limited[id - b.first] && id != b.stateFailId) {
+                if (b.shown(id)) {
                     for (SearchObserver o : onTransitions) {
                         o.onExpanded(id, successors);
                     }
