@@ -71,6 +71,14 @@ final class StateGraph implements WaveObserver {
         pendingEdges = 0;
     }
 
+    /*
+     * A state that fails while being expanded (a state failure) may already have transitions: the wave
+     * path writes them with no expanded entry, the in-order calls fold them into the next expanded
+     * state's degree. Neither graph is consistent after such a wave, and neither is used: the search
+     * ends FAILED in that wave and the graph is never swept. Sweeping after a failure would need both
+     * to drop those transitions first.
+     */
+
     /** Where the wave being written starts: its first expanded state's index and first transition's. */
     private long waveStates;
     private long waveEdges;
