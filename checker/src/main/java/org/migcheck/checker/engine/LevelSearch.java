@@ -116,11 +116,6 @@ final class LevelSearch {
         int expandedEnd;
         int[] stateEnd = new int[BLOCK];
         boolean[] limited = new boolean[BLOCK];
-
-        /** Whether state {@code id} of this block counts as expanded for the observers (not cut by a limit, not failing). */
-        boolean shown(int id) {
-            return !limited[id - first] && id != stateFailId;
-        }
         int n;
         int[] from = new int[BLOCK * 4];
         int[] label = new int[BLOCK * 4];
@@ -165,6 +160,11 @@ final class LevelSearch {
         Failure transFail;
 
         Block(int words) { this.words = new long[BLOCK * 4 * words]; }
+
+        /** Whether state {@code id} of this block counts as expanded for the observers (not cut by a limit, not failing). */
+        boolean shown(int id) {
+            return !limited[id - first] && id != stateFailId;
+        }
 
         void reset(int first, int end) {
             this.first = first;
@@ -687,9 +687,7 @@ final class LevelSearch {
                         if (i < nb) {
                             finishBlock(blocks, i, waveObservers);
                         } else {
-                            for (int p = (i - nb) * RUN; p < (i - nb + 1) * RUN; p++) {
-                                store.resolvePending(p, blocks);
-                            }
+                            resolveRun(i - nb, blocks);
                         }
                     });
                     for (int bi = 0; bi < nb; bi++) {
@@ -782,11 +780,7 @@ final class LevelSearch {
                         }
                     }
                     if (batches == null) {
-                        parallel(pool, ws, PackedStore.PARTITIONS / RUN, (w, r) -> {
-                            for (int p = r * RUN; p < (r + 1) * RUN; p++) {
-                                store.resolvePending(p, blocks);
-                            }
-                        });
+                        parallel(pool, ws, PackedStore.PARTITIONS / RUN, (w, r) -> resolveRun(r, blocks));
                     } else {
                         resolveRemotely(blocks);
                         retainedPeak = Math.max(retainedPeak, store.pageBytes());
@@ -951,6 +945,13 @@ final class LevelSearch {
             if (batch != null && batch.fresh > 0) {
                 mine.resolve(batch.partition, batch.fresh, batch.ids, batch.parents, 0);
             }
+        }
+    }
+
+    /** Resolve phase: the pending entries of the partitions of run {@code r} get the ids the merge gave them. */
+    private void resolveRun(int r, Block[] blocks) {
+        for (int p = r * RUN; p < (r + 1) * RUN; p++) {
+            store.resolvePending(p, blocks);
         }
     }
 

@@ -398,23 +398,8 @@ class PackedStore {
 
     /** Appends a state (sequential merge only); returns its id. */
     int append(long[] buf, int off, int parentId) {
-        int id = size;
-        if (id == Integer.MAX_VALUE - 1) {
-            throw new OutOfMemoryError("more than 2^31 states");
-        }
-        int pg = id >>> PAGE_BITS;
-        if (pg == data.length) {
-            data = Arrays.copyOf(data, pg * 2);
-            parent = Arrays.copyOf(parent, pg * 2);
-        }
-        if (data[pg] == null) {
-            data[pg] = new long[PAGE * words];
-            parent[pg] = new int[PAGE];
-        }
-        int in = id & (PAGE - 1);
-        System.arraycopy(buf, off, data[pg], in * words, words);
-        parent[pg][in] = parentId;
-        size = id + 1;
+        int id = extend(1);
+        put(id, buf, off, parentId);
         return id;
     }
 

@@ -36,10 +36,7 @@ final class StateGraph implements WaveObserver {
             return;
         }
         if (targets.size() >= cap) {
-            overflow = true;
-            targets = null;
-            order = null;
-            degree = null;
+            dropAll();
             return;
         }
         targets.add(t);
@@ -51,24 +48,45 @@ final class StateGraph implements WaveObserver {
         if (overflow) {
             return;
         }
-        int expanded = (int) order.size();
-        int pg = expanded >>> PAGE_BITS;
-        if (pg == degree.length) {
-            degree = Arrays.copyOf(degree, pg * 2);
-        }
-        if (degree[pg] == null) {
-            degree[pg] = new byte[PAGE];
-        }
-        int in = expanded & (PAGE - 1);
+        long expanded = order.size();
+        degreePages(expanded, expanded + 1);
         order.add(id);
-        int d = (int) pendingEdges;
-        if (d >= 255) {
-            degree[pg][in] = (byte) 255;
-            bigDegree.put(expanded, d);
-        } else {
-            degree[pg][in] = (byte) d;
-        }
+        setDegree((int) expanded, (int) pendingEdges);
         pendingEdges = 0;
+    }
+
+    /** Over the cap: the graph is given up (the check ends INCOMPLETE) and its memory freed. */
+    private void dropAll() {
+        overflow = true;
+        targets = null;
+        order = null;
+        degree = null;
+    }
+
+    /** Allocates the degree pages of expansion indices [from, end). */
+    private void degreePages(long from, long end) {
+        if (end <= from) {
+            return;
+        }
+        int last = (int) ((end - 1) >>> PAGE_BITS);
+        if (last >= degree.length) {
+            degree = Arrays.copyOf(degree, Math.max(degree.length * 2, last + 1));
+        }
+        for (int pg = (int) (from >>> PAGE_BITS); pg <= last; pg++) {
+            if (degree[pg] == null) {
+                degree[pg] = new byte[PAGE];
+            }
+        }
+    }
+
+    /** The degree of expansion index k: one byte, or 255 and the value in {@link #bigDegree}. */
+    private void setDegree(int k, int d) {
+        if (d >= 255) {
+            degree[k >>> PAGE_BITS][k & (PAGE - 1)] = (byte) 255;
+            bigDegree.put(k, d);
+        } else {
+            degree[k >>> PAGE_BITS][k & (PAGE - 1)] = (byte) d;
+        }
     }
 
     /*
@@ -89,26 +107,14 @@ final class StateGraph implements WaveObserver {
             return;
         }
         if (targets.size() + edges > cap) { // as onTransition: over the cap once a transition past it arrives
-            overflow = true;
-            targets = null;
-            order = null;
-            degree = null;
+            dropAll();
             return;
         }
         waveStates = order.size();
         waveEdges = targets.size();
         targets.growTo(waveEdges + edges);
         order.growTo(waveStates + states);
-        long end = waveStates + states;
-        int last = (int) ((end - 1) >>> PAGE_BITS);
-        if (states > 0 && last >= degree.length) {
-            degree = Arrays.copyOf(degree, Math.max(degree.length * 2, last + 1));
-        }
-        for (int pg = (int) (waveStates >>> PAGE_BITS); states > 0 && pg <= last; pg++) {
-            if (degree[pg] == null) {
-                degree[pg] = new byte[PAGE];
-            }
-        }
+        degreePages(waveStates, waveStates + states);
     }
 
     @Override
@@ -118,13 +124,7 @@ final class StateGraph implements WaveObserver {
         }
         long at = waveStates + k;
         order.set(at, id);
-        int expanded = (int) at;
-        if (successors >= 255) {
-            degree[expanded >>> PAGE_BITS][expanded & (PAGE - 1)] = (byte) 255;
-            bigDegree.put(expanded, successors);
-        } else {
-            degree[expanded >>> PAGE_BITS][expanded & (PAGE - 1)] = (byte) successors;
-        }
+        setDegree((int) at, successors);
     }
 
     @Override
