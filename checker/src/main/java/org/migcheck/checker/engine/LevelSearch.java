@@ -117,7 +117,6 @@ final class LevelSearch {
         int[] stateEnd = new int[BLOCK];
         boolean[] limited = new boolean[BLOCK];
         int n;
-        int[] from = new int[BLOCK * 4];
         int[] label = new int[BLOCK * 4];
         /** The system's tag of each transition (0 for none). */
         int[] tag = new int[BLOCK * 4];
@@ -157,6 +156,8 @@ final class LevelSearch {
         int stateFailId;
         Failure stateFail;
         int transFailAt;
+        /** The state whose transition transFailAt fails (transitions do not record their source: it is the state whose stateEnd range holds them). */
+        int transFailFrom;
         Failure transFail;
 
         Block(int words) { this.words = new long[BLOCK * 4 * words]; }
@@ -183,15 +184,13 @@ final class LevelSearch {
             Arrays.fill(limited, false);
         }
 
-        int addTransition(int f, int l, int t, int tg) {
-            if (n == from.length) {
+        int addTransition(int l, int t, int tg) {
+            if (n == label.length) {
                 int m = n * 2;
-                from = Arrays.copyOf(from, m);
                 label = Arrays.copyOf(label, m);
                 target = Arrays.copyOf(target, m);
                 tag = Arrays.copyOf(tag, m);
             }
-            from[n] = f;
             label[n] = l;
             target[n] = t;
             tag[n] = tg;
@@ -265,7 +264,7 @@ final class LevelSearch {
             // no lookup here: the own phase looks every candidate up in its partition, whose table
             // stays in cache while the partition is walked (a lookup here would miss on a random slot)
             b.fps[b.nc] = store.fingerprint(b.words, off);
-            b.addTransition(from, lbl, -(b.nc + 1), tg);
+            b.addTransition(lbl, -(b.nc + 1), tg);
             b.nc++;
         }
 
@@ -276,9 +275,10 @@ final class LevelSearch {
             }
             b.generated++;
             b.failing++;
-            int idx = b.addTransition(from, lbl, FAILING, 0);
+            int idx = b.addTransition(lbl, FAILING, 0);
             if (b.transFailAt < 0) {
                 b.transFailAt = idx;
+                b.transFailFrom = from;
                 b.transFail = f;
             }
         }
@@ -698,7 +698,7 @@ final class LevelSearch {
                         }
                         if (tf == null && b.transFailAt >= 0 && badState == null) {
                             tf = b.transFail;
-                            tfFrom = b.from[b.transFailAt];
+                            tfFrom = b.transFailFrom;
                             tfLabel = b.label[b.transFailAt];
                             tfCutoff = b.idBase + b.freshBeforeFail;
                             tfLevel = depth;
