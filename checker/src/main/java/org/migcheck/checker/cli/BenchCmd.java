@@ -75,6 +75,10 @@ final class BenchCmd implements Callable<Integer> {
             + " 127.0.0.1) on the models named as for --compare-spin (default philosophers-8): states/s, memory per process, ratio")
     boolean scaleOut;
 
+    @Option(names = "--speedup", description = "1 worker against --workers N (N >= 2; default all cores) on the models named as for"
+            + " --compare-spin (default philosophers-11), alternating in this JVM: best and median times of each, the speed-up")
+    boolean speedup;
+
     @Option(names = "--spin", description = "the spin executable (default: spin on the PATH)")
     String spinExe = "spin";
 
@@ -87,6 +91,16 @@ final class BenchCmd implements Callable<Integer> {
     @Override
     public Integer call() {
         Options opts = search.toOptions().withProgress(null);
+        if ((compareSpin ? 1 : 0) + (scaleOut ? 1 : 0) + (speedup ? 1 : 0) > 1) {
+            throw Args.usage(spec, "--compare-spin, --scale-out and --speedup are separate measurements: give one");
+        }
+        if (speedup) {
+            if (opts.workers() < 2) {
+                throw Args.usage(spec, "--speedup compares 1 worker with --workers N: N must be at least 2, not " + opts.workers()
+                        + " (the default is this machine's " + Runtime.getRuntime().availableProcessors() + " cores)");
+            }
+            return speedup(opts);
+        }
         if (compareSpin) {
             return compare(opts);
         }
@@ -251,6 +265,73 @@ final class BenchCmd implements Callable<Integer> {
                 + " mc B/st: visited set + liveness graph + thread masks per state; pan B/st: pan's memory for states per state."
                 + " ratio: mc s / pan s; ratio*: mc s / (spin+cc+pan).");
         return 0;
+    }
+
+    /**
+     * {@code --speedup}: each model checked with 1 worker and with {@code opts.workers()}, alternating
+     * (a warm-up of each, then {@link #repeat} pairs, so that a drifting machine slows both alike), in
+     * this JVM. The two must agree on verdict and distinct states; the speed-up is the ratio of the
+     * medians (and of the best times).
+     */
+    private int speedup(Options opts) {
+        List<SeriesModel> models = new ArrayList<>();
+        for (String n : names.isEmpty() ? List.of("philosophers-11") : names) {
+            models.add(parse(n));
+        }
+        PrintStream out = Main.Streams.out;
+        int n = opts.workers();
+        int w = Math.max(16, models.stream().mapToInt(m -> m.name().length()).max().orElse(0));
+        out.printf("migcheck: 1 worker against %d, liveness %s, rules: kernel rules (as check), %d alternating pairs after a warm-up of"
+                + " each; whole checks in this JVM; %d cores%n", n, opts.liveness() ? "on" : "off", repeat,
+                Runtime.getRuntime().availableProcessors());
+        String head = "%-" + w + "s %10s %9s %9s %9s %9s %9s %9s%n";
+        out.printf(head, "model", "states", "1w best", "1w med", n + "w best", n + "w med", "speed-up", "(best)");
+        int bad = 0;
+        for (SeriesModel sm : models) {
+            Model model = sm.build();
+            WorkerSession many = new WorkerSession(model, opts);
+            MigcheckRun one = runMigcheck(sm, opts.withWorkers(1), null, many::run);
+            CheckResult a = one.result();
+            CheckResult b = many.last;
+            boolean same = a.verdict() == b.verdict() && a.stats().distinct() == b.stats().distinct()
+                    && java.util.Arrays.equals(a.schedule(), b.schedule());
+            bad += same ? 0 : 1;
+            double medN = median(many.timed);
+            double bestN = many.timed.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN);
+            out.printf("%-" + w + "s %10d %9.3f %9.3f %9.3f %9.3f %8.2fx %8.2fx   %s%s%n", sm.name(), a.stats().distinct(),
+                    one.bestSeconds(), one.medianSeconds(), bestN, medN, one.medianSeconds() / medN, one.bestSeconds() / bestN,
+                    a.verdict().lower(), same ? "" : "; DIFFERENT RESULTS: " + b.verdict().lower() + ", " + b.stats().distinct() + " states, "
+                    + b.schedule().length + "-step counterexample against " + a.schedule().length);
+        }
+        out.println("1w/" + n + "w best, med: best and median whole check (search, lockdep, stuck-thread analysis) with 1 and " + n
+                + " workers (seconds); speed-up: 1w med / " + n + "w med; (best): 1w best / " + n + "w best. Every worker count must give the"
+                + " same verdict, distinct states and counterexample; a difference is reported and exits " + Main.INTERNAL_EXIT + ".");
+        return bad == 0 ? 0 : Main.INTERNAL_EXIT;
+    }
+
+    /** The other side of {@code --speedup}: one check per call, the first a warm-up, the rest timed. */
+    private static final class WorkerSession {
+        private final Model model;
+        private final Options opts;
+        final List<Double> timed = new ArrayList<>();
+        private boolean warm;
+        CheckResult last;
+
+        WorkerSession(Model model, Options opts) {
+            this.model = model;
+            this.opts = opts;
+        }
+
+        void run() {
+            System.gc();
+            long t0 = System.nanoTime();
+            last = Checker.check(model, KernelRules.all(), opts);
+            double sec = (System.nanoTime() - t0) / 1e9;
+            if (warm) {
+                timed.add(sec);
+            }
+            warm = true;
+        }
     }
 
     private int scaleOut(Options opts) {

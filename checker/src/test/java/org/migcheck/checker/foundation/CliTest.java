@@ -174,7 +174,8 @@ class CliTest {
             {"bogus"}, {}, {"suite", "philosophers", "--format", "html"},
             {"bench", "--compare-spin", "philosophers-1"}, {"bench", "--compare-spin", "nosuch/x"},
             {"bench", "--compare-spin", "movable-ops/nosuch"}, {"bench", "--compare-spin", "movable-ops:compactors=99"},
-            {"bench", "--compare-spin", "movable-ops:compactors"}};
+            {"bench", "--compare-spin", "movable-ops:compactors"}, {"bench", "--speedup", "--workers", "1"},
+            {"bench", "--speedup", "--compare-spin"}, {"bench", "--speedup", "--scale-out"}, {"bench", "--speedup", "philosophers-1", "--workers", "2"}};
         for (String[] args : bad) {
             Run r = run(args);
             String what = String.join(" ", args) + ": " + r.out() + r.err();
@@ -186,6 +187,40 @@ class CliTest {
         }
         // the variant's own value is no conflict
         assertEquals(0, run("check", "philosophers", "--variant", "ordered", "--set", "ordered=true", "--quiet-progress").code());
+    }
+
+    @Test
+    void benchSpeedupComparesOneWorkerWithSeveral() {
+        Run r = run("bench", "--speedup", "philosophers-7", "movable-ops/plain-ref", "--workers", "2", "--repeat", "2");
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertTrue(r.out().contains("1 worker against 2"), r.out());
+        // philosophers-7 ordered: 28,192 states (the count SPIN gives for the Promela of the series); the plain-ref mutant breaks ref.get-unless-zero
+        Matcher m = Pattern.compile("(?m)^(\\S+)\\s+(\\d+)\\s+([\\d.]+)\\s+([\\d.]+)\\s+([\\d.]+)\\s+([\\d.]+)\\s+([\\d.]+)x\\s+([\\d.]+)x\\s+(\\S+)$")
+                .matcher(r.out());
+        int rows = 0;
+        while (m.find()) {
+            rows++;
+            String model = m.group(1);
+            assertEquals(model.equals("philosophers-7") ? "holds" : "violated", m.group(9), r.out());
+            if (model.equals("philosophers-7")) {
+                assertEquals("28192", m.group(2), r.out());
+            }
+            double best1 = Double.parseDouble(m.group(3));
+            double med1 = Double.parseDouble(m.group(4));
+            double bestN = Double.parseDouble(m.group(5));
+            double medN = Double.parseDouble(m.group(6));
+            assertTrue(best1 <= med1 && bestN <= medN, r.out());
+            // the printed speed-ups are the ratios of the printed times, up to the rounding of each (times to 0.0005 s, ratios to 0.005)
+            assertEquals(med1 / medN, Double.parseDouble(m.group(7)), ratioSlack(med1, medN), r.out());
+            assertEquals(best1 / bestN, Double.parseDouble(m.group(8)), ratioSlack(best1, bestN), r.out());
+        }
+        assertEquals(2, rows, r.out());
+        assertFalse(r.out().contains("DIFFERENT RESULTS"), r.out());
+    }
+
+    /** How far a/b may be from the printed ratio when a and b are printed to the millisecond and the ratio to two decimals. */
+    private static double ratioSlack(double a, double b) {
+        return 0.005 + 0.0005 / b + a * 0.0005 / (b * b) + 1e-9;
     }
 
     @Test
