@@ -39,13 +39,16 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code migcheck bench}: exploration speed of one scenario, or with {@code --compare-spin} a side
- * by side run of migcheck and SPIN's compiled verifier on the same transition systems.
+ * by side run of migcheck and SPIN's compiled verifier on the same transition systems, or with
+ * {@code --speedup} 1 worker against several on the same models.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Measure exploration speed: prints states/s for each repetition and the best.",
                 "With --compare-spin [MODEL...]: runs migcheck and SPIN (spin -a, gcc -O2 -DSAFETY, ./pan) on the same models"
                         + " (default: philosophers-6 .. philosophers-12, ordered) and prints states, times, states/s, memory,"
-                        + " bytes per state and the ratio migcheck/pan."})
+                        + " bytes per state and the ratio migcheck/pan.",
+                "With --speedup [MODEL...]: 1 worker against --workers N on the same models, alternating in this JVM; prints best and"
+                        + " median times and the speed-up."})
 final class BenchCmd implements Callable<Integer> {
     /** The fixed benchmark series: ordered dining philosophers. */
     static final List<String> SERIES = List.of("philosophers-6", "philosophers-7", "philosophers-8", "philosophers-9",
