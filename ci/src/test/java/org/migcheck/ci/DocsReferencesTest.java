@@ -145,6 +145,31 @@ class DocsReferencesTest {
         assertTrue(list.contains("kind mutation"), list);
     }
 
+    /**
+     * README's table of kernel rules names exactly the rules {@code KernelRules.list()} checks, in that
+     * order, then the two built in (the lockdep cycle and a lock held at exit).
+     */
+    @Test
+    void readmeListsEveryKernelRuleInOrder() throws IOException {
+        String readme = Files.readString(root().resolve("README.md"));
+        int at = readme.indexOf("The kernel rules today");
+        assertTrue(at >= 0, "README.md has no table of kernel rules");
+        List<String> documented = new ArrayList<>();
+        Matcher row = Pattern.compile("^\\| `([\\w.-]+)` \\|", Pattern.MULTILINE).matcher(readme);
+        int end = readme.indexOf("\n\n", readme.indexOf("\n|", at));
+        row.region(at, end);
+        while (row.find()) {
+            documented.add(row.group(1));
+        }
+        List<String> expected = new ArrayList<>();
+        for (org.migcheck.properties.Rule r : org.migcheck.properties.KernelRules.list()) {
+            expected.add(r.id());
+        }
+        expected.add(org.migcheck.properties.RuleSet.LOCK_CYCLE);
+        expected.add("lock.exit-held");
+        assertEquals(expected, documented, "README.md's kernel-rule table against KernelRules.list()");
+    }
+
     @Test
     void kindsParse() {
         assertEquals(Variant.KindType.SHIPPED, Variant.kindOf("shipped v6.16 (to v6.19): x").type());
