@@ -59,9 +59,49 @@ public final class Args {
         @Override public Integer convert(String s) { return (int) inRange(s, 1, Integer.MAX_VALUE); }
     }
 
-    /** 0 .. Integer.MAX_VALUE. */
-    public static final class NonNegativeInt implements ITypeConverter<Integer> {
-        @Override public Integer convert(String s) { return (int) inRange(s, 0, Integer.MAX_VALUE); }
+    /** A depth bound, 0 .. Integer.MAX_VALUE - 1 (the largest int stands for "no bound", so it cannot be given). */
+    public static final class Depth implements ITypeConverter<Integer> {
+        @Override public Integer convert(String s) { return (int) inRange(s, 0, Integer.MAX_VALUE - 1); }
+    }
+
+    /**
+     * The value of {@code --set KNOB=VALUE}: split at the first '=', into the option's map; a missing
+     * '=' or a knob given twice is a usage error naming it (picocli's own map parsing keeps the last).
+     */
+    public static final class KnobSetting implements CommandLine.IParameterConsumer {
+        @Override
+        public void consumeParameters(java.util.Stack<String> args, CommandLine.Model.ArgSpec arg, CommandLine.Model.CommandSpec spec) {
+            if (args.isEmpty()) {
+                throw usage(spec, "--set needs KNOB=VALUE");
+            }
+            String text = args.pop();
+            int eq = text.indexOf('=');
+            if (eq <= 0) {
+                throw usage(spec, "--set takes KNOB=VALUE, not '" + text + "'");
+            }
+            String knob = text.substring(0, eq);
+            String value = text.substring(eq + 1);
+            java.util.Map<String, String> sets = arg.getValue();
+            if (sets == null) {
+                sets = new java.util.LinkedHashMap<>();
+                arg.setValue(sets);
+            }
+            String before = sets.putIfAbsent(knob, value);
+            if (before != null) {
+                throw usage(spec, "--set " + knob + " given twice (" + before + " and " + value + "): give each knob once");
+            }
+        }
+    }
+
+    /** {@code on} or {@code off} (a reduction switch; leaving the option out keeps the default, "where sound"). */
+    public static final class OnOff implements ITypeConverter<org.migcheck.checker.run.Options.Switch> {
+        @Override public org.migcheck.checker.run.Options.Switch convert(String s) {
+            return switch (s.strip().toLowerCase(Locale.ROOT)) {
+                case "on" -> org.migcheck.checker.run.Options.Switch.ON;
+                case "off" -> org.migcheck.checker.run.Options.Switch.OFF;
+                default -> throw new TypeConversionException("'" + s + "' is neither on nor off");
+            };
+        }
     }
 
     /** Any long (seeds). */

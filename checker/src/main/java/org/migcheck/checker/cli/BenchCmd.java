@@ -62,7 +62,7 @@ final class BenchCmd implements Callable<Integer> {
     @Option(names = "--variant", paramLabel = "V", description = "named variant of the scenario")
     String variant;
 
-    @Option(names = "--set", paramLabel = "KNOB=VALUE", description = "knob value (repeatable); must agree with --variant")
+    @Option(names = "--set", paramLabel = "KNOB=VALUE", parameterConsumer = Args.KnobSetting.class, description = "knob value (repeatable); must agree with --variant")
     Map<String, String> sets = new LinkedHashMap<>();
 
     @Option(names = "--repeat", paramLabel = "N", converter = Args.PositiveInt.class, description = "runs after one warm-up run (default 3)")
@@ -114,7 +114,7 @@ final class BenchCmd implements Callable<Integer> {
             return scaleOut(opts);
         }
         if (names.size() != 1) {
-            throw Args.usage(spec, "bench takes one SCENARIO (or --compare-spin [MODEL...])");
+            throw Args.usage(spec, "bench takes one SCENARIO (or --compare-spin, --speedup or --scale-out with MODEL...)");
         }
         Scenario s = Main.scenario(names.get(0), spec);
         VariantArgs.checkAgainstVariant(spec, s, variant, sets);

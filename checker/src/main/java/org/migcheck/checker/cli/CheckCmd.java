@@ -39,7 +39,7 @@ final class CheckCmd implements Callable<Integer> {
     @Option(names = "--variant", paramLabel = "V", description = "named variant of the scenario")
     String variant;
 
-    @Option(names = "--set", paramLabel = "KNOB=VALUE", description = "knob value (repeatable); must agree with --variant")
+    @Option(names = "--set", paramLabel = "KNOB=VALUE", parameterConsumer = Args.KnobSetting.class, description = "knob value (repeatable); must agree with --variant")
     Map<String, String> sets = new LinkedHashMap<>();
 
     @Option(names = "--bounds", paramLabel = "+K", description = "also re-check with every model bound of a retry loop raised by K passes and say whether the verdict changed; the exit code is then the verdict at the raised bounds")
@@ -86,6 +86,9 @@ final class CheckCmd implements Callable<Integer> {
         if (all) {
             if (scenario != null || variant != null || !sets.isEmpty()) {
                 throw Args.usage(spec, "--all takes no SCENARIO, --variant or --set");
+            }
+            if (bounds != null) {
+                throw Args.usage(spec, "--bounds re-checks one variant at raised bounds: name a SCENARIO (and --variant) instead of --all");
             }
             Format f = output.require(spec, Format.TEXT, Format.JSON, Format.JUNIT, Format.SARIF);
             // one row per variant: no per-run start and progress lines between the rows

@@ -68,7 +68,12 @@ final class ExportCmd implements Callable<Integer> {
             try {
                 Files.writeString(output, r.promela(), StandardCharsets.UTF_8);
             } catch (IOException e) {
-                throw Args.usage(spec, "cannot write " + output + ": " + e.getMessage());
+                // the NIO exceptions carry the path as their message; the reason is their type
+                String why = e instanceof java.nio.file.NoSuchFileException ? "no such directory"
+                        : e instanceof java.nio.file.AccessDeniedException ? "permission denied"
+                        : e instanceof java.nio.file.FileSystemException fse && fse.getReason() != null ? fse.getReason()
+                        : e.getMessage();
+                throw Args.usage(spec, "cannot write '" + output + "': " + why);
             }
         } else {
             Main.Streams.out.print(r.promela());

@@ -46,7 +46,17 @@ public final class Main implements Callable<Integer> {
         });
         Streams.out = out;
         Streams.err = err;
-        return cl.execute(args);
+        try {
+            return cl.execute(args);
+        } catch (OutOfMemoryError oom) {
+            // outside the searches, which end INCOMPLETE themselves: still a budget, never another verdict
+            err.println("migcheck: out of memory, no verdict (INCOMPLETE): lower a bound (--max-depth, a knob) or give the JVM"
+                    + " more heap (MIGCHECK_JAVA_OPTS=-Xmx...)");
+            return Verdict.INCOMPLETE.exitCode();
+        } catch (StackOverflowError | InternalError | ExceptionInInitializerError e) {
+            err.println("migcheck: internal error: " + e);
+            return INTERNAL_EXIT;
+        }
     }
 
     /** One line naming the fault, one line with the hint; exit 64. */
@@ -54,6 +64,10 @@ public final class Main implements Callable<Integer> {
         CommandLine cmd = ex.getCommandLine();
         String path = cmd.getCommandSpec().qualifiedName();
         String msg = ex.getMessage() == null ? "bad arguments" : ex.getMessage().strip().replace('\n', ' ');
+        if (ex instanceof CommandLine.UnmatchedArgumentException u && cmd.getCommandSpec().parent() == null
+                && !u.getUnmatched().isEmpty() && !u.getUnmatched().get(0).startsWith("-")) {
+            msg = "unknown command '" + u.getUnmatched().get(0) + "'; commands: " + String.join(", ", cmd.getSubcommands().keySet());
+        }
         cmd.getErr().println(path + ": " + msg);
         cmd.getErr().println("try '" + path + " --help'");
         return Verdict.USAGE_EXIT;

@@ -38,7 +38,7 @@ final class MutateCmd implements Callable<Integer> {
     @Option(names = "--variant", paramLabel = "V", description = "named variant of the scenario")
     String variant;
 
-    @Option(names = "--set", paramLabel = "KNOB=VALUE", description = "knob value (repeatable); must agree with --variant")
+    @Option(names = "--set", paramLabel = "KNOB=VALUE", parameterConsumer = Args.KnobSetting.class, description = "knob value (repeatable); must agree with --variant")
     Map<String, String> sets = new LinkedHashMap<>();
 
     @CommandLine.Mixin
@@ -66,6 +66,10 @@ final class MutateCmd implements Callable<Integer> {
         Scenario s = Main.scenario(scenario, spec);
         VariantArgs.checkAgainstVariant(spec, s, variant, sets);
         Options opts = search.toOptions().withProgress(null);
+        if (opts.strategy() == org.migcheck.checker.engine.Strategy.RANDOM) {
+            throw Args.usage(spec, "mutation analysis needs an exhaustive search (--strategy bfs or dfs): random walks never show"
+                    + " that a variant or a mutant holds");
+        }
         ScenarioRunner.Outcome base;
         Model model;
         try {
@@ -73,6 +77,12 @@ final class MutateCmd implements Callable<Integer> {
             model = s.build(base.knobs());
         } catch (ModelError e) {
             throw Args.usage(spec, e.getMessage());
+        }
+        if (base.result().verdict() == Verdict.INCOMPLETE) {
+            // a budget stopped the unmutated check: no verdict to compare mutants with (exit as the check would)
+            Main.Streams.err.println("migcheck mutate: " + base.title() + " is INCOMPLETE (" + base.result().limit()
+                    + "): mutation analysis needs the variant checked to the end; raise or drop the budget");
+            return Verdict.INCOMPLETE.exitCode();
         }
         if (base.result().verdict() != Verdict.HOLDS) {
             throw Args.usage(spec, base.title() + " does not hold (" + base.actual() + "): mutation analysis needs a variant that holds");

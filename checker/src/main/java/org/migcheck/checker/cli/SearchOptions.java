@@ -23,7 +23,7 @@ public class SearchOptions {
     @Option(names = "--max-states", paramLabel = "N", converter = Args.PositiveLong.class, description = "stop (incomplete) after this many distinct states")
     long maxStates = Long.MAX_VALUE;
 
-    @Option(names = "--max-depth", paramLabel = "N", converter = Args.NonNegativeInt.class, description = "do not expand states deeper than this")
+    @Option(names = "--max-depth", paramLabel = "N", converter = Args.Depth.class, description = "do not expand states deeper than this")
     int maxDepth = Integer.MAX_VALUE;
 
     @Option(names = "--time-limit", paramLabel = "SECONDS", converter = Args.Seconds.class, description = "stop (incomplete) after this many seconds")
@@ -42,14 +42,14 @@ public class SearchOptions {
     @Option(names = "--quiet-progress", description = "no progress lines on stderr")
     boolean quietProgress;
 
-    @Option(names = "--symmetry", paramLabel = "on|off", description = "symmetry reduction over the model's interchangeable threads and folios (default: on where the model declares them)")
+    @Option(names = "--symmetry", paramLabel = "on|off", converter = Args.OnOff.class, description = "symmetry reduction over the model's interchangeable threads and folios (default: on where the model declares them)")
     Options.Switch symmetry = Options.Switch.AUTO;
 
-    @Option(names = "--por", paramLabel = "on|off", description = "partial-order reduction (default on; any number of workers)")
+    @Option(names = "--por", paramLabel = "on|off", converter = Args.OnOff.class, description = "partial-order reduction (default on; any number of workers)")
     Options.Switch por = Options.Switch.AUTO;
 
     @Option(names = "--compress", description = "store the breadth-first search's visited set tree-compressed (shared subtrees):"
-            + " less memory on wide state vectors, slower; same results (not with --strategy dfs/random or a spread --members search)")
+            + " less memory on wide state vectors, slower; same results (not with --strategy dfs/random, nor where the visited set is spread with --members)")
     boolean compress;
 
     @CommandLine.Mixin
@@ -61,6 +61,14 @@ public class SearchOptions {
     Options toOptions() {
         if (compress && strategy != Strategy.BFS) {
             throw Args.usage(mixee, "--compress applies to the breadth-first search, not --strategy " + strategy.name().toLowerCase());
+        }
+        CommandLine.ParseResult parsed = mixee.commandLine() == null ? null : mixee.commandLine().getParseResult();
+        if (strategy != Strategy.RANDOM && parsed != null) {
+            for (String walkOnly : new String[] {"--walks", "--seed"}) {
+                if (parsed.hasMatchedOption(walkOnly)) {
+                    throw Args.usage(mixee, walkOnly + " applies to --strategy random only, not " + strategy.name().toLowerCase());
+                }
+            }
         }
         Budget b = new Budget(maxStates, maxDepth, Duration.ofMillis((long) (timeLimit * 1000)), maxMemoryMiB << 20);
         return engine.apply(new Options(strategy, b, !noLiveness, Long.MAX_VALUE, quietProgress ? null : Main.Streams.err, seed, walks)

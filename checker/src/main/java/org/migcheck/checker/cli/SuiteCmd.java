@@ -34,7 +34,7 @@ final class SuiteCmd implements Callable<Integer> {
     @Option(names = "--vary", paramLabel = "KNOB", description = "knob to enumerate (repeatable; default: every knob not fixed by --set)")
     List<String> vary = new ArrayList<>();
 
-    @Option(names = "--set", paramLabel = "KNOB=VALUE", description = "knob value held fixed (repeatable)")
+    @Option(names = "--set", paramLabel = "KNOB=VALUE", parameterConsumer = Args.KnobSetting.class, description = "knob value held fixed (repeatable)")
     Map<String, String> sets = new LinkedHashMap<>();
 
     @CommandLine.Mixin
@@ -52,6 +52,11 @@ final class SuiteCmd implements Callable<Integer> {
     @Override
     public Integer call() {
         Format f = output.require(spec, Format.TEXT, Format.JSON, Format.JUNIT, Format.SARIF);
+        for (String k : vary) {
+            if (sets.containsKey(k)) {
+                throw Args.usage(spec, "knob " + k + " is both varied (--vary) and fixed (--set " + k + "=" + sets.get(k) + "): give one");
+            }
+        }
         Scenario s = Main.scenario(scenario, spec);
         List<ScenarioRunner.Outcome> outcomes;
         PrintStream out = Main.Streams.out;

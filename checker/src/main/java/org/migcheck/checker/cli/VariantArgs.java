@@ -15,7 +15,7 @@ public final class VariantArgs {
     @Option(names = "--variant", paramLabel = "V", description = "named variant of the scenario")
     public String variant;
 
-    @Option(names = "--set", paramLabel = "KNOB=VALUE", description = "knob value (repeatable); must agree with --variant")
+    @Option(names = "--set", paramLabel = "KNOB=VALUE", parameterConsumer = Args.KnobSetting.class, description = "knob value (repeatable); must agree with --variant")
     public Map<String, String> sets = new LinkedHashMap<>();
 
     /** The named scenario, after checking that --set does not contradict --variant; usage errors otherwise. */

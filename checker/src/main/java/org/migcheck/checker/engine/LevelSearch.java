@@ -742,12 +742,12 @@ final class LevelSearch {
                                     int k = b.pos[c];
                                     byte kind = b.kind[k];
                                     if (kind == 0) {
+                                        if (store.size() >= budget.maxStates()) {
+                                            throw new OverBudget(); // a new state beyond the budget: not stored
+                                        }
                                         int nid = store.append(b.words, c * store.words(), id);
                                         b.candId[c] = nid;
                                         maxDepth = depth + 1;
-                                        if (nid >= budget.maxStates()) {
-                                            throw new OverBudget();
-                                        }
                                         if (wantStates) {
                                             int[] s = new int[store.slots()];
                                             store.unpack(b.words, c * store.words(), s);

@@ -280,7 +280,12 @@ public final class Search {
             limit = "out of memory";
         }
         if (limit != null) {
-            return new SearchResult(SearchResult.Status.INCOMPLETE, null, new int[0], -1, stats(start), limit);
+            Stats s = stats(start);
+            if (store != null && store.size() > budget.maxStates()) {
+                // the state that went over the budget was stored by the lookup that found it new: not counted
+                s = new Stats(s.generated(), budget.maxStates(), s.maxDepth(), s.nanos());
+            }
+            return new SearchResult(SearchResult.Status.INCOMPLETE, null, new int[0], -1, s, limit);
         }
         return new SearchResult(SearchResult.Status.COMPLETE, null, new int[0], -1, stats(start), null);
     }

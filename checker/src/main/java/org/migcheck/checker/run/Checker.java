@@ -158,7 +158,8 @@ public final class Checker {
             case FAILED -> {
                 if (por && reduced.reducedStates() > 0 && r.schedule().length > 0) {
                     // a shortest counterexample: an unreduced BFS bounded by the length of the one found
-                    Options bounded = opts.withPor(Options.Switch.OFF).withBudget(opts.budget().withMaxDepth(r.schedule().length));
+                    Options bounded = opts.withPor(Options.Switch.OFF).withBudget(opts.budget().withMaxDepth(r.schedule().length))
+                            .withProgress(null); // one start line per check: the bounded re-search is part of this one
                     CheckResult shortest = check(model, rules, bounded);
                     if (shortest.verdict() != Verdict.INCOMPLETE) {
                         return shortest.withReductions((shortest.reductions() == null ? "" : shortest.reductions() + "; ")

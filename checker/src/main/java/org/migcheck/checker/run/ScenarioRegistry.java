@@ -69,7 +69,8 @@ public final class ScenarioRegistry {
         List<URL> urls = new ArrayList<>();
         for (String entry : entries) {
             if (entry.isBlank()) {
-                continue;
+                throw new PluginException("--classpath has an empty entry (give jars or class directories, separated by "
+                        + File.pathSeparator + ")");
             }
             File f = new File(entry);
             if (!f.exists()) {
@@ -77,6 +78,13 @@ public final class ScenarioRegistry {
             }
             if (f.isFile() && !f.getName().endsWith(".jar")) {
                 throw new PluginException("--classpath entry " + entry + " is neither a directory nor a .jar file");
+            }
+            if (f.isFile()) {
+                try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(f)) {
+                    zip.size();
+                } catch (java.io.IOException e) {
+                    throw new PluginException("--classpath entry " + entry + " is not a readable jar (zip) file: " + e.getMessage());
+                }
             }
             try {
                 urls.add(f.toURI().toURL());

@@ -175,7 +175,12 @@ class CliTest {
             {"bench", "--compare-spin", "philosophers-1"}, {"bench", "--compare-spin", "nosuch/x"},
             {"bench", "--compare-spin", "movable-ops/nosuch"}, {"bench", "--compare-spin", "movable-ops:compactors=99"},
             {"bench", "--compare-spin", "movable-ops:compactors"}, {"bench", "--speedup", "--workers", "1"},
-            {"bench", "--speedup", "--compare-spin"}, {"bench", "--speedup", "--scale-out"}, {"bench", "--speedup", "philosophers-1", "--workers", "2"}};
+            {"bench", "--speedup", "--compare-spin"}, {"bench", "--speedup", "--scale-out"}, {"bench", "--speedup", "philosophers-1", "--workers", "2"},
+            {"check", "abba", "--max-depth", "2147483647"}, {"check", "abba", "--walks", "5"}, {"check", "abba", "--seed", "3"},
+            {"check", "abba", "--symmetry", "auto"}, {"check", "abba", "--por", "maybe"}, {"check", "--all", "--bounds", "+1"},
+            {"check", "philosophers", "--set", "n=3", "--set", "n=4"}, {"check", "philosophers", "--set", "n"},
+            {"suite", "philosophers", "--vary", "n", "--set", "n=3"}, {"mutate", "abba-ordered", "--strategy", "random"},
+            {"--classpath", "", "list"}};
         for (String[] args : bad) {
             Run r = run(args);
             String what = String.join(" ", args) + ": " + r.out() + r.err();
@@ -185,6 +190,12 @@ class CliTest {
             assertTrue(lines[1].startsWith("try 'migcheck"), what);
             assertNoStackTrace(r);
         }
+        // the one line names the element at fault
+        assertTrue(run("check", "philosophers", "--set", "n=3", "--set", "n=4").err().contains("--set n given twice (3 and 4)"));
+        assertTrue(run("check", "philosophers", "--set", "n").err().contains("--set takes KNOB=VALUE, not 'n'"));
+        assertTrue(run("nosuch").err().contains("unknown command 'nosuch'"));
+        assertTrue(run("check", "abba", "--walks", "5").err().contains("--walks applies to --strategy random only"));
+        assertTrue(run("check", "abba", "--symmetry", "auto").err().contains("'auto' is neither on nor off"));
         // the variant's own value is no conflict
         assertEquals(0, run("check", "philosophers", "--variant", "ordered", "--set", "ordered=true", "--quiet-progress").code());
     }
@@ -246,6 +257,42 @@ class CliTest {
         Run stuck = run("replay", "starved-waiter:no-setter:setter=false:-");
         assertEquals(3, stuck.code(), stuck.err());
         assertTrue(stuck.out().contains("ends in: STUCK"), stuck.out());
+    }
+
+    /** A token printed by check --variant V --set k=v with a knob V does not set (here the size) replays. */
+    @Test
+    void tokensOfScaledVariantsReplay() {
+        Run c = run("check", "philosophers", "--variant", "circular", "--set", "n=4", "--quiet-progress");
+        assertEquals(2, c.code(), c.err());
+        String token = c.out().lines().filter(l -> l.startsWith("replay: ./migcheck replay ")).findFirst().orElseThrow()
+                .substring("replay: ./migcheck replay ".length());
+        assertTrue(token.contains("n=4"), token);
+        Run r = run("replay", token);
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.out().contains("): reproduced"), r.out());
+    }
+
+    /** A budget that stops the unmutated check is INCOMPLETE (exit 4), not a usage error. */
+    @Test
+    void mutateUnderABudgetIsIncomplete() {
+        Run r = run("mutate", "abba-ordered", "--max-states", "5");
+        assertEquals(4, r.code(), r.out() + r.err());
+        assertTrue(r.err().contains("INCOMPLETE (max states 5)"), r.err());
+        assertNoStackTrace(r);
+    }
+
+    /** A jar that is no zip file is refused before anything runs. */
+    @Test
+    void aClasspathJarThatIsNoZipIsAUsageError() throws java.io.IOException {
+        java.nio.file.Path fake = java.nio.file.Files.createTempFile("notajar", ".jar");
+        try {
+            java.nio.file.Files.writeString(fake, "not a zip");
+            Run r = run("--classpath", fake.toString(), "list");
+            assertEquals(64, r.code(), r.out() + r.err());
+            assertTrue(r.err().contains("is not a readable jar (zip) file"), r.err());
+        } finally {
+            java.nio.file.Files.delete(fake);
+        }
     }
 
     @Test

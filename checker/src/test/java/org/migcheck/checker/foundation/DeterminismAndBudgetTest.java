@@ -115,7 +115,9 @@ class DeterminismAndBudgetTest {
         assertEquals(16, exact.stats().distinct());
         CheckResult under = Checker.check(m, RuleSet.empty(), Options.defaults().withBudget(Budget.unlimited().withMaxStates(15)));
         assertEquals(Verdict.INCOMPLETE, under.verdict());
-        assertTrue(under.stats().distinct() <= 16, "stores at most one state beyond the budget");
+        assertEquals(15, under.stats().distinct(), "reports exactly the budget's states, not the one that went over");
+        assertEquals(15, Checker.check(m, RuleSet.empty(), Options.defaults().withStrategy(Strategy.DFS)
+                .withBudget(Budget.unlimited().withMaxStates(15))).stats().distinct());
     }
 
     @Test
@@ -126,7 +128,7 @@ class DeterminismAndBudgetTest {
         assertNotNull(r.limit());
         assertTrue(r.limit().contains("max states"), r.limit());
         assertTrue(r.message().contains("max states"), r.message());
-        assertTrue(r.stats().distinct() >= 50, "stopped once the store reached the bound");
+        assertEquals(50, r.stats().distinct(), "stopped at the first state beyond the bound, with exactly the bound stored");
         assertTrue(r.stats().distinct() < Checker.check(Zoo.philosophersModel(6, true), RuleSet.empty(),
                 Options.defaults()).stats().distinct());
         // a bound above the size of the state space (abba-ordered: 16 states) is no limit
@@ -140,6 +142,10 @@ class DeterminismAndBudgetTest {
         // also with DFS
         CheckResult d = Checker.check(Zoo.philosophersModel(6, true), RuleSet.empty(), o.withStrategy(Strategy.DFS));
         assertEquals(Verdict.INCOMPLETE, d.verdict());
+        assertEquals(50, d.stats().distinct());
+        for (int workers : new int[] {1, 2, 4}) {
+            assertEquals(50, Checker.check(Zoo.philosophersModel(6, true), RuleSet.empty(), o.withWorkers(workers)).stats().distinct());
+        }
     }
 
     @Test
