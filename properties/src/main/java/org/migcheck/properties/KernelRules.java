@@ -399,11 +399,27 @@ public final class KernelRules {
                 return Check.ok();
             });
 
+    public static final StepRule LIST_INTEGRITY = StepRule.onEvents("list.integrity",
+            "an entry is deleted from a kernel list only while it is on it, and added only while it is off it",
+            "include/linux/list.h list_del (poisons the entry: a second list_del dereferences LIST_POISON1); lib/list_debug.c"
+                    + " __list_del_entry_valid, __list_add_valid (CONFIG_DEBUG_LIST)",
+            FolioEvent.ListChanged.class,
+            v -> {
+                for (FolioEvent.ListChanged c : v.events(FolioEvent.ListChanged.class)) {
+                    if (c.added() == c.wasOn()) {
+                        return Check.violated(v.threadName() + (c.added() ? " adds " + c.folio().name() + " to " + c.list()
+                                + ", but it is already on it (double list_add)" : " deletes " + c.folio().name() + " from " + c.list()
+                                + ", but it is not on it (list_del of a deleted entry): list corruption"));
+                    }
+                }
+                return Check.ok();
+            });
+
     /** Every kernel rule, in the order they are checked (the first broken one is reported). */
     public static List<Rule> list() {
         return List.of(ISOLATED_REF, ATOMIC_SLEEP, MEMALLOC_FOLIO_LOCK, RECLAIM_FOLIO_LOCK, WRITEBACK_SET_UNDER_LOCK,
                 CACHE_REMOVE, FREE_BUSY, GET_UNLESS_ZERO, USE_AFTER_FREE, LOST_UPDATE, STALE_READ, ISOLATE_SINGLE, MIGRATE_LOCKED,
-                BALLOON_PAGES_LOCK, MOVABLE_OPS_ISOLATED_LOCKED, CACHE_REPLACE_XA_LOCK, DIRTY_CLEAR_LOCKED, WAIT_CONDITION, LockHierarchy.mm());
+                BALLOON_PAGES_LOCK, MOVABLE_OPS_ISOLATED_LOCKED, CACHE_REPLACE_XA_LOCK, DIRTY_CLEAR_LOCKED, WAIT_CONDITION, LIST_INTEGRITY, LockHierarchy.mm());
     }
 
     /** All kernel rules, with the lockdep dependency graph on. */

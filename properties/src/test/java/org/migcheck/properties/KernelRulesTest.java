@@ -554,6 +554,45 @@ class KernelRulesTest {
     }
 
     @Nested
+    class ListIntegrity {
+        final StepRule rule = KernelRules.LIST_INTEGRITY;
+
+        /** folio0 starts on a list (a flag); "del" takes it off and "add" puts it on, each telling whether it was on. */
+        StepDriver lister(boolean onAtStart) {
+            World w = new World("list");
+            org.migcheck.model.lang.Var on = w.b.flag("on_list(folio0)", onAtStart);
+            java.util.function.BiFunction<String, Boolean, org.migcheck.model.lang.Step> change = (name, add) ->
+                    org.migcheck.model.lang.Step.named(name).args("folio0").does(e -> {
+                        e.emit(new org.migcheck.model.mm.FolioEvent.ListChanged(w.folio0, "pages", add, e.isSet(on)));
+                        e.set(on, add);
+                    }).build();
+            w.thread("t", b -> b.step(change.apply("list_del", false)).step(change.apply("list_add", true))
+                    .step(change.apply("list_add", true)));
+            return w.drive();
+        }
+
+        @Test
+        void deletingAnEntryOnTheListAndAddingItBackIsOk() {
+            StepDriver d = lister(true);
+            assertOk(rule.check(d.step("t", "list_del(folio0)")));
+            assertOk(rule.check(d.step("t", "list_add(folio0)")));
+        }
+
+        @Test
+        void deletingAnEntryThatIsNotOnTheListIsViolated() {
+            assertViolated(rule.check(lister(false).step("t", "list_del(folio0)")), "t", "folio0", "not on it");
+        }
+
+        @Test
+        void addingAnEntryTwiceIsViolated() {
+            StepDriver d = lister(true);
+            d.step("t", "list_del(folio0)");
+            d.step("t", "list_add(folio0)");
+            assertViolated(rule.check(d.step("t", "list_add(folio0)")), "t", "folio0", "double list_add");
+        }
+    }
+
+    @Nested
     class UseAfterFree {
         final StepRule rule = KernelRules.USE_AFTER_FREE;
 
@@ -770,6 +809,6 @@ class KernelRulesTest {
                 stepRules++;
             }
         }
-        assertEquals(18, stepRules, "18 step rules (17 kernel rules and the hierarchy) besides the one invariant");
+        assertEquals(19, stepRules, "19 step rules (18 kernel rules and the hierarchy) besides the one invariant");
     }
 }

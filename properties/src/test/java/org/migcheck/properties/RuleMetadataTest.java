@@ -61,7 +61,7 @@ class RuleMetadataTest {
                         "writeback.set-under-lock", "cache.remove-locked-no-writeback", "folio.free-busy",
                         "ref.get-unless-zero", "folio.use-after-free", "data.lost-update", "data.stale-read", "isolate.single",
                         "migrate.both-locked", "balloon.pages-lock", "movable-ops.isolated-under-lock", "cache.replace-under-xa-lock",
-                        "dirty.clear-under-lock", "wait.condition", LockHierarchy.ID),
+                        "dirty.clear-under-lock", "wait.condition", "list.integrity", LockHierarchy.ID),
                 KernelRules.list().stream().map(Rule::id).toList());
     }
 

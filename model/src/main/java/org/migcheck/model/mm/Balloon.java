@@ -46,7 +46,7 @@ public final class Balloon {
     public enum DeflateLock {
         /** v6.19: trylock_page, skip the page when it is locked (never sleeps under the spinlock). */
         TRYLOCK,
-        /** Bad variant: a sleeping page lock under pages_lock. */
+        /** Mutation: a sleeping page lock under pages_lock. */
         SLEEPING
     }
 
@@ -156,7 +156,7 @@ public final class Balloon {
                     e.emit(new FolioEvent.Accessed(f, "balloon_page_insert"));
                     e.set(f.movableOps, true);
                     e.set(device[f.id()], 1);
-                    e.set(listVar(f), true);
+                    setOnList(e, f, true);
                     if (replacing != null) {
                         // newpage takes over page's role in the balloon (a balloon page has no contents to copy)
                         e.emit(new FolioEvent.Migrated(replacing.of(e), f));
@@ -165,6 +165,12 @@ public final class Balloon {
                     }
                 })
                 .build();
+    }
+
+    /** Puts {@code x} on b_dev_info->pages ({@code on}) or takes it off, telling the rules whether it was on the list. */
+    private void setOnList(org.migcheck.model.lang.Exec e, Folio x, boolean on) {
+        e.emit(new FolioEvent.ListChanged(x, "b_dev_info->pages", on, e.isSet(listVar(x))));
+        e.set(listVar(x), on);
     }
 
     /**
@@ -178,7 +184,7 @@ public final class Balloon {
                     Folio x = page.of(e);
                     e.emit(new FolioEvent.Accessed(x, "balloon_page_finalize"));
                     if (listDel) {
-                        e.set(listVar(x), false);
+                        setOnList(e, x, false);
                     }
                     e.set(device[x.id()], 0);
                 })
@@ -308,8 +314,7 @@ public final class Balloon {
                         .does(e -> {
                             Folio x = f.of(e);
                             e.emit(new FolioEvent.Accessed(x, "balloon_page_isolate"));
-                            // Simplification: list_del of a page that is not on the list (only reachable in bad variants) is not flagged; the isolate.* rules catch those variants.
-                            e.set(listVar(x), false);
+                            setOnList(e, x, false); // a page already off the list (taken by deflate or another isolator) breaks list.integrity
                             e.add(isolatedPages, 1);
                         })
                         .build())
@@ -352,7 +357,7 @@ public final class Balloon {
                         .does(e -> {
                             Folio x = f.of(e);
                             e.emit(new FolioEvent.Accessed(x, "balloon_page_putback"));
-                            e.set(listVar(x), true);
+                            setOnList(e, x, true);
                             e.add(isolatedPages, -1);
                         })
                         .build())

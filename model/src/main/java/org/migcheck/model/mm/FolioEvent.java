@@ -59,6 +59,14 @@ public sealed interface FolioEvent extends Event {
         @Override public String describe() { return folio.name() + " isolated"; }
     }
 
+    /**
+     * The folio's list entry was added to ({@code added}) or deleted from a kernel list, here
+     * b_dev_info->pages; {@code wasOn}: whether the entry was on that list before the step.
+     */
+    record ListChanged(Folio folio, String list, boolean added, boolean wasOn) implements FolioEvent {
+        @Override public String describe() { return (added ? "list_add " : "list_del ") + folio.name() + (added ? " to " : " from ") + list; }
+    }
+
     /** ->migrate_folio / movable_ops migrate_page ran on (src -> dst). */
     record Migrated(Folio folio, Folio dst) implements FolioEvent {
         @Override public String describe() { return folio.name() + " migrated to " + dst.name(); }

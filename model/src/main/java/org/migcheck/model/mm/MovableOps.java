@@ -42,7 +42,7 @@ public final class MovableOps {
     public enum GetRef {
         /** v6.19: folio_get_nontail_page = get-unless-zero; fails on a page being freed. */
         TRY_GET,
-        /** Bad variant: a plain get, which resurrects a page whose last reference is gone. */
+        /** Mutation: a plain get, which resurrects a page whose last reference is gone. */
         PLAIN,
         /** Mutation: no reference at all (the isolated page is not pinned). */
         NONE
