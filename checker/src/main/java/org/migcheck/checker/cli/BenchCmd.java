@@ -102,6 +102,13 @@ final class BenchCmd implements Callable<Integer> {
                 throw Args.usage(spec, "--speedup compares 1 worker with --workers N: N must be at least 2, not " + opts.workers()
                         + " (the default is this machine's " + Runtime.getRuntime().availableProcessors() + " cores)");
             }
+            if (opts.strategy() != org.migcheck.checker.engine.Strategy.BFS) {
+                throw Args.usage(spec, "--speedup measures the breadth-first search's workers, not --strategy "
+                        + opts.strategy().name().toLowerCase(java.util.Locale.ROOT));
+            }
+            if (unreduced) {
+                throw Args.usage(spec, "--unreduced counts states with and without reductions; --speedup measures workers: give one");
+            }
             return speedup(opts);
         }
         if (compareSpin) {

@@ -24,21 +24,31 @@ final class ListCmd implements Callable<Integer> {
             out.println(JsonRenderer.renderCatalogue(Main.registry(spec).all()));
             return 0;
         }
+        int width = output.columns();
         for (Scenario s : Main.registry(spec).all()) {
-            out.printf("%-28s %s%n", s.id(), s.title());
-            out.printf("%-28s   ref: %s%n", "", s.reference());
+            print(out, width, String.format("%-28s %s", s.id(), s.title()));
+            print(out, width, String.format("%-28s   ref: %s", "", s.reference()));
             for (Knob k : s.knobs()) {
-                out.printf("%-28s   knob %s = %s (default %s): %s%n", "", k.name(), String.join("|", k.values()), k.defaultValue(), k.doc());
+                print(out, width, String.format("%-28s   knob %s = %s (default %s): %s", "", k.name(), String.join("|", k.values()),
+                        k.defaultValue(), k.doc()));
             }
             for (Variant v : s.variants()) {
                 Variant.Kind kind = v.kind();
-                out.printf("%-28s   variant %-26s kind %-20s expect %-28s %s%n", "", v.name(),
-                        kind == null ? "-" : kind.label(), v.expect().describe(), v.doc());
-            }
+                String k = kind == null ? "-" : kind.label();
+                String aligned = String.format("%-28s   variant %-26s kind %-20s expect %-28s %s", "", v.name(), k,
+                        v.expect().describe(), v.doc());
+                // too wide for the columns: one entry, wrapped, with its fields named
+                print(out, width, aligned.length() <= width ? aligned
+                        : String.format("%-28s   variant %s, kind %s, expect %s: %s", "", v.name(), k, v.expect().describe(), v.doc()));            }
         }
         for (org.migcheck.properties.Rule r : Main.registry(spec).rules()) {
-            out.printf("rule %-23s %s [%s] (from --classpath)%n", r.id(), r.statement(), r.kernelRef());
+            print(out, width, String.format("rule %-23s %s [%s] (from --classpath)", r.id(), r.statement(), r.kernelRef()));
         }
         return 0;
+    }
+
+    /** Prints {@code line} wrapped to {@code width}, continuation lines under the entry (column 33). */
+    static void print(PrintStream out, int width, String line) {
+        OutputOptions.printWrapped(out, width, line, 28, 33);
     }
 }

@@ -57,4 +57,49 @@ public final class OutputOptions {
             throw new CommandLine.TypeConversionException("'" + s + "' is not a format: takes " + Args.names(Format.values()));
         }
     }
+
+    /**
+     * Prints {@code line} wrapped at spaces to {@code width} columns, continuation lines indented by
+     * {@code hang}; a word longer than a line stays whole. A line too long for one line loses its column
+     * padding first (runs of spaces become one), except for its first {@code keep} columns when it starts
+     * with a word (a scenario id column) or its leading indentation and first word otherwise.
+     */
+    static void printWrapped(java.io.PrintStream out, int width, String line, int keep, int hang) {
+        String pad = " ".repeat(hang);
+        String rest = line;
+        if (rest.length() > width) {
+            int body = 0;
+            while (body < rest.length() && rest.charAt(body) == ' ') {
+                body++;
+            }
+            int word = body == 0 ? Math.min(rest.length(), keep) : rest.indexOf(' ', body);
+            if (word > 0 && word < rest.length()) {
+                rest = rest.substring(0, word) + " " + rest.substring(word).strip().replaceAll(" {2,}", " ");
+            }
+        }
+        boolean first = true;
+        while (true) {
+            String lead = first ? "" : pad;
+            if (lead.length() + rest.length() <= width) {
+                out.println(lead + rest);
+                return;
+            }
+            int room = width - lead.length();
+            int indent = 0;
+            while (first && indent < rest.length() && rest.charAt(indent) == ' ') {
+                indent++;
+            }
+            int cut = rest.lastIndexOf(' ', room);
+            if (cut <= indent) {
+                cut = rest.indexOf(' ', Math.max(room, indent + 1));
+                if (cut < 0) {
+                    out.println(lead + rest);
+                    return;
+                }
+            }
+            out.println(lead + rest.substring(0, cut));
+            rest = rest.substring(cut).stripLeading();
+            first = false;
+        }
+    }
 }

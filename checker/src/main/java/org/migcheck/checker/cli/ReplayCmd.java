@@ -62,19 +62,21 @@ final class ReplayCmd implements Callable<Integer> {
         out.println("replay of " + title + " (" + t.schedule().length + " steps)");
         out.print(TextRenderer.table(end.trace(), output.columns()));
         out.print(TextRenderer.restingPlaces(end.trace(), output.columns()));
-        out.println("ends in: " + end.verdict().name() + (end.ruleId() == null ? "" : " " + end.ruleId()) + ": " + end.message());
+        int width = output.columns();
+        OutputOptions.printWrapped(out, width, "ends in: " + end.verdict().name() + (end.ruleId() == null ? "" : " " + end.ruleId()) + ": "
+                + end.message(), 0, 2);
         for (String line : end.explanation()) {
-            out.println("  " + line);
+            OutputOptions.printWrapped(out, width, "  " + line, 0, 4);
         }
         Expect e = t.scenario().expect(t.knobs());
         if (e != null && bounds != null) {
             // the declaration is for the model's own bounds; a token of check --bounds +K was found above them
-            out.println("declared (" + title + " expects " + ScenarioRunner.verdictText(e) + ") for the model's own bounds; at bounds "
-                    + bounds + " this replay ends in " + end.verdict().lower());
+            OutputOptions.printWrapped(out, width, "declared (" + title + " expects " + ScenarioRunner.verdictText(e)
+                    + ") for the model's own bounds; at bounds " + bounds + " this replay ends in " + end.verdict().lower(), 0, 2);
         } else if (e != null) {
             boolean same = sameKind(e, end);
-            out.println("recorded failure (" + title + " expects " + ScenarioRunner.verdictText(e) + "): "
-                    + (same ? "reproduced" : "NOT reproduced, the replay ends in " + end.verdict().lower()));
+            OutputOptions.printWrapped(out, width, "recorded failure (" + title + " expects " + ScenarioRunner.verdictText(e) + "): "
+                    + (same ? "reproduced" : "NOT reproduced, the replay ends in " + end.verdict().lower()), 0, 2);
         }
         return end.verdict().exitCode();
     }

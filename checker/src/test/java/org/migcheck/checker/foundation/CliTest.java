@@ -180,7 +180,7 @@ class CliTest {
             {"check", "abba", "--symmetry", "auto"}, {"check", "abba", "--por", "maybe"}, {"check", "--all", "--bounds", "+1"},
             {"check", "philosophers", "--set", "n=3", "--set", "n=4"}, {"check", "philosophers", "--set", "n"},
             {"suite", "philosophers", "--vary", "n", "--set", "n=3"}, {"mutate", "abba-ordered", "--strategy", "random"},
-            {"--classpath", "", "list"}};
+            {"--classpath", "", "list"}, {"bench", "--speedup", "--strategy", "dfs"}, {"bench", "--speedup", "--unreduced"}};
         for (String[] args : bad) {
             Run r = run(args);
             String what = String.join(" ", args) + ": " + r.out() + r.err();
@@ -257,6 +257,19 @@ class CliTest {
         Run stuck = run("replay", "starved-waiter:no-setter:setter=false:-");
         assertEquals(3, stuck.code(), stuck.err());
         assertTrue(stuck.out().contains("ends in: STUCK"), stuck.out());
+    }
+
+    /** list wraps to --width: a longer line is one word that cannot be broken, under the entry's indentation. */
+    @Test
+    void listWrapsToTheWidth() {
+        Run r = run("list", "--width", "80");
+        assertEquals(0, r.code(), r.err());
+        for (String line : r.out().split("\n")) {
+            assertTrue(line.length() <= 80 || line.strip().indexOf(' ') < 0, "longer than 80: " + line);
+        }
+        assertTrue(r.out().contains("variant legacy-no-flag, kind hypothetical, expect"), r.out());
+        // wide enough, the variants stay in columns
+        assertTrue(run("list", "--width", "400").out().contains("variant default                    kind -"));
     }
 
     /** A token printed by check --variant V --set k=v with a knob V does not set (here the size) replays. */
