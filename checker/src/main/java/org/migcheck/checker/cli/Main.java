@@ -53,7 +53,8 @@ public final class Main implements Callable<Integer> {
             err.println("migcheck: out of memory, no verdict (INCOMPLETE): lower a bound (--max-depth, a knob) or give the JVM"
                     + " more heap (MIGCHECK_JAVA_OPTS=-Xmx...)");
             return Verdict.INCOMPLETE.exitCode();
-        } catch (StackOverflowError | InternalError | ExceptionInInitializerError e) {
+        } catch (Error e) {
+            // picocli passes Errors through; from a plugin's code (AssertionError, NoClassDefFoundError) or ours: never exit 1
             err.println("migcheck: internal error: " + e);
             return INTERNAL_EXIT;
         }

@@ -66,13 +66,15 @@ public final class OutputOptions {
      */
     static void printWrapped(java.io.PrintStream out, int width, String line, int keep, int hang) {
         String pad = " ".repeat(hang);
-        String rest = line;
+        String rest = line.stripTrailing();
         if (rest.length() > width) {
             int body = 0;
             while (body < rest.length() && rest.charAt(body) == ' ') {
                 body++;
             }
-            int word = body == 0 ? Math.min(rest.length(), keep) : rest.indexOf(' ', body);
+            int firstSpace = rest.indexOf(' ', body);
+            // a leading word (a scenario id, a rule id) is never cut, even when longer than the kept column
+            int word = body == 0 ? (firstSpace < 0 ? rest.length() : Math.max(Math.min(rest.length(), keep), firstSpace)) : firstSpace;
             if (word > 0 && word < rest.length()) {
                 rest = rest.substring(0, word) + " " + rest.substring(word).strip().replaceAll(" {2,}", " ");
             }

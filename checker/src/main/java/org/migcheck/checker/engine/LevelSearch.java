@@ -714,6 +714,9 @@ final class LevelSearch {
                         tellInOrder(blocks, nb, sizeBefore, wantStates, serialTransitions);
                     }
                 } else {
+                    // at the budget, new states are no longer stored, but the wave is still read to its end: a bad
+                    // state or failing transition among the states already stored wins over the budget
+                    boolean full = false;
                     for (int bi = 0; bi < nb; bi++) {
                         Block b = blocks[bi];
                         generated += b.generated;
@@ -737,14 +740,18 @@ final class LevelSearch {
                                     continue;
                                 }
                                 successors++;
+                                if (full) {
+                                    continue; // past the budget: only failures are still collected
+                                }
                                 if (tg < 0) {
                                     int c = -tg - 1;
                                     int k = b.pos[c];
                                     byte kind = b.kind[k];
+                                    if (kind == 0 && store.size() >= budget.maxStates()) {
+                                        full = true; // a new state beyond the budget: not stored, and nothing after it
+                                        continue;
+                                    }
                                     if (kind == 0) {
-                                        if (store.size() >= budget.maxStates()) {
-                                            throw new OverBudget(); // a new state beyond the budget: not stored
-                                        }
                                         int nid = store.append(b.words, c * store.words(), id);
                                         b.candId[c] = nid;
                                         maxDepth = depth + 1;
@@ -778,6 +785,13 @@ final class LevelSearch {
                         if (badState == null && b.stateFailId >= 0) {
                             badState = b;
                         }
+                    }
+                    if (full) {
+                        if (badState != null) {
+                            return new SearchResult(SearchResult.Status.FAILED, badState.stateFail, scheduleTo(badState.stateFailId),
+                                    badState.stateFailId, stats(start), null);
+                        }
+                        throw new OverBudget(); // a failing transition of this wave (tf) is still reported after the loop
                     }
                     if (batches == null) {
                         parallel(pool, ws, PackedStore.PARTITIONS / RUN, (w, r) -> resolveRun(r, blocks));

@@ -208,14 +208,17 @@ public final class RandomSearch {
 
     public SearchResult run() {
         long start = clock.getAsLong();
-        List<Chunk> chunks;
         try {
-            chunks = swarm == null ? List.of(walk(0, walks)) : swarm.run(walks, this::walk);
+            return walkAll(start);
         } catch (OutOfMemoryError oom) {
-            // a walk's schedule (4 bytes a step) or a replay outgrew the heap: a budget, never a verdict
+            // a walk's schedule (4 bytes a step), its replay or its shrinking outgrew the heap: a budget, never a verdict
             return new SearchResult(SearchResult.Status.INCOMPLETE, null, new int[0], -1, new Stats(0, 0, 0, clock.getAsLong() - start),
                     "out of memory in random walks of at most " + depth + " steps (a lower --max-depth bounds them)");
         }
+    }
+
+    private SearchResult walkAll(long start) {
+        List<Chunk> chunks = swarm == null ? List.of(walk(0, walks)) : swarm.run(walks, this::walk);
         long generated = 0;
         int maxDepth = 0;
         java.util.Set<Long> seen = chunks.size() == 1 && chunks.get(0).seenSet != null ? chunks.get(0).seenSet : new java.util.HashSet<>();

@@ -180,7 +180,7 @@ class CliTest {
             {"check", "abba", "--symmetry", "auto"}, {"check", "abba", "--por", "maybe"}, {"check", "--all", "--bounds", "+1"},
             {"check", "philosophers", "--set", "n=3", "--set", "n=4"}, {"check", "philosophers", "--set", "n"},
             {"suite", "philosophers", "--vary", "n", "--set", "n=3"}, {"mutate", "abba-ordered", "--strategy", "random"},
-            {"--classpath", "", "list"}, {"bench", "--speedup", "--strategy", "dfs"}, {"bench", "--speedup", "--unreduced"}};
+            {"--classpath", "", "list"}, {"bench", "--speedup", "--workers", "2", "--strategy", "dfs"}, {"bench", "--speedup", "--workers", "2", "--unreduced"}};
         for (String[] args : bad) {
             Run r = run(args);
             String what = String.join(" ", args) + ": " + r.out() + r.err();
@@ -196,6 +196,8 @@ class CliTest {
         assertTrue(run("nosuch").err().contains("unknown command 'nosuch'"));
         assertTrue(run("check", "abba", "--walks", "5").err().contains("--walks applies to --strategy random only"));
         assertTrue(run("check", "abba", "--symmetry", "auto").err().contains("'auto' is neither on nor off"));
+        assertTrue(run("bench", "--speedup", "--workers", "2", "--strategy", "dfs").err().contains("not --strategy dfs"));
+        assertTrue(run("bench", "--speedup", "--workers", "2", "--unreduced").err().contains("--unreduced counts states"));
         // the variant's own value is no conflict
         assertEquals(0, run("check", "philosophers", "--variant", "ordered", "--set", "ordered=true", "--quiet-progress").code());
     }

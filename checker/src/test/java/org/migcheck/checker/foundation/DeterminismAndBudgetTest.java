@@ -224,6 +224,46 @@ class DeterminismAndBudgetTest {
         @Override public int actorOf(int label) { return label; }
     }
 
+    /** 0 -> 1, 0 -> 2, 1 -> 3; state 2 is bad (checked when it is expanded). */
+    static final class BadSecond implements TransitionSystem {
+        @Override public int[] slotMin() { return new int[] {0}; }
+        @Override public int[] slotMax() { return new int[] {3}; }
+        @Override public int[] initialState() { return new int[] {0}; }
+
+        @Override public void expand(int id, int[] s, Successors out) {
+            if (s[0] == 0) {
+                out.successor(0, new int[] {1});
+                out.successor(1, new int[] {2});
+            } else if (s[0] == 1) {
+                out.successor(0, new int[] {3});
+            }
+        }
+
+        @Override public Failure checkState(int[] s) { return s[0] == 2 ? () -> "state 2 is bad" : null; }
+        @Override public int actorOf(int label) { return label; }
+    }
+
+    /**
+     * The budget is reached in the wave that expands the bad state: the state is one of the N stored,
+     * so its failure is reported (FAILED), not INCOMPLETE; the state beyond the budget is not stored.
+     */
+    @Test
+    void aStoredBadStateWinsOverTheBudgetReachedInItsWave() {
+        for (int workers : new int[] {1, 2, 4}) {
+            for (Strategy strategy : new Strategy[] {Strategy.BFS, Strategy.DFS}) {
+                SearchResult r = new Search(new BadSecond(), strategy, Budget.unlimited().withMaxStates(3)).withWorkers(workers).run();
+                assertEquals(SearchResult.Status.FAILED, r.status(), strategy + ", " + workers + " workers");
+                assertEquals("state 2 is bad", r.failure().summary());
+                assertArrayEquals(new int[] {1}, r.schedule());
+                assertTrue(r.stats().distinct() <= 3, "stored " + r.stats().distinct());
+            }
+            // one state fewer: the bad state itself is beyond the budget
+            SearchResult cut = new Search(new BadSecond(), Strategy.BFS, Budget.unlimited().withMaxStates(2)).withWorkers(workers).run();
+            assertEquals(SearchResult.Status.INCOMPLETE, cut.status());
+            assertEquals(2, cut.stats().distinct());
+        }
+    }
+
     @Test
     void gridIsExhaustedWithAFrozenClock() {
         Search s = new Search(new Grid(40), Strategy.BFS, Budget.unlimited().withTimeLimit(Duration.ofSeconds(1)),
