@@ -171,6 +171,18 @@ class MutationReportTest {
         return hits.get(0);
     }
 
+    /**
+     * ttm_backup_drop waits for the backup's handle: without that order, shmem_truncate_range removes folio0 between
+     * ttm_backup_backup_page's lookup and its folio_lock, and shmem_writeout dereferences the removed folio's NULL
+     * mapping (a kernel-source review showed the survivor's old reason, "truncate locks and waits", was wrong).
+     */
+    @Test
+    void ttmDropMustWaitForTheBackupHandle() throws Exception {
+        Mutations.Mutant m = find(mutants("truncate-writeback", "activate-unlocked"), "no-wait ttm-drop: ttm_backup_drop");
+        assertEquals(Mutations.Fate.KILLED, m.fate());
+        assertEquals("shmem.writeout-truncated", m.result().ruleId());
+    }
+
     @Test
     void truncateMustWaitForWriteback() throws Exception {
         // with one folio, the folio at index 0 is always truncated by the partial-folio step between the passes

@@ -250,20 +250,21 @@ class TruncateWritebackScenarioTest {
         assertTrue(expl.contains("waits for folio0.locked held by ttm-backup"), expl);
         assertTrue(expl.contains("folio0.locked is held by ttm-backup, which has exited: the lock is leaked"), expl);
         // By hand: ttm-backup shmem_read_folio_gfp, folio_lock, folio_mark_dirty, folio_clear_dirty_for_io,
-        // folio_set_reclaim, shmem_writeout's folio_mark_dirty (returns ACTIVATE, folio locked), the
-        // !folio_test_writeback test, folio_clear_reclaim, folio_put, ttm_backup_shmem_idx_to_handle (10);
-        // ttm-drop ttm_backup_drop; shmem_truncate_range -> shmem_undo_range: pass 1 find_get_entry,
+        // folio_set_reclaim, shmem_writeout's mapping->host read and folio_mark_dirty (returns ACTIVATE, folio
+        // locked), the !folio_test_writeback test, folio_clear_reclaim, folio_put, ttm_backup_shmem_idx_to_handle
+        // (11); ttm-drop ttm_backup_drop; shmem_truncate_range -> shmem_undo_range: pass 1 find_get_entry,
         // folio_trylock (fails), folio_put; shmem_get_partial_folio(lstart >> PAGE_SHIFT = 0):
-        // filemap_get_entry (5) = 15 steps, then its folio_lock blocks. (ttm_backup_drop truncates one page,
+        // filemap_get_entry (5) = 16 steps, then its folio_lock blocks. (ttm_backup_drop truncates one page,
         // same_folio is true, and pass 2 is never reached.)
         Trace t = r.trace();
-        assertEquals(15, t.rows().size(), () -> report(o));
+        assertEquals(16, t.rows().size(), () -> report(o));
         assertFalse(t.rows().stream().anyMatch(row -> row.label().startsWith("folio_unlock")), "nobody unlocks folio0");
-        Trace.Row trylock = t.rows().get(12);
+        assertEquals("mapping->host(folio0)", t.rows().get(5).label());
+        Trace.Row trylock = t.rows().get(13);
         assertEquals("ttm-drop", who(t, trylock));
         assertEquals("folio_trylock(folio0)", trylock.label());
         assertTrue(trylock.changes().isEmpty(), "pass 1's trylock fails on the leaked lock");
-        assertEquals("filemap_get_entry(backup, folio0)", t.rows().get(14).label());
+        assertEquals("filemap_get_entry(backup, folio0)", t.rows().get(15).label());
         // the blocked thread sits in shmem_get_partial_folio's folio_lock, the backup thread has exited
         Semantics sem = new Semantics(t.model());
         int drop = t.model().threadIndex("ttm-drop");

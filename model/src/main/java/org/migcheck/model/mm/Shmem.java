@@ -4,8 +4,10 @@ import org.migcheck.model.lang.Body;
 import org.migcheck.model.lang.Cond;
 import org.migcheck.model.lang.IntExpr;
 import org.migcheck.model.lang.Local;
+import org.migcheck.model.lang.ModelViolation;
 import org.migcheck.model.lang.ModelError;
 import org.migcheck.model.lang.Procedure;
+import org.migcheck.model.lang.Step;
 
 /**
  * The mm/shmem.c paths (v6.19, where {@code shmem_writeout} replaced shmem_writepage when ->writepage
@@ -49,6 +51,8 @@ public final class Shmem {
     private final Mm mm;
     private final Truncate truncate;
     private Procedure shmemWriteout;
+    /** Rule id of shmem_writeout's dereference of folio->mapping on a folio truncation has removed (an oops). */
+    public static final String WRITEOUT_NO_MAPPING = "shmem.writeout-truncated";
     private Procedure shmemGetPartialFolio;
     private Procedure shmemUndoRange;
     private Procedure shmemTruncateRange;
@@ -72,9 +76,22 @@ public final class Shmem {
         Procedure p = mm.builder().procedure("shmem_writeout");
         Local f = p.param("folio", 0, mm.folios().size() - 1);
         FolioRef F = mm.at(f);
+        // "struct address_space *mapping = folio->mapping; struct inode *inode = mapping->host;": a folio that
+        // truncation removed meanwhile has no mapping, and the kernel dereferences NULL (an oops).
         // Simplification: the system has no swap ("if (!total_swap_pages) goto redirty;"), so only the redirty path is modelled.
         // Simplification: folio_mark_dirty's clearing of PG_reclaim is left out (no rule reads PG_reclaim here).
         p.body(body -> body
+                .step(Step.named("mapping->host")
+                        .args(e -> F.of(e).name())
+                        .does(e -> {
+                            Folio x = F.of(e);
+                            if (!e.isSet(x.inCache)) {
+                                throw new ModelViolation(WRITEOUT_NO_MAPPING, "shmem_writeout(" + x.name() + ") reads "
+                                        + "folio->mapping->host, but truncation removed " + x.name() + " from the page cache:"
+                                        + " NULL dereference");
+                            }
+                        })
+                        .build())
                 .step(FolioOps.folioMarkDirty(F))                     // redirty: folio_mark_dirty(folio)
                 .ret(IntExpr.of(AOP_WRITEPAGE_ACTIVATE)));           // "Return with folio locked"
         shmemWriteout = p;

@@ -316,8 +316,9 @@ public final class Truncate {
      * <li>The partial folio at lstart, always looked up: __filemap_get_folio(mapping,
      *     lstart &gt;&gt; PAGE_SHIFT, FGP_LOCK) (sleeping folio_lock), truncate_inode_partial_folio
      *     (folio_wait_writeback, then truncate_inode_folio since the whole folio is in the range),
-     *     folio_unlock, folio_put. same_folio is false (lend = -1), so the folio at
-     *     lend &gt;&gt; PAGE_SHIFT is looked up too.</li>
+     *     folio_unlock, folio_put. When that folio was found, the kernel sets same_folio = lend &lt;
+     *     folio_pos + folio_size, true for lend = -1 (signed), and skips the lookup at lend &gt;&gt;
+     *     PAGE_SHIFT; when it was not, that lookup finds nothing (-ENOENT).</li>
      * <li>Pass 2, blocking: find_get_entries, then for each folio folio_lock, folio_wait_writeback,
      *     truncate_inode_folio, folio_unlock; folio_batch_release. Repeated until nothing is left.</li>
      * </ol>
@@ -345,7 +346,8 @@ public final class Truncate {
                 pass1.step(folioBatchRelease(batch));
             });
             // Simplification: no cond_resched steps (T holds no spinlock; they change no state).
-            // same_folio = (lstart >> PAGE_SHIFT) == (lend >> PAGE_SHIFT): false for lend = -1.
+            // same_folio = (lstart >> PAGE_SHIFT) == (lend >> PAGE_SHIFT) at first; once the folio at lstart is found,
+            // "same_folio = lend < folio_pos(folio) + folio_size(folio)", true for lend = -1 (signed).
             // folio = __filemap_get_folio(mapping, lstart >> PAGE_SHIFT, FGP_LOCK, 0): index 0, the first folio.
             body.callInto(partial, getFolio, IntExpr.of(0));
             // "if (!truncate_inode_partial_folio(folio, lstart, lend)) { start = ...; }": it returns true
@@ -355,7 +357,8 @@ public final class Truncate {
                     .step(FolioOps.folioUnlock(P))
                     .step(FolioOps.folioPut(P)));
             // "if (!same_folio) folio = __filemap_get_folio(mapping, lend >> PAGE_SHIFT, FGP_LOCK, 0);"
-            // Simplification: no modelled folio is at index lend >> PAGE_SHIFT (lend = -1), so that lookup (-ENOENT) is not a step.
+            // Not a step: with the folio at lstart found, same_folio is true and there is no second lookup; without it,
+            // the lookup at lend >> PAGE_SHIFT (lend = -1) finds no folio (-ENOENT).
             // Pass 2.
             findGetEntries(body, batch, ok);
             body.ifLocal(e -> e.local(batch) != 0, pass2 -> {

@@ -17,7 +17,9 @@ import org.migcheck.model.lang.Var;
  * Data writeback of one mapping (v6.19; docs/scenarios/truncate-writeback.md) and its I/O completion:
  * mm/page-writeback.c {@code writeback_iter} / {@code writeback_get_folio} /
  * {@code folio_prepare_writeback}, driven by a block filesystem's {@code ->writepages} that is
- * fs/mpage.c {@code mpage_writepages} (ext2), whose per-folio step {@code __mpage_writepage} sets
+ * fs/mpage.c {@code mpage_writepages} (ext2), whose per-folio step {@code mpage_write_folio} (called
+ * {@code __mpage_writepage} before Christoph Hellwig's 2025 "fs: use writeback_iter directly in
+ * mpage_writepages", which came before v6.19; the release it entered is not confirmed here) sets
  * PG_writeback under the folio lock, unlocks, and submits the bio; the bio's completion
  * ({@code mpage_write_end_io}) calls {@code folio_end_writeback}.
  *
@@ -26,7 +28,7 @@ import org.migcheck.model.lang.Var;
  * folios are submitted, while their I/O may still be in flight.
  *
  * <p>Construct it after every folio of the mapping is declared; it adds one "bio in flight" variable
- * per folio and the procedures {@code folio_prepare_writeback}, {@code __mpage_writepage} and
+ * per folio and the procedures {@code folio_prepare_writeback}, {@code mpage_write_folio} and
  * {@code mpage_writepages}.
  *
  * <p><b>Kernel:</b> v6.19 ({@code writeback_iter}; older kernels ran the same per-folio protocol in
@@ -45,7 +47,7 @@ public final class Writeback {
         WB_SYNC_ALL
     }
 
-    /** Where {@code __mpage_writepage} sets PG_writeback relative to unlocking the folio. */
+    /** Where {@code mpage_write_folio} sets PG_writeback relative to unlocking the folio. */
     public enum Order {
         /** fs/mpage.c: folio_start_writeback, then folio_unlock, then submit (the 2.5.12 contract). */
         KERNEL,
@@ -65,7 +67,7 @@ public final class Writeback {
 
     /** {@code folio_prepare_writeback(mapping, wbc, folio)}: 1 when the locked folio is to be written. */
     public final Procedure folioPrepareWriteback;
-    /** {@code __mpage_writepage(folio, wbc, mpd)}: called with the folio locked; returns with it unlocked. */
+    /** {@code mpage_write_folio(folio, wbc, mpd)}: called with the folio locked; returns with it unlocked. */
     public final Procedure mpageWritepage;
     /** {@code mpage_writepages(mapping, wbc, get_block)}: the {@code writeback_iter} loop. */
     public final Procedure mpageWritepages;
@@ -139,9 +141,9 @@ public final class Writeback {
     }
 
     private Procedure defineMpageWritepage(Model.Builder b) {
-        // fs/mpage.c __mpage_writepage: maps the blocks, adds the folio to the bio, then
+        // fs/mpage.c mpage_write_folio: maps the blocks, adds the folio to the bio, then
         // "folio_start_writeback(folio); folio_unlock(folio);" and submits at a boundary.
-        Procedure p = b.procedure("__mpage_writepage");
+        Procedure p = b.procedure("mpage_write_folio");
         Local f = p.param("folio", 0, mm.folios().size() - 1);
         FolioRef F = mm.at(f);
         // Simplification: every folio is a boundary, so each gets its own bio, submitted right after the unlock.
@@ -173,7 +175,7 @@ public final class Writeback {
 
     private Procedure defineMpageWritepages(Model.Builder b) {
         // fs/mpage.c mpage_writepages: while ((folio = writeback_iter(mapping, wbc, folio, &error)))
-        //     error = __mpage_writepage(folio, wbc, &mpd);
+        //     error = mpage_write_folio(wbc, folio, &mpd);
         Procedure p = b.procedure("mpage_writepages");
         int all = (1 << folios.size()) - 1;
         Local batch = p.local("fbatch", 0, all);

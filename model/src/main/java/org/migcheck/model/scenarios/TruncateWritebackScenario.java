@@ -54,6 +54,8 @@ public final class TruncateWritebackScenario {
 
     private static final String SKIPPED = "a folio find_lock_entries skips is truncated later by the partial-folio step or"
             + " pass 2, which lock it and wait on its writeback (the truncate.range-empty assertion checks nothing is left)";
+    private static final String SKIPPED_SHMEM = "a folio shmem_undo_range's trylock pass skips is removed by its partial-folio"
+            + " step (shmem_get_partial_folio locks it, truncate_inode_partial_folio waits on its writeback)";
     private static final String NO_DURABILITY = "outside the model: skipping the write-out leaves the folio dirty, and the"
             + " model has no rule that dirty data reaches the disk";
 
@@ -63,9 +65,11 @@ public final class TruncateWritebackScenario {
                 + " model has; writeback takes neither";
         return e.survives("no-lock truncate: inode_lock", inodeLocks)
                 .survives("no-lock truncate: filemap_invalidate_lock", inodeLocks)
-                .survives("test-false folio_prepare_writeback: if folio->mapping != mapping", "truncation clears PG_dirty when"
-                        + " it removes the folio (truncate_cleanup_folio -> folio_cancel_dirty) and waited for writeback, so the"
-                        + " !folio_test_dirty test that follows skips a truncated folio anyway");
+                .survives("test-false folio_prepare_writeback: if folio->mapping != mapping", "model limitation: nothing here"
+                        + " dirties a folio after truncation cancelled its PG_dirty (truncate_cleanup_folio -> folio_cancel_dirty),"
+                        + " so the !folio_test_dirty test that follows skips a truncated folio; the kernel lets a truncated folio"
+                        + " be dirtied again (folio_mark_dirty -> noop_dirty_folio), and there this check is what keeps"
+                        + " mpage_write_folio off mapping->host");
     }
 
     public static Scenario scenario() {
@@ -77,7 +81,7 @@ public final class TruncateWritebackScenario {
                 .knob(Knob.choice("writer", "flusher", "who writes the folio: the flusher through writeback_iter + "
                         + "mpage_writepages (raced by truncate_inode_pages_range), or ttm_backup_backup_page calling "
                         + "shmem_writeout (followed by shmem_truncate_range)", "flusher", "ttm-backup"))
-                .knob(Knob.choice("order", "kernel", "flusher only: __mpage_writepage sets PG_writeback before "
+                .knob(Knob.choice("order", "kernel", "flusher only: mpage_write_folio sets PG_writeback before "
                         + "folio_unlock (kernel) or after it (wb-after-unlock)", "kernel", "wb-after-unlock"))
                 .knob(Knob.bool("truncateWaits", true, "flusher only: truncate_inode_pages_range calls folio_wait_writeback "
                         + "(in truncate_inode_partial_folio and in pass 2)"))
@@ -103,7 +107,7 @@ public final class TruncateWritebackScenario {
                                         + " only calls folio_wait_writeback, which returns at once when no writeback is in flight"),
                         "shipped v6.19: as kernel, WB_SYNC_ALL, with a second folio already under writeback and redirtied")
                 .variant("wb-after-unlock", Map.of("order", "wb-after-unlock"), Expect.violated("writeback.set-under-lock"),
-                        "mutation: __mpage_writepage unlocks before folio_start_writeback; writeback.set-under-lock restates "
+                        "mutation: mpage_write_folio unlocks before folio_start_writeback; writeback.set-under-lock restates "
                                 + "the mutation, and with it (and the removal and free rules) off truncate frees the folio and "
                                 + "the bio completes on freed memory (TruncateWritebackScenarioTest)")
                 .variant("truncate-no-wait", Map.of("truncateWaits", "false"),
@@ -117,10 +121,8 @@ public final class TruncateWritebackScenario {
                                 .survives("test-false ttm-backup: if !folio_test_writeback", "PG_reclaim left set after the"
                                         + " writeback ended would only make reclaim rotate folio0 (folio_rotate_reclaimable); there"
                                         + " is no reclaimer here and no rule reads PG_reclaim")
-                                .survives("test-true find_lock_entries: if folio->mapping != mapping || folio_test_writeback", SKIPPED)
-                                .survives("no-wait ttm-drop: ttm_backup_drop", "the truncate then overlaps the backup, but it"
-                                        + " locks folio0 and waits on its writeback, so it is safe without the handle, which orders"
-                                        + " only the TTM pool's bookkeeping"),
+                                .survives("test-true find_lock_entries: if folio->mapping != mapping || folio_test_writeback", SKIPPED_SHMEM)
+,
                         "shipped v6.19: ttm_backup_backup_page unlocks the folio that shmem_writeout returned locked "
                                 + "(AOP_WRITEPAGE_ACTIVATE)")
                 .variant("activate-ignored", Map.of("writer", "ttm-backup", "activateIgnored", "true"), Expect.deadlock(),
