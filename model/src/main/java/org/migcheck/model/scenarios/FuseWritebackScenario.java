@@ -128,7 +128,8 @@ public final class FuseWritebackScenario {
                         + "as legacy (case 3)" + NOT_MODELLED);
         variant(s, "legacy-gfp-nofs", Map.of("memcg", "v1", "mappingFlag", "false", "gfp", "NOFS"),
                 "hypothetical (no temp pages and no flag): the server allocates with GFP_NOFS: !may_enter_fs, so case 2 "
-                        + "on every pass");
+                        + "on every pass (a server in a scoped NOFS/NOIO context, e.g. after prctl(PR_SET_IO_FLUSHER), "
+                        + "reclaims the same way on shipped kernels)");
         variant(s, "legacy-temp-pages", Map.of("memcg", "v1", "mappingFlag", "false", "tempPages", "true"),
                 "shipped v6.15 (FUSE with temp pages, before v6.16): the server's charge does take case 3, but "
                         + "folio0's writeback is ended by the flusher, not by the server");
@@ -141,7 +142,8 @@ public final class FuseWritebackScenario {
                         + "without writeback_cache writes back a folio dirtied through a shared mmap; there are no temp "
                         + "pages, and fuse_init_file_inode sets AS_WRITEBACK_MAY_DEADLOCK_ON_RECLAIM only with "
                         + "writeback_cache, so legacy-memcg reclaim from the server's charge reaches case 3 as in "
-                        + "legacy-no-flag; assumes folio0 is charged to the server's memcg" + NOT_MODELLED);
+                        + "legacy-no-flag; assumes folio0 is charged to the memcg the server's charge reclaims from "
+                        + "(or a shared ancestor) and a server without PR_SET_IO_FLUSHER" + NOT_MODELLED);
         return s.build();
     }
 
@@ -160,7 +162,8 @@ public final class FuseWritebackScenario {
     static Expect survivors(Expect e, Knobs k) {
         boolean temp = k.flag("tempPages");
         String kswapdCase1 = "kswapd's case 1 and case 2 both unlock the folio and activate it without waiting (case 2 only"
-                + " sets PG_reclaim again), so which one kswapd takes is not observable";
+                + " sets PG_reclaim again), so which one kswapd takes is not observable (and in the model case 1 never runs:"
+                + " PGDAT_WRITEBACK is set only at the end of kswapd's single pass)";
         String reclaimMark = temp
                 ? "PG_reclaim is not ordered by the folio lock in the kernel either (folio_end_writeback clears it unlocked); a"
                         + " late mark only changes whether a later pass waits in case 3, and that wait always ends (the flusher"
@@ -183,8 +186,10 @@ public final class FuseWritebackScenario {
             return e.survives("swap fuse_writepages: folio_copy <> folio_unlock", "outside the model: folio contents are not"
                             + " modelled and no thread here writes folio0's data, so copying it after the unlock reads the same data")
                     .survives("swap shrink_folio_list: folio_set_reclaim <> folio_unlock #2", reclaimMark)
-                    .survives("test-true shrink_folio_list: if folio_test_reclaim #2", "with temp pages the flusher ends folio0's"
-                            + " writeback without allocating, so waiting on it in case 3 without PG_reclaim always ends")
+                    .survives("test-true shrink_folio_list: if folio_test_reclaim #2", "with temp pages the flusher's"
+                            + " allocations (the temp folios, GFP_NOFS) neither enter the filesystem nor are charged to the memcg,"
+                            + " so its folio_end_writeback never waits on this reclaim, and waiting in case 3 without PG_reclaim"
+                            + " always ends (the model sends one folio per request)")
                     .survives("no-wait shrink_folio_list: folio_wait_writeback", "case 3 goes back to folio_trylock after the"
                             + " wait, so without it reclaim retries folio0 until the flusher has ended its writeback: the same"
                             + " outcome, by polling");
