@@ -39,7 +39,8 @@ final class ListCmd implements Callable<Integer> {
                         v.expect().describe(), v.doc());
                 // too wide for the columns: one entry, wrapped, with its fields named
                 print(out, width, aligned.length() <= width ? aligned
-                        : String.format("%-28s   variant %s, kind %s, expect %s: %s", "", v.name(), k, v.expect().describe(), v.doc()));            }
+                        : String.format("%-28s   variant %s, kind %s, expect %s: %s", "", v.name(), k, v.expect().describe(), v.doc()));
+            }
         }
         for (org.migcheck.properties.Rule r : Main.registry(spec).rules()) {
             print(out, width, String.format("rule %-23s %s [%s] (from --classpath)", r.id(), r.statement(), r.kernelRef()));

@@ -747,11 +747,11 @@ final class LevelSearch {
                                     int c = -tg - 1;
                                     int k = b.pos[c];
                                     byte kind = b.kind[k];
-                                    if (kind == 0 && store.size() >= budget.maxStates()) {
-                                        full = true; // a new state beyond the budget: not stored, and nothing after it
-                                        continue;
-                                    }
                                     if (kind == 0) {
+                                        if (store.size() >= budget.maxStates()) {
+                                            full = true; // a new state beyond the budget: not stored, and nothing after it
+                                            continue;
+                                        }
                                         int nid = store.append(b.words, c * store.words(), id);
                                         b.candId[c] = nid;
                                         maxDepth = depth + 1;
@@ -786,14 +786,12 @@ final class LevelSearch {
                             badState = b;
                         }
                     }
-                    if (full) {
-                        if (badState != null) {
-                            return new SearchResult(SearchResult.Status.FAILED, badState.stateFail, scheduleTo(badState.stateFailId),
-                                    badState.stateFailId, stats(start), null);
-                        }
+                    if (full && badState == null) {
                         throw new OverBudget(); // a failing transition of this wave (tf) is still reported after the loop
                     }
-                    if (batches == null) {
+                    if (full) {
+                        // nothing to resolve: the wave's bad state ends the search just below
+                    } else if (batches == null) {
                         parallel(pool, ws, PackedStore.PARTITIONS / RUN, (w, r) -> resolveRun(r, blocks));
                     } else {
                         resolveRemotely(blocks);

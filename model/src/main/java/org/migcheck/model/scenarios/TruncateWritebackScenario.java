@@ -121,8 +121,7 @@ public final class TruncateWritebackScenario {
                                 .survives("test-false ttm-backup: if !folio_test_writeback", "PG_reclaim left set after the"
                                         + " writeback ended would only make reclaim rotate folio0 (folio_rotate_reclaimable); there"
                                         + " is no reclaimer here and no rule reads PG_reclaim")
-                                .survives("test-true find_lock_entries: if folio->mapping != mapping || folio_test_writeback", SKIPPED_SHMEM)
-,
+                                .survives("test-true find_lock_entries: if folio->mapping != mapping || folio_test_writeback", SKIPPED_SHMEM),
                         "shipped v6.19: ttm_backup_backup_page unlocks the folio that shmem_writeout returned locked "
                                 + "(AOP_WRITEPAGE_ACTIVATE)")
                 .variant("activate-ignored", Map.of("writer", "ttm-backup", "activateIgnored", "true"), Expect.deadlock(),
