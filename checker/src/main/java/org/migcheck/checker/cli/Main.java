@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.migcheck.checker.run.ScenarioRegistry;
 import org.migcheck.checker.run.Verdict;
 import org.migcheck.model.scenarios.Scenario;
@@ -40,6 +41,7 @@ public final class Main implements Callable<Integer> {
         cl.setErr(new PrintWriter(err, true));
         cl.setParameterExceptionHandler(Main::usageError);
         cl.setCaseInsensitiveEnumValuesAllowed(true);
+        describeFormats(cl);
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             cmd.getErr().println("migcheck " + cmd.getCommandName() + ": internal error: " + ex);
             return INTERNAL_EXIT;
@@ -57,6 +59,35 @@ public final class Main implements Callable<Integer> {
             // picocli passes Errors through; from a plugin's code (AssertionError, NoClassDefFoundError) or ours: never exit 1
             err.println("migcheck: internal error: " + e);
             return INTERNAL_EXIT;
+        }
+    }
+
+    /**
+     * What each command's --format writes, for its help (the option is a shared mixin); the same sets as
+     * the commands' {@link OutputOptions#require} calls, which CliTest checks against this help.
+     */
+    static final Map<String, String> FORMATS = Map.of(
+            "check", "text (default), json (docs/report.schema.json), junit (JUnit XML), sarif (SARIF 2.1.0), or html (one"
+                    + " scenario, not --all)",
+            "suite", "text (default), json (docs/report.schema.json), junit (JUnit XML) or sarif (SARIF 2.1.0)",
+            "mutate", "text (default), json (docs/report.schema.json), junit (JUnit XML) or sarif (SARIF 2.1.0); with --all"
+                    + " text or json",
+            "list", "text (default) or json",
+            "replay", "text only (the option is accepted for symmetry with the other commands)");
+
+    private static void describeFormats(CommandLine root) {
+        for (Map.Entry<String, CommandLine> e : root.getSubcommands().entrySet()) {
+            CommandLine.Model.CommandSpec s = e.getValue().getCommandSpec();
+            CommandLine.Model.OptionSpec old = s.findOption("--format");
+            if (old == null) {
+                continue;
+            }
+            String text = FORMATS.get(e.getKey());
+            if (text == null) {
+                throw new IllegalStateException("no --format description for command " + e.getKey());
+            }
+            s.remove(old);
+            s.addOption(CommandLine.Model.OptionSpec.builder(old).description(text).build());
         }
     }
 

@@ -163,6 +163,33 @@ class CliTest {
     }
 
     @Test
+    void formatHelpNamesExactlyTheFormatsEachCommandWrites() {
+        String[][] commands = {{"check", "abba", "--max-states", "1"}, {"suite", "abba", "--max-states", "1"},
+            {"mutate", "abba", "--max-states", "1"}, {"list"}, {"replay", "abba:bogus-token"}};
+        for (String[] base : commands) {
+            Run help = run(base[0], "--help");
+            int at = help.out().indexOf("--format=F");
+            assertTrue(at >= 0, base[0] + " help: " + help.out());
+            String rest = help.out().substring(at);
+            int next = rest.indexOf("\n  -", 1);
+            String described = (next < 0 ? rest : rest.substring(0, next)).toLowerCase(java.util.Locale.ROOT);
+            for (org.migcheck.checker.cli.OutputOptions.Format f : org.migcheck.checker.cli.OutputOptions.Format.values()) {
+                String name = f.name().toLowerCase(java.util.Locale.ROOT);
+                String[] args = java.util.Arrays.copyOf(base, base.length + 2);
+                args[base.length] = "--format";
+                args[base.length + 1] = name;
+                Run r = run(args);
+                boolean refused = r.err().contains("is not written by");
+                assertEquals(described.contains(name), !refused,
+                        String.join(" ", args) + ": help says [" + described.strip() + "], run says " + r.code() + " " + r.err());
+                if (refused) {
+                    assertEquals(64, r.code(), String.join(" ", args));
+                }
+            }
+        }
+    }
+
+    @Test
     void everyBadValueIsOneLinePlusAHint() {
         String[][] bad = {
             {"check", "abba", "--strategy", "foo"}, {"check", "abba", "--max-states", "-5"}, {"check", "abba", "--max-states", "0"},
