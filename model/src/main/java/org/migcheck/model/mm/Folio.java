@@ -27,6 +27,8 @@ public final class Folio {
     private final String name;
     private final int id;
     private final Mapping mapping;
+    /** folio_order(): fixed for the folio's life in these models (no split); only compaction's isolation reads it. */
+    private final int order;
     /** PG_locked: a sleeping bit lock with no owner and no recursion (mm/filemap.c __folio_lock). */
     public final Lock lock;
     /** PG_writeback: set under the folio lock, cleared from any context by folio_end_writeback. */
@@ -59,6 +61,7 @@ public final class Folio {
         this.name = name;
         this.id = id;
         this.mapping = mapping;
+        this.order = init.order;
         this.lock = b.lock(name + ".locked", "folio_lock", Lock.Kind.BIT);
         this.writeback = b.flag(name + ".writeback", init.writeback);
         this.dirty = b.flag(name + ".dirty", init.dirty);
@@ -78,6 +81,9 @@ public final class Folio {
 
     /** Index among the model's folios (the value procedures pass around as a folio parameter). */
     public int id() { return id; }
+
+    /** folio_order(): 0 for a small folio, 9 for a PMD-sized one (x86-64). */
+    public int order() { return order; }
 
     /** The mapping whose page cache holds it, or null (anon, movable_ops, or a fresh destination). */
     public Mapping mapping() { return mapping; }
@@ -100,6 +106,7 @@ public final class Folio {
         boolean inCache = true;
         boolean isolated;
         boolean movableOps;
+        int order;
 
         public Init writeback(boolean v) { writeback = v; return this; }
         public Init dirty(boolean v) { dirty = v; return this; }
@@ -113,5 +120,13 @@ public final class Folio {
         public Init inCache(boolean v) { inCache = v; return this; }
         public Init isolated(boolean v) { isolated = v; return this; }
         public Init movableOps(boolean v) { movableOps = v; return this; }
+        /** folio_order() (default 0). */
+        public Init order(int v) {
+            if (v < 0 || v > PageAlloc.MAX_PAGE_ORDER) {
+                throw new IllegalArgumentException("folio order " + v + " is outside 0.." + PageAlloc.MAX_PAGE_ORDER);
+            }
+            order = v;
+            return this;
+        }
     }
 }

@@ -22,8 +22,10 @@ import org.migcheck.model.lang.Steps;
 /**
  * The migration core of mm/migrate.c as in v6.19, the one every scenario that migrates a folio uses.
  * Kernel version: v6.19. Folds in the batched migration of v6.3 (Huang Ying, 5dfab109d519
- * "migrate_pages: batch _unmap and _move", and the follow-up fix of the same cycle that first tries the
- * batch in MIGRATE_ASYNC, migrate_pages_sync; that fix's id not checked), the PF_MEMALLOC rule of v2.6.38
+ * "migrate_pages: batch _unmap and _move", and the follow-ups of the same cycle that first try the
+ * batch in MIGRATE_ASYNC and keep batching to that mode, migrate_pages_sync: 2ef7dbb26990 "migrate_pages:
+ * try migrate in batch asynchronously firstly" and fb3592c41a44 "migrate_pages: fix deadlock in batched
+ * migration", ids as later commits cite them; the release they landed in is not checked), the PF_MEMALLOC rule of v2.6.38
  * (see {@link Rules}), the SYNC_LIGHT !uptodate rule (2023), the movable_ops dispatch in
  * migrate_folio_move (2025), and the removal of the MIGRATEPAGE_* return codes before v6.19 (every
  * success is 0; v6.19 names none of them; the removal is dated to v6.18 by our review, not checked).
@@ -483,8 +485,13 @@ public final class Migrate {
      * one given folio; PageAlloc's compact_zone: any LRU folio of the zone) and the isolate mode.
      * Simplification: the ASYNC dirty check's folio_trylock/folio_unlock pair is folded into the step (no lock events).
      * Simplification: folio_mapping() is the folio's declared mapping, so a swap-cache anon folio (whose folio_mapping is the swap space) is not modelled.
+     * A large folio is skipped first ({@link #skipIsolationOnOrder}) unless {@code orderFilter} is off
+     * (hypothetical: no kernel isolates a compound folio that is not smaller than the request).
      */
-    static boolean isolateLruFolio(Exec e, Folio f, boolean asyncIsolate, int gfpMask) {
+    static boolean isolateLruFolio(Exec e, Folio f, boolean asyncIsolate, int gfpMask, int ccOrder, boolean orderFilter) {
+        if (orderFilter && f.order() > 0 && skipIsolationOnOrder(f.order(), ccOrder)) {
+            return false; // PageCompound(page) && !cc->alloc_contig && skip_isolation_on_order(): goto isolate_fail
+        }
         boolean take = e.isSet(f.lru) && e.get(f.ref) > 0;
         if (take && (gfpMask & Gfp.FS) == 0 && f.mapping() != null) {
             take = false; // !(cc->gfp_mask & __GFP_FS) && mapping: goto isolate_fail_put
@@ -506,9 +513,24 @@ public final class Migrate {
         return take;
     }
 
+    /** include/linux/pageblock-flags.h pageblock_order on x86-64 (HPAGE_PMD_ORDER). */
+    public static final int PAGEBLOCK_ORDER = 9;
+
+    /**
+     * mm/compaction.c skip_isolation_on_order (2024, v6.9 by our reading, not checked: "mm/compaction: enable compacting >0 order
+     * folios"): a compound folio is skipped when its order is at least cc->order (unless cc->order is
+     * -1, global compaction: is_via_compact_memory) or at least pageblock_order. Earlier kernels skipped
+     * every compound page outside alloc_contig: every folio the v6.19 filter skips was skipped
+     * then as well.
+     */
+    static boolean skipIsolationOnOrder(int order, int ccOrder) {
+        return (ccOrder != -1 && order >= ccOrder) || order >= PAGEBLOCK_ORDER;
+    }
+
     /**
      * isolate_migratepages_block (mm/compaction.c) when the migrate scanner looks at the one folio
-     * {@code f}, for a compactor with cc->gfp_mask GFP_KERNEL and cc->mode {@code mode}
+     * {@code f}, for a compactor with cc->gfp_mask GFP_KERNEL, cc->order -1 (global compaction, as through
+     * /proc/sys/vm/compact_memory) and cc->mode {@code mode}
      * (ISOLATE_ASYNC_MIGRATE in every mode but SYNC): {@link #isolateLruFolio}; {@code isolated} = 1 when taken.
      * Simplification: one step; lru_lock and the NR_ISOLATED accounting are not modelled.
      */
@@ -516,7 +538,7 @@ public final class Migrate {
         boolean asyncIsolate = mode != MIGRATE_SYNC;
         return Step.named("isolate_migratepages_block")
                 .args(f.name())
-                .does(e -> e.setLocal(isolated, isolateLruFolio(e, f, asyncIsolate, Gfp.KERNEL) ? 1 : 0))
+                .does(e -> e.setLocal(isolated, isolateLruFolio(e, f, asyncIsolate, Gfp.KERNEL, -1, true) ? 1 : 0))
                 .build();
     }
 

@@ -27,9 +27,9 @@ import org.migcheck.model.lang.Var;
  *       {@code page} the folio that a successful allocation hands out, or -1 when the page is not
  *       modelled; returns 1 on success, 0 for NULL. The task's memalloc scope applies first
  *       (current_gfp_context: PF_MEMALLOC_NOFS clears __GFP_FS, see {@link #declareNofsScope});</li>
- *   <li>{@code __alloc_pages_direct_compact(node, mode, gfp)}: PF_MEMALLOC around try_to_compact_pages
+ *   <li>{@code __alloc_pages_direct_compact(order, node, mode, gfp)}: PF_MEMALLOC around try_to_compact_pages
  *       ({@code compact_zone}); returns 1 when compaction migrated a folio;</li>
- *   <li>{@code compact_zone(node, mode, gfp)}: isolates one LRU folio of the node and migrates it into
+ *   <li>{@code compact_zone(order, node, mode, gfp)}: isolates one LRU folio of the node (skipping large folios by order) and migrates it into
  *       the node's free page with {@code migrate_pages/compaction_alloc};</li>
  *   <li>{@code compaction_alloc(src, dst)}: the get_new_folio of compaction.</li>
  * </ul>
@@ -73,6 +73,8 @@ public final class PageAlloc {
     /** PF_MEMALLOC_NOFS per thread index, for the tasks that enter a memalloc_nofs_save() scope. */
     private final Map<Integer, Var> nofs = new LinkedHashMap<>();
     private Oom oom;
+    /** isolate_migratepages_block's skip_isolation_on_order; off only in hypothetical variants ({@link #withoutOrderFilter}). */
+    private boolean orderFilter = true;
 
     private Procedure allocPages;
     private Procedure directCompact;
@@ -104,6 +106,19 @@ public final class PageAlloc {
         this.nFolios = mm.folios().size();
         this.nNodes = zones.stream().mapToInt(Zone::node).max().orElse(0) + 1;
         this.zoneFree = trackFree ? b.var("zone.free_above_wmark", 0, 1, oneFreePage ? 1 : 0, v -> v == 0 ? "no" : "yes", true) : null;
+    }
+
+    /**
+     * Hypothetical compaction whose migrate scanner isolates large folios whatever the request's order
+     * (no kernel we know of: isolate_migratepages_block skips compound pages outside alloc_contig, since
+     * v6.9 those not smaller than the request, {@link Migrate#skipIsolationOnOrder}). Must be called before any procedure is built.
+     */
+    public PageAlloc withoutOrderFilter() {
+        if (compactZone != null) {
+            throw new IllegalStateException("withoutOrderFilter after compact_zone was built");
+        }
+        this.orderFilter = false;
+        return this;
     }
 
     /** Wires the OOM killer into the slow path (only non-costly allocations without {@link Gfp#NO_OOM_KILL} bits reach it). */
@@ -205,11 +220,11 @@ public final class PageAlloc {
 
     /**
      * mm/compaction.c isolate_migratepages_block for the zone of {@code z} (cc->gfp_mask = the
-     * allocation's gfp, cc->mode = {@code mode}): the migrate scanner stops at one of the zone's LRU
+     * allocation's gfp, cc->order = its order, cc->mode = {@code mode}): the migrate scanner stops at one of the zone's LRU
      * folios, and {@link Migrate#isolateLruFolio} filters and isolates it; {@code src} = its id, or -1.
      * Simplification: one folio per scan, chosen nondeterministically (the kernel isolates a pfn-ordered batch).
      */
-    private static Step isolateMigratepagesBlock(Zone z, Local src, Local mode, Local gfp) {
+    private static Step isolateMigratepagesBlock(Zone z, Local src, Local order, Local mode, Local gfp, boolean orderFilter) {
         List<Folio> lru = z.lru();
         return Step.named("isolate_migratepages_block")
                 .args("node" + z.node())
@@ -218,7 +233,8 @@ public final class PageAlloc {
                     Folio f = lru.get(e.choice());
                     // mm/compaction.c isolate_migratepages: ISOLATE_ASYNC_MIGRATE for every mode but MIGRATE_SYNC
                     boolean asyncIsolate = e.local(mode) != Migrate.MIGRATE_SYNC;
-                    e.setLocal(src, Migrate.isolateLruFolio(e, f, asyncIsolate, e.local(gfp)) ? f.id() : -1);
+                    e.setLocal(src, Migrate.isolateLruFolio(e, f, asyncIsolate, e.local(gfp), e.local(order), orderFilter)
+                            ? f.id() : -1);
                 })
                 .build();
     }
@@ -235,6 +251,7 @@ public final class PageAlloc {
         }
         Procedure migratePages = migrate.migratePages(compactionAlloc());
         Procedure p = b.procedure("compact_zone");
+        Local order = p.param("order", 0, MAX_PAGE_ORDER);
         Local node = p.param("node", 0, nNodes - 1);
         Local mode = p.param("mode", Migrate.MIGRATE_ASYNC, Migrate.MIGRATE_SYNC);
         Local gfp = p.param("gfp", 0, Gfp.MAX);
@@ -248,7 +265,7 @@ public final class PageAlloc {
             x.assign(src, e -> -1);
             for (Zone z : zones) {
                 if (!z.lru().isEmpty()) {
-                    x.ifLocal(e -> e.local(node) == z.node(), y -> y.step(isolateMigratepagesBlock(z, src, mode, gfp)));
+                    x.ifLocal(e -> e.local(node) == z.node(), y -> y.step(isolateMigratepagesBlock(z, src, order, mode, gfp, orderFilter)));
                 }
             }
             x.ifLocal(e -> e.local(src) < 0, y -> y.ret(e -> 0)); // nothing isolated: COMPACT_SKIPPED
@@ -272,6 +289,7 @@ public final class PageAlloc {
         }
         Procedure cz = compactZone();
         Procedure p = b.procedure("__alloc_pages_direct_compact");
+        Local order = p.param("order", 0, MAX_PAGE_ORDER);
         Local node = p.param("node", 0, nNodes - 1);
         Local mode = p.param("mode", Migrate.MIGRATE_ASYNC, Migrate.MIGRATE_SYNC);
         Local gfp = p.param("gfp", 0, Gfp.MAX);
@@ -280,7 +298,7 @@ public final class PageAlloc {
                 .step(memallocNoreclaimSave())
                 .assign(r, e -> 0)
                 .ifLocal(e -> (e.local(gfp) & Gfp.IO) != 0, // try_to_compact_pages: gfp_compaction_allowed()
-                        y -> y.callInto(r, cz, e -> e.local(node), e -> e.local(mode), e -> e.local(gfp)))
+                        y -> y.callInto(r, cz, e -> e.local(order), e -> e.local(node), e -> e.local(mode), e -> e.local(gfp)))
                 .step(memallocNoreclaimRestore())
                 .ret(e -> e.local(r)));
         directCompact = p;
@@ -368,7 +386,7 @@ public final class PageAlloc {
                 //     && !gfp_pfmemalloc_allowed(gfp_mask)) __alloc_pages_direct_compact(..., INIT_COMPACT_PRIORITY)
                 // Simplification: gfp_pfmemalloc_allowed is PF_MEMALLOC only (an OOM victim's ALLOC_OOM also skips this attempt; no modelled victim makes a costly request).
                 x.ifLocal(e -> costly.test(e) && (e.local(gfp) & Gfp.IO) != 0 && e.local(pfmemalloc) == 0, y -> y
-                        .callInto(r, dc, e -> e.local(node), e -> Migrate.MIGRATE_ASYNC, e -> e.local(gfp))
+                        .callInto(r, dc, e -> e.local(order), e -> e.local(node), e -> Migrate.MIGRATE_ASYNC, e -> e.local(gfp))
                         .ifLocal(e -> e.local(r) == 1, success));
             }
             // retry: "Avoid recursion of direct reclaim".
@@ -382,7 +400,7 @@ public final class PageAlloc {
             if (dc != null) {
                 // __alloc_pages_direct_compact(..., compact_priority): returns at once for order 0
                 x.ifLocal(e -> e.local(order) > 0, y -> y
-                        .callInto(r, dc, e -> e.local(node), e -> compactMode, e -> e.local(gfp))
+                        .callInto(r, dc, e -> e.local(order), e -> e.local(node), e -> compactMode, e -> e.local(gfp))
                         .ifLocal(e -> e.local(r) == 1, success));
             }
             // __GFP_NORETRY -> nopage; costly orders without __GFP_RETRY_MAYFAIL -> nopage; __alloc_pages_may_oom

@@ -110,8 +110,9 @@ public final class SourceLockedAllocScenario {
                     + " slow path's retry, the OOM killer and migration's -ENOMEM handling (putback) are kernel paths"),
             Map.entry("test-true alloc_pages: if tsk_is_oom_victim", "a forced ALLOC_OOM success hands the destination out"
                     + " from the reserves, as the kernel does for a real victim; no rule counts reserve pages"),
-            Map.entry("no-wait alloc_pages: out_of_memory", "outside the model: selecting another victim while one is pending"
-                    + " (oom_evaluate_task would abort) only kills more tasks; no rule limits OOM kills"));
+            Map.entry("no-wait alloc_pages: out_of_memory", "the mutant skips the wait for the victim, rechecks the free list"
+                    + " and returns NULL (-ENOMEM, putback): an early failure of the allocation, which the kernel's slow path"
+                    + " may also end in; the wait is the hazard here, not a protection"));
 
     /** The survivors every OOM variant shares (migcheck mutate source-locked-alloc --variant oom-victim-reaper). */
     static final String[] OOM_COMMON = {"test-true migrator: if fatal_signal_pending", "test-false migrator: if fatal_signal_pending",
@@ -153,8 +154,8 @@ public final class SourceLockedAllocScenario {
                         + "page_cache_ra_order, the path modelled, only since 30153e446664 (2024): large-folio readahead "
                         + "(v5.18, 793917d997df) ran without it until then; false: those kernels)"))
                 .knob(Knob.choice("compactMode", "SYNC_LIGHT", "mode of the direct compaction in the allocator's retry loop "
-                        + "(v3.3+: DEF_COMPACT_PRIORITY -> MIGRATE_SYNC_LIGHT; SYNC: the synchronous direct compaction of "
-                        + "earlier kernels; ASYNC: as for a costly __GFP_NORETRY request); the initial attempt for costly "
+                        + "(MIGRATE_SYNC_LIGHT since v3.3, through DEF_COMPACT_PRIORITY since the compaction priorities "
+                        + "of about v4.8, not checked; SYNC: the synchronous direct compaction of earlier kernels; ASYNC: as for a costly __GFP_NORETRY request); the initial attempt for costly "
                         + "orders is always ASYNC", "ASYNC", "SYNC_LIGHT", "SYNC"))
                 .knob(Knob.bool("deferAlloc", false, "the \"Defer allocating new page until needed\" proposal: "
                         + "get_new_folio runs with the source locked (v6.19: allocate first)"))
@@ -167,6 +168,10 @@ public final class SourceLockedAllocScenario {
                         + "NR_MAX_MIGRATE_ASYNC_RETRY = 3 in migrate_pages_sync's batch, 7 in each one-folio retry)"))
                 .knob(Knob.bool("writer", false, "readahead: another task writes to F0 meanwhile (__filemap_get_folio with "
                         + "FGP_LOCK), holding F0's lock for a moment"))
+                .knob(Knob.bool("orderFilter", true, "two-migrators: compaction's isolate_migratepages_block skips a large "
+                        + "folio whose order is at least the request's (skip_isolation_on_order, 2024, v6.9 by our reading; earlier kernels "
+                        + "skipped every compound page), so an order-9 allocation never isolates an order-9 source; false: "
+                        + "hypothetical compaction without that filter"))
                 .knob(Knob.range("migrators", 2, 6, 2, "two-migrators: migrators in a ring; M_i holds S_i on node i-1 and "
                         + "allocates its destination on node i (mod N), where M_(i+1)'s source lies"))
                 .knob(Knob.range("raFolios", 1, 2, 2, "readahead: folios in the batch (all locked before the read is submitted)"))
@@ -179,8 +184,9 @@ public final class SourceLockedAllocScenario {
                         Expect.deadlock(),
                         "proposal (2011): the reclaim/compaction patch as it sat in -mm during the v2.6.38 cycle, "
                                 + "before Mel Gorman's fix \"mm: compaction: Avoid a potential deadlock due to lock_page() "
-                                + "during direct compaction\" (folded into that patch before it was merged; no released "
-                                + "kernel had the bug): synchronous direct compaction, no PF_MEMALLOC rule, readahead not in "
+                                + "during direct compaction\" (folded into that patch before it was merged; whether "
+                                + "v2.6.35-v2.6.37, whose compaction also lacked both the rule and PF_MEMALLOC, could reach "
+                                + "it from direct compaction is not checked): synchronous direct compaction, no PF_MEMALLOC rule, readahead not in "
                                 + "a NOFS scope; run on v6.19's page_cache_ra_order with those protections off (then the "
                                 + "allocation was the page-cache insertion's for the next page): the allocation of F2 "
                                 + "compacts, migrate_folio_unmap sleeps in folio_lock on F1, which the same task added "
@@ -188,8 +194,10 @@ public final class SourceLockedAllocScenario {
                 .variant("readahead-memalloc-rule",
                         Map.of("workload", "readahead", "nofsScope", "false", "memallocRule", "true", "syncLightIoCheck", "false"),
                         survivors(Expect.holds().reach("compaction-migrated-F0", true), PUT_UNLOCK, BIO_ENDIO),
-                        "shipped v3.3 (to v5.7): the PF_MEMALLOC rule, SYNC_LIGHT direct compaction, readahead not yet in "
-                                + "a NOFS scope, on v6.19's page_cache_ra_order: direct compaction only trylocks, gives up on "
+                        "shipped v3.3-v5.7: the PF_MEMALLOC rule, SYNC_LIGHT direct compaction, readahead not in a "
+                                + "NOFS scope, on that era's order-0 readahead (the same rules ran on page_cache_ra_order "
+                                + "from v5.18 until the 2023 SYNC_LIGHT check, release not checked); run on v6.19's "
+                                + "page_cache_ra_order with folios compaction sees as order 0: direct compaction only trylocks, gives up on "
                                 + "the readahead folio F1, still migrates F0")
                 .variant("readahead-io-check-only",
                         Map.of("workload", "readahead", "nofsScope", "false", "memallocRule", "false", "syncLightIoCheck", "true"),
@@ -208,7 +216,7 @@ public final class SourceLockedAllocScenario {
                         Map.of("workload", "readahead", "writer", "true", "nofsScope", "false", "syncLightIoCheck", "false"),
                         survivors(Expect.holds().reach("compaction-migrated-F0", true), REFCOUNT, PUT_UNLOCK, BIO_ENDIO,
                                 WRITER_LOCK, WRITER_LOCK_DIRTY, WRITER_DIRTY_UNLOCK),
-                        "shipped v3.3 (to v5.7), as readahead-memalloc-rule, with a writer holding F0's lock for a "
+                        "shipped v3.3-v5.7, as readahead-memalloc-rule, with a writer holding F0's lock for a "
                                 + "moment: compaction only trylocks F0 and gives up")
                 .variant("readahead-writer-io-check-only",
                         Map.of("workload", "readahead", "writer", "true", "nofsScope", "false", "memallocRule", "false"),
@@ -218,23 +226,43 @@ public final class SourceLockedAllocScenario {
                                 + "writer's uptodate F0 under PF_MEMALLOC")
                 .expect(SourceLockedAllocScenario::expect)
                 .variant("two-migrators-abba",
-                        Map.of("workload", "two-migrators", "memallocRule", "false", "deferAlloc", "true", "srcIsolated", "false"),
+                        Map.of("workload", "two-migrators", "memallocRule", "false", "deferAlloc", "true", "srcIsolated", "false",
+                                "orderFilter", "false"),
                         Expect.deadlock(),
-                        "hypothetical: the 2019 \"Defer allocating new page until needed\" proposal on v6.19 without the "
-                                + "PF_MEMALLOC rule, sources left on the LRU: M1 holds S1 and compacts node 1, where the "
-                                + "initial ASYNC attempt gives up on S2 and the SYNC_LIGHT retry sleeps on it; M2 holds S2 "
-                                + "and does the same on S1")
+                        "hypothetical three times over (no kernel has any of the three): the 2019 \"Defer allocating new "
+                                + "page until needed\" proposal on v6.19 without the PF_MEMALLOC rule, sources left on the "
+                                + "LRU, and compaction that isolates an order-9 folio for an order-9 request (every kernel "
+                                + "skips it, see orderFilter): M1 holds S1 and compacts node 1, where the initial ASYNC "
+                                + "attempt gives up on S2 and the SYNC_LIGHT retry sleeps on it; M2 holds S2 and does the "
+                                + "same on S1")
+                .variant("two-migrators-order-filter",
+                        Map.of("workload", "two-migrators", "memallocRule", "false", "deferAlloc", "true", "srcIsolated", "false"),
+                        Expect.holds().reach("S1-migrated", false)
+                                .survives("no-lock migrate_folio_unmap/alloc_migration_target: folio_trylock #1", "no "
+                                        + "destination is ever allocated here, so each migration returns -ENOMEM before "
+                                        + "it uses its source, and no other thread touches a source (compaction skips "
+                                        + "them): the lock guards nothing in this variant (two-migrators-isolated kills it)")
+                                .survives(TARGET_WRITEBACK, REASONS.get(TARGET_WRITEBACK)),
+                        "hypothetical (the proposal without the PF_MEMALLOC rule, sources left on the LRU) with the "
+                                + "kernel's compaction: isolate_migratepages_block's skip_isolation_on_order keeps an order-9 "
+                                + "request off every order-9 folio, so neither compaction touches the other's source; nothing "
+                                + "else in these zones can be compacted, so no destination is ever allocated")
                 .variant("two-migrators-memalloc-rule",
-                        Map.of("workload", "two-migrators", "memallocRule", "true", "deferAlloc", "true", "srcIsolated", "false"),
+                        Map.of("workload", "two-migrators", "memallocRule", "true", "deferAlloc", "true", "srcIsolated", "false",
+                                "orderFilter", "false"),
                         survivors(Expect.holds().reach("S1-migrated", true), REFCOUNT, PUT_UNLOCK, TARGET_MEMALLOC, TARGET_WRITEBACK),
-                        "proposal (2019), on v6.19 with the PF_MEMALLOC rule, sources left on the LRU as in "
-                                + "two-migrators-abba: each compaction gives up on the other's source")
+                        "hypothetical: the 2019 proposal on v6.19 with the PF_MEMALLOC rule, but sources left on the "
+                                + "LRU and compaction without the order filter as in two-migrators-abba: each compaction "
+                                + "gives up on the other's source (declared for two migrators: from three on the model "
+                                + "migrates a source twice, see the migrators knob)")
                 .variant("two-migrators-isolated",
-                        Map.of("workload", "two-migrators", "memallocRule", "false", "deferAlloc", "true", "srcIsolated", "true"),
+                        Map.of("workload", "two-migrators", "memallocRule", "false", "deferAlloc", "true", "srcIsolated", "true",
+                                "orderFilter", "false"),
                         survivors(Expect.holds().reach("S1-migrated", true), PUT_UNLOCK, TARGET_WRITEBACK),
-                        "hypothetical: the 2019 proposal without the PF_MEMALLOC rule, but the sources are isolated (off "
-                                + "the LRU) as every migrate_pages caller isolates them: compaction cannot pick another "
-                                + "migrator's source")
+                        "hypothetical: the 2019 proposal without the PF_MEMALLOC rule and with compaction without the "
+                                + "order filter, but the sources are isolated (off the LRU) as every migrate_pages caller "
+                                + "isolates them: compaction cannot pick another migrator's source while it is being "
+                                + "migrated (only one put back after a failed attempt)")
                 .variant("oom-victim-no-reaper",
                         Map.of("workload", "oom", "deferAlloc", "true", "reaper", "false"),
                         Expect.deadlock(),
@@ -262,8 +290,9 @@ public final class SourceLockedAllocScenario {
                                 .survives("test-true __alloc_pages_may_oom: if get_page_from_freelist", FORCED_PAGE)
                                 .survives("test-true alloc_pages: if get_page_from_freelist #1", FORCED_PAGE)
                                 .survives("test-true alloc_pages: if get_page_from_freelist #2", FORCED_PAGE),
-                        "shipped v4.5 (no OOM reaper; allocate, then lock; one page at a time), on v6.19's code with a "
-                                + "one-folio list: every allocation runs with no source locked, so no OOM victim can be "
+                        "hypothetical as a whole: v4.5's order (allocate, then lock, one page at a time) and no OOM "
+                                + "reaper (v4.6+), with a FOLL_LONGTERM caller, which came later (about v5.1, not checked), "
+                                + "on v6.19's code with a one-folio list: every allocation runs with no source locked, so no OOM victim can be "
                                 + "waiting for the allocating task (with two folios this no longer holds: oom-batch-no-reaper)")
                 .variant("oom-batch-no-reaper",
                         Map.of("workload", "oom", "oomFolios", "2", "deferAlloc", "false", "reaper", "false"),
@@ -285,11 +314,13 @@ public final class SourceLockedAllocScenario {
     }
 
     /**
-     * Expectations beyond the named variants: the two-migrators ring of {@code migrators} migrators
-     * without the PF_MEMALLOC rule and with sources on the LRU deadlocks at every size (each migrator
-     * sleeps on the next one's source); isolated sources hold at every size; the PF_MEMALLOC rule with
-     * sources left on the LRU is declared for two migrators only: from three on, a compaction can
-     * isolate a source from the LRU after its own migrator froze and moved it, and the folio is
+     * Expectations beyond the named variants: with the kernel's order filter the two-migrators ring holds at
+     * every size and nothing is migrated (compaction for an order-9 request isolates no order-9 source).
+     * Without the filter (hypothetical), the ring of {@code migrators} migrators without the PF_MEMALLOC rule
+     * and with sources on the LRU fails at every size: a deadlock up to 3 migrators (each sleeps on the next
+     * one's source), from 4 on the memalloc.folio-lock rule first; isolated sources hold at every size; the
+     * PF_MEMALLOC rule with sources left on the LRU is declared for two migrators only: from three on, a
+     * compaction can isolate a source from the LRU after its own migrator froze and moved it, and the folio is
      * migrated twice (the model reports the refcount underflow as a model error).
      */
     static Expect expect(Knobs k) {
@@ -297,8 +328,15 @@ public final class SourceLockedAllocScenario {
                 || !k.is("compactMode", "SYNC_LIGHT") || !k.flag("syncLightIoCheck")) {
             return null;
         }
+        if (k.flag("orderFilter")) {
+            // no zone holds a folio smaller than the order-9 request: compaction isolates nothing, nothing migrates
+            return Expect.holds().reach("S1-migrated", false);
+        }
         if (!k.flag("memallocRule") && !k.flag("srcIsolated")) {
-            return Expect.deadlock();
+            // The ring's deadlock needs every migrator blocked: 29 steps at 2, 43 at 3, 14 more per migrator.
+            // Two of them suffice for the rule: M_N sleeps on S1 under PF_MEMALLOC and gets it once M1 lets go,
+            // 54 steps whatever N; so from 4 migrators on the rule breaks first (checked at 4 and 5).
+            return k.integer("migrators") <= 3 ? Expect.deadlock() : Expect.violated("memalloc.folio-lock");
         }
         return k.flag("srcIsolated") || k.integer("migrators") == 2 ? Expect.holds().reach("S1-migrated", true) : null;
     }
@@ -309,7 +347,8 @@ public final class SourceLockedAllocScenario {
         int compactMode = Migrate.mode(k.get("compactMode"));
         return switch (k.get("workload")) {
             case "readahead" -> readahead(rules, compactMode, k.integer("raFolios"), k.flag("writer"), k.flag("nofsScope"));
-            case "two-migrators" -> twoMigrators(rules, compactMode, k.flag("srcIsolated"), k.integer("migrators"));
+            case "two-migrators" -> twoMigrators(rules, compactMode, k.flag("srcIsolated"), k.flag("orderFilter"),
+                    k.integer("migrators"));
             default -> oom(rules, compactMode, k.flag("reaper"), k.integer("oomFolios"), k.integer("passes"));
         };
     }
@@ -336,6 +375,9 @@ public final class SourceLockedAllocScenario {
         // buffer heads, so ->migrate_folio (buffer_migrate_folio) falls back to __migrate_folio.
         Mapping file = mm.mapping("blkfs", Mapping.MigrateFolio.BUFFER_MIGRATE_FOLIO, false, false);
         Folio f0 = mm.folio("F0", file); // an older clean, uptodate page-cache folio on the LRU
+        // Simplification: the readahead folios are order 0 for compaction's isolation, as the era variants'
+        // kernels had them; v6.19's order-RA_ORDER folios would be skipped by skip_isolation_on_order for
+        // the order-RA_ORDER request as well (readahead-nofs-scope does not need it: !__GFP_FS skips them first).
         List<Folio> ra = new ArrayList<>();
         for (int i = 1; i <= nRa; i++) {
             ra.add(mm.folio("F" + i, file, free().uptodate(false)));
@@ -370,17 +412,18 @@ public final class SourceLockedAllocScenario {
     /** include/linux/huge_mm.h HPAGE_PMD_ORDER (x86-64): the order of the migrators' large sources. */
     static final int HPAGE_PMD_ORDER = 9;
 
-    static Model twoMigrators(Migrate.Rules rules, int compactMode, boolean srcIsolated, int n) {
+    static Model twoMigrators(Migrate.Rules rules, int compactMode, boolean srcIsolated, boolean orderFilter, int n) {
         Model.Builder b = Model.builder(ID + "/two-migrators");
         Mm mm = new Mm(b);
         Mapping file = mm.mapping("file", Mapping.MigrateFolio.FILEMAP_MIGRATE_FOLIO, false, false);
         // Sources: large page-cache folios, referenced by the page cache and by their migrator (the
         // isolation reference); with srcIsolated=false they stay on the LRU (hypothetical: every kernel
         // migrate_pages caller isolates first, and PG_lru test-and-clear makes isolation exclusive).
-        // Simplification: a folio's size appears only as the order of its destination's allocation.
+        // Sources are order-9 folios: their size appears as the order of the destination's allocation and in
+        // compaction's skip_isolation_on_order, which (orderFilter) keeps an order-9 request off them.
         // Migrator M_i (1-based) migrates S_i from node i-1 into its huge destination D_i on node i mod n; free_j is
         // compaction's free page on node j. With n = 2: S1 node 0 -> D1 node 1, S2 node 1 -> D2 node 0.
-        Folio.Init src = new Folio.Init().ref(2).lru(!srcIsolated).isolated(srcIsolated);
+        Folio.Init src = new Folio.Init().ref(2).lru(!srcIsolated).isolated(srcIsolated).order(HPAGE_PMD_ORDER);
         List<Folio> srcs = new ArrayList<>();
         List<Folio> dsts = new ArrayList<>();
         List<Folio> frees = new ArrayList<>();
@@ -405,6 +448,9 @@ public final class SourceLockedAllocScenario {
             zones.add(new PageAlloc.Zone(j, List.of(srcs.get(j)), frees.get(j)));
         }
         PageAlloc pa = new PageAlloc(mm, mig, zones, compactMode, false);
+        if (!orderFilter) {
+            pa.withoutOrderFilter();
+        }
         // mbind / move_pages (mm/mempolicy.c migrate_to_node): mtc.gfp_mask = GFP_HIGHUSER_MOVABLE | __GFP_THISNODE;
         // alloc_migration_target for a large source: gfp &= ~__GFP_RECLAIM, |= GFP_TRANSHUGE, order = folio_order:
         // order 9 (costly: initial ASYNC compaction, then reclaim and SYNC_LIGHT compaction; THISNODE: no OOM).
