@@ -415,9 +415,11 @@ public final class Buffers {
      * left out) and mark_buffer_async_write; folio_start_writeback; submit_bh_wbc; folio_unlock; then
      * the I/O: the device reads the folio (blk_mq_dispatch_rq_list), end_buffer_async_write unlocks each
      * buffer, and the last one ends the folio's writeback; with no buffer under I/O folio_end_writeback
-     * runs at once; folio_put of writeback_iter's reference.
+     * runs at once. writeback_iter's reference is dropped after folio_unlock, before the I/O completes: from
+     * then on PG_writeback alone protects the folio and its buffers, as __block_write_full_folio says.
      * Simplification: every buffer of a dirty folio is BH_Dirty (BH_Dirty is not modelled).
      * Simplification: the I/O completion (end_buffer_async_write, in interrupt context) runs as the writeback thread's last steps.
+     * Simplification: folio_batch_release runs at the earliest point (the kernel may drop the reference later, which only delays migration).
      */
     public void blkdevWritepagesThread(Mm mm, String name) {
         Procedure t = mm.thread(name);
@@ -470,6 +472,9 @@ public final class Buffers {
             c.ifLocal(underway, y -> y.step(Step.named("submit_bh_wbc")
                     .args(e -> "REQ_OP_WRITE, " + theFolio.of(e).name()).build()));
             c.step(FolioOps.folioUnlock(theFolio));
+            // writeback_iter -> writeback_get_folio: folio_batch_release drops the batch's references once the
+            // batch is used up, whether or not the I/O has completed ("protected by the writeback flag")
+            c.step(FolioOps.folioPut(theFolio));
             c.ifLocal(underway, y -> {
                 y.step(Step.named("blk_mq_dispatch_rq_list")
                         .args(e -> "bdev writeback reads " + theFolio.of(e).name())
@@ -481,7 +486,6 @@ public final class Buffers {
                 }
             });
             c.step(FolioOps.folioEndWriteback(theFolio));
-            c.step(FolioOps.folioPut(theFolio));
         });
     }
 

@@ -44,14 +44,25 @@ public final class BdevJbd2Scenario {
     /** Reachability goal: the xarray slot of the block now holds the destination folio. */
     public static final String GOAL_MIGRATED = "migrated";
 
-    private static final String NEW_BH = "new_bh is jbd2's private temporary buffer head: no other thread can lock it";
+    private static final String NEW_BH = "new_bh is jbd2's private temporary buffer head, which no other thread can lock; its"
+            + " BH_Lock is the handshake for the commit's wait_on_buffer, which the model replaces by program order (the"
+            + " I/O completion runs in the commit thread, stated in Jbd2): new_bh's lifetime, not F's, and F stays pinned by"
+            + " the journal_head's b_count";
+    private static final String FLUSHER_WRITEBACK = "the flusher, the only other holder of bh0's BH_Lock here, holds it only"
+            + " under the folio lock or while PG_writeback is set (it sets the flag before folio_unlock and the I/O completion"
+            + " unlocks the buffer before folio_end_writeback), and migrate_folio_unmap refuses a folio under writeback (-EBUSY)"
+            + " before it reaches the buffers";
+    private static final String UPDATE_HOLDS_REF_BUSY = "the metadata update holds a b_count on bh0 while it holds the buffer"
+            + " lock, so try_to_free_buffers' drop_buffers finds the buffer busy (buffer_busy) and fallback_migrate_folio"
+            + " refuses, whatever the buffer lock says";
     private static final String UPDATE_HOLDS_REF = "the only other holder of bh0's BH_Lock is the metadata update, which holds a"
             + " b_count on bh0 while it does, so the b_count scan refuses the migration whatever the buffer lock says (jbd2"
             + " locks only its temporary new_bh)";
     private static final String GIVE_UP = "forcing the give-up only makes one attempt fail (-EAGAIN, putback); in other"
             + " interleavings the folio lock is free and the goal is met";
-    private static final String MAY_FAIL = "an atomic __find_get_block may always fail (NULL), and F and D carry the buffer"
-            + " ring whenever the lookup can see them: neither forced outcome lets the lookup reach bh0 unsafely";
+    private static final String MAY_FAIL = "an atomic __find_get_block may always fail (NULL); forced to go on, it still"
+            + " bails on BH_Migrate, which is set from the migrator's scan until the buffers hang off D (D sits in the slot"
+            + " from the freeze on, before its buffers are attached), so neither forced outcome reaches bh0 unsafely";
     private static final String REFCOUNT = "the early refcount check is repeated atomically by folio_ref_freeze in"
             + " __folio_migrate_mapping";
     private static final String NO_DURABILITY = "outside the model: skipping the write-out leaves the folio dirty, and the"
@@ -89,14 +100,18 @@ public final class BdevJbd2Scenario {
         // norefs-dirty: the flusher instead of the lookup and the metadata update
         r.put("no-lock __buffer_migrate_folio: spin_lock", "no lookup here: only the migrator takes i_private_lock (the flusher"
                 + " reaches the buffers through the folio it has locked)");
-        r.put("test-false migrate_folio_unmap/compaction_alloc: if folio_test_writeback", "the flusher keeps writeback_iter's folio"
-                + " reference until after folio_end_writeback, so folio_ref_freeze refuses a folio under writeback anyway");
         r.put("test-true flusher: if folio->mapping != mapping", NO_DURABILITY);
         r.put("test-true flusher: if folio_test_writeback", NO_DURABILITY);
-        r.put("no-lock flusher: trylock_buffer", "the flusher holds bh0's BH_Lock only while it holds a folio reference"
-                + " (writeback_iter's), so migration's refcount check refuses whenever the buffer lock would");
-        r.put("no-lock __find_get_block_slow/nonatomic: folio_lock", "the sleeping lookup holds the folio reference"
-                + " __filemap_get_folio took, so migration's refcount check refuses F whether or not the lookup holds its lock");
+        r.put("no-lock flusher: trylock_buffer", "PG_writeback, set under the folio lock before the flusher unlocks it and"
+                + " cleared only after the I/O, makes migrate_folio_unmap refuse the folio (-EBUSY) while the write is in"
+                + " flight, so migration never meets the buffer the flusher would have locked; the buffer lock excludes"
+                + " other buffer users (a metadata update), absent here");
+        r.put("no-lock __find_get_block_slow/nonatomic: folio_lock", "model limitation, not a kernel fact: the sleeping"
+                + " lookup drops its folio reference (folio_put) but keeps its b_count, and the model's only other reader of"
+                + " b_data is the same task's later atomic lookup, so no reader sees F between the b_count scan and the"
+                + " freeze; in the kernel another task's lookup_bh_lru (get_bh with no lock, no BH_Migrate test) can, which is"
+                + " the race of ebdf4de5642f, and the folio lock is what serializes the slow path with a norefs migration"
+                + " (\"Upon a noref migration, the folio lock serializes here\"); this model does not check that");
         // fallback_migrate_folio: try_to_free_buffers instead of the b_count scan
         r.put("no-lock try_to_free_buffers: spin_lock", BH_LIFETIME);
         r.put("swap try_to_free_buffers: spin_lock <> drop_buffers", BH_LIFETIME);
@@ -148,15 +163,15 @@ public final class BdevJbd2Scenario {
 
     static Expect norefsDirtySurvivors(Expect e) {
         return survivors(survivors(e, JBD2),
-                "no-lock buffer_migrate_lock_buffers: trylock_buffer", "test-false __migrate_folio: if folio_ref_count",
+                "test-false __migrate_folio: if folio_ref_count",
                 "test-true __buffer_migrate_folio: if !folio_buffers", "test-false __buffer_migrate_folio: if folio_ref_count",
                 "no-lock __buffer_migrate_folio: spin_lock",
                 "test-true migrate_folio_unmap/compaction_alloc: if current->flags & PF_MEMALLOC",
                 "test-false migrate_folio_unmap/compaction_alloc: if folio_test_uptodate",
-                "test-false migrate_folio_unmap/compaction_alloc: if folio_test_writeback",
                 "swap migrate_folio_move: folio_put <> folio_unlock",
                 "test-true flusher: if folio->mapping != mapping", "test-true flusher: if folio_test_writeback",
-                "no-lock flusher: trylock_buffer");
+                "no-lock flusher: trylock_buffer")
+                .survives("no-lock buffer_migrate_lock_buffers: trylock_buffer", FLUSHER_WRITEBACK);
     }
 
     static Expect privateLockSmallFolioSurvivors(Expect e) {
@@ -195,8 +210,10 @@ public final class BdevJbd2Scenario {
                 "test-false migrate_folio_unmap/compaction_alloc: if folio_test_uptodate",
                 "test-true filemap_release_folio: if !folio_needs_release", "test-false __migrate_folio: if folio_ref_count",
                 "swap migrate_folio_move: folio_put <> folio_unlock",
-                "no-lock lookup: lock_buffer", "swap lookup: lock_buffer <> memcpy", "swap lookup: memcpy <> unlock_buffer",
-                "no-lock __find_get_block_slow: spin_lock", "test-false __find_get_block_slow/nonatomic: if folio_buffers");
+                "no-lock __find_get_block_slow: spin_lock", "test-false __find_get_block_slow/nonatomic: if folio_buffers")
+                .survives("no-lock lookup: lock_buffer", UPDATE_HOLDS_REF_BUSY)
+                .survives("swap lookup: lock_buffer <> memcpy", UPDATE_HOLDS_REF_BUSY)
+                .survives("swap lookup: memcpy <> unlock_buffer", UPDATE_HOLDS_REF_BUSY);
     }
 
     public static Scenario scenario() {
@@ -235,7 +252,7 @@ public final class BdevJbd2Scenario {
                                 + "while the journal write still reads it")
                 .variant("norefs", Map.of(), norefsSurvivors(Expect.holds().reach(GOAL_MIGRATED, true)),
                         "shipped v6.19: buffer_migrate_folio_norefs with BH_Migrate; the journal_head's b_count keeps F "
-                                + "in place until the commit is done; a metadata update (sb_bread's sleeping lookup takes "
+                                + "in place until the checkpoint (folded into the commit's end here); a metadata update (sb_bread's sleeping lookup takes "
                                 + "F's folio lock, do_get_write_access bh0's buffer lock) makes migrate_folio_unmap and "
                                 + "buffer_migrate_lock_buffers meet both locks held; the atomic lookup bails on BH_Migrate; "
                                 + "F can still be migrated once nobody holds its buffers")
