@@ -108,7 +108,7 @@ class BdevJbd2ScenarioTest {
         assertNotNull(Catalogue.find(BdevJbd2Scenario.ID));
         assertEquals(List.of("no-refcount-check", "norefs", "norefs-dirty", "private-lock-across-copy",
                         "private-lock-small-folio", "fallback-dirty-sync-light", "fallback-dirty-sync", "fallback-clean",
-                        "lookup-ignores-bh-migrate"),
+                        "cancel-revoke-writeback", "cancel-revoke-migrate", "cancel-revoke-fixed", "lookup-ignores-bh-migrate"),
                 scenario.variants().stream().map(Variant::name).toList());
     }
 
@@ -176,6 +176,48 @@ class BdevJbd2ScenarioTest {
         assertEquals(1, end[var(m, "F.freed").slot()]);
         assertEquals(0, end[var(m, "new_bh.b_folio").slot()], "new_bh still points into F (folio id 0)");
         assertEquals(1, end[var(m, "D.in_cache").slot()]);
+    }
+
+    /**
+     * 981fcc5674e6: v6.15's jbd2_journal_cancel_revoke looks the block up under the buffer lock, and the
+     * sleeping lookup takes the folio lock: the mm order folio -> buffer is broken at mkdir's folio_lock, and
+     * without the order rules the ABBA is a deadlock, with sync_blockdev's flusher (the fix's changelog) and
+     * with the migrator (compaction in SYNC_LIGHT on an uptodate buffer). The fix holds with both partners.
+     */
+    @Test
+    void cancelRevokeLookupUnderTheBufferLockDeadlocks() {
+        RuleSet noOrder = KernelRules.all().without("lock-order.hierarchy").without("lock-order.cycle");
+        Map<String, String> partnerOf = Map.of("cancel-revoke-writeback", "flusher", "cancel-revoke-migrate", "migrator");
+        for (Map.Entry<String, String> v : partnerOf.entrySet()) {
+            ScenarioRunner.Outcome o = run(scenario, v.getKey());
+            CheckResult r = o.result();
+            assertTrue(o.matches(), o.actual());
+            assertEquals("lock-order.hierarchy", r.ruleId());
+            assertEquals("folio_lock(F)", lastRow(r.trace()).label(), v.getKey());
+            assertEquals(r.model().threadIndex("mkdir"), lastRow(r.trace()).thread());
+
+            CheckResult d = run(scenario, v.getKey(), Map.of(), noOrder).result();
+            assertEquals(Verdict.DEADLOCK, d.verdict(), v.getKey() + ": " + d.verdict());
+            Model m = d.model();
+            Semantics sem = new Semantics(m);
+            int[] end = d.trace().last();
+            int mk = m.threadIndex("mkdir");
+            int partner = m.threadIndex(v.getValue());
+            assertEquals("folio_lock", sem.function(end, mk), v.getKey());
+            assertEquals("lock_buffer", sem.function(end, partner), v.getKey());
+            org.migcheck.model.lang.StateView sv = sem.view(end);
+            assertEquals(mk, sv.holder(ScenarioTestSupport.lock(m, "bh0.BH_Lock")), v.getKey());
+            assertEquals(partner, sv.holder(ScenarioTestSupport.lock(m, "F.locked")), v.getKey());
+        }
+        ScenarioRunner.Outcome fixed = run(scenario, "cancel-revoke-fixed");
+        assertTrue(fixed.matches(), fixed.actual());
+        assertEquals(Verdict.HOLDS, fixed.result().verdict());
+        // the fix also holds without the order rules, and with sync_blockdev's flusher as the partner
+        assertEquals(Verdict.HOLDS, run(scenario, "cancel-revoke-fixed", Map.of(), noOrder).result().verdict());
+        assertEquals(Verdict.HOLDS, run(scenario, "cancel-revoke-writeback", Map.of("cancelRevokeLookup", "false"))
+                .result().verdict());
+        assertEquals(Verdict.HOLDS, run(scenario, "cancel-revoke-writeback", Map.of("cancelRevokeLookup", "false"), noOrder)
+                .result().verdict());
     }
 
     /** Without the free-busy rule the same bug shows as the journal I/O reading the freed folio. */

@@ -379,6 +379,25 @@ public final class Buffers {
     }
 
     /**
+     * {@code __find_get_block_nonatomic(bdev, block)} by a task whose bh LRU misses: it looked the block up
+     * on another CPU (it may sleep, and be migrated, between its lookups), so lookup_bh_lru finds nothing
+     * and the sleeping slow path runs ({@link #findGetBlockSlowNonatomic}), then bh_lru_install. Returns 1
+     * when the caller got a reference on {@code target}, 0 for NULL.
+     * Simplification: one CPU's bh LRU stands for all CPUs, so a miss on another CPU is this explicit step.
+     */
+    public Procedure findGetBlockNonatomicOtherCpu(String suffix, Bh target) {
+        Procedure slow = findGetBlockSlowNonatomic(suffix, target);
+        Procedure p = b.procedure("__find_get_block_nonatomic" + suffix);
+        Local got = p.local("got", 0, 1);
+        p.body(c -> c
+                .step(Step.named("lookup_bh_lru").args(target.name() + ", miss: this CPU's LRU does not hold it").build())
+                .callInto(got, slow)
+                .ifLocal(e -> e.local(got) == 1, hit -> hit.step(bhLruInstall(target)))
+                .ret(e -> e.local(got)));
+        return p;
+    }
+
+    /**
      * {@code __find_get_block_slow(bdev, block, atomic=false)} (fs/buffer.c, v6.15+): find the folio and
      * take a reference; {@code folio_lock} (sleeping: "Folio lock protects the buffers"); if it has
      * buffers, BH_Migrate cannot be set ("Upon a noref migration, the folio lock serializes here",
@@ -422,6 +441,16 @@ public final class Buffers {
      * Simplification: folio_batch_release runs at the earliest point (the kernel may drop the reference later, which only delays migration).
      */
     public void blkdevWritepagesThread(Mm mm, String name) {
+        blkdevWritepagesThread(mm, name, false);
+    }
+
+    /**
+     * As {@link #blkdevWritepagesThread(Mm, String)}; with {@code syncAll} the write is WB_SYNC_ALL
+     * (sync_blockdev -> filemap_write_and_wait), and __block_write_full_folio sleeps in lock_buffer
+     * instead of trylock_buffer.
+     * Simplification: writeback_iter's folio_wait_writeback for a folio already under writeback (WB_SYNC_ALL) is the WB_SYNC_NONE skip; the one flusher is the only writer, so no folio is under writeback when it starts.
+     */
+    public void blkdevWritepagesThread(Mm mm, String name, boolean syncAll) {
         Procedure t = mm.thread(name);
         Local lf = t.local("folio", -1, folios.size() - 1);
         Local wasDirty = t.local("was_dirty", 0, 1);
@@ -453,7 +482,12 @@ public final class Buffers {
             for (int i = 0; i < ring.length; i++) {
                 Bh bh = ring[i];
                 Local ai = async[i];
-                c.step(trylockBuffer(fixed(bh), ai));
+                if (syncAll) {
+                    // __block_write_full_folio: "if (wbc->sync_mode != WB_SYNC_NONE) lock_buffer(bh);"
+                    c.step(lockBuffer(fixed(bh))).assign(ai, e -> 1);
+                } else {
+                    c.step(trylockBuffer(fixed(bh), ai));
+                }
                 c.ifLocal(e -> e.local(ai) == 0, y -> y.step(Step.named("folio_redirty_for_writepage")
                         .args(e -> theFolio.of(e).name())
                         .does(e -> e.set(theFolio.of(e).dirty, true)).build()));

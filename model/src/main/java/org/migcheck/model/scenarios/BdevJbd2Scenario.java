@@ -216,6 +216,33 @@ public final class BdevJbd2Scenario {
                 .survives("swap lookup: memcpy <> unlock_buffer", UPDATE_HOLDS_REF_BUSY);
     }
 
+    /** cancel-revoke-fixed: mkdir and the migrator only. */
+    static Expect cancelRevokeFixedSurvivors(Expect e) {
+        String mkdirHoldsRef = "mkdir holds a b_count on bh0 (sb_getblk's) for as long as it holds the buffer lock, so the"
+                + " norefs b_count scan refuses the migration whatever the buffer lock says";
+        String noGoal = "forcing the give-up only makes the migration fail (-EAGAIN or -EBUSY, putback); this variant"
+                + " declares no goal, its question is the lock order";
+        String zeroing = "rule gap: mkdir's buffer lock keeps its zeroing of b_data apart from other users of the block's"
+                + " data (a migration's copy, a write-out); the model's memset is an access, not a versioned write, and"
+                + " mkdir's b_count already keeps the migration off, so nothing observes the order";
+        return survivors(e, "test-false __migrate_folio: if folio_ref_count", "test-false __buffer_migrate_folio: if folio_ref_count",
+                "test-true __buffer_migrate_folio: if !folio_buffers", "swap migrate_folio_move: folio_put <> folio_unlock")
+                .survives("no-lock buffer_migrate_lock_buffers: trylock_buffer", mkdirHoldsRef)
+                .survives("no-lock buffer_migrate_lock_buffers: lock_buffer", mkdirHoldsRef)
+                .survives("test-true __migrate_folio: if folio_ref_count", noGoal)
+                .survives("test-true __buffer_migrate_folio: if folio_ref_count", noGoal)
+                .survives("test-true migrate_folio_unmap/compaction_alloc: if current->flags & PF_MEMALLOC", noGoal)
+                .survives("test-false migrate_folio_unmap/compaction_alloc: if folio_test_uptodate", noGoal)
+                .survives("test-true migrate_folio_unmap/compaction_alloc: if folio_test_writeback", noGoal)
+                .survives("no-lock __buffer_migrate_folio: spin_lock", "no thread here takes i_private_lock but the migrator"
+                        + " (mkdir's sleeping lookup serializes through the folio lock)")
+                .survives("no-lock mkdir: lock_buffer", zeroing)
+                .survives("swap mkdir: lock_buffer <> jbd2_journal_cancel_revoke", zeroing)
+                .survives("swap mkdir: memset <> unlock_buffer", zeroing)
+                .survives("test-false __find_get_block_slow/nonatomic/sb_getblk: if folio_buffers", "a lookup may fail (NULL):"
+                        + " mkdir then touches nothing");
+    }
+
     public static Scenario scenario() {
         return BaseScenario.builder(ID)
                 .title("block-device folio migration with buffer heads vs jbd2's temporary buffer head and atomic lookups")
@@ -242,6 +269,15 @@ public final class BdevJbd2Scenario {
                 .knob(Knob.bool("lookupChecksBhMigrate", true, "the atomic lookup bails on BH_Migrate (false: mutation "
                         + "of v6.15+ without the test)"))
                 .knob(Knob.bool("bhLru", false, "bh0 starts in this CPU's bh LRU (one more b_count)"))
+                .knob(Knob.bool("mkdir", false, "a task creates a directory block on bh0 (ext4_mkdir -> ext4_append -> "
+                        + "ext4_getblk: sb_getblk, lock_buffer, jbd2_journal_get_create_access -> jbd2_journal_cancel_revoke, "
+                        + "unlock_buffer)"))
+                .knob(Knob.bool("cancelRevokeLookup", true, "jbd2_journal_cancel_revoke looks the block up with "
+                        + "__find_get_block_nonatomic (folio lock) while its caller holds the buffer lock, also for a "
+                        + "block-device buffer (f76d4c28a46a, v6.15, to v6.19; false: 981fcc5674e6 \"jbd2: fix deadlock in "
+                        + "jbd2_journal_cancel_revoke()\" skips the lookup for a bdev buffer, which would find itself)"))
+                .knob(Knob.bool("syncAll", false, "the flusher writes WB_SYNC_ALL (sync_blockdev): lock_buffer instead of "
+                        + "trylock_buffer"))
                 .knob(Knob.range("buffers", 1, 2, 1, "buffer heads per folio"))
                 .model(BdevJbd2Scenario::build)
                 .variant("no-refcount-check", Map.of("migrateFolio", "buffer_migrate_folio", "lookup", "false",
@@ -292,6 +328,29 @@ public final class BdevJbd2Scenario {
                         "hypothetical (def_blk_aops without ->migrate_folio, before 2018, on v6.19's code): "
                                 + "fallback_migrate_folio on a clean folio: try_to_free_buffers refuses while the "
                                 + "journal_head holds b_count, then frees the buffers and migrates")
+                .variant("cancel-revoke-writeback", Map.of("mkdir", "true", "syncAll", "true", "dirty", "true",
+                                "jbd2", "false", "lookup", "false", "getblk", "false"),
+                        Expect.violated("lock-order.hierarchy"),
+                        "shipped v6.19 (v6.15 on, f76d4c28a46a \"fs/jbd2: use sleeping version of __find_get_block()\"): "
+                                + "jbd2_journal_cancel_revoke's lookup of bh0's own block takes folio_lock(F) while mkdir "
+                                + "holds bh0's buffer lock, against the mm order folio -> buffer; with sync_blockdev's "
+                                + "flusher, which holds F's folio lock and sleeps in lock_buffer(bh0), that is 981fcc5674e6's "
+                                + "ABBA deadlock (reported without the order rules; the migrator finds F dirty meanwhile)")
+                .variant("cancel-revoke-migrate", Map.of("mkdir", "true", "writeback", "false",
+                                "jbd2", "false", "lookup", "false", "getblk", "false"),
+                        Expect.violated("lock-order.hierarchy"),
+                        "shipped v6.19: the same inversion, with compaction as the second task (our inference; the fix's "
+                                + "changelog names sync_blockdev only): migrate_folio_unmap holds F's folio lock and "
+                                + "buffer_migrate_lock_buffers sleeps in lock_buffer(bh0), which is uptodate (SYNC_LIGHT "
+                                + "gives up only on a buffer that is not), while mkdir holds bh0 and sleeps in "
+                                + "folio_lock(F): a deadlock without the order rules")
+                .variant("cancel-revoke-fixed", Map.of("mkdir", "true", "cancelRevokeLookup", "false", "writeback", "false",
+                                "jbd2", "false", "lookup", "false", "getblk", "false"),
+                        cancelRevokeFixedSurvivors(Expect.holds()),
+                        "shipped v7.1 (981fcc5674e6 \"jbd2: fix deadlock in jbd2_journal_cancel_revoke()\", merged for "
+                                + "v7.1-rc1 and sent to 6.18-stable, by our reading of the stable mails): no alias lookup "
+                                + "for a block-device buffer, so mkdir never takes a folio lock under the buffer lock "
+                                + "(against the migrator; with sync_blockdev's flusher as well, BdevJbd2ScenarioTest)")
                 .variant("lookup-ignores-bh-migrate", Map.of("lookupChecksBhMigrate", "false", "jbd2", "false",
                                 "getblk", "false", "writeback", "false"),
                         Expect.violated("folio.use-after-free"),
@@ -357,8 +416,11 @@ public final class BdevJbd2Scenario {
                 }
             });
         }
+        if (k.flag("mkdir")) {
+            mkdirThread(mm, ring, k.flag("cancelRevokeLookup"));
+        }
         if (k.flag("writeback")) {
-            ring.blkdevWritepagesThread(mm, "flusher");
+            ring.blkdevWritepagesThread(mm, "flusher", k.flag("syncAll"));
         }
         b.goal(GOAL_MIGRATED, s -> s.get(dst.inCache) == 1);
         return b.build();
@@ -398,6 +460,44 @@ public final class BdevJbd2Scenario {
                                 .build())
                         .step(Buffers.unlockBuffer(Buffers.fixed(bh)))
                         .step(Buffers.brelse(Buffers.fixed(bh))));
+    }
+
+    /**
+     * T1 of 981fcc5674e6's changelog: ext4_mkdir -> ext4_init_new_dir -> ext4_append -> ext4_bread ->
+     * ext4_getblk for a new block, which is bh0's: {@code bh = sb_getblk()} (bdev_getblk ->
+     * __find_get_block_nonatomic), then for the new block lock_buffer(bh) and ext4_journal_get_create_access
+     * -> jbd2_journal_get_create_access -> jbd2_journal_cancel_revoke: a buffer without BH_RevokeValid
+     * needs the cancel, and (v6.15 to v6.19) {@code bh2 = __find_get_block_nonatomic(bh->b_bdev,
+     * bh->b_blocknr)} looks the block up, which for a block-device buffer finds bh itself, taking F's folio
+     * lock on the way; __brelse(bh2); then the block is zeroed, unlock_buffer, brelse.
+     * Simplification: the second lookup misses the bh LRU (the task sleeps in lock_buffer or the journal start and may run on another CPU; 981fcc5674e6 reports the hang as occasional).
+     * Simplification: the journal-head bookkeeping of jbd2_journal_get_create_access (its own b_count) and the revoke hash are not modelled; the buffer is not dirtied.
+     */
+    private static void mkdirThread(Mm mm, Buffers ring, boolean cancelRevokeLookup) {
+        Buffers.Bh bh = ring.head();
+        Procedure t = mm.thread("mkdir");
+        Procedure getblk = ring.findGetBlockNonatomic("/sb_getblk", bh);
+        Procedure alias = cancelRevokeLookup ? ring.findGetBlockNonatomicOtherCpu("/cancel_revoke", bh) : null;
+        Local got = t.local("bh", 0, 1);
+        Local got2 = t.local("bh2", 0, 1);
+        t.body(c -> c
+                .callInto(got, getblk)
+                .ifLocal(e -> e.local(got) == 1, use -> {
+                    use.step(Buffers.lockBuffer(Buffers.fixed(bh)));
+                    if (alias != null) {
+                        use.callInto(got2, alias)
+                                .ifLocal(e -> e.local(got2) == 1, y -> y.step(Buffers.brelse(Buffers.fixed(bh))));
+                    } else {
+                        // 981fcc5674e6: "if (need_cancel && !sb_is_blkdev_sb(bh_mapping->host->i_sb))"
+                        use.step(Step.named("jbd2_journal_cancel_revoke").args(bh.name() + ", a bdev buffer: no alias lookup").build());
+                    }
+                    use.step(Step.named("memset")
+                                    .args(e -> bh.name() + "->b_data in " + ring.dataFolio(e, bh).name())
+                                    .does(e -> e.emit(new FolioEvent.Accessed(ring.dataFolio(e, bh), "zeroes " + bh.name() + "->b_data")))
+                                    .build())
+                            .step(Buffers.unlockBuffer(Buffers.fixed(bh)))
+                            .step(Buffers.brelse(Buffers.fixed(bh)));
+                }));
     }
 
     /**
