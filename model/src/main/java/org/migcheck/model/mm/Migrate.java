@@ -517,7 +517,7 @@ public final class Migrate {
     public static final int PAGEBLOCK_ORDER = 9;
 
     /**
-     * mm/compaction.c skip_isolation_on_order (2024, v6.9 by our reading, not checked: "mm/compaction: enable compacting >0 order
+     * mm/compaction.c skip_isolation_on_order (ee6f62fd34f0, 2024, v6.9 by our reading, not checked: "mm/compaction: enable compacting >0 order
      * folios"): a compound folio is skipped when its order is at least cc->order (unless cc->order is
      * -1, global compaction: is_via_compact_memory) or at least pageblock_order. Earlier kernels skipped
      * every compound page outside alloc_contig: every folio the v6.19 filter skips was skipped
@@ -529,8 +529,8 @@ public final class Migrate {
 
     /**
      * isolate_migratepages_block (mm/compaction.c) when the migrate scanner looks at the one folio
-     * {@code f}, for a compactor with cc->gfp_mask GFP_KERNEL, cc->order -1 (global compaction, as through
-     * /proc/sys/vm/compact_memory) and cc->mode {@code mode}
+     * {@code f}, for a compactor with cc->gfp_mask GFP_KERNEL, cc->order -1 (proactive compaction by
+     * kcompactd, or /proc/sys/vm/compact_memory) and cc->mode {@code mode}
      * (ISOLATE_ASYNC_MIGRATE in every mode but SYNC): {@link #isolateLruFolio}; {@code isolated} = 1 when taken.
      * Simplification: one step; lru_lock and the NR_ISOLATED accounting are not modelled.
      */

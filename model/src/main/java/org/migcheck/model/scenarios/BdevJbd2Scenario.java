@@ -25,7 +25,7 @@ import org.migcheck.model.mm.Mm;
  *
  * <p>Threads (each an {@link Mm#thread} with its task context):
  * <ul>
- *   <li>{@code migrator} (M): compaction (kcompactd in SYNC_LIGHT) isolating F and migrating it to D
+ *   <li>{@code migrator} (M): compaction (proactive kcompactd: cc->order -1, SYNC_LIGHT) isolating F and migrating it to D
  *       through migrate_folio_unmap / migrate_folio_move / move_to_new_folio -> the mapping's
  *       ->migrate_folio;</li>
  *   <li>{@code jbd2} (J): jbd2_journal_commit_transaction writing the journaled bh0 through the
@@ -222,9 +222,9 @@ public final class BdevJbd2Scenario {
                 + " norefs b_count scan refuses the migration whatever the buffer lock says";
         String noGoal = "forcing the give-up only makes the migration fail (-EAGAIN or -EBUSY, putback); this variant"
                 + " declares no goal, its question is the lock order";
-        String zeroing = "rule gap: mkdir's buffer lock keeps its zeroing of b_data apart from other users of the block's"
-                + " data (a migration's copy, a write-out); the model's memset is an access, not a versioned write, and"
-                + " mkdir's b_count already keeps the migration off, so nothing observes the order";
+        String zeroing = "bh0 is uptodate, so mkdir does not zero it and its buffer lock guards nothing the model reads;"
+                + " the lock matters for a new block that is not uptodate (the zeroing), and mkdir's b_count keeps the"
+                + " migration off anyway";
         return survivors(e, "test-false __migrate_folio: if folio_ref_count", "test-false __buffer_migrate_folio: if folio_ref_count",
                 "test-true __buffer_migrate_folio: if !folio_buffers", "swap migrate_folio_move: folio_put <> folio_unlock")
                 .survives("no-lock buffer_migrate_lock_buffers: trylock_buffer", mkdirHoldsRef)
@@ -238,7 +238,7 @@ public final class BdevJbd2Scenario {
                         + " (mkdir's sleeping lookup serializes through the folio lock)")
                 .survives("no-lock mkdir: lock_buffer", zeroing)
                 .survives("swap mkdir: lock_buffer <> jbd2_journal_cancel_revoke", zeroing)
-                .survives("swap mkdir: memset <> unlock_buffer", zeroing)
+                .survives("swap mkdir: jbd2_journal_cancel_revoke <> unlock_buffer", zeroing)
                 .survives("test-false __find_get_block_slow/nonatomic/sb_getblk: if folio_buffers", "a lookup may fail (NULL):"
                         + " mkdir then touches nothing");
     }
@@ -328,28 +328,32 @@ public final class BdevJbd2Scenario {
                         "hypothetical (def_blk_aops without ->migrate_folio, before 2018, on v6.19's code): "
                                 + "fallback_migrate_folio on a clean folio: try_to_free_buffers refuses while the "
                                 + "journal_head holds b_count, then frees the buffers and migrates")
-                .variant("cancel-revoke-writeback", Map.of("mkdir", "true", "syncAll", "true", "dirty", "true",
+                .variant("cancel-revoke-writeback", Map.of("mkdir", "true", "syncAll", "true", "dirty", "true", "buffers", "2",
                                 "jbd2", "false", "lookup", "false", "getblk", "false"),
                         Expect.violated("lock-order.hierarchy"),
-                        "shipped v6.19 (v6.15 on, f76d4c28a46a \"fs/jbd2: use sleeping version of __find_get_block()\"): "
-                                + "jbd2_journal_cancel_revoke's lookup of bh0's own block takes folio_lock(F) while mkdir "
-                                + "holds bh0's buffer lock, against the mm order folio -> buffer; with sync_blockdev's "
-                                + "flusher, which holds F's folio lock and sleeps in lock_buffer(bh0), that is 981fcc5674e6's "
-                                + "ABBA deadlock (reported without the order rules; the migrator finds F dirty meanwhile)")
-                .variant("cancel-revoke-migrate", Map.of("mkdir", "true", "writeback", "false",
+                        "shipped v6.19 (mainline v6.15 to v7.0 since f76d4c28a46a \"fs/jbd2: use sleeping version of "
+                                + "__find_get_block()\", and 6.12.y after its backport): with two blocks per folio (blocksize "
+                                + "< pagesize), jbd2_journal_cancel_revoke's lookup of bh0's own block takes folio_lock(F) "
+                                + "while mkdir holds bh0's buffer lock, against the mm order folio -> buffer (the 13-step "
+                                + "counterexample is mkdir's alone); with sync_blockdev's flusher, which holds the dirty F's "
+                                + "folio lock and sleeps in lock_buffer(bh0), that is 981fcc5674e6's ABBA deadlock, found "
+                                + "without the order rules (the migrator finds F dirty meanwhile)")
+                .variant("cancel-revoke-migrate", Map.of("mkdir", "true", "writeback", "false", "buffers", "2",
                                 "jbd2", "false", "lookup", "false", "getblk", "false"),
                         Expect.violated("lock-order.hierarchy"),
-                        "shipped v6.19: the same inversion, with compaction as the second task (our inference; the fix's "
-                                + "changelog names sync_blockdev only): migrate_folio_unmap holds F's folio lock and "
-                                + "buffer_migrate_lock_buffers sleeps in lock_buffer(bh0), which is uptodate (SYNC_LIGHT "
-                                + "gives up only on a buffer that is not), while mkdir holds bh0 and sleeps in "
-                                + "folio_lock(F): a deadlock without the order rules")
+                        "shipped v6.19 (as cancel-revoke-writeback): the same inversion, with compaction as the "
+                                + "second task (our inference; the fix's changelog names sync_blockdev only): "
+                                + "migrate_folio_unmap holds F's folio lock and buffer_migrate_lock_buffers sleeps in "
+                                + "lock_buffer(bh0) while mkdir holds bh0 and sleeps in folio_lock(F), a deadlock without the "
+                                + "order rules; in SYNC_LIGHT this needs bh0 uptodate (a folio read whole through the bdev) "
+                                + "yet never seen by jbd2 (need_cancel), a MIGRATE_SYNC migrator (alloc_contig_range, memory "
+                                + "offlining) sleeps whatever bh0's state")
                 .variant("cancel-revoke-fixed", Map.of("mkdir", "true", "cancelRevokeLookup", "false", "writeback", "false",
-                                "jbd2", "false", "lookup", "false", "getblk", "false"),
+                                "buffers", "2", "jbd2", "false", "lookup", "false", "getblk", "false"),
                         cancelRevokeFixedSurvivors(Expect.holds()),
                         "shipped v7.1 (981fcc5674e6 \"jbd2: fix deadlock in jbd2_journal_cancel_revoke()\", merged for "
-                                + "v7.1-rc1 and sent to 6.18-stable, by our reading of the stable mails): no alias lookup "
-                                + "for a block-device buffer, so mkdir never takes a folio lock under the buffer lock "
+                                + "v7.1-rc1 and sent to 7.0.y, 6.18.y (6.18.27) and 6.12.y, by our reading of the stable "
+                                + "mails; tags not checked): no alias lookup for a block-device buffer, so mkdir never takes a folio lock under the buffer lock "
                                 + "(against the migrator; with sync_blockdev's flusher as well, BdevJbd2ScenarioTest)")
                 .variant("lookup-ignores-bh-migrate", Map.of("lookupChecksBhMigrate", "false", "jbd2", "false",
                                 "getblk", "false", "writeback", "false"),
@@ -466,11 +470,12 @@ public final class BdevJbd2Scenario {
      * T1 of 981fcc5674e6's changelog: ext4_mkdir -> ext4_init_new_dir -> ext4_append -> ext4_bread ->
      * ext4_getblk for a new block, which is bh0's: {@code bh = sb_getblk()} (bdev_getblk ->
      * __find_get_block_nonatomic), then for the new block lock_buffer(bh) and ext4_journal_get_create_access
-     * -> jbd2_journal_get_create_access -> jbd2_journal_cancel_revoke: a buffer without BH_RevokeValid
-     * needs the cancel, and (v6.15 to v6.19) {@code bh2 = __find_get_block_nonatomic(bh->b_bdev,
-     * bh->b_blocknr)} looks the block up, which for a block-device buffer finds bh itself, taking F's folio
-     * lock on the way; __brelse(bh2); then the block is zeroed, unlock_buffer, brelse.
-     * Simplification: the second lookup misses the bh LRU (the task sleeps in lock_buffer or the journal start and may run on another CPU; 981fcc5674e6 reports the hang as occasional).
+     * -> jbd2_journal_get_create_access -> jbd2_journal_cancel_revoke: a buffer without BH_RevokeValid, or
+     * one still BH_Revoked, needs the cancel, and (v6.15 to v7.0) {@code bh2 =
+     * __find_get_block_nonatomic(bh->b_bdev, bh->b_blocknr)} looks the block up, which for a block-device
+     * buffer finds bh itself, taking F's folio lock on the way; __brelse(bh2); the block is zeroed only
+     * if it is not uptodate (never here: every modelled buffer is uptodate); unlock_buffer, brelse.
+     * Simplification: the second lookup misses the bh LRU (the task may move to another CPU when it sleeps in lock_buffer or is preempted, other tasks may evict the entry, an isolated CPU or lru_cache_disable() skips the LRU; 981fcc5674e6 reports the hang as occasional).
      * Simplification: the journal-head bookkeeping of jbd2_journal_get_create_access (its own b_count) and the revoke hash are not modelled; the buffer is not dirtied.
      */
     private static void mkdirThread(Mm mm, Buffers ring, boolean cancelRevokeLookup) {
@@ -491,11 +496,8 @@ public final class BdevJbd2Scenario {
                         // 981fcc5674e6: "if (need_cancel && !sb_is_blkdev_sb(bh_mapping->host->i_sb))"
                         use.step(Step.named("jbd2_journal_cancel_revoke").args(bh.name() + ", a bdev buffer: no alias lookup").build());
                     }
-                    use.step(Step.named("memset")
-                                    .args(e -> bh.name() + "->b_data in " + ring.dataFolio(e, bh).name())
-                                    .does(e -> e.emit(new FolioEvent.Accessed(ring.dataFolio(e, bh), "zeroes " + bh.name() + "->b_data")))
-                                    .build())
-                            .step(Buffers.unlockBuffer(Buffers.fixed(bh)))
+                    // "if (!buffer_uptodate(bh)) { memset(bh->b_data, 0, ...); set_buffer_uptodate(bh); }": bh0 is uptodate
+                    use.step(Buffers.unlockBuffer(Buffers.fixed(bh)))
                             .step(Buffers.brelse(Buffers.fixed(bh)));
                 }));
     }
