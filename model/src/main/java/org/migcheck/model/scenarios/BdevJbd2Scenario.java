@@ -274,7 +274,7 @@ public final class BdevJbd2Scenario {
                         + "unlock_buffer)"))
                 .knob(Knob.bool("cancelRevokeLookup", true, "jbd2_journal_cancel_revoke looks the block up with "
                         + "__find_get_block_nonatomic (folio lock) while its caller holds the buffer lock, also for a "
-                        + "block-device buffer (f76d4c28a46a, v6.15, to v6.19; false: 981fcc5674e6 \"jbd2: fix deadlock in "
+                        + "block-device buffer (f76d4c28a46a: mainline v6.15 to v7.0, and 6.12.y; false: 981fcc5674e6 \"jbd2: fix deadlock in "
                         + "jbd2_journal_cancel_revoke()\" skips the lookup for a bdev buffer, which would find itself)"))
                 .knob(Knob.bool("syncAll", false, "the flusher writes WB_SYNC_ALL (sync_blockdev): lock_buffer instead of "
                         + "trylock_buffer"))
