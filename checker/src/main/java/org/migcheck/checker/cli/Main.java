@@ -113,10 +113,21 @@ public final class Main implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @CommandLine.Option(names = "--classpath", paramLabel = "JARS_OR_DIRS", split = "${sys:path.separator}",
+    // split here, not by picocli, whose split drops trailing empty entries ("a.jar:"), which must be refused
+    @CommandLine.Option(names = "--classpath", paramLabel = "JARS_OR_DIRS",
             description = "jars or class directories with users' scenarios (META-INF/services/org.migcheck.model.scenarios.Scenario)"
-                    + " and rules (META-INF/services/org.migcheck.properties.Rule); every command then knows them")
-    List<String> classpath = new ArrayList<>();
+                    + " and rules (META-INF/services/org.migcheck.properties.Rule), separated by the path separator;"
+                    + " every command then knows them")
+    List<String> classpathArgs = new ArrayList<>();
+
+    /** The --classpath entries, every empty one kept (ScenarioRegistry refuses them). */
+    private List<String> classpathEntries() {
+        List<String> entries = new ArrayList<>();
+        for (String arg : classpathArgs) {
+            entries.addAll(List.of(arg.split(java.util.regex.Pattern.quote(java.io.File.pathSeparator), -1)));
+        }
+        return entries;
+    }
 
     private ScenarioRegistry registry;
 
@@ -125,7 +136,7 @@ public final class Main implements Callable<Integer> {
         Main main = (Main) spec.root().userObject();
         if (main.registry == null) {
             try {
-                main.registry = ScenarioRegistry.withClasspath(main.classpath);
+                main.registry = ScenarioRegistry.withClasspath(main.classpathEntries());
             } catch (ScenarioRegistry.PluginException e) {
                 throw Args.usage(spec, e.getMessage());
             }
@@ -150,7 +161,7 @@ public final class Main implements Callable<Integer> {
 
     /** The --classpath entries (part of a cluster member's code identity). */
     static List<String> classpath(CommandLine.Model.CommandSpec spec) {
-        return ((Main) spec.root().userObject()).classpath;
+        return ((Main) spec.root().userObject()).classpathEntries();
     }
 
     /** A report's replay command line, with --classpath when {@code s} is a user's scenario (so it can be pasted as is). */
@@ -159,6 +170,6 @@ public final class Main implements Callable<Integer> {
         if (!registry(spec).plugins().contains(s)) {
             return report;
         }
-        return report.replace("./migcheck replay ", "./migcheck --classpath " + String.join(java.io.File.pathSeparator, main.classpath) + " replay ");
+        return report.replace("./migcheck replay ", "./migcheck --classpath " + String.join(java.io.File.pathSeparator, main.classpathEntries()) + " replay ");
     }
 }

@@ -207,7 +207,8 @@ class CliTest {
             {"check", "abba", "--symmetry", "auto"}, {"check", "abba", "--por", "maybe"}, {"check", "--all", "--bounds", "+1"},
             {"check", "philosophers", "--set", "n=3", "--set", "n=4"}, {"check", "philosophers", "--set", "n"},
             {"suite", "philosophers", "--vary", "n", "--set", "n=3"}, {"mutate", "abba-ordered", "--strategy", "random"},
-            {"--classpath", "", "list"}, {"bench", "--speedup", "--workers", "2", "--strategy", "dfs"}, {"bench", "--speedup", "--workers", "2", "--unreduced"}};
+            {"--classpath", "", "list"}, {"--classpath", "target/classes" + java.io.File.pathSeparator, "list"},
+            {"--classpath", java.io.File.pathSeparator + "target/classes", "list"}, {"bench", "--speedup", "--workers", "2", "--strategy", "dfs"}, {"bench", "--speedup", "--workers", "2", "--unreduced"}};
         for (String[] args : bad) {
             Run r = run(args);
             String what = String.join(" ", args) + ": " + r.out() + r.err();
@@ -221,6 +222,9 @@ class CliTest {
         assertTrue(run("check", "philosophers", "--set", "n=3", "--set", "n=4").err().contains("--set n given twice (3 and 4)"));
         assertTrue(run("check", "philosophers", "--set", "n").err().contains("--set takes KNOB=VALUE, not 'n'"));
         assertTrue(run("nosuch").err().contains("unknown command 'nosuch'"));
+        // a trailing empty entry is refused too (picocli's own split would drop it)
+        assertTrue(run("--classpath", "target/classes" + java.io.File.pathSeparator, "list").err().contains("empty entry"));
+        assertEquals(0, run("--classpath", "target/classes", "list").code());
         assertTrue(run("check", "abba", "--walks", "5").err().contains("--walks applies to --strategy random only"));
         assertTrue(run("check", "abba", "--symmetry", "auto").err().contains("'auto' is neither on nor off"));
         assertTrue(run("bench", "--speedup", "--workers", "2", "--strategy", "dfs").err().contains("not --strategy dfs"));
