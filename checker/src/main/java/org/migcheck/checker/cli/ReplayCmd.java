@@ -60,9 +60,9 @@ final class ReplayCmd implements Callable<Integer> {
         PrintStream out = Main.Streams.out;
         String title = t.scenario().id() + " / " + (t.variant() == null ? "-" : t.variant());
         out.println("replay of " + title + " (" + t.schedule().length + " steps)");
-        out.print(TextRenderer.table(end.trace(), output.columns()));
-        out.print(TextRenderer.restingPlaces(end.trace(), output.columns()));
         int width = output.columns();
+        out.print(TextRenderer.table(end.trace(), width));
+        out.print(TextRenderer.restingPlaces(end.trace(), width));
         OutputOptions.printWrapped(out, width, "ends in: " + end.verdict().name() + (end.ruleId() == null ? "" : " " + end.ruleId()) + ": "
                 + end.message(), 0, 2);
         for (String line : end.explanation()) {

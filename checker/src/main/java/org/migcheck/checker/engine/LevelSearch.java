@@ -786,10 +786,10 @@ final class LevelSearch {
                             badState = b;
                         }
                     }
-                    if (full && badState == null) {
-                        throw new OverBudget(); // a failing transition of this wave (tf) is still reported after the loop
-                    }
                     if (full) {
+                        if (badState == null) {
+                            throw new OverBudget(); // a failing transition of this wave (tf) is still reported after the loop
+                        }
                         // nothing to resolve: the wave's bad state ends the search just below
                     } else if (batches == null) {
                         parallel(pool, ws, PackedStore.PARTITIONS / RUN, (w, r) -> resolveRun(r, blocks));

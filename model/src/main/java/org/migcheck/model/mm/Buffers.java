@@ -2,6 +2,7 @@ package org.migcheck.model.mm;
 
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import org.migcheck.model.lang.BlockReason;
 import org.migcheck.model.lang.Body;
@@ -366,16 +367,7 @@ public final class Buffers {
      * Returns 1 when the caller got a reference on {@code target}, 0 for NULL.
      */
     public Procedure findGetBlockNonatomic(String suffix, Bh target) {
-        Procedure slow = findGetBlockSlowNonatomic(suffix, target);
-        Procedure p = b.procedure("__find_get_block_nonatomic" + suffix);
-        Local got = p.local("got", 0, 1);
-        p.body(c -> c
-                .step(lookupBhLru(target, got))
-                .ifLocal(e -> e.local(got) == 0, miss -> miss
-                        .callInto(got, slow)
-                        .ifLocal(e -> e.local(got) == 1, hit -> hit.step(bhLruInstall(target))))
-                .ret(e -> e.local(got)));
-        return p;
+        return findGetBlockNonatomic(suffix, target, got -> lookupBhLru(target, got));
     }
 
     /**
@@ -386,13 +378,22 @@ public final class Buffers {
      * Simplification: one CPU's bh LRU stands for all CPUs, so a miss on another CPU is this explicit step.
      */
     public Procedure findGetBlockNonatomicOtherCpu(String suffix, Bh target) {
+        // an inert step (no effect, so partial-order reduction may move it alone): got keeps its initial 0, a miss
+        return findGetBlockNonatomic(suffix, target, got -> Step.named("lookup_bh_lru")
+                .args(target.name() + ", miss: this CPU's LRU does not hold it")
+                .build());
+    }
+
+    /** find_get_block_common(atomic=false) with {@code lru} as its lookup_bh_lru step ({@code got}: 1 on a hit, initially 0). */
+    private Procedure findGetBlockNonatomic(String suffix, Bh target, Function<Local, Step> lru) {
         Procedure slow = findGetBlockSlowNonatomic(suffix, target);
         Procedure p = b.procedure("__find_get_block_nonatomic" + suffix);
         Local got = p.local("got", 0, 1);
         p.body(c -> c
-                .step(Step.named("lookup_bh_lru").args(target.name() + ", miss: this CPU's LRU does not hold it").build())
-                .callInto(got, slow)
-                .ifLocal(e -> e.local(got) == 1, hit -> hit.step(bhLruInstall(target)))
+                .step(lru.apply(got))
+                .ifLocal(e -> e.local(got) == 0, miss -> miss
+                        .callInto(got, slow)
+                        .ifLocal(e -> e.local(got) == 1, hit -> hit.step(bhLruInstall(target))))
                 .ret(e -> e.local(got)));
         return p;
     }
