@@ -12,20 +12,14 @@ import static org.migcheck.ci.ScenarioTestSupport.model;
 import static org.migcheck.ci.ScenarioTestSupport.run;
 import static org.migcheck.ci.ScenarioTestSupport.var;
 
-import java.util.ArrayDeque;
-import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.BiPredicate;
 import org.junit.jupiter.api.Test;
 import org.migcheck.checker.run.CheckResult;
 import org.migcheck.checker.run.ScenarioRunner;
 import org.migcheck.checker.run.Verdict;
 import org.migcheck.checker.trace.Trace;
-import org.migcheck.model.lang.BlockReason;
-import org.migcheck.model.lang.Event;
 import org.migcheck.model.lang.Model;
 import org.migcheck.model.lang.Semantics;
 import org.migcheck.model.lang.Var;
@@ -67,34 +61,12 @@ class BdevJbd2ScenarioTest {
      * the model's own semantics (no rules), for non-vacuity checks of holding variants.
      */
     private static boolean someReachable(Model m, BiPredicate<Semantics, int[]> p) {
-        Semantics sem = new Semantics(m);
-        Set<List<Integer>> seen = new HashSet<>();
-        ArrayDeque<int[]> queue = new ArrayDeque<>();
-        int[] init = sem.initialState();
-        queue.add(init);
-        seen.add(key(init));
-        while (!queue.isEmpty()) {
-            int[] s = queue.poll();
-            if (p.test(sem, s)) {
-                return true;
-            }
-            sem.expand(s, new Semantics.Sink() {
-                @Override public void fired(int thread, int alt, int[] next, List<Event> events) {
-                    if (seen.add(key(next))) {
-                        queue.add(next);
-                    }
-                }
-
-                @Override public void failed(int thread, int alt, RuntimeException error) { }
-
-                @Override public void blocked(int thread, BlockReason reason) { }
-            });
-        }
-        return false;
-    }
-
-    private static List<Integer> key(int[] s) {
-        return Arrays.stream(s).boxed().toList();
+        boolean[] found = {false};
+        ScenarioTestSupport.enumerate(m, (sem, s) -> {
+            found[0] = p.test(sem, s);
+            return !found[0]; // stop at the first match
+        });
+        return found[0];
     }
 
     /** Thread {@code name}'s next transition in {@code s} has a label starting with {@code prefix}. */

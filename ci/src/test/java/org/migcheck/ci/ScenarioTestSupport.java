@@ -31,6 +31,42 @@ import org.migcheck.properties.RuleSet;
 final class ScenarioTestSupport {
     private ScenarioTestSupport() {}
 
+    // ---------------------------------------------------------------- plain enumeration
+
+    /**
+     * Visits the reachable states of {@code m} in breadth-first order with the model's own semantics (no
+     * engine, no rules: a failing transition has no successor) until {@code visit} returns false; returns
+     * how many states were visited. The independent count the engine's is compared with.
+     */
+    static int enumerate(Model m, java.util.function.BiPredicate<Semantics, int[]> visit) {
+        Semantics sem = new Semantics(m);
+        java.util.Set<List<Integer>> seen = new java.util.HashSet<>();
+        java.util.ArrayDeque<int[]> queue = new java.util.ArrayDeque<>();
+        int[] init = sem.initialState();
+        queue.add(init);
+        seen.add(java.util.Arrays.stream(init).boxed().toList());
+        int visited = 0;
+        while (!queue.isEmpty()) {
+            int[] s = queue.poll();
+            visited++;
+            if (!visit.test(sem, s)) {
+                break;
+            }
+            sem.expand(s, new Semantics.Sink() {
+                @Override public void fired(int thread, int alt, int[] next, List<org.migcheck.model.lang.Event> events) {
+                    if (seen.add(java.util.Arrays.stream(next).boxed().toList())) {
+                        queue.add(next);
+                    }
+                }
+
+                @Override public void failed(int thread, int alt, RuntimeException error) { }
+
+                @Override public void blocked(int thread, org.migcheck.model.lang.BlockReason reason) { }
+            });
+        }
+        return visited;
+    }
+
     // ---------------------------------------------------------------- running
 
     /** Checks {@code variant} of {@code s} (null: the knob defaults) against every kernel rule. */

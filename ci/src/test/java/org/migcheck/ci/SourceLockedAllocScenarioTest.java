@@ -308,30 +308,16 @@ class SourceLockedAllocScenarioTest {
             assertEquals(CheckResult.GoalResult.Answer.UNREACHABLE, o.result().goals().get("S1-migrated").answer());
             // every reachable state, by a plain search over the semantics (no engine)
             Model m = o.result().model();
-            Semantics sem = new Semantics(m);
-            java.util.Set<List<Integer>> seen = new java.util.HashSet<>();
-            java.util.ArrayDeque<int[]> queue = new java.util.ArrayDeque<>();
-            queue.add(sem.initialState());
-            seen.add(java.util.Arrays.stream(sem.initialState()).boxed().toList());
-            while (!queue.isEmpty()) {
-                int[] st = queue.poll();
+            int seen = ScenarioTestSupport.enumerate(m, (sem, st) -> {
                 StateView v = sem.view(st);
                 for (int i = 1; i <= n; i++) {
                     Folio f = folio(m, "S" + i);
                     assertTrue(v.isSet(f.lru) && !v.isSet(f.isolated), f.name() + " isolated in a reachable state");
                 }
-                sem.expand(st, new Semantics.Sink() {
-                    @Override public void fired(int thread, int alt, int[] next, List<org.migcheck.model.lang.Event> events) {
-                        if (seen.add(java.util.Arrays.stream(next).boxed().toList())) {
-                            queue.add(next);
-                        }
-                    }
-                    @Override public void failed(int thread, int alt, RuntimeException error) { throw error; }
-                    @Override public void blocked(int thread, org.migcheck.model.lang.BlockReason reason) { }
-                });
-            }
-            assertEquals(o.result().stats().distinct(), seen.size());
-            counts[n] = seen.size();
+                return true;
+            });
+            assertEquals(o.result().stats().distinct(), seen);
+            counts[n] = seen;
         }
         // with every source skipped the migrators never interact: the state space is the product of one
         // migrator's local states, so the counts at 2 and 3 are a square and a cube of the same number
