@@ -6,6 +6,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.IntUnaryOperator;
 import java.util.function.Predicate;
 import org.migcheck.checker.engine.Search;
 import org.migcheck.checker.engine.SearchObserver;
@@ -197,7 +198,9 @@ public final class Checker {
                         + limit + ": stuck threads not checked", new int[0], List.of(), List.of(), goalResults, r.stats(), limit, notes);
             }
             int states = (int) r.stats().distinct();
-            int[][] doomed = doomed(symGraph.reach(states, sys::enabledMask, sys::restMask), sys, model.threadCount(), ~daemons(model));
+            long[] reach = symGraph.reach(states, sys::enabledMask, sys::restMask);
+            int[][] doomed = doomed(states, sys::blockedMask, s -> (int) reach[s], s -> (int) (reach[s] >>> 32), model.threadCount(),
+                    ~daemons(model));
             int[] stuck = doomed[0];
             if (stuck != null) {
                 Unpermute.Real rr = real.map(search.scheduleTo(stuck[0]), false, Checker::sameFailure);
@@ -218,7 +221,9 @@ public final class Checker {
             try {
                 int all = allThreads(model.threadCount());
                 int finish = ~daemons(model) & all;
-                doomed = doomed(graph.reach((int) r.stats().distinct(), sys, all, finish), sys, model.threadCount(), finish);
+                int states = (int) r.stats().distinct();
+                graph.reach(states, sys.masks(), all, finish);
+                doomed = doomed(states, sys::blockedMask, sys::canMoveMask, sys::canRestMask, model.threadCount(), finish);
             } catch (OutOfMemoryError oom) {
                 String limit = "out of memory in the stuck-thread analysis";
                 return new CheckResult(model, Verdict.INCOMPLETE, null, "safety explored exhaustively with no violation, but "
@@ -343,24 +348,27 @@ public final class Checker {
 
     /**
      * The answer of the stuck-thread analysis from its reachability bits ({@link StateGraph#reach},
-     * {@link SymmetricGraph#reach}: low half "can move again", high half "can come to rest"):
-     * {stuck, never}. {@code stuck} is the smallest state id (the shallowest state, with BFS) in which
-     * some thread is blocked (not at an idle point) and can never move again, as {state, thread}, or
-     * null; only when there is none, {@code never} is the smallest state id from which a thread of
-     * {@code finishMask} can never finish or come to rest at an idle point, whether it is blocked or
-     * keeps running (a retry or polling loop that cannot succeed), or null.
+     * {@link SymmetricGraph#reach}: {@code canMove}, "can move again", and {@code canRest}, "can come
+     * to rest", per state id): {stuck, never}. {@code stuck} is the smallest state id (the shallowest
+     * state, with BFS) in which some thread is blocked (not at an idle point) and can never move
+     * again, as {state, thread}, or null; only when there is none, {@code never} is the smallest state
+     * id from which a thread of {@code finishMask} can never finish or come to rest at an idle point,
+     * whether it is blocked or keeps running (a retry or polling loop that cannot succeed), or null.
+     * {@code canRest} of a state includes the threads at rest in it (the fixpoint starts from them),
+     * so a thread at rest is never reported.
      */
-    static int[][] doomed(long[] reach, ModelSystem sys, int threads, int finishMask) {
+    static int[][] doomed(int states, IntUnaryOperator blocked, IntUnaryOperator canMove, IntUnaryOperator canRest, int threads,
+            int finishMask) {
         int all = allThreads(threads);
-        for (int s = 0; s < reach.length; s++) {
-            int bad = sys.blockedMask(s) & all & ~(int) reach[s];
+        for (int s = 0; s < states; s++) {
+            int bad = blocked.applyAsInt(s) & all & ~canMove.applyAsInt(s);
             if (bad != 0) {
                 return new int[][] {{s, Integer.numberOfTrailingZeros(bad)}, null};
             }
         }
         int finish = finishMask & all;
-        for (int s = 0; s < reach.length; s++) {
-            int bad = ~sys.restMask(s) & finish & ~(int) (reach[s] >>> 32);
+        for (int s = 0; s < states; s++) {
+            int bad = finish & ~canRest.applyAsInt(s);
             if (bad != 0) {
                 return new int[][] {null, {s, Integer.numberOfTrailingZeros(bad)}};
             }

@@ -34,10 +34,12 @@ final class ModelSystem implements TransitionSystem {
     private final RuleSet rules;
     final Lockdep lockdep;
     /**
-     * Per expanded state id, three thread masks at 3 id, 3 id + 1, 3 id + 2: which threads could move,
-     * were blocked, rested. In pages of 4 Ki ints, so growing never copies them.
+     * Per expanded state id, which threads could move (the low half) and which rested (the high half):
+     * the two masks the stuck-thread analysis turns into its answer in place ({@link StateGraph#reach}).
+     * {@link #blockedMasks} at id: which threads were blocked. In pages, so growing never copies them.
      */
-    private final org.migcheck.checker.engine.IntPages masks = new org.migcheck.checker.engine.IntPages(12);
+    private final org.migcheck.checker.engine.LongPages masks = new org.migcheck.checker.engine.LongPages();
+    private final org.migcheck.checker.engine.IntPages blockedMasks = new org.migcheck.checker.engine.IntPages(16);
     private final boolean keepMasks;
     private final StepRule[] stepRules;
     /** Rules due on every transition (no triggers), as bits in rule order. */
@@ -138,12 +140,13 @@ final class ModelSystem implements TransitionSystem {
     boolean executed(int pc) { return executed[pc]; }
 
     /** Bytes of the per-state thread masks (0 when they are not kept). */
-    long maskBytes() { return keepMasks ? masks.bytes() : 0; }
+    long maskBytes() { return keepMasks ? masks.bytes() + blockedMasks.bytes() : 0; }
 
     @Override
     public void reserve(int states) {
         if (keepMasks) {
-            masks.growTo(3L * states);
+            masks.growTo(states);
+            blockedMasks.growTo(states);
         }
     }
 
@@ -160,14 +163,27 @@ final class ModelSystem implements TransitionSystem {
 
     @Override public int actorOf(int label) { return thread(label); }
 
-    int enabledMask(int id) { return mask(id, 0); }
+    int enabledMask(int id) { return (int) mask(id); }
 
-    int blockedMask(int id) { return mask(id, 1); }
+    int blockedMask(int id) { return id < blockedMasks.size() ? blockedMasks.get(id) : 0; }
 
     /** Threads that have finished or rest at an idle point in state {@code id}. */
-    int restMask(int id) { return mask(id, 2); }
+    int restMask(int id) { return (int) (mask(id) >>> 32); }
 
-    private int mask(int id, int k) { return 3L * id + k < masks.size() ? masks.get(3L * id + k) : 0; }
+    /**
+     * The enabled (low half) and resting (high half) masks themselves, one long per state; the
+     * stuck-thread analysis rewrites them in place ({@link StateGraph#reach}), after which they are
+     * read with {@link #canMoveMask} and {@link #canRestMask}.
+     */
+    org.migcheck.checker.engine.LongPages masks() { return masks; }
+
+    /** After {@link StateGraph#reach}: the threads that can move again from state {@code id}. */
+    int canMoveMask(int id) { return (int) mask(id); }
+
+    /** After {@link StateGraph#reach}: the threads that can come to rest from state {@code id}. */
+    int canRestMask(int id) { return (int) (mask(id) >>> 32); }
+
+    private long mask(int id) { return id < masks.size() ? masks.get(id) : 0; }
 
 
     /** An {@link Expander} padded on both sides: each worker thread writes its own on every transition. */
@@ -404,14 +420,13 @@ final class ModelSystem implements TransitionSystem {
         if (id < 0 || !keepMasks) {
             return; // expansions outside the exhaustive search (random walks, replays) keep no graph
         }
-        if (3L * id + 2 >= masks.size()) {
+        if (id >= blockedMasks.size()) {
             synchronized (this) { // DFS and sequential callers that did not reserve
                 reserve(id + 1);
             }
         }
-        masks.set(3L * id, enabled);
-        masks.set(3L * id + 1, blocked);
-        masks.set(3L * id + 2, rest);
+        masks.set(id, (enabled & 0xFFFF_FFFFL) | ((long) rest << 32));
+        blockedMasks.set(id, blocked);
     }
 
     @Override

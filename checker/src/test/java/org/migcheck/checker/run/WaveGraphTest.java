@@ -144,7 +144,18 @@ class WaveGraphTest {
                 Fingerprint.DEFAULT).withCompression(serialMerge).observe(g).run();
         assertEquals(SearchResult.Status.COMPLETE, r.status());
         int all = (1 << m.threadCount()) - 1;
-        return g.reach((int) r.stats().distinct(), sys, all, all);
+        int states = (int) r.stats().distinct();
+        g.reach(states, sys.masks(), all, all);
+        return bits(sys, states);
+    }
+
+    /** The analysis' two words per state (can move again, can come to rest) as the halves of one long. */
+    private static long[] bits(ModelSystem sys, int states) {
+        long[] bits = new long[states];
+        for (int s = 0; s < states; s++) {
+            bits[s] = (sys.canMoveMask(s) & 0xFFFF_FFFFL) | ((long) sys.canRestMask(s) << 32);
+        }
+        return bits;
     }
 
     /** Returns the number of waves the parallel runs took (the largest over worker counts). */
@@ -195,5 +206,69 @@ class WaveGraphTest {
         int waves = compare("philosophers-8", m, RuleSet.empty(), true);
         assertTrue(waves > 33, "waves " + waves + ": some level should span several");
         compare("philosophers-5", Zoo.philosophersModel(5, false), RuleSet.empty(), true);
+    }
+
+    /**
+     * The stuck-thread sweep, in place in the thread masks, against the plainest fixpoint over the same
+     * graph: the same bits for every state, on the seeded random models that complete and on two
+     * philosophers models. The finish mask leaves one thread out, as a daemon's would be, so the two
+     * halves differ.
+     */
+    @Test
+    void theSweepFindsTheNaiveFixpoint() {
+        int compared = 0;
+        for (long seed = 1; seed <= 300; seed++) {
+            RandomModels.Case c = RandomModels.generate(seed);
+            compared += sweepAgrees("seed " + seed, c.model(), c.rules()) ? 1 : 0;
+        }
+        assertTrue(compared >= 100, "complete random models compared: " + compared);
+        assertTrue(sweepAgrees("philosophers-5 ordered", Zoo.philosophersModel(5, true), RuleSet.empty()));
+        assertTrue(sweepAgrees("philosophers-6 ordered", Zoo.philosophersModel(6, true), RuleSet.empty()));
+    }
+
+    /**
+     * The naive fixpoint: the in-order graph of a one-worker search as adjacency rows, every state
+     * ORing in its successors' bits, over and over until nothing changes.
+     */
+    private static long[] naiveFixpoint(Model m, RuleSet rules, long[] searched, int finish) {
+        InOrder graph = new InOrder();
+        search(m, rules, 1, true, graph).run();
+        long[] bits = new long[searched.length];
+        for (int s = 0; s < bits.length; s++) {
+            bits[s] = searched[s] & (0xFFFF_FFFFL | ((long) finish << 32));
+        }
+        boolean changed = true;
+        while (changed) {
+            changed = false;
+            for (int[] row : graph.rows) {
+                long b = bits[row[0]];
+                for (int i = 2; i < row.length; i++) {
+                    b |= bits[row[i]];
+                }
+                changed |= b != bits[row[0]];
+                bits[row[0]] = b;
+            }
+        }
+        return bits;
+    }
+
+    private static boolean sweepAgrees(String name, Model m, RuleSet rules) {
+        ModelSystem sys = new ModelSystem(m, rules, true);
+        StateGraph g = new StateGraph(Long.MAX_VALUE);
+        SearchResult r = new Search(sys, Strategy.BFS, Budget.unlimited(), System::nanoTime, Long.MAX_VALUE / 4, 2,
+                Fingerprint.DEFAULT).observe(g).run();
+        if (r.status() != SearchResult.Status.COMPLETE) {
+            return false;
+        }
+        int states = (int) r.stats().distinct();
+        int all = (1 << m.threadCount()) - 1;
+        int finish = all & ~1;
+        long[] searched = new long[states];
+        for (int s = 0; s < states; s++) {
+            searched[s] = (sys.enabledMask(s) & 0xFFFF_FFFFL) | ((long) sys.restMask(s) << 32);
+        }
+        g.reach(states, sys.masks(), all, finish);
+        assertArrayEquals(naiveFixpoint(m, rules, searched, finish), bits(sys, states), name);
+        return true;
     }
 }
