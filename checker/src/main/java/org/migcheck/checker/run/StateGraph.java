@@ -160,9 +160,7 @@ final class StateGraph implements WaveObserver {
      * {@link Checker#doomed} reads the answer off them.
      */
     void reach(int states, LongPages masks, int all, int finish) {
-        if (masks.size() < states) {
-            throw new IllegalStateException("thread masks for " + masks.size() + " of " + states + " states");
-        }
+        masks.growTo(states); // a state never expanded has no recorded masks: no thread enabled, none at rest
         long keep = 0xFFFF_FFFFL | ((long) finish << 32);
         for (int s = 0; s < states; s++) {
             masks.set(s, masks.get(s) & keep);
