@@ -163,7 +163,7 @@ final class BenchCmd implements Callable<Integer> {
         }
 
         Model build() {
-            return kernel() ? scenario.build(knobs) : Zoo.philosophersModel(n, true);
+            return kernel() ? ScenarioRunner.build(scenario, knobs) : Zoo.philosophersModel(n, true);
         }
     }
 

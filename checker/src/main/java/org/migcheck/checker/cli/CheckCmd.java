@@ -116,14 +116,15 @@ final class CheckCmd implements Callable<Integer> {
         }
         BoundSensitivity sens = null;
         if (raise > 0 && o.result().model() != null) {
-            sens = BoundSensitivity.check(s.build(o.knobs()), o.result(), rules, plain, raise);
+            sens = BoundSensitivity.check(ScenarioRunner.build(s, o.knobs()), o.result(), rules, plain, raise);
         }
         PrintStream out = Main.Streams.out;
         switch (f) {
             case JSON -> out.println(JsonRenderer.render(o, sens));
-            case HTML -> out.print(Main.withClasspath(HtmlRenderer.render(o), s, spec));
-            case JUNIT -> out.print(JUnitRenderer.render("migcheck check " + s.id(), List.of(o)));
-            case SARIF -> out.println(SarifRenderer.render(List.of(o)));
+            case HTML -> out.print(Main.withClasspath(HtmlRenderer.render(o), List.of(s), spec, Main::xmlText));
+            case JUNIT -> out.print(Main.withClasspath(JUnitRenderer.render("migcheck check " + s.id(), List.of(o)), List.of(s), spec,
+                    Main::xmlText));
+            case SARIF -> out.println(Main.withClasspath(SarifRenderer.render(List.of(o)), List.of(s), spec, Main::jsonText));
             case TEXT -> {
                 out.print(Main.withClasspath(TextRenderer.render(o, output.columns()), s, spec));
                 if (sens != null) {
@@ -138,6 +139,10 @@ final class CheckCmd implements Callable<Integer> {
             }
         }
         return sens != null ? sens.result().verdict().exitCode() : o.result().verdict().exitCode();
+    }
+
+    private static List<Scenario> scenarios(List<ScenarioRunner.Outcome> outcomes) {
+        return outcomes.stream().map(ScenarioRunner.Outcome::scenario).distinct().toList();
     }
 
     private Integer checkAll(RuleSet rules, Options opts, Format f) {
@@ -157,7 +162,7 @@ final class CheckCmd implements Callable<Integer> {
                 return;
             }
             CheckResult r = o.result();
-            String goals = o.expected().goals().isEmpty() ? "-"
+            String goals = o.expected() == null || o.expected().goals().isEmpty() ? "-"
                     : ScenarioRunner.goalsAsExpected(o.expected(), r) + "/" + o.expected().goals().size();
             out.printf(fmt, o.scenario().id(), o.variant(), ScenarioRunner.verdictText(o.expected()), ScenarioRunner.verdictText(r),
                     goals, r.stats().distinct(), r.stats().maxDepth(), String.format("%.2fs", r.stats().seconds()),
@@ -165,8 +170,9 @@ final class CheckCmd implements Callable<Integer> {
         });
         switch (f) {
             case JSON -> out.println(JsonRenderer.renderAll("catalogue", outcomes));
-            case JUNIT -> out.print(JUnitRenderer.render("migcheck check --all", outcomes));
-            case SARIF -> out.println(SarifRenderer.render(outcomes));
+            case JUNIT -> out.print(Main.withClasspath(JUnitRenderer.render("migcheck check --all", outcomes), scenarios(outcomes), spec,
+                    Main::xmlText));
+            case SARIF -> out.println(Main.withClasspath(SarifRenderer.render(outcomes), scenarios(outcomes), spec, Main::jsonText));
             default -> {
                 double secs = (System.nanoTime() - start) / 1e9;
                 for (ScenarioRunner.Outcome o : bad) {

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.migcheck.checker.export.NotExpressible;
 import org.migcheck.checker.export.PromelaExport;
+import org.migcheck.checker.run.ScenarioRunner;
 import org.migcheck.model.lang.Model;
 import org.migcheck.model.lang.ModelError;
 import org.migcheck.model.scenarios.Knobs;
@@ -56,7 +57,7 @@ final class ExportCmd implements Callable<Integer> {
         PromelaExport.Result r;
         try {
             Knobs knobs = Knobs.resolve(s.id(), s.knobs(), settings);
-            Model m = s.build(knobs);
+            Model m = ScenarioRunner.build(s, knobs);
             String title = s.id() + " / " + (args.variant != null ? args.variant : "-") + "   knobs " + knobs.asMap();
             r = PromelaExport.export(m, KernelRules.all(), title);
         } catch (ModelError e) {

@@ -55,6 +55,13 @@ public final class Main implements Callable<Integer> {
             err.println("migcheck: out of memory, no verdict (INCOMPLETE): lower a bound (--max-depth, a knob) or give the JVM"
                     + " more heap (MIGCHECK_JAVA_OPTS=-Xmx...)");
             return Verdict.INCOMPLETE.exitCode();
+        } catch (LinkageError e) {
+            // a class the user's code needs is missing from --classpath (ScenarioRunner.build names the scenario)
+            String what = e.getMessage() != null && e.getMessage().startsWith("scenario ") ? e.getMessage()
+                    : "class " + String.valueOf(e.getMessage()).replace('/', '.') + " cannot be loaded (" + e.getClass().getSimpleName()
+                    + "; is every jar on --classpath?)";
+            err.println("migcheck: " + what);
+            return Verdict.USAGE_EXIT;
         } catch (Error e) {
             // picocli passes Errors through; from a plugin's code (AssertionError, NoClassDefFoundError) or ours: never exit 1
             err.println("migcheck: internal error: " + e);
@@ -166,10 +173,36 @@ public final class Main implements Callable<Integer> {
 
     /** A report's replay command line, with --classpath when {@code s} is a user's scenario (so it can be pasted as is). */
     static String withClasspath(String report, Scenario s, CommandLine.Model.CommandSpec spec) {
+        return withClasspath(report, List.of(s), spec, x -> x);
+    }
+
+    /**
+     * The replay command lines of a report about {@code scenarios}, with --classpath (shell-quoted, then
+     * passed through {@code escape}, the report format's own escaping: XML, HTML or a JSON string) when
+     * one of them is a user's scenario, so that the line can be pasted into a shell as it is.
+     */
+    static String withClasspath(String report, java.util.Collection<Scenario> scenarios, CommandLine.Model.CommandSpec spec,
+            java.util.function.UnaryOperator<String> escape) {
         Main main = (Main) spec.root().userObject();
-        if (!registry(spec).plugins().contains(s)) {
+        if (scenarios.stream().noneMatch(registry(spec).plugins()::contains)) {
             return report;
         }
-        return report.replace("./migcheck replay ", "./migcheck --classpath " + String.join(java.io.File.pathSeparator, main.classpathEntries()) + " replay ");
+        String cp = shellQuote(String.join(java.io.File.pathSeparator, main.classpathEntries()));
+        return report.replace("./migcheck replay ", "./migcheck --classpath " + escape.apply(cp) + " replay ");
+    }
+
+    /** {@code word} as one shell word: as it is when it has no character a POSIX shell treats specially, else in single quotes. */
+    static String shellQuote(String word) {
+        return word.matches("[A-Za-z0-9_./:=@%+,-]+") ? word : "'" + word.replace("'", "'\\''") + "'";
+    }
+
+    /** Escaping for text inside XML or HTML elements. */
+    static String xmlText(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+
+    /** Escaping for text inside a JSON string. */
+    static String jsonText(String s) {
+        return s.replace("\\", "\\\\").replace("\"", "\\\"");
     }
 }

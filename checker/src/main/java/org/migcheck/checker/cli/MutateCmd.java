@@ -74,7 +74,7 @@ final class MutateCmd implements Callable<Integer> {
         Model model;
         try {
             base = ScenarioRunner.run(s, variant, sets, Main.registry(spec).ruleSet(), opts);
-            model = s.build(base.knobs());
+            model = ScenarioRunner.build(s, base.knobs());
         } catch (ModelError e) {
             throw Args.usage(spec, e.getMessage());
         }
@@ -128,7 +128,7 @@ final class MutateCmd implements Callable<Integer> {
                     continue;
                 }
                 Map<String, String> declared = v.expect().survivors();
-                List<Mutations.Mutant> ms = Mutations.run(s.build(base.knobs()), base.result(), rules, opts, declared, v.expect().goals());
+                List<Mutations.Mutant> ms = Mutations.run(ScenarioRunner.build(s, base.knobs()), base.result(), rules, opts, declared, v.expect().goals());
                 long undeclared = ms.stream().filter(Mutations.Mutant::unexplained).count();
                 long[] row = {ms.size(), Mutations.count(ms, Mutations.Fate.KILLED), Mutations.count(ms, Mutations.Fate.SURVIVED),
                     undeclared, Mutations.count(ms, Mutations.Fate.EQUIVALENT), Mutations.count(ms, Mutations.Fate.NOT_EVALUATED),

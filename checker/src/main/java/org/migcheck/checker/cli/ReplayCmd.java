@@ -45,7 +45,7 @@ final class ReplayCmd implements Callable<Integer> {
         try {
             t = ScenarioRunner.parse(token, Main.registry(spec));
             checkVariant(t);
-            m = t.scenario().build(t.knobs());
+            m = ScenarioRunner.build(t.scenario(), t.knobs());
             if (bounds != null) {
                 m = BoundSensitivity.raise(m, Args.boundsRaise(bounds, spec));
             }

@@ -86,11 +86,16 @@ final class SuiteCmd implements Callable<Integer> {
         long bad = outcomes.stream().filter(o -> !o.matches()).count();
         switch (f) {
             case JSON -> out.println(JsonRenderer.renderAll("suite", outcomes));
-            case JUNIT -> out.print(JUnitRenderer.render("migcheck suite " + s.id(), outcomes));
-            case SARIF -> out.println(SarifRenderer.render(outcomes));
+            case JUNIT -> out.print(Main.withClasspath(JUnitRenderer.render("migcheck suite " + s.id(), outcomes), List.of(s), spec,
+                    Main::xmlText));
+            case SARIF -> out.println(Main.withClasspath(SarifRenderer.render(outcomes), List.of(s), spec, Main::jsonText));
             default -> {
                 out.print(KnobSuite.table(s, outcomes));
-                out.printf("%d combinations, %d as expected, %d mismatches%n", outcomes.size(), outcomes.size() - bad, bad);
+                long unexpected = outcomes.stream().filter(o -> o.expected() == null && o.matches()).count();
+                long noVerdict = outcomes.stream().filter(o -> o.expected() == null && !o.matches()).count();
+                out.printf("%d combinations, %d as expected, %d mismatches%s%s%n", outcomes.size(), outcomes.size() - bad - unexpected,
+                        bad - noVerdict, unexpected == 0 ? "" : ", " + unexpected + " without an expectation",
+                        noVerdict == 0 ? "" : ", " + noVerdict + " without a verdict (model error or budget)");
             }
         }
         return bad == 0 ? 0 : Verdict.MISMATCH_EXIT;

@@ -92,7 +92,7 @@ public final class KnobSuite {
             row.add(o.expected() == null || o.expected().goals().isEmpty() ? "-"
                     : ScenarioRunner.goalsAsExpected(o.expected(), o.result()) + "/" + o.expected().goals().size());
             row.add(Long.toString(o.result().stats().distinct()));
-            row.add(o.expected() == null ? "" : o.matches() ? "ok" : "MISMATCH");
+            row.add(o.expected() == null ? (o.matches() ? "" : "NO VERDICT") : o.matches() ? "ok" : "MISMATCH");
             rows.add(row);
         }
         int[] w = new int[head.size()];

@@ -165,6 +165,9 @@ public final class ScenarioRegistry {
             } catch (RuntimeException | LinkageError e) {
                 throw new PluginException("rule plugin " + cls + " fails to give its id: " + oneLine(e));
             }
+            if (id == null || id.isBlank() || id.contains(" ")) {
+                throw new PluginException("rule plugin " + cls + " has id '" + id + "'; an id is non-empty, without spaces");
+            }
             String before = origin.putIfAbsent(id, "class " + cls);
             if (before != null) {
                 throw new PluginException("duplicate rule id " + id + ": class " + cls + " and " + before);

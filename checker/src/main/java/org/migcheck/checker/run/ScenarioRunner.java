@@ -24,8 +24,16 @@ public final class ScenarioRunner {
     /** One checked variant (or knob combination) with its expectation. */
     public record Outcome(Scenario scenario, String variant, Knobs knobs, Expect expected, CheckResult result) {
 
-        /** Whether the verdict (and every goal answer) equals the expectation; true when nothing is expected. */
-        public boolean matches() { return expected == null || ScenarioRunner.matches(expected, result); }
+        /**
+         * Whether the verdict (and every goal answer) equals the expectation. When nothing is expected,
+         * whether the check reached a verdict at all: a model error or a budget that ended the run
+         * (INCOMPLETE) never passes, so a suite over a user's knobs without expectations is not green
+         * over a malformed model.
+         */
+        public boolean matches() {
+            return expected == null ? result.verdict() != Verdict.MODEL_ERROR && result.verdict() != Verdict.INCOMPLETE
+                    : ScenarioRunner.matches(expected, result);
+        }
 
         public String title() {
             return scenario.id() + " / " + (variant != null ? variant : knobText(knobs));
@@ -60,7 +68,54 @@ public final class ScenarioRunner {
             settings.putAll(v.settings());
         }
         settings.putAll(sets);
-        return scenario.build(Knobs.resolve(scenario.id(), scenario.knobs(), settings));
+        return build(scenario, Knobs.resolve(scenario.id(), scenario.knobs(), settings));
+    }
+
+    /**
+     * {@code scenario.build(knobs)}, with the scenario's own code answerable for what it throws: an
+     * exception becomes a {@link ModelError} naming the scenario, the knobs, the exception and the
+     * first frame of code outside the JDK and migcheck's checker (the user's line); a class that
+     * cannot be loaded becomes a {@link NoClassDefFoundError} naming the scenario too (a usage error:
+     * a jar missing from --classpath); a null model is a ModelError.
+     */
+    public static Model build(Scenario scenario, Knobs knobs) {
+        Model m;
+        try {
+            m = scenario.build(knobs);
+        } catch (ModelError e) {
+            throw e;
+        } catch (RuntimeException | StackOverflowError | AssertionError | ExceptionInInitializerError e) {
+            throw new ModelError(scenario.id(), "scenario " + scenario.id() + " " + knobs.asMap() + ": building the model threw "
+                    + e + where(e));
+        } catch (LinkageError e) {
+            NoClassDefFoundError named = new NoClassDefFoundError("scenario " + scenario.id() + " needs class "
+                    + e.getMessage().replace('/', '.') + ", which cannot be loaded (is every jar it uses on --classpath?)");
+            named.initCause(e);
+            throw named;
+        }
+        if (m == null) {
+            throw new ModelError(scenario.id(), "scenario " + scenario.id() + " " + knobs.asMap() + ": build returned no model (null)");
+        }
+        return m;
+    }
+
+    /**
+     * " at class.method(File:line)": the first frame, from the top, of the scenario's own code (the
+     * frames above {@link #build}) that is not the JDK's or the modelling language's; else the top frame.
+     */
+    private static String where(Throwable e) {
+        StackTraceElement[] st = e.getStackTrace();
+        for (StackTraceElement f : st) {
+            String c = f.getClassName();
+            if (c.equals(ScenarioRunner.class.getName())) {
+                break;
+            }
+            if (!c.startsWith("java.") && !c.startsWith("jdk.") && !c.startsWith("sun.") && !c.startsWith("org.migcheck.model.lang.")
+                    && !c.startsWith("org.migcheck.model.scenarios.BaseScenario")) {
+                return " at " + f;
+            }
+        }
+        return st.length == 0 ? "" : " at " + st[0];
     }
 
     /** As {@link #run(Scenario, String, Map, RuleSet, Options)}, the model checked by {@code checker}. */
@@ -88,7 +143,7 @@ public final class ScenarioRunner {
         }
         Model model;
         try {
-            model = scenario.build(knobs);
+            model = build(scenario, knobs);
         } catch (ModelError e) {
             CheckResult r = new CheckResult(null, Verdict.MODEL_ERROR, null, e.getMessage(), new int[0], List.of(), List.of(),
                     Map.of(), new org.migcheck.checker.engine.Stats(0, 0, 0, 0), null, List.of());
@@ -153,7 +208,11 @@ public final class ScenarioRunner {
     }
 
     /** "deadlock", "violated rule-id": the verdict without goal answers. */
+    /** The expected verdict as text, "-" when nothing is expected. */
     public static String verdictText(Expect e) {
+        if (e == null) {
+            return "-";
+        }
         return e.kind().name().toLowerCase() + (e.ruleId() == null ? "" : " " + e.ruleId());
     }
 

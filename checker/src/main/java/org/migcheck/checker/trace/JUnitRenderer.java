@@ -23,7 +23,7 @@ public final class JUnitRenderer {
                     .append("\" time=\"").append(seconds(o.result().stats().seconds())).append("\">\n");
             String report = TextRenderer.render(o.title(), o.result(), o.expected() == null ? null : o.expected().describe(), o.token());
             if (!o.matches()) {
-                x.append("      <failure type=\"mismatch\" message=\"").append(esc("expected " + ScenarioRunner.verdictText(o.expected())
+                x.append("      <failure type=\"").append(o.expected() == null ? "no-verdict" : "mismatch").append("\" message=\"").append(esc("expected " + ScenarioRunner.verdictText(o.expected())
                         + ", got " + o.actual() + ": " + o.result().message())).append("\">").append(esc(report)).append("</failure>\n");
             } else {
                 x.append("      <system-out>").append(esc(report)).append("</system-out>\n");

@@ -40,7 +40,8 @@ public final class SarifRenderer {
             Map<String, Object> res = new LinkedHashMap<>();
             res.put("ruleId", rule.id());
             res.put("ruleIndex", new ArrayList<>(rules.keySet()).indexOf(rule.id()));
-            res.put("level", r.verdict() == Verdict.INCOMPLETE ? "warning" : o.matches() ? "note" : "error");
+            // note: a failure the variant documents; a failure nobody declared (no expectation) is an error
+            res.put("level", r.verdict() == Verdict.INCOMPLETE ? "warning" : o.expected() != null && o.matches() ? "note" : "error");
             res.put("message", Map.of("text", o.title() + ": " + r.verdict().name() + " " + r.message()
                     + (rule.statement() == null ? "" : " (rule: " + rule.statement() + ")")));
             // the rule's kernel source, else the source the scenario models

@@ -102,6 +102,44 @@ public class PluginTest {
         @Override public Model build(Knobs k) { return null; }
     }
 
+    /**
+     * A user's scenario whose own code fails while building: knob mode 0 dereferences null, 1 returns
+     * no model, 2 needs a class that is not there, 3 builds the mutex model. Only mode 3 has a
+     * variant (and an expectation).
+     */
+    public static final class ThrowingPlugin implements Scenario {
+        @Override public String id() { return "plugin-throws"; }
+        @Override public String title() { return "a user's model that fails to build"; }
+        @Override public String reference() { return "test plugin"; }
+        @Override public java.util.List<Knob> knobs() { return java.util.List.of(Knob.range("mode", 0, 3, 3, "how the build fails")); }
+        @Override public java.util.List<Variant> variants() {
+            return java.util.List.of(new Variant("builds", Map.of("mode", "3"), Expect.deadlock(), "hypothetical: builds"));
+        }
+        @Override public Model build(Knobs k) {
+            switch (k.integer("mode")) {
+                case 0 -> {
+                    String none = null;
+                    return MutexPlugin.build(none.isEmpty());
+                }
+                case 1 -> {
+                    return null;
+                }
+                case 2 -> throw new NoClassDefFoundError("org/example/Gone");
+                default -> {
+                    return MutexPlugin.build(false);
+                }
+            }
+        }
+    }
+
+    /** A user's rule without an id. */
+    public static final class NullIdRule implements org.migcheck.properties.Invariant {
+        @Override public String id() { return null; }
+        @Override public String statement() { return "no id"; }
+        @Override public String kernelRef() { return "test plugin"; }
+        @Override public org.migcheck.properties.Check check(org.migcheck.model.lang.StateView s) { return org.migcheck.properties.Check.ok(); }
+    }
+
     /** A user's rule: thread q never holds mutex a. */
     public static final class QNeverHoldsA implements org.migcheck.properties.Invariant {
         @Override public String id() { return "plugin.q-never-holds-a"; }
@@ -244,5 +282,76 @@ public class PluginTest {
         assertEquals(0, r.code(), r.err());
         assertNotNull(r.out());
         assertFalse(r.out().contains("--classpath"), r.out());
+    }
+
+    /**
+     * What a user's own code does wrong is answered as theirs, never as an internal error (70): a build
+     * that throws is a MODEL_ERROR naming the scenario, knobs, exception and the user's line; a build
+     * that returns null likewise; a class the build needs that cannot be loaded is a usage error naming
+     * it; a suite whose combinations reach no verdict is not green; a rule without an id is refused.
+     */
+    @Test
+    void failuresOfTheUsersCodeAreNamedAsTheirs(@TempDir Path dir) throws IOException {
+        String cp = services(dir.resolve("throws"), ThrowingPlugin.class.getName()).toString();
+        Run npe = run("--classpath", cp, "check", "plugin-throws", "--set", "mode=0");
+        assertEquals(5, npe.code(), npe.out() + npe.err());
+        String flat = npe.out().replaceAll("\\s+", " ");
+        assertTrue(flat.contains("MODEL_ERROR") && flat.contains("scenario plugin-throws {mode=0}: building the model threw"
+                + " java.lang.NullPointerException"), npe.out());
+        assertTrue(flat.contains("at " + ThrowingPlugin.class.getName() + ".build(PluginTest.java:"), npe.out());
+        assertFalse((npe.out() + npe.err()).contains("internal error"), npe.out() + npe.err());
+        Run nul = run("--classpath", cp, "check", "plugin-throws", "--set", "mode=1");
+        assertEquals(5, nul.code(), nul.out() + nul.err());
+        assertTrue(nul.out().replaceAll("\\s+", " ").contains("build returned no model"), nul.out());
+        Run gone = run("--classpath", cp, "check", "plugin-throws", "--set", "mode=2");
+        assertEquals(64, gone.code(), gone.out() + gone.err());
+        assertEquals("migcheck: scenario plugin-throws needs class org.example.Gone, which cannot be loaded (is every jar it uses on"
+                + " --classpath?)", gone.err().strip());
+        Run export = run("--classpath", cp, "export", "--promela", "plugin-throws", "--set", "mode=0");
+        assertEquals(64, export.code(), export.out() + export.err());
+        assertTrue(export.err().contains("building the model threw java.lang.NullPointerException"), export.err());
+
+        Run junit = run("--classpath", cp, "check", "plugin-throws", "--set", "mode=0", "--format", "junit");
+        assertEquals(5, junit.code(), junit.out() + junit.err());
+        assertTrue(junit.out().contains("failures=\"1\"") && junit.out().contains("<failure type=\"no-verdict\""), junit.out());
+        Run sarif = run("--classpath", cp, "check", "plugin-throws", "--set", "mode=0", "--format", "sarif");
+        assertTrue(sarif.out().contains("\"level\" : \"error\"") || sarif.out().contains("\"level\":\"error\""), sarif.out());
+
+        Path rules = services(dir.resolve("nullrule"), MutexPlugin.class.getName());
+        Files.writeString(rules.resolve(RULE_SERVICE), NullIdRule.class.getName() + "\n");
+        oneLineUsageError(run("--classpath", rules.toString(), "list"), "rule plugin " + NullIdRule.class.getName() + " has id 'null'");
+    }
+
+    /** A suite over knobs without expectations: combinations that reach no verdict fail it (exit 10). */
+    @Test
+    void aSuiteWithoutExpectationsFailsOnModelErrors(@TempDir Path dir) throws IOException {
+        String cp = services(dir.resolve("throws"), ThrowingPlugin.class.getName()).toString();
+        Run ok = run("--classpath", cp, "suite", "plugin-throws", "--set", "mode=3");
+        assertEquals(0, ok.code(), ok.out() + ok.err());
+        Run bad = run("--classpath", cp, "check", "plugin-throws", "--set", "mode=1");
+        assertEquals(5, bad.code(), bad.out());
+        Run suite = run("--classpath", cp, "suite", "plugin-throws", "--set", "mode=1");
+        assertEquals(10, suite.code(), suite.out() + suite.err());
+        assertTrue(suite.out().contains("1 combinations, 0 as expected, 0 mismatches, 1 without a verdict (model error or budget)"),
+                suite.out());
+        assertTrue(suite.out().contains("NO VERDICT"), suite.out());
+    }
+
+    /** The replay line of every report format a user pastes names --classpath, shell-quoted when the path needs it. */
+    @Test
+    void replayLinesOfEveryFormatNameTheClasspath(@TempDir Path dir) throws IOException {
+        String cp = services(dir.resolve("with space"), MutexPlugin.class.getName()).toString();
+        String quoted = "'" + cp + "'";
+        Run text = run("--classpath", cp, "check", "plugin-mutexes", "--variant", "abba");
+        assertTrue(text.out().contains("replay: ./migcheck --classpath " + quoted + " replay plugin-mutexes:abba"), text.out());
+        Run junit = run("--classpath", cp, "check", "plugin-mutexes", "--variant", "abba", "--format", "junit");
+        assertTrue(junit.out().contains("./migcheck --classpath " + quoted + " replay plugin-mutexes:abba"), junit.out());
+        Run sarif = run("--classpath", cp, "check", "plugin-mutexes", "--variant", "abba", "--format", "sarif");
+        assertTrue(sarif.out().contains("./migcheck --classpath " + quoted + " replay plugin-mutexes:abba"), sarif.out());
+        Run suite = run("--classpath", cp, "suite", "plugin-mutexes", "--format", "junit");
+        assertTrue(suite.out().contains("./migcheck --classpath " + quoted + " replay plugin-mutexes:abba"), suite.out());
+        Run html = run("--classpath", cp, "check", "plugin-mutexes", "--variant", "abba", "--format", "html");
+        assertTrue(html.out().contains("./migcheck --classpath " + quoted + " replay plugin-mutexes:abba"), html.out());
+        assertEquals(Main.shellQuote("a'b c"), "'a'\\''b c'");
     }
 }
