@@ -21,7 +21,8 @@ final class ListCmd implements Callable<Integer> {
     public Integer call() {
         PrintStream out = Main.Streams.out;
         if (output.require(spec, OutputOptions.Format.TEXT, OutputOptions.Format.JSON) == OutputOptions.Format.JSON) {
-            out.println(JsonRenderer.renderCatalogue(Main.registry(spec).all()));
+            out.println(JsonRenderer.renderCatalogue(Main.registry(spec).all(), org.migcheck.properties.KernelRules.all().rules(),
+                    Main.registry(spec).rules()));
             return 0;
         }
         int width = output.columns();

@@ -130,7 +130,9 @@ public final class JsonRenderer {
     }
 
     /** The scenario catalogue: ids, titles, references, knobs and variants with their expectations. */
-    public static String renderCatalogue(List<org.migcheck.model.scenarios.Scenario> scenarios) {
+    /** {@code list --format json}: the scenarios, and the rules a check uses (the kernel's, then the plugins'). */
+    public static String renderCatalogue(List<org.migcheck.model.scenarios.Scenario> scenarios, List<org.migcheck.properties.Rule> kernelRules,
+            List<org.migcheck.properties.Rule> pluginRules) {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("schemaVersion", SCHEMA_VERSION);
         root.put("kind", "list");
@@ -156,6 +158,7 @@ public final class JsonRenderer {
                 vm.put("name", v.name());
                 vm.put("settings", v.settings());
                 vm.put("expect", v.expect().describe());
+                vm.put("kind", v.kind() == null ? null : v.kind().label());
                 vm.put("doc", v.doc());
                 variants.add(vm);
             }
@@ -163,6 +166,19 @@ public final class JsonRenderer {
             out.add(e);
         }
         root.put("scenarios", out);
+        List<Map<String, Object>> rules = new ArrayList<>();
+        for (List<org.migcheck.properties.Rule> from : List.of(kernelRules, pluginRules)) {
+            for (org.migcheck.properties.Rule r : from) {
+                Map<String, Object> rm = new LinkedHashMap<>();
+                rm.put("id", r.id());
+                rm.put("type", r instanceof org.migcheck.properties.StepRule ? "step" : "invariant");
+                rm.put("statement", r.statement());
+                rm.put("kernelRef", r.kernelRef());
+                rm.put("origin", from == kernelRules ? "kernel" : "classpath");
+                rules.add(rm);
+            }
+        }
+        root.put("rules", rules);
         return write(root);
     }
 

@@ -170,6 +170,22 @@ public class PluginTest {
         assertTrue(check.out().contains("VIOLATED plugin.q-never-holds-a"), check.out());
         Run list = run("--classpath", cp.toString(), "list");
         assertTrue(list.out().contains("rule plugin.q-never-holds-a"), list.out());
+        // the JSON list has what the text list shows: the plugin's rule, and each variant's kind
+        com.fasterxml.jackson.databind.JsonNode json = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(run("--classpath", cp.toString(), "list", "--format", "json").out());
+        com.fasterxml.jackson.databind.JsonNode last = json.get("rules").get(json.get("rules").size() - 1);
+        assertEquals("plugin.q-never-holds-a", last.get("id").asText(), json.get("rules").toString());
+        assertEquals("classpath", last.get("origin").asText());
+        assertEquals("invariant", last.get("type").asText());
+        assertTrue(json.get("rules").get(0).get("origin").asText().equals("kernel"), json.get("rules").toString());
+        for (com.fasterxml.jackson.databind.JsonNode sc : json.get("scenarios")) {
+            if (sc.get("id").asText().equals("fuse-writeback-memcg")) {
+                assertEquals("hypothetical", sc.get("variants").get(0).get("kind").asText(), sc.toString());
+            }
+            if (sc.get("id").asText().equals("plugin-mutexes")) {
+                assertTrue(sc.get("variants").get(0).get("kind").isNull(), sc.toString());
+            }
+        }
         // on a bundled scenario too: philosophers has no mutex named a, so the rule is vacuous there
         assertEquals(0, run("--classpath", cp.toString(), "check", "philosophers", "--variant", "ordered").code());
         Path clash = services(dir.resolve("clash"), MutexPlugin.class.getName());
