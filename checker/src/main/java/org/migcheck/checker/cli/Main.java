@@ -106,6 +106,8 @@ public final class Main implements Callable<Integer> {
         if (ex instanceof CommandLine.UnmatchedArgumentException u && cmd.getCommandSpec().parent() == null
                 && !u.getUnmatched().isEmpty() && !u.getUnmatched().get(0).startsWith("-")) {
             msg = "unknown command '" + u.getUnmatched().get(0) + "'; commands: " + String.join(", ", cmd.getSubcommands().keySet());
+        } else if (ex instanceof CommandLine.UnmatchedArgumentException u && u.getUnmatched().stream().anyMatch(a -> a.startsWith("--classpath"))) {
+            msg += " (--classpath goes before the command: migcheck --classpath JARS_OR_DIRS " + cmd.getCommandName() + " ...)";
         }
         cmd.getErr().println(path + ": " + msg);
         cmd.getErr().println("try '" + path + " --help'");
@@ -161,7 +163,8 @@ public final class Main implements Callable<Integer> {
         ScenarioRegistry reg = registry(spec);
         Scenario s = reg.find(id);
         if (s == null) {
-            throw Args.usage(spec, "unknown scenario " + id + "; known: " + String.join(", ", reg.ids()));
+            throw Args.usage(spec, "unknown scenario " + id + "; known: " + String.join(", ", reg.ids())
+                    + (reg.plugins().isEmpty() ? " (a scenario of your own needs --classpath before the command)" : ""));
         }
         return s;
     }

@@ -53,6 +53,9 @@ final class SuiteCmd implements Callable<Integer> {
     public Integer call() {
         Format f = output.require(spec, Format.TEXT, Format.JSON, Format.JUNIT, Format.SARIF);
         for (String k : vary) {
+            if (vary.indexOf(k) != vary.lastIndexOf(k)) {
+                throw Args.usage(spec, "knob " + k + " is given to --vary twice");
+            }
             if (sets.containsKey(k)) {
                 throw Args.usage(spec, "knob " + k + " is both varied (--vary) and fixed (--set " + k + "=" + sets.get(k) + "): give one");
             }

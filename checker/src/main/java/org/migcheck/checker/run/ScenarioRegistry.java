@@ -131,6 +131,13 @@ public final class ScenarioRegistry {
             if (before != null) {
                 throw new PluginException("duplicate scenario id " + id + ": class " + cls + " and " + before);
             }
+            for (org.migcheck.model.scenarios.Variant v : s.variants()) {
+                try {
+                    org.migcheck.model.scenarios.Knobs.resolve(id, s.knobs(), v.settings());
+                } catch (org.migcheck.model.lang.ModelError e) {
+                    throw new PluginException("scenario plugin " + cls + ", variant " + v.name() + ": " + e.getMessage());
+                }
+            }
             plugins.add(s);
         }
         return new ScenarioRegistry(bundled, plugins, rules(loader, where));

@@ -132,6 +132,20 @@ public class PluginTest {
         }
     }
 
+    /** A plugin whose variant sets a knob the scenario does not declare. */
+    public static final class StrayKnobPlugin implements Scenario {
+        private final Scenario s = new MutexPlugin();
+
+        @Override public String id() { return "plugin-stray"; }
+        @Override public String title() { return s.title(); }
+        @Override public String reference() { return s.reference(); }
+        @Override public java.util.List<Knob> knobs() { return s.knobs(); }
+        @Override public java.util.List<Variant> variants() {
+            return java.util.List.of(new Variant("stray", Map.of("sameOrdr", "true"), Expect.holds(), "hypothetical: misspelt knob"));
+        }
+        @Override public Model build(Knobs k) { return s.build(k); }
+    }
+
     /** A user's rule without an id. */
     public static final class NullIdRule implements org.migcheck.properties.Invariant {
         @Override public String id() { return null; }
@@ -369,5 +383,27 @@ public class PluginTest {
         Run html = run("--classpath", cp, "check", "plugin-mutexes", "--variant", "abba", "--format", "html");
         assertTrue(html.out().contains("./migcheck --classpath " + quoted + " replay plugin-mutexes:abba"), html.out());
         assertEquals(Main.shellQuote("a'b c"), "'a'\\''b c'");
+    }
+
+    /** Mistakes a new user makes on the command line get a line that says what to do. */
+    @Test
+    void commonSlipsAreExplained(@TempDir Path dir) throws IOException {
+        String cp = services(dir.resolve("mutex"), MutexPlugin.class.getName()).toString();
+        Run late = run("check", "plugin-mutexes", "--classpath", cp);
+        assertEquals(64, late.code(), late.err());
+        assertTrue(late.err().contains("--classpath goes before the command: migcheck --classpath JARS_OR_DIRS check"), late.err());
+        Run unknown = run("check", "plugin-mutexes");
+        assertEquals(64, unknown.code(), unknown.err());
+        assertTrue(unknown.err().contains("unknown scenario plugin-mutexes") && unknown.err().contains("needs --classpath before the command"),
+                unknown.err());
+        Run twice = run("--classpath", cp, "suite", "plugin-mutexes", "--vary", "sameOrder", "--vary", "sameOrder");
+        assertEquals(64, twice.code(), twice.out() + twice.err());
+        assertTrue(twice.err().contains("knob sameOrder is given to --vary twice"), twice.err());
+        Run empty = run("--classpath", cp, "check", "plugin-mutexes", "--set", "sameOrder=");
+        assertEquals(64, empty.code(), empty.err());
+        assertTrue(empty.err().contains("takes [false, true], not an empty value"), empty.err());
+        Path stray = services(dir.resolve("stray"), StrayKnobPlugin.class.getName());
+        oneLineUsageError(run("--classpath", stray.toString(), "list"), "scenario plugin " + StrayKnobPlugin.class.getName()
+                + ", variant stray: scenario plugin-stray has no knob sameOrdr");
     }
 }
