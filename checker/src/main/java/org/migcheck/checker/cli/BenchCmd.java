@@ -134,6 +134,11 @@ final class BenchCmd implements Callable<Integer> {
                 throw Args.usage(spec, e.getMessage());
             }
             CheckResult r = o.result();
+            if (r.verdict() == org.migcheck.checker.run.Verdict.MODEL_ERROR) {
+                // nothing to time: the model did not build or is malformed
+                Main.Streams.err.println("migcheck bench: model error: " + r.message());
+                return r.verdict().exitCode();
+            }
             String store = r.stats().storeLine();
             Main.Streams.out.printf("%s %s: %s; %s%s%n", i == 0 ? "warm-up" : "run " + i, o.title(), r.verdict().lower(), r.stats().line(),
                     store == null ? "" : "; " + store);

@@ -55,9 +55,14 @@ final class ExportCmd implements Callable<Integer> {
         }
         settings.putAll(args.sets);
         PromelaExport.Result r;
+        Knobs knobs;
         try {
-            Knobs knobs = Knobs.resolve(s.id(), s.knobs(), settings);
-            Model m = ScenarioRunner.build(s, knobs);
+            knobs = Knobs.resolve(s.id(), s.knobs(), settings);
+        } catch (ModelError e) {
+            throw Args.usage(spec, e.getMessage());
+        }
+        Model m = ScenarioRunner.build(s, knobs); // a build that fails is the model's error (exit 5), not the command line's
+        try {
             String title = s.id() + " / " + (args.variant != null ? args.variant : "-") + "   knobs " + knobs.asMap();
             r = PromelaExport.export(m, KernelRules.all(), title);
         } catch (ModelError e) {

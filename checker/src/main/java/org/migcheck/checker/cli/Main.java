@@ -43,6 +43,11 @@ public final class Main implements Callable<Integer> {
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         describeFormats(cl);
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            if (ex instanceof org.migcheck.model.lang.ModelError me) {
+                // a model (a scenario's build) that is malformed, reaching a command that has no report for it
+                cmd.getErr().println("migcheck " + cmd.getCommandName() + ": model error: " + me.getMessage());
+                return Verdict.MODEL_ERROR.exitCode();
+            }
             cmd.getErr().println("migcheck " + cmd.getCommandName() + ": internal error: " + ex);
             return INTERNAL_EXIT;
         });
@@ -55,12 +60,16 @@ public final class Main implements Callable<Integer> {
             err.println("migcheck: out of memory, no verdict (INCOMPLETE): lower a bound (--max-depth, a knob) or give the JVM"
                     + " more heap (MIGCHECK_JAVA_OPTS=-Xmx...)");
             return Verdict.INCOMPLETE.exitCode();
-        } catch (LinkageError e) {
+        } catch (NoClassDefFoundError e) {
+            String what = String.valueOf(e.getMessage());
+            if (what.startsWith("Could not initialize class") || ((Main) cl.getCommand()).classpathArgs.isEmpty()
+                    && !what.startsWith("scenario ")) {
+                err.println("migcheck: internal error: " + e); // not a jar missing from --classpath: ours
+                return INTERNAL_EXIT;
+            }
             // a class the user's code needs is missing from --classpath (ScenarioRunner.build names the scenario)
-            String what = e.getMessage() != null && e.getMessage().startsWith("scenario ") ? e.getMessage()
-                    : "class " + String.valueOf(e.getMessage()).replace('/', '.') + " cannot be loaded (" + e.getClass().getSimpleName()
-                    + "; is every jar on --classpath?)";
-            err.println("migcheck: " + what);
+            err.println("migcheck: " + (what.startsWith("scenario ") ? what
+                    : "class " + what.replace('/', '.') + " cannot be loaded (is every jar on --classpath?)"));
             return Verdict.USAGE_EXIT;
         } catch (Error e) {
             // picocli passes Errors through; from a plugin's code (AssertionError, NoClassDefFoundError) or ours: never exit 1

@@ -74,10 +74,14 @@ final class MutateCmd implements Callable<Integer> {
         Model model;
         try {
             base = ScenarioRunner.run(s, variant, sets, Main.registry(spec).ruleSet(), opts);
-            model = ScenarioRunner.build(s, base.knobs());
         } catch (ModelError e) {
             throw Args.usage(spec, e.getMessage());
         }
+        if (base.result().verdict() == Verdict.MODEL_ERROR) {
+            Main.Streams.err.println("migcheck mutate: model error: " + base.result().message());
+            return Verdict.MODEL_ERROR.exitCode();
+        }
+        model = ScenarioRunner.build(s, base.knobs());
         if (base.result().verdict() == Verdict.INCOMPLETE) {
             // a budget stopped the unmutated check: no verdict to compare mutants with (exit as the check would)
             Main.Streams.err.println("migcheck mutate: " + base.title() + " is INCOMPLETE (" + base.result().limit()

@@ -45,7 +45,11 @@ final class ReplayCmd implements Callable<Integer> {
         try {
             t = ScenarioRunner.parse(token, Main.registry(spec));
             checkVariant(t);
-            m = ScenarioRunner.build(t.scenario(), t.knobs());
+        } catch (IllegalArgumentException | ModelError e) {
+            throw Args.usage(spec, "token does not fit: " + e.getMessage());
+        }
+        m = ScenarioRunner.build(t.scenario(), t.knobs()); // a build that fails is the model's error (exit 5), not the token's
+        try {
             if (bounds != null) {
                 m = BoundSensitivity.raise(m, Args.boundsRaise(bounds, spec));
             }

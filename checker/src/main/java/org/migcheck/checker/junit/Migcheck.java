@@ -453,12 +453,12 @@ public final class Migcheck {
             for (Map.Entry<String, Map<String, String>> e : settings.entrySet()) {
                 try {
                     Knobs k = Knobs.resolve(s.id(), s.knobs(), e.getValue());
-                    Model m = s.build(k);
+                    Model m = ScenarioRunner.build(s, k);
                     if (m.name().equals(model.name()) && signature(m).equals(sig)) {
                         out.add(new Candidate(s, e.getKey(), k, m));
                     }
-                } catch (RuntimeException ex) {
-                    // a variant that does not build is not a candidate
+                } catch (RuntimeException | LinkageError | StackOverflowError | AssertionError ex) {
+                    // a variant that does not build is not a candidate (the failing assertion's message must not be lost)
                 }
             }
         }

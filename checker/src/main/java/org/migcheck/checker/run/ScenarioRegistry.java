@@ -167,13 +167,21 @@ public final class ScenarioRegistry {
                 throw new PluginException("rule plugin " + cls + " is neither an Invariant nor a StepRule");
             }
             String id;
+            String statement;
+            String kernelRef;
             try {
                 id = r.id();
+                statement = r.statement();
+                kernelRef = r.kernelRef();
             } catch (RuntimeException | LinkageError e) {
-                throw new PluginException("rule plugin " + cls + " fails to give its id: " + oneLine(e));
+                throw new PluginException("rule plugin " + cls + " fails to describe itself (id, statement, kernelRef): " + oneLine(e));
             }
             if (id == null || id.isBlank() || id.contains(" ")) {
                 throw new PluginException("rule plugin " + cls + " has id '" + id + "'; an id is non-empty, without spaces");
+            }
+            if (statement == null || kernelRef == null) {
+                throw new PluginException("rule plugin " + cls + " (" + id + ") gives no " + (statement == null ? "statement" : "kernelRef")
+                        + "; reports print both");
             }
             String before = origin.putIfAbsent(id, "class " + cls);
             if (before != null) {

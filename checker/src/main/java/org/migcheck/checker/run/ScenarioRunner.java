@@ -84,12 +84,21 @@ public final class ScenarioRunner {
             m = scenario.build(knobs);
         } catch (ModelError e) {
             throw e;
-        } catch (RuntimeException | StackOverflowError | AssertionError | ExceptionInInitializerError e) {
+        } catch (RuntimeException | StackOverflowError | AssertionError e) {
             throw new ModelError(scenario.id(), "scenario " + scenario.id() + " " + knobs.asMap() + ": building the model threw "
                     + e + where(e));
-        } catch (LinkageError e) {
+        } catch (ExceptionInInitializerError e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            throw new ModelError(scenario.id(), "scenario " + scenario.id() + " " + knobs.asMap() + ": a class's static initialiser threw "
+                    + cause + where(cause));
+        } catch (NoClassDefFoundError e) {
+            String what = String.valueOf(e.getMessage());
+            if (what.startsWith("Could not initialize class")) { // its static initialiser failed in an earlier build
+                throw new ModelError(scenario.id(), "scenario " + scenario.id() + " " + knobs.asMap() + ": " + what
+                        + " (its static initialiser failed earlier)" + where(e));
+            }
             NoClassDefFoundError named = new NoClassDefFoundError("scenario " + scenario.id() + " needs class "
-                    + e.getMessage().replace('/', '.') + ", which cannot be loaded (is every jar it uses on --classpath?)");
+                    + what.replace('/', '.') + ", which cannot be loaded (is every jar it uses on --classpath?)");
             named.initCause(e);
             throw named;
         }
@@ -101,7 +110,8 @@ public final class ScenarioRunner {
 
     /**
      * " at class.method(File:line)": the first frame, from the top, of the scenario's own code (the
-     * frames above {@link #build}) that is not the JDK's or the modelling language's; else the top frame.
+     * frames above {@link #build}) that is not the JDK's or migcheck's model module (language,
+     * vocabulary, scenario builder): the user's call into them; else the top frame.
      */
     private static String where(Throwable e) {
         StackTraceElement[] st = e.getStackTrace();
@@ -110,8 +120,7 @@ public final class ScenarioRunner {
             if (c.equals(ScenarioRunner.class.getName())) {
                 break;
             }
-            if (!c.startsWith("java.") && !c.startsWith("jdk.") && !c.startsWith("sun.") && !c.startsWith("org.migcheck.model.lang.")
-                    && !c.startsWith("org.migcheck.model.scenarios.BaseScenario")) {
+            if (!c.startsWith("java.") && !c.startsWith("jdk.") && !c.startsWith("sun.") && !c.startsWith("org.migcheck.model.")) {
                 return " at " + f;
             }
         }
@@ -131,7 +140,15 @@ public final class ScenarioRunner {
         }
         settings.putAll(sets);
         Knobs knobs = Knobs.resolve(scenario.id(), scenario.knobs(), settings);
-        Expect expect = scenario.expect(knobs);
+        Expect expect;
+        try {
+            expect = scenario.expect(knobs);
+        } catch (RuntimeException e) { // a scenario's own expectation function (BaseScenario.Builder.expect)
+            CheckResult r = new CheckResult(null, Verdict.MODEL_ERROR, null, "scenario " + scenario.id() + " " + knobs.asMap()
+                    + ": its expectation threw " + e + where(e), new int[0], List.of(), List.of(), Map.of(),
+                    new org.migcheck.checker.engine.Stats(0, 0, 0, 0), null, List.of());
+            return new Outcome(scenario, variantName, knobs, null, r);
+        }
         String shownVariant = variantName;
         if (shownVariant == null) {
             for (Variant v : scenario.variants()) {
@@ -207,8 +224,7 @@ public final class ScenarioRunner {
         return b.toString();
     }
 
-    /** "deadlock", "violated rule-id": the verdict without goal answers. */
-    /** The expected verdict as text, "-" when nothing is expected. */
+    /** "deadlock", "violated rule-id": the expected verdict without goal answers; "-" when nothing is expected. */
     public static String verdictText(Expect e) {
         if (e == null) {
             return "-";

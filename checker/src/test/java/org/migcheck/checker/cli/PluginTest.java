@@ -104,16 +104,23 @@ public class PluginTest {
 
     /**
      * A user's scenario whose own code fails while building: knob mode 0 dereferences null, 1 returns
-     * no model, 2 needs a class that is not there, 3 builds the mutex model. Only mode 3 has a
+     * no model, 2 needs a class that is not there, 3 builds the mutex model, 4 builds it but its
+     * expectation function throws, 5 uses a class whose static initialiser throws. Only mode 3 has a
      * variant (and an expectation).
      */
     public static final class ThrowingPlugin implements Scenario {
         @Override public String id() { return "plugin-throws"; }
         @Override public String title() { return "a user's model that fails to build"; }
         @Override public String reference() { return "test plugin"; }
-        @Override public java.util.List<Knob> knobs() { return java.util.List.of(Knob.range("mode", 0, 3, 3, "how the build fails")); }
+        @Override public java.util.List<Knob> knobs() { return java.util.List.of(Knob.range("mode", 0, 5, 3, "how the build fails")); }
         @Override public java.util.List<Variant> variants() {
             return java.util.List.of(new Variant("builds", Map.of("mode", "3"), Expect.deadlock(), "hypothetical: builds"));
+        }
+        @Override public Expect expect(Knobs k) {
+            if (k.integer("mode") == 4) {
+                throw new IllegalStateException("no expectation for mode 4");
+            }
+            return Scenario.super.expect(k);
         }
         @Override public Model build(Knobs k) {
             switch (k.integer("mode")) {
@@ -125,6 +132,9 @@ public class PluginTest {
                     return null;
                 }
                 case 2 -> throw new NoClassDefFoundError("org/example/Gone");
+                case 5 -> {
+                    return MutexPlugin.build(BadInit.FLAG);
+                }
                 default -> {
                     return MutexPlugin.build(false);
                 }
@@ -144,6 +154,11 @@ public class PluginTest {
             return java.util.List.of(new Variant("stray", Map.of("sameOrdr", "true"), Expect.holds(), "hypothetical: misspelt knob"));
         }
         @Override public Model build(Knobs k) { return s.build(k); }
+    }
+
+    /** A class of a user's model whose static initialiser throws. */
+    static final class BadInit {
+        static final boolean FLAG = Boolean.parseBoolean(System.getProperty("no.such.property").trim());
     }
 
     /** A user's rule without an id. */
@@ -337,9 +352,29 @@ public class PluginTest {
         assertEquals(64, gone.code(), gone.out() + gone.err());
         assertEquals("migcheck: scenario plugin-throws needs class org.example.Gone, which cannot be loaded (is every jar it uses on"
                 + " --classpath?)", gone.err().strip());
-        Run export = run("--classpath", cp, "export", "--promela", "plugin-throws", "--set", "mode=0");
-        assertEquals(64, export.code(), export.out() + export.err());
-        assertTrue(export.err().contains("building the model threw java.lang.NullPointerException"), export.err());
+        // every command that builds the model says the same, exit 5
+        for (String[] cmd : new String[][] {{"export", "--promela", "plugin-throws", "--set", "mode=0"},
+                {"mutate", "plugin-throws", "--set", "mode=0"}, {"bench", "plugin-throws", "--set", "mode=0", "--repeat", "1"},
+                {"replay", "plugin-throws:-:mode=0:0"}}) {
+            String[] args = new String[cmd.length + 2];
+            args[0] = "--classpath";
+            args[1] = cp;
+            System.arraycopy(cmd, 0, args, 2, cmd.length);
+            Run r = run(args);
+            assertEquals(5, r.code(), cmd[0] + ": " + r.out() + r.err());
+            assertTrue(r.err().contains("model error: scenario plugin-throws {mode=0}: building the model threw java.lang.NullPointerException"),
+                    cmd[0] + ": " + r.err());
+        }
+        Run expect = run("--classpath", cp, "check", "plugin-throws", "--set", "mode=4");
+        assertEquals(5, expect.code(), expect.out() + expect.err());
+        assertTrue(expect.out().replaceAll("\\s+", " ").contains("its expectation threw java.lang.IllegalStateException: no expectation"),
+                expect.out());
+        // a static initialiser that throws: a model error the first time and every later time (the JVM then says
+        // "Could not initialize class"), never a missing jar
+        for (int i = 0; i < 2; i++) {
+            Run init = run("--classpath", cp, "check", "plugin-throws", "--set", "mode=5");
+            assertEquals(5, init.code(), i + ": " + init.out() + init.err());
+        }
 
         Run junit = run("--classpath", cp, "check", "plugin-throws", "--set", "mode=0", "--format", "junit");
         assertEquals(5, junit.code(), junit.out() + junit.err());
