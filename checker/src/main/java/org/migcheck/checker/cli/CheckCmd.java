@@ -33,7 +33,8 @@ final class CheckCmd implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", paramLabel = "SCENARIO", description = "scenario id (see list)")
     String scenario;
 
-    @Option(names = "--all", description = "check every variant of every bundled scenario (text: the verdict table)")
+    @Option(names = "--all", description = "check every variant of every scenario: the bundled ones and those of --classpath"
+            + " (text: the verdict table)")
     boolean all;
 
     @Option(names = "--variant", paramLabel = "V", description = "named variant of the scenario")

@@ -13,7 +13,7 @@ public final class ClusterOptions {
     /** Shortest accepted cluster name: it carries the run's secret. */
     static final int MIN_SECRET = 16;
 
-    @Option(names = "--members", paramLabel = "HOST:PORT,...", split = ",",
+    @Option(names = "--members", paramLabel = "HOST:PORT", split = ",",
             description = "member processes (migcheck member) that own shares of the visited set, with this process")
     List<String> members = new ArrayList<>();
 
