@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.migcheck.checker.run.ScenarioRegistry;
+import org.migcheck.checker.run.ScenarioRunner;
 import org.migcheck.checker.run.Verdict;
 import org.migcheck.model.scenarios.Scenario;
 import picocli.CommandLine;
@@ -199,22 +200,28 @@ public final class Main implements Callable<Integer> {
         if (scenarios.stream().noneMatch(registry(spec).plugins()::contains)) {
             return report;
         }
-        String cp = shellQuote(String.join(java.io.File.pathSeparator, main.classpathEntries()));
+        String cp = ScenarioRunner.shellQuote(String.join(java.io.File.pathSeparator, main.classpathEntries()));
         return report.replace("./migcheck replay ", "./migcheck --classpath " + escape.apply(cp) + " replay ");
     }
 
-    /** {@code word} as one shell word: as it is when it has no character a POSIX shell treats specially, else in single quotes. */
-    static String shellQuote(String word) {
-        return word.matches("[A-Za-z0-9_./:=@%+,-]+") ? word : "'" + word.replace("'", "'\\''") + "'";
-    }
-
-    /** Escaping for text inside XML or HTML elements. */
+    /** Escaping for text inside XML or HTML elements (control characters XML cannot carry become '?'). */
     static String xmlText(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+        return org.migcheck.checker.trace.JUnitRenderer.esc(s);
     }
 
     /** Escaping for text inside a JSON string. */
     static String jsonText(String s) {
-        return s.replace("\\", "\\\\").replace("\"", "\\\"");
+        StringBuilder b = new StringBuilder(s.length());
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '"' -> b.append("\\\"");
+                case '\\' -> b.append("\\\\");
+                case '\n' -> b.append("\\n");
+                case '\t' -> b.append("\\t");
+                case '\r' -> b.append("\\r");
+                default -> b.append(c < 0x20 ? String.format("\\u%04x", (int) c) : String.valueOf(c));
+            }
+        }
+        return b.toString();
     }
 }

@@ -378,7 +378,7 @@ public final class Migcheck {
             }
             loc = found;
         }
-        return "./migcheck --classpath " + loc + " replay " + token;
+        return "./migcheck --classpath " + ScenarioRunner.shellQuote(loc) + " replay " + token;
     }
 
     /** Where a class comes from (a class directory or jar), for --classpath. */

@@ -224,6 +224,11 @@ public final class ScenarioRunner {
         return b.toString();
     }
 
+    /** {@code word} as one shell word: as it is when it has no character a POSIX shell treats specially, else in single quotes. */
+    public static String shellQuote(String word) {
+        return word.matches("[A-Za-z0-9_./:=@%+,-]+") ? word : "'" + word.replace("'", "'\\''") + "'";
+    }
+
     /** "deadlock", "violated rule-id": the expected verdict without goal answers; "-" when nothing is expected. */
     public static String verdictText(Expect e) {
         if (e == null) {

@@ -70,7 +70,8 @@ public final class JUnitRenderer {
     }
 
     /** XML text and attribute escaping; characters XML 1.0 cannot carry become '?'. */
-    static String esc(String s) {
+    /** XML escaping for attributes and text; control characters XML 1.0 cannot carry become '?'. */
+    public static String esc(String s) {
         StringBuilder b = new StringBuilder(s.length());
         for (char c : s.toCharArray()) {
             switch (c) {

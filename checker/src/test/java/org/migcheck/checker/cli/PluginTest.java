@@ -407,17 +407,30 @@ public class PluginTest {
     void replayLinesOfEveryFormatNameTheClasspath(@TempDir Path dir) throws IOException {
         String cp = services(dir.resolve("with space"), MutexPlugin.class.getName()).toString();
         String quoted = "'" + cp + "'";
+        String quotedXml = "&apos;" + cp + "&apos;"; // as XML and HTML text escape the quotes
         Run text = run("--classpath", cp, "check", "plugin-mutexes", "--variant", "abba");
         assertTrue(text.out().contains("replay: ./migcheck --classpath " + quoted + " replay plugin-mutexes:abba"), text.out());
         Run junit = run("--classpath", cp, "check", "plugin-mutexes", "--variant", "abba", "--format", "junit");
-        assertTrue(junit.out().contains("./migcheck --classpath " + quoted + " replay plugin-mutexes:abba"), junit.out());
+        assertTrue(junit.out().contains("./migcheck --classpath " + quotedXml + " replay plugin-mutexes:abba"), junit.out());
         Run sarif = run("--classpath", cp, "check", "plugin-mutexes", "--variant", "abba", "--format", "sarif");
         assertTrue(sarif.out().contains("./migcheck --classpath " + quoted + " replay plugin-mutexes:abba"), sarif.out());
         Run suite = run("--classpath", cp, "suite", "plugin-mutexes", "--format", "junit");
-        assertTrue(suite.out().contains("./migcheck --classpath " + quoted + " replay plugin-mutexes:abba"), suite.out());
+        assertTrue(suite.out().contains("./migcheck --classpath " + quotedXml + " replay plugin-mutexes:abba"), suite.out());
         Run html = run("--classpath", cp, "check", "plugin-mutexes", "--variant", "abba", "--format", "html");
-        assertTrue(html.out().contains("./migcheck --classpath " + quoted + " replay plugin-mutexes:abba"), html.out());
-        assertEquals(Main.shellQuote("a'b c"), "'a'\\''b c'");
+        assertTrue(html.out().contains("./migcheck --classpath " + quotedXml + " replay plugin-mutexes:abba"), html.out());
+        assertEquals("'a'\\''b c'", org.migcheck.checker.run.ScenarioRunner.shellQuote("a'b c"));
+        // a tab in the path: JSON and XML stay well-formed and carry it
+        String tab = services(dir.resolve("tab\there"), MutexPlugin.class.getName()).toString();
+        Run sarifTab = run("--classpath", tab, "check", "plugin-mutexes", "--variant", "abba", "--format", "sarif");
+        String replayProp = new com.fasterxml.jackson.databind.ObjectMapper().readTree(sarifTab.out()).findValue("replay").asText();
+        assertTrue(replayProp.startsWith("./migcheck --classpath '" + tab + "' replay plugin-mutexes:abba:"), replayProp);
+        Run junitTab = run("--classpath", tab, "check", "plugin-mutexes", "--variant", "abba", "--format", "junit");
+        try {
+            javax.xml.parsers.DocumentBuilderFactory.newInstance().newDocumentBuilder()
+                    .parse(new java.io.ByteArrayInputStream(junitTab.out().getBytes(StandardCharsets.UTF_8)));
+        } catch (javax.xml.parsers.ParserConfigurationException | org.xml.sax.SAXException e) {
+            throw new AssertionError("JUnit XML with a tab in --classpath: " + e + "\n" + junitTab.out(), e);
+        }
     }
 
     /** Mistakes a new user makes on the command line get a line that says what to do. */
