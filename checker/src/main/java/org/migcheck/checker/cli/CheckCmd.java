@@ -122,9 +122,9 @@ final class CheckCmd implements Callable<Integer> {
         PrintStream out = Main.Streams.out;
         switch (f) {
             case JSON -> out.println(JsonRenderer.render(o, sens));
-            case HTML -> out.print(Main.withClasspath(HtmlRenderer.render(o), List.of(s), spec, Main::xmlText));
+            case HTML -> out.print(Main.withClasspath(HtmlRenderer.render(o), List.of(s), spec, JUnitRenderer::esc));
             case JUNIT -> out.print(Main.withClasspath(JUnitRenderer.render("migcheck check " + s.id(), List.of(o)), List.of(s), spec,
-                    Main::xmlText));
+                    JUnitRenderer::esc));
             case SARIF -> out.println(Main.withClasspath(SarifRenderer.render(List.of(o)), List.of(s), spec, Main::jsonText));
             case TEXT -> {
                 out.print(Main.withClasspath(TextRenderer.render(o, output.columns()), s, spec));
@@ -172,7 +172,7 @@ final class CheckCmd implements Callable<Integer> {
         switch (f) {
             case JSON -> out.println(JsonRenderer.renderAll("catalogue", outcomes));
             case JUNIT -> out.print(Main.withClasspath(JUnitRenderer.render("migcheck check --all", outcomes), scenarios(outcomes), spec,
-                    Main::xmlText));
+                    JUnitRenderer::esc));
             case SARIF -> out.println(Main.withClasspath(SarifRenderer.render(outcomes), scenarios(outcomes), spec, Main::jsonText));
             default -> {
                 double secs = (System.nanoTime() - start) / 1e9;

@@ -44,6 +44,10 @@ public final class Main implements Callable<Integer> {
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         describeFormats(cl);
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            if (ex instanceof ScenarioRunner.ClassMissing cm) {
+                cmd.getErr().println("migcheck: " + cm.getMessage());
+                return Verdict.USAGE_EXIT;
+            }
             if (ex instanceof org.migcheck.model.lang.ModelError me) {
                 // a model (a scenario's build) that is malformed, reaching a command that has no report for it
                 cmd.getErr().println("migcheck " + cmd.getCommandName() + ": model error: " + me.getMessage());
@@ -62,15 +66,13 @@ public final class Main implements Callable<Integer> {
                     + " more heap (MIGCHECK_JAVA_OPTS=-Xmx...)");
             return Verdict.INCOMPLETE.exitCode();
         } catch (NoClassDefFoundError e) {
+            // outside a scenario's build (ScenarioRunner.ClassMissing names the scenario there), e.g. a plugin rule's class
             String what = String.valueOf(e.getMessage());
-            if (what.startsWith("Could not initialize class") || ((Main) cl.getCommand()).classpathArgs.isEmpty()
-                    && !what.startsWith("scenario ")) {
+            if (what.startsWith("Could not initialize class") || ((Main) cl.getCommand()).classpathArgs.isEmpty()) {
                 err.println("migcheck: internal error: " + e); // not a jar missing from --classpath: ours
                 return INTERNAL_EXIT;
             }
-            // a class the user's code needs is missing from --classpath (ScenarioRunner.build names the scenario)
-            err.println("migcheck: " + (what.startsWith("scenario ") ? what
-                    : "class " + what.replace('/', '.') + " cannot be loaded (is every jar on --classpath?)"));
+            err.println("migcheck: class " + what.replace('/', '.') + " cannot be loaded (is every jar on --classpath?)");
             return Verdict.USAGE_EXIT;
         } catch (Error e) {
             // picocli passes Errors through; from a plugin's code (AssertionError, NoClassDefFoundError) or ours: never exit 1
@@ -204,24 +206,8 @@ public final class Main implements Callable<Integer> {
         return report.replace("./migcheck replay ", "./migcheck --classpath " + escape.apply(cp) + " replay ");
     }
 
-    /** Escaping for text inside XML or HTML elements (control characters XML cannot carry become '?'). */
-    static String xmlText(String s) {
-        return org.migcheck.checker.trace.JUnitRenderer.esc(s);
-    }
-
-    /** Escaping for text inside a JSON string. */
+    /** Escaping for text inside a JSON string (Jackson's, as the JSON and SARIF renderers write them). */
     static String jsonText(String s) {
-        StringBuilder b = new StringBuilder(s.length());
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '"' -> b.append("\\\"");
-                case '\\' -> b.append("\\\\");
-                case '\n' -> b.append("\\n");
-                case '\t' -> b.append("\\t");
-                case '\r' -> b.append("\\r");
-                default -> b.append(c < 0x20 ? String.format("\\u%04x", (int) c) : String.valueOf(c));
-            }
-        }
-        return b.toString();
+        return new String(com.fasterxml.jackson.core.io.JsonStringEncoder.getInstance().quoteAsString(s));
     }
 }

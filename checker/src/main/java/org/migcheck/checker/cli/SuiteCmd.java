@@ -90,7 +90,7 @@ final class SuiteCmd implements Callable<Integer> {
         switch (f) {
             case JSON -> out.println(JsonRenderer.renderAll("suite", outcomes));
             case JUNIT -> out.print(Main.withClasspath(JUnitRenderer.render("migcheck suite " + s.id(), outcomes), List.of(s), spec,
-                    Main::xmlText));
+                    JUnitRenderer::esc));
             case SARIF -> out.println(Main.withClasspath(SarifRenderer.render(outcomes), List.of(s), spec, Main::jsonText));
             default -> {
                 out.print(KnobSuite.table(s, outcomes));

@@ -518,7 +518,8 @@ public final class Checker {
         return new CheckResult(model, p.verdict(), rule, msg, r.schedule(), expl, List.of(), goals, r.stats(), null, notes);
     }
 
-    private static CheckResult modelError(Model model, String message) {
+    /** A MODEL_ERROR result with nothing explored ({@code model} null when it did not build). */
+    static CheckResult modelError(Model model, String message) {
         return new CheckResult(model, Verdict.MODEL_ERROR, null, message, new int[0], List.of(), List.of(), Map.of(),
                 new Stats(0, 0, 0, 0), null, List.of());
     }

@@ -75,8 +75,8 @@ public final class ScenarioRunner {
      * {@code scenario.build(knobs)}, with the scenario's own code answerable for what it throws: an
      * exception becomes a {@link ModelError} naming the scenario, the knobs, the exception and the
      * first frame of code outside the JDK and migcheck's checker (the user's line); a class that
-     * cannot be loaded becomes a {@link NoClassDefFoundError} naming the scenario too (a usage error:
-     * a jar missing from --classpath); a null model is a ModelError.
+     * cannot be loaded becomes a {@link ClassMissing} naming the scenario too (a usage error: a jar
+     * missing from --classpath); a null model is a ModelError.
      */
     public static Model build(Scenario scenario, Knobs knobs) {
         Model m;
@@ -97,15 +97,22 @@ public final class ScenarioRunner {
                 throw new ModelError(scenario.id(), "scenario " + scenario.id() + " " + knobs.asMap() + ": " + what
                         + " (its static initialiser failed earlier)" + where(e));
             }
-            NoClassDefFoundError named = new NoClassDefFoundError("scenario " + scenario.id() + " needs class "
-                    + what.replace('/', '.') + ", which cannot be loaded (is every jar it uses on --classpath?)");
-            named.initCause(e);
-            throw named;
+            throw new ClassMissing("scenario " + scenario.id() + " needs class " + what.replace('/', '.')
+                    + ", which cannot be loaded (is every jar it uses on --classpath?)", e);
         }
         if (m == null) {
             throw new ModelError(scenario.id(), "scenario " + scenario.id() + " " + knobs.asMap() + ": build returned no model (null)");
         }
         return m;
+    }
+
+    /** A class a scenario's build needs cannot be loaded: a jar missing from --classpath (the CLI's usage error). */
+    public static final class ClassMissing extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        ClassMissing(String message, Throwable cause) {
+            super(message, cause);
+        }
     }
 
     /**
@@ -144,10 +151,8 @@ public final class ScenarioRunner {
         try {
             expect = scenario.expect(knobs);
         } catch (RuntimeException e) { // a scenario's own expectation function (BaseScenario.Builder.expect)
-            CheckResult r = new CheckResult(null, Verdict.MODEL_ERROR, null, "scenario " + scenario.id() + " " + knobs.asMap()
-                    + ": its expectation threw " + e + where(e), new int[0], List.of(), List.of(), Map.of(),
-                    new org.migcheck.checker.engine.Stats(0, 0, 0, 0), null, List.of());
-            return new Outcome(scenario, variantName, knobs, null, r);
+            return new Outcome(scenario, variantName, knobs, null, Checker.modelError(null, "scenario " + scenario.id() + " "
+                    + knobs.asMap() + ": its expectation threw " + e + where(e)));
         }
         String shownVariant = variantName;
         if (shownVariant == null) {
@@ -162,9 +167,7 @@ public final class ScenarioRunner {
         try {
             model = build(scenario, knobs);
         } catch (ModelError e) {
-            CheckResult r = new CheckResult(null, Verdict.MODEL_ERROR, null, e.getMessage(), new int[0], List.of(), List.of(),
-                    Map.of(), new org.migcheck.checker.engine.Stats(0, 0, 0, 0), null, List.of());
-            return new Outcome(scenario, shownVariant, knobs, expect, r);
+            return new Outcome(scenario, shownVariant, knobs, expect, Checker.modelError(null, e.getMessage()));
         }
         return new Outcome(scenario, shownVariant, knobs, expect, checker.check(model, rules, opts));
     }

@@ -69,8 +69,7 @@ public final class JUnitRenderer {
         return String.format(Locale.ROOT, "%.3f", s);
     }
 
-    /** XML text and attribute escaping; characters XML 1.0 cannot carry become '?'. */
-    /** XML escaping for attributes and text; control characters XML 1.0 cannot carry become '?'. */
+    /** XML text and attribute escaping (also HTML text); characters XML 1.0 cannot carry become '?'. */
     public static String esc(String s) {
         StringBuilder b = new StringBuilder(s.length());
         for (char c : s.toCharArray()) {

@@ -129,8 +129,10 @@ public final class JsonRenderer {
         return m;
     }
 
-    /** The scenario catalogue: ids, titles, references, knobs and variants with their expectations. */
-    /** {@code list --format json}: the scenarios, and the rules a check uses (the kernel's, then the plugins'). */
+    /**
+     * The catalogue for {@code list --format json}: ids, titles, references, knobs and variants with
+     * their expectations and kinds, and the rules a check uses (the kernel's, then the plugins').
+     */
     public static String renderCatalogue(List<org.migcheck.model.scenarios.Scenario> scenarios, List<org.migcheck.properties.Rule> kernelRules,
             List<org.migcheck.properties.Rule> pluginRules) {
         Map<String, Object> root = new LinkedHashMap<>();
