@@ -220,7 +220,9 @@ class ClusterProcessTest {
     private static void loseAMemberMidRun(boolean hang) throws Exception {
         Member survivor = memberWithOptions(List.of(), List.of("--once"));
         Member victim = member();
-        Process coordinator = migcheck(List.of("check", "philosophers", "--set", "n=9", "--set", "ordered=true", "--no-liveness",
+        // philosophers-10 (2,483,456 states): long enough that the run is still going when the member is lost; at n=9 the
+        // whole spread search (2 s on a fast machine) could end between the liveness check below and the signal
+        Process coordinator = migcheck(List.of("check", "philosophers", "--set", "n=10", "--set", "ordered=true", "--no-liveness",
                 "--por", "off", "--symmetry", "off", "--quiet-progress", "--time-limit", "600", "--workers", "1",
                 "--members", survivor.address + "," + victim.address, "--cluster", CLUSTER));
         Member coord = new Member(coordinator, "coordinator");
