@@ -18,6 +18,7 @@ import org.migcheck.model.scenarios.Variant;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
+import org.migcheck.checker.trace.Words;
 
 @Command(name = "replay", mixinStandardHelpOptions = true,
         description = {"Replay a counterexample token, print its trace and what it ends in.",
@@ -58,12 +59,12 @@ final class ReplayCmd implements Callable<Integer> {
             throw Args.usage(spec, "token does not fit: " + e.getMessage());
         }
         if (end.verdict() == null) {
-            throw Args.usage(spec, "token does not fit: after its " + t.schedule().length + " steps " + end.message()
+            throw Args.usage(spec, "token does not fit: after its " + Words.count(t.schedule().length, "step") + " " + end.message()
                     + " (a truncated or altered schedule?)");
         }
         PrintStream out = Main.Streams.out;
-        String title = t.scenario().id() + " / " + (t.variant() == null ? "-" : t.variant());
-        out.println("replay of " + title + " (" + t.schedule().length + " steps)");
+        String title = t.title();
+        out.println("replay of " + title + " (" + Words.count(t.schedule().length, "step") + ")");
         int width = output.columns();
         out.print(TextRenderer.table(end.trace(), width));
         out.print(TextRenderer.restingPlaces(end.trace(), width));

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.LongSupplier;
+import org.migcheck.checker.trace.Words;
 
 /**
  * Random exploration for models too large to exhaust: seeded random walks from the initial state,
@@ -213,7 +214,7 @@ public final class RandomSearch {
         } catch (OutOfMemoryError oom) {
             // a walk's schedule (4 bytes a step), its replay or its shrinking outgrew the heap: a budget, never a verdict
             return new SearchResult(SearchResult.Status.INCOMPLETE, null, new int[0], -1, new Stats(0, 0, 0, clock.getAsLong() - start),
-                    "out of memory in random walks of at most " + depth + " steps (a lower --max-depth bounds them)");
+                    "out of memory in random walks of at most " + Words.count(depth, "step") + " (a lower --max-depth bounds them)");
         }
     }
 
@@ -257,7 +258,7 @@ public final class RandomSearch {
         }
         return new SearchResult(SearchResult.Status.INCOMPLETE, null, new int[0], -1,
                 new Stats(generated, seen.size(), maxDepth, clock.getAsLong() - start),
-                walks + " random walks of at most " + depth + " steps found nothing (random search is never exhaustive)");
+                Words.count(walks, "random walk") + " of at most " + Words.count(depth, "step") + " found nothing (random search is never exhaustive)");
     }
 
     /** Walks {@code [from, to)}, each with its own seed, up to the first that fails or the time limit. */

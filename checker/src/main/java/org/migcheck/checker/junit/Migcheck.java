@@ -37,6 +37,7 @@ import org.migcheck.model.scenarios.Scenario;
 import org.migcheck.model.scenarios.Variant;
 import org.migcheck.properties.KernelRules;
 import org.migcheck.properties.RuleSet;
+import org.migcheck.checker.trace.Words;
 
 /**
  * JUnit 5 entry point: a user's model test is one assertion. Every check and assertion takes a
@@ -206,7 +207,7 @@ public final class Migcheck {
         Result res = check(model);
         CheckResult r = expect(res, Verdict.DEADLOCK, "deadlock");
         if (r.schedule().length != steps) {
-            fail("expected a deadlock after " + steps + " steps, found one after " + r.schedule().length, res);
+            fail("expected a deadlock after " + Words.count(steps, "step") + ", found one after " + r.schedule().length, res);
         }
         for (String t : blockedThreads) {
             boolean named = r.explanation().stream().anyMatch(l -> l.startsWith(t + " blocked"));

@@ -5,6 +5,7 @@ import java.util.Map;
 import org.migcheck.checker.engine.Stats;
 import org.migcheck.checker.trace.Trace;
 import org.migcheck.model.lang.Model;
+import org.migcheck.checker.trace.Words;
 
 /**
  * Everything one check found: the verdict, the broken rule, the counterexample schedule and its
@@ -38,7 +39,7 @@ public record CheckResult(Model model, Verdict verdict, String ruleId, String me
      */
     public record Saturation(String bound, String procedure, int limit, long states, String simplification) {
         @Override public String toString() {
-            return bound + " (limit " + limit + ") in " + procedure + ": reached in " + states + " states";
+            return bound + " (limit " + limit + ") in " + procedure + ": reached in " + Words.count(states, "state");
         }
     }
 

@@ -24,6 +24,7 @@ import org.migcheck.model.lang.Semantics;
 import org.migcheck.model.lang.StateView;
 import org.migcheck.model.lang.Symmetry;
 import org.migcheck.properties.RuleSet;
+import org.migcheck.checker.trace.Words;
 
 /**
  * Runs one check: the search with the safety rules, then (when the search was exhaustive and found
@@ -281,7 +282,7 @@ public final class Checker {
             on.add("symmetry over " + String.join(", ", symmetry.describe()));
         }
         if (por) {
-            on.add("partial-order reduction (" + reduced.reducedStates() + " states expanded by one transition)");
+            on.add("partial-order reduction (" + Words.count(reduced.reducedStates(), "state") + " expanded by one transition)");
         }
         return String.join(", ", on);
     }
@@ -436,7 +437,7 @@ public final class Checker {
                 out.put(g, second.get(g));
             }
         });
-        notes.add("goals decided by a second search that ignores rule violations (" + r.stats().distinct() + " states"
+        notes.add("goals decided by a second search that ignores rule violations (" + Words.count(r.stats().distinct(), "state")
                 + (r.status() == SearchResult.Status.INCOMPLETE ? ", stopped at " + r.limit() : "") + ")");
         return out;
     }
@@ -483,8 +484,8 @@ public final class Checker {
             return modelError(model, e.getMessage());
         }
         List<String> notes = new ArrayList<>();
-        notes.add("random search, seed " + opts.seed() + ", " + opts.walks() + " walks of at most " + depth
-                + " steps; the counterexample is shrunk by delta debugging; nothing is claimed exhaustively; distinct counts the states"
+        notes.add("random search, seed " + opts.seed() + ", " + Words.count(opts.walks(), "walk") + " of at most " + Words.count(depth, "step")
+                + "; the counterexample is shrunk by delta debugging; nothing is claimed exhaustively; distinct counts the states"
                 + " the walks visited (by 64-bit fingerprint)");
         if (r.status() != SearchResult.Status.FAILED) {
             return new CheckResult(model, Verdict.INCOMPLETE, null, r.limit(), new int[0], List.of(), List.of(), Map.of(),
@@ -544,7 +545,7 @@ public final class Checker {
             chain.append(" -> ").append(w.toClass());
         }
         expl.add("cycle: " + chain);
-        expl.add("no deadlock is reachable in this model (" + stats.distinct() + " states explored exhaustively);"
+        expl.add("no deadlock is reachable in this model (" + Words.count(stats.distinct(), "state") + " explored exhaustively);"
                 + " the inversion deadlocks wherever the two paths can interleave");
         String msg = "possible circular locking dependency: " + chain;
         int[] first = witnesses.get(0).schedule();

@@ -3,6 +3,7 @@ package org.migcheck.checker.run;
 import java.util.List;
 import org.migcheck.checker.engine.Failure;
 import org.migcheck.model.lang.BlockReason;
+import org.migcheck.checker.trace.Words;
 
 /** What the model adapter reports to the engine as a failure. */
 public sealed interface Problem extends Failure {
@@ -27,7 +28,7 @@ public sealed interface Problem extends Failure {
     /** No thread can move and some thread is neither finished nor idle. */
     record Deadlock(List<Blocked> blocked) implements Problem {
         @Override public Verdict verdict() { return Verdict.DEADLOCK; }
-        @Override public String summary() { return "deadlock: " + blocked.size() + " threads blocked"; }
+        @Override public String summary() { return "deadlock: " + Words.count(blocked.size(), "thread") + " blocked"; }
     }
 
     /** A thread blocked for a reason. */

@@ -5,6 +5,7 @@ import org.migcheck.checker.engine.RandomSearch;
 import org.migcheck.checker.engine.SearchObserver;
 import org.migcheck.checker.engine.Stats;
 import org.migcheck.model.lang.Model;
+import org.migcheck.checker.trace.Words;
 
 /**
  * Progress lines on stderr: a start line with the model's size, then every few seconds the states
@@ -24,10 +25,11 @@ final class ProgressPrinter implements SearchObserver, RandomSearch.Progress {
 
     /** The start line: threads, locks, state variables and the state vector's slots. */
     void start(Model model, Options opts) {
-        out.printf("start %s: %d threads, %d locks, %d shared variables, %d-slot state vector; %s%s, heap limit %d MiB%n",
-                name, model.threadCount(), model.locks().size(), model.vars().size(), model.stateSize(),
+        out.printf("start %s: %s, %s, %s, %d-slot state vector; %s%s, heap limit %d MiB%n",
+                name, Words.count(model.threadCount(), "thread"), Words.count(model.locks().size(), "lock"),
+                Words.count(model.vars().size(), "shared variable"), model.stateSize(),
                 opts.strategy().name().toLowerCase() + (opts.strategy() == org.migcheck.checker.engine.Strategy.RANDOM
-                        ? " (seed " + opts.seed() + ", " + opts.walks() + " walks)" : ""),
+                        ? " (seed " + opts.seed() + ", " + Words.count(opts.walks(), "walk") + ")" : ""),
                 opts.compress() ? ", visited set tree-compressed" : "",
                 Runtime.getRuntime().maxMemory() >> 20);
     }

@@ -13,6 +13,7 @@ import org.migcheck.model.lang.BlockReason;
 import org.migcheck.model.lang.Model;
 import org.migcheck.model.lang.Semantics;
 import org.migcheck.properties.RuleSet;
+import org.migcheck.checker.trace.Words;
 
 /**
  * Replays a schedule under the rules and says what it ends in: a broken rule at its last step or in
@@ -66,8 +67,8 @@ public final class Replayer {
         }
         int stuck = stuckThread(sys, state);
         if (stuck == -2) {
-            return new Ending(trace, Verdict.INCOMPLETE, null, "more than " + STUCK_SEARCH_LIMIT
-                    + " states follow the last one: whether a thread is stuck there was not decided", List.of());
+            return new Ending(trace, Verdict.INCOMPLETE, null, "more than " + Words.count(STUCK_SEARCH_LIMIT, "state")
+                    + " follow the last one: whether a thread is stuck there was not decided", List.of());
         }
         if (stuck >= 0) {
             BlockReason why = sem.blockReason(state, stuck);

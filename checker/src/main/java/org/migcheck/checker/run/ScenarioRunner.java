@@ -283,7 +283,12 @@ public final class ScenarioRunner {
     }
 
     /** A decoded replay token. */
-    public record Token(Scenario scenario, String variant, Knobs knobs, int[] schedule) {}
+    public record Token(Scenario scenario, String variant, Knobs knobs, int[] schedule) {
+        /** As {@link Outcome#title}: the variant, or the knob values when the token names none. */
+        public String title() {
+            return scenario.id() + " / " + (variant != null ? variant : knobText(knobs));
+        }
+    }
 
     /** Decodes a replay token; a malformed one is an {@link IllegalArgumentException} saying which part is wrong. */
     public static Token parse(String token) { return parse(token, ScenarioRegistry.bundled()); }

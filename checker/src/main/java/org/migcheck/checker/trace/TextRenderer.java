@@ -98,7 +98,7 @@ public final class TextRenderer {
         if (!r.unreached().isEmpty()) {
             List<String> steps = r.unreached().stream().map(CheckResult.Unreached::step).toList();
             int shown = Math.min(steps.size(), MAX_UNREACHED);
-            para(out, "unreached in this variant (" + steps.size() + " steps never executed): " + String.join("; ", steps.subList(0, shown))
+            para(out, "unreached in this variant (" + Words.count(steps.size(), "step") + " never executed): " + String.join("; ", steps.subList(0, shown))
                     + (shown < steps.size() ? "; ... (" + (steps.size() - shown) + " more; --format json lists all)" : ""), width, "  ");
         }
         for (CheckResult.Saturation b : r.saturated()) {

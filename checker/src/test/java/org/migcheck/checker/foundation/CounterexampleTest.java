@@ -221,6 +221,22 @@ class CounterexampleTest {
         assertNull(back.variant());
     }
 
+    /** A token that names no variant (knobs set on the command line) is titled by its knob values, as check titles it. */
+    @Test
+    void replayOfAKnobCombinationNamesItsKnobs() {
+        ScenarioRunner.Outcome o = ScenarioRunner.run(Catalogue.find("fuse-writeback-memcg"), null,
+                Map.of("memcg", "v1", "mappingFlag", "false", "migrate", "ASYNC"), KernelRules.all(), Options.defaults());
+        assertNull(o.variant(), "no variant has migrate=ASYNC");
+        assertEquals(Verdict.DEADLOCK, o.result().verdict());
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int code = Main.run(new String[] {"replay", o.token()}, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        assertEquals(Verdict.DEADLOCK.exitCode(), code);
+        String first = out.toString(StandardCharsets.UTF_8).lines().findFirst().orElse("");
+        assertEquals("replay of " + o.title() + " (" + o.result().schedule().length + " steps)", first);
+        assertTrue(first.contains("/ memcg=v1,") && first.contains("migrate=ASYNC"), first);
+    }
+
     @Test
     void cliReplayPrintsTheSameSteps() {
         for (String[] sv : new String[][] {{"abba", "default"}, {"philosophers", "circular"}, {"counter", "racy"}}) {

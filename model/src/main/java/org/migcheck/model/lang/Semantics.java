@@ -619,7 +619,7 @@ public final class Semantics {
             }
             if (value > slotMax[v.slot()]) {
                 throw new ModelError(v.name(), "lock holder " + v.name() + " would become " + value + ", but the model has only "
-                        + slotMax[v.slot()] + " threads (a holder is 0 or a thread number + 1)");
+                        + slotMax[v.slot()] + (slotMax[v.slot()] == 1 ? " thread" : " threads") + " (a holder is 0 or a thread number + 1)");
             }
             s[v.slot()] = value;
         }

@@ -77,7 +77,7 @@ public final class WaitQueue {
     private int bit(Exec e, int t) {
         if (t >= maxThreads) {
             throw new ModelError(name, "thread " + e.threadName(t) + " (index " + t + ") uses wait queue " + name
-                    + ", declared for " + maxThreads + " threads");
+                    + ", declared for " + maxThreads + (maxThreads == 1 ? " thread" : " threads"));
         }
         return 1 << t;
     }
