@@ -210,8 +210,9 @@ final class BenchCmd implements Callable<Integer> {
         }
     }
 
+    /** {@code timed}: the timed repetitions in the order they ran (the warm-up left out). */
     private record MigcheckRun(CheckResult result, double coldSeconds, double bestSeconds, double medianSeconds, long peakBytes,
-                               Footprint footprint) {}
+                               Footprint footprint, List<Double> timed) {}
 
     private record SpinRun(long states, double spinSeconds, double gccSeconds, double panSeconds, double panMedian, double totalMiB,
                            double stateMiB, String error) {}
@@ -299,8 +300,8 @@ final class BenchCmd implements Callable<Integer> {
         out.printf("migcheck: 1 worker against %d, liveness %s, rules: kernel rules (as check), %d alternating pairs after a warm-up of"
                 + " each; whole checks in this JVM; %d cores%n", n, opts.liveness() ? "on" : "off", repeat,
                 Runtime.getRuntime().availableProcessors());
-        String head = "%-" + w + "s %10s %9s %9s %9s %9s %9s %9s%n";
-        out.printf(head, "model", "states", "1w best", "1w med", n + "w best", n + "w med", "speed-up", "(best)");
+        String head = "%-" + w + "s %10s %9s %9s %9s %9s %9s %9s %9s%n";
+        out.printf(head, "model", "states", "1w best", "1w med", n + "w best", n + "w med", "speed-up", "(best)", "(paired)");
         int bad = 0;
         for (SeriesModel sm : models) {
             Model model = sm.build();
@@ -313,15 +314,30 @@ final class BenchCmd implements Callable<Integer> {
             bad += same ? 0 : 1;
             double medN = median(many.timed);
             double bestN = many.timed.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN);
-            out.printf("%-" + w + "s %10d %9.3f %9.3f %9.3f %9.3f %8.2fx %8.2fx   %s%s%n", sm.name(), a.stats().distinct(),
+            out.printf("%-" + w + "s %10d %9.3f %9.3f %9.3f %9.3f %8.2fx %8.2fx %8.2fx   %s%s%n", sm.name(), a.stats().distinct(),
                     one.bestSeconds(), one.medianSeconds(), bestN, medN, one.medianSeconds() / medN, one.bestSeconds() / bestN,
+                    median(pairRatios(one.timed(), many.timed)),
                     a.verdict().lower(), same ? "" : "; DIFFERENT RESULTS: " + b.verdict().lower() + ", " + b.stats().distinct() + " states, "
                     + b.schedule().length + "-step counterexample against " + a.schedule().length);
         }
         out.println("1w/" + n + "w best, med: best and median whole check (search, lockdep, stuck-thread analysis) with 1 and " + n
-                + " workers (seconds); speed-up: 1w med / " + n + "w med; (best): 1w best / " + n + "w best. Every worker count must give the"
+                + " workers (seconds); speed-up: 1w med / " + n + "w med; (best): 1w best / " + n + "w best; (paired): the median over the"
+                + " alternating pairs of 1w / " + n + "w, each pair run back to back, so a machine whose speed drifts between pairs"
+                + " moves it least. Every worker count must give the"
                 + " same verdict, distinct states and counterexample; a difference is reported and exits " + Main.INTERNAL_EXIT + ".");
         return bad == 0 ? 0 : Main.INTERNAL_EXIT;
+    }
+
+    /** {@code one[i] / many[i]} for every timed pair (the two lists come from the same alternation, so they are as long). */
+    static List<Double> pairRatios(List<Double> one, List<Double> many) {
+        if (one.size() != many.size()) {
+            throw new IllegalStateException("unpaired repetitions: " + one.size() + " against " + many.size());
+        }
+        List<Double> r = new ArrayList<>();
+        for (int i = 0; i < one.size(); i++) {
+            r.add(one.get(i) / many.get(i));
+        }
+        return r;
     }
 
     /** The other side of {@code --speedup}: one check per call, the first a warm-up, the rest timed. */
@@ -495,7 +511,7 @@ final class BenchCmd implements Callable<Integer> {
                 after.run();
             }
         }
-        return new MigcheckRun(last, cold, best, median(timed), peak, fp);
+        return new MigcheckRun(last, cold, best, median(timed), peak, fp, timed);
     }
 
     private static void resetPeaks() {

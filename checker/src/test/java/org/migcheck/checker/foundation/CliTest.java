@@ -239,13 +239,13 @@ class CliTest {
         assertEquals(0, r.code(), r.out() + r.err());
         assertTrue(r.out().contains("1 worker against 2"), r.out());
         // philosophers-7 ordered: 28,192 states (the count SPIN gives for the Promela of the series); the plain-ref mutant breaks ref.get-unless-zero
-        Matcher m = Pattern.compile("(?m)^(\\S+)\\s+(\\d+)\\s+([\\d.]+)\\s+([\\d.]+)\\s+([\\d.]+)\\s+([\\d.]+)\\s+([\\d.]+)x\\s+([\\d.]+)x\\s+(\\S+)$")
+        Matcher m = Pattern.compile("(?m)^(\\S+)\\s+(\\d+)\\s+([\\d.]+)\\s+([\\d.]+)\\s+([\\d.]+)\\s+([\\d.]+)\\s+([\\d.]+)x\\s+([\\d.]+)x\\s+([\\d.]+)x\\s+(\\S+)$")
                 .matcher(r.out());
         int rows = 0;
         while (m.find()) {
             rows++;
             String model = m.group(1);
-            assertEquals(model.equals("philosophers-7") ? "holds" : "violated", m.group(9), r.out());
+            assertEquals(model.equals("philosophers-7") ? "holds" : "violated", m.group(10), r.out());
             if (model.equals("philosophers-7")) {
                 assertEquals("28192", m.group(2), r.out());
             }
@@ -257,6 +257,13 @@ class CliTest {
             // the printed speed-ups are the ratios of the printed times, up to the rounding of each (times to 0.0005 s, ratios to 0.005)
             assertEquals(med1 / medN, Double.parseDouble(m.group(7)), ratioSlack(med1, medN), r.out());
             assertEquals(best1 / bestN, Double.parseDouble(m.group(8)), ratioSlack(best1, bestN), r.out());
+            // paired: the median (with two pairs, the mean) of the two pairs' ratios, each between the fastest 1w over
+            // the slowest Nw and the slowest 1w over the fastest Nw (with two runs, slowest = 2 * median - best)
+            double paired = Double.parseDouble(m.group(9));
+            double worst1 = 2 * med1 - best1;
+            double worstN = 2 * medN - bestN;
+            assertTrue(paired >= best1 / worstN - ratioSlack(best1, worstN) && paired <= worst1 / bestN + ratioSlack(worst1, bestN),
+                    r.out());
         }
         assertEquals(2, rows, r.out());
         assertFalse(r.out().contains("DIFFERENT RESULTS"), r.out());
