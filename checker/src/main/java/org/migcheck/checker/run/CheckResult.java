@@ -63,6 +63,14 @@ public record CheckResult(Model model, Verdict verdict, String ruleId, String me
                 unreached, saturated, line);
     }
 
+    /** This result with one more note. */
+    public CheckResult withNote(String note) {
+        List<String> more = new java.util.ArrayList<>(notes);
+        more.add(note);
+        return new CheckResult(model, verdict, ruleId, message, schedule, explanation, witnesses, goals, stats, limit, List.copyOf(more),
+                unreached, saturated, reductions);
+    }
+
     /** A transition no interleaving executed: its program counter and "procedure: function". */
     public record Unreached(int pc, String step) {
         @Override public String toString() { return step; }

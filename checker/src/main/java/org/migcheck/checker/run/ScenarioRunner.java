@@ -169,7 +169,35 @@ public final class ScenarioRunner {
         } catch (ModelError e) {
             return new Outcome(scenario, shownVariant, knobs, expect, Checker.modelError(null, e.getMessage()));
         }
-        return new Outcome(scenario, shownVariant, knobs, expect, checker.check(model, rules, opts));
+        CheckResult r = checker.check(model, rules, opts);
+        String missing = unknownExpectedRule(expect, r, rules);
+        if (missing != null) {
+            r = r.withNote("the expected rule " + missing + " is none of the " + rules.rules().size() + " active rules: if it is a"
+                    + " rule class of yours, list it in META-INF/services/org.migcheck.properties.Rule on --classpath; if it is an"
+                    + " assertion of the model, no interleaving raised it");
+        }
+        return new Outcome(scenario, shownVariant, knobs, expect, r);
+    }
+
+    /**
+     * The rule id a VIOLATED expectation names when the result does not match it and no active rule
+     * has that id (the lock-order and lock-use checks built into the engine excepted); otherwise null.
+     * Such an id is either a rule the user did not register or an assertion of the model.
+     */
+    static String unknownExpectedRule(Expect expect, CheckResult r, RuleSet rules) {
+        if (expect == null || expect.kind() != Expect.Kind.VIOLATED || matches(expect, r)) {
+            return null;
+        }
+        String id = expect.ruleId();
+        if (id.startsWith("lock-order.") || id.startsWith("lock.")) {
+            return null;
+        }
+        for (org.migcheck.properties.Rule rule : rules.rules()) {
+            if (rule.id().equals(id)) {
+                return null;
+            }
+        }
+        return id;
     }
 
     /** Every variant of every bundled scenario, in catalogue order. */

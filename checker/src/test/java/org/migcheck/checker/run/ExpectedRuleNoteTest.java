@@ -1,0 +1,53 @@
+package org.migcheck.checker.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.migcheck.model.scenarios.Catalogue;
+import org.migcheck.properties.KernelRules;
+import org.migcheck.properties.RuleSet;
+
+/**
+ * A variant that expects a rule no active rule defines (a rule class left out of the services file, or
+ * switched off) says so beside its mismatch; a matching result, or a rule that is active, adds no note.
+ */
+class ExpectedRuleNoteTest {
+    private static final String RULE = "cache.remove-locked-no-writeback";
+
+    private static boolean noted(ScenarioRunner.Outcome o) {
+        return o.result().notes().stream().anyMatch(n -> n.startsWith("the expected rule " + RULE + " is none of the"));
+    }
+
+    @Test
+    void anExpectedRuleThatIsNotActiveIsNamed() {
+        RuleSet without = KernelRules.all().without(RULE);
+        ScenarioRunner.Outcome o = ScenarioRunner.run(Catalogue.find("truncate-writeback"), "truncate-no-wait", Map.of(), without,
+                Options.defaults());
+        assertFalse(o.matches(), o.actual());
+        assertTrue(noted(o), o.result().notes().toString());
+        assertTrue(o.result().notes().stream().anyMatch(n -> n.contains("META-INF/services/org.migcheck.properties.Rule")));
+    }
+
+    @Test
+    void noNoteWhenTheRuleIsActiveOrTheResultMatches() {
+        ScenarioRunner.Outcome o = ScenarioRunner.run(Catalogue.find("truncate-writeback"), "truncate-no-wait", Map.of(), KernelRules.all(),
+                Options.defaults());
+        assertTrue(o.matches(), o.actual());
+        assertFalse(noted(o), o.result().notes().toString());
+        // a mismatch whose expected rule is active is an ordinary mismatch: the engine's lock checks and active rules are known
+        ScenarioRunner.Outcome holds = ScenarioRunner.run(Catalogue.find("truncate-writeback"), "kernel", Map.of(), KernelRules.all(),
+                Options.defaults());
+        assertEquals(Verdict.HOLDS, holds.result().verdict());
+        org.migcheck.model.scenarios.Expect wrong = org.migcheck.model.scenarios.Expect.violated(RULE);
+        assertEquals(null, ScenarioRunner.unknownExpectedRule(wrong, holds.result(), KernelRules.all()));
+        assertEquals(RULE, ScenarioRunner.unknownExpectedRule(wrong, holds.result(), KernelRules.all().without(RULE)));
+        assertEquals(null, ScenarioRunner.unknownExpectedRule(org.migcheck.model.scenarios.Expect.violated("lock-order.cycle"),
+                holds.result(), RuleSet.empty()));
+        assertNotEquals(null, ScenarioRunner.unknownExpectedRule(org.migcheck.model.scenarios.Expect.violated("userfs.x"),
+                holds.result(), KernelRules.all()));
+    }
+}
