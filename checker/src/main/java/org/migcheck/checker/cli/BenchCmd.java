@@ -319,6 +319,11 @@ final class BenchCmd implements Callable<Integer> {
                     median(pairRatios(one.timed(), many.timed)),
                     a.verdict().lower(), same ? "" : "; DIFFERENT RESULTS: " + b.verdict().lower() + ", " + b.stats().distinct() + " states, "
                     + b.schedule().length + "-step counterexample against " + a.schedule().length);
+            StringBuilder pairs = new StringBuilder();
+            for (int i = 0; i < one.timed().size(); i++) {
+                pairs.append(i == 0 ? "" : ", ").append(String.format("%.3f/%.3f", one.timed().get(i), many.timed.get(i)));
+            }
+            out.printf("%-" + w + "s pairs in order, 1w/%dw s: %s%n", "", n, pairs);
         }
         out.println("1w/" + n + "w best, med: best and median whole check (search, lockdep, stuck-thread analysis) with 1 and " + n
                 + " workers (seconds); speed-up: 1w med / " + n + "w med; (best): 1w best / " + n + "w best; (paired): the median over the"

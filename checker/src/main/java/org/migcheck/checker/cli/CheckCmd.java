@@ -120,12 +120,15 @@ final class CheckCmd implements Callable<Integer> {
             sens = BoundSensitivity.check(ScenarioRunner.build(s, o.knobs()), o.result(), rules, plain, raise);
         }
         PrintStream out = Main.Streams.out;
+        // with --bounds, the re-check at raised bounds is a second case (JUnit) or result (SARIF), and the HTML page shows
+        // it: the exit code is its verdict
+        List<ScenarioRunner.Outcome> cases = sens == null ? List.of(o) : List.of(o, o.atBounds(raise, sens.result()));
         switch (f) {
             case JSON -> out.println(JsonRenderer.render(o, sens));
-            case HTML -> out.print(Main.withClasspath(HtmlRenderer.render(o), List.of(s), spec, JUnitRenderer::esc));
-            case JUNIT -> out.print(Main.withClasspath(JUnitRenderer.render("migcheck check " + s.id(), List.of(o)), List.of(s), spec,
+            case HTML -> out.print(Main.withClasspath(HtmlRenderer.render(cases.get(cases.size() - 1)), List.of(s), spec, JUnitRenderer::esc));
+            case JUNIT -> out.print(Main.withClasspath(JUnitRenderer.render("migcheck check " + s.id(), cases), List.of(s), spec,
                     JUnitRenderer::esc));
-            case SARIF -> out.println(Main.withClasspath(SarifRenderer.render(List.of(o)), List.of(s), spec, Main::jsonText));
+            case SARIF -> out.println(Main.withClasspath(SarifRenderer.render(cases), List.of(s), spec, Main::jsonText));
             case TEXT -> {
                 out.print(Main.withClasspath(TextRenderer.render(o, output.columns()), s, spec));
                 if (sens != null) {
@@ -149,7 +152,17 @@ final class CheckCmd implements Callable<Integer> {
     private Integer checkAll(RuleSet rules, Options opts, Format f) {
         PrintStream out = Main.Streams.out;
         boolean text = f == Format.TEXT;
-        String fmt = "%-22s %-32s %-40s %-40s %-7s %8s %6s %7s  %s%n";
+        // the verdict columns as wide as the longest expectation or "violated RULE" of an active rule (streamed rows stay aligned)
+        int vw = 40;
+        for (Scenario sc : Main.registry(spec).all()) {
+            for (org.migcheck.model.scenarios.Variant v : sc.variants()) {
+                vw = Math.max(vw, ScenarioRunner.verdictText(v.expect()).length());
+            }
+        }
+        for (org.migcheck.properties.Rule r : rules.rules()) {
+            vw = Math.max(vw, ("violated " + r.id()).length());
+        }
+        String fmt = "%-22s %-32s %-" + vw + "s %-" + vw + "s %-7s %8s %6s %7s  %s%n";
         if (text) {
             out.printf(fmt, "scenario", "variant", "expected", "actual", "goals", "states", "depth", "time", "");
         }

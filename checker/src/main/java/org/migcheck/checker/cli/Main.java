@@ -31,6 +31,9 @@ public final class Main implements Callable<Integer> {
     /** Exit code of an internal error (a bug in migcheck, reported in one line). */
     public static final int INTERNAL_EXIT = 70;
 
+    /** Exit code when the report could not be written (standard output full or closed): sysexits' EX_IOERR. */
+    public static final int IO_EXIT = 74;
+
     public static void main(String[] args) {
         System.exit(run(args, System.out, System.err));
     }
@@ -56,10 +59,20 @@ public final class Main implements Callable<Integer> {
             cmd.getErr().println("migcheck " + cmd.getCommandName() + ": internal error: " + ex);
             return INTERNAL_EXIT;
         });
+        // every command answers -V as the top level does (picocli's mixin would print nothing there)
+        for (CommandLine sub : cl.getSubcommands().values()) {
+            sub.getCommandSpec().version(cl.getCommandSpec().version());
+        }
         Streams.out = out;
         Streams.err = err;
         try {
-            return cl.execute(args);
+            int code = cl.execute(args);
+            if (out.checkError()) {
+                // a PrintStream keeps write failures to itself: without this a full disk gave a truncated report and exit 0
+                err.println("migcheck: the report could not be written to standard output (full or closed): no report");
+                return IO_EXIT;
+            }
+            return code;
         } catch (OutOfMemoryError oom) {
             // outside the searches, which end INCOMPLETE themselves: still a budget, never another verdict
             err.println("migcheck: out of memory, no verdict (INCOMPLETE): lower a bound (--max-depth, a knob) or give the JVM"

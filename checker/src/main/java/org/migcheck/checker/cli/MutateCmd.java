@@ -56,7 +56,7 @@ final class MutateCmd implements Callable<Integer> {
             if (scenario != null || variant != null || !sets.isEmpty()) {
                 throw Args.usage(spec, "--all takes no SCENARIO, --variant or --set");
             }
-            Format f = output.require(spec, Format.TEXT, Format.JSON);
+            Format f = output.require(spec, " --all", Format.TEXT, Format.JSON);
             return all(search.toOptions().withProgress(null), f == Format.JSON);
         }
         Format f = output.require(spec, Format.TEXT, Format.JSON, Format.JUNIT, Format.SARIF);
@@ -94,21 +94,31 @@ final class MutateCmd implements Callable<Integer> {
         Map<String, String> declared = base.expected() == null ? Map.of() : base.expected().survivors();
         List<Mutations.Mutant> mutants = Mutations.run(model, base.result(), Main.registry(spec).ruleSet(), opts, declared,
                 base.expected() == null ? Map.of() : base.expected().goals());
+        List<String> stale = Mutations.stale(mutants, declared);
         switch (f) {
-            case JSON -> Main.Streams.out.println(JsonRenderer.renderMutants(base, mutants));
-            case JUNIT -> Main.Streams.out.print(JUnitRenderer.renderMutants(base, mutants));
-            case SARIF -> Main.Streams.out.println(SarifRenderer.renderMutants(base, mutants));
-            default -> text(base, mutants, declared);
+            case JSON -> Main.Streams.out.println(JsonRenderer.renderMutants(base, mutants, stale));
+            case JUNIT -> Main.Streams.out.print(JUnitRenderer.renderMutants(base, mutants, stale));
+            case SARIF -> Main.Streams.out.println(SarifRenderer.renderMutants(base, mutants, stale));
+            default -> text(base, mutants, stale);
         }
-        // a declaration that no longer survives (killed, equivalent, no such mutant) is stale: it would hide a regression
-        return mutants.stream().anyMatch(Mutations.Mutant::unexplained) || !Mutations.stale(mutants, declared).isEmpty()
-                ? Verdict.MISMATCH_EXIT : 0;
+        return exitCode(mutants, stale);
+    }
+
+    /**
+     * 10 when a survivor has no declared reason or a declaration is stale (it no longer survives: it would hide a
+     * regression); else 4 when a budget stopped some mutant (those are not judged); else 0.
+     */
+    static int exitCode(List<Mutations.Mutant> mutants, List<String> stale) {
+        if (mutants.stream().anyMatch(Mutations.Mutant::unexplained) || !stale.isEmpty()) {
+            return Verdict.MISMATCH_EXIT;
+        }
+        return Mutations.count(mutants, Mutations.Fate.INCOMPLETE) > 0 ? Verdict.INCOMPLETE.exitCode() : 0;
     }
 
     /**
      * mutate --all: every variant that expects HOLDS, a summary row each (a text table, or with
      * {@code json} one document of kind mutate-all); exit 10 on an undeclared survivor, a stale
-     * declaration, a budget stop or a variant that no longer holds.
+     * declaration or a variant that no longer holds, else 4 when a budget stopped a variant or a mutant.
      */
     private Integer all(Options opts, boolean json) {
         RuleSet rules = Main.registry(spec).ruleSet();
@@ -118,6 +128,7 @@ final class MutateCmd implements Callable<Integer> {
                     "not-evaluated", "unreached");
         }
         List<String> problems = new ArrayList<>();
+        List<String> stopped = new ArrayList<>();
         List<JsonRenderer.MutateRow> rows = new ArrayList<>();
         long[] sum = new long[7];
         for (Scenario s : Main.registry(spec).all()) {
@@ -127,6 +138,10 @@ final class MutateCmd implements Callable<Integer> {
                 }
                 ScenarioRunner.Outcome base = ScenarioRunner.run(s, v.name(), Map.of(), rules, opts);
                 String sv = s.id() + " / " + v.name();
+                if (base.result().verdict() == Verdict.INCOMPLETE) {
+                    stopped.add(sv + ": stopped by a budget (" + base.result().limit() + "): its mutants were not checked");
+                    continue;
+                }
                 if (base.result().verdict() != Verdict.HOLDS) {
                     problems.add(sv + ": does not hold (" + base.actual() + ")");
                     continue;
@@ -145,20 +160,22 @@ final class MutateCmd implements Callable<Integer> {
                     Main.Streams.out.printf(fmt, s.id(), v.name(), row[0], row[1], row[2], row[3], row[4], row[5], row[6]);
                 }
                 ms.stream().filter(Mutations.Mutant::unexplained).forEach(m -> problems.add(sv + ": survivor without a declared reason: " + m.id()));
-                ms.stream().filter(m -> m.fate() == Mutations.Fate.INCOMPLETE).forEach(m -> problems.add(sv + ": stopped by a budget: " + m.id()));
+                ms.stream().filter(m -> m.fate() == Mutations.Fate.INCOMPLETE).forEach(m -> stopped.add(sv + ": stopped by a budget: " + m.id()));
                 Mutations.stale(ms, declared).forEach(x -> problems.add(sv + ": declared survivor no longer survives: " + x));
             }
         }
+        List<String> all = new ArrayList<>(problems);
+        all.addAll(stopped);
         if (json) {
-            Main.Streams.out.println(JsonRenderer.renderMutateAll(rows, new JsonRenderer.MutateRow("total", null, sum), problems));
+            Main.Streams.out.println(JsonRenderer.renderMutateAll(rows, new JsonRenderer.MutateRow("total", null, sum), all));
         } else {
             Main.Streams.out.printf(fmt, "total", "", sum[0], sum[1], sum[2], sum[3], sum[4], sum[5], sum[6]);
-            problems.forEach(p -> Main.Streams.out.println(p));
+            all.forEach(p -> Main.Streams.out.println(p));
         }
-        return problems.isEmpty() ? 0 : Verdict.MISMATCH_EXIT;
+        return !problems.isEmpty() ? Verdict.MISMATCH_EXIT : !stopped.isEmpty() ? Verdict.INCOMPLETE.exitCode() : 0;
     }
 
-    private static void text(ScenarioRunner.Outcome base, List<Mutations.Mutant> mutants, Map<String, String> declared) {
+    private static void text(ScenarioRunner.Outcome base, List<Mutations.Mutant> mutants, List<String> stale) {
         for (Mutations.Mutant m : mutants) {
             CheckResult r = m.result();
             String what = switch (m.fate()) {
@@ -170,12 +187,17 @@ final class MutateCmd implements Callable<Integer> {
             };
             Main.Streams.out.printf("%-72s %-13s %s%n", m.id(), m.fate().name().toLowerCase().replace('_', '-'), what);
         }
-        Mutations.stale(mutants, declared).forEach(x -> Main.Streams.out.println("declared survivor no longer survives: " + x));
+        stale.forEach(x -> Main.Streams.out.println("declared survivor no longer survives: " + x));
         long unexplained = mutants.stream().filter(Mutations.Mutant::unexplained).count();
         Main.Streams.out.printf("%s: %s%n", base.title(), Mutations.summary(mutants));
         if (unexplained > 0) {
-            Main.Streams.out.printf("%d survivors have no declared reason (declare them with Expect.survives in the scenario,"
-                    + " or add the rule they show missing)%n", unexplained);
+            Main.Streams.out.printf("%s no declared reason (declare them with Expect.survives in the scenario,"
+                    + " or add the rule they show missing)%n", unexplained == 1 ? "1 survivor has" : unexplained + " survivors have");
+        }
+        long stopped = Mutations.count(mutants, Mutations.Fate.INCOMPLETE);
+        if (stopped > 0) {
+            Main.Streams.out.printf("%s stopped by a budget: not judged (raise or drop the budget)%n",
+                    stopped == 1 ? "1 mutant was" : stopped + " mutants were");
         }
     }
 }

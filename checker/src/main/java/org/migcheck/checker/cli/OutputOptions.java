@@ -20,9 +20,14 @@ public final class OutputOptions {
 
     /** The format, after checking that the command writes it. */
     Format require(CommandLine.Model.CommandSpec spec, Format... allowed) {
+        return require(spec, "", allowed);
+    }
+
+    /** As {@link #require(CommandLine.Model.CommandSpec, Format...)} for a mode of the command named by {@code mode} (" --all"). */
+    Format require(CommandLine.Model.CommandSpec spec, String mode, Format... allowed) {
         if (!Arrays.asList(allowed).contains(format)) {
             throw Args.usage(spec, "--format " + format.name().toLowerCase(Locale.ROOT) + " is not written by " + spec.qualifiedName()
-                    + ": takes " + Args.names(allowed));
+                    + mode + ": takes " + Args.names(allowed));
         }
         return format;
     }
@@ -54,7 +59,8 @@ public final class OutputOptions {
                     return f;
                 }
             }
-            throw new CommandLine.TypeConversionException("'" + s + "' is not a format: takes " + Args.names(Format.values()));
+            throw new CommandLine.TypeConversionException("'" + s + "' is not a format (" + Args.names(Format.values())
+                    + "); this command's --help says which it writes");
         }
     }
 

@@ -142,7 +142,10 @@ public final class Mutations {
         return best;
     }
 
-    /** Declared survivors that no longer survive (killed, unreached, or no such mutant): stale declarations. */
+    /**
+     * Declared survivors that no longer survive (killed, unreached, or no such mutant): stale declarations.
+     * A declaration whose mutant a budget stopped (INCOMPLETE) is not stale: whether it survives is unknown.
+     */
     public static List<String> stale(List<Mutant> mutants, Map<String, String> expectedSurvivors) {
         Map<String, Mutant> byId = new LinkedHashMap<>();
         mutants.forEach(m -> byId.put(m.id(), m));
@@ -150,7 +153,7 @@ public final class Mutations {
         for (String id : expectedSurvivors.keySet()) {
             if (id.endsWith("*")) {
                 String prefix = id.substring(0, id.length() - 1);
-                if (mutants.stream().noneMatch(m -> m.id().startsWith(prefix) && m.fate() == Fate.SURVIVED)) {
+                if (mutants.stream().noneMatch(m -> m.id().startsWith(prefix) && (m.fate() == Fate.SURVIVED || m.fate() == Fate.INCOMPLETE))) {
                     out.add(id + ": no surviving mutant matches");
                 }
                 continue;
@@ -158,7 +161,7 @@ public final class Mutations {
             Mutant m = byId.get(id);
             if (m == null) {
                 out.add(id + ": no such mutant");
-            } else if (m.fate() != Fate.SURVIVED) {
+            } else if (m.fate() != Fate.SURVIVED && m.fate() != Fate.INCOMPLETE) {
                 out.add(id + ": " + m.fate().name().toLowerCase().replace('_', ' '));
             }
         }

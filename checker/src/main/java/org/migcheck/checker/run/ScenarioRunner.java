@@ -22,7 +22,20 @@ public final class ScenarioRunner {
     private ScenarioRunner() {}
 
     /** One checked variant (or knob combination) with its expectation. */
-    public record Outcome(Scenario scenario, String variant, Knobs knobs, Expect expected, CheckResult result) {
+    /**
+     * One check of a scenario's knobs. {@code boundsRaise} is 0, or K for the re-check of {@code check
+     * --bounds +K} (every model bound raised by K passes): its title and replay line say so.
+     */
+    public record Outcome(Scenario scenario, String variant, Knobs knobs, Expect expected, CheckResult result, int boundsRaise) {
+
+        public Outcome(Scenario scenario, String variant, Knobs knobs, Expect expected, CheckResult result) {
+            this(scenario, variant, knobs, expected, result, 0);
+        }
+
+        /** This check's knobs and expectation with the result of the re-check at bounds raised by {@code raise}. */
+        public Outcome atBounds(int raise, CheckResult raised) {
+            return new Outcome(scenario, variant, knobs, expected, raised, raise);
+        }
 
         /**
          * Whether the verdict (and every goal answer) equals the expectation. When nothing is expected,
@@ -36,10 +49,13 @@ public final class ScenarioRunner {
         }
 
         public String title() {
-            return scenario.id() + " / " + (variant != null ? variant : knobText(knobs));
+            return scenario.id() + " / " + (variant != null ? variant : knobText(knobs)) + (boundsRaise > 0 ? " at bounds +" + boundsRaise : "");
         }
 
         public String token() { return ScenarioRunner.token(scenario, variant, knobs, result.schedule()); }
+
+        /** What follows {@code ./migcheck replay}: the token, and {@code --bounds +K} for a re-check at raised bounds. */
+        public String replayArgs() { return token() + (boundsRaise > 0 ? " --bounds +" + boundsRaise : ""); }
 
         public String actual() { return describe(result); }
     }

@@ -107,7 +107,7 @@ public final class HtmlRenderer {
             h.append("<pre class=\"lockdep\">").append(esc(LockdepReport.render(r.model(), r.witnesses()))).append("</pre>\n");
         }
         if (failed) {
-            h.append("<p>replay: <code>./migcheck replay ").append(esc(o.token())).append("</code></p>\n");
+            h.append("<p>replay: <code>./migcheck replay ").append(esc(o.replayArgs())).append("</code></p>\n");
         }
         h.append("</body></html>\n");
         return h.toString();

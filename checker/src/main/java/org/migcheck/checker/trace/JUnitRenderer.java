@@ -16,12 +16,12 @@ public final class JUnitRenderer {
     public static String render(String suite, List<ScenarioRunner.Outcome> outcomes) {
         long failures = outcomes.stream().filter(o -> !o.matches()).count();
         double time = outcomes.stream().mapToDouble(o -> o.result().stats().seconds()).sum();
-        StringBuilder x = head(suite, outcomes.size(), failures, time);
+        StringBuilder x = head(suite, outcomes.size(), failures, 0, time);
         for (ScenarioRunner.Outcome o : outcomes) {
             String name = o.title().replace(" / ", "/");
             x.append("    <testcase classname=\"migcheck.").append(esc(o.scenario().id())).append("\" name=\"").append(esc(name))
                     .append("\" time=\"").append(seconds(o.result().stats().seconds())).append("\">\n");
-            String report = TextRenderer.render(o.title(), o.result(), o.expected() == null ? null : o.expected().describe(), o.token());
+            String report = TextRenderer.render(o.title(), o.result(), o.expected() == null ? null : o.expected().describe(), o.replayArgs());
             if (!o.matches()) {
                 x.append("      <failure type=\"").append(o.expected() == null ? "no-verdict" : "mismatch").append("\" message=\"").append(esc("expected " + ScenarioRunner.verdictText(o.expected())
                         + ", got " + o.actual() + ": " + o.result().message())).append("\">").append(esc(report)).append("</failure>\n");
@@ -33,35 +33,51 @@ public final class JUnitRenderer {
         return x.append("  </testsuite>\n</testsuites>\n").toString();
     }
 
-    /** One case per mutant, named {@code scenario/variant/mutant id}; a survivor without a declared reason is a failure. */
-    public static String renderMutants(ScenarioRunner.Outcome base, List<Mutations.Mutant> mutants) {
-        long failures = mutants.stream().filter(Mutations.Mutant::unexplained).count();
+    /**
+     * One case per mutant, named {@code scenario/variant/mutant id}: a survivor without a declared reason
+     * is a failure, a mutant a budget stopped is skipped; then one failing case per stale declaration (a
+     * declared survivor that no longer survives), named {@code scenario/variant/declared: id}.
+     */
+    public static String renderMutants(ScenarioRunner.Outcome base, List<Mutations.Mutant> mutants, List<String> stale) {
+        long failures = mutants.stream().filter(Mutations.Mutant::unexplained).count() + stale.size();
+        long skipped = Mutations.count(mutants, Mutations.Fate.INCOMPLETE);
         double time = mutants.stream().mapToDouble(m -> m.result().stats().seconds()).sum();
         String prefix = base.title().replace(" / ", "/");
-        StringBuilder x = head("migcheck mutate " + prefix, mutants.size(), failures, time);
+        StringBuilder x = head("migcheck mutate " + prefix, mutants.size() + stale.size(), failures, skipped, time);
         for (Mutations.Mutant m : mutants) {
             x.append("    <testcase classname=\"migcheck.mutate.").append(esc(base.scenario().id())).append("\" name=\"")
                     .append(esc(prefix + "/" + m.id())).append("\" time=\"")
                     .append(seconds(m.result().stats().seconds())).append("\">\n");
-            String fate = m.fate().name().toLowerCase(Locale.ROOT);
+            String fate = m.fate().name().toLowerCase(Locale.ROOT).replace('_', '-');
             if (m.unexplained()) {
                 x.append("      <failure type=\"survived\" message=\"").append(esc("the rules miss the mutant " + m.id()
                         + ": the variant still holds and declares no reason")).append("\"/>\n");
+            } else if (m.fate() == Mutations.Fate.INCOMPLETE) {
+                x.append("      <skipped message=\"").append(esc("stopped by a budget (" + m.result().limit() + "): not judged"))
+                        .append("\"/>\n");
             } else {
                 x.append("      <system-out>").append(esc(fate + ": " + (m.fate() == Mutations.Fate.SURVIVED
                         ? "expected: " + m.explanation() : m.outcome()))).append("</system-out>\n");
             }
             x.append("    </testcase>\n");
         }
+        for (String st : stale) {
+            String id = st.contains(": ") ? st.substring(0, st.lastIndexOf(": ")) : st;
+            x.append("    <testcase classname=\"migcheck.mutate.").append(esc(base.scenario().id())).append("\" name=\"")
+                    .append(esc(prefix + "/declared: " + id)).append("\" time=\"0.000\">\n");
+            x.append("      <failure type=\"stale-declaration\" message=\"").append(esc("declared survivor no longer survives: " + st))
+                    .append("\"/>\n");
+            x.append("    </testcase>\n");
+        }
         return x.append("  </testsuite>\n</testsuites>\n").toString();
     }
 
-    private static StringBuilder head(String suite, int tests, long failures, double time) {
+    private static StringBuilder head(String suite, int tests, long failures, long skipped, double time) {
         StringBuilder x = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
         x.append("<testsuites name=\"migcheck\" tests=\"").append(tests).append("\" failures=\"").append(failures)
                 .append("\" errors=\"0\" time=\"").append(seconds(time)).append("\">\n");
         x.append("  <testsuite name=\"").append(esc(suite)).append("\" tests=\"").append(tests).append("\" failures=\"").append(failures)
-                .append("\" errors=\"0\" skipped=\"0\" time=\"").append(seconds(time)).append("\">\n");
+                .append("\" errors=\"0\" skipped=\"").append(skipped).append("\" time=\"").append(seconds(time)).append("\">\n");
         return x;
     }
 

@@ -69,7 +69,8 @@ public final class JsonRenderer {
     }
 
     /** A mutation analysis: the base variant and one entry per mutant. */
-    public static String renderMutants(ScenarioRunner.Outcome base, List<Mutations.Mutant> mutants) {
+    /** {@code mutate --format json}: every mutant, and the declared survivors that no longer survive ({@code stale}). */
+    public static String renderMutants(ScenarioRunner.Outcome base, List<Mutations.Mutant> mutants, List<String> stale) {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("schemaVersion", SCHEMA_VERSION);
         root.put("kind", "mutate");
@@ -92,6 +93,7 @@ public final class JsonRenderer {
             ms.add(e);
         }
         root.put("mutants", ms);
+        root.put("stale", stale);
         return write(root);
     }
 
@@ -158,7 +160,14 @@ public final class JsonRenderer {
             for (org.migcheck.model.scenarios.Variant v : s.variants()) {
                 Map<String, Object> vm = new LinkedHashMap<>();
                 vm.put("name", v.name());
-                vm.put("settings", v.settings());
+                // in the scenario's knob order (a variant's own map may iterate in a per-JVM order)
+                Map<String, String> settings = new LinkedHashMap<>();
+                for (org.migcheck.model.scenarios.Knob k : s.knobs()) {
+                    if (v.settings().containsKey(k.name())) {
+                        settings.put(k.name(), v.settings().get(k.name()));
+                    }
+                }
+                vm.put("settings", settings);
                 vm.put("expect", v.expect().describe());
                 vm.put("kind", v.kind() == null ? null : v.kind().label());
                 vm.put("doc", v.doc());

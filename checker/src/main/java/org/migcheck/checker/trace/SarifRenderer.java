@@ -15,70 +15,102 @@ import org.migcheck.checker.run.ScenarioRunner;
 import org.migcheck.checker.run.Verdict;
 
 /**
- * SARIF 2.1.0 for code scanning: one result per variant that does not hold (a broken rule, a
- * deadlock, a stuck thread, a model error, an incomplete run), with the rule id, the message, the
- * kernel source the rule or scenario cites as a physical location relative to the kernel tree
- * ({@code %LINUX%}), and {@code scenario/variant} as a logical location. Level {@code error} when
- * the verdict differs from the variant's expectation, {@code note} when the variant documents it.
+ * SARIF 2.1.0 for code scanning: one result per variant whose verdict is not HOLDS (a broken rule, a
+ * deadlock, a stuck thread, a model error, an incomplete run) and per variant that holds although it
+ * declares a failure (rule {@code expectation}), with the rule id, the message and
+ * {@code scenario/variant} as a logical location. Every result has a physical location, as code
+ * scanning requires: the kernel file the rule or scenario cites, relative to the kernel tree
+ * ({@code %LINUX%}), or else the Java source that declares the model, relative to its source root
+ * ({@code %JAVA_SOURCES%}). Level {@code error} when the verdict differs from the variant's expectation
+ * (or nothing is expected), {@code note} when the variant documents the failure, {@code warning} when
+ * a budget ended the run. Objects keep one key order, so equal runs give equal files.
  */
 public final class SarifRenderer {
     private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final Pattern KERNEL_FILE = Pattern.compile("\\b((?:mm|fs|include|kernel|block|drivers|lib)/[A-Za-z0-9_./-]+\\.[ch])\\b");
+    private static final RuleInfo EXPECTATION = new RuleInfo("expectation",
+            "every variant ends in the verdict it declares (a variant declared to fail that now holds no longer shows its failure)", null);
+    private static final RuleInfo INCOMPLETE = new RuleInfo("incomplete", "the search exhausts the state space within its budgets", null);
 
     private SarifRenderer() {}
+
+    /** A JSON object with its keys in the order given (key, value, key, value, ...). */
+    private static Map<String, Object> obj(Object... kv) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put((String) kv[i], kv[i + 1]);
+        }
+        return m;
+    }
 
     public static String render(List<ScenarioRunner.Outcome> outcomes) {
         Map<String, RuleInfo> rules = new LinkedHashMap<>();
         List<Map<String, Object>> results = new ArrayList<>();
         for (ScenarioRunner.Outcome o : outcomes) {
             CheckResult r = o.result();
-            if (r.verdict() == Verdict.HOLDS) {
+            boolean holds = r.verdict() == Verdict.HOLDS;
+            if (holds && (o.expected() == null || o.matches())) {
                 continue;
             }
-            RuleInfo rule = rule(r);
+            RuleInfo rule = holds ? EXPECTATION : rule(r);
             rules.putIfAbsent(rule.id(), rule);
             Map<String, Object> res = new LinkedHashMap<>();
             res.put("ruleId", rule.id());
             res.put("ruleIndex", new ArrayList<>(rules.keySet()).indexOf(rule.id()));
             // note: a failure the variant documents; a failure nobody declared (no expectation) is an error
             res.put("level", r.verdict() == Verdict.INCOMPLETE ? "warning" : o.expected() != null && o.matches() ? "note" : "error");
-            res.put("message", Map.of("text", o.title() + ": " + r.verdict().name() + " " + r.message()
-                    + (rule.statement() == null ? "" : " (rule: " + rule.statement() + ")")));
+            String text = holds
+                    ? o.title() + ": HOLDS, but the variant declares " + o.expected().describe() + ": the failure it documents is no longer found"
+                    : o.title() + ": " + r.verdict().name() + " " + r.message() + (rule.statement() == null ? "" : " (rule: " + rule.statement() + ")");
+            res.put("message", obj("text", text));
             // the rule's kernel source, else the source the scenario models
             String where = rule.kernelRef() != null && KERNEL_FILE.matcher(rule.kernelRef()).find() ? rule.kernelRef() : o.scenario().reference();
-            res.put("locations", List.of(location(where, o.title().replace(" / ", "/"))));
+            res.put("locations", List.of(location(where, o.scenario().sourceFile(), o.title().replace(" / ", "/"))));
             Map<String, Object> props = new LinkedHashMap<>();
             props.put("scenario", o.scenario().id());
             props.put("variant", o.variant());
             props.put("verdict", r.verdict().lower());
             props.put("expected", o.expected() == null ? null : o.expected().describe());
-            props.put("replay", TextRenderer.failed(r) ? "./migcheck replay " + o.token() : null);
+            props.put("replay", TextRenderer.failed(r) ? "./migcheck replay " + o.replayArgs() : null);
             res.put("properties", props);
             results.add(res);
         }
         return document(rules, results);
     }
 
-    /** Surviving mutants as results of rule {@code mutation.survived}. */
-    public static String renderMutants(ScenarioRunner.Outcome base, List<Mutations.Mutant> mutants) {
-        RuleInfo rule = new RuleInfo("mutation.survived", "every mutant of a holding variant (a wait, lock pair or shared test removed, a step moved) is killed by some rule or has a declared reason",
+    /**
+     * The mutation analysis of one variant: survivors without a declared reason (rule
+     * {@code mutation.survived}) and stale declarations (rule {@code mutation.stale-declaration}) as
+     * errors, mutants a budget stopped as warnings.
+     */
+    public static String renderMutants(ScenarioRunner.Outcome base, List<Mutations.Mutant> mutants, List<String> stale) {
+        RuleInfo survived = new RuleInfo("mutation.survived", "every mutant of a holding variant (a wait, lock pair or shared test removed, a step moved) is killed by some rule or has a declared reason",
+                base.scenario().reference());
+        RuleInfo staleRule = new RuleInfo("mutation.stale-declaration", "every survivor a variant declares still survives (a stale declaration would hide a regression)",
                 base.scenario().reference());
         Map<String, RuleInfo> rules = new LinkedHashMap<>();
-        rules.put(rule.id(), rule);
         List<Map<String, Object>> results = new ArrayList<>();
+        String logical = base.title().replace(" / ", "/");
         for (Mutations.Mutant m : mutants) {
-            if (!m.unexplained()) {
-                continue;
+            if (m.unexplained()) {
+                results.add(mutantResult(rules, survived, "error", base.title() + ": mutant " + m.id()
+                        + " still holds and the variant declares no reason", base, logical));
+            } else if (m.fate() == Mutations.Fate.INCOMPLETE) {
+                results.add(mutantResult(rules, INCOMPLETE, "warning", base.title() + ": mutant " + m.id() + " was stopped by a budget ("
+                        + m.result().limit() + "): not judged", base, logical));
             }
-            Map<String, Object> res = new LinkedHashMap<>();
-            res.put("ruleId", rule.id());
-            res.put("ruleIndex", 0);
-            res.put("level", "warning");
-            res.put("message", Map.of("text", base.title() + ": mutant " + m.id() + " still holds and the variant declares no reason"));
-            res.put("locations", List.of(location(base.scenario().reference(), base.title().replace(" / ", "/"))));
-            results.add(res);
+        }
+        for (String st : stale) {
+            results.add(mutantResult(rules, staleRule, "error", base.title() + ": declared survivor no longer survives: " + st, base, logical));
         }
         return document(rules, results);
+    }
+
+    private static Map<String, Object> mutantResult(Map<String, RuleInfo> rules, RuleInfo rule, String level, String text,
+                                                    ScenarioRunner.Outcome base, String logical) {
+        rules.putIfAbsent(rule.id(), rule);
+        return obj("ruleId", rule.id(), "ruleIndex", new ArrayList<>(rules.keySet()).indexOf(rule.id()), "level", level,
+                "message", obj("text", text), "locations", List.of(location(base.scenario().reference(), base.scenario().sourceFile(), logical)));
     }
 
     private static String document(Map<String, RuleInfo> rules, List<Map<String, Object>> results) {
@@ -86,9 +118,9 @@ public final class SarifRenderer {
         for (RuleInfo ri : rules.values()) {
             Map<String, Object> d = new LinkedHashMap<>();
             d.put("id", ri.id());
-            d.put("shortDescription", Map.of("text", ri.statement() == null ? ri.id() : ri.statement()));
-            d.put("fullDescription", Map.of("text", ri.line()));
-            d.put("help", Map.of("text", ri.kernelRef() == null ? "see the scenario's kernel reference in each result's location"
+            d.put("shortDescription", obj("text", ri.statement() == null ? ri.id() : ri.statement()));
+            d.put("fullDescription", obj("text", ri.line()));
+            d.put("help", obj("text", ri.kernelRef() == null ? "see the scenario's kernel reference in each result's location"
                     : "kernel source: " + ri.kernelRef()));
             Map<String, Object> props = new LinkedHashMap<>();
             props.put("kernelRef", ri.kernelRef());
@@ -100,9 +132,12 @@ public final class SarifRenderer {
         driver.put("version", "0.1.0");
         driver.put("rules", ruleList);
         Map<String, Object> run = new LinkedHashMap<>();
-        run.put("tool", Map.of("driver", driver));
-        run.put("originalUriBaseIds", Map.of("LINUX", Map.of("uri", "https://git.kernel.org/pub/scm/linux/kernel/git/torvalds/linux.git/tree/",
-                "description", Map.of("text", "the Linux kernel source tree"))));
+        run.put("tool", obj("driver", driver));
+        run.put("originalUriBaseIds", obj(
+                "LINUX", obj("uri", "https://git.kernel.org/pub/scm/linux/kernel/git/torvalds/linux.git/tree/",
+                        "description", obj("text", "the Linux kernel source tree")),
+                "JAVA_SOURCES", obj("description", obj("text", "the Java source root of the scenario's classes (src/main/java in a"
+                        + " Maven project; model/src/main/java in migcheck's own tree for its bundled scenarios)"))));
         run.put("results", results);
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("$schema", "https://json.schemastore.org/sarif-2.1.0.json");
@@ -124,17 +159,17 @@ public final class SarifRenderer {
             case DEADLOCK -> new RuleInfo("deadlock", "no reachable state where nothing can move and some thread is neither finished nor idle", null);
             case STUCK -> new RuleInfo("stuck", "every waiting thread is eventually woken: no thread waits for what no live thread will provide", null);
             case MODEL_ERROR -> new RuleInfo("model-error", "the model is well-formed (bounds, lock ownership, references)", null);
-            default -> new RuleInfo("incomplete", "the search exhausts the state space within its budgets", null);
+            default -> INCOMPLETE;
         };
     }
 
-    private static Map<String, Object> location(String kernelRef, String logical) {
+    /** The kernel file {@code kernelRef} names, else {@code sourceFile} under the scenario's source root; and the logical name. */
+    private static Map<String, Object> location(String kernelRef, String sourceFile, String logical) {
         Map<String, Object> loc = new LinkedHashMap<>();
         Matcher m = KERNEL_FILE.matcher(kernelRef == null ? "" : kernelRef);
-        if (m.find()) {
-            loc.put("physicalLocation", Map.of("artifactLocation", Map.of("uri", m.group(1), "uriBaseId", "LINUX")));
-        }
-        loc.put("logicalLocations", List.of(Map.of("fullyQualifiedName", logical, "kind", "module")));
+        loc.put("physicalLocation", obj("artifactLocation", m.find() ? obj("uri", m.group(1), "uriBaseId", "LINUX")
+                : obj("uri", sourceFile, "uriBaseId", "JAVA_SOURCES")));
+        loc.put("logicalLocations", List.of(obj("fullyQualifiedName", logical, "kind", "module")));
         return loc;
     }
 }

@@ -34,7 +34,7 @@ public final class TextRenderer {
 
     /** The report of {@code o} at {@code width} columns, with timings. */
     public static String render(ScenarioRunner.Outcome o, int width) {
-        return render(o.title(), o.result(), o.expected() == null ? null : o.expected().describe(), o.token(), true, width);
+        return render(o.title(), o.result(), o.expected() == null ? null : o.expected().describe(), o.replayArgs(), true, width);
     }
 
     /**

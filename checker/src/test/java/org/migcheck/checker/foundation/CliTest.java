@@ -267,6 +267,13 @@ class CliTest {
         }
         assertEquals(2, rows, r.out());
         assertFalse(r.out().contains("DIFFERENT RESULTS"), r.out());
+        // each model's timed pairs, in the order they ran: --repeat 2 gives two
+        Matcher pairs = Pattern.compile("(?m)^\\s+pairs in order, 1w/2w s: ([\\d.]+)/([\\d.]+), ([\\d.]+)/([\\d.]+)$").matcher(r.out());
+        int lines = 0;
+        while (pairs.find()) {
+            lines++;
+        }
+        assertEquals(2, lines, r.out());
     }
 
     /** How far a/b may be from the printed ratio when a and b are printed to the millisecond and the ratio to two decimals. */

@@ -34,6 +34,8 @@ public final class BaseScenario implements Scenario {
     @Override public List<Knob> knobs() { return knobs; }
     @Override public List<Variant> variants() { return variants; }
     @Override public Model build(Knobs k) { return build.apply(k); }
+    /** The class whose method or lambda builds the model (the scenario's own source, not this class). */
+    @Override public String sourceFile() { return Scenario.sourceFileOf(build == null ? getClass() : build.getClass()); }
 
     /** A named variant's declared expectation wins; the knob function covers other combinations. */
     @Override

@@ -25,6 +25,23 @@ public interface Scenario {
     Model build(Knobs knobs);
 
     /**
+     * The source file that declares the model, relative to its Java source root (for example
+     * {@code org/example/userfs/UserfsScenarios.java}): where code-scanning reports point when a finding
+     * has no kernel file. By default the top-level class of this object's class.
+     */
+    default String sourceFile() { return sourceFileOf(getClass()); }
+
+    /** {@code org/pkg/Outer.java} for a class, a nested class or a lambda of {@code Outer}. */
+    static String sourceFileOf(Class<?> c) {
+        String name = c.getName();
+        int cut = name.indexOf('$');
+        if (cut > 0) {
+            name = name.substring(0, cut);
+        }
+        return name.replace('.', '/') + ".java";
+    }
+
+    /**
      * The expectation for arbitrary knob values: that of the variant whose settings these knobs
      * match, or null when no variant matches (then a check reports its verdict without comparing).
      */

@@ -1,0 +1,179 @@
+package org.migcheck.checker.foundation;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.junit.jupiter.api.Test;
+import org.migcheck.checker.cli.Main;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
+
+/** What a CI job reads: the machine formats agree with the exit code, keep one key order, and a failed write is not success. */
+class CiReportsTest {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** One pass, no earlier kswapd pass: HOLDS only because of the bound; at bounds +1 it deadlocks (exit 2). */
+    private static final String[] BOUND_HOLDS = {"check", "fuse-writeback-memcg", "--set", "memcg=v1", "--set", "mappingFlag=false",
+        "--set", "earlierReclaim=false", "--set", "reclaimPasses=1", "--bounds", "+1", "--quiet-progress"};
+
+    private static String[] with(String[] base, String... more) {
+        List<String> a = new ArrayList<>(List.of(base));
+        a.addAll(List.of(more));
+        return a.toArray(new String[0]);
+    }
+
+    private static Document xml(String s) throws Exception {
+        return DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(new ByteArrayInputStream(s.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static List<String> keys(JsonNode n) {
+        List<String> k = new ArrayList<>();
+        n.fieldNames().forEachRemaining(k::add);
+        return k;
+    }
+
+    @Test
+    void theRecheckAtRaisedBoundsIsACaseAndAResult() throws Exception {
+        CliTest.Run junit = CliTest.run(with(BOUND_HOLDS, "--format", "junit"));
+        assertEquals(2, junit.code(), junit.err());
+        Document d = xml(junit.out());
+        NodeList cases = d.getElementsByTagName("testcase");
+        assertEquals(2, cases.getLength(), junit.out());
+        Element raised = (Element) cases.item(1);
+        assertTrue(raised.getAttribute("name").endsWith(" at bounds +1"), raised.getAttribute("name"));
+        assertEquals(1, raised.getElementsByTagName("failure").getLength(), "a HOLDS the bound made fails at the raised bounds");
+        assertEquals(0, ((Element) cases.item(0)).getElementsByTagName("failure").getLength());
+        assertEquals("1", ((Element) d.getElementsByTagName("testsuite").item(0)).getAttribute("failures"));
+        assertTrue(junit.out().contains("--bounds +1"), "the raised case's replay line carries --bounds");
+
+        CliTest.Run sarif = CliTest.run(with(BOUND_HOLDS, "--format", "sarif"));
+        assertEquals(2, sarif.code(), sarif.err());
+        JsonNode results = MAPPER.readTree(sarif.out()).get("runs").get(0).get("results");
+        assertEquals(1, results.size(), sarif.out());
+        assertEquals("deadlock", results.get(0).get("ruleId").asText());
+        assertEquals("error", results.get(0).get("level").asText());
+        assertTrue(results.get(0).get("message").get("text").asText().contains("at bounds +1"));
+        assertTrue(results.get(0).get("properties").get("replay").asText().endsWith("--bounds +1"));
+    }
+
+    @Test
+    void everySarifResultHasAPhysicalLocationAndAHoldingVariantThatExpectsAFailureIsAnError() throws Exception {
+        // the zoo's rules cite no kernel file: the location is the Java source that declares the model
+        CliTest.Run racy = CliTest.run("check", "counter", "--variant", "racy", "--format", "sarif", "--quiet-progress");
+        JsonNode run = MAPPER.readTree(racy.out()).get("runs").get(0);
+        JsonNode loc = run.get("results").get(0).get("locations").get(0).get("physicalLocation").get("artifactLocation");
+        assertEquals("org/migcheck/model/zoo/Zoo.java", loc.get("uri").asText());
+        assertEquals("JAVA_SOURCES", loc.get("uriBaseId").asText());
+        assertTrue(run.get("originalUriBaseIds").has("JAVA_SOURCES"));
+        // starved-waiter/no-setter is declared STUCK; without the stuck-thread analysis it holds: the documented failure is lost
+        CliTest.Run lost = CliTest.run("check", "starved-waiter", "--variant", "no-setter", "--no-liveness", "--format", "sarif",
+                "--quiet-progress");
+        assertEquals(0, lost.code(), lost.err());
+        JsonNode res = MAPPER.readTree(lost.out()).get("runs").get(0).get("results");
+        assertEquals(1, res.size(), lost.out());
+        assertEquals("expectation", res.get(0).get("ruleId").asText());
+        assertEquals("error", res.get(0).get("level").asText());
+        assertTrue(res.get(0).get("locations").get(0).has("physicalLocation"));
+    }
+
+    @Test
+    void sarifAndListJsonKeepOneKeyOrder() throws Exception {
+        // Map.of iterates in a per-JVM random order; these objects must come out in the order written
+        CliTest.Run racy = CliTest.run("check", "counter", "--variant", "racy", "--format", "sarif", "--quiet-progress");
+        JsonNode run = MAPPER.readTree(racy.out()).get("runs").get(0);
+        assertEquals(List.of("LINUX", "JAVA_SOURCES"), keys(run.get("originalUriBaseIds")));
+        assertEquals(List.of("uri", "description"), keys(run.get("originalUriBaseIds").get("LINUX")));
+        JsonNode loc = run.get("results").get(0).get("locations").get(0);
+        assertEquals(List.of("uri", "uriBaseId"), keys(loc.get("physicalLocation").get("artifactLocation")));
+        assertEquals(List.of("fullyQualifiedName", "kind"), keys(loc.get("logicalLocations").get(0)));
+        // list: each variant's settings in its scenario's knob order
+        JsonNode list = MAPPER.readTree(CliTest.run("list", "--format", "json").out());
+        int checked = 0;
+        for (JsonNode s : list.get("scenarios")) {
+            List<String> knobs = new ArrayList<>();
+            s.get("knobs").forEach(k -> knobs.add(k.get("name").asText()));
+            for (JsonNode v : s.get("variants")) {
+                List<String> order = keys(v.get("settings"));
+                List<String> expected = new ArrayList<>(knobs);
+                expected.retainAll(order);
+                assertEquals(expected, order, s.get("id").asText() + "/" + v.get("name").asText());
+                checked += order.size() > 1 ? 1 : 0;
+            }
+        }
+        assertTrue(checked > 20, "variants with several settings: " + checked);
+    }
+
+    @Test
+    void mutateReportsStaleDeclarationsAndBudgetsInEveryFormat() throws Exception {
+        // at one compactor the merged variant's declared survivors about the second compactor no longer survive
+        String[] stale = {"mutate", "movable-ops", "--variant", "merged", "--set", "compactors=1"};
+        CliTest.Run json = CliTest.run(with(stale, "--format", "json"));
+        assertEquals(10, json.code(), json.err());
+        JsonNode staleList = MAPPER.readTree(json.out()).get("stale");
+        assertTrue(staleList.isArray() && staleList.size() > 0, json.out());
+        CliTest.Run junit = CliTest.run(with(stale, "--format", "junit"));
+        assertEquals(10, junit.code());
+        Document d = xml(junit.out());
+        assertEquals(Integer.toString(staleList.size()), ((Element) d.getElementsByTagName("testsuite").item(0)).getAttribute("failures"));
+        assertTrue(junit.out().contains("type=\"stale-declaration\""));
+        CliTest.Run sarif = CliTest.run(with(stale, "--format", "sarif"));
+        JsonNode results = MAPPER.readTree(sarif.out()).get("runs").get(0).get("results");
+        assertEquals(staleList.size(), results.size(), sarif.out());
+        results.forEach(r -> {
+            assertEquals("mutation.stale-declaration", r.get("ruleId").asText());
+            assertEquals("error", r.get("level").asText());
+        });
+        // a budget that stops mutants: they are not judged (skipped, warnings, exit 4), and never make a declaration stale
+        String[] budget = {"mutate", "starved-waiter", "--variant", "setter", "--max-states", "8"};
+        CliTest.Run text = CliTest.run(budget);
+        assertEquals(4, text.code(), text.out() + text.err());
+        assertFalse(text.out().contains("no longer survives"), text.out());
+        assertTrue(text.out().contains("stopped by a budget"), text.out());
+        CliTest.Run bj = CliTest.run(with(budget, "--format", "junit"));
+        assertEquals(4, bj.code());
+        Element suite = (Element) xml(bj.out()).getElementsByTagName("testsuite").item(0);
+        assertTrue(Integer.parseInt(suite.getAttribute("skipped")) > 0, bj.out());
+        assertEquals("0", suite.getAttribute("failures"));
+    }
+
+    @Test
+    void aReportThatCannotBeWrittenIsNotSuccess() {
+        PrintStream full = new PrintStream(new OutputStream() {
+            @Override public void write(int b) throws IOException {
+                throw new IOException("No space left on device");
+            }
+        }, true, StandardCharsets.UTF_8);
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = Main.run(new String[] {"check", "abba-ordered", "--format", "json", "--quiet-progress"}, full,
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertEquals(Main.IO_EXIT, code);
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("could not be written"), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void everyCommandPrintsItsVersionAndFormatSlipsNameTheMode() {
+        for (String cmd : new String[] {"check", "mutate", "list", "suite", "replay"}) {
+            CliTest.Run r = CliTest.run(cmd, "-V");
+            assertEquals(0, r.code());
+            assertEquals("migcheck 0.1.0", r.out().strip(), cmd);
+        }
+        CliTest.Run list = CliTest.run("list", "--format", "nonsense");
+        assertEquals(64, list.code());
+        assertTrue(list.err().contains("--help says which it writes"), list.err());
+        CliTest.Run all = CliTest.run("mutate", "--all", "--format", "junit");
+        assertEquals(64, all.code());
+        assertTrue(all.err().contains("is not written by migcheck mutate --all: takes text or json"), all.err());
+    }
+}
