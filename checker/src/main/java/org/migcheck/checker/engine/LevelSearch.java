@@ -3,6 +3,11 @@ package org.migcheck.checker.engine;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 
 /**
@@ -575,7 +580,11 @@ final class LevelSearch {
                 .toArray(WaveObserver[]::new);
         SearchObserver[] serialTransitions = transitionObservers.stream().filter(o -> !(o instanceof WaveObserver))
                 .toArray(SearchObserver[]::new);
-        Crew pool = workers > 1 ? new Crew(workers, "migcheck-worker") : null;
+        ExecutorService pool = workers > 1 ? Executors.newFixedThreadPool(workers - 1, r -> {
+            Thread t = new Thread(r, "migcheck-worker");
+            t.setDaemon(true);
+            return t;
+        }) : null;
         Worker[] ws = new Worker[workers];
         for (int i = 0; i < workers; i++) {
             ws[i] = new PaddedWorker(store.slots(), store.words());
@@ -628,9 +637,9 @@ final class LevelSearch {
                 }
                 system.reserve(hi);
                 final int d = depth;
-                parallel(pool, ws, nb, i -> i, (w, i) -> w.expandBlock(blocks[i], d));
+                parallel(pool, ws, nb, (w, i) -> w.expandBlock(blocks[i], d));
                 // own: insert candidates partition by partition
-                parallel(pool, ws, PackedStore.PARTITIONS / RUN, r -> r, (w, r) -> {
+                parallel(pool, ws, PackedStore.PARTITIONS / RUN, (w, r) -> {
                     for (int p = r * RUN; p < (r + 1) * RUN; p++) {
                         if (batches == null) {
                             own(blocks, nb, p);
@@ -673,8 +682,8 @@ final class LevelSearch {
                     for (WaveObserver o : waveObservers) {
                         o.grow(shown, edges);
                     }
-                    parallel(pool, ws, nb, i -> i, (w, i) -> placeNew(blocks[i]));
-                    parallel(pool, ws, nb + PackedStore.PARTITIONS / RUN, i -> i < nb ? i : i - nb, (w, i) -> {
+                    parallel(pool, ws, nb, (w, i) -> placeNew(blocks[i]));
+                    parallel(pool, ws, nb + PackedStore.PARTITIONS / RUN, (w, i) -> {
                         if (i < nb) {
                             finishBlock(blocks, i, waveObservers);
                         } else {
@@ -783,7 +792,7 @@ final class LevelSearch {
                         }
                         // nothing to resolve: the wave's bad state ends the search just below
                     } else if (batches == null) {
-                        parallel(pool, ws, PackedStore.PARTITIONS / RUN, r -> r, (w, r) -> resolveRun(r, blocks));
+                        parallel(pool, ws, PackedStore.PARTITIONS / RUN, (w, r) -> resolveRun(r, blocks));
                     } else {
                         resolveRemotely(blocks);
                         retainedPeak = Math.max(retainedPeak, store.pageBytes());
@@ -823,7 +832,7 @@ final class LevelSearch {
             limit = "out of memory";
         } finally {
             if (pool != null) {
-                pool.close();
+                pool.shutdownNow();
             }
         }
         if (tf != null && store != null) {
@@ -1124,19 +1133,56 @@ final class LevelSearch {
         void run(Worker w, int index);
     }
 
-    /**
-     * Runs {@code task} for indices [0, n) on the crew's slots (worker k on slot k), index i first
-     * offered to slot {@code home(i)}: a block, and a run of partitions, has the same home in every
-     * phase of a wave. Rethrows the first failure.
-     */
-    private static void parallel(Crew crew, Worker[] ws, int n, java.util.function.IntUnaryOperator home, Task task) {
-        if (crew == null) {
+    /** Runs {@code task} for indices [0, n) on the pool's threads and the caller's; rethrows the first failure. */
+    private void parallel(ExecutorService pool, Worker[] ws, int n, Task task) {
+        if (pool == null || n == 1) {
             for (int i = 0; i < n; i++) {
                 task.run(ws[0], i);
             }
             return;
         }
-        crew.run(n, home, (k, i) -> task.run(ws[k], i));
+        AtomicInteger next = new AtomicInteger();
+        List<Future<?>> fs = new ArrayList<>(ws.length - 1);
+        for (int k = 1; k < ws.length; k++) {
+            Worker w = ws[k];
+            fs.add(pool.submit(() -> {
+                for (int i = next.getAndIncrement(); i < n; i = next.getAndIncrement()) {
+                    task.run(w, i);
+                }
+            }));
+        }
+        Throwable first = null;
+        try {
+            for (int i = next.getAndIncrement(); i < n; i = next.getAndIncrement()) {
+                task.run(ws[0], i);
+            }
+        } catch (RuntimeException | Error e) {
+            first = e;
+            next.set(n);
+        }
+        for (Future<?> f : fs) {
+            try {
+                f.get();
+            } catch (ExecutionException e) {
+                if (first == null) {
+                    first = e.getCause();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                if (first == null) {
+                    first = new IllegalStateException("interrupted");
+                }
+            }
+        }
+        if (first instanceof RuntimeException re) {
+            throw re;
+        }
+        if (first instanceof Error er) {
+            throw er;
+        }
+        if (first != null) {
+            throw new IllegalStateException(first);
+        }
     }
 
     private Stats stats(long start) {
