@@ -120,12 +120,14 @@ final class CheckCmd implements Callable<Integer> {
             sens = BoundSensitivity.check(ScenarioRunner.build(s, o.knobs()), o.result(), rules, plain, raise);
         }
         PrintStream out = Main.Streams.out;
-        // with --bounds, the re-check at raised bounds is a second case (JUnit) or result (SARIF), and the HTML page shows
-        // it: the exit code is its verdict
-        List<ScenarioRunner.Outcome> cases = sens == null ? List.of(o) : List.of(o, o.atBounds(raise, sens.result()));
+        // with --bounds (and some bound to raise), the re-check at raised bounds is a second case (JUnit) or result (SARIF),
+        // judged against the same expectation, and a second section of the HTML page: the exit code is its verdict
+        ScenarioRunner.Outcome again = sens == null || sens.raised().isEmpty() ? null : o.atBounds(raise, sens.result());
+        List<ScenarioRunner.Outcome> cases = again == null ? List.of(o) : List.of(o, again);
         switch (f) {
             case JSON -> out.println(JsonRenderer.render(o, sens));
-            case HTML -> out.print(Main.withClasspath(HtmlRenderer.render(cases.get(cases.size() - 1)), List.of(s), spec, JUnitRenderer::esc));
+            case HTML -> out.print(Main.withClasspath(again == null ? HtmlRenderer.render(o) : HtmlRenderer.render(o, again, sens.summary()),
+                    List.of(s), spec, JUnitRenderer::esc));
             case JUNIT -> out.print(Main.withClasspath(JUnitRenderer.render("migcheck check " + s.id(), cases), List.of(s), spec,
                     JUnitRenderer::esc));
             case SARIF -> out.println(Main.withClasspath(SarifRenderer.render(cases), List.of(s), spec, Main::jsonText));

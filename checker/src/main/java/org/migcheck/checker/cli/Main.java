@@ -35,11 +35,62 @@ public final class Main implements Callable<Integer> {
     public static final int IO_EXIT = 74;
 
     public static void main(String[] args) {
-        System.exit(run(args, System.out, System.err));
+        // standard output through a sink that keeps the first write failure, so that a reader closing the pipe on
+        // purpose (| head) can be told from a full disk; System.out's PrintStream would keep only a flag
+        Sink sink = new Sink(new java.io.FileOutputStream(java.io.FileDescriptor.out));
+        String enc = System.getProperty("sun.stdout.encoding");
+        java.nio.charset.Charset cs = enc != null && java.nio.charset.Charset.isSupported(enc) ? java.nio.charset.Charset.forName(enc)
+                : java.nio.charset.Charset.defaultCharset();
+        PrintStream out = new PrintStream(new java.io.BufferedOutputStream(sink, 1 << 16), true, cs);
+        System.exit(run(args, out, System.err, sink::failure));
+    }
+
+    /** An output stream that remembers the first {@link java.io.IOException} of its writes. */
+    static final class Sink extends java.io.FilterOutputStream {
+        private volatile java.io.IOException failure;
+
+        Sink(java.io.OutputStream out) { super(out); }
+
+        java.io.IOException failure() { return failure; }
+
+        @Override public void write(int b) throws java.io.IOException {
+            try {
+                out.write(b);
+            } catch (java.io.IOException e) {
+                failure = failure == null ? e : failure;
+                throw e;
+            }
+        }
+
+        @Override public void write(byte[] b, int off, int len) throws java.io.IOException {
+            try {
+                out.write(b, off, len);
+            } catch (java.io.IOException e) {
+                failure = failure == null ? e : failure;
+                throw e;
+            }
+        }
+
+        @Override public void flush() throws java.io.IOException {
+            try {
+                out.flush();
+            } catch (java.io.IOException e) {
+                failure = failure == null ? e : failure;
+                throw e;
+            }
+        }
     }
 
     /** Runs the command line with the given streams; returns the exit code. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
+        return run(args, out, err, () -> null);
+    }
+
+    /**
+     * As {@link #run(String[], PrintStream, PrintStream)}; {@code writeFailure} tells why writing to {@code out}
+     * failed, when it did (null when unknown).
+     */
+    public static int run(String[] args, PrintStream out, PrintStream err, java.util.function.Supplier<java.io.IOException> writeFailure) {
         CommandLine cl = new CommandLine(new Main());
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
@@ -69,7 +120,12 @@ public final class Main implements Callable<Integer> {
             int code = cl.execute(args);
             if (out.checkError()) {
                 // a PrintStream keeps write failures to itself: without this a full disk gave a truncated report and exit 0
-                err.println("migcheck: the report could not be written to standard output (full or closed): no report");
+                java.io.IOException why = writeFailure.get();
+                if (why != null && "Broken pipe".equals(why.getMessage())) {
+                    return code; // the reader closed the pipe (| head, grep -q): it chose to stop reading
+                }
+                err.println("migcheck: the report could not be written to standard output" + (why == null || why.getMessage() == null
+                        ? "" : " (" + why.getMessage() + ")") + ": no report");
                 return IO_EXIT;
             }
             return code;

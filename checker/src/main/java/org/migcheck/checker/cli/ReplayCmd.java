@@ -63,7 +63,7 @@ final class ReplayCmd implements Callable<Integer> {
                     + " (a truncated or altered schedule?)");
         }
         PrintStream out = Main.Streams.out;
-        String title = t.title();
+        String title = t.title() + (bounds != null ? " at bounds " + bounds : "");
         out.println("replay of " + title + " (" + Words.count(t.schedule().length, "step") + ")");
         int width = output.columns();
         out.print(TextRenderer.table(end.trace(), width));

@@ -24,6 +24,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import org.migcheck.checker.trace.Words;
 
 @Command(name = "suite", mixinStandardHelpOptions = true,
         description = "Check a scenario over every combination of its knobs and print a verdict table.")
@@ -96,8 +97,9 @@ final class SuiteCmd implements Callable<Integer> {
                 out.print(KnobSuite.table(s, outcomes));
                 long unexpected = outcomes.stream().filter(o -> o.expected() == null && o.matches()).count();
                 long noVerdict = outcomes.stream().filter(o -> o.expected() == null && !o.matches()).count();
-                out.printf("%d combinations, %d as expected, %d mismatches%s%s%n", outcomes.size(), outcomes.size() - bad - unexpected,
-                        bad - noVerdict, unexpected == 0 ? "" : ", " + unexpected + " without an expectation",
+                long mismatches = bad - noVerdict;
+                out.printf("%s, %d as expected, %s%s%s%n", Words.count(outcomes.size(), "combination"), outcomes.size() - bad - unexpected,
+                        mismatches == 1 ? "1 mismatch" : mismatches + " mismatches", unexpected == 0 ? "" : ", " + unexpected + " without an expectation",
                         noVerdict == 0 ? "" : ", " + noVerdict + " without a verdict (model error or budget)");
             }
         }

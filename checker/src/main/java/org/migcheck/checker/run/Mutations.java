@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Set;
 import org.migcheck.model.lang.Model;
 import org.migcheck.properties.RuleSet;
+import org.migcheck.checker.trace.Words;
 
 /**
  * Mutation analysis of the rule set and the lock protocols (README: Bounds, Mutation analysis): in a model that holds,
@@ -172,7 +173,7 @@ public final class Mutations {
     public static String summary(List<Mutant> ms) {
         long survived = count(ms, Fate.SURVIVED);
         long explained = ms.stream().filter(m -> m.fate() == Fate.SURVIVED && m.explanation() != null).count();
-        return ms.size() + " mutants, " + count(ms, Fate.KILLED) + " killed, " + survived + " survived (" + explained
+        return Words.count(ms.size(), "mutant") + ", " + count(ms, Fate.KILLED) + " killed, " + survived + " survived (" + explained
                 + " with a declared reason, " + (survived - explained) + " unexplained), " + count(ms, Fate.NOT_EVALUATED)
                 + " not evaluated (model error), " + count(ms, Fate.EQUIVALENT) + " equivalent, " + count(ms, Fate.UNREACHED)
                 + " unreached" + (count(ms, Fate.INCOMPLETE) > 0 ? ", " + count(ms, Fate.INCOMPLETE) + " incomplete" : "");

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.migcheck.checker.trace.Trace;
+import org.migcheck.checker.trace.Words;
 import org.migcheck.model.lang.Model;
 import org.migcheck.model.lang.ModelError;
 import org.migcheck.model.scenarios.Catalogue;
@@ -21,9 +22,8 @@ import org.migcheck.properties.RuleSet;
 public final class ScenarioRunner {
     private ScenarioRunner() {}
 
-    /** One checked variant (or knob combination) with its expectation. */
     /**
-     * One check of a scenario's knobs. {@code boundsRaise} is 0, or K for the re-check of {@code check
+     * One checked variant (or knob combination) with its expectation. {@code boundsRaise} is 0, or K for the re-check of {@code check
      * --bounds +K} (every model bound raised by K passes): its title and replay line say so.
      */
     public record Outcome(Scenario scenario, String variant, Knobs knobs, Expect expected, CheckResult result, int boundsRaise) {
@@ -187,8 +187,9 @@ public final class ScenarioRunner {
         }
         CheckResult r = checker.check(model, rules, opts);
         String missing = unknownExpectedRule(expect, r, rules);
-        if (missing != null) {
-            r = r.withNote("the expected rule " + missing + " is none of the " + rules.rules().size() + " active rules: if it is a"
+        if (missing != null && r.notes().stream().noneMatch(n -> n.startsWith("the expected rule " + missing + " "))) {
+            // (a member's answer decoded here already carries it)
+            r = r.withNote("the expected rule " + missing + " is none of the " + Words.count(rules.rules().size(), "active rule") + ": if it is a"
                     + " rule class of yours, list it in META-INF/services/org.migcheck.properties.Rule on --classpath; if it is an"
                     + " assertion of the model, no interleaving raised it");
         }

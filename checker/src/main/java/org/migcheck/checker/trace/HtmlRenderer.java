@@ -51,10 +51,33 @@ public final class HtmlRenderer {
             + "code{overflow-wrap:anywhere}pre{white-space:pre-wrap;overflow-wrap:anywhere;font-size:12px}";
 
     public static String render(ScenarioRunner.Outcome o) {
-        CheckResult r = o.result();
+        StringBuilder h = head(o);
+        body(o, h, "");
+        return h.append("</body></html>\n").toString();
+    }
+
+    /**
+     * The page of {@code check --bounds +K}: the check, then the re-check at raised bounds ({@code raised})
+     * under a heading with {@code summary} (which bounds were raised, whether the verdict changed).
+     */
+    public static String render(ScenarioRunner.Outcome o, ScenarioRunner.Outcome raised, String summary) {
+        StringBuilder h = head(o);
+        body(o, h, "");
+        h.append("<h2>").append(esc(raised.title())).append("</h2>\n<p>").append(esc(summary)).append("</p>\n");
+        body(raised, h, "-raised");
+        return h.append("</body></html>\n").toString();
+    }
+
+    private static StringBuilder head(ScenarioRunner.Outcome o) {
         StringBuilder h = new StringBuilder();
         h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>migcheck: ").append(esc(o.title())).append("</title>\n");
         h.append("<style>").append(STYLE).append("</style></head><body>\n");
+        return h;
+    }
+
+    /** One check's report; {@code idSuffix} keeps element ids unique when a page holds two. */
+    private static void body(ScenarioRunner.Outcome o, StringBuilder h, String idSuffix) {
+        CheckResult r = o.result();
         h.append("<div class=\"verdict ").append(r.verdict() == Verdict.HOLDS ? "ok" : "bad").append("\">").append(esc(o.title()))
                 .append(": ").append(r.verdict().name()).append(r.ruleId() == null ? "" : " " + esc(r.ruleId())).append("</div>\n");
         if (o.expected() != null) {
@@ -86,11 +109,11 @@ public final class HtmlRenderer {
         if (trace != null && r.witnesses().isEmpty()) {
             String svg = waitForSvg(trace);
             if (svg != null) {
-                h.append("<figure id=\"cycle\"><figcaption>wait-for cycle in the last state</figcaption>\n").append(svg).append("</figure>\n");
+                h.append("<figure id=\"cycle").append(idSuffix).append("\"><figcaption>wait-for cycle in the last state</figcaption>\n").append(svg).append("</figure>\n");
             }
         }
         if (!r.witnesses().isEmpty() && r.witnesses().get(0).edge() != null) {
-            h.append("<figure id=\"cycle\"><figcaption>lock-class dependency cycle (edge: class taken while holding the other)</figcaption>\n")
+            h.append("<figure id=\"cycle").append(idSuffix).append("\"><figcaption>lock-class dependency cycle (edge: class taken while holding the other)</figcaption>\n")
                     .append(lockClassSvg(r)).append("</figure>\n");
         }
         if (trace != null || !r.witnesses().isEmpty()) {
@@ -109,8 +132,6 @@ public final class HtmlRenderer {
         if (failed) {
             h.append("<p>replay: <code>./migcheck replay ").append(esc(o.replayArgs())).append("</code></p>\n");
         }
-        h.append("</body></html>\n");
-        return h.toString();
     }
 
     private static String legend() {

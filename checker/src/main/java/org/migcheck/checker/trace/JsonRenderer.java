@@ -68,8 +68,7 @@ public final class JsonRenderer {
         return write(root);
     }
 
-    /** A mutation analysis: the base variant and one entry per mutant. */
-    /** {@code mutate --format json}: every mutant, and the declared survivors that no longer survive ({@code stale}). */
+    /** {@code mutate --format json}: the base variant, one entry per mutant, and the declared survivors that no longer survive ({@code stale}). */
     public static String renderMutants(ScenarioRunner.Outcome base, List<Mutations.Mutant> mutants, List<String> stale) {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("schemaVersion", SCHEMA_VERSION);
@@ -104,7 +103,7 @@ public final class JsonRenderer {
     public static final List<String> MUTATE_COLUMNS = List.of("mutants", "killed", "survived", "undeclared", "equivalent",
             "notEvaluated", "unreached");
 
-    /** {@code mutate --all --format json}: a row per holding variant, the totals and the problems that set exit code 10. */
+    /** {@code mutate --all --format json}: a row per holding variant, the totals and the problems (exit 10; budget stops alone: exit 4). */
     public static String renderMutateAll(List<MutateRow> rows, MutateRow total, List<String> problems) {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("schemaVersion", SCHEMA_VERSION);

@@ -29,7 +29,8 @@ public final class SarifRenderer {
     private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final Pattern KERNEL_FILE = Pattern.compile("\\b((?:mm|fs|include|kernel|block|drivers|lib)/[A-Za-z0-9_./-]+\\.[ch])\\b");
     private static final RuleInfo EXPECTATION = new RuleInfo("expectation",
-            "every variant ends in the verdict it declares (a variant declared to fail that now holds no longer shows its failure)", null);
+            "every variant ends in the verdict and reachability answers it declares (a variant declared to fail that now holds no longer"
+                    + " shows its failure)", null);
     private static final RuleInfo INCOMPLETE = new RuleInfo("incomplete", "the search exhausts the state space within its budgets", null);
 
     private SarifRenderer() {}
@@ -59,9 +60,12 @@ public final class SarifRenderer {
             res.put("ruleIndex", new ArrayList<>(rules.keySet()).indexOf(rule.id()));
             // note: a failure the variant documents; a failure nobody declared (no expectation) is an error
             res.put("level", r.verdict() == Verdict.INCOMPLETE ? "warning" : o.expected() != null && o.matches() ? "note" : "error");
-            String text = holds
+            String text = !holds
+                    ? o.title() + ": " + r.verdict().name() + " " + r.message() + (rule.statement() == null ? "" : " (rule: " + rule.statement() + ")")
+                    : o.expected().kind() != org.migcheck.model.scenarios.Expect.Kind.HOLDS
                     ? o.title() + ": HOLDS, but the variant declares " + o.expected().describe() + ": the failure it documents is no longer found"
-                    : o.title() + ": " + r.verdict().name() + " " + r.message() + (rule.statement() == null ? "" : " (rule: " + rule.statement() + ")");
+                    : o.title() + ": HOLDS as declared, but the reachability answers differ: expected " + o.expected().describe() + ", got "
+                            + o.actual();
             res.put("message", obj("text", text));
             // the rule's kernel source, else the source the scenario models
             String where = rule.kernelRef() != null && KERNEL_FILE.matcher(rule.kernelRef()).find() ? rule.kernelRef() : o.scenario().reference();

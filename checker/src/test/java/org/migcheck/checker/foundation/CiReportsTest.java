@@ -66,6 +66,17 @@ class CiReportsTest {
         assertEquals("error", results.get(0).get("level").asText());
         assertTrue(results.get(0).get("message").get("text").asText().contains("at bounds +1"));
         assertTrue(results.get(0).get("properties").get("replay").asText().endsWith("--bounds +1"));
+
+        // HTML: the check, then the re-check under its own heading, with element ids that stay unique
+        CliTest.Run html = CliTest.run(with(BOUND_HOLDS, "--format", "html"));
+        assertEquals(2, html.code(), html.err());
+        assertTrue(html.out().contains("HOLDS") && html.out().contains("<h2>") && html.out().contains("at bounds +1</h2>"), html.out());
+        assertTrue(html.out().indexOf("id=\"cycle\"") < 0 || html.out().indexOf("id=\"cycle\"") == html.out().lastIndexOf("id=\"cycle\""));
+        assertTrue(html.out().contains("id=\"cycle-raised\""), "the raised deadlock's wait-for figure");
+
+        // a model without bounds to raise: one case, one result, as without --bounds
+        CliTest.Run plain = CliTest.run("check", "counter", "--variant", "racy", "--bounds", "+1", "--format", "junit", "--quiet-progress");
+        assertEquals(1, xml(plain.out()).getElementsByTagName("testcase").getLength(), plain.out());
     }
 
     @Test
@@ -160,6 +171,21 @@ class CiReportsTest {
                 new PrintStream(err, true, StandardCharsets.UTF_8));
         assertEquals(Main.IO_EXIT, code);
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("could not be written"), err.toString(StandardCharsets.UTF_8));
+        // a reader that closes the pipe (| head) chose to stop: the verdict's code stands (abba: DEADLOCK, 2)
+        IOException pipe = new IOException("Broken pipe");
+        PrintStream closed = new PrintStream(new OutputStream() {
+            @Override public void write(int b) throws IOException {
+                throw pipe;
+            }
+        }, true, StandardCharsets.UTF_8);
+        ByteArrayOutputStream err2 = new ByteArrayOutputStream();
+        assertEquals(2, Main.run(new String[] {"check", "abba", "--quiet-progress"}, closed, new PrintStream(err2, true, StandardCharsets.UTF_8),
+                () -> pipe));
+        assertEquals("", err2.toString(StandardCharsets.UTF_8));
+        // the same failure with another cause is a failed report
+        IOException disk = new IOException("No space left on device");
+        assertEquals(Main.IO_EXIT, Main.run(new String[] {"check", "abba", "--quiet-progress"}, closed,
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), () -> disk));
     }
 
     @Test
