@@ -397,7 +397,7 @@ public class PluginTest {
         assertEquals(5, bad.code(), bad.out());
         Run suite = run("--classpath", cp, "suite", "plugin-throws", "--set", "mode=1");
         assertEquals(10, suite.code(), suite.out() + suite.err());
-        assertTrue(suite.out().contains("1 combinations, 0 as expected, 0 mismatches, 1 without a verdict (model error or budget)"),
+        assertTrue(suite.out().contains("1 combination, 0 as expected, 0 mismatches, 1 without a verdict (model error or budget)"),
                 suite.out());
         assertTrue(suite.out().contains("NO VERDICT"), suite.out());
     }
