@@ -77,7 +77,7 @@ class FuseWritebackScenarioTest {
         List<String> ex = r.explanation();
         assertEquals("fuse-server blocked in folio_wait_writeback(folio0)   " + WAIT_STACK
                 + ": waits for PG_writeback on folio0 to clear", ex.get(0));
-        assertEquals("    PG_writeback is provided only by fuse-server (folio_end_writeback)", ex.get(1));
+        assertEquals("    PG_writeback can come only from fuse-server (folio_end_writeback)", ex.get(1));
         assertEquals("cycle: fuse-server -> PG_writeback(folio0) -> fuse-server", ex.get(2));
         // shortest schedule, by hand: flusher 8 (filemap_get_folios_tag, folio_lock, folio_clear_dirty_for_io,
         // folio_start_writeback, fuse_iomap_writeback_range, folio_unlock, folio_batch_release,
@@ -197,7 +197,7 @@ class FuseWritebackScenarioTest {
         assertEquals("migrator waits for PG_writeback on folio0 to clear forever", r.message());
         assertEquals("migrator blocked in folio_wait_writeback(folio0)   [migrate_folio_unmap/alloc_migration_target <- migrator]: "
                 + "waits for PG_writeback on folio0 to clear", r.explanation().get(0));
-        assertEquals("PG_writeback is provided only by fuse-server (folio_end_writeback)", r.explanation().get(1));
+        assertEquals("PG_writeback can come only from fuse-server (folio_end_writeback)", r.explanation().get(1));
         // shallowest stuck state, by hand: flusher 6 (get, lock, clear dirty, start writeback, writeback_range, unlock),
         // migrator 4 (folio_isolate_lru; migrate_folio_unmap: get_new_folio = alloc_migration_target first, then
         // folio_trylock, folio_test_writeback -> true)

@@ -47,7 +47,7 @@ public final class KernelRules {
 
     public static final StepRule ATOMIC_SLEEP = StepRule.onEvents("atomic.sleep",
             "no sleeping in atomic context (while a spinlock is held)",
-            "include/linux/kernel.h might_sleep; mm/migrate.c 2d900efff915 (folio_mc_copy cond_resched under i_private_lock)",
+            "include/linux/kernel.h might_sleep; kernel/sched/core.c __might_sleep (CONFIG_DEBUG_ATOMIC_SLEEP)",
             Sleep.class, KernelRules::noSpinlock,
             v -> {
                 for (Sleep s : v.events(Sleep.class)) {
@@ -148,7 +148,8 @@ public final class KernelRules {
 
     public static final StepRule FREE_BUSY = StepRule.onEvents("folio.free-busy",
             "no folio is freed while under writeback, isolated, or referenced by in-flight I/O",
-            "mm/filemap.c folio_end_writeback (writeback owns no reference; truncate must wait); fs/jbd2/journal.c",
+            "mm/filemap.c folio_end_writeback (PG_writeback pins no reference of its own: a path that frees the folio first waits for"
+                    + " writeback); fs/jbd2/journal.c",
             FolioEvent.Freed.class,
             v -> {
                 for (FolioEvent.Freed fr : v.events(FolioEvent.Freed.class)) {

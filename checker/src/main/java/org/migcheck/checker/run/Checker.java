@@ -574,7 +574,7 @@ public final class Checker {
                 for (int p : who) {
                     names.add(m.thread(p).name() + " (" + String.join(", ", sem.providerSteps(p, resource)) + ")");
                 }
-                out.add(resource + " is provided only by " + String.join(", ", names));
+                out.add(resource + " can come only from " + String.join(", ", names));
             }
         }
         return out;

@@ -80,6 +80,10 @@ public final class HtmlRenderer {
         CheckResult r = o.result();
         h.append("<div class=\"verdict ").append(r.verdict() == Verdict.HOLDS ? "ok" : "bad").append("\">").append(esc(o.title()))
                 .append(": ").append(r.verdict().name()).append(r.ruleId() == null ? "" : " " + esc(r.ruleId())).append("</div>\n");
+        String doc = TextRenderer.variantDoc(o);
+        if (doc != null) {
+            h.append("<p class=\"variant\">variant: ").append(esc(doc)).append("</p>\n");
+        }
         if (o.expected() != null) {
             h.append("<p>expected: ").append(esc(o.expected().describe())).append(" &mdash; <b class=\"")
                     .append(o.matches() ? "ok\">as expected" : "bad\">MISMATCH").append("</b></p>\n");
@@ -120,11 +124,11 @@ public final class HtmlRenderer {
             h.append(legend());
         }
         if (trace != null && r.witnesses().isEmpty()) {
-            h.append(trace.rows().isEmpty() ? "<p>no step: the initial state already fails</p>\n" : "").append(lanes(trace, true));
+            h.append(trace.rows().isEmpty() ? "<p>no step: the initial state already fails</p>\n" : "").append(lanes(trace, true, TextRenderer.breaksAt(r, trace)));
         }
         int p = 0;
         for (CheckResult.Witness w : r.witnesses()) {
-            h.append("<h3>path ").append(++p).append(": ").append(esc(w.title())).append("</h3>\n").append(lanes(w.trace(r.model()), false));
+            h.append("<h3>path ").append(++p).append(": ").append(esc(w.title())).append("</h3>\n").append(lanes(w.trace(r.model()), false, -1));
         }
         if (!r.witnesses().isEmpty() && r.witnesses().get(0).edge() != null) {
             h.append("<pre class=\"lockdep\">").append(esc(LockdepReport.render(r.model(), r.witnesses()))).append("</pre>\n");
@@ -142,7 +146,8 @@ public final class HtmlRenderer {
     }
 
     /** The swimlane table of a trace; with {@code endState}, a last row shows where each lane's thread rests. */
-    static String lanes(Trace t, boolean endState) {
+    /** The trace as lanes; row {@code breaksAt} (or a row with its own failure) is marked as the failing step. */
+    static String lanes(Trace t, boolean endState, int breaksAt) {
         Model m = t.model();
         Semantics sem = new Semantics(m);
         int[] last = t.last();
@@ -167,7 +172,7 @@ public final class HtmlRenderer {
         int i = 0;
         for (Trace.Row row : t.rows()) {
             i++;
-            boolean fails = row.failure() != null;
+            boolean fails = row.failure() != null || i - 1 == breaksAt;
             h.append("<tr").append(fails ? " class=\"failing\" id=\"failing-step\"" : "").append("><td class=\"num\">").append(i).append("</td>");
             for (int c : cols) {
                 if (c == row.thread()) {
@@ -177,7 +182,7 @@ public final class HtmlRenderer {
                     h.append("<td></td>");
                 }
             }
-            h.append("<td class=\"changes\">").append(esc(fails ? "FAILS: " + row.failure() : String.join(", ", row.changes())))
+            h.append("<td class=\"changes\">").append(esc(row.failure() != null ? "FAILS: " + row.failure() : String.join(", ", row.changes())))
                     .append("</td></tr>\n");
         }
         if (endState) {

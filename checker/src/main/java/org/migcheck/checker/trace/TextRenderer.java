@@ -34,7 +34,23 @@ public final class TextRenderer {
 
     /** The report of {@code o} at {@code width} columns, with timings. */
     public static String render(ScenarioRunner.Outcome o, int width) {
-        return render(o.title(), o.result(), o.expected() == null ? null : o.expected().describe(), o.replayArgs(), true, width);
+        String report = render(o.title(), o.result(), o.expected() == null ? null : o.expected().describe(), o.replayArgs(), true, width);
+        String doc = variantDoc(o);
+        if (doc == null) {
+            return report;
+        }
+        // under the verdict line: what the variant stands for (shipped kernel, proposal, hypothetical, mutation) and
+        // what it assumes, so that a pasted report says it as the catalogue does
+        StringBuilder line = new StringBuilder();
+        para(line, "variant: " + doc, width, "  ");
+        int cut = report.indexOf('\n') + 1;
+        return report.substring(0, cut) + line + report.substring(cut);
+    }
+
+    /** The named variant's description (its kind first, then what it assumes), or null for knob settings no variant names. */
+    public static String variantDoc(ScenarioRunner.Outcome o) {
+        org.migcheck.model.scenarios.Variant v = o.variant() == null ? null : o.scenario().variant(o.variant());
+        return v == null || v.doc() == null || v.doc().isBlank() ? null : v.doc();
     }
 
     /**
@@ -127,7 +143,7 @@ public final class TextRenderer {
             } else {
                 out.append(table(trace, width));
             }
-            failingStep(out, trace, rule, width);
+            failingStep(out, trace, r, rule, width);
             out.append(restingPlaces(trace, width));
         }
         int path = 0;
@@ -159,7 +175,7 @@ public final class TextRenderer {
     }
 
     /** Under the table: which step broke which rule, with the rule's statement and kernel reference. */
-    private static void failingStep(StringBuilder out, Trace t, RuleInfo rule, int width) {
+    private static void failingStep(StringBuilder out, Trace t, CheckResult r, RuleInfo rule, int width) {
         for (int i = 0; i < t.rows().size(); i++) {
             Trace.Row row = t.rows().get(i);
             if (row.failure() != null) {
@@ -170,6 +186,32 @@ public final class TextRenderer {
                 }
             }
         }
+        int at = breaksAt(r, t);
+        if (at >= 0) {
+            Trace.Row row = t.rows().get(at);
+            para(out, "^ " + r.ruleId() + " breaks at step " + (at + 1) + " (" + t.model().thread(row.thread()).name() + ": "
+                    + row.shown() + "): " + r.message(), width, "  ");
+            if (rule != null) {
+                para(out, "  broken rule " + rule.line(), width, "  ");
+            }
+        }
+    }
+
+    /**
+     * The row where a rule that no step raised itself breaks: the last step of a VIOLATED trace whose
+     * step ran (a step rule looks at that transition, an invariant at the state it reaches); -1 when a
+     * row carries its own failure (an assertion), for lock-order witnesses, and for other verdicts.
+     */
+    static int breaksAt(CheckResult r, Trace t) {
+        if (r.verdict() != Verdict.VIOLATED || r.ruleId() == null || !r.witnesses().isEmpty() || t.rows().isEmpty()) {
+            return -1;
+        }
+        for (Trace.Row row : t.rows()) {
+            if (row.failure() != null) {
+                return -1;
+            }
+        }
+        return t.rows().size() - 1;
     }
 
     /** "F held by T since step N (step label)" for every lock held at the end of the trace. */

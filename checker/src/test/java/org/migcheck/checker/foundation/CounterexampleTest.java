@@ -2,6 +2,7 @@ package org.migcheck.checker.foundation;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -219,6 +220,34 @@ class CounterexampleTest {
                 org.migcheck.model.scenarios.Knobs.resolve("philosophers", phil.knobs(), Map.of()), sched));
         assertArrayEquals(sched, back.schedule());
         assertNull(back.variant());
+    }
+
+    /**
+     * A report says what its variant stands for (the catalogue's text, kind first) under the verdict, and marks the
+     * step at which a step rule breaks (the last of the trace; the step itself ran, so its changes stay shown).
+     */
+    @Test
+    void aReportNamesItsVariantAndTheStepWhereTheRuleBreaks() {
+        ScenarioRunner.Outcome o = ScenarioRunner.run(Catalogue.find("movable-ops"), "plain-ref", Map.of(), KernelRules.all(),
+                Options.defaults());
+        assertEquals(Verdict.VIOLATED, o.result().verdict());
+        String text = org.migcheck.checker.trace.TextRenderer.render(o, 200);
+        List<String> lines = text.lines().toList();
+        assertTrue(lines.get(1).startsWith("  variant: mutation: "), lines.get(1));
+        int n = o.result().schedule().length;
+        assertTrue(text.contains("^ ref.get-unless-zero breaks at step " + n + " ("), text);
+        String html = org.migcheck.checker.trace.HtmlRenderer.render(o);
+        assertTrue(html.contains("<p class=\"variant\">variant: mutation: "), html);
+        assertEquals(1, html.split("class=\"failing\"", -1).length - 1, "exactly one step marked");
+        // knob settings that no variant names have no variant line; a holding report has no marker
+        ScenarioRunner.Outcome knobs = ScenarioRunner.run(Catalogue.find("fuse-writeback-memcg"), null,
+                Map.of("memcg", "v1", "mappingFlag", "false", "migrate", "ASYNC"), KernelRules.all(), Options.defaults());
+        assertFalse(org.migcheck.checker.trace.TextRenderer.render(knobs, 200).contains("  variant: "));
+        ScenarioRunner.Outcome holds = ScenarioRunner.run(Catalogue.find("movable-ops"), "merged", Map.of(), KernelRules.all(),
+                Options.defaults());
+        String ht = org.migcheck.checker.trace.TextRenderer.render(holds, 200);
+        assertTrue(ht.lines().toList().get(1).startsWith("  variant: shipped "), ht);
+        assertFalse(ht.contains(" breaks at step "), ht);
     }
 
     /** A token that names no variant (knobs set on the command line) is titled by its knob values, as check titles it. */

@@ -265,7 +265,7 @@ public final class Readahead {
         Procedure t = b.thread(name);
         Local n = t.local("bio_folios", 0, folios.size());
         t.body(x -> {
-            x.step(Step.named("bio_endio").args(e -> "read " + names(e.get(bioSubmitted)))
+            x.step(Step.named("bio_endio").args(e -> e.get(bioSubmitted) == 0 ? "read" : "read " + names(e.get(bioSubmitted)))
                     .idle()
                     .when(e -> e.get(bioSubmitted) > 0)
                     .blockedBy(e -> new BlockReason.OnCondition("a submitted read bio", BIO))
