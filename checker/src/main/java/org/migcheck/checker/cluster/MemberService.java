@@ -36,6 +36,8 @@ public final class MemberService {
     private final Map<String, PartitionOwner> runs = new ConcurrentHashMap<>();
     private final CountDownLatch done = new CountDownLatch(1);
     private volatile String aborted;
+    /** Suite checks and swarm walks running now: a coordinator that leaves while one runs gave its run up. */
+    private final java.util.concurrent.atomic.AtomicInteger jobsInFlight = new java.util.concurrent.atomic.AtomicInteger();
     private HazelcastInstance hz;
 
     private MemberService(String codeHash, Predicate<String> knowsScenario, Jobs jobs, PrintStream log, boolean once) {
@@ -98,9 +100,11 @@ public final class MemberService {
 
             @Override public void clientDisconnected(Client client) {
                 if (s.hz.getClientService().getConnectedClients().isEmpty()) {
-                    if (!s.runs.isEmpty()) {
+                    if (!s.runs.isEmpty() || s.jobsInFlight.get() > 0) {
+                        // (a coordinator that finishes cleanly waits for every answer: one that leaves mid-job gave its run up,
+                        // even when its End message, queued behind the job, did not arrive first)
                         s.log.println("migcheck member: coordinator " + client.getSocketAddress() + " left; "
-                                + s.runs.size() + " search(es) dropped");
+                                + s.runs.size() + " search(es) and " + s.jobsInFlight.get() + " job(s) dropped");
                         s.runs.clear();
                         s.aborted = "coordinator left";
                     }
@@ -221,7 +225,12 @@ public final class MemberService {
         if (!knowsScenario.test(scenario)) {
             throw new IllegalStateException("member has no scenario " + scenario);
         }
-        return from < 0 ? jobs.check(scenario, variant, settings, options) : jobs.walks(scenario, variant, settings, options, from, to);
+        jobsInFlight.incrementAndGet();
+        try {
+            return from < 0 ? jobs.check(scenario, variant, settings, options) : jobs.walks(scenario, variant, settings, options, from, to);
+        } finally {
+            jobsInFlight.decrementAndGet();
+        }
     }
 
     long[] byId(String run, int id) {
