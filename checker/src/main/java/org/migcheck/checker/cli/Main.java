@@ -57,8 +57,7 @@ public final class Main implements Callable<Integer> {
             try {
                 out.write(b);
             } catch (java.io.IOException e) {
-                failure = failure == null ? e : failure;
-                throw e;
+                throw kept(e);
             }
         }
 
@@ -66,8 +65,7 @@ public final class Main implements Callable<Integer> {
             try {
                 out.write(b, off, len);
             } catch (java.io.IOException e) {
-                failure = failure == null ? e : failure;
-                throw e;
+                throw kept(e);
             }
         }
 
@@ -75,9 +73,15 @@ public final class Main implements Callable<Integer> {
             try {
                 out.flush();
             } catch (java.io.IOException e) {
-                failure = failure == null ? e : failure;
-                throw e;
+                throw kept(e);
             }
+        }
+
+        private java.io.IOException kept(java.io.IOException e) {
+            if (failure == null) {
+                failure = e;
+            }
+            return e;
         }
     }
 

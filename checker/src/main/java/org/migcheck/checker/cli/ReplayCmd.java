@@ -18,7 +18,7 @@ import org.migcheck.model.scenarios.Variant;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
-import org.migcheck.checker.trace.Words;
+import org.migcheck.checker.engine.Words;
 
 @Command(name = "replay", mixinStandardHelpOptions = true,
         description = {"Replay a counterexample token, print its trace and what it ends in.",

@@ -24,7 +24,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import org.migcheck.checker.trace.Words;
+import org.migcheck.checker.engine.Words;
 
 @Command(name = "suite", mixinStandardHelpOptions = true,
         description = "Check a scenario over every combination of its knobs and print a verdict table.")

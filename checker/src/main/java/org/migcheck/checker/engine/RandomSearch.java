@@ -5,7 +5,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.LongSupplier;
-import org.migcheck.checker.trace.Words;
 
 /**
  * Random exploration for models too large to exhaust: seeded random walks from the initial state,

@@ -27,8 +27,8 @@ public record Stats(long generated, long distinct, int maxDepth, long nanos, Str
     public double bytesPerState() { return storeBytes < 0 || distinct == 0 ? -1 : (double) storeBytes / distinct; }
 
     public String line() {
-        return String.format("%d %s generated, %d distinct, depth %d, %.2f s, %.0f states/s",
-                generated, generated == 1 ? "state" : "states", distinct, maxDepth, seconds(), statesPerSecond());
+        return String.format("%s generated, %d distinct, depth %d, %.2f s, %.0f states/s",
+                Words.count(generated, "state"), distinct, maxDepth, seconds(), statesPerSecond());
     }
 
     /** "visited set MODE, B bytes per state", or null when there is no figure. */

@@ -37,7 +37,7 @@ import org.migcheck.model.scenarios.Scenario;
 import org.migcheck.model.scenarios.Variant;
 import org.migcheck.properties.KernelRules;
 import org.migcheck.properties.RuleSet;
-import org.migcheck.checker.trace.Words;
+import org.migcheck.checker.engine.Words;
 
 /**
  * JUnit 5 entry point: a user's model test is one assertion. Every check and assertion takes a

@@ -5,7 +5,7 @@ import java.util.Map;
 import org.migcheck.checker.engine.Stats;
 import org.migcheck.checker.trace.Trace;
 import org.migcheck.model.lang.Model;
-import org.migcheck.checker.trace.Words;
+import org.migcheck.checker.engine.Words;
 
 /**
  * Everything one check found: the verdict, the broken rule, the counterexample schedule and its

@@ -24,7 +24,7 @@ import org.migcheck.model.lang.Semantics;
 import org.migcheck.model.lang.StateView;
 import org.migcheck.model.lang.Symmetry;
 import org.migcheck.properties.RuleSet;
-import org.migcheck.checker.trace.Words;
+import org.migcheck.checker.engine.Words;
 
 /**
  * Runs one check: the search with the safety rules, then (when the search was exhaustive and found

@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.Set;
 import org.migcheck.model.lang.Model;
 import org.migcheck.properties.RuleSet;
-import org.migcheck.checker.trace.Words;
+import org.migcheck.checker.engine.Words;
 
 /**
  * Mutation analysis of the rule set and the lock protocols (README: Bounds, Mutation analysis): in a model that holds,

@@ -3,7 +3,7 @@ package org.migcheck.checker.run;
 import java.util.List;
 import org.migcheck.checker.engine.Failure;
 import org.migcheck.model.lang.BlockReason;
-import org.migcheck.checker.trace.Words;
+import org.migcheck.checker.engine.Words;
 
 /** What the model adapter reports to the engine as a failure. */
 public sealed interface Problem extends Failure {

@@ -5,7 +5,7 @@ import org.migcheck.checker.engine.RandomSearch;
 import org.migcheck.checker.engine.SearchObserver;
 import org.migcheck.checker.engine.Stats;
 import org.migcheck.model.lang.Model;
-import org.migcheck.checker.trace.Words;
+import org.migcheck.checker.engine.Words;
 
 /**
  * Progress lines on stderr: a start line with the model's size, then every few seconds the states

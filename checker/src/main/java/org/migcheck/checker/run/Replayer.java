@@ -13,7 +13,7 @@ import org.migcheck.model.lang.BlockReason;
 import org.migcheck.model.lang.Model;
 import org.migcheck.model.lang.Semantics;
 import org.migcheck.properties.RuleSet;
-import org.migcheck.checker.trace.Words;
+import org.migcheck.checker.engine.Words;
 
 /**
  * Replays a schedule under the rules and says what it ends in: a broken rule at its last step or in

@@ -5,7 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.migcheck.checker.trace.Trace;
-import org.migcheck.checker.trace.Words;
+import org.migcheck.checker.engine.Words;
 import org.migcheck.model.lang.Model;
 import org.migcheck.model.lang.ModelError;
 import org.migcheck.model.scenarios.Catalogue;
@@ -49,7 +49,7 @@ public final class ScenarioRunner {
         }
 
         public String title() {
-            return scenario.id() + " / " + (variant != null ? variant : knobText(knobs)) + (boundsRaise > 0 ? " at bounds +" + boundsRaise : "");
+            return ScenarioRunner.title(scenario, variant, knobs) + (boundsRaise > 0 ? " at bounds +" + boundsRaise : "");
         }
 
         public String token() { return ScenarioRunner.token(scenario, variant, knobs, result.schedule()); }
@@ -330,9 +330,12 @@ public final class ScenarioRunner {
     /** A decoded replay token. */
     public record Token(Scenario scenario, String variant, Knobs knobs, int[] schedule) {
         /** As {@link Outcome#title}: the variant, or the knob values when the token names none. */
-        public String title() {
-            return scenario.id() + " / " + (variant != null ? variant : knobText(knobs));
-        }
+        public String title() { return ScenarioRunner.title(scenario, variant, knobs); }
+    }
+
+    /** "scenario / variant", or "scenario / knob=value,..." for settings no variant names. */
+    static String title(Scenario scenario, String variant, Knobs knobs) {
+        return scenario.id() + " / " + (variant != null ? variant : knobText(knobs));
     }
 
     /** Decodes a replay token; a malformed one is an {@link IllegalArgumentException} saying which part is wrong. */

@@ -145,8 +145,10 @@ public final class HtmlRenderer {
                 + "<span>changes: shared state the step changed</span><span>-&gt; value read or trylock outcome</span></div>\n";
     }
 
-    /** The swimlane table of a trace; with {@code endState}, a last row shows where each lane's thread rests. */
-    /** The trace as lanes; row {@code breaksAt} (or a row with its own failure) is marked as the failing step. */
+    /**
+     * The swimlane table of a trace; with {@code endState}, a last row shows where each lane's thread rests.
+     * Row {@code breaksAt} (or a row with its own failure) is marked as the failing step.
+     */
     static String lanes(Trace t, boolean endState, int breaksAt) {
         Model m = t.model();
         Semantics sem = new Semantics(m);

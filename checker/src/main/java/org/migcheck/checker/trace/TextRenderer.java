@@ -3,6 +3,7 @@ package org.migcheck.checker.trace;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.migcheck.checker.engine.Words;
 import org.migcheck.checker.run.CheckResult;
 import org.migcheck.checker.run.ScenarioRunner;
 import org.migcheck.checker.run.Verdict;

@@ -1,4 +1,4 @@
-package org.migcheck.checker.trace;
+package org.migcheck.checker.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,4 +1,4 @@
-package org.migcheck.checker.trace;
+package org.migcheck.checker.engine;
 
 /** Counted nouns in messages: "1 step", "2 steps" (every noun migcheck counts takes a plain -s). */
 public final class Words {
