@@ -17,6 +17,7 @@ import org.migcheck.checker.run.Options;
 import org.migcheck.checker.run.ScenarioRunner;
 import org.migcheck.checker.run.Verdict;
 import org.migcheck.model.mm.Memcg;
+import org.migcheck.model.mm.Migrate;
 import org.migcheck.model.scenarios.Catalogue;
 import org.migcheck.model.scenarios.Expect;
 import org.migcheck.model.scenarios.Scenario;
@@ -50,6 +51,45 @@ class BoundSensitivityTest {
             }
         }
         return tests.stream();
+    }
+
+    /**
+     * migrate_pages_batch's passes are a model bound (one pass by default): a holding variant whose search
+     * ends a batch with an -EAGAIN folio at that bound depends on it. Raised to the kernel's largest nr_pass
+     * (NR_MAX_MIGRATE_PAGES_RETRY, 10 passes: +9), every such batch stops at the kernel's own nr_pass or by
+     * itself, so the bound must no longer be reached, and the variant must still hold.
+     */
+    @TestFactory
+    Stream<DynamicTest> holdingMigrationVariantsHoldAtTheKernelsRetryLimit() {
+        List<DynamicTest> tests = new ArrayList<>();
+        int toKernel = Migrate.NR_MAX_MIGRATE_PAGES_RETRY - 1;
+        for (Scenario s : Catalogue.kernel()) {
+            for (Variant v : s.variants()) {
+                if (v.expect().kind() != Expect.Kind.HOLDS) {
+                    continue;
+                }
+                tests.add(DynamicTest.dynamicTest(s.id() + " / " + v.name(), () -> {
+                    ScenarioRunner.Outcome o = run(s.id(), v.name(), Map.of());
+                    if (o.result().saturated().stream().noneMatch(x -> x.bound().equals(Migrate.PASSES))) {
+                        return;
+                    }
+                    BoundSensitivity b = BoundSensitivity.check(s.build(o.knobs()), o.result(), KernelRules.all(), Options.defaults(), toKernel);
+                    assertEquals(Verdict.HOLDS, b.result().verdict(), () -> o.title() + ": " + b.summary());
+                    assertTrue(b.result().saturated().stream().noneMatch(x -> x.bound().equals(Migrate.PASSES)), () -> o.title() + ": " + b.summary());
+                    assertTrue(b.result().stats().distinct() > o.result().stats().distinct(),
+                            () -> o.title() + ": the retries add no state: " + b.result().stats().distinct());
+                }));
+            }
+        }
+        return tests.stream();
+    }
+
+    /** movable-ops's kernel variant ends a compaction batch with an -EAGAIN folio at one pass: it reaches the bound. */
+    @Test
+    void asyncCompactionReachesThePassBound() {
+        ScenarioRunner.Outcome o = run("movable-ops", "merged", Map.of());
+        assertTrue(o.result().saturated().stream().anyMatch(x -> x.bound().equals(Migrate.PASSES)
+                && x.procedure().startsWith("migrate_pages_batch/")), () -> o.result().saturated().toString());
     }
 
     private static final Map<String, String> NO_FLAG_NO_KSWAPD =

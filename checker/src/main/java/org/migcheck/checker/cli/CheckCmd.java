@@ -151,6 +151,11 @@ final class CheckCmd implements Callable<Integer> {
         return outcomes.stream().map(ScenarioRunner.Outcome::scenario).distinct().toList();
     }
 
+    /** A HOLDS as expected that some state reached a model bound for: the verdict is a fact about the bound model. */
+    private static boolean bounded(ScenarioRunner.Outcome o) {
+        return o.matches() && o.result().verdict() == Verdict.HOLDS && !o.result().saturated().isEmpty();
+    }
+
     private Integer checkAll(RuleSet rules, Options opts, Format f) {
         PrintStream out = Main.Streams.out;
         boolean text = f == Format.TEXT;
@@ -182,7 +187,7 @@ final class CheckCmd implements Callable<Integer> {
                     : ScenarioRunner.goalsAsExpected(o.expected(), r) + "/" + o.expected().goals().size();
             out.printf(fmt, o.scenario().id(), o.variant(), ScenarioRunner.verdictText(o.expected()), ScenarioRunner.verdictText(r),
                     goals, r.stats().distinct(), r.stats().maxDepth(), String.format("%.2fs", r.stats().seconds()),
-                    o.matches() ? "ok" : "MISMATCH");
+                    !o.matches() ? "MISMATCH" : bounded(o) ? "ok (bounded)" : "ok");
         });
         switch (f) {
             case JSON -> out.println(JsonRenderer.renderAll("catalogue", outcomes));
@@ -194,6 +199,12 @@ final class CheckCmd implements Callable<Integer> {
                 for (ScenarioRunner.Outcome o : bad) {
                     out.println();
                     out.print(Main.withClasspath(TextRenderer.render(o, output.columns()), o.scenario(), spec));
+                }
+                long bounded = outcomes.stream().filter(CheckCmd::bounded).count();
+                if (bounded > 0) {
+                    out.printf("%n%s on a model bound (bounded: a retry loop ended at the model's limit, not the kernel's;"
+                            + " check SCENARIO --variant V lists the bound, --bounds +K re-checks above it)%n",
+                            bounded + (bounded == 1 ? " HOLDS depends" : " HOLDS depend"));
                 }
                 out.printf("%ncatalogue checked in %.1f s%n", secs);
                 out.printf("%d passed, %d failed%n", outcomes.size() - bad.size(), bad.size());

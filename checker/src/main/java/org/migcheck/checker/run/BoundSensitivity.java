@@ -49,6 +49,22 @@ public record BoundSensitivity(int k, List<String> raised, CheckResult base, Che
         }
         return "bounds +" + k + " (" + String.join(", ", raised) + "): " + ScenarioRunner.verdictText(result)
                 + (changed() ? " -- the verdict CHANGED from " + ScenarioRunner.verdictText(base) + ": it was an artefact of the bound"
-                        : " -- the verdict is unchanged");
+                        : " -- the verdict is unchanged")
+                + saturationText();
+    }
+
+    /**
+     * For a HOLDS at the raised bounds: whether some state still reached a model bound there. When none
+     * did, the loops ended by themselves (or at the kernel's own limits) within the raised bounds, so
+     * raising them further cannot change the verdict.
+     */
+    private String saturationText() {
+        if (result.verdict() != Verdict.HOLDS) {
+            return "";
+        }
+        if (result.saturated().isEmpty()) {
+            return "; no model bound was reached at these limits, so this HOLDS does not depend on them";
+        }
+        return "; still reached: " + String.join(", ", result.saturated().stream().map(CheckResult.Saturation::toString).toList());
     }
 }

@@ -52,6 +52,8 @@ public final class JsonRenderer {
         b.put("rule", sens.result().ruleId());
         b.put("message", sens.result().message());
         b.put("changed", sens.changed());
+        // model bounds still reached at the raised limits (HOLDS only): empty means the verdict no longer depends on them
+        b.put("saturated", sens.result().saturated().stream().map(Object::toString).toList());
         b.put("trace", sens.result().schedule().length > 0 ? rows(sens.result().trace()) : null);
         return b;
     }
@@ -205,6 +207,8 @@ public final class JsonRenderer {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("scenario", o.scenario().id());
         root.put("variant", o.variant());
+        // what the named variant stands for (shipped kernel, proposal, hypothetical, mutation), as the text report's "variant:" line
+        root.put("variantDoc", TextRenderer.variantDoc(o));
         root.put("knobs", o.knobs().asMap());
         root.put("expected", o.expected() == null ? null : o.expected().describe());
         root.put("verdict", r.verdict().lower());

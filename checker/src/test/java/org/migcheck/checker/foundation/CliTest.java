@@ -143,6 +143,12 @@ class CliTest {
         assertTrue(m.matches(), last);
         assertTrue(Integer.parseInt(m.group(1)) >= 9, "at least the 9 zoo variants: " + last);
         assertFalse(r.out().contains("MISMATCH"), r.out());
+        // movable-ops' kernel variant ends a compaction batch at the model's one pass (migrate_pages_batch passes):
+        // its row says so, and the footnote counts the rows that do
+        long bounded = java.util.Arrays.stream(lines).filter(l -> l.endsWith("ok (bounded)")).count();
+        assertTrue(java.util.Arrays.stream(lines).anyMatch(l -> l.startsWith("movable-ops ") && l.contains(" merged ")
+                && l.endsWith("ok (bounded)")), r.out());
+        assertTrue(r.out().contains("\n" + bounded + " HOLDS depend on a model bound (bounded:"), r.out());
     }
 
     @Test

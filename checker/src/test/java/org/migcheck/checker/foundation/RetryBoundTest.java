@@ -117,4 +117,49 @@ class RetryBoundTest {
         // the declared model is untouched
         assertEquals(1, m.limit(passes));
     }
+
+    @Test
+    void twoLoopsUnderOneBoundInOneProcedureEachSaturate() {
+        // t: retry(polls) { a }, then retry(polls) { b }: neither body breaks, so each loop wants another pass
+        // after every one. Hand count, limit 1: a chain start -(a)-> A -(b)-> done, 3 states; loop one ends
+        // (saturated) on the transition out of start, loop two on the one out of A: 2 states saturate.
+        // Limit 2: a, a, b, b: 5 states, the second a and the second b end their loops: again 2 states.
+        Model.Builder b = Model.builder("two-loops");
+        Bound polls = b.bound("polls", 1, "the kernel polls on");
+        b.thread("t", body -> body
+                .retry(polls, pass -> pass.step(Step.named("a").build()))
+                .retry(polls, pass -> pass.step(Step.named("b").build())));
+        Model m = b.build();
+        CheckResult one = check(m);
+        assertEquals(Verdict.HOLDS, one.verdict());
+        assertEquals(3, one.stats().distinct());
+        assertEquals(List.of(new CheckResult.Saturation("polls", "t", 1, 2, "the kernel polls on")), one.saturated());
+        BoundSensitivity s = BoundSensitivity.check(m, one, RuleSet.empty(), Options.defaults(), 1);
+        assertEquals(5, s.result().stats().distinct());
+        assertEquals(List.of(new CheckResult.Saturation("polls", "t", 2, 2, "the kernel polls on")), s.result().saturated());
+        assertTrue(s.summary().endsWith("still reached: polls (limit 2) in t: reached in 2 states"), s.summary());
+    }
+
+    @Test
+    void aLoopThatEndsWithinTheRaisedBoundNoLongerDependsOnIt() {
+        // t: i = 0; retry(polls) { s; i++; if (i >= 2) break }: one pass saturates (2 states: start, done);
+        // at limit 2 the loop breaks on its second pass: start, after the first s, done: 3 states, none saturated
+        Model.Builder b = Model.builder("two-polls");
+        Bound polls = b.bound("polls", 1, "the kernel polls twice");
+        Procedure t = b.thread("t");
+        org.migcheck.model.lang.Local i = t.local("i", 0, 2);
+        t.body(body -> body.retry(polls, pass -> pass
+                .step(Step.named("s").build())
+                .assign(i, e -> e.local(i) + 1)
+                .ifLocal(e -> e.local(i) >= 2, out -> out.breakLoop())));
+        Model m = b.build();
+        CheckResult one = check(m);
+        assertEquals(2, one.stats().distinct());
+        assertEquals(1, one.saturated().size());
+        BoundSensitivity s = BoundSensitivity.check(m, one, RuleSet.empty(), Options.defaults(), 1);
+        assertEquals(3, s.result().stats().distinct());
+        assertTrue(s.result().saturated().isEmpty(), s.result().saturated().toString());
+        assertFalse(s.changed());
+        assertTrue(s.summary().endsWith("no model bound was reached at these limits, so this HOLDS does not depend on them"), s.summary());
+    }
 }

@@ -84,13 +84,18 @@ public final class Body {
      * leaves the loop, reaching the end of the body or {@link #continueLoop()} asks for another pass.
      * After {@code bound.limit()} passes the loop ends anyway, and the transition that ends it
      * records {@link BoundReached} (the bound was saturated: the kernel would have gone on). The pass
-     * counter is a hidden local of this procedure, zero outside the loop.
+     * counter is a hidden local of this procedure (one per loop), zero outside the loop.
      */
     public Body retry(Bound bound, Consumer<Body> body) {
         if (bound.origin != owner.origin) {
             throw Model.foreign("bound " + bound.name(), bound.origin.name(), owner.origin.name());
         }
-        Local passes = owner.local("passes:" + bound.name(), 0, bound.limit());
+        // one hidden counter per loop: a procedure may have several loops under one bound (in sequence or nested)
+        String lname = "passes:" + bound.name();
+        for (int n = 2; owner.declares(lname); n++) {
+            lname = "passes:" + bound.name() + "#" + n;
+        }
+        Local passes = owner.local(lname, 0, bound.limit());
         passes.bound = bound;
         nodes.add(new Retry(bound, passes, sub(body)));
         return this;

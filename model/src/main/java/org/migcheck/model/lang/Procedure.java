@@ -44,6 +44,16 @@ public final class Procedure {
         return newLocal(lname, min, max);
     }
 
+    /** Whether this procedure already declares a local (or parameter) named {@code lname}. */
+    boolean declares(String lname) {
+        for (Local l : locals) {
+            if (l.name().equals(lname)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private Local newLocal(String lname, int min, int max) {
         if (min > max) {
             throw new ModelError(name + "." + lname, "local " + name + "." + lname + " has empty domain [" + min + ", " + max + "]");

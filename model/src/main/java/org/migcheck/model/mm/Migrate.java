@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.migcheck.model.lang.Body;
+import org.migcheck.model.lang.Bound;
 import org.migcheck.model.lang.Cond;
 import org.migcheck.model.lang.Exec;
 import org.migcheck.model.lang.IntExpr;
@@ -70,7 +71,7 @@ import org.migcheck.model.lang.Steps;
  * </ul>
  *
  * <p>Simplification: sources are unmapped page-cache folios or movable_ops pages (no try_to_migrate / remove_migration_ptes, no anon_vma, so try_to_unmap_flush has nothing to do).
- * Simplification: one pass per migrate_pages_batch (see {@link #migratePagesBatch}): -EAGAIN and permanent errors both undo the pair at once, as after the last pass; migrate_pages_sync's one-by-one retry in the caller's mode is modelled.
+ * Simplification: one pass per migrate_pages_batch by default, a declared model bound ({@link #PASSES}; see {@link #migratePagesBatch}): a batch that stops there with an -EAGAIN folio undoes the pair as after the kernel's last pass and saturates the bound; migrate_pages_sync's one-by-one retry in the caller's mode is modelled.
  * Simplification: the "folio_ref_count(src) == 1: freed from under us" shortcut of migrate_pages_batch is not modelled (every modelled source keeps a reference besides the isolation one, and a balloon owner cannot release an isolated page).
  * Simplification: a large folio's refcounts are counted as for one page; only folio_mc_copy's per-page loop depends on its size.
  * Simplification: no try_split_folio: a large folio whose get_new_folio fails (or that is partially mapped, or a THP without THP migration) is not split; in the kernel that split takes folio_lock in non-ASYNC modes with no PF_MEMALLOC check (the deadlock reported with 30153e446664).
@@ -98,6 +99,8 @@ public final class Migrate {
     /** mm/migrate.c: passes of each of migrate_pages_sync's one-folio retries. */
     public static final int NR_MAX_MIGRATE_SYNC_RETRY = NR_MAX_MIGRATE_PAGES_RETRY - NR_MAX_MIGRATE_ASYNC_RETRY;
     public static final int ENOMEM = -12;
+    /** The model bound on migrate_pages_batch's retry passes ({@link #passes(int)}). */
+    public static final String PASSES = "migrate_pages_batch passes";
     public static final int EBUSY = -16;
 
     /** Name of a migration mode as in include/linux/migrate_mode.h. */
@@ -161,6 +164,8 @@ public final class Migrate {
     private MovableOps movable;
     /** The model's bound on migrate_pages_batch's passes (the kernel's nr_pass is 3, 7 or 10). */
     private int maxPasses = 1;
+    /** {@link #PASSES}, declared by the first migrate_pages_batch built. */
+    private Bound passBound;
     /** The zone's free-memory flag ({@link PageAlloc#zoneFree}) of alloc_migration_target's allocator, or null. */
     private org.migcheck.model.lang.Var freeMemory;
     private Procedure move;
@@ -192,7 +197,8 @@ public final class Migrate {
      * Bounds migrate_pages_batch's retry passes at {@code n} (default 1): each call makes
      * min(n, nr_pass) passes, nr_pass being the kernel's NR_MAX_MIGRATE_PAGES_RETRY (10) for MIGRATE_ASYNC
      * callers, NR_MAX_MIGRATE_ASYNC_RETRY (3) for migrate_pages_sync's batch and NR_MAX_MIGRATE_SYNC_RETRY
-     * (7) for its one-folio retries. A verdict that holds for n is a fact for n passes only.
+     * (7) for its one-folio retries. It is the model bound {@link #PASSES}: a verdict that holds for n is a
+     * fact for n passes only, and a run that saturates it says so.
      */
     public Migrate passes(int n) {
         if (n < 1 || n > NR_MAX_MIGRATE_PAGES_RETRY) {
@@ -204,6 +210,23 @@ public final class Migrate {
     }
 
     public Rules rules() { return rules; }
+
+    /**
+     * The model bound on migrate_pages_batch's passes, declared once: a batch whose last allowed pass
+     * still has an -EAGAIN folio (unmap) or pair (move) saturates it when the kernel's nr_pass would
+     * have allowed another pass, so a HOLDS lists it and {@code check --bounds +K} re-checks with K
+     * more passes.
+     */
+    private Bound passBound() {
+        if (passBound == null) {
+            passBound = b.bound(PASSES, maxPasses, "migrate_pages_batch makes at most " + maxPasses
+                    + (maxPasses == 1 ? " pass" : " passes") + " over its unmap and move lists; the kernel retries an -EAGAIN "
+                    + "folio for up to nr_pass passes (NR_MAX_MIGRATE_PAGES_RETRY = " + NR_MAX_MIGRATE_PAGES_RETRY
+                    + ", NR_MAX_MIGRATE_ASYNC_RETRY = " + NR_MAX_MIGRATE_ASYNC_RETRY + ", NR_MAX_MIGRATE_SYNC_RETRY = "
+                    + NR_MAX_MIGRATE_SYNC_RETRY + ", mm/migrate.c)");
+        }
+        return passBound;
+    }
 
     // ---------------------------------------------------------------- variation points
 
@@ -1138,7 +1161,9 @@ public final class Migrate {
      * migrate_folio_move over the unmapped folios (an -EAGAIN pair stays locked for the next pass); then
      * migrate_folios_undo of the pairs still unmapped. Returns a mask: bit i = folio i was not migrated
      * (still isolated, for the caller), bit k = rc &lt; 0 (-ENOMEM).
-     * Simplification: the passes are bounded by {@link #passes(int)} (default 1); with one pass an -EAGAIN folio is treated as after the kernel's last pass.
+     * Simplification: the passes are bounded by the model bound {@link #PASSES} ({@link #passes(int)}, default 1); a batch that stops there with an -EAGAIN folio saturates it.
+     * Simplification: with two or more passes, the move and undo loops go in list order; the kernel goes in unmap_folios order, the order the folios were unmapped (a folio unmapped in a later pass comes last).
+     * Simplification: the cond_resched() at the top of each folio in both loops is not a step (no Sleep event; get_new_folio in the unmap may sleep anyway).
      * Simplification: no large-folio split (try_split_folio), no hugetlb list, no deferred-split check.
      */
     public Procedure migratePagesBatch(Procedure getNewFolio, int k) {
@@ -1152,7 +1177,7 @@ public final class Migrate {
         int put = putNewFolioOf(getNewFolio) == PutNewFolio.COMPACTION_FREE ? 1 : 0;
         // the hypothetical caller puts a failed movable_ops page back itself, under its lock: not the caller's any more
         boolean putBackByMove = movable != null && movable.putbackUnderPageLock();
-        int passes = maxPasses;
+        Bound bound = passBound();
         Procedure p = b.procedure(name);
         Local[] src = new Local[k];
         Local[] dst = new Local[k];
@@ -1165,48 +1190,51 @@ public final class Migrate {
         Local rc = rc(p);
         Local enomem = p.local("enomem", 0, 1);
         Local retry = p.local("retry", 0, 1);
+        Local pass = p.local("pass", 0, NR_MAX_MIGRATE_PAGES_RETRY);
         // per folio: 0 on the from list (not tried, or -EAGAIN), 1 unmapped, 2 failed, 3 migrated (or put back by move)
         Local[] st = new Local[k];
         for (int i = 0; i < k; i++) {
             st[i] = p.local("state" + (k > 1 ? i : ""), 0, 3);
         }
         p.body(x -> {
-            x.assign(retry, e -> 1);
-            for (int pass = 0; pass < passes; pass++) {
-                int pi = pass;
-                x.ifLocal(e -> pi < e.local(nrPass) && e.local(retry) == 1 && e.local(enomem) == 0, y -> {
-                    y.assign(retry, e -> 0);
-                    for (int i = 0; i < k; i++) {
-                        Local si = src[i];
-                        Local di = dst[i];
-                        Local sti = st[i];
-                        y.ifLocal(e -> e.local(enomem) == 0 && e.local(sti) == 0, z -> z
-                                .callInto(rc, unmap, e -> e.local(si), e -> e.local(di), e -> e.local(mode))
-                                // 0: unmap list; -EAGAIN, -ENOMEM: stay on the from list; other errno: ret list
-                                .assign(sti, e -> e.local(rc) == SUCCESS ? 1 : e.local(rc) == EAGAIN || e.local(rc) == ENOMEM ? 0 : 2)
-                                .assign(retry, e -> e.local(rc) == EAGAIN ? 1 : e.local(retry))
-                                .assign(enomem, e -> e.local(rc) == ENOMEM ? 1 : 0));
-                    }
-                });
-            }
+            // for (pass = 0; pass < nr_pass && retry; pass++) { retry = 0; ... }: a model bound (passBound) on
+            // top of nr_pass; a pass that ends wanting another one (retry) at the model's bound saturates it
+            x.retry(bound, y -> {
+                y.assign(retry, e -> 0);
+                for (int i = 0; i < k; i++) {
+                    Local si = src[i];
+                    Local di = dst[i];
+                    Local sti = st[i];
+                    y.ifLocal(e -> e.local(enomem) == 0 && e.local(sti) == 0, z -> z
+                            .callInto(rc, unmap, e -> e.local(si), e -> e.local(di), e -> e.local(mode))
+                            // 0: unmap list; -EAGAIN, -ENOMEM: stay on the from list; other errno: ret list
+                            .assign(sti, e -> e.local(rc) == SUCCESS ? 1 : e.local(rc) == EAGAIN || e.local(rc) == ENOMEM ? 0 : 2)
+                            .assign(retry, e -> e.local(rc) == EAGAIN ? 1 : e.local(retry))
+                            .assign(enomem, e -> e.local(rc) == ENOMEM ? 1 : 0));
+                }
+                y.assign(pass, e -> e.local(pass) + 1);
+                // -ENOMEM: "goto move"
+                y.ifLocal(e -> e.local(retry) == 0 || e.local(enomem) == 1 || e.local(pass) >= e.local(nrPass), Body::breakLoop);
+            });
+            x.assign(pass, e -> 0);
             // move: (try_to_unmap_flush has nothing to flush: no modelled source is mapped)
-            x.assign(retry, e -> 1);
-            for (int pass = 0; pass < passes; pass++) {
-                int pi = pass;
-                x.ifLocal(e -> pi < e.local(nrPass) && e.local(retry) == 1, y -> {
-                    y.assign(retry, e -> 0);
-                    for (int i = 0; i < k; i++) {
-                        Local si = src[i];
-                        Local di = dst[i];
-                        Local sti = st[i];
-                        y.ifLocal(e -> e.local(sti) == 1, z -> z
-                                .callInto(rc, mv, e -> e.local(si), e -> e.local(di), e -> e.local(mode), e -> put)
-                                .assign(sti, e -> e.local(rc) == SUCCESS || (putBackByMove && movableOpsPage(e.local(si))) ? 3
-                                        : e.local(rc) == EAGAIN ? 1 : 2)
-                                .assign(retry, e -> e.local(sti) == 1 ? 1 : e.local(retry)));
-                    }
-                });
-            }
+            x.retry(bound, y -> {
+                y.assign(retry, e -> 0);
+                for (int i = 0; i < k; i++) {
+                    Local si = src[i];
+                    Local di = dst[i];
+                    Local sti = st[i];
+                    y.ifLocal(e -> e.local(sti) == 1, z -> z
+                            .callInto(rc, mv, e -> e.local(si), e -> e.local(di), e -> e.local(mode), e -> put)
+                            .assign(sti, e -> e.local(rc) == SUCCESS || (putBackByMove && movableOpsPage(e.local(si))) ? 3
+                                    : e.local(rc) == EAGAIN ? 1 : 2)
+                            .assign(retry, e -> e.local(sti) == 1 ? 1 : e.local(retry)));
+                }
+                y.assign(pass, e -> e.local(pass) + 1);
+                y.ifLocal(e -> e.local(retry) == 0 || e.local(pass) >= e.local(nrPass), Body::breakLoop);
+            });
+            x.assign(pass, e -> 0);
+            x.assign(retry, e -> 0);
             // out: migrate_folios_undo: the pairs still unmapped go back, src to the caller's list
             for (int i = 0; i < k; i++) {
                 Local sti = st[i];
