@@ -140,6 +140,17 @@ class ReportFormatsTest {
         assertEquals("lock-order.cycle", gated.get("rule").get("id").asText());
         assertFalse(gated.get("rule").get("kernelRef").isNull());
         assertEquals("B", gated.get("paths").get(1).get("edge").get("held").asText());
+
+        // a named kernel variant says what it stands for, as the catalogue does; knob settings no variant names carry null
+        ScenarioRunner.Outcome noWbc = run("fuse-writeback-memcg", "no-wbc-shared-mmap-legacy", Map.of(), Options.defaults());
+        JsonNode named = MAPPER.readTree(JsonRenderer.render(noWbc));
+        String doc = org.migcheck.model.scenarios.Catalogue.find("fuse-writeback-memcg").variant("no-wbc-shared-mmap-legacy").doc();
+        assertFalse(doc.isBlank());
+        assertEquals(doc, named.get("variantDoc").asText());
+        ScenarioRunner.Outcome unnamed = run("fuse-writeback-memcg", null,
+                Map.of("memcg", "v1", "mappingFlag", "false", "earlierReclaim", "false", "reclaimPasses", "1"), Options.defaults());
+        assertEquals(null, unnamed.variant());
+        assertTrue(MAPPER.readTree(JsonRenderer.render(unnamed)).get("variantDoc").isNull());
     }
 
     @Test
