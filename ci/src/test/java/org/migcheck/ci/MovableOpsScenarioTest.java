@@ -228,7 +228,7 @@ class MovableOpsScenarioTest {
         int c = blocked.get(0);
         assertTrue(c == C1 || c == C2);
         assertEquals("folio_lock(page0)", sem.label(end, c, 0));
-        assertEquals(List.of("putback_movable_ops_page", "migrate_folio_move", "migrate_pages_batch/compaction_alloc", "migrate_pages/compaction_alloc",
+        assertEquals(List.of("putback_movable_ops_page", "migrate_folio_move", "migrate_pages_batch/compaction_alloc", "migrate_pages_sync/compaction_alloc", "migrate_pages/compaction_alloc",
                 m.thread(c).name()),
                 sem.callStack(end, c));
         assertEquals(c + 1, end[folio(m, "page0").lock.holderVar().slot()], "page0 is locked by the waiter itself");

@@ -264,7 +264,7 @@ public final class Checker {
         Semantics sem = sys.semantics();
         String name = model.thread(t).name();
         List<String> expl = new ArrayList<>();
-        List<String> stack = sem.callStack(state, t);
+        List<String> stack = frames(sem.callStack(state, t));
         expl.add(name + " next runs " + sem.label(state, t, 0)
                 + (stack.size() > 1 ? "   [" + String.join(" <- ", stack) + "]" : ""));
         expl.add("no continuation from this state lets " + name + " finish or rest at an idle point: it keeps"
@@ -442,13 +442,30 @@ public final class Checker {
         return out;
     }
 
-    /** Transitions of the model that the exhaustive search never took. */
+    /**
+     * Transitions of the model that the exhaustive search never took, as "procedure: function". A procedure
+     * with several steps of one description (a step written once per object or per outcome) numbers them in
+     * code order, "[i/n]", so that an unreached copy does not read as if no copy ran.
+     */
     private static List<CheckResult.Unreached> unreached(ModelSystem sys) {
         Semantics sem = sys.semantics();
+        Map<String, Integer> copies = new LinkedHashMap<>();
+        for (int pc = 0; pc < sem.codeSize(); pc++) {
+            if (sem.isTransition(pc)) {
+                copies.merge(sem.describe(pc), 1, Integer::sum);
+            }
+        }
+        Map<String, Integer> seen = new LinkedHashMap<>();
         List<CheckResult.Unreached> out = new ArrayList<>();
         for (int pc = 0; pc < sem.codeSize(); pc++) {
-            if (sem.isTransition(pc) && !sys.executed(pc)) {
-                out.add(new CheckResult.Unreached(pc, sem.describe(pc)));
+            if (!sem.isTransition(pc)) {
+                continue;
+            }
+            String d = sem.describe(pc);
+            int n = copies.get(d);
+            int i = seen.merge(d, 1, Integer::sum);
+            if (!sys.executed(pc)) {
+                out.add(new CheckResult.Unreached(pc, n > 1 ? d + " [" + i + "/" + n + "]" : d));
             }
         }
         return out;
@@ -552,8 +569,22 @@ public final class Checker {
         return new CheckResult(model, Verdict.VIOLATED, RuleSet.LOCK_CYCLE, msg, first, expl, witnesses, goals, stats, null, List.of());
     }
 
+    /**
+     * A call stack as a kernel developer reads it: each frame is its procedure's kernel function, the name
+     * up to the first '/' (the vocabulary qualifies procedures built once per variation point, e.g.
+     * "migrate_pages_batch/compaction_alloc/2folios" is migrate_pages_batch for compaction_alloc and a list of two).
+     */
+    static List<String> frames(List<String> stack) {
+        List<String> out = new ArrayList<>(stack.size());
+        for (String p : stack) {
+            int slash = p.indexOf('/');
+            out.add(slash > 0 ? p.substring(0, slash) : p);
+        }
+        return out;
+    }
+
     static String blockedLine(Semantics sem, int[] state, int t, BlockReason why) {
-        List<String> stack = sem.callStack(state, t);
+        List<String> stack = frames(sem.callStack(state, t));
         String where = stack.size() > 1 ? "   [" + String.join(" <- ", stack) + "]" : "";
         return sem.model().thread(t).name() + " blocked in " + sem.label(state, t, 0) + where + ": " + why.describe(sem.model());
     }

@@ -48,6 +48,49 @@ public final class TextRenderer {
         return report.substring(0, cut) + line + report.substring(cut);
     }
 
+    /**
+     * When every saturated bound declares the kernel's own limit: "; --bounds +K lets every loop above run
+     * as far as the kernel's", K the largest gap between a bound's limit in this model and the kernel's; else "".
+     */
+    static String toKernel(CheckResult r) {
+        if (r.model() == null) {
+            return "";
+        }
+        int k = 0;
+        for (CheckResult.Saturation s : r.saturated()) {
+            org.migcheck.model.lang.Bound b = r.model().bounds().stream().filter(x -> x.name().equals(s.bound())).findFirst().orElse(null);
+            if (b == null || b.kernelLimit() == 0) {
+                return "";
+            }
+            k = Math.max(k, b.kernelLimit() - r.model().limit(b));
+        }
+        return k > 1 ? "; --bounds +" + k + " lets every loop above run as far as the kernel's" : "";
+    }
+
+    /**
+     * The unreached steps with the numbered copies of one description merged, in order of first appearance:
+     * "alloc_pages: alloc_pages [2/7]" and "[5/7]" become "alloc_pages: alloc_pages [2, 5 of 7]".
+     */
+    static List<String> unreachedGroups(List<CheckResult.Unreached> unreached) {
+        java.util.regex.Pattern copy = java.util.regex.Pattern.compile("(.*) \\[(\\d+)/(\\d+)\\]");
+        Map<String, List<String>> groups = new java.util.LinkedHashMap<>();
+        Map<String, String> totals = new java.util.HashMap<>();
+        for (CheckResult.Unreached u : unreached) {
+            java.util.regex.Matcher m = copy.matcher(u.step());
+            if (m.matches()) {
+                groups.computeIfAbsent(m.group(1), k -> new ArrayList<>()).add(m.group(2));
+                totals.put(m.group(1), m.group(3));
+            } else {
+                groups.computeIfAbsent(u.step(), k -> new ArrayList<>());
+            }
+        }
+        List<String> out = new ArrayList<>();
+        groups.forEach((d, idx) -> out.add(idx.isEmpty() ? d
+                : d + " [" + (idx.size() == Integer.parseInt(totals.get(d)) ? "all " + totals.get(d)
+                        : String.join(", ", idx) + " of " + totals.get(d)) + "]"));
+        return out;
+    }
+
     /** The named variant's description (its kind first, then what it assumes), or null for knob settings no variant names. */
     public static String variantDoc(ScenarioRunner.Outcome o) {
         org.migcheck.model.scenarios.Variant v = o.variant() == null ? null : o.scenario().variant(o.variant());
@@ -113,9 +156,9 @@ public final class TextRenderer {
             para(out, "note: " + n, width, "  ");
         }
         if (!r.unreached().isEmpty()) {
-            List<String> steps = r.unreached().stream().map(CheckResult.Unreached::step).toList();
+            List<String> steps = unreachedGroups(r.unreached());
             int shown = Math.min(steps.size(), MAX_UNREACHED);
-            para(out, "unreached in this variant (" + Words.count(steps.size(), "step") + " never executed): " + String.join("; ", steps.subList(0, shown))
+            para(out, "unreached in this variant (" + Words.count(r.unreached().size(), "step") + " never executed): " + String.join("; ", steps.subList(0, shown))
                     + (shown < steps.size() ? "; ... (" + (steps.size() - shown) + " more; --format json lists all)" : ""), width, "  ");
         }
         for (CheckResult.Saturation b : r.saturated()) {
@@ -124,7 +167,8 @@ public final class TextRenderer {
                     .append(b.simplification()).append('\n');
         }
         if (!r.saturated().isEmpty()) {
-            out.append("  this HOLDS depends on the bounds above (not a kernel fact): re-check with --bounds +1\n");
+            out.append("  this HOLDS depends on the bounds above (not a kernel fact): re-check with --bounds +1")
+                    .append(toKernel(r)).append('\n');
         }
         if (r.limit() != null) {
             para(out, "INCOMPLETE: " + r.limit() + "; nothing is claimed about the unexplored states", width, "  ");

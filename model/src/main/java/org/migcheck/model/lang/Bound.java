@@ -23,11 +23,13 @@ public final class Bound {
     private final int limit;
     private final Kind kind;
     private final String source;
+    private final int kernelLimit;
     final int index;
     final Model.Builder origin;
 
-    Bound(Model.Builder origin, int index, String name, int limit, Kind kind, String source) {
+    Bound(Model.Builder origin, int index, String name, int limit, Kind kind, String source, int kernelLimit) {
         this.origin = origin;
+        this.kernelLimit = kernelLimit;
         this.index = index;
         this.name = name;
         this.limit = limit;
@@ -45,6 +47,13 @@ public final class Bound {
 
     /** For a model bound, the simplification it makes; for a kernel bound, the constant's source. */
     public String source() { return source; }
+
+    /**
+     * For a model bound: the limit at which the loop runs as far as the kernel's own (a raised bound at
+     * least this high is never reached where the kernel would go on), or 0 when the kernel's loop has no
+     * such count (it runs until something changes).
+     */
+    public int kernelLimit() { return kernelLimit; }
 
     /** Position among the model's bounds (see {@link Model#bounds()}). */
     public int index() { return index; }

@@ -548,21 +548,33 @@ public final class Model {
          * {@code simplification} says what the model leaves out. Saturating it is reported with HOLDS.
          */
         public Bound bound(String bname, int limit, String simplification) {
-            return declareBound(bname, limit, Bound.Kind.MODEL, simplification);
+            return declareBound(bname, limit, Bound.Kind.MODEL, simplification, 0);
+        }
+
+        /**
+         * As {@link #bound(String, int, String)}, for a loop the kernel ends after at most {@code kernelLimit}
+         * passes (its own retry constant): raised to that limit, the model's loop is the kernel's, and a
+         * HOLDS report says how far to raise it.
+         */
+        public Bound bound(String bname, int limit, String simplification, int kernelLimit) {
+            if (kernelLimit < limit) {
+                throw new ModelError(bname, "bound " + bname + ": the kernel's limit " + kernelLimit + " is below the model's " + limit);
+            }
+            return declareBound(bname, limit, Bound.Kind.MODEL, simplification, kernelLimit);
         }
 
         /** A bound that is the kernel's own retry constant, cited by {@code source}; not reported. */
         public Bound kernelBound(String bname, int limit, String source) {
-            return declareBound(bname, limit, Bound.Kind.KERNEL, source);
+            return declareBound(bname, limit, Bound.Kind.KERNEL, source, limit);
         }
 
-        private Bound declareBound(String bname, int limit, Bound.Kind kind, String source) {
+        private Bound declareBound(String bname, int limit, Bound.Kind kind, String source, int kernelLimit) {
             checkOpen(bname);
             unique("bound " + bname);
             if (limit < 1) {
                 throw new ModelError(bname, "bound " + bname + " must allow at least one pass, not " + limit);
             }
-            Bound x = new Bound(this, bounds.size(), bname, limit, kind, source);
+            Bound x = new Bound(this, bounds.size(), bname, limit, kind, source, kernelLimit);
             bounds.add(x);
             return x;
         }

@@ -223,7 +223,7 @@ public final class Migrate {
                     + (maxPasses == 1 ? " pass" : " passes") + " over its unmap and move lists; the kernel retries an -EAGAIN "
                     + "folio for up to nr_pass passes (NR_MAX_MIGRATE_PAGES_RETRY = " + NR_MAX_MIGRATE_PAGES_RETRY
                     + ", NR_MAX_MIGRATE_ASYNC_RETRY = " + NR_MAX_MIGRATE_ASYNC_RETRY + ", NR_MAX_MIGRATE_SYNC_RETRY = "
-                    + NR_MAX_MIGRATE_SYNC_RETRY + ", mm/migrate.c)");
+                    + NR_MAX_MIGRATE_SYNC_RETRY + ", mm/migrate.c)", NR_MAX_MIGRATE_PAGES_RETRY);
         }
         return passBound;
     }
@@ -1093,8 +1093,69 @@ public final class Migrate {
             return existing;
         }
         Procedure batch = migratePagesBatch(getNewFolio, k);
-        Procedure single = k == 1 ? batch : migratePagesBatch(getNewFolio, 1);
+        Procedure sync = migratePagesSync(getNewFolio, k);
         Procedure pb = putbackMovablePages();
+        Procedure p = b.procedure(name);
+        Local[] src = new Local[k];
+        Local[] dst = new Local[k];
+        for (int i = 0; i < k; i++) {
+            src[i] = p.param("src" + (k > 1 ? i : ""), 0, nFolios - 1).markObjectRef();
+            dst[i] = p.param("dst" + (k > 1 ? i : ""), 0, nFolios - 1).markObjectRef();
+        }
+        Local mode = p.param("mode", MIGRATE_ASYNC, MIGRATE_SYNC);
+        Local failed = p.local("failed", 0, (enomemBit(k) << 1) - 1);
+        int enomem = enomemBit(k);
+        IntExpr[] all = new IntExpr[2 * k + 2];
+        IntExpr[] list = new IntExpr[2 * k + 1];
+        for (int i = 0; i < k; i++) {
+            Local si = src[i];
+            Local di = dst[i];
+            all[2 * i] = list[2 * i] = e -> e.local(si);
+            all[2 * i + 1] = list[2 * i + 1] = e -> e.local(di);
+        }
+        all[2 * k] = e -> MIGRATE_ASYNC;
+        all[2 * k + 1] = e -> NR_MAX_MIGRATE_PAGES_RETRY;
+        list[2 * k] = e -> e.local(mode);
+        p.body(x -> {
+            // if (mode == MIGRATE_ASYNC) rc = migrate_pages_batch(..., NR_MAX_MIGRATE_PAGES_RETRY); else rc = migrate_pages_sync(...)
+            x.ifLocalElse(e -> e.local(mode) == MIGRATE_ASYNC,
+                    y -> y.callInto(failed, batch, all),
+                    y -> y.callInto(failed, sync, list));
+            // the caller: if (migrate_pages(...)) putback_movable_pages(&list)
+            for (int i = 0; i < k; i++) {
+                int bit = 1 << i;
+                FolioRef s = mm.at(src[i]);
+                Local si = src[i];
+                x.ifLocal(e -> (e.local(failed) & bit) != 0, y -> {
+                    if (callerIsolated) {
+                        y.call(pb, e -> e.local(si));
+                    } else {
+                        y.step(FolioOps.folioPut(s));
+                    }
+                });
+            }
+            x.ret(e -> (e.local(failed) & enomem) != 0 ? ENOMEM : Integer.bitCount(e.local(failed)));
+        });
+        migratePages.put(name, p);
+        return p;
+    }
+
+    /**
+     * mm/migrate.c migrate_pages_sync(from, get_new_folio, put_new_folio, private, mode, reason, ...) for a
+     * list of {@code k} folios, params {@code (src0, dst0, ..., mode)}: the whole list first in one
+     * migrate_pages_batch(MIGRATE_ASYNC, NR_MAX_MIGRATE_ASYNC_RETRY) ("Try to migrate in batch with
+     * MIGRATE_ASYNC mode firstly"); unless that returned rc &lt; 0, every folio that failed is retried alone
+     * in the caller's mode with NR_MAX_MIGRATE_SYNC_RETRY passes, stopping at the first rc &lt; 0. Returns
+     * the mask of {@link #migratePagesBatch}.
+     */
+    private Procedure migratePagesSync(Procedure getNewFolio, int k) {
+        String name = "migrate_pages_sync/" + getNewFolio.name() + (k > 1 ? "/" + k + "folios" : "");
+        Procedure existing = migratePages.get(name);
+        if (existing != null) {
+            return existing;
+        }
+        Procedure batch = migratePagesBatch(getNewFolio, k);
+        Procedure single = k == 1 ? batch : migratePagesBatch(getNewFolio, 1);
         Procedure p = b.procedure(name);
         Local[] src = new Local[k];
         Local[] dst = new Local[k];
@@ -1114,37 +1175,22 @@ public final class Migrate {
             all[2 * i + 1] = e -> e.local(di);
         }
         all[2 * k] = e -> MIGRATE_ASYNC;
-        // nr_pass: NR_MAX_MIGRATE_PAGES_RETRY for MIGRATE_ASYNC callers, NR_MAX_MIGRATE_ASYNC_RETRY for migrate_pages_sync
-        all[2 * k + 1] = e -> e.local(mode) == MIGRATE_ASYNC ? NR_MAX_MIGRATE_PAGES_RETRY : NR_MAX_MIGRATE_ASYNC_RETRY;
+        all[2 * k + 1] = e -> NR_MAX_MIGRATE_ASYNC_RETRY;
         p.body(x -> {
-            // MIGRATE_ASYNC: the batch; other modes: migrate_pages_sync's first, MIGRATE_ASYNC batch
             x.callInto(failed, batch, all);
-            // migrate_pages_sync: "Fall back to migrate all failed folios one by one synchronously"
+            // "Fall back to migrate all failed folios one by one synchronously"
             for (int i = 0; i < k; i++) {
                 int bit = 1 << i;
                 Local si = src[i];
                 Local di = dst[i];
-                x.ifLocal(e -> e.local(mode) != MIGRATE_ASYNC && (e.local(failed) & bit) != 0 && (e.local(failed) & enomem) == 0,
+                x.ifLocal(e -> (e.local(failed) & bit) != 0 && (e.local(failed) & enomem) == 0,
                         y -> y.callInto(r, single, e -> e.local(si), e -> e.local(di), e -> e.local(mode),
                                         e -> NR_MAX_MIGRATE_SYNC_RETRY)
                                 .assign(failed, e -> (e.local(failed) & ~bit)
                                         | ((e.local(r) & 1) != 0 ? bit : 0)
                                         | ((e.local(r) & enomemBit(1)) != 0 ? enomem : 0)));
             }
-            // the caller: if (migrate_pages(...)) putback_movable_pages(&list)
-            for (int i = 0; i < k; i++) {
-                int bit = 1 << i;
-                FolioRef s = mm.at(src[i]);
-                Local si = src[i];
-                x.ifLocal(e -> (e.local(failed) & bit) != 0, y -> {
-                    if (callerIsolated) {
-                        y.call(pb, e -> e.local(si));
-                    } else {
-                        y.step(FolioOps.folioPut(s));
-                    }
-                });
-            }
-            x.ret(e -> (e.local(failed) & enomem) != 0 ? ENOMEM : Integer.bitCount(e.local(failed)));
+            x.ret(e -> e.local(failed));
         });
         migratePages.put(name, p);
         return p;
