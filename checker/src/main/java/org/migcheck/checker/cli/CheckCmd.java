@@ -151,9 +151,9 @@ final class CheckCmd implements Callable<Integer> {
         return outcomes.stream().map(ScenarioRunner.Outcome::scenario).distinct().toList();
     }
 
-    /** A HOLDS as expected that some state reached a model bound for: the verdict is a fact about the bound model. */
+    /** A HOLDS as expected that some state reached a model bound for: the verdict is a fact about the bounded model. */
     private static boolean bounded(ScenarioRunner.Outcome o) {
-        return o.matches() && o.result().verdict() == Verdict.HOLDS && !o.result().saturated().isEmpty();
+        return o.matches() && o.bounded();
     }
 
     private Integer checkAll(RuleSet rules, Options opts, Format f) {

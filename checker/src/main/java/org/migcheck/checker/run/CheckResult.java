@@ -71,9 +71,23 @@ public record CheckResult(Model model, Verdict verdict, String ruleId, String me
                 unreached, saturated, reductions);
     }
 
-    /** A transition no interleaving executed: its program counter and "procedure: function". */
-    public record Unreached(int pc, String step) {
-        @Override public String toString() { return step; }
+    /**
+     * A transition no interleaving executed: its program counter and "procedure: function" ({@code base});
+     * when the procedure has {@code copies} &gt; 1 steps of that description, this is the {@code copy}-th
+     * in code order.
+     */
+    public record Unreached(int pc, String base, int copy, int copies) {
+        /** The only step of its description. */
+        public Unreached(int pc, String step) {
+            this(pc, step, 1, 1);
+        }
+
+        /** "procedure: function", with " [copy/copies]" when the procedure has several such steps. */
+        public String step() {
+            return copies > 1 ? base + " [" + copy + "/" + copies + "]" : base;
+        }
+
+        @Override public String toString() { return step(); }
     }
 
     /** A result without a coverage report. */

@@ -465,7 +465,7 @@ public final class Checker {
             int n = copies.get(d);
             int i = seen.merge(d, 1, Integer::sum);
             if (!sys.executed(pc)) {
-                out.add(new CheckResult.Unreached(pc, n > 1 ? d + " [" + i + "/" + n + "]" : d));
+                out.add(new CheckResult.Unreached(pc, d, i, n));
             }
         }
         return out;

@@ -92,7 +92,9 @@ public final class KnobSuite {
             row.add(o.expected() == null || o.expected().goals().isEmpty() ? "-"
                     : ScenarioRunner.goalsAsExpected(o.expected(), o.result()) + "/" + o.expected().goals().size());
             row.add(Long.toString(o.result().stats().distinct()));
-            row.add(o.expected() == null ? (o.matches() ? "" : "NO VERDICT") : o.matches() ? "ok" : "MISMATCH");
+            String mark = o.expected() == null ? (o.matches() ? "" : "NO VERDICT") : o.matches() ? "ok" : "MISMATCH";
+            // a HOLDS that reached a model bound (README: Bounds)
+            row.add(o.bounded() ? (mark.isEmpty() ? "" : mark + " ") + "(bounded)" : mark);
             rows.add(row);
         }
         int[] w = new int[head.size()];

@@ -54,6 +54,11 @@ public final class ScenarioRunner {
 
         public String token() { return ScenarioRunner.token(scenario, variant, knobs, result.schedule()); }
 
+        /** A HOLDS that some state reached a model bound for: a fact about the bounded model, not the kernel. */
+        public boolean bounded() {
+            return result.verdict() == Verdict.HOLDS && !result.saturated().isEmpty();
+        }
+
         /** What follows {@code ./migcheck replay}: the token, and {@code --bounds +K} for a re-check at raised bounds. */
         public String replayArgs() { return token() + (boundsRaise > 0 ? " --bounds +" + boundsRaise : ""); }
 

@@ -171,7 +171,9 @@ public final class Wire {
             out.writeInt(r.unreached().size());
             for (CheckResult.Unreached u : r.unreached()) {
                 out.writeInt(u.pc());
-                str(out, u.step());
+                str(out, u.base());
+                out.writeInt(u.copy());
+                out.writeInt(u.copies());
             }
             out.writeInt(r.saturated().size());
             for (CheckResult.Saturation x : r.saturated()) {
@@ -214,7 +216,7 @@ public final class Wire {
             int nu = in.readInt();
             List<CheckResult.Unreached> unreached = new ArrayList<>(nu);
             for (int i = 0; i < nu; i++) {
-                unreached.add(new CheckResult.Unreached(in.readInt(), str(in)));
+                unreached.add(new CheckResult.Unreached(in.readInt(), str(in), in.readInt(), in.readInt()));
             }
             int ns = in.readInt();
             List<CheckResult.Saturation> saturated = new ArrayList<>(ns);

@@ -109,7 +109,18 @@ public final class HtmlRenderer {
         for (Map.Entry<String, CheckResult.GoalResult> g : r.goals().entrySet()) {
             h.append("<li>reachable(").append(esc(g.getKey())).append("): ").append(g.getValue().answer().describe()).append("</li>");
         }
-        h.append("</ul>\n<p>").append(esc(r.stats().line())).append("</p>\n");
+        h.append("</ul>\n");
+        if (!r.saturated().isEmpty()) {
+            // a HOLDS that reached a model bound is a fact about the bounded model (README: Bounds)
+            h.append("<ul class=\"bounds\">");
+            for (CheckResult.Saturation b : r.saturated()) {
+                h.append("<li>bound saturated: ").append(esc(b.toString())).append("; ").append(esc(String.valueOf(b.simplification())))
+                        .append("</li>");
+            }
+            h.append("<li><b class=\"bad\">this HOLDS depends on the bounds above (not a kernel fact)</b>: re-check with --bounds +1")
+                    .append(esc(TextRenderer.toKernel(r))).append("</li></ul>\n");
+        }
+        h.append("<p>").append(esc(r.stats().line())).append("</p>\n");
         if (trace != null && r.witnesses().isEmpty()) {
             String svg = waitForSvg(trace);
             if (svg != null) {

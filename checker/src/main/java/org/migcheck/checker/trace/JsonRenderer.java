@@ -53,9 +53,25 @@ public final class JsonRenderer {
         b.put("message", sens.result().message());
         b.put("changed", sens.changed());
         // model bounds still reached at the raised limits (HOLDS only): empty means the verdict no longer depends on them
-        b.put("saturated", sens.result().saturated().stream().map(Object::toString).toList());
+        b.put("saturated", sens.result().verdict() == org.migcheck.checker.run.Verdict.HOLDS && !sens.raised().isEmpty()
+                ? saturations(sens.result().saturated()) : null);
         b.put("trace", sens.result().schedule().length > 0 ? rows(sens.result().trace()) : null);
         return b;
+    }
+
+    /** Saturated model bounds as objects (the schema's $defs/saturation). */
+    private static List<Map<String, Object>> saturations(List<CheckResult.Saturation> list) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (CheckResult.Saturation b : list) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("bound", b.bound());
+            m.put("procedure", b.procedure());
+            m.put("limit", b.limit());
+            m.put("states", b.states());
+            m.put("simplification", b.simplification());
+            out.add(m);
+        }
+        return out;
     }
 
     /** Several checks ({@code kind} "catalogue" or "suite"): a collection document. */
@@ -241,17 +257,7 @@ public final class JsonRenderer {
         root.put("notes", r.notes());
         root.put("reductions", r.reductions());
         root.put("unreached", r.unreached().stream().map(CheckResult.Unreached::step).toList());
-        List<Map<String, Object>> saturated = new ArrayList<>();
-        for (CheckResult.Saturation b : r.saturated()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("bound", b.bound());
-            m.put("procedure", b.procedure());
-            m.put("limit", b.limit());
-            m.put("states", b.states());
-            m.put("simplification", b.simplification());
-            saturated.add(m);
-        }
-        root.put("saturatedBounds", saturated);
+        root.put("saturatedBounds", saturations(r.saturated()));
         root.put("trace", trace == null || paths ? null : rows(trace));
         root.put("restingPlaces", trace == null || paths ? null : resting(trace));
         List<Map<String, Object>> ps = new ArrayList<>();

@@ -67,28 +67,23 @@ public final class TextRenderer {
         return k > 1 ? "; --bounds +" + k + " lets every loop above run as far as the kernel's" : "";
     }
 
-    /**
-     * The unreached steps with the numbered copies of one description merged, in order of first appearance:
-     * "alloc_pages: alloc_pages [2/7]" and "[5/7]" become "alloc_pages: alloc_pages [2, 5 of 7]".
-     */
-    static List<String> unreachedGroups(List<CheckResult.Unreached> unreached) {
-        java.util.regex.Pattern copy = java.util.regex.Pattern.compile("(.*) \\[(\\d+)/(\\d+)\\]");
-        Map<String, List<String>> groups = new java.util.LinkedHashMap<>();
-        Map<String, String> totals = new java.util.HashMap<>();
+    /** The unreached steps, the numbered copies of one description together, in order of first appearance. */
+    static List<List<CheckResult.Unreached>> unreachedGroups(List<CheckResult.Unreached> unreached) {
+        Map<String, List<CheckResult.Unreached>> groups = new java.util.LinkedHashMap<>();
         for (CheckResult.Unreached u : unreached) {
-            java.util.regex.Matcher m = copy.matcher(u.step());
-            if (m.matches()) {
-                groups.computeIfAbsent(m.group(1), k -> new ArrayList<>()).add(m.group(2));
-                totals.put(m.group(1), m.group(3));
-            } else {
-                groups.computeIfAbsent(u.step(), k -> new ArrayList<>());
-            }
+            groups.computeIfAbsent(u.base(), k -> new ArrayList<>()).add(u);
         }
-        List<String> out = new ArrayList<>();
-        groups.forEach((d, idx) -> out.add(idx.isEmpty() ? d
-                : d + " [" + (idx.size() == Integer.parseInt(totals.get(d)) ? "all " + totals.get(d)
-                        : String.join(", ", idx) + " of " + totals.get(d)) + "]"));
-        return out;
+        return List.copyOf(groups.values());
+    }
+
+    /** One group: "procedure: function", or with its copies "[2, 5 of 9]" / "[all 2]". */
+    static String unreachedText(List<CheckResult.Unreached> group) {
+        CheckResult.Unreached first = group.get(0);
+        if (first.copies() == 1) {
+            return first.base();
+        }
+        return first.base() + " [" + (group.size() == first.copies() ? "all " + first.copies()
+                : String.join(", ", group.stream().map(u -> Integer.toString(u.copy())).toList()) + " of " + first.copies()) + "]";
     }
 
     /** The named variant's description (its kind first, then what it assumes), or null for knob settings no variant names. */
@@ -156,10 +151,12 @@ public final class TextRenderer {
             para(out, "note: " + n, width, "  ");
         }
         if (!r.unreached().isEmpty()) {
-            List<String> steps = unreachedGroups(r.unreached());
-            int shown = Math.min(steps.size(), MAX_UNREACHED);
-            para(out, "unreached in this variant (" + Words.count(r.unreached().size(), "step") + " never executed): " + String.join("; ", steps.subList(0, shown))
-                    + (shown < steps.size() ? "; ... (" + (steps.size() - shown) + " more; --format json lists all)" : ""), width, "  ");
+            List<List<CheckResult.Unreached>> groups = unreachedGroups(r.unreached());
+            int shown = Math.min(groups.size(), MAX_UNREACHED);
+            int hidden = groups.subList(shown, groups.size()).stream().mapToInt(List::size).sum();
+            para(out, "unreached in this variant (" + Words.count(r.unreached().size(), "step") + " never executed): "
+                    + String.join("; ", groups.subList(0, shown).stream().map(TextRenderer::unreachedText).toList())
+                    + (hidden > 0 ? "; ... (" + Words.count(hidden, "more step") + "; --format json lists all)" : ""), width, "  ");
         }
         for (CheckResult.Saturation b : r.saturated()) {
             out.append("  bound saturated: ").append(b.bound()).append(" (limit ").append(b.limit()).append(") in ")

@@ -162,4 +162,26 @@ class RetryBoundTest {
         assertFalse(s.changed());
         assertTrue(s.summary().endsWith("no model bound was reached at these limits, so this HOLDS does not depend on them"), s.summary());
     }
+
+    @Test
+    void aBoundRaisedToTheKernelsLimitIsNoLongerReported() {
+        // t: retry(polls) { a } never breaks. The kernel polls at most twice (kernelLimit 2): at limit 1 the loop
+        // ends early (start -(a)-> done: 2 states, the start saturates); at limit 2 it makes the kernel's two
+        // passes (3 states) and ends where the kernel's loop ends, which is not reported
+        Model.Builder b = Model.builder("kernel-limit");
+        Bound polls = b.bound("polls", 1, "the kernel polls twice", 2);
+        b.thread("t", body -> body.retry(polls, "poll loop", pass -> pass.step(Step.named("a").build())));
+        Model m = b.build();
+        CheckResult one = check(m);
+        assertEquals(2, one.stats().distinct());
+        assertEquals(List.of(new CheckResult.Saturation("polls", "t (poll loop)", 1, 1, "the kernel polls twice")), one.saturated());
+        assertTrue(one.saturated().get(0).procedure().endsWith("(poll loop)"));
+        BoundSensitivity s = BoundSensitivity.check(m, one, RuleSet.empty(), Options.defaults(), 1);
+        assertEquals(3, s.result().stats().distinct());
+        assertTrue(s.result().saturated().isEmpty(), s.result().saturated().toString());
+        // a kernel limit below the model's limit is a model error
+        Model.Builder bad = Model.builder("bad");
+        ModelError e = assertThrows(ModelError.class, () -> bad.bound("polls", 3, "-", 2));
+        assertTrue(e.getMessage().contains("polls"), e.getMessage());
+    }
 }

@@ -38,6 +38,18 @@ class HtmlReportTest {
     }
 
     @Test
+    void aHoldsThatReachedAModelBoundSaysSoInHtmlToo() {
+        // movable-ops' kernel variant ends a compaction batch at the model's one pass (see BoundSensitivityTest)
+        ScenarioRunner.Outcome o = ScenarioRunner.run(Catalogue.find("movable-ops"), "merged", Map.of(), KernelRules.all(), Options.defaults());
+        String html = HtmlRenderer.render(o);
+        assertTrue(html.contains("<li>bound saturated: migrate_pages_batch passes (limit 1) in migrate_pages_batch/"), html);
+        assertTrue(html.contains("this HOLDS depends on the bounds above (not a kernel fact)"), html);
+        assertTrue(html.contains("--bounds +9 lets every loop above run as far as the kernel's"), html);
+        ScenarioRunner.Outcome abba = ScenarioRunner.run(Catalogue.find("abba-ordered"), "default", Map.of(), KernelRules.all(), Options.defaults());
+        assertFalse(HtmlRenderer.render(abba).contains("bound saturated"));
+    }
+
+    @Test
     void lockCycleReportShowsBothAcquisitionPaths() {
         ScenarioRunner.Outcome o = ScenarioRunner.run(Catalogue.find("abba-gated"), "default", Map.of(), KernelRules.all(), Options.defaults());
         String html = HtmlRenderer.render(o);

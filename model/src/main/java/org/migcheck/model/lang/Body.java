@@ -25,7 +25,7 @@ public final class Body {
     record IfLocal(Predicate<Exec> cond, Body then, Body otherwise) implements Node {}
     record While(Predicate<Exec> cond, Body body, Assign increment) implements Node {}
     record Forever(Body body) implements Node {}
-    record Retry(Bound bound, Local passes, Body body) implements Node {}
+    record Retry(Bound bound, String loop, Local passes, Body body) implements Node {}
     record Break() implements Node {}
     record Continue() implements Node {}
     record Return(IntExpr value) implements Node {}
@@ -87,6 +87,14 @@ public final class Body {
      * counter is a hidden local of this procedure (one per loop), zero outside the loop.
      */
     public Body retry(Bound bound, Consumer<Body> body) {
+        return retry(bound, null, body);
+    }
+
+    /**
+     * As {@link #retry(Bound, Consumer)}, with the loop named ({@code "unmap loop"}): a saturation is reported
+     * as in "procedure (loop)", so that two loops of one procedure under one bound are told apart.
+     */
+    public Body retry(Bound bound, String loop, Consumer<Body> body) {
         if (bound.origin != owner.origin) {
             throw Model.foreign("bound " + bound.name(), bound.origin.name(), owner.origin.name());
         }
@@ -97,7 +105,7 @@ public final class Body {
         }
         Local passes = owner.local(lname, 0, bound.limit());
         passes.bound = bound;
-        nodes.add(new Retry(bound, passes, sub(body)));
+        nodes.add(new Retry(bound, loop, passes, sub(body)));
         return this;
     }
 

@@ -19,6 +19,8 @@ final class Insn {
     Local local;
     IntExpr value;
     Bound bound;
+    /** SATURATE: where it is reported, "procedure" or "procedure (loop)". */
+    String where;
 
     Insn(Kind kind, Procedure proc) {
         this.kind = kind;

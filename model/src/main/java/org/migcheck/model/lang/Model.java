@@ -368,6 +368,15 @@ public final class Model {
     /** The declared bounds of retry loops, in declaration order. */
     public List<Bound> bounds() { return bounds; }
 
+    /**
+     * Whether a loop that ends at {@code b} is reported: a model bound below the kernel's own limit. At or
+     * above a declared {@link Bound#kernelLimit()} the kernel's loop ends there too, so reaching it is kernel
+     * behaviour, like a {@link Bound.Kind#KERNEL kernel} bound.
+     */
+    public boolean reportsSaturation(Bound b) {
+        return b.kind() == Bound.Kind.MODEL && (b.kernelLimit() == 0 || limit(b) < b.kernelLimit());
+    }
+
     /** The limit of {@code b} in this model: declared, or raised by {@link #withBoundsRaised}. */
     public int limit(Bound b) {
         if (b.origin != origin) {
@@ -879,7 +888,9 @@ public final class Model {
                     inc.value = e -> e.local(passes) + 1;
                     add(Insn.Kind.JUMP, p).target = top;
                     again.target = code.size();
-                    add(Insn.Kind.SATURATE, p).bound = bound;
+                    Insn saturate = add(Insn.Kind.SATURATE, p);
+                    saturate.bound = bound;
+                    saturate.where = p.name() + (r.loop() == null ? "" : " (" + r.loop() + ")");
                     int exit = code.size();
                     Insn clear = add(Insn.Kind.ASSIGN, p);
                     clear.local = passes;

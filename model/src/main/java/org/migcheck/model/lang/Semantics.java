@@ -488,8 +488,8 @@ public final class Semantics {
                     }
                 }
                 case SATURATE -> {
-                    if (effects != null && insn.bound.kind() == Bound.Kind.MODEL) {
-                        effects.emit(new BoundReached(insn.bound, insn.proc.name()));
+                    if (effects != null && model.reportsSaturation(insn.bound)) {
+                        effects.emit(new BoundReached(insn.bound, insn.where));
                     }
                     s[t.pcSlot] = pc + 1;
                 }

@@ -27,12 +27,13 @@ import org.migcheck.model.lang.Steps;
  * batch in MIGRATE_ASYNC and keep batching to that mode, migrate_pages_sync: 2ef7dbb26990 "migrate_pages:
  * try migrate in batch asynchronously firstly" and fb3592c41a44 "migrate_pages: fix deadlock in batched
  * migration", ids as later commits cite them; the release they landed in is not checked), the PF_MEMALLOC rule of v2.6.38
- * (see {@link Rules}), the SYNC_LIGHT !uptodate rule (2023), the movable_ops dispatch in
+ * (see {@link Rules}), the SYNC_LIGHT !uptodate rule (posted 2023; the release it landed in is not checked), the movable_ops dispatch in
  * migrate_folio_move (2025), and the removal of the MIGRATEPAGE_* return codes before v6.19 (every
  * success is 0; v6.19 names none of them; the removal is dated to v6.18 by our review, not checked).
  * <pre>
  * migrate_pages/&lt;get_new_folio&gt;(src.., dst.., mode)     a list of 1..3 isolated folios
- *   migrate_pages_batch(list, MIGRATE_ASYNC)            every mode starts with an ASYNC batch
+ *   migrate_pages_batch(list, MIGRATE_ASYNC, 10)        MIGRATE_ASYNC: the only batch, nr_pass 10; other
+ *                                                      modes go through migrate_pages_sync (below)
  *     migrate_folio_unmap/&lt;get_new_folio&gt;(src, dst, mode)  get_new_folio; lock src by the mode rules and
  *                                                      PF_MEMALLOC; writeback: SYNC waits, else -EBUSY;
  *                                                      folio_trylock(dst); earlier folios of the batch
@@ -42,8 +43,11 @@ import org.migcheck.model.lang.Steps;
  *                                                      fallback_migrate_folio); folio_add_lru(dst);
  *                                                      unlock and put dst, unlock src, migrate_folio_done;
  *                                                      failure: migrate_folio_undo_src / _undo_dst
- *   migrate_pages_batch([f], mode)                       SYNC_LIGHT / SYNC (migrate_pages_sync): each folio
- *                                                      that failed the ASYNC batch, alone, in the caller's mode
+ *   migrate_pages_sync(list, mode)                       SYNC_LIGHT / SYNC:
+ *     migrate_pages_batch(list, MIGRATE_ASYNC, 3)        first the whole list in one ASYNC batch, nr_pass 3
+ *       (migrate_folio_unmap, migrate_folio_move as above)
+ *     migrate_pages_batch([f], mode, 7)                  then each folio that failed it, alone, in the
+ *                                                      caller's mode, nr_pass 7
  *   putback_movable_pages(src)                           the caller's putback of a folio that failed:
  *                                                      folio_putback_lru, or putback_movable_ops_page
  * </pre>
@@ -215,13 +219,15 @@ public final class Migrate {
      * The model bound on migrate_pages_batch's passes, declared once: a batch whose last allowed pass
      * still has an -EAGAIN folio (unmap) or pair (move) saturates it when the kernel's nr_pass would
      * have allowed another pass, so a HOLDS lists it and {@code check --bounds +K} re-checks with K
-     * more passes.
+     * more passes. Public for callers that drive {@link #unmap} themselves and retry an -EAGAIN under the
+     * same bound.
      */
-    private Bound passBound() {
+    public Bound passBound() {
         if (passBound == null) {
             passBound = b.bound(PASSES, maxPasses, "migrate_pages_batch makes at most " + maxPasses
-                    + (maxPasses == 1 ? " pass" : " passes") + " over its unmap and move lists; the kernel retries an -EAGAIN "
-                    + "folio for up to nr_pass passes (NR_MAX_MIGRATE_PAGES_RETRY = " + NR_MAX_MIGRATE_PAGES_RETRY
+                    + (maxPasses == 1 ? " pass" : " passes") + " of its unmap loop (over the from list) and of its move loop"
+                    + " (over unmap_folios); the kernel makes up to nr_pass passes of each while a folio is -EAGAIN"
+                    + " (NR_MAX_MIGRATE_PAGES_RETRY = " + NR_MAX_MIGRATE_PAGES_RETRY
                     + ", NR_MAX_MIGRATE_ASYNC_RETRY = " + NR_MAX_MIGRATE_ASYNC_RETRY + ", NR_MAX_MIGRATE_SYNC_RETRY = "
                     + NR_MAX_MIGRATE_SYNC_RETRY + ", mm/migrate.c)", NR_MAX_MIGRATE_PAGES_RETRY);
         }
@@ -1188,7 +1194,9 @@ public final class Migrate {
                                         e -> NR_MAX_MIGRATE_SYNC_RETRY)
                                 .assign(failed, e -> (e.local(failed) & ~bit)
                                         | ((e.local(r) & 1) != 0 ? bit : 0)
-                                        | ((e.local(r) & enomemBit(1)) != 0 ? enomem : 0)));
+                                        | ((e.local(r) & enomemBit(1)) != 0 ? enomem : 0))
+                                // folded into failed: nothing reads it again, so it must not tell states apart
+                                .assign(r, e -> 0));
             }
             x.ret(e -> e.local(failed));
         });
@@ -1245,7 +1253,7 @@ public final class Migrate {
         p.body(x -> {
             // for (pass = 0; pass < nr_pass && retry; pass++) { retry = 0; ... }: a model bound (passBound) on
             // top of nr_pass; a pass that ends wanting another one (retry) at the model's bound saturates it
-            x.retry(bound, y -> {
+            x.retry(bound, "unmap loop", y -> {
                 y.assign(retry, e -> 0);
                 for (int i = 0; i < k; i++) {
                     Local si = src[i];
@@ -1264,7 +1272,7 @@ public final class Migrate {
             });
             x.assign(pass, e -> 0);
             // move: (try_to_unmap_flush has nothing to flush: no modelled source is mapped)
-            x.retry(bound, y -> {
+            x.retry(bound, "move loop", y -> {
                 y.assign(retry, e -> 0);
                 for (int i = 0; i < k; i++) {
                     Local si = src[i];

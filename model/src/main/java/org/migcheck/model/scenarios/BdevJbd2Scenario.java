@@ -83,8 +83,9 @@ public final class BdevJbd2Scenario {
         r.put("swap lookup: memcpy <> unlock_buffer", UPDATE_HOLDS_REF);
         r.put("test-true migrate_folio_unmap/compaction_alloc: if current->flags & PF_MEMALLOC", GIVE_UP);
         r.put("test-false migrate_folio_unmap/compaction_alloc: if folio_test_uptodate", GIVE_UP);
-        r.put("test-false __find_get_block_slow/nonatomic: if folio_buffers", "a lookup may fail (NULL): the metadata update"
-                + " then touches nothing");
+        r.put("test-false __find_get_block_slow/nonatomic: if folio_buffers", "in the model a lookup may fail (NULL) and the"
+                + " metadata update then touches nothing (sb_bread/sb_getblk would loop in __getblk_slow, growing buffers, until it"
+                + " got one; see getblkSteps)");
         r.put("test-false __migrate_folio: if folio_ref_count", REFCOUNT);
         r.put("test-false __buffer_migrate_folio: if folio_ref_count", REFCOUNT);
         r.put("test-true __buffer_migrate_folio: if !folio_buffers", "rule gap: no rule checks that the buffer heads follow the"
@@ -451,6 +452,7 @@ public final class BdevJbd2Scenario {
      * jbd2_journal_get_write_access -> do_get_write_access: lock_buffer(bh), the data is read (e.g. for
      * a frozen copy), unlock_buffer(bh); brelse(bh).
      * Simplification: the update does not dirty the buffer (no jbd2_journal_dirty_metadata).
+     * Simplification: a lookup that finds no buffer (after a migration detached them) ends the thread; the kernel's sb_bread/sb_getblk loops in __getblk_slow (grow_buffers, then looks again) until it gets one, so the update would go on against buffers attached to the folio now in the cache.
      */
     private static void getblkSteps(Body c, Buffers ring, Procedure find, Local got) {
         Buffers.Bh bh = ring.head();

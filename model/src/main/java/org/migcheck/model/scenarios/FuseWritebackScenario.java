@@ -2,6 +2,7 @@ package org.migcheck.model.scenarios;
 
 import java.util.List;
 import java.util.Map;
+import org.migcheck.model.lang.Body;
 import org.migcheck.model.lang.IntExpr;
 import org.migcheck.model.lang.Local;
 import org.migcheck.model.lang.Model;
@@ -332,8 +333,12 @@ public final class FuseWritebackScenario {
                     // e.g. mm/memory_hotplug.c do_migrate_range -> isolate_folio_to_list -> folio_isolate_lru
                     .step(vmscan.isolateLru("folio_isolate_lru", f, isolated))
                     .ifLocal(e -> e.local(isolated) == 0, none -> none.ret())
-                    // migrate_pages(&source, alloc_migration_target, NULL, ..., mode, ...) -> migrate_pages_batch
-                    .callInto(rc, unmap, IntExpr.of(folio.id()), IntExpr.of(target.id()), e -> mode)
+                    // migrate_pages(&source, alloc_migration_target, NULL, ..., mode, ...) -> migrate_pages_batch:
+                    // migrate_folio_unmap again while it returns -EAGAIN, under the model bound on its passes.
+                    // Simplification: the unmap runs in the caller's mode from the first pass (v6.19's migrate_pages_sync tries MIGRATE_ASYNC first).
+                    .retry(mig.passBound(), "unmap loop", pass -> pass
+                            .callInto(rc, unmap, IntExpr.of(folio.id()), IntExpr.of(target.id()), e -> mode)
+                            .ifLocal(e -> e.local(rc) != Migrate.EAGAIN, Body::breakLoop))
                     // Simplification: the move itself (move_to_new_folio) is left to the migration scenarios; here the unmapped pair is undone as after a failed move.
                     .ifLocal(e -> e.local(rc) == Migrate.SUCCESS, undo -> {
                         mig.migrateFolioUndoSrc(undo, f);

@@ -30,7 +30,7 @@ import org.migcheck.model.mm.Readahead;
  *       reads them only when the batch is complete, so the allocation of the second folio runs with the
  *       first locked; it may enter direct compaction, whose migrate scanner may pick that very folio
  *       (4.2, 4.5 A). Three protections exist, from different kernel eras: migrate_folio_unmap's
- *       PF_MEMALLOC rule (v2.6.38), the SYNC_LIGHT !uptodate rule (2023), and the
+ *       PF_MEMALLOC rule (v2.6.38), the SYNC_LIGHT !uptodate rule (posted 2023, release not checked), and the
  *       memalloc_nofs_save() scope around readahead, under which compaction isolates no page-cache
  *       folio at all (isolate_migratepages_block with !__GFP_FS);</li>
  *   <li>{@code two-migrators}: two migrators under the "Defer allocating new page until needed"
