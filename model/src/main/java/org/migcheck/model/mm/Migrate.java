@@ -1065,6 +1065,34 @@ public final class Migrate {
         return migratePages(getNewFolio, 1, callerIsolated);
     }
 
+    /** The parameters of a procedure over a list of folios: src0, dst0, src1, dst1, ... (src, dst for one folio), then mode. */
+    private record ListParams(Local[] src, Local[] dst, Local mode) {}
+
+    /** Declares {@link ListParams} for a list of {@code k} folios on {@code p}. */
+    private ListParams listParams(Procedure p, int k) {
+        Local[] src = new Local[k];
+        Local[] dst = new Local[k];
+        for (int i = 0; i < k; i++) {
+            src[i] = p.param("src" + (k > 1 ? i : ""), 0, nFolios - 1).markObjectRef();
+            dst[i] = p.param("dst" + (k > 1 ? i : ""), 0, nFolios - 1).markObjectRef();
+        }
+        return new ListParams(src, dst, p.param("mode", MIGRATE_ASYNC, MIGRATE_SYNC));
+    }
+
+    /** The arguments (src0, dst0, ..., then {@code rest}) of a call to a list procedure, read from the caller's own list. */
+    private static IntExpr[] listArgs(Local[] src, Local[] dst, IntExpr... rest) {
+        int k = src.length;
+        IntExpr[] args = new IntExpr[2 * k + rest.length];
+        for (int i = 0; i < k; i++) {
+            Local si = src[i];
+            Local di = dst[i];
+            args[2 * i] = e -> e.local(si);
+            args[2 * i + 1] = e -> e.local(di);
+        }
+        System.arraycopy(rest, 0, args, 2 * k, rest.length);
+        return args;
+    }
+
     /** Bit of a {@link #migratePagesBatch} result: some migrate_folio_unmap returned -ENOMEM (rc &lt; 0). */
     private static int enomemBit(int k) { return 1 << k; }
 
@@ -1102,26 +1130,13 @@ public final class Migrate {
         Procedure sync = migratePagesSync(getNewFolio, k);
         Procedure pb = putbackMovablePages();
         Procedure p = b.procedure(name);
-        Local[] src = new Local[k];
-        Local[] dst = new Local[k];
-        for (int i = 0; i < k; i++) {
-            src[i] = p.param("src" + (k > 1 ? i : ""), 0, nFolios - 1).markObjectRef();
-            dst[i] = p.param("dst" + (k > 1 ? i : ""), 0, nFolios - 1).markObjectRef();
-        }
-        Local mode = p.param("mode", MIGRATE_ASYNC, MIGRATE_SYNC);
+        ListParams lp = listParams(p, k);
+        Local[] src = lp.src();
+        Local mode = lp.mode();
+        IntExpr[] all = listArgs(src, lp.dst(), e -> MIGRATE_ASYNC, e -> NR_MAX_MIGRATE_PAGES_RETRY);
+        IntExpr[] list = listArgs(src, lp.dst(), e -> e.local(mode));
         Local failed = p.local("failed", 0, (enomemBit(k) << 1) - 1);
         int enomem = enomemBit(k);
-        IntExpr[] all = new IntExpr[2 * k + 2];
-        IntExpr[] list = new IntExpr[2 * k + 1];
-        for (int i = 0; i < k; i++) {
-            Local si = src[i];
-            Local di = dst[i];
-            all[2 * i] = list[2 * i] = e -> e.local(si);
-            all[2 * i + 1] = list[2 * i + 1] = e -> e.local(di);
-        }
-        all[2 * k] = e -> MIGRATE_ASYNC;
-        all[2 * k + 1] = e -> NR_MAX_MIGRATE_PAGES_RETRY;
-        list[2 * k] = e -> e.local(mode);
         p.body(x -> {
             // if (mode == MIGRATE_ASYNC) rc = migrate_pages_batch(..., NR_MAX_MIGRATE_PAGES_RETRY); else rc = migrate_pages_sync(...)
             x.ifLocalElse(e -> e.local(mode) == MIGRATE_ASYNC,
@@ -1163,25 +1178,14 @@ public final class Migrate {
         Procedure batch = migratePagesBatch(getNewFolio, k);
         Procedure single = k == 1 ? batch : migratePagesBatch(getNewFolio, 1);
         Procedure p = b.procedure(name);
-        Local[] src = new Local[k];
-        Local[] dst = new Local[k];
-        for (int i = 0; i < k; i++) {
-            src[i] = p.param("src" + (k > 1 ? i : ""), 0, nFolios - 1).markObjectRef();
-            dst[i] = p.param("dst" + (k > 1 ? i : ""), 0, nFolios - 1).markObjectRef();
-        }
-        Local mode = p.param("mode", MIGRATE_ASYNC, MIGRATE_SYNC);
+        ListParams lp = listParams(p, k);
+        Local[] src = lp.src();
+        Local[] dst = lp.dst();
+        Local mode = lp.mode();
         Local failed = p.local("failed", 0, (enomemBit(k) << 1) - 1);
         Local r = p.local("rc_one", 0, (enomemBit(1) << 1) - 1);
         int enomem = enomemBit(k);
-        IntExpr[] all = new IntExpr[2 * k + 2];
-        for (int i = 0; i < k; i++) {
-            Local si = src[i];
-            Local di = dst[i];
-            all[2 * i] = e -> e.local(si);
-            all[2 * i + 1] = e -> e.local(di);
-        }
-        all[2 * k] = e -> MIGRATE_ASYNC;
-        all[2 * k + 1] = e -> NR_MAX_MIGRATE_ASYNC_RETRY;
+        IntExpr[] all = listArgs(src, dst, e -> MIGRATE_ASYNC, e -> NR_MAX_MIGRATE_ASYNC_RETRY);
         p.body(x -> {
             x.callInto(failed, batch, all);
             // "Fall back to migrate all failed folios one by one synchronously"
@@ -1233,13 +1237,10 @@ public final class Migrate {
         boolean putBackByMove = movable != null && movable.putbackUnderPageLock();
         Bound bound = passBound();
         Procedure p = b.procedure(name);
-        Local[] src = new Local[k];
-        Local[] dst = new Local[k];
-        for (int i = 0; i < k; i++) {
-            src[i] = p.param("src" + (k > 1 ? i : ""), 0, nFolios - 1).markObjectRef();
-            dst[i] = p.param("dst" + (k > 1 ? i : ""), 0, nFolios - 1).markObjectRef();
-        }
-        Local mode = p.param("mode", MIGRATE_ASYNC, MIGRATE_SYNC);
+        ListParams lp = listParams(p, k);
+        Local[] src = lp.src();
+        Local[] dst = lp.dst();
+        Local mode = lp.mode();
         Local nrPass = p.param("nr_pass", 1, NR_MAX_MIGRATE_PAGES_RETRY);
         Local rc = rc(p);
         Local enomem = p.local("enomem", 0, 1);
