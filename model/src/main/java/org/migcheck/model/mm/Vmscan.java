@@ -38,7 +38,9 @@ import org.migcheck.model.lang.Var;
  *
  * <p>Fixes folded in (all in v6.19): 0c4f8ed498ce "mm: skip folio reclaim in legacy memcg contexts for
  * deadlockable mappings" (v6.16: the mapping flag term of case 2); "mm: vmscan: simplify the logic for
- * activating dirty file folios" (every dirty file folio gets PG_reclaim and is activated, no PGDAT_DIRTY);
+ * activating dirty file folios" (every dirty file folio gets PG_reclaim and is activated, no PGDAT_DIRTY;
+ * in the mm tree in 2025 next to "filter out the dirty file folios for node_reclaim()"; present in our v6.19
+ * reading, its commit id and first release not checked);
  * the removal of ->writepage (v6.16: reclaim writes no file folio).
  *
  * <p>Construct it after every folio is declared. Simplifications (each also stated at its code): one
