@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.migcheck.checker.cli.OutputOptions.Format;
 import org.migcheck.checker.cluster.HazelcastCluster;
+import org.migcheck.checker.engine.Words;
 import org.migcheck.checker.run.BoundSensitivity;
 import org.migcheck.checker.run.CheckResult;
 import org.migcheck.checker.run.Options;
@@ -88,13 +89,11 @@ final class CheckCmd implements Callable<Integer> {
             if (scenario != null || variant != null || !sets.isEmpty()) {
                 throw Args.usage(spec, "--all takes no SCENARIO, --variant or --set");
             }
-            if (bounds != null) {
-                throw Args.usage(spec, "--bounds re-checks one variant at raised bounds: name a SCENARIO (and --variant) instead of --all");
-            }
             Format f = output.require(spec, Format.TEXT, Format.JSON, Format.JUNIT, Format.SARIF);
+            int raise = bounds == null ? 0 : Args.boundsRaise(bounds, spec);
             // one row per variant: no per-run start and progress lines between the rows
             Options o = search.toOptions().withProgress(null);
-            return checkAll(rules, cluster == null ? o : o.withCluster(cluster), f);
+            return checkAll(rules, cluster == null ? o : o.withCluster(cluster), f, raise);
         }
         Format f = output.require(spec, Format.values());
         if (scenario == null) {
@@ -156,7 +155,12 @@ final class CheckCmd implements Callable<Integer> {
         return o.matches() && o.bounded();
     }
 
-    private Integer checkAll(RuleSet rules, Options opts, Format f) {
+    /**
+     * {@code check --all}, and with {@code raise} &gt; 0 ({@code --bounds +K}) the re-check of every variant whose
+     * model declares model bounds, at those bounds raised by K, judged against the same expectation: a second
+     * row (text), case (JUnit), result (SARIF) or report (JSON, {@code boundsRaise}) after its variant's.
+     */
+    private Integer checkAll(RuleSet rules, Options opts, Format f, int raise) {
         PrintStream out = Main.Streams.out;
         boolean text = f == Format.TEXT;
         // the verdict columns as wide as the longest expectation or "violated RULE" of an active rule (streamed rows stay aligned)
@@ -189,12 +193,42 @@ final class CheckCmd implements Callable<Integer> {
                     goals, r.stats().distinct(), r.stats().maxDepth(), String.format("%.2fs", r.stats().seconds()),
                     !o.matches() ? "MISMATCH" : bounded(o) ? "ok (bounded)" : "ok");
         });
+        List<ScenarioRunner.Outcome> cases = outcomes;
+        List<BoundSensitivity> rechecks = new ArrayList<>();
+        if (raise > 0) {
+            cases = new ArrayList<>();
+            for (ScenarioRunner.Outcome o : outcomes) {
+                cases.add(o);
+                if (o.result().model() == null || o.result().model().bounds().stream()
+                        .noneMatch(b -> b.kind() == org.migcheck.model.lang.Bound.Kind.MODEL)) {
+                    continue;
+                }
+                BoundSensitivity sens = BoundSensitivity.check(ScenarioRunner.build(o.scenario(), o.knobs()), o.result(), rules, opts, raise);
+                ScenarioRunner.Outcome again = o.atBounds(raise, sens.result());
+                rechecks.add(sens);
+                cases.add(again);
+                if (!again.matches()) {
+                    bad.add(again);
+                }
+            }
+        }
         switch (f) {
-            case JSON -> out.println(JsonRenderer.renderAll("catalogue", outcomes));
-            case JUNIT -> out.print(Main.withClasspath(JUnitRenderer.render("migcheck check --all", outcomes), scenarios(outcomes), spec,
+            case JSON -> out.println(JsonRenderer.renderAll("catalogue", cases));
+            case JUNIT -> out.print(Main.withClasspath(JUnitRenderer.render("migcheck check --all", cases), scenarios(cases), spec,
                     JUnitRenderer::esc));
-            case SARIF -> out.println(Main.withClasspath(SarifRenderer.render(outcomes), scenarios(outcomes), spec, Main::jsonText));
+            case SARIF -> out.println(Main.withClasspath(SarifRenderer.render(cases), scenarios(cases), spec, Main::jsonText));
             default -> {
+                if (raise > 0) {
+                    out.printf("%nbounds +%d: %s whose model declares model bounds re-checked with them raised%n", raise,
+                            Words.count(rechecks.size(), "variant"));
+                    for (int i = 0, j = 0; i < cases.size(); i++) {
+                        ScenarioRunner.Outcome c = cases.get(i);
+                        if (c.boundsRaise() > 0) {
+                            out.printf("  %s: %s%s%n", cases.get(i - 1).title(), rechecks.get(j++).summary().replaceFirst("^bounds \\+\\d+ ", ""),
+                                    c.matches() ? "" : "  MISMATCH");
+                        }
+                    }
+                }
                 double secs = (System.nanoTime() - start) / 1e9;
                 for (ScenarioRunner.Outcome o : bad) {
                     out.println();
@@ -205,9 +239,17 @@ final class CheckCmd implements Callable<Integer> {
                     out.printf("%n%s on a model bound (bounded: a retry loop ended at the model's limit, not the kernel's;"
                             + " check SCENARIO --variant V lists the bound, --bounds +K re-checks above it)%n",
                             bounded + (bounded == 1 ? " HOLDS depends" : " HOLDS depend"));
+                    if (raise > 0) {
+                        long still = 0;
+                        for (ScenarioRunner.Outcome c : cases) {
+                            still += c.boundsRaise() > 0 && c.matches() && c.bounded() ? 1 : 0;
+                        }
+                        out.printf("at bounds +%d, %s%n", raise, still == 0 ? "none still reaches one"
+                                : still + " still " + (still == 1 ? "reaches one" : "reach one"));
+                    }
                 }
                 out.printf("%ncatalogue checked in %.1f s%n", secs);
-                out.printf("%d passed, %d failed%n", outcomes.size() - bad.size(), bad.size());
+                out.printf("%d passed, %d failed%n", cases.size() - bad.size(), bad.size());
             }
         }
         return bad.isEmpty() ? 0 : Verdict.MISMATCH_EXIT;

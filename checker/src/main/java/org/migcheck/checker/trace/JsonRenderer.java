@@ -226,6 +226,8 @@ public final class JsonRenderer {
         // what the named variant stands for (shipped kernel, proposal, hypothetical, mutation), as the text report's "variant:" line
         root.put("variantDoc", TextRenderer.variantDoc(o));
         root.put("knobs", o.knobs().asMap());
+        // 0, or K for the re-check at model bounds raised by K (check --all --bounds +K)
+        root.put("boundsRaise", o.boundsRaise());
         root.put("expected", o.expected() == null ? null : o.expected().describe());
         root.put("verdict", r.verdict().lower());
         root.put("matches", o.matches());

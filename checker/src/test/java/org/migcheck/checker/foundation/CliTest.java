@@ -134,6 +134,32 @@ class CliTest {
     }
 
     @Test
+    void checkAllAtRaisedBoundsRechecksEveryVariantWithModelBounds() {
+        Run r = run("check", "--all", "--bounds", "+9");
+        assertEquals(0, r.code(), r.out() + r.err());
+        String out = r.out();
+        // ten passes of migrate_pages_batch, its largest nr_pass: movable-ops' kernel variant no longer reaches the bound
+        assertTrue(out.contains("  movable-ops / merged: (migrate_pages_batch passes: 1 -> 10): holds -- the verdict is unchanged;"
+                + " no model bound was reached at these limits"), out);
+        // the zoo declares no model bounds: no re-check row for it
+        assertFalse(out.contains("  abba / default: ("), out);
+        assertTrue(out.contains("at bounds +9, none still reaches one"), out);
+        String[] lines = out.strip().split("\n");
+        Matcher all = Pattern.compile("(\\d+) passed, 0 failed").matcher(lines[lines.length - 1].strip());
+        assertTrue(all.matches(), lines[lines.length - 1]);
+        long rechecks = java.util.Arrays.stream(lines).filter(l -> l.startsWith("  ") && l.contains(": (") && l.contains(" -> ")).count();
+        Run plain = run("check", "--all");
+        Matcher base = Pattern.compile("(\\d+) passed, 0 failed").matcher(plain.out().strip().substring(plain.out().strip().lastIndexOf('\n') + 1));
+        assertTrue(base.matches(), plain.out());
+        assertEquals(Integer.parseInt(base.group(1)) + rechecks, Integer.parseInt(all.group(1)), out);
+        // JUnit: each re-check is a case of its own, named as its variant at the raised bounds
+        Run junit = run("check", "--all", "--bounds", "+9", "--format", "junit");
+        assertEquals(0, junit.code(), junit.err());
+        assertTrue(junit.out().contains("name=\"movable-ops/merged at bounds +9\""), junit.out());
+        assertFalse(junit.out().contains("name=\"abba/default at bounds +9\""), junit.out());
+    }
+
+    @Test
     void checkAll() {
         Run r = run("check", "--all");
         assertEquals(0, r.code(), r.out() + r.err());
@@ -212,7 +238,7 @@ class CliTest {
             {"bench", "--compare-spin", "movable-ops:compactors"}, {"bench", "--speedup", "--workers", "1"},
             {"bench", "--speedup", "--compare-spin"}, {"bench", "--speedup", "--scale-out"}, {"bench", "--speedup", "philosophers-1", "--workers", "2"},
             {"check", "abba", "--max-depth", "2147483647"}, {"check", "abba", "--walks", "5"}, {"check", "abba", "--seed", "3"},
-            {"check", "abba", "--symmetry", "auto"}, {"check", "abba", "--por", "maybe"}, {"check", "--all", "--bounds", "+1"},
+            {"check", "abba", "--symmetry", "auto"}, {"check", "abba", "--por", "maybe"}, {"check", "--all", "--bounds", "+0"},
             {"check", "philosophers", "--set", "n=3", "--set", "n=4"}, {"check", "philosophers", "--set", "n"},
             {"suite", "philosophers", "--vary", "n", "--set", "n=3"}, {"mutate", "abba-ordered", "--strategy", "random"},
             {"--classpath", "", "list"}, {"--classpath", "target/classes" + java.io.File.pathSeparator, "list"},
