@@ -44,7 +44,7 @@ final class CheckCmd implements Callable<Integer> {
     @Option(names = "--set", paramLabel = "KNOB=VALUE", parameterConsumer = Args.KnobSetting.class, description = "knob value (repeatable); must agree with --variant")
     Map<String, String> sets = new LinkedHashMap<>();
 
-    @Option(names = "--bounds", paramLabel = "+K", description = "also re-check with every model bound of a retry loop raised by K passes and say whether the verdict changed; the exit code is then the verdict at the raised bounds")
+    @Option(names = "--bounds", paramLabel = "+K", description = "also re-check with every model bound of a retry loop raised by K passes and say whether the verdict changed; the exit code is then the verdict at the raised bounds (with --all: 0, or 10 if a re-check differs from its variant's expectation)")
     String bounds;
 
     @CommandLine.Mixin
@@ -157,8 +157,9 @@ final class CheckCmd implements Callable<Integer> {
 
     /**
      * {@code check --all}, and with {@code raise} &gt; 0 ({@code --bounds +K}) the re-check of every variant whose
-     * model declares model bounds, at those bounds raised by K, judged against the same expectation: a second
-     * row (text), case (JUnit), result (SARIF) or report (JSON, {@code boundsRaise}) after its variant's.
+     * model declares model bounds, at those bounds raised by K, judged against the same expectation: a line of
+     * the "bounds +K" section under the table (text), or a case (JUnit), result (SARIF) or report (JSON,
+     * {@code boundsRaise}) right after its variant's.
      */
     private Integer checkAll(RuleSet rules, Options opts, Format f, int raise) {
         PrintStream out = Main.Streams.out;
@@ -240,12 +241,23 @@ final class CheckCmd implements Callable<Integer> {
                             + " check SCENARIO --variant V lists the bound, --bounds +K re-checks above it)%n",
                             bounded + (bounded == 1 ? " HOLDS depends" : " HOLDS depend"));
                     if (raise > 0) {
+                        // the re-checks of the bounded HOLDS: still bounded, or without a verdict (a budget, a model error)
                         long still = 0;
-                        for (ScenarioRunner.Outcome c : cases) {
-                            still += c.boundsRaise() > 0 && c.matches() && c.bounded() ? 1 : 0;
+                        List<String> undecided = new ArrayList<>();
+                        for (int i = 1; i < cases.size(); i++) {
+                            ScenarioRunner.Outcome c = cases.get(i);
+                            if (c.boundsRaise() > 0 && bounded(cases.get(i - 1))) {
+                                Verdict v = c.result().verdict();
+                                if (v == Verdict.INCOMPLETE || v == Verdict.MODEL_ERROR) {
+                                    undecided.add(cases.get(i - 1).title());
+                                } else if (c.bounded()) {
+                                    still++;
+                                }
+                            }
                         }
-                        out.printf("at bounds +%d, %s%n", raise, still == 0 ? "none still reaches one"
-                                : still + " still " + (still == 1 ? "reaches one" : "reach one"));
+                        out.printf("at bounds +%d, %s%s%n", raise,
+                                still == 0 && undecided.isEmpty() ? "none still reaches one" : still + " still " + (still == 1 ? "reaches one" : "reach one"),
+                                undecided.isEmpty() ? "" : "; " + undecided.size() + " reached no verdict there: " + String.join(", ", undecided));
                     }
                 }
                 out.printf("%ncatalogue checked in %.1f s%n", secs);

@@ -19,9 +19,14 @@ import org.migcheck.properties.RuleSet;
  */
 public record BoundSensitivity(int k, List<String> raised, CheckResult base, CheckResult result) {
 
-    /** Whether the verdict (kind or broken rule) differs at the raised bounds. */
+    /** Whether the re-check reached a verdict: not stopped by a budget (INCOMPLETE), not a model error. */
+    public boolean decided() {
+        return result.verdict() != Verdict.INCOMPLETE && result.verdict() != Verdict.MODEL_ERROR;
+    }
+
+    /** Whether the re-check reached a verdict (kind or broken rule) that differs from the one at the declared bounds. */
     public boolean changed() {
-        return base.verdict() != result.verdict() || !Objects.equals(base.ruleId(), result.ruleId());
+        return decided() && (base.verdict() != result.verdict() || !Objects.equals(base.ruleId(), result.ruleId()));
     }
 
     /** The model with every {@link Bound.Kind#MODEL model} bound raised by {@code k}. */
@@ -48,7 +53,8 @@ public record BoundSensitivity(int k, List<String> raised, CheckResult base, Che
             return "bounds +" + k + ": the model declares no model bounds; nothing to raise";
         }
         return "bounds +" + k + " (" + String.join(", ", raised) + "): " + ScenarioRunner.verdictText(result)
-                + (changed() ? " -- the verdict CHANGED from " + ScenarioRunner.verdictText(base) + ": it was an artefact of the bound"
+                + (!decided() ? " -- no verdict at the raised bounds (" + (result.limit() != null ? result.limit() : result.message()) + ")"
+                        : changed() ? " -- the verdict CHANGED from " + ScenarioRunner.verdictText(base) + ": it was an artefact of the bound"
                         : " -- the verdict is unchanged")
                 + saturationText();
     }

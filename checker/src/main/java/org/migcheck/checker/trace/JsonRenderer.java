@@ -271,7 +271,8 @@ public final class JsonRenderer {
             ps.add(p);
         }
         root.put("paths", ps);
-        root.put("replay", failed ? o.token() : null);
+        // what follows `migcheck replay`: the token, with --bounds +K for a re-check at raised bounds
+        root.put("replay", failed ? o.replayArgs() : null);
         return root;
     }
 

@@ -157,6 +157,19 @@ class CliTest {
         assertEquals(0, junit.code(), junit.err());
         assertTrue(junit.out().contains("name=\"movable-ops/merged at bounds +9\""), junit.out());
         assertFalse(junit.out().contains("name=\"abba/default at bounds +9\""), junit.out());
+        // JSON: a failing variant's re-check carries a replay that replays it at the same raised bounds
+        Run json = run("check", "--all", "--bounds", "+9", "--format", "json");
+        assertEquals(0, json.code(), json.err());
+        Matcher replay = Pattern.compile("\"replay\" : \"(source-locked-alloc:readahead-compaction-sleeps:[^\"]*)\"").matcher(json.out());
+        List<String> replays = new java.util.ArrayList<>();
+        while (replay.find()) {
+            replays.add(replay.group(1));
+        }
+        assertEquals(2, replays.size(), "the variant's and its re-check's: " + replays);
+        assertFalse(replays.get(0).contains("--bounds"), replays.get(0));
+        assertTrue(replays.get(1).endsWith(" --bounds +9"), replays.get(1));
+        Run again = run("replay", replays.get(1).split(" ")[0], "--bounds", "+9");
+        assertEquals(2, again.code(), again.out() + again.err());
     }
 
     @Test
