@@ -73,7 +73,7 @@ public final class KernelRules {
                     if (s.kind() == Sleep.Kind.FOLIO_LOCK && locksMigrationSource(v)) {
                         return Check.violated(v.threadName() + " sleeps in " + s.what() + "(" + s.onObject()
                                 + ") on a migration source with PF_MEMALLOC set"
-                                + (v.callStack().isEmpty() ? "" : ", in " + v.callStack().get(0).split("/", 2)[0]));
+                                + (v.callStack().isEmpty() ? "" : ", in " + org.migcheck.model.lang.Procedure.kernelFunction(v.callStack().get(0))));
                     }
                 }
                 return Check.ok();

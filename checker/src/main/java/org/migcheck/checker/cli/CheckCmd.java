@@ -150,6 +150,9 @@ final class CheckCmd implements Callable<Integer> {
         return outcomes.stream().map(ScenarioRunner.Outcome::scenario).distinct().toList();
     }
 
+    /** A variant of {@code check --all --bounds +K}, its re-check at raised bounds, and that re-check judged as an outcome. */
+    private record Recheck(ScenarioRunner.Outcome base, BoundSensitivity sens, ScenarioRunner.Outcome again) {}
+
     /** A HOLDS as expected that some state reached a model bound for: the verdict is a fact about the bounded model. */
     private static boolean bounded(ScenarioRunner.Outcome o) {
         return o.matches() && o.bounded();
@@ -194,23 +197,20 @@ final class CheckCmd implements Callable<Integer> {
                     goals, r.stats().distinct(), r.stats().maxDepth(), String.format("%.2fs", r.stats().seconds()),
                     !o.matches() ? "MISMATCH" : bounded(o) ? "ok (bounded)" : "ok");
         });
-        List<ScenarioRunner.Outcome> cases = outcomes;
-        List<BoundSensitivity> rechecks = new ArrayList<>();
-        if (raise > 0) {
-            cases = new ArrayList<>();
-            for (ScenarioRunner.Outcome o : outcomes) {
-                cases.add(o);
-                if (o.result().model() == null || o.result().model().bounds().stream()
-                        .noneMatch(b -> b.kind() == org.migcheck.model.lang.Bound.Kind.MODEL)) {
-                    continue;
-                }
-                BoundSensitivity sens = BoundSensitivity.check(ScenarioRunner.build(o.scenario(), o.knobs()), o.result(), rules, opts, raise);
-                ScenarioRunner.Outcome again = o.atBounds(raise, sens.result());
-                rechecks.add(sens);
-                cases.add(again);
-                if (!again.matches()) {
-                    bad.add(again);
-                }
+        // with --bounds: each variant with model bounds, its re-check, and the re-check as an outcome right after it
+        List<ScenarioRunner.Outcome> cases = new ArrayList<>();
+        List<Recheck> rechecks = new ArrayList<>();
+        for (ScenarioRunner.Outcome o : outcomes) {
+            cases.add(o);
+            if (raise == 0 || o.result().model() == null || BoundSensitivity.modelBounds(o.result().model()).isEmpty()) {
+                continue;
+            }
+            BoundSensitivity sens = BoundSensitivity.check(ScenarioRunner.build(o.scenario(), o.knobs()), o.result(), rules, opts, raise);
+            Recheck re = new Recheck(o, sens, o.atBounds(raise, sens.result()));
+            rechecks.add(re);
+            cases.add(re.again());
+            if (!re.again().matches()) {
+                bad.add(re.again());
             }
         }
         switch (f) {
@@ -222,12 +222,9 @@ final class CheckCmd implements Callable<Integer> {
                 if (raise > 0) {
                     out.printf("%nbounds +%d: %s whose model declares model bounds re-checked with them raised%n", raise,
                             Words.count(rechecks.size(), "variant"));
-                    for (int i = 0, j = 0; i < cases.size(); i++) {
-                        ScenarioRunner.Outcome c = cases.get(i);
-                        if (c.boundsRaise() > 0) {
-                            out.printf("  %s: %s%s%n", cases.get(i - 1).title(), rechecks.get(j++).summary().replaceFirst("^bounds \\+\\d+ ", ""),
-                                    c.matches() ? "" : "  MISMATCH");
-                        }
+                    for (Recheck re : rechecks) {
+                        out.printf("  %s: %s%s%n", re.base().title(), re.sens().summary().replaceFirst("^bounds \\+\\d+ ", ""),
+                                re.again().matches() ? "" : "  MISMATCH");
                     }
                 }
                 double secs = (System.nanoTime() - start) / 1e9;
@@ -244,15 +241,14 @@ final class CheckCmd implements Callable<Integer> {
                         // the re-checks of the bounded HOLDS: still bounded, or without a verdict (a budget, a model error)
                         long still = 0;
                         List<String> undecided = new ArrayList<>();
-                        for (int i = 1; i < cases.size(); i++) {
-                            ScenarioRunner.Outcome c = cases.get(i);
-                            if (c.boundsRaise() > 0 && bounded(cases.get(i - 1))) {
-                                Verdict v = c.result().verdict();
-                                if (v == Verdict.INCOMPLETE || v == Verdict.MODEL_ERROR) {
-                                    undecided.add(cases.get(i - 1).title());
-                                } else if (c.bounded()) {
-                                    still++;
-                                }
+                        for (Recheck re : rechecks) {
+                            if (!bounded(re.base())) {
+                                continue;
+                            }
+                            if (!re.sens().decided()) {
+                                undecided.add(re.base().title());
+                            } else if (re.again().bounded()) {
+                                still++;
                             }
                         }
                         out.printf("at bounds +%d, %s%s%n", raise,

@@ -29,20 +29,22 @@ public record BoundSensitivity(int k, List<String> raised, CheckResult base, Che
         return decided() && (base.verdict() != result.verdict() || !Objects.equals(base.ruleId(), result.ruleId()));
     }
 
+    /** The {@link Bound.Kind#MODEL model} bounds of {@code model}, the ones {@code --bounds} raises. */
+    public static List<Bound> modelBounds(Model model) {
+        return model.bounds().stream().filter(b -> b.kind() == Bound.Kind.MODEL).toList();
+    }
+
     /** The model with every {@link Bound.Kind#MODEL model} bound raised by {@code k}. */
     public static Model raise(Model model, int k) {
-        List<Bound> raise = model.bounds().stream().filter(b -> b.kind() == Bound.Kind.MODEL).toList();
-        return model.withBoundsRaised(raise, k);
+        return model.withBoundsRaised(modelBounds(model), k);
     }
 
     /** Checks {@code model} (whose check at declared bounds is {@code base}) with its model bounds raised by {@code k}. */
     public static BoundSensitivity check(Model model, CheckResult base, RuleSet rules, Options opts, int k) {
         Model raisedModel = raise(model, k);
         List<String> raised = new ArrayList<>();
-        for (Bound b : model.bounds()) {
-            if (b.kind() == Bound.Kind.MODEL) {
-                raised.add(b.name() + ": " + model.limit(b) + " -> " + raisedModel.limit(b));
-            }
+        for (Bound b : modelBounds(model)) {
+            raised.add(b.name() + ": " + model.limit(b) + " -> " + raisedModel.limit(b));
         }
         return new BoundSensitivity(k, raised, base, Checker.check(raisedModel, rules, opts));
     }

@@ -20,6 +20,7 @@ import org.migcheck.model.lang.BlockReason;
 import org.migcheck.model.lang.Model;
 import org.migcheck.model.lang.ModelError;
 import org.migcheck.model.lang.ModelViolation;
+import org.migcheck.model.lang.Procedure;
 import org.migcheck.model.lang.Semantics;
 import org.migcheck.model.lang.StateView;
 import org.migcheck.model.lang.Symmetry;
@@ -569,18 +570,9 @@ public final class Checker {
         return new CheckResult(model, Verdict.VIOLATED, RuleSet.LOCK_CYCLE, msg, first, expl, witnesses, goals, stats, null, List.of());
     }
 
-    /**
-     * A call stack as a kernel developer reads it: each frame is its procedure's kernel function, the name
-     * up to the first '/' (the vocabulary qualifies procedures built once per variation point, e.g.
-     * "migrate_pages_batch/compaction_alloc/2folios" is migrate_pages_batch for compaction_alloc and a list of two).
-     */
+    /** A call stack as a kernel developer reads it: each frame is its procedure's kernel function ({@link Procedure#kernelFunction}). */
     static List<String> frames(List<String> stack) {
-        List<String> out = new ArrayList<>(stack.size());
-        for (String p : stack) {
-            int slash = p.indexOf('/');
-            out.add(slash > 0 ? p.substring(0, slash) : p);
-        }
-        return out;
+        return stack.stream().map(Procedure::kernelFunction).toList();
     }
 
     static String blockedLine(Semantics sem, int[] state, int t, BlockReason why) {

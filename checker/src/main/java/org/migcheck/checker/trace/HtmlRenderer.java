@@ -110,15 +110,15 @@ public final class HtmlRenderer {
             h.append("<li>reachable(").append(esc(g.getKey())).append("): ").append(g.getValue().answer().describe()).append("</li>");
         }
         h.append("</ul>\n");
-        if (!r.saturated().isEmpty()) {
-            // a HOLDS that reached a model bound is a fact about the bounded model (README: Bounds)
+        List<String> boundLines = TextRenderer.boundLines(r);
+        if (!boundLines.isEmpty()) {
+            // a HOLDS that reached a model bound is a fact about the bounded model (README: Bounds); the last line says so
             h.append("<ul class=\"bounds\">");
-            for (CheckResult.Saturation b : r.saturated()) {
-                h.append("<li>bound saturated: ").append(esc(b.toString())).append("; ").append(esc(String.valueOf(b.simplification())))
-                        .append("</li>");
+            for (int i = 0; i < boundLines.size(); i++) {
+                String line = esc(boundLines.get(i));
+                h.append("<li>").append(i == boundLines.size() - 1 ? "<b class=\"bad\">" + line + "</b>" : line).append("</li>");
             }
-            h.append("<li><b class=\"bad\">this HOLDS depends on the bounds above (not a kernel fact)</b>: re-check with --bounds +1")
-                    .append(esc(TextRenderer.toKernel(r))).append("</li></ul>\n");
+            h.append("</ul>\n");
         }
         h.append("<p>").append(esc(r.stats().line())).append("</p>\n");
         if (trace != null && r.witnesses().isEmpty()) {

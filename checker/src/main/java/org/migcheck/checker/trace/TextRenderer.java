@@ -49,10 +49,27 @@ public final class TextRenderer {
     }
 
     /**
+     * The report's lines on saturated model bounds (text and HTML): one per bound, then what that means for
+     * the HOLDS and how far {@code --bounds} should go; none when no bound was reached.
+     */
+    static List<String> boundLines(CheckResult r) {
+        if (r.saturated().isEmpty()) {
+            return List.of();
+        }
+        List<String> out = new ArrayList<>();
+        for (CheckResult.Saturation b : r.saturated()) {
+            out.add("bound saturated: " + b.bound() + " (limit " + b.limit() + ") in " + b.procedure() + ", reached in "
+                    + Words.count(b.states(), "state") + "; " + b.simplification());
+        }
+        out.add("this HOLDS depends on the bounds above (not a kernel fact): re-check with --bounds +1" + toKernel(r));
+        return out;
+    }
+
+    /**
      * When every saturated bound declares the kernel's own limit: "; --bounds +K lets every loop above run
      * as far as the kernel's", K the largest gap between a bound's limit in this model and the kernel's; else "".
      */
-    static String toKernel(CheckResult r) {
+    private static String toKernel(CheckResult r) {
         if (r.model() == null) {
             return "";
         }
@@ -158,14 +175,8 @@ public final class TextRenderer {
                     + String.join("; ", groups.subList(0, shown).stream().map(TextRenderer::unreachedText).toList())
                     + (hidden > 0 ? "; ... (" + Words.count(hidden, "more step") + "; --format json lists all)" : ""), width, "  ");
         }
-        for (CheckResult.Saturation b : r.saturated()) {
-            out.append("  bound saturated: ").append(b.bound()).append(" (limit ").append(b.limit()).append(") in ")
-                    .append(b.procedure()).append(", reached in ").append(b.states()).append(b.states() == 1 ? " state; " : " states; ")
-                    .append(b.simplification()).append('\n');
-        }
-        if (!r.saturated().isEmpty()) {
-            out.append("  this HOLDS depends on the bounds above (not a kernel fact): re-check with --bounds +1")
-                    .append(toKernel(r)).append('\n');
+        for (String line : boundLines(r)) {
+            out.append("  ").append(line).append('\n');
         }
         if (r.limit() != null) {
             para(out, "INCOMPLETE: " + r.limit() + "; nothing is claimed about the unexplored states", width, "  ");

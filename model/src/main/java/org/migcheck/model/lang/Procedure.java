@@ -44,6 +44,16 @@ public final class Procedure {
         return newLocal(lname, min, max);
     }
 
+    /**
+     * The kernel function a procedure named {@code procedureName} stands for: the name up to its first '/'
+     * (the vocabulary qualifies procedures built once per variation point:
+     * "migrate_pages_batch/compaction_alloc/2folios" is migrate_pages_batch for compaction_alloc and a list of two).
+     */
+    public static String kernelFunction(String procedureName) {
+        int slash = procedureName.indexOf('/');
+        return slash > 0 ? procedureName.substring(0, slash) : procedureName;
+    }
+
     /** Whether this procedure already declares a local (or parameter) named {@code lname}. */
     boolean declares(String lname) {
         for (Local l : locals) {
@@ -58,10 +68,8 @@ public final class Procedure {
         if (min > max) {
             throw new ModelError(name + "." + lname, "local " + name + "." + lname + " has empty domain [" + min + ", " + max + "]");
         }
-        for (Local l : locals) {
-            if (l.name().equals(lname)) {
-                throw new ModelError(name + "." + lname, "procedure " + name + " declares local " + lname + " twice");
-            }
+        if (declares(lname)) {
+            throw new ModelError(name + "." + lname, "procedure " + name + " declares local " + lname + " twice");
         }
         Local l = new Local(this, locals.size(), lname, min, max);
         locals.add(l);

@@ -1252,10 +1252,7 @@ public final class Migrate {
             st[i] = p.local("state" + (k > 1 ? i : ""), 0, 3);
         }
         p.body(x -> {
-            // for (pass = 0; pass < nr_pass && retry; pass++) { retry = 0; ... }: a model bound (passBound) on
-            // top of nr_pass; a pass that ends wanting another one (retry) at the model's bound saturates it
-            x.retry(bound, "unmap loop", y -> {
-                y.assign(retry, e -> 0);
+            passLoop(x, bound, "unmap loop", pass, nrPass, retry, e -> e.local(enomem) == 1, y -> {
                 for (int i = 0; i < k; i++) {
                     Local si = src[i];
                     Local di = dst[i];
@@ -1267,14 +1264,9 @@ public final class Migrate {
                             .assign(retry, e -> e.local(rc) == EAGAIN ? 1 : e.local(retry))
                             .assign(enomem, e -> e.local(rc) == ENOMEM ? 1 : 0));
                 }
-                y.assign(pass, e -> e.local(pass) + 1);
-                // -ENOMEM: "goto move"
-                y.ifLocal(e -> e.local(retry) == 0 || e.local(enomem) == 1 || e.local(pass) >= e.local(nrPass), Body::breakLoop);
-            });
-            x.assign(pass, e -> 0);
+            }); // -ENOMEM: "goto move"
             // move: (try_to_unmap_flush has nothing to flush: no modelled source is mapped)
-            x.retry(bound, "move loop", y -> {
-                y.assign(retry, e -> 0);
+            passLoop(x, bound, "move loop", pass, nrPass, retry, e -> false, y -> {
                 for (int i = 0; i < k; i++) {
                     Local si = src[i];
                     Local di = dst[i];
@@ -1285,10 +1277,7 @@ public final class Migrate {
                                     : e.local(rc) == EAGAIN ? 1 : 2)
                             .assign(retry, e -> e.local(sti) == 1 ? 1 : e.local(retry)));
                 }
-                y.assign(pass, e -> e.local(pass) + 1);
-                y.ifLocal(e -> e.local(retry) == 0 || e.local(pass) >= e.local(nrPass), Body::breakLoop);
             });
-            x.assign(pass, e -> 0);
             x.assign(retry, e -> 0);
             // out: migrate_folios_undo: the pairs still unmapped go back, src to the caller's list
             for (int i = 0; i < k; i++) {
@@ -1313,6 +1302,23 @@ public final class Migrate {
         });
         migratePages.put(name, p);
         return p;
+    }
+
+    /**
+     * One of migrate_pages_batch's pass loops, {@code for (pass = 0; pass < nr_pass && retry; pass++) { retry = 0;
+     * body }}, also left when {@code stop} holds after a pass, under the model bound {@code bound} on top of
+     * nr_pass: a pass that ends wanting another one ({@code retry}) at the model's bound saturates it. The
+     * {@code pass} counter is 0 again afterwards.
+     */
+    private static void passLoop(Body x, Bound bound, String loop, Local pass, Local nrPass, Local retry,
+                                 Predicate<Exec> stop, Consumer<Body> body) {
+        x.retry(bound, loop, y -> {
+            y.assign(retry, e -> 0);
+            body.accept(y);
+            y.assign(pass, e -> e.local(pass) + 1);
+            y.ifLocal(e -> e.local(retry) == 0 || stop.test(e) || e.local(pass) >= e.local(nrPass), Body::breakLoop);
+        });
+        x.assign(pass, e -> 0);
     }
 
     /** The unmap procedures built so far (for tests and documentation). */
