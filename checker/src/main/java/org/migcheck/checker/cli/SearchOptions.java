@@ -45,7 +45,9 @@ public class SearchOptions {
     @Option(names = "--symmetry", paramLabel = "on|off", converter = Args.OnOff.class, description = "symmetry reduction over the model's interchangeable threads and folios (default: on where the model declares them)")
     Options.Switch symmetry = Options.Switch.AUTO;
 
-    @Option(names = "--por", paramLabel = "on|off", converter = Args.OnOff.class, description = "partial-order reduction (default on; any number of workers)")
+    @Option(names = "--por", paramLabel = "on|off", converter = Args.OnOff.class, description = "partial-order reduction (default on; any number of workers). By default the step"
+            + " footprints it needs are computed once a search is large (states x state-vector slots over 2e8) and used from"
+            + " there on, inert steps only before; on: footprints from the first state; off: none")
     Options.Switch por = Options.Switch.AUTO;
 
     @Option(names = "--compress", description = "store the breadth-first search's visited set tree-compressed (shared subtrees):"

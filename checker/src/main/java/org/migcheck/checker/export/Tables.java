@@ -128,9 +128,43 @@ final class Tables {
     final Map<List<Integer>, Transition> transitions = new LinkedHashMap<>();
     final List<InvariantTable> invariants = new ArrayList<>();
     long probes;
+    /** Control tuples compared with a partial state, all probes together. */
+    long tupleWork;
     private final Map<Node, Node> interned = new HashMap<>();
+    /** Keep the decision trees (the exporter); without them only the footprints below are collected. */
+    private final boolean keepTrees;
+    private final long totalLimit;
+    /** Per transition key (thread, pc, alternative): every slot any probe of it read, and wrote. */
+    final Map<List<Integer>, BitSet> readSets = new HashMap<>();
+    final Map<List<Integer>, BitSet> writeSets = new HashMap<>();
+    /** Per transition key: the program counters its firing leaves go to. */
+    final Map<List<Integer>, BitSet> nextPcs = new HashMap<>();
+    /**
+     * Per transition key: the lock holder slots it may change while another thread holds that lock
+     * (a bit lock released by a thread other than the one that took it), which lockdep reads.
+     */
+    final Map<List<Integer>, BitSet> otherHolds = new HashMap<>();
+    /** Slots each invariant and each reachability goal reads. */
+    final BitSet propertyReads = new BitSet();
+    private BitSet curWrites;
+    private BitSet curNext;
+    private BitSet curOtherHolds;
+    private final BitSet holderSlots = new BitSet();
 
     Tables(Model model, RuleSet rules) {
+        this(model, rules, true, TOTAL_LIMIT);
+    }
+
+    /**
+     * @param keepTrees  build the decision trees (the exporter); false: collect footprints only
+     * @param totalLimit probes for the whole model before it is {@link NotExpressible}
+     */
+    Tables(Model model, RuleSet rules, boolean keepTrees, long totalLimit) {
+        this.keepTrees = keepTrees;
+        this.totalLimit = totalLimit;
+        for (org.migcheck.model.lang.Lock l : model.locks()) {
+            holderSlots.set(l.holderVar().slot());
+        }
         this.model = model;
         this.probe = new Probe(model);
         this.rules = rules;
@@ -234,12 +268,19 @@ final class Tables {
             Set<Integer> reads = new LinkedHashSet<>();
             curThread = t;
             curPc = pc;
+            curWrites = writeSets.computeIfAbsent(key, k -> new BitSet());
+            curNext = nextPcs.computeIfAbsent(key, k -> new BitSet());
+            curOtherHolds = otherHolds.computeIfAbsent(key, k -> new BitSet());
             pendingWrites.clear();
             pendingTuples.clear();
             Node tree = tabulate(reads, probe.layout(t).pcSlot(), pc, assign -> transitionLeaf(t, alt, assign),
                     "step " + probe.describe(pc) + (probe.alternatives(pc) > 1 ? " (alternative " + alt + ")" : "")
                             + " of thread " + model.thread(t).name());
             transitions.put(key, new Transition(t, pc, alt, tree));
+            BitSet rs = readSets.computeIfAbsent(key, k -> new BitSet());
+            for (int s : reads) {
+                rs.set(s);
+            }
             for (int s : reads) {
                 readers.computeIfAbsent(s, k -> new LinkedHashSet<>()).add(key);
             }
@@ -265,9 +306,27 @@ final class Tables {
         }
         curThread = -1;
         for (Invariant inv : rules.invariants()) {
-            Node tree = tabulate(new LinkedHashSet<>(), -1, 0, assign -> invariantLeaf(inv, assign), "invariant " + inv.id());
+            Set<Integer> reads = new LinkedHashSet<>();
+            Node tree = tabulate(reads, -1, 0, assign -> invariantLeaf(inv, assign), "invariant " + inv.id());
             invariants.add(new InvariantTable(inv, tree));
+            reads.forEach(propertyReads::set);
         }
+        for (Map.Entry<String, java.util.function.Predicate<org.migcheck.model.lang.StateView>> g
+                : keepTrees ? Map.<String, java.util.function.Predicate<org.migcheck.model.lang.StateView>>of().entrySet() : model.goals().entrySet()) {
+            Set<Integer> reads = new LinkedHashSet<>();
+            tabulate(reads, -1, 0, assign -> goalLeaf(g.getValue(), assign), "goal " + g.getKey());
+            reads.forEach(propertyReads::set);
+        }
+    }
+
+    private Leaf goalLeaf(java.util.function.Predicate<org.migcheck.model.lang.StateView> goal, Assignment state) {
+        boolean reached;
+        try {
+            reached = goal.test(probe.view(state));
+        } catch (RuntimeException e) {
+            return new Leaf(Kind.OK, null, null, -1); // the search reports it; only the slots read so far matter here
+        }
+        return new Leaf(Kind.OK, null, null, reached ? 1 : 0);
     }
 
     /** Control tuples of the current thread at the current pc that agree with the fixed control slots. */
@@ -275,6 +334,7 @@ final class Tables {
         List<List<Integer>> out = new ArrayList<>();
         int[] cs = controlSlots.get(curThread);
         for (List<Integer> tuple : control.get(curThread).getOrDefault(curPc, Set.of())) {
+            tupleWork++;
             boolean ok = true;
             for (int i = 0; i < cs.length && ok; i++) {
                 ok = !a.fixed[cs[i]] || a.value[cs[i]] == tuple.get(i);
@@ -303,7 +363,18 @@ final class Tables {
         int[] cs = controlSlots.get(curThread);
         for (Map.Entry<Integer, Integer> w : leaf.writes.entrySet()) {
             pendingWrites.add(new int[] {w.getKey(), w.getValue()});
+            int slot = w.getKey();
+            curWrites.set(slot);
+            if (holderSlots.get(slot)) {
+                // lockdep reads "does thread u hold this lock" for other threads u: a write that may end
+                // or start another thread's hold changes what lockdep sees in that thread's steps
+                int before = a.fixed[slot] ? a.value[slot] : -1;
+                if (before < 0 || (before != 0 && before != curThread + 1) || (w.getValue() != 0 && w.getValue() != curThread + 1)) {
+                    curOtherHolds.set(slot);
+                }
+            }
         }
+        curNext.set(leaf.nextPc);
         for (List<Integer> tuple : consistentTuples(a)) {
             List<Integer> next = new ArrayList<>(tuple);
             for (int i = 0; i < cs.length; i++) {
@@ -376,8 +447,13 @@ final class Tables {
             }
             throw new NotExpressible(what + ": its table needs more than " + PER_TABLE_LIMIT + " entries; it reads " + r);
         }
-        if (++probes > TOTAL_LIMIT) {
-            throw new NotExpressible("the tables of model " + model.name() + " need more than " + TOTAL_LIMIT + " entries");
+        if (++probes > totalLimit) {
+            throw new NotExpressible("the tables of model " + model.name() + " need more than " + totalLimit + " entries");
+        }
+        if (!keepTrees && probes + tupleWork > totalLimit) {
+            // footprints only: the comparisons of control tuples count as well (deep threads have many)
+            throw new NotExpressible("the step footprints of model " + model.name() + " need more than " + totalLimit
+                    + " probes and comparisons");
         }
         int slot;
         try {
@@ -385,7 +461,7 @@ final class Tables {
             if (leaf.kind == Kind.FIRE && curThread >= 0) {
                 fired(a, leaf);
             }
-            return intern(leaf);
+            return keepTrees ? intern(leaf) : leaf;
         } catch (Need n) {
             slot = n.slot;
         }
@@ -398,6 +474,9 @@ final class Tables {
             children[i] = explore(a, reads, ev, what);
         }
         a.fixed[slot] = false;
+        if (!keepTrees) {
+            return children[0];
+        }
         boolean same = true;
         for (Node c : children) {
             same &= c == children[0];
@@ -418,7 +497,20 @@ final class Tables {
         return new Leaf(Kind.FAIL, null, "model_error", -1);
     }
 
+    /** The failure leaf of each rule (finding its Promela name is not cheap, and many probes fail). */
+    private final Map<String, Leaf> ruleLeaves = new HashMap<>();
+
     private Leaf failRule(String ruleId) {
+        Leaf known = ruleLeaves.get(ruleId);
+        if (known != null) {
+            return known;
+        }
+        Leaf leaf = newFailRule(ruleId);
+        ruleLeaves.put(ruleId, leaf);
+        return leaf;
+    }
+
+    private Leaf newFailRule(String ruleId) {
         String flag = "violated_" + PromelaExport.ident(ruleId);
         String old = failures.putIfAbsent(flag, ruleId);
         if (old != null && !old.equals(ruleId)) {

@@ -41,35 +41,64 @@ import org.migcheck.model.lang.Symmetry;
  * transition's thread permutation ({@link SymmetricGraph}), because "thread t can move again" is
  * not invariant under permutations that move t.
  *
- * <p><b>Soundness: partial-order reduction.</b> In a state s, let t be the lowest-numbered thread
- * whose next instruction is an inert step ({@link org.migcheck.model.lang.Step#inert()}: no guard,
- * no effect, no events, one alternative, not an idle point, provides nothing) whose firing neither
- * fails nor finishes t, and whose (canonical) successor is not yet stored. Then {t's step} is used
- * as the persistent set of s. The footprint here is exact, not discovered: an inert step reads no
- * shared variable in its guard or effect and writes none; the local code that settles t afterwards
- * cannot touch shared variables (the semantics reject that as a model error, which makes the
- * transition fail and the state fully expanded). So the step is independent of every transition
- * of every other thread, now and in the future, it stays enabled until t takes it (no guard, and
- * only t moves t), and it is invisible: invariants, goals, step rules, lockdep and the deadlock
- * test read shared variables, the stepping thread's own stack, and whether threads have finished,
- * none of which it changes for any other thread (t does not finish). This is a persistent set in
- * the sense of Godefroid (1996); the proviso "the successor is new" makes every cycle of the
- * reduced graph contain a fully expanded state (a reduced edge always goes to a state with a
- * larger id; in the level-synchronous BFS the visited set is read as it stood when the wave began,
- * which depends only on ids, so a successor not yet stored gets an id above every state of the wave), so no transition is ignored forever. Hence deadlocks, failing transitions, invariant
- * violations and goals are preserved. For the stuck-thread analysis: a thread u blocked in s is
- * blocked in s.a as well (a changes nothing u's guard reads), and any full-graph path from s on
- * which u moves again can be replayed from s.a with a moved to its front (a is t's next step and
- * commutes with every step of another thread), so "u can never move again" has the same answer in
- * the reduced graph; t itself is never blocked in s (its step has no guard). A counterexample
- * found with reduction may be longer than the shortest; the checker re-runs an unreduced BFS
- * bounded by its length to print a shortest one.
+ * <p><b>Soundness: partial-order reduction.</b> In a state s, the search may be shown only the
+ * transitions T of one thread t (all its enabled alternatives) when (1) t is enabled, (2) every
+ * transition in T leads to a state not stored yet (the cycle proviso), and (3a) t's next
+ * instruction is an inert step ({@link org.migcheck.model.lang.Step#inert()}: no guard, no effect,
+ * no events, one alternative, not idle, provides nothing) that does not finish t, or (3b) with
+ * step footprints ({@link org.migcheck.checker.export.Footprints}), t's transition at its pc is
+ * invisible (it writes no slot an invariant or goal reads) and independent of everything every
+ * other unfinished thread may still do from its own pc on: it writes nothing they read or write
+ * and reads nothing they write. The footprints are over-approximations valid in every reachable
+ * state (they come from the exporter's tables), include what step rules read when they judge a
+ * transition, and, with lockdep on, a lock acquisition reads the holder of every lock some
+ * transition may take or drop while another thread holds it (lockdep reads which locks the
+ * acquiring thread holds). An inert step's footprint is empty by construction (the local code
+ * that settles t afterwards cannot touch shared variables: the semantics make that a model error).
+ *
+ * <p>Under (3a) or (3b), T is a persistent set (Godefroid 1996): on any path from s made of other
+ * threads' transitions, each of them is independent of each transition of T (neither writes what
+ * the other reads or writes), so it neither enables nor disables one, the two commute, and each
+ * behaves (successor, failure, events, step-rule verdict) as it would have without the other. The
+ * proviso makes every reduced edge go to a state with a larger id (in the level-synchronous BFS the
+ * visited set is read as it stood when the wave began, which depends only on ids), so every cycle
+ * of the reduced graph holds a fully expanded state and no transition is ignored forever. From
+ * these, by induction on (length of w, largest id minus the state's id), for every path w of the
+ * full graph from a reduced-reachable state s there is a path v of the reduced graph from s and a
+ * sequence z of transitions that some reduced states took alone, with v a reordering of w.z that
+ * keeps the order of dependent transitions: at a fully expanded s take w's first transition; at a
+ * reduced s, if w holds a transition of T, move the first one to the front (it commutes with the
+ * transitions before it), else take any a in T first (w stays a path after it, and s.a has a
+ * larger id). Consequences: (i) every transition of w fires in v reading the same values, so a
+ * failing transition (model error, assertion, step rule), a lockdep edge, a reached bound or an
+ * executed step of the full graph shows in the reduced one; (ii) w.z ends in s.w.z with z made of
+ * invisible transitions that s.w allows, so an invariant violation or goal at s.w holds at s.w.z,
+ * and a deadlock (nothing enabled, so z is empty) is reached itself; (iii) a thread u that can
+ * never move again (or never finish or rest) in s.w cannot in s.w.z either (z does not move u, or
+ * u could move from s.w), and for a reduced-reachable state, "u can move again" in the full graph
+ * gives a path of the reduced graph on which u moves, so the stuck-thread analysis finds a stuck
+ * or livelocked thread in the reduced graph exactly when the full graph has one. Hence deadlocks,
+ * failing transitions, invariant violations, lock-order cycles, goals and the stuck-thread
+ * analysis are preserved; state counts are not. Counterexamples found with reduction may be longer
+ * than the shortest: a failing transition, invariant or deadlock is re-shortened by an unreduced
+ * BFS bounded by its length, and a stuck thread or lock-order cycle is re-checked without the
+ * reduction, so the printed trace is a shortest one; goal witnesses are not re-shortened.
+ * Footprints are not combined with symmetry (with symmetry only (3a) applies).
  */
 public final class ReducedSystem implements TransitionSystem {
     private final TransitionSystem inner;
     private final Semantics sem;
     private final Symmetry symmetry;
     private final boolean por;
+    /** Computes the step footprints (null: inert steps only); asked once, by the first state with id {@link #footprintsFrom} or more. */
+    private final java.util.function.Supplier<org.migcheck.checker.export.Footprints> footprintSource;
+    private final long footprintsFrom;
+    /** Where each thread's program counter lives, and the pc of a finished thread. */
+    private final int[] pcSlots;
+    private final int donePc;
+    private volatile org.migcheck.checker.export.Footprints footprints;
+    private volatile boolean footprintsAsked;
+    private volatile String footprintsMissing;
     private final BiFunction<int[], int[], String> asymmetry;
     private final BiFunction<Failure, Failure, String> ruleAsymmetry;
     private Predicate<int[]> visited = s -> false;
@@ -97,6 +126,30 @@ public final class ReducedSystem implements TransitionSystem {
      */
     public ReducedSystem(TransitionSystem inner, Semantics sem, Symmetry symmetry, boolean por,
                          BiFunction<int[], int[], String> asymmetry, BiFunction<Failure, Failure, String> ruleAsymmetry) {
+        this(inner, sem, symmetry, por, null, 0, asymmetry, ruleAsymmetry);
+    }
+
+    /**
+     * As above, with the step footprints for the partial-order reduction: {@code footprintSource}
+     * computes them (null: inert steps only), and states with an id of {@code footprintsFrom} or more
+     * use them (ids are given in search order, so the choice does not depend on the number of workers).
+     * Footprints are used only without symmetry. The source may throw a RuntimeException, whose
+     * message {@link #footprintsMissing()} then reports.
+     */
+    public ReducedSystem(TransitionSystem inner, Semantics sem, Symmetry symmetry, boolean por,
+                         java.util.function.Supplier<org.migcheck.checker.export.Footprints> footprintSource, long footprintsFrom,
+                         BiFunction<int[], int[], String> asymmetry, BiFunction<Failure, Failure, String> ruleAsymmetry) {
+        if (footprintSource != null && (symmetry != null || !por)) {
+            throw new IllegalArgumentException("footprints are for the partial-order reduction without symmetry");
+        }
+        this.footprintSource = footprintSource;
+        org.migcheck.model.lang.Probe layout = new org.migcheck.model.lang.Probe(sem.model());
+        this.pcSlots = new int[sem.model().threadCount()];
+        for (int t = 0; t < pcSlots.length; t++) {
+            pcSlots[t] = layout.layout(t).pcSlot();
+        }
+        this.donePc = layout.donePc();
+        this.footprintsFrom = footprintsFrom;
         this.ruleAsymmetry = ruleAsymmetry;
         this.inner = inner;
         this.sem = sem;
@@ -106,6 +159,35 @@ public final class ReducedSystem implements TransitionSystem {
         this.threads = sem.model().threadCount();
         this.canons = symmetry == null ? null : ThreadLocal.withInitial(symmetry::newCanon);
         this.rotation = symmetry == null ? null : symmetry.rotation();
+    }
+
+    /** Whether the step footprints were computed and used (for states from {@link #footprintsFrom()} on). */
+    public boolean usedFootprints() { return footprints != null; }
+
+    /** The id from which states use step footprints. */
+    public long footprintsFrom() { return footprintsFrom; }
+
+    /** Why the footprints were asked for and not computed, or null. */
+    public String footprintsMissing() { return footprintsMissing; }
+
+    /** The footprints for state {@code id}, computing them the first time (one thread; the others wait). */
+    private org.migcheck.checker.export.Footprints footprintsFor(int id) {
+        if (footprintSource == null || id < footprintsFrom) {
+            return null;
+        }
+        if (!footprintsAsked) {
+            synchronized (this) {
+                if (!footprintsAsked) {
+                    try {
+                        footprints = footprintSource.get();
+                    } catch (RuntimeException e) {
+                        footprintsMissing = e.getMessage() == null ? e.toString() : e.getMessage();
+                    }
+                    footprintsAsked = true;
+                }
+            }
+        }
+        return footprints;
     }
 
     /** States in which partial-order reduction expanded a single transition. */
@@ -154,14 +236,32 @@ public final class ReducedSystem implements TransitionSystem {
 
     private record Event(int kind, int label, int[] next, Failure failure) {}
 
-    /** Whether some thread's next instruction in {@code state} is an inert step: only then can {@link #ample} pick one. */
-    private boolean inertCandidate(int[] state) {
-        for (int t = 0; t < threads; t++) {
+    /** The threads whose next instruction is an inert step, as bits (below 64). */
+    private long inertThreads(int[] state) {
+        long mask = 0;
+        for (int t = 0; t < Math.min(threads, 64); t++) {
             if (!sem.finished(state, t) && sem.isInert(sem.pc(state, t))) {
-                return true;
+                mask |= 1L << t;
             }
         }
-        return false;
+        return mask;
+    }
+
+    /**
+     * The threads whose next transition is invisible and independent of everything every other
+     * unfinished thread may still do, by the footprints, as bits.
+     */
+    private long footprintThreads(int[] state, org.migcheck.checker.export.Footprints fp, Forwarder fw) {
+        if (fw.scratch == null || fw.scratchOf != fp) {
+            fw.scratch = fp.newScratch();
+            fw.scratchOf = fp;
+        }
+        int[] pcs = fw.scratch.pcs;
+        for (int t = 0; t < threads; t++) {
+            int pc = state[pcSlots[t]];
+            pcs[t] = pc == donePc ? -1 : pc;
+        }
+        return fp.candidates(fw.scratch);
     }
 
     @Override
@@ -170,16 +270,19 @@ public final class ReducedSystem implements TransitionSystem {
         if (canon != null) {
             canon.prepare(state); // every successor below is one of state's: only the members it changes get new keys
         }
-        if (!por || id < 0 || !inertCandidate(state)) {
+        Forwarder fw = forwarders.get(Thread.currentThread()); // no capturing lambda per call: that allocates
+        if (fw == null) {
+            fw = forwarders.computeIfAbsent(Thread.currentThread(), t -> new PaddedForwarder());
+        }
+        if (fw.out != null) {
+            fw = new Forwarder(); // re-entered from a receiver on this thread
+        }
+        org.migcheck.checker.export.Footprints fp = por && id >= 0 ? footprintsFor(id) : null;
+        long byFootprint = fp == null ? 0 : footprintThreads(state, fp, fw);
+        long mask = por && id >= 0 ? inertThreads(state) | byFootprint : 0;
+        if (mask == 0) {
             // no persistent set can be chosen: every transition is reported, in the inner system's
             // order, as the buffered path below would (stream them, no copies)
-            Forwarder fw = forwarders.get(Thread.currentThread()); // no capturing lambda per call: that allocates
-            if (fw == null) {
-                fw = forwarders.computeIfAbsent(Thread.currentThread(), t -> new PaddedForwarder());
-            }
-            if (fw.out != null) {
-                fw = new Forwarder(); // re-entered from a receiver on this thread
-            }
             fw.out = out;
             fw.canon = canon;
             try {
@@ -197,11 +300,13 @@ public final class ReducedSystem implements TransitionSystem {
             @Override public void failure(int label, Failure f) { failed[0] = true; events.add(new Event(1, label, null, f)); }
             @Override public void stateFailure(Failure f) { failed[0] = true; events.add(new Event(2, -1, null, f)); }
         });
-        if (por && !failed[0] && id >= 0) { // id < 0: the engine re-expands a parent for a trace: report everything
-            Event ample = ample(state, events);
+        if (!failed[0]) {
+            List<Event> ample = ample(events, mask, byFootprint);
             if (ample != null) {
                 reducedStates.incrementAndGet();
-                forward(ample.label, ample.next, out, canon);
+                for (Event e : ample) {
+                    forward(e.label, e.next, out, canon);
+                }
                 return;
             }
         }
@@ -223,6 +328,8 @@ public final class ReducedSystem implements TransitionSystem {
     private class Forwarder extends org.migcheck.checker.engine.LinePadded implements Successors {
         Successors out;
         Symmetry.Canon canon;
+        org.migcheck.checker.export.Footprints.Scratch scratch;
+        org.migcheck.checker.export.Footprints scratchOf;
 
         @Override public boolean keepsVectors() { return out.keepsVectors(); }
         @Override public void successor(int label, int[] next) { forward(label, next, out, canon); }
@@ -233,26 +340,36 @@ public final class ReducedSystem implements TransitionSystem {
     /** Per calling thread (not a ThreadLocal, whose value would keep this system reachable from the thread). */
     private final java.util.concurrent.ConcurrentHashMap<Thread, Forwarder> forwarders = new java.util.concurrent.ConcurrentHashMap<>();
 
-    private Event ample(int[] state, List<Event> events) {
-        for (int t = 0; t < threads; t++) {
-            if (sem.finished(state, t) || !sem.isInert(sem.pc(state, t))) {
+    /**
+     * The persistent set of {@code state} among the candidate threads, lowest thread first: all the
+     * transitions of one enabled candidate thread, every one of them to a state not stored yet (the
+     * cycle proviso); an inert step's thread must have that one transition and not finish with it.
+     * Null when no candidate qualifies.
+     */
+    private List<Event> ample(List<Event> events, long mask, long byFootprint) {
+        for (int t = 0; t < Math.min(threads, 64); t++) {
+            if ((mask & (1L << t)) == 0) {
                 continue;
             }
-            Event only = null;
-            int count = 0;
+            List<Event> own = new ArrayList<>(2);
             for (Event e : events) {
                 if (inner.actorOf(e.label) == t) {
-                    only = e;
-                    count++;
+                    own.add(e);
                 }
             }
-            if (count != 1 || sem.finished(only.next, t)) {
-                continue;
+            if (own.isEmpty()) {
+                continue; // blocked here
             }
-            if (visited.test(canonical(only.next))) {
-                continue; // cycle proviso: only a transition to a new state may stand for the others
+            if ((byFootprint & (1L << t)) == 0 && (own.size() != 1 || sem.finished(own.get(0).next, t))) {
+                continue; // an inert step stands for the others only as one transition that does not end its thread
             }
-            return only;
+            boolean allNew = true;
+            for (Event e : own) {
+                allNew &= !visited.test(canonical(e.next)); // cycle proviso: only transitions to new states stand for the others
+            }
+            if (allNew) {
+                return own;
+            }
         }
         return null;
     }

@@ -59,6 +59,44 @@ public final class Checker {
         return reductions[0] == null || r.reductions() != null ? r : r.withReductions(reductions[0]);
     }
 
+    /**
+     * The partial-order reduction's step footprints come from tables that run every transition once
+     * per combination of the values it reads (docs/reductions.md); on small models that costs more
+     * than the search. With {@code --por} left at its default they are computed only when a search
+     * has stored {@value #FOOTPRINT_SLOT_STATES} slots' worth of states (states times the state
+     * vector's slots, a proxy for the search's own cost: 134,000 states of a 1,490-slot kernel model,
+     * 4.2 million of the 48-slot philosophers-12), at least {@value #FOOTPRINTS_MIN_FROM} states, and
+     * used from there on; {@code --por on} uses them from the initial state. Both are functions of
+     * state ids, which the search gives in the same order for every number of workers, so the reduced
+     * state count does not depend on the workers.
+     */
+    static final long FOOTPRINT_SLOT_STATES = 200_000_000;
+    static final long FOOTPRINTS_MIN_FROM = 50_000;
+
+    /** The id from which states use footprints with the default {@code --por}. */
+    static long footprintsFrom(Model model) {
+        return Math.max(FOOTPRINTS_MIN_FROM, FOOTPRINT_SLOT_STATES / Math.max(1, model.stateSize()));
+    }
+
+    /**
+     * Work (probes plus comparisons of control tuples) the footprints' tables may take before the
+     * reduction falls back to inert steps and says why: about 1-2 s on the project's machine by
+     * default, more when {@code --por on} asks for the reduction explicitly.
+     */
+    static final long FOOTPRINT_WORK_AUTO = 500_000;
+    static final long FOOTPRINT_WORK_ON = 3_000_000;
+
+    /**
+     * A stuck thread or lock-order cycle found with partial-order reduction: the same check without
+     * it, so that the printed trace is the shortest one (the reduced search finds the same verdict,
+     * but its first witness can lie deeper).
+     */
+    private static CheckResult withoutPor(Model model, RuleSet rules, Options opts, String what) {
+        CheckResult plain = check(model, rules, opts.withPor(Options.Switch.OFF).withProgress(null));
+        return plain.withReductions((plain.reductions() == null ? "" : plain.reductions() + "; ") + what
+                + " found with partial-order reduction; the trace comes from a search without it, so it is a shortest one");
+    }
+
     private static CheckResult check(Model model, RuleSet rules, Options opts, Footprint footprint, String[] reductionsOut) {
         ModelSystem sys;
         try {
@@ -81,8 +119,12 @@ public final class Checker {
             }
         }
         boolean por = opts.por() != Options.Switch.OFF;
+        java.util.function.Supplier<org.migcheck.checker.export.Footprints> footprints = por && symmetry == null
+                ? () -> org.migcheck.checker.export.Footprints.compute(model, rules,
+                        opts.por() == Options.Switch.ON ? FOOTPRINT_WORK_ON : FOOTPRINT_WORK_AUTO) : null;
+        long footprintsFrom = opts.por() == Options.Switch.ON ? 0 : footprintsFrom(model);
         ReducedSystem reduced = symmetry == null && !por ? null
-                : new ReducedSystem(sys, sys.semantics(), symmetry, por, goalAsymmetry(model, sys),
+                : new ReducedSystem(sys, sys.semantics(), symmetry, por, footprints, footprintsFrom, goalAsymmetry(model, sys),
                         ruleAsymmetry());
         TransitionSystem ts = reduced == null ? sys : reduced;
         boolean permutedLiveness = symmetry != null && opts.liveness();
@@ -189,6 +231,9 @@ public final class Checker {
         if (rules.lockdep()) {
             List<Lockdep.Witness> cycle = sys.lockdep.cycle();
             if (!cycle.isEmpty()) {
+                if (por && reduced.reducedStates() > 0) {
+                    return withoutPor(model, rules, opts, "lock-order cycle");
+                }
                 CheckResult lc = lockCycle(model, sys, search, cycle, goalResults, r.stats());
                 return real == null ? lc : unpermuteWitnesses(real, lc);
             }
@@ -204,6 +249,9 @@ public final class Checker {
             int[][] doomed = doomed(states, sys::blockedMask, s -> (int) reach[s], s -> (int) (reach[s] >>> 32), model.threadCount(),
                     ~daemons(model));
             int[] stuck = doomed[0];
+            if ((stuck != null || doomed[1] != null) && por && reduced.reducedStates() > 0) {
+                return withoutPor(model, rules, opts, stuck != null ? "stuck thread" : "livelock");
+            }
             if (stuck != null) {
                 Unpermute.Real rr = real.map(search.scheduleTo(stuck[0]), false, Checker::sameFailure);
                 return stuckResult(model, sys, rr.schedule(), rr.last(), real.realThread(rr.last(), stuck[1]), goalResults, r.stats(), notes);
@@ -232,6 +280,9 @@ public final class Checker {
                         + limit + ": stuck threads not checked", new int[0], List.of(), List.of(), goalResults, r.stats(), limit, notes);
             }
             int[] stuck = doomed[0];
+            if ((stuck != null || doomed[1] != null) && por && reduced.reducedStates() > 0) {
+                return withoutPor(model, rules, opts, stuck != null ? "stuck thread" : "livelock");
+            }
             if (stuck != null) {
                 return stuckResult(model, sys, search.scheduleTo(stuck[0]), search.state(stuck[0]), stuck[1], goalResults, r.stats(), notes);
             }
@@ -283,7 +334,11 @@ public final class Checker {
             on.add("symmetry over " + String.join(", ", symmetry.describe()));
         }
         if (por) {
-            on.add("partial-order reduction (" + Words.count(reduced.reducedStates(), "state") + " expanded by one transition)");
+            String how = reduced.usedFootprints()
+                    ? " by step footprints" + (reduced.footprintsFrom() > 0 ? " from state " + reduced.footprintsFrom() + " on" : "")
+                    : reduced.footprintsMissing() != null ? " on inert steps only (" + reduced.footprintsMissing() + ")" : "";
+            on.add("partial-order reduction" + how + " (" + Words.count(reduced.reducedStates(), "state") + " expanded by "
+                    + (reduced.usedFootprints() ? "one thread's transitions)" : "one transition)"));
         }
         return String.join(", ", on);
     }

@@ -1,0 +1,247 @@
+package org.migcheck.checker.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.migcheck.checker.export.Footprints;
+import org.migcheck.checker.export.NotExpressible;
+import org.migcheck.checker.trace.Trace;
+import org.migcheck.model.lang.Model;
+import org.migcheck.model.lang.Step;
+import org.migcheck.model.lang.Var;
+import org.migcheck.properties.RuleSet;
+
+/**
+ * The partial-order reduction by step footprints against the unreduced search: on 1,000 seeded
+ * random models (locks, shared variables, waits, choices, loops, assertions, invariants, step
+ * rules, lockdep, daemons; about half fail, in every kind) the verdict, the broken rule, the
+ * counterexample length and the goal answers are the unreduced ones, the reduced count is never
+ * larger, and every counterexample replays; the reduced search is the same for 1 and 4 workers;
+ * and on hand-built models the reduced counts are the ones counted by hand.
+ */
+class PorDifferentialTest {
+    private static final int MODELS = 1000;
+    private static final Pattern REDUCED = Pattern.compile("by step footprints.*\\((\\d+) states? expanded");
+
+    private static final Options UNREDUCED = Options.defaults().unreduced();
+    private static final Options POR = Options.defaults().withPor(Options.Switch.ON);
+
+    @Test
+    void footprintReductionAgreesWithTheUnreducedSearchOnRandomModels() {
+        int reducedModels = 0;
+        int smaller = 0;
+        int failing = 0;
+        for (long seed = 1; seed <= MODELS; seed++) {
+            RandomModels.Case c = RandomModels.generate(seed);
+            String what = "seed " + seed;
+            CheckResult plain = Checker.check(c.model(), c.rules(), UNREDUCED);
+            CheckResult por = Checker.check(c.model(), c.rules(), POR);
+            // safety alone as well: with the stuck-thread analysis on, a reduced graph that ignored a thread would
+            // show it stuck and the check would fall back to an unreduced search, which could hide the fault
+            CheckResult safety = Checker.check(c.model(), c.rules(), POR.withLiveness(false));
+            CheckResult plainSafety = Checker.check(c.model(), c.rules(), UNREDUCED.withLiveness(false));
+            assertEquals(plainSafety.verdict(), safety.verdict(), what + " without liveness: " + safety.reductions());
+            assertEquals(plainSafety.ruleId(), safety.ruleId(), what + " without liveness");
+            assertEquals(plainSafety.schedule().length, safety.schedule().length, what + " without liveness");
+            assertEquals(plain.verdict(), por.verdict(), what + ": " + por.reductions());
+            assertEquals(plain.ruleId(), por.ruleId(), what);
+            assertEquals(plain.schedule().length, por.schedule().length, what + ": counterexample length");
+            if (por.schedule().length > 0) {
+                Trace t = Trace.replay(c.model(), por.schedule());
+                assertEquals(por.schedule().length, t.rows().size(), what);
+            }
+            if (plain.verdict() == Verdict.HOLDS) {
+                assertTrue(por.stats().distinct() <= plain.stats().distinct(), what);
+                smaller += por.stats().distinct() < plain.stats().distinct() ? 1 : 0;
+                plain.goals().forEach((g, res) -> assertEquals(res.answer(), por.goals().get(g).answer(), what + " goal " + g));
+            } else {
+                failing++;
+            }
+            Matcher m = REDUCED.matcher(String.valueOf(por.reductions()));
+            if (m.find() && Long.parseLong(m.group(1)) > 0) {
+                reducedModels++;
+            }
+        }
+        // the comparison is not vacuous: the reduction ran and pruned on many models, and both outcomes occur
+        assertTrue(reducedModels >= MODELS / 4, "models where the footprints reduced: " + reducedModels);
+        assertTrue(smaller >= 50, "holding models with fewer states: " + smaller);
+        assertTrue(failing >= MODELS / 4 && failing <= 3 * MODELS / 4, "failing models: " + failing);
+    }
+
+    @Test
+    void theReducedSearchDoesNotDependOnTheWorkerCount() {
+        for (long seed = 1; seed <= 200; seed++) {
+            RandomModels.Case c = RandomModels.generate(seed);
+            CheckResult one = Checker.check(c.model(), c.rules(), POR.withWorkers(1));
+            CheckResult four = Checker.check(c.model(), c.rules(), POR.withWorkers(4));
+            String what = "seed " + seed;
+            assertEquals(one.verdict(), four.verdict(), what);
+            assertEquals(one.stats().distinct(), four.stats().distinct(), what);
+            assertEquals(java.util.Arrays.toString(one.schedule()), java.util.Arrays.toString(four.schedule()), what);
+            assertEquals(one.reductions(), four.reductions(), what);
+        }
+    }
+
+    /** Thread i adds 1 to its own variable k times; {@code shared}: both add to one variable instead. */
+    private static Model counters(int k, boolean shared, boolean goalOnFirst) {
+        Model.Builder b = Model.builder("counters");
+        Var x = b.var("x", 0, 2 * k, 0);
+        Var y = shared ? x : b.var("y", 0, k, 0);
+        List<Var> own = List.of(x, y);
+        for (int t = 0; t < 2; t++) {
+            Var v = own.get(t);
+            b.thread("t" + t, body -> {
+                for (int i = 0; i < k; i++) {
+                    body.step(Step.named("add").args(v.name()).does(e -> e.set(v, e.get(v) + 1)).build());
+                }
+            });
+        }
+        if (goalOnFirst) {
+            b.goal("x-done", s -> s.get(x) == k);
+        }
+        return b.build();
+    }
+
+    @Test
+    void independentThreadsAreInterleavedOnce() {
+        int k = 4;
+        Model m = counters(k, false, false);
+        // by hand: unreduced, every pair (i, j) of progress, (k+1)^2 = 25 states; reduced, t0 is independent of
+        // everything t1 may do, so it runs alone to its end (k steps), then t1 (k steps): 2k+1 = 9 states
+        assertEquals(25, Checker.check(m, RuleSet.empty(), UNREDUCED).stats().distinct());
+        CheckResult r = Checker.check(m, RuleSet.empty(), POR);
+        assertEquals(Verdict.HOLDS, r.verdict());
+        assertEquals(9, r.stats().distinct());
+        assertTrue(r.reductions().contains("by step footprints (8 states expanded by one thread's transitions)"), r.reductions());
+    }
+
+    @Test
+    void aGoalMakesTheStepsThatWriteWhatItReadsVisible() {
+        int k = 4;
+        Model m = counters(k, false, true);
+        // t0's steps write x, which the goal reads: they never stand for the others. t1 runs alone first
+        // (0,1)..(0,4), then t0 alone, being the only thread left: 2k+1 = 9 states, and x = 4 is reachable
+        CheckResult r = Checker.check(m, RuleSet.empty(), POR);
+        assertEquals(9, r.stats().distinct());
+        assertEquals(CheckResult.GoalResult.Answer.REACHABLE, r.goals().get("x-done").answer());
+        // and t0 never stood alone for t1 while t1 had steps left: t1's 4 states, then t0's 4 single-thread states
+        assertTrue(r.reductions().contains("(4 states expanded by one thread's transitions)"), r.reductions());
+    }
+
+    @Test
+    void dependentStepsKeepEveryInterleaving() {
+        int k = 3;
+        Model m = counters(k, true, false);
+        // both threads add to x: every step conflicts with the other thread's future, so nothing is reduced while
+        // both run; by hand, the states are the pairs (i, j) of steps taken ((k+1)^2 = 16, x = i + j)
+        assertEquals(16, Checker.check(m, RuleSet.empty(), UNREDUCED).stats().distinct());
+        CheckResult r = Checker.check(m, RuleSet.empty(), POR);
+        assertEquals(16, r.stats().distinct());
+    }
+
+    /**
+     * t0 sets x to 1 and back to 0, t1 the same with y; the invariant forbids x = 1 and y = 1 at once.
+     * The threads touch disjoint variables, so only visibility keeps both orders: had t0 run alone to
+     * its end first (it is independent of t1), x = 1 = y would never be stored.
+     */
+    @Test
+    void stepsThatWriteWhatAnInvariantReadsAreNeverReducedAway() {
+        Model.Builder b = Model.builder("blink");
+        Var x = b.var("x", 0, 1, 0);
+        Var y = b.var("y", 0, 1, 0);
+        for (Var v : List.of(x, y)) {
+            b.thread("t" + v.name(), body -> body
+                    .step(Step.named("set").args(v.name()).does(e -> e.set(v, 1)).build())
+                    .step(Step.named("clear").args(v.name()).does(e -> e.set(v, 0)).build()));
+        }
+        Model m = b.build();
+        RuleSet rules = RuleSet.of(List.of(org.migcheck.properties.Invariant.of("blink.not-both", "x and y are never both 1", "test",
+                s -> org.migcheck.properties.Check.unless(s.get(x) == 1 && s.get(y) == 1, () -> "x = y = 1"))), false);
+        CheckResult plain = Checker.check(m, rules, UNREDUCED);
+        CheckResult por = Checker.check(m, rules, POR);
+        assertEquals(Verdict.VIOLATED, plain.verdict());
+        assertEquals(Verdict.VIOLATED, por.verdict());
+        assertEquals(2, por.schedule().length); // set x, set y
+    }
+
+    /**
+     * The ignoring problem: a daemon toggles its own flag forever (independent of everything, and
+     * invisible), while t1 can break an invariant. Without the cycle proviso the daemon's two states
+     * would stand for the whole state space (each leads to the other) and t1 would never move.
+     */
+    @Test
+    void theCycleProvisoKeepsAThreadFromBeingIgnored() {
+        Model.Builder b = Model.builder("spinner");
+        Var z = b.var("z", 0, 1, 0);
+        Var x = b.var("x", 0, 1, 0);
+        org.migcheck.model.lang.Procedure d = b.thread("spinner");
+        d.daemon();
+        d.body(body -> body.forever(f -> f
+                .step(Step.named("toggle").does(e -> e.set(z, 1 - e.get(z))).build())
+                .step(Step.named("rest").when(e -> true).idle().build())));
+        b.thread("t1", body -> body.step(Step.named("set").does(e -> e.set(x, 1)).build()));
+        Model m = b.build();
+        RuleSet rules = RuleSet.of(List.of(org.migcheck.properties.Invariant.of("spinner.x-zero", "x stays 0", "test",
+                s -> org.migcheck.properties.Check.unless(s.get(x) == 1, () -> "x = 1"))), false);
+        assertEquals(Verdict.VIOLATED, Checker.check(m, rules, UNREDUCED).verdict());
+        CheckResult por = Checker.check(m, rules, POR);
+        assertEquals(Verdict.VIOLATED, por.verdict(), por.reductions());
+        assertEquals(1, por.schedule().length);
+        // without the stuck-thread analysis too (with it, a reduced graph that ignored t1 would show t1 never
+        // finishing, and the check would fall back to the unreduced search for the trace)
+        CheckResult safetyOnly = Checker.check(m, rules, POR.withLiveness(false));
+        assertEquals(Verdict.VIOLATED, safetyOnly.verdict(), safetyOnly.reductions());
+    }
+
+    /**
+     * Lockdep and a bit lock released by another thread: T0 takes bit lock B and then mutex M (the
+     * edge b -> m, but only while B is still held), T1 releases T0's B (as read completion unlocks a
+     * folio that readahead locked), T2 takes M and then B2, of B's class (the edge m -> b). T1's
+     * release touches nothing T0 will touch, but it decides whether T0 holds B when T0 takes M,
+     * which lockdep reads: the footprints count that read, so the interleaving with the edge b -> m
+     * is kept and the lock-order cycle is found, as without the reduction. (T0's private step between
+     * the two locks matters: lockdep hears of every acquisition the search expands, even one the
+     * reduction then drops, so the release must be able to slip in before lock_m is enabled.)
+     */
+    @Test
+    void aBitLockReleasedByAnotherThreadStaysVisibleToLockdep() {
+        Model.Builder b = Model.builder("bit-release");
+        org.migcheck.model.lang.Lock bit = b.lock("B", "b", org.migcheck.model.lang.Lock.Kind.BIT);
+        org.migcheck.model.lang.Lock bit2 = b.lock("B2", "b", org.migcheck.model.lang.Lock.Kind.BIT);
+        org.migcheck.model.lang.Lock m = b.mutex("M");
+        b.thread("T1", body -> body
+                .step(Step.named("wait_locked").when(e -> e.get(bit.holderVar()) != 0)
+                        .blockedBy(e -> new org.migcheck.model.lang.BlockReason.OnCondition("B locked", null)).build())
+                .step(org.migcheck.model.lang.Steps.unlock("end_io_unlock", bit)));
+        Var work = b.var("T0.work", 0, 1, 0);
+        b.thread("T0", body -> body
+                .step(org.migcheck.model.lang.Steps.lock("lock_b", bit))
+                .step(Step.named("work").does(e -> e.set(work, 1)).build()) // lock_m is not enabled yet when T1 may release
+                .step(org.migcheck.model.lang.Steps.lock("lock_m", m))
+                .step(org.migcheck.model.lang.Steps.unlock("unlock_m", m)));
+        b.thread("T2", body -> body
+                .step(org.migcheck.model.lang.Steps.lock("lock_m", m))
+                .step(org.migcheck.model.lang.Steps.lock("lock_b2", bit2))
+                .step(org.migcheck.model.lang.Steps.unlock("unlock_b2", bit2))
+                .step(org.migcheck.model.lang.Steps.unlock("unlock_m", m)));
+        Model model = b.build();
+        RuleSet lockdep = RuleSet.of(List.of(), true);
+        CheckResult plain = Checker.check(model, lockdep, UNREDUCED.withLiveness(false));
+        assertEquals(Verdict.VIOLATED, plain.verdict(), plain.message());
+        assertEquals(RuleSet.LOCK_CYCLE, plain.ruleId());
+        CheckResult por = Checker.check(model, lockdep, POR.withLiveness(false));
+        assertEquals(Verdict.VIOLATED, por.verdict(), por.reductions());
+        assertEquals(RuleSet.LOCK_CYCLE, por.ruleId());
+    }
+
+    @Test
+    void tablesOverTheirBudgetAreReportedNotTruncated() {
+        RandomModels.Case c = RandomModels.generate(7);
+        assertThrows(NotExpressible.class, () -> Footprints.compute(c.model(), c.rules(), 3));
+    }
+}
