@@ -23,6 +23,17 @@ import org.migcheck.properties.RuleSet;
  * A transition is visible when it may write a slot some invariant or reachability goal reads.
  */
 public final class Footprints {
+    /**
+     * A thread reached a program counter the tables never reached: they were not an
+     * over-approximation of this model's behaviour, so neither they nor any reduction made with them
+     * can be trusted (the checker starts again without them and says so).
+     */
+    public static final class Uncovered extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Uncovered(String message) { super(message, null, false, false); }
+    }
+
     private final int threads;
     private final int words;
     /** Per thread, by pc x words: the shared slots the transition at pc reads and writes, and the same for the thread's future from pc on. */
@@ -39,6 +50,9 @@ public final class Footprints {
     private static final byte KNOWN = 1;
     private static final byte CANDIDATE = 2;
     private final long probes;
+    private final String[] threadNames;
+    /** Each pc's "procedure: step" for messages. */
+    private final String[] describe;
     /** The slots the footprints of two threads or more touch, ascending; and each slot's index among them, or -1. */
     private final int[] sharedSlots;
     private final int[] index;
@@ -48,6 +62,14 @@ public final class Footprints {
         this.threads = model.threadCount();
         int codeLength = t.probe.donePc();
         this.probes = t.probes;
+        this.threadNames = new String[threads];
+        for (int th = 0; th < threads; th++) {
+            threadNames[th] = model.thread(th).name();
+        }
+        this.describe = new String[codeLength];
+        for (int pc = 0; pc < codeLength; pc++) {
+            describe[pc] = t.probe.isTransition(pc) ? t.probe.describe(pc) : "pc " + pc;
+        }
         BitSet lockdepReads = new BitSet();
         if (rules.lockdep()) {
             t.otherHolds.values().forEach(lockdepReads::or);
@@ -126,19 +148,24 @@ public final class Footprints {
                 BitSet fr = new BitSet();
                 BitSet fw = new BitSet();
                 BitSet seen = new BitSet();
+                boolean incomplete = false;
                 ArrayDeque<Integer> work = new ArrayDeque<>();
                 work.add(pc);
                 seen.set(pc);
                 while (!work.isEmpty()) {
                     int p = work.poll();
+                    if (p == codeLength) {
+                        continue; // finished
+                    }
                     if (r[th][p] == null) {
-                        continue; // the finished pc, or a pc the tables never reached with this thread
+                        incomplete = true; // a next pc the tables did not tabulate: the future is not known
+                        continue;
                     }
                     fr.or(r[th][p]);
                     fw.or(w[th][p]);
                     BitSet n = next[th][p];
                     for (int q = n.nextSetBit(0); q >= 0; q = n.nextSetBit(q + 1)) {
-                        if (q < codeLength && !seen.get(q)) {
+                        if (q <= codeLength && !seen.get(q)) {
                             seen.set(q);
                             work.add(q);
                         }
@@ -146,6 +173,9 @@ public final class Footprints {
                 }
                 put(futureReads[th], pc, fr);
                 put(futureWrites[th], pc, fw);
+                if (incomplete) {
+                    flags[th][pc] = 0; // reaching this pc ends the reduction with Uncovered
+                }
             }
         }
     }
@@ -189,6 +219,12 @@ public final class Footprints {
 
     public Scratch newScratch() { return new Scratch(); }
 
+    private Uncovered uncovered(int thread, int pc) {
+        return new Uncovered("thread " + threadNames[thread] + " reached " + (pc < describe.length ? describe[pc] : "pc " + pc)
+                + (known[thread][pc] ? ", from which the footprints' tables do not cover every next step"
+                        : ", which the footprints' tables did not cover"));
+    }
+
     /** {@link #candidates} when the shared slots fit one word (the common case): the same passes over scalars. */
     private long candidates1(Scratch s) {
         int[] pcs = s.pcs;
@@ -206,7 +242,7 @@ public final class Footprints {
             }
             byte f = flags[k][pc];
             if (f == 0) {
-                return 0; // a pc the tables never reached: nothing is known about that thread's future
+                throw uncovered(k, pc);
             }
             any |= f == CANDIDATE;
             accR |= futureReads[k][pc];
@@ -269,7 +305,7 @@ public final class Footprints {
                 continue;
             }
             if (!known[k][pc]) {
-                return 0; // a pc the tables never reached: nothing is known about that thread's future
+                throw uncovered(k, pc);
             }
             any |= candidate[k][pc];
             long[] fr = futureReads[k];

@@ -43,18 +43,21 @@ import org.migcheck.model.lang.Symmetry;
  *
  * <p><b>Soundness: partial-order reduction.</b> In a state s, the search may be shown only the
  * transitions T of one thread t (all its enabled alternatives) when (1) t is enabled, (2) every
- * transition in T leads to a state not stored yet (the cycle proviso), and (3a) t's next
- * instruction is an inert step ({@link org.migcheck.model.lang.Step#inert()}: no guard, no effect,
- * no events, one alternative, not idle, provides nothing) that does not finish t, or (3b) with
- * step footprints ({@link org.migcheck.checker.export.Footprints}), t's transition at its pc is
+ * transition in T leads to a state not stored yet (the cycle proviso), and (3a) without step
+ * footprints, t's next instruction is an inert step ({@link org.migcheck.model.lang.Step#inert()}:
+ * no guard, no effect, no events, one alternative, not idle, provides nothing) that does not finish
+ * t, and every active step rule has triggers or watches (so none judges a step that emits nothing
+ * and changes nothing), or (3b) with step footprints ({@link org.migcheck.checker.export.Footprints}), t's transition at its pc is
  * invisible (it writes no slot an invariant or goal reads) and independent of everything every
  * other unfinished thread may still do from its own pc on: it writes nothing they read or write
  * and reads nothing they write. The footprints are over-approximations valid in every reachable
  * state (they come from the exporter's tables), include what step rules read when they judge a
  * transition, and, with lockdep on, a lock acquisition reads the holder of every lock some
  * transition may take or drop while another thread holds it (lockdep reads which locks the
- * acquiring thread holds). An inert step's footprint is empty by construction (the local code
- * that settles t afterwards cannot touch shared variables: the semantics make that a model error).
+ * acquiring thread holds). Under (3a), an inert step reads and writes no shared slot (the local code
+ * that settles t afterwards cannot touch shared variables: the semantics make that a model error),
+ * no rule judges it, and its successor is never visible (invariants and goals read shared
+ * variables and whether a thread has finished, and t does not finish).
  *
  * <p>Under (3a) or (3b), T is a persistent set (Godefroid 1996): on any path from s made of other
  * threads' transitions, each of them is independent of each transition of T (neither writes what
@@ -93,6 +96,12 @@ public final class ReducedSystem implements TransitionSystem {
     /** Computes the step footprints (null: inert steps only); asked once, by the first state with id {@link #footprintsFrom} or more. */
     private final java.util.function.Supplier<org.migcheck.checker.export.Footprints> footprintSource;
     private final long footprintsFrom;
+    /**
+     * No active step rule judges a step that emits no event and changes no variable (every rule has
+     * triggers or watches): only then may an inert step stand alone without footprints, since a rule
+     * that runs on every step may read shared state through the state before, the label or the stack.
+     */
+    private final boolean inertUnjudged;
     /** Where each thread's program counter lives, and the pc of a finished thread. */
     private final int[] pcSlots;
     private final int donePc;
@@ -126,7 +135,7 @@ public final class ReducedSystem implements TransitionSystem {
      */
     public ReducedSystem(TransitionSystem inner, Semantics sem, Symmetry symmetry, boolean por,
                          BiFunction<int[], int[], String> asymmetry, BiFunction<Failure, Failure, String> ruleAsymmetry) {
-        this(inner, sem, symmetry, por, null, 0, asymmetry, ruleAsymmetry);
+        this(inner, sem, symmetry, por, null, 0, true, asymmetry, ruleAsymmetry);
     }
 
     /**
@@ -138,11 +147,13 @@ public final class ReducedSystem implements TransitionSystem {
      */
     public ReducedSystem(TransitionSystem inner, Semantics sem, Symmetry symmetry, boolean por,
                          java.util.function.Supplier<org.migcheck.checker.export.Footprints> footprintSource, long footprintsFrom,
+                         boolean inertUnjudged,
                          BiFunction<int[], int[], String> asymmetry, BiFunction<Failure, Failure, String> ruleAsymmetry) {
         if (footprintSource != null && (symmetry != null || !por)) {
             throw new IllegalArgumentException("footprints are for the partial-order reduction without symmetry");
         }
         this.footprintSource = footprintSource;
+        this.inertUnjudged = inertUnjudged;
         org.migcheck.model.lang.Probe layout = new org.migcheck.model.lang.Probe(sem.model());
         this.pcSlots = new int[sem.model().threadCount()];
         for (int t = 0; t < pcSlots.length; t++) {
@@ -279,7 +290,8 @@ public final class ReducedSystem implements TransitionSystem {
         }
         org.migcheck.checker.export.Footprints fp = por && id >= 0 ? footprintsFor(id) : null;
         long byFootprint = fp == null ? 0 : footprintThreads(state, fp, fw);
-        long mask = por && id >= 0 ? inertThreads(state) | byFootprint : 0;
+        // with footprints, they decide alone (an inert step's footprint holds what rules read when they judge it)
+        long mask = !por || id < 0 ? 0 : fp != null ? byFootprint : inertUnjudged ? inertThreads(state) : 0;
         if (mask == 0) {
             // no persistent set can be chosen: every transition is reported, in the inner system's
             // order, as the buffered path below would (stream them, no copies)

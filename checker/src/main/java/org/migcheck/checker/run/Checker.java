@@ -89,10 +89,17 @@ public final class Checker {
     /**
      * A stuck thread or lock-order cycle found with partial-order reduction: the same check without
      * it, so that the printed trace is the shortest one (the reduced search finds the same verdict,
-     * but its first witness can lie deeper).
+     * but its first witness can lie deeper); null when that check ends INCOMPLETE (a budget that
+     * only the reduced search fitted in), and the reduced result stands.
      */
+    private static final String SHORTEST_UNKNOWN = "found with partial-order reduction; the check without it, for a shortest"
+            + " trace, did not finish within the budget, so this trace may not be a shortest one";
+
     private static CheckResult withoutPor(Model model, RuleSet rules, Options opts, String what) {
         CheckResult plain = check(model, rules, opts.withPor(Options.Switch.OFF).withProgress(null));
+        if (plain.verdict() == Verdict.INCOMPLETE) {
+            return null; // the reduced search's own result stands, with its trace
+        }
         return plain.withReductions((plain.reductions() == null ? "" : plain.reductions() + "; ") + what
                 + " found with partial-order reduction; the trace comes from a search without it, so it is a shortest one");
     }
@@ -119,12 +126,16 @@ public final class Checker {
             }
         }
         boolean por = opts.por() != Options.Switch.OFF;
+        // no footprints with symmetry, for INERT, or under a depth limit (a reordered path can be longer than the
+        // limit, which would turn a violation into INCOMPLETE)
         java.util.function.Supplier<org.migcheck.checker.export.Footprints> footprints = por && symmetry == null
+                && opts.por() != Options.Switch.INERT && opts.budget().maxDepth() == Integer.MAX_VALUE
                 ? () -> org.migcheck.checker.export.Footprints.compute(model, rules,
                         opts.por() == Options.Switch.ON ? FOOTPRINT_WORK_ON : FOOTPRINT_WORK_AUTO) : null;
         long footprintsFrom = opts.por() == Options.Switch.ON ? 0 : footprintsFrom(model);
         ReducedSystem reduced = symmetry == null && !por ? null
-                : new ReducedSystem(sys, sys.semantics(), symmetry, por, footprints, footprintsFrom, goalAsymmetry(model, sys),
+                : new ReducedSystem(sys, sys.semantics(), symmetry, por, footprints, footprintsFrom, !sys.judgesInertSteps(),
+                        goalAsymmetry(model, sys),
                         ruleAsymmetry());
         TransitionSystem ts = reduced == null ? sys : reduced;
         boolean permutedLiveness = symmetry != null && opts.liveness();
@@ -160,6 +171,12 @@ public final class Checker {
         } catch (ReducedSystem.SymmetryRefused e) {
             CheckResult plain = check(model, rules, opts.withSymmetry(Options.Switch.OFF));
             return withNote(plain, "symmetry refused: " + e.getMessage() + "; checked without symmetry reduction");
+        } catch (org.migcheck.checker.export.Footprints.Uncovered e) {
+            // the tables missed a reachable program counter: their footprints are not to be trusted, nor any
+            // reduction made with them so far
+            CheckResult plain = check(model, rules, opts.withPor(Options.Switch.INERT));
+            return withNote(plain, "step footprints abandoned: " + e.getMessage() + "; checked with partial-order reduction"
+                    + " on inert steps only (please report this: the footprints' tables should cover every reachable step)");
         } catch (ModelError e) {
             return modelError(model, e.getMessage());
         } catch (ModelViolation e) {
@@ -209,8 +226,10 @@ public final class Checker {
                     if (shortest.verdict() != Verdict.INCOMPLETE) {
                         return shortest.withReductions((shortest.reductions() == null ? "" : shortest.reductions() + "; ")
                                 + "counterexample found with partial-order reduction at length " + r.schedule().length
-                                + ", re-shortened by a BFS without it bounded by that length");
+                                + ", re-shortened by a " + (opts.strategy() == org.migcheck.checker.engine.Strategy.DFS ? "depth-first search" : "BFS")
+                                + " without it bounded by that length");
                     }
+                    notes.add(SHORTEST_UNKNOWN);
                 }
                 if (real != null) {
                     boolean failingLast = r.failureState() < 0 || r.schedule().length > search.depth(r.failureState());
@@ -231,11 +250,13 @@ public final class Checker {
         if (rules.lockdep()) {
             List<Lockdep.Witness> cycle = sys.lockdep.cycle();
             if (!cycle.isEmpty()) {
-                if (por && reduced.reducedStates() > 0) {
-                    return withoutPor(model, rules, opts, "lock-order cycle");
+                CheckResult again = por && reduced.reducedStates() > 0 ? withoutPor(model, rules, opts, "lock-order cycle") : null;
+                if (again != null) {
+                    return again;
                 }
                 CheckResult lc = lockCycle(model, sys, search, cycle, goalResults, r.stats());
-                return real == null ? lc : unpermuteWitnesses(real, lc);
+                lc = real == null ? lc : unpermuteWitnesses(real, lc);
+                return por && reduced.reducedStates() > 0 ? withNote(lc, SHORTEST_UNKNOWN) : lc;
             }
         }
         if (symGraph != null) {
@@ -250,7 +271,11 @@ public final class Checker {
                     ~daemons(model));
             int[] stuck = doomed[0];
             if ((stuck != null || doomed[1] != null) && por && reduced.reducedStates() > 0) {
-                return withoutPor(model, rules, opts, stuck != null ? "stuck thread" : "livelock");
+                CheckResult again = withoutPor(model, rules, opts, stuck != null ? "stuck thread" : "livelock");
+                if (again != null) {
+                    return again;
+                }
+                notes.add(SHORTEST_UNKNOWN);
             }
             if (stuck != null) {
                 Unpermute.Real rr = real.map(search.scheduleTo(stuck[0]), false, Checker::sameFailure);
@@ -281,7 +306,11 @@ public final class Checker {
             }
             int[] stuck = doomed[0];
             if ((stuck != null || doomed[1] != null) && por && reduced.reducedStates() > 0) {
-                return withoutPor(model, rules, opts, stuck != null ? "stuck thread" : "livelock");
+                CheckResult again = withoutPor(model, rules, opts, stuck != null ? "stuck thread" : "livelock");
+                if (again != null) {
+                    return again;
+                }
+                notes.add(SHORTEST_UNKNOWN);
             }
             if (stuck != null) {
                 return stuckResult(model, sys, search.scheduleTo(stuck[0]), search.state(stuck[0]), stuck[1], goalResults, r.stats(), notes);

@@ -429,6 +429,20 @@ final class ModelSystem implements TransitionSystem {
         blockedMasks.set(id, blocked);
     }
 
+    /**
+     * Whether some active step rule judges a step that emits no event and changes no variable (a rule
+     * without triggers and without watched variables): such a rule may read shared state through the
+     * state before, the label or the call stack, even on an inert step.
+     */
+    boolean judgesInertSteps() {
+        for (int i = 0; i < stepRules.length; i++) {
+            if ((alwaysDue & (1L << Math.min(i, 63))) != 0 && stepRules[i].watches(model) == null) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     @Override
     public Failure checkState(int[] state) {
         if (invariants.length == 0) {

@@ -106,8 +106,11 @@ public final class Mutations {
         List<Mutant> out = new ArrayList<>();
         for (Model.Mutant m : model.mutants()) {
             boolean reached = !unreached.contains(m.pc());
-            // a mutant may change one member of a symmetric set only: no symmetry reduction for mutants
-            CheckResult r = reached ? Checker.check(m.model(), rules, opts.withSymmetry(Options.Switch.OFF)) : base;
+            // a mutant may change one member of a symmetric set only: no symmetry reduction for mutants; and no step
+            // footprints: their tables run the model's code on unreachable states too, which would set the flags a
+            // mutant keeps of what it was run on (differs(), a skipped wait)
+            CheckResult r = reached ? Checker.check(m.model(), rules, opts.withSymmetry(Options.Switch.OFF)
+                    .withPor(opts.por() == Options.Switch.OFF ? Options.Switch.OFF : Options.Switch.INERT)) : base;
             boolean differs = reached && m.differs().getAsBoolean();
             String lost = null;
             if (reached && r.verdict() == Verdict.HOLDS) {

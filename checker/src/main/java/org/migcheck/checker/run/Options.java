@@ -21,7 +21,9 @@ import org.migcheck.checker.engine.Transport;
  * @param decideGoals    when a counterexample stops the search before every reachability goal is decided,
  *                       search on (ignoring rule violations) until each goal is reached or the space is exhausted
  * @param symmetry       symmetry reduction: ON, OFF, or AUTO (on when the model declares symmetric sets)
- * @param por            partial-order reduction: ON, OFF, or AUTO (on)
+ * @param por            partial-order reduction: ON (step footprints from the first state), OFF, AUTO (footprints once
+ *                       the search is large) or INERT (inert steps only, no footprints: for models whose code records
+ *                       what it is run on, such as mutants, which the footprints' tables would run on unreachable states)
  * @param cluster        where the breadth-first search's visited-set partitions live (default: in this process)
  * @param swarm          who runs the random strategy's walks (null: this process; see {@link RandomSearch.Swarm})
  * @param compress       the breadth-first search stores visited vectors tree-compressed (shared subtrees) instead of
@@ -31,8 +33,11 @@ public record Options(Strategy strategy, Budget budget, boolean liveness, long m
                       long seed, int walks, int workers, boolean decideGoals, Switch symmetry, Switch por,
                       Transport.Factory cluster, RandomSearch.Swarm swarm, boolean compress) {
 
-    /** A reduction switch; AUTO means on wherever it is sound for the model and the rules. */
-    public enum Switch { ON, OFF, AUTO }
+    /**
+     * A reduction switch; AUTO means on wherever it is sound for the model and the rules. INERT is for
+     * the partial-order reduction only: inert steps alone, never the step footprints.
+     */
+    public enum Switch { ON, OFF, AUTO, INERT }
 
     public Options {
         if (cluster == null) {

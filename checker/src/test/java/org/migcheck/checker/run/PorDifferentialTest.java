@@ -239,6 +239,33 @@ class PorDifferentialTest {
         assertEquals(RuleSet.LOCK_CYCLE, por.ruleId());
     }
 
+    /**
+     * A step rule without triggers runs on every step, an inert one too, and may read shared state:
+     * "marker must not run while busy". T1's marker step is inert (no guard, no effect), so the
+     * reduction on inert steps alone would move it first, while busy is still 0, and miss the
+     * violation; with such a rule active it does not, and with footprints the rule's read of busy
+     * makes the step depend on T0's writes.
+     */
+    @Test
+    void anInertStepThatARuleJudgesIsNotMovedAlone() {
+        Model.Builder b = Model.builder("marker");
+        Var busy = b.var("busy", 0, 1, 0);
+        b.thread("T0", body -> body
+                .step(Step.named("busy_on").does(e -> e.set(busy, 1)).build())
+                .step(Step.named("busy_off").does(e -> e.set(busy, 0)).build()));
+        b.thread("T1", body -> body.step(Step.named("marker").build()).step(Step.named("marker_done").build()));
+        Model m = b.build();
+        RuleSet rules = RuleSet.of(List.of(org.migcheck.properties.StepRule.of("marker.not-busy", "marker never runs while busy", "test",
+                v -> org.migcheck.properties.Check.unless(v.label().startsWith("marker(") && v.before().get(busy) == 1,
+                        () -> "marker while busy"))), false);
+        assertEquals(Verdict.VIOLATED, Checker.check(m, rules, UNREDUCED).verdict());
+        for (Options o : List.of(Options.defaults(), POR, Options.defaults().withPor(Options.Switch.INERT))) {
+            CheckResult r = Checker.check(m, rules, o);
+            assertEquals(Verdict.VIOLATED, r.verdict(), o.por() + ": " + r.reductions());
+            assertEquals(2, r.schedule().length, o.por().toString());
+        }
+    }
+
     @Test
     void tablesOverTheirBudgetAreReportedNotTruncated() {
         RandomModels.Case c = RandomModels.generate(7);
