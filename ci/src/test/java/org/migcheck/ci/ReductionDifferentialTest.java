@@ -20,11 +20,12 @@ import org.migcheck.model.scenarios.Variant;
 import org.migcheck.properties.KernelRules;
 
 /**
- * Differential test of the reductions on every catalogue variant (and the scaled movable-ops
- * variants at 1..3 compactors): the verdict, the rule and the counterexample length are those of
- * the unreduced search with symmetry alone, partial-order reduction alone and both; reduced state
- * counts never exceed the unreduced count; every reduced counterexample replays in the unpermuted
- * model.
+ * Differential test of the reductions on every catalogue variant and the scaled ones at small
+ * sizes (movable-ops at 1..3 compactors, the two-migrators variants at 3 migrators, truncate at 2
+ * and 3 folios, two FUSE variants at 2 folios): the verdict, the rule and the counterexample length
+ * are those of the unreduced search with symmetry alone, partial-order reduction alone ({@code --por
+ * on}: step footprints from the first state) and both; reduced state counts never exceed the
+ * unreduced count; every reduced counterexample replays in the unpermuted model.
  */
 class ReductionDifferentialTest {
 
@@ -37,6 +38,29 @@ class ReductionDifferentialTest {
         for (Scenario s : Catalogue.all()) {
             for (Variant v : s.variants()) {
                 tests.add(DynamicTest.dynamicTest(s.id() + " / " + v.name(), () -> compare(s, v.name(), Map.of())));
+            }
+            if (s.id().equals("source-locked-alloc")) {
+                for (Variant v : s.variants()) {
+                    if (v.name().startsWith("two-migrators")) {
+                        tests.add(DynamicTest.dynamicTest(s.id() + " / " + v.name() + " migrators=3",
+                                () -> compare(s, v.name(), Map.of("migrators", "3"))));
+                    }
+                }
+            }
+            if (s.id().equals("truncate-writeback")) {
+                for (Variant v : s.variants()) {
+                    for (int n = 2; n <= 3; n++) {
+                        String nn = Integer.toString(n);
+                        tests.add(DynamicTest.dynamicTest(s.id() + " / " + v.name() + " folios=" + n,
+                                () -> compare(s, v.name(), Map.of("folios", nn))));
+                    }
+                }
+            }
+            if (s.id().equals("fuse-writeback-memcg")) {
+                for (String variant : List.of("v2-cgroup-writeback", "legacy-no-flag")) {
+                    tests.add(DynamicTest.dynamicTest(s.id() + " / " + variant + " folios=2",
+                            () -> compare(s, variant, Map.of("folios", "2"))));
+                }
             }
             if (s.id().equals("movable-ops")) {
                 for (String variant : List.of("merged", "putback-under-page-lock", "no-isolated-check")) {
