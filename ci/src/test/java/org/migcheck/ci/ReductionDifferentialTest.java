@@ -88,7 +88,14 @@ class ReductionDifferentialTest {
             plain.goals().forEach((g, res) -> {
                 assertEquals(res.answer(), red.goals().get(g).answer(), what + " goal " + g);
                 if (res.witness() != null && red.goals().get(g).witness() != null) {
-                    assertEquals(res.witness().length, red.goals().get(g).witness().length, what + " goal " + g + " witness length");
+                    int got = red.goals().get(g).witness().length;
+                    if (sw[1] == OFF) {
+                        // symmetry keeps the shortest witness; partial-order reduction may lengthen it (goal
+                        // witnesses are not re-shortened, docs/reductions.md)
+                        assertEquals(res.witness().length, got, what + " goal " + g + " witness length");
+                    } else {
+                        assertTrue(got >= res.witness().length, what + " goal " + g + " witness length " + got);
+                    }
                 }
             });
             if (plain.verdict() == Verdict.HOLDS) {

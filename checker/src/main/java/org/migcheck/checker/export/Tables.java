@@ -538,7 +538,12 @@ final class Tables {
         if (!rules.stepRules().isEmpty()) {
             StepView view = new StepView(model, t, () -> probe.label(t, alt, before), fired.events(), probe.view(before),
                     probe.view(after), () -> probe.callStack(t, before));
-            for (StepRule r : rules.stepRules()) {
+            List<StepRule> stepRules = rules.stepRules();
+            for (int i = 0; i < stepRules.size(); i++) {
+                StepRule r = stepRules.get(i);
+                if (!keepTrees && !due(i, r, fired, before)) {
+                    continue; // footprints: only the rules the search runs on this transition read anything
+                }
                 Check c;
                 try {
                     c = r.check(view);
@@ -552,6 +557,40 @@ final class Tables {
         }
         int pcSlot = probe.layout(t).pcSlot();
         return new Leaf(Kind.FIRE, new TreeMap<>(fired.writes()), null, fired.writes().getOrDefault(pcSlot, before.read(pcSlot)));
+    }
+
+    /**
+     * Whether the search judges this firing by step rule {@code r} (the {@code i}-th), as
+     * ModelSystem decides it: never a vacuous rule; a rule with triggers only when an event's type
+     * is one of them (rules from the 64th on always); a rule that watches variables only when the
+     * transition changes one of them, which reads the old value of each watched slot it writes.
+     */
+    private boolean due(int i, StepRule r, Probe.Fired fired, Assignment before) {
+        if (i < 63 && r.vacuous(model)) {
+            return false;
+        }
+        if (i < 63 && !r.triggers().isEmpty()) {
+            boolean triggered = false;
+            for (org.migcheck.model.lang.Event e : fired.events()) {
+                for (Class<?> type : r.triggers()) {
+                    triggered |= type.isAssignableFrom(e.getClass());
+                }
+            }
+            if (!triggered) {
+                return false;
+            }
+        }
+        List<org.migcheck.model.lang.Var> watched = i < 63 ? r.watches(model) : null;
+        if (watched == null) {
+            return true;
+        }
+        for (org.migcheck.model.lang.Var v : watched) {
+            Integer w = fired.writes().get(v.slot());
+            if (w != null && w != before.read(v.slot())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private Leaf invariantLeaf(Invariant inv, Assignment state) {

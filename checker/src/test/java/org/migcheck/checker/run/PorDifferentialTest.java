@@ -241,10 +241,12 @@ class PorDifferentialTest {
 
     /**
      * A step rule without triggers runs on every step, an inert one too, and may read shared state:
-     * "marker must not run while busy". T1's marker step is inert (no guard, no effect), so the
-     * reduction on inert steps alone would move it first, while busy is still 0, and miss the
-     * violation; with such a rule active it does not, and with footprints the rule's read of busy
-     * makes the step depend on T0's writes.
+     * "marker must not run while busy". T1's arm and marker steps are inert (no guard, no effect),
+     * so the reduction on inert steps alone would move them first, while busy is still 0, and miss
+     * the violation; with such a rule active it does not. With footprints, the rule's read of busy
+     * makes marker depend on T0's writes; without that read T0, being independent of all T1 does,
+     * would run to its end first (the engine judges marker by the rule only where marker is
+     * enabled, and it would never be enabled while busy is 1).
      */
     @Test
     void anInertStepThatARuleJudgesIsNotMovedAlone() {
@@ -253,7 +255,8 @@ class PorDifferentialTest {
         b.thread("T0", body -> body
                 .step(Step.named("busy_on").does(e -> e.set(busy, 1)).build())
                 .step(Step.named("busy_off").does(e -> e.set(busy, 0)).build()));
-        b.thread("T1", body -> body.step(Step.named("marker").build()).step(Step.named("marker_done").build()));
+        b.thread("T1", body -> body.step(Step.named("arm").build()).step(Step.named("marker").build())
+                .step(Step.named("marker_done").build()));
         Model m = b.build();
         RuleSet rules = RuleSet.of(List.of(org.migcheck.properties.StepRule.of("marker.not-busy", "marker never runs while busy", "test",
                 v -> org.migcheck.properties.Check.unless(v.label().startsWith("marker(") && v.before().get(busy) == 1,
@@ -262,7 +265,7 @@ class PorDifferentialTest {
         for (Options o : List.of(Options.defaults(), POR, Options.defaults().withPor(Options.Switch.INERT))) {
             CheckResult r = Checker.check(m, rules, o);
             assertEquals(Verdict.VIOLATED, r.verdict(), o.por() + ": " + r.reductions());
-            assertEquals(2, r.schedule().length, o.por().toString());
+            assertEquals(3, r.schedule().length, o.por().toString()); // busy_on, arm, marker
         }
     }
 
