@@ -80,10 +80,10 @@ public final class Checker {
 
     /**
      * Work (probes plus comparisons of control tuples) the footprints' tables may take before the
-     * reduction falls back to inert steps and says why: about 1-2 s on the project's machine by
+     * reduction falls back to inert steps and says why: under a second on the project's machine by
      * default, more when {@code --por on} asks for the reduction explicitly.
      */
-    static final long FOOTPRINT_WORK_AUTO = 500_000;
+    static final long FOOTPRINT_WORK_AUTO = 250_000;
     static final long FOOTPRINT_WORK_ON = 3_000_000;
 
     /**
