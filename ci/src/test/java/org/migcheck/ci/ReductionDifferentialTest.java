@@ -94,12 +94,20 @@ class ReductionDifferentialTest {
                         // witnesses are not re-shortened, docs/reductions.md)
                         assertEquals(res.witness().length, got, what + " goal " + g + " witness length");
                     } else {
-                        assertTrue(got >= res.witness().length, what + " goal " + g + " witness length " + got);
+                        // a longer witness still reaches the goal in the unpermuted model
+                        Trace w = Trace.replay(red.model(), red.goals().get(g).witness());
+                        assertTrue(red.model().goals().get(g).test(new org.migcheck.model.lang.Semantics(red.model()).view(w.last())),
+                                what + " goal " + g + " witness of length " + got + " does not reach it");
                     }
                 }
             });
             if (plain.verdict() == Verdict.HOLDS) {
                 assertTrue(red.stats().distinct() <= plain.stats().distinct(), what + ": " + red.stats().distinct() + " > " + plain.stats().distinct());
+                // --por on without symmetry: the footprints are used (their tables fit) except where the budget is
+                // known to be too small (FUSE at two folios)
+                if (sw[0] == OFF && !(s.id().equals("fuse-writeback-memcg") && sets.containsKey("folios"))) {
+                    assertTrue(red.reductions().contains("by step footprints"), what + ": " + red.reductions());
+                }
             }
             if (red.schedule().length > 0) {
                 // the reduced counterexample replays, in the unpermuted model, step for step

@@ -43,9 +43,11 @@ public final class Footprints {
     private final long[][] futureWrites;
     private final boolean[][] known;
     private final boolean[][] visible;
-    /** Known and invisible: may stand for the others when independent of them. */
-    private final boolean[][] candidate;
-    /** Per thread and pc: 0 unknown, {@link #KNOWN}, or {@link #CANDIDATE} (known and invisible). */
+    /**
+     * Per thread and pc: 0 unknown (the tables did not cover it, or not every pc after it), {@link
+     * #KNOWN}, or {@link #CANDIDATE} (known and invisible: may stand for the others when independent
+     * of them).
+     */
     private final byte[][] flags;
     private static final byte KNOWN = 1;
     private static final byte CANDIDATE = 2;
@@ -131,7 +133,6 @@ public final class Footprints {
         futureWrites = new long[threads][codeLength * words];
         known = new boolean[threads][codeLength];
         visible = new boolean[threads][codeLength];
-        candidate = new boolean[threads][codeLength];
         flags = new byte[threads][codeLength];
         for (int th = 0; th < threads; th++) {
             for (int pc = 0; pc < codeLength; pc++) {
@@ -142,8 +143,7 @@ public final class Footprints {
                 put(reads[th], pc, r[th][pc]);
                 put(writes[th], pc, w[th][pc]);
                 visible[th][pc] = w[th][pc].intersects(t.propertyReads);
-                candidate[th][pc] = !visible[th][pc];
-                flags[th][pc] = candidate[th][pc] ? CANDIDATE : KNOWN;
+                flags[th][pc] = visible[th][pc] ? KNOWN : CANDIDATE;
                 // everything the thread may do from pc on: the transitions reachable over the leaves' next pcs
                 BitSet fr = new BitSet();
                 BitSet fw = new BitSet();
@@ -304,10 +304,11 @@ public final class Footprints {
                 }
                 continue;
             }
-            if (!known[k][pc]) {
+            byte f = flags[k][pc];
+            if (f == 0) {
                 throw uncovered(k, pc);
             }
-            any |= candidate[k][pc];
+            any |= f == CANDIDATE;
             long[] fr = futureReads[k];
             long[] fw = futureWrites[k];
             int from = pc * w;
@@ -327,7 +328,7 @@ public final class Footprints {
                 continue;
             }
             int from = pc * w;
-            if (candidate[t][pc] && t < 64) {
+            if (flags[t][pc] == CANDIDATE && t < 64) {
                 long[] r = reads[t];
                 long[] wr = writes[t];
                 boolean ok = true;

@@ -84,8 +84,11 @@ import org.migcheck.model.lang.Symmetry;
  * failing transitions, invariant violations, lock-order cycles, goals and the stuck-thread
  * analysis are preserved; state counts are not. Counterexamples found with reduction may be longer
  * than the shortest: a failing transition, invariant or deadlock is re-shortened by an unreduced
- * BFS bounded by its length, and a stuck thread or lock-order cycle is re-checked without the
- * reduction, so the printed trace is a shortest one; goal witnesses are not re-shortened.
+ * search of the same strategy bounded by its length, and a stuck thread or lock-order cycle is
+ * re-checked without the reduction, so with breadth-first search the printed trace is a shortest
+ * one whenever that second search fits the budget (otherwise a note says it may not be); goal
+ * witnesses are not re-shortened. No reduction runs under a depth limit (a reordered path may be
+ * longer than the limit).
  * Footprints are not combined with symmetry (with symmetry only (3a) applies).
  */
 public final class ReducedSystem implements TransitionSystem {
@@ -135,7 +138,7 @@ public final class ReducedSystem implements TransitionSystem {
      */
     public ReducedSystem(TransitionSystem inner, Semantics sem, Symmetry symmetry, boolean por,
                          BiFunction<int[], int[], String> asymmetry, BiFunction<Failure, Failure, String> ruleAsymmetry) {
-        this(inner, sem, symmetry, por, null, 0, true, asymmetry, ruleAsymmetry);
+        this(inner, sem, symmetry, por, null, 0, false, asymmetry, ruleAsymmetry);
     }
 
     /**
@@ -174,6 +177,9 @@ public final class ReducedSystem implements TransitionSystem {
 
     /** Whether the step footprints were computed and used (for states from {@link #footprintsFrom()} on). */
     public boolean usedFootprints() { return footprints != null; }
+
+    /** Whether inert steps may move alone without footprints (no active step rule judges them). */
+    public boolean movesInertSteps() { return inertUnjudged; }
 
     /** The id from which states use step footprints. */
     public long footprintsFrom() { return footprintsFrom; }

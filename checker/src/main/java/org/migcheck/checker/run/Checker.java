@@ -92,8 +92,8 @@ public final class Checker {
      * but its first witness can lie deeper); null when that check ends INCOMPLETE (a budget that
      * only the reduced search fitted in), and the reduced result stands.
      */
-    private static final String SHORTEST_UNKNOWN = "found with partial-order reduction; the check without it, for a shortest"
-            + " trace, did not finish within the budget, so this trace may not be a shortest one";
+    private static final String SHORTEST_UNKNOWN = "this was found with partial-order reduction; the check without it, for a"
+            + " shortest trace, did not finish within the budget, so the trace may not be a shortest one";
 
     private static CheckResult withoutPor(Model model, RuleSet rules, Options opts, String what) {
         CheckResult plain = check(model, rules, opts.withPor(Options.Switch.OFF).withProgress(null));
@@ -125,11 +125,13 @@ public final class Checker {
                 refused = "symmetry refused: " + e.getMessage() + "; checked without symmetry reduction";
             }
         }
-        boolean por = opts.por() != Options.Switch.OFF;
-        // no footprints with symmetry, for INERT, or under a depth limit (a reordered path can be longer than the
-        // limit, which would turn a violation into INCOMPLETE)
+        // no partial-order reduction under a depth limit: a reordered path may be longer than the limit, which
+        // would turn a violation within it into INCOMPLETE (the bounded re-shortening runs without it anyway)
+        boolean depthLimited = opts.budget().maxDepth() != Integer.MAX_VALUE;
+        boolean por = opts.por() != Options.Switch.OFF && !depthLimited;
+        // no footprints with symmetry or for INERT
         java.util.function.Supplier<org.migcheck.checker.export.Footprints> footprints = por && symmetry == null
-                && opts.por() != Options.Switch.INERT && opts.budget().maxDepth() == Integer.MAX_VALUE
+                && opts.por() != Options.Switch.INERT
                 ? () -> org.migcheck.checker.export.Footprints.compute(model, rules,
                         opts.por() == Options.Switch.ON ? FOOTPRINT_WORK_ON : FOOTPRINT_WORK_AUTO) : null;
         long footprintsFrom = opts.por() == Options.Switch.ON ? 0 : footprintsFrom(model);
@@ -365,7 +367,10 @@ public final class Checker {
         if (por) {
             String how = reduced.usedFootprints()
                     ? " by step footprints" + (reduced.footprintsFrom() > 0 ? " from state " + reduced.footprintsFrom() + " on" : "")
-                    : reduced.footprintsMissing() != null ? " on inert steps only (" + reduced.footprintsMissing() + ")" : "";
+                    : reduced.footprintsMissing() == null ? ""
+                    : reduced.movesInertSteps() ? " on inert steps only (" + reduced.footprintsMissing() + ")"
+                    : " of nothing (" + reduced.footprintsMissing() + "; inert steps do not move alone either: a step rule"
+                            + " runs on every step)";
             on.add("partial-order reduction" + how + " (" + Words.count(reduced.reducedStates(), "state") + " expanded by "
                     + (reduced.usedFootprints() ? "one thread's transitions)" : "one transition)"));
         }

@@ -430,13 +430,18 @@ final class ModelSystem implements TransitionSystem {
     }
 
     /**
-     * Whether some active step rule judges a step that emits no event and changes no variable (a rule
-     * without triggers and without watched variables): such a rule may read shared state through the
-     * state before, the label or the call stack, even on an inert step.
+     * Whether some active step rule may judge an inert step: a rule without triggers and without
+     * watched variables, or one triggered by a reached model bound (the local code after an inert
+     * step may reach one). Such a rule may read shared state through the state before, the label or
+     * the call stack.
      */
     boolean judgesInertSteps() {
         for (int i = 0; i < stepRules.length; i++) {
             if ((alwaysDue & (1L << Math.min(i, 63))) != 0 && stepRules[i].watches(model) == null) {
+                return true;
+            }
+            // the local code after an inert step may reach a model bound, whose event a rule may watch for
+            if ((dueFor(org.migcheck.model.lang.BoundReached.class) & (1L << Math.min(i, 63))) != 0) {
                 return true;
             }
         }

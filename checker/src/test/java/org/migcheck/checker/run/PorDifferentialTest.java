@@ -269,6 +269,68 @@ class PorDifferentialTest {
         }
     }
 
+    /**
+     * Under a depth limit no reduction runs: T1's two inert steps would otherwise go first and alone,
+     * and at depth 1 the search would store only their state, never x = 1, and end INCOMPLETE
+     * where the unreduced search finds the violation (a finding of the second review).
+     */
+    @Test
+    void aDepthLimitTurnsTheReductionOff() {
+        Model.Builder b = Model.builder("depth");
+        Var x = b.var("x", 0, 1, 0);
+        b.thread("T0", body -> body.step(Step.named("set").does(e -> e.set(x, 1)).build()));
+        b.thread("T1", body -> body.step(Step.named("nop1").build()).step(Step.named("nop2").build()).step(Step.named("nop3").build()));
+        Model m = b.build();
+        RuleSet rules = RuleSet.of(List.of(org.migcheck.properties.Invariant.of("depth.x-zero", "x stays 0", "test",
+                st -> org.migcheck.properties.Check.unless(st.get(x) == 1, () -> "x = 1"))), false);
+        org.migcheck.checker.engine.Budget depth1 = org.migcheck.checker.engine.Budget.unlimited().withMaxDepth(1);
+        assertEquals(Verdict.VIOLATED, Checker.check(m, rules, UNREDUCED.withBudget(depth1)).verdict());
+        for (Options o : List.of(Options.defaults(), POR)) {
+            CheckResult r = Checker.check(m, rules, o.withBudget(depth1));
+            assertEquals(Verdict.VIOLATED, r.verdict(), o.por() + ": " + r.reductions());
+        }
+    }
+
+    /**
+     * A stuck thread found with the reduction whose unreduced re-check does not fit the budget: the
+     * reduced result stands, and a note says its trace may not be a shortest one. Two independent
+     * counters of k steps, a thread that waits forever and a daemon whose tick leaves the state as
+     * it is: 2k+1 states reduced, (k+1)^2 unreduced.
+     */
+    @Test
+    void aRecheckOverTheBudgetKeepsTheReducedResultWithANote() {
+        int k = 20;
+        Model.Builder b = Model.builder("stuck-counters");
+        Var x = b.var("x", 0, k, 0);
+        Var y = b.var("y", 0, k, 0);
+        Var never = b.var("never", 0, 1, 0);
+        for (Var v : List.of(x, y)) {
+            b.thread("t" + v.name(), body -> {
+                for (int i = 0; i < k; i++) {
+                    body.step(Step.named("add").args(v.name()).does(e -> e.set(v, e.get(v) + 1)).build());
+                }
+            });
+        }
+        b.thread("waiter", body -> body.step(Step.named("wait_never").when(e -> e.get(never) == 1)
+                .blockedBy(e -> new org.migcheck.model.lang.BlockReason.OnCondition("never == 1", "never")).build()));
+        // a daemon that can always tick (its tick changes nothing), so the end is a stuck waiter, not a deadlock
+        org.migcheck.model.lang.Procedure ticker = b.thread("ticker");
+        ticker.daemon();
+        ticker.body(body -> body.forever(f -> f.step(Step.named("tick").when(e -> true).idle().build())));
+        Model m = b.build();
+        org.migcheck.checker.engine.Budget small = org.migcheck.checker.engine.Budget.unlimited().withMaxStates(2 * k + 10);
+        assertEquals(Verdict.INCOMPLETE, Checker.check(m, RuleSet.empty(), UNREDUCED.withBudget(small)).verdict());
+        CheckResult r = Checker.check(m, RuleSet.empty(), POR.withBudget(small));
+        assertEquals(Verdict.STUCK, r.verdict(), r.reductions());
+        assertEquals(2 * k + 1, r.stats().distinct());
+        assertTrue(r.notes().stream().anyMatch(n -> n.contains("may not be a shortest one")), r.notes().toString());
+        // with room for the unreduced re-check, its shortest trace is printed instead: the waiter is stuck at once
+        CheckResult roomy = Checker.check(m, RuleSet.empty(), POR);
+        assertEquals(Verdict.STUCK, roomy.verdict());
+        assertEquals(0, roomy.schedule().length, roomy.reductions());
+        assertTrue(roomy.reductions().contains("stuck thread found with partial-order reduction"), roomy.reductions());
+    }
+
     @Test
     void tablesOverTheirBudgetAreReportedNotTruncated() {
         RandomModels.Case c = RandomModels.generate(7);
