@@ -206,6 +206,9 @@ public final class Checker {
         if (refused != null) {
             notes.add(refused);
         }
+        if (depthLimited && opts.por() == Options.Switch.ON) {
+            notes.add("partial-order reduction not run: --max-depth is set (a reordered path may be longer than the limit)");
+        }
         if (opts.compress() && !search.compresses()) {
             notes.add("visited set not compressed: only the breadth-first search has the tree-compressed store");
         }
