@@ -15,9 +15,10 @@ import org.migcheck.properties.RuleSet;
  * <p>The sets come from the exporter's tables ({@link Tables}) built without their decision trees:
  * each transition is run by {@code Probe} once for every combination of values of the slots it
  * reads, over value sets that grow to a fixpoint, so they hold on every reachable state (the
- * argument is in {@link Tables}). Reads include what the step rules read when they judge the
- * transition (they run inside each probe), the guard and block reason, and the local code up to
- * the thread's next step. With lockdep on, a transition that takes or drops a lock also reads the
+ * argument is in {@link Tables}). Reads include what the step rules the search runs on a firing
+ * read when they judge it (they run inside each probe, chosen by their triggers and watched
+ * variables as the search chooses them), the guard and block reason, and the local code up to the
+ * thread's next step. With lockdep on, a transition that takes or drops a lock also reads the
  * holder of every lock that some transition may take or drop while another thread holds it (a bit
  * lock released by another thread): lockdep reads "which locks does the acquiring thread hold".
  * A transition is visible when it may write a slot some invariant or reachability goal reads.
@@ -51,7 +52,6 @@ public final class Footprints {
     private final byte[][] flags;
     private static final byte KNOWN = 1;
     private static final byte CANDIDATE = 2;
-    private final long probes;
     private final String[] threadNames;
     /** Each pc's "procedure: step" for messages. */
     private final String[] describe;
@@ -63,7 +63,6 @@ public final class Footprints {
         Model model = t.model;
         this.threads = model.threadCount();
         int codeLength = t.probe.donePc();
-        this.probes = t.probes;
         this.threadNames = new String[threads];
         for (int th = 0; th < threads; th++) {
             threadNames[th] = model.thread(th).name();
@@ -192,20 +191,12 @@ public final class Footprints {
 
     /**
      * The footprints of {@code model} under {@code rules}, or {@link NotExpressible} when the tables
-     * need more than {@code probeLimit} probes (or one transition more than the exporter's limit).
+     * need more than {@code workLimit} probes and comparisons of control tuples (or one transition
+     * more than the exporter's limit of probes).
      */
-    public static Footprints compute(Model model, RuleSet rules, long probeLimit) {
-        return new Footprints(new Tables(model, rules, false, probeLimit), rules);
+    public static Footprints compute(Model model, RuleSet rules, long workLimit) {
+        return new Footprints(new Tables(model, rules, false, workLimit), rules);
     }
-
-    /** Probes the tables took. */
-    public long probes() { return probes; }
-
-    /** Whether the tables cover thread {@code t} at {@code pc} (false: the fixpoint never reached it). */
-    public boolean known(int t, int pc) { return pc >= 0 && pc < known[t].length && known[t][pc]; }
-
-    /** Whether thread {@code t}'s transition at {@code pc} may write a slot an invariant or goal reads. */
-    public boolean visible(int t, int pc) { return visible[t][pc]; }
 
     /** Scratch space for {@link #candidates}: one per calling thread. */
     public final class Scratch {

@@ -129,7 +129,7 @@ class PorDifferentialTest {
         CheckResult r = Checker.check(m, RuleSet.empty(), POR);
         assertEquals(9, r.stats().distinct());
         assertEquals(CheckResult.GoalResult.Answer.REACHABLE, r.goals().get("x-done").answer());
-        // and t0 never stood alone for t1 while t1 had steps left: t1's 4 states, then t0's 4 single-thread states
+        // the 4 states in which t1 moved alone; afterwards only t0 can move, and its visible steps are full expansions
         assertTrue(r.reductions().contains("(4 states expanded by one thread's transitions)"), r.reductions());
     }
 
