@@ -20,7 +20,10 @@ import org.migcheck.properties.RuleSet;
  * variables as the search chooses them), the guard and block reason, and the local code up to the
  * thread's next step. With lockdep on, a transition that takes or drops a lock also reads the
  * holder of every lock that some transition may take or drop while another thread holds it (a bit
- * lock released by another thread): lockdep reads "which locks does the acquiring thread hold".
+ * lock released by another thread): lockdep reads "which locks does the acquiring thread hold". A
+ * finishing thread's check that it holds no owned lock reads those locks' holders, but only the
+ * holder can change that answer, so those reads count only for a lock some transition may take
+ * from or give to another thread.
  * A transition is visible when it may write a slot some invariant or reachability goal reads.
  */
 public final class Footprints {
@@ -71,10 +74,9 @@ public final class Footprints {
         for (int pc = 0; pc < codeLength; pc++) {
             describe[pc] = t.probe.isTransition(pc) ? t.probe.describe(pc) : "pc " + pc;
         }
-        BitSet lockdepReads = new BitSet();
-        if (rules.lockdep()) {
-            t.otherHolds.values().forEach(lockdepReads::or);
-        }
+        BitSet othersHolds = new BitSet();
+        t.otherHolds.values().forEach(othersHolds::or);
+        BitSet lockdepReads = rules.lockdep() ? othersHolds : new BitSet();
         BitSet holders = new BitSet();
         for (org.migcheck.model.lang.Lock l : model.locks()) {
             holders.set(l.holderVar().slot());
@@ -96,6 +98,14 @@ public final class Footprints {
             next[th][pc].or(t.nextPcs.getOrDefault(e.getKey(), new BitSet()));
             if (written.intersects(holders)) {
                 r[th][pc].or(lockdepReads);
+            }
+            // a finishing thread's exit check asks whether it still holds an owned lock: only a transition that can
+            // change another thread's hold of that lock (none of the lock steps can) makes that a dependency
+            BitSet exitReads = t.ownHoldReadSets.get(e.getKey());
+            if (exitReads != null) {
+                BitSet disturbed = (BitSet) exitReads.clone();
+                disturbed.and(othersHolds);
+                r[th][pc].or(disturbed);
             }
         }
         // only slots that the footprints of two threads or more touch can make transitions of different

@@ -144,6 +144,12 @@ final class Tables {
      * (a bit lock released by a thread other than the one that took it), which lockdep reads.
      */
     final Map<List<Integer>, BitSet> otherHolds = new HashMap<>();
+    /**
+     * Per transition key: owned locks' holder slots that an exit check read (footprints only). They
+     * are footprint reads only where some transition may change another thread's hold of that lock
+     * ({@link #otherHolds}), which the lock steps never do.
+     */
+    final Map<List<Integer>, BitSet> ownHoldReadSets = new HashMap<>();
     /** Slots each invariant and each reachability goal reads. */
     final BitSet propertyReads = new BitSet();
     private BitSet curWrites;
@@ -284,6 +290,10 @@ final class Tables {
             for (int s : reads) {
                 readers.computeIfAbsent(s, k -> new LinkedHashSet<>()).add(key);
             }
+            for (int s : ownHoldReads) {
+                readers.computeIfAbsent(s, k -> new LinkedHashSet<>()).add(key);
+                ownHoldReadSets.computeIfAbsent(key, k -> new BitSet()).set(s);
+            }
             for (int[] w : pendingWrites) {
                 int s = w[0];
                 int bit = w[1] - slotMin[s];
@@ -403,6 +413,8 @@ final class Tables {
     private static final class Need extends Error {
         private static final long serialVersionUID = 1L;
         int slot;
+        /** The read is an exit check's read of an owned lock's holder (see {@link Probe.Reader#readOwnHold}). */
+        boolean ownHold;
 
         Need() { super(null, null, false, false); }
     }
@@ -414,9 +426,27 @@ final class Tables {
         final int[] value = new int[model.stateSize()];
         final boolean[] fixed = new boolean[model.stateSize()];
 
+        /** Slots fixed by an exit check's read of an owned lock's holder only: a later ordinary read still counts. */
+        final boolean[] ownHoldOnly = new boolean[model.stateSize()];
+        /** Ordinary reads of slots that an exit check had fixed first: footprint reads all the same. */
+        final Set<Integer> lateReads = new LinkedHashSet<>();
+
         @Override public int read(int slot) {
             if (!fixed[slot]) {
                 need.slot = slot;
+                need.ownHold = false;
+                throw need;
+            }
+            if (ownHoldOnly[slot]) {
+                lateReads.add(slot);
+            }
+            return value[slot];
+        }
+
+        @Override public int readOwnHold(int slot) {
+            if (!fixed[slot]) {
+                need.slot = slot;
+                need.ownHold = !keepTrees; // footprints only: the exporter's tables read it like any slot
                 throw need;
             }
             return value[slot];
@@ -429,14 +459,20 @@ final class Tables {
 
     private int budget;
 
+    /** Exit checks' reads of owned locks' holders in the current tabulation (footprints only). */
+    private final Set<Integer> ownHoldReads = new LinkedHashSet<>();
+
     private Node tabulate(Set<Integer> reads, int fixedSlot, int fixedValue, Evaluator ev, String what) {
+        ownHoldReads.clear();
         Assignment a = new Assignment();
         if (fixedSlot >= 0) {
             a.fixed[fixedSlot] = true;
             a.value[fixedSlot] = fixedValue;
         }
         budget = PER_TABLE_LIMIT;
-        return explore(a, reads, ev, what);
+        Node tree = explore(a, reads, ev, what);
+        reads.addAll(a.lateReads);
+        return tree;
     }
 
     private Node explore(Assignment a, Set<Integer> reads, Evaluator ev, String what) {
@@ -456,6 +492,7 @@ final class Tables {
                     + " probes and comparisons");
         }
         int slot;
+        boolean ownHold;
         try {
             Leaf leaf = ev.eval(a);
             if (leaf.kind == Kind.FIRE && curThread >= 0) {
@@ -464,8 +501,14 @@ final class Tables {
             return keepTrees ? intern(leaf) : leaf;
         } catch (Need n) {
             slot = n.slot;
+            ownHold = n.ownHold;
         }
-        reads.add(slot);
+        if (!ownHold) {
+            reads.add(slot);
+        } else {
+            ownHoldReads.add(slot); // not a footprint read, but the fixpoint still retabulates when its values grow
+        }
+        a.ownHoldOnly[slot] = ownHold;
         int[] vals = candidates(slot, a);
         Node[] children = new Node[vals.length];
         a.fixed[slot] = true;
@@ -474,6 +517,7 @@ final class Tables {
             children[i] = explore(a, reads, ev, what);
         }
         a.fixed[slot] = false;
+        a.ownHoldOnly[slot] = false;
         if (!keepTrees) {
             return children[0];
         }

@@ -245,6 +245,37 @@ class PorDifferentialTest {
     }
 
     /**
+     * A finishing thread's check that it holds no mutex reads the mutex's holder; the footprints
+     * leave that read out, because lock steps cannot change another thread's hold, unless some
+     * step can. Here T1 (model code, not a lock step) clears T0's mutex once T0 holds it: had the
+     * exit check's read been left out, T1's clearing would be independent of everything T0 still
+     * does, go first, and the exit with the mutex held, which the unreduced search reports, would
+     * never be reached.
+     */
+    @Test
+    void anExitCheckStaysDependentOnAStepThatTakesAnotherThreadsMutex() {
+        Model.Builder b = Model.builder("steal");
+        org.migcheck.model.lang.Lock m = b.mutex("M");
+        Var work = b.var("T0.work", 0, 1, 0);
+        b.thread("T1", body -> body
+                .step(Step.named("wait_held").when(e -> e.get(m.holderVar()) != 0)
+                        .blockedBy(e -> new org.migcheck.model.lang.BlockReason.OnCondition("M held", null)).build())
+                .step(Step.named("steal").does(e -> e.set(m.holderVar(), 0)).build()));
+        b.thread("T0", body -> body
+                .step(org.migcheck.model.lang.Steps.lock("lock_m", m))
+                .step(Step.named("work").does(e -> e.set(work, 1)).build())
+                // a second step, so that the exit (which fails while M is held) is not enabled yet where T1 moves
+                .step(Step.named("more_work").does(e -> e.set(work, 0)).build()));
+        Model model = b.build();
+        CheckResult plain = Checker.check(model, RuleSet.empty(), UNREDUCED.withLiveness(false));
+        assertEquals(Verdict.VIOLATED, plain.verdict(), plain.message());
+        assertEquals("lock.exit-held", plain.ruleId());
+        CheckResult por = Checker.check(model, RuleSet.empty(), POR.withLiveness(false));
+        assertEquals(Verdict.VIOLATED, por.verdict(), por.reductions());
+        assertEquals("lock.exit-held", por.ruleId());
+    }
+
+    /**
      * A step rule without triggers runs on every step, an inert one too, and may read shared state:
      * "marker must not run while busy". T1's arm and marker steps are inert (no guard, no effect),
      * so the reduction on inert steps alone would move them first, while busy is still 0, and miss

@@ -37,6 +37,13 @@ public final class Probe {
     @FunctionalInterface
     public interface Reader {
         int read(int slot);
+
+        /**
+         * Reads the holder of an owned lock for the exit check of a thread that finishes (does it
+         * still hold the lock?). Only the holder can make that answer change, so a reader that
+         * collects footprints may treat this read as one no other thread's step can disturb.
+         */
+        default int readOwnHold(int slot) { return read(slot); }
     }
 
     /** Where a thread's program counter, call depth and frames live in the state vector. */
@@ -201,6 +208,11 @@ public final class Probe {
             return w != null ? w : base.read(slot);
         }
 
+        int getOwnHold(int slot) {
+            Integer w = writes.get(slot);
+            return w != null ? w : base.readOwnHold(slot);
+        }
+
         void set(int slot, int value) { writes.put(slot, value); }
     }
 
@@ -285,7 +297,7 @@ public final class Probe {
                         s.set(t.frameBase + i, 0);
                     }
                     for (Lock l : model.locks()) {
-                        if (l.kind().owned() && s.get(l.holderVar().slot()) == t.index() + 1) {
+                        if (l.kind().owned() && s.getOwnHold(l.holderVar().slot()) == t.index() + 1) {
                             throw new ModelViolation("lock.exit-held", "thread " + t.name() + " exits holding " + l.name());
                         }
                     }
