@@ -46,7 +46,6 @@ public final class Footprints {
     private final long[][] futureReads;
     private final long[][] futureWrites;
     private final boolean[][] known;
-    private final boolean[][] visible;
     /**
      * Per thread and pc: 0 unknown (the tables did not cover it, or not every pc after it), {@link
      * #KNOWN}, or {@link #CANDIDATE} (known and invisible: may stand for the others when independent
@@ -141,7 +140,6 @@ public final class Footprints {
         futureReads = new long[threads][codeLength * words];
         futureWrites = new long[threads][codeLength * words];
         known = new boolean[threads][codeLength];
-        visible = new boolean[threads][codeLength];
         flags = new byte[threads][codeLength];
         for (int th = 0; th < threads; th++) {
             for (int pc = 0; pc < codeLength; pc++) {
@@ -151,8 +149,8 @@ public final class Footprints {
                 known[th][pc] = true;
                 put(reads[th], pc, r[th][pc]);
                 put(writes[th], pc, w[th][pc]);
-                visible[th][pc] = w[th][pc].intersects(t.propertyReads);
-                flags[th][pc] = visible[th][pc] ? KNOWN : CANDIDATE;
+                boolean visible = w[th][pc].intersects(t.propertyReads);
+                flags[th][pc] = visible ? KNOWN : CANDIDATE;
                 // everything the thread may do from pc on: the transitions reachable over the leaves' next pcs
                 BitSet fr = new BitSet();
                 BitSet fw = new BitSet();

@@ -269,9 +269,8 @@ public final class ReducedSystem implements TransitionSystem {
      * unfinished thread may still do, by the footprints, as bits.
      */
     private long footprintThreads(int[] state, org.migcheck.checker.export.Footprints fp, Forwarder fw) {
-        if (fw.scratch == null || fw.scratchOf != fp) {
-            fw.scratch = fp.newScratch();
-            fw.scratchOf = fp;
+        if (fw.scratch == null) {
+            fw.scratch = fp.newScratch(); // the footprints of this system, computed once, never change
         }
         int[] pcs = fw.scratch.pcs;
         for (int t = 0; t < threads; t++) {
@@ -347,7 +346,6 @@ public final class ReducedSystem implements TransitionSystem {
         Successors out;
         Symmetry.Canon canon;
         org.migcheck.checker.export.Footprints.Scratch scratch;
-        org.migcheck.checker.export.Footprints scratchOf;
 
         @Override public boolean keepsVectors() { return out.keepsVectors(); }
         @Override public void successor(int label, int[] next) { forward(label, next, out, canon); }
