@@ -239,7 +239,10 @@ public final class Migcheck {
         return expect(check(model, rules, options), Verdict.STUCK, "stuck");
     }
 
-    /** {@code reachable(goal)} is true; returns the result whose goal witness is a shortest schedule. */
+    /**
+     * {@code reachable(goal)} is true; returns the result, whose goal witness is a shortest schedule with
+     * BFS (the default; {@code GoalResult.shortest()} says whether it is known to be one).
+     */
     public static CheckResult assertReachable(Model model, String goal) { return assertReachable(model, KernelRules.all(), options(), goal); }
 
     public static CheckResult assertReachable(Model model, RuleSet rules, Options options, String goal) {

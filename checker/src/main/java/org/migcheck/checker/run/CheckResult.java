@@ -117,11 +117,15 @@ public record CheckResult(Model model, Verdict verdict, String ruleId, String me
     /**
      * The answer to {@code reachable(goal)}.
      *
-     * @param answer   REACHABLE with a shortest witness, UNREACHABLE after an exhaustive search,
-     *                 UNDECIDED when a counterexample stopped the search first, UNKNOWN when a budget did
-     * @param witness  the schedule reaching the goal, or null
+     * @param answer    REACHABLE with a witness, UNREACHABLE after an exhaustive search,
+     *                  UNDECIDED when a counterexample stopped the search first, UNKNOWN when a budget did
+     * @param witness   the schedule reaching the goal, or null
+     * @param shortest  whether the witness is known to be a shortest schedule to a goal state: found by a
+     *                  breadth-first search without partial-order reduction (symmetry keeps lengths), or
+     *                  re-shortened by one; false after a depth-first search, or when the search with
+     *                  partial-order reduction found it and the BFS without it did not fit the budget
      */
-    public record GoalResult(Answer answer, int[] witness) {
+    public record GoalResult(Answer answer, int[] witness, boolean shortest) {
         public enum Answer {
             REACHABLE, UNREACHABLE,
             /** A counterexample stopped the search before the goal was reached; {@code --decide-goals} searches on. */

@@ -217,7 +217,10 @@ public final class Checker {
                     + (opts.symmetry() == Options.Switch.ON && symmetry == null ? ", no symmetry (the model declares no interchangeable members)" : "");
         }
         Unpermute real = symmetry == null ? null : new Unpermute(sys, symmetry);
-        Map<String, CheckResult.GoalResult> goalResults = goals.results(search, r.status());
+        // BFS reaches every goal state first at its distance; symmetry keeps distances, partial-order reduction does not
+        boolean porReduced = por && reduced.reducedStates() > 0;
+        Map<String, CheckResult.GoalResult> goalResults = goals.results(search, r.status(),
+                opts.strategy() == org.migcheck.checker.engine.Strategy.BFS && !porReduced);
         if (real != null) {
             goalResults = unpermuteGoals(real, goalResults);
         }
@@ -251,6 +254,9 @@ public final class Checker {
                         new int[0], List.of(), List.of(), goalResults, r.stats(), r.limit(), notes);
             }
             default -> { }
+        }
+        if (porReduced && opts.strategy() == org.migcheck.checker.engine.Strategy.BFS) {
+            goalResults = shortestGoals(model, rules, opts, goalResults, r.stats().distinct(), notes);
         }
         if (rules.lockdep()) {
             List<Lockdep.Witness> cycle = sys.lockdep.cycle();
@@ -415,7 +421,7 @@ public final class Checker {
     private static Map<String, CheckResult.GoalResult> unpermuteGoals(Unpermute real, Map<String, CheckResult.GoalResult> in) {
         Map<String, CheckResult.GoalResult> out = new LinkedHashMap<>();
         in.forEach((g, res) -> out.put(g, res.witness() == null || res.witness().length == 0 ? res
-                : new CheckResult.GoalResult(res.answer(), real.map(res.witness(), false, Checker::sameFailure).schedule())));
+                : new CheckResult.GoalResult(res.answer(), real.map(res.witness(), false, Checker::sameFailure).schedule(), res.shortest())));
         return out;
     }
 
@@ -497,7 +503,33 @@ public final class Checker {
     private static Map<String, CheckResult.GoalResult> decideGoals(Model model, Options opts, Map<String, CheckResult.GoalResult> first,
                                                                   List<String> notes) {
         ModelSystem plain = new ModelSystem(model, RuleSet.empty(), false);
-        org.migcheck.checker.engine.TransitionSystem goalsOnly = new org.migcheck.checker.engine.TransitionSystem() {
+        org.migcheck.checker.engine.Strategy strategy = opts.strategy() == org.migcheck.checker.engine.Strategy.DFS
+                ? org.migcheck.checker.engine.Strategy.DFS : org.migcheck.checker.engine.Strategy.BFS;
+        Search search = new Search(withoutFailures(plain), strategy, opts.budget()).withWorkers(opts.workers()).withCompression(opts.compress());
+        GoalTracker goals = new GoalTracker(model, plain.semantics());
+        search.observe(goals);
+        SearchResult r;
+        try {
+            r = search.run();
+        } catch (ModelError e) {
+            notes.add("goals not decided: " + e.getMessage());
+            return first;
+        }
+        Map<String, CheckResult.GoalResult> out = new LinkedHashMap<>(first);
+        Map<String, CheckResult.GoalResult> second = goals.results(search, r.status(), strategy == org.migcheck.checker.engine.Strategy.BFS);
+        first.forEach((g, a) -> {
+            if (a.answer() == CheckResult.GoalResult.Answer.UNDECIDED) {
+                out.put(g, second.get(g));
+            }
+        });
+        notes.add("goals decided by a second search that ignores rule violations (" + Words.count(r.stats().distinct(), "state")
+                + (r.status() == SearchResult.Status.INCOMPLETE ? ", stopped at " + r.limit() : "") + ")");
+        return out;
+    }
+
+    /** The system with every failing transition and failing state left without successors. */
+    private static TransitionSystem withoutFailures(ModelSystem plain) {
+        return new TransitionSystem() {
             @Override public int[] slotMin() { return plain.slotMin(); }
             @Override public int[] slotMax() { return plain.slotMax(); }
             @Override public int[] initialState() { return plain.initialState(); }
@@ -511,27 +543,72 @@ public final class Checker {
                 });
             }
         };
-        org.migcheck.checker.engine.Strategy strategy = opts.strategy() == org.migcheck.checker.engine.Strategy.DFS
-                ? org.migcheck.checker.engine.Strategy.DFS : org.migcheck.checker.engine.Strategy.BFS;
-        Search search = new Search(goalsOnly, strategy, opts.budget()).withWorkers(opts.workers()).withCompression(opts.compress());
+    }
+
+    /** The re-shortening search of goal witnesses stores at most this many states, or four times the reduced search's. */
+    static final long GOAL_SHORTENING_MIN_STATES = 1_000_000;
+
+    /**
+     * Goal witnesses found with partial-order reduction, which may be longer than the shortest path to a
+     * goal state (a thread that moved alone first): a BFS without the reduction, bounded by the longest
+     * such witness, finds each goal at its distance. Its budget is the check's, with at most
+     * max({@link #GOAL_SHORTENING_MIN_STATES}, 4 x the reduced search's states); a goal it does not reach
+     * keeps the reduced witness, marked as not necessarily shortest, and a note says so.
+     */
+    private static Map<String, CheckResult.GoalResult> shortestGoals(Model model, RuleSet rules, Options opts,
+                                                                    Map<String, CheckResult.GoalResult> in, long reducedStates,
+                                                                    List<String> notes) {
+        int longest = 0;
+        for (CheckResult.GoalResult g : in.values()) {
+            if (g.answer() == CheckResult.GoalResult.Answer.REACHABLE && !g.shortest() && g.witness() != null) {
+                longest = Math.max(longest, g.witness().length);
+            }
+        }
+        if (longest == 0) {
+            return in;
+        }
+        ModelSystem plain = new ModelSystem(model, rules, false);
+        long cap = Math.min(opts.budget().maxStates(), Math.max(GOAL_SHORTENING_MIN_STATES, 4 * reducedStates));
+        Search search = new Search(withoutFailures(plain), org.migcheck.checker.engine.Strategy.BFS,
+                opts.budget().withMaxDepth(longest).withMaxStates(cap)).withWorkers(opts.workers()).withCompression(opts.compress());
         GoalTracker goals = new GoalTracker(model, plain.semantics());
         search.observe(goals);
         SearchResult r;
         try {
             r = search.run();
         } catch (ModelError e) {
-            notes.add("goals not decided: " + e.getMessage());
-            return first;
+            notes.add("goal witnesses not re-shortened: " + e.getMessage());
+            return in;
         }
-        Map<String, CheckResult.GoalResult> out = new LinkedHashMap<>(first);
-        Map<String, CheckResult.GoalResult> second = goals.results(search, r.status());
-        first.forEach((g, a) -> {
-            if (a.answer() == CheckResult.GoalResult.Answer.UNDECIDED) {
-                out.put(g, second.get(g));
+        // a level-synchronous BFS meets each goal first at its distance, even if a budget stops it later
+        Map<String, CheckResult.GoalResult> second = goals.results(search, r.status(), true);
+        Map<String, CheckResult.GoalResult> out = new LinkedHashMap<>();
+        List<String> shortened = new ArrayList<>();
+        List<String> unconfirmed = new ArrayList<>();
+        in.forEach((g, a) -> {
+            CheckResult.GoalResult b = second.get(g);
+            if (a.answer() != CheckResult.GoalResult.Answer.REACHABLE || a.shortest() || a.witness() == null) {
+                out.put(g, a);
+            } else if (b.answer() == CheckResult.GoalResult.Answer.REACHABLE && b.witness() != null
+                    && (b.witness().length > 0 || a.witness().length == 0)) {
+                out.put(g, b);
+                if (b.witness().length < a.witness().length) {
+                    shortened.add("reachable(" + g + ") " + a.witness().length + " -> " + b.witness().length + " steps");
+                }
+            } else {
+                out.put(g, a);
+                unconfirmed.add("reachable(" + g + ")");
             }
         });
-        notes.add("goals decided by a second search that ignores rule violations (" + Words.count(r.stats().distinct(), "state")
-                + (r.status() == SearchResult.Status.INCOMPLETE ? ", stopped at " + r.limit() : "") + ")");
+        if (!shortened.isEmpty()) {
+            notes.add("goal witnesses found with partial-order reduction, re-shortened by a BFS without it: "
+                    + String.join(", ", shortened));
+        }
+        if (!unconfirmed.isEmpty()) {
+            notes.add("the witness of " + String.join(", ", unconfirmed) + " comes from the search with partial-order reduction;"
+                    + " the BFS without it stopped at " + r.limit() + " (" + Words.count(r.stats().distinct(), "state")
+                    + ") before reaching it, so it may not be a shortest one");
+        }
         return out;
     }
 
@@ -778,7 +855,8 @@ public final class Checker {
             }
         }
 
-        Map<String, CheckResult.GoalResult> results(Search search, SearchResult.Status status) {
+        /** {@code shortest}: whether the search meets every state first at its distance (BFS without partial-order reduction). */
+        Map<String, CheckResult.GoalResult> results(Search search, SearchResult.Status status, boolean shortest) {
             boolean exhaustive = status == SearchResult.Status.COMPLETE;
             com.google.common.collect.ImmutableMap.Builder<String, CheckResult.GoalResult> out = com.google.common.collect.ImmutableMap.builder();
             for (String g : model.goals().keySet()) {
@@ -786,13 +864,13 @@ public final class Checker {
                 int[] witness = id == null ? null : search.scheduleTo(id);
                 if (id != null && witness == null) {
                     // reached, but the search ran out of memory and dropped the paths
-                    out.put(g, new CheckResult.GoalResult(CheckResult.GoalResult.Answer.REACHABLE, new int[0]));
+                    out.put(g, new CheckResult.GoalResult(CheckResult.GoalResult.Answer.REACHABLE, new int[0], false));
                 } else if (id != null) {
-                    out.put(g, new CheckResult.GoalResult(CheckResult.GoalResult.Answer.REACHABLE, witness));
+                    out.put(g, new CheckResult.GoalResult(CheckResult.GoalResult.Answer.REACHABLE, witness, shortest || witness.length == 0));
                 } else {
                     out.put(g, new CheckResult.GoalResult(exhaustive ? CheckResult.GoalResult.Answer.UNREACHABLE
                             : status == SearchResult.Status.FAILED ? CheckResult.GoalResult.Answer.UNDECIDED
-                            : CheckResult.GoalResult.Answer.UNKNOWN, null));
+                            : CheckResult.GoalResult.Answer.UNKNOWN, null, false));
                 }
             }
             return out.buildOrThrow();

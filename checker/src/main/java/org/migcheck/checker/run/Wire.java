@@ -158,6 +158,7 @@ public final class Wire {
                 str(out, g.getKey());
                 out.writeUTF(g.getValue().answer().name());
                 ints(out, g.getValue().witness());
+                out.writeBoolean(g.getValue().shortest());
             }
             Stats s = r.stats();
             out.writeLong(s.generated());
@@ -208,7 +209,7 @@ public final class Wire {
             Map<String, CheckResult.GoalResult> goals = new LinkedHashMap<>();
             for (int i = 0; i < ng; i++) {
                 String name = str(in);
-                goals.put(name, new CheckResult.GoalResult(CheckResult.GoalResult.Answer.valueOf(in.readUTF()), ints(in)));
+                goals.put(name, new CheckResult.GoalResult(CheckResult.GoalResult.Answer.valueOf(in.readUTF()), ints(in), in.readBoolean()));
             }
             Stats stats = new Stats(in.readLong(), in.readLong(), in.readInt(), in.readLong(), str(in), in.readLong());
             String limit = str(in);

@@ -211,7 +211,8 @@ public final class TextRenderer {
         }
         for (Map.Entry<String, CheckResult.GoalResult> g : r.goals().entrySet()) {
             if (g.getValue().witness() != null && r.verdict() == Verdict.HOLDS) {
-                out.append('\n').append("  shortest witness of reachable(").append(g.getKey()).append("):\n")
+                out.append('\n').append(g.getValue().shortest() ? "  shortest witness of reachable(" : "  witness of reachable(")
+                        .append(g.getKey()).append(g.getValue().shortest() ? "):\n" : "), not necessarily a shortest one:\n")
                         .append(table(Trace.replay(r.model(), g.getValue().witness()), width));
             }
         }

@@ -1,6 +1,7 @@
 package org.migcheck.checker.run;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,6 +9,7 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.migcheck.checker.engine.Strategy;
 import org.migcheck.checker.export.Footprints;
 import org.migcheck.checker.export.NotExpressible;
 import org.migcheck.checker.trace.Trace;
@@ -71,6 +73,37 @@ class PorDifferentialTest {
         assertTrue(reducedModels >= MODELS / 4, "models where the footprints reduced: " + reducedModels);
         assertTrue(smaller >= 50, "holding models with fewer states: " + smaller);
         assertTrue(failing >= MODELS / 4 && failing <= 3 * MODELS / 4, "failing models: " + failing);
+        // and the re-shortening of goal witnesses had work to do
+    }
+
+    @Test
+    void goalWitnessesFoundWithTheReductionAreReShortened() {
+        int compared = 0;
+        int lengthened = 0;
+        for (long seed = 1; seed <= MODELS; seed++) {
+            RandomModels.Case c = RandomModels.generate(seed, true);
+            String what = "seed " + seed;
+            CheckResult plain = Checker.check(c.model(), c.rules(), UNREDUCED);
+            CheckResult por = Checker.check(c.model(), c.rules(), POR);
+            for (var e : plain.goals().entrySet()) {
+                CheckResult.GoalResult red = por.goals().get(e.getKey());
+                if (plain.verdict() != Verdict.HOLDS || e.getValue().witness() == null) {
+                    continue;
+                }
+                assertEquals(e.getValue().answer(), red.answer(), what);
+                // the unreduced BFS's length, said to be a shortest one, and a real path to the goal
+                assertTrue(red.shortest(), what);
+                assertEquals(e.getValue().witness().length, red.witness().length, what + " witness length");
+                Trace w = Trace.replay(c.model(), red.witness());
+                assertTrue(c.model().goals().get(e.getKey()).test(new org.migcheck.model.lang.Semantics(c.model()).view(w.last())), what);
+                compared++;
+                lengthened += por.notes().stream().anyMatch(n -> n.startsWith("goal witnesses found with partial-order reduction,"
+                        + " re-shortened")) ? 1 : 0;
+            }
+        }
+        // not vacuous: many goals were reached, and on some models the reduction had lengthened the witness
+        assertTrue(compared >= MODELS / 4, "goals compared: " + compared);
+        assertTrue(lengthened >= 60, "witnesses the reduction lengthened: " + lengthened);
     }
 
     @Test
@@ -131,6 +164,25 @@ class PorDifferentialTest {
         assertEquals(CheckResult.GoalResult.Answer.REACHABLE, r.goals().get("x-done").answer());
         // the 4 states in which t1 moved alone; afterwards only t0 can move, and its visible steps are full expansions
         assertTrue(r.reductions().contains("(4 states expanded by one thread's transitions)"), r.reductions());
+        // the reduced search first meets x = 4 after t1's 4 steps and t0's 4; by hand the shortest path is t0's 4 steps
+        // alone, which the BFS without the reduction finds
+        CheckResult.GoalResult g = r.goals().get("x-done");
+        assertTrue(g.shortest());
+        assertEquals(k, g.witness().length);
+        for (int label : g.witness()) {
+            assertEquals(0, Trace.thread(label), "only t0 moves on the shortest path");
+        }
+        assertTrue(r.notes().contains("goal witnesses found with partial-order reduction, re-shortened by a BFS without it:"
+                + " reachable(x-done) 8 -> 4 steps"), r.notes().toString());
+        // without room for that search the reduced witness stays, and says what it is
+        CheckResult tight = Checker.check(m, RuleSet.empty(), POR.withBudget(POR.budget().withMaxStates(9)));
+        assertEquals(Verdict.HOLDS, tight.verdict());
+        assertFalse(tight.goals().get("x-done").shortest());
+        assertEquals(2 * k, tight.goals().get("x-done").witness().length);
+        assertTrue(tight.notes().stream().anyMatch(n -> n.startsWith("the witness of reachable(x-done) comes from the search with"
+                + " partial-order reduction")), tight.notes().toString());
+        // depth-first search never claims a shortest witness
+        assertFalse(Checker.check(m, RuleSet.empty(), UNREDUCED.withStrategy(Strategy.DFS)).goals().get("x-done").shortest());
     }
 
     @Test

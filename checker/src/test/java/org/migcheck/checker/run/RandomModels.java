@@ -40,6 +40,14 @@ final class RandomModels {
     record Case(long seed, Model model, RuleSet rules) {}
 
     static Case generate(long seed) {
+        return generate(seed, false);
+    }
+
+    /**
+     * {@code goal}: the same model with a reachability goal "some variable has some value", drawn from a
+     * second random stream so that the rest of the model is the one {@code generate(seed)} gives.
+     */
+    static Case generate(long seed, boolean goal) {
         Random rnd = new Random(seed);
         Model.Builder m = Model.builder("random-" + seed);
         int nLocks = 1 + rnd.nextInt(3);
@@ -90,7 +98,14 @@ final class RandomModels {
                     ? StepRule.onChange("random.monotone", v.name() + " never drops by more than 1", "test", model -> List.of(v), monotone)
                     : StepRule.of("random.monotone", v.name() + " never drops by more than 1", "test", monotone));
         }
-        return new Case(seed, m.build(), RuleSet.of(rules, rnd.nextInt(4) == 0));
+        RuleSet ruleSet = RuleSet.of(rules, rnd.nextInt(4) == 0);
+        if (goal) {
+            Random g = new Random(~seed);
+            Var v = vars[g.nextInt(nVars)];
+            int value = 1 + g.nextInt(v.max());
+            m.goal(v.name() + "=" + value, s -> s.get(v) == value);
+        }
+        return new Case(seed, m.build(), ruleSet);
     }
 
     private static void body(Random rnd, boolean clean, Body b, Lock[] locks, Var[] vars, Local choice, Local loop, int n, int nest) {
