@@ -91,7 +91,10 @@ class ReductionDifferentialTest {
                     int got = red.goals().get(g).witness().length;
                     // a witness found with partial-order reduction is re-shortened by a BFS without it, so every
                     // witness that says it is a shortest one has the unreduced length (symmetry keeps lengths)
-                    assertTrue(red.goals().get(g).shortest() || sw[1] == ON, what + " goal " + g + " not shortest");
+                    boolean unconfirmed = red.notes().stream().anyMatch(n -> n.startsWith("the witness of ")
+                            && n.contains("reachable(" + g + ")"));
+                    assertTrue(red.goals().get(g).shortest() || red.verdict() != Verdict.HOLDS && sw[1] == ON || unconfirmed,
+                            what + " goal " + g + " not shortest");
                     if (red.goals().get(g).shortest()) {
                         assertEquals(res.witness().length, got, what + " goal " + g + " witness length");
                     }

@@ -63,6 +63,12 @@ public record CheckResult(Model model, Verdict verdict, String ruleId, String me
                 unreached, saturated, line);
     }
 
+    /** This result with other goal answers and notes. */
+    public CheckResult withGoals(Map<String, GoalResult> answers, List<String> newNotes) {
+        return new CheckResult(model, verdict, ruleId, message, schedule, explanation, witnesses, answers, stats, limit,
+                List.copyOf(newNotes), unreached, saturated, reductions);
+    }
+
     /** This result with one more note. */
     public CheckResult withNote(String note) {
         List<String> more = new java.util.ArrayList<>(notes);

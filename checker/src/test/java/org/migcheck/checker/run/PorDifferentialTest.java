@@ -73,7 +73,6 @@ class PorDifferentialTest {
         assertTrue(reducedModels >= MODELS / 4, "models where the footprints reduced: " + reducedModels);
         assertTrue(smaller >= 50, "holding models with fewer states: " + smaller);
         assertTrue(failing >= MODELS / 4 && failing <= 3 * MODELS / 4, "failing models: " + failing);
-        // and the re-shortening of goal witnesses had work to do
     }
 
     @Test
@@ -183,6 +182,35 @@ class PorDifferentialTest {
                 + " partial-order reduction")), tight.notes().toString());
         // depth-first search never claims a shortest witness
         assertFalse(Checker.check(m, RuleSet.empty(), UNREDUCED.withStrategy(Strategy.DFS)).goals().get("x-done").shortest());
+    }
+
+    @Test
+    void goalsLeftUndecidedByAReShortenedCounterexampleAreDecidedWithTheWholeBudget() {
+        // t0 adds 1 to x four times (the goal x = 4 is 4 steps deep); t1 writes y, then fails an assertion at
+        // depth 2. With the footprints t1 moves alone first (its steps touch nothing t0 or the goal reads); the
+        // counterexample (2 steps) is re-shortened by a BFS bounded by 2, which cannot reach the goal
+        int k = 4;
+        Model.Builder b = Model.builder("fail-early");
+        Var x = b.var("x", 0, k, 0);
+        Var y = b.var("y", 0, 1, 0);
+        b.thread("t0", body -> {
+            for (int i = 0; i < k; i++) {
+                body.step(Step.named("add").args("x").does(e -> e.set(x, e.get(x) + 1)).build());
+            }
+        });
+        b.thread("t1", body -> body
+                .step(Step.named("set").args("y").does(e -> e.set(y, 1)).build())
+                .step(org.migcheck.model.lang.Steps.assertion("t1.assert", "y == 0", e -> e.get(y) == 0)));
+        b.goal("x-done", s -> s.get(x) == k);
+        Model m = b.build();
+        CheckResult r = Checker.check(m, RuleSet.empty(), POR.withDecideGoals(true));
+        assertEquals(Verdict.VIOLATED, r.verdict());
+        assertEquals(2, r.schedule().length);
+        assertTrue(r.reductions().contains("re-shortened by a BFS without it bounded by that length"), r.reductions());
+        CheckResult.GoalResult g = r.goals().get("x-done");
+        assertEquals(CheckResult.GoalResult.Answer.REACHABLE, g.answer(), r.notes().toString());
+        assertEquals(k, g.witness().length);
+        assertTrue(g.shortest());
     }
 
     @Test
