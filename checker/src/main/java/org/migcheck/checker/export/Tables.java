@@ -18,6 +18,7 @@ import org.migcheck.model.lang.ModelViolation;
 import org.migcheck.model.lang.Probe;
 import org.migcheck.model.lang.Semantics;
 import org.migcheck.properties.Check;
+import org.migcheck.properties.DueRules;
 import org.migcheck.properties.Invariant;
 import org.migcheck.properties.RuleSet;
 import org.migcheck.properties.StepRule;
@@ -583,10 +584,16 @@ final class Tables {
             StepView view = new StepView(model, t, () -> probe.label(t, alt, before), fired.events(), probe.view(before),
                     probe.view(after), () -> probe.callStack(t, before));
             List<StepRule> stepRules = rules.stepRules();
+            // footprints: only the rules the search runs on this transition read anything (a watching rule
+            // reads the old value of each watched slot the transition writes)
+            long due = keepTrees ? -1L : dueRules().due(fired.events(), slot -> {
+                Integer w = fired.writes().get(slot);
+                return w != null && w != before.read(slot);
+            });
             for (int i = 0; i < stepRules.size(); i++) {
                 StepRule r = stepRules.get(i);
-                if (!keepTrees && !due(i, r, fired, before)) {
-                    continue; // footprints: only the rules the search runs on this transition read anything
+                if ((due & DueRules.bit(i)) == 0) {
+                    continue;
                 }
                 Check c;
                 try {
@@ -603,38 +610,14 @@ final class Tables {
         return new Leaf(Kind.FIRE, new TreeMap<>(fired.writes()), null, fired.writes().getOrDefault(pcSlot, before.read(pcSlot)));
     }
 
-    /**
-     * Whether the search judges this firing by step rule {@code r} (the {@code i}-th), as
-     * ModelSystem decides it: never a vacuous rule; a rule with triggers only when an event's type
-     * is one of them (rules from the 64th on always); a rule that watches variables only when the
-     * transition changes one of them, which reads the old value of each watched slot it writes.
-     */
-    private boolean due(int i, StepRule r, Probe.Fired fired, Assignment before) {
-        if (i < 63 && r.vacuous(model)) {
-            return false;
+    private DueRules dueRules;
+
+    /** The search's choice of step rules (built on first use: trees for export run every rule). */
+    private DueRules dueRules() {
+        if (dueRules == null) {
+            dueRules = new DueRules(model, rules.stepRules());
         }
-        if (i < 63 && !r.triggers().isEmpty()) {
-            boolean triggered = false;
-            for (org.migcheck.model.lang.Event e : fired.events()) {
-                for (Class<?> type : r.triggers()) {
-                    triggered |= type.isAssignableFrom(e.getClass());
-                }
-            }
-            if (!triggered) {
-                return false;
-            }
-        }
-        List<org.migcheck.model.lang.Var> watched = i < 63 ? r.watches(model) : null;
-        if (watched == null) {
-            return true;
-        }
-        for (org.migcheck.model.lang.Var v : watched) {
-            Integer w = fired.writes().get(v.slot());
-            if (w != null && w != before.read(v.slot())) {
-                return true;
-            }
-        }
-        return false;
+        return dueRules;
     }
 
     private Leaf invariantLeaf(Invariant inv, Assignment state) {

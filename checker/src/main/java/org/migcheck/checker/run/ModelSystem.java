@@ -15,6 +15,7 @@ import org.migcheck.model.lang.ModelViolation;
 import org.migcheck.model.lang.Semantics;
 import org.migcheck.model.lang.StateView;
 import org.migcheck.properties.Check;
+import org.migcheck.properties.DueRules;
 import org.migcheck.properties.Invariant;
 import org.migcheck.properties.RuleSet;
 import org.migcheck.properties.StepRule;
@@ -42,16 +43,10 @@ final class ModelSystem implements TransitionSystem {
     private final org.migcheck.checker.engine.IntPages blockedMasks = new org.migcheck.checker.engine.IntPages(16);
     private final boolean keepMasks;
     private final StepRule[] stepRules;
-    /** Rules due on every transition (no triggers), as bits in rule order. */
-    private final long alwaysDue;
+    /** Which step rules judge a transition (shared with the footprints' tables). */
+    private final DueRules dueRules;
     /** The invariants that are not {@link Invariant#vacuous vacuous} on this model, in rule order. */
     private final Invariant[] invariants;
-    /** Step rules that declare themselves {@link StepRule#vacuous vacuous} on this model: never due. */
-    private final long vacuous;
-    /** Rules (bits in rule order, the first 63 only) that are due only where the step changes a variable they watch. */
-    private final long watching;
-    /** Per rule of {@link #watching}: the slots of the variables it watches. */
-    private final int[][] watchSlots;
     /**
      * Program counters of transitions reached at least once, taken or blocked at (code coverage).
      * Workers only ever store true, so the plain array needs no lock; the search's barriers publish it.
@@ -80,45 +75,7 @@ final class ModelSystem implements TransitionSystem {
         this.lockdep = new Lockdep(model.locks());
         this.stepRules = rules.stepRules().toArray(new StepRule[0]);
         this.invariants = rules.invariants().stream().filter(inv -> !inv.vacuous(model)).toArray(Invariant[]::new);
-        long never = 0;
-        for (int i = 0; i < Math.min(stepRules.length, 63); i++) {
-            if (stepRules[i].vacuous(model)) {
-                never |= 1L << i;
-            }
-        }
-        this.vacuous = never;
-        long always = 0;
-        for (int i = 0; i < stepRules.length; i++) {
-            if (stepRules[i].triggers().isEmpty() || i >= 63) {
-                always |= 1L << Math.min(i, 63);
-            }
-        }
-        this.alwaysDue = always & ~never;
-        this.watchSlots = new int[stepRules.length][];
-        long watch = 0;
-        StateView initial = null;
-        for (int i = 0; i < Math.min(stepRules.length, 63); i++) {
-            List<org.migcheck.model.lang.Var> vars = stepRules[i].watches(model);
-            if (vars == null) {
-                continue;
-            }
-            if (initial == null) {
-                initial = sem.view(sem.initialState());
-            }
-            int[] slots = new int[vars.size()];
-            for (int k = 0; k < slots.length; k++) {
-                org.migcheck.model.lang.Var v = vars.get(k);
-                try {
-                    initial.get(v); // a variable of another model is the rule's error, named here
-                } catch (ModelError e) {
-                    throw new ModelError(stepRules[i].id(), "step rule " + stepRules[i].id() + " watches " + e.getMessage());
-                }
-                slots[k] = v.slot();
-            }
-            watchSlots[i] = slots;
-            watch |= 1L << i;
-        }
-        this.watching = watch;
+        this.dueRules = new DueRules(model, rules.stepRules());
         this.keepMasks = keepMasks;
         this.executed = new boolean[sem.codeSize() + 1];
         this.hasBounds = !model.bounds().isEmpty();
@@ -230,12 +187,12 @@ final class ModelSystem implements TransitionSystem {
             // the step rules that can fail here, as bits in rule order: those without triggers, those with a
             // trigger type among the events (a rule skipped would have passed: the promise of its triggers);
             // rules past the 63rd share the last bit and are always due
-            long due = alwaysDue;
+            long due = dueRules.always();
             for (int i = 0; i < events.size(); i++) {
                 due |= due(events.get(i).getClass());
             }
-            if ((due & watching) != 0) {
-                due = dropUnchanged(due, state, next);
+            if (dueRules.watchesAny(due)) {
+                due = dueRules.dropUnchanged(due, state, next);
             }
             if (due != 0 || rules.lockdep()) {
                 if (reuse && scratchAfter == null) {
@@ -246,7 +203,7 @@ final class ModelSystem implements TransitionSystem {
                 StepView view = due == 0 ? null : new StepView(model, thread, labelFn, events, before,
                         reuse ? scratchAfter : sem.view(next), stackFn);
                 for (int i = 0; due != 0 && i < stepRules.length; i++) {
-                    if ((due & (1L << Math.min(i, 63))) == 0) {
+                    if ((due & DueRules.bit(i)) == 0) {
                         continue;
                     }
                     StepRule r = stepRules[i];
@@ -274,7 +231,7 @@ final class ModelSystem implements TransitionSystem {
             out.successor(label, next);
         }
 
-        /** {@link #dueFor} answers for the event types this expander has met (a model emits a handful). */
+        /** {@link DueRules#triggeredBy} answers for the event types this expander has met (a model emits a handful). */
         private Class<?>[] dueTypes = new Class<?>[8];
         private long[] dueMasks = new long[8];
         private int dueKnown;
@@ -285,7 +242,7 @@ final class ModelSystem implements TransitionSystem {
                     return dueMasks[i];
                 }
             }
-            long mask = dueFor(type);
+            long mask = dueRules.triggeredBy(type);
             if (dueKnown == dueTypes.length) {
                 dueTypes = Arrays.copyOf(dueTypes, dueKnown * 2);
                 dueMasks = Arrays.copyOf(dueMasks, dueKnown * 2);
@@ -321,38 +278,6 @@ final class ModelSystem implements TransitionSystem {
             reasons[thread] = reason;
             waiting |= 1 << thread;
         }
-    }
-
-    /** {@code due} without the watching rules none of whose variables differ between {@code state} and {@code next}. */
-    private long dropUnchanged(long due, int[] state, int[] next) {
-        long w = due & watching;
-        while (w != 0) {
-            int i = Long.numberOfTrailingZeros(w);
-            w &= w - 1;
-            boolean changed = false;
-            for (int slot : watchSlots[i]) {
-                if (state[slot] != next[slot]) {
-                    changed = true;
-                    break;
-                }
-            }
-            if (!changed) {
-                due &= ~(1L << i);
-            }
-        }
-        return due;
-    }
-
-    private long dueFor(Class<?> eventType) {
-        long mask = 0;
-        for (int i = 0; i < stepRules.length; i++) {
-            for (Class<?> t : stepRules[i].triggers()) {
-                if (t.isAssignableFrom(eventType)) {
-                    mask |= 1L << Math.min(i, 63);
-                }
-            }
-        }
-        return mask & ~vacuous;
     }
 
     /**
@@ -429,23 +354,9 @@ final class ModelSystem implements TransitionSystem {
         blockedMasks.set(id, blocked);
     }
 
-    /**
-     * Whether some active step rule may judge an inert step: a rule without triggers and without
-     * watched variables, or one triggered by a reached model bound (the local code after an inert
-     * step may reach one). Such a rule may read shared state through the state before, the label or
-     * the call stack.
-     */
+    /** Whether some active step rule may judge an inert step ({@link DueRules#judgesInertSteps}). */
     boolean judgesInertSteps() {
-        for (int i = 0; i < stepRules.length; i++) {
-            if ((alwaysDue & (1L << Math.min(i, 63))) != 0 && stepRules[i].watches(model) == null) {
-                return true;
-            }
-            // the local code after an inert step may reach a model bound, whose event a rule may watch for
-            if ((dueFor(org.migcheck.model.lang.BoundReached.class) & (1L << Math.min(i, 63))) != 0) {
-                return true;
-            }
-        }
-        return false;
+        return dueRules.judgesInertSteps();
     }
 
     @Override
