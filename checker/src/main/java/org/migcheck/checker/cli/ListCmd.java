@@ -30,8 +30,8 @@ final class ListCmd implements Callable<Integer> {
             print(out, width, String.format("%-28s %s", s.id(), s.title()));
             print(out, width, String.format("%-28s   ref: %s", "", s.reference()));
             for (Knob k : s.knobs()) {
-                print(out, width, String.format("%-28s   knob %s = %s (default %s): %s", "", k.name(), String.join("|", k.values()),
-                        k.defaultValue(), k.doc()));
+                print(out, width, String.format("%-28s   knob %s = %s (default %s%s): %s", "", k.name(), String.join("|", k.values()),
+                        k.defaultValue(), k.condition() == null ? "" : "; only with " + k.condition(), k.doc()));
             }
             for (Variant v : s.variants()) {
                 Variant.Kind kind = v.kind();

@@ -66,8 +66,10 @@ final class SuiteCmd implements Callable<Integer> {
         PrintStream out = Main.Streams.out;
         RuleSet rules = Main.registry(spec).ruleSet();
         List<Map<String, String>> combinations;
+        Map<Map<String, String>, org.migcheck.model.scenarios.Knob> leftOut;
         try {
             combinations = KnobSuite.combinations(s, vary, sets);
+            leftOut = KnobSuite.leftOut(s, vary, sets);
         } catch (ModelError e) {
             throw Args.usage(spec, e.getMessage());
         }
@@ -101,6 +103,12 @@ final class SuiteCmd implements Callable<Integer> {
                 out.printf("%s, %d as expected, %s%s%s%n", Words.count(outcomes.size(), "combination"), outcomes.size() - bad - unexpected,
                         mismatches == 1 ? "1 mismatch" : mismatches + " mismatches", unexpected == 0 ? "" : ", " + unexpected + " without an expectation",
                         noVerdict == 0 ? "" : ", " + noVerdict + " without a verdict (model error or budget)");
+                if (!leftOut.isEmpty()) {
+                    java.util.Set<String> why = new java.util.LinkedHashSet<>();
+                    leftOut.values().forEach(k -> why.add(k.name() + " only with " + k.condition()));
+                    out.printf("%s left out: a knob the model does not read there, away from its default (%s)%n",
+                            Words.count(leftOut.size(), "combination"), String.join("; ", why));
+                }
             }
         }
         return bad == 0 ? 0 : Verdict.MISMATCH_EXIT;

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import org.migcheck.model.lang.ModelError;
 import org.migcheck.model.scenarios.Knob;
+import org.migcheck.model.scenarios.Knobs;
 import org.migcheck.model.scenarios.Scenario;
 import org.migcheck.properties.RuleSet;
 
@@ -35,6 +36,37 @@ public final class KnobSuite {
      * @param fixed  knob values held fixed for every combination
      */
     public static List<Map<String, String>> combinations(Scenario s, List<String> vary, Map<String, String> fixed) {
+        return every(s, vary, fixed).stream().filter(c -> inapplicable(s, c) == null).toList();
+    }
+
+    /**
+     * The combinations {@link #combinations} leaves out, each with the knob that makes it one: a varied
+     * knob at another value than its default where the model does not read it ({@link Knob#onlyWith}),
+     * which would build the model of the combination with that knob at its default again.
+     */
+    public static Map<Map<String, String>, Knob> leftOut(Scenario s, List<String> vary, Map<String, String> fixed) {
+        Map<Map<String, String>, Knob> out = new LinkedHashMap<>();
+        for (Map<String, String> c : every(s, vary, fixed)) {
+            Knob k = inapplicable(s, c);
+            if (k != null) {
+                out.put(c, k);
+            }
+        }
+        return out;
+    }
+
+    private static Knob inapplicable(Scenario s, Map<String, String> settings) {
+        Map<String, String> resolved = Knobs.resolveAll(s.id(), s.knobs(), settings).asMap();
+        for (Knob k : s.knobs()) {
+            if (settings.containsKey(k.name()) && !k.appliesTo(resolved) && !settings.get(k.name()).equals(k.defaultValue())) {
+                return k;
+            }
+        }
+        return null;
+    }
+
+    private static List<Map<String, String>> every(Scenario s, List<String> vary, Map<String, String> fixed) {
+        Knobs.resolve(s.id(), s.knobs(), fixed); // a fixed knob the model does not read is the caller's error
         List<Knob> knobs = new ArrayList<>();
         for (Knob k : s.knobs()) {
             if ((vary.isEmpty() && !fixed.containsKey(k.name())) || vary.contains(k.name())) {

@@ -55,6 +55,12 @@ class CliTest {
         assertEquals(64, variant.code());
         assertTrue(variant.err().contains("nosuch"), variant.err());
         assertNoStackTrace(variant);
+        // a knob the model does not read under the other knobs: not a silent check of the model without it
+        Run unread = run("check", "source-locked-alloc", "--set", "migrators=5");
+        assertEquals(64, unread.code());
+        assertTrue(unread.err().startsWith("migcheck check: knob migrators of scenario source-locked-alloc applies only with"
+                + " workload=two-migrators, not with workload=readahead"), unread.err());
+        assertNoStackTrace(unread);
     }
 
     @Test

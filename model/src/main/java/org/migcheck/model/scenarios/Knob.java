@@ -6,10 +6,21 @@ import java.util.List;
  * A scenario parameter with a finite set of values: a kernel configuration ({@code memcg=v1|v2}), a
  * behaviour switch ({@code mappingFlag=true|false}) or a size ({@code folios=1|2|3}).
  */
-public record Knob(String name, List<String> values, String defaultValue, String doc) {
+public record Knob(String name, List<String> values, String defaultValue, String doc, String onlyWithKnob, List<String> onlyWithValues) {
 
+    /**
+     * @param onlyWithKnob    null, or the knob on whose value this one depends: the model reads this
+     *                        knob only when that one has one of {@code onlyWithValues} (the FUSE
+     *                        writer's {@code folios} only with {@code writer=flusher}); setting it to
+     *                        another value than its default elsewhere is an error naming both
+     * @param onlyWithValues  the values of {@code onlyWithKnob} under which this knob applies
+     */
     public Knob {
         values = List.copyOf(values);
+        onlyWithValues = List.copyOf(onlyWithValues);
+        if ((onlyWithKnob == null) != onlyWithValues.isEmpty()) {
+            throw new IllegalArgumentException("knob " + name + ": onlyWithKnob and onlyWithValues go together");
+        }
         for (String v : values) {
             Variant.tokenSafe("value of knob " + name, v);
         }
@@ -17,6 +28,29 @@ public record Knob(String name, List<String> values, String defaultValue, String
         if (!values.contains(defaultValue)) {
             throw new IllegalArgumentException("knob " + name + ": default " + defaultValue + " is not among " + values);
         }
+    }
+
+    /** A knob that applies everywhere. */
+    public Knob(String name, List<String> values, String defaultValue, String doc) {
+        this(name, values, defaultValue, doc, null, List.of());
+    }
+
+    /** This knob, read by the model only when knob {@code other} has one of {@code otherValues}. */
+    public Knob onlyWith(String other, String... otherValues) {
+        if (otherValues.length == 0) {
+            throw new IllegalArgumentException("knob " + name + ": onlyWith(" + other + ") names no value");
+        }
+        return new Knob(name, values, defaultValue, doc, other, List.of(otherValues));
+    }
+
+    /** Whether the model reads this knob under these (resolved) knob values. */
+    public boolean appliesTo(java.util.Map<String, String> resolved) {
+        return onlyWithKnob == null || onlyWithValues.contains(resolved.get(onlyWithKnob));
+    }
+
+    /** "writer=flusher", "workload=readahead|oom"; null for a knob that applies everywhere. */
+    public String condition() {
+        return onlyWithKnob == null ? null : onlyWithKnob + "=" + String.join("|", onlyWithValues);
     }
 
     public static Knob bool(String name, boolean defaultValue, String doc) {

@@ -13,10 +13,28 @@ public final class Knobs {
     private Knobs(Map<String, String> values) { this.values = values; }
 
     /**
-     * Resolves {@code settings} against the declared knobs: defaults fill the gaps; an unknown knob
-     * or a value outside the knob's set is an error naming it.
+     * Resolves {@code settings} against the declared knobs: defaults fill the gaps; an unknown knob,
+     * a value outside the knob's set, or a knob set to another value than its default where the model
+     * does not read it ({@link Knob#onlyWith}) is an error naming it.
      */
     public static Knobs resolve(String scenario, List<Knob> knobs, Map<String, String> settings) {
+        Knobs k = resolveAll(scenario, knobs, settings);
+        for (Map.Entry<String, String> e : settings.entrySet()) {
+            Knob knob = knobs.stream().filter(x -> x.name().equals(e.getKey())).findFirst().orElseThrow();
+            if (!knob.appliesTo(k.values) && !e.getValue().equals(knob.defaultValue())) {
+                throw new ModelError(knob.name(), "knob " + knob.name() + " of scenario " + scenario + " applies only with "
+                        + knob.condition() + ", not with " + knob.onlyWithKnob() + "=" + k.values.get(knob.onlyWithKnob())
+                        + " (set " + knob.condition() + ", or leave " + knob.name() + " at its default " + knob.defaultValue() + ")");
+            }
+        }
+        return k;
+    }
+
+    /**
+     * {@link #resolve} without the check that every knob set applies: for tests that a knob the model
+     * does not read changes nothing.
+     */
+    public static Knobs resolveAll(String scenario, List<Knob> knobs, Map<String, String> settings) {
         Map<String, String> out = new LinkedHashMap<>();
         for (Knob k : knobs) {
             out.put(k.name(), k.defaultValue());

@@ -152,7 +152,7 @@ public final class SourceLockedAllocScenario {
                         + "allocations lose __GFP_FS and direct compaction isolates no page-cache folio "
                         + "(page_cache_ra_unbounded since v5.8, f2c817bed58d \"mm: use memalloc_nofs_save in readahead path\"; "
                         + "page_cache_ra_order, the path modelled, only since 30153e446664 (2024): large-folio readahead "
-                        + "(v5.18, 793917d997df) ran without it until then; false: those kernels)"))
+                        + "(v5.18, 793917d997df) ran without it until then; false: those kernels)").onlyWith("workload", "readahead"))
                 .knob(Knob.choice("compactMode", "SYNC_LIGHT", "mode of the direct compaction in the allocator's retry loop "
                         + "(MIGRATE_SYNC_LIGHT since v3.3, through DEF_COMPACT_PRIORITY since the compaction priorities "
                         + "of about v4.8, not checked; SYNC: the synchronous direct compaction of earlier kernels; ASYNC: as for a costly __GFP_NORETRY request); the initial attempt for costly "
@@ -160,21 +160,21 @@ public final class SourceLockedAllocScenario {
                 .knob(Knob.bool("deferAlloc", false, "the \"Defer allocating new page until needed\" proposal: "
                         + "get_new_folio runs with the source locked (v6.19: allocate first)"))
                 .knob(Knob.bool("srcIsolated", true, "two-migrators: each source is isolated from the LRU before it is "
-                        + "locked (every migrate_pages caller does this); false keeps it on the LRU"))
-                .knob(Knob.bool("reaper", true, "oom: the OOM reaper kthread exists (v4.6+)"))
+                        + "locked (every migrate_pages caller does this); false keeps it on the LRU").onlyWith("workload", "two-migrators"))
+                .knob(Knob.bool("reaper", true, "oom: the OOM reaper kthread exists (v4.6+)").onlyWith("workload", "oom"))
                 .knob(Knob.range("oomFolios", 1, 2, 1, "oom: folios in the migrator's list (2: v6.19's migrate_pages_sync "
-                        + "first migrates them in one MIGRATE_ASYNC batch, S0 staying locked while D1 is allocated)"))
+                        + "first migrates them in one MIGRATE_ASYNC batch, S0 staying locked while D1 is allocated)").onlyWith("workload", "oom"))
                 .knob(Knob.range("passes", 1, 3, 1, "oom: bound on migrate_pages_batch's passes (the kernel makes up to "
-                        + "NR_MAX_MIGRATE_ASYNC_RETRY = 3 in migrate_pages_sync's batch, 7 in each one-folio retry)"))
+                        + "NR_MAX_MIGRATE_ASYNC_RETRY = 3 in migrate_pages_sync's batch, 7 in each one-folio retry)").onlyWith("workload", "oom"))
                 .knob(Knob.bool("writer", false, "readahead: another task writes to F0 meanwhile (__filemap_get_folio with "
-                        + "FGP_LOCK), holding F0's lock for a moment"))
+                        + "FGP_LOCK), holding F0's lock for a moment").onlyWith("workload", "readahead"))
                 .knob(Knob.bool("orderFilter", true, "two-migrators: compaction's isolate_migratepages_block skips a large "
                         + "folio whose order is at least the request's (skip_isolation_on_order, 2024, v6.9 by our reading; earlier kernels "
                         + "skipped every compound page), so an order-9 allocation never isolates an order-9 source; false: "
-                        + "hypothetical compaction without that filter"))
+                        + "hypothetical compaction without that filter").onlyWith("workload", "two-migrators"))
                 .knob(Knob.range("migrators", 2, 6, 2, "two-migrators: migrators in a ring; M_i holds S_i on node i-1 and "
-                        + "allocates its destination on node i (mod N), where M_(i+1)'s source lies"))
-                .knob(Knob.range("raFolios", 1, 2, 2, "readahead: folios in the batch (all locked before the read is submitted)"))
+                        + "allocates its destination on node i (mod N), where M_(i+1)'s source lies").onlyWith("workload", "two-migrators"))
+                .knob(Knob.range("raFolios", 1, 2, 2, "readahead: folios in the batch (all locked before the read is submitted)").onlyWith("workload", "readahead"))
                 .knob(Knob.bool("lockDst", true, "mutation knob: migrate_folio_unmap trylocks the destination "
                         + "(false: migrate into an unlocked folio)"))
                 .model(SourceLockedAllocScenario::build)

@@ -82,15 +82,15 @@ public final class TruncateWritebackScenario {
                         + "mpage_writepages (raced by truncate_inode_pages_range), or ttm_backup_backup_page calling "
                         + "shmem_writeout (followed by shmem_truncate_range)", "flusher", "ttm-backup"))
                 .knob(Knob.choice("order", "kernel", "flusher only: mpage_write_folio sets PG_writeback before "
-                        + "folio_unlock (kernel) or after it (wb-after-unlock)", "kernel", "wb-after-unlock"))
+                        + "folio_unlock (kernel) or after it (wb-after-unlock)", "kernel", "wb-after-unlock").onlyWith("writer", "flusher"))
                 .knob(Knob.bool("truncateWaits", true, "flusher only: truncate_inode_pages_range calls folio_wait_writeback "
-                        + "(in truncate_inode_partial_folio and in pass 2)"))
+                        + "(in truncate_inode_partial_folio and in pass 2)").onlyWith("writer", "flusher"))
                 .knob(Knob.bool("activateIgnored", false, "ttm-backup only: ttm_backup_backup_page drops "
-                        + "'if (ret) folio_unlock(to_folio)'"))
+                        + "'if (ret) folio_unlock(to_folio)'").onlyWith("writer", "ttm-backup"))
                 .knob(Knob.choice("syncMode", "NONE", "flusher only: wbc->sync_mode; WB_SYNC_NONE skips a folio under "
-                        + "writeback, WB_SYNC_ALL waits for it", "NONE", "ALL"))
+                        + "writeback, WB_SYNC_ALL waits for it", "NONE", "ALL").onlyWith("writer", "flusher"))
                 .knob(Knob.range("folios", 1, 4, 1, "flusher only: folios in the mapping; folio1..folioN-1 start under "
-                        + "writeback (bio in flight) and redirtied (ttm-backup always has one folio)"))
+                        + "writeback (bio in flight) and redirtied (ttm-backup always has one folio)").onlyWith("writer", "flusher"))
                 .model(TruncateWritebackScenario::build)
                 .expect(TruncateWritebackScenario::expect)
                 .variant("kernel", Map.of(), flusherSurvivors(Expect.holds().reach(TRUNCATED, true).reach(TRUNCATE_MEETS_WRITEBACK, true))

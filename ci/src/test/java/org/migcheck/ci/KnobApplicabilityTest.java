@@ -1,0 +1,101 @@
+package org.migcheck.ci;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+import org.migcheck.checker.run.CheckResult;
+import org.migcheck.checker.run.Checker;
+import org.migcheck.checker.run.KnobSuite;
+import org.migcheck.checker.run.Options;
+import org.migcheck.model.lang.ModelError;
+import org.migcheck.model.scenarios.Catalogue;
+import org.migcheck.model.scenarios.Knob;
+import org.migcheck.model.scenarios.Knobs;
+import org.migcheck.model.scenarios.Scenario;
+import org.migcheck.properties.KernelRules;
+
+/**
+ * A knob declared {@code onlyWith} another knob's values is one the model does not read elsewhere:
+ * setting it there is an error, and the suite leaves such combinations out. That declaration is a
+ * claim about the scenario's code, checked here: wherever a knob does not apply, every other value of
+ * it builds a model with the same verdict, states, transitions and depth as its default.
+ */
+class KnobApplicabilityTest {
+
+    @TestFactory
+    Stream<DynamicTest> aKnobThatDoesNotApplyChangesNothing() {
+        List<DynamicTest> tests = new ArrayList<>();
+        int conditional = 0;
+        for (Scenario s : Catalogue.all()) {
+            for (Knob k : s.knobs()) {
+                if (k.onlyWithKnob() == null) {
+                    continue;
+                }
+                conditional++;
+                Knob other = s.knobs().stream().filter(x -> x.name().equals(k.onlyWithKnob())).findFirst().orElseThrow();
+                for (String elsewhere : other.values()) {
+                    if (k.onlyWithValues().contains(elsewhere)) {
+                        continue;
+                    }
+                    for (String v : k.values()) {
+                        if (v.equals(k.defaultValue())) {
+                            continue;
+                        }
+                        String name = s.id() + " " + other.name() + "=" + elsewhere + " " + k.name() + "=" + v;
+                        tests.add(DynamicTest.dynamicTest(name, () -> {
+                            CheckResult base = check(s, Map.of(other.name(), elsewhere));
+                            CheckResult set = check(s, Map.of(other.name(), elsewhere, k.name(), v));
+                            assertEquals(base.verdict(), set.verdict(), name);
+                            assertEquals(base.stats().distinct(), set.stats().distinct(), name);
+                            assertEquals(base.stats().generated(), set.stats().generated(), name);
+                            assertEquals(base.stats().maxDepth(), set.stats().maxDepth(), name);
+                            assertEquals(base.model().threadCount(), set.model().threadCount(), name);
+                            // and the command line refuses it
+                            assertThrows(ModelError.class, () -> Knobs.resolve(s.id(), s.knobs(),
+                                    Map.of(other.name(), elsewhere, k.name(), v)));
+                        }));
+                    }
+                }
+            }
+        }
+        // truncate-writeback's writer knobs and source-locked-alloc's workload knobs at least
+        assertTrue(conditional >= 14, "knobs declared onlyWith: " + conditional);
+        return tests.stream();
+    }
+
+    private static CheckResult check(Scenario s, Map<String, String> settings) {
+        return Checker.check(s.build(Knobs.resolveAll(s.id(), s.knobs(), settings)), KernelRules.all(), Options.defaults());
+    }
+
+    @Test
+    void theSuiteLeavesOutCombinationsWithAKnobThatDoesNotApply() {
+        Scenario s = Catalogue.all().stream().filter(x -> x.id().equals("truncate-writeback")).findFirst().orElseThrow();
+        List<Map<String, String>> run = KnobSuite.combinations(s, List.of("writer", "folios"), Map.of());
+        // by hand: flusher x folios 1..4, and ttm-backup with folios at its default only
+        assertEquals(5, run.size());
+        Map<Map<String, String>, Knob> out = KnobSuite.leftOut(s, List.of("writer", "folios"), Map.of());
+        assertEquals(3, out.size());
+        for (Map.Entry<Map<String, String>, Knob> e : out.entrySet()) {
+            assertEquals("ttm-backup", e.getKey().get("writer"));
+            assertFalse(e.getKey().get("folios").equals("1"));
+            assertEquals("folios", e.getValue().name());
+        }
+        // a fixed knob that does not apply is the caller's error, named
+        Map<String, String> fixed = new LinkedHashMap<>();
+        fixed.put("writer", "ttm-backup");
+        fixed.put("syncMode", "ALL");
+        ModelError e = assertThrows(ModelError.class, () -> KnobSuite.combinations(s, List.of("folios"), fixed));
+        assertEquals("knob syncMode of scenario truncate-writeback applies only with writer=flusher, not with writer=ttm-backup"
+                + " (set writer=flusher, or leave syncMode at its default NONE)", e.getMessage());
+    }
+}
