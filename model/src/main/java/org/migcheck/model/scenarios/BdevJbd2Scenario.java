@@ -268,7 +268,7 @@ public final class BdevJbd2Scenario {
                 .knob(Knob.bool("writeback", true, "the flusher writes the bdev folio back when it is dirty (blkdev_writepages, "
                         + "WB_SYNC_NONE: folio_lock, trylock_buffer, I/O)"))
                 .knob(Knob.bool("lookupChecksBhMigrate", true, "the atomic lookup bails on BH_Migrate (false: mutation "
-                        + "of v6.15+ without the test)"))
+                        + "of v6.15+ without the test)").onlyWith("lookup", "true"))
                 .knob(Knob.bool("bhLru", false, "bh0 starts in this CPU's bh LRU (one more b_count)"))
                 .knob(Knob.bool("mkdir", false, "a task creates a directory block on bh0 (ext4_mkdir -> ext4_append -> "
                         + "ext4_getblk: sb_getblk, lock_buffer, jbd2_journal_get_create_access -> jbd2_journal_cancel_revoke, "
@@ -276,9 +276,9 @@ public final class BdevJbd2Scenario {
                 .knob(Knob.bool("cancelRevokeLookup", true, "jbd2_journal_cancel_revoke looks the block up with "
                         + "__find_get_block_nonatomic (folio lock) while its caller holds the buffer lock, also for a "
                         + "block-device buffer (f76d4c28a46a: mainline v6.15 to v7.0, and 6.12.y; false: 981fcc5674e6 \"jbd2: fix deadlock in "
-                        + "jbd2_journal_cancel_revoke()\" skips the lookup for a bdev buffer, which would find itself)"))
+                        + "jbd2_journal_cancel_revoke()\" skips the lookup for a bdev buffer, which would find itself)").onlyWith("mkdir", "true"))
                 .knob(Knob.bool("syncAll", false, "the flusher writes WB_SYNC_ALL (sync_blockdev): lock_buffer instead of "
-                        + "trylock_buffer"))
+                        + "trylock_buffer").onlyWith("writeback", "true"))
                 .knob(Knob.range("buffers", 1, 2, 1, "buffer heads per folio"))
                 .model(BdevJbd2Scenario::build)
                 .variant("no-refcount-check", Map.of("migrateFolio", "buffer_migrate_folio", "lookup", "false",

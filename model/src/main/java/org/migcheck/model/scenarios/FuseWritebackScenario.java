@@ -70,9 +70,9 @@ public final class FuseWritebackScenario {
 
     static final List<Knob> KNOBS = List.of(
             Knob.choice("memcg", "v2", "hierarchy of the memory controller: v1 (legacy, CONFIG_MEMCG_V1) or v2", "v1", "v2"),
-            Knob.bool("cgroupWriteback", true, "CONFIG_CGROUP_WRITEBACK (needs MEMCG and BLK_CGROUP)"),
+            Knob.bool("cgroupWriteback", true, "CONFIG_CGROUP_WRITEBACK (needs MEMCG and BLK_CGROUP)").onlyWith("memcg", "v2"),
             Knob.bool("mappingFlag", true, "the kernel has AS_WRITEBACK_MAY_DEADLOCK_ON_RECLAIM (v6.16+, 0c4f8ed498ce): "
-                    + "fuse_init_file_inode sets it on the mapping when the connection has writeback_cache"),
+                    + "fuse_init_file_inode sets it on the mapping when the connection has writeback_cache").onlyWith("writebackCache", "true"),
             Knob.bool("writebackCache", true, "the connection uses writeback_cache (FUSE_WRITEBACK_CACHE); without it "
                     + "folio0 was dirtied through a shared writable mmap and its mapping never gets the flag"),
             Knob.choice("gfp", "KERNEL", "gfp mask of the server's allocation charged to its memcg (with __GFP_ACCOUNT)",
