@@ -17,6 +17,7 @@ import org.migcheck.checker.run.CheckResult;
 import org.migcheck.checker.run.Checker;
 import org.migcheck.checker.run.KnobSuite;
 import org.migcheck.checker.run.Options;
+import org.migcheck.checker.run.ScenarioRunner;
 import org.migcheck.model.lang.ModelError;
 import org.migcheck.model.scenarios.Catalogue;
 import org.migcheck.model.scenarios.Knob;
@@ -97,5 +98,23 @@ class KnobApplicabilityTest {
         ModelError e = assertThrows(ModelError.class, () -> KnobSuite.combinations(s, List.of("folios"), fixed));
         assertEquals("knob syncMode of scenario truncate-writeback applies only with writer=flusher, not with writer=ttm-backup"
                 + " (set writer=flusher, or leave syncMode at its default NONE)", e.getMessage());
+        // unless the knob it depends on varies: then the combinations where it does not apply are left out
+        List<Map<String, String>> ttm = KnobSuite.combinations(s, List.of("writer"), Map.of("activateIgnored", "true"));
+        assertEquals(1, ttm.size());
+        assertEquals("ttm-backup", ttm.get(0).get("writer"));
+        assertEquals(1, KnobSuite.leftOut(s, List.of("writer"), Map.of("activateIgnored", "true")).size());
+        // and when none is left, that is the caller's error too
+        ModelError none = assertThrows(ModelError.class, () -> KnobSuite.combinations(s, List.of("writer"),
+                Map.of("activateIgnored", "true", "folios", "3")));
+        assertTrue(none.getMessage().startsWith("every combination sets knob "), none.getMessage());
+    }
+
+    @Test
+    void aReplayTokenWithAKnobThatDoesNotApplyStandsForItsDefault() {
+        // recorded before cgroupWriteback was declared onlyWith memcg=v2: the same model as with its default
+        ScenarioRunner.Token t = ScenarioRunner.parse("fuse-writeback-memcg:-:memcg=v1,cgroupWriteback=false,mappingFlag=false:-");
+        assertEquals("true", t.knobs().get("cgroupWriteback"));
+        assertEquals("v1", t.knobs().get("memcg"));
+        assertEquals("false", t.knobs().get("mappingFlag"));
     }
 }

@@ -36,7 +36,14 @@ public final class KnobSuite {
      * @param fixed  knob values held fixed for every combination
      */
     public static List<Map<String, String>> combinations(Scenario s, List<String> vary, Map<String, String> fixed) {
-        return every(s, vary, fixed).stream().filter(c -> inapplicable(s, c) == null).toList();
+        List<Map<String, String>> all = every(s, vary, fixed);
+        List<Map<String, String>> out = all.stream().filter(c -> inapplicable(s, c) == null).toList();
+        if (out.isEmpty() && !all.isEmpty()) {
+            Knob k = inapplicable(s, all.get(0));
+            throw new ModelError(k.name(), "every combination sets knob " + k.name() + " of scenario " + s.id()
+                    + " where the model does not read it (it applies only with " + k.condition() + ")");
+        }
+        return out;
     }
 
     /**
@@ -66,7 +73,19 @@ public final class KnobSuite {
     }
 
     private static List<Map<String, String>> every(Scenario s, List<String> vary, Map<String, String> fixed) {
-        Knobs.resolve(s.id(), s.knobs(), fixed); // a fixed knob the model does not read is the caller's error
+        // a fixed knob the model does not read is the caller's error, unless the knob it depends on varies (then
+        // the combinations where it does not apply are left out)
+        Map<String, String> judged = new LinkedHashMap<>();
+        for (Map.Entry<String, String> e : fixed.entrySet()) {
+            Knob k = s.knobs().stream().filter(x -> x.name().equals(e.getKey())).findFirst().orElse(null);
+            boolean dependsOnVaried = k != null && k.onlyWithKnob() != null && !fixed.containsKey(k.onlyWithKnob())
+                    && (vary.isEmpty() || vary.contains(k.onlyWithKnob()));
+            if (!dependsOnVaried) {
+                judged.put(e.getKey(), e.getValue());
+            }
+        }
+        Knobs.resolve(s.id(), s.knobs(), judged);
+        Knobs.resolveAll(s.id(), s.knobs(), fixed); // unknown knobs and values
         List<Knob> knobs = new ArrayList<>();
         for (Knob k : s.knobs()) {
             if ((vary.isEmpty() && !fixed.containsKey(k.name())) || vary.contains(k.name())) {

@@ -131,6 +131,11 @@ public final class ScenarioRegistry {
             if (before != null) {
                 throw new PluginException("duplicate scenario id " + id + ": class " + cls + " and " + before);
             }
+            try {
+                org.migcheck.model.scenarios.Knob.checkConditions(id, s.knobs());
+            } catch (org.migcheck.model.lang.ModelError e) {
+                throw new PluginException("scenario plugin " + cls + ": " + e.getMessage());
+            }
             for (org.migcheck.model.scenarios.Variant v : s.variants()) {
                 try {
                     org.migcheck.model.scenarios.Knobs.resolve(id, s.knobs(), v.settings());

@@ -367,6 +367,14 @@ public final class ScenarioRunner {
                 settings.put(kv.substring(0, eq), kv.substring(eq + 1));
             }
         }
+        // a token lists every knob; one the model does not read under the others (a token recorded before its
+        // Knob.onlyWith was declared) stands for its default: the model is the same (KnobApplicabilityTest)
+        Map<String, String> read = Knobs.resolveAll(s.id(), s.knobs(), settings).asMap();
+        for (org.migcheck.model.scenarios.Knob k : s.knobs()) {
+            if (settings.containsKey(k.name()) && !k.appliesTo(read)) {
+                settings.put(k.name(), k.defaultValue());
+            }
+        }
         Knobs knobs = Knobs.resolve(s.id(), s.knobs(), settings);
         int[] sched;
         if (parts[3].equals("-") || parts[3].isEmpty()) {

@@ -170,6 +170,13 @@ public final class JsonRenderer {
                 km.put("values", k.values());
                 km.put("default", k.defaultValue());
                 km.put("doc", k.doc());
+                Map<String, Object> only = null;
+                if (k.onlyWithKnob() != null) {
+                    only = new LinkedHashMap<>();
+                    only.put("knob", k.onlyWithKnob());
+                    only.put("values", k.onlyWithValues());
+                }
+                km.put("onlyWith", only);
                 knobs.add(km);
             }
             e.put("knobs", knobs);

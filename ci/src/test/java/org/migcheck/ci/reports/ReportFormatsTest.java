@@ -163,6 +163,21 @@ class ReportFormatsTest {
         assertEquals(0, list.code(), list.err());
         assertValid(list.out());
         assertEquals(Catalogue.all().size(), MAPPER.readTree(list.out()).get("scenarios").size());
+        // a knob that applies only under another says under which; every other knob says null
+        int conditional = 0;
+        for (com.fasterxml.jackson.databind.JsonNode sc : MAPPER.readTree(list.out()).get("scenarios")) {
+            for (com.fasterxml.jackson.databind.JsonNode k : sc.get("knobs")) {
+                assertTrue(k.has("onlyWith"), k.toString());
+                if (!k.get("onlyWith").isNull()) {
+                    conditional++;
+                    if (sc.get("id").asText().equals("truncate-writeback") && k.get("name").asText().equals("folios")) {
+                        assertEquals("writer", k.get("onlyWith").get("knob").asText());
+                        assertEquals("[\"flusher\"]", k.get("onlyWith").get("values").toString());
+                    }
+                }
+            }
+        }
+        assertEquals(19, conditional);
         // ordered philosophers protect no data, so as a knob combination (the named variant declares them) the lock
         // mutants survive without a declared reason: exit 10
         Run mutate = cli("mutate", "philosophers", "--set", "n=4", "--set", "ordered=true", "--format", "json");

@@ -85,15 +85,10 @@ public final class BaseScenario implements Scenario {
             if (variants.isEmpty()) {
                 throw new IllegalStateException("scenario " + id + " has no variants");
             }
-            for (Knob k : knobs) {
-                if (k.onlyWithKnob() != null) {
-                    Knob other = knobs.stream().filter(x -> x.name().equals(k.onlyWithKnob())).findFirst().orElseThrow(() ->
-                            new IllegalStateException("scenario " + id + ": knob " + k.name() + " depends on no knob " + k.onlyWithKnob()));
-                    if (!other.values().containsAll(k.onlyWithValues())) {
-                        throw new IllegalStateException("scenario " + id + ": knob " + k.name() + " depends on values "
-                                + k.onlyWithValues() + " that knob " + other.name() + " does not take");
-                    }
-                }
+            try {
+                Knob.checkConditions(id, knobs);
+            } catch (org.migcheck.model.lang.ModelError e) {
+                throw new IllegalStateException(e.getMessage(), e);
             }
             return new BaseScenario(this);
         }

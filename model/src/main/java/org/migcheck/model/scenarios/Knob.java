@@ -10,8 +10,8 @@ public record Knob(String name, List<String> values, String defaultValue, String
 
     /**
      * @param onlyWithKnob    null, or the knob on whose value this one depends: the model reads this
-     *                        knob only when that one has one of {@code onlyWithValues} (the FUSE
-     *                        writer's {@code folios} only with {@code writer=flusher}); setting it to
+     *                        knob only when that one has one of {@code onlyWithValues} (truncate-writeback's
+     *                        {@code folios} only with {@code writer=flusher}); setting it to
      *                        another value than its default elsewhere is an error naming both
      * @param onlyWithValues  the values of {@code onlyWithKnob} under which this knob applies
      */
@@ -45,7 +45,28 @@ public record Knob(String name, List<String> values, String defaultValue, String
 
     /** Whether the model reads this knob under these (resolved) knob values. */
     public boolean appliesTo(java.util.Map<String, String> resolved) {
-        return onlyWithKnob == null || onlyWithValues.contains(resolved.get(onlyWithKnob));
+        return onlyWithKnob == null || resolved.get(onlyWithKnob) != null && onlyWithValues.contains(resolved.get(onlyWithKnob));
+    }
+
+    /**
+     * Checks that every {@link #onlyWith} of a scenario's knobs names another of its knobs and values
+     * that knob takes.
+     *
+     * @throws org.migcheck.model.lang.ModelError naming the knob otherwise
+     */
+    public static void checkConditions(String scenario, List<Knob> knobs) {
+        for (Knob k : knobs) {
+            if (k.onlyWithKnob() == null) {
+                continue;
+            }
+            Knob other = knobs.stream().filter(x -> x.name().equals(k.onlyWithKnob()) && x != k).findFirst().orElseThrow(() ->
+                    new org.migcheck.model.lang.ModelError(k.name(), "scenario " + scenario + ": knob " + k.name()
+                            + " applies only with knob " + k.onlyWithKnob() + ", which the scenario does not have"));
+            if (!other.values().containsAll(k.onlyWithValues())) {
+                throw new org.migcheck.model.lang.ModelError(k.name(), "scenario " + scenario + ": knob " + k.name()
+                        + " applies only with " + k.condition() + ", values knob " + other.name() + " does not take " + other.values());
+            }
+        }
     }
 
     /** "writer=flusher", "workload=readahead|oom"; null for a knob that applies everywhere. */
