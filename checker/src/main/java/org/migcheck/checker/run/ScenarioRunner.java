@@ -339,6 +339,11 @@ public final class ScenarioRunner {
     }
 
     /** "scenario / variant", or "scenario / knob=value,..." for settings no variant names. */
+    /** The title of a knob combination: "scenario / k=v,...". */
+    public static String title(Scenario scenario, Map<String, String> settings) {
+        return title(scenario, null, Knobs.resolveAll(scenario.id(), scenario.knobs(), settings));
+    }
+
     static String title(Scenario scenario, String variant, Knobs knobs) {
         return scenario.id() + " / " + (variant != null ? variant : knobText(knobs));
     }

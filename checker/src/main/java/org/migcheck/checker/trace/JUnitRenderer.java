@@ -1,6 +1,7 @@
 package org.migcheck.checker.trace;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import org.migcheck.checker.run.Mutations;
 import org.migcheck.checker.run.ScenarioRunner;
@@ -14,9 +15,18 @@ public final class JUnitRenderer {
     private JUnitRenderer() {}
 
     public static String render(String suite, List<ScenarioRunner.Outcome> outcomes) {
+        return render(suite, outcomes, null, Map.of());
+    }
+
+    /**
+     * As {@link #render(String, List)}, with a skipped case per combination a suite left out ({@code
+     * scenario}'s knob settings, with the knob the model does not read there).
+     */
+    public static String render(String suite, List<ScenarioRunner.Outcome> outcomes, org.migcheck.model.scenarios.Scenario scenario,
+                                Map<Map<String, String>, org.migcheck.model.scenarios.Knob> leftOut) {
         long failures = outcomes.stream().filter(o -> !o.matches()).count();
         double time = outcomes.stream().mapToDouble(o -> o.result().stats().seconds()).sum();
-        StringBuilder x = head(suite, outcomes.size(), failures, 0, time);
+        StringBuilder x = head(suite, outcomes.size() + leftOut.size(), failures, leftOut.size(), time);
         for (ScenarioRunner.Outcome o : outcomes) {
             String name = o.title().replace(" / ", "/");
             x.append("    <testcase classname=\"migcheck.").append(esc(o.scenario().id())).append("\" name=\"").append(esc(name))
@@ -30,6 +40,11 @@ public final class JUnitRenderer {
             }
             x.append("    </testcase>\n");
         }
+        leftOut.forEach((settings, k) -> x.append("    <testcase classname=\"migcheck.").append(esc(scenario.id()))
+                .append("\" name=\"").append(esc(ScenarioRunner.title(scenario, settings).replace(" / ", "/"))).append("\" time=\"0\">\n")
+                .append("      <skipped message=\"").append(esc("left out: knob " + k.name() + " applies only with " + k.condition()
+                        + "; the model does not read it here")).append("\"/>\n")
+                .append("    </testcase>\n"));
         return x.append("  </testsuite>\n</testsuites>\n").toString();
     }
 

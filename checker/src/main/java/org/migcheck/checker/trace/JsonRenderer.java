@@ -76,6 +76,32 @@ public final class JsonRenderer {
 
     /** Several checks ({@code kind} "catalogue" or "suite"): a collection document. */
     public static String renderAll(String kind, List<ScenarioRunner.Outcome> outcomes) {
+        return write(all(kind, outcomes));
+    }
+
+    /**
+     * {@code suite --format json}: as {@link #renderAll}, with the combinations the suite left out, each
+     * with its knob settings, the knob that does not apply there and the knob and values it needs.
+     */
+    public static String renderSuite(List<ScenarioRunner.Outcome> outcomes,
+                                     Map<Map<String, String>, org.migcheck.model.scenarios.Knob> leftOut) {
+        Map<String, Object> root = all("suite", outcomes);
+        List<Map<String, Object>> out = new ArrayList<>();
+        leftOut.forEach((settings, k) -> {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("knobs", new LinkedHashMap<>(settings));
+            e.put("knob", k.name());
+            Map<String, Object> only = new LinkedHashMap<>();
+            only.put("knob", k.onlyWithKnob());
+            only.put("values", k.onlyWithValues());
+            e.put("onlyWith", only);
+            out.add(e);
+        });
+        root.put("leftOut", out);
+        return write(root);
+    }
+
+    private static Map<String, Object> all(String kind, List<ScenarioRunner.Outcome> outcomes) {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("schemaVersion", SCHEMA_VERSION);
         root.put("kind", kind);
@@ -83,7 +109,7 @@ public final class JsonRenderer {
         root.put("passed", outcomes.size() - bad);
         root.put("failed", bad);
         root.put("reports", outcomes.stream().map(JsonRenderer::report).toList());
-        return write(root);
+        return root;
     }
 
     /** {@code mutate --format json}: the base variant, one entry per mutant, and the declared survivors that no longer survive ({@code stale}). */

@@ -159,6 +159,23 @@ class ReportFormatsTest {
         assertEquals(0, suite.code(), suite.err());
         assertValid(suite.out());
         assertEquals(2, MAPPER.readTree(suite.out()).get("reports").size());
+        // a suite that leaves a combination out says so in JSON (leftOut) and JUnit (a skipped case)
+        Run left = cli("suite", "truncate-writeback", "--vary", "writer", "--set", "syncMode=ALL", "--format", "json", "--quiet-progress");
+        assertEquals(0, left.code(), left.err());
+        assertValid(left.out());
+        JsonNode leftDoc = MAPPER.readTree(left.out());
+        assertEquals(1, leftDoc.get("reports").size());
+        assertEquals(1, leftDoc.get("leftOut").size());
+        assertEquals("syncMode", leftDoc.get("leftOut").get(0).get("knob").asText());
+        assertEquals("ttm-backup", leftDoc.get("leftOut").get(0).get("knobs").get("writer").asText());
+        Run leftJunit = cli("suite", "truncate-writeback", "--vary", "writer", "--set", "syncMode=ALL", "--format", "junit", "--quiet-progress");
+        assertEquals(0, leftJunit.code(), leftJunit.err());
+        Document leftXml = DocumentBuilderFactory.newInstance().newDocumentBuilder()
+                .parse(new ByteArrayInputStream(leftJunit.out().getBytes(StandardCharsets.UTF_8)));
+        Element leftSuite = (Element) leftXml.getElementsByTagName("testsuite").item(0);
+        assertEquals("2", leftSuite.getAttribute("tests"));
+        assertEquals("1", leftSuite.getAttribute("skipped"));
+        assertEquals(1, leftXml.getElementsByTagName("skipped").getLength());
         Run list = cli("list", "--format", "json");
         assertEquals(0, list.code(), list.err());
         assertValid(list.out());
