@@ -100,33 +100,26 @@ public final class DueRules {
 
     /** {@code due} without the watching rules none of whose slots {@code changed}. */
     public long dropUnchanged(long due, IntPredicate changed) {
-        long w = due & watching;
-        while (w != 0) {
-            int i = Long.numberOfTrailingZeros(w);
-            w &= w - 1;
-            boolean any = false;
-            for (int slot : watchSlots[i]) {
-                if (changed.test(slot)) {
-                    any = true;
-                    break;
-                }
-            }
-            if (!any) {
-                due &= ~(1L << i);
-            }
-        }
-        return due;
+        return drop(due, null, null, changed);
     }
 
-    /** {@code dropUnchanged} for a transition from {@code before} to {@code after} (whole state vectors). */
+    /**
+     * {@code dropUnchanged} for a transition from {@code before} to {@code after} (whole state vectors): the
+     * search's form, on every transition a watching rule may judge, so without a predicate object.
+     */
     public long dropUnchanged(long due, int[] before, int[] after) {
+        return drop(due, before, after, null);
+    }
+
+    /** Slots compared in the vectors, or tested by {@code changed} when it is not null. */
+    private long drop(long due, int[] before, int[] after, IntPredicate changed) {
         long w = due & watching;
         while (w != 0) {
             int i = Long.numberOfTrailingZeros(w);
             w &= w - 1;
             boolean any = false;
             for (int slot : watchSlots[i]) {
-                if (before[slot] != after[slot]) {
+                if (changed != null ? changed.test(slot) : before[slot] != after[slot]) {
                     any = true;
                     break;
                 }

@@ -510,18 +510,16 @@ public final class Checker {
         ModelSystem plain = new ModelSystem(model, RuleSet.empty(), false);
         org.migcheck.checker.engine.Strategy strategy = opts.strategy() == org.migcheck.checker.engine.Strategy.DFS
                 ? org.migcheck.checker.engine.Strategy.DFS : org.migcheck.checker.engine.Strategy.BFS;
-        Search search = new Search(withoutFailures(plain), strategy, opts.budget()).withWorkers(opts.workers()).withCompression(opts.compress());
-        GoalTracker goals = new GoalTracker(model, plain.semantics());
-        search.observe(goals);
-        SearchResult r;
+        GoalSearch gs;
         try {
-            r = search.run();
+            gs = goalSearch(model, withoutFailures(plain), plain, strategy, opts.budget(), opts);
         } catch (ModelError e) {
             notes.add("goals not decided: " + e.getMessage());
             return first;
         }
+        SearchResult r = gs.result();
         Map<String, CheckResult.GoalResult> out = new LinkedHashMap<>(first);
-        Map<String, CheckResult.GoalResult> second = goals.results(search, r.status(), strategy == org.migcheck.checker.engine.Strategy.BFS);
+        Map<String, CheckResult.GoalResult> second = gs.goals().results(gs.search(), r.status(), strategy == org.migcheck.checker.engine.Strategy.BFS);
         first.forEach((g, a) -> {
             if (a.answer() == CheckResult.GoalResult.Answer.UNDECIDED) {
                 out.put(g, second.get(g));
@@ -530,6 +528,18 @@ public final class Checker {
         notes.add("goals decided by a second search that ignores rule violations (" + Words.count(r.stats().distinct(), "state")
                 + (r.status() == SearchResult.Status.INCOMPLETE ? ", stopped at " + r.limit() : "") + ")");
         return out;
+    }
+
+    /** A finished search that tracked the model's goals. */
+    private record GoalSearch(Search search, SearchResult result, GoalTracker goals) {}
+
+    /** Runs {@code ts} (built on {@code sys}) with a goal tracker; a goal or step that throws is a {@link ModelError}. */
+    private static GoalSearch goalSearch(Model model, TransitionSystem ts, ModelSystem sys, org.migcheck.checker.engine.Strategy strategy,
+                                         org.migcheck.checker.engine.Budget budget, Options opts) {
+        Search search = new Search(ts, strategy, budget).withWorkers(opts.workers()).withCompression(opts.compress());
+        GoalTracker goals = new GoalTracker(model, sys.semantics());
+        search.observe(goals);
+        return new GoalSearch(search, search.run(), goals);
     }
 
     /** The system with every failing transition and failing state left without successors. */
@@ -588,26 +598,23 @@ public final class Checker {
         }
         ModelSystem plain = new ModelSystem(model, rules, false);
         long cap = Math.min(opts.budget().maxStates(), Math.max(GOAL_SHORTENING_MIN_STATES, 4 * reducedStates));
-        Search search = new Search(plain, org.migcheck.checker.engine.Strategy.BFS,
-                opts.budget().withMaxDepth(longest).withMaxStates(cap).withTimeLimit(left))
-                .withWorkers(opts.workers()).withCompression(opts.compress());
-        GoalTracker goals = new GoalTracker(model, plain.semantics());
-        search.observe(goals);
-        SearchResult r;
+        GoalSearch gs;
         try {
-            r = search.run();
+            gs = goalSearch(model, plain, plain, org.migcheck.checker.engine.Strategy.BFS,
+                    opts.budget().withMaxDepth(longest).withMaxStates(cap).withTimeLimit(left), opts);
         } catch (ModelError e) {
             // e.g. a goal that throws on a state the reduced search did not need to visit
             notes.add("the witness of " + String.join(", ", wanted) + " comes from the search with partial-order reduction and may"
                     + " not be a shortest one (the BFS without it stopped: " + e.getMessage() + ")");
             return in;
         }
+        SearchResult r = gs.result();
         if (r.status() == SearchResult.Status.FAILED) {
             throw new IllegalStateException("partial-order reduction missed a failure of model " + model.name() + " within "
                     + longest + " steps, which the unreduced search for shortest goal witnesses found: " + r.failure().summary());
         }
         // a level-synchronous BFS meets each goal first at its distance, even if a budget stops it later
-        Map<String, CheckResult.GoalResult> second = goals.results(search, r.status(), true);
+        Map<String, CheckResult.GoalResult> second = gs.goals().results(gs.search(), r.status(), true);
         Map<String, CheckResult.GoalResult> out = new LinkedHashMap<>();
         List<String> shortened = new ArrayList<>();
         List<String> unconfirmed = new ArrayList<>();
