@@ -149,6 +149,7 @@ public final class KnobSuite {
             rows.add(row);
         }
         int[] w = new int[head.size()];
+        java.util.Arrays.fill(w, 1); // the last column is empty when no row has an expectation (a format width of 0 is refused)
         for (List<String> r : rows) {
             for (int i = 0; i < r.size(); i++) {
                 w[i] = Math.max(w[i], r.get(i).length());

@@ -26,4 +26,17 @@ class KnobSuiteTableTest {
         assertTrue(lines[1].endsWith("ok (bounded)"), lines[1]);
         assertTrue(lines[2].endsWith("ok") && !lines[2].contains("bounded"), lines[2]);
     }
+
+    @Test
+    void combinationsWithoutExpectationsMakeATableToo() {
+        // three migrators with the defer-allocation proposal off declare no expectation: no row has one, and the
+        // mark column is empty (it was a format width of 0, an internal error)
+        Scenario s = Catalogue.find("source-locked-alloc");
+        ScenarioRunner.Outcome o = ScenarioRunner.run(s, null, Map.of("workload", "two-migrators", "migrators", "3"),
+                KernelRules.all(), Options.defaults());
+        assertEquals(null, o.expected());
+        String[] lines = KnobSuite.table(s, List.of(o)).split("\n");
+        assertEquals(2, lines.length, String.join("\n", lines));
+        assertTrue(lines[1].matches("-\\s+" + ScenarioRunner.verdictText(o.result()) + "\\s+-\\s+" + o.result().stats().distinct()), lines[1]);
+    }
 }
