@@ -89,7 +89,26 @@ public final class ScenarioRunner {
             settings.putAll(v.settings());
         }
         settings.putAll(sets);
-        return build(scenario, Knobs.resolve(scenario.id(), scenario.knobs(), settings));
+        return build(scenario, resolve(scenario, variantName, settings, sets));
+    }
+
+    /**
+     * {@code Knobs.resolve} of a variant's settings overridden by {@code sets}; a knob the variant sets
+     * that a {@code --set} of another knob leaves unread is named as the variant's.
+     */
+    private static Knobs resolve(Scenario scenario, String variantName, Map<String, String> settings, Map<String, String> sets) {
+        if (variantName != null) {
+            Map<String, String> read = Knobs.resolveAll(scenario.id(), scenario.knobs(), settings).asMap();
+            for (org.migcheck.model.scenarios.Knob k : scenario.knobs()) {
+                String v = settings.get(k.name());
+                if (v != null && !sets.containsKey(k.name()) && !k.appliesTo(read) && !v.equals(k.defaultValue())) {
+                    throw new ModelError(k.name(), "variant " + variantName + " of scenario " + scenario.id() + " sets " + k.name() + "="
+                            + v + ", which applies only with " + k.condition() + ", not with " + k.onlyWithKnob() + "="
+                            + read.get(k.onlyWithKnob()) + " (check the knob combination without --variant)");
+                }
+            }
+        }
+        return Knobs.resolve(scenario.id(), scenario.knobs(), settings);
     }
 
     /**
@@ -167,7 +186,7 @@ public final class ScenarioRunner {
             settings.putAll(v.settings());
         }
         settings.putAll(sets);
-        Knobs knobs = Knobs.resolve(scenario.id(), scenario.knobs(), settings);
+        Knobs knobs = resolve(scenario, variantName, settings, sets);
         Expect expect;
         try {
             expect = scenario.expect(knobs);

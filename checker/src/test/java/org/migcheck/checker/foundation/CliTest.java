@@ -61,6 +61,11 @@ class CliTest {
         assertTrue(unread.err().startsWith("migcheck check: knob migrators of scenario source-locked-alloc applies only with"
                 + " workload=two-migrators, not with workload=readahead"), unread.err());
         assertNoStackTrace(unread);
+        // one the variant sets, left unread by another --set: named as the variant's
+        Run byVariant = run("check", "truncate-writeback", "--variant", "kernel-sync-all", "--set", "writer=ttm-backup");
+        assertEquals(64, byVariant.code());
+        assertTrue(byVariant.err().startsWith("migcheck check: variant kernel-sync-all of scenario truncate-writeback sets"), byVariant.err());
+        assertNoStackTrace(byVariant);
     }
 
     @Test
