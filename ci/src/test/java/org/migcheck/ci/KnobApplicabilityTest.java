@@ -84,7 +84,7 @@ class KnobApplicabilityTest {
         List<Map<String, String>> run = KnobSuite.combinations(s, List.of("writer", "folios"), Map.of());
         // by hand: flusher x folios 1..4, and ttm-backup with folios at its default only
         assertEquals(5, run.size());
-        Map<Map<String, String>, Knob> out = KnobSuite.leftOut(s, List.of("writer", "folios"), Map.of());
+        Map<Map<String, String>, Knob> out = KnobSuite.plan(s, List.of("writer", "folios"), Map.of()).leftOut();
         assertEquals(3, out.size());
         for (Map.Entry<Map<String, String>, Knob> e : out.entrySet()) {
             assertEquals("ttm-backup", e.getKey().get("writer"));
@@ -102,7 +102,7 @@ class KnobApplicabilityTest {
         List<Map<String, String>> ttm = KnobSuite.combinations(s, List.of("writer"), Map.of("activateIgnored", "true"));
         assertEquals(1, ttm.size());
         assertEquals("ttm-backup", ttm.get(0).get("writer"));
-        assertEquals(1, KnobSuite.leftOut(s, List.of("writer"), Map.of("activateIgnored", "true")).size());
+        assertEquals(1, KnobSuite.plan(s, List.of("writer"), Map.of("activateIgnored", "true")).leftOut().size());
         // and when none is left, that is the caller's error too
         ModelError none = assertThrows(ModelError.class, () -> KnobSuite.combinations(s, List.of("writer"),
                 Map.of("activateIgnored", "true", "folios", "3")));

@@ -90,12 +90,7 @@ class SpinCrossCheckTest {
                     sets.put(k.name(), k.values().get(rnd.nextInt(choices)));
                 }
                 // a knob the model does not read under the others stays at its default (KnobApplicabilityTest)
-                Map<String, String> drawn = Knobs.resolveAll(s.id(), s.knobs(), sets).asMap();
-                for (Knob k : s.knobs()) {
-                    if (!k.appliesTo(drawn)) {
-                        sets.put(k.name(), k.defaultValue());
-                    }
-                }
+                Knobs.unreadToDefault(s.id(), s.knobs(), sets);
                 if (!named.contains(Knobs.resolve(s.id(), s.knobs(), sets).asMap()) && picked.add(sets)) {
                     out.add(new Case(s, null, sets, null));
                 }

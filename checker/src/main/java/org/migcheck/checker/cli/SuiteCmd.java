@@ -68,8 +68,9 @@ final class SuiteCmd implements Callable<Integer> {
         List<Map<String, String>> combinations;
         Map<Map<String, String>, org.migcheck.model.scenarios.Knob> leftOut;
         try {
-            combinations = KnobSuite.combinations(s, vary, sets);
-            leftOut = KnobSuite.leftOut(s, vary, sets);
+            KnobSuite.Plan plan = KnobSuite.plan(s, vary, sets);
+            combinations = plan.combinations();
+            leftOut = plan.leftOut();
         } catch (ModelError e) {
             throw Args.usage(spec, e.getMessage());
         }

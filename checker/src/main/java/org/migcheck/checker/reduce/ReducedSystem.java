@@ -86,8 +86,9 @@ import org.migcheck.model.lang.Symmetry;
  * than the shortest: a failing transition, invariant or deadlock is re-shortened by an unreduced
  * search of the same strategy bounded by its length, and a stuck thread or lock-order cycle is
  * re-checked without the reduction, so with breadth-first search the printed trace is a shortest
- * one whenever that second search fits the budget (otherwise a note says it may not be); goal
- * witnesses are not re-shortened. No reduction runs under a depth limit (a reordered path may be
+ * one whenever that second search fits the budget (otherwise a note says it may not be). Goal
+ * witnesses of a holding check are re-shortened the same way by {@code Checker} (a BFS without
+ * the reduction, bounded by the longest witness). No reduction runs under a depth limit (a reordered path may be
  * longer than the limit).
  * Footprints are not combined with symmetry (with symmetry only (3a) applies).
  */

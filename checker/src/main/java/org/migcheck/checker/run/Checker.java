@@ -227,7 +227,7 @@ public final class Checker {
         }
         switch (r.status()) {
             case FAILED -> {
-                if (por && reduced.reducedStates() > 0 && r.schedule().length > 0) {
+                if (porReduced && r.schedule().length > 0) {
                     // a shortest counterexample: an unreduced BFS bounded by the length of the one found
                     // one start line per check: the bounded re-search is part of this one; goals are decided below, with
                     // the check's own budget, not the bound
@@ -263,13 +263,13 @@ public final class Checker {
         if (rules.lockdep()) {
             List<Lockdep.Witness> cycle = sys.lockdep.cycle();
             if (!cycle.isEmpty()) {
-                CheckResult again = por && reduced.reducedStates() > 0 ? withoutPor(model, rules, opts, "lock-order cycle") : null;
+                CheckResult again = porReduced ? withoutPor(model, rules, opts, "lock-order cycle") : null;
                 if (again != null) {
                     return again;
                 }
                 CheckResult lc = lockCycle(model, sys, search, cycle, goalResults, r.stats());
                 lc = real == null ? lc : unpermuteWitnesses(real, lc);
-                return por && reduced.reducedStates() > 0 ? withNote(lc, SHORTEST_UNKNOWN) : lc;
+                return porReduced ? withNote(lc, SHORTEST_UNKNOWN) : lc;
             }
         }
         if (symGraph != null) {
@@ -283,7 +283,7 @@ public final class Checker {
             int[][] doomed = doomed(states, sys::blockedMask, s -> (int) reach[s], s -> (int) (reach[s] >>> 32), model.threadCount(),
                     ~daemons(model));
             int[] stuck = doomed[0];
-            if ((stuck != null || doomed[1] != null) && por && reduced.reducedStates() > 0) {
+            if ((stuck != null || doomed[1] != null) && porReduced) {
                 CheckResult again = withoutPor(model, rules, opts, stuck != null ? "stuck thread" : "livelock");
                 if (again != null) {
                     return again;
@@ -318,7 +318,7 @@ public final class Checker {
                         + limit + ": stuck threads not checked", new int[0], List.of(), List.of(), goalResults, r.stats(), limit, notes);
             }
             int[] stuck = doomed[0];
-            if ((stuck != null || doomed[1] != null) && por && reduced.reducedStates() > 0) {
+            if ((stuck != null || doomed[1] != null) && porReduced) {
                 CheckResult again = withoutPor(model, rules, opts, stuck != null ? "stuck thread" : "livelock");
                 if (again != null) {
                     return again;
@@ -530,6 +530,11 @@ public final class Checker {
         return out;
     }
 
+    /** "reachable(a), reachable(b)". */
+    private static String reachable(java.util.Collection<String> goals) {
+        return String.join(", ", goals.stream().map(g -> "reachable(" + g + ")").toList());
+    }
+
     /** A finished search that tracked the model's goals. */
     private record GoalSearch(Search search, SearchResult result, GoalTracker goals) {}
 
@@ -576,12 +581,12 @@ public final class Checker {
     private static Map<String, CheckResult.GoalResult> shortestGoals(Model model, RuleSet rules, Options opts,
                                                                     Map<String, CheckResult.GoalResult> in, long reducedStates,
                                                                     long started, List<String> notes) {
-        List<String> wanted = new ArrayList<>();
+        Set<String> wanted = new LinkedHashSet<>();
         int longest = 0;
         for (Map.Entry<String, CheckResult.GoalResult> e : in.entrySet()) {
             CheckResult.GoalResult g = e.getValue();
             if (g.answer() == CheckResult.GoalResult.Answer.REACHABLE && !g.shortest() && g.witness() != null && g.witness().length > 0) {
-                wanted.add("reachable(" + e.getKey() + ")");
+                wanted.add(e.getKey());
                 longest = Math.max(longest, g.witness().length);
             }
         }
@@ -592,7 +597,7 @@ public final class Checker {
         String skipped = opts.cluster() != org.migcheck.checker.engine.Transport.IN_PROCESS ? "a distributed run does not re-shorten them"
                 : left.isNegative() || left.isZero() ? "no time was left" : null;
         if (skipped != null) {
-            notes.add("the witness of " + String.join(", ", wanted) + " comes from the search with partial-order reduction and may"
+            notes.add("the witness of " + reachable(wanted) + " comes from the search with partial-order reduction and may"
                     + " not be a shortest one (" + skipped + ")");
             return in;
         }
@@ -604,7 +609,7 @@ public final class Checker {
                     opts.budget().withMaxDepth(longest).withMaxStates(cap).withTimeLimit(left), opts);
         } catch (ModelError e) {
             // e.g. a goal that throws on a state the reduced search did not need to visit
-            notes.add("the witness of " + String.join(", ", wanted) + " comes from the search with partial-order reduction and may"
+            notes.add("the witness of " + reachable(wanted) + " comes from the search with partial-order reduction and may"
                     + " not be a shortest one (the BFS without it stopped: " + e.getMessage() + ")");
             return in;
         }
@@ -620,7 +625,7 @@ public final class Checker {
         List<String> unconfirmed = new ArrayList<>();
         in.forEach((g, a) -> {
             CheckResult.GoalResult b = second.get(g);
-            if (!wanted.contains("reachable(" + g + ")")) {
+            if (!wanted.contains(g)) {
                 out.put(g, a);
             } else if (b.answer() == CheckResult.GoalResult.Answer.REACHABLE && b.shortest()) {
                 out.put(g, b);
@@ -629,7 +634,7 @@ public final class Checker {
                 }
             } else {
                 out.put(g, a);
-                unconfirmed.add("reachable(" + g + ")");
+                unconfirmed.add(g);
             }
         });
         if (!shortened.isEmpty()) {
@@ -637,7 +642,7 @@ public final class Checker {
                     + String.join(", ", shortened));
         }
         if (!unconfirmed.isEmpty()) {
-            notes.add("the witness of " + String.join(", ", unconfirmed) + " comes from the search with partial-order reduction"
+            notes.add("the witness of " + reachable(unconfirmed) + " comes from the search with partial-order reduction"
                     + " and may not be a shortest one (the BFS without it stopped at " + r.limit() + ", "
                     + Words.count(r.stats().distinct(), "state") + ")");
         }

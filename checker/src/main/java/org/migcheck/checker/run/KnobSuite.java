@@ -36,36 +36,41 @@ public final class KnobSuite {
      * @param fixed  knob values held fixed for every combination
      */
     public static List<Map<String, String>> combinations(Scenario s, List<String> vary, Map<String, String> fixed) {
-        List<Map<String, String>> all = every(s, vary, fixed);
-        List<Map<String, String>> out = all.stream().filter(c -> inapplicable(s, c) == null).toList();
-        if (out.isEmpty() && !all.isEmpty()) {
-            Knob k = inapplicable(s, all.get(0));
-            throw new ModelError(k.name(), "every combination sets knob " + k.name() + " of scenario " + s.id()
-                    + " where the model does not read it (it applies only with " + k.condition() + ")");
-        }
-        return out;
+        return plan(s, vary, fixed).combinations();
     }
 
     /**
-     * The combinations {@link #combinations} leaves out, each with the knob that makes it one: a varied
-     * knob at another value than its default where the model does not read it ({@link Knob#onlyWith}),
-     * which would build the model of the combination with that knob at its default again.
+     * A suite's knob settings: the combinations it checks, and those it leaves out, each with the knob
+     * that makes it one: a varied knob at another value than its default where the model does not read
+     * it ({@link Knob#onlyWith}), which would build the model of the combination with that knob at its
+     * default again.
      */
-    public static Map<Map<String, String>, Knob> leftOut(Scenario s, List<String> vary, Map<String, String> fixed) {
-        Map<Map<String, String>, Knob> out = new LinkedHashMap<>();
+    public record Plan(List<Map<String, String>> combinations, Map<Map<String, String>, Knob> leftOut) {}
+
+    /** The {@link Plan} of a suite; none left to check is the caller's error. */
+    public static Plan plan(Scenario s, List<String> vary, Map<String, String> fixed) {
+        List<Map<String, String>> run = new ArrayList<>();
+        Map<Map<String, String>, Knob> leftOut = new LinkedHashMap<>();
         for (Map<String, String> c : every(s, vary, fixed)) {
-            Knob k = inapplicable(s, c);
-            if (k != null) {
-                out.put(c, k);
+            Knob k = unread(s, c);
+            if (k == null) {
+                run.add(c);
+            } else {
+                leftOut.put(c, k);
             }
         }
-        return out;
+        if (run.isEmpty() && !leftOut.isEmpty()) {
+            Knob k = leftOut.values().iterator().next();
+            throw new ModelError(k.name(), "every combination sets knob " + k.name() + " of scenario " + s.id()
+                    + " where the model does not read it (it applies only with " + k.condition() + ")");
+        }
+        return new Plan(List.copyOf(run), leftOut);
     }
 
-    private static Knob inapplicable(Scenario s, Map<String, String> settings) {
+    private static Knob unread(Scenario s, Map<String, String> settings) {
         Map<String, String> resolved = Knobs.resolveAll(s.id(), s.knobs(), settings).asMap();
         for (Knob k : s.knobs()) {
-            if (settings.containsKey(k.name()) && !k.appliesTo(resolved) && !settings.get(k.name()).equals(k.defaultValue())) {
+            if (settings.containsKey(k.name()) && k.unreadAt(settings.get(k.name()), resolved)) {
                 return k;
             }
         }

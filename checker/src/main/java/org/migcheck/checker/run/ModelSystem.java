@@ -42,7 +42,6 @@ final class ModelSystem implements TransitionSystem {
     private final org.migcheck.checker.engine.LongPages masks = new org.migcheck.checker.engine.LongPages();
     private final org.migcheck.checker.engine.IntPages blockedMasks = new org.migcheck.checker.engine.IntPages(16);
     private final boolean keepMasks;
-    private final StepRule[] stepRules;
     /** Which step rules judge a transition (shared with the footprints' tables). */
     private final DueRules dueRules;
     /** The invariants that are not {@link Invariant#vacuous vacuous} on this model, in rule order. */
@@ -73,7 +72,6 @@ final class ModelSystem implements TransitionSystem {
         this.sem = new Semantics(model);
         this.rules = rules;
         this.lockdep = new Lockdep(model.locks());
-        this.stepRules = rules.stepRules().toArray(new StepRule[0]);
         this.invariants = rules.invariants().stream().filter(inv -> !inv.vacuous(model)).toArray(Invariant[]::new);
         this.dueRules = new DueRules(model, rules.stepRules());
         this.keepMasks = keepMasks;
@@ -202,11 +200,11 @@ final class ModelSystem implements TransitionSystem {
                 ruleAlt = alt;
                 StepView view = due == 0 ? null : new StepView(model, thread, labelFn, events, before,
                         reuse ? scratchAfter : sem.view(next), stackFn);
-                for (int i = 0; due != 0 && i < stepRules.length; i++) {
+                for (int i = 0; due != 0 && i < dueRules.size(); i++) {
                     if ((due & DueRules.bit(i)) == 0) {
                         continue;
                     }
-                    StepRule r = stepRules[i];
+                    StepRule r = dueRules.rule(i);
                     Check c;
                     try {
                         c = r.check(view);

@@ -101,7 +101,7 @@ public final class ScenarioRunner {
             Map<String, String> read = Knobs.resolveAll(scenario.id(), scenario.knobs(), settings).asMap();
             for (org.migcheck.model.scenarios.Knob k : scenario.knobs()) {
                 String v = settings.get(k.name());
-                if (v != null && !sets.containsKey(k.name()) && !k.appliesTo(read) && !v.equals(k.defaultValue())) {
+                if (v != null && !sets.containsKey(k.name()) && k.unreadAt(v, read)) {
                     throw new ModelError(k.name(), "variant " + variantName + " of scenario " + scenario.id() + " sets " + k.name() + "="
                             + v + ", which applies only with " + k.condition() + ", not with " + k.onlyWithKnob() + "="
                             + read.get(k.onlyWithKnob()) + " (check the knob combination without --variant)");
@@ -393,12 +393,7 @@ public final class ScenarioRunner {
         }
         // a token lists every knob; one the model does not read under the others (a token recorded before its
         // Knob.onlyWith was declared) stands for its default: the model is the same (KnobApplicabilityTest)
-        Map<String, String> read = Knobs.resolveAll(s.id(), s.knobs(), settings).asMap();
-        for (org.migcheck.model.scenarios.Knob k : s.knobs()) {
-            if (settings.containsKey(k.name()) && !k.appliesTo(read)) {
-                settings.put(k.name(), k.defaultValue());
-            }
-        }
+        Knobs.unreadToDefault(s.id(), s.knobs(), settings);
         Knobs knobs = Knobs.resolve(s.id(), s.knobs(), settings);
         int[] sched;
         if (parts[3].equals("-") || parts[3].isEmpty()) {

@@ -91,14 +91,22 @@ public final class JsonRenderer {
             Map<String, Object> e = new LinkedHashMap<>();
             e.put("knobs", new LinkedHashMap<>(settings));
             e.put("knob", k.name());
-            Map<String, Object> only = new LinkedHashMap<>();
-            only.put("knob", k.onlyWithKnob());
-            only.put("values", k.onlyWithValues());
-            e.put("onlyWith", only);
+            e.put("onlyWith", onlyWith(k));
             out.add(e);
         });
         root.put("leftOut", out);
         return write(root);
+    }
+
+    /** A knob's {@code onlyWith}: the knob and values under which alone it applies, or null. */
+    private static Map<String, Object> onlyWith(org.migcheck.model.scenarios.Knob k) {
+        if (k.onlyWithKnob() == null) {
+            return null;
+        }
+        Map<String, Object> only = new LinkedHashMap<>();
+        only.put("knob", k.onlyWithKnob());
+        only.put("values", k.onlyWithValues());
+        return only;
     }
 
     private static Map<String, Object> all(String kind, List<ScenarioRunner.Outcome> outcomes) {
@@ -196,13 +204,7 @@ public final class JsonRenderer {
                 km.put("values", k.values());
                 km.put("default", k.defaultValue());
                 km.put("doc", k.doc());
-                Map<String, Object> only = null;
-                if (k.onlyWithKnob() != null) {
-                    only = new LinkedHashMap<>();
-                    only.put("knob", k.onlyWithKnob());
-                    only.put("values", k.onlyWithValues());
-                }
-                km.put("onlyWith", only);
+                km.put("onlyWith", onlyWith(k));
                 knobs.add(km);
             }
             e.put("knobs", knobs);

@@ -69,6 +69,15 @@ public record Knob(String name, List<String> values, String defaultValue, String
         }
     }
 
+    /**
+     * Whether {@code value} of this knob is set where the model does not read it: the knob does not
+     * apply under these (resolved) knob values and the value is not its default (with the default the
+     * model is the same as without the setting).
+     */
+    public boolean unreadAt(String value, java.util.Map<String, String> resolved) {
+        return !appliesTo(resolved) && !value.equals(defaultValue);
+    }
+
     /** "writer=flusher", "workload=readahead|oom"; null for a knob that applies everywhere. */
     public String condition() {
         return onlyWithKnob == null ? null : onlyWithKnob + "=" + String.join("|", onlyWithValues);

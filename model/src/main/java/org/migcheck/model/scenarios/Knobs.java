@@ -21,13 +21,26 @@ public final class Knobs {
         Knobs k = resolveAll(scenario, knobs, settings);
         for (Map.Entry<String, String> e : settings.entrySet()) {
             Knob knob = knobs.stream().filter(x -> x.name().equals(e.getKey())).findFirst().orElseThrow();
-            if (!knob.appliesTo(k.values) && !e.getValue().equals(knob.defaultValue())) {
+            if (knob.unreadAt(e.getValue(), k.values)) {
                 throw new ModelError(knob.name(), "knob " + knob.name() + " of scenario " + scenario + " applies only with "
                         + knob.condition() + ", not with " + knob.onlyWithKnob() + "=" + k.values.get(knob.onlyWithKnob())
                         + " (set " + knob.condition() + ", or leave " + knob.name() + " at its default " + knob.defaultValue() + ")");
             }
         }
         return k;
+    }
+
+    /**
+     * Puts every knob of {@code settings} that does not apply under them (as {@link #resolveAll} reads
+     * them) back to its default, in place: the model the settings build is the same.
+     */
+    public static void unreadToDefault(String scenario, List<Knob> knobs, Map<String, String> settings) {
+        Map<String, String> read = resolveAll(scenario, knobs, settings).values;
+        for (Knob k : knobs) {
+            if (settings.containsKey(k.name()) && !k.appliesTo(read)) {
+                settings.put(k.name(), k.defaultValue());
+            }
+        }
     }
 
     /**
