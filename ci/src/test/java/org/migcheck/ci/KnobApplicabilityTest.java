@@ -39,32 +39,37 @@ class KnobApplicabilityTest {
         int conditional = 0;
         for (Scenario s : Catalogue.all()) {
             for (Knob k : s.knobs()) {
-                if (k.onlyWithKnob() == null) {
+                if (k.conditions().isEmpty()) {
                     continue;
                 }
                 conditional++;
-                Knob other = s.knobs().stream().filter(x -> x.name().equals(k.onlyWithKnob())).findFirst().orElseThrow();
-                for (String elsewhere : other.values()) {
-                    if (k.onlyWithValues().contains(elsewhere)) {
-                        continue;
-                    }
-                    for (String v : k.values()) {
-                        if (v.equals(k.defaultValue())) {
+                // each condition failing on its own: its knob at a value outside the condition, the others at their defaults
+                for (Knob.Condition cond : k.conditions()) {
+                    Knob other = s.knobs().stream().filter(x -> x.name().equals(cond.knob())).findFirst().orElseThrow();
+                    for (String elsewhere : other.values()) {
+                        if (cond.values().contains(elsewhere)) {
                             continue;
                         }
-                        String name = s.id() + " " + other.name() + "=" + elsewhere + " " + k.name() + "=" + v;
-                        tests.add(DynamicTest.dynamicTest(name, () -> {
-                            CheckResult base = check(s, Map.of(other.name(), elsewhere));
-                            CheckResult set = check(s, Map.of(other.name(), elsewhere, k.name(), v));
-                            assertEquals(base.verdict(), set.verdict(), name);
-                            assertEquals(base.stats().distinct(), set.stats().distinct(), name);
-                            assertEquals(base.stats().generated(), set.stats().generated(), name);
-                            assertEquals(base.stats().maxDepth(), set.stats().maxDepth(), name);
-                            assertEquals(base.model().threadCount(), set.model().threadCount(), name);
-                            // and the command line refuses it
-                            assertThrows(ModelError.class, () -> Knobs.resolve(s.id(), s.knobs(),
-                                    Map.of(other.name(), elsewhere, k.name(), v)));
-                        }));
+                        for (String v : k.values()) {
+                            if (v.equals(k.defaultValue())) {
+                                continue;
+                            }
+                            String name = s.id() + " " + other.name() + "=" + elsewhere + " " + k.name() + "=" + v;
+                            tests.add(DynamicTest.dynamicTest(name, () -> {
+                                CheckResult base = check(s, Map.of(other.name(), elsewhere));
+                                CheckResult set = check(s, Map.of(other.name(), elsewhere, k.name(), v));
+                                assertEquals(base.verdict(), set.verdict(), name);
+                                assertEquals(base.stats().distinct(), set.stats().distinct(), name);
+                                assertEquals(base.stats().generated(), set.stats().generated(), name);
+                                assertEquals(base.stats().maxDepth(), set.stats().maxDepth(), name);
+                                assertEquals(base.model().threadCount(), set.model().threadCount(), name);
+                                // and the command line refuses it, naming the condition that fails
+                                ModelError refused = assertThrows(ModelError.class, () -> Knobs.resolve(s.id(), s.knobs(),
+                                        Map.of(other.name(), elsewhere, k.name(), v)));
+                                assertTrue(refused.getMessage().contains(", not with " + other.name() + "=" + elsewhere + " "),
+                                        refused.getMessage());
+                            }));
+                        }
                     }
                 }
             }

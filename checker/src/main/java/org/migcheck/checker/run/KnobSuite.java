@@ -83,8 +83,8 @@ public final class KnobSuite {
         Map<String, String> judged = new LinkedHashMap<>();
         for (Map.Entry<String, String> e : fixed.entrySet()) {
             Knob k = s.knobs().stream().filter(x -> x.name().equals(e.getKey())).findFirst().orElse(null);
-            boolean dependsOnVaried = k != null && k.onlyWithKnob() != null && !fixed.containsKey(k.onlyWithKnob())
-                    && (vary.isEmpty() || vary.contains(k.onlyWithKnob()));
+            boolean dependsOnVaried = k != null && k.conditions().stream().anyMatch(c -> !fixed.containsKey(c.knob())
+                    && (vary.isEmpty() || vary.contains(c.knob())));
             if (!dependsOnVaried) {
                 judged.put(e.getKey(), e.getValue());
             }

@@ -103,8 +103,7 @@ public final class ScenarioRunner {
                 String v = settings.get(k.name());
                 if (v != null && !sets.containsKey(k.name()) && k.unreadAt(v, read)) {
                     throw new ModelError(k.name(), "variant " + variantName + " of scenario " + scenario.id() + " sets " + k.name() + "="
-                            + v + ", which applies only with " + k.condition() + ", not with " + k.onlyWithKnob() + "="
-                            + read.get(k.onlyWithKnob()) + " (check the knob combination without --variant)");
+                            + v + ", which applies only with " + k.condition() + ", " + k.notWith(read) + " (check the knob combination without --variant)");
                 }
             }
         }

@@ -91,22 +91,28 @@ public final class JsonRenderer {
             Map<String, Object> e = new LinkedHashMap<>();
             e.put("knobs", new LinkedHashMap<>(settings));
             e.put("knob", k.name());
-            e.put("onlyWith", onlyWith(k));
+            putConditions(e, k);
             out.add(e);
         });
         root.put("leftOut", out);
         return write(root);
     }
 
-    /** A knob's {@code onlyWith}: the knob and values under which alone it applies, or null. */
-    private static Map<String, Object> onlyWith(org.migcheck.model.scenarios.Knob k) {
-        if (k.onlyWithKnob() == null) {
-            return null;
+    /**
+     * A knob's conditions: {@code onlyWith}, the first (the only one schema version 1 first described,
+     * kept for readers of it) or null, and {@code onlyWithAll}, every one (all must hold; empty when
+     * the knob applies everywhere).
+     */
+    private static void putConditions(Map<String, Object> into, org.migcheck.model.scenarios.Knob k) {
+        List<Map<String, Object>> all = new ArrayList<>();
+        for (org.migcheck.model.scenarios.Knob.Condition c : k.conditions()) {
+            Map<String, Object> only = new LinkedHashMap<>();
+            only.put("knob", c.knob());
+            only.put("values", c.values());
+            all.add(only);
         }
-        Map<String, Object> only = new LinkedHashMap<>();
-        only.put("knob", k.onlyWithKnob());
-        only.put("values", k.onlyWithValues());
-        return only;
+        into.put("onlyWith", all.isEmpty() ? null : all.get(0));
+        into.put("onlyWithAll", all);
     }
 
     private static Map<String, Object> all(String kind, List<ScenarioRunner.Outcome> outcomes) {
@@ -204,7 +210,7 @@ public final class JsonRenderer {
                 km.put("values", k.values());
                 km.put("default", k.defaultValue());
                 km.put("doc", k.doc());
-                km.put("onlyWith", onlyWith(k));
+                putConditions(km, k);
                 knobs.add(km);
             }
             e.put("knobs", knobs);

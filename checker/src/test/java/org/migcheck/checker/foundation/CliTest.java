@@ -61,6 +61,14 @@ class CliTest {
         assertTrue(unread.err().startsWith("migcheck check: knob migrators of scenario source-locked-alloc applies only with"
                 + " workload=two-migrators, not with workload=readahead"), unread.err());
         assertNoStackTrace(unread);
+        // a knob with several conditions: the message names them all, and the one that fails
+        Run second = run("check", "bdev-jbd2", "--set", "bhMigrate=false", "--set", "lookupChecksBhMigrate=false");
+        assertEquals(64, second.code());
+        assertEquals("migcheck check: knob lookupChecksBhMigrate of scenario bdev-jbd2 applies only with lookup=true and"
+                + " bhMigrate=true and migrateFolio=buffer_migrate_folio_norefs, not with bhMigrate=false (set lookup=true and"
+                + " bhMigrate=true and migrateFolio=buffer_migrate_folio_norefs, or leave lookupChecksBhMigrate at its default true)",
+                second.err().lines().findFirst().orElse(""));
+        assertNoStackTrace(second);
         // one the variant sets, left unread by another --set: named as the variant's
         Run byVariant = run("check", "truncate-writeback", "--variant", "kernel-sync-all", "--set", "writer=ttm-backup");
         assertEquals(64, byVariant.code());

@@ -190,11 +190,21 @@ class ReportFormatsTest {
                     if (sc.get("id").asText().equals("truncate-writeback") && k.get("name").asText().equals("folios")) {
                         assertEquals("writer", k.get("onlyWith").get("knob").asText());
                         assertEquals("[\"flusher\"]", k.get("onlyWith").get("values").toString());
+                        assertEquals(1, k.get("onlyWithAll").size());
                     }
+                    if (sc.get("id").asText().equals("bdev-jbd2") && k.get("name").asText().equals("lookupChecksBhMigrate")) {
+                        // onlyWith keeps the first condition for schema-1 readers; onlyWithAll has every one
+                        assertEquals("lookup", k.get("onlyWith").get("knob").asText());
+                        assertEquals("[{\"knob\":\"lookup\",\"values\":[\"true\"]},{\"knob\":\"bhMigrate\",\"values\":[\"true\"]},"
+                                + "{\"knob\":\"migrateFolio\",\"values\":[\"buffer_migrate_folio_norefs\"]}]", k.get("onlyWithAll").toString());
+                    }
+                } else {
+                    assertEquals(0, k.get("onlyWithAll").size(), k.toString());
                 }
             }
         }
-        assertEquals(19, conditional);
+        // by hand from the declarations: truncate-writeback 5, source-locked-alloc 9, fuse-writeback-memcg 2, bdev-jbd2 4
+        assertEquals(20, conditional);
         // ordered philosophers protect no data, so as a knob combination (the named variant declares them) the lock
         // mutants survive without a declared reason: exit 10
         Run mutate = cli("mutate", "philosophers", "--set", "n=4", "--set", "ordered=true", "--format", "json");

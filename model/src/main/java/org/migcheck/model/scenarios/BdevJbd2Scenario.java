@@ -255,7 +255,8 @@ public final class BdevJbd2Scenario {
                                 + "or none (fallback_migrate_folio, before 2018)",
                         "buffer_migrate_folio", "buffer_migrate_folio_norefs", "fallback_migrate_folio"))
                 .knob(Knob.bool("bhMigrate", true, "v6.15+ (2d900efff915): BH_Migrate on the head buffer, i_private_lock "
-                        + "only around the b_count scan; false: i_private_lock held from the scan across the copy"))
+                        + "only around the b_count scan; false: i_private_lock held from the scan across the copy (only "
+                        + "buffer_migrate_folio_norefs checks b_count)").onlyWith("migrateFolio", "buffer_migrate_folio_norefs"))
                 .knob(Knob.bool("largeFolio", false, "F has several pages: folio_mc_copy calls cond_resched between them"))
                 .knob(Knob.bool("dirty", false, "F is dirty (PG_dirty) when compaction finds it"))
                 .knob(Knob.choice("mode", "SYNC_LIGHT", "migrate_mode of the migrator (kcompactd: SYNC_LIGHT)",
@@ -268,7 +269,8 @@ public final class BdevJbd2Scenario {
                 .knob(Knob.bool("writeback", true, "the flusher writes the bdev folio back when it is dirty (blkdev_writepages, "
                         + "WB_SYNC_NONE: folio_lock, trylock_buffer, I/O)"))
                 .knob(Knob.bool("lookupChecksBhMigrate", true, "the atomic lookup bails on BH_Migrate (false: mutation "
-                        + "of v6.15+ without the test)").onlyWith("lookup", "true"))
+                        + "of v6.15+ without the test; BH_Migrate is set only by norefs with bhMigrate)").onlyWith("lookup", "true")
+                        .onlyWith("bhMigrate", "true").onlyWith("migrateFolio", "buffer_migrate_folio_norefs"))
                 .knob(Knob.bool("bhLru", false, "bh0 starts in this CPU's bh LRU (one more b_count)"))
                 .knob(Knob.bool("mkdir", false, "a task creates a directory block on bh0 (ext4_mkdir -> ext4_append -> "
                         + "ext4_getblk: sb_getblk, lock_buffer, jbd2_journal_get_create_access -> jbd2_journal_cancel_revoke, "

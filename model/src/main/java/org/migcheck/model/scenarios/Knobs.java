@@ -23,8 +23,7 @@ public final class Knobs {
             Knob knob = knobs.stream().filter(x -> x.name().equals(e.getKey())).findFirst().orElseThrow();
             if (knob.unreadAt(e.getValue(), k.values)) {
                 throw new ModelError(knob.name(), "knob " + knob.name() + " of scenario " + scenario + " applies only with "
-                        + knob.condition() + ", not with " + knob.onlyWithKnob() + "=" + k.values.get(knob.onlyWithKnob())
-                        + " (set " + knob.condition() + ", or leave " + knob.name() + " at its default " + knob.defaultValue() + ")");
+                        + knob.condition() + ", " + knob.notWith(k.values) + " (set " + knob.condition() + ", or leave " + knob.name() + " at its default " + knob.defaultValue() + ")");
             }
         }
         return k;
