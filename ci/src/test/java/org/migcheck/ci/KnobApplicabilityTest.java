@@ -79,6 +79,31 @@ class KnobApplicabilityTest {
         return tests.stream();
     }
 
+    /**
+     * The test above sets one knob away from its default at a time; bdev-jbd2's atomic lookup runs its
+     * slow path (where BH_Migrate is tested) only without the sleeping update (getblk=false), so the
+     * two BH_Migrate knobs are tried there too, outside norefs, where nothing sets the bit.
+     */
+    @Test
+    void theBhMigrateKnobsChangeNothingOutsideNorefsAlsoWhereTheLookupTestsTheBit() {
+        Scenario s = Catalogue.all().stream().filter(x -> x.id().equals("bdev-jbd2")).findFirst().orElseThrow();
+        for (String aop : List.of("buffer_migrate_folio", "fallback_migrate_folio")) {
+            Map<String, String> base = Map.of("migrateFolio", aop, "getblk", "false");
+            CheckResult b = check(s, base);
+            for (Map<String, String> off : List.of(Map.of("bhMigrate", "false"), Map.of("lookupChecksBhMigrate", "false"),
+                    Map.of("bhMigrate", "false", "lookupChecksBhMigrate", "false"))) {
+                Map<String, String> settings = new LinkedHashMap<>(base);
+                settings.putAll(off);
+                CheckResult set = check(s, settings);
+                String name = aop + " " + off;
+                assertEquals(b.verdict(), set.verdict(), name);
+                assertEquals(b.stats().distinct(), set.stats().distinct(), name);
+                assertEquals(b.stats().generated(), set.stats().generated(), name);
+                assertEquals(b.stats().maxDepth(), set.stats().maxDepth(), name);
+            }
+        }
+    }
+
     private static CheckResult check(Scenario s, Map<String, String> settings) {
         return Checker.check(s.build(Knobs.resolveAll(s.id(), s.knobs(), settings)), KernelRules.all(), Options.defaults());
     }
@@ -112,6 +137,23 @@ class KnobApplicabilityTest {
         ModelError none = assertThrows(ModelError.class, () -> KnobSuite.combinations(s, List.of("writer"),
                 Map.of("activateIgnored", "true", "folios", "3")));
         assertTrue(none.getMessage().startsWith("every combination sets knob "), none.getMessage());
+    }
+
+    @Test
+    void aFixedKnobWhoseConditionFailsOnAFixedKnobIsNamedEvenWhenAnotherOfItsConditionsVaries() {
+        Scenario s = Catalogue.all().stream().filter(x -> x.id().equals("bdev-jbd2")).findFirst().orElseThrow();
+        Map<String, String> fixed = new LinkedHashMap<>();
+        fixed.put("bhMigrate", "false");
+        fixed.put("lookupChecksBhMigrate", "false");
+        // migrateFolio varies, but bhMigrate=false fails lookupChecksBhMigrate's condition in every combination
+        ModelError e = assertThrows(ModelError.class, () -> KnobSuite.combinations(s, List.of("migrateFolio"), fixed));
+        assertTrue(e.getMessage().startsWith("knob lookupChecksBhMigrate of scenario bdev-jbd2 applies only with "), e.getMessage());
+        assertTrue(e.getMessage().contains(", not with bhMigrate=false "), e.getMessage());
+        // while bhMigrate alone, whose one condition is on the varied knob, is planned: norefs runs, the others are left out
+        KnobSuite.Plan plan = KnobSuite.plan(s, List.of("migrateFolio"), Map.of("bhMigrate", "false"));
+        assertEquals(1, plan.combinations().size());
+        assertEquals("buffer_migrate_folio_norefs", plan.combinations().get(0).get("migrateFolio"));
+        assertEquals(2, plan.leftOut().size());
     }
 
     @Test

@@ -92,7 +92,7 @@ final class SuiteCmd implements Callable<Integer> {
         }
         long bad = outcomes.stream().filter(o -> !o.matches()).count();
         switch (f) {
-            case JSON -> out.println(JsonRenderer.renderSuite(outcomes, leftOut));
+            case JSON -> out.println(JsonRenderer.renderSuite(outcomes, s, leftOut));
             case JUNIT -> out.print(Main.withClasspath(JUnitRenderer.render("migcheck suite " + s.id(), outcomes, s, leftOut), List.of(s), spec,
                     JUnitRenderer::esc));
             case SARIF -> out.println(Main.withClasspath(SarifRenderer.render(outcomes), List.of(s), spec, Main::jsonText));

@@ -78,19 +78,19 @@ public final class KnobSuite {
     }
 
     private static List<Map<String, String>> every(Scenario s, List<String> vary, Map<String, String> fixed) {
-        // a fixed knob the model does not read is the caller's error, unless the knob it depends on varies (then
-        // the combinations where it does not apply are left out)
-        Map<String, String> judged = new LinkedHashMap<>();
-        for (Map.Entry<String, String> e : fixed.entrySet()) {
-            Knob k = s.knobs().stream().filter(x -> x.name().equals(e.getKey())).findFirst().orElse(null);
-            boolean dependsOnVaried = k != null && k.conditions().stream().anyMatch(c -> !fixed.containsKey(c.knob())
-                    && (vary.isEmpty() || vary.contains(c.knob())));
-            if (!dependsOnVaried) {
-                judged.put(e.getKey(), e.getValue());
+        // a fixed knob the model does not read is the caller's error, unless a knob it depends on varies and every
+        // condition on a knob that does not vary holds (then the combinations where it does not apply are left out)
+        Map<String, String> asFixed = Knobs.resolveAll(s.id(), s.knobs(), fixed).asMap(); // unknown knobs and values
+        java.util.function.Predicate<Knob.Condition> varies = c -> !fixed.containsKey(c.knob())
+                && (vary.isEmpty() || vary.contains(c.knob()));
+        java.util.Set<String> leftToPlan = new java.util.HashSet<>();
+        for (Knob k : s.knobs()) {
+            if (fixed.containsKey(k.name()) && k.conditions().stream().anyMatch(varies)
+                    && k.conditions().stream().noneMatch(c -> !varies.test(c) && !c.holds(asFixed))) {
+                leftToPlan.add(k.name());
             }
         }
-        Knobs.resolve(s.id(), s.knobs(), judged);
-        Knobs.resolveAll(s.id(), s.knobs(), fixed); // unknown knobs and values
+        Knobs.resolve(s.id(), s.knobs(), fixed, leftToPlan);
         List<Knob> knobs = new ArrayList<>();
         for (Knob k : s.knobs()) {
             if ((vary.isEmpty() && !fixed.containsKey(k.name())) || vary.contains(k.name())) {

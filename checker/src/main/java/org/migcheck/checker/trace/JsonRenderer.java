@@ -81,9 +81,10 @@ public final class JsonRenderer {
 
     /**
      * {@code suite --format json}: as {@link #renderAll}, with the combinations the suite left out, each
-     * with its knob settings, the knob that does not apply there and the knob and values it needs.
+     * with its knob settings, the knob that does not apply there, the condition of it that fails there
+     * ({@code onlyWith}) and all its conditions ({@code onlyWithAll}).
      */
-    public static String renderSuite(List<ScenarioRunner.Outcome> outcomes,
+    public static String renderSuite(List<ScenarioRunner.Outcome> outcomes, org.migcheck.model.scenarios.Scenario scenario,
                                      Map<Map<String, String>, org.migcheck.model.scenarios.Knob> leftOut) {
         Map<String, Object> root = all("suite", outcomes);
         List<Map<String, Object>> out = new ArrayList<>();
@@ -92,6 +93,11 @@ public final class JsonRenderer {
             e.put("knobs", new LinkedHashMap<>(settings));
             e.put("knob", k.name());
             putConditions(e, k);
+            org.migcheck.model.scenarios.Knob.Condition unmet = k.unmet(org.migcheck.model.scenarios.Knobs.resolveAll(
+                    scenario.id(), scenario.knobs(), settings).asMap());
+            if (unmet != null) {
+                e.put("onlyWith", condition(unmet));
+            }
             out.add(e);
         });
         root.put("leftOut", out);
@@ -106,13 +112,17 @@ public final class JsonRenderer {
     private static void putConditions(Map<String, Object> into, org.migcheck.model.scenarios.Knob k) {
         List<Map<String, Object>> all = new ArrayList<>();
         for (org.migcheck.model.scenarios.Knob.Condition c : k.conditions()) {
-            Map<String, Object> only = new LinkedHashMap<>();
-            only.put("knob", c.knob());
-            only.put("values", c.values());
-            all.add(only);
+            all.add(condition(c));
         }
         into.put("onlyWith", all.isEmpty() ? null : all.get(0));
         into.put("onlyWithAll", all);
+    }
+
+    private static Map<String, Object> condition(org.migcheck.model.scenarios.Knob.Condition c) {
+        Map<String, Object> only = new LinkedHashMap<>();
+        only.put("knob", c.knob());
+        only.put("values", c.values());
+        return only;
     }
 
     private static Map<String, Object> all(String kind, List<ScenarioRunner.Outcome> outcomes) {

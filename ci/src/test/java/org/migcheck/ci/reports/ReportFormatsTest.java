@@ -203,8 +203,8 @@ class ReportFormatsTest {
                 }
             }
         }
-        // by hand from the declarations: truncate-writeback 5, source-locked-alloc 9, fuse-writeback-memcg 2, bdev-jbd2 4
-        assertEquals(20, conditional);
+        // by hand from the declarations: truncate-writeback 5, source-locked-alloc 10, fuse-writeback-memcg 2, bdev-jbd2 4
+        assertEquals(21, conditional);
         // ordered philosophers protect no data, so as a knob combination (the named variant declares them) the lock
         // mutants survive without a declared reason: exit 10
         Run mutate = cli("mutate", "philosophers", "--set", "n=4", "--set", "ordered=true", "--format", "json");

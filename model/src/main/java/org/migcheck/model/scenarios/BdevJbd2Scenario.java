@@ -280,7 +280,8 @@ public final class BdevJbd2Scenario {
                         + "block-device buffer (f76d4c28a46a: mainline v6.15 to v7.0, and 6.12.y; false: 981fcc5674e6 \"jbd2: fix deadlock in "
                         + "jbd2_journal_cancel_revoke()\" skips the lookup for a bdev buffer, which would find itself)").onlyWith("mkdir", "true"))
                 .knob(Knob.bool("syncAll", false, "the flusher writes WB_SYNC_ALL (sync_blockdev): lock_buffer instead of "
-                        + "trylock_buffer").onlyWith("writeback", "true"))
+                        + "trylock_buffer; only F's initial dirty state gives it anything to write)").onlyWith("writeback", "true")
+                        .onlyWith("dirty", "true"))
                 .knob(Knob.range("buffers", 1, 2, 1, "buffer heads per folio"))
                 .model(BdevJbd2Scenario::build)
                 .variant("no-refcount-check", Map.of("migrateFolio", "buffer_migrate_folio", "lookup", "false",
@@ -407,7 +408,9 @@ public final class BdevJbd2Scenario {
         if (k.flag("lookup") || k.flag("getblk")) {
             // Simplification: the sleeping update and the atomic lookup are one task's, in this order (they meet only through b_count, the bh LRU and the locks the migrator takes).
             Procedure l = mm.thread("lookup");
-            boolean checks = bhMigrate && k.flag("lookupChecksBhMigrate");
+            // Only norefs sets BH_Migrate, so outside it the atomic lookup keeps v6.19's test whatever bhMigrate and
+            // lookupChecksBhMigrate say (they apply only with norefs: the model is the same for every value of them).
+            boolean checks = aop != Mapping.MigrateFolio.BUFFER_MIGRATE_FOLIO_NOREFS || (bhMigrate && k.flag("lookupChecksBhMigrate"));
             boolean atomic = k.flag("lookup");
             boolean getblk = k.flag("getblk");
             Procedure find = atomic ? ring.findGetBlock("", ring.head(), checks) : null;

@@ -18,10 +18,19 @@ public final class Knobs {
      * does not read it ({@link Knob#onlyWith}) is an error naming it.
      */
     public static Knobs resolve(String scenario, List<Knob> knobs, Map<String, String> settings) {
+        return resolve(scenario, knobs, settings, java.util.Set.of());
+    }
+
+    /**
+     * As {@link #resolve(String, List, Map)}, without the check that the knobs named in {@code exempt}
+     * apply (a suite leaves out the combinations where they do not); their values still count for
+     * the others' conditions.
+     */
+    public static Knobs resolve(String scenario, List<Knob> knobs, Map<String, String> settings, java.util.Set<String> exempt) {
         Knobs k = resolveAll(scenario, knobs, settings);
         for (Map.Entry<String, String> e : settings.entrySet()) {
             Knob knob = knobs.stream().filter(x -> x.name().equals(e.getKey())).findFirst().orElseThrow();
-            if (knob.unreadAt(e.getValue(), k.values)) {
+            if (!exempt.contains(knob.name()) && knob.unreadAt(e.getValue(), k.values)) {
                 throw new ModelError(knob.name(), "knob " + knob.name() + " of scenario " + scenario + " applies only with "
                         + knob.condition() + ", " + knob.notWith(k.values) + " (set " + knob.condition() + ", or leave " + knob.name() + " at its default " + knob.defaultValue() + ")");
             }

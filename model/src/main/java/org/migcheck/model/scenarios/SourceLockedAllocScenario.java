@@ -156,7 +156,8 @@ public final class SourceLockedAllocScenario {
                 .knob(Knob.choice("compactMode", "SYNC_LIGHT", "mode of the direct compaction in the allocator's retry loop "
                         + "(MIGRATE_SYNC_LIGHT since v3.3, through DEF_COMPACT_PRIORITY since the compaction priorities "
                         + "of about v4.8, not checked; SYNC: the synchronous direct compaction of earlier kernels; ASYNC: as for a costly __GFP_NORETRY request); the initial attempt for costly "
-                        + "orders is always ASYNC", "ASYNC", "SYNC_LIGHT", "SYNC"))
+                        + "orders is always ASYNC; the oom workload wires no zone to compact", "ASYNC", "SYNC_LIGHT", "SYNC")
+                        .onlyWith("workload", "readahead", "two-migrators"))
                 .knob(Knob.bool("deferAlloc", false, "the \"Defer allocating new page until needed\" proposal: "
                         + "get_new_folio runs with the source locked (v6.19: allocate first)"))
                 .knob(Knob.bool("srcIsolated", true, "two-migrators: each source is isolated from the LRU before it is "
