@@ -95,7 +95,7 @@ final class SuiteCmd implements Callable<Integer> {
             case JSON -> out.println(JsonRenderer.renderSuite(outcomes, s, leftOut));
             case JUNIT -> out.print(Main.withClasspath(JUnitRenderer.render("migcheck suite " + s.id(), outcomes, s, leftOut), List.of(s), spec,
                     JUnitRenderer::esc));
-            case SARIF -> out.println(Main.withClasspath(SarifRenderer.render(outcomes), List.of(s), spec, Main::jsonText));
+            case SARIF -> out.println(Main.withClasspath(SarifRenderer.renderSuite(outcomes, s, leftOut), List.of(s), spec, Main::jsonText));
             default -> {
                 out.print(KnobSuite.table(s, outcomes));
                 long unexpected = outcomes.stream().filter(o -> o.expected() == null && o.matches()).count();

@@ -45,6 +45,28 @@ public final class SarifRenderer {
     }
 
     public static String render(List<ScenarioRunner.Outcome> outcomes) {
+        return render(outcomes, List.of());
+    }
+
+    /**
+     * {@code suite --format sarif}: as {@link #render(List)}, with each knob combination the suite left
+     * out (a knob set where the model does not read it) as a note among the invocation's tool
+     * execution notifications: not a result, since nothing was checked there.
+     */
+    public static String renderSuite(List<ScenarioRunner.Outcome> outcomes, org.migcheck.model.scenarios.Scenario scenario,
+                                     Map<Map<String, String>, org.migcheck.model.scenarios.Knob> leftOut) {
+        List<Map<String, Object>> notes = new ArrayList<>();
+        leftOut.forEach((settings, k) -> {
+            List<String> set = new ArrayList<>();
+            settings.forEach((name, value) -> set.add(name + "=" + value));
+            notes.add(obj("level", "note", "message", obj("text", scenario.id() + " " + String.join(",", set) + ": left out, knob "
+                    + k.name() + " applies only with " + k.condition()), "properties", obj("scenario", scenario.id(),
+                    "knobs", new LinkedHashMap<>(settings), "knob", k.name())));
+        });
+        return render(outcomes, notes);
+    }
+
+    private static String render(List<ScenarioRunner.Outcome> outcomes, List<Map<String, Object>> notifications) {
         Map<String, RuleInfo> rules = new LinkedHashMap<>();
         List<Map<String, Object>> results = new ArrayList<>();
         for (ScenarioRunner.Outcome o : outcomes) {
@@ -79,7 +101,7 @@ public final class SarifRenderer {
             res.put("properties", props);
             results.add(res);
         }
-        return document(rules, results);
+        return document(rules, results, notifications);
     }
 
     /**
@@ -107,7 +129,7 @@ public final class SarifRenderer {
         for (String st : stale) {
             results.add(mutantResult(rules, staleRule, "error", base.title() + ": declared survivor no longer survives: " + st, base, logical));
         }
-        return document(rules, results);
+        return document(rules, results, List.of());
     }
 
     private static Map<String, Object> mutantResult(Map<String, RuleInfo> rules, RuleInfo rule, String level, String text,
@@ -117,7 +139,7 @@ public final class SarifRenderer {
                 "message", obj("text", text), "locations", List.of(location(base.scenario().reference(), base.scenario().sourceFile(), logical)));
     }
 
-    private static String document(Map<String, RuleInfo> rules, List<Map<String, Object>> results) {
+    private static String document(Map<String, RuleInfo> rules, List<Map<String, Object>> results, List<Map<String, Object>> notifications) {
         List<Map<String, Object>> ruleList = new ArrayList<>();
         for (RuleInfo ri : rules.values()) {
             Map<String, Object> d = new LinkedHashMap<>();
@@ -142,6 +164,9 @@ public final class SarifRenderer {
                         "description", obj("text", "the Linux kernel source tree")),
                 "JAVA_SOURCES", obj("description", obj("text", "the Java source root of the scenario's classes (src/main/java in a"
                         + " Maven project; model/src/main/java in migcheck's own tree for its bundled scenarios)"))));
+        if (!notifications.isEmpty()) {
+            run.put("invocations", List.of(obj("executionSuccessful", true, "toolExecutionNotifications", notifications)));
+        }
         run.put("results", results);
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("$schema", "https://json.schemastore.org/sarif-2.1.0.json");

@@ -168,6 +168,20 @@ class ReportFormatsTest {
         assertEquals(1, leftDoc.get("leftOut").size());
         assertEquals("syncMode", leftDoc.get("leftOut").get(0).get("knob").asText());
         assertEquals("ttm-backup", leftDoc.get("leftOut").get(0).get("knobs").get("writer").asText());
+        // the condition that fails there, and every condition
+        assertEquals("writer", leftDoc.get("leftOut").get(0).get("onlyWith").get("knob").asText());
+        assertEquals(1, leftDoc.get("leftOut").get(0).get("onlyWithAll").size());
+        // and SARIF, as a note among the invocation's notifications (no result: nothing was checked there)
+        Run leftSarif = cli("suite", "truncate-writeback", "--vary", "writer", "--set", "syncMode=ALL", "--format", "sarif", "--quiet-progress");
+        assertEquals(0, leftSarif.code(), leftSarif.err());
+        JsonNode sarifRun = MAPPER.readTree(leftSarif.out()).get("runs").get(0);
+        JsonNode notes = sarifRun.get("invocations").get(0).get("toolExecutionNotifications");
+        assertEquals(1, notes.size());
+        assertEquals("note", notes.get(0).get("level").asText());
+        assertEquals("truncate-writeback syncMode=ALL,writer=ttm-backup: left out, knob syncMode applies only with writer=flusher",
+                notes.get(0).get("message").get("text").asText());
+        assertTrue(sarifRun.get("invocations").get(0).get("executionSuccessful").asBoolean());
+        assertEquals(0, sarifRun.get("results").size());
         Run leftJunit = cli("suite", "truncate-writeback", "--vary", "writer", "--set", "syncMode=ALL", "--format", "junit", "--quiet-progress");
         assertEquals(0, leftJunit.code(), leftJunit.err());
         Document leftXml = DocumentBuilderFactory.newInstance().newDocumentBuilder()
