@@ -234,8 +234,8 @@ final class BenchCmd implements Callable<Integer> {
         int w = Math.max(16, models.stream().mapToInt(m -> m.name().length()).max().orElse(0));
         String spinMissing = spinVersion();
         out.printf("migcheck: %d worker(s), liveness %s, visited set %s, rules: kernel rules (as check), %d repetitions after a warm-up,"
-                + " best time; heap max %d MiB%n", opts.workers(), opts.liveness() ? "on" : "off", opts.compress() ? "tree-compressed" : "packed",
-                repeat, Runtime.getRuntime().maxMemory() >> 20);
+                + " best time; heap max %d MiB; %s%n", opts.workers(), opts.liveness() ? "on" : "off", opts.compress() ? "tree-compressed" : "packed",
+                repeat, Runtime.getRuntime().maxMemory() >> 20, collector());
         if (spinMissing != null) {
             out.println("SPIN not found (" + spinMissing + "): install it with `sudo apt-get install -y spin gcc` (Debian/Ubuntu);"
                     + " printing migcheck's half only");
@@ -289,6 +289,27 @@ final class BenchCmd implements Callable<Integer> {
      * this JVM. The two must agree on verdict, distinct states and counterexample; the speed-up is the
      * ratio of the medians (and of the best times).
      */
+    /**
+     * The JVM's collector and whether it marks cards conditionally ({@code -XX:+UseCondCardMark}, which
+     * the launcher passes on several cores): with the parallel collector the second moves the
+     * 2-worker figures by a third (README, Performance), so a table says which it had.
+     */
+    static String collector() {
+        List<String> names = new ArrayList<>();
+        for (java.lang.management.GarbageCollectorMXBean gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+            names.add(gc.getName());
+        }
+        String cond;
+        try {
+            cond = java.lang.management.ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class)
+                    .getVMOption("UseCondCardMark").getValue();
+            cond = "true".equals(cond) ? "on" : "off";
+        } catch (RuntimeException | LinkageError e) {
+            cond = "unknown";
+        }
+        return "collector " + String.join(" + ", names) + ", conditional card marks " + cond;
+    }
+
     private int speedup(Options opts) {
         List<SeriesModel> models = new ArrayList<>();
         for (String n : names.isEmpty() ? List.of("philosophers-11") : names) {
@@ -298,8 +319,8 @@ final class BenchCmd implements Callable<Integer> {
         int n = opts.workers();
         int w = Math.max(16, models.stream().mapToInt(m -> m.name().length()).max().orElse(0));
         out.printf("migcheck: 1 worker against %d, liveness %s, rules: kernel rules (as check), %d alternating pairs after a warm-up of"
-                + " each; whole checks in this JVM; %d cores%n", n, opts.liveness() ? "on" : "off", repeat,
-                Runtime.getRuntime().availableProcessors());
+                + " each; whole checks in this JVM; %d cores; %s%n", n, opts.liveness() ? "on" : "off", repeat,
+                Runtime.getRuntime().availableProcessors(), collector());
         String head = "%-" + w + "s %10s %9s %9s %9s %9s %9s %9s %9s%n";
         out.printf(head, "model", "states", "1w best", "1w med", n + "w best", n + "w med", "speed-up", "(best)", "(paired)");
         int bad = 0;

@@ -304,6 +304,12 @@ class CliTest {
         Run r = run("bench", "--speedup", "philosophers-7", "movable-ops/plain-ref", "--workers", "2", "--repeat", "2");
         assertEquals(0, r.code(), r.out() + r.err());
         assertTrue(r.out().contains("1 worker against 2"), r.out());
+        // the header says which collector ran and whether it marked cards conditionally (the flag moves 2-worker times)
+        String cond = java.lang.management.ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class)
+                .getVMOption("UseCondCardMark").getValue();
+        String firstCollector = java.lang.management.ManagementFactory.getGarbageCollectorMXBeans().get(0).getName();
+        assertTrue(r.out().lines().findFirst().orElse("").endsWith(", conditional card marks " + ("true".equals(cond) ? "on" : "off")), r.out());
+        assertTrue(r.out().lines().findFirst().orElse("").contains("; collector " + firstCollector), r.out());
         // philosophers-7 ordered: 28,192 states (the count SPIN gives for the Promela of the series); the plain-ref mutant breaks ref.get-unless-zero
         Matcher m = Pattern.compile("(?m)^(\\S+)\\s+(\\d+)\\s+([\\d.]+)\\s+([\\d.]+)\\s+([\\d.]+)\\s+([\\d.]+)\\s+([\\d.]+)x\\s+([\\d.]+)x\\s+([\\d.]+)x\\s+(\\S+)$")
                 .matcher(r.out());
