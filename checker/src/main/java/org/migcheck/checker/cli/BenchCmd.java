@@ -292,7 +292,7 @@ final class BenchCmd implements Callable<Integer> {
     /**
      * The JVM's collector and whether it marks cards conditionally ({@code -XX:+UseCondCardMark}, which
      * the launcher passes on several cores): with the parallel collector the second moves the
-     * 2-worker figures by a third (README, Performance), so a table says which it had.
+     * 2-worker figures by up to a third (README, Performance), so a table says which it had.
      */
     static String collector() {
         List<String> names = new ArrayList<>();
