@@ -38,6 +38,10 @@ public final class MemberService {
     private volatile String aborted;
     /** Suite checks and swarm walks running now: a coordinator that leaves while one runs gave its run up. */
     private final java.util.concurrent.atomic.AtomicInteger jobsInFlight = new java.util.concurrent.atomic.AtomicInteger();
+    /** Some search or job was served: a coordinator that then leaves without its last End gave the run up. */
+    private volatile boolean served;
+    /** The coordinator's last End arrived (set before --once's count-down, read by the disconnect listener). */
+    private volatile boolean endedByCoordinator;
     private HazelcastInstance hz;
 
     private MemberService(String codeHash, Predicate<String> knowsScenario, Jobs jobs, PrintStream log, boolean once) {
@@ -96,7 +100,11 @@ public final class MemberService {
             throw new IllegalArgumentException("--bind: cannot listen on " + ip + ":" + port + ": " + rootMessage(e));
         }
         s.hz.getClientService().addClientListener(new ClientListener() {
-            @Override public void clientConnected(Client client) { }
+            @Override public void clientConnected(Client client) {
+                // flags of the coordinator now connecting (the disconnect check runs once the last client has left)
+                s.served = false;
+                s.endedByCoordinator = false;
+            }
 
             @Override public void clientDisconnected(Client client) {
                 if (s.hz.getClientService().getConnectedClients().isEmpty()) {
@@ -107,6 +115,12 @@ public final class MemberService {
                                 + s.runs.size() + " search(es) and " + s.jobsInFlight.get() + " job(s) dropped");
                         s.runs.clear();
                         s.aborted = "coordinator left";
+                    } else if (s.served && !s.endedByCoordinator && s.aborted == null) {
+                        // between two jobs of a suite or swarm: nothing in flight, but a coordinator that finishes cleanly
+                        // ends with an End to every member, so one that leaves without it gave the run up (its End may have
+                        // timed out behind a job, or it vanished)
+                        s.log.println("migcheck member: coordinator " + client.getSocketAddress() + " left without ending the run");
+                        s.aborted = "coordinator left without ending the run";
                     }
                     if (s.once) {
                         s.done.countDown();
@@ -177,6 +191,7 @@ public final class MemberService {
                 }
             }
         }
+        served = true;
         runs.put(run, new PartitionOwner(words, owned));
     }
 
@@ -225,6 +240,7 @@ public final class MemberService {
         if (!knowsScenario.test(scenario)) {
             throw new IllegalStateException("member has no scenario " + scenario);
         }
+        served = true;
         jobsInFlight.incrementAndGet();
         try {
             return from < 0 ? jobs.check(scenario, variant, settings, options) : jobs.walks(scenario, variant, settings, options, from, to);
@@ -258,6 +274,9 @@ public final class MemberService {
         if (reason != null) {
             aborted = reason;
             log.println("migcheck member: the coordinator ended the run: " + reason);
+        }
+        if (last) {
+            endedByCoordinator = true;
         }
         if (last && once) {
             done.countDown();
