@@ -58,10 +58,7 @@ class KnobApplicabilityTest {
                             tests.add(DynamicTest.dynamicTest(name, () -> {
                                 CheckResult base = check(s, Map.of(other.name(), elsewhere));
                                 CheckResult set = check(s, Map.of(other.name(), elsewhere, k.name(), v));
-                                assertEquals(base.verdict(), set.verdict(), name);
-                                assertEquals(base.stats().distinct(), set.stats().distinct(), name);
-                                assertEquals(base.stats().generated(), set.stats().generated(), name);
-                                assertEquals(base.stats().maxDepth(), set.stats().maxDepth(), name);
+                                assertSameSearch(base, set, name);
                                 assertEquals(base.model().threadCount(), set.model().threadCount(), name);
                                 // and the command line refuses it, naming the condition that fails
                                 ModelError refused = assertThrows(ModelError.class, () -> Knobs.resolve(s.id(), s.knobs(),
@@ -89,6 +86,7 @@ class KnobApplicabilityTest {
     @TestFactory
     Stream<DynamicTest> aKnobThatDoesNotApplyUnderAVariantChangesNothingThere() {
         List<DynamicTest> tests = new ArrayList<>();
+        Map<String, CheckResult> bases = new java.util.HashMap<>(); // each variant's own check, once
         for (Scenario s : Catalogue.all()) {
             for (org.migcheck.model.scenarios.Variant variant : s.variants()) {
                 Map<String, String> read = Knobs.resolveAll(s.id(), s.knobs(), variant.settings()).asMap();
@@ -102,14 +100,10 @@ class KnobApplicabilityTest {
                         }
                         String name = s.id() + "/" + variant.name() + " " + k.name() + "=" + v;
                         tests.add(DynamicTest.dynamicTest(name, () -> {
-                            CheckResult base = check(s, variant.settings());
+                            CheckResult base = bases.computeIfAbsent(s.id() + "/" + variant.name(), x -> check(s, variant.settings()));
                             Map<String, String> settings = new LinkedHashMap<>(variant.settings());
                             settings.put(k.name(), v);
-                            CheckResult set = check(s, settings);
-                            assertEquals(base.verdict(), set.verdict(), name);
-                            assertEquals(base.stats().distinct(), set.stats().distinct(), name);
-                            assertEquals(base.stats().generated(), set.stats().generated(), name);
-                            assertEquals(base.stats().maxDepth(), set.stats().maxDepth(), name);
+                            assertSameSearch(base, check(s, settings), name);
                         }));
                     }
                 }
@@ -135,14 +129,17 @@ class KnobApplicabilityTest {
                     Map.of("bhMigrate", "false", "lookupChecksBhMigrate", "false"))) {
                 Map<String, String> settings = new LinkedHashMap<>(base);
                 settings.putAll(off);
-                CheckResult set = check(s, settings);
-                String name = aop + " " + off;
-                assertEquals(b.verdict(), set.verdict(), name);
-                assertEquals(b.stats().distinct(), set.stats().distinct(), name);
-                assertEquals(b.stats().generated(), set.stats().generated(), name);
-                assertEquals(b.stats().maxDepth(), set.stats().maxDepth(), name);
+                assertSameSearch(b, check(s, settings), aop + " " + off);
             }
         }
+    }
+
+    /** The same verdict, distinct states, transitions and depth. */
+    private static void assertSameSearch(CheckResult base, CheckResult set, String name) {
+        assertEquals(base.verdict(), set.verdict(), name);
+        assertEquals(base.stats().distinct(), set.stats().distinct(), name);
+        assertEquals(base.stats().generated(), set.stats().generated(), name);
+        assertEquals(base.stats().maxDepth(), set.stats().maxDepth(), name);
     }
 
     private static CheckResult check(Scenario s, Map<String, String> settings) {

@@ -284,24 +284,18 @@ final class BenchCmd implements Callable<Integer> {
     }
 
     /**
-     * {@code --speedup}: each model checked with 1 worker and with {@code opts.workers()}, alternating
-     * (a warm-up of each, then {@link #repeat} pairs, so that a drifting machine slows both alike), in
-     * this JVM. The two must agree on verdict, distinct states and counterexample; the speed-up is the
-     * ratio of the medians (and of the best times).
-     */
-    /**
      * The JVM's collector and whether it marks cards conditionally ({@code -XX:+UseCondCardMark}, which
      * the launcher passes on several cores): with the parallel collector the second moves the
      * 2-worker figures by up to a third (README, Performance), so a table says which it had.
      */
     static String collector() {
         List<String> names = new ArrayList<>();
-        for (java.lang.management.GarbageCollectorMXBean gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+        for (java.lang.management.GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
             names.add(gc.getName());
         }
         String cond;
         try {
-            cond = java.lang.management.ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class)
+            cond = ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class)
                     .getVMOption("UseCondCardMark").getValue();
             cond = "true".equals(cond) ? "on" : "off";
         } catch (RuntimeException | LinkageError e) {
@@ -310,6 +304,12 @@ final class BenchCmd implements Callable<Integer> {
         return "collector " + String.join(" + ", names) + ", conditional card marks " + cond;
     }
 
+    /**
+     * {@code --speedup}: each model checked with 1 worker and with {@code opts.workers()}, alternating
+     * (a warm-up of each, then {@link #repeat} pairs, so that a drifting machine slows both alike), in
+     * this JVM. The two must agree on verdict, distinct states and counterexample; the speed-up is the
+     * ratio of the medians (and of the best times).
+     */
     private int speedup(Options opts) {
         List<SeriesModel> models = new ArrayList<>();
         for (String n : names.isEmpty() ? List.of("philosophers-11") : names) {

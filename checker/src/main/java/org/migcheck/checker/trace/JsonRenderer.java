@@ -92,12 +92,7 @@ public final class JsonRenderer {
             Map<String, Object> e = new LinkedHashMap<>();
             e.put("knobs", new LinkedHashMap<>(settings));
             e.put("knob", k.name());
-            putConditions(e, k);
-            org.migcheck.model.scenarios.Knob.Condition unmet = k.unmet(org.migcheck.model.scenarios.Knobs.resolveAll(
-                    scenario.id(), scenario.knobs(), settings).asMap());
-            if (unmet != null) {
-                e.put("onlyWith", condition(unmet));
-            }
+            putConditions(e, k, k.unmet(org.migcheck.model.scenarios.Knobs.resolveAll(scenario.id(), scenario.knobs(), settings).asMap()));
             out.add(e);
         });
         root.put("leftOut", out);
@@ -105,17 +100,14 @@ public final class JsonRenderer {
     }
 
     /**
-     * A knob's conditions: {@code onlyWith}, the first (the only one schema version 1 first described,
-     * kept for readers of it) or null, and {@code onlyWithAll}, every one (all must hold; empty when
-     * the knob applies everywhere).
+     * A knob's conditions: {@code onlyWith}, {@code shown} (schema version 1 first described one
+     * condition; kept for its readers) or null, and {@code onlyWithAll}, every one (all must hold;
+     * empty when the knob applies everywhere).
      */
-    private static void putConditions(Map<String, Object> into, org.migcheck.model.scenarios.Knob k) {
-        List<Map<String, Object>> all = new ArrayList<>();
-        for (org.migcheck.model.scenarios.Knob.Condition c : k.conditions()) {
-            all.add(condition(c));
-        }
-        into.put("onlyWith", all.isEmpty() ? null : all.get(0));
-        into.put("onlyWithAll", all);
+    private static void putConditions(Map<String, Object> into, org.migcheck.model.scenarios.Knob k,
+                                      org.migcheck.model.scenarios.Knob.Condition shown) {
+        into.put("onlyWith", shown == null ? null : condition(shown));
+        into.put("onlyWithAll", k.conditions().stream().map(JsonRenderer::condition).toList());
     }
 
     private static Map<String, Object> condition(org.migcheck.model.scenarios.Knob.Condition c) {
@@ -220,7 +212,7 @@ public final class JsonRenderer {
                 km.put("values", k.values());
                 km.put("default", k.defaultValue());
                 km.put("doc", k.doc());
-                putConditions(km, k);
+                putConditions(km, k, k.conditions().isEmpty() ? null : k.conditions().get(0)); // the first
                 knobs.add(km);
             }
             e.put("knobs", knobs);
