@@ -33,8 +33,10 @@ import org.migcheck.model.lang.Var;
  * Simplification: a lookup's caller gets buffer i for block i; free_buffer_head only marks the buffer freed (b_folio = -1).
  *
  * <p>Kernel version: v6.19 (fs/buffer.c, block/fops.c). Folds in the v6.15 series "fs/buffer: split
- * pagecache lookups into atomic or blocking": 2814a7d3d2ff (__find_get_block_nonatomic, whose slow path
- * takes the folio lock), and 2d900efff915 (BH_Migrate, which the atomic slow path tests).
+ * pagecache lookups into atomic or blocking" (merge 53f7eedd88d1): 7ffe3de53a88 (the sleeping slow path
+ * takes the folio lock, the atomic one i_private_lock), 2814a7d3d2ff (the _nonatomic entry points such as
+ * __find_get_block_nonatomic), 5b67d4397682 (bdev_getblk uses them) and 2d900efff915 (BH_Migrate, which
+ * the atomic slow path tests).
  */
 public final class Buffers {
     /** Largest b_count a model may reach; more is a model error (the bound is a model choice, not the kernel's). */

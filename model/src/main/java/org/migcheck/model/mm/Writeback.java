@@ -49,7 +49,7 @@ public final class Writeback {
 
     /** Where {@code mpage_write_folio} sets PG_writeback relative to unlocking the folio. */
     public enum Order {
-        /** fs/mpage.c: folio_start_writeback, then folio_unlock, then submit (the 2.5.12 contract). */
+        /** fs/mpage.c: folio_start_writeback, then folio_unlock, then submit (long-standing; which release introduced it is not checked). */
         KERNEL,
         /** The forbidden order (the wb-after-unlock mutation): folio_unlock, then folio_start_writeback. */
         WRITEBACK_AFTER_UNLOCK

@@ -311,15 +311,16 @@ public final class BdevJbd2Scenario {
                                 + "fix landed before v6.15 (whether a release ever combined both is not checked)")
                 .variant("private-lock-small-folio", Map.of("bhMigrate", "false"),
                         privateLockSmallFolioSurvivors(Expect.holds().reach(GOAL_MIGRATED, true)),
-                        "shipped v6.14 (before 2d900efff915 and 2814a7d3d2ff) with an order-0 folio: no cond_resched, and "
-                                + "atomic lookups spin on i_private_lock instead of testing BH_Migrate (the sleeping "
-                                + "lookup of the model is v6.15's, kept for contention)")
+                        "hypothetical: v6.14's locking (before 2d900efff915) with an order-0 folio: no cond_resched, and "
+                                + "atomic lookups spin on i_private_lock instead of testing BH_Migrate; the sleeping "
+                                + "lookup is v6.15's folio-locked one, kept for contention (v6.14's took i_private_lock; "
+                                + "stable trees with the lookup series but not 2d900efff915 would match, not checked)")
                 .variant("fallback-dirty-sync-light", Map.of("migrateFolio", "fallback_migrate_folio", "dirty", "true",
                                 "getblk", "false", "writeback", "false"),
                         fallbackDirtySyncLightSurvivors(Expect.holds().reach(GOAL_MIGRATED, false)),
-                        "shipped v4.20 (def_blk_aops had no ->migrate_folio before v5.0): kcompactd (SYNC_LIGHT) never "
-                                + "moves a dirty bdev folio (isolation skips it; fallback_migrate_folio would say -EBUSY in "
-                                + "every release)")
+                        "hypothetical: v4.20's block-device aops (no ->migrate_folio before v5.0) on v6.19's migration "
+                                + "code; kcompactd (SYNC_LIGHT) never moves a dirty bdev folio (isolation skips it; "
+                                + "fallback_migrate_folio would say -EBUSY in every release), as in v4.20 itself")
                 .variant("fallback-dirty-sync", Map.of("migrateFolio", "fallback_migrate_folio", "dirty", "true",
                                 "mode", "SYNC", "getblk", "false", "writeback", "false"),
                         fallbackDirtySyncSurvivors(Expect.holds().reach(GOAL_MIGRATED, false)),
