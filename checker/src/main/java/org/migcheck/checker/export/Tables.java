@@ -334,7 +334,7 @@ final class Tables {
         boolean reached;
         try {
             reached = goal.test(probe.view(state));
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | StackOverflowError | AssertionError | LinkageError e) {
             return new Leaf(Kind.OK, null, null, -1); // the search reports it; only the slots read so far matter here
         }
         return new Leaf(Kind.OK, null, null, reached ? 1 : 0);
@@ -598,7 +598,7 @@ final class Tables {
                 Check c;
                 try {
                     c = r.check(view);
-                } catch (RuntimeException e) {
+                } catch (RuntimeException | StackOverflowError | AssertionError | LinkageError e) {
                     return fail(new ModelError(r.id(), "step rule " + r.id() + " threw " + e));
                 }
                 if (c instanceof Check.Violated) {
@@ -624,7 +624,7 @@ final class Tables {
         Check c;
         try {
             c = inv.check(probe.view(state));
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | StackOverflowError | AssertionError | LinkageError e) {
             return fail(new ModelError(inv.id(), "invariant " + inv.id() + " threw " + e));
         }
         return c instanceof Check.Violated ? failRule(inv.id()) : new Leaf(Kind.OK, null, null, -1);

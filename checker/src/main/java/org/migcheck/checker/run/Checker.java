@@ -361,7 +361,7 @@ public final class Checker {
         Semantics sem = sys.semantics();
         String name = model.thread(t).name();
         List<String> expl = new ArrayList<>();
-        List<String> stack = frames(sem.callStack(state, t));
+        List<String> stack = frames(sem, state, t);
         expl.add(name + " next runs " + sem.label(state, t, 0)
                 + (stack.size() > 1 ? "   [" + String.join(" <- ", stack) + "]" : ""));
         expl.add("no continuation from this state lets " + name + " finish or rest at an idle point: it keeps"
@@ -777,12 +777,17 @@ public final class Checker {
     }
 
     /** A call stack as a kernel developer reads it: each frame is its procedure's kernel function ({@link Procedure#kernelFunction}). */
-    static List<String> frames(List<String> stack) {
-        return stack.stream().map(Procedure::kernelFunction).toList();
+    /**
+     * The kernel functions of a call stack (procedure names up to their first '/'); the thread's own
+     * body, the outermost frame, keeps its whole name, which may contain '/' (kworker/u16:3).
+     */
+    static List<String> frames(Semantics sem, int[] state, int t) {
+        String body = sem.model().thread(t).main().name();
+        return sem.callStack(state, t).stream().map(f -> f.equals(body) ? f : Procedure.kernelFunction(f)).toList();
     }
 
     static String blockedLine(Semantics sem, int[] state, int t, BlockReason why) {
-        List<String> stack = frames(sem.callStack(state, t));
+        List<String> stack = frames(sem, state, t);
         String where = stack.size() > 1 ? "   [" + String.join(" <- ", stack) + "]" : "";
         return sem.model().thread(t).name() + " blocked in " + sem.label(state, t, 0) + where + ": " + why.describe(sem.model());
     }
@@ -881,7 +886,7 @@ public final class Checker {
                 boolean reached;
                 try {
                     reached = !found.containsKey(g.getKey()) && g.getValue().test(v);
-                } catch (RuntimeException err) {
+                } catch (RuntimeException | StackOverflowError | AssertionError | LinkageError err) {
                     ModelError e = new ModelError(g.getKey(), ModelSystem.ruleThrew("goal", g.getKey(), err));
                     e.initCause(err);
                     throw e;

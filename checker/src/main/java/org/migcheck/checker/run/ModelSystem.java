@@ -208,7 +208,7 @@ final class ModelSystem implements TransitionSystem {
                     Check c;
                     try {
                         c = r.check(view);
-                    } catch (RuntimeException err) {
+                    } catch (RuntimeException | StackOverflowError | AssertionError | LinkageError err) {
                         out.failure(label, new Problem.ModelFault(r.id(), ruleThrew("step rule", r.id(), err), thread, alt));
                         return;
                     }
@@ -367,7 +367,7 @@ final class ModelSystem implements TransitionSystem {
             Check c;
             try {
                 c = inv.check(view);
-            } catch (RuntimeException err) {
+            } catch (RuntimeException | StackOverflowError | AssertionError | LinkageError err) {
                 return new Problem.ModelFault(inv.id(), ruleThrew("invariant", inv.id(), err), -1, 0);
             }
             if (c instanceof Check.Violated v) {
@@ -378,7 +378,7 @@ final class ModelSystem implements TransitionSystem {
     }
 
     /** "step rule X threw ...": a rule with a bug is a model error naming it, not a raw exception. */
-    static String ruleThrew(String kind, String id, RuntimeException err) {
+    static String ruleThrew(String kind, String id, Throwable err) {
         return kind + " " + id + " threw " + (err instanceof ModelError ? err.getMessage() : err.toString());
     }
 

@@ -138,6 +138,11 @@ public final class ScenarioRunner {
             }
             throw new ClassMissing("scenario " + scenario.id() + " needs class " + what.replace('/', '.')
                     + ", which cannot be loaded (is every jar it uses on --classpath?)", e);
+        } catch (LinkageError e) {
+            // NoSuchMethodError, NoSuchFieldError, AbstractMethodError...: a class compiled against another version
+            // of a class it calls (a half-rebuilt project, or one built against another migcheck)
+            throw new ModelError(scenario.id(), "scenario " + scenario.id() + " " + knobs.asMap() + ": building the model threw "
+                    + e + where(e) + " (a class compiled against another version of a class it uses: rebuild them together)");
         }
         if (m == null) {
             throw new ModelError(scenario.id(), "scenario " + scenario.id() + " " + knobs.asMap() + ": build returned no model (null)");
@@ -189,7 +194,7 @@ public final class ScenarioRunner {
         Expect expect;
         try {
             expect = scenario.expect(knobs);
-        } catch (RuntimeException e) { // a scenario's own expectation function (BaseScenario.Builder.expect)
+        } catch (RuntimeException | StackOverflowError | AssertionError | LinkageError e) { // the scenario's expectation function
             return new Outcome(scenario, variantName, knobs, null, Checker.modelError(null, "scenario " + scenario.id() + " "
                     + knobs.asMap() + ": its expectation threw " + e + where(e)));
         }

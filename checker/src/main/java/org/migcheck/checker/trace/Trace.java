@@ -46,7 +46,7 @@ public record Trace(Model model, List<Row> rows, List<int[]> states) {
     public static BlockReason blockReason(Semantics sem, int[] s, int t) {
         try {
             return sem.finished(s, t) ? null : sem.blockReason(s, t);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | StackOverflowError | AssertionError | LinkageError e) {
             return null;
         }
     }

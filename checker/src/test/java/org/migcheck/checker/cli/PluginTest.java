@@ -105,14 +105,16 @@ public class PluginTest {
     /**
      * A user's scenario whose own code fails while building: knob mode 0 dereferences null, 1 returns
      * no model, 2 needs a class that is not there, 3 builds the mutex model, 4 builds it but its
-     * expectation function throws, 5 uses a class whose static initialiser throws. Only mode 3 has a
-     * variant (and an expectation).
+     * expectation function throws, 5 uses a class whose static initialiser throws, 6 calls a method
+     * that its class no longer has (what a half-rebuilt project gets: NoSuchMethodError), 7 builds a
+     * model whose step effect recurses without end (StackOverflowError). Only mode 3 has a variant (and
+     * an expectation).
      */
     public static final class ThrowingPlugin implements Scenario {
         @Override public String id() { return "plugin-throws"; }
         @Override public String title() { return "a user's model that fails to build"; }
         @Override public String reference() { return "test plugin"; }
-        @Override public java.util.List<Knob> knobs() { return java.util.List.of(Knob.range("mode", 0, 5, 3, "how the build fails")); }
+        @Override public java.util.List<Knob> knobs() { return java.util.List.of(Knob.range("mode", 0, 7, 3, "how the build fails")); }
         @Override public java.util.List<Variant> variants() {
             return java.util.List.of(new Variant("builds", Map.of("mode", "3"), Expect.deadlock(), "hypothetical: builds"));
         }
@@ -135,11 +137,23 @@ public class PluginTest {
                 case 5 -> {
                     return MutexPlugin.build(BadInit.FLAG);
                 }
+                case 6 -> throw new NoSuchMethodError("'java.lang.String org.example.Helper.name()'");
+                case 7 -> {
+                    Model.Builder m = Model.builder("plugin-recurses");
+                    m.thread("kworker/u16:3", body -> body.step(org.migcheck.model.lang.Step.named("deep_call")
+                            .does(e -> recurse(0)).build()));
+                    return m.build();
+                }
                 default -> {
                     return MutexPlugin.build(false);
                 }
             }
         }
+    }
+
+    /** Calls itself until the stack overflows (a user's effect with a runaway recursion). */
+    static int recurse(int depth) {
+        return recurse(depth + 1) + 1;
     }
 
     /** A plugin whose variant sets a knob the scenario does not declare. */
@@ -375,6 +389,19 @@ public class PluginTest {
             Run init = run("--classpath", cp, "check", "plugin-throws", "--set", "mode=5");
             assertEquals(5, init.code(), i + ": " + init.out() + init.err());
         }
+
+        // Errors that are still the user's code, not migcheck's: a class compiled against another version of a class it
+        // calls, a step effect's runaway recursion; and check --all reports them as one case and goes on
+        Run linkage = run("--classpath", cp, "check", "plugin-throws", "--set", "mode=6");
+        assertEquals(5, linkage.code(), linkage.out() + linkage.err());
+        assertTrue(linkage.out().replaceAll("\\s+", " ").contains("building the model threw java.lang.NoSuchMethodError:"
+                + " 'java.lang.String org.example.Helper.name()' at " + ThrowingPlugin.class.getName() + ".build("), linkage.out());
+        assertTrue(linkage.out().replaceAll("\\s+", " ").contains("rebuild them together"), linkage.out());
+        Run deep = run("--classpath", cp, "check", "plugin-throws", "--set", "mode=7");
+        assertEquals(5, deep.code(), deep.out() + deep.err());
+        assertTrue(deep.out().replaceAll("\\s+", " ").contains("the effect of deep_call in kworker/u16:3 threw java.lang.StackOverflowError"),
+                deep.out());
+        assertFalse((linkage.out() + linkage.err() + deep.out() + deep.err()).contains("internal error"));
 
         Run junit = run("--classpath", cp, "check", "plugin-throws", "--set", "mode=0", "--format", "junit");
         assertEquals(5, junit.code(), junit.out() + junit.err());

@@ -95,6 +95,30 @@ class CounterexampleTest {
         assertTrue(r.message().contains("t1") && r.message().contains("t2"), r.message());
     }
 
+    /**
+     * Call stacks show a procedure's kernel function (its name up to the first '/'), but the thread's
+     * own name whole: kernel threads are named kworker/u16:3 or migration/0.
+     */
+    @Test
+    void callStacksKeepThreadNamesWithASlash() {
+        Model.Builder m = Model.builder("slashes");
+        org.migcheck.model.lang.Lock a = m.mutex("A");
+        org.migcheck.model.lang.Lock b = m.mutex("B");
+        org.migcheck.model.lang.Procedure ab = m.procedure("lock_two/ab");
+        ab.body(x -> x.step(org.migcheck.model.lang.Steps.lock("mutex_lock", a)).step(org.migcheck.model.lang.Steps.lock("mutex_lock", b))
+                .step(org.migcheck.model.lang.Steps.unlock("mutex_unlock", b)).step(org.migcheck.model.lang.Steps.unlock("mutex_unlock", a)));
+        org.migcheck.model.lang.Procedure ba = m.procedure("lock_two/ba");
+        ba.body(x -> x.step(org.migcheck.model.lang.Steps.lock("mutex_lock", b)).step(org.migcheck.model.lang.Steps.lock("mutex_lock", a))
+                .step(org.migcheck.model.lang.Steps.unlock("mutex_unlock", a)).step(org.migcheck.model.lang.Steps.unlock("mutex_unlock", b)));
+        m.thread("kworker/u16:3").body(x -> x.call(ab));
+        m.thread("migration/0").body(x -> x.call(ba));
+        CheckResult r = check(m.build());
+        assertEquals(Verdict.DEADLOCK, r.verdict(), r.message());
+        String all = String.join("\n", r.explanation());
+        assertTrue(r.explanation().stream().anyMatch(l -> l.startsWith("kworker/u16:3 blocked in mutex_lock(B)   [lock_two <- kworker/u16:3]")), all);
+        assertTrue(r.explanation().stream().anyMatch(l -> l.startsWith("migration/0 blocked in mutex_lock(A)   [lock_two <- migration/0]")), all);
+    }
+
     /** n philosophers each take the left fork: a deadlock after exactly n steps, one per philosopher. */
     @ParameterizedTest
     @ValueSource(ints = {2, 3, 4, 5, 6})

@@ -119,7 +119,7 @@ public final class Probe {
                 enabled = insn.step.enabled(guard);
             } catch (ModelError | ModelViolation err) {
                 return new Failed(err);
-            } catch (RuntimeException err) {
+            } catch (RuntimeException | StackOverflowError | AssertionError | LinkageError err) {
                 return new Failed(foreign(insn, "guard", err));
             }
             if (!enabled) {
@@ -127,7 +127,7 @@ public final class Probe {
                     insn.step.blockReason(guard);
                 } catch (ModelError err) {
                     return new BlockedFault(err);
-                } catch (RuntimeException err) {
+                } catch (RuntimeException | StackOverflowError | AssertionError | LinkageError err) {
                     return new BlockedFault(foreign(insn, "block reason", err));
                 }
                 return new Blocked();
@@ -147,7 +147,7 @@ public final class Probe {
             settle(next, t, ctx);
         } catch (ModelError | ModelViolation err) {
             return new Failed(err);
-        } catch (RuntimeException err) {
+        } catch (RuntimeException | StackOverflowError | AssertionError | LinkageError err) {
             return new Failed(foreign(insn, "effect", err));
         }
         return new Fired(next.writes, ctx.events == null ? List.of() : ctx.events);
@@ -167,7 +167,7 @@ public final class Probe {
                 return insn.step.label(read, alt);
             }
             return insn.cond.label(read, insn.cond.test.test(read));
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | StackOverflowError | AssertionError | LinkageError e) {
             return insn.kind == Insn.Kind.STEP ? insn.step.function() + "(?)" : insn.cond.function + "(?)";
         }
     }
@@ -189,7 +189,7 @@ public final class Probe {
         return out;
     }
 
-    private static ModelError foreign(Insn insn, String part, RuntimeException err) {
+    private static ModelError foreign(Insn insn, String part, Throwable err) {
         String where = insn.kind == Insn.Kind.STEP ? insn.step.function() : insn.cond.function;
         ModelError e = new ModelError(where, "the " + part + " of " + where + " in " + insn.proc.name() + " threw " + err);
         e.initCause(err);

@@ -115,7 +115,7 @@ public final class Semantics {
                 } catch (ModelError | ModelViolation err) {
                     sink.failed(t.index(), 0, err);
                     continue;
-                } catch (RuntimeException err) {
+                } catch (RuntimeException | StackOverflowError | AssertionError | LinkageError err) {
                     sink.failed(t.index(), 0, foreign(insn, "guard", err));
                     continue;
                 }
@@ -126,7 +126,7 @@ public final class Semantics {
                     } catch (ModelError err) {
                         sink.failed(t.index(), -1, err);
                         continue;
-                    } catch (RuntimeException err) {
+                    } catch (RuntimeException | StackOverflowError | AssertionError | LinkageError err) {
                         sink.failed(t.index(), -1, foreign(insn, "block reason", err));
                         continue;
                     }
@@ -171,7 +171,7 @@ public final class Semantics {
         } catch (ModelError | ModelViolation err) {
             sink.failed(t.index(), alt, err);
             return;
-        } catch (RuntimeException err) {
+        } catch (RuntimeException | StackOverflowError | AssertionError | LinkageError err) {
             sink.failed(t.index(), alt, foreign(insn, "effect", err));
             return;
         }
@@ -182,7 +182,7 @@ public final class Semantics {
      * An exception other than {@link ModelError} thrown by model code (an index out of bounds in a
      * lambda, a null object) becomes a model error naming the step, with the exception as its cause.
      */
-    private static ModelError foreign(Insn insn, String part, RuntimeException err) {
+    private static ModelError foreign(Insn insn, String part, Throwable err) {
         String where = insn.kind == Insn.Kind.STEP ? insn.step.function() : insn.cond.function;
         ModelError e = new ModelError(where, "the " + part + " of " + where + " in " + insn.proc.name() + " threw " + err);
         e.initCause(err);
@@ -218,7 +218,7 @@ public final class Semantics {
                 ok = insn.step.enabled(new Ctx(s, t, insn.proc, Mode.READ, 0));
             } catch (ModelError | ModelViolation e) {
                 throw e; // the guard itself fails: replay reproduces the failure
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | StackOverflowError | AssertionError | LinkageError e) {
                 throw foreign(insn, "guard", e);
             }
             if (!ok) {
@@ -257,7 +257,7 @@ public final class Semantics {
                 return insn.step.label(read, alt);
             }
             return insn.cond.label(read, insn.cond.test.test(read));
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | StackOverflowError | AssertionError | LinkageError e) {
             return insn.kind == Insn.Kind.STEP ? insn.step.function() + "(?)" : insn.cond.function + "(?)";
         }
     }
@@ -315,7 +315,7 @@ public final class Semantics {
         }
         try {
             return insn.step.enabled(new Ctx(s, t, insn.proc, Mode.READ, 0));
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | StackOverflowError | AssertionError | LinkageError e) {
             return true; // firing it reports the error
         }
     }
