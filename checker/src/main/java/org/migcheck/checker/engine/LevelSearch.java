@@ -828,8 +828,9 @@ final class LevelSearch {
         } catch (OverBudget over) {
             limit = "max states " + budget.maxStates();
         } catch (OutOfMemoryError oom) {
+            storedBeforeOom = store == null || mine != null ? 0 : store.size(); // the count the report gives, once the store is let go
             store = null;
-            limit = "out of memory";
+            limit = "the JVM's heap limit (out of memory)";
         } finally {
             if (pool != null) {
                 pool.shutdownNow();
@@ -1185,9 +1186,12 @@ final class LevelSearch {
         }
     }
 
+    /** Distinct states stored when the heap ran out and the store was dropped (to free memory for the report). */
+    private long storedBeforeOom;
+
     private Stats stats(long start) {
         // a spread search's own store is a window, not the visited set: no figure for it
-        return store == null || mine != null ? new Stats(generated, store == null ? 0 : store.size(), maxDepth, clock.getAsLong() - start)
+        return store == null || mine != null ? new Stats(generated, store == null ? storedBeforeOom : store.size(), maxDepth, clock.getAsLong() - start)
                 : new Stats(generated, store.size(), maxDepth, clock.getAsLong() - start, store.mode(), store.bytes());
     }
 }

@@ -276,8 +276,9 @@ public final class Search {
         } catch (OverBudget over) {
             limit = "max states " + budget.maxStates();
         } catch (OutOfMemoryError oom) {
+            storedBeforeOom = store == null ? 0 : store.size(); // the count the report gives, once the store is let go
             store = null;
-            limit = "out of memory";
+            limit = "the JVM's heap limit (out of memory)";
         }
         if (limit != null) {
             Stats s = stats(start);
@@ -353,7 +354,10 @@ public final class Search {
         throw new Stop();
     }
 
+    /** Distinct states stored when the heap ran out and the store was dropped (to free memory for the report). */
+    private long storedBeforeOom;
+
     private Stats stats(long start) {
-        return new Stats(generated, store == null ? 0 : store.size(), maxDepth, clock.getAsLong() - start);
+        return new Stats(generated, store == null ? storedBeforeOom : store.size(), maxDepth, clock.getAsLong() - start);
     }
 }

@@ -202,7 +202,7 @@ class DeterminismAndBudgetTest {
     }
 
     /** A grid system: (x, y) in [0, size)^2, steps x+1 and y+1; size^2 states, 2*size*(size-1) transitions. */
-    static final class Grid implements TransitionSystem {
+    static class Grid implements TransitionSystem {
         final int size;
 
         Grid(int size) { this.size = size; }
@@ -261,6 +261,37 @@ class DeterminismAndBudgetTest {
             SearchResult cut = new Search(new BadSecond(), Strategy.BFS, Budget.unlimited().withMaxStates(2)).withWorkers(workers).run();
             assertEquals(SearchResult.Status.INCOMPLETE, cut.status());
             assertEquals(2, cut.stats().distinct());
+        }
+    }
+
+    /**
+     * The heap running out ends the search INCOMPLETE with the states stored so far: the grid's
+     * expansion "runs out" at the first state of level 10, when every state of levels 0..10 (1 + 2 +
+     * ... + 11 = 66) has been stored by breadth-first search; the count was reported as 0 once the
+     * store was let go.
+     */
+    @Test
+    void runningOutOfHeapReportsTheStatesStored() {
+        for (int workers : new int[] {1, 2, 4}) {
+            for (Strategy strategy : new Strategy[] {Strategy.BFS, Strategy.DFS}) {
+                Grid oom = new Grid(40) {
+                    @Override public void expand(int id, int[] st, Successors out) {
+                        if (st[0] + st[1] == 10) {
+                            throw new OutOfMemoryError("Java heap space (test)");
+                        }
+                        super.expand(id, st, out);
+                    }
+                };
+                SearchResult r = new Search(oom, strategy, Budget.unlimited()).withWorkers(workers).run();
+                String what = strategy + ", " + workers + " workers";
+                assertEquals(SearchResult.Status.INCOMPLETE, r.status(), what);
+                assertEquals("the JVM's heap limit (out of memory)", r.limit(), what);
+                if (strategy == Strategy.BFS) {
+                    assertTrue(r.stats().distinct() >= 66 && r.stats().distinct() <= 66 + 12, what + ": " + r.stats().distinct());
+                } else {
+                    assertTrue(r.stats().distinct() >= 11, what + ": " + r.stats().distinct()); // a path down to level 10
+                }
+            }
         }
     }
 
