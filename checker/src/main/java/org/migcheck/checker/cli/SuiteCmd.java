@@ -18,6 +18,7 @@ import org.migcheck.properties.RuleSet;
 import org.migcheck.checker.trace.JUnitRenderer;
 import org.migcheck.checker.trace.JsonRenderer;
 import org.migcheck.checker.trace.SarifRenderer;
+import org.migcheck.checker.trace.TextRenderer;
 import org.migcheck.model.lang.ModelError;
 import org.migcheck.model.scenarios.Scenario;
 import picocli.CommandLine;
@@ -98,6 +99,17 @@ final class SuiteCmd implements Callable<Integer> {
             case SARIF -> out.println(Main.withClasspath(SarifRenderer.renderSuite(outcomes, s, leftOut), List.of(s), spec, Main::jsonText));
             default -> {
                 out.print(KnobSuite.table(s, outcomes));
+                // each mismatch and each combination without a verdict in full, as check --all does: its message (the
+                // model error's exception and line), trace and replay line
+                for (ScenarioRunner.Outcome o : outcomes) {
+                    if (!o.matches()) {
+                        out.println();
+                        out.print(Main.withClasspath(TextRenderer.render(o, output.columns()), s, spec));
+                    }
+                }
+                if (bad > 0) {
+                    out.println();
+                }
                 long unexpected = outcomes.stream().filter(o -> o.expected() == null && o.matches()).count();
                 long noVerdict = outcomes.stream().filter(o -> o.expected() == null && !o.matches()).count();
                 long mismatches = bad - noVerdict;

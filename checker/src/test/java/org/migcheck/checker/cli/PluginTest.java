@@ -427,6 +427,10 @@ public class PluginTest {
         assertTrue(suite.out().contains("1 combination, 0 as expected, 0 mismatches, 1 without a verdict (model error or budget)"),
                 suite.out());
         assertTrue(suite.out().contains("NO VERDICT"), suite.out());
+        // and says why, as check does: the combination's report follows the table
+        assertTrue(suite.out().replaceAll("\\s+", " ").contains("scenario plugin-throws {mode=1}: build returned no model"), suite.out());
+        Run npe = run("--classpath", cp, "suite", "plugin-throws", "--set", "mode=0");
+        assertTrue(npe.out().replaceAll("\\s+", " ").contains("building the model threw java.lang.NullPointerException"), npe.out());
     }
 
     /** The replay line of every report format a user pastes names --classpath, shell-quoted when the path needs it. */
