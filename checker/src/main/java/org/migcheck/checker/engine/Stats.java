@@ -27,8 +27,9 @@ public record Stats(long generated, long distinct, int maxDepth, long nanos, Str
     public double bytesPerState() { return storeBytes < 0 || distinct == 0 ? -1 : (double) storeBytes / distinct; }
 
     public String line() {
-        return String.format("%s generated, %d distinct, depth %d, %.2f s, %.0f states/s",
-                Words.count(generated, "state"), distinct, maxDepth, seconds(), statesPerSecond());
+        // transitions, not "states generated": with the initial state, the distinct states can outnumber them
+        return String.format("%s, %s, depth %d, %.2f s, %.0f states/s",
+                Words.count(distinct, "distinct state"), Words.count(generated, "transition"), maxDepth, seconds(), statesPerSecond());
     }
 
     /** "visited set MODE, B bytes per state", or null when there is no figure. */

@@ -858,7 +858,14 @@ public final class Checker {
             }
         }
         List<String> names = blocked.stream().map(b -> m.thread(b.thread()).name()).toList();
-        return (cycle.isEmpty() ? "no thread can move: " : "circular wait: ") + String.join(", ", names) + " blocked";
+        if (cycle.isEmpty()) {
+            return "no thread can move: " + String.join(", ", names) + " blocked";
+        }
+        // the threads of the cycle; others blocked (on its members, or on what nobody provides) are named apart
+        List<String> inCycle = blocked.stream().filter(b -> cycle.contains(b.thread())).map(b -> m.thread(b.thread()).name()).toList();
+        List<String> others = blocked.stream().filter(b -> !cycle.contains(b.thread())).map(b -> m.thread(b.thread()).name()).toList();
+        return "circular wait: " + String.join(", ", inCycle) + " blocked"
+                + (others.isEmpty() ? "" : " (also blocked, outside the cycle: " + String.join(", ", others) + ")");
     }
 
     /** Records the first state satisfying each goal; BFS makes its schedule a shortest one. */

@@ -187,7 +187,8 @@ public final class TextRenderer {
                 out.append("  ").append(r.stats().storeLine()).append('\n');
             }
         } else {
-            out.append("  ").append(r.stats().generated()).append(" states generated, ").append(r.stats().distinct()).append(" distinct\n");
+            out.append("  ").append(Words.count(r.stats().distinct(), "distinct state")).append(", ")
+                    .append(Words.count(r.stats().generated(), "transition")).append('\n');
         }
         if (trace != null && r.witnesses().isEmpty()) {
             out.append('\n');

@@ -119,6 +119,24 @@ class CounterexampleTest {
         assertTrue(r.explanation().stream().anyMatch(l -> l.startsWith("migration/0 blocked in mutex_lock(A)   [lock_two <- migration/0]")), all);
     }
 
+    /** A thread blocked on a lock of the cycle is not named as part of it. */
+    @Test
+    void theSummaryNamesTheCycleApartFromOtherBlockedThreads() {
+        Model.Builder m = Model.builder("abba-and-a-bystander");
+        org.migcheck.model.lang.Lock a = m.mutex("A");
+        org.migcheck.model.lang.Lock b = m.mutex("B");
+        m.thread("t1", x -> x.step(org.migcheck.model.lang.Steps.lock("mutex_lock", a)).step(org.migcheck.model.lang.Steps.lock("mutex_lock", b))
+                .step(org.migcheck.model.lang.Steps.unlock("mutex_unlock", b)).step(org.migcheck.model.lang.Steps.unlock("mutex_unlock", a)));
+        m.thread("t2", x -> x.step(org.migcheck.model.lang.Steps.lock("mutex_lock", b)).step(org.migcheck.model.lang.Steps.lock("mutex_lock", a))
+                .step(org.migcheck.model.lang.Steps.unlock("mutex_unlock", a)).step(org.migcheck.model.lang.Steps.unlock("mutex_unlock", b)));
+        m.thread("bystander", x -> x.step(org.migcheck.model.lang.Steps.lock("mutex_lock", a))
+                .step(org.migcheck.model.lang.Steps.unlock("mutex_unlock", a)));
+        CheckResult r = check(m.build());
+        assertEquals(Verdict.DEADLOCK, r.verdict(), r.message());
+        assertEquals(2, r.schedule().length); // t1 takes A, t2 takes B: the bystander has not moved
+        assertEquals("circular wait: t1, t2 blocked (also blocked, outside the cycle: bystander)", r.message());
+    }
+
     /** n philosophers each take the left fork: a deadlock after exactly n steps, one per philosopher. */
     @ParameterizedTest
     @ValueSource(ints = {2, 3, 4, 5, 6})
