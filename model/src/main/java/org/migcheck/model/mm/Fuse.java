@@ -38,6 +38,8 @@ import org.migcheck.model.lang.Var;
  * first (the kernel's list is FIFO); background-request accounting (max_background,
  * congestion_threshold), fi->lock and the request timeout / connection abort are not modelled;
  * the temporary folio is not modelled (it is on no LRU, so reclaim never sees it).
+ * Simplification: the request's I/O reference on a page-cache folio is dropped when the server reads the request
+ * (fuse_dev_do_read); the kernel keeps ap->folios[] until the reply (fuse_writepage_finish -> iomap_finish_folio_write).
  *
  * <p><b>Kernel:</b> v6.19 for the default ({@code tempPages=false}); {@code tempPages=true} is the
  * writeback of kernels before v6.16 (the switch for the protocol that 0c58a97f919c changed). The v6.16

@@ -118,7 +118,8 @@ public final class FuseWritebackScenario {
                         + "marks folio0 PG_reclaim (case 2), drain_all_stock and the retry's second pass waits (case 3)"
                         + NOT_MODELLED);
         variant(s, "legacy-flag", Map.of("memcg", "v1", "mappingFlag", "true"),
-                "shipped v6.16 (to v6.19), writeback_cache mount: AS_WRITEBACK_MAY_DEADLOCK_ON_RECLAIM routes folio0 to "
+                "shipped v6.19 (the flag since v6.16; v6.16 wrote back without iomap, believed the same here), writeback_cache "
+                        + "mount: AS_WRITEBACK_MAY_DEADLOCK_ON_RECLAIM routes folio0 to "
                         + "case 2 on every pass (mark PG_reclaim, activate, move on)");
         variant(s, "v2-cgroup-writeback", Map.of("memcg", "v2", "cgroupWriteback", "true", "mappingFlag", "false"),
                 "hypothetical (no temp pages and no flag, as legacy-no-flag): cgroup v2 with CONFIG_CGROUP_WRITEBACK is "
@@ -132,14 +133,15 @@ public final class FuseWritebackScenario {
                         + "on every pass (a server in a scoped NOFS/NOIO context, e.g. after prctl(PR_SET_IO_FLUSHER), "
                         + "reclaims the same way on shipped kernels)");
         variant(s, "legacy-temp-pages", Map.of("memcg", "v1", "mappingFlag", "false", "tempPages", "true"),
-                "shipped v6.15 (FUSE with temp pages, before v6.16): the server's charge does take case 3, but "
+                "hypothetical: FUSE with temp pages (up to v6.15) on v6.19's reclaim (v6.15's shrink_folio_list could also "
+                        + "let kswapd page a dirty file folio out, not modelled): the server's charge does take case 3, but "
                         + "folio0's writeback is ended by the flusher, not by the server");
         variant(s, "migrate-sync-no-reply", Map.of("migrate", "SYNC", "serverReplies", "false"),
-                "shipped v6.16 (to v6.19; v2, CGROUP_WRITEBACK, writeback_cache with the flag): MIGRATE_SYNC migration "
+                "shipped v6.19 (v6.16-v6.18 believed the same; v2, CGROUP_WRITEBACK, writeback_cache with the flag): MIGRATE_SYNC migration "
                         + "waits in migrate_folio_unmap for folio0's writeback while the server, alive and serving other "
                         + "requests, never replies" + NOT_MODELLED);
         variant(s, "no-wbc-shared-mmap-legacy", Map.of("memcg", "v1", "mappingFlag", "true", "writebackCache", "false"),
-                "shipped v6.16-v6.19, open question (the model's verdict, not confirmed on a running kernel): a mount "
+                "shipped v6.19 (v6.16-v6.18 believed the same), open question (the model's verdict, not confirmed on a running kernel): a mount "
                         + "without writeback_cache writes back a folio dirtied through a shared mmap; there are no temp "
                         + "pages, and fuse_init_file_inode sets AS_WRITEBACK_MAY_DEADLOCK_ON_RECLAIM only with "
                         + "writeback_cache, so legacy-memcg reclaim from the server's charge reaches case 3 as in "
