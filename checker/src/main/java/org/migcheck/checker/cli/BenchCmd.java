@@ -126,6 +126,7 @@ final class BenchCmd implements Callable<Integer> {
         Scenario s = Main.scenario(names.get(0), spec);
         VariantArgs.checkAgainstVariant(spec, s, variant, sets);
         double best = 0;
+        String stopped = null; // the budget that stopped a timed run, if one did
         for (int i = 0; i <= repeat; i++) {
             ScenarioRunner.Outcome o;
             try {
@@ -144,7 +145,16 @@ final class BenchCmd implements Callable<Integer> {
                     store == null ? "" : "; " + store);
             if (i > 0) {
                 best = Math.max(best, r.stats().statesPerSecond());
+                if (r.verdict() == org.migcheck.checker.run.Verdict.INCOMPLETE && stopped == null) {
+                    stopped = r.limit() == null ? r.message() : r.limit();
+                }
             }
+        }
+        if (stopped != null) {
+            // a budget's stop is INCOMPLETE here too (exit 4): the rate covers only the part searched
+            Main.Streams.out.printf("best: %.0f states/s, INCOMPLETE: a run stopped at %s, so the rate is not a whole search's%n",
+                    best, stopped);
+            return org.migcheck.checker.run.Verdict.INCOMPLETE.exitCode();
         }
         Main.Streams.out.printf("best: %.0f states/s%n", best);
         if (unreduced) {
