@@ -159,7 +159,9 @@ public final class Oom {
 
     /**
      * kernel/exit.c do_exit -> exit_mm -> mmput -> exit_mmap (mm/mmap.c), run by task {@code m}
-     * itself: its memory is freed; for an OOM victim exit_mmap also reaps and sets MMF_OOM_SKIP.
+     * itself: its memory is freed and its mm gets MMF_OOM_SKIP (v6.19 sets it on every mm; before "mm: drop oom code
+     * from exit_mmap", 2022, release not checked, exit_mmap reaped an OOM victim's mm first).
+     * Simplification: the model sets MMF_OOM_SKIP for a killed task only; nothing reads it on another task's mm.
      */
     public Step exitMmap(MmTask m) {
         return Step.named("exit_mmap")
@@ -263,6 +265,8 @@ public final class Oom {
      * mm/page_alloc.c __alloc_pages_may_oom: mutex_trylock(&oom_lock), else sleep a tick and retry;
      * a last get_page_from_freelist at the high watermark; out_of_memory; mutex_unlock. Returns 1 when
      * the allocation should be retried (page found, or OOM progress), 0 on failure.
+     * Simplification: a failed trylock loops here; the kernel sleeps one tick, returns with did_some_progress
+     * set, and the slow path goes round again (reclaim, compaction) before the next trylock.
      */
     public Procedure mayOom() {
         if (mayOom != null) {

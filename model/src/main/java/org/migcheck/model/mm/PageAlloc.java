@@ -45,8 +45,9 @@ import org.migcheck.model.lang.Var;
  * <p>Kernel version: v6.19 (mm/page_alloc.c, mm/compaction.c). Folds in the PF_MEMALLOC around direct
  * compaction (v2.6.38, with the migrate_folio_unmap rule, see {@link Migrate.Rules}), SYNC_LIGHT
  * direct compaction (v3.3, "mm: compaction: introduce sync-light migration for use by compaction";
- * MIGRATE_SYNC models earlier kernels), the !__GFP_FS filter of isolate_migratepages_block (present in
- * our v6.19 reading; the release it came in is not checked), and
+ * MIGRATE_SYNC models earlier kernels), the !__GFP_FS filter of isolate_migratepages_block (73e64c51afc5, Michal Hocko,
+ * December 2016, so v4.10 by a reviewer's reading of blame, not checked; before it try_to_compact_pages did not
+ * compact for an allocation without __GFP_FS at all), and
  * current_gfp_context's NOFS scope.
  */
 public final class PageAlloc {

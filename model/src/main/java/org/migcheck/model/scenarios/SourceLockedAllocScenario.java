@@ -195,10 +195,10 @@ public final class SourceLockedAllocScenario {
                 .variant("readahead-memalloc-rule",
                         Map.of("workload", "readahead", "nofsScope", "false", "memallocRule", "true", "syncLightIoCheck", "false"),
                         survivors(Expect.holds().reach("compaction-migrated-F0", true), PUT_UNLOCK, BIO_ENDIO),
-                        "shipped v3.3-v5.7: the PF_MEMALLOC rule, SYNC_LIGHT direct compaction, readahead not in a "
-                                + "NOFS scope, on that era's order-0 readahead (the same rules ran on page_cache_ra_order "
-                                + "from v5.18 until the 2023 SYNC_LIGHT check, release not checked); run on v6.19's "
-                                + "page_cache_ra_order with folios compaction sees as order 0: direct compaction only trylocks, gives up on "
+                        "hypothetical: the rules of v3.3-v5.7 (the PF_MEMALLOC rule, SYNC_LIGHT direct compaction, readahead "
+                                + "not in a NOFS scope) run on v6.19's page_cache_ra_order (v5.18+) with folios compaction sees "
+                                + "as order 0; which released kernels could reach compaction from a readahead allocation "
+                                + "with a folio locked is not settled here: direct compaction only trylocks, gives up on "
                                 + "the readahead folio F1, still migrates F0")
                 .variant("readahead-io-check-only",
                         Map.of("workload", "readahead", "nofsScope", "false", "memallocRule", "false", "syncLightIoCheck", "true"),
@@ -217,7 +217,7 @@ public final class SourceLockedAllocScenario {
                         Map.of("workload", "readahead", "writer", "true", "nofsScope", "false", "syncLightIoCheck", "false"),
                         survivors(Expect.holds().reach("compaction-migrated-F0", true), REFCOUNT, PUT_UNLOCK, BIO_ENDIO,
                                 WRITER_LOCK, WRITER_LOCK_DIRTY, WRITER_DIRTY_UNLOCK),
-                        "shipped v3.3-v5.7, as readahead-memalloc-rule, with a writer holding F0's lock for a "
+                        "hypothetical, as readahead-memalloc-rule, with a writer holding F0's lock for a "
                                 + "moment: compaction only trylocks F0 and gives up")
                 .variant("readahead-writer-io-check-only",
                         Map.of("workload", "readahead", "writer", "true", "nofsScope", "false", "memallocRule", "false"),
