@@ -145,7 +145,41 @@ public final class ScenarioRegistry {
             }
             plugins.add(s);
         }
+        allListedLoaded(loader, Scenario.class, plugins, "scenario");
         return new ScenarioRegistry(bundled, plugins, rules(loader, where));
+    }
+
+    /**
+     * Every class named in a {@code META-INF/services} file for {@code service} was loaded. ServiceLoader
+     * passes over a named class that belongs to a named module (a JDK class such as java.lang.String)
+     * without a word; a user who lists one expects an error, as for any class that is not a plugin.
+     */
+    private static void allListedLoaded(ClassLoader loader, Class<?> service, List<?> loaded, String what) {
+        java.util.Set<String> got = new java.util.HashSet<>();
+        for (Object o : loaded) {
+            got.add(o.getClass().getName());
+        }
+        try {
+            java.util.Enumeration<URL> files = loader.getResources("META-INF/services/" + service.getName());
+            while (files.hasMoreElements()) {
+                URL file = files.nextElement();
+                String text;
+                try (java.io.InputStream in = file.openStream()) {
+                    text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                }
+                for (String line : text.split("\\R")) {
+                    int hash = line.indexOf('#');
+                    String name = (hash >= 0 ? line.substring(0, hash) : line).strip();
+                    if (!name.isEmpty() && !got.contains(name)) {
+                        throw new PluginException(what + " plugin " + name + ", listed in " + file + ", was not loaded: a class of a"
+                                + " named module (the JDK's, for one) cannot be a plugin; list a class of your own that implements "
+                                + service.getName());
+                    }
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new PluginException("cannot read the " + what + " plugin list: " + oneLine(e));
+        }
     }
 
     /** The users' rules ({@code META-INF/services/org.migcheck.properties.Rule}): invariants and step rules. */
@@ -194,6 +228,7 @@ public final class ScenarioRegistry {
             }
             out.add(r);
         }
+        allListedLoaded(loader, Rule.class, out, "rule");
         return out;
     }
 

@@ -333,6 +333,12 @@ public class PluginTest {
         Path broken = services(dir.resolve("broken"), BrokenPlugin.class.getName());
         oneLineUsageError(run("--classpath", broken.toString(), "list"), BrokenPlugin.class.getName(), "cannot start");
         oneLineUsageError(run("--classpath", dir.resolve("nowhere").toString(), "list"), "--classpath entry", "does not exist");
+        // a JDK class: ServiceLoader passes over classes of named modules without a word
+        Path jdk = services(dir.resolve("jdk"), "java.lang.String");
+        oneLineUsageError(run("--classpath", jdk.toString(), "list"), "scenario plugin java.lang.String", "was not loaded");
+        Path jdkRule = services(dir.resolve("jdkrule"), MutexPlugin.class.getName());
+        Files.writeString(jdkRule.resolve(RULE_SERVICE), "# a comment\njava.lang.Object\n");
+        oneLineUsageError(run("--classpath", jdkRule.toString(), "check", "--all"), "rule plugin java.lang.Object", "was not loaded");
     }
 
     @Test
