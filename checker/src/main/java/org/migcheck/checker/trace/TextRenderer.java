@@ -176,7 +176,7 @@ public final class TextRenderer {
                     + (hidden > 0 ? "; ... (" + Words.count(hidden, "more step") + "; --format json lists all)" : ""), width, "  ");
         }
         for (String line : boundLines(r)) {
-            out.append("  ").append(line).append('\n');
+            para(out, line, width, "  ");
         }
         if (r.limit() != null) {
             para(out, "INCOMPLETE: " + r.limit() + "; nothing is claimed about the unexplored states", width, "  ");
