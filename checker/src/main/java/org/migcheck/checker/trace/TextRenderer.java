@@ -490,8 +490,18 @@ public final class TextRenderer {
                 rest = rest.substring(cut + 1);
                 continue;
             }
-            // no space: break after an opening parenthesis or a comma, else inside the word
+            // no space: break after an opening parenthesis or a comma, else where an identifier joins its parts
+            // ('_', '.', '/', the '>' of "->"), so a lock name reads "i_rwsem_of_a_" + "long_name", not "lo" + "ng";
+            // inside a part only when no such place is in the last two thirds of the line
             int soft = Math.max(rest.lastIndexOf('(', width - 1), rest.lastIndexOf(',', width - 1)) + 1;
+            if (soft <= 0) {
+                for (char c : new char[] {'_', '.', '/', '>'}) {
+                    soft = Math.max(soft, rest.lastIndexOf(c, width - 1) + 1);
+                }
+                if (soft <= width / 3) {
+                    soft = 0;
+                }
+            }
             int at = soft > 0 ? soft : width;
             out.add(rest.substring(0, at));
             rest = rest.substring(at);
