@@ -259,6 +259,28 @@ public final class Main implements Callable<Integer> {
         return ((Main) spec.root().userObject()).classpathEntries();
     }
 
+    /**
+     * How a pasted replay line names migcheck: "./migcheck" from the launcher's own directory (and when
+     * not started by it), else the launcher's path, shell-quoted, so that the line works where the user
+     * ran the command (a project directory with the launcher elsewhere).
+     */
+    static String launcher() {
+        String path = System.getProperty("migcheck.launcher");
+        if (path == null || path.isEmpty()) {
+            return "./migcheck";
+        }
+        try {
+            java.nio.file.Path dir = java.nio.file.Path.of(path).toAbsolutePath().getParent();
+            java.nio.file.Path here = java.nio.file.Path.of("").toAbsolutePath();
+            if (dir != null && dir.toRealPath().equals(here.toRealPath())) {
+                return "./migcheck";
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // an unreadable directory: name the launcher by its path
+        }
+        return ScenarioRunner.shellQuote(path);
+    }
+
     /** A report's replay command line, with --classpath when {@code s} is a user's scenario (so it can be pasted as is). */
     static String withClasspath(String report, Scenario s, CommandLine.Model.CommandSpec spec) {
         return withClasspath(report, List.of(s), spec, x -> x);
@@ -272,11 +294,14 @@ public final class Main implements Callable<Integer> {
     static String withClasspath(String report, java.util.Collection<Scenario> scenarios, CommandLine.Model.CommandSpec spec,
             java.util.function.UnaryOperator<String> escape) {
         Main main = (Main) spec.root().userObject();
-        if (scenarios.stream().noneMatch(registry(spec).plugins()::contains)) {
+        String self = launcher();
+        boolean plugin = scenarios.stream().anyMatch(registry(spec).plugins()::contains);
+        if (!plugin && self.equals("./migcheck")) {
             return report;
         }
-        String cp = ScenarioRunner.shellQuote(String.join(java.io.File.pathSeparator, main.classpathEntries()));
-        return report.replace("./migcheck replay ", "./migcheck --classpath " + escape.apply(cp) + " replay ");
+        String cp = plugin ? " --classpath " + escape.apply(ScenarioRunner.shellQuote(String.join(java.io.File.pathSeparator,
+                main.classpathEntries()))) : "";
+        return report.replace("./migcheck replay ", escape.apply(self) + cp + " replay ");
     }
 
     /** Escaping for text inside a JSON string (Jackson's, as the JSON and SARIF renderers write them). */

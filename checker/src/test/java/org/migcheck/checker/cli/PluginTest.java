@@ -439,6 +439,33 @@ public class PluginTest {
         assertTrue(npe.out().replaceAll("\\s+", " ").contains("building the model threw java.lang.NullPointerException"), npe.out());
     }
 
+    /**
+     * Started by the launcher from another directory (a user's project), the replay line names the
+     * launcher by its path, so that it can be pasted where the command ran; from the launcher's own
+     * directory it stays ./migcheck.
+     */
+    @Test
+    void replayLinesNameTheLauncherWhenItRunsFromElsewhere(@TempDir Path dir) throws IOException {
+        String cp = services(dir.resolve("cp"), MutexPlugin.class.getName()).toString();
+        Path launcher = dir.resolve("migcheck home").resolve("migcheck");
+        String before = System.getProperty("migcheck.launcher");
+        try {
+            System.setProperty("migcheck.launcher", launcher.toString());
+            Run bundled = run("check", "abba");
+            assertTrue(bundled.out().contains("replay: '" + launcher + "' replay abba:"), bundled.out());
+            Run user = run("--classpath", cp, "check", "plugin-mutexes", "--variant", "abba");
+            assertTrue(user.out().contains("replay: '" + launcher + "' --classpath " + cp + " replay plugin-mutexes:"), user.out());
+            System.setProperty("migcheck.launcher", Path.of("").toAbsolutePath().resolve("migcheck").toString());
+            assertTrue(run("check", "abba").out().contains("replay: ./migcheck replay abba:"));
+        } finally {
+            if (before == null) {
+                System.clearProperty("migcheck.launcher");
+            } else {
+                System.setProperty("migcheck.launcher", before);
+            }
+        }
+    }
+
     /** The replay line of every report format a user pastes names --classpath, shell-quoted when the path needs it. */
     @Test
     void replayLinesOfEveryFormatNameTheClasspath(@TempDir Path dir) throws IOException {
