@@ -1,7 +1,6 @@
 package org.migcheck.checker.foundation;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -22,8 +21,6 @@ class StuckTest {
         for (RuleSet rules : List.of(RuleSet.empty(), KernelRules.all())) {
             CheckResult r = Checker.check(Zoo.starvedWaiterModel(false), rules, Options.defaults());
             assertEquals(Verdict.STUCK, r.verdict(), r.message());
-            assertNotEquals(Verdict.HOLDS, r.verdict());
-            assertNotEquals(Verdict.DEADLOCK, r.verdict());
             assertTrue(r.message().startsWith("waiter "), r.message());
             String all = String.join("\n", r.explanation());
             assertTrue(all.contains("waiter"), all);
@@ -45,7 +42,7 @@ class StuckTest {
     @Test
     void withoutLivenessTheGapIsNoted() {
         CheckResult r = Checker.check(Zoo.starvedWaiterModel(false), RuleSet.empty(), Options.defaults().withLiveness(false));
-        assertNotEquals(Verdict.STUCK, r.verdict());
+        assertEquals(Verdict.HOLDS, r.verdict(), r.message()); // safety only: nothing else can fail in this model
         assertTrue(r.notes().stream().anyMatch(n -> n.contains("liveness not checked")), r.notes().toString());
     }
 

@@ -57,6 +57,8 @@ class SymmetryTest {
             models.add(RandomModels.generate(seed, false).model());
         }
         Random rnd = new Random(7);
+        int randomPermuted = 0;
+        int randomModels = 0;
         for (Model m : models) {
             Semantics sem = new Semantics(m);
             Symmetry sym = new Symmetry(m);
@@ -89,8 +91,15 @@ class SymmetryTest {
                     }
                 }
             }
-            assertTrue(permuted > 0 || m.name().startsWith("random"), m.name() + ": some successor was permuted");
+            if (m.name().startsWith("random")) {
+                randomPermuted += permuted;
+                randomModels++;
+            } else {
+                assertTrue(permuted > 0, m.name() + ": some successor was permuted");
+            }
         }
+        // a random model's symmetric members may never leave canonical order, but not in every one of them
+        assertTrue(randomModels == 0 || randomPermuted > 0, "no successor of " + randomModels + " random models was permuted");
     }
 
     private static int[][] randomPermutation(Symmetry sym, Random rnd) {

@@ -22,7 +22,7 @@ import org.migcheck.properties.KernelRules;
 import org.migcheck.properties.RuleSet;
 
 /** Shared helpers of the rule-kind tests: run a check, assert its verdict with the full report on failure. */
-final class Runs {
+public final class Runs {
     private Runs() {}
 
     static CheckResult check(Model m) { return check(m, KernelRules.all()); }
@@ -50,7 +50,7 @@ final class Runs {
      * Independent count of the reachable states of {@code m}: a plain BFS over {@link Semantics}
      * with a hash set of state vectors (no packing, no rules), to cross-check the engine's count.
      */
-    static int reachableStates(Model m) {
+    public static int reachableStates(Model m) {
         Semantics sem = new Semantics(m);
         Set<List<Integer>> seen = new HashSet<>();
         ArrayDeque<int[]> queue = new ArrayDeque<>();
