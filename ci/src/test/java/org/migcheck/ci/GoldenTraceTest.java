@@ -22,8 +22,9 @@ import org.migcheck.model.scenarios.Variant;
 import org.migcheck.properties.KernelRules;
 
 /**
- * Golden trace files: the text report (without timings) of every variant that fails a rule is
- * compared byte for byte with ci/src/test/resources/golden/SCENARIO__VARIANT.txt.
+ * Golden trace files: the text report (without timings) of every variant that fails a rule or declares
+ * goals is compared with ci/src/test/resources/golden/SCENARIO__VARIANT.txt, byte for byte but for the
+ * counts ({@link #countless}).
  *
  * <p>To regenerate after an intended change: {@code mvn -B verify -Dmigcheck.regenerate=true}, then
  * read the diff of the golden files before committing them.
@@ -51,12 +52,25 @@ class GoldenTraceTest {
                         write(file, text);
                         return;
                     }
-                    assertEquals(Files.readString(file, StandardCharsets.UTF_8), text,
+                    assertEquals(countless(Files.readString(file, StandardCharsets.UTF_8)), countless(text),
                             "trace of " + o.title() + " differs from " + file + " (regenerate with -Dmigcheck.regenerate=true if intended)");
                 }));
             }
         }
         return tests.stream();
+    }
+
+    /**
+     * The report with its state and transition counts and depths blanked: a golden file fixes what a
+     * report says and how (verdict, explanation, trace), while the counts, which it got from the checker
+     * itself, are checked against independent sources elsewhere (SpinCrossCheckTest, the brute-force
+     * enumerators, the differential tests), not against an earlier run.
+     */
+    static String countless(String text) {
+        return text.replaceAll("states \\d+, depth \\d+", "states N, depth D")
+                .replaceAll("\\d+ distinct states?, \\d+ transitions?", "N distinct states, T transitions")
+                .replaceAll("reached in \\d+ states?", "reached in N states")
+                .replaceAll("\\(exhaustive: \\d+ states\\)", "(exhaustive: N states)");
     }
 
     private static void write(Path file, String text) throws IOException {
