@@ -183,15 +183,17 @@ final class ScenarioTestSupport {
 
     // ---------------------------------------------------------------- assertions
 
-    /** The model is small and fast: fewer than 100,000 distinct states, less than 5 s. */
+    /**
+     * The model is small: fewer than 100,000 distinct states (how fast it is checked is the benchmark's
+     * business, not a unit test's: a wall-clock bound fails on a loaded machine).
+     */
     static void assertSmallAndFast(String what, CheckResult r) {
         assertTrue(r.stats().distinct() < 100_000, what + " states: " + r.stats().distinct());
-        assertTrue(r.stats().nanos() < 5_000_000_000L, what + " time: " + r.stats().seconds() + " s");
     }
 
     /**
      * The outcome meets its expectation and holds, was explored exhaustively (no notes, so liveness
-     * was checked too), small and fast.
+     * was checked too), and small.
      */
     static void assertExhaustiveHold(ScenarioRunner.Outcome o) {
         CheckResult r = o.result();
