@@ -23,6 +23,54 @@ import org.migcheck.model.scenarios.Knobs;
 import org.migcheck.model.scenarios.Scenario;
 
 class SymmetryTest {
+
+    /**
+     * Orbit counts by formula, independent of the canonical form: N interchangeable threads, each
+     * stepping its own counter k times and touching nothing else. Each thread has k + 1 local states
+     * (0..k steps done), so the model has (k + 1)^N states; a permutation of the threads maps one onto
+     * another exactly when both have the same multiset of local states, so the orbits are the multisets
+     * of N values out of k + 1: C(N + k, N).
+     */
+    @Test
+    void orbitsOfIndependentInterchangeableThreadsAreMultisets() {
+        for (int[] nk : new int[][] {{2, 1}, {3, 3}, {4, 2}, {5, 1}}) {
+            int n = nk[0];
+            int k = nk[1];
+            Model.Builder b = Model.builder("counters-" + n + "x" + k);
+            List<Model.SymmetricMember> members = new ArrayList<>();
+            for (int j = 0; j < n; j++) {
+                org.migcheck.model.lang.Var v = b.var("o" + j + ".v", 0, k, 0);
+                b.thread("t" + j, body -> {
+                    for (int i = 0; i < k; i++) {
+                        body.step(org.migcheck.model.lang.Step.named("WRITE_ONCE").args(v.name()).does(e -> e.set(v, e.get(v) + 1)).build());
+                    }
+                });
+                members.add(new Model.SymmetricMember(List.of("t" + j), List.of("o" + j), List.of()));
+            }
+            b.symmetric("counters", members);
+            Model m = b.build();
+            long all = Math.round(Math.pow(k + 1, n));
+            long orbits = binomial(n + k, n);
+            org.migcheck.checker.run.CheckResult plain = org.migcheck.checker.run.Checker.check(m, org.migcheck.properties.RuleSet.empty(),
+                    org.migcheck.checker.run.Options.defaults().unreduced());
+            org.migcheck.checker.run.CheckResult sym = org.migcheck.checker.run.Checker.check(m, org.migcheck.properties.RuleSet.empty(),
+                    org.migcheck.checker.run.Options.defaults().withSymmetry(org.migcheck.checker.run.Options.Switch.ON)
+                            .withPor(org.migcheck.checker.run.Options.Switch.OFF));
+            String what = n + " threads, " + k + " steps";
+            assertEquals(org.migcheck.checker.run.Verdict.HOLDS, sym.verdict(), what + ": " + sym.message());
+            assertEquals(all, plain.stats().distinct(), what + " unreduced");
+            assertEquals(orbits, sym.stats().distinct(), what + " orbits");
+            assertTrue(sym.reductions().contains("symmetry"), sym.reductions());
+        }
+    }
+
+    private static long binomial(int n, int r) {
+        long c = 1;
+        for (int i = 1; i <= r; i++) {
+            c = c * (n - r + i) / i;
+        }
+        return c;
+    }
     static Model build(String id, java.util.Map<String, String> settings) {
         Scenario s = Catalogue.all().stream().filter(x -> x.id().equals(id)).findFirst().orElseThrow();
         return s.build(Knobs.resolve(s.id(), s.knobs(), settings));
