@@ -744,6 +744,14 @@ public final class Checker {
     }
 
     /** A MODEL_ERROR result with nothing explored ({@code model} null when it did not build). */
+    /** INCOMPLETE: the heap ran out outside the search, while {@code doing}. */
+    static CheckResult outOfMemory(Model model, String doing) {
+        String limit = "the JVM's heap limit (out of memory) while " + doing;
+        return new CheckResult(model, Verdict.INCOMPLETE, null, "no verdict: out of memory while " + doing + "; give the JVM more"
+                + " heap (MIGCHECK_JAVA_OPTS=-Xmx...) or lower a knob", new int[0], List.of(), List.of(), Map.of(),
+                new Stats(0, 0, 0, 0), limit, List.of());
+    }
+
     static CheckResult modelError(Model model, String message) {
         return new CheckResult(model, Verdict.MODEL_ERROR, null, message, new int[0], List.of(), List.of(), Map.of(),
                 new Stats(0, 0, 0, 0), null, List.of());

@@ -107,14 +107,14 @@ public class PluginTest {
      * no model, 2 needs a class that is not there, 3 builds the mutex model, 4 builds it but its
      * expectation function throws, 5 uses a class whose static initialiser throws, 6 calls a method
      * that its class no longer has (what a half-rebuilt project gets: NoSuchMethodError), 7 builds a
-     * model whose step effect recurses without end (StackOverflowError). Only mode 3 has a variant (and
-     * an expectation).
+     * model whose step effect recurses without end (StackOverflowError), 8 runs out of heap while
+     * building (OutOfMemoryError). Only mode 3 has a variant (and an expectation).
      */
     public static final class ThrowingPlugin implements Scenario {
         @Override public String id() { return "plugin-throws"; }
         @Override public String title() { return "a user's model that fails to build"; }
         @Override public String reference() { return "test plugin"; }
-        @Override public java.util.List<Knob> knobs() { return java.util.List.of(Knob.range("mode", 0, 7, 3, "how the build fails")); }
+        @Override public java.util.List<Knob> knobs() { return java.util.List.of(Knob.range("mode", 0, 8, 3, "how the build fails")); }
         @Override public java.util.List<Variant> variants() {
             return java.util.List.of(new Variant("builds", Map.of("mode", "3"), Expect.deadlock(), "hypothetical: builds"));
         }
@@ -138,6 +138,7 @@ public class PluginTest {
                     return MutexPlugin.build(BadInit.FLAG);
                 }
                 case 6 -> throw new NoSuchMethodError("'java.lang.String org.example.Helper.name()'");
+                case 8 -> throw new OutOfMemoryError("Java heap space (test)");
                 case 7 -> {
                     Model.Builder m = Model.builder("plugin-recurses");
                     m.thread("kworker/u16:3", body -> body.step(org.migcheck.model.lang.Step.named("deep_call")
@@ -408,6 +409,11 @@ public class PluginTest {
         assertTrue(deep.out().replaceAll("\\s+", " ").contains("the effect of deep_call in kworker/u16:3 threw java.lang.StackOverflowError"),
                 deep.out());
         assertFalse((linkage.out() + linkage.err() + deep.out() + deep.err()).contains("internal error"));
+        // the heap running out before the search: INCOMPLETE (exit 4), and a report in the format asked for
+        Run oom = run("--classpath", cp, "check", "plugin-throws", "--set", "mode=8", "--format", "junit");
+        assertEquals(4, oom.code(), oom.out() + oom.err());
+        assertTrue(oom.out().contains("<failure type=\"no-verdict\"") && oom.out().contains("out of memory while building the model"),
+                oom.out());
 
         Run junit = run("--classpath", cp, "check", "plugin-throws", "--set", "mode=0", "--format", "junit");
         assertEquals(5, junit.code(), junit.out() + junit.err());
