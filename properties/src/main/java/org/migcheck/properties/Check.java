@@ -16,5 +16,10 @@ public sealed interface Check {
 
     record Ok() implements Check {}
 
-    record Violated(String message) implements Check {}
+    record Violated(String message) implements Check {
+        public Violated {
+            // a violation without a message would print "null": the rule's error, named by the checker as it throws here
+            java.util.Objects.requireNonNull(message, "Check.violated needs a message (null given)");
+        }
+    }
 }

@@ -26,20 +26,24 @@ public final class DueRules {
     private final long always;
     private final long watching;
     private final int[][] watchSlots;
+    /** Each rule's triggers, asked once (a rule's own code, which may fail: see {@link Rules}). */
+    private final List<List<Class<? extends Event>>> triggers;
 
     /** @throws ModelError naming the rule when a rule watches a variable of another model */
     public DueRules(Model model, List<StepRule> stepRules) {
         this.rules = stepRules.toArray(new StepRule[0]);
         long never = 0;
         for (int i = 0; i < Math.min(rules.length, 63); i++) {
-            if (rules[i].vacuous(model)) {
+            if (Rules.vacuous(rules[i], model)) {
                 never |= 1L << i;
             }
         }
         this.vacuous = never;
         long all = 0;
+        this.triggers = new java.util.ArrayList<>(rules.length);
         for (int i = 0; i < rules.length; i++) {
-            if (rules[i].triggers().isEmpty() || i >= 63) {
+            triggers.add(Rules.triggers(rules[i]));
+            if (triggers.get(i).isEmpty() || i >= 63) {
                 all |= bit(i);
             }
         }
@@ -48,7 +52,7 @@ public final class DueRules {
         long watch = 0;
         StateView initial = null;
         for (int i = 0; i < Math.min(rules.length, 63); i++) {
-            List<Var> vars = rules[i].watches(model);
+            List<Var> vars = Rules.watches(rules[i], model);
             if (vars == null) {
                 continue;
             }
@@ -86,7 +90,7 @@ public final class DueRules {
     public long triggeredBy(Class<?> eventType) {
         long mask = 0;
         for (int i = 0; i < rules.length; i++) {
-            for (Class<?> t : rules[i].triggers()) {
+            for (Class<?> t : triggers.get(i)) {
                 if (t.isAssignableFrom(eventType)) {
                     mask |= bit(i);
                 }

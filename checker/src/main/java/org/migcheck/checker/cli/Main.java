@@ -281,7 +281,7 @@ public final class Main implements Callable<Integer> {
         return ScenarioRunner.shellQuote(path);
     }
 
-    /** A report's replay command line, with --classpath when {@code s} is a user's scenario (so it can be pasted as is). */
+    /** A report's replay command line, with --classpath when {@code s} or a rule is the user's (so it can be pasted as is). */
     static String withClasspath(String report, Scenario s, CommandLine.Model.CommandSpec spec) {
         return withClasspath(report, List.of(s), spec, x -> x);
     }
@@ -295,7 +295,8 @@ public final class Main implements Callable<Integer> {
             java.util.function.UnaryOperator<String> escape) {
         Main main = (Main) spec.root().userObject();
         String self = launcher();
-        boolean plugin = scenarios.stream().anyMatch(registry(spec).plugins()::contains);
+        // a user's scenario, or a user's rule (which may be the one that broke, on a bundled scenario)
+        boolean plugin = scenarios.stream().anyMatch(registry(spec).plugins()::contains) || !registry(spec).rules().isEmpty();
         if (!plugin && self.equals("./migcheck")) {
             return report;
         }

@@ -79,9 +79,14 @@ final class ReplayCmd implements Callable<Integer> {
             OutputOptions.printWrapped(out, width, "declared (" + title + " expects " + ScenarioRunner.verdictText(e)
                     + ") for the model's own bounds; at bounds " + bounds + " this replay ends in " + end.verdict().lower(), 0, 2);
         } else if (e != null) {
-            boolean same = sameKind(e, end);
-            OutputOptions.printWrapped(out, width, "recorded failure (" + title + " expects " + ScenarioRunner.verdictText(e) + "): "
-                    + (same ? "reproduced" : "NOT reproduced, the replay ends in " + end.verdict().lower()), 0, 2);
+            // the token records a schedule, not a verdict: compare where it ends with what the variant declares
+            String ends = end.verdict().lower() + (end.ruleId() == null ? "" : " " + end.ruleId());
+            String line = e.kind() == Expect.Kind.HOLDS
+                    ? "declared: " + title + " holds; this replay ends in " + ends + ", a mismatch with the declaration (a rule"
+                            + " that is not the scenario's, or a defect the declaration does not know)"
+                    : sameKind(e, end) ? "declared: " + title + " expects " + ScenarioRunner.verdictText(e) + ": reproduced"
+                    : "declared: " + title + " expects " + ScenarioRunner.verdictText(e) + "; this replay ends in " + ends + " instead";
+            OutputOptions.printWrapped(out, width, line, 0, 2);
         }
         return end.verdict().exitCode();
     }

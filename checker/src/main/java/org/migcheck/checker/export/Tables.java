@@ -601,6 +601,9 @@ final class Tables {
                 } catch (RuntimeException | StackOverflowError | AssertionError | LinkageError e) {
                     return fail(new ModelError(r.id(), "step rule " + r.id() + " threw " + e));
                 }
+                if (c == null) {
+                    return fail(new ModelError(r.id(), "step rule " + r.id() + " returned null, not a Check"));
+                }
                 if (c instanceof Check.Violated) {
                     return failRule(r.id());
                 }
@@ -626,6 +629,9 @@ final class Tables {
             c = inv.check(probe.view(state));
         } catch (RuntimeException | StackOverflowError | AssertionError | LinkageError e) {
             return fail(new ModelError(inv.id(), "invariant " + inv.id() + " threw " + e));
+        }
+        if (c == null) {
+            return fail(new ModelError(inv.id(), "invariant " + inv.id() + " returned null, not a Check"));
         }
         return c instanceof Check.Violated ? failRule(inv.id()) : new Leaf(Kind.OK, null, null, -1);
     }

@@ -72,7 +72,7 @@ final class ModelSystem implements TransitionSystem {
         this.sem = new Semantics(model);
         this.rules = rules;
         this.lockdep = new Lockdep(model.locks());
-        this.invariants = rules.invariants().stream().filter(inv -> !inv.vacuous(model)).toArray(Invariant[]::new);
+        this.invariants = rules.invariants().stream().filter(inv -> !org.migcheck.properties.Rules.vacuous(inv, model)).toArray(Invariant[]::new);
         this.dueRules = new DueRules(model, rules.stepRules());
         this.keepMasks = keepMasks;
         this.executed = new boolean[sem.codeSize() + 1];
@@ -210,6 +210,11 @@ final class ModelSystem implements TransitionSystem {
                         c = r.check(view);
                     } catch (RuntimeException | StackOverflowError | AssertionError | LinkageError err) {
                         out.failure(label, new Problem.ModelFault(r.id(), ruleThrew("step rule", r.id(), err), thread, alt));
+                        return;
+                    }
+                    if (c == null) {
+                        // not a pass: a rule with a bug would hide its violations
+                        out.failure(label, new Problem.ModelFault(r.id(), returnedNull("step rule", r.id()), thread, alt));
                         return;
                     }
                     if (c instanceof Check.Violated v) {
@@ -370,11 +375,19 @@ final class ModelSystem implements TransitionSystem {
             } catch (RuntimeException | StackOverflowError | AssertionError | LinkageError err) {
                 return new Problem.ModelFault(inv.id(), ruleThrew("invariant", inv.id(), err), -1, 0);
             }
+            if (c == null) {
+                return new Problem.ModelFault(inv.id(), returnedNull("invariant", inv.id()), -1, 0);
+            }
             if (c instanceof Check.Violated v) {
                 return new Problem.RuleBroken("invariant", inv.id(), v.message(), -1);
             }
         }
         return null;
+    }
+
+    /** "step rule X returned null ...": a check must be Check.ok() or Check.violated(message). */
+    static String returnedNull(String kind, String id) {
+        return kind + " " + id + " returned null, not a Check (return Check.ok() when it holds, Check.violated(message) when not)";
     }
 
     /** "step rule X threw ...": a rule with a bug is a model error naming it, not a raw exception. */

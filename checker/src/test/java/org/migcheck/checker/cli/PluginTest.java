@@ -195,6 +195,109 @@ public class PluginTest {
         }
     }
 
+    /** A user's rule with a bug: its check returns null (not a pass). */
+    public static final class NullCheckRule implements org.migcheck.properties.Invariant {
+        @Override public String id() { return "plugin.returns-null"; }
+        @Override public String statement() { return "returns null"; }
+        @Override public String kernelRef() { return "test plugin"; }
+        @Override public org.migcheck.properties.Check check(org.migcheck.model.lang.StateView s) { return null; }
+    }
+
+    /** A user's step rule with a bug in its declarations: triggers() returns null. */
+    public static final class NullTriggersRule implements org.migcheck.properties.StepRule {
+        @Override public String id() { return "plugin.null-triggers"; }
+        @Override public String statement() { return "null triggers"; }
+        @Override public String kernelRef() { return "test plugin"; }
+        @Override public java.util.List<Class<? extends org.migcheck.model.lang.Event>> triggers() { return null; }
+        @Override public org.migcheck.properties.Check check(org.migcheck.properties.StepView s) { return org.migcheck.properties.Check.ok(); }
+    }
+
+    /** A user's rule whose vacuous(model) throws. */
+    public static final class VacuousThrowsRule implements org.migcheck.properties.Invariant {
+        @Override public String id() { return "plugin.vacuous-throws"; }
+        @Override public String statement() { return "vacuous throws"; }
+        @Override public String kernelRef() { return "test plugin"; }
+        @Override public boolean vacuous(Model model) { throw new IllegalArgumentException("vacuous blew up"); }
+        @Override public org.migcheck.properties.Check check(org.migcheck.model.lang.StateView s) { return org.migcheck.properties.Check.ok(); }
+    }
+
+    /** A user's rule that asks for the locks of a thread the model does not have (a misspelt name: index -1). */
+    public static final class MisspeltThreadRule implements org.migcheck.properties.Invariant {
+        @Override public String id() { return "plugin.misspelt-thread"; }
+        @Override public String statement() { return "qq holds nothing"; }
+        @Override public String kernelRef() { return "test plugin"; }
+        @Override public org.migcheck.properties.Check check(org.migcheck.model.lang.StateView s) {
+            java.util.List<Lock> held = org.migcheck.properties.Context.held(s, s.model().threadIndex("qq"));
+            return org.migcheck.properties.Check.unless(!held.isEmpty(), () -> "qq holds " + held);
+        }
+    }
+
+    /** A user's rule that breaks with a violation without message. */
+    public static final class NullMessageRule implements org.migcheck.properties.Invariant {
+        @Override public String id() { return "plugin.null-message"; }
+        @Override public String statement() { return "null message"; }
+        @Override public String kernelRef() { return "test plugin"; }
+        @Override public org.migcheck.properties.Check check(org.migcheck.model.lang.StateView s) { return org.migcheck.properties.Check.violated(null); }
+    }
+
+    /**
+     * A rule with a bug is a MODEL_ERROR naming it (exit 5), never a pass and never an internal error:
+     * a check that returns null, triggers() that returns null, vacuous() that throws, a violation
+     * without a message, the locks of thread -1 (what threadIndex gives for a misspelt name).
+     */
+    @Test
+    void rulesWithABugAreModelErrorsNamingThem(@TempDir Path dir) throws IOException {
+        String[][] cases = {
+            {NullCheckRule.class.getName(), "invariant plugin.returns-null returned null, not a Check"},
+            {NullTriggersRule.class.getName(), "step rule plugin.null-triggers: triggers() returned null"},
+            {VacuousThrowsRule.class.getName(), "invariant plugin.vacuous-throws: vacuous(model) threw java.lang.IllegalArgumentException: vacuous blew up"},
+            {NullMessageRule.class.getName(), "invariant plugin.null-message threw java.lang.NullPointerException: Check.violated needs a message"},
+            {MisspeltThreadRule.class.getName(), "invariant plugin.misspelt-thread threw no thread -1 in model plugin-mutexes"},
+        };
+        int i = 0;
+        for (String[] c : cases) {
+            Path cp = services(dir.resolve("r" + i++), MutexPlugin.class.getName());
+            Files.writeString(cp.resolve(RULE_SERVICE), c[0] + "\n");
+            Run r = run("--classpath", cp.toString(), "check", "plugin-mutexes", "--variant", "ordered");
+            assertEquals(5, r.code(), c[0] + ": " + r.out() + r.err());
+            assertTrue(r.out().replaceAll("\\s+", " ").contains(c[1]), c[0] + ": " + r.out() + r.err());
+            assertFalse((r.out() + r.err()).contains("internal error"), r.out() + r.err());
+            // and check --all goes on past it to its table's end
+            Run all = run("--classpath", cp.toString(), "check", "--all");
+            assertEquals(10, all.code(), c[0] + ": " + all.out() + all.err());
+            assertTrue(all.out().contains(" passed, ") && all.out().contains(" failed"), all.out());
+        }
+    }
+
+    /** A user's rule that breaks on a bundled scenario: t1 never holds A (abba-ordered's t1 takes A first). */
+    public static final class T1NeverHoldsA implements org.migcheck.properties.Invariant {
+        @Override public String id() { return "plugin.t1-never-holds-a"; }
+        @Override public String statement() { return "t1 never holds A"; }
+        @Override public String kernelRef() { return "test plugin"; }
+        @Override public org.migcheck.properties.Check check(org.migcheck.model.lang.StateView s) {
+            Lock a = s.model().locks().stream().filter(l -> l.name().equals("A")).findFirst().orElse(null);
+            int t1 = s.model().threadIndex("t1");
+            return org.migcheck.properties.Check.unless(a != null && t1 >= 0 && s.holder(a) == t1, () -> "t1 holds A");
+        }
+    }
+
+    /** A user's rule that breaks a bundled scenario: the replay line names --classpath, and pasted it replays the break. */
+    @Test
+    void aUsersRuleBrokenOnABundledScenarioReplaysFromThePrintedLine(@TempDir Path dir) throws IOException {
+        Path cp = Files.createDirectories(dir.resolve("rule").resolve("META-INF/services")).getParent().getParent();
+        Files.writeString(cp.resolve(RULE_SERVICE), T1NeverHoldsA.class.getName() + "\n");
+        Run r = run("--classpath", cp.toString(), "check", "abba-ordered");
+        assertEquals(1, r.code(), r.out() + r.err());
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("replay: \\./migcheck --classpath (\\S+) replay (\\S+)").matcher(r.out());
+        assertTrue(m.find(), r.out());
+        assertEquals(cp.toString(), m.group(1));
+        Run again = run("--classpath", m.group(1), "replay", m.group(2));
+        assertEquals(1, again.code(), again.out() + again.err());
+        assertTrue(again.out().contains("ends in: VIOLATED plugin.t1-never-holds-a: t1 holds A"), again.out());
+        assertTrue(again.out().replaceAll("\\s+", " ").contains("declared: abba-ordered / default holds; this replay ends in violated"
+                + " plugin.t1-never-holds-a, a mismatch with the declaration"), again.out());
+    }
+
     /** A user's rule reusing a kernel rule id. */
     public static final class ClashingRule implements org.migcheck.properties.Invariant {
         @Override public String id() { return "atomic.sleep"; }

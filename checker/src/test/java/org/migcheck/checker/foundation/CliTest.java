@@ -360,7 +360,7 @@ class CliTest {
         Run good = run("replay", "abba:default:-:0.1");
         assertEquals(2, good.code(), good.err());
         assertTrue(good.out().contains("ends in: DEADLOCK"), good.out());
-        assertTrue(good.out().contains("): reproduced"), good.out());
+        assertTrue(good.out().contains(": reproduced"), good.out());
         Run truncated = run("replay", "abba:default:-:0");
         assertEquals(64, truncated.code());
         assertTrue(truncated.err().contains("truncated"), truncated.err());
@@ -403,7 +403,7 @@ class CliTest {
         assertTrue(token.contains("n=4"), token);
         Run r = run("replay", token);
         assertEquals(2, r.code(), r.err());
-        assertTrue(r.out().contains("): reproduced"), r.out());
+        assertTrue(r.out().contains(": reproduced"), r.out());
     }
 
     /** A budget that stops the unmutated check is INCOMPLETE (exit 4), not a usage error. */

@@ -321,7 +321,7 @@ class CounterexampleTest {
             String text = out.toString(StandardCharsets.UTF_8);
             // replay exits with the code of the verdict it ends in, and says it reproduces the recorded one
             assertEquals(o.result().verdict().exitCode(), code, err.toString(StandardCharsets.UTF_8));
-            assertTrue(text.contains("): reproduced"), text);
+            assertTrue(text.contains(": reproduced"), text);
             assertTrue(text.contains("(" + o.result().schedule().length + " steps)"), text);
             // every step label appears, in order (cells may wrap: compared without white space)
             String flat = text.replaceAll("\\s+", "");
