@@ -130,7 +130,7 @@ final class BenchCmd implements Callable<Integer> {
         for (int i = 0; i <= repeat; i++) {
             ScenarioRunner.Outcome o;
             try {
-                o = ScenarioRunner.run(s, variant, sets, Main.registry(spec).ruleSet(), opts);
+                o = ScenarioRunner.run(s, variant, sets, Main.rules(spec), opts);
             } catch (ModelError e) {
                 throw Args.usage(spec, e.getMessage());
             }
@@ -158,8 +158,8 @@ final class BenchCmd implements Callable<Integer> {
         }
         Main.Streams.out.printf("best: %.0f states/s%n", best);
         if (unreduced) {
-            CheckResult red = ScenarioRunner.run(s, variant, sets, Main.registry(spec).ruleSet(), opts).result();
-            CheckResult plain = ScenarioRunner.run(s, variant, sets, Main.registry(spec).ruleSet(), opts.unreduced()).result();
+            CheckResult red = ScenarioRunner.run(s, variant, sets, Main.rules(spec), opts).result();
+            CheckResult plain = ScenarioRunner.run(s, variant, sets, Main.rules(spec), opts.unreduced()).result();
             Main.Streams.out.printf("reduced: %s, %d states, %.2f s; unreduced: %s, %d states, %.2f s; factor %.1fx%n",
                     red.verdict().lower(), red.stats().distinct(), red.stats().seconds(),
                     plain.verdict().lower(), plain.stats().distinct(), plain.stats().seconds(),

@@ -84,7 +84,7 @@ final class CheckCmd implements Callable<Integer> {
     }
 
     private Integer check(HazelcastCluster cluster) {
-        RuleSet rules = Main.registry(spec).ruleSet();
+        RuleSet rules = Main.rules(spec);
         if (all) {
             if (scenario != null || variant != null || !sets.isEmpty()) {
                 throw Args.usage(spec, "--all takes no SCENARIO, --variant or --set");

@@ -32,6 +32,10 @@ public final class ClusterOptions {
             throw Args.usage(spec, "--cluster needs --members HOST:PORT,...");
         }
         checkName(spec, cluster);
+        if (!Main.ruleOption(spec).isEmpty()) {
+            // members check with every rule they know (a member is started once for many coordinators)
+            throw Args.usage(spec, "--rule selects rules in this process only, not on --members: check without --members");
+        }
         if (strategy == Strategy.DFS) { // null: a suite, whose whole checks run on members with any strategy
             throw Args.usage(spec, "--members spreads the breadth-first search and random walks, not --strategy dfs");
         }

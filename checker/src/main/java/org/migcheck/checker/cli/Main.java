@@ -223,7 +223,46 @@ public final class Main implements Callable<Integer> {
         return entries;
     }
 
+    @CommandLine.Option(names = "--rule", paramLabel = "ID", split = ",",
+            description = "check only these rules (ids as `list` shows them, lock-order.cycle for the lockdep-style check;"
+                    + " repeatable): to see whether a rule of yours breaks where another breaks first. Deadlocks and stuck"
+                    + " threads are always checked; replay lines repeat the option")
+    List<String> ruleArgs = new ArrayList<>();
+
     private ScenarioRegistry registry;
+
+    /**
+     * The rules every command checks: the kernel rules and the users' (--classpath), or only those that
+     * --rule names (an unknown id is a usage error listing the known ones).
+     */
+    static org.migcheck.properties.RuleSet rules(CommandLine.Model.CommandSpec spec) {
+        Main main = (Main) spec.root().userObject();
+        org.migcheck.properties.RuleSet all = registry(spec).ruleSet();
+        if (main.ruleArgs.isEmpty()) {
+            return all;
+        }
+        java.util.Set<String> known = new java.util.LinkedHashSet<>();
+        all.rules().forEach(r -> known.add(r.id()));
+        if (all.lockdep()) {
+            known.add(org.migcheck.properties.RuleSet.LOCK_CYCLE);
+        }
+        java.util.Set<String> wanted = new java.util.LinkedHashSet<>();
+        for (String id : main.ruleArgs) {
+            if (!known.contains(id.strip())) {
+                throw Args.usage(spec, "--rule " + id + ": no such rule; rules: " + String.join(", ", known));
+            }
+            wanted.add(id.strip());
+        }
+        List<org.migcheck.properties.Rule> kept = all.rules().stream().filter(r -> wanted.contains(r.id())).toList();
+        return org.migcheck.properties.RuleSet.of(kept, wanted.contains(org.migcheck.properties.RuleSet.LOCK_CYCLE));
+    }
+
+    /** " --rule A,B" as the command line gave it (empty without --rule), for pasted replay lines. */
+    static String ruleOption(CommandLine.Model.CommandSpec spec) {
+        Main main = (Main) spec.root().userObject();
+        return main.ruleArgs.isEmpty() ? "" : " --rule " + ScenarioRunner.shellQuote(String.join(",",
+                main.ruleArgs.stream().map(String::strip).toList()));
+    }
 
     /** The bundled scenarios plus those of --classpath; a plugin that cannot be used is a usage error. */
     static ScenarioRegistry registry(CommandLine.Model.CommandSpec spec) {
@@ -297,12 +336,13 @@ public final class Main implements Callable<Integer> {
         String self = launcher();
         // a user's scenario, or a user's rule (which may be the one that broke, on a bundled scenario)
         boolean plugin = scenarios.stream().anyMatch(registry(spec).plugins()::contains) || !registry(spec).rules().isEmpty();
-        if (!plugin && self.equals("./migcheck")) {
+        String only = ruleOption(spec);
+        if (!plugin && self.equals("./migcheck") && only.isEmpty()) {
             return report;
         }
         String cp = plugin ? " --classpath " + escape.apply(ScenarioRunner.shellQuote(String.join(java.io.File.pathSeparator,
                 main.classpathEntries()))) : "";
-        return report.replace("./migcheck replay ", escape.apply(self) + cp + " replay ");
+        return report.replace("./migcheck replay ", escape.apply(self) + cp + escape.apply(only) + " replay ");
     }
 
     /** Escaping for text inside a JSON string (Jackson's, as the JSON and SARIF renderers write them). */

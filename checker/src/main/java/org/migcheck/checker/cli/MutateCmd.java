@@ -73,7 +73,7 @@ final class MutateCmd implements Callable<Integer> {
         ScenarioRunner.Outcome base;
         Model model;
         try {
-            base = ScenarioRunner.run(s, variant, sets, Main.registry(spec).ruleSet(), opts);
+            base = ScenarioRunner.run(s, variant, sets, Main.rules(spec), opts);
         } catch (ModelError e) {
             throw Args.usage(spec, e.getMessage());
         }
@@ -92,7 +92,7 @@ final class MutateCmd implements Callable<Integer> {
             throw Args.usage(spec, base.title() + " does not hold (" + base.actual() + "): mutation analysis needs a variant that holds");
         }
         Map<String, String> declared = base.expected() == null ? Map.of() : base.expected().survivors();
-        List<Mutations.Mutant> mutants = Mutations.run(model, base.result(), Main.registry(spec).ruleSet(), opts, declared,
+        List<Mutations.Mutant> mutants = Mutations.run(model, base.result(), Main.rules(spec), opts, declared,
                 base.expected() == null ? Map.of() : base.expected().goals());
         List<String> stale = Mutations.stale(mutants, declared);
         switch (f) {
@@ -121,7 +121,7 @@ final class MutateCmd implements Callable<Integer> {
      * declaration or a variant that no longer holds, else 4 when a budget stopped a variant or a mutant.
      */
     private Integer all(Options opts, boolean json) {
-        RuleSet rules = Main.registry(spec).ruleSet();
+        RuleSet rules = Main.rules(spec);
         String fmt = "%-22s %-30s %8s %7s %9s %10s %11s %14s %10s%n";
         if (!json) {
             Main.Streams.out.printf(fmt, "scenario", "variant", "mutants", "killed", "survived", "undeclared", "equivalent",

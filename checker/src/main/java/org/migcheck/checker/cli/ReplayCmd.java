@@ -54,7 +54,7 @@ final class ReplayCmd implements Callable<Integer> {
             if (bounds != null) {
                 m = BoundSensitivity.raise(m, Args.boundsRaise(bounds, spec));
             }
-            end = Replayer.replay(m, Main.registry(spec).ruleSet(), t.schedule());
+            end = Replayer.replay(m, Main.rules(spec), t.schedule());
         } catch (IllegalArgumentException | ModelError e) {
             throw Args.usage(spec, "token does not fit: " + e.getMessage());
         }

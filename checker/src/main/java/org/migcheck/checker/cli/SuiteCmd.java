@@ -65,7 +65,7 @@ final class SuiteCmd implements Callable<Integer> {
         Scenario s = Main.scenario(scenario, spec);
         List<ScenarioRunner.Outcome> outcomes;
         PrintStream out = Main.Streams.out;
-        RuleSet rules = Main.registry(spec).ruleSet();
+        RuleSet rules = Main.rules(spec);
         List<Map<String, String>> combinations;
         Map<Map<String, String>, org.migcheck.model.scenarios.Knob> leftOut;
         try {

@@ -298,6 +298,37 @@ public class PluginTest {
                 + " plugin.t1-never-holds-a, a mismatch with the declaration"), again.out());
     }
 
+    /**
+     * --rule keeps only the named rules (deadlocks and stuck threads are always checked): a user's rule
+     * can be tried where another would break first, and the replay line repeats the selection.
+     */
+    @Test
+    void ruleSelectsTheRulesChecked(@TempDir Path dir) throws IOException {
+        Path cp = Files.createDirectories(dir.resolve("rule").resolve("META-INF/services")).getParent().getParent();
+        Files.writeString(cp.resolve(RULE_SERVICE), T1NeverHoldsA.class.getName() + "\n");
+        // without the user's rule abba-ordered holds; with only it, it breaks at t1's first step
+        Run kernelOnly = run("--classpath", cp.toString(), "--rule", "atomic.sleep,lock-order.cycle", "check", "abba-ordered");
+        assertEquals(0, kernelOnly.code(), kernelOnly.out() + kernelOnly.err());
+        Run mine = run("--classpath", cp.toString(), "--rule", "plugin.t1-never-holds-a", "check", "abba");
+        assertEquals(1, mine.code(), mine.out() + mine.err());
+        assertTrue(mine.out().contains("VIOLATED plugin.t1-never-holds-a"), mine.out());
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("replay: \\./migcheck --classpath \\S+ --rule plugin\\.t1-never-holds-a"
+                + " replay (\\S+)").matcher(mine.out());
+        assertTrue(m.find(), mine.out());
+        Run again = run("--classpath", cp.toString(), "--rule", "plugin.t1-never-holds-a", "replay", m.group(1));
+        assertTrue(again.out().contains("ends in: VIOLATED plugin.t1-never-holds-a"), again.out());
+        // deadlocks are not rules: abba still deadlocks with a rule that never breaks there
+        Run dead = run("--rule", "atomic.sleep", "check", "abba");
+        assertEquals(2, dead.code(), dead.out() + dead.err());
+        Run unknown = run("--rule", "no.such-rule", "check", "abba");
+        assertEquals(64, unknown.code(), unknown.out() + unknown.err());
+        assertTrue(unknown.err().startsWith("migcheck check: --rule no.such-rule: no such rule; rules: ") && unknown.err().contains("atomic.sleep"),
+                unknown.err());
+        Run spread = run("--rule", "atomic.sleep", "check", "abba", "--members", "127.0.0.1:1", "--cluster", "rule-test-cluster-secret");
+        assertEquals(64, spread.code(), spread.out() + spread.err());
+        assertTrue(spread.err().contains("--rule selects rules in this process only"), spread.err());
+    }
+
     /** A user's rule reusing a kernel rule id. */
     public static final class ClashingRule implements org.migcheck.properties.Invariant {
         @Override public String id() { return "atomic.sleep"; }
