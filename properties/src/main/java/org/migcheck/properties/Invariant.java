@@ -19,6 +19,7 @@ public interface Invariant extends Rule {
      */
     static Invariant of(String id, String statement, String kernelRef, java.util.function.Predicate<org.migcheck.model.lang.Model> vacuousOn,
                         Function<StateView, Check> check) {
+        java.util.Objects.requireNonNull(id, "Invariant.of needs an id");
         return new Invariant() {
             @Override public boolean vacuous(org.migcheck.model.lang.Model model) { return vacuousOn.test(model); }
             @Override public String id() { return id; }

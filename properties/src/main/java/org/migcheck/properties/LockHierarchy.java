@@ -24,11 +24,32 @@ public final class LockHierarchy implements StepRule {
 
     private final Map<String, Set<String>> inner = new LinkedHashMap<>();
     private final Map<String, String> why = new LinkedHashMap<>();
+    private final String id;
+    private final String statement;
+    private final String kernelRef;
+    /** How a violation names the order: "the mm order" for {@link #mm()}, "the declared order" otherwise. */
+    private final String orderName;
 
-    private LockHierarchy() {}
+    private LockHierarchy(String id, String statement, String kernelRef, String orderName) {
+        this.id = java.util.Objects.requireNonNull(id, "a lock hierarchy needs an id");
+        this.statement = statement;
+        this.kernelRef = kernelRef;
+        this.orderName = orderName;
+    }
 
-    /** An empty hierarchy; add edges with {@link #order}. */
-    public static LockHierarchy empty() { return new LockHierarchy(); }
+    /** An empty hierarchy with the kernel rule's id ({@value #ID}); add edges with {@link #order}. */
+    public static LockHierarchy empty() {
+        return new LockHierarchy(ID, "locks are taken in the declared hierarchy order (outer before inner)",
+                "mm/rmap.c and mm/filemap.c lock ordering comments", "the declared order");
+    }
+
+    /**
+     * An empty hierarchy of one's own lock classes (a driver's, a subsystem's), as a rule with its own
+     * id beside the kernel's {@value #ID}; add edges with {@link #order}.
+     */
+    public static LockHierarchy named(String id, String statement, String kernelRef) {
+        return new LockHierarchy(id, statement, kernelRef, "the declared order");
+    }
 
     /** Declares that {@code outer} is taken before (outside) {@code innerClass}; {@code source} cites the kernel. */
     public LockHierarchy order(String outer, String innerClass, String source) {
@@ -42,7 +63,8 @@ public final class LockHierarchy implements StepRule {
     public static LockHierarchy mm() {
         String rmap = "mm/rmap.c lock ordering comment";
         String filemap = "mm/filemap.c lock ordering comment";
-        return empty()
+        return new LockHierarchy(ID, "locks are taken in the declared hierarchy order (outer before inner)",
+                "mm/rmap.c and mm/filemap.c lock ordering comments", "the mm order")
                 .order("i_rwsem", "mmap_lock", rmap)
                 .order("mmap_lock", "invalidate_lock", rmap)
                 .order("invalidate_lock", "folio_lock", rmap)
@@ -69,7 +91,7 @@ public final class LockHierarchy implements StepRule {
                 .order("BH_Migrate", "i_private_lock", "mm/migrate.c __buffer_migrate_folio");
     }
 
-    @Override public String id() { return ID; }
+    @Override public String id() { return id; }
 
     /** Only a blocking acquisition can break the order: {@link #check} looks at nothing else. */
     @Override public List<Class<? extends org.migcheck.model.lang.Event>> triggers() { return List.of(LockEvent.Acquired.class); }
@@ -79,9 +101,9 @@ public final class LockHierarchy implements StepRule {
         return model.locks().stream().noneMatch(l -> inner.containsKey(l.lockClass()));
     }
 
-    @Override public String statement() { return "locks are taken in the declared hierarchy order (outer before inner)"; }
+    @Override public String statement() { return statement; }
 
-    @Override public String kernelRef() { return "mm/rmap.c and mm/filemap.c lock ordering comments"; }
+    @Override public String kernelRef() { return kernelRef; }
 
     /** Whether {@code outer} is (transitively) declared outside {@code innerClass}. */
     public boolean before(String outer, String innerClass) {
@@ -130,7 +152,7 @@ public final class LockHierarchy implements StepRule {
                 List<String> p = path(taken.lockClass(), held.lockClass());
                 if (p != null) {
                     return Check.violated(v.threadName() + " takes " + taken.name() + " (" + taken.lockClass() + ") while holding "
-                            + held.name() + " (" + held.lockClass() + "); the mm order is " + String.join(" -> ", p)
+                            + held.name() + " (" + held.lockClass() + "); " + orderName + " is " + String.join(" -> ", p)
                             + " (" + why.getOrDefault(p.get(0) + " -> " + p.get(1), "declared") + ")");
                 }
             }

@@ -28,7 +28,17 @@ public final class RuleSet {
     public static RuleSet of(Collection<? extends Rule> rules, boolean lockdep) {
         List<Invariant> inv = new ArrayList<>();
         List<StepRule> steps = new ArrayList<>();
+        java.util.Set<String> ids = new java.util.HashSet<>();
         for (Rule r : rules) {
+            // reports name a broken rule by its id: an id used twice would credit one rule's failure to the other
+            String id = r.id();
+            if (id == null || id.isBlank()) {
+                throw new IllegalArgumentException("a rule of class " + r.getClass().getName() + " has no id");
+            }
+            if (!ids.add(id)) {
+                throw new IllegalArgumentException("rule id " + id + " is used twice (class " + r.getClass().getName()
+                        + "); give the rule an id of its own");
+            }
             if (r instanceof Invariant i) {
                 inv.add(i);
             } else if (r instanceof StepRule s) {

@@ -68,6 +68,27 @@ class LockHierarchyTest {
         assertEquals(LockHierarchy.ID, h.id());
     }
 
+    /**
+     * A driver's own order, as a rule beside the kernel's: its own id, statement and source, and a
+     * violation that speaks of the declared order (not the mm order).
+     */
+    @Test
+    void aNamedHierarchyIsARuleOfItsOwn() {
+        LockHierarchy mine = LockHierarchy.named("mydrv.lock-order", "dev_lock outside folio_lock", "drivers/mydrv/core.c")
+                .order("i_pages", "folio_lock", "drivers/mydrv/core.c (made up for the test)");
+        assertEquals("mydrv.lock-order", mine.id());
+        assertEquals("drivers/mydrv/core.c", mine.kernelRef());
+        StepDriver d = twoLocks(false); // folio_lock, then spin_lock(i_pages): against this made-up order
+        assertOk(mine.check(d.step("migrator", "folio_lock(folio0)")));
+        String msg = assertViolated(mine.check(d.step("migrator", "spin_lock(mapping0.i_pages)")), "migrator");
+        assertTrue(msg.contains("the declared order is i_pages -> folio_lock (drivers/mydrv/core.c (made up for the test))"), msg);
+        // beside the kernel set, and an id used twice is refused
+        assertEquals(KernelRules.all().rules().size() + 1, KernelRules.all().with(mine).rules().size());
+        IllegalArgumentException twice = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> KernelRules.all().with(LockHierarchy.empty()));
+        assertTrue(twice.getMessage().startsWith("rule id " + LockHierarchy.ID + " is used twice"), twice.getMessage());
+    }
+
     // ------------------------------------------------------------------------------------------
 
     /** "migrator" takes {@code first} then {@code second} (spin_lock / folio_lock / lock_buffer), blocking. */
