@@ -164,14 +164,15 @@ public final class ScenarioRunner {
      * frames above {@link #build}) that is not the JDK's or migcheck's model module (language,
      * vocabulary, scenario builder): the user's call into them; else the top frame.
      */
-    private static String where(Throwable e) {
+    static String where(Throwable e) {
         StackTraceElement[] st = e.getStackTrace();
         for (StackTraceElement f : st) {
             String c = f.getClassName();
             if (c.equals(ScenarioRunner.class.getName())) {
                 break;
             }
-            if (!c.startsWith("java.") && !c.startsWith("jdk.") && !c.startsWith("sun.") && !c.startsWith("org.migcheck.model.")) {
+            if (!c.startsWith("java.") && !c.startsWith("jdk.") && !c.startsWith("sun.") && !c.startsWith("org.migcheck.model.")
+                    && !c.startsWith("org.migcheck.properties.Check")) {
                 return " at " + f;
             }
         }

@@ -251,7 +251,8 @@ public class PluginTest {
             {NullCheckRule.class.getName(), "invariant plugin.returns-null returned null, not a Check"},
             {NullTriggersRule.class.getName(), "step rule plugin.null-triggers: triggers() returned null"},
             {VacuousThrowsRule.class.getName(), "invariant plugin.vacuous-throws: vacuous(model) threw java.lang.IllegalArgumentException: vacuous blew up"},
-            {NullMessageRule.class.getName(), "invariant plugin.null-message threw java.lang.NullPointerException: Check.violated needs a message"},
+            {NullMessageRule.class.getName(), "invariant plugin.null-message threw java.lang.NullPointerException: Check.violated needs a message"
+                    + " (null given) at " + NullMessageRule.class.getName() + ".check(PluginTest.java:"},
             {MisspeltThreadRule.class.getName(), "invariant plugin.misspelt-thread threw no thread -1 in model plugin-mutexes"},
         };
         int i = 0;
