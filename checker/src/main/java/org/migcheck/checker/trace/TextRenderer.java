@@ -236,6 +236,7 @@ public final class TextRenderer {
             if (row.failure() != null) {
                 para(out, "^ step " + (i + 1) + " (" + t.model().thread(row.thread()).name() + ": " + row.shown() + ") fails: "
                         + row.failure(), width, "  ");
+                callPath(out, t, i, width);
                 if (rule != null) {
                     para(out, "  broken rule " + rule.line(), width, "  ");
                 }
@@ -246,9 +247,26 @@ public final class TextRenderer {
             Trace.Row row = t.rows().get(at);
             para(out, "^ " + r.ruleId() + " breaks at step " + (at + 1) + " (" + t.model().thread(row.thread()).name() + ": "
                     + row.shown() + "): " + r.message(), width, "  ");
+            callPath(out, t, at, width);
             if (rule != null) {
                 para(out, "  broken rule " + rule.line(), width, "  ");
             }
+        }
+    }
+
+    /**
+     * "  in: f <- g <- thread": the kernel functions the thread of row {@code i} was in when it
+     * took that step (procedures cut at their first '/', the thread's own body named whole), when the
+     * step is inside a call; the reader judging a patch sees the kernel path, as a deadlock's report shows it.
+     */
+    private static void callPath(StringBuilder out, Trace t, int i, int width) {
+        Trace.Row row = t.rows().get(i);
+        Semantics sem = new Semantics(t.model());
+        List<String> stack = sem.callStack(t.states().get(i), row.thread());
+        if (stack.size() > 1) {
+            String body = t.model().thread(row.thread()).main().name();
+            para(out, "  in: " + String.join(" <- ", stack.stream()
+                    .map(f -> f.equals(body) ? f : org.migcheck.model.lang.Procedure.kernelFunction(f)).toList()), width, "  ");
         }
     }
 
