@@ -17,11 +17,30 @@ public final class RuleSet {
     private final List<StepRule> stepRules;
     private final boolean lockdep;
 
+    /** The ids a user chose to check (the command line's --rule), or null when this is the whole set. */
+    private final List<String> selection;
+
     private RuleSet(List<Invariant> invariants, List<StepRule> stepRules, boolean lockdep) {
+        this(invariants, stepRules, lockdep, null);
+    }
+
+    private RuleSet(List<Invariant> invariants, List<StepRule> stepRules, boolean lockdep, List<String> selection) {
         this.invariants = List.copyOf(invariants);
         this.stepRules = List.copyOf(stepRules);
         this.lockdep = lockdep;
+        this.selection = selection == null ? null : List.copyOf(selection);
     }
+
+    /**
+     * This set marked as the user's choice of {@code ids} out of a larger one: reports then say that
+     * only these rules were checked, so a HOLDS is not read as the whole set's.
+     */
+    public RuleSet selected(List<String> ids) {
+        return new RuleSet(invariants, stepRules, lockdep, ids);
+    }
+
+    /** The ids of {@link #selected}, or null for a set that is not a selection. */
+    public List<String> selection() { return selection; }
 
     public static RuleSet empty() { return new RuleSet(List.of(), List.of(), false); }
 

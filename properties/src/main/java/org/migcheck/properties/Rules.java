@@ -47,6 +47,17 @@ public final class Rules {
         }
     }
 
+    /** Asks every rule of {@code rules} its declarations for {@code model}: the first that fails throws its ModelError. */
+    public static void declarations(RuleSet rules, Model model) {
+        for (Rule r : rules.rules()) {
+            vacuous(r, model);
+            if (r instanceof StepRule s) {
+                triggers(s);
+                watches(s, model);
+            }
+        }
+    }
+
     private static ModelError fault(Rule rule, String what, Throwable cause) {
         String kind = rule instanceof StepRule ? "step rule " : rule instanceof Invariant ? "invariant " : "rule ";
         ModelError e = new ModelError(rule.id(), kind + rule.id() + ": " + what);

@@ -94,6 +94,9 @@ final class BenchCmd implements Callable<Integer> {
     @Override
     public Integer call() {
         Options opts = search.toOptions().withProgress(null);
+        if (compareSpin || scaleOut || speedup) {
+            Main.refuseRuleOption(spec, "bench --compare-spin, --scale-out or --speedup (their series use the kernel rules)");
+        }
         if ((compareSpin ? 1 : 0) + (scaleOut ? 1 : 0) + (speedup ? 1 : 0) > 1) {
             throw Args.usage(spec, "--compare-spin, --scale-out and --speedup are separate measurements: give one");
         }
@@ -160,6 +163,12 @@ final class BenchCmd implements Callable<Integer> {
         if (unreduced) {
             CheckResult red = ScenarioRunner.run(s, variant, sets, Main.rules(spec), opts).result();
             CheckResult plain = ScenarioRunner.run(s, variant, sets, Main.rules(spec), opts.unreduced()).result();
+            if (red.verdict() == org.migcheck.checker.run.Verdict.INCOMPLETE || plain.verdict() == org.migcheck.checker.run.Verdict.INCOMPLETE) {
+                Main.Streams.out.printf("reduced: %s, %d states; unreduced: %s, %d states; INCOMPLETE: a budget stopped %s, so no factor%n",
+                        red.verdict().lower(), red.stats().distinct(), plain.verdict().lower(), plain.stats().distinct(),
+                        red.verdict() == org.migcheck.checker.run.Verdict.INCOMPLETE ? "the reduced search" : "the unreduced search");
+                return org.migcheck.checker.run.Verdict.INCOMPLETE.exitCode();
+            }
             Main.Streams.out.printf("reduced: %s, %d states, %.2f s; unreduced: %s, %d states, %.2f s; factor %.1fx%n",
                     red.verdict().lower(), red.stats().distinct(), red.stats().seconds(),
                     plain.verdict().lower(), plain.stats().distinct(), plain.stats().seconds(),

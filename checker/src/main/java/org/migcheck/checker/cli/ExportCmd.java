@@ -43,6 +43,7 @@ final class ExportCmd implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Main.refuseRuleOption(spec, "export (the exported model carries every kernel rule)");
         Scenario s = args.resolve(spec);
         Map<String, String> settings = new LinkedHashMap<>();
         if (args.variant != null) {

@@ -19,6 +19,7 @@ final class ListCmd implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Main.refuseRuleOption(spec, "list (it lists every rule)");
         PrintStream out = Main.Streams.out;
         if (output.require(spec, OutputOptions.Format.TEXT, OutputOptions.Format.JSON) == OutputOptions.Format.JSON) {
             out.println(JsonRenderer.renderCatalogue(Main.registry(spec).all(), org.migcheck.properties.KernelRules.all().rules(),

@@ -254,7 +254,16 @@ public final class Main implements Callable<Integer> {
             wanted.add(id.strip());
         }
         List<org.migcheck.properties.Rule> kept = all.rules().stream().filter(r -> wanted.contains(r.id())).toList();
-        return org.migcheck.properties.RuleSet.of(kept, wanted.contains(org.migcheck.properties.RuleSet.LOCK_CYCLE));
+        return org.migcheck.properties.RuleSet.of(kept, wanted.contains(org.migcheck.properties.RuleSet.LOCK_CYCLE))
+                .selected(List.copyOf(wanted));
+    }
+
+    /** A command that does not read --rule refuses it rather than ignoring it. */
+    static void refuseRuleOption(CommandLine.Model.CommandSpec spec, String what) {
+        if (!ruleOption(spec).isEmpty()) {
+            throw Args.usage(spec, "--rule does not apply to " + what + " (it selects the rules of check, suite, mutate, replay"
+                    + " and bench SCENARIO)");
+        }
     }
 
     /** " --rule A,B" as the command line gave it (empty without --rule), for pasted replay lines. */

@@ -26,6 +26,7 @@ final class MemberCmd implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+        Main.refuseRuleOption(spec, "member (a member checks with every rule its coordinators may use)");
         ClusterOptions.checkName(spec, cluster);
         String hp = ClusterOptions.hostPort(spec, "--bind", bind);
         int colon = hp.lastIndexOf(':');

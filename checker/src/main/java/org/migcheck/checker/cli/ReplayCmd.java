@@ -50,6 +50,8 @@ final class ReplayCmd implements Callable<Integer> {
             throw Args.usage(spec, "token does not fit: " + e.getMessage());
         }
         m = ScenarioRunner.build(t.scenario(), t.knobs()); // a build that fails is the model's error (exit 5), not the token's
+        // so is a rule whose declarations fail (they are asked again below, where a ModelError means the token's fault)
+        org.migcheck.properties.Rules.declarations(Main.rules(spec), m);
         try {
             if (bounds != null) {
                 m = BoundSensitivity.raise(m, Args.boundsRaise(bounds, spec));

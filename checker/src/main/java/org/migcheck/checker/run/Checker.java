@@ -743,7 +743,6 @@ public final class Checker {
         return new CheckResult(model, p.verdict(), rule, msg, r.schedule(), expl, List.of(), goals, r.stats(), null, notes);
     }
 
-    /** A MODEL_ERROR result with nothing explored ({@code model} null when it did not build). */
     /** INCOMPLETE: the heap ran out outside the search, while {@code doing}. */
     static CheckResult outOfMemory(Model model, String doing) {
         String limit = "the JVM's heap limit (out of memory) while " + doing;
@@ -752,6 +751,7 @@ public final class Checker {
                 new Stats(0, 0, 0, 0), limit, List.of());
     }
 
+    /** A MODEL_ERROR result with nothing explored ({@code model} null when it did not build). */
     static CheckResult modelError(Model model, String message) {
         return new CheckResult(model, Verdict.MODEL_ERROR, null, message, new int[0], List.of(), List.of(), Map.of(),
                 new Stats(0, 0, 0, 0), null, List.of());

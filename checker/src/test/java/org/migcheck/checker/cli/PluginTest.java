@@ -19,6 +19,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.migcheck.checker.run.ScenarioRunner;
 import org.migcheck.model.lang.Lock;
 import org.migcheck.model.lang.Model;
 import org.migcheck.model.lang.Steps;
@@ -263,6 +264,12 @@ public class PluginTest {
             assertEquals(5, r.code(), c[0] + ": " + r.out() + r.err());
             assertTrue(r.out().replaceAll("\\s+", " ").contains(c[1]), c[0] + ": " + r.out() + r.err());
             assertFalse((r.out() + r.err()).contains("internal error"), r.out() + r.err());
+            if (c[0].equals(NullTriggersRule.class.getName()) || c[0].equals(VacuousThrowsRule.class.getName())) {
+                // a rule whose declarations fail: replay says the same (the rule's error, exit 5), not that the token does not fit
+                Run replay = run("--classpath", cp.toString(), "replay", "plugin-mutexes:ordered:sameOrder=true:0");
+                assertEquals(5, replay.code(), c[0] + ": " + replay.out() + replay.err());
+                assertTrue(replay.err().replaceAll("\\s+", " ").contains(c[1]), replay.err());
+            }
             // and check --all goes on past it to its table's end
             Run all = run("--classpath", cp.toString(), "check", "--all");
             assertEquals(10, all.code(), c[0] + ": " + all.out() + all.err());
@@ -289,10 +296,10 @@ public class PluginTest {
         Files.writeString(cp.resolve(RULE_SERVICE), T1NeverHoldsA.class.getName() + "\n");
         Run r = run("--classpath", cp.toString(), "check", "abba-ordered");
         assertEquals(1, r.code(), r.out() + r.err());
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("replay: \\./migcheck --classpath (\\S+) replay (\\S+)").matcher(r.out());
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("replay: \\./migcheck --classpath (.+) replay (\\S+)").matcher(r.out());
         assertTrue(m.find(), r.out());
-        assertEquals(cp.toString(), m.group(1));
-        Run again = run("--classpath", m.group(1), "replay", m.group(2));
+        assertEquals(ScenarioRunner.shellQuote(cp.toString()), m.group(1));
+        Run again = run("--classpath", cp.toString(), "replay", m.group(2));
         assertEquals(1, again.code(), again.out() + again.err());
         assertTrue(again.out().contains("ends in: VIOLATED plugin.t1-never-holds-a: t1 holds A"), again.out());
         assertTrue(again.out().replaceAll("\\s+", " ").contains("declared: abba-ordered / default holds; this replay ends in violated"
@@ -310,10 +317,26 @@ public class PluginTest {
         // without the user's rule abba-ordered holds; with only it, it breaks at t1's first step
         Run kernelOnly = run("--classpath", cp.toString(), "--rule", "atomic.sleep,lock-order.cycle", "check", "abba-ordered");
         assertEquals(0, kernelOnly.code(), kernelOnly.out() + kernelOnly.err());
+        // and says that this HOLDS is of two rules only
+        assertTrue(kernelOnly.out().replaceAll("\\s+", " ").contains("note: only the rules chosen with --rule were checked (atomic.sleep,"
+                + " lock-order.cycle): the verdict says nothing of the others"), kernelOnly.out());
+        // a variant whose expected rule was left out says so
+        Run left = run("--rule", "atomic.sleep", "check", "truncate-writeback", "--variant", "wb-after-unlock");
+        assertTrue(left.out().contains("note: the expected rule writeback.set-under-lock is not among those --rule chose"), left.out());
+        // commands that do not read --rule refuse it
+        for (String[] cmd : new String[][] {{"export", "--promela", "abba"}, {"list"}, {"bench", "--compare-spin", "philosophers-3"}}) {
+            String[] args = new String[cmd.length + 2];
+            args[0] = "--rule";
+            args[1] = "atomic.sleep";
+            System.arraycopy(cmd, 0, args, 2, cmd.length);
+            Run refused = run(args);
+            assertEquals(64, refused.code(), cmd[0] + ": " + refused.out() + refused.err());
+            assertTrue(refused.err().contains("--rule does not apply to " + cmd[0]), refused.err());
+        }
         Run mine = run("--classpath", cp.toString(), "--rule", "plugin.t1-never-holds-a", "check", "abba");
         assertEquals(1, mine.code(), mine.out() + mine.err());
         assertTrue(mine.out().contains("VIOLATED plugin.t1-never-holds-a"), mine.out());
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("replay: \\./migcheck --classpath \\S+ --rule plugin\\.t1-never-holds-a"
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("replay: \\./migcheck --classpath .+ --rule plugin\\.t1-never-holds-a"
                 + " replay (\\S+)").matcher(mine.out());
         assertTrue(m.find(), mine.out());
         Run again = run("--classpath", cp.toString(), "--rule", "plugin.t1-never-holds-a", "replay", m.group(1));
@@ -593,9 +616,10 @@ public class PluginTest {
         try {
             System.setProperty("migcheck.launcher", launcher.toString());
             Run bundled = run("check", "abba");
-            assertTrue(bundled.out().contains("replay: '" + launcher + "' replay abba:"), bundled.out());
+            assertTrue(bundled.out().contains("replay: " + ScenarioRunner.shellQuote(launcher.toString()) + " replay abba:"), bundled.out());
             Run user = run("--classpath", cp, "check", "plugin-mutexes", "--variant", "abba");
-            assertTrue(user.out().contains("replay: '" + launcher + "' --classpath " + cp + " replay plugin-mutexes:"), user.out());
+            assertTrue(user.out().contains("replay: " + ScenarioRunner.shellQuote(launcher.toString()) + " --classpath " + ScenarioRunner.shellQuote(cp) + " replay plugin-mutexes:"),
+                    user.out());
             System.setProperty("migcheck.launcher", Path.of("").toAbsolutePath().resolve("migcheck").toString());
             assertTrue(run("check", "abba").out().contains("replay: ./migcheck replay abba:"));
         } finally {

@@ -53,5 +53,12 @@ class ReductionCliTest {
         long unreduced = Long.parseLong(m.group(2));
         assertTrue(reduced < unreduced, r.out()); // two symmetric compactors: some states have a twin
         assertEquals(String.format("%.1f", (double) unreduced / reduced), m.group(3), r.out());
+        // a budget between the two counts: the timed (reduced) runs finish, the unreduced one is cut: INCOMPLETE, no factor
+        long between = (reduced + unreduced) / 2;
+        Run cut = run("bench", "movable-ops", "--variant", "merged", "--repeat", "1", "--unreduced", "--quiet-progress",
+                "--max-states", Long.toString(between));
+        assertEquals(4, cut.code(), cut.out() + cut.err());
+        assertTrue(cut.out().contains("INCOMPLETE: a budget stopped the unreduced search, so no factor"), cut.out());
+        assertFalse(cut.out().contains("factor " + m.group(3)), cut.out());
     }
 }
