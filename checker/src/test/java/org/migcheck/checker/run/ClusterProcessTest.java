@@ -308,7 +308,7 @@ class ClusterProcessTest {
         // the reports of mismatching combinations carry times, which differ from run to run
         assertEquals(timeless((String) one[1]), timeless((String) spread[1]));
         assertTrue(((String) one[1]).contains("6 combinations"), (String) one[1]);
-        // and the members did serve this suite (not a run that fell back to this process alone)
+        // and both members were connected for this suite (the log line of the handshake that names its scenario)
         for (int i = 0; i < 2; i++) {
             assertTrue(MEMBERS.get(i).awaitAfter(before[i], "for movable-ops", 10_000), String.join("\n", MEMBERS.get(i).out));
         }
