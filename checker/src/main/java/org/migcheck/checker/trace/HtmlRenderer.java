@@ -102,7 +102,7 @@ public final class HtmlRenderer {
         boolean failed = TextRenderer.failed(r);
         Trace trace = failed ? r.trace() : null;
         if (trace != null && r.witnesses().isEmpty()) {
-            for (String line : TextRenderer.heldLocks(trace)) {
+            for (String line : TextRenderer.heldLocks(trace, TextRenderer.breaksAt(r, trace))) {
                 h.append("<li>").append(esc(line)).append("</li>");
             }
         }

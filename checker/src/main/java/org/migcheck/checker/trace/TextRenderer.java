@@ -153,7 +153,7 @@ public final class TextRenderer {
         }
         Trace trace = r.model() != null && failed(r) ? r.trace() : null;
         if (trace != null && r.witnesses().isEmpty()) {
-            for (String line : heldLocks(trace)) {
+            for (String line : heldLocks(trace, breaksAt(r, trace))) {
                 para(out, line, width, "  ");
             }
         }
@@ -289,6 +289,14 @@ public final class TextRenderer {
 
     /** "F held by T since step N (step label)" for every lock held at the end of the trace. */
     static List<String> heldLocks(Trace t) {
+        return heldLocks(t, -1);
+    }
+
+    /**
+     * As {@link #heldLocks(Trace)}; a lock that row {@code breaking} (0-based; -1: none) took is marked
+     * as taken by the step that breaks the rule, since a step rule judged the locks held before it.
+     */
+    static List<String> heldLocks(Trace t, int breaking) {
         List<String> out = new ArrayList<>();
         Model m = t.model();
         int[] s = t.last();
@@ -299,7 +307,8 @@ public final class TextRenderer {
             }
             int since = t.heldSince(l, h);
             out.add(l.name() + " held by " + m.thread(h).name() + (since == 0 ? " from the start"
-                    : " since step " + since + " (" + t.rows().get(since - 1).shown() + ")"));
+                    : " since step " + since + " (" + t.rows().get(since - 1).shown() + ")"
+                    + (since - 1 == breaking ? ", taken by the step that breaks the rule" : "")));
         }
         return out;
     }
