@@ -1,6 +1,7 @@
 package org.migcheck.checker.junit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -106,6 +107,50 @@ class MigcheckFacadeTest {
             int code = Main.run(new String[] {"replay", token}, new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
             assertEquals(2, code); // replay exits with the verdict it ends in: DEADLOCK
             assertTrue(out.toString(StandardCharsets.UTF_8).contains("(2 steps)"), out.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.clearProperty("migcheck.reports");
+        }
+    }
+
+    /**
+     * From a JUnit user's review: a goal assertion fails on a model that broke (MODEL_ERROR); a HOLDS
+     * against an empty rule set says no rule was checked; an expected rule id that the set lacks is
+     * named; the reports of two failing tests of one model do not overwrite each other; an
+     * unregistered model's HTML says why it has no replay command instead of one that cannot run.
+     */
+    @Test
+    void assertionsDoNotPassOnWhatTheyCannotShow(@TempDir Path dir) throws IOException {
+        Model.Builder b = Model.builder("broken-after-one-step");
+        org.migcheck.model.lang.Var c = b.var("c", 0, 1, 0);
+        b.thread("a", body -> body.step(org.migcheck.model.lang.Step.named("inc").does(e -> e.set(c, 1)).build())
+                .step(org.migcheck.model.lang.Step.named("buggy").does(e -> { throw new IllegalStateException("buggy effect"); }).build()));
+        b.goal("c-is-1", v -> v.get(c) == 1);
+        Model broken = b.build();
+        AssertionFailedError reach = assertThrows(AssertionFailedError.class, () -> Migcheck.assertReachable(broken, "c-is-1"));
+        assertTrue(reach.getMessage().contains("MODEL_ERROR") && reach.getMessage().contains("buggy effect"), reach.getMessage());
+
+        org.migcheck.checker.run.CheckResult none = Migcheck.check(Zoo.lostUpdateModel(false), org.migcheck.properties.RuleSet.empty()).result();
+        assertTrue(none.notes().contains("no rule was checked (an empty rule set): the verdict covers deadlocks and stuck threads only"),
+                none.notes().toString());
+
+        AssertionFailedError typo = assertThrows(AssertionFailedError.class,
+                () -> Migcheck.assertViolates(Zoo.abbaModel(false, false), "atomic.slep"));
+        assertTrue(typo.getMessage().startsWith("expected violated atomic.slep (no rule of the rule set given has that id"), typo.getMessage());
+
+        System.setProperty("migcheck.reports", dir.toString());
+        try {
+            assertThrows(AssertionFailedError.class, () -> Migcheck.assertHolds(Zoo.abbaModel(false, false)));
+            assertThrows(AssertionFailedError.class, () -> Migcheck.assertStuck(Zoo.abbaModel(false, false)));
+            try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+                List<String> html = files.map(f -> f.getFileName().toString()).filter(f -> f.endsWith(".html")).sorted().toList();
+                // one per asking test method (both here), none overwritten
+                assertEquals(1, html.size(), html.toString()); // the two assertions are in the same test method
+                assertTrue(html.get(0).contains("MigcheckFacadeTest.assertionsDoNotPassOnWhatTheyCannotShow"), html.toString());
+            }
+            Migcheck.Result mine = Migcheck.check(broken);
+            String page = mine.html();
+            assertFalse(page.contains("<code>./migcheck replay broken-after-one-step"), page);
+            assertTrue(page.contains("no registered Scenario builds model broken-after-one-step"), page);
         } finally {
             System.clearProperty("migcheck.reports");
         }
