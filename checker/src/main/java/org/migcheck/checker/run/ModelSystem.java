@@ -393,7 +393,7 @@ final class ModelSystem implements TransitionSystem {
     /** "step rule X threw ...": a rule with a bug is a model error naming it, not a raw exception. */
     static String ruleThrew(String kind, String id, Throwable err) {
         // the rule's own line (its first frame outside the JDK and migcheck's model): where a user starts looking
-        return kind + " " + id + " threw " + (err instanceof ModelError ? err.getMessage() : err + ScenarioRunner.where(err));
+        return kind + " " + id + " threw " + (err instanceof ModelError ? err.getMessage() : err.toString()) + ScenarioRunner.where(err);
     }
 
     /** Records the model bounds the events say were reached (the set is made on the first one only). */

@@ -172,7 +172,7 @@ public final class ScenarioRunner {
                 break;
             }
             if (!c.startsWith("java.") && !c.startsWith("jdk.") && !c.startsWith("sun.") && !c.startsWith("org.migcheck.model.")
-                    && !c.startsWith("org.migcheck.properties.Check")) {
+                    && !c.startsWith("org.migcheck.properties.Check") && !c.startsWith("org.migcheck.properties.Context")) {
                 return " at " + f;
             }
         }

@@ -564,8 +564,8 @@ public class PluginTest {
         assertTrue(linkage.out().replaceAll("\\s+", " ").contains("rebuild them together"), linkage.out());
         Run deep = run("--classpath", cp, "check", "plugin-throws", "--set", "mode=7");
         assertEquals(5, deep.code(), deep.out() + deep.err());
-        assertTrue(deep.out().replaceAll("\\s+", " ").contains("the effect of deep_call in kworker/u16:3 threw java.lang.StackOverflowError"),
-                deep.out());
+        assertTrue(deep.out().replaceAll("\\s+", " ").contains("the effect of deep_call in kworker/u16:3 threw java.lang.StackOverflowError"
+                + " at " + PluginTest.class.getName() + ".recurse(PluginTest.java:"), deep.out());
         assertFalse((linkage.out() + linkage.err() + deep.out() + deep.err()).contains("internal error"));
         // the heap running out before the search: INCOMPLETE (exit 4), and a report in the format asked for
         Run oom = run("--classpath", cp, "check", "plugin-throws", "--set", "mode=8", "--format", "junit");

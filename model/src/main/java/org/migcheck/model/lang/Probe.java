@@ -191,7 +191,8 @@ public final class Probe {
 
     private static ModelError foreign(Insn insn, String part, Throwable err) {
         String where = insn.kind == Insn.Kind.STEP ? insn.step.function() : insn.cond.function;
-        ModelError e = new ModelError(where, "the " + part + " of " + where + " in " + insn.proc.name() + " threw " + err);
+        ModelError e = new ModelError(where, "the " + part + " of " + where + " in " + insn.proc.name() + " threw " + err
+                + Semantics.codeLine(err));
         e.initCause(err);
         return e;
     }

@@ -184,9 +184,23 @@ public final class Semantics {
      */
     private static ModelError foreign(Insn insn, String part, Throwable err) {
         String where = insn.kind == Insn.Kind.STEP ? insn.step.function() : insn.cond.function;
-        ModelError e = new ModelError(where, "the " + part + " of " + where + " in " + insn.proc.name() + " threw " + err);
+        ModelError e = new ModelError(where, "the " + part + " of " + where + " in " + insn.proc.name() + " threw " + err + codeLine(err));
         e.initCause(err);
         return e;
+    }
+
+    /**
+     * " at class.method(File:line)": the first frame of {@code err} outside the JDK and this package (the
+     * model's own lambda, or the vocabulary block that runs it), where a user starts looking; "" when none.
+     */
+    static String codeLine(Throwable err) {
+        for (StackTraceElement f : err.getStackTrace()) {
+            String c = f.getClassName();
+            if (!c.startsWith("java.") && !c.startsWith("jdk.") && !c.startsWith("sun.") && !c.startsWith("org.migcheck.model.lang.")) {
+                return " at " + f;
+            }
+        }
+        return "";
     }
 
     /**
