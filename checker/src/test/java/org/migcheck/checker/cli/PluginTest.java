@@ -196,37 +196,44 @@ public class PluginTest {
         }
     }
 
+    /** A test plugin's rule: its id and statement, cited as "test plugin" (subclasses keep a public no-argument constructor). */
+    abstract static class TestRule {
+        private final String id;
+        private final String statement;
+
+        TestRule(String id, String statement) {
+            this.id = id;
+            this.statement = statement;
+        }
+
+        public String id() { return id; }
+        public String statement() { return statement; }
+        public String kernelRef() { return "test plugin"; }
+    }
+
     /** A user's rule with a bug: its check returns null (not a pass). */
-    public static final class NullCheckRule implements org.migcheck.properties.Invariant {
-        @Override public String id() { return "plugin.returns-null"; }
-        @Override public String statement() { return "returns null"; }
-        @Override public String kernelRef() { return "test plugin"; }
+    public static final class NullCheckRule extends TestRule implements org.migcheck.properties.Invariant {
+        public NullCheckRule() { super("plugin.returns-null", "returns null"); }
         @Override public org.migcheck.properties.Check check(org.migcheck.model.lang.StateView s) { return null; }
     }
 
     /** A user's step rule with a bug in its declarations: triggers() returns null. */
-    public static final class NullTriggersRule implements org.migcheck.properties.StepRule {
-        @Override public String id() { return "plugin.null-triggers"; }
-        @Override public String statement() { return "null triggers"; }
-        @Override public String kernelRef() { return "test plugin"; }
+    public static final class NullTriggersRule extends TestRule implements org.migcheck.properties.StepRule {
+        public NullTriggersRule() { super("plugin.null-triggers", "null triggers"); }
         @Override public java.util.List<Class<? extends org.migcheck.model.lang.Event>> triggers() { return null; }
         @Override public org.migcheck.properties.Check check(org.migcheck.properties.StepView s) { return org.migcheck.properties.Check.ok(); }
     }
 
     /** A user's rule whose vacuous(model) throws. */
-    public static final class VacuousThrowsRule implements org.migcheck.properties.Invariant {
-        @Override public String id() { return "plugin.vacuous-throws"; }
-        @Override public String statement() { return "vacuous throws"; }
-        @Override public String kernelRef() { return "test plugin"; }
+    public static final class VacuousThrowsRule extends TestRule implements org.migcheck.properties.Invariant {
+        public VacuousThrowsRule() { super("plugin.vacuous-throws", "vacuous throws"); }
         @Override public boolean vacuous(Model model) { throw new IllegalArgumentException("vacuous blew up"); }
         @Override public org.migcheck.properties.Check check(org.migcheck.model.lang.StateView s) { return org.migcheck.properties.Check.ok(); }
     }
 
     /** A user's rule that asks for the locks of a thread the model does not have (a misspelt name: index -1). */
-    public static final class MisspeltThreadRule implements org.migcheck.properties.Invariant {
-        @Override public String id() { return "plugin.misspelt-thread"; }
-        @Override public String statement() { return "qq holds nothing"; }
-        @Override public String kernelRef() { return "test plugin"; }
+    public static final class MisspeltThreadRule extends TestRule implements org.migcheck.properties.Invariant {
+        public MisspeltThreadRule() { super("plugin.misspelt-thread", "qq holds nothing"); }
         @Override public org.migcheck.properties.Check check(org.migcheck.model.lang.StateView s) {
             java.util.List<Lock> held = org.migcheck.properties.Context.held(s, s.model().threadIndex("qq"));
             return org.migcheck.properties.Check.unless(!held.isEmpty(), () -> "qq holds " + held);
@@ -234,10 +241,8 @@ public class PluginTest {
     }
 
     /** A user's rule that breaks with a violation without message. */
-    public static final class NullMessageRule implements org.migcheck.properties.Invariant {
-        @Override public String id() { return "plugin.null-message"; }
-        @Override public String statement() { return "null message"; }
-        @Override public String kernelRef() { return "test plugin"; }
+    public static final class NullMessageRule extends TestRule implements org.migcheck.properties.Invariant {
+        public NullMessageRule() { super("plugin.null-message", "null message"); }
         @Override public org.migcheck.properties.Check check(org.migcheck.model.lang.StateView s) { return org.migcheck.properties.Check.violated(null); }
     }
 
@@ -278,10 +283,8 @@ public class PluginTest {
     }
 
     /** A user's rule that breaks on a bundled scenario: t1 never holds A (abba-ordered's t1 takes A first). */
-    public static final class T1NeverHoldsA implements org.migcheck.properties.Invariant {
-        @Override public String id() { return "plugin.t1-never-holds-a"; }
-        @Override public String statement() { return "t1 never holds A"; }
-        @Override public String kernelRef() { return "test plugin"; }
+    public static final class T1NeverHoldsA extends TestRule implements org.migcheck.properties.Invariant {
+        public T1NeverHoldsA() { super("plugin.t1-never-holds-a", "t1 never holds A"); }
         @Override public org.migcheck.properties.Check check(org.migcheck.model.lang.StateView s) {
             Lock a = s.model().locks().stream().filter(l -> l.name().equals("A")).findFirst().orElse(null);
             int t1 = s.model().threadIndex("t1");
