@@ -224,9 +224,10 @@ public final class Main implements Callable<Integer> {
     }
 
     @CommandLine.Option(names = "--rule", paramLabel = "ID", split = ",",
-            description = "check only these rules (ids as `list` shows them, lock-order.cycle for the lockdep-style check;"
-                    + " repeatable): to see whether a rule of yours breaks where another breaks first. Deadlocks and stuck"
-                    + " threads are always checked; replay lines repeat the option")
+            description = "check, suite, mutate, replay and bench SCENARIO check only these rules (ids as `list` shows them,"
+                    + " lock-order.cycle for the lockdep-style check; repeatable): to see whether a rule of yours breaks where"
+                    + " another breaks first. Deadlocks and stuck threads are always checked; results say that only these rules"
+                    + " were checked, replay lines repeat the option; the other commands refuse it")
     List<String> ruleArgs = new ArrayList<>();
 
     private ScenarioRegistry registry;
