@@ -24,6 +24,7 @@ import org.migcheck.checker.cluster.HazelcastCluster;
 import org.migcheck.checker.run.Footprint;
 import org.migcheck.checker.run.Options;
 import org.migcheck.checker.run.ScenarioRunner;
+import org.migcheck.checker.run.Verdict;
 import org.migcheck.model.lang.Model;
 import org.migcheck.model.lang.ModelError;
 import org.migcheck.model.scenarios.Knobs;
@@ -138,7 +139,7 @@ final class BenchCmd implements Callable<Integer> {
                 throw Args.usage(spec, e.getMessage());
             }
             CheckResult r = o.result();
-            if (r.verdict() == org.migcheck.checker.run.Verdict.MODEL_ERROR) {
+            if (r.verdict() == Verdict.MODEL_ERROR) {
                 // nothing to time: the model did not build or is malformed
                 Main.Streams.err.println("migcheck bench: model error: " + r.message());
                 return r.verdict().exitCode();
@@ -148,7 +149,7 @@ final class BenchCmd implements Callable<Integer> {
                     store == null ? "" : "; " + store);
             if (i > 0) {
                 best = Math.max(best, r.stats().statesPerSecond());
-                if (r.verdict() == org.migcheck.checker.run.Verdict.INCOMPLETE && stopped == null) {
+                if (r.verdict() == Verdict.INCOMPLETE && stopped == null) {
                     stopped = r.limit() == null ? r.message() : r.limit();
                 }
             }
@@ -157,17 +158,17 @@ final class BenchCmd implements Callable<Integer> {
             // a budget's stop is INCOMPLETE here too (exit 4): the rate covers only the part searched
             Main.Streams.out.printf("best: %.0f states/s, INCOMPLETE: a run stopped at %s, so the rate is not a whole search's%n",
                     best, stopped);
-            return org.migcheck.checker.run.Verdict.INCOMPLETE.exitCode();
+            return Verdict.INCOMPLETE.exitCode();
         }
         Main.Streams.out.printf("best: %.0f states/s%n", best);
         if (unreduced) {
             CheckResult red = ScenarioRunner.run(s, variant, sets, Main.rules(spec), opts).result();
             CheckResult plain = ScenarioRunner.run(s, variant, sets, Main.rules(spec), opts.unreduced()).result();
-            if (red.verdict() == org.migcheck.checker.run.Verdict.INCOMPLETE || plain.verdict() == org.migcheck.checker.run.Verdict.INCOMPLETE) {
+            if (red.verdict() == Verdict.INCOMPLETE || plain.verdict() == Verdict.INCOMPLETE) {
                 Main.Streams.out.printf("reduced: %s, %d states; unreduced: %s, %d states; INCOMPLETE: a budget stopped %s, so no factor%n",
                         red.verdict().lower(), red.stats().distinct(), plain.verdict().lower(), plain.stats().distinct(),
-                        red.verdict() == org.migcheck.checker.run.Verdict.INCOMPLETE ? "the reduced search" : "the unreduced search");
-                return org.migcheck.checker.run.Verdict.INCOMPLETE.exitCode();
+                        red.verdict() == Verdict.INCOMPLETE ? "the reduced search" : "the unreduced search");
+                return Verdict.INCOMPLETE.exitCode();
             }
             Main.Streams.out.printf("reduced: %s, %d states, %.2f s; unreduced: %s, %d states, %.2f s; factor %.1fx%n",
                     red.verdict().lower(), red.stats().distinct(), red.stats().seconds(),

@@ -51,12 +51,13 @@ final class ReplayCmd implements Callable<Integer> {
         }
         m = ScenarioRunner.build(t.scenario(), t.knobs()); // a build that fails is the model's error (exit 5), not the token's
         // so is a rule whose declarations fail (they are asked again below, where a ModelError means the token's fault)
-        org.migcheck.properties.Rules.declarations(Main.rules(spec), m);
+        org.migcheck.properties.RuleSet rules = Main.rules(spec);
+        org.migcheck.properties.Rules.declarations(rules, m);
         try {
             if (bounds != null) {
                 m = BoundSensitivity.raise(m, Args.boundsRaise(bounds, spec));
             }
-            end = Replayer.replay(m, Main.rules(spec), t.schedule());
+            end = Replayer.replay(m, rules, t.schedule());
         } catch (IllegalArgumentException | ModelError e) {
             throw Args.usage(spec, "token does not fit: " + e.getMessage());
         }

@@ -253,10 +253,9 @@ public final class Migcheck {
         Result res = check(model, rules, options);
         CheckResult r = res.result();
         if (r.verdict() != Verdict.VIOLATED || !ruleId.equals(r.ruleId())) {
-            boolean known = rules.rules().stream().anyMatch(x -> x.id().equals(ruleId)) || (rules.lockdep() && RuleSet.LOCK_CYCLE.equals(ruleId))
-                    || ruleId.startsWith("lock.") || ruleId.startsWith("lock-order.");
-            fail("expected violated " + ruleId + (known ? "" : " (no rule of the rule set given has that id: a typo, or a rule"
-                    + " left out of the set?)"), res);
+            boolean unknown = ScenarioRunner.unknownExpectedRule(Expect.violated(ruleId), r, rules) != null;
+            fail("expected violated " + ruleId + (unknown ? " (no rule of the rule set given has that id: a typo, or a rule"
+                    + " left out of the set?)" : ""), res);
         }
         return r;
     }
@@ -290,12 +289,9 @@ public final class Migcheck {
             Assertions.fail("model " + model.name() + " declares no goal " + goal + "; goals: " + model.goals().keySet());
         }
         Result res = check(model, rules, options);
-        if (res.result().verdict() == Verdict.MODEL_ERROR) {
-            // a goal reached before the model broke says nothing of a model that does not work
-            fail("expected " + (want == CheckResult.GoalResult.Answer.REACHABLE ? "reachable(" : "unreachable(") + goal + ")", res);
-        }
         CheckResult.GoalResult g = res.result().goals().get(goal);
-        if (g == null || g.answer() != want) {
+        // a goal reached before the model broke (MODEL_ERROR) says nothing of a model that does not work
+        if (res.result().verdict() == Verdict.MODEL_ERROR || g == null || g.answer() != want) {
             fail("expected " + (want == CheckResult.GoalResult.Answer.REACHABLE ? "reachable(" : "unreachable(") + goal + ")", res);
         }
         return res.result();

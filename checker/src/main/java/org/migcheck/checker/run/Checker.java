@@ -784,12 +784,12 @@ public final class Checker {
         return new CheckResult(model, Verdict.VIOLATED, RuleSet.LOCK_CYCLE, msg, first, expl, witnesses, goals, stats, null, List.of());
     }
 
-    /** A call stack as a kernel developer reads it: each frame is its procedure's kernel function ({@link Procedure#kernelFunction}). */
     /**
-     * The kernel functions of a call stack (procedure names up to their first '/'); the thread's own
-     * body, the outermost frame, keeps its whole name, which may contain '/' (kworker/u16:3).
+     * A call stack as a kernel developer reads it, innermost first: each frame is its procedure's kernel
+     * function ({@link Procedure#kernelFunction}, the name up to its first '/'); the thread's own body, the
+     * outermost frame, keeps its whole name, which may contain '/' (kworker/u16:3).
      */
-    static List<String> frames(Semantics sem, int[] state, int t) {
+    public static List<String> frames(Semantics sem, int[] state, int t) {
         String body = sem.model().thread(t).main().name();
         return sem.callStack(state, t).stream().map(f -> f.equals(body) ? f : Procedure.kernelFunction(f)).toList();
     }

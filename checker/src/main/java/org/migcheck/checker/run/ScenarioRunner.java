@@ -246,7 +246,7 @@ public final class ScenarioRunner {
      * has that id (the lock-order and lock-use checks built into the engine excepted); otherwise null.
      * Such an id is either a rule the user did not register or an assertion of the model.
      */
-    static String unknownExpectedRule(Expect expect, CheckResult r, RuleSet rules) {
+    public static String unknownExpectedRule(Expect expect, CheckResult r, RuleSet rules) {
         if (expect == null || expect.kind() != Expect.Kind.VIOLATED || matches(expect, r)) {
             return null;
         }

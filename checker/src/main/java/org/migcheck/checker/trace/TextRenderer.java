@@ -260,13 +260,9 @@ public final class TextRenderer {
      * step is inside a call; the reader judging a patch sees the kernel path, as a deadlock's report shows it.
      */
     private static void callPath(StringBuilder out, Trace t, int i, int width) {
-        Trace.Row row = t.rows().get(i);
-        Semantics sem = new Semantics(t.model());
-        List<String> stack = sem.callStack(t.states().get(i), row.thread());
+        List<String> stack = org.migcheck.checker.run.Checker.frames(new Semantics(t.model()), t.states().get(i), t.rows().get(i).thread());
         if (stack.size() > 1) {
-            String body = t.model().thread(row.thread()).main().name();
-            para(out, "  in: " + String.join(" <- ", stack.stream()
-                    .map(f -> f.equals(body) ? f : org.migcheck.model.lang.Procedure.kernelFunction(f)).toList()), width, "  ");
+            para(out, "  in: " + String.join(" <- ", stack), width, "  ");
         }
     }
 

@@ -120,7 +120,7 @@ public final class Probe {
             } catch (ModelError | ModelViolation err) {
                 return new Failed(err);
             } catch (RuntimeException | StackOverflowError | AssertionError | LinkageError err) {
-                return new Failed(foreign(insn, "guard", err));
+                return new Failed(Semantics.foreign(insn, "guard", err));
             }
             if (!enabled) {
                 try {
@@ -128,7 +128,7 @@ public final class Probe {
                 } catch (ModelError err) {
                     return new BlockedFault(err);
                 } catch (RuntimeException | StackOverflowError | AssertionError | LinkageError err) {
-                    return new BlockedFault(foreign(insn, "block reason", err));
+                    return new BlockedFault(Semantics.foreign(insn, "block reason", err));
                 }
                 return new Blocked();
             }
@@ -148,7 +148,7 @@ public final class Probe {
         } catch (ModelError | ModelViolation err) {
             return new Failed(err);
         } catch (RuntimeException | StackOverflowError | AssertionError | LinkageError err) {
-            return new Failed(foreign(insn, "effect", err));
+            return new Failed(Semantics.foreign(insn, "effect", err));
         }
         return new Fired(next.writes, ctx.events == null ? List.of() : ctx.events);
     }
@@ -189,13 +189,6 @@ public final class Probe {
         return out;
     }
 
-    private static ModelError foreign(Insn insn, String part, Throwable err) {
-        String where = insn.kind == Insn.Kind.STEP ? insn.step.function() : insn.cond.function;
-        ModelError e = new ModelError(where, "the " + part + " of " + where + " in " + insn.proc.name() + " threw " + err
-                + Semantics.codeLine(err));
-        e.initCause(err);
-        return e;
-    }
 
     /** The state after the writes so far: written slots from the map, the rest from the reader. */
     private static final class Overlay {

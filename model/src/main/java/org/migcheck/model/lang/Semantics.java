@@ -182,7 +182,7 @@ public final class Semantics {
      * An exception other than {@link ModelError} thrown by model code (an index out of bounds in a
      * lambda, a null object) becomes a model error naming the step, with the exception as its cause.
      */
-    private static ModelError foreign(Insn insn, String part, Throwable err) {
+    static ModelError foreign(Insn insn, String part, Throwable err) {
         String where = insn.kind == Insn.Kind.STEP ? insn.step.function() : insn.cond.function;
         ModelError e = new ModelError(where, "the " + part + " of " + where + " in " + insn.proc.name() + " threw " + err + codeLine(err));
         e.initCause(err);
@@ -193,7 +193,7 @@ public final class Semantics {
      * " at class.method(File:line)": the first frame of {@code err} outside the JDK and this package (the
      * model's own lambda, or the vocabulary block that runs it), where a user starts looking; "" when none.
      */
-    static String codeLine(Throwable err) {
+    private static String codeLine(Throwable err) {
         for (StackTraceElement f : err.getStackTrace()) {
             String c = f.getClassName();
             if (!c.startsWith("java.") && !c.startsWith("jdk.") && !c.startsWith("sun.") && !c.startsWith("org.migcheck.model.lang.")) {
