@@ -65,7 +65,9 @@ class UserfsTest {
         String last = e.getMessage().lines().reduce((a, b) -> b).orElseThrow();
         // the registered userfs-flush-work scenario rebuilds this model: the CLI can replay it
         assertTrue(last.matches("replay: \\./migcheck --classpath \\S+ replay userfs-flush-work:under-lock:flushUnderLock=true:0"), last);
-        assertTrue(e.getMessage().contains("target/migcheck-reports/userfs-flush-work_under-lock.html"), e.getMessage());
+        // the reports are named after the model and the test method that asked, so two tests never overwrite each other's
+        assertTrue(e.getMessage().contains("target/migcheck-reports/userfs-flush-work_under-lock_UserfsTest.aFailureNamesItsReportsAndEndsWithAReplayCommand.html"),
+                e.getMessage());
     }
 
     @Test
