@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import org.junit.jupiter.api.Assertions;
+import org.migcheck.checker.run.BoundSensitivity;
 import org.migcheck.checker.run.CheckResult;
 import org.migcheck.checker.run.Checker;
 import org.migcheck.checker.run.Mutations;
@@ -212,13 +213,60 @@ public final class Migcheck {
 
     // ---------------------------------------------------------------- assertions
 
-    /** The model holds: exhaustive, no rule broken, no deadlock, no stuck thread. */
+    /**
+     * The model holds: exhaustive, no rule broken, no deadlock, no stuck thread, and no explored state
+     * reached one of the model's own bounds ({@code Model.Builder.bound}). A HOLDS that reached one is a
+     * fact about the bound, not the kernel, so it fails here and says which; {@link #assertHolds(Model,
+     * RuleSet, Options, int)} checks with the bounds raised, {@link #assertHoldsWithinBounds} accepts
+     * them on purpose. Kernel bounds (the kernel's own retry constants) never count.
+     */
     public static CheckResult assertHolds(Model model) { return assertHolds(model, KernelRules.all(), options()); }
 
     public static CheckResult assertHolds(Model model, RuleSet rules) { return assertHolds(model, rules, options()); }
 
     public static CheckResult assertHolds(Model model, RuleSet rules, Options options) {
+        Result res = check(model, rules, options);
+        CheckResult r = expect(res, Verdict.HOLDS, "holds");
+        if (!r.saturated().isEmpty()) {
+            fail("expected holds whatever the model's bounds; this HOLDS reached " + saturation(r)
+                    + ". Check it with the bounds raised, Migcheck.assertHolds(model, rules, options, K), or accept the"
+                    + " bounds with Migcheck.assertHoldsWithinBounds(model, rules, options)", res);
+        }
+        return r;
+    }
+
+    /**
+     * The model holds with every model bound raised by {@code boundsRaise} passes (as {@code check
+     * --bounds +K}), and no state reaches a model bound even there: its loops ended by themselves, so
+     * the verdict does not depend on the bounds. Returns the result at the raised bounds.
+     */
+    public static CheckResult assertHolds(Model model, RuleSet rules, Options options, int boundsRaise) {
+        if (boundsRaise < 1) {
+            throw new IllegalArgumentException("boundsRaise must be at least 1, not " + boundsRaise);
+        }
+        if (BoundSensitivity.modelBounds(model).isEmpty()) {
+            Assertions.fail("model " + model.name() + " declares no model bounds to raise; use assertHolds(model, rules, options)");
+        }
+        Result res = check(BoundSensitivity.raise(model, boundsRaise), rules, options);
+        CheckResult r = expect(res, Verdict.HOLDS, "holds at bounds +" + boundsRaise);
+        if (!r.saturated().isEmpty()) {
+            fail("expected holds at bounds +" + boundsRaise + " with no model bound reached; it still reached "
+                    + saturation(r) + " (raise further, or accept the bounds with Migcheck.assertHoldsWithinBounds)", res);
+        }
+        return r;
+    }
+
+    /**
+     * The model holds within its bounds: as {@link #assertHolds(Model, RuleSet, Options)}, but a HOLDS
+     * that reached a model bound passes. The result's {@code saturated()} lists the bounds it rests on.
+     */
+    public static CheckResult assertHoldsWithinBounds(Model model, RuleSet rules, Options options) {
         return expect(check(model, rules, options), Verdict.HOLDS, "holds");
+    }
+
+    private static String saturation(CheckResult r) {
+        return (r.saturated().size() == 1 ? "a model bound: " : "model bounds: ")
+                + String.join("; ", r.saturated().stream().map(CheckResult.Saturation::toString).toList());
     }
 
     /** The model deadlocks; returns the result for further assertions on the trace. */

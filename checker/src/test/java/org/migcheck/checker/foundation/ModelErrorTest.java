@@ -253,4 +253,20 @@ class ModelErrorTest {
         assertEquals("add_some() -> two", r.trace().rows().get(0).label());
         assertTrue(r.message().contains("add_some() -> two"), "message names the wrong alternative: " + r.message());
     }
+
+    @Test
+    void aLabelThatThrowsSaysSoInTheTrace() {
+        // the arguments' text is only built for traces: the search runs the step, the trace cannot name it
+        Model.Builder b = Model.builder("bad-label");
+        Lock l = b.mutex("L");
+        b.thread("self", body -> body
+                .step(Step.named("describe").args(e -> { throw new IllegalStateException("no name"); }).build())
+                .step(Steps.lock("mutex_lock", l))
+                .step(Steps.lock("mutex_lock", l)));
+        CheckResult r = check(b.build());
+        assertEquals(Verdict.DEADLOCK, r.verdict());
+        String label = r.trace().rows().get(0).label();
+        assertTrue(label.startsWith("describe(? its label threw IllegalStateException at org.migcheck.checker.foundation.ModelErrorTest"),
+                label);
+    }
 }

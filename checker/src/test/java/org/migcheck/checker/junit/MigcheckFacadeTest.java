@@ -28,6 +28,10 @@ import org.migcheck.checker.engine.Strategy;
 import org.migcheck.checker.run.Mutations;
 import org.migcheck.checker.run.Verdict;
 import org.migcheck.model.lang.Lock;
+import org.migcheck.model.lang.Var;
+import org.migcheck.model.lang.Step;
+import org.migcheck.model.lang.Cond;
+import org.migcheck.model.lang.Bound;
 import org.migcheck.model.lang.Model;
 import org.migcheck.model.lang.Steps;
 import org.migcheck.model.scenarios.BaseScenario;
@@ -222,5 +226,41 @@ class MigcheckFacadeTest {
         AssertionFailedError e = assertThrows(AssertionFailedError.class, () -> Migcheck.assertUnreachable(m, "done"));
         assertTrue(e.getMessage().contains("expected unreachable(done)"), e.getMessage());
         assertThrows(AssertionFailedError.class, () -> Migcheck.assertReachable(m, "nosuch"));
+    }
+
+    /**
+     * One thread, one retry loop under the model bound "tries": the first pass sets {@code tried}, the
+     * second finds it and leaves. At limit 1 the first pass wants another (the bound is reached); at
+     * limit 2 the loop ends by itself.
+     */
+    private static Model retriesOnce() {
+        Model.Builder b = Model.builder("retries-once");
+        Var tried = b.flag("tried", false);
+        Bound tries = b.bound("tries", 1, "the kernel retries until it has tried once");
+        b.thread("retrier", body -> body.retry(tries, pass -> pass
+                .ifThen(Cond.of("tried", "tried", e -> e.isSet(tried)), hit -> hit.breakLoop())
+                .step(Step.named("try_once").does(e -> e.set(tried, true)).build())));
+        return b.build();
+    }
+
+    @Test
+    void aHoldsThatReachedAModelBoundIsNotAPassUnlessAsked() {
+        AssertionFailedError e = assertThrows(AssertionFailedError.class,
+                () -> Migcheck.assertHolds(retriesOnce(), RuleSet.empty(), Migcheck.options()));
+        assertTrue(e.getMessage().startsWith("expected holds whatever the model's bounds; this HOLDS reached a model bound: tries (limit 1)"
+                + " in retrier: reached in 1 state"), e.getMessage());
+        // accepted on purpose, with the bound in the result
+        assertEquals(1, Migcheck.assertHoldsWithinBounds(retriesOnce(), RuleSet.empty(), Migcheck.options()).saturated().size());
+        // one pass more: the loop ends by itself, so the HOLDS does not rest on the bound
+        assertTrue(Migcheck.assertHolds(retriesOnce(), RuleSet.empty(), Migcheck.options(), 1).saturated().isEmpty());
+        assertThrows(IllegalArgumentException.class, () -> Migcheck.assertHolds(retriesOnce(), RuleSet.empty(), Migcheck.options(), 0));
+        // a loop that never leaves by itself reaches its bound at every limit
+        Model.Builder b = Model.builder("retries-always");
+        Bound polls = b.bound("polls", 1, "the kernel polls forever");
+        b.thread("poller", body -> body.retry(polls, pass -> pass.step(Step.named("poll").build())));
+        AssertionFailedError still = assertThrows(AssertionFailedError.class,
+                () -> Migcheck.assertHolds(b.build(), RuleSet.empty(), Migcheck.options(), 2));
+        assertTrue(still.getMessage().startsWith("expected holds at bounds +2 with no model bound reached; it still reached a model bound:"
+                + " polls (limit 3)"), still.getMessage());
     }
 }

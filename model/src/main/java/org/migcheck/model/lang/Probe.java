@@ -168,7 +168,7 @@ public final class Probe {
             }
             return insn.cond.label(read, insn.cond.test.test(read));
         } catch (RuntimeException | StackOverflowError | AssertionError | LinkageError e) {
-            return insn.kind == Insn.Kind.STEP ? insn.step.function() + "(?)" : insn.cond.function + "(?)";
+            return Semantics.unlabelled(insn, e);
         }
     }
 

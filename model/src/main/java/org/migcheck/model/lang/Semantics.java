@@ -272,8 +272,17 @@ public final class Semantics {
             }
             return insn.cond.label(read, insn.cond.test.test(read));
         } catch (RuntimeException | StackOverflowError | AssertionError | LinkageError e) {
-            return insn.kind == Insn.Kind.STEP ? insn.step.function() + "(?)" : insn.cond.function + "(?)";
+            return unlabelled(insn, e);
         }
+    }
+
+    /**
+     * The label of a step whose own label (its arguments' or outcome's text) threw: the function, and in
+     * place of the arguments what went wrong and where, so that a trace says why it cannot name them.
+     */
+    static String unlabelled(Insn insn, Throwable err) {
+        String where = insn.kind == Insn.Kind.STEP ? insn.step.function() : insn.cond.function;
+        return where + "(? its label threw " + err.getClass().getSimpleName() + codeLine(err) + ")";
     }
 
     /** Program counter of the thread's next visible instruction (its finished value when done). */
