@@ -115,7 +115,16 @@ final class BenchCmd implements Callable<Integer> {
             }
             return speedup(opts);
         }
+        boolean spinNamed = spec.commandLine().getParseResult().hasMatchedOption("--spin");
+        if (spinNamed && !compareSpin) {
+            throw Args.usage(spec, "--spin names the SPIN executable for --compare-spin; without it nothing runs SPIN");
+        }
         if (compareSpin) {
+            // a SPIN named on purpose that does not run is a mistake, not a reason to print half a table
+            String bad = spinNamed ? spinVersion() : null;
+            if (bad != null) {
+                throw Args.usage(spec, "--spin " + spinExe + ": cannot run it (" + bad + ")");
+            }
             return compare(opts);
         }
         if (scaleOut) {

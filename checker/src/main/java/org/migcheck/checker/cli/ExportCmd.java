@@ -72,24 +72,71 @@ final class ExportCmd implements Callable<Integer> {
             throw Args.usage(spec, "not expressible: " + e.getMessage());
         }
         if (output != null) {
+            if (output.toString().isEmpty()) {
+                throw Args.usage(spec, "-o takes a file name, not an empty one");
+            }
+            Path dir = output.toAbsolutePath().getParent();
+            if (Files.isDirectory(output)) {
+                throw Args.usage(spec, "cannot write '" + output + "': it is a directory");
+            }
+            if (dir == null || !Files.isDirectory(dir)) {
+                throw Args.usage(spec, "cannot write '" + output + "': no such directory " + dir);
+            }
+            if (Files.exists(output) && !Files.isRegularFile(output)) {
+                // a device or a pipe (/dev/stdout, a FIFO): written in place, never replaced by a file
+                try {
+                    Files.writeString(output, r.promela(), StandardCharsets.UTF_8);
+                } catch (IOException e) {
+                    Main.Streams.err.println("migcheck export: cannot write '" + output + "': " + why(e));
+                    return Main.IO_EXIT;
+                }
+                return summary(r);
+            }
+            // the program goes to a file of its own beside the target, which then replaces it: a write that fails
+            // half way (a full disk) leaves the old file as it was, never a truncated program
+            Path tmp;
             try {
-                Files.writeString(output, r.promela(), StandardCharsets.UTF_8);
+                tmp = Files.createTempFile(dir, "." + output.getFileName() + ".", ".tmp");
             } catch (IOException e) {
-                // the NIO exceptions carry the path as their message; the reason is their type
-                String why = e instanceof java.nio.file.NoSuchFileException ? "no such directory"
-                        : e instanceof java.nio.file.AccessDeniedException ? "permission denied"
-                        : e instanceof java.nio.file.FileSystemException fse && fse.getReason() != null ? fse.getReason()
-                        : e.getMessage();
-                throw Args.usage(spec, "cannot write '" + output + "': " + why);
+                throw Args.usage(spec, "cannot write '" + output + "': " + why(e));
+            }
+            try {
+                Files.writeString(tmp, r.promela(), StandardCharsets.UTF_8);
+                try {
+                    Files.move(tmp, output, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                } catch (java.nio.file.AtomicMoveNotSupportedException e) {
+                    Files.move(tmp, output, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+            } catch (IOException e) {
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException ignored) {
+                    // the write's own failure is the one to report
+                }
+                Main.Streams.err.println("migcheck export: cannot write '" + output + "': " + why(e) + "; nothing written");
+                return Main.IO_EXIT;
             }
         } else {
             Main.Streams.out.print(r.promela());
         }
+        return summary(r);
+    }
+
+    /** The summary on standard error: how exact the states are, what is not expressible; exit 0. */
+    private static int summary(PromelaExport.Result r) {
         Main.Streams.err.println("states: " + (r.exact() ? "exact (SPIN's stored states are migcheck's distinct states)"
                 : "verdict-preserving only") + "; " + r.transitions() + " d_steps from " + r.tableEntries() + " table entries");
         for (String n : r.notExpressible()) {
             Main.Streams.err.println("not expressible: " + n);
         }
         return 0;
+    }
+
+    /** Why a file operation failed: the NIO exceptions carry the path as their message, the reason is their type. */
+    private static String why(IOException e) {
+        return e instanceof java.nio.file.NoSuchFileException ? "no such file or directory"
+                : e instanceof java.nio.file.AccessDeniedException ? "permission denied"
+                : e instanceof java.nio.file.FileSystemException fse && fse.getReason() != null ? fse.getReason()
+                : e.getMessage();
     }
 }

@@ -44,6 +44,12 @@ final class ListCmd implements Callable<Integer> {
                         : String.format("%-28s   variant %s, kind %s, expect %s: %s", "", v.name(), k, v.expect().describe(), v.doc()));
             }
         }
+        // every rule --rule can name: the kernel rules, the lockdep-style check, then the users' (--classpath)
+        for (org.migcheck.properties.Rule r : org.migcheck.properties.KernelRules.all().rules()) {
+            print(out, width, String.format("rule %-23s %s [%s]", r.id(), r.statement(), r.kernelRef()));
+        }
+        org.migcheck.checker.trace.RuleInfo cycle = org.migcheck.checker.trace.RuleInfo.of(org.migcheck.properties.RuleSet.LOCK_CYCLE);
+        print(out, width, String.format("rule %-23s %s [%s]", cycle.id(), cycle.statement(), cycle.kernelRef()));
         for (org.migcheck.properties.Rule r : Main.registry(spec).rules()) {
             print(out, width, String.format("rule %-23s %s [%s] (from --classpath)", r.id(), r.statement(), r.kernelRef()));
         }

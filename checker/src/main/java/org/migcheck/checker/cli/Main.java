@@ -193,6 +193,8 @@ public final class Main implements Callable<Integer> {
             msg = "unknown command '" + u.getUnmatched().get(0) + "'; commands: " + String.join(", ", cmd.getSubcommands().keySet());
         } else if (ex instanceof CommandLine.UnmatchedArgumentException u && u.getUnmatched().stream().anyMatch(a -> a.startsWith("--classpath"))) {
             msg += " (--classpath goes before the command: migcheck --classpath JARS_OR_DIRS " + cmd.getCommandName() + " ...)";
+        } else if (ex instanceof CommandLine.UnmatchedArgumentException u && u.getUnmatched().stream().anyMatch(a -> a.startsWith("--rule"))) {
+            msg += " (--rule goes before the command: migcheck --rule ID[,ID...] " + cmd.getCommandName() + " ...)";
         }
         cmd.getErr().println(path + ": " + msg);
         cmd.getErr().println("try '" + path + " --help'");

@@ -79,6 +79,7 @@ final class MutateCmd implements Callable<Integer> {
         }
         if (base.result().verdict() == Verdict.MODEL_ERROR) {
             Main.Streams.err.println("migcheck mutate: model error: " + base.result().message());
+            baseReport(f, base);
             return Verdict.MODEL_ERROR.exitCode();
         }
         model = ScenarioRunner.build(s, base.knobs());
@@ -86,6 +87,7 @@ final class MutateCmd implements Callable<Integer> {
             // a budget stopped the unmutated check: no verdict to compare mutants with (exit as the check would)
             Main.Streams.err.println("migcheck mutate: " + base.title() + " is INCOMPLETE (" + base.result().limit()
                     + "): mutation analysis needs the variant checked to the end; raise or drop the budget");
+            baseReport(f, base);
             return Verdict.INCOMPLETE.exitCode();
         }
         if (base.result().verdict() != Verdict.HOLDS) {
@@ -102,6 +104,20 @@ final class MutateCmd implements Callable<Integer> {
             default -> text(base, mutants, stale);
         }
         return exitCode(mutants, stale);
+    }
+
+    /**
+     * When the unmutated check reached no verdict, a pipeline that asked for JSON, JUnit XML or SARIF
+     * still gets a document: the check's own report in that format, which says why (a budget, a model
+     * error). Text has the line on standard error.
+     */
+    private void baseReport(Format f, ScenarioRunner.Outcome base) {
+        switch (f) {
+            case JSON -> Main.Streams.out.println(JsonRenderer.render(base));
+            case JUNIT -> Main.Streams.out.print(JUnitRenderer.render("migcheck mutate " + base.scenario().id(), List.of(base)));
+            case SARIF -> Main.Streams.out.println(SarifRenderer.render(List.of(base)));
+            default -> { }
+        }
     }
 
     /**

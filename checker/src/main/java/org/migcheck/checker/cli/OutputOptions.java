@@ -81,6 +81,11 @@ public final class OutputOptions {
             int firstSpace = rest.indexOf(' ', body);
             // a leading word (a scenario id, a rule id) is never cut, even when longer than the kept column
             int word = body == 0 ? (firstSpace < 0 ? rest.length() : Math.max(Math.min(rest.length(), keep), firstSpace)) : firstSpace;
+            if (word > 0 && word < rest.length() && rest.charAt(word) != ' ' && rest.charAt(word - 1) != ' ') {
+                // the kept column ends inside a word ("rule movable-ops.isolated-under-lock"): keep the word whole
+                int end = rest.indexOf(' ', word);
+                word = end < 0 ? rest.length() : end;
+            }
             if (word > 0 && word < rest.length()) {
                 rest = rest.substring(0, word) + " " + rest.substring(word).strip().replaceAll(" {2,}", " ");
             }

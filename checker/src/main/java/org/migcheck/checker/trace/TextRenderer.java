@@ -35,17 +35,8 @@ public final class TextRenderer {
 
     /** The report of {@code o} at {@code width} columns, with timings. */
     public static String render(ScenarioRunner.Outcome o, int width) {
-        String report = render(o.title(), o.result(), o.expected() == null ? null : o.expected().describe(), o.replayArgs(), true, width);
-        String doc = variantDoc(o);
-        if (doc == null) {
-            return report;
-        }
-        // under the verdict line: what the variant stands for (shipped kernel, proposal, hypothetical, mutation) and
-        // what it assumes, so that a pasted report says it as the catalogue does
-        StringBuilder line = new StringBuilder();
-        para(line, "variant: " + doc, width, "  ");
-        int cut = report.indexOf('\n') + 1;
-        return report.substring(0, cut) + line + report.substring(cut);
+        return render(o.title(), o.result(), o.expected() == null ? null : o.expected().describe(), o.replayArgs(), true, width,
+                variantDoc(o));
     }
 
     /**
@@ -124,6 +115,16 @@ public final class TextRenderer {
     }
 
     public static String render(String title, CheckResult r, String expected, String token, boolean timings, int width) {
+        return render(title, r, expected, token, timings, width, null);
+    }
+
+    /**
+     * As above; {@code variantDoc} (or null) goes under the verdict line, however many lines that takes:
+     * what the variant stands for (shipped kernel, proposal, hypothetical, mutation) and what it assumes,
+     * so that a pasted report says it as the catalogue does.
+     */
+    private static String render(String title, CheckResult r, String expected, String token, boolean timings, int width,
+                                 String variantDoc) {
         StringBuilder out = new StringBuilder();
         StringBuilder head = new StringBuilder(title).append(": ").append(r.verdict().name());
         if (r.ruleId() != null) {
@@ -139,6 +140,9 @@ public final class TextRenderer {
         } else {
             para(out, head.toString(), width, "");
             out.append("  ").append(size).append('\n');
+        }
+        if (variantDoc != null) {
+            para(out, "variant: " + variantDoc, width, "  ");
         }
         if (r.reductions() != null) {
             para(out, "reductions: " + r.reductions(), width, "  ");

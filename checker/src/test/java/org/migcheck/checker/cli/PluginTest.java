@@ -672,6 +672,9 @@ public class PluginTest {
         Run late = run("check", "plugin-mutexes", "--classpath", cp);
         assertEquals(64, late.code(), late.err());
         assertTrue(late.err().contains("--classpath goes before the command: migcheck --classpath JARS_OR_DIRS check"), late.err());
+        Run lateRule = run("check", "abba", "--rule", "atomic.sleep");
+        assertEquals(64, lateRule.code(), lateRule.err());
+        assertTrue(lateRule.err().contains("--rule goes before the command: migcheck --rule ID[,ID...] check"), lateRule.err());
         Run unknown = run("check", "plugin-mutexes");
         assertEquals(64, unknown.code(), unknown.err());
         assertTrue(unknown.err().contains("unknown scenario plugin-mutexes") && unknown.err().contains("needs --classpath before the command"),

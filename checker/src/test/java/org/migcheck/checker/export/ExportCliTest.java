@@ -7,7 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.migcheck.checker.cli.Main;
 
 /** {@code migcheck export --promela}: the program on standard output, a summary and one-line errors on standard error. */
@@ -47,6 +51,32 @@ class ExportCliTest {
             assertTrue(r.err().strip().split("\n").length <= 2, r.err()); // the fault, then the help hint
             assertFalse(r.err().contains("Exception"), r.err());
             assertEquals("", r.out());
+        }
+    }
+
+    @Test
+    void outputFileIsReplacedWholeOrNotAtAll(@TempDir Path dir) throws Exception {
+        Path target = dir.resolve("p.pml");
+        Files.writeString(target, "old");
+        Run r = run("export", "--promela", "philosophers", "--set", "n=2", "-o", target.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(Files.readString(target).contains("active proctype monitor()"));
+        // no file of its own left beside the target
+        try (var files = Files.list(dir)) {
+            assertEquals(List.of(target), files.toList());
+        }
+        // bad paths are the command line's fault: 64, one line and the hint
+        for (String bad : new String[] {"", dir.toString(), dir.resolve("nosuch/p.pml").toString()}) {
+            Run b = run("export", "--promela", "philosophers", "--set", "n=2", "-o", bad);
+            assertEquals(64, b.code(), bad + ": " + b.err());
+            assertEquals(2, b.err().strip().split("\n").length, b.err());
+        }
+        // a write that fails on the way (a full device) is exit 74, not a usage error
+        if (Files.exists(Path.of("/dev/full"))) {
+            Run full = run("export", "--promela", "philosophers", "--set", "n=2", "-o", "/dev/full");
+            assertEquals(74, full.code(), full.err());
+            assertTrue(full.err().startsWith("migcheck export: cannot write '/dev/full': "), full.err());
+            assertTrue(Files.exists(Path.of("/dev/full")) && !Files.isRegularFile(Path.of("/dev/full")), "the device stays a device");
         }
     }
 }

@@ -216,6 +216,11 @@ class CliTest {
         for (String id : new String[] {"abba", "abba-ordered", "abba-gated", "philosophers", "counter", "starved-waiter"}) {
             assertTrue(r.out().contains(id), id);
         }
+        // every id --rule takes, as --rule's own error lists them: the kernel rules and the lockdep-style check
+        for (org.migcheck.properties.Rule rule : org.migcheck.properties.KernelRules.all().rules()) {
+            assertTrue(r.out().contains("\nrule " + rule.id() + " "), rule.id());
+        }
+        assertTrue(r.out().contains("\nrule lock-order.cycle "), r.out());
     }
 
     @Test
@@ -274,7 +279,8 @@ class CliTest {
             {"check", "philosophers", "--set", "n=3", "--set", "n=4"}, {"check", "philosophers", "--set", "n"},
             {"suite", "philosophers", "--vary", "n", "--set", "n=3"}, {"mutate", "abba-ordered", "--strategy", "random"},
             {"--classpath", "", "list"}, {"--classpath", "target/classes" + java.io.File.pathSeparator, "list"},
-            {"--classpath", java.io.File.pathSeparator + "target/classes", "list"}, {"bench", "--speedup", "--workers", "2", "--strategy", "dfs"}, {"bench", "--speedup", "--workers", "2", "--unreduced"}};
+            {"--classpath", java.io.File.pathSeparator + "target/classes", "list"}, {"bench", "--speedup", "--workers", "2", "--strategy", "dfs"}, {"bench", "--speedup", "--workers", "2", "--unreduced"},
+            {"bench", "--compare-spin", "--spin", "/nonexistent/spin", "philosophers-2"}, {"bench", "abba", "--spin", "spin"}};
         for (String[] args : bad) {
             Run r = run(args);
             String what = String.join(" ", args) + ": " + r.out() + r.err();
@@ -391,6 +397,38 @@ class CliTest {
         assertTrue(r.out().contains("variant legacy-no-flag, kind hypothetical, expect"), r.out());
         // wide enough, the variants stay in columns
         assertTrue(run("list", "--width", "400").out().contains("variant default                    kind -"));
+    }
+
+    /** mutate whose unmutated check a budget stops still writes the document a pipeline asked for, saying why. */
+    @Test
+    void mutateStoppedByABudgetWritesItsReport() throws Exception {
+        for (String format : new String[] {"json", "junit", "sarif"}) {
+            Run r = run("mutate", "truncate-writeback", "--variant", "kernel", "--max-states", "100", "--format", format);
+            assertEquals(4, r.code(), r.err());
+            assertTrue(r.err().contains("is INCOMPLETE (max states 100)"), r.err());
+            assertTrue(r.out().contains("max states 100"), format + ": " + r.out());
+            if (format.equals("junit")) {
+                javax.xml.parsers.DocumentBuilderFactory.newInstance().newDocumentBuilder()
+                        .parse(new java.io.ByteArrayInputStream(r.out().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            } else {
+                com.fasterxml.jackson.databind.JsonNode doc = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.out());
+                if (format.equals("json")) {
+                    assertEquals("incomplete", doc.get("verdict").asText(), r.out());
+                }
+            }
+        }
+    }
+
+    /** A verdict line too long for the width wraps as one paragraph; the variant's paragraph comes after it. */
+    @Test
+    void aWrappedVerdictLineStaysTogether() {
+        Run r = run("check", "abba", "--width", "40", "--quiet-progress");
+        assertEquals(2, r.code(), r.err());
+        List<String> lines = r.out().lines().toList();
+        assertEquals("abba / default: DEADLOCK (expected:", lines.get(0), r.out());
+        assertEquals("  deadlock)", lines.get(1), r.out());
+        assertTrue(lines.get(2).startsWith("  states 7, depth 3"), r.out());
+        assertTrue(lines.get(3).startsWith("  variant: t1 takes A then B"), r.out());
     }
 
     /** A token printed by check --variant V --set k=v with a knob V does not set (here the size) replays. */
