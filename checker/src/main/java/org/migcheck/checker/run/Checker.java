@@ -731,7 +731,7 @@ public final class Checker {
         String rule = null;
         String msg;
         if (p instanceof Problem.Deadlock d) {
-            msg = explainDeadlock(sys.semantics(), at, d.blocked(), expl);
+            msg = explainDeadlock(sys.semantics(), at, d.blocked(), r.schedule(), expl);
         } else if (p instanceof Problem.RuleBroken b) {
             rule = b.ruleId();
             msg = b.message();
@@ -822,8 +822,12 @@ public final class Checker {
         return out;
     }
 
-    /** Fills {@code out} with one line per blocked thread, provider lines and the wait-for cycle or chain ({@link WaitFor}). */
-    static String explainDeadlock(Semantics sem, int[] state, List<Problem.Blocked> blocked, List<String> out) {
+    /**
+     * Fills {@code out} with one line per blocked thread, provider lines, the wait-for cycle or chain
+     * ({@link WaitFor}) and, when the threads of the cycle (of the blocked ones, without a cycle) take
+     * their last step before the end of {@code schedule}, which later steps only bring others to rest.
+     */
+    static String explainDeadlock(Semantics sem, int[] state, List<Problem.Blocked> blocked, int[] schedule, List<String> out) {
         Model m = sem.model();
         for (Problem.Blocked b : blocked) {
             out.add(blockedLine(sem, state, b.thread(), b.reason()));
@@ -865,6 +869,14 @@ public final class Checker {
                 out.add(sb.toString());
             }
         }
+        Set<Integer> waiting = new LinkedHashSet<>(cycle);
+        if (waiting.isEmpty()) {
+            blocked.forEach(b -> waiting.add(b.thread()));
+        }
+        String rest = restingSteps(m, schedule, waiting, !cycle.isEmpty());
+        if (rest != null) {
+            out.add(rest);
+        }
         List<String> names = blocked.stream().map(b -> m.thread(b.thread()).name()).toList();
         if (cycle.isEmpty()) {
             return "no thread can move: " + String.join(", ", names) + " blocked";
@@ -874,6 +886,31 @@ public final class Checker {
         List<String> others = blocked.stream().filter(b -> !cycle.contains(b.thread())).map(b -> m.thread(b.thread()).name()).toList();
         return "circular wait: " + String.join(", ", inCycle) + " blocked"
                 + (others.isEmpty() ? "" : " (also blocked, outside the cycle: " + String.join(", ", others) + ")");
+    }
+
+    /**
+     * "after step N the cycle's threads take no further step; steps N+1-M only bring T, U to rest": a
+     * shortest trace to a deadlock runs until no thread can move, so the threads outside the wait finish
+     * after it has formed; this line says where the waiting threads stopped. Null when one of them takes
+     * the last step.
+     */
+    static String restingSteps(Model m, int[] schedule, Set<Integer> waiting, boolean cycle) {
+        int last = 0;
+        for (int i = 0; i < schedule.length; i++) {
+            if (waiting.contains(org.migcheck.checker.trace.Trace.thread(schedule[i]))) {
+                last = i + 1;
+            }
+        }
+        if (last == 0 || last == schedule.length) {
+            return null;
+        }
+        Set<String> others = new LinkedHashSet<>();
+        for (int i = last; i < schedule.length; i++) {
+            others.add(m.thread(org.migcheck.checker.trace.Trace.thread(schedule[i])).name());
+        }
+        String steps = last + 1 == schedule.length ? "step " + schedule.length : "steps " + (last + 1) + "-" + schedule.length;
+        return "after step " + last + " the " + (cycle ? "cycle's" : "blocked") + " threads take no further step; " + steps
+                + " only bring " + String.join(", ", others) + " to rest";
     }
 
     /** Records the first state satisfying each goal; BFS makes its schedule a shortest one. */

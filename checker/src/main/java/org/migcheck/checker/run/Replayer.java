@@ -62,7 +62,7 @@ public final class Replayer {
         Semantics sem = sys.semantics();
         if (end.stateFailure instanceof Problem.Deadlock d) {
             List<String> expl = new ArrayList<>();
-            String msg = Checker.explainDeadlock(sem, state, d.blocked(), expl);
+            String msg = Checker.explainDeadlock(sem, state, d.blocked(), schedule, expl);
             return new Ending(trace, Verdict.DEADLOCK, null, msg, expl);
         }
         int stuck = stuckThread(sys, state);

@@ -88,6 +88,9 @@ public final class HtmlRenderer {
             h.append("<p>expected: ").append(esc(o.expected().describe())).append(" &mdash; <b class=\"")
                     .append(o.matches() ? "ok\">as expected" : "bad\">MISMATCH").append("</b></p>\n");
         }
+        if (r.reductions() != null) {
+            h.append("<p class=\"reductions\">reductions: ").append(esc(r.reductions())).append("</p>\n");
+        }
         h.append("<p>").append(esc(r.message())).append("</p>\n");
         RuleInfo rule = RuleInfo.of(r.ruleId());
         if (rule != null) {
@@ -102,7 +105,17 @@ public final class HtmlRenderer {
         boolean failed = TextRenderer.failed(r);
         Trace trace = failed ? r.trace() : null;
         if (trace != null && r.witnesses().isEmpty()) {
-            for (String line : TextRenderer.heldLocks(trace, TextRenderer.breaksAt(r, trace))) {
+            int at = TextRenderer.breaksAt(r, trace);
+            if (at >= 0) {
+                // the step that broke the rule and the kernel path its thread was on, as the text report shows them
+                Trace.Row row = trace.rows().get(at);
+                List<String> stack = org.migcheck.checker.run.Checker.frames(new org.migcheck.model.lang.Semantics(trace.model()),
+                        trace.states().get(at), row.thread());
+                h.append("<li>").append(esc(r.ruleId())).append(" breaks at <a href=\"#failing-step\">step ").append(at + 1)
+                        .append("</a> (").append(esc(trace.model().thread(row.thread()).name() + ": " + row.shown())).append(')')
+                        .append(stack.size() > 1 ? esc(", in: " + String.join(" <- ", stack)) : "").append("</li>");
+            }
+            for (String line : TextRenderer.heldLocks(trace, at)) {
                 h.append("<li>").append(esc(line)).append("</li>");
             }
         }

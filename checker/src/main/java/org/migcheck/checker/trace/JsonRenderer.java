@@ -304,6 +304,7 @@ public final class JsonRenderer {
         root.put("unreached", r.unreached().stream().map(CheckResult.Unreached::step).toList());
         root.put("saturatedBounds", saturations(r.saturated()));
         root.put("trace", trace == null || paths ? null : rows(trace));
+        root.put("breaksAt", trace == null || paths ? null : breaksAt(r, trace));
         root.put("restingPlaces", trace == null || paths ? null : resting(trace));
         List<Map<String, Object>> ps = new ArrayList<>();
         for (CheckResult.Witness w : r.witnesses()) {
@@ -317,6 +318,21 @@ public final class JsonRenderer {
         // what follows `migcheck replay`: the token, with --bounds +K for a re-check at raised bounds
         root.put("replay", failed ? o.replayArgs() : null);
         return root;
+    }
+
+    /** The step that broke the rule of a VIOLATED result, with its thread's kernel path; null when none did. */
+    private static Map<String, Object> breaksAt(CheckResult r, Trace t) {
+        int at = TextRenderer.breaksAt(r, t);
+        if (at < 0) {
+            return null;
+        }
+        Trace.Row row = t.rows().get(at);
+        Map<String, Object> b = new LinkedHashMap<>();
+        b.put("step", at + 1);
+        b.put("thread", t.model().thread(row.thread()).name());
+        b.put("label", row.label());
+        b.put("callStack", org.migcheck.checker.run.Checker.frames(new Semantics(t.model()), t.states().get(at), row.thread()));
+        return b;
     }
 
     static Map<String, Object> ruleMap(RuleInfo rule) {
@@ -350,7 +366,7 @@ public final class JsonRenderer {
             Map<String, Object> b = new LinkedHashMap<>();
             b.put("thread", m.thread(i).name());
             b.put("step", sem.label(s, i, 0));
-            b.put("callStack", sem.callStack(s, i));
+            b.put("callStack", org.migcheck.checker.run.Checker.frames(sem, s, i)); // kernel names, as the text shows them
             b.put("waitsFor", why instanceof BlockReason.OnLock ? "lock" : why instanceof BlockReason.OnFlag ? "flag" : "condition");
             b.put("object", why instanceof BlockReason.OnLock l ? l.lock().name() : why instanceof BlockReason.OnFlag f ? f.object() : null);
             b.put("holder", why instanceof BlockReason.OnLock l && l.holder() >= 0 ? m.thread(l.holder()).name() : null);

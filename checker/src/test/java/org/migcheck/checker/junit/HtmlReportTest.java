@@ -57,4 +57,17 @@ class HtmlReportTest {
         assertTrue(html.contains("t1 takes B while holding A"), html);
         assertTrue(html.contains("t2 takes A while holding B"), html);
     }
+
+    @Test
+    void aBrokenRuleNamesItsStepWithTheKernelPathAndTheReductionsRun() {
+        ScenarioRunner.Outcome o = ScenarioRunner.run(Catalogue.find("bdev-jbd2"), "no-refcount-check", Map.of(), KernelRules.all(),
+                Options.defaults());
+        String html = HtmlRenderer.render(o);
+        int steps = o.result().schedule().length;
+        // the text report's "^ rule breaks at step N" and its "in:" line, linked to the marked row
+        assertTrue(html.contains("<li>folio.free-busy breaks at <a href=\"#failing-step\">step " + steps + "</a> (migrator: "), html);
+        assertTrue(html.contains(", in: migrate_folio_move &lt;- migrate_pages_batch &lt;-"), html);
+        assertEquals(1, count(html, "id=\"failing-step\""));
+        assertTrue(html.contains("<p class=\"reductions\">reductions: " + o.result().reductions().replace("<", "&lt;")), html);
+    }
 }

@@ -141,6 +141,25 @@ class ReportFormatsTest {
         assertFalse(gated.get("rule").get("kernelRef").isNull());
         assertEquals("B", gated.get("paths").get(1).get("edge").get("held").asText());
 
+        assertTrue(abba.get("breaksAt").isNull(), "a deadlock breaks no rule at a step");
+        assertTrue(gated.get("breaksAt").isNull(), "a lock-order report has its paths instead");
+
+        // a broken step rule: the step that broke it (the last), with the kernel path its thread was on
+        JsonNode refs = MAPPER.readTree(JsonRenderer.render(run("bdev-jbd2", "no-refcount-check", Map.of(), Options.defaults())));
+        assertEquals("violated", refs.get("verdict").asText());
+        JsonNode at = refs.get("breaksAt");
+        JsonNode lastRow = refs.get("trace").get(refs.get("trace").size() - 1);
+        assertEquals(refs.get("trace").size(), at.get("step").asInt());
+        assertEquals(lastRow.get("label").asText(), at.get("label").asText());
+        assertEquals(lastRow.get("thread").asText(), at.get("thread").asText());
+        JsonNode stack = at.get("callStack");
+        assertTrue(stack.size() > 1, stack.toString());
+        assertEquals(at.get("thread").asText(), stack.get(stack.size() - 1).asText(), "outermost frame: the thread");
+        // frames carry kernel function names, as the text report prints them (no model-internal '/' suffixes)
+        for (int i = 0; i < stack.size() - 1; i++) {
+            assertFalse(stack.get(i).asText().contains("/"), stack.toString());
+        }
+
         // a named kernel variant says what it stands for, as the catalogue does; knob settings no variant names carry null
         ScenarioRunner.Outcome noWbc = run("fuse-writeback-memcg", "no-wbc-shared-mmap-legacy", Map.of(), Options.defaults());
         JsonNode named = MAPPER.readTree(JsonRenderer.render(noWbc));
