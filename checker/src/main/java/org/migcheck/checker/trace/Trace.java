@@ -120,12 +120,20 @@ public record Trace(Model model, List<Row> rows, List<int[]> states) {
         return 0;
     }
 
-    /** A trylock's outcome, else the shared values the step read and did not change ("reads x=0"), else null. */
+    /**
+     * A trylock's outcome, else the shared values the step read and did not change ("reads x=0"), else
+     * null. A lock's holder counts as read only where the step is not a lock operation: one that tests
+     * whether a folio is locked (compaction's folded trylock of a dirty folio) shows what it saw, while
+     * a lock step's outcome already says it.
+     */
     private static String outcome(Model model, Semantics.Fired fired, int[] before, int[] after) {
         List<String> read = new ArrayList<>();
+        boolean lockStep = fired.events().stream().anyMatch(ev -> ev instanceof LockEvent);
         java.util.Set<Var> holders = new java.util.HashSet<>();
-        for (Lock l : model.locks()) {
-            holders.add(l.holderVar());
+        if (lockStep) {
+            for (Lock l : model.locks()) {
+                holders.add(l.holderVar());
+            }
         }
         fired.reads().forEach((v, value) -> {
             if (v.shown() && !holders.contains(v) && before[v.slot()] == after[v.slot()]) {

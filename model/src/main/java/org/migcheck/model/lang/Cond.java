@@ -12,11 +12,27 @@ public final class Cond {
     final String function;
     final Function<Exec, String> args;
     final Predicate<Exec> test;
+    /** What the trace should say beside the outcome (a decision made without a step), or null. */
+    private final Function<Exec, String> note;
 
-    private Cond(String function, Function<Exec, String> args, Predicate<Exec> test) {
+    private Cond(String function, Function<Exec, String> args, Predicate<Exec> test, Function<Exec, String> note) {
         this.function = function;
         this.args = args;
         this.test = test;
+        this.note = note;
+    }
+
+    private Cond(String function, Function<Exec, String> args, Predicate<Exec> test) {
+        this(function, args, test, null);
+    }
+
+    /**
+     * The same test, whose trace label ends with {@code [note]}: for what decided that the thread got
+     * here without a step of its own (a scan-control field, a mapping flag fixed at build time), so that
+     * two kernels that differ only there do not print the same trace. Labels only; the state space is the same.
+     */
+    public Cond noting(Function<Exec, String> note) {
+        return new Cond(function, args, test, note);
     }
 
     /** A test named after the kernel function or expression it stands for. */
@@ -29,6 +45,6 @@ public final class Cond {
     }
 
     String label(Exec e, boolean outcome) {
-        return function + "(" + (args == null ? "" : args.apply(e)) + ") -> " + outcome;
+        return function + "(" + (args == null ? "" : args.apply(e)) + ") -> " + outcome + (note == null ? "" : " [" + note.apply(e) + "]");
     }
 }

@@ -120,6 +120,13 @@ public final class Memcg {
             return cgroupWriteback && hierarchy == Hierarchy.V2;
         }
 
+        /** Why cgroup reclaim's throttling is not sane here, for traces: "memcg v1", "no CONFIG_CGROUP_WRITEBACK"; null when it is. */
+        public String throttlingNotSaneBecause() {
+            return cgroupReclaimThrottlingSane() ? null
+                    : hierarchy != Hierarchy.V2 ? "memcg v1" + (cgroupWriteback ? "" : ", no CONFIG_CGROUP_WRITEBACK")
+                    : "no CONFIG_CGROUP_WRITEBACK";
+        }
+
         /**
          * Makes {@link #tryChargeMemcg} stop after {@code passes} passes of its retry loop (each pass: one
          * page_counter_try_charge and at most one try_to_free_mem_cgroup_pages), as a declared <em>model</em>
