@@ -58,12 +58,13 @@ public final class Buffers {
         /** This CPU's bh LRU holds the buffer, and with it one b_count reference (fs/buffer.c bh_lru_install). */
         public final Var inLru;
 
-        Bh(Model.Builder b, String name, int index, int folioId, int maxFolio, int count, boolean inLru) {
+        Bh(Model.Builder b, String name, int index, int folioId, int maxFolio, int count, boolean inLru,
+           java.util.function.IntFunction<String> folioName) {
             this.name = name;
             this.index = index;
             this.lock = b.lock(name + ".BH_Lock", "buffer_lock", Lock.Kind.BIT);
             this.count = b.counter(name + ".b_count", 0, MAX_COUNT, count);
-            this.folio = b.var(name + ".b_folio", -1, maxFolio, folioId, v -> v < 0 ? "freed" : "folio#" + v, true);
+            this.folio = b.var(name + ".b_folio", -1, maxFolio, folioId, v -> v < 0 ? "freed" : folioName.apply(v), true);
             this.inLru = b.var(name + ".in_bh_lru", 0, 1, inLru ? 1 : 0, v -> v != 0 ? "yes" : "no", true);
         }
 
@@ -110,7 +111,7 @@ public final class Buffers {
             if (inLru[i] && counts[i] < 1) {
                 throw new ModelError(name, "buffer " + name + i + " is in the bh LRU, so its b_count is at least 1");
             }
-            ring[i] = new Bh(b, name + i, i, folio.id(), folios.size() - 1, counts[i], inLru[i]);
+            ring[i] = new Bh(b, name + i, i, folio.id(), folios.size() - 1, counts[i], inLru[i], Buffers.folioNamer(mm));
         }
         this.bhMigrate = b.lock(name + "0.BH_Migrate", "BH_Migrate", Lock.Kind.BIT);
     }
@@ -137,6 +138,17 @@ public final class Buffers {
     public static BhRef fixed(Bh bh) { return e -> bh; }
 
     /** The folio with id {@code id}. */
+    /**
+     * A folio id as traces name it (the folio's own name, F or D, not its number), looked up when a trace
+     * is printed, so that folios declared after the buffers (a migration's destination) are named too.
+     */
+    static java.util.function.IntFunction<String> folioNamer(Mm mm) {
+        return id -> {
+            List<Folio> all = mm.folios();
+            return id < all.size() ? all.get(id).name() : "folio#" + id;
+        };
+    }
+
     public Folio folio(int id) {
         if (id < 0 || id >= folios.size()) {
             throw new ModelError("folio#" + id, "no folio with id " + id);
