@@ -220,7 +220,7 @@ public final class HtmlRenderer {
                 } else if (why != null) {
                     h.append("<td class=\"blocked\">blocked in ").append(esc(sem.label(last, c, 0))).append("<br>").append(esc(why.describe(m))).append("</td>");
                 } else {
-                    h.append("<td>next: ").append(esc(sem.label(last, c, 0))).append("</td>");
+                    h.append("<td>next: ").append(esc(sem.upcoming(last, c))).append("</td>");
                 }
             }
             h.append("<td></td></tr>\n");

@@ -450,7 +450,7 @@ public final class JsonRenderer {
             boolean done = sem.finished(s, i);
             BlockReason why = done ? null : Trace.blockReason(sem, s, i);
             e.put("state", done ? "finished" : why != null ? "blocked" : sem.atIdlePoint(s, i) ? "idle" : "runnable");
-            e.put("step", done ? null : sem.label(s, i, 0));
+            e.put("step", done ? null : why == null ? sem.upcoming(s, i) : sem.label(s, i, 0));
             e.put("reason", why == null ? null : why.describe(m));
             out.add(e);
         }

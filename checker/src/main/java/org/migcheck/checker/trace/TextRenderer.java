@@ -329,7 +329,8 @@ public final class TextRenderer {
             if (sem.finished(s, i)) {
                 line.append("finished");
             } else {
-                line.append(why == null ? (sem.atIdlePoint(s, i) ? "idle, next " : "next ") : "blocked in ").append(sem.label(s, i, 0));
+                line.append(why == null ? (sem.atIdlePoint(s, i) ? "idle, next " : "next ") : "blocked in ")
+                        .append(why == null ? sem.upcoming(s, i) : sem.label(s, i, 0));
                 if (why != null) {
                     line.append(": ").append(why.describe(m));
                 }

@@ -44,6 +44,11 @@ public final class Cond {
         return new Cond(function, e -> args, test);
     }
 
+    /** The test's name and arguments without an outcome: for a test a thread has not run yet. */
+    String pending(Exec e) {
+        return function + "(" + (args == null ? "" : args.apply(e)) + ")";
+    }
+
     String label(Exec e, boolean outcome) {
         return function + "(" + (args == null ? "" : args.apply(e)) + ") -> " + outcome + (note == null ? "" : " [" + note.apply(e) + "]");
     }

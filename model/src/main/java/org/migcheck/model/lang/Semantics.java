@@ -277,6 +277,25 @@ public final class Semantics {
     }
 
     /**
+     * The label of the thread's next transition as a thread at rest shows it: a step as {@link #label}
+     * does, a test of shared state without an outcome (it has not run; what it would find depends on the
+     * state when it does).
+     */
+    public String upcoming(int[] s, int thread) {
+        ThreadSpec t = model.thread(thread);
+        int pc = s[t.pcSlot];
+        if (pc == done || code[pc].kind == Insn.Kind.STEP) {
+            return label(s, thread, 0);
+        }
+        Insn insn = code[pc];
+        try {
+            return insn.cond.pending(new Ctx(s, t, insn.proc, Mode.READ, 0));
+        } catch (RuntimeException | StackOverflowError | AssertionError | LinkageError e) {
+            return unlabelled(insn, e);
+        }
+    }
+
+    /**
      * The label of a step whose own label (its arguments' or outcome's text) threw: the function, and in
      * place of the arguments what went wrong and where, so that a trace says why it cannot name them.
      */

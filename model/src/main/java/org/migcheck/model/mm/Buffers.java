@@ -394,7 +394,7 @@ public final class Buffers {
     public Procedure findGetBlockNonatomicOtherCpu(String suffix, Bh target) {
         // an inert step (no effect, so partial-order reduction may move it alone): got keeps its initial 0, a miss
         return findGetBlockNonatomic(suffix, target, got -> Step.named("lookup_bh_lru")
-                .args(target.name() + ", miss: this CPU's LRU does not hold it")
+                .args(target.name() + ", miss: assumed, the task moved to another CPU")
                 .build());
     }
 

@@ -145,7 +145,9 @@ public final class Oom {
         return Step.named("out_of_memory")
                 .args(e -> {
                     String p = pendingNames(e);
-                    return p.isEmpty() ? "no victim pending" : "select_bad_process aborts: victim " + p + " without MMF_OOM_SKIP";
+                    // the kernel does not sleep here: out_of_memory returns and the slow path goes round again (a livelock)
+                    return p.isEmpty() ? "no victim pending" : "select_bad_process aborts: victim " + p + " without MMF_OOM_SKIP;"
+                            + " the slow path retries, modelled as a wait";
                 })
                 .when(e -> pendingNames(e).isEmpty())
                 .blockedBy(e -> new BlockReason.OnCondition("OOM victim " + pendingNames(e)
