@@ -202,8 +202,12 @@ public final class HtmlRenderer {
             h.append("<tr").append(fails ? " class=\"failing\" id=\"failing-step\"" : "").append("><td class=\"num\">").append(i).append("</td>");
             for (int c : cols) {
                 if (c == row.thread()) {
+                    // hovering a step shows the kernel path its thread was on (the text report prints it for the breaking step)
+                    List<String> stack = org.migcheck.checker.run.Checker.frames(sem, t.states().get(i - 1), c);
                     h.append("<td class=\"step").append(fails ? " fails" : "").append("\" style=\"background:")
-                            .append(LANE_COLOURS[c % LANE_COLOURS.length]).append("\">").append(esc(row.shown())).append("</td>");
+                            .append(LANE_COLOURS[c % LANE_COLOURS.length]).append('"')
+                            .append(stack.size() > 1 ? " title=\"in: " + esc(String.join(" <- ", stack)) + "\"" : "")
+                            .append(">").append(esc(row.shown())).append("</td>");
                 } else {
                     h.append("<td></td>");
                 }

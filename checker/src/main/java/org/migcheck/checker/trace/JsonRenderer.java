@@ -459,9 +459,12 @@ public final class JsonRenderer {
 
     private static List<Map<String, Object>> rows(Trace t) {
         List<Map<String, Object>> out = new ArrayList<>();
+        Semantics sem = new Semantics(t.model());
         int i = 0;
         for (Trace.Row row : t.rows()) {
             Map<String, Object> m = new LinkedHashMap<>();
+            // the kernel path the thread was on when it took the step: two steps with one label in different functions differ here
+            List<String> stack = org.migcheck.checker.run.Checker.frames(sem, t.states().get(i), row.thread());
             m.put("step", ++i);
             m.put("thread", t.model().thread(row.thread()).name());
             m.put("label", row.label());
@@ -476,6 +479,7 @@ public final class JsonRenderer {
             }
             m.put("changes", changes);
             m.put("failure", row.failure());
+            m.put("callStack", stack);
             out.add(m);
         }
         return out;

@@ -68,6 +68,8 @@ class HtmlReportTest {
         assertTrue(html.contains("<li>folio.free-busy breaks at <a href=\"#failing-step\">step " + steps + "</a> (migrator: "), html);
         assertTrue(html.contains(", in: migrate_folio_move &lt;- migrate_pages_batch &lt;-"), html);
         assertEquals(1, count(html, "id=\"failing-step\""));
+        // every step taken inside a call carries its path as a tooltip; the migrator's first step is inside migrate_pages
+        assertTrue(html.contains(" title=\"in: "), html);
         assertTrue(html.contains("<p class=\"reductions\">reductions: " + o.result().reductions().replace("<", "&lt;")), html);
     }
 }

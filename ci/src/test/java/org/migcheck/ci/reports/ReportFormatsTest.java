@@ -159,6 +159,8 @@ class ReportFormatsTest {
         for (int i = 0; i < stack.size() - 1; i++) {
             assertFalse(stack.get(i).asText().contains("/"), stack.toString());
         }
+        // each step carries its own path; the breaking step's is the one breaksAt names
+        assertEquals(stack, lastRow.get("callStack"));
 
         // a named kernel variant says what it stands for, as the catalogue does; knob settings no variant names carry null
         ScenarioRunner.Outcome noWbc = run("fuse-writeback-memcg", "no-wbc-shared-mmap-legacy", Map.of(), Options.defaults());
