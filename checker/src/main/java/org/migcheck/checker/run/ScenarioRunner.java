@@ -423,11 +423,11 @@ public final class ScenarioRunner {
         if (parts[3].equals("-") || parts[3].isEmpty()) {
             sched = new int[0];
         } else {
-            String[] steps = parts[3].split("\\.");
+            String[] steps = parts[3].split("\\.", -1); // -1: a trailing or doubled dot is an empty step, refused below
             sched = new int[steps.length];
             for (int i = 0; i < steps.length; i++) {
                 try {
-                    String[] ta = steps[i].split("/");
+                    String[] ta = steps[i].split("/", -1);
                     int t = Integer.parseInt(ta[0]);
                     int a = ta.length > 1 ? Integer.parseInt(ta[1]) : 0;
                     if (t < 0 || t > 255 || a < 0 || ta.length > 2) {

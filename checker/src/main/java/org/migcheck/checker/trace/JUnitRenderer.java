@@ -24,15 +24,20 @@ public final class JUnitRenderer {
      */
     public static String render(String suite, List<ScenarioRunner.Outcome> outcomes, org.migcheck.model.scenarios.Scenario scenario,
                                 Map<Map<String, String>, org.migcheck.model.scenarios.Knob> leftOut) {
-        long failures = outcomes.stream().filter(o -> !o.matches()).count();
+        // a model error is the model's fault, not a finding about the kernel: JUnit's <error>, counted apart from failures
+        long errors = outcomes.stream().filter(o -> !o.matches() && modelError(o)).count();
+        long failures = outcomes.stream().filter(o -> !o.matches()).count() - errors;
         double time = outcomes.stream().mapToDouble(o -> o.result().stats().seconds()).sum();
-        StringBuilder x = head(suite, outcomes.size() + leftOut.size(), failures, leftOut.size(), time);
+        StringBuilder x = head(suite, outcomes.size() + leftOut.size(), failures, errors, leftOut.size(), time);
         for (ScenarioRunner.Outcome o : outcomes) {
             String name = o.title().replace(" / ", "/");
             x.append("    <testcase classname=\"migcheck.").append(esc(o.scenario().id())).append("\" name=\"").append(esc(name))
                     .append("\" time=\"").append(seconds(o.result().stats().seconds())).append("\">\n");
             String report = TextRenderer.render(o.title(), o.result(), o.expected() == null ? null : o.expected().describe(), o.replayArgs());
-            if (!o.matches()) {
+            if (!o.matches() && modelError(o)) {
+                x.append("      <error type=\"model-error\" message=\"").append(esc("model error: " + o.result().message()))
+                        .append("\">").append(esc(report)).append("</error>\n");
+            } else if (!o.matches()) {
                 x.append("      <failure type=\"").append(o.expected() == null ? "no-verdict" : "mismatch").append("\" message=\"").append(esc("expected " + ScenarioRunner.verdictText(o.expected())
                         + ", got " + o.actual() + ": " + o.result().message())).append("\">").append(esc(report)).append("</failure>\n");
             } else {
@@ -55,10 +60,10 @@ public final class JUnitRenderer {
      */
     public static String renderMutants(ScenarioRunner.Outcome base, List<Mutations.Mutant> mutants, List<String> stale) {
         long failures = mutants.stream().filter(Mutations.Mutant::unexplained).count() + stale.size();
-        long skipped = Mutations.count(mutants, Mutations.Fate.INCOMPLETE);
+        long skipped = Mutations.count(mutants, Mutations.Fate.INCOMPLETE) + Mutations.count(mutants, Mutations.Fate.NOT_EVALUATED);
         double time = mutants.stream().mapToDouble(m -> m.result().stats().seconds()).sum();
         String prefix = base.title().replace(" / ", "/");
-        StringBuilder x = head("migcheck mutate " + prefix, mutants.size() + stale.size(), failures, skipped, time);
+        StringBuilder x = head("migcheck mutate " + prefix, mutants.size() + stale.size(), failures, 0, skipped, time);
         for (Mutations.Mutant m : mutants) {
             x.append("    <testcase classname=\"migcheck.mutate.").append(esc(base.scenario().id())).append("\" name=\"")
                     .append(esc(prefix + "/" + m.id())).append("\" time=\"")
@@ -70,6 +75,9 @@ public final class JUnitRenderer {
             } else if (m.fate() == Mutations.Fate.INCOMPLETE) {
                 x.append("      <skipped message=\"").append(esc("stopped by a budget (" + m.result().limit() + "): not judged"))
                         .append("\"/>\n");
+            } else if (m.fate() == Mutations.Fate.NOT_EVALUATED) {
+                // the mutation broke the model itself (a model error): the rules were not put to the test
+                x.append("      <skipped message=\"").append(esc("not evaluated: " + m.result().message())).append("\"/>\n");
             } else {
                 x.append("      <system-out>").append(esc(fate + ": " + (m.fate() == Mutations.Fate.SURVIVED
                         ? "expected: " + m.explanation() : m.outcome()))).append("</system-out>\n");
@@ -87,12 +95,17 @@ public final class JUnitRenderer {
         return x.append("  </testsuite>\n</testsuites>\n").toString();
     }
 
-    private static StringBuilder head(String suite, int tests, long failures, long skipped, double time) {
+    private static boolean modelError(ScenarioRunner.Outcome o) {
+        return o.result().verdict() == org.migcheck.checker.run.Verdict.MODEL_ERROR;
+    }
+
+    private static StringBuilder head(String suite, int tests, long failures, long errors, long skipped, double time) {
         StringBuilder x = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
         x.append("<testsuites name=\"migcheck\" tests=\"").append(tests).append("\" failures=\"").append(failures)
-                .append("\" errors=\"0\" time=\"").append(seconds(time)).append("\">\n");
+                .append("\" errors=\"").append(errors).append("\" time=\"").append(seconds(time)).append("\">\n");
         x.append("  <testsuite name=\"").append(esc(suite)).append("\" tests=\"").append(tests).append("\" failures=\"").append(failures)
-                .append("\" errors=\"0\" skipped=\"").append(skipped).append("\" time=\"").append(seconds(time)).append("\">\n");
+                .append("\" errors=\"").append(errors).append("\" skipped=\"").append(skipped).append("\" time=\"").append(seconds(time))
+                .append("\">\n");
         return x;
     }
 

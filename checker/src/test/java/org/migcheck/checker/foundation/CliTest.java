@@ -376,6 +376,12 @@ class CliTest {
         Run variant = run("replay", "abba:nosuch:-:0.1");
         assertEquals(64, variant.code());
         assertTrue(variant.err().contains("no variant nosuch"), variant.err());
+        // a trailing or doubled dot, or a '/' without an alternative, is a malformed step, not a shorter schedule
+        for (String bad : new String[] {"abba:default:-:0.1.", "abba:default:-:0..1", "abba:default:-:0/.1"}) {
+            Run r = run("replay", bad);
+            assertEquals(64, r.code(), bad + ": " + r.out());
+            assertTrue(r.err().contains("is not THREAD or THREAD/ALTERNATIVE"), r.err());
+        }
         Run blocked = run("replay", "abba:default:-:0.1.0");
         assertEquals(64, blocked.code());
         assertTrue(blocked.err().contains("blocked"), blocked.err());
