@@ -19,16 +19,19 @@ public final class RuleSet {
 
     /** The ids a user chose to check (the command line's --rule), or null when this is the whole set. */
     private final List<String> selection;
+    /** The ids a user chose to leave out (the command line's --skip-rule), or null when none were. */
+    private final List<String> skipped;
 
     private RuleSet(List<Invariant> invariants, List<StepRule> stepRules, boolean lockdep) {
-        this(invariants, stepRules, lockdep, null);
+        this(invariants, stepRules, lockdep, null, null);
     }
 
-    private RuleSet(List<Invariant> invariants, List<StepRule> stepRules, boolean lockdep, List<String> selection) {
+    private RuleSet(List<Invariant> invariants, List<StepRule> stepRules, boolean lockdep, List<String> selection, List<String> skipped) {
         this.invariants = List.copyOf(invariants);
         this.stepRules = List.copyOf(stepRules);
         this.lockdep = lockdep;
         this.selection = selection == null ? null : List.copyOf(selection);
+        this.skipped = skipped == null ? null : List.copyOf(skipped);
     }
 
     /**
@@ -36,11 +39,24 @@ public final class RuleSet {
      * only these rules were checked, so a HOLDS is not read as the whole set's.
      */
     public RuleSet selected(List<String> ids) {
-        return new RuleSet(invariants, stepRules, lockdep, ids);
+        return new RuleSet(invariants, stepRules, lockdep, ids, skipped);
     }
 
     /** The ids of {@link #selected}, or null for a set that is not a selection. */
     public List<String> selection() { return selection; }
+
+    /**
+     * This set without the rules {@code ids} ({@link #LOCK_CYCLE} for the lockdep-style check), marked so
+     * that reports say which were left out: to see what follows where one of them breaks first.
+     */
+    public RuleSet skipping(List<String> ids) {
+        List<Invariant> inv = invariants.stream().filter(r -> !ids.contains(r.id())).toList();
+        List<StepRule> steps = stepRules.stream().filter(r -> !ids.contains(r.id())).toList();
+        return new RuleSet(inv, steps, lockdep && !ids.contains(LOCK_CYCLE), selection, ids);
+    }
+
+    /** The ids {@link #skipping} left out, or null when none were. */
+    public List<String> skipped() { return skipped; }
 
     public static RuleSet empty() { return new RuleSet(List.of(), List.of(), false); }
 

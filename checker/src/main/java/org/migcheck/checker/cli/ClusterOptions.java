@@ -34,7 +34,7 @@ public final class ClusterOptions {
         checkName(spec, cluster);
         if (!Main.ruleOption(spec).isEmpty()) {
             // members check with every rule they know (a member is started once for many coordinators)
-            throw Args.usage(spec, "--rule selects rules in this process only, not on --members: check without --members");
+            throw Args.usage(spec, "--rule and --skip-rule select rules in this process only, not on --members: check without --members");
         }
         if (strategy == Strategy.DFS) { // null: a suite, whose whole checks run on members with any strategy
             throw Args.usage(spec, "--members spreads the breadth-first search and random walks, not --strategy dfs");

@@ -195,6 +195,8 @@ public final class Main implements Callable<Integer> {
             msg += " (--classpath goes before the command: migcheck --classpath JARS_OR_DIRS " + cmd.getCommandName() + " ...)";
         } else if (ex instanceof CommandLine.UnmatchedArgumentException u && u.getUnmatched().stream().anyMatch(a -> a.startsWith("--rule"))) {
             msg += " (--rule goes before the command: migcheck --rule ID[,ID...] " + cmd.getCommandName() + " ...)";
+        } else if (ex instanceof CommandLine.UnmatchedArgumentException u && u.getUnmatched().stream().anyMatch(a -> a.startsWith("--skip-rule"))) {
+            msg += " (--skip-rule goes before the command: migcheck --skip-rule ID[,ID...] " + cmd.getCommandName() + " ...)";
         }
         cmd.getErr().println(path + ": " + msg);
         cmd.getErr().println("try '" + path + " --help'");
@@ -232,6 +234,12 @@ public final class Main implements Callable<Integer> {
                     + " were checked, replay lines repeat the option; the other commands refuse it")
     List<String> ruleArgs = new ArrayList<>();
 
+    @CommandLine.Option(names = "--skip-rule", paramLabel = "ID", split = ",",
+            description = "check, suite, mutate, replay and bench SCENARIO leave these rules out (ids as for --rule; repeatable):"
+                    + " to see whether a deadlock or another rule's failure follows where one of them breaks first. Results say"
+                    + " which were left out, replay lines repeat the option; not together with --rule")
+    List<String> skipRuleArgs = new ArrayList<>();
+
     private ScenarioRegistry registry;
 
     /**
@@ -241,13 +249,26 @@ public final class Main implements Callable<Integer> {
     static org.migcheck.properties.RuleSet rules(CommandLine.Model.CommandSpec spec) {
         Main main = (Main) spec.root().userObject();
         org.migcheck.properties.RuleSet all = registry(spec).ruleSet();
-        if (main.ruleArgs.isEmpty()) {
+        if (main.ruleArgs.isEmpty() && main.skipRuleArgs.isEmpty()) {
             return all;
         }
         java.util.Set<String> known = new java.util.LinkedHashSet<>();
         all.rules().forEach(r -> known.add(r.id()));
         if (all.lockdep()) {
             known.add(org.migcheck.properties.RuleSet.LOCK_CYCLE);
+        }
+        if (!main.skipRuleArgs.isEmpty()) {
+            if (!main.ruleArgs.isEmpty()) {
+                throw Args.usage(spec, "--rule and --skip-rule both choose the rules: give one");
+            }
+            java.util.Set<String> skip = new java.util.LinkedHashSet<>();
+            for (String id : main.skipRuleArgs) {
+                if (!known.contains(id.strip())) {
+                    throw Args.usage(spec, "--skip-rule " + id + ": no such rule; rules: " + String.join(", ", known));
+                }
+                skip.add(id.strip());
+            }
+            return all.skipping(List.copyOf(skip));
         }
         java.util.Set<String> wanted = new java.util.LinkedHashSet<>();
         for (String id : main.ruleArgs) {
@@ -263,15 +284,19 @@ public final class Main implements Callable<Integer> {
 
     /** A command that does not read --rule refuses it rather than ignoring it. */
     static void refuseRuleOption(CommandLine.Model.CommandSpec spec, String what) {
+        Main main = (Main) spec.root().userObject();
         if (!ruleOption(spec).isEmpty()) {
-            throw Args.usage(spec, "--rule does not apply to " + what + " (it selects the rules of check, suite, mutate, replay"
-                    + " and bench SCENARIO)");
+            throw Args.usage(spec, (main.ruleArgs.isEmpty() ? "--skip-rule" : "--rule") + " does not apply to " + what
+                    + " (it selects the rules of check, suite, mutate, replay and bench SCENARIO)");
         }
     }
 
-    /** " --rule A,B" as the command line gave it (empty without --rule), for pasted replay lines. */
+    /** " --rule A,B" or " --skip-rule C" as the command line gave it (empty without either), for pasted replay lines. */
     static String ruleOption(CommandLine.Model.CommandSpec spec) {
         Main main = (Main) spec.root().userObject();
+        if (!main.skipRuleArgs.isEmpty()) {
+            return " --skip-rule " + ScenarioRunner.shellQuote(String.join(",", main.skipRuleArgs.stream().map(String::strip).toList()));
+        }
         return main.ruleArgs.isEmpty() ? "" : " --rule " + ScenarioRunner.shellQuote(String.join(",",
                 main.ruleArgs.stream().map(String::strip).toList()));
     }

@@ -229,9 +229,15 @@ public final class ScenarioRunner {
             r = r.withNote("only the rules chosen with --rule were checked (" + String.join(", ", rules.selection())
                     + "): the verdict says nothing of the others");
         }
+        if (rules.skipped() != null) {
+            r = r.withNote("the rules left out with --skip-rule were not checked (" + String.join(", ", rules.skipped())
+                    + "): the verdict says nothing of them");
+        }
         String missing = unknownExpectedRule(expect, r, rules);
         if (missing != null && rules.selection() != null) {
             r = r.withNote("the expected rule " + missing + " is not among those --rule chose");
+        } else if (missing != null && rules.skipped() != null && rules.skipped().contains(missing)) {
+            r = r.withNote("the expected rule " + missing + " was left out with --skip-rule");
         } else if (missing != null && r.notes().stream().noneMatch(n -> n.startsWith("the expected rule " + missing + " "))) {
             // (a member's answer decoded here already carries it)
             r = r.withNote("the expected rule " + missing + " is none of the " + Words.count(rules.rules().size(), "active rule") + ": if it is a"
@@ -253,6 +259,9 @@ public final class ScenarioRunner {
         String id = expect.ruleId();
         if (rules.selection() != null && !id.startsWith("lock.")) {
             return rules.selection().contains(id) ? null : id; // --rule left it out (lock.* are the engine's own checks)
+        }
+        if (rules.skipped() != null && rules.skipped().contains(id)) {
+            return id; // --skip-rule left it out
         }
         if (id.startsWith("lock-order.") || id.startsWith("lock.")) {
             return null;

@@ -255,6 +255,9 @@ public final class TextRenderer {
             if (rule != null) {
                 para(out, "  broken rule " + rule.line(), width, "  ");
             }
+            // the search ends at the first broken rule: a reader deciding on a patch wants to know what else follows
+            para(out, "  the search stops at the first broken rule: --skip-rule " + r.ruleId() + " (Java: rules.without(\"" + r.ruleId()
+                    + "\")) re-checks without it, to see what follows (a deadlock, another rule)", width, "  ");
         }
     }
 
