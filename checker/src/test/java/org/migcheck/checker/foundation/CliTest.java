@@ -280,7 +280,8 @@ class CliTest {
             {"suite", "philosophers", "--vary", "n", "--set", "n=3"}, {"mutate", "abba-ordered", "--strategy", "random"},
             {"--classpath", "", "list"}, {"--classpath", "target/classes" + java.io.File.pathSeparator, "list"},
             {"--classpath", java.io.File.pathSeparator + "target/classes", "list"}, {"bench", "--speedup", "--workers", "2", "--strategy", "dfs"}, {"bench", "--speedup", "--workers", "2", "--unreduced"},
-            {"bench", "--compare-spin", "--spin", "/nonexistent/spin", "philosophers-2"}, {"bench", "abba", "--spin", "spin"}};
+            {"bench", "--compare-spin", "--spin", "/nonexistent/spin", "philosophers-2"}, {"bench", "abba", "--spin", "spin"},
+            {"check", "abba", "--strategy", "dfs", "--workers", "2"}, {"check", "abba", "--strategy", "random", "--workers", "1"}};
         for (String[] args : bad) {
             Run r = run(args);
             String what = String.join(" ", args) + ": " + r.out() + r.err();
