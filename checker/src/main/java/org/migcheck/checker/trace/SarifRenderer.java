@@ -92,6 +92,7 @@ public final class SarifRenderer {
             // the rule's kernel source, else the source the scenario models
             String where = rule.kernelRef() != null && KERNEL_FILE.matcher(rule.kernelRef()).find() ? rule.kernelRef() : o.scenario().reference();
             res.put("locations", List.of(location(where, o.scenario().sourceFile(), o.title().replace(" / ", "/"))));
+            res.put("partialFingerprints", fingerprint(rule.id(), o.title(), r.verdict().lower()));
             Map<String, Object> props = new LinkedHashMap<>();
             props.put("scenario", o.scenario().id());
             props.put("variant", o.variant());
@@ -136,7 +137,23 @@ public final class SarifRenderer {
                                                     ScenarioRunner.Outcome base, String logical) {
         rules.putIfAbsent(rule.id(), rule);
         return obj("ruleId", rule.id(), "ruleIndex", new ArrayList<>(rules.keySet()).indexOf(rule.id()), "level", level,
-                "message", obj("text", text), "locations", List.of(location(base.scenario().reference(), base.scenario().sourceFile(), logical)));
+                "message", obj("text", text), "locations", List.of(location(base.scenario().reference(), base.scenario().sourceFile(), logical)),
+                "partialFingerprints", fingerprint(rule.id(), logical, text));
+    }
+
+    /**
+     * A fingerprint of what a result is about (rule, scenario and variant, what happened), so that code
+     * scanning matches a result across runs without reading the file it points to (a kernel file the
+     * repository may not hold). Line numbers play no part: they are not known.
+     */
+    private static Map<String, Object> fingerprint(String... parts) {
+        try {
+            byte[] d = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(String.join("\u0000", parts).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return obj("migcheckResult/v1", java.util.HexFormat.of().formatHex(d, 0, 16));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
     }
 
     private static String document(Map<String, RuleInfo> rules, List<Map<String, Object>> results, List<Map<String, Object>> notifications) {
@@ -196,8 +213,9 @@ public final class SarifRenderer {
     private static Map<String, Object> location(String kernelRef, String sourceFile, String logical) {
         Map<String, Object> loc = new LinkedHashMap<>();
         Matcher m = KERNEL_FILE.matcher(kernelRef == null ? "" : kernelRef);
+        // a file-level result: the line is not known, and code scanning places a result only with region.startLine
         loc.put("physicalLocation", obj("artifactLocation", m.find() ? obj("uri", m.group(1), "uriBaseId", "LINUX")
-                : obj("uri", sourceFile, "uriBaseId", "JAVA_SOURCES")));
+                : obj("uri", sourceFile, "uriBaseId", "JAVA_SOURCES"), "region", obj("startLine", 1)));
         loc.put("logicalLocations", List.of(obj("fullyQualifiedName", logical, "kind", "module")));
         return loc;
     }

@@ -347,8 +347,13 @@ class ReportFormatsTest {
         assertTrue(results.size() > 0, "failing variants give results");
         Set<String> levels = Set.of("none", "note", "warning", "error");
         boolean kernelLocation = false;
+        Set<String> prints = new java.util.HashSet<>();
         for (JsonNode r : results) {
             assertFalse(r.get("message").get("text").asText().isBlank());
+            // a fingerprint of its own per result, so that code scanning matches results across runs without the file
+            String print = r.get("partialFingerprints").get("migcheckResult/v1").asText();
+            assertTrue(print.matches("[0-9a-f]{32}"), print);
+            assertTrue(prints.add(print), "two results share a fingerprint: " + r);
             String id = r.get("ruleId").asText();
             assertEquals(id, ids.get(r.get("ruleIndex").asInt()));
             assertTrue(levels.contains(r.get("level").asText()));
@@ -356,6 +361,8 @@ class ReportFormatsTest {
             for (JsonNode loc : r.get("locations")) {
                 // code scanning rejects a result without a physical location: the kernel file, else the model's source
                 assertTrue(loc.has("physicalLocation"), r.toString());
+                // code scanning places a result only with region.startLine (the line itself is not known: 1, the file)
+                assertEquals(1, loc.get("physicalLocation").get("region").get("startLine").asInt(), r.toString());
                 JsonNode a = loc.get("physicalLocation").get("artifactLocation");
                 assertFalse(a.get("uri").asText().startsWith("/"), "relative to its base: " + a);
                 String base = a.get("uriBaseId").asText();
