@@ -264,7 +264,7 @@ class SourceLockedAllocScenarioTest {
         assertEquals(MIGRATOR_TO_SLEEP, labels(t, 1).size());
         assertEquals("folio_trylock(S1)", labels(t, 0).get(0));
         assertEquals("folio_trylock(S2)", labels(t, 1).get(0));
-        assertEquals("__alloc_pages(GFP_KERNEL|__GFP_THISNODE, order 9, node1)", labels(t, 0).get(2));
+        assertEquals("__alloc_pages(GFP_TRANSHUGE|__GFP_THISNODE, order 9, node1)", labels(t, 0).get(2));
         // the initial ASYNC compaction (costly order) gives up on S2 and puts it back
         assertEquals("folio_putback_lru(S2)", labels(t, 0).get(6));
         assertEquals("folio_test_uptodate(S2) -> true", labels(t, 0).get(MIGRATOR_TO_SLEEP - 1));

@@ -253,8 +253,8 @@ class TruncateWritebackScenarioTest {
         assertTrue(expl.contains("folio0.locked is held by ttm-backup, which has exited: the lock is leaked"), expl);
         // By hand: ttm-backup shmem_read_folio_gfp, folio_lock, folio_mark_dirty, folio_clear_dirty_for_io,
         // folio_set_reclaim, shmem_writeout's mapping->host read and folio_mark_dirty (returns ACTIVATE, folio
-        // locked), the !folio_test_writeback test, folio_clear_reclaim, folio_put, ttm_backup_shmem_idx_to_handle
-        // (11); ttm-drop ttm_backup_drop; shmem_truncate_range -> shmem_undo_range: pass 1 find_get_entry,
+        // locked), the !folio_test_writeback test, folio_clear_reclaim, folio_put, ttm_backup_backup_page's return of
+        // the handle (11); ttm-drop ttm_backup_drop; shmem_truncate_range -> shmem_undo_range: pass 1 find_get_entry,
         // folio_trylock (fails), folio_put; shmem_get_partial_folio(lstart >> PAGE_SHIFT = 0):
         // filemap_get_entry (5) = 16 steps, then its folio_lock blocks. (ttm_backup_drop truncates one page,
         // same_folio is true, and pass 2 is never reached.)

@@ -63,8 +63,10 @@ public final class LockHierarchy implements StepRule {
     public static LockHierarchy mm() {
         String rmap = "mm/rmap.c lock ordering comment";
         String filemap = "mm/filemap.c lock ordering comment";
+        // the two comments do not name the buffer lock: that edge is a convention of the code (bit locks, no lockdep map)
         return new LockHierarchy(ID, "locks are taken in the declared hierarchy order (outer before inner)",
-                "mm/rmap.c and mm/filemap.c lock ordering comments", "the mm order")
+                "mm/rmap.c and mm/filemap.c lock ordering comments; folio lock before buffer lock by convention (bit locks, no"
+                        + " lockdep map): mm/migrate.c buffer_migrate_lock_buffers, fs/buffer.c __block_write_full_folio", "the mm order")
                 .order("i_rwsem", "mmap_lock", rmap)
                 .order("mmap_lock", "invalidate_lock", rmap)
                 .order("invalidate_lock", "folio_lock", rmap)

@@ -25,6 +25,12 @@ public final class Gfp {
     public static final int NOFS = RECLAIM | IO;
     public static final int NOIO = RECLAIM;
     public static final int NOWAIT = KSWAPD_RECLAIM;
+    /**
+     * GFP_TRANSHUGE as far as the modelled bits go: direct reclaim, IO and FS, no __GFP_KSWAPD_RECLAIM
+     * (GFP_TRANSHUGE_LIGHT clears __GFP_RECLAIM, GFP_TRANSHUGE adds direct reclaim back); its
+     * __GFP_COMP, __GFP_NOMEMALLOC and __GFP_NOWARN are not modelled.
+     */
+    public static final int TRANSHUGE = DIRECT_RECLAIM | IO | FS;
     /** The bits with which __alloc_pages_slowpath fails instead of invoking the OOM killer. */
     public static final int NO_OOM_KILL = NORETRY | RETRY_MAYFAIL | THISNODE;
     /** Largest value of a gfp variable. */
@@ -43,6 +49,7 @@ public final class Gfp {
             case NOFS -> "GFP_NOFS";
             case NOIO -> "GFP_NOIO";
             case NOWAIT -> "GFP_NOWAIT";
+            case TRANSHUGE -> "GFP_TRANSHUGE";
             case 0 -> "";
             default -> "gfp=" + Integer.toBinaryString(gfp & BASE);
         };

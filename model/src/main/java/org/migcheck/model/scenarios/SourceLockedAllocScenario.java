@@ -455,8 +455,8 @@ public final class SourceLockedAllocScenario {
         // mbind / move_pages (mm/mempolicy.c migrate_to_node): mtc.gfp_mask = GFP_HIGHUSER_MOVABLE | __GFP_THISNODE;
         // alloc_migration_target for a large source: gfp &= ~__GFP_RECLAIM, |= GFP_TRANSHUGE, order = folio_order:
         // order 9 (costly: initial ASYNC compaction, then reclaim and SYNC_LIGHT compaction; THISNODE: no OOM).
-        // Simplification: __GFP_KSWAPD_RECLAIM, which GFP_TRANSHUGE leaves out, is kept (kswapd is not modelled).
-        Procedure target = mig.allocMigrationTarget(pa, HPAGE_PMD_ORDER, Gfp.KERNEL | Gfp.THISNODE, nodeOf);
+        // GFP_HIGHUSER_MOVABLE's __GFP_HIGHMEM and __GFP_MOVABLE are not modelled (one zone per node).
+        Procedure target = mig.allocMigrationTarget(pa, HPAGE_PMD_ORDER, Gfp.TRANSHUGE | Gfp.THISNODE, nodeOf);
         Procedure migratePages = mig.migratePages(target, srcIsolated);
         for (int i = 1; i <= n; i++) {
             Folio si = srcs.get(i - 1);

@@ -259,7 +259,9 @@ public final class TruncateWritebackScenario {
                     // ignored: the caller treats every return as "folio unlocked" and leaks PG_locked.
                 }, clean -> clean.step(FolioOps.folioUnlock(F)))
                 .step(FolioOps.folioPut(F))
-                .step(Step.named("ttm_backup_shmem_idx_to_handle").args(folio.name()).provides("ttm handle")
+                // "return handle": the handle (ttm_backup_shmem_idx_to_handle, computed right after the copy, before the
+                // writeout) reaches the pool only when ttm_backup_backup_page returns; this step is that return.
+                .step(Step.named("ttm_backup_backup_page").args("return handle of " + folio.name()).provides("ttm handle")
                         .does(e -> e.set(handle, true)).build()));
 
         // drivers/gpu/drm/ttm/ttm_backup.c ttm_backup_drop(backup, handle), called by the TTM pool once the page is
