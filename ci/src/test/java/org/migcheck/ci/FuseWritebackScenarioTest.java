@@ -72,7 +72,16 @@ class FuseWritebackScenarioTest {
     }
 
     /** The deadlock explanation in kernel terms: the server waits in case 3 on writeback only its own reply ends. */
-    private static void assertSelfDeadlock(CheckResult r) {
+    /**
+     * The label of shrink_folio_list's PG_reclaim test where case 2's other terms are decided without a
+     * step: the trace names them, with why writeback throttling is not sane for this memcg ({@code why}).
+     */
+    private static String reclaimTest(boolean outcome, String why) {
+        return "folio_test_reclaim(folio0) -> " + outcome + " [case 2's other terms are false: cgroup reclaim, writeback_throttling_sane"
+                + " false (" + why + "), may_enter_fs true, mapping_writeback_may_deadlock_on_reclaim false]";
+    }
+
+    private static void assertSelfDeadlock(CheckResult r, String notSane) {
         assertEquals(Verdict.DEADLOCK, r.verdict());
         assertEquals("circular wait: fuse-server blocked", r.message());
         List<String> ex = r.explanation();
@@ -95,7 +104,7 @@ class FuseWritebackScenarioTest {
                 "page_counter_try_charge(G.memory, usage 1/1)", "current->flags & PF_MEMALLOC(fuse-server) -> false",
                 "set_task_reclaim_state(current, &sc.reclaim_state)",
                 "memalloc_noreclaim_save(current)", "isolate_lru_folios(folio0)", "folio_trylock(folio0)",
-                "folio_test_writeback(folio0) -> true", "folio_test_reclaim(folio0) -> true", "folio_unlock(folio0)"), server);
+                "folio_test_writeback(folio0) -> true", reclaimTest(true, notSane), "folio_unlock(folio0)"), server);
         // PG_writeback was set by the flusher, and nothing but the server's reply can clear it
         assertTrue(labels(t, "flusher").contains("folio_start_writeback(folio0)"));
         assertFalse(labels(t, "flusher").contains("folio_end_writeback(folio0)"));
@@ -114,12 +123,12 @@ class FuseWritebackScenarioTest {
 
     @Test
     void legacyMemcgWithoutFlagDeadlocks() {
-        assertSelfDeadlock(run("legacy-no-flag").result());
+        assertSelfDeadlock(run("legacy-no-flag").result(), "memcg v1");
     }
 
     @Test
     void cgroupV2WithoutCgroupWritebackDeadlocks() {
-        assertSelfDeadlock(run("v2-no-cgroup-writeback").result());
+        assertSelfDeadlock(run("v2-no-cgroup-writeback").result(), "no CONFIG_CGROUP_WRITEBACK");
     }
 
     /** The brief's case-2 ordering: kswapd marks folio0 while it is already under writeback; the same deadlock follows. */
@@ -290,10 +299,11 @@ class FuseWritebackScenarioTest {
         // page_counter_try_charge, the PF_MEMALLOC test; pass 2 up to case 3's folio_unlock (7 steps)
         assertEquals(8 + 4 + 11 + 4 + 7, r.schedule().length);
         List<String> server = labels(r.trace(), "fuse-server");
-        assertEquals(List.of("folio_test_writeback(folio0) -> true", "folio_test_reclaim(folio0) -> false",
+        // false: case 2 by !folio_test_reclaim, though its other terms are false
+        assertEquals(List.of("folio_test_writeback(folio0) -> true", reclaimTest(false, "memcg v1"),
                 "folio_set_reclaim(folio0)"), server.subList(8, 11));
         assertEquals(List.of("mem_cgroup_margin(G, usage 1/1)", "drain_all_stock(G)"), server.subList(15, 17));
-        assertEquals(List.of("folio_test_reclaim(folio0) -> true", "folio_unlock(folio0)"),
+        assertEquals(List.of(reclaimTest(true, "memcg v1"), "folio_unlock(folio0)"),
                 server.subList(server.size() - 2, server.size()));
         assertEquals(CheckResult.GoalResult.Answer.REACHABLE, r.goals().get(FuseWritebackScenario.GOAL_CASE3).answer());
     }

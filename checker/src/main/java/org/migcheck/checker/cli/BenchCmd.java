@@ -101,6 +101,10 @@ final class BenchCmd implements Callable<Integer> {
         if ((compareSpin ? 1 : 0) + (scaleOut ? 1 : 0) + (speedup ? 1 : 0) > 1) {
             throw Args.usage(spec, "--compare-spin, --scale-out and --speedup are separate measurements: give one");
         }
+        boolean spinNamed = spec.commandLine().getParseResult().hasMatchedOption("--spin");
+        if (spinNamed && !compareSpin) {
+            throw Args.usage(spec, "--spin names the SPIN executable for --compare-spin; without it nothing runs SPIN");
+        }
         if (speedup) {
             if (opts.workers() < 2) {
                 throw Args.usage(spec, "--speedup compares 1 worker with --workers N: N must be at least 2, not " + opts.workers()
@@ -114,10 +118,6 @@ final class BenchCmd implements Callable<Integer> {
                 throw Args.usage(spec, "--unreduced counts states with and without reductions; --speedup measures workers: give one");
             }
             return speedup(opts);
-        }
-        boolean spinNamed = spec.commandLine().getParseResult().hasMatchedOption("--spin");
-        if (spinNamed && !compareSpin) {
-            throw Args.usage(spec, "--spin names the SPIN executable for --compare-spin; without it nothing runs SPIN");
         }
         if (compareSpin) {
             // a SPIN named on purpose that does not run is a mistake, not a reason to print half a table

@@ -75,6 +75,14 @@ final class ExportCmd implements Callable<Integer> {
             if (output.toString().isEmpty()) {
                 throw Args.usage(spec, "-o takes a file name, not an empty one");
             }
+            if (Files.isSymbolicLink(output)) {
+                // write where the link points, and keep the link
+                try {
+                    output = output.toRealPath();
+                } catch (IOException e) {
+                    throw Args.usage(spec, "cannot write '" + output + "': a link to a missing file (" + why(e) + ")");
+                }
+            }
             Path dir = output.toAbsolutePath().getParent();
             if (Files.isDirectory(output)) {
                 throw Args.usage(spec, "cannot write '" + output + "': it is a directory");
@@ -101,6 +109,11 @@ final class ExportCmd implements Callable<Integer> {
                 throw Args.usage(spec, "cannot write '" + output + "': " + why(e));
             }
             try {
+                // createTempFile makes it private (rw-------): give it the mode the file had, or a new file's usual one
+                if (Files.getFileAttributeView(tmp, java.nio.file.attribute.PosixFileAttributeView.class) != null) {
+                    Files.setPosixFilePermissions(tmp, Files.exists(output) ? Files.getPosixFilePermissions(output)
+                            : java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+                }
                 Files.writeString(tmp, r.promela(), StandardCharsets.UTF_8);
                 try {
                     Files.move(tmp, output, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);

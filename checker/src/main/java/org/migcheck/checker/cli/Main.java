@@ -261,25 +261,24 @@ public final class Main implements Callable<Integer> {
             if (!main.ruleArgs.isEmpty()) {
                 throw Args.usage(spec, "--rule and --skip-rule both choose the rules: give one");
             }
-            java.util.Set<String> skip = new java.util.LinkedHashSet<>();
-            for (String id : main.skipRuleArgs) {
-                if (!known.contains(id.strip())) {
-                    throw Args.usage(spec, "--skip-rule " + id + ": no such rule; rules: " + String.join(", ", known));
-                }
-                skip.add(id.strip());
-            }
-            return all.skipping(List.copyOf(skip));
+            return all.skipping(ruleIds(spec, "--skip-rule", main.skipRuleArgs, known));
         }
-        java.util.Set<String> wanted = new java.util.LinkedHashSet<>();
-        for (String id : main.ruleArgs) {
-            if (!known.contains(id.strip())) {
-                throw Args.usage(spec, "--rule " + id + ": no such rule; rules: " + String.join(", ", known));
-            }
-            wanted.add(id.strip());
-        }
+        List<String> wanted = ruleIds(spec, "--rule", main.ruleArgs, known);
         List<org.migcheck.properties.Rule> kept = all.rules().stream().filter(r -> wanted.contains(r.id())).toList();
         return org.migcheck.properties.RuleSet.of(kept, wanted.contains(org.migcheck.properties.RuleSet.LOCK_CYCLE))
                 .selected(List.copyOf(wanted));
+    }
+
+    /** The ids {@code option} named, stripped and without repeats; one that no rule has is a usage error listing them. */
+    private static List<String> ruleIds(CommandLine.Model.CommandSpec spec, String option, List<String> args, java.util.Set<String> known) {
+        java.util.Set<String> ids = new java.util.LinkedHashSet<>();
+        for (String id : args) {
+            if (!known.contains(id.strip())) {
+                throw Args.usage(spec, option + " " + id + ": no such rule; rules: " + String.join(", ", known));
+            }
+            ids.add(id.strip());
+        }
+        return List.copyOf(ids);
     }
 
     /** A command that does not read --rule refuses it rather than ignoring it. */

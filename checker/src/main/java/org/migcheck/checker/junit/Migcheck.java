@@ -228,9 +228,9 @@ public final class Migcheck {
         Result res = check(model, rules, options);
         CheckResult r = expect(res, Verdict.HOLDS, "holds");
         if (!r.saturated().isEmpty()) {
-            fail("expected holds whatever the model's bounds; this HOLDS reached " + saturation(r)
-                    + ". Check it with the bounds raised, Migcheck.assertHolds(model, rules, options, K), or accept the"
-                    + " bounds with Migcheck.assertHoldsWithinBounds(model, rules, options)", res);
+            fail("expected holds whatever the model's bounds (check with the bounds raised, Migcheck.assertHolds(model, rules,"
+                    + " options, K), or accept them with Migcheck.assertHoldsWithinBounds(model, rules, options)); this HOLDS reached "
+                    + saturation(r) + ",", res);
         }
         return r;
     }
@@ -250,8 +250,8 @@ public final class Migcheck {
         Result res = check(BoundSensitivity.raise(model, boundsRaise), rules, options);
         CheckResult r = expect(res, Verdict.HOLDS, "holds at bounds +" + boundsRaise);
         if (!r.saturated().isEmpty()) {
-            fail("expected holds at bounds +" + boundsRaise + " with no model bound reached; it still reached "
-                    + saturation(r) + " (raise further, or accept the bounds with Migcheck.assertHoldsWithinBounds)", res);
+            fail("expected holds at bounds +" + boundsRaise + " with no model bound reached (raise further, or accept the bounds"
+                    + " with Migcheck.assertHoldsWithinBounds); it still reached " + saturation(r) + ",", res);
         }
         return r;
     }

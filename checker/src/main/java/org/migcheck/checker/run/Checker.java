@@ -825,7 +825,7 @@ public final class Checker {
     /**
      * Fills {@code out} with one line per blocked thread, provider lines, the wait-for cycle or chain
      * ({@link WaitFor}) and, when the threads of the cycle (of the blocked ones, without a cycle) take
-     * their last step before the end of {@code schedule}, which later steps only bring others to rest.
+     * their last step before the end of {@code schedule}, which later steps are by other threads.
      */
     static String explainDeadlock(Semantics sem, int[] state, List<Problem.Blocked> blocked, int[] schedule, List<String> out) {
         Model m = sem.model();
@@ -889,10 +889,10 @@ public final class Checker {
     }
 
     /**
-     * "after step N the cycle's threads take no further step; steps N+1-M only bring T, U to rest": a
-     * shortest trace to a deadlock runs until no thread can move, so the threads outside the wait finish
-     * after it has formed; this line says where the waiting threads stopped. Null when one of them takes
-     * the last step.
+     * "after step N the cycle's threads take no further step; steps N+1-M are by T, U": a shortest
+     * trace to a deadlock runs until no thread can move, so other threads often run on after the waiting
+     * ones stopped (to their end, or into what completes a wait); this line says where the waiting threads
+     * stopped. Null when one of them takes the last step.
      */
     static String restingSteps(Model m, int[] schedule, Set<Integer> waiting, boolean cycle) {
         int last = 0;
@@ -910,7 +910,7 @@ public final class Checker {
         }
         String steps = last + 1 == schedule.length ? "step " + schedule.length : "steps " + (last + 1) + "-" + schedule.length;
         return "after step " + last + " the " + (cycle ? "cycle's" : "blocked") + " threads take no further step; " + steps
-                + " only bring " + String.join(", ", others) + " to rest";
+                + (schedule.length - last == 1 ? " is by " : " are by ") + String.join(", ", others);
     }
 
     /** Records the first state satisfying each goal; BFS makes its schedule a shortest one. */

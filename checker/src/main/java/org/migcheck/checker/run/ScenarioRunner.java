@@ -20,6 +20,9 @@ import org.migcheck.properties.RuleSet;
  * {@code SCENARIO:VARIANT:KNOBS:SCHEDULE}, e.g. {@code philosophers:-:n=3,ordered=false:0.1.2}.
  */
 public final class ScenarioRunner {
+    /** The start of the note a result carries when --rule chose its rules (renderers look for it). */
+    public static final String RULE_SELECTION_NOTE = "only the rules chosen with --rule were checked";
+
     private ScenarioRunner() {}
 
     /**
@@ -226,7 +229,7 @@ public final class ScenarioRunner {
         }
         if (rules.selection() != null) {
             // a HOLDS of some rules is not the whole set's: say so in every format (notes are in all of them)
-            r = r.withNote("only the rules chosen with --rule were checked (" + String.join(", ", rules.selection())
+            r = r.withNote(RULE_SELECTION_NOTE + " (" + String.join(", ", rules.selection())
                     + "): the verdict says nothing of the others");
         }
         if (rules.skipped() != null) {
@@ -416,7 +419,7 @@ public final class ScenarioRunner {
         }
         Map<String, String> settings = new LinkedHashMap<>();
         if (!parts[2].equals("-") && !parts[2].isEmpty()) {
-            for (String kv : parts[2].split(",")) {
+            for (String kv : parts[2].split(",", -1)) { // -1: a trailing comma is an empty knob, refused below
                 int eq = kv.indexOf('=');
                 if (eq <= 0) {
                     throw new IllegalArgumentException("replay token knob '" + kv + "' is not name=value");

@@ -109,9 +109,8 @@ public final class HtmlRenderer {
             if (at >= 0) {
                 // the step that broke the rule and the kernel path its thread was on, as the text report shows them
                 Trace.Row row = trace.rows().get(at);
-                List<String> stack = org.migcheck.checker.run.Checker.frames(new org.migcheck.model.lang.Semantics(trace.model()),
-                        trace.states().get(at), row.thread());
-                h.append("<li>").append(esc(r.ruleId())).append(" breaks at <a href=\"#failing-step\">step ").append(at + 1)
+                List<String> stack = trace.callStack(at);
+                h.append("<li>").append(esc(r.ruleId())).append(" breaks at <a href=\"#failing-step").append(idSuffix).append("\">step ").append(at + 1)
                         .append("</a> (").append(esc(trace.model().thread(row.thread()).name() + ": " + row.shown())).append(')')
                         .append(stack.size() > 1 ? esc(", in: " + String.join(" <- ", stack)) : "").append("</li>");
             }
@@ -148,11 +147,11 @@ public final class HtmlRenderer {
             h.append(legend());
         }
         if (trace != null && r.witnesses().isEmpty()) {
-            h.append(trace.rows().isEmpty() ? "<p>no step: the initial state already fails</p>\n" : "").append(lanes(trace, true, TextRenderer.breaksAt(r, trace)));
+            h.append(trace.rows().isEmpty() ? "<p>no step: the initial state already fails</p>\n" : "").append(lanes(trace, true, TextRenderer.breaksAt(r, trace), idSuffix));
         }
         int p = 0;
         for (CheckResult.Witness w : r.witnesses()) {
-            h.append("<h3>path ").append(++p).append(": ").append(esc(w.title())).append("</h3>\n").append(lanes(w.trace(r.model()), false, -1));
+            h.append("<h3>path ").append(++p).append(": ").append(esc(w.title())).append("</h3>\n").append(lanes(w.trace(r.model()), false, -1, idSuffix));
         }
         if (!r.witnesses().isEmpty() && r.witnesses().get(0).edge() != null) {
             h.append("<pre class=\"lockdep\">").append(esc(LockdepReport.render(r.model(), r.witnesses()))).append("</pre>\n");
@@ -173,7 +172,7 @@ public final class HtmlRenderer {
      * The swimlane table of a trace; with {@code endState}, a last row shows where each lane's thread rests.
      * Row {@code breaksAt} (or a row with its own failure) is marked as the failing step.
      */
-    static String lanes(Trace t, boolean endState, int breaksAt) {
+    static String lanes(Trace t, boolean endState, int breaksAt, String idSuffix) {
         Model m = t.model();
         Semantics sem = new Semantics(m);
         int[] last = t.last();
@@ -199,11 +198,11 @@ public final class HtmlRenderer {
         for (Trace.Row row : t.rows()) {
             i++;
             boolean fails = row.failure() != null || i - 1 == breaksAt;
-            h.append("<tr").append(fails ? " class=\"failing\" id=\"failing-step\"" : "").append("><td class=\"num\">").append(i).append("</td>");
+            h.append("<tr").append(fails ? " class=\"failing\" id=\"failing-step" + idSuffix + "\"" : "").append("><td class=\"num\">").append(i).append("</td>");
             for (int c : cols) {
                 if (c == row.thread()) {
                     // hovering a step shows the kernel path its thread was on (the text report prints it for the breaking step)
-                    List<String> stack = org.migcheck.checker.run.Checker.frames(sem, t.states().get(i - 1), c);
+                    List<String> stack = t.callStack(sem, i - 1);
                     h.append("<td class=\"step").append(fails ? " fails" : "").append("\" style=\"background:")
                             .append(LANE_COLOURS[c % LANE_COLOURS.length]).append('"')
                             .append(stack.size() > 1 ? " title=\"in: " + esc(String.join(" <- ", stack)) + "\"" : "")

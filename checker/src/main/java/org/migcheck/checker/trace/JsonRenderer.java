@@ -331,7 +331,7 @@ public final class JsonRenderer {
         b.put("step", at + 1);
         b.put("thread", t.model().thread(row.thread()).name());
         b.put("label", row.label());
-        b.put("callStack", org.migcheck.checker.run.Checker.frames(new Semantics(t.model()), t.states().get(at), row.thread()));
+        b.put("callStack", t.callStack(at));
         return b;
     }
 
@@ -464,7 +464,7 @@ public final class JsonRenderer {
         for (Trace.Row row : t.rows()) {
             Map<String, Object> m = new LinkedHashMap<>();
             // the kernel path the thread was on when it took the step: two steps with one label in different functions differ here
-            List<String> stack = org.migcheck.checker.run.Checker.frames(sem, t.states().get(i), row.thread());
+            List<String> stack = t.callStack(sem, i);
             m.put("step", ++i);
             m.put("thread", t.model().thread(row.thread()).name());
             m.put("label", row.label());

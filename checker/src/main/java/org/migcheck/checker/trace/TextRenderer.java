@@ -256,7 +256,9 @@ public final class TextRenderer {
                 para(out, "  broken rule " + rule.line(), width, "  ");
             }
             // the search ends at the first broken rule: a reader deciding on a patch wants to know what else follows
-            para(out, "  the search stops at the first broken rule: --skip-rule " + r.ruleId() + " (Java: rules.without(\"" + r.ruleId()
+            // (not under --rule, with which --skip-rule is refused: there, --rule itself chooses)
+            boolean chosen = r.notes().stream().anyMatch(n -> n.startsWith(org.migcheck.checker.run.ScenarioRunner.RULE_SELECTION_NOTE));
+            if (!chosen) para(out, "  the search stops at the first broken rule: --skip-rule " + r.ruleId() + " (Java: rules.without(\"" + r.ruleId()
                     + "\")) re-checks without it, to see what follows (a deadlock, another rule)", width, "  ");
         }
     }
@@ -267,7 +269,7 @@ public final class TextRenderer {
      * step is inside a call; the reader judging a patch sees the kernel path, as a deadlock's report shows it.
      */
     private static void callPath(StringBuilder out, Trace t, int i, int width) {
-        List<String> stack = org.migcheck.checker.run.Checker.frames(new Semantics(t.model()), t.states().get(i), t.rows().get(i).thread());
+        List<String> stack = t.callStack(i);
         if (stack.size() > 1) {
             para(out, "  in: " + String.join(" <- ", stack), width, "  ");
         }

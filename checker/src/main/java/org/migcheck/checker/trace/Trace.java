@@ -121,6 +121,19 @@ public record Trace(Model model, List<Row> rows, List<int[]> states) {
     }
 
     /**
+     * The kernel path the thread of row {@code row} was on when it took that step, innermost first, as
+     * {@link org.migcheck.checker.run.Checker#frames} names it; {@code sem} is this trace's model's.
+     */
+    public List<String> callStack(Semantics sem, int row) {
+        return org.migcheck.checker.run.Checker.frames(sem, states.get(row), rows.get(row).thread());
+    }
+
+    /** As {@link #callStack(Semantics, int)}, for one row. */
+    public List<String> callStack(int row) {
+        return callStack(new Semantics(model), row);
+    }
+
+    /**
      * A trylock's outcome, else the shared values the step read and did not change ("reads x=0"), else
      * null. A lock's holder counts as read only where the step is not a lock operation: one that tests
      * whether a folio is locked (compaction's folded trylock of a dirty folio) shows what it saw, while

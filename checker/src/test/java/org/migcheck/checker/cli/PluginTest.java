@@ -390,7 +390,12 @@ public class PluginTest {
         assertEquals(64, listed.code(), listed.err());
         assertTrue(listed.err().contains("--skip-rule does not apply to list"), listed.err());
         Run late = run("check", "abba", "--skip-rule", "atomic.sleep");
+        assertEquals(64, late.code(), late.err());
         assertTrue(late.err().contains("--skip-rule goes before the command"), late.err());
+        // under --rule the report does not suggest --skip-rule, which --rule refuses
+        Run chosen = run("--rule", "lock-order.hierarchy", "check", "bdev-jbd2", "--variant", "cancel-revoke-migrate");
+        assertEquals(1, chosen.code(), chosen.out() + chosen.err());
+        assertFalse(chosen.out().contains("--skip-rule"), chosen.out());
     }
 
     /** A user's rule reusing a kernel rule id. */
@@ -607,6 +612,12 @@ public class PluginTest {
         assertTrue(deep.out().replaceAll("\\s+", " ").contains("the effect of deep_call in kworker/u16:3 threw java.lang.StackOverflowError"
                 + " at " + PluginTest.class.getName() + ".recurse(PluginTest.java:"), deep.out());
         assertFalse((linkage.out() + linkage.err() + deep.out() + deep.err()).contains("internal error"));
+        // mutate of a model that breaks in its unmutated check: exit 5, and the check's own report in the format asked for
+        Run mutated = run("--classpath", cp, "mutate", "plugin-throws", "--set", "mode=7", "--format", "json");
+        assertEquals(5, mutated.code(), mutated.out() + mutated.err());
+        com.fasterxml.jackson.databind.JsonNode doc = new com.fasterxml.jackson.databind.ObjectMapper().readTree(mutated.out());
+        assertEquals("check", doc.get("kind").asText(), mutated.out());
+        assertTrue(doc.get("message").asText().contains("StackOverflowError"), mutated.out());
         // the heap running out before the search: INCOMPLETE (exit 4), and a report in the format asked for
         Run oom = run("--classpath", cp, "check", "plugin-throws", "--set", "mode=8", "--format", "junit");
         assertEquals(4, oom.code(), oom.out() + oom.err());

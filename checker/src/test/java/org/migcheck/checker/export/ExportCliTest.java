@@ -65,6 +65,23 @@ class ExportCliTest {
         try (var files = Files.list(dir)) {
             assertEquals(List.of(target), files.toList());
         }
+        // the file keeps its mode (the file of its own is created private), a link stays a link and its target is written
+        if (Files.getFileAttributeView(target, java.nio.file.attribute.PosixFileAttributeView.class) != null) {
+            Files.setPosixFilePermissions(target, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r-----"));
+            assertEquals(0, run("export", "--promela", "philosophers", "--set", "n=2", "-o", target.toString()).code());
+            assertEquals("rw-r-----", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(target)));
+            Path fresh = dir.resolve("new.pml");
+            assertEquals(0, run("export", "--promela", "philosophers", "--set", "n=2", "-o", fresh.toString()).code());
+            assertEquals("rw-r--r--", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(fresh)));
+            Files.delete(fresh);
+        }
+        Path link = dir.resolve("link.pml");
+        Files.createSymbolicLink(link, target.getFileName());
+        Files.writeString(target, "old");
+        assertEquals(0, run("export", "--promela", "philosophers", "--set", "n=2", "-o", link.toString()).code());
+        assertTrue(Files.isSymbolicLink(link), "the link is kept");
+        assertTrue(Files.readString(target).contains("active proctype monitor()"), "its target is written");
+        Files.delete(link);
         // bad paths are the command line's fault: 64, one line and the hint
         for (String bad : new String[] {"", dir.toString(), dir.resolve("nosuch/p.pml").toString()}) {
             Run b = run("export", "--promela", "philosophers", "--set", "n=2", "-o", bad);

@@ -280,7 +280,7 @@ class CliTest {
             {"suite", "philosophers", "--vary", "n", "--set", "n=3"}, {"mutate", "abba-ordered", "--strategy", "random"},
             {"--classpath", "", "list"}, {"--classpath", "target/classes" + java.io.File.pathSeparator, "list"},
             {"--classpath", java.io.File.pathSeparator + "target/classes", "list"}, {"bench", "--speedup", "--workers", "2", "--strategy", "dfs"}, {"bench", "--speedup", "--workers", "2", "--unreduced"},
-            {"bench", "--compare-spin", "--spin", "/nonexistent/spin", "philosophers-2"}, {"bench", "abba", "--spin", "spin"},
+            {"bench", "--compare-spin", "--spin", "/nonexistent/spin", "philosophers-2"}, {"bench", "abba", "--spin", "spin"}, {"bench", "--speedup", "--spin", "spin"},
             {"check", "abba", "--strategy", "dfs", "--workers", "2"}, {"check", "abba", "--strategy", "random", "--workers", "1"}};
         for (String[] args : bad) {
             Run r = run(args);
@@ -424,6 +424,17 @@ class CliTest {
                 }
             }
         }
+    }
+
+    /** A mutant a model error left unevaluated is a skipped JUnit case, not a pass. */
+    @Test
+    void unevaluatedMutantsAreSkippedInJUnit() {
+        Run text = run("mutate", "abba-ordered");
+        long notEvaluated = text.out().lines().filter(l -> l.contains(" not-evaluated ")).count();
+        assertTrue(notEvaluated > 0, "abba-ordered has mutants whose mutation breaks the model: " + text.out());
+        Run junit = run("mutate", "abba-ordered", "--format", "junit");
+        assertTrue(junit.out().contains(" skipped=\"" + notEvaluated + "\""), junit.out());
+        assertEquals(notEvaluated, junit.out().lines().filter(l -> l.contains("<skipped message=\"not evaluated: ")).count(), junit.out());
     }
 
     /** A verdict line too long for the width wraps as one paragraph; the variant's paragraph comes after it. */

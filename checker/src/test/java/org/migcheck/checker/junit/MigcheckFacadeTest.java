@@ -247,8 +247,9 @@ class MigcheckFacadeTest {
     void aHoldsThatReachedAModelBoundIsNotAPassUnlessAsked() {
         AssertionFailedError e = assertThrows(AssertionFailedError.class,
                 () -> Migcheck.assertHolds(retriesOnce(), RuleSet.empty(), Migcheck.options()));
-        assertTrue(e.getMessage().startsWith("expected holds whatever the model's bounds; this HOLDS reached a model bound: tries (limit 1)"
-                + " in retrier: reached in 1 state"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("expected holds whatever the model's bounds (check with the bounds raised,"
+                + " Migcheck.assertHolds(model, rules, options, K), or accept them with Migcheck.assertHoldsWithinBounds(model, rules,"
+                + " options)); this HOLDS reached a model bound: tries (limit 1) in retrier: reached in 1 state, but got:"), e.getMessage());
         // accepted on purpose, with the bound in the result
         assertEquals(1, Migcheck.assertHoldsWithinBounds(retriesOnce(), RuleSet.empty(), Migcheck.options()).saturated().size());
         // one pass more: the loop ends by itself, so the HOLDS does not rest on the bound
@@ -260,7 +261,11 @@ class MigcheckFacadeTest {
         b.thread("poller", body -> body.retry(polls, pass -> pass.step(Step.named("poll").build())));
         AssertionFailedError still = assertThrows(AssertionFailedError.class,
                 () -> Migcheck.assertHolds(b.build(), RuleSet.empty(), Migcheck.options(), 2));
-        assertTrue(still.getMessage().startsWith("expected holds at bounds +2 with no model bound reached; it still reached a model bound:"
-                + " polls (limit 3)"), still.getMessage());
+        assertTrue(still.getMessage().startsWith("expected holds at bounds +2 with no model bound reached (raise further, or accept the"
+                + " bounds with Migcheck.assertHoldsWithinBounds); it still reached a model bound: polls (limit 3)"), still.getMessage());
+        // a model without model bounds has nothing to raise: the assertion says so rather than passing
+        AssertionFailedError none = assertThrows(AssertionFailedError.class,
+                () -> Migcheck.assertHolds(Zoo.abbaModel(true, false), RuleSet.empty(), Migcheck.options(), 1));
+        assertTrue(none.getMessage().contains("declares no model bounds to raise"), none.getMessage());
     }
 }

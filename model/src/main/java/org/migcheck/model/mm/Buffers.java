@@ -137,7 +137,6 @@ public final class Buffers {
 
     public static BhRef fixed(Bh bh) { return e -> bh; }
 
-    /** The folio with id {@code id}. */
     /**
      * A folio id as traces name it (the folio's own name, F or D, not its number), looked up when a trace
      * is printed, so that folios declared after the buffers (a migration's destination) are named too.
@@ -149,6 +148,7 @@ public final class Buffers {
         };
     }
 
+    /** The folio with id {@code id}. */
     public Folio folio(int id) {
         if (id < 0 || id >= folios.size()) {
             throw new ModelError("folio#" + id, "no folio with id " + id);

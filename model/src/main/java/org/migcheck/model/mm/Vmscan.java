@@ -368,10 +368,11 @@ public final class Vmscan {
                                             || mappingMayDeadlock(e.local(folio)),
                                     case2,
                                     legacy -> legacy.ifThenElse(
-                                            // the trace says why case 2 did not apply: those terms are decided without a step
+                                            // the trace says why case 2's other terms are false: they are decided without a step, so
+                                            // this test alone chooses (true: case 3, the wait; false: case 2 by !folio_test_reclaim)
                                             Cond.of("folio_test_reclaim", e -> f.of(e).name(), e -> e.isSet(f.of(e).reclaim))
-                                                    .noting(e -> "not case 2: cgroup reclaim, writeback_throttling_sane false ("
-                                                            + (memcg == null ? "no memory controller" : memcg.throttlingNotSaneBecause())
+                                                    .noting(e -> "case 2's other terms are false: cgroup reclaim, writeback_throttling_sane"
+                                                            + " false (" + (memcg == null ? "no memory controller" : memcg.throttlingNotSaneBecause())
                                                             + "), may_enter_fs true, mapping_writeback_may_deadlock_on_reclaim false"),
                                             case3,
                                             case2));
