@@ -70,6 +70,11 @@ public final class RuleSet {
             if (id == null || id.isBlank()) {
                 throw new IllegalArgumentException("a rule of class " + r.getClass().getName() + " has no id");
             }
+            if (id.chars().anyMatch(c -> c == ',' || Character.isWhitespace(c) || Character.isISOControl(c))) {
+                // --rule and --skip-rule take ids separated by commas; reports and JUnit names print them on one line
+                throw new IllegalArgumentException("rule id '" + id + "' (class " + r.getClass().getName() + ") contains a comma,"
+                        + " white space or a control character");
+            }
             if (!ids.add(id)) {
                 throw new IllegalArgumentException("rule id " + id + " is used twice (class " + r.getClass().getName()
                         + "); give the rule an id of its own");

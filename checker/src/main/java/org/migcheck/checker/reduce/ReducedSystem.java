@@ -119,6 +119,14 @@ public final class ReducedSystem implements TransitionSystem {
     private final ThreadLocal<Symmetry.Canon> canons;
     private final int[][] rotation;
     private final java.util.concurrent.atomic.AtomicLong reducedStates = new java.util.concurrent.atomic.AtomicLong();
+    /** Stored states whose transitions have been compared with their rotation's (the first {@link #TRANSITION_SAMPLE}). */
+    private final java.util.concurrent.atomic.AtomicLong transitionsSampled = new java.util.concurrent.atomic.AtomicLong();
+    /**
+     * How many stored states have their successors compared with those of their rotation: a declared
+     * symmetry whose members run steps named alike that do different things is found here, early in the
+     * search, rather than trusted (its verdict would be about another model).
+     */
+    static final long TRANSITION_SAMPLE = 2_000;
 
     /** Raised when a goal or invariant tells a state from its canonical form. */
     public static final class SymmetryRefused extends RuntimeException {
@@ -245,9 +253,46 @@ public final class ReducedSystem implements TransitionSystem {
                 if (why != null) {
                     throw new SymmetryRefused(why);
                 }
+                if (transitionsSampled.getAndIncrement() < TRANSITION_SAMPLE) {
+                    sameTransitions(state, rotated);
+                }
             }
         }
         return f;
+    }
+
+    /**
+     * The run-time check of the declaration itself: a state and its rotation (every member in the next
+     * one's place) must have the same successors up to symmetry, and the same failing transitions. The
+     * static check ({@link Symmetry}) compares only the members' code shapes and step names; two members
+     * whose steps are named alike but read or write different things pass it and fail here.
+     */
+    private void sameTransitions(int[] state, int[] rotated) {
+        java.util.Map<String, Integer> a = canonicalSuccessors(state);
+        java.util.Map<String, Integer> b = canonicalSuccessors(rotated);
+        if (!a.equals(b)) {
+            throw new SymmetryRefused("the members of " + String.join(", ", symmetry.describe()) + " are not interchangeable: a"
+                    + " reachable state and its image with the members rotated have different successors (steps named alike that"
+                    + " read or write different things?)");
+        }
+    }
+
+    /** The canonical forms of {@code s}'s successors (with their number) and a count of its failing transitions. */
+    private java.util.Map<String, Integer> canonicalSuccessors(int[] s) {
+        java.util.Map<String, Integer> out = new java.util.HashMap<>();
+        try {
+            inner.expand(-1, s, new Successors() {
+                @Override public void successor(int label, int[] next) {
+                    out.merge(java.util.Arrays.toString(symmetry.canonical(next, (int[]) null)), 1, Integer::sum);
+                }
+                @Override public void failure(int label, Failure fl) { out.merge("failure", 1, Integer::sum); }
+                @Override public void stateFailure(Failure fl) { out.merge("state failure", 1, Integer::sum); }
+            });
+        } catch (RuntimeException e) {
+            // the rotated state broke the model's own code: it is no state of a model whose members are interchangeable
+            out.put("threw " + e.getClass().getName(), 1);
+        }
+        return out;
     }
     @Override public void reserve(int states) { inner.reserve(states); }
     @Override public int actorOf(int label) { return inner.actorOf(label); }

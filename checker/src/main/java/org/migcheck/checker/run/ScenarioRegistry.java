@@ -117,15 +117,33 @@ public final class ScenarioRegistry {
             }
             String cls = s.getClass().getName();
             String id;
+            List<org.migcheck.model.scenarios.Variant> variants;
+            List<org.migcheck.model.scenarios.Knob> knobs;
             try {
                 id = s.id();
-                s.variants();
-                s.knobs();
+                variants = s.variants();
+                knobs = s.knobs();
             } catch (RuntimeException | LinkageError e) {
                 throw new PluginException("scenario plugin " + cls + " fails to describe itself: " + oneLine(e));
             }
-            if (id == null || id.isBlank() || id.contains(":") || id.contains(" ")) {
-                throw new PluginException("scenario plugin " + cls + " has id '" + id + "'; an id is non-empty, without spaces or ':'");
+            if (!token(id, ":")) {
+                throw new PluginException("scenario plugin " + cls + " has id '" + id + "'; an id is non-empty, without spaces,"
+                        + " control characters or ':'");
+            }
+            if (variants == null || knobs == null) {
+                throw new PluginException("scenario plugin " + cls + " (" + id + ") gives null " + (variants == null ? "variants" : "knobs")
+                        + "; List.of() is none");
+            }
+            java.util.Set<String> names = new java.util.HashSet<>();
+            for (org.migcheck.model.scenarios.Variant v : variants) {
+                // a replay token and --variant name a variant: one name must mean one variant
+                if (v == null || !token(v.name(), ":,")) {
+                    throw new PluginException("scenario plugin " + cls + " (" + id + ") has a variant named '" + (v == null ? null : v.name())
+                            + "'; a variant name is non-empty, without spaces, control characters, ':' or ','");
+                }
+                if (!names.add(v.name())) {
+                    throw new PluginException("scenario plugin " + cls + " (" + id + ") has two variants named " + v.name());
+                }
             }
             String before = origin.putIfAbsent(id, "class " + cls);
             if (before != null) {
@@ -215,8 +233,10 @@ public final class ScenarioRegistry {
             } catch (RuntimeException | LinkageError e) {
                 throw new PluginException("rule plugin " + cls + " fails to describe itself (id, statement, kernelRef): " + oneLine(e));
             }
-            if (id == null || id.isBlank() || id.contains(" ")) {
-                throw new PluginException("rule plugin " + cls + " has id '" + id + "'; an id is non-empty, without spaces");
+            if (!token(id, ",")) {
+                // --rule and --skip-rule take ids separated by commas
+                throw new PluginException("rule plugin " + cls + " has id '" + id + "'; an id is non-empty, without spaces, control"
+                        + " characters or ','");
             }
             if (statement == null || kernelRef == null) {
                 throw new PluginException("rule plugin " + cls + " (" + id + ") gives no " + (statement == null ? "statement" : "kernelRef")
@@ -230,6 +250,12 @@ public final class ScenarioRegistry {
         }
         allListedLoaded(loader, Rule.class, out, "rule");
         return out;
+    }
+
+    /** Whether {@code id} can stand as one token of a command line or replay token: non-empty, no white space, control character or any of {@code banned}. */
+    static boolean token(String id, String banned) {
+        return id != null && !id.isEmpty() && id.chars().noneMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c)
+                || Character.getType(c) == Character.FORMAT || banned.indexOf(c) >= 0);
     }
 
     private static String oneLine(Throwable e) {

@@ -19,7 +19,17 @@ public record RuleInfo(String id, String statement, String kernelRef) {
     /** Remembers the statements of the rules in {@code rules} for the reports of later checks. */
     public static void know(RuleSet rules) {
         for (Rule r : rules.rules()) {
-            USER_RULES.put(r.id(), new RuleInfo(r.id(), r.statement(), r.kernelRef()));
+            String statement;
+            String ref;
+            try {
+                statement = r.statement();
+                ref = r.kernelRef();
+            } catch (RuntimeException | StackOverflowError | AssertionError | LinkageError e) {
+                // the rule's own description failed: reports print its id and say so rather than end the check
+                statement = "(its statement() threw " + e.getClass().getSimpleName() + ")";
+                ref = null;
+            }
+            USER_RULES.put(r.id(), new RuleInfo(r.id(), statement, ref));
         }
     }
 

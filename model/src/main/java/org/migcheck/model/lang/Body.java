@@ -16,8 +16,32 @@ import java.util.function.Predicate;
 public final class Body {
     final Procedure owner;
     final List<Node> nodes = new ArrayList<>();
+    /** False once the lambda that builds this body has returned: code added later would land nowhere sensible. */
+    private boolean open = true;
+    /** True while a nested body (a branch, a loop) of this one is being built. */
+    private boolean nesting;
 
     Body(Procedure owner) { this.owner = owner; }
+
+    /** Ends this body: the lambda that built it has returned. */
+    void close() { open = false; }
+
+    /**
+     * Appends {@code n}, refusing the two slips that would silently put code in the wrong place: the
+     * enclosing body's variable used inside a nested block ({@code x.forRange(i, 0, 2, y -> x.step(...))}
+     * runs that step once, before the loop), and a body kept and used after its lambda returned.
+     */
+    private void add(Node n) {
+        if (!open) {
+            throw new ModelError(owner.name(), "code added to a body of " + owner.name() + " after it was built (a Body kept from"
+                    + " an earlier lambda and used again?)");
+        }
+        if (nesting) {
+            throw new ModelError(owner.name(), "code added to an enclosing body of " + owner.name() + " while one of its nested"
+                    + " blocks (a branch or loop) is built: inside the block use its own parameter (y -> y.step(...), not x.step(...))");
+        }
+        nodes.add(n);
+    }
 
     sealed interface Node permits StepNode, IfShared, IfLocal, While, Forever, Retry, Break, Continue, Return, Call, Assign {}
     record StepNode(Step step) implements Node {}
@@ -33,21 +57,31 @@ public final class Body {
     record Assign(Local local, IntExpr value) implements Node {}
 
     private Body sub(Consumer<Body> code) {
+        if (!open) {
+            throw new ModelError(owner.name(), "code added to a body of " + owner.name() + " after it was built (a Body kept from"
+                    + " an earlier lambda and used again?)");
+        }
         Body b = new Body(owner);
         if (code != null) {
-            code.accept(b);
+            nesting = true;
+            try {
+                code.accept(b);
+            } finally {
+                nesting = false;
+            }
         }
+        b.close();
         return b;
     }
 
     /** One atomic step. */
-    public Body step(Step s) { nodes.add(new StepNode(s)); return this; }
+    public Body step(Step s) { add(new StepNode(s)); return this; }
 
     /** Branch on shared state: the test is a step of its own. */
     public Body ifThen(Cond c, Consumer<Body> then) { return ifThenElse(c, then, null); }
 
     public Body ifThenElse(Cond c, Consumer<Body> then, Consumer<Body> otherwise) {
-        nodes.add(new IfShared(c, sub(then), sub(otherwise)));
+        add(new IfShared(c, sub(then), sub(otherwise)));
         return this;
     }
 
@@ -55,13 +89,13 @@ public final class Body {
     public Body ifLocal(Predicate<Exec> c, Consumer<Body> then) { return ifLocalElse(c, then, null); }
 
     public Body ifLocalElse(Predicate<Exec> c, Consumer<Body> then, Consumer<Body> otherwise) {
-        nodes.add(new IfLocal(c, sub(then), sub(otherwise)));
+        add(new IfLocal(c, sub(then), sub(otherwise)));
         return this;
     }
 
     /** Loop while a local condition holds; bounded by the domains of the locals it reads. */
     public Body whileLocal(Predicate<Exec> c, Consumer<Body> body) {
-        nodes.add(new While(c, sub(body), null));
+        add(new While(c, sub(body), null));
         return this;
     }
 
@@ -69,13 +103,13 @@ public final class Body {
     public Body forRange(Local i, int from, int to, Consumer<Body> body) {
         assign(i, e -> from);
         // the increment runs after the body; "continue" jumps to it
-        nodes.add(new While(e -> e.local(i) < to, sub(body), new Assign(i, e -> e.local(i) + 1)));
+        add(new While(e -> e.local(i) < to, sub(body), new Assign(i, e -> e.local(i) + 1)));
         return this;
     }
 
     /** A daemon's endless loop; its blocking step should be declared {@link Step.Builder#idle() idle}. */
     public Body forever(Consumer<Body> body) {
-        nodes.add(new Forever(sub(body)));
+        add(new Forever(sub(body)));
         return this;
     }
 
@@ -105,34 +139,34 @@ public final class Body {
         }
         Local passes = owner.local(lname, 0, bound.limit());
         passes.bound = bound;
-        nodes.add(new Retry(bound, loop, passes, sub(body)));
+        add(new Retry(bound, loop, passes, sub(body)));
         return this;
     }
 
-    public Body breakLoop() { nodes.add(new Break()); return this; }
+    public Body breakLoop() { add(new Break()); return this; }
 
-    public Body continueLoop() { nodes.add(new Continue()); return this; }
+    public Body continueLoop() { add(new Continue()); return this; }
 
     /** Returns from the procedure (ends the thread in a thread's main body). */
-    public Body ret() { nodes.add(new Return(null)); return this; }
+    public Body ret() { add(new Return(null)); return this; }
 
     /** Returns a value to the caller's result local. */
-    public Body ret(IntExpr value) { nodes.add(new Return(value)); return this; }
+    public Body ret(IntExpr value) { add(new Return(value)); return this; }
 
     /** Calls {@code p} with arguments computed from the caller's locals. */
     public Body call(Procedure p, IntExpr... args) {
-        nodes.add(new Call(p, List.of(args), null));
+        add(new Call(p, List.of(args), null));
         return this;
     }
 
     /** Calls {@code p} and stores its return value in {@code result}. */
     public Body callInto(Local result, Procedure p, IntExpr... args) {
-        nodes.add(new Call(p, List.of(args), result));
+        add(new Call(p, List.of(args), result));
         return this;
     }
 
     /** Sets a local from other locals (no step). */
-    public Body assign(Local l, IntExpr value) { nodes.add(new Assign(l, value)); return this; }
+    public Body assign(Local l, IntExpr value) { add(new Assign(l, value)); return this; }
 
     /** An assertion step: when {@code holds} is false the run stops with rule {@code ruleId} violated. */
     public Body assertThat(String ruleId, String statement, Predicate<Exec> holds) {

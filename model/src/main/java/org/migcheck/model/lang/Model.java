@@ -110,7 +110,23 @@ public final class Model {
         this.symmetric = base.symmetric;
     }
 
-    public static Builder builder(String name) { return new Builder(name); }
+    public static Builder builder(String name) {
+        checkName("model", name);
+        return new Builder(name);
+    }
+
+    /**
+     * A name of the model or of an element: not null, not blank, no control characters (a newline or a
+     * tab would split a report's line, and reports, replay tokens and rule ids are read by people and tools).
+     */
+    static void checkName(String kind, String name) {
+        if (name == null || name.isBlank()) {
+            throw new ModelError(kind, "a " + kind + " needs a name, not " + (name == null ? "null" : "'" + name + "'"));
+        }
+        if (name.chars().anyMatch(c -> Character.isISOControl(c) || Character.getType(c) == Character.FORMAT)) {
+            throw new ModelError(kind, kind + " name '" + name.replaceAll("\\p{Cc}|\\p{Cf}", "?") + "' contains a control character");
+        }
+    }
 
     /** Program counters of the blocking steps (lock acquisitions and waits): the mutation points. */
     public List<Integer> blockingSteps() {
@@ -494,6 +510,9 @@ public final class Model {
 
         public String name() { return name; }
 
+        /** Whether {@link #build()} has run: a procedure's locals, daemon flag and body are frozen then. */
+        boolean isBuilt() { return built; }
+
         private void checkOpen(String element) {
             if (built) {
                 throw new ModelError(element, "model " + name + " is already built; cannot add " + element);
@@ -501,6 +520,10 @@ public final class Model {
         }
 
         private void unique(String element) {
+            int space = element == null ? -1 : element.indexOf(' ');
+            // "bound x", "procedure p", "thread t": the kind, then the name; a variable's is the name alone
+            boolean kinded = space > 0 && (element.startsWith("bound ") || element.startsWith("procedure ") || element.startsWith("thread "));
+            checkName(kinded ? element.substring(0, space) : "variable", kinded ? element.substring(space + 1) : element);
             if (!names.add(element)) {
                 throw new ModelError(element, "model " + name + " declares " + element + " twice");
             }
@@ -517,6 +540,9 @@ public final class Model {
             unique(vname);
             if (min > max) {
                 throw new ModelError(vname, "variable " + vname + " has empty domain [" + min + ", " + max + "]");
+            }
+            if (format == null) {
+                throw new ModelError(vname, "variable " + vname + " has no format (Integer::toString is the plain one)");
             }
             if (initial < min || initial > max) {
                 throw new ModelError(vname, "variable " + vname + " starts at " + initial + ", outside [" + min + ", " + max + "]");

@@ -10,7 +10,12 @@ public final class ModelViolation extends RuntimeException {
     private final String ruleId;
 
     public ModelViolation(String ruleId, String message) {
-        super(message);
+        super(message == null ? "(the model gave no message)" : message);
+        if (ruleId == null || ruleId.isBlank()) {
+            // reports, exit codes and expectations key on the id: a violation without one is the model's mistake
+            throw new ModelError("violation", "a violation needs a rule id, not " + (ruleId == null ? "null" : "'" + ruleId + "'")
+                    + " (message: " + getMessage() + ")");
+        }
         this.ruleId = ruleId;
     }
 

@@ -64,7 +64,16 @@ public final class Procedure {
         return false;
     }
 
+    /** Refuses a change to this procedure once its model is built (the built model would not see it, or break on it). */
+    private void frozen(String what) {
+        if (origin.isBuilt()) {
+            throw new ModelError(name, "model " + origin.name() + " is already built; cannot add " + what + " to " + name);
+        }
+    }
+
     private Local newLocal(String lname, int min, int max) {
+        frozen("local " + lname);
+        Model.checkName("local", lname);
         if (min > max) {
             throw new ModelError(name + "." + lname, "local " + name + "." + lname + " has empty domain [" + min + ", " + max + "]");
         }
@@ -78,11 +87,13 @@ public final class Procedure {
 
     /** Defines the body. */
     public Procedure body(Consumer<Body> code) {
+        frozen("a body");
         if (body != null) {
             throw new ModelError(name, "procedure " + name + " has two bodies");
         }
         Body b = new Body(this);
         code.accept(b);
+        b.close();
         this.body = b;
         return this;
     }
@@ -92,6 +103,7 @@ public final class Procedure {
      * finishing is not a liveness violation for it. Only a thread's main body can be a daemon.
      */
     public Procedure daemon() {
+        frozen("the daemon flag");
         if (!threadMain) {
             throw new ModelError(name, "procedure " + name + " is not a thread: only threads can be daemons");
         }

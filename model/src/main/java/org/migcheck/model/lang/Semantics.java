@@ -58,7 +58,17 @@ public final class Semantics {
             s[t.pcSlot] = t.main.entry;
             s[t.depthSlot] = 0;
             initLocals(s, t, 0, t.main);
-            settle(s, t, null, null);
+            try {
+                settle(s, t, null, null);
+            } catch (ModelError | ModelViolation err) {
+                throw err;
+            } catch (RuntimeException | StackOverflowError | AssertionError | LinkageError err) {
+                // local code before the thread's first step (a branch, an assignment, a call's arguments) is the model's code
+                ModelError e = new ModelError(t.name(), "local code of thread " + t.name() + " before its first step threw " + err
+                        + codeLine(err));
+                e.initCause(err);
+                throw e;
+            }
         }
         return s;
     }
@@ -667,6 +677,9 @@ public final class Semantics {
         }
 
         @Override public void emit(Event e) {
+            if (e == null) {
+                throw new ModelError(proc.name(), "a step of " + proc.name() + " emits null (an event is needed: rules read it)");
+            }
             if (mode != Mode.WRITE) {
                 throw new ModelError(proc.name(), "a guard of " + proc.name() + " emits " + e.describe());
             }

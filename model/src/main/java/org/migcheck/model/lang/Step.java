@@ -144,7 +144,12 @@ public final class Step {
 
     BlockReason blockReason(Exec e) {
         if (blocked != null) {
-            return blocked.apply(e);
+            BlockReason why = blocked.apply(e);
+            if (why != null) {
+                return why;
+            }
+            // the model's blockedBy gave no reason: still a wait, described by the guard it is
+            return new BlockReason.OnCondition("the guard of " + function + " to hold (its blockedBy gave no reason)", null);
         }
         return new BlockReason.OnCondition("the guard of " + function + " to hold", null);
     }

@@ -42,7 +42,18 @@ public final class Var {
     public boolean shown() { return shown; }
 
     /** Renders a value of this variable for traces, e.g. a lock owner as a thread name. */
-    public String format(int value) { return format.apply(value); }
+    /**
+     * How traces show {@code value}; the model's format function is the model's code, so one that throws
+     * or gives null shows the number and says so rather than ending a finished check's report.
+     */
+    public String format(int value) {
+        try {
+            String shown = format.apply(value);
+            return shown != null ? shown : value + " (its format gave null)";
+        } catch (RuntimeException | StackOverflowError | AssertionError | LinkageError e) {
+            return value + " (its format threw " + e.getClass().getSimpleName() + ")";
+        }
+    }
 
     /** The name of the model (builder) that declared this variable. */
     public String modelName() { return origin.name(); }
