@@ -42,6 +42,12 @@ public final class Main implements Callable<Integer> {
         java.nio.charset.Charset cs = enc != null && java.nio.charset.Charset.isSupported(enc) ? java.nio.charset.Charset.forName(enc)
                 : java.nio.charset.Charset.defaultCharset();
         PrintStream out = new PrintStream(new java.io.BufferedOutputStream(sink, 1 << 16), true, cs);
+        // a check whose model or rule code never returns would outlive --time-limit: end the process, INCOMPLETE
+        org.migcheck.checker.run.Overrun.onOverrun(message -> {
+            System.err.println("migcheck: " + message);
+            System.err.flush();
+            Runtime.getRuntime().halt(Verdict.INCOMPLETE.exitCode());
+        });
         System.exit(run(args, out, System.err, sink::failure));
     }
 

@@ -44,6 +44,7 @@ public final class Checker {
         org.migcheck.checker.trace.RuleInfo.know(rules);
         String[] reductions = {null};
         CheckResult r;
+        Overrun.Watch watch = Overrun.watch(opts.budget());
         try {
             r = check(model, rules, opts, footprint, reductions);
         } catch (org.migcheck.checker.engine.Transport.Lost lost) {
@@ -51,6 +52,7 @@ public final class Checker {
             return new CheckResult(model, Verdict.INCOMPLETE, null, "stopped at " + lost.getMessage() + " before exhausting the state space",
                     new int[0], List.of(), List.of(), Map.of(), new Stats(0, 0, 0, 0), lost.getMessage(), List.of());
         } finally {
+            watch.close();
             if (footprint.close != null) {
                 footprint.close.run();
                 footprint.close = null;
