@@ -158,6 +158,29 @@ public class PluginTest {
         return recurse(depth + 1) + 1;
     }
 
+    /** A plugin with two variants of one name: --variant and replay tokens would pick one of them silently. */
+    public static final class TwinVariantsPlugin implements Scenario {
+        private final Scenario s = new MutexPlugin();
+
+        @Override public String id() { return "plugin-twins"; }
+        @Override public String title() { return s.title(); }
+        @Override public String reference() { return s.reference(); }
+        @Override public java.util.List<Knob> knobs() { return s.knobs(); }
+        @Override public java.util.List<Variant> variants() {
+            return java.util.List.of(new Variant("v", Map.of("sameOrder", "true"), Expect.holds(), "hypothetical: one"),
+                    new Variant("v", Map.of("sameOrder", "false"), Expect.deadlock(), "hypothetical: the other"));
+        }
+        @Override public Model build(Knobs k) { return s.build(k); }
+    }
+
+    /** A rule plugin whose id holds a comma, which --rule and --skip-rule split on. */
+    public static final class CommaIdRule implements org.migcheck.properties.Invariant {
+        @Override public String id() { return "plugin.a,b"; }
+        @Override public String statement() { return "never broken"; }
+        @Override public String kernelRef() { return "none"; }
+        @Override public org.migcheck.properties.Check check(org.migcheck.model.lang.StateView s) { return org.migcheck.properties.Check.ok(); }
+    }
+
     /** A plugin whose variant sets a knob the scenario does not declare. */
     public static final class StrayKnobPlugin implements Scenario {
         private final Scenario s = new MutexPlugin();
@@ -738,5 +761,12 @@ public class PluginTest {
         Path stray = services(dir.resolve("stray"), StrayKnobPlugin.class.getName());
         oneLineUsageError(run("--classpath", stray.toString(), "list"), "scenario plugin " + StrayKnobPlugin.class.getName()
                 + ", variant stray: scenario plugin-stray has no knob sameOrdr");
+        Path twins = services(dir.resolve("twins"), TwinVariantsPlugin.class.getName());
+        oneLineUsageError(run("--classpath", twins.toString(), "list"), "scenario plugin " + TwinVariantsPlugin.class.getName()
+                + " (plugin-twins) has two variants named v");
+        Path comma = services(dir.resolve("comma"), MutexPlugin.class.getName());
+        Files.writeString(comma.resolve(RULE_SERVICE), CommaIdRule.class.getName() + "\n");
+        oneLineUsageError(run("--classpath", comma.toString(), "list"), "rule plugin " + CommaIdRule.class.getName()
+                + " has id 'plugin.a,b'; an id is non-empty, without spaces, control characters or ','");
     }
 }
