@@ -98,25 +98,27 @@ public final class Overrun {
     }
 
     /**
-     * "at my.Rule.check(Rule.java:12)": the innermost frame outside the JDK and migcheck of a thread that
-     * runs migcheck's search (the model's lambda, or a rule plugin), or null when none is.
+     * "at my.Rule.check(Rule.java:12)": for a thread of migcheck's search whose innermost frame outside
+     * the JDK is the user's code (the model's lambda, a rule plugin), that frame; null when no search
+     * thread is in the user's code now (a thread merely waiting for a check, as a test's is, has
+     * migcheck's or the JDK's frames innermost).
      */
     static String culprit() {
         for (Map.Entry<Thread, StackTraceElement[]> e : Thread.getAllStackTraces().entrySet()) {
             StackTraceElement[] stack = e.getValue();
+            StackTraceElement innermost = null;
             boolean searching = false;
             for (StackTraceElement f : stack) {
-                searching |= f.getClassName().startsWith("org.migcheck.checker.");
-            }
-            if (!searching) {
-                continue;
-            }
-            for (StackTraceElement f : stack) {
                 String c = f.getClassName();
-                if (!c.startsWith("java.") && !c.startsWith("jdk.") && !c.startsWith("sun.") && !c.startsWith("org.migcheck.")) {
-                    // class, method, file and line only (StackTraceElement.toString adds the class loader's name: "app//")
-                    return "at " + c + "." + f.getMethodName() + "(" + f.getFileName() + ":" + f.getLineNumber() + ")";
+                if (innermost == null && !c.startsWith("java.") && !c.startsWith("jdk.") && !c.startsWith("sun.")) {
+                    innermost = f;
                 }
+                searching |= c.startsWith("org.migcheck.checker.engine.") || c.startsWith("org.migcheck.checker.run.ModelSystem");
+            }
+            if (searching && innermost != null && !innermost.getClassName().startsWith("org.migcheck.")) {
+                // class, method, file and line only (StackTraceElement.toString adds the class loader's name: "app//")
+                return "at " + innermost.getClassName() + "." + innermost.getMethodName() + "(" + innermost.getFileName() + ":"
+                        + innermost.getLineNumber() + ")";
             }
         }
         return null;
