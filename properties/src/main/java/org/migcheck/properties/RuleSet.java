@@ -50,9 +50,21 @@ public final class RuleSet {
      * that reports say which were left out: to see what follows where one of them breaks first.
      */
     public RuleSet skipping(List<String> ids) {
-        List<Invariant> inv = invariants.stream().filter(r -> !ids.contains(r.id())).toList();
-        List<StepRule> steps = stepRules.stream().filter(r -> !ids.contains(r.id())).toList();
-        return new RuleSet(inv, steps, lockdep && !ids.contains(LOCK_CYCLE), selection, ids);
+        return new RuleSet(keep(invariants, ids), keep(stepRules, ids), lockdep && !ids.contains(LOCK_CYCLE), selection, ids);
+    }
+
+    /** The rules of {@code rules} whose ids are not in {@code leftOut}, in order. */
+    private static <R extends Rule> List<R> keep(List<R> rules, List<String> leftOut) {
+        return rules.stream().filter(r -> !leftOut.contains(r.id())).toList();
+    }
+
+    /**
+     * Whether {@code id} can be a rule id: non-empty, without white space, control characters or ','
+     * (--rule and --skip-rule take ids separated by commas; reports and JUnit names print them on one line).
+     */
+    public static boolean plainId(String id) {
+        return id != null && !id.isEmpty() && id.chars().noneMatch(c -> c == ',' || Character.isWhitespace(c)
+                || Character.isISOControl(c) || Character.getType(c) == Character.FORMAT);
     }
 
     /** The ids {@link #skipping} left out, or null when none were. */
@@ -70,8 +82,7 @@ public final class RuleSet {
             if (id == null || id.isBlank()) {
                 throw new IllegalArgumentException("a rule of class " + r.getClass().getName() + " has no id");
             }
-            if (id.chars().anyMatch(c -> c == ',' || Character.isWhitespace(c) || Character.isISOControl(c))) {
-                // --rule and --skip-rule take ids separated by commas; reports and JUnit names print them on one line
+            if (!plainId(id)) {
                 throw new IllegalArgumentException("rule id '" + id + "' (class " + r.getClass().getName() + ") contains a comma,"
                         + " white space or a control character");
             }
@@ -104,10 +115,7 @@ public final class RuleSet {
 
     /** This set without the rule {@code id}. */
     public RuleSet without(String id) {
-        List<Rule> all = new ArrayList<>();
-        invariants.stream().filter(r -> !r.id().equals(id)).forEach(all::add);
-        stepRules.stream().filter(r -> !r.id().equals(id)).forEach(all::add);
-        return of(all, lockdep && !LOCK_CYCLE.equals(id));
+        return new RuleSet(keep(invariants, List.of(id)), keep(stepRules, List.of(id)), lockdep && !LOCK_CYCLE.equals(id));
     }
 
     /** All rules of this set, invariants first. */

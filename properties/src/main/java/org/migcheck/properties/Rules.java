@@ -58,6 +58,14 @@ public final class Rules {
         }
     }
 
+    /**
+     * "step rule X returned null ...": a check must be Check.ok() or Check.violated(message); a null
+     * taken for a pass would hide the rule's violations. {@code kind}: "step rule" or "invariant".
+     */
+    public static String returnedNull(String kind, String id) {
+        return kind + " " + id + " returned null, not a Check (return Check.ok() when it holds, Check.violated(message) when not)";
+    }
+
     private static ModelError fault(Rule rule, String what, Throwable cause) {
         String kind = rule instanceof StepRule ? "step rule " : rule instanceof Invariant ? "invariant " : "rule ";
         ModelError e = new ModelError(rule.id(), kind + rule.id() + ": " + what);

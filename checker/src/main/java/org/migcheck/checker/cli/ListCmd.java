@@ -46,14 +46,19 @@ final class ListCmd implements Callable<Integer> {
         }
         // every rule --rule can name: the kernel rules, the lockdep-style check, then the users' (--classpath)
         for (org.migcheck.properties.Rule r : org.migcheck.properties.KernelRules.all().rules()) {
-            print(out, width, String.format("rule %-23s %s [%s]", r.id(), r.statement(), r.kernelRef()));
+            printRule(out, width, r.id(), r.statement(), r.kernelRef(), "");
         }
         org.migcheck.checker.trace.RuleInfo cycle = org.migcheck.checker.trace.RuleInfo.of(org.migcheck.properties.RuleSet.LOCK_CYCLE);
-        print(out, width, String.format("rule %-23s %s [%s]", cycle.id(), cycle.statement(), cycle.kernelRef()));
+        printRule(out, width, cycle.id(), cycle.statement(), cycle.kernelRef(), "");
         for (org.migcheck.properties.Rule r : Main.registry(spec).rules()) {
-            print(out, width, String.format("rule %-23s %s [%s] (from --classpath)", r.id(), r.statement(), r.kernelRef()));
+            printRule(out, width, r.id(), r.statement(), r.kernelRef(), " (from --classpath)");
         }
         return 0;
+    }
+
+    /** "rule ID statement [source]": one rule as --rule names it. */
+    private static void printRule(PrintStream out, int width, String id, String statement, String kernelRef, String origin) {
+        print(out, width, String.format("rule %-23s %s [%s]%s", id, statement, kernelRef, origin));
     }
 
     /** Prints {@code line} wrapped to {@code width}, continuation lines under the entry (column 33). */

@@ -299,11 +299,10 @@ public final class Main implements Callable<Integer> {
     /** " --rule A,B" or " --skip-rule C" as the command line gave it (empty without either), for pasted replay lines. */
     static String ruleOption(CommandLine.Model.CommandSpec spec) {
         Main main = (Main) spec.root().userObject();
-        if (!main.skipRuleArgs.isEmpty()) {
-            return " --skip-rule " + ScenarioRunner.shellQuote(String.join(",", main.skipRuleArgs.stream().map(String::strip).toList()));
-        }
-        return main.ruleArgs.isEmpty() ? "" : " --rule " + ScenarioRunner.shellQuote(String.join(",",
-                main.ruleArgs.stream().map(String::strip).toList()));
+        boolean skip = !main.skipRuleArgs.isEmpty();
+        List<String> ids = skip ? main.skipRuleArgs : main.ruleArgs;
+        return ids.isEmpty() ? "" : (skip ? " --skip-rule " : " --rule ")
+                + ScenarioRunner.shellQuote(String.join(",", ids.stream().map(String::strip).toList()));
     }
 
     /** The bundled scenarios plus those of --classpath; a plugin that cannot be used is a usage error. */

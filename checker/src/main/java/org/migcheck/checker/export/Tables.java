@@ -602,7 +602,7 @@ final class Tables {
                     return fail(new ModelError(r.id(), "step rule " + r.id() + " threw " + e));
                 }
                 if (c == null) {
-                    return fail(new ModelError(r.id(), "step rule " + r.id() + " returned null, not a Check"));
+                    return fail(new ModelError(r.id(), org.migcheck.properties.Rules.returnedNull("step rule", r.id())));
                 }
                 if (c instanceof Check.Violated) {
                     return failRule(r.id());
@@ -631,7 +631,7 @@ final class Tables {
             return fail(new ModelError(inv.id(), "invariant " + inv.id() + " threw " + e));
         }
         if (c == null) {
-            return fail(new ModelError(inv.id(), "invariant " + inv.id() + " returned null, not a Check"));
+            return fail(new ModelError(inv.id(), org.migcheck.properties.Rules.returnedNull("invariant", inv.id())));
         }
         return c instanceof Check.Violated ? failRule(inv.id()) : new Leaf(Kind.OK, null, null, -1);
     }

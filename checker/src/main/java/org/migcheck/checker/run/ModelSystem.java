@@ -214,7 +214,7 @@ final class ModelSystem implements TransitionSystem {
                     }
                     if (c == null) {
                         // not a pass: a rule with a bug would hide its violations
-                        out.failure(label, new Problem.ModelFault(r.id(), returnedNull("step rule", r.id()), thread, alt));
+                        out.failure(label, new Problem.ModelFault(r.id(), org.migcheck.properties.Rules.returnedNull("step rule", r.id()), thread, alt));
                         return;
                     }
                     if (c instanceof Check.Violated v) {
@@ -376,18 +376,13 @@ final class ModelSystem implements TransitionSystem {
                 return new Problem.ModelFault(inv.id(), ruleThrew("invariant", inv.id(), err), -1, 0);
             }
             if (c == null) {
-                return new Problem.ModelFault(inv.id(), returnedNull("invariant", inv.id()), -1, 0);
+                return new Problem.ModelFault(inv.id(), org.migcheck.properties.Rules.returnedNull("invariant", inv.id()), -1, 0);
             }
             if (c instanceof Check.Violated v) {
                 return new Problem.RuleBroken("invariant", inv.id(), v.message(), -1);
             }
         }
         return null;
-    }
-
-    /** "step rule X returned null ...": a check must be Check.ok() or Check.violated(message). */
-    static String returnedNull(String kind, String id) {
-        return kind + " " + id + " returned null, not a Check (return Check.ok() when it holds, Check.violated(message) when not)";
     }
 
     /** "step rule X threw ...": a rule with a bug is a model error naming it, not a raw exception. */

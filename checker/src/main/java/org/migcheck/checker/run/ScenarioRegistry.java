@@ -233,7 +233,7 @@ public final class ScenarioRegistry {
             } catch (RuntimeException | LinkageError e) {
                 throw new PluginException("rule plugin " + cls + " fails to describe itself (id, statement, kernelRef): " + oneLine(e));
             }
-            if (!token(id, ",")) {
+            if (!org.migcheck.properties.RuleSet.plainId(id)) {
                 // --rule and --skip-rule take ids separated by commas
                 throw new PluginException("rule plugin " + cls + " has id '" + id + "'; an id is non-empty, without spaces, control"
                         + " characters or ','");

@@ -104,8 +104,8 @@ public final class HtmlRenderer {
         }
         boolean failed = TextRenderer.failed(r);
         Trace trace = failed ? r.trace() : null;
+        int at = trace == null ? -1 : TextRenderer.breaksAt(r, trace);
         if (trace != null && r.witnesses().isEmpty()) {
-            int at = TextRenderer.breaksAt(r, trace);
             if (at >= 0) {
                 // the step that broke the rule and the kernel path its thread was on, as the text report shows them
                 Trace.Row row = trace.rows().get(at);
@@ -147,7 +147,7 @@ public final class HtmlRenderer {
             h.append(legend());
         }
         if (trace != null && r.witnesses().isEmpty()) {
-            h.append(trace.rows().isEmpty() ? "<p>no step: the initial state already fails</p>\n" : "").append(lanes(trace, true, TextRenderer.breaksAt(r, trace), idSuffix));
+            h.append(trace.rows().isEmpty() ? "<p>no step: the initial state already fails</p>\n" : "").append(lanes(trace, true, at, idSuffix));
         }
         int p = 0;
         for (CheckResult.Witness w : r.witnesses()) {

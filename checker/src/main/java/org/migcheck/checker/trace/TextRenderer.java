@@ -258,8 +258,10 @@ public final class TextRenderer {
             // the search ends at the first broken rule: a reader deciding on a patch wants to know what else follows
             // (not under --rule, with which --skip-rule is refused: there, --rule itself chooses)
             boolean chosen = r.notes().stream().anyMatch(n -> n.startsWith(org.migcheck.checker.run.ScenarioRunner.RULE_SELECTION_NOTE));
-            if (!chosen) para(out, "  the search stops at the first broken rule: --skip-rule " + r.ruleId() + " (Java: rules.without(\"" + r.ruleId()
-                    + "\")) re-checks without it, to see what follows (a deadlock, another rule)", width, "  ");
+            if (!chosen) {
+                para(out, "  the search stops at the first broken rule: --skip-rule " + r.ruleId() + " (Java: rules.without(\""
+                        + r.ruleId() + "\")) re-checks without it, to see what follows (a deadlock, another rule)", width, "  ");
+            }
         }
     }
 

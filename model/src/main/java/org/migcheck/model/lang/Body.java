@@ -32,10 +32,7 @@ public final class Body {
      * runs that step once, before the loop), and a body kept and used after its lambda returned.
      */
     private void add(Node n) {
-        if (!open) {
-            throw new ModelError(owner.name(), "code added to a body of " + owner.name() + " after it was built (a Body kept from"
-                    + " an earlier lambda and used again?)");
-        }
+        requireOpen();
         if (nesting) {
             throw new ModelError(owner.name(), "code added to an enclosing body of " + owner.name() + " while one of its nested"
                     + " blocks (a branch or loop) is built: inside the block use its own parameter (y -> y.step(...), not x.step(...))");
@@ -56,11 +53,16 @@ public final class Body {
     record Call(Procedure callee, List<IntExpr> args, Local result) implements Node {}
     record Assign(Local local, IntExpr value) implements Node {}
 
-    private Body sub(Consumer<Body> code) {
+    /** Refuses code for a body whose lambda has returned (a Body kept and used again). */
+    private void requireOpen() {
         if (!open) {
             throw new ModelError(owner.name(), "code added to a body of " + owner.name() + " after it was built (a Body kept from"
                     + " an earlier lambda and used again?)");
         }
+    }
+
+    private Body sub(Consumer<Body> code) {
+        requireOpen();
         Body b = new Body(owner);
         if (code != null) {
             nesting = true;

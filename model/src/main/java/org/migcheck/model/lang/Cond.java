@@ -50,6 +50,6 @@ public final class Cond {
     }
 
     String label(Exec e, boolean outcome) {
-        return function + "(" + (args == null ? "" : args.apply(e)) + ") -> " + outcome + (note == null ? "" : " [" + note.apply(e) + "]");
+        return pending(e) + " -> " + outcome + (note == null ? "" : " [" + note.apply(e) + "]");
     }
 }

@@ -520,10 +520,6 @@ public final class Model {
         }
 
         private void unique(String element) {
-            int space = element == null ? -1 : element.indexOf(' ');
-            // "bound x", "procedure p", "thread t": the kind, then the name; a variable's is the name alone
-            boolean kinded = space > 0 && (element.startsWith("bound ") || element.startsWith("procedure ") || element.startsWith("thread "));
-            checkName(kinded ? element.substring(0, space) : "variable", kinded ? element.substring(space + 1) : element);
             if (!names.add(element)) {
                 throw new ModelError(element, "model " + name + " declares " + element + " twice");
             }
@@ -537,6 +533,7 @@ public final class Model {
         /** A shared variable with a custom rendering for traces; {@code shown=false} hides its changes. */
         public Var var(String vname, int min, int max, int initial, IntFunction<String> format, boolean shown) {
             checkOpen(vname);
+            checkName("variable", vname);
             unique(vname);
             if (min > max) {
                 throw new ModelError(vname, "variable " + vname + " has empty domain [" + min + ", " + max + "]");
@@ -605,6 +602,7 @@ public final class Model {
 
         private Bound declareBound(String bname, int limit, Bound.Kind kind, String source, int kernelLimit) {
             checkOpen(bname);
+            checkName("bound", bname);
             unique("bound " + bname);
             if (limit < 1) {
                 throw new ModelError(bname, "bound " + bname + " must allow at least one pass, not " + limit);
@@ -617,6 +615,7 @@ public final class Model {
         /** A named procedure that threads call. */
         public Procedure procedure(String pname) {
             checkOpen(pname);
+            checkName("procedure", pname);
             unique("procedure " + pname);
             Procedure p = new Procedure(this, pname, false);
             procedures.add(p);
@@ -629,6 +628,7 @@ public final class Model {
          */
         public Procedure thread(String tname) {
             checkOpen(tname);
+            checkName("thread", tname);
             unique("thread " + tname);
             Procedure main = new Procedure(this, tname, true);
             procedures.add(main);

@@ -11,12 +11,19 @@ public final class ModelViolation extends RuntimeException {
 
     public ModelViolation(String ruleId, String message) {
         super(message == null ? "(the model gave no message)" : message);
-        if (ruleId == null || ruleId.isBlank()) {
-            // reports, exit codes and expectations key on the id: a violation without one is the model's mistake
-            throw new ModelError("violation", "a violation needs a rule id, not " + (ruleId == null ? "null" : "'" + ruleId + "'")
-                    + " (message: " + getMessage() + ")");
-        }
+        requireRuleId("a violation", ruleId, "message: " + getMessage());
         this.ruleId = ruleId;
+    }
+
+    /**
+     * Refuses a violation or assertion without a rule id ({@code what}: "a violation", "an assertion"):
+     * reports, exit codes and expectations key on the id, so one without it is the model's mistake.
+     */
+    static void requireRuleId(String what, String ruleId, String context) {
+        if (ruleId == null || ruleId.isBlank()) {
+            throw new ModelError(what.substring(what.indexOf(' ') + 1), what + " needs a rule id, not " + (ruleId == null ? "null" : "'" + ruleId + "'")
+                    + (context == null ? "" : " (" + context + ")"));
+        }
     }
 
     public String ruleId() { return ruleId; }

@@ -144,10 +144,7 @@ public final class Steps {
 
     /** Assertion: the step fails with rule {@code ruleId} when {@code holds} is false. */
     public static Step assertion(String ruleId, String statement, Predicate<Exec> holds) {
-        if (ruleId == null || ruleId.isBlank()) {
-            throw new ModelError("assert", "an assertion needs a rule id, not " + (ruleId == null ? "null" : "'" + ruleId + "'")
-                    + (statement == null ? "" : " (" + statement + ")"));
-        }
+        ModelViolation.requireRuleId("an assertion", ruleId, statement);
         return Step.named("assert")
                 .args(statement)
                 .does(e -> {

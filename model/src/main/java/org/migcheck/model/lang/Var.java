@@ -41,9 +41,8 @@ public final class Var {
     /** Whether traces show changes of this variable (internal bookkeeping variables are hidden). */
     public boolean shown() { return shown; }
 
-    /** Renders a value of this variable for traces, e.g. a lock owner as a thread name. */
     /**
-     * How traces show {@code value}; the model's format function is the model's code, so one that throws
+     * Renders a value of this variable for traces, e.g. a lock owner as a thread name. How traces show {@code value}; the model's format function is the model's code, so one that throws
      * or gives null shows the number and says so rather than ending a finished check's report.
      */
     public String format(int value) {

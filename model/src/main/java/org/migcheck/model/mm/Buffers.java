@@ -111,7 +111,7 @@ public final class Buffers {
             if (inLru[i] && counts[i] < 1) {
                 throw new ModelError(name, "buffer " + name + i + " is in the bh LRU, so its b_count is at least 1");
             }
-            ring[i] = new Bh(b, name + i, i, folio.id(), folios.size() - 1, counts[i], inLru[i], Buffers.folioNamer(mm));
+            ring[i] = new Bh(b, name + i, i, folio.id(), folios.size() - 1, counts[i], inLru[i], mm::folioName);
         }
         this.bhMigrate = b.lock(name + "0.BH_Migrate", "BH_Migrate", Lock.Kind.BIT);
     }
@@ -136,17 +136,6 @@ public final class Buffers {
     }
 
     public static BhRef fixed(Bh bh) { return e -> bh; }
-
-    /**
-     * A folio id as traces name it (the folio's own name, F or D, not its number), looked up when a trace
-     * is printed, so that folios declared after the buffers (a migration's destination) are named too.
-     */
-    static java.util.function.IntFunction<String> folioNamer(Mm mm) {
-        return id -> {
-            List<Folio> all = mm.folios();
-            return id < all.size() ? all.get(id).name() : "folio#" + id;
-        };
-    }
 
     /** The folio with id {@code id}. */
     public Folio folio(int id) {

@@ -45,7 +45,7 @@ public final class Jbd2 {
         Model.Builder b = mm.builder();
         this.ring = ring;
         this.bhIn = bhIn;
-        this.newBhFolio = b.var("new_bh.b_folio", -1, mm.folios().size() - 1, -1, v -> v < 0 ? "none" : Buffers.folioNamer(mm).apply(v), true);
+        this.newBhFolio = b.var("new_bh.b_folio", -1, mm.folios().size() - 1, -1, v -> v < 0 ? "none" : mm.folioName(v), true);
         this.newBhLock = b.lock("new_bh.BH_Lock", "buffer_lock", Lock.Kind.BIT);
     }
 

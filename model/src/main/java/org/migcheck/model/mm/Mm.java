@@ -38,6 +38,14 @@ public final class Mm {
 
     public List<Folio> folios() { return List.copyOf(folios); }
 
+    /**
+     * A folio id as traces name it (the folio's own name, F or D, not its number); read when a trace is
+     * printed, so that folios declared after the variable that holds the id (a migration's destination) are named too.
+     */
+    public String folioName(int id) {
+        return id >= 0 && id < folios.size() ? folios.get(id).name() : "folio#" + id;
+    }
+
     /** The folio whose id is in {@code l}. */
     public FolioRef at(Local l) {
         l.markObjectRef();
