@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.migcheck.properties.StepDriver.assertOk;
 import static org.migcheck.properties.StepDriver.assertViolated;
 
+import java.util.List;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -479,6 +480,18 @@ class KernelRulesTest {
         @Test
         void tryGetOnRefcountZeroIsOk() {
             assertOk(rule.check(getter(new Folio.Init().ref(0), true).step("isolator", "folio_try_get(folio0)")));
+        }
+
+        @Test
+        void aGetUnlessZeroIsNamedAfterTheFunctionThatTakesIt() {
+            World w = new World("nontail");
+            Procedure p = w.b.thread("compactor");
+            Local ok = p.local("ok", 0, 1);
+            p.body(b -> b.step(FolioOps.folioTryGet("folio_get_nontail_page", w.f0(), ok)));
+            StepView v = w.drive().step("compactor", "folio_get_nontail_page(folio0)");
+            assertEquals(List.of("folio_get_nontail_page folio0"),
+                    v.events(FolioEvent.RefTaken.class).stream().map(FolioEvent::describe).toList());
+            assertOk(rule.check(v));
         }
     }
 

@@ -368,8 +368,10 @@ public final class TextRenderer {
             natural[c] = m.thread(c).name().length();
         }
         int changesNatural = "changes".length();
-        for (Trace.Row row : t.rows()) {
-            natural[row.thread()] = Math.max(natural[row.thread()], row.shown().length());
+        List<String> shown = shownRows(t);
+        for (int r = 0; r < t.rows().size(); r++) {
+            Trace.Row row = t.rows().get(r);
+            natural[row.thread()] = Math.max(natural[row.thread()], shown.get(r).length());
             changesNatural = Math.max(changesNatural, changesText(row).length());
         }
         int fixed = 2 + num + 2 + 2 * cols.size();
@@ -397,7 +399,7 @@ public final class TextRenderer {
             List<List<String>> cells = new ArrayList<>();
             cells.add(List.of(Integer.toString(i)));
             for (int c : cols) {
-                cells.add(c == row.thread() ? wrap(row.shown(), w[c]) : List.of());
+                cells.add(c == row.thread() ? wrap(shown.get(i - 1), w[c]) : List.of());
             }
             cells.add(wrapItems(row.failure() != null ? List.of("FAILS: " + row.failure()) : row.changes(), changesWidth));
             emit(out, cells, cols, w, num);
@@ -455,6 +457,30 @@ public final class TextRenderer {
         }
     }
 
+    /**
+     * Each row's label with its outcome, as the table prints it; where two rows share a label but were
+     * taken in different kernel functions (folio_ref_count(F) in __buffer_migrate_folio and in
+     * __migrate_folio), each of those rows says in which ("[in __migrate_folio]"), so that the reader
+     * does not take them for one step taken twice. JSON and HTML carry every step's whole call path.
+     */
+    static List<String> shownRows(Trace t) {
+        Semantics sem = new Semantics(t.model());
+        List<String> innermost = new ArrayList<>();
+        Map<String, java.util.Set<String>> places = new java.util.HashMap<>();
+        for (int i = 0; i < t.rows().size(); i++) {
+            List<String> stack = t.callStack(sem, i);
+            String fn = stack.isEmpty() ? "" : stack.get(0);
+            innermost.add(fn);
+            places.computeIfAbsent(t.rows().get(i).label(), k -> new java.util.HashSet<>()).add(fn);
+        }
+        List<String> shown = new ArrayList<>();
+        for (int i = 0; i < t.rows().size(); i++) {
+            Trace.Row row = t.rows().get(i);
+            shown.add(places.get(row.label()).size() > 1 ? row.shown() + " [in " + innermost.get(i) + "]" : row.shown());
+        }
+        return shown;
+    }
+
     /** Narrow terminals: "N  thread  step", the changes indented on the lines below. */
     private static String oneStepPerLine(Trace t, int width) {
         Model m = t.model();
@@ -465,11 +491,12 @@ public final class TextRenderer {
         }
         name = Math.min(name, Math.max(8, width / 4));
         StringBuilder out = new StringBuilder("  " + pad("#", num) + "  " + pad("thread", name) + "  step, its changes indented below\n");
+        List<String> shown = shownRows(t);
         int i = 0;
         for (Trace.Row row : t.rows()) {
             i++;
             String lead = "  " + pad(Integer.toString(i), num) + "  " + pad(m.thread(row.thread()).name(), name) + "  ";
-            List<String> lines = wrap(row.shown(), Math.max(20, width - lead.length()));
+            List<String> lines = wrap(shown.get(i - 1), Math.max(20, width - lead.length()));
             for (int k = 0; k < lines.size(); k++) {
                 out.append(k == 0 ? lead : " ".repeat(lead.length())).append(lines.get(k)).append('\n');
             }

@@ -1,5 +1,7 @@
 package org.migcheck.model.mm;
 
+import java.util.Objects;
+
 import org.migcheck.model.lang.Event;
 
 /** Folio events the kernel steps emit, for the rules in the properties module. */
@@ -28,11 +30,21 @@ public sealed interface FolioEvent extends Event {
     }
 
     /**
-     * A reference was taken; {@code unlessZero} for folio_try_get (get-unless-zero), false for a
-     * plain folio_get, which must never see refcount 0.
+     * A reference was taken; {@code unlessZero} for a get-unless-zero (folio_try_get,
+     * folio_get_nontail_page), false for a plain folio_get, which must never see refcount 0;
+     * {@code function} is the kernel function that took it.
      */
-    record RefTaken(Folio folio, boolean unlessZero) implements FolioEvent {
-        @Override public String describe() { return (unlessZero ? "folio_try_get " : "folio_get ") + folio.name(); }
+    record RefTaken(Folio folio, boolean unlessZero, String function) implements FolioEvent {
+        public RefTaken {
+            Objects.requireNonNull(function, "function");
+        }
+
+        /** A reference taken by folio_try_get ({@code unlessZero}) or folio_get. */
+        public RefTaken(Folio folio, boolean unlessZero) {
+            this(folio, unlessZero, unlessZero ? "folio_try_get" : "folio_get");
+        }
+
+        @Override public String describe() { return function + " " + folio.name(); }
     }
 
     /** The memory or struct of the folio is used (I/O reads it, a flag is changed on it). */

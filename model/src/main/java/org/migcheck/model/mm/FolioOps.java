@@ -169,16 +169,24 @@ public final class FolioOps {
     public static Step folioTryGet(String function, FolioRef f, Local ok) {
         return Step.named(function)
                 .args(e -> f.of(e).name())
-                .does(e -> e.setLocal(ok, tryGet(e, f.of(e)) ? 1 : 0))
+                .does(e -> e.setLocal(ok, tryGet(e, f.of(e), function) ? 1 : 0))
                 .build();
     }
 
     /** folio_try_get inside a larger step: takes a reference unless the refcount is 0; true when taken. */
     public static boolean tryGet(Exec e, Folio x) {
+        return tryGet(e, x, "folio_try_get");
+    }
+
+    /**
+     * A get-unless-zero inside a larger step, under the name of the kernel function that takes it:
+     * a reference unless the refcount is 0; true when taken.
+     */
+    public static boolean tryGet(Exec e, Folio x, String function) {
         if (e.get(x.ref) <= 0) {
             return false;
         }
-        e.emit(new FolioEvent.RefTaken(x, true));
+        e.emit(new FolioEvent.RefTaken(x, true, function));
         e.add(x.ref, 1);
         return true;
     }

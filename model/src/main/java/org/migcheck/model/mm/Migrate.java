@@ -533,7 +533,8 @@ public final class Migrate {
             take = e.holder(f.lock) < 0 && migrateDirty;
         }
         if (take) {
-            e.emit(new FolioEvent.RefTaken(f, true));
+            // mm/compaction.c isolate_migratepages_block: folio_get_nontail_page, then folio_test_clear_lru
+            e.emit(new FolioEvent.RefTaken(f, true, "folio_get_nontail_page"));
             e.add(f.ref, 1);
             e.set(f.lru, false);
             e.emit(new FolioEvent.Isolated(f));

@@ -164,9 +164,9 @@ public final class Vmscan {
     // ---------------------------------------------------------------- steps
 
     /**
-     * Isolation of {@code f} from its LRU, as mm/vmscan.c isolate_lru_folios (scanning) or
-     * folio_isolate_lru (migration) do it: folio_try_get, then folio_test_clear_lru; {@code ok} = 1
-     * when this thread isolated it.
+     * Isolation of {@code f} from its LRU, as mm/vmscan.c isolate_lru_folios (scanning: folio_try_get,
+     * then folio_test_clear_lru) or folio_isolate_lru (migration, whose caller holds a reference:
+     * folio_test_clear_lru, then a plain folio_get) do it; {@code ok} = 1 when this thread isolated it.
      * Simplification: the lru_lock critical section is one atomic step.
      */
     public Step isolateLru(String function, FolioRef f, Local ok) {
@@ -175,7 +175,8 @@ public final class Vmscan {
                 .does(e -> {
                     Folio x = f.of(e);
                     if (e.isSet(x.lru) && e.get(x.ref) > 0) {
-                        e.emit(new FolioEvent.RefTaken(x, true));
+                        boolean scan = !function.equals("folio_isolate_lru");
+                        e.emit(new FolioEvent.RefTaken(x, scan, scan ? "folio_try_get" : "folio_get"));
                         e.add(x.ref, 1);
                         e.set(x.lru, false);
                         e.emit(new FolioEvent.Isolated(x));
