@@ -159,10 +159,14 @@ public final class Buffers {
         return e.isSet(f.private_) && e.get(head().folio) == f.id();
     }
 
-    /** The folio in the mapping's page-cache slot of this block (the source before migration, the destination after). */
+    /**
+     * The folio in the mapping's page-cache slot of this block (the source before migration, the
+     * destination after), or null when the slot is empty: a folio of this mapping, or one without a
+     * mapping of its own (a migration destination takes the source's slot), never another mapping's.
+     */
     public Folio cached(Exec e) {
         for (Folio f : folios) {
-            if (e.isSet(f.inCache)) {
+            if (e.isSet(f.inCache) && (f.mapping() == mapping || f.mapping() == null)) {
                 return f;
             }
         }
@@ -347,6 +351,7 @@ public final class Buffers {
         FolioRef theFolio = e -> folio(e.local(lf));
         p.body(c -> c
                 .step(filemapGetFolio(lf))
+                .ifLocal(e -> e.local(lf) < 0, none -> none.ret(e -> 0)) // IS_ERR(folio): goto out
                 .step(Steps.lock("spin_lock", Model.fixed(mapping.iPrivate)))
                 .ifThen(Cond.of("folio_buffers", e -> theFolio.of(e).name(), e -> attachedTo(e, theFolio.of(e))), has -> {
                     if (checksBhMigrate) {
@@ -414,6 +419,7 @@ public final class Buffers {
         FolioRef theFolio = e -> folio(e.local(lf));
         p.body(c -> c
                 .step(filemapGetFolio(lf))
+                .ifLocal(e -> e.local(lf) < 0, none -> none.ret(e -> 0)) // IS_ERR(folio): goto out
                 .step(FolioOps.folioLock(theFolio))
                 .ifThen(Cond.of("folio_buffers", e -> theFolio.of(e).name(), e -> attachedTo(e, theFolio.of(e))), has -> has
                         .ifThenElse(testBhMigrate(),
@@ -529,16 +535,21 @@ public final class Buffers {
 
     /**
      * __filemap_get_folio(mapping, index, FGP_ACCESSED, 0) (mm/filemap.c filemap_get_entry): the folio
-     * in the slot, with a reference taken by folio_try_get. A folio whose refcount is frozen by a
+     * in the slot, with a reference taken by folio_try_get; {@code into} = its id, or -1 when the slot
+     * is empty (ERR_PTR(-ENOENT): the callers goto out). A folio whose refcount is frozen by a
      * migration makes the RCU lookup retry, so the step waits until the refcount is unfrozen.
      */
     private Step filemapGetFolio(Local into) {
         return Step.named("__filemap_get_folio")
-                .args(e -> mapping.name() + ", block of " + head().name())
-                .when(e -> cached(e) != null && e.get(cached(e).ref) > 0)
+                .args(e -> mapping.name() + ", block of " + head().name() + (cached(e) == null ? ": not in the page cache" : ""))
+                .when(e -> cached(e) == null || e.get(cached(e).ref) > 0)
                 .blockedBy(e -> new BlockReason.OnCondition("the page-cache folio's refcount to be unfrozen", FOLIO_UNFROZEN))
                 .does(e -> {
                     Folio f = cached(e);
+                    if (f == null) {
+                        e.setLocal(into, -1);
+                        return;
+                    }
                     e.emit(new FolioEvent.RefTaken(f, true));
                     e.emit(new FolioEvent.Accessed(f, "__filemap_get_folio"));
                     e.add(f.ref, 1);

@@ -25,9 +25,17 @@ import org.migcheck.model.lang.Var;
  * hierarchy the memory controller is mounted on (v1 legacy, needs CONFIG_MEMCG_V1; v2 default) and
  * CONFIG_CGROUP_WRITEBACK (docs/scenarios/fuse-writeback-memcg.md).
  *
- * <p>Simplifications: one page per folio; a folio's charge never moves between memcgs; no
- * hierarchy of memcgs (each memcg is its own limit); per-cpu charge stocks are not modelled; a
- * force charge may take a memcg at most {@link #MAX_OVER} pages over its limit (more is a model error).
+ * <p>Simplifications: one page per folio; no hierarchy of memcgs (each memcg is its own limit); per-cpu
+ * charge stocks are not modelled; a force charge may take a memcg at most {@link #MAX_OVER} pages over its
+ * limit (more is a model error).
+ * <p>Simplification: which folio is charged to which memcg is fixed when the model is built
+ * ({@link Controller#charged}): migration does not move a charge to the destination (the kernel's
+ * mem_cgroup_migrate in the migration core does, so memcg reclaim here never scans a migrated
+ * destination), and only reclaim's free_unref_folios uncharges (a charged folio freed by truncation or
+ * a last folio_put keeps its page charged, where the kernel uncharges it when it is freed). Usage is
+ * right where a charged folio migrates (the kernel moves the charge, the total does not change); a
+ * model that frees charged folios other than by reclaim and then charges again sees a higher usage than
+ * the kernel's, so more reclaim passes and -ENOMEM. The bundled scenarios do neither.
  *
  * <p><b>Kernel:</b> v6.19 {@code try_charge_memcg}: a task under PF_MEMALLOC is force-charged instead
  * of reclaiming; legacy (v1) and default (v2) hierarchies are a {@link Controller} setting, so both

@@ -29,7 +29,12 @@ import org.migcheck.model.lang.Steps;
  * migration", ids as later commits cite them; the release they landed in is not checked), the PF_MEMALLOC rule of v2.6.38
  * (see {@link Rules}), the SYNC_LIGHT !uptodate rule (posted 2023; the release it landed in is not checked), the movable_ops dispatch in
  * migrate_folio_move (2025), and the removal of the MIGRATEPAGE_* return codes before v6.19 (every
- * success is 0; v6.19 names none of them; the removal is dated to v6.18 by our review, not checked).
+ * success is 0; v6.19 names none of them; the removal is dated to v6.18 by our review, not checked), and
+ * fallback_migrate_folio without ->writepage (7ee3647243e5 "migrate: Remove call to ->writepage", 2025,
+ * v6.16 by our reading, not checked against a release): a dirty folio is -EBUSY; before it, MIGRATE_SYNC
+ * wrote a dirty folio out (folio_clear_dirty_for_io, ->writepage, which unlocks the folio, then
+ * folio_lock again and -EAGAIN), which no switch of this class models: write those steps by hand for an
+ * older kernel (docs/modelling.md, section 3).
  * <pre>
  * migrate_pages/&lt;get_new_folio&gt;(src.., dst.., mode)     a list of 1..3 isolated folios
  *   migrate_pages_batch(list, MIGRATE_ASYNC, 10)        MIGRATE_ASYNC: the only batch, nr_pass 10; other

@@ -2,6 +2,7 @@ package org.migcheck.model.mm;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.migcheck.model.lang.Exec;
 import org.migcheck.model.lang.Local;
 import org.migcheck.model.lang.Model;
 import org.migcheck.model.lang.ModelError;
@@ -19,6 +20,8 @@ public final class Mm {
     private final Model.Builder b;
     private final List<Folio> folios = new ArrayList<>();
     private final List<Task> tasks = new ArrayList<>();
+    /** PF_MEMALLOC_NOFS per thread index, for the tasks that enter a memalloc_nofs_save() scope. */
+    private final java.util.Map<Integer, Var> nofs = new java.util.LinkedHashMap<>();
 
     public Mm(Model.Builder b) { this.b = b; }
 
@@ -67,6 +70,29 @@ public final class Mm {
         Var inReclaim = b.var(name + ".in_reclaim", 0, 1, 0, v -> v == 0 ? "no" : "yes", false);
         tasks.add(b.register(new Task(index, name, pf, gfp, inReclaim)));
         return p;
+    }
+
+    /**
+     * Declares PF_MEMALLOC_NOFS ({@code <task>.PF_MEMALLOC_NOFS}) for a task that enters a
+     * memalloc_nofs_save() scope ({@link PageAlloc#memallocNofsSave()}); returns the flag (declared once).
+     */
+    public Var declareNofsScope(Task t) {
+        return nofs.computeIfAbsent(t.thread(), k -> b.flag(t.name() + ".PF_MEMALLOC_NOFS", false));
+    }
+
+    /** The running thread's PF_MEMALLOC_NOFS flag, or null when it declares no NOFS scope. */
+    Var nofsFlag(int thread) {
+        return nofs.get(thread);
+    }
+
+    /**
+     * include/linux/sched/mm.h current_gfp_context(flags) for the running thread: PF_MEMALLOC_NOFS clears
+     * __GFP_FS. The page allocator (__alloc_pages) and memcg reclaim (try_to_free_mem_cgroup_pages) both apply it.
+     * Simplification: PF_MEMALLOC_NOIO and PF_MEMALLOC_PIN scopes are not modelled.
+     */
+    public int currentGfpContext(Exec e, int gfp) {
+        Var v = nofs.get(e.self());
+        return v != null && e.isSet(v) ? gfp & ~Gfp.FS : gfp;
     }
 
     /** The task of thread {@code name}. */

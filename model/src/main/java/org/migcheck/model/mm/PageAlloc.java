@@ -1,8 +1,6 @@
 package org.migcheck.model.mm;
 
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Consumer;
 import org.migcheck.model.lang.Body;
 import org.migcheck.model.lang.Cond;
@@ -72,8 +70,6 @@ public final class PageAlloc {
     private final int nNodes;
     /** The zone is above its watermark (a free page exists); null when the scenario does not track memory. */
     public final Var zoneFree;
-    /** PF_MEMALLOC_NOFS per thread index, for the tasks that enter a memalloc_nofs_save() scope. */
-    private final Map<Integer, Var> nofs = new LinkedHashMap<>();
     private Oom oom;
     /** isolate_migratepages_block's skip_isolation_on_order; off only in hypothetical variants ({@link #withoutOrderFilter}). */
     private boolean orderFilter = true;
@@ -134,7 +130,7 @@ public final class PageAlloc {
      * {@link #memallocNofsSave()}; returns the flag.
      */
     public Var declareNofsScope(Task t) {
-        return nofs.computeIfAbsent(t.thread(), k -> b.flag(t.name() + ".PF_MEMALLOC_NOFS", false));
+        return mm.declareNofsScope(t);
     }
 
     /** The task context of the running thread (declared with {@link Mm#thread}). */
@@ -149,7 +145,7 @@ public final class PageAlloc {
     }
 
     private Var nofsFlag(Exec e) {
-        Var v = nofs.get(e.self());
+        Var v = mm.nofsFlag(e.self());
         if (v == null) {
             throw new ModelError(e.threadName(e.self()), "thread " + e.threadName(e.self())
                     + " enters a NOFS scope but has no PF_MEMALLOC_NOFS flag (declare it with PageAlloc.declareNofsScope)");
@@ -157,13 +153,9 @@ public final class PageAlloc {
         return v;
     }
 
-    /**
-     * include/linux/sched/mm.h current_gfp_context(flags): PF_MEMALLOC_NOFS clears __GFP_FS.
-     * Simplification: PF_MEMALLOC_NOIO and PF_MEMALLOC_PIN scopes are not modelled.
-     */
+    /** include/linux/sched/mm.h current_gfp_context(flags): {@link Mm#currentGfpContext}. */
     public int currentGfpContext(Exec e, int gfp) {
-        Var v = nofs.get(e.self());
-        return v != null && e.isSet(v) ? gfp & ~Gfp.FS : gfp;
+        return mm.currentGfpContext(e, gfp);
     }
 
     // ---------------------------------------------------------------- steps
@@ -343,7 +335,10 @@ public final class PageAlloc {
      * Simplification: direct reclaim is one step that never makes progress (it only trylocks folios; PF_MEMALLOC is set and cleared inside it).
      * Simplification: the retry loop runs once (should_reclaim_retry / should_compact_retry, which loop while reclaim or compaction make progress, and their priority escalation are not modelled).
      * Simplification: every allocation is movable (ac->migratetype == MIGRATE_MOVABLE), so order 1..PAGE_ALLOC_COSTLY_ORDER gets no initial compaction.
-     * Simplification: a costly __GFP_NORETRY request keeps compact_priority at COMPACT_PRIO_ASYNC in the kernel; no modelled costly request has __GFP_NORETRY.
+     * A costly __GFP_NORETRY request whose first compaction failed keeps compact_priority =
+     * INIT_COMPACT_PRIORITY, so its second direct compaction is MIGRATE_ASYNC too (readahead_gfp_mask
+     * carries __GFP_NORETRY; checked in the v5.x-v6.x slow-path text, v6.19's not re-read).
+     * Simplification: that request's goto nopage on a first compaction that returned COMPACT_SKIPPED or COMPACT_DEFERRED is not modelled (the model's compaction only succeeds or fails): it always goes on to direct reclaim, as after COMPACT_COMPLETE.
      */
     public Procedure allocPages() {
         if (allocPages != null) {
@@ -400,9 +395,12 @@ public final class PageAlloc {
                 x.ifThen(getPageFromFreelist("min wmark"), freelist);
             }
             if (dc != null) {
-                // __alloc_pages_direct_compact(..., compact_priority): returns at once for order 0
+                // __alloc_pages_direct_compact(..., compact_priority): returns at once for order 0; a costly
+                // __GFP_NORETRY request set compact_priority = INIT_COMPACT_PRIORITY (async) after its first attempt
                 x.ifLocal(e -> e.local(order) > 0, y -> y
-                        .callInto(r, dc, e -> e.local(order), e -> e.local(node), e -> compactMode, e -> e.local(gfp))
+                        .callInto(r, dc, e -> e.local(order), e -> e.local(node),
+                                e -> costly.test(e) && (e.local(gfp) & Gfp.NORETRY) != 0 ? Migrate.MIGRATE_ASYNC : compactMode,
+                                e -> e.local(gfp))
                         .ifLocal(e -> e.local(r) == 1, success));
             }
             // __GFP_NORETRY -> nopage; costly orders without __GFP_RETRY_MAYFAIL -> nopage; __alloc_pages_may_oom

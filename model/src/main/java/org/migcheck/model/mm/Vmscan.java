@@ -460,8 +460,10 @@ public final class Vmscan {
      * mm/vmscan.c try_to_free_mem_cgroup_pages(memcg, nr_pages, gfp_mask, ...):
      * set_task_reclaim_state; memalloc_noreclaim_save (PF_MEMALLOC); do_try_to_free_pages with
      * sc.target_mem_cgroup = memcg; memalloc_noreclaim_restore; set_task_reclaim_state(NULL).
-     * Simplification: do_try_to_free_pages -> shrink_zones is one shrink_node call (one node, one priority);
-     * sc.gfp_mask is the caller's gfp_mask (current_gfp_context with no scoped NOFS/NOIO).
+     * sc.gfp_mask = current_gfp_context(gfp_mask) (a charge inside a memalloc_nofs_save() scope reclaims
+     * without __GFP_FS: shrink_folio_list's may_enter_fs is false);
+     * Simplification: do_try_to_free_pages -> shrink_zones is one shrink_node call (one node, one priority).
+     * Simplification: sc.gfp_mask's non-reclaim bits (GFP_HIGHUSER_MOVABLE & ~GFP_RECLAIM_MASK) are not kept; no modelled step reads them.
      */
     public Procedure tryToFreeMemCgroupPages() {
         if (tryToFreeMemCgroupPages != null) {
@@ -474,11 +476,21 @@ public final class Vmscan {
         Local target = p.param("memcg", 1, Math.max(1, nMemcgs()));
         Local gfp = p.param("gfp_mask", 0, Gfp.MAX);
         Local nr = p.local("nr_reclaimed", 0, nFolios());
+        Local scGfp = p.local("sc_gfp_mask", 0, Gfp.MAX);
         Procedure node = shrinkNode();
+        // struct scan_control sc = { .gfp_mask = current_gfp_context(gfp_mask) ... }, set up with the first step
+        // (the task's PF_MEMALLOC_NOFS is a variable of the model, which local code may not read)
+        Step enter = Step.named("set_task_reclaim_state")
+                .args("current, &sc.reclaim_state")
+                .does(e -> {
+                    e.setLocal(scGfp, mm.currentGfpContext(e, e.local(gfp)));
+                    e.set(current(e).inReclaim(), 1);
+                })
+                .build();
         p.body(body -> body
-                .step(setTaskReclaimState(true))
+                .step(enter)
                 .step(memallocNoreclaim(true))
-                .callInto(nr, node, IntExpr.of(target), IntExpr.of(gfp), e -> 0)
+                .callInto(nr, node, IntExpr.of(target), IntExpr.of(scGfp), e -> 0)
                 .step(memallocNoreclaim(false))
                 .step(setTaskReclaimState(false))
                 .ret(IntExpr.of(nr)));
