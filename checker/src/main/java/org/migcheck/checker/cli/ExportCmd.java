@@ -15,7 +15,6 @@ import org.migcheck.model.lang.ModelError;
 import org.migcheck.model.scenarios.Knobs;
 import org.migcheck.model.scenarios.Scenario;
 import org.migcheck.model.scenarios.Variant;
-import org.migcheck.properties.KernelRules;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -43,7 +42,7 @@ final class ExportCmd implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Main.refuseRuleOption(spec, "export (the exported model carries every kernel rule)");
+        Main.refuseRuleOption(spec, "export (the exported model carries every rule: the kernel's and those of --classpath)");
         Scenario s = args.resolve(spec);
         Map<String, String> settings = new LinkedHashMap<>();
         if (args.variant != null) {
@@ -65,7 +64,8 @@ final class ExportCmd implements Callable<Integer> {
         Model m = ScenarioRunner.build(s, knobs); // a build that fails is the model's error (exit 5), not the command line's
         try {
             String title = s.id() + " / " + (args.variant != null ? args.variant : "-") + "   knobs " + knobs.asMap();
-            r = PromelaExport.export(m, KernelRules.all(), title);
+            // every rule check runs: the kernel's and the users' (--classpath), or SPIN would miss a violation of theirs
+            r = PromelaExport.export(m, Main.registry(spec).ruleSet(), title);
         } catch (ModelError e) {
             throw Args.usage(spec, e.getMessage());
         } catch (NotExpressible e) {
@@ -137,7 +137,8 @@ final class ExportCmd implements Callable<Integer> {
 
     /** The summary on standard error: how exact the states are, what is not expressible; exit 0. */
     private static int summary(PromelaExport.Result r) {
-        Main.Streams.err.println("states: " + (r.exact() ? "exact (SPIN's stored states are migcheck's distinct states)"
+        Main.Streams.err.println("states: " + (r.exact() ? "exact (SPIN's stored states are migcheck's distinct states without reductions:"
+                + " check --symmetry off --por off)"
                 : "verdict-preserving only") + "; " + r.transitions() + " d_steps from " + r.tableEntries() + " table entries");
         for (String n : r.notExpressible()) {
             Main.Streams.err.println("not expressible: " + n);

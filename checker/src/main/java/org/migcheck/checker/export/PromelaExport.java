@@ -161,7 +161,8 @@ public final class PromelaExport {
 
         private void header(List<String> missing) {
             out.append("/*\n * ").append(comment(title)).append("\n * exported by migcheck export --promela (docs/promela.md)\n");
-            out.append(" *\n * states: exact. SPIN's stored states are migcheck's distinct states one for one: the globals are\n")
+            out.append(" *\n * states: exact. SPIN's stored states are migcheck's distinct states one for one (migcheck's without\n")
+                    .append(" * reductions: check --symmetry off --por off; symmetry and partial-order reduction store fewer): the globals are\n")
                     .append(" * migcheck's state vector, each process rests at a location fixed by its thread's pc (running,\n")
                     .append(" * end_idle, end_done), one d_step is one migcheck transition, the monitor never moves.\n")
                     .append(" * Deadlock = SPIN invalid end state; assertions, model errors, step rules and invariants =\n")

@@ -332,6 +332,20 @@ public class PluginTest {
                 + " plugin.t1-never-holds-a, a mismatch with the declaration"), again.out());
     }
 
+    /** export --promela carries a --classpath rule as an assertion of its own (it was left out: SPIN then found no error). */
+    @Test
+    void theExportChecksAUsersRule(@TempDir Path dir) throws IOException {
+        Path cp = Files.createDirectories(dir.resolve("rule").resolve("META-INF/services")).getParent().getParent();
+        Files.writeString(cp.resolve(RULE_SERVICE), T1NeverHoldsA.class.getName() + "\n");
+        Run with = run("--classpath", cp.toString(), "export", "--promela", "abba-ordered");
+        assertEquals(0, with.code(), with.err());
+        assertTrue(with.out().contains("violated_plugin_t1_never_holds_a"), with.out());
+        assertFalse(with.err().contains("plugin.t1-never-holds-a"), "not listed as not expressible: " + with.err());
+        Run without = run("export", "--promela", "abba-ordered");
+        assertEquals(0, without.code(), without.err());
+        assertFalse(without.out().contains("violated_plugin_t1_never_holds_a"), without.out());
+    }
+
     /**
      * --rule keeps only the named rules (deadlocks and stuck threads are always checked): a user's rule
      * can be tried where another would break first, and the replay line repeats the selection.
