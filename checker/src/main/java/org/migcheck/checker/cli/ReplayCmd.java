@@ -13,7 +13,6 @@ import org.migcheck.checker.trace.TextRenderer;
 import org.migcheck.model.lang.Model;
 import org.migcheck.model.lang.ModelError;
 import org.migcheck.model.scenarios.Expect;
-import org.migcheck.model.scenarios.Knobs;
 import org.migcheck.model.scenarios.Variant;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -116,10 +115,11 @@ final class ReplayCmd implements Callable<Integer> {
             throw new IllegalArgumentException("scenario " + t.scenario().id() + " has no variant " + t.variant() + "; variants: "
                     + String.join(", ", t.scenario().variants().stream().map(Variant::name).toList()));
         }
-        Map<String, String> want = Knobs.resolve(t.scenario().id(), t.scenario().knobs(), v.settings()).asMap();
+        // the knobs the variant stands for: those it sets and the protocol knobs it leaves at their defaults
+        Map<String, String> want = VariantArgs.fixedBy(t.scenario(), v);
         List<String> diff = new ArrayList<>();
         want.forEach((k, val) -> {
-            if (v.settings().containsKey(k) && !val.equals(t.knobs().get(k))) {
+            if (!val.equals(t.knobs().get(k))) {
                 diff.add(k + "=" + t.knobs().get(k) + " (variant " + v.name() + " has " + val + ")");
             }
         });

@@ -2,7 +2,9 @@ package org.migcheck.checker.cli;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.migcheck.model.scenarios.Knob;
 import org.migcheck.model.scenarios.Scenario;
+import org.migcheck.model.scenarios.Variant;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -33,13 +35,41 @@ public final class VariantArgs {
         if (variant == null || s.variant(variant) == null) {
             return; // an unknown variant is reported by the runner with the list of variants
         }
-        Map<String, String> fixed = s.variant(variant).settings();
+        Variant v = s.variant(variant);
+        Map<String, String> fixed = fixedBy(s, v);
         for (Map.Entry<String, String> e : sets.entrySet()) {
-            String v = fixed.get(e.getKey());
-            if (v != null && !v.equals(e.getValue())) {
-                throw Args.usage(spec, "--set " + e.getKey() + "=" + e.getValue() + " contradicts --variant " + variant
-                        + ", which sets " + e.getKey() + "=" + v + "; drop --variant to choose knobs freely");
+            String value = fixed.get(e.getKey());
+            if (value != null && !value.equals(e.getValue())) {
+                throw Args.usage(spec, "--set " + e.getKey() + "=" + e.getValue() + " contradicts --variant " + variant + ", which "
+                        + (v.settings().containsKey(e.getKey()) ? "sets " + e.getKey() + "=" + value
+                                : "leaves " + e.getKey() + " at its default " + value + " (other variants set it)")
+                        + "; drop --variant to choose knobs freely");
             }
         }
+    }
+
+    /**
+     * The knob values variant {@code v} stands for: those it sets, and the default of every other
+     * protocol knob that some variant of {@code s} sets (a variant that relies on a default, such as
+     * movable-ops' merged on getRef, is that default: getRef=plain is plain-ref's model, not merged's).
+     * Size knobs (integer ranges: folios, compactors, migrators, buffers) stay free, so a variant
+     * is checked at another size under its own name.
+     */
+    public static Map<String, String> fixedBy(Scenario s, Variant v) {
+        Map<String, String> fixed = new LinkedHashMap<>(v.settings());
+        Map<String, String> resolved = org.migcheck.model.scenarios.Knobs.resolve(s.id(), s.knobs(), v.settings()).asMap();
+        java.util.Set<String> setByVariants = new java.util.HashSet<>();
+        s.variants().forEach(other -> setByVariants.addAll(other.settings().keySet()));
+        for (Knob k : s.knobs()) {
+            if (!fixed.containsKey(k.name()) && setByVariants.contains(k.name()) && !isSize(k) && k.appliesTo(resolved)) {
+                fixed.put(k.name(), k.defaultValue());
+            }
+        }
+        return fixed;
+    }
+
+    /** A knob whose values are all integers (Knob.range): a size of the model, not a choice of protocol. */
+    private static boolean isSize(Knob k) {
+        return k.values().stream().allMatch(x -> x.matches("-?\\d+"));
     }
 }
