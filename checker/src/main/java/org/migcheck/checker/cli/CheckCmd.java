@@ -124,7 +124,8 @@ final class CheckCmd implements Callable<Integer> {
         ScenarioRunner.Outcome again = sens == null || sens.raised().isEmpty() ? null : o.atBounds(raise, sens.result());
         List<ScenarioRunner.Outcome> cases = again == null ? List.of(o) : List.of(o, again);
         switch (f) {
-            case JSON -> out.println(JsonRenderer.render(o, sens));
+            case JSON -> out.println(JsonRenderer.withReplayCommands(JsonRenderer.render(o, sens),
+                    line -> Main.withClasspath(line, List.of(s), spec, x -> x)));
             case HTML -> out.print(Main.withClasspath(again == null ? HtmlRenderer.render(o) : HtmlRenderer.render(o, again, sens.summary()),
                     List.of(s), spec, JUnitRenderer::esc));
             case JUNIT -> out.print(Main.withClasspath(JUnitRenderer.render("migcheck check " + s.id(), cases), List.of(s), spec,
@@ -214,7 +215,8 @@ final class CheckCmd implements Callable<Integer> {
             }
         }
         switch (f) {
-            case JSON -> out.println(JsonRenderer.renderAll("catalogue", cases));
+            case JSON -> out.println(JsonRenderer.withReplayCommands(JsonRenderer.renderAll("catalogue", cases),
+                    line -> Main.withClasspath(line, scenarios(cases), spec, x -> x)));
             case JUNIT -> out.print(Main.withClasspath(JUnitRenderer.render("migcheck check --all", cases), scenarios(cases), spec,
                     JUnitRenderer::esc));
             case SARIF -> out.println(Main.withClasspath(SarifRenderer.render(cases), scenarios(cases), spec, Main::jsonText));

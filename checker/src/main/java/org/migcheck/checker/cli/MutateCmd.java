@@ -206,9 +206,12 @@ final class MutateCmd implements Callable<Integer> {
         stale.forEach(x -> Main.Streams.out.println("declared survivor no longer survives: " + x));
         long unexplained = mutants.stream().filter(Mutations.Mutant::unexplained).count();
         Main.Streams.out.printf("%s: %s%n", base.title(), Mutations.summary(mutants));
+        List<String> narrowed = ScenarioRunner.ruleChoiceNotes(base.result());
+        narrowed.forEach(n -> Main.Streams.out.println("note: " + n));
         if (unexplained > 0) {
             Main.Streams.out.printf("%s no declared reason (declare them with Expect.survives in the scenario,"
-                    + " or add the rule they show missing)%n", unexplained == 1 ? "1 survivor has" : unexplained + " survivors have");
+                    + " or add the rule they show missing)%s%n", unexplained == 1 ? "1 survivor has" : unexplained + " survivors have",
+                    narrowed.isEmpty() ? "" : "; with only some rules checked (note above), a survivor may be one that a left-out rule kills");
         }
         long stopped = Mutations.count(mutants, Mutations.Fate.INCOMPLETE);
         if (stopped > 0) {

@@ -93,7 +93,8 @@ final class SuiteCmd implements Callable<Integer> {
         }
         long bad = outcomes.stream().filter(o -> !o.matches()).count();
         switch (f) {
-            case JSON -> out.println(JsonRenderer.renderSuite(outcomes, s, leftOut));
+            case JSON -> out.println(JsonRenderer.withReplayCommands(JsonRenderer.renderSuite(outcomes, s, leftOut),
+                    line -> Main.withClasspath(line, List.of(s), spec, x -> x)));
             case JUNIT -> out.print(Main.withClasspath(JUnitRenderer.render("migcheck suite " + s.id(), outcomes, s, leftOut), List.of(s), spec,
                     JUnitRenderer::esc));
             case SARIF -> out.println(Main.withClasspath(SarifRenderer.renderSuite(outcomes, s, leftOut), List.of(s), spec, Main::jsonText));

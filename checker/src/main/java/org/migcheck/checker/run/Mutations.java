@@ -63,6 +63,10 @@ public final class Mutations {
 
         /** What killed it, or how it fared, in a few words. */
         public String outcome() {
+            if (!reached) {
+                // its result is the unmutated variant's: nothing was checked
+                return "not checked: the mutated step never runs in this variant";
+            }
             if (fate() == Fate.KILLED && lostGoal != null) {
                 return "holds, but " + lostGoal;
             }

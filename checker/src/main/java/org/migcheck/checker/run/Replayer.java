@@ -111,7 +111,9 @@ public final class Replayer {
 
     private static Ending ending(Trace trace, boolean last, Problem p, String where) {
         if (!last) {
-            throw new IllegalArgumentException(where + " already fails (" + p.summary() + ") before the schedule ends");
+            throw new IllegalArgumentException(where + " already fails (" + p.summary() + ") before the schedule ends"
+                    + (p instanceof Problem.RuleBroken ? ": if the check that printed the token left rules out (--skip-rule, --rule),"
+                            + " give the same option before replay, as its replay line (JSON: replayCommand) does" : ""));
         }
         String rule = p instanceof Problem.RuleBroken b ? b.ruleId() : null;
         String msg = p instanceof Problem.RuleBroken b ? b.message() : p.summary();

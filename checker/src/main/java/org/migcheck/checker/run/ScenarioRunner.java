@@ -22,6 +22,13 @@ import org.migcheck.properties.RuleSet;
 public final class ScenarioRunner {
     /** The start of the note a result carries when --rule chose its rules (renderers look for it). */
     public static final String RULE_SELECTION_NOTE = "only the rules chosen with --rule were checked";
+    /** The start of the note a result gets when --skip-rule left rules out. */
+    public static final String RULE_SKIP_NOTE = "the rules left out with --skip-rule were not checked";
+
+    /** The notes of {@code r} that say the rule set was narrowed (--rule, --skip-rule): a mutant that survives may be one a left-out rule kills. */
+    public static List<String> ruleChoiceNotes(CheckResult r) {
+        return r.notes().stream().filter(n -> n.startsWith(RULE_SELECTION_NOTE) || n.startsWith(RULE_SKIP_NOTE)).toList();
+    }
 
     private ScenarioRunner() {}
 
@@ -233,7 +240,7 @@ public final class ScenarioRunner {
                     + "): the verdict says nothing of the others");
         }
         if (rules.skipped() != null) {
-            r = r.withNote("the rules left out with --skip-rule were not checked (" + String.join(", ", rules.skipped())
+            r = r.withNote(RULE_SKIP_NOTE + " (" + String.join(", ", rules.skipped())
                     + "): the verdict says nothing of them");
         }
         String missing = unknownExpectedRule(expect, r, rules);

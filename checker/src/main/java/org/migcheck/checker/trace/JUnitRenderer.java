@@ -63,6 +63,8 @@ public final class JUnitRenderer {
         long skipped = Mutations.count(mutants, Mutations.Fate.INCOMPLETE) + Mutations.count(mutants, Mutations.Fate.NOT_EVALUATED);
         double time = mutants.stream().mapToDouble(m -> m.result().stats().seconds()).sum();
         String prefix = base.title().replace(" / ", "/");
+        List<String> narrowed = ScenarioRunner.ruleChoiceNotes(base.result());
+        String because = narrowed.isEmpty() ? "" : " (" + String.join("; ", narrowed) + ")";
         StringBuilder x = head("migcheck mutate " + prefix, mutants.size() + stale.size(), failures, 0, skipped, time);
         for (Mutations.Mutant m : mutants) {
             x.append("    <testcase classname=\"migcheck.mutate.").append(esc(base.scenario().id())).append("\" name=\"")
@@ -71,7 +73,7 @@ public final class JUnitRenderer {
             String fate = m.fate().name().toLowerCase(Locale.ROOT).replace('_', '-');
             if (m.unexplained()) {
                 x.append("      <failure type=\"survived\" message=\"").append(esc("the rules miss the mutant " + m.id()
-                        + ": the variant still holds and declares no reason")).append("\"/>\n");
+                        + ": the variant still holds and declares no reason" + because)).append("\"/>\n");
             } else if (m.fate() == Mutations.Fate.INCOMPLETE) {
                 x.append("      <skipped message=\"").append(esc("stopped by a budget (" + m.result().limit() + "): not judged"))
                         .append("\"/>\n");

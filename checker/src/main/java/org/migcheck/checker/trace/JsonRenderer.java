@@ -145,7 +145,7 @@ public final class JsonRenderer {
             e.put("fate", m.fate().name().toLowerCase());
             e.put("verdict", m.result().verdict().lower());
             e.put("rule", m.result().ruleId());
-            e.put("message", m.result().message());
+            e.put("message", m.fate() == Mutations.Fate.UNREACHED ? m.outcome() : m.result().message());
             e.put("outcome", m.outcome());
             e.put("explanation", m.explanation());
             e.put("unexplained", m.unexplained());
@@ -153,6 +153,8 @@ public final class JsonRenderer {
         }
         root.put("mutants", ms);
         root.put("stale", stale);
+        // --rule / --skip-rule narrowed the rules: a survivor may be one a left-out rule kills
+        root.put("notes", ScenarioRunner.ruleChoiceNotes(base.result()));
         return write(root);
     }
 
@@ -251,6 +253,29 @@ public final class JsonRenderer {
         }
         root.put("rules", rules);
         return write(root);
+    }
+
+    /**
+     * {@code json} with a "replayCommand" beside every report's "replay": the whole command line, which
+     * {@code command} makes of "./migcheck replay ARGS" (the command line adds --classpath, --rule and
+     * --skip-rule, which are options of the launcher and so cannot follow "replay").
+     */
+    public static String withReplayCommands(String json, java.util.function.UnaryOperator<String> command) {
+        try {
+            com.fasterxml.jackson.databind.JsonNode root = MAPPER.readTree(json);
+            addReplayCommands(root, command);
+            return MAPPER.writeValueAsString(root);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void addReplayCommands(com.fasterxml.jackson.databind.JsonNode node, java.util.function.UnaryOperator<String> command) {
+        if (node instanceof com.fasterxml.jackson.databind.node.ObjectNode o && o.has("replay") && o.has("verdict")) {
+            com.fasterxml.jackson.databind.JsonNode r = o.get("replay");
+            o.put("replayCommand", r.isTextual() ? command.apply("./migcheck replay " + r.asText()) : null);
+        }
+        node.forEach(child -> addReplayCommands(child, command));
     }
 
     private static String write(Object root) {

@@ -118,10 +118,12 @@ public final class SarifRenderer {
         Map<String, RuleInfo> rules = new LinkedHashMap<>();
         List<Map<String, Object>> results = new ArrayList<>();
         String logical = base.title().replace(" / ", "/");
+        List<String> narrowed = ScenarioRunner.ruleChoiceNotes(base.result());
+        String because = narrowed.isEmpty() ? "" : " (" + String.join("; ", narrowed) + ")";
         for (Mutations.Mutant m : mutants) {
             if (m.unexplained()) {
                 results.add(mutantResult(rules, survived, "error", base.title() + ": mutant " + m.id()
-                        + " still holds and the variant declares no reason", base, logical));
+                        + " still holds and the variant declares no reason" + because, base, logical));
             } else if (m.fate() == Mutations.Fate.INCOMPLETE) {
                 results.add(mutantResult(rules, INCOMPLETE, "warning", base.title() + ": mutant " + m.id() + " was stopped by a budget ("
                         + m.result().limit() + "): not judged", base, logical));
@@ -130,7 +132,9 @@ public final class SarifRenderer {
         for (String st : stale) {
             results.add(mutantResult(rules, staleRule, "error", base.title() + ": declared survivor no longer survives: " + st, base, logical));
         }
-        return document(rules, results, List.of());
+        List<Map<String, Object>> notes = new ArrayList<>();
+        narrowed.forEach(n -> notes.add(obj("level", "note", "message", obj("text", base.title() + ": " + n))));
+        return document(rules, results, notes);
     }
 
     private static Map<String, Object> mutantResult(Map<String, RuleInfo> rules, RuleInfo rule, String level, String text,
