@@ -26,7 +26,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "mutate", mixinStandardHelpOptions = true,
-        description = "Mutation analysis of a holding variant (or --all): remove waits and lock/unlock pairs, force shared tests, move steps out of critical sections, and report which mutants the rules miss.")
+        description = {"Mutation analysis of a holding variant (or --all): remove waits and lock/unlock pairs, force shared tests, move steps out of critical sections, and report which mutants the rules miss.",
+                "Budgets (--time-limit, --max-states, --max-depth, --max-memory) apply to each search: the variant's, then each mutant's; a mutant a budget stops is counted as incomplete, not judged."})
 final class MutateCmd implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", paramLabel = "SCENARIO", description = "scenario id (see list)")
     String scenario;
@@ -138,15 +139,15 @@ final class MutateCmd implements Callable<Integer> {
      */
     private Integer all(Options opts, boolean json) {
         RuleSet rules = Main.rules(spec);
-        String fmt = "%-22s %-30s %8s %7s %9s %10s %11s %14s %10s%n";
+        String fmt = "%-22s %-30s %8s %7s %9s %10s %11s %14s %10s %11s%n";
         if (!json) {
             Main.Streams.out.printf(fmt, "scenario", "variant", "mutants", "killed", "survived", "undeclared", "equivalent",
-                    "not-evaluated", "unreached");
+                    "not-evaluated", "unreached", "incomplete");
         }
         List<String> problems = new ArrayList<>();
         List<String> stopped = new ArrayList<>();
         List<JsonRenderer.MutateRow> rows = new ArrayList<>();
-        long[] sum = new long[7];
+        long[] sum = new long[8];
         for (Scenario s : Main.registry(spec).all()) {
             for (Variant v : s.variants()) {
                 if (v.expect().kind() != Expect.Kind.HOLDS) {
@@ -167,16 +168,17 @@ final class MutateCmd implements Callable<Integer> {
                 long undeclared = ms.stream().filter(Mutations.Mutant::unexplained).count();
                 long[] row = {ms.size(), Mutations.count(ms, Mutations.Fate.KILLED), Mutations.count(ms, Mutations.Fate.SURVIVED),
                     undeclared, Mutations.count(ms, Mutations.Fate.EQUIVALENT), Mutations.count(ms, Mutations.Fate.NOT_EVALUATED),
-                    Mutations.count(ms, Mutations.Fate.UNREACHED)};
+                    Mutations.count(ms, Mutations.Fate.UNREACHED), Mutations.count(ms, Mutations.Fate.INCOMPLETE)};
                 for (int i = 0; i < row.length; i++) {
                     sum[i] += row[i];
                 }
                 rows.add(new JsonRenderer.MutateRow(s.id(), v.name(), row));
                 if (!json) {
-                    Main.Streams.out.printf(fmt, s.id(), v.name(), row[0], row[1], row[2], row[3], row[4], row[5], row[6]);
+                    Main.Streams.out.printf(fmt, s.id(), v.name(), row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7]);
                 }
                 ms.stream().filter(Mutations.Mutant::unexplained).forEach(m -> problems.add(sv + ": survivor without a declared reason: " + m.id()));
-                ms.stream().filter(m -> m.fate() == Mutations.Fate.INCOMPLETE).forEach(m -> stopped.add(sv + ": stopped by a budget: " + m.id()));
+                ms.stream().filter(m -> m.fate() == Mutations.Fate.INCOMPLETE)
+                        .forEach(m -> stopped.add(sv + ": stopped by a budget (" + m.result().limit() + "): " + m.id()));
                 Mutations.stale(ms, declared).forEach(x -> problems.add(sv + ": declared survivor no longer survives: " + x));
             }
         }
@@ -185,7 +187,7 @@ final class MutateCmd implements Callable<Integer> {
         if (json) {
             Main.Streams.out.println(JsonRenderer.renderMutateAll(rows, new JsonRenderer.MutateRow("total", null, sum), all));
         } else {
-            Main.Streams.out.printf(fmt, "total", "", sum[0], sum[1], sum[2], sum[3], sum[4], sum[5], sum[6]);
+            Main.Streams.out.printf(fmt, "total", "", sum[0], sum[1], sum[2], sum[3], sum[4], sum[5], sum[6], sum[7]);
             all.forEach(p -> Main.Streams.out.println(p));
         }
         return !problems.isEmpty() ? Verdict.MISMATCH_EXIT : !stopped.isEmpty() ? Verdict.INCOMPLETE.exitCode() : 0;

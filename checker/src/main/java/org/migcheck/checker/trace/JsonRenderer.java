@@ -163,7 +163,7 @@ public final class JsonRenderer {
 
     /** The count columns of {@code mutate --all}, as JSON keys. */
     public static final List<String> MUTATE_COLUMNS = List.of("mutants", "killed", "survived", "undeclared", "equivalent",
-            "notEvaluated", "unreached");
+            "notEvaluated", "unreached", "incomplete");
 
     /** {@code mutate --all --format json}: a row per holding variant, the totals and the problems (exit 10; budget stops alone: exit 4). */
     public static String renderMutateAll(List<MutateRow> rows, MutateRow total, List<String> problems) {
