@@ -78,8 +78,8 @@ final class ReplayCmd implements Callable<Integer> {
         Expect e = t.scenario().expect(t.knobs());
         if (e != null && bounds != null) {
             // the declaration is for the model's own bounds; a token of check --bounds +K was found above them
-            OutputOptions.printWrapped(out, width, "declared (" + title + " expects " + ScenarioRunner.verdictText(e)
-                    + ") for the model's own bounds; at bounds " + bounds + " this replay ends in " + end.verdict().lower(), 0, 2);
+            OutputOptions.printWrapped(out, width, "declared: " + t.title() + " expects " + ScenarioRunner.verdictText(e)
+                    + " at the model's own bounds; at bounds " + bounds + " this replay ends in " + end.verdict().lower(), 0, 2);
         } else if (e != null) {
             // the token records a schedule, not a verdict: compare where it ends with what the variant declares
             String ends = end.verdict().lower() + (end.ruleId() == null ? "" : " " + end.ruleId());
