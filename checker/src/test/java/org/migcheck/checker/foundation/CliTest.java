@@ -214,6 +214,8 @@ class CliTest {
         assertTrue(replays.get(1).endsWith(" --bounds +9"), replays.get(1));
         Run again = run("replay", replays.get(1).split(" ")[0], "--bounds", "+9");
         assertEquals(2, again.code(), again.out() + again.err());
+        assertTrue(again.out().replaceAll("\\s+", " ").contains("declared: source-locked-alloc / readahead-compaction-sleeps expects"
+                + " deadlock at the model's own bounds; at bounds +9 this replay ends in deadlock"), again.out());
     }
 
     @Test
