@@ -458,25 +458,30 @@ public final class TextRenderer {
     }
 
     /**
-     * Each row's label with its outcome, as the table prints it; where two rows share a label but were
-     * taken in different kernel functions (folio_ref_count(F) in __buffer_migrate_folio and in
-     * __migrate_folio), each of those rows says in which ("[in __migrate_folio]"), so that the reader
-     * does not take them for one step taken twice. JSON and HTML carry every step's whole call path.
+     * Each row's label with its outcome, as the table prints it; where one thread takes two rows with
+     * one label in different kernel functions (folio_ref_count(F) in __buffer_migrate_folio and in
+     * __migrate_folio), each of those taken inside a procedure says in which ("[in __migrate_folio]"),
+     * so that the reader does not take them for one check made twice. Rows of different threads are told
+     * apart by their column, and a row in a thread's own body gets no tag (it would read as a call).
+     * JSON and HTML carry every step's whole call path.
      */
     static List<String> shownRows(Trace t) {
         Semantics sem = new Semantics(t.model());
         List<String> innermost = new ArrayList<>();
+        List<Boolean> inCall = new ArrayList<>();
         Map<String, java.util.Set<String>> places = new java.util.HashMap<>();
         for (int i = 0; i < t.rows().size(); i++) {
             List<String> stack = t.callStack(sem, i);
             String fn = stack.isEmpty() ? "" : stack.get(0);
             innermost.add(fn);
-            places.computeIfAbsent(t.rows().get(i).label(), k -> new java.util.HashSet<>()).add(fn);
+            inCall.add(stack.size() > 1);
+            places.computeIfAbsent(t.rows().get(i).thread() + "\u0000" + t.rows().get(i).label(), k -> new java.util.HashSet<>()).add(fn);
         }
         List<String> shown = new ArrayList<>();
         for (int i = 0; i < t.rows().size(); i++) {
             Trace.Row row = t.rows().get(i);
-            shown.add(places.get(row.label()).size() > 1 ? row.shown() + " [in " + innermost.get(i) + "]" : row.shown());
+            boolean tag = inCall.get(i) && places.get(row.thread() + "\u0000" + row.label()).size() > 1;
+            shown.add(tag ? row.shown() + " [in " + innermost.get(i) + "]" : row.shown());
         }
         return shown;
     }

@@ -12,7 +12,7 @@ import org.migcheck.model.lang.Step;
 /**
  * Text traces: two rows with one label taken in different kernel functions say where each was taken
  * (a reader took migration's two refcount checks for one check made twice); a label repeated in one
- * function, or a label used once, is printed as it is.
+ * function, used once, or taken by another thread in its own body is printed as it is.
  */
 class RepeatedLabelTest {
 
@@ -28,16 +28,19 @@ class RepeatedLabelTest {
         Procedure outer = b.procedure("__buffer_migrate_folio");
         outer.body(body -> body.step(check("folio_ref_count", "F")).call(inner));
         b.thread("migrator", body -> body.call(outer).step(check("folio_unlock", "F")).step(check("folio_unlock", "F")));
+        // another thread takes the same label in its own body: its column tells it apart, no tag
+        b.thread("truncate", body -> body.step(check("folio_ref_count", "F")));
         return b.build();
     }
 
     @Test
     void rowsWithOneLabelInDifferentFunctionsSayWhere() {
         Model m = model();
-        Trace t = Trace.replay(m, new int[] {0, 0, 0, 0, 0});
+        Trace t = Trace.replay(m, new int[] {0, 0, 1, 0, 0, 0});
         assertEquals(List.of(
                 "folio_ref_count(F) [in __buffer_migrate_folio]",
                 "folio_ref_count(F) [in __migrate_folio]",
+                "folio_ref_count(F)",
                 "folio_mc_copy(D, F)",
                 "folio_unlock(F)",
                 "folio_unlock(F)"), TextRenderer.shownRows(t));
