@@ -234,6 +234,20 @@ public final class ScenarioRunner {
         } catch (OutOfMemoryError oom) {
             r = Checker.outOfMemory(model, "preparing or finishing the search");
         }
+        if (expect == null && variantName != null && !sets.isEmpty() && scenario.variant(variantName).expect() != null) {
+            // the variant declares a verdict at its own knobs; --set moved it to a combination the scenario declares none
+            // for, so nothing is compared: say so rather than print a bare verdict under the variant's name
+            Variant v = scenario.variant(variantName);
+            List<String> moved = new java.util.ArrayList<>();
+            Map<String, String> own = Knobs.resolve(scenario.id(), scenario.knobs(), v.settings()).asMap();
+            knobs.asMap().forEach((k, val) -> {
+                if (!val.equals(own.get(k))) {
+                    moved.add(k + "=" + val);
+                }
+            });
+            r = r.withNote("variant " + v.name() + " declares " + verdictText(v.expect()) + " at its own knobs; with "
+                    + String.join(", ", moved) + " the scenario declares no expectation, so this verdict is compared with none");
+        }
         if (rules.selection() != null) {
             // a HOLDS of some rules is not the whole set's: say so in every format (notes are in all of them)
             r = r.withNote(RULE_SELECTION_NOTE + " (" + String.join(", ", rules.selection())

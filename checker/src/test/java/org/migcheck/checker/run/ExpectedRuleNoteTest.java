@@ -32,6 +32,23 @@ class ExpectedRuleNoteTest {
         assertTrue(o.result().notes().stream().anyMatch(n -> n.contains("META-INF/services/org.migcheck.properties.Rule")));
     }
 
+    /**
+     * A --set that moves a variant to a knob combination the scenario declares nothing for says so
+     * (a user review saw a bare "HOLDS" under the variant's name, its expectation gone without a word).
+     */
+    @Test
+    void aVariantMovedToAnUndeclaredCombinationSaysSo() {
+        ScenarioRunner.Outcome o = ScenarioRunner.run(Catalogue.find("source-locked-alloc"), "two-migrators-memalloc-rule",
+                Map.of("migrators", "3"), KernelRules.all(), Options.defaults());
+        assertEquals(null, o.expected());
+        assertTrue(o.result().notes().stream().anyMatch(n -> n.equals("variant two-migrators-memalloc-rule declares holds"
+                + " at its own knobs; with migrators=3 the scenario declares no expectation, so this"
+                + " verdict is compared with none")), o.result().notes().toString());
+        ScenarioRunner.Outcome own = ScenarioRunner.run(Catalogue.find("source-locked-alloc"), "two-migrators-memalloc-rule",
+                Map.of("migrators", "2"), KernelRules.all(), Options.defaults());
+        assertTrue(own.result().notes().stream().noneMatch(n -> n.startsWith("variant ")), own.result().notes().toString());
+    }
+
     @Test
     void noNoteWhenTheRuleIsActiveOrTheResultMatches() {
         ScenarioRunner.Outcome o = ScenarioRunner.run(Catalogue.find("truncate-writeback"), "truncate-no-wait", Map.of(), KernelRules.all(),
