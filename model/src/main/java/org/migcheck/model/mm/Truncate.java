@@ -91,6 +91,7 @@ public final class Truncate {
                 .args(e -> mapping.name() + ", " + f.of(e).name())
                 .does(e -> {
                     Folio x = f.of(e);
+                    refuseMigratedSlots(e, function);
                     e.setLocal(ok, e.isSet(x.inCache) && FolioOps.tryGet(e, x) ? 1 : 0);
                 })
                 .build();
@@ -317,8 +318,10 @@ public final class Truncate {
      *     lstart &gt;&gt; PAGE_SHIFT, FGP_LOCK) (sleeping folio_lock), truncate_inode_partial_folio
      *     (folio_wait_writeback, then truncate_inode_folio since the whole folio is in the range),
      *     folio_unlock, folio_put. When that folio was found, the kernel sets same_folio = lend &lt;
-     *     folio_pos + folio_size, true for lend = -1 (signed), and skips the lookup at lend &gt;&gt;
-     *     PAGE_SHIFT; when it was not, that lookup finds nothing (-ENOENT).</li>
+     *     folio_pos + folio_size, which is false for lend = -1 on 64-bit (the sum is unsigned, so is the
+     *     comparison; a 2025 review of "mm: Use folio_next_pos()" pointed this out), so the kernel also
+     *     looks up lend &gt;&gt; PAGE_SHIFT; that lookup finds nothing (-ENOENT) and takes no lock, found or
+     *     not, and the model leaves it out.</li>
      * <li>Pass 2, blocking: find_get_entries, then for each folio folio_lock, folio_wait_writeback,
      *     truncate_inode_folio, folio_unlock; folio_batch_release. Repeated until nothing is left.</li>
      * </ol>
@@ -347,7 +350,7 @@ public final class Truncate {
             });
             // Simplification: no cond_resched steps (T holds no spinlock; they change no state).
             // same_folio = (lstart >> PAGE_SHIFT) == (lend >> PAGE_SHIFT) at first; once the folio at lstart is found,
-            // "same_folio = lend < folio_pos(folio) + folio_size(folio)", true for lend = -1 (signed).
+            // "same_folio = lend < folio_pos(folio) + folio_size(folio)": false for lend = -1 (an unsigned comparison on 64-bit).
             // folio = __filemap_get_folio(mapping, lstart >> PAGE_SHIFT, FGP_LOCK, 0): index 0, the first folio.
             body.callInto(partial, getFolio, IntExpr.of(0));
             // "if (!truncate_inode_partial_folio(folio, lstart, lend)) { start = ...; }": it returns true
@@ -357,8 +360,8 @@ public final class Truncate {
                     .step(FolioOps.folioUnlock(P))
                     .step(FolioOps.folioPut(P)));
             // "if (!same_folio) folio = __filemap_get_folio(mapping, lend >> PAGE_SHIFT, FGP_LOCK, 0);"
-            // Not a step: with the folio at lstart found, same_folio is true and there is no second lookup; without it,
-            // the lookup at lend >> PAGE_SHIFT (lend = -1) finds no folio (-ENOENT).
+            // Not a step: same_folio is false either way, and the lookup at lend >> PAGE_SHIFT (lend = -1, the last
+            // possible index) finds no folio (-ENOENT) and takes no lock.
             // Pass 2.
             findGetEntries(body, batch, ok);
             body.ifLocal(e -> e.local(batch) != 0, pass2 -> {
@@ -377,6 +380,7 @@ public final class Truncate {
             // sweep must leave the range empty; the assertion checks that this simplification is exact.
             body.assertThat("truncate.range-empty", "truncate_inode_pages_range left no folio of "
                     + mapping.name() + " in the page cache", e -> {
+                        mm.refuseMigratedSlots(e, mapping, "truncate_inode_pages_range");
                         for (Folio x : folios) {
                             if (e.isSet(x.inCache)) {
                                 return false;
@@ -387,6 +391,17 @@ public final class Truncate {
         });
         truncateInodePagesRange = p;
         return p;
+    }
+
+    /** {@link Mm#refuseMigratedSlots} for a static lookup step, which knows the model only through {@code e}. */
+    private static void refuseMigratedSlots(Exec e, String function) {
+        for (Folio f : e.model().objects(Folio.class)) {
+            if (f.mapping() == null && e.isSet(f.inCache)) {
+                throw new ModelError(f.name(), f.name() + " took a page-cache slot by migration, and " + function
+                        + " looks up a declared folio's slot only: a lookup that finds a migrated folio is not modelled"
+                        + " (model migration and lookups of one mapping in separate models)");
+            }
+        }
     }
 
     /** Batch-mask locals for callers that build their own passes (shmem_undo_range). */

@@ -213,6 +213,7 @@ public final class Writeback {
         return Step.named("filemap_get_folios_tag")
                 .args(mapping.name() + ", " + tag)
                 .does(e -> {
+                    mm.refuseMigratedSlots(e, mapping, "filemap_get_folios_tag");
                     int mask = 0;
                     for (int i = 0; i < folios.size(); i++) {
                         Folio x = folios.get(i);
