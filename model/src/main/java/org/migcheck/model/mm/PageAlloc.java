@@ -160,10 +160,17 @@ public final class PageAlloc {
 
     // ---------------------------------------------------------------- steps
 
-    /** include/linux/sched/mm.h memalloc_noreclaim_save, on the running task. */
+    /**
+     * include/linux/sched/mm.h memalloc_noreclaim_save, on the running task; its restore clears
+     * PF_MEMALLOC, so a task that has it set already is refused ({@link TaskOps#refuseNesting}; the
+     * allocator never compacts under PF_MEMALLOC, so only a model's own nesting reaches it).
+     */
     static Step memallocNoreclaimSave() {
         return Step.named("memalloc_noreclaim_save").args(e -> e.threadName(e.self()))
-                .does(e -> e.set(current(e).pfMemalloc(), true)).build();
+                .does(e -> {
+                    TaskOps.refuseNesting(e, current(e));
+                    e.set(current(e).pfMemalloc(), true);
+                }).build();
     }
 
     /** include/linux/sched/mm.h memalloc_noreclaim_restore, on the running task. */

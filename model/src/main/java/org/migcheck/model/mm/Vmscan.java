@@ -302,9 +302,16 @@ public final class Vmscan {
 
     /** include/linux/sched/mm.h memalloc_noreclaim_save / _restore on the running task: PF_MEMALLOC. */
     private static Step memallocNoreclaim(boolean save) {
+        // try_charge_memcg force-charges a PF_MEMALLOC task before it reclaims, so no modelled caller nests; a model
+        // that does is refused (the restore below clears PF_MEMALLOC where the kernel restores the saved flag)
         return Step.named(save ? "memalloc_noreclaim_save" : "memalloc_noreclaim_restore")
                 .args("current")
-                .does(e -> e.set(current(e).pfMemalloc(), save))
+                .does(e -> {
+                    if (save) {
+                        TaskOps.refuseNesting(e, current(e));
+                    }
+                    e.set(current(e).pfMemalloc(), save);
+                })
                 .build();
     }
 
