@@ -20,7 +20,12 @@ import org.migcheck.model.lang.Steps;
  * the clear and the wake-up. For the kernel before that fix (v5.8-v5.9, after 2a9127fcf229 made the
  * non-exclusive wake-up proceed) use {@link #folioEndWritebackBeforeV5_10}, two steps with the
  * wake-up touching a folio that truncation may have freed meanwhile. {@link #folioWaitWriteback} is
- * v6.19's loop {@code while (folio_test_writeback(folio)) folio_wait_bit(...)} as one blocking step;
+ * v6.19's loop {@code while (folio_test_writeback(folio)) folio_wait_bit(...)} as one blocking step,
+ * which folds in c2407cf7d22d ("mm: make wait_on_page_writeback() wait for multiple pending
+ * writebacks", merged for v5.11-rc3, stable 5.10.y and 5.4.y): before it the wait was
+ * {@code if (PageWriteback(page)) wait_on_page_bit(...)} and could return while a writeback started
+ * after the wake-up was pending. That single wait has no switch here; it differs from the loop only
+ * where writeback restarts between the wake-up and the waiter's return.
  * {@link #folioWaitWritebackQueued} is the same wait on an explicit wait queue.
  */
 public final class FolioOps {

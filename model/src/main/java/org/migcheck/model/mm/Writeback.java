@@ -33,9 +33,10 @@ import org.migcheck.model.lang.Var;
  *
  * <p><b>Kernel:</b> v6.19 ({@code writeback_iter}; older kernels ran the same per-folio protocol in
  * {@code write_cache_pages}'s loop: lock, re-check the mapping, wait for or skip writeback, clear
- * dirty for I/O, start writeback under the lock, unlock). Fixes folded in: none that changed the
- * locking protocol; the end of writeback is {@link FolioOps#folioEndWriteback}, which folds in
- * 073861ed77b6 (v5.10; see {@link FolioOps}).
+ * dirty for I/O, start writeback under the lock, unlock). Fixes folded in: the end of writeback is
+ * {@link FolioOps#folioEndWriteback}, which folds in 073861ed77b6 (v5.10), and the WB_SYNC_ALL wait is
+ * {@link FolioOps#folioWaitWriteback}'s loop, which folds in c2407cf7d22d (v5.11; before it one wake-up
+ * ended the wait); see {@link FolioOps}.
  */
 public final class Writeback {
 
