@@ -261,7 +261,7 @@ class TruncateWritebackScenarioTest {
         Trace t = r.trace();
         assertEquals(16, t.rows().size(), () -> report(o));
         assertFalse(t.rows().stream().anyMatch(row -> row.label().startsWith("folio_unlock")), "nobody unlocks folio0");
-        assertEquals("mapping->host(folio0)", t.rows().get(5).label());
+        assertEquals("shmem_writeout(inode = folio0->mapping->host)", t.rows().get(5).label());
         Trace.Row trylock = t.rows().get(13);
         assertEquals("ttm-drop", who(t, trylock));
         assertEquals("folio_trylock(folio0)", trylock.label());

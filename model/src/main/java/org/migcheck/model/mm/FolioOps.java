@@ -221,7 +221,9 @@ public final class FolioOps {
     /**
      * filemap_remove_folio (mm/filemap.c): delete from the page cache under the i_pages lock and drop
      * the page cache's reference. Callers must hold the folio lock and have waited for writeback; the
-     * rule "cache.remove-locked-no-writeback" checks it.
+     * rule "cache.remove-locked-no-writeback" checks it. PG_dirty stays as it was
+     * (filemap_unaccount_folio "fixes dirty accounting ... but leaves the dirty flag set"): truncation
+     * cancels it before (truncate_cleanup_folio), other callers may leave a removed folio dirty.
      */
     public static Step filemapRemoveFolio(FolioRef f) {
         return Step.named("filemap_remove_folio")
@@ -233,7 +235,6 @@ public final class FolioOps {
                         throw new ModelError(x.inCache.name(), "filemap_remove_folio on " + x.name() + ", which is not in the page cache");
                     }
                     e.set(x.inCache, false);
-                    e.set(x.dirty, false);
                     e.emit(new FolioEvent.RemovedFromCache(x));
                     put(e, x);
                 })

@@ -38,6 +38,11 @@ import org.migcheck.model.lang.Var;
  * first (the kernel's list is FIFO); background-request accounting (max_background,
  * congestion_threshold), fi->lock and the request timeout / connection abort are not modelled;
  * the temporary folio is not modelled (it is on no LRU, so reclaim never sees it).
+ * Simplification: the flusher's allocations while it holds a folio lock (the temporary folio, GFP_NOFS, before
+ * v6.16; the request's own) are not modelled, so no reclaim or compaction is entered under that lock here.
+ * Simplification: the block assumes that nothing truncates the file and that its flusher is the file's only
+ * writer (folio_prepare_writeback's checks are not steps): combined with Truncate or a second flusher it
+ * explores fewer interleavings than the kernel has.
  * Simplification: the request's I/O reference on a page-cache folio is dropped when the server reads the request
  * (fuse_dev_do_read); the kernel keeps ap->folios[] until the reply (fuse_writepage_finish -> iomap_finish_folio_write).
  *

@@ -102,6 +102,10 @@ public final class Readahead {
      * uptodate: read I/O has yet to fill it.
      * Simplification: folio_add_lru sets PG_lru at once (compact_zone's lru_add_drain would drain this CPU's batch anyway).
      * Simplification: the xarray node allocation of __filemap_add_folio (xas_nomem, a slab object) is not modelled.
+     * Simplification: filemap_add_folio's mem_cgroup_charge (before __folio_set_locked, while the batch's earlier folios
+     * are locked) is not modelled: a model with a Memcg does not enter memcg reclaim here, where the kernel may.
+     * Simplification: page_cache_ra_unbounded's filemap_invalidate_lock_shared is not modelled, so nothing here
+     * excludes a truncation or hole punch of the mapping (Truncate, Shmem) that the kernel's invalidate_lock would.
      */
     private static Step filemapAddFolio(FolioRef r) {
         return Step.named("filemap_add_folio").args(e -> r.of(e).name())

@@ -81,8 +81,8 @@ public final class Shmem {
         // Simplification: the system has no swap ("if (!total_swap_pages) goto redirty;"), so only the redirty path is modelled.
         // Simplification: folio_mark_dirty's clearing of PG_reclaim is left out (no rule reads PG_reclaim here).
         p.body(body -> body
-                .step(Step.named("mapping->host")
-                        .args(e -> F.of(e).name())
+                .step(Step.named("shmem_writeout")
+                        .args(e -> "inode = " + F.of(e).name() + "->mapping->host")
                         .does(e -> {
                             Folio x = F.of(e);
                             if (!e.isSet(x.inCache)) {

@@ -84,7 +84,10 @@ public final class Truncate {
     /**
      * The lookup of one page-cache index that find_get_entry, filemap_get_entry (mm/filemap.c) and
      * their callers share, as a step named {@code function}: under RCU the xarray slot of {@code mapping}
-     * still holds the folio and folio_try_get succeeds; {@code ok} = 1 then (else NULL).
+     * still holds the folio and folio_try_get succeeds; {@code ok} = 1 then (else NULL). This, not
+     * {@link FolioOps#folioTryGet}, is the page-cache lookup of a model: it also fails on a folio that
+     * truncation removed.
+     * Simplification: a folio whose refcount is frozen (folio_ref_freeze written as a step of its own) is "not found"; the kernel's lookup retries until the slot changes (the bundled migration freezes and switches in one step, so it never shows).
      */
     public static Step getEntry(String function, Mapping mapping, FolioRef f, Local ok) {
         return Step.named(function)
@@ -308,8 +311,9 @@ public final class Truncate {
     }
 
     /**
-     * mm/truncate.c truncate_inode_pages_range(mapping, 0, -1), called with i_rwsem and
-     * invalidate_lock held (the mm lock-ordering comments (mm/rmap.c, mm/filemap.c)).
+     * mm/truncate.c truncate_inode_pages_range(mapping, 0, -1), as truncate_pagecache calls it with i_rwsem
+     * held (a hole punch also holds invalidate_lock; eviction holds neither).
+     * Simplification: i_rwsem and invalidate_lock are not modelled: nothing here excludes readahead or a fault on the mapping.
      * <ol>
      * <li>Pass 1, non-blocking: find_lock_entries (trylock; skips folios under writeback), then
      *     truncate_cleanup_folio on each, delete_from_page_cache_batch, folio_unlock each,

@@ -211,6 +211,11 @@ public final class Writeback {
     private Step filemapGetFoliosTag(Local batch) {
         String tag = syncMode == SyncMode.WB_SYNC_ALL ? "PAGECACHE_TAG_TOWRITE" : "PAGECACHE_TAG_DIRTY";
         // Simplification: the xarray walk under RCU is one step, and a folio carries the DIRTY/TOWRITE tag iff it is cached and PG_dirty.
+        // (The kernel clears the tag only in __folio_start_writeback, so a second writer of the mapping finds a folio whose
+        // PG_dirty another writer cleared under the folio lock and sleeps in folio_lock; here it skips it, so a model
+        // with two writers of one mapping misses that wait.)
+        // Simplification: a folio whose refcount is frozen (a migration's folio_ref_freeze as a step of its own) is skipped;
+        // the kernel's find_get_entry retries until the slot changes (the bundled migration freezes and switches in one step).
         return Step.named("filemap_get_folios_tag")
                 .args(mapping.name() + ", " + tag)
                 .does(e -> {
