@@ -305,6 +305,29 @@ public class PluginTest {
         }
     }
 
+    /** A lock order held in a field, registered for the command line by a one-line subclass of RegisteredStepRule. */
+    public static final class AThenB extends org.migcheck.properties.RegisteredStepRule {
+        static final org.migcheck.properties.LockHierarchy ORDER = org.migcheck.properties.LockHierarchy
+                .named("plugin.a-then-b", "A is taken before B", "test: the order of the zoo's mutexes").order("A", "B", "test");
+
+        public AThenB() { super(ORDER); }
+    }
+
+    /** RegisteredStepRule hands a LockHierarchy (which the service file cannot name) to the command line, its promises included. */
+    @Test
+    void aLockOrderInAFieldIsRegisteredByASubclass(@TempDir Path dir) throws IOException {
+        Path cp = Files.createDirectories(dir.resolve("order").resolve("META-INF/services")).getParent().getParent();
+        Files.writeString(cp.resolve(RULE_SERVICE), AThenB.class.getName() + "\n");
+        Run gated = run("--classpath", cp.toString(), "check", "abba-gated");
+        assertEquals(1, gated.code(), gated.out() + gated.err());
+        assertTrue(gated.out().contains("VIOLATED plugin.a-then-b"), gated.out());
+        Run ordered = run("--classpath", cp.toString(), "check", "abba-ordered");
+        assertEquals(0, ordered.code(), ordered.out() + ordered.err());
+        AThenB r = new AThenB();
+        assertEquals(AThenB.ORDER.triggers(), r.triggers());
+        assertEquals("A is taken before B", r.statement());
+    }
+
     /** A user's rule that breaks on a bundled scenario: t1 never holds A (abba-ordered's t1 takes A first). */
     public static final class T1NeverHoldsA extends TestRule implements org.migcheck.properties.Invariant {
         public T1NeverHoldsA() { super("plugin.t1-never-holds-a", "t1 never holds A"); }
