@@ -121,6 +121,15 @@ public final class HtmlRenderer {
         for (Map.Entry<String, CheckResult.GoalResult> g : r.goals().entrySet()) {
             h.append("<li>reachable(").append(esc(g.getKey())).append("): ").append(g.getValue().answer().describe()).append("</li>");
         }
+        // as the text report: its notes, and the steps no interleaving executed (all of them; text shows the first groups)
+        for (String n : r.notes()) {
+            h.append("<li class=\"note\">note: ").append(esc(n)).append("</li>");
+        }
+        if (!r.unreached().isEmpty()) {
+            h.append("<li>unreached in this variant (").append(esc(org.migcheck.checker.engine.Words.count(r.unreached().size(), "step")))
+                    .append(" never executed): ").append(esc(String.join("; ", TextRenderer.unreachedGroups(r.unreached()).stream()
+                            .map(TextRenderer::unreachedText).toList()))).append("</li>");
+        }
         h.append("</ul>\n");
         List<String> boundLines = TextRenderer.boundLines(r);
         if (!boundLines.isEmpty()) {
@@ -156,6 +165,16 @@ public final class HtmlRenderer {
         if (!r.witnesses().isEmpty() && r.witnesses().get(0).edge() != null) {
             h.append("<pre class=\"lockdep\">").append(esc(LockdepReport.render(r.model(), r.witnesses()))).append("</pre>\n");
         }
+        // a holding check's goal witnesses, as the text report prints them: the interleaving that reaches each goal
+        if (r.verdict() == Verdict.HOLDS) {
+            for (Map.Entry<String, CheckResult.GoalResult> g : r.goals().entrySet()) {
+                if (g.getValue().witness() != null) {
+                    h.append("<h3>").append(g.getValue().shortest() ? "shortest witness of reachable(" : "witness of reachable(")
+                            .append(esc(g.getKey())).append(g.getValue().shortest() ? ")" : "), not necessarily a shortest one").append("</h3>\n")
+                            .append(lanes(Trace.replay(r.model(), g.getValue().witness()), false, -1, idSuffix));
+                }
+            }
+        }
         if (failed) {
             h.append("<p>replay: <code>./migcheck replay ").append(esc(o.replayArgs())).append("</code></p>\n");
         }
@@ -180,8 +199,8 @@ public final class HtmlRenderer {
         for (int i = 0; i < m.threadCount(); i++) {
             int thread = i;
             boolean ran = t.rows().stream().anyMatch(row -> row.thread() == thread);
-            boolean blocked = endState && !sem.finished(last, i) && Trace.blockReason(sem, last, i) != null && !sem.atIdlePoint(last, i);
-            if (ran || blocked) {
+            // the last row says where every thread rests, as the text report does: one that never moved has a lane too
+            if (ran || endState) {
                 cols.add(i);
             }
         }
@@ -223,7 +242,7 @@ public final class HtmlRenderer {
                 } else if (why != null) {
                     h.append("<td class=\"blocked\">blocked in ").append(esc(sem.label(last, c, 0))).append("<br>").append(esc(why.describe(m))).append("</td>");
                 } else {
-                    h.append("<td>next: ").append(esc(sem.upcoming(last, c))).append("</td>");
+                    h.append("<td>").append(sem.atIdlePoint(last, c) ? "idle, next: " : "next: ").append(esc(sem.upcoming(last, c))).append("</td>");
                 }
             }
             h.append("<td></td></tr>\n");

@@ -37,6 +37,30 @@ class HtmlReportTest {
         assertTrue(html.contains("./migcheck replay abba:default:-:0.1"));
     }
 
+    /**
+     * The page has what the text report has (a user review found it missing): a lane for a thread that
+     * never moved, so that the end row says where every thread rests; a holding check's notes, unreached
+     * steps and shortest goal witnesses.
+     */
+    @Test
+    void thePageCarriesWhatTheTextReportDoes() {
+        // bdev-jbd2's cancel-revoke-migrate breaks a rule before its migrator takes a step
+        ScenarioRunner.Outcome o = ScenarioRunner.run(Catalogue.find("bdev-jbd2"), "cancel-revoke-migrate", Map.of(), KernelRules.all(),
+                Options.defaults());
+        String html = HtmlRenderer.render(o);
+        assertTrue(html.contains("<th>migrator</th>"), html);
+        assertTrue(html.contains("<td>next: isolate_migratepages_block(F)</td>"), html);
+        ScenarioRunner.Outcome holds = ScenarioRunner.run(Catalogue.find("truncate-writeback"), "kernel", Map.of(), KernelRules.all(),
+                Options.defaults());
+        String page = HtmlRenderer.render(holds);
+        assertTrue(page.contains("<h3>shortest witness of reachable(truncated)</h3>"), page);
+        assertTrue(page.contains("<li>unreached in this variant ("), page);
+        ScenarioRunner.Outcome noted = ScenarioRunner.run(Catalogue.find("abba-ordered"), "default", Map.of(),
+                KernelRules.all().selected(java.util.List.of("atomic.sleep")), Options.defaults());
+        assertTrue(HtmlRenderer.render(noted).contains("<li class=\"note\">note: " + ScenarioRunner.RULE_SELECTION_NOTE),
+                HtmlRenderer.render(noted));
+    }
+
     @Test
     void aHoldsThatReachedAModelBoundSaysSoInHtmlToo() {
         // movable-ops' kernel variant ends a compaction batch at the model's one pass (see BoundSensitivityTest)
