@@ -22,6 +22,9 @@ import org.migcheck.properties.RuleSet;
 public final class ScenarioRunner {
     /** The start of the note a result carries when --rule chose its rules (renderers look for it). */
     public static final String RULE_SELECTION_NOTE = "only the rules chosen with --rule were checked";
+    /** The end of the note a variant gets when --set moved it to a knob combination without an expectation. */
+    public static final String NO_EXPECTATION_NOTE_END = "the scenario declares no expectation, so this verdict is compared with none";
+
     /** The start of the note a result gets when --skip-rule left rules out. */
     public static final String RULE_SKIP_NOTE = "the rules left out with --skip-rule were not checked";
 
@@ -246,7 +249,7 @@ public final class ScenarioRunner {
                 }
             });
             r = r.withNote("variant " + v.name() + " declares " + verdictText(v.expect()) + " at its own knobs; with "
-                    + String.join(", ", moved) + " the scenario declares no expectation, so this verdict is compared with none");
+                    + String.join(", ", moved) + " " + NO_EXPECTATION_NOTE_END);
         }
         if (rules.selection() != null) {
             // a HOLDS of some rules is not the whole set's: say so in every format (notes are in all of them)
