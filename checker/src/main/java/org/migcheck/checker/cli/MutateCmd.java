@@ -184,10 +184,16 @@ final class MutateCmd implements Callable<Integer> {
         }
         List<String> all = new ArrayList<>(problems);
         all.addAll(stopped);
+        // --rule / --skip-rule narrowed the rules: a survivor may be one a left-out rule kills (the same note as a check's)
+        List<String> narrowed = rules.selection() != null
+                ? List.of(ScenarioRunner.RULE_SELECTION_NOTE + " (" + String.join(", ", rules.selection()) + ")")
+                : rules.skipped() != null ? List.of(ScenarioRunner.RULE_SKIP_NOTE + " (" + String.join(", ", rules.skipped()) + ")")
+                : List.of();
         if (json) {
-            Main.Streams.out.println(JsonRenderer.renderMutateAll(rows, new JsonRenderer.MutateRow("total", null, sum), all));
+            Main.Streams.out.println(JsonRenderer.renderMutateAll(rows, new JsonRenderer.MutateRow("total", null, sum), all, narrowed));
         } else {
             Main.Streams.out.printf(fmt, "total", "", sum[0], sum[1], sum[2], sum[3], sum[4], sum[5], sum[6], sum[7]);
+            narrowed.forEach(n -> Main.Streams.out.println("note: " + n + ": a survivor may be one that a left-out rule kills"));
             all.forEach(p -> Main.Streams.out.println(p));
         }
         return !problems.isEmpty() ? Verdict.MISMATCH_EXIT : !stopped.isEmpty() ? Verdict.INCOMPLETE.exitCode() : 0;

@@ -103,8 +103,9 @@ final class ReplayCmd implements Callable<Integer> {
     }
 
     /**
-     * A named variant must exist and the token must keep every knob the variant sets ({@code check
-     * --variant V --set k=v} may change only the others, such as a scaling knob).
+     * A named variant must exist and the token must keep every knob the variant stands for
+     * ({@link VariantArgs#fixedBy}: those it sets and the protocol knobs it leaves at their defaults);
+     * {@code check --variant V --set k=v} may change only the others, the size knobs.
      */
     private void checkVariant(ScenarioRunner.Token t) {
         if (t.variant() == null) {

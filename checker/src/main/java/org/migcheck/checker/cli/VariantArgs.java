@@ -57,11 +57,11 @@ public final class VariantArgs {
      */
     public static Map<String, String> fixedBy(Scenario s, Variant v) {
         Map<String, String> fixed = new LinkedHashMap<>(v.settings());
-        Map<String, String> resolved = org.migcheck.model.scenarios.Knobs.resolve(s.id(), s.knobs(), v.settings()).asMap();
         java.util.Set<String> setByVariants = new java.util.HashSet<>();
         s.variants().forEach(other -> setByVariants.addAll(other.settings().keySet()));
         for (Knob k : s.knobs()) {
-            if (!fixed.containsKey(k.name()) && setByVariants.contains(k.name()) && !isSize(k) && k.appliesTo(resolved)) {
+            // whether or not k applies under the variant's own knobs: a --set of a free gate could make it apply
+            if (!fixed.containsKey(k.name()) && setByVariants.contains(k.name()) && !isSize(k)) {
                 fixed.put(k.name(), k.defaultValue());
             }
         }

@@ -166,7 +166,7 @@ public final class JsonRenderer {
             "notEvaluated", "unreached", "incomplete");
 
     /** {@code mutate --all --format json}: a row per holding variant, the totals and the problems (exit 10; budget stops alone: exit 4). */
-    public static String renderMutateAll(List<MutateRow> rows, MutateRow total, List<String> problems) {
+    public static String renderMutateAll(List<MutateRow> rows, MutateRow total, List<String> problems, List<String> notes) {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("schemaVersion", SCHEMA_VERSION);
         root.put("kind", "mutate-all");
@@ -181,6 +181,7 @@ public final class JsonRenderer {
         root.put("variants", out);
         root.put("total", counts(total.counts()));
         root.put("problems", List.copyOf(problems));
+        root.put("notes", List.copyOf(notes));
         return write(root);
     }
 

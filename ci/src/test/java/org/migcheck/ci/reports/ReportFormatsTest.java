@@ -280,6 +280,13 @@ class ReportFormatsTest {
         Run all = cli("mutate", "movable-ops", "--variant", "merged", "--format", "json");
         assertEquals(0, all.code(), all.err());
         assertEquals(0, MAPPER.readTree(all.out()).get("notes").size());
+        // mutate --all says it too, in text and JSON
+        Run survey = cli("--skip-rule", "balloon.pages-lock", "mutate", "--all", "--format", "json");
+        assertEquals(10, survey.code(), survey.err());
+        assertValid(survey.out());
+        assertTrue(MAPPER.readTree(survey.out()).get("notes").get(0).asText().startsWith(note), survey.out());
+        Run surveyText = cli("--skip-rule", "balloon.pages-lock", "mutate", "--all");
+        assertTrue(surveyText.out().contains("note: " + note + ": a survivor may be one that a left-out rule kills"), surveyText.out());
     }
 
     /**

@@ -162,7 +162,9 @@ public final class Buffers {
     /**
      * The folio in the mapping's page-cache slot of this block (the source before migration, the
      * destination after), or null when the slot is empty: a folio of this mapping, or one without a
-     * mapping of its own (a migration destination takes the source's slot), never another mapping's.
+     * mapping of its own (a migration destination takes the source's slot), never a folio of another
+     * mapping. Simplification: a cached folio without a mapping is taken for this mapping's migrated
+     * folio; a model whose other mappings also migrate into mapping-less destinations cannot tell them apart here.
      */
     public Folio cached(Exec e) {
         for (Folio f : folios) {

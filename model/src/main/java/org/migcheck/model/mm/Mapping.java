@@ -44,5 +44,23 @@ public final class Mapping {
     /** FUSE connection uses writeback_cache (fs/fuse/file.c fuse_init_file_inode). */
     public boolean writebackCache() { return writebackCache; }
 
+    /**
+     * The blocks that look this mapping's folios up by their declared index ({@link Truncate},
+     * {@link Writeback}, {@link Truncate#getEntry}): they do not follow a folio that migration moves
+     * into a destination without a mapping, so {@link Migrate} refuses to migrate a folio of a mapping
+     * that one of them walks (a model error naming both), rather than let them miss it.
+     */
+    private final java.util.List<String> walkers = new java.util.ArrayList<>();
+
+    /** Records that {@code block} walks this mapping's declared folios (build time). */
+    void walkedBy(String block) {
+        if (!walkers.contains(block)) {
+            walkers.add(block);
+        }
+    }
+
+    /** The blocks that walk this mapping's declared folios, in the order they were built. */
+    public java.util.List<String> walkers() { return java.util.List.copyOf(walkers); }
+
     @Override public String toString() { return name; }
 }

@@ -628,6 +628,14 @@ public final class Migrate {
                                 e.set(t.dirty, true);
                             }
                             // xas_store(&xas, newfolio)
+                            if (t.mapping() == null && f.mapping() != null && !f.mapping().walkers().isEmpty()) {
+                                throw new ModelError(t.name(), "migration moves " + f.name() + " of " + f.mapping().name() + " into "
+                                        + t.name() + ", a folio without a mapping, and " + String.join(", ", f.mapping().walkers())
+                                        + (f.mapping().walkers().size() > 1 ? " look up " : " looks up ") + f.mapping().name()
+                                        + "'s declared folios only: a lookup that follows"
+                                        + " a migrated folio is not modelled (model migration and those lookups of one mapping"
+                                        + " in separate models)");
+                            }
                             e.set(f.inCache, false);
                             e.emit(new FolioEvent.RemovedFromCache(f));
                             e.set(t.inCache, true);

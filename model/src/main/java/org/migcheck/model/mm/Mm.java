@@ -95,23 +95,6 @@ public final class Mm {
         return v != null && e.isSet(v) ? gfp & ~Gfp.FS : gfp;
     }
 
-    /**
-     * Refuses, as a model error, a state where a folio without a mapping of its own is in a page cache:
-     * a migration destination that took a source's slot. {@code block} ({@link Truncate}, {@link Writeback})
-     * walks {@code mapping}'s declared folios by index and does not follow a folio that migration moved
-     * into one of their slots; rather than miss it (a truncation that leaves it cached, a flusher that
-     * never writes it), the check stops. Not modelled: migration and these walks on one mapping.
-     */
-    public void refuseMigratedSlots(Exec e, Mapping mapping, String block) {
-        for (Folio f : folios) {
-            if (f.mapping() == null && e.isSet(f.inCache)) {
-                throw new ModelError(f.name(), f.name() + " took a page-cache slot by migration, and " + block + " walks "
-                        + mapping.name() + "'s declared folios only: a walk that follows migrated folios is not modelled"
-                        + " (model migration and " + block + " of one mapping in separate models)");
-            }
-        }
-    }
-
     /** The task of thread {@code name}. */
     public Task task(String name) {
         return tasks.stream().filter(t -> t.name().equals(name)).findFirst()

@@ -60,6 +60,7 @@ public final class Truncate {
         if (folios.isEmpty()) {
             throw new ModelError(mapping.name(), "Truncate for " + mapping.name() + ": the mapping has no folios (declare them first)");
         }
+        mapping.walkedBy("truncate_inode_pages_range");
         if (folios.size() > 4) {
             throw new ModelError(mapping.name(), "Truncate models at most 4 folios of a mapping, " + mapping.name() + " has " + folios.size());
         }
@@ -90,11 +91,11 @@ public final class Truncate {
      * Simplification: a folio whose refcount is frozen (folio_ref_freeze written as a step of its own) is "not found"; the kernel's lookup retries until the slot changes (the bundled migration freezes and switches in one step, so it never shows).
      */
     public static Step getEntry(String function, Mapping mapping, FolioRef f, Local ok) {
+        mapping.walkedBy(function);
         return Step.named(function)
                 .args(e -> mapping.name() + ", " + f.of(e).name())
                 .does(e -> {
                     Folio x = f.of(e);
-                    refuseMigratedSlots(e, function);
                     e.setLocal(ok, e.isSet(x.inCache) && FolioOps.tryGet(e, x) ? 1 : 0);
                 })
                 .build();
@@ -384,7 +385,6 @@ public final class Truncate {
             // sweep must leave the range empty; the assertion checks that this simplification is exact.
             body.assertThat("truncate.range-empty", "truncate_inode_pages_range left no folio of "
                     + mapping.name() + " in the page cache", e -> {
-                        mm.refuseMigratedSlots(e, mapping, "truncate_inode_pages_range");
                         for (Folio x : folios) {
                             if (e.isSet(x.inCache)) {
                                 return false;
@@ -395,17 +395,6 @@ public final class Truncate {
         });
         truncateInodePagesRange = p;
         return p;
-    }
-
-    /** {@link Mm#refuseMigratedSlots} for a static lookup step, which knows the model only through {@code e}. */
-    private static void refuseMigratedSlots(Exec e, String function) {
-        for (Folio f : e.model().objects(Folio.class)) {
-            if (f.mapping() == null && e.isSet(f.inCache)) {
-                throw new ModelError(f.name(), f.name() + " took a page-cache slot by migration, and " + function
-                        + " looks up a declared folio's slot only: a lookup that finds a migrated folio is not modelled"
-                        + " (model migration and lookups of one mapping in separate models)");
-            }
-        }
     }
 
     /** Batch-mask locals for callers that build their own passes (shmem_undo_range). */

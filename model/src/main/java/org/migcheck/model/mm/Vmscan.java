@@ -167,6 +167,8 @@ public final class Vmscan {
      * Isolation of {@code f} from its LRU, as mm/vmscan.c isolate_lru_folios (scanning: folio_try_get,
      * then folio_test_clear_lru) or folio_isolate_lru (migration, whose caller holds a reference:
      * folio_test_clear_lru, then a plain folio_get) do it; {@code ok} = 1 when this thread isolated it.
+     * Simplification: folio_isolate_lru on a folio with refcount 0 does not isolate it (the kernel's
+     * VM_BUG_ON_FOLIO(!folio_ref_count(folio)) would fire; callers hold a reference, so no model reaches it).
      * Simplification: the lru_lock critical section is one atomic step.
      */
     public Step isolateLru(String function, FolioRef f, Local ok) {

@@ -89,6 +89,7 @@ public final class Writeback {
         if (folios.isEmpty()) {
             throw new ModelError(mapping.name(), "Writeback for " + mapping.name() + ": the mapping has no folios (declare them first)");
         }
+        mapping.walkedBy("writeback_iter");
         if (folios.size() > 4) {
             throw new ModelError(mapping.name(), "Writeback models at most 4 folios of a mapping, " + mapping.name() + " has " + folios.size());
         }
@@ -219,7 +220,6 @@ public final class Writeback {
         return Step.named("filemap_get_folios_tag")
                 .args(mapping.name() + ", " + tag)
                 .does(e -> {
-                    mm.refuseMigratedSlots(e, mapping, "filemap_get_folios_tag");
                     int mask = 0;
                     for (int i = 0; i < folios.size(); i++) {
                         Folio x = folios.get(i);
