@@ -61,7 +61,8 @@ public final class JUnitRenderer {
     public static String renderMutants(ScenarioRunner.Outcome base, List<Mutations.Mutant> mutants, List<String> stale) {
         long failures = mutants.stream().filter(Mutations.Mutant::unexplained).count() + stale.size();
         long skipped = Mutations.count(mutants, Mutations.Fate.INCOMPLETE) + Mutations.count(mutants, Mutations.Fate.NOT_EVALUATED);
-        double time = mutants.stream().mapToDouble(m -> m.result().stats().seconds()).sum();
+        // an unreached mutant was not checked: its result is the unmutated variant's, whose time is not its own
+        double time = mutants.stream().mapToDouble(JUnitRenderer::mutantSeconds).sum();
         String prefix = base.title().replace(" / ", "/");
         List<String> narrowed = ScenarioRunner.ruleChoiceNotes(base.result());
         String because = narrowed.isEmpty() ? "" : " (" + String.join("; ", narrowed) + ")";
@@ -69,7 +70,7 @@ public final class JUnitRenderer {
         for (Mutations.Mutant m : mutants) {
             x.append("    <testcase classname=\"migcheck.mutate.").append(esc(base.scenario().id())).append("\" name=\"")
                     .append(esc(prefix + "/" + m.id())).append("\" time=\"")
-                    .append(seconds(m.result().stats().seconds())).append("\">\n");
+                    .append(seconds(mutantSeconds(m))).append("\">\n");
             String fate = m.fate().name().toLowerCase(Locale.ROOT).replace('_', '-');
             if (m.unexplained()) {
                 x.append("      <failure type=\"survived\" message=\"").append(esc("the rules miss the mutant " + m.id()
@@ -95,6 +96,10 @@ public final class JUnitRenderer {
             x.append("    </testcase>\n");
         }
         return x.append("  </testsuite>\n</testsuites>\n").toString();
+    }
+
+    private static double mutantSeconds(Mutations.Mutant m) {
+        return m.fate() == Mutations.Fate.UNREACHED ? 0 : m.result().stats().seconds();
     }
 
     private static boolean modelError(ScenarioRunner.Outcome o) {

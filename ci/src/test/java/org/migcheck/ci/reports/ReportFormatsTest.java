@@ -274,6 +274,11 @@ class ReportFormatsTest {
         assertTrue(text.out().contains("a survivor may be one that a left-out rule kills"), text.out());
         Run junit = cli(with(cmd, "--format", "junit"));
         assertTrue(junit.out().contains("declares no reason (" + note), junit.out());
+        // an unreached mutant was not checked, so it took no time of its own (it reported the base check's)
+        java.util.regex.Matcher unreached = java.util.regex.Pattern.compile("<testcase [^>]*time=\"([0-9.]+)\">\\s*<system-out>unreached:")
+                .matcher(junit.out());
+        assertTrue(unreached.find(), junit.out());
+        assertEquals("0.000", unreached.group(1));
         Run sarif = cli(with(cmd, "--format", "sarif"));
         JsonNode run0 = MAPPER.readTree(sarif.out()).get("runs").get(0);
         assertTrue(run0.toString().contains(note), sarif.out());
