@@ -235,10 +235,11 @@ public final class TextRenderer {
 
     /** Under the table: which step broke which rule, with the rule's statement and kernel reference. */
     private static void failingStep(StringBuilder out, Trace t, CheckResult r, RuleInfo rule, int width) {
+        List<String> shown = shownRows(t); // as the table shows the rows, with a repeated label's [in fn]
         for (int i = 0; i < t.rows().size(); i++) {
             Trace.Row row = t.rows().get(i);
             if (row.failure() != null) {
-                para(out, "^ step " + (i + 1) + " (" + t.model().thread(row.thread()).name() + ": " + row.shown() + ") fails: "
+                para(out, "^ step " + (i + 1) + " (" + t.model().thread(row.thread()).name() + ": " + shown.get(i) + ") fails: "
                         + row.failure(), width, "  ");
                 callPath(out, t, i, width);
                 if (rule != null) {
@@ -250,7 +251,7 @@ public final class TextRenderer {
         if (at >= 0) {
             Trace.Row row = t.rows().get(at);
             para(out, "^ " + r.ruleId() + " breaks at step " + (at + 1) + " (" + t.model().thread(row.thread()).name() + ": "
-                    + row.shown() + "): " + r.message(), width, "  ");
+                    + shown.get(at) + "): " + r.message(), width, "  ");
             callPath(out, t, at, width);
             if (rule != null) {
                 para(out, "  broken rule " + rule.line(), width, "  ");

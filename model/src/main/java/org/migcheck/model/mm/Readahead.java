@@ -38,9 +38,10 @@ import org.migcheck.model.lang.Var;
  *
  * <p>Kernel version: v6.19 (mm/readahead.c page_cache_ra_order, fs/mpage.c). Folds in the readahead
  * NOFS scope of page_cache_ra_order (30153e446664, 2024, switchable). That fix's report shows direct
- * compaction from page_cache_ra_order sleeping in folio_lock inside migrate_pages_batch: the lock of
- * try_split_folio (large folio, -ENOMEM from get_new_folio, non-ASYNC mode), which has no PF_MEMALLOC
- * check; {@link Migrate} does not model try_split_folio. Before v5.8 readahead allocated its pages
+ * compaction from page_cache_ra_order sleeping in folio_lock directly under migrate_pages_batch; we
+ * take it to be the lock of try_split_folio (large folio, -ENOMEM from get_new_folio, non-ASYNC mode),
+ * which has no PF_MEMALLOC check, but the trace does not name it (our inference, not checked);
+ * {@link Migrate} does not model try_split_folio. Before v5.8 readahead allocated its pages
  * before locking them, which
  * the scenarios that switch the scope off state as a simplification.
  */
