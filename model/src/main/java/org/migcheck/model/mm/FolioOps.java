@@ -22,7 +22,7 @@ import org.migcheck.model.lang.Steps;
  * wake-up touching a folio that truncation may have freed meanwhile. {@link #folioWaitWriteback} is
  * v6.19's loop {@code while (folio_test_writeback(folio)) folio_wait_bit(...)} as one blocking step,
  * which folds in c2407cf7d22d ("mm: make wait_on_page_writeback() wait for multiple pending
- * writebacks", merged for v5.11-rc3, stable 5.10.y and 5.4.y): before it the wait was
+ * writebacks", merged for v5.11-rc3 and backported to stable kernels: seen in a 5.4.y review list, the other branches not checked): before it the wait was
  * {@code if (PageWriteback(page)) wait_on_page_bit(...)} and could return while a writeback started
  * after the wake-up was pending. That single wait has no switch here; it differs from the loop only
  * where writeback restarts between the wake-up and the waiter's return.
