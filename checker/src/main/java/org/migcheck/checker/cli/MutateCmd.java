@@ -185,10 +185,8 @@ final class MutateCmd implements Callable<Integer> {
         List<String> all = new ArrayList<>(problems);
         all.addAll(stopped);
         // --rule / --skip-rule narrowed the rules: a survivor may be one a left-out rule kills (the same note as a check's)
-        List<String> narrowed = rules.selection() != null
-                ? List.of(ScenarioRunner.RULE_SELECTION_NOTE + " (" + String.join(", ", rules.selection()) + ")")
-                : rules.skipped() != null ? List.of(ScenarioRunner.RULE_SKIP_NOTE + " (" + String.join(", ", rules.skipped()) + ")")
-                : List.of();
+        List<String> narrowed = java.util.stream.Stream.of(ScenarioRunner.selectionNote(rules), ScenarioRunner.skipNote(rules))
+                .filter(java.util.Objects::nonNull).toList();
         if (json) {
             Main.Streams.out.println(JsonRenderer.renderMutateAll(rows, new JsonRenderer.MutateRow("total", null, sum), all, narrowed));
         } else {

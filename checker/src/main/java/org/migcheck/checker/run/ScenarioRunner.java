@@ -28,6 +28,16 @@ public final class ScenarioRunner {
     /** The start of the note a result gets when --skip-rule left rules out. */
     public static final String RULE_SKIP_NOTE = "the rules left out with --skip-rule were not checked";
 
+    /** "only the rules chosen with --rule were checked (A, B)", or null when {@code rules} is not a selection. */
+    public static String selectionNote(RuleSet rules) {
+        return rules.selection() == null ? null : RULE_SELECTION_NOTE + " (" + String.join(", ", rules.selection()) + ")";
+    }
+
+    /** "the rules left out with --skip-rule were not checked (C)", or null when {@code rules} left none out. */
+    public static String skipNote(RuleSet rules) {
+        return rules.skipped() == null ? null : RULE_SKIP_NOTE + " (" + String.join(", ", rules.skipped()) + ")";
+    }
+
     /** The notes of {@code r} that say the rule set was narrowed (--rule, --skip-rule): a mutant that survives may be one a left-out rule kills. */
     public static List<String> ruleChoiceNotes(CheckResult r) {
         return r.notes().stream().filter(n -> n.startsWith(RULE_SELECTION_NOTE) || n.startsWith(RULE_SKIP_NOTE)).toList();
@@ -253,12 +263,10 @@ public final class ScenarioRunner {
         }
         if (rules.selection() != null) {
             // a HOLDS of some rules is not the whole set's: say so in every format (notes are in all of them)
-            r = r.withNote(RULE_SELECTION_NOTE + " (" + String.join(", ", rules.selection())
-                    + "): the verdict says nothing of the others");
+            r = r.withNote(selectionNote(rules) + ": the verdict says nothing of the others");
         }
         if (rules.skipped() != null) {
-            r = r.withNote(RULE_SKIP_NOTE + " (" + String.join(", ", rules.skipped())
-                    + "): the verdict says nothing of them");
+            r = r.withNote(skipNote(rules) + ": the verdict says nothing of them");
         }
         String missing = unknownExpectedRule(expect, r, rules);
         if (missing != null && rules.selection() != null) {

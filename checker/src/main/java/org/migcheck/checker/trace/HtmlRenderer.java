@@ -126,9 +126,7 @@ public final class HtmlRenderer {
             h.append("<li class=\"note\">note: ").append(esc(n)).append("</li>");
         }
         if (!r.unreached().isEmpty()) {
-            h.append("<li>unreached in this variant (").append(esc(org.migcheck.checker.engine.Words.count(r.unreached().size(), "step")))
-                    .append(" never executed): ").append(esc(String.join("; ", TextRenderer.unreachedGroups(r.unreached()).stream()
-                            .map(TextRenderer::unreachedText).toList()))).append("</li>");
+            h.append("<li>").append(esc(TextRenderer.unreachedLine(r.unreached(), Integer.MAX_VALUE))).append("</li>");
         }
         h.append("</ul>\n");
         List<String> boundLines = TextRenderer.boundLines(r);
@@ -169,8 +167,7 @@ public final class HtmlRenderer {
         if (r.verdict() == Verdict.HOLDS) {
             for (Map.Entry<String, CheckResult.GoalResult> g : r.goals().entrySet()) {
                 if (g.getValue().witness() != null) {
-                    h.append("<h3>").append(g.getValue().shortest() ? "shortest witness of reachable(" : "witness of reachable(")
-                            .append(esc(g.getKey())).append(g.getValue().shortest() ? ")" : "), not necessarily a shortest one").append("</h3>\n")
+                    h.append("<h3>").append(esc(TextRenderer.witnessTitle(g.getKey(), g.getValue()))).append("</h3>\n")
                             .append(lanes(Trace.replay(r.model(), g.getValue().witness()), false, -1, idSuffix));
                 }
             }

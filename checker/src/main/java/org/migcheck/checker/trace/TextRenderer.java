@@ -75,6 +75,25 @@ public final class TextRenderer {
         return k > 1 ? "; --bounds +" + k + " lets every loop above run as far as the kernel's" : "";
     }
 
+    /**
+     * "unreached in this variant (N steps never executed): ...": the first {@code maxGroups} groups of
+     * {@link #unreachedGroups}, and how many steps the rest hold.
+     */
+    static String unreachedLine(List<CheckResult.Unreached> unreached, int maxGroups) {
+        List<List<CheckResult.Unreached>> groups = unreachedGroups(unreached);
+        int shown = Math.min(groups.size(), maxGroups);
+        int hidden = groups.subList(shown, groups.size()).stream().mapToInt(List::size).sum();
+        return "unreached in this variant (" + Words.count(unreached.size(), "step") + " never executed): "
+                + String.join("; ", groups.subList(0, shown).stream().map(TextRenderer::unreachedText).toList())
+                + (hidden > 0 ? "; ... (" + Words.count(hidden, "more step") + "; --format json lists all)" : "");
+    }
+
+    /** "shortest witness of reachable(g)", or "witness of reachable(g), not necessarily a shortest one". */
+    static String witnessTitle(String goal, CheckResult.GoalResult g) {
+        return (g.shortest() ? "shortest witness of reachable(" : "witness of reachable(") + goal
+                + (g.shortest() ? ")" : "), not necessarily a shortest one");
+    }
+
     /** The unreached steps, the numbered copies of one description together, in order of first appearance. */
     static List<List<CheckResult.Unreached>> unreachedGroups(List<CheckResult.Unreached> unreached) {
         Map<String, List<CheckResult.Unreached>> groups = new java.util.LinkedHashMap<>();
@@ -172,12 +191,7 @@ public final class TextRenderer {
             para(out, "note: " + n, width, "  ");
         }
         if (!r.unreached().isEmpty()) {
-            List<List<CheckResult.Unreached>> groups = unreachedGroups(r.unreached());
-            int shown = Math.min(groups.size(), MAX_UNREACHED);
-            int hidden = groups.subList(shown, groups.size()).stream().mapToInt(List::size).sum();
-            para(out, "unreached in this variant (" + Words.count(r.unreached().size(), "step") + " never executed): "
-                    + String.join("; ", groups.subList(0, shown).stream().map(TextRenderer::unreachedText).toList())
-                    + (hidden > 0 ? "; ... (" + Words.count(hidden, "more step") + "; --format json lists all)" : ""), width, "  ");
+            para(out, unreachedLine(r.unreached(), MAX_UNREACHED), width, "  ");
         }
         for (String line : boundLines(r)) {
             para(out, line, width, "  ");
@@ -216,8 +230,7 @@ public final class TextRenderer {
         }
         for (Map.Entry<String, CheckResult.GoalResult> g : r.goals().entrySet()) {
             if (g.getValue().witness() != null && r.verdict() == Verdict.HOLDS) {
-                out.append('\n').append(g.getValue().shortest() ? "  shortest witness of reachable(" : "  witness of reachable(")
-                        .append(g.getKey()).append(g.getValue().shortest() ? "):\n" : "), not necessarily a shortest one:\n")
+                out.append("\n  ").append(witnessTitle(g.getKey(), g.getValue())).append(":\n")
                         .append(table(Trace.replay(r.model(), g.getValue().witness()), width));
             }
         }
