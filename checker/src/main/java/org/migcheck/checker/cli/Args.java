@@ -22,8 +22,12 @@ public final class Args {
 
     /** "+K" or "K" with K a positive number of passes (the value of --bounds). */
     static int boundsRaise(String text, CommandLine.Model.CommandSpec spec) {
+        if (!text.startsWith("+")) {
+            // "--bounds 3" reads as "set every bound to 3"; it raises them, so the sign is part of the syntax
+            throw usage(spec, "--bounds takes +K (every bound raised by K passes, not set to K), not " + text);
+        }
         try {
-            int k = Integer.parseInt(text.startsWith("+") ? text.substring(1) : text);
+            int k = Integer.parseInt(text.substring(1));
             if (k >= 1 && k <= 64) {
                 return k;
             }

@@ -33,6 +33,9 @@ final class ReplayCmd implements Callable<Integer> {
     @CommandLine.Mixin
     OutputOptions output = new OutputOptions();
 
+    @CommandLine.Option(names = "--quiet-progress", description = "accepted for symmetry with check: a replay prints no progress lines")
+    boolean quietProgress;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 

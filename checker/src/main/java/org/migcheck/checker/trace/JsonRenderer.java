@@ -143,8 +143,10 @@ public final class JsonRenderer {
             e.put("step", m.step());
             e.put("pc", m.pc());
             e.put("fate", m.fate().name().toLowerCase());
-            e.put("verdict", m.result().verdict().lower());
-            e.put("rule", m.result().ruleId());
+            // an unreached mutant was not checked: it has no verdict of its own (its result is the original's)
+            boolean unreached = m.fate() == Mutations.Fate.UNREACHED;
+            e.put("verdict", unreached ? null : m.result().verdict().lower());
+            e.put("rule", unreached ? null : m.result().ruleId());
             e.put("message", m.fate() == Mutations.Fate.UNREACHED ? m.outcome() : m.result().message());
             e.put("outcome", m.outcome());
             e.put("explanation", m.explanation());
@@ -249,6 +251,18 @@ public final class JsonRenderer {
                 rm.put("statement", r.statement());
                 rm.put("kernelRef", r.kernelRef());
                 rm.put("origin", from == kernelRules ? "kernel" : "classpath");
+                rules.add(rm);
+            }
+            if (from == kernelRules) {
+                // the lockdep-style cycle check is an analysis of the whole search, not a Rule object, but --rule
+                // and --skip-rule name it like one, and the text listing shows it after the kernel's rules
+                RuleInfo cycle = RuleInfo.of(org.migcheck.properties.RuleSet.LOCK_CYCLE);
+                Map<String, Object> rm = new LinkedHashMap<>();
+                rm.put("id", cycle.id());
+                rm.put("type", "analysis");
+                rm.put("statement", cycle.statement());
+                rm.put("kernelRef", cycle.kernelRef());
+                rm.put("origin", "kernel");
                 rules.add(rm);
             }
         }

@@ -12,6 +12,8 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
@@ -485,6 +487,17 @@ public class PluginTest {
         assertEquals("classpath", last.get("origin").asText());
         assertEquals("invariant", last.get("type").asText());
         assertTrue(json.get("rules").get(0).get("origin").asText().equals("kernel"), json.get("rules").toString());
+        // the same rules in the same order as the text list, lock-order.cycle (an analysis, not a Rule object) included
+        List<String> textIds = new ArrayList<>();
+        Matcher rule = Pattern.compile("(?m)^rule (\\S+)").matcher(list.out());
+        while (rule.find()) {
+            textIds.add(rule.group(1));
+        }
+        List<String> jsonIds = new ArrayList<>();
+        json.get("rules").forEach(r -> jsonIds.add(r.get("id").asText()));
+        assertEquals(textIds, jsonIds);
+        assertTrue(jsonIds.contains("lock-order.cycle"), jsonIds.toString());
+        assertEquals("analysis", json.get("rules").get(jsonIds.indexOf("lock-order.cycle")).get("type").asText());
         for (com.fasterxml.jackson.databind.JsonNode sc : json.get("scenarios")) {
             if (sc.get("id").asText().equals("fuse-writeback-memcg")) {
                 assertEquals("hypothetical", sc.get("variants").get(0).get("kind").asText(), sc.toString());

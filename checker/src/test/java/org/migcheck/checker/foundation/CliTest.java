@@ -214,6 +214,10 @@ class CliTest {
         assertTrue(replays.get(1).endsWith(" --bounds +9"), replays.get(1));
         Run again = run("replay", replays.get(1).split(" ")[0], "--bounds", "+9");
         assertEquals(2, again.code(), again.out() + again.err());
+        // check's --quiet-progress, copied onto a replay line, changes nothing there
+        Run quiet = run("replay", replays.get(1).split(" ")[0], "--bounds", "+9", "--quiet-progress");
+        assertEquals(again.code(), quiet.code(), quiet.err());
+        assertEquals(again.out(), quiet.out());
         assertTrue(again.out().replaceAll("\\s+", " ").contains("declared: source-locked-alloc / readahead-compaction-sleeps expects"
                 + " deadlock at the model's own bounds; at bounds +9 this replay ends in deadlock"), again.out());
     }
@@ -302,7 +306,7 @@ class CliTest {
             {"bench", "--compare-spin", "movable-ops:compactors"}, {"bench", "--speedup", "--workers", "1"},
             {"bench", "--speedup", "--compare-spin"}, {"bench", "--speedup", "--scale-out"}, {"bench", "--speedup", "philosophers-1", "--workers", "2"},
             {"check", "abba", "--max-depth", "2147483647"}, {"check", "abba", "--walks", "5"}, {"check", "abba", "--seed", "3"},
-            {"check", "abba", "--symmetry", "auto"}, {"check", "abba", "--por", "maybe"}, {"check", "--all", "--bounds", "+0"},
+            {"check", "abba", "--symmetry", "auto"}, {"check", "abba", "--por", "maybe"}, {"check", "--all", "--bounds", "+0"}, {"check", "counter", "--bounds", "2"},
             {"check", "philosophers", "--set", "n=3", "--set", "n=4"}, {"check", "philosophers", "--set", "n"},
             {"suite", "philosophers", "--vary", "n", "--set", "n=3"}, {"mutate", "abba-ordered", "--strategy", "random"},
             {"--classpath", "", "list"}, {"--classpath", "target/classes" + java.io.File.pathSeparator, "list"},
@@ -322,6 +326,7 @@ class CliTest {
         assertTrue(run("check", "philosophers", "--set", "n=3", "--set", "n=4").err().contains("--set n given twice (3 and 4)"));
         assertTrue(run("check", "philosophers", "--set", "n").err().contains("--set takes KNOB=VALUE, not 'n'"));
         assertTrue(run("nosuch").err().contains("unknown command 'nosuch'"));
+        assertTrue(run("check", "counter", "--bounds", "2").err().contains("--bounds takes +K (every bound raised by K passes, not set to K), not 2"));
         // a trailing empty entry is refused too (picocli's own split would drop it)
         assertTrue(run("--classpath", "target/classes" + java.io.File.pathSeparator, "list").err().contains("empty entry"));
         assertEquals(0, run("--classpath", "target/classes", "list").code());

@@ -284,7 +284,19 @@ class ReportFormatsTest {
         assertTrue(run0.toString().contains(note), sarif.out());
         Run all = cli("mutate", "movable-ops", "--variant", "merged", "--format", "json");
         assertEquals(0, all.code(), all.err());
+        assertValid(all.out());
         assertEquals(0, MAPPER.readTree(all.out()).get("notes").size());
+        // merged's one unreached mutant (README's mutate --all table) was not checked: no verdict, no rule
+        int unreachedMutants = 0;
+        for (JsonNode m : MAPPER.readTree(all.out()).get("mutants")) {
+            boolean isUnreached = m.get("fate").asText().equals("unreached");
+            unreachedMutants += isUnreached ? 1 : 0;
+            assertEquals(isUnreached, m.get("verdict").isNull(), m.toString());
+            if (isUnreached) {
+                assertTrue(m.get("rule").isNull(), m.toString());
+            }
+        }
+        assertEquals(1, unreachedMutants, all.out());
         // mutate --all says it too, in text and JSON
         Run survey = cli("--skip-rule", "balloon.pages-lock", "mutate", "--all", "--format", "json");
         assertEquals(10, survey.code(), survey.err());
