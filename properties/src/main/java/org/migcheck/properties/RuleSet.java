@@ -105,17 +105,34 @@ public final class RuleSet {
     public List<StepRule> stepRules() { return stepRules; }
     public boolean lockdep() { return lockdep; }
 
-    /** This set plus {@code more}. */
+    /**
+     * This set plus {@code more}. A {@link #selected} set stays one, its selection now naming the added
+     * rules too; the ids {@link #skipping} left out stay left out.
+     */
     public RuleSet with(Rule... more) {
         List<Rule> all = new ArrayList<>(invariants);
         all.addAll(stepRules);
         all.addAll(List.of(more));
-        return of(all, lockdep);
+        RuleSet plain = of(all, lockdep);
+        List<String> chosen = selection;
+        if (chosen != null) {
+            chosen = new ArrayList<>(chosen);
+            for (Rule r : more) {
+                chosen.add(r.id());
+            }
+        }
+        return new RuleSet(plain.invariants, plain.stepRules, lockdep, chosen, skipped);
     }
 
-    /** This set without the rule {@code id}. */
+    /**
+     * This set without the rule {@code id} (not marked: the Java API's way to leave a rule out where the
+     * caller knows why; {@link #skipping} is the command line's, which reports name). A {@link #selected}
+     * set's selection loses {@code id}; earlier markers are kept.
+     */
     public RuleSet without(String id) {
-        return new RuleSet(keep(invariants, List.of(id)), keep(stepRules, List.of(id)), lockdep && !LOCK_CYCLE.equals(id));
+        List<String> chosen = selection == null ? null : selection.stream().filter(s -> !s.equals(id)).toList();
+        return new RuleSet(keep(invariants, List.of(id)), keep(stepRules, List.of(id)), lockdep && !LOCK_CYCLE.equals(id),
+                chosen, skipped);
     }
 
     /** All rules of this set, invariants first. */

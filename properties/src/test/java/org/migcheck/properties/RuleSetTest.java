@@ -1,0 +1,60 @@
+package org.migcheck.properties;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The markers that make reports say which rules a run checked survive adding and removing rules. */
+class RuleSetTest {
+    private static List<String> ids(RuleSet rules) {
+        return rules.rules().stream().map(Rule::id).toList();
+    }
+
+    /** A rule of the caller's: its id only matters here. */
+    private static Invariant own(String id) {
+        return Invariant.of(id, "a rule of the test", "none", state -> Check.OK);
+    }
+
+    @Test
+    void withKeepsASelectionAndNamesTheAddedRule() {
+        RuleSet all = KernelRules.all();
+        RuleSet chosen = RuleSet.of(List.of(all.rules().get(0)), false).selected(List.of(all.rules().get(0).id()));
+        RuleSet more = chosen.with(own("mine.x"));
+        assertEquals(List.of(all.rules().get(0).id(), "mine.x"), more.selection());
+        assertEquals(List.of(all.rules().get(0).id(), "mine.x"), ids(more));
+        // an unmarked set stays unmarked
+        assertNull(all.with(own("mine.x")).selection());
+        assertNull(all.with(own("mine.x")).skipped());
+        // ids stay unique
+        assertThrows(IllegalArgumentException.class, () -> more.with(own("mine.x")));
+    }
+
+    @Test
+    void skippedRulesStayLeftOutAndMarked() {
+        RuleSet all = KernelRules.all();
+        String first = all.rules().get(0).id();
+        RuleSet skipping = all.skipping(List.of(first, RuleSet.LOCK_CYCLE));
+        RuleSet more = skipping.with(own("mine.x")).without(all.rules().get(1).id());
+        assertEquals(List.of(first, RuleSet.LOCK_CYCLE), more.skipped());
+        assertTrue(!more.lockdep());
+        assertTrue(!ids(more).contains(first) && !ids(more).contains(all.rules().get(1).id()) && ids(more).contains("mine.x"));
+        assertEquals(all.rules().size() - 2 + 1, more.rules().size());
+    }
+
+    @Test
+    void withoutNarrowsASelection() {
+        RuleSet all = KernelRules.all();
+        String a = all.rules().get(0).id();
+        String b = all.rules().get(1).id();
+        RuleSet chosen = RuleSet.of(all.rules().subList(0, 2), true).selected(List.of(a, b));
+        RuleSet one = chosen.without(b);
+        assertEquals(List.of(a), one.selection());
+        assertEquals(List.of(a), ids(one));
+        assertTrue(one.lockdep());
+        assertEquals(false, chosen.without(RuleSet.LOCK_CYCLE).lockdep());
+    }
+}
