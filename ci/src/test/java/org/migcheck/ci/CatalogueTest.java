@@ -74,11 +74,9 @@ class CatalogueTest {
                 org.migcheck.model.scenarios.Knobs k = org.migcheck.model.scenarios.Knobs.resolve(s.id(), s.knobs(), v.settings());
                 assertNotNull(s.expect(k));
                 if (s instanceof org.migcheck.model.scenarios.BaseScenario b && b.derivedExpect(k) != null) {
-                    // survivors of mutation analysis are declared for named variants only
-                    org.migcheck.model.scenarios.Expect declared = v.expect();
-                    org.migcheck.model.scenarios.Expect derived = b.derivedExpect(k);
-                    assertEquals(new org.migcheck.model.scenarios.Expect(declared.kind(), declared.ruleId(), declared.goals()),
-                            new org.migcheck.model.scenarios.Expect(derived.kind(), derived.ruleId(), derived.goals()),
+                    // survivors of mutation analysis included: mutate of a variant moved along a size knob (--set
+                    // compactors=3) is judged by the derived expectation, which must declare them as the variant does
+                    assertEquals(v.expect(), b.derivedExpect(k),
                             s.id() + "/" + v.name() + ": the declared expectation differs from the one derived from its knobs");
                 }
             }

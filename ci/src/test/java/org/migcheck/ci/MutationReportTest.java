@@ -96,6 +96,63 @@ class MutationReportTest {
                 base.expected().survivors(), base.expected().goals());
     }
 
+    /**
+     * A variant moved along a size knob is judged by the scenario's derived expectation, which declares the
+     * survivors at that size (before, mutate of compactors=3, folios=2 or three migrators reported every survivor
+     * of the moved variant as undeclared, and compactors=1 reported the second compactor's as stale). The sizes
+     * whose mutants are quick enough for the test; FUSE at two folios is the whole model's states 23 times.
+     */
+    @Test
+    void scaledVariantsDeclareTheirSurvivorsAtOtherSizes() throws Exception {
+        String[][] cases = {
+            {"movable-ops", "merged", "compactors=1"}, {"movable-ops", "merged", "compactors=3"},
+            {"truncate-writeback", "kernel", "folios=2"}, {"truncate-writeback", "kernel", "folios=3"},
+            {"truncate-writeback", null, "syncMode=ALL", "folios=1"}, {"truncate-writeback", null, "syncMode=ALL", "folios=3"},
+            {"source-locked-alloc", "two-migrators-order-filter", "migrators=3"},
+            {"source-locked-alloc", "two-migrators-isolated", "migrators=3"},
+            {"fuse-writeback-memcg", "v2-cgroup-writeback", "folios=2"}};
+        List<java.util.concurrent.Callable<List<String>>> jobs = new ArrayList<>();
+        for (String[] c : cases) {
+            jobs.add(() -> {
+                Map<String, String> sets = new LinkedHashMap<>();
+                for (int i = 2; i < c.length; i++) {
+                    sets.put(c[i].split("=")[0], c[i].split("=")[1]);
+                }
+                Scenario s = Catalogue.find(c[0]);
+                Options opts = Options.defaults().withWorkers(1);
+                ScenarioRunner.Outcome base = ScenarioRunner.run(s, c[1], sets, KernelRules.all(), opts);
+                String what = base.title();
+                List<String> problems = new ArrayList<>();
+                if (base.result().verdict() != Verdict.HOLDS || base.expected() == null || base.expected().survivors().isEmpty()) {
+                    problems.add(what + ": " + base.result().verdict() + ", expected " + base.expected());
+                    return problems;
+                }
+                List<Mutations.Mutant> ms = Mutations.run(s.build(base.knobs()), base.result(), KernelRules.all(), opts,
+                        base.expected().survivors(), base.expected().goals());
+                for (Mutations.Mutant m : ms) {
+                    if (m.unexplained() || m.fate() == Mutations.Fate.INCOMPLETE) {
+                        problems.add(what + ": " + m.fate() + " " + m.id() + (m.unexplained() ? " (no declared reason)" : ""));
+                    }
+                }
+                Mutations.stale(ms, base.expected().survivors()).forEach(x -> problems.add(what + ": stale declaration " + x));
+                if (Mutations.count(ms, Mutations.Fate.SURVIVED) == 0) {
+                    problems.add(what + ": no survivor at all, nothing was judged");
+                }
+                return problems;
+            });
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Runtime.getRuntime().availableProcessors()));
+        try {
+            List<String> problems = new ArrayList<>();
+            for (Future<List<String>> f : pool.invokeAll(jobs)) {
+                problems.addAll(f.get());
+            }
+            assertTrue(problems.isEmpty(), () -> String.join("\n", problems));
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     /** Checks the mutant {@code id} of the variant's model against {@code rules}. */
     private static CheckResult recheck(String scenario, String variant, String id, RuleSet rules) {
         Scenario s = Catalogue.find(scenario);

@@ -122,6 +122,15 @@ public final class SourceLockedAllocScenario {
         "test-true alloc_pages: if tsk_is_oom_victim", "no-wait alloc_pages: out_of_memory", TARGET_MEMALLOC, REFCOUNT,
         PUT_UNLOCK};
 
+    /** The survivors of two-migrators-order-filter, at any number of migrators. */
+    static Expect orderFilterSurvivors(Expect e) {
+        return e.survives("no-lock migrate_folio_unmap/alloc_migration_target: folio_trylock #1", "no "
+                        + "destination is ever allocated here, so each migration returns -ENOMEM before "
+                        + "it uses its source, and no other thread touches a source (compaction skips "
+                        + "them): the lock guards nothing in this variant (two-migrators-isolated kills it)")
+                .survives(TARGET_WRITEBACK, REASONS.get(TARGET_WRITEBACK));
+    }
+
     /** Declares each of {@code ids} a survivor of {@code e}, with its reason from {@link #REASONS}. */
     static Expect survivors(Expect e, String... ids) {
         for (String id : ids) {
@@ -238,12 +247,7 @@ public final class SourceLockedAllocScenario {
                                 + "same on S1")
                 .variant("two-migrators-order-filter",
                         Map.of("workload", "two-migrators", "memallocRule", "false", "deferAlloc", "true", "srcIsolated", "false"),
-                        Expect.holds().reach("S1-migrated", false)
-                                .survives("no-lock migrate_folio_unmap/alloc_migration_target: folio_trylock #1", "no "
-                                        + "destination is ever allocated here, so each migration returns -ENOMEM before "
-                                        + "it uses its source, and no other thread touches a source (compaction skips "
-                                        + "them): the lock guards nothing in this variant (two-migrators-isolated kills it)")
-                                .survives(TARGET_WRITEBACK, REASONS.get(TARGET_WRITEBACK)),
+                        orderFilterSurvivors(Expect.holds().reach("S1-migrated", false)),
                         "hypothetical (the proposal without the PF_MEMALLOC rule, sources left on the LRU) with the "
                                 + "kernel's compaction: isolate_migratepages_block's skip_isolation_on_order keeps an order-9 "
                                 + "request off every order-9 folio, so neither compaction touches the other's source; nothing "
@@ -329,9 +333,13 @@ public final class SourceLockedAllocScenario {
                 || !k.is("compactMode", "SYNC_LIGHT") || !k.flag("syncLightIoCheck")) {
             return null;
         }
+        // the named variants' survivors are declared at every number of migrators, for their own protocol knobs only
+        boolean rule = k.flag("memallocRule");
+        boolean isolated = k.flag("srcIsolated");
         if (k.flag("orderFilter")) {
             // no zone holds a folio smaller than the order-9 request: compaction isolates nothing, nothing migrates
-            return Expect.holds().reach("S1-migrated", false);
+            Expect none = Expect.holds().reach("S1-migrated", false);
+            return !rule && !isolated ? orderFilterSurvivors(none) : none;
         }
         if (!k.flag("memallocRule") && !k.flag("srcIsolated")) {
             // The ring's deadlock needs every migrator blocked: 29 steps at 2, 43 at 3, 14 more per migrator.
@@ -339,7 +347,15 @@ public final class SourceLockedAllocScenario {
             // 54 steps whatever N; so from 4 migrators on the rule breaks first (checked at 4 and 5).
             return k.integer("migrators") <= 3 ? Expect.deadlock() : Expect.violated("memalloc.folio-lock");
         }
-        return k.flag("srcIsolated") || k.integer("migrators") == 2 ? Expect.holds().reach("S1-migrated", true) : null;
+        Expect migrates = Expect.holds().reach("S1-migrated", true);
+        if (isolated && !rule) {
+            return survivors(migrates, PUT_UNLOCK, TARGET_WRITEBACK); // two-migrators-isolated
+        }
+        if (isolated) {
+            return migrates;
+        }
+        // two-migrators-memalloc-rule
+        return k.integer("migrators") == 2 ? survivors(migrates, REFCOUNT, PUT_UNLOCK, TARGET_MEMALLOC, TARGET_WRITEBACK) : null;
     }
 
     static Model build(Knobs k) {
