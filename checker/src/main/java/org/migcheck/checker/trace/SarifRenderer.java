@@ -92,6 +92,10 @@ public final class SarifRenderer {
             // the rule's kernel source, else the source the scenario models
             String where = rule.kernelRef() != null && KERNEL_FILE.matcher(rule.kernelRef()).find() ? rule.kernelRef() : o.scenario().reference();
             res.put("locations", List.of(location(where, o.scenario().sourceFile(), o.title().replace(" / ", "/"))));
+            List<Map<String, Object>> related = relatedKernelFiles(where);
+            if (!related.isEmpty()) {
+                res.put("relatedLocations", related);
+            }
             res.put("partialFingerprints", fingerprint(rule.id(), o.title(), r.verdict().lower()));
             Map<String, Object> props = new LinkedHashMap<>();
             props.put("scenario", o.scenario().id());
@@ -211,6 +215,25 @@ public final class SarifRenderer {
             case MODEL_ERROR -> new RuleInfo("model-error", "the model is well-formed (bounds, lock ownership, references)", null);
             default -> INCOMPLETE;
         };
+    }
+
+    /**
+     * The kernel files {@code kernelRef} names after its first (which is the result's location), each once, in
+     * order: a rule often cites the file of its locking comment and those of its callers.
+     */
+    static List<Map<String, Object>> relatedKernelFiles(String kernelRef) {
+        Matcher m = KERNEL_FILE.matcher(kernelRef == null ? "" : kernelRef);
+        java.util.LinkedHashSet<String> files = new java.util.LinkedHashSet<>();
+        while (m.find()) {
+            files.add(m.group(1));
+        }
+        List<Map<String, Object>> out = new ArrayList<>();
+        int id = 1;
+        for (String f : files.stream().skip(1).toList()) {
+            out.add(obj("id", id++, "physicalLocation", obj("artifactLocation", obj("uri", f, "uriBaseId", "LINUX"),
+                    "region", obj("startLine", 1)), "message", obj("text", "also cited by the rule: " + f)));
+        }
+        return out;
     }
 
     /** The kernel file {@code kernelRef} names, else {@code sourceFile} under the scenario's source root; and the logical name. */

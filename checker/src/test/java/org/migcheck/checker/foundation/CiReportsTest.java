@@ -97,6 +97,22 @@ class CiReportsTest {
         assertEquals("expectation", res.get(0).get("ruleId").asText());
         assertEquals("error", res.get(0).get("level").asText());
         assertTrue(res.get(0).get("locations").get(0).has("physicalLocation"));
+        // a rule that cites several kernel files: the first is the location, the others related locations, each once
+        CliTest.Run noWait = CliTest.run("check", "truncate-writeback", "--variant", "truncate-no-wait", "--format", "sarif", "--quiet-progress");
+        JsonNode broken = MAPPER.readTree(noWait.out()).get("runs").get(0).get("results").get(0);
+        String ref = org.migcheck.checker.trace.RuleInfo.of(broken.get("ruleId").asText()).kernelRef();
+        java.util.regex.Matcher files = java.util.regex.Pattern.compile("\\b((?:mm|fs|include|kernel)/[A-Za-z0-9_./-]+\\.[ch])\\b").matcher(ref);
+        java.util.LinkedHashSet<String> cited = new java.util.LinkedHashSet<>();
+        while (files.find()) {
+            cited.add(files.group(1));
+        }
+        assertTrue(cited.size() >= 2, ref);
+        List<String> shown = new ArrayList<>();
+        shown.add(broken.get("locations").get(0).get("physicalLocation").get("artifactLocation").get("uri").asText());
+        broken.get("relatedLocations").forEach(l -> shown.add(l.get("physicalLocation").get("artifactLocation").get("uri").asText()));
+        assertEquals(new ArrayList<>(cited), shown);
+        // a rule citing one file has none
+        assertFalse(MAPPER.readTree(racy.out()).get("runs").get(0).get("results").get(0).has("relatedLocations"));
     }
 
     @Test
@@ -126,14 +142,52 @@ class CiReportsTest {
         assertTrue(checked > 20, "variants with several settings: " + checked);
     }
 
+    /**
+     * A user's scenario (loaded with --classpath) whose holding variant declares its real survivors and two
+     * that are not: a mutant that never survives, and an id no mutant has.
+     */
+    public static final class StaleSurvivors implements org.migcheck.model.scenarios.Scenario {
+        private final org.migcheck.model.scenarios.Scenario s = org.migcheck.model.scenarios.BaseScenario.builder("stale-survivors")
+                .title("a user's model with stale survivor declarations")
+                .reference("test scenario")
+                .model(k -> model())
+                .variant("default", java.util.Map.of(), org.migcheck.model.scenarios.Expect.holds()
+                        .survives("no-lock t*", "the lock guards no state")
+                        .survives("no-wait t1: mutex_lock", "stale: the mutant takes the mutex from t2 (a model error, not evaluated)"
+                                + " or never meets it held (equivalent); it never survives")
+                        .survives("no-lock nosuch: mutex_lock", "stale: names no mutant"), "one mutex, two threads")
+                .build();
+
+        static org.migcheck.model.lang.Model model() {
+            org.migcheck.model.lang.Model.Builder m = org.migcheck.model.lang.Model.builder("stale-survivors");
+            org.migcheck.model.lang.Lock a = m.mutex("a");
+            for (String t : List.of("t1", "t2")) {
+                m.thread(t, b -> b.step(org.migcheck.model.lang.Steps.lock("mutex_lock", a))
+                        .step(org.migcheck.model.lang.Steps.unlock("mutex_unlock", a)));
+            }
+            return m.build();
+        }
+
+        @Override public String id() { return s.id(); }
+        @Override public String title() { return s.title(); }
+        @Override public String reference() { return s.reference(); }
+        @Override public List<org.migcheck.model.scenarios.Knob> knobs() { return s.knobs(); }
+        @Override public List<org.migcheck.model.scenarios.Variant> variants() { return s.variants(); }
+        @Override public org.migcheck.model.lang.Model build(org.migcheck.model.scenarios.Knobs k) { return s.build(k); }
+    }
+
     @Test
-    void mutateReportsStaleDeclarationsAndBudgetsInEveryFormat() throws Exception {
-        // at one compactor the merged variant's declared survivors about the second compactor no longer survive
-        String[] stale = {"mutate", "movable-ops", "--variant", "merged", "--set", "compactors=1"};
+    void mutateReportsStaleDeclarationsAndBudgetsInEveryFormat(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path service = dir.resolve("META-INF/services/org.migcheck.model.scenarios.Scenario");
+        java.nio.file.Files.createDirectories(service.getParent());
+        java.nio.file.Files.writeString(service, StaleSurvivors.class.getName() + "\n");
+        String[] stale = {"--classpath", dir.toString(), "mutate", "stale-survivors"};
         CliTest.Run json = CliTest.run(with(stale, "--format", "json"));
         assertEquals(10, json.code(), json.err());
         JsonNode staleList = MAPPER.readTree(json.out()).get("stale");
-        assertTrue(staleList.isArray() && staleList.size() > 0, json.out());
+        assertEquals(2, staleList.size(), json.out());
+        assertTrue(staleList.toString().contains("no-wait t1: mutex_lock") && staleList.toString().contains("no-lock nosuch: mutex_lock"),
+                json.out());
         CliTest.Run junit = CliTest.run(with(stale, "--format", "junit"));
         assertEquals(10, junit.code());
         Document d = xml(junit.out());
