@@ -631,7 +631,15 @@ public final class Semantics {
         }
 
         @Override public Model model() { return model; }
-        @Override public boolean finished(int th) { return s[model.thread(th).pcSlot] == done; }
+        @Override public boolean finished(int th) {
+            if (mode == Mode.LOCAL && th != t.index()) {
+                // another thread's progress is shared state: local code that reads it could see it change between
+                // steps, which the partial-order reduction assumes it cannot (local code runs with the step before it)
+                throw new ModelError(model.thread(th).name(), "local code of " + proc.name() + " reads whether thread "
+                        + model.thread(th).name() + " has finished; test it in a Cond step (ifThen) instead");
+            }
+            return s[model.thread(th).pcSlot] == done;
+        }
         @Override public int self() { return t.index(); }
         @Override public int choice() { return alt; }
 
