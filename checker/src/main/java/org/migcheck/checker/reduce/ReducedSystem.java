@@ -126,7 +126,17 @@ public final class ReducedSystem implements TransitionSystem {
      * symmetry whose members run steps named alike that do different things is found here, early in the
      * search, rather than trusted (its verdict would be about another model).
      */
-    static final long TRANSITION_SAMPLE = 2_000;
+    static final long TRANSITION_SAMPLE = 20_000;
+
+    /**
+     * Whether the run-time check of the declaration compared every stored state that differs from its rotation
+     * with it; false when it stopped after {@link #TRANSITION_SAMPLE} such states and trusted the declaration for
+     * the rest (the reductions line says which).
+     */
+    public boolean declarationCheckedEverywhere() { return transitionsSampled.get() <= TRANSITION_SAMPLE; }
+
+    /** {@link #TRANSITION_SAMPLE}, for the reductions line. */
+    public static long declarationSample() { return TRANSITION_SAMPLE; }
 
     /** Raised when a goal or invariant tells a state from its canonical form. */
     public static final class SymmetryRefused extends RuntimeException {
@@ -268,8 +278,8 @@ public final class ReducedSystem implements TransitionSystem {
      * whose steps are named alike but read or write different things pass it and fail here.
      */
     private void sameTransitions(int[] state, int[] rotated) {
-        java.util.Map<String, Integer> a = canonicalSuccessors(state);
-        java.util.Map<String, Integer> b = canonicalSuccessors(rotated);
+        java.util.Map<Long, Integer> a = canonicalSuccessors(state);
+        java.util.Map<Long, Integer> b = canonicalSuccessors(rotated);
         if (!a.equals(b)) {
             throw new SymmetryRefused("the members of " + String.join(", ", symmetry.describe()) + " are not interchangeable: a"
                     + " reachable state and its image with the members rotated have different successors (steps named alike that"
@@ -277,22 +287,43 @@ public final class ReducedSystem implements TransitionSystem {
         }
     }
 
-    /** The canonical forms of {@code s}'s successors (with their number) and a count of its failing transitions. */
-    private java.util.Map<String, Integer> canonicalSuccessors(int[] s) {
-        java.util.Map<String, Integer> out = new java.util.HashMap<>();
+    /**
+     * The canonical forms of {@code s}'s successors (with their number) and a count of its failing transitions.
+     * A canonical form is keyed by a 64-bit hash (two forms that collide would make a difference go unseen here,
+     * never a false refusal; the keys keep the check cheap enough to run on many states).
+     */
+    private java.util.Map<Long, Integer> canonicalSuccessors(int[] s) {
+        java.util.Map<Long, Integer> out = new java.util.HashMap<>();
         try {
             inner.expand(-1, s, new Successors() {
                 @Override public void successor(int label, int[] next) {
-                    out.merge(java.util.Arrays.toString(symmetry.canonical(next, (int[]) null)), 1, Integer::sum);
+                    out.merge(hash64(symmetry.canonical(next, (int[]) null)), 1, Integer::sum);
                 }
-                @Override public void failure(int label, Failure fl) { out.merge("failure", 1, Integer::sum); }
-                @Override public void stateFailure(Failure fl) { out.merge("state failure", 1, Integer::sum); }
+                @Override public void failure(int label, Failure fl) { out.merge(FAILURE_KEY, 1, Integer::sum); }
+                @Override public void stateFailure(Failure fl) { out.merge(STATE_FAILURE_KEY, 1, Integer::sum); }
             });
         } catch (RuntimeException e) {
             // the rotated state broke the model's own code: it is no state of a model whose members are interchangeable
-            out.put("threw " + e.getClass().getName(), 1);
+            out.put(THREW_KEY, 1);
         }
         return out;
+    }
+
+    private static final long FAILURE_KEY = 0x6661696c75726531L;
+    private static final long STATE_FAILURE_KEY = 0x7374617465666c31L;
+    private static final long THREW_KEY = 0x7468726577657831L;
+
+    /** A 64-bit hash of a state vector (FNV-1a over its ints, then a finaliser). */
+    private static long hash64(int[] v) {
+        long h = 0xcbf29ce484222325L;
+        for (int x : v) {
+            h ^= x;
+            h *= 0x100000001b3L;
+        }
+        h ^= h >>> 33;
+        h *= 0xff51afd7ed558ccdL;
+        h ^= h >>> 33;
+        return h;
     }
     @Override public void reserve(int states) { inner.reserve(states); }
     @Override public int actorOf(int label) { return inner.actorOf(label); }

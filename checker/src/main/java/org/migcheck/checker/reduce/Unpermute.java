@@ -79,8 +79,11 @@ public final class Unpermute {
                 }
             }
             if (rNext == null) {
-                throw new IllegalStateException("no transition of the real model matches canonical step " + i
-                        + ": the declared symmetry is not an automorphism of this model");
+                // the reduced search's path has no real counterpart: the declaration is false (a user's members that
+                // differ in code the static check cannot see), found late; the caller re-runs without symmetry
+                throw new ReducedSystem.SymmetryRefused("no transition of the real model matches step " + (i + 1)
+                        + " of the reduced search's path: the declared members are not interchangeable (found when the"
+                        + " trace was rebuilt)");
             }
             real = rNext;
             c = cNext;
@@ -102,7 +105,8 @@ public final class Unpermute {
                 }
             }
             if (failure == null) {
-                throw new IllegalStateException("no failing transition of the real model matches the canonical one");
+                throw new ReducedSystem.SymmetryRefused("the reduced search's failing transition has no real counterpart: the"
+                        + " declared members are not interchangeable (found when the trace was rebuilt)");
             }
         } else {
             Out o = expand(real);

@@ -44,9 +44,14 @@ public final class Checker {
         org.migcheck.checker.trace.RuleInfo.know(rules);
         String[] reductions = {null};
         CheckResult r;
+        ReducedSystem.SymmetryRefused refused = null;
         Overrun.Watch watch = Overrun.watch(opts.budget());
         try {
             r = check(model, rules, opts, footprint, reductions);
+        } catch (ReducedSystem.SymmetryRefused e) {
+            // found after the search (rebuilding a trace in the real model): the reduced result cannot stand
+            refused = e;
+            r = null;
         } catch (org.migcheck.checker.engine.Transport.Lost lost) {
             // a member lost while the schedules were read from the owners after the search
             return new CheckResult(model, Verdict.INCOMPLETE, null, "stopped at " + lost.getMessage() + " before exhausting the state space",
@@ -57,6 +62,10 @@ public final class Checker {
                 footprint.close.run();
                 footprint.close = null;
             }
+        }
+        if (refused != null) {
+            CheckResult plain = check(model, rules, opts.withSymmetry(Options.Switch.OFF), footprint);
+            return withNote(plain, "symmetry refused: " + refused.getMessage() + "; checked without symmetry reduction");
         }
         return reductions[0] == null || r.reductions() != null ? r : r.withReductions(reductions[0]);
     }
@@ -249,6 +258,11 @@ public final class Checker {
                 if (real != null) {
                     boolean failingLast = r.failureState() < 0 || r.schedule().length > search.depth(r.failureState());
                     Unpermute.Real rr = real.map(r.schedule(), failingLast, Checker::sameFailure);
+                    if (rr.failure() == null) {
+                        throw new ReducedSystem.SymmetryRefused("the real state the reduced search's path leads to does not fail"
+                                + " as its canonical form does: the declared members are not interchangeable (found when the"
+                                + " trace was rebuilt)");
+                    }
                     SearchResult mapped = new SearchResult(r.status(), rr.failure(), rr.schedule(), -1, r.stats(), null);
                     goalResults = decideGoalsIfAsked(model, opts, goalResults, notes);
                     return failed(model, sys, mapped, rr.last(), goalResults, notes);
@@ -378,7 +392,11 @@ public final class Checker {
     private static String reductionLine(Symmetry symmetry, boolean por, ReducedSystem reduced) {
         List<String> on = new ArrayList<>();
         if (symmetry != null) {
-            on.add("symmetry over " + String.join(", ", symmetry.describe()));
+            // a declaration is checked against the model's transitions on the stored states, up to a sample: say how far
+            on.add("symmetry over " + String.join(", ", symmetry.describe()) + (reduced.declarationCheckedEverywhere()
+                    ? " (declaration checked by rotation on every stored state)"
+                    : " (declaration checked by rotation on the first " + String.format("%,d", ReducedSystem.declarationSample())
+                            + " stored states, then trusted)"));
         }
         if (por) {
             String how = reduced.usedFootprints()
