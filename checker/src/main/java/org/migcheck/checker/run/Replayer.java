@@ -110,6 +110,11 @@ public final class Replayer {
     }
 
     private static Ending ending(Trace trace, boolean last, Problem p, String where) {
+        if (!last && p instanceof Problem.ModelFault f) {
+            // every step so far is a real transition, so the model's own code (a rule, a step, an invariant) fails at a
+            // reachable state: that is the model's error (exit 5), whatever the rest of the token
+            return new Ending(trace, Verdict.MODEL_ERROR, null, f.summary() + " (at " + where + ", before the schedule ends)", List.of());
+        }
         if (!last) {
             throw new IllegalArgumentException(where + " already fails (" + p.summary() + ") before the schedule ends"
                     + (p instanceof Problem.RuleBroken ? ": if the check that printed the token left rules out (--skip-rule, --rule),"

@@ -123,6 +123,11 @@ public final class ScenarioRegistry {
                 id = s.id();
                 variants = s.variants();
                 knobs = s.knobs();
+                // list and every report print these: a plugin that cannot give them is refused here, named, not
+                // half-way through a listing (an independent review saw list print 456 lines, then an internal error)
+                s.title();
+                s.reference();
+                s.sourceFile();
             } catch (RuntimeException | LinkageError e) {
                 throw new PluginException("scenario plugin " + cls + " fails to describe itself: " + oneLine(e));
             }

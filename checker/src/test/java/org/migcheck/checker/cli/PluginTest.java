@@ -95,6 +95,16 @@ public class PluginTest {
     }
 
     /** A plugin whose constructor fails. */
+    /** A plugin whose title throws (list printed hundreds of lines, then an internal error). */
+    public static final class UntitledPlugin implements Scenario {
+        @Override public String id() { return "untitled"; }
+        @Override public String title() { throw new IllegalStateException("no title yet"); }
+        @Override public String reference() { return ""; }
+        @Override public java.util.List<Knob> knobs() { return java.util.List.of(); }
+        @Override public java.util.List<Variant> variants() { return java.util.List.of(); }
+        @Override public Model build(Knobs k) { return null; }
+    }
+
     public static final class BrokenPlugin implements Scenario {
         public BrokenPlugin() { throw new IllegalStateException("cannot start"); }
         @Override public String id() { return "broken"; }
@@ -299,6 +309,12 @@ public class PluginTest {
                 Run replay = run("--classpath", cp.toString(), "replay", "plugin-mutexes:ordered:sameOrder=true:0");
                 assertEquals(5, replay.code(), c[0] + ": " + replay.out() + replay.err());
                 assertTrue(replay.err().replaceAll("\\s+", " ").contains(c[1]), replay.err());
+            } else {
+                // a rule that fails on a state the token passes through (here the initial one): the model's error, exit 5
+                // (it said the token did not fit, exit 64)
+                Run replay = run("--classpath", cp.toString(), "replay", "plugin-mutexes:ordered:sameOrder=true:0");
+                assertEquals(5, replay.code(), c[0] + ": " + replay.out() + replay.err());
+                assertTrue(replay.out().replaceAll("\\s+", " ").contains("ends in: MODEL_ERROR"), replay.out());
             }
             // and check --all goes on past it to its table's end
             Run all = run("--classpath", cp.toString(), "check", "--all");
@@ -609,6 +625,12 @@ public class PluginTest {
                 TwinPlugin.class.getName(), MutexPlugin.class.getName());
         Path broken = services(dir.resolve("broken"), BrokenPlugin.class.getName());
         oneLineUsageError(run("--classpath", broken.toString(), "list"), BrokenPlugin.class.getName(), "cannot start");
+        Path untitled = services(dir.resolve("untitled"), UntitledPlugin.class.getName());
+        for (String format : new String[] {"text", "json"}) {
+            Run list = run("--classpath", untitled.toString(), "list", "--format", format);
+            oneLineUsageError(list, UntitledPlugin.class.getName(), "fails to describe itself", "no title yet");
+            assertEquals("", list.out(), "nothing listed before the refusal");
+        }
         oneLineUsageError(run("--classpath", dir.resolve("nowhere").toString(), "list"), "--classpath entry", "does not exist");
         // a JDK class: ServiceLoader passes over classes of named modules without a word
         Path jdk = services(dir.resolve("jdk"), "java.lang.String");
