@@ -124,7 +124,7 @@ final class CheckCmd implements Callable<Integer> {
         ScenarioRunner.Outcome again = sens == null || sens.raised().isEmpty() ? null : o.atBounds(raise, sens.result());
         List<ScenarioRunner.Outcome> cases = again == null ? List.of(o) : List.of(o, again);
         switch (f) {
-            case JSON -> out.println(JsonRenderer.withReplayCommands(JsonRenderer.render(o, sens),
+            case JSON -> out.println(JsonRenderer.withReplayCommands(JsonRenderer.render(o, sens, again),
                     line -> Main.withClasspath(line, List.of(s), spec, x -> x)));
             case HTML -> out.print(Main.withClasspath(again == null ? HtmlRenderer.render(o) : HtmlRenderer.render(o, again, sens.summary()),
                     List.of(s), spec, JUnitRenderer::esc));
@@ -136,9 +136,11 @@ final class CheckCmd implements Callable<Integer> {
                 if (sens != null) {
                     out.println();
                     out.println(sens.summary());
-                    if (sens.result().verdict() != Verdict.HOLDS) {
+                    // a model without bounds to raise was checked again as it is: the summary says so, and the same
+                    // report twice would read as a re-check (JUnit, SARIF and HTML have no second case then either)
+                    if (again != null && sens.result().verdict() != Verdict.HOLDS) {
                         out.print(Main.withClasspath(TextRenderer.render(o.title() + " at bounds +" + raise, sens.result(), null,
-                                ScenarioRunner.token(s, o.variant(), o.knobs(), sens.result().schedule()) + " --bounds +" + raise,
+                                ScenarioRunner.token(s, o.variant(), o.knobs(), sens.result().schedule(), raise),
                                 true, output.columns()), s, spec));
                     }
                 }

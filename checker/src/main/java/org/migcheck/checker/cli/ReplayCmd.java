@@ -24,10 +24,11 @@ import org.migcheck.checker.engine.Words;
                 "Exits with the code of the verdict the replay ends in; 64 when the token does not fit the scenario "
                         + "(unknown variant, changed knobs, a step that cannot run) or ends in no failure (truncated)."})
 final class ReplayCmd implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "TOKEN", description = "SCENARIO:VARIANT:KNOBS:SCHEDULE as printed by check")
+    @Parameters(index = "0", paramLabel = "TOKEN", description = "SCENARIO:VARIANT:KNOBS:SCHEDULE as printed by check (:SCHEDULE:+K for one found at bounds +K)")
     String token;
 
-    @CommandLine.Option(names = "--bounds", paramLabel = "+K", description = "replay with every model bound raised by K (a token printed by check --bounds +K)")
+    @CommandLine.Option(names = "--bounds", paramLabel = "+K", description = "replay with every model bound raised by K: for a token without its own +K part (check --bounds +K writes"
+            + " the raise into the token's last part, ':+K', which this option may repeat but not contradict)")
     String bounds;
 
     @CommandLine.Mixin
@@ -55,9 +56,17 @@ final class ReplayCmd implements Callable<Integer> {
         // so is a rule whose declarations fail (they are asked again below, where a ModelError means the token's fault)
         org.migcheck.properties.RuleSet rules = Main.rules(spec);
         org.migcheck.properties.Rules.declarations(rules, m);
+        int raise = t.boundsRaise();
+        if (bounds != null) {
+            int given = Args.boundsRaise(bounds, spec);
+            if (raise > 0 && given != raise) {
+                throw Args.usage(spec, "the token was found at bounds +" + raise + " (its last part); --bounds " + bounds + " contradicts it");
+            }
+            raise = given; // a token without the part (written before tokens carried it) takes the option's
+        }
         try {
-            if (bounds != null) {
-                m = BoundSensitivity.raise(m, Args.boundsRaise(bounds, spec));
+            if (raise > 0) {
+                m = BoundSensitivity.raise(m, raise);
             }
             end = Replayer.replay(m, rules, t.schedule());
         } catch (IllegalArgumentException | ModelError e) {
@@ -68,7 +77,7 @@ final class ReplayCmd implements Callable<Integer> {
                     + " (a truncated or altered schedule?)");
         }
         PrintStream out = Main.Streams.out;
-        String title = t.title() + (bounds != null ? " at bounds " + bounds : "");
+        String title = t.title() + (raise > 0 ? " at bounds +" + raise : "");
         out.println("replay of " + title + " (" + Words.count(t.schedule().length, "step") + ")");
         int width = output.columns();
         out.print(TextRenderer.table(end.trace(), width));
@@ -79,10 +88,10 @@ final class ReplayCmd implements Callable<Integer> {
             OutputOptions.printWrapped(out, width, "  " + line, 0, 4);
         }
         Expect e = t.scenario().expect(t.knobs());
-        if (e != null && bounds != null) {
+        if (e != null && raise > 0) {
             // the declaration is for the model's own bounds; a token of check --bounds +K was found above them
             OutputOptions.printWrapped(out, width, "declared: " + t.title() + " expects " + ScenarioRunner.verdictText(e)
-                    + " at the model's own bounds; at bounds " + bounds + " this replay ends in " + end.verdict().lower(), 0, 2);
+                    + " at the model's own bounds; at bounds +" + raise + " this replay ends in " + end.verdict().lower(), 0, 2);
         } else if (e != null) {
             // the token records a schedule, not a verdict: compare where it ends with what the variant declares
             String ends = end.verdict().lower() + (end.ruleId() == null ? "" : " " + end.ruleId());

@@ -17,7 +17,8 @@ import org.migcheck.properties.RuleSet;
 
 /**
  * Runs scenario variants against their expectations, and encodes and decodes replay tokens
- * {@code SCENARIO:VARIANT:KNOBS:SCHEDULE}, e.g. {@code philosophers:-:n=3,ordered=false:0.1.2}.
+ * {@code SCENARIO:VARIANT:KNOBS:SCHEDULE}, e.g. {@code philosophers:-:n=3,ordered=false:0.1.2}, and {@code :+K} after it for a
+ * schedule found with every model bound raised by K.
  */
 public final class ScenarioRunner {
     /** The start of the note a result carries when --rule chose its rules (renderers look for it). */
@@ -75,15 +76,15 @@ public final class ScenarioRunner {
             return ScenarioRunner.title(scenario, variant, knobs) + (boundsRaise > 0 ? " at bounds +" + boundsRaise : "");
         }
 
-        public String token() { return ScenarioRunner.token(scenario, variant, knobs, result.schedule()); }
+        public String token() { return ScenarioRunner.token(scenario, variant, knobs, result.schedule(), boundsRaise); }
 
         /** A HOLDS that some state reached a model bound for: a fact about the bounded model, not the kernel. */
         public boolean bounded() {
             return result.verdict() == Verdict.HOLDS && !result.saturated().isEmpty();
         }
 
-        /** What follows {@code ./migcheck replay}: the token, and {@code --bounds +K} for a re-check at raised bounds. */
-        public String replayArgs() { return token() + (boundsRaise > 0 ? " --bounds +" + boundsRaise : ""); }
+        /** What follows {@code ./migcheck replay}: the token (which carries the raise of a re-check at raised bounds). */
+        public String replayArgs() { return token(); }
 
         public String actual() { return describe(result); }
     }
@@ -416,11 +417,21 @@ public final class ScenarioRunner {
     }
 
     public static String token(Scenario s, String variant, Knobs knobs, int[] schedule) {
-        return s.id() + ":" + (variant == null ? "-" : variant) + ":" + knobText(knobs) + ":" + scheduleText(schedule);
+        return token(s, variant, knobs, schedule, 0);
     }
 
-    /** A decoded replay token. */
-    public record Token(Scenario scenario, String variant, Knobs knobs, int[] schedule) {
+    /**
+     * The token of a schedule found with every model bound raised by {@code boundsRaise} (0: the model's own bounds):
+     * the raise is its fifth part, ":+K", since the same schedule at other bounds is another run (a review replayed a
+     * {@code --bounds +1} token without the option and was shown a different deadlock without a word).
+     */
+    public static String token(Scenario s, String variant, Knobs knobs, int[] schedule, int boundsRaise) {
+        return s.id() + ":" + (variant == null ? "-" : variant) + ":" + knobText(knobs) + ":" + scheduleText(schedule)
+                + (boundsRaise > 0 ? ":+" + boundsRaise : "");
+    }
+
+    /** A decoded replay token; {@code boundsRaise} is its fifth part, 0 when it has none. */
+    public record Token(Scenario scenario, String variant, Knobs knobs, int[] schedule, int boundsRaise) {
         /** As {@link Outcome#title}: the variant, or the knob values when the token names none. */
         public String title() { return ScenarioRunner.title(scenario, variant, knobs); }
     }
@@ -441,8 +452,20 @@ public final class ScenarioRunner {
     /** Decodes a replay token naming a scenario of {@code registry} (bundled or a plugin). */
     public static Token parse(String token, ScenarioRegistry registry) {
         String[] parts = token.split(":", -1);
-        if (parts.length != 4) {
-            throw new IllegalArgumentException("replay token must be SCENARIO:VARIANT:KNOBS:SCHEDULE, got " + token);
+        if (parts.length != 4 && parts.length != 5) {
+            throw new IllegalArgumentException("replay token must be SCENARIO:VARIANT:KNOBS:SCHEDULE (or ...:SCHEDULE:+K for one found"
+                    + " at bounds +K), got " + token);
+        }
+        int raise = 0;
+        if (parts.length == 5) {
+            try {
+                raise = parts[4].startsWith("+") ? Integer.parseInt(parts[4].substring(1)) : -1;
+            } catch (NumberFormatException e) {
+                raise = -1;
+            }
+            if (raise < 1 || raise > 64) {
+                throw new IllegalArgumentException("replay token bounds '" + parts[4] + "' is not +K with K from 1 to 64");
+            }
         }
         Scenario s = registry.find(parts[0]);
         if (s == null) {
@@ -484,6 +507,6 @@ public final class ScenarioRunner {
                 }
             }
         }
-        return new Token(s, parts[1].equals("-") ? null : parts[1], knobs, sched);
+        return new Token(s, parts[1].equals("-") ? null : parts[1], knobs, sched, raise);
     }
 }

@@ -36,15 +36,23 @@ public final class JsonRenderer {
 
     /** One check with the re-check at raised bounds ({@code check --bounds +K}), or null. */
     public static String render(ScenarioRunner.Outcome o, org.migcheck.checker.run.BoundSensitivity sens) {
+        return render(o, sens, sens == null || sens.raised().isEmpty() ? null : o.atBounds(sens.k(), sens.result()));
+    }
+
+    /**
+     * As {@link #render(ScenarioRunner.Outcome, org.migcheck.checker.run.BoundSensitivity)}, with {@code again}, the
+     * re-check as an outcome (null when the model has no bounds to raise: then no trace or replay of its own).
+     */
+    public static String render(ScenarioRunner.Outcome o, org.migcheck.checker.run.BoundSensitivity sens, ScenarioRunner.Outcome again) {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("schemaVersion", SCHEMA_VERSION);
         root.put("kind", "check");
         root.putAll(report(o));
-        root.put("bounds", sens == null ? null : bounds(sens));
+        root.put("bounds", sens == null ? null : bounds(sens, again));
         return write(root);
     }
 
-    private static Map<String, Object> bounds(org.migcheck.checker.run.BoundSensitivity sens) {
+    private static Map<String, Object> bounds(org.migcheck.checker.run.BoundSensitivity sens, ScenarioRunner.Outcome again) {
         Map<String, Object> b = new LinkedHashMap<>();
         b.put("raisedBy", sens.k());
         b.put("raised", sens.raised());
@@ -55,7 +63,10 @@ public final class JsonRenderer {
         // model bounds still reached at the raised limits (HOLDS only): empty means the verdict no longer depends on them
         b.put("saturated", sens.result().verdict() == org.migcheck.checker.run.Verdict.HOLDS && !sens.raised().isEmpty()
                 ? saturations(sens.result().saturated()) : null);
-        b.put("trace", sens.result().schedule().length > 0 ? rows(sens.result().trace()) : null);
+        boolean rechecked = again != null && sens.result().schedule().length > 0;
+        b.put("trace", rechecked ? rows(sens.result().trace()) : null);
+        // the re-check's own token (it ends in :+K); null when it holds or there was nothing to raise
+        b.put("replay", rechecked ? again.replayArgs() : null);
         return b;
     }
 

@@ -211,11 +211,13 @@ class CliTest {
         }
         assertEquals(2, replays.size(), "the variant's and its re-check's: " + replays);
         assertFalse(replays.get(0).contains("--bounds"), replays.get(0));
-        assertTrue(replays.get(1).endsWith(" --bounds +9"), replays.get(1));
-        Run again = run("replay", replays.get(1).split(" ")[0], "--bounds", "+9");
+        assertTrue(replays.get(1).endsWith(":+9"), replays.get(1));
+        Run again = run("replay", replays.get(1));
+        assertEquals(again.out(), run("replay", replays.get(1), "--bounds", "+9").out(), "the option may repeat the token's bounds");
+        assertEquals(64, run("replay", replays.get(1), "--bounds", "+8").code(), "but not contradict them");
         assertEquals(2, again.code(), again.out() + again.err());
         // check's --quiet-progress, copied onto a replay line, changes nothing there
-        Run quiet = run("replay", replays.get(1).split(" ")[0], "--bounds", "+9", "--quiet-progress");
+        Run quiet = run("replay", replays.get(1), "--quiet-progress");
         assertEquals(again.code(), quiet.code(), quiet.err());
         assertEquals(again.out(), quiet.out());
         assertTrue(again.out().replaceAll("\\s+", " ").contains("declared: source-locked-alloc / readahead-compaction-sleeps expects"
