@@ -41,6 +41,9 @@ public final class Args {
         try {
             return Long.parseLong(s.strip().replace("_", ""));
         } catch (NumberFormatException e) {
+            if (s.strip().replace("_", "").matches("[-+]?[0-9]+")) {
+                throw new TypeConversionException("'" + s + "' is out of range (a whole number up to " + Long.MAX_VALUE + ")");
+            }
             throw new TypeConversionException("'" + s + "' is not a whole number");
         }
     }

@@ -328,7 +328,7 @@ public final class Main implements Callable<Integer> {
         ScenarioRegistry reg = registry(spec);
         Scenario s = reg.find(id);
         if (s == null) {
-            throw Args.usage(spec, "unknown scenario " + id + "; known: " + String.join(", ", reg.ids())
+            throw Args.usage(spec, "unknown scenario '" + id + "'; known: " + String.join(", ", reg.ids())
                     + (reg.plugins().isEmpty() ? " (a scenario of your own needs --classpath before the command)" : ""));
         }
         return s;

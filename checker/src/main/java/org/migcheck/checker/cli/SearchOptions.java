@@ -77,6 +77,15 @@ public class SearchOptions {
                 }
             }
         }
+        if (strategy == Strategy.RANDOM && parsed != null) {
+            // random walks store no states: these budgets would be accepted and never looked at
+            for (String stored : new String[] {"--max-states", "--max-memory"}) {
+                if (parsed.hasMatchedOption(stored)) {
+                    throw Args.usage(mixee, stored + " bounds the stored states of an exhaustive search; --strategy random stores"
+                            + " none: bound it with --walks, --max-depth or --time-limit");
+                }
+            }
+        }
         Budget b = new Budget(maxStates, maxDepth, Duration.ofMillis((long) (timeLimit * 1000)), maxMemoryMiB << 20);
         return engine.apply(new Options(strategy, b, !noLiveness, Long.MAX_VALUE, quietProgress ? null : Main.Streams.err, seed, walks)
                 .withDecideGoals(decideGoals)).withSymmetry(symmetry).withPor(por).withCompress(compress);

@@ -822,7 +822,7 @@ public class PluginTest {
         assertTrue(lateRule.err().contains("--rule goes before the command: migcheck --rule ID[,ID...] check"), lateRule.err());
         Run unknown = run("check", "plugin-mutexes");
         assertEquals(64, unknown.code(), unknown.err());
-        assertTrue(unknown.err().contains("unknown scenario plugin-mutexes") && unknown.err().contains("needs --classpath before the command"),
+        assertTrue(unknown.err().contains("unknown scenario 'plugin-mutexes'") && unknown.err().contains("needs --classpath before the command"),
                 unknown.err());
         Run twice = run("--classpath", cp, "suite", "plugin-mutexes", "--vary", "sameOrder", "--vary", "sameOrder");
         assertEquals(64, twice.code(), twice.out() + twice.err());

@@ -308,7 +308,8 @@ class CliTest {
             {"bench", "--compare-spin", "movable-ops:compactors"}, {"bench", "--speedup", "--workers", "1"},
             {"bench", "--speedup", "--compare-spin"}, {"bench", "--speedup", "--scale-out"}, {"bench", "--speedup", "philosophers-1", "--workers", "2"},
             {"check", "abba", "--max-depth", "2147483647"}, {"check", "abba", "--walks", "5"}, {"check", "abba", "--seed", "3"},
-            {"check", "abba", "--symmetry", "auto"}, {"check", "abba", "--por", "maybe"}, {"check", "--all", "--bounds", "+0"}, {"check", "counter", "--bounds", "2"},
+            {"check", "abba", "--symmetry", "auto"}, {"check", "abba", "--por", "maybe"}, {"check", "--all", "--bounds", "+0"}, {"check", "counter", "--bounds", "2"}, {"check", "counter", "--strategy", "random", "--max-states", "2"},
+            {"check", "counter", "--strategy", "random", "--max-memory", "100"},
             {"check", "philosophers", "--set", "n=3", "--set", "n=4"}, {"check", "philosophers", "--set", "n"},
             {"suite", "philosophers", "--vary", "n", "--set", "n=3"}, {"mutate", "abba-ordered", "--strategy", "random"},
             {"--classpath", "", "list"}, {"--classpath", "target/classes" + java.io.File.pathSeparator, "list"},
@@ -328,6 +329,9 @@ class CliTest {
         assertTrue(run("check", "philosophers", "--set", "n=3", "--set", "n=4").err().contains("--set n given twice (3 and 4)"));
         assertTrue(run("check", "philosophers", "--set", "n").err().contains("--set takes KNOB=VALUE, not 'n'"));
         assertTrue(run("nosuch").err().contains("unknown command 'nosuch'"));
+        assertTrue(run("check", "abba", "--max-states", "9999999999999999999").err().contains("'9999999999999999999' is out of range"));
+        assertTrue(run("check", "philosophers", "--set", "n=3 ").err().contains("not '3 ' (white space around it)"));
+        assertTrue(run("check", "").err().contains("unknown scenario ''"));
         assertTrue(run("check", "counter", "--bounds", "2").err().contains("--bounds takes +K (every bound raised by K passes, not set to K), not 2"));
         // a trailing empty entry is refused too (picocli's own split would drop it)
         assertTrue(run("--classpath", "target/classes" + java.io.File.pathSeparator, "list").err().contains("empty entry"));

@@ -66,7 +66,7 @@ public final class Knobs {
                             + (knobs.isEmpty() ? " (it has no knobs)" : "; knobs: " + knobs.stream().map(Knob::name).toList())));
             if (!k.values().contains(e.getValue())) {
                 throw new ModelError(k.name(), "knob " + k.name() + " of scenario " + scenario + " takes " + k.values()
-                        + (e.getValue().isEmpty() ? ", not an empty value" : ", not " + e.getValue()));
+                        + (e.getValue().isEmpty() ? ", not an empty value" : ", not " + (e.getValue().strip().equals(e.getValue()) ? e.getValue() : "'" + e.getValue() + "' (white space around it)")));
             }
             out.put(k.name(), e.getValue());
         }
