@@ -191,6 +191,14 @@ public final class Checker {
             CheckResult plain = check(model, rules, opts.withPor(Options.Switch.INERT));
             return withNote(plain, "step footprints abandoned: " + e.getMessage() + "; checked with partial-order reduction"
                     + " on inert steps only (please report this: the footprints' tables should cover every reachable step)");
+        } catch (GoalThrew e) {
+            if (symmetry != null || por) {
+                // the reduced search's path may be canonical or not a shortest one: find the state without reductions
+                return check(model, rules, opts.unreduced(), footprint, new String[1]);
+            }
+            int[] schedule = search.scheduleTo(e.id);
+            return new CheckResult(model, Verdict.MODEL_ERROR, null, e.getMessage(), schedule, List.of(), List.of(), Map.of(),
+                    new Stats(0, 0, schedule.length, 0), null, List.of());
         } catch (ModelError e) {
             return modelError(model, e.getMessage());
         } catch (ModelViolation e) {
@@ -933,6 +941,17 @@ public final class Checker {
                 + (schedule.length - last == 1 ? " is by " : " are by ") + String.join(", ", others);
     }
 
+    /** A goal's predicate threw on stored state {@code id}: the model's error, reported with the path to that state. */
+    static final class GoalThrew extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        final int id;
+
+        GoalThrew(int id, String message, Throwable cause) {
+            super(message, cause, false, false);
+            this.id = id;
+        }
+    }
+
     /** Records the first state satisfying each goal; BFS makes its schedule a shortest one. */
     private static final class GoalTracker implements SearchObserver {
         private final Model model;
@@ -959,9 +978,8 @@ public final class Checker {
                 try {
                     reached = !found.containsKey(g.getKey()) && g.getValue().test(v);
                 } catch (RuntimeException | StackOverflowError | AssertionError | LinkageError err) {
-                    ModelError e = new ModelError(g.getKey(), ModelSystem.ruleThrew("goal", g.getKey(), err));
-                    e.initCause(err);
-                    throw e;
+                    // with the state it threw on, so that the report shows the path there (it showed the initial state)
+                    throw new GoalThrew(id, ModelSystem.ruleThrew("goal", g.getKey(), err), err);
                 }
                 if (reached) {
                     found.put(g.getKey(), id);

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.migcheck.checker.engine.Failure;
 import org.migcheck.checker.engine.TransitionSystem;
@@ -43,6 +44,9 @@ public final class Replayer {
         ModelSystem sys = new ModelSystem(model, rules);
         int[] state = sys.initialState();
         Failure initial = sys.checkState(state);
+        if (initial == null) {
+            initial = goalThrows(model, sys, state);
+        }
         if (initial != null) {
             return ending(trace, schedule.length == 0, (Problem) initial, "the initial state");
         }
@@ -54,6 +58,9 @@ public final class Replayer {
             }
             state = s.next;
             Failure inv = sys.checkState(state);
+            if (inv == null) {
+                inv = goalThrows(model, sys, state);
+            }
             if (inv != null) {
                 return ending(trace, last, (Problem) inv, "the state after step " + (i + 1));
             }
@@ -104,6 +111,18 @@ public final class Replayer {
                 List<String> expl = new ArrayList<>(r.explanation());
                 expl.add(0, "this schedule is the path: " + w.title());
                 return new Ending(trace, Verdict.VIOLATED, r.ruleId(), r.message(), expl);
+            }
+        }
+        return null;
+    }
+
+    /** A goal whose predicate throws on {@code state} (check reports it as the model's error there), else null. */
+    private static Problem goalThrows(Model model, ModelSystem sys, int[] state) {
+        for (Map.Entry<String, java.util.function.Predicate<org.migcheck.model.lang.StateView>> g : model.goals().entrySet()) {
+            try {
+                g.getValue().test(sys.semantics().view(state));
+            } catch (RuntimeException | StackOverflowError | AssertionError | LinkageError err) {
+                return new Problem.ModelFault(g.getKey(), ModelSystem.ruleThrew("goal", g.getKey(), err), -1, -1);
             }
         }
         return null;
