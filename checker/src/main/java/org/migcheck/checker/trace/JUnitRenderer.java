@@ -33,7 +33,8 @@ public final class JUnitRenderer {
             String name = o.title().replace(" / ", "/");
             x.append("    <testcase classname=\"migcheck.").append(esc(o.scenario().id())).append("\" name=\"").append(esc(name))
                     .append("\" time=\"").append(seconds(o.result().stats().seconds())).append("\">\n");
-            String report = TextRenderer.render(o.title(), o.result(), o.expected() == null ? null : o.expected().describe(), o.replayArgs());
+            // the text report as check prints it, the variant's description line included
+            String report = TextRenderer.render(o, TextRenderer.DEFAULT_WIDTH);
             if (!o.matches() && modelError(o)) {
                 x.append("      <error type=\"model-error\" message=\"").append(esc("model error: " + o.result().message()))
                         .append("\">").append(esc(report)).append("</error>\n");

@@ -338,6 +338,20 @@ public final class JsonRenderer {
         Map<String, Object> goals = new LinkedHashMap<>();
         r.goals().forEach((g, a) -> goals.put(g, a.answer().name().toLowerCase()));
         root.put("goals", goals);
+        // the witnesses a holding report shows (text and HTML), each with its trace
+        List<Map<String, Object>> witnesses = new ArrayList<>();
+        if (r.verdict() == org.migcheck.checker.run.Verdict.HOLDS) {
+            r.goals().forEach((g, a) -> {
+                if (a.witness() != null) {
+                    Map<String, Object> w = new LinkedHashMap<>();
+                    w.put("goal", g);
+                    w.put("shortest", a.shortest());
+                    w.put("trace", rows(Trace.replay(r.model(), a.witness())));
+                    witnesses.add(w);
+                }
+            });
+        }
+        root.put("goalWitnesses", witnesses);
         Map<String, Object> stats = new LinkedHashMap<>();
         stats.put("generated", r.stats().generated());
         stats.put("distinct", r.stats().distinct());

@@ -123,6 +123,34 @@ class ReportFormatsTest {
         assertFalse(schema.validate(n.deepCopy().put("verdict", "fine")).isEmpty(), "unknown verdict accepted");
     }
 
+    /**
+     * The goal witnesses a holding report prints (text, HTML) are in JSON too, and JUnit's report has the variant's
+     * description line as text has it (a review of the formats found both missing).
+     */
+    @Test
+    void goalWitnessesAndTheVariantLineAreInEveryFormat() throws Exception {
+        Run text = cli("check", "truncate-writeback", "--variant", "kernel", "--quiet-progress");
+        Run json = cli("check", "truncate-writeback", "--variant", "kernel", "--format", "json", "--quiet-progress");
+        assertValid(json.out());
+        JsonNode ws = MAPPER.readTree(json.out()).get("goalWitnesses");
+        assertEquals(2, ws.size(), json.out());
+        for (JsonNode w : ws) {
+            String goal = w.get("goal").asText();
+            assertTrue(w.get("shortest").asBoolean(), w.toString());
+            // the text's table for that witness has as many numbered rows as the JSON trace has steps
+            int from = text.out().indexOf("shortest witness of reachable(" + goal + "):");
+            assertTrue(from >= 0, text.out());
+            String table = text.out().substring(from).split("\n\n")[0];
+            long rows = table.lines().filter(l -> l.matches("\\s+\\d+\\s.*")).count();
+            assertEquals(rows, w.get("trace").size(), goal + ": " + table);
+        }
+        // a failing report has none
+        Run failing = cli("check", "truncate-writeback", "--variant", "truncate-no-wait", "--format", "json", "--quiet-progress");
+        assertEquals(0, MAPPER.readTree(failing.out()).get("goalWitnesses").size());
+        Run junit = cli("check", "truncate-writeback", "--variant", "kernel", "--format", "junit", "--quiet-progress");
+        assertTrue(junit.out().contains("  variant: shipped v6.19"), junit.out());
+    }
+
     @Test
     void structuredFieldsCarryTheExplanation() throws Exception {
         JsonNode abba = MAPPER.readTree(JsonRenderer.render(run("abba", "default", Map.of(), Options.defaults())));
