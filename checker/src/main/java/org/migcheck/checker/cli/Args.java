@@ -27,6 +27,9 @@ public final class Args {
             throw usage(spec, "--bounds takes +K (every bound raised by K passes, not set to K), not " + text);
         }
         try {
+            if (!text.substring(1).matches("[0-9]+")) {
+                throw new NumberFormatException(text);
+            }
             int k = Integer.parseInt(text.substring(1));
             if (k >= 1 && k <= 64) {
                 return k;

@@ -255,6 +255,13 @@ public final class Main implements Callable<Integer> {
     static org.migcheck.properties.RuleSet rules(CommandLine.Model.CommandSpec spec) {
         Main main = (Main) spec.root().userObject();
         org.migcheck.properties.RuleSet all = registry(spec).ruleSet();
+        CommandLine.ParseResult root = spec.root().commandLine() == null ? null : spec.root().commandLine().getParseResult();
+        for (String option : new String[] {"--rule", "--skip-rule"}) {
+            // picocli's split drops empty ids, so "--rule ," would check every rule without a word
+            if (root != null && root.hasMatchedOption(option) && (option.equals("--rule") ? main.ruleArgs : main.skipRuleArgs).isEmpty()) {
+                throw Args.usage(spec, option + " names no rule (ids separated by commas)");
+            }
+        }
         if (main.ruleArgs.isEmpty() && main.skipRuleArgs.isEmpty()) {
             return all;
         }

@@ -479,7 +479,9 @@ public final class ScenarioRunner {
                 if (eq <= 0) {
                     throw new IllegalArgumentException("replay token knob '" + kv + "' is not name=value");
                 }
-                settings.put(kv.substring(0, eq), kv.substring(eq + 1));
+                if (settings.put(kv.substring(0, eq), kv.substring(eq + 1)) != null) {
+                    throw new IllegalArgumentException("replay token gives knob " + kv.substring(0, eq) + " twice");
+                }
             }
         }
         // a token lists every knob; one the model does not read under the others (a token recorded before its
