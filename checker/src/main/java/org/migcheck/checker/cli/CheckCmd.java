@@ -109,6 +109,10 @@ final class CheckCmd implements Callable<Integer> {
         }
         int raise = bounds == null ? 0 : Args.boundsRaise(bounds, spec);
         ScenarioRunner.Outcome o;
+        if (f != Format.TEXT) {
+            Options asked = opts;
+            Main.overrunDocument = message -> overrunReport(f, s, rules, asked, message);
+        }
         try {
             o = ScenarioRunner.run(s, variant, sets, rules, opts);
         } catch (ModelError e) {
@@ -147,6 +151,24 @@ final class CheckCmd implements Callable<Integer> {
             }
         }
         return sens != null ? sens.result().verdict().exitCode() : o.result().verdict().exitCode();
+    }
+
+    /**
+     * The report of a check the watchdog ends (its code never returned): INCOMPLETE with the watchdog's reason, in
+     * format {@code f}, with the variant's knobs and expectation as a finished check would have them.
+     */
+    private String overrunReport(Format f, Scenario s, RuleSet rules, Options opts, String message) {
+        String limit = "--time-limit (the watchdog ended the check)";
+        ScenarioRunner.Outcome o = ScenarioRunner.run(s, variant, sets, rules, opts, (model, r, x) -> new org.migcheck.checker.run.CheckResult(
+                model, Verdict.INCOMPLETE, null, message, new int[0], List.of(), List.of(), java.util.Map.of(),
+                new org.migcheck.checker.engine.Stats(0, 0, 0, 0), limit, List.of()));
+        return switch (f) {
+            case JSON -> JsonRenderer.withReplayCommands(JsonRenderer.render(o), line -> Main.withClasspath(line, List.of(s), spec, x -> x)) + "\n";
+            case JUNIT -> Main.withClasspath(JUnitRenderer.render("migcheck check " + s.id(), List.of(o)), List.of(s), spec, JUnitRenderer::esc);
+            case SARIF -> Main.withClasspath(SarifRenderer.render(List.of(o)), List.of(s), spec, Main::jsonText) + "\n";
+            case HTML -> Main.withClasspath(HtmlRenderer.render(o), List.of(s), spec, JUnitRenderer::esc);
+            default -> "";
+        };
     }
 
     private static List<Scenario> scenarios(List<ScenarioRunner.Outcome> outcomes) {

@@ -46,10 +46,27 @@ public final class Main implements Callable<Integer> {
         org.migcheck.checker.run.Overrun.onOverrun(message -> {
             System.err.println("migcheck: " + message);
             System.err.flush();
+            java.util.function.UnaryOperator<String> document = overrunDocument;
+            if (document != null) {
+                // a pipeline that asked for JSON, JUnit XML, SARIF or HTML gets its document, INCOMPLETE, not an empty file
+                try {
+                    out.print(document.apply(message));
+                    out.flush();
+                } catch (RuntimeException | LinkageError e) {
+                    System.err.println("migcheck: no report could be written: " + e);
+                }
+            }
             Runtime.getRuntime().halt(Verdict.INCOMPLETE.exitCode());
         });
         System.exit(run(args, out, System.err, sink::failure));
     }
+
+    /**
+     * The report a command writes when the watchdog ends a check whose model or rule code never returns (given the
+     * watchdog's one-line reason), or null: {@code check SCENARIO} sets it for the formats other than text, whose
+     * line on standard error is the report.
+     */
+    static volatile java.util.function.UnaryOperator<String> overrunDocument;
 
     /** An output stream that remembers the first {@link java.io.IOException} of its writes. */
     static final class Sink extends java.io.FilterOutputStream {
