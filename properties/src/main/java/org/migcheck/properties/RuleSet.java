@@ -107,7 +107,7 @@ public final class RuleSet {
 
     /**
      * This set plus {@code more}. A {@link #selected} set stays one, its selection now naming the added
-     * rules too; the ids {@link #skipping} left out stay left out.
+     * rules too; the ids {@link #skipping} left out stay marked, except those of the added rules.
      */
     public RuleSet with(Rule... more) {
         List<Rule> all = new ArrayList<>(invariants);
@@ -121,7 +121,17 @@ public final class RuleSet {
                 chosen.add(r.id());
             }
         }
-        return new RuleSet(plain.invariants, plain.stepRules, lockdep, chosen, skipped);
+        // an added rule is checked: it is no longer among the ids left out
+        List<String> still = skipped;
+        if (still != null) {
+            java.util.Set<String> added = new java.util.HashSet<>();
+            for (Rule r : more) {
+                added.add(r.id());
+            }
+            still = still.stream().filter(id -> !added.contains(id)).toList();
+            still = still.isEmpty() ? null : still;
+        }
+        return new RuleSet(plain.invariants, plain.stepRules, lockdep, chosen, still);
     }
 
     /**

@@ -43,6 +43,10 @@ class RuleSetTest {
         assertTrue(!more.lockdep());
         assertTrue(!ids(more).contains(first) && !ids(more).contains(all.rules().get(1).id()) && ids(more).contains("mine.x"));
         assertEquals(all.rules().size() - 2 + 1, more.rules().size());
+        // a left-out rule added back is checked, so it is no longer marked as left out
+        RuleSet back = all.skipping(List.of(first)).with(all.rules().get(0));
+        assertNull(back.skipped());
+        assertTrue(ids(back).contains(first));
     }
 
     @Test

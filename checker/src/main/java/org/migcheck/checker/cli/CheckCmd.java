@@ -118,6 +118,12 @@ final class CheckCmd implements Callable<Integer> {
         } catch (ModelError e) {
             throw Args.usage(spec, e.getMessage());
         }
+        if (f != Format.TEXT) {
+            // the check itself has its verdict: a watchdog stop in the re-check at raised bounds reports that verdict,
+            // with a note that the re-check did not end
+            ScenarioRunner.Outcome done = o;
+            Main.overrunDocument = message -> overrunReport(f, done, "the re-check at bounds +" + raise + " did not end: " + message);
+        }
         BoundSensitivity sens = null;
         if (raise > 0 && o.result().model() != null) {
             sens = BoundSensitivity.check(ScenarioRunner.build(s, o.knobs()), o.result(), rules, plain, raise);
@@ -162,6 +168,16 @@ final class CheckCmd implements Callable<Integer> {
         ScenarioRunner.Outcome o = ScenarioRunner.run(s, variant, sets, rules, opts, (model, r, x) -> new org.migcheck.checker.run.CheckResult(
                 model, Verdict.INCOMPLETE, null, message, new int[0], List.of(), List.of(), java.util.Map.of(),
                 new org.migcheck.checker.engine.Stats(0, 0, 0, 0), limit, List.of()));
+        return render(f, s, o);
+    }
+
+    /** The finished check {@code o}'s report, with {@code note}: the watchdog ended what came after it. */
+    private String overrunReport(Format f, ScenarioRunner.Outcome o, String note) {
+        return render(f, o.scenario(), new ScenarioRunner.Outcome(o.scenario(), o.variant(), o.knobs(), o.expected(),
+                o.result().withNote(note), o.boundsRaise()));
+    }
+
+    private String render(Format f, Scenario s, ScenarioRunner.Outcome o) {
         return switch (f) {
             case JSON -> JsonRenderer.withReplayCommands(JsonRenderer.render(o), line -> Main.withClasspath(line, List.of(s), spec, x -> x)) + "\n";
             case JUNIT -> Main.withClasspath(JUnitRenderer.render("migcheck check " + s.id(), List.of(o)), List.of(s), spec, JUnitRenderer::esc);

@@ -194,7 +194,16 @@ public final class Checker {
         } catch (GoalThrew e) {
             if (symmetry != null || por) {
                 // the reduced search's path may be canonical or not a shortest one: find the state without reductions
-                return check(model, rules, opts.unreduced(), footprint, new String[1]);
+                CheckResult again = check(model, rules, opts.unreduced(), footprint, new String[1]);
+                if (again.verdict() != Verdict.INCOMPLETE) {
+                    return again;
+                }
+                // that search met a budget first: the error stands, with the reduced path when it is a real one
+                int[] schedule = symmetry == null ? search.scheduleTo(e.id) : new int[0];
+                return new CheckResult(model, Verdict.MODEL_ERROR, null, e.getMessage(), schedule, List.of(), List.of(), Map.of(),
+                        new Stats(0, 0, schedule.length, 0), null, List.of("found with " + (symmetry != null ? "symmetry" : "partial-order")
+                                + " reduction; the search without it, for " + (symmetry != null ? "a path in the real model" : "a shortest path")
+                                + ", stopped at " + again.limit()));
             }
             int[] schedule = search.scheduleTo(e.id);
             return new CheckResult(model, Verdict.MODEL_ERROR, null, e.getMessage(), schedule, List.of(), List.of(), Map.of(),
@@ -424,7 +433,16 @@ public final class Checker {
         Semantics sem = sys.semantics();
         return (s, c) -> {
             for (Map.Entry<String, Predicate<StateView>> g : model.goals().entrySet()) {
-                if (g.getValue().test(sem.view(s)) != g.getValue().test(sem.view(c))) {
+                boolean a;
+                boolean b;
+                try {
+                    a = g.getValue().test(sem.view(s));
+                    b = g.getValue().test(sem.view(c));
+                } catch (RuntimeException | StackOverflowError | AssertionError | LinkageError err) {
+                    // the model's error: the search without symmetry meets it and reports it at its state
+                    return "goal " + g.getKey() + " threw on a reachable state (" + err + ")";
+                }
+                if (a != b) {
                     return "goal " + g.getKey() + " tells members of a symmetric set apart (" + String.join(", ",
                             model.symmetricSets().stream().map(Model.SymmetricSet::name).toList()) + ")";
                 }
@@ -541,7 +559,7 @@ public final class Checker {
         GoalSearch gs;
         try {
             gs = goalSearch(model, withoutFailures(plain), plain, strategy, opts.budget(), opts);
-        } catch (ModelError e) {
+        } catch (ModelError | GoalThrew e) {
             notes.add("goals not decided: " + e.getMessage());
             return first;
         }
@@ -635,7 +653,7 @@ public final class Checker {
         try {
             gs = goalSearch(model, plain, plain, org.migcheck.checker.engine.Strategy.BFS,
                     opts.budget().withMaxDepth(longest).withMaxStates(cap).withTimeLimit(left), opts);
-        } catch (ModelError e) {
+        } catch (ModelError | GoalThrew e) {
             // e.g. a goal that throws on a state the reduced search did not need to visit
             notes.add("the witness of " + reachable(wanted) + " comes from the search with partial-order reduction and may"
                     + " not be a shortest one (the BFS without it stopped: " + e.getMessage() + ")");
@@ -732,7 +750,7 @@ public final class Checker {
         SearchResult r;
         try {
             r = rs.run();
-        } catch (ModelError e) {
+        } catch (ModelError | GoalThrew e) {
             return modelError(model, e.getMessage());
         }
         List<String> notes = new ArrayList<>();
@@ -946,7 +964,7 @@ public final class Checker {
         private static final long serialVersionUID = 1L;
         final int id;
 
-        GoalThrew(int id, String message, Throwable cause) {
+        GoalThrew(int id, String goal, String message, Throwable cause) {
             super(message, cause, false, false);
             this.id = id;
         }
@@ -979,7 +997,7 @@ public final class Checker {
                     reached = !found.containsKey(g.getKey()) && g.getValue().test(v);
                 } catch (RuntimeException | StackOverflowError | AssertionError | LinkageError err) {
                     // with the state it threw on, so that the report shows the path there (it showed the initial state)
-                    throw new GoalThrew(id, ModelSystem.ruleThrew("goal", g.getKey(), err), err);
+                    throw new GoalThrew(id, g.getKey(), ModelSystem.ruleThrew("goal", g.getKey(), err), err);
                 }
                 if (reached) {
                     found.put(g.getKey(), id);

@@ -125,10 +125,15 @@ public final class ScenarioRegistry {
                 knobs = s.knobs();
                 // list and every report print these: a plugin that cannot give them is refused here, named, not
                 // half-way through a listing (an independent review saw list print 456 lines, then an internal error)
-                s.title();
-                s.reference();
-                s.sourceFile();
+                for (String[] part : new String[][] {{"title()", s.title()}, {"reference()", s.reference()}, {"sourceFile()", s.sourceFile()}}) {
+                    if (part[1] == null) {
+                        throw new PluginException("scenario plugin " + cls + " gives null for " + part[0] + "; \"\" is none");
+                    }
+                }
             } catch (RuntimeException | LinkageError e) {
+                if (e instanceof PluginException p) {
+                    throw p;
+                }
                 throw new PluginException("scenario plugin " + cls + " fails to describe itself: " + oneLine(e));
             }
             if (!token(id, ":")) {

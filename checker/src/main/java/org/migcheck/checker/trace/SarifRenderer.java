@@ -144,9 +144,14 @@ public final class SarifRenderer {
     private static Map<String, Object> mutantResult(Map<String, RuleInfo> rules, RuleInfo rule, String level, String text,
                                                     ScenarioRunner.Outcome base, String logical) {
         rules.putIfAbsent(rule.id(), rule);
-        return obj("ruleId", rule.id(), "ruleIndex", new ArrayList<>(rules.keySet()).indexOf(rule.id()), "level", level,
-                "message", obj("text", text), "locations", List.of(location(base.scenario().reference(), base.scenario().sourceFile(), logical)),
-                "partialFingerprints", fingerprint(rule.id(), logical, text));
+        Map<String, Object> res = obj("ruleId", rule.id(), "ruleIndex", new ArrayList<>(rules.keySet()).indexOf(rule.id()), "level", level,
+                "message", obj("text", text), "locations", List.of(location(base.scenario().reference(), base.scenario().sourceFile(), logical)));
+        List<Map<String, Object>> related = relatedKernelFiles(base.scenario().reference());
+        if (!related.isEmpty()) {
+            res.put("relatedLocations", related);
+        }
+        res.put("partialFingerprints", fingerprint(rule.id(), logical, text));
+        return res;
     }
 
     /**

@@ -94,7 +94,6 @@ public class PluginTest {
         @Override public Model build(Knobs k) { return s.build(k); }
     }
 
-    /** A plugin whose constructor fails. */
     /** A plugin whose title throws (list printed hundreds of lines, then an internal error). */
     public static final class UntitledPlugin implements Scenario {
         @Override public String id() { return "untitled"; }
@@ -105,6 +104,7 @@ public class PluginTest {
         @Override public Model build(Knobs k) { return null; }
     }
 
+    /** A plugin whose constructor fails. */
     public static final class BrokenPlugin implements Scenario {
         public BrokenPlugin() { throw new IllegalStateException("cannot start"); }
         @Override public String id() { return "broken"; }

@@ -113,6 +113,12 @@ class CiReportsTest {
         assertEquals(new ArrayList<>(cited), shown);
         // a rule citing one file has none
         assertFalse(MAPPER.readTree(racy.out()).get("runs").get(0).get("results").get(0).has("relatedLocations"));
+        // mutate's results point at the scenario's kernel files the same way
+        CliTest.Run mutate = CliTest.run("--rule", "writeback.set-under-lock", "mutate", "truncate-writeback", "--variant", "kernel",
+                "--format", "sarif", "--quiet-progress");
+        JsonNode mresults = MAPPER.readTree(mutate.out()).get("runs").get(0).get("results");
+        assertTrue(mresults.size() > 0, mutate.out());
+        mresults.forEach(r -> assertTrue(r.has("relatedLocations") && r.get("relatedLocations").size() >= 2, r.toString()));
     }
 
     @Test

@@ -42,4 +42,64 @@ class GoalThrowsTest {
             assertEquals(Verdict.MODEL_ERROR, end.verdict(), end.message());
         }
     }
+
+    /** {@code n} threads declared interchangeable add 1 to c each; the goal throws once c reaches {@code at}. */
+    private static Model symmetric(int n, int at) {
+        Model.Builder m = Model.builder("goal-throws-symmetric");
+        Var c = m.var("c", 0, n, 0);
+        java.util.List<Model.SymmetricMember> members = new java.util.ArrayList<>();
+        for (int i = 1; i <= n; i++) {
+            m.thread("t" + i, b -> b.step(Step.named("inc").args("c").does(e -> e.add(c, 1)).build()));
+            members.add(new Model.SymmetricMember(java.util.List.of("t" + i), java.util.List.of(), java.util.List.of()));
+        }
+        m.symmetric("incrementers", members);
+        m.goal("thrown", s -> {
+            if (s.get(c) >= at) {
+                throw new IllegalStateException("goal code that fails at c >= " + at);
+            }
+            return false;
+        });
+        return m.build();
+    }
+
+    @Test
+    void underSymmetryItIsTheModelsErrorToo() {
+        // the symmetry guard asks goals on a state and its canonical form: it threw out of the search (exit 70)
+        CheckResult r = Checker.check(symmetric(6, 1), RuleSet.empty(), Options.defaults());
+        assertEquals(Verdict.MODEL_ERROR, r.verdict(), r.message());
+        assertEquals(1, r.schedule().length, "one increment, by hand");
+        // with a budget the search without symmetry does not get to the state (3 states: the initial one and two of
+        // the six at c == 1): no verdict, and the note says what the reduced search met
+        CheckResult budget = Checker.check(symmetric(6, 2), RuleSet.empty(),
+                Options.defaults().withBudget(Options.defaults().budget().withMaxStates(3)));
+        assertEquals(Verdict.INCOMPLETE, budget.verdict(), budget.message());
+        assertTrue(budget.notes().stream().anyMatch(n -> n.contains("goal thrown threw on a reachable state")), budget.notes().toString());
+    }
+
+    @Test
+    void aGoalMetEarlyIsNotAskedLaterByCheckOrByReplay() {
+        // one thread adds 1 to c four times, then fails an assertion; the goal is met at c == 1 and would throw at 3
+        Model.Builder m = Model.builder("goal-met-early");
+        Var c = m.var("c", 0, 4, 0);
+        m.thread("t", b -> {
+            for (int i = 0; i < 4; i++) {
+                b.step(Step.named("inc").args("c").does(e -> e.add(c, 1)).build());
+            }
+            b.assertThat("small", "c stays small", e -> false);
+        });
+        m.goal("one", s -> {
+            if (s.get(c) == 3) {
+                throw new IllegalStateException("asked too late");
+            }
+            return s.get(c) == 1;
+        });
+        Model model = m.build();
+        CheckResult r = Checker.check(model, RuleSet.empty(), Options.defaults());
+        assertEquals(Verdict.VIOLATED, r.verdict(), r.message());
+        Replayer.Ending end = Replayer.replay(model, RuleSet.empty(), r.schedule());
+        assertEquals(Verdict.VIOLATED, end.verdict(), end.message());
+        // --decide-goals searches on for goals: a goal error there is a note, as before, not an internal error
+        CheckResult decided = Checker.check(model, RuleSet.empty(), Options.defaults().withDecideGoals(true));
+        assertEquals(Verdict.VIOLATED, decided.verdict(), decided.message());
+    }
 }
