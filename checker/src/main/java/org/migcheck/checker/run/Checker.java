@@ -14,6 +14,7 @@ import org.migcheck.checker.engine.SearchResult;
 import org.migcheck.checker.engine.Stats;
 import org.migcheck.checker.engine.TransitionSystem;
 import org.migcheck.checker.reduce.ReducedSystem;
+import org.migcheck.checker.trace.Trace;
 import org.migcheck.checker.reduce.SymmetricGraph;
 import org.migcheck.checker.reduce.Unpermute;
 import org.migcheck.model.lang.BlockReason;
@@ -52,6 +53,10 @@ public final class Checker {
             // found after the search (rebuilding a trace in the real model): the reduced result cannot stand
             refused = e;
             r = null;
+        } catch (ModelError e) {
+            // the model's own code refused outside the search (local code of a thread's first instructions reading
+            // shared state, say): a report like any model error's, not an abort of the command
+            return modelError(model, e.getMessage());
         } catch (org.migcheck.checker.engine.Transport.Lost lost) {
             // a member lost while the schedules were read from the owners after the search
             return new CheckResult(model, Verdict.INCOMPLETE, null, "stopped at " + lost.getMessage() + " before exhausting the state space",
@@ -799,7 +804,17 @@ public final class Checker {
 
     /** A MODEL_ERROR result with nothing explored ({@code model} null when it did not build). */
     static CheckResult modelError(Model model, String message) {
-        return new CheckResult(model, Verdict.MODEL_ERROR, null, message, new int[0], List.of(), List.of(), Map.of(),
+        Model shown = model;
+        if (model != null) {
+            try {
+                Trace.replay(model, new int[0]);
+            } catch (RuntimeException e) {
+                // no initial state to show (the model's code refuses it): report the error as for a model that does not
+                // build, without a trace, so that no report re-runs the failing code (check --all aborted, exit 5)
+                shown = null;
+            }
+        }
+        return new CheckResult(shown, Verdict.MODEL_ERROR, null, message, new int[0], List.of(), List.of(), Map.of(),
                 new Stats(0, 0, 0, 0), null, List.of());
     }
 

@@ -60,4 +60,22 @@ class LocalCodeTest {
         assertTrue(labels.indexOf("work(x)") >= 0 && labels.indexOf("work(x)") < labels.size() - 1, labels.toString());
         assertTrue(on.trace().rows().get(on.trace().rows().size() - 1).failure() != null, labels.toString());
     }
+
+    /**
+     * Local code at a thread's very start is run to build the initial state: its refusal is a report (MODEL_ERROR,
+     * no trace), which every renderer can print; rendering re-ran it and aborted check --all with exit 5.
+     */
+    @Test
+    void aRefusalInTheInitialStateIsAReportWithoutATrace() {
+        Model.Builder m = Model.builder("local-at-start");
+        Var x = m.flag("x", false);
+        m.thread("t", b -> b.ifLocal(e -> e.isSet(x), y -> y.step(Step.named("nop").build())));
+        CheckResult r = Checker.check(m.build(), RuleSet.empty(), Options.defaults());
+        assertEquals(Verdict.MODEL_ERROR, r.verdict());
+        assertTrue(r.message().contains("local code of t reads shared variable x"), r.message());
+        String text = org.migcheck.checker.trace.TextRenderer.render("local-at-start", r, null, null);
+        assertTrue(text.contains("MODEL_ERROR"), text);
+        assertEquals(null, r.model(), "no model to replay a trace in: the renderers print the error alone");
+        assertEquals(0, r.schedule().length);
+    }
 }
