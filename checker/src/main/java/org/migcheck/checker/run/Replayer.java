@@ -74,6 +74,12 @@ public final class Replayer {
             String msg = Checker.explainDeadlock(sem, state, d.blocked(), schedule, expl);
             return new Ending(trace, Verdict.DEADLOCK, null, msg, expl);
         }
+        if (failsNext(sys, state)) {
+            // a step from here breaks a rule: the check would have reported that (a STUCK verdict means no reachable
+            // transition fails), so this is a schedule cut short, not a stuck thread (the failing step is no successor
+            // of the stuck-thread analysis, which read it as a thread that can never move)
+            return new Ending(trace, null, null, "a step from the last state breaks a rule (" + failsNextSummary(sys, state) + ")", List.of());
+        }
         int stuck = stuckThread(sys, state);
         if (stuck == -2) {
             return new Ending(trace, Verdict.INCOMPLETE, null, "more than " + Words.count(STUCK_SEARCH_LIMIT, "state")
@@ -116,6 +122,26 @@ public final class Replayer {
             }
         }
         return null;
+    }
+
+    /** Whether some transition from {@code state} fails (a rule, an assertion, a model error). */
+    private static boolean failsNext(ModelSystem sys, int[] state) {
+        return failsNextSummary(sys, state) != null;
+    }
+
+    /** The first failing transition's summary from {@code state}, or null. */
+    private static String failsNextSummary(ModelSystem sys, int[] state) {
+        String[] first = {null};
+        sys.expand(-1, state, new TransitionSystem.Successors() {
+            @Override public void successor(int l, int[] next) { }
+            @Override public void failure(int l, Failure f) {
+                if (first[0] == null) {
+                    first[0] = ((Problem) f).summary();
+                }
+            }
+            @Override public void stateFailure(Failure f) { }
+        });
+        return first[0];
     }
 
     /** A goal whose predicate throws on {@code state} (check reports it as the model's error there), else null. */

@@ -102,4 +102,28 @@ class GoalThrowsTest {
         CheckResult decided = Checker.check(model, RuleSet.empty(), Options.defaults().withDecideGoals(true));
         assertEquals(Verdict.VIOLATED, decided.verdict(), decided.message());
     }
+
+    /**
+     * A token cut before a step that breaks a rule ends in no failure (replay's usage error), not in a stuck
+     * thread: a review's replay said STUCK because the failing step is no successor of the stuck-thread analysis.
+     */
+    @Test
+    void aTokenCutBeforeAFailingStepIsNotAStuckThread() {
+        Model.Builder m = Model.builder("cut-before-failure");
+        Var busy = m.flag("busy", true);
+        Var done = m.flag("done", false);
+        m.thread("waiter", b -> b.step(org.migcheck.model.lang.Steps.waitClear("wait_on_busy", e -> busy, "busy", e -> "x", "busy",
+                org.migcheck.model.lang.Sleep.Kind.SLEEPING_LOCK)));
+        m.thread("ender", b -> b
+                .step(Step.named("prepare").args("done").does(e -> e.set(done, true)).build())
+                .assertThat("ends-busy-late", "the ender clears busy in time", e -> false)
+                .step(Step.named("clear_busy").args("busy").does(e -> e.set(busy, false)).build()));
+        Model model = m.build();
+        CheckResult r = Checker.check(model, RuleSet.empty(), Options.defaults());
+        assertEquals(Verdict.VIOLATED, r.verdict(), r.message());
+        assertEquals(2, r.schedule().length, "prepare, then the failing assertion: by hand");
+        Replayer.Ending cut = Replayer.replay(model, RuleSet.empty(), java.util.Arrays.copyOf(r.schedule(), 1));
+        assertEquals(null, cut.verdict(), cut.message());
+        assertTrue(cut.message().contains("a step from the last state breaks a rule"), cut.message());
+    }
 }
