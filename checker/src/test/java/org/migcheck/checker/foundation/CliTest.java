@@ -413,6 +413,14 @@ class CliTest {
         Run knobs = run("replay", "philosophers:circular:n=3,ordered=true:0.1.2");
         assertEquals(64, knobs.code());
         assertTrue(knobs.err().contains("knobs changed: ordered=true"), knobs.err());
+        // knobs left out take the named variant's: circular sets ordered=false, which is also the default, so use a
+        // variant whose knobs differ from the defaults (legacy-no-flag: memcg=v1, mappingFlag=false)
+        Run check = run("check", "fuse-writeback-memcg", "--variant", "legacy-no-flag", "--quiet-progress");
+        Matcher token = Pattern.compile("replay (fuse-writeback-memcg:legacy-no-flag:)[^:]+(:\\S+)").matcher(check.out());
+        assertTrue(token.find(), check.out());
+        Run leftOut = run("replay", token.group(1) + "-" + token.group(2));
+        assertEquals(2, leftOut.code(), leftOut.err());
+        assertTrue(leftOut.out().contains(": reproduced"), leftOut.out());
         Run variant = run("replay", "abba:nosuch:-:0.1");
         assertEquals(64, variant.code());
         assertTrue(variant.err().contains("no variant nosuch"), variant.err());
