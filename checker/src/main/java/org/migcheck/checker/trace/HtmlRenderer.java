@@ -166,7 +166,9 @@ public final class HtmlRenderer {
         // a holding check's goal witnesses, as the text report prints them: the interleaving that reaches each goal
         if (r.verdict() == Verdict.HOLDS) {
             for (Map.Entry<String, CheckResult.GoalResult> g : r.goals().entrySet()) {
-                if (g.getValue().witness() != null) {
+                if (g.getValue().witness() != null && g.getValue().witness().length == 0) {
+                    h.append("<p>").append(esc(TextRenderer.initialWitness(g.getKey()))).append("</p>\n");
+                } else if (g.getValue().witness() != null) {
                     h.append("<h3>").append(esc(TextRenderer.witnessTitle(g.getKey(), g.getValue()))).append("</h3>\n")
                             .append(lanes(Trace.replay(r.model(), g.getValue().witness()), false, -1, idSuffix));
                 }

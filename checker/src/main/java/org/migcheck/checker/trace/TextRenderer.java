@@ -89,6 +89,11 @@ public final class TextRenderer {
     }
 
     /** "shortest witness of reachable(g)", or "witness of reachable(g), not necessarily a shortest one". */
+    /** A goal that holds in the initial state: its witness has no steps. */
+    static String initialWitness(String goal) {
+        return "reachable(" + goal + ") holds in the initial state: its witness has no steps";
+    }
+
     static String witnessTitle(String goal, CheckResult.GoalResult g) {
         return (g.shortest() ? "shortest witness of reachable(" : "witness of reachable(") + goal
                 + (g.shortest() ? ")" : "), not necessarily a shortest one");
@@ -230,6 +235,11 @@ public final class TextRenderer {
         }
         for (Map.Entry<String, CheckResult.GoalResult> g : r.goals().entrySet()) {
             if (g.getValue().witness() != null && r.verdict() == Verdict.HOLDS) {
+                if (g.getValue().witness().length == 0) {
+                    // a table of no steps read as a broken report
+                    out.append("\n  ").append(initialWitness(g.getKey())).append('\n');
+                    continue;
+                }
                 out.append("\n  ").append(witnessTitle(g.getKey(), g.getValue())).append(":\n")
                         .append(table(Trace.replay(r.model(), g.getValue().witness()), width));
             }

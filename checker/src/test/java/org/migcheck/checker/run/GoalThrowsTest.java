@@ -126,4 +126,18 @@ class GoalThrowsTest {
         assertEquals(null, cut.verdict(), cut.message());
         assertTrue(cut.message().contains("a step from the last state breaks a rule"), cut.message());
     }
+
+    /** A goal that holds in the initial state has a witness of no steps: the report says so instead of an empty table. */
+    @Test
+    void aGoalOfTheInitialStateSaysSo() {
+        Model.Builder m = Model.builder("goal-at-start");
+        Var c = m.var("c", 0, 1, 0);
+        m.thread("t", b -> b.step(Step.named("inc").args("c").does(e -> e.add(c, 1)).build()));
+        m.goal("zero", s -> s.get(c) == 0);
+        CheckResult r = Checker.check(m.build(), RuleSet.empty(), Options.defaults());
+        assertEquals(Verdict.HOLDS, r.verdict());
+        String text = org.migcheck.checker.trace.TextRenderer.render("goal-at-start", r, null, null);
+        assertTrue(text.contains("reachable(zero) holds in the initial state: its witness has no steps"), text);
+        assertTrue(!text.contains("witness of reachable(zero)"), text);
+    }
 }
