@@ -108,7 +108,8 @@ final class ExportCmd implements Callable<Integer> {
             } catch (IOException e) {
                 // the program is written beside the target first: say which directory refused it (for /proc/version,
                 // "no such file or directory" alone named the file, which exists)
-                throw Args.usage(spec, "cannot write '" + output + "': no new file can be made in " + dir + " (" + why(e) + ")");
+                throw Args.usage(spec, "cannot write '" + output + "': no new file can be made in its directory " + dir
+                        + (e instanceof java.nio.file.NoSuchFileException ? "" : " (" + why(e) + ")"));
             }
             try {
                 // createTempFile makes it private (rw-------): give it the mode the file had, or a new file's usual one
