@@ -205,7 +205,9 @@ public final class Checker {
                 }
                 // that search met a budget first: the error stands, with the reduced path when it is a real one
                 int[] schedule = symmetry == null ? search.scheduleTo(e.id) : new int[0];
-                return new CheckResult(model, Verdict.MODEL_ERROR, null, e.getMessage(), schedule, List.of(), List.of(), Map.of(),
+                // under symmetry the reduced path is canonical, no real one: no trace and no replay token (without a
+                // model the reports show the error alone; an empty schedule read as "the initial state fails")
+                return new CheckResult(symmetry == null ? model : null, Verdict.MODEL_ERROR, null, e.getMessage(), schedule, List.of(), List.of(), Map.of(),
                         new Stats(0, 0, schedule.length, 0), null, List.of("found with " + (symmetry != null ? "symmetry" : "partial-order")
                                 + " reduction; the search without it, for " + (symmetry != null ? "a path in the real model" : "a shortest path")
                                 + ", stopped at " + again.limit()));

@@ -44,9 +44,6 @@ public final class Replayer {
         ModelSystem sys = new ModelSystem(model, rules);
         int[] state = sys.initialState();
         Failure initial = sys.checkState(state);
-        if (initial == null && schedule.length == 0) {
-            initial = goalThrows(model, sys, state);
-        }
         if (initial != null) {
             return ending(trace, schedule.length == 0, (Problem) initial, "the initial state");
         }
@@ -58,11 +55,6 @@ public final class Replayer {
             }
             state = s.next;
             Failure inv = sys.checkState(state);
-            if (inv == null && last) {
-                // goals at the end only: check stops asking a goal once it is met, so a goal that throws only on a
-                // state a token passes through is no failure of that token; check ends a token at a goal's throw
-                inv = goalThrows(model, sys, state);
-            }
             if (inv != null) {
                 return ending(trace, last, (Problem) inv, "the state after step " + (i + 1));
             }
@@ -75,6 +67,11 @@ public final class Replayer {
             return new Ending(trace, Verdict.DEADLOCK, null, msg, expl);
         }
         if (failsNext(sys, state)) {
+            Problem goal = goalThrows(model, sys, state);
+            if (goal != null) {
+                // check asks goals as it stores a state, before its successors: a token it ended at a goal's throw
+                return ending(trace, true, goal, "the last state");
+            }
             // a step from here breaks a rule: the check would have reported that (a STUCK verdict means no reachable
             // transition fails), so this is a schedule cut short, not a stuck thread (the failing step is no successor
             // of the stuck-thread analysis, which read it as a thread that can never move)
@@ -100,6 +97,12 @@ public final class Replayer {
             if (edge != null) {
                 return edge;
             }
+        }
+        // goals last, and only at the end: check stops asking a goal once it is met anywhere, so a goal that throws is a
+        // failure of a token only when nothing else ends it there (check ends a token at the state a goal threw on)
+        Problem goal = goalThrows(model, sys, state);
+        if (goal != null) {
+            return ending(trace, true, goal, "the last state");
         }
         return new Ending(trace, null, null, "no rule broken, no deadlock, no stuck thread at the end of the schedule", List.of());
     }

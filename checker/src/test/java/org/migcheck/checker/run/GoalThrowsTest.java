@@ -140,4 +140,41 @@ class GoalThrowsTest {
         assertTrue(text.contains("reachable(zero) holds in the initial state: its witness has no steps"), text);
         assertTrue(!text.contains("witness of reachable(zero)"), text);
     }
+
+    /**
+     * Under symmetry, when the search without it meets a budget first, the error stands without a trace or a token:
+     * the reduced path is canonical (a review saw "the initial state already fails" and a token replay refused).
+     */
+    @Test
+    void aSymmetricErrorPastTheBudgetHasNoToken() {
+        CheckResult r = Checker.check(symmetric(12, 12), RuleSet.empty(),
+                Options.defaults().withBudget(Options.defaults().budget().withMaxStates(100)));
+        assertEquals(Verdict.MODEL_ERROR, r.verdict(), r.message());
+        assertEquals(null, r.model(), "no model: no trace and no replay line");
+        assertTrue(r.notes().stream().anyMatch(n -> n.startsWith("found with symmetry reduction")), r.notes().toString());
+    }
+
+    /** A goal met earlier on the path is not asked at a deadlock the token ends in (replay said MODEL_ERROR). */
+    @Test
+    void aDeadlockTokenEndsInTheDeadlockEvenIfAGoalWouldThrowThere() {
+        Model.Builder m = Model.builder("goal-then-deadlock");
+        Var c = m.var("c", 0, 2, 0);
+        Var never = m.flag("never", true);
+        m.thread("t", b -> b
+                .step(Step.named("inc").args("c").does(e -> e.add(c, 1)).build())
+                .step(Step.named("inc").args("c").does(e -> e.add(c, 1)).build())
+                .step(org.migcheck.model.lang.Steps.waitClear("wait_never", e -> never, "never", e -> "x", "never",
+                        org.migcheck.model.lang.Sleep.Kind.OTHER)));
+        m.goal("one", s -> {
+            if (s.get(c) == 2) {
+                throw new IllegalStateException("asked after it was met");
+            }
+            return s.get(c) == 1;
+        });
+        Model model = m.build();
+        CheckResult r = Checker.check(model, RuleSet.empty(), Options.defaults());
+        assertEquals(Verdict.DEADLOCK, r.verdict(), r.message());
+        Replayer.Ending end = Replayer.replay(model, RuleSet.empty(), r.schedule());
+        assertEquals(Verdict.DEADLOCK, end.verdict(), end.message());
+    }
 }
