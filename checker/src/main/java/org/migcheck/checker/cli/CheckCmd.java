@@ -132,15 +132,8 @@ final class CheckCmd implements Callable<Integer> {
         // with --bounds (and some bound to raise), the re-check at raised bounds is a second case (JUnit) or result (SARIF),
         // judged against the same expectation, and a second section of the HTML page: the exit code is its verdict
         ScenarioRunner.Outcome again = sens == null || sens.raised().isEmpty() ? null : o.atBounds(raise, sens.result());
-        List<ScenarioRunner.Outcome> cases = again == null ? List.of(o) : List.of(o, again);
         switch (f) {
-            case JSON -> out.println(JsonRenderer.withReplayCommands(JsonRenderer.render(o, sens, again),
-                    line -> Main.withClasspath(line, List.of(s), spec, x -> x)));
-            case HTML -> out.print(Main.withClasspath(again == null ? HtmlRenderer.render(o) : HtmlRenderer.render(o, again, sens.summary()),
-                    List.of(s), spec, JUnitRenderer::esc));
-            case JUNIT -> out.print(Main.withClasspath(JUnitRenderer.render("migcheck check " + s.id(), cases), List.of(s), spec,
-                    JUnitRenderer::esc));
-            case SARIF -> out.println(Main.withClasspath(SarifRenderer.render(cases), List.of(s), spec, Main::jsonText));
+            case JSON, HTML, JUNIT, SARIF -> out.print(document(f, s, o, sens, again));
             case TEXT -> {
                 out.print(Main.withClasspath(TextRenderer.render(o, output.columns()), s, spec));
                 if (sens != null) {
@@ -168,22 +161,30 @@ final class CheckCmd implements Callable<Integer> {
         ScenarioRunner.Outcome o = ScenarioRunner.run(s, variant, sets, rules, opts, (model, r, x) -> new org.migcheck.checker.run.CheckResult(
                 model, Verdict.INCOMPLETE, null, message, new int[0], List.of(), List.of(), java.util.Map.of(),
                 new org.migcheck.checker.engine.Stats(0, 0, 0, 0), limit, List.of()));
-        return render(f, s, o);
+        return document(f, s, o, null, null);
     }
 
     /** The finished check {@code o}'s report, with {@code note}: the watchdog ended what came after it. */
     private String overrunReport(Format f, ScenarioRunner.Outcome o, String note) {
-        return render(f, o.scenario(), new ScenarioRunner.Outcome(o.scenario(), o.variant(), o.knobs(), o.expected(),
-                o.result().withNote(note), o.boundsRaise()));
+        return document(f, o.scenario(), new ScenarioRunner.Outcome(o.scenario(), o.variant(), o.knobs(), o.expected(),
+                o.result().withNote(note), o.boundsRaise()), null, null);
     }
 
-    private String render(Format f, Scenario s, ScenarioRunner.Outcome o) {
+    /**
+     * The report of one check in format {@code f} (not text), with the re-check at raised bounds when {@code sens} is
+     * given and {@code again}, its outcome, when the model had bounds to raise: a second case (JUnit), result
+     * (SARIF) or section (HTML), judged against the same expectation.
+     */
+    private String document(Format f, Scenario s, ScenarioRunner.Outcome o, BoundSensitivity sens, ScenarioRunner.Outcome again) {
+        List<ScenarioRunner.Outcome> cases = again == null ? List.of(o) : List.of(o, again);
         return switch (f) {
-            case JSON -> JsonRenderer.withReplayCommands(JsonRenderer.render(o), line -> Main.withClasspath(line, List.of(s), spec, x -> x)) + "\n";
-            case JUNIT -> Main.withClasspath(JUnitRenderer.render("migcheck check " + s.id(), List.of(o)), List.of(s), spec, JUnitRenderer::esc);
-            case SARIF -> Main.withClasspath(SarifRenderer.render(List.of(o)), List.of(s), spec, Main::jsonText) + "\n";
-            case HTML -> Main.withClasspath(HtmlRenderer.render(o), List.of(s), spec, JUnitRenderer::esc);
-            default -> "";
+            case JSON -> JsonRenderer.withReplayCommands(JsonRenderer.render(o, sens, again),
+                    line -> Main.withClasspath(line, List.of(s), spec, x -> x)) + "\n";
+            case HTML -> Main.withClasspath(again == null ? HtmlRenderer.render(o) : HtmlRenderer.render(o, again, sens.summary()),
+                    List.of(s), spec, JUnitRenderer::esc);
+            case JUNIT -> Main.withClasspath(JUnitRenderer.render("migcheck check " + s.id(), cases), List.of(s), spec, JUnitRenderer::esc);
+            case SARIF -> Main.withClasspath(SarifRenderer.render(cases), List.of(s), spec, Main::jsonText) + "\n";
+            case TEXT -> throw new IllegalArgumentException("text is printed by call(), with the re-check's own report");
         };
     }
 

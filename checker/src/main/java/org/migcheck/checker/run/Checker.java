@@ -197,6 +197,7 @@ public final class Checker {
             return withNote(plain, "step footprints abandoned: " + e.getMessage() + "; checked with partial-order reduction"
                     + " on inert steps only (please report this: the footprints' tables should cover every reachable step)");
         } catch (GoalThrew e) {
+            List<String> found = List.of();
             if (symmetry != null || por) {
                 // the reduced search's path may be canonical or not a shortest one: find the state without reductions
                 CheckResult again = check(model, rules, opts.unreduced(), footprint, new String[1]);
@@ -204,17 +205,15 @@ public final class Checker {
                     return again;
                 }
                 // that search met a budget first: the error stands, with the reduced path when it is a real one
-                int[] schedule = symmetry == null ? search.scheduleTo(e.id) : new int[0];
-                // under symmetry the reduced path is canonical, no real one: no trace and no replay token (without a
-                // model the reports show the error alone; an empty schedule read as "the initial state fails")
-                return new CheckResult(symmetry == null ? model : null, Verdict.MODEL_ERROR, null, e.getMessage(), schedule, List.of(), List.of(), Map.of(),
-                        new Stats(0, 0, schedule.length, 0), null, List.of("found with " + (symmetry != null ? "symmetry" : "partial-order")
-                                + " reduction; the search without it, for " + (symmetry != null ? "a path in the real model" : "a shortest path")
-                                + ", stopped at " + again.limit()));
+                found = List.of("found with " + (symmetry != null ? "symmetry" : "partial-order") + " reduction; the search"
+                        + " without it, for " + (symmetry != null ? "a path in the real model" : "a shortest path") + ", stopped at "
+                        + again.limit());
             }
-            int[] schedule = search.scheduleTo(e.id);
-            return new CheckResult(model, Verdict.MODEL_ERROR, null, e.getMessage(), schedule, List.of(), List.of(), Map.of(),
-                    new Stats(0, 0, schedule.length, 0), null, List.of());
+            // under symmetry the reduced path is canonical, no real one: no trace and no replay token (without a model
+            // the reports show the error alone; an empty schedule read as "the initial state fails")
+            int[] schedule = symmetry == null ? search.scheduleTo(e.id) : new int[0];
+            return new CheckResult(symmetry == null ? model : null, Verdict.MODEL_ERROR, null, e.getMessage(), schedule, List.of(),
+                    List.of(), Map.of(), new Stats(0, 0, schedule.length, 0), null, found);
         } catch (ModelError e) {
             return modelError(model, e.getMessage());
         } catch (ModelViolation e) {

@@ -66,7 +66,8 @@ public final class Replayer {
             String msg = Checker.explainDeadlock(sem, state, d.blocked(), schedule, expl);
             return new Ending(trace, Verdict.DEADLOCK, null, msg, expl);
         }
-        if (failsNext(sys, state)) {
+        String failsNext = failsNextSummary(sys, state);
+        if (failsNext != null) {
             Problem goal = goalThrows(model, sys, state);
             if (goal != null) {
                 // check asks goals as it stores a state, before its successors: a token it ended at a goal's throw
@@ -75,7 +76,7 @@ public final class Replayer {
             // a step from here breaks a rule: the check would have reported that (a STUCK verdict means no reachable
             // transition fails), so this is a schedule cut short, not a stuck thread (the failing step is no successor
             // of the stuck-thread analysis, which read it as a thread that can never move)
-            return new Ending(trace, null, null, "a step from the last state breaks a rule (" + failsNextSummary(sys, state) + ")", List.of());
+            return new Ending(trace, null, null, "a step from the last state breaks a rule (" + failsNext + ")", List.of());
         }
         int stuck = stuckThread(sys, state);
         if (stuck == -2) {
@@ -127,12 +128,7 @@ public final class Replayer {
         return null;
     }
 
-    /** Whether some transition from {@code state} fails (a rule, an assertion, a model error). */
-    private static boolean failsNext(ModelSystem sys, int[] state) {
-        return failsNextSummary(sys, state) != null;
-    }
-
-    /** The first failing transition's summary from {@code state}, or null. */
+    /** The summary of the first transition from {@code state} that fails (a rule, an assertion, a model error), or null. */
     private static String failsNextSummary(ModelSystem sys, int[] state) {
         String[] first = {null};
         sys.expand(-1, state, new TransitionSystem.Successors() {

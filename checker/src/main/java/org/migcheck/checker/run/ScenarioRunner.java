@@ -475,17 +475,16 @@ public final class ScenarioRunner {
         Map<String, String> settings = new LinkedHashMap<>();
         // knobs the token leaves out take the named variant's values, else the scenario's defaults
         org.migcheck.model.scenarios.Variant named = parts[1].equals("-") ? null : s.variant(parts[1]);
-        java.util.Set<String> given = new java.util.HashSet<>();
         if (!parts[2].equals("-") && !parts[2].isEmpty()) {
             for (String kv : parts[2].split(",", -1)) { // -1: a trailing comma is an empty knob, refused below
                 int eq = kv.indexOf('=');
                 if (eq <= 0) {
                     throw new IllegalArgumentException("replay token knob '" + kv + "' is not name=value");
                 }
-                if (!given.add(kv.substring(0, eq))) {
+                // settings holds only the token's own knobs here: the variant's are added after the loop
+                if (settings.put(kv.substring(0, eq), kv.substring(eq + 1)) != null) {
                     throw new IllegalArgumentException("replay token gives knob " + kv.substring(0, eq) + " twice");
                 }
-                settings.put(kv.substring(0, eq), kv.substring(eq + 1));
             }
         }
         if (named != null) {

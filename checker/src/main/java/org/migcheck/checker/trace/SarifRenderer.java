@@ -92,10 +92,7 @@ public final class SarifRenderer {
             // the rule's kernel source, else the source the scenario models
             String where = rule.kernelRef() != null && KERNEL_FILE.matcher(rule.kernelRef()).find() ? rule.kernelRef() : o.scenario().reference();
             res.put("locations", List.of(location(where, o.scenario().sourceFile(), o.title().replace(" / ", "/"))));
-            List<Map<String, Object>> related = relatedKernelFiles(where);
-            if (!related.isEmpty()) {
-                res.put("relatedLocations", related);
-            }
+            putRelated(res, where);
             res.put("partialFingerprints", fingerprint(rule.id(), o.title(), r.verdict().lower()));
             Map<String, Object> props = new LinkedHashMap<>();
             props.put("scenario", o.scenario().id());
@@ -146,10 +143,7 @@ public final class SarifRenderer {
         rules.putIfAbsent(rule.id(), rule);
         Map<String, Object> res = obj("ruleId", rule.id(), "ruleIndex", new ArrayList<>(rules.keySet()).indexOf(rule.id()), "level", level,
                 "message", obj("text", text), "locations", List.of(location(base.scenario().reference(), base.scenario().sourceFile(), logical)));
-        List<Map<String, Object>> related = relatedKernelFiles(base.scenario().reference());
-        if (!related.isEmpty()) {
-            res.put("relatedLocations", related);
-        }
+        putRelated(res, base.scenario().reference());
         res.put("partialFingerprints", fingerprint(rule.id(), logical, text));
         return res;
     }
@@ -220,6 +214,14 @@ public final class SarifRenderer {
             case MODEL_ERROR -> new RuleInfo("model-error", "the model is well-formed (bounds, lock ownership, references)", null);
             default -> INCOMPLETE;
         };
+    }
+
+    /** A result's {@code relatedLocations}: the further kernel files {@code kernelRef} cites, when there are any. */
+    private static void putRelated(Map<String, Object> result, String kernelRef) {
+        List<Map<String, Object>> related = relatedKernelFiles(kernelRef);
+        if (!related.isEmpty()) {
+            result.put("relatedLocations", related);
+        }
     }
 
     /**

@@ -88,12 +88,12 @@ public final class TextRenderer {
                 + (hidden > 0 ? "; ... (" + Words.count(hidden, "more step") + "; --format json lists all)" : "");
     }
 
-    /** "shortest witness of reachable(g)", or "witness of reachable(g), not necessarily a shortest one". */
     /** A goal that holds in the initial state: its witness has no steps. */
     static String initialWitness(String goal) {
         return "reachable(" + goal + ") holds in the initial state: its witness has no steps";
     }
 
+    /** "shortest witness of reachable(g)", or "witness of reachable(g), not necessarily a shortest one". */
     static String witnessTitle(String goal, CheckResult.GoalResult g) {
         return (g.shortest() ? "shortest witness of reachable(" : "witness of reachable(") + goal
                 + (g.shortest() ? ")" : "), not necessarily a shortest one");

@@ -334,8 +334,7 @@ public class PluginTest {
     /** RegisteredStepRule hands a LockHierarchy (which the service file cannot name) to the command line, its promises included. */
     @Test
     void aLockOrderInAFieldIsRegisteredByASubclass(@TempDir Path dir) throws IOException {
-        Path cp = Files.createDirectories(dir.resolve("order").resolve("META-INF/services")).getParent().getParent();
-        Files.writeString(cp.resolve(RULE_SERVICE), AThenB.class.getName() + "\n");
+        Path cp = ruleServices(dir.resolve("order"), AThenB.class.getName());
         Run gated = run("--classpath", cp.toString(), "check", "abba-gated");
         assertEquals(1, gated.code(), gated.out() + gated.err());
         assertTrue(gated.out().contains("VIOLATED plugin.a-then-b"), gated.out());
@@ -359,8 +358,7 @@ public class PluginTest {
     /** A user's rule that breaks a bundled scenario: the replay line names --classpath, and pasted it replays the break. */
     @Test
     void aUsersRuleBrokenOnABundledScenarioReplaysFromThePrintedLine(@TempDir Path dir) throws IOException {
-        Path cp = Files.createDirectories(dir.resolve("rule").resolve("META-INF/services")).getParent().getParent();
-        Files.writeString(cp.resolve(RULE_SERVICE), T1NeverHoldsA.class.getName() + "\n");
+        Path cp = ruleServices(dir.resolve("rule"), T1NeverHoldsA.class.getName());
         Run r = run("--classpath", cp.toString(), "check", "abba-ordered");
         assertEquals(1, r.code(), r.out() + r.err());
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("replay: \\./migcheck --classpath (.+) replay (\\S+)").matcher(r.out());
@@ -376,8 +374,7 @@ public class PluginTest {
     /** export --promela carries a --classpath rule as an assertion of its own (it was left out: SPIN then found no error). */
     @Test
     void theExportChecksAUsersRule(@TempDir Path dir) throws IOException {
-        Path cp = Files.createDirectories(dir.resolve("rule").resolve("META-INF/services")).getParent().getParent();
-        Files.writeString(cp.resolve(RULE_SERVICE), T1NeverHoldsA.class.getName() + "\n");
+        Path cp = ruleServices(dir.resolve("rule"), T1NeverHoldsA.class.getName());
         Run with = run("--classpath", cp.toString(), "export", "--promela", "abba-ordered");
         assertEquals(0, with.code(), with.err());
         assertTrue(with.out().contains("violated_plugin_t1_never_holds_a"), with.out());
@@ -393,8 +390,7 @@ public class PluginTest {
      */
     @Test
     void ruleSelectsTheRulesChecked(@TempDir Path dir) throws IOException {
-        Path cp = Files.createDirectories(dir.resolve("rule").resolve("META-INF/services")).getParent().getParent();
-        Files.writeString(cp.resolve(RULE_SERVICE), T1NeverHoldsA.class.getName() + "\n");
+        Path cp = ruleServices(dir.resolve("rule"), T1NeverHoldsA.class.getName());
         // without the user's rule abba-ordered holds; with only it, it breaks at t1's first step
         Run kernelOnly = run("--classpath", cp.toString(), "--rule", "atomic.sleep,lock-order.cycle", "check", "abba-ordered");
         assertEquals(0, kernelOnly.code(), kernelOnly.out() + kernelOnly.err());
@@ -539,6 +535,14 @@ public class PluginTest {
     }
 
     /** A class directory holding only a service file naming {@code classes} (which the test class path provides). */
+    /** A class directory whose rule service file lists {@code classes} (no scenarios). */
+    static Path ruleServices(Path dir, String... classes) throws IOException {
+        Path f = dir.resolve(RULE_SERVICE);
+        Files.createDirectories(f.getParent());
+        Files.writeString(f, String.join("\n", classes) + "\n");
+        return dir;
+    }
+
     static Path services(Path dir, String... classes) throws IOException {
         Path f = dir.resolve(SERVICE);
         Files.createDirectories(f.getParent());

@@ -322,8 +322,7 @@ public final class Probe {
 
         @Override public int get(Var v) {
             if (mode == Mode.LOCAL) {
-                throw new ModelError(v.name(), "local code of " + proc.name() + " reads shared variable " + v.name()
-                        + "; test shared state with a Cond step (ifThen) instead");
+                throw Semantics.localReadsShared(proc, v);
             }
             if (v.origin != model.origin) {
                 throw Model.foreign("variable " + v.name(), v.modelName(), model.name());
@@ -334,10 +333,7 @@ public final class Probe {
         @Override public Model model() { return model; }
         @Override public boolean finished(int th) {
             if (mode == Mode.LOCAL && th != t.index()) {
-                // another thread's progress is shared state: local code that reads it could see it change between
-                // steps, which the partial-order reduction assumes it cannot (local code runs with the step before it)
-                throw new ModelError(model.thread(th).name(), "local code of " + proc.name() + " reads whether thread "
-                        + model.thread(th).name() + " has finished; test it in a Cond step (ifThen) instead");
+                throw Semantics.localReadsFinished(model, proc, th);
             }
             return s.get(model.thread(th).pcSlot) == done;
         }

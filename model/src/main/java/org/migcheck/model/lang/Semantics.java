@@ -354,6 +354,21 @@ public final class Semantics {
 
     public boolean finished(int[] s, int thread) { return s[model.thread(thread).pcSlot] == done; }
 
+    /** Local code (the tests and expressions of local flow) reads shared variable {@code v}: refused, here and in {@link Probe}. */
+    static ModelError localReadsShared(Procedure proc, Var v) {
+        return new ModelError(v.name(), "local code of " + proc.name() + " reads shared variable " + v.name()
+                + "; test shared state with a Cond step (ifThen) instead");
+    }
+
+    /**
+     * Local code reads whether another thread {@code th} has finished: that is shared state too, which could change
+     * between steps, while the partial-order reduction lets local code run with the step before it as one.
+     */
+    static ModelError localReadsFinished(Model model, Procedure proc, int th) {
+        return new ModelError(model.thread(th).name(), "local code of " + proc.name() + " reads whether thread "
+                + model.thread(th).name() + " has finished; test it in a Cond step (ifThen) instead");
+    }
+
     /** Whether the thread's next step can run in {@code s}. */
     public boolean enabled(int[] s, int thread) {
         ThreadSpec t = model.thread(thread);
@@ -618,8 +633,7 @@ public final class Semantics {
 
         @Override public int get(Var v) {
             if (mode == Mode.LOCAL) {
-                throw new ModelError(v.name(), "local code of " + proc.name() + " reads shared variable " + v.name()
-                        + "; test shared state with a Cond step (ifThen) instead");
+                throw localReadsShared(proc, v);
             }
             if (v.origin != model.origin) {
                 throw Model.foreign("variable " + v.name(), v.modelName(), model.name());
@@ -633,10 +647,7 @@ public final class Semantics {
         @Override public Model model() { return model; }
         @Override public boolean finished(int th) {
             if (mode == Mode.LOCAL && th != t.index()) {
-                // another thread's progress is shared state: local code that reads it could see it change between
-                // steps, which the partial-order reduction assumes it cannot (local code runs with the step before it)
-                throw new ModelError(model.thread(th).name(), "local code of " + proc.name() + " reads whether thread "
-                        + model.thread(th).name() + " has finished; test it in a Cond step (ifThen) instead");
+                throw localReadsFinished(model, proc, th);
             }
             return s[model.thread(th).pcSlot] == done;
         }
