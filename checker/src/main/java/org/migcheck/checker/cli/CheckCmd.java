@@ -157,11 +157,19 @@ final class CheckCmd implements Callable<Integer> {
      * format {@code f}, with the variant's knobs and expectation as a finished check would have them.
      */
     private String overrunReport(Format f, Scenario s, RuleSet rules, Options opts, String message) {
-        String limit = "--time-limit (the watchdog ended the check)";
-        ScenarioRunner.Outcome o = ScenarioRunner.run(s, variant, sets, rules, opts, (model, r, x) -> new org.migcheck.checker.run.CheckResult(
-                model, Verdict.INCOMPLETE, null, message, new int[0], List.of(), List.of(), java.util.Map.of(),
-                new org.migcheck.checker.engine.Stats(0, 0, 0, 0), limit, List.of()));
-        return document(f, s, o, null, null);
+        return document(f, s, overrunOutcome(s, variant, sets, rules, opts, message), null, null);
+    }
+
+    /** The outcome of a check of {@code s} the watchdog ends: INCOMPLETE with its {@code message}, judged as any outcome. */
+    static ScenarioRunner.Outcome overrunOutcome(Scenario s, String variant, Map<String, String> sets, RuleSet rules, Options opts,
+            String message) {
+        return ScenarioRunner.run(s, variant, sets, rules, opts, (model, r, x) -> overrunResult(model, message));
+    }
+
+    /** A result without a verdict for a check of {@code model} the watchdog ends, with its {@code message}. */
+    static CheckResult overrunResult(org.migcheck.model.lang.Model model, String message) {
+        return new CheckResult(model, Verdict.INCOMPLETE, null, message, new int[0], List.of(), List.of(), java.util.Map.of(),
+                new org.migcheck.checker.engine.Stats(0, 0, 0, 0), "--time-limit (the watchdog ended the check)", List.of());
     }
 
     /** The finished check {@code o}'s report, with {@code note}: the watchdog ended what came after it. */
@@ -225,19 +233,36 @@ final class CheckCmd implements Callable<Integer> {
         }
         List<ScenarioRunner.Outcome> bad = new ArrayList<>();
         long start = System.nanoTime();
-        List<ScenarioRunner.Outcome> outcomes = ScenarioRunner.runAll(Main.registry(spec).all(), rules, opts, o -> {
+        List<Scenario> scenarios = Main.registry(spec).all();
+        // a variant whose model or rule code never returns: the watchdog ends the process; the report then has the variants
+        // checked so far and that one, INCOMPLETE, with a note on the variants not reached (text: its row and a summary)
+        List<ScenarioRunner.Outcome> done = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Main.overrunDocument = message -> {
+            List<ScenarioRunner.Outcome> sofar = new ArrayList<>(done);
+            int at = 0;
+            for (Scenario sc : scenarios) {
+                for (org.migcheck.model.scenarios.Variant v : sc.variants()) {
+                    if (at++ == sofar.size()) {
+                        int after = scenarios.stream().mapToInt(x -> x.variants().size()).sum() - at;
+                        String note = "the watchdog ended the process here: "
+                                + (after == 0 ? "no variant comes after this one" : Words.count(after, "variant") + " after this one not checked");
+                        ScenarioRunner.Outcome hung = ScenarioRunner.run(sc, v.name(), Map.of(), rules, opts,
+                                (model, r, x) -> overrunResult(model, message).withNote(note));
+                        sofar.add(hung);
+                        return text ? String.format(fmt, row(hung)) + allSummary(sofar, after) : allDocument(f, sofar);
+                    }
+                }
+            }
+            return null;
+        };
+        List<ScenarioRunner.Outcome> outcomes = ScenarioRunner.runAll(scenarios, rules, opts, o -> {
+            done.add(o);
             if (!o.matches()) {
                 bad.add(o);
             }
-            if (!text) {
-                return;
+            if (text) {
+                out.printf(fmt, row(o));
             }
-            CheckResult r = o.result();
-            String goals = o.expected() == null || o.expected().goals().isEmpty() ? "-"
-                    : ScenarioRunner.goalsAsExpected(o.expected(), r) + "/" + o.expected().goals().size();
-            out.printf(fmt, o.scenario().id(), o.variant(), ScenarioRunner.verdictText(o.expected()), ScenarioRunner.verdictText(r),
-                    goals, r.stats().distinct(), r.stats().maxDepth(), String.format("%.2fs", r.stats().seconds()),
-                    !o.matches() ? "MISMATCH" : bounded(o) ? "ok (bounded)" : "ok");
         });
         // with --bounds: each variant with model bounds, its re-check, and the re-check as an outcome right after it
         List<ScenarioRunner.Outcome> cases = new ArrayList<>();
@@ -247,6 +272,14 @@ final class CheckCmd implements Callable<Integer> {
             if (raise == 0 || o.result().model() == null || BoundSensitivity.modelBounds(o.result().model()).isEmpty()) {
                 continue;
             }
+            List<ScenarioRunner.Outcome> sofar = List.copyOf(cases);
+            Main.overrunDocument = message -> {
+                ScenarioRunner.Outcome hung = o.atBounds(raise, overrunResult(o.result().model(), message));
+                List<ScenarioRunner.Outcome> all = new ArrayList<>(sofar);
+                all.add(hung);
+                return text ? "\nbounds +" + raise + ": the re-check of " + o.title() + " did not end (the watchdog ended the process;"
+                        + " the re-checks after it were not run)\n" : allDocument(f, all);
+            };
             BoundSensitivity sens = BoundSensitivity.check(ScenarioRunner.build(o.scenario(), o.knobs()), o.result(), rules, opts, raise);
             Recheck re = new Recheck(o, sens, o.atBounds(raise, sens.result()));
             rechecks.add(re);
@@ -255,12 +288,9 @@ final class CheckCmd implements Callable<Integer> {
                 bad.add(re.again());
             }
         }
+        Main.overrunDocument = null;
         switch (f) {
-            case JSON -> out.println(JsonRenderer.withReplayCommands(JsonRenderer.renderAll("catalogue", cases),
-                    line -> Main.withClasspath(line, scenarios(cases), spec, x -> x)));
-            case JUNIT -> out.print(Main.withClasspath(JUnitRenderer.render("migcheck check --all", cases), scenarios(cases), spec,
-                    JUnitRenderer::esc));
-            case SARIF -> out.println(Main.withClasspath(SarifRenderer.render(cases), scenarios(cases), spec, Main::jsonText));
+            case JSON, JUNIT, SARIF -> out.print(allDocument(f, cases));
             default -> {
                 if (raise > 0) {
                     out.printf("%nbounds +%d: %s whose model declares model bounds re-checked with them raised%n", raise,
@@ -304,5 +334,33 @@ final class CheckCmd implements Callable<Integer> {
             }
         }
         return bad.isEmpty() ? 0 : Verdict.MISMATCH_EXIT;
+    }
+
+    /** The cells of {@code o}'s row in the text table of {@code check --all}. */
+    private static Object[] row(ScenarioRunner.Outcome o) {
+        CheckResult r = o.result();
+        String goals = o.expected() == null || o.expected().goals().isEmpty() ? "-"
+                : ScenarioRunner.goalsAsExpected(o.expected(), r) + "/" + o.expected().goals().size();
+        return new Object[] {o.scenario().id(), o.variant(), ScenarioRunner.verdictText(o.expected()), ScenarioRunner.verdictText(r),
+                goals, r.stats().distinct(), r.stats().maxDepth(), String.format("%.2fs", r.stats().seconds()),
+                !o.matches() ? "MISMATCH" : bounded(o) ? "ok (bounded)" : "ok"};
+    }
+
+    /** The text summary of a {@code check --all} the watchdog ended after {@code cases} ({@code after} variants not checked). */
+    private static String allSummary(List<ScenarioRunner.Outcome> cases, int after) {
+        long failed = cases.stream().filter(o -> !o.matches()).count();
+        return String.format("%ncatalogue not finished: the watchdog ended the process in %s%n%d passed, %d failed, %d not checked%n",
+                cases.get(cases.size() - 1).title(), cases.size() - failed, failed, after);
+    }
+
+    /** The JSON, JUnit or SARIF document of {@code check --all} with {@code cases}. */
+    private String allDocument(Format f, List<ScenarioRunner.Outcome> cases) {
+        return switch (f) {
+            case JSON -> JsonRenderer.withReplayCommands(JsonRenderer.renderAll("catalogue", cases),
+                    line -> Main.withClasspath(line, scenarios(cases), spec, x -> x)) + "\n";
+            case JUNIT -> Main.withClasspath(JUnitRenderer.render("migcheck check --all", cases), scenarios(cases), spec, JUnitRenderer::esc);
+            case SARIF -> Main.withClasspath(SarifRenderer.render(cases), scenarios(cases), spec, Main::jsonText) + "\n";
+            default -> throw new IllegalArgumentException("check --all writes text row by row");
+        };
     }
 }

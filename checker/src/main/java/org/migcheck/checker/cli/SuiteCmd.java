@@ -76,10 +76,25 @@ final class SuiteCmd implements Callable<Integer> {
             throw Args.usage(spec, e.getMessage());
         }
         if (!clusterOptions.active()) {
-            outcomes = new ArrayList<>();
+            // a combination whose model or rule code never returns: the watchdog ends the process; the report then has
+            // the combinations checked so far and that one, INCOMPLETE, with a note on those not reached
+            List<ScenarioRunner.Outcome> done = new java.util.concurrent.CopyOnWriteArrayList<>();
+            Main.overrunDocument = message -> {
+                List<ScenarioRunner.Outcome> sofar = new ArrayList<>(done);
+                int after = combinations.size() - sofar.size() - 1;
+                String note = "the watchdog ended the process here: "
+                        + (after == 0 ? "no combination comes after this one" : Words.count(after, "combination") + " after this one not checked");
+                sofar.add(ScenarioRunner.run(s, null, combinations.get(sofar.size()), rules, search.toOptions(),
+                        (model, r, x) -> CheckCmd.overrunResult(model, message).withNote(note)));
+                return f == Format.TEXT ? KnobSuite.table(s, sofar) + String.format("%nsuite not finished: the watchdog ended the process"
+                        + " in %s; %s not checked%n", sofar.get(sofar.size() - 1).title(), Words.count(after, "combination"))
+                        : document(f, s, sofar, leftOut);
+            };
             for (Map<String, String> c : combinations) {
-                outcomes.add(ScenarioRunner.run(s, null, c, rules, search.toOptions()));
+                done.add(ScenarioRunner.run(s, null, c, rules, search.toOptions()));
             }
+            Main.overrunDocument = null;
+            outcomes = done;
         } else {
             HazelcastCluster cluster = clusterOptions.connect(spec, null, s.id());
             try {
@@ -93,11 +108,7 @@ final class SuiteCmd implements Callable<Integer> {
         }
         long bad = outcomes.stream().filter(o -> !o.matches()).count();
         switch (f) {
-            case JSON -> out.println(JsonRenderer.withReplayCommands(JsonRenderer.renderSuite(outcomes, s, leftOut),
-                    line -> Main.withClasspath(line, List.of(s), spec, x -> x)));
-            case JUNIT -> out.print(Main.withClasspath(JUnitRenderer.render("migcheck suite " + s.id(), outcomes, s, leftOut), List.of(s), spec,
-                    JUnitRenderer::esc));
-            case SARIF -> out.println(Main.withClasspath(SarifRenderer.renderSuite(outcomes, s, leftOut), List.of(s), spec, Main::jsonText));
+            case JSON, JUNIT, SARIF -> out.print(document(f, s, outcomes, leftOut));
             default -> {
                 out.print(KnobSuite.table(s, outcomes));
                 // each mismatch and each combination without a verdict in full, as check --all does: its message (the
@@ -126,6 +137,19 @@ final class SuiteCmd implements Callable<Integer> {
             }
         }
         return bad == 0 ? 0 : Verdict.MISMATCH_EXIT;
+    }
+
+    /** The JSON, JUnit or SARIF document of the suite's {@code outcomes}. */
+    private String document(Format f, Scenario s, List<ScenarioRunner.Outcome> outcomes,
+            Map<Map<String, String>, org.migcheck.model.scenarios.Knob> leftOut) {
+        return switch (f) {
+            case JSON -> JsonRenderer.withReplayCommands(JsonRenderer.renderSuite(outcomes, s, leftOut),
+                    line -> Main.withClasspath(line, List.of(s), spec, x -> x)) + "\n";
+            case JUNIT -> Main.withClasspath(JUnitRenderer.render("migcheck suite " + s.id(), outcomes, s, leftOut), List.of(s), spec,
+                    JUnitRenderer::esc);
+            case SARIF -> Main.withClasspath(SarifRenderer.renderSuite(outcomes, s, leftOut), List.of(s), spec, Main::jsonText) + "\n";
+            default -> throw new IllegalArgumentException("the suite's text is its table");
+        };
     }
 
     /**

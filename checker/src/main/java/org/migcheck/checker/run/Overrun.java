@@ -22,7 +22,8 @@ public final class Overrun {
 
     /** Limits of a day or more are the default budget's "none". */
     private static final Duration WATCHED_BELOW = Duration.ofDays(1);
-    private static volatile long graceMillis = 30_000;
+    /** 30 s; the system property {@code migcheck.overrunGraceMillis} changes it (for tests that run the command line in a process). */
+    private static volatile long graceMillis = Long.getLong("migcheck.overrunGraceMillis", 30_000);
     private static volatile Consumer<String> action = message -> System.err.println("migcheck: " + message);
     private static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "migcheck-overrun");

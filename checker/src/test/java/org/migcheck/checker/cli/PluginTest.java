@@ -534,7 +534,6 @@ public class PluginTest {
         return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
-    /** A class directory holding only a service file naming {@code classes} (which the test class path provides). */
     /** A class directory whose rule service file lists {@code classes} (no scenarios). */
     static Path ruleServices(Path dir, String... classes) throws IOException {
         Path f = dir.resolve(RULE_SERVICE);
@@ -543,6 +542,7 @@ public class PluginTest {
         return dir;
     }
 
+    /** A class directory holding only a scenario service file naming {@code classes} (which the test class path provides). */
     static Path services(Path dir, String... classes) throws IOException {
         Path f = dir.resolve(SERVICE);
         Files.createDirectories(f.getParent());
