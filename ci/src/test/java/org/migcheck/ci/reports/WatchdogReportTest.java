@@ -116,4 +116,16 @@ class WatchdogReportTest {
         assertEquals("1", hung.get("knobs").get("mode").asText(), r.out());
         assertTrue(hung.toString().contains("1 combination after this one not checked"), hung.toString());
     }
+
+    @Test
+    void checkOfOneVariantWritesItsJsonReport(@TempDir Path dir) throws Exception {
+        Run r = process(plugins(dir), "check", "hanging-plugin", "--variant", "hangs", "--time-limit", "2", "--format", "json");
+        saysWhere(r);
+        ReportFormatsTest.loadSchema();
+        ReportFormatsTest.assertValid(r.out());
+        JsonNode report = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.out());
+        assertEquals("incomplete", report.get("verdict").asText(), r.out());
+        assertEquals("hangs", report.get("variant").asText(), r.out());
+        assertTrue(report.get("limit").asText().contains("watchdog"), r.out());
+    }
 }
