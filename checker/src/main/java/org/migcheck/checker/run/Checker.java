@@ -442,11 +442,11 @@ public final class Checker {
                 boolean a;
                 boolean b;
                 try {
-                    a = g.getValue().test(sem.view(s));
-                    b = g.getValue().test(sem.view(c));
-                } catch (RuntimeException | StackOverflowError | AssertionError | LinkageError err) {
+                    a = ModelSystem.reached(g.getKey(), g.getValue(), sem.view(s));
+                    b = ModelSystem.reached(g.getKey(), g.getValue(), sem.view(c));
+                } catch (ModelSystem.GoalFailed err) {
                     // the model's error: the search without symmetry meets it and reports it at its state
-                    return "goal " + g.getKey() + " threw on a reachable state (" + err + ")";
+                    return "goal " + g.getKey() + " threw on a reachable state (" + err.getCause() + ")";
                 }
                 if (a != b) {
                     return "goal " + g.getKey() + " tells members of a symmetric set apart (" + String.join(", ",
@@ -980,8 +980,8 @@ public final class Checker {
         private static final long serialVersionUID = 1L;
         final int id;
 
-        GoalThrew(int id, String goal, String message, Throwable cause) {
-            super(message, cause, false, false);
+        GoalThrew(int id, ModelSystem.GoalFailed failed) {
+            super(failed.getMessage(), failed.getCause(), false, false);
             this.id = id;
         }
     }
@@ -1010,10 +1010,10 @@ public final class Checker {
             for (Map.Entry<String, Predicate<StateView>> g : model.goals().entrySet()) {
                 boolean reached;
                 try {
-                    reached = !found.containsKey(g.getKey()) && g.getValue().test(v);
-                } catch (RuntimeException | StackOverflowError | AssertionError | LinkageError err) {
+                    reached = !found.containsKey(g.getKey()) && ModelSystem.reached(g.getKey(), g.getValue(), v);
+                } catch (ModelSystem.GoalFailed failed) {
                     // with the state it threw on, so that the report shows the path there (it showed the initial state)
-                    throw new GoalThrew(id, g.getKey(), ModelSystem.ruleThrew("goal", g.getKey(), err), err);
+                    throw new GoalThrew(id, failed);
                 }
                 if (reached) {
                     found.put(g.getKey(), id);

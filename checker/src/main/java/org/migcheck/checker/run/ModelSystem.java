@@ -385,6 +385,27 @@ final class ModelSystem implements TransitionSystem {
         return null;
     }
 
+    /** A goal's predicate that threw: the model's error, with {@link #ruleThrew}'s message naming the goal and its line. */
+    static final class GoalFailed extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        final String goal;
+
+        GoalFailed(String goal, Throwable cause) {
+            super(ruleThrew("goal", goal, cause), cause, false, false);
+            this.goal = goal;
+        }
+    }
+
+    /** Goal {@code name}'s answer on {@code view}; an exception or error of its predicate is a {@link GoalFailed}. */
+    static boolean reached(String name, java.util.function.Predicate<org.migcheck.model.lang.StateView> goal,
+            org.migcheck.model.lang.StateView view) {
+        try {
+            return goal.test(view);
+        } catch (RuntimeException | StackOverflowError | AssertionError | LinkageError err) {
+            throw new GoalFailed(name, err);
+        }
+    }
+
     /** "step rule X threw ...": a rule with a bug is a model error naming it, not a raw exception. */
     static String ruleThrew(String kind, String id, Throwable err) {
         // the rule's own line (its first frame outside the JDK and migcheck's model): where a user starts looking

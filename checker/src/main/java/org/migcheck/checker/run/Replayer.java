@@ -147,9 +147,9 @@ public final class Replayer {
     private static Problem goalThrows(Model model, ModelSystem sys, int[] state) {
         for (Map.Entry<String, java.util.function.Predicate<org.migcheck.model.lang.StateView>> g : model.goals().entrySet()) {
             try {
-                g.getValue().test(sys.semantics().view(state));
-            } catch (RuntimeException | StackOverflowError | AssertionError | LinkageError err) {
-                return new Problem.ModelFault(g.getKey(), ModelSystem.ruleThrew("goal", g.getKey(), err), -1, -1);
+                ModelSystem.reached(g.getKey(), g.getValue(), sys.semantics().view(state));
+            } catch (ModelSystem.GoalFailed failed) {
+                return new Problem.ModelFault(failed.goal, failed.getMessage(), -1, -1);
             }
         }
         return null;
