@@ -70,6 +70,19 @@ public final class JsonRenderer {
         return b;
     }
 
+    /**
+     * An expectation as an object (the schema's $defs/expectation), for a program that would otherwise parse
+     * {@link org.migcheck.model.scenarios.Expect#describe()}'s words: the verdict, the rule (violated only) and each goal's
+     * expected reachability.
+     */
+    static Map<String, Object> expectation(org.migcheck.model.scenarios.Expect e) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("verdict", e.kind().name().toLowerCase(java.util.Locale.ROOT));
+        m.put("rule", e.ruleId());
+        m.put("goals", new LinkedHashMap<>(e.goals()));
+        return m;
+    }
+
     /** Saturated model bounds as objects (the schema's $defs/saturation). */
     private static List<Map<String, Object>> saturations(List<CheckResult.Saturation> list) {
         List<Map<String, Object>> out = new ArrayList<>();
@@ -245,6 +258,7 @@ public final class JsonRenderer {
                 }
                 vm.put("settings", settings);
                 vm.put("expect", v.expect().describe());
+                vm.put("expectation", expectation(v.expect()));
                 vm.put("kind", v.kind() == null ? null : v.kind().label());
                 vm.put("doc", v.doc());
                 variants.add(vm);
@@ -323,6 +337,7 @@ public final class JsonRenderer {
         // 0, or K for the re-check at model bounds raised by K (check --all --bounds +K)
         root.put("boundsRaise", o.boundsRaise());
         root.put("expected", o.expected() == null ? null : o.expected().describe());
+        root.put("expectation", o.expected() == null ? null : expectation(o.expected()));
         root.put("verdict", r.verdict().lower());
         root.put("matches", o.matches());
         RuleInfo rule = RuleInfo.of(r.ruleId());

@@ -268,6 +268,25 @@ class ReportFormatsTest {
         }
         // by hand from the declarations: truncate-writeback 5, source-locked-alloc 10, fuse-writeback-memcg 2, bdev-jbd2 4
         assertEquals(21, conditional);
+        // each variant's expectation object says what its expect string says (read back from the words)
+        int withGoals = 0;
+        for (JsonNode sc : MAPPER.readTree(list.out()).get("scenarios")) {
+            for (JsonNode v : sc.get("variants")) {
+                String[] parts = v.get("expect").asText().split("; ");
+                String[] head = parts[0].split(" ");
+                JsonNode x = v.get("expectation");
+                assertEquals(head[0], x.get("verdict").asText(), v.toString());
+                assertEquals(head.length > 1 ? head[1] : null, x.get("rule").isNull() ? null : x.get("rule").asText(), v.toString());
+                assertEquals(parts.length - 1, x.get("goals").size(), v.toString());
+                for (int i = 1; i < parts.length; i++) {
+                    java.util.regex.Matcher m = java.util.regex.Pattern.compile("reachable\\((.+)\\)=(true|false)").matcher(parts[i]);
+                    assertTrue(m.matches(), parts[i]);
+                    assertEquals(Boolean.parseBoolean(m.group(2)), x.get("goals").get(m.group(1)).asBoolean(), v.toString());
+                    withGoals++;
+                }
+            }
+        }
+        assertTrue(withGoals > 0);
         // ordered philosophers protect no data: their lock mutants survive, at any n with the reason the named
         // variant declares (a knob combination is judged by the scenario's derived expectation, which declares it too)
         Run mutate = cli("mutate", "philosophers", "--set", "n=4", "--set", "ordered=true", "--format", "json");
