@@ -175,6 +175,10 @@ class DocsReferencesTest {
         assertEquals(Variant.KindType.SHIPPED, Variant.kindOf("shipped v6.16 (to v6.19): x").type());
         assertEquals("shipped v6.16-v6.19", Variant.kindOf("shipped v6.16-v6.19, open question").label());
         assertEquals("shipped v2.6.38", Variant.kindOf("shipped v2.6.38: x").label());
+        assertEquals("shipped v7.1 (unverified)", Variant.kindOf("shipped v7.1 (unverified): by its changelog").label());
+        assertTrue(Variant.kindOf("shipped v7.1 (unverified): x").unverified());
+        assertFalse(Variant.kindOf("shipped v6.19 (v6.15 to v7.0): x").unverified());
+        assertEquals("shipped v6.19", Variant.kindOf("shipped v6.19 (v6.15 to v7.0): x").label());
         assertEquals(Variant.KindType.PROPOSAL, Variant.kindOf("proposal (2020): defer").type());
         assertEquals(Variant.KindType.HYPOTHETICAL, Variant.kindOf("hypothetical (never shipped)").type());
         assertEquals(Variant.KindType.MUTATION, Variant.kindOf("mutation: x").type());

@@ -26,7 +26,8 @@ import org.migcheck.model.lang.Steps;
  * {@code if (PageWriteback(page)) wait_on_page_bit(...)} and could return while a writeback started
  * after the wake-up was pending. That single wait has no switch here; it differs from the loop only
  * where writeback restarts between the wake-up and the waiter's return.
- * {@link #folioWaitWritebackQueued} is the same wait on an explicit wait queue.
+ * {@link #folioWaitWritebackQueued} is the same wait on an explicit wait queue. The versions named here come
+ * from the commits' history (changelogs, stable review lists), not from a reading of those releases' source.
  */
 public final class FolioOps {
     private FolioOps() {}

@@ -31,8 +31,8 @@ import org.migcheck.model.lang.Var;
  * mmap_lock at most for read, so the trylock succeeds); reaping or exiting always frees enough
  * memory for the pending allocation; oom_badness is unknown, so any eligible task may be chosen.
  *
- * <p>Kernel version: v6.19 (mm/oom_kill.c). Folds in the OOM reaper (v4.6, aac453635549 "mm, oom:
- * introduce oom reaper", switchable: false models earlier kernels) and MMF_OOM_SKIP.
+ * <p>Kernel version: v6.19 (mm/oom_kill.c). Folds in the OOM reaper (v4.6 by its history, release not checked;
+ * aac453635549 "mm, oom: introduce oom reaper", switchable: false models earlier kernels) and MMF_OOM_SKIP.
  */
 public final class Oom {
     /** Resource provided by exit_mmap and oom_reap_task: MMF_OOM_SKIP set on a victim's mm ({@link #mmfOomSkip}). */

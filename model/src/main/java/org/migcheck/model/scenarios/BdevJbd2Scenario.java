@@ -336,8 +336,10 @@ public final class BdevJbd2Scenario {
                 .variant("cancel-revoke-writeback", Map.of("mkdir", "true", "syncAll", "true", "dirty", "true", "buffers", "2",
                                 "jbd2", "false", "lookup", "false", "getblk", "false"),
                         Expect.violated("lock-order.hierarchy"),
-                        "shipped v6.19 (mainline v6.15 to v7.0 since f76d4c28a46a \"fs/jbd2: use sleeping version of "
-                                + "__find_get_block()\", and 6.12.y after its backport): with two blocks per folio (blocksize "
+                        "shipped v6.19 (unverified): mainline v6.15 to v7.0 since f76d4c28a46a \"fs/jbd2: use sleeping version of "
+                                + "__find_get_block()\" (which the project's v6.19 reading confirms), and 6.12.y after its backport; "
+                                + "that jbd2_journal_cancel_revoke's lookup runs under mkdir's buffer lock, and the dates of its fix, "
+                                + "rest on 981fcc5674e6's changelog and the stable mails, which that reading does not cover: with two blocks per folio (blocksize "
                                 + "< pagesize), jbd2_journal_cancel_revoke's lookup of bh0's own block takes folio_lock(F) "
                                 + "while mkdir holds bh0's buffer lock, against the mm order folio -> buffer (the 13-step "
                                 + "counterexample is mkdir's alone); with sync_blockdev's flusher, which holds the dirty F's "
@@ -346,7 +348,7 @@ public final class BdevJbd2Scenario {
                 .variant("cancel-revoke-migrate", Map.of("mkdir", "true", "writeback", "false", "buffers", "2",
                                 "jbd2", "false", "lookup", "false", "getblk", "false"),
                         Expect.violated("lock-order.hierarchy"),
-                        "shipped v6.19 (as cancel-revoke-writeback): the same inversion, with compaction as the "
+                        "shipped v6.19 (unverified): as cancel-revoke-writeback; the same inversion, with compaction as the "
                                 + "second task (our inference; the fix's changelog names sync_blockdev only): "
                                 + "migrate_folio_unmap holds F's folio lock and buffer_migrate_lock_buffers sleeps in "
                                 + "lock_buffer(bh0) while mkdir holds bh0 and sleeps in folio_lock(F), a deadlock without the "
@@ -356,9 +358,9 @@ public final class BdevJbd2Scenario {
                 .variant("cancel-revoke-fixed", Map.of("mkdir", "true", "cancelRevokeLookup", "false", "writeback", "false",
                                 "buffers", "2", "jbd2", "false", "lookup", "false", "getblk", "false"),
                         cancelRevokeFixedSurvivors(Expect.holds()),
-                        "shipped v7.1 (981fcc5674e6 \"jbd2: fix deadlock in jbd2_journal_cancel_revoke()\", merged for "
-                                + "v7.1-rc1 and sent to 7.0.y, 6.18.y (6.18.27) and 6.12.y, by our reading of the stable "
-                                + "mails; tags not checked): no alias lookup for a block-device buffer, so mkdir never takes a folio lock under the buffer lock "
+                        "shipped v7.1 (unverified): 981fcc5674e6 \"jbd2: fix deadlock in jbd2_journal_cancel_revoke()\", merged for "
+                                + "v7.1-rc1 and sent to 7.0.y, 6.18.y (6.18.27) and 6.12.y by our reading of the stable "
+                                + "mails (tags not checked; after the project's v6.19 reading): no alias lookup for a block-device buffer, so mkdir never takes a folio lock under the buffer lock "
                                 + "(against the migrator; with sync_blockdev's flusher as well, BdevJbd2ScenarioTest)")
                 .variant("lookup-ignores-bh-migrate", Map.of("lookupChecksBhMigrate", "false", "jbd2", "false",
                                 "getblk", "false", "writeback", "false"),

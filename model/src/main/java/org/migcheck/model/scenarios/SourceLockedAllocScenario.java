@@ -219,7 +219,9 @@ public final class SourceLockedAllocScenario {
                         survivors(Expect.holds().reach("compaction-migrated-F0", false), BIO_ENDIO)
                                 .survives(WRITER_LOCK, NOFS_WRITER).survives(WRITER_LOCK_DIRTY, NOFS_WRITER)
                                 .survives(WRITER_DIRTY_UNLOCK, NOFS_WRITER),
-                        "shipped v6.19, with a writer holding F0's lock for a moment: page_cache_ra_order's memalloc_nofs_save() "
+                        "shipped v6.19 (unverified: that v6.19's page_cache_ra_order runs inside memalloc_nofs_save() rests on "
+                                + "30153e446664's changelog, not on the v6.19 reading of mm/readahead.c), with a writer holding F0's "
+                                + "lock for a moment: page_cache_ra_order's memalloc_nofs_save() "
                                 + "makes F2's allocation GFP_NOFS, and isolate_migratepages_block isolates no folio with a "
                                 + "mapping under !__GFP_FS: compaction from readahead never touches a page-cache folio")
                 .variant("readahead-writer",

@@ -22,14 +22,19 @@ public record Variant(String name, Map<String, String> settings, Expect expect, 
      */
     public record Kind(KindType type, String label) {
         @Override public String toString() { return label; }
+
+        /** Whether the label says its version is not confirmed by the project's kernel reading. */
+        public boolean unverified() { return label.endsWith(" (unverified)"); }
     }
 
     /**
      * The leading words of a description that state its kind. A version is vN.N or vN.N.N; a shipped
-     * range is written vA-vB (both ends released kernels); a proposal gives the year it was posted.
+     * range is written vA-vB (both ends released kernels); a proposal gives the year it was posted. A shipped
+     * kind whose version the project's v6.19 reading does not confirm (it rests on a changelog or mails read
+     * elsewhere) says so: {@code shipped v7.1 (unverified)}, and the words are part of the label.
      */
     private static final Pattern KIND = Pattern.compile(
-            "^(shipped v\\d+\\.\\d+(?:\\.\\d+)?(?:-v\\d+\\.\\d+(?:\\.\\d+)?)?(?:\\+)?"
+            "^(shipped v\\d+\\.\\d+(?:\\.\\d+)?(?:-v\\d+\\.\\d+(?:\\.\\d+)?)?(?:\\+)?(?: \\(unverified\\))?"
                     + "|proposal \\(\\d{4}\\)|hypothetical|mutation)(?=$|[\\s,:;.(])");
 
     /** Parses the kind at the start of {@code doc}, or null when the description does not start with one. */
