@@ -32,9 +32,12 @@ import org.migcheck.model.lang.Symmetry;
  * in variables or code; {@code SymmetryTest} checks the automorphism property on every reachable
  * state of every declaring catalogue variant at small sizes; and at run time two guards run: every
  * successor whose canonical form differs from it is compared with that form on the goals, and
- * every stored state with its image under the rotation of each set on the invariants (once per
- * orbit found, the costlier rules); if a goal or invariant answers differently, symmetry is
- * refused for this run (the check restarts without it and says so). The run-time check is a guard against declarations that name one member, not a
+ * every stored state with its image under the rotation of each set on the invariants and goals (once
+ * per orbit found, the costlier rules), the first 20,000 also with the image that swaps each set's
+ * first two members (a goal that names one member need not be true on any canonical form the search
+ * stores: a reviewer's goal "W1 finished, no other worker" was answered unreachable when only
+ * successors and their canonical forms were compared); if a goal or invariant answers differently,
+ * symmetry is refused for this run (the check restarts without it and says so). The run-time check is a guard against declarations that name one member, not a
  * proof: the proof obligation is that rules and goals are symmetric, which the bundled rules are
  * (they quantify over all folios and threads). Step rules are not checked at run time. Traces are
  * rebuilt in the unpermuted model ({@link Unpermute}). The liveness analysis follows each
@@ -118,6 +121,7 @@ public final class ReducedSystem implements TransitionSystem {
     private final int threads;
     private final ThreadLocal<Symmetry.Canon> canons;
     private final int[][] rotation;
+    private final int[][] transposition;
     private final java.util.concurrent.atomic.AtomicLong reducedStates = new java.util.concurrent.atomic.AtomicLong();
     /** Stored states whose transitions have been compared with their rotation's (the first {@link #TRANSITION_SAMPLE}). */
     private final java.util.concurrent.atomic.AtomicLong transitionsSampled = new java.util.concurrent.atomic.AtomicLong();
@@ -192,6 +196,7 @@ public final class ReducedSystem implements TransitionSystem {
         this.threads = sem.model().threadCount();
         this.canons = symmetry == null ? null : ThreadLocal.withInitial(symmetry::newCanon);
         this.rotation = symmetry == null ? null : symmetry.rotation();
+        this.transposition = symmetry == null ? null : symmetry.transposition();
     }
 
     /** Whether the step footprints were computed and used (for states from {@link #footprintsFrom()} on). */
@@ -249,26 +254,41 @@ public final class ReducedSystem implements TransitionSystem {
     @Override public int[] slotMax() { return inner.slotMax(); }
     @Override public int[] initialState() { return canonical(inner.initialState()); }
     /**
-     * The invariants of a stored state; with symmetry also the run-time guard: the invariants must
-     * answer the same on the state's image under the rotation of every symmetric set (each member
-     * takes the next one's place), which catches a rule that names one member on every stored orbit
-     * where that member differs from its neighbour.
+     * The invariants of a stored state; with symmetry also the run-time guard: the invariants and the goals
+     * must answer the same on the state's image under the rotation of every symmetric set (each member
+     * takes the next one's place), which catches a rule or goal that names one member on every stored orbit
+     * where that member differs from its neighbour; on the first {@link #TRANSITION_SAMPLE} stored states,
+     * also on its image with the first two members of each set swapped (the two permutations generate
+     * every permutation of the members), and the successors of the state and of both images must agree.
      */
     @Override public Failure checkState(int[] state) {
         Failure f = inner.checkState(state);
         if (symmetry != null && ruleAsymmetry != null) {
             int[] rotated = symmetry.apply(state, rotation, canons.get());
             if (!java.util.Arrays.equals(rotated, state)) {
-                String why = ruleAsymmetry.apply(inner.checkState(rotated), f);
-                if (why != null) {
-                    throw new SymmetryRefused(why);
-                }
+                sameAnswers(state, f, rotated);
                 if (transitionsSampled.getAndIncrement() < TRANSITION_SAMPLE) {
                     sameTransitions(state, rotated);
+                    int[] swapped = symmetry.apply(state, transposition);
+                    if (!java.util.Arrays.equals(swapped, state)) {
+                        sameAnswers(state, f, swapped);
+                        sameTransitions(state, swapped);
+                    }
                 }
             }
         }
         return f;
+    }
+
+    /** Refuses symmetry when an invariant or a goal answers differently on {@code state} (invariants: {@code f}) and {@code image}. */
+    private void sameAnswers(int[] state, Failure f, int[] image) {
+        String why = ruleAsymmetry.apply(inner.checkState(image), f);
+        if (why == null && asymmetry != null) {
+            why = asymmetry.apply(state, image);
+        }
+        if (why != null) {
+            throw new SymmetryRefused(why);
+        }
     }
 
     /**

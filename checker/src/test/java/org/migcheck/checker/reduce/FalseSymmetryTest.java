@@ -109,4 +109,46 @@ class FalseSymmetryTest {
         assertTrue(large.reductions().contains("(declaration checked by rotation on the first 20,000 stored states, then trusted)"),
                 large.reductions());
     }
+
+    /**
+     * n workers, declared interchangeable, each take a shared mutex, mark their own flag and let go; the goal
+     * singles out W1 ("W1 done, nobody else"). A reviewer's model: with goals compared only on a successor and its
+     * canonical form, the goal was true on no state the reduced search met, and the check said unreachable.
+     */
+    static Model workersWithGoal(int n) {
+        Model.Builder m = Model.builder("workers-goal");
+        org.migcheck.model.lang.Lock mu = m.mutex("list_lock");
+        Var[] done = new Var[n];
+        List<Model.SymmetricMember> members = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            Var d = m.flag("w" + (i + 1) + ".done", false);
+            done[i] = d;
+            m.thread("W" + (i + 1), b -> b.step(org.migcheck.model.lang.Steps.lock("spin_lock", mu))
+                    .step(Step.named("mark_done").args("w").does(e -> e.set(d, true)).build())
+                    .step(org.migcheck.model.lang.Steps.unlock("spin_unlock", mu)));
+            members.add(new Model.SymmetricMember(List.of("W" + (i + 1)), List.of("w" + (i + 1)), List.of()));
+        }
+        m.goal("w1-first", st -> {
+            boolean others = false;
+            for (int i = 1; i < n; i++) {
+                others |= st.get(done[i]) != 0;
+            }
+            return st.get(done[0]) != 0 && !others;
+        });
+        m.symmetric("workers", members);
+        return m.build();
+    }
+
+    @Test
+    void aGoalThatNamesOneMemberIsAnsweredAsWithoutSymmetry() {
+        for (int n = 2; n <= 5; n++) {
+            Model model = workersWithGoal(n);
+            CheckResult truth = Checker.check(model, RuleSet.empty(), Options.defaults().withSymmetry(Options.Switch.OFF));
+            assertEquals(CheckResult.GoalResult.Answer.REACHABLE, truth.goals().get("w1-first").answer());
+            CheckResult r = Checker.check(model, RuleSet.empty(), Options.defaults());
+            assertEquals(CheckResult.GoalResult.Answer.REACHABLE, r.goals().get("w1-first").answer(), "n=" + n + " " + r.notes());
+            assertEquals(truth.stats().distinct(), r.stats().distinct(), "n=" + n);
+            assertTrue(r.notes().stream().anyMatch(x -> x.startsWith("symmetry refused: goal w1-first tells members")), r.notes().toString());
+        }
+    }
 }

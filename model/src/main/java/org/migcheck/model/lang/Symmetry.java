@@ -375,6 +375,25 @@ public final class Symmetry {
         return perm;
     }
 
+    /**
+     * The permutations that swap the first two members of every set of two or more (the rest stay): with
+     * {@link #rotation()}, a pair that generates every permutation of the members.
+     */
+    public int[][] transposition() {
+        int[][] perm = new int[groups.length][];
+        for (int gi = 0; gi < groups.length; gi++) {
+            perm[gi] = new int[groups[gi].members];
+            for (int m = 0; m < perm[gi].length; m++) {
+                perm[gi][m] = m;
+            }
+            if (perm[gi].length >= 2) {
+                perm[gi][0] = 1;
+                perm[gi][1] = 0;
+            }
+        }
+        return perm;
+    }
+
     /** A fresh scratch space for one searching thread. */
     public Canon newCanon() { return new Canon(); }
 
