@@ -83,6 +83,9 @@ public final class DueRules {
 
     public StepRule rule(int i) { return rules[i]; }
 
+    /** Every rule but those {@link StepRule#vacuous vacuous} on the model (which are never run on it). */
+    public long notVacuous() { return ~vacuous; }
+
     /** The rules due on every transition (before the watched-variable filter). */
     public long always() { return always; }
 

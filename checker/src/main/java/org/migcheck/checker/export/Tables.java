@@ -177,6 +177,16 @@ final class Tables {
         this.rules = rules;
         this.init = new Semantics(model).initialState();
         this.slotMin = model.slotMin();
+        int[] max = model.slotMax();
+        for (org.migcheck.model.lang.Var v : model.vars()) {
+            // a slot's values are indexed by their offset from its minimum, in an int: a wider domain cannot be tabulated
+            if ((long) max[v.slot()] - slotMin[v.slot()] >= Integer.MAX_VALUE) {
+                throw new NotExpressible("variable " + v.name() + " of model " + model.name() + " has a domain of "
+                        + String.format(java.util.Locale.ROOT, "%,d", (long) max[v.slot()] - slotMin[v.slot()] + 1)
+                        + " values [" + slotMin[v.slot()] + ", " + max[v.slot()] + "]; the tables of step footprints and of"
+                        + " the Promela export take domains of fewer than 2^31 values");
+            }
+        }
         this.values = new BitSet[model.stateSize()];
         for (int s = 0; s < values.length; s++) {
             values[s] = new BitSet();
@@ -317,6 +327,9 @@ final class Tables {
         }
         curThread = -1;
         for (Invariant inv : rules.invariants()) {
+            if (org.migcheck.properties.Rules.vacuous(inv, model)) {
+                continue; // never evaluated on this model, by the search or in the export
+            }
             Set<Integer> reads = new LinkedHashSet<>();
             Node tree = tabulate(reads, -1, 0, assign -> invariantLeaf(inv, assign), "invariant " + inv.id());
             invariants.add(new InvariantTable(inv, tree));
@@ -586,7 +599,7 @@ final class Tables {
             List<StepRule> stepRules = rules.stepRules();
             // footprints: only the rules the search runs on this transition read anything (a watching rule
             // reads the old value of each watched slot the transition writes)
-            long due = keepTrees ? -1L : dueRules().due(fired.events(), slot -> {
+            long due = keepTrees ? dueRules().notVacuous() : dueRules().due(fired.events(), slot -> {
                 Integer w = fired.writes().get(slot);
                 return w != null && w != before.read(slot);
             });
