@@ -1,0 +1,78 @@
+package org.migcheck.ci;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code ./migcheck} rebuilds its jar only for a newer file of the modules the jar holds: a user who keeps their own
+ * model sources in the checkout (README's "Without Maven" compiles them there) got an {@code mvn install} of
+ * migcheck on every edit, or exit 69 without Maven (a reviewer's finding). Run on a copy of the launcher in a
+ * checkout of its own, with a stand-in {@code mvn} first on the PATH that records each call.
+ */
+class LauncherTest {
+    record Run(int code, String out, String err) {}
+
+    static Run launch(Path home, Path fakeBin, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new java.util.ArrayList<>(List.of("bash", home.resolve("migcheck").toString()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().put("PATH", fakeBin + ":" + System.getenv("PATH"));
+        Path out = Files.createTempFile(home, "out", ".txt");
+        Path err = Files.createTempFile(home, "err", ".txt");
+        Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "launcher did not end");
+        return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
+    }
+
+    static void old(Path f) throws IOException {
+        Files.setLastModifiedTime(f, FileTime.fromMillis(946_684_800_000L)); // 2000-01-01
+    }
+
+    static Path file(Path home, String rel, String text) throws IOException {
+        Path f = home.resolve(rel);
+        Files.createDirectories(f.getParent());
+        Files.writeString(f, text);
+        return f;
+    }
+
+    @Test
+    void onlyTheJarsOwnModulesTriggerABuild(@TempDir Path dir) throws Exception {
+        Path home = dir.resolve("checkout");
+        Files.createDirectories(home.resolve("checker/target"));
+        Files.copy(Path.of("..", "migcheck"), home.resolve("migcheck"));
+        Files.copy(Path.of("..", "checker", "target", "migcheck.jar"), home.resolve("checker/target/migcheck.jar"));
+        Path calls = dir.resolve("mvn-calls");
+        Path fake = file(dir, "bin/mvn", "#!/bin/sh\necho \"$@\" >> '" + calls + "'\nexit 1\n");
+        assertTrue(fake.toFile().setExecutable(true));
+        for (String m : List.of("", "model/", "properties/", "checker/")) {
+            old(file(home, m + "pom.xml", "<project/>"));
+        }
+        Path modelSource = file(home, "model/src/main/java/A.java", "class A {}");
+        old(modelSource);
+        // the jar is newer than every file of its modules; a user's model, the ci module and examples are newer still
+        file(home, "mine/src/org/me/MyModel.java", "class MyModel {}");
+        file(home, "ci/src/test/java/T.java", "class T {}");
+        file(home, "examples/E.java", "class E {}");
+        Run r = launch(home, dir.resolve("bin"), "--version");
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertEquals("migcheck 0.1.0", r.out().strip());
+        assertFalse(Files.exists(calls), "mvn was run for files outside the jar's modules");
+        // a source of a module the jar holds, newer than the jar: the launcher builds (the stand-in fails: exit 70)
+        Files.setLastModifiedTime(modelSource, FileTime.fromMillis(System.currentTimeMillis() + 60_000));
+        Run stale = launch(home, dir.resolve("bin"), "--version");
+        assertEquals(70, stale.code(), stale.out() + stale.err());
+        assertTrue(stale.err().contains("migcheck: building ") && stale.err().contains("migcheck: build failed"), stale.err());
+        assertTrue(Files.readString(calls, StandardCharsets.UTF_8).contains("install"), Files.readString(calls));
+    }
+}
