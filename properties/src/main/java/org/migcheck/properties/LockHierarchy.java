@@ -53,6 +53,15 @@ public final class LockHierarchy implements StepRule {
 
     /** Declares that {@code outer} is taken before (outside) {@code innerClass}; {@code source} cites the kernel. */
     public LockHierarchy order(String outer, String innerClass, String source) {
+        if (outer.equals(innerClass)) {
+            throw new IllegalArgumentException("lock hierarchy " + id + ": " + outer + " cannot be ordered before itself");
+        }
+        List<String> back = path(innerClass, outer);
+        if (back != null) {
+            // with both orders declared, every acquisition of the two breaks the rule: the author's mistake, said here
+            throw new IllegalArgumentException("lock hierarchy " + id + ": " + outer + " -> " + innerClass + " contradicts the declared "
+                    + String.join(" -> ", back));
+        }
         inner.computeIfAbsent(outer, k -> new LinkedHashSet<>()).add(innerClass);
         inner.computeIfAbsent(innerClass, k -> new LinkedHashSet<>());
         why.putIfAbsent(outer + " -> " + innerClass, source);

@@ -280,6 +280,15 @@ public final class ScenarioRunner {
                     + " rule class of yours, list it in META-INF/services/org.migcheck.properties.Rule on --classpath; if it is an"
                     + " assertion of the model, no interleaving raised it");
         }
+        if (expect != null && r.model() != null) {
+            for (String g : expect.goals().keySet()) {
+                if (!r.model().goals().containsKey(g)) {
+                    // a misspelt goal read as an unexplained mismatch ("0/1")
+                    r = r.withNote("the expected goal " + g + " is not declared by model " + r.model().name() + " (its goals: "
+                            + (r.model().goals().isEmpty() ? "none" : String.join(", ", r.model().goals().keySet())) + ")");
+                }
+            }
+        }
         return new Outcome(scenario, shownVariant, knobs, expect, r);
     }
 

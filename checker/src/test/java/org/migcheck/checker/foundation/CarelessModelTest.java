@@ -166,4 +166,70 @@ class CarelessModelTest {
         assertTrue(r.notes().stream().anyMatch(n -> n.startsWith("symmetry refused: the members of workers (2) are not interchangeable")),
                 r.notes().toString());
     }
+
+    @Test
+    void blankStepAndGoalNamesNullArgsAndNullGoalsAreRefused() {
+        // a reviewer's slips: each was accepted and printed as "()", a row split in two, "reachable()", "f(null)", or an
+        // exception blamed on migcheck's goal tracker
+        for (String bad : new String[] {"", "  ", "foo\nbar"}) {
+            ModelError e = assertThrows(ModelError.class, () -> Step.named(bad));
+            assertTrue(e.getMessage().startsWith("a step needs a name") || e.getMessage().startsWith("step name 'foo?bar' contains a control"),
+                    e.getMessage());
+        }
+        assertTrue(assertThrows(ModelError.class, () -> Step.named("f").args((String) null)).getMessage()
+                .equals("step f has null args (leave args out for none)"));
+        Model.Builder b = Model.builder("goals");
+        assertTrue(assertThrows(ModelError.class, () -> b.goal("", s -> true)).getMessage().startsWith("a goal needs a name"));
+        assertEquals("goal g of model goals has no predicate (null)", assertThrows(ModelError.class, () -> b.goal("g", null)).getMessage());
+    }
+
+    @Test
+    void aVariableMayBeNamedLikeAThread() {
+        // the builder kept threads as "thread t" beside variable names: a variable "thread t" was called a second thread t
+        Model.Builder b = Model.builder("names");
+        Var v = b.flag("thread t", false);
+        b.thread("t", x -> x.step(set(v)));
+        assertEquals(Verdict.HOLDS, check(b.build()).verdict());
+        Model.Builder twice = Model.builder("twice");
+        twice.flag("x", false);
+        assertEquals("model twice declares x twice (as a variable or lock)",
+                assertThrows(ModelError.class, () -> twice.mutex("x")).getMessage());
+    }
+
+    @Test
+    void aSymmetricMemberNamingNoObjectIsNotUsed() {
+        Model.Builder b = Model.builder("sym");
+        for (String t : List.of("A", "B")) {
+            Var own = b.flag(t + ".done", false);
+            b.thread(t, x -> x.step(set(own)));
+        }
+        b.symmetric("s", List.of(new Model.SymmetricMember(List.of("A"), List.of("nosuch"), List.of()),
+                new Model.SymmetricMember(List.of("B"), List.of("nosuch2"), List.of())));
+        // as every declaration the checker cannot use: refused with a note naming the slip, checked without symmetry
+        CheckResult r = check(b.build());
+        assertEquals(Verdict.HOLDS, r.verdict(), r.message());
+        assertTrue(r.notes().stream().anyMatch(n -> n.startsWith("symmetry refused: symmetric set s names object nosuch, which no variable belongs to")),
+                r.notes().toString());
+        assertEquals(4, r.stats().distinct());
+    }
+
+    @Test
+    void aContradictoryLockHierarchyIsRefusedWhereItIsDeclared() {
+        org.migcheck.properties.LockHierarchy h = org.migcheck.properties.LockHierarchy.named("my.order", "x", "-")
+                .order("dev_lock", "folio_lock", "-").order("folio_lock", "buf_lock", "-");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> h.order("buf_lock", "dev_lock", "-"));
+        assertEquals("lock hierarchy my.order: buf_lock -> dev_lock contradicts the declared dev_lock -> folio_lock -> buf_lock", e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> h.order("dev_lock", "dev_lock", "-"));
+    }
+
+    @Test
+    void aThreadWithoutStepsIsRefused() {
+        // its steps written on the wrong builder: the thread finished at once and a deadlock listed it as finished
+        Model.Builder b = Model.builder("empty");
+        Var f = b.flag("f", false);
+        b.thread("setter", x -> { });
+        b.thread("waiter", x -> x.step(Step.named("wait").when(e -> e.get(f) == 1).build()));
+        ModelError e = assertThrows(ModelError.class, b::build);
+        assertTrue(e.getMessage().startsWith("thread setter has no steps"), e.getMessage());
+    }
 }

@@ -67,4 +67,24 @@ class ExpectedRuleNoteTest {
         assertNotEquals(null, ScenarioRunner.unknownExpectedRule(org.migcheck.model.scenarios.Expect.violated("userfs.x"),
                 holds.result(), KernelRules.all()));
     }
+
+    /** A variant expecting a goal its model does not declare (a misspelt name) says so beside its mismatch. */
+    @Test
+    void anExpectedGoalThatTheModelDoesNotDeclareIsNamed() {
+        org.migcheck.model.scenarios.Scenario s = org.migcheck.model.scenarios.BaseScenario.builder("goal-typo")
+                .title("t").reference("r")
+                .model(k -> {
+                    org.migcheck.model.lang.Model.Builder b = org.migcheck.model.lang.Model.builder("goal-typo");
+                    org.migcheck.model.lang.Var f = b.flag("f", false);
+                    b.thread("t", x -> x.step(org.migcheck.model.lang.Step.named("set").does(e -> e.set(f, true)).build()));
+                    b.goal("flag-set", st -> st.get(f) == 1);
+                    return b.build();
+                })
+                .variant("typo", Map.of(), org.migcheck.model.scenarios.Expect.holds().reach("flag-sett", true), "mutation: x")
+                .build();
+        ScenarioRunner.Outcome o = ScenarioRunner.run(s, "typo", Map.of(), RuleSet.empty(), Options.defaults());
+        assertFalse(o.matches());
+        assertTrue(o.result().notes().contains("the expected goal flag-sett is not declared by model goal-typo (its goals: flag-set)"),
+                o.result().notes().toString());
+    }
 }

@@ -534,7 +534,10 @@ public final class Model {
         public Var var(String vname, int min, int max, int initial, IntFunction<String> format, boolean shown) {
             checkOpen(vname);
             checkName("variable", vname);
-            unique(vname);
+            // keyed apart from threads, procedures and bounds ("thread t" is a legal variable name); locks are variables
+            if (!names.add("variable " + vname)) {
+                throw new ModelError(vname, "model " + name + " declares " + vname + " twice (as a variable or lock)");
+            }
             if (min > max) {
                 throw new ModelError(vname, "variable " + vname + " has empty domain [" + min + ", " + max + "]");
             }
@@ -645,6 +648,10 @@ public final class Model {
         /** A reachability goal: {@code reachable(goal)} asks whether some state satisfies it. */
         public Builder goal(String gname, Predicate<StateView> goal) {
             checkOpen(gname);
+            checkName("goal", gname);
+            if (goal == null) {
+                throw new ModelError(gname, "goal " + gname + " of model " + name + " has no predicate (null)");
+            }
             if (goals.putIfAbsent(gname, goal) != null) {
                 throw new ModelError(gname, "model " + name + " declares goal " + gname + " twice");
             }
@@ -741,6 +748,11 @@ public final class Model {
             for (Procedure p : procedures) {
                 if (p.bodyOrNull() == null) {
                     throw new ModelError(p.name(), (p.threadMain ? "thread " : "procedure ") + p.name() + " has no body");
+                }
+                if (p.threadMain && p.bodyOrNull().nodes.isEmpty()) {
+                    // it would finish at once, and a deadlock report would list it as finished without a hint
+                    throw new ModelError(p.name(), "thread " + p.name() + " has no steps (were they added to another body?"
+                            + " leave out a thread with nothing to do)");
                 }
                 c.compile(p);
             }

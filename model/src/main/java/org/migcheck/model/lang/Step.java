@@ -1,7 +1,6 @@
 package org.migcheck.model.lang;
 
 import java.util.LinkedHashSet;
-import java.util.Objects;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -184,14 +183,31 @@ public final class Step {
         private LockOp lockOp;
 
         private Builder(String function) {
-            this.function = Objects.requireNonNull(function, "kernel function name");
+            // the name a trace prints: blank, or a newline that splits a report's row, is the model author's slip
+            Model.checkName("step", function);
+            this.function = function;
         }
 
         /** The objects the step acts on, as printed inside the parentheses of the trace label. */
-        public Builder args(Function<Exec, String> args) { this.args = args; return this; }
+        public Builder args(Function<Exec, String> args) {
+            if (args == null) {
+                throw new ModelError(function, "step " + function + " has null args (leave args out for none)");
+            }
+            this.args = args;
+            return this;
+        }
 
         /** Fixed objects. */
-        public Builder args(String args) { this.args = e -> args; return this; }
+        public Builder args(String args) {
+            if (args == null) {
+                throw new ModelError(function, "step " + function + " has null args (leave args out for none)");
+            }
+            if (args.chars().anyMatch(c -> Character.isISOControl(c))) {
+                throw new ModelError(function, "args of step " + function + " contain a control character");
+            }
+            this.args = e -> args;
+            return this;
+        }
 
         /** The step is enabled only when {@code guard} holds. */
         public Builder when(Predicate<Exec> guard) { this.guard = guard; return this; }

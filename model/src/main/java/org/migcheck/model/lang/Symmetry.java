@@ -125,6 +125,17 @@ public final class Symmetry {
                     }
                 }
             }
+            for (String o : mem.objects()) {
+                boolean owns = false;
+                for (Var v : model.vars()) {
+                    owns |= v.name().startsWith(o + ".") || v.name().contains("(" + o + ")");
+                }
+                if (!owns) {
+                    // a misspelt object would leave its variables fixed while the threads that use them move
+                    throw new ModelError(o, "symmetric set " + set.name() + " names object " + o + ", which no variable belongs"
+                            + " to (an object's variables are named " + o + ".x or x(" + o + "))");
+                }
+            }
             if (pattern0 == null) {
                 pattern0 = pattern;
             } else if (!pattern0.equals(pattern)) {
@@ -155,6 +166,10 @@ public final class Symmetry {
             g.ids[m] = mem.ids().stream().mapToInt(Integer::intValue).toArray();
             for (int j = 0; j < g.ids[m].length; j++) {
                 int id = g.ids[m][j];
+                if (id < 0 || id >= idGroup.length) {
+                    throw new ModelError(set.name(), "symmetric set " + set.name() + " names object id " + id + ", outside 0.."
+                            + (idGroup.length - 1));
+                }
                 if (idGroup[id] >= 0) {
                     throw new ModelError(set.name(), "object id " + id + " is in two symmetric members");
                 }
