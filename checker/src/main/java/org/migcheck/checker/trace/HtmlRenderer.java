@@ -309,7 +309,7 @@ public final class HtmlRenderer {
             if (n == 1) {
                 s.append(String.format(Locale.ROOT, "<path d=\"M %.0f %.0f C %.0f %.0f, %.0f %.0f, %.0f %.0f\" fill=\"none\" stroke=\"%s\" stroke-width=\"2\" marker-end=\"url(#arrow)\"/>",
                         cx - 30, cy - 22, cx - 80, cy - 95, cx + 80, cy - 95, cx + 30, cy - 22, stroke));
-                s.append(text(cx, cy - 82, labels.get(k), stroke));
+                s.append(text(cx, cy - 82, labels.get(k), stroke, -1));
                 continue;
             }
             double bend = n == 2 ? (k == 0 ? -60 : 60) : 0;
@@ -321,7 +321,8 @@ public final class HtmlRenderer {
             double my = (y1 + y2) / 2 + bend;
             s.append(String.format(Locale.ROOT, "<path d=\"M %.0f %.0f Q %.0f %.0f %.0f %.0f\" fill=\"none\" stroke=\"%s\" stroke-width=\"2\" marker-end=\"url(#arrow)\"/>",
                     x1, y1, mx, my, x2, y2, stroke));
-            s.append(text(mx, (y1 + y2) / 2 + bend / 2 + (n == 2 ? (k == 0 ? -6 : 16) : 0), labels.get(k), stroke));
+            s.append(text(mx, (y1 + y2) / 2 + bend / 2 + (n == 2 ? (k == 0 ? -6 : 16) : 0), labels.get(k), stroke,
+                    n == 2 ? (k == 0 ? -1 : 1) : 0));
         }
         for (int k = 0; k < n; k++) {
             double bw = Math.max(90, 8 * nodes.get(k).length() + 20);
@@ -333,9 +334,64 @@ public final class HtmlRenderer {
         return s.append("</svg>\n").toString();
     }
 
-    private static String text(double x, double y, String label, String colour) {
-        String shown = label.length() > 90 ? label.substring(0, 87) + "..." : label;
-        return String.format(Locale.ROOT, "<text x=\"%.0f\" y=\"%.0f\" text-anchor=\"middle\" font-family=\"monospace\" font-size=\"12\" fill=\"%s\"><title>%s</title>%s</text>",
-                x, y, colour, esc(label), esc(shown));
+    /**
+     * An arrow's label, centred on (x, y): wrapped at word boundaries into at most {@link #LABEL_LINES} lines of
+     * {@link #LABEL_WIDTH} characters (a wait reason cut at 87 characters hid what was waited for); only a longer one
+     * is cut, at a word, with "..." (the whole text is the element's title and the report's explanation).
+     */
+    static String text(double x, double y, String label, String colour) {
+        return text(x, y, label, colour, 0);
+    }
+
+    /**
+     * As {@link #text(double, double, String, String)}, the lines placed by {@code side}: -1 above y (the last line
+     * on it: a label over its arrow), 1 below (the first on it), 0 centred.
+     */
+    static String text(double x, double y, String label, String colour, int side) {
+        List<String> lines = wrapLabel(label);
+        StringBuilder b = new StringBuilder(String.format(Locale.ROOT,
+                "<text x=\"%.0f\" y=\"%.0f\" text-anchor=\"middle\" font-family=\"monospace\" font-size=\"12\" fill=\"%s\"><title>%s</title>",
+                x, y, colour, esc(label)));
+        for (int i = 0; i < lines.size(); i++) {
+            // the block is centred on y: the first line moves up by half the block's extra height
+            double first = side < 0 ? -1.2 * (lines.size() - 1) : side > 0 ? 0 : -0.6 * (lines.size() - 1);
+            String dy = i == 0 ? String.format(Locale.ROOT, "%.1fem", first) : "1.2em";
+            b.append(String.format(Locale.ROOT, "<tspan x=\"%.0f\" dy=\"%s\">%s</tspan>", x, dy, esc(lines.get(i))));
+        }
+        return b.append("</text>").toString();
+    }
+
+    static final int LABEL_WIDTH = 60;
+    static final int LABEL_LINES = 3;
+
+    /** {@code label} in lines of at most {@link #LABEL_WIDTH} characters, at most {@link #LABEL_LINES} of them. */
+    public static List<String> wrapLabel(String label) {
+        List<String> lines = new java.util.ArrayList<>();
+        StringBuilder line = new StringBuilder();
+        String[] words = label.split(" ");
+        for (int w = 0; w < words.length; w++) {
+            String word = words[w];
+            if (line.length() > 0 && line.length() + 1 + word.length() > LABEL_WIDTH) {
+                lines.add(line.toString());
+                line.setLength(0);
+                if (lines.size() == LABEL_LINES) {
+                    // no room left: the last line ends in "...", cut at a word
+                    String last = lines.remove(LABEL_LINES - 1);
+                    while (last.length() + 4 > LABEL_WIDTH && last.lastIndexOf(' ') > 0) {
+                        last = last.substring(0, last.lastIndexOf(' '));
+                    }
+                    lines.add(last + " ...");
+                    return lines;
+                }
+            }
+            if (line.length() > 0) {
+                line.append(' ');
+            }
+            line.append(word.length() > LABEL_WIDTH ? word.substring(0, LABEL_WIDTH - 3) + "..." : word);
+        }
+        if (line.length() > 0) {
+            lines.add(line.toString());
+        }
+        return lines;
     }
 }

@@ -96,4 +96,21 @@ class HtmlReportTest {
         assertTrue(html.contains(" title=\"in: "), html);
         assertTrue(html.contains("<p class=\"reductions\">reductions: " + o.result().reductions().replace("<", "&lt;")), html);
     }
+
+    @Test
+    void waitForLabelsAreWrappedNotCut() {
+        // a reviewer's figure showed "waits for OOM victim writer to exit or be reaped (MMF_OOM_SKIP); until then oom_evaluat..."
+        String label = "waits for OOM victim writer to exit or be reaped (MMF_OOM_SKIP); until then oom_evaluate_task aborts every selection";
+        java.util.List<String> lines = HtmlRenderer.wrapLabel(label);
+        assertEquals(label, String.join(" ", lines));
+        assertTrue(lines.size() > 1 && lines.stream().allMatch(l -> l.length() <= 60), lines.toString());
+        String huge = "word ".repeat(100).strip();
+        java.util.List<String> cut = HtmlRenderer.wrapLabel(huge);
+        assertEquals(3, cut.size(), cut.toString());
+        assertTrue(cut.get(2).endsWith(" ...") && cut.stream().allMatch(l -> l.length() <= 60), cut.toString());
+        String html = HtmlRenderer.render(ScenarioRunner.run(Catalogue.find("source-locked-alloc"), "oom-batch-no-reaper", Map.of(),
+                KernelRules.all(), Options.defaults()));
+        assertTrue(html.contains("<tspan"), "the wait-for figure's labels are tspans");
+        assertFalse(html.contains("oom_evaluat..."), "a label cut inside a word");
+    }
 }

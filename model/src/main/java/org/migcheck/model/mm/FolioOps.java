@@ -242,13 +242,22 @@ public final class FolioOps {
                 .build();
     }
 
-    /** folio_mark_dirty / filemap_dirty_folio: set PG_dirty. */
+    /**
+     * folio_mark_dirty / filemap_dirty_folio (mm/page-writeback.c, v6.19): a folio that still has its mapping
+     * (in the page cache) loses PG_reclaim, then gets PG_dirty. (The kernel clears PG_reclaim so that a redirtied
+     * folio is not rotated by the end of an earlier writeback; without it a model that also reclaims could reach
+     * shrink_folio_list's wait for a folio the kernel would not wait on.) Simplification: ->dirty_folio's
+     * accounting and the inode's dirty-list work are not modelled; a folio without a mapping only gets PG_dirty.
+     */
     public static Step folioMarkDirty(FolioRef f) {
         return Step.named("folio_mark_dirty")
                 .args(e -> f.of(e).name())
                 .does(e -> {
                     Folio x = f.of(e);
                     e.emit(new FolioEvent.Accessed(x, "folio_mark_dirty"));
+                    if (x.mapping() != null && e.isSet(x.inCache) && e.isSet(x.reclaim)) {
+                        e.set(x.reclaim, false);
+                    }
                     e.set(x.dirty, true);
                 })
                 .build();

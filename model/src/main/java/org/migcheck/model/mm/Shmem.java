@@ -79,7 +79,6 @@ public final class Shmem {
         // "struct address_space *mapping = folio->mapping; struct inode *inode = mapping->host;": a folio that
         // truncation removed meanwhile has no mapping, and the kernel dereferences NULL (an oops).
         // Simplification: the system has no swap ("if (!total_swap_pages) goto redirty;"), so only the redirty path is modelled.
-        // Simplification: folio_mark_dirty's clearing of PG_reclaim is left out (no rule reads PG_reclaim here).
         p.body(body -> body
                 .step(Step.named("shmem_writeout")
                         .args(e -> "inode = " + F.of(e).name() + "->mapping->host")

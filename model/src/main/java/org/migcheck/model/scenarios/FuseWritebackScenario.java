@@ -115,7 +115,9 @@ public final class FuseWritebackScenario {
                         + NOT_MODELLED);
         variant(s, "legacy-no-flag-no-kswapd", Map.of("memcg", "v1", "mappingFlag", "false", "earlierReclaim", "false"),
                 "hypothetical (as legacy-no-flag), without kswapd's earlier pass: try_charge_memcg's first reclaim pass "
-                        + "marks folio0 PG_reclaim (case 2), drain_all_stock and the retry's second pass waits (case 3)"
+                        + "marks folio0 PG_reclaim (case 2), drain_all_stock and the retry's second pass waits (case 3); the model "
+                        + "does not tell the active and inactive LRUs apart (the kernel's second pass meets folio0 only after "
+                        + "shrink_active_list deactivates it)"
                         + NOT_MODELLED);
         variant(s, "legacy-flag", Map.of("memcg", "v1", "mappingFlag", "true"),
                 "shipped v6.19 (the flag since v6.16; v6.16 wrote back without iomap, believed the same here), writeback_cache "

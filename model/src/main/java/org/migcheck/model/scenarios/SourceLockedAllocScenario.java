@@ -306,7 +306,8 @@ public final class SourceLockedAllocScenario {
                         Expect.deadlock(),
                         "hypothetical: v6.19's batched migrate_pages (v6.3+) on a kernel without the OOM reaper (v4.6+; "
                                 + "no kernel has the one without the other): the MIGRATE_ASYNC batch keeps S0 locked while "
-                                + "D1 is allocated; that allocation kills the writer asleep in folio_lock(S0), and the OOM "
+                                + "D1 is allocated; that allocation kills the writer, asleep in folio_lock(S0) or (the "
+                                + "shortest trace) past its fatal_signal_pending check and about to sleep there, and the OOM "
                                 + "killer waits for it forever")
                 .variant("oom-batch-reaper",
                         Map.of("workload", "oom", "oomFolios", "2", "deferAlloc", "false", "reaper", "true"),
@@ -315,7 +316,7 @@ public final class SourceLockedAllocScenario {
                                 .survives("test-false alloc_pages: if tsk_is_oom_victim", VICTIM_NO_RESERVES)
                                 .survives(REAPER_NO_WAIT, REAPER_GAP).survives(REAPER_SWAP, REAPER_GAP),
                         "shipped v6.19: a FOLL_LONGTERM migration of two folios; D1's allocation inside the "
-                                + "MIGRATE_ASYNC batch may kill the writer asleep on the locked S0, and the OOM reaper "
+                                + "MIGRATE_ASYNC batch may kill the writer, asleep on the locked S0 or about to sleep there, and the OOM reaper "
                                 + "sets MMF_OOM_SKIP on it, so the allocation goes on")
                 .build();
     }
