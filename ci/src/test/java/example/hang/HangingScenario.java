@@ -1,24 +1,22 @@
 package example.hang;
 
-import java.util.List;
 import java.util.Map;
 import org.migcheck.model.lang.Model;
 import org.migcheck.model.lang.Step;
 import org.migcheck.model.lang.Var;
 import org.migcheck.model.scenarios.BaseScenario;
+import org.migcheck.model.scenarios.DelegatingScenario;
 import org.migcheck.model.scenarios.Expect;
 import org.migcheck.model.scenarios.Knob;
-import org.migcheck.model.scenarios.Knobs;
-import org.migcheck.model.scenarios.Scenario;
-import org.migcheck.model.scenarios.Variant;
 
 /**
  * A user's scenario with a bug in one variant: with {@code mode=1} the guard of its second step loops for ever
  * once the first step has set the flag (a stand-in for code that never returns). Outside migcheck's packages, as a
  * user's class is, so that the watchdog names it. Modes 0 and 2 are the same model without the loop.
  */
-public final class HangingScenario implements Scenario {
-    private final Scenario s = BaseScenario.builder("hanging-plugin")
+public final class HangingScenario extends DelegatingScenario {
+    public HangingScenario() {
+        super(BaseScenario.builder("hanging-plugin")
             .title("a user's model whose guard never returns in mode 1")
             .reference("test plugin")
             .knob(Knob.range("mode", 0, 2, 0, "1: the guard loops"))
@@ -26,7 +24,9 @@ public final class HangingScenario implements Scenario {
             .variant("before", Map.of("mode", "0"), Expect.holds(), "returns")
             .variant("hangs", Map.of("mode", "1"), Expect.holds(), "never returns")
             .variant("after", Map.of("mode", "2"), Expect.holds(), "returns")
-            .build();
+            .expect(k -> Expect.holds())
+            .build());
+    }
 
     static Model build(boolean loops) {
         Model.Builder m = Model.builder("hanging-plugin");
@@ -42,12 +42,4 @@ public final class HangingScenario implements Scenario {
         }
         return true;
     }
-
-    @Override public String id() { return s.id(); }
-    @Override public String title() { return s.title(); }
-    @Override public String reference() { return s.reference(); }
-    @Override public List<Knob> knobs() { return s.knobs(); }
-    @Override public List<Variant> variants() { return s.variants(); }
-    @Override public Model build(Knobs k) { return s.build(k); }
-    @Override public Expect expect(Knobs k) { return Expect.holds(); }
 }
