@@ -40,10 +40,18 @@ public final class ClusterOptions {
             throw Args.usage(spec, "--members spreads the breadth-first search and random walks, not --strategy dfs");
         }
         List<String> normal = new ArrayList<>();
+        java.util.Map<String, String> sockets = new java.util.HashMap<>();
         for (String m : members) {
             String n = hostPort(spec, "--members", m);
             if (normal.contains(n)) {
                 throw Args.usage(spec, "--members lists " + m + " twice");
+            }
+            // one member under two names (127.0.0.1:P and localhost:P) would be given two shares of the partitions
+            for (String socket : sockets(n)) {
+                String other = sockets.putIfAbsent(socket, m);
+                if (other != null) {
+                    throw Args.usage(spec, "--members lists one member twice: " + other + " and " + m + " are both " + socket);
+                }
             }
             normal.add(n);
         }
@@ -62,6 +70,24 @@ public final class ClusterOptions {
             throw Args.usage(spec, "--cluster " + name + ": give a name of at least " + MIN_SECRET
                     + " letters, digits, '.', '_' or '-' that carries a per-run secret, e.g. migcheck-$(openssl rand -hex 8)");
         }
+    }
+
+    /** The addresses HOST:PORT resolves to, each with the port ("127.0.0.1:5701"); none when the host does not resolve. */
+    static List<String> sockets(String hostPort) {
+        int colon = hostPort.lastIndexOf(':');
+        String host = hostPort.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        List<String> out = new ArrayList<>();
+        try {
+            for (java.net.InetAddress a : java.net.InetAddress.getAllByName(host)) {
+                out.add(a.getHostAddress() + ":" + hostPort.substring(colon + 1));
+            }
+        } catch (java.net.UnknownHostException e) {
+            // the connection says so, naming the member
+        }
+        return out;
     }
 
     /** HOST:PORT with a port 1..65535; returns it as given. */

@@ -100,7 +100,20 @@ final class SuiteCmd implements Callable<Integer> {
             try {
                 outcomes = spread(cluster, s, combinations, rules);
             } catch (Transport.Lost lost) {
-                out.printf("suite INCOMPLETE: %s (spread over %s)%n", lost.getMessage(), cluster.describe());
+                String why = lost.getMessage() + " (spread over " + cluster.describe() + ")";
+                if (f == Format.TEXT) {
+                    out.printf("suite INCOMPLETE: %s%n", why);
+                } else {
+                    // a pipeline that asked for a document gets one (it got the text line): every combination without a
+                    // verdict, for the reason; which combinations had finished is not known here
+                    List<ScenarioRunner.Outcome> none = new ArrayList<>();
+                    for (Map<String, String> c : combinations) {
+                        none.add(ScenarioRunner.run(s, null, c, rules, search.toOptions(), (model, r, x) -> new org.migcheck.checker.run.CheckResult(
+                                model, Verdict.INCOMPLETE, null, why, new int[0], List.of(), List.of(), Map.of(),
+                                new org.migcheck.checker.engine.Stats(0, 0, 0, 0), "a member of the cluster was lost", List.of())));
+                    }
+                    out.print(document(f, s, none, leftOut));
+                }
                 return Verdict.INCOMPLETE.exitCode();
             } finally {
                 cluster.close();

@@ -159,15 +159,29 @@ public final class HazelcastCluster implements Transport.Factory, AutoCloseable 
         }
     }
 
+    /**
+     * Records member {@code m} as lost (when nothing was recorded yet) and returns the exception that ends the run: a
+     * member that failed a task or did not answer is given up like one whose connection closed, so that closing tells
+     * the other members the run was given up (their --once exit is 4, not 0) and sends no End to it.
+     */
+    private Transport.Lost lose(int m, String why) {
+        synchronized (lost) {
+            if (lost[m] == null) {
+                lost[m] = why;
+            }
+        }
+        return new Transport.Lost(why);
+    }
+
     private <T> T await(int m, Future<T> f) {
         try {
             return f.get(ANSWER_TIMEOUT_S, TimeUnit.SECONDS);
         } catch (TimeoutException e) {
             f.cancel(true);
-            throw new Transport.Lost("member " + addresses.get(m) + " did not answer within " + ANSWER_TIMEOUT_S + " s (hung?)");
+            throw lose(m, "member " + addresses.get(m) + " did not answer within " + ANSWER_TIMEOUT_S + " s (hung?)");
         } catch (ExecutionException | RuntimeException e) {
             check(m);
-            throw new Transport.Lost("member " + addresses.get(m) + " lost: " + why(e));
+            throw lose(m, "member " + addresses.get(m) + " lost: " + why(e));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new Transport.Lost("interrupted while waiting for member " + addresses.get(m));
@@ -192,7 +206,7 @@ public final class HazelcastCluster implements Transport.Factory, AutoCloseable 
             messages.incrementAndGet();
         } catch (RuntimeException e) {
             check(m);
-            throw new Transport.Lost("member " + addresses.get(m) + " lost: " + why(e));
+            throw lose(m, "member " + addresses.get(m) + " lost: " + why(e));
         }
         return await(m, f);
     }
@@ -289,7 +303,7 @@ public final class HazelcastCluster implements Transport.Factory, AutoCloseable 
                             messages.incrementAndGet();
                         } catch (RuntimeException e) {
                             check(m);
-                            throw new Transport.Lost("member " + addresses.get(m) + " lost: " + why(e));
+                            throw lose(m, "member " + addresses.get(m) + " lost: " + why(e));
                         }
                     }
                     if (!f.isEmpty()) {
@@ -473,7 +487,7 @@ public final class HazelcastCluster implements Transport.Factory, AutoCloseable 
                 // still running; look at the member's connection again
             } catch (ExecutionException | RuntimeException e) {
                 check(m);
-                throw new Transport.Lost("member " + addresses.get(m) + " lost: " + why(e));
+                throw lose(m, "member " + addresses.get(m) + " lost: " + why(e));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 f.cancel(true);
@@ -512,7 +526,7 @@ public final class HazelcastCluster implements Transport.Factory, AutoCloseable 
                                 messages.incrementAndGet();
                             } catch (RuntimeException e) {
                                 check(m);
-                                throw new Transport.Lost("member " + addresses.get(m) + " lost: " + why(e));
+                                throw lose(m, "member " + addresses.get(m) + " lost: " + why(e));
                             }
                             a = awaitJob(m, f);
                         }

@@ -12,6 +12,17 @@ import java.time.Duration;
  * @param maxMemory   bytes of Java heap in use at which the run stops
  */
 public record Budget(long maxStates, int maxDepth, Duration timeLimit, long maxMemory) {
+    /**
+     * "time limit 60.0 s" as the reports say it; below a millisecond the seconds in full ("0.0001 s": milliseconds
+     * printed a limit the option itself refuses, 0.0 s).
+     */
+    public String timeLimitText() {
+        long ms = timeLimit.toMillis();
+        String secs = ms >= 1 ? String.valueOf(ms / 1000.0)
+                : java.math.BigDecimal.valueOf(timeLimit.toNanos(), 9).stripTrailingZeros().toPlainString();
+        return "time limit " + secs + " s";
+    }
+
 
     public static Budget unlimited() {
         return new Budget(Long.MAX_VALUE, Integer.MAX_VALUE, Duration.ofDays(365), (long) (Runtime.getRuntime().maxMemory() * 0.9));

@@ -810,7 +810,7 @@ final class LevelSearch {
                 cursor = hi;
                 long now = clock.getAsLong();
                 if (now - start > budget.timeLimit().toNanos()) {
-                    limit = "time limit " + budget.timeLimit().toMillis() / 1000.0 + " s";
+                    limit = budget.timeLimitText();
                     break;
                 }
                 if (rt.totalMemory() - rt.freeMemory() > budget.maxMemory()) {

@@ -251,7 +251,7 @@ public final class Search {
                 if (++budgetCheck % 256 == 0) {
                     long now = clock.getAsLong();
                     if (now - start > budget.timeLimit().toNanos()) {
-                        limit = "time limit " + budget.timeLimit().toMillis() / 1000.0 + " s";
+                        limit = budget.timeLimitText();
                         break;
                     }
                     if (rt.totalMemory() - rt.freeMemory() > budget.maxMemory()) {

@@ -352,4 +352,12 @@ class DeterminismAndBudgetTest {
         assertEquals(900, r.stats().distinct());
         assertEquals(2 * 30 * 29, r.stats().generated());
     }
+
+    @Test
+    void aTimeLimitBelowAMillisecondIsNamedAsGiven() {
+        // "--time-limit 0.0001" was reported as "time limit 0.0 s", a value the option refuses
+        assertEquals("time limit 0.0001 s", Budget.unlimited().withTimeLimit(Duration.ofNanos(100_000)).timeLimitText());
+        assertEquals("time limit 60.0 s", Budget.unlimited().withTimeLimit(Duration.ofSeconds(60)).timeLimitText());
+        assertEquals("time limit 1.5 s", Budget.unlimited().withTimeLimit(Duration.ofMillis(1500)).timeLimitText());
+    }
 }

@@ -116,7 +116,12 @@ class ClusterProcessTest {
     static String java() { return Path.of(System.getProperty("java.home"), "bin", "java").toString(); }
 
     static Process migcheck(List<String> args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(java(), "-Xss8m", "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+        return migcheck("-Xmx512m", args);
+    }
+
+    /** The command line in a JVM of its own with heap option {@code heap}. */
+    static Process migcheck(String heap, List<String> args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(java(), "-Xss8m", heap, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-cp", System.getProperty("java.class.path"), Main.class.getName()));
         cmd.addAll(args);
         return new ProcessBuilder(cmd).start();
@@ -355,6 +360,56 @@ class ClusterProcessTest {
     void aMemberKilledMidSuiteEndsItIncompleteNamingIt() throws Exception {
         loseAMemberMidJobs(List.of("suite", "philosophers", "--vary", "n", "--set", "ordered=true", "--quiet-progress", "--workers", "1"),
                 "suite INCOMPLETE");
+    }
+
+    @Test
+    void aMemberKilledMidSuiteInJsonStillWritesADocument() throws Exception {
+        // the suite printed its text line whatever --format asked for (a reviewer's finding): now a suite document
+        // whose every combination has no verdict, naming the lost member
+        loseAMemberMidJobs(List.of("suite", "philosophers", "--vary", "n", "--set", "ordered=true", "--quiet-progress", "--workers", "1",
+                "--format", "json"), "\"kind\" : \"suite\"");
+    }
+
+    /**
+     * A member that fails a task (here its heap runs out) is given up like one that died: the coordinator ends
+     * INCOMPLETE naming it, and both --once members exit 4 (they exited 0: the run looked finished to them).
+     */
+    @Test
+    void aMemberThatFailsATaskEndsTheRunAndItsMembersExit4() throws Exception {
+        Member survivor = memberWithOptions(List.of(), List.of("--once"));
+        String address = "127.0.0.1:" + freePort();
+        Member starved = new Member(migcheck("-Xmx48m", List.of("member", "--bind", address, "--cluster", CLUSTER, "--once")), address);
+        assertTrue(starved.await("listening on " + address, 60_000), "member did not start: " + starved.out);
+        // philosophers-11: 11 million states, half of them far more than a 48 MiB heap holds
+        Process coordinator = migcheck("-Xmx1g", List.of("check", "philosophers", "--set", "n=11", "--set", "ordered=true", "--no-liveness",
+                "--por", "off", "--symmetry", "off", "--quiet-progress", "--workers", "1",
+                "--members", survivor.address + "," + starved.address, "--cluster", CLUSTER));
+        Member coord = new Member(coordinator, "coordinator");
+        try {
+            assertTrue(coordinator.waitFor(120, TimeUnit.SECONDS), "the coordinator still runs: " + coord.out);
+            coord.await("", 500);
+            String out = String.join("\n", coord.out);
+            assertEquals(4, coordinator.exitValue(), out);
+            assertTrue(out.contains("INCOMPLETE") && out.contains("member " + starved.address + " lost"), out);
+            for (Member m : List.of(survivor, starved)) {
+                assertTrue(m.process.waitFor(30, TimeUnit.SECONDS), "a --once member still runs: " + m.out);
+                assertEquals(4, m.process.exitValue(), m.address + ": " + String.join("\n", m.out));
+            }
+        } finally {
+            for (Process p : new Process[] {coordinator, survivor.process, starved.process}) {
+                p.destroyForcibly();
+                p.waitFor(30, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    @Test
+    void oneMemberUnderTwoNamesIsRefused() throws Exception {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int port = freePort();
+        assertEquals(64, cli(err, "check", "philosophers", "--members", "127.0.0.1:" + port + ",localhost:" + port, "--cluster", CLUSTER));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("--members lists one member twice: 127.0.0.1:" + port + " and localhost:"
+                + port + " are both 127.0.0.1:" + port), err.toString(StandardCharsets.UTF_8));
     }
 
     @Test
