@@ -39,7 +39,8 @@ import org.migcheck.model.lang.Symmetry;
  * successors and their canonical forms were compared); if a goal or invariant answers differently,
  * symmetry is refused for this run (the check restarts without it and says so). The run-time check is a guard against declarations that name one member, not a
  * proof: the proof obligation is that rules and goals are symmetric, which the bundled rules are
- * (they quantify over all folios and threads). Step rules are not checked at run time. Traces are
+ * (they quantify over all folios and threads). Step rules are compared on the first 20,000 stored states only (a
+ * transition they fail counts among the failing transitions the successor comparison looks at). Traces are
  * rebuilt in the unpermuted model ({@link Unpermute}). The liveness analysis follows each
  * transition's thread permutation ({@link SymmetricGraph}), because "thread t can move again" is
  * not invariant under permutations that move t.
@@ -301,9 +302,12 @@ public final class ReducedSystem implements TransitionSystem {
         java.util.Map<Long, Integer> a = canonicalSuccessors(state);
         java.util.Map<Long, Integer> b = canonicalSuccessors(rotated);
         if (!a.equals(b)) {
+            // a transition that fails has no successor: a different number of failing transitions is the first thing to say
+            boolean failures = !java.util.Objects.equals(a.get(FAILURE_KEY), b.get(FAILURE_KEY));
             throw new SymmetryRefused("the members of " + String.join(", ", symmetry.describe()) + " are not interchangeable: a"
-                    + " reachable state and its image with the members rotated have different successors (steps named alike that"
-                    + " read or write different things?)");
+                    + " reachable state and its image with the members permuted have different "
+                    + (failures ? "failing transitions (a step rule that names one member, or code that fails for one member only?)"
+                            : "successors (steps named alike that read or write different things?)"));
         }
     }
 

@@ -151,4 +151,32 @@ class FalseSymmetryTest {
             assertTrue(r.notes().stream().anyMatch(x -> x.startsWith("symmetry refused: goal w1-first tells members")), r.notes().toString());
         }
     }
+
+    @Test
+    void aStepRuleThatNamesOneMemberIsRefusedWithinTheCheckedStates() {
+        // "W1 must not be the first to mark its flag": reachable without symmetry; the step rule is compared (as failing
+        // transitions) on the first 20,000 stored states, and the note says what differed
+        for (int n = 2; n <= 4; n++) {
+            Model model = workersWithGoal(n);
+            org.migcheck.properties.StepRule w1First = org.migcheck.properties.StepRule.of("w1.not-first", "x", "-", v -> {
+                if (v.thread() == 0 && v.label().startsWith("mark_done")) {
+                    for (Var x : v.before().model().vars()) {
+                        if (x.name().endsWith(".done") && v.before().get(x) == 1) {
+                            return org.migcheck.properties.Check.ok();
+                        }
+                    }
+                    return org.migcheck.properties.Check.violated("W1 first");
+                }
+                return org.migcheck.properties.Check.ok();
+            });
+            RuleSet rules = RuleSet.of(List.of(w1First), false);
+            CheckResult truth = Checker.check(model, rules, Options.defaults().withSymmetry(Options.Switch.OFF));
+            assertEquals(Verdict.VIOLATED, truth.verdict());
+            CheckResult r = Checker.check(model, rules, Options.defaults());
+            assertEquals(Verdict.VIOLATED, r.verdict(), "n=" + n);
+            assertEquals(truth.schedule().length, r.schedule().length);
+            assertTrue(r.notes().stream().anyMatch(x -> x.contains("have different failing transitions (a step rule that names one member")),
+                    r.notes().toString());
+        }
+    }
 }
