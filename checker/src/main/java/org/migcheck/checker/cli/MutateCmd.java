@@ -53,6 +53,12 @@ final class MutateCmd implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (!search.toOptions().liveness()) {
+            // the declared survivors are judged with stuck threads checked: without them a mutant that only leaves a thread
+            // stuck would read as an undeclared survivor (and a variant expected stuck as one that holds)
+            throw Args.usage(spec, "mutate judges mutants with the stuck-thread analysis: --no-liveness would count a mutant"
+                    + " that only a stuck thread reveals as a survivor");
+        }
         if (all) {
             if (scenario != null || variant != null || !sets.isEmpty()) {
                 throw Args.usage(spec, "--all takes no SCENARIO, --variant or --set");
@@ -68,8 +74,14 @@ final class MutateCmd implements Callable<Integer> {
         VariantArgs.checkAgainstVariant(spec, s, variant, sets);
         Options opts = search.toOptions().withProgress(null);
         if (opts.strategy() == org.migcheck.checker.engine.Strategy.RANDOM) {
-            throw Args.usage(spec, "mutation analysis needs an exhaustive search (--strategy bfs or dfs): random walks never show"
+            throw Args.usage(spec, "mutation analysis needs the breadth-first search (--strategy bfs): random walks never show"
                     + " that a variant or a mutant holds");
+        }
+        if (opts.strategy() == org.migcheck.checker.engine.Strategy.DFS) {
+            // a mutant that both breaks a rule and meets a model error is killed or not evaluated by whichever its search
+            // meets first: breadth-first, the shallowest, the same on every run and in the README's table
+            throw Args.usage(spec, "mutation analysis runs the breadth-first search (--strategy bfs): which failure a mutant"
+                    + " meets first decides between killed and not evaluated, and depth-first search would meet others");
         }
         ScenarioRunner.Outcome base;
         Model model;
@@ -205,6 +217,7 @@ final class MutateCmd implements Callable<Integer> {
                 case EQUIVALENT -> m.kind() == Model.MutantKind.NO_WAIT ? "it never ran where the original would have waited"
                         : "the forced outcome always equalled the real one";
                 case NOT_EVALUATED -> r.message();
+                case INCOMPLETE -> "no verdict: " + r.limit();
                 default -> m.outcome();
             };
             Main.Streams.out.printf("%-72s %-13s %s%n", m.id(), m.fate().name().toLowerCase().replace('_', '-'), what);

@@ -24,11 +24,15 @@ public final class Mutations {
 
     /** How a mutant fared. */
     public enum Fate {
-        /** A rule broke, or it deadlocked or got stuck: the rules notice the change. */
+        /**
+         * A rule broke, it deadlocked or got stuck, or it holds but a goal the variant declares lost its answer: the
+         * variant's expectation notices the change (the report's line says which).
+         */
         KILLED,
         /**
-         * The mutant is malformed (an owned lock unlocked by another thread, a counter overflow): it
-         * says nothing about the rules, so it is not evaluated and never counts as killed.
+         * The mutant's breadth-first search met a model error first (an owned lock unlocked by another thread, a
+         * counter overflow) at the shallowest failing depth: the analysis learns nothing about the rules from it and
+         * never counts it as killed (a rule may still break on a longer path of the same mutant).
          */
         NOT_EVALUATED,
         /** It still holds. */

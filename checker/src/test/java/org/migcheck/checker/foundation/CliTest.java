@@ -541,4 +541,23 @@ class CliTest {
             assertTrue(line.length() <= 80 || line.startsWith("replay: "), "longer than 80: " + line);
         }
     }
+
+    /** From a review of the mutation analysis: options that would change how mutants are judged are refused. */
+    @Test
+    void mutateRefusesWhatWouldChangeTheClassification() {
+        Run noLiveness = run("mutate", "movable-ops", "--variant", "merged", "--no-liveness");
+        assertEquals(64, noLiveness.code(), noLiveness.err());
+        assertTrue(noLiveness.err().contains("--no-liveness would count a mutant that only a stuck thread reveals as a survivor"),
+                noLiveness.err());
+        Run dfs = run("mutate", "movable-ops", "--variant", "merged", "--strategy", "dfs");
+        assertEquals(64, dfs.code(), dfs.err());
+        assertTrue(dfs.err().contains("which failure a mutant meets first decides between killed and not evaluated"), dfs.err());
+        // a budget-stopped mutant says which budget
+        Run budget = run("mutate", "movable-ops", "--variant", "merged", "--max-states", "13100");
+        assertEquals(4, budget.code(), budget.err());
+        assertTrue(budget.out().contains("incomplete    no verdict: max states 13100"), budget.out());
+        // the scenario's defaults (v6.19's readahead) declare their survivor, as readahead-nofs-scope does
+        Run defaults = run("mutate", "source-locked-alloc");
+        assertEquals(0, defaults.code(), defaults.out() + defaults.err());
+    }
 }

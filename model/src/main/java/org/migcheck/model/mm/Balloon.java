@@ -299,7 +299,10 @@ public final class Balloon {
     /**
      * balloon_page_isolate (mm/balloon_compaction.c), called by isolate_movable_ops_page with the page
      * locked: a page whose balloon_page_device() is NULL was already deflated -> false; else under
-     * pages_lock list_del(&page->lru) and isolated_pages++.
+     * pages_lock list_del(&page->lru) and isolated_pages++. Simplification: those two stores are one step (nothing
+     * outside pages_lock reads them in the kernel, so a lock-respecting model cannot tell; a mutant that reads them
+     * without the lock, balloon_page_dequeue's BUG() check, would see the list emptied before isolated_pages counts
+     * the page in the kernel, not here).
      */
     private Procedure declareIsolate(Model.Builder b) {
         Procedure p = b.procedure("balloon_page_isolate");

@@ -54,8 +54,10 @@ public final class MovableOpsScenario {
     static Expect mergedSurvivors(Expect e, int compactors) {
         String privatePage = "the inflated page is private to the driver until balloon_page_insert publishes it"
                 + " (page_has_movable_ops is clear before), so nothing contends for it or for pages_lock then";
-        String bugCheck = "the second pages_lock section only reads the list and isolated_pages for the BUG() check;"
-                + " no rule requires the lock for reads";
+        String bugCheck = "model limitation, not a kernel fact: the model's balloon_page_isolate does list_del and"
+                + " isolated_pages++ in one step, so the BUG() check in the second pages_lock section never sees the list"
+                + " emptied before isolated_pages counts the page; in the kernel they are two stores, and without the lock"
+                + " that check could BUG() on a balloon that lost nothing";
         String balloonLock = "vb->balloon_lock guards the driver's pfn array and num_pages, which are not modelled"
                 + " (VirtioBalloon simplification), and the host acknowledges at once";
         String preCheck = "isolate_migratepages_block's lockless pre-check: isolate_movable_ops_page re-tests under the page"

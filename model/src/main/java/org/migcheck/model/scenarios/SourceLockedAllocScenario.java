@@ -332,6 +332,14 @@ public final class SourceLockedAllocScenario {
      * migrated twice (the model reports the refcount underflow as a model error).
      */
     static Expect expect(Knobs k) {
+        if (k.is("workload", "readahead") && k.flag("nofsScope") && k.flag("memallocRule") && k.flag("syncLightIoCheck")
+                && k.is("compactMode", "SYNC_LIGHT") && !k.flag("deferAlloc") && k.flag("lockDst") && k.integer("raFolios") == 2) {
+            // v6.19's readahead (the scenario's defaults, and readahead-nofs-scope with the writer): compaction from the
+            // GFP_NOFS allocation isolates no page-cache folio
+            Expect nofs = survivors(Expect.holds().reach("compaction-migrated-F0", false), BIO_ENDIO);
+            return k.flag("writer") ? nofs.survives(WRITER_LOCK, NOFS_WRITER).survives(WRITER_LOCK_DIRTY, NOFS_WRITER)
+                    .survives(WRITER_DIRTY_UNLOCK, NOFS_WRITER) : nofs;
+        }
         if (!k.is("workload", "two-migrators") || !k.flag("deferAlloc") || !k.flag("lockDst")
                 || !k.is("compactMode", "SYNC_LIGHT") || !k.flag("syncLightIoCheck")) {
             return null;
