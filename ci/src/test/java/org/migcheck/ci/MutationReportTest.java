@@ -349,4 +349,39 @@ class MutationReportTest {
         Map<String, List<Mutations.Mutant>> variants = all();
         assertTrue(variants.size() >= 20, () -> "holding kernel variants: " + variants.keySet());
     }
+
+    /**
+     * Every mutant whose check failed carries the replay of its failing path ({@code replay --mutant 'ID' TOKEN}), and that
+     * replay ends in the same verdict and rule (a reviewer could not read a kill without writing a scenario of their own).
+     */
+    @Test
+    void everyFailedMutantReplaysToItsFailure() throws Exception {
+        int replayed = 0;
+        for (String sv : List.of("movable-ops/merged", "truncate-writeback/kernel", "bdev-jbd2/norefs")) {
+            String[] p = sv.split("/");
+            ScenarioRunner.Outcome base = ScenarioRunner.run(Catalogue.find(p[0]), p[1], Map.of(), KernelRules.all(), Options.defaults());
+            for (Mutations.Mutant m : mutants(p[0], p[1])) {
+                String args = Mutations.replayArgs(base, m);
+                Verdict v = m.result().verdict();
+                boolean failed = m.reached() && m.result().schedule().length > 0
+                        && (v == Verdict.VIOLATED || v == Verdict.DEADLOCK || v == Verdict.STUCK || v == Verdict.MODEL_ERROR);
+                assertEquals(failed, args != null, m.id());
+                if (args == null) {
+                    continue;
+                }
+                String id = args.substring("--mutant '".length(), args.lastIndexOf("' "));
+                String token = args.substring(args.lastIndexOf("' ") + 2);
+                java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+                int code = org.migcheck.checker.cli.Main.run(new String[] {"replay", "--mutant", id.replace("'\\''", "'"), token},
+                        new java.io.PrintStream(out, true, StandardCharsets.UTF_8),
+                        new java.io.PrintStream(new java.io.ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+                String text = out.toString(StandardCharsets.UTF_8);
+                assertEquals(v.exitCode(), code, m.id() + "\n" + text);
+                assertTrue(text.contains("ends in: " + v.name() + (m.result().ruleId() == null || v == Verdict.MODEL_ERROR ? "" : " " + m.result().ruleId())),
+                        m.id() + "\n" + text);
+                replayed++;
+            }
+        }
+        assertTrue(replayed > 40, "replayed " + replayed);
+    }
 }

@@ -111,10 +111,11 @@ final class MutateCmd implements Callable<Integer> {
                 base.expected() == null ? Map.of() : base.expected().goals());
         List<String> stale = Mutations.stale(mutants, declared);
         switch (f) {
-            case JSON -> Main.Streams.out.println(JsonRenderer.renderMutants(base, mutants, stale));
+            case JSON -> Main.Streams.out.println(JsonRenderer.withReplayCommands(JsonRenderer.renderMutants(base, mutants, stale),
+                    line -> Main.withClasspath(line, List.of(s), spec, x -> x)));
             case JUNIT -> Main.Streams.out.print(JUnitRenderer.renderMutants(base, mutants, stale));
             case SARIF -> Main.Streams.out.println(SarifRenderer.renderMutants(base, mutants, stale));
-            default -> text(base, mutants, stale);
+            default -> text(base, mutants, stale, spec);
         }
         return exitCode(mutants, stale);
     }
@@ -209,7 +210,8 @@ final class MutateCmd implements Callable<Integer> {
         return !problems.isEmpty() ? Verdict.MISMATCH_EXIT : !stopped.isEmpty() ? Verdict.INCOMPLETE.exitCode() : 0;
     }
 
-    private static void text(ScenarioRunner.Outcome base, List<Mutations.Mutant> mutants, List<String> stale) {
+    private static void text(ScenarioRunner.Outcome base, List<Mutations.Mutant> mutants, List<String> stale,
+            CommandLine.Model.CommandSpec spec) {
         for (Mutations.Mutant m : mutants) {
             CheckResult r = m.result();
             String what = switch (m.fate()) {
@@ -221,6 +223,11 @@ final class MutateCmd implements Callable<Integer> {
                 default -> m.outcome();
             };
             Main.Streams.out.printf("%-72s %-13s %s%n", m.id(), m.fate().name().toLowerCase().replace('_', '-'), what);
+            String replay = Mutations.replayArgs(base, m);
+            if (replay != null) {
+                // the failing path of this mutant, to read as a trace (the launcher and --classpath as the check's line has them)
+                Main.Streams.out.println(Main.withClasspath("    replay: ./migcheck replay " + replay, base.scenario(), spec));
+            }
         }
         stale.forEach(x -> Main.Streams.out.println("declared survivor no longer survives: " + x));
         long unexplained = mutants.stream().filter(Mutations.Mutant::unexplained).count();

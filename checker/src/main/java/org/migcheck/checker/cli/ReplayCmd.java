@@ -31,6 +31,10 @@ final class ReplayCmd implements Callable<Integer> {
             + " the raise into the token's last part, ':+K', which this option may repeat but not contradict)")
     String bounds;
 
+    @CommandLine.Option(names = "--mutant", paramLabel = "ID", description = "replay on the mutant ID of the token's model (as mutate names"
+            + " it, e.g. 'no-lock balloon_page_isolate: spin_lock_irqsave'): mutate prints this for every mutant whose check failed")
+    String mutant;
+
     @CommandLine.Mixin
     OutputOptions output = new OutputOptions();
 
@@ -56,6 +60,19 @@ final class ReplayCmd implements Callable<Integer> {
         // so is a rule whose declarations fail (they are asked again below, where a ModelError means the token's fault)
         org.migcheck.properties.RuleSet rules = Main.rules(spec);
         org.migcheck.properties.Rules.declarations(rules, m);
+        if (mutant != null) {
+            Model.Mutant found = null;
+            for (Model.Mutant x : m.mutants()) {
+                if (x.id().equals(mutant)) {
+                    found = x;
+                }
+            }
+            if (found == null) {
+                throw Args.usage(spec, "--mutant " + mutant + ": " + t.title() + " has no such mutant (migcheck mutate "
+                        + t.scenario().id() + " lists them)");
+            }
+            m = found.model();
+        }
         int raise = t.boundsRaise();
         if (bounds != null) {
             int given = Args.boundsRaise(bounds, spec);
@@ -77,7 +94,7 @@ final class ReplayCmd implements Callable<Integer> {
                     + " (a truncated or altered schedule?)");
         }
         PrintStream out = Main.Streams.out;
-        String title = t.title() + (raise > 0 ? " at bounds +" + raise : "");
+        String title = t.title() + (mutant != null ? ", mutant " + mutant : "") + (raise > 0 ? " at bounds +" + raise : "");
         out.println("replay of " + title + " (" + Words.count(t.schedule().length, "step") + ")");
         int width = output.columns();
         out.print(TextRenderer.table(end.trace(), width));
@@ -88,7 +105,12 @@ final class ReplayCmd implements Callable<Integer> {
             OutputOptions.printWrapped(out, width, "  " + line, 0, 4);
         }
         Expect e = t.scenario().expect(t.knobs());
-        if (e != null && raise > 0) {
+        if (mutant != null) {
+            // the declaration is the unmutated variant's: a mutant's failure is what mutate counts as its kill
+            OutputOptions.printWrapped(out, width, "mutant " + mutant + " of " + t.title() + (e == null ? "" : " (declared unmutated: "
+                    + ScenarioRunner.verdictText(e) + ")") + ": this replay ends in " + end.verdict().lower()
+                    + (end.ruleId() == null ? "" : " " + end.ruleId()), 0, 2);
+        } else if (e != null && raise > 0) {
             // the declaration is for the model's own bounds; a token of check --bounds +K was found above them
             OutputOptions.printWrapped(out, width, "declared: " + t.title() + " expects " + ScenarioRunner.verdictText(e)
                     + " at the model's own bounds; at bounds +" + raise + " this replay ends in " + end.verdict().lower(), 0, 2);

@@ -136,6 +136,20 @@ public final class Mutations {
         return out;
     }
 
+    /**
+     * What follows {@code ./migcheck replay} to replay mutant {@code m} of {@code base}'s variant to its failure ("--mutant
+     * 'ID' TOKEN"), or null when its check found no failing path (it holds, was not checked, or a budget stopped it).
+     */
+    public static String replayArgs(ScenarioRunner.Outcome base, Mutant m) {
+        Verdict v = m.result().verdict();
+        if (!m.reached() || m.result().schedule() == null || m.result().schedule().length == 0
+                || !(v == Verdict.VIOLATED || v == Verdict.DEADLOCK || v == Verdict.STUCK || v == Verdict.MODEL_ERROR)) {
+            return null;
+        }
+        return "--mutant " + ScenarioRunner.shellQuote(m.id()) + " "
+                + ScenarioRunner.token(base.scenario(), base.variant(), base.knobs(), m.result().schedule(), 0);
+    }
+
     /** The declared reason for {@code id}: an exact declaration, else the longest matching "prefix*" one. */
     static String declared(Map<String, String> survivors, String id) {
         String exact = survivors.get(id);

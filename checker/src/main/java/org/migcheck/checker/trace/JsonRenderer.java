@@ -175,6 +175,8 @@ public final class JsonRenderer {
             e.put("outcome", m.outcome());
             e.put("explanation", m.explanation());
             e.put("unexplained", m.unexplained());
+            // replay's arguments for a mutant whose check failed ("--mutant 'ID' TOKEN"), else null
+            e.put("replay", Mutations.replayArgs(base, m));
             ms.add(e);
         }
         root.put("mutants", ms);
