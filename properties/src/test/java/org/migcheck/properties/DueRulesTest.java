@@ -29,7 +29,7 @@ class DueRulesTest {
         X = b.var("x", 0, 3, 0);
         Y = b.var("y", 0, 3, 0);
         L = b.mutex("L");
-        b.thread("t", body -> { });
+        b.thread("t", body -> body.step(org.migcheck.model.lang.Step.named("nop").build())); // a thread needs a step
         MODEL = b.build();
     }
 
