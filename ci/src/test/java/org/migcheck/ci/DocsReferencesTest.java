@@ -181,6 +181,9 @@ class DocsReferencesTest {
         assertEquals("shipped v2.6.38", Variant.kindOf("shipped v2.6.38: x").label());
         assertEquals("shipped v7.1 (unverified)", Variant.kindOf("shipped v7.1 (unverified): by its changelog").label());
         assertTrue(Variant.kindOf("shipped v7.1 (unverified): x").unverified());
+        assertEquals("shipped v6.19 (unverified)", Variant.kindOf("shipped v6.19 (unverified: from a changelog), with x").label());
+        assertEquals("shipped v6.19 (unverified)",
+                org.migcheck.model.scenarios.Catalogue.find("source-locked-alloc").variant("readahead-nofs-scope").kind().label());
         assertFalse(Variant.kindOf("shipped v6.19 (v6.15 to v7.0): x").unverified());
         assertEquals("shipped v6.19", Variant.kindOf("shipped v6.19 (v6.15 to v7.0): x").label());
         assertEquals(Variant.KindType.PROPOSAL, Variant.kindOf("proposal (2020): defer").type());

@@ -54,7 +54,7 @@ public final class LockHierarchy implements StepRule {
     /** Declares that {@code outer} is taken before (outside) {@code innerClass}; {@code source} cites the kernel. */
     public LockHierarchy order(String outer, String innerClass, String source) {
         if (outer.equals(innerClass)) {
-            throw new IllegalArgumentException("lock hierarchy " + id + ": " + outer + " cannot be ordered before itself");
+            return this; // locks of one class are not ordered against each other (it never constrained anything)
         }
         List<String> back = path(innerClass, outer);
         if (back != null) {

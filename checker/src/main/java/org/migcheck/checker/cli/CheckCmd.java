@@ -267,18 +267,29 @@ final class CheckCmd implements Callable<Integer> {
         // with --bounds: each variant with model bounds, its re-check, and the re-check as an outcome right after it
         List<ScenarioRunner.Outcome> cases = new ArrayList<>();
         List<Recheck> rechecks = new ArrayList<>();
-        for (ScenarioRunner.Outcome o : outcomes) {
+        for (int i = 0; i < outcomes.size(); i++) {
+            ScenarioRunner.Outcome o = outcomes.get(i);
             cases.add(o);
             if (raise == 0 || o.result().model() == null || BoundSensitivity.modelBounds(o.result().model()).isEmpty()) {
                 continue;
             }
+            // the watchdog ending this re-check: the report has every variant (all were checked), the re-checks so far and
+            // this one, INCOMPLETE; the re-checks of the variants after it are not run
             List<ScenarioRunner.Outcome> sofar = List.copyOf(cases);
+            List<ScenarioRunner.Outcome> after = List.copyOf(outcomes.subList(i + 1, outcomes.size()));
             Main.overrunDocument = message -> {
-                ScenarioRunner.Outcome hung = o.atBounds(raise, overrunResult(o.result().model(), message));
+                ScenarioRunner.Outcome hung = o.atBounds(raise, overrunResult(o.result().model(), message)
+                        .withNote("the watchdog ended the process here: the re-checks at bounds +" + raise + " of the variants after"
+                                + " this one were not run"));
                 List<ScenarioRunner.Outcome> all = new ArrayList<>(sofar);
                 all.add(hung);
-                return text ? "\nbounds +" + raise + ": the re-check of " + o.title() + " did not end (the watchdog ended the process;"
-                        + " the re-checks after it were not run)\n" : allDocument(f, all);
+                all.addAll(after);
+                if (!text) {
+                    return allDocument(f, all);
+                }
+                long failed = all.stream().filter(x -> !x.matches()).count();
+                return String.format("%nbounds +%d: the re-check of %s did not end (the watchdog ended the process; the re-checks"
+                        + " after it were not run)%n%d passed, %d failed%n", raise, o.title(), all.size() - failed, failed);
             };
             BoundSensitivity sens = BoundSensitivity.check(ScenarioRunner.build(o.scenario(), o.knobs()), o.result(), rules, opts, raise);
             Recheck re = new Recheck(o, sens, o.atBounds(raise, sens.result()));

@@ -59,6 +59,16 @@ final class MutateCmd implements Callable<Integer> {
             throw Args.usage(spec, "mutate judges mutants with the stuck-thread analysis: --no-liveness would count a mutant"
                     + " that only a stuck thread reveals as a survivor");
         }
+        if (search.toOptions().strategy() == org.migcheck.checker.engine.Strategy.RANDOM) {
+            throw Args.usage(spec, "mutation analysis needs the breadth-first search (--strategy bfs): random walks never show"
+                    + " that a variant or a mutant holds");
+        }
+        if (search.toOptions().strategy() == org.migcheck.checker.engine.Strategy.DFS) {
+            // a mutant that both breaks a rule and meets a model error is killed or not evaluated by whichever its search
+            // meets first: breadth-first, the shallowest, the same on every run and in the README's table
+            throw Args.usage(spec, "mutation analysis runs the breadth-first search (--strategy bfs): which failure a mutant"
+                    + " meets first decides between killed and not evaluated, and depth-first search would meet others");
+        }
         if (all) {
             if (scenario != null || variant != null || !sets.isEmpty()) {
                 throw Args.usage(spec, "--all takes no SCENARIO, --variant or --set");
@@ -73,16 +83,6 @@ final class MutateCmd implements Callable<Integer> {
         Scenario s = Main.scenario(scenario, spec);
         VariantArgs.checkAgainstVariant(spec, s, variant, sets);
         Options opts = search.toOptions().withProgress(null);
-        if (opts.strategy() == org.migcheck.checker.engine.Strategy.RANDOM) {
-            throw Args.usage(spec, "mutation analysis needs the breadth-first search (--strategy bfs): random walks never show"
-                    + " that a variant or a mutant holds");
-        }
-        if (opts.strategy() == org.migcheck.checker.engine.Strategy.DFS) {
-            // a mutant that both breaks a rule and meets a model error is killed or not evaluated by whichever its search
-            // meets first: breadth-first, the shallowest, the same on every run and in the README's table
-            throw Args.usage(spec, "mutation analysis runs the breadth-first search (--strategy bfs): which failure a mutant"
-                    + " meets first decides between killed and not evaluated, and depth-first search would meet others");
-        }
         ScenarioRunner.Outcome base;
         Model model;
         try {

@@ -33,11 +33,12 @@ import org.migcheck.model.lang.Symmetry;
  * state of every declaring catalogue variant at small sizes; and at run time two guards run: every
  * successor whose canonical form differs from it is compared with that form on the goals, and
  * every stored state with its image under the rotation of each set on the invariants and goals (once
- * per orbit found, the costlier rules), the first 20,000 also with the image that swaps each set's
- * first two members (a goal that names one member need not be true on any canonical form the search
- * stores: a reviewer's goal "W1 finished, no other worker" was answered unreachable when only
- * successors and their canonical forms were compared); if a goal or invariant answers differently,
- * symmetry is refused for this run (the check restarts without it and says so). The run-time check is a guard against declarations that name one member, not a
+ * per orbit found, the costlier rules), the first 20,000 also with every power of the rotation and with
+ * those of the image that swaps each set's first two members (a goal that names one member need not be
+ * true on any canonical form the search stores: reviewers' goals "W1 finished, no other worker" and
+ * "W2 done alone" were answered unreachable when only successors and their canonical forms, then only
+ * one rotation and one swap, were compared); if a goal or invariant answers differently, symmetry is
+ * refused for this run (the check restarts without it and says so). The run-time check is a guard against declarations that name one member, not a
  * proof: the proof obligation is that rules and goals are symmetric, which the bundled rules are
  * (they quantify over all folios and threads). Step rules are compared on the first 20,000 stored states only (a
  * transition they fail counts among the failing transitions the successor comparison looks at). Traces are
@@ -123,6 +124,8 @@ public final class ReducedSystem implements TransitionSystem {
     private final ThreadLocal<Symmetry.Canon> canons;
     private final int[][] rotation;
     private final int[][] transposition;
+    /** rotations[k]: every member moved k places on (k from 1 to the largest set's size - 1; [0] unused). */
+    private final int[][][] rotations;
     private final java.util.concurrent.atomic.AtomicLong reducedStates = new java.util.concurrent.atomic.AtomicLong();
     /** Stored states whose transitions have been compared with their rotation's (the first {@link #TRANSITION_SAMPLE}). */
     private final java.util.concurrent.atomic.AtomicLong transitionsSampled = new java.util.concurrent.atomic.AtomicLong();
@@ -198,6 +201,7 @@ public final class ReducedSystem implements TransitionSystem {
         this.canons = symmetry == null ? null : ThreadLocal.withInitial(symmetry::newCanon);
         this.rotation = symmetry == null ? null : symmetry.rotation();
         this.transposition = symmetry == null ? null : symmetry.transposition();
+        this.rotations = symmetry == null ? null : symmetry.rotations();
     }
 
     /** Whether the step footprints were computed and used (for states from {@link #footprintsFrom()} on). */
@@ -257,10 +261,11 @@ public final class ReducedSystem implements TransitionSystem {
     /**
      * The invariants of a stored state; with symmetry also the run-time guard: the invariants and the goals
      * must answer the same on the state's image under the rotation of every symmetric set (each member
-     * takes the next one's place), which catches a rule or goal that names one member on every stored orbit
-     * where that member differs from its neighbour; on the first {@link #TRANSITION_SAMPLE} stored states,
-     * also on its image with the first two members of each set swapped (the two permutations generate
-     * every permutation of the members), and the successors of the state and of both images must agree.
+     * takes the next one's place); on the first {@link #TRANSITION_SAMPLE} stored states, also on every power of
+     * the rotation (which catches a rule or goal that names any one member where that member differs from the
+     * others) and on those of the image with the first two members of each set swapped, and the successors of the
+     * state and of its rotation and of that swap must agree. None of this is complete: a predicate over an arrangement of several
+     * members, or one whose asymmetry shows only past the first states, can pass it.
      */
     @Override public Failure checkState(int[] state) {
         Failure f = inner.checkState(state);
@@ -269,10 +274,20 @@ public final class ReducedSystem implements TransitionSystem {
             if (!java.util.Arrays.equals(rotated, state)) {
                 sameAnswers(state, f, rotated);
                 if (transitionsSampled.getAndIncrement() < TRANSITION_SAMPLE) {
-                    sameTransitions(state, rotated);
+                    // every power of the rotation: each member's state visits every position, so a rule or goal that names
+                    // any one member, not only the first (a reviewer's "W2 done alone"), differs on some image of a state
+                    // where that member differs from the others; on every stored state (not only these) the powers cost
+                    // half the search again at eight compactors (applying the permutation to the whole vector), so past
+                    // them only the rotation is compared
+                    for (int k = 2; k < rotations.length; k++) {
+                        sameAnswers(state, f, symmetry.apply(state, rotations[k], canons.get()));
+                    }
+                    sameTransitions(state, symmetry.apply(state, rotation));
                     int[] swapped = symmetry.apply(state, transposition);
                     if (!java.util.Arrays.equals(swapped, state)) {
-                        sameAnswers(state, f, swapped);
+                        for (int k = 0; k < rotations.length; k++) {
+                            sameAnswers(state, f, k == 0 ? swapped : symmetry.apply(swapped, rotations[k]));
+                        }
                         sameTransitions(state, swapped);
                     }
                 }

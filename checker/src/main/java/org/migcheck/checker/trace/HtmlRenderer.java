@@ -349,6 +349,10 @@ public final class HtmlRenderer {
      */
     static String text(double x, double y, String label, String colour, int side) {
         List<String> lines = wrapLabel(label);
+        if (side < 0) {
+            // lines above y stay inside the figure: the first one's baseline at least one line from the top
+            y = Math.max(y, 14 + 14.4 * (lines.size() - 1));
+        }
         StringBuilder b = new StringBuilder(String.format(Locale.ROOT,
                 "<text x=\"%.0f\" y=\"%.0f\" text-anchor=\"middle\" font-family=\"monospace\" font-size=\"12\" fill=\"%s\"><title>%s</title>",
                 x, y, colour, esc(label)));

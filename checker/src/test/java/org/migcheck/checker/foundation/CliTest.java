@@ -556,8 +556,19 @@ class CliTest {
         Run budget = run("mutate", "movable-ops", "--variant", "merged", "--max-states", "13100");
         assertEquals(4, budget.code(), budget.err());
         assertTrue(budget.out().contains("incomplete    no verdict: max states 13100"), budget.out());
+        // --all as well (the refusals came after its branch)
+        Run allDfs = run("mutate", "--all", "--strategy", "dfs", "--max-states", "50");
+        assertEquals(64, allDfs.code(), allDfs.err());
         // the scenario's defaults (v6.19's readahead) declare their survivor, as readahead-nofs-scope does
         Run defaults = run("mutate", "source-locked-alloc");
         assertEquals(0, defaults.code(), defaults.out() + defaults.err());
+    }
+
+    @Test
+    void aTimeLimitBelowAMillisecondIsKeptAndNamed() {
+        // the option was turned into whole milliseconds: 0.0001 s became 0 ("time limit 0 s"), 0.0015 became 0.001
+        Run r = run("check", "philosophers", "--set", "n=8", "--set", "ordered=true", "--time-limit", "0.0001", "--quiet-progress");
+        assertEquals(4, r.code(), r.out() + r.err());
+        assertTrue(r.out().contains("time limit 0.0001 s"), r.out());
     }
 }

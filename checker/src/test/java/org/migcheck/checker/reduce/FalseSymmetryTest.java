@@ -116,6 +116,11 @@ class FalseSymmetryTest {
      * canonical form, the goal was true on no state the reduced search met, and the check said unreachable.
      */
     static Model workersWithGoal(int n) {
+        return workersWithGoal(n, 0);
+    }
+
+    /** As {@link #workersWithGoal(int)}, the goal naming worker {@code named} (0-based) instead of W1. */
+    static Model workersWithGoal(int n, int named) {
         Model.Builder m = Model.builder("workers-goal");
         org.migcheck.model.lang.Lock mu = m.mutex("list_lock");
         Var[] done = new Var[n];
@@ -130,10 +135,10 @@ class FalseSymmetryTest {
         }
         m.goal("w1-first", st -> {
             boolean others = false;
-            for (int i = 1; i < n; i++) {
-                others |= st.get(done[i]) != 0;
+            for (int i = 0; i < n; i++) {
+                others |= i != named && st.get(done[i]) != 0;
             }
-            return st.get(done[0]) != 0 && !others;
+            return st.get(done[named]) != 0 && !others;
         });
         m.symmetric("workers", members);
         return m.build();
@@ -141,14 +146,59 @@ class FalseSymmetryTest {
 
     @Test
     void aGoalThatNamesOneMemberIsAnsweredAsWithoutSymmetry() {
+        // the first worker, and (a review of the first fix, which compared one rotation and one swap) every other one
         for (int n = 2; n <= 5; n++) {
-            Model model = workersWithGoal(n);
+          for (int named = 0; named < n; named++) {
+            Model model = workersWithGoal(n, named);
             CheckResult truth = Checker.check(model, RuleSet.empty(), Options.defaults().withSymmetry(Options.Switch.OFF));
             assertEquals(CheckResult.GoalResult.Answer.REACHABLE, truth.goals().get("w1-first").answer());
             CheckResult r = Checker.check(model, RuleSet.empty(), Options.defaults());
             assertEquals(CheckResult.GoalResult.Answer.REACHABLE, r.goals().get("w1-first").answer(), "n=" + n + " " + r.notes());
             assertEquals(truth.stats().distinct(), r.stats().distinct(), "n=" + n);
             assertTrue(r.notes().stream().anyMatch(x -> x.startsWith("symmetry refused: goal w1-first tells members")), r.notes().toString());
+          }
+        }
+    }
+
+    @Test
+    void anInvariantOrStepRuleThatNamesAnyMemberIsRefused() {
+        for (int n = 3; n <= 5; n++) {
+            for (int named = 0; named < n; named++) {
+                int k = named;
+                Model model = workersWithGoal(n, named);
+                org.migcheck.properties.Invariant inv = org.migcheck.properties.Invariant.of("named.alone", "x", "-", st -> {
+                    for (Var v : st.model().vars()) {
+                        if (v.name().endsWith(".done") && !v.name().equals("w" + (k + 1) + ".done") && st.get(v) == 1) {
+                            return org.migcheck.properties.Check.ok();
+                        }
+                    }
+                    for (Var v : st.model().vars()) {
+                        if (v.name().equals("w" + (k + 1) + ".done") && st.get(v) == 1) {
+                            return org.migcheck.properties.Check.violated("W" + (k + 1) + " done alone");
+                        }
+                    }
+                    return org.migcheck.properties.Check.ok();
+                });
+                org.migcheck.properties.StepRule step = org.migcheck.properties.StepRule.of("named.first", "x", "-", v -> {
+                    if (v.thread() == k && v.label().startsWith("mark_done")) {
+                        for (Var x : v.before().model().vars()) {
+                            if (x.name().endsWith(".done") && v.before().get(x) == 1) {
+                                return org.migcheck.properties.Check.ok();
+                            }
+                        }
+                        return org.migcheck.properties.Check.violated("named worker first");
+                    }
+                    return org.migcheck.properties.Check.ok();
+                });
+                for (RuleSet rules : List.of(RuleSet.of(List.of(inv), false), RuleSet.of(List.of(step), false))) {
+                    CheckResult truth = Checker.check(model, rules, Options.defaults().withSymmetry(Options.Switch.OFF));
+                    assertEquals(Verdict.VIOLATED, truth.verdict());
+                    CheckResult r = Checker.check(model, rules, Options.defaults());
+                    assertEquals(Verdict.VIOLATED, r.verdict(), "n=" + n + " named=" + named + " " + rules.rules().get(0).id());
+                    assertEquals(truth.schedule().length, r.schedule().length);
+                    assertTrue(r.notes().stream().anyMatch(x -> x.startsWith("symmetry refused: ")), r.notes().toString());
+                }
+            }
         }
     }
 

@@ -391,6 +391,27 @@ public final class Symmetry {
     }
 
     /**
+     * The powers of {@link #rotation()}: element k moves each member of every set k places on (modulo its size),
+     * for k from 0 to the largest set's size - 1 (element 0 is the identity).
+     */
+    public int[][][] rotations() {
+        int most = 1;
+        for (Group g : groups) {
+            most = Math.max(most, g.members);
+        }
+        int[][][] out = new int[most][groups.length][];
+        for (int k = 0; k < most; k++) {
+            for (int gi = 0; gi < groups.length; gi++) {
+                out[k][gi] = new int[groups[gi].members];
+                for (int m = 0; m < out[k][gi].length; m++) {
+                    out[k][gi][m] = (m + k) % out[k][gi].length;
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
      * The permutations that swap the first two members of every set of two or more (the rest stay): with
      * {@link #rotation()}, a pair that generates every permutation of the members.
      */

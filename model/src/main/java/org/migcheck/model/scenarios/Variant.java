@@ -31,10 +31,11 @@ public record Variant(String name, Map<String, String> settings, Expect expect, 
      * The leading words of a description that state its kind. A version is vN.N or vN.N.N; a shipped
      * range is written vA-vB (both ends released kernels); a proposal gives the year it was posted. A shipped
      * kind whose version the project's v6.19 reading does not confirm (it rests on a changelog or mails read
-     * elsewhere) says so: {@code shipped v7.1 (unverified)}, and the words are part of the label.
+     * elsewhere) says so: {@code shipped v7.1 (unverified)} or {@code shipped v6.19 (unverified: why)}, and the label is
+     * {@code shipped v6.19 (unverified)} for both.
      */
     private static final Pattern KIND = Pattern.compile(
-            "^(shipped v\\d+\\.\\d+(?:\\.\\d+)?(?:-v\\d+\\.\\d+(?:\\.\\d+)?)?(?:\\+)?(?: \\(unverified\\))?"
+            "^(shipped v\\d+\\.\\d+(?:\\.\\d+)?(?:-v\\d+\\.\\d+(?:\\.\\d+)?)?(?:\\+)?(?: \\(unverified(?=[):]))?"
                     + "|proposal \\(\\d{4}\\)|hypothetical|mutation)(?=$|[\\s,:;.(])");
 
     /** Parses the kind at the start of {@code doc}, or null when the description does not start with one. */
@@ -44,6 +45,10 @@ public record Variant(String name, Map<String, String> settings, Expect expect, 
             return null;
         }
         String label = m.group(1);
+        if (label.endsWith(" (unverified")) {
+            // "(unverified)" or "(unverified: why)": the label is the same either way
+            label += ")";
+        }
         KindType t = label.startsWith("shipped") ? KindType.SHIPPED
                 : label.startsWith("proposal") ? KindType.PROPOSAL
                 : label.equals("hypothetical") ? KindType.HYPOTHETICAL
