@@ -36,7 +36,7 @@ public record Variant(String name, Map<String, String> settings, Expect expect, 
      */
     private static final Pattern KIND = Pattern.compile(
             "^(shipped v\\d+\\.\\d+(?:\\.\\d+)?(?:-v\\d+\\.\\d+(?:\\.\\d+)?)?(?:\\+)?(?: \\(unverified(?=[):]))?"
-                    + "|proposal \\(\\d{4}\\)|hypothetical|mutation)(?=$|[\\s,:;.(])");
+                    + "|proposal \\(\\d{4}\\)|hypothetical|mutation)(?=$|[\\s,:;.()])");
 
     /** Parses the kind at the start of {@code doc}, or null when the description does not start with one. */
     public static Kind kindOf(String doc) {
