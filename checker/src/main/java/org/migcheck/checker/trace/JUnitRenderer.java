@@ -61,7 +61,8 @@ public final class JUnitRenderer {
      */
     public static String renderMutants(ScenarioRunner.Outcome base, List<Mutations.Mutant> mutants, List<String> stale) {
         long failures = mutants.stream().filter(Mutations.Mutant::unexplained).count() + stale.size();
-        long skipped = Mutations.count(mutants, Mutations.Fate.INCOMPLETE) + Mutations.count(mutants, Mutations.Fate.NOT_EVALUATED);
+        long skipped = Mutations.count(mutants, Mutations.Fate.INCOMPLETE) + Mutations.count(mutants, Mutations.Fate.NOT_EVALUATED)
+                + Mutations.count(mutants, Mutations.Fate.UNREACHED);
         // an unreached mutant was not checked: its result is the unmutated variant's, whose time is not its own
         double time = mutants.stream().mapToDouble(JUnitRenderer::mutantSeconds).sum();
         String prefix = base.title().replace(" / ", "/");
@@ -82,6 +83,9 @@ public final class JUnitRenderer {
             } else if (m.fate() == Mutations.Fate.NOT_EVALUATED) {
                 // the mutation broke the model itself (a model error): the rules were not put to the test
                 x.append("      <skipped message=\"").append(esc("not evaluated: " + m.result().message())).append("\"/>\n");
+            } else if (m.fate() == Mutations.Fate.UNREACHED) {
+                // nothing was checked (a reviewer saw these counted as passing cases)
+                x.append("      <skipped message=\"").append(esc(m.outcome())).append("\"/>\n");
             } else {
                 x.append("      <system-out>").append(esc(fate + ": " + (m.fate() == Mutations.Fate.SURVIVED
                         ? "expected: " + m.explanation() : m.outcome()))).append("</system-out>\n");

@@ -479,9 +479,13 @@ class CliTest {
         Run text = run("mutate", "abba-ordered");
         long notEvaluated = text.out().lines().filter(l -> l.contains(" not-evaluated ")).count();
         assertTrue(notEvaluated > 0, "abba-ordered has mutants whose mutation breaks the model: " + text.out());
+        long unreached = text.out().lines().filter(l -> l.contains(" unreached ")).count();
         Run junit = run("mutate", "abba-ordered", "--format", "junit");
-        assertTrue(junit.out().contains(" skipped=\"" + notEvaluated + "\""), junit.out());
+        // an unreached mutant was not checked either: skipped, not passing
+        assertTrue(junit.out().contains(" skipped=\"" + (notEvaluated + unreached) + "\""), junit.out());
         assertEquals(notEvaluated, junit.out().lines().filter(l -> l.contains("<skipped message=\"not evaluated: ")).count(), junit.out());
+        assertEquals(unreached, junit.out().lines().filter(l -> l.contains("<skipped message=\"not checked: the mutated step never runs")).count(),
+                junit.out());
     }
 
     /** A verdict line too long for the width wraps as one paragraph; the variant's paragraph comes after it. */
