@@ -168,8 +168,7 @@ final class CheckCmd implements Callable<Integer> {
 
     /** A result without a verdict for a check of {@code model} the watchdog ends, with its {@code message}. */
     static CheckResult overrunResult(org.migcheck.model.lang.Model model, String message) {
-        return new CheckResult(model, Verdict.INCOMPLETE, null, message, new int[0], List.of(), List.of(), java.util.Map.of(),
-                new org.migcheck.checker.engine.Stats(0, 0, 0, 0), "--time-limit (the watchdog ended the check)", List.of());
+        return org.migcheck.checker.run.Checker.noVerdict(model, message, "--time-limit (the watchdog ended the check)");
     }
 
     /** The finished check {@code o}'s report, with {@code note}: the watchdog ended what came after it. */

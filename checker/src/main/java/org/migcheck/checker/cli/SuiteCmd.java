@@ -108,9 +108,8 @@ final class SuiteCmd implements Callable<Integer> {
                     // verdict, for the reason; which combinations had finished is not known here
                     List<ScenarioRunner.Outcome> none = new ArrayList<>();
                     for (Map<String, String> c : combinations) {
-                        none.add(ScenarioRunner.run(s, null, c, rules, search.toOptions(), (model, r, x) -> new org.migcheck.checker.run.CheckResult(
-                                model, Verdict.INCOMPLETE, null, why, new int[0], List.of(), List.of(), Map.of(),
-                                new org.migcheck.checker.engine.Stats(0, 0, 0, 0), "a member of the cluster was lost", List.of())));
+                        none.add(ScenarioRunner.run(s, null, c, rules, search.toOptions(),
+                                (model, r, x) -> org.migcheck.checker.run.Checker.noVerdict(model, why, "a member of the cluster was lost")));
                     }
                     out.print(document(f, s, none, leftOut));
                 }

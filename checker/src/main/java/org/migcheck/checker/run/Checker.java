@@ -797,9 +797,13 @@ public final class Checker {
 
     /** INCOMPLETE: the heap ran out outside the search, while {@code doing}. */
     static CheckResult outOfMemory(Model model, String doing) {
-        String limit = "the JVM's heap limit (out of memory) while " + doing;
-        return new CheckResult(model, Verdict.INCOMPLETE, null, "no verdict: out of memory while " + doing + "; give the JVM more"
-                + " heap (MIGCHECK_JAVA_OPTS=-Xmx...) or lower a knob", new int[0], List.of(), List.of(), Map.of(),
+        return noVerdict(model, "no verdict: out of memory while " + doing + "; give the JVM more heap (MIGCHECK_JAVA_OPTS=-Xmx...)"
+                + " or lower a knob", "the JVM's heap limit (out of memory) while " + doing);
+    }
+
+    /** An INCOMPLETE result with nothing explored: {@code message} says why, {@code limit} names what stopped it. */
+    public static CheckResult noVerdict(Model model, String message, String limit) {
+        return new CheckResult(model, Verdict.INCOMPLETE, null, message, new int[0], List.of(), List.of(), Map.of(),
                 new Stats(0, 0, 0, 0), limit, List.of());
     }
 

@@ -379,12 +379,15 @@ public final class Symmetry {
     }
 
     /** The permutations that move each member of every set to the next position (the last to the first). */
-    public int[][] rotation() {
+    public int[][] rotation() { return rotationBy(1); }
+
+    /** The permutations that move each member of every set {@code k} positions on (modulo the set's size). */
+    private int[][] rotationBy(int k) {
         int[][] perm = new int[groups.length][];
         for (int gi = 0; gi < groups.length; gi++) {
             perm[gi] = new int[groups[gi].members];
             for (int m = 0; m < perm[gi].length; m++) {
-                perm[gi][m] = (m + 1) % perm[gi].length;
+                perm[gi][m] = (m + k) % perm[gi].length;
             }
         }
         return perm;
@@ -399,14 +402,9 @@ public final class Symmetry {
         for (Group g : groups) {
             most = Math.max(most, g.members);
         }
-        int[][][] out = new int[most][groups.length][];
+        int[][][] out = new int[most][][];
         for (int k = 0; k < most; k++) {
-            for (int gi = 0; gi < groups.length; gi++) {
-                out[k][gi] = new int[groups[gi].members];
-                for (int m = 0; m < out[k][gi].length; m++) {
-                    out[k][gi][m] = (m + k) % out[k][gi].length;
-                }
-            }
+            out[k] = rotationBy(k);
         }
         return out;
     }
