@@ -101,7 +101,7 @@ class FuseWritebackScenarioTest {
         Trace t = r.trace();
         List<String> server = labels(t, "fuse-server");
         assertEquals(List.of("fuse_dev_do_read(FUSE_WRITE folio0)", "alloc_pages(GFP_KERNEL_ACCOUNT)",
-                "page_counter_try_charge(G.memory, usage 1/1)", "current->flags & PF_MEMALLOC(fuse-server) -> false",
+                "page_counter_try_charge(G.memory, usage 1/1)", "(current->flags & PF_MEMALLOC) on fuse-server -> false",
                 "set_task_reclaim_state(current, &sc.reclaim_state)",
                 "memalloc_noreclaim_save(current)", "isolate_lru_folios(folio0)", "folio_trylock(folio0)",
                 "folio_test_writeback(folio0) -> true", reclaimTest(true, notSane), "folio_unlock(folio0)"), server);

@@ -171,7 +171,7 @@ class SourceLockedAllocScenarioTest {
         int[] sched = schedule(0, READAHEAD_TO_TRYLOCK + 1);
         sched[5] = Trace.label(0, 1); // isolate_migratepages_block -> F1
         Trace t = Trace.replay(r.model(), sched);
-        assertEquals("current->flags & PF_MEMALLOC(readahead) -> true", lastRow(t).label());
+        assertEquals("(current->flags & PF_MEMALLOC) on readahead -> true", lastRow(t).label());
     }
 
     @Test

@@ -540,7 +540,7 @@ class CliTest {
     void eightyColumnsKeepEveryStepWhole() {
         Run r = run("check", "fuse-writeback-memcg", "--variant", "legacy-no-flag", "--width", "80", "--quiet-progress");
         assertEquals(2, r.code(), r.err());
-        assertTrue(r.out().contains("current->flags & PF_MEMALLOC(fuse-server) -> false"), r.out());
+        assertTrue(r.out().contains("(current->flags & PF_MEMALLOC) on fuse-server -> false"), r.out());
         for (String line : r.out().split("\n")) {
             assertTrue(line.length() <= 80 || line.startsWith("replay: "), "longer than 80: " + line);
         }

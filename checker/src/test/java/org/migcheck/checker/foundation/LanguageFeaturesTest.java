@@ -186,6 +186,25 @@ class LanguageFeaturesTest {
     }
 
     @Test
+    void aTestNamedByAnExpressionDoesNotReadAsACallOfItsLastWord() {
+        // four tests in a row, each true: a function, a negated function, an expression asked of an object,
+        // and a complete expression without arguments
+        Model.Builder b = Model.builder("cond-labels");
+        Var x = b.var("x", 0, 1, 0);
+        b.thread("t", body -> body
+                .ifThen(Cond.of("folio_test_clean", "folio0", e -> e.get(x) == 0), then -> then.step(Step.named("a").build()))
+                .ifThen(Cond.of("!folio_test_dirty", "folio0", e -> e.get(x) == 0), then -> then.step(Step.named("b").build()))
+                .ifThen(Cond.of("folio->mapping == mapping", "folio0", e -> e.get(x) == 0), then -> then.step(Step.named("c").build()))
+                .ifThen(Cond.of("READ_ONCE(x) == 0", "", e -> e.get(x) == 0), then -> then.step(Step.named("d").build())));
+        int[] run = new int[8];
+        java.util.Arrays.fill(run, Trace.label(0, 0));
+        Trace t = Trace.replay(b.build(), run);
+        List<String> tests = t.rows().stream().map(Trace.Row::label).filter(l -> l.endsWith("-> true")).toList();
+        assertEquals(List.of("folio_test_clean(folio0) -> true", "!folio_test_dirty(folio0) -> true",
+                "(folio->mapping == mapping) on folio0 -> true", "READ_ONCE(x) == 0 -> true"), tests);
+    }
+
+    @Test
     void everyAlternativeIsItsOwnTransition() {
         Model m = choiceAndSharedTest();
         for (int alt = 0; alt < 3; alt++) {

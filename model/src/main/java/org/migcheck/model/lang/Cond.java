@@ -2,6 +2,7 @@ package org.migcheck.model.lang;
 
 import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.regex.Pattern;
 
 /**
  * A test of shared state that a thread branches on, such as {@code folio_test_writeback(folio0)}.
@@ -44,9 +45,21 @@ public final class Cond {
         return new Cond(function, e -> args, test);
     }
 
-    /** The test's name and arguments without an outcome: for a test a thread has not run yet. */
+    /** A name that reads as a C function (or its negation), so that its arguments go in parentheses after it. */
+    private static final Pattern FUNCTION_NAME = Pattern.compile("!?[A-Za-z_][A-Za-z0-9_]*");
+
+    /**
+     * The test's name and arguments without an outcome: for a test a thread has not run yet. A function
+     * name reads as a call, {@code folio_test_writeback(folio0)}; an expression such as
+     * {@code folio->mapping != mapping} is not followed by parentheses, which would read as a call of its
+     * last word: it prints in parentheses with what it is asked of, {@code (folio->mapping != mapping) on folio0}.
+     */
     String pending(Exec e) {
-        return function + "(" + (args == null ? "" : args.apply(e)) + ")";
+        String a = args == null ? "" : args.apply(e);
+        if (FUNCTION_NAME.matcher(function).matches()) {
+            return function + "(" + a + ")";
+        }
+        return a.isEmpty() ? function : "(" + function + ") on " + a;
     }
 
     String label(Exec e, boolean outcome) {
