@@ -17,7 +17,9 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.migcheck.checker.engine.Words;
 import org.migcheck.checker.export.PromelaExport;
+import org.migcheck.checker.export.Spin;
 import org.migcheck.checker.run.CheckResult;
 import org.migcheck.checker.run.Checker;
 import org.migcheck.checker.cluster.HazelcastCluster;
@@ -45,12 +47,16 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Measure exploration speed: prints states/s for each repetition and the best.",
-                "With --compare-spin [MODEL...]: runs migcheck and SPIN (spin -a, gcc -O2 -DSAFETY, ./pan) on the same models"
+                "With --compare-spin [MODEL...]: runs migcheck and SPIN (spin -a, gcc -O2 -DSAFETY -DNOREDUCE, ./pan) on the same models"
                         + " (default: philosophers-6 .. philosophers-12, ordered) and prints states, times, states/s, memory,"
-                        + " bytes per state and the ratio migcheck/pan.",
+                        + " bytes per state and the ratio migcheck/pan; exits 70 when the two disagree, 4 when a search did not"
+                        + " finish, 69 when SPIN is installed but fails.",
                 "With --speedup [MODEL...]: 1 worker against --workers N on the same models, alternating in this JVM; prints best and"
                         + " median times and the speed-up."})
 final class BenchCmd implements Callable<Integer> {
+    /** Exit code when SPIN is installed but fails (gcc missing, a compile error, pan crashing): sysexits' EX_UNAVAILABLE. */
+    static final int UNAVAILABLE_EXIT = 69;
+
     /** pan's output without "errors: 0": it met an assertion or invalid end state and stopped there. */
     private static final String PAN_FOUND_ERROR = "pan reports errors";
 
@@ -246,8 +252,16 @@ final class BenchCmd implements Callable<Integer> {
     private record MigcheckRun(CheckResult result, double coldSeconds, double bestSeconds, double medianSeconds, long peakBytes,
                                Footprint footprint, List<Double> timed) {}
 
+    /**
+     * {@code error}: why pan gave no whole search, or null; {@code incomplete}: pan itself stopped before the end
+     * (its depth bound, its memory); {@code firstError}: pan's first error line when it found one.
+     */
     private record SpinRun(long states, double spinSeconds, double gccSeconds, double panSeconds, double panMedian, double totalMiB,
-                           double stateMiB, String error) {}
+                           double stateMiB, String error, boolean incomplete, String firstError) {
+        static SpinRun failed(String why) {
+            return new SpinRun(0, 0, 0, 0, 0, 0, 0, why, false, null);
+        }
+    }
 
     /** The median of {@code xs} (the mean of the middle two for an even count). */
     static double median(List<Double> xs) {
@@ -265,56 +279,140 @@ final class BenchCmd implements Callable<Integer> {
         PrintStream out = Main.Streams.out;
         int w = Math.max(16, models.stream().mapToInt(m -> m.name().length()).max().orElse(0));
         String spinMissing = spinVersion();
-        out.printf("migcheck: %d worker(s), liveness %s, visited set %s, rules: kernel rules (as check), %d repetitions after a warm-up,"
+        out.printf("migcheck: %d worker(s), liveness %s, visited set %s, rules: kernel rules (as check), %s after a warm-up,"
                 + " best time; heap max %d MiB; %s%n", opts.workers(), opts.liveness() ? "on" : "off", opts.compress() ? "tree-compressed" : "packed",
-                repeat, Runtime.getRuntime().maxMemory() >> 20, collector());
+                Words.count(repeat, "repetition"), Runtime.getRuntime().maxMemory() >> 20, collector());
         if (spinMissing != null) {
             out.println("SPIN not found (" + spinMissing + "): install it with `sudo apt-get install -y spin gcc` (Debian/Ubuntu);"
                     + " printing migcheck's half only");
         } else {
-            out.println("SPIN: spin -a, gcc -O2 -DSAFETY, ./pan; " + repeat + " repetitions of pan after a warm-up run, best time;"
-                    + " each pan run follows one migcheck run (alternating, so that a drifting machine slows both alike)");
+            out.println("SPIN: spin -a model.pml; " + String.join(" ", gccCommand(-1, true)) + " (VECTORSZ larger for a wide kernel model;"
+                    + " NOREDUCE: SPIN's partial-order reduction off, the transition system of migcheck's unreduced search); "
+                    + String.join(" ", PAN_COMMAND) + " (pan's default hash table, -w24: 128 MiB); " + Words.count(repeat, "repetition")
+                    + " of pan after a warm-up run, best time; each pan run follows one migcheck run (alternating, so that a drifting"
+                    + " machine slows both alike)");
         }
         out.printf("%-" + w + "s %10s %10s %8s %8s %10s %10s %10s %8s %8s %7s %7s %7s %7s%n", "model", "mc states", "pan states",
                 "mc s", "pan s", "spin+cc+pan", "mc st/s", "pan st/s", "mc MiB", "pan MiB", "mc B/st", "pan B/st", "ratio", "ratio*");
         List<String> notes = new ArrayList<>();
         List<String> medians = new ArrayList<>();
+        int exit = 0;
         for (SeriesModel sm : models) {
             SpinSession pan = spinMissing == null ? new SpinSession(sm, true) : null;
             MigcheckRun mc = runMigcheck(sm, opts, null, pan == null ? null : pan::run);
             SpinRun sp = pan == null ? null : pan.finish();
-            if (sm.kernel()) {
-                notes.add(kernelNote(sm, mc, sp, spinMissing == null ? runSpin(sm, false) : null, opts));
+            CheckResult r = mc.result();
+            long states = r.stats().distinct();
+            String verdict = r.verdict().lower();
+            Row row = judge(sm, r, sp, opts);
+            exit = Math.max(exit, row.exit());
+            if (sm.kernel() || unreduced || row.unreducedNote() != null) {
+                notes.add(modelNote(sm, mc, row, spinMissing == null && sm.kernel() ? runSpin(sm, false) : null, opts));
             }
-            long states = mc.result().stats().distinct();
-            double mcRate = states / mc.bestSeconds();
-            String verdict = mc.result().verdict().lower();
-            if (sp == null || sp.error() != null) {
-                out.printf("%-" + w + "s %10d %10s %8.2f %8s %10s %10.0f %10s %8.0f %8s %7.1f %7s %7s %7s   %s%s%n", sm.name(), states, "-",
-                        mc.bestSeconds(), "-", "-", mcRate, "-", mc.peakBytes() / 1048576.0, "-",
-                        (double) mc.footprint().total() / states, "-", "-", "-", verdict,
-                        sp == null ? "" : sp.error().equals(PAN_FOUND_ERROR) && mc.result().verdict() != org.migcheck.checker.run.Verdict.HOLDS
-                                ? "; pan found an error too and stopped there: a failing model times no whole search"
-                                : "; SPIN failed: " + sp.error());
+            if (!row.timed()) {
+                boolean mcTimed = r.verdict() != Verdict.INCOMPLETE && r.verdict() != Verdict.MODEL_ERROR;
+                out.printf("%-" + w + "s %10d %10s %8.2f %8s %10s %10s %10s %8.0f %8s %7s %7s %7s %7s   %s; %s%n", sm.name(), states,
+                        sp == null || sp.states() == 0 ? "-" : Long.toString(sp.states()), mc.bestSeconds(), "-", "-",
+                        mcTimed ? String.format("%.0f", states / mc.bestSeconds()) : "-", "-", mc.peakBytes() / 1048576.0, "-",
+                        mcTimed ? String.format("%.1f", (double) mc.footprint().total() / states) : "-", "-", "-", "-", verdict, row.why());
                 continue;
             }
+            double mcRate = states / mc.bestSeconds();
             double panRate = sp.states() / sp.panSeconds();
             double all = sp.spinSeconds() + sp.gccSeconds() + sp.panSeconds();
             out.printf("%-" + w + "s %10d %10d %8.2f %8.2f %10.2f %10.0f %10.0f %8.0f %8.0f %7.1f %7.1f %7.2f %7.2f   %s%s%n", sm.name(), states,
                     sp.states(), mc.bestSeconds(), sp.panSeconds(), all, mcRate, panRate, mc.peakBytes() / 1048576.0, sp.totalMiB(),
                     (double) mc.footprint().total() / states, sp.stateMiB() * 1048576.0 / sp.states(), mc.bestSeconds() / sp.panSeconds(),
-                    mc.bestSeconds() / all, verdict, states == sp.states() ? ""
-                            : mc.result().reductions() != null ? "; migcheck reduced, see below" : "; STATE COUNTS DIFFER");
-            medians.add(String.format("  %s: medians of %d alternating runs: mc %.2f s, pan %.2f s, ratio %.2f", sm.name(), repeat,
-                    mc.medianSeconds(), sp.panMedian(), mc.medianSeconds() / sp.panMedian()));
+                    mc.bestSeconds() / all, verdict, row.why() == null ? "" : "; " + row.why());
+            medians.add(String.format("  %s: medians of %s: mc %.2f s, pan %.2f s, ratio %.2f; migcheck's first (cold) check %.2f s",
+                    sm.name(), Words.count(repeat, "alternating run"), mc.medianSeconds(), sp.panMedian(), mc.medianSeconds() / sp.panMedian(), mc.coldSeconds()));
         }
         medians.forEach(out::println);
         notes.forEach(out::println);
-        out.println("mc s: best whole check (search, lockdep, stuck-thread analysis) in this JVM; pan s: best ./pan run (compiled"
-                + " already); spin+cc+pan: spin -a + gcc + pan. mc MiB: peak heap during the check; pan MiB: pan's total actual memory."
-                + " mc B/st: visited set + liveness graph + thread masks per state; pan B/st: pan's memory for states per state."
-                + " ratio: mc s / pan s; ratio*: mc s / (spin+cc+pan).");
-        return 0;
+        out.println("mc s: best whole check (search, lockdep, stuck-thread analysis) in this JVM, warm; pan s: best ./pan run (compiled"
+                + " already); spin+cc+pan: spin -a + gcc + pan. mc MiB: the sum over the heap's pools of each one's peak from the warm-up to"
+                + " the last run (an upper bound of the heap in use at one moment, which grows with the young generation's size, not what"
+                + " the check needs); pan MiB: pan's total actual memory, its hash table included. mc B/st: visited set (vectors, parent"
+                + " links, its hash table's capacity) + liveness graph + thread masks per state; pan B/st: pan's memory for states per"
+                + " state, its hash table not included. ratio: mc s / pan s; ratio*: mc s / (spin+cc+pan), migcheck's JVM start and JIT"
+                + " warm-up not counted (its cold first check is in the medians line). A row without times says why."
+                + " Exit: 70 when the two disagree (verdict, or states of the same transition system), 4 when a search did not"
+                + " finish, 69 when SPIN is installed but failed, else 0.");
+        return exit;
+    }
+
+    /**
+     * What a row may claim. {@code timed}: both sides searched the whole state space and agree, so the
+     * times and rates are comparable; else {@code why} says what instead. {@code unreducedNote}: the
+     * unreduced migcheck search run to check a count that differs from pan's, or null.
+     */
+    private record Row(boolean timed, String why, int exit, String unreducedNote, long spinStates) {}
+
+    /** pan's command line (its depth bound far above every series model's depth). */
+    private static final List<String> PAN_COMMAND = List.of("./pan", "-m100000");
+
+    /** gcc's command line for pan; {@code vector} below 0 stands for the default. */
+    static List<String> gccCommand(int vector, boolean noReduce) {
+        List<String> gcc = new ArrayList<>(List.of("gcc", "-O2", "-DSAFETY", "-DVECTORSZ=" + (vector < 0 ? 1024 : vector)));
+        if (noReduce) {
+            gcc.add("-DNOREDUCE");
+        }
+        gcc.addAll(List.of("-o", "pan", "pan.c"));
+        return gcc;
+    }
+
+    /**
+     * Compares the two searches of one model. A migcheck search that ends without a verdict (a budget,
+     * a model error) has no rate; pan's search of the same (unreduced) transition system must agree on
+     * the verdict and, where migcheck's reductions stored fewer states, the unreduced migcheck search
+     * must store pan's count.
+     */
+    private Row judge(SeriesModel sm, CheckResult r, SpinRun sp, Options opts) {
+        if (r.verdict() == Verdict.INCOMPLETE) {
+            return new Row(false, "migcheck stopped before the end (" + r.limit() + "): no rate or ratio", Verdict.INCOMPLETE.exitCode(), null, sp == null ? 0 : sp.states());
+        }
+        if (r.verdict() == Verdict.MODEL_ERROR) {
+            return new Row(false, "migcheck: model error: " + r.message(), Verdict.MODEL_ERROR.exitCode(), null, sp == null ? 0 : sp.states());
+        }
+        if (sp == null) {
+            return new Row(false, "SPIN not run", 0, null, sp == null ? 0 : sp.states());
+        }
+        if (sp.error() != null && !sp.error().equals(PAN_FOUND_ERROR)) {
+            return new Row(false, (sp.incomplete() ? "" : "SPIN failed: ") + sp.error(), sp.incomplete() ? Verdict.INCOMPLETE.exitCode() : UNAVAILABLE_EXIT, null, sp == null ? 0 : sp.states());
+        }
+        // as the CI cross-check: a search that ends holding, stuck, or with a lock-order cycle (pan checks neither) has explored
+        // everything and pan must report no error; any other failure pan must report too
+        boolean whole = r.verdict() == Verdict.HOLDS || r.verdict() == Verdict.STUCK
+                || r.verdict() == Verdict.VIOLATED && RuleSet.LOCK_CYCLE.equals(r.ruleId());
+        boolean panFailed = PAN_FOUND_ERROR.equals(sp.error());
+        if (!whole) {
+            return panFailed
+                    ? new Row(false, "pan found an error too and stopped there: a failing model times no whole search", 0, null, sp.states())
+                    : new Row(false, "VERDICTS DIFFER: pan searched everything and found no error", Main.INTERNAL_EXIT, null, sp == null ? 0 : sp.states());
+        }
+        if (panFailed) {
+            return new Row(false, "VERDICTS DIFFER: pan reports an error where migcheck's search ends " + r.verdict().lower()
+                    + " (" + sp.firstError() + ")", Main.INTERNAL_EXIT, null, sp == null ? 0 : sp.states());
+        }
+        String unchecked = r.verdict() == Verdict.HOLDS ? null
+                : r.verdict() == Verdict.STUCK ? "pan does not check stuck threads" : "pan does not check lock order";
+        long states = r.stats().distinct();
+        if (states == sp.states()) {
+            return new Row(true, unchecked, 0, null, sp == null ? 0 : sp.states());
+        }
+        // fewer states with reductions: the unreduced search must store pan's count
+        long t0 = System.nanoTime();
+        CheckResult u = r.reductions() == null ? null : Checker.check(sm.build(), KernelRules.all(), opts.unreduced());
+        double sec = (System.nanoTime() - t0) / 1e9;
+        if (u == null || u.verdict() == Verdict.INCOMPLETE || u.stats().distinct() != sp.states()) {
+            return new Row(false, "STATE COUNTS DIFFER: pan stored " + sp.states() + (u == null ? ""
+                    : ", migcheck's unreduced search " + (u.verdict() == Verdict.INCOMPLETE ? "did not finish" : u.stats().distinct())),
+                    Main.INTERNAL_EXIT, null, sp == null ? 0 : sp.states());
+        }
+        return new Row(true, "migcheck reduced (its unreduced search stores pan's " + sp.states() + " states): the ratio compares"
+                + " migcheck's reduced search with pan's unreduced one" + (unchecked == null ? "" : "; " + unchecked), 0,
+                String.format("unreduced migcheck (one run, warm): %d states (= pan -DNOREDUCE), %.2f s, ratio %.2f to pan's best",
+                        u.stats().distinct(), sec, sec / sp.panSeconds()), sp.states());
     }
 
     /**
@@ -495,27 +593,29 @@ final class BenchCmd implements Callable<Integer> {
     }
 
     /**
-     * The second line of a kernel model: which reductions migcheck ran, the unreduced count when
-     * {@code --unreduced} asked for it (it must equal pan's count with -DNOREDUCE), and pan with its own
-     * partial-order reduction.
+     * The second line of a model: which reductions migcheck ran, the unreduced count when
+     * {@code --unreduced} asked for it or the first line's count needed it (it must equal pan's count
+     * with -DNOREDUCE), and for a kernel model pan with its own partial-order reduction.
      */
-    private String kernelNote(SeriesModel sm, MigcheckRun mc, SpinRun plain, SpinRun por, Options opts) {
+    private String modelNote(SeriesModel sm, MigcheckRun mc, Row row, SpinRun por, Options opts) {
         StringBuilder b = new StringBuilder("  " + sm.name() + ": migcheck reductions: "
                 + (mc.result().reductions() == null ? "none" : mc.result().reductions()));
         if (unreduced && mc.result().reductions() != null) {
-            Model model = sm.build();
             long t0 = System.nanoTime();
-            CheckResult u = Checker.check(model, KernelRules.all(), opts.unreduced());
+            CheckResult u = Checker.check(sm.build(), KernelRules.all(), opts.unreduced());
             double sec = (System.nanoTime() - t0) / 1e9;
             long us = u.stats().distinct();
-            b.append(String.format("; unreduced migcheck: %s, %d states, %.2f s, factor %.1fx", u.verdict().lower(), us, sec,
+            b.append(String.format("; unreduced migcheck (one run): %s, %d states, %.2f s, factor %.1fx", u.verdict().lower(), us, sec,
                     (double) us / Math.max(1, mc.result().stats().distinct())));
-            if (plain != null && plain.error() == null) {
-                b.append(us == plain.states() ? " (= pan -DNOREDUCE)" : " (DIFFERS from pan -DNOREDUCE: " + plain.states() + ")");
+            if (row.spinStates() > 0) {
+                b.append(us == row.spinStates() ? " (= pan -DNOREDUCE)" : " (DIFFERS from pan -DNOREDUCE: " + row.spinStates() + ")");
             }
+        } else if (row.unreducedNote() != null) {
+            b.append("; ").append(row.unreducedNote());
         }
         if (por != null) {
-            b.append(por.error() != null ? "; pan with its POR failed: " + por.error()
+            b.append(PAN_FOUND_ERROR.equals(por.error()) ? "; pan with its POR: found an error (" + por.firstError() + ")"
+                    : por.error() != null ? "; pan with its POR: " + (por.incomplete() ? "" : "failed: ") + por.error()
                     : String.format("; pan with its POR: %d states, %.2f s", por.states(), por.panSeconds()));
         }
         return b.toString();
@@ -653,12 +753,7 @@ final class BenchCmd implements Callable<Integer> {
                 }
                 Files.writeString(dir.resolve("model.pml"), pml);
                 spinS = exec(dir, spinExe, "-a", "model.pml").seconds;
-                List<String> gcc = new ArrayList<>(List.of("gcc", "-O2", "-DSAFETY", "-DVECTORSZ=" + vector));
-                if (noReduce) {
-                    gcc.add("-DNOREDUCE");
-                }
-                gcc.addAll(List.of("-o", "pan", "pan.c"));
-                gccS = exec(dir, gcc.toArray(new String[0])).seconds;
+                gccS = exec(dir, gccCommand(vector, noReduce).toArray(new String[0])).seconds;
             } catch (IOException | RuntimeException e) {
                 error = e.getMessage();
             }
@@ -670,7 +765,7 @@ final class BenchCmd implements Callable<Integer> {
                 return;
             }
             try {
-                Exec e = exec(dir, "./pan", "-m100000");
+                Exec e = exec(dir, PAN_COMMAND.toArray(new String[0]));
                 if (runs++ == 0) {
                     return;
                 }
@@ -687,21 +782,26 @@ final class BenchCmd implements Callable<Integer> {
         SpinRun finish() {
             try {
                 if (error != null) {
-                    return new SpinRun(0, 0, 0, 0, 0, 0, 0, error);
+                    return SpinRun.failed(error);
                 }
                 if (output == null) {
-                    return new SpinRun(0, 0, 0, 0, 0, 0, 0, "pan was not run after its warm-up");
+                    return SpinRun.failed("pan was not run after its warm-up");
+                }
+                String stopped = Spin.stoppedEarly(output);
+                if (stopped != null) {
+                    return new SpinRun(0, spinS, gccS, best, 0, 0, 0, "pan did not search the whole state space (" + stopped + ")", true, null);
                 }
                 long states = Long.parseLong(find(output, "(\\d+) states, stored"));
                 double med = median(timed);
                 if (!output.contains("errors: 0")) {
-                    return new SpinRun(states, spinS, gccS, best, med, 0, 0, PAN_FOUND_ERROR);
+                    String first = output.lines().filter(l -> l.startsWith("pan:")).findFirst().orElse("see pan's output").trim();
+                    return new SpinRun(states, spinS, gccS, best, med, 0, 0, PAN_FOUND_ERROR, false, first);
                 }
                 double total = Double.parseDouble(find(output, "([\\d.]+)\\s+total actual memory usage"));
                 double forStates = Double.parseDouble(find(output, "([\\d.]+)\\s+actual memory usage for states"));
-                return new SpinRun(states, spinS, gccS, best, med, total, forStates, null);
+                return new SpinRun(states, spinS, gccS, best, med, total, forStates, null, false, null);
             } catch (RuntimeException e) {
-                return new SpinRun(0, 0, 0, 0, 0, 0, 0, e.getMessage());
+                return SpinRun.failed(e.getMessage());
             } finally {
                 if (dir != null) {
                     try (var files = Files.walk(dir)) {

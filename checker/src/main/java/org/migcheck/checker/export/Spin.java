@@ -91,11 +91,29 @@ public final class Spin {
         if (!m.find()) {
             throw new IOException("pan printed no state count in " + dir + ":\n" + out);
         }
-        boolean truncated = out.contains("max search depth too small") || out.contains("out of memory");
-        if (truncated) {
+        if (stoppedEarly(out) != null) {
             throw new IOException("pan did not search the whole state space in " + dir + ":\n" + out);
         }
         return new Result(errors, Long.parseLong(m.group(1)), errors.isEmpty(), out);
+    }
+
+    /**
+     * Why pan's output shows a search that stopped before the end, or null when it did not: its depth
+     * bound ({@code -m}) was too small, it ran out of memory, or it says so itself without having found
+     * an error (it says so after its first error too). pan exits 0 in each case and still prints
+     * "errors: 0" and a state count, which must not pass for a whole search.
+     */
+    public static String stoppedEarly(String panOutput) {
+        if (panOutput.contains("max search depth too small")) {
+            return "its depth bound -m was too small";
+        }
+        if (panOutput.contains("out of memory")) {
+            return "it ran out of memory";
+        }
+        if (panOutput.contains("Search not completed") && panOutput.contains("errors: 0")) { // after an error pan says so too
+            return "it says: search not completed";
+        }
+        return null;
     }
 
     private static String run(Path dir, long timeoutSeconds, String... cmd) throws IOException, InterruptedException {
