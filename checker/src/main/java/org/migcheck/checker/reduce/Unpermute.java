@@ -115,6 +115,29 @@ public final class Unpermute {
         return new Real(out, real, failure);
     }
 
+    /**
+     * The real lock that plays the part of the canonical state's lock {@code name} in real state
+     * {@code real}: a member's lock moves with its member. {@code name} itself when no lock has it.
+     */
+    public String realLock(int[] real, String name) {
+        org.migcheck.model.lang.Lock canonicalLock = null;
+        for (org.migcheck.model.lang.Lock l : symmetry.model().locks()) {
+            if (l.name().equals(name)) {
+                canonicalLock = l;
+            }
+        }
+        if (canonicalLock == null) {
+            return name;
+        }
+        int slot = symmetry.slotSources(real)[canonicalLock.holderVar().slot()];
+        for (org.migcheck.model.lang.Lock l : symmetry.model().locks()) {
+            if (l.holderVar().slot() == slot) {
+                return l.name();
+            }
+        }
+        return name;
+    }
+
     /** The real thread that plays canonical thread {@code t} in real state {@code real}. */
     public int realThread(int[] real, int t) {
         int[] map = new int[real.length];

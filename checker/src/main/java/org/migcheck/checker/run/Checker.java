@@ -137,6 +137,14 @@ public final class Checker {
         if (opts.symmetry() != Options.Switch.OFF && !model.symmetricSets().isEmpty()) {
             try {
                 symmetry = new Symmetry(model);
+                String classes = rules.lockdep() ? symmetry.memberLockClassesDiffer() : null;
+                if (classes != null) {
+                    // lock order is recorded from canonical states: an order between two members' locks would be seen one way only
+                    symmetry = null;
+                    refused = "symmetry refused: " + classes + ", and lock order is checked on classes: a search over one"
+                            + " arrangement of the members would see an order between two members' locks one way only; checked"
+                            + " without symmetry reduction (give the members' corresponding locks one class to keep it)";
+                }
             } catch (ModelError e) {
                 // e.g. a mutant that changed one member's code: the members are no longer interchangeable
                 refused = "symmetry refused: " + e.getMessage() + "; checked without symmetry reduction";
@@ -249,7 +257,7 @@ public final class Checker {
         }
         if (reduced != null) {
             reductionsOut[0] = reductionLine(symmetry, por, reduced)
-                    + (opts.symmetry() == Options.Switch.ON && symmetry == null ? ", no symmetry (the model declares no interchangeable members)" : "");
+                    + (opts.symmetry() == Options.Switch.ON && symmetry == null && model.symmetricSets().isEmpty() ? ", no symmetry (the model declares no interchangeable members)" : "");
         }
         Unpermute real = symmetry == null ? null : new Unpermute(sys, symmetry);
         // BFS reaches every goal state first at its distance; symmetry keeps distances, partial-order reduction does not
@@ -308,6 +316,9 @@ public final class Checker {
                 }
                 CheckResult lc = lockCycle(model, sys, search, cycle, goalResults, r.stats());
                 lc = real == null ? lc : unpermuteWitnesses(real, lc);
+                for (int i = notes.size() - 1; i >= 0; i--) {
+                    lc = withNote(lc, notes.get(i)); // the notes so far (a refused symmetry, say) in their order
+                }
                 return porReduced ? withNote(lc, SHORTEST_UNKNOWN) : lc;
             }
         }
@@ -380,7 +391,7 @@ public final class Checker {
         }
         return new CheckResult(model, Verdict.HOLDS, null, graph != null || symGraph != null
                 ? "no rule broken, no deadlock, no stuck thread" : "no rule broken, no deadlock (stuck threads not checked)", new int[0],
-                List.of(), List.of(), goalResults, r.stats(), null, notes, unreached(sys), sys.saturations());
+                List.of(), List.of(), goalResults, r.stats(), null, notes, unreached(sys, symmetry), sys.saturations());
     }
 
     private static CheckResult stuckResult(Model model, ModelSystem sys, int[] schedule, int[] state, int t,
@@ -482,13 +493,34 @@ public final class Checker {
         return out;
     }
 
+    /**
+     * The lock-order witnesses of a search over canonical states, in the real model: each path mapped,
+     * and its title and edge naming the real thread and locks that play the canonical ones' parts in
+     * the state before the acquisition (the lock classes are the same: the check refuses symmetry for
+     * members whose corresponding locks differ in class).
+     */
     private static CheckResult unpermuteWitnesses(Unpermute real, CheckResult r) {
+        Model model = r.model();
         List<CheckResult.Witness> ws = new ArrayList<>();
+        List<String> expl = new ArrayList<>(r.explanation());
         for (CheckResult.Witness w : r.witnesses()) {
-            ws.add(new CheckResult.Witness(w.title(), real.map(w.schedule(), false, Checker::sameFailure).schedule()));
+            int[] path = real.map(w.schedule(), false, Checker::sameFailure).schedule();
+            CheckResult.LockEdge e = w.edge();
+            if (e == null || path.length == 0) {
+                ws.add(new CheckResult.Witness(w.title(), path, e));
+                continue;
+            }
+            int[] before = real.map(java.util.Arrays.copyOf(w.schedule(), w.schedule().length - 1), false, Checker::sameFailure).last();
+            int thread = real.realThread(before, e.thread());
+            String held = real.realLock(before, e.held());
+            String acquired = real.realLock(before, e.acquired());
+            String title = model.thread(thread).name() + " takes " + acquired + " while holding " + held
+                    + " (" + e.fromClass() + " -> " + e.toClass() + ")";
+            expl.replaceAll(line -> line.equals(w.title()) ? title : line);
+            ws.add(new CheckResult.Witness(title, path, new CheckResult.LockEdge(e.fromClass(), e.toClass(), thread, held, acquired)));
         }
         int[] first = ws.isEmpty() ? r.schedule() : ws.get(0).schedule();
-        return new CheckResult(r.model(), r.verdict(), r.ruleId(), r.message(), first, r.explanation(), ws, r.goals(), r.stats(),
+        return new CheckResult(model, r.verdict(), r.ruleId(), r.message(), first, expl, ws, r.goals(), r.stats(),
                 r.limit(), r.notes(), r.unreached(), r.saturated(), r.reductions());
     }
 
@@ -706,7 +738,7 @@ public final class Checker {
      * with several steps of one description (a step written once per object or per outcome) numbers them in
      * code order, "[i/n]", so that an unreached copy does not read as if no copy ran.
      */
-    private static List<CheckResult.Unreached> unreached(ModelSystem sys) {
+    private static List<CheckResult.Unreached> unreached(ModelSystem sys, Symmetry symmetry) {
         Semantics sem = sys.semantics();
         Map<String, Integer> copies = new LinkedHashMap<>();
         for (int pc = 0; pc < sem.codeSize(); pc++) {
@@ -723,11 +755,28 @@ public final class Checker {
             String d = sem.describe(pc);
             int n = copies.get(d);
             int i = seen.merge(d, 1, Integer::sum);
-            if (!sys.executed(pc)) {
+            if (!executed(sys, symmetry, pc)) {
                 out.add(new CheckResult.Unreached(pc, d, i, n));
             }
         }
         return out;
+    }
+
+    /**
+     * Whether some explored transition ran {@code pc}. Under symmetry the search runs from canonical
+     * states only, where one member may always play a part (the first to take a token, say): a step of
+     * a member's thread ran when it or the same step of another member's thread did.
+     */
+    private static boolean executed(ModelSystem sys, Symmetry symmetry, int pc) {
+        if (symmetry == null) {
+            return sys.executed(pc);
+        }
+        for (int other : symmetry.counterparts(pc)) {
+            if (sys.executed(other)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The random strategy: walks, then the shrunk counterexample explained as for BFS. */

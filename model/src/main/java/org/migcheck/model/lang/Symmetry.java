@@ -12,7 +12,8 @@ import java.util.List;
  * variables, the whole block of each of its threads (program counter, call depth, frames; a
  * program counter or return address inside the thread's own main body is shifted to the same
  * instruction of the other thread's main body, which has the same code), and then renames every
- * reference: lock holders (thread + 1) and locals marked {@link Local#markObjectRef() as object
+ * reference: lock holders (thread + 1), the bits of variables marked {@link Var#markThreadMask() as
+ * thread masks} (a wait queue's), and locals marked {@link Local#markObjectRef() as object
  * references} whose value is an id owned by a member.
  *
  * <p>The canonical form sorts the members of each set by a key that does not depend on the
@@ -30,6 +31,8 @@ public final class Symmetry {
     private final Group[] groups;
     private final int[] holderSlots;
     private final boolean[] isHolderSlot;
+    /** Slots of variables that are bit masks over thread indices ({@link Var#markThreadMask()}): their bits move with the threads. */
+    private final int[] maskSlots;
     /** Group-local thread identity: threadGroup[t] = g, or -1; threadMember[t], threadPos[t]. */
     private final int[] threadGroup;
     private final int[] threadMember;
@@ -94,6 +97,32 @@ public final class Symmetry {
         isHolderSlot = new boolean[model.stateSize()];
         for (int h : hs) {
             isHolderSlot[h] = true;
+        }
+        boolean threadsMove = false;
+        for (Group g : groups) {
+            threadsMove |= g.threads[0].length > 0 && g.members > 1;
+        }
+        List<Integer> masks = new ArrayList<>();
+        for (Var v : model.vars()) {
+            if (!v.threadMask()) {
+                continue;
+            }
+            for (Group g : groups) {
+                if (g.isMemberSlot[v.slot()]) {
+                    throw new ModelError(v.name(), "symmetric set " + g.name + ": thread mask " + v.name() + " belongs to a member"
+                            + " (a mask over threads is shared state outside the members)");
+                }
+            }
+            masks.add(v.slot());
+        }
+        maskSlots = masks.stream().mapToInt(Integer::intValue).toArray();
+        if (threadsMove) {
+            for (WaitQueue q : model.objects(WaitQueue.class)) {
+                if (q.wakesExclusiveWaitersInIndexOrder()) {
+                    throw new ModelError(q.name(), "wait queue " + q.name() + " wakes exclusive waiters in thread-index order (the"
+                            + " model's simplification of FIFO order), which a permutation of interchangeable threads does not preserve");
+                }
+            }
         }
         layout();
     }
@@ -207,6 +236,79 @@ public final class Symmetry {
 
     public Model model() { return model; }
 
+    /**
+     * Null when the locks that members own have, position for position, the same lock class in every
+     * member; else which differ. Lock order is checked on lock classes, and a search over canonical
+     * states sees an order between two members' locks from one side only (the canonical form puts the
+     * member further on in a fixed place): with one class per member (a mutex's class is its name),
+     * the other half of an inversion is never recorded.
+     */
+    public String memberLockClassesDiffer() {
+        java.util.Map<Integer, Lock> bySlot = new java.util.HashMap<>();
+        for (Lock l : model.locks()) {
+            bySlot.put(l.holderVar().slot(), l);
+        }
+        for (Group g : groups) {
+            for (int k = 0; k < g.varSlots[0].length; k++) {
+                Lock first = bySlot.get(g.varSlots[0][k]);
+                if (first == null) {
+                    continue;
+                }
+                for (int m = 1; m < g.members; m++) {
+                    Lock other = bySlot.get(g.varSlots[m][k]);
+                    if (other != null && !other.lockClass().equals(first.lockClass())) {
+                        return "symmetric set " + g.name + ": locks " + first.name() + " and " + other.name() + " have lock classes "
+                                + first.lockClass() + " and " + other.lockClass();
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
+     * For the canonical form of {@code s}: from[slot] = the slot of {@code s} whose value the canonical
+     * form holds at {@code slot} (a member's variables move with the member; other slots stay).
+     */
+    public int[] slotSources(int[] s) {
+        Canon c = new Canon();
+        canonical(s, c);
+        int[] from = new int[s.length];
+        for (int i = 0; i < from.length; i++) {
+            from[i] = i;
+        }
+        for (int gi = 0; gi < groups.length; gi++) {
+            Group g = groups[gi];
+            for (int m = 0; m < g.members; m++) {
+                int[] to = g.varSlots[c.perm[gi][m]];
+                for (int k = 0; k < to.length; k++) {
+                    from[to[k]] = g.varSlots[m][k];
+                }
+            }
+        }
+        return from;
+    }
+
+    /**
+     * The instructions that play the part of {@code pc} in the other members: for a pc inside the main
+     * body of a member's thread, the same instruction of the thread in the same place of every member
+     * ({@code pc} itself included); for any other pc (shared procedures), {@code pc} alone.
+     */
+    public int[] counterparts(int pc) {
+        for (int t = 0; t < threadGroup.length; t++) {
+            if (threadGroup[t] >= 0 && pc >= mainLo[t] && pc < mainHi[t]) {
+                Group g = groups[threadGroup[t]];
+                int[] out = new int[g.members];
+                for (int m = 0; m < g.members; m++) {
+                    int u = g.threads[m][threadPos[t]];
+                    out[m] = pc - mainLo[t] + mainLo[u];
+                }
+                return out;
+            }
+        }
+        return new int[] {pc};
+    }
+
     /** Whether the model declares any symmetric set. */
     public boolean active() { return groups.length > 0; }
 
@@ -281,7 +383,7 @@ public final class Symmetry {
         }
         fixedLen = new int[groups.length];
         slotMember = new int[groups.length][];
-        extStride = 2 * (holderSlots.length + frameSlots);
+        extStride = 2 * (holderSlots.length + frameSlots + maskSlots.length * n);
         codeBits = new int[groups.length];
         codeShift = new int[groups.length];
         int bits = 0;
@@ -501,6 +603,16 @@ public final class Symmetry {
                 out[hs] = theta[v - 1] + 1;
             }
         }
+        for (int ms : maskSlots) {
+            int v = out[ms];
+            int moved = 0;
+            for (int t = 0; t < n && t < 31; t++) {
+                if ((v & (1 << t)) != 0) {
+                    moved |= 1 << theta[t];
+                }
+            }
+            out[ms] = moved | (n < 31 ? v & ~((1 << n) - 1) : 0); // bits past the last thread stay where they are
+        }
     }
 
     private int shiftPc(int pc, int t, int shift) {
@@ -685,6 +797,18 @@ public final class Symmetry {
                 ext[at] = hs;
                 ext[at + 1] = threadPos[v - 1];
                 len[m] += 2;
+            }
+        }
+        for (int ms : maskSlots) {
+            int v = s[ms];
+            for (int t = 0; t < threadGroup.length && t < 31; t++) {
+                if ((v & (1 << t)) != 0 && threadGroup[t] == gi) {
+                    int m = threadMember[t];
+                    int at = m * es + len[m];
+                    ext[at] = ms;
+                    ext[at + 1] = threadPos[t];
+                    len[m] += 2;
+                }
             }
         }
         for (int t = 0; t < threadGroup.length; t++) {

@@ -20,6 +20,8 @@ public final class Var {
     private final boolean shown;
     /** The builder that declared this variable: a variable is valid only in that builder's model. */
     final Model.Builder origin;
+    /** Whether the value is a bit mask over thread indices (bit t: thread t), see {@link #markThreadMask()}. */
+    private boolean threadMask;
 
     Var(Model.Builder origin, int slot, String name, int min, int max, int initial, IntFunction<String> format, boolean shown) {
         this.origin = origin;
@@ -31,6 +33,22 @@ public final class Var {
         this.format = format;
         this.shown = shown;
     }
+
+    /**
+     * Marks this variable as a bit mask over thread indices (bit t stands for thread t), as a wait
+     * queue's masks are: a symmetry reduction that permutes threads then moves its bits with them
+     * (a mask left in place would hand one thread's wait to another). Returns this variable.
+     */
+    public Var markThreadMask() {
+        if (min < 0) {
+            throw new ModelError(name, "variable " + name + " cannot be a thread mask: its domain [" + min + ", " + max + "] has negative values");
+        }
+        threadMask = true;
+        return this;
+    }
+
+    /** Whether this variable is a bit mask over thread indices ({@link #markThreadMask()}). */
+    public boolean threadMask() { return threadMask; }
 
     public int slot() { return slot; }
     public String name() { return name; }

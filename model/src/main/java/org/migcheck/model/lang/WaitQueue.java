@@ -23,6 +23,8 @@ import java.util.function.Predicate;
 public final class WaitQueue {
     private final String name;
     private final int maxThreads;
+    /** Whether a step queues an exclusive waiter: those are woken in thread-index order (see the class comment). */
+    private boolean exclusiveWaiters;
     /** Threads whose entry is on the queue. */
     public final Var queued;
     /** Threads queued with WQ_FLAG_EXCLUSIVE. */
@@ -42,10 +44,10 @@ public final class WaitQueue {
         this.name = name;
         this.maxThreads = maxThreads;
         int all = (1 << maxThreads) - 1;
-        this.queued = b.var(name + ".queued", 0, all, 0, m -> threads(b, m), true);
-        this.exclusive = b.var(name + ".exclusive", 0, all, 0, m -> threads(b, m), false);
-        this.sleeping = b.var(name + ".sleeping", 0, all, 0, m -> threads(b, m), true);
-        this.woken = b.var(name + ".woken", 0, all, 0, m -> threads(b, m), false);
+        this.queued = b.var(name + ".queued", 0, all, 0, m -> threads(b, m), true).markThreadMask();
+        this.exclusive = b.var(name + ".exclusive", 0, all, 0, m -> threads(b, m), false).markThreadMask();
+        this.sleeping = b.var(name + ".sleeping", 0, all, 0, m -> threads(b, m), true).markThreadMask();
+        this.woken = b.var(name + ".woken", 0, all, 0, m -> threads(b, m), false).markThreadMask();
     }
 
     /** A wait queue for threads with index below {@code maxThreads} (the domain of its masks). */
@@ -71,6 +73,13 @@ public final class WaitQueue {
 
     public String name() { return name; }
 
+    /**
+     * Whether some step of the model queues an exclusive waiter here. Those are woken in thread-index
+     * order, a simplification that a permutation of the threads does not preserve: a symmetry over
+     * threads is refused for such a queue.
+     */
+    public boolean wakesExclusiveWaitersInIndexOrder() { return exclusiveWaiters; }
+
     /** The resource waiters of this queue wait for: the steps that wake it provide it. */
     public String resource() { return "wake_up(" + name + ")"; }
 
@@ -90,6 +99,7 @@ public final class WaitQueue {
 
     /** prepare_to_wait (or prepare_to_wait_exclusive): enqueue unless queued, set TASK_UNINTERRUPTIBLE. */
     public Step prepareToWait(boolean exclusiveWaiter) {
+        exclusiveWaiters |= exclusiveWaiter;
         String fn = exclusiveWaiter ? "prepare_to_wait_exclusive" : "prepare_to_wait";
         return Step.named(fn)
                 .args(name)

@@ -1,0 +1,233 @@
+package org.migcheck.checker.reduce;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.migcheck.checker.run.CheckResult;
+import org.migcheck.checker.run.Checker;
+import org.migcheck.checker.run.Options;
+import org.migcheck.checker.run.Verdict;
+import org.migcheck.checker.trace.Trace;
+import org.migcheck.model.lang.BlockReason;
+import org.migcheck.model.lang.Cond;
+import org.migcheck.model.lang.Local;
+import org.migcheck.model.lang.Lock;
+import org.migcheck.model.lang.Model;
+import org.migcheck.model.lang.Procedure;
+import org.migcheck.model.lang.Step;
+import org.migcheck.model.lang.Steps;
+import org.migcheck.model.lang.Var;
+import org.migcheck.model.lang.WaitQueue;
+import org.migcheck.properties.KernelRules;
+import org.migcheck.properties.RuleSet;
+
+/**
+ * What a permutation of interchangeable members must carry along besides their own variables and
+ * threads, and what a search over canonical states must not conclude from seeing one arrangement
+ * only (findings of a review of the reductions; each test fails on the code before its fix).
+ */
+class SymmetryRenamingTest {
+
+    private static final Options SYM = Options.defaults().withSymmetry(Options.Switch.ON).withPor(Options.Switch.OFF);
+
+    private static List<Model.SymmetricMember> workers(int n) {
+        List<Model.SymmetricMember> members = new ArrayList<>();
+        for (int i = 1; i <= n; i++) {
+            members.add(new Model.SymmetricMember(List.of("W" + i), List.of("W" + i), List.of()));
+        }
+        return members;
+    }
+
+    /**
+     * A lost wake-up: the first worker to claim waits for the second claim, then prepares to wait and
+     * sleeps; the waker Z wakes the queue once, at any time. When Z runs before prepare_to_wait the
+     * waiter sleeps for ever: a deadlock. The waiter's bit in the queue's masks must follow the waiter
+     * when the canonical form reorders the workers (it did not: the sleeping bit stayed with the other
+     * position, so the search lost the deadlock or refused a true declaration).
+     */
+    private static Model lostWakeUp() {
+        Model.Builder b = Model.builder("lost-wake-up");
+        Var claimed = b.counter("claimed", 0, 2, 0);
+        WaitQueue wq = WaitQueue.declare(b, "wq", 4);
+        for (int i = 1; i <= 2; i++) {
+            Var role = b.counter("W" + i + ".role", 0, 3, 0);
+            b.thread("W" + i, body -> body
+                    .step(Step.named("claim").does(e -> {
+                        e.set(role, e.get(claimed) == 0 ? 1 : 2);
+                        e.add(claimed, 1);
+                    }).build())
+                    .ifThen(Cond.of("first_claim", "role", e -> e.get(role) == 1), first -> first
+                            .step(Step.named("wait_for_second_claim").when(e -> e.get(claimed) == 2)
+                                    .blockedBy(e -> new BlockReason.OnCondition("the second claim", null)).build())
+                            .step(wq.prepareToWait(false))
+                            .step(Step.named("note_waiting").does(e -> e.set(role, 3)).build())
+                            .step(wq.schedule())
+                            .step(wq.finishWait(null, "woken"))));
+        }
+        b.thread("Z", body -> body.step(wq.wakeUp(true)));
+        b.symmetric("workers", workers(2));
+        return b.build();
+    }
+
+    @Test
+    void waitQueueMasksMoveWithTheirThreads() {
+        Model m = lostWakeUp();
+        assertNull(Automorphism.check(m, 10_000), "swapping the workers maps transitions to transitions");
+        CheckResult plain = Checker.check(m, RuleSet.empty(), Options.defaults().unreduced());
+        CheckResult sym = Checker.check(m, RuleSet.empty(), SYM);
+        assertEquals(Verdict.DEADLOCK, plain.verdict(), plain.message());
+        assertEquals(Verdict.DEADLOCK, sym.verdict(), sym.message());
+        assertTrue(sym.reductions() != null && sym.reductions().contains("symmetry over workers"), "not refused: " + sym.reductions()
+                + " " + sym.notes());
+        assertEquals(plain.schedule().length, sym.schedule().length, "a shortest deadlock either way");
+        assertTrue(sym.stats().distinct() < plain.stats().distinct(), sym.stats() + " against " + plain.stats());
+    }
+
+    @Test
+    void aQueueWakingExclusiveWaitersInIndexOrderRefusesSymmetry() {
+        Model.Builder b = Model.builder("exclusive-waiters");
+        Var done = b.flag("done", false);
+        WaitQueue wq = WaitQueue.declare(b, "wq", 4);
+        for (int i = 1; i <= 2; i++) {
+            Var seen = b.flag("W" + i + ".seen", false);
+            b.thread("W" + i, body -> {
+                body.step(Step.named("WRITE_ONCE").args(seen.name()).does(e -> e.set(seen, 1)).build());
+                wq.waitEvent(Cond.of("READ_ONCE", "done", e -> e.isSet(done)), e -> e.isSet(done), "done", true).accept(body);
+            });
+        }
+        b.thread("Z", body -> body.step(Step.named("WRITE_ONCE").args("done").does(e -> e.set(done, 1)).build()).step(wq.wakeUp(false)));
+        b.symmetric("workers", workers(2));
+        Model m = b.build();
+        CheckResult r = Checker.check(m, RuleSet.empty(), SYM);
+        assertTrue(r.notes().stream().anyMatch(n -> n.startsWith("symmetry refused: wait queue wq wakes exclusive waiters in thread-index"
+                + " order")), r.notes().toString());
+        CheckResult plain = Checker.check(m, RuleSet.empty(), Options.defaults().unreduced());
+        assertEquals(plain.verdict(), r.verdict());
+        assertEquals(plain.stats().distinct(), r.stats().distinct(), "checked without symmetry");
+    }
+
+    /**
+     * Each worker takes its own mutex (whose class is its name), then the other's, under a gate: no
+     * deadlock, but the classes m(W1) and m(W2) are taken in both orders. Over canonical states the
+     * worker further on always sits in one place, so only one order was recorded and the check said
+     * HOLDS; now symmetry is refused for such locks.
+     */
+    @Test
+    void lockOrderBetweenTwoMembersOwnClassesIsSeenBothWays() {
+        Model.Builder b = Model.builder("member-classes");
+        Lock gate = b.mutex("gate");
+        Lock m1 = b.mutex("m(W1)");
+        Lock m2 = b.mutex("m(W2)");
+        Lock[][] order = {{m1, m2}, {m2, m1}};
+        for (int i = 0; i < 2; i++) {
+            Lock own = order[i][0];
+            Lock other = order[i][1];
+            b.thread("W" + (i + 1), body -> body.step(Steps.lock("mutex_lock", gate)).step(Steps.lock("mutex_lock", own))
+                    .step(Steps.lock("mutex_lock", other)).step(Steps.unlock("mutex_unlock", other))
+                    .step(Steps.unlock("mutex_unlock", own)).step(Steps.unlock("mutex_unlock", gate)));
+        }
+        b.symmetric("workers", workers(2));
+        Model m = b.build();
+        CheckResult plain = Checker.check(m, KernelRules.all(), Options.defaults().unreduced());
+        CheckResult sym = Checker.check(m, KernelRules.all(), SYM);
+        assertEquals(Verdict.VIOLATED, plain.verdict(), plain.message());
+        assertEquals(RuleSet.LOCK_CYCLE, plain.ruleId());
+        assertEquals(Verdict.VIOLATED, sym.verdict(), sym.message());
+        assertEquals(RuleSet.LOCK_CYCLE, sym.ruleId());
+        assertTrue(sym.notes().stream().anyMatch(n -> n.startsWith("symmetry refused: symmetric set workers: locks m(W1) and m(W2) have"
+                + " lock classes m(W1) and m(W2)")), sym.notes().toString());
+    }
+
+    /**
+     * Workers with a lock each of one shared class, taken before or after a global G: a lock-order
+     * cycle under symmetry. Each witness's title and edge must name the thread and locks of its own
+     * (unpermuted) path; they named the canonical ones, and the edge was dropped.
+     */
+    @Test
+    void lockOrderWitnessesNameTheRealThreadAndLocks() {
+        Model.Builder b = Model.builder("shared-class");
+        Lock g = b.mutex("G");
+        for (int i = 1; i <= 2; i++) {
+            Lock own = b.lock("W" + i + ".lock", "wlock", Lock.Kind.MUTEX);
+            Var x = b.counter("W" + i + ".x", 0, 1, 0);
+            Procedure p = b.thread("W" + i);
+            Local c = p.local("c", 0, 1);
+            p.body(body -> body
+                    .step(Step.named("prepare").does(e -> e.set(x, 1)).build())
+                    .step(Steps.choose("pick_order", c, 2, k -> k == 0 ? "own-first" : "G-first"))
+                    .ifLocalElse(e -> e.local(c) == 0,
+                            a -> a.step(Steps.lock("mutex_lock", own)).step(Steps.lock("mutex_lock", g))
+                                    .step(Steps.unlock("mutex_unlock", g)).step(Steps.unlock("mutex_unlock", own)),
+                            z -> z.step(Steps.lock("mutex_lock", g)).step(Steps.lock("mutex_lock", own))
+                                    .step(Steps.unlock("mutex_unlock", own)).step(Steps.unlock("mutex_unlock", g))));
+        }
+        b.symmetric("workers", workers(2));
+        Model m = b.build();
+        CheckResult sym = Checker.check(m, KernelRules.all(), SYM);
+        assertEquals(Verdict.VIOLATED, sym.verdict(), sym.message());
+        assertEquals(RuleSet.LOCK_CYCLE, sym.ruleId());
+        assertTrue(sym.reductions().contains("symmetry over workers"), sym.reductions());
+        assertEquals(2, sym.witnesses().size());
+        for (CheckResult.Witness w : sym.witnesses()) {
+            CheckResult.LockEdge e = w.edge();
+            assertNotNull(e, w.title());
+            List<Trace.Row> rows = w.trace(m).rows();
+            Trace.Row last = rows.get(rows.size() - 1);
+            String thread = m.thread(last.thread()).name();
+            assertEquals(last.thread(), e.thread(), w.title());
+            assertTrue(w.title().startsWith(thread + " takes " + e.acquired() + " while holding " + e.held()), w.title());
+            assertEquals("mutex_lock(" + e.acquired() + ")", last.label(), w.title());
+            // the held lock is held by that thread in the state before the last step
+            assertTrue(rows.stream().limit(rows.size() - 1).anyMatch(r -> r.thread() == last.thread()
+                    && r.label().equals("mutex_lock(" + e.held() + ")")), w.title());
+            assertTrue(sym.explanation().contains(w.title()), sym.explanation().toString());
+        }
+    }
+
+    /**
+     * The first worker to test the token takes it and runs A; the other waits for A. Over canonical
+     * states one worker may always be the loser, and "W2: wait_for_A" was listed as never executed.
+     */
+    @Test
+    void aStepOneMemberRunsIsNotReportedUnreachedInTheOthers() {
+        Model.Builder b = Model.builder("token");
+        Var token = b.flag("token", false);
+        Var aDone = b.flag("a_done", false);
+        int ticks = 40; // past the 20,000 states on which the declaration check expands permuted states too
+        for (int i = 1; i <= 2; i++) {
+            Var c = b.counter("W" + i + ".c", 0, ticks, 0);
+            b.thread("W" + i, body -> {
+                for (int k = 0; k < ticks; k++) {
+                    body.step(Step.named("tick").does(e -> e.add(c, 1)).build());
+                }
+                body.ifThenElse(Cond.of("test_bit", "token", e -> e.isSet(token)),
+                            loser -> loser.step(Step.named("wait_for_A").when(e -> e.isSet(aDone))
+                                    .blockedBy(e -> new BlockReason.OnCondition("A", "A")).build()),
+                            winner -> winner.step(Step.named("set_bit").args("token").does(e -> e.set(token, 1)).build())
+                                    .step(Step.named("A").provides("A").does(e -> e.set(aDone, 1)).build()));
+            });
+        }
+        Var xc = b.counter("X.c", 0, ticks, 0);
+        b.thread("X", body -> {
+            for (int k = 0; k < ticks; k++) {
+                body.step(Step.named("xtick").does(e -> e.add(xc, 1)).build());
+            }
+        });
+        b.symmetric("workers", workers(2));
+        Model m = b.build();
+        CheckResult plain = Checker.check(m, RuleSet.empty(), Options.defaults().unreduced());
+        CheckResult sym = Checker.check(m, RuleSet.empty(), SYM);
+        assertEquals(Verdict.HOLDS, sym.verdict(), sym.message());
+        assertTrue(sym.reductions().contains("symmetry over workers"), sym.reductions());
+        assertEquals(List.of(), plain.unreached(), "every step runs in some interleaving");
+        assertEquals(plain.unreached(), sym.unreached());
+        assertTrue(sym.stats().distinct() > 20_000, "past the declaration check's states: " + sym.stats());
+        assertFalse(sym.stats().distinct() >= plain.stats().distinct(), "reduced");
+    }
+}
