@@ -111,6 +111,17 @@ public final class Checker {
     private static final String SHORTEST_UNKNOWN = "this was found with partial-order reduction; the check without it, for a"
             + " shortest trace, did not finish within the budget, so the trace may not be a shortest one";
 
+    /**
+     * {@code opts} with what is left of its time limit after a search that began at {@code started}
+     * (System.nanoTime): a re-check after a reduced search shares the run's limit instead of getting
+     * it anew. With nothing left, a nanosecond: the re-check stops at once (INCOMPLETE) and the reduced
+     * result stands, with its note.
+     */
+    static Options timeLeft(Options opts, long started) {
+        java.time.Duration left = opts.budget().timeLimit().minusNanos(System.nanoTime() - started);
+        return opts.withBudget(opts.budget().withTimeLimit(left.isNegative() || left.isZero() ? java.time.Duration.ofNanos(1) : left));
+    }
+
     private static CheckResult withoutPor(Model model, RuleSet rules, Options opts, String what) {
         CheckResult plain = check(model, rules, opts.withPor(Options.Switch.OFF).withProgress(null));
         if (plain.verdict() == Verdict.INCOMPLETE) {
@@ -273,7 +284,7 @@ public final class Checker {
                     // a shortest counterexample: an unreduced BFS bounded by the length of the one found
                     // one start line per check: the bounded re-search is part of this one; goals are decided below, with
                     // the check's own budget, not the bound
-                    Options bounded = opts.withPor(Options.Switch.OFF).withBudget(opts.budget().withMaxDepth(r.schedule().length))
+                    Options bounded = opts.withPor(Options.Switch.OFF).withBudget(timeLeft(opts, started).budget().withMaxDepth(r.schedule().length))
                             .withProgress(null).withDecideGoals(false);
                     CheckResult shortest = check(model, rules, bounded);
                     if (shortest.verdict() != Verdict.INCOMPLETE) {
@@ -310,7 +321,7 @@ public final class Checker {
         if (rules.lockdep()) {
             List<Lockdep.Witness> cycle = sys.lockdep.cycle();
             if (!cycle.isEmpty()) {
-                CheckResult again = porReduced ? withoutPor(model, rules, opts, "lock-order cycle") : null;
+                CheckResult again = porReduced ? withoutPor(model, rules, timeLeft(opts, started), "lock-order cycle") : null;
                 if (again != null) {
                     return again;
                 }
@@ -334,7 +345,7 @@ public final class Checker {
                     ~daemons(model));
             int[] stuck = doomed[0];
             if ((stuck != null || doomed[1] != null) && porReduced) {
-                CheckResult again = withoutPor(model, rules, opts, stuck != null ? "stuck thread" : "livelock");
+                CheckResult again = withoutPor(model, rules, timeLeft(opts, started), stuck != null ? "stuck thread" : "livelock");
                 if (again != null) {
                     return again;
                 }
@@ -369,7 +380,7 @@ public final class Checker {
             }
             int[] stuck = doomed[0];
             if ((stuck != null || doomed[1] != null) && porReduced) {
-                CheckResult again = withoutPor(model, rules, opts, stuck != null ? "stuck thread" : "livelock");
+                CheckResult again = withoutPor(model, rules, timeLeft(opts, started), stuck != null ? "stuck thread" : "livelock");
                 if (again != null) {
                     return again;
                 }
