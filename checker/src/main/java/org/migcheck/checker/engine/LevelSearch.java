@@ -298,7 +298,7 @@ final class LevelSearch {
                 System.arraycopy(state, 0, parent, 0, state.length);
                 store.words(id, stateWords, 0);
                 if (id != 0) {
-                    Failure f = system.checkState(state);
+                    Failure f = system.checkState(id, state);
                     if (f != null) {
                         blk.stateFailId = id;
                         blk.stateFail = f;
@@ -566,7 +566,7 @@ final class LevelSearch {
         for (SearchObserver o : observers) {
             o.onNewState(root, init);
         }
-        Failure f0 = system.checkState(init);
+        Failure f0 = system.checkState(0, init);
         if (f0 != null) {
             return new SearchResult(SearchResult.Status.FAILED, f0, new int[0], root, stats(start), null);
         }
@@ -830,6 +830,8 @@ final class LevelSearch {
             }
         } catch (OverBudget over) {
             limit = "max states " + budget.maxStates();
+        } catch (Interrupted stop) {
+            limit = "an interrupt of the searching thread";
         } catch (OutOfMemoryError oom) {
             storedBeforeOom = store == null || mine != null ? 0 : store.size(); // the count the report gives, once the store is let go
             store = null;
@@ -840,11 +842,12 @@ final class LevelSearch {
             }
         }
         if (tf != null && store != null) {
-            // a real counterexample; when a budget cut the level short it may not be a shortest one
+            // a real counterexample; when a budget cut the level short it may not be a shortest one, and a shorter failure
+            // (of another kind) may be left unchecked: the result carries the budget, which the report turns into a note
             int[] prefix = scheduleTo(tfFrom);
             int[] sched = Arrays.copyOf(prefix, prefix.length + 1);
             sched[prefix.length] = tfLabel;
-            return new SearchResult(SearchResult.Status.FAILED, tf, sched, tfFrom, stats(start), null);
+            return new SearchResult(SearchResult.Status.FAILED, tf, sched, tfFrom, stats(start), limit);
         }
         if (limit != null) {
             return new SearchResult(SearchResult.Status.INCOMPLETE, null, new int[0], -1, stats(start), limit);
@@ -1137,7 +1140,13 @@ final class LevelSearch {
         void run(Worker w, int index);
     }
 
-    /** Runs {@code task} for indices [0, n) on the pool's threads and the caller's; rethrows the first failure. */
+    /**
+     * Runs {@code task} for indices [0, n) on the pool's threads and the caller's. When tasks throw, the
+     * others take no new index and the failure of the lowest index is rethrown: indices are taken in
+     * increasing order, so every index below a failing one was taken and has run, and the failure is the
+     * one a single worker meets first, whatever the timing. An interrupt of the calling thread stops the
+     * phase (no new index, the pool's tasks cancelled) and ends the search as {@link Interrupted}.
+     */
     private void parallel(ExecutorService pool, Worker[] ws, int n, Task task) {
         if (pool == null || n == 1) {
             for (int i = 0; i < n; i++) {
@@ -1146,37 +1155,60 @@ final class LevelSearch {
             return;
         }
         AtomicInteger next = new AtomicInteger();
+        Object lock = new Object();
+        int[] failedAt = {Integer.MAX_VALUE};
+        Throwable[] failure = {null};
         List<Future<?>> fs = new ArrayList<>(ws.length - 1);
+        java.util.function.Consumer<Worker> loop = w -> {
+            for (int i = next.getAndIncrement(); i < n; i = next.getAndIncrement()) {
+                try {
+                    task.run(w, i);
+                } catch (RuntimeException | Error e) {
+                    next.set(n);
+                    synchronized (lock) {
+                        if (i < failedAt[0]) {
+                            failedAt[0] = i;
+                            failure[0] = e;
+                        }
+                    }
+                    return;
+                }
+            }
+        };
         for (int k = 1; k < ws.length; k++) {
             Worker w = ws[k];
-            fs.add(pool.submit(() -> {
-                for (int i = next.getAndIncrement(); i < n; i = next.getAndIncrement()) {
-                    task.run(w, i);
-                }
-            }));
+            fs.add(pool.submit(() -> loop.accept(w)));
         }
-        Throwable first = null;
-        try {
-            for (int i = next.getAndIncrement(); i < n; i = next.getAndIncrement()) {
-                task.run(ws[0], i);
-            }
-        } catch (RuntimeException | Error e) {
-            first = e;
-            next.set(n);
-        }
+        loop.accept(ws[0]);
+        boolean interrupted = false;
         for (Future<?> f : fs) {
             try {
-                f.get();
+                if (interrupted) {
+                    f.cancel(true);
+                } else {
+                    f.get();
+                }
             } catch (ExecutionException e) {
-                if (first == null) {
-                    first = e.getCause();
+                synchronized (lock) { // not thrown by a task (those are caught above): the pool's own trouble
+                    if (failure[0] == null) {
+                        failure[0] = e.getCause();
+                    }
                 }
+            } catch (java.util.concurrent.CancellationException e) {
+                // cancelled above
             } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                if (first == null) {
-                    first = new IllegalStateException("interrupted");
-                }
+                interrupted = true;
+                next.set(n);
+                f.cancel(true);
             }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+            throw new Interrupted();
+        }
+        Throwable first;
+        synchronized (lock) {
+            first = failure[0];
         }
         if (first instanceof RuntimeException re) {
             throw re;
@@ -1186,6 +1218,13 @@ final class LevelSearch {
         }
         if (first != null) {
             throw new IllegalStateException(first);
+        }
+    }
+
+    /** The searching thread was interrupted: the search ends INCOMPLETE with that reason. */
+    private static final class Interrupted extends RuntimeException {
+        Interrupted() {
+            super("interrupted", null, false, false);
         }
     }
 

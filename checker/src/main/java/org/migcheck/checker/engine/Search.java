@@ -200,7 +200,7 @@ public final class Search {
         for (SearchObserver o : observers) {
             o.onNewState(root, init);
         }
-        Failure f0 = system.checkState(init);
+        Failure f0 = system.checkState(0, init);
         if (f0 != null) {
             return new SearchResult(SearchResult.Status.FAILED, f0, new int[0], root, stats(start), null);
         }
@@ -325,7 +325,7 @@ public final class Search {
                     for (SearchObserver o : observers) {
                         o.onNewState(r, next);
                     }
-                    Failure f = system.checkState(next);
+                    Failure f = system.checkState(r, next);
                     if (f != null) {
                         fail(f, store.scheduleTo(r), r);
                     }

@@ -8,7 +8,9 @@ package org.migcheck.checker.engine;
  * @param schedule      the labels from the initial state to the failure (the counterexample), or empty
  * @param failureState  engine id of the last state of the counterexample, or -1
  * @param stats         statistics
- * @param limit         the budget that stopped an INCOMPLETE run, e.g. "max states 1000"
+ * @param limit         the budget that stopped an INCOMPLETE run, e.g. "max states 1000"; with FAILED, the budget that
+ *                      stopped a breadth-first search while it finished the failure's level (the failure is real,
+ *                      but may not be a shortest one), else null
  */
 public record SearchResult(Status status, Failure failure, int[] schedule, int failureState, Stats stats, String limit) {
 

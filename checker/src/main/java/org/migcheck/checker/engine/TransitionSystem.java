@@ -38,6 +38,14 @@ public interface TransitionSystem {
     /** Checks a newly discovered state (invariants); null when it passes. */
     Failure checkState(int[] state);
 
+    /**
+     * The same for the state stored as engine id {@code id} (the searches that store states call this one;
+     * Integer.MAX_VALUE when the state has no id, a replay's say). Ids come in the same order for every number of
+     * workers, so what a system does by id (a reduction's run-time check of the first stored states) does not
+     * depend on thread timing.
+     */
+    default Failure checkState(int id, int[] state) { return checkState(state); }
+
     /** Called before states with ids below {@code states} are expanded, on the searching thread. */
     default void reserve(int states) {}
 

@@ -37,7 +37,7 @@ import org.migcheck.model.lang.Symmetry;
  * state of every declaring catalogue variant at small sizes; and at run time two guards run: every
  * successor whose canonical form differs from it is compared with that form on the goals, and
  * every stored state with its image under the rotation of each set on the invariants and goals (once
- * per orbit found, the costlier rules), the first 20,000 also with every power of the rotation and with
+ * per orbit found, the costlier rules), the first 20,000 (by state id) also with every power of the rotation and with
  * those of the image that swaps each set's first two members (a goal that names one member need not be
  * true on any canonical form the search stores: reviewers' goals "W1 finished, no other worker" and
  * "W2 done alone" were answered unreachable when only successors and their canonical forms, then only
@@ -131,8 +131,12 @@ public final class ReducedSystem implements TransitionSystem {
     /** rotations[k]: every member moved k places on (k from 1 to the largest set's size - 1; [0] unused). */
     private final int[][][] rotations;
     private final java.util.concurrent.atomic.AtomicLong reducedStates = new java.util.concurrent.atomic.AtomicLong();
-    /** Stored states whose transitions have been compared with their rotation's (the first {@link #TRANSITION_SAMPLE}). */
-    private final java.util.concurrent.atomic.AtomicLong transitionsSampled = new java.util.concurrent.atomic.AtomicLong();
+    /**
+     * Whether a stored state past the sample (id {@link #TRANSITION_SAMPLE} or more) differed from its rotation, so
+     * that its transitions were not compared. The sample is chosen by state id, which the search gives in the same
+     * order for every number of workers (a count of the states as they arrived made it depend on thread timing).
+     */
+    private final java.util.concurrent.atomic.AtomicBoolean pastSample = new java.util.concurrent.atomic.AtomicBoolean();
     /**
      * How many stored states have their successors compared with those of their rotation: a declared
      * symmetry whose members run steps named alike that do different things is found here, early in the
@@ -142,10 +146,10 @@ public final class ReducedSystem implements TransitionSystem {
 
     /**
      * Whether the run-time check of the declaration compared every stored state that differs from its rotation
-     * with it; false when it stopped after {@link #TRANSITION_SAMPLE} such states and trusted the declaration for
-     * the rest (the reductions line says which).
+     * with it; false when such a state had an id of {@link #TRANSITION_SAMPLE} or more, where the declaration
+     * was trusted (the reductions line says which).
      */
-    public boolean declarationCheckedEverywhere() { return transitionsSampled.get() <= TRANSITION_SAMPLE; }
+    public boolean declarationCheckedEverywhere() { return !pastSample.get(); }
 
     /** {@link #TRANSITION_SAMPLE}, for the reductions line. */
     public static long declarationSample() { return TRANSITION_SAMPLE; }
@@ -265,19 +269,24 @@ public final class ReducedSystem implements TransitionSystem {
     /**
      * The invariants of a stored state; with symmetry also the run-time guard: the invariants and the goals
      * must answer the same on the state's image under the rotation of every symmetric set (each member
-     * takes the next one's place); on the first {@link #TRANSITION_SAMPLE} stored states, also on every power of
+     * takes the next one's place); on the stored states with ids below {@link #TRANSITION_SAMPLE}, also on every power of
      * the rotation (which catches a rule or goal that names any one member where that member differs from the
      * others) and on those of the image with the first two members of each set swapped, and the successors of the
      * state and of its rotation and of that swap must agree. None of this is complete: a predicate over an arrangement of several
      * members, or one whose asymmetry shows only past the first states, can pass it.
      */
-    @Override public Failure checkState(int[] state) {
-        Failure f = inner.checkState(state);
+    @Override public Failure checkState(int[] state) { return checkState(-1, state); }
+
+    /** {@code id} below 0: a state without an id (not stored), compared with its rotation only. */
+    @Override public Failure checkState(int id, int[] state) {
+        Failure f = inner.checkState(id < 0 ? Integer.MAX_VALUE : id, state);
         if (symmetry != null && ruleAsymmetry != null) {
             int[] rotated = symmetry.apply(state, rotation, canons.get());
             if (!java.util.Arrays.equals(rotated, state)) {
                 sameAnswers(state, f, rotated);
-                if (transitionsSampled.getAndIncrement() < TRANSITION_SAMPLE) {
+                if (id >= TRANSITION_SAMPLE) {
+                    pastSample.set(true);
+                } else if (id >= 0) {
                     // every power of the rotation: each member's state visits every position, so a rule or goal that names
                     // any one member, not only the first (a reviewer's "W2 done alone"), differs on some image of a state
                     // where that member differs from the others; on every stored state (not only these) the powers cost

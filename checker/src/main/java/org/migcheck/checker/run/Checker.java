@@ -280,6 +280,11 @@ public final class Checker {
         }
         switch (r.status()) {
             case FAILED -> {
+                if (r.limit() != null) {
+                    notes.add("the " + r.limit() + " stopped the search while it finished the level of this counterexample: the"
+                            + " counterexample is real, but may not be a shortest one, and a shorter failure of another kind may"
+                            + " exist (the counts depend on when the budget fired)");
+                }
                 if (porReduced && r.schedule().length > 0) {
                     // a shortest counterexample: an unreduced BFS bounded by the length of the one found
                     // one start line per check: the bounded re-search is part of this one; goals are decided below, with
@@ -483,11 +488,21 @@ public final class Checker {
     private static java.util.function.BiFunction<org.migcheck.checker.engine.Failure, org.migcheck.checker.engine.Failure, String> ruleAsymmetry() {
         return (a, b) -> {
             if ((a == null) != (b == null) || (a != null && !sameFailure(a, b))) {
-                return "rule " + (a != null ? ((Problem.RuleBroken) a).ruleId() : ((Problem.RuleBroken) b).ruleId())
-                        + " tells members of a symmetric set apart";
+                return describe(a != null ? a : b) + " tells members of a symmetric set apart";
             }
             return null;
         };
+    }
+
+    /** What failed on one side of a symmetry comparison: a rule by its id, or a model error (an invariant that throws) by its element. */
+    private static String describe(org.migcheck.checker.engine.Failure f) {
+        if (f instanceof Problem.RuleBroken rb) {
+            return "rule " + rb.ruleId();
+        }
+        if (f instanceof Problem.ModelFault mf) {
+            return "a model error of " + mf.element() + " (" + mf.message() + ")";
+        }
+        return f.getClass().getSimpleName();
     }
 
     private static boolean sameFailure(org.migcheck.checker.engine.Failure a, org.migcheck.checker.engine.Failure b) {
