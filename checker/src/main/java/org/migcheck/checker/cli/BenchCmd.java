@@ -312,7 +312,7 @@ final class BenchCmd implements Callable<Integer> {
             if (!row.timed()) {
                 boolean mcTimed = r.verdict() != Verdict.INCOMPLETE && r.verdict() != Verdict.MODEL_ERROR;
                 out.printf("%-" + w + "s %10d %10s %8.2f %8s %10s %10s %10s %8.0f %8s %7s %7s %7s %7s   %s; %s%n", sm.name(), states,
-                        sp == null || sp.states() == 0 ? "-" : Long.toString(sp.states()), mc.bestSeconds(), "-", "-",
+                        row.spinStates() == 0 ? "-" : Long.toString(row.spinStates()), mc.bestSeconds(), "-", "-",
                         mcTimed ? String.format("%.0f", states / mc.bestSeconds()) : "-", "-", mc.peakBytes() / 1048576.0, "-",
                         mcTimed ? String.format("%.1f", (double) mc.footprint().total() / states) : "-", "-", "-", "-", verdict, row.why());
                 continue;
@@ -337,7 +337,7 @@ final class BenchCmd implements Callable<Integer> {
                 + " state, its hash table not included. ratio: mc s / pan s; ratio*: mc s / (spin+cc+pan), migcheck's JVM start and JIT"
                 + " warm-up not counted (its cold first check is in the medians line). A row without times says why."
                 + " Exit: 70 when the two disagree (verdict, or states of the same transition system), 4 when a search did not"
-                + " finish, 69 when SPIN is installed but failed, else 0.");
+                + " finish, 5 when migcheck's model is in error, 69 when SPIN is installed but failed, else 0.");
         return exit;
     }
 
@@ -386,13 +386,23 @@ final class BenchCmd implements Callable<Integer> {
                 || r.verdict() == Verdict.VIOLATED && RuleSet.LOCK_CYCLE.equals(r.ruleId());
         boolean panFailed = PAN_FOUND_ERROR.equals(sp.error());
         if (!whole) {
-            return panFailed
-                    ? new Row(false, "pan found an error too and stopped there: a failing model times no whole search", 0, null, sp.states())
-                    : new Row(false, "VERDICTS DIFFER: pan searched everything and found no error", Main.INTERNAL_EXIT, null, sp == null ? 0 : sp.states());
+            if (!panFailed) {
+                return new Row(false, "VERDICTS DIFFER: pan searched everything and found no error", Main.INTERNAL_EXIT, null, sp.states());
+            }
+            // pan's depth-first search stops at the first error it meets, which may be another of the model's failures
+            // than migcheck's shortest one: the kinds are named, compared only when they are the same kind of failure
+            String want = switch (r.verdict()) {
+                case DEADLOCK -> "invalid end state";
+                case VIOLATED -> "violated_" + PromelaExport.identifier(r.ruleId());
+                default -> "model_error";
+            };
+            String same = sp.firstError() != null && sp.firstError().contains(want) ? "pan found the same failure"
+                    : "pan stopped at another failure first (" + sp.firstError() + "; migcheck's is " + want + ")";
+            return new Row(false, same + " and stopped there: a failing model times no whole search", 0, null, 0);
         }
         if (panFailed) {
             return new Row(false, "VERDICTS DIFFER: pan reports an error where migcheck's search ends " + r.verdict().lower()
-                    + " (" + sp.firstError() + ")", Main.INTERNAL_EXIT, null, sp == null ? 0 : sp.states());
+                    + " (" + sp.firstError() + ")", Main.INTERNAL_EXIT, null, 0);
         }
         String unchecked = r.verdict() == Verdict.HOLDS ? null
                 : r.verdict() == Verdict.STUCK ? "pan does not check stuck threads" : "pan does not check lock order";

@@ -604,6 +604,10 @@ final class LevelSearch {
         int tfLabel = 0;
         int tfCutoff = -1;
         int tfLevel = -1;
+        // states with ids below this have been checked (expandBlock checks each state before expanding it): after a
+        // failing transition, the search needs only the checks up to its cut-off, so a budget that stops it later
+        // skipped nothing the counterexample depends on
+        int checkedTo = 0;
         int depth = 0;
         int levelEnd = 1;
         startLevel(1);
@@ -641,6 +645,7 @@ final class LevelSearch {
                 system.reserve(hi);
                 final int d = depth;
                 parallel(pool, ws, nb, (w, i) -> w.expandBlock(blocks[i], d));
+                checkedTo = hi;
                 // own: insert candidates partition by partition
                 parallel(pool, ws, PackedStore.PARTITIONS / RUN, (w, r) -> {
                     for (int p = r * RUN; p < (r + 1) * RUN; p++) {
@@ -847,7 +852,8 @@ final class LevelSearch {
             int[] prefix = scheduleTo(tfFrom);
             int[] sched = Arrays.copyOf(prefix, prefix.length + 1);
             sched[prefix.length] = tfLabel;
-            return new SearchResult(SearchResult.Status.FAILED, tf, sched, tfFrom, stats(start), limit);
+            return new SearchResult(SearchResult.Status.FAILED, tf, sched, tfFrom, stats(start),
+                    limit != null && checkedTo < tfCutoff ? limit : null);
         }
         if (limit != null) {
             return new SearchResult(SearchResult.Status.INCOMPLETE, null, new int[0], -1, stats(start), limit);
@@ -1145,7 +1151,8 @@ final class LevelSearch {
      * others take no new index and the failure of the lowest index is rethrown: indices are taken in
      * increasing order, so every index below a failing one was taken and has run, and the failure is the
      * one a single worker meets first, whatever the timing. An interrupt of the calling thread stops the
-     * phase (no new index, the pool's tasks cancelled) and ends the search as {@link Interrupted}.
+     * phase (no new index; the tasks running end with their current one and are waited for) and ends the
+     * search as {@link Interrupted}. A search on one worker does not look for interrupts.
      */
     private void parallel(ExecutorService pool, Worker[] ws, int n, Task task) {
         if (pool == null || n == 1) {
@@ -1182,24 +1189,23 @@ final class LevelSearch {
         loop.accept(ws[0]);
         boolean interrupted = false;
         for (Future<?> f : fs) {
-            try {
-                if (interrupted) {
-                    f.cancel(true);
-                } else {
+            while (true) {
+                try {
                     f.get();
-                }
-            } catch (ExecutionException e) {
-                synchronized (lock) { // not thrown by a task (those are caught above): the pool's own trouble
-                    if (failure[0] == null) {
-                        failure[0] = e.getCause();
+                    break;
+                } catch (ExecutionException e) {
+                    synchronized (lock) { // not thrown by a task (those are caught above): the pool's own trouble
+                        if (failure[0] == null) {
+                            failure[0] = e.getCause();
+                        }
                     }
+                    break;
+                } catch (InterruptedException e) {
+                    // no new index from here; the tasks end with the one they run, and are waited for, so that none
+                    // writes the store while the search's result is read
+                    interrupted = true;
+                    next.set(n);
                 }
-            } catch (java.util.concurrent.CancellationException e) {
-                // cancelled above
-            } catch (InterruptedException e) {
-                interrupted = true;
-                next.set(n);
-                f.cancel(true);
             }
         }
         if (interrupted) {

@@ -55,6 +55,9 @@ public final class PromelaExport {
         return new Writer(model, rules, tables, title).write();
     }
 
+    /** The Promela identifier the export makes of free text (a rule id in a failure flag's name, say). */
+    public static String identifier(String s) { return ident(s); }
+
     /** A Promela identifier from free text: letters, digits and underscores. */
     static String ident(String s) {
         StringBuilder b = new StringBuilder();

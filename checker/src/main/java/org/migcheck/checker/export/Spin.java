@@ -99,18 +99,22 @@ public final class Spin {
 
     /**
      * Why pan's output shows a search that stopped before the end, or null when it did not: its depth
-     * bound ({@code -m}) was too small, it ran out of memory, or it says so itself without having found
-     * an error (it says so after its first error too). pan exits 0 in each case and still prints
-     * "errors: 0" and a state count, which must not pass for a whole search.
+     * bound ({@code -m}) was too small, it ran out of memory, or it says so itself, all without having
+     * found an error (after an error the error stands, and pan says "search not completed" then too).
+     * pan exits 0 in each case and still prints "errors: 0" and a state count, which must not pass for
+     * a whole search.
      */
     public static String stoppedEarly(String panOutput) {
+        if (!panOutput.contains("errors: 0")) {
+            return null; // it found an error (and says "search not completed" after it): that error stands
+        }
         if (panOutput.contains("max search depth too small")) {
             return "its depth bound -m was too small";
         }
         if (panOutput.contains("out of memory")) {
             return "it ran out of memory";
         }
-        if (panOutput.contains("Search not completed") && panOutput.contains("errors: 0")) { // after an error pan says so too
+        if (panOutput.contains("Search not completed")) {
             return "it says: search not completed";
         }
         return null;

@@ -43,6 +43,7 @@ public final class Checker {
     /** As {@link #check(Model, RuleSet, Options)}, recording the memory of the search structures in {@code footprint}. */
     public static CheckResult check(Model model, RuleSet rules, Options opts, Footprint footprint) {
         org.migcheck.checker.trace.RuleInfo.know(rules);
+        long started = System.nanoTime();
         String[] reductions = {null};
         CheckResult r;
         ReducedSystem.SymmetryRefused refused = null;
@@ -69,7 +70,7 @@ public final class Checker {
             }
         }
         if (refused != null) {
-            CheckResult plain = check(model, rules, opts.withSymmetry(Options.Switch.OFF), footprint);
+            CheckResult plain = check(model, rules, timeLeft(opts, started).withSymmetry(Options.Switch.OFF), footprint);
             return withNote(plain, "symmetry refused: " + refused.getMessage() + "; checked without symmetry reduction");
         }
         return reductions[0] == null || r.reductions() != null ? r : r.withReductions(reductions[0]);
@@ -207,19 +208,19 @@ public final class Checker {
         try {
             r = search.run();
         } catch (ReducedSystem.SymmetryRefused e) {
-            CheckResult plain = check(model, rules, opts.withSymmetry(Options.Switch.OFF));
+            CheckResult plain = check(model, rules, timeLeft(opts, started).withSymmetry(Options.Switch.OFF));
             return withNote(plain, "symmetry refused: " + e.getMessage() + "; checked without symmetry reduction");
         } catch (org.migcheck.checker.export.Footprints.Uncovered e) {
             // the tables missed a reachable program counter: their footprints are not to be trusted, nor any
             // reduction made with them so far
-            CheckResult plain = check(model, rules, opts.withPor(Options.Switch.INERT));
+            CheckResult plain = check(model, rules, timeLeft(opts, started).withPor(Options.Switch.INERT));
             return withNote(plain, "step footprints abandoned: " + e.getMessage() + "; checked with partial-order reduction"
                     + " on inert steps only (please report this: the footprints' tables should cover every reachable step)");
         } catch (GoalThrew e) {
             List<String> found = List.of();
             if (symmetry != null || por) {
                 // the reduced search's path may be canonical or not a shortest one: find the state without reductions
-                CheckResult again = check(model, rules, opts.unreduced(), footprint, new String[1]);
+                CheckResult again = check(model, rules, timeLeft(opts, started).unreduced(), footprint, new String[1]);
                 if (again.verdict() != Verdict.INCOMPLETE) {
                     return again;
                 }
@@ -281,9 +282,9 @@ public final class Checker {
         switch (r.status()) {
             case FAILED -> {
                 if (r.limit() != null) {
-                    notes.add("the " + r.limit() + " stopped the search while it finished the level of this counterexample: the"
-                            + " counterexample is real, but may not be a shortest one, and a shorter failure of another kind may"
-                            + " exist (the counts depend on when the budget fired)");
+                    notes.add("the search was stopped (" + r.limit() + ") before it had checked the states that could hold a"
+                            + " shorter failure: this counterexample is real, but may not be a shortest one, and a shorter failure of"
+                            + " another kind may exist (the counts depend on when the search stopped)");
                 }
                 if (porReduced && r.schedule().length > 0) {
                     // a shortest counterexample: an unreduced BFS bounded by the length of the one found

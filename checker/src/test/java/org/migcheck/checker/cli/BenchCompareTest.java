@@ -154,6 +154,26 @@ class BenchCompareTest {
     }
 
     @Test
+    void aFailingModelNamesPansFirstErrorAndComparesNoPartialCount(@TempDir Path dir) throws IOException {
+        // abba deadlocks; pan stops at its first error, here an invalid end state, with a partial count and a depth warning
+        String out = "error: max search depth too small\npan:1: invalid end state (at depth 3)\npan: wrote model.pml.trail\n"
+                + "Warning: Search not completed\nState-vector 40 byte, depth reached 3, errors: 1\n5 states, stored\n";
+        Run r = run("bench", "--compare-spin", "--repeat", "1", "--unreduced", "--spin", fakeSpin(dir, out).toString(), "abba");
+        assertEquals(0, r.code(), r.out() + r.err());
+        String row = row(r, "abba");
+        assertTrue(row.matches("abba\\s+7\\s+-\\s.*"), "no pan count for a search that stopped at an error: " + row);
+        assertTrue(row.contains("deadlock; pan found the same failure and stopped there"), row);
+        assertFalse(r.out().contains("DIFFERS"), r.out());
+        // another first error: named, not a disagreement
+        String other = "pan:1: assertion violated violated_lock_exit_held (at depth 2)\nState-vector 40 byte, depth reached 2,"
+                + " errors: 1\n4 states, stored\n";
+        Run o = run("bench", "--compare-spin", "--repeat", "1", "--spin", fakeSpin(dir, other).toString(), "abba");
+        assertEquals(0, o.code(), o.out() + o.err());
+        assertTrue(row(o, "abba").contains("pan stopped at another failure first (pan:1: assertion violated violated_lock_exit_held"
+                + " (at depth 2); migcheck's is invalid end state)"), o.out());
+    }
+
+    @Test
     void aPanThatDoesNotCompileIsSpinFailing(@TempDir Path dir) throws IOException {
         Path spin = fakeSpin(dir, whole(320));
         Files.writeString(dir.resolve("pan.c"), "this is not C\n");

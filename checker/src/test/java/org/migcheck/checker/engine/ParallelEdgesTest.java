@@ -86,6 +86,45 @@ class ParallelEdgesTest {
         }
     }
 
+    /**
+     * The root has a failing transition after two successors; each of those has ten. The two are all that
+     * can hold a failure as short (a bad state below the cut-off): once they are checked, a budget that
+     * stops the search while it stores their successors skipped nothing, and the result carries no limit.
+     */
+    @Test
+    void aBudgetThatFiresAfterTheNeededChecksIsNotCarried() {
+        TransitionSystem sys = new TransitionSystem() {
+            @Override public int[] slotMin() { return new int[] {0, 0}; }
+            @Override public int[] slotMax() { return new int[] {2, 100}; }
+            @Override public int[] initialState() { return new int[] {0, 0}; }
+            @Override public int actorOf(int label) { return 0; }
+            @Override public void expand(int id, int[] s, Successors out) {
+                if (s[0] == 0) {
+                    out.successor(0, new int[] {1, 0});
+                    out.successor(1, new int[] {1, 1});
+                    out.failure(2, new Stop("failing transition from the root"));
+                } else if (s[0] == 1) {
+                    for (int i = 0; i < 10; i++) {
+                        out.successor(i, new int[] {2, s[1] * 10 + i});
+                    }
+                }
+            }
+            @Override public Failure checkState(int[] s) { return null; }
+        };
+        for (int workers : new int[] {1, 2}) {
+            SearchResult r = new Search(sys, Strategy.BFS, Budget.unlimited().withMaxStates(5), System::nanoTime, Long.MAX_VALUE / 4,
+                    workers, Fingerprint.DEFAULT).run();
+            assertEquals(SearchResult.Status.FAILED, r.status());
+            assertEquals(1, r.schedule().length);
+            assertEquals(null, r.limit(), "both states below the cut-off were checked: workers " + workers);
+            // a depth limit at the counterexample's length leaves the states at that depth checked, only not expanded
+            SearchResult deep = new Search(sys, Strategy.BFS, Budget.unlimited().withMaxDepth(1), System::nanoTime, Long.MAX_VALUE / 4,
+                    workers, Fingerprint.DEFAULT).run();
+            assertEquals(SearchResult.Status.FAILED, deep.status());
+            assertEquals(null, deep.limit(), "workers " + workers);
+        }
+    }
+
     @Test
     void theReportSaysABudgetCutTheCounterexamplesLevelShort() {
         Scenario s = Catalogue.all().stream().filter(x -> x.id().equals("movable-ops")).findFirst().orElseThrow();
@@ -97,8 +136,8 @@ class ParallelEdgesTest {
         CheckResult cut = Checker.check(m, KernelRules.all(), opts.withBudget(opts.budget().withMaxStates(1000)));
         assertEquals(Verdict.VIOLATED, cut.verdict(), cut.message());
         assertEquals(null, cut.limit(), "a verdict, not INCOMPLETE: the counterexample is real");
-        assertTrue(cut.notes().stream().anyMatch(n -> n.startsWith("the max states 1000 stopped the search while it finished the level"
-                + " of this counterexample")), cut.notes().toString());
+        assertTrue(cut.notes().stream().anyMatch(n -> n.startsWith("the search was stopped (max states 1000) before it had checked"
+                + " the states that could hold a shorter failure")), cut.notes().toString());
     }
 
     @Test

@@ -115,6 +115,112 @@ class SymmetryRenamingTest {
         assertTrue(swappedDiffer > 0);
     }
 
+    /** All permutations of 0..n-1. */
+    private static List<int[]> permutations(int n) {
+        List<int[]> out = new ArrayList<>();
+        if (n == 1) {
+            out.add(new int[] {0});
+            return out;
+        }
+        for (int[] p : permutations(n - 1)) {
+            for (int at = 0; at < n; at++) {
+                int[] q = new int[n];
+                for (int i = 0, j = 0; i < n; i++) {
+                    q[i] = i == at ? n - 1 : p[j++];
+                }
+                out.add(q);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Over every reachable state of a model with one symmetric set: the number of orbits, by brute force
+     * (the smallest image under every permutation of the members names the orbit), and the number of
+     * distinct canonical forms; the form is exact when the two agree.
+     */
+    private static long[] orbitsAndForms(Model m) {
+        org.migcheck.model.lang.Semantics sem = new org.migcheck.model.lang.Semantics(m);
+        org.migcheck.model.lang.Symmetry symmetry = new org.migcheck.model.lang.Symmetry(m);
+        List<int[]> perms = permutations(symmetry.members(0));
+        java.util.Set<List<Integer>> seen = new java.util.HashSet<>();
+        java.util.Set<List<Integer>> orbits = new java.util.HashSet<>();
+        java.util.Set<List<Integer>> forms = new java.util.HashSet<>();
+        java.util.ArrayDeque<int[]> queue = new java.util.ArrayDeque<>(List.of(sem.initialState()));
+        while (!queue.isEmpty()) {
+            int[] st = queue.poll();
+            if (!seen.add(java.util.Arrays.stream(st).boxed().toList())) {
+                continue;
+            }
+            int[] least = null;
+            for (int[] p : perms) {
+                int[] image = symmetry.apply(st, new int[][] {p});
+                if (least == null || java.util.Arrays.compare(image, least) < 0) {
+                    least = image;
+                }
+            }
+            orbits.add(java.util.Arrays.stream(least).boxed().toList());
+            forms.add(java.util.Arrays.stream(symmetry.canonical(st, (int[]) null)).boxed().toList());
+            sem.expand(st, new org.migcheck.model.lang.Semantics.Sink() {
+                @Override public void fired(int thread, int alt, int[] next, List<org.migcheck.model.lang.Event> events) {
+                    queue.add(next.clone());
+                }
+                @Override public void failed(int thread, int alt, RuntimeException error) { }
+                @Override public void blocked(int thread, BlockReason reason) { }
+            });
+        }
+        return new long[] {seen.size(), orbits.size(), forms.size()};
+    }
+
+    /** {@code members} members of {@code threads} threads each, every thread waiting on one queue for a flag Z sets, clears and sets. */
+    private static Model waiters(int members, int threads, boolean declaredInMemberOrder) {
+        Model.Builder b = Model.builder("waiters");
+        Var done = b.flag("done", false);
+        WaitQueue wq = WaitQueue.declare(b, "wq", members * threads + 1);
+        List<String> names = new ArrayList<>();
+        for (int m = 1; m <= members; m++) {
+            for (int j = 0; j < threads; j++) {
+                names.add((char) ('A' + j) + "" + m);
+            }
+        }
+        if (!declaredInMemberOrder) {
+            // the last member's threads in reverse: A1, B1, B2, A2 for two members of two
+            java.util.Collections.reverse(names.subList(names.size() - threads, names.size()));
+        }
+        for (String t : names) {
+            b.thread(t, body -> wq.waitEvent(Cond.of("READ_ONCE", "done", e -> e.isSet(done)), e -> e.isSet(done), "done", false)
+                    .accept(body));
+        }
+        b.thread("Z", body -> body.step(Step.named("WRITE_ONCE").args("done, 1").does(e -> e.set(done, 1)).build())
+                .step(Step.named("WRITE_ONCE").args("done, 0").does(e -> e.set(done, 0)).build())
+                .step(Step.named("WRITE_ONCE").args("done, 1").does(e -> e.set(done, 1)).build())
+                .step(wq.wakeUp(true)));
+        List<Model.SymmetricMember> set = new ArrayList<>();
+        for (int m = 1; m <= members; m++) {
+            List<String> own = new ArrayList<>();
+            for (int j = 0; j < threads; j++) {
+                own.add((char) ('A' + j) + "" + m);
+            }
+            set.add(new Model.SymmetricMember(own, List.of(), List.of()));
+        }
+        b.symmetric("waiters", set);
+        return b.build();
+    }
+
+    @Test
+    void theCanonicalFormIsOnePerOrbitWithWaitQueueMasks() {
+        for (Model m : List.of(waiters(2, 1, true), waiters(3, 1, true), waiters(2, 2, true), waiters(2, 2, false))) {
+            long[] c = orbitsAndForms(m);
+            String what = m.threads().stream().map(t -> t.name()).toList() + ": " + c[0] + " states";
+            assertTrue(c[1] < c[0], what + ": the members' permutations merge states");
+            assertEquals(c[1], c[2], what + ": orbits against canonical forms");
+            CheckResult sym = Checker.check(m, RuleSet.empty(), SYM);
+            assertEquals(Verdict.HOLDS, sym.verdict(), what + ": " + sym.message() + " " + sym.notes());
+            assertTrue(sym.reductions().contains("symmetry over waiters"), what + ": not refused: " + sym.notes());
+            assertEquals(c[1], sym.stats().distinct(), what + ": the reduced search stores one state per orbit");
+        }
+    }
+
     @Test
     void aQueueWakingExclusiveWaitersInIndexOrderRefusesSymmetry() {
         Model.Builder b = Model.builder("exclusive-waiters");

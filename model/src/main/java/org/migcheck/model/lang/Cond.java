@@ -36,6 +36,15 @@ public final class Cond {
         return new Cond(function, args, test, note);
     }
 
+    /**
+     * The mutant of this test that always answers as {@code test} does (a forced outcome), labelled as
+     * this one with "[forced outcome]" beside the outcome.
+     */
+    Cond forced(boolean outcome, Predicate<Exec> test) {
+        Function<Exec, String> was = note;
+        return new Cond(function, args, test, e -> "forced " + outcome + (was == null ? "" : "; " + was.apply(e)));
+    }
+
     /** A test named after the kernel function or expression it stands for. */
     public static Cond of(String function, Function<Exec, String> args, Predicate<Exec> test) {
         return new Cond(function, args, test);

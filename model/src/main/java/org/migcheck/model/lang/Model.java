@@ -301,7 +301,7 @@ public final class Model {
         Insn m = new Insn(Insn.Kind.BRANCH, orig.proc);
         m.target = orig.target;
         Predicate<Exec> real = orig.cond.test;
-        m.cond = Cond.of(orig.cond.function + "[forced " + outcome + "]", orig.cond.args, e -> {
+        m.cond = orig.cond.forced(outcome, e -> {
             if (real.test(e) != outcome) {
                 differs.set(true);
             }

@@ -108,9 +108,12 @@ public final class Symmetry {
                 continue;
             }
             for (Group g : groups) {
-                if (g.isMemberSlot[v.slot()]) {
-                    throw new ModelError(v.name(), "symmetric set " + g.name + ": thread mask " + v.name() + " belongs to a member"
-                            + " (a mask over threads is shared state outside the members)");
+                if (g.isMemberSlot[v.slot()] && threadsMove) {
+                    // its value moves with the member and its bits with the threads: sound, but the member's key would read
+                    // the bits of the threads by index; refused rather than half done
+                    throw new ModelError(v.name(), "symmetric set " + g.name + ": thread mask " + v.name() + " belongs to a member,"
+                            + " and the declaration moves threads (a wait queue of a member is supported where the sets name no"
+                            + " threads; declare the queue outside the members otherwise)");
                 }
             }
             masks.add(v.slot());
@@ -799,15 +802,22 @@ public final class Symmetry {
                 len[m] += 2;
             }
         }
+        // a thread mask names each member's threads by their place in the member (not by index, which would make the key
+        // depend on where the member sits when its threads are not declared in member order)
         for (int ms : maskSlots) {
+            if (g.isMemberSlot[ms]) {
+                continue; // a member's own mask moves with it (sets without threads only, see the constructor)
+            }
             int v = s[ms];
-            for (int t = 0; t < threadGroup.length && t < 31; t++) {
-                if ((v & (1 << t)) != 0 && threadGroup[t] == gi) {
-                    int m = threadMember[t];
-                    int at = m * es + len[m];
-                    ext[at] = ms;
-                    ext[at + 1] = threadPos[t];
-                    len[m] += 2;
+            for (int m = 0; m < g.members; m++) {
+                int[] ts = g.threads[m];
+                for (int j = 0; j < ts.length; j++) {
+                    if (ts[j] < 31 && (v & (1 << ts[j])) != 0) {
+                        int at = m * es + len[m];
+                        ext[at] = ms;
+                        ext[at + 1] = j;
+                        len[m] += 2;
+                    }
                 }
             }
         }
