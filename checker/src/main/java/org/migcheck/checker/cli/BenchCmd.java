@@ -310,7 +310,9 @@ final class BenchCmd implements Callable<Integer> {
                 notes.add(modelNote(sm, mc, row, spinMissing == null && sm.kernel() ? runSpin(sm, false) : null, opts));
             }
             if (!row.timed()) {
-                boolean mcTimed = r.verdict() != Verdict.INCOMPLETE && r.verdict() != Verdict.MODEL_ERROR;
+                // migcheck's rate and bytes per state only where its search was whole (a failure ends it early)
+                boolean mcTimed = r.verdict() == Verdict.HOLDS || r.verdict() == Verdict.STUCK
+                        || r.verdict() == Verdict.VIOLATED && RuleSet.LOCK_CYCLE.equals(r.ruleId());
                 out.printf("%-" + w + "s %10d %10s %8.2f %8s %10s %10s %10s %8.0f %8s %7s %7s %7s %7s   %s; %s%n", sm.name(), states,
                         row.spinStates() == 0 ? "-" : Long.toString(row.spinStates()), mc.bestSeconds(), "-", "-",
                         mcTimed ? String.format("%.0f", states / mc.bestSeconds()) : "-", "-", mc.peakBytes() / 1048576.0, "-",
@@ -367,15 +369,20 @@ final class BenchCmd implements Callable<Integer> {
      * the verdict and, where migcheck's reductions stored fewer states, the unreduced migcheck search
      * must store pan's count.
      */
+    /** pan's state count when it searched the whole state space, else 0 (after its first error it is where it stopped). */
+    private static long wholeCount(SpinRun sp) {
+        return sp == null || sp.error() != null ? 0 : sp.states();
+    }
+
     private Row judge(SeriesModel sm, CheckResult r, SpinRun sp, Options opts) {
         if (r.verdict() == Verdict.INCOMPLETE) {
-            return new Row(false, "migcheck stopped before the end (" + r.limit() + "): no rate or ratio", Verdict.INCOMPLETE.exitCode(), null, sp == null ? 0 : sp.states());
+            return new Row(false, "migcheck stopped before the end (" + r.limit() + "): no rate or ratio", Verdict.INCOMPLETE.exitCode(), null, wholeCount(sp));
         }
         if (r.verdict() == Verdict.MODEL_ERROR) {
-            return new Row(false, "migcheck: model error: " + r.message(), Verdict.MODEL_ERROR.exitCode(), null, sp == null ? 0 : sp.states());
+            return new Row(false, "migcheck: model error: " + r.message(), Verdict.MODEL_ERROR.exitCode(), null, wholeCount(sp));
         }
         if (sp == null) {
-            return new Row(false, "SPIN not run", 0, null, sp == null ? 0 : sp.states());
+            return new Row(false, "SPIN not run", 0, null, 0);
         }
         if (sp.error() != null && !sp.error().equals(PAN_FOUND_ERROR)) {
             return new Row(false, (sp.incomplete() ? "" : "SPIN failed: ") + sp.error(), sp.incomplete() ? Verdict.INCOMPLETE.exitCode() : UNAVAILABLE_EXIT, null, sp == null ? 0 : sp.states());

@@ -608,6 +608,9 @@ final class LevelSearch {
         // failing transition, the search needs only the checks up to its cut-off, so a budget that stops it later
         // skipped nothing the counterexample depends on
         int checkedTo = 0;
+        // whether the failing transition was found after the budget had dropped new states: its cut-off then leaves out
+        // states that came before it (a failure as short, which would win the tie-break, may be among them)
+        boolean tfAfterDrop = false;
         int depth = 0;
         int levelEnd = 1;
         startLevel(1);
@@ -744,6 +747,8 @@ final class LevelSearch {
                                         tfLabel = b.label[t];
                                         tfCutoff = store.size();
                                         tfLevel = depth;
+                                        // states dropped at the budget before it would have had ids below its cut-off
+                                        tfAfterDrop = full;
                                     }
                                     continue;
                                 }
@@ -853,7 +858,7 @@ final class LevelSearch {
             int[] sched = Arrays.copyOf(prefix, prefix.length + 1);
             sched[prefix.length] = tfLabel;
             return new SearchResult(SearchResult.Status.FAILED, tf, sched, tfFrom, stats(start),
-                    limit != null && checkedTo < tfCutoff ? limit : null);
+                    limit != null && (checkedTo < tfCutoff || tfAfterDrop) ? limit : null);
         }
         if (limit != null) {
             return new SearchResult(SearchResult.Status.INCOMPLETE, null, new int[0], -1, stats(start), limit);

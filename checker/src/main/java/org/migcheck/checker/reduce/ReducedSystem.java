@@ -327,9 +327,16 @@ public final class ReducedSystem implements TransitionSystem {
      * whose steps are named alike but read or write different things pass it and fail here.
      */
     private void sameTransitions(int[] state, int[] rotated) {
-        java.util.Map<Long, Integer> a = canonicalSuccessors(state);
-        java.util.Map<Long, Integer> b = canonicalSuccessors(rotated);
+        java.util.Map<Long, Integer> a = canonicalSuccessors(state, null);
+        java.util.Map<Long, Integer> b = canonicalSuccessors(rotated, null);
         if (!a.equals(b)) {
+            // the canonical form is one per orbit when no set's members refer to another set's; when they do it may keep
+            // two forms of one orbit, so before refusing, the orbits are compared exactly (the least image under every
+            // permutation of the group), where the group is small enough
+            List<int[][]> all = symmetry.allPermutations(EXACT_ORBITS_UP_TO);
+            if (all != null && canonicalSuccessors(state, all).equals(canonicalSuccessors(rotated, all))) {
+                return;
+            }
             // a transition that fails has no successor: a different number of failing transitions is the first thing to say
             boolean failures = !java.util.Objects.equals(a.get(FAILURE_KEY), b.get(FAILURE_KEY));
             throw new SymmetryRefused("the members of " + String.join(", ", symmetry.describe()) + " are not interchangeable: a"
@@ -344,12 +351,12 @@ public final class ReducedSystem implements TransitionSystem {
      * A canonical form is keyed by a 64-bit hash (two forms that collide would make a difference go unseen here,
      * never a false refusal; the keys keep the check cheap enough to run on many states).
      */
-    private java.util.Map<Long, Integer> canonicalSuccessors(int[] s) {
+    private java.util.Map<Long, Integer> canonicalSuccessors(int[] s, List<int[][]> exact) {
         java.util.Map<Long, Integer> out = new java.util.HashMap<>();
         try {
             inner.expand(-1, s, new Successors() {
                 @Override public void successor(int label, int[] next) {
-                    out.merge(hash64(symmetry.canonical(next, (int[]) null)), 1, Integer::sum);
+                    out.merge(hash64(exact == null ? symmetry.canonical(next, (int[]) null) : leastImage(next, exact)), 1, Integer::sum);
                 }
                 @Override public void failure(int label, Failure fl) { out.merge(FAILURE_KEY, 1, Integer::sum); }
                 @Override public void stateFailure(Failure fl) { out.merge(STATE_FAILURE_KEY, 1, Integer::sum); }
@@ -359,6 +366,21 @@ public final class ReducedSystem implements TransitionSystem {
             out.put(THREW_KEY, 1);
         }
         return out;
+    }
+
+    /** The largest group whose orbits the declaration check compares exactly, by every permutation (7!). */
+    private static final int EXACT_ORBITS_UP_TO = 5040;
+
+    /** The least image of {@code s} under the permutations {@code all}, in the order of int arrays: one per orbit. */
+    private int[] leastImage(int[] s, List<int[][]> all) {
+        int[] least = null;
+        for (int[][] p : all) {
+            int[] image = symmetry.apply(s, p);
+            if (least == null || java.util.Arrays.compare(image, least) < 0) {
+                least = image;
+            }
+        }
+        return least;
     }
 
     private static final long FAILURE_KEY = 0x6661696c75726531L;

@@ -282,9 +282,10 @@ public final class Checker {
         switch (r.status()) {
             case FAILED -> {
                 if (r.limit() != null) {
-                    notes.add("the search was stopped (" + r.limit() + ") before it had checked the states that could hold a"
-                            + " shorter failure: this counterexample is real, but may not be a shortest one, and a shorter failure of"
-                            + " another kind may exist (the counts depend on when the search stopped)");
+                    notes.add("the search was stopped (" + r.limit() + ") before it had checked every state that could hold a"
+                            + " shorter failure, or one as short that comes first: this counterexample is real, but may not be the"
+                            + " one an unbudgeted search prints, and a shorter failure of another kind may exist (the counts depend"
+                            + " on when the search stopped)");
                 }
                 if (porReduced && r.schedule().length > 0) {
                     // a shortest counterexample: an unreduced BFS bounded by the length of the one found
@@ -295,7 +296,7 @@ public final class Checker {
                     CheckResult shortest = check(model, rules, bounded);
                     if (shortest.verdict() != Verdict.INCOMPLETE) {
                         List<String> more = new ArrayList<>(shortest.notes());
-                        shortest = shortest.withGoals(decideGoalsIfAsked(model, opts, shortest.goals(), more), more);
+                        shortest = shortest.withGoals(decideGoalsIfAsked(model, timeLeft(opts, started), shortest.goals(), more), more);
                         return shortest.withReductions((shortest.reductions() == null ? "" : shortest.reductions() + "; ")
                                 + "counterexample found with partial-order reduction at length " + r.schedule().length
                                 + ", re-shortened by a " + (opts.strategy() == org.migcheck.checker.engine.Strategy.DFS ? "depth-first search" : "BFS")
@@ -312,10 +313,10 @@ public final class Checker {
                                 + " trace was rebuilt)");
                     }
                     SearchResult mapped = new SearchResult(r.status(), rr.failure(), rr.schedule(), -1, r.stats(), null);
-                    goalResults = decideGoalsIfAsked(model, opts, goalResults, notes);
+                    goalResults = decideGoalsIfAsked(model, timeLeft(opts, started), goalResults, notes);
                     return failed(model, sys, mapped, rr.last(), goalResults, notes);
                 }
-                goalResults = decideGoalsIfAsked(model, opts, goalResults, notes);
+                goalResults = decideGoalsIfAsked(model, timeLeft(opts, started), goalResults, notes);
                 return failed(model, sys, r, search.state(r.failureState()), goalResults, notes);
             }
             case INCOMPLETE -> {
@@ -614,7 +615,8 @@ public final class Checker {
      * Decides the goals a counterexample left undecided: a second search of the same model without
      * rules, in which a transition that breaks the model (a failed assertion, a lock misuse) has no
      * successor and a deadlocked state is just a state without successors. BFS keeps the witnesses
-     * shortest; the budget is the same as the first search's, and running out of it leaves the goal unknown.
+     * shortest; the budget is the same as the first search's (its time limit shared: what is left of it), and
+     * running out of it leaves the goal unknown.
      */
     private static Map<String, CheckResult.GoalResult> decideGoals(Model model, Options opts, Map<String, CheckResult.GoalResult> first,
                                                                   List<String> notes) {

@@ -185,10 +185,13 @@ public final class TextRenderer {
                 para(out, line, width, "  ");
             }
         }
+        // after a counterexample, --decide-goals answers the goals with a second search, whose count its note gives
+        boolean second = r.notes().stream().anyMatch(n -> n.startsWith("goals decided by a second search"));
         for (Map.Entry<String, CheckResult.GoalResult> g : r.goals().entrySet()) {
             StringBuilder line = new StringBuilder("reachable(").append(g.getKey()).append("): ").append(g.getValue().answer().describe());
             if (g.getValue().answer() == CheckResult.GoalResult.Answer.UNREACHABLE) {
-                line.append(" (exhaustive: ").append(r.stats().distinct()).append(" states)");
+                line.append(second ? " (exhaustive: the second search's states, in its note below)"
+                        : " (exhaustive: " + r.stats().distinct() + " states)");
             }
             para(out, line.toString(), width, "  ");
         }

@@ -125,6 +125,42 @@ class ParallelEdgesTest {
         }
     }
 
+    /**
+     * The root's successors x1 and x2; x1 steps to a bad state (a failure of length 2), x2 has a failing
+     * transition (length 2 too, later in the search's order). With room for three states the bad state is
+     * dropped at the budget before x2's failure is met: the failing transition is reported, and the budget
+     * with it, since the state that comes first was never checked (the cut-off counts stored states only).
+     */
+    @Test
+    void aFailureMetAfterTheBudgetDroppedStatesCarriesTheBudget() {
+        TransitionSystem sys = new TransitionSystem() {
+            @Override public int[] slotMin() { return new int[] {0, 0}; }
+            @Override public int[] slotMax() { return new int[] {2, 1}; }
+            @Override public int[] initialState() { return new int[] {0, 0}; }
+            @Override public int actorOf(int label) { return 0; }
+            @Override public void expand(int id, int[] s, Successors out) {
+                if (s[0] == 0) {
+                    out.successor(0, new int[] {1, 0});
+                    out.successor(1, new int[] {1, 1});
+                } else if (s[0] == 1 && s[1] == 0) {
+                    out.successor(0, new int[] {2, 0});
+                } else if (s[0] == 1) {
+                    out.failure(0, new Stop("failing transition from x2"));
+                }
+            }
+            @Override public Failure checkState(int[] s) { return s[0] == 2 ? new Stop("bad state after x1") : null; }
+        };
+        for (int workers : new int[] {1, 2}) {
+            SearchResult whole = new Search(sys, Strategy.BFS, Budget.unlimited(), System::nanoTime, Long.MAX_VALUE / 4, workers,
+                    Fingerprint.DEFAULT).run();
+            assertEquals("bad state after x1", whole.failure().summary(), "workers " + workers);
+            SearchResult cut = new Search(sys, Strategy.BFS, Budget.unlimited().withMaxStates(3), System::nanoTime, Long.MAX_VALUE / 4,
+                    workers, Fingerprint.DEFAULT).run();
+            assertEquals("failing transition from x2", cut.failure().summary(), "workers " + workers);
+            assertEquals("max states 3", cut.limit(), "a state before it was dropped: workers " + workers);
+        }
+    }
+
     @Test
     void theReportSaysABudgetCutTheCounterexamplesLevelShort() {
         Scenario s = Catalogue.all().stream().filter(x -> x.id().equals("movable-ops")).findFirst().orElseThrow();
@@ -136,8 +172,8 @@ class ParallelEdgesTest {
         CheckResult cut = Checker.check(m, KernelRules.all(), opts.withBudget(opts.budget().withMaxStates(1000)));
         assertEquals(Verdict.VIOLATED, cut.verdict(), cut.message());
         assertEquals(null, cut.limit(), "a verdict, not INCOMPLETE: the counterexample is real");
-        assertTrue(cut.notes().stream().anyMatch(n -> n.startsWith("the search was stopped (max states 1000) before it had checked"
-                + " the states that could hold a shorter failure")), cut.notes().toString());
+        assertTrue(cut.notes().stream().anyMatch(n -> n.startsWith("the search was stopped (max states 1000) before it had checked every state"
+                + " that could hold a shorter failure")), cut.notes().toString());
     }
 
     @Test

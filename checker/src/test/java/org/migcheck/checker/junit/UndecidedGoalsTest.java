@@ -56,6 +56,10 @@ class UndecidedGoalsTest {
         assertEquals(Answer.UNREACHABLE, crossed.answer());
         assertNull(crossed.witness());
         assertTrue(r.notes().stream().anyMatch(n -> n.startsWith("goals decided by a second search")), r.notes().toString());
+        // "exhaustive" is the second search's, not the count of the first, which stopped at the deadlock
+        String text = TextRenderer.render("abba-goals", r, null, null);
+        assertTrue(text.contains("reachable(crossed): unreachable (exhaustive: the second search's states, in its note below)"), text);
+        assertTrue(!text.contains("(exhaustive: " + r.stats().distinct() + " states)"), text);
     }
 
     @Test

@@ -221,6 +221,63 @@ class SymmetryRenamingTest {
         }
     }
 
+    /** W1 (index 0) and W2 (index 2) wait on a queue declared for two threads: W2's bit is outside its masks. */
+    @Test
+    void aMemberThreadOutsideAMasksDomainRefusesSymmetryAndTheModelErrorStands() {
+        Model.Builder b = Model.builder("fewer");
+        Var done = b.flag("done", false);
+        WaitQueue wq = WaitQueue.declare(b, "wq", 2);
+        b.thread("W1", body -> wq.waitEvent(Cond.of("READ_ONCE", "done", e -> e.isSet(done)), e -> e.isSet(done), "done", false).accept(body));
+        b.thread("Z", body -> body.step(Step.named("WRITE_ONCE").args("done, 1").does(e -> e.set(done, 1)).build()).step(wq.wakeUp(true)));
+        b.thread("W2", body -> wq.waitEvent(Cond.of("READ_ONCE", "done", e -> e.isSet(done)), e -> e.isSet(done), "done", false).accept(body));
+        b.symmetric("w", List.of(new Model.SymmetricMember(List.of("W1"), List.of(), List.of()),
+                new Model.SymmetricMember(List.of("W2"), List.of(), List.of())));
+        Model m = b.build();
+        CheckResult plain = Checker.check(m, RuleSet.empty(), Options.defaults().unreduced());
+        CheckResult sym = Checker.check(m, RuleSet.empty(), SYM);
+        assertEquals(Verdict.MODEL_ERROR, plain.verdict(), plain.message());
+        assertEquals(Verdict.MODEL_ERROR, sym.verdict(), sym.message());
+        assertTrue(sym.message().contains("thread W2 (index 2) uses wait queue wq, declared for 2 threads"), sym.message());
+        assertTrue(sym.notes().stream().anyMatch(n -> n.startsWith("symmetry refused: thread mask wq.queued holds threads 0..1, and"
+                + " thread W2 (index 2) of symmetric set w is outside it")), sym.notes().toString());
+    }
+
+    /**
+     * Two sets: workers W1, W2 that each pick lock L1 or L2 (an object reference), take it and wait on a
+     * queue; and the locks L1, L2. A worker's key reads the lock set's ids raw, so the canonical form can
+     * keep two forms of one orbit (sound, less reduced); the declaration check compared successors by
+     * their forms and refused a true declaration. It now compares orbits exactly before refusing.
+     */
+    @Test
+    void twoSetsReferringToEachOtherAreNotRefused() {
+        Model.Builder b = Model.builder("cross");
+        Lock[] locks = {null, b.mutex("L1.lock"), b.mutex("L2.lock")};
+        Var done = b.flag("done", false);
+        WaitQueue wq = WaitQueue.declare(b, "wq", 3);
+        for (String t : List.of("W1", "W2")) {
+            Procedure p = b.thread(t);
+            Local f = p.local("f", 0, 2).markObjectRef();
+            p.body(body -> {
+                body.step(Step.named("pick").choice(2, k -> "L" + (k + 1)).does(e -> e.setLocal(f, e.choice() + 1)).build())
+                        .step(Steps.lock("mutex_lock", e -> locks[e.local(f)]));
+                wq.waitEvent(Cond.of("READ_ONCE", "done", e -> e.isSet(done)), e -> e.isSet(done), "done", false).accept(body);
+                body.step(Steps.unlock("mutex_unlock", e -> locks[e.local(f)]));
+            });
+        }
+        b.thread("Z", body -> body.step(Step.named("WRITE_ONCE").args("done, 1").does(e -> e.set(done, 1)).build()).step(wq.wakeUp(true)));
+        b.symmetric("w", List.of(new Model.SymmetricMember(List.of("W1"), List.of(), List.of()),
+                new Model.SymmetricMember(List.of("W2"), List.of(), List.of())));
+        b.symmetric("locks", List.of(new Model.SymmetricMember(List.of(), List.of("L1"), List.of(1)),
+                new Model.SymmetricMember(List.of(), List.of("L2"), List.of(2))));
+        Model m = b.build();
+        assertNull(Automorphism.check(m, 10_000), "the declaration is true");
+        CheckResult plain = Checker.check(m, RuleSet.empty(), Options.defaults().unreduced());
+        CheckResult sym = Checker.check(m, RuleSet.empty(), SYM);
+        assertEquals(plain.verdict(), sym.verdict());
+        assertTrue(sym.reductions() != null && sym.reductions().contains("symmetry over w (2), locks (2)"), sym.notes().toString());
+        assertTrue(sym.stats().distinct() < plain.stats().distinct(), sym.stats() + " against " + plain.stats());
+    }
+
     @Test
     void aQueueWakingExclusiveWaitersInIndexOrderRefusesSymmetry() {
         Model.Builder b = Model.builder("exclusive-waiters");

@@ -116,6 +116,27 @@ public final class Symmetry {
                             + " threads; declare the queue outside the members otherwise)");
                 }
             }
+            // a member thread whose bit the mask cannot hold while another member's can: a permutation would move a
+            // set bit out of the domain (the model's own error, "uses wait queue ... declared for N threads", belongs
+            // to the search without symmetry)
+            int bits = 32 - Integer.numberOfLeadingZeros(Math.max(0, v.max()));
+            for (Group g : groups) {
+                for (int j = 0; j < g.threads[0].length; j++) {
+                    int inside = 0;
+                    for (int m = 0; m < g.members; m++) {
+                        inside += g.threads[m][j] < bits ? 1 : 0;
+                    }
+                    if (inside > 0 && inside < g.members) {
+                        int out = -1;
+                        for (int m = 0; m < g.members && out < 0; m++) {
+                            out = g.threads[m][j] < bits ? -1 : g.threads[m][j];
+                        }
+                        throw new ModelError(v.name(), "thread mask " + v.name() + " holds threads 0.." + (bits - 1) + ", and thread "
+                                + model.thread(out).name() + " (index " + out + ") of symmetric set " + g.name + " is outside it"
+                                + " while other members' threads are inside");
+                    }
+                }
+            }
             masks.add(v.slot());
         }
         maskSlots = masks.stream().mapToInt(Integer::intValue).toArray();
@@ -531,6 +552,58 @@ public final class Symmetry {
             }
         }
         return perm;
+    }
+
+    /**
+     * Every element of the group (each set's members permuted every way, the sets independently), or
+     * null when there are more than {@code cap}: for exact orbit comparisons on a few states, where the
+     * canonical form may keep more than one representative (sets whose members refer to another set's).
+     */
+    public List<int[][]> allPermutations(int cap) {
+        long total = 1;
+        for (Group g : groups) {
+            for (int k = 2; k <= g.members; k++) {
+                total *= k;
+                if (total > cap) {
+                    return null;
+                }
+            }
+        }
+        List<int[][]> out = new ArrayList<>();
+        out.add(new int[groups.length][]);
+        for (int gi = 0; gi < groups.length; gi++) {
+            List<int[][]> next = new ArrayList<>();
+            for (int[] p : permutationsOf(groups[gi].members)) {
+                for (int[][] partial : out) {
+                    int[][] q = partial.clone();
+                    q[gi] = p;
+                    next.add(q);
+                }
+            }
+            out = next;
+        }
+        return out;
+    }
+
+    private static List<int[]> permutationsOf(int n) {
+        List<int[]> out = new ArrayList<>();
+        permute(new int[n], new boolean[n], 0, out);
+        return out;
+    }
+
+    private static void permute(int[] p, boolean[] used, int at, List<int[]> out) {
+        if (at == p.length) {
+            out.add(p.clone());
+            return;
+        }
+        for (int v = 0; v < p.length; v++) {
+            if (!used[v]) {
+                used[v] = true;
+                p[at] = v;
+                permute(p, used, at + 1, out);
+                used[v] = false;
+            }
+        }
     }
 
     /** A fresh scratch space for one searching thread. */
