@@ -42,7 +42,8 @@ import org.migcheck.model.lang.Symmetry;
  * true on any canonical form the search stores: reviewers' goals "W1 finished, no other worker" and
  * "W2 done alone" were answered unreachable when only successors and their canonical forms, then only
  * one rotation and one swap, were compared); if a goal or invariant answers differently, symmetry is
- * refused for this run (the check restarts without it and says so). The run-time check is a guard against declarations that name one member, not a
+ * refused for this run (the check restarts without it and says so). With several sets the joint rotation and swap
+ * generate only part of the group, so each set's own rotation and swap are compared as well. The run-time check is a guard against declarations that name one member, not a
  * proof: the proof obligation is that rules and goals are symmetric, which the bundled rules are
  * (they quantify over all folios and threads). Step rules are compared on the first 20,000 stored states only (a
  * transition they fail counts among the failing transitions the successor comparison looks at). Traces are
@@ -130,6 +131,8 @@ public final class ReducedSystem implements TransitionSystem {
     private final int[][] transposition;
     /** rotations[k]: every member moved k places on (k from 1 to the largest set's size - 1; [0] unused). */
     private final int[][][] rotations;
+    /** With several sets: each set's rotation and swap alone (empty with one set, where the joint ones are these). */
+    private final int[][][] perSet;
     private final java.util.concurrent.atomic.AtomicLong reducedStates = new java.util.concurrent.atomic.AtomicLong();
     /**
      * Whether a stored state past the sample (id {@link #TRANSITION_SAMPLE} or more) differed from its rotation, so
@@ -210,6 +213,18 @@ public final class ReducedSystem implements TransitionSystem {
         this.rotation = symmetry == null ? null : symmetry.rotation();
         this.transposition = symmetry == null ? null : symmetry.transposition();
         this.rotations = symmetry == null ? null : symmetry.rotations();
+        // with several sets, each set's own rotation and swap (the joint ones move every set at once and would let a
+        // declaration pass whose sets are interchangeable only together: a reviewer's workers each bound to "their" object)
+        List<int[][]> own = new java.util.ArrayList<>();
+        if (symmetry != null && symmetry.groupCount() > 1) {
+            for (int g = 0; g < symmetry.groupCount(); g++) {
+                own.add(symmetry.rotationOf(g));
+                if (symmetry.members(g) > 2) {
+                    own.add(symmetry.transpositionOf(g));
+                }
+            }
+        }
+        this.perSet = own.toArray(new int[0][][]);
     }
 
     /** Whether the step footprints were computed and used (for states from {@link #footprintsFrom()} on). */
@@ -284,6 +299,12 @@ public final class ReducedSystem implements TransitionSystem {
             int[] rotated = symmetry.apply(state, rotation, canons.get());
             if (!java.util.Arrays.equals(rotated, state)) {
                 sameAnswers(state, f, rotated);
+                for (int[][] p : perSet) {
+                    int[] image = symmetry.apply(state, p, canons.get());
+                    if (!java.util.Arrays.equals(image, state)) {
+                        sameAnswers(state, f, image);
+                    }
+                }
                 if (id >= TRANSITION_SAMPLE) {
                     pastSample.set(true);
                 } else if (id >= 0) {
@@ -302,6 +323,12 @@ public final class ReducedSystem implements TransitionSystem {
                             sameAnswers(state, f, k == 0 ? swapped : symmetry.apply(swapped, rotations[k]));
                         }
                         sameTransitions(state, swapped);
+                    }
+                    for (int[][] p : perSet) {
+                        int[] image = symmetry.apply(state, p);
+                        if (!java.util.Arrays.equals(image, state)) {
+                            sameTransitions(state, image);
+                        }
                     }
                 }
             }

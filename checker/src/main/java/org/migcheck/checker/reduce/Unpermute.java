@@ -79,6 +79,12 @@ public final class Unpermute {
                 }
             }
             if (rNext == null) {
+                // no real successor has the stored canonical form: where sets refer to each other the form is not always
+                // one per orbit, so the real successor in the same orbit is looked for exactly (least image under every
+                // permutation of the group) before the declaration is blamed
+                rNext = sameOrbit(expand(real).labelsAndNext, cNext, out, i);
+            }
+            if (rNext == null) {
                 // the reduced search's path has no real counterpart: the declaration is false (a user's members that
                 // differ in code the static check cannot see), found late; the caller re-runs without symmetry
                 throw new ReducedSystem.SymmetryRefused("no transition of the real model matches step " + (i + 1)
@@ -136,6 +142,45 @@ public final class Unpermute {
             }
         }
         return name;
+    }
+
+    /** The group's permutations for exact orbit comparisons (null: more than {@link #EXACT_UP_TO}); computed once. */
+    private java.util.List<int[][]> all;
+    private boolean allKnown;
+    private static final int EXACT_UP_TO = 5040;
+
+    /**
+     * The first real successor (in the system's order) in the orbit of {@code cNext}, its label written to
+     * {@code out[i]}; null when none is, or when the group is too large to compare orbits exactly.
+     */
+    private int[] sameOrbit(List<int[]> successors, int[] cNext, int[] out, int i) {
+        if (!allKnown) {
+            all = symmetry.allPermutations(EXACT_UP_TO);
+            allKnown = true;
+        }
+        if (all == null) {
+            return null;
+        }
+        int[] want = leastImage(cNext);
+        for (int[] row : successors) {
+            int[] next = Arrays.copyOfRange(row, 1, row.length);
+            if (Arrays.equals(leastImage(next), want)) {
+                out[i] = row[0];
+                return next;
+            }
+        }
+        return null;
+    }
+
+    private int[] leastImage(int[] s) {
+        int[] least = null;
+        for (int[][] p : all) {
+            int[] image = symmetry.apply(s, p);
+            if (least == null || Arrays.compare(image, least) < 0) {
+                least = image;
+            }
+        }
+        return least;
     }
 
     /** The real thread that plays canonical thread {@code t} in real state {@code real}. */

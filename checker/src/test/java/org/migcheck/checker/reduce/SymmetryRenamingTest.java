@@ -278,6 +278,90 @@ class SymmetryRenamingTest {
         assertTrue(sym.stats().distinct() < plain.stats().distinct(), sym.stats() + " against " + plain.stats());
     }
 
+    /**
+     * Workers W1, W2 and objects P1, P2 declared as two independent sets, though Wi's code names Pi: only
+     * swapping both sets together maps the model onto itself. The winner of the flag clears its own
+     * object's count and asserts it positive: VIOLATED in three steps. The run-time check compared only
+     * permutations that move every set at once, accepted the declaration and answered HOLDS.
+     */
+    @Test
+    void setsInterchangeableOnlyTogetherAreRefused() {
+        Model.Builder b = Model.builder("bound-pairs");
+        Var flag = b.flag("g", false);
+        Var[] count = {null, b.counter("P1.v", 0, 2, 2), b.counter("P2.v", 0, 2, 2)};
+        for (int i = 1; i <= 2; i++) {
+            Var own = count[i];
+            Procedure p = b.thread("W" + i);
+            Local won = p.local("won", 0, 1);
+            p.body(body -> body
+                    .step(Step.named("test_and_set_bit").args("g").does(e -> {
+                        if (!e.isSet(flag)) {
+                            e.set(flag, 1);
+                            e.setLocal(won, 1);
+                        }
+                    }).build())
+                    .ifLocalElse(e -> e.local(won) == 0,
+                            lost -> lost.step(Step.named("wait_for_work").when(e -> false).idle()
+                                    .blockedBy(e -> new BlockReason.OnCondition("more work", null)).build()),
+                            winner -> winner.step(Step.named("clear").does(e -> e.set(own, 0)).build())
+                                    .assertThat("user.own-count", "its own object's count is positive", e -> e.get(own) >= 1)));
+            p.daemon();
+        }
+        b.symmetric("w", List.of(new Model.SymmetricMember(List.of("W1"), List.of(), List.of()),
+                new Model.SymmetricMember(List.of("W2"), List.of(), List.of())));
+        b.symmetric("p", List.of(new Model.SymmetricMember(List.of(), List.of("P1"), List.of(1)),
+                new Model.SymmetricMember(List.of(), List.of("P2"), List.of(2))));
+        Model m = b.build();
+        CheckResult plain = Checker.check(m, RuleSet.empty(), Options.defaults().unreduced());
+        CheckResult sym = Checker.check(m, RuleSet.empty(), SYM);
+        assertEquals(Verdict.VIOLATED, plain.verdict(), plain.message());
+        assertEquals(3, plain.schedule().length);
+        assertEquals(Verdict.VIOLATED, sym.verdict(), sym.message() + " " + sym.reductions());
+        assertEquals(3, sym.schedule().length);
+        assertTrue(sym.notes().stream().anyMatch(n -> n.startsWith("symmetry refused: the members of w (2), p (2) are not interchangeable")),
+                sym.notes().toString());
+    }
+
+    /**
+     * Workers (declared before the waker Z) each pick object P1 or P2 into an object reference, bump it and
+     * wait on a queue. The declaration is true, but with the workers' keys reading the objects' ids raw an
+     * orbit can have two canonical forms, and rebuilding the deadlock's trace found no real successor with
+     * the stored form: symmetry was refused "when the trace was rebuilt". The rebuild now matches orbits.
+     */
+    @Test
+    void aTraceIsRebuiltWhenTheCanonicalFormIsNotOnePerOrbit() {
+        Model.Builder b = Model.builder("cross-wait");
+        Var done = b.flag("done", false);
+        Var[] count = {null, b.counter("P1.v", 0, 2, 0), b.counter("P2.v", 0, 2, 0)};
+        WaitQueue wq = WaitQueue.declare(b, "wq", 3);
+        for (String t : List.of("W1", "W2")) {
+            Procedure p = b.thread(t);
+            Local q = p.local("q", 0, 2).markObjectRef();
+            p.body(body -> {
+                body.step(Step.named("pick").choice(2, k -> "P" + (k + 1)).does(e -> e.setLocal(q, e.choice() + 1)).build())
+                        .step(Step.named("WRITE_ONCE").args("done, 0").does(e -> e.set(done, 0)).build())
+                        .step(Step.named("use").does(e -> e.add(count[e.local(q)], 1)).build());
+                wq.waitEvent(Cond.of("READ_ONCE", "done", e -> e.isSet(done)), e -> e.isSet(done), "done", false).accept(body);
+            });
+        }
+        b.thread("Z", body -> body.step(Step.named("WRITE_ONCE").args("done, 1").does(e -> e.set(done, 1)).build()).step(wq.wakeUp(true)));
+        b.symmetric("w", List.of(new Model.SymmetricMember(List.of("W1"), List.of(), List.of()),
+                new Model.SymmetricMember(List.of("W2"), List.of(), List.of())));
+        b.symmetric("p", List.of(new Model.SymmetricMember(List.of(), List.of("P1"), List.of(1)),
+                new Model.SymmetricMember(List.of(), List.of("P2"), List.of(2))));
+        Model m = b.build();
+        assertNull(Automorphism.check(m, 10_000), "the declaration is true");
+        CheckResult plain = Checker.check(m, RuleSet.empty(), Options.defaults().unreduced());
+        CheckResult sym = Checker.check(m, RuleSet.empty(), SYM);
+        assertEquals(Verdict.DEADLOCK, plain.verdict(), plain.message());
+        assertEquals(Verdict.DEADLOCK, sym.verdict(), sym.message());
+        assertEquals(plain.schedule().length, sym.schedule().length, "a shortest deadlock either way");
+        assertTrue(sym.reductions() != null && sym.reductions().contains("symmetry over w (2), p (2)"), sym.notes().toString());
+        assertTrue(sym.notes().stream().noneMatch(n -> n.startsWith("symmetry refused")), sym.notes().toString());
+        // the rebuilt trace is a path of the real model that ends in the deadlock
+        assertEquals(Verdict.DEADLOCK, org.migcheck.checker.run.Replayer.replay(m, RuleSet.empty(), sym.schedule()).verdict());
+    }
+
     @Test
     void aQueueWakingExclusiveWaitersInIndexOrderRefusesSymmetry() {
         Model.Builder b = Model.builder("exclusive-waiters");

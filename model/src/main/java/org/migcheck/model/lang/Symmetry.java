@@ -606,6 +606,41 @@ public final class Symmetry {
         }
     }
 
+    /**
+     * The permutations that rotate set {@code g} alone (its members each one place on) and keep every
+     * other set's members in place; with several sets, these and {@link #transpositionOf} are what
+     * generate the group (the joint {@link #rotation()} and {@link #transposition()} move every set at
+     * once and generate only part of it).
+     */
+    public int[][] rotationOf(int g) {
+        int[][] perm = identityPermutations();
+        for (int m = 0; m < perm[g].length; m++) {
+            perm[g][m] = (m + 1) % perm[g].length;
+        }
+        return perm;
+    }
+
+    /** The permutations that swap the first two members of set {@code g} alone (a set of one: the identity). */
+    public int[][] transpositionOf(int g) {
+        int[][] perm = identityPermutations();
+        if (perm[g].length >= 2) {
+            perm[g][0] = 1;
+            perm[g][1] = 0;
+        }
+        return perm;
+    }
+
+    private int[][] identityPermutations() {
+        int[][] perm = new int[groups.length][];
+        for (int gi = 0; gi < groups.length; gi++) {
+            perm[gi] = new int[groups[gi].members];
+            for (int m = 0; m < perm[gi].length; m++) {
+                perm[gi][m] = m;
+            }
+        }
+        return perm;
+    }
+
     /** A fresh scratch space for one searching thread. */
     public Canon newCanon() { return new Canon(); }
 
