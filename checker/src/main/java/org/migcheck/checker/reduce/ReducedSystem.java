@@ -383,7 +383,7 @@ public final class ReducedSystem implements TransitionSystem {
         try {
             inner.expand(-1, s, new Successors() {
                 @Override public void successor(int label, int[] next) {
-                    out.merge(hash64(exact == null ? symmetry.canonical(next, (int[]) null) : leastImage(next, exact)), 1, Integer::sum);
+                    out.merge(hash64(exact == null ? symmetry.canonical(next, (int[]) null) : symmetry.leastImage(next, exact)), 1, Integer::sum);
                 }
                 @Override public void failure(int label, Failure fl) { out.merge(FAILURE_KEY, 1, Integer::sum); }
                 @Override public void stateFailure(Failure fl) { out.merge(STATE_FAILURE_KEY, 1, Integer::sum); }
@@ -397,18 +397,6 @@ public final class ReducedSystem implements TransitionSystem {
 
     /** The largest group whose orbits the declaration check compares exactly, by every permutation (7!). */
     private static final int EXACT_ORBITS_UP_TO = 5040;
-
-    /** The least image of {@code s} under the permutations {@code all}, in the order of int arrays: one per orbit. */
-    private int[] leastImage(int[] s, List<int[][]> all) {
-        int[] least = null;
-        for (int[][] p : all) {
-            int[] image = symmetry.apply(s, p);
-            if (least == null || java.util.Arrays.compare(image, least) < 0) {
-                least = image;
-            }
-        }
-        return least;
-    }
 
     private static final long FAILURE_KEY = 0x6661696c75726531L;
     private static final long STATE_FAILURE_KEY = 0x7374617465666c31L;

@@ -161,26 +161,15 @@ public final class Unpermute {
         if (all == null) {
             return null;
         }
-        int[] want = leastImage(cNext);
+        int[] want = symmetry.leastImage(cNext, all);
         for (int[] row : successors) {
             int[] next = Arrays.copyOfRange(row, 1, row.length);
-            if (Arrays.equals(leastImage(next), want)) {
+            if (Arrays.equals(symmetry.leastImage(next, all), want)) {
                 out[i] = row[0];
                 return next;
             }
         }
         return null;
-    }
-
-    private int[] leastImage(int[] s) {
-        int[] least = null;
-        for (int[][] p : all) {
-            int[] image = symmetry.apply(s, p);
-            if (least == null || Arrays.compare(image, least) < 0) {
-                least = image;
-            }
-        }
-        return least;
     }
 
     /** The real thread that plays canonical thread {@code t} in real state {@code real}. */

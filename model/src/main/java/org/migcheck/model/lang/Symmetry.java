@@ -540,15 +540,11 @@ public final class Symmetry {
      * {@link #rotation()}, a pair that generates every permutation of the members.
      */
     public int[][] transposition() {
-        int[][] perm = new int[groups.length][];
-        for (int gi = 0; gi < groups.length; gi++) {
-            perm[gi] = new int[groups[gi].members];
-            for (int m = 0; m < perm[gi].length; m++) {
-                perm[gi][m] = m;
-            }
-            if (perm[gi].length >= 2) {
-                perm[gi][0] = 1;
-                perm[gi][1] = 0;
+        int[][] perm = identityPermutations();
+        for (int[] p : perm) {
+            if (p.length >= 2) {
+                p[0] = 1;
+                p[1] = 0;
             }
         }
         return perm;
@@ -585,6 +581,21 @@ public final class Symmetry {
         return out;
     }
 
+    /**
+     * The least image of {@code s} under {@code all} (from {@link #allPermutations}), in the order of int
+     * arrays: one vector per orbit, for exact comparisons where the canonical form may not be.
+     */
+    public int[] leastImage(int[] s, List<int[][]> all) {
+        int[] least = null;
+        for (int[][] p : all) {
+            int[] image = apply(s, p);
+            if (least == null || Arrays.compare(image, least) < 0) {
+                least = image;
+            }
+        }
+        return least;
+    }
+
     private static List<int[]> permutationsOf(int n) {
         List<int[]> out = new ArrayList<>();
         permute(new int[n], new boolean[n], 0, out);
@@ -614,19 +625,15 @@ public final class Symmetry {
      */
     public int[][] rotationOf(int g) {
         int[][] perm = identityPermutations();
-        for (int m = 0; m < perm[g].length; m++) {
-            perm[g][m] = (m + 1) % perm[g].length;
-        }
+        perm[g] = rotation()[g];
         return perm;
     }
 
     /** The permutations that swap the first two members of set {@code g} alone (a set of one: the identity). */
     public int[][] transpositionOf(int g) {
+        int[][] all = transposition();
         int[][] perm = identityPermutations();
-        if (perm[g].length >= 2) {
-            perm[g][0] = 1;
-            perm[g][1] = 0;
-        }
+        perm[g] = all[g];
         return perm;
     }
 
