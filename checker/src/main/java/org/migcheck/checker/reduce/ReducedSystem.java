@@ -360,7 +360,7 @@ public final class ReducedSystem implements TransitionSystem {
             // the canonical form is one per orbit when no set's members refer to another set's; when they do it may keep
             // two forms of one orbit, so before refusing, the orbits are compared exactly (the least image under every
             // permutation of the group), where the group is small enough
-            List<int[][]> all = symmetry.allPermutations(EXACT_ORBITS_UP_TO);
+            List<int[][]> all = symmetry.smallGroup();
             if (all != null && canonicalSuccessors(state, all).equals(canonicalSuccessors(rotated, all))) {
                 return;
             }
@@ -394,9 +394,6 @@ public final class ReducedSystem implements TransitionSystem {
         }
         return out;
     }
-
-    /** The largest group whose orbits the declaration check compares exactly, by every permutation (7!). */
-    private static final int EXACT_ORBITS_UP_TO = 5040;
 
     private static final long FAILURE_KEY = 0x6661696c75726531L;
     private static final long STATE_FAILURE_KEY = 0x7374617465666c31L;

@@ -25,8 +25,11 @@ public final class Unpermute {
         this.symmetry = symmetry;
     }
 
-    /** The result: the real schedule, the real state it ends in (before a failing last step), and that step's failure. */
-    public record Real(int[] schedule, int[] last, Failure failure) {}
+    /**
+     * The result: the real schedule, the real state it ends in (before a failing last step), the real state
+     * before its last step (the initial state for an empty schedule), and that step's failure.
+     */
+    public record Real(int[] schedule, int[] last, int[] beforeLast, Failure failure) {}
 
     private record Out(List<int[]> labelsAndNext, List<Object[]> failures, Failure stateFailure) {}
 
@@ -58,6 +61,7 @@ public final class Unpermute {
         int[] c = canon(real);
         int steps = failingLast ? schedule.length - 1 : schedule.length;
         int[] out = new int[schedule.length];
+        int[] before = real;
         for (int i = 0; i < steps; i++) {
             int[] cNext = null;
             for (int[] row : expand(c).labelsAndNext) {
@@ -70,7 +74,8 @@ public final class Unpermute {
                 throw new IllegalStateException("canonical schedule step " + i + " does not replay");
             }
             int[] rNext = null;
-            for (int[] row : expand(real).labelsAndNext) {
+            List<int[]> realSuccessors = expand(real).labelsAndNext;
+            for (int[] row : realSuccessors) {
                 int[] next = Arrays.copyOfRange(row, 1, row.length);
                 if (Arrays.equals(canon(next), cNext)) {
                     out[i] = row[0];
@@ -82,7 +87,7 @@ public final class Unpermute {
                 // no real successor has the stored canonical form: where sets refer to each other the form is not always
                 // one per orbit, so the real successor in the same orbit is looked for exactly (least image under every
                 // permutation of the group) before the declaration is blamed
-                rNext = sameOrbit(expand(real).labelsAndNext, cNext, out, i);
+                rNext = sameOrbit(realSuccessors, cNext, out, i);
             }
             if (rNext == null) {
                 // the reduced search's path has no real counterpart: the declaration is false (a user's members that
@@ -91,6 +96,7 @@ public final class Unpermute {
                         + " of the reduced search's path: the declared members are not interchangeable (found when the"
                         + " trace was rebuilt)");
             }
+            before = real;
             real = rNext;
             c = cNext;
         }
@@ -118,7 +124,7 @@ public final class Unpermute {
             Out o = expand(real);
             failure = o.stateFailure != null ? o.stateFailure : inner.checkState(real);
         }
-        return new Real(out, real, failure);
+        return new Real(out, real, failingLast ? real : before, failure);
     }
 
     /**
@@ -144,20 +150,12 @@ public final class Unpermute {
         return name;
     }
 
-    /** The group's permutations for exact orbit comparisons (null: more than {@link #EXACT_UP_TO}); computed once. */
-    private java.util.List<int[][]> all;
-    private boolean allKnown;
-    private static final int EXACT_UP_TO = 5040;
-
     /**
      * The first real successor (in the system's order) in the orbit of {@code cNext}, its label written to
      * {@code out[i]}; null when none is, or when the group is too large to compare orbits exactly.
      */
     private int[] sameOrbit(List<int[]> successors, int[] cNext, int[] out, int i) {
-        if (!allKnown) {
-            all = symmetry.allPermutations(EXACT_UP_TO);
-            allKnown = true;
-        }
+        List<int[][]> all = symmetry.smallGroup();
         if (all == null) {
             return null;
         }

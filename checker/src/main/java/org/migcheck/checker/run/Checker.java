@@ -332,11 +332,8 @@ public final class Checker {
                 if (again != null) {
                     return again;
                 }
-                CheckResult lc = lockCycle(model, sys, search, cycle, goalResults, r.stats());
+                CheckResult lc = lockCycle(model, sys, search, cycle, goalResults, r.stats(), notes);
                 lc = real == null ? lc : unpermuteWitnesses(real, lc);
-                for (int i = notes.size() - 1; i >= 0; i--) {
-                    lc = withNote(lc, notes.get(i)); // the notes so far (a refused symmetry, say) in their order
-                }
                 return porReduced ? withNote(lc, SHORTEST_UNKNOWN) : lc;
             }
         }
@@ -532,13 +529,14 @@ public final class Checker {
         List<CheckResult.Witness> ws = new ArrayList<>();
         List<String> expl = new ArrayList<>(r.explanation());
         for (CheckResult.Witness w : r.witnesses()) {
-            int[] path = real.map(w.schedule(), false, Checker::sameFailure).schedule();
+            Unpermute.Real mapped = real.map(w.schedule(), false, Checker::sameFailure);
+            int[] path = mapped.schedule();
             CheckResult.LockEdge e = w.edge();
             if (e == null || path.length == 0) {
                 ws.add(new CheckResult.Witness(w.title(), path, e));
                 continue;
             }
-            int[] before = real.map(java.util.Arrays.copyOf(w.schedule(), w.schedule().length - 1), false, Checker::sameFailure).last();
+            int[] before = mapped.beforeLast();
             int thread = real.realThread(before, e.thread());
             String held = real.realLock(before, e.held());
             String acquired = real.realLock(before, e.acquired());
@@ -902,7 +900,7 @@ public final class Checker {
     }
 
     private static CheckResult lockCycle(Model model, ModelSystem sys, Search search, List<Lockdep.Witness> cycle,
-                                         Map<String, CheckResult.GoalResult> goals, Stats stats) {
+                                         Map<String, CheckResult.GoalResult> goals, Stats stats, List<String> notes) {
         List<String> expl = new ArrayList<>();
         List<CheckResult.Witness> witnesses = new ArrayList<>();
         StringBuilder chain = new StringBuilder();
@@ -925,7 +923,7 @@ public final class Checker {
                 + " the inversion deadlocks wherever the two paths can interleave");
         String msg = "possible circular locking dependency: " + chain;
         int[] first = witnesses.get(0).schedule();
-        return new CheckResult(model, Verdict.VIOLATED, RuleSet.LOCK_CYCLE, msg, first, expl, witnesses, goals, stats, null, List.of());
+        return new CheckResult(model, Verdict.VIOLATED, RuleSet.LOCK_CYCLE, msg, first, expl, witnesses, goals, stats, null, notes);
     }
 
     /**

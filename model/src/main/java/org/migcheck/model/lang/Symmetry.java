@@ -550,12 +550,32 @@ public final class Symmetry {
         return perm;
     }
 
+    /** The largest group {@link #smallGroup()} lists: 7!, every permutation of seven members. */
+    public static final int SMALL_GROUP = 5040;
+
+    /** {@link #smallGroup()}'s answer once known (a list, or {@link #TOO_LARGE}); computed on first use. */
+    private volatile Object smallGroup;
+    private static final Object TOO_LARGE = new Object();
+
     /**
      * Every element of the group (each set's members permuted every way, the sets independently), or
-     * null when there are more than {@code cap}: for exact orbit comparisons on a few states, where the
-     * canonical form may keep more than one representative (sets whose members refer to another set's).
+     * null when there are more than {@link #SMALL_GROUP}: for exact orbit comparisons on a few states, where
+     * the canonical form may keep more than one representative (sets whose members refer to another set's).
+     * Computed once, on first use.
      */
-    public List<int[][]> allPermutations(int cap) {
+    @SuppressWarnings("unchecked")
+    public List<int[][]> smallGroup() {
+        Object known = smallGroup;
+        if (known == null) {
+            List<int[][]> all = allPermutations(SMALL_GROUP);
+            known = all == null ? TOO_LARGE : List.copyOf(all);
+            smallGroup = known; // the same answer from any thread that computes it too
+        }
+        return known == TOO_LARGE ? null : (List<int[][]>) known;
+    }
+
+    /** Every element of the group, or null when there are more than {@code cap}. */
+    private List<int[][]> allPermutations(int cap) {
         long total = 1;
         for (Group g : groups) {
             for (int k = 2; k <= g.members; k++) {
@@ -582,7 +602,7 @@ public final class Symmetry {
     }
 
     /**
-     * The least image of {@code s} under {@code all} (from {@link #allPermutations}), in the order of int
+     * The least image of {@code s} under {@code all} (from {@link #smallGroup()}), in the order of int
      * arrays: one vector per orbit, for exact comparisons where the canonical form may not be.
      */
     public int[] leastImage(int[] s, List<int[][]> all) {
