@@ -311,8 +311,7 @@ final class BenchCmd implements Callable<Integer> {
             }
             if (!row.timed()) {
                 // migcheck's rate and bytes per state only where its search was whole (a failure ends it early)
-                boolean mcTimed = r.verdict() == Verdict.HOLDS || r.verdict() == Verdict.STUCK
-                        || r.verdict() == Verdict.VIOLATED && RuleSet.LOCK_CYCLE.equals(r.ruleId());
+                boolean mcTimed = searchedEverything(r);
                 out.printf("%-" + w + "s %10d %10s %8.2f %8s %10s %10s %10s %8.0f %8s %7s %7s %7s %7s   %s; %s%n", sm.name(), states,
                         row.spinStates() == 0 ? "-" : Long.toString(row.spinStates()), mc.bestSeconds(), "-", "-",
                         mcTimed ? String.format("%.0f", states / mc.bestSeconds()) : "-", "-", mc.peakBytes() / 1048576.0, "-",
@@ -363,17 +362,26 @@ final class BenchCmd implements Callable<Integer> {
         return gcc;
     }
 
+    /** pan's state count when it searched the whole state space, else 0 (after its first error it is where it stopped). */
+    private static long wholeCount(SpinRun sp) {
+        return sp == null || sp.error() != null ? 0 : sp.states();
+    }
+
+    /**
+     * Whether migcheck's search covered the whole state space: it holds, or ends with a stuck thread or a
+     * lock-order cycle (found after the search; pan checks neither, so pan must find no error there).
+     */
+    private static boolean searchedEverything(CheckResult r) {
+        return r.verdict() == Verdict.HOLDS || r.verdict() == Verdict.STUCK
+                || r.verdict() == Verdict.VIOLATED && RuleSet.LOCK_CYCLE.equals(r.ruleId());
+    }
+
     /**
      * Compares the two searches of one model. A migcheck search that ends without a verdict (a budget,
      * a model error) has no rate; pan's search of the same (unreduced) transition system must agree on
      * the verdict and, where migcheck's reductions stored fewer states, the unreduced migcheck search
      * must store pan's count.
      */
-    /** pan's state count when it searched the whole state space, else 0 (after its first error it is where it stopped). */
-    private static long wholeCount(SpinRun sp) {
-        return sp == null || sp.error() != null ? 0 : sp.states();
-    }
-
     private Row judge(SeriesModel sm, CheckResult r, SpinRun sp, Options opts) {
         if (r.verdict() == Verdict.INCOMPLETE) {
             return new Row(false, "migcheck stopped before the end (" + r.limit() + "): no rate or ratio", Verdict.INCOMPLETE.exitCode(), null, wholeCount(sp));
@@ -385,12 +393,10 @@ final class BenchCmd implements Callable<Integer> {
             return new Row(false, "SPIN not run", 0, null, 0);
         }
         if (sp.error() != null && !sp.error().equals(PAN_FOUND_ERROR)) {
-            return new Row(false, (sp.incomplete() ? "" : "SPIN failed: ") + sp.error(), sp.incomplete() ? Verdict.INCOMPLETE.exitCode() : UNAVAILABLE_EXIT, null, sp == null ? 0 : sp.states());
+            return new Row(false, (sp.incomplete() ? "" : "SPIN failed: ") + sp.error(), sp.incomplete() ? Verdict.INCOMPLETE.exitCode() : UNAVAILABLE_EXIT, null, 0);
         }
-        // as the CI cross-check: a search that ends holding, stuck, or with a lock-order cycle (pan checks neither) has explored
-        // everything and pan must report no error; any other failure pan must report too
-        boolean whole = r.verdict() == Verdict.HOLDS || r.verdict() == Verdict.STUCK
-                || r.verdict() == Verdict.VIOLATED && RuleSet.LOCK_CYCLE.equals(r.ruleId());
+        // as the CI cross-check: after a whole search pan must report no error; any other failure pan must report too
+        boolean whole = searchedEverything(r);
         boolean panFailed = PAN_FOUND_ERROR.equals(sp.error());
         if (!whole) {
             if (!panFailed) {
@@ -415,7 +421,7 @@ final class BenchCmd implements Callable<Integer> {
                 : r.verdict() == Verdict.STUCK ? "pan does not check stuck threads" : "pan does not check lock order";
         long states = r.stats().distinct();
         if (states == sp.states()) {
-            return new Row(true, unchecked, 0, null, sp == null ? 0 : sp.states());
+            return new Row(true, unchecked, 0, null, sp.states());
         }
         // fewer states with reductions: the unreduced search must store pan's count
         long t0 = System.nanoTime();
@@ -424,7 +430,7 @@ final class BenchCmd implements Callable<Integer> {
         if (u == null || u.verdict() == Verdict.INCOMPLETE || u.stats().distinct() != sp.states()) {
             return new Row(false, "STATE COUNTS DIFFER: pan stored " + sp.states() + (u == null ? ""
                     : ", migcheck's unreduced search " + (u.verdict() == Verdict.INCOMPLETE ? "did not finish" : u.stats().distinct())),
-                    Main.INTERNAL_EXIT, null, sp == null ? 0 : sp.states());
+                    Main.INTERNAL_EXIT, null, sp.states());
         }
         return new Row(true, "migcheck reduced (its unreduced search stores pan's " + sp.states() + " states): the ratio compares"
                 + " migcheck's reduced search with pan's unreduced one" + (unchecked == null ? "" : "; " + unchecked), 0,
