@@ -23,7 +23,9 @@ import org.migcheck.checker.run.Verdict;
  * ({@code %LINUX%}), or else the Java source that declares the model, relative to its source root
  * ({@code %JAVA_SOURCES%}). Level {@code error} when the verdict differs from the variant's expectation
  * (or nothing is expected), {@code note} when the variant documents the failure, {@code warning} when
- * a budget ended the run. Objects keep one key order, so equal runs give equal files.
+ * a budget ended the run. Each variant's notes (as the text report prints them) are tool execution
+ * notifications of the invocation, and a result's {@code properties.notes} too. Objects keep one key
+ * order, so equal runs give equal files.
  */
 public final class SarifRenderer {
     private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -66,11 +68,19 @@ public final class SarifRenderer {
         return render(outcomes, notes);
     }
 
-    private static String render(List<ScenarioRunner.Outcome> outcomes, List<Map<String, Object>> notifications) {
+    private static String render(List<ScenarioRunner.Outcome> outcomes, List<Map<String, Object>> leftOut) {
         Map<String, RuleInfo> rules = new LinkedHashMap<>();
         List<Map<String, Object>> results = new ArrayList<>();
+        List<Map<String, Object>> notifications = new ArrayList<>();
         for (ScenarioRunner.Outcome o : outcomes) {
             CheckResult r = o.result();
+            // the run's notes (a budget that stopped the search while it finished a counterexample's level, a
+            // reduction refused, rules left out) hold for the variant whatever its verdict: a holding variant has
+            // no result to carry them, so each is a notification naming its variant
+            for (String n : r.notes()) {
+                notifications.add(obj("level", "note", "message", obj("text", o.title() + ": " + n),
+                        "properties", obj("scenario", o.scenario().id(), "variant", o.variant())));
+            }
             boolean holds = r.verdict() == Verdict.HOLDS;
             if (holds && (o.expected() == null || o.matches())) {
                 continue;
@@ -100,9 +110,11 @@ public final class SarifRenderer {
             props.put("verdict", r.verdict().lower());
             props.put("expected", o.expected() == null ? null : o.expected().describe());
             props.put("replay", TextRenderer.failed(r) ? "./migcheck replay " + o.replayArgs() : null);
+            props.put("notes", r.notes());
             res.put("properties", props);
             results.add(res);
         }
+        notifications.addAll(leftOut);
         return document(rules, results, notifications);
     }
 

@@ -121,6 +121,42 @@ class CiReportsTest {
         mresults.forEach(r -> assertTrue(r.has("relatedLocations") && r.get("relatedLocations").size() >= 2, r.toString()));
     }
 
+    /**
+     * A run's notes reach SARIF (they reached text, JSON, HTML and JUnit only): each as a notification
+     * naming its variant, which is all a holding variant has, and on a failing variant's result too.
+     */
+    @Test
+    void sarifCarriesEveryVariantsNotes() throws Exception {
+        String leftOut = "the rules left out with --skip-rule were not checked (";
+        CliTest.Run held = CliTest.run("--skip-rule", "balloon.pages-lock", "check", "movable-ops", "--variant", "merged",
+                "--format", "sarif", "--quiet-progress");
+        assertEquals(0, held.code(), held.err());
+        JsonNode run = MAPPER.readTree(held.out()).get("runs").get(0);
+        assertEquals(0, run.get("results").size(), held.out());
+        JsonNode notes = run.get("invocations").get(0).get("toolExecutionNotifications");
+        assertEquals(1, notes.size(), held.out());
+        assertEquals("note", notes.get(0).get("level").asText());
+        assertTrue(notes.get(0).get("message").get("text").asText().startsWith("movable-ops / merged: " + leftOut + "balloon.pages-lock)"),
+                held.out());
+        assertEquals("movable-ops", notes.get(0).get("properties").get("scenario").asText());
+        assertEquals("merged", notes.get(0).get("properties").get("variant").asText());
+
+        CliTest.Run broken = CliTest.run("--skip-rule", "writeback.set-under-lock", "check", "truncate-writeback", "--variant",
+                "truncate-no-wait", "--format", "sarif", "--quiet-progress");
+        JsonNode brokenRun = MAPPER.readTree(broken.out()).get("runs").get(0);
+        JsonNode result = brokenRun.get("results").get(0);
+        assertEquals("cache.remove-locked-no-writeback", result.get("ruleId").asText(), broken.out());
+        assertTrue(result.get("properties").get("notes").get(0).asText().startsWith(leftOut + "writeback.set-under-lock)"), broken.out());
+        assertTrue(brokenRun.get("invocations").get(0).get("toolExecutionNotifications").get(0).get("message").get("text").asText()
+                .startsWith("truncate-writeback / truncate-no-wait: " + leftOut), broken.out());
+
+        // no note, no invocation block
+        CliTest.Run racy = CliTest.run("check", "counter", "--variant", "racy", "--format", "sarif", "--quiet-progress");
+        JsonNode racyRun = MAPPER.readTree(racy.out()).get("runs").get(0);
+        assertFalse(racyRun.has("invocations"), racy.out());
+        assertEquals(0, racyRun.get("results").get(0).get("properties").get("notes").size());
+    }
+
     @Test
     void sarifAndListJsonKeepOneKeyOrder() throws Exception {
         // Map.of iterates in a per-JVM random order; these objects must come out in the order written
