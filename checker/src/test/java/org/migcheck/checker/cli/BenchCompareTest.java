@@ -4,17 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
+import static org.migcheck.checker.testing.CliRun.run;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.migcheck.checker.testing.CliRun;
 
 /**
  * What {@code bench --compare-spin} may claim: a row gets times, rates and ratios only when both
@@ -24,19 +23,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class BenchCompareTest {
 
-    record Run(int code, String out, String err) {}
-
-    static Run run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    }
-
     @Test
     void aSearchABudgetStoppedGetsNoRateNorRatio() {
         // with or without SPIN: migcheck's INCOMPLETE search is no benchmark
-        Run r = run("bench", "--compare-spin", "--repeat", "1", "--max-states", "100", "philosophers-4");
+        CliRun r = run("bench", "--compare-spin", "--repeat", "1", "--max-states", "100", "philosophers-4");
         assertEquals(4, r.code(), r.out() + r.err());
         String row = row(r, "philosophers-4");
         assertTrue(row.contains("incomplete; migcheck stopped before the end (max states 100): no rate or ratio"), row);
@@ -86,7 +76,7 @@ class BenchCompareTest {
     @Test
     void theRowWithBothWholeSearchesAgreeingGetsItsRatio(@TempDir Path dir) throws IOException {
         // philosophers-4 ordered: 320 states, as SPIN counts them (the series, n=2..8: 16, 72, 320, 1,424, ...)
-        Run r = run("bench", "--compare-spin", "--repeat", "1", "--spin", fakeSpin(dir, whole(320)).toString(), "philosophers-4");
+        CliRun r = run("bench", "--compare-spin", "--repeat", "1", "--spin", fakeSpin(dir, whole(320)).toString(), "philosophers-4");
         assertEquals(0, r.code(), r.out() + r.err());
         String row = row(r, "philosophers-4");
         assertTrue(row.matches("philosophers-4\\s+320\\s+320\\s.*\\s\\d+\\.\\d\\d\\s+\\d+\\.\\d\\d\\s+holds"), row);
@@ -97,7 +87,7 @@ class BenchCompareTest {
     @Test
     void panStoppedByItsDepthBoundIsNoWholeSearch(@TempDir Path dir) throws IOException {
         String out = "error: max search depth too small\n" + whole(900);
-        Run r = run("bench", "--compare-spin", "--repeat", "1", "--spin", fakeSpin(dir, out).toString(), "philosophers-4");
+        CliRun r = run("bench", "--compare-spin", "--repeat", "1", "--spin", fakeSpin(dir, out).toString(), "philosophers-4");
         assertEquals(4, r.code(), r.out() + r.err());
         assertTrue(row(r, "philosophers-4").contains("pan did not search the whole state space (its depth bound -m was too small)"), r.out());
     }
@@ -105,7 +95,7 @@ class BenchCompareTest {
     @Test
     void panOutOfMemoryIsNoWholeSearch(@TempDir Path dir) throws IOException {
         String out = "pan: out of memory\nWarning: Search not completed\n" + whole(900);
-        Run r = run("bench", "--compare-spin", "--repeat", "1", "--spin", fakeSpin(dir, out).toString(), "philosophers-4");
+        CliRun r = run("bench", "--compare-spin", "--repeat", "1", "--spin", fakeSpin(dir, out).toString(), "philosophers-4");
         assertEquals(4, r.code(), r.out() + r.err());
         assertTrue(row(r, "philosophers-4").contains("(it ran out of memory)"), r.out());
     }
@@ -113,12 +103,12 @@ class BenchCompareTest {
     @Test
     void aDifferentCountOfTheSameTransitionSystemIsADisagreement(@TempDir Path dir) throws IOException {
         // --por off: migcheck's search is the unreduced one, so its 320 states must be pan's
-        Run r = run("bench", "--compare-spin", "--repeat", "1", "--por", "off", "--spin", fakeSpin(dir, whole(300)).toString(),
+        CliRun r = run("bench", "--compare-spin", "--repeat", "1", "--por", "off", "--spin", fakeSpin(dir, whole(300)).toString(),
                 "philosophers-4");
         assertEquals(70, r.code(), r.out() + r.err());
         assertTrue(row(r, "philosophers-4").contains("STATE COUNTS DIFFER: pan stored 300"), r.out());
         // with the partial-order reduction on, the unreduced search is run to tell a reduction from a disagreement
-        Run on = run("bench", "--compare-spin", "--repeat", "1", "--por", "on", "--spin", fakeSpin(dir, whole(300)).toString(),
+        CliRun on = run("bench", "--compare-spin", "--repeat", "1", "--por", "on", "--spin", fakeSpin(dir, whole(300)).toString(),
                 "philosophers-4");
         assertEquals(70, on.code(), on.out() + on.err());
         assertTrue(row(on, "philosophers-4").contains("STATE COUNTS DIFFER: pan stored 300, migcheck's unreduced search 320"), on.out());
@@ -126,7 +116,7 @@ class BenchCompareTest {
 
     @Test
     void aReducedSearchSaysWhatItsRatioCompares(@TempDir Path dir) throws IOException {
-        Run r = run("bench", "--compare-spin", "--repeat", "1", "--por", "on", "--spin", fakeSpin(dir, whole(320)).toString(),
+        CliRun r = run("bench", "--compare-spin", "--repeat", "1", "--por", "on", "--spin", fakeSpin(dir, whole(320)).toString(),
                 "philosophers-4");
         assertEquals(0, r.code(), r.out() + r.err());
         String row = row(r, "philosophers-4");
@@ -139,7 +129,7 @@ class BenchCompareTest {
     void panFindingAnErrorWhereMigcheckHoldsIsADisagreement(@TempDir Path dir) throws IOException {
         String out = "pan:1: assertion violated 0 (at depth 7)\npan: wrote model.pml.trail\nWarning: Search not completed\n"
                 + "State-vector 40 byte, depth reached 7, errors: 1\n8 states, stored\n";
-        Run r = run("bench", "--compare-spin", "--repeat", "1", "--spin", fakeSpin(dir, out).toString(), "philosophers-4");
+        CliRun r = run("bench", "--compare-spin", "--repeat", "1", "--spin", fakeSpin(dir, out).toString(), "philosophers-4");
         assertEquals(70, r.code(), r.out() + r.err());
         assertTrue(row(r, "philosophers-4").contains("VERDICTS DIFFER: pan reports an error where migcheck's search ends holds"
                 + " (pan:1: assertion violated 0 (at depth 7))"), r.out());
@@ -148,7 +138,7 @@ class BenchCompareTest {
     @Test
     void migcheckFindingADeadlockWherePanFindsNoneIsADisagreement(@TempDir Path dir) throws IOException {
         // abba deadlocks (7 states as migcheck stops there); a pan that searched everything without an error disagrees
-        Run r = run("bench", "--compare-spin", "--repeat", "1", "--spin", fakeSpin(dir, whole(11)).toString(), "abba");
+        CliRun r = run("bench", "--compare-spin", "--repeat", "1", "--spin", fakeSpin(dir, whole(11)).toString(), "abba");
         assertEquals(70, r.code(), r.out() + r.err());
         assertTrue(row(r, "abba").contains("deadlock; VERDICTS DIFFER: pan searched everything and found no error"), r.out());
     }
@@ -158,7 +148,7 @@ class BenchCompareTest {
         // abba deadlocks; pan stops at its first error, here an invalid end state, with a partial count and a depth warning
         String out = "error: max search depth too small\npan:1: invalid end state (at depth 3)\npan: wrote model.pml.trail\n"
                 + "Warning: Search not completed\nState-vector 40 byte, depth reached 3, errors: 1\n5 states, stored\n";
-        Run r = run("bench", "--compare-spin", "--repeat", "1", "--unreduced", "--spin", fakeSpin(dir, out).toString(), "abba");
+        CliRun r = run("bench", "--compare-spin", "--repeat", "1", "--unreduced", "--spin", fakeSpin(dir, out).toString(), "abba");
         assertEquals(0, r.code(), r.out() + r.err());
         String row = row(r, "abba");
         assertTrue(row.matches("abba\\s+7\\s+-\\s.*"), "no pan count for a search that stopped at an error: " + row);
@@ -167,7 +157,7 @@ class BenchCompareTest {
         // another first error: named, not a disagreement
         String other = "pan:1: assertion violated violated_lock_exit_held (at depth 2)\nState-vector 40 byte, depth reached 2,"
                 + " errors: 1\n4 states, stored\n";
-        Run o = run("bench", "--compare-spin", "--repeat", "1", "--spin", fakeSpin(dir, other).toString(), "abba");
+        CliRun o = run("bench", "--compare-spin", "--repeat", "1", "--spin", fakeSpin(dir, other).toString(), "abba");
         assertEquals(0, o.code(), o.out() + o.err());
         assertTrue(row(o, "abba").contains("pan stopped at another failure first (pan:1: assertion violated violated_lock_exit_held"
                 + " (at depth 2); migcheck's is invalid end state)"), o.out());
@@ -177,12 +167,12 @@ class BenchCompareTest {
     void aPanThatDoesNotCompileIsSpinFailing(@TempDir Path dir) throws IOException {
         Path spin = fakeSpin(dir, whole(320));
         Files.writeString(dir.resolve("pan.c"), "this is not C\n");
-        Run r = run("bench", "--compare-spin", "--repeat", "1", "--spin", spin.toString(), "philosophers-4");
+        CliRun r = run("bench", "--compare-spin", "--repeat", "1", "--spin", spin.toString(), "philosophers-4");
         assertEquals(BenchCmd.UNAVAILABLE_EXIT, r.code(), r.out() + r.err());
         assertTrue(row(r, "philosophers-4").contains("holds; SPIN failed: gcc"), r.out());
     }
 
-    private static String row(Run r, String model) {
+    private static String row(CliRun r, String model) {
         return r.out().lines().filter(l -> l.startsWith(model + " ")).findFirst()
                 .orElseThrow(() -> new AssertionError("no row for " + model + " in:\n" + r.out() + r.err())).strip();
     }

@@ -4,11 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.migcheck.checker.testing.CliRun.run;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +21,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.migcheck.checker.run.ScenarioRunner;
+import org.migcheck.checker.testing.CliRun;
 import org.migcheck.model.lang.Lock;
 import org.migcheck.model.lang.Model;
 import org.migcheck.model.lang.Steps;
@@ -300,24 +300,24 @@ public class PluginTest {
         for (String[] c : cases) {
             Path cp = services(dir.resolve("r" + i++), MutexPlugin.class.getName());
             Files.writeString(cp.resolve(RULE_SERVICE), c[0] + "\n");
-            Run r = run("--classpath", cp.toString(), "check", "plugin-mutexes", "--variant", "ordered");
+            CliRun r = run("--classpath", cp.toString(), "check", "plugin-mutexes", "--variant", "ordered");
             assertEquals(5, r.code(), c[0] + ": " + r.out() + r.err());
             assertTrue(r.out().replaceAll("\\s+", " ").contains(c[1]), c[0] + ": " + r.out() + r.err());
             assertFalse((r.out() + r.err()).contains("internal error"), r.out() + r.err());
             if (c[0].equals(NullTriggersRule.class.getName()) || c[0].equals(VacuousThrowsRule.class.getName())) {
                 // a rule whose declarations fail: replay says the same (the rule's error, exit 5), not that the token does not fit
-                Run replay = run("--classpath", cp.toString(), "replay", "plugin-mutexes:ordered:sameOrder=true:0");
+                CliRun replay = run("--classpath", cp.toString(), "replay", "plugin-mutexes:ordered:sameOrder=true:0");
                 assertEquals(5, replay.code(), c[0] + ": " + replay.out() + replay.err());
                 assertTrue(replay.err().replaceAll("\\s+", " ").contains(c[1]), replay.err());
             } else {
                 // a rule that fails on a state the token passes through (here the initial one): the model's error, exit 5
                 // (it said the token did not fit, exit 64)
-                Run replay = run("--classpath", cp.toString(), "replay", "plugin-mutexes:ordered:sameOrder=true:0");
+                CliRun replay = run("--classpath", cp.toString(), "replay", "plugin-mutexes:ordered:sameOrder=true:0");
                 assertEquals(5, replay.code(), c[0] + ": " + replay.out() + replay.err());
                 assertTrue(replay.out().replaceAll("\\s+", " ").contains("ends in: MODEL_ERROR"), replay.out());
             }
             // and check --all goes on past it to its table's end
-            Run all = run("--classpath", cp.toString(), "check", "--all");
+            CliRun all = run("--classpath", cp.toString(), "check", "--all");
             assertEquals(10, all.code(), c[0] + ": " + all.out() + all.err());
             assertTrue(all.out().contains(" passed, ") && all.out().contains(" failed"), all.out());
         }
@@ -335,10 +335,10 @@ public class PluginTest {
     @Test
     void aLockOrderInAFieldIsRegisteredByASubclass(@TempDir Path dir) throws IOException {
         Path cp = ruleServices(dir.resolve("order"), AThenB.class.getName());
-        Run gated = run("--classpath", cp.toString(), "check", "abba-gated");
+        CliRun gated = run("--classpath", cp.toString(), "check", "abba-gated");
         assertEquals(1, gated.code(), gated.out() + gated.err());
         assertTrue(gated.out().contains("VIOLATED plugin.a-then-b"), gated.out());
-        Run ordered = run("--classpath", cp.toString(), "check", "abba-ordered");
+        CliRun ordered = run("--classpath", cp.toString(), "check", "abba-ordered");
         assertEquals(0, ordered.code(), ordered.out() + ordered.err());
         AThenB r = new AThenB();
         assertEquals(AThenB.ORDER.triggers(), r.triggers());
@@ -359,12 +359,12 @@ public class PluginTest {
     @Test
     void aUsersRuleBrokenOnABundledScenarioReplaysFromThePrintedLine(@TempDir Path dir) throws IOException {
         Path cp = ruleServices(dir.resolve("rule"), T1NeverHoldsA.class.getName());
-        Run r = run("--classpath", cp.toString(), "check", "abba-ordered");
+        CliRun r = run("--classpath", cp.toString(), "check", "abba-ordered");
         assertEquals(1, r.code(), r.out() + r.err());
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("replay: \\./migcheck --classpath (.+) replay (\\S+)").matcher(r.out());
         assertTrue(m.find(), r.out());
         assertEquals(ScenarioRunner.shellQuote(cp.toString()), m.group(1));
-        Run again = run("--classpath", cp.toString(), "replay", m.group(2));
+        CliRun again = run("--classpath", cp.toString(), "replay", m.group(2));
         assertEquals(1, again.code(), again.out() + again.err());
         assertTrue(again.out().contains("ends in: VIOLATED plugin.t1-never-holds-a: t1 holds A"), again.out());
         assertTrue(again.out().replaceAll("\\s+", " ").contains("declared: abba-ordered / default holds; this replay ends in violated"
@@ -375,11 +375,11 @@ public class PluginTest {
     @Test
     void theExportChecksAUsersRule(@TempDir Path dir) throws IOException {
         Path cp = ruleServices(dir.resolve("rule"), T1NeverHoldsA.class.getName());
-        Run with = run("--classpath", cp.toString(), "export", "--promela", "abba-ordered");
+        CliRun with = run("--classpath", cp.toString(), "export", "--promela", "abba-ordered");
         assertEquals(0, with.code(), with.err());
         assertTrue(with.out().contains("violated_plugin_t1_never_holds_a"), with.out());
         assertFalse(with.err().contains("plugin.t1-never-holds-a"), "not listed as not expressible: " + with.err());
-        Run without = run("export", "--promela", "abba-ordered");
+        CliRun without = run("export", "--promela", "abba-ordered");
         assertEquals(0, without.code(), without.err());
         assertFalse(without.out().contains("violated_plugin_t1_never_holds_a"), without.out());
     }
@@ -392,13 +392,13 @@ public class PluginTest {
     void ruleSelectsTheRulesChecked(@TempDir Path dir) throws IOException {
         Path cp = ruleServices(dir.resolve("rule"), T1NeverHoldsA.class.getName());
         // without the user's rule abba-ordered holds; with only it, it breaks at t1's first step
-        Run kernelOnly = run("--classpath", cp.toString(), "--rule", "atomic.sleep,lock-order.cycle", "check", "abba-ordered");
+        CliRun kernelOnly = run("--classpath", cp.toString(), "--rule", "atomic.sleep,lock-order.cycle", "check", "abba-ordered");
         assertEquals(0, kernelOnly.code(), kernelOnly.out() + kernelOnly.err());
         // and says that this HOLDS is of two rules only
         assertTrue(kernelOnly.out().replaceAll("\\s+", " ").contains("note: only the rules chosen with --rule were checked (atomic.sleep,"
                 + " lock-order.cycle): the verdict says nothing of the others"), kernelOnly.out());
         // a variant whose expected rule was left out says so
-        Run left = run("--rule", "atomic.sleep", "check", "truncate-writeback", "--variant", "wb-after-unlock");
+        CliRun left = run("--rule", "atomic.sleep", "check", "truncate-writeback", "--variant", "wb-after-unlock");
         assertTrue(left.out().contains("note: the expected rule writeback.set-under-lock is not among those --rule chose"), left.out());
         // commands that do not read --rule refuse it
         for (String[] cmd : new String[][] {{"export", "--promela", "abba"}, {"list"}, {"bench", "--compare-spin", "philosophers-3"}}) {
@@ -406,26 +406,26 @@ public class PluginTest {
             args[0] = "--rule";
             args[1] = "atomic.sleep";
             System.arraycopy(cmd, 0, args, 2, cmd.length);
-            Run refused = run(args);
+            CliRun refused = run(args);
             assertEquals(64, refused.code(), cmd[0] + ": " + refused.out() + refused.err());
             assertTrue(refused.err().contains("--rule does not apply to " + cmd[0]), refused.err());
         }
-        Run mine = run("--classpath", cp.toString(), "--rule", "plugin.t1-never-holds-a", "check", "abba");
+        CliRun mine = run("--classpath", cp.toString(), "--rule", "plugin.t1-never-holds-a", "check", "abba");
         assertEquals(1, mine.code(), mine.out() + mine.err());
         assertTrue(mine.out().contains("VIOLATED plugin.t1-never-holds-a"), mine.out());
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("replay: \\./migcheck --classpath .+ --rule plugin\\.t1-never-holds-a"
                 + " replay (\\S+)").matcher(mine.out());
         assertTrue(m.find(), mine.out());
-        Run again = run("--classpath", cp.toString(), "--rule", "plugin.t1-never-holds-a", "replay", m.group(1));
+        CliRun again = run("--classpath", cp.toString(), "--rule", "plugin.t1-never-holds-a", "replay", m.group(1));
         assertTrue(again.out().contains("ends in: VIOLATED plugin.t1-never-holds-a"), again.out());
         // deadlocks are not rules: abba still deadlocks with a rule that never breaks there
-        Run dead = run("--rule", "atomic.sleep", "check", "abba");
+        CliRun dead = run("--rule", "atomic.sleep", "check", "abba");
         assertEquals(2, dead.code(), dead.out() + dead.err());
-        Run unknown = run("--rule", "no.such-rule", "check", "abba");
+        CliRun unknown = run("--rule", "no.such-rule", "check", "abba");
         assertEquals(64, unknown.code(), unknown.out() + unknown.err());
         assertTrue(unknown.err().startsWith("migcheck check: --rule no.such-rule: no such rule; rules: ") && unknown.err().contains("atomic.sleep"),
                 unknown.err());
-        Run spread = run("--rule", "atomic.sleep", "check", "abba", "--members", "127.0.0.1:1", "--cluster", "rule-test-cluster-secret");
+        CliRun spread = run("--rule", "atomic.sleep", "check", "abba", "--members", "127.0.0.1:1", "--cluster", "rule-test-cluster-secret");
         assertEquals(64, spread.code(), spread.out() + spread.err());
         assertTrue(spread.err().contains("--rule and --skip-rule select rules in this process only"), spread.err());
     }
@@ -437,11 +437,11 @@ public class PluginTest {
      */
     @Test
     void skipRuleShowsWhatFollowsAFirstBrokenRule() {
-        Run first = run("check", "bdev-jbd2", "--variant", "cancel-revoke-migrate");
+        CliRun first = run("check", "bdev-jbd2", "--variant", "cancel-revoke-migrate");
         assertEquals(1, first.code(), first.out() + first.err());
         assertTrue(first.out().replaceAll("\\s+", " ").contains("--skip-rule lock-order.hierarchy (Java: rules.without(\"lock-order.hierarchy\"))"
                 + " re-checks without it"), first.out());
-        Run on = run("--skip-rule", "lock-order.hierarchy,lock-order.cycle", "check", "bdev-jbd2", "--variant", "cancel-revoke-migrate");
+        CliRun on = run("--skip-rule", "lock-order.hierarchy,lock-order.cycle", "check", "bdev-jbd2", "--variant", "cancel-revoke-migrate");
         assertEquals(2, on.code(), on.out() + on.err());
         assertTrue(on.out().contains("cycle: migrator -> bh0.BH_Lock -> mkdir -> F.locked -> migrator"), on.out());
         String flat = on.out().replaceAll("\\s+", " ");
@@ -450,24 +450,24 @@ public class PluginTest {
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("replay: \\./migcheck --skip-rule lock-order\\.hierarchy,lock-order\\.cycle"
                 + " replay (\\S+)").matcher(on.out());
         assertTrue(m.find(), on.out());
-        Run again = run("--skip-rule", "lock-order.hierarchy,lock-order.cycle", "replay", m.group(1));
+        CliRun again = run("--skip-rule", "lock-order.hierarchy,lock-order.cycle", "replay", m.group(1));
         assertEquals(2, again.code(), again.out() + again.err());
         assertTrue(again.out().contains("ends in: DEADLOCK"), again.out());
         // one way of choosing at a time; ids are checked; commands without rules refuse it
-        Run both = run("--rule", "atomic.sleep", "--skip-rule", "lock-order.cycle", "check", "abba");
+        CliRun both = run("--rule", "atomic.sleep", "--skip-rule", "lock-order.cycle", "check", "abba");
         assertEquals(64, both.code(), both.err());
         assertTrue(both.err().contains("--rule and --skip-rule both choose the rules: give one"), both.err());
-        Run unknown = run("--skip-rule", "no.such-rule", "check", "abba");
+        CliRun unknown = run("--skip-rule", "no.such-rule", "check", "abba");
         assertEquals(64, unknown.code(), unknown.err());
         assertTrue(unknown.err().startsWith("migcheck check: --skip-rule no.such-rule: no such rule; rules: "), unknown.err());
-        Run listed = run("--skip-rule", "atomic.sleep", "list");
+        CliRun listed = run("--skip-rule", "atomic.sleep", "list");
         assertEquals(64, listed.code(), listed.err());
         assertTrue(listed.err().contains("--skip-rule does not apply to list"), listed.err());
-        Run late = run("check", "abba", "--skip-rule", "atomic.sleep");
+        CliRun late = run("check", "abba", "--skip-rule", "atomic.sleep");
         assertEquals(64, late.code(), late.err());
         assertTrue(late.err().contains("--skip-rule goes before the command"), late.err());
         // under --rule the report does not suggest --skip-rule, which --rule refuses
-        Run chosen = run("--rule", "lock-order.hierarchy", "check", "bdev-jbd2", "--variant", "cancel-revoke-migrate");
+        CliRun chosen = run("--rule", "lock-order.hierarchy", "check", "bdev-jbd2", "--variant", "cancel-revoke-migrate");
         assertEquals(1, chosen.code(), chosen.out() + chosen.err());
         assertFalse(chosen.out().contains("--skip-rule"), chosen.out());
     }
@@ -486,10 +486,10 @@ public class PluginTest {
     void pluginRulesAreCheckedByEveryCommand(@TempDir Path dir) throws IOException {
         Path cp = services(dir.resolve("rules"), MutexPlugin.class.getName());
         Files.writeString(cp.resolve(RULE_SERVICE), QNeverHoldsA.class.getName() + "\n");
-        Run check = run("--classpath", cp.toString(), "check", "plugin-mutexes", "--variant", "ordered");
+        CliRun check = run("--classpath", cp.toString(), "check", "plugin-mutexes", "--variant", "ordered");
         assertEquals(1, check.code(), check.out() + check.err());
         assertTrue(check.out().contains("VIOLATED plugin.q-never-holds-a"), check.out());
-        Run list = run("--classpath", cp.toString(), "list");
+        CliRun list = run("--classpath", cp.toString(), "list");
         assertTrue(list.out().contains("rule plugin.q-never-holds-a"), list.out());
         // the JSON list has what the text list shows: the plugin's rule, and each variant's kind
         com.fasterxml.jackson.databind.JsonNode json = new com.fasterxml.jackson.databind.ObjectMapper()
@@ -525,14 +525,6 @@ public class PluginTest {
         oneLineUsageError(run("--classpath", clash.toString(), "list"), "duplicate rule id atomic.sleep", ClashingRule.class.getName());
     }
 
-    record Run(int code, String out, String err) {}
-
-    static Run run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    }
 
     /** A class directory whose rule service file lists {@code classes} (no scenarios). */
     static Path ruleServices(Path dir, String... classes) throws IOException {
@@ -550,7 +542,7 @@ public class PluginTest {
         return dir;
     }
 
-    static void oneLineUsageError(Run r, String... mentions) {
+    static void oneLineUsageError(CliRun r, String... mentions) {
         assertEquals(64, r.code(), r.out() + r.err());
         for (String m : mentions) {
             assertTrue(r.err().contains(m), r.err());
@@ -564,41 +556,41 @@ public class PluginTest {
     @Test
     void everyCommandKnowsAPluginScenario(@TempDir Path dir) throws IOException {
         String cp = services(dir, MutexPlugin.class.getName()).toString();
-        Run list = run("--classpath", cp, "list");
+        CliRun list = run("--classpath", cp, "list");
         assertEquals(0, list.code(), list.err());
         assertTrue(list.out().contains("plugin-mutexes") && list.out().contains("philosophers"), list.out());
 
-        Run check = run("--classpath", cp, "check", "plugin-mutexes", "--variant", "abba");
+        CliRun check = run("--classpath", cp, "check", "plugin-mutexes", "--variant", "abba");
         assertEquals(2, check.code(), check.out() + check.err());
         assertTrue(check.out().contains("plugin-mutexes / abba: DEADLOCK (expected: deadlock)"), check.out());
         Matcher m = Pattern.compile("replay: \\./migcheck --classpath (\\S+) replay (\\S+)").matcher(check.out());
         assertTrue(m.find(), check.out());
         assertEquals(cp, m.group(1));
-        Run replay = run("--classpath", m.group(1), "replay", m.group(2));
+        CliRun replay = run("--classpath", m.group(1), "replay", m.group(2));
         assertEquals(2, replay.code(), replay.err()); // replay exits with the verdict it ends in: DEADLOCK
         assertTrue(replay.out().contains("replay of plugin-mutexes / abba (2 steps)"), replay.out());
         assertTrue(replay.out().contains("blocked in mutex_lock"), replay.out());
         // without the class path the token names an unknown scenario, and the message says what is missing
-        Run bare = run("replay", m.group(2));
+        CliRun bare = run("replay", m.group(2));
         assertEquals(64, bare.code());
         assertTrue(bare.err().contains("--classpath"), bare.err());
 
-        Run json = run("--classpath", cp, "check", "plugin-mutexes", "--variant", "ordered", "--format", "json");
+        CliRun json = run("--classpath", cp, "check", "plugin-mutexes", "--variant", "ordered", "--format", "json");
         assertEquals(0, json.code(), json.err());
         assertTrue(json.out().contains("\"plugin-mutexes\""), json.out());
-        Run html = run("--classpath", cp, "check", "plugin-mutexes", "--format", "html");
+        CliRun html = run("--classpath", cp, "check", "plugin-mutexes", "--format", "html");
         assertEquals(2, html.code(), html.err());
         assertTrue(html.out().contains("<html") && html.out().contains("--classpath " + cp + " replay"), html.out());
 
-        Run suite = run("--classpath", cp, "suite", "plugin-mutexes");
+        CliRun suite = run("--classpath", cp, "suite", "plugin-mutexes");
         assertEquals(0, suite.code(), suite.out() + suite.err());
         assertTrue(suite.out().contains("2 combinations, 2 as expected, 0 mismatches"), suite.out());
         // four mutex_lock steps, each mutated two ways (no wait, no lock); nothing in this toy model
         // notices a missing lock, so the survivors are unexplained: exit 10
-        Run mutate = run("--classpath", cp, "mutate", "plugin-mutexes", "--variant", "ordered");
+        CliRun mutate = run("--classpath", cp, "mutate", "plugin-mutexes", "--variant", "ordered");
         assertEquals(10, mutate.code(), mutate.err());
         assertTrue(mutate.out().contains("plugin-mutexes / ordered: 8 mutants"), mutate.out());
-        Run bench = run("--classpath", cp, "bench", "plugin-mutexes", "--repeat", "1");
+        CliRun bench = run("--classpath", cp, "bench", "plugin-mutexes", "--repeat", "1");
         assertEquals(0, bench.code(), bench.err());
         assertTrue(bench.out().contains("run 1 plugin-mutexes / abba: deadlock"), bench.out());
     }
@@ -611,7 +603,7 @@ public class PluginTest {
             j.write((MutexPlugin.class.getName() + "\n").getBytes(StandardCharsets.UTF_8));
             j.closeEntry();
         }
-        Run check = run("--classpath", jar.toString(), "check", "plugin-mutexes", "--variant", "ordered");
+        CliRun check = run("--classpath", jar.toString(), "check", "plugin-mutexes", "--variant", "ordered");
         assertEquals(0, check.code(), check.out() + check.err());
         assertTrue(check.out().contains("plugin-mutexes / ordered: HOLDS (expected: holds)"), check.out());
     }
@@ -631,7 +623,7 @@ public class PluginTest {
         oneLineUsageError(run("--classpath", broken.toString(), "list"), BrokenPlugin.class.getName(), "cannot start");
         Path untitled = services(dir.resolve("untitled"), UntitledPlugin.class.getName());
         for (String format : new String[] {"text", "json"}) {
-            Run list = run("--classpath", untitled.toString(), "list", "--format", format);
+            CliRun list = run("--classpath", untitled.toString(), "list", "--format", format);
             oneLineUsageError(list, UntitledPlugin.class.getName(), "fails to describe itself", "no title yet");
             assertEquals("", list.out(), "nothing listed before the refusal");
         }
@@ -646,7 +638,7 @@ public class PluginTest {
 
     @Test
     void bundledCommandsNeedNoClasspath() {
-        Run r = run("check", "philosophers", "--variant", "ordered");
+        CliRun r = run("check", "philosophers", "--variant", "ordered");
         assertEquals(0, r.code(), r.err());
         assertNotNull(r.out());
         assertFalse(r.out().contains("--classpath"), r.out());
@@ -661,17 +653,17 @@ public class PluginTest {
     @Test
     void failuresOfTheUsersCodeAreNamedAsTheirs(@TempDir Path dir) throws IOException {
         String cp = services(dir.resolve("throws"), ThrowingPlugin.class.getName()).toString();
-        Run npe = run("--classpath", cp, "check", "plugin-throws", "--set", "mode=0");
+        CliRun npe = run("--classpath", cp, "check", "plugin-throws", "--set", "mode=0");
         assertEquals(5, npe.code(), npe.out() + npe.err());
         String flat = npe.out().replaceAll("\\s+", " ");
         assertTrue(flat.contains("MODEL_ERROR") && flat.contains("scenario plugin-throws {mode=0}: building the model threw"
                 + " java.lang.NullPointerException"), npe.out());
         assertTrue(flat.contains("at " + ThrowingPlugin.class.getName() + ".build(PluginTest.java:"), npe.out());
         assertFalse((npe.out() + npe.err()).contains("internal error"), npe.out() + npe.err());
-        Run nul = run("--classpath", cp, "check", "plugin-throws", "--set", "mode=1");
+        CliRun nul = run("--classpath", cp, "check", "plugin-throws", "--set", "mode=1");
         assertEquals(5, nul.code(), nul.out() + nul.err());
         assertTrue(nul.out().replaceAll("\\s+", " ").contains("build returned no model"), nul.out());
-        Run gone = run("--classpath", cp, "check", "plugin-throws", "--set", "mode=2");
+        CliRun gone = run("--classpath", cp, "check", "plugin-throws", "--set", "mode=2");
         assertEquals(64, gone.code(), gone.out() + gone.err());
         assertEquals("migcheck: scenario plugin-throws needs class org.example.Gone, which cannot be loaded (is every jar it uses on"
                 + " --classpath?)", gone.err().strip());
@@ -683,52 +675,52 @@ public class PluginTest {
             args[0] = "--classpath";
             args[1] = cp;
             System.arraycopy(cmd, 0, args, 2, cmd.length);
-            Run r = run(args);
+            CliRun r = run(args);
             assertEquals(5, r.code(), cmd[0] + ": " + r.out() + r.err());
             assertTrue(r.err().contains("model error: scenario plugin-throws {mode=0}: building the model threw java.lang.NullPointerException"),
                     cmd[0] + ": " + r.err());
         }
-        Run expect = run("--classpath", cp, "check", "plugin-throws", "--set", "mode=4");
+        CliRun expect = run("--classpath", cp, "check", "plugin-throws", "--set", "mode=4");
         assertEquals(5, expect.code(), expect.out() + expect.err());
         assertTrue(expect.out().replaceAll("\\s+", " ").contains("its expectation threw java.lang.IllegalStateException: no expectation"),
                 expect.out());
         // a static initialiser that throws: a model error the first time and every later time (the JVM then says
         // "Could not initialize class"), never a missing jar
         for (int i = 0; i < 2; i++) {
-            Run init = run("--classpath", cp, "check", "plugin-throws", "--set", "mode=5");
+            CliRun init = run("--classpath", cp, "check", "plugin-throws", "--set", "mode=5");
             assertEquals(5, init.code(), i + ": " + init.out() + init.err());
         }
 
         // Errors that are still the user's code, not migcheck's: a class compiled against another version of a class it
         // calls, a step effect's runaway recursion; and check --all reports them as one case and goes on
-        Run linkage = run("--classpath", cp, "check", "plugin-throws", "--set", "mode=6");
+        CliRun linkage = run("--classpath", cp, "check", "plugin-throws", "--set", "mode=6");
         assertEquals(5, linkage.code(), linkage.out() + linkage.err());
         assertTrue(linkage.out().replaceAll("\\s+", " ").contains("building the model threw java.lang.NoSuchMethodError:"
                 + " 'java.lang.String org.example.Helper.name()' at " + ThrowingPlugin.class.getName() + ".build("), linkage.out());
         assertTrue(linkage.out().replaceAll("\\s+", " ").contains("rebuild them together"), linkage.out());
-        Run deep = run("--classpath", cp, "check", "plugin-throws", "--set", "mode=7");
+        CliRun deep = run("--classpath", cp, "check", "plugin-throws", "--set", "mode=7");
         assertEquals(5, deep.code(), deep.out() + deep.err());
         assertTrue(deep.out().replaceAll("\\s+", " ").contains("the effect of deep_call in kworker/u16:3 threw java.lang.StackOverflowError"
                 + " at " + PluginTest.class.getName() + ".recurse(PluginTest.java:"), deep.out());
         assertFalse((linkage.out() + linkage.err() + deep.out() + deep.err()).contains("internal error"));
         // mutate of a model that breaks in its unmutated check: exit 5, and the check's own report in the format asked for
-        Run mutated = run("--classpath", cp, "mutate", "plugin-throws", "--set", "mode=7", "--format", "json");
+        CliRun mutated = run("--classpath", cp, "mutate", "plugin-throws", "--set", "mode=7", "--format", "json");
         assertEquals(5, mutated.code(), mutated.out() + mutated.err());
         com.fasterxml.jackson.databind.JsonNode doc = new com.fasterxml.jackson.databind.ObjectMapper().readTree(mutated.out());
         assertEquals("check", doc.get("kind").asText(), mutated.out());
         assertTrue(doc.get("message").asText().contains("StackOverflowError"), mutated.out());
         // the heap running out before the search: INCOMPLETE (exit 4), and a report in the format asked for
-        Run oom = run("--classpath", cp, "check", "plugin-throws", "--set", "mode=8", "--format", "junit");
+        CliRun oom = run("--classpath", cp, "check", "plugin-throws", "--set", "mode=8", "--format", "junit");
         assertEquals(4, oom.code(), oom.out() + oom.err());
         assertTrue(oom.out().contains("<failure type=\"no-verdict\"") && oom.out().contains("out of memory while building the model"),
                 oom.out());
 
-        Run junit = run("--classpath", cp, "check", "plugin-throws", "--set", "mode=0", "--format", "junit");
+        CliRun junit = run("--classpath", cp, "check", "plugin-throws", "--set", "mode=0", "--format", "junit");
         assertEquals(5, junit.code(), junit.out() + junit.err());
         // a model error is JUnit's <error> (the model's fault), counted apart from failures
         assertTrue(junit.out().contains("failures=\"0\" errors=\"1\"") && junit.out().contains("<error type=\"model-error\" message=\"model error: "),
                 junit.out());
-        Run sarif = run("--classpath", cp, "check", "plugin-throws", "--set", "mode=0", "--format", "sarif");
+        CliRun sarif = run("--classpath", cp, "check", "plugin-throws", "--set", "mode=0", "--format", "sarif");
         assertTrue(sarif.out().contains("\"level\" : \"error\"") || sarif.out().contains("\"level\":\"error\""), sarif.out());
 
         Path rules = services(dir.resolve("nullrule"), MutexPlugin.class.getName());
@@ -740,18 +732,18 @@ public class PluginTest {
     @Test
     void aSuiteWithoutExpectationsFailsOnModelErrors(@TempDir Path dir) throws IOException {
         String cp = services(dir.resolve("throws"), ThrowingPlugin.class.getName()).toString();
-        Run ok = run("--classpath", cp, "suite", "plugin-throws", "--set", "mode=3");
+        CliRun ok = run("--classpath", cp, "suite", "plugin-throws", "--set", "mode=3");
         assertEquals(0, ok.code(), ok.out() + ok.err());
-        Run bad = run("--classpath", cp, "check", "plugin-throws", "--set", "mode=1");
+        CliRun bad = run("--classpath", cp, "check", "plugin-throws", "--set", "mode=1");
         assertEquals(5, bad.code(), bad.out());
-        Run suite = run("--classpath", cp, "suite", "plugin-throws", "--set", "mode=1");
+        CliRun suite = run("--classpath", cp, "suite", "plugin-throws", "--set", "mode=1");
         assertEquals(10, suite.code(), suite.out() + suite.err());
         assertTrue(suite.out().contains("1 combination, 0 as expected, 0 mismatches, 1 without a verdict (model error or budget)"),
                 suite.out());
         assertTrue(suite.out().contains("NO VERDICT"), suite.out());
         // and says why, as check does: the combination's report follows the table
         assertTrue(suite.out().replaceAll("\\s+", " ").contains("scenario plugin-throws {mode=1}: build returned no model"), suite.out());
-        Run npe = run("--classpath", cp, "suite", "plugin-throws", "--set", "mode=0");
+        CliRun npe = run("--classpath", cp, "suite", "plugin-throws", "--set", "mode=0");
         assertTrue(npe.out().replaceAll("\\s+", " ").contains("building the model threw java.lang.NullPointerException"), npe.out());
     }
 
@@ -767,9 +759,9 @@ public class PluginTest {
         String before = System.getProperty("migcheck.launcher");
         try {
             System.setProperty("migcheck.launcher", launcher.toString());
-            Run bundled = run("check", "abba");
+            CliRun bundled = run("check", "abba");
             assertTrue(bundled.out().contains("replay: " + ScenarioRunner.shellQuote(launcher.toString()) + " replay abba:"), bundled.out());
-            Run user = run("--classpath", cp, "check", "plugin-mutexes", "--variant", "abba");
+            CliRun user = run("--classpath", cp, "check", "plugin-mutexes", "--variant", "abba");
             assertTrue(user.out().contains("replay: " + ScenarioRunner.shellQuote(launcher.toString()) + " --classpath " + ScenarioRunner.shellQuote(cp) + " replay plugin-mutexes:"),
                     user.out());
             System.setProperty("migcheck.launcher", Path.of("").toAbsolutePath().resolve("migcheck").toString());
@@ -789,23 +781,23 @@ public class PluginTest {
         String cp = services(dir.resolve("with space"), MutexPlugin.class.getName()).toString();
         String quoted = "'" + cp + "'";
         String quotedXml = "&apos;" + cp + "&apos;"; // as XML and HTML text escape the quotes
-        Run text = run("--classpath", cp, "check", "plugin-mutexes", "--variant", "abba");
+        CliRun text = run("--classpath", cp, "check", "plugin-mutexes", "--variant", "abba");
         assertTrue(text.out().contains("replay: ./migcheck --classpath " + quoted + " replay plugin-mutexes:abba"), text.out());
-        Run junit = run("--classpath", cp, "check", "plugin-mutexes", "--variant", "abba", "--format", "junit");
+        CliRun junit = run("--classpath", cp, "check", "plugin-mutexes", "--variant", "abba", "--format", "junit");
         assertTrue(junit.out().contains("./migcheck --classpath " + quotedXml + " replay plugin-mutexes:abba"), junit.out());
-        Run sarif = run("--classpath", cp, "check", "plugin-mutexes", "--variant", "abba", "--format", "sarif");
+        CliRun sarif = run("--classpath", cp, "check", "plugin-mutexes", "--variant", "abba", "--format", "sarif");
         assertTrue(sarif.out().contains("./migcheck --classpath " + quoted + " replay plugin-mutexes:abba"), sarif.out());
-        Run suite = run("--classpath", cp, "suite", "plugin-mutexes", "--format", "junit");
+        CliRun suite = run("--classpath", cp, "suite", "plugin-mutexes", "--format", "junit");
         assertTrue(suite.out().contains("./migcheck --classpath " + quotedXml + " replay plugin-mutexes:abba"), suite.out());
-        Run html = run("--classpath", cp, "check", "plugin-mutexes", "--variant", "abba", "--format", "html");
+        CliRun html = run("--classpath", cp, "check", "plugin-mutexes", "--variant", "abba", "--format", "html");
         assertTrue(html.out().contains("./migcheck --classpath " + quotedXml + " replay plugin-mutexes:abba"), html.out());
         assertEquals("'a'\\''b c'", org.migcheck.checker.run.ScenarioRunner.shellQuote("a'b c"));
         // a tab in the path: JSON and XML stay well-formed and carry it
         String tab = services(dir.resolve("tab\there"), MutexPlugin.class.getName()).toString();
-        Run sarifTab = run("--classpath", tab, "check", "plugin-mutexes", "--variant", "abba", "--format", "sarif");
+        CliRun sarifTab = run("--classpath", tab, "check", "plugin-mutexes", "--variant", "abba", "--format", "sarif");
         String replayProp = new com.fasterxml.jackson.databind.ObjectMapper().readTree(sarifTab.out()).findValue("replay").asText();
         assertTrue(replayProp.startsWith("./migcheck --classpath '" + tab + "' replay plugin-mutexes:abba:"), replayProp);
-        Run junitTab = run("--classpath", tab, "check", "plugin-mutexes", "--variant", "abba", "--format", "junit");
+        CliRun junitTab = run("--classpath", tab, "check", "plugin-mutexes", "--variant", "abba", "--format", "junit");
         try {
             javax.xml.parsers.DocumentBuilderFactory.newInstance().newDocumentBuilder()
                     .parse(new java.io.ByteArrayInputStream(junitTab.out().getBytes(StandardCharsets.UTF_8)));
@@ -818,20 +810,20 @@ public class PluginTest {
     @Test
     void commonSlipsAreExplained(@TempDir Path dir) throws IOException {
         String cp = services(dir.resolve("mutex"), MutexPlugin.class.getName()).toString();
-        Run late = run("check", "plugin-mutexes", "--classpath", cp);
+        CliRun late = run("check", "plugin-mutexes", "--classpath", cp);
         assertEquals(64, late.code(), late.err());
         assertTrue(late.err().contains("--classpath goes before the command: migcheck --classpath JARS_OR_DIRS check"), late.err());
-        Run lateRule = run("check", "abba", "--rule", "atomic.sleep");
+        CliRun lateRule = run("check", "abba", "--rule", "atomic.sleep");
         assertEquals(64, lateRule.code(), lateRule.err());
         assertTrue(lateRule.err().contains("--rule goes before the command: migcheck --rule ID[,ID...] check"), lateRule.err());
-        Run unknown = run("check", "plugin-mutexes");
+        CliRun unknown = run("check", "plugin-mutexes");
         assertEquals(64, unknown.code(), unknown.err());
         assertTrue(unknown.err().contains("unknown scenario 'plugin-mutexes'") && unknown.err().contains("needs --classpath before the command"),
                 unknown.err());
-        Run twice = run("--classpath", cp, "suite", "plugin-mutexes", "--vary", "sameOrder", "--vary", "sameOrder");
+        CliRun twice = run("--classpath", cp, "suite", "plugin-mutexes", "--vary", "sameOrder", "--vary", "sameOrder");
         assertEquals(64, twice.code(), twice.out() + twice.err());
         assertTrue(twice.err().contains("knob sameOrder is given to --vary twice"), twice.err());
-        Run empty = run("--classpath", cp, "check", "plugin-mutexes", "--set", "sameOrder=");
+        CliRun empty = run("--classpath", cp, "check", "plugin-mutexes", "--set", "sameOrder=");
         assertEquals(64, empty.code(), empty.err());
         assertTrue(empty.err().contains("takes [false, true], not an empty value"), empty.err());
         Path stray = services(dir.resolve("stray"), StrayKnobPlugin.class.getName());

@@ -3,32 +3,21 @@ package org.migcheck.checker.export;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.migcheck.checker.testing.CliRun.run;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.migcheck.checker.cli.Main;
+import org.migcheck.checker.testing.CliRun;
 
 /** {@code migcheck export --promela}: the program on standard output, a summary and one-line errors on standard error. */
 class ExportCliTest {
 
-    record Run(int code, String out, String err) {}
-
-    static Run run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    }
-
     @Test
     void exportsOneProcessPerThreadAndSaysWhatIsNotExpressible() {
-        Run r = run("export", "--promela", "philosophers", "--variant", "ordered", "--set", "n=3");
+        CliRun r = run("export", "--promela", "philosophers", "--variant", "ordered", "--set", "n=3");
         assertEquals(0, r.code(), r.err());
         assertEquals(3, r.out().split("active proctype p", -1).length - 1, r.out());
         assertTrue(r.out().contains("active proctype monitor()"), r.out());
@@ -45,7 +34,7 @@ class ExportCliTest {
                 {"export", "--promela", "philosophers", "--variant", "nosuch"},
                 {"export", "--promela", "philosophers", "--set", "n=99"},
                 {"export", "--promela", "philosophers", "--set", "nosuch=1"}}) {
-            Run r = run(args);
+            CliRun r = run(args);
             assertEquals(64, r.code(), String.join(" ", args) + ": " + r.err());
             assertTrue(r.err().startsWith("migcheck export: "), r.err());
             assertTrue(r.err().strip().split("\n").length <= 2, r.err()); // the fault, then the help hint
@@ -58,7 +47,7 @@ class ExportCliTest {
     void outputFileIsReplacedWholeOrNotAtAll(@TempDir Path dir) throws Exception {
         Path target = dir.resolve("p.pml");
         Files.writeString(target, "old");
-        Run r = run("export", "--promela", "philosophers", "--set", "n=2", "-o", target.toString());
+        CliRun r = run("export", "--promela", "philosophers", "--set", "n=2", "-o", target.toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(Files.readString(target).contains("active proctype monitor()"));
         // no file of its own left beside the target
@@ -84,13 +73,13 @@ class ExportCliTest {
         Files.delete(link);
         // bad paths are the command line's fault: 64, one line and the hint
         for (String bad : new String[] {"", dir.toString(), dir.resolve("nosuch/p.pml").toString()}) {
-            Run b = run("export", "--promela", "philosophers", "--set", "n=2", "-o", bad);
+            CliRun b = run("export", "--promela", "philosophers", "--set", "n=2", "-o", bad);
             assertEquals(64, b.code(), bad + ": " + b.err());
             assertEquals(2, b.err().strip().split("\n").length, b.err());
         }
         // a write that fails on the way (a full device) is exit 74, not a usage error
         if (Files.exists(Path.of("/dev/full"))) {
-            Run full = run("export", "--promela", "philosophers", "--set", "n=2", "-o", "/dev/full");
+            CliRun full = run("export", "--promela", "philosophers", "--set", "n=2", "-o", "/dev/full");
             assertEquals(74, full.code(), full.err());
             assertTrue(full.err().startsWith("migcheck export: cannot write '/dev/full': "), full.err());
             assertTrue(Files.exists(Path.of("/dev/full")) && !Files.isRegularFile(Path.of("/dev/full")), "the device stays a device");

@@ -17,6 +17,7 @@ import java.util.List;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.Test;
 import org.migcheck.checker.cli.Main;
+import org.migcheck.checker.testing.CliRun;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
@@ -46,7 +47,7 @@ class CiReportsTest {
 
     @Test
     void theRecheckAtRaisedBoundsIsACaseAndAResult() throws Exception {
-        CliTest.Run junit = CliTest.run(with(BOUND_HOLDS, "--format", "junit"));
+        CliRun junit = CliRun.run(with(BOUND_HOLDS, "--format", "junit"));
         assertEquals(2, junit.code(), junit.err());
         Document d = xml(junit.out());
         NodeList cases = d.getElementsByTagName("testcase");
@@ -58,7 +59,7 @@ class CiReportsTest {
         assertEquals("1", ((Element) d.getElementsByTagName("testsuite").item(0)).getAttribute("failures"));
         assertTrue(junit.out().matches("(?s).*replay \\S+:\\+1\\b.*"), "the raised case's replay token carries its bounds");
 
-        CliTest.Run sarif = CliTest.run(with(BOUND_HOLDS, "--format", "sarif"));
+        CliRun sarif = CliRun.run(with(BOUND_HOLDS, "--format", "sarif"));
         assertEquals(2, sarif.code(), sarif.err());
         JsonNode results = MAPPER.readTree(sarif.out()).get("runs").get(0).get("results");
         assertEquals(1, results.size(), sarif.out());
@@ -68,28 +69,28 @@ class CiReportsTest {
         assertTrue(results.get(0).get("properties").get("replay").asText().endsWith(":+1"));
 
         // HTML: the check, then the re-check under its own heading, with element ids that stay unique
-        CliTest.Run html = CliTest.run(with(BOUND_HOLDS, "--format", "html"));
+        CliRun html = CliRun.run(with(BOUND_HOLDS, "--format", "html"));
         assertEquals(2, html.code(), html.err());
         assertTrue(html.out().contains("HOLDS") && html.out().contains("<h2>") && html.out().contains("at bounds +1</h2>"), html.out());
         assertTrue(html.out().indexOf("id=\"cycle\"") < 0 || html.out().indexOf("id=\"cycle\"") == html.out().lastIndexOf("id=\"cycle\""));
         assertTrue(html.out().contains("id=\"cycle-raised\""), "the raised deadlock's wait-for figure");
 
         // a model without bounds to raise: one case, one result, as without --bounds
-        CliTest.Run plain = CliTest.run("check", "counter", "--variant", "racy", "--bounds", "+1", "--format", "junit", "--quiet-progress");
+        CliRun plain = CliRun.run("check", "counter", "--variant", "racy", "--bounds", "+1", "--format", "junit", "--quiet-progress");
         assertEquals(1, xml(plain.out()).getElementsByTagName("testcase").getLength(), plain.out());
     }
 
     @Test
     void everySarifResultHasAPhysicalLocationAndAHoldingVariantThatExpectsAFailureIsAnError() throws Exception {
         // the zoo's rules cite no kernel file: the location is the Java source that declares the model
-        CliTest.Run racy = CliTest.run("check", "counter", "--variant", "racy", "--format", "sarif", "--quiet-progress");
+        CliRun racy = CliRun.run("check", "counter", "--variant", "racy", "--format", "sarif", "--quiet-progress");
         JsonNode run = MAPPER.readTree(racy.out()).get("runs").get(0);
         JsonNode loc = run.get("results").get(0).get("locations").get(0).get("physicalLocation").get("artifactLocation");
         assertEquals("org/migcheck/model/zoo/Zoo.java", loc.get("uri").asText());
         assertEquals("JAVA_SOURCES", loc.get("uriBaseId").asText());
         assertTrue(run.get("originalUriBaseIds").has("JAVA_SOURCES"));
         // starved-waiter/no-setter is declared STUCK; without the stuck-thread analysis it holds: the documented failure is lost
-        CliTest.Run lost = CliTest.run("check", "starved-waiter", "--variant", "no-setter", "--no-liveness", "--format", "sarif",
+        CliRun lost = CliRun.run("check", "starved-waiter", "--variant", "no-setter", "--no-liveness", "--format", "sarif",
                 "--quiet-progress");
         assertEquals(0, lost.code(), lost.err());
         JsonNode res = MAPPER.readTree(lost.out()).get("runs").get(0).get("results");
@@ -98,7 +99,7 @@ class CiReportsTest {
         assertEquals("error", res.get(0).get("level").asText());
         assertTrue(res.get(0).get("locations").get(0).has("physicalLocation"));
         // a rule that cites several kernel files: the first is the location, the others related locations, each once
-        CliTest.Run noWait = CliTest.run("check", "truncate-writeback", "--variant", "truncate-no-wait", "--format", "sarif", "--quiet-progress");
+        CliRun noWait = CliRun.run("check", "truncate-writeback", "--variant", "truncate-no-wait", "--format", "sarif", "--quiet-progress");
         JsonNode broken = MAPPER.readTree(noWait.out()).get("runs").get(0).get("results").get(0);
         String ref = org.migcheck.checker.trace.RuleInfo.of(broken.get("ruleId").asText()).kernelRef();
         java.util.regex.Matcher files = java.util.regex.Pattern.compile("\\b((?:mm|fs|include|kernel)/[A-Za-z0-9_./-]+\\.[ch])\\b").matcher(ref);
@@ -114,7 +115,7 @@ class CiReportsTest {
         // a rule citing one file has none
         assertFalse(MAPPER.readTree(racy.out()).get("runs").get(0).get("results").get(0).has("relatedLocations"));
         // mutate's results point at the scenario's kernel files the same way
-        CliTest.Run mutate = CliTest.run("--rule", "writeback.set-under-lock", "mutate", "truncate-writeback", "--variant", "kernel",
+        CliRun mutate = CliRun.run("--rule", "writeback.set-under-lock", "mutate", "truncate-writeback", "--variant", "kernel",
                 "--format", "sarif", "--quiet-progress");
         JsonNode mresults = MAPPER.readTree(mutate.out()).get("runs").get(0).get("results");
         assertTrue(mresults.size() > 0, mutate.out());
@@ -128,7 +129,7 @@ class CiReportsTest {
     @Test
     void sarifCarriesEveryVariantsNotes() throws Exception {
         String leftOut = "the rules left out with --skip-rule were not checked (";
-        CliTest.Run held = CliTest.run("--skip-rule", "balloon.pages-lock", "check", "movable-ops", "--variant", "merged",
+        CliRun held = CliRun.run("--skip-rule", "balloon.pages-lock", "check", "movable-ops", "--variant", "merged",
                 "--format", "sarif", "--quiet-progress");
         assertEquals(0, held.code(), held.err());
         JsonNode run = MAPPER.readTree(held.out()).get("runs").get(0);
@@ -141,7 +142,7 @@ class CiReportsTest {
         assertEquals("movable-ops", notes.get(0).get("properties").get("scenario").asText());
         assertEquals("merged", notes.get(0).get("properties").get("variant").asText());
 
-        CliTest.Run broken = CliTest.run("--skip-rule", "writeback.set-under-lock", "check", "truncate-writeback", "--variant",
+        CliRun broken = CliRun.run("--skip-rule", "writeback.set-under-lock", "check", "truncate-writeback", "--variant",
                 "truncate-no-wait", "--format", "sarif", "--quiet-progress");
         JsonNode brokenRun = MAPPER.readTree(broken.out()).get("runs").get(0);
         JsonNode result = brokenRun.get("results").get(0);
@@ -151,7 +152,7 @@ class CiReportsTest {
                 .startsWith("truncate-writeback / truncate-no-wait: " + leftOut), broken.out());
 
         // no note, no invocation block
-        CliTest.Run racy = CliTest.run("check", "counter", "--variant", "racy", "--format", "sarif", "--quiet-progress");
+        CliRun racy = CliRun.run("check", "counter", "--variant", "racy", "--format", "sarif", "--quiet-progress");
         JsonNode racyRun = MAPPER.readTree(racy.out()).get("runs").get(0);
         assertFalse(racyRun.has("invocations"), racy.out());
         assertEquals(0, racyRun.get("results").get(0).get("properties").get("notes").size());
@@ -160,7 +161,7 @@ class CiReportsTest {
     @Test
     void sarifAndListJsonKeepOneKeyOrder() throws Exception {
         // Map.of iterates in a per-JVM random order; these objects must come out in the order written
-        CliTest.Run racy = CliTest.run("check", "counter", "--variant", "racy", "--format", "sarif", "--quiet-progress");
+        CliRun racy = CliRun.run("check", "counter", "--variant", "racy", "--format", "sarif", "--quiet-progress");
         JsonNode run = MAPPER.readTree(racy.out()).get("runs").get(0);
         assertEquals(List.of("LINUX", "JAVA_SOURCES"), keys(run.get("originalUriBaseIds")));
         assertEquals(List.of("uri", "description"), keys(run.get("originalUriBaseIds").get("LINUX")));
@@ -168,7 +169,7 @@ class CiReportsTest {
         assertEquals(List.of("uri", "uriBaseId"), keys(loc.get("physicalLocation").get("artifactLocation")));
         assertEquals(List.of("fullyQualifiedName", "kind"), keys(loc.get("logicalLocations").get(0)));
         // list: each variant's settings in its scenario's knob order
-        JsonNode list = MAPPER.readTree(CliTest.run("list", "--format", "json").out());
+        JsonNode list = MAPPER.readTree(CliRun.run("list", "--format", "json").out());
         int checked = 0;
         for (JsonNode s : list.get("scenarios")) {
             List<String> knobs = new ArrayList<>();
@@ -224,18 +225,18 @@ class CiReportsTest {
         java.nio.file.Files.createDirectories(service.getParent());
         java.nio.file.Files.writeString(service, StaleSurvivors.class.getName() + "\n");
         String[] stale = {"--classpath", dir.toString(), "mutate", "stale-survivors"};
-        CliTest.Run json = CliTest.run(with(stale, "--format", "json"));
+        CliRun json = CliRun.run(with(stale, "--format", "json"));
         assertEquals(10, json.code(), json.err());
         JsonNode staleList = MAPPER.readTree(json.out()).get("stale");
         assertEquals(2, staleList.size(), json.out());
         assertTrue(staleList.toString().contains("no-wait t1: mutex_lock") && staleList.toString().contains("no-lock nosuch: mutex_lock"),
                 json.out());
-        CliTest.Run junit = CliTest.run(with(stale, "--format", "junit"));
+        CliRun junit = CliRun.run(with(stale, "--format", "junit"));
         assertEquals(10, junit.code());
         Document d = xml(junit.out());
         assertEquals(Integer.toString(staleList.size()), ((Element) d.getElementsByTagName("testsuite").item(0)).getAttribute("failures"));
         assertTrue(junit.out().contains("type=\"stale-declaration\""));
-        CliTest.Run sarif = CliTest.run(with(stale, "--format", "sarif"));
+        CliRun sarif = CliRun.run(with(stale, "--format", "sarif"));
         JsonNode results = MAPPER.readTree(sarif.out()).get("runs").get(0).get("results");
         assertEquals(staleList.size(), results.size(), sarif.out());
         results.forEach(r -> {
@@ -244,11 +245,11 @@ class CiReportsTest {
         });
         // a budget that stops mutants: they are not judged (skipped, warnings, exit 4), and never make a declaration stale
         String[] budget = {"mutate", "starved-waiter", "--variant", "setter", "--max-states", "8"};
-        CliTest.Run text = CliTest.run(budget);
+        CliRun text = CliRun.run(budget);
         assertEquals(4, text.code(), text.out() + text.err());
         assertFalse(text.out().contains("no longer survives"), text.out());
         assertTrue(text.out().contains("stopped by a budget"), text.out());
-        CliTest.Run bj = CliTest.run(with(budget, "--format", "junit"));
+        CliRun bj = CliRun.run(with(budget, "--format", "junit"));
         assertEquals(4, bj.code());
         Element suite = (Element) xml(bj.out()).getElementsByTagName("testsuite").item(0);
         assertTrue(Integer.parseInt(suite.getAttribute("skipped")) > 0, bj.out());
@@ -287,14 +288,14 @@ class CiReportsTest {
     @Test
     void everyCommandPrintsItsVersionAndFormatSlipsNameTheMode() {
         for (String cmd : new String[] {"check", "mutate", "list", "suite", "replay"}) {
-            CliTest.Run r = CliTest.run(cmd, "-V");
+            CliRun r = CliRun.run(cmd, "-V");
             assertEquals(0, r.code());
             assertEquals("migcheck 0.1.0", r.out().strip(), cmd);
         }
-        CliTest.Run list = CliTest.run("list", "--format", "nonsense");
+        CliRun list = CliRun.run("list", "--format", "nonsense");
         assertEquals(64, list.code());
         assertTrue(list.err().contains("--help says which it writes"), list.err());
-        CliTest.Run all = CliTest.run("mutate", "--all", "--format", "junit");
+        CliRun all = CliRun.run("mutate", "--all", "--format", "junit");
         assertEquals(64, all.code());
         assertTrue(all.err().contains("is not written by migcheck mutate --all: takes text or json"), all.err());
     }

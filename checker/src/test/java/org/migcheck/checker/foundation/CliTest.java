@@ -3,30 +3,20 @@ package org.migcheck.checker.foundation;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.migcheck.checker.testing.CliRun.run;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
-import org.migcheck.checker.cli.Main;
+import org.migcheck.checker.testing.CliRun;
 
 /** The command line's exit codes and messages. */
 class CliTest {
 
-    record Run(int code, String out, String err) {}
-
-    static Run run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    }
-
-    static void assertNoStackTrace(Run r) {
+    static void assertNoStackTrace(CliRun r) {
         String both = r.out() + r.err();
         assertFalse(both.contains("\tat "), both);
         assertFalse(both.contains("Exception"), both);
@@ -34,7 +24,7 @@ class CliTest {
 
     @Test
     void unknownScenarioIsAUsageError() {
-        Run r = run("check", "nosuch");
+        CliRun r = run("check", "nosuch");
         assertEquals(64, r.code());
         assertTrue(r.err().contains("nosuch"), r.err());
         assertTrue(r.err().contains("unknown scenario"), r.err());
@@ -43,26 +33,26 @@ class CliTest {
 
     @Test
     void unknownKnobAndVariantAreUsageErrors() {
-        Run knob = run("check", "philosophers", "--set", "colour=blue");
+        CliRun knob = run("check", "philosophers", "--set", "colour=blue");
         assertEquals(64, knob.code());
         assertTrue(knob.err().contains("colour"), knob.err());
         assertNoStackTrace(knob);
-        Run value = run("check", "philosophers", "--set", "n=99");
+        CliRun value = run("check", "philosophers", "--set", "n=99");
         assertEquals(64, value.code());
         assertTrue(value.err().contains("99"), value.err());
         assertNoStackTrace(value);
-        Run variant = run("check", "counter", "--variant", "nosuch");
+        CliRun variant = run("check", "counter", "--variant", "nosuch");
         assertEquals(64, variant.code());
         assertTrue(variant.err().contains("nosuch"), variant.err());
         assertNoStackTrace(variant);
         // a knob the model does not read under the other knobs: not a silent check of the model without it
-        Run unread = run("check", "source-locked-alloc", "--set", "migrators=5");
+        CliRun unread = run("check", "source-locked-alloc", "--set", "migrators=5");
         assertEquals(64, unread.code());
         assertTrue(unread.err().startsWith("migcheck check: knob migrators of scenario source-locked-alloc applies only with"
                 + " workload=two-migrators, not with workload=readahead"), unread.err());
         assertNoStackTrace(unread);
         // a knob with several conditions: the message names them all, and the one that fails
-        Run second = run("check", "bdev-jbd2", "--set", "bhMigrate=false", "--set", "lookupChecksBhMigrate=false");
+        CliRun second = run("check", "bdev-jbd2", "--set", "bhMigrate=false", "--set", "lookupChecksBhMigrate=false");
         assertEquals(64, second.code());
         assertEquals("migcheck check: knob lookupChecksBhMigrate of scenario bdev-jbd2 applies only with lookup=true and"
                 + " bhMigrate=true and migrateFolio=buffer_migrate_folio_norefs, not with bhMigrate=false (set lookup=true and"
@@ -70,7 +60,7 @@ class CliTest {
                 second.err().lines().findFirst().orElse(""));
         assertNoStackTrace(second);
         // a protocol knob the variant leaves at its default (other variants set it) is the variant's too
-        Run byVariant = run("check", "truncate-writeback", "--variant", "kernel-sync-all", "--set", "writer=ttm-backup");
+        CliRun byVariant = run("check", "truncate-writeback", "--variant", "kernel-sync-all", "--set", "writer=ttm-backup");
         assertEquals(64, byVariant.code());
         assertTrue(byVariant.err().startsWith("migcheck check: --set writer=ttm-backup contradicts --variant kernel-sync-all, which"
                 + " leaves writer at its default flusher (other variants set it)"), byVariant.err());
@@ -84,37 +74,37 @@ class CliTest {
      */
     @Test
     void aVariantsDefaultsAreItsOwn() {
-        Run set = run("check", "movable-ops", "--variant", "merged", "--set", "getRef=plain");
+        CliRun set = run("check", "movable-ops", "--variant", "merged", "--set", "getRef=plain");
         assertEquals(64, set.code(), set.out());
         assertTrue(set.err().startsWith("migcheck check: --set getRef=plain contradicts --variant merged, which leaves getRef at its"
                 + " default try_get"), set.err());
         assertNoStackTrace(set);
-        Run plain = run("check", "movable-ops", "--variant", "plain-ref");
+        CliRun plain = run("check", "movable-ops", "--variant", "plain-ref");
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("replay: \\./migcheck replay (\\S+)").matcher(plain.out());
         assertTrue(m.find(), plain.out());
-        Run renamed = run("replay", m.group(1).replace(":plain-ref:", ":merged:"));
+        CliRun renamed = run("replay", m.group(1).replace(":plain-ref:", ":merged:"));
         assertEquals(64, renamed.code(), renamed.out());
         assertTrue(renamed.err().contains("knobs changed: getRef=plain (variant merged has try_get)"), renamed.err());
-        Run again = run("replay", m.group(1));
+        CliRun again = run("replay", m.group(1));
         assertEquals(1, again.code(), again.err());
-        Run size = run("check", "movable-ops", "--variant", "merged", "--set", "compactors=3");
+        CliRun size = run("check", "movable-ops", "--variant", "merged", "--set", "compactors=3");
         assertEquals(0, size.code(), size.err());
     }
 
     @Test
     void badReplayTokenIsAUsageError() {
-        Run r = run("replay", "abba:default:-:0.7");
+        CliRun r = run("replay", "abba:default:-:0.7");
         assertEquals(64, r.code());
         assertTrue(r.err().contains("no thread 7"), r.err());
         assertNoStackTrace(r);
-        Run garbage = run("replay", "nonsense");
+        CliRun garbage = run("replay", "nonsense");
         assertEquals(64, garbage.code());
         assertNoStackTrace(garbage);
     }
 
     @Test
     void abbaDeadlocks() {
-        Run r = run("check", "abba");
+        CliRun r = run("check", "abba");
         assertEquals(2, r.code(), r.out() + r.err());
         assertTrue(r.out().contains("DEADLOCK"), r.out());
         assertTrue(r.out().contains("cycle:"), r.out());
@@ -123,7 +113,7 @@ class CliTest {
 
     @Test
     void abbaOrderedHolds() {
-        Run r = run("check", "abba-ordered");
+        CliRun r = run("check", "abba-ordered");
         assertEquals(0, r.code(), r.out() + r.err());
         assertTrue(r.out().contains("HOLDS"), r.out());
         assertTrue(r.out().contains("states 16"), r.out());
@@ -131,23 +121,23 @@ class CliTest {
 
     @Test
     void abbaGatedIsAnInversion() {
-        Run r = run("check", "abba-gated");
+        CliRun r = run("check", "abba-gated");
         assertEquals(1, r.code(), r.out() + r.err());
         assertTrue(r.out().contains("lock-order.cycle"), r.out());
     }
 
     @Test
     void philosophersByKnobs() {
-        Run ordered = run("check", "philosophers", "--set", "n=3", "--set", "ordered=true");
+        CliRun ordered = run("check", "philosophers", "--set", "n=3", "--set", "ordered=true");
         assertEquals(0, ordered.code(), ordered.out() + ordered.err());
-        Run circular = run("check", "philosophers", "--set", "n=3", "--set", "ordered=false");
+        CliRun circular = run("check", "philosophers", "--set", "n=3", "--set", "ordered=false");
         assertEquals(2, circular.code(), circular.out() + circular.err());
         assertTrue(circular.out().contains("phil0") && circular.out().contains("phil2"), circular.out());
     }
 
     @Test
     void counterRacyIsViolated() {
-        Run r = run("check", "counter", "--variant", "racy");
+        CliRun r = run("check", "counter", "--variant", "racy");
         assertEquals(1, r.code(), r.out() + r.err());
         assertTrue(r.out().contains("counter.lost-update"), r.out());
         assertTrue(r.out().contains("FAILS"), r.out());
@@ -155,7 +145,7 @@ class CliTest {
 
     @Test
     void starvedWaiterIsStuck() {
-        Run r = run("check", "starved-waiter");
+        CliRun r = run("check", "starved-waiter");
         assertEquals(3, r.code(), r.out() + r.err());
         assertTrue(r.out().contains("STUCK"), r.out());
         assertTrue(r.out().contains("waiter"), r.out());
@@ -163,7 +153,7 @@ class CliTest {
 
     @Test
     void budgetOnTheCommandLineIsIncomplete() {
-        Run r = run("check", "philosophers", "--set", "n=6", "--set", "ordered=true", "--max-states", "50");
+        CliRun r = run("check", "philosophers", "--set", "n=6", "--set", "ordered=true", "--max-states", "50");
         assertEquals(4, r.code(), r.out() + r.err());
         assertTrue(r.out().contains("INCOMPLETE"), r.out());
         assertFalse(r.out().contains("HOLDS"), r.out());
@@ -171,7 +161,7 @@ class CliTest {
 
     @Test
     void jsonFormat() {
-        Run r = run("check", "abba", "--format", "json");
+        CliRun r = run("check", "abba", "--format", "json");
         assertEquals(2, r.code());
         assertTrue(r.out().contains("\"verdict\" : \"deadlock\""), r.out());
         assertTrue(r.out().contains("\"replay\""), r.out());
@@ -179,7 +169,7 @@ class CliTest {
 
     @Test
     void checkAllAtRaisedBoundsRechecksEveryVariantWithModelBounds() {
-        Run r = run("check", "--all", "--bounds", "+9");
+        CliRun r = run("check", "--all", "--bounds", "+9");
         assertEquals(0, r.code(), r.out() + r.err());
         String out = r.out();
         // ten passes of migrate_pages_batch, its largest nr_pass: movable-ops' kernel variant no longer reaches the bound
@@ -192,17 +182,17 @@ class CliTest {
         Matcher all = Pattern.compile("(\\d+) passed, 0 failed").matcher(lines[lines.length - 1].strip());
         assertTrue(all.matches(), lines[lines.length - 1]);
         long rechecks = java.util.Arrays.stream(lines).filter(l -> l.startsWith("  ") && l.contains(": (") && l.contains(" -> ")).count();
-        Run plain = run("check", "--all");
+        CliRun plain = run("check", "--all");
         Matcher base = Pattern.compile("(\\d+) passed, 0 failed").matcher(plain.out().strip().substring(plain.out().strip().lastIndexOf('\n') + 1));
         assertTrue(base.matches(), plain.out());
         assertEquals(Integer.parseInt(base.group(1)) + rechecks, Integer.parseInt(all.group(1)), out);
         // JUnit: each re-check is a case of its own, named as its variant at the raised bounds
-        Run junit = run("check", "--all", "--bounds", "+9", "--format", "junit");
+        CliRun junit = run("check", "--all", "--bounds", "+9", "--format", "junit");
         assertEquals(0, junit.code(), junit.err());
         assertTrue(junit.out().contains("name=\"movable-ops/merged at bounds +9\""), junit.out());
         assertFalse(junit.out().contains("name=\"abba/default at bounds +9\""), junit.out());
         // JSON: a failing variant's re-check carries a replay that replays it at the same raised bounds
-        Run json = run("check", "--all", "--bounds", "+9", "--format", "json");
+        CliRun json = run("check", "--all", "--bounds", "+9", "--format", "json");
         assertEquals(0, json.code(), json.err());
         Matcher replay = Pattern.compile("\"replay\" : \"(source-locked-alloc:readahead-compaction-sleeps:[^\"]*)\"").matcher(json.out());
         List<String> replays = new java.util.ArrayList<>();
@@ -212,12 +202,12 @@ class CliTest {
         assertEquals(2, replays.size(), "the variant's and its re-check's: " + replays);
         assertFalse(replays.get(0).contains("--bounds"), replays.get(0));
         assertTrue(replays.get(1).endsWith(":+9"), replays.get(1));
-        Run again = run("replay", replays.get(1));
+        CliRun again = run("replay", replays.get(1));
         assertEquals(again.out(), run("replay", replays.get(1), "--bounds", "+9").out(), "the option may repeat the token's bounds");
         assertEquals(64, run("replay", replays.get(1), "--bounds", "+8").code(), "but not contradict them");
         assertEquals(2, again.code(), again.out() + again.err());
         // check's --quiet-progress, copied onto a replay line, changes nothing there
-        Run quiet = run("replay", replays.get(1), "--quiet-progress");
+        CliRun quiet = run("replay", replays.get(1), "--quiet-progress");
         assertEquals(again.code(), quiet.code(), quiet.err());
         assertEquals(again.out(), quiet.out());
         assertTrue(again.out().replaceAll("\\s+", " ").contains("declared: source-locked-alloc / readahead-compaction-sleeps expects"
@@ -226,7 +216,7 @@ class CliTest {
 
     @Test
     void checkAll() {
-        Run r = run("check", "--all");
+        CliRun r = run("check", "--all");
         assertEquals(0, r.code(), r.out() + r.err());
         String[] lines = r.out().strip().split("\n");
         String last = lines[lines.length - 1].strip();
@@ -244,7 +234,7 @@ class CliTest {
 
     @Test
     void listNamesTheZoo() {
-        Run r = run("list");
+        CliRun r = run("list");
         assertEquals(0, r.code());
         for (String id : new String[] {"abba", "abba-ordered", "abba-gated", "philosophers", "counter", "starved-waiter"}) {
             assertTrue(r.out().contains(id), id);
@@ -260,7 +250,7 @@ class CliTest {
     void helpOnEveryCommandExitsZero() {
         for (String[] args : new String[][] {{"-h"}, {"--help"}, {"check", "-h"}, {"check", "--help"}, {"list", "--help"},
                 {"suite", "--help"}, {"mutate", "-h"}, {"replay", "--help"}, {"bench", "--help"}, {"help", "check"}, {"help", "replay"}}) {
-            Run r = run(args);
+            CliRun r = run(args);
             assertEquals(0, r.code(), String.join(" ", args) + ": " + r.err());
             assertTrue(r.out().contains("Usage: migcheck"), String.join(" ", args) + ": " + r.out());
         }
@@ -271,7 +261,7 @@ class CliTest {
         String[][] commands = {{"check", "abba", "--max-states", "1"}, {"suite", "abba", "--max-states", "1"},
             {"mutate", "abba", "--max-states", "1"}, {"list"}, {"replay", "abba:bogus-token"}};
         for (String[] base : commands) {
-            Run help = run(base[0], "--help");
+            CliRun help = run(base[0], "--help");
             int at = help.out().indexOf("--format=F");
             assertTrue(at >= 0, base[0] + " help: " + help.out());
             String rest = help.out().substring(at);
@@ -282,7 +272,7 @@ class CliTest {
                 String[] args = java.util.Arrays.copyOf(base, base.length + 2);
                 args[base.length] = "--format";
                 args[base.length + 1] = name;
-                Run r = run(args);
+                CliRun r = run(args);
                 boolean refused = r.err().contains("is not written by");
                 assertEquals(described.contains(name), !refused,
                         String.join(" ", args) + ": help says [" + described.strip() + "], run says " + r.code() + " " + r.err());
@@ -318,7 +308,7 @@ class CliTest {
             {"bench", "--compare-spin", "--spin", "/nonexistent/spin", "philosophers-2"}, {"bench", "abba", "--spin", "spin"}, {"bench", "--speedup", "--spin", "spin"},
             {"check", "abba", "--strategy", "dfs", "--workers", "2"}, {"check", "abba", "--strategy", "random", "--workers", "1"}};
         for (String[] args : bad) {
-            Run r = run(args);
+            CliRun r = run(args);
             String what = String.join(" ", args) + ": " + r.out() + r.err();
             assertEquals(64, r.code(), what);
             String[] lines = r.err().strip().split("\n");
@@ -347,7 +337,7 @@ class CliTest {
 
     @Test
     void benchSpeedupComparesOneWorkerWithSeveral() {
-        Run r = run("bench", "--speedup", "philosophers-7", "movable-ops/plain-ref", "--workers", "2", "--repeat", "2");
+        CliRun r = run("bench", "--speedup", "philosophers-7", "movable-ops/plain-ref", "--workers", "2", "--repeat", "2");
         assertEquals(0, r.code(), r.out() + r.err());
         assertTrue(r.out().contains("1 worker against 2"), r.out());
         // the header says which collector ran and whether it marked cards conditionally (the flag moves 2-worker times)
@@ -403,39 +393,39 @@ class CliTest {
 
     @Test
     void replayChecksTheTokenAndSaysWhatItEndsIn() {
-        Run good = run("replay", "abba:default:-:0.1");
+        CliRun good = run("replay", "abba:default:-:0.1");
         assertEquals(2, good.code(), good.err());
         assertTrue(good.out().contains("ends in: DEADLOCK"), good.out());
         assertTrue(good.out().contains(": reproduced"), good.out());
-        Run truncated = run("replay", "abba:default:-:0");
+        CliRun truncated = run("replay", "abba:default:-:0");
         assertEquals(64, truncated.code());
         assertTrue(truncated.err().contains("truncated"), truncated.err());
-        Run knobs = run("replay", "philosophers:circular:n=3,ordered=true:0.1.2");
+        CliRun knobs = run("replay", "philosophers:circular:n=3,ordered=true:0.1.2");
         assertEquals(64, knobs.code());
         assertTrue(knobs.err().contains("knobs changed: ordered=true"), knobs.err());
         // knobs left out take the named variant's: circular sets ordered=false, which is also the default, so use a
         // variant whose knobs differ from the defaults (legacy-no-flag: memcg=v1, mappingFlag=false)
-        Run check = run("check", "fuse-writeback-memcg", "--variant", "legacy-no-flag", "--quiet-progress");
+        CliRun check = run("check", "fuse-writeback-memcg", "--variant", "legacy-no-flag", "--quiet-progress");
         Matcher token = Pattern.compile("replay (fuse-writeback-memcg:legacy-no-flag:)[^:]+(:\\S+)").matcher(check.out());
         assertTrue(token.find(), check.out());
-        Run leftOut = run("replay", token.group(1) + "-" + token.group(2));
+        CliRun leftOut = run("replay", token.group(1) + "-" + token.group(2));
         assertEquals(2, leftOut.code(), leftOut.err());
         assertTrue(leftOut.out().contains(": reproduced"), leftOut.out());
-        Run variant = run("replay", "abba:nosuch:-:0.1");
+        CliRun variant = run("replay", "abba:nosuch:-:0.1");
         assertEquals(64, variant.code());
         assertTrue(variant.err().contains("no variant nosuch"), variant.err());
         // a trailing or doubled dot, or a '/' without an alternative, is a malformed step, not a shorter schedule
         for (String bad : new String[] {"abba:default:-:0.1.", "abba:default:-:0..1", "abba:default:-:0/.1"}) {
-            Run r = run("replay", bad);
+            CliRun r = run("replay", bad);
             assertEquals(64, r.code(), bad + ": " + r.out());
             assertTrue(r.err().contains("is not THREAD or THREAD/ALTERNATIVE"), r.err());
         }
-        Run blocked = run("replay", "abba:default:-:0.1.0");
+        CliRun blocked = run("replay", "abba:default:-:0.1.0");
         assertEquals(64, blocked.code());
         assertTrue(blocked.err().contains("blocked"), blocked.err());
         assertNoStackTrace(blocked);
         // a stuck thread in the initial state: the empty schedule ends in STUCK
-        Run stuck = run("replay", "starved-waiter:no-setter:setter=false:-");
+        CliRun stuck = run("replay", "starved-waiter:no-setter:setter=false:-");
         assertEquals(3, stuck.code(), stuck.err());
         assertTrue(stuck.out().contains("ends in: STUCK"), stuck.out());
     }
@@ -443,7 +433,7 @@ class CliTest {
     /** list wraps to --width: a longer line is one word that cannot be broken, under the entry's indentation. */
     @Test
     void listWrapsToTheWidth() {
-        Run r = run("list", "--width", "80");
+        CliRun r = run("list", "--width", "80");
         assertEquals(0, r.code(), r.err());
         for (String line : r.out().split("\n")) {
             assertTrue(line.length() <= 80 || line.strip().indexOf(' ') < 0, "longer than 80: " + line);
@@ -457,7 +447,7 @@ class CliTest {
     @Test
     void mutateStoppedByABudgetWritesItsReport() throws Exception {
         for (String format : new String[] {"json", "junit", "sarif"}) {
-            Run r = run("mutate", "truncate-writeback", "--variant", "kernel", "--max-states", "100", "--format", format);
+            CliRun r = run("mutate", "truncate-writeback", "--variant", "kernel", "--max-states", "100", "--format", format);
             assertEquals(4, r.code(), r.err());
             assertTrue(r.err().contains("is INCOMPLETE (max states 100)"), r.err());
             assertTrue(r.out().contains("max states 100"), format + ": " + r.out());
@@ -476,11 +466,11 @@ class CliTest {
     /** A mutant a model error left unevaluated is a skipped JUnit case, not a pass. */
     @Test
     void unevaluatedMutantsAreSkippedInJUnit() {
-        Run text = run("mutate", "abba-ordered");
+        CliRun text = run("mutate", "abba-ordered");
         long notEvaluated = text.out().lines().filter(l -> l.contains(" not-evaluated ")).count();
         assertTrue(notEvaluated > 0, "abba-ordered has mutants whose mutation breaks the model: " + text.out());
         long unreached = text.out().lines().filter(l -> l.contains(" unreached ")).count();
-        Run junit = run("mutate", "abba-ordered", "--format", "junit");
+        CliRun junit = run("mutate", "abba-ordered", "--format", "junit");
         // an unreached mutant was not checked either: skipped, not passing
         assertTrue(junit.out().contains(" skipped=\"" + (notEvaluated + unreached) + "\""), junit.out());
         assertEquals(notEvaluated, junit.out().lines().filter(l -> l.contains("<skipped message=\"not evaluated: ")).count(), junit.out());
@@ -491,7 +481,7 @@ class CliTest {
     /** A verdict line too long for the width wraps as one paragraph; the variant's paragraph comes after it. */
     @Test
     void aWrappedVerdictLineStaysTogether() {
-        Run r = run("check", "abba", "--width", "40", "--quiet-progress");
+        CliRun r = run("check", "abba", "--width", "40", "--quiet-progress");
         assertEquals(2, r.code(), r.err());
         List<String> lines = r.out().lines().toList();
         assertEquals("abba / default: DEADLOCK (expected:", lines.get(0), r.out());
@@ -503,12 +493,12 @@ class CliTest {
     /** A token printed by check --variant V --set k=v with a knob V does not set (here the size) replays. */
     @Test
     void tokensOfScaledVariantsReplay() {
-        Run c = run("check", "philosophers", "--variant", "circular", "--set", "n=4", "--quiet-progress");
+        CliRun c = run("check", "philosophers", "--variant", "circular", "--set", "n=4", "--quiet-progress");
         assertEquals(2, c.code(), c.err());
         String token = c.out().lines().filter(l -> l.startsWith("replay: ./migcheck replay ")).findFirst().orElseThrow()
                 .substring("replay: ./migcheck replay ".length());
         assertTrue(token.contains("n=4"), token);
-        Run r = run("replay", token);
+        CliRun r = run("replay", token);
         assertEquals(2, r.code(), r.err());
         assertTrue(r.out().contains(": reproduced"), r.out());
     }
@@ -516,7 +506,7 @@ class CliTest {
     /** A budget that stops the unmutated check is INCOMPLETE (exit 4), not a usage error. */
     @Test
     void mutateUnderABudgetIsIncomplete() {
-        Run r = run("mutate", "abba-ordered", "--max-states", "5");
+        CliRun r = run("mutate", "abba-ordered", "--max-states", "5");
         assertEquals(4, r.code(), r.out() + r.err());
         assertTrue(r.err().contains("INCOMPLETE (max states 5)"), r.err());
         assertNoStackTrace(r);
@@ -528,7 +518,7 @@ class CliTest {
         java.nio.file.Path fake = java.nio.file.Files.createTempFile("notajar", ".jar");
         try {
             java.nio.file.Files.writeString(fake, "not a zip");
-            Run r = run("--classpath", fake.toString(), "list");
+            CliRun r = run("--classpath", fake.toString(), "list");
             assertEquals(64, r.code(), r.out() + r.err());
             assertTrue(r.err().contains("is not a readable jar (zip) file"), r.err());
         } finally {
@@ -538,7 +528,7 @@ class CliTest {
 
     @Test
     void eightyColumnsKeepEveryStepWhole() {
-        Run r = run("check", "fuse-writeback-memcg", "--variant", "legacy-no-flag", "--width", "80", "--quiet-progress");
+        CliRun r = run("check", "fuse-writeback-memcg", "--variant", "legacy-no-flag", "--width", "80", "--quiet-progress");
         assertEquals(2, r.code(), r.err());
         assertTrue(r.out().contains("(current->flags & PF_MEMALLOC) on fuse-server -> false"), r.out());
         for (String line : r.out().split("\n")) {
@@ -549,29 +539,29 @@ class CliTest {
     /** From a review of the mutation analysis: options that would change how mutants are judged are refused. */
     @Test
     void mutateRefusesWhatWouldChangeTheClassification() {
-        Run noLiveness = run("mutate", "movable-ops", "--variant", "merged", "--no-liveness");
+        CliRun noLiveness = run("mutate", "movable-ops", "--variant", "merged", "--no-liveness");
         assertEquals(64, noLiveness.code(), noLiveness.err());
         assertTrue(noLiveness.err().contains("--no-liveness would count a mutant that only a stuck thread reveals as a survivor"),
                 noLiveness.err());
-        Run dfs = run("mutate", "movable-ops", "--variant", "merged", "--strategy", "dfs");
+        CliRun dfs = run("mutate", "movable-ops", "--variant", "merged", "--strategy", "dfs");
         assertEquals(64, dfs.code(), dfs.err());
         assertTrue(dfs.err().contains("which failure a mutant meets first decides between killed and not evaluated"), dfs.err());
         // a budget-stopped mutant says which budget
-        Run budget = run("mutate", "movable-ops", "--variant", "merged", "--max-states", "13100");
+        CliRun budget = run("mutate", "movable-ops", "--variant", "merged", "--max-states", "13100");
         assertEquals(4, budget.code(), budget.err());
         assertTrue(budget.out().contains("incomplete    no verdict: max states 13100"), budget.out());
         // --all as well (the refusals came after its branch)
-        Run allDfs = run("mutate", "--all", "--strategy", "dfs", "--max-states", "50");
+        CliRun allDfs = run("mutate", "--all", "--strategy", "dfs", "--max-states", "50");
         assertEquals(64, allDfs.code(), allDfs.err());
         // the scenario's defaults (v6.19's readahead) declare their survivor, as readahead-nofs-scope does
-        Run defaults = run("mutate", "source-locked-alloc");
+        CliRun defaults = run("mutate", "source-locked-alloc");
         assertEquals(0, defaults.code(), defaults.out() + defaults.err());
     }
 
     @Test
     void aTimeLimitBelowAMillisecondIsKeptAndNamed() {
         // the option was turned into whole milliseconds: 0.0001 s became 0 ("time limit 0 s"), 0.0015 became 0.001
-        Run r = run("check", "philosophers", "--set", "n=8", "--set", "ordered=true", "--time-limit", "0.0001", "--quiet-progress");
+        CliRun r = run("check", "philosophers", "--set", "n=8", "--set", "ordered=true", "--time-limit", "0.0001", "--quiet-progress");
         assertEquals(4, r.code(), r.out() + r.err());
         assertTrue(r.out().contains("time limit 0.0001 s"), r.out());
     }

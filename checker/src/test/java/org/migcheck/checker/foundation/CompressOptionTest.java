@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
+import org.migcheck.checker.testing.CliRun;
 
 /**
  * {@code --compress} on the command line: the same report as without it but for the store line; the
@@ -23,10 +24,10 @@ class CompressOptionTest {
         for (String[] knobs : new String[][] {{"n=4"}, {"n=5", "ordered=true"}}) {
             String[] plainArgs = knobs.length == 1 ? new String[] {"check", "philosophers", "--set", knobs[0], "--quiet-progress"}
                     : new String[] {"check", "philosophers", "--set", knobs[0], "--set", knobs[1], "--quiet-progress"};
-            CliTest.Run plain = CliTest.run(plainArgs);
+            CliRun plain = CliRun.run(plainArgs);
             String[] compressedArgs = java.util.Arrays.copyOf(plainArgs, plainArgs.length + 1);
             compressedArgs[plainArgs.length] = "--compress";
-            CliTest.Run tree = CliTest.run(compressedArgs);
+            CliRun tree = CliRun.run(compressedArgs);
             assertEquals(plain.code(), tree.code(), tree.out() + tree.err());
             assertEquals(untimed(plain.out()), untimed(tree.out()));
             assertTrue(plain.out().contains("visited set packed, "), plain.out());
@@ -38,8 +39,8 @@ class CompressOptionTest {
     void theJsonReportCarriesTheStoreModeAndBytesPerState() throws Exception {
         ObjectMapper json = new ObjectMapper();
         for (boolean compress : new boolean[] {false, true}) {
-            CliTest.Run r = compress ? CliTest.run("check", "philosophers", "--set", "n=5", "--set", "ordered=true", "--format", "json", "--compress")
-                    : CliTest.run("check", "philosophers", "--set", "n=5", "--set", "ordered=true", "--format", "json");
+            CliRun r = compress ? CliRun.run("check", "philosophers", "--set", "n=5", "--set", "ordered=true", "--format", "json", "--compress")
+                    : CliRun.run("check", "philosophers", "--set", "n=5", "--set", "ordered=true", "--format", "json");
             assertEquals(0, r.code(), r.err());
             JsonNode stats = json.readTree(r.out()).get("stats");
             assertEquals(compress ? "tree" : "packed", stats.get("store").asText());
@@ -58,7 +59,7 @@ class CompressOptionTest {
             {"check", "abba", "--compress", "--members", "127.0.0.1:5701", "--cluster", "migcheck-0123456789abcdef"},
         };
         for (String[] args : cases) {
-            CliTest.Run r = CliTest.run(args);
+            CliRun r = CliRun.run(args);
             assertEquals(64, r.code(), String.join(" ", args) + ": " + r.err());
             String first = r.err().lines().findFirst().orElse("");
             assertTrue(first.contains("--compress"), String.join(" ", args) + ": " + r.err());

@@ -3,27 +3,17 @@ package org.migcheck.checker.reduce;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.migcheck.checker.testing.CliRun.run;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
-import org.migcheck.checker.cli.Main;
+import org.migcheck.checker.testing.CliRun;
 
 /** The reduction switches on the command line: values, the header line, the JSON field, the factor of bench. */
 class ReductionCliTest {
-    private record Run(int code, String out, String err) {}
-
-    private static Run run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    }
 
     @Test
     void aBadSwitchValueIsAUsageError() {
-        Run r = run("check", "movable-ops", "--symmetry", "maybe");
+        CliRun r = run("check", "movable-ops", "--symmetry", "maybe");
         assertEquals(64, r.code());
         assertTrue(r.err().contains("--symmetry") && r.err().contains("maybe"), r.err());
         assertFalse(r.err().contains("\tat "), r.err());
@@ -32,20 +22,20 @@ class ReductionCliTest {
 
     @Test
     void theHeaderSaysWhichReductionsRan() {
-        Run on = run("check", "movable-ops", "--variant", "merged", "--quiet-progress");
+        CliRun on = run("check", "movable-ops", "--variant", "merged", "--quiet-progress");
         assertEquals(0, on.code(), on.out() + on.err());
         assertTrue(on.out().replaceAll("\\s+", " ").contains(" reductions: symmetry over compactors (2) (declaration checked by rotation on"
                 + " every stored state), partial-order reduction"), on.out());
-        Run off = run("check", "movable-ops", "--variant", "merged", "--symmetry", "off", "--por", "off", "--quiet-progress");
+        CliRun off = run("check", "movable-ops", "--variant", "merged", "--symmetry", "off", "--por", "off", "--quiet-progress");
         assertEquals(0, off.code());
         assertFalse(off.out().contains("reductions:"), off.out());
-        Run json = run("check", "movable-ops", "--variant", "merged", "--por", "off", "--format", "json", "--quiet-progress");
+        CliRun json = run("check", "movable-ops", "--variant", "merged", "--por", "off", "--format", "json", "--quiet-progress");
         assertTrue(json.out().matches("(?s).*\"reductions\"\\s*:\\s*\"symmetry over compactors \\(2\\) \\(declaration checked by rotation on every stored state\\)\".*"), json.out());
     }
 
     @Test
     void benchPrintsBothCountsAndTheFactor() {
-        Run r = run("bench", "movable-ops", "--variant", "merged", "--repeat", "1", "--unreduced", "--quiet-progress");
+        CliRun r = run("bench", "movable-ops", "--variant", "merged", "--repeat", "1", "--unreduced", "--quiet-progress");
         assertEquals(0, r.code(), r.out() + r.err());
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("reduced: holds, (\\d+) states.*unreduced: holds, (\\d+) states"
                 + ".*factor ([0-9.]+)x").matcher(r.out());
@@ -56,7 +46,7 @@ class ReductionCliTest {
         assertEquals(String.format("%.1f", (double) unreduced / reduced), m.group(3), r.out());
         // a budget between the two counts: the timed (reduced) runs finish, the unreduced one is cut: INCOMPLETE, no factor
         long between = (reduced + unreduced) / 2;
-        Run cut = run("bench", "movable-ops", "--variant", "merged", "--repeat", "1", "--unreduced", "--quiet-progress",
+        CliRun cut = run("bench", "movable-ops", "--variant", "merged", "--repeat", "1", "--unreduced", "--quiet-progress",
                 "--max-states", Long.toString(between));
         assertEquals(4, cut.code(), cut.out() + cut.err());
         assertTrue(cut.out().contains("INCOMPLETE: a budget stopped the unreduced search, so no factor"), cut.out());
