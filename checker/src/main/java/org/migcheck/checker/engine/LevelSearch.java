@@ -823,6 +823,12 @@ final class LevelSearch {
                     limit = budget.timeLimitText();
                     break;
                 }
+                if (Thread.currentThread().isInterrupted()) {
+                    // one worker (or a wave of one block) runs no phase that waits, so it looks here, once a wave;
+                    // the flag stays set for the caller
+                    limit = INTERRUPTED;
+                    break;
+                }
                 if (rt.totalMemory() - rt.freeMemory() > budget.maxMemory()) {
                     System.gc();
                     if (rt.totalMemory() - rt.freeMemory() > budget.maxMemory()) {
@@ -841,7 +847,7 @@ final class LevelSearch {
         } catch (OverBudget over) {
             limit = "max states " + budget.maxStates();
         } catch (Interrupted stop) {
-            limit = "an interrupt of the searching thread";
+            limit = INTERRUPTED;
         } catch (OutOfMemoryError oom) {
             storedBeforeOom = store == null || mine != null ? 0 : store.size(); // the count the report gives, once the store is let go
             store = null;
@@ -1157,7 +1163,8 @@ final class LevelSearch {
      * increasing order, so every index below a failing one was taken and has run, and the failure is the
      * one a single worker meets first, whatever the timing. An interrupt of the calling thread stops the
      * phase (no new index; the tasks running end with their current one and are waited for) and ends the
-     * search as {@link Interrupted}. A search on one worker does not look for interrupts.
+     * search as {@link Interrupted}. A phase on the calling thread alone (one worker, one index) does
+     * not look: the wave loop does, after every wave.
      */
     private void parallel(ExecutorService pool, Worker[] ws, int n, Task task) {
         if (pool == null || n == 1) {
@@ -1231,6 +1238,9 @@ final class LevelSearch {
             throw new IllegalStateException(first);
         }
     }
+
+    /** The reason of a search ended by an interrupt of its thread (at every worker count, and in {@link Search}'s own loops). */
+    static final String INTERRUPTED = "an interrupt of the searching thread";
 
     /** The searching thread was interrupted: the search ends INCOMPLETE with that reason. */
     private static final class Interrupted extends RuntimeException {

@@ -254,6 +254,10 @@ public final class Search {
                         limit = budget.timeLimitText();
                         break;
                     }
+                    if (Thread.currentThread().isInterrupted()) {
+                        limit = LevelSearch.INTERRUPTED;
+                        break;
+                    }
                     if (rt.totalMemory() - rt.freeMemory() > budget.maxMemory()) {
                         System.gc();
                         if (rt.totalMemory() - rt.freeMemory() > budget.maxMemory()) {

@@ -191,8 +191,20 @@ class ParallelEdgesTest {
         }
     }
 
+    /** At every worker count and in the depth-first and sequential loops (one worker did not look for interrupts). */
     @Test
-    void anInterruptEndsAParallelSearchIncomplete() throws Exception {
+    void anInterruptEndsASearchIncomplete() throws Exception {
+        for (int workers : new int[] {1, 2}) {
+            interruptEnds(slow -> new Search(slow, Strategy.BFS, Budget.unlimited(), System::nanoTime, Long.MAX_VALUE / 4, workers,
+                    Fingerprint.DEFAULT), "BFS, " + workers + " workers");
+        }
+        interruptEnds(slow -> new Search(slow, Strategy.DFS, Budget.unlimited(), System::nanoTime, Long.MAX_VALUE / 4, 1,
+                Fingerprint.DEFAULT), "DFS");
+        interruptEnds(slow -> new Search(slow, Strategy.BFS, Budget.unlimited(), System::nanoTime, Long.MAX_VALUE / 4, 1,
+                Fingerprint.DEFAULT).sequential(), "sequential BFS");
+    }
+
+    private static void interruptEnds(java.util.function.Function<TransitionSystem, Search> search, String what) throws Exception {
         TransitionSystem slow = new TransitionSystem() {
             @Override public int[] slotMin() { return new int[] {0}; }
             @Override public int[] slotMax() { return new int[] {Integer.MAX_VALUE - 1}; }
@@ -211,16 +223,20 @@ class ParallelEdgesTest {
             @Override public Failure checkState(int[] s) { return null; }
         };
         SearchResult[] result = {null};
-        Thread searcher = new Thread(() -> result[0] = new Search(slow, Strategy.BFS, Budget.unlimited(), System::nanoTime,
-                Long.MAX_VALUE / 4, 2, Fingerprint.DEFAULT).run(), "searcher");
+        boolean[] flagKept = {false};
+        Thread searcher = new Thread(() -> {
+            result[0] = search.apply(slow).run();
+            flagKept[0] = Thread.currentThread().isInterrupted();
+        }, "searcher");
         searcher.start();
         Thread.sleep(500);
         searcher.interrupt();
         searcher.join(60_000);
-        assertTrue(!searcher.isAlive(), "the search ended after the interrupt");
-        assertNotNull(result[0], "a result, not an exception");
-        assertEquals(SearchResult.Status.INCOMPLETE, result[0].status());
-        assertEquals("an interrupt of the searching thread", result[0].limit());
+        assertTrue(!searcher.isAlive(), what + ": the search ended after the interrupt");
+        assertNotNull(result[0], what + ": a result, not an exception");
+        assertEquals(SearchResult.Status.INCOMPLETE, result[0].status(), what);
+        assertEquals("an interrupt of the searching thread", result[0].limit(), what);
+        assertTrue(flagKept[0], what + ": the caller still sees the interrupt");
     }
 
     @Test
