@@ -10,16 +10,24 @@ import java.time.Duration;
  * @param maxDepth    states at this depth are not expanded (the run is then incomplete if any had successors)
  * @param timeLimit   wall-clock limit
  * @param maxMemory   bytes of Java heap in use at which the run stops
+ * @param statedLimit the time limit the user gave, when {@code timeLimit} is what is left of it for a re-check
+ *                    ({@link #withTimeLeft}); null when {@code timeLimit} is the limit given
  */
-public record Budget(long maxStates, int maxDepth, Duration timeLimit, long maxMemory) {
+public record Budget(long maxStates, int maxDepth, Duration timeLimit, long maxMemory, Duration statedLimit) {
+    public Budget(long maxStates, int maxDepth, Duration timeLimit, long maxMemory) {
+        this(maxStates, maxDepth, timeLimit, maxMemory, null);
+    }
+
     /**
      * "time limit 60.0 s" as the reports say it; below a millisecond the seconds in full ("0.0001 s": milliseconds
-     * printed a limit the option itself refuses, 0.0 s).
+     * printed a limit the option itself refuses, 0.0 s). A re-check that had what was left of the limit names the
+     * limit given (a check with --time-limit 10 said "time limit 0.73 s" when its re-check ran out).
      */
     public String timeLimitText() {
-        long ms = timeLimit.toMillis();
+        Duration t = statedLimit != null ? statedLimit : timeLimit;
+        long ms = t.toMillis();
         String secs = ms >= 1 ? String.valueOf(ms / 1000.0)
-                : java.math.BigDecimal.valueOf(timeLimit.toNanos(), 9).stripTrailingZeros().toPlainString();
+                : java.math.BigDecimal.valueOf(t.toNanos(), 9).stripTrailingZeros().toPlainString();
         return "time limit " + secs + " s";
     }
 
@@ -28,8 +36,13 @@ public record Budget(long maxStates, int maxDepth, Duration timeLimit, long maxM
         return new Budget(Long.MAX_VALUE, Integer.MAX_VALUE, Duration.ofDays(365), (long) (Runtime.getRuntime().maxMemory() * 0.9));
     }
 
-    public Budget withMaxStates(long n) { return new Budget(n, maxDepth, timeLimit, maxMemory); }
-    public Budget withMaxDepth(int d) { return new Budget(maxStates, d, timeLimit, maxMemory); }
-    public Budget withTimeLimit(Duration t) { return new Budget(maxStates, maxDepth, t, maxMemory); }
-    public Budget withMaxMemory(long bytes) { return new Budget(maxStates, maxDepth, timeLimit, bytes); }
+    public Budget withMaxStates(long n) { return new Budget(n, maxDepth, timeLimit, maxMemory, statedLimit); }
+    public Budget withMaxDepth(int d) { return new Budget(maxStates, d, timeLimit, maxMemory, statedLimit); }
+    /** A new time limit, its own (not what is left of another). */
+    public Budget withTimeLimit(Duration t) { return new Budget(maxStates, maxDepth, t, maxMemory, null); }
+    /** What is left ({@code left}) of this budget's time limit, for a re-check that shares it; reports still name the limit given. */
+    public Budget withTimeLeft(Duration left) {
+        return new Budget(maxStates, maxDepth, left, maxMemory, statedLimit != null ? statedLimit : timeLimit);
+    }
+    public Budget withMaxMemory(long bytes) { return new Budget(maxStates, maxDepth, timeLimit, bytes, statedLimit); }
 }

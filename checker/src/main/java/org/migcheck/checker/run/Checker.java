@@ -120,7 +120,7 @@ public final class Checker {
      */
     static Options timeLeft(Options opts, long started) {
         java.time.Duration left = opts.budget().timeLimit().minusNanos(System.nanoTime() - started);
-        return opts.withBudget(opts.budget().withTimeLimit(left.isNegative() || left.isZero() ? java.time.Duration.ofNanos(1) : left));
+        return opts.withBudget(opts.budget().withTimeLeft(left.isNegative() || left.isZero() ? java.time.Duration.ofNanos(1) : left));
     }
 
     private static CheckResult withoutPor(Model model, RuleSet rules, Options opts, String what) {
@@ -717,7 +717,7 @@ public final class Checker {
         GoalSearch gs;
         try {
             gs = goalSearch(model, plain, plain, org.migcheck.checker.engine.Strategy.BFS,
-                    opts.budget().withMaxDepth(longest).withMaxStates(cap).withTimeLimit(left), opts);
+                    opts.budget().withMaxDepth(longest).withMaxStates(cap).withTimeLeft(left), opts);
         } catch (ModelError | GoalThrew e) {
             // e.g. a goal that throws on a state the reduced search did not need to visit
             notes.add("the witness of " + reachable(wanted) + " comes from the search with partial-order reduction and may"

@@ -65,7 +65,7 @@ public final class Overrun {
                 sleep(Math.max(1, grace / 10));
                 String second = culprit();
                 if (second != null && !closed.get()) {
-                    action.accept(message(b.timeLimit(), grace, second));
+                    action.accept(message(b.statedLimit() != null ? b.statedLimit() : b.timeLimit(), grace, second)); // a re-check: the limit given
                     return;
                 }
             }
