@@ -357,12 +357,22 @@ public final class Checker {
             }
             if (stuck != null) {
                 Unpermute.Real rr = real.map(search.scheduleTo(stuck[0]), false, Checker::sameFailure);
-                return stuckResult(model, sys, rr.schedule(), rr.last(), real.realThread(rr.last(), stuck[1]), goalResults, r.stats(), notes);
+                int t = real.realThread(rr.last(), stuck[1]);
+                Semantics sem = sys.semantics();
+                if (sem.blockReason(rr.last(), t) == null || sem.atIdlePoint(rr.last(), t)) {
+                    throw doomedNotReal(model, t, "blocked outside an idle point");
+                }
+                return stuckResult(model, sys, rr.schedule(), rr.last(), t, goalResults, r.stats(), notes);
             }
             int[] spin = doomed[1];
             if (spin != null) {
                 Unpermute.Real rr = real.map(search.scheduleTo(spin[0]), false, Checker::sameFailure);
-                return livelockResult(model, sys, rr.schedule(), rr.last(), real.realThread(rr.last(), spin[1]), goalResults, r.stats(), notes);
+                int t = real.realThread(rr.last(), spin[1]);
+                Semantics sem = sys.semantics();
+                if (sem.finished(rr.last(), t) || sem.atIdlePoint(rr.last(), t)) {
+                    throw doomedNotReal(model, t, "neither finished nor at an idle point");
+                }
+                return livelockResult(model, sys, rr.schedule(), rr.last(), t, goalResults, r.stats(), notes);
             }
         } else if (graph != null) {
             if (graph.overflow()) {
@@ -409,7 +419,17 @@ public final class Checker {
                 List.of(), List.of(), goalResults, r.stats(), null, notes, unreached(sys, symmetry), sys.saturations());
     }
 
-    private static CheckResult stuckResult(Model model, ModelSystem sys, int[] schedule, int[] state, int t,
+    /**
+     * The thread the stuck-thread analysis of the reduced graph names is not where its canonical counterpart is at the
+     * end of the real path: what the analysis read from the canonical states does not hold of the real ones.
+     */
+    private static ReducedSystem.SymmetryRefused doomedNotReal(Model model, int t, String where) {
+        return new ReducedSystem.SymmetryRefused("the stuck-thread analysis names " + model.thread(t).name() + ", which is not "
+                + where + " at the end of the real path its canonical one stands for: the declared members are not"
+                + " interchangeable (found when the trace was rebuilt)");
+    }
+
+    static CheckResult stuckResult(Model model, ModelSystem sys, int[] schedule, int[] state, int t,
                                            Map<String, CheckResult.GoalResult> goalResults, Stats stats, List<String> notes) {
         Semantics sem = sys.semantics();
         BlockReason why = sem.blockReason(state, t);
@@ -421,16 +441,25 @@ public final class Checker {
         return new CheckResult(model, Verdict.STUCK, null, msg, schedule, expl, List.of(), goalResults, stats, null, notes);
     }
 
-    private static CheckResult livelockResult(Model model, ModelSystem sys, int[] schedule, int[] state, int t,
-                                              Map<String, CheckResult.GoalResult> goalResults, Stats stats, List<String> notes) {
+    static CheckResult livelockResult(Model model, ModelSystem sys, int[] schedule, int[] state, int t,
+                                      Map<String, CheckResult.GoalResult> goalResults, Stats stats, List<String> notes) {
         Semantics sem = sys.semantics();
         String name = model.thread(t).name();
         List<String> expl = new ArrayList<>();
-        List<String> stack = frames(sem, state, t);
-        expl.add(name + " next runs " + sem.label(state, t, 0)
-                + (stack.size() > 1 ? "   [" + String.join(" <- ", stack) + "]" : ""));
-        expl.add("no continuation from this state lets " + name + " finish or rest at an idle point: it keeps"
-                + " running without making progress (a livelock, e.g. a retry or polling loop that cannot succeed)");
+        BlockReason why = sem.blockReason(state, t);
+        if (why != null) {
+            // blocked here, but woken again later (a thread blocked for good is reported as such before any livelock)
+            expl.add(blockedLine(sem, state, t, why));
+            expl.add("no continuation from this state lets " + name + " finish or rest at an idle point: it moves again, but"
+                    + " only round a loop that cannot succeed (a livelock, e.g. a wait that is woken and entered again, or a"
+                    + " retry that cannot succeed)");
+        } else {
+            List<String> stack = frames(sem, state, t);
+            expl.add(name + " next runs " + sem.label(state, t, 0)
+                    + (stack.size() > 1 ? "   [" + String.join(" <- ", stack) + "]" : ""));
+            expl.add("no continuation from this state lets " + name + " finish or rest at an idle point: it keeps"
+                    + " running without making progress (a livelock, e.g. a retry or polling loop that cannot succeed)");
+        }
         expl.add("if " + name + " is meant to run forever, declare it a daemon (Procedure.daemon())");
         String msg = name + " can never finish (livelock)";
         return new CheckResult(model, Verdict.STUCK, null, msg, schedule, expl, List.of(), goalResults, stats, null, notes);

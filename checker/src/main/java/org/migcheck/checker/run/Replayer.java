@@ -3,10 +3,8 @@ package org.migcheck.checker.run;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.migcheck.checker.engine.Failure;
 import org.migcheck.checker.engine.TransitionSystem;
 import org.migcheck.checker.trace.Trace;
@@ -78,20 +76,17 @@ public final class Replayer {
             // of the stuck-thread analysis, which read it as a thread that can never move)
             return new Ending(trace, null, null, "a step from the last state breaks a rule (" + failsNext + ")", List.of());
         }
-        int stuck = stuckThread(sys, state);
-        if (stuck == -2) {
+        int[] doomed = doomedThread(sys, state);
+        if (doomed == null) {
             return new Ending(trace, Verdict.INCOMPLETE, null, "more than " + Words.count(STUCK_SEARCH_LIMIT, "state")
                     + " follow the last one: whether a thread is stuck there was not decided", List.of());
         }
-        if (stuck >= 0) {
-            BlockReason why = sem.blockReason(state, stuck);
-            String name = model.thread(stuck).name();
-            List<String> expl = new ArrayList<>();
-            if (why != null) {
-                expl.add(Checker.blockedLine(sem, state, stuck, why));
-            }
-            expl.add("no continuation from this state lets " + name + " finish or rest at an idle point");
-            return new Ending(trace, Verdict.STUCK, null, name + (why != null ? " " + why.describe(model) + " forever" : " can never finish"), expl);
+        if (doomed[0] >= 0) {
+            // the check's own report for this state and thread: the same message and explanation
+            CheckResult c = doomed[1] == 0
+                    ? Checker.stuckResult(model, sys, schedule, state, doomed[0], Map.of(), new org.migcheck.checker.engine.Stats(0, 0, 0, 0), List.of())
+                    : Checker.livelockResult(model, sys, schedule, state, doomed[0], Map.of(), new org.migcheck.checker.engine.Stats(0, 0, 0, 0), List.of());
+            return new Ending(trace, Verdict.STUCK, null, c.message(), c.explanation());
         }
         if (rules.lockdep() && schedule.length > 0) {
             Ending edge = lockOrderEdge(model, rules, trace, schedule);
@@ -202,46 +197,107 @@ public final class Replayer {
     }
 
     /**
-     * A non-daemon thread that rests nowhere (neither finished nor idle) in {@code start} and in no
-     * state reachable from it; -1 when there is none, -2 when the states reachable from
-     * {@code start} exceed {@link #STUCK_SEARCH_LIMIT}.
+     * The stuck-thread analysis of the check, applied to {@code start} and the states reachable from it: {thread, 0}
+     * for the lowest thread blocked in {@code start} outside an idle point that can never move again (daemons too: a
+     * kernel thread hung for good); else {thread, 1} for the lowest non-daemon thread that can never finish nor come
+     * to rest at an idle point (a livelock); {-1, -1} when there is none; null when the states reachable from
+     * {@code start} exceed {@link #STUCK_SEARCH_LIMIT}. The check names the same thread of a state it reports: it
+     * looks for a thread blocked for good in every state before it reports any livelock, and takes the lowest.
      */
-    private static int stuckThread(ModelSystem sys, int[] start) {
+    static int[] doomedThread(ModelSystem sys, int[] start) {
         Model m = sys.semantics().model();
         Semantics sem = sys.semantics();
-        int candidates = 0;
-        for (int t = 0; t < m.threadCount(); t++) {
-            if (!m.thread(t).daemon() && !rests(sem, start, t)) {
-                candidates |= 1 << t;
-            }
-        }
-        Set<List<Integer>> seen = new HashSet<>();
-        ArrayDeque<int[]> queue = new ArrayDeque<>();
-        queue.add(start);
-        seen.add(key(start));
-        while (!queue.isEmpty() && candidates != 0) {
-            int[] s = queue.poll();
-            for (int t = 0; t < m.threadCount(); t++) {
-                if ((candidates & (1 << t)) != 0 && rests(sem, s, t)) {
-                    candidates &= ~(1 << t);
-                }
-            }
+        int threads = m.threadCount();
+        java.util.Map<List<Integer>, Integer> ids = new java.util.HashMap<>();
+        List<int[]> states = new ArrayList<>();
+        List<int[]> succ = new ArrayList<>();
+        List<Integer> moves = new ArrayList<>();
+        ids.put(key(start), 0);
+        states.add(start);
+        for (int i = 0; i < states.size(); i++) {
+            int[] s = states.get(i);
             List<int[]> next = new ArrayList<>();
+            int[] enabled = {0};
             sys.expand(-1, s, new TransitionSystem.Successors() {
-                @Override public void successor(int l, int[] n) { next.add(n); }
-                @Override public void failure(int l, Failure f) { }
+                @Override public void successor(int l, int[] n) {
+                    enabled[0] |= 1 << sys.actorOf(l);
+                    next.add(n);
+                }
+                @Override public void failure(int l, Failure f) { enabled[0] |= 1 << sys.actorOf(l); }
                 @Override public void stateFailure(Failure f) { }
             });
-            for (int[] n : next) {
-                if (seen.add(key(n))) {
-                    if (seen.size() > STUCK_SEARCH_LIMIT) {
-                        return -2;
+            int[] to = new int[next.size()];
+            for (int k = 0; k < to.length; k++) {
+                Integer id = ids.get(key(next.get(k)));
+                if (id == null) {
+                    if (states.size() >= STUCK_SEARCH_LIMIT) {
+                        return null;
                     }
-                    queue.add(n);
+                    id = states.size();
+                    ids.put(key(next.get(k)), id);
+                    states.add(next.get(k));
+                }
+                to[k] = id;
+            }
+            succ.add(to);
+            moves.add(enabled[0]);
+        }
+        // can move again / can come to rest: a thread's bit from the states where it moves (rests) back to their predecessors
+        int n = states.size();
+        int[] canMove = new int[n];
+        int[] canRest = new int[n];
+        for (int i = 0; i < n; i++) {
+            canMove[i] = moves.get(i);
+            for (int t = 0; t < threads; t++) {
+                if (rests(sem, states.get(i), t)) {
+                    canRest[i] |= 1 << t;
                 }
             }
         }
-        return candidates == 0 ? -1 : Integer.numberOfTrailingZeros(candidates);
+        List<List<Integer>> preds = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            preds.add(new ArrayList<>());
+        }
+        for (int i = 0; i < n; i++) {
+            for (int j : succ.get(i)) {
+                preds.get(j).add(i);
+            }
+        }
+        // a worklist: a state's bits only grow, so each state is queued again at most twice per thread
+        ArrayDeque<Integer> work = new ArrayDeque<>();
+        boolean[] queued = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            work.add(i);
+            queued[i] = true;
+        }
+        while (!work.isEmpty()) {
+            int j = work.poll();
+            queued[j] = false;
+            for (int i : preds.get(j)) {
+                int mv = canMove[i] | canMove[j];
+                int rs = canRest[i] | canRest[j];
+                if (mv != canMove[i] || rs != canRest[i]) {
+                    canMove[i] = mv;
+                    canRest[i] = rs;
+                    if (!queued[i]) {
+                        work.add(i);
+                        queued[i] = true;
+                    }
+                }
+            }
+        }
+        for (int t = 0; t < threads; t++) {
+            boolean blocked = !rests(sem, start, t) && sem.blockReason(start, t) != null;
+            if (blocked && (canMove[0] & (1 << t)) == 0) {
+                return new int[] {t, 0};
+            }
+        }
+        for (int t = 0; t < threads; t++) {
+            if (!m.thread(t).daemon() && (canRest[0] & (1 << t)) == 0) {
+                return new int[] {t, 1};
+            }
+        }
+        return new int[] {-1, -1};
     }
 
     private static boolean rests(Semantics sem, int[] s, int t) {

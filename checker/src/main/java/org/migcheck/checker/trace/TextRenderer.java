@@ -219,7 +219,8 @@ public final class TextRenderer {
         if (trace != null && r.witnesses().isEmpty()) {
             out.append('\n');
             if (trace.rows().isEmpty()) {
-                out.append("  (no step: the initial state already fails)\n");
+                out.append(r.verdict() == org.migcheck.checker.run.Verdict.STUCK ? "  (no step: the thread is already doomed in the initial state)\n"
+                        : "  (no step: the initial state already fails)\n");
             } else {
                 out.append(table(trace, width));
             }

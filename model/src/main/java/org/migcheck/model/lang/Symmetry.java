@@ -240,7 +240,10 @@ public final class Symmetry {
         return g;
     }
 
-    /** Interchangeable threads must run the same code (their main bodies instruction for instruction). */
+    /**
+     * Interchangeable threads must run the same code (their main bodies instruction for instruction, each step with
+     * the same function and idle flag) and be daemons alike.
+     */
     private void sameCode(String set, ThreadSpec a, ThreadSpec b) {
         int la = mainHi[a.index()] - mainLo[a.index()];
         int lb = mainHi[b.index()] - mainLo[b.index()];
@@ -250,7 +253,10 @@ public final class Symmetry {
             Insn x = code[mainLo[a.index()] + i];
             Insn y = code[mainLo[b.index()] + i];
             same = x.kind == y.kind && x.callee == y.callee
-                    && (x.step == null) == (y.step == null) && (x.step == null || x.step.function().equals(y.step.function()))
+                    && (x.step == null) == (y.step == null)
+                    // the idle flag changes no successor, so the run-time check of the declaration cannot see it, but a
+                    // thread resting there is never stuck: members differing in it made a stuck thread vanish
+                    && (x.step == null || x.step.function().equals(y.step.function()) && x.step.idle() == y.step.idle())
                     && (x.target < 0 ? y.target < 0 : y.target - mainLo[b.index()] == x.target - mainLo[a.index()]);
         }
         if (!same) {
