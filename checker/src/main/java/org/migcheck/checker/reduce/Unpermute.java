@@ -172,8 +172,7 @@ public final class Unpermute {
 
     /** The real thread that plays canonical thread {@code t} in real state {@code real}. */
     public int realThread(int[] real, int t) {
-        int[] map = new int[real.length];
-        map = new int[symmetry.model().threadCount()];
+        int[] map = new int[symmetry.model().threadCount()];
         symmetry.canonical(real, map);
         for (int u = 0; u < map.length; u++) {
             if (map[u] == t) {

@@ -357,7 +357,7 @@ public final class Checker {
             }
             if (stuck != null) {
                 Unpermute.Real rr = real.map(search.scheduleTo(stuck[0]), false, Checker::sameFailure);
-                int t = real.realThread(rr.last(), stuck[1]);
+                int t = lowestReal(real, rr.last(), sys.blockedMask(stuck[0]) & ~(int) reach[stuck[0]] & allThreads(model.threadCount()));
                 Semantics sem = sys.semantics();
                 if (sem.blockReason(rr.last(), t) == null || sem.atIdlePoint(rr.last(), t)) {
                     throw doomedNotReal(model, t, "blocked outside an idle point");
@@ -367,7 +367,7 @@ public final class Checker {
             int[] spin = doomed[1];
             if (spin != null) {
                 Unpermute.Real rr = real.map(search.scheduleTo(spin[0]), false, Checker::sameFailure);
-                int t = real.realThread(rr.last(), spin[1]);
+                int t = lowestReal(real, rr.last(), ~daemons(model) & ~(int) (reach[spin[0]] >>> 32) & allThreads(model.threadCount()));
                 Semantics sem = sys.semantics();
                 if (sem.finished(rr.last(), t) || sem.atIdlePoint(rr.last(), t)) {
                     throw doomedNotReal(model, t, "neither finished nor at an idle point");
@@ -417,6 +417,19 @@ public final class Checker {
         return new CheckResult(model, Verdict.HOLDS, null, graph != null || symGraph != null
                 ? "no rule broken, no deadlock, no stuck thread" : "no rule broken, no deadlock (stuck threads not checked)", new int[0],
                 List.of(), List.of(), goalResults, r.stats(), null, notes, unreached(sys, symmetry), sys.saturations());
+    }
+
+    /**
+     * The lowest real thread among those the canonical state's {@code canonicalMask} names, in the real state
+     * {@code last}: the thread the unreduced analysis names there (it takes the lowest of that state), and the one
+     * {@code replay} names.
+     */
+    private static int lowestReal(Unpermute real, int[] last, int canonicalMask) {
+        int lowest = Integer.MAX_VALUE;
+        for (int m = canonicalMask; m != 0; m &= m - 1) {
+            lowest = Math.min(lowest, real.realThread(last, Integer.numberOfTrailingZeros(m)));
+        }
+        return lowest;
     }
 
     /**
