@@ -75,4 +75,24 @@ class LauncherTest {
         assertTrue(stale.err().contains("migcheck: building ") && stale.err().contains("migcheck: build failed"), stale.err());
         assertTrue(Files.readString(calls, StandardCharsets.UTF_8).contains("install"), Files.readString(calls));
     }
+
+    /**
+     * A heap too small to build the command line: exit 4 (INCOMPLETE) and the one line, not the JVM's exit 1
+     * (VIOLATED) with a stack trace. On a heap a little larger the search itself runs out, which also ends
+     * INCOMPLETE; either way no other verdict and no stack trace. (The launcher's collector: with it the old code ran out
+     * while building the command line, exit 1.)
+     */
+    @Test
+    void aTinyHeapEndsIncompleteNotAsAVerdict() throws Exception {
+        String jvm = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        for (String heap : List.of("-Xmx3m", "-Xmx4m")) {
+            Process p = new ProcessBuilder(jvm, heap, "-XX:+UseParallelGC", "-jar", Path.of("..", "checker", "target", "migcheck.jar").toString(),
+                    "check", "abba", "--compress").redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+            assertEquals(4, p.exitValue(), heap + ": " + out);
+            assertTrue(out.contains("out of memory"), heap + ": " + out);
+            assertFalse(out.contains("\tat ") || out.contains("Exception in thread"), heap + ": " + out);
+        }
+    }
 }

@@ -35,6 +35,23 @@ public final class Main implements Callable<Integer> {
     public static final int IO_EXIT = 74;
 
     public static void main(String[] args) {
+        try {
+            mainInner(args);
+        } catch (OutOfMemoryError oom) {
+            // before run's own handler is in place (building the command line on a tiny heap): INCOMPLETE, not the
+            // JVM's exit 1, which reads as VIOLATED
+            try {
+                System.err.println(OUT_OF_MEMORY);
+            } finally {
+                Runtime.getRuntime().halt(Verdict.INCOMPLETE.exitCode());
+            }
+        }
+    }
+
+    static final String OUT_OF_MEMORY = "migcheck: out of memory, no verdict (INCOMPLETE): lower a bound (--max-depth, a knob) or give"
+            + " the JVM more heap (MIGCHECK_JAVA_OPTS=-Xmx...)";
+
+    private static void mainInner(String[] args) {
         // standard output through a sink that keeps the first write failure, so that a reader closing the pipe on
         // purpose (| head) can be told from a full disk; System.out's PrintStream would keep only a flag
         Sink sink = new Sink(new java.io.FileOutputStream(java.io.FileDescriptor.out));
@@ -158,8 +175,7 @@ public final class Main implements Callable<Integer> {
             return code;
         } catch (OutOfMemoryError oom) {
             // outside the searches, which end INCOMPLETE themselves: still a budget, never another verdict
-            err.println("migcheck: out of memory, no verdict (INCOMPLETE): lower a bound (--max-depth, a knob) or give the JVM"
-                    + " more heap (MIGCHECK_JAVA_OPTS=-Xmx...)");
+            err.println(OUT_OF_MEMORY);
             return Verdict.INCOMPLETE.exitCode();
         } catch (NoClassDefFoundError e) {
             // outside a scenario's build (ScenarioRunner.ClassMissing names the scenario there), e.g. a plugin rule's class

@@ -123,11 +123,13 @@ public final class Checker {
         return opts.withBudget(opts.budget().withTimeLeft(left.isNegative() || left.isZero() ? java.time.Duration.ofNanos(1) : left));
     }
 
-    private static CheckResult withoutPor(Model model, RuleSet rules, Options opts, String what) {
-        CheckResult plain = check(model, rules, opts.withPor(Options.Switch.OFF).withProgress(null));
+    private static CheckResult withoutPor(Model model, RuleSet rules, Options opts, String what, Footprint footprint) {
+        Footprint own = footprint.forRecheck();
+        CheckResult plain = check(model, rules, opts.withPor(Options.Switch.OFF).withProgress(null), own);
         if (plain.verdict() == Verdict.INCOMPLETE) {
-            return null; // the reduced search's own result stands, with its trace
+            return null; // the reduced search's own result stands, with its trace (and its figures)
         }
+        footprint.takeFrom(own); // the counts reported are this search's: so are the bytes
         return plain.withReductions((plain.reductions() == null ? "" : plain.reductions() + "; ") + what
                 + " found with partial-order reduction; the trace comes from a search without it, so it is a shortest one");
     }
@@ -208,12 +210,16 @@ public final class Checker {
         try {
             r = search.run();
         } catch (ReducedSystem.SymmetryRefused e) {
-            CheckResult plain = check(model, rules, timeLeft(opts, started).withSymmetry(Options.Switch.OFF));
+            Footprint own = footprint.forRecheck();
+            CheckResult plain = check(model, rules, timeLeft(opts, started).withSymmetry(Options.Switch.OFF), own);
+            footprint.takeFrom(own);
             return withNote(plain, "symmetry refused: " + e.getMessage() + "; checked without symmetry reduction");
         } catch (org.migcheck.checker.export.Footprints.Uncovered e) {
             // the tables missed a reachable program counter: their footprints are not to be trusted, nor any
             // reduction made with them so far
-            CheckResult plain = check(model, rules, timeLeft(opts, started).withPor(Options.Switch.INERT));
+            Footprint own = footprint.forRecheck();
+            CheckResult plain = check(model, rules, timeLeft(opts, started).withPor(Options.Switch.INERT), own);
+            footprint.takeFrom(own);
             return withNote(plain, "step footprints abandoned: " + e.getMessage() + "; checked with partial-order reduction"
                     + " on inert steps only (please report this: the footprints' tables should cover every reachable step)");
         } catch (GoalThrew e) {
@@ -250,7 +256,7 @@ public final class Checker {
             System.gc();
             footprint.heapAfterGc = rt.totalMemory() - rt.freeMemory() - heapBefore;
         }
-        footprint.graphBytes = graph == null ? 0 : graph.bytes();
+        footprint.graphBytes = graph != null ? graph.bytes() : symGraph != null ? symGraph.bytes() : 0;
         footprint.maskBytes = sys.maskBytes();
         List<String> notes = new ArrayList<>();
         if (localOnly != null) {
@@ -328,7 +334,7 @@ public final class Checker {
         if (rules.lockdep()) {
             List<Lockdep.Witness> cycle = sys.lockdep.cycle();
             if (!cycle.isEmpty()) {
-                CheckResult again = porReduced ? withoutPor(model, rules, timeLeft(opts, started), "lock-order cycle") : null;
+                CheckResult again = porReduced ? withoutPor(model, rules, timeLeft(opts, started), "lock-order cycle", footprint) : null;
                 if (again != null) {
                     return again;
                 }
@@ -349,7 +355,7 @@ public final class Checker {
                     ~daemons(model));
             int[] stuck = doomed[0];
             if ((stuck != null || doomed[1] != null) && porReduced) {
-                CheckResult again = withoutPor(model, rules, timeLeft(opts, started), stuck != null ? "stuck thread" : "livelock");
+                CheckResult again = withoutPor(model, rules, timeLeft(opts, started), stuck != null ? "stuck thread" : "livelock", footprint);
                 if (again != null) {
                     return again;
                 }
@@ -394,7 +400,7 @@ public final class Checker {
             }
             int[] stuck = doomed[0];
             if ((stuck != null || doomed[1] != null) && porReduced) {
-                CheckResult again = withoutPor(model, rules, timeLeft(opts, started), stuck != null ? "stuck thread" : "livelock");
+                CheckResult again = withoutPor(model, rules, timeLeft(opts, started), stuck != null ? "stuck thread" : "livelock", footprint);
                 if (again != null) {
                     return again;
                 }

@@ -40,6 +40,28 @@ public final class Footprint {
     /** Spread search: this process's share of the visited set (the partitions it owns, as a member holds its own). */
     public long ownedBytes() { return ownedBytes; }
 
+    /**
+     * A re-check's figures, when its result is the one reported (the search without partial-order reduction for a
+     * stuck thread, a refused symmetry's plain search): the figures then describe the search the counts come from.
+     */
+    void takeFrom(Footprint other) {
+        storeBytes = other.storeBytes;
+        graphBytes = other.graphBytes;
+        maskBytes = other.maskBytes;
+        retainedPeakBytes = other.retainedPeakBytes;
+        retainedBoundBytes = other.retainedBoundBytes;
+        ownedBytes = other.ownedBytes;
+        vectorBytes = other.vectorBytes;
+        heapAfterGc = other.heapAfterGc;
+    }
+
+    /** A footprint for a re-check of the search {@code this} measures: it probes the heap if this one does. */
+    Footprint forRecheck() {
+        Footprint f = new Footprint();
+        f.probeHeap = probeHeap;
+        return f;
+    }
+
     /** Keeps {@code other}'s heap-after-GC figure (a benchmark probes its warm-up run only). */
     public void copyHeapFrom(Footprint other) { heapAfterGc = other.heapAfterGc; }
 
