@@ -62,12 +62,12 @@ final class ExportCmd implements Callable<Integer> {
             throw Args.usage(spec, e.getMessage());
         }
         Model m = ScenarioRunner.build(s, knobs); // a build that fails is the model's error (exit 5), not the command line's
+        // a model check refuses is refused here the same way, a model error (exit 5): never exported as if it were sound
+        org.migcheck.checker.run.Checker.refuseTooManyThreads(m);
         try {
             String title = s.id() + " / " + (args.variant != null ? args.variant : "-") + "   knobs " + knobs.asMap();
             // every rule check runs: the kernel's and the users' (--classpath), or SPIN would miss a violation of theirs
             r = PromelaExport.export(m, Main.registry(spec).ruleSet(), title);
-        } catch (ModelError e) {
-            throw Args.usage(spec, e.getMessage());
         } catch (NotExpressible e) {
             throw Args.usage(spec, "not expressible: " + e.getMessage());
         }
@@ -146,6 +146,7 @@ final class ExportCmd implements Callable<Integer> {
         for (String n : r.notExpressible()) {
             Main.Streams.err.println("not expressible: " + n);
         }
+        Main.Streams.err.println("check it with: " + r.panCommands("FILE.pml"));
         return 0;
     }
 

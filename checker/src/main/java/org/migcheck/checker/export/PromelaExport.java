@@ -44,7 +44,20 @@ public final class PromelaExport {
      * @param tableEntries   decision-tree probes the tabulation needed
      */
     public record Result(String promela, boolean exact, List<String> notExpressible, Map<String, String> failureFlags,
-                         int vectorBytes, long tableEntries, int transitions) {}
+                         int vectorBytes, long tableEntries, int transitions) {
+        /** pan's -DVECTORSZ for this program: twice the estimate, at least pan's default 1024. */
+        public int vectorSize() {
+            return Math.max(1024, 2 * vectorBytes);
+        }
+
+        /** The commands that check the program, for a file named {@code file}. */
+        public String panCommands(String file) {
+            return "spin -a " + file + "; gcc -O2 -DSAFETY -DNOREDUCE -DVECTORSZ=" + vectorSize() + " -o pan pan.c; ./pan";
+        }
+    }
+
+    /** Where the header's pan commands go once the vector's size is known. */
+    private static final String PAN_PLACE = "@PAN_COMMANDS@";
 
     /** Exports {@code model} with {@code rules}; {@code title} heads the file. */
     public static Result export(Model model, RuleSet rules, String title) {
@@ -159,6 +172,9 @@ public final class PromelaExport {
             }
             monitor();
             vector += 8;
+            Result plain = new Result("", true, missing, flags, vector, tables.probes, count);
+            int at = out.indexOf(PAN_PLACE);
+            out.replace(at, at + PAN_PLACE.length(), plain.panCommands("FILE.pml"));
             return new Result(out.toString(), true, missing, flags, vector, tables.probes, count);
         }
 
@@ -169,7 +185,7 @@ public final class PromelaExport {
                     .append(" * migcheck's state vector, each process rests at a location fixed by its thread's pc (running,\n")
                     .append(" * end_idle, end_done), one d_step is one migcheck transition, the monitor never moves.\n")
                     .append(" * Deadlock = SPIN invalid end state; assertions, model errors, step rules and invariants =\n")
-                    .append(" * assertion violated FLAG (flags below). Check with: spin -a; gcc -O2 -DSAFETY -DNOREDUCE; ./pan\n *\n");
+                    .append(" * assertion violated FLAG (flags below). Check with (FILE.pml: this file):\n *   " + PAN_PLACE + "\n *\n");
             out.append(" * not expressible (not checked by this program):\n");
             for (String m : missing) {
                 out.append(" *   - ").append(comment(m)).append('\n');

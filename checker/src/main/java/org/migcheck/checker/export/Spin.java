@@ -65,7 +65,7 @@ public final class Spin {
         }
         spin.addAll(List.of("-a", "model.pml"));
         run(dir, timeoutSeconds, spin.toArray(new String[0]));
-        run(dir, timeoutSeconds, "gcc", "-O2", "-DSAFETY", "-DNOREDUCE", "-DVECTORSZ=" + Math.max(1024, 2 * export.vectorBytes()),
+        run(dir, timeoutSeconds, "gcc", "-O2", "-DSAFETY", "-DNOREDUCE", "-DVECTORSZ=" + export.vectorSize(),
                 "-o", "pan", "pan.c");
     }
 

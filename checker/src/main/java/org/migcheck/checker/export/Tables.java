@@ -489,16 +489,24 @@ final class Tables {
         return tree;
     }
 
+    /** "page0.ref (8 values), C1.depth (3 values)": the slots a table reads, with the size of each one's value set. */
+    private String readsText(Set<Integer> reads) {
+        StringBuilder r = new StringBuilder();
+        for (int x : reads) {
+            r.append(r.length() == 0 ? "" : ", ").append(slotName(x)).append(" (").append(values[x].cardinality()).append(" values)");
+        }
+        return r.toString();
+    }
+
     private Node explore(Assignment a, Set<Integer> reads, Evaluator ev, String what) {
         if (--budget < 0) {
-            StringBuilder r = new StringBuilder();
-            for (int x : reads) {
-                r.append(r.length() == 0 ? "" : ", ").append(slotName(x)).append(" (").append(values[x].cardinality()).append(" values)");
-            }
-            throw new NotExpressible(what + ": its table needs more than " + PER_TABLE_LIMIT + " entries; it reads " + r);
+            throw new NotExpressible(what + ": its table needs more than " + PER_TABLE_LIMIT + " entries; it reads " + readsText(reads));
         }
         if (++probes > totalLimit) {
-            throw new NotExpressible("the tables of model " + model.name() + " need more than " + totalLimit + " entries");
+            // name where it ran out, as the per-table message does
+            String r = readsText(reads);
+            throw new NotExpressible("the tables of model " + model.name() + " need more than " + totalLimit + " entries in all; they"
+                    + " ran out at " + what + (r.isEmpty() ? "" : ", which reads " + r));
         }
         if (!keepTrees && probes + tupleWork > totalLimit) {
             // footprints only: the comparisons of control tuples count as well (deep threads have many)

@@ -36,6 +36,16 @@ import org.migcheck.checker.engine.Words;
 public final class Checker {
     private Checker() {}
 
+    /** The most threads a model may have: each is a bit of the thread masks the analyses keep. */
+    public static final int MAX_THREADS = 31;
+
+    /** A model error when {@code model} has more threads than {@link #MAX_THREADS} (check and export refuse it alike). */
+    public static void refuseTooManyThreads(Model model) {
+        if (model.threadCount() > MAX_THREADS) {
+            throw new ModelError(model.name(), "model " + model.name() + " has more than " + MAX_THREADS + " threads");
+        }
+    }
+
     public static CheckResult check(Model model, RuleSet rules, Options opts) {
         return check(model, rules, opts, new Footprint());
     }

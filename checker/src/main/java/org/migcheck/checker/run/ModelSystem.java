@@ -77,9 +77,7 @@ final class ModelSystem implements TransitionSystem {
         this.keepMasks = keepMasks;
         this.executed = new boolean[sem.codeSize() + 1];
         this.hasBounds = !model.bounds().isEmpty();
-        if (model.threadCount() > 31) {
-            throw new ModelError(model.name(), "model " + model.name() + " has more than 31 threads");
-        }
+        Checker.refuseTooManyThreads(model);
     }
 
     Semantics semantics() { return sem; }

@@ -27,6 +27,21 @@ class ExportCliTest {
         assertTrue(r.err().contains("not expressible: stuck threads"), r.err());
     }
 
+    /** The commands to check the program carry the state vector's size (pan's default 1024 bytes was too small for wide models). */
+    @Test
+    void theProgramAndTheSummarySayWhichVectorSizePanNeeds() {
+        CliRun r = run("export", "--promela", "source-locked-alloc", "--variant", "two-migrators-order-filter", "--set", "migrators=4");
+        assertEquals(0, r.code(), r.err());
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("check it with: spin -a FILE\\.pml; gcc -O2 -DSAFETY -DNOREDUCE"
+                + " -DVECTORSZ=(\\d+) -o pan pan\\.c; \\./pan").matcher(r.err());
+        assertTrue(m.find(), r.err());
+        assertTrue(Integer.parseInt(m.group(1)) > 1024, m.group(1));
+        assertTrue(r.out().contains(" *   spin -a FILE.pml; gcc -O2 -DSAFETY -DNOREDUCE -DVECTORSZ=" + m.group(1) + " -o pan pan.c; ./pan\n"),
+                r.out().substring(0, 800));
+        CliRun small = run("export", "--promela", "abba");
+        assertTrue(small.err().contains("-DVECTORSZ=1024 "), small.err());
+    }
+
     @Test
     void errorsAreUsageErrorsWithExitCode64() {
         for (String[] args : new String[][] {
