@@ -309,8 +309,10 @@ public final class Checker {
                     // the check's own budget, not the bound
                     Options bounded = opts.withPor(Options.Switch.OFF).withBudget(timeLeft(opts, started).budget().withMaxDepth(r.schedule().length))
                             .withProgress(null).withDecideGoals(false);
-                    CheckResult shortest = check(model, rules, bounded);
+                    Footprint own = footprint.forRecheck();
+                    CheckResult shortest = check(model, rules, bounded, own);
                     if (shortest.verdict() != Verdict.INCOMPLETE) {
+                        footprint.takeFrom(own); // the counts reported are the bounded search's: so are the bytes
                         List<String> more = new ArrayList<>(shortest.notes());
                         shortest = shortest.withGoals(decideGoalsIfAsked(model, timeLeft(opts, started), shortest.goals(), more), more);
                         return shortest.withReductions((shortest.reductions() == null ? "" : shortest.reductions() + "; ")

@@ -58,6 +58,10 @@ public final class Replayer {
             }
         }
         Step end = step(sys, state, -1);
+        if (end.stateFailure instanceof Problem.ModelFault f) {
+            // the model's own code failed in the last state (a blockedBy that throws, say): the check reports that state
+            return ending(trace, true, f, "the last state");
+        }
         Semantics sem = sys.semantics();
         if (end.stateFailure instanceof Problem.Deadlock d) {
             List<String> expl = new ArrayList<>();
@@ -208,16 +212,31 @@ public final class Replayer {
         Model m = sys.semantics().model();
         Semantics sem = sys.semantics();
         int threads = m.threadCount();
-        java.util.Map<List<Integer>, Integer> ids = new java.util.HashMap<>();
+        // what could still be doomed in start: the threads blocked there outside an idle point (until one is seen to
+        // move in some state reachable from it), and the non-daemon threads (until seen at rest); when none is left,
+        // nothing is doomed and the search ends there (a lock-order or cut-short token does not pay for a whole search)
+        int mayNotMove = 0;
+        int mayNotRest = 0;
+        for (int t = 0; t < threads; t++) {
+            if (!rests(sem, start, t) && sem.blockReason(start, t) != null) {
+                mayNotMove |= 1 << t;
+            }
+            if (!m.thread(t).daemon()) {
+                mayNotRest |= 1 << t;
+            }
+        }
+        java.util.Map<Vector, Integer> ids = new java.util.HashMap<>();
         List<int[]> states = new ArrayList<>();
-        List<int[]> succ = new ArrayList<>();
-        List<Integer> moves = new ArrayList<>();
-        ids.put(key(start), 0);
+        IntList succ = new IntList();     // successor ids, state after state
+        IntList succEnd = new IntList();  // where each state's successors end in succ
+        IntList moves = new IntList();    // threads with a transition from the state
+        IntList restMask = new IntList(); // threads at rest in the state
+        ids.put(new Vector(start), 0);
         states.add(start);
         for (int i = 0; i < states.size(); i++) {
             int[] s = states.get(i);
-            List<int[]> next = new ArrayList<>();
             int[] enabled = {0};
+            List<int[]> next = new ArrayList<>();
             sys.expand(-1, s, new TransitionSystem.Successors() {
                 @Override public void successor(int l, int[] n) {
                     enabled[0] |= 1 << sys.actorOf(l);
@@ -226,44 +245,55 @@ public final class Replayer {
                 @Override public void failure(int l, Failure f) { enabled[0] |= 1 << sys.actorOf(l); }
                 @Override public void stateFailure(Failure f) { }
             });
-            int[] to = new int[next.size()];
-            for (int k = 0; k < to.length; k++) {
-                Integer id = ids.get(key(next.get(k)));
+            int rest = 0;
+            for (int t = 0; t < threads; t++) {
+                if (rests(sem, s, t)) {
+                    rest |= 1 << t;
+                }
+            }
+            mayNotMove &= ~enabled[0];
+            mayNotRest &= ~rest;
+            if (mayNotMove == 0 && mayNotRest == 0) {
+                return new int[] {-1, -1};
+            }
+            for (int[] n : next) {
+                Vector key = new Vector(n);
+                Integer id = ids.get(key);
                 if (id == null) {
                     if (states.size() >= STUCK_SEARCH_LIMIT) {
                         return null;
                     }
                     id = states.size();
-                    ids.put(key(next.get(k)), id);
-                    states.add(next.get(k));
+                    ids.put(key, id);
+                    states.add(n);
                 }
-                to[k] = id;
+                succ.add(id);
             }
-            succ.add(to);
+            succEnd.add(succ.size());
             moves.add(enabled[0]);
+            restMask.add(rest);
         }
-        // can move again / can come to rest: a thread's bit from the states where it moves (rests) back to their predecessors
-        int n = states.size();
-        int[] canMove = new int[n];
-        int[] canRest = new int[n];
+        ids = null;
+        states = null;
+        // can move again / can come to rest: a thread's bit flows from the states where it moves (rests) to their
+        // predecessors, through a worklist (a state's bits only grow, so it is queued again at most twice per thread)
+        int n = moves.size();
+        int[] canMove = moves.toArray();
+        int[] canRest = restMask.toArray();
+        int[] predStart = new int[n + 1];
+        for (int k = 0; k < succ.size(); k++) {
+            predStart[succ.get(k) + 1]++;
+        }
         for (int i = 0; i < n; i++) {
-            canMove[i] = moves.get(i);
-            for (int t = 0; t < threads; t++) {
-                if (rests(sem, states.get(i), t)) {
-                    canRest[i] |= 1 << t;
-                }
+            predStart[i + 1] += predStart[i];
+        }
+        int[] pred = new int[succ.size()];
+        int[] fill = java.util.Arrays.copyOf(predStart, n);
+        for (int i = 0, k = 0; i < n; i++) {
+            for (; k < succEnd.get(i); k++) {
+                pred[fill[succ.get(k)]++] = i;
             }
         }
-        List<List<Integer>> preds = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            preds.add(new ArrayList<>());
-        }
-        for (int i = 0; i < n; i++) {
-            for (int j : succ.get(i)) {
-                preds.get(j).add(i);
-            }
-        }
-        // a worklist: a state's bits only grow, so each state is queued again at most twice per thread
         ArrayDeque<Integer> work = new ArrayDeque<>();
         boolean[] queued = new boolean[n];
         for (int i = 0; i < n; i++) {
@@ -273,7 +303,8 @@ public final class Replayer {
         while (!work.isEmpty()) {
             int j = work.poll();
             queued[j] = false;
-            for (int i : preds.get(j)) {
+            for (int k = predStart[j]; k < predStart[j + 1]; k++) {
+                int i = pred[k];
                 int mv = canMove[i] | canMove[j];
                 int rs = canRest[i] | canRest[j];
                 if (mv != canMove[i] || rs != canRest[i]) {
@@ -300,11 +331,29 @@ public final class Replayer {
         return new int[] {-1, -1};
     }
 
+    /** A state vector as a hash key, compared by content (one object per state, no boxed copy). */
+    private record Vector(int[] slots) {
+        @Override public boolean equals(Object o) { return o instanceof Vector v && java.util.Arrays.equals(slots, v.slots); }
+        @Override public int hashCode() { return java.util.Arrays.hashCode(slots); }
+    }
+
+    /** A growable list of ints. */
+    private static final class IntList {
+        private int[] a = new int[16];
+        private int n;
+        void add(int x) {
+            if (n == a.length) {
+                a = java.util.Arrays.copyOf(a, 2 * n);
+            }
+            a[n++] = x;
+        }
+        int get(int i) { return a[i]; }
+        int size() { return n; }
+        int[] toArray() { return java.util.Arrays.copyOf(a, n); }
+    }
+
     private static boolean rests(Semantics sem, int[] s, int t) {
         return sem.finished(s, t) || sem.atIdlePoint(s, t);
     }
 
-    private static List<Integer> key(int[] s) {
-        return Arrays.stream(s).boxed().toList();
-    }
 }

@@ -79,7 +79,8 @@ public final class SarifRenderer {
             // no result to carry them, so each is a notification naming its variant
             for (String n : r.notes()) {
                 notifications.add(obj("level", "note", "message", obj("text", o.title() + ": " + n),
-                        "properties", obj("scenario", o.scenario().id(), "variant", o.variant())));
+                        "properties", obj("scenario", o.scenario().id(), "variant", o.variant(), "knobs",
+                                o.knobs() == null ? null : new LinkedHashMap<>(o.knobs().asMap()))));
             }
             boolean holds = r.verdict() == Verdict.HOLDS;
             if (holds && (o.expected() == null || o.matches())) {

@@ -45,4 +45,18 @@ class FootprintTest {
         assertEquals(plain.graphBytes(), reduced.graphBytes());
         assertEquals(plain.maskBytes(), reduced.maskBytes());
     }
+
+    @Test
+    void aReShortenedCounterexampleGivesTheBoundedSearchsFigures() {
+        Model m = ScenarioRunner.build(Catalogue.find("fuse-writeback-memcg"), "no-wbc-shared-mmap-legacy", Map.of("folios", "2"));
+        Footprint reduced = new Footprint();
+        CheckResult r = Checker.check(m, KernelRules.all(), Options.defaults().withWorkers(1).withPor(Options.Switch.ON), reduced);
+        assertTrue(r.reductions() != null && r.reductions().contains("re-shortened"), r.reductions());
+        Options bounded = Options.defaults().withWorkers(1).withPor(Options.Switch.OFF).withDecideGoals(false)
+                .withBudget(Options.defaults().budget().withMaxDepth(r.schedule().length));
+        Footprint plain = new Footprint();
+        CheckResult p = Checker.check(m, KernelRules.all(), bounded, plain);
+        assertEquals(p.stats().distinct(), r.stats().distinct(), "the counts are the bounded search's");
+        assertEquals(plain.storeBytes(), reduced.storeBytes(), "and so are the bytes");
+    }
 }

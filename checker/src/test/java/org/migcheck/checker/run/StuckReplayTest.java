@@ -140,4 +140,44 @@ class StuckReplayTest {
             }
         }
     }
+
+    /** A blockedBy that throws: the check's model error, and the replay's too (it threw the raw exception). */
+    @Test
+    void aBlockReasonThatThrowsIsTheModelsErrorInTheReplayToo() {
+        Model.Builder m = Model.builder("block-reason-throws");
+        Var f = m.flag("f", false);
+        Var g = m.var("g", 0, 1, 0);
+        m.thread("w", b -> b.step(Step.named("set_g").does(e -> e.set(g, 1)).build())
+                .step(Step.named("wait").when(e -> e.isSet(f)).blockedBy(e -> {
+                    throw new IllegalStateException("no reason here");
+                }).build()));
+        ticker(m);
+        Model model = m.build();
+        CheckResult r = Checker.check(model, RuleSet.empty(), Options.defaults());
+        assertEquals(Verdict.MODEL_ERROR, r.verdict(), r.message());
+        Replayer.Ending end = Replayer.replay(model, RuleSet.empty(), r.schedule());
+        assertEquals(Verdict.MODEL_ERROR, end.verdict(), end.message());
+        assertTrue(end.message().contains("no reason here"), end.message());
+    }
+
+    /**
+     * A token that ends where no thread is doomed answers at once, however many states follow (the first version of
+     * the replay's analysis searched every one of them, and a lock-order token on a large model ended INCOMPLETE).
+     */
+    @Test
+    void aReplayEndingWhereNothingIsDoomedDoesNotSearchWhatFollows() {
+        Model.Builder m = Model.builder("many-counters");
+        for (int t = 0; t < 4; t++) {
+            Var c = m.var("c" + t, 0, 41, 0);
+            Procedure p = m.thread("t" + t);
+            Local i = p.local("i", 0, 41);
+            p.body(b -> b.forRange(i, 0, 40, x -> x.step(Step.named("inc").does(e -> e.set(c, e.get(c) + 1)).build())));
+        }
+        Model model = m.build();
+        // each counter takes 40 steps or more: at least 41^4 states follow the initial one, more than the replay's search limit
+        assertTrue(Math.pow(41, 4) > Replayer.STUCK_SEARCH_LIMIT);
+        Replayer.Ending end = Replayer.replay(model, RuleSet.empty(), new int[0]);
+        assertEquals(null, end.verdict(), end.message());
+        assertEquals("no rule broken, no deadlock, no stuck thread at the end of the schedule", end.message());
+    }
 }
