@@ -248,8 +248,9 @@ public final class RandomSearch {
                         new Stats(generated, seen.size(), maxDepth, clock.getAsLong() - start), null);
             }
             if (c.timedOut) {
+                String why = swarm == null && Thread.currentThread().isInterrupted() ? LevelSearch.INTERRUPTED : "time limit";
                 return new SearchResult(SearchResult.Status.INCOMPLETE, null, new int[0], -1,
-                        new Stats(generated, seen.size(), maxDepth, clock.getAsLong() - start), "time limit after " + c.end + " random walks");
+                        new Stats(generated, seen.size(), maxDepth, clock.getAsLong() - start), why + " after " + c.end + " random walks");
             }
         }
         if (done != walks) {
@@ -269,7 +270,8 @@ public final class RandomSearch {
         long nextProgress = start + progressEveryNanos;
         for (int w = from; w < to; w++) {
             long now = clock.getAsLong();
-            if (now - start > budget.timeLimit().toNanos()) {
+            // an interrupt of the walking thread stops the walks as the time limit does (walkAll names which)
+            if (now - start > budget.timeLimit().toNanos() || Thread.currentThread().isInterrupted()) {
                 return new Chunk(from, w, -1, null, generated, maxDepth, true, null, seen);
             }
             if (progress != null && now >= nextProgress) {
