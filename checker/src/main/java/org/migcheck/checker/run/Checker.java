@@ -619,7 +619,7 @@ public final class Checker {
 
 
     /** The bits of a model's threads (at most 31 of them). */
-    private static int allThreads(int threads) { return threads >= 32 ? ~0 : (1 << threads) - 1; }
+    static int allThreads(int threads) { return threads >= 32 ? ~0 : (1 << threads) - 1; }
 
     /**
      * The answer of the stuck-thread analysis from its reachability bits ({@link StateGraph#reach},
@@ -651,7 +651,7 @@ public final class Checker {
         return new int[][] {null, null};
     }
 
-    private static int daemons(Model model) {
+    static int daemons(Model model) {
         int daemons = 0;
         for (int t = 0; t < model.threadCount(); t++) {
             if (model.thread(t).daemon()) {

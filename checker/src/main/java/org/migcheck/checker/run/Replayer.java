@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.migcheck.checker.engine.Failure;
+import org.migcheck.checker.engine.IntPages;
 import org.migcheck.checker.engine.TransitionSystem;
 import org.migcheck.checker.trace.Trace;
 import org.migcheck.model.lang.BlockReason;
@@ -212,25 +213,24 @@ public final class Replayer {
         Model m = sys.semantics().model();
         Semantics sem = sys.semantics();
         int threads = m.threadCount();
-        // what could still be doomed in start: the threads blocked there outside an idle point (until one is seen to
-        // move in some state reachable from it), and the non-daemon threads (until seen at rest); when none is left,
-        // nothing is doomed and the search ends there (a lock-order or cut-short token does not pay for a whole search)
-        int mayNotMove = 0;
-        int mayNotRest = 0;
+        int blockedAtStart = 0; // blocked outside an idle point, as the check's blocked mask
         for (int t = 0; t < threads; t++) {
             if (!rests(sem, start, t) && sem.blockReason(start, t) != null) {
-                mayNotMove |= 1 << t;
-            }
-            if (!m.thread(t).daemon()) {
-                mayNotRest |= 1 << t;
+                blockedAtStart |= 1 << t;
             }
         }
+        int finish = ~Checker.daemons(m) & Checker.allThreads(threads);
+        // what could still be doomed in start: the threads blocked there (until one is seen to move in some state
+        // reachable from it), and the non-daemon threads (until seen at rest); when none is left, nothing is doomed and
+        // the search ends there (a lock-order or cut-short token does not pay for a whole search)
+        int mayNotMove = blockedAtStart;
+        int mayNotRest = finish;
         java.util.Map<Vector, Integer> ids = new java.util.HashMap<>();
         List<int[]> states = new ArrayList<>();
-        IntList succ = new IntList();     // successor ids, state after state
-        IntList succEnd = new IntList();  // where each state's successors end in succ
-        IntList moves = new IntList();    // threads with a transition from the state
-        IntList restMask = new IntList(); // threads at rest in the state
+        IntPages succ = new IntPages(16);     // successor ids, state after state
+        IntPages succEnd = new IntPages(16);  // where each state's successors end in succ
+        IntPages moves = new IntPages(16);    // threads with a transition from the state
+        IntPages restMask = new IntPages(16); // threads at rest in the state
         ids.put(new Vector(start), 0);
         states.add(start);
         for (int i = 0; i < states.size(); i++) {
@@ -269,7 +269,7 @@ public final class Replayer {
                 }
                 succ.add(id);
             }
-            succEnd.add(succ.size());
+            succEnd.add((int) succ.size());
             moves.add(enabled[0]);
             restMask.add(rest);
         }
@@ -277,17 +277,21 @@ public final class Replayer {
         states = null;
         // can move again / can come to rest: a thread's bit flows from the states where it moves (rests) to their
         // predecessors, through a worklist (a state's bits only grow, so it is queued again at most twice per thread)
-        int n = moves.size();
-        int[] canMove = moves.toArray();
-        int[] canRest = restMask.toArray();
+        int n = (int) moves.size();
+        int[] canMove = new int[n];
+        int[] canRest = new int[n];
+        for (int i = 0; i < n; i++) {
+            canMove[i] = moves.get(i);
+            canRest[i] = restMask.get(i);
+        }
         int[] predStart = new int[n + 1];
-        for (int k = 0; k < succ.size(); k++) {
+        for (long k = 0; k < succ.size(); k++) {
             predStart[succ.get(k) + 1]++;
         }
         for (int i = 0; i < n; i++) {
             predStart[i + 1] += predStart[i];
         }
-        int[] pred = new int[succ.size()];
+        int[] pred = new int[(int) succ.size()];
         int[] fill = java.util.Arrays.copyOf(predStart, n);
         for (int i = 0, k = 0; i < n; i++) {
             for (; k < succEnd.get(i); k++) {
@@ -317,18 +321,10 @@ public final class Replayer {
                 }
             }
         }
-        for (int t = 0; t < threads; t++) {
-            boolean blocked = !rests(sem, start, t) && sem.blockReason(start, t) != null;
-            if (blocked && (canMove[0] & (1 << t)) == 0) {
-                return new int[] {t, 0};
-            }
-        }
-        for (int t = 0; t < threads; t++) {
-            if (!m.thread(t).daemon() && (canRest[0] & (1 << t)) == 0) {
-                return new int[] {t, 1};
-            }
-        }
-        return new int[] {-1, -1};
+        // the check's own choice, on the one state start
+        int blocked = blockedAtStart;
+        int[][] doomed = Checker.doomed(1, s -> blocked, s -> canMove[0], s -> canRest[0], threads, finish);
+        return doomed[0] != null ? new int[] {doomed[0][1], 0} : doomed[1] != null ? new int[] {doomed[1][1], 1} : new int[] {-1, -1};
     }
 
     /** A state vector as a hash key, compared by content (one object per state, no boxed copy). */
@@ -337,23 +333,7 @@ public final class Replayer {
         @Override public int hashCode() { return java.util.Arrays.hashCode(slots); }
     }
 
-    /** A growable list of ints. */
-    private static final class IntList {
-        private int[] a = new int[16];
-        private int n;
-        void add(int x) {
-            if (n == a.length) {
-                a = java.util.Arrays.copyOf(a, 2 * n);
-            }
-            a[n++] = x;
-        }
-        int get(int i) { return a[i]; }
-        int size() { return n; }
-        int[] toArray() { return java.util.Arrays.copyOf(a, n); }
-    }
-
     private static boolean rests(Semantics sem, int[] s, int t) {
         return sem.finished(s, t) || sem.atIdlePoint(s, t);
     }
-
 }
