@@ -767,7 +767,7 @@ final class BenchCmd implements Callable<Integer> {
                 if (sm.kernel()) {
                     PromelaExport.Result r = PromelaExport.export(sm.build(), KernelRules.all(), sm.name());
                     pml = r.promela();
-                    vector = Math.max(vector, 2 * r.vectorBytes());
+                    vector = r.vectorSize();
                 } else {
                     try (InputStream in = BenchCmd.class.getResourceAsStream("/org/migcheck/checker/bench/philosophers.pml")) {
                         pml = new String(in.readAllBytes(), StandardCharsets.UTF_8);

@@ -47,13 +47,21 @@ public final class PromelaExport {
                          int vectorBytes, long tableEntries, int transitions) {
         /** pan's -DVECTORSZ for this program: twice the estimate, at least pan's default 1024. */
         public int vectorSize() {
-            return Math.max(1024, 2 * vectorBytes);
+            return PromelaExport.vectorSize(vectorBytes);
         }
 
         /** The commands that check the program, for a file named {@code file}. */
         public String panCommands(String file) {
-            return "spin -a " + file + "; gcc -O2 -DSAFETY -DNOREDUCE -DVECTORSZ=" + vectorSize() + " -o pan pan.c; ./pan";
+            return PromelaExport.panCommands(file, vectorBytes);
         }
+    }
+
+    private static int vectorSize(int vectorBytes) {
+        return Math.max(1024, 2 * vectorBytes);
+    }
+
+    private static String panCommands(String file, int vectorBytes) {
+        return "spin -a " + file + "; gcc -O2 -DSAFETY -DNOREDUCE -DVECTORSZ=" + vectorSize(vectorBytes) + " -o pan pan.c; ./pan";
     }
 
     /** Where the header's pan commands go once the vector's size is known. */
@@ -172,9 +180,8 @@ public final class PromelaExport {
             }
             monitor();
             vector += 8;
-            Result plain = new Result("", true, missing, flags, vector, tables.probes, count);
             int at = out.indexOf(PAN_PLACE);
-            out.replace(at, at + PAN_PLACE.length(), plain.panCommands("FILE.pml"));
+            out.replace(at, at + PAN_PLACE.length(), panCommands("FILE.pml", vector));
             return new Result(out.toString(), true, missing, flags, vector, tables.probes, count);
         }
 
