@@ -154,8 +154,7 @@ public final class HtmlRenderer {
             h.append(legend());
         }
         if (trace != null && r.witnesses().isEmpty()) {
-            h.append(!trace.rows().isEmpty() ? "" : r.verdict() == org.migcheck.checker.run.Verdict.STUCK
-                    ? "<p>no step: the thread is already doomed in the initial state</p>\n" : "<p>no step: the initial state already fails</p>\n").append(lanes(trace, true, at, idSuffix));
+            h.append(trace.rows().isEmpty() ? "<p>" + TextRenderer.noStep(r) + "</p>\n" : "").append(lanes(trace, true, at, idSuffix));
         }
         int p = 0;
         for (CheckResult.Witness w : r.witnesses()) {

@@ -34,6 +34,12 @@ public final class TextRenderer {
     private TextRenderer() {}
 
     /** The report of {@code o} at {@code width} columns, with timings. */
+    /** What a counterexample without a step says: the initial state itself is the one reported (text and HTML). */
+    static String noStep(CheckResult r) {
+        return r.verdict() == org.migcheck.checker.run.Verdict.STUCK ? "no step: the thread is already doomed in the initial state"
+                : "no step: the initial state already fails";
+    }
+
     public static String render(ScenarioRunner.Outcome o, int width) {
         return render(o.title(), o.result(), o.expected() == null ? null : o.expected().describe(), o.replayArgs(), true, width,
                 variantDoc(o));
@@ -219,8 +225,7 @@ public final class TextRenderer {
         if (trace != null && r.witnesses().isEmpty()) {
             out.append('\n');
             if (trace.rows().isEmpty()) {
-                out.append(r.verdict() == org.migcheck.checker.run.Verdict.STUCK ? "  (no step: the thread is already doomed in the initial state)\n"
-                        : "  (no step: the initial state already fails)\n");
+                out.append("  (").append(noStep(r)).append(")\n");
             } else {
                 out.append(table(trace, width));
             }
