@@ -440,6 +440,14 @@ final class LevelSearch {
      * Labels from the initial state to {@code id}: the path follows parent links (across owners in
      * a spread search) and each parent is re-expanded to find the transition.
      */
+    /** The schedule to state {@code from}, then the failing transition {@code label}. */
+    private int[] failingSchedule(int from, int label) {
+        int[] prefix = scheduleTo(from);
+        int[] sched = Arrays.copyOf(prefix, prefix.length + 1);
+        sched[prefix.length] = label;
+        return sched;
+    }
+
     int[] scheduleTo(int id) {
         int n = depth(id);
         long[][] path = new long[n + 1][];
@@ -611,6 +619,9 @@ final class LevelSearch {
         // whether the failing transition was found after the budget had dropped new states: its cut-off then leaves out
         // states that came before it (a failure as short, which would win the tie-break, may be among them)
         boolean tfAfterDrop = false;
+        // its schedule, taken when it is found (a local store only): the heap may run out while the level is finished,
+        // and the store, which the schedule is read from, is let go then
+        int[] tfSchedule = null;
         int depth = 0;
         int levelEnd = 1;
         startLevel(1);
@@ -713,6 +724,7 @@ final class LevelSearch {
                             tfLabel = b.label[b.transFailAt];
                             tfCutoff = b.idBase + b.freshBeforeFail;
                             tfLevel = depth;
+                            tfSchedule = mine == null ? failingSchedule(tfFrom, tfLabel) : null;
                         }
                         if (badState == null && b.stateFailId >= 0) {
                             badState = b;
@@ -749,6 +761,7 @@ final class LevelSearch {
                                         tfLevel = depth;
                                         // states dropped at the budget before it would have had ids below its cut-off
                                         tfAfterDrop = full;
+                                        tfSchedule = mine == null ? failingSchedule(tfFrom, tfLabel) : null;
                                     }
                                     continue;
                                 }
@@ -857,13 +870,12 @@ final class LevelSearch {
                 pool.shutdownNow();
             }
         }
-        if (tf != null && store != null) {
+        if (tf != null && (store != null || tfSchedule != null)) {
             // a real counterexample; when a budget cut the level short it may not be a shortest one, and a shorter failure
-            // (of another kind) may be left unchecked: the result carries the budget, which the report turns into a note
-            int[] prefix = scheduleTo(tfFrom);
-            int[] sched = Arrays.copyOf(prefix, prefix.length + 1);
-            sched[prefix.length] = tfLabel;
-            return new SearchResult(SearchResult.Status.FAILED, tf, sched, tfFrom, stats(start),
+            // (of another kind) may be left unchecked: the result carries the budget, which the report turns into a note.
+            // After the heap ran out the store is gone: the schedule taken when it was found, and no state id
+            int[] sched = tfSchedule != null ? tfSchedule : failingSchedule(tfFrom, tfLabel);
+            return new SearchResult(SearchResult.Status.FAILED, tf, sched, store != null ? tfFrom : -1, stats(start),
                     limit != null && (checkedTo < tfCutoff || tfAfterDrop) ? limit : null);
         }
         if (limit != null) {

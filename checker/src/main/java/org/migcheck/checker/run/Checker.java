@@ -335,7 +335,10 @@ public final class Checker {
                     return failed(model, sys, mapped, rr.last(), goalResults, notes);
                 }
                 goalResults = decideGoalsIfAsked(model, timeLeft(opts, started), goalResults, notes);
-                return failed(model, sys, r, search.state(r.failureState()), goalResults, notes);
+                // no state id: the heap ran out after the failure was found and the store was let go
+                int[] at = r.failureState() >= 0 ? search.state(r.failureState())
+                        : org.migcheck.checker.trace.Trace.replay(model, r.schedule()).last();
+                return failed(model, sys, r, at, goalResults, notes);
             }
             case INCOMPLETE -> {
                 return new CheckResult(model, Verdict.INCOMPLETE, null, "stopped at " + r.limit() + " before exhausting the state space",
