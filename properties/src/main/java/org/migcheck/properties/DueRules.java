@@ -13,9 +13,9 @@ import org.migcheck.model.lang.Var;
  * Which step rules judge a transition: the one decision that the search (which runs them) and the
  * partial-order reduction's step footprints (which must read what they read) have to make alike.
  *
- * <p>Rules are bits in rule order; the first 63 have a bit of their own, every later rule shares
- * bit 63 and is due on every transition. A rule that is {@link StepRule#vacuous vacuous} on the
- * model is never due. A rule without triggers is due on every transition; one with triggers only
+ * <p>A rule that is {@link StepRule#vacuous vacuous} on the model is left out: never due, never run.
+ * The others are bits in rule order ({@link #rule}, {@link #size} number them); the first 63 have a
+ * bit of their own, every later rule shares bit 63 and is due on every transition. A rule without triggers is due on every transition; one with triggers only
  * when an event of the transition has one of their types (a rule skipped would have passed: the
  * promise of its triggers). A rule that {@link StepRule#watches watches} variables is, besides,
  * due only when the transition changes one of them.
@@ -31,14 +31,16 @@ public final class DueRules {
 
     /** @throws ModelError naming the rule when a rule watches a variable of another model */
     public DueRules(Model model, List<StepRule> stepRules) {
-        this.rules = stepRules.toArray(new StepRule[0]);
-        long never = 0;
-        for (int i = 0; i < Math.min(rules.length, 63); i++) {
-            if (Rules.vacuous(rules[i], model)) {
-                never |= 1L << i;
+        // a rule vacuous on the model is left out here, whatever its place (the 64th rule on shares the last bit, so a
+        // mask could not leave it out alone)
+        List<StepRule> kept = new java.util.ArrayList<>(stepRules.size());
+        for (StepRule r : stepRules) {
+            if (!Rules.vacuous(r, model)) {
+                kept.add(r);
             }
         }
-        this.vacuous = never;
+        this.rules = kept.toArray(new StepRule[0]);
+        this.vacuous = 0;
         long all = 0;
         this.triggers = new java.util.ArrayList<>(rules.length);
         for (int i = 0; i < rules.length; i++) {
@@ -47,7 +49,7 @@ public final class DueRules {
                 all |= bit(i);
             }
         }
-        this.always = all & ~never;
+        this.always = all;
         this.watchSlots = new int[rules.length][];
         long watch = 0;
         StateView initial = null;
@@ -83,7 +85,7 @@ public final class DueRules {
 
     public StepRule rule(int i) { return rules[i]; }
 
-    /** Every rule but those {@link StepRule#vacuous vacuous} on the model (which are never run on it). */
+    /** Every rule kept (those {@link StepRule#vacuous vacuous} on the model are not among them). */
     public long notVacuous() { return ~vacuous; }
 
     /** The rules due on every transition (before the watched-variable filter). */

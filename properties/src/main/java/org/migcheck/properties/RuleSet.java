@@ -90,6 +90,11 @@ public final class RuleSet {
                 throw new IllegalArgumentException("rule id " + id + " is used twice (class " + r.getClass().getName()
                         + "); give the rule an id of its own");
             }
+            if (r instanceof Invariant && r instanceof StepRule) {
+                // a set keeps a rule in one list: one of the two checks would be dropped without a word
+                throw new IllegalArgumentException("rule " + id + " (class " + r.getClass().getName() + ") is both an invariant and"
+                        + " a step rule; split it into two rules, each with an id of its own");
+            }
             if (r instanceof Invariant i) {
                 inv.add(i);
             } else if (r instanceof StepRule s) {

@@ -71,6 +71,29 @@ class DueRulesTest {
         assertEquals(0b0011, d.dropUnchanged(0b0011, before, after));
     }
 
+    /**
+     * A rule vacuous on the model is never due, wherever it stands: past the 63rd rule every rule shares the last
+     * bit, and vacuous ones there were due on every transition (a user's rule that throws off its own model was run).
+     */
+    @Test
+    void aVacuousRuleIsNeverDuePastTheSixtyThirdRule() {
+        List<StepRule> rules = new ArrayList<>();
+        for (int i = 0; i < 70; i++) {
+            rules.add(onLock("r" + i, true));
+        }
+        DueRules d = new DueRules(MODEL, rules);
+        assertEquals(0, d.size(), "all 70 are vacuous on the model");
+        assertEquals(0, d.due(ACQUIRE, s -> true));
+        assertEquals(0, d.due(NONE, s -> true));
+        assertFalse(d.judgesInertSteps());
+        // one real rule among them, placed 66th: the only one kept, with the first bit
+        rules.set(65, plain("real"));
+        DueRules one = new DueRules(MODEL, rules);
+        assertEquals(1, one.size());
+        assertEquals("real", one.rule(0).id());
+        assertEquals(1L, one.due(NONE, s -> false));
+    }
+
     @Test
     void rulesFromTheSixtyFourthOnShareOneBitAndAreAlwaysDue() {
         List<StepRule> rules = new ArrayList<>();

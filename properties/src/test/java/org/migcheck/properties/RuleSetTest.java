@@ -33,6 +33,23 @@ class RuleSetTest {
         assertThrows(IllegalArgumentException.class, () -> more.with(own("mine.x")));
     }
 
+    /** A class that is both kinds: a set keeps each rule in one list, so it is refused rather than half checked. */
+    private static final class Both implements Invariant, StepRule {
+        @Override public String id() { return "mine.both"; }
+        @Override public String statement() { return "both kinds at once"; }
+        @Override public String kernelRef() { return "none"; }
+        @Override public Check check(org.migcheck.model.lang.StateView state) { return Check.OK; }
+        @Override public Check check(StepView step) { return Check.violated("the step half"); }
+    }
+
+    @Test
+    void aRuleOfBothKindsIsRefused() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RuleSet.of(List.of(new Both()), false));
+        assertTrue(e.getMessage().startsWith("rule mine.both (class " + Both.class.getName() + ") is both an invariant and a step rule"),
+                e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> KernelRules.all().with(new Both()));
+    }
+
     @Test
     void skippedRulesStayLeftOutAndMarked() {
         RuleSet all = KernelRules.all();

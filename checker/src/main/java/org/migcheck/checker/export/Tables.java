@@ -604,15 +604,15 @@ final class Tables {
         if (!rules.stepRules().isEmpty()) {
             StepView view = new StepView(model, t, () -> probe.label(t, alt, before), fired.events(), probe.view(before),
                     probe.view(after), () -> probe.callStack(t, before));
-            List<StepRule> stepRules = rules.stepRules();
             // footprints: only the rules the search runs on this transition read anything (a watching rule
-            // reads the old value of each watched slot the transition writes)
-            long due = keepTrees ? dueRules().notVacuous() : dueRules().due(fired.events(), slot -> {
+            // reads the old value of each watched slot the transition writes); numbered as DueRules numbers them
+            DueRules dr = dueRules();
+            long due = keepTrees ? dr.notVacuous() : dr.due(fired.events(), slot -> {
                 Integer w = fired.writes().get(slot);
                 return w != null && w != before.read(slot);
             });
-            for (int i = 0; i < stepRules.size(); i++) {
-                StepRule r = stepRules.get(i);
+            for (int i = 0; i < dr.size(); i++) {
+                StepRule r = dr.rule(i);
                 if ((due & DueRules.bit(i)) == 0) {
                     continue;
                 }

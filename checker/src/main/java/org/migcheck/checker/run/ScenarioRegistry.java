@@ -233,6 +233,10 @@ public final class ScenarioRegistry {
             if (!(r instanceof Invariant) && !(r instanceof StepRule)) {
                 throw new PluginException("rule plugin " + cls + " is neither an Invariant nor a StepRule");
             }
+            if (r instanceof Invariant && r instanceof StepRule) {
+                throw new PluginException("rule plugin " + cls + " is both an Invariant and a StepRule (one of its checks would"
+                        + " not run); split it into two rules, each with an id of its own");
+            }
             String id;
             String statement;
             String kernelRef;
