@@ -19,7 +19,8 @@ public final class Rules {
     public static boolean vacuous(Rule rule, Model model) {
         try {
             return rule.vacuous(model);
-        } catch (RuntimeException | StackOverflowError | AssertionError | LinkageError e) {
+        } catch (Throwable e) {
+            org.migcheck.model.lang.UserCode.rethrowJvmFailure(e);
             throw fault(rule, "vacuous(model) threw " + e, e);
         }
     }
@@ -29,7 +30,8 @@ public final class Rules {
         List<Class<? extends Event>> t;
         try {
             t = rule.triggers();
-        } catch (RuntimeException | StackOverflowError | AssertionError | LinkageError e) {
+        } catch (Throwable e) {
+            org.migcheck.model.lang.UserCode.rethrowJvmFailure(e);
             throw fault(rule, "triggers() threw " + e, e);
         }
         if (t == null) {
@@ -42,7 +44,8 @@ public final class Rules {
     public static List<Var> watches(StepRule rule, Model model) {
         try {
             return rule.watches(model);
-        } catch (RuntimeException | StackOverflowError | AssertionError | LinkageError e) {
+        } catch (Throwable e) {
+            org.migcheck.model.lang.UserCode.rethrowJvmFailure(e);
             throw fault(rule, "watches(model) threw " + e, e);
         }
     }

@@ -347,7 +347,8 @@ final class Tables {
         boolean reached;
         try {
             reached = goal.test(probe.view(state));
-        } catch (RuntimeException | StackOverflowError | AssertionError | LinkageError e) {
+        } catch (Throwable e) {
+            org.migcheck.model.lang.UserCode.rethrowJvmFailure(e);
             return new Leaf(Kind.OK, null, null, -1); // the search reports it; only the slots read so far matter here
         }
         return new Leaf(Kind.OK, null, null, reached ? 1 : 0);
@@ -619,7 +620,8 @@ final class Tables {
                 Check c;
                 try {
                     c = r.check(view);
-                } catch (RuntimeException | StackOverflowError | AssertionError | LinkageError e) {
+                } catch (Throwable e) {
+                    org.migcheck.model.lang.UserCode.rethrowJvmFailure(e);
                     return fail(new ModelError(r.id(), "step rule " + r.id() + " threw " + e));
                 }
                 if (c == null) {
@@ -648,7 +650,8 @@ final class Tables {
         Check c;
         try {
             c = inv.check(probe.view(state));
-        } catch (RuntimeException | StackOverflowError | AssertionError | LinkageError e) {
+        } catch (Throwable e) {
+            org.migcheck.model.lang.UserCode.rethrowJvmFailure(e);
             return fail(new ModelError(inv.id(), "invariant " + inv.id() + " threw " + e));
         }
         if (c == null) {

@@ -206,7 +206,8 @@ final class ModelSystem implements TransitionSystem {
                     Check c;
                     try {
                         c = r.check(view);
-                    } catch (RuntimeException | StackOverflowError | AssertionError | LinkageError err) {
+                    } catch (Throwable err) {
+                        org.migcheck.model.lang.UserCode.rethrowJvmFailure(err);
                         out.failure(label, new Problem.ModelFault(r.id(), ruleThrew("step rule", r.id(), err), thread, alt));
                         return;
                     }
@@ -370,7 +371,8 @@ final class ModelSystem implements TransitionSystem {
             Check c;
             try {
                 c = inv.check(view);
-            } catch (RuntimeException | StackOverflowError | AssertionError | LinkageError err) {
+            } catch (Throwable err) {
+                org.migcheck.model.lang.UserCode.rethrowJvmFailure(err);
                 return new Problem.ModelFault(inv.id(), ruleThrew("invariant", inv.id(), err), -1, 0);
             }
             if (c == null) {
@@ -399,7 +401,8 @@ final class ModelSystem implements TransitionSystem {
             org.migcheck.model.lang.StateView view) {
         try {
             return goal.test(view);
-        } catch (RuntimeException | StackOverflowError | AssertionError | LinkageError err) {
+        } catch (Throwable err) {
+            org.migcheck.model.lang.UserCode.rethrowJvmFailure(err);
             throw new GoalFailed(name, err);
         }
     }

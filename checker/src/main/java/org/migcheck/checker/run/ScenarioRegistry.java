@@ -130,7 +130,8 @@ public final class ScenarioRegistry {
                         throw new PluginException("scenario plugin " + cls + " gives null for " + part[0] + "; \"\" is none");
                     }
                 }
-            } catch (RuntimeException | LinkageError e) {
+            } catch (Throwable e) {
+                org.migcheck.model.lang.UserCode.rethrowJvmFailure(e);
                 if (e instanceof PluginException p) {
                     throw p;
                 }
@@ -244,7 +245,8 @@ public final class ScenarioRegistry {
                 id = r.id();
                 statement = r.statement();
                 kernelRef = r.kernelRef();
-            } catch (RuntimeException | LinkageError e) {
+            } catch (Throwable e) {
+                org.migcheck.model.lang.UserCode.rethrowJvmFailure(e);
                 throw new PluginException("rule plugin " + cls + " fails to describe itself (id, statement, kernelRef): " + oneLine(e));
             }
             if (!org.migcheck.properties.RuleSet.plainId(id)) {

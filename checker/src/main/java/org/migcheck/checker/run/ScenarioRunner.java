@@ -167,6 +167,11 @@ public final class ScenarioRunner {
             // of a class it calls (a half-rebuilt project, or one built against another migcheck)
             throw new ModelError(scenario.id(), "scenario " + scenario.id() + " " + knobs.asMap() + ": building the model threw "
                     + e + where(e) + " (a class compiled against another version of a class it uses: rebuild them together)");
+        } catch (Throwable e) {
+            // an Error of the scenario's own, or a checked exception thrown past the compiler
+            org.migcheck.model.lang.UserCode.rethrowJvmFailure(e);
+            throw new ModelError(scenario.id(), "scenario " + scenario.id() + " " + knobs.asMap() + ": building the model threw "
+                    + e + where(e));
         }
         if (m == null) {
             throw new ModelError(scenario.id(), "scenario " + scenario.id() + " " + knobs.asMap() + ": build returned no model (null)");
@@ -219,7 +224,8 @@ public final class ScenarioRunner {
         Expect expect;
         try {
             expect = scenario.expect(knobs);
-        } catch (RuntimeException | StackOverflowError | AssertionError | LinkageError e) { // the scenario's expectation function
+        } catch (Throwable e) { // the scenario's expectation function
+            org.migcheck.model.lang.UserCode.rethrowJvmFailure(e);
             return new Outcome(scenario, variantName, knobs, null, Checker.modelError(null, "scenario " + scenario.id() + " "
                     + knobs.asMap() + ": its expectation threw " + e + where(e)));
         }

@@ -24,7 +24,8 @@ public record RuleInfo(String id, String statement, String kernelRef) {
             try {
                 statement = r.statement();
                 ref = r.kernelRef();
-            } catch (RuntimeException | StackOverflowError | AssertionError | LinkageError e) {
+            } catch (Throwable e) {
+                org.migcheck.model.lang.UserCode.rethrowJvmFailure(e);
                 // the rule's own description failed: reports print its id and say so rather than end the check
                 statement = "(its statement() threw " + e.getClass().getSimpleName() + ")";
                 ref = null;

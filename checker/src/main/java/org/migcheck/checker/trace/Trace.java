@@ -46,7 +46,8 @@ public record Trace(Model model, List<Row> rows, List<int[]> states) {
     public static BlockReason blockReason(Semantics sem, int[] s, int t) {
         try {
             return sem.finished(s, t) ? null : sem.blockReason(s, t);
-        } catch (RuntimeException | StackOverflowError | AssertionError | LinkageError e) {
+        } catch (Throwable e) {
+            org.migcheck.model.lang.UserCode.rethrowJvmFailure(e);
             return null;
         }
     }

@@ -119,7 +119,8 @@ public final class Probe {
                 enabled = insn.step.enabled(guard);
             } catch (ModelError | ModelViolation err) {
                 return new Failed(err);
-            } catch (RuntimeException | StackOverflowError | AssertionError | LinkageError err) {
+            } catch (Throwable err) {
+                UserCode.rethrowJvmFailure(err);
                 return new Failed(Semantics.foreign(insn, "guard", err));
             }
             if (!enabled) {
@@ -127,7 +128,8 @@ public final class Probe {
                     insn.step.blockReason(guard);
                 } catch (ModelError err) {
                     return new BlockedFault(err);
-                } catch (RuntimeException | StackOverflowError | AssertionError | LinkageError err) {
+                } catch (Throwable err) {
+                    UserCode.rethrowJvmFailure(err);
                     return new BlockedFault(Semantics.foreign(insn, "block reason", err));
                 }
                 return new Blocked();
@@ -147,7 +149,8 @@ public final class Probe {
             settle(next, t, ctx);
         } catch (ModelError | ModelViolation err) {
             return new Failed(err);
-        } catch (RuntimeException | StackOverflowError | AssertionError | LinkageError err) {
+        } catch (Throwable err) {
+            UserCode.rethrowJvmFailure(err);
             return new Failed(Semantics.foreign(insn, "effect", err));
         }
         return new Fired(next.writes, ctx.events == null ? List.of() : ctx.events);
@@ -167,7 +170,8 @@ public final class Probe {
                 return insn.step.label(read, alt);
             }
             return insn.cond.label(read, insn.cond.test.test(read));
-        } catch (RuntimeException | StackOverflowError | AssertionError | LinkageError e) {
+        } catch (Throwable e) {
+            UserCode.rethrowJvmFailure(e);
             return Semantics.unlabelled(insn, e);
         }
     }

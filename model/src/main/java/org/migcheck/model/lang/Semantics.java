@@ -62,7 +62,8 @@ public final class Semantics {
                 settle(s, t, null, null);
             } catch (ModelError | ModelViolation err) {
                 throw err;
-            } catch (RuntimeException | StackOverflowError | AssertionError | LinkageError err) {
+            } catch (Throwable err) {
+                UserCode.rethrowJvmFailure(err);
                 // local code before the thread's first step (a branch, an assignment, a call's arguments) is the model's code
                 ModelError e = new ModelError(t.name(), "local code of thread " + t.name() + " before its first step threw " + err
                         + codeLine(err));
@@ -125,7 +126,8 @@ public final class Semantics {
                 } catch (ModelError | ModelViolation err) {
                     sink.failed(t.index(), 0, err);
                     continue;
-                } catch (RuntimeException | StackOverflowError | AssertionError | LinkageError err) {
+                } catch (Throwable err) {
+                    UserCode.rethrowJvmFailure(err);
                     sink.failed(t.index(), 0, foreign(insn, "guard", err));
                     continue;
                 }
@@ -136,7 +138,8 @@ public final class Semantics {
                     } catch (ModelError err) {
                         sink.failed(t.index(), -1, err);
                         continue;
-                    } catch (RuntimeException | StackOverflowError | AssertionError | LinkageError err) {
+                    } catch (Throwable err) {
+                        UserCode.rethrowJvmFailure(err);
                         sink.failed(t.index(), -1, foreign(insn, "block reason", err));
                         continue;
                     }
@@ -181,7 +184,8 @@ public final class Semantics {
         } catch (ModelError | ModelViolation err) {
             sink.failed(t.index(), alt, err);
             return;
-        } catch (RuntimeException | StackOverflowError | AssertionError | LinkageError err) {
+        } catch (Throwable err) {
+            UserCode.rethrowJvmFailure(err);
             sink.failed(t.index(), alt, foreign(insn, "effect", err));
             return;
         }
@@ -242,7 +246,8 @@ public final class Semantics {
                 ok = insn.step.enabled(new Ctx(s, t, insn.proc, Mode.READ, 0));
             } catch (ModelError | ModelViolation e) {
                 throw e; // the guard itself fails: replay reproduces the failure
-            } catch (RuntimeException | StackOverflowError | AssertionError | LinkageError e) {
+            } catch (Throwable e) {
+                UserCode.rethrowJvmFailure(e);
                 throw foreign(insn, "guard", e);
             }
             if (!ok) {
@@ -281,7 +286,8 @@ public final class Semantics {
                 return insn.step.label(read, alt);
             }
             return insn.cond.label(read, insn.cond.test.test(read));
-        } catch (RuntimeException | StackOverflowError | AssertionError | LinkageError e) {
+        } catch (Throwable e) {
+            UserCode.rethrowJvmFailure(e);
             return unlabelled(insn, e);
         }
     }
@@ -300,7 +306,8 @@ public final class Semantics {
         Insn insn = code[pc];
         try {
             return insn.cond.pending(new Ctx(s, t, insn.proc, Mode.READ, 0));
-        } catch (RuntimeException | StackOverflowError | AssertionError | LinkageError e) {
+        } catch (Throwable e) {
+            UserCode.rethrowJvmFailure(e);
             return unlabelled(insn, e);
         }
     }
@@ -382,7 +389,8 @@ public final class Semantics {
         }
         try {
             return insn.step.enabled(new Ctx(s, t, insn.proc, Mode.READ, 0));
-        } catch (RuntimeException | StackOverflowError | AssertionError | LinkageError e) {
+        } catch (Throwable e) {
+            UserCode.rethrowJvmFailure(e);
             return true; // firing it reports the error
         }
     }

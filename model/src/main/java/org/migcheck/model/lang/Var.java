@@ -67,7 +67,8 @@ public final class Var {
         try {
             String shown = format.apply(value);
             return shown != null ? shown : value + " (its format gave null)";
-        } catch (RuntimeException | StackOverflowError | AssertionError | LinkageError e) {
+        } catch (Throwable e) {
+            UserCode.rethrowJvmFailure(e);
             return value + " (its format threw " + e.getClass().getSimpleName() + ")";
         }
     }

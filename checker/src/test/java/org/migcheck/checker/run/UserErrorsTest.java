@@ -1,0 +1,88 @@
+package org.migcheck.checker.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+import org.migcheck.model.lang.Model;
+import org.migcheck.model.lang.Step;
+import org.migcheck.model.lang.Var;
+import org.migcheck.properties.Check;
+import org.migcheck.properties.Invariant;
+import org.migcheck.properties.RuleSet;
+import org.migcheck.properties.StepRule;
+
+/**
+ * Whatever a model's or a rule's code throws is the model's error (MODEL_ERROR, the thrower named), not only
+ * unchecked exceptions: an {@link Error} of its own and a checked exception thrown past the compiler ended the
+ * check as an internal error (exit 70; a review saw `check --all` lose every other variant's result to one rule).
+ */
+class UserErrorsTest {
+
+    /** Throws any throwable, checked or not, without declaring it: what some libraries (Lombok's @SneakyThrows) do. */
+    @SuppressWarnings("unchecked")
+    private static <T extends Throwable> RuntimeException sneaky(Throwable t) throws T {
+        throw (T) t;
+    }
+
+    private static final Function<String, Throwable> ERROR = m -> new Error(m);
+    private static final Function<String, Throwable> CHECKED = m -> new java.io.IOException(m);
+
+    /** Two threads set x in turn; {@code stepThrows}: the second thread's step throws instead. */
+    private static Model model(Function<String, Throwable> stepThrows, boolean goalThrows) {
+        Model.Builder m = Model.builder("user-errors");
+        Var x = m.var("x", 0, 2, 0);
+        m.thread("t1", b -> b.step(Step.named("WRITE_ONCE").args("x").does(e -> e.set(x, 1)).build()));
+        m.thread("t2", b -> b.step(Step.named("kernel_fn").args("x").does(e -> {
+            if (stepThrows != null) {
+                throw sneaky(stepThrows.apply("the step's own failure"));
+            }
+            e.set(x, 2);
+        }).build()));
+        if (goalThrows) {
+            m.goal("x-is-two", s -> {
+                if (s.get(x) == 2) {
+                    throw sneaky(new Error("the goal's own failure"));
+                }
+                return false;
+            });
+        }
+        return m.build();
+    }
+
+    private static void modelError(CheckResult r, String... fragments) {
+        assertEquals(Verdict.MODEL_ERROR, r.verdict(), r.message());
+        for (String f : fragments) {
+            assertTrue(r.message().contains(f), r.message());
+        }
+    }
+
+    @Test
+    void aStepThatThrowsAnErrorOrACheckedExceptionIsTheModelsError() {
+        for (Options opts : new Options[] {Options.defaults(), Options.defaults().unreduced().withWorkers(1)}) {
+            modelError(Checker.check(model(ERROR, false), RuleSet.empty(), opts), "java.lang.Error: the step's own failure");
+            modelError(Checker.check(model(CHECKED, false), RuleSet.empty(), opts), "java.io.IOException: the step's own failure");
+        }
+    }
+
+    @Test
+    void aRuleOrGoalThatThrowsAnErrorIsTheModelsError() {
+        Invariant inv = Invariant.of("user.inv-error", "throws an Error", "none", s -> {
+            throw sneaky(new Error("the invariant's own failure"));
+        });
+        StepRule step = StepRule.of("user.step-checked", "throws a checked exception", "none", v -> {
+            if (v.thread() == 1) {
+                throw sneaky(new java.io.IOException("the step rule's own failure"));
+            }
+            return Check.ok();
+        });
+        for (Options opts : new Options[] {Options.defaults(), Options.defaults().unreduced().withWorkers(1)}) {
+            modelError(Checker.check(model(null, false), RuleSet.empty().with(inv), opts), "user.inv-error",
+                    "java.lang.Error: the invariant's own failure");
+            modelError(Checker.check(model(null, false), RuleSet.empty().with(step), opts), "user.step-checked",
+                    "java.io.IOException: the step rule's own failure");
+            modelError(Checker.check(model(null, true), RuleSet.empty(), opts), "x-is-two", "java.lang.Error: the goal's own failure");
+        }
+    }
+}

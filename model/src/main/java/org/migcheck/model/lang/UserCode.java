@@ -1,0 +1,20 @@
+package org.migcheck.model.lang;
+
+/**
+ * Where the checker calls code of a model or of a rule (steps, guards, invariants, goals, a rule's
+ * metadata), whatever that code throws is its failure, named as the model's error: an unchecked
+ * exception, an {@link Error} of its own, or a checked exception thrown past the compiler. Only the
+ * JVM's own failures end the check as such: running out of heap (a budget: INCOMPLETE) and the
+ * virtual machine's internal errors. A stack overflow is the code's (its recursion), so it stays the
+ * model's error.
+ */
+public final class UserCode {
+    private UserCode() {}
+
+    /** Throws {@code t} again when it is the JVM's failure rather than the user code's; returns otherwise. */
+    public static void rethrowJvmFailure(Throwable t) {
+        if (t instanceof VirtualMachineError v && !(t instanceof StackOverflowError)) {
+            throw v;
+        }
+    }
+}
