@@ -116,6 +116,9 @@ public final class Search {
      * Labels from the initial state to stored state {@code id}; valid after {@link #run()}, or null
      * when the store was dropped because memory ran out.
      */
+    /** Whether the visited set is still held after {@link #run()} (it is let go when the heap ran out). */
+    public boolean keepsStates() { return bfs != null ? bfs.store() != null : store != null; }
+
     public int[] scheduleTo(int id) {
         if (bfs != null) {
             return bfs.store() == null ? null : bfs.scheduleTo(id);

@@ -425,13 +425,11 @@ final class Tables {
     }
 
     /** Thrown by the reader when the run meets a slot that is not fixed yet. */
-    private static final class Need extends Error {
+    private static final class Need extends org.migcheck.model.lang.UserCode.Passing {
         private static final long serialVersionUID = 1L;
         int slot;
         /** The read is an exit check's read of an owned lock's holder (see {@link Probe.Reader#readOwnHold}). */
         boolean ownHold;
-
-        Need() { super(null, null, false, false); }
     }
 
     private final Need need = new Need();

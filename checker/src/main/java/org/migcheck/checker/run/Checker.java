@@ -140,8 +140,10 @@ public final class Checker {
             return null; // the reduced search's own result stands, with its trace (and its figures)
         }
         footprint.takeFrom(own); // the counts reported are this search's: so are the bytes
+        boolean bfs = opts.strategy() == org.migcheck.checker.engine.Strategy.BFS;
         return plain.withReductions((plain.reductions() == null ? "" : plain.reductions() + "; ") + what
-                + " found with partial-order reduction; the trace comes from a search without it, so it is a shortest one");
+                + " found with partial-order reduction; the trace comes from a " + (bfs ? "breadth-first" : "depth-first")
+                + " search without it" + (bfs ? ", so it is a shortest one" : " (not necessarily a shortest one)"));
     }
 
     private static CheckResult check(Model model, RuleSet rules, Options opts, Footprint footprint, String[] reductionsOut) {
@@ -341,8 +343,14 @@ public final class Checker {
                 return failed(model, sys, r, at, goalResults, notes);
             }
             case INCOMPLETE -> {
-                return new CheckResult(model, Verdict.INCOMPLETE, null, "stopped at " + r.limit() + " before exhausting the state space",
-                        new int[0], List.of(), List.of(), goalResults, r.stats(), r.limit(), notes);
+                if (!(rules.lockdep() && search.keepsStates() && !sys.lockdep.cycle().isEmpty())) {
+                    return new CheckResult(model, Verdict.INCOMPLETE, null, "stopped at " + r.limit() + " before exhausting the state space",
+                            new int[0], List.of(), List.of(), goalResults, r.stats(), r.limit(), notes);
+                }
+                // the states explored already show a lock-order cycle: each of its paths is real, so the cycle is reported
+                notes.add("the search was stopped (" + r.limit() + ") before it had explored every state; the lock-order cycle was"
+                        + " seen on the states it did explore: its paths are real, but may not be the shortest, and a failure of"
+                        + " another kind (a deadlock, a broken rule, a stuck thread) is not ruled out");
             }
             default -> { }
         }
@@ -353,7 +361,7 @@ public final class Checker {
                 if (again != null) {
                     return again;
                 }
-                CheckResult lc = lockCycle(model, sys, search, cycle, goalResults, r.stats(), notes);
+                CheckResult lc = lockCycle(model, sys, search, cycle, goalResults, r.stats(), notes, r.status() == SearchResult.Status.COMPLETE);
                 lc = real == null ? lc : unpermuteWitnesses(real, lc);
                 return porReduced ? withNote(lc, SHORTEST_UNKNOWN) : lc;
             }
@@ -963,7 +971,7 @@ public final class Checker {
     }
 
     private static CheckResult lockCycle(Model model, ModelSystem sys, Search search, List<Lockdep.Witness> cycle,
-                                         Map<String, CheckResult.GoalResult> goals, Stats stats, List<String> notes) {
+                                         Map<String, CheckResult.GoalResult> goals, Stats stats, List<String> notes, boolean complete) {
         List<String> expl = new ArrayList<>();
         List<CheckResult.Witness> witnesses = new ArrayList<>();
         StringBuilder chain = new StringBuilder();
@@ -982,8 +990,13 @@ public final class Checker {
             chain.append(" -> ").append(w.toClass());
         }
         expl.add("cycle: " + chain);
-        expl.add("no deadlock is reachable in this model (" + Words.count(stats.distinct(), "state") + " explored exhaustively);"
-                + " the inversion deadlocks wherever the two paths can interleave");
+        String paths = cycle.size() == 2 ? "the two paths" : "the " + cycle.size() + " paths";
+        expl.add(complete
+                ? "no deadlock is reachable in this model (" + Words.count(stats.distinct(), "state") + " explored exhaustively); the"
+                        + " order is inverted all the same: where " + paths + " run at once on the same locks (lockdep's classes may"
+                        + " stand for several locks), they can deadlock"
+                : "the search was stopped before it had explored every state: the paths are real; where " + paths + " run at once"
+                        + " on the same locks (lockdep's classes may stand for several locks), they can deadlock");
         String msg = "possible circular locking dependency: " + chain;
         int[] first = witnesses.get(0).schedule();
         return new CheckResult(model, Verdict.VIOLATED, RuleSet.LOCK_CYCLE, msg, first, expl, witnesses, goals, stats, null, notes);

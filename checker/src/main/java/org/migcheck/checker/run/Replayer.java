@@ -110,19 +110,99 @@ public final class Replayer {
 
     /**
      * A lock-order report's token replays one acquisition path, which breaks nothing by itself; it
-     * ends in the report when the check of the same model reports a lock-order cycle with this path
-     * as one of its edges.
+     * ends in the report when its last step is a blocking acquisition of a lock of class B by a thread
+     * holding one of class A, and A -> B lies on a cycle of the model's lock-class graph. The token
+     * names no strategy, reduction or budget, so the path need not be the one a default check prints
+     * (a depth-first check, one without symmetry or one stopped by a budget print others): the graph
+     * comes from the default check when the path is one of its witnesses, else from a search of the
+     * whole model without reductions.
      */
     private static Ending lockOrderEdge(Model model, RuleSet rules, Trace trace, int[] schedule) {
-        CheckResult r = Checker.check(model, rules, Options.defaults().withLiveness(false));
-        if (r.verdict() != Verdict.VIOLATED || !RuleSet.LOCK_CYCLE.equals(r.ruleId())) {
+        int last = schedule[schedule.length - 1];
+        int t = ModelSystem.thread(last);
+        int[] before = Trace.replay(model, Arrays.copyOf(schedule, schedule.length - 1)).last();
+        Semantics sem = new Semantics(model);
+        List<String[]> made = new ArrayList<>(); // {held class, acquired class, held lock, acquired lock}
+        for (org.migcheck.model.lang.Event e : sem.fire(before, t, ModelSystem.alt(last)).events()) {
+            if (e instanceof org.migcheck.model.lang.LockEvent.Acquired a && !a.trylock()) {
+                for (org.migcheck.model.lang.Lock h : org.migcheck.properties.Context.held(sem.view(before), t)) {
+                    if (h != a.lock() && !h.lockClass().equals(a.lock().lockClass())) {
+                        made.add(new String[] {h.lockClass(), a.lock().lockClass(), h.name(), a.lock().name()});
+                    }
+                }
+            }
+        }
+        if (made.isEmpty()) {
             return null;
         }
-        for (CheckResult.Witness w : r.witnesses()) {
-            if (Arrays.equals(w.schedule(), schedule)) {
-                List<String> expl = new ArrayList<>(r.explanation());
-                expl.add(0, "this schedule is the path: " + w.title());
-                return new Ending(trace, Verdict.VIOLATED, r.ruleId(), r.message(), expl);
+        CheckResult r = Checker.check(model, rules, Options.defaults().withLiveness(false));
+        if (r.verdict() == Verdict.VIOLATED && RuleSet.LOCK_CYCLE.equals(r.ruleId())) {
+            for (CheckResult.Witness w : r.witnesses()) {
+                if (Arrays.equals(w.schedule(), schedule)) {
+                    List<String> expl = new ArrayList<>(r.explanation());
+                    expl.add(0, "this schedule is the path: " + w.title());
+                    return new Ending(trace, Verdict.VIOLATED, r.ruleId(), r.message(), expl);
+                }
+            }
+        } else if (r.verdict() != Verdict.INCOMPLETE) {
+            return null; // the whole model was searched: no cycle, or a failure that ends every check first
+        }
+        // every class edge of the model, from a search without reductions (whose recorded edges do not depend on them)
+        ModelSystem whole = new ModelSystem(model, rules);
+        org.migcheck.checker.engine.SearchResult all = new org.migcheck.checker.engine.Search(whole,
+                org.migcheck.checker.engine.Strategy.BFS, org.migcheck.checker.engine.Budget.unlimited().withMaxStates(EDGE_SEARCH_LIMIT)).run();
+        if (all.status() == org.migcheck.checker.engine.SearchResult.Status.INCOMPLETE) {
+            return new Ending(trace, Verdict.INCOMPLETE, null, "the last step takes " + made.get(0)[3] + " while holding " + made.get(0)[2]
+                    + " (" + made.get(0)[0] + " -> " + made.get(0)[1] + "); whether that order closes a cycle was not decided: the model"
+                    + " has more than " + Words.count(EDGE_SEARCH_LIMIT, "state"), List.of());
+        }
+        if (all.status() != org.migcheck.checker.engine.SearchResult.Status.COMPLETE) {
+            return null;
+        }
+        com.google.common.graph.MutableGraph<String> g = com.google.common.graph.GraphBuilder.directed().allowsSelfLoops(false).build();
+        for (Lockdep.Witness w : whole.lockdep.edges()) {
+            g.putEdge(w.fromClass(), w.toClass());
+        }
+        for (String[] e : made) {
+            List<String> back = path(g, e[1], e[0]);
+            if (back != null) {
+                String chain = e[0] + " -> " + String.join(" -> ", back);
+                List<String> expl = new ArrayList<>();
+                expl.add("this schedule is the path: " + model.thread(t).name() + " takes " + e[3] + " while holding " + e[2]
+                        + " (" + e[0] + " -> " + e[1] + ")");
+                expl.add("cycle: " + chain);
+                return new Ending(trace, Verdict.VIOLATED, RuleSet.LOCK_CYCLE, "possible circular locking dependency: " + chain, expl);
+            }
+        }
+        return null;
+    }
+
+    /** States the search for the lock-class graph may store before replay gives up on a lock-order token (INCOMPLETE). */
+    static final int EDGE_SEARCH_LIMIT = 5_000_000;
+
+    /** A shortest path of classes from {@code from} to {@code to} (both included) in {@code g}, or null. */
+    private static List<String> path(com.google.common.graph.Graph<String> g, String from, String to) {
+        if (!g.nodes().contains(from)) {
+            return null;
+        }
+        Map<String, String> parent = new java.util.HashMap<>();
+        ArrayDeque<String> queue = new ArrayDeque<>(List.of(from));
+        parent.put(from, from);
+        while (!queue.isEmpty()) {
+            String c = queue.poll();
+            if (c.equals(to)) {
+                List<String> out = new ArrayList<>();
+                for (String x = to; ; x = parent.get(x)) {
+                    out.add(0, x);
+                    if (x.equals(from)) {
+                        return out;
+                    }
+                }
+            }
+            for (String n : g.successors(c)) { // Guava keeps insertion order: the same path every time
+                if (parent.putIfAbsent(n, c) == null) {
+                    queue.add(n);
+                }
             }
         }
         return null;

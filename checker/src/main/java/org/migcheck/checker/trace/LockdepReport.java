@@ -40,24 +40,22 @@ public final class LockdepReport {
             b.append("         holding ").append(d.held()).append(" (").append(d.fromClass()).append("), taken at ")
                     .append(site(t, t.heldSinceBefore(lock(m, d.held()), d.thread()), p)).append('\n');
         }
-        if (paths.size() > 2) {
-            b.append("\n  Chain exists of:\n    ");
-            for (int p = 0; p < paths.size(); p++) {
-                b.append(p == 0 ? "" : " --> ").append(paths.get(p).edge().fromClass());
-            }
-            b.append(" --> ").append(paths.get(0).edge().fromClass()).append('\n');
+        // lockdep's names (print_circular_lock_scenario): the task of the header holds the target and wants the source;
+        // the parent is the class the target was taken after on the other side of the chain
+        String target = e.fromClass();
+        String source = e.toClass();
+        String parent = paths.get(lastPath - 2).edge().fromClass();
+        if (!parent.equals(source)) {
+            b.append("\n  Chain exists of:\n    ").append(source).append(" --> ").append(parent).append(" --> ").append(target).append('\n');
         }
-        CheckResult.LockEdge first = paths.get(0).edge();
-        String cpu0 = first.fromClass();
-        String cpu1 = e.fromClass();
         b.append("\n  other info that might help us debug this:\n\n   Possible unsafe locking scenario:\n\n");
         String f = "  %-28s %s%n";
         b.append(String.format(f, "       CPU0", "CPU1"));
         b.append(String.format(f, "       ----", "----"));
-        b.append(String.format(f, "  lock(" + cpu0 + ");", ""));
-        b.append(String.format(f, "", "lock(" + cpu1 + ");"));
-        b.append(String.format(f, "", "lock(" + e.toClass() + ");"));
-        b.append(String.format(f, "  lock(" + first.toClass() + ");", ""));
+        b.append(String.format(f, "  lock(" + target + ");", ""));
+        b.append(String.format(f, "", "lock(" + parent + ");"));
+        b.append(String.format(f, "", "lock(" + target + ");"));
+        b.append(String.format(f, "  lock(" + source + ");", ""));
         b.append("\n   *** DEADLOCK ***\n");
         return b.toString().replaceAll(" +\n", "\n");
     }

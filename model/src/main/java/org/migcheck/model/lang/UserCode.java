@@ -11,10 +11,26 @@ package org.migcheck.model.lang;
 public final class UserCode {
     private UserCode() {}
 
-    /** Throws {@code t} again when it is the JVM's failure rather than the user code's; returns otherwise. */
+    /**
+     * Throws {@code t} again when it is the JVM's failure rather than the user code's, or the checker's own
+     * {@link Passing} signal; returns otherwise.
+     */
     public static void rethrowJvmFailure(Throwable t) {
         if (t instanceof VirtualMachineError v && !(t instanceof StackOverflowError)) {
             throw v;
         }
+        if (t instanceof Passing p) {
+            throw p;
+        }
+    }
+
+    /**
+     * A signal of the checker's that passes through the user's code on purpose (the footprint tables stop a
+     * run that reads a slot not fixed yet): never the code's failure.
+     */
+    public abstract static class Passing extends Error {
+        private static final long serialVersionUID = 1L;
+
+        protected Passing() { super(null, null, false, false); }
     }
 }
