@@ -40,7 +40,13 @@ public final class Replayer {
 
     public static Ending replay(Model model, RuleSet rules, int[] schedule) {
         Trace trace = Trace.replay(model, schedule);
-        ModelSystem sys = new ModelSystem(model, rules);
+        ModelSystem sys;
+        try {
+            sys = new ModelSystem(model, rules);
+        } catch (org.migcheck.model.lang.ModelError e) {
+            // a rule's declaration the model refuses (a watched variable of another model): check's model error, before any step
+            return new Ending(trace, Verdict.MODEL_ERROR, null, e.getMessage(), List.of());
+        }
         int[] state = sys.initialState();
         Failure initial = sys.checkState(state);
         if (initial != null) {

@@ -36,6 +36,11 @@ public final class TextRenderer {
     /** The report of {@code o} at {@code width} columns, with timings. */
     /** What a counterexample without a step says: the initial state itself is the one reported (text and HTML). */
     static String noStep(CheckResult r) {
+        if (r.verdict() == org.migcheck.checker.run.Verdict.MODEL_ERROR && r.stats().distinct() == 0) {
+            // refused before the search stored a state: a rule's declaration (a watched variable of another model, a
+            // throwing vacuous() or triggers()), not the initial state
+            return "no step: the check stopped before it explored the initial state";
+        }
         return r.verdict() == org.migcheck.checker.run.Verdict.STUCK ? "no step: the thread is already doomed in the initial state"
                 : "no step: the initial state already fails";
     }

@@ -85,4 +85,19 @@ class UserErrorsTest {
             modelError(Checker.check(model(null, true), RuleSet.empty(), opts), "x-is-two", "java.lang.Error: the goal's own failure");
         }
     }
+
+    /** A step rule that watches a variable of another model: check refuses it as the model's error, and so does replay. */
+    @Test
+    void aRuleDeclarationTheModelRefusesIsTheModelsErrorInReplayToo() {
+        Var foreign = Model.builder("other").var("zz", 0, 1, 0);
+        StepRule watching = StepRule.onChange("user.watches-foreign", "watches another model's variable", "none",
+                m -> java.util.List.of(foreign), v -> Check.ok());
+        RuleSet rules = RuleSet.empty().with(watching);
+        CheckResult r = Checker.check(model(null, false), rules, Options.defaults());
+        modelError(r, "user.watches-foreign");
+        assertEquals(0, r.stats().distinct(), "refused before the first state");
+        Replayer.Ending end = Replayer.replay(model(null, false), rules, r.schedule());
+        assertEquals(Verdict.MODEL_ERROR, end.verdict(), end.message());
+        assertEquals(r.message(), end.message());
+    }
 }
