@@ -52,6 +52,13 @@ class DeclaredGoalTest {
             assertEquals(5, o.result().goals().get("x-5").witness().length, "t1's five increments, by hand");
             assertTrue(o.matches(), o.actual());
         }
+        // a variant whose goal is declared otherwise mismatches on the goal alone: no note blames the rule, which broke
+        Scenario wrongGoal = BaseScenario.builder("declared-goal").title("a goal declared wrong").reference("test").model(k -> model())
+                .variant("default", Map.of(), Expect.violated("user.undecided").reach("x-5", false), "hypothetical: a test model")
+                .build();
+        ScenarioRunner.Outcome wrong = ScenarioRunner.run(wrongGoal, "default", Map.of(), RuleSet.empty(), Options.defaults());
+        assertTrue(!wrong.matches());
+        assertTrue(wrong.result().notes().stream().noneMatch(n -> n.startsWith("the expected rule")), wrong.result().notes().toString());
         // a check outside a declaration leaves it undecided, as documented
         CheckResult plain = Checker.check(model(), RuleSet.empty(), Options.defaults().unreduced());
         assertEquals(CheckResult.GoalResult.Answer.UNDECIDED, plain.goals().get("x-5").answer());
