@@ -61,7 +61,8 @@ public final class KernelRules {
             });
 
     public static final StepRule MEMALLOC_FOLIO_LOCK = StepRule.onEvents("memalloc.folio-lock",
-            "under PF_MEMALLOC, migration never sleeps on the source folio lock (direct compaction only trylocks)",
+            "under PF_MEMALLOC, migrate_folio_unmap never sleeps on the source folio lock (direct compaction only trylocks "
+                    + "there; v6.19's try_split_folio, not modelled, may sleep on it)",
             "mm/migrate.c migrate_folio_unmap (PF_MEMALLOC comment: readahead holds folios locked while allocating)",
             Sleep.class, KernelRules::noTask,
             v -> {

@@ -57,7 +57,9 @@ public final class Memcg {
     public static final int ENOMEM = 1;
     /**
      * mm/internal.h MAX_RECLAIM_RETRIES (16, v6.19): the retries try_charge_memcg makes after its first
-     * reclaim pass and the drain_all_stock pass before it gives up on reclaim. The kernel's own bound.
+     * reclaim pass and the drain_all_stock pass before it gives up on reclaim: the kernel's bound up to
+     * mem_cgroup_oom, which, when the OOM killer makes progress, resets the count and retries (not modelled:
+     * the model's charge fails with -ENOMEM there).
      */
     public static final int MAX_RECLAIM_RETRIES = 16;
     /**
@@ -225,7 +227,8 @@ public final class Memcg {
          * So a charge that reclaims without success makes at least two reclaim passes (the first, and the
          * one after drain_all_stock) and, without __GFP_NORETRY, up to {@link #MAX_RECLAIM_RETRIES} more:
          * shrink_folio_list may mark a folio under writeback PG_reclaim on one pass (case 2) and wait
-         * for it on a later one (case 3). The loop is modelled with the kernel's own bound.
+         * for it on a later one (case 3). The loop is modelled with the kernel's count, without the retries
+         * that a successful memcg OOM kill adds (mem_cgroup_oom is not modelled).
          * A task with PF_MEMALLOC (inside reclaim or compaction, kswapd) is force-charged over the limit
          * and never recurses into memcg reclaim; the test is repeated on every retry, as in the kernel.
          * Simplification: task_in_memcg_oom(current) is always false, and mem_cgroup_oom is not modelled:

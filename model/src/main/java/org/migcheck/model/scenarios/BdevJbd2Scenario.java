@@ -17,7 +17,7 @@ import org.migcheck.model.mm.Mm;
 
 /**
  * docs/scenarios/bdev-jbd2.md: the 2017 proposal to give def_blk_aops a migrate callback, Jan Kara's jbd2
- * objection, buffer_migrate_folio_norefs (2018) and BH_Migrate (2025, 2d900efff915).
+ * objection, buffer_migrate_folio_norefs (written 2018, in v5.0) and BH_Migrate (2025, 2d900efff915).
  *
  * <p>Objects: the block-device mapping {@code bdev} (its ->migrate_folio is a knob), the bdev folio
  * {@code F} in its page cache with a ring of buffer heads {@code bh0..} (PG_private), the destination
@@ -252,7 +252,7 @@ public final class BdevJbd2Scenario {
                         + "fs/jbd2/journal.c jbd2_journal_write_metadata_buffer; fs/jbd2/commit.c; mm/compaction.c")
                 .knob(Knob.choice("migrateFolio", "buffer_migrate_folio_norefs",
                         "def_blk_aops ->migrate_folio: the 2017 proposal (buffer_migrate_folio), v5.0+ (norefs), "
-                                + "or none (fallback_migrate_folio, before 2018)",
+                                + "or none (fallback_migrate_folio, before v5.0)",
                         "buffer_migrate_folio", "buffer_migrate_folio_norefs", "fallback_migrate_folio"))
                 .knob(Knob.bool("bhMigrate", true, "v6.15+ (2d900efff915): BH_Migrate on the head buffer, i_private_lock "
                         + "only around the b_count scan; false: i_private_lock held from the scan across the copy (only "
@@ -295,12 +295,15 @@ public final class BdevJbd2Scenario {
                                 + "in place until the checkpoint (folded into the commit's end here); a metadata update (sb_bread's sleeping lookup takes "
                                 + "F's folio lock, do_get_write_access bh0's buffer lock) makes migrate_folio_unmap and "
                                 + "buffer_migrate_lock_buffers meet both locks held; the atomic lookup bails on BH_Migrate; "
-                                + "F can still be migrated once nobody holds its buffers")
+                                + "F can still be migrated once nobody holds its buffers; the actors leave out "
+                                + "do_get_write_access's jbd2_journal_cancel_revoke lookup (v6.15-v7.0): with an ext4 mkdir "
+                                + "(--set mkdir=true) the same kernel breaks the lock order, see cancel-revoke-migrate")
                 .variant("norefs-dirty", Map.of("dirty", "true", "lookup", "false", "getblk", "false"),
                         norefsDirtySurvivors(Expect.holds().reach(GOAL_MIGRATED, true)),
                         "shipped v6.19, what the 2017 proposal wanted: a dirty bdev folio is migrated in "
                                 + "MIGRATE_SYNC_LIGHT, while the flusher may lock it, write it back (trylock_buffer) "
-                                + "and end the I/O; migration gives up (-EBUSY) while it is under writeback")
+                                + "and end the I/O; migration gives up (-EBUSY) while it is under writeback; without the "
+                                + "jbd2_journal_cancel_revoke lookup of an ext4 mkdir (see cancel-revoke-migrate)")
                 .variant("private-lock-across-copy", Map.of("bhMigrate", "false", "largeFolio", "true",
                                 "jbd2", "false", "lookup", "false", "getblk", "false", "writeback", "false"),
                         Expect.violated("atomic.sleep"),
@@ -324,13 +327,13 @@ public final class BdevJbd2Scenario {
                 .variant("fallback-dirty-sync", Map.of("migrateFolio", "fallback_migrate_folio", "dirty", "true",
                                 "mode", "SYNC", "getblk", "false", "writeback", "false"),
                         fallbackDirtySyncSurvivors(Expect.holds().reach(GOAL_MIGRATED, false)),
-                        "hypothetical (counterfactual): def_blk_aops without ->migrate_folio (before 2018) combined with "
+                        "hypothetical (counterfactual): def_blk_aops without ->migrate_folio (before v5.0) combined with "
                                 + "v6.16+'s fallback_migrate_folio, which returns -EBUSY for a dirty folio in every mode; "
                                 + "the kernels that had no bdev ->migrate_folio instead wrote the dirty folio out in "
                                 + "MIGRATE_SYNC (writeout via ->writepage) and a retry pass migrated it")
                 .variant("fallback-clean", Map.of("migrateFolio", "fallback_migrate_folio"),
                         fallbackCleanSurvivors(Expect.holds().reach(GOAL_MIGRATED, true)),
-                        "hypothetical (def_blk_aops without ->migrate_folio, before 2018, on v6.19's code): "
+                        "hypothetical (def_blk_aops without ->migrate_folio, before v5.0, on v6.19's code): "
                                 + "fallback_migrate_folio on a clean folio: try_to_free_buffers refuses while the "
                                 + "journal_head holds b_count, then frees the buffers and migrates")
                 .variant("cancel-revoke-writeback", Map.of("mkdir", "true", "syncAll", "true", "dirty", "true", "buffers", "2",

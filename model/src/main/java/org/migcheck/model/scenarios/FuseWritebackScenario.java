@@ -86,9 +86,11 @@ public final class FuseWritebackScenario {
             Knob.bool("serverReplies", true, "the server replies to the FUSE_WRITE (false: it keeps the request "
                     + "and serves other requests forever)"),
             Knob.range("folios", 1, 8, 1, "dirty folios of the FUSE file (folio0..folioN-1), all charged to G, whose limit is "
-                    + "their number: the flusher writes them back in index order, reclaim and the server go over all of them"),
+                    + "their number: the flusher writes them back in index order, reclaim and the server go over all of them (the "
+                    + "holding variants were checked at 1, 2 and, most of them, 4; larger sizes take longer than a CI job)"),
             Knob.choice("reclaimPasses", "kernel", "passes of try_charge_memcg's retry loop: kernel (until "
-                    + "MAX_RECLAIM_RETRIES retries without progress, the kernel's own bound) or a smaller model bound "
+                    + "MAX_RECLAIM_RETRIES retries without progress, the kernel's bound up to mem_cgroup_oom, which "
+                    + "resets it and is not modelled) or a smaller model bound "
                     + "(a simplification: 1 is the one-pass model of earlier migcheck versions; --bounds +K raises it)",
                     "kernel", "1", "2"),
             Knob.choice("mutant", "none", "a deliberate defect, for mutation tests: reclaim-ignores-writeback "
@@ -124,7 +126,8 @@ public final class FuseWritebackScenario {
                         + "mount: AS_WRITEBACK_MAY_DEADLOCK_ON_RECLAIM routes folio0 to "
                         + "case 2 on every pass (mark PG_reclaim, activate, move on)");
         variant(s, "v2-cgroup-writeback", Map.of("memcg", "v2", "cgroupWriteback", "true", "mappingFlag", "false"),
-                "hypothetical (no temp pages and no flag, as legacy-no-flag): cgroup v2 with CONFIG_CGROUP_WRITEBACK is "
+                "hypothetical (no temp pages and no flag, as legacy-no-flag; the same model as a v6.16-v6.19 mount without "
+                        + "writeback_cache on cgroup v2, --set writebackCache=false): cgroup v2 with CONFIG_CGROUP_WRITEBACK is "
                         + "writeback_throttling_sane, so memcg reclaim never waits (case 2) even without the flag");
         variant(s, "v2-no-cgroup-writeback", Map.of("memcg", "v2", "cgroupWriteback", "false", "mappingFlag", "false"),
                 "hypothetical (no temp pages and no flag; the same model as a v6.16-v6.19 mount without writeback_cache, "
