@@ -30,8 +30,13 @@ public record RuleInfo(String id, String statement, String kernelRef) {
                 statement = "(its statement() threw " + e.getClass().getSimpleName() + ")";
                 ref = null;
             }
-            USER_RULES.put(r.id(), new RuleInfo(r.id(), statement, ref));
+            // one line each in every report (a newline in a rule's text split report lines)
+            USER_RULES.put(r.id(), new RuleInfo(r.id(), oneLine(statement), oneLine(ref)));
         }
+    }
+
+    private static String oneLine(String text) {
+        return text == null ? null : text.replaceAll("[ ]*\\p{Cntrl}[\\p{Cntrl} ]*", " ");
     }
 
     public static RuleInfo of(String id) {

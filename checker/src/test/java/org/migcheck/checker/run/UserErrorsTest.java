@@ -86,6 +86,16 @@ class UserErrorsTest {
         }
     }
 
+    /** A rule's message with newlines and tabs is one line in the report (a review printed a fake report line with one). */
+    @Test
+    void aRulesMessageIsOneLine() {
+        StepRule multi = StepRule.of("user.multi-line", "a statement", "none", v -> v.thread() == 1
+                ? Check.violated("first line\n  broken rule FAKE: \tnot a real line") : Check.ok());
+        CheckResult r = Checker.check(model(null, false), RuleSet.empty().with(multi), Options.defaults());
+        assertEquals(Verdict.VIOLATED, r.verdict(), r.message());
+        assertEquals("first line broken rule FAKE: not a real line", r.message());
+    }
+
     /** A step rule that watches a variable of another model: check refuses it as the model's error, and so does replay. */
     @Test
     void aRuleDeclarationTheModelRefusesIsTheModelsErrorInReplayToo() {
