@@ -271,6 +271,12 @@ public final class ScenarioRunner {
             r = r.withNote("variant " + v.name() + " declares " + verdictText(v.expect()) + " at its own knobs; with "
                     + String.join(", ", moved) + " " + NO_EXPECTATION_NOTE_END);
         }
+        if (r.verdict() == Verdict.HOLDS && r.model() != null) {
+            String sizes = sizesNote(scenario, knobs, r.model());
+            if (sizes != null) {
+                r = r.withNote(sizes);
+            }
+        }
         if (rules.selection() != null) {
             // a HOLDS of some rules is not the whole set's: say so in every format (notes are in all of them)
             r = r.withNote(selectionNote(rules) + ": the verdict says nothing of the others");
@@ -299,6 +305,27 @@ public final class ScenarioRunner {
             }
         }
         return new Outcome(scenario, shownVariant, knobs, expect, r);
+    }
+
+    /**
+     * A HOLDS is for the model's sizes: the size knobs (those whose values are all numbers) at the values checked,
+     * beside the range each allows, and the threads; null for a scenario without size knobs.
+     */
+    static String sizesNote(Scenario scenario, Knobs knobs, Model model) {
+        List<String> sizes = new ArrayList<>();
+        Map<String, String> resolved = knobs.asMap();
+        for (org.migcheck.model.scenarios.Knob k : scenario.knobs()) {
+            String v = resolved.get(k.name());
+            if (v == null || k.values().size() < 2 || !k.appliesTo(resolved) || !k.values().stream().allMatch(x -> x.matches("-?[0-9]+"))) {
+                continue;
+            }
+            sizes.add(k.name() + "=" + v + " (of " + k.values().get(0) + ".." + k.values().get(k.values().size() - 1) + ")");
+        }
+        if (sizes.isEmpty()) {
+            return null;
+        }
+        return "holds at these sizes: " + String.join(", ", sizes) + ", " + Words.count(model.threadCount(), "thread")
+                + "; a HOLDS is a fact about the model at its sizes and bounds, not about the kernel beyond them";
     }
 
     /**
