@@ -280,6 +280,26 @@ public final class ScenarioRunner {
         if (rules.selection() != null) {
             // a HOLDS of some rules is not the whole set's: say so in every format (notes are in all of them)
             r = r.withNote(selectionNote(rules) + ": the verdict says nothing of the others");
+            if (r.model() != null && r.verdict() != Verdict.MODEL_ERROR) {
+                // a chosen rule that says it cannot fail on this model is not run on it: a HOLDS says nothing of it either
+                List<String> idle = new ArrayList<>();
+                for (org.migcheck.properties.Rule rule : rules.rules()) {
+                    if (!rules.selection().contains(rule.id())) {
+                        continue;
+                    }
+                    try {
+                        if (org.migcheck.properties.Rules.vacuous(rule, r.model())) {
+                            idle.add(rule.id());
+                        }
+                    } catch (ModelError e) {
+                        // the check reported that already
+                    }
+                }
+                if (!idle.isEmpty()) {
+                    r = r.withNote("chosen with --rule but vacuous on this model (their vacuous() says they cannot fail here),"
+                            + " so not run: " + String.join(", ", idle));
+                }
+            }
         }
         if (rules.skipped() != null) {
             r = r.withNote(skipNote(rules) + ": the verdict says nothing of them");

@@ -32,6 +32,20 @@ class ExpectedRuleNoteTest {
         assertTrue(o.result().notes().stream().anyMatch(n -> n.contains("META-INF/services/org.migcheck.properties.Rule")));
     }
 
+    /** A rule chosen with --rule that is vacuous on the model is named: a HOLDS says nothing of it (a review). */
+    @Test
+    void aChosenRuleThatIsVacuousOnTheModelIsNamed() {
+        RuleSet chosen = KernelRules.all().selected(java.util.List.of("memalloc.folio-lock"));
+        ScenarioRunner.Outcome o = ScenarioRunner.run(Catalogue.find("abba-ordered"), null, Map.of(), chosen, Options.defaults());
+        assertEquals(Verdict.HOLDS, o.result().verdict());
+        assertTrue(o.result().notes().stream().anyMatch(n -> n.startsWith("chosen with --rule but vacuous on this model")
+                && n.endsWith("so not run: memalloc.folio-lock")), o.result().notes().toString());
+        // on a model with tasks it runs, and no such note
+        ScenarioRunner.Outcome runs = ScenarioRunner.run(Catalogue.find("source-locked-alloc"), "readahead-writer-io-check-only", Map.of(),
+                chosen, Options.defaults());
+        assertTrue(runs.result().notes().stream().noneMatch(n -> n.startsWith("chosen with --rule but vacuous")), runs.result().notes().toString());
+    }
+
     /**
      * A --set that moves a variant to a knob combination the scenario declares nothing for says so
      * (a user review saw a bare "HOLDS" under the variant's name, its expectation gone without a word).
