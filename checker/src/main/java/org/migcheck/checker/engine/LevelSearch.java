@@ -504,6 +504,7 @@ final class LevelSearch {
 
     SearchResult run() {
         long start = clock.getAsLong();
+        startedAt = start;
         try {
             return search(start);
         } catch (Transport.Lost lost) {
@@ -1263,6 +1264,11 @@ final class LevelSearch {
 
     /** Distinct states stored when the heap ran out and the store was dropped (to free memory for the report). */
     private long storedBeforeOom;
+
+    private long startedAt;
+
+    /** The figures so far: for a search that ended by an exception of the model's (a goal that threw). */
+    Stats statsSoFar() { return stats(startedAt); }
 
     private Stats stats(long start) {
         // a spread search's own store is a window, not the visited set: no figure for it

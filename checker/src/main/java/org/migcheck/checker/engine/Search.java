@@ -190,6 +190,7 @@ public final class Search {
             return bfs.run();
         }
         long start = clock.getAsLong();
+        startedAt = start;
         long nextProgress = start + progressEveryNanos;
         store = new StateStore(system.slotMin(), system.slotMax());
         StateStore visited = store;
@@ -363,6 +364,16 @@ public final class Search {
 
     /** Distinct states stored when the heap ran out and the store was dropped (to free memory for the report). */
     private long storedBeforeOom;
+
+    private long startedAt;
+
+    /** The figures so far: for a search that ended by an exception of the model's (a goal that threw). */
+    public Stats statsSoFar() {
+        if (bfs != null) {
+            return bfs.statsSoFar();
+        }
+        return store == null ? new Stats(0, 0, 0, 0) : stats(startedAt);
+    }
 
     private Stats stats(long start) {
         return new Stats(generated, store == null ? storedBeforeOom : store.size(), maxDepth, clock.getAsLong() - start);

@@ -251,7 +251,7 @@ public final class Checker {
             // the reports show the error alone; an empty schedule read as "the initial state fails")
             int[] schedule = symmetry == null ? search.scheduleTo(e.id) : new int[0];
             return new CheckResult(symmetry == null ? model : null, Verdict.MODEL_ERROR, null, e.getMessage(), schedule, List.of(),
-                    List.of(), Map.of(), new Stats(0, 0, schedule.length, 0), null, found);
+                    List.of(), Map.of(), search.statsSoFar(), null, found);
         } catch (ModelError e) {
             return modelError(model, e.getMessage());
         } catch (ModelViolation e) {

@@ -38,6 +38,7 @@ class GoalThrowsTest {
             assertEquals(Verdict.MODEL_ERROR, r.verdict(), r.message());
             assertTrue(r.message().contains("goal two threw java.lang.IllegalStateException: goal code that fails at c == 2"), r.message());
             assertEquals(2, r.schedule().length, "both increments, by hand");
+            assertTrue(r.stats().distinct() >= 3, "the states the search stored before the goal threw: " + r.stats().distinct());
             Replayer.Ending end = Replayer.replay(model(), RuleSet.empty(), r.schedule());
             assertEquals(Verdict.MODEL_ERROR, end.verdict(), end.message());
         }
