@@ -23,40 +23,16 @@ import org.migcheck.properties.RuleSet;
  */
 class HeapAfterFailureTest {
 
-    private static final int WIDE = 10_000;
-
-    private record Stop(String summary) implements Failure {}
-
     /**
-     * The root has {@link #WIDE} successors (1, i); (1, 3) has a failing transition (label 7); expanding
-     * (1, WIDE-2) throws OutOfMemoryError; (1, WIDE-1) breaks an invariant (shorter, never checked).
+     * {@link ParallelEdgesTest#wide}: (1, 5) has a failing transition (label 0), (1, WIDE-1) breaks an invariant
+     * (shorter, never checked here); expanding (1, WIDE-2) throws OutOfMemoryError.
      */
     private static TransitionSystem heapRunsOut() {
-        return new TransitionSystem() {
-            @Override public int[] slotMin() { return new int[] {0, 0}; }
-            @Override public int[] slotMax() { return new int[] {2, WIDE}; }
-            @Override public int[] initialState() { return new int[] {0, 0}; }
-            @Override public int actorOf(int label) { return 0; }
-            @Override public void expand(int id, int[] s, Successors out) {
-                if (s[0] == 0) {
-                    for (int i = 0; i < WIDE; i++) {
-                        out.successor(i, new int[] {1, i});
-                    }
-                } else if (s[0] == 1) {
-                    if (s[1] == WIDE - 2) {
-                        throw new OutOfMemoryError("simulated: expanding (1, " + s[1] + ")");
-                    }
-                    if (s[1] == 3) {
-                        out.failure(7, new Stop("failing transition from (1, 3)"));
-                    } else {
-                        out.successor(1, new int[] {2, s[1]});
-                    }
-                }
+        return ParallelEdgesTest.wide(i -> {
+            if (i == ParallelEdgesTest.WIDE - 2) {
+                throw new OutOfMemoryError("simulated: expanding (1, " + i + ")");
             }
-            @Override public Failure checkState(int[] s) {
-                return s[0] == 1 && s[1] == WIDE - 1 ? new Stop("invariant broken in (1, " + (WIDE - 1) + ")") : null;
-            }
-        };
+        });
     }
 
     @Test
@@ -65,8 +41,8 @@ class HeapAfterFailureTest {
             SearchResult r = new Search(heapRunsOut(), Strategy.BFS, Budget.unlimited(), System::nanoTime, Long.MAX_VALUE / 4,
                     workers, Fingerprint.DEFAULT).run();
             assertEquals(SearchResult.Status.FAILED, r.status(), "workers " + workers + ": " + r.limit());
-            assertArrayEquals(new int[] {3, 7}, r.schedule(), "root -> (1, 3) by label 3, then the failing label 7: workers " + workers);
-            assertEquals("failing transition from (1, 3)", r.failure().summary());
+            assertArrayEquals(new int[] {5, 0}, r.schedule(), "root -> (1, 5) by label 5, then the failing label 0: workers " + workers);
+            assertEquals("failing transition from (1, 5)", r.failure().summary());
             assertEquals(-1, r.failureState(), "the store is gone: no state id");
             assertEquals("the JVM's heap limit (out of memory)", r.limit(), "the level was cut short: workers " + workers);
         }

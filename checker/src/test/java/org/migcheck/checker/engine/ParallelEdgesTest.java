@@ -29,7 +29,7 @@ import org.migcheck.properties.RuleSet;
  */
 class ParallelEdgesTest {
 
-    private static final int WIDE = 20_000;
+    static final int WIDE = 20_000;
 
     private record Stop(String summary) implements Failure {}
 
@@ -39,6 +39,17 @@ class ParallelEdgesTest {
      * {@code throwAt}: the level-1 states whose expansion throws, each with its own message.
      */
     private static TransitionSystem wide(int... throwAt) {
+        return wide(i -> {
+            for (int t : throwAt) {
+                if (i == t) {
+                    throw new IllegalStateException("expanding (1, " + t + ")");
+                }
+            }
+        });
+    }
+
+    /** {@link #wide(int...)} whose level-1 state (1, i) first runs {@code onExpand.accept(i)}, which may throw. */
+    static TransitionSystem wide(java.util.function.IntConsumer onExpand) {
         return new TransitionSystem() {
             @Override public int[] slotMin() { return new int[] {0, 0}; }
             @Override public int[] slotMax() { return new int[] {2, WIDE}; }
@@ -50,11 +61,7 @@ class ParallelEdgesTest {
                         out.successor(i, new int[] {1, i});
                     }
                 } else if (s[0] == 1) {
-                    for (int t : throwAt) {
-                        if (s[1] == t) {
-                            throw new IllegalStateException("expanding (1, " + t + ")");
-                        }
-                    }
+                    onExpand.accept(s[1]);
                     if (s[1] == 5) {
                         out.failure(0, new Stop("failing transition from (1, 5)"));
                     } else {
