@@ -133,6 +133,9 @@ public final class Checker {
         return opts.withBudget(opts.budget().withTimeLeft(left.isNegative() || left.isZero() ? java.time.Duration.ofNanos(1) : left));
     }
 
+    /** The start of the note of a lock-order cycle reported by a search a budget stopped. */
+    static final String STOPPED_CYCLE_NOTE = "the search was stopped (";
+
     private static CheckResult withoutPor(Model model, RuleSet rules, Options opts, String what, Footprint footprint) {
         Footprint own = footprint.forRecheck();
         CheckResult plain = check(model, rules, opts.withPor(Options.Switch.OFF).withProgress(null), own);
@@ -141,9 +144,12 @@ public final class Checker {
         }
         footprint.takeFrom(own); // the counts reported are this search's: so are the bytes
         boolean bfs = opts.strategy() == org.migcheck.checker.engine.Strategy.BFS;
+        // a lock-order cycle that search saw before its own budget stopped it: its paths are real, not known to be shortest
+        boolean stopped = plain.notes().stream().anyMatch(n -> n.startsWith(STOPPED_CYCLE_NOTE));
         return plain.withReductions((plain.reductions() == null ? "" : plain.reductions() + "; ") + what
                 + " found with partial-order reduction; the trace comes from a " + (bfs ? "breadth-first" : "depth-first")
-                + " search without it" + (bfs ? ", so it is a shortest one" : " (not necessarily a shortest one)"));
+                + " search without it" + (bfs && !stopped ? ", so it is a shortest one" : stopped ? ", which a budget stopped too"
+                        : " (not necessarily a shortest one)"));
     }
 
     private static CheckResult check(Model model, RuleSet rules, Options opts, Footprint footprint, String[] reductionsOut) {
@@ -337,9 +343,10 @@ public final class Checker {
                     return failed(model, sys, mapped, rr.last(), goalResults, notes);
                 }
                 goalResults = decideGoalsIfAsked(model, timeLeft(opts, started), goalResults, notes);
-                // no state id: the heap ran out after the failure was found and the store was let go
+                // no state id: the heap ran out after a failing step was found and the store was let go; the step is the
+                // schedule's last, and the state it starts from is where it failed
                 int[] at = r.failureState() >= 0 ? search.state(r.failureState())
-                        : org.migcheck.checker.trace.Trace.replay(model, r.schedule()).last();
+                        : org.migcheck.checker.trace.Trace.replay(model, java.util.Arrays.copyOf(r.schedule(), r.schedule().length - 1)).last();
                 return failed(model, sys, r, at, goalResults, notes);
             }
             case INCOMPLETE -> {
@@ -348,7 +355,7 @@ public final class Checker {
                             new int[0], List.of(), List.of(), goalResults, r.stats(), r.limit(), notes);
                 }
                 // the states explored already show a lock-order cycle: each of its paths is real, so the cycle is reported
-                notes.add("the search was stopped (" + r.limit() + ") before it had explored every state; the lock-order cycle was"
+                notes.add(STOPPED_CYCLE_NOTE + r.limit() + ") before it had explored every state; the lock-order cycle was"
                         + " seen on the states it did explore: its paths are real, but may not be the shortest, and a failure of"
                         + " another kind (a deadlock, a broken rule, a stuck thread) is not ruled out");
             }

@@ -150,12 +150,31 @@ public final class Replayer {
                     return new Ending(trace, Verdict.VIOLATED, r.ruleId(), r.message(), expl);
                 }
             }
-        } else if (r.verdict() != Verdict.INCOMPLETE) {
-            return null; // the whole model was searched: no cycle, or a failure that ends every check first
+        } else if (r.verdict() == Verdict.HOLDS || r.verdict() == Verdict.STUCK) {
+            return null; // the whole model was searched and its lock-class graph has no cycle
         }
         // every class edge of the model, from a search without reductions (whose recorded edges do not depend on them)
+        // that goes on past failures, as a budgeted check may have seen a cycle before the failure that ends a whole
+        // one: a failing step has no successor, a deadlocked or bad state none either
         ModelSystem whole = new ModelSystem(model, rules);
-        org.migcheck.checker.engine.SearchResult all = new org.migcheck.checker.engine.Search(whole,
+        TransitionSystem pastFailures = new TransitionSystem() {
+            @Override public int[] slotMin() { return whole.slotMin(); }
+            @Override public int[] slotMax() { return whole.slotMax(); }
+            @Override public int[] initialState() { return whole.initialState(); }
+            @Override public int actorOf(int label) { return whole.actorOf(label); }
+            @Override public Failure checkState(int[] state) { return null; }
+            @Override public void expand(int id, int[] state, Successors out) {
+                if (whole.checkState(state) != null) {
+                    return;
+                }
+                whole.expand(id, state, new Successors() {
+                    @Override public void successor(int label, int[] next) { out.successor(label, next); }
+                    @Override public void failure(int label, Failure f) { }
+                    @Override public void stateFailure(Failure f) { }
+                });
+            }
+        };
+        org.migcheck.checker.engine.SearchResult all = new org.migcheck.checker.engine.Search(pastFailures,
                 org.migcheck.checker.engine.Strategy.BFS, org.migcheck.checker.engine.Budget.unlimited().withMaxStates(EDGE_SEARCH_LIMIT)).run();
         if (all.status() == org.migcheck.checker.engine.SearchResult.Status.INCOMPLETE) {
             return new Ending(trace, Verdict.INCOMPLETE, null, "the last step takes " + made.get(0)[3] + " while holding " + made.get(0)[2]

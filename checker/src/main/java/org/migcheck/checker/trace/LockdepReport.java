@@ -31,10 +31,13 @@ public final class LockdepReport {
         b.append("   ").append(named(e.fromClass(), e.held())).append(", at: ")
                 .append(site(ct, ct.heldSinceBefore(lock(m, e.held()), e.thread()), lastPath)).append('\n');
         b.append("\n  which lock already depends on the new lock.\n\n  the existing dependency chain (in reverse order) is:\n");
-        for (int p = 1; p <= paths.size(); p++) {
+        // as lockdep's print_circular_bug: from the held lock's dependency back along the chain (#n-1 .. #1), then the
+        // new acquisition (#0)
+        for (int k = 0; k < paths.size(); k++) {
+            int p = k == paths.size() - 1 ? paths.size() : paths.size() - 1 - k; // path number, 1-based
             CheckResult.LockEdge d = paths.get(p - 1).edge();
             Trace t = paths.get(p - 1).trace(m);
-            b.append("\n  -> #").append(paths.size() - p).append(" (").append(d.toClass()).append("):\n");
+            b.append("\n  -> #").append(paths.size() - 1 - k).append(" (").append(d.toClass()).append("):\n");
             b.append("         ").append(m.thread(d.thread()).name()).append(" took ").append(d.acquired()).append(" at ")
                     .append(site(t, t.rows().size(), p)).append('\n');
             b.append("         holding ").append(d.held()).append(" (").append(d.fromClass()).append("), taken at ")

@@ -82,4 +82,35 @@ class HeapAfterFailureTest {
         assertEquals(Verdict.VIOLATED, reduced.verdict(), reduced.message() + " " + reduced.notes());
         assertEquals(1, reduced.schedule().length);
     }
+
+    /**
+     * A step rule that throws on A's first step (of two): the model's error names that step, as without the heap
+     * running out (the state the step starts from, rebuilt from the schedule; a review saw the second step named).
+     */
+    @Test
+    void aRuleThatThrowsNamesTheStepItThrewOn() {
+        Model.Builder b = Model.builder("heap-after-rule-error");
+        Var x = b.counter("x", 0, 1, 0);
+        b.thread("B", body -> {
+            body.step(Step.named("WRITE_ONCE").args("x").does(e -> e.set(x, 1)).build());
+            body.step(Step.named("kmalloc").args("huge").does(e -> {
+                throw new OutOfMemoryError("simulated: kmalloc in B");
+            }).build());
+        });
+        b.thread("A", body -> {
+            body.step(Step.named("first_step_of_A").build());
+            body.step(Step.named("second_step_of_A").build());
+        });
+        Model m = b.build();
+        org.migcheck.properties.StepRule throwing = org.migcheck.properties.StepRule.of("user.throws-on-a", "throws on A", "none",
+                v -> {
+                    if (v.thread() == 1) {
+                        throw new IllegalStateException("the rule's own failure");
+                    }
+                    return org.migcheck.properties.Check.ok();
+                });
+        CheckResult r = Checker.check(m, RuleSet.empty().with(throwing), Options.defaults().unreduced());
+        assertEquals(Verdict.MODEL_ERROR, r.verdict(), r.message());
+        assertTrue(r.message().contains("(thread A, step first_step_of_A())"), r.message());
+    }
 }

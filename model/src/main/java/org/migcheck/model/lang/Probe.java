@@ -14,9 +14,9 @@ import java.util.Map;
  * <p>The interpretation is the same as {@link Semantics} (guard with alternative 0, then the effect of
  * the chosen alternative, then the thread's local control flow up to its next visible instruction);
  * a test checks the two against each other on every reachable state of the catalogue. Model code
- * that throws is reported as {@link Semantics} reports it. A {@link Reader} may throw an
- * {@link Error} to abandon a probe (for example when it meets a slot it has not fixed yet); that error
- * passes through untouched.
+ * that throws is reported as {@link Semantics} reports it. A {@link Reader} may throw a
+ * {@link UserCode.Passing} to abandon a probe (for example when it meets a slot it has not fixed yet);
+ * that signal passes through untouched (any other throwable is the model code's failure).
  */
 public final class Probe {
     private static final int SETTLE_LIMIT = 100_000;

@@ -26,7 +26,8 @@ public final class UserCode {
 
     /**
      * A signal of the checker's that passes through the user's code on purpose (the footprint tables stop a
-     * run that reads a slot not fixed yet): never the code's failure.
+     * run that reads a slot not fixed yet): never the code's failure. For the checker's own use: a model or
+     * rule that throws one ends the check as an internal error.
      */
     public abstract static class Passing extends Error {
         private static final long serialVersionUID = 1L;
