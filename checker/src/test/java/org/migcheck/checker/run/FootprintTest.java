@@ -39,7 +39,7 @@ class FootprintTest {
         CheckResult p = Checker.check(m, KernelRules.all(), Options.defaults().withWorkers(1).withPor(Options.Switch.OFF), plain);
         assertEquals(Verdict.STUCK, p.verdict(), p.message());
         assertEquals(p.verdict(), r.verdict());
-        assertTrue(r.reductions().contains("found with partial-order reduction; the trace comes from a search without it"), r.reductions());
+        assertTrue(r.reductions().contains("found with partial-order reduction; the trace comes from a breadth-first search without it"), r.reductions());
         assertEquals(p.stats().distinct(), r.stats().distinct(), "the counts are the re-check's");
         assertEquals(plain.storeBytes(), reduced.storeBytes(), "and so are the bytes");
         assertEquals(plain.graphBytes(), reduced.graphBytes());
