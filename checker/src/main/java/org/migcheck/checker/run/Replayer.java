@@ -150,6 +150,17 @@ public final class Replayer {
                     return new Ending(trace, Verdict.VIOLATED, r.ruleId(), r.message(), expl);
                 }
             }
+            // another path to an edge of the same cycle (a depth-first or budgeted check's): the report's cycle as printed
+            for (CheckResult.Witness w : r.witnesses()) {
+                for (String[] e : made) {
+                    if (w.edge() != null && w.edge().fromClass().equals(e[0]) && w.edge().toClass().equals(e[1])) {
+                        List<String> expl = new ArrayList<>(r.explanation());
+                        expl.add(0, "this schedule is a path to the report's edge " + e[0] + " -> " + e[1] + ": "
+                                + model.thread(t).name() + " takes " + e[3] + " while holding " + e[2]);
+                        return new Ending(trace, Verdict.VIOLATED, r.ruleId(), r.message(), expl);
+                    }
+                }
+            }
         } else if (r.verdict() == Verdict.HOLDS || r.verdict() == Verdict.STUCK) {
             return null; // the whole model was searched and its lock-class graph has no cycle
         }
