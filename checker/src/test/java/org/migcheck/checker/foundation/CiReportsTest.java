@@ -135,12 +135,16 @@ class CiReportsTest {
         JsonNode run = MAPPER.readTree(held.out()).get("runs").get(0);
         assertEquals(0, run.get("results").size(), held.out());
         JsonNode notes = run.get("invocations").get(0).get("toolExecutionNotifications");
-        assertEquals(1, notes.size(), held.out());
-        assertEquals("note", notes.get(0).get("level").asText());
-        assertTrue(notes.get(0).get("message").get("text").asText().startsWith("movable-ops / merged: " + leftOut + "balloon.pages-lock)"),
+        // the HOLDS's sizes, then the rules left out
+        assertEquals(2, notes.size(), held.out());
+        assertTrue(notes.get(0).get("message").get("text").asText().startsWith("movable-ops / merged: holds at these sizes: compactors=2"),
                 held.out());
-        assertEquals("movable-ops", notes.get(0).get("properties").get("scenario").asText());
-        assertEquals("merged", notes.get(0).get("properties").get("variant").asText());
+        JsonNode skip = notes.get(1);
+        assertEquals("note", skip.get("level").asText());
+        assertTrue(skip.get("message").get("text").asText().startsWith("movable-ops / merged: " + leftOut + "balloon.pages-lock)"),
+                held.out());
+        assertEquals("movable-ops", skip.get("properties").get("scenario").asText());
+        assertEquals("merged", skip.get("properties").get("variant").asText());
 
         CliRun broken = CliRun.run("--skip-rule", "writeback.set-under-lock", "check", "truncate-writeback", "--variant",
                 "truncate-no-wait", "--format", "sarif", "--quiet-progress");
