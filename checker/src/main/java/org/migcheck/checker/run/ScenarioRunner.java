@@ -327,6 +327,9 @@ public final class ScenarioRunner {
         return new Outcome(scenario, shownVariant, knobs, expect, r);
     }
 
+    /** The start of the note a HOLDS of a scenario with size knobs carries ({@link #sizesNote}). */
+    public static final String SIZES_NOTE = "holds at these sizes: ";
+
     /**
      * A HOLDS is for the model's sizes: the size knobs (those whose values are all numbers) at the values checked,
      * beside the range each allows, and the threads; null for a scenario without size knobs.
@@ -344,7 +347,7 @@ public final class ScenarioRunner {
         if (sizes.isEmpty()) {
             return null;
         }
-        return "holds at these sizes: " + String.join(", ", sizes) + ", " + Words.count(model.threadCount(), "thread")
+        return SIZES_NOTE + String.join(", ", sizes) + ", " + Words.count(model.threadCount(), "thread")
                 + "; a HOLDS is a fact about the model at its sizes and bounds, not about the kernel beyond them";
     }
 
