@@ -16,10 +16,6 @@ public sealed interface Check {
 
     record Ok() implements Check {}
 
-    /** {@code text} with each run of control characters (newlines, tabs) and the spaces around it as one space. */
-    static String oneLine(String text) {
-        return text.chars().noneMatch(Character::isISOControl) ? text : text.replaceAll("[ ]*\\p{Cntrl}[\\p{Cntrl} ]*", " ");
-    }
 
     record Violated(String message) implements Check {
         public Violated {
@@ -27,7 +23,7 @@ public sealed interface Check {
             java.util.Objects.requireNonNull(message, "Check.violated needs a message (null given)");
             // one line in every report: a newline or tab of the rule's text would split a report's line (and could
             // print what looks like another report line)
-            message = oneLine(message);
+            message = org.migcheck.model.lang.UserCode.oneLine(message);
         }
     }
 }

@@ -148,7 +148,7 @@ public final class Checker {
         boolean stopped = plain.notes().stream().anyMatch(n -> n.startsWith(STOPPED_CYCLE_NOTE));
         return plain.withReductions((plain.reductions() == null ? "" : plain.reductions() + "; ") + what
                 + " found with partial-order reduction; the trace comes from a " + (bfs ? "breadth-first" : "depth-first")
-                + " search without it" + (bfs && !stopped ? ", so it is a shortest one" : stopped ? ", which a budget stopped too"
+                + " search without it" + (bfs && !stopped ? ", so it is a shortest one" : stopped ? ", which a budget stopped"
                         : " (not necessarily a shortest one)"));
     }
 

@@ -82,9 +82,16 @@ public final class Replayer {
                 // check asks goals as it stores a state, before its successors: a token it ended at a goal's throw
                 return ending(trace, true, goal, "the last state");
             }
-            // a step from here breaks a rule: the check would have reported that (a STUCK verdict means no reachable
+            // a step from here breaks a rule: a whole check would have reported that (a STUCK verdict means no reachable
             // transition fails), so this is a schedule cut short, not a stuck thread (the failing step is no successor
-            // of the stuck-thread analysis, which read it as a thread that can never move)
+            // of the stuck-thread analysis, which read it as a thread that can never move); or the path of a lock-order
+            // cycle that a budgeted check saw before it met the failure
+            if (rules.lockdep() && schedule.length > 0) {
+                Ending edge = lockOrderEdge(model, rules, trace, schedule);
+                if (edge != null) {
+                    return edge;
+                }
+            }
             return new Ending(trace, null, null, "a step from the last state breaks a rule (" + failsNext + ")", List.of());
         }
         int[] doomed = doomedThread(sys, state);
@@ -166,7 +173,8 @@ public final class Replayer {
         }
         // every class edge of the model, from a search without reductions (whose recorded edges do not depend on them)
         // that goes on past failures, as a budgeted check may have seen a cycle before the failure that ends a whole
-        // one: a failing step has no successor, a deadlocked or bad state none either
+        // one; no check goes through a failure, so neither does this search: a failing step has no successor, and a
+        // state that fails (an invariant, a deadlock, a blockedBy or goal that throws) none either
         ModelSystem whole = new ModelSystem(model, rules);
         TransitionSystem pastFailures = new TransitionSystem() {
             @Override public int[] slotMin() { return whole.slotMin(); }
@@ -175,11 +183,22 @@ public final class Replayer {
             @Override public int actorOf(int label) { return whole.actorOf(label); }
             @Override public Failure checkState(int[] state) { return null; }
             @Override public void expand(int id, int[] state, Successors out) {
-                if (whole.checkState(state) != null) {
+                if (whole.checkState(state) != null || goalThrows(model, whole, state) != null) {
+                    return;
+                }
+                // first without a state id, which records no lock order: whether the state itself fails
+                boolean[] fails = {false};
+                whole.expand(-1, state, new Successors() {
+                    @Override public boolean keepsVectors() { return false; }
+                    @Override public void successor(int label, int[] s) { }
+                    @Override public void failure(int label, Failure f) { }
+                    @Override public void stateFailure(Failure f) { fails[0] = true; }
+                });
+                if (fails[0]) {
                     return;
                 }
                 whole.expand(id, state, new Successors() {
-                    @Override public void successor(int label, int[] next) { out.successor(label, next); }
+                    @Override public void successor(int label, int[] s) { out.successor(label, s); }
                     @Override public void failure(int label, Failure f) { }
                     @Override public void stateFailure(Failure f) { }
                 });
@@ -214,7 +233,7 @@ public final class Replayer {
     }
 
     /** States the search for the lock-class graph may store before replay gives up on a lock-order token (INCOMPLETE). */
-    static final int EDGE_SEARCH_LIMIT = 5_000_000;
+    static final int EDGE_SEARCH_LIMIT = 2_000_000;
 
     /** A shortest path of classes from {@code from} to {@code to} (both included) in {@code g}, or null. */
     private static List<String> path(com.google.common.graph.Graph<String> g, String from, String to) {

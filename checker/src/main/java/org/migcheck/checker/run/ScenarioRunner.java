@@ -273,7 +273,7 @@ public final class ScenarioRunner {
         }
         if (r.verdict() == Verdict.HOLDS && r.model() != null) {
             String sizes = sizesNote(scenario, knobs, r.model());
-            if (sizes != null) {
+            if (sizes != null && !r.notes().contains(sizes)) { // (a member's answer decoded here already carries it)
                 r = r.withNote(sizes);
             }
         }
@@ -342,7 +342,12 @@ public final class ScenarioRunner {
             if (v == null || k.values().size() < 2 || !k.appliesTo(resolved) || !k.values().stream().allMatch(x -> x.matches("-?[0-9]+"))) {
                 continue;
             }
-            sizes.add(k.name() + "=" + v + " (of " + k.values().get(0) + ".." + k.values().get(k.values().size() - 1) + ")");
+            List<Integer> all = k.values().stream().map(Integer::valueOf).toList();
+            boolean run = true; // the values are a..b, one apart
+            for (int i = 1; i < all.size(); i++) {
+                run &= all.get(i) == all.get(i - 1) + 1;
+            }
+            sizes.add(k.name() + "=" + v + " (of " + (run ? all.get(0) + ".." + all.get(all.size() - 1) : String.join("|", k.values())) + ")");
         }
         if (sizes.isEmpty()) {
             return null;

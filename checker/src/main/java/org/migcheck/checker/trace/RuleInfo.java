@@ -31,13 +31,10 @@ public record RuleInfo(String id, String statement, String kernelRef) {
                 ref = null;
             }
             // one line each in every report (a newline in a rule's text split report lines)
-            USER_RULES.put(r.id(), new RuleInfo(r.id(), oneLine(statement), oneLine(ref)));
+            USER_RULES.put(r.id(), new RuleInfo(r.id(), org.migcheck.model.lang.UserCode.oneLine(statement), org.migcheck.model.lang.UserCode.oneLine(ref)));
         }
     }
 
-    private static String oneLine(String text) {
-        return text == null ? null : text.replaceAll("[ ]*\\p{Cntrl}[\\p{Cntrl} ]*", " ");
-    }
 
     public static RuleInfo of(String id) {
         if (id == null) {

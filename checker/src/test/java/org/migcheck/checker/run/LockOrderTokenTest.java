@@ -130,6 +130,57 @@ class LockOrderTokenTest {
         assertTrue(splat.indexOf("  lock(" + closing.fromClass() + ");") < splat.indexOf("  lock(" + closing.toClass() + ");"), splat);
     }
 
+    /**
+     * t1 takes A, B; t2 takes B, A; t3's assertion fails whenever t1 holds B. A check stopped at depth 2 has seen both
+     * orders (from the depth-1 states) but not the failure (from a depth-2 state): it reports the cycle, and t1's path,
+     * whose last state has the failing step next, replays to it (replay called it cut short: a review). With a goal
+     * that throws once t2 has set x, which it does before its locks, no check sees t2's order: t1's path then closes no
+     * cycle, and replay says it fits nothing.
+     */
+    @Test
+    void replaySearchesTheClassGraphThroughNoFailure() {
+        for (boolean goalThrows : new boolean[] {false, true}) {
+            Model.Builder m = Model.builder("lo-past-failures");
+            Var x = m.var("x", 0, 1, 0);
+            Lock a = m.mutex("A");
+            Lock b = m.mutex("B");
+            m.thread("t1", body -> nested(body, a, b));
+            m.thread("t2", body -> {
+                if (goalThrows) {
+                    body.step(Step.named("WRITE_ONCE").args("x, 1").does(e -> e.set(x, 1)).build());
+                }
+                nested(body, b, a);
+            });
+            m.thread("t3", body -> body.step(Steps.assertion("user.t1-holds-b", "t1 does not hold B", e -> e.holder(b) != 0)));
+            if (goalThrows) {
+                m.goal("x-set", s -> {
+                    if (s.get(x) == 1) {
+                        throw new IllegalStateException("goal code that fails once x is set");
+                    }
+                    return false;
+                });
+            }
+            Model model = m.build();
+            int[] t1Path = {0, 0}; // t1 takes A, then B
+            Replayer.Ending end = Replayer.replay(model, LOCKDEP, t1Path);
+            if (goalThrows) {
+                assertEquals(null, end.verdict(), end.message());
+                continue;
+            }
+            assertEquals(Verdict.VIOLATED, end.verdict(), end.message());
+            assertEquals(RuleSet.LOCK_CYCLE, end.ruleId());
+            CheckResult whole = Checker.check(model, LOCKDEP, Options.defaults());
+            assertEquals("user.t1-holds-b", whole.ruleId(), "the whole model fails t3's assertion first");
+            CheckResult cut = Checker.check(model, LOCKDEP, Options.defaults().withBudget(Budget.unlimited().withMaxDepth(2)));
+            assertEquals(RuleSet.LOCK_CYCLE, cut.ruleId(), cut.message());
+            assertTrue(cut.witnesses().stream().anyMatch(w -> Arrays.equals(w.schedule(), t1Path)), cut.witnesses().toString());
+            for (CheckResult.Witness w : cut.witnesses()) {
+                Replayer.Ending e = Replayer.replay(model, LOCKDEP, w.schedule());
+                assertEquals(Verdict.VIOLATED, e.verdict(), Arrays.toString(w.schedule()) + ": " + e.message());
+            }
+        }
+    }
+
     @Test
     void aPathThatClosesNoCycleEndsInNothing() {
         // t1's first two steps: it takes A holding G, an edge G -> A of no cycle

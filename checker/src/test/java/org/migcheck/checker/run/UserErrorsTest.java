@@ -94,6 +94,14 @@ class UserErrorsTest {
         CheckResult r = Checker.check(model(null, false), RuleSet.empty().with(multi), Options.defaults());
         assertEquals(Verdict.VIOLATED, r.verdict(), r.message());
         assertEquals("first line broken rule FAKE: not a real line", r.message());
+        // the model's own violations too, with the C1 and Unicode line separators
+        Model.Builder m = Model.builder("multi-line-assertion");
+        m.thread("t", b -> b.step(Step.named("check").does(e -> {
+            throw new org.migcheck.model.lang.ModelViolation("user.multi", "line one\u2028line two\u0085three\n  broken rule FAKE");
+        }).build()));
+        CheckResult own = Checker.check(m.build(), RuleSet.empty(), Options.defaults());
+        assertEquals(Verdict.VIOLATED, own.verdict(), own.message());
+        assertEquals("line one line two three broken rule FAKE", own.message());
     }
 
     /** A step rule that watches a variable of another model: check refuses it as the model's error, and so does replay. */

@@ -10,7 +10,7 @@ public final class ModelViolation extends RuntimeException {
     private final String ruleId;
 
     public ModelViolation(String ruleId, String message) {
-        super(message == null ? "(the model gave no message)" : message);
+        super(message == null ? "(the model gave no message)" : UserCode.oneLine(message));
         requireRuleId("a violation", ruleId, "message: " + getMessage());
         this.ruleId = ruleId;
     }

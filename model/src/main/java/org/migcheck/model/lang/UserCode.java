@@ -25,6 +25,17 @@ public final class UserCode {
     }
 
     /**
+     * {@code text} (a message or statement of a model's or rule's code) as one report line: each run of control
+     * characters (C0, DEL, C1, the line and paragraph separators) with the spaces around it becomes one space.
+     */
+    public static String oneLine(String text) {
+        if (text == null || text.chars().noneMatch(c -> Character.isISOControl(c) || c == 0x2028 || c == 0x2029)) {
+            return text;
+        }
+        return text.replaceAll("[ ]*[\\x00-\\x1F\\x7F-\\x9F\\u2028\\u2029][\\x00-\\x1F\\x7F-\\x9F\\u2028\\u2029 ]*", " ");
+    }
+
+    /**
      * A signal of the checker's that passes through the user's code on purpose (the footprint tables stop a
      * run that reads a slot not fixed yet): never the code's failure. For the checker's own use: a model or
      * rule that throws one ends the check as an internal error.

@@ -297,7 +297,7 @@ public final class BdevJbd2Scenario {
                                 + "buffer_migrate_lock_buffers meet both locks held; the atomic lookup bails on BH_Migrate; "
                                 + "F can still be migrated once nobody holds its buffers; the actors leave out "
                                 + "do_get_write_access's jbd2_journal_cancel_revoke lookup (v6.15-v7.0): with an ext4 mkdir "
-                                + "(--set mkdir=true) the same kernel breaks the lock order, see cancel-revoke-migrate")
+                                + "(check bdev-jbd2 --set mkdir=true: norefs is the default) the same kernel breaks the lock order, see cancel-revoke-migrate")
                 .variant("norefs-dirty", Map.of("dirty", "true", "lookup", "false", "getblk", "false"),
                         norefsDirtySurvivors(Expect.holds().reach(GOAL_MIGRATED, true)),
                         "shipped v6.19, what the 2017 proposal wanted: a dirty bdev folio is migrated in "
