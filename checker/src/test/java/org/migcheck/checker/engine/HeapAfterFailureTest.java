@@ -54,7 +54,14 @@ class HeapAfterFailureTest {
      * the failure's cut-off (a deadlock there would be as short), meets the error.
      */
     private static Model model() {
-        Model.Builder b = Model.builder("heap-after-failure");
+        Model.Builder b = withB("heap-after-failure");
+        b.thread("A", body -> body.step(Steps.assertion("user.never", "A never gets here", e -> false)));
+        return b.build();
+    }
+
+    /** A model builder whose first thread, B, sets x and then runs out of heap. */
+    private static Model.Builder withB(String name) {
+        Model.Builder b = Model.builder(name);
         Var x = b.counter("x", 0, 1, 0);
         b.thread("B", body -> {
             body.step(Step.named("WRITE_ONCE").args("x").does(e -> e.set(x, 1)).build());
@@ -62,8 +69,7 @@ class HeapAfterFailureTest {
                 throw new OutOfMemoryError("simulated: kmalloc in B");
             }).build());
         });
-        b.thread("A", body -> body.step(Steps.assertion("user.never", "A never gets here", e -> false)));
-        return b.build();
+        return b;
     }
 
     @Test
@@ -89,14 +95,7 @@ class HeapAfterFailureTest {
      */
     @Test
     void aRuleThatThrowsNamesTheStepItThrewOn() {
-        Model.Builder b = Model.builder("heap-after-rule-error");
-        Var x = b.counter("x", 0, 1, 0);
-        b.thread("B", body -> {
-            body.step(Step.named("WRITE_ONCE").args("x").does(e -> e.set(x, 1)).build());
-            body.step(Step.named("kmalloc").args("huge").does(e -> {
-                throw new OutOfMemoryError("simulated: kmalloc in B");
-            }).build());
-        });
+        Model.Builder b = withB("heap-after-rule-error");
         b.thread("A", body -> {
             body.step(Step.named("first_step_of_A").build());
             body.step(Step.named("second_step_of_A").build());
