@@ -22,7 +22,6 @@ import org.migcheck.model.lang.Var;
  */
 public final class DueRules {
     private final StepRule[] rules;
-    private final long vacuous;
     private final long always;
     private final long watching;
     private final int[][] watchSlots;
@@ -40,7 +39,6 @@ public final class DueRules {
             }
         }
         this.rules = kept.toArray(new StepRule[0]);
-        this.vacuous = 0;
         long all = 0;
         this.triggers = new java.util.ArrayList<>(rules.length);
         for (int i = 0; i < rules.length; i++) {
@@ -86,7 +84,7 @@ public final class DueRules {
     public StepRule rule(int i) { return rules[i]; }
 
     /** Every rule kept (those {@link StepRule#vacuous vacuous} on the model are not among them). */
-    public long notVacuous() { return ~vacuous; }
+    public long notVacuous() { return -1L; }
 
     /** The rules due on every transition (before the watched-variable filter). */
     public long always() { return always; }
@@ -101,7 +99,7 @@ public final class DueRules {
                 }
             }
         }
-        return mask & ~vacuous;
+        return mask;
     }
 
     /** Whether some rule of {@code due} is dropped unless the transition changes a variable it watches. */

@@ -440,14 +440,6 @@ final class LevelSearch {
      * Labels from the initial state to {@code id}: the path follows parent links (across owners in
      * a spread search) and each parent is re-expanded to find the transition.
      */
-    /** The schedule to state {@code from}, then the failing transition {@code label}. */
-    private int[] failingSchedule(int from, int label) {
-        int[] prefix = scheduleTo(from);
-        int[] sched = Arrays.copyOf(prefix, prefix.length + 1);
-        sched[prefix.length] = label;
-        return sched;
-    }
-
     int[] scheduleTo(int id) {
         int n = depth(id);
         long[][] path = new long[n + 1][];
@@ -500,6 +492,14 @@ final class LevelSearch {
             return mine.contains(fp, buf);
         }
         return transport.contains(fp, buf);
+    }
+
+    /** The schedule to state {@code from}, then the failing transition {@code label}. */
+    private int[] failingSchedule(int from, int label) {
+        int[] prefix = scheduleTo(from);
+        int[] sched = Arrays.copyOf(prefix, prefix.length + 1);
+        sched[prefix.length] = label;
+        return sched;
     }
 
     SearchResult run() {

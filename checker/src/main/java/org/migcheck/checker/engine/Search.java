@@ -116,9 +116,6 @@ public final class Search {
      * Labels from the initial state to stored state {@code id}; valid after {@link #run()}, or null
      * when the store was dropped because memory ran out.
      */
-    /** Whether the visited set is still held after {@link #run()} (it is let go when the heap ran out). */
-    public boolean keepsStates() { return bfs != null ? bfs.store() != null : store != null; }
-
     public int[] scheduleTo(int id) {
         if (bfs != null) {
             return bfs.store() == null ? null : bfs.scheduleTo(id);
@@ -367,13 +364,11 @@ public final class Search {
 
     private long startedAt;
 
+    /** Whether the visited set is still held after {@link #run()} (it is let go when the heap ran out). */
+    public boolean keepsStates() { return bfs != null ? bfs.store() != null : store != null; }
+
     /** The figures so far: for a search that ended by an exception of the model's (a goal that threw). */
-    public Stats statsSoFar() {
-        if (bfs != null) {
-            return bfs.statsSoFar();
-        }
-        return store == null ? new Stats(0, 0, 0, 0) : stats(startedAt);
-    }
+    public Stats statsSoFar() { return bfs != null ? bfs.statsSoFar() : stats(startedAt); }
 
     private Stats stats(long start) {
         return new Stats(generated, store == null ? storedBeforeOom : store.size(), maxDepth, clock.getAsLong() - start);

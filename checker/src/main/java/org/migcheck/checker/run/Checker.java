@@ -133,8 +133,11 @@ public final class Checker {
         return opts.withBudget(opts.budget().withTimeLeft(left.isNegative() || left.isZero() ? java.time.Duration.ofNanos(1) : left));
     }
 
-    /** The start of the note of a lock-order cycle reported by a search a budget stopped. */
-    static final String STOPPED_CYCLE_NOTE = "the search was stopped (";
+    /**
+     * The start of the note of a failure reported by a search a budget stopped before it had checked all it needed:
+     * a counterexample's level, or the whole state space behind a lock-order cycle.
+     */
+    static final String STOPPED_NOTE = "the search was stopped (";
 
     private static CheckResult withoutPor(Model model, RuleSet rules, Options opts, String what, Footprint footprint) {
         Footprint own = footprint.forRecheck();
@@ -144,8 +147,8 @@ public final class Checker {
         }
         footprint.takeFrom(own); // the counts reported are this search's: so are the bytes
         boolean bfs = opts.strategy() == org.migcheck.checker.engine.Strategy.BFS;
-        // a lock-order cycle that search saw before its own budget stopped it: its paths are real, not known to be shortest
-        boolean stopped = plain.notes().stream().anyMatch(n -> n.startsWith(STOPPED_CYCLE_NOTE));
+        // a failure that search met before its own budget stopped it: real, not known to be shortest
+        boolean stopped = plain.notes().stream().anyMatch(n -> n.startsWith(STOPPED_NOTE));
         return plain.withReductions((plain.reductions() == null ? "" : plain.reductions() + "; ") + what
                 + " found with partial-order reduction; the trace comes from a " + (bfs ? "breadth-first" : "depth-first")
                 + " search without it" + (bfs && !stopped ? ", so it is a shortest one" : stopped ? ", which a budget stopped"
@@ -306,7 +309,7 @@ public final class Checker {
         switch (r.status()) {
             case FAILED -> {
                 if (r.limit() != null) {
-                    notes.add("the search was stopped (" + r.limit() + ") before it had checked every state that could hold a"
+                    notes.add(STOPPED_NOTE + r.limit() + ") before it had checked every state that could hold a"
                             + " shorter failure, or one as short that comes first: this counterexample is real, but may not be the"
                             + " one an unbudgeted search prints, and a shorter failure of another kind may exist (the counts depend"
                             + " on when the search stopped)");
@@ -355,7 +358,7 @@ public final class Checker {
                             new int[0], List.of(), List.of(), goalResults, r.stats(), r.limit(), notes);
                 }
                 // the states explored already show a lock-order cycle: each of its paths is real, so the cycle is reported
-                notes.add(STOPPED_CYCLE_NOTE + r.limit() + ") before it had explored every state; the lock-order cycle was"
+                notes.add(STOPPED_NOTE + r.limit() + ") before it had explored every state; the lock-order cycle was"
                         + " seen on the states it did explore: its paths are real, but may not be the shortest, and a failure of"
                         + " another kind (a deadlock, a broken rule, a stuck thread) is not ruled out");
             }
@@ -738,6 +741,11 @@ public final class Checker {
 
     /** The system with every failing transition and failing state left without successors. */
     private static TransitionSystem withoutFailures(ModelSystem plain) {
+        return withoutFailures(plain, s -> false);
+    }
+
+    /** {@link #withoutFailures(ModelSystem)} in which the states {@code deadEnd} accepts have no successors either. */
+    static TransitionSystem withoutFailures(ModelSystem plain, java.util.function.Predicate<int[]> deadEnd) {
         return new TransitionSystem() {
             @Override public int[] slotMin() { return plain.slotMin(); }
             @Override public int[] slotMax() { return plain.slotMax(); }
@@ -745,6 +753,9 @@ public final class Checker {
             @Override public int actorOf(int label) { return plain.actorOf(label); }
             @Override public org.migcheck.checker.engine.Failure checkState(int[] state) { return null; }
             @Override public void expand(int id, int[] state, Successors out) {
+                if (deadEnd.test(state)) {
+                    return;
+                }
                 plain.expand(id, state, new Successors() {
                     @Override public void successor(int label, int[] next) { out.successor(label, next); }
                     @Override public void failure(int label, org.migcheck.checker.engine.Failure f) { }

@@ -176,34 +176,8 @@ public final class Replayer {
         // one; no check goes through a failure, so neither does this search: a failing step has no successor, and a
         // state that fails (an invariant, a deadlock, a blockedBy or goal that throws) none either
         ModelSystem whole = new ModelSystem(model, rules);
-        TransitionSystem pastFailures = new TransitionSystem() {
-            @Override public int[] slotMin() { return whole.slotMin(); }
-            @Override public int[] slotMax() { return whole.slotMax(); }
-            @Override public int[] initialState() { return whole.initialState(); }
-            @Override public int actorOf(int label) { return whole.actorOf(label); }
-            @Override public Failure checkState(int[] state) { return null; }
-            @Override public void expand(int id, int[] state, Successors out) {
-                if (whole.checkState(state) != null || goalThrows(model, whole, state) != null) {
-                    return;
-                }
-                // first without a state id, which records no lock order: whether the state itself fails
-                boolean[] fails = {false};
-                whole.expand(-1, state, new Successors() {
-                    @Override public boolean keepsVectors() { return false; }
-                    @Override public void successor(int label, int[] s) { }
-                    @Override public void failure(int label, Failure f) { }
-                    @Override public void stateFailure(Failure f) { fails[0] = true; }
-                });
-                if (fails[0]) {
-                    return;
-                }
-                whole.expand(id, state, new Successors() {
-                    @Override public void successor(int label, int[] s) { out.successor(label, s); }
-                    @Override public void failure(int label, Failure f) { }
-                    @Override public void stateFailure(Failure f) { }
-                });
-            }
-        };
+        TransitionSystem pastFailures = Checker.withoutFailures(whole,
+                s -> whole.checkState(s) != null || goalThrows(model, whole, s) != null || failsItself(whole, s));
         org.migcheck.checker.engine.SearchResult all = new org.migcheck.checker.engine.Search(pastFailures,
                 org.migcheck.checker.engine.Strategy.BFS, org.migcheck.checker.engine.Budget.unlimited().withMaxStates(EDGE_SEARCH_LIMIT)).run();
         if (all.status() == org.migcheck.checker.engine.SearchResult.Status.INCOMPLETE) {
@@ -230,6 +204,18 @@ public final class Replayer {
             }
         }
         return null;
+    }
+
+    /** Whether state {@code s} itself fails (a deadlock, a {@code blockedBy} that throws); expanded without an id, so no lock order is recorded. */
+    private static boolean failsItself(ModelSystem sys, int[] s) {
+        boolean[] fails = {false};
+        sys.expand(-1, s, new TransitionSystem.Successors() {
+            @Override public boolean keepsVectors() { return false; }
+            @Override public void successor(int label, int[] next) { }
+            @Override public void failure(int label, Failure f) { }
+            @Override public void stateFailure(Failure f) { fails[0] = true; }
+        });
+        return fails[0];
     }
 
     /** States the search for the lock-class graph may store before replay gives up on a lock-order token (INCOMPLETE). */

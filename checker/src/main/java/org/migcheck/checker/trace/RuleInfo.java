@@ -35,7 +35,6 @@ public record RuleInfo(String id, String statement, String kernelRef) {
         }
     }
 
-
     public static RuleInfo of(String id) {
         if (id == null) {
             return null;

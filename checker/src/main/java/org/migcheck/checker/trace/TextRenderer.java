@@ -33,7 +33,6 @@ public final class TextRenderer {
 
     private TextRenderer() {}
 
-    /** The report of {@code o} at {@code width} columns, with timings. */
     /** What a counterexample without a step says: the initial state itself is the one reported (text and HTML). */
     static String noStep(CheckResult r) {
         if (r.verdict() == org.migcheck.checker.run.Verdict.MODEL_ERROR && r.stats().distinct() == 0) {
@@ -45,6 +44,7 @@ public final class TextRenderer {
                 : "no step: the initial state already fails";
     }
 
+    /** The report of {@code o} at {@code width} columns, with timings. */
     public static String render(ScenarioRunner.Outcome o, int width) {
         return render(o.title(), o.result(), o.expected() == null ? null : o.expected().describe(), o.replayArgs(), true, width,
                 variantDoc(o));
