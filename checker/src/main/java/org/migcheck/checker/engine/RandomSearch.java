@@ -54,8 +54,14 @@ public final class RandomSearch {
         @Override public void stateFailure(Failure f) { stateFailure = f; }
     }
 
-    /** The end of replaying a schedule: the failure it reaches (or null) and whether every step was possible. */
-    public record Replay(boolean valid, Failure failure) {}
+    /**
+     * The end of replaying a schedule: the failure it reaches (or null), whether every step was possible, and
+     * whether the failure is the last step's own (a step that threw or broke a step rule: it has no successor, and
+     * the failure happened in the state before it) rather than a state's.
+     */
+    public record Replay(boolean valid, Failure failure, boolean onStep) {
+        Replay(boolean valid, Failure failure) { this(valid, failure, false); }
+    }
 
     /**
      * Replays {@code schedule}: valid when every label is a transition of the state it is taken in;
@@ -81,7 +87,7 @@ public final class RandomSearch {
                 return new Replay(false, null);
             }
             if (m.failure != null) {
-                return new Replay(i == schedule.length - 1, m.failure);
+                return new Replay(i == schedule.length - 1, m.failure, true);
             }
             s = m.next;
             Failure f = system.checkState(s);

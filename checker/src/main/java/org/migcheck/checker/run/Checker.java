@@ -1,5 +1,6 @@
 package org.migcheck.checker.run;
 
+import java.util.Arrays;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -932,8 +933,13 @@ public final class Checker {
             return new CheckResult(model, Verdict.INCOMPLETE, null, r.limit(), new int[0], List.of(), List.of(), Map.of(),
                     r.stats(), r.limit(), notes);
         }
-        // the state the failure happened in: the bad state, or the one the failing step started from
-        int[] at = org.migcheck.checker.trace.Trace.replay(model, r.schedule()).last();
+        // the state the failure happened in: the bad state, or the one the failing step started from (a step rule's
+        // failure comes after the step, which a trace replays: the state after it would name the thread's next step)
+        int[] schedule = r.schedule();
+        if (schedule.length > 0 && rs.replay(schedule).onStep()) {
+            schedule = Arrays.copyOf(schedule, schedule.length - 1);
+        }
+        int[] at = org.migcheck.checker.trace.Trace.replay(model, schedule).last();
         return failed(model, sys, r, at, Map.of(), notes);
     }
 

@@ -86,6 +86,42 @@ class UserErrorsTest {
         }
     }
 
+    /**
+     * The step a rule's or a step's own failure is reported at is the failing step, in a random search too: its
+     * schedule ends with that step, and the state after it named the thread's next step (a review saw "B2").
+     */
+    @Test
+    void everyStrategyNamesTheStepThatFailed() {
+        for (boolean ruleThrows : new boolean[] {true, false}) {
+            Model.Builder m = Model.builder("named-step");
+            Var x = m.var("x", 0, 3, 0);
+            m.thread("t1", b -> b.step(Step.named("A1").does(e -> e.set(x, 1)).build()));
+            m.thread("t2", b -> {
+                b.step(Step.named("B1").does(e -> {
+                    if (!ruleThrows) {
+                        throw sneaky(new IllegalStateException("B1's own failure"));
+                    }
+                    e.set(x, 3);
+                }).build());
+                b.step(Step.named("B2").does(e -> e.set(x, 0)).build());
+            });
+            StepRule rule = StepRule.of("user.throws-after-b1", "throws", "none", v -> {
+                if (v.thread() == 1) {
+                    throw new IllegalStateException("the rule's own failure");
+                }
+                return Check.ok();
+            });
+            RuleSet rules = ruleThrows ? RuleSet.empty().with(rule) : RuleSet.empty();
+            Model model = m.build();
+            for (Options opts : new Options[] {Options.defaults(), Options.defaults().withRandom(7, 20),
+                    Options.defaults().withStrategy(org.migcheck.checker.engine.Strategy.DFS)}) {
+                CheckResult r = Checker.check(model, rules, opts);
+                modelError(r, "(thread t2, step B1())");
+                assertEquals(1, r.schedule()[r.schedule().length - 1], "the schedule ends with t2's failing step");
+            }
+        }
+    }
+
     /** A rule's message with newlines and tabs is one line in the report (a review printed a fake report line with one). */
     @Test
     void aRulesMessageIsOneLine() {
