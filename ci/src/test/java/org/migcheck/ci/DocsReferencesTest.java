@@ -147,7 +147,7 @@ class DocsReferencesTest {
 
     /**
      * README's table of kernel rules names exactly the rules {@code KernelRules.list()} checks, in that
-     * order, then the two built in (the lockdep cycle and a lock held at exit).
+     * order, then the lockdep cycle; the built-in lock held at exit is named in the text after it.
      */
     @Test
     void readmeListsEveryKernelRuleInOrder() throws IOException {
@@ -170,8 +170,13 @@ class DocsReferencesTest {
             expected.add(r.id());
         }
         expected.add(org.migcheck.properties.RuleSet.LOCK_CYCLE);
-        expected.add("lock.exit-held");
         assertEquals(expected, documented, "README.md's kernel-rule table against KernelRules.list()");
+        // the built-in lock.exit-held is not a rule --rule takes (a review found it in the table): named after it
+        org.migcheck.checker.trace.RuleInfo exit = org.migcheck.checker.trace.RuleInfo.of("lock.exit-held");
+        int builtIn = readme.indexOf("Built in besides", end);
+        assertTrue(builtIn >= 0 && builtIn - end < 400, "README.md names the built-in checks after the table");
+        String after = readme.substring(builtIn, readme.indexOf("\n\n", builtIn)).replace('\n', ' ');
+        assertTrue(after.contains("`lock.exit-held` (" + exit.statement() + ";"), after);
     }
 
     @Test

@@ -89,7 +89,7 @@ final class CheckCmd implements Callable<Integer> {
             if (scenario != null || variant != null || !sets.isEmpty()) {
                 throw Args.usage(spec, "--all takes no SCENARIO, --variant or --set");
             }
-            Format f = output.require(spec, Format.TEXT, Format.JSON, Format.JUNIT, Format.SARIF);
+            Format f = output.require(spec, " --all", Format.TEXT, Format.JSON, Format.JUNIT, Format.SARIF);
             int raise = bounds == null ? 0 : Args.boundsRaise(bounds, spec);
             // one row per variant: no per-run start and progress lines between the rows
             Options o = search.toOptions().withProgress(null);

@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "member", mixinStandardHelpOptions = true,
-        description = "Serve shares of the visited set to 'check --members' coordinators (a worker process on a trusted network).")
+        description = "A worker process for coordinators on a trusted network: holds shares of the visited set of 'check --members',"
+                + " runs knob combinations of 'suite --members' and random walks of 'check --strategy random --members'.")
 final class MemberCmd implements Callable<Integer> {
     @Option(names = "--bind", paramLabel = "ADDR:PORT", description = "the interface and port to listen on (default ${DEFAULT-VALUE})")
     String bind = "127.0.0.1:5701";
