@@ -15,6 +15,9 @@ import java.util.function.LongSupplier;
  * first failure its depth-first order meets.
  */
 public final class Search {
+    /** The element of the {@code ModelError} a path that does not rebuild throws: the model's code is not deterministic. */
+    public static final String NOT_DETERMINISTIC = "model (not deterministic)";
+
     private final TransitionSystem system;
     private final Strategy strategy;
     private final Budget budget;

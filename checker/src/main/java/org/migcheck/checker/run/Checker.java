@@ -263,6 +263,12 @@ public final class Checker {
             return new CheckResult(symmetry == null ? model : null, Verdict.MODEL_ERROR, null, e.getMessage(), schedule, List.of(),
                     List.of(), Map.of(), search.statsSoFar(), null, found);
         } catch (ModelError e) {
+            if (org.migcheck.checker.engine.Search.NOT_DETERMINISTIC.equals(e.element())) {
+                // found while a path was rebuilt, after the search had stored states: keep its counts; no trace and no
+                // token (the model's steps would not replay the same; reports without a model show the error alone)
+                return new CheckResult(null, Verdict.MODEL_ERROR, null, e.getMessage(), new int[0], List.of(), List.of(), Map.of(),
+                        search.statsSoFar(), null, List.of());
+            }
             return modelError(model, e.getMessage());
         } catch (ModelViolation e) {
             return new CheckResult(model, Verdict.VIOLATED, e.ruleId(), e.getMessage() + " (in the initial state)", new int[0],

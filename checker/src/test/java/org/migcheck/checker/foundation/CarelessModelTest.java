@@ -2,6 +2,7 @@ package org.migcheck.checker.foundation;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -148,6 +149,12 @@ class CarelessModelTest {
         CheckResult r = check(b.build());
         assertEquals(Verdict.MODEL_ERROR, r.verdict(), r.message());
         assertTrue(r.message().startsWith("the model is not deterministic"), r.message());
+        // the report keeps the states the search stored and claims no trace (a review saw "states 0" and "no step: the
+        // check stopped before it explored the initial state" beside "a state at depth 1")
+        assertTrue(r.stats().distinct() > 1, r.stats().toString());
+        String report = TextRenderer.render("flips", r, null, null);
+        assertFalse(report.contains("no step"), report);
+        assertFalse(report.contains("states 0"), report);
     }
 
     @Test
