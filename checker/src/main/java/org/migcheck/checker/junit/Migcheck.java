@@ -123,8 +123,14 @@ public final class Migcheck {
             return text;
         }
 
-        /** The JSON report (the schema of {@code check --format json}). */
-        public String json() { return JsonRenderer.render(outcome()); }
+        /**
+         * The JSON report (the schema of {@code check --format json}), with its "replayCommand": the command line of
+         * {@link #replay()}, or null when there is none ({@link #note()} says why).
+         */
+        public String json() {
+            String replay = replay();
+            return JsonRenderer.withReplayCommands(JsonRenderer.render(outcome()), line -> replay);
+        }
 
         /** The self-contained HTML report with the swimlane picture. */
         public String html() {
@@ -190,7 +196,7 @@ public final class Migcheck {
         CheckResult r = rules.rules().isEmpty() && !rules.lockdep()
                 ? checked.withNote("no rule was checked (an empty rule set): the verdict covers deadlocks and stuck threads only")
                 : checked;
-        return new Result(r, () -> locate(model, r));
+        return new Result(r, () -> locate(model, r, rules));
     }
 
     /** Checks variant {@code variant} (null: the default knobs) of a user's or a bundled scenario. */
@@ -206,9 +212,8 @@ public final class Migcheck {
         if (!o.result().hasCounterexample()) {
             return new Result(o, null, null);
         }
-        String cmd = replayCommand(scenario, o.token());
-        return cmd != null ? new Result(o, cmd, null) : new Result(o, null, "scenario " + scenario.id()
-                + " is not registered in META-INF/services (register it to replay with ./migcheck --classpath ... replay); token " + o.token());
+        Command cmd = replayCommand(scenario, o.token(), rules);
+        return cmd.line() != null ? new Result(o, cmd.line(), null) : new Result(o, null, cmd.why());
     }
 
     // ---------------------------------------------------------------- assertions
@@ -435,31 +440,120 @@ public final class Migcheck {
 
     // ---------------------------------------------------------------- replay tokens for bare models
 
+    /** A replay command line, or why there is none. */
+    private record Command(String line, String why) {}
+
     /**
-     * The command line that replays {@code token}: bundled scenarios need no class path; a user's
-     * scenario gets {@code --classpath} with the directory or jar its registered class comes from;
-     * null when no registered class provides it.
+     * The command line that replays {@code token} with the rules {@code rules}: bundled scenarios and kernel
+     * rules need no class path; a user's scenario or rule gets {@code --classpath} with the directory or jar its
+     * registered class comes from, followed by the test's other class directories (a scenario's model may live
+     * in one the scenario class does not: target/classes beside target/test-classes); a rule set that is not
+     * the command line's whole set gets {@code --rule} or {@code --skip-rule}. None when no registered class
+     * provides the scenario or one of the rules (the command line could not load it).
      */
-    private static String replayCommand(Scenario s, String token) {
+    private static Command replayCommand(Scenario s, String token, RuleSet rules) {
+        List<String> cp = new ArrayList<>();
         String loc = classesOf(s.getClass());
-        if (loc.equals(classesOf(Catalogue.class))) {
-            if (Catalogue.find(s.id()) != null) {
-                return "./migcheck replay " + token;
-            }
+        boolean bundled = loc.equals(classesOf(Catalogue.class));
+        if (bundled && Catalogue.find(s.id()) == null) {
             // a BaseScenario built in the user's code: use where its registered provider lives
-            String found = null;
+            loc = null;
             for (Scenario p : providers()) {
                 if (p.id().equals(s.id())) {
-                    found = classesOf(p.getClass());
+                    loc = classesOf(p.getClass());
                     break;
                 }
             }
-            if (found == null) {
-                return null;
+            if (loc == null) {
+                return new Command(null, "scenario " + s.id() + " is not registered in META-INF/services (register it to replay"
+                        + " with ./migcheck --classpath ... replay); token " + token);
             }
-            loc = found;
+            bundled = false;
         }
-        return "./migcheck --classpath " + ScenarioRunner.shellQuote(loc) + " replay " + token;
+        if (!bundled) {
+            cp.add(loc);
+        }
+        // the rules: where each one that is not a kernel rule is registered
+        List<String> kernel = new ArrayList<>();
+        KernelRules.all().rules().forEach(r -> kernel.add(r.id()));
+        if (KernelRules.all().lockdep()) {
+            kernel.add(RuleSet.LOCK_CYCLE);
+        }
+        List<String> used = new ArrayList<>();
+        rules.rules().forEach(r -> used.add(r.id()));
+        if (rules.lockdep()) {
+            used.add(RuleSet.LOCK_CYCLE);
+        }
+        Map<String, String> registered = new LinkedHashMap<>(); // rule id -> where its provider is
+        for (org.migcheck.properties.Rule p : ruleProviders()) {
+            registered.putIfAbsent(p.id(), classesOf(p.getClass()));
+        }
+        List<String> unknown = new ArrayList<>();
+        for (String id : used) {
+            if (!kernel.contains(id)) {
+                String where = registered.get(id);
+                if (where == null) {
+                    unknown.add(id);
+                } else if (!cp.contains(where)) {
+                    cp.add(where);
+                }
+            }
+        }
+        if (!unknown.isEmpty()) {
+            return new Command(null, "checked with " + (unknown.size() == 1 ? "rule " : "rules ") + String.join(", ", unknown)
+                    + ", which no META-INF/services/org.migcheck.properties.Rule registers (register "
+                    + (unknown.size() == 1 ? "it" : "them") + " to replay with ./migcheck --classpath ... replay); token " + token);
+        }
+        if (!cp.isEmpty()) {
+            for (String dir : testClassDirectories()) {
+                if (!cp.contains(dir)) {
+                    cp.add(dir);
+                }
+            }
+        }
+        // what the command line then checks: the kernel rules and those registered on that class path
+        java.util.Set<String> known = new java.util.LinkedHashSet<>(kernel);
+        registered.forEach((id, where) -> {
+            if (cp.contains(where)) {
+                known.add(id);
+            }
+        });
+        java.util.Set<String> chosen = new java.util.LinkedHashSet<>(used);
+        String option = "";
+        if (!chosen.equals(known)) {
+            List<String> left = known.stream().filter(id -> !chosen.contains(id)).toList();
+            String only = " --rule " + ScenarioRunner.shellQuote(String.join(",", chosen));
+            String skip = " --skip-rule " + ScenarioRunner.shellQuote(String.join(",", left));
+            option = chosen.isEmpty() || skip.length() < only.length() ? skip : only;
+        }
+        String classpath = cp.isEmpty() ? "" : " --classpath " + ScenarioRunner.shellQuote(String.join(File.pathSeparator, cp));
+        return new Command("./migcheck" + classpath + option + " replay " + token, null);
+    }
+
+    /** The class directories on the test's class path that are not migcheck's own (the user's compiled code). */
+    private static List<String> testClassDirectories() {
+        List<String> own = List.of(classesOf(Catalogue.class), classesOf(Migcheck.class), classesOf(RuleSet.class), classesOf(Model.class));
+        List<String> out = new ArrayList<>();
+        for (String entry : System.getProperty("java.class.path", "").split(java.util.regex.Pattern.quote(File.pathSeparator))) {
+            if (!entry.isEmpty() && new File(entry).isDirectory()) {
+                String path = new File(entry).getAbsoluteFile().getPath();
+                if (!own.contains(path) && !out.contains(path)) {
+                    out.add(path);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The rules registered in META-INF/services on the test's class path. */
+    private static List<org.migcheck.properties.Rule> ruleProviders() {
+        List<org.migcheck.properties.Rule> out = new ArrayList<>();
+        try {
+            ServiceLoader.load(org.migcheck.properties.Rule.class, Thread.currentThread().getContextClassLoader()).forEach(out::add);
+        } catch (ServiceConfigurationError | RuntimeException e) {
+            // a broken registration: only what loaded before it
+        }
+        return out;
     }
 
     /** Where a class comes from (a class directory or jar), for --classpath. */
@@ -491,7 +585,7 @@ public final class Migcheck {
      * user's, through ServiceLoader on the context class path, or a bundled one) has a variant whose
      * model has the same name and layout and replays the counterexample to the same trace.
      */
-    private static Result.Located locate(Model model, CheckResult r) {
+    private static Result.Located locate(Model model, CheckResult r, RuleSet rules) {
         Scenario wrapped = BaseScenario.builder(model.name().replaceAll("[\\s:]+", "-"))
                 .title(model.name())
                 .reference("a model checked through the JUnit entry point")
@@ -507,9 +601,12 @@ public final class Migcheck {
             Trace theirs = safeReplay(c.model(), r.schedule());
             if (mine != null && theirs != null && sameTrace(mine, theirs)) {
                 ScenarioRunner.Outcome o = new ScenarioRunner.Outcome(c.scenario(), c.variant(), c.knobs(), null, r);
-                String cmd = replayCommand(c.scenario(), o.token());
-                if (cmd != null) {
-                    return new Result.Located(o, cmd, null);
+                Command cmd = replayCommand(c.scenario(), o.token(), rules);
+                if (cmd.line() != null) {
+                    return new Result.Located(o, cmd.line(), null);
+                }
+                if (cmd.why().startsWith("checked with")) {
+                    return new Result.Located(o, null, cmd.why());
                 }
             }
         }

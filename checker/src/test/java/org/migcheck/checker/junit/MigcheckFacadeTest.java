@@ -160,6 +160,52 @@ class MigcheckFacadeTest {
         }
     }
 
+    /** Runs the command line of a replay line ("./migcheck ARGS"), returning its exit code and output. */
+    private static Map.Entry<Integer, String> runLine(String line) {
+        assertTrue(line.startsWith("./migcheck "), line);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int code = Main.run(line.substring("./migcheck ".length()).replace("'", "").split(" "),
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        return Map.entry(code, out.toString(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * The replay line repeats the rules the check ran with (a review pasted one the command line refused: "token does
+     * not fit" after a check against one rule), and says why there is none when a rule is not one the command line
+     * can load; the JSON report carries the same line as "replayCommand".
+     */
+    @Test
+    void replayLinesRepeatTheRulesChecked() throws IOException {
+        // no rule at all: every rule the command line knows is left out, and the line replays the deadlock
+        Migcheck.Result none = Migcheck.check(Zoo.abbaModel(false, false), RuleSet.empty());
+        assertEquals(Verdict.DEADLOCK, none.verdict());
+        assertTrue(none.replay().startsWith("./migcheck --skip-rule ") && none.replay().contains("lock-order.cycle")
+                && none.replay().contains(" replay abba:default:-:"), none.replay());
+        Map.Entry<Integer, String> run = runLine(none.replay());
+        assertEquals(2, run.getKey(), run.getValue());
+        // the lockdep check alone: --rule, and the pasted line ends in the same violation
+        Migcheck.Result gated = Migcheck.check(Zoo.abbaModel(false, true), RuleSet.of(List.of(), true));
+        assertEquals(Verdict.VIOLATED, gated.verdict());
+        assertTrue(gated.replay().startsWith("./migcheck --rule lock-order.cycle replay abba-gated:"), gated.replay());
+        run = runLine(gated.replay());
+        assertEquals(1, run.getKey(), run.getValue());
+        assertTrue(run.getValue().contains("lock-order.cycle"), run.getValue());
+        // the kernel rules as the command line has them: no option
+        Migcheck.Result all = Migcheck.check(Zoo.abbaModel(false, true));
+        assertTrue(all.replay().startsWith("./migcheck replay abba-gated:"), all.replay());
+        assertEquals(all.replay(), new ObjectMapper().readTree(all.json()).get("replayCommand").asText());
+        // a rule no META-INF/services registers: no command, and the reason
+        org.migcheck.properties.StepRule mine = org.migcheck.properties.StepRule.of("test.never-a-second-lock", "a statement", "none",
+                v -> v.after().holder(v.model().locks().get(1)) >= 0 ? org.migcheck.properties.Check.violated("took B") : org.migcheck.properties.Check.ok());
+        Migcheck.Result unregistered = Migcheck.check(Zoo.abbaModel(false, false), KernelRules.all().with(mine));
+        assertEquals(Verdict.VIOLATED, unregistered.verdict(), unregistered.report());
+        assertNull(unregistered.replay());
+        assertTrue(unregistered.note().startsWith("checked with rule test.never-a-second-lock, which no META-INF/services/"
+                + "org.migcheck.properties.Rule registers"), unregistered.note());
+        assertTrue(unregistered.report().contains("replay: checked with rule test.never-a-second-lock"), unregistered.report());
+        assertTrue(new ObjectMapper().readTree(unregistered.json()).get("replayCommand").isNull(), unregistered.json());
+    }
+
     @Test
     void unregisteredModelSaysHowToMakeItReplayable() {
         Model.Builder b = Model.builder("my-own-abba");
@@ -188,7 +234,10 @@ class MigcheckFacadeTest {
         String last = e.getMessage().lines().reduce((p, q) -> q).orElseThrow();
         Matcher m = Pattern.compile("^replay: \\./migcheck --classpath (\\S+) replay (plugin-wrong:abba:\\S+)$").matcher(last);
         assertTrue(m.matches(), last);
-        assertTrue(Files.isDirectory(Path.of(m.group(1))), m.group(1)); // the test classes
+        // the test classes (where the scenario class is) first, then the test's other class directories
+        for (String entry : m.group(1).split(java.io.File.pathSeparator)) {
+            assertTrue(Files.isDirectory(Path.of(entry)), m.group(1));
+        }
         // the CLI replays it once the scenario is registered on that class path
         Path services = dir.resolve("cp/META-INF/services/" + Scenario.class.getName());
         Files.createDirectories(services.getParent());
