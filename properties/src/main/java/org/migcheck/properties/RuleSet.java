@@ -142,9 +142,18 @@ public final class RuleSet {
     /**
      * This set without the rule {@code id} (not marked: the Java API's way to leave a rule out where the
      * caller knows why; {@link #skipping} is the command line's, which reports name). A {@link #selected}
-     * set's selection loses {@code id}; earlier markers are kept.
+     * set's selection loses {@code id}; earlier markers are kept. An id that is not a rule of this set (nor
+     * {@link #LOCK_CYCLE}) is refused: a typo would leave the rule in without a word.
      */
     public RuleSet without(String id) {
+        if (!LOCK_CYCLE.equals(id) && rules().stream().noneMatch(r -> r.id().equals(id))) {
+            List<String> ids = new ArrayList<>();
+            rules().forEach(r -> ids.add(r.id()));
+            if (lockdep) {
+                ids.add(LOCK_CYCLE);
+            }
+            throw new IllegalArgumentException("RuleSet.without: no rule " + id + " in this set; rules: " + String.join(", ", ids));
+        }
         List<String> chosen = selection == null ? null : selection.stream().filter(s -> !s.equals(id)).toList();
         return new RuleSet(keep(invariants, List.of(id)), keep(stepRules, List.of(id)), lockdep && !LOCK_CYCLE.equals(id),
                 chosen, skipped);

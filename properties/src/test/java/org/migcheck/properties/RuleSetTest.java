@@ -77,5 +77,9 @@ class RuleSetTest {
         assertEquals(List.of(a), ids(one));
         assertTrue(one.lockdep());
         assertEquals(false, chosen.without(RuleSet.LOCK_CYCLE).lockdep());
+        // a typo is refused, naming the rules there are (it left the rule in without a word)
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> all.without("atomic.slep"));
+        assertTrue(e.getMessage().startsWith("RuleSet.without: no rule atomic.slep in this set; rules: " + a + ", "), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> one.without(b));
     }
 }

@@ -369,7 +369,9 @@ public final class Main implements Callable<Integer> {
         Scenario s = reg.find(id);
         if (s == null) {
             throw Args.usage(spec, "unknown scenario '" + id + "'; known: " + String.join(", ", reg.ids())
-                    + (reg.plugins().isEmpty() ? " (a scenario of your own needs --classpath before the command)" : ""));
+                    + (!reg.plugins().isEmpty() ? "" : classpath(spec).isEmpty() ? " (a scenario of your own needs --classpath before the command)"
+                            : " (--classpath registers no scenario: its entries have no META-INF/services/" + Scenario.class.getName()
+                            + " naming one)"));
         }
         return s;
     }

@@ -820,6 +820,12 @@ public class PluginTest {
         assertEquals(64, unknown.code(), unknown.err());
         assertTrue(unknown.err().contains("unknown scenario 'plugin-mutexes'") && unknown.err().contains("needs --classpath before the command"),
                 unknown.err());
+        // --classpath given, but none of its entries registers a scenario (no services file, or one misnamed)
+        Path bare = Files.createDirectories(dir.resolve("no-services"));
+        CliRun unregistered = run("--classpath", bare.toString(), "check", "plugin-mutexes");
+        assertEquals(64, unregistered.code(), unregistered.err());
+        assertTrue(unregistered.err().contains("(--classpath registers no scenario: its entries have no META-INF/services/"
+                + "org.migcheck.model.scenarios.Scenario naming one)"), unregistered.err());
         CliRun twice = run("--classpath", cp, "suite", "plugin-mutexes", "--vary", "sameOrder", "--vary", "sameOrder");
         assertEquals(64, twice.code(), twice.out() + twice.err());
         assertTrue(twice.err().contains("knob sameOrder is given to --vary twice"), twice.err());
