@@ -50,6 +50,11 @@ public class SearchOptions {
             + " there on, inert steps only before; on: footprints from the first state; off: none")
     Options.Switch por = Options.Switch.AUTO;
 
+    @Option(names = "--check-determinism", paramLabel = "on|off", converter = Args.OnOff.class,
+            description = "run every state's steps twice and report a model whose two runs disagree (code that reads a static"
+                    + " field, a Random, a counter) as MODEL_ERROR; about twice the time (default: on for scenarios from"
+                    + " --classpath, off for the bundled ones)")
+    Options.Switch determinism = Options.Switch.AUTO;
     @Option(names = "--compress", description = "store the breadth-first search's visited set tree-compressed (shared subtrees):"
             + " less memory on wide state vectors, slower; same results (not with --strategy dfs/random, nor where the visited set is spread with --members)")
     boolean compress;
@@ -88,6 +93,7 @@ public class SearchOptions {
         }
         Budget b = new Budget(maxStates, maxDepth, Duration.ofNanos(Math.round(Math.min(timeLimit, 9.2e9) * 1e9)), maxMemoryMiB << 20);
         return engine.apply(new Options(strategy, b, !noLiveness, Long.MAX_VALUE, quietProgress ? null : Main.Streams.err, seed, walks)
-                .withDecideGoals(decideGoals)).withSymmetry(symmetry).withPor(por).withCompress(compress);
+                .withDecideGoals(decideGoals)).withSymmetry(symmetry).withPor(por).withCompress(compress)
+                .withDeterminism(determinism);
     }
 }

@@ -62,8 +62,12 @@ import org.migcheck.checker.engine.Words;
 public final class Migcheck {
     private Migcheck() {}
 
-    /** Default options: BFS, no budgets, liveness on. Adjust with {@code withBudget}, {@code withStrategy}, .... */
-    public static Options options() { return Options.defaults(); }
+    /**
+     * Default options: BFS, no budgets, liveness on, and each state's steps run twice to check that the model's code
+     * is deterministic (a test's own model is where that slips). Adjust with {@code withBudget}, {@code withStrategy},
+     * {@code withDeterminism(Options.Switch.OFF)}, ....
+     */
+    public static Options options() { return Options.defaults().withDeterminism(Options.Switch.ON); }
 
     /**
      * One check's result with its reports. For a bare model, finding the registered scenario that

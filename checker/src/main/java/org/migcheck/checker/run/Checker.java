@@ -164,6 +164,7 @@ public final class Checker {
         } catch (ModelError e) {
             return modelError(model, e.getMessage());
         }
+        sys.checkDeterminism(opts.determinism() == Options.Switch.ON);
         if (opts.strategy() == org.migcheck.checker.engine.Strategy.RANDOM) {
             return random(model, sys, opts);
         }
@@ -914,7 +915,9 @@ public final class Checker {
      */
     public static org.migcheck.checker.engine.RandomSearch.Chunk walks(Model model, RuleSet rules, Options opts, int from, int to) {
         org.migcheck.checker.trace.RuleInfo.know(rules);
-        return randomSearch(new ModelSystem(model, rules, opts.liveness()), opts).walk(from, to);
+        ModelSystem sys = new ModelSystem(model, rules, opts.liveness());
+        sys.checkDeterminism(opts.determinism() == Options.Switch.ON);
+        return randomSearch(sys, opts).walk(from, to);
     }
 
     private static CheckResult random(Model model, ModelSystem sys, Options opts) {

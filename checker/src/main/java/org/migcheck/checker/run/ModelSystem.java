@@ -82,6 +82,33 @@ final class ModelSystem implements TransitionSystem {
 
     Semantics semantics() { return sem; }
 
+    /** Whether each state's steps run twice and must agree ({@link Options#determinism}). */
+    private volatile boolean checkDeterminism;
+
+    /** Runs each state's steps twice from now on, and fails a step whose two runs disagree. */
+    void checkDeterminism(boolean on) { checkDeterminism = on; }
+
+    /** One outcome of one run of a state's steps, in the semantics' order: fired, failed, failed in the state, blocked. */
+    private record RunOutcome(char kind, int thread, int alt, int[] next, String error) {
+        String describe() {
+            return switch (kind) {
+                case 'F' -> "gave a successor";
+                case 'X', 'S' -> "threw " + error;
+                default -> "was blocked";
+            };
+        }
+    }
+
+    /** The first run of a state's steps: what each gave, kept for the second. */
+    private static final class FirstRun implements Semantics.Sink {
+        final List<RunOutcome> got = new ArrayList<>();
+        @Override public void fired(int thread, int alt, int[] next, List<Event> events) { got.add(new RunOutcome('F', thread, alt, next, null)); }
+        @Override public void failed(int thread, int alt, RuntimeException error) {
+            got.add(new RunOutcome(alt < 0 ? 'S' : 'X', thread, alt, null, error.getClass().getName()));
+        }
+        @Override public void blocked(int thread, BlockReason reason) { got.add(new RunOutcome('B', thread, 0, null, null)); }
+    }
+
     /** Records that an interleaving reached {@code pc}: written once, so workers do not keep stealing the line from each other. */
     private void markExecuted(int pc) {
         if (!executed[pc]) {
@@ -172,8 +199,51 @@ final class ModelSystem implements TransitionSystem {
         /** The step view's label and call stack, computed only when a rule asks, from the fields above. */
         final java.util.function.Supplier<String> labelFn = () -> sem.label(state, ruleThread, ruleAlt);
         final java.util.function.Supplier<List<String>> stackFn = () -> sem.callStack(state, ruleThread);
+        /** The determinism check: what the first run of this state's steps gave (null: no check), and how far the second has come. */
+        List<RunOutcome> firstRun;
+        int compared;
+
+        /**
+         * The determinism check: whether the second run's next outcome is the first run's; when not, the step fails
+         * (once per state: later outcomes are not compared) and this returns false.
+         */
+        private boolean agrees(char kind, int thread, int alt, int[] next, RuntimeException error) {
+            if (firstRun == null) {
+                return true;
+            }
+            RunOutcome was = compared < firstRun.size() ? firstRun.get(compared) : null;
+            compared++;
+            if (was != null && was.kind == kind && was.thread == thread && was.alt == alt
+                    && (kind != 'F' || Arrays.equals(was.next, next))
+                    && (error == null || error.getClass().getName().equals(was.error))) {
+                return true;
+            }
+            RunOutcome now = new RunOutcome(kind, thread, alt, next, error == null ? null : error.getClass().getName());
+            notDeterministic(was, now);
+            return false;
+        }
+
+        /** Fails the step of {@code now} (or of {@code was}, when the second run gave nothing more). */
+        private void notDeterministic(RunOutcome was, RunOutcome now) {
+            firstRun = null;
+            RunOutcome at = now != null ? now : was;
+            String what = was == null ? "the first run had no such step"
+                    : now == null ? "the first time it " + was.describe() + ", the second time it did not run"
+                    : was.kind == 'F' && now.kind == 'F' && was.thread == now.thread && was.alt == now.alt
+                    ? "its two runs gave different successors"
+                    : "the first time " + model.thread(was.thread).name() + "'s step " + was.describe() + ", the second time "
+                            + model.thread(now.thread).name() + "'s step " + now.describe();
+            out.failure(label(at.thread, Math.max(0, at.alt)), new Problem.ModelFault(org.migcheck.checker.engine.Search.NOT_DETERMINISTIC,
+                    "the model is not deterministic: its steps, run twice on the same state, disagree (" + what + "): a guard,"
+                            + " test or effect reads something other than the state (a static field, a Random, a counter kept in a"
+                            + " lambda, a HashSet's order)", at.thread, Math.max(0, at.alt)));
+        }
 
         @Override public void fired(int thread, int alt, int[] next, List<Event> events) {
+            if (firstRun != null && !agrees('F', thread, alt, next, null)) {
+                enabled |= 1 << thread;
+                return;
+            }
             enabled |= 1 << thread;
             markExecuted(sem.pc(state, thread));
             int label = label(thread, alt);
@@ -255,6 +325,10 @@ final class ModelSystem implements TransitionSystem {
         }
 
         @Override public void failed(int thread, int alt, RuntimeException error) {
+            if (firstRun != null && !agrees(alt < 0 ? 'S' : 'X', thread, alt, null, error)) {
+                enabled |= alt < 0 ? 0 : 1 << thread;
+                return;
+            }
             if (alt < 0) {
                 // raised while finding out why a blocked thread waits: the state itself is the counterexample
                 ModelError m = (ModelError) error;
@@ -273,6 +347,10 @@ final class ModelSystem implements TransitionSystem {
         }
 
         @Override public void blocked(int thread, BlockReason reason) {
+            if (firstRun != null && !agrees('B', thread, 0, null, null)) {
+                enabled |= 1 << thread;
+                return;
+            }
             markExecuted(sem.pc(state, thread));
             if (!sem.atIdlePoint(state, thread)) {
                 blocked |= 1 << thread;
@@ -309,12 +387,25 @@ final class ModelSystem implements TransitionSystem {
             x.before = sem.view(state);
             x.beforeOf = state;
         }
+        x.firstRun = null;
+        if (checkDeterminism) {
+            FirstRun first = new FirstRun();
+            sem.expand(state, null, first);
+            x.firstRun = first.got;
+            x.compared = 0;
+        }
         try {
             sem.expand(state, x.reuse ? x.scratch : null, x);
+            if (x.firstRun != null && x.compared < x.firstRun.size()) {
+                x.enabled |= 1 << x.firstRun.get(x.compared).thread;
+                x.notDeterministic(x.firstRun.get(x.compared), null);
+            }
+            x.firstRun = null;
             finish(x);
         } finally {
             x.out = null;
             x.state = null;
+            x.firstRun = null;
         }
     }
 

@@ -28,10 +28,13 @@ import org.migcheck.checker.engine.Transport;
  * @param swarm          who runs the random strategy's walks (null: this process; see {@link RandomSearch.Swarm})
  * @param compress       the breadth-first search stores visited vectors tree-compressed (shared subtrees) instead of
  *                       packed: less memory on wide vectors, slower; same results. Not with a spread {@code cluster}.
+ * @param determinism    run every state's steps twice and compare what they give (a model whose code reads something
+ *                       other than the state is the model's error, not a verdict): ON, OFF, or AUTO (on for scenarios
+ *                       that are not bundled, the users' own code; off for a bare model)
  */
 public record Options(Strategy strategy, Budget budget, boolean liveness, long maxGraphEdges, PrintStream progress,
                       long seed, int walks, int workers, boolean decideGoals, Switch symmetry, Switch por,
-                      Transport.Factory cluster, RandomSearch.Swarm swarm, boolean compress) {
+                      Transport.Factory cluster, RandomSearch.Swarm swarm, boolean compress, Switch determinism) {
 
     /**
      * A reduction switch; AUTO means on wherever it is sound for the model and the rules. INERT is for
@@ -43,6 +46,9 @@ public record Options(Strategy strategy, Budget budget, boolean liveness, long m
         if (cluster == null) {
             throw new IllegalArgumentException("cluster must not be null (Transport.IN_PROCESS for none)");
         }
+        if (determinism == null || determinism == Switch.INERT) {
+            throw new IllegalArgumentException("determinism must be ON, OFF or AUTO, not " + determinism);
+        }
         if (workers < 1) {
             throw new IllegalArgumentException("workers must be at least 1, not " + workers);
         }
@@ -52,7 +58,7 @@ public record Options(Strategy strategy, Budget budget, boolean liveness, long m
     public Options(Strategy strategy, Budget budget, boolean liveness, long maxGraphEdges, PrintStream progress,
                    long seed, int walks) {
         this(strategy, budget, liveness, maxGraphEdges, progress, seed, walks, Runtime.getRuntime().availableProcessors(), false,
-                Switch.AUTO, Switch.AUTO, Transport.IN_PROCESS, null, false);
+                Switch.AUTO, Switch.AUTO, Transport.IN_PROCESS, null, false, Switch.AUTO);
     }
 
     /** Steps per random walk when no max depth is given. */
@@ -62,19 +68,20 @@ public record Options(Strategy strategy, Budget budget, boolean liveness, long m
         return new Options(Strategy.BFS, Budget.unlimited(), true, Long.MAX_VALUE, null, 1L, 10_000);
     }
 
-    public Options withStrategy(Strategy s) { return new Options(s, budget, liveness, maxGraphEdges, progress, seed, walks, workers, decideGoals, symmetry, por, cluster, swarm, compress); }
-    public Options withBudget(Budget b) { return new Options(strategy, b, liveness, maxGraphEdges, progress, seed, walks, workers, decideGoals, symmetry, por, cluster, swarm, compress); }
-    public Options withLiveness(boolean on) { return new Options(strategy, budget, on, maxGraphEdges, progress, seed, walks, workers, decideGoals, symmetry, por, cluster, swarm, compress); }
-    public Options withMaxGraphEdges(long n) { return new Options(strategy, budget, liveness, n, progress, seed, walks, workers, decideGoals, symmetry, por, cluster, swarm, compress); }
-    public Options withProgress(PrintStream p) { return new Options(strategy, budget, liveness, maxGraphEdges, p, seed, walks, workers, decideGoals, symmetry, por, cluster, swarm, compress); }
-    public Options withWorkers(int n) { return new Options(strategy, budget, liveness, maxGraphEdges, progress, seed, walks, n, decideGoals, symmetry, por, cluster, swarm, compress); }
-    public Options withDecideGoals(boolean on) { return new Options(strategy, budget, liveness, maxGraphEdges, progress, seed, walks, workers, on, symmetry, por, cluster, swarm, compress); }
-    public Options withSymmetry(Switch on) { return new Options(strategy, budget, liveness, maxGraphEdges, progress, seed, walks, workers, decideGoals, on, por, cluster, swarm, compress); }
-    public Options withPor(Switch on) { return new Options(strategy, budget, liveness, maxGraphEdges, progress, seed, walks, workers, decideGoals, symmetry, on, cluster, swarm, compress); }
-    public Options withCluster(Transport.Factory c) { return new Options(strategy, budget, liveness, maxGraphEdges, progress, seed, walks, workers, decideGoals, symmetry, por, c, swarm, compress); }
-    public Options withSwarm(RandomSearch.Swarm w) { return new Options(strategy, budget, liveness, maxGraphEdges, progress, seed, walks, workers, decideGoals, symmetry, por, cluster, w, compress); }
-    public Options withCompress(boolean on) { return new Options(strategy, budget, liveness, maxGraphEdges, progress, seed, walks, workers, decideGoals, symmetry, por, cluster, swarm, on); }
+    public Options withStrategy(Strategy s) { return new Options(s, budget, liveness, maxGraphEdges, progress, seed, walks, workers, decideGoals, symmetry, por, cluster, swarm, compress, determinism); }
+    public Options withBudget(Budget b) { return new Options(strategy, b, liveness, maxGraphEdges, progress, seed, walks, workers, decideGoals, symmetry, por, cluster, swarm, compress, determinism); }
+    public Options withLiveness(boolean on) { return new Options(strategy, budget, on, maxGraphEdges, progress, seed, walks, workers, decideGoals, symmetry, por, cluster, swarm, compress, determinism); }
+    public Options withMaxGraphEdges(long n) { return new Options(strategy, budget, liveness, n, progress, seed, walks, workers, decideGoals, symmetry, por, cluster, swarm, compress, determinism); }
+    public Options withProgress(PrintStream p) { return new Options(strategy, budget, liveness, maxGraphEdges, p, seed, walks, workers, decideGoals, symmetry, por, cluster, swarm, compress, determinism); }
+    public Options withWorkers(int n) { return new Options(strategy, budget, liveness, maxGraphEdges, progress, seed, walks, n, decideGoals, symmetry, por, cluster, swarm, compress, determinism); }
+    public Options withDecideGoals(boolean on) { return new Options(strategy, budget, liveness, maxGraphEdges, progress, seed, walks, workers, on, symmetry, por, cluster, swarm, compress, determinism); }
+    public Options withSymmetry(Switch on) { return new Options(strategy, budget, liveness, maxGraphEdges, progress, seed, walks, workers, decideGoals, on, por, cluster, swarm, compress, determinism); }
+    public Options withPor(Switch on) { return new Options(strategy, budget, liveness, maxGraphEdges, progress, seed, walks, workers, decideGoals, symmetry, on, cluster, swarm, compress, determinism); }
+    public Options withCluster(Transport.Factory c) { return new Options(strategy, budget, liveness, maxGraphEdges, progress, seed, walks, workers, decideGoals, symmetry, por, c, swarm, compress, determinism); }
+    public Options withSwarm(RandomSearch.Swarm w) { return new Options(strategy, budget, liveness, maxGraphEdges, progress, seed, walks, workers, decideGoals, symmetry, por, cluster, w, compress, determinism); }
+    public Options withCompress(boolean on) { return new Options(strategy, budget, liveness, maxGraphEdges, progress, seed, walks, workers, decideGoals, symmetry, por, cluster, swarm, on, determinism); }
+    public Options withDeterminism(Switch on) { return new Options(strategy, budget, liveness, maxGraphEdges, progress, seed, walks, workers, decideGoals, symmetry, por, cluster, swarm, compress, on); }
     /** Both reductions off: the plain search the reductions are tested against. */
     public Options unreduced() { return withSymmetry(Switch.OFF).withPor(Switch.OFF); }
-    public Options withRandom(long s, int w) { return new Options(Strategy.RANDOM, budget, liveness, maxGraphEdges, progress, s, w, workers, decideGoals, symmetry, por, cluster, swarm, compress); }
+    public Options withRandom(long s, int w) { return new Options(Strategy.RANDOM, budget, liveness, maxGraphEdges, progress, s, w, workers, decideGoals, symmetry, por, cluster, swarm, compress, determinism); }
 }

@@ -208,6 +208,12 @@ public final class ScenarioRunner {
         return st.length == 0 ? "" : " at " + st[0];
     }
 
+    /** Whether {@code s} is a scenario of the bundled catalogue (not a user's, from --classpath or a test). */
+    static boolean bundled(Scenario s) {
+        Scenario b = org.migcheck.model.scenarios.Catalogue.find(s.id());
+        return b != null && b.getClass() == s.getClass();
+    }
+
     /** As {@link #run(Scenario, String, Map, RuleSet, Options)}, the model checked by {@code checker}. */
     public static Outcome run(Scenario scenario, String variantName, Map<String, String> sets, RuleSet rules, Options opts, Check checker) {
         Map<String, String> settings = new LinkedHashMap<>();
@@ -253,7 +259,13 @@ public final class ScenarioRunner {
             // goals the variant declares an answer for are decided even past a counterexample (--decide-goals): left
             // undecided, the comparison would depend on whether the counterexample's search met the goal first, which a
             // reduction changes
-            r = checker.check(model, rules, expect != null && !expect.goals().isEmpty() ? opts.withDecideGoals(true) : opts);
+            Options o = expect != null && !expect.goals().isEmpty() ? opts.withDecideGoals(true) : opts;
+            if (o.determinism() == Options.Switch.AUTO) {
+                // the users' own scenarios run each state's steps twice: code that reads more than the state would
+                // otherwise give a verdict about no model at all, often without a word
+                o = o.withDeterminism(bundled(scenario) ? Options.Switch.OFF : Options.Switch.ON);
+            }
+            r = checker.check(model, rules, o);
         } catch (OutOfMemoryError oom) {
             r = Checker.outOfMemory(model, "preparing or finishing the search");
         }

@@ -108,6 +108,7 @@ public final class Wire {
             out.writeUTF(o.symmetry().name());
             out.writeUTF(o.por().name());
             out.writeBoolean(o.compress());
+            out.writeUTF(o.determinism().name());
         });
     }
 
@@ -124,8 +125,9 @@ public final class Wire {
             Options.Switch sym = Options.Switch.valueOf(in.readUTF());
             Options.Switch por = Options.Switch.valueOf(in.readUTF());
             boolean compress = in.readBoolean();
+            Options.Switch determinism = Options.Switch.valueOf(in.readUTF());
             return new Options(strategy, b, liveness, edges, null, seed, walks, workers, decide, sym, por,
-                    org.migcheck.checker.engine.Transport.IN_PROCESS, null, compress);
+                    org.migcheck.checker.engine.Transport.IN_PROCESS, null, compress, determinism);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -298,7 +298,7 @@ class CliTest {
             {"bench", "--compare-spin", "movable-ops:compactors"}, {"bench", "--speedup", "--workers", "1"},
             {"bench", "--speedup", "--compare-spin"}, {"bench", "--speedup", "--scale-out"}, {"bench", "--speedup", "philosophers-1", "--workers", "2"},
             {"check", "abba", "--max-depth", "2147483647"}, {"check", "abba", "--walks", "5"}, {"check", "abba", "--seed", "3"},
-            {"check", "abba", "--symmetry", "auto"}, {"check", "abba", "--por", "maybe"}, {"check", "--all", "--bounds", "+0"}, {"check", "counter", "--bounds", "2"}, {"check", "counter", "--bounds", "++1"}, {"--rule", ",", "check", "counter"},
+            {"check", "abba", "--symmetry", "auto"}, {"check", "abba", "--por", "maybe"}, {"check", "abba", "--check-determinism", "auto"}, {"check", "--all", "--bounds", "+0"}, {"check", "counter", "--bounds", "2"}, {"check", "counter", "--bounds", "++1"}, {"--rule", ",", "check", "counter"},
             {"--skip-rule", ",,", "check", "counter"}, {"replay", "counter:racy:atomic=false,atomic=false:0"}, {"check", "counter", "--strategy", "random", "--max-states", "2"},
             {"check", "counter", "--strategy", "random", "--max-memory", "100"},
             {"check", "philosophers", "--set", "n=3", "--set", "n=4"}, {"check", "philosophers", "--set", "n"},

@@ -1,0 +1,114 @@
+package org.migcheck.checker.run;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.migcheck.checker.engine.Strategy;
+import org.migcheck.model.lang.Cond;
+import org.migcheck.model.lang.Model;
+import org.migcheck.model.lang.Step;
+import org.migcheck.model.lang.Steps;
+import org.migcheck.model.lang.Var;
+import org.migcheck.model.scenarios.BaseScenario;
+import org.migcheck.model.scenarios.Catalogue;
+import org.migcheck.model.scenarios.Expect;
+import org.migcheck.model.scenarios.Scenario;
+import org.migcheck.properties.KernelRules;
+import org.migcheck.properties.RuleSet;
+
+/**
+ * The determinism check ({@code --check-determinism}, on for users' scenarios and the Java API): each state's steps
+ * run twice, and a step whose two runs disagree is the model's error. Without it, code that reads more than the state
+ * gave a HOLDS about no model at all in most runs of a review's model (the path rebuild catches it only sometimes).
+ */
+class DeterminismTest {
+
+    /** Flips on every call: what a static field or a counter kept in a lambda does. */
+    private static int calls;
+
+    /**
+     * t1 sets x to 1 or 2 depending on the flip (an effect that reads a static field), t2 tests the flip in a guard
+     * (waits on it); the assertion never breaks whichever way the flips go, so without the check it holds.
+     */
+    private static Model flipping() {
+        Model.Builder m = Model.builder("flipping");
+        Var x = m.var("x", 0, 2, 0);
+        Var y = m.flag("y", false);
+        m.thread("t1", b -> b.step(Step.named("WRITE_ONCE").args("x").does(e -> e.set(x, calls++ % 2 == 0 ? 1 : 2)).build())
+                .step(Steps.assertion("flip.bounded", "x at most 2", e -> e.get(x) <= 2)));
+        m.thread("t2", b -> b.ifThen(Cond.of("flip", "the static flip", c -> calls++ % 2 == 0), y2 -> y2.step(
+                Step.named("set_y").does(e -> e.set(y, 1)).build())));
+        return m.build();
+    }
+
+    @Test
+    void stepsThatDisagreeWithThemselvesAreTheModelsErrorUnderEveryStrategy() {
+        Options on = Options.defaults().withDeterminism(Options.Switch.ON);
+        for (Options o : new Options[] {on, on.withWorkers(1), on.unreduced().withWorkers(2), on.withStrategy(Strategy.DFS),
+                on.withRandom(3, 50)}) {
+            for (int run = 0; run < 5; run++) {
+                CheckResult r = Checker.check(flipping(), RuleSet.empty(), o);
+                assertEquals(Verdict.MODEL_ERROR, r.verdict(), o + ": " + r.message());
+                assertTrue(r.message().startsWith("the model is not deterministic: its steps, run twice on the same state, disagree ("),
+                        r.message());
+                // the thread and step named: t1's effect, or t2's guard (the first in the state's order)
+                assertTrue(r.message().endsWith("(thread t1, step WRITE_ONCE(x))") || r.message().endsWith("(thread t2, step set_y())")
+                        || r.message().contains("(thread t2, step "), r.message());
+                assertTrue(r.schedule().length >= 1, "a failing step is a step of the schedule");
+            }
+        }
+    }
+
+    /** A deterministic model's results are the same with the check: verdicts, counts, depths and schedules. */
+    @Test
+    void catalogueAndRandomModelsGiveTheSameResultsWithTheCheck() {
+        int n = 0;
+        for (Object[] c : EngineDifferentialTest.catalogue()) {
+            same((String) c[0], (Model) c[1], KernelRules.all());
+            n++;
+        }
+        assertTrue(n >= 50, n + " catalogue variants");
+        for (long seed = 1; seed <= 300; seed++) {
+            RandomModels.Case c = RandomModels.generate(seed);
+            same("seed " + seed, c.model(), c.rules());
+        }
+    }
+
+    private static void same(String name, Model m, RuleSet rules) {
+        CheckResult off = Checker.check(m, rules, Options.defaults().withDeterminism(Options.Switch.OFF));
+        CheckResult on = Checker.check(m, rules, Options.defaults().withDeterminism(Options.Switch.ON));
+        assertEquals(off.verdict(), on.verdict(), name + ": " + on.message());
+        assertEquals(off.message(), on.message(), name);
+        assertEquals(off.ruleId(), on.ruleId(), name);
+        assertArrayEquals(off.schedule(), on.schedule(), name);
+        assertEquals(off.stats().distinct(), on.stats().distinct(), name);
+        assertEquals(off.stats().generated(), on.stats().generated(), name);
+        assertEquals(off.stats().maxDepth(), on.stats().maxDepth(), name);
+    }
+
+    /** AUTO: on for a scenario that is not bundled (a user's), off for the catalogue's; Options.defaults() is AUTO. */
+    @Test
+    void usersScenariosAreCheckedByDefaultAndBundledOnesAreNot() {
+        Scenario mine = BaseScenario.builder("flipping-user").title("a user's model").reference("test")
+                .model(k -> flipping()).variant("v", Map.of(), Expect.holds(), "holds, were it deterministic").build();
+        assertFalse(ScenarioRunner.bundled(mine));
+        ScenarioRunner.Outcome o = ScenarioRunner.run(mine, "v", Map.of(), RuleSet.empty(), Options.defaults());
+        assertEquals(Verdict.MODEL_ERROR, o.result().verdict(), o.result().message());
+        assertTrue(o.result().message().startsWith("the model is not deterministic"), o.result().message());
+        Scenario abba = Catalogue.find("abba");
+        assertTrue(ScenarioRunner.bundled(abba));
+        assertEquals(Verdict.DEADLOCK, ScenarioRunner.run(abba, "default", Map.of(), KernelRules.all(), Options.defaults()).result().verdict());
+    }
+
+    /** Members of a spread suite or swarm run the check the coordinator asked for, the determinism check included. */
+    @Test
+    void theSwitchTravelsToMembers() {
+        for (Options.Switch s : new Options.Switch[] {Options.Switch.ON, Options.Switch.OFF, Options.Switch.AUTO}) {
+            assertEquals(s, Wire.options(Wire.options(Options.defaults().withDeterminism(s))).determinism());
+        }
+    }
+}
