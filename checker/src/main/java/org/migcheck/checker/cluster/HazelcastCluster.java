@@ -90,7 +90,8 @@ public final class HazelcastCluster implements Transport.Factory, AutoCloseable 
             }
             String me = "coordinator " + runPrefix(c);
             for (int i = 0; i < members.size(); i++) {
-                String refusal = c.call(i, new Tasks.Hello(codeHash, scenario, me));
+                String refusal = c.call(i, new Tasks.Hello(codeHash, scenario, me, c.runPrefix,
+                        c.clients[i].getLocalEndpoint().getUuid().toString()));
                 if (refusal != null) {
                     throw new Refused("member " + members.get(i) + " refuses: " + refusal);
                 }

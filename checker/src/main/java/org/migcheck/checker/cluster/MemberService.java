@@ -38,10 +38,17 @@ public final class MemberService {
     private volatile String aborted;
     /** Suite checks and swarm walks running now: a coordinator that leaves while one runs gave its run up. */
     private final java.util.concurrent.atomic.AtomicInteger jobsInFlight = new java.util.concurrent.atomic.AtomicInteger();
-    /** Some search or job was served: a coordinator that then leaves without its last End gave the run up. */
-    private volatile boolean served;
-    /** The coordinator's last End arrived (set before --once's count-down, read by the disconnect listener). */
-    private volatile boolean endedByCoordinator;
+    /** Per coordinator (the prefix of its run names): the id of its connection, from its Hello. */
+    private final Map<String, String> owners = new ConcurrentHashMap<>();
+    /** Coordinators (run-name prefixes) served a search or job: one that then leaves without its last End gave its run up. */
+    private final java.util.Set<String> served = ConcurrentHashMap.newKeySet();
+    /** Coordinators whose last End arrived (read by the disconnect listener). */
+    private final java.util.Set<String> ended = ConcurrentHashMap.newKeySet();
+
+    /** The coordinator's part of a run name ("PREFIX" or "PREFIX-n"; the prefix is a UUID, 36 characters). */
+    static String prefixOf(String run) {
+        return run.length() > 36 && run.charAt(36) == '-' ? run.substring(0, 36) : run;
+    }
     private HazelcastInstance hz;
 
     private MemberService(String codeHash, Predicate<String> knowsScenario, Jobs jobs, PrintStream log, boolean once) {
@@ -100,13 +107,10 @@ public final class MemberService {
             throw new IllegalArgumentException("--bind: cannot listen on " + ip + ":" + port + ": " + rootMessage(e));
         }
         s.hz.getClientService().addClientListener(new ClientListener() {
-            @Override public void clientConnected(Client client) {
-                // flags of the coordinator now connecting (the disconnect check runs once the last client has left)
-                s.served = false;
-                s.endedByCoordinator = false;
-            }
+            @Override public void clientConnected(Client client) { }
 
             @Override public void clientDisconnected(Client client) {
+                s.left(client.getUuid().toString(), String.valueOf(client.getSocketAddress()));
                 if (s.hz.getClientService().getConnectedClients().isEmpty()) {
                     if (!s.runs.isEmpty() || s.jobsInFlight.get() > 0) {
                         // (a coordinator that finishes cleanly waits for every answer: one that leaves mid-job gave its run up,
@@ -115,12 +119,6 @@ public final class MemberService {
                                 + s.runs.size() + " search(es) and " + s.jobsInFlight.get() + " job(s) dropped");
                         s.runs.clear();
                         s.aborted = "coordinator left";
-                    } else if (s.served && !s.endedByCoordinator && s.aborted == null) {
-                        // between two jobs of a suite or swarm: nothing in flight, but a coordinator that finishes cleanly
-                        // ends with an End to every member, so one that leaves without it gave the run up (its End may have
-                        // timed out behind a job, or it vanished)
-                        s.log.println("migcheck member: coordinator " + client.getSocketAddress() + " left without ending the run");
-                        s.aborted = "coordinator left without ending the run";
                     }
                     if (s.once) {
                         s.done.countDown();
@@ -129,6 +127,37 @@ public final class MemberService {
             }
         });
         return s;
+    }
+
+    /**
+     * Coordinator connection {@code client} is gone: its searches are dropped now, while other coordinators go on (they
+     * were kept until the last one left), and one that had been served but sent no last End gave its run up (its End
+     * may have timed out behind a job, or it vanished).
+     */
+    private void left(String client, String address) {
+        for (Map.Entry<String, String> e : owners.entrySet()) {
+            if (!e.getValue().equals(client)) {
+                continue;
+            }
+            String prefix = e.getKey();
+            owners.remove(prefix);
+            int dropped = 0;
+            for (String run : runs.keySet()) {
+                if (prefixOf(run).equals(prefix) && runs.remove(run) != null) {
+                    dropped++;
+                }
+            }
+            boolean gaveUp = served.remove(prefix) && !ended.remove(prefix);
+            ended.remove(prefix);
+            if (dropped > 0) {
+                // (a coordinator that finishes cleanly waits for every answer: one that leaves mid-search gave its run up)
+                log.println("migcheck member: coordinator " + address + " left; " + dropped + " search(es) dropped");
+                aborted = "coordinator left";
+            } else if (gaveUp && aborted == null) {
+                log.println("migcheck member: coordinator " + address + " left without ending the run");
+                aborted = "coordinator left without ending the run";
+            }
+        }
     }
 
     static String rootMessage(Throwable e) {
@@ -157,7 +186,7 @@ public final class MemberService {
         current = null;
     }
 
-    String hello(String theirCode, String scenario, String who) {
+    String hello(String theirCode, String scenario, String who, String runPrefix, String client) {
         if (!codeHash.equals(theirCode)) {
             String msg = "member runs migcheck code " + codeHash.substring(0, 12) + ", the coordinator runs " + theirCode.substring(0, 12)
                     + ": a different migcheck version or model classpath (start both from the same build and --classpath)";
@@ -169,6 +198,7 @@ public final class MemberService {
             log.println("migcheck member: refused " + who + ": " + msg);
             return msg;
         }
+        owners.put(runPrefix, client);
         log.println("migcheck member: serving " + who + (scenario.isEmpty() ? "" : " for " + scenario));
         return null;
     }
@@ -191,7 +221,7 @@ public final class MemberService {
                 }
             }
         }
-        served = true;
+        served.add(prefixOf(run));
         runs.put(run, new PartitionOwner(words, owned));
     }
 
@@ -236,11 +266,11 @@ public final class MemberService {
     }
 
     /** A suite's check (walks < 0) or a swarm's walks [from, to): see {@link Jobs}. */
-    byte[] job(String scenario, String variant, Map<String, String> settings, byte[] options, int from, int to) {
+    byte[] job(String run, String scenario, String variant, Map<String, String> settings, byte[] options, int from, int to) {
         if (!knowsScenario.test(scenario)) {
             throw new IllegalStateException("member has no scenario " + scenario);
         }
-        served = true;
+        served.add(prefixOf(run));
         jobsInFlight.incrementAndGet();
         try {
             return from < 0 ? jobs.check(scenario, variant, settings, options) : jobs.walks(scenario, variant, settings, options, from, to);
@@ -276,9 +306,11 @@ public final class MemberService {
             log.println("migcheck member: the coordinator ended the run: " + reason);
         }
         if (last) {
-            endedByCoordinator = true;
+            ended.add(prefixOf(run));
         }
-        if (last && once) {
+        // --once: done when the last coordinator ends; with another one still connected (its search going on), the
+        // member stays until that one leaves too (the disconnect listener counts down then)
+        if (last && once && hz != null && hz.getClientService().getConnectedClients().size() <= 1) {
             done.countDown();
         }
     }

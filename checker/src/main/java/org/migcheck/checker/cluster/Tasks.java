@@ -46,26 +46,35 @@ final class Tasks {
         String codeHash;
         String scenario;
         String member;
+        /** The prefix of the coordinator's run names, and the id of its connection to this member: whose runs are whose. */
+        String runPrefix;
+        String client;
 
         public Hello() { }
 
-        Hello(String codeHash, String scenario, String member) {
+        Hello(String codeHash, String scenario, String member, String runPrefix, String client) {
             this.run = "hello";
             this.codeHash = codeHash;
             this.scenario = scenario;
             this.member = member;
+            this.runPrefix = runPrefix;
+            this.client = client;
         }
 
-        @Override public String call() { return service().hello(codeHash, scenario, member); }
+        @Override public String call() { return service().hello(codeHash, scenario, member, runPrefix, client); }
         @Override void write(ObjectDataOutput out) throws IOException {
             out.writeString(codeHash);
             out.writeString(scenario);
             out.writeString(member);
+            out.writeString(runPrefix);
+            out.writeString(client);
         }
         @Override void read(ObjectDataInput in) throws IOException {
             codeHash = in.readString();
             scenario = in.readString();
             member = in.readString();
+            runPrefix = in.readString();
+            client = in.readString();
         }
     }
 
@@ -239,7 +248,7 @@ final class Tasks {
             for (int i = 0; i < keys.length; i++) {
                 settings.put(keys[i], values[i]);
             }
-            return service().job(scenario, variant, settings, options, from, to);
+            return service().job(run, scenario, variant, settings, options, from, to);
         }
         @Override void write(ObjectDataOutput out) throws IOException {
             out.writeString(scenario);

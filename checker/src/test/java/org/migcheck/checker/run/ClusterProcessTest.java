@@ -319,6 +319,59 @@ class ClusterProcessTest {
         }
     }
 
+    /**
+     * Coordinators share members: one that vanishes (SIGKILL) has its search dropped within the heartbeat timeout while
+     * another goes on (it was kept until the last coordinator left), and a third that ends cleanly meanwhile does not
+     * make --once members exit under the one still searching (they quit mid-search: "member lost"). From a review.
+     */
+    @Test
+    void coordinatorsSharingMembersDoNotDisturbEachOther() throws Exception {
+        Member m1 = memberWithOptions(List.of(), List.of("--once"));
+        Member m2 = memberWithOptions(List.of(), List.of("--once"));
+        List<Process> all = new ArrayList<>(List.of(m1.process, m2.process));
+        try {
+            // Y: a long search, stopped by its time limit
+            Process y = migcheck(List.of("check", "philosophers", "--set", "n=11", "--set", "ordered=true", "--no-liveness",
+                    "--quiet-progress", "--time-limit", "50", "--members", m1.address + "," + m2.address, "--cluster", CLUSTER));
+            all.add(y);
+            Member yOut = new Member(y, "coordinator Y");
+            assertTrue(m1.await("serving coordinator", 60_000), String.join("\n", m1.out));
+            // X: another long search on the same members, killed once it is served
+            int before = m1.out.size();
+            Process x = migcheck(List.of("check", "philosophers", "--set", "n=10", "--set", "ordered=true", "--no-liveness",
+                    "--quiet-progress", "--members", m1.address + "," + m2.address, "--cluster", CLUSTER));
+            all.add(x);
+            assertTrue(m1.awaitAfter(before, "serving coordinator", 60_000), String.join("\n", m1.out));
+            Thread.sleep(3_000);
+            x.destroyForcibly(); // SIGKILL: no End, no goodbye
+            assertTrue(m1.awaitAfter(before, "search(es) dropped", 25_000), "the vanished coordinator's search is still kept: "
+                    + String.join("\n", m1.out));
+            assertTrue(y.isAlive(), "Y ended early: " + yOut.out);
+            // A: a short check that ends cleanly while Y still searches
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            assertEquals(2, cli(err, "check", "abba", "--quiet-progress", "--members", m1.address + "," + m2.address, "--cluster", CLUSTER),
+                    err.toString(StandardCharsets.UTF_8));
+            Thread.sleep(2_000);
+            assertTrue(m1.process.isAlive() && m2.process.isAlive(), "a --once member quit under Y's search: " + m1.out + m2.out);
+            assertTrue(y.isAlive(), "Y ended early: " + yOut.out);
+            assertTrue(y.waitFor(120, TimeUnit.SECONDS), "Y still runs");
+            yOut.await("", 500);
+            String out = String.join("\n", yOut.out);
+            assertEquals(4, y.exitValue(), out);
+            assertTrue(!out.contains(" lost") && !out.contains("HOLDS"), out); // its own budget, not a member that left
+            // now the last coordinator has ended: the --once members exit, 4 (X gave its run up)
+            for (Member m : new Member[] {m1, m2}) {
+                assertTrue(m.process.waitFor(30, TimeUnit.SECONDS), "a --once member still runs after the last coordinator: " + m.out);
+                assertEquals(4, m.process.exitValue(), String.join("\n", m.out));
+            }
+        } finally {
+            for (Process p : all) {
+                p.destroyForcibly();
+                p.waitFor(30, TimeUnit.SECONDS);
+            }
+        }
+    }
+
     /** A user's scenario and rule (test classes named by service files in {@code dir}) on a member started with the same --classpath. */
     @Test
     void aSuiteOfAUserScenarioRunsOnAMemberWithTheSameClasspath(@TempDir Path dir) throws Exception {
