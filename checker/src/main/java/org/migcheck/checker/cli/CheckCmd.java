@@ -71,9 +71,25 @@ final class CheckCmd implements Callable<Integer> {
             throw Args.usage(spec, "--compress cannot be combined with --members: the visited set spread over processes is stored packed");
         }
         if (!all) {
-            Main.scenario(scenario, spec);
+            // what check() refuses, refused before connecting (a bad knob read as a member that did not join, 10 s later)
+            Scenario s = Main.scenario(scenario, spec);
+            VariantArgs.checkAgainstVariant(spec, s, variant, sets);
+            try {
+                ScenarioRunner.knobs(s, variant, sets);
+            } catch (ModelError e) {
+                throw Args.usage(spec, e.getMessage());
+            }
+            output.require(spec, Format.values());
         } else if (search.toOptions().strategy() == org.migcheck.checker.engine.Strategy.RANDOM) {
             throw Args.usage(spec, "--members with --strategy random spreads the walks of one SCENARIO, not --all");
+        } else {
+            if (scenario != null || variant != null || !sets.isEmpty()) {
+                throw Args.usage(spec, "--all takes no SCENARIO, --variant or --set");
+            }
+            output.require(spec, " --all", Format.TEXT, Format.JSON, Format.JUNIT, Format.SARIF);
+        }
+        if (bounds != null) {
+            Args.boundsRaise(bounds, spec);
         }
         HazelcastCluster cluster = clusterOptions.connect(spec, search.toOptions().strategy(), all ? null : scenario);
         try {

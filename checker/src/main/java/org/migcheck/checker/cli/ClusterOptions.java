@@ -47,7 +47,11 @@ public final class ClusterOptions {
                 throw Args.usage(spec, "--members lists " + m + " twice");
             }
             // one member under two names (127.0.0.1:P and localhost:P) would be given two shares of the partitions
-            for (String socket : sockets(n)) {
+            List<String> resolved = sockets(n);
+            if (resolved.isEmpty()) {
+                throw Args.usage(spec, "--members " + m + ": unknown host " + n.substring(0, n.lastIndexOf(':')));
+            }
+            for (String socket : resolved) {
                 String other = sockets.putIfAbsent(socket, m);
                 if (other != null) {
                     throw Args.usage(spec, "--members lists one member twice: " + other + " and " + m + " are both " + socket);
@@ -85,7 +89,7 @@ public final class ClusterOptions {
                 out.add(a.getHostAddress() + ":" + hostPort.substring(colon + 1));
             }
         } catch (java.net.UnknownHostException e) {
-            // the connection says so, naming the member
+            // none: the caller names the host
         }
         return out;
     }
@@ -95,6 +99,11 @@ public final class ClusterOptions {
         int colon = text.lastIndexOf(':');
         if (colon <= 0 || colon == text.length() - 1) {
             throw Args.usage(spec, option + " " + text + ": expected HOST:PORT");
+        }
+        String host = text.substring(0, colon);
+        if (host.contains(":") && !(host.startsWith("[") && host.endsWith("]"))) {
+            // 127.0.0.1:47101:5 would be host 127.0.0.1:47101, port 5
+            throw Args.usage(spec, option + " " + text + ": expected HOST:PORT (an IPv6 address goes in brackets, [::1]:PORT)");
         }
         try {
             int port = Integer.parseInt(text.substring(colon + 1));

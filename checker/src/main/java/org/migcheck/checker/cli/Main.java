@@ -223,6 +223,9 @@ public final class Main implements Callable<Integer> {
     }
 
     /** One line naming the fault, one line with the hint; exit 64. */
+    /** The commands that read --rule and --skip-rule (before them): only for these is "it goes before the command" a hint. */
+    private static final java.util.Set<String> RULE_COMMANDS = java.util.Set.of("check", "suite", "mutate", "replay", "bench");
+
     private static int usageError(CommandLine.ParameterException ex, String[] args) {
         CommandLine cmd = ex.getCommandLine();
         String path = cmd.getCommandSpec().qualifiedName();
@@ -232,9 +235,11 @@ public final class Main implements Callable<Integer> {
             msg = "unknown command '" + u.getUnmatched().get(0) + "'; commands: " + String.join(", ", cmd.getSubcommands().keySet());
         } else if (ex instanceof CommandLine.UnmatchedArgumentException u && u.getUnmatched().stream().anyMatch(a -> a.startsWith("--classpath"))) {
             msg += " (--classpath goes before the command: migcheck --classpath JARS_OR_DIRS " + cmd.getCommandName() + " ...)";
-        } else if (ex instanceof CommandLine.UnmatchedArgumentException u && u.getUnmatched().stream().anyMatch(a -> a.startsWith("--rule"))) {
+        } else if (ex instanceof CommandLine.UnmatchedArgumentException u && RULE_COMMANDS.contains(cmd.getCommandName())
+                && u.getUnmatched().stream().anyMatch(a -> a.startsWith("--rule"))) {
             msg += " (--rule goes before the command: migcheck --rule ID[,ID...] " + cmd.getCommandName() + " ...)";
-        } else if (ex instanceof CommandLine.UnmatchedArgumentException u && u.getUnmatched().stream().anyMatch(a -> a.startsWith("--skip-rule"))) {
+        } else if (ex instanceof CommandLine.UnmatchedArgumentException u && RULE_COMMANDS.contains(cmd.getCommandName())
+                && u.getUnmatched().stream().anyMatch(a -> a.startsWith("--skip-rule"))) {
             msg += " (--skip-rule goes before the command: migcheck --skip-rule ID[,ID...] " + cmd.getCommandName() + " ...)";
         }
         cmd.getErr().println(path + ": " + msg);

@@ -781,7 +781,7 @@ public final class Checker {
      * the shortest path to a goal state (a thread that moved alone first): a BFS without the
      * reduction, bounded by the longest such witness, finds each goal at its distance. Its budget is
      * what is left of the check's time limit, and at most max({@link #GOAL_SHORTENING_MIN_STATES}, 4 x
-     * the reduced search's states); it runs in this process only (not over {@code --members}). A goal
+     * the reduced search's states); it runs in this process (a spread check's coordinator), not over {@code --members}. A goal
      * it does not reach keeps the reduced witness, marked as not necessarily shortest, with a note.
      * The check holds, so no failure is reachable: one that this search meets is a fault of the
      * reduction, reported as an internal error rather than passed over.
@@ -802,8 +802,9 @@ public final class Checker {
             return in;
         }
         java.time.Duration left = opts.budget().timeLimit().minusNanos(System.nanoTime() - started);
-        String skipped = opts.cluster() != org.migcheck.checker.engine.Transport.IN_PROCESS ? "a distributed run does not re-shorten them"
-                : left.isNegative() || left.isZero() ? "no time was left" : null;
+        // a spread check re-shortens them in the coordinator, under the same bounds, so that its witnesses are those of
+        // one process (it said "not necessarily a shortest one" where one process said "shortest")
+        String skipped = left.isNegative() || left.isZero() ? "no time was left" : null;
         if (skipped != null) {
             notes.add("the witness of " + reachable(wanted) + " comes from the search with partial-order reduction and may"
                     + " not be a shortest one (" + skipped + ")");
@@ -929,10 +930,17 @@ public final class Checker {
             rs.observe(p, 3_000_000_000L);
         }
         SearchResult r;
+        long walkStart = System.nanoTime();
         try {
             r = rs.run();
         } catch (ModelError | GoalThrew e) {
             return modelError(model, e.getMessage());
+        } catch (org.migcheck.checker.engine.Transport.Lost lost) {
+            // a member running walks was lost: the walks are gathered only at the end, so none is counted
+            return new CheckResult(model, Verdict.INCOMPLETE, null, "stopped at " + lost.getMessage() + " before the walks ended",
+                    new int[0], List.of(), List.of(), Map.of(), new Stats(0, 0, 0, System.nanoTime() - walkStart), lost.getMessage(),
+                    List.of("random search, seed " + opts.seed() + ", " + Words.count(opts.walks(), "walk") + " of at most "
+                            + Words.count(depth, "step") + ", spread over members; the walks done before the loss are not counted"));
         }
         List<String> notes = new ArrayList<>();
         notes.add("random search, seed " + opts.seed() + ", " + Words.count(opts.walks(), "walk") + " of at most " + Words.count(depth, "step")

@@ -117,6 +117,25 @@ public final class ScenarioRunner {
     }
 
     /**
+     * The knobs {@link #run} would check {@code scenario} with (the variant's settings, then {@code sets}), without
+     * building or checking anything: for a command to refuse a bad variant or knob before it connects to members.
+     * Throws the ModelError {@link #run} would.
+     */
+    public static Knobs knobs(Scenario scenario, String variantName, Map<String, String> sets) {
+        Map<String, String> settings = new LinkedHashMap<>();
+        if (variantName != null) {
+            Variant v = scenario.variant(variantName);
+            if (v == null) {
+                throw new ModelError(variantName, "scenario " + scenario.id() + " has no variant " + variantName + "; variants: "
+                        + scenario.variants().stream().map(Variant::name).toList());
+            }
+            settings.putAll(v.settings());
+        }
+        settings.putAll(sets);
+        return resolve(scenario, variantName, settings, sets);
+    }
+
+    /**
      * {@code Knobs.resolve} of a variant's settings overridden by {@code sets}; a knob the variant sets
      * that a {@code --set} of another knob leaves unread is named as the variant's.
      */
