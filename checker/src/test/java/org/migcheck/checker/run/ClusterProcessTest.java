@@ -196,6 +196,14 @@ class ClusterProcessTest {
             }
             EngineDifferentialTest.sameCheck(name + " over " + c.processes() + " processes: " + r.verdict() + " " + r.message() + " vs "
                     + one.verdict() + " " + one.message(), one, r);
+            // goal answers and witnesses too: a spread run did not re-shorten witnesses found with partial-order reduction
+            assertEquals(one.goals().keySet(), r.goals().keySet(), name);
+            one.goals().forEach((g, a) -> {
+                CheckResult.GoalResult b = r.goals().get(g);
+                assertEquals(a.answer(), b.answer(), name + " " + g);
+                assertEquals(a.shortest(), b.shortest(), name + " " + g);
+                org.junit.jupiter.api.Assertions.assertArrayEquals(a.witness(), b.witness(), name + " " + g);
+            });
         }
     }
 
