@@ -52,7 +52,7 @@ public class SearchOptions {
 
     @Option(names = "--check-determinism", paramLabel = "on|off", converter = Args.OnOff.class,
             description = "run every state's steps twice and report a model whose two runs disagree (code that reads a static"
-                    + " field, a Random, a counter) as MODEL_ERROR; about twice the time (default: on for scenarios from"
+                    + " field, a Random, a counter) as MODEL_ERROR; the search takes up to twice as long (default: on for scenarios from"
                     + " --classpath, off for the bundled ones)")
     Options.Switch determinism = Options.Switch.AUTO;
     @Option(names = "--compress", description = "store the breadth-first search's visited set tree-compressed (shared subtrees):"
