@@ -19,7 +19,7 @@ final class MemberCmd implements Callable<Integer> {
             description = "cluster name; include a per-run secret of at least " + ClusterOptions.MIN_SECRET + " characters")
     String cluster;
 
-    @Option(names = "--once", description = "exit when the first coordinator disconnects (exit 4 when it gave the run up or vanished mid-run)")
+    @Option(names = "--once", description = "exit when the coordinator disconnects, the last one when several are connected (exit 4 when one gave its run up or vanished mid-run)")
     boolean once;
 
     @CommandLine.Spec
