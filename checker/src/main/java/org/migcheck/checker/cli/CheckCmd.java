@@ -120,6 +120,10 @@ final class CheckCmd implements Callable<Integer> {
         Options opts = cluster == null ? search.toOptions() : search.toOptions().withCluster(cluster);
         Options plain = opts;
         if (cluster != null && opts.strategy() == org.migcheck.checker.engine.Strategy.RANDOM) {
+            // the members' walks check determinism as this process's do (ScenarioRunner decides AUTO here, not there)
+            if (opts.determinism() == Options.Switch.AUTO) {
+                opts = opts.withDeterminism(ScenarioRunner.bundled(s) ? Options.Switch.OFF : Options.Switch.ON);
+            }
             // walk k has its own seed: chunks of walks run on the members and here, the model built by each from the scenario
             opts = opts.withSwarm(cluster.swarm(s.id(), variant, sets, Wire.options(opts), Wire::chunk, Wire::chunk));
         }

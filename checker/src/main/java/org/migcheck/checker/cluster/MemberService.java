@@ -198,7 +198,9 @@ public final class MemberService {
             log.println("migcheck member: refused " + who + ": " + msg);
             return msg;
         }
-        owners.put(runPrefix, client);
+        if (runPrefix != null && client != null) {
+            owners.put(runPrefix, client);
+        }
         log.println("migcheck member: serving " + who + (scenario.isEmpty() ? "" : " for " + scenario));
         return null;
     }

@@ -245,13 +245,23 @@ public final class RandomSearch {
                 }
             }
             if (c.failWalk >= 0) {
+                Stats stats = new Stats(generated, seen.size(), maxDepth, clock.getAsLong() - start);
                 Replay raw = replay(c.schedule);
-                if (!raw.valid() || raw.failure() == null) {
-                    throw new IllegalStateException("random walk " + c.failWalk + " does not replay to a failure");
+                if (!raw.valid() || raw.failure() == null || !raw.failure().reproducible()) {
+                    // the walk's failure is not there again on the same schedule, or it is the model's own code answering
+                    // differently: nothing to shrink, and no path to show
+                    Failure f = raw.failure() != null && !raw.failure().reproducible() ? raw.failure()
+                            : new Failure.NotReproducible("random walk " + c.failWalk + " reached a failure that a replay of the"
+                                    + " same " + Words.count(c.schedule.length, "step") + " does not reach");
+                    return new SearchResult(SearchResult.Status.FAILED, f, new int[0], -1, stats, null);
                 }
                 int[] shrunk = shrink(c.schedule, raw.failure());
-                return new SearchResult(SearchResult.Status.FAILED, replay(shrunk).failure(), shrunk, -1,
-                        new Stats(generated, seen.size(), maxDepth, clock.getAsLong() - start), null);
+                Failure last = replay(shrunk).failure();
+                if (last == null || !last.reproducible()) {
+                    return new SearchResult(SearchResult.Status.FAILED, last != null ? last : new Failure.NotReproducible("random walk "
+                            + c.failWalk + "'s failure, shrunk, is not reached again by a replay"), new int[0], -1, stats, null);
+                }
+                return new SearchResult(SearchResult.Status.FAILED, last, shrunk, -1, stats, null);
             }
             if (c.timedOut) {
                 String why = swarm == null && Thread.currentThread().isInterrupted() ? LevelSearch.INTERRUPTED : "time limit";

@@ -84,6 +84,7 @@ public final class Checker {
             CheckResult plain = check(model, rules, timeLeft(opts, started).withSymmetry(Options.Switch.OFF), footprint);
             return withNote(plain, "symmetry refused: " + refused.getMessage() + "; checked without symmetry reduction");
         }
+        r = replaysOrNotDeterministic(r);
         return reductions[0] == null || r.reductions() != null ? r : r.withReductions(reductions[0]);
     }
 
@@ -316,6 +317,9 @@ public final class Checker {
         }
         switch (r.status()) {
             case FAILED -> {
+                if (!r.failure().reproducible()) {
+                    return notDeterministic(r.failure(), r.stats(), notes);
+                }
                 if (r.limit() != null) {
                     notes.add(STOPPED_NOTE + r.limit() + ") before it had checked every state that could hold a"
                             + " shorter failure, or one as short that comes first: this counterexample is real, but may not be the"
@@ -950,6 +954,9 @@ public final class Checker {
             return new CheckResult(model, Verdict.INCOMPLETE, null, r.limit(), new int[0], List.of(), List.of(), Map.of(),
                     r.stats(), r.limit(), notes);
         }
+        if (!r.failure().reproducible()) {
+            return notDeterministic(r.failure(), r.stats(), notes);
+        }
         // the state the failure happened in: the bad state, or the one the failing step started from (a step rule's
         // failure comes after the step, which a trace replays: the state after it would name the thread's next step)
         int[] schedule = r.schedule();
@@ -982,6 +989,55 @@ public final class Checker {
         }
         return new CheckResult(model, p.verdict(), rule, msg, r.schedule(), expl, List.of(), goals, r.stats(), null, notes);
     }
+
+    /**
+     * MODEL_ERROR for a failure whose path is no evidence, the model's code not being deterministic (the determinism
+     * check's, or a random walk's failure that its replay does not reach): the search's counts, no trace and no token
+     * (its steps would not replay the same; reports without a model show the error alone).
+     */
+    private static CheckResult notDeterministic(org.migcheck.checker.engine.Failure f, Stats stats, List<String> notes) {
+        String msg = f instanceof Problem.ModelFault m ? m.message()
+                : "the model is not deterministic: " + f.summary() + NOT_DETERMINISTIC_WHY;
+        return new CheckResult(null, Verdict.MODEL_ERROR, null, msg, new int[0], List.of(), List.of(), Map.of(), stats, null, notes);
+    }
+
+    /**
+     * {@code r}, when its counterexample and witnesses replay in its model (every report replays them); else the model's
+     * code answered differently when the report's path was rebuilt (the search's own rebuild passed): MODEL_ERROR
+     * without a trace, rather than a report that fails to render.
+     */
+    private static CheckResult replaysOrNotDeterministic(CheckResult r) {
+        if (r.model() == null) {
+            return r;
+        }
+        List<int[]> paths = new ArrayList<>();
+        if (r.hasCounterexample()) {
+            paths.add(r.schedule());
+        }
+        r.witnesses().forEach(w -> paths.add(w.schedule()));
+        r.goals().values().forEach(g -> {
+            if (g.witness() != null) {
+                paths.add(g.witness());
+            }
+        });
+        for (int[] p : paths) {
+            try {
+                Trace.replay(r.model(), p);
+            } catch (IllegalArgumentException | IllegalStateException e) {
+                // (a label the state does not offer, or a thread blocked there)
+                List<String> notes = new ArrayList<>(r.notes());
+                notes.add("the search's verdict was " + r.verdict() + (r.message() == null ? "" : ": " + r.message()));
+                return new CheckResult(null, Verdict.MODEL_ERROR, null, "the model is not deterministic: a path the search found does"
+                        + " not replay (" + e.getMessage() + ")" + NOT_DETERMINISTIC_WHY, new int[0], List.of(), List.of(), Map.of(),
+                        r.stats(), null, notes);
+            }
+        }
+        return r;
+    }
+
+    /** What code that is not deterministic does, for the messages that report it. */
+    static final String NOT_DETERMINISTIC_WHY = ": a guard, test or effect reads something other than the state (a static field, a"
+            + " Random, a counter kept in a lambda, a HashSet's order)";
 
     /** INCOMPLETE: the heap ran out outside the search, while {@code doing}. */
     static CheckResult outOfMemory(Model model, String doing) {

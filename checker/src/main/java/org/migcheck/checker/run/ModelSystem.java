@@ -233,10 +233,16 @@ final class ModelSystem implements TransitionSystem {
                     ? "its two runs gave different successors"
                     : "the first time " + model.thread(was.thread).name() + "'s step " + was.describe() + ", the second time "
                             + model.thread(now.thread).name() + "'s step " + now.describe();
+            String step;
+            try {
+                step = sem.label(state, at.thread, Math.max(0, at.alt));
+            } catch (RuntimeException e) {
+                step = "?";
+            }
             out.failure(label(at.thread, Math.max(0, at.alt)), new Problem.ModelFault(org.migcheck.checker.engine.Search.NOT_DETERMINISTIC,
-                    "the model is not deterministic: its steps, run twice on the same state, disagree (" + what + "): a guard,"
-                            + " test or effect reads something other than the state (a static field, a Random, a counter kept in a"
-                            + " lambda, a HashSet's order)", at.thread, Math.max(0, at.alt)));
+                    "the model is not deterministic: its steps, run twice on the same state, disagree (" + what + ")"
+                            + Checker.NOT_DETERMINISTIC_WHY + " (thread " + model.thread(at.thread).name() + ", step " + step + ")",
+                    at.thread, Math.max(0, at.alt)));
         }
 
         @Override public void fired(int thread, int alt, int[] next, List<Event> events) {

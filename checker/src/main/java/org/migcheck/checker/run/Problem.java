@@ -23,6 +23,8 @@ public sealed interface Problem extends Failure {
     record ModelFault(String element, String message, int thread, int alternative) implements Problem {
         @Override public Verdict verdict() { return Verdict.MODEL_ERROR; }
         @Override public String summary() { return "model error at " + element + ": " + message; }
+        /** The determinism check's failure: its path is no evidence (the model answers differently each time). */
+        @Override public boolean reproducible() { return !org.migcheck.checker.engine.Search.NOT_DETERMINISTIC.equals(element); }
     }
 
     /** No thread can move and some thread is neither finished nor idle. */

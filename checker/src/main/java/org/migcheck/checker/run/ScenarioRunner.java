@@ -228,7 +228,7 @@ public final class ScenarioRunner {
     }
 
     /** Whether {@code s} is a scenario of the bundled catalogue (not a user's, from --classpath or a test). */
-    static boolean bundled(Scenario s) {
+    public static boolean bundled(Scenario s) {
         Scenario b = org.migcheck.model.scenarios.Catalogue.find(s.id());
         return b != null && b.getClass() == s.getClass();
     }

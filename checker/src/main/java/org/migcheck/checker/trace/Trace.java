@@ -63,10 +63,49 @@ public record Trace(Model model, List<Row> rows, List<int[]> states) {
     public static int label(int thread, int alternative) { return thread | (alternative << 8); }
 
     /**
+     * Traces already replayed, per model (weakly held) and schedule: a report replays the same path several times (text,
+     * swimlane, JSON), and a model whose code is not deterministic could answer differently each time, so that one
+     * replay passed where the next one throws. The first replay stands; a deterministic model gives the same either way.
+     */
+    private static final java.util.Map<Model, java.util.Map<java.util.List<Integer>, Replayed>> REPLAYED =
+            java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+
+    /** A replayed trace without its model (a value that held the model would keep its weak key alive). */
+    private record Replayed(List<Row> rows, List<int[]> states) {
+        /** A trace of its own: the state vectors copied (callers may write into them). */
+        Trace trace(Model model) {
+            return new Trace(model, rows, states.stream().map(int[]::clone).toList());
+        }
+    }
+    /** Schedules remembered per model (the counterexample, witnesses and goal witnesses of a check are a handful). */
+    private static final int REMEMBERED = 32;
+
+    /**
      * Replays {@code schedule}. A step that is not possible (unknown thread, finished or blocked
-     * thread, missing alternative) is an {@link IllegalArgumentException} naming its position.
+     * thread, missing alternative) is an {@link IllegalArgumentException} naming its position. The same
+     * schedule of the same model object gives the same trace (see {@link #REPLAYED}).
      */
     public static Trace replay(Model model, int[] schedule) {
+        java.util.List<Integer> key = java.util.Arrays.stream(schedule).boxed().toList();
+        java.util.Map<java.util.List<Integer>, Replayed> known;
+        synchronized (REPLAYED) {
+            known = REPLAYED.computeIfAbsent(model, m -> new java.util.LinkedHashMap<>(16, 0.75f, true) {
+                @Override protected boolean removeEldestEntry(java.util.Map.Entry<java.util.List<Integer>, Replayed> eldest) {
+                    return size() > REMEMBERED;
+                }
+            });
+            Replayed r = known.get(key);
+            if (r != null) {
+                return r.trace(model);
+            }
+        }
+        Trace t = replayOnce(model, schedule);
+        synchronized (REPLAYED) {
+            return known.computeIfAbsent(key, k -> new Replayed(t.rows(), t.states())).trace(model);
+        }
+    }
+
+    private static Trace replayOnce(Model model, int[] schedule) {
         Semantics sem = new Semantics(model);
         int[] s = sem.initialState();
         List<Row> rows = new ArrayList<>();
