@@ -54,6 +54,9 @@ public final class Checker {
     /** As {@link #check(Model, RuleSet, Options)}, recording the memory of the search structures in {@code footprint}. */
     public static CheckResult check(Model model, RuleSet rules, Options opts, Footprint footprint) {
         org.migcheck.checker.trace.RuleInfo.know(rules);
+        if (model != null) {
+            Trace.forget(model);
+        }
         long started = System.nanoTime();
         String[] reductions = {null};
         CheckResult r;
@@ -963,7 +966,14 @@ public final class Checker {
         if (schedule.length > 0 && rs.replay(schedule).onStep()) {
             schedule = Arrays.copyOf(schedule, schedule.length - 1);
         }
-        int[] at = org.migcheck.checker.trace.Trace.replay(model, schedule).last();
+        int[] at;
+        try {
+            at = org.migcheck.checker.trace.Trace.replay(model, schedule).last();
+        } catch (IllegalArgumentException | IllegalStateException | ModelError e) {
+            // the walks' replays passed, this one does not: the model answers differently from run to run
+            return notDeterministic(new org.migcheck.checker.engine.Failure.NotReproducible("the counterexample of random walks does"
+                    + " not replay (" + e.getMessage() + ")"), r.stats(), notes);
+        }
         return failed(model, sys, r, at, Map.of(), notes);
     }
 
@@ -1023,8 +1033,8 @@ public final class Checker {
         for (int[] p : paths) {
             try {
                 Trace.replay(r.model(), p);
-            } catch (IllegalArgumentException | IllegalStateException e) {
-                // (a label the state does not offer, or a thread blocked there)
+            } catch (IllegalArgumentException | IllegalStateException | ModelError e) {
+                // (a label the state does not offer, a thread blocked there, or code before the first step that now throws)
                 List<String> notes = new ArrayList<>(r.notes());
                 notes.add("the search's verdict was " + r.verdict() + (r.message() == null ? "" : ": " + r.message()));
                 return new CheckResult(null, Verdict.MODEL_ERROR, null, "the model is not deterministic: a path the search found does"

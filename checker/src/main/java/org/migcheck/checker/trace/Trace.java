@@ -33,6 +33,9 @@ public record Trace(Model model, List<Row> rows, List<int[]> states) {
      * @param outcome  what a step that may or may not succeed did ("-> taken", "-> failed, held by T"), or null
      */
     public record Row(int thread, String label, List<String> changes, String failure, String outcome) {
+        public Row {
+            changes = List.copyOf(changes); // a remembered trace's rows are handed to every report
+        }
         public Row(int thread, String label, List<String> changes, String failure) { this(thread, label, changes, failure, null); }
 
         /** The label with the outcome, as traces print it. */
@@ -77,8 +80,16 @@ public record Trace(Model model, List<Row> rows, List<int[]> states) {
             return new Trace(model, rows, states.stream().map(int[]::clone).toList());
         }
     }
-    /** Schedules remembered per model (the counterexample, witnesses and goal witnesses of a check are a handful). */
-    private static final int REMEMBERED = 32;
+    /**
+     * Schedules remembered per model: far more than one check asks for (its counterexample, lock-order paths and goal
+     * witnesses), so that none is replayed twice while its reports are written; {@link #forget} starts over per check.
+     */
+    private static final int REMEMBERED = 100_000;
+
+    /** Forgets the traces of {@code model}: a new check of it replays afresh (code outside the model may have changed). */
+    public static void forget(Model model) {
+        REPLAYED.remove(model);
+    }
 
     /**
      * Replays {@code schedule}. A step that is not possible (unknown thread, finished or blocked

@@ -130,6 +130,19 @@ class DeterminismTest {
         return m.build();
     }
 
+    /** As {@link #lateGuard}, with a label that counts calls too (a review's model: random walks passed, the rebuild did not). */
+    private static Model lateGuardCountingLabel(int k) {
+        Model.Builder m = Model.builder("late-label-" + k);
+        Var x = m.var("x", 0, 3, 0);
+        Var z = m.var("z", 0, 3, 0);
+        m.thread("t1", b -> b.step(Step.named("a").args(e -> "c" + (calls++ % 5)).when(e -> calls++ < k)
+                        .blockedBy(e -> new org.migcheck.model.lang.BlockReason.OnCondition("k", "k")).does(e -> e.set(x, 1)).build())
+                .step(Steps.assertion("late.fails", "x is 0", e -> e.get(x) == 0)));
+        m.thread("t2", b -> b.step(Step.named("s1").does(e -> e.set(z, 1)).build()).step(Step.named("s2").does(e -> e.set(z, 2)).build())
+                .step(Step.named("s3").does(e -> e.set(z, 3)).build()));
+        return m.build();
+    }
+
     /**
      * A model that is not deterministic gets a report in every format and under every strategy, never an internal error
      * (a review saw exit 70: a failure reported on a blocked thread, which no report could replay; random walks whose
@@ -142,6 +155,10 @@ class DeterminismTest {
         for (int k = 1; k <= 6; k++) {
             int kk = k;
             models.add(() -> lateGuard(kk));
+        }
+        for (int k = 1; k <= 12; k++) {
+            int kk = k;
+            models.add(() -> lateGuardCountingLabel(kk));
         }
         Options base = Options.defaults().withWorkers(1);
         for (Options.Switch d : new Options.Switch[] {Options.Switch.ON, Options.Switch.OFF}) {
