@@ -235,17 +235,7 @@ public final class ScenarioRunner {
 
     /** As {@link #run(Scenario, String, Map, RuleSet, Options)}, the model checked by {@code checker}. */
     public static Outcome run(Scenario scenario, String variantName, Map<String, String> sets, RuleSet rules, Options opts, Check checker) {
-        Map<String, String> settings = new LinkedHashMap<>();
-        if (variantName != null) {
-            Variant v = scenario.variant(variantName);
-            if (v == null) {
-                throw new ModelError(variantName, "scenario " + scenario.id() + " has no variant " + variantName + "; variants: "
-                        + scenario.variants().stream().map(Variant::name).toList());
-            }
-            settings.putAll(v.settings());
-        }
-        settings.putAll(sets);
-        Knobs knobs = resolve(scenario, variantName, settings, sets);
+        Knobs knobs = knobs(scenario, variantName, sets);
         Expect expect;
         try {
             expect = scenario.expect(knobs);

@@ -118,26 +118,21 @@ class DeterminismTest {
         return m.build();
     }
 
-    /** A guard true for its first {@code k} calls: the search's own path rebuild may pass where a report's replay does not. */
-    private static Model lateGuard(int k) {
-        Model.Builder m = Model.builder("late-guard-" + k);
+    /**
+     * A guard true for its first {@code k} calls: the search's own path rebuild may pass where a report's replay does not;
+     * {@code countingLabel}: the step's label counts calls too (a review's model: random walks passed, the rebuild did not).
+     */
+    private static Model lateGuard(int k, boolean countingLabel) {
+        Model.Builder m = Model.builder((countingLabel ? "late-label-" : "late-guard-") + k);
         Var x = m.var("x", 0, 3, 0);
         Var z = m.var("z", 0, 3, 0);
-        m.thread("t1", b -> b.step(Step.named("a").when(e -> calls++ < k)
-                        .blockedBy(e -> new org.migcheck.model.lang.BlockReason.OnCondition("k", "k")).does(e -> e.set(x, 1)).build())
-                .step(Steps.assertion("late.fails", "x is 0", e -> e.get(x) == 0)));
-        m.thread("t2", b -> b.step(Step.named("s1").does(e -> e.set(z, 1)).build()).step(Step.named("s2").does(e -> e.set(z, 2)).build()));
-        return m.build();
-    }
-
-    /** As {@link #lateGuard}, with a label that counts calls too (a review's model: random walks passed, the rebuild did not). */
-    private static Model lateGuardCountingLabel(int k) {
-        Model.Builder m = Model.builder("late-label-" + k);
-        Var x = m.var("x", 0, 3, 0);
-        Var z = m.var("z", 0, 3, 0);
-        m.thread("t1", b -> b.step(Step.named("a").args(e -> "c" + (calls++ % 5)).when(e -> calls++ < k)
-                        .blockedBy(e -> new org.migcheck.model.lang.BlockReason.OnCondition("k", "k")).does(e -> e.set(x, 1)).build())
-                .step(Steps.assertion("late.fails", "x is 0", e -> e.get(x) == 0)));
+        Step.Builder a = Step.named("a");
+        if (countingLabel) {
+            a = a.args(e -> "c" + (calls++ % 5));
+        }
+        Step first = a.when(e -> calls++ < k).blockedBy(e -> new org.migcheck.model.lang.BlockReason.OnCondition("k", "k"))
+                .does(e -> e.set(x, 1)).build();
+        m.thread("t1", b -> b.step(first).step(Steps.assertion("late.fails", "x is 0", e -> e.get(x) == 0)));
         m.thread("t2", b -> b.step(Step.named("s1").does(e -> e.set(z, 1)).build()).step(Step.named("s2").does(e -> e.set(z, 2)).build())
                 .step(Step.named("s3").does(e -> e.set(z, 3)).build()));
         return m.build();
@@ -154,11 +149,11 @@ class DeterminismTest {
                 DeterminismTest::flipping, DeterminismTest::blockedByFlips));
         for (int k = 1; k <= 6; k++) {
             int kk = k;
-            models.add(() -> lateGuard(kk));
+            models.add(() -> lateGuard(kk, false));
         }
         for (int k = 1; k <= 12; k++) {
             int kk = k;
-            models.add(() -> lateGuardCountingLabel(kk));
+            models.add(() -> lateGuard(kk, true));
         }
         Options base = Options.defaults().withWorkers(1);
         for (Options.Switch d : new Options.Switch[] {Options.Switch.ON, Options.Switch.OFF}) {
