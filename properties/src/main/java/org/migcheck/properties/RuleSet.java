@@ -147,16 +147,21 @@ public final class RuleSet {
      */
     public RuleSet without(String id) {
         if (!LOCK_CYCLE.equals(id) && rules().stream().noneMatch(r -> r.id().equals(id))) {
-            List<String> ids = new ArrayList<>();
-            rules().forEach(r -> ids.add(r.id()));
-            if (lockdep) {
-                ids.add(LOCK_CYCLE);
-            }
-            throw new IllegalArgumentException("RuleSet.without: no rule " + id + " in this set; rules: " + String.join(", ", ids));
+            throw new IllegalArgumentException("RuleSet.without: no rule " + id + " in this set; rules: " + String.join(", ", ids()));
         }
         List<String> chosen = selection == null ? null : selection.stream().filter(s -> !s.equals(id)).toList();
         return new RuleSet(keep(invariants, List.of(id)), keep(stepRules, List.of(id)), lockdep && !LOCK_CYCLE.equals(id),
                 chosen, skipped);
+    }
+
+    /** The ids of {@link #rules}, then {@link #LOCK_CYCLE} when the lockdep-style check is on: what --rule takes. */
+    public List<String> ids() {
+        List<String> ids = new ArrayList<>();
+        rules().forEach(r -> ids.add(r.id()));
+        if (lockdep) {
+            ids.add(LOCK_CYCLE);
+        }
+        return ids;
     }
 
     /** All rules of this set, invariants first. */

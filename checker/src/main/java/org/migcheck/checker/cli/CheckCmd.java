@@ -59,57 +59,20 @@ final class CheckCmd implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Override
-    public Integer call() {
-        if (!clusterOptions.active()) {
-            return check(null);
-        }
-        if (!all && scenario == null) {
-            throw Args.usage(spec, "name a SCENARIO (see migcheck list) or use --all");
-        }
-        if (search.toOptions().compress()) {
-            throw Args.usage(spec, "--compress cannot be combined with --members: the visited set spread over processes is stored packed");
-        }
-        if (!all) {
-            // what check() refuses, refused before connecting (a bad knob read as a member that did not join, 10 s later)
-            Scenario s = Main.scenario(scenario, spec);
-            VariantArgs.checkAgainstVariant(spec, s, variant, sets);
-            try {
-                ScenarioRunner.knobs(s, variant, sets);
-            } catch (ModelError e) {
-                throw Args.usage(spec, e.getMessage());
-            }
-            output.require(spec, Format.values());
-        } else if (search.toOptions().strategy() == org.migcheck.checker.engine.Strategy.RANDOM) {
-            throw Args.usage(spec, "--members with --strategy random spreads the walks of one SCENARIO, not --all");
-        } else {
-            if (scenario != null || variant != null || !sets.isEmpty()) {
-                throw Args.usage(spec, "--all takes no SCENARIO, --variant or --set");
-            }
-            output.require(spec, " --all", Format.TEXT, Format.JSON, Format.JUNIT, Format.SARIF);
-        }
-        if (bounds != null) {
-            Args.boundsRaise(bounds, spec);
-        }
-        HazelcastCluster cluster = clusterOptions.connect(spec, search.toOptions().strategy(), all ? null : scenario);
-        try {
-            return check(cluster);
-        } finally {
-            cluster.close();
-        }
-    }
+    /** What the arguments ask for, checked: the format, the --bounds raise, and the scenario (null with --all). */
+    private record Asked(Format format, int raise, Scenario scenario) {}
 
-    private Integer check(HazelcastCluster cluster) {
-        RuleSet rules = Main.rules(spec);
+    /**
+     * Every usage check of the arguments, done once before anything runs (with --members, before any member is asked: a
+     * bad knob was reported 10 s later as a member that did not join).
+     */
+    private Asked asked() {
         if (all) {
             if (scenario != null || variant != null || !sets.isEmpty()) {
                 throw Args.usage(spec, "--all takes no SCENARIO, --variant or --set");
             }
             Format f = output.require(spec, " --all", Format.TEXT, Format.JSON, Format.JUNIT, Format.SARIF);
-            int raise = bounds == null ? 0 : Args.boundsRaise(bounds, spec);
-            // one row per variant: no per-run start and progress lines between the rows
-            Options o = search.toOptions().withProgress(null);
-            return checkAll(rules, cluster == null ? o : o.withCluster(cluster), f, raise);
+            return new Asked(f, bounds == null ? 0 : Args.boundsRaise(bounds, spec), null);
         }
         Format f = output.require(spec, Format.values());
         if (scenario == null) {
@@ -117,6 +80,44 @@ final class CheckCmd implements Callable<Integer> {
         }
         Scenario s = Main.scenario(scenario, spec);
         VariantArgs.checkAgainstVariant(spec, s, variant, sets);
+        try {
+            ScenarioRunner.knobs(s, variant, sets);
+        } catch (ModelError e) {
+            throw Args.usage(spec, e.getMessage());
+        }
+        return new Asked(f, bounds == null ? 0 : Args.boundsRaise(bounds, spec), s);
+    }
+
+    @Override
+    public Integer call() {
+        Asked args = asked();
+        if (!clusterOptions.active()) {
+            return check(null, args);
+        }
+        if (search.toOptions().compress()) {
+            throw Args.usage(spec, "--compress cannot be combined with --members: the visited set spread over processes is stored packed");
+        }
+        if (all && search.toOptions().strategy() == org.migcheck.checker.engine.Strategy.RANDOM) {
+            throw Args.usage(spec, "--members with --strategy random spreads the walks of one SCENARIO, not --all");
+        }
+        HazelcastCluster cluster = clusterOptions.connect(spec, search.toOptions().strategy(), all ? null : scenario);
+        try {
+            return check(cluster, args);
+        } finally {
+            cluster.close();
+        }
+    }
+
+    private Integer check(HazelcastCluster cluster, Asked args) {
+        RuleSet rules = Main.rules(spec);
+        Format f = args.format();
+        int raise = args.raise();
+        if (all) {
+            // one row per variant: no per-run start and progress lines between the rows
+            Options o = search.toOptions().withProgress(null);
+            return checkAll(rules, cluster == null ? o : o.withCluster(cluster), f, raise);
+        }
+        Scenario s = args.scenario();
         Options opts = cluster == null ? search.toOptions() : search.toOptions().withCluster(cluster);
         Options plain = opts;
         if (cluster != null && opts.strategy() == org.migcheck.checker.engine.Strategy.RANDOM) {
@@ -127,7 +128,6 @@ final class CheckCmd implements Callable<Integer> {
             // walk k has its own seed: chunks of walks run on the members and here, the model built by each from the scenario
             opts = opts.withSwarm(cluster.swarm(s.id(), variant, sets, Wire.options(opts), Wire::chunk, Wire::chunk));
         }
-        int raise = bounds == null ? 0 : Args.boundsRaise(bounds, spec);
         ScenarioRunner.Outcome o;
         if (f != Format.TEXT) {
             Options asked = opts;

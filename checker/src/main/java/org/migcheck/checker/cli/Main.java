@@ -303,11 +303,7 @@ public final class Main implements Callable<Integer> {
         if (main.ruleArgs.isEmpty() && main.skipRuleArgs.isEmpty()) {
             return all;
         }
-        java.util.Set<String> known = new java.util.LinkedHashSet<>();
-        all.rules().forEach(r -> known.add(r.id()));
-        if (all.lockdep()) {
-            known.add(org.migcheck.properties.RuleSet.LOCK_CYCLE);
-        }
+        java.util.Set<String> known = new java.util.LinkedHashSet<>(all.ids());
         if (!main.skipRuleArgs.isEmpty()) {
             if (!main.ruleArgs.isEmpty()) {
                 throw Args.usage(spec, "--rule and --skip-rule both choose the rules: give one");

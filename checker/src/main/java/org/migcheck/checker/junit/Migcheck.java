@@ -444,8 +444,11 @@ public final class Migcheck {
 
     // ---------------------------------------------------------------- replay tokens for bare models
 
-    /** A replay command line, or why there is none. */
-    private record Command(String line, String why) {}
+    /**
+     * A replay command line, or why there is none; {@code scenarioMissing}: because no registered class provides the
+     * scenario (another registered scenario that builds the same model may do), not because of the rules.
+     */
+    private record Command(String line, String why, boolean scenarioMissing) {}
 
     /**
      * The command line that replays {@code token} with the rules {@code rules}: bundled scenarios and kernel
@@ -470,7 +473,7 @@ public final class Migcheck {
             }
             if (loc == null) {
                 return new Command(null, "scenario " + s.id() + " is not registered in META-INF/services (register it to replay"
-                        + " with ./migcheck --classpath ... replay); token " + token);
+                        + " with ./migcheck --classpath ... replay); token " + token, true);
             }
             bundled = false;
         }
@@ -478,16 +481,8 @@ public final class Migcheck {
             cp.add(loc);
         }
         // the rules: where each one that is not a kernel rule is registered
-        List<String> kernel = new ArrayList<>();
-        KernelRules.all().rules().forEach(r -> kernel.add(r.id()));
-        if (KernelRules.all().lockdep()) {
-            kernel.add(RuleSet.LOCK_CYCLE);
-        }
-        List<String> used = new ArrayList<>();
-        rules.rules().forEach(r -> used.add(r.id()));
-        if (rules.lockdep()) {
-            used.add(RuleSet.LOCK_CYCLE);
-        }
+        List<String> kernel = KernelRules.all().ids();
+        List<String> used = rules.ids();
         Map<String, String> registered = new LinkedHashMap<>(); // rule id -> where its provider is
         for (org.migcheck.properties.Rule p : ruleProviders()) {
             registered.putIfAbsent(p.id(), classesOf(p.getClass()));
@@ -506,7 +501,7 @@ public final class Migcheck {
         if (!unknown.isEmpty()) {
             return new Command(null, "checked with " + (unknown.size() == 1 ? "rule " : "rules ") + String.join(", ", unknown)
                     + ", which no META-INF/services/org.migcheck.properties.Rule registers (register "
-                    + (unknown.size() == 1 ? "it" : "them") + " to replay with ./migcheck --classpath ... replay); token " + token);
+                    + (unknown.size() == 1 ? "it" : "them") + " to replay with ./migcheck --classpath ... replay); token " + token, false);
         }
         if (!cp.isEmpty()) {
             for (String dir : testClassDirectories()) {
@@ -531,7 +526,7 @@ public final class Migcheck {
             option = chosen.isEmpty() || skip.length() < only.length() ? skip : only;
         }
         String classpath = cp.isEmpty() ? "" : " --classpath " + ScenarioRunner.shellQuote(String.join(File.pathSeparator, cp));
-        return new Command("./migcheck" + classpath + option + " replay " + token, null);
+        return new Command("./migcheck" + classpath + option + " replay " + token, null, false);
     }
 
     /** The class directories on the test's class path that are not migcheck's own (the user's compiled code). */
@@ -606,11 +601,8 @@ public final class Migcheck {
             if (mine != null && theirs != null && sameTrace(mine, theirs)) {
                 ScenarioRunner.Outcome o = new ScenarioRunner.Outcome(c.scenario(), c.variant(), c.knobs(), null, r);
                 Command cmd = replayCommand(c.scenario(), o.token(), rules);
-                if (cmd.line() != null) {
-                    return new Result.Located(o, cmd.line(), null);
-                }
-                if (cmd.why().startsWith("checked with")) {
-                    return new Result.Located(o, null, cmd.why());
+                if (!cmd.scenarioMissing()) {
+                    return new Result.Located(o, cmd.line(), cmd.why());
                 }
             }
         }

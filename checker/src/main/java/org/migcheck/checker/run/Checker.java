@@ -269,10 +269,8 @@ public final class Checker {
                     List.of(), Map.of(), search.statsSoFar(), null, found);
         } catch (ModelError e) {
             if (org.migcheck.checker.engine.Search.NOT_DETERMINISTIC.equals(e.element())) {
-                // found while a path was rebuilt, after the search had stored states: keep its counts; no trace and no
-                // token (the model's steps would not replay the same; reports without a model show the error alone)
-                return new CheckResult(null, Verdict.MODEL_ERROR, null, e.getMessage(), new int[0], List.of(), List.of(), Map.of(),
-                        search.statsSoFar(), null, List.of());
+                // found while a path was rebuilt, after the search had stored states: keep its counts
+                return notDeterministic(e.getMessage(), search.statsSoFar(), List.of());
             }
             return modelError(model, e.getMessage());
         } catch (ModelViolation e) {
@@ -1006,9 +1004,13 @@ public final class Checker {
      * (its steps would not replay the same; reports without a model show the error alone).
      */
     private static CheckResult notDeterministic(org.migcheck.checker.engine.Failure f, Stats stats, List<String> notes) {
-        String msg = f instanceof Problem.ModelFault m ? m.message()
-                : "the model is not deterministic: " + f.summary() + NOT_DETERMINISTIC_WHY;
-        return new CheckResult(null, Verdict.MODEL_ERROR, null, msg, new int[0], List.of(), List.of(), Map.of(), stats, null, notes);
+        return notDeterministic(f instanceof Problem.ModelFault m ? m.message()
+                : "the model is not deterministic: " + f.summary() + NOT_DETERMINISTIC_WHY, stats, notes);
+    }
+
+    /** As {@link #notDeterministic(org.migcheck.checker.engine.Failure, Stats, List)} with the message {@code message}. */
+    private static CheckResult notDeterministic(String message, Stats stats, List<String> notes) {
+        return new CheckResult(null, Verdict.MODEL_ERROR, null, message, new int[0], List.of(), List.of(), Map.of(), stats, null, notes);
     }
 
     /**
@@ -1037,9 +1039,8 @@ public final class Checker {
                 // (a label the state does not offer, a thread blocked there, or code before the first step that now throws)
                 List<String> notes = new ArrayList<>(r.notes());
                 notes.add("the search's verdict was " + r.verdict() + (r.message() == null ? "" : ": " + r.message()));
-                return new CheckResult(null, Verdict.MODEL_ERROR, null, "the model is not deterministic: a path the search found does"
-                        + " not replay (" + e.getMessage() + ")" + NOT_DETERMINISTIC_WHY, new int[0], List.of(), List.of(), Map.of(),
-                        r.stats(), null, notes);
+                return notDeterministic("the model is not deterministic: a path the search found does not replay (" + e.getMessage()
+                        + ")" + NOT_DETERMINISTIC_WHY, r.stats(), notes);
             }
         }
         return r;

@@ -246,11 +246,10 @@ final class ModelSystem implements TransitionSystem {
         }
 
         @Override public void fired(int thread, int alt, int[] next, List<Event> events) {
+            enabled |= 1 << thread;
             if (firstRun != null && !agrees('F', thread, alt, next, null)) {
-                enabled |= 1 << thread;
                 return;
             }
-            enabled |= 1 << thread;
             markExecuted(sem.pc(state, thread));
             int label = label(thread, alt);
             if (hasBounds && id >= 0 && !events.isEmpty()) {
@@ -393,7 +392,6 @@ final class ModelSystem implements TransitionSystem {
             x.before = sem.view(state);
             x.beforeOf = state;
         }
-        x.firstRun = null;
         if (checkDeterminism) {
             FirstRun first = new FirstRun();
             sem.expand(state, null, first);
@@ -406,7 +404,6 @@ final class ModelSystem implements TransitionSystem {
                 x.enabled |= 1 << x.firstRun.get(x.compared).thread;
                 x.notDeterministic(x.firstRun.get(x.compared), null);
             }
-            x.firstRun = null;
             finish(x);
         } finally {
             x.out = null;

@@ -104,16 +104,7 @@ public final class ScenarioRunner {
 
     /** The model of {@code scenario} with the variant's knobs and then {@code sets}; throws ModelError. */
     public static Model build(Scenario scenario, String variantName, Map<String, String> sets) {
-        Map<String, String> settings = new LinkedHashMap<>();
-        if (variantName != null) {
-            Variant v = scenario.variant(variantName);
-            if (v == null) {
-                throw new ModelError(variantName, "scenario " + scenario.id() + " has no variant " + variantName);
-            }
-            settings.putAll(v.settings());
-        }
-        settings.putAll(sets);
-        return build(scenario, resolve(scenario, variantName, settings, sets));
+        return build(scenario, knobs(scenario, variantName, sets));
     }
 
     /**
