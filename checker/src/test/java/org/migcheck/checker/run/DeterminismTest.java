@@ -1,6 +1,5 @@
 package org.migcheck.checker.run;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -81,13 +80,7 @@ class DeterminismTest {
     private static void same(String name, Model m, RuleSet rules) {
         CheckResult off = Checker.check(m, rules, Options.defaults().withDeterminism(Options.Switch.OFF));
         CheckResult on = Checker.check(m, rules, Options.defaults().withDeterminism(Options.Switch.ON));
-        assertEquals(off.verdict(), on.verdict(), name + ": " + on.message());
-        assertEquals(off.message(), on.message(), name);
-        assertEquals(off.ruleId(), on.ruleId(), name);
-        assertArrayEquals(off.schedule(), on.schedule(), name);
-        assertEquals(off.stats().distinct(), on.stats().distinct(), name);
-        assertEquals(off.stats().generated(), on.stats().generated(), name);
-        assertEquals(off.stats().maxDepth(), on.stats().maxDepth(), name);
+        EngineDifferentialTest.sameCheck(name + ": " + on.message(), off, on);
     }
 
     /** AUTO: on for a scenario that is not bundled (a user's), off for the catalogue's; Options.defaults() is AUTO. */
