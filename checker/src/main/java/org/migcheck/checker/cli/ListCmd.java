@@ -37,11 +37,12 @@ final class ListCmd implements Callable<Integer> {
             for (Variant v : s.variants()) {
                 Variant.Kind kind = v.kind();
                 String k = kind == null ? "-" : kind.label();
-                String aligned = String.format("%-28s   variant %-26s kind %-20s expect %-28s %s", "", v.name(), k,
-                        v.expect().describe(), v.doc());
+                // a bounded HOLDS says so beside the kernel version: a fact about the bounded model, not the kernel
+                String expect = v.expect().describe() + (v.expect().bounded() ? " (bounded)" : "");
+                String aligned = String.format("%-28s   variant %-26s kind %-20s expect %-28s %s", "", v.name(), k, expect, v.doc());
                 // too wide for the columns: one entry, wrapped, with its fields named
                 print(out, width, aligned.length() <= width ? aligned
-                        : String.format("%-28s   variant %s, kind %s, expect %s: %s", "", v.name(), k, v.expect().describe(), v.doc()));
+                        : String.format("%-28s   variant %s, kind %s, expect %s: %s", "", v.name(), k, expect, v.doc()));
             }
         }
         // every rule --rule can name: the kernel rules, the lockdep-style check, then the users' (--classpath)

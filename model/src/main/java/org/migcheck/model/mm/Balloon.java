@@ -33,8 +33,9 @@ import org.migcheck.model.lang.Var;
  * page is freed.
  *
  * <p>Kernel version: v6.19 (mm/balloon_compaction.c). Folds in balloon_page_dequeue's trylock under
- * pages_lock (a sleeping lock there is a mutation); later reworks that drop the page lock from the
- * balloon (reported for 2025/2026 trees) are not modelled.
+ * pages_lock (a sleeping lock there is a mutation). Not modelled: the later rework a3fafdd38967
+ * "mm/balloon_compaction: remove dependency on page lock" and its series (which also replaces the per-device
+ * pages_lock with one balloon list lock), posted in January 2026, after v6.19 (release not checked).
  */
 public final class Balloon {
     /** Rule id of the BUG_ON in balloon_page_enqueue_one: the page must be trylockable at inflate. */

@@ -41,7 +41,8 @@ import org.migcheck.model.lang.Var;
  * activating dirty file folios" (every dirty file folio gets PG_reclaim and is activated, no PGDAT_DIRTY;
  * in the mm tree in 2025 next to "filter out the dirty file folios for node_reclaim()"; present in our v6.19
  * reading, its commit id and first release not checked);
- * the removal of ->writepage (v6.16: reclaim writes no file folio).
+ * the removal of ->writepage (6b0dfabb3555 "fs: Remove aops->writepage", v6.16 by our reading of its
+ * merge, release tag not checked: reclaim writes no file folio).
  *
  * <p>Construct it after every folio is declared. Simplifications (each also stated at its code): one
  * node; folios are isolated and shrunk one at a time (the kernel batches up to SWAP_CLUSTER_MAX);
@@ -52,9 +53,10 @@ import org.migcheck.model.lang.Var;
  *
  * <p><b>Kernel:</b> v6.19. Folded in: reclaim never writes a dirty file folio itself (it sets
  * PG_reclaim and activates it; the flushers write it), the v6.19 dirty branch; kswapd and direct
- * reclaim run under PF_MEMALLOC ({@code memalloc_noreclaim_save}); the writeback-wait case 3 of
- * {@code shrink_folio_list} tests AS_WRITEBACK_MAY_DEADLOCK_ON_RECLAIM (v6.16) when the mapping has
- * it ({@link Mapping#writebackMayDeadlockOnReclaim()}: false models the kernel before v6.16).
+ * reclaim run under PF_MEMALLOC ({@code memalloc_noreclaim_save}); case 2 of {@code shrink_folio_list}'s
+ * writeback handling includes AS_WRITEBACK_MAY_DEADLOCK_ON_RECLAIM (v6.16) among its conditions, so a folio
+ * of a mapping with the flag is marked PG_reclaim and kept rather than waited on in case 3, the bare else
+ * ({@link Mapping#writebackMayDeadlockOnReclaim()}: false models the kernel before v6.16).
  */
 public final class Vmscan {
 

@@ -290,7 +290,7 @@ public final class BdevJbd2Scenario {
                         "proposal (2017): def_blk_aops gets buffer_migrate_folio, which does not look at b_count; "
                                 + "jbd2's new_bh aliases F without a folio reference, migration moves F to D and frees F "
                                 + "while the journal write still reads it")
-                .variant("norefs", Map.of(), norefsSurvivors(Expect.holds().reach(GOAL_MIGRATED, true)),
+                .variant("norefs", Map.of(), norefsSurvivors(Expect.holds().reach(GOAL_MIGRATED, true)).withinBounds(),
                         "shipped v6.19: buffer_migrate_folio_norefs with BH_Migrate; the journal_head's b_count keeps F "
                                 + "in place until the checkpoint (folded into the commit's end here); a metadata update (sb_bread's sleeping lookup takes "
                                 + "F's folio lock, do_get_write_access bh0's buffer lock) makes migrate_folio_unmap and "
@@ -299,7 +299,7 @@ public final class BdevJbd2Scenario {
                                 + "do_get_write_access's jbd2_journal_cancel_revoke lookup (v6.15-v7.0): with an ext4 mkdir "
                                 + "(check bdev-jbd2 --set mkdir=true: norefs is the default) the same kernel breaks the lock order, see cancel-revoke-migrate")
                 .variant("norefs-dirty", Map.of("dirty", "true", "lookup", "false", "getblk", "false"),
-                        norefsDirtySurvivors(Expect.holds().reach(GOAL_MIGRATED, true)),
+                        norefsDirtySurvivors(Expect.holds().reach(GOAL_MIGRATED, true)).withinBounds(),
                         "shipped v6.19, what the 2017 proposal wanted: a dirty bdev folio is migrated in "
                                 + "MIGRATE_SYNC_LIGHT, while the flusher may lock it, write it back (trylock_buffer) "
                                 + "and end the I/O; migration gives up (-EBUSY) while it is under writeback; without the "
@@ -313,7 +313,7 @@ public final class BdevJbd2Scenario {
                                 + "was reported once large bdev folios with buffer heads appeared in the v6.15 cycle, and the "
                                 + "fix landed before v6.15 (whether a release ever combined both is not checked)")
                 .variant("private-lock-small-folio", Map.of("bhMigrate", "false"),
-                        privateLockSmallFolioSurvivors(Expect.holds().reach(GOAL_MIGRATED, true)),
+                        privateLockSmallFolioSurvivors(Expect.holds().reach(GOAL_MIGRATED, true)).withinBounds(),
                         "hypothetical: v6.14's locking (before 2d900efff915) with an order-0 folio: no cond_resched, and "
                                 + "atomic lookups spin on i_private_lock instead of testing BH_Migrate; the sleeping "
                                 + "lookup is v6.15's folio-locked one, kept for contention (v6.14's took i_private_lock; "
@@ -332,7 +332,7 @@ public final class BdevJbd2Scenario {
                                 + "the kernels that had no bdev ->migrate_folio instead wrote the dirty folio out in "
                                 + "MIGRATE_SYNC (writeout via ->writepage) and a retry pass migrated it")
                 .variant("fallback-clean", Map.of("migrateFolio", "fallback_migrate_folio"),
-                        fallbackCleanSurvivors(Expect.holds().reach(GOAL_MIGRATED, true)),
+                        fallbackCleanSurvivors(Expect.holds().reach(GOAL_MIGRATED, true)).withinBounds(),
                         "hypothetical (def_blk_aops without ->migrate_folio, before v5.0, on v6.19's code): "
                                 + "fallback_migrate_folio on a clean folio: try_to_free_buffers refuses while the "
                                 + "journal_head holds b_count, then frees the buffers and migrates")
@@ -360,7 +360,7 @@ public final class BdevJbd2Scenario {
                                 + "offlining) sleeps whatever bh0's state")
                 .variant("cancel-revoke-fixed", Map.of("mkdir", "true", "cancelRevokeLookup", "false", "writeback", "false",
                                 "buffers", "2", "jbd2", "false", "lookup", "false", "getblk", "false"),
-                        cancelRevokeFixedSurvivors(Expect.holds()),
+                        cancelRevokeFixedSurvivors(Expect.holds()).withinBounds(),
                         "shipped v7.1 (unverified): 981fcc5674e6 \"jbd2: fix deadlock in jbd2_journal_cancel_revoke()\", merged for "
                                 + "v7.1-rc1 and sent to 7.0.y, 6.18.y (6.18.27) and 6.12.y by our reading of the stable "
                                 + "mails (tags not checked; after the project's v6.19 reading): no alias lookup for a block-device buffer, so mkdir never takes a folio lock under the buffer lock "
@@ -494,8 +494,11 @@ public final class BdevJbd2Scenario {
     private static void mkdirThread(Mm mm, Buffers ring, boolean cancelRevokeLookup) {
         Buffers.Bh bh = ring.head();
         Procedure t = mm.thread("mkdir");
-        Procedure getblk = ring.findGetBlockNonatomic("/sb_getblk", bh);
-        Procedure alias = cancelRevokeLookup ? ring.findGetBlockNonatomicOtherCpu("/cancel_revoke", bh) : null;
+        // the kernel functions between mkdir and each lookup, as frames of their own (no step: a trace's call stack tells
+        // ext4_getblk's lookup from jbd2_journal_cancel_revoke's, whose steps are the same)
+        Procedure getblk = caller(mm, "sb_getblk", ring.findGetBlockNonatomic("/sb_getblk", bh));
+        Procedure alias = cancelRevokeLookup
+                ? caller(mm, "jbd2_journal_cancel_revoke", ring.findGetBlockNonatomicOtherCpu("/cancel_revoke", bh)) : null;
         Local got = t.local("bh", 0, 1);
         Local got2 = t.local("bh2", 0, 1);
         t.body(c -> c
@@ -513,6 +516,14 @@ public final class BdevJbd2Scenario {
                     use.step(Buffers.unlockBuffer(Buffers.fixed(bh)))
                             .step(Buffers.brelse(Buffers.fixed(bh)));
                 }));
+    }
+
+    /** A procedure named {@code name} that returns what {@code callee} returns, and does nothing else: a frame of a call path. */
+    private static Procedure caller(Mm mm, String name, Procedure callee) {
+        Procedure p = mm.builder().procedure(name);
+        Local r = p.local("ret", 0, 1);
+        p.body(c -> c.callInto(r, callee).ret(e -> e.local(r)));
+        return p;
     }
 
     /**

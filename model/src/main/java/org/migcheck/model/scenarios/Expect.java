@@ -5,17 +5,20 @@ import java.util.Map;
 
 /**
  * The declared expectation of a scenario variant: the verdict kind, the rule expected to be broken
- * (for VIOLATED), the expected answer of each reachability goal, and (for HOLDS) the mutants of
- * mutation analysis expected to survive, each with a one-line reason.
+ * (for VIOLATED), the expected answer of each reachability goal, (for HOLDS) the mutants of
+ * mutation analysis expected to survive, each with a one-line reason, and whether the HOLDS is
+ * bounded: some state of the variant (at its default knobs) reaches a model bound, so the verdict is
+ * a fact about the bounded model ({@code list} says so beside the kernel version; the catalogue test
+ * holds the declaration to what the check finds).
  */
-public record Expect(Kind kind, String ruleId, Map<String, Boolean> goals, Map<String, String> survivors) {
+public record Expect(Kind kind, String ruleId, Map<String, Boolean> goals, Map<String, String> survivors, boolean bounded) {
 
     /** Verdict kinds a variant can expect. */
     public enum Kind { HOLDS, VIOLATED, DEADLOCK, STUCK }
 
     /** Without declared mutation survivors. */
     public Expect(Kind kind, String ruleId, Map<String, Boolean> goals) {
-        this(kind, ruleId, goals, Map.of());
+        this(kind, ruleId, goals, Map.of(), false);
     }
 
     public Expect {
@@ -23,6 +26,9 @@ public record Expect(Kind kind, String ruleId, Map<String, Boolean> goals, Map<S
         survivors = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(survivors));
         if (kind == Kind.VIOLATED && ruleId == null) {
             throw new IllegalArgumentException("a VIOLATED expectation names the rule");
+        }
+        if (bounded && kind != Kind.HOLDS) {
+            throw new IllegalArgumentException("only a HOLDS is bounded; a failure is a fact whatever the bounds");
         }
     }
 
@@ -35,7 +41,15 @@ public record Expect(Kind kind, String ruleId, Map<String, Boolean> goals, Map<S
     public Expect reach(String goal, boolean reachable) {
         Map<String, Boolean> g = new LinkedHashMap<>(goals);
         g.put(goal, reachable);
-        return new Expect(kind, ruleId, g, survivors);
+        return new Expect(kind, ruleId, g, survivors, bounded);
+    }
+
+    /**
+     * Declares the HOLDS bounded: at the variant's default knobs some state reaches a model bound (a retry loop ends at
+     * the model's limit, not the kernel's), which {@code check} reports as {@code ok (bounded)}.
+     */
+    public Expect withinBounds() {
+        return new Expect(kind, ruleId, goals, survivors, true);
     }
 
     /**
@@ -51,7 +65,7 @@ public record Expect(Kind kind, String ruleId, Map<String, Boolean> goals, Map<S
         if (m.put(mutantId, reason) != null) {
             throw new IllegalArgumentException("survivor " + mutantId + " declared twice");
         }
-        return new Expect(kind, ruleId, goals, m);
+        return new Expect(kind, ruleId, goals, m, bounded);
     }
 
     /** "deadlock", "violated lock-order.cycle", "holds; reachable(migrated)=false". */

@@ -81,7 +81,9 @@ public final class FuseWritebackScenario {
                     + "ends the page-cache folio's writeback at once"),
             Knob.bool("earlierReclaim", true, "kswapd0 makes one earlier reclaim pass over folio0 (sets PG_reclaim); "
                     + "the server's own charge retries reclaim, so case 3 does not depend on it"),
-            Knob.choice("migrate", "none", "a migrate_pages caller of folio0 in this mode (none: no migrator)",
+            Knob.choice("migrate", "none", "a migrate_pages caller of folio0 in this mode (none: no migrator); its "
+                    + "migrate_folio_unmap runs in that mode from the start: the MIGRATE_ASYNC first batch of migrate_pages_sync, "
+                    + "which gives up on a folio under writeback (-EBUSY) before the retry in the caller's mode, is left out",
                     "none", "ASYNC", "SYNC_LIGHT", "SYNC"),
             Knob.bool("serverReplies", true, "the server replies to the FUSE_WRITE (false: it keeps the request "
                     + "and serves other requests forever)"),
@@ -144,7 +146,8 @@ public final class FuseWritebackScenario {
         variant(s, "migrate-sync-no-reply", Map.of("migrate", "SYNC", "serverReplies", "false"),
                 "shipped v6.19 (v6.16-v6.18 believed the same; v2, CGROUP_WRITEBACK, writeback_cache with the flag): MIGRATE_SYNC migration "
                         + "waits in migrate_folio_unmap for folio0's writeback while the server, alive and serving other "
-                        + "requests, never replies" + NOT_MODELLED);
+                        + "requests, never replies (migrate_pages_sync's MIGRATE_ASYNC first batch, which gives up on the "
+                        + "folio under writeback, is left out: the retry in MIGRATE_SYNC waits as modelled)" + NOT_MODELLED);
         variant(s, "no-wbc-shared-mmap-legacy", Map.of("memcg", "v1", "mappingFlag", "true", "writebackCache", "false"),
                 "shipped v6.19 (v6.16-v6.18 believed the same), open question (the model's verdict, not confirmed on a running kernel): a mount "
                         + "without writeback_cache writes back a folio dirtied through a shared mmap; there are no temp "

@@ -116,7 +116,7 @@ public final class MovableOpsScenario {
                         + "page (C1..CN into new1..newN); they run the same code and are declared interchangeable"))
                 .model(MovableOpsScenario::build)
                 .expect(MovableOpsScenario::expect)
-                .variant("merged", Map.of(), mergedSurvivors(Expect.holds().reach(GOAL_MIGRATED, true).reach(GOAL_ISOLATED, true), DEFAULT_COMPACTORS),
+                .variant("merged", Map.of(), mergedSurvivors(Expect.holds().reach(GOAL_MIGRATED, true).reach(GOAL_ISOLATED, true), DEFAULT_COMPACTORS).withinBounds(),
                         "shipped v6.19: get-unless-zero reference, trylock, PG_movable_ops_isolated tested and set "
                                 + "under the page lock, putback from a caller without the page lock, deflate trylocks")
                 .variant("plain-ref", Map.of("getRef", "plain"), Expect.violated("ref.get-unless-zero"),

@@ -161,7 +161,8 @@ public final class SourceLockedAllocScenario {
                         + "allocations lose __GFP_FS and direct compaction isolates no page-cache folio "
                         + "(page_cache_ra_unbounded since v5.8, f2c817bed58d \"mm: use memalloc_nofs_save in readahead path\"; "
                         + "page_cache_ra_order, the path modelled, only since 30153e446664 (2024): large-folio readahead "
-                        + "(v5.18, 793917d997df) ran without it until then; false: those kernels)").onlyWith("workload", "readahead"))
+                        + "(v5.18, 793917d997df) ran without it until then, in mainline and in the stable trees until the fix's "
+                        + "backports (it was sent to 6.1.y and 6.6.y; releases not checked); false: those kernels)").onlyWith("workload", "readahead"))
                 .knob(Knob.choice("compactMode", "SYNC_LIGHT", "mode of the direct compaction in the allocator's retry loop "
                         + "(MIGRATE_SYNC_LIGHT since v3.3, through DEF_COMPACT_PRIORITY since the compaction priorities "
                         + "of about v4.8, not checked; SYNC: the synchronous direct compaction of earlier kernels; ASYNC: as for a costly __GFP_NORETRY request); the initial attempt for costly "
@@ -203,7 +204,7 @@ public final class SourceLockedAllocScenario {
                                 + "locked and has not submitted for read: it waits for itself")
                 .variant("readahead-memalloc-rule",
                         Map.of("workload", "readahead", "nofsScope", "false", "memallocRule", "true", "syncLightIoCheck", "false"),
-                        survivors(Expect.holds().reach("compaction-migrated-F0", true), PUT_UNLOCK, BIO_ENDIO),
+                        survivors(Expect.holds().reach("compaction-migrated-F0", true), PUT_UNLOCK, BIO_ENDIO).withinBounds(),
                         "hypothetical: the rules of v3.3-v5.7 (the PF_MEMALLOC rule, SYNC_LIGHT direct compaction, readahead "
                                 + "not in a NOFS scope) run on v6.19's page_cache_ra_order (v5.18+) with folios compaction sees "
                                 + "as order 0; which released kernels could reach compaction from a readahead allocation "
@@ -211,7 +212,7 @@ public final class SourceLockedAllocScenario {
                                 + "the readahead folio F1, still migrates F0")
                 .variant("readahead-io-check-only",
                         Map.of("workload", "readahead", "nofsScope", "false", "memallocRule", "false", "syncLightIoCheck", "true"),
-                        survivors(Expect.holds().reach("compaction-migrated-F0", true), PUT_UNLOCK, BIO_ENDIO),
+                        survivors(Expect.holds().reach("compaction-migrated-F0", true), PUT_UNLOCK, BIO_ENDIO).withinBounds(),
                         "hypothetical (no kernel had the 2023 SYNC_LIGHT check without the PF_MEMALLOC rule and the NOFS "
                                 + "scope): readahead folios are !uptodate, so SYNC_LIGHT compaction gives up on them as well")
                 .variant("readahead-nofs-scope",
@@ -227,7 +228,7 @@ public final class SourceLockedAllocScenario {
                 .variant("readahead-writer",
                         Map.of("workload", "readahead", "writer", "true", "nofsScope", "false", "syncLightIoCheck", "false"),
                         survivors(Expect.holds().reach("compaction-migrated-F0", true), REFCOUNT, PUT_UNLOCK, BIO_ENDIO,
-                                WRITER_LOCK, WRITER_LOCK_DIRTY, WRITER_DIRTY_UNLOCK),
+                                WRITER_LOCK, WRITER_LOCK_DIRTY, WRITER_DIRTY_UNLOCK).withinBounds(),
                         "hypothetical, as readahead-memalloc-rule, with a writer holding F0's lock for a "
                                 + "moment: compaction only trylocks F0 and gives up")
                 .variant("readahead-writer-io-check-only",
@@ -257,7 +258,7 @@ public final class SourceLockedAllocScenario {
                 .variant("two-migrators-memalloc-rule",
                         Map.of("workload", "two-migrators", "memallocRule", "true", "deferAlloc", "true", "srcIsolated", "false",
                                 "orderFilter", "false"),
-                        survivors(Expect.holds().reach("S1-migrated", true), REFCOUNT, PUT_UNLOCK, TARGET_MEMALLOC, TARGET_WRITEBACK),
+                        survivors(Expect.holds().reach("S1-migrated", true), REFCOUNT, PUT_UNLOCK, TARGET_MEMALLOC, TARGET_WRITEBACK).withinBounds(),
                         "hypothetical: the 2019 proposal on v6.19 with the PF_MEMALLOC rule, but sources left on the "
                                 + "LRU and compaction without the order filter as in two-migrators-abba: each compaction "
                                 + "gives up on the other's source (declared for two migrators: from three on the model "
@@ -283,7 +284,7 @@ public final class SourceLockedAllocScenario {
                                 OOM_COMMON).survives("test-false writer: if fatal_signal_pending", KILLED_GOES_ON_REAPER)
                                 .survives("test-false alloc_pages: if tsk_is_oom_victim", VICTIM_NO_RESERVES)
                                 .survives(REAPER_NO_WAIT, REAPER_GAP).survives(REAPER_SWAP, REAPER_GAP)
-                                .survives(TARGET_WRITEBACK, REASONS.get(TARGET_WRITEBACK)),
+                                .survives(TARGET_WRITEBACK, REASONS.get(TARGET_WRITEBACK)).withinBounds(),
                         "proposal (2019), on v6.19 with the OOM reaper: it reaps the victim and sets MMF_OOM_SKIP, "
                                 + "the allocation succeeds")
                 .variant("oom-alloc-before-lock",
@@ -296,7 +297,7 @@ public final class SourceLockedAllocScenario {
                                         + " fail only makes the attempt return -EAGAIN and putback: this variant declares no goal")
                                 .survives("test-true __alloc_pages_may_oom: if get_page_from_freelist", FORCED_PAGE)
                                 .survives("test-true alloc_pages: if get_page_from_freelist #1", FORCED_PAGE)
-                                .survives("test-true alloc_pages: if get_page_from_freelist #2", FORCED_PAGE),
+                                .survives("test-true alloc_pages: if get_page_from_freelist #2", FORCED_PAGE).withinBounds(),
                         "hypothetical as a whole: v4.5's order (allocate, then lock, one page at a time) and no OOM "
                                 + "reaper (v4.6+), with a FOLL_LONGTERM caller, which came later (about v5.1, not checked), "
                                 + "on v6.19's code with a one-folio list: every allocation runs with no source locked, so no OOM victim can be "
@@ -314,7 +315,7 @@ public final class SourceLockedAllocScenario {
                         survivors(Expect.holds().reach("source-migrated", true).reach(GOAL_REAPED_WHILE_ASLEEP, true),
                                 OOM_COMMON).survives("test-false writer: if fatal_signal_pending", KILLED_GOES_ON_REAPER)
                                 .survives("test-false alloc_pages: if tsk_is_oom_victim", VICTIM_NO_RESERVES)
-                                .survives(REAPER_NO_WAIT, REAPER_GAP).survives(REAPER_SWAP, REAPER_GAP),
+                                .survives(REAPER_NO_WAIT, REAPER_GAP).survives(REAPER_SWAP, REAPER_GAP).withinBounds(),
                         "shipped v6.19: a FOLL_LONGTERM migration of two folios; D1's allocation inside the "
                                 + "MIGRATE_ASYNC batch may kill the writer, asleep on the locked S0 or about to sleep there, and the OOM reaper "
                                 + "sets MMF_OOM_SKIP on it, so the allocation goes on")
