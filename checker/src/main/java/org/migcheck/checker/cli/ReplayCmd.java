@@ -38,6 +38,9 @@ final class ReplayCmd implements Callable<Integer> {
     @CommandLine.Mixin
     OutputOptions output = new OutputOptions();
 
+    @CommandLine.Mixin
+    TraceOptions traceOptions = new TraceOptions();
+
     @CommandLine.Option(names = "--quiet-progress", description = "accepted for symmetry with check: a replay prints no progress lines")
     boolean quietProgress;
 
@@ -46,7 +49,7 @@ final class ReplayCmd implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        output.require(spec, OutputOptions.Format.TEXT);
+        boolean stacks = traceOptions.callStacks(spec, output.require(spec, OutputOptions.Format.TEXT));
         ScenarioRunner.Token t;
         Model m;
         Replayer.Ending end;
@@ -97,7 +100,7 @@ final class ReplayCmd implements Callable<Integer> {
         String title = t.title() + (mutant != null ? ", mutant " + mutant : "") + (raise > 0 ? " at bounds +" + raise : "");
         out.println("replay of " + title + " (" + Words.count(t.schedule().length, "step") + ")");
         int width = output.columns();
-        out.print(TextRenderer.table(end.trace(), width));
+        out.print(TextRenderer.table(end.trace(), width, stacks));
         out.print(TextRenderer.restingPlaces(end.trace(), width));
         OutputOptions.printWrapped(out, width, "ends in: " + end.verdict().name() + (end.ruleId() == null ? "" : " " + end.ruleId()) + ": "
                 + end.message(), 0, 2);

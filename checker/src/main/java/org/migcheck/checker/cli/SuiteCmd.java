@@ -43,6 +43,9 @@ final class SuiteCmd implements Callable<Integer> {
     OutputOptions output = new OutputOptions();
 
     @CommandLine.Mixin
+    TraceOptions traceOptions = new TraceOptions();
+
+    @CommandLine.Mixin
     SearchOptions search = new SearchOptions();
 
     @CommandLine.Mixin
@@ -54,6 +57,7 @@ final class SuiteCmd implements Callable<Integer> {
     @Override
     public Integer call() {
         Format f = output.require(spec, Format.TEXT, Format.JSON, Format.JUNIT, Format.SARIF);
+        boolean stacks = traceOptions.callStacks(spec, f);
         for (String k : vary) {
             if (vary.indexOf(k) != vary.lastIndexOf(k)) {
                 throw Args.usage(spec, "knob " + k + " is given to --vary twice");
@@ -128,7 +132,7 @@ final class SuiteCmd implements Callable<Integer> {
                 for (ScenarioRunner.Outcome o : outcomes) {
                     if (!o.matches()) {
                         out.println();
-                        out.print(Main.withClasspath(TextRenderer.render(o, output.columns()), s, spec));
+                        out.print(Main.withClasspath(TextRenderer.render(o, output.columns(), stacks), s, spec));
                     }
                 }
                 if (bad > 0) {

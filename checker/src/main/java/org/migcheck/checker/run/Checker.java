@@ -87,7 +87,10 @@ public final class Checker {
             CheckResult plain = check(model, rules, timeLeft(opts, started).withSymmetry(Options.Switch.OFF), footprint);
             return withNote(plain, "symmetry refused: " + refused.getMessage() + "; checked without symmetry reduction");
         }
-        r = replaysOrNotDeterministic(r);
+        r = replaysOrNotDeterministic(r, rules);
+        if (opts.strategy() == org.migcheck.checker.engine.Strategy.DFS && r.model() != null && r.schedule().length > 0) {
+            r = withNote(r, DFS_NOT_SHORTEST);
+        }
         return reductions[0] == null || r.reductions() != null ? r : r.withReductions(reductions[0]);
     }
 
@@ -501,7 +504,15 @@ public final class Checker {
         List<String> expl = new ArrayList<>();
         expl.add(blockedLine(sem, state, t, why));
         expl.addAll(providerLines(sem, state, why));
-        expl.add("no continuation from this state ever lets " + model.thread(t).name() + " move again");
+        // whoever could provide what it waits for never does from here, or it would move: say so, by name (a review read the
+        // provider line as a server that may still reply)
+        List<String> providers = new ArrayList<>();
+        if (why.resource() != null) {
+            sem.providers(state, why.resource()).forEach(p -> providers.add(model.thread(p).name()));
+        }
+        expl.add("no continuation from this state ever lets " + model.thread(t).name() + " move again" + (providers.isEmpty() ? ""
+                : ": so " + String.join(" or ", providers) + " never " + (providers.size() == 1 ? "does" : "do") + " it (blocked for good,"
+                        + " busy elsewhere forever, or finished: where each thread rests is under the trace)"));
         String msg = model.thread(t).name() + " " + why.describe(model) + " forever";
         return new CheckResult(model, Verdict.STUCK, null, msg, schedule, expl, List.of(), goalResults, stats, null, notes);
     }
@@ -949,7 +960,8 @@ public final class Checker {
         }
         List<String> notes = new ArrayList<>();
         notes.add("random search, seed " + opts.seed() + ", " + Words.count(opts.walks(), "walk") + " of at most " + Words.count(depth, "step")
-                + "; the counterexample is shrunk by delta debugging; nothing is claimed exhaustively; distinct counts the states"
+                + "; the counterexample is shrunk by delta debugging, not necessarily a shortest one; nothing is claimed exhaustively;"
+                + " distinct counts the states"
                 + " the walks visited (by 64-bit fingerprint)");
         if (r.status() != SearchResult.Status.FAILED) {
             return new CheckResult(model, Verdict.INCOMPLETE, null, r.limit(), new int[0], List.of(), List.of(), Map.of(),
@@ -1014,13 +1026,27 @@ public final class Checker {
     }
 
     /**
-     * {@code r}, when its counterexample and witnesses replay in its model (every report replays them); else the model's
-     * code answered differently when the report's path was rebuilt (the search's own rebuild passed): MODEL_ERROR
-     * without a trace, rather than a report that fails to render.
+     * {@code r}, when its counterexample and witnesses replay in its model (every report replays them) and end where the
+     * search said: the counterexample of a broken rule, a deadlock or a model error in that failure (replayed under
+     * {@code rules} by {@link Replayer}, as the replay command does), each goal's witness in a state that meets the goal.
+     * Else the model's code answered differently when the report's path was rebuilt (the search's own rebuild passed):
+     * MODEL_ERROR without a trace, rather than a report that fails to render or a trace that does not show its failure.
+     * A stuck thread's counterexample and a lock-order cycle's paths are replayed, not re-decided (that takes a search).
      */
-    private static CheckResult replaysOrNotDeterministic(CheckResult r) {
+    private static CheckResult replaysOrNotDeterministic(CheckResult r, RuleSet rules) {
         if (r.model() == null) {
             return r;
+        }
+        String differs = null;
+        try {
+            differs = endsElsewhere(r, rules);
+        } catch (IllegalArgumentException | IllegalStateException | ModelError e) {
+            differs = "a path the search found does not replay (" + e.getMessage() + ")";
+        }
+        if (differs != null) {
+            List<String> notes = new ArrayList<>(r.notes());
+            notes.add("the search's verdict was " + r.verdict() + (r.message() == null ? "" : ": " + r.message()));
+            return notDeterministic("the model is not deterministic: " + differs + NOT_DETERMINISTIC_WHY, r.stats(), notes);
         }
         List<int[]> paths = new ArrayList<>();
         if (r.hasCounterexample()) {
@@ -1045,6 +1071,47 @@ public final class Checker {
         }
         return r;
     }
+
+    /**
+     * Null when {@code r}'s counterexample ends in its failure and each goal witness in its goal (or there is nothing
+     * to re-decide cheaply); else what the replay found instead. Throws as {@link Replayer#replay} does for a path that
+     * does not run or fails before its end.
+     */
+    private static String endsElsewhere(CheckResult r, RuleSet rules) {
+        Model model = r.model();
+        boolean decidable = r.verdict() == Verdict.DEADLOCK || r.verdict() == Verdict.MODEL_ERROR
+                || (r.verdict() == Verdict.VIOLATED && !RuleSet.LOCK_CYCLE.equals(r.ruleId()));
+        if (decidable && r.hasCounterexample()) {
+            Replayer.Ending end = Replayer.replay(model, rules, r.schedule());
+            if (end.verdict() != r.verdict() || !java.util.Objects.equals(end.ruleId(), r.ruleId())) {
+                return "the counterexample, replayed, ends in " + (end.verdict() == null ? "no failure" : end.verdict()
+                        + (end.ruleId() == null ? "" : " of " + end.ruleId())) + " (" + end.message() + "), not in " + r.verdict()
+                        + (r.ruleId() == null ? "" : " of " + r.ruleId());
+            }
+        }
+        for (Map.Entry<String, CheckResult.GoalResult> g : r.goals().entrySet()) {
+            int[] w = g.getValue().witness();
+            Predicate<StateView> goal = model.goals().get(g.getKey());
+            if (w == null || goal == null) {
+                continue;
+            }
+            int[] last = Trace.replay(model, w).last();
+            boolean met;
+            try {
+                met = ModelSystem.reached(g.getKey(), goal, new Semantics(model).view(last));
+            } catch (ModelSystem.GoalFailed e) {
+                met = false;
+            }
+            if (!met) {
+                return "the witness of goal " + g.getKey() + ", replayed, ends in a state that does not meet it";
+            }
+        }
+        return null;
+    }
+
+    /** The note on a depth-first search's counterexample (breadth-first ones are shortest). */
+    static final String DFS_NOT_SHORTEST = "depth-first search: the counterexample is a real path but not necessarily a shortest one"
+            + " (the default breadth-first search gives a shortest one)";
 
     /** What code that is not deterministic does, for the messages that report it. */
     static final String NOT_DETERMINISTIC_WHY = ": a guard, test or effect reads something other than the state (a static field, a"

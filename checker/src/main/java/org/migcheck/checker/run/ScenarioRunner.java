@@ -516,6 +516,19 @@ public final class ScenarioRunner {
                 + (boundsRaise > 0 ? ":+" + boundsRaise : "");
     }
 
+    /**
+     * {@code token} with its schedule replaced by {@code schedule} (the token of another path of the same check: a
+     * lock-order report's second path); null when {@code token} is not one {@link #token} made.
+     */
+    public static String withSchedule(String token, int[] schedule) {
+        String[] parts = token == null ? new String[0] : token.split(":", -1);
+        if (parts.length != 4 && parts.length != 5) {
+            return null;
+        }
+        parts[3] = scheduleText(schedule);
+        return String.join(":", parts);
+    }
+
     /** A decoded replay token; {@code boundsRaise} is its fifth part, 0 when it has none. */
     public record Token(Scenario scenario, String variant, Knobs knobs, int[] schedule, int boundsRaise) {
         /** As {@link Outcome#title}: the variant, or the knob values when the token names none. */
@@ -528,8 +541,28 @@ public final class ScenarioRunner {
         return title(scenario, null, Knobs.resolveAll(scenario.id(), scenario.knobs(), settings));
     }
 
+    /**
+     * "scenario / variant", with the knobs set away from the variant's own values in parentheses ("fuse-writeback-memcg
+     * / legacy-no-flag (folios=2)": a report of a larger model says so in its first line); "scenario / k=v,..." without
+     * a variant.
+     */
     static String title(Scenario scenario, String variant, Knobs knobs) {
-        return scenario.id() + " / " + (variant != null ? variant : knobText(knobs));
+        if (variant == null) {
+            return scenario.id() + " / " + knobText(knobs);
+        }
+        Map<String, String> own;
+        try {
+            own = Knobs.resolveAll(scenario.id(), scenario.knobs(), scenario.variant(variant).settings()).asMap();
+        } catch (RuntimeException e) {
+            return scenario.id() + " / " + variant; // (an unknown variant is refused before anything is titled)
+        }
+        List<String> moved = new ArrayList<>();
+        knobs.asMap().forEach((n, v) -> {
+            if (!v.equals(own.get(n))) {
+                moved.add(n + "=" + v);
+            }
+        });
+        return scenario.id() + " / " + variant + (moved.isEmpty() ? "" : " (" + String.join(",", moved) + ")");
     }
 
     /** Decodes a replay token; a malformed one is an {@link IllegalArgumentException} saying which part is wrong. */

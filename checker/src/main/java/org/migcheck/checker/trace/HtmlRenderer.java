@@ -84,6 +84,10 @@ public final class HtmlRenderer {
         if (doc != null) {
             h.append("<p class=\"variant\">variant: ").append(esc(doc)).append("</p>\n");
         }
+        String page = TextRenderer.scenarioPage(o);
+        if (page != null) {
+            h.append("<p class=\"variant\">").append(esc(page)).append("</p>\n");
+        }
         if (o.expected() != null) {
             h.append("<p>expected: ").append(esc(o.expected().describe())).append(" &mdash; <b class=\"")
                     .append(o.matches() ? "ok\">as expected" : "bad\">MISMATCH").append("</b></p>\n");

@@ -261,6 +261,7 @@ public final class JsonRenderer {
                 vm.put("settings", settings);
                 vm.put("expect", v.expect().describe());
                 vm.put("expectation", expectation(v.expect()));
+                vm.put("bounded", v.expect().bounded());
                 vm.put("kind", v.kind() == null ? null : v.kind().label());
                 vm.put("doc", v.doc());
                 variants.add(vm);
@@ -394,6 +395,7 @@ public final class JsonRenderer {
             p.put("title", w.title());
             p.put("edge", w.edge() == null ? null : edge(r.model(), w.edge()));
             p.put("trace", rows(w.trace(r.model())));
+            p.put("replay", ScenarioRunner.withSchedule(o.replayArgs(), w.schedule()));
             ps.add(p);
         }
         root.put("paths", ps);

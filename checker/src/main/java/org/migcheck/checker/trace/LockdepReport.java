@@ -60,6 +60,24 @@ public final class LockdepReport {
         b.append(String.format(f, "", "lock(" + target + ");"));
         b.append(String.format(f, "  lock(" + source + ");", ""));
         b.append("\n   *** DEADLOCK ***\n");
+        // as lockdep's lockdep_print_held_locks: every lock the acquiring task holds, in the order it took them (an outer
+        // lock both paths take, which keeps them apart in this model, shows here)
+        String task = m.thread(e.thread()).name();
+        java.util.List<int[]> held = new java.util.ArrayList<>(); // {declaration index, step that took it}
+        if (ct.states().size() >= 2) {
+            int[] before = ct.states().get(ct.states().size() - 2);
+            org.migcheck.model.lang.StateView view = new org.migcheck.model.lang.Semantics(m).view(before);
+            for (Lock l : org.migcheck.properties.Context.held(view, e.thread())) {
+                held.add(new int[] {m.locks().indexOf(l), ct.heldSinceBefore(l, e.thread())});
+            }
+        }
+        held.sort(java.util.Comparator.comparingInt((int[] h) -> h[1]).thenComparingInt(h -> h[0]));
+        b.append("\n  ").append(held.size()).append(held.size() == 1 ? " lock" : " locks").append(" held by ").append(task).append(":\n");
+        for (int i = 0; i < held.size(); i++) {
+            Lock l = m.locks().get(held.get(i)[0]);
+            b.append("   #").append(i).append(": ").append(named(l.lockClass(), l.name())).append(", at: ")
+                    .append(site(ct, held.get(i)[1], lastPath)).append('\n');
+        }
         return b.toString().replaceAll(" +\n", "\n");
     }
 

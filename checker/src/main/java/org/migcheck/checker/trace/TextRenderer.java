@@ -46,8 +46,18 @@ public final class TextRenderer {
 
     /** The report of {@code o} at {@code width} columns, with timings. */
     public static String render(ScenarioRunner.Outcome o, int width) {
+        return render(o, width, false);
+    }
+
+    /**
+     * As {@link #render(ScenarioRunner.Outcome, int)}; with {@code callStacks} every trace prints one step per line, and
+     * under each step whose kernel call path is not that of its thread's previous step, the path ("in folio_lock <-
+     * __find_get_block_slow <- ... <- mkdir"): steps with the same label in different callers read apart
+     * ({@code --call-stacks}).
+     */
+    public static String render(ScenarioRunner.Outcome o, int width, boolean callStacks) {
         return render(o.title(), o.result(), o.expected() == null ? null : o.expected().describe(), o.replayArgs(), true, width,
-                variantDoc(o));
+                variantDoc(o), scenarioPage(o), callStacks);
     }
 
     /**
@@ -136,6 +146,17 @@ public final class TextRenderer {
     }
 
     /**
+     * "model: docs/scenarios/X.md (...)": where a bundled scenario's simplifications and kernel sources are written down
+     * (its reference names the page), or null (the zoo, users' scenarios without such a page).
+     */
+    public static String scenarioPage(ScenarioRunner.Outcome o) {
+        String ref = o.scenario().reference();
+        String page = ref == null ? null : java.util.Arrays.stream(ref.split("[;,]\\s*"))
+                .filter(x -> x.startsWith("docs/scenarios/") && x.endsWith(".md")).findFirst().orElse(null);
+        return page == null ? null : "model: " + page + " (what it simplifies, the kernel sources it follows)";
+    }
+
+    /**
      * @param title     "scenario / variant" as the user named it
      * @param expected  the declared expectation, or null
      * @param token     the replay token, or null
@@ -150,7 +171,7 @@ public final class TextRenderer {
     }
 
     public static String render(String title, CheckResult r, String expected, String token, boolean timings, int width) {
-        return render(title, r, expected, token, timings, width, null);
+        return render(title, r, expected, token, timings, width, null, null, false);
     }
 
     /**
@@ -159,7 +180,7 @@ public final class TextRenderer {
      * so that a pasted report says it as the catalogue does.
      */
     private static String render(String title, CheckResult r, String expected, String token, boolean timings, int width,
-                                 String variantDoc) {
+                                 String variantDoc, String page, boolean stacks) {
         StringBuilder out = new StringBuilder();
         StringBuilder head = new StringBuilder(title).append(": ").append(r.verdict().name());
         if (r.ruleId() != null) {
@@ -178,6 +199,9 @@ public final class TextRenderer {
         }
         if (variantDoc != null) {
             para(out, "variant: " + variantDoc, width, "  ");
+        }
+        if (page != null) {
+            para(out, page, width, "  ");
         }
         if (r.reductions() != null) {
             para(out, "reductions: " + r.reductions(), width, "  ");
@@ -232,7 +256,7 @@ public final class TextRenderer {
             if (trace.rows().isEmpty()) {
                 out.append("  (").append(noStep(r)).append(")\n");
             } else {
-                out.append(table(trace, width));
+                out.append(table(trace, width, stacks));
             }
             failingStep(out, trace, r, rule, width);
             out.append(restingPlaces(trace, width));
@@ -242,7 +266,12 @@ public final class TextRenderer {
             path++;
             out.append('\n');
             para(out, "path " + path + ": " + w.title(), width, "  ");
-            out.append(table(w.trace(r.model()), width));
+            out.append(table(w.trace(r.model()), width, stacks));
+            String own = ScenarioRunner.withSchedule(token, w.schedule());
+            if (own != null && r.witnesses().size() > 1) {
+                // each path replays on its own (the last line is path 1's): a reader checks the one that looks wrong
+                out.append("  replay path ").append(path).append(": ./migcheck replay ").append(own).append('\n');
+            }
         }
         if (!r.witnesses().isEmpty() && r.witnesses().get(0).edge() != null) {
             out.append('\n').append(LockdepReport.render(r.model(), r.witnesses()));
@@ -255,7 +284,7 @@ public final class TextRenderer {
                     continue;
                 }
                 out.append("\n  ").append(witnessTitle(g.getKey(), g.getValue())).append(":\n")
-                        .append(table(Trace.replay(r.model(), g.getValue().witness()), width));
+                        .append(table(Trace.replay(r.model(), g.getValue().witness()), width, stacks));
             }
         }
         if (token != null && (r.schedule().length > 0 || failed(r))) {
@@ -390,6 +419,11 @@ public final class TextRenderer {
         return table(t, DEFAULT_WIDTH);
     }
 
+    /** As {@link #table(Trace, int)}; with {@code callStacks}, one step per line, each new call path under its step. */
+    public static String table(Trace t, int width, boolean callStacks) {
+        return callStacks ? oneStepPerLine(t, width, true) : table(t, width);
+    }
+
     /** The interleaving within {@code width} columns: one column per thread that moves if they fit, else one step per line. */
     public static String table(Trace t, int width) {
         Model m = t.model();
@@ -416,7 +450,7 @@ public final class TextRenderer {
         // the changes column gets up to a third of the room, at least MIN_CHANGES; the threads share the rest
         int[] w = fit(cols, natural, width - fixed - Math.min(changesNatural, Math.max(MIN_CHANGES, (width - fixed) / 3)));
         if (w == null) {
-            return oneStepPerLine(t, width);
+            return oneStepPerLine(t, width, false);
         }
         int used = fixed;
         for (int c : cols) {
@@ -525,16 +559,19 @@ public final class TextRenderer {
     }
 
     /** Narrow terminals: "N  thread  step", the changes indented on the lines below. */
-    private static String oneStepPerLine(Trace t, int width) {
+    private static String oneStepPerLine(Trace t, int width, boolean stacks) {
         Model m = t.model();
         int num = Integer.toString(t.rows().size()).length();
         int name = 0;
         for (Trace.Row row : t.rows()) {
             name = Math.max(name, m.thread(row.thread()).name().length());
         }
-        name = Math.min(name, Math.max(8, width / 4));
-        StringBuilder out = new StringBuilder("  " + pad("#", num) + "  " + pad("thread", name) + "  step, its changes indented below\n");
+        name = Math.max("thread".length(), Math.min(name, Math.max(8, width / 4))); // the header's word fits its column
+        StringBuilder out = new StringBuilder("  " + pad("#", num) + "  " + pad("thread", name) + "  step, its "
+                + (stacks ? "call path (where it changes) and " : "") + "changes indented below\n");
         List<String> shown = shownRows(t);
+        Semantics sem = stacks ? new Semantics(m) : null;
+        Map<Integer, List<String>> lastPath = new java.util.HashMap<>();
         int i = 0;
         for (Trace.Row row : t.rows()) {
             i++;
@@ -544,6 +581,15 @@ public final class TextRenderer {
                 out.append(k == 0 ? lead : " ".repeat(lead.length())).append(lines.get(k)).append('\n');
             }
             String sub = " ".repeat(lead.length() + 2);
+            if (stacks) {
+                List<String> path = t.callStack(sem, i - 1);
+                List<String> before = lastPath.put(row.thread(), path);
+                if (path.size() > 1 && !path.equals(before)) {
+                    for (String l : wrap("in " + String.join(" <- ", path), Math.max(20, width - sub.length()))) {
+                        out.append(sub).append(l).append('\n');
+                    }
+                }
+            }
             List<String> items = row.failure() != null ? List.of("FAILS: " + row.failure()) : row.changes();
             for (String l : wrapItems(items, width - sub.length())) {
                 out.append(sub).append(l).append('\n');

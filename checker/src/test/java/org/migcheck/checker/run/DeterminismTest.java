@@ -180,6 +180,46 @@ class DeterminismTest {
         }
     }
 
+    /**
+     * An effect that answers differently on its first call only: the search sees the assertion (or the goal) fail (or
+     * met) after it, every later run does not. The path replays, label for label, so only replaying it to its end shows
+     * that it no longer ends in what the search reported (such a check printed VIOLATED beside a trace whose every state
+     * meets the assertion, and a goal witness that does not reach the goal). With the determinism check off, that end
+     * is the model's error, with no trace, under every strategy.
+     */
+    @Test
+    void aPathThatReplaysToAnotherEndIsTheModelsError() {
+        for (boolean goal : new boolean[] {false, true}) {
+            Options base = Options.defaults().withDeterminism(Options.Switch.OFF);
+            for (Options o : new Options[] {base, base.withWorkers(1), base.unreduced().withWorkers(2), base.withStrategy(Strategy.DFS),
+                    base.withRandom(3, 20)}) {
+                calls = 0;
+                Model.Builder m = Model.builder("first-call-differs");
+                Var x = m.var("x", 0, 2, 0);
+                m.thread("t1", b -> {
+                    b.step(Step.named("WRITE_ONCE").args("x").does(e -> e.set(x, calls++ == 0 ? 2 : 1)).build());
+                    if (!goal) {
+                        b.step(Steps.assertion("x.small", "x at most 1", e -> e.get(x) <= 1));
+                    }
+                });
+                if (goal) {
+                    m.goal("x is 2", v -> v.get(x) == 2);
+                }
+                CheckResult r = Checker.check(m.build(), RuleSet.empty(), o);
+                String what = (goal ? "goal " : "assertion ") + o + ": " + r.verdict() + " " + r.message() + " " + r.goals();
+                if (goal && o.strategy() == Strategy.RANDOM) {
+                    // random walks decide no goal (nor ask one), so no witness is reported at all
+                    assertTrue(r.goals().values().stream().allMatch(g -> g.witness() == null), what);
+                    continue;
+                }
+                assertEquals(Verdict.MODEL_ERROR, r.verdict(), what);
+                assertTrue(r.message().startsWith("the model is not deterministic: "), what);
+                assertEquals(0, r.schedule().length, what);
+                assertTrue(r.goals().isEmpty(), what);
+            }
+        }
+    }
+
     /** Members of a spread suite or swarm run the check the coordinator asked for, the determinism check included. */
     @Test
     void theSwitchTravelsToMembers() {
