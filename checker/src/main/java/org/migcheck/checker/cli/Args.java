@@ -40,7 +40,14 @@ public final class Args {
         throw usage(spec, "--bounds takes +K with K a number of passes from 1 to 64, not " + text);
     }
 
+    /**
+     * A whole number in ASCII digits, '_' allowed between them (1_000_000) as in every number option; Long.parseLong alone
+     * would take other scripts' digits too.
+     */
     static long parseLong(String s) {
+        if (!s.strip().matches("[-+]?[0-9][0-9_]*")) {
+            throw new TypeConversionException("'" + s + "' is not a whole number");
+        }
         try {
             return Long.parseLong(s.strip().replace("_", ""));
         } catch (NumberFormatException e) {
@@ -125,8 +132,13 @@ public final class Args {
 
         @Override public Double convert(String s) {
             double v;
+            // a decimal number (0.5, 10, 1e3, 1_000), not everything Double.parseDouble takes (2d, 0x1p1, NaN, Infinity)
+            String t = s.strip();
+            if (!t.matches("[-+]?([0-9][0-9_]*(\\.[0-9_]*)?|\\.[0-9][0-9_]*)([eE][-+]?[0-9]+)?")) {
+                throw new TypeConversionException("'" + s + "' is not a number of seconds");
+            }
             try {
-                v = Double.parseDouble(s.strip());
+                v = Double.parseDouble(t.replace("_", ""));
             } catch (NumberFormatException e) {
                 throw new TypeConversionException("'" + s + "' is not a number of seconds");
             }

@@ -174,8 +174,8 @@ final class BenchCmd implements Callable<Integer> {
         }
         if (stopped != null) {
             // a budget's stop is INCOMPLETE here too (exit 4): the rate covers only the part searched
-            Main.Streams.out.printf("best: %.0f states/s, INCOMPLETE: a run stopped at %s, so the rate is not a whole search's%n",
-                    best, stopped);
+            Main.Streams.out.printf("best: %.0f states/s, INCOMPLETE: a run stopped at %s, so the rate is not a whole search's%s%n",
+                    best, stopped, unreduced ? "; and no reduced/unreduced factor" : "");
             return Verdict.INCOMPLETE.exitCode();
         }
         Main.Streams.out.printf("best: %.0f states/s%n", best);
@@ -479,12 +479,21 @@ final class BenchCmd implements Callable<Integer> {
         String head = "%-" + w + "s %10s %9s %9s %9s %9s %9s %9s %9s%n";
         out.printf(head, "model", "states", "1w best", "1w med", n + "w best", n + "w med", "speed-up", "(best)", "(paired)");
         int bad = 0;
+        int stopped = 0;
         for (SeriesModel sm : models) {
             Model model = sm.build();
             WorkerSession many = new WorkerSession(model, opts);
             MigcheckRun one = runMigcheck(sm, opts.withWorkers(1), null, many::run);
             CheckResult a = one.result();
             CheckResult b = many.last;
+            if (a.verdict() == Verdict.INCOMPLETE || b.verdict() == Verdict.INCOMPLETE) {
+                // two searches a budget stopped need not have stored the same states: no comparison, no speed-up
+                stopped++;
+                CheckResult cut = a.verdict() == Verdict.INCOMPLETE ? a : b;
+                out.printf("%-" + w + "s stopped before the end (%s, %s): no speed-up and no comparison of the two%n", sm.name(),
+                        cut.limit(), cut == a ? "1 worker" : n + " workers");
+                continue;
+            }
             boolean same = a.verdict() == b.verdict() && a.stats().distinct() == b.stats().distinct()
                     && java.util.Arrays.equals(a.schedule(), b.schedule());
             bad += same ? 0 : 1;
@@ -506,7 +515,7 @@ final class BenchCmd implements Callable<Integer> {
                 + " alternating pairs of 1w / " + n + "w, each pair run back to back, so a machine whose speed drifts between pairs"
                 + " moves it least. Every worker count must give the"
                 + " same verdict, distinct states and counterexample; a difference is reported and exits " + Main.INTERNAL_EXIT + ".");
-        return bad == 0 ? 0 : Main.INTERNAL_EXIT;
+        return bad > 0 ? Main.INTERNAL_EXIT : stopped > 0 ? Verdict.INCOMPLETE.exitCode() : 0;
     }
 
     /** {@code one[i] / many[i]} for every timed pair (the two lists come from the same alternation, so they are as long). */
@@ -560,8 +569,15 @@ final class BenchCmd implements Callable<Integer> {
         out.printf(fmt, "model", "processes", "states", "best s", "states/s", "ratio", "coord MiB", "coord GC", "vectors", "coord set",
                 "graph", "member GC", "member set");
         int bad = 0;
+        int stopped = 0;
         for (SeriesModel sm : models) {
             MigcheckRun one = runMigcheck(sm, opts, null);
+            if (one.result().verdict() == Verdict.INCOMPLETE) {
+                // a search a budget stopped has no rate to compare the spread ones with
+                stopped++;
+                out.printf("%-16s stopped before the end in one process (%s): no rate, ratio or spread runs%n", sm.name(), one.result().limit());
+                continue;
+            }
             double oneRate = one.result().stats().distinct() / one.bestSeconds();
             Footprint f1 = one.footprint();
             out.printf(fmt, sm.name(), 1, one.result().stats().distinct(), String.format("%.2f", one.bestSeconds()), String.format("%.0f", oneRate),
@@ -579,6 +595,11 @@ final class BenchCmd implements Callable<Integer> {
                     for (long[] u : usage) {
                         heap.append(heap.length() == 0 ? "" : "/").append(mib(u[2]));
                         set.append(set.length() == 0 ? "" : "/").append(mib(u[0]));
+                    }
+                    if (r.result().verdict() == Verdict.INCOMPLETE) {
+                        stopped++;
+                        out.printf("%-16s %9d stopped before the end (%s): no rate or ratio%n", sm.name(), members + 1, r.result().limit());
+                        continue;
                     }
                     Footprint f = r.footprint();
                     double rate = r.result().stats().distinct() / r.bestSeconds();
@@ -612,7 +633,7 @@ final class BenchCmd implements Callable<Integer> {
                 + " holds (1 process: all of them; spread: the most it held at once, the levels being expanded and built). coord set /"
                 + " member set: the visited-set share each process owns (1 process: the whole store with its hash table). graph: the"
                 + " stuck-thread analysis's per-state data at the coordinator (transition graph and thread masks).");
-        return bad == 0 ? 0 : Main.INTERNAL_EXIT;
+        return bad > 0 ? Main.INTERNAL_EXIT : stopped > 0 ? Verdict.INCOMPLETE.exitCode() : 0;
     }
 
     /**

@@ -51,6 +51,9 @@ final class CheckCmd implements Callable<Integer> {
     OutputOptions output = new OutputOptions();
 
     @CommandLine.Mixin
+    TraceOptions traceOptions = new TraceOptions();
+
+    @CommandLine.Mixin
     SearchOptions search = new SearchOptions();
 
     @CommandLine.Mixin
@@ -72,9 +75,11 @@ final class CheckCmd implements Callable<Integer> {
                 throw Args.usage(spec, "--all takes no SCENARIO, --variant or --set");
             }
             Format f = output.require(spec, " --all", Format.TEXT, Format.JSON, Format.JUNIT, Format.SARIF);
+            traceOptions.callStacks(spec, f);
             return new Asked(f, bounds == null ? 0 : Args.boundsRaise(bounds, spec), null);
         }
         Format f = output.require(spec, Format.values());
+        traceOptions.callStacks(spec, f);
         if (scenario == null) {
             throw Args.usage(spec, "name a SCENARIO (see migcheck list) or use --all");
         }
@@ -155,7 +160,7 @@ final class CheckCmd implements Callable<Integer> {
         switch (f) {
             case JSON, HTML, JUNIT, SARIF -> out.print(document(f, s, o, sens, again));
             case TEXT -> {
-                out.print(Main.withClasspath(TextRenderer.render(o, output.columns()), s, spec));
+                out.print(Main.withClasspath(TextRenderer.render(o, output.columns(), traceOptions.callStacks), s, spec));
                 if (sens != null) {
                     out.println();
                     out.println(sens.summary());
@@ -331,9 +336,16 @@ final class CheckCmd implements Callable<Integer> {
                     }
                 }
                 double secs = (System.nanoTime() - start) / 1e9;
+                // after SIGINT or SIGTERM every later check stops at once: their rows say INCOMPLETE, one line sums them up
+                // instead of a report each
+                String signal = org.migcheck.checker.engine.Budget.stoppedAll();
+                long stopped = signal == null ? 0 : bad.stream().filter(o -> signal.equals(o.result().limit())).count();
                 for (ScenarioRunner.Outcome o : bad) {
+                    if (signal != null && signal.equals(o.result().limit())) {
+                        continue;
+                    }
                     out.println();
-                    out.print(Main.withClasspath(TextRenderer.render(o, output.columns()), o.scenario(), spec));
+                    out.print(Main.withClasspath(TextRenderer.render(o, output.columns(), traceOptions.callStacks), o.scenario(), spec));
                 }
                 long bounded = outcomes.stream().filter(CheckCmd::bounded).count();
                 if (bounded > 0) {
@@ -358,6 +370,10 @@ final class CheckCmd implements Callable<Integer> {
                                 still == 0 && undecided.isEmpty() ? "none still reaches one" : still + " still " + (still == 1 ? "reaches one" : "reach one"),
                                 undecided.isEmpty() ? "" : "; " + undecided.size() + " reached no verdict there: " + String.join(", ", undecided));
                     }
+                }
+                if (stopped > 0) {
+                    out.printf("%n%s stopped by %s (INCOMPLETE: no verdict), counted as failed below%n",
+                            stopped == 1 ? "1 check was" : stopped + " checks were", signal);
                 }
                 out.printf("%ncatalogue checked in %.1f s%n", secs);
                 out.printf("%d passed, %d failed%n", cases.size() - bad.size(), bad.size());

@@ -88,7 +88,8 @@ final class ExportCmd implements Callable<Integer> {
                 throw Args.usage(spec, "cannot write '" + output + "': it is a directory");
             }
             if (dir == null || !Files.isDirectory(dir)) {
-                throw Args.usage(spec, "cannot write '" + output + "': no such directory " + dir);
+                throw Args.usage(spec, "cannot write '" + output + "': " + (dir != null && Files.exists(dir)
+                        ? dir + " is not a directory" : "no such directory " + dir));
             }
             if (Files.exists(output) && !Files.isRegularFile(output)) {
                 // a device or a pipe (/dev/stdout, a FIFO): written in place, never replaced by a file

@@ -75,8 +75,43 @@ public final class Main implements Callable<Integer> {
             }
             Runtime.getRuntime().halt(Verdict.INCOMPLETE.exitCode());
         });
-        System.exit(run(args, out, System.err, sink::failure));
+        // SIGINT (Ctrl-C) and SIGTERM (a CI job's timeout): every search stops as at a budget and the command writes its
+        // report, INCOMPLETE, with what it explored, in the format asked (an empty JSON or JUnit file helps no pipeline);
+        // the exit code is then the report's. A member process (which serves others) just ends.
+        java.util.concurrent.CountDownLatch reported = new java.util.concurrent.CountDownLatch(1);
+        int[] code = {INTERNAL_EXIT};
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (reported.getCount() == 0 || !waitOnSignal) {
+                return; // the command ended by itself (System.exit runs this hook too), or a member was told to go
+            }
+            org.migcheck.checker.engine.Budget.stopAll(SIGNALLED);
+            System.err.println("migcheck: interrupted (SIGINT or SIGTERM): the search stops as at a budget; writing the report"
+                    + " (INCOMPLETE) with what was explored, at most " + SIGNAL_GRACE_SECONDS + " s");
+            System.err.flush();
+            try {
+                if (reported.await(SIGNAL_GRACE_SECONDS, java.util.concurrent.TimeUnit.SECONDS)) {
+                    out.flush();
+                    Runtime.getRuntime().halt(code[0]);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            System.err.println("migcheck: no report within " + SIGNAL_GRACE_SECONDS + " s of the interrupt; ending without one");
+            System.err.flush();
+        }, "migcheck-signal"));
+        code[0] = run(args, out, System.err, sink::failure);
+        reported.countDown();
+        System.exit(code[0]);
     }
+
+    /** What a report names as the limit reached when a signal stopped the command. */
+    static final String SIGNALLED = "an interrupt (SIGINT or SIGTERM)";
+
+    /** How long a signalled command has to write its report before the process ends without one. */
+    static final int SIGNAL_GRACE_SECONDS = 20;
+
+    /** False in a member process: a signal ends it at once (its coordinators see it lost), with no report of its own. */
+    static volatile boolean waitOnSignal = true;
 
     /**
      * The report a command writes when the watchdog ends a check whose model or rule code never returns (given the

@@ -27,6 +27,7 @@ final class MemberCmd implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+        Main.waitOnSignal = false; // a signal ends a member at once: it has no report, and its coordinators see it lost
         Main.refuseRuleOption(spec, "member (a member checks with every rule its coordinators may use)");
         ClusterOptions.checkName(spec, cluster);
         String hp = ClusterOptions.hostPort(spec, "--bind", bind);

@@ -20,17 +20,17 @@ public class SearchOptions {
             description = "number of random walks of --strategy random (default 10000); --max-depth bounds each walk (default 1000)")
     int walks = 10_000;
 
-    @Option(names = "--max-states", paramLabel = "N", converter = Args.PositiveLong.class, description = "stop (incomplete) after this many distinct states")
+    @Option(names = "--max-states", paramLabel = "N", converter = Args.PositiveLong.class, description = "stop (incomplete) after this many distinct states (per search: each variant, combination or mutant)")
     long maxStates = Long.MAX_VALUE;
 
     @Option(names = "--max-depth", paramLabel = "N", converter = Args.Depth.class, description = "do not expand states deeper than this")
     int maxDepth = Integer.MAX_VALUE;
 
-    @Option(names = "--time-limit", paramLabel = "SECONDS", converter = Args.Seconds.class, description = "stop (incomplete) after this many seconds")
+    @Option(names = "--time-limit", paramLabel = "SECONDS", converter = Args.Seconds.class, description = "stop (incomplete) after this many seconds (per search: each variant, combination or mutant of check --all, suite, mutate)")
     double timeLimit = 365 * 24 * 3600.0;
 
     @Option(names = "--max-memory", paramLabel = "MIB", converter = Args.HeapMiB.class,
-            description = "stop (incomplete) when the heap in use exceeds this many MiB (default: 90%% of the heap limit)")
+            description = "stop (incomplete) when the heap in use exceeds this many MiB (default: 90%% of the heap limit; per search)")
     long maxMemoryMiB = Runtime.getRuntime().maxMemory() * 9 / 10 >> 20;
 
     @Option(names = "--no-liveness", description = "skip the stuck-thread analysis (saves the state graph)")

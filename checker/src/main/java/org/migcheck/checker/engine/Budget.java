@@ -32,6 +32,19 @@ public record Budget(long maxStates, int maxDepth, Duration timeLimit, long maxM
     }
 
 
+    /** Why every search of this process is to stop now (a signal to the command line), or null. */
+    private static volatile String stopAll;
+
+    /**
+     * Stops every search of this process at its next budget check, as a budget does (INCOMPLETE, with {@code why} as the
+     * limit reached), and every later one at its first: the command line's answer to SIGINT or SIGTERM, so that the
+     * report is written with what was explored.
+     */
+    public static void stopAll(String why) { stopAll = why; }
+
+    /** The reason given to {@link #stopAll}, or null when no stop was asked. */
+    public static String stoppedAll() { return stopAll; }
+
     public static Budget unlimited() {
         return new Budget(Long.MAX_VALUE, Integer.MAX_VALUE, Duration.ofDays(365), (long) (Runtime.getRuntime().maxMemory() * 0.9));
     }

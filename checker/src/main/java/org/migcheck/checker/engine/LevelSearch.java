@@ -843,6 +843,10 @@ final class LevelSearch {
                     limit = INTERRUPTED;
                     break;
                 }
+                if (Budget.stoppedAll() != null) {
+                    limit = Budget.stoppedAll();
+                    break;
+                }
                 if (rt.totalMemory() - rt.freeMemory() > budget.maxMemory()) {
                     System.gc();
                     if (rt.totalMemory() - rt.freeMemory() > budget.maxMemory()) {

@@ -264,7 +264,8 @@ public final class RandomSearch {
                 return new SearchResult(SearchResult.Status.FAILED, last, shrunk, -1, stats, null);
             }
             if (c.timedOut) {
-                String why = swarm == null && Thread.currentThread().isInterrupted() ? LevelSearch.INTERRUPTED : "time limit";
+                String why = Budget.stoppedAll() != null ? Budget.stoppedAll()
+                        : swarm == null && Thread.currentThread().isInterrupted() ? LevelSearch.INTERRUPTED : "time limit";
                 return new SearchResult(SearchResult.Status.INCOMPLETE, null, new int[0], -1,
                         new Stats(generated, seen.size(), maxDepth, clock.getAsLong() - start), why + " after " + c.end + " random walks");
             }
@@ -287,7 +288,7 @@ public final class RandomSearch {
         for (int w = from; w < to; w++) {
             long now = clock.getAsLong();
             // an interrupt of the walking thread stops the walks as the time limit does (walkAll names which)
-            if (now - start > budget.timeLimit().toNanos() || Thread.currentThread().isInterrupted()) {
+            if (now - start > budget.timeLimit().toNanos() || Thread.currentThread().isInterrupted() || Budget.stoppedAll() != null) {
                 return new Chunk(from, w, -1, null, generated, maxDepth, true, null, seen);
             }
             if (progress != null && now >= nextProgress) {

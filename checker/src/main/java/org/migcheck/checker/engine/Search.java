@@ -262,6 +262,10 @@ public final class Search {
                         limit = LevelSearch.INTERRUPTED;
                         break;
                     }
+                    if (Budget.stoppedAll() != null) {
+                        limit = Budget.stoppedAll();
+                        break;
+                    }
                     if (rt.totalMemory() - rt.freeMemory() > budget.maxMemory()) {
                         System.gc();
                         if (rt.totalMemory() - rt.freeMemory() > budget.maxMemory()) {

@@ -1,0 +1,88 @@
+package org.migcheck.checker.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * SIGINT (Ctrl-C) and SIGTERM (a CI job's timeout) stop a check as a budget does: the report is written, in the format
+ * asked, INCOMPLETE with what was explored, and the exit code is the report's (a review found 0 bytes of JSON and
+ * exit 143). The command runs in a JVM of its own, signalled once its search has started.
+ */
+class SignalTest {
+
+    /** A command line in a JVM of its own, its standard output as read so far, and the rest read in the background. */
+    private record Run(Process process, StringBuilder read, CompletableFuture<String> rest) {
+        /** Everything it printed, once it ended (it must, within a minute of the signal). */
+        String output() throws Exception {
+            assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the interrupted command did not end");
+            return read + rest.get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /**
+     * Starts the command line with {@code args} and returns once a line starting with {@code startsWith} appeared on
+     * standard error (progress lines) or, with {@code onOut}, on standard output (check --all's table).
+     */
+    private static Run started(List<String> args, boolean onOut, String startsWith) throws Exception {
+        Process p = ClusterProcessTest.migcheck("-Xmx1g", args);
+        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        BufferedReader err = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8));
+        BufferedReader watched = onOut ? out : err;
+        StringBuilder read = new StringBuilder();
+        String line;
+        while ((line = watched.readLine()) != null) {
+            if (onOut) {
+                read.append(line).append('\n');
+            }
+            if (line.startsWith(startsWith)) {
+                // the rest of both streams is read on, so that the process never blocks on a full pipe
+                CompletableFuture.runAsync(() -> err.lines().forEach(l -> { }));
+                CompletableFuture<String> rest = CompletableFuture.supplyAsync(() -> {
+                    StringBuilder b = new StringBuilder();
+                    out.lines().forEach(l -> b.append(l).append('\n'));
+                    return b.toString();
+                });
+                return new Run(p, read, rest);
+            }
+        }
+        p.destroyForcibly();
+        throw new AssertionError("the command ended before its search started: " + read);
+    }
+
+    @Test
+    void sigtermWritesTheJsonReportIncomplete() throws Exception {
+        Run r = started(List.of("check", "philosophers", "--set", "n=12", "--set", "ordered=true", "--format", "json"), false, "progress ");
+        // SIGTERM, by kill (Process.destroy would close this side's pipes too)
+        new ProcessBuilder("kill", "-TERM", Long.toString(r.process().pid())).start().waitFor();
+        String out = r.output();
+        assertEquals(4, r.process().exitValue(), out);
+        JsonNode json = new ObjectMapper().readTree(out);
+        assertEquals("incomplete", json.get("verdict").asText(), out);
+        assertEquals("an interrupt (SIGINT or SIGTERM)", json.get("limit").asText(), out);
+        assertTrue(json.get("stats").get("distinct").asLong() > 1000, out);
+    }
+
+    @Test
+    void sigintStopsCheckAllWithItsTableAndSummary() throws Exception {
+        // the first row of the table: the interrupt comes while the catalogue is being checked
+        Run r = started(List.of("check", "--all"), true, "counter ");
+        new ProcessBuilder("kill", "-INT", Long.toString(r.process().pid())).start().waitFor();
+        String out = r.output();
+        assertEquals(10, r.process().exitValue(), out);
+        assertTrue(out.contains("stopped by an interrupt (SIGINT or SIGTERM) (INCOMPLETE: no verdict), counted as failed below"), out);
+        assertTrue(out.lines().anyMatch(l -> l.matches("\\d+ passed, \\d+ failed")), out);
+        // the checks the interrupt stopped are rows, not a full report each
+        assertFalse(out.contains("INCOMPLETE: an interrupt (SIGINT or SIGTERM); nothing is claimed"), out);
+    }
+}
