@@ -286,11 +286,21 @@ public final class HtmlRenderer {
      */
     static String ring(List<String> nodes, List<String> labels, String fill, String stroke) {
         int n = nodes.size();
-        double w = 760;
-        double hgt = n == 1 ? 200 : n == 2 ? 230 : 380;
+        double widest = 90;
+        for (String node : nodes) {
+            widest = Math.max(widest, 8 * node.length() + 20);
+        }
+        // three or more nodes: a circle wide enough that neighbouring boxes (and the labels between them) do not overlap
+        // (twelve philosophers on the fixed 140-unit circle hid each other and their arrows)
+        double label = 0;
+        for (String l : labels) {
+            label = Math.max(label, 7 * l.length());
+        }
+        double rad = n == 1 ? 0 : n == 2 ? 250 : Math.max(140, (widest + label + 20) / (2 * Math.sin(Math.PI / n)));
+        double w = n <= 2 ? 760 : Math.max(760, 2 * rad + widest + 60);
+        double hgt = n == 1 ? 200 : n == 2 ? 230 : Math.max(380, 2 * rad + 100);
         double cx = w / 2;
         double cy = hgt / 2;
-        double rad = n == 1 ? 0 : n == 2 ? 250 : 140;
         double[] x = new double[n];
         double[] y = new double[n];
         for (int k = 0; k < n; k++) {
@@ -325,8 +335,17 @@ public final class HtmlRenderer {
             double my = (y1 + y2) / 2 + bend;
             s.append(String.format(Locale.ROOT, "<path d=\"M %.0f %.0f Q %.0f %.0f %.0f %.0f\" fill=\"none\" stroke=\"%s\" stroke-width=\"2\" marker-end=\"url(#arrow)\"/>",
                     x1, y1, mx, my, x2, y2, stroke));
-            s.append(text(mx, (y1 + y2) / 2 + bend / 2 + (n == 2 ? (k == 0 ? -6 : 16) : 0), labels.get(k), stroke,
-                    n == 2 ? (k == 0 ? -1 : 1) : 0));
+            if (n == 2) {
+                s.append(text(mx, (y1 + y2) / 2 + bend / 2 + (k == 0 ? -6 : 16), labels.get(k), stroke, k == 0 ? -1 : 1));
+            } else {
+                // off the arrow, away from the circle's centre: above an arrow in the upper half, below one in the lower
+                double lx = (x1 + x2) / 2;
+                double ly = (y1 + y2) / 2;
+                double dx = lx - cx;
+                double dy = ly - cy;
+                double len = Math.max(1, Math.hypot(dx, dy));
+                s.append(text(lx + 14 * dx / len, ly + 14 * dy / len, labels.get(k), stroke, dy < -1 ? -1 : dy > 1 ? 1 : 0));
+            }
         }
         for (int k = 0; k < n; k++) {
             double bw = Math.max(90, 8 * nodes.get(k).length() + 20);
