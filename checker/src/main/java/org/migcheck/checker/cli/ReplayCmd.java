@@ -107,6 +107,9 @@ final class ReplayCmd implements Callable<Integer> {
         for (String line : end.explanation()) {
             OutputOptions.printWrapped(out, width, "  " + line, 0, 4);
         }
+        for (String line : TextRenderer.heldLocks(end.trace(), end.verdict(), end.ruleId())) {
+            OutputOptions.printWrapped(out, width, "  " + line, 0, 4);
+        }
         Expect e = t.scenario().expect(t.knobs());
         if (mutant != null) {
             // the declaration is the unmutated variant's: a mutant's failure is what mutate counts as its kill

@@ -361,6 +361,18 @@ public final class TextRenderer {
         return t.rows().size() - 1;
     }
 
+    /**
+     * The held-lock lines of a replay that ends in {@code verdict} (of {@code ruleId}), as check prints them for the same
+     * trace: none for a lock-order path, whose report lists the locks held in its splat.
+     */
+    public static List<String> heldLocks(Trace t, Verdict verdict, String ruleId) {
+        if (org.migcheck.properties.RuleSet.LOCK_CYCLE.equals(ruleId)) {
+            return List.of();
+        }
+        boolean raised = t.rows().stream().anyMatch(row -> row.failure() != null);
+        return heldLocks(t, verdict == Verdict.VIOLATED && ruleId != null && !raised && !t.rows().isEmpty() ? t.rows().size() - 1 : -1);
+    }
+
     /** "F held by T since step N (step label)" for every lock held at the end of the trace. */
     static List<String> heldLocks(Trace t) {
         return heldLocks(t, -1);

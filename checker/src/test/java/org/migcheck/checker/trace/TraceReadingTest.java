@@ -126,6 +126,22 @@ class TraceReadingTest {
         assertTrue(random.out().contains("shrunk by delta debugging, not necessarily a shortest one"), random.out());
     }
 
+    /** replay prints the locks held at the end as check does ("S1.locked held by M1 since step 1 (...)"). */
+    @Test
+    void replayListsTheLocksHeldAsCheckDoes() {
+        CliRun r = run("check", "source-locked-alloc", "--variant", "two-migrators-abba", "--width", "300", "--quiet-progress");
+        assertEquals(2, r.code(), r.err());
+        List<String> held = r.out().lines().filter(l -> l.matches("  \\S+ held by \\S+ since step \\d+ .*")).toList();
+        assertEquals(2, held.size(), r.out());
+        Matcher m = Pattern.compile("replay: \\./migcheck replay (\\S+)").matcher(r.out());
+        assertTrue(m.find(), r.out());
+        CliRun again = run("replay", m.group(1), "--width", "300");
+        assertEquals(2, again.code(), again.err());
+        for (String line : held) {
+            assertTrue(again.out().lines().anyMatch(line::equals), line + " not in\n" + again.out());
+        }
+    }
+
     /** A kernel scenario's report names the page that states its simplifications; a zoo model has none to name. */
     @Test
     void aKernelReportNamesItsScenarioPage() {
