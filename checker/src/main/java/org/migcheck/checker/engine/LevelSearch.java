@@ -475,8 +475,7 @@ final class LevelSearch {
                 // the model's code answered differently for the same state (a static field, a Random, a counter in a
                 // lambda): its verdict means nothing, and it is the model's fault, not the engine's
                 throw new org.migcheck.model.lang.ModelError(Search.NOT_DETERMINISTIC, "the model is not deterministic: a state at depth " + (i + 1)
-                        + " on the way to state " + id + " is no successor of its parent when expanded again (a guard, test or"
-                        + " effect that reads something other than the state: a static field, a Random, a counter kept in a lambda)");
+                        + " on the way to state " + id + " is no successor of its parent when expanded again" + Search.NOT_DETERMINISTIC_WHY);
             }
             out[i] = found[0];
         }

@@ -18,6 +18,10 @@ public final class Search {
     /** The element of the {@code ModelError} a path that does not rebuild throws: the model's code is not deterministic. */
     public static final String NOT_DETERMINISTIC = "model (not deterministic)";
 
+    /** What code that is not deterministic does, for every message that reports it (the engine's and the checker's). */
+    public static final String NOT_DETERMINISTIC_WHY = ": a guard, test or effect reads something other than the state (a static field, a"
+            + " Random, a counter kept in a lambda, a HashSet's order)";
+
     private final TransitionSystem system;
     private final Strategy strategy;
     private final Budget budget;

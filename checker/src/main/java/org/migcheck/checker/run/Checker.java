@@ -1114,8 +1114,7 @@ public final class Checker {
             + " (the default breadth-first search gives a shortest one)";
 
     /** What code that is not deterministic does, for the messages that report it. */
-    static final String NOT_DETERMINISTIC_WHY = ": a guard, test or effect reads something other than the state (a static field, a"
-            + " Random, a counter kept in a lambda, a HashSet's order)";
+    static final String NOT_DETERMINISTIC_WHY = Search.NOT_DETERMINISTIC_WHY;
 
     /** INCOMPLETE: the heap ran out outside the search, while {@code doing}. */
     static CheckResult outOfMemory(Model model, String doing) {
