@@ -548,7 +548,10 @@ final class BenchCmd implements Callable<Integer> {
         void run() {
             System.gc();
             long t0 = System.nanoTime();
-            last = Checker.check(model, rules, opts);
+            CheckResult r = Checker.check(model, rules, opts);
+            if (last == null || last.verdict() != Verdict.INCOMPLETE) {
+                last = r; // as runMigcheck: a stopped repetition is the one reported
+            }
             double sec = (System.nanoTime() - t0) / 1e9;
             if (warm) {
                 timed.add(sec);
@@ -704,7 +707,10 @@ final class BenchCmd implements Callable<Integer> {
                 best = Math.min(best, sec);
                 timed.add(sec);
             }
-            last = r;
+            if (last == null || last.verdict() != Verdict.INCOMPLETE) {
+                // a run a budget stopped is the one reported, whichever repetition it was: its time is no whole search's
+                last = r;
+            }
             if (fp == null || !probe) {
                 fp = f; // with a probe, the warm-up's footprint (its heap figure) is the one reported
             } else {

@@ -193,7 +193,9 @@ final class CheckCmd implements Callable<Integer> {
 
     /** A result without a verdict for a check of {@code model} the watchdog ends, with its {@code message}. */
     static CheckResult overrunResult(org.migcheck.model.lang.Model model, String message) {
-        return org.migcheck.checker.run.Checker.noVerdict(model, message, "--time-limit (the watchdog ended the check)");
+        // the watchdog's, or a signal's that the check did not heed (Main's shutdown hook writes the same document)
+        return org.migcheck.checker.run.Checker.noVerdict(model, message, org.migcheck.checker.engine.Budget.stoppedAll() != null
+                ? Main.SIGNALLED + ", not heeded by model or rule code that does not return" : "--time-limit (the watchdog ended the check)");
     }
 
     /** The finished check {@code o}'s report, with {@code note}: the watchdog ended what came after it. */

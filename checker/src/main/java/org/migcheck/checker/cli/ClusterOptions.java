@@ -105,6 +105,10 @@ public final class ClusterOptions {
             // 127.0.0.1:47101:5 would be host 127.0.0.1:47101, port 5
             throw Args.usage(spec, option + " " + text + ": expected HOST:PORT (an IPv6 address goes in brackets, [::1]:PORT)");
         }
+        if (!text.substring(colon + 1).matches("[0-9]+")) {
+            // ASCII digits only: Integer.parseInt takes other scripts' digits too
+            throw Args.usage(spec, option + " " + text + ": port is not a number");
+        }
         try {
             int port = Integer.parseInt(text.substring(colon + 1));
             if (port < 1 || port > 65535) {

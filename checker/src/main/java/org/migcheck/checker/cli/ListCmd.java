@@ -38,7 +38,7 @@ final class ListCmd implements Callable<Integer> {
                 Variant.Kind kind = v.kind();
                 String k = kind == null ? "-" : kind.label();
                 // a bounded HOLDS says so beside the kernel version: a fact about the bounded model, not the kernel
-                String expect = v.expect().describe() + (v.expect().bounded() ? " (bounded)" : "");
+                String expect = v.expect().bounded() ? v.expect().describe().replaceFirst("^holds", "holds (bounded)") : v.expect().describe();
                 String aligned = String.format("%-28s   variant %-26s kind %-20s expect %-28s %s", "", v.name(), k, expect, v.doc());
                 // too wide for the columns: one entry, wrapped, with its fields named
                 print(out, width, aligned.length() <= width ? aligned

@@ -96,8 +96,22 @@ public final class Main implements Callable<Integer> {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            System.err.println("migcheck: no report within " + SIGNAL_GRACE_SECONDS + " s of the interrupt; ending without one");
+            // the search did not stop: model or rule code that never returns, which no budget interrupts. End as the
+            // watchdog does: the document a pipeline asked for, INCOMPLETE (an empty JSON or JUnit file helps no one)
+            String why = "interrupted (SIGINT or SIGTERM), and the check did not stop within " + SIGNAL_GRACE_SECONDS
+                    + " s (model or rule code that does not return?): no verdict";
+            System.err.println("migcheck: " + why);
             System.err.flush();
+            java.util.function.UnaryOperator<String> document = overrunDocument;
+            if (document != null) {
+                try {
+                    out.print(document.apply(why));
+                    out.flush();
+                } catch (RuntimeException | LinkageError e) {
+                    System.err.println("migcheck: no report could be written: " + e);
+                }
+            }
+            Runtime.getRuntime().halt(Verdict.INCOMPLETE.exitCode());
         }, "migcheck-signal"));
         code[0] = run(args, out, System.err, sink::failure);
         reported.countDown();

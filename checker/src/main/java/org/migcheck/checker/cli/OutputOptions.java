@@ -38,7 +38,7 @@ public final class OutputOptions {
             return width;
         }
         String env = System.getenv("COLUMNS");
-        if (env != null) {
+        if (env != null && env.strip().matches("[0-9]+")) {
             try {
                 int c = Integer.parseInt(env.strip());
                 if (c >= 40 && c <= 10_000) {

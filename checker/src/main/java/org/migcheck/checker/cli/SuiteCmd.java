@@ -129,14 +129,23 @@ final class SuiteCmd implements Callable<Integer> {
                 out.print(KnobSuite.table(s, outcomes));
                 // each mismatch and each combination without a verdict in full, as check --all does: its message (the
                 // model error's exception and line), trace and replay line
+                // (those an interrupt stopped, SIGINT or SIGTERM, are rows summed up in one line, as check --all does)
+                String signal = org.migcheck.checker.engine.Budget.stoppedAll();
+                long stopped = 0;
                 for (ScenarioRunner.Outcome o : outcomes) {
-                    if (!o.matches()) {
+                    if (signal != null && signal.equals(o.result().limit())) {
+                        stopped++;
+                    } else if (!o.matches()) {
                         out.println();
                         out.print(Main.withClasspath(TextRenderer.render(o, output.columns(), stacks), s, spec));
                     }
                 }
                 if (bad > 0) {
                     out.println();
+                }
+                if (stopped > 0) {
+                    out.printf("%s stopped by %s (INCOMPLETE: no verdict), counted among the mismatches below%n",
+                            stopped == 1 ? "1 combination was" : stopped + " combinations were", signal);
                 }
                 long unexpected = outcomes.stream().filter(o -> o.expected() == null && o.matches()).count();
                 long noVerdict = outcomes.stream().filter(o -> o.expected() == null && !o.matches()).count();

@@ -133,7 +133,10 @@ public final class Migcheck {
          */
         public String json() {
             String replay = replay();
-            return JsonRenderer.withReplayCommands(JsonRenderer.render(outcome()), line -> replay);
+            String token = outcome().replayArgs();
+            // the report's own line, or a lock-order path's: the same command with that path's token
+            return JsonRenderer.withReplayCommands(JsonRenderer.render(outcome()), line -> replay == null || token == null ? replay
+                    : replay.replace(token, line.substring(line.indexOf("replay ") + "replay ".length())));
         }
 
         /** The self-contained HTML report with the swimlane picture. */

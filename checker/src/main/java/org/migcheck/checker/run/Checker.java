@@ -1027,11 +1027,11 @@ public final class Checker {
 
     /**
      * {@code r}, when its counterexample and witnesses replay in its model (every report replays them) and end where the
-     * search said: the counterexample of a broken rule, a deadlock or a model error in that failure (replayed under
+     * search said: the counterexample of a broken rule or a deadlock in that failure (replayed under
      * {@code rules} by {@link Replayer}, as the replay command does), each goal's witness in a state that meets the goal.
      * Else the model's code answered differently when the report's path was rebuilt (the search's own rebuild passed):
      * MODEL_ERROR without a trace, rather than a report that fails to render or a trace that does not show its failure.
-     * A stuck thread's counterexample and a lock-order cycle's paths are replayed, not re-decided (that takes a search).
+     * A stuck thread's counterexample, a lock-order cycle's paths and a model error's path are replayed, not re-decided.
      */
     private static CheckResult replaysOrNotDeterministic(CheckResult r, RuleSet rules) {
         if (r.model() == null) {
@@ -1079,10 +1079,20 @@ public final class Checker {
      */
     private static String endsElsewhere(CheckResult r, RuleSet rules) {
         Model model = r.model();
-        boolean decidable = r.verdict() == Verdict.DEADLOCK || r.verdict() == Verdict.MODEL_ERROR
+        // a broken rule or a deadlock: the replay decides it from the path alone, as the search did. Not a model error: the
+        // search asks goals before a state's deadlock or stuck threads, and a goal that throws there is the check's model
+        // error where a replay sees the deadlock first (a review's false report); nor a replay within a replay (a replay
+        // that checks the model again for a lock order, whose check would replay again)
+        boolean decidable = r.verdict() == Verdict.DEADLOCK
                 || (r.verdict() == Verdict.VIOLATED && !RuleSet.LOCK_CYCLE.equals(r.ruleId()));
-        if (decidable && r.hasCounterexample()) {
-            Replayer.Ending end = Replayer.replay(model, rules, r.schedule());
+        if (decidable && r.hasCounterexample() && !REDECIDING.get()) {
+            Replayer.Ending end;
+            REDECIDING.set(true);
+            try {
+                end = Replayer.replay(model, rules, r.schedule());
+            } finally {
+                REDECIDING.set(false);
+            }
             if (end.verdict() != r.verdict() || !java.util.Objects.equals(end.ruleId(), r.ruleId())) {
                 return "the counterexample, replayed, ends in " + (end.verdict() == null ? "no failure" : end.verdict()
                         + (end.ruleId() == null ? "" : " of " + end.ruleId())) + " (" + end.message() + "), not in " + r.verdict()
@@ -1108,6 +1118,9 @@ public final class Checker {
         }
         return null;
     }
+
+    /** Whether this thread is re-deciding a counterexample's end (a check inside it does not re-decide its own). */
+    private static final ThreadLocal<Boolean> REDECIDING = ThreadLocal.withInitial(() -> false);
 
     /** The note on a depth-first search's counterexample (breadth-first ones are shortest). */
     static final String DFS_NOT_SHORTEST = "depth-first search: the counterexample is a real path but not necessarily a shortest one"

@@ -314,7 +314,8 @@ public final class JsonRenderer {
     }
 
     private static void addReplayCommands(com.fasterxml.jackson.databind.JsonNode node, java.util.function.UnaryOperator<String> command) {
-        if (node instanceof com.fasterxml.jackson.databind.node.ObjectNode o && o.has("replay") && o.has("verdict")) {
+        // a report's replay, and each path of a lock-order report ("edge"), which replays on its own
+        if (node instanceof com.fasterxml.jackson.databind.node.ObjectNode o && o.has("replay") && (o.has("verdict") || o.has("edge"))) {
             com.fasterxml.jackson.databind.JsonNode r = o.get("replay");
             o.put("replayCommand", r.isTextual() ? command.apply("./migcheck replay " + r.asText()) : null);
         }

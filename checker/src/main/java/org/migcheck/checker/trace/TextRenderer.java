@@ -596,7 +596,8 @@ public final class TextRenderer {
             if (stacks) {
                 List<String> path = t.callStack(sem, i - 1);
                 List<String> before = lastPath.put(row.thread(), path);
-                if (path.size() > 1 && !path.equals(before)) {
+                // a new path, also the way back to the thread's own body ("in mkdir" after steps in sb_getblk)
+                if (!path.equals(before) && (path.size() > 1 || before != null && before.size() > 1)) {
                     for (String l : wrap("in " + String.join(" <- ", path), Math.max(20, width - sub.length()))) {
                         out.append(sub).append(l).append('\n');
                     }

@@ -247,7 +247,7 @@ class CliTest {
         // a HOLDS that rests on a model bound says so beside its kernel version (a review read "shipped v6.19 ... holds"
         // as a kernel fact); one that reaches no bound does not (CatalogueTest holds every declaration to the check)
         String wide = run("list", "--width", "400").out();
-        assertTrue(wide.lines().anyMatch(l -> l.contains("variant merged") && l.contains("shipped v6.19") && l.contains("(bounded)")), wide);
+        assertTrue(wide.lines().anyMatch(l -> l.contains("variant merged") && l.contains("shipped v6.19") && l.contains("expect holds (bounded); reachable(")), wide);
         assertTrue(wide.lines().anyMatch(l -> l.contains("variant two-migrators-isolated") && !l.contains("(bounded)")), wide);
     }
 
@@ -315,7 +315,7 @@ class CliTest {
             // numbers in ASCII decimal only (Long.parseLong took other scripts' digits, Double.parseDouble 2d, 0x1p1 and NaN)
             {"check", "abba", "--max-states", "\u0663"}, {"check", "abba", "--max-depth", "\u0663"}, {"check", "abba", "--time-limit", "2d"},
             {"check", "abba", "--time-limit", "2f"}, {"check", "abba", "--time-limit", "0x1p1"}, {"check", "abba", "--time-limit", "NaN"},
-            {"check", "abba", "--time-limit", "Infinity"}};
+            {"check", "abba", "--time-limit", "Infinity"}, {"check", "abba", "--members", "127.0.0.1:\u0665\u0667\u0660\u0661\u0662"}};
         for (String[] args : bad) {
             CliRun r = run(args);
             String what = String.join(" ", args) + ": " + r.out() + r.err();

@@ -178,4 +178,43 @@ class GoalThrowsTest {
         Replayer.Ending end = Replayer.replay(model, RuleSet.empty(), r.schedule());
         assertEquals(Verdict.DEADLOCK, end.verdict(), end.message());
     }
+
+    /**
+     * A goal that throws in a deadlocked state, or in the state a lock-order edge leads to: the check reports the goal's
+     * exception (the search asks goals as it stores a state, before its deadlock) with its trace. The end-of-check replay
+     * that re-decides a counterexample's end once took the first for a model that is not deterministic (the replay sees
+     * the deadlock first) and looped on the second (a replay that checks for the lock order, whose check replayed again).
+     */
+    @Test
+    void aGoalThatThrowsWhereTheModelDeadlocksOrTakesAnEdgeIsItsError() {
+        for (boolean edge : new boolean[] {false, true}) {
+            Model.Builder m = Model.builder(edge ? "goal-at-edge" : "goal-at-deadlock");
+            org.migcheck.model.lang.Lock p = m.mutex("P");
+            org.migcheck.model.lang.Lock q = m.mutex("Q");
+            m.thread("first", b -> b.step(org.migcheck.model.lang.Steps.lock("mutex_lock", p))
+                    .step(org.migcheck.model.lang.Steps.lock("mutex_lock", q))
+                    .step(org.migcheck.model.lang.Steps.unlock("mutex_unlock", q))
+                    .step(org.migcheck.model.lang.Steps.unlock("mutex_unlock", p)));
+            m.thread("second", b -> b.step(org.migcheck.model.lang.Steps.lock("mutex_lock", q))
+                    .step(org.migcheck.model.lang.Steps.lock("mutex_lock", p))
+                    .step(org.migcheck.model.lang.Steps.unlock("mutex_unlock", p))
+                    .step(org.migcheck.model.lang.Steps.unlock("mutex_unlock", q)));
+            // edge: throws once "first" holds both (it took Q under P); deadlock: once each holds one
+            m.goal("looked-at", v -> {
+                boolean bad = edge ? v.holder(p) == 0 && v.holder(q) == 0 : v.holder(p) == 0 && v.holder(q) == 1;
+                if (bad) {
+                    throw new IllegalStateException("the goal's own bug");
+                }
+                return false;
+            });
+            Model model = m.build();
+            for (Options o : new Options[] {Options.defaults(), Options.defaults().withStrategy(org.migcheck.checker.engine.Strategy.DFS)}) {
+                CheckResult r = Checker.check(model, RuleSet.of(java.util.List.of(), true), o);
+                String what = (edge ? "edge " : "deadlock ") + o.strategy() + ": " + r.verdict() + " " + r.message();
+                assertEquals(Verdict.MODEL_ERROR, r.verdict(), what);
+                assertTrue(r.message().startsWith("goal looked-at threw java.lang.IllegalStateException: the goal's own bug"), what);
+                assertTrue(r.schedule().length > 0, what + ": the path to the state it threw on");
+            }
+        }
+    }
 }

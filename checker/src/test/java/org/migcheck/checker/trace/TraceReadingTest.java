@@ -40,6 +40,9 @@ class TraceReadingTest {
         int slow = indexOf(lines, "in __find_get_block_slow <- __find_get_block_nonatomic <- sb_getblk <- mkdir", 0);
         assertTrue(slow > first && lines.get(slow - 1).matches("\\s*2\\s+mkdir\\s+__filemap_get_folio.*"), r.out());
         assertTrue(lines.get(slow + 2).matches("\\s*3\\s+mkdir\\s+folio_lock\\(F\\)"), lines.get(slow + 2));
+        // and the way back to the thread's own body: step 10's lock_buffer is mkdir's own
+        int back = indexOf(lines, "in mkdir", 0);
+        assertTrue(back > 0 && lines.get(back - 1).matches("\\s*10\\s+mkdir\\s+lock_buffer\\(bh0.BH_Lock\\)"), r.out());
         // without the option the table has no path lines at all
         CliRun plain = run("check", "bdev-jbd2", "--variant", "cancel-revoke-migrate", "--width", "200");
         assertFalse(plain.out().contains("<- sb_getblk <- mkdir"), plain.out());
@@ -95,6 +98,12 @@ class TraceReadingTest {
         assertEquals(2, json.get("paths").size());
         for (int i = 0; i < 2; i++) {
             assertEquals(tokens.get(i), json.get("paths").get(i).get("replay").asText());
+        }
+        // each path's whole command line repeats the options replay needs, as the report's own replayCommand does
+        JsonNode skipping = new ObjectMapper().readTree(run("--skip-rule", "lock-order.hierarchy", "check", "abba-gated", "--format", "json").out());
+        for (int i = 0; i < 2; i++) {
+            assertEquals("./migcheck --skip-rule lock-order.hierarchy replay " + tokens.get(i),
+                    skipping.get("paths").get(i).get("replayCommand").asText(), skipping.toString());
         }
     }
 
