@@ -243,7 +243,7 @@ class BdevJbd2ScenarioTest {
         assertTrue(lastRowIndex(w, jbd2, "journal_end_buffer_io_sync(new_bh; clear_bit_unlock(BH_Shadow, bh0))") < brelse);
         assertTrue(put < lastRowIndex(w, migrator, "atomic_read(bh0->b_count)"));
         assertTrue(lastRowIndex(w, migrator, "test_and_set_bit_lock(BH_Migrate, bh0)") >= 0);
-        assertTrue(lastRow(w).label().startsWith("folio_ref_freeze(F, 3)"), lastRow(w).label());
+        assertTrue(lastRow(w).label().startsWith("folio_ref_freeze(F, 3;"), lastRow(w).label());
     }
 
     /** The holding variant is not vacuous: every check of docs/scenarios/bdev-jbd2.md is exercised. */

@@ -607,8 +607,10 @@ public final class Migrate {
         };
         p.body(c -> c
                 .step(Steps.lock("xas_lock_irq", iPages))
+                // one step for the frozen section: the label names what it folds in, as its changes show them
                 .step(Step.named("folio_ref_freeze")
-                        .args(e -> s.of(e).name() + ", " + expectedRefs(e, s.of(e)))
+                        .args(e -> s.of(e).name() + ", " + expectedRefs(e, s.of(e)) + "; if frozen: folio_ref_add(" + d.of(e).name()
+                                + "), xas_store(" + d.of(e).name() + "), folio_ref_unfreeze(" + s.of(e).name() + ")")
                         .does(e -> {
                             Folio f = s.of(e);
                             Folio t = d.of(e);
