@@ -58,7 +58,8 @@ public final class Main implements Callable<Integer> {
         String enc = System.getProperty("sun.stdout.encoding");
         java.nio.charset.Charset cs = enc != null && java.nio.charset.Charset.isSupported(enc) ? java.nio.charset.Charset.forName(enc)
                 : java.nio.charset.Charset.defaultCharset();
-        PrintStream out = new PrintStream(new java.io.BufferedOutputStream(sink, 1 << 16), true, cs);
+        Counted counted = new Counted(new java.io.BufferedOutputStream(sink, 1 << 16));
+        PrintStream out = new PrintStream(counted, true, cs);
         // a check whose model or rule code never returns would outlive --time-limit: end the process, INCOMPLETE
         org.migcheck.checker.run.Overrun.onOverrun(message -> {
             System.err.println("migcheck: " + message);
@@ -85,13 +86,19 @@ public final class Main implements Callable<Integer> {
                 return; // the command ended by itself (System.exit runs this hook too), or a member was told to go
             }
             org.migcheck.checker.engine.Budget.stopAll(SIGNALLED);
-            System.err.println("migcheck: interrupted (SIGINT or SIGTERM): the search stops as at a budget; writing the report"
-                    + " (INCOMPLETE) with what was explored, at most " + SIGNAL_GRACE_SECONDS + " s");
+            System.err.println("migcheck: interrupted (SIGINT or SIGTERM): a search under way stops as at a budget, and the command"
+                    + " ends with its report (INCOMPLETE where a search was cut), at most " + SIGNAL_GRACE_SECONDS + " s from now");
             System.err.flush();
             try {
-                if (reported.await(SIGNAL_GRACE_SECONDS, java.util.concurrent.TimeUnit.SECONDS)) {
-                    out.flush();
-                    Runtime.getRuntime().halt(code[0]);
+                // the grace runs again while the command goes on writing (a long report, a slow reader): what it writes
+                // is the report, and a second document must not follow it
+                long seen = -1;
+                while (counted.written() != seen) {
+                    seen = counted.written();
+                    if (reported.await(SIGNAL_GRACE_SECONDS, java.util.concurrent.TimeUnit.SECONDS)) {
+                        out.flush();
+                        Runtime.getRuntime().halt(code[0]);
+                    }
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -103,7 +110,8 @@ public final class Main implements Callable<Integer> {
             System.err.println("migcheck: " + why);
             System.err.flush();
             java.util.function.UnaryOperator<String> document = overrunDocument;
-            if (document != null) {
+            if (document != null && counted.written() == 0) {
+                // (a command that wrote part of its report gets no second document after it: the part stands, cut)
                 try {
                     out.print(document.apply(why));
                     out.flush();
@@ -133,6 +141,25 @@ public final class Main implements Callable<Integer> {
      * line on standard error is the report.
      */
     static volatile java.util.function.UnaryOperator<String> overrunDocument;
+
+    /** An output stream that counts the bytes written through it (before any buffer below it). */
+    static final class Counted extends java.io.FilterOutputStream {
+        private volatile long written;
+
+        Counted(java.io.OutputStream out) { super(out); }
+
+        long written() { return written; }
+
+        @Override public void write(int b) throws java.io.IOException {
+            out.write(b);
+            written++;
+        }
+
+        @Override public void write(byte[] b, int off, int len) throws java.io.IOException {
+            out.write(b, off, len);
+            written += len;
+        }
+    }
 
     /** An output stream that remembers the first {@link java.io.IOException} of its writes. */
     static final class Sink extends java.io.FilterOutputStream {

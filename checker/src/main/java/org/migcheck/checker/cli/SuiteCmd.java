@@ -144,7 +144,7 @@ final class SuiteCmd implements Callable<Integer> {
                     out.println();
                 }
                 if (stopped > 0) {
-                    out.printf("%s stopped by %s (INCOMPLETE: no verdict), counted among the mismatches below%n",
+                    out.printf("%s stopped by %s (INCOMPLETE: no verdict), counted below as mismatches (a named variant) or as without a verdict%n",
                             stopped == 1 ? "1 combination was" : stopped + " combinations were", signal);
                 }
                 long unexpected = outcomes.stream().filter(o -> o.expected() == null && o.matches()).count();

@@ -16,7 +16,8 @@ public final class TraceOptions {
             throw Args.usage(spec, "--call-stacks lays out text traces; --format " + format.name().toLowerCase(java.util.Locale.ROOT)
                     + (format == OutputOptions.Format.JSON || format == OutputOptions.Format.HTML
                             ? " carries every step's call path already (JSON: callStack; HTML: the step's title)"
-                            : " keeps the default text layout in its reports; --format json carries every step's call path"));
+                            : format == OutputOptions.Format.JUNIT ? " keeps the default text layout in its failure messages; --format json"
+                                    + " carries every step's call path" : " has no trace table; --format json carries every step's call path"));
         }
         return callStacks;
     }

@@ -551,7 +551,12 @@ public final class HazelcastCluster implements Transport.Factory, AutoCloseable 
         // (daemon threads; the members drop them when the coordinator leaves)
         try {
             while (failed.get() == null && !finished.await(100, TimeUnit.MILLISECONDS)) {
-                // waiting for every process to finish its last item
+                // waiting for every process to finish its last item; a signal to this process (SIGINT, SIGTERM) ends
+                // the wait as a lost member does: the items spread are abandoned, the report says what stopped them
+                String signalled = org.migcheck.checker.engine.Budget.stoppedAll();
+                if (signalled != null) {
+                    throw new Transport.Lost(signalled);
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -38,7 +38,7 @@ public record Budget(long maxStates, int maxDepth, Duration timeLimit, long maxM
     /**
      * Stops every search of this process at its next budget check, as a budget does (INCOMPLETE, with {@code why} as the
      * limit reached), and every later one at its first: the command line's answer to SIGINT or SIGTERM, so that the
-     * report is written with what was explored.
+     * report is written with what was explored ({@code null}: no stop; tests that ask one in-process reset it so).
      */
     public static void stopAll(String why) { stopAll = why; }
 

@@ -244,6 +244,13 @@ public final class ScenarioRunner {
                 }
             }
         }
+        String stop = org.migcheck.checker.engine.Budget.stoppedAll();
+        if (stop != null) {
+            // a signal (SIGINT, SIGTERM) came before this one began: not built, not checked (a suite of thousands of
+            // combinations built each one after the signal, and ran out of the time the report has)
+            return new Outcome(scenario, shownVariant, knobs, expect, Checker.noVerdict(null, "not checked: " + stop
+                    + " came before this check began", stop));
+        }
         Model model;
         try {
             model = build(scenario, knobs);
@@ -578,7 +585,7 @@ public final class ScenarioRunner {
         int raise = 0;
         if (parts.length == 5) {
             try {
-                raise = parts[4].startsWith("+") ? Integer.parseInt(parts[4].substring(1)) : -1;
+                raise = parts[4].matches("\\+[0-9]+") ? Integer.parseInt(parts[4].substring(1)) : -1; // ASCII digits only
             } catch (NumberFormatException e) {
                 raise = -1;
             }
@@ -621,6 +628,9 @@ public final class ScenarioRunner {
             sched = new int[steps.length];
             for (int i = 0; i < steps.length; i++) {
                 try {
+                    if (!steps[i].matches("[0-9]+(/[0-9]+)?")) {
+                        throw new NumberFormatException(); // ASCII digits only (parseInt takes other scripts' and a sign)
+                    }
                     String[] ta = steps[i].split("/", -1);
                     int t = Integer.parseInt(ta[0]);
                     int a = ta.length > 1 ? Integer.parseInt(ta[1]) : 0;

@@ -315,7 +315,8 @@ class CliTest {
             // numbers in ASCII decimal only (Long.parseLong took other scripts' digits, Double.parseDouble 2d, 0x1p1 and NaN)
             {"check", "abba", "--max-states", "\u0663"}, {"check", "abba", "--max-depth", "\u0663"}, {"check", "abba", "--time-limit", "2d"},
             {"check", "abba", "--time-limit", "2f"}, {"check", "abba", "--time-limit", "0x1p1"}, {"check", "abba", "--time-limit", "NaN"},
-            {"check", "abba", "--time-limit", "Infinity"}, {"check", "abba", "--members", "127.0.0.1:\u0665\u0667\u0660\u0661\u0662"}};
+            {"check", "abba", "--time-limit", "Infinity"}, {"check", "abba", "--members", "127.0.0.1:\u0665\u0667\u0660\u0661\u0662"},
+            {"replay", "abba:default:-:\u0660.1.0"}, {"replay", "abba:default:-:+0.1.0"}, {"replay", "abba:default:-:0.1.0:+\u0661"}};
         for (String[] args : bad) {
             CliRun r = run(args);
             String what = String.join(" ", args) + ": " + r.out() + r.err();

@@ -85,4 +85,25 @@ class SignalTest {
         // the checks the interrupt stopped are rows, not a full report each
         assertFalse(out.contains("INCOMPLETE: an interrupt (SIGINT or SIGTERM); nothing is claimed"), out);
     }
+
+    /**
+     * After a signal, a suite or check --all builds nothing more: each combination not begun is INCOMPLETE at once (a
+     * suite of 12,960 combinations built every one after the signal and ran out of the report's 20 s).
+     */
+    @Test
+    void nothingIsBuiltAfterTheSignal() {
+        org.migcheck.model.scenarios.Scenario never = org.migcheck.model.scenarios.BaseScenario.builder("never-built").title("t")
+                .reference("test").model(k -> {
+                    throw new AssertionError("built after the signal");
+                }).variant("v", java.util.Map.of(), org.migcheck.model.scenarios.Expect.holds(), "").build();
+        try {
+            org.migcheck.checker.engine.Budget.stopAll("a test's interrupt");
+            ScenarioRunner.Outcome o = ScenarioRunner.run(never, "v", java.util.Map.of(), org.migcheck.properties.RuleSet.empty(),
+                    Options.defaults());
+            assertEquals(Verdict.INCOMPLETE, o.result().verdict());
+            assertEquals("a test's interrupt", o.result().limit());
+        } finally {
+            org.migcheck.checker.engine.Budget.stopAll(null); // (this JVM runs other tests after this one)
+        }
+    }
 }
