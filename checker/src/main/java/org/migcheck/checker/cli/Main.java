@@ -61,21 +61,7 @@ public final class Main implements Callable<Integer> {
         Counted counted = new Counted(new java.io.BufferedOutputStream(sink, 1 << 16));
         PrintStream out = new PrintStream(counted, true, cs);
         // a check whose model or rule code never returns would outlive --time-limit: end the process, INCOMPLETE
-        org.migcheck.checker.run.Overrun.onOverrun(message -> {
-            System.err.println("migcheck: " + message);
-            System.err.flush();
-            java.util.function.UnaryOperator<String> document = overrunDocument;
-            if (document != null) {
-                // a pipeline that asked for JSON, JUnit XML, SARIF or HTML gets its document, INCOMPLETE, not an empty file
-                try {
-                    out.print(document.apply(message));
-                    out.flush();
-                } catch (RuntimeException | LinkageError e) {
-                    System.err.println("migcheck: no report could be written: " + e);
-                }
-            }
-            Runtime.getRuntime().halt(Verdict.INCOMPLETE.exitCode());
-        });
+        org.migcheck.checker.run.Overrun.onOverrun(message -> endIncomplete(out, message, true));
         // SIGINT (Ctrl-C) and SIGTERM (a CI job's timeout): every search stops as at a budget and the command writes its
         // report, INCOMPLETE, with what it explored, in the format asked (an empty JSON or JUnit file helps no pipeline);
         // the exit code is then the report's. A member process (which serves others) just ends.
@@ -105,25 +91,33 @@ public final class Main implements Callable<Integer> {
             }
             // the search did not stop: model or rule code that never returns, which no budget interrupts. End as the
             // watchdog does: the document a pipeline asked for, INCOMPLETE (an empty JSON or JUnit file helps no one)
-            String why = "interrupted (SIGINT or SIGTERM), and the check did not stop within " + SIGNAL_GRACE_SECONDS
-                    + " s (model or rule code that does not return?): no verdict";
-            System.err.println("migcheck: " + why);
-            System.err.flush();
-            java.util.function.UnaryOperator<String> document = overrunDocument;
-            if (document != null && counted.written() == 0) {
-                // (a command that wrote part of its report gets no second document after it: the part stands, cut)
-                try {
-                    out.print(document.apply(why));
-                    out.flush();
-                } catch (RuntimeException | LinkageError e) {
-                    System.err.println("migcheck: no report could be written: " + e);
-                }
-            }
-            Runtime.getRuntime().halt(Verdict.INCOMPLETE.exitCode());
+            // (a command that wrote part of its report gets no second document after it: the part stands, cut)
+            endIncomplete(out, "interrupted (SIGINT or SIGTERM), and the check did not stop within " + SIGNAL_GRACE_SECONDS
+                    + " s (model or rule code that does not return?): no verdict", counted.written() == 0);
         }, "migcheck-signal"));
         code[0] = run(args, out, System.err, sink::failure);
         reported.countDown();
         System.exit(code[0]);
+    }
+
+    /**
+     * Ends the process INCOMPLETE (exit 4) with {@code message} on standard error and, when {@code document} and a
+     * command set {@link #overrunDocument}, that document: a pipeline that asked for JSON, JUnit XML, SARIF or HTML gets
+     * its report, not an empty file (the watchdog's way out of a check that never returns, and a signal's).
+     */
+    private static void endIncomplete(PrintStream out, String message, boolean document) {
+        System.err.println("migcheck: " + message);
+        System.err.flush();
+        java.util.function.UnaryOperator<String> doc = overrunDocument;
+        if (document && doc != null) {
+            try {
+                out.print(doc.apply(message));
+                out.flush();
+            } catch (RuntimeException | LinkageError e) {
+                System.err.println("migcheck: no report could be written: " + e);
+            }
+        }
+        Runtime.getRuntime().halt(Verdict.INCOMPLETE.exitCode());
     }
 
     /** What a report names as the limit reached when a signal stopped the command. */
