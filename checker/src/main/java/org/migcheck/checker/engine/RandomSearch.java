@@ -198,23 +198,6 @@ public final class RandomSearch {
 
     private Swarm swarm;
 
-    /**
-     * Sees each step a walk of this process takes: walk {@code walk} moved by {@code label} from {@code before}, the
-     * step being {@code schedule[n - 1]} of its first {@code n} (the array is the walk's own and changes on: copy what
-     * is kept). Walks run on one thread, in walk order.
-     */
-    public interface Steps {
-        void moved(int walk, int[] before, int label, int[] schedule, int n);
-    }
-
-    private Steps steps;
-
-    /** Shows every step of the walks run in this process to {@code s} (walks a {@link Swarm} sends elsewhere are not shown). */
-    public RandomSearch observeSteps(Steps s) {
-        this.steps = s;
-        return this;
-    }
-
     /** Spreads the walks with {@code s} (null: all in this process). */
     public RandomSearch spread(Swarm s) {
         this.swarm = s;
@@ -337,9 +320,6 @@ public final class RandomSearch {
                 }
                 sched[n++] = m.label;
                 maxDepth = Math.max(maxDepth, n);
-                if (steps != null && m.failure == null) {
-                    steps.moved(w, s, m.label, sched, n);
-                }
                 if (m.failure != null) {
                     f = m.failure;
                     break;

@@ -940,38 +940,6 @@ public final class Checker {
     private static CheckResult random(Model model, ModelSystem sys, Options opts) {
         int depth = opts.budget().maxDepth() == Integer.MAX_VALUE ? Options.DEFAULT_WALK_DEPTH : opts.budget().maxDepth();
         org.migcheck.checker.engine.RandomSearch rs = randomSearch(sys, opts).spread(opts.swarm());
-        // lockdep on the walks, as the kernel's runs on the paths a kernel takes: each class edge's first acquisition (in
-        // walk order) with the walk's path to it. Not on walks spread over members (--members), whose chunks carry no
-        // lock order: a spread search would see only this process's share, and its result must not depend on the spread
-        List<int[]> walkPrefixes = new ArrayList<>();
-        boolean walkLockdep = sys.rules().lockdep() && opts.swarm() == null;
-        if (walkLockdep) {
-            Semantics sem = new Semantics(model);
-            Set<List<String>> seenEdges = new java.util.HashSet<>();
-            rs.observeSteps((walk, before, label, schedule, n) -> {
-                int t = ModelSystem.thread(label);
-                List<org.migcheck.model.lang.Lock> held = null;
-                for (org.migcheck.model.lang.Event e : sem.fire(before, t, ModelSystem.alt(label)).events()) {
-                    if (e instanceof org.migcheck.model.lang.LockEvent.Acquired a && !a.trylock()) {
-                        if (held == null) {
-                            held = org.migcheck.properties.Context.held(sem.view(before), t);
-                        }
-                        boolean fresh = false;
-                        for (org.migcheck.model.lang.Lock h : held) {
-                            if (h != a.lock() && !h.lockClass().equals(a.lock().lockClass())
-                                    && seenEdges.add(List.of(h.lockClass(), a.lock().lockClass()))) {
-                                fresh = true;
-                            }
-                        }
-                        if (fresh) {
-                            // only a class edge not seen before keeps its path: the first witness, in walk order
-                            walkPrefixes.add(Arrays.copyOf(schedule, n - 1));
-                            sys.lockdep.record(a.lock(), held, walkPrefixes.size() - 1, label, t);
-                        }
-                    }
-                }
-            });
-        }
         if (opts.progress() != null) {
             ProgressPrinter p = new ProgressPrinter(opts.progress(), model);
             p.start(model, opts);
@@ -996,10 +964,6 @@ public final class Checker {
                 + " distinct counts the states"
                 + " the walks visited (by 64-bit fingerprint)");
         if (r.status() != SearchResult.Status.FAILED) {
-            List<Lockdep.Witness> cycle = walkLockdep ? sys.lockdep.cycle() : List.of();
-            if (!cycle.isEmpty()) {
-                return lockCycle(model, walkPrefixes::get, cycle, Map.of(), r.stats(), notes, CycleSeen.RANDOM_WALKS);
-            }
             return new CheckResult(model, Verdict.INCOMPLETE, null, r.limit(), new int[0], List.of(), List.of(), Map.of(),
                     r.stats(), r.limit(), notes);
         }
@@ -1195,21 +1159,11 @@ public final class Checker {
 
     private static CheckResult lockCycle(Model model, ModelSystem sys, Search search, List<Lockdep.Witness> cycle,
                                          Map<String, CheckResult.GoalResult> goals, Stats stats, List<String> notes, boolean complete) {
-        return lockCycle(model, search::scheduleTo, cycle, goals, stats, notes, complete ? CycleSeen.EXHAUSTIVE : CycleSeen.STOPPED);
-    }
-
-    /** How much of the model the search that saw a lock-order cycle explored. */
-    private enum CycleSeen { EXHAUSTIVE, STOPPED, RANDOM_WALKS }
-
-    /** As above, each witness's path to its state from {@code prefixOf} (a state id, or a random walk's recorded prefix). */
-    private static CheckResult lockCycle(Model model, java.util.function.IntFunction<int[]> prefixOf, List<Lockdep.Witness> cycle,
-                                         Map<String, CheckResult.GoalResult> goals, Stats stats, List<String> notes, CycleSeen seen) {
-        boolean complete = seen == CycleSeen.EXHAUSTIVE;
         List<String> expl = new ArrayList<>();
         List<CheckResult.Witness> witnesses = new ArrayList<>();
         StringBuilder chain = new StringBuilder();
         for (Lockdep.Witness w : cycle) {
-            int[] prefix = prefixOf.apply(w.stateId());
+            int[] prefix = search.scheduleTo(w.stateId());
             int[] sched = java.util.Arrays.copyOf(prefix, prefix.length + 1);
             sched[prefix.length] = w.label();
             String title = model.thread(w.thread()).name() + " takes " + w.acquired() + " while holding " + w.held()
@@ -1228,9 +1182,8 @@ public final class Checker {
                 ? "no deadlock is reachable in this model (" + Words.count(stats.distinct(), "state") + " explored exhaustively); the"
                         + " order is inverted all the same: where " + paths + " run at once on the same locks (lockdep's classes may"
                         + " stand for several locks), they can deadlock"
-                : (seen == CycleSeen.RANDOM_WALKS ? "random walks saw the acquisitions (they explore no model exhaustively): the paths"
-                        + " are real" : "the search was stopped before it had explored every state: the paths are real") + "; where "
-                        + paths + " run at once on the same locks (lockdep's classes may stand for several locks), they can deadlock");
+                : "the search was stopped before it had explored every state: the paths are real; where " + paths + " run at once"
+                        + " on the same locks (lockdep's classes may stand for several locks), they can deadlock");
         String msg = "possible circular locking dependency: " + chain;
         int[] first = witnesses.get(0).schedule();
         return new CheckResult(model, Verdict.VIOLATED, RuleSet.LOCK_CYCLE, msg, first, expl, witnesses, goals, stats, null, notes);

@@ -33,9 +33,6 @@ final class ModelSystem implements TransitionSystem {
     private final Model model;
     private final Semantics sem;
     private final RuleSet rules;
-
-    /** The rules this system checks (its lock-order check among them, or not). */
-    RuleSet rules() { return rules; }
     final Lockdep lockdep;
     /**
      * Per expanded state id, which threads could move (the low half) and which rested (the high half):
