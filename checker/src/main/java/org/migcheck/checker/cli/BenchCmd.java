@@ -548,10 +548,7 @@ final class BenchCmd implements Callable<Integer> {
         void run() {
             System.gc();
             long t0 = System.nanoTime();
-            CheckResult r = Checker.check(model, rules, opts);
-            if (last == null || last.verdict() != Verdict.INCOMPLETE) {
-                last = r; // as runMigcheck: a stopped repetition is the one reported
-            }
+            last = reported(last, Checker.check(model, rules, opts));
             double sec = (System.nanoTime() - t0) / 1e9;
             if (warm) {
                 timed.add(sec);
@@ -707,10 +704,7 @@ final class BenchCmd implements Callable<Integer> {
                 best = Math.min(best, sec);
                 timed.add(sec);
             }
-            if (last == null || last.verdict() != Verdict.INCOMPLETE) {
-                // a run a budget stopped is the one reported, whichever repetition it was: its time is no whole search's
-                last = r;
-            }
+            last = reported(last, r);
             if (fp == null || !probe) {
                 fp = f; // with a probe, the warm-up's footprint (its heap figure) is the one reported
             } else {
@@ -722,6 +716,14 @@ final class BenchCmd implements Callable<Integer> {
             }
         }
         return new MigcheckRun(last, cold, best, median(timed), peak, fp, timed);
+    }
+
+    /**
+     * The result a series of repetitions reports after {@code r}: {@code r}, unless an earlier one ({@code last}) was
+     * stopped by a budget, which is then the one reported, whichever repetition it was (its time is no whole search's).
+     */
+    private static CheckResult reported(CheckResult last, CheckResult r) {
+        return last != null && last.verdict() == Verdict.INCOMPLETE ? last : r;
     }
 
     private static void resetPeaks() {

@@ -340,10 +340,9 @@ final class CheckCmd implements Callable<Integer> {
                 double secs = (System.nanoTime() - start) / 1e9;
                 // after SIGINT or SIGTERM every later check stops at once: their rows say INCOMPLETE, one line sums them up
                 // instead of a report each
-                String signal = org.migcheck.checker.engine.Budget.stoppedAll();
-                long stopped = signal == null ? 0 : bad.stream().filter(o -> signal.equals(o.result().limit())).count();
+                long stopped = bad.stream().filter(ScenarioRunner.Outcome::interrupted).count();
                 for (ScenarioRunner.Outcome o : bad) {
-                    if (signal != null && signal.equals(o.result().limit())) {
+                    if (o.interrupted()) {
                         continue;
                     }
                     out.println();
@@ -375,7 +374,7 @@ final class CheckCmd implements Callable<Integer> {
                 }
                 if (stopped > 0) {
                     out.printf("%n%s stopped by %s (INCOMPLETE: no verdict), counted as failed below%n",
-                            stopped == 1 ? "1 check was" : stopped + " checks were", signal);
+                            stopped == 1 ? "1 check was" : stopped + " checks were", org.migcheck.checker.engine.Budget.stoppedAll());
                 }
                 out.printf("%ncatalogue checked in %.1f s%n", secs);
                 out.printf("%d passed, %d failed%n", cases.size() - bad.size(), bad.size());

@@ -130,10 +130,9 @@ final class SuiteCmd implements Callable<Integer> {
                 // each mismatch and each combination without a verdict in full, as check --all does: its message (the
                 // model error's exception and line), trace and replay line
                 // (those an interrupt stopped, SIGINT or SIGTERM, are rows summed up in one line, as check --all does)
-                String signal = org.migcheck.checker.engine.Budget.stoppedAll();
                 long stopped = 0;
                 for (ScenarioRunner.Outcome o : outcomes) {
-                    if (signal != null && signal.equals(o.result().limit())) {
+                    if (o.interrupted()) {
                         stopped++;
                     } else if (!o.matches()) {
                         out.println();
@@ -145,7 +144,7 @@ final class SuiteCmd implements Callable<Integer> {
                 }
                 if (stopped > 0) {
                     out.printf("%s stopped by %s (INCOMPLETE: no verdict), counted below as mismatches (a named variant) or as without a verdict%n",
-                            stopped == 1 ? "1 combination was" : stopped + " combinations were", signal);
+                            stopped == 1 ? "1 combination was" : stopped + " combinations were", org.migcheck.checker.engine.Budget.stoppedAll());
                 }
                 long unexpected = outcomes.stream().filter(o -> o.expected() == null && o.matches()).count();
                 long noVerdict = outcomes.stream().filter(o -> o.expected() == null && !o.matches()).count();

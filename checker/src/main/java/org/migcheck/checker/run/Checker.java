@@ -1037,48 +1037,34 @@ public final class Checker {
         if (r.model() == null) {
             return r;
         }
-        String differs = null;
+        String differs;
         try {
             differs = endsElsewhere(r, rules);
         } catch (IllegalArgumentException | IllegalStateException | ModelError e) {
             differs = "a path the search found does not replay (" + e.getMessage() + ")";
         }
-        if (differs != null) {
-            List<String> notes = new ArrayList<>(r.notes());
-            notes.add("the search's verdict was " + r.verdict() + (r.message() == null ? "" : ": " + r.message()));
-            return notDeterministic("the model is not deterministic: " + differs + NOT_DETERMINISTIC_WHY, r.stats(), notes);
+        if (differs == null) {
+            return r;
         }
-        List<int[]> paths = new ArrayList<>();
-        if (r.hasCounterexample()) {
-            paths.add(r.schedule());
-        }
-        r.witnesses().forEach(w -> paths.add(w.schedule()));
-        r.goals().values().forEach(g -> {
-            if (g.witness() != null) {
-                paths.add(g.witness());
-            }
-        });
-        for (int[] p : paths) {
-            try {
-                Trace.replay(r.model(), p);
-            } catch (IllegalArgumentException | IllegalStateException | ModelError e) {
-                // (a label the state does not offer, a thread blocked there, or code before the first step that now throws)
-                List<String> notes = new ArrayList<>(r.notes());
-                notes.add("the search's verdict was " + r.verdict() + (r.message() == null ? "" : ": " + r.message()));
-                return notDeterministic("the model is not deterministic: a path the search found does not replay (" + e.getMessage()
-                        + ")" + NOT_DETERMINISTIC_WHY, r.stats(), notes);
-            }
-        }
-        return r;
+        List<String> notes = new ArrayList<>(r.notes());
+        notes.add("the search's verdict was " + r.verdict() + (r.message() == null ? "" : ": " + r.message()));
+        return notDeterministic("the model is not deterministic: " + differs + NOT_DETERMINISTIC_WHY, r.stats(), notes);
     }
 
     /**
-     * Null when {@code r}'s counterexample ends in its failure and each goal witness in its goal (or there is nothing
-     * to re-decide cheaply); else what the replay found instead. Throws as {@link Replayer#replay} does for a path that
-     * does not run or fails before its end.
+     * Null when {@code r}'s counterexample, its lock-order paths and its goal witnesses replay, the counterexample ends in
+     * its failure and each goal witness in its goal (or there is nothing to re-decide cheaply); else what the replay found
+     * instead. Throws as {@link Trace#replay} and {@link Replayer#replay} do for a path that does not run or fails before
+     * its end.
      */
     private static String endsElsewhere(CheckResult r, RuleSet rules) {
         Model model = r.model();
+        // every path replays: a label the state does not offer, a thread blocked there, or code before the first step
+        // that now throws, throws here
+        if (r.hasCounterexample()) {
+            Trace.replay(model, r.schedule());
+        }
+        r.witnesses().forEach(w -> Trace.replay(model, w.schedule()));
         // a broken rule or a deadlock: the replay decides it from the path alone, as the search did. Not a model error: the
         // search asks goals before a state's deadlock or stuck threads, and a goal that throws there is the check's model
         // error where a replay sees the deadlock first (a review's false report); nor a replay within a replay (a replay
@@ -1101,11 +1087,14 @@ public final class Checker {
         }
         for (Map.Entry<String, CheckResult.GoalResult> g : r.goals().entrySet()) {
             int[] w = g.getValue().witness();
-            Predicate<StateView> goal = model.goals().get(g.getKey());
-            if (w == null || goal == null) {
+            if (w == null) {
                 continue;
             }
             int[] last = Trace.replay(model, w).last();
+            Predicate<StateView> goal = model.goals().get(g.getKey());
+            if (goal == null) {
+                continue;
+            }
             boolean met;
             try {
                 met = ModelSystem.reached(g.getKey(), goal, new Semantics(model).view(last));

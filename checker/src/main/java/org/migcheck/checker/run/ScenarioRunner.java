@@ -78,6 +78,12 @@ public final class ScenarioRunner {
 
         public String token() { return ScenarioRunner.token(scenario, variant, knobs, result.schedule(), boundsRaise); }
 
+        /** Whether a signal to this process (SIGINT, SIGTERM) stopped this check, or came before it began. */
+        public boolean interrupted() {
+            String stop = org.migcheck.checker.engine.Budget.stoppedAll();
+            return stop != null && stop.equals(result.limit());
+        }
+
         /** A HOLDS that some state reached a model bound for: a fact about the bounded model, not the kernel. */
         public boolean bounded() {
             return result.verdict() == Verdict.HOLDS && !result.saturated().isEmpty();

@@ -350,7 +350,12 @@ public final class TextRenderer {
      * row carries its own failure (an assertion), for lock-order witnesses, and for other verdicts.
      */
     static int breaksAt(CheckResult r, Trace t) {
-        if (r.verdict() != Verdict.VIOLATED || r.ruleId() == null || !r.witnesses().isEmpty() || t.rows().isEmpty()) {
+        return r.witnesses().isEmpty() ? breaksAt(r.verdict(), r.ruleId(), t) : -1;
+    }
+
+    /** As {@link #breaksAt(CheckResult, Trace)} for a trace that ends in {@code verdict} of {@code ruleId} (a replay's). */
+    private static int breaksAt(Verdict verdict, String ruleId, Trace t) {
+        if (verdict != Verdict.VIOLATED || ruleId == null || t.rows().isEmpty()) {
             return -1;
         }
         for (Trace.Row row : t.rows()) {
@@ -369,8 +374,7 @@ public final class TextRenderer {
         if (org.migcheck.properties.RuleSet.LOCK_CYCLE.equals(ruleId)) {
             return List.of();
         }
-        boolean raised = t.rows().stream().anyMatch(row -> row.failure() != null);
-        return heldLocks(t, verdict == Verdict.VIOLATED && ruleId != null && !raised && !t.rows().isEmpty() ? t.rows().size() - 1 : -1);
+        return heldLocks(t, breaksAt(verdict, ruleId, t));
     }
 
     /** "F held by T since step N (step label)" for every lock held at the end of the trace. */
