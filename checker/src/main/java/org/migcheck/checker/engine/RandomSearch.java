@@ -48,11 +48,37 @@ public final class RandomSearch {
     private static final class Collect implements TransitionSystem.Successors {
         final List<Move> moves = new ArrayList<>();
         Failure stateFailure;
+        /** The marks of a walk's state, in the order the system gave them (null: none wanted). */
+        final List<Marked> marks;
+
+        Collect() { this(false); }
+
+        Collect(boolean marks) { this.marks = marks ? new ArrayList<>(0) : null; }
 
         @Override public void successor(int label, int[] next) { moves.add(new Move(label, next, null)); }
         @Override public void failure(int label, Failure f) { moves.add(new Move(label, null, f)); }
         @Override public void stateFailure(Failure f) { stateFailure = f; }
+        @Override public boolean wantsMarks() { return marks != null; }
+        @Override public void mark(int label, String key) { marks.add(new Marked(label, key)); }
     }
+
+    /** Transition {@code label} of the state being expanded marked {@code key}. */
+    private record Marked(int label, String key) {}
+
+    /**
+     * The first transition of the walks, in walk order, that showed {@code key} ({@link TransitionSystem.Successors#mark}):
+     * {@code path} is the walk's schedule to the state it was taken in, then its label.
+     */
+    public record Mark(String key, int[] path) {}
+
+    /** The marks the walks of the last {@link #run} saw: the first of each key in walk order. */
+    private List<Mark> marks = List.of();
+
+    /**
+     * The first transition of each key the walks of the last {@link #run} showed, in walk order (the same for every
+     * spread of the walks over processes: each chunk keeps its own first ones, and the chunks are taken in walk order).
+     */
+    public List<Mark> marks() { return marks; }
 
     /**
      * The end of replaying a schedule: the failure it reaches (or null), whether every step was possible, and
@@ -144,13 +170,17 @@ public final class RandomSearch {
         /** Fingerprints as sent; or null when {@link #seenSet} (a chunk of this process) holds them. */
         public final long[] seen;
         final java.util.Set<Long> seenSet;
+        /** The first transition of each key these walks showed, in walk order. */
+        public final List<Mark> marks;
 
-        public Chunk(int from, int end, int failWalk, int[] schedule, long generated, int maxDepth, boolean timedOut, long[] seen) {
-            this(from, end, failWalk, schedule, generated, maxDepth, timedOut, seen, null);
+        public Chunk(int from, int end, int failWalk, int[] schedule, long generated, int maxDepth, boolean timedOut, long[] seen,
+                     List<Mark> marks) {
+            this(from, end, failWalk, schedule, generated, maxDepth, timedOut, seen, null, marks);
         }
 
         Chunk(int from, int end, int failWalk, int[] schedule, long generated, int maxDepth, boolean timedOut, long[] seen,
-              java.util.Set<Long> seenSet) {
+              java.util.Set<Long> seenSet, List<Mark> marks) {
+            this.marks = List.copyOf(marks);
             this.from = from;
             this.end = end;
             this.failWalk = failWalk;
@@ -224,7 +254,15 @@ public final class RandomSearch {
     }
 
     private SearchResult walkAll(long start) {
+        marks = List.of();
         List<Chunk> chunks = swarm == null ? List.of(walk(0, walks)) : swarm.run(walks, this::walk);
+        java.util.Map<String, Mark> firstMarks = new java.util.LinkedHashMap<>();
+        for (Chunk c : chunks) {
+            for (Mark m : c.marks) {
+                firstMarks.putIfAbsent(m.key(), m);
+            }
+        }
+        marks = List.copyOf(firstMarks.values());
         long generated = 0;
         int maxDepth = 0;
         java.util.Set<Long> seen = chunks.size() == 1 && chunks.get(0).seenSet != null ? chunks.get(0).seenSet : new java.util.HashSet<>();
@@ -284,12 +322,13 @@ public final class RandomSearch {
         long generated = 0;
         int maxDepth = 0;
         java.util.Set<Long> seen = new java.util.HashSet<>();
+        java.util.Map<String, Mark> firstMarks = new java.util.LinkedHashMap<>();
         long nextProgress = start + progressEveryNanos;
         for (int w = from; w < to; w++) {
             long now = clock.getAsLong();
             // an interrupt of the walking thread stops the walks as the time limit does (walkAll names which)
             if (now - start > budget.timeLimit().toNanos() || Thread.currentThread().isInterrupted() || Budget.stoppedAll() != null) {
-                return new Chunk(from, w, -1, null, generated, maxDepth, true, null, seen);
+                return new Chunk(from, w, -1, null, generated, maxDepth, true, null, seen, List.copyOf(firstMarks.values()));
             }
             if (progress != null && now >= nextProgress) {
                 progress.onProgress(new Stats(generated, seen.size(), maxDepth, now - start), w, walks);
@@ -304,7 +343,7 @@ public final class RandomSearch {
             int[] sched = new int[Math.min(depth, 1024)];
             int n = 0;
             while (f == null && n < depth) {
-                Collect c = new Collect();
+                Collect c = new Collect(true);
                 system.expand(-1, s, c);
                 if (c.stateFailure != null) {
                     f = c.stateFailure;
@@ -314,6 +353,9 @@ public final class RandomSearch {
                     break;
                 }
                 Move m = c.moves.get(rnd.nextInt(c.moves.size()));
+                if (m.failure == null) {
+                    keepFirst(c, m.label, sched, n, firstMarks);
+                }
                 generated++;
                 if (n == sched.length) {
                     sched = Arrays.copyOf(sched, sched.length * 2);
@@ -337,10 +379,26 @@ public final class RandomSearch {
                 f = c.stateFailure;
             }
             if (f != null) {
-                return new Chunk(from, w + 1, w, Arrays.copyOf(sched, n), generated, maxDepth, false, null, seen);
+                return new Chunk(from, w + 1, w, Arrays.copyOf(sched, n), generated, maxDepth, false, null, seen,
+                        List.copyOf(firstMarks.values()));
             }
         }
-        return new Chunk(from, to, -1, null, generated, maxDepth, false, null, seen);
+        return new Chunk(from, to, -1, null, generated, maxDepth, false, null, seen, List.copyOf(firstMarks.values()));
+    }
+
+    /**
+     * Keeps each key that transition {@code label}, the one the walk takes from the state {@code sched[0, n)} reached,
+     * marked and no earlier transition did. Only the walk's own steps: a path kept is a prefix of a walk, every state of
+     * it checked (a transition the walk did not take may lead to a state nobody checked).
+     */
+    private static void keepFirst(Collect c, int label, int[] sched, int n, java.util.Map<String, Mark> firstMarks) {
+        for (Marked m : c.marks) {
+            if (m.label() == label && !firstMarks.containsKey(m.key())) {
+                int[] path = Arrays.copyOf(sched, n + 1);
+                path[n] = m.label();
+                firstMarks.put(m.key(), new Mark(m.key(), path));
+            }
+        }
     }
 
     /** Same kind of failure: same class and same one-line summary. */
@@ -353,17 +411,40 @@ public final class RandomSearch {
      * the same failure, halving the chunk size down to single steps.
      */
     int[] shrink(int[] schedule, Failure target) {
+        return ddmin(schedule, cand -> {
+            Replay r = replay(cand);
+            return r.valid() && same(r.failure(), target);
+        });
+    }
+
+    /**
+     * ddmin (Zeller and Hildebrandt) over {@code schedule}: the schedule split in chunks, first each chunk alone, then
+     * each chunk removed, is tried while what is left still {@code keeps} its property, the chunks halved down to single
+     * steps. {@code keeps} must hold for {@code schedule}. A chunk alone matters for interleavings: one thread's steps
+     * that another's need not wait for (t1 takes and drops G, A, B before t2 starts) leave only all together, and a
+     * chunk boundary falls between them sooner than a chunk covers them exactly.
+     */
+    public static int[] ddmin(int[] schedule, java.util.function.Predicate<int[]> keeps) {
         int[] cur = schedule;
         int chunks = 2;
         while (cur.length >= 2) {
             int size = (int) Math.ceil(cur.length / (double) chunks);
             boolean reduced = false;
-            for (int startAt = 0; startAt < cur.length; startAt += size) {
+            for (int startAt = 0; startAt < cur.length && chunks > 2; startAt += size) {
+                // a chunk alone (with two chunks, a chunk alone is the other one removed, tried next)
+                int[] cand = Arrays.copyOfRange(cur, startAt, Math.min(cur.length, startAt + size));
+                if (keeps.test(cand)) {
+                    cur = cand;
+                    chunks = 2;
+                    reduced = true;
+                    break;
+                }
+            }
+            for (int startAt = 0; !reduced && startAt < cur.length; startAt += size) {
                 int[] cand = new int[cur.length - Math.min(size, cur.length - startAt)];
                 System.arraycopy(cur, 0, cand, 0, startAt);
                 System.arraycopy(cur, Math.min(cur.length, startAt + size), cand, startAt, cur.length - Math.min(cur.length, startAt + size));
-                Replay r = replay(cand);
-                if (r.valid() && same(r.failure(), target)) {
+                if (keeps.test(cand)) {
                     cur = cand;
                     chunks = Math.max(chunks - 1, 2);
                     reduced = true;

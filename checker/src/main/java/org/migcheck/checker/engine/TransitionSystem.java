@@ -83,5 +83,18 @@ public interface TransitionSystem {
 
         /** The state itself is bad (for example a deadlock: no transition and not a valid end). */
         void stateFailure(Failure failure);
+
+        /**
+         * Whether this receiver keeps {@link #mark}s: random walks do (they store no states, so the system cannot keep
+         * by state id what it sees on a transition, as it does for the searches that store them).
+         */
+        default boolean wantsMarks() { return false; }
+
+        /**
+         * Transition {@code label} shows {@code key}, something the system wants to hear of once, with a path to it (a
+         * lock-order edge): the walks keep, of the transitions they take, the first that shows each key, in walk order. Called before the
+         * transition's {@link #successor}, only when {@link #wantsMarks}.
+         */
+        default void mark(int label, String key) { }
     }
 }

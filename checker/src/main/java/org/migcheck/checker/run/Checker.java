@@ -2,6 +2,8 @@ package org.migcheck.checker.run;
 
 import java.util.Arrays;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -964,6 +966,10 @@ public final class Checker {
                 + " distinct counts the states"
                 + " the walks visited (by 64-bit fingerprint)");
         if (r.status() != SearchResult.Status.FAILED) {
+            CheckResult cycle = walkedLockCycle(model, sys, rs, r.stats(), notes);
+            if (cycle != null) {
+                return cycle;
+            }
             return new CheckResult(model, Verdict.INCOMPLETE, null, r.limit(), new int[0], List.of(), List.of(), Map.of(),
                     r.stats(), r.limit(), notes);
         }
@@ -985,6 +991,111 @@ public final class Checker {
                     + " not replay (" + e.getMessage() + ")"), r.stats(), notes);
         }
         return failed(model, sys, r, at, Map.of(), notes);
+    }
+
+    /**
+     * The lock order random walks saw, when no walk failed: each class edge's first acquisition in walk order ({@code
+     * marks}, with the walk's path to it) goes to the model's lockdep graph numbered in that order, so that the graph and
+     * its first cycle are those of one process running every walk. A cycle is reported as the exhaustive search reports
+     * one (VIOLATED lock-order.cycle, a replayable path per edge, each shrunk by delta debugging); none: null.
+     */
+    private static CheckResult walkedLockCycle(Model model, ModelSystem sys, org.migcheck.checker.engine.RandomSearch rs,
+                                               Stats stats, List<String> notes) {
+        List<org.migcheck.checker.engine.RandomSearch.Mark> marks = rs.marks();
+        if (!sys.rules().lockdep() || marks.isEmpty()) {
+            return null;
+        }
+        Semantics sem = sys.semantics();
+        List<int[]> prefixes = new ArrayList<>();
+        int[] last = null;
+        for (org.migcheck.checker.engine.RandomSearch.Mark m : marks) {
+            int[] path = m.path();
+            if (Arrays.equals(path, last)) {
+                continue; // one step that showed several edges: recorded once, all of them
+            }
+            last = path;
+            int[] prefix = Arrays.copyOf(path, path.length - 1);
+            int label = path[path.length - 1];
+            int t = ModelSystem.thread(label);
+            int[] before;
+            List<org.migcheck.model.lang.Event> events;
+            try {
+                before = org.migcheck.checker.trace.Trace.replay(model, prefix).last();
+                events = sem.fire(before, t, ModelSystem.alt(label)).events();
+            } catch (IllegalArgumentException | IllegalStateException | ModelError e) {
+                return notDeterministic(new org.migcheck.checker.engine.Failure.NotReproducible("a path of random walks to a lock"
+                        + " acquisition does not replay (" + e.getMessage() + ")"), stats, notes);
+            }
+            prefixes.add(prefix);
+            List<org.migcheck.model.lang.Lock> held = org.migcheck.properties.Context.held(sem.view(before), t);
+            for (org.migcheck.model.lang.Event e : events) {
+                if (e instanceof org.migcheck.model.lang.LockEvent.Acquired a && !a.trylock()) {
+                    sys.lockdep.record(a.lock(), held, prefixes.size() - 1, label, t);
+                }
+            }
+        }
+        List<Lockdep.Witness> cycle = sys.lockdep.cycle();
+        if (cycle.isEmpty()) {
+            return null;
+        }
+        // a walk wanders: the path to each edge of the cycle, shrunk to what still takes that step showing that edge (and
+        // every other edge of the cycle the same step showed), every state on the way free of failures as the walk's were
+        Map<Integer, int[]> shrunk = new HashMap<>();
+        for (Lockdep.Witness w : cycle) {
+            if (shrunk.containsKey(w.stateId())) {
+                continue;
+            }
+            List<Lockdep.Witness> sameStep = cycle.stream().filter(x -> x.stateId() == w.stateId()).toList();
+            int[] path = Arrays.copyOf(prefixes.get(w.stateId()), prefixes.get(w.stateId()).length + 1);
+            path[path.length - 1] = w.label();
+            int[] small = org.migcheck.checker.engine.RandomSearch.ddmin(path, cand -> showsEdges(model, sem, rs, cand, sameStep));
+            shrunk.put(w.stateId(), Arrays.copyOf(small, small.length - 1));
+        }
+        notes.add("each path of the lock-order cycle is the walks' first to its acquisition, shrunk by delta debugging (not"
+                + " necessarily a shortest one)");
+        return lockCycle(model, shrunk::get, cycle, Map.of(), stats, notes, CycleSeen.RANDOM_WALKS);
+    }
+
+    /**
+     * Whether {@code path} replays with no failure on the way (nor in the state it ends in) and its last step is {@code
+     * edges}' thread taking, with a blocking acquisition, a lock of each edge's class while holding one of its other class.
+     */
+    private static boolean showsEdges(Model model, Semantics sem, org.migcheck.checker.engine.RandomSearch rs, int[] path,
+                                      List<Lockdep.Witness> edges) {
+        int label = edges.get(0).label();
+        if (path.length == 0 || path[path.length - 1] != label) {
+            return false;
+        }
+        org.migcheck.checker.engine.RandomSearch.Replay r = rs.replay(path);
+        if (!r.valid() || r.failure() != null) {
+            return false;
+        }
+        int t = ModelSystem.thread(label);
+        int[] before;
+        List<org.migcheck.model.lang.Event> events;
+        try {
+            before = org.migcheck.checker.trace.Trace.replay(model, Arrays.copyOf(path, path.length - 1)).last();
+            events = sem.fire(before, t, ModelSystem.alt(label)).events();
+        } catch (IllegalArgumentException | IllegalStateException | ModelError e) {
+            return false;
+        }
+        Set<String> heldClasses = new HashSet<>();
+        for (org.migcheck.model.lang.Lock h : org.migcheck.properties.Context.held(sem.view(before), t)) {
+            heldClasses.add(h.lockClass());
+        }
+        for (Lockdep.Witness w : edges) {
+            boolean shown = false;
+            for (org.migcheck.model.lang.Event e : events) {
+                if (e instanceof org.migcheck.model.lang.LockEvent.Acquired a && !a.trylock()
+                        && a.lock().lockClass().equals(w.toClass()) && heldClasses.contains(w.fromClass())) {
+                    shown = true;
+                }
+            }
+            if (!shown) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -1148,11 +1259,21 @@ public final class Checker {
 
     private static CheckResult lockCycle(Model model, ModelSystem sys, Search search, List<Lockdep.Witness> cycle,
                                          Map<String, CheckResult.GoalResult> goals, Stats stats, List<String> notes, boolean complete) {
+        return lockCycle(model, search::scheduleTo, cycle, goals, stats, notes, complete ? CycleSeen.EXHAUSTIVE : CycleSeen.STOPPED);
+    }
+
+    /** How much of the model the search that saw a lock-order cycle explored. */
+    private enum CycleSeen { EXHAUSTIVE, STOPPED, RANDOM_WALKS }
+
+    /** As above, each witness's path to its state from {@code prefixOf} (a state id, or the number of a random walks' mark). */
+    private static CheckResult lockCycle(Model model, java.util.function.IntFunction<int[]> prefixOf, List<Lockdep.Witness> cycle,
+                                         Map<String, CheckResult.GoalResult> goals, Stats stats, List<String> notes, CycleSeen seen) {
+        boolean complete = seen == CycleSeen.EXHAUSTIVE;
         List<String> expl = new ArrayList<>();
         List<CheckResult.Witness> witnesses = new ArrayList<>();
         StringBuilder chain = new StringBuilder();
         for (Lockdep.Witness w : cycle) {
-            int[] prefix = search.scheduleTo(w.stateId());
+            int[] prefix = prefixOf.apply(w.stateId());
             int[] sched = java.util.Arrays.copyOf(prefix, prefix.length + 1);
             sched[prefix.length] = w.label();
             String title = model.thread(w.thread()).name() + " takes " + w.acquired() + " while holding " + w.held()
@@ -1171,8 +1292,9 @@ public final class Checker {
                 ? "no deadlock is reachable in this model (" + Words.count(stats.distinct(), "state") + " explored exhaustively); the"
                         + " order is inverted all the same: where " + paths + " run at once on the same locks (lockdep's classes may"
                         + " stand for several locks), they can deadlock"
-                : "the search was stopped before it had explored every state: the paths are real; where " + paths + " run at once"
-                        + " on the same locks (lockdep's classes may stand for several locks), they can deadlock");
+                : (seen == CycleSeen.RANDOM_WALKS ? "random walks took these steps (they explore no model exhaustively): the paths"
+                        + " are real" : "the search was stopped before it had explored every state: the paths are real") + "; where "
+                        + paths + " run at once on the same locks (lockdep's classes may stand for several locks), they can deadlock");
         String msg = "possible circular locking dependency: " + chain;
         int[] first = witnesses.get(0).schedule();
         return new CheckResult(model, Verdict.VIOLATED, RuleSet.LOCK_CYCLE, msg, first, expl, witnesses, goals, stats, null, notes);

@@ -75,6 +75,7 @@ final class Lockdep {
             }
             otherClass[c] = others.toArray(new Lock[0]);
         }
+        this.keys = new String[classes * classes];
         this.best = new java.util.concurrent.atomic.AtomicLongArray(Math.max(1, classes * classes));
         for (int i = 0; i < best.length(); i++) {
             best.set(i, Long.MAX_VALUE);
@@ -113,6 +114,42 @@ final class Lockdep {
             }
         }
     }
+
+    /**
+     * For random walks, which keep no state ids: marks on {@code out}, with {@link #edgeKey}, each class edge that
+     * {@code thread}'s blocking acquisition of {@code lock} in {@code before} shows (one per held lock of another class).
+     * The walks keep each key's first transition; {@link #record} then takes it, numbered in walk order.
+     */
+    void mark(org.migcheck.model.lang.StateView before, int thread, Lock lock, int label,
+              org.migcheck.checker.engine.TransitionSystem.Successors out) {
+        int to = classIndex(lock);
+        if (to < 0) {
+            for (Lock h : org.migcheck.properties.Context.held(before, thread)) {
+                if (h != lock && !h.lockClass().equals(lock.lockClass())) {
+                    out.mark(label, edgeKey(h.lockClass(), lock.lockClass()));
+                }
+            }
+            return;
+        }
+        for (Lock h : otherClass[to]) {
+            if (before.holder(h) == thread) {
+                int from = classIndex(h);
+                String key = keys[from * classes + to];
+                if (key == null) {
+                    key = keys[from * classes + to] = edgeKey(h.lockClass(), lock.lockClass());
+                }
+                out.mark(label, key);
+            }
+        }
+    }
+
+    /** The key of the class edge {@code from} -> {@code to}: the same string in every process. */
+    static String edgeKey(String from, String to) {
+        return "lock-order\u0000" + from + "\u0000" + to;
+    }
+
+    /** Per (held class, acquired class): its {@link #edgeKey}, made when first needed (walks run on one thread). */
+    private final String[] keys;
 
     synchronized void record(Lock lock, List<Lock> heldBefore, int stateId, int label, int thread) {
         long order = order(stateId, label, thread);

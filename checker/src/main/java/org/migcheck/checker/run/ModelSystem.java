@@ -33,6 +33,9 @@ final class ModelSystem implements TransitionSystem {
     private final Model model;
     private final Semantics sem;
     private final RuleSet rules;
+
+    /** The rules this system checks (its lock-order check among them, or not). */
+    RuleSet rules() { return rules; }
     final Lockdep lockdep;
     /**
      * Per expanded state id, which threads could move (the low half) and which rested (the high half):
@@ -297,10 +300,14 @@ final class ModelSystem implements TransitionSystem {
                         return;
                     }
                 }
-                if (rules.lockdep() && id >= 0) {
+                if (rules.lockdep() && (id >= 0 || out.wantsMarks())) {
                     for (int i = 0; i < events.size(); i++) {
                         if (events.get(i) instanceof LockEvent.Acquired a && !a.trylock()) {
-                            lockdep.acquired(before, thread, a.lock(), id, label);
+                            if (id >= 0) {
+                                lockdep.acquired(before, thread, a.lock(), id, label);
+                            } else {
+                                lockdep.mark(before, thread, a.lock(), label, out);
+                            }
                         }
                     }
                 }

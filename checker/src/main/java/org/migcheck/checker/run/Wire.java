@@ -249,6 +249,11 @@ public final class Wire {
             for (long f : seen) {
                 out.writeLong(f);
             }
+            out.writeInt(c.marks.size());
+            for (RandomSearch.Mark m : c.marks) {
+                out.writeUTF(m.key());
+                ints(out, m.path());
+            }
         });
     }
 
@@ -265,7 +270,12 @@ public final class Wire {
             for (int i = 0; i < seen.length; i++) {
                 seen[i] = in.readLong();
             }
-            return new RandomSearch.Chunk(from, end, fail, schedule, generated, maxDepth, timedOut, seen);
+            int nm = in.readInt();
+            List<RandomSearch.Mark> marks = new ArrayList<>(nm);
+            for (int i = 0; i < nm; i++) {
+                marks.add(new RandomSearch.Mark(in.readUTF(), ints(in)));
+            }
+            return new RandomSearch.Chunk(from, end, fail, schedule, generated, maxDepth, timedOut, seen, marks);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
