@@ -95,4 +95,73 @@ class LauncherTest {
             assertFalse(out.contains("\tat ") || out.contains("Exception in thread"), heap + ": " + out);
         }
     }
+
+    /** A checkout of the launcher and the jar (newer than every module file there is: none) under {@code name} in {@code dir}. */
+    static Path checkout(Path dir, String name) throws IOException {
+        Path home = dir.resolve(name);
+        Files.createDirectories(home.resolve("checker/target"));
+        Files.copy(Path.of("..", "migcheck"), home.resolve("migcheck"));
+        assertTrue(home.resolve("migcheck").toFile().setExecutable(true));
+        Files.copy(Path.of("..", "checker", "target", "migcheck.jar"), home.resolve("checker/target/migcheck.jar"));
+        return home;
+    }
+
+    static Run exec(java.util.Map<String, String> env, String... cmd) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "launcher did not end");
+        return new Run(p.exitValue(), out, err);
+    }
+
+    /**
+     * The environments a new user's machine may give the launcher (a review ran it in each): a symlink to it from
+     * another directory (it looked for the jar beside the link and ran Maven there, exit 70), {@code sh migcheck}
+     * (dash stopped at pipefail, exit 2: DEADLOCK), a JAVA_HOME without java (ignored), no java at all (bash's "not found",
+     * 127), a C locale with a checkout whose path is not ASCII (the JVM could not open its jar, exit 1: VIOLATED).
+     */
+    @Test
+    void theLauncherRunsWhereANewUsersMachineHasIt(@TempDir Path dir) throws Exception {
+        Path home = checkout(dir, "checkout");
+        Path bin = Files.createDirectories(dir.resolve("bin"));
+        Files.createSymbolicLink(bin.resolve("migcheck"), home.resolve("migcheck"));
+        java.util.Map<String, String> noMvn = java.util.Map.of("PATH", System.getenv("PATH"));
+        Run linked = exec(noMvn, bin.resolve("migcheck").toString(), "check", "counter", "--variant", "racy");
+        assertEquals(1, linked.code(), linked.out() + linked.err());
+        assertTrue(linked.out().contains("counter / racy: VIOLATED"), linked.out());
+        assertTrue(linked.out().contains("replay: " + home.resolve("migcheck") + " replay "), linked.out());
+
+        Run dash = exec(noMvn, "sh", home.resolve("migcheck").toString(), "--version");
+        assertEquals(0, dash.code(), dash.err());
+        assertEquals("migcheck 0.1.0", dash.out().strip());
+
+        Run badHome = exec(java.util.Map.of("JAVA_HOME", dir.resolve("no-jdk").toString()), home.resolve("migcheck").toString(), "--version");
+        assertEquals(69, badHome.code(), badHome.err());
+        assertTrue(badHome.err().contains("JAVA_HOME") && badHome.err().contains("no bin/java"), badHome.err());
+
+        // a PATH with bash and the tools the launcher uses, but no java
+        Path tools = Files.createDirectories(dir.resolve("tools"));
+        for (String t : List.of("bash", "dirname", "readlink", "find", "nproc", "awk", "rm", "mv", "grep", "head", "paste")) {
+            for (String d : List.of("/usr/bin", "/bin")) {
+                if (Files.isExecutable(Path.of(d, t))) {
+                    Files.createSymbolicLink(tools.resolve(t), Path.of(d, t));
+                    break;
+                }
+            }
+        }
+        Run missing = exec(java.util.Map.of(), "env", "-u", "JAVA_HOME", "PATH=" + tools, tools.resolve("bash").toString(),
+                home.resolve("migcheck").toString(), "--version");
+        assertEquals(69, missing.code(), missing.err());
+        assertTrue(missing.err().contains("java is not on PATH"), missing.err());
+
+        org.junit.jupiter.api.Assumptions.assumeTrue("UTF-8".equalsIgnoreCase(System.getProperty("sun.jnu.encoding")),
+                "this JVM cannot name a non-ASCII path itself");
+        Path accented = checkout(dir, "r\u00e9 p\u00f6");
+        Run c = exec(java.util.Map.of("LC_ALL", "C", "LANG", "C"), accented.resolve("migcheck").toString(), "check", "counter",
+                "--variant", "racy");
+        assertEquals(1, c.code(), c.out() + c.err());
+        assertTrue(c.out().contains("counter / racy: VIOLATED"), c.out() + c.err());
+    }
 }

@@ -163,7 +163,7 @@ final class BenchCmd implements Callable<Integer> {
                 return r.verdict().exitCode();
             }
             String store = r.stats().storeLine();
-            Main.Streams.out.printf("%s %s: %s; %s%s%n", i == 0 ? "warm-up" : "run " + i, o.title(), r.verdict().lower(), r.stats().line(),
+            Main.Streams.out.printf(java.util.Locale.ROOT, "%s %s: %s; %s%s%n", i == 0 ? "warm-up" : "run " + i, o.title(), r.verdict().lower(), r.stats().line(),
                     store == null ? "" : "; " + store);
             if (i > 0) {
                 best = Math.max(best, r.stats().statesPerSecond());
@@ -174,21 +174,21 @@ final class BenchCmd implements Callable<Integer> {
         }
         if (stopped != null) {
             // a budget's stop is INCOMPLETE here too (exit 4): the rate covers only the part searched
-            Main.Streams.out.printf("best: %.0f states/s, INCOMPLETE: a run stopped at %s, so the rate is not a whole search's%s%n",
+            Main.Streams.out.printf(java.util.Locale.ROOT, "best: %.0f states/s, INCOMPLETE: a run stopped at %s, so the rate is not a whole search's%s%n",
                     best, stopped, unreduced ? "; and no reduced/unreduced factor" : "");
             return Verdict.INCOMPLETE.exitCode();
         }
-        Main.Streams.out.printf("best: %.0f states/s%n", best);
+        Main.Streams.out.printf(java.util.Locale.ROOT, "best: %.0f states/s%n", best);
         if (unreduced) {
             CheckResult red = ScenarioRunner.run(s, variant, sets, Main.rules(spec), opts).result();
             CheckResult plain = ScenarioRunner.run(s, variant, sets, Main.rules(spec), opts.unreduced()).result();
             if (red.verdict() == Verdict.INCOMPLETE || plain.verdict() == Verdict.INCOMPLETE) {
-                Main.Streams.out.printf("reduced: %s, %d states; unreduced: %s, %d states; INCOMPLETE: a budget stopped %s, so no factor%n",
+                Main.Streams.out.printf(java.util.Locale.ROOT, "reduced: %s, %d states; unreduced: %s, %d states; INCOMPLETE: a budget stopped %s, so no factor%n",
                         red.verdict().lower(), red.stats().distinct(), plain.verdict().lower(), plain.stats().distinct(),
                         red.verdict() == Verdict.INCOMPLETE ? "the reduced search" : "the unreduced search");
                 return Verdict.INCOMPLETE.exitCode();
             }
-            Main.Streams.out.printf("reduced: %s, %d states, %.2f s; unreduced: %s, %d states, %.2f s; factor %.1fx%n",
+            Main.Streams.out.printf(java.util.Locale.ROOT, "reduced: %s, %d states, %.2f s; unreduced: %s, %d states, %.2f s; factor %.1fx%n",
                     red.verdict().lower(), red.stats().distinct(), red.stats().seconds(),
                     plain.verdict().lower(), plain.stats().distinct(), plain.stats().seconds(),
                     (double) plain.stats().distinct() / Math.max(1, red.stats().distinct()));
@@ -279,7 +279,7 @@ final class BenchCmd implements Callable<Integer> {
         PrintStream out = Main.Streams.out;
         int w = Math.max(16, models.stream().mapToInt(m -> m.name().length()).max().orElse(0));
         String spinMissing = spinVersion();
-        out.printf("migcheck: %d worker(s), liveness %s, visited set %s, rules: kernel rules (as check), %s after a warm-up,"
+        out.printf(java.util.Locale.ROOT, "migcheck: %d worker(s), liveness %s, visited set %s, rules: kernel rules (as check), %s after a warm-up,"
                 + " best time; heap max %d MiB; %s%n", opts.workers(), opts.liveness() ? "on" : "off", opts.compress() ? "tree-compressed" : "packed",
                 Words.count(repeat, "repetition"), Runtime.getRuntime().maxMemory() >> 20, collector());
         if (spinMissing != null) {
@@ -292,7 +292,7 @@ final class BenchCmd implements Callable<Integer> {
                     + " of pan after a warm-up run, best time; each pan run follows one migcheck run (alternating, so that a drifting"
                     + " machine slows both alike)");
         }
-        out.printf("%-" + w + "s %10s %10s %8s %8s %10s %10s %10s %8s %8s %7s %7s %7s %7s%n", "model", "mc states", "pan states",
+        out.printf(java.util.Locale.ROOT, "%-" + w + "s %10s %10s %8s %8s %10s %10s %10s %8s %8s %7s %7s %7s %7s%n", "model", "mc states", "pan states",
                 "mc s", "pan s", "spin+cc+pan", "mc st/s", "pan st/s", "mc MiB", "pan MiB", "mc B/st", "pan B/st", "ratio", "ratio*");
         List<String> notes = new ArrayList<>();
         List<String> medians = new ArrayList<>();
@@ -312,20 +312,20 @@ final class BenchCmd implements Callable<Integer> {
             if (!row.timed()) {
                 // migcheck's rate and bytes per state only where its search was whole (a failure ends it early)
                 boolean mcTimed = searchedEverything(r);
-                out.printf("%-" + w + "s %10d %10s %8.2f %8s %10s %10s %10s %8.0f %8s %7s %7s %7s %7s   %s; %s%n", sm.name(), states,
+                out.printf(java.util.Locale.ROOT, "%-" + w + "s %10d %10s %8.2f %8s %10s %10s %10s %8.0f %8s %7s %7s %7s %7s   %s; %s%n", sm.name(), states,
                         row.spinStates() == 0 ? "-" : Long.toString(row.spinStates()), mc.bestSeconds(), "-", "-",
-                        mcTimed ? String.format("%.0f", states / mc.bestSeconds()) : "-", "-", mc.peakBytes() / 1048576.0, "-",
-                        mcTimed ? String.format("%.1f", (double) mc.footprint().total() / states) : "-", "-", "-", "-", verdict, row.why());
+                        mcTimed ? String.format(java.util.Locale.ROOT, "%.0f", states / mc.bestSeconds()) : "-", "-", mc.peakBytes() / 1048576.0, "-",
+                        mcTimed ? String.format(java.util.Locale.ROOT, "%.1f", (double) mc.footprint().total() / states) : "-", "-", "-", "-", verdict, row.why());
                 continue;
             }
             double mcRate = states / mc.bestSeconds();
             double panRate = sp.states() / sp.panSeconds();
             double all = sp.spinSeconds() + sp.gccSeconds() + sp.panSeconds();
-            out.printf("%-" + w + "s %10d %10d %8.2f %8.2f %10.2f %10.0f %10.0f %8.0f %8.0f %7.1f %7.1f %7.2f %7.2f   %s%s%n", sm.name(), states,
+            out.printf(java.util.Locale.ROOT, "%-" + w + "s %10d %10d %8.2f %8.2f %10.2f %10.0f %10.0f %8.0f %8.0f %7.1f %7.1f %7.2f %7.2f   %s%s%n", sm.name(), states,
                     sp.states(), mc.bestSeconds(), sp.panSeconds(), all, mcRate, panRate, mc.peakBytes() / 1048576.0, sp.totalMiB(),
                     (double) mc.footprint().total() / states, sp.stateMiB() * 1048576.0 / sp.states(), mc.bestSeconds() / sp.panSeconds(),
                     mc.bestSeconds() / all, verdict, row.why() == null ? "" : "; " + row.why());
-            medians.add(String.format("  %s: medians of %s: mc %.2f s, pan %.2f s, ratio %.2f; migcheck's first (cold) check %.2f s",
+            medians.add(String.format(java.util.Locale.ROOT, "  %s: medians of %s: mc %.2f s, pan %.2f s, ratio %.2f; migcheck's first (cold) check %.2f s",
                     sm.name(), Words.count(repeat, "alternating run"), mc.medianSeconds(), sp.panMedian(), mc.medianSeconds() / sp.panMedian(), mc.coldSeconds()));
         }
         medians.forEach(out::println);
@@ -434,7 +434,7 @@ final class BenchCmd implements Callable<Integer> {
         }
         return new Row(true, "migcheck reduced (its unreduced search stores pan's " + sp.states() + " states): the ratio compares"
                 + " migcheck's reduced search with pan's unreduced one" + (unchecked == null ? "" : "; " + unchecked), 0,
-                String.format("unreduced migcheck (one run, warm): %d states (= pan -DNOREDUCE), %.2f s, ratio %.2f to pan's best",
+                String.format(java.util.Locale.ROOT, "unreduced migcheck (one run, warm): %d states (= pan -DNOREDUCE), %.2f s, ratio %.2f to pan's best",
                         u.stats().distinct(), sec, sec / sp.panSeconds()), sp.states());
     }
 
@@ -473,11 +473,11 @@ final class BenchCmd implements Callable<Integer> {
         PrintStream out = Main.Streams.out;
         int n = opts.workers();
         int w = Math.max(16, models.stream().mapToInt(m -> m.name().length()).max().orElse(0));
-        out.printf("migcheck: 1 worker against %d, liveness %s, rules: kernel rules (as check), %d alternating pairs after a warm-up of"
+        out.printf(java.util.Locale.ROOT, "migcheck: 1 worker against %d, liveness %s, rules: kernel rules (as check), %d alternating pairs after a warm-up of"
                 + " each; whole checks in this JVM; %d cores; %s%n", n, opts.liveness() ? "on" : "off", repeat,
                 Runtime.getRuntime().availableProcessors(), collector());
         String head = "%-" + w + "s %10s %9s %9s %9s %9s %9s %9s %9s%n";
-        out.printf(head, "model", "states", "1w best", "1w med", n + "w best", n + "w med", "speed-up", "(best)", "(paired)");
+        out.printf(java.util.Locale.ROOT, head, "model", "states", "1w best", "1w med", n + "w best", n + "w med", "speed-up", "(best)", "(paired)");
         int bad = 0;
         int stopped = 0;
         for (SeriesModel sm : models) {
@@ -490,7 +490,7 @@ final class BenchCmd implements Callable<Integer> {
                 // two searches a budget stopped need not have stored the same states: no comparison, no speed-up
                 stopped++;
                 CheckResult cut = a.verdict() == Verdict.INCOMPLETE ? a : b;
-                out.printf("%-" + w + "s stopped before the end (%s, %s): no speed-up and no comparison of the two%n", sm.name(),
+                out.printf(java.util.Locale.ROOT, "%-" + w + "s stopped before the end (%s, %s): no speed-up and no comparison of the two%n", sm.name(),
                         cut.limit(), cut == a ? "1 worker" : n + " workers");
                 continue;
             }
@@ -499,16 +499,16 @@ final class BenchCmd implements Callable<Integer> {
             bad += same ? 0 : 1;
             double medN = median(many.timed);
             double bestN = many.timed.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN);
-            out.printf("%-" + w + "s %10d %9.3f %9.3f %9.3f %9.3f %8.2fx %8.2fx %8.2fx   %s%s%n", sm.name(), a.stats().distinct(),
+            out.printf(java.util.Locale.ROOT, "%-" + w + "s %10d %9.3f %9.3f %9.3f %9.3f %8.2fx %8.2fx %8.2fx   %s%s%n", sm.name(), a.stats().distinct(),
                     one.bestSeconds(), one.medianSeconds(), bestN, medN, one.medianSeconds() / medN, one.bestSeconds() / bestN,
                     median(pairRatios(one.timed(), many.timed)),
                     a.verdict().lower(), same ? "" : "; DIFFERENT RESULTS: " + b.verdict().lower() + ", " + b.stats().distinct() + " states, "
                     + b.schedule().length + "-step counterexample against " + a.schedule().length);
             StringBuilder pairs = new StringBuilder();
             for (int i = 0; i < one.timed().size(); i++) {
-                pairs.append(i == 0 ? "" : ", ").append(String.format("%.3f/%.3f", one.timed().get(i), many.timed.get(i)));
+                pairs.append(i == 0 ? "" : ", ").append(String.format(java.util.Locale.ROOT, "%.3f/%.3f", one.timed().get(i), many.timed.get(i)));
             }
-            out.printf("%-" + w + "s pairs in order, 1w/%dw s: %s%n", "", n, pairs);
+            out.printf(java.util.Locale.ROOT, "%-" + w + "s pairs in order, 1w/%dw s: %s%n", "", n, pairs);
         }
         out.println("1w/" + n + "w best, med: best and median whole check (search, lockdep, stuck-thread analysis) with 1 and " + n
                 + " workers (seconds); speed-up: 1w med / " + n + "w med; (best): 1w best / " + n + "w best; (paired): the median over the"
@@ -563,10 +563,10 @@ final class BenchCmd implements Callable<Integer> {
             models.add(parse(n));
         }
         PrintStream out = Main.Streams.out;
-        out.printf("migcheck scale-out: %d worker(s) per search, liveness %s, %d repetitions after a warm-up, best time; all processes on"
+        out.printf(java.util.Locale.ROOT, "migcheck scale-out: %d worker(s) per search, liveness %s, %d repetitions after a warm-up, best time; all processes on"
                 + " this machine's %d cores%n", opts.workers(), opts.liveness() ? "on" : "off", repeat, Runtime.getRuntime().availableProcessors());
         String fmt = "%-16s %9s %10s %8s %10s %6s %9s %9s %9s %9s %9s %11s %11s%n";
-        out.printf(fmt, "model", "processes", "states", "best s", "states/s", "ratio", "coord MiB", "coord GC", "vectors", "coord set",
+        out.printf(java.util.Locale.ROOT, fmt, "model", "processes", "states", "best s", "states/s", "ratio", "coord MiB", "coord GC", "vectors", "coord set",
                 "graph", "member GC", "member set");
         int bad = 0;
         int stopped = 0;
@@ -575,12 +575,12 @@ final class BenchCmd implements Callable<Integer> {
             if (one.result().verdict() == Verdict.INCOMPLETE) {
                 // a search a budget stopped has no rate to compare the spread ones with
                 stopped++;
-                out.printf("%-16s stopped before the end in one process (%s): no rate, ratio or spread runs%n", sm.name(), one.result().limit());
+                out.printf(java.util.Locale.ROOT, "%-16s stopped before the end in one process (%s): no rate, ratio or spread runs%n", sm.name(), one.result().limit());
                 continue;
             }
             double oneRate = one.result().stats().distinct() / one.bestSeconds();
             Footprint f1 = one.footprint();
-            out.printf(fmt, sm.name(), 1, one.result().stats().distinct(), String.format("%.2f", one.bestSeconds()), String.format("%.0f", oneRate),
+            out.printf(java.util.Locale.ROOT, fmt, sm.name(), 1, one.result().stats().distinct(), String.format(java.util.Locale.ROOT, "%.2f", one.bestSeconds()), String.format(java.util.Locale.ROOT, "%.0f", oneRate),
                     "1.00", mib(one.peakBytes()), mib(f1.heapAfterGc()), mib(f1.vectorBytes()), mib(f1.storeBytes()),
                     mib(f1.graphBytes() + f1.maskBytes()), "-", "-");
             for (int members = 1; members <= 2; members++) {
@@ -598,15 +598,15 @@ final class BenchCmd implements Callable<Integer> {
                     }
                     if (r.result().verdict() == Verdict.INCOMPLETE) {
                         stopped++;
-                        out.printf("%-16s %9d stopped before the end (%s): no rate or ratio%n", sm.name(), members + 1, r.result().limit());
+                        out.printf(java.util.Locale.ROOT, "%-16s %9d stopped before the end (%s): no rate or ratio%n", sm.name(), members + 1, r.result().limit());
                         continue;
                     }
                     Footprint f = r.footprint();
                     double rate = r.result().stats().distinct() / r.bestSeconds();
                     boolean same = r.result().verdict() == one.result().verdict() && r.result().stats().distinct() == one.result().stats().distinct();
                     bad += same ? 0 : 1;
-                    out.printf(fmt, sm.name(), members + 1, r.result().stats().distinct(), String.format("%.2f", r.bestSeconds()),
-                            String.format("%.0f", rate), String.format("%.2f", rate / oneRate), mib(r.peakBytes()), mib(f.heapAfterGc()),
+                    out.printf(java.util.Locale.ROOT, fmt, sm.name(), members + 1, r.result().stats().distinct(), String.format(java.util.Locale.ROOT, "%.2f", r.bestSeconds()),
+                            String.format(java.util.Locale.ROOT, "%.0f", rate), String.format(java.util.Locale.ROOT, "%.2f", rate / oneRate), mib(r.peakBytes()), mib(f.heapAfterGc()),
                             mib(f.retainedPeakBytes()), mib(f.ownedBytes()), mib(f.graphBytes() + f.maskBytes()), heap,
                             set + (same ? "" : "  MISMATCH: " + r.result().verdict()));
                 } catch (java.io.IOException | HazelcastCluster.Refused e) {
@@ -649,7 +649,7 @@ final class BenchCmd implements Callable<Integer> {
             CheckResult u = Checker.check(sm.build(), KernelRules.all(), opts.unreduced());
             double sec = (System.nanoTime() - t0) / 1e9;
             long us = u.stats().distinct();
-            b.append(String.format("; unreduced migcheck (one run): %s, %d states, %.2f s, factor %.1fx", u.verdict().lower(), us, sec,
+            b.append(String.format(java.util.Locale.ROOT, "; unreduced migcheck (one run): %s, %d states, %.2f s, factor %.1fx", u.verdict().lower(), us, sec,
                     (double) us / Math.max(1, mc.result().stats().distinct())));
             if (row.spinStates() > 0) {
                 b.append(us == row.spinStates() ? " (= pan -DNOREDUCE)" : " (DIFFERS from pan -DNOREDUCE: " + row.spinStates() + ")");
@@ -660,12 +660,12 @@ final class BenchCmd implements Callable<Integer> {
         if (por != null) {
             b.append(PAN_FOUND_ERROR.equals(por.error()) ? "; pan with its POR: found an error (" + por.firstError() + ")"
                     : por.error() != null ? "; pan with its POR: " + (por.incomplete() ? "" : "failed: ") + por.error()
-                    : String.format("; pan with its POR: %d states, %.2f s", por.states(), por.panSeconds()));
+                    : String.format(java.util.Locale.ROOT, "; pan with its POR: %d states, %.2f s", por.states(), por.panSeconds()));
         }
         return b.toString();
     }
 
-    private static String mib(long bytes) { return bytes < 0 ? "-" : String.format("%.1f", bytes / 1048576.0); }
+    private static String mib(long bytes) { return bytes < 0 ? "-" : String.format(java.util.Locale.ROOT, "%.1f", bytes / 1048576.0); }
 
     private MigcheckRun runMigcheck(SeriesModel sm, Options opts, HazelcastCluster cluster) { return runMigcheck(sm, opts, cluster, null); }
 

@@ -255,7 +255,7 @@ final class CheckCmd implements Callable<Integer> {
         }
         String fmt = "%-22s %-32s %-" + vw + "s %-" + vw + "s %-7s %8s %6s %7s  %s%n";
         if (text) {
-            out.printf(fmt, "scenario", "variant", "expected", "actual", "goals", "states", "depth", "time", "");
+            out.printf(java.util.Locale.ROOT, fmt, "scenario", "variant", "expected", "actual", "goals", "states", "depth", "time", "");
         }
         List<ScenarioRunner.Outcome> bad = new ArrayList<>();
         long start = System.nanoTime();
@@ -275,7 +275,7 @@ final class CheckCmd implements Callable<Integer> {
                         ScenarioRunner.Outcome hung = ScenarioRunner.run(sc, v.name(), Map.of(), rules, opts,
                                 (model, r, x) -> overrunResult(model, message).withNote(note));
                         sofar.add(hung);
-                        return text ? String.format(fmt, row(hung)) + allSummary(sofar, after) : allDocument(f, sofar);
+                        return text ? String.format(java.util.Locale.ROOT, fmt, row(hung)) + allSummary(sofar, after) : allDocument(f, sofar);
                     }
                 }
             }
@@ -287,7 +287,7 @@ final class CheckCmd implements Callable<Integer> {
                 bad.add(o);
             }
             if (text) {
-                out.printf(fmt, row(o));
+                out.printf(java.util.Locale.ROOT, fmt, row(o));
             }
         });
         // with --bounds: each variant with model bounds, its re-check, and the re-check as an outcome right after it
@@ -314,7 +314,7 @@ final class CheckCmd implements Callable<Integer> {
                     return allDocument(f, all);
                 }
                 long failed = all.stream().filter(x -> !x.matches()).count();
-                return String.format("%nbounds +%d: the re-check of %s did not end (the watchdog ended the process; the re-checks"
+                return String.format(java.util.Locale.ROOT, "%nbounds +%d: the re-check of %s did not end (the watchdog ended the process; the re-checks"
                         + " after it were not run)%n%d passed, %d failed%n", raise, o.title(), all.size() - failed, failed);
             };
             BoundSensitivity sens = BoundSensitivity.check(ScenarioRunner.build(o.scenario(), o.knobs()), o.result(), rules, opts, raise);
@@ -330,10 +330,10 @@ final class CheckCmd implements Callable<Integer> {
             case JSON, JUNIT, SARIF -> out.print(allDocument(f, cases));
             default -> {
                 if (raise > 0) {
-                    out.printf("%nbounds +%d: %s whose model declares model bounds re-checked with them raised%n", raise,
+                    out.printf(java.util.Locale.ROOT, "%nbounds +%d: %s whose model declares model bounds re-checked with them raised%n", raise,
                             Words.count(rechecks.size(), "variant"));
                     for (Recheck re : rechecks) {
-                        out.printf("  %s: %s%s%n", re.base().title(), re.sens().summary().replaceFirst("^bounds \\+\\d+ ", ""),
+                        out.printf(java.util.Locale.ROOT, "  %s: %s%s%n", re.base().title(), re.sens().summary().replaceFirst("^bounds \\+\\d+ ", ""),
                                 re.again().matches() ? "" : "  MISMATCH");
                     }
                 }
@@ -350,7 +350,7 @@ final class CheckCmd implements Callable<Integer> {
                 }
                 long bounded = outcomes.stream().filter(CheckCmd::bounded).count();
                 if (bounded > 0) {
-                    out.printf("%n%s on a model bound (bounded: a retry loop ended at the model's limit, not the kernel's;"
+                    out.printf(java.util.Locale.ROOT, "%n%s on a model bound (bounded: a retry loop ended at the model's limit, not the kernel's;"
                             + " check SCENARIO --variant V lists the bound, --bounds +K re-checks above it)%n",
                             bounded + (bounded == 1 ? " HOLDS depends" : " HOLDS depend"));
                     if (raise > 0) {
@@ -367,17 +367,17 @@ final class CheckCmd implements Callable<Integer> {
                                 still++;
                             }
                         }
-                        out.printf("at bounds +%d, %s%s%n", raise,
+                        out.printf(java.util.Locale.ROOT, "at bounds +%d, %s%s%n", raise,
                                 still == 0 && undecided.isEmpty() ? "none still reaches one" : still + " still " + (still == 1 ? "reaches one" : "reach one"),
                                 undecided.isEmpty() ? "" : "; " + undecided.size() + " reached no verdict there: " + String.join(", ", undecided));
                     }
                 }
                 if (stopped > 0) {
-                    out.printf("%n%s stopped by %s (INCOMPLETE: no verdict), counted as failed below%n",
+                    out.printf(java.util.Locale.ROOT, "%n%s stopped by %s (INCOMPLETE: no verdict), counted as failed below%n",
                             stopped == 1 ? "1 check was" : stopped + " checks were", org.migcheck.checker.engine.Budget.stoppedAll());
                 }
-                out.printf("%ncatalogue checked in %.1f s%n", secs);
-                out.printf("%d passed, %d failed%n", cases.size() - bad.size(), bad.size());
+                out.printf(java.util.Locale.ROOT, "%ncatalogue checked in %.1f s%n", secs);
+                out.printf(java.util.Locale.ROOT, "%d passed, %d failed%n", cases.size() - bad.size(), bad.size());
             }
         }
         return bad.isEmpty() ? 0 : Verdict.MISMATCH_EXIT;
@@ -389,14 +389,14 @@ final class CheckCmd implements Callable<Integer> {
         String goals = o.expected() == null || o.expected().goals().isEmpty() ? "-"
                 : ScenarioRunner.goalsAsExpected(o.expected(), r) + "/" + o.expected().goals().size();
         return new Object[] {o.scenario().id(), o.variant(), ScenarioRunner.verdictText(o.expected()), ScenarioRunner.verdictText(r),
-                goals, r.stats().distinct(), r.stats().maxDepth(), String.format("%.2fs", r.stats().seconds()),
+                goals, r.stats().distinct(), r.stats().maxDepth(), String.format(java.util.Locale.ROOT, "%.2fs", r.stats().seconds()),
                 !o.matches() ? "MISMATCH" : bounded(o) ? "ok (bounded)" : "ok"};
     }
 
     /** The text summary of a {@code check --all} the watchdog ended after {@code cases} ({@code after} variants not checked). */
     private static String allSummary(List<ScenarioRunner.Outcome> cases, int after) {
         long failed = cases.stream().filter(o -> !o.matches()).count();
-        return String.format("%ncatalogue not finished: the watchdog ended the process in %s%n%d passed, %d failed, %d not checked%n",
+        return String.format(java.util.Locale.ROOT, "%ncatalogue not finished: the watchdog ended the process in %s%n%d passed, %d failed, %d not checked%n",
                 cases.get(cases.size() - 1).title(), cases.size() - failed, failed, after);
     }
 

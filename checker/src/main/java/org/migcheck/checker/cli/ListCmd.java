@@ -20,18 +20,19 @@ final class ListCmd implements Callable<Integer> {
     @Override
     public Integer call() {
         Main.refuseRuleOption(spec, "list (it lists every rule)");
+        OutputOptions.Format f = output.require(spec, OutputOptions.Format.TEXT, OutputOptions.Format.JSON);
         PrintStream out = Main.Streams.out;
-        if (output.require(spec, OutputOptions.Format.TEXT, OutputOptions.Format.JSON) == OutputOptions.Format.JSON) {
+        if (f == OutputOptions.Format.JSON) {
             out.println(JsonRenderer.renderCatalogue(Main.registry(spec).all(), org.migcheck.properties.KernelRules.all().rules(),
                     Main.registry(spec).rules()));
             return 0;
         }
         int width = output.columns();
         for (Scenario s : Main.registry(spec).all()) {
-            print(out, width, String.format("%-28s %s", s.id(), s.title()));
-            print(out, width, String.format("%-28s   ref: %s", "", s.reference()));
+            print(out, width, String.format(java.util.Locale.ROOT, "%-28s %s", s.id(), s.title()));
+            print(out, width, String.format(java.util.Locale.ROOT, "%-28s   ref: %s", "", s.reference()));
             for (Knob k : s.knobs()) {
-                print(out, width, String.format("%-28s   knob %s = %s (default %s%s): %s", "", k.name(), String.join("|", k.values()),
+                print(out, width, String.format(java.util.Locale.ROOT, "%-28s   knob %s = %s (default %s%s): %s", "", k.name(), String.join("|", k.values()),
                         k.defaultValue(), k.condition() == null ? "" : "; only with " + k.condition(), k.doc()));
             }
             for (Variant v : s.variants()) {
@@ -39,10 +40,10 @@ final class ListCmd implements Callable<Integer> {
                 String k = kind == null ? "-" : kind.label();
                 // a bounded HOLDS says so beside the kernel version: a fact about the bounded model, not the kernel
                 String expect = v.expect().bounded() ? v.expect().describe().replaceFirst("^holds", "holds (bounded)") : v.expect().describe();
-                String aligned = String.format("%-28s   variant %-26s kind %-20s expect %-28s %s", "", v.name(), k, expect, v.doc());
+                String aligned = String.format(java.util.Locale.ROOT, "%-28s   variant %-26s kind %-20s expect %-28s %s", "", v.name(), k, expect, v.doc());
                 // too wide for the columns: one entry, wrapped, with its fields named
                 print(out, width, aligned.length() <= width ? aligned
-                        : String.format("%-28s   variant %s, kind %s, expect %s: %s", "", v.name(), k, expect, v.doc()));
+                        : String.format(java.util.Locale.ROOT, "%-28s   variant %s, kind %s, expect %s: %s", "", v.name(), k, expect, v.doc()));
             }
         }
         // every rule --rule can name: the kernel rules, the lockdep-style check, then the users' (--classpath)
@@ -59,7 +60,7 @@ final class ListCmd implements Callable<Integer> {
 
     /** "rule ID statement [source]": one rule as --rule names it. */
     private static void printRule(PrintStream out, int width, String id, String statement, String kernelRef, String origin) {
-        print(out, width, String.format("rule %-23s %s [%s]%s", id, statement, kernelRef, origin));
+        print(out, width, String.format(java.util.Locale.ROOT, "rule %-23s %s [%s]%s", id, statement, kernelRef, origin));
     }
 
     /** Prints {@code line} wrapped to {@code width}, continuation lines under the entry (column 33). */

@@ -60,8 +60,12 @@ public final class Main implements Callable<Integer> {
                 : java.nio.charset.Charset.defaultCharset();
         Counted counted = new Counted(new java.io.BufferedOutputStream(sink, 1 << 16));
         PrintStream out = new PrintStream(counted, true, cs);
+        // documents are UTF-8 whatever the locale's charset (a C locale's is ASCII, which wrote '?' for every other
+        // character): JSON and SARIF are UTF-8 by their specifications, the JUnit XML and HTML say so in their headers
+        utf8Out = cs.equals(java.nio.charset.StandardCharsets.UTF_8) ? null
+                : new PrintStream(counted, true, java.nio.charset.StandardCharsets.UTF_8);
         // a check whose model or rule code never returns would outlive --time-limit: end the process, INCOMPLETE
-        org.migcheck.checker.run.Overrun.onOverrun(message -> endIncomplete(out, message, true));
+        org.migcheck.checker.run.Overrun.onOverrun(message -> endIncomplete(Streams.out, message, true));
         // SIGINT (Ctrl-C) and SIGTERM (a CI job's timeout): every search stops as at a budget and the command writes its
         // report, INCOMPLETE, with what it explored, in the format asked (an empty JSON or JUnit file helps no pipeline);
         // the exit code is then the report's. A member process (which serves others) just ends.
@@ -92,7 +96,7 @@ public final class Main implements Callable<Integer> {
             // the search did not stop: model or rule code that never returns, which no budget interrupts. End as the
             // watchdog does: the document a pipeline asked for, INCOMPLETE (an empty JSON or JUnit file helps no one)
             // (a command that wrote part of its report gets no second document after it: the part stands, cut)
-            endIncomplete(out, "interrupted (SIGINT or SIGTERM), and the check did not stop within " + SIGNAL_GRACE_SECONDS
+            endIncomplete(Streams.out, "interrupted (SIGINT or SIGTERM), and the check did not stop within " + SIGNAL_GRACE_SECONDS
                     + " s (model or rule code that does not return?): no verdict", counted.written() == 0);
         }, "migcheck-signal"));
         code[0] = run(args, out, System.err, sink::failure);
@@ -229,10 +233,11 @@ public final class Main implements Callable<Integer> {
             sub.getCommandSpec().version(cl.getCommandSpec().version());
         }
         Streams.out = out;
+        textOut = out;
         Streams.err = err;
         try {
             int code = cl.execute(args);
-            if (out.checkError()) {
+            if (out.checkError() | Streams.out.checkError()) {
                 // a PrintStream keeps write failures to itself: without this a full disk gave a truncated report and exit 0
                 java.io.IOException why = writeFailure.get();
                 if (why != null && "Broken pipe".equals(why.getMessage())) {
@@ -312,15 +317,54 @@ public final class Main implements Callable<Integer> {
                 && u.getUnmatched().stream().anyMatch(a -> a.startsWith("--skip-rule"))) {
             msg += " (--skip-rule goes before the command: migcheck --skip-rule ID[,ID...] " + cmd.getCommandName() + " ...)";
         }
-        cmd.getErr().println(path + ": " + msg);
+        cmd.getErr().println(path + ": " + visible(msg));
         cmd.getErr().println("try '" + path + " --help'");
         return Verdict.USAGE_EXIT;
+    }
+
+    /**
+     * {@code s} with its control characters written out (\r, \t, a backslash-u escape for the others): an argument
+     * pasted from a CRLF file ({@code racy\r}) was printed raw, which sends the cursor back over the message and hides
+     * the fault.
+     */
+    static String visible(String s) {
+        StringBuilder b = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '\r') {
+                b.append("\\r");
+            } else if (c == '\t') {
+                b.append("\\t");
+            } else if (Character.isISOControl(c)) {
+                b.append(String.format(java.util.Locale.ROOT, "\\u%04x", (int) c));
+            } else {
+                b.append(c);
+            }
+        }
+        return b.toString();
     }
 
     static final class Streams {
         static PrintStream out = System.out;
         static PrintStream err = System.err;
     }
+
+    /** This process's standard output encoded as UTF-8, when its own charset is another; else null. */
+    private static PrintStream utf8Out;
+
+    /**
+     * The command writes a document (JSON, JUnit XML, SARIF, HTML), not text: from now on {@link Streams#out} writes
+     * UTF-8 (text follows the terminal's charset, documents their formats').
+     */
+    static void writesDocument() {
+        if (utf8Out != null && Streams.out != utf8Out && Streams.out == textOut) {
+            Streams.out.flush();
+            Streams.out = utf8Out;
+        }
+    }
+
+    /** The standard output {@link #run} was given, which {@link #writesDocument} may replace. */
+    private static PrintStream textOut;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

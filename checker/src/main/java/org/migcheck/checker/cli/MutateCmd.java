@@ -154,7 +154,7 @@ final class MutateCmd implements Callable<Integer> {
         RuleSet rules = Main.rules(spec);
         String fmt = "%-22s %-30s %8s %7s %9s %10s %11s %14s %10s %11s%n";
         if (!json) {
-            Main.Streams.out.printf(fmt, "scenario", "variant", "mutants", "killed", "survived", "undeclared", "equivalent",
+            Main.Streams.out.printf(java.util.Locale.ROOT, fmt, "scenario", "variant", "mutants", "killed", "survived", "undeclared", "equivalent",
                     "not-evaluated", "unreached", "incomplete");
         }
         List<String> problems = new ArrayList<>();
@@ -187,7 +187,7 @@ final class MutateCmd implements Callable<Integer> {
                 }
                 rows.add(new JsonRenderer.MutateRow(s.id(), v.name(), row));
                 if (!json) {
-                    Main.Streams.out.printf(fmt, s.id(), v.name(), row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7]);
+                    Main.Streams.out.printf(java.util.Locale.ROOT, fmt, s.id(), v.name(), row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7]);
                 }
                 ms.stream().filter(Mutations.Mutant::unexplained).forEach(m -> problems.add(sv + ": survivor without a declared reason: " + m.id()));
                 ms.stream().filter(m -> m.fate() == Mutations.Fate.INCOMPLETE)
@@ -203,7 +203,7 @@ final class MutateCmd implements Callable<Integer> {
         if (json) {
             Main.Streams.out.println(JsonRenderer.renderMutateAll(rows, new JsonRenderer.MutateRow("total", null, sum), all, narrowed));
         } else {
-            Main.Streams.out.printf(fmt, "total", "", sum[0], sum[1], sum[2], sum[3], sum[4], sum[5], sum[6], sum[7]);
+            Main.Streams.out.printf(java.util.Locale.ROOT, fmt, "total", "", sum[0], sum[1], sum[2], sum[3], sum[4], sum[5], sum[6], sum[7]);
             narrowed.forEach(n -> Main.Streams.out.println("note: " + n + ": a survivor may be one that a left-out rule kills"));
             all.forEach(p -> Main.Streams.out.println(p));
         }
@@ -222,7 +222,7 @@ final class MutateCmd implements Callable<Integer> {
                 case INCOMPLETE -> "no verdict: " + r.limit();
                 default -> m.outcome();
             };
-            Main.Streams.out.printf("%-72s %-13s %s%n", m.id(), m.fate().name().toLowerCase().replace('_', '-'), what);
+            Main.Streams.out.printf(java.util.Locale.ROOT, "%-72s %-13s %s%n", m.id(), m.fate().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'), what);
             String replay = Mutations.replayArgs(base, m);
             if (replay != null) {
                 // the failing path of this mutant, to read as a trace (the launcher and --classpath as the check's line has them)
@@ -231,17 +231,17 @@ final class MutateCmd implements Callable<Integer> {
         }
         stale.forEach(x -> Main.Streams.out.println("declared survivor no longer survives: " + x));
         long unexplained = mutants.stream().filter(Mutations.Mutant::unexplained).count();
-        Main.Streams.out.printf("%s: %s%n", base.title(), Mutations.summary(mutants));
+        Main.Streams.out.printf(java.util.Locale.ROOT, "%s: %s%n", base.title(), Mutations.summary(mutants));
         List<String> narrowed = ScenarioRunner.ruleChoiceNotes(base.result());
         narrowed.forEach(n -> Main.Streams.out.println("note: " + n));
         if (unexplained > 0) {
-            Main.Streams.out.printf("%s no declared reason (declare them with Expect.survives in the scenario,"
+            Main.Streams.out.printf(java.util.Locale.ROOT, "%s no declared reason (declare them with Expect.survives in the scenario,"
                     + " or add the rule they show missing)%s%n", unexplained == 1 ? "1 survivor has" : unexplained + " survivors have",
                     narrowed.isEmpty() ? "" : "; with only some rules checked (note above), a survivor may be one that a left-out rule kills");
         }
         long stopped = Mutations.count(mutants, Mutations.Fate.INCOMPLETE);
         if (stopped > 0) {
-            Main.Streams.out.printf("%s stopped by a budget: not judged (raise or drop the budget)%n",
+            Main.Streams.out.printf(java.util.Locale.ROOT, "%s stopped by a budget: not judged (raise or drop the budget)%n",
                     stopped == 1 ? "1 mutant was" : stopped + " mutants were");
         }
     }

@@ -15,7 +15,8 @@ public final class OutputOptions {
     Format format = Format.TEXT;
 
     @Option(names = "--width", paramLabel = "COLUMNS", converter = Args.Columns.class,
-            description = "width of text output (default: $COLUMNS, else 120); below about 100 columns traces print one step per line")
+            description = "width of text output (default: $COLUMNS, which ./migcheck sets to a terminal's width, else 120); below about"
+                    + " 100 columns traces print one step per line")
     Integer width;
 
     /** The format, after checking that the command writes it. */
@@ -28,6 +29,9 @@ public final class OutputOptions {
         if (!Arrays.asList(allowed).contains(format)) {
             throw Args.usage(spec, "--format " + format.name().toLowerCase(Locale.ROOT) + " is not written by " + spec.qualifiedName()
                     + mode + ": takes " + Args.names(allowed));
+        }
+        if (format != Format.TEXT) {
+            Main.writesDocument();
         }
         return format;
     }

@@ -54,7 +54,7 @@ final class ReplayCmd implements Callable<Integer> {
         Model m;
         Replayer.Ending end;
         try {
-            t = ScenarioRunner.parse(token, Main.registry(spec));
+            t = ScenarioRunner.parse(token.strip(), Main.registry(spec)); // a token pasted with a line's end (\r, \n) or spaces
             checkVariant(t);
         } catch (IllegalArgumentException | ModelError e) {
             throw Args.usage(spec, "token does not fit: " + e.getMessage());

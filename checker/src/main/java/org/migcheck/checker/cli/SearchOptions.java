@@ -67,18 +67,18 @@ public class SearchOptions {
 
     Options toOptions() {
         if (compress && strategy != Strategy.BFS) {
-            throw Args.usage(mixee, "--compress applies to the breadth-first search, not --strategy " + strategy.name().toLowerCase());
+            throw Args.usage(mixee, "--compress applies to the breadth-first search, not --strategy " + strategy.name().toLowerCase(java.util.Locale.ROOT));
         }
         CommandLine.ParseResult parsed = mixee.commandLine() == null ? null : mixee.commandLine().getParseResult();
         if (strategy != Strategy.BFS && parsed != null && parsed.hasMatchedOption("--workers")) {
             // the default (all cores) is fine for any strategy; asking for workers the search will not use is a mistake
-            throw Args.usage(mixee, "--workers applies to the breadth-first search, not --strategy " + strategy.name().toLowerCase()
+            throw Args.usage(mixee, "--workers applies to the breadth-first search, not --strategy " + strategy.name().toLowerCase(java.util.Locale.ROOT)
                     + " (it runs on one thread)");
         }
         if (strategy != Strategy.RANDOM && parsed != null) {
             for (String walkOnly : new String[] {"--walks", "--seed"}) {
                 if (parsed.hasMatchedOption(walkOnly)) {
-                    throw Args.usage(mixee, walkOnly + " applies to --strategy random only, not " + strategy.name().toLowerCase());
+                    throw Args.usage(mixee, walkOnly + " applies to --strategy random only, not " + strategy.name().toLowerCase(java.util.Locale.ROOT));
                 }
             }
         }

@@ -90,7 +90,7 @@ final class SuiteCmd implements Callable<Integer> {
                         + (after == 0 ? "no combination comes after this one" : Words.count(after, "combination") + " after this one not checked");
                 sofar.add(ScenarioRunner.run(s, null, combinations.get(sofar.size()), rules, search.toOptions(),
                         (model, r, x) -> CheckCmd.overrunResult(model, message).withNote(note)));
-                return f == Format.TEXT ? KnobSuite.table(s, sofar) + String.format("%nsuite not finished: the watchdog ended the process"
+                return f == Format.TEXT ? KnobSuite.table(s, sofar) + String.format(java.util.Locale.ROOT, "%nsuite not finished: the watchdog ended the process"
                         + " in %s; %s not checked%n", sofar.get(sofar.size() - 1).title(), Words.count(after, "combination"))
                         : document(f, s, sofar, leftOut);
             };
@@ -106,7 +106,7 @@ final class SuiteCmd implements Callable<Integer> {
             } catch (Transport.Lost lost) {
                 String why = lost.getMessage() + " (spread over " + cluster.describe() + ")";
                 if (f == Format.TEXT) {
-                    out.printf("suite INCOMPLETE: %s%n", why);
+                    out.printf(java.util.Locale.ROOT, "suite INCOMPLETE: %s%n", why);
                 } else {
                     // a pipeline that asked for a document gets one (it got the text line): every combination without a
                     // verdict, for the reason; which combinations had finished is not known here
@@ -143,19 +143,19 @@ final class SuiteCmd implements Callable<Integer> {
                     out.println();
                 }
                 if (stopped > 0) {
-                    out.printf("%s stopped by %s (INCOMPLETE: no verdict), counted below as mismatches (a named variant) or as without a verdict%n",
+                    out.printf(java.util.Locale.ROOT, "%s stopped by %s (INCOMPLETE: no verdict), counted below as mismatches (a named variant) or as without a verdict%n",
                             stopped == 1 ? "1 combination was" : stopped + " combinations were", org.migcheck.checker.engine.Budget.stoppedAll());
                 }
                 long unexpected = outcomes.stream().filter(o -> o.expected() == null && o.matches()).count();
                 long noVerdict = outcomes.stream().filter(o -> o.expected() == null && !o.matches()).count();
                 long mismatches = bad - noVerdict;
-                out.printf("%s, %d as expected, %s%s%s%n", Words.count(outcomes.size(), "combination"), outcomes.size() - bad - unexpected,
+                out.printf(java.util.Locale.ROOT, "%s, %d as expected, %s%s%s%n", Words.count(outcomes.size(), "combination"), outcomes.size() - bad - unexpected,
                         mismatches == 1 ? "1 mismatch" : mismatches + " mismatches", unexpected == 0 ? "" : ", " + unexpected + " without an expectation",
                         noVerdict == 0 ? "" : ", " + noVerdict + " without a verdict (model error or budget)");
                 if (!leftOut.isEmpty()) {
                     java.util.Set<String> why = new java.util.LinkedHashSet<>();
                     leftOut.values().forEach(k -> why.add(k.name() + " only with " + k.condition()));
-                    out.printf("%s left out: a knob the model does not read there, away from its default (%s)%n",
+                    out.printf(java.util.Locale.ROOT, "%s left out: a knob the model does not read there, away from its default (%s)%n",
                             Words.count(leftOut.size(), "combination"), String.join("; ", why));
                 }
             }

@@ -28,12 +28,12 @@ public record Stats(long generated, long distinct, int maxDepth, long nanos, Str
 
     public String line() {
         // transitions, not "states generated": with the initial state, the distinct states can outnumber them
-        return String.format("%s, %s, depth %d, %.2f s, %.0f states/s",
+        return String.format(java.util.Locale.ROOT, "%s, %s, depth %d, %.2f s, %.0f states/s",
                 Words.count(distinct, "distinct state"), Words.count(generated, "transition"), maxDepth, seconds(), statesPerSecond());
     }
 
     /** "visited set MODE, B bytes per state", or null when there is no figure. */
     public String storeLine() {
-        return store == null || distinct == 0 ? null : String.format("visited set %s, %.1f bytes per state", store, bytesPerState());
+        return store == null || distinct == 0 ? null : String.format(java.util.Locale.ROOT, "visited set %s, %.1f bytes per state", store, bytesPerState());
     }
 }

@@ -401,7 +401,7 @@ public final class Migcheck {
         public String report() {
             StringBuilder b = new StringBuilder();
             for (Mutations.Mutant m : mutants) {
-                b.append(String.format("%-72s %-13s %s%n", m.id(), m.fate().name().toLowerCase().replace('_', '-'),
+                b.append(String.format(java.util.Locale.ROOT, "%-72s %-13s %s%n", m.id(), m.fate().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'),
                         m.fate() == Mutations.Fate.NOT_EVALUATED ? m.result().message() : m.outcome()));
             }
             b.append(model).append(": ").append(Mutations.summary(mutants)).append('\n');

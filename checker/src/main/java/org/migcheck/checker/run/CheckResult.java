@@ -140,7 +140,7 @@ public record CheckResult(Model model, Verdict verdict, String ruleId, String me
 
             /** "reachable", "unreachable", "undecided: search stopped at the counterexample", "unknown". */
             public String describe() {
-                return this == UNDECIDED ? "undecided: search stopped at the counterexample" : name().toLowerCase();
+                return this == UNDECIDED ? "undecided: search stopped at the counterexample" : name().toLowerCase(java.util.Locale.ROOT);
             }
         }
     }

@@ -551,7 +551,7 @@ public final class Checker {
             // a declaration is checked against the model's transitions on the stored states, up to a sample: say how far
             on.add("symmetry over " + String.join(", ", symmetry.describe()) + (reduced.declarationCheckedEverywhere()
                     ? " (declaration checked by rotation on every stored state)"
-                    : " (declaration checked by rotation on the first " + String.format("%,d", ReducedSystem.declarationSample())
+                    : " (declaration checked by rotation on the first " + String.format(java.util.Locale.ROOT, "%,d", ReducedSystem.declarationSample())
                             + " stored states, then trusted)"));
         }
         if (por) {

@@ -164,7 +164,7 @@ public final class KnobSuite {
         for (List<String> r : rows) {
             StringBuilder line = new StringBuilder();
             for (int i = 0; i < r.size(); i++) {
-                line.append(String.format("%-" + w[i] + "s  ", r.get(i)));
+                line.append(String.format(java.util.Locale.ROOT, "%-" + w[i] + "s  ", r.get(i)));
             }
             b.append(line.toString().stripTrailing()).append('\n');
         }

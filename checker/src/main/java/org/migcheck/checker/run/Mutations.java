@@ -188,7 +188,7 @@ public final class Mutations {
             if (m == null) {
                 out.add(id + ": no such mutant");
             } else if (m.fate() != Fate.SURVIVED && m.fate() != Fate.INCOMPLETE) {
-                out.add(id + ": " + m.fate().name().toLowerCase().replace('_', ' '));
+                out.add(id + ": " + m.fate().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '));
             }
         }
         return out;

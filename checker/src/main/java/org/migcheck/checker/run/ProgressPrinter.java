@@ -25,10 +25,10 @@ final class ProgressPrinter implements SearchObserver, RandomSearch.Progress {
 
     /** The start line: threads, locks, state variables and the state vector's slots. */
     void start(Model model, Options opts) {
-        out.printf("start %s: %s, %s, %s, %d-slot state vector; %s%s, heap limit %d MiB%n",
+        out.printf(java.util.Locale.ROOT, "start %s: %s, %s, %s, %d-slot state vector; %s%s, heap limit %d MiB%n",
                 name, Words.count(model.threadCount(), "thread"), Words.count(model.locks().size(), "lock"),
                 Words.count(model.vars().size(), "shared variable"), model.stateSize(),
-                opts.strategy().name().toLowerCase() + (opts.strategy() == org.migcheck.checker.engine.Strategy.RANDOM
+                opts.strategy().name().toLowerCase(java.util.Locale.ROOT) + (opts.strategy() == org.migcheck.checker.engine.Strategy.RANDOM
                         ? " (seed " + opts.seed() + ", " + Words.count(opts.walks(), "walk") + ")" : ""),
                 opts.compress() ? ", visited set tree-compressed" : "",
                 Runtime.getRuntime().maxMemory() >> 20);
@@ -40,13 +40,13 @@ final class ProgressPrinter implements SearchObserver, RandomSearch.Progress {
 
     @Override
     public void onProgress(Stats s, long frontier) {
-        out.printf("progress %s: %d distinct, %d generated, depth %d, %.0f s; now %.0f states/s; frontier %d; heap %d MiB%n",
+        out.printf(java.util.Locale.ROOT, "progress %s: %d distinct, %d generated, depth %d, %.0f s; now %.0f states/s; frontier %d; heap %d MiB%n",
                 name, s.distinct(), s.generated(), s.maxDepth(), s.seconds(), rate(s.distinct(), s.nanos()), frontier, heapMiB());
     }
 
     @Override
     public void onProgress(Stats s, int walksDone, int walks) {
-        out.printf("progress %s: walk %d of %d, %d distinct seen, %d steps, deepest %d, %.0f s; now %.0f steps/s; heap %d MiB%n",
+        out.printf(java.util.Locale.ROOT, "progress %s: walk %d of %d, %d distinct seen, %d steps, deepest %d, %.0f s; now %.0f steps/s; heap %d MiB%n",
                 name, walksDone, walks, s.distinct(), s.generated(), s.maxDepth(), s.seconds(), rate(s.generated(), s.nanos()), heapMiB());
     }
 

@@ -287,7 +287,11 @@ public final class ScenarioRegistry {
                 break;
             }
         }
-        return b.toString().replace('\n', ' ');
+        String line = b.toString().replace('\n', ' ');
+        // a services file saved with a byte-order mark: its first class name starts with an invisible U+FEFF, which
+        // ServiceLoader prints as it is (the name looks right)
+        return line.indexOf('\uFEFF') < 0 ? line : line.replace("\uFEFF", "") + " (the services file begins with a byte-order"
+                + " mark, U+FEFF, before the class name: save it as UTF-8 without one)";
     }
 
     /** The scenario with id {@code id}, or null. */

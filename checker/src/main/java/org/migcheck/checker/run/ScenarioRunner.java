@@ -474,7 +474,7 @@ public final class ScenarioRunner {
         if (e == null) {
             return "-";
         }
-        return e.kind().name().toLowerCase() + (e.ruleId() == null ? "" : " " + e.ruleId());
+        return e.kind().name().toLowerCase(java.util.Locale.ROOT) + (e.ruleId() == null ? "" : " " + e.ruleId());
     }
 
     public static String verdictText(CheckResult r) {

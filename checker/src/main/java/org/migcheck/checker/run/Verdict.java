@@ -27,5 +27,5 @@ public enum Verdict {
     /** Exit code of {@code check --all} when some variant's verdict differs from its expectation. */
     public static final int MISMATCH_EXIT = 10;
 
-    public String lower() { return name().toLowerCase().replace('_', '-'); }
+    public String lower() { return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'); }
 }

@@ -166,7 +166,7 @@ public final class JsonRenderer {
             e.put("kind", m.kind().word());
             e.put("step", m.step());
             e.put("pc", m.pc());
-            e.put("fate", m.fate().name().toLowerCase());
+            e.put("fate", m.fate().name().toLowerCase(java.util.Locale.ROOT));
             // an unreached mutant was not checked: it has no verdict of its own (its result is the original's)
             boolean unreached = m.fate() == Mutations.Fate.UNREACHED;
             e.put("verdict", unreached ? null : m.result().verdict().lower());
@@ -355,7 +355,7 @@ public final class JsonRenderer {
         root.put("cycle", trace == null ? null : paths ? lockCycle(r) : waitForCycle(trace));
         root.put("heldLocks", trace == null || paths ? List.of() : heldLocks(trace));
         Map<String, Object> goals = new LinkedHashMap<>();
-        r.goals().forEach((g, a) -> goals.put(g, a.answer().name().toLowerCase()));
+        r.goals().forEach((g, a) -> goals.put(g, a.answer().name().toLowerCase(java.util.Locale.ROOT)));
         root.put("goals", goals);
         // the witnesses a holding report shows (text and HTML), each with its trace
         List<Map<String, Object>> witnesses = new ArrayList<>();

@@ -53,12 +53,12 @@ public final class LockdepReport {
         }
         b.append("\n  other info that might help us debug this:\n\n   Possible unsafe locking scenario:\n\n");
         String f = "  %-28s %s%n";
-        b.append(String.format(f, "       CPU0", "CPU1"));
-        b.append(String.format(f, "       ----", "----"));
-        b.append(String.format(f, "  lock(" + target + ");", ""));
-        b.append(String.format(f, "", "lock(" + parent + ");"));
-        b.append(String.format(f, "", "lock(" + target + ");"));
-        b.append(String.format(f, "  lock(" + source + ");", ""));
+        b.append(String.format(java.util.Locale.ROOT, f, "       CPU0", "CPU1"));
+        b.append(String.format(java.util.Locale.ROOT, f, "       ----", "----"));
+        b.append(String.format(java.util.Locale.ROOT, f, "  lock(" + target + ");", ""));
+        b.append(String.format(java.util.Locale.ROOT, f, "", "lock(" + parent + ");"));
+        b.append(String.format(java.util.Locale.ROOT, f, "", "lock(" + target + ");"));
+        b.append(String.format(java.util.Locale.ROOT, f, "  lock(" + source + ");", ""));
         b.append("\n   *** DEADLOCK ***\n");
         // as lockdep's lockdep_print_held_locks: every lock the acquiring task holds, in the order it took them (an outer
         // lock both paths take, which keeps them apart in this model, shows here)

@@ -189,8 +189,8 @@ public final class TextRenderer {
         if (expected != null) {
             head.append(" (expected: ").append(expected).append(')');
         }
-        String size = timings ? String.format("states %d, depth %d, %.2f s", r.stats().distinct(), r.stats().maxDepth(), r.stats().seconds())
-                : String.format("states %d, depth %d", r.stats().distinct(), r.stats().maxDepth());
+        String size = timings ? String.format(java.util.Locale.ROOT, "states %d, depth %d, %.2f s", r.stats().distinct(), r.stats().maxDepth(), r.stats().seconds())
+                : String.format(java.util.Locale.ROOT, "states %d, depth %d", r.stats().distinct(), r.stats().maxDepth());
         if (head.length() + 3 + size.length() <= width) {
             out.append(head).append("   ").append(size).append('\n');
         } else {

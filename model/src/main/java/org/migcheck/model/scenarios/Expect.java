@@ -70,7 +70,7 @@ public record Expect(Kind kind, String ruleId, Map<String, Boolean> goals, Map<S
 
     /** "deadlock", "violated lock-order.cycle", "holds; reachable(migrated)=false". */
     public String describe() {
-        StringBuilder b = new StringBuilder(kind.name().toLowerCase());
+        StringBuilder b = new StringBuilder(kind.name().toLowerCase(java.util.Locale.ROOT));
         if (ruleId != null) {
             b.append(' ').append(ruleId);
         }
