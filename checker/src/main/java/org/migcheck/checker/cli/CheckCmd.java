@@ -188,7 +188,8 @@ final class CheckCmd implements Callable<Integer> {
     /** The outcome of a check of {@code s} the watchdog ends: INCOMPLETE with its {@code message}, judged as any outcome. */
     static ScenarioRunner.Outcome overrunOutcome(Scenario s, String variant, Map<String, String> sets, RuleSet rules, Options opts,
             String message) {
-        return ScenarioRunner.run(s, variant, sets, rules, opts, (model, r, x) -> overrunResult(model, message));
+        // also after a signal: the check began and did not stop at it (runAfterStop, or the report said "not checked")
+        return ScenarioRunner.runAfterStop(s, variant, sets, rules, opts, (model, r, x) -> overrunResult(model, message));
     }
 
     /** A result without a verdict for a check of {@code model} the watchdog ends, with its {@code message}. */
@@ -272,7 +273,7 @@ final class CheckCmd implements Callable<Integer> {
                         int after = scenarios.stream().mapToInt(x -> x.variants().size()).sum() - at;
                         String note = "the watchdog ended the process here: "
                                 + (after == 0 ? "no variant comes after this one" : Words.count(after, "variant") + " after this one not checked");
-                        ScenarioRunner.Outcome hung = ScenarioRunner.run(sc, v.name(), Map.of(), rules, opts,
+                        ScenarioRunner.Outcome hung = ScenarioRunner.runAfterStop(sc, v.name(), Map.of(), rules, opts,
                                 (model, r, x) -> overrunResult(model, message).withNote(note));
                         sofar.add(hung);
                         return text ? String.format(java.util.Locale.ROOT, fmt, row(hung)) + allSummary(sofar, after) : allDocument(f, sofar);
@@ -376,7 +377,12 @@ final class CheckCmd implements Callable<Integer> {
                     out.printf(java.util.Locale.ROOT, "%n%s stopped by %s (INCOMPLETE: no verdict), counted as failed below%n",
                             stopped == 1 ? "1 check was" : stopped + " checks were", org.migcheck.checker.engine.Budget.stoppedAll());
                 }
-                out.printf(java.util.Locale.ROOT, "%ncatalogue checked in %.1f s%n", secs);
+                if (org.migcheck.checker.trace.Timings.shown()) {
+                    out.printf(java.util.Locale.ROOT, "%ncatalogue checked in %.1f s%n", secs);
+                } else {
+                    out.println();
+                    out.println("catalogue checked");
+                }
                 out.printf(java.util.Locale.ROOT, "%d passed, %d failed%n", cases.size() - bad.size(), bad.size());
             }
         }
@@ -389,7 +395,7 @@ final class CheckCmd implements Callable<Integer> {
         String goals = o.expected() == null || o.expected().goals().isEmpty() ? "-"
                 : ScenarioRunner.goalsAsExpected(o.expected(), r) + "/" + o.expected().goals().size();
         return new Object[] {o.scenario().id(), o.variant(), ScenarioRunner.verdictText(o.expected()), ScenarioRunner.verdictText(r),
-                goals, r.stats().distinct(), r.stats().maxDepth(), String.format(java.util.Locale.ROOT, "%.2fs", r.stats().seconds()),
+                goals, r.stats().distinct(), r.stats().maxDepth(), org.migcheck.checker.trace.Timings.shown() ? String.format(java.util.Locale.ROOT, "%.2fs", r.stats().seconds()) : "-",
                 !o.matches() ? "MISMATCH" : bounded(o) ? "ok (bounded)" : "ok"};
     }
 

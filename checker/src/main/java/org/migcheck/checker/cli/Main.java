@@ -86,7 +86,7 @@ public final class Main implements Callable<Integer> {
                 while (counted.written() != seen) {
                     seen = counted.written();
                     if (reported.await(SIGNAL_GRACE_SECONDS, java.util.concurrent.TimeUnit.SECONDS)) {
-                        out.flush();
+                        Streams.out.flush();
                         Runtime.getRuntime().halt(code[0]);
                     }
                 }
@@ -99,6 +99,7 @@ public final class Main implements Callable<Integer> {
             endIncomplete(Streams.out, "interrupted (SIGINT or SIGTERM), and the check did not stop within " + SIGNAL_GRACE_SECONDS
                     + " s (model or rule code that does not return?): no verdict", counted.written() == 0);
         }, "migcheck-signal"));
+        secondSignalEndsAtOnce(counted);
         code[0] = run(args, out, System.err, sink::failure);
         reported.countDown();
         System.exit(code[0]);
@@ -122,6 +123,59 @@ public final class Main implements Callable<Integer> {
             }
         }
         Runtime.getRuntime().halt(Verdict.INCOMPLETE.exitCode());
+    }
+
+    /**
+     * A second SIGINT or SIGTERM while the first one's grace runs (Ctrl-C pressed again on a check whose model code does
+     * not return, or whose report a slow reader takes) ends the process at once, INCOMPLETE (exit 4), with the command's
+     * document when it has written nothing yet: the first signal's 20 s are for a report, not a wait a user cannot cut
+     * short. Through {@code sun.misc.Signal} (jdk.unsupported), found by reflection; without it a second signal waits as
+     * the first does. The first signal goes on to the JVM's own handler (the shutdown that runs the hook above). A signal
+     * the process was started ignoring (a background job's SIGINT) stays ignored: the JVM refuses a handler for it.
+     */
+    private static void secondSignalEndsAtOnce(Counted counted) {
+        try {
+            Class<?> signal = Class.forName("sun.misc.Signal");
+            Class<?> handler = Class.forName("sun.misc.SignalHandler");
+            java.lang.reflect.Method install = signal.getMethod("handle", signal, handler);
+            java.lang.reflect.Method deliver = handler.getMethod("handle", signal);
+            Object dfl = handler.getField("SIG_DFL").get(null);
+            Object ign = handler.getField("SIG_IGN").get(null);
+            java.util.concurrent.atomic.AtomicInteger signals = new java.util.concurrent.atomic.AtomicInteger();
+            for (String name : List.of("INT", "TERM")) {
+                Object sig = signal.getConstructor(String.class).newInstance(name);
+                Object[] previous = new Object[1];
+                Object mine = java.lang.reflect.Proxy.newProxyInstance(handler.getClassLoader(), new Class<?>[] {handler}, (proxy, m, a) -> {
+                    if (m.getDeclaringClass() == Object.class) {
+                        return switch (m.getName()) {
+                            case "equals" -> proxy == a[0];
+                            case "hashCode" -> System.identityHashCode(proxy);
+                            default -> "migcheck's handler of SIG" + name;
+                        };
+                    }
+                    if (signals.incrementAndGet() == 1 || !waitOnSignal) {
+                        deliver.invoke(previous[0], a[0]);
+                    } else {
+                        endIncomplete(Streams.out, "a second interrupt (SIGINT or SIGTERM): ended at once, no verdict",
+                                counted.written() == 0);
+                    }
+                    return null;
+                });
+                Object was;
+                try {
+                    was = install.invoke(null, sig, mine);
+                } catch (java.lang.reflect.InvocationTargetException refused) {
+                    continue; // no handler for this signal here
+                }
+                if (was == dfl || was == ign) {
+                    install.invoke(null, sig, was); // not the JVM's shutdown handler: leave the signal as it was
+                } else {
+                    previous[0] = was;
+                }
+            }
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            // another JVM: a second signal waits as the first does
+        }
     }
 
     /** What a report names as the limit reached when a signal stopped the command. */
@@ -234,6 +288,7 @@ public final class Main implements Callable<Integer> {
         }
         Streams.out = out;
         textOut = out;
+        org.migcheck.checker.trace.Timings.show(true); // until a command's --no-timings says otherwise
         Streams.err = err;
         try {
             int code = cl.execute(args);

@@ -14,6 +14,11 @@ public final class OutputOptions {
             description = "text (default), json (docs/report.schema.json), junit (JUnit XML), sarif (SARIF 2.1.0) or html; not every command writes every format")
     Format format = Format.TEXT;
 
+    @Option(names = "--no-timings", description = "leave run times (seconds, states per second) out of the report, the only"
+            + " parts that differ between runs of the same check: text and HTML drop them, JSON gives null, JUnit XML time=\"0\";"
+            + " for golden files a CI job diffs")
+    boolean noTimings;
+
     @Option(names = "--width", paramLabel = "COLUMNS", converter = Args.Columns.class,
             description = "width of text output (default: $COLUMNS, which ./migcheck sets to a terminal's width, else 120); below about"
                     + " 100 columns traces print one step per line")
@@ -33,6 +38,7 @@ public final class OutputOptions {
         if (format != Format.TEXT) {
             Main.writesDocument();
         }
+        org.migcheck.checker.trace.Timings.show(!noTimings);
         return format;
     }
 

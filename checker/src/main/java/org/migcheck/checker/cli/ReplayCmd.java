@@ -100,7 +100,11 @@ final class ReplayCmd implements Callable<Integer> {
         String title = t.title() + (mutant != null ? ", mutant " + mutant : "") + (raise > 0 ? " at bounds +" + raise : "");
         out.println("replay of " + title + " (" + Words.count(t.schedule().length, "step") + ")");
         int width = output.columns();
-        out.print(TextRenderer.table(end.trace(), width, stacks));
+        if (end.trace().rows().isEmpty()) {
+            out.println("  (" + TextRenderer.noStep(end.verdict()) + ")"); // as check prints it, not an empty table
+        } else {
+            out.print(TextRenderer.table(end.trace(), width, stacks));
+        }
         out.print(TextRenderer.restingPlaces(end.trace(), width));
         OutputOptions.printWrapped(out, width, "ends in: " + end.verdict().name() + (end.ruleId() == null ? "" : " " + end.ruleId()) + ": "
                 + end.message(), 0, 2);

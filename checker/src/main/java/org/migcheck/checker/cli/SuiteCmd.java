@@ -88,7 +88,7 @@ final class SuiteCmd implements Callable<Integer> {
                 int after = combinations.size() - sofar.size() - 1;
                 String note = "the watchdog ended the process here: "
                         + (after == 0 ? "no combination comes after this one" : Words.count(after, "combination") + " after this one not checked");
-                sofar.add(ScenarioRunner.run(s, null, combinations.get(sofar.size()), rules, search.toOptions(),
+                sofar.add(ScenarioRunner.runAfterStop(s, null, combinations.get(sofar.size()), rules, search.toOptions(),
                         (model, r, x) -> CheckCmd.overrunResult(model, message).withNote(note)));
                 return f == Format.TEXT ? KnobSuite.table(s, sofar) + String.format(java.util.Locale.ROOT, "%nsuite not finished: the watchdog ended the process"
                         + " in %s; %s not checked%n", sofar.get(sofar.size() - 1).title(), Words.count(after, "combination"))

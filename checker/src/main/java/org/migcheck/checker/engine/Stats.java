@@ -27,9 +27,16 @@ public record Stats(long generated, long distinct, int maxDepth, long nanos, Str
     public double bytesPerState() { return storeBytes < 0 || distinct == 0 ? -1 : (double) storeBytes / distinct; }
 
     public String line() {
+        return line(true);
+    }
+
+    /** As {@link #line()}; without {@code timings}, without the seconds and the rate (the parts that differ from run to run). */
+    public String line(boolean timings) {
         // transitions, not "states generated": with the initial state, the distinct states can outnumber them
-        return String.format(java.util.Locale.ROOT, "%s, %s, depth %d, %.2f s, %.0f states/s",
-                Words.count(distinct, "distinct state"), Words.count(generated, "transition"), maxDepth, seconds(), statesPerSecond());
+        return timings ? String.format(java.util.Locale.ROOT, "%s, %s, depth %d, %.2f s, %.0f states/s",
+                Words.count(distinct, "distinct state"), Words.count(generated, "transition"), maxDepth, seconds(), statesPerSecond())
+                : String.format(java.util.Locale.ROOT, "%s, %s, depth %d", Words.count(distinct, "distinct state"),
+                        Words.count(generated, "transition"), maxDepth);
     }
 
     /** "visited set MODE, B bytes per state", or null when there is no figure. */

@@ -232,6 +232,20 @@ public final class ScenarioRunner {
 
     /** As {@link #run(Scenario, String, Map, RuleSet, Options)}, the model checked by {@code checker}. */
     public static Outcome run(Scenario scenario, String variantName, Map<String, String> sets, RuleSet rules, Options opts, Check checker) {
+        return run(scenario, variantName, sets, rules, opts, checker, true);
+    }
+
+    /**
+     * As {@link #run(Scenario, String, Map, RuleSet, Options, Check)} also after a signal: for the report of a check that
+     * did not stop at it, which {@code checker} makes (the check's own outcome, not "not checked": it had begun).
+     */
+    public static Outcome runAfterStop(Scenario scenario, String variantName, Map<String, String> sets, RuleSet rules, Options opts,
+                                       Check checker) {
+        return run(scenario, variantName, sets, rules, opts, checker, false);
+    }
+
+    private static Outcome run(Scenario scenario, String variantName, Map<String, String> sets, RuleSet rules, Options opts, Check checker,
+                               boolean heedStop) {
         Knobs knobs = knobs(scenario, variantName, sets);
         Expect expect;
         try {
@@ -251,7 +265,7 @@ public final class ScenarioRunner {
             }
         }
         String stop = org.migcheck.checker.engine.Budget.stoppedAll();
-        if (stop != null) {
+        if (stop != null && heedStop) {
             // a signal (SIGINT, SIGTERM) came before this one began: not built, not checked (a suite of thousands of
             // combinations built each one after the signal, and ran out of the time the report has)
             return new Outcome(scenario, shownVariant, knobs, expect, Checker.noVerdict(null, "not checked: " + stop

@@ -143,7 +143,7 @@ public final class HtmlRenderer {
             }
             h.append("</ul>\n");
         }
-        h.append("<p>").append(esc(r.stats().line())).append("</p>\n");
+        h.append("<p>").append(esc(r.stats().line(Timings.shown()))).append("</p>\n");
         if (trace != null && r.witnesses().isEmpty()) {
             String svg = waitForSvg(trace);
             if (svg != null) {

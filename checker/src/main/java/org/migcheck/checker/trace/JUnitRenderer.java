@@ -122,7 +122,7 @@ public final class JUnitRenderer {
     }
 
     private static String seconds(double s) {
-        return String.format(Locale.ROOT, "%.3f", s);
+        return String.format(Locale.ROOT, "%.3f", Timings.shown() ? s : 0.0);
     }
 
     /** XML text and attribute escaping (also HTML text); characters XML 1.0 cannot carry become '?'. */

@@ -375,8 +375,8 @@ public final class JsonRenderer {
         stats.put("generated", r.stats().generated());
         stats.put("distinct", r.stats().distinct());
         stats.put("depth", r.stats().maxDepth());
-        stats.put("seconds", r.stats().seconds());
-        stats.put("statesPerSecond", r.stats().statesPerSecond());
+        stats.put("seconds", Timings.shown() ? r.stats().seconds() : null);
+        stats.put("statesPerSecond", Timings.shown() ? r.stats().statesPerSecond() : null);
         boolean store = r.stats().store() != null;
         stats.put("store", r.stats().store());
         stats.put("storeBytes", store ? r.stats().storeBytes() : null);

@@ -40,7 +40,12 @@ public final class TextRenderer {
             // throwing vacuous() or triggers()), not the initial state
             return "no step: the check stopped before it explored the initial state";
         }
-        return r.verdict() == org.migcheck.checker.run.Verdict.STUCK ? "no step: the thread is already doomed in the initial state"
+        return noStep(r.verdict());
+    }
+
+    /** What a trace without a step that ends in {@code v} says (check and replay print the same). */
+    public static String noStep(org.migcheck.checker.run.Verdict v) {
+        return v == org.migcheck.checker.run.Verdict.STUCK ? "no step: the thread is already doomed in the initial state"
                 : "no step: the initial state already fails";
     }
 
@@ -189,7 +194,7 @@ public final class TextRenderer {
         if (expected != null) {
             head.append(" (expected: ").append(expected).append(')');
         }
-        String size = timings ? String.format(java.util.Locale.ROOT, "states %d, depth %d, %.2f s", r.stats().distinct(), r.stats().maxDepth(), r.stats().seconds())
+        String size = timings && Timings.shown() ? String.format(java.util.Locale.ROOT, "states %d, depth %d, %.2f s", r.stats().distinct(), r.stats().maxDepth(), r.stats().seconds())
                 : String.format(java.util.Locale.ROOT, "states %d, depth %d", r.stats().distinct(), r.stats().maxDepth());
         if (head.length() + 3 + size.length() <= width) {
             out.append(head).append("   ").append(size).append('\n');
@@ -243,7 +248,7 @@ public final class TextRenderer {
             para(out, "INCOMPLETE: " + r.limit() + "; nothing is claimed about the unexplored states", width, "  ");
         }
         if (timings) {
-            out.append("  ").append(r.stats().line()).append('\n');
+            out.append("  ").append(r.stats().line(Timings.shown())).append('\n');
             if (r.stats().storeLine() != null) {
                 out.append("  ").append(r.stats().storeLine()).append('\n');
             }

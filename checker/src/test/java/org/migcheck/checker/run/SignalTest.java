@@ -106,4 +106,57 @@ class SignalTest {
             org.migcheck.checker.engine.Budget.stopAll(null); // (this JVM runs other tests after this one)
         }
     }
+
+    /** A user's scenario whose one step never returns (nor heeds an interrupt): a check of it stops at no budget. */
+    public static final class ForeverPlugin implements org.migcheck.model.scenarios.Scenario {
+        private final org.migcheck.model.scenarios.Scenario s = org.migcheck.model.scenarios.BaseScenario.builder("forever")
+                .title("a step that never returns").reference("test plugin")
+                .model(k -> {
+                    org.migcheck.model.lang.Model.Builder b = org.migcheck.model.lang.Model.builder("forever");
+                    org.migcheck.model.lang.Var f = b.flag("f", false);
+                    b.thread("t", x -> x.step(org.migcheck.model.lang.Step.named("spin").does(e -> {
+                        long n = 0;
+                        while (n >= 0) {
+                            n = n + 1 > 0 ? n + 1 : 0;
+                        }
+                        e.set(f, true);
+                    }).build()));
+                    return b.build();
+                })
+                .variant("v", java.util.Map.of(), org.migcheck.model.scenarios.Expect.holds(), "never ends").build();
+
+        @Override public String id() { return s.id(); }
+        @Override public String title() { return s.title(); }
+        @Override public String reference() { return s.reference(); }
+        @Override public List<org.migcheck.model.scenarios.Knob> knobs() { return s.knobs(); }
+        @Override public List<org.migcheck.model.scenarios.Variant> variants() { return s.variants(); }
+        @Override public org.migcheck.model.lang.Model build(org.migcheck.model.scenarios.Knobs k) { return s.build(k); }
+    }
+
+    /**
+     * A second signal ends the process at once, INCOMPLETE, with the command's document: the first one's 20 s of grace
+     * are for a report, and a check whose model code never returns has none to write (a user pressing Ctrl-C again
+     * waited the 20 s all the same).
+     */
+    @Test
+    void aSecondSignalEndsAtOnce(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path services = dir.resolve("META-INF/services/" + org.migcheck.model.scenarios.Scenario.class.getName());
+        java.nio.file.Files.createDirectories(services.getParent());
+        java.nio.file.Files.writeString(services, ForeverPlugin.class.getName() + "\n");
+        Run r = started(List.of("--classpath", dir.toString(), "check", "forever", "--format", "json"), false, "start ");
+        Thread.sleep(500); // into the step that never returns
+        long pid = r.process().pid();
+        new ProcessBuilder("kill", "-TERM", Long.toString(pid)).start().waitFor();
+        Thread.sleep(1000);
+        long second = System.nanoTime();
+        new ProcessBuilder("kill", "-INT", Long.toString(pid)).start().waitFor();
+        String out = r.output();
+        double took = (System.nanoTime() - second) / 1e9;
+        assertEquals(4, r.process().exitValue(), out);
+        assertTrue(took < 10, "ended " + took + " s after the second signal, not at once");
+        JsonNode json = new ObjectMapper().readTree(out);
+        assertEquals("incomplete", json.get("verdict").asText(), out);
+        assertTrue(json.get("message").asText().contains("a second interrupt"), out);
+        assertEquals("an interrupt (SIGINT or SIGTERM), not heeded by model or rule code that does not return", json.get("limit").asText(), out);
+    }
 }
