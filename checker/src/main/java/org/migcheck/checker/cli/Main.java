@@ -65,7 +65,8 @@ public final class Main implements Callable<Integer> {
         utf8Out = cs.equals(java.nio.charset.StandardCharsets.UTF_8) ? null
                 : new PrintStream(counted, true, java.nio.charset.StandardCharsets.UTF_8);
         // a check whose model or rule code never returns would outlive --time-limit: end the process, INCOMPLETE
-        org.migcheck.checker.run.Overrun.onOverrun(message -> endIncomplete(Streams.out, message, true));
+        stdoutCounted = counted;
+        org.migcheck.checker.run.Overrun.onOverrun(message -> endIncomplete(Streams.out, message, false));
         // SIGINT (Ctrl-C) and SIGTERM (a CI job's timeout): every search stops as at a budget and the command writes its
         // report, INCOMPLETE, with what it explored, in the format asked (an empty JSON or JUnit file helps no pipeline);
         // the exit code is then the report's. A member process (which serves others) just ends.
@@ -97,24 +98,29 @@ public final class Main implements Callable<Integer> {
             // watchdog does: the document a pipeline asked for, INCOMPLETE (an empty JSON or JUnit file helps no one)
             // (a command that wrote part of its report gets no second document after it: the part stands, cut)
             endIncomplete(Streams.out, "interrupted (SIGINT or SIGTERM), and the check did not stop within " + SIGNAL_GRACE_SECONDS
-                    + " s (model or rule code that does not return?): no verdict", counted.written() == 0);
+                    + " s (model or rule code that does not return?): no verdict", true);
         }, "migcheck-signal"));
-        secondSignalEndsAtOnce(counted);
+        secondSignalEndsAtOnce(reported);
         code[0] = run(args, out, System.err, sink::failure);
         reported.countDown();
         System.exit(code[0]);
     }
 
     /**
-     * Ends the process INCOMPLETE (exit 4) with {@code message} on standard error and, when {@code document} and a
-     * command set {@link #overrunDocument}, that document: a pipeline that asked for JSON, JUnit XML, SARIF or HTML gets
-     * its report, not an empty file (the watchdog's way out of a check that never returns, and a signal's).
+     * Ends the process INCOMPLETE (exit 4) with {@code message} on standard error and, when a command set {@link
+     * #overrunDocument} (and, with {@code onlyIfUnwritten}, wrote nothing yet), that document: a pipeline that asked for
+     * JSON, JUnit XML, SARIF or HTML gets its report, not an empty file (the watchdog's way out of a check that never
+     * returns, and a signal's). The command's own writes are dropped from then on.
      */
-    private static void endIncomplete(PrintStream out, String message, boolean document) {
+    private static void endIncomplete(PrintStream out, String message, boolean onlyIfUnwritten) {
         System.err.println("migcheck: " + message);
         System.err.flush();
         java.util.function.UnaryOperator<String> doc = overrunDocument;
-        if (document && doc != null) {
+        Counted counted = stdoutCounted;
+        // the document, when the command wrote nothing yet (or, for the watchdog, whatever it wrote: check --all's table
+        // goes on); from then on the command's own writes are dropped, so that no second document follows this one
+        boolean mine = counted == null || counted.claim(onlyIfUnwritten);
+        if (mine && doc != null) {
             try {
                 out.print(doc.apply(message));
                 out.flush();
@@ -129,11 +135,12 @@ public final class Main implements Callable<Integer> {
      * A second SIGINT or SIGTERM while the first one's grace runs (Ctrl-C pressed again on a check whose model code does
      * not return, or whose report a slow reader takes) ends the process at once, INCOMPLETE (exit 4), with the command's
      * document when it has written nothing yet: the first signal's 20 s are for a report, not a wait a user cannot cut
-     * short. Through {@code sun.misc.Signal} (jdk.unsupported), found by reflection; without it a second signal waits as
+     * short. A report already being written is let finish (up to {@link #SECOND_SIGNAL_GRACE_SECONDS} s): two documents,
+     * or a cut one, parse no better than none. Through {@code sun.misc.Signal} (jdk.unsupported), found by reflection; without it a second signal waits as
      * the first does. The first signal goes on to the JVM's own handler (the shutdown that runs the hook above). A signal
      * the process was started ignoring (a background job's SIGINT) stays ignored: the JVM refuses a handler for it.
      */
-    private static void secondSignalEndsAtOnce(Counted counted) {
+    private static void secondSignalEndsAtOnce(java.util.concurrent.CountDownLatch reported) {
         try {
             Class<?> signal = Class.forName("sun.misc.Signal");
             Class<?> handler = Class.forName("sun.misc.SignalHandler");
@@ -155,9 +162,14 @@ public final class Main implements Callable<Integer> {
                     }
                     if (signals.incrementAndGet() == 1 || !waitOnSignal) {
                         deliver.invoke(previous[0], a[0]);
-                    } else {
-                        endIncomplete(Streams.out, "a second interrupt (SIGINT or SIGTERM): ended at once, no verdict",
-                                counted.written() == 0);
+                    } else if (reported.getCount() > 0) { // (else the command has ended: the hook ends with its code)
+                        Counted c = stdoutCounted;
+                        if (c != null && !c.claim(true)
+                                && reported.await(SECOND_SIGNAL_GRACE_SECONDS, java.util.concurrent.TimeUnit.SECONDS)) {
+                            return null; // it was writing its report, now whole: the hook ends with its code (a cut document
+                                         // parses no better than two)
+                        }
+                        endIncomplete(Streams.out, "a second interrupt (SIGINT or SIGTERM): ended at once, no verdict", true);
                     }
                     return null;
                 });
@@ -178,6 +190,9 @@ public final class Main implements Callable<Integer> {
         }
     }
 
+    /** How long a second signal lets a report already being written finish. */
+    static final int SECOND_SIGNAL_GRACE_SECONDS = 5;
+
     /** What a report names as the limit reached when a signal stopped the command. */
     static final String SIGNALLED = "an interrupt (SIGINT or SIGTERM)";
 
@@ -197,19 +212,46 @@ public final class Main implements Callable<Integer> {
     /** An output stream that counts the bytes written through it (before any buffer below it). */
     static final class Counted extends java.io.FilterOutputStream {
         private volatile long written;
+        /** When set, the only thread whose writes pass: the one writing the document the process ends with. */
+        private Thread owner;
 
         Counted(java.io.OutputStream out) { super(out); }
 
         long written() { return written; }
 
-        @Override public void write(int b) throws java.io.IOException {
+        /**
+         * From now on only the calling thread writes (the others' writes are dropped: the process is about to end with
+         * this thread's document, and a command finishing its own report at the same moment must not add a second one).
+         * With {@code onlyIfUnwritten}, only when nothing has been written yet; false when the claim was not made.
+         */
+        synchronized boolean claim(boolean onlyIfUnwritten) {
+            if (onlyIfUnwritten && written > 0) {
+                return false;
+            }
+            owner = Thread.currentThread();
+            return true;
+        }
+
+        @Override public synchronized void write(int b) throws java.io.IOException {
+            if (owner != null && owner != Thread.currentThread()) {
+                return;
+            }
             out.write(b);
             written++;
         }
 
-        @Override public void write(byte[] b, int off, int len) throws java.io.IOException {
+        @Override public synchronized void write(byte[] b, int off, int len) throws java.io.IOException {
+            if (owner != null && owner != Thread.currentThread()) {
+                return;
+            }
             out.write(b, off, len);
             written += len;
+        }
+
+        @Override public synchronized void flush() throws java.io.IOException {
+            if (owner == null || owner == Thread.currentThread()) {
+                out.flush();
+            }
         }
     }
 
@@ -390,7 +432,8 @@ public final class Main implements Callable<Integer> {
                 b.append("\\r");
             } else if (c == '\t') {
                 b.append("\\t");
-            } else if (Character.isISOControl(c)) {
+            } else if (Character.isISOControl(c) || Character.getType(c) == Character.FORMAT) {
+                // and the invisible ones: a byte-order mark, zero-width and bidirectional marks
                 b.append(String.format(java.util.Locale.ROOT, "\\u%04x", (int) c));
             } else {
                 b.append(c);
@@ -403,6 +446,9 @@ public final class Main implements Callable<Integer> {
         static PrintStream out = System.out;
         static PrintStream err = System.err;
     }
+
+    /** What this process writes to standard output, counted; null where {@link #run} runs in another program. */
+    private static Counted stdoutCounted;
 
     /** This process's standard output encoded as UTF-8, when its own charset is another; else null. */
     private static PrintStream utf8Out;

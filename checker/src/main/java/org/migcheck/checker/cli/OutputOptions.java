@@ -15,7 +15,7 @@ public final class OutputOptions {
     Format format = Format.TEXT;
 
     @Option(names = "--no-timings", description = "leave run times (seconds, states per second) out of the report, the only"
-            + " parts that differ between runs of the same check: text and HTML drop them, JSON gives null, JUnit XML time=\"0\";"
+            + " parts that differ between runs of the same check: text and HTML drop them, JSON gives null, JUnit XML time=\"0.000\";"
             + " for golden files a CI job diffs")
     boolean noTimings;
 

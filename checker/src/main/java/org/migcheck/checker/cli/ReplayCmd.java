@@ -54,7 +54,8 @@ final class ReplayCmd implements Callable<Integer> {
         Model m;
         Replayer.Ending end;
         try {
-            t = ScenarioRunner.parse(token.strip(), Main.registry(spec)); // a token pasted with a line's end (\r, \n) or spaces
+            // a token pasted with a line's end (\r, \n), spaces, or a file's byte-order mark
+            t = ScenarioRunner.parse(token.strip().replace("\uFEFF", ""), Main.registry(spec));
             checkVariant(t);
         } catch (IllegalArgumentException | ModelError e) {
             throw Args.usage(spec, "token does not fit: " + e.getMessage());

@@ -74,6 +74,12 @@ public final class RandomSearch {
     /** The marks the walks of the last {@link #run} saw: the first of each key in walk order. */
     private List<Mark> marks = List.of();
 
+    /** Whether the last {@link #run} was stopped (time limit, interrupt) before it had run every walk. */
+    private boolean stopped;
+
+    /** Whether the last {@link #run} was stopped (time limit, interrupt) before it had run every walk. */
+    public boolean stopped() { return stopped; }
+
     /**
      * The first transition of each key the walks of the last {@link #run} showed, in walk order (the same for every
      * spread of the walks over processes: each chunk keeps its own first ones, and the chunks are taken in walk order).
@@ -255,11 +261,16 @@ public final class RandomSearch {
 
     private SearchResult walkAll(long start) {
         marks = List.of();
+        stopped = false;
         List<Chunk> chunks = swarm == null ? List.of(walk(0, walks)) : swarm.run(walks, this::walk);
+        // the marks of the walks the result counts: up to the chunk that failed or was stopped (a swarm may send later ones)
         java.util.Map<String, Mark> firstMarks = new java.util.LinkedHashMap<>();
         for (Chunk c : chunks) {
             for (Mark m : c.marks) {
                 firstMarks.putIfAbsent(m.key(), m);
+            }
+            if (c.failWalk >= 0 || c.timedOut) {
+                break;
             }
         }
         marks = List.copyOf(firstMarks.values());
@@ -302,6 +313,7 @@ public final class RandomSearch {
                 return new SearchResult(SearchResult.Status.FAILED, last, shrunk, -1, stats, null);
             }
             if (c.timedOut) {
+                stopped = true;
                 String why = Budget.stoppedAll() != null ? Budget.stoppedAll()
                         : swarm == null && Thread.currentThread().isInterrupted() ? LevelSearch.INTERRUPTED : "time limit";
                 return new SearchResult(SearchResult.Status.INCOMPLETE, null, new int[0], -1,

@@ -966,7 +966,7 @@ public final class Checker {
                 + " distinct counts the states"
                 + " the walks visited (by 64-bit fingerprint)");
         if (r.status() != SearchResult.Status.FAILED) {
-            CheckResult cycle = walkedLockCycle(model, sys, rs, r.stats(), notes);
+            CheckResult cycle = walkedLockCycle(model, sys, rs, r.stats(), notes, r.limit());
             if (cycle != null) {
                 return cycle;
             }
@@ -1000,7 +1000,7 @@ public final class Checker {
      * one (VIOLATED lock-order.cycle, a replayable path per edge, each shrunk by delta debugging); none: null.
      */
     private static CheckResult walkedLockCycle(Model model, ModelSystem sys, org.migcheck.checker.engine.RandomSearch rs,
-                                               Stats stats, List<String> notes) {
+                                               Stats stats, List<String> notes, String limit) {
         List<org.migcheck.checker.engine.RandomSearch.Mark> marks = rs.marks();
         if (!sys.rules().lockdep() || marks.isEmpty()) {
             return null;
@@ -1053,12 +1053,16 @@ public final class Checker {
         }
         notes.add("each path of the lock-order cycle is the walks' first to its acquisition, shrunk by delta debugging (not"
                 + " necessarily a shortest one)");
+        if (rs.stopped()) {
+            // as a stopped exhaustive search's cycle: real paths, and the reader is told the walks did not all run
+            notes.add("the walks were stopped before they all ran (" + limit + "): the cycle is in the walks that did");
+        }
         return lockCycle(model, shrunk::get, cycle, Map.of(), stats, notes, CycleSeen.RANDOM_WALKS);
     }
 
     /**
      * Whether {@code path} replays with no failure on the way (nor in the state it ends in) and its last step is {@code
-     * edges}' thread taking, with a blocking acquisition, a lock of each edge's class while holding one of its other class.
+     * edges}' thread taking, with a blocking acquisition, each edge's acquired lock while holding its held one.
      */
     private static boolean showsEdges(Model model, Semantics sem, org.migcheck.checker.engine.RandomSearch rs, int[] path,
                                       List<Lockdep.Witness> edges) {
@@ -1079,15 +1083,16 @@ public final class Checker {
         } catch (IllegalArgumentException | IllegalStateException | ModelError e) {
             return false;
         }
-        Set<String> heldClasses = new HashSet<>();
+        // the same locks as the witness names, not only their classes: the report's title and its lockdep lines name them
+        Set<String> heldLocks = new HashSet<>();
         for (org.migcheck.model.lang.Lock h : org.migcheck.properties.Context.held(sem.view(before), t)) {
-            heldClasses.add(h.lockClass());
+            heldLocks.add(h.name());
         }
         for (Lockdep.Witness w : edges) {
             boolean shown = false;
             for (org.migcheck.model.lang.Event e : events) {
                 if (e instanceof org.migcheck.model.lang.LockEvent.Acquired a && !a.trylock()
-                        && a.lock().lockClass().equals(w.toClass()) && heldClasses.contains(w.fromClass())) {
+                        && a.lock().name().equals(w.acquired()) && heldLocks.contains(w.held())) {
                     shown = true;
                 }
             }

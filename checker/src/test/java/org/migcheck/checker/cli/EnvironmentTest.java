@@ -150,7 +150,7 @@ class EnvironmentTest {
         java.util.regex.Matcher m = Pattern.compile("replay: \\./migcheck replay (\\S+)").matcher(check.out());
         assertTrue(m.find(), check.out());
         // a token copied with the line's end of a CRLF file, or with spaces around it, replays as itself
-        for (String pasted : List.of(m.group(1) + "\r", m.group(1) + "\r\n", " " + m.group(1) + " ")) {
+        for (String pasted : List.of(m.group(1) + "\r", m.group(1) + "\r\n", " " + m.group(1) + " ", "\uFEFF" + m.group(1))) {
             CliRun replay = CliRun.run("replay", pasted);
             assertEquals(1, replay.code(), replay.err());
             assertTrue(replay.out().contains("VIOLATED"), replay.out());
@@ -160,6 +160,11 @@ class EnvironmentTest {
         assertEquals(64, variant.code(), variant.err());
         assertTrue(variant.err().contains("racy\\r"), variant.err());
         assertFalse(variant.err().contains("\r"), variant.err());
+        // and an invisible one (a byte-order mark, a bidirectional override)
+        CliRun invisible = CliRun.run("check", "counter", "--variant", "\u202Eracy");
+        assertEquals(64, invisible.code(), invisible.err());
+        assertTrue(invisible.err().contains("\\u202e"), invisible.err());
+        assertFalse(invisible.err().contains("\u202E"), invisible.err());
         // a services file saved with a byte-order mark
         Path f = dir.resolve(PluginTest.SERVICE);
         Files.createDirectories(f.getParent());

@@ -135,4 +135,70 @@ class RandomLockOrderTest {
         }
         assertTrue(exhaustive >= 2 && walked >= 2, exhaustive + " random models with a cycle, " + walked + " seen by walks");
     }
+
+    /**
+     * Two locks of one class, L1 and L2, taken by t1 through a pick that t2's flag steers: the class edge L -> M has paths
+     * through either. A path shrunk to the class edge alone could leave the lock its title names (a review saw "t1 takes M
+     * while holding L2" over a path that took L1, and a lockdep line "holding L2, taken at the initial state"): every
+     * path's last step must take the lock its witness names while its thread holds the one it names.
+     */
+    @Test
+    void eachPathHoldsAndTakesTheLocksItsWitnessNames() {
+        Model.Builder b = Model.builder("two-of-a-class");
+        org.migcheck.model.lang.Lock g = b.mutex("G");
+        org.migcheck.model.lang.Lock l1 = b.lock("L1", "L", org.migcheck.model.lang.Lock.Kind.MUTEX);
+        org.migcheck.model.lang.Lock l2 = b.lock("L2", "L", org.migcheck.model.lang.Lock.Kind.MUTEX);
+        org.migcheck.model.lang.Lock mm = b.mutex("M");
+        org.migcheck.model.lang.Var f = b.flag("f", false);
+        org.migcheck.model.lang.Procedure p1 = b.thread("t1");
+        org.migcheck.model.lang.Local which = p1.local("which", 0, 1);
+        p1.body(x -> x.step(org.migcheck.model.lang.Steps.lock("mutex_lock", g))
+                .step(org.migcheck.model.lang.Step.named("pick").args("f").does(e -> e.setLocal(which, e.get(f))).build())
+                .step(org.migcheck.model.lang.Steps.lock("mutex_lock", e -> e.local(which) == 1 ? l2 : l1))
+                .step(org.migcheck.model.lang.Steps.lock("mutex_lock", mm))
+                .step(org.migcheck.model.lang.Steps.unlock("mutex_unlock", mm))
+                .step(org.migcheck.model.lang.Steps.unlock("mutex_unlock", e -> e.local(which) == 1 ? l2 : l1))
+                .step(org.migcheck.model.lang.Steps.unlock("mutex_unlock", g)));
+        b.thread("t2", x -> x.step(org.migcheck.model.lang.Step.named("set").args("f").does(e -> e.set(f, 1)).build()));
+        b.thread("t3", x -> x.step(org.migcheck.model.lang.Steps.lock("mutex_lock", g))
+                .step(org.migcheck.model.lang.Steps.lock("mutex_lock", mm)).step(org.migcheck.model.lang.Steps.lock("mutex_lock", l1))
+                .step(org.migcheck.model.lang.Steps.unlock("mutex_unlock", l1)).step(org.migcheck.model.lang.Steps.unlock("mutex_unlock", mm))
+                .step(org.migcheck.model.lang.Steps.unlock("mutex_unlock", g)));
+        Model m = b.build();
+        org.migcheck.model.lang.Semantics sem = new org.migcheck.model.lang.Semantics(m);
+        int reports = 0;
+        for (long seed = 1; seed <= 30; seed++) {
+            CheckResult r = Checker.check(m, LOCKDEP, Options.defaults().withRandom(seed, 200));
+            if (r.verdict() != Verdict.VIOLATED) {
+                continue;
+            }
+            reports++;
+            for (CheckResult.Witness w : r.witnesses()) {
+                int[] path = w.schedule();
+                int label = path[path.length - 1];
+                int t = ModelSystem.thread(label);
+                int[] before = org.migcheck.checker.trace.Trace.replay(m, java.util.Arrays.copyOf(path, path.length - 1)).last();
+                java.util.Set<String> held = new java.util.TreeSet<>();
+                org.migcheck.properties.Context.held(sem.view(before), t).forEach(h -> held.add(h.name()));
+                assertTrue(held.contains(w.edge().held()), "seed " + seed + ": " + w.title() + " over a path holding " + held);
+                boolean takes = sem.fire(before, t, ModelSystem.alt(label)).events().stream().anyMatch(e ->
+                        e instanceof org.migcheck.model.lang.LockEvent.Acquired a && a.lock().name().equals(w.edge().acquired()));
+                assertTrue(takes, "seed " + seed + ": " + w.title() + ": the path's last step does not take " + w.edge().acquired());
+            }
+        }
+        assertTrue(reports >= 20, reports + " of 30 seeds reported the cycle");
+    }
+
+    /** A cycle seen by walks a time limit stopped says so (a review saw VIOLATED with no word of the stop). */
+    @Test
+    void aCycleOfStoppedWalksSaysTheyWereStopped() {
+        Options opts = Options.defaults().withRandom(3, 100_000_000)
+                .withBudget(Options.defaults().budget().withTimeLimit(java.time.Duration.ofMillis(300)));
+        CheckResult r = Checker.check(Zoo.abbaModel(false, true), LOCKDEP, opts);
+        assertEquals(Verdict.VIOLATED, r.verdict(), r.message());
+        assertTrue(r.notes().stream().anyMatch(n -> n.startsWith("the walks were stopped before they all ran (time limit after ")),
+                r.notes().toString());
+        CheckResult all = Checker.check(Zoo.abbaModel(false, true), LOCKDEP, random(3));
+        assertTrue(all.notes().stream().noneMatch(n -> n.startsWith("the walks were stopped")), all.notes().toString());
+    }
 }
