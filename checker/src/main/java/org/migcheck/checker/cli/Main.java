@@ -87,8 +87,10 @@ public final class Main implements Callable<Integer> {
                 while (counted.written() != seen) {
                     seen = counted.written();
                     if (reported.await(SIGNAL_GRACE_SECONDS, java.util.concurrent.TimeUnit.SECONDS)) {
-                        Streams.out.flush();
-                        Runtime.getRuntime().halt(code[0]);
+                        synchronized (ENDING) { // not while a second signal's document is being written: it ends the process
+                            Streams.out.flush();
+                            Runtime.getRuntime().halt(code[0]);
+                        }
                     }
                 }
             } catch (InterruptedException e) {
@@ -113,6 +115,18 @@ public final class Main implements Callable<Integer> {
      * returns, and a signal's). The command's own writes are dropped from then on.
      */
     private static void endIncomplete(PrintStream out, String message, boolean onlyIfUnwritten) {
+        synchronized (ENDING) {
+            endIncompleteNow(out, message, onlyIfUnwritten);
+        }
+    }
+
+    /**
+     * Held by whoever ends the process with a report (the hook once the command's report is whole, or {@link
+     * #endIncomplete} with its own document): the other then waits, and the process ends once, with one document.
+     */
+    private static final Object ENDING = new Object();
+
+    private static void endIncompleteNow(PrintStream out, String message, boolean onlyIfUnwritten) {
         System.err.println("migcheck: " + message);
         System.err.flush();
         java.util.function.UnaryOperator<String> doc = overrunDocument;
@@ -163,13 +177,18 @@ public final class Main implements Callable<Integer> {
                     if (signals.incrementAndGet() == 1 || !waitOnSignal) {
                         deliver.invoke(previous[0], a[0]);
                     } else if (reported.getCount() > 0) { // (else the command has ended: the hook ends with its code)
+                        String why = "a second interrupt (SIGINT or SIGTERM): ended at once, no verdict";
                         Counted c = stdoutCounted;
-                        if (c != null && !c.claim(true)
-                                && reported.await(SECOND_SIGNAL_GRACE_SECONDS, java.util.concurrent.TimeUnit.SECONDS)) {
-                            return null; // it was writing its report, now whole: the hook ends with its code (a cut document
-                                         // parses no better than two)
+                        synchronized (ENDING) {
+                            if (c == null || c.claim(true)) {
+                                endIncompleteNow(Streams.out, why, true); // nothing written yet: this document, and the end
+                            }
                         }
-                        endIncomplete(Streams.out, "a second interrupt (SIGINT or SIGTERM): ended at once, no verdict", true);
+                        // the command is writing its report: let it finish (a cut document parses no better than two);
+                        // once whole, the hook ends the process with its code
+                        if (!reported.await(SECOND_SIGNAL_GRACE_SECONDS, java.util.concurrent.TimeUnit.SECONDS)) {
+                            endIncomplete(Streams.out, why, true);
+                        }
                     }
                     return null;
                 });

@@ -22,8 +22,6 @@ import org.migcheck.model.lang.Model;
 import org.migcheck.model.lang.Steps;
 import org.migcheck.model.scenarios.BaseScenario;
 import org.migcheck.model.scenarios.Expect;
-import org.migcheck.model.scenarios.Scenario;
-import org.migcheck.model.scenarios.Variant;
 
 /**
  * Reports do not depend on the machine's locale: a Turkish default turned "violated" into "vıolated" in JSON, SARIF and
@@ -101,29 +99,24 @@ class EnvironmentTest {
     }
 
     /** A user's scenario whose words are not ASCII: its variant's doc, and its threads, which take two mutexes in opposite order. */
-    public static final class AccentPlugin implements Scenario {
-        private final Scenario s = BaseScenario.builder("accent-plugin")
-                .title("un modèle d'utilisateur")
-                .reference("test plugin")
-                .model(k -> {
-                    Model.Builder m = Model.builder("accent-plugin");
-                    Lock a = m.mutex("a");
-                    Lock b = m.mutex("b");
-                    m.thread("écrivain", body -> body.step(Steps.lock("mutex_lock", a)).step(Steps.lock("mutex_lock", b))
-                            .step(Steps.unlock("mutex_unlock", b)).step(Steps.unlock("mutex_unlock", a)));
-                    m.thread("lecteur", body -> body.step(Steps.lock("mutex_lock", b)).step(Steps.lock("mutex_lock", a))
-                            .step(Steps.unlock("mutex_unlock", a)).step(Steps.unlock("mutex_unlock", b)));
-                    return m.build();
-                })
-                .variant("abba", Map.of(), Expect.deadlock(), "hypothétique: deux verrous → une étreinte fatale")
-                .build();
-
-        @Override public String id() { return s.id(); }
-        @Override public String title() { return s.title(); }
-        @Override public String reference() { return s.reference(); }
-        @Override public List<org.migcheck.model.scenarios.Knob> knobs() { return s.knobs(); }
-        @Override public List<Variant> variants() { return s.variants(); }
-        @Override public Model build(org.migcheck.model.scenarios.Knobs k) { return s.build(k); }
+    public static final class AccentPlugin extends org.migcheck.model.scenarios.DelegatingScenario {
+        public AccentPlugin() {
+            super(BaseScenario.builder("accent-plugin")
+                    .title("un modèle d'utilisateur")
+                    .reference("test plugin")
+                    .model(k -> {
+                        Model.Builder m = Model.builder("accent-plugin");
+                        Lock a = m.mutex("a");
+                        Lock b = m.mutex("b");
+                        m.thread("écrivain", body -> body.step(Steps.lock("mutex_lock", a)).step(Steps.lock("mutex_lock", b))
+                                .step(Steps.unlock("mutex_unlock", b)).step(Steps.unlock("mutex_unlock", a)));
+                        m.thread("lecteur", body -> body.step(Steps.lock("mutex_lock", b)).step(Steps.lock("mutex_lock", a))
+                                .step(Steps.unlock("mutex_unlock", a)).step(Steps.unlock("mutex_unlock", b)));
+                        return m.build();
+                    })
+                    .variant("abba", Map.of(), Expect.deadlock(), "hypothétique: deux verrous → une étreinte fatale")
+                    .build());
+        }
     }
 
     @Test

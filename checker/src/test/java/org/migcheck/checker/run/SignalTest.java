@@ -108,29 +108,24 @@ class SignalTest {
     }
 
     /** A user's scenario whose one step never returns (nor heeds an interrupt): a check of it stops at no budget. */
-    public static final class ForeverPlugin implements org.migcheck.model.scenarios.Scenario {
-        private final org.migcheck.model.scenarios.Scenario s = org.migcheck.model.scenarios.BaseScenario.builder("forever")
-                .title("a step that never returns").reference("test plugin")
-                .model(k -> {
-                    org.migcheck.model.lang.Model.Builder b = org.migcheck.model.lang.Model.builder("forever");
-                    org.migcheck.model.lang.Var f = b.flag("f", false);
-                    b.thread("t", x -> x.step(org.migcheck.model.lang.Step.named("spin").does(e -> {
-                        long n = 0;
-                        while (n >= 0) {
-                            n = n + 1 > 0 ? n + 1 : 0;
-                        }
-                        e.set(f, true);
-                    }).build()));
-                    return b.build();
-                })
-                .variant("v", java.util.Map.of(), org.migcheck.model.scenarios.Expect.holds(), "never ends").build();
-
-        @Override public String id() { return s.id(); }
-        @Override public String title() { return s.title(); }
-        @Override public String reference() { return s.reference(); }
-        @Override public List<org.migcheck.model.scenarios.Knob> knobs() { return s.knobs(); }
-        @Override public List<org.migcheck.model.scenarios.Variant> variants() { return s.variants(); }
-        @Override public org.migcheck.model.lang.Model build(org.migcheck.model.scenarios.Knobs k) { return s.build(k); }
+    public static final class ForeverPlugin extends org.migcheck.model.scenarios.DelegatingScenario {
+        public ForeverPlugin() {
+            super(org.migcheck.model.scenarios.BaseScenario.builder("forever")
+                    .title("a step that never returns").reference("test plugin")
+                    .model(k -> {
+                        org.migcheck.model.lang.Model.Builder b = org.migcheck.model.lang.Model.builder("forever");
+                        org.migcheck.model.lang.Var f = b.flag("f", false);
+                        b.thread("t", x -> x.step(org.migcheck.model.lang.Step.named("spin").does(e -> {
+                            long n = 0;
+                            while (n >= 0) {
+                                n = n + 1 > 0 ? n + 1 : 0;
+                            }
+                            e.set(f, true);
+                        }).build()));
+                        return b.build();
+                    })
+                    .variant("v", java.util.Map.of(), org.migcheck.model.scenarios.Expect.holds(), "never ends").build());
+        }
     }
 
     /**
