@@ -65,8 +65,7 @@ public final class Main implements Callable<Integer> {
         utf8Out = cs.equals(java.nio.charset.StandardCharsets.UTF_8) ? null
                 : new PrintStream(counted, true, java.nio.charset.StandardCharsets.UTF_8);
         // a check whose model or rule code never returns would outlive --time-limit: end the process, INCOMPLETE
-        stdoutCounted = counted;
-        org.migcheck.checker.run.Overrun.onOverrun(message -> endIncomplete(Streams.out, message, false));
+        org.migcheck.checker.run.Overrun.onOverrun(message -> endIncomplete(Streams.out, message, true));
         // SIGINT (Ctrl-C) and SIGTERM (a CI job's timeout): every search stops as at a budget and the command writes its
         // report, INCOMPLETE, with what it explored, in the format asked (an empty JSON or JUnit file helps no pipeline);
         // the exit code is then the report's. A member process (which serves others) just ends.
@@ -87,10 +86,8 @@ public final class Main implements Callable<Integer> {
                 while (counted.written() != seen) {
                     seen = counted.written();
                     if (reported.await(SIGNAL_GRACE_SECONDS, java.util.concurrent.TimeUnit.SECONDS)) {
-                        synchronized (ENDING) { // not while a second signal's document is being written: it ends the process
-                            Streams.out.flush();
-                            Runtime.getRuntime().halt(code[0]);
-                        }
+                        out.flush();
+                        Runtime.getRuntime().halt(code[0]);
                     }
                 }
             } catch (InterruptedException e) {
@@ -100,41 +97,23 @@ public final class Main implements Callable<Integer> {
             // watchdog does: the document a pipeline asked for, INCOMPLETE (an empty JSON or JUnit file helps no one)
             // (a command that wrote part of its report gets no second document after it: the part stands, cut)
             endIncomplete(Streams.out, "interrupted (SIGINT or SIGTERM), and the check did not stop within " + SIGNAL_GRACE_SECONDS
-                    + " s (model or rule code that does not return?): no verdict", true);
+                    + " s (model or rule code that does not return?): no verdict", counted.written() == 0);
         }, "migcheck-signal"));
-        secondSignalEndsAtOnce(reported);
         code[0] = run(args, out, System.err, sink::failure);
         reported.countDown();
         System.exit(code[0]);
     }
 
     /**
-     * Ends the process INCOMPLETE (exit 4) with {@code message} on standard error and, when a command set {@link
-     * #overrunDocument} (and, with {@code onlyIfUnwritten}, wrote nothing yet), that document: a pipeline that asked for
-     * JSON, JUnit XML, SARIF or HTML gets its report, not an empty file (the watchdog's way out of a check that never
-     * returns, and a signal's). The command's own writes are dropped from then on.
+     * Ends the process INCOMPLETE (exit 4) with {@code message} on standard error and, when {@code document} and a
+     * command set {@link #overrunDocument}, that document: a pipeline that asked for JSON, JUnit XML, SARIF or HTML gets
+     * its report, not an empty file (the watchdog's way out of a check that never returns, and a signal's).
      */
-    private static void endIncomplete(PrintStream out, String message, boolean onlyIfUnwritten) {
-        synchronized (ENDING) {
-            endIncompleteNow(out, message, onlyIfUnwritten);
-        }
-    }
-
-    /**
-     * Held by whoever ends the process with a report (the hook once the command's report is whole, or {@link
-     * #endIncomplete} with its own document): the other then waits, and the process ends once, with one document.
-     */
-    private static final Object ENDING = new Object();
-
-    private static void endIncompleteNow(PrintStream out, String message, boolean onlyIfUnwritten) {
+    private static void endIncomplete(PrintStream out, String message, boolean document) {
         System.err.println("migcheck: " + message);
         System.err.flush();
         java.util.function.UnaryOperator<String> doc = overrunDocument;
-        Counted counted = stdoutCounted;
-        // the document, when the command wrote nothing yet (or, for the watchdog, whatever it wrote: check --all's table
-        // goes on); from then on the command's own writes are dropped, so that no second document follows this one
-        boolean mine = counted == null || counted.claim(onlyIfUnwritten);
-        if (mine && doc != null) {
+        if (document && doc != null) {
             try {
                 out.print(doc.apply(message));
                 out.flush();
@@ -144,73 +123,6 @@ public final class Main implements Callable<Integer> {
         }
         Runtime.getRuntime().halt(Verdict.INCOMPLETE.exitCode());
     }
-
-    /**
-     * A second SIGINT or SIGTERM while the first one's grace runs (Ctrl-C pressed again on a check whose model code does
-     * not return, or whose report a slow reader takes) ends the process at once, INCOMPLETE (exit 4), with the command's
-     * document when it has written nothing yet: the first signal's 20 s are for a report, not a wait a user cannot cut
-     * short. A report already being written is let finish (up to {@link #SECOND_SIGNAL_GRACE_SECONDS} s): two documents,
-     * or a cut one, parse no better than none. Through {@code sun.misc.Signal} (jdk.unsupported), found by reflection; without it a second signal waits as
-     * the first does. The first signal goes on to the JVM's own handler (the shutdown that runs the hook above). A signal
-     * the process was started ignoring (a background job's SIGINT) stays ignored: the JVM refuses a handler for it.
-     */
-    private static void secondSignalEndsAtOnce(java.util.concurrent.CountDownLatch reported) {
-        try {
-            Class<?> signal = Class.forName("sun.misc.Signal");
-            Class<?> handler = Class.forName("sun.misc.SignalHandler");
-            java.lang.reflect.Method install = signal.getMethod("handle", signal, handler);
-            java.lang.reflect.Method deliver = handler.getMethod("handle", signal);
-            Object dfl = handler.getField("SIG_DFL").get(null);
-            Object ign = handler.getField("SIG_IGN").get(null);
-            java.util.concurrent.atomic.AtomicInteger signals = new java.util.concurrent.atomic.AtomicInteger();
-            for (String name : List.of("INT", "TERM")) {
-                Object sig = signal.getConstructor(String.class).newInstance(name);
-                Object[] previous = new Object[1];
-                Object mine = java.lang.reflect.Proxy.newProxyInstance(handler.getClassLoader(), new Class<?>[] {handler}, (proxy, m, a) -> {
-                    if (m.getDeclaringClass() == Object.class) {
-                        return switch (m.getName()) {
-                            case "equals" -> proxy == a[0];
-                            case "hashCode" -> System.identityHashCode(proxy);
-                            default -> "migcheck's handler of SIG" + name;
-                        };
-                    }
-                    if (signals.incrementAndGet() == 1 || !waitOnSignal) {
-                        deliver.invoke(previous[0], a[0]);
-                    } else if (reported.getCount() > 0) { // (else the command has ended: the hook ends with its code)
-                        String why = "a second interrupt (SIGINT or SIGTERM): ended at once, no verdict";
-                        Counted c = stdoutCounted;
-                        synchronized (ENDING) {
-                            if (c == null || c.claim(true)) {
-                                endIncompleteNow(Streams.out, why, true); // nothing written yet: this document, and the end
-                            }
-                        }
-                        // the command is writing its report: let it finish (a cut document parses no better than two);
-                        // once whole, the hook ends the process with its code
-                        if (!reported.await(SECOND_SIGNAL_GRACE_SECONDS, java.util.concurrent.TimeUnit.SECONDS)) {
-                            endIncomplete(Streams.out, why, true);
-                        }
-                    }
-                    return null;
-                });
-                Object was;
-                try {
-                    was = install.invoke(null, sig, mine);
-                } catch (java.lang.reflect.InvocationTargetException refused) {
-                    continue; // no handler for this signal here
-                }
-                if (was == dfl || was == ign) {
-                    install.invoke(null, sig, was); // not the JVM's shutdown handler: leave the signal as it was
-                } else {
-                    previous[0] = was;
-                }
-            }
-        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
-            // another JVM: a second signal waits as the first does
-        }
-    }
-
-    /** How long a second signal lets a report already being written finish. */
-    static final int SECOND_SIGNAL_GRACE_SECONDS = 5;
 
     /** What a report names as the limit reached when a signal stopped the command. */
     static final String SIGNALLED = "an interrupt (SIGINT or SIGTERM)";
@@ -231,46 +143,19 @@ public final class Main implements Callable<Integer> {
     /** An output stream that counts the bytes written through it (before any buffer below it). */
     static final class Counted extends java.io.FilterOutputStream {
         private volatile long written;
-        /** When set, the only thread whose writes pass: the one writing the document the process ends with. */
-        private Thread owner;
 
         Counted(java.io.OutputStream out) { super(out); }
 
         long written() { return written; }
 
-        /**
-         * From now on only the calling thread writes (the others' writes are dropped: the process is about to end with
-         * this thread's document, and a command finishing its own report at the same moment must not add a second one).
-         * With {@code onlyIfUnwritten}, only when nothing has been written yet; false when the claim was not made.
-         */
-        synchronized boolean claim(boolean onlyIfUnwritten) {
-            if (onlyIfUnwritten && written > 0) {
-                return false;
-            }
-            owner = Thread.currentThread();
-            return true;
-        }
-
-        @Override public synchronized void write(int b) throws java.io.IOException {
-            if (owner != null && owner != Thread.currentThread()) {
-                return;
-            }
+        @Override public void write(int b) throws java.io.IOException {
             out.write(b);
             written++;
         }
 
-        @Override public synchronized void write(byte[] b, int off, int len) throws java.io.IOException {
-            if (owner != null && owner != Thread.currentThread()) {
-                return;
-            }
+        @Override public void write(byte[] b, int off, int len) throws java.io.IOException {
             out.write(b, off, len);
             written += len;
-        }
-
-        @Override public synchronized void flush() throws java.io.IOException {
-            if (owner == null || owner == Thread.currentThread()) {
-                out.flush();
-            }
         }
     }
 
@@ -445,19 +330,21 @@ public final class Main implements Callable<Integer> {
      */
     static String visible(String s) {
         StringBuilder b = new StringBuilder(s.length());
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
+        s.codePoints().forEach(c -> {
+            int type = Character.getType(c);
             if (c == '\r') {
                 b.append("\\r");
             } else if (c == '\t') {
                 b.append("\\t");
-            } else if (Character.isISOControl(c) || Character.getType(c) == Character.FORMAT) {
-                // and the invisible ones: a byte-order mark, zero-width and bidirectional marks
-                b.append(String.format(java.util.Locale.ROOT, "\\u%04x", (int) c));
+            } else if (Character.isISOControl(c) || type == Character.FORMAT || type == Character.LINE_SEPARATOR
+                    || type == Character.PARAGRAPH_SEPARATOR || type == Character.SURROGATE || type == Character.UNASSIGNED) {
+                // and the invisible ones: a byte-order mark, zero-width and bidirectional marks, tags, line separators
+                b.append(c > 0xFFFF ? String.format(java.util.Locale.ROOT, "\\U%08x", c)
+                        : String.format(java.util.Locale.ROOT, "\\u%04x", c));
             } else {
-                b.append(c);
+                b.appendCodePoint(c);
             }
-        }
+        });
         return b.toString();
     }
 
@@ -465,9 +352,6 @@ public final class Main implements Callable<Integer> {
         static PrintStream out = System.out;
         static PrintStream err = System.err;
     }
-
-    /** What this process writes to standard output, counted; null where {@link #run} runs in another program. */
-    private static Counted stdoutCounted;
 
     /** This process's standard output encoded as UTF-8, when its own charset is another; else null. */
     private static PrintStream utf8Out;

@@ -158,6 +158,9 @@ class EnvironmentTest {
         assertEquals(64, invisible.code(), invisible.err());
         assertTrue(invisible.err().contains("\\u202e"), invisible.err());
         assertFalse(invisible.err().contains("\u202E"), invisible.err());
+        CliRun tag = CliRun.run("check", "counter", "--variant", "racy" + new String(Character.toChars(0xE0041)) + "\u2028");
+        assertEquals(64, tag.code(), tag.err());
+        assertTrue(tag.err().contains("racy\\U000e0041\\u2028"), tag.err());
         // a services file saved with a byte-order mark
         Path f = dir.resolve(PluginTest.SERVICE);
         Files.createDirectories(f.getParent());
