@@ -1006,31 +1006,23 @@ public final class Checker {
             return null;
         }
         Semantics sem = sys.semantics();
-        List<int[]> prefixes = new ArrayList<>();
-        int[] last = null;
+        List<int[]> paths = new ArrayList<>(); // numbered in walk order: the "state id" of each lockdep witness
         for (org.migcheck.checker.engine.RandomSearch.Mark m : marks) {
             int[] path = m.path();
-            if (Arrays.equals(path, last)) {
+            if (!paths.isEmpty() && Arrays.equals(path, paths.get(paths.size() - 1))) {
                 continue; // one step that showed several edges: recorded once, all of them
             }
-            last = path;
-            int[] prefix = Arrays.copyOf(path, path.length - 1);
-            int label = path[path.length - 1];
-            int t = ModelSystem.thread(label);
-            int[] before;
-            List<org.migcheck.model.lang.Event> events;
+            PathEnd end;
             try {
-                before = org.migcheck.checker.trace.Trace.replay(model, prefix).last();
-                events = sem.fire(before, t, ModelSystem.alt(label)).events();
+                end = pathEnd(model, sem, path);
             } catch (IllegalArgumentException | IllegalStateException | ModelError e) {
                 return notDeterministic(new org.migcheck.checker.engine.Failure.NotReproducible("a path of random walks to a lock"
                         + " acquisition does not replay (" + e.getMessage() + ")"), stats, notes);
             }
-            prefixes.add(prefix);
-            List<org.migcheck.model.lang.Lock> held = org.migcheck.properties.Context.held(sem.view(before), t);
-            for (org.migcheck.model.lang.Event e : events) {
+            paths.add(path);
+            for (org.migcheck.model.lang.Event e : end.events()) {
                 if (e instanceof org.migcheck.model.lang.LockEvent.Acquired a && !a.trylock()) {
-                    sys.lockdep.record(a.lock(), held, prefixes.size() - 1, label, t);
+                    sys.lockdep.record(a.lock(), end.held(), paths.size() - 1, path[path.length - 1], end.thread());
                 }
             }
         }
@@ -1046,9 +1038,8 @@ public final class Checker {
                 continue;
             }
             List<Lockdep.Witness> sameStep = cycle.stream().filter(x -> x.stateId() == w.stateId()).toList();
-            int[] path = Arrays.copyOf(prefixes.get(w.stateId()), prefixes.get(w.stateId()).length + 1);
-            path[path.length - 1] = w.label();
-            int[] small = org.migcheck.checker.engine.RandomSearch.ddmin(path, cand -> showsEdges(model, sem, rs, cand, sameStep));
+            int[] small = org.migcheck.checker.engine.RandomSearch.ddmin(paths.get(w.stateId()),
+                    cand -> showsEdges(model, sem, rs, cand, sameStep));
             shrunk.put(w.stateId(), Arrays.copyOf(small, small.length - 1));
         }
         notes.add("each path of the lock-order cycle is the walks' first to its acquisition, shrunk by delta debugging (not"
@@ -1074,23 +1065,18 @@ public final class Checker {
         if (!r.valid() || r.failure() != null) {
             return false;
         }
-        int t = ModelSystem.thread(label);
-        int[] before;
-        List<org.migcheck.model.lang.Event> events;
+        PathEnd end;
         try {
-            before = org.migcheck.checker.trace.Trace.replay(model, Arrays.copyOf(path, path.length - 1)).last();
-            events = sem.fire(before, t, ModelSystem.alt(label)).events();
+            end = pathEnd(model, sem, path);
         } catch (IllegalArgumentException | IllegalStateException | ModelError e) {
             return false;
         }
         // the same locks as the witness names, not only their classes: the report's title and its lockdep lines name them
         Set<String> heldLocks = new HashSet<>();
-        for (org.migcheck.model.lang.Lock h : org.migcheck.properties.Context.held(sem.view(before), t)) {
-            heldLocks.add(h.name());
-        }
+        end.held().forEach(h -> heldLocks.add(h.name()));
         for (Lockdep.Witness w : edges) {
             boolean shown = false;
-            for (org.migcheck.model.lang.Event e : events) {
+            for (org.migcheck.model.lang.Event e : end.events()) {
                 if (e instanceof org.migcheck.model.lang.LockEvent.Acquired a && !a.trylock()
                         && a.lock().name().equals(w.acquired()) && heldLocks.contains(w.held())) {
                     shown = true;
@@ -1101,6 +1087,18 @@ public final class Checker {
             }
         }
         return true;
+    }
+
+    /** The last step of a path, seen from the state before it: its thread, its events, and the locks that thread holds. */
+    private record PathEnd(int thread, List<org.migcheck.model.lang.Event> events, List<org.migcheck.model.lang.Lock> held) {}
+
+    /** {@code path}'s last step (throws as {@link Trace#replay} does for a path that does not run). */
+    private static PathEnd pathEnd(Model model, Semantics sem, int[] path) {
+        int label = path[path.length - 1];
+        int t = ModelSystem.thread(label);
+        int[] before = Trace.replay(model, Arrays.copyOf(path, path.length - 1)).last();
+        return new PathEnd(t, sem.fire(before, t, ModelSystem.alt(label)).events(),
+                org.migcheck.properties.Context.held(sem.view(before), t));
     }
 
     /**

@@ -194,8 +194,8 @@ public final class TextRenderer {
         if (expected != null) {
             head.append(" (expected: ").append(expected).append(')');
         }
-        String size = timings && Timings.shown() ? String.format(java.util.Locale.ROOT, "states %d, depth %d, %.2f s", r.stats().distinct(), r.stats().maxDepth(), r.stats().seconds())
-                : String.format(java.util.Locale.ROOT, "states %d, depth %d", r.stats().distinct(), r.stats().maxDepth());
+        String size = String.format(java.util.Locale.ROOT, "states %d, depth %d", r.stats().distinct(), r.stats().maxDepth())
+                + (timings && Timings.shown() ? String.format(java.util.Locale.ROOT, ", %.2f s", r.stats().seconds()) : "");
         if (head.length() + 3 + size.length() <= width) {
             out.append(head).append("   ").append(size).append('\n');
         } else {
