@@ -338,9 +338,11 @@ class ClusterProcessTest {
         Member m2 = memberWithOptions(List.of(), List.of("--once"));
         List<Process> all = new ArrayList<>(List.of(m1.process, m2.process));
         try {
-            // Y: a long search, stopped by its time limit
+            // Y: a long search, stopped by its own budget: its time limit, or, on a machine fast enough to search all of
+            // philosophers-11's 11,050,112 states within it (a quiet run took 41 s), its state limit just short of them
             Process y = migcheck(List.of("check", "philosophers", "--set", "n=11", "--set", "ordered=true", "--no-liveness",
-                    "--quiet-progress", "--time-limit", "50", "--members", m1.address + "," + m2.address, "--cluster", CLUSTER));
+                    "--quiet-progress", "--time-limit", "50", "--max-states", "11000000", "--members", m1.address + "," + m2.address,
+                    "--cluster", CLUSTER));
             all.add(y);
             Member yOut = new Member(y, "coordinator Y");
             assertTrue(m1.await("serving coordinator", 60_000), String.join("\n", m1.out));
