@@ -199,16 +199,54 @@ public final class Main implements Callable<Integer> {
         }
     }
 
-    /** Runs the command line with the given streams; returns the exit code. */
+    /**
+     * Runs the command line with the given streams; returns the exit code. A command line's output streams and
+     * switches ({@code --no-timings}) are the process's while it runs, so calls from several threads of one JVM (tests
+     * run in parallel) run one at a time, each writing only to its own streams; when a call returns, the switches are
+     * as before it (a review saw two concurrent calls write into each other's streams, and a {@code --no-timings} run
+     * leave later reports of the JVM without times). Checks through the Java API ({@code Migcheck}, {@code Checker})
+     * do not wait for this: they run at once, beside it and each other.
+     */
     public static int run(String[] args, PrintStream out, PrintStream err) {
         return run(args, out, err, () -> null);
     }
+
+    /**
+     * One in-process command line at a time: {@link Streams} and the timings switch are the process's. A caller waits
+     * for it interruptibly: a test runner's timeout ends the wait (a command line that never returns, as a {@code member}
+     * does, or one stuck in model code without a time limit, holds it).
+     */
+    private static final java.util.concurrent.locks.ReentrantLock ONE_COMMAND_LINE = new java.util.concurrent.locks.ReentrantLock();
 
     /**
      * As {@link #run(String[], PrintStream, PrintStream)}; {@code writeFailure} tells why writing to {@code out}
      * failed, when it did (null when unknown).
      */
     public static int run(String[] args, PrintStream out, PrintStream err, java.util.function.Supplier<java.io.IOException> writeFailure) {
+        try {
+            ONE_COMMAND_LINE.lockInterruptibly();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            err.println("migcheck: interrupted while waiting for another command line of this JVM to end: not run");
+            return Verdict.INCOMPLETE.exitCode();
+        }
+        PrintStream wasOut = Streams.out;
+        PrintStream wasErr = Streams.err;
+        PrintStream wasText = textOut;
+        boolean timings = org.migcheck.checker.trace.Timings.processWide();
+        try {
+            return runAlone(args, out, err, writeFailure);
+        } finally {
+            overrunDocument = null;
+            org.migcheck.checker.trace.Timings.show(timings);
+            Streams.out = wasOut;
+            Streams.err = wasErr;
+            textOut = wasText;
+            ONE_COMMAND_LINE.unlock();
+        }
+    }
+
+    private static int runAlone(String[] args, PrintStream out, PrintStream err, java.util.function.Supplier<java.io.IOException> writeFailure) {
         CommandLine cl = new CommandLine(new Main());
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));

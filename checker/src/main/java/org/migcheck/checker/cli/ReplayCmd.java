@@ -109,11 +109,12 @@ final class ReplayCmd implements Callable<Integer> {
         out.print(TextRenderer.restingPlaces(end.trace(), width));
         OutputOptions.printWrapped(out, width, "ends in: " + end.verdict().name() + (end.ruleId() == null ? "" : " " + end.ruleId()) + ": "
                 + end.message(), 0, 2);
+        // set as check sets them (a blocked thread's call path keeps its three spaces)
         for (String line : end.explanation()) {
-            OutputOptions.printWrapped(out, width, "  " + line, 0, 4);
+            out.print(TextRenderer.explanationLine(line, width));
         }
         for (String line : TextRenderer.heldLocks(end.trace(), end.verdict(), end.ruleId())) {
-            OutputOptions.printWrapped(out, width, "  " + line, 0, 4);
+            out.print(TextRenderer.explanationLine(line, width));
         }
         Expect e = t.scenario().expect(t.knobs());
         if (mutant != null) {

@@ -187,7 +187,7 @@ final class SuiteCmd implements Callable<Integer> {
         List<ScenarioRunner.Outcome> outcomes = new ArrayList<>();
         for (int i = 0; i < combinations.size(); i++) {
             byte[] answer = answers.get(i);
-            outcomes.add(ScenarioRunner.run(s, null, combinations.get(i), rules, opts, (model, r, o) -> Wire.result(answer, model)));
+            outcomes.add(ScenarioRunner.run(s, null, combinations.get(i), rules, opts, (model, r, o) -> org.migcheck.checker.run.Checker.withRuleText(Wire.result(answer, model), r)));
         }
         return outcomes;
     }

@@ -542,7 +542,7 @@ public final class HazelcastCluster implements Transport.Factory, AutoCloseable 
                 } finally {
                     finished.countDown();
                 }
-            }, m < 0 ? "migcheck-local-job" : "migcheck-job-" + addresses.get(m));
+            }, org.migcheck.checker.engine.SearchThreads.name(m < 0 ? "migcheck-local-job" : "migcheck-job-" + addresses.get(m)));
             t.setDaemon(true);
             threads.add(t);
             t.start();

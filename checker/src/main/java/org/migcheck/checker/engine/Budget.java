@@ -9,13 +9,23 @@ import java.time.Duration;
  * @param maxStates   most distinct states to store
  * @param maxDepth    states at this depth are not expanded (the run is then incomplete if any had successors)
  * @param timeLimit   wall-clock limit
- * @param maxMemory   bytes of Java heap in use at which the run stops
+ * @param maxMemory   bytes of Java heap in use at which the run stops (the JVM's whole heap: see {@link #memoryLimitText()})
  * @param statedLimit the time limit the user gave, when {@code timeLimit} is what is left of it for a re-check
  *                    ({@link #withTimeLeft}); null when {@code timeLimit} is the limit given
  */
 public record Budget(long maxStates, int maxDepth, Duration timeLimit, long maxMemory, Duration statedLimit) {
     public Budget(long maxStates, int maxDepth, Duration timeLimit, long maxMemory) {
         this(maxStates, maxDepth, timeLimit, maxMemory, null);
+    }
+
+    /**
+     * The limit a search reports when the heap in use stays above {@link #maxMemory} after a collection. Java measures
+     * the heap of the whole JVM, not one search's share: other checks or other work in the same JVM (tests run in
+     * parallel) count too, and the text says so (not how much was in use, which differs from run to run).
+     */
+    public String memoryLimitText() {
+        return "memory limit " + (maxMemory >> 20) + " MiB (the heap the whole JVM uses: this search's and whatever else runs"
+                + " in the same JVM)";
     }
 
     /**
@@ -30,7 +40,6 @@ public record Budget(long maxStates, int maxDepth, Duration timeLimit, long maxM
                 : java.math.BigDecimal.valueOf(t.toNanos(), 9).stripTrailingZeros().toPlainString();
         return "time limit " + secs + " s";
     }
-
 
     /** Why every search of this process is to stop now (a signal to the command line), or null. */
     private static volatile String stopAll;

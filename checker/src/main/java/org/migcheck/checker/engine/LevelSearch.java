@@ -591,8 +591,9 @@ final class LevelSearch {
                 .toArray(WaveObserver[]::new);
         SearchObserver[] serialTransitions = transitionObservers.stream().filter(o -> !(o instanceof WaveObserver))
                 .toArray(SearchObserver[]::new);
+        String workerName = SearchThreads.name("migcheck-worker");
         ExecutorService pool = workers > 1 ? Executors.newFixedThreadPool(workers - 1, r -> {
-            Thread t = new Thread(r, "migcheck-worker");
+            Thread t = new Thread(r, workerName);
             t.setDaemon(true);
             return t;
         }) : null;
@@ -849,7 +850,7 @@ final class LevelSearch {
                 if (rt.totalMemory() - rt.freeMemory() > budget.maxMemory()) {
                     System.gc();
                     if (rt.totalMemory() - rt.freeMemory() > budget.maxMemory()) {
-                        limit = "memory limit " + (budget.maxMemory() >> 20) + " MiB";
+                        limit = budget.memoryLimitText();
                         break;
                     }
                 }
@@ -868,7 +869,7 @@ final class LevelSearch {
         } catch (OutOfMemoryError oom) {
             storedBeforeOom = store == null || mine != null ? 0 : store.size(); // the count the report gives, once the store is let go
             store = null;
-            limit = "the JVM's heap limit (out of memory)";
+            limit = StoreFull.limitText(oom);
         } finally {
             if (pool != null) {
                 pool.shutdownNow();

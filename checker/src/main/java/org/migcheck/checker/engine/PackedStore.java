@@ -286,7 +286,7 @@ class PackedStore {
         int n = length;
         while (n < need) {
             if (n >= 1 << 30) {
-                throw new OutOfMemoryError("hash table partition full");
+                throw new StoreFull("hash table partition full");
             }
             n <<= 1;
         }
@@ -416,7 +416,7 @@ class PackedStore {
     int extend(int count) {
         int first = size;
         if ((long) first + count >= Integer.MAX_VALUE) {
-            throw new OutOfMemoryError("more than 2^31 states");
+            throw new StoreFull("more than 2^31 states");
         }
         int end = first + count;
         int last = (end - 1) >>> PAGE_BITS;

@@ -273,7 +273,7 @@ public final class Search {
                     if (rt.totalMemory() - rt.freeMemory() > budget.maxMemory()) {
                         System.gc();
                         if (rt.totalMemory() - rt.freeMemory() > budget.maxMemory()) {
-                            limit = "memory limit " + (budget.maxMemory() >> 20) + " MiB";
+                            limit = budget.memoryLimitText();
                             break;
                         }
                     }
@@ -294,7 +294,7 @@ public final class Search {
         } catch (OutOfMemoryError oom) {
             storedBeforeOom = store == null ? 0 : store.size(); // the count the report gives, once the store is let go
             store = null;
-            limit = "the JVM's heap limit (out of memory)";
+            limit = StoreFull.limitText(oom);
         }
         if (limit != null) {
             Stats s = stats(start);

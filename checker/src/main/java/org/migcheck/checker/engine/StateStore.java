@@ -174,7 +174,7 @@ final class StateStore {
         if (need > data.length) {
             long n = Math.max(need, (long) data.length * 2);
             if (n > Integer.MAX_VALUE - 8) {
-                throw new OutOfMemoryError("state store full");
+                throw new StoreFull("state store full");
             }
             data = Arrays.copyOf(data, (int) n);
         }

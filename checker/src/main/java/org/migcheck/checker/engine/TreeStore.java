@@ -242,7 +242,7 @@ final class TreeStore extends PackedStore {
     @Override int append(long[] buf, int off, int parentId) {
         int id = size;
         if (id == Integer.MAX_VALUE - 1) {
-            throw new OutOfMemoryError("more than 2^31 states");
+            throw new StoreFull("more than 2^31 states");
         }
         long pair = intern(buf, off, parentId);
         int pg = id >>> PAGE_BITS;
@@ -330,7 +330,7 @@ final class TreeStore extends PackedStore {
             if (e == 0) {
                 int i = nodeCount;
                 if (i == Integer.MAX_VALUE - 1) {
-                    throw new OutOfMemoryError("more than 2^31 tree nodes");
+                    throw new StoreFull("more than 2^31 tree nodes");
                 }
                 int pg = i >>> NODE_PAGE_BITS;
                 if (pg == nodes.length) {
@@ -355,7 +355,7 @@ final class TreeStore extends PackedStore {
 
     private void grow() {
         if (index.length >= 1 << 30) {
-            throw new OutOfMemoryError("tree node index full");
+            throw new StoreFull("tree node index full");
         }
         int[] ni = new int[index.length * 2];
         int m = ni.length - 1;

@@ -178,12 +178,17 @@ final class Tables {
         this.init = new Semantics(model).initialState();
         this.slotMin = model.slotMin();
         int[] max = model.slotMax();
-        for (org.migcheck.model.lang.Var v : model.vars()) {
+        for (int s = 0; s < model.stateSize(); s++) {
             // a slot's values are indexed by their offset from its minimum, in an int: a wider domain cannot be tabulated
-            if ((long) max[v.slot()] - slotMin[v.slot()] >= Integer.MAX_VALUE) {
-                throw new NotExpressible("variable " + v.name() + " of model " + model.name() + " has a domain of "
-                        + String.format(java.util.Locale.ROOT, "%,d", (long) max[v.slot()] - slotMin[v.slot()] + 1)
-                        + " values [" + slotMin[v.slot()] + ", " + max[v.slot()] + "]; the tables of step footprints and of"
+            // (shared variables and the locals of procedures' frames alike: a review's local of the whole int range ended
+            // the export in an internal error)
+            if ((long) max[s] - slotMin[s] >= Integer.MAX_VALUE) {
+                String name = slotName(s);
+                int slot = s;
+                boolean shared = model.vars().stream().anyMatch(v -> v.slot() == slot);
+                throw new NotExpressible((shared ? "variable " : "local ") + name + " of model " + model.name() + " has a domain of "
+                        + String.format(java.util.Locale.ROOT, "%,d", (long) max[s] - slotMin[s] + 1)
+                        + " values [" + slotMin[s] + ", " + max[s] + "]; the tables of step footprints and of"
                         + " the Promela export take domains of fewer than 2^31 values");
             }
         }
@@ -497,13 +502,24 @@ final class Tables {
         return r.toString();
     }
 
+    /**
+     * The reads of the table being built: its footprint's, and the holders of owned locks that an exit check reads (a
+     * review saw "needs more than 250000 entries; it reads L0 (2 values)" where the exit check's 30 holders made it).
+     */
+    private String tableReadsText(Set<Integer> reads) {
+        Set<Integer> held = new LinkedHashSet<>(ownHoldReads);
+        held.removeAll(reads);
+        return readsText(reads) + (held.isEmpty() ? "" : (reads.isEmpty() ? "" : "; ") + "its exit check reads the holders "
+                + readsText(held));
+    }
+
     private Node explore(Assignment a, Set<Integer> reads, Evaluator ev, String what) {
         if (--budget < 0) {
-            throw new NotExpressible(what + ": its table needs more than " + PER_TABLE_LIMIT + " entries; it reads " + readsText(reads));
+            throw new NotExpressible(what + ": its table needs more than " + PER_TABLE_LIMIT + " entries; it reads " + tableReadsText(reads));
         }
         if (++probes > totalLimit) {
             // name where it ran out, as the per-table message does
-            String r = readsText(reads);
+            String r = tableReadsText(reads);
             throw new NotExpressible("the tables of model " + model.name() + " need more than " + totalLimit + " entries in all; they"
                     + " ran out at " + what + (r.isEmpty() ? "" : ", which reads " + r));
         }

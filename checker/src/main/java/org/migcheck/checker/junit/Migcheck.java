@@ -77,6 +77,8 @@ public final class Migcheck {
         private final CheckResult result;
         private final java.util.function.Supplier<Located> where;
         private Located located;
+        /** The files {@link #writeReports} wrote, once it has. */
+        private List<Path> written;
 
         /** The scenario and knobs (the user's registered scenario, or the bare model wrapped), the replay command or why there is none. */
         private record Located(ScenarioRunner.Outcome outcome, String replay, String note) {}
@@ -119,7 +121,11 @@ public final class Migcheck {
             String note = note();
             String expected = outcome.expected() == null ? null : outcome.expected().describe();
             String text = TextRenderer.render(outcome.title(), outcome.result(), expected, null);
-            if (replay != null) {
+            String token = outcome.replayArgs();
+            if (replay != null && token != null && token.length() > TextRenderer.TOKEN_ARGUMENT_LIMIT && replay.contains(token)) {
+                // as check prints it: a command line cannot pass the token as one argument
+                text += "replay: " + replay.replace(token, "@FILE") + TextRenderer.longTokenNote("token: ", token) + "\n" + "token: " + token + "\n";
+            } else if (replay != null) {
                 text += "replay: " + replay + "\n";
             } else if (note != null && outcome.result().hasCounterexample()) {
                 text += "replay: " + note + "\n";
@@ -149,23 +155,39 @@ public final class Migcheck {
             return h.replace("./migcheck replay " + escape(outcome().token()), escape(replay()));
         }
 
-        /** Writes {@code NAME.html} and {@code NAME.json} under the reports directory; returns both paths. */
-        public List<Path> writeReports() {
+        /**
+         * Writes {@code NAME.html} and {@code NAME.json} under the reports directory; returns both paths. NAME is the
+         * model's title and the test method that asked; a second report of the same name in this JVM (a parameterised or
+         * repeated test, a loop over options, tests run in parallel) gets "-2", "-3", ... rather than overwriting the
+         * first one's files, which its failure message names.
+         */
+        public synchronized List<Path> writeReports() {
+            if (written != null) {
+                return written;
+            }
             Path dir = Paths.get(System.getProperty("migcheck.reports", "target/migcheck-reports"));
             // the test that asked, beside the model: two tests of one model must not overwrite each other's reports
-            String base = (outcome().title() + caller()).replaceAll("[^A-Za-z0-9._-]+", "_").replaceAll("_+", "_");
+            String first = (outcome().title() + caller()).replaceAll("[^A-Za-z0-9._-]+", "_").replaceAll("_+", "_");
+            String base = first;
+            for (int n = 2; !CLAIMED.add(dir.toAbsolutePath().normalize().resolve(base).toString()); n++) {
+                base = first + "-" + n;
+            }
             try {
                 Files.createDirectories(dir);
                 Path html = dir.resolve(base + ".html");
                 Path json = dir.resolve(base + ".json");
                 Files.writeString(html, html(), StandardCharsets.UTF_8);
                 Files.writeString(json, json(), StandardCharsets.UTF_8);
-                return List.of(html.toAbsolutePath(), json.toAbsolutePath());
+                written = List.of(html.toAbsolutePath(), json.toAbsolutePath());
+                return written;
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot write migcheck reports under " + dir.toAbsolutePath(), e);
             }
         }
     }
+
+    /** Report names (directory and base) taken in this JVM, so that no two results write the same files. */
+    private static final java.util.Set<String> CLAIMED = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /**
      * "__Class.method" of the code that called into this class (the test method; a lambda of it, as

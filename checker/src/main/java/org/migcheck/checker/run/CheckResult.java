@@ -26,11 +26,28 @@ import org.migcheck.checker.engine.Words;
  *                     which is dead code in this variant; empty otherwise
  * @param saturated    model bounds some explored state reached (HOLDS only; see {@link Saturation})
  * @param reductions   which reductions ran (symmetry, partial-order reduction) and what they did, or null when none ran
+ * @param rule         the broken rule's statement and kernel reference from the rule set the check ran with, or null
+ *                     (no rule broken, or a result not yet returned by {@link Checker#check}); reports read it
+ *                     through {@link org.migcheck.checker.trace.RuleInfo#of(CheckResult)}
  */
 public record CheckResult(Model model, Verdict verdict, String ruleId, String message, int[] schedule,
                           List<String> explanation, List<Witness> witnesses, Map<String, GoalResult> goals,
                           Stats stats, String limit, List<String> notes, List<Unreached> unreached,
-                          List<Saturation> saturated, String reductions) {
+                          List<Saturation> saturated, String reductions, org.migcheck.checker.trace.RuleInfo rule) {
+
+    /** A result without its rule's text (which {@link Checker#check} adds with {@link #withRule}). */
+    public CheckResult(Model model, Verdict verdict, String ruleId, String message, int[] schedule,
+                       List<String> explanation, List<Witness> witnesses, Map<String, GoalResult> goals,
+                       Stats stats, String limit, List<String> notes, List<Unreached> unreached,
+                       List<Saturation> saturated, String reductions) {
+        this(model, verdict, ruleId, message, schedule, explanation, witnesses, goals, stats, limit, notes, unreached, saturated, reductions, null);
+    }
+
+    /** This result with the text of its broken rule. */
+    public CheckResult withRule(org.migcheck.checker.trace.RuleInfo info) {
+        return new CheckResult(model, verdict, ruleId, message, schedule, explanation, witnesses, goals, stats, limit, notes,
+                unreached, saturated, reductions, info);
+    }
 
     /**
      * A model bound (see {@code org.migcheck.model.lang.Bound}) that explored states saturated: in
@@ -60,13 +77,13 @@ public record CheckResult(Model model, Verdict verdict, String ruleId, String me
     /** This result with its reductions line. */
     public CheckResult withReductions(String line) {
         return new CheckResult(model, verdict, ruleId, message, schedule, explanation, witnesses, goals, stats, limit, notes,
-                unreached, saturated, line);
+                unreached, saturated, line, rule);
     }
 
     /** This result with other goal answers and notes. */
     public CheckResult withGoals(Map<String, GoalResult> answers, List<String> newNotes) {
         return new CheckResult(model, verdict, ruleId, message, schedule, explanation, witnesses, answers, stats, limit,
-                List.copyOf(newNotes), unreached, saturated, reductions);
+                List.copyOf(newNotes), unreached, saturated, reductions, rule);
     }
 
     /** This result with one more note. */
@@ -74,7 +91,7 @@ public record CheckResult(Model model, Verdict verdict, String ruleId, String me
         List<String> more = new java.util.ArrayList<>(notes);
         more.add(note);
         return new CheckResult(model, verdict, ruleId, message, schedule, explanation, witnesses, goals, stats, limit, List.copyOf(more),
-                unreached, saturated, reductions);
+                unreached, saturated, reductions, rule);
     }
 
     /**

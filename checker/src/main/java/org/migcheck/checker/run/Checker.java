@@ -45,7 +45,8 @@ public final class Checker {
     /** A model error when {@code model} has more threads than {@link #MAX_THREADS} (check and export refuse it alike). */
     public static void refuseTooManyThreads(Model model) {
         if (model.threadCount() > MAX_THREADS) {
-            throw new ModelError(model.name(), "model " + model.name() + " has more than " + MAX_THREADS + " threads");
+            throw new ModelError(model.name(), "model " + model.name() + " has " + model.threadCount() + " threads: migcheck checks at most "
+                    + MAX_THREADS + " (a bit each in the thread masks of its analyses)");
         }
     }
 
@@ -55,7 +56,18 @@ public final class Checker {
 
     /** As {@link #check(Model, RuleSet, Options)}, recording the memory of the search structures in {@code footprint}. */
     public static CheckResult check(Model model, RuleSet rules, Options opts, Footprint footprint) {
-        org.migcheck.checker.trace.RuleInfo.know(rules);
+        return withRuleText(checked(model, rules, opts, footprint), rules);
+    }
+
+    /**
+     * {@code r} with the text of the rule it broke, from {@code rules}: reports rendered later, or beside another
+     * check, print this one's (also a result a member process sent back, which carries the rule's id only).
+     */
+    public static CheckResult withRuleText(CheckResult r, RuleSet rules) {
+        return r.ruleId() == null ? r : r.withRule(org.migcheck.checker.trace.RuleInfo.of(rules, r.ruleId()));
+    }
+
+    private static CheckResult checked(Model model, RuleSet rules, Options opts, Footprint footprint) {
         if (model != null) {
             Trace.forget(model);
         }
@@ -933,7 +945,6 @@ public final class Checker {
      * {@link #check} would run on {@code model} with {@code opts} (same system, seed, depth and budget).
      */
     public static org.migcheck.checker.engine.RandomSearch.Chunk walks(Model model, RuleSet rules, Options opts, int from, int to) {
-        org.migcheck.checker.trace.RuleInfo.know(rules);
         ModelSystem sys = new ModelSystem(model, rules, opts.liveness());
         sys.checkDeterminism(opts.determinism() == Options.Switch.ON);
         return randomSearch(sys, opts).walk(from, to);
@@ -1189,7 +1200,9 @@ public final class Checker {
             Replayer.Ending end;
             REDECIDING.set(true);
             try {
-                end = Replayer.replay(model, rules, r.schedule());
+                // a search that reported this failure did not see a goal throw there (it had met the goal on another path,
+                // or it does not throw): the goals are not asked again
+                end = Replayer.replay(model, rules, r.schedule(), false);
             } finally {
                 REDECIDING.set(false);
             }

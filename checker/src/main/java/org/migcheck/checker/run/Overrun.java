@@ -53,6 +53,11 @@ public final class Overrun {
             return () -> { };
         }
         long grace = graceMillis;
+        // this check's threads: the caller's and the workers it starts (not another check's, in the same JVM)
+        Thread owner = Thread.currentThread();
+        String outer = org.migcheck.checker.engine.SearchThreads.tag();
+        String tag = org.migcheck.checker.engine.SearchThreads.current();
+        java.util.function.Predicate<Thread> ours = t -> t == owner || org.migcheck.checker.engine.SearchThreads.worksFor(t, tag);
         java.util.concurrent.atomic.AtomicReference<ScheduledFuture<?>> next = new java.util.concurrent.atomic.AtomicReference<>();
         java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
         Runnable[] look = new Runnable[1];
@@ -60,10 +65,10 @@ public final class Overrun {
             if (closed.get()) {
                 return;
             }
-            String first = culprit();
+            String first = culprit(ours);
             if (first != null) {
                 sleep(Math.max(1, grace / 10));
-                String second = culprit();
+                String second = culprit(ours);
                 if (second != null && !closed.get()) {
                     action.accept(message(b.statedLimit() != null ? b.statedLimit() : b.timeLimit(), grace, second)); // a re-check: the limit given
                     return;
@@ -73,6 +78,7 @@ public final class Overrun {
         };
         next.set(TIMER.schedule(look[0], b.timeLimit().toMillis() + grace, TimeUnit.MILLISECONDS));
         return () -> {
+            org.migcheck.checker.engine.SearchThreads.untag(outer);
             closed.set(true);
             ScheduledFuture<?> f = next.get();
             if (f != null) {
@@ -102,10 +108,13 @@ public final class Overrun {
      * "at my.Rule.check(Rule.java:12)": for a thread of migcheck's search whose innermost frame outside
      * the JDK is the user's code (the model's lambda, a rule plugin), that frame; null when no search
      * thread is in the user's code now (a thread merely waiting for a check, as a test's is, has
-     * migcheck's or the JDK's frames innermost).
+     * migcheck's or the JDK's frames innermost). Only the threads {@code ours} accepts are looked at.
      */
-    static String culprit() {
+    static String culprit(java.util.function.Predicate<Thread> ours) {
         for (Map.Entry<Thread, StackTraceElement[]> e : Thread.getAllStackTraces().entrySet()) {
+            if (!ours.test(e.getKey())) {
+                continue;
+            }
             StackTraceElement[] stack = e.getValue();
             StackTraceElement innermost = null;
             boolean searching = false;

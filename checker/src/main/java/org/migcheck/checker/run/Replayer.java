@@ -39,6 +39,15 @@ public final class Replayer {
     public record Ending(Trace trace, Verdict verdict, String ruleId, String message, List<String> explanation) {}
 
     public static Ending replay(Model model, RuleSet rules, int[] schedule) {
+        return replay(model, rules, schedule, true);
+    }
+
+    /**
+     * As {@link #replay(Model, RuleSet, int[])}; without {@code askGoals}, goals that throw at the last state are not
+     * asked: the end-of-check replay that re-decides a deadlock or broken rule the search found there, where the search
+     * had not asked a goal it had met on another path.
+     */
+    static Ending replay(Model model, RuleSet rules, int[] schedule, boolean askGoals) {
         Trace trace = Trace.replay(model, schedule);
         ModelSystem sys;
         try {
@@ -52,7 +61,11 @@ public final class Replayer {
         if (initial != null) {
             return ending(trace, schedule.length == 0, (Problem) initial, "the initial state");
         }
+        // the goals met on the path before its last state: check, which stores each state of a path before the next and
+        // asks a goal until it is met, no longer asked them at the last state
+        java.util.Set<String> metOnPath = new java.util.HashSet<>();
         for (int i = 0; i < schedule.length; i++) {
+            goalsMet(model, sys, state, metOnPath);
             Step s = step(sys, state, schedule[i]);
             boolean last = i == schedule.length - 1;
             if (s.failure != null) {
@@ -70,6 +83,17 @@ public final class Replayer {
             return ending(trace, true, f, "the last state");
         }
         Semantics sem = sys.semantics();
+        Problem goal = askGoals ? goalThrows(model, sys, state, metOnPath) : null;
+        if (goal != null) {
+            // check asks goals as it stores a state, before its successors and before the stuck-thread and lock-order
+            // analyses: a goal not met on the path that throws on the last state is what it reported there, unless it had met
+            // the goal on another path first and so no longer asked it, or the token is random walks', which ask no goals
+            // (then it reported what else ends here, named below: a token does not say which)
+            Ending e = ending(trace, true, goal, "the last state");
+            return end.stateFailure == null ? e : new Ending(trace, e.verdict(), e.ruleId(), e.message(), List.of("the last state also ends in a "
+                    + ((Problem) end.stateFailure).summary() + ": a check that did not ask the goal there (a search that had met it on"
+                    + " another path, or random walks, which ask no goals) reports that instead"));
+        }
         if (end.stateFailure instanceof Problem.Deadlock d) {
             List<String> expl = new ArrayList<>();
             String msg = Checker.explainDeadlock(sem, state, d.blocked(), schedule, expl);
@@ -77,11 +101,6 @@ public final class Replayer {
         }
         String failsNext = failsNextSummary(sys, state);
         if (failsNext != null) {
-            Problem goal = goalThrows(model, sys, state);
-            if (goal != null) {
-                // check asks goals as it stores a state, before its successors: a token it ended at a goal's throw
-                return ending(trace, true, goal, "the last state");
-            }
             // a step from here breaks a rule: a whole check would have reported that (a STUCK verdict means no reachable
             // transition fails), so this is a schedule cut short, not a stuck thread (the failing step is no successor
             // of the stuck-thread analysis, which read it as a thread that can never move); or the path of a lock-order
@@ -111,12 +130,6 @@ public final class Replayer {
             if (edge != null) {
                 return edge;
             }
-        }
-        // goals last, and only at the end: check stops asking a goal once it is met anywhere, so a goal that throws is a
-        // failure of a token only when nothing else ends it there (check ends a token at the state a goal threw on)
-        Problem goal = goalThrows(model, sys, state);
-        if (goal != null) {
-            return ending(trace, true, goal, "the last state");
         }
         return new Ending(trace, null, null, "no rule broken, no deadlock, no stuck thread at the end of the schedule", List.of());
     }
@@ -264,9 +277,30 @@ public final class Replayer {
         return first[0];
     }
 
+    /** Adds to {@code met} the goals that {@code state} meets (one that throws there meets nothing). */
+    private static void goalsMet(Model model, ModelSystem sys, int[] state, java.util.Set<String> met) {
+        for (Map.Entry<String, java.util.function.Predicate<org.migcheck.model.lang.StateView>> g : model.goals().entrySet()) {
+            try {
+                if (!met.contains(g.getKey()) && ModelSystem.reached(g.getKey(), g.getValue(), sys.semantics().view(state))) {
+                    met.add(g.getKey());
+                }
+            } catch (ModelSystem.GoalFailed failed) {
+                // a check that had not met it would have ended here; one that had does not ask it
+            }
+        }
+    }
+
     /** A goal whose predicate throws on {@code state} (check reports it as the model's error there), else null. */
     private static Problem goalThrows(Model model, ModelSystem sys, int[] state) {
+        return goalThrows(model, sys, state, java.util.Set.of());
+    }
+
+    /** As {@link #goalThrows(Model, ModelSystem, int[])}, leaving out the goals in {@code skip}. */
+    private static Problem goalThrows(Model model, ModelSystem sys, int[] state, java.util.Set<String> skip) {
         for (Map.Entry<String, java.util.function.Predicate<org.migcheck.model.lang.StateView>> g : model.goals().entrySet()) {
+            if (skip.contains(g.getKey())) {
+                continue;
+            }
             try {
                 ModelSystem.reached(g.getKey(), g.getValue(), sys.semantics().view(state));
             } catch (ModelSystem.GoalFailed failed) {

@@ -96,7 +96,7 @@ public final class HtmlRenderer {
             h.append("<p class=\"reductions\">reductions: ").append(esc(r.reductions())).append("</p>\n");
         }
         h.append("<p>").append(esc(r.message())).append("</p>\n");
-        RuleInfo rule = RuleInfo.of(r.ruleId());
+        RuleInfo rule = RuleInfo.of(r);
         if (rule != null) {
             h.append("<p class=\"rule\">rule <b>").append(esc(rule.id())).append("</b>")
                     .append(rule.statement() == null ? "" : ": " + esc(rule.statement()))

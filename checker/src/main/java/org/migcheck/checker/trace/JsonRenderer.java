@@ -344,7 +344,7 @@ public final class JsonRenderer {
         root.put("expectation", o.expected() == null ? null : expectation(o.expected()));
         root.put("verdict", r.verdict().lower());
         root.put("matches", o.matches());
-        RuleInfo rule = RuleInfo.of(r.ruleId());
+        RuleInfo rule = RuleInfo.of(r);
         root.put("rule", rule == null ? null : ruleMap(rule));
         root.put("message", r.message());
         root.put("explanation", r.explanation());

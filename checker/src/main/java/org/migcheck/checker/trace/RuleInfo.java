@@ -1,7 +1,5 @@
 package org.migcheck.checker.trace;
 
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.migcheck.properties.KernelRules;
 import org.migcheck.properties.Rule;
 import org.migcheck.properties.RuleSet;
@@ -9,16 +7,25 @@ import org.migcheck.properties.RuleSet;
 /**
  * A rule's id, one-line statement and kernel reference, as reports print them next to the step that
  * broke it. Rules of the kernel rule set and the lock-order rule are known by id; a user's own rule is
- * known once a check has run with a rule set that contains it ({@link #know}); an assertion step of a
- * model is known by id only (statement and reference null).
+ * known from the rule set its check ran with, which {@link org.migcheck.checker.run.Checker#check} puts in
+ * the result ({@code CheckResult.rule()}): not from a table of the process, where two checks' rules of one id
+ * (in one JVM, at once or one after another) would take each other's text; an assertion step of a model is
+ * known by id only (statement and reference null).
  */
 public record RuleInfo(String id, String statement, String kernelRef) {
-    /** Rules of users' rule sets seen by a check, by id (a kernel rule of the same id wins). */
-    private static final Map<String, RuleInfo> USER_RULES = new ConcurrentHashMap<>();
-
-    /** Remembers the statements of the rules in {@code rules} for the reports of later checks. */
-    public static void know(RuleSet rules) {
+    /** The rule {@code id} of {@code rules} (a kernel rule of the same id wins), or null when the id is none of them. */
+    public static RuleInfo of(RuleSet rules, String id) {
+        if (id == null) {
+            return null;
+        }
+        RuleInfo known = of(id);
+        if (known.statement() != null) {
+            return known;
+        }
         for (Rule r : rules.rules()) {
+            if (!r.id().equals(id)) {
+                continue;
+            }
             String statement;
             String ref;
             try {
@@ -31,8 +38,14 @@ public record RuleInfo(String id, String statement, String kernelRef) {
                 ref = null;
             }
             // one line each in every report (a newline in a rule's text split report lines)
-            USER_RULES.put(r.id(), new RuleInfo(r.id(), org.migcheck.model.lang.UserCode.oneLine(statement), org.migcheck.model.lang.UserCode.oneLine(ref)));
+            return new RuleInfo(r.id(), org.migcheck.model.lang.UserCode.oneLine(statement), org.migcheck.model.lang.UserCode.oneLine(ref));
         }
+        return null;
+    }
+
+    /** A result's broken rule: the one its check ran with, else as {@link #of(String)} knows it. */
+    public static RuleInfo of(org.migcheck.checker.run.CheckResult r) {
+        return r.rule() != null && r.rule().id().equals(r.ruleId()) ? r.rule() : of(r.ruleId());
     }
 
     public static RuleInfo of(String id) {
@@ -51,8 +64,7 @@ public record RuleInfo(String id, String statement, String kernelRef) {
                 return new RuleInfo(id, r.statement(), r.kernelRef());
             }
         }
-        RuleInfo user = USER_RULES.get(id);
-        return user != null ? user : new RuleInfo(id, null, null);
+        return new RuleInfo(id, null, null);
     }
 
     /** "id: statement [kernel reference]", leaving out what is unknown. */

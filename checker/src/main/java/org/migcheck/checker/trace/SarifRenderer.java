@@ -219,7 +219,7 @@ public final class SarifRenderer {
     /** The broken rule, or a rule named after the verdict (no kernel reference of its own: the result points at the scenario's source). */
     static RuleInfo rule(CheckResult r) {
         if (r.ruleId() != null) {
-            return RuleInfo.of(r.ruleId());
+            return RuleInfo.of(r);
         }
         return switch (r.verdict()) {
             case DEADLOCK -> new RuleInfo("deadlock", "no reachable state where nothing can move and some thread is neither finished nor idle", null);

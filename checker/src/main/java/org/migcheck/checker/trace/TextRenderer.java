@@ -212,7 +212,7 @@ public final class TextRenderer {
             para(out, "reductions: " + r.reductions(), width, "  ");
         }
         para(out, r.message(), width, "  ");
-        RuleInfo rule = RuleInfo.of(r.ruleId());
+        RuleInfo rule = RuleInfo.of(r);
         if (rule != null) {
             para(out, "rule " + rule.line(), width, "  ");
         }
@@ -248,13 +248,12 @@ public final class TextRenderer {
             para(out, "INCOMPLETE: " + r.limit() + "; nothing is claimed about the unexplored states", width, "  ");
         }
         if (timings) {
-            out.append("  ").append(r.stats().line(Timings.shown())).append('\n');
+            para(out, r.stats().line(Timings.shown()), width, "  ");
             if (r.stats().storeLine() != null) {
-                out.append("  ").append(r.stats().storeLine()).append('\n');
+                para(out, r.stats().storeLine(), width, "  ");
             }
         } else {
-            out.append("  ").append(Words.count(r.stats().distinct(), "distinct state")).append(", ")
-                    .append(Words.count(r.stats().generated(), "transition")).append('\n');
+            para(out, Words.count(r.stats().distinct(), "distinct state") + ", " + Words.count(r.stats().generated(), "transition"), width, "  ");
         }
         if (trace != null && r.witnesses().isEmpty()) {
             out.append('\n');
@@ -275,7 +274,7 @@ public final class TextRenderer {
             String own = ScenarioRunner.withSchedule(token, w.schedule());
             if (own != null && r.witnesses().size() > 1) {
                 // each path replays on its own (the last line is path 1's): a reader checks the one that looks wrong
-                out.append("  replay path ").append(path).append(": ./migcheck replay ").append(own).append('\n');
+                replayLine(out, "  replay path " + path + ": ", "  token path " + path + ": ", own);
             }
         }
         if (!r.witnesses().isEmpty() && r.witnesses().get(0).edge() != null) {
@@ -293,9 +292,32 @@ public final class TextRenderer {
             }
         }
         if (token != null && (r.schedule().length > 0 || failed(r))) {
-            out.append("replay: ./migcheck replay ").append(token).append('\n');
+            replayLine(out, "replay: ", "token: ", token);
         }
         return out.toString();
+    }
+
+    /**
+     * Tokens longer than this are not printed inside the replay command: Linux passes no single argument longer than
+     * 128 KiB (a review's counterexample of 70,001 steps printed a line the shell refused, "Argument list too long").
+     */
+    public static final int TOKEN_ARGUMENT_LIMIT = 100_000;
+
+    /** The replay command of {@code token}; a token too long for a command line goes on a line of its own, for a file. */
+    private static void replayLine(StringBuilder out, String lead, String tokenLead, String token) {
+        if (token.length() <= TOKEN_ARGUMENT_LIMIT) {
+            out.append(lead).append("./migcheck replay ").append(token).append('\n');
+            return;
+        }
+        out.append(lead).append("./migcheck replay @FILE").append(longTokenNote(tokenLead, token)).append('\n');
+        out.append(tokenLead).append(token).append('\n');
+    }
+
+    /** What follows "replay @FILE" for a token longer than {@link #TOKEN_ARGUMENT_LIMIT}, whose line starts {@code tokenLead}. */
+    public static String longTokenNote(String tokenLead, String token) {
+        return "   (FILE: the token on the next line, without \"" + tokenLead.strip() + " \"; at "
+                + String.format(java.util.Locale.ROOT, "%,d", token.length()) + " characters it is longer than a command line passes as one"
+                + " argument)";
     }
 
     /** Whether the result is a failure with a (possibly empty) counterexample: every verdict but HOLDS and INCOMPLETE. */
@@ -579,6 +601,9 @@ public final class TextRenderer {
         return shown;
     }
 
+    /** The fewest columns a step's text gets beside its number and thread in the one-step-per-line layout. */
+    private static final int MIN_STEP_TEXT = 16;
+
     /** Narrow terminals: "N  thread  step", the changes indented on the lines below. */
     private static String oneStepPerLine(Trace t, int width, boolean stacks) {
         Model m = t.model();
@@ -588,8 +613,15 @@ public final class TextRenderer {
             name = Math.max(name, m.thread(row.thread()).name().length());
         }
         name = Math.max("thread".length(), Math.min(name, Math.max(8, width / 4))); // the header's word fits its column
-        StringBuilder out = new StringBuilder("  " + pad("#", num) + "  " + pad("thread", name) + "  step, its "
-                + (stacks ? "call path (where it changes) and " : "") + "changes indented below\n");
+        String head = "  " + pad("#", num) + "  " + pad("thread", name) + "  ";
+        String says = "step, its " + (stacks ? "call path (where it changes) and " : "") + "changes indented below";
+        if (head.length() + says.length() > width) {
+            says = stacks ? "step (below: path, changes)" : "step (changes below)"; // the same, in a narrow terminal
+        }
+        if (head.length() + says.length() > width) {
+            says = "step";
+        }
+        StringBuilder out = new StringBuilder(head + says + "\n");
         List<String> shown = shownRows(t);
         Semantics sem = stacks ? new Semantics(m) : null;
         Map<Integer, List<String>> lastPath = new java.util.HashMap<>();
@@ -597,7 +629,12 @@ public final class TextRenderer {
         for (Trace.Row row : t.rows()) {
             i++;
             String lead = "  " + pad(Integer.toString(i), num) + "  " + pad(m.thread(row.thread()).name(), name) + "  ";
-            List<String> lines = wrap(shown.get(i - 1), Math.max(20, width - lead.length()));
+            if (width - lead.length() < MIN_STEP_TEXT) {
+                // a thread's name longer than its column leaves too little room beside it: the step goes under it
+                out.append(lead.stripTrailing()).append('\n');
+                lead = " ".repeat(Math.min(lead.length(), 2 + num + 2));
+            }
+            List<String> lines = wrap(shown.get(i - 1), width - lead.length());
             for (int k = 0; k < lines.size(); k++) {
                 out.append(k == 0 ? lead : " ".repeat(lead.length())).append(lines.get(k)).append('\n');
             }
@@ -607,7 +644,7 @@ public final class TextRenderer {
                 List<String> before = lastPath.put(row.thread(), path);
                 // a new path, also the way back to the thread's own body ("in mkdir" after steps in sb_getblk)
                 if (!path.equals(before) && (path.size() > 1 || before != null && before.size() > 1)) {
-                    for (String l : wrap("in " + String.join(" <- ", path), Math.max(20, width - sub.length()))) {
+                    for (String l : wrap("in " + String.join(" <- ", path), width - sub.length())) {
                         out.append(sub).append(l).append('\n');
                     }
                 }
@@ -683,11 +720,18 @@ public final class TextRenderer {
         return out;
     }
 
+    /** {@code text} as the check's report sets an explanation line under its verdict: indented, wrapped with a hanging indent. */
+    public static String explanationLine(String text, int width) {
+        StringBuilder out = new StringBuilder();
+        para(out, text, width, "  ");
+        return out.toString();
+    }
+
     /** Appends {@code text} wrapped to {@code width} after {@code indent}, continuation lines indented two more. */
     static void para(StringBuilder out, String text, int width, String indent) {
         List<String> lines = wrap(text, Math.max(20, width - indent.length() - 2));
         for (int i = 0; i < lines.size(); i++) {
-            out.append(indent).append(i == 0 ? "" : "  ").append(lines.get(i)).append('\n');
+            out.append(indent).append(i == 0 ? "" : "  ").append(lines.get(i).stripTrailing()).append('\n');
         }
     }
 

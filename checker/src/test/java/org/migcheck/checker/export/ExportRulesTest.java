@@ -78,4 +78,25 @@ class ExportRulesTest {
         assertEquals(4, r.stats().distinct());
         assertTrue(r.reductions().contains("partial-order reduction on inert steps only (variable h of model huge"), r.reductions());
     }
+    /**
+     * The same for a procedure's local (a review: a local of the whole int range ended export in an internal error,
+     * exit 70, "bitIndex < 0", and --por on's note gave that message).
+     */
+    @Test
+    void aLocalTooWideForTheTablesIsNamed() {
+        Model.Builder m = Model.builder("wide-local");
+        for (String t : new String[] {"t", "u"}) {
+            org.migcheck.model.lang.Procedure p = m.thread(t);
+            org.migcheck.model.lang.Local l = p.local("l", Integer.MIN_VALUE, Integer.MAX_VALUE);
+            p.body(b -> b.step(Step.named("low").does(e -> e.setLocal(l, Integer.MIN_VALUE)).build())
+                    .step(Step.named("high").does(e -> e.setLocal(l, Integer.MAX_VALUE)).build()));
+        }
+        Model model = m.build();
+        NotExpressible e = assertThrows(NotExpressible.class, () -> PromelaExport.export(model, RuleSet.empty(), "t"));
+        assertTrue(e.getMessage().startsWith("local t.frame0.local0 of model wide-local has a domain of 4,294,967,296 values"), e.getMessage());
+        CheckResult r = Checker.check(model, RuleSet.empty(), Options.defaults().withPor(Options.Switch.ON));
+        assertEquals(Verdict.HOLDS, r.verdict(), r.message());
+        assertEquals(9, r.stats().distinct(), "two threads of three places each, by hand");
+        assertTrue(r.reductions().contains("partial-order reduction on inert steps only (local t.frame0.local0 of model wide-local"), r.reductions());
+    }
 }

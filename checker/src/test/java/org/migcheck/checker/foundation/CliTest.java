@@ -461,6 +461,59 @@ class CliTest {
         assertTrue(stuck.out().contains("ends in: STUCK"), stuck.out());
     }
 
+    /**
+     * replay sets the explanation under its verdict as check does: a review saw one space before a blocked thread's
+     * call path in replay's block where check's has three (replay's wrapping collapsed the spaces).
+     */
+    @Test
+    void replayExplainsItsEndingAsCheckDoes() {
+        CliRun check = run("check", "fuse-writeback-memcg", "--variant", "migrate-sync-no-reply", "--width", "100");
+        assertEquals(3, check.code(), check.err());
+        Matcher token = Pattern.compile("replay: \\S+ replay (\\S+)").matcher(check.out());
+        assertTrue(token.find(), check.out());
+        CliRun replay = run("replay", token.group(1), "--width", "100");
+        assertEquals(3, replay.code(), replay.err());
+        // check: the verdict's line, its explanation, then the goals; replay: "ends in:" then the explanation
+        String[] c = check.out().split("\n");
+        String[] r = replay.out().split("\n");
+        int ci = 0;
+        while (!c[ci].startsWith("  migrator waits for PG_writeback")) {
+            ci++;
+        }
+        int ri = 0;
+        while (!r[ri].startsWith("ends in: STUCK")) {
+            ri++;
+        }
+        int same = 0;
+        for (ci++, ri++; ci < c.length && ri < r.length && !c[ci].startsWith("  reachable("); ci++, ri++) {
+            assertEquals(c[ci], r[ri], "line " + same + " of the explanation");
+            same++;
+        }
+        assertTrue(same >= 5, same + " lines: " + replay.out());
+        assertTrue(replay.out().contains("folio_wait_writeback(folio0)   [migrate_folio_unmap <- migrator]"), replay.out());
+    }
+
+    /**
+     * check's report keeps to a narrow --width: a review saw the statistics lines and the one-step-per-line table's
+     * header run past 40 columns. Only a line of one word (the replay token) may be longer; the start and progress lines
+     * on standard error are log lines and are not wrapped.
+     */
+    @Test
+    void checkKeepsToANarrowWidth() {
+        for (String[] args : new String[][] {{"check", "abba", "--width", "40"}, {"check", "abba", "--width", "40", "--call-stacks"},
+                {"check", "abba", "--width", "40", "--no-timings"}, {"check", "fuse-writeback-memcg", "--variant", "legacy-no-flag", "--width", "40"},
+                {"check", "fuse-writeback-memcg", "--variant", "legacy-no-flag", "--width", "40", "--call-stacks"}}) {
+            CliRun r = run(args);
+            assertTrue(r.code() == 1 || r.code() == 2, String.join(" ", args) + ": " + r.err());
+            for (String line : r.out().split("\n")) {
+                String body = line.strip();
+                boolean oneWord = body.startsWith("replay: ") ? body.substring(8).strip().split(" ").length <= 3 : body.indexOf(' ') < 0;
+                assertTrue(line.length() <= 40 || oneWord, String.join(" ", args) + ": longer than 40: " + line);
+                assertEquals(line.stripTrailing(), line, "no trailing spaces");
+            }
+        }
+    }
+
     /** list wraps to --width: a longer line is one word that cannot be broken, under the entry's indentation. */
     @Test
     void listWrapsToTheWidth() {

@@ -188,33 +188,77 @@ class GoalThrowsTest {
     @Test
     void aGoalThatThrowsWhereTheModelDeadlocksOrTakesAnEdgeIsItsError() {
         for (boolean edge : new boolean[] {false, true}) {
-            Model.Builder m = Model.builder(edge ? "goal-at-edge" : "goal-at-deadlock");
-            org.migcheck.model.lang.Lock p = m.mutex("P");
-            org.migcheck.model.lang.Lock q = m.mutex("Q");
-            m.thread("first", b -> b.step(org.migcheck.model.lang.Steps.lock("mutex_lock", p))
-                    .step(org.migcheck.model.lang.Steps.lock("mutex_lock", q))
-                    .step(org.migcheck.model.lang.Steps.unlock("mutex_unlock", q))
-                    .step(org.migcheck.model.lang.Steps.unlock("mutex_unlock", p)));
-            m.thread("second", b -> b.step(org.migcheck.model.lang.Steps.lock("mutex_lock", q))
-                    .step(org.migcheck.model.lang.Steps.lock("mutex_lock", p))
-                    .step(org.migcheck.model.lang.Steps.unlock("mutex_unlock", p))
-                    .step(org.migcheck.model.lang.Steps.unlock("mutex_unlock", q)));
             // edge: throws once "first" holds both (it took Q under P); deadlock: once each holds one
-            m.goal("looked-at", v -> {
+            Model model = abba(edge ? "goal-at-edge" : "goal-at-deadlock", "looked-at", (p, q) -> v -> {
                 boolean bad = edge ? v.holder(p) == 0 && v.holder(q) == 0 : v.holder(p) == 0 && v.holder(q) == 1;
                 if (bad) {
                     throw new IllegalStateException("the goal's own bug");
                 }
                 return false;
             });
-            Model model = m.build();
             for (Options o : new Options[] {Options.defaults(), Options.defaults().withStrategy(org.migcheck.checker.engine.Strategy.DFS)}) {
                 CheckResult r = Checker.check(model, RuleSet.of(java.util.List.of(), true), o);
                 String what = (edge ? "edge " : "deadlock ") + o.strategy() + ": " + r.verdict() + " " + r.message();
                 assertEquals(Verdict.MODEL_ERROR, r.verdict(), what);
                 assertTrue(r.message().startsWith("goal looked-at threw java.lang.IllegalStateException: the goal's own bug"), what);
                 assertTrue(r.schedule().length > 0, what + ": the path to the state it threw on");
+                // its token replays to the goal's error, not to the deadlock or the edge there (replay said DEADLOCK)
+                Replayer.Ending end = Replayer.replay(model, RuleSet.of(java.util.List.of(), true), r.schedule());
+                assertEquals(Verdict.MODEL_ERROR, end.verdict(), what + " replayed: " + end.verdict() + " " + end.message());
+                assertTrue(end.message().contains("goal looked-at threw java.lang.IllegalStateException: the goal's own bug"), end.message());
+                if (!edge) {
+                    assertEquals(java.util.List.of("the last state also ends in a deadlock: 2 threads blocked: a check that did not ask the"
+                            + " goal there (a search that had met it on another path, or random walks, which ask no goals) reports that"
+                            + " instead"), end.explanation(), what);
+                }
             }
         }
+    }
+    /**
+     * A goal met on another path than the deadlock's, which would throw in the deadlocked state: check no longer asks it
+     * there and reports the deadlock, without calling the model not deterministic (the end-of-check replay re-decides the
+     * deadlock without the goals); replay of the token, which cannot know what the check met elsewhere, names the goal's
+     * error and says the check may report the deadlock instead.
+     */
+    @Test
+    void aGoalMetOnAnotherPathLeavesTheDeadlockToTheCheck() {
+        // met when the second thread alone holds its first lock (depth 1, its own path); throws when each holds one (depth 2,
+        // the deadlock)
+        Model model = abba("goal-elsewhere", "second-first", (a, b) -> v -> {
+            if (v.holder(a) == 0 && v.holder(b) == 1) {
+                throw new IllegalStateException("asked in the deadlock");
+            }
+            return v.holder(b) == 1 && v.holder(a) < 0;
+        });
+        CheckResult r = Checker.check(model, RuleSet.empty(), Options.defaults().withWorkers(1));
+        assertEquals(Verdict.DEADLOCK, r.verdict(), r.message());
+        assertEquals("[0, 1]", java.util.Arrays.toString(r.schedule()), "first's step first: BFS takes the lower thread first, by hand");
+        Replayer.Ending end = Replayer.replay(model, RuleSet.empty(), r.schedule());
+        assertEquals(Verdict.MODEL_ERROR, end.verdict(), end.message());
+        assertTrue(end.explanation().get(0).startsWith("the last state also ends in a deadlock: 2 threads blocked"), end.explanation().toString());
+        // second's path meets the goal on the way: its replay ends in the deadlock as check's does
+        assertEquals(Verdict.DEADLOCK, Replayer.replay(model, RuleSet.empty(), new int[] {ModelSystem.label(1, 0), ModelSystem.label(0, 0)}).verdict());
+    }
+
+    /**
+     * "first" takes P then Q, "second" Q then P (each releases in reverse order): they can deadlock. {@code goal} is
+     * given P and Q.
+     */
+    private static Model abba(String name, String goalName,
+            java.util.function.BiFunction<org.migcheck.model.lang.Lock, org.migcheck.model.lang.Lock,
+                    java.util.function.Predicate<org.migcheck.model.lang.StateView>> goal) {
+        Model.Builder m = Model.builder(name);
+        org.migcheck.model.lang.Lock p = m.mutex("P");
+        org.migcheck.model.lang.Lock q = m.mutex("Q");
+        m.thread("first", b -> b.step(org.migcheck.model.lang.Steps.lock("mutex_lock", p))
+                .step(org.migcheck.model.lang.Steps.lock("mutex_lock", q))
+                .step(org.migcheck.model.lang.Steps.unlock("mutex_unlock", q))
+                .step(org.migcheck.model.lang.Steps.unlock("mutex_unlock", p)));
+        m.thread("second", b -> b.step(org.migcheck.model.lang.Steps.lock("mutex_lock", q))
+                .step(org.migcheck.model.lang.Steps.lock("mutex_lock", p))
+                .step(org.migcheck.model.lang.Steps.unlock("mutex_unlock", p))
+                .step(org.migcheck.model.lang.Steps.unlock("mutex_unlock", q)));
+        m.goal(goalName, goal.apply(p, q));
+        return m.build();
     }
 }

@@ -452,4 +452,23 @@ class PorDifferentialTest {
         RandomModels.Case c = RandomModels.generate(7);
         assertThrows(NotExpressible.class, () -> Footprints.compute(c.model(), c.rules(), 3));
     }
+
+    /**
+     * A table over its budget names what it reads, also the lock holders that the exit check reads (a review saw "it
+     * reads L0 (2 values)" for a table of 2^20 entries: 20 threads each taking its own mutex, the exit check of the
+     * unlocking step reading every other lock's holder).
+     */
+    @Test
+    void aTableOverItsBudgetNamesTheExitChecksReads() {
+        org.migcheck.model.lang.Model.Builder m = org.migcheck.model.lang.Model.builder("own-mutexes");
+        for (int t = 0; t < 20; t++) {
+            org.migcheck.model.lang.Lock l = m.mutex("L" + t);
+            m.thread("T" + t, b -> b.step(org.migcheck.model.lang.Steps.lock("mutex_lock", l))
+                    .step(org.migcheck.model.lang.Steps.unlock("mutex_unlock", l)));
+        }
+        NotExpressible e = assertThrows(NotExpressible.class,
+                () -> Footprints.compute(m.build(), RuleSet.of(java.util.List.of(), true), Checker.FOOTPRINT_WORK_ON));
+        assertTrue(e.getMessage().contains("its table needs more than") && e.getMessage().contains("its exit check reads the holders L"),
+                e.getMessage());
+    }
 }

@@ -154,4 +154,25 @@ class UserErrorsTest {
         assertEquals(Verdict.MODEL_ERROR, end.verdict(), end.message());
         assertEquals(r.message(), end.message());
     }
+    /** Too many threads is a model error that says how many there are and the limit that applies (a review: "more than 255"
+     * for 256 threads read as if 255 were checked, while the checker takes 31). */
+    @Test
+    void tooManyThreadsNamesTheCountAndTheLimit() {
+        for (int n : new int[] {32, 256}) {
+            Model.Builder b = Model.builder("crowd");
+            Var x = b.var("x", 0, 1, 0);
+            for (int t = 0; t < n; t++) {
+                b.thread("t" + t, body -> body.step(Step.named("set").does(e -> e.set(x, 1)).build()));
+            }
+            String message;
+            if (n == 256) {
+                message = org.junit.jupiter.api.Assertions.assertThrows(org.migcheck.model.lang.ModelError.class, b::build).getMessage();
+            } else {
+                CheckResult r = Checker.check(b.build(), RuleSet.empty(), Options.defaults());
+                assertEquals(Verdict.MODEL_ERROR, r.verdict(), r.message());
+                message = r.message();
+            }
+            assertTrue(message.contains("model crowd has " + n + " threads:") && message.contains("migcheck checks at most 31"), message);
+        }
+    }
 }

@@ -741,7 +741,9 @@ public final class Model {
                 throw new ModelError(name, "model " + name + " has no threads");
             }
             if (threads.size() > 255) {
-                throw new ModelError(name, "model " + name + " has more than 255 threads");
+                // the step labels give a thread 8 bits; the checker takes at most 31 threads (its thread masks), and says so
+                throw new ModelError(name, "model " + name + " has " + threads.size() + " threads: a model has at most 255, and"
+                        + " migcheck checks at most 31");
             }
             built = true;
             Compiler c = new Compiler();

@@ -1,0 +1,98 @@
+package org.migcheck.checker.foundation;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+import org.migcheck.checker.cli.Main;
+import org.migcheck.checker.junit.Migcheck;
+import org.migcheck.checker.trace.Timings;
+import org.migcheck.model.zoo.Zoo;
+
+/**
+ * The command line run in-process from several threads of one JVM (tests of its output run in parallel): each call
+ * writes only to its own streams and its switches end with it. A review saw two concurrent calls' reports land in
+ * each other's streams (or one empty), and one --no-timings run leave later Java API reports of the JVM without times.
+ */
+class InProcessCommandLineTest {
+    private record Run(int code, String out) {}
+
+    private static Run run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        return new Run(code, out.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void concurrentCommandLinesKeepToTheirOwnStreams() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < 6; round++) {
+                Callable<Run> json = () -> run("check", "philosophers", "--no-timings", "--format", "json", "--workers", "1");
+                Callable<Run> text = () -> run("check", "counter", "--workers", "1");
+                Future<Run> a = pool.submit(json);
+                Future<Run> b = pool.submit(text);
+                Run j = a.get();
+                Run t = b.get();
+                // philosophers' default variant deadlocks (exit 2), counter's races (exit 1): by the catalogue's declarations
+                assertEquals(2, j.code(), "round " + round);
+                assertEquals(1, t.code(), "round " + round);
+                JsonNode doc = new ObjectMapper().readTree(j.out());
+                assertEquals("philosophers", doc.get("scenario").asText(), "round " + round);
+                assertTrue(doc.get("stats").get("seconds").isNull(), "round " + round + ": --no-timings kept: " + doc.get("stats"));
+                assertTrue(t.out().startsWith("counter / "), "round " + round + ": " + t.out());
+                assertTrue(!t.out().contains("philosophers"), "round " + round + ": " + t.out());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        // after a --no-timings command line, a Java API report of the same JVM has its times again
+        assertTrue(Timings.shown());
+        JsonNode later = new ObjectMapper().readTree(Migcheck.check(Zoo.abbaModel(false, false)).json());
+        assertTrue(later.get("stats").get("seconds").isNumber(), later.get("stats").toString());
+        // and Timings.without leaves them out of one rendering on this thread only
+        JsonNode without = new ObjectMapper().readTree(Timings.without(Migcheck.check(Zoo.abbaModel(false, false))::json));
+        assertTrue(without.get("stats").get("seconds").isNull(), without.get("stats").toString());
+        assertTrue(Timings.shown());
+    }
+
+    /**
+     * From a review of the change above: a command line run inside Timings.without left the process's switch off (it
+     * restored what this thread saw, not the process's); a caller waiting for another command line can be interrupted
+     * (a test runner's timeout), which ends its wait with INCOMPLETE and a line saying it was not run.
+     */
+    @Test
+    void theProcessSwitchIsRestoredAndAWaitCanBeInterrupted() throws Exception {
+        Timings.without(() -> run("check", "abba", "--workers", "1"));
+        assertTrue(Timings.shown(), "after a command line inside Timings.without");
+        java.util.concurrent.atomic.AtomicReference<Run> longer = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread holder = new Thread(() -> longer.set(run("check", "philosophers", "--set", "n=9", "--set", "ordered=true", "--workers", "1",
+                "--no-liveness", "--por", "off", "--symmetry", "off")), "holds-the-command-line");
+        holder.start();
+        Thread.sleep(300); // philosophers-9 takes seconds: the holder has the command line by now
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int[] code = {-1};
+        Thread waiter = new Thread(() -> code[0] = Main.run(new String[] {"list"}, new PrintStream(new ByteArrayOutputStream(), true,
+                StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8)), "waits-for-it");
+        waiter.start();
+        Thread.sleep(200);
+        assertTrue(holder.isAlive(), "the first command line ended before the second could wait for it");
+        waiter.interrupt();
+        waiter.join(10_000);
+        assertEquals(4, code[0], err.toString(StandardCharsets.UTF_8));
+        assertEquals("migcheck: interrupted while waiting for another command line of this JVM to end: not run\n",
+                err.toString(StandardCharsets.UTF_8));
+        holder.join(120_000);
+        assertEquals(0, longer.get().code(), "philosophers-9 ordered holds");
+    }
+}
