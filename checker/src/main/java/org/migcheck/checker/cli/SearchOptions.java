@@ -91,7 +91,7 @@ public class SearchOptions {
                 }
             }
         }
-        Budget b = new Budget(maxStates, maxDepth, Duration.ofNanos(Math.round(Math.min(timeLimit, 9.2e9) * 1e9)), maxMemoryMiB << 20);
+        Budget b = new Budget(maxStates, maxDepth, Duration.ofNanos(Math.max(1, Math.round(Math.min(timeLimit, 9.2e9) * 1e9))), maxMemoryMiB << 20);
         return engine.apply(new Options(strategy, b, !noLiveness, Long.MAX_VALUE, quietProgress ? null : Main.Streams.err, seed, walks)
                 .withDecideGoals(decideGoals)).withSymmetry(symmetry).withPor(por).withCompress(compress)
                 .withDeterminism(determinism);

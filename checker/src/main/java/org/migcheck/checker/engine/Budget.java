@@ -14,6 +14,29 @@ import java.time.Duration;
  *                    ({@link #withTimeLeft}); null when {@code timeLimit} is the limit given
  */
 public record Budget(long maxStates, int maxDepth, Duration timeLimit, long maxMemory, Duration statedLimit) {
+    /**
+     * A budget the searches can keep: a Java API user's mistake is an {@link IllegalArgumentException} naming the value,
+     * as the command line's is a usage error (a negative state limit ended a check INCOMPLETE "at max states -5", a
+     * null time limit in a NullPointerException inside the search).
+     */
+    public Budget {
+        if (maxStates < 1) {
+            throw new IllegalArgumentException("maxStates must be at least 1, not " + maxStates);
+        }
+        if (maxDepth < 0) {
+            throw new IllegalArgumentException("maxDepth must be at least 0, not " + maxDepth);
+        }
+        if (timeLimit == null || timeLimit.isNegative() || timeLimit.isZero()) {
+            throw new IllegalArgumentException("timeLimit must be a positive duration, not " + timeLimit);
+        }
+        if (maxMemory < 1) {
+            throw new IllegalArgumentException("maxMemory must be at least 1 byte, not " + maxMemory);
+        }
+        if (statedLimit != null && (statedLimit.isNegative() || statedLimit.isZero())) {
+            throw new IllegalArgumentException("statedLimit must be a positive duration or null, not " + statedLimit);
+        }
+    }
+
     public Budget(long maxStates, int maxDepth, Duration timeLimit, long maxMemory) {
         this(maxStates, maxDepth, timeLimit, maxMemory, null);
     }

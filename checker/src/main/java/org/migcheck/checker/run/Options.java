@@ -43,6 +43,18 @@ public record Options(Strategy strategy, Budget budget, boolean liveness, long m
     public enum Switch { ON, OFF, AUTO, INERT }
 
     public Options {
+        // a Java API user's mistake is named here, not read by the search as something else (a null strategy searched
+        // as no strategy at all and reported ABBA's deadlock as a livelock)
+        if (strategy == null || budget == null || symmetry == null || por == null) {
+            throw new IllegalArgumentException("strategy, budget, symmetry and por must not be null (" + (strategy == null ? "strategy"
+                    : budget == null ? "budget" : symmetry == null ? "symmetry" : "por") + " is)");
+        }
+        if (walks < 1) {
+            throw new IllegalArgumentException("walks must be at least 1, not " + walks);
+        }
+        if (maxGraphEdges < 0) {
+            throw new IllegalArgumentException("maxGraphEdges must be at least 0, not " + maxGraphEdges);
+        }
         if (cluster == null) {
             throw new IllegalArgumentException("cluster must not be null (Transport.IN_PROCESS for none)");
         }
