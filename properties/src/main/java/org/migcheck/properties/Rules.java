@@ -37,17 +37,25 @@ public final class Rules {
         if (t == null) {
             throw fault(rule, "triggers() returned null (return List.of() for a rule due on every step)", null);
         }
+        if (t.stream().anyMatch(java.util.Objects::isNull)) {
+            throw fault(rule, "triggers() holds null (a review: a NullPointerException from inside the search)", null);
+        }
         return t;
     }
 
     /** {@code rule.watches(model)}: null when the rule promises nothing. */
     public static List<Var> watches(StepRule rule, Model model) {
+        List<Var> w;
         try {
-            return rule.watches(model);
+            w = rule.watches(model);
         } catch (Throwable e) {
             org.migcheck.model.lang.UserCode.rethrowJvmFailure(e);
             throw fault(rule, "watches(model) threw " + e, e);
         }
+        if (w != null && w.stream().anyMatch(java.util.Objects::isNull)) {
+            throw fault(rule, "watches(model) holds null", null);
+        }
+        return w;
     }
 
     /** Asks every rule of {@code rules} its declarations for {@code model}: the first that fails throws its ModelError. */

@@ -116,7 +116,7 @@ final class ReplayCmd implements Callable<Integer> {
         for (String line : TextRenderer.heldLocks(end.trace(), end.verdict(), end.ruleId())) {
             out.print(TextRenderer.explanationLine(line, width));
         }
-        Expect e = t.scenario().expect(t.knobs());
+        Expect e = ScenarioRunner.declared(t.scenario(), t.variant(), t.knobs());
         if (mutant != null) {
             // the declaration is the unmutated variant's: a mutant's failure is what mutate counts as its kill
             OutputOptions.printWrapped(out, width, "mutant " + mutant + " of " + t.title() + (e == null ? "" : " (declared unmutated: "

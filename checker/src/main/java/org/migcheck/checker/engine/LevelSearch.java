@@ -574,7 +574,16 @@ final class LevelSearch {
         for (SearchObserver o : observers) {
             o.onNewState(root, init);
         }
-        Failure f0 = system.checkState(0, init);
+        Failure f0;
+        try {
+            f0 = system.checkState(0, init);
+        } catch (OutOfMemoryError oom) {
+            // the model's or a rule's own allocation on the initial state (a review: it escaped the check, where on any
+            // later state it ends the search at the heap's limit): the same INCOMPLETE
+            storedBeforeOom = store == null || mine != null ? 0 : store.size();
+            store = null;
+            return new SearchResult(SearchResult.Status.INCOMPLETE, null, new int[0], -1, stats(start), StoreFull.limitText(oom));
+        }
         if (f0 != null) {
             return new SearchResult(SearchResult.Status.FAILED, f0, new int[0], root, stats(start), null);
         }

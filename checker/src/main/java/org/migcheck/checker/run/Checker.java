@@ -56,6 +56,11 @@ public final class Checker {
 
     /** As {@link #check(Model, RuleSet, Options)}, recording the memory of the search structures in {@code footprint}. */
     public static CheckResult check(Model model, RuleSet rules, Options opts, Footprint footprint) {
+        // a Java API user's null is named here, not met as a NullPointerException inside the search
+        if (model == null || rules == null || opts == null) {
+            throw new IllegalArgumentException("check needs a model, a rule set and options (RuleSet.empty(), Options.defaults()"
+                    + " for none): " + (model == null ? "model" : rules == null ? "rules" : "options") + " is null");
+        }
         return withRuleText(checked(model, rules, opts, footprint), rules);
     }
 

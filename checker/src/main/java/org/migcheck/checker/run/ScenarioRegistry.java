@@ -270,8 +270,7 @@ public final class ScenarioRegistry {
 
     /** Whether {@code id} can stand as one token of a command line or replay token: non-empty, no white space, control character or any of {@code banned}. */
     static boolean token(String id, String banned) {
-        return id != null && !id.isEmpty() && id.chars().noneMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c)
-                || Character.getType(c) == Character.FORMAT || banned.indexOf(c) >= 0);
+        return Scenario.token(id, banned);
     }
 
     private static String oneLine(Throwable e) {

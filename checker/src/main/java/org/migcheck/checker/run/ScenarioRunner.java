@@ -244,12 +244,24 @@ public final class ScenarioRunner {
         return run(scenario, variantName, sets, rules, opts, checker, false);
     }
 
+    /**
+     * What {@code scenario} declares for {@code knobs}: a named variant at its own knobs is judged by its own
+     * declaration, not by the first variant of the same knobs (a review: a variant declared VIOLATED passed as the HOLDS
+     * of another variant with the same knobs); other knobs by the scenario's expectation for them. Throws what the
+     * scenario's expectation function throws.
+     */
+    public static Expect declared(Scenario scenario, String variantName, Knobs knobs) {
+        Variant named = variantName == null ? null : scenario.variant(variantName);
+        return named != null && Knobs.resolve(scenario.id(), scenario.knobs(), named.settings()).asMap().equals(knobs.asMap())
+                ? named.expect() : scenario.expect(knobs);
+    }
+
     private static Outcome run(Scenario scenario, String variantName, Map<String, String> sets, RuleSet rules, Options opts, Check checker,
                                boolean heedStop) {
         Knobs knobs = knobs(scenario, variantName, sets);
         Expect expect;
         try {
-            expect = scenario.expect(knobs);
+            expect = declared(scenario, variantName, knobs);
         } catch (Throwable e) { // the scenario's expectation function
             org.migcheck.model.lang.UserCode.rethrowJvmFailure(e);
             return new Outcome(scenario, variantName, knobs, null, Checker.modelError(null, "scenario " + scenario.id() + " "

@@ -77,13 +77,24 @@ public final class Body {
     }
 
     /** One atomic step. */
-    public Body step(Step s) { add(new StepNode(s)); return this; }
+    public Body step(Step s) { add(new StepNode(need(s, "step"))); return this; }
+
+    /**
+     * {@code o}, or a model error naming the procedure and what was null (a review: a null step, condition, procedure
+     * or local threw a NullPointerException from the compiler or from inside the search, naming no part of the model).
+     */
+    private <T> T need(T o, String what) {
+        if (o == null) {
+            throw new ModelError(owner.name(), "a " + what + " of " + owner.name() + " is null");
+        }
+        return o;
+    }
 
     /** Branch on shared state: the test is a step of its own. */
     public Body ifThen(Cond c, Consumer<Body> then) { return ifThenElse(c, then, null); }
 
     public Body ifThenElse(Cond c, Consumer<Body> then, Consumer<Body> otherwise) {
-        add(new IfShared(c, sub(then), sub(otherwise)));
+        add(new IfShared(need(c, "shared test (ifThen/ifThenElse condition)"), sub(then), sub(otherwise)));
         return this;
     }
 
@@ -91,18 +102,19 @@ public final class Body {
     public Body ifLocal(Predicate<Exec> c, Consumer<Body> then) { return ifLocalElse(c, then, null); }
 
     public Body ifLocalElse(Predicate<Exec> c, Consumer<Body> then, Consumer<Body> otherwise) {
-        add(new IfLocal(c, sub(then), sub(otherwise)));
+        add(new IfLocal(need(c, "local condition (ifLocal)"), sub(then), sub(otherwise)));
         return this;
     }
 
     /** Loop while a local condition holds; bounded by the domains of the locals it reads. */
     public Body whileLocal(Predicate<Exec> c, Consumer<Body> body) {
-        add(new While(c, sub(body), null));
+        add(new While(need(c, "loop condition (whileLocal)"), sub(body), null));
         return this;
     }
 
     /** {@code for (i = from; i < to; i++) body}: a bounded loop over a local counter. */
     public Body forRange(Local i, int from, int to, Consumer<Body> body) {
+        need(i, "loop counter (forRange)");
         assign(i, e -> from);
         // the increment runs after the body; "continue" jumps to it
         add(new While(e -> e.local(i) < to, sub(body), new Assign(i, e -> e.local(i) + 1)));
@@ -131,6 +143,7 @@ public final class Body {
      * as in "procedure (loop)", so that two loops of one procedure under one bound are told apart.
      */
     public Body retry(Bound bound, String loop, Consumer<Body> body) {
+        need(bound, "bound (retry)");
         if (bound.origin != owner.origin) {
             throw Model.foreign("bound " + bound.name(), bound.origin.name(), owner.origin.name());
         }
@@ -157,18 +170,18 @@ public final class Body {
 
     /** Calls {@code p} with arguments computed from the caller's locals. */
     public Body call(Procedure p, IntExpr... args) {
-        add(new Call(p, List.of(args), null));
+        add(new Call(need(p, "called procedure"), List.of(args), null));
         return this;
     }
 
     /** Calls {@code p} and stores its return value in {@code result}. */
     public Body callInto(Local result, Procedure p, IntExpr... args) {
-        add(new Call(p, List.of(args), result));
+        add(new Call(need(p, "called procedure"), List.of(args), need(result, "result local (callInto)")));
         return this;
     }
 
     /** Sets a local from other locals (no step). */
-    public Body assign(Local l, IntExpr value) { add(new Assign(l, value)); return this; }
+    public Body assign(Local l, IntExpr value) { add(new Assign(need(l, "local (assign)"), need(value, "value (assign)"))); return this; }
 
     /** An assertion step: when {@code holds} is false the run stops with rule {@code ruleId} violated. */
     public Body assertThat(String ruleId, String statement, Predicate<Exec> holds) {

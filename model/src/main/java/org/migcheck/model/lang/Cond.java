@@ -25,6 +25,11 @@ public final class Cond {
 
     private Cond(String function, Function<Exec, String> args, Predicate<Exec> test) {
         this(function, args, test, null);
+        // the name a trace prints, as a step's (blank, or with a newline that splits a report's row, is the author's slip)
+        Model.checkName("shared test", function);
+        if (test == null) {
+            throw new ModelError(function, "shared test " + function + " has no test (null)");
+        }
     }
 
     /**
@@ -64,7 +69,8 @@ public final class Cond {
      * last word: it prints in parentheses with what it is asked of, {@code (folio->mapping != mapping) on folio0}.
      */
     String pending(Exec e) {
-        String a = args == null ? "" : args.apply(e);
+        // the model's text, one line (a review: a newline in it printed a forged row of the trace)
+        String a = args == null ? "" : UserCode.oneLine(String.valueOf(args.apply(e)));
         if (FUNCTION_NAME.matcher(function).matches()) {
             return function + "(" + a + ")";
         }
@@ -72,6 +78,6 @@ public final class Cond {
     }
 
     String label(Exec e, boolean outcome) {
-        return pending(e) + " -> " + outcome + (note == null ? "" : " [" + note.apply(e) + "]");
+        return pending(e) + " -> " + outcome + (note == null ? "" : " [" + UserCode.oneLine(String.valueOf(note.apply(e))) + "]");
     }
 }

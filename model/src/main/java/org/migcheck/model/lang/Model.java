@@ -564,6 +564,12 @@ public final class Model {
 
         /** A lock; its holder variable is part of the state and shown in traces. */
         public Lock lock(String lname, String lockClass, Lock.Kind kind) {
+            // a lock class names the lock in lock-order reports, as a name does (a null class or kind failed only at the
+            // first lock step, as "the effect of lock ... threw NullPointerException")
+            checkName("lock class", lockClass);
+            if (kind == null) {
+                throw new ModelError(String.valueOf(lname), "lock " + lname + " has no kind (null): Lock.Kind.MUTEX, SPINLOCK or BIT");
+            }
             Var holder = var(lname, 0, 255, 0, v -> v == 0 ? "free" : "held by " + threadNameOrIndex(v - 1), true);
             Lock l = new Lock(lname, lockClass, kind, holder);
             locks.add(l);

@@ -161,7 +161,8 @@ public final class Step {
 
     /** The trace label: kernel function, objects, and the chosen alternative. */
     String label(Exec e, int alternative) {
-        String a = args == null ? "" : args.apply(e);
+        // the model's text, one line (a review: a newline in it printed a forged row of the trace)
+        String a = args == null ? "" : UserCode.oneLine(String.valueOf(args.apply(e)));
         String base = function + "(" + a + ")";
         if (alternatives > 1) {
             return base + " -> " + alternativeName.apply(alternative);

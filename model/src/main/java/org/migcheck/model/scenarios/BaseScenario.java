@@ -85,6 +85,27 @@ public final class BaseScenario implements Scenario {
             if (variants.isEmpty()) {
                 throw new IllegalStateException("scenario " + id + " has no variants");
             }
+            // what the command line's loader refuses in a plugin, refused here too (the Java API's checks of a scenario
+            // do not pass the loader): a replay token and --variant name the scenario and its variants
+            if (!Scenario.token(id, ":")) {
+                throw new IllegalStateException("scenario id '" + id + "': an id is non-empty, without spaces, control characters or ':'");
+            }
+            java.util.Set<String> names = new java.util.HashSet<>();
+            for (Variant v : variants) {
+                if (!Scenario.token(v.name(), ":,")) {
+                    throw new IllegalStateException("scenario " + id + " has a variant named '" + v.name() + "'; a variant name is"
+                            + " non-empty, without spaces, control characters, ':' or ','");
+                }
+                if (!names.add(v.name())) {
+                    throw new IllegalStateException("scenario " + id + " has two variants named " + v.name());
+                }
+            }
+            java.util.Set<String> knobNames = new java.util.HashSet<>();
+            for (Knob k : knobs) {
+                if (!knobNames.add(k.name())) {
+                    throw new IllegalStateException("scenario " + id + " has two knobs named " + k.name());
+                }
+            }
             try {
                 Knob.checkConditions(id, knobs);
             } catch (org.migcheck.model.lang.ModelError e) {

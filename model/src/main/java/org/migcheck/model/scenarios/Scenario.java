@@ -54,6 +54,15 @@ public interface Scenario {
         return null;
     }
 
+    /**
+     * Whether {@code s} can be a scenario id or variant name in a replay token and on the command line: non-null,
+     * non-empty, without whitespace, control or invisible format characters, or any of {@code banned}.
+     */
+    static boolean token(String s, String banned) {
+        return s != null && !s.isEmpty() && s.chars().noneMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c)
+                || Character.getType(c) == Character.FORMAT || banned.indexOf(c) >= 0);
+    }
+
     /** The variant named {@code name}, or null. */
     default Variant variant(String name) {
         return variants().stream().filter(v -> v.name().equals(name)).findFirst().orElse(null);

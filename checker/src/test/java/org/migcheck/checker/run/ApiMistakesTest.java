@@ -1,0 +1,149 @@
+package org.migcheck.checker.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.migcheck.model.lang.Cond;
+import org.migcheck.model.lang.Event;
+import org.migcheck.model.lang.Model;
+import org.migcheck.model.lang.ModelError;
+import org.migcheck.model.lang.Step;
+import org.migcheck.model.lang.Var;
+import org.migcheck.model.scenarios.BaseScenario;
+import org.migcheck.model.scenarios.Expect;
+import org.migcheck.model.scenarios.Knob;
+import org.migcheck.model.scenarios.Scenario;
+import org.migcheck.properties.Check;
+import org.migcheck.properties.Invariant;
+import org.migcheck.properties.KernelRules;
+import org.migcheck.properties.RuleSet;
+import org.migcheck.properties.StepRule;
+import org.migcheck.properties.StepView;
+
+/**
+ * A Java API user's mistakes, from a review that probed the public API: each is refused or reported naming what is
+ * at fault, never a wrong verdict, a NullPointerException from inside the search or a forged line of a report.
+ */
+class ApiMistakesTest {
+    private static Model oneStep(String name) {
+        Model.Builder m = Model.builder(name);
+        Var x = m.var("x", 0, 1, 0);
+        m.thread("t", b -> b.step(Step.named("set").does(e -> e.set(x, 1)).build()));
+        return m.build();
+    }
+
+    /** Two variants with the same knobs: each is judged by its own declaration (the second passed as the first's HOLDS). */
+    @Test
+    void aNamedVariantIsJudgedByItsOwnDeclaration() {
+        Scenario s = BaseScenario.builder("same-knobs")
+                .knob(Knob.bool("fixed", true, "doc"))
+                .variant("good", Map.of(), Expect.holds(), "hypothetical")
+                .variant("bad", Map.of(), Expect.violated("atomic.sleep"), "hypothetical")
+                .model(k -> oneStep("same-knobs"))
+                .build();
+        ScenarioRunner.Outcome bad = ScenarioRunner.run(s, "bad", Map.of(), KernelRules.all(), Options.defaults().withWorkers(1));
+        assertEquals(Verdict.HOLDS, bad.result().verdict());
+        assertEquals("violated atomic.sleep", bad.expected().describe());
+        assertTrue(!bad.matches(), "bad declares a violation and the model holds");
+        assertTrue(ScenarioRunner.run(s, "good", Map.of(), KernelRules.all(), Options.defaults().withWorkers(1)).matches());
+    }
+
+    /** What the command line's loader refuses in a plugin, the scenario builder refuses too. */
+    @Test
+    void aScenarioThatATokenCannotNameIsRefused() {
+        IllegalStateException twice = assertThrows(IllegalStateException.class, () -> BaseScenario.builder("twice")
+                .variant("v", Map.of(), Expect.holds(), "d").variant("v", Map.of(), Expect.holds(), "d").model(k -> oneStep("m")).build());
+        assertEquals("scenario twice has two variants named v", twice.getMessage());
+        IllegalStateException knobs = assertThrows(IllegalStateException.class, () -> BaseScenario.builder("knobs")
+                .knob(Knob.bool("k", true, "d")).knob(Knob.range("k", 1, 3, 2, "d"))
+                .variant("v", Map.of(), Expect.holds(), "d").model(k -> oneStep("m")).build());
+        assertEquals("scenario knobs has two knobs named k", knobs.getMessage());
+        IllegalStateException id = assertThrows(IllegalStateException.class, () -> BaseScenario.builder("bad id:x")
+                .variant("v", Map.of(), Expect.holds(), "d").model(k -> oneStep("m")).build());
+        assertTrue(id.getMessage().startsWith("scenario id 'bad id:x'"), id.getMessage());
+    }
+
+    /** The model's own assertion under a rule set's id is the model's error, not that rule's violation. */
+    @Test
+    void anAssertionUnderARuleSetsIdIsTheModelsError() {
+        Model.Builder m = Model.builder("borrowed-id");
+        m.thread("t", b -> b.assertThat("atomic.sleep", "my own check", e -> false));
+        Model model = m.build();
+        CheckResult r = Checker.check(model, KernelRules.all(), Options.defaults().withWorkers(1));
+        assertEquals(Verdict.MODEL_ERROR, r.verdict(), r.message());
+        assertTrue(r.message().contains("failed under the id atomic.sleep, which is a rule of the rule set checked"), r.message());
+        // without that rule in the set, it is the model's assertion as before
+        CheckResult alone = Checker.check(model, RuleSet.empty(), Options.defaults().withWorkers(1));
+        assertEquals(Verdict.VIOLATED, alone.verdict(), alone.message());
+        assertEquals("atomic.sleep", alone.ruleId());
+    }
+
+    /** Nulls in the code of a thread are named where they are written, with the procedure. */
+    @Test
+    void aNullInAThreadsCodeIsNamed() {
+        Model.Builder m = Model.builder("nulls");
+        ModelError cond = assertThrows(ModelError.class, () -> m.thread("t", b -> b.ifThen(null, y -> { })));
+        assertEquals("a shared test (ifThen/ifThenElse condition) of t is null", cond.getMessage());
+        ModelError step = assertThrows(ModelError.class, () -> m.thread("u", b -> b.step(null)));
+        assertEquals("a step of u is null", step.getMessage());
+        ModelError test = assertThrows(ModelError.class, () -> Cond.of("folio_test_dirty", "f", null));
+        assertTrue(test.getMessage().contains("has no test"), test.getMessage());
+        assertThrows(ModelError.class, () -> Cond.of("two\nlines", "f", e -> true));
+        assertEquals("a lock class needs a name, not null",
+                assertThrows(ModelError.class, () -> m.lock("L", null, org.migcheck.model.lang.Lock.Kind.MUTEX)).getMessage());
+        assertEquals("lock M has no kind (null): Lock.Kind.MUTEX, SPINLOCK or BIT",
+                assertThrows(ModelError.class, () -> m.lock("M", "M", null)).getMessage());
+    }
+
+    /** A null among a step rule's triggers is the rule's error, named (a NullPointerException from inside the search). */
+    @Test
+    void aNullTriggerIsTheRulesError() {
+        StepRule rule = new StepRule() {
+            @Override public String id() { return "my.null-trigger"; }
+            @Override public String statement() { return "s"; }
+            @Override public String kernelRef() { return "k"; }
+            @Override public List<Class<? extends Event>> triggers() { return Arrays.asList((Class<? extends Event>) null); }
+            @Override public Check check(StepView v) { return Check.ok(); }
+        };
+        CheckResult r = Checker.check(oneStep("m"), RuleSet.of(List.of(rule), false), Options.defaults().withWorkers(1));
+        assertEquals(Verdict.MODEL_ERROR, r.verdict(), r.message());
+        assertTrue(r.message().contains("my.null-trigger") && r.message().contains("triggers() holds null"), r.message());
+    }
+
+    /** Null arguments to a check are named; a step's text with a newline stays on one line of the trace. */
+    @Test
+    void nullArgumentsAndForgedRows() {
+        IllegalArgumentException none = assertThrows(IllegalArgumentException.class,
+                () -> Checker.check(null, RuleSet.empty(), Options.defaults()));
+        assertTrue(none.getMessage().endsWith("model is null"), none.getMessage());
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Checker.check(oneStep("m"), null, Options.defaults()))
+                .getMessage().endsWith("rules is null"));
+        Model.Builder m = Model.builder("forged");
+        Var x = m.var("x", 0, 1, 0);
+        m.thread("t", b -> b.step(Step.named("s").args(e -> "a\n  2  FAKE ROW").does(e -> e.set(x, 1)).build())
+                .assertThat("my.fails", "fails", e -> false));
+        CheckResult r = Checker.check(m.build(), RuleSet.empty(), Options.defaults().withWorkers(1));
+        String text = org.migcheck.checker.trace.TextRenderer.render("forged", r, null, null);
+        assertTrue(text.contains("s(a 2  FAKE ROW)"), text);
+        assertTrue(Arrays.stream(text.split("\n")).noneMatch(l -> l.strip().startsWith("2  FAKE ROW")), text);
+    }
+
+    /** The model's own allocation running out of heap on the initial state ends the search INCOMPLETE, as on any other. */
+    @Test
+    void theModelsOutOfMemoryOnTheInitialStateIsIncomplete() {
+        Invariant greedy = Invariant.of("my.greedy", "allocates too much", "none", s -> {
+            throw new OutOfMemoryError("the invariant's own allocation");
+        });
+        for (Options o : new Options[] {Options.defaults().withWorkers(1), Options.defaults().withWorkers(2),
+                Options.defaults().withStrategy(org.migcheck.checker.engine.Strategy.DFS)}) {
+            CheckResult r = Checker.check(oneStep("m"), RuleSet.of(List.of(greedy), false), o);
+            assertEquals(Verdict.INCOMPLETE, r.verdict(), r.message());
+            assertEquals("the JVM's heap limit (out of memory)", r.limit());
+        }
+    }
+}
