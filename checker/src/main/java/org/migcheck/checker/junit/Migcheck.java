@@ -332,6 +332,11 @@ public final class Migcheck {
     public static CheckResult assertViolates(Model model, RuleSet rules, String ruleId) { return assertViolates(model, rules, options(), ruleId); }
 
     public static CheckResult assertViolates(Model model, RuleSet rules, Options options, String ruleId) {
+        if (ruleId == null || ruleId.isBlank()) {
+            // before the check, which would run in full only to fail on the expectation
+            throw new IllegalArgumentException("assertViolates needs the id of the rule expected to break, not "
+                    + (ruleId == null ? "null" : "'" + ruleId + "'"));
+        }
         Result res = check(model, rules, options);
         CheckResult r = res.result();
         if (r.verdict() != Verdict.VIOLATED || !ruleId.equals(r.ruleId())) {

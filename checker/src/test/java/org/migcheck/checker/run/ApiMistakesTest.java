@@ -146,4 +146,16 @@ class ApiMistakesTest {
             assertEquals("the JVM's heap limit (out of memory)", r.limit());
         }
     }
+
+    /** An expectation that names no kind, or a rule for a verdict that has none, is refused where it is written. */
+    @Test
+    void anExpectationIsWhatItSays() {
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new Expect(null, null, Map.of())).getMessage().contains("needs a kind"));
+        assertEquals("only a VIOLATED expectation names a rule; HOLDS names atomic.sleep",
+                assertThrows(IllegalArgumentException.class, () -> new Expect(Expect.Kind.HOLDS, "atomic.sleep", Map.of())).getMessage());
+        assertEquals("a VIOLATED expectation names the rule, not null",
+                assertThrows(IllegalArgumentException.class, () -> Expect.violated(null)).getMessage());
+        assertEquals("assertViolates needs the id of the rule expected to break, not null", assertThrows(IllegalArgumentException.class,
+                () -> org.migcheck.checker.junit.Migcheck.assertViolates(oneStep("m"), RuleSet.empty(), Options.defaults(), null)).getMessage());
+    }
 }

@@ -22,10 +22,20 @@ public record Expect(Kind kind, String ruleId, Map<String, Boolean> goals, Map<S
     }
 
     public Expect {
+        if (kind == null) {
+            throw new IllegalArgumentException("an expectation needs a kind (HOLDS, VIOLATED, DEADLOCK or STUCK), not null");
+        }
+        if (goals == null || survivors == null) {
+            throw new IllegalArgumentException("an expectation's " + (goals == null ? "goals" : "survivors") + " are Map.of() for none, not null");
+        }
         goals = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(goals)); // ordered: Map.copyOf iterates in a per-JVM random order
         survivors = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(survivors));
-        if (kind == Kind.VIOLATED && ruleId == null) {
-            throw new IllegalArgumentException("a VIOLATED expectation names the rule");
+        if (kind == Kind.VIOLATED && (ruleId == null || ruleId.isBlank())) {
+            throw new IllegalArgumentException("a VIOLATED expectation names the rule, not " + (ruleId == null ? "null" : "'" + ruleId + "'"));
+        }
+        if (kind != Kind.VIOLATED && ruleId != null) {
+            // "holds atomic.sleep" read as if a rule were expected to hold; only a violation names one
+            throw new IllegalArgumentException("only a VIOLATED expectation names a rule; " + kind + " names " + ruleId);
         }
         if (bounded && kind != Kind.HOLDS) {
             throw new IllegalArgumentException("only a HOLDS is bounded; a failure is a fact whatever the bounds");
