@@ -37,6 +37,10 @@ public record RuleInfo(String id, String statement, String kernelRef) {
                 statement = "(its statement() threw " + e.getClass().getSimpleName() + ")";
                 ref = null;
             }
+            if (statement == null) {
+                // a rule of the set, not the model's assertion, which is what a null statement reads as
+                statement = "(its statement() returned null)";
+            }
             // one line each in every report (a newline in a rule's text split report lines)
             return new RuleInfo(r.id(), org.migcheck.model.lang.UserCode.oneLine(statement), org.migcheck.model.lang.UserCode.oneLine(ref));
         }

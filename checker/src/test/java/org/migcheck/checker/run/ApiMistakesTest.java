@@ -155,6 +155,10 @@ class ApiMistakesTest {
                 assertThrows(IllegalArgumentException.class, () -> new Expect(Expect.Kind.HOLDS, "atomic.sleep", Map.of())).getMessage());
         assertEquals("a VIOLATED expectation names the rule, not null",
                 assertThrows(IllegalArgumentException.class, () -> Expect.violated(null)).getMessage());
+        Map<String, String> unset = new java.util.HashMap<>();
+        unset.put("k", null);
+        assertEquals("knob k of scenario s takes [false, true], not null", assertThrows(ModelError.class,
+                () -> org.migcheck.model.scenarios.Knobs.resolveAll("s", List.of(Knob.bool("k", true, "d")), unset)).getMessage());
         assertEquals("assertViolates needs the id of the rule expected to break, not null", assertThrows(IllegalArgumentException.class,
                 () -> org.migcheck.checker.junit.Migcheck.assertViolates(oneStep("m"), RuleSet.empty(), Options.defaults(), null)).getMessage());
     }

@@ -61,6 +61,8 @@ class UserRuleInfoTest {
         }
         // the kernel's rules and the lock-order rule are known by id alone, a model's assertion by its id only
         assertEquals(null, RuleInfo.of(RuleSet.of(List.of(one), false), "user.none"));
+        Invariant silent = Invariant.of("test.silent", null, null, s -> Check.ok());
+        assertEquals("test.silent: (its statement() returned null)", RuleInfo.of(RuleSet.of(List.of(silent), false), "test.silent").line());
         assertEquals("STATEMENT ONE", RuleInfo.of(RuleSet.of(List.of(one), false), "test.rule").statement());
     }
 

@@ -64,6 +64,9 @@ public final class Knobs {
             Knob k = knobs.stream().filter(x -> x.name().equals(e.getKey())).findFirst().orElseThrow(() ->
                     new ModelError(e.getKey(), "scenario " + scenario + " has no knob " + e.getKey()
                             + (knobs.isEmpty() ? " (it has no knobs)" : "; knobs: " + knobs.stream().map(Knob::name).toList())));
+            if (e.getValue() == null) {
+                throw new ModelError(k.name(), "knob " + k.name() + " of scenario " + scenario + " takes " + k.values() + ", not null");
+            }
             if (!k.values().contains(e.getValue())) {
                 throw new ModelError(k.name(), "knob " + k.name() + " of scenario " + scenario + " takes " + k.values()
                         + (e.getValue().isEmpty() ? ", not an empty value" : ", not " + (e.getValue().strip().equals(e.getValue()) ? e.getValue() : "'" + e.getValue() + "' (white space around it)")));
