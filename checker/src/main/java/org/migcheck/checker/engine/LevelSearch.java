@@ -571,11 +571,12 @@ final class LevelSearch {
             indexRemotely(root, rootFp, buf);
         }
         startLevel(0);
-        for (SearchObserver o : observers) {
-            o.onNewState(root, init);
-        }
         Failure f0;
         try {
+            // the observers ask goals of the initial state; the model's own code may run out of heap in either
+            for (SearchObserver o : observers) {
+                o.onNewState(root, init);
+            }
             f0 = system.checkState(0, init);
         } catch (OutOfMemoryError oom) {
             // the model's or a rule's own allocation on the initial state (a review: it escaped the check, where on any

@@ -205,11 +205,12 @@ public final class Search {
         String limit = null;
         int[] init = system.initialState();
         int root = store.addIfAbsent(init, -1, -1, 0);
-        for (SearchObserver o : observers) {
-            o.onNewState(root, init);
-        }
         Failure f0;
         try {
+            // the observers ask goals of the initial state; the model's own code may run out of heap in either
+            for (SearchObserver o : observers) {
+                o.onNewState(root, init);
+            }
             f0 = system.checkState(0, init);
         } catch (OutOfMemoryError oom) {
             // the model's or a rule's own allocation on the initial state: INCOMPLETE, as on any later state

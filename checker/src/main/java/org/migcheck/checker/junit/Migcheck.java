@@ -614,8 +614,27 @@ public final class Migcheck {
      * user's, through ServiceLoader on the context class path, or a bundled one) has a variant whose
      * model has the same name and layout and replays the counterexample to the same trace.
      */
+    /**
+     * {@code name} as a scenario id: each run of characters a token cannot hold (white space of any kind, control and
+     * format characters, ':') becomes one '-' (a review: a model named with U+2003 passed Java's {@code \s}, and the
+     * wrapper scenario was refused, so a failing assertion threw IllegalStateException instead of its report).
+     */
+    static String asToken(String name) {
+        StringBuilder b = new StringBuilder();
+        name.codePoints().forEach(c -> {
+            boolean bad = Character.isWhitespace(c) || Character.isSpaceChar(c) || Character.isISOControl(c)
+                    || Character.getType(c) == Character.FORMAT || c == ':';
+            if (!bad) {
+                b.appendCodePoint(c);
+            } else if (b.length() == 0 || b.charAt(b.length() - 1) != '-') {
+                b.append('-');
+            }
+        });
+        return b.toString();
+    }
+
     private static Result.Located locate(Model model, CheckResult r, RuleSet rules) {
-        Scenario wrapped = BaseScenario.builder(model.name().replaceAll("[\\s:]+", "-"))
+        Scenario wrapped = BaseScenario.builder(asToken(model.name()))
                 .title(model.name())
                 .reference("a model checked through the JUnit entry point")
                 .model(k -> model)

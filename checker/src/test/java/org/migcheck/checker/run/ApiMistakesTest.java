@@ -76,11 +76,17 @@ class ApiMistakesTest {
         Model model = m.build();
         CheckResult r = Checker.check(model, KernelRules.all(), Options.defaults().withWorkers(1));
         assertEquals(Verdict.MODEL_ERROR, r.verdict(), r.message());
-        assertTrue(r.message().contains("failed under the id atomic.sleep, which is a rule of the rule set checked"), r.message());
-        // without that rule in the set, it is the model's assertion as before
-        CheckResult alone = Checker.check(model, RuleSet.empty(), Options.defaults().withWorkers(1));
-        assertEquals(Verdict.VIOLATED, alone.verdict(), alone.message());
-        assertEquals("atomic.sleep", alone.ruleId());
+        assertTrue(r.message().contains("failed under the id atomic.sleep, which is a rule's"), r.message());
+        // whichever rules are selected (a review of the fix: with the rule skipped it was a violation of the rule skipped)
+        for (RuleSet rules : new RuleSet[] {RuleSet.empty(), KernelRules.all().without("atomic.sleep")}) {
+            assertEquals(Verdict.MODEL_ERROR, Checker.check(model, rules, Options.defaults().withWorkers(1)).verdict());
+        }
+        // an id of its own is the model's assertion, as before
+        Model.Builder own = Model.builder("own-id");
+        own.thread("t", b -> b.assertThat("own.check", "my own check", e -> false));
+        CheckResult mine = Checker.check(own.build(), KernelRules.all(), Options.defaults().withWorkers(1));
+        assertEquals(Verdict.VIOLATED, mine.verdict(), mine.message());
+        assertEquals("own.check", mine.ruleId());
     }
 
     /** Nulls in the code of a thread are named where they are written, with the procedure. */
@@ -139,11 +145,35 @@ class ApiMistakesTest {
         Invariant greedy = Invariant.of("my.greedy", "allocates too much", "none", s -> {
             throw new OutOfMemoryError("the invariant's own allocation");
         });
+        // and a goal's (a review of the fix: the observers ask goals of the initial state before the invariants)
+        Model.Builder g = Model.builder("greedy-goal");
+        Var x = g.var("x", 0, 1, 0);
+        g.thread("t", b -> b.step(Step.named("set").does(e -> e.set(x, 1)).build()));
+        g.goal("greedy", v -> {
+            throw new OutOfMemoryError("the goal's own allocation");
+        });
+        Model greedyGoal = g.build();
         for (Options o : new Options[] {Options.defaults().withWorkers(1), Options.defaults().withWorkers(2),
                 Options.defaults().withStrategy(org.migcheck.checker.engine.Strategy.DFS)}) {
             CheckResult r = Checker.check(oneStep("m"), RuleSet.of(List.of(greedy), false), o);
             assertEquals(Verdict.INCOMPLETE, r.verdict(), r.message());
             assertEquals("the JVM's heap limit (out of memory)", r.limit());
+            CheckResult goal = Checker.check(greedyGoal, RuleSet.empty(), o);
+            assertEquals(Verdict.INCOMPLETE, goal.verdict(), goal.message());
+            assertEquals("the JVM's heap limit (out of memory)", goal.limit());
+        }
+    }
+
+    /** A failing assertion on a model whose name has a space of another kind gives its report (it threw while naming it). */
+    @Test
+    void aModelNamedWithAnyKindOfSpaceGetsItsReport() {
+        for (String name : new String[] {"plain model", "em\u2003space", "ideo\u3000space", "ls\u2028sep"}) {
+            Model.Builder m = Model.builder(name);
+            m.thread("t", b -> b.assertThat("own.check", "fails", e -> false));
+            Model model = m.build();
+            org.opentest4j.AssertionFailedError e = assertThrows(org.opentest4j.AssertionFailedError.class,
+                    () -> org.migcheck.checker.junit.Migcheck.assertHolds(model, RuleSet.empty(), Options.defaults().withWorkers(1)));
+            assertTrue(e.getMessage().contains("VIOLATED own.check"), e.getMessage());
         }
     }
 
