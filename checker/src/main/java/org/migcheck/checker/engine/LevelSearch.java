@@ -573,11 +573,7 @@ final class LevelSearch {
         startLevel(0);
         Failure f0;
         try {
-            // the observers ask goals of the initial state; the model's own code may run out of heap in either
-            for (SearchObserver o : observers) {
-                o.onNewState(root, init);
-            }
-            f0 = system.checkState(0, init);
+            f0 = Search.initialState(system, observers, root, init);
         } catch (OutOfMemoryError oom) {
             // the model's or a rule's own allocation on the initial state (a review: it escaped the check, where on any
             // later state it ends the search at the heap's limit): the same INCOMPLETE

@@ -207,11 +207,7 @@ public final class Search {
         int root = store.addIfAbsent(init, -1, -1, 0);
         Failure f0;
         try {
-            // the observers ask goals of the initial state; the model's own code may run out of heap in either
-            for (SearchObserver o : observers) {
-                o.onNewState(root, init);
-            }
-            f0 = system.checkState(0, init);
+            f0 = initialState(system, observers, root, init);
         } catch (OutOfMemoryError oom) {
             // the model's or a rule's own allocation on the initial state: INCOMPLETE, as on any later state
             storedBeforeOom = store.size();
@@ -389,6 +385,17 @@ public final class Search {
 
     /** The figures so far: for a search that ended by an exception of the model's (a goal that threw). */
     public Stats statsSoFar() { return bfs != null ? bfs.statsSoFar() : stats(startedAt); }
+
+    /**
+     * The initial state told to the observers (which ask goals of it) and checked: its failure, or null. The model's own
+     * code may run out of heap in either; the caller ends the search INCOMPLETE then, as on any later state.
+     */
+    static Failure initialState(TransitionSystem system, List<SearchObserver> observers, int root, int[] init) {
+        for (SearchObserver o : observers) {
+            o.onNewState(root, init);
+        }
+        return system.checkState(0, init);
+    }
 
     private Stats stats(long start) {
         return new Stats(generated, store == null ? storedBeforeOom : store.size(), maxDepth, clock.getAsLong() - start);
