@@ -167,7 +167,9 @@ class ApiMistakesTest {
     /** A failing assertion on a model whose name has a space of another kind gives its report (it threw while naming it). */
     @Test
     void aModelNamedWithAnyKindOfSpaceGetsItsReport() {
-        for (String name : new String[] {"plain model", "em\u2003space", "ideo\u3000space", "ls\u2028sep"}) {
+        // a line separator is refused in any name: it splits a report's line
+        assertEquals("model name 'ls?sep' contains a control character", assertThrows(ModelError.class, () -> Model.builder("ls\u2028sep")).getMessage());
+        for (String name : new String[] {"plain model", "em\u2003space", "ideo\u3000space", "nb\u00a0space"}) {
             Model.Builder m = Model.builder(name);
             m.thread("t", b -> b.assertThat("own.check", "fails", e -> false));
             Model model = m.build();

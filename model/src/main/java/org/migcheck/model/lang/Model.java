@@ -123,8 +123,10 @@ public final class Model {
         if (name == null || name.isBlank()) {
             throw new ModelError(kind, "a " + kind + " needs a name, not " + (name == null ? "null" : "'" + name + "'"));
         }
-        if (name.chars().anyMatch(c -> Character.isISOControl(c) || Character.getType(c) == Character.FORMAT)) {
-            throw new ModelError(kind, kind + " name '" + name.replaceAll("\\p{Cc}|\\p{Cf}", "?") + "' contains a control character");
+        // a line or paragraph separator (U+2028, U+2029) splits a report's line as a newline does
+        if (name.chars().anyMatch(c -> Character.isISOControl(c) || Character.getType(c) == Character.FORMAT
+                || Character.getType(c) == Character.LINE_SEPARATOR || Character.getType(c) == Character.PARAGRAPH_SEPARATOR)) {
+            throw new ModelError(kind, kind + " name '" + name.replaceAll("\\p{Cc}|\\p{Cf}|\\p{Zl}|\\p{Zp}", "?") + "' contains a control character");
         }
     }
 
