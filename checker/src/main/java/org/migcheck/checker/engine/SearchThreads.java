@@ -13,25 +13,22 @@ public final class SearchThreads {
 
     /**
      * Tags the check this thread now runs, within the one it was running if any (a re-check inside a check: the
-     * outer check's workers are its own, the inner's are both); returns the tag before it, for {@link #untag}.
+     * outer check's workers are its own, the inner's are both); returns the new tag, for {@link #untag}.
      */
     public static String tag() {
         String outer = TAG.get();
-        TAG.set((outer == null ? "check-" : outer + ".") + IDS.incrementAndGet());
-        return outer;
+        String tag = (outer == null ? "check-" : outer + ".") + IDS.incrementAndGet();
+        TAG.set(tag);
+        return tag;
     }
 
-    /** The tag of the check this thread runs (null when none is watched). */
-    public static String current() {
-        return TAG.get();
-    }
-
-    /** Ends this thread's innermost tag (the check returned): {@code outer} is what {@link #tag} returned. */
-    public static void untag(String outer) {
-        if (outer == null) {
+    /** Ends {@code tag}, which {@link #tag} returned (the check returned): this thread is back in the check around it, if any. */
+    public static void untag(String tag) {
+        int dot = tag.lastIndexOf('.');
+        if (dot < 0) {
             TAG.remove();
         } else {
-            TAG.set(outer);
+            TAG.set(tag.substring(0, dot));
         }
     }
 

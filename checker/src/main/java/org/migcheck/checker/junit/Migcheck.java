@@ -122,11 +122,10 @@ public final class Migcheck {
             String expected = outcome.expected() == null ? null : outcome.expected().describe();
             String text = TextRenderer.render(outcome.title(), outcome.result(), expected, null);
             String token = outcome.replayArgs();
-            if (replay != null && token != null && token.length() > TextRenderer.TOKEN_ARGUMENT_LIMIT && replay.contains(token)) {
-                // as check prints it: a command line cannot pass the token as one argument
-                text += "replay: " + replay.replace(token, "@FILE") + TextRenderer.longTokenNote("token: ", token) + "\n" + "token: " + token + "\n";
-            } else if (replay != null) {
-                text += "replay: " + replay + "\n";
+            if (replay != null) {
+                // as check prints it (a token too long for a command line goes on a line of its own)
+                text += token != null && replay.contains(token) ? TextRenderer.replayLines("replay: ", "token: ", replay, token)
+                        : "replay: " + replay + "\n";
             } else if (note != null && outcome.result().hasCounterexample()) {
                 text += "replay: " + note + "\n";
             }
@@ -622,8 +621,7 @@ public final class Migcheck {
     static String asToken(String name) {
         StringBuilder b = new StringBuilder();
         name.codePoints().forEach(c -> {
-            boolean bad = Character.isWhitespace(c) || Character.isSpaceChar(c) || Character.isISOControl(c)
-                    || Character.getType(c) == Character.FORMAT || c == ':';
+            boolean bad = !Scenario.tokenChar(c, ":") || Character.isSpaceChar(c); // and a no-break space, which reads as one
             if (!bad) {
                 b.appendCodePoint(c);
             } else if (b.length() == 0 || b.charAt(b.length() - 1) != '-') {

@@ -33,8 +33,8 @@ final class ModelSystem implements TransitionSystem {
     private final Model model;
     private final Semantics sem;
     private final RuleSet rules;
-    /** The rule set's and the kernel's rule ids: a model's own assertion of one of them is the model's error (reports could not tell them apart). */
-    private final java.util.Set<String> ruleIds;
+    /** The kernel's rule ids (the lock-order rule's among them): with the rule set's, ids a model's own assertion may not take. */
+    private static final java.util.Set<String> KERNEL_RULE_IDS = java.util.Set.copyOf(org.migcheck.properties.KernelRules.all().ids());
 
     /** The rules this system checks (its lock-order check among them, or not). */
     RuleSet rules() { return rules; }
@@ -76,12 +76,6 @@ final class ModelSystem implements TransitionSystem {
         this.model = model;
         this.sem = new Semantics(model);
         this.rules = rules;
-        // the rule set's and the kernel's: an assertion under a kernel rule's id is the model's error whichever rules a
-        // check selects (--rule, --skip-rule), not a violation of a rule that was skipped
-        java.util.Set<String> ids = new java.util.HashSet<>(rules.ids());
-        ids.addAll(org.migcheck.properties.KernelRules.all().ids());
-        ids.add(RuleSet.LOCK_CYCLE);
-        this.ruleIds = java.util.Set.copyOf(ids);
         this.lockdep = new Lockdep(model.locks());
         this.invariants = rules.invariants().stream().filter(inv -> !org.migcheck.properties.Rules.vacuous(inv, model)).toArray(Invariant[]::new);
         this.dueRules = new DueRules(model, rules.stepRules());
@@ -357,15 +351,16 @@ final class ModelSystem implements TransitionSystem {
             }
             enabled |= 1 << thread;
             int label = label(thread, alt);
-            if (error instanceof ModelViolation v && !v.ruleId().startsWith("lock.") && ruleIds.contains(v.ruleId())) {
-                // a review: assertThat("atomic.sleep", ...) was reported as the kernel rule atomic.sleep, with its statement,
-                // and assertViolates(model, "atomic.sleep") passed on the model's own check
+            if (error instanceof ModelViolation v && v.ruleId().startsWith("lock.")) {
+                out.failure(label, new Problem.RuleBroken("lock rule", v.ruleId(), v.getMessage(), thread));
+            } else if (error instanceof ModelViolation v && (KERNEL_RULE_IDS.contains(v.ruleId()) || rules.ids().contains(v.ruleId()))) {
+                // the model's own assertion under a rule's id, whichever rules a check selects (--rule, --skip-rule): a review
+                // saw assertThat("atomic.sleep", ...) reported as the kernel rule, with its statement, and assertViolates pass
                 out.failure(label, new Problem.ModelFault(model.thread(thread).name(), "the model's own assertion in thread "
                         + model.thread(thread).name() + " failed under the id " + v.ruleId() + ", which is a rule's (of the rule set"
                         + " checked or the kernel's): give the model's check an id of its own (" + v.getMessage() + ")", thread, alt));
             } else if (error instanceof ModelViolation v) {
-                String kind = v.ruleId().startsWith("lock.") ? "lock rule" : "assertion";
-                out.failure(label, new Problem.RuleBroken(kind, v.ruleId(), v.getMessage(), thread));
+                out.failure(label, new Problem.RuleBroken("assertion", v.ruleId(), v.getMessage(), thread));
             } else {
                 ModelError m = (ModelError) error;
                 out.failure(label, new Problem.ModelFault(m.element(), m.getMessage(), thread, alt));

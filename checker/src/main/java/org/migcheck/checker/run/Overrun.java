@@ -55,8 +55,7 @@ public final class Overrun {
         long grace = graceMillis;
         // this check's threads: the caller's and the workers it starts (not another check's, in the same JVM)
         Thread owner = Thread.currentThread();
-        String outer = org.migcheck.checker.engine.SearchThreads.tag();
-        String tag = org.migcheck.checker.engine.SearchThreads.current();
+        String tag = org.migcheck.checker.engine.SearchThreads.tag();
         java.util.function.Predicate<Thread> ours = t -> t == owner || org.migcheck.checker.engine.SearchThreads.worksFor(t, tag);
         java.util.concurrent.atomic.AtomicReference<ScheduledFuture<?>> next = new java.util.concurrent.atomic.AtomicReference<>();
         java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
@@ -78,7 +77,7 @@ public final class Overrun {
         };
         next.set(TIMER.schedule(look[0], b.timeLimit().toMillis() + grace, TimeUnit.MILLISECONDS));
         return () -> {
-            org.migcheck.checker.engine.SearchThreads.untag(outer);
+            org.migcheck.checker.engine.SearchThreads.untag(tag);
             closed.set(true);
             ScheduledFuture<?> f = next.get();
             if (f != null) {

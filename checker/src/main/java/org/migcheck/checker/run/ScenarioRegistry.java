@@ -137,7 +137,7 @@ public final class ScenarioRegistry {
                 }
                 throw new PluginException("scenario plugin " + cls + " fails to describe itself: " + oneLine(e));
             }
-            if (!token(id, ":")) {
+            if (!Scenario.token(id, ":")) {
                 throw new PluginException("scenario plugin " + cls + " has id '" + id + "'; an id is non-empty, without spaces,"
                         + " control characters or ':'");
             }
@@ -148,7 +148,7 @@ public final class ScenarioRegistry {
             java.util.Set<String> names = new java.util.HashSet<>();
             for (org.migcheck.model.scenarios.Variant v : variants) {
                 // a replay token and --variant name a variant: one name must mean one variant
-                if (v == null || !token(v.name(), ":,")) {
+                if (v == null || !Scenario.token(v.name(), ":,")) {
                     throw new PluginException("scenario plugin " + cls + " (" + id + ") has a variant named '" + (v == null ? null : v.name())
                             + "'; a variant name is non-empty, without spaces, control characters, ':' or ','");
                 }
@@ -266,11 +266,6 @@ public final class ScenarioRegistry {
         }
         allListedLoaded(loader, Rule.class, out, "rule");
         return out;
-    }
-
-    /** Whether {@code id} can stand as one token of a command line or replay token: non-empty, no white space, control character or any of {@code banned}. */
-    static boolean token(String id, String banned) {
-        return Scenario.token(id, banned);
     }
 
     private static String oneLine(Throwable e) {

@@ -305,19 +305,21 @@ public final class TextRenderer {
 
     /** The replay command of {@code token}; a token too long for a command line goes on a line of its own, for a file. */
     private static void replayLine(StringBuilder out, String lead, String tokenLead, String token) {
-        if (token.length() <= TOKEN_ARGUMENT_LIMIT) {
-            out.append(lead).append("./migcheck replay ").append(token).append('\n');
-            return;
-        }
-        out.append(lead).append("./migcheck replay @FILE").append(longTokenNote(tokenLead, token)).append('\n');
-        out.append(tokenLead).append(token).append('\n');
+        out.append(replayLines(lead, tokenLead, "./migcheck replay " + token, token));
     }
 
-    /** What follows "replay @FILE" for a token longer than {@link #TOKEN_ARGUMENT_LIMIT}, whose line starts {@code tokenLead}. */
-    public static String longTokenNote(String tokenLead, String token) {
-        return "   (FILE: the token on the next line, without \"" + tokenLead.strip() + " \"; at "
+    /**
+     * {@code lead} and {@code command}, the replay command line of {@code token}, as a line; when the token is longer than
+     * {@link #TOKEN_ARGUMENT_LIMIT}, the command reads {@code @FILE} in its place and the token follows on a line of its
+     * own, after {@code tokenLead} (check's report and the JUnit facade's alike).
+     */
+    public static String replayLines(String lead, String tokenLead, String command, String token) {
+        if (token.length() <= TOKEN_ARGUMENT_LIMIT) {
+            return lead + command + "\n";
+        }
+        return lead + command.replace(token, "@FILE") + "   (FILE: the token on the next line, without \"" + tokenLead.strip() + " \"; at "
                 + String.format(java.util.Locale.ROOT, "%,d", token.length()) + " characters it is longer than a command line passes as one"
-                + " argument)";
+                + " argument)\n" + tokenLead + token + "\n";
     }
 
     /** Whether the result is a failure with a (possibly empty) counterexample: every verdict but HOLDS and INCOMPLETE. */

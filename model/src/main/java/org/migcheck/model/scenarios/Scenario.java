@@ -59,8 +59,13 @@ public interface Scenario {
      * non-empty, without whitespace, control or invisible format characters, or any of {@code banned}.
      */
     static boolean token(String s, String banned) {
-        return s != null && !s.isEmpty() && s.chars().noneMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c)
-                || Character.getType(c) == Character.FORMAT || banned.indexOf(c) >= 0);
+        return s != null && !s.isEmpty() && s.chars().allMatch(c -> tokenChar(c, banned));
+    }
+
+    /** Whether code point {@code c} can stand in a token: no whitespace, control or invisible format character, none of {@code banned}. */
+    static boolean tokenChar(int c, String banned) {
+        return !Character.isWhitespace(c) && !Character.isISOControl(c) && Character.getType(c) != Character.FORMAT
+                && banned.indexOf(c) < 0;
     }
 
     /** The variant named {@code name}, or null. */
