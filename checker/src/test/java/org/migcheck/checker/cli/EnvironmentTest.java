@@ -19,7 +19,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.migcheck.checker.testing.CliRun;
 import org.migcheck.model.lang.Lock;
 import org.migcheck.model.lang.Model;
-import org.migcheck.model.lang.Steps;
 import org.migcheck.model.scenarios.BaseScenario;
 import org.migcheck.model.scenarios.Expect;
 
@@ -108,10 +107,8 @@ class EnvironmentTest {
                         Model.Builder m = Model.builder("accent-plugin");
                         Lock a = m.mutex("a");
                         Lock b = m.mutex("b");
-                        m.thread("écrivain", body -> body.step(Steps.lock("mutex_lock", a)).step(Steps.lock("mutex_lock", b))
-                                .step(Steps.unlock("mutex_unlock", b)).step(Steps.unlock("mutex_unlock", a)));
-                        m.thread("lecteur", body -> body.step(Steps.lock("mutex_lock", b)).step(Steps.lock("mutex_lock", a))
-                                .step(Steps.unlock("mutex_unlock", a)).step(Steps.unlock("mutex_unlock", b)));
+                        m.thread("écrivain", body -> org.migcheck.checker.testing.Nested.locks(body, a, b));
+                        m.thread("lecteur", body -> org.migcheck.checker.testing.Nested.locks(body, b, a));
                         return m.build();
                     })
                     .variant("abba", Map.of(), Expect.deadlock(), "hypothétique: deux verrous → une étreinte fatale")

@@ -24,7 +24,6 @@ import org.migcheck.checker.run.ScenarioRunner;
 import org.migcheck.checker.testing.CliRun;
 import org.migcheck.model.lang.Lock;
 import org.migcheck.model.lang.Model;
-import org.migcheck.model.lang.Steps;
 import org.migcheck.model.scenarios.BaseScenario;
 import org.migcheck.model.scenarios.Expect;
 import org.migcheck.model.scenarios.Knob;
@@ -55,12 +54,8 @@ public class PluginTest {
             Model.Builder m = Model.builder("plugin-mutexes");
             Lock a = m.mutex("a");
             Lock b = m.mutex("b");
-            m.thread("p", body -> body.step(Steps.lock("mutex_lock", a)).step(Steps.lock("mutex_lock", b))
-                    .step(Steps.unlock("mutex_unlock", b)).step(Steps.unlock("mutex_unlock", a)));
-            Lock first = same ? a : b;
-            Lock second = same ? b : a;
-            m.thread("q", body -> body.step(Steps.lock("mutex_lock", first)).step(Steps.lock("mutex_lock", second))
-                    .step(Steps.unlock("mutex_unlock", second)).step(Steps.unlock("mutex_unlock", first)));
+            m.thread("p", body -> org.migcheck.checker.testing.Nested.locks(body, a, b));
+            m.thread("q", body -> org.migcheck.checker.testing.Nested.locks(body, same ? a : b, same ? b : a));
             return m.build();
         }
 

@@ -5,16 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
-import org.migcheck.checker.cli.Main;
 import org.migcheck.checker.junit.Migcheck;
+import org.migcheck.checker.testing.CliRun;
 import org.migcheck.checker.trace.Timings;
 import org.migcheck.model.zoo.Zoo;
 
@@ -24,26 +21,17 @@ import org.migcheck.model.zoo.Zoo;
  * each other's streams (or one empty), and one --no-timings run leave later Java API reports of the JVM without times.
  */
 class InProcessCommandLineTest {
-    private record Run(int code, String out) {}
-
-    private static Run run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
-        return new Run(code, out.toString(StandardCharsets.UTF_8));
-    }
-
     @Test
     void concurrentCommandLinesKeepToTheirOwnStreams() throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
             for (int round = 0; round < 6; round++) {
-                Callable<Run> json = () -> run("check", "philosophers", "--no-timings", "--format", "json", "--workers", "1");
-                Callable<Run> text = () -> run("check", "counter", "--workers", "1");
-                Future<Run> a = pool.submit(json);
-                Future<Run> b = pool.submit(text);
-                Run j = a.get();
-                Run t = b.get();
+                Callable<CliRun> json = () -> CliRun.run("check", "philosophers", "--no-timings", "--format", "json", "--workers", "1");
+                Callable<CliRun> text = () -> CliRun.run("check", "counter", "--workers", "1");
+                Future<CliRun> a = pool.submit(json);
+                Future<CliRun> b = pool.submit(text);
+                CliRun j = a.get();
+                CliRun t = b.get();
                 // philosophers' default variant deadlocks (exit 2), counter's races (exit 1): by the catalogue's declarations
                 assertEquals(2, j.code(), "round " + round);
                 assertEquals(1, t.code(), "round " + round);
@@ -73,25 +61,22 @@ class InProcessCommandLineTest {
      */
     @Test
     void theProcessSwitchIsRestoredAndAWaitCanBeInterrupted() throws Exception {
-        Timings.without(() -> run("check", "abba", "--workers", "1"));
+        Timings.without(() -> CliRun.run("check", "abba", "--workers", "1"));
         assertTrue(Timings.shown(), "after a command line inside Timings.without");
-        java.util.concurrent.atomic.AtomicReference<Run> longer = new java.util.concurrent.atomic.AtomicReference<>();
-        Thread holder = new Thread(() -> longer.set(run("check", "philosophers", "--set", "n=9", "--set", "ordered=true", "--workers", "1",
+        java.util.concurrent.atomic.AtomicReference<CliRun> longer = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread holder = new Thread(() -> longer.set(CliRun.run("check", "philosophers", "--set", "n=9", "--set", "ordered=true", "--workers", "1",
                 "--no-liveness", "--por", "off", "--symmetry", "off")), "holds-the-command-line");
         holder.start();
         Thread.sleep(300); // philosophers-9 takes seconds: the holder has the command line by now
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int[] code = {-1};
-        Thread waiter = new Thread(() -> code[0] = Main.run(new String[] {"list"}, new PrintStream(new ByteArrayOutputStream(), true,
-                StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8)), "waits-for-it");
+        java.util.concurrent.atomic.AtomicReference<CliRun> waited = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread waiter = new Thread(() -> waited.set(CliRun.run("list")), "waits-for-it");
         waiter.start();
         Thread.sleep(200);
         assertTrue(holder.isAlive(), "the first command line ended before the second could wait for it");
         waiter.interrupt();
         waiter.join(10_000);
-        assertEquals(4, code[0], err.toString(StandardCharsets.UTF_8));
-        assertEquals("migcheck: interrupted while waiting for another command line of this JVM to end: not run\n",
-                err.toString(StandardCharsets.UTF_8));
+        assertEquals(4, waited.get().code(), waited.get().err());
+        assertEquals("migcheck: interrupted while waiting for another command line of this JVM to end: not run\n", waited.get().err());
         holder.join(120_000);
         assertEquals(0, longer.get().code(), "philosophers-9 ordered holds");
     }

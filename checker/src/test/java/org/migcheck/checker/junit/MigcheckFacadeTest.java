@@ -33,7 +33,6 @@ import org.migcheck.model.lang.Step;
 import org.migcheck.model.lang.Cond;
 import org.migcheck.model.lang.Bound;
 import org.migcheck.model.lang.Model;
-import org.migcheck.model.lang.Steps;
 import org.migcheck.model.scenarios.BaseScenario;
 import org.migcheck.model.scenarios.Expect;
 import org.migcheck.model.scenarios.Knob;
@@ -217,10 +216,8 @@ class MigcheckFacadeTest {
         Model.Builder b = Model.builder("my-own-abba");
         Lock x = b.mutex("x");
         Lock y = b.mutex("y");
-        b.thread("u", body -> body.step(Steps.lock("mutex_lock", x)).step(Steps.lock("mutex_lock", y))
-                .step(Steps.unlock("mutex_unlock", y)).step(Steps.unlock("mutex_unlock", x)));
-        b.thread("v", body -> body.step(Steps.lock("mutex_lock", y)).step(Steps.lock("mutex_lock", x))
-                .step(Steps.unlock("mutex_unlock", x)).step(Steps.unlock("mutex_unlock", y)));
+        b.thread("u", body -> org.migcheck.checker.testing.Nested.locks(body, x, y));
+        b.thread("v", body -> org.migcheck.checker.testing.Nested.locks(body, y, x));
         AssertionFailedError e = assertThrows(AssertionFailedError.class, () -> Migcheck.assertHolds(b.build()));
         String last = e.getMessage().lines().reduce((p, q) -> q).orElseThrow();
         assertTrue(last.contains("no registered Scenario builds model my-own-abba") && last.endsWith("schedule 0.1"), last);

@@ -13,7 +13,6 @@ import org.migcheck.checker.run.Verdict;
 import org.migcheck.checker.trace.TextRenderer;
 import org.migcheck.model.lang.Lock;
 import org.migcheck.model.lang.Model;
-import org.migcheck.model.lang.Steps;
 import org.migcheck.properties.KernelRules;
 
 /** Goals a counterexample leaves undecided are reported as such; --decide-goals decides them. */
@@ -24,10 +23,8 @@ class UndecidedGoalsTest {
         Model.Builder m = Model.builder("abba-goals");
         Lock a = m.mutex("A");
         Lock b = m.mutex("B");
-        m.thread("t1", body -> body.step(Steps.lock("mutex_lock", a)).step(Steps.lock("mutex_lock", b))
-                .step(Steps.unlock("mutex_unlock", b)).step(Steps.unlock("mutex_unlock", a)));
-        m.thread("t2", body -> body.step(Steps.lock("mutex_lock", b)).step(Steps.lock("mutex_lock", a))
-                .step(Steps.unlock("mutex_unlock", a)).step(Steps.unlock("mutex_unlock", b)));
+        m.thread("t1", body -> org.migcheck.checker.testing.Nested.locks(body, a, b));
+        m.thread("t2", body -> org.migcheck.checker.testing.Nested.locks(body, b, a));
         m.goal("both-finished", v -> v.finished(0) && v.finished(1));
         m.goal("crossed", v -> v.holder(b) == 0 && v.holder(a) == 1);
         return m.build();

@@ -250,14 +250,8 @@ class GoalThrowsTest {
         Model.Builder m = Model.builder(name);
         org.migcheck.model.lang.Lock p = m.mutex("P");
         org.migcheck.model.lang.Lock q = m.mutex("Q");
-        m.thread("first", b -> b.step(org.migcheck.model.lang.Steps.lock("mutex_lock", p))
-                .step(org.migcheck.model.lang.Steps.lock("mutex_lock", q))
-                .step(org.migcheck.model.lang.Steps.unlock("mutex_unlock", q))
-                .step(org.migcheck.model.lang.Steps.unlock("mutex_unlock", p)));
-        m.thread("second", b -> b.step(org.migcheck.model.lang.Steps.lock("mutex_lock", q))
-                .step(org.migcheck.model.lang.Steps.lock("mutex_lock", p))
-                .step(org.migcheck.model.lang.Steps.unlock("mutex_unlock", p))
-                .step(org.migcheck.model.lang.Steps.unlock("mutex_unlock", q)));
+        m.thread("first", b -> org.migcheck.checker.testing.Nested.locks(b, p, q));
+        m.thread("second", b -> org.migcheck.checker.testing.Nested.locks(b, q, p));
         m.goal(goalName, goal.apply(p, q));
         return m.build();
     }

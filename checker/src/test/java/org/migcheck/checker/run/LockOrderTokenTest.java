@@ -8,6 +8,7 @@ import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.migcheck.checker.engine.Budget;
 import org.migcheck.checker.engine.Strategy;
+import org.migcheck.checker.testing.Nested;
 import org.migcheck.model.lang.Lock;
 import org.migcheck.model.lang.Model;
 import org.migcheck.model.lang.Step;
@@ -34,19 +35,9 @@ class LockOrderTokenTest {
             body.step(Step.named("WRITE_ONCE").args("v, 1").does(e -> e.set(v, 1)).build());
             body.step(Step.named("WRITE_ONCE").args("v, 0").does(e -> e.set(v, 0)).build());
         });
-        m.thread("t1", body -> nested(body, g, a, b));
-        m.thread("t2", body -> nested(body, g, b, a));
+        m.thread("t1", body -> Nested.locks(body, g, a, b));
+        m.thread("t2", body -> Nested.locks(body, g, b, a));
         return m.build();
-    }
-
-    /** Takes the locks in order, then releases them in the reverse order. */
-    private static void nested(org.migcheck.model.lang.Body body, Lock... locks) {
-        for (Lock l : locks) {
-            body.step(Steps.lock("mutex_lock", l));
-        }
-        for (int i = locks.length - 1; i >= 0; i--) {
-            body.step(Steps.unlock("mutex_unlock", locks[i]));
-        }
     }
 
     private static final RuleSet LOCKDEP = RuleSet.of(java.util.List.of(), true);
@@ -78,8 +69,8 @@ class LockOrderTokenTest {
         Model.Builder m = Model.builder("lo-abba");
         Lock a = m.mutex("A");
         Lock b = m.mutex("B");
-        m.thread("t1", body -> nested(body, a, b));
-        m.thread("t2", body -> nested(body, b, a));
+        m.thread("t1", body -> Nested.locks(body, a, b));
+        m.thread("t2", body -> Nested.locks(body, b, a));
         return m.build();
     }
 
@@ -109,9 +100,9 @@ class LockOrderTokenTest {
         Lock a = m.mutex("A");
         Lock b = m.mutex("B");
         Lock c = m.mutex("C");
-        m.thread("t1", body -> nested(body, g, a, b));
-        m.thread("t2", body -> nested(body, g, b, c));
-        m.thread("t3", body -> nested(body, g, c, a));
+        m.thread("t1", body -> Nested.locks(body, g, a, b));
+        m.thread("t2", body -> Nested.locks(body, g, b, c));
+        m.thread("t3", body -> Nested.locks(body, g, c, a));
         Model model = m.build();
         CheckResult r = Checker.check(model, LOCKDEP, Options.defaults());
         assertEquals(RuleSet.LOCK_CYCLE, r.ruleId(), r.message());
@@ -144,12 +135,12 @@ class LockOrderTokenTest {
             Var x = m.var("x", 0, 1, 0);
             Lock a = m.mutex("A");
             Lock b = m.mutex("B");
-            m.thread("t1", body -> nested(body, a, b));
+            m.thread("t1", body -> Nested.locks(body, a, b));
             m.thread("t2", body -> {
                 if (goalThrows) {
                     body.step(Step.named("WRITE_ONCE").args("x, 1").does(e -> e.set(x, 1)).build());
                 }
-                nested(body, b, a);
+                Nested.locks(body, b, a);
             });
             m.thread("t3", body -> body.step(Steps.assertion("user.t1-holds-b", "t1 does not hold B", e -> e.holder(b) != 0)));
             if (goalThrows) {

@@ -3,14 +3,10 @@ package org.migcheck.checker.trace;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.migcheck.checker.cli.Main;
 import org.migcheck.checker.run.CheckResult;
 import org.migcheck.checker.run.Checker;
 import org.migcheck.checker.run.Options;
@@ -37,10 +33,8 @@ class LongTokenTest {
         assertEquals("token: " + longToken, lines[lines.length - 1]);
         // the @FILE form runs: replay reads the token from the file
         Files.writeString(dir.resolve("token.txt"), shortToken + "\n");
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        int code = Main.run(new String[] {"replay", "@" + dir.resolve("token.txt")}, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
-        assertEquals(2, code, out.toString(StandardCharsets.UTF_8));
-        assertTrue(out.toString(StandardCharsets.UTF_8).contains("declared: abba / default expects deadlock: reproduced"));
+        org.migcheck.checker.testing.CliRun replay = org.migcheck.checker.testing.CliRun.run("replay", "@" + dir.resolve("token.txt"));
+        assertEquals(2, replay.code(), replay.out());
+        assertTrue(replay.out().contains("declared: abba / default expects deadlock: reproduced"), replay.out());
     }
 }
