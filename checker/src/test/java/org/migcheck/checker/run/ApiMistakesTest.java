@@ -106,6 +106,28 @@ class ApiMistakesTest {
                 assertThrows(ModelError.class, () -> m.lock("M", "M", null)).getMessage());
     }
 
+    /** Nulls given to the builders of steps and models are named where they are given (a label that threw, a silent HOLDS, a NullPointerException). */
+    @Test
+    void nullsGivenToBuildersAreNamed() {
+        assertEquals("step s has no names for its alternatives (null): a trace names the one taken",
+                assertThrows(ModelError.class, () -> Step.named("s").choice(2, null)).getMessage());
+        assertEquals("step s provides a resource without a name (null)",
+                assertThrows(ModelError.class, () -> Step.named("s").provides(null)).getMessage());
+        Model.Builder m = Model.builder("nulls");
+        assertEquals("model nulls registers a null kernel object", assertThrows(ModelError.class, () -> m.register(null)).getMessage());
+        assertEquals("model nulls declares a symmetric set without a name (null)",
+                assertThrows(ModelError.class, () -> m.symmetric(null, List.of())).getMessage());
+        assertEquals("symmetric set s of model nulls has no member list (null)",
+                assertThrows(ModelError.class, () -> m.symmetric("s", null)).getMessage());
+        assertEquals("symmetric set s of model nulls has a null member",
+                assertThrows(ModelError.class, () -> m.symmetric("s", Arrays.asList(new Model.SymmetricMember(List.of("t"), List.of(), List.of()), null)))
+                        .getMessage());
+        assertTrue(assertThrows(ModelError.class, () -> new Model.SymmetricMember(List.of("t"), null, List.of())).getMessage()
+                .startsWith("a symmetric member's threads, objects and ids are lists without nulls"));
+        assertTrue(assertThrows(ModelError.class, () -> new Model.SymmetricMember(Arrays.asList("t", null), List.of(), List.of())).getMessage()
+                .startsWith("a symmetric member's threads, objects and ids are lists without nulls"));
+    }
+
     /** A null among a step rule's triggers is the rule's error, named (a NullPointerException from inside the search). */
     @Test
     void aNullTriggerIsTheRulesError() {

@@ -43,9 +43,17 @@ public final class Model {
      */
     public record SymmetricMember(List<String> threads, List<String> objects, List<Integer> ids) {
         public SymmetricMember {
+            if (nullIn(threads) || nullIn(objects) || nullIn(ids)) {
+                throw new ModelError("symmetric", "a symmetric member's threads, objects and ids are lists without nulls (List.of() for none): "
+                        + threads + ", " + objects + ", " + ids);
+            }
             threads = List.copyOf(threads);
             objects = List.copyOf(objects);
             ids = List.copyOf(ids);
+        }
+
+        private static boolean nullIn(List<?> list) {
+            return list == null || list.stream().anyMatch(java.util.Objects::isNull);
         }
     }
 
@@ -674,6 +682,12 @@ public final class Model {
          */
         public Builder symmetric(String set, List<SymmetricMember> members) {
             checkOpen(set);
+            if (set == null) {
+                throw new ModelError("symmetric", "model " + name + " declares a symmetric set without a name (null)");
+            }
+            if (SymmetricMember.nullIn(members)) {
+                throw new ModelError(set, "symmetric set " + set + " of model " + name + (members == null ? " has no member list (null)" : " has a null member"));
+            }
             if (members.size() >= 2) {
                 symmetric.add(new SymmetricSet(set, members));
             }
@@ -683,6 +697,9 @@ public final class Model {
         /** Registers a kernel object (folio, mapping, ...) so rules can find it. */
         public <T> T register(T object) {
             checkOpen(String.valueOf(object));
+            if (object == null) {
+                throw new ModelError("register", "model " + name + " registers a null kernel object");
+            }
             foreignParts(object);
             objects.add(object);
             return object;

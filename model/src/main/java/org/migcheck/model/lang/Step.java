@@ -226,6 +226,9 @@ public final class Step {
             if (n < 1) {
                 throw new ModelError(function, "step " + function + " needs at least one alternative, got " + n);
             }
+            if (name == null) {
+                throw new ModelError(function, "step " + function + " has no names for its alternatives (null): a trace names the one taken");
+            }
             this.alternatives = n;
             this.alternativeName = name;
             return this;
@@ -235,7 +238,13 @@ public final class Step {
         public Builder idle() { this.idle = true; return this; }
 
         /** Declares that this step can provide {@code resource} to threads waiting for it. */
-        public Builder provides(String resource) { this.provides.add(resource); return this; }
+        public Builder provides(String resource) {
+            if (resource == null) {
+                throw new ModelError(function, "step " + function + " provides a resource without a name (null)");
+            }
+            this.provides.add(resource);
+            return this;
+        }
 
         Builder lockOp(LockOp.Role role, Function<Exec, Lock> lock, Local result) {
             this.lockOp = new LockOp(role, lock, result, null);
