@@ -164,4 +164,88 @@ class LauncherTest {
         assertEquals(1, c.code(), c.out() + c.err());
         assertTrue(c.out().contains("counter / racy: VIOLATED"), c.out() + c.err());
     }
+
+    /** The class-data archives in {@code home}'s checker/target, each checked to be as long as its name says. */
+    static List<Path> archives(Path home) throws IOException {
+        List<Path> found = new java.util.ArrayList<>();
+        try (var files = Files.list(home.resolve("checker/target"))) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("migcheck-[0-9]+-([0-9]+)\\.jsa").matcher(f.getFileName().toString());
+                if (m.matches()) {
+                    assertEquals(Long.parseLong(m.group(1)), Files.size(f), f.toString());
+                    found.add(f);
+                } else {
+                    assertFalse(f.getFileName().toString().endsWith(".jsa"), "an archive of another name: " + f);
+                }
+            }
+        }
+        return found;
+    }
+
+    /** A stand-in JDK: its own release file, and a bin/java that runs this test's java. */
+    static Path jdk(Path dir, String name, String version) throws IOException {
+        Path home = dir.resolve(name);
+        file(home, "release", "JAVA_VERSION=\"" + version + "\"\n");
+        Path bin = file(home, "bin/java", "#!/bin/sh\nexec '" + Path.of(System.getProperty("java.home"), "bin", "java") + "' \"$@\"\n");
+        assertTrue(bin.toFile().setExecutable(true));
+        return home;
+    }
+
+    static long fromArchive(Path classLog) throws IOException {
+        return Files.readAllLines(classLog).stream().filter(l -> l.contains("shared objects file (top)")).count();
+    }
+
+    /**
+     * The class-data archive belongs to the JVM that runs (a review switched to JDK 25: the JDK 17 archive was kept and
+     * refused, with JDK 25's own archive turned off too, at every start) and is whole (a truncated one made JDK 17 crash
+     * with SIGBUS at every start, exit 134); a JDK older than 17 is named (exit 1, VIOLATED, from
+     * UnsupportedClassVersionError); the JVM's own warnings never go into a report on standard output.
+     */
+    @Test
+    void theClassDataArchiveIsTheRunningJvmsAndWhole(@TempDir Path dir) throws Exception {
+        Path home = checkout(dir, "checkout");
+        String launcher = home.resolve("migcheck").toString();
+        String jvm = System.getProperty("java.home");
+        Run first = exec(java.util.Map.of("JAVA_HOME", jvm), launcher, "check", "counter", "--variant", "racy");
+        assertEquals(1, first.code(), first.out() + first.err());
+        List<Path> trained = archives(home);
+        assertEquals(1, trained.size(), trained.toString());
+
+        Path archive = trained.get(0);
+        assertTrue(archive.toFile().setWritable(true));
+        try (java.nio.channels.FileChannel c = java.nio.channels.FileChannel.open(archive, java.nio.file.StandardOpenOption.WRITE)) {
+            c.truncate(Files.size(archive) / 2);
+        }
+        Run cut = exec(java.util.Map.of("JAVA_HOME", jvm), launcher, "check", "counter", "--variant", "racy", "--quiet-progress");
+        assertEquals(1, cut.code(), cut.out() + cut.err());
+        assertTrue(cut.out().contains("counter / racy: VIOLATED") && cut.err().isEmpty(), cut.out() + cut.err());
+        assertEquals(1, archives(home).size());
+
+        Path log = dir.resolve("classes.log");
+        Path other = jdk(dir, "other-jdk", "17.0.99");
+        Run switched = exec(java.util.Map.of("JAVA_HOME", other.toString(), "MIGCHECK_JAVA_OPTS", "-Xlog:class+load:file=" + log),
+                launcher, "check", "counter", "--variant", "racy");
+        assertEquals(1, switched.code(), switched.out() + switched.err());
+        assertEquals(2, archives(home).size(), "the other JVM trains its own");
+        assertTrue(fromArchive(log) > 100, "classes from the archive: " + fromArchive(log));
+        Files.delete(log);
+        Run back = exec(java.util.Map.of("JAVA_HOME", jvm, "MIGCHECK_JAVA_OPTS", "-Xlog:class+load:file=" + log),
+                launcher, "check", "counter", "--variant", "racy");
+        assertEquals(1, back.code(), back.out() + back.err());
+        assertEquals(2, archives(home).size());
+        assertTrue(fromArchive(log) > 100, "classes from the archive: " + fromArchive(log));
+
+        for (String old : List.of("11.0.2", "1.8.0_392")) {
+            Run tooOld = exec(java.util.Map.of("JAVA_HOME", jdk(dir, "jdk-" + old, old).toString()), launcher, "--version");
+            assertEquals(69, tooOld.code(), tooOld.out() + tooOld.err());
+            assertTrue(tooOld.err().contains("is Java " + old + "; migcheck needs Java 17 or later"), tooOld.err());
+        }
+
+        // a JVM warning (large pages asked for where none are configured, on this machine) goes to standard error
+        Run warned = exec(java.util.Map.of("JAVA_HOME", jvm, "MIGCHECK_JAVA_OPTS", "-XX:+UseLargePages"),
+                launcher, "check", "counter", "--variant", "racy", "--format", "json");
+        assertEquals(1, warned.code(), warned.out() + warned.err());
+        assertTrue(warned.out().startsWith("{") && warned.out().strip().endsWith("}"), warned.out());
+        assertFalse(warned.out().contains("[warning]"), warned.out());
+    }
 }

@@ -51,13 +51,31 @@ public final class Main implements Callable<Integer> {
     static final String OUT_OF_MEMORY = "migcheck: out of memory, no verdict (INCOMPLETE): lower a bound (--max-depth, a knob) or give"
             + " the JVM more heap (MIGCHECK_JAVA_OPTS=-Xmx...)";
 
+    /**
+     * The charset of text on standard output: the terminal's or the locale's, as System.out's. Java 19 and later name it
+     * {@code stdout.encoding} (and no longer set {@code sun.stdout.encoding}); their default charset is UTF-8 whatever
+     * the locale, so falling back to it wrote a Latin-1 locale's replay line in UTF-8, naming a path that does not exist.
+     * Java 17 has only {@code native.encoding} (the locale's) beside the default charset, which is the locale's there.
+     */
+    static java.nio.charset.Charset textCharset(java.util.Properties p) {
+        for (String key : new String[] {"stdout.encoding", "sun.stdout.encoding", "native.encoding"}) {
+            String enc = p.getProperty(key);
+            try {
+                if (enc != null && java.nio.charset.Charset.isSupported(enc)) {
+                    return java.nio.charset.Charset.forName(enc);
+                }
+            } catch (java.nio.charset.IllegalCharsetNameException e) {
+                // a name no charset can have: try the next
+            }
+        }
+        return java.nio.charset.Charset.defaultCharset();
+    }
+
     private static void mainInner(String[] args) {
         // standard output through a sink that keeps the first write failure, so that a reader closing the pipe on
         // purpose (| head) can be told from a full disk; System.out's PrintStream would keep only a flag
         Sink sink = new Sink(new java.io.FileOutputStream(java.io.FileDescriptor.out));
-        String enc = System.getProperty("sun.stdout.encoding");
-        java.nio.charset.Charset cs = enc != null && java.nio.charset.Charset.isSupported(enc) ? java.nio.charset.Charset.forName(enc)
-                : java.nio.charset.Charset.defaultCharset();
+        java.nio.charset.Charset cs = textCharset(System.getProperties());
         Counted counted = new Counted(new java.io.BufferedOutputStream(sink, 1 << 16));
         PrintStream out = new PrintStream(counted, true, cs);
         // documents are UTF-8 whatever the locale's charset (a C locale's is ASCII, which wrote '?' for every other

@@ -20,7 +20,7 @@ public final class OutputOptions {
     boolean noTimings;
 
     @Option(names = "--width", paramLabel = "COLUMNS", converter = Args.Columns.class,
-            description = "width of text output (default: $COLUMNS, which ./migcheck sets to a terminal's width, else 120); below about"
+            description = "width of text output (default: $COLUMNS, which ./migcheck sets to a terminal's width, at least 40, else 120); below about"
                     + " 100 columns traces print one step per line")
     Integer width;
 
@@ -42,20 +42,21 @@ public final class OutputOptions {
         return format;
     }
 
-    /** Columns for text output: --width, else $COLUMNS when it is a sane number, else 120. */
+    /** Columns for text output: --width, else $COLUMNS when it is a positive number (kept within 40..10000), else 120. */
     int columns() {
-        if (width != null) {
-            return width;
-        }
-        String env = System.getenv("COLUMNS");
+        return width != null ? width : columns(System.getenv("COLUMNS"));
+    }
+
+    /** The width for a $COLUMNS of {@code env} (null when unset). */
+    static int columns(String env) {
         if (env != null && env.strip().matches("[0-9]+")) {
             try {
                 int c = Integer.parseInt(env.strip());
-                if (c >= 40 && c <= 10_000) {
-                    return c;
+                if (c > 0) {
+                    return Math.max(40, Math.min(c, 10_000)); // a terminal narrower than --width allows gets the narrowest text
                 }
             } catch (NumberFormatException e) {
-                // not a number: fall through to the default
+                return 10_000; // digits past int: as wide as text goes
             }
         }
         return 120;

@@ -116,6 +116,44 @@ class EnvironmentTest {
         }
     }
 
+    /**
+     * Text goes out in the charset System.out would use: Java 19 and later name it stdout.encoding and no longer set
+     * sun.stdout.encoding, and their default charset is UTF-8 whatever the locale (a Latin-1 locale's replay line was
+     * written in UTF-8 on Java 25, naming a path that does not exist); Java 17 has native.encoding.
+     */
+    @Test
+    void textGoesOutInTheCharsetOfTheTerminalOrLocale() {
+        java.util.Properties java25 = new java.util.Properties();
+        java25.setProperty("stdout.encoding", "ISO-8859-1");
+        java25.setProperty("native.encoding", "ISO-8859-1");
+        java25.setProperty("file.encoding", "UTF-8");
+        assertEquals(StandardCharsets.ISO_8859_1, Main.textCharset(java25));
+        java.util.Properties java17 = new java.util.Properties();
+        java17.setProperty("native.encoding", "ISO-8859-1");
+        assertEquals(StandardCharsets.ISO_8859_1, Main.textCharset(java17));
+        java.util.Properties console = new java.util.Properties();
+        console.setProperty("stdout.encoding", "no such charset");
+        console.setProperty("sun.stdout.encoding", "US-ASCII");
+        console.setProperty("native.encoding", "ISO-8859-1");
+        assertEquals(StandardCharsets.US_ASCII, Main.textCharset(console));
+        console.setProperty("sun.stdout.encoding", "bad name!");
+        assertEquals(StandardCharsets.ISO_8859_1, Main.textCharset(console));
+        assertEquals(java.nio.charset.Charset.defaultCharset(), Main.textCharset(new java.util.Properties()));
+    }
+
+    /** $COLUMNS narrower than --width allows gives the narrowest text (a terminal of 20 columns got 120), wider the widest. */
+    @Test
+    void columnsOfTheTerminalAreKeptToWhatWidthTakes() {
+        assertEquals(40, OutputOptions.columns("20"));
+        assertEquals(40, OutputOptions.columns("1"));
+        assertEquals(80, OutputOptions.columns(" 80 "));
+        assertEquals(10_000, OutputOptions.columns("20000"));
+        assertEquals(10_000, OutputOptions.columns("99999999999"));
+        for (String none : new String[] {null, "", "0", "-5", "abc", "80x"}) {
+            assertEquals(120, OutputOptions.columns(none), String.valueOf(none));
+        }
+    }
+
     @Test
     void documentsAreUtf8WhereTheLocaleIsAscii(@TempDir Path dir) throws Exception {
         String cp = PluginTest.services(dir, AccentPlugin.class.getName()).toString();
