@@ -224,23 +224,41 @@ final class BenchCmd implements Callable<Integer> {
                     + " philosophers) or SCENARIO[/VARIANT][:knob=value,...], e.g. movable-ops/merged:compactors=3");
         }
         Map<String, String> settings = new LinkedHashMap<>();
+        Variant v = null;
         if (k.group(2) != null) {
-            Variant v = s.variant(k.group(2));
+            v = s.variant(k.group(2));
             if (v == null) {
                 throw Args.usage(spec, "benchmark model " + name + ": scenario " + s.id() + " has no variant " + k.group(2)
                         + "; variants: " + s.variants().stream().map(Variant::name).toList());
             }
-            settings.putAll(v.settings());
         }
+        Map<String, String> given = new LinkedHashMap<>();
         if (k.group(3) != null && !k.group(3).isEmpty()) {
-            for (String kv : k.group(3).split(",")) {
+            for (String kv : k.group(3).split(",", -1)) { // -1: a trailing comma is an empty setting, refused
                 int eq = kv.indexOf('=');
                 if (eq <= 0) {
                     throw Args.usage(spec, "benchmark model " + name + ": expected knob=value, got '" + kv + "'");
                 }
-                settings.put(kv.substring(0, eq), kv.substring(eq + 1));
+                if (given.put(kv.substring(0, eq), kv.substring(eq + 1)) != null) {
+                    throw Args.usage(spec, "benchmark model " + name + ": knob " + kv.substring(0, eq) + " is set twice");
+                }
             }
         }
+        if (v != null) {
+            // as check --variant V --set: a knob the variant stands for keeps its value, so that a row named after the
+            // variant measures the variant's model (merged:getRef=plain measured plain-ref's, which breaks a rule)
+            Map<String, String> fixed = VariantArgs.fixedBy(s, v);
+            for (Map.Entry<String, String> e : given.entrySet()) {
+                String value = fixed.get(e.getKey());
+                if (value != null && !value.equals(e.getValue())) {
+                    throw Args.usage(spec, "benchmark model " + name + ": " + e.getKey() + "=" + e.getValue() + " contradicts variant "
+                            + v.name() + ", which " + (v.settings().containsKey(e.getKey()) ? "sets " : "stands for the default ")
+                            + e.getKey() + "=" + value + "; leave the variant out to choose knobs freely");
+                }
+            }
+            settings.putAll(v.settings());
+        }
+        settings.putAll(given);
         try {
             return new SeriesModel(name, 0, s, Knobs.resolve(s.id(), s.knobs(), settings));
         } catch (ModelError e) {

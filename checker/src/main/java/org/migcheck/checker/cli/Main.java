@@ -264,6 +264,34 @@ public final class Main implements Callable<Integer> {
         }
     }
 
+    /**
+     * Why an {@code @FILE} argument cannot be read, or null. picocli reads the file of every {@code @FILE} argument it can
+     * read (else it takes the text as it is), and a file that fails when read (a directory, a file of /proc) ended in its
+     * stack trace and exit 1, which reads as VIOLATED.
+     */
+    static String argumentFileProblem(String[] args) {
+        for (String a : args) {
+            if (a == null || !a.startsWith("@") || a.startsWith("@@")) {
+                continue; // @@x is the text @x
+            }
+            java.io.File f = new java.io.File(a.substring(1));
+            if (!f.canRead()) {
+                continue; // picocli passes it on as it is: the command names it
+            }
+            if (f.isDirectory()) {
+                return "argument file " + a + " is a directory (@FILE reads the arguments from a file)";
+            }
+            if (f.isFile()) {
+                try (java.io.InputStream in = new java.io.FileInputStream(f)) {
+                    in.read();
+                } catch (java.io.IOException e) {
+                    return "argument file " + a + " cannot be read: " + e.getMessage();
+                }
+            }
+        }
+        return null;
+    }
+
     private static int runAlone(String[] args, PrintStream out, PrintStream err, java.util.function.Supplier<java.io.IOException> writeFailure) {
         CommandLine cl = new CommandLine(new Main());
         cl.setOut(new PrintWriter(out, true));
@@ -292,6 +320,11 @@ public final class Main implements Callable<Integer> {
         textOut = out;
         org.migcheck.checker.trace.Timings.show(true); // until a command's --no-timings says otherwise
         Streams.err = err;
+        String atFile = argumentFileProblem(args);
+        if (atFile != null) {
+            err.println("migcheck: " + atFile);
+            return Verdict.USAGE_EXIT;
+        }
         try {
             int code = cl.execute(args);
             if (out.checkError() | Streams.out.checkError()) {

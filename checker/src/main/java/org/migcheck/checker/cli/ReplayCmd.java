@@ -116,6 +116,12 @@ final class ReplayCmd implements Callable<Integer> {
         for (String line : TextRenderer.heldLocks(end.trace(), end.verdict(), end.ruleId())) {
             out.print(TextRenderer.explanationLine(line, width));
         }
+        // as check's report says it: a replay that ends otherwise than declared may be one a left-out rule would have ended
+        for (String note : java.util.Arrays.asList(ScenarioRunner.selectionNote(rules), ScenarioRunner.skipNote(rules))) {
+            if (note != null) {
+                OutputOptions.printWrapped(out, width, "note: " + note, 0, 2);
+            }
+        }
         Expect e = ScenarioRunner.declared(t.scenario(), t.variant(), t.knobs());
         if (mutant != null) {
             // the declaration is the unmutated variant's: a mutant's failure is what mutate counts as its kill

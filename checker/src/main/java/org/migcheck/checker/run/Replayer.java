@@ -113,7 +113,14 @@ public final class Replayer {
             }
             return new Ending(trace, null, null, "a step from the last state breaks a rule (" + failsNext + ")", List.of());
         }
-        int[] doomed = doomedThread(sys, state);
+        String[] failureAhead = {null};
+        int[] doomed = doomedThread(sys, state, failureAhead);
+        if (failureAhead[0] != null) {
+            // a check reports STUCK only when no reachable transition or state fails; from here one does (a rule broken,
+            // a deadlock further on): the schedule is cut short before that failure, and the threads that every future
+            // takes into it are not stuck ones
+            return new Ending(trace, null, null, "a failure still follows the last state (" + failureAhead[0] + ")", List.of());
+        }
         if (doomed == null) {
             return new Ending(trace, Verdict.INCOMPLETE, null, "more than " + Words.count(STUCK_SEARCH_LIMIT, "state")
                     + " follow the last one: whether a thread is stuck there was not decided", List.of());
@@ -363,8 +370,10 @@ public final class Replayer {
      * to rest at an idle point (a livelock); {-1, -1} when there is none; null when the states reachable from
      * {@code start} exceed {@link #STUCK_SEARCH_LIMIT}. The check names the same thread of a state it reports: it
      * looks for a thread blocked for good in every state before it reports any livelock, and takes the lowest.
+     * {@code failureAhead[0]} gets the summary of the first failing transition or state met among them (a check reports
+     * no stuck thread where one is reachable), and the analysis stops there with {-1, -1}.
      */
-    static int[] doomedThread(ModelSystem sys, int[] start) {
+    static int[] doomedThread(ModelSystem sys, int[] start, String[] failureAhead) {
         Model m = sys.semantics().model();
         Semantics sem = sys.semantics();
         int threads = m.threadCount();
@@ -397,9 +406,21 @@ public final class Replayer {
                     enabled[0] |= 1 << sys.actorOf(l);
                     next.add(n);
                 }
-                @Override public void failure(int l, Failure f) { enabled[0] |= 1 << sys.actorOf(l); }
-                @Override public void stateFailure(Failure f) { }
+                @Override public void failure(int l, Failure f) {
+                    enabled[0] |= 1 << sys.actorOf(l);
+                    if (failureAhead[0] == null) {
+                        failureAhead[0] = ((Problem) f).summary();
+                    }
+                }
+                @Override public void stateFailure(Failure f) {
+                    if (failureAhead[0] == null) {
+                        failureAhead[0] = ((Problem) f).summary();
+                    }
+                }
             });
+            if (failureAhead[0] != null) {
+                return new int[] {-1, -1};
+            }
             int rest = 0;
             for (int t = 0; t < threads; t++) {
                 if (rests(sem, s, t)) {

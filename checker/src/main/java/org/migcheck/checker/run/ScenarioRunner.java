@@ -604,6 +604,11 @@ public final class ScenarioRunner {
         return scenario.id() + " / " + variant + (moved.isEmpty() ? "" : " (" + String.join(",", moved) + ")");
     }
 
+    /** {@code text}, or its first 200 characters and its length when it is longer: an error is one line a reader can take in. */
+    static String shortened(String text) {
+        return text.length() <= 200 ? text : text.substring(0, 200) + "... (" + text.length() + " characters)";
+    }
+
     /** Decodes a replay token; a malformed one is an {@link IllegalArgumentException} saying which part is wrong. */
     public static Token parse(String token) { return parse(token, ScenarioRegistry.bundled()); }
 
@@ -611,8 +616,13 @@ public final class ScenarioRunner {
     public static Token parse(String token, ScenarioRegistry registry) {
         String[] parts = token.split(":", -1);
         if (parts.length != 4 && parts.length != 5) {
+            // the command line reads @FILE where the file can be read, and passes the text on otherwise (and for @@FILE)
+            boolean atFile = token.startsWith("@") && parts.length == 1;
+            if (atFile && !new java.io.File(token.substring(1)).canRead()) {
+                throw new IllegalArgumentException("no argument file " + shortened(token.substring(1)) + " can be read (@FILE reads the token from FILE)");
+            }
             throw new IllegalArgumentException("replay token must be SCENARIO:VARIANT:KNOBS:SCHEDULE (or ...:SCHEDULE:+K for one found"
-                    + " at bounds +K), got " + token);
+                    + " at bounds +K), got " + shortened(token) + (atFile ? " (an @@ argument is the text itself, not the file's)" : ""));
         }
         int raise = 0;
         if (parts.length == 5) {
@@ -622,12 +632,12 @@ public final class ScenarioRunner {
                 raise = -1;
             }
             if (raise < 1 || raise > 64) {
-                throw new IllegalArgumentException("replay token bounds '" + parts[4] + "' is not +K with K from 1 to 64");
+                throw new IllegalArgumentException("replay token bounds '" + shortened(parts[4]) + "' is not +K with K from 1 to 64");
             }
         }
         Scenario s = registry.find(parts[0]);
         if (s == null) {
-            throw new IllegalArgumentException("replay token names unknown scenario " + parts[0]
+            throw new IllegalArgumentException("replay token names unknown scenario " + shortened(parts[0])
                     + (registry.plugins().isEmpty() ? " (a user's scenario needs --classpath JARS_OR_DIRS before replay)" : ""));
         }
         Map<String, String> settings = new LinkedHashMap<>();
@@ -637,11 +647,11 @@ public final class ScenarioRunner {
             for (String kv : parts[2].split(",", -1)) { // -1: a trailing comma is an empty knob, refused below
                 int eq = kv.indexOf('=');
                 if (eq <= 0) {
-                    throw new IllegalArgumentException("replay token knob '" + kv + "' is not name=value");
+                    throw new IllegalArgumentException("replay token knob '" + shortened(kv) + "' is not name=value");
                 }
                 // settings holds only the token's own knobs here: the variant's are added after the loop
                 if (settings.put(kv.substring(0, eq), kv.substring(eq + 1)) != null) {
-                    throw new IllegalArgumentException("replay token gives knob " + kv.substring(0, eq) + " twice");
+                    throw new IllegalArgumentException("replay token gives knob " + shortened(kv.substring(0, eq)) + " twice");
                 }
             }
         }
@@ -669,9 +679,14 @@ public final class ScenarioRunner {
                     if (t < 0 || t > 255 || a < 0 || ta.length > 2) {
                         throw new NumberFormatException();
                     }
+                    if (a > Trace.MAX_ALTERNATIVE) {
+                        // a label keeps 24 bits of it: a larger one named another alternative (16777216 replayed as 0)
+                        throw new IllegalArgumentException("replay token schedule step " + (i + 1) + " '" + shortened(steps[i])
+                                + "' names alternative " + a + ": no step has more than " + (Trace.MAX_ALTERNATIVE + 1));
+                    }
                     sched[i] = Trace.label(t, a);
                 } catch (NumberFormatException e) {
-                    throw new IllegalArgumentException("replay token schedule step " + (i + 1) + " '" + steps[i]
+                    throw new IllegalArgumentException("replay token schedule step " + (i + 1) + " '" + shortened(steps[i])
                             + "' is not THREAD or THREAD/ALTERNATIVE");
                 }
             }

@@ -65,6 +65,9 @@ public record Trace(Model model, List<Row> rows, List<int[]> states) {
 
     public static int label(int thread, int alternative) { return thread | (alternative << 8); }
 
+    /** The largest alternative a label holds (24 bits above the thread's 8). */
+    public static final int MAX_ALTERNATIVE = org.migcheck.model.lang.Step.MAX_ALTERNATIVES - 1;
+
     /**
      * Traces already replayed, per model (weakly held) and schedule: a report replays the same path several times (text,
      * swimlane, JSON), and a model whose code is not deterministic could answer differently each time, so that one

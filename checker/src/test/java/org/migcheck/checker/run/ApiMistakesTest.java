@@ -111,6 +111,8 @@ class ApiMistakesTest {
     void nullsGivenToBuildersAreNamed() {
         assertEquals("step s has no names for its alternatives (null): a trace names the one taken",
                 assertThrows(ModelError.class, () -> Step.named("s").choice(2, null)).getMessage());
+        assertEquals("step s has 16777217 alternatives; a transition's label holds at most 16777216",
+                assertThrows(ModelError.class, () -> Step.named("s").choice((1 << 24) + 1, i -> "a" + i)).getMessage());
         assertEquals("step s provides a resource without a name (null)",
                 assertThrows(ModelError.class, () -> Step.named("s").provides(null)).getMessage());
         Model.Builder m = Model.builder("nulls");

@@ -14,6 +14,9 @@ import java.util.function.Predicate;
  * (nondeterministic choice: each alternative is a separate transition).
  */
 public final class Step {
+    /** The most alternatives a step may have: a transition's label keeps the alternative in 24 bits. */
+    public static final int MAX_ALTERNATIVES = 1 << 24;
+
     private final String function;
     private final Function<Exec, String> args;
     private final Predicate<Exec> guard;
@@ -225,6 +228,9 @@ public final class Step {
         public Builder choice(int n, IntFunction<String> name) {
             if (n < 1) {
                 throw new ModelError(function, "step " + function + " needs at least one alternative, got " + n);
+            }
+            if (n > MAX_ALTERNATIVES) {
+                throw new ModelError(function, "step " + function + " has " + n + " alternatives; a transition's label holds at most " + MAX_ALTERNATIVES);
             }
             if (name == null) {
                 throw new ModelError(function, "step " + function + " has no names for its alternatives (null): a trace names the one taken");

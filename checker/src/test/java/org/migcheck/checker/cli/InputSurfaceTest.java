@@ -1,0 +1,105 @@
+package org.migcheck.checker.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.migcheck.checker.testing.CliRun;
+
+/**
+ * What a fuzzing review of the command line's input found (about 3,200 runs of mutated replay tokens and option
+ * combinations): each input here is a usage error (64) in one line naming what is wrong, not a stack trace, another
+ * verdict's exit code or a row measuring another model.
+ */
+class InputSurfaceTest {
+    private static void usage(CliRun r, String says) {
+        assertEquals(64, r.code(), r.out() + r.err());
+        assertTrue(r.err().contains(says), r.err());
+        assertFalse(r.err().contains("\tat ") || r.err().contains("Exception"), r.err());
+        assertTrue(r.out().isEmpty(), r.out());
+    }
+
+    /** An @FILE that is a directory ended in picocli's stack trace and exit 1 (VIOLATED); a missing one was "not a token". */
+    @Test
+    void anArgumentFileThatCannotBeReadIsNamed(@TempDir Path dir) throws Exception {
+        usage(CliRun.run("replay", "@" + dir), "argument file @" + dir + " is a directory");
+        usage(CliRun.run("@" + dir), "is a directory");
+        usage(CliRun.run("replay", "@" + dir.resolve("none")), "no argument file " + dir.resolve("none") + " can be read");
+        // a readable one still works, and @@ is the text itself
+        CliRun check = CliRun.run("check", "abba");
+        String token = check.out().lines().filter(l -> l.startsWith("replay: ")).findFirst().orElseThrow().replaceAll(".* replay ", "");
+        Path file = Files.writeString(dir.resolve("token.txt"), token + "\n");
+        assertEquals(2, CliRun.run("replay", "@" + file).code());
+        usage(CliRun.run("replay", "@@" + file), "got @" + file + " (an @@ argument is the text itself");
+    }
+
+    /**
+     * A schedule cut short before a failure that every future of a thread reaches: the stuck-thread analysis of replay
+     * read the failing transitions and the deadlocked states as ends a thread could never leave, and reported a STUCK
+     * livelock (exit 3) that no check reports (a check reports STUCK only where no failure is reachable).
+     */
+    @Test
+    void aScheduleCutShortBeforeItsFailureIsNoStuckThread() {
+        CliRun check = CliRun.run("check", "truncate-writeback", "--variant", "activate-ignored");
+        assertEquals(2, check.code(), check.out());
+        String token = check.out().lines().filter(l -> l.startsWith("replay: ")).findFirst().orElseThrow().replaceAll(".* replay ", "");
+        String[] steps = token.substring(token.lastIndexOf(':') + 1).split("\\.");
+        String knobsPart = token.substring(0, token.lastIndexOf(':') + 1);
+        assertEquals(2, CliRun.run("replay", token).code());
+        for (int cut = 0; cut < steps.length; cut++) {
+            String prefix = knobsPart + (cut == 0 ? "-" : String.join(".", java.util.Arrays.copyOf(steps, cut)));
+            CliRun r = CliRun.run("replay", prefix);
+            assertEquals(64, r.code(), cut + " steps: " + r.out() + r.err());
+        }
+        usage(CliRun.run("replay", knobsPart + "-"), "a failure still follows the last state (deadlock");
+        usage(CliRun.run("replay", "--mutant", "no-wait t1: mutex_lock #1", "abba-ordered:default:-:1.0"), "a failure still follows");
+    }
+
+    /** An alternative of 2^24 or more wrapped round in the label: 0/16777216 replayed as 0/0 and reproduced ABBA's deadlock. */
+    @Test
+    void anAlternativeALabelCannotHoldIsRefused() {
+        usage(CliRun.run("replay", "abba:default:-:0/16777216.1"), "names alternative 16777216: no step has more than 16777216");
+        usage(CliRun.run("replay", "abba:default:-:0/2147483647.1"), "names alternative 2147483647");
+        usage(CliRun.run("replay", "abba:default:-:0/16777215.1"), "has no alternative 16777215");
+    }
+
+    /** A long malformed token is named by its start and its length, not echoed whole (700 KB on one line). */
+    @Test
+    void aLongBadTokenIsShortenedInItsError() {
+        String junk = "x".repeat(100_000);
+        CliRun r = CliRun.run("replay", junk);
+        usage(r, "got " + "x".repeat(200) + "... (100000 characters)");
+        assertTrue(r.err().length() < 1_000, r.err().length() + " characters");
+        usage(CliRun.run("replay", "abba:default:-:0." + junk), "'" + "x".repeat(200) + "... (100000 characters)' is not THREAD");
+    }
+
+    /** A benchmark model names its variant's model: a knob the variant stands for kept, no knob twice, no empty setting. */
+    @Test
+    void aBenchmarkModelIsItsVariantsModel() {
+        usage(CliRun.run("bench", "--speedup", "movable-ops/merged:getRef=plain,compactors=1", "--workers", "2", "--repeat", "1"),
+                "getRef=plain contradicts variant merged, which stands for the default getRef=try_get");
+        usage(CliRun.run("bench", "--speedup", "movable-ops/merged:compactors=1,compactors=2", "--workers", "2", "--repeat", "1"),
+                "knob compactors is set twice");
+        usage(CliRun.run("bench", "--speedup", "movable-ops/merged:compactors=1,", "--workers", "2", "--repeat", "1"),
+                "expected knob=value, got ''");
+    }
+
+    /** replay under --skip-rule or --rule says so, as check's report does (it ended otherwise than declared without a word). */
+    @Test
+    void aReplayWithNarrowedRulesSaysSo() {
+        CliRun any = CliRun.run("check", "movable-ops", "--variant", "deflate-sleeping-lock");
+        assertEquals(1, any.code(), any.out());
+        String token = any.out().lines().filter(l -> l.startsWith("replay: ")).findFirst().orElseThrow().replaceAll(".* replay ", "");
+        CliRun skipped = CliRun.run("--skip-rule", "atomic.sleep", "replay", token);
+        assertTrue(skipped.out().contains("note: the rules left out with --skip-rule were not checked (atomic.sleep)"),
+                skipped.out() + skipped.err());
+        CliRun chosen = CliRun.run("--rule", "atomic.sleep", "replay", token);
+        assertEquals(1, chosen.code(), chosen.out() + chosen.err());
+        assertTrue(chosen.out().contains("note: only the rules chosen with --rule were checked (atomic.sleep)"), chosen.out());
+        assertFalse(CliRun.run("replay", token).out().contains("note: "));
+    }
+}
