@@ -248,4 +248,36 @@ class LauncherTest {
         assertTrue(warned.out().startsWith("{") && warned.out().strip().endsWith("}"), warned.out());
         assertFalse(warned.out().contains("[warning]"), warned.out());
     }
+
+    /**
+     * Launchers started together on a checkout without a jar (a CI job's parallel steps) build it once: they ran Maven
+     * together into the same target directories. The stand-in Maven takes a while and then puts the jar in place.
+     */
+    @Test
+    void launchersStartedTogetherBuildOnce(@TempDir Path dir) throws Exception {
+        Path home = checkout(dir, "checkout");
+        Path jar = home.resolve("checker/target/migcheck.jar");
+        Path built = Files.move(jar, dir.resolve("built.jar"));
+        Path calls = dir.resolve("mvn-calls");
+        Path fake = file(dir, "bin/mvn", "#!/bin/sh\necho \"$@\" >> '" + calls + "'\nsleep 3\ncp '" + built + "' '" + jar + "'\n");
+        assertTrue(fake.toFile().setExecutable(true));
+        List<Process> started = new java.util.ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            ProcessBuilder pb = new ProcessBuilder("bash", home.resolve("migcheck").toString(), "--version");
+            pb.environment().put("PATH", dir.resolve("bin") + ":" + System.getenv("PATH"));
+            started.add(pb.start());
+        }
+        int waited = 0;
+        for (Process p : started) {
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(p.waitFor(120, TimeUnit.SECONDS), "launcher did not end");
+            assertEquals(0, p.exitValue(), out + err);
+            assertEquals("migcheck 0.1.0", out.strip(), err);
+            waited += err.contains("waiting for another ./migcheck") ? 1 : 0;
+        }
+        assertEquals(1, Files.readAllLines(calls).size(), "Maven runs: " + Files.readAllLines(calls));
+        assertEquals(2, waited);
+        assertFalse(Files.exists(home.resolve(".migcheck-build.lock")), "the lock is left behind");
+    }
 }
