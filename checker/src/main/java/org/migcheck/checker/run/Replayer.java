@@ -116,9 +116,16 @@ public final class Replayer {
         String[] failureAhead = {null};
         int[] doomed = doomedThread(sys, state, failureAhead);
         if (failureAhead[0] != null) {
-            // a check reports STUCK only when no reachable transition or state fails; from here one does (a rule broken,
-            // a deadlock further on): the schedule is cut short before that failure, and the threads that every future
-            // takes into it are not stuck ones
+            // a check reports STUCK only after a whole search in which no transition or state fails; from here one does (a
+            // rule broken, a deadlock further on): the threads that every future takes into it are not stuck ones. The
+            // token is the path of a lock-order cycle (a check stopped by a budget reports one seen before the failure),
+            // or a schedule cut short before that failure
+            if (rules.lockdep() && schedule.length > 0) {
+                Ending edge = lockOrderEdge(model, rules, trace, schedule);
+                if (edge != null) {
+                    return edge;
+                }
+            }
             return new Ending(trace, null, null, "a failure still follows the last state (" + failureAhead[0] + ")", List.of());
         }
         if (doomed == null) {
