@@ -45,7 +45,7 @@ public final class Args {
      * would take other scripts' digits too.
      */
     static long parseLong(String s) {
-        if (!s.strip().matches("[-+]?[0-9][0-9_]*")) {
+        if (!s.strip().matches("[-+]?[0-9]+(_+[0-9]+)*")) { // '_' between digits only (1_ and 1__ were taken as 1)
             throw new TypeConversionException("'" + s + "' is not a whole number");
         }
         try {
@@ -134,7 +134,8 @@ public final class Args {
             double v;
             // a decimal number (0.5, 10, 1e3, 1_000), not everything Double.parseDouble takes (2d, 0x1p1, NaN, Infinity)
             String t = s.strip();
-            if (!t.matches("[-+]?([0-9][0-9_]*(\\.[0-9_]*)?|\\.[0-9][0-9_]*)([eE][-+]?[0-9]+)?")) {
+            String digits = "[0-9]+(_+[0-9]+)*"; // '_' between digits only, as in whole numbers
+            if (!t.matches("[-+]?(" + digits + "(\\.(" + digits + ")?)?|\\." + digits + ")([eE][-+]?[0-9]+)?")) {
                 throw new TypeConversionException("'" + s + "' is not a number of seconds");
             }
             try {

@@ -527,6 +527,9 @@ public final class Main implements Callable<Integer> {
     private static List<String> ruleIds(CommandLine.Model.CommandSpec spec, String option, List<String> args, java.util.Set<String> known) {
         java.util.Set<String> ids = new java.util.LinkedHashSet<>();
         for (String id : args) {
+            if (id.isBlank()) {
+                throw Args.usage(spec, option + " names an empty rule id (ids separated by commas, none empty)");
+            }
             if (!known.contains(id.strip())) {
                 throw Args.usage(spec, option + " " + id + ": no such rule; rules: " + String.join(", ", known));
             }

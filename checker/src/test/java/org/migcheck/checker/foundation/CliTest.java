@@ -316,6 +316,8 @@ class CliTest {
             {"check", "abba", "--max-states", "\u0663"}, {"check", "abba", "--max-depth", "\u0663"}, {"check", "abba", "--time-limit", "2d"},
             {"check", "abba", "--time-limit", "2f"}, {"check", "abba", "--time-limit", "0x1p1"}, {"check", "abba", "--time-limit", "NaN"},
             {"check", "abba", "--time-limit", "Infinity"}, {"check", "abba", "--members", "127.0.0.1:\u0665\u0667\u0660\u0661\u0662"},
+            {"check", "abba", "--max-depth", "1_"}, {"check", "abba", "--max-states", "1__"}, {"check", "abba", "--time-limit", "1_"},
+            {"check", "abba", "--time-limit", "1._5"}, {"--rule", ",atomic.sleep", "check", "abba"},
             {"replay", "abba:default:-:\u0660.1.0"}, {"replay", "abba:default:-:+0.1.0"}, {"replay", "abba:default:-:0.1.0:+\u0661"}};
         for (String[] args : bad) {
             CliRun r = run(args);
@@ -346,6 +348,8 @@ class CliTest {
         // '_' between digits is taken by every number option alike
         assertEquals(2, run("check", "abba", "--time-limit", "1_0", "--max-states", "1_000", "--quiet-progress").code());
         assertEquals(2, run("check", "abba", "--time-limit", ".5e2", "--quiet-progress").code());
+        assertEquals(2, run("check", "abba", "--time-limit", "1_0.2_5", "--max-depth", "1__0", "--quiet-progress").code());
+        assertTrue(run("--rule", ",atomic.sleep", "check", "abba").err().contains("--rule names an empty rule id"));
         // a limit under a nanosecond is a nanosecond (the budget refuses a zero duration): INCOMPLETE, not an internal error
         assertEquals(4, run("check", "abba", "--time-limit", "1e-10", "--quiet-progress").code());
         // the variant's own value is no conflict
