@@ -240,6 +240,24 @@ class LauncherTest {
             assertEquals(69, tooOld.code(), tooOld.out() + tooOld.err());
             assertTrue(tooOld.err().contains("is Java " + old + "; migcheck needs Java 17 or later"), tooOld.err());
         }
+        // a Java 8 JDK, whose bin/java links to its jre's (the release file is one directory up from that java)
+        Path jdk8 = dir.resolve("jdk8");
+        file(jdk8, "release", "JAVA_VERSION=\"1.8.0_392\"\n");
+        Path jre = file(jdk8, "jre/bin/java", "#!/bin/sh\necho 'UnsupportedClassVersionError' >&2\nexit 1\n");
+        assertTrue(jre.toFile().setExecutable(true));
+        Files.createSymbolicLink(Files.createDirectories(jdk8.resolve("bin")).resolve("java"), Path.of("../jre/bin/java"));
+        Run java8 = exec(java.util.Map.of("JAVA_HOME", jdk8.toString()), launcher, "--version");
+        assertEquals(69, java8.code(), java8.out() + java8.err());
+        assertTrue(java8.err().contains("is Java 1.8.0_392"), java8.err());
+        // a version manager's shim (a script with no release file beside it): the JDK it runs is asked for its java.home
+        Path jdk11 = jdk(dir, "jdk-behind-shim", "11.0.2");
+        Path shim = file(dir, "shims/java", "#!/bin/sh\ncase \"$*\" in *-XshowSettings:properties*) echo '    java.home = " + jdk11
+                + "' >&2; exit 0 ;; esac\nexec '" + Path.of(jvm, "bin", "java") + "' \"$@\"\n");
+        assertTrue(shim.toFile().setExecutable(true));
+        Run shimmed = exec(java.util.Map.of("JAVA_HOME", shim.getParent().getParent().resolve("no-such-jdk").toString()), "env", "-u",
+                "JAVA_HOME", "PATH=" + shim.getParent() + ":" + System.getenv("PATH"), launcher, "--version");
+        assertEquals(69, shimmed.code(), shimmed.out() + shimmed.err());
+        assertTrue(shimmed.err().contains("is Java 11.0.2"), shimmed.err());
 
         // a JVM warning (large pages asked for where none are configured, on this machine) goes to standard error
         Run warned = exec(java.util.Map.of("JAVA_HOME", jvm, "MIGCHECK_JAVA_OPTS", "-XX:+UseLargePages"),

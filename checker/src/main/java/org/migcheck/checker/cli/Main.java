@@ -270,6 +270,11 @@ public final class Main implements Callable<Integer> {
      * stack trace and exit 1, which reads as VIOLATED.
      */
     static String argumentFileProblem(String[] args) {
+        return argumentFileProblem(java.util.Arrays.asList(args), new java.util.HashSet<>());
+    }
+
+    /** As {@link #argumentFileProblem(String[])}, also for the @FILE arguments inside the files read ({@code seen}: those read). */
+    private static String argumentFileProblem(List<String> args, java.util.Set<String> seen) {
         for (String a : args) {
             if (a == null || !a.startsWith("@") || a.startsWith("@@")) {
                 continue; // @@x is the text @x
@@ -281,11 +286,28 @@ public final class Main implements Callable<Integer> {
             if (f.isDirectory()) {
                 return "argument file " + a + " is a directory (@FILE reads the arguments from a file)";
             }
-            if (f.isFile()) {
-                try (java.io.InputStream in = new java.io.FileInputStream(f)) {
-                    in.read();
-                } catch (java.io.IOException e) {
-                    return "argument file " + a + " cannot be read: " + e.getMessage();
+            if (!f.isFile()) {
+                continue; // a pipe (@<(...)) is read once, by picocli
+            }
+            String text;
+            try {
+                text = java.nio.file.Files.readString(f.toPath(), java.nio.charset.StandardCharsets.ISO_8859_1);
+            } catch (java.io.IOException e) {
+                return "argument file " + a + " cannot be read: " + e.getMessage();
+            }
+            if (seen.add(f.getAbsolutePath()) && seen.size() <= 16) {
+                // picocli reads the @FILE arguments inside a file too: the words of its lines that are not comments
+                List<String> inner = new ArrayList<>();
+                for (String line : text.split("\\R")) {
+                    if (!line.strip().startsWith("#")) {
+                        for (String word : line.strip().split("\\s+")) {
+                            inner.add(word.replaceAll("^[\"']|[\"']$", ""));
+                        }
+                    }
+                }
+                String problem = argumentFileProblem(inner, seen);
+                if (problem != null) {
+                    return problem + ", named in " + a;
                 }
             }
         }
@@ -406,6 +428,11 @@ public final class Main implements Callable<Integer> {
         } else if (ex instanceof CommandLine.UnmatchedArgumentException u && RULE_COMMANDS.contains(cmd.getCommandName())
                 && u.getUnmatched().stream().anyMatch(a -> a.startsWith("--skip-rule"))) {
             msg += " (--skip-rule goes before the command: migcheck --skip-rule ID[,ID...] " + cmd.getCommandName() + " ...)";
+        }
+        if (msg.length() > 2_000) {
+            // an argument echoed whole (a 5,000-character variant name, a 700 KB token) made a line no one reads: its start
+            // and its end, where the messages say what is known
+            msg = msg.substring(0, 1_200) + " [... " + (msg.length() - 1_600) + " characters ...] " + msg.substring(msg.length() - 400);
         }
         cmd.getErr().println(path + ": " + visible(msg));
         cmd.getErr().println("try '" + path + " --help'");

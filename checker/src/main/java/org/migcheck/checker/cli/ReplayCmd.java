@@ -95,7 +95,8 @@ final class ReplayCmd implements Callable<Integer> {
         }
         if (end.verdict() == null) {
             throw Args.usage(spec, "token does not fit: after its " + Words.count(t.schedule().length, "step") + " " + end.message()
-                    + " (a truncated or altered schedule, or model or rule code that answers differently from run to run?)");
+                    + " (a truncated or altered schedule, a token of a check with --rule or --skip-rule replayed without the same"
+                    + " option before replay, or model or rule code that answers differently from run to run?)");
         }
         PrintStream out = Main.Streams.out;
         String title = t.title() + (mutant != null ? ", mutant " + mutant : "") + (raise > 0 ? " at bounds +" + raise : "");

@@ -57,6 +57,8 @@ public final class VariantArgs {
      */
     public static Map<String, String> fixedBy(Scenario s, Variant v) {
         Map<String, String> fixed = new LinkedHashMap<>(v.settings());
+        // also those the variant sets itself (truncate-writeback's kernel-sync-all sets folios=2: folios=3 was refused)
+        s.knobs().stream().filter(VariantArgs::isSize).forEach(k -> fixed.remove(k.name()));
         java.util.Set<String> setByVariants = new java.util.HashSet<>();
         s.variants().forEach(other -> setByVariants.addAll(other.settings().keySet()));
         for (Knob k : s.knobs()) {

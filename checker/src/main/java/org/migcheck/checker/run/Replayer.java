@@ -377,8 +377,8 @@ public final class Replayer {
      * to rest at an idle point (a livelock); {-1, -1} when there is none; null when the states reachable from
      * {@code start} exceed {@link #STUCK_SEARCH_LIMIT}. The check names the same thread of a state it reports: it
      * looks for a thread blocked for good in every state before it reports any livelock, and takes the lowest.
-     * {@code failureAhead[0]} gets the summary of the first failing transition or state met among them (a check reports
-     * no stuck thread where one is reachable), and the analysis stops there with {-1, -1}.
+     * {@code failureAhead[0]} gets the summary of the first failing transition or state (a deadlock, a broken invariant)
+     * met among them (a check reports no stuck thread where one is reachable), and the analysis stops there with {-1, -1}.
      */
     static int[] doomedThread(ModelSystem sys, int[] start, String[] failureAhead) {
         Model m = sys.semantics().model();
@@ -443,6 +443,11 @@ public final class Replayer {
                 Vector key = new Vector(n);
                 Integer id = ids.get(key);
                 if (id == null) {
+                    Failure broken = sys.checkState(n); // an invariant, which the check asks of every state it stores
+                    if (broken != null) {
+                        failureAhead[0] = ((Problem) broken).summary();
+                        return new int[] {-1, -1};
+                    }
                     if (states.size() >= STUCK_SEARCH_LIMIT) {
                         return null;
                     }

@@ -617,7 +617,7 @@ public final class ScenarioRunner {
         String[] parts = token.split(":", -1);
         if (parts.length != 4 && parts.length != 5) {
             // the command line reads @FILE where the file can be read, and passes the text on otherwise (and for @@FILE)
-            boolean atFile = token.startsWith("@") && parts.length == 1;
+            boolean atFile = token.startsWith("@") && token.length() > 1 && parts.length == 1;
             if (atFile && !new java.io.File(token.substring(1)).canRead()) {
                 throw new IllegalArgumentException("no argument file " + shortened(token.substring(1)) + " can be read (@FILE reads the token from FILE)");
             }

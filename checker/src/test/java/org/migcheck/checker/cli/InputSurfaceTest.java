@@ -35,6 +35,10 @@ class InputSurfaceTest {
         Path file = Files.writeString(dir.resolve("token.txt"), token + "\n");
         assertEquals(2, CliRun.run("replay", "@" + file).code());
         usage(CliRun.run("replay", "@@" + file), "got @" + file + " (an @@ argument is the text itself");
+        // an @FILE inside an @FILE (picocli reads those too), and @ alone, which is text
+        Path nested = Files.writeString(dir.resolve("nested.txt"), "# a comment\n'@" + dir + "'\n");
+        usage(CliRun.run("replay", "@" + nested), "argument file @" + dir + " is a directory (@FILE reads the arguments from a file), named in @" + nested);
+        usage(CliRun.run("replay", "@"), "got @");
     }
 
     /**
@@ -77,6 +81,26 @@ class InputSurfaceTest {
         usage(CliRun.run("replay", "abba:default:-:0." + junk), "'" + "x".repeat(200) + "... (100000 characters)' is not THREAD");
     }
 
+    /** An argument echoed in an error is cut in the middle when the line would be long (a 5,000-character variant name). */
+    @Test
+    void aLongArgumentInAnErrorIsCut() {
+        CliRun r = CliRun.run("replay", "abba:" + "v".repeat(5_000) + ":-:0");
+        usage(r, "scenario abba has no variant vvv");
+        assertTrue(r.err().contains(" characters ...] ") && r.err().length() < 2_000, r.err().length() + " characters");
+        assertTrue(r.err().strip().split("\n")[0].endsWith("variants: default"), r.err());
+    }
+
+    /** Size knobs stay free under a variant that sets one (truncate-writeback's kernel-sync-all sets folios=2): check and bench. */
+    @Test
+    void aSizeKnobAVariantSetsStaysFree() {
+        CliRun r = CliRun.run("check", "truncate-writeback", "--variant", "kernel-sync-all", "--set", "folios=3", "--quiet-progress");
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertTrue(r.out().startsWith("truncate-writeback / kernel-sync-all (folios=3): HOLDS"), r.out());
+        String token = r.out().lines().filter(l -> l.startsWith("replay: ")).findFirst().map(l -> l.replaceAll(".* replay ", "")).orElse(null);
+        CliRun replay = token == null ? null : CliRun.run("replay", token);
+        assertTrue(replay == null || replay.code() != 64, String.valueOf(replay));
+    }
+
     /** A benchmark model names its variant's model: a knob the variant stands for kept, no knob twice, no empty setting. */
     @Test
     void aBenchmarkModelIsItsVariantsModel() {
@@ -101,5 +125,11 @@ class InputSurfaceTest {
         assertEquals(1, chosen.code(), chosen.out() + chosen.err());
         assertTrue(chosen.out().contains("note: only the rules chosen with --rule were checked (atomic.sleep)"), chosen.out());
         assertFalse(CliRun.run("replay", token).out().contains("note: "));
+        // a STUCK token of a check without one rule, replayed with every rule, ends before that rule's failure: the option is named
+        CliRun stuck = CliRun.run("--skip-rule", "atomic.sleep", "check", "movable-ops", "--variant", "deflate-sleeping-lock");
+        String stuckToken = stuck.out().lines().filter(l -> l.startsWith("replay: ")).findFirst().orElseThrow().replaceAll(".* replay ", "");
+        assertTrue(stuck.out().lines().anyMatch(l -> l.startsWith("replay: ") && l.contains("--skip-rule atomic.sleep replay")), stuck.out());
+        CliRun without = CliRun.run("replay", stuckToken);
+        assertTrue(without.code() == 64 ? without.err().contains("replayed without the same option") : without.code() == 2, without.out() + without.err());
     }
 }
