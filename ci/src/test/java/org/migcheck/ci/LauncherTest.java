@@ -258,6 +258,18 @@ class LauncherTest {
                 "JAVA_HOME", "PATH=" + shim.getParent() + ":" + System.getenv("PATH"), launcher, "--version");
         assertEquals(69, shimmed.code(), shimmed.out() + shimmed.err());
         assertTrue(shimmed.err().contains("is Java 11.0.2"), shimmed.err());
+        // a shim that does not say its java.home: the archive is kept per what java -version says (another JDK behind it, another one)
+        Path mute = file(dir, "mute/java", "#!/bin/sh\ncase \"$*\" in *-XshowSettings:properties*) exit 0 ;; -version) echo \"jdk $BEHIND\" >&2; exit 0 ;; esac\n"
+                + "exec '" + Path.of(jvm, "bin", "java") + "' \"$@\"\n");
+        assertTrue(mute.toFile().setExecutable(true));
+        int before = archives(home).size();
+        for (String behind : List.of("one", "two")) {
+            Run r = exec(java.util.Map.of("BEHIND", behind), "env", "-u", "JAVA_HOME", "PATH=" + mute.getParent() + ":" + System.getenv("PATH"),
+                    launcher, "check", "counter", "--variant", "racy", "--quiet-progress");
+            assertEquals(1, r.code(), r.out() + r.err());
+            assertTrue(r.err().isEmpty(), r.err());
+        }
+        assertEquals(Math.min(3, before + 2), archives(home).size(), "one archive for each JDK behind the shim, three kept");
 
         // a JVM warning (large pages asked for where none are configured, on this machine) goes to standard error
         Run warned = exec(java.util.Map.of("JAVA_HOME", jvm, "MIGCHECK_JAVA_OPTS", "-XX:+UseLargePages"),

@@ -296,14 +296,22 @@ public final class Main implements Callable<Integer> {
                 return "argument file " + a + " cannot be read: " + e.getMessage();
             }
             if (seen.add(f.getAbsolutePath()) && seen.size() <= 16) {
-                // picocli reads the @FILE arguments inside a file too: the words of its lines that are not comments
+                // picocli reads the @FILE arguments inside a file too, split as it splits them: words, quoted text as
+                // one word, '#' to the end of the line a comment
                 List<String> inner = new ArrayList<>();
-                for (String line : text.split("\\R")) {
-                    if (!line.strip().startsWith("#")) {
-                        for (String word : line.strip().split("\\s+")) {
-                            inner.add(word.replaceAll("^[\"']|[\"']$", ""));
-                        }
+                java.io.StreamTokenizer tok = new java.io.StreamTokenizer(new java.io.StringReader(text));
+                tok.resetSyntax();
+                tok.wordChars(' ', 255);
+                tok.whitespaceChars(0, ' ');
+                tok.quoteChar('"');
+                tok.quoteChar('\'');
+                tok.commentChar('#');
+                try {
+                    while (tok.nextToken() != java.io.StreamTokenizer.TT_EOF) {
+                        inner.add(tok.sval);
                     }
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e); // a StringReader does not fail
                 }
                 String problem = argumentFileProblem(inner, seen);
                 if (problem != null) {

@@ -52,13 +52,26 @@ public final class VariantArgs {
      * The knob values variant {@code v} stands for: those it sets, and the default of every other
      * protocol knob that some variant of {@code s} sets (a variant that relies on a default, such as
      * movable-ops' merged on getRef, is that default: getRef=plain is plain-ref's model, not merged's).
-     * Size knobs (integer ranges: folios, compactors, migrators, buffers) stay free, so a variant
-     * is checked at another size under its own name.
+     * Size knobs (integer ranges: folios, compactors, migrators, buffers) stay free, also one the variant
+     * sets, so a variant is checked at another size under its own name; but not a size knob that alone tells
+     * the variant from another (oomFolios between oom-alloc-before-lock and oom-batch-no-reaper).
      */
     public static Map<String, String> fixedBy(Scenario s, Variant v) {
         Map<String, String> fixed = new LinkedHashMap<>(v.settings());
-        // also those the variant sets itself (truncate-writeback's kernel-sync-all sets folios=2: folios=3 was refused)
-        s.knobs().stream().filter(VariantArgs::isSize).forEach(k -> fixed.remove(k.name()));
+        // also those the variant sets itself (truncate-writeback's kernel-sync-all sets folios=2: folios=3 was refused),
+        // but for one that tells it from another variant: source-locked-alloc's oom-alloc-before-lock is
+        // oom-batch-no-reaper with oomFolios=1, and under its name oomFolios=2 printed that model's deadlock
+        Map<String, String> mine = withDefaults(s, v);
+        for (Knob k : s.knobs()) {
+            if (!isSize(k)) {
+                continue;
+            }
+            if (s.variants().stream().anyMatch(o -> o != v && differOnlyIn(mine, withDefaults(s, o), k.name()))) {
+                fixed.put(k.name(), mine.get(k.name())); // set by the variant or left at its default
+            } else {
+                fixed.remove(k.name());
+            }
+        }
         java.util.Set<String> setByVariants = new java.util.HashSet<>();
         s.variants().forEach(other -> setByVariants.addAll(other.settings().keySet()));
         for (Knob k : s.knobs()) {
@@ -68,6 +81,26 @@ public final class VariantArgs {
             }
         }
         return fixed;
+    }
+
+    /** Every knob of {@code s} at variant {@code v}'s value, else its default. */
+    private static Map<String, String> withDefaults(Scenario s, Variant v) {
+        Map<String, String> all = new LinkedHashMap<>();
+        s.knobs().forEach(k -> all.put(k.name(), k.defaultValue()));
+        all.putAll(v.settings());
+        return all;
+    }
+
+    /** Whether {@code a} and {@code b} give {@code knob} different values and agree on every other knob. */
+    private static boolean differOnlyIn(Map<String, String> a, Map<String, String> b, String knob) {
+        if (java.util.Objects.equals(a.get(knob), b.get(knob))) {
+            return false;
+        }
+        Map<String, String> x = new LinkedHashMap<>(a);
+        Map<String, String> y = new LinkedHashMap<>(b);
+        x.remove(knob);
+        y.remove(knob);
+        return x.equals(y);
     }
 
     /** A knob whose values are all integers (Knob.range): a size of the model, not a choice of protocol. */

@@ -39,6 +39,11 @@ class InputSurfaceTest {
         Path nested = Files.writeString(dir.resolve("nested.txt"), "# a comment\n'@" + dir + "'\n");
         usage(CliRun.run("replay", "@" + nested), "argument file @" + dir + " is a directory (@FILE reads the arguments from a file), named in @" + nested);
         usage(CliRun.run("replay", "@"), "got @");
+        // as picocli splits a file: '#' to the end of a line is a comment, quoted text one word
+        Path comment = Files.writeString(dir.resolve("comment.args"), "check abba --quiet-progress  # see @" + dir + "\n");
+        assertEquals(2, CliRun.run("@" + comment).code());
+        Path quoted = Files.writeString(dir.resolve("quoted.args"), "check abba --variant \"default @" + dir + "\"\n");
+        usage(CliRun.run("@" + quoted), "scenario abba has no variant default @" + dir);
     }
 
     /**
@@ -99,6 +104,11 @@ class InputSurfaceTest {
         String token = r.out().lines().filter(l -> l.startsWith("replay: ")).findFirst().map(l -> l.replaceAll(".* replay ", "")).orElse(null);
         CliRun replay = token == null ? null : CliRun.run("replay", token);
         assertTrue(replay == null || replay.code() != 64, String.valueOf(replay));
+        // but not one that alone tells the variant from another: oom-alloc-before-lock at oomFolios=2 is oom-batch-no-reaper
+        usage(CliRun.run("check", "source-locked-alloc", "--variant", "oom-alloc-before-lock", "--set", "oomFolios=2"),
+                "--set oomFolios=2 contradicts --variant oom-alloc-before-lock, which leaves oomFolios at its default 1");
+        usage(CliRun.run("check", "source-locked-alloc", "--variant", "oom-batch-no-reaper", "--set", "oomFolios=1"),
+                "which sets oomFolios=2");
     }
 
     /** A benchmark model names its variant's model: a knob the variant stands for kept, no knob twice, no empty setting. */
