@@ -312,6 +312,10 @@ public final class Main implements Callable<Integer> {
                     }
                 } catch (java.io.IOException e) {
                     throw new java.io.UncheckedIOException(e); // a StringReader does not fail
+                } catch (StackOverflowError e) {
+                    // the tokenizer calls itself once per comment: picocli's reading of the same file would end in an
+                    // internal error (exit 70) further on
+                    return "argument file " + a + " has more comment lines in a row than the command line's reader takes";
                 }
                 String problem = argumentFileProblem(inner, seen);
                 if (problem != null) {
