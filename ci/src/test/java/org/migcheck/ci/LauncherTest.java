@@ -309,5 +309,15 @@ class LauncherTest {
         assertEquals(1, Files.readAllLines(calls).size(), "Maven runs: " + Files.readAllLines(calls));
         assertEquals(2, waited);
         assertFalse(Files.exists(home.resolve(".migcheck-build.lock")), "the lock is left behind");
+
+        // a lock left by a build that died (its pid now a live process of another kind: this test's JVM), an hour old
+        Files.move(jar, built, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Path stale = Files.createDirectories(home.resolve(".migcheck-build.lock"));
+        Files.writeString(stale.resolve("pid"), ProcessHandle.current().pid() + "\n");
+        Files.setLastModifiedTime(stale, FileTime.fromMillis(System.currentTimeMillis() - 3_600_000));
+        Run after = launch(home, dir.resolve("bin"), "--version");
+        assertEquals(0, after.code(), after.out() + after.err());
+        assertEquals(2, Files.readAllLines(calls).size(), "Maven runs: " + Files.readAllLines(calls));
+        assertFalse(Files.exists(stale), "the lock is left behind");
     }
 }
