@@ -248,13 +248,11 @@ final class BenchCmd implements Callable<Integer> {
             // as check --variant V --set: a knob the variant stands for keeps its value, so that a row named after the
             // variant measures the variant's model (merged:getRef=plain measured plain-ref's, which breaks a rule)
             Map<String, String> fixed = VariantArgs.fixedBy(s, v);
-            for (Map.Entry<String, String> e : given.entrySet()) {
-                String value = fixed.get(e.getKey());
-                if (value != null && !value.equals(e.getValue())) {
-                    throw Args.usage(spec, "benchmark model " + name + ": " + e.getKey() + "=" + e.getValue() + " contradicts variant "
-                            + v.name() + ", which " + (v.settings().containsKey(e.getKey()) ? "sets " : "stands for the default ")
-                            + e.getKey() + "=" + value + "; leave the variant out to choose knobs freely");
-                }
+            String knob = VariantArgs.contradicted(fixed, given);
+            if (knob != null) {
+                throw Args.usage(spec, "benchmark model " + name + ": " + knob + "=" + given.get(knob) + " contradicts variant "
+                        + v.name() + ", which " + (v.settings().containsKey(knob) ? "sets " : "stands for the default ")
+                        + knob + "=" + fixed.get(knob) + "; leave the variant out to choose knobs freely");
             }
             settings.putAll(v.settings());
         }

@@ -1,6 +1,7 @@
 package org.migcheck.checker.cli;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.migcheck.model.scenarios.Knob;
 import org.migcheck.model.scenarios.Scenario;
@@ -37,15 +38,24 @@ public final class VariantArgs {
         }
         Variant v = s.variant(variant);
         Map<String, String> fixed = fixedBy(s, v);
+        String k = contradicted(fixed, sets);
+        if (k != null) {
+            throw Args.usage(spec, "--set " + k + "=" + sets.get(k) + " contradicts --variant " + variant + ", which "
+                    + (v.settings().containsKey(k) ? "sets " + k + "=" + fixed.get(k)
+                            : "leaves " + k + " at its default " + fixed.get(k) + " (other variants set it)")
+                    + "; drop --variant to choose knobs freely");
+        }
+    }
+
+    /** The first knob of {@code sets} that {@code fixed} (a {@link #fixedBy} map) gives another value, or null. */
+    static String contradicted(Map<String, String> fixed, Map<String, String> sets) {
         for (Map.Entry<String, String> e : sets.entrySet()) {
             String value = fixed.get(e.getKey());
             if (value != null && !value.equals(e.getValue())) {
-                throw Args.usage(spec, "--set " + e.getKey() + "=" + e.getValue() + " contradicts --variant " + variant + ", which "
-                        + (v.settings().containsKey(e.getKey()) ? "sets " + e.getKey() + "=" + value
-                                : "leaves " + e.getKey() + " at its default " + value + " (other variants set it)")
-                        + "; drop --variant to choose knobs freely");
+                return e.getKey();
             }
         }
+        return null;
     }
 
     /**
@@ -62,11 +72,12 @@ public final class VariantArgs {
         // but for one that tells it from another variant: source-locked-alloc's oom-alloc-before-lock is
         // oom-batch-no-reaper with oomFolios=1, and under its name oomFolios=2 printed that model's deadlock
         Map<String, String> mine = withDefaults(s, v);
+        List<Map<String, String>> others = s.variants().stream().filter(o -> o != v).map(o -> withDefaults(s, o)).toList();
         for (Knob k : s.knobs()) {
             if (!isSize(k)) {
                 continue;
             }
-            if (s.variants().stream().anyMatch(o -> o != v && differOnlyIn(mine, withDefaults(s, o), k.name()))) {
+            if (others.stream().anyMatch(o -> differOnlyIn(mine, o, k.name()))) {
                 fixed.put(k.name(), mine.get(k.name())); // set by the variant or left at its default
             } else {
                 fixed.remove(k.name());
