@@ -187,7 +187,7 @@ public final class HtmlRenderer {
         return "<div class=\"legend\"><span><span class=\"sw\" style=\"background:" + LANE_COLOURS[0] + "\"></span>a step of the thread in "
                 + "that lane (colour per thread)</span><span><span class=\"sw\" style=\"background:#dc2626\"></span>the step that breaks "
                 + "the rule</span><span><span class=\"sw\" style=\"background:#fecaca\"></span>blocked at the end, and on what</span>"
-                + "<span>changes: shared state the step changed</span><span>-&gt; value read or trylock outcome</span></div>\n";
+                + "<span>changes: shared state the step changed (unchanged: a value it wrote again)</span><span>-&gt; value read or trylock outcome</span></div>\n";
     }
 
     /**

@@ -555,11 +555,11 @@ public final class JsonRenderer {
             m.put("label", row.label());
             m.put("outcome", row.outcome());
             List<Map<String, Object>> changes = new ArrayList<>();
-            for (String c : row.changes()) {
-                int colon = c.indexOf(": ");
+            for (Trace.Change c : row.writes()) {
                 Map<String, Object> ch = new LinkedHashMap<>();
-                ch.put("variable", colon < 0 ? c : c.substring(0, colon));
-                ch.put("value", colon < 0 ? null : c.substring(colon + 2));
+                ch.put("variable", c.variable());
+                ch.put("value", c.value());
+                ch.put("unchanged", c.unchanged());
                 changes.add(ch);
             }
             m.put("changes", changes);

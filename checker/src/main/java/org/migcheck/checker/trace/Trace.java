@@ -28,18 +28,30 @@ public record Trace(Model model, List<Row> rows, List<int[]> states) {
      *
      * @param thread   the thread that ran
      * @param label    kernel function and objects, e.g. {@code folio_lock(folio0)}
-     * @param changes  "variable: new value" for every shown variable that changed
+     * @param writes   every shown variable the step changed, in the model's order; for a step that
+     *                 changed none, every one it wrote with the value it already had
      * @param failure  the error the step raised (the last step of a failing schedule), or null
      * @param outcome  what a step that may or may not succeed did ("-> taken", "-> failed, held by T"), or null
      */
-    public record Row(int thread, String label, List<String> changes, String failure, String outcome) {
+    public record Row(int thread, String label, List<Change> writes, String failure, String outcome) {
         public Row {
-            changes = List.copyOf(changes); // a remembered trace's rows are handed to every report
+            writes = List.copyOf(writes); // a remembered trace's rows are handed to every report
         }
-        public Row(int thread, String label, List<String> changes, String failure) { this(thread, label, changes, failure, null); }
 
         /** The label with the outcome, as traces print it. */
         public String shown() { return outcome == null ? label : label + " " + outcome; }
+
+        /** The writes as the changes column prints them: "variable: new value", "(unchanged)" after a value it had. */
+        public List<String> changes() { return writes.stream().map(Change::toString).toList(); }
+    }
+
+    /**
+     * A shown variable a step wrote: its value after the step, formatted, and whether it had that value
+     * before (a write that changes nothing, such as the second of two racing increments, is still shown:
+     * it is often what a reader looks for).
+     */
+    public record Change(String variable, String value, boolean unchanged) {
+        @Override public String toString() { return variable + ": " + value + (unchanged ? " (unchanged)" : ""); }
     }
 
     /**
@@ -146,14 +158,14 @@ public record Trace(Model model, List<Row> rows, List<int[]> states) {
             try {
                 Semantics.Fired fired = sem.fire(s, t, alt);
                 int[] next = fired.next();
-                rows.add(new Row(t, label, changes(model, s, next), null, outcome(model, fired, s, next)));
+                rows.add(new Row(t, label, changes(model, s, next, fired.written()), null, outcome(model, fired, s, next)));
                 s = next;
                 states.add(s);
             } catch (ModelError | ModelViolation e) {
                 if (i != schedule.length - 1) {
                     throw new IllegalArgumentException("schedule step " + (i + 1) + " fails before the end: " + e.getMessage());
                 }
-                rows.add(new Row(t, label, List.of(), e.getMessage()));
+                rows.add(new Row(t, label, List.of(), e.getMessage(), null));
             }
         }
         return new Trace(model, List.copyOf(rows), List.copyOf(states));
@@ -243,15 +255,24 @@ public record Trace(Model model, List<Row> rows, List<int[]> states) {
         return 0;
     }
 
-    private static List<String> changes(Model model, int[] before, int[] after) {
-        List<String> out = new ArrayList<>();
+    /**
+     * The shown variables the step changed; for a step that changed none, those it wrote with the value
+     * they had (the second write of a lost update). A step that changes something lists no unchanged
+     * writes: the kernel blocks reset every flag of a folio they allocate or free, most of them already
+     * clear, and a row of those would hide what did change.
+     */
+    private static List<Change> changes(Model model, int[] before, int[] after, java.util.Set<Var> written) {
+        List<Change> changed = new ArrayList<>();
+        List<Change> rewritten = new ArrayList<>();
         for (Var v : model.vars()) {
             int a = before[v.slot()];
             int b = after[v.slot()];
-            if (a != b && v.shown()) {
-                out.add(v.name() + ": " + v.format(b));
+            if (v.shown() && a != b) {
+                changed.add(new Change(v.name(), v.format(b), false));
+            } else if (v.shown() && written.contains(v)) {
+                rewritten.add(new Change(v.name(), v.format(b), true));
             }
         }
-        return out;
+        return changed.isEmpty() ? rewritten : changed;
     }
 }

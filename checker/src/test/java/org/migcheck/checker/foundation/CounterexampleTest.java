@@ -23,6 +23,7 @@ import org.migcheck.checker.run.Checker;
 import org.migcheck.checker.run.Options;
 import org.migcheck.checker.run.ScenarioRunner;
 import org.migcheck.checker.run.Verdict;
+import org.migcheck.checker.testing.CliRun;
 import org.migcheck.checker.trace.Trace;
 import org.migcheck.model.lang.Model;
 import org.migcheck.model.scenarios.Catalogue;
@@ -191,13 +192,49 @@ class CounterexampleTest {
             } else {
                 assertEquals("WRITE_ONCE(x)", row.label());
                 writes++;
-                // both writes store 1: the first changes x from 0, the second leaves it at 1
-                assertEquals(writes == 1 ? List.of("x: 1") : List.of(), row.changes());
+                // both writes store 1: the first changes x from 0, the second leaves it at 1, which the
+                // trace still shows (an empty changes column hid the lost update's second write)
+                assertEquals(writes == 1 ? List.of("x: 1") : List.of("x: 1 (unchanged)"), row.changes());
+                assertEquals(List.of(new Trace.Change("x", "1", writes != 1)), row.writes());
             }
         }
         assertEquals(2, reads);
         assertEquals(2, writes);
         assertEquals(1, t.last()[Zoo.lostUpdateModel(false).vars().get(0).slot()], "x ends at 1");
+    }
+
+    /**
+     * A write of the value a variable already has is shown only in a step that changes nothing else:
+     * "x: 0 (unchanged)" alone, not beside "y: set" (an allocation resets flags that are clear already).
+     * JSON carries the same rows with "unchanged" true or false.
+     */
+    @Test
+    void writesThatChangeNothingAreShownWhereNothingElseChanged() throws Exception {
+        Model.Builder m = Model.builder("rewrites");
+        org.migcheck.model.lang.Var x = m.var("x", 0, 1, 0);
+        org.migcheck.model.lang.Var y = m.flag("y", false);
+        m.thread("t", b -> b
+                .step(org.migcheck.model.lang.Step.named("reset").args("x, y").does(e -> { e.set(x, 0); e.set(y, true); }).build())
+                .step(org.migcheck.model.lang.Step.named("again").args("x").does(e -> e.set(x, 0)).build())
+                .step(org.migcheck.model.lang.Step.named("look").args("x").does(e -> e.get(x)).build())
+                .assertThat("t.never", "false", e -> false));
+        CheckResult r = check(m.build());
+        assertEquals(Verdict.VIOLATED, r.verdict(), r.message());
+        List<Trace.Row> rows = r.trace().rows();
+        assertEquals(List.of("y: set"), rows.get(0).changes(), "x written as 0 beside a change of y is not listed");
+        assertEquals(List.of("x: 0 (unchanged)"), rows.get(1).changes());
+        assertEquals(List.of(), rows.get(2).changes(), "a read is no write");
+        assertEquals("[reads x=0]", rows.get(2).outcome());
+
+        CliRun run = CliRun.run("check", "counter", "--variant", "racy", "--format", "json");
+        assertEquals(1, run.code(), run.err());
+        com.fasterxml.jackson.databind.JsonNode steps = new com.fasterxml.jackson.databind.ObjectMapper().readTree(run.out())
+                .path("trace");
+        assertEquals(6, steps.size(), run.out());
+        assertEquals("x", steps.path(2).path("changes").path(0).path("variable").asText());
+        assertFalse(steps.path(2).path("changes").path(0).path("unchanged").asBoolean(true));
+        assertEquals("1", steps.path(3).path("changes").path(0).path("value").asText());
+        assertTrue(steps.path(3).path("changes").path(0).path("unchanged").asBoolean(false), steps.path(3).toString());
     }
 
     @Test

@@ -147,19 +147,20 @@ public final class Semantics {
                     continue;
                 }
                 for (int alt = 0; alt < insn.step.alternatives(); alt++) {
-                    fireInto(s, t, insn, alt, sink, null, scratch);
+                    fireInto(s, t, insn, alt, sink, null, null, scratch);
                 }
             } else {
-                fireInto(s, t, insn, 0, sink, null, scratch);
+                fireInto(s, t, insn, 0, sink, null, null, scratch);
             }
         }
     }
 
     /**
      * With {@code reads} non-null, the shared variables the step reads (first read of each) are added
-     * to it. With {@code sc} non-null, the successor and its events live in the scratch buffers.
+     * to it, with {@code writes} non-null those it writes (whether or not the value changes). With
+     * {@code sc} non-null, the successor and its events live in the scratch buffers.
      */
-    private void fireInto(int[] s, ThreadSpec t, Insn insn, int alt, Sink sink, Map<Var, Integer> reads, Scratch sc) {
+    private void fireInto(int[] s, ThreadSpec t, Insn insn, int alt, Sink sink, Map<Var, Integer> reads, Set<Var> writes, Scratch sc) {
         int[] next;
         Ctx ctx;
         if (sc == null) {
@@ -171,6 +172,7 @@ public final class Semantics {
             ctx = sc.write.reset(next, t, insn.proc, Mode.WRITE, alt);
         }
         ctx.reads = reads;
+        ctx.writes = writes;
         try {
             if (insn.kind == Insn.Kind.STEP) {
                 insn.step.run(ctx);
@@ -220,11 +222,13 @@ public final class Semantics {
     /**
      * The result of running one transition, for replay.
      *
-     * @param reads  the shared variables the step's effect read, with the value it saw (first read of
-     *               each, in order); empty for a test (its outcome is in its label)
+     * @param reads   the shared variables the step's effect read, with the value it saw (first read of
+     *                each, in order); empty for a test (its outcome is in its label)
+     * @param written the shared variables the step's effect wrote, also those it wrote with the value
+     *                they had (a lost update writes what another thread already wrote)
      */
-    public record Fired(int[] next, List<Event> events, Map<Var, Integer> reads) {
-        public Fired(int[] next, List<Event> events) { this(next, events, Map.of()); }
+    public record Fired(int[] next, List<Event> events, Map<Var, Integer> reads, Set<Var> written) {
+        public Fired(int[] next, List<Event> events) { this(next, events, Map.of(), Set.of()); }
     }
 
     /**
@@ -259,13 +263,14 @@ public final class Semantics {
             throw new IllegalStateException("thread " + t.name() + " has no alternative " + alt + " at " + label(s, thread, 0));
         }
         Map<Var, Integer> reads = new LinkedHashMap<>();
+        Set<Var> written = new LinkedHashSet<>();
         fireInto(s, t, insn, alt, new Sink() {
             @Override public void fired(int th, int a, int[] next, List<Event> events) {
-                out.add(new Fired(next, events, Collections.unmodifiableMap(reads)));
+                out.add(new Fired(next, events, Collections.unmodifiableMap(reads), Collections.unmodifiableSet(written)));
             }
             @Override public void failed(int th, int a, RuntimeException error) { err.add(error); }
             @Override public void blocked(int th, BlockReason reason) { }
-        }, insn.kind == Insn.Kind.STEP ? reads : null, null);
+        }, insn.kind == Insn.Kind.STEP ? reads : null, written, null);
         if (!err.isEmpty()) {
             throw err.get(0);
         }
@@ -621,6 +626,8 @@ public final class Semantics {
         ArrayList<Event> pool;
         /** Non-null when replay asks which shared variables the step reads. */
         Map<Var, Integer> reads;
+        /** Non-null when replay asks which shared variables the step writes. */
+        Set<Var> writes;
 
         Ctx() { }
 
@@ -636,6 +643,7 @@ public final class Semantics {
             this.alt = alt;
             this.events = null;
             this.reads = null;
+            this.writes = null;
             return this;
         }
 
@@ -699,6 +707,9 @@ public final class Semantics {
             if (value > slotMax[v.slot()]) {
                 throw new ModelError(v.name(), "lock holder " + v.name() + " would become " + value + ", but the model has only "
                         + slotMax[v.slot()] + (slotMax[v.slot()] == 1 ? " thread" : " threads") + " (a holder is 0 or a thread number + 1)");
+            }
+            if (writes != null) {
+                writes.add(v);
             }
             s[v.slot()] = value;
         }
