@@ -1384,26 +1384,7 @@ public final class Checker {
             out.add(sb.toString());
         } else {
             for (Problem.Blocked b : blocked) {
-                StringBuilder sb = new StringBuilder("chain: ");
-                int t = b.thread();
-                Set<Integer> seen = new LinkedHashSet<>();
-                while (t >= 0 && seen.add(t)) {
-                    sb.append(m.thread(t).name());
-                    List<Integer> next = g.waitsFor(t);
-                    boolean waiting = g.waiting().contains(t);
-                    if (next.isEmpty()) {
-                        sb.append(sem.finished(state, t) ? " (exited)" : waiting ? " (nobody can wake it)" : " (idle)");
-                        break;
-                    }
-                    int u = next.get(0);
-                    sb.append(" -> ").append(g.via(t, u)).append(" -> ");
-                    t = u;
-                    if (!g.waiting().contains(t)) {
-                        sb.append(m.thread(t).name()).append(sem.finished(state, t) ? " (exited)" : " (idle)");
-                        break;
-                    }
-                }
-                out.add(sb.toString());
+                out.add("chain: " + g.chain(sem, state, b.thread()).describe(m));
             }
         }
         Set<Integer> waiting = new LinkedHashSet<>(cycle);

@@ -91,6 +91,46 @@ public final class WaitFor {
         return Cycles.first(graph.asGraph(), graph.nodes());
     }
 
+    /**
+     * A wait-for chain of a graph without a cycle: from a blocked thread along the first thread each
+     * waits for, to a thread that waits for nobody.
+     *
+     * @param threads the threads in order, the first the blocked one the chain starts from
+     * @param via     what each thread waits for from the next ({@code threads.size() - 1} entries)
+     * @param end     how the last thread rests: {@code "exited"}, {@code "no-waker"} (blocked on
+     *                something no live thread can provide) or {@code "idle"} (at an idle point)
+     */
+    public record Chain(List<Integer> threads, List<String> via, String end) {
+        /** "a -> lock -> b (exited)", as the text report prints it after "chain: ". */
+        public String describe(Model m) {
+            StringBuilder sb = new StringBuilder();
+            for (int i = 0; i < threads.size(); i++) {
+                sb.append(m.thread(threads.get(i)).name());
+                if (i < via.size()) {
+                    sb.append(" -> ").append(via.get(i)).append(" -> ");
+                }
+            }
+            return sb.append(end.equals("no-waker") ? " (nobody can wake it)" : " (" + end + ")").toString();
+        }
+    }
+
+    /** The chain from blocked thread {@code start} in {@code state} (this graph's state), for a graph without a cycle. */
+    public Chain chain(Semantics sem, int[] state, int start) {
+        List<Integer> threads = new ArrayList<>();
+        List<String> via = new ArrayList<>();
+        int t = start;
+        while (true) {
+            threads.add(t);
+            List<Integer> next = waitsFor(t);
+            if (!waiting.contains(t) || next.isEmpty() || threads.contains(next.get(0))) {
+                String end = sem.finished(state, t) ? "exited" : waiting.contains(t) ? "no-waker" : "idle";
+                return new Chain(List.copyOf(threads), List.copyOf(via), end);
+            }
+            via.add(via(t, next.get(0)));
+            t = next.get(0);
+        }
+    }
+
     /** Edges as {from, to} pairs in insertion order. */
     public ImmutableList<int[]> edges() {
         ImmutableList.Builder<int[]> out = ImmutableList.builder();

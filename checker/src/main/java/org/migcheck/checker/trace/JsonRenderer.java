@@ -353,6 +353,7 @@ public final class JsonRenderer {
         boolean paths = !r.witnesses().isEmpty();
         root.put("blocked", trace == null || paths ? List.of() : blocked(trace));
         root.put("cycle", trace == null ? null : paths ? lockCycle(r) : waitForCycle(trace));
+        root.put("chains", trace == null || paths || r.verdict() != org.migcheck.checker.run.Verdict.DEADLOCK ? List.of() : waitForChains(trace));
         root.put("heldLocks", trace == null || paths ? List.of() : heldLocks(trace));
         Map<String, Object> goals = new LinkedHashMap<>();
         r.goals().forEach((g, a) -> goals.put(g, a.answer().name().toLowerCase(java.util.Locale.ROOT)));
@@ -483,6 +484,38 @@ public final class JsonRenderer {
         }
         c.put("edges", edges);
         return c;
+    }
+
+    /**
+     * A deadlock without a wait-for cycle: from each blocked thread, the chain of threads it waits for,
+     * as the text's "chain:" lines (a lock leaked by a thread that exited, a flag nobody can set); empty
+     * when there is a cycle.
+     */
+    private static List<Map<String, Object>> waitForChains(Trace t) {
+        Model m = t.model();
+        Semantics sem = new Semantics(m);
+        WaitFor g = WaitFor.of(m, t.last());
+        List<Map<String, Object>> out = new ArrayList<>();
+        if (!g.cycle().isEmpty()) {
+            return out;
+        }
+        for (int start : g.waiting()) {
+            WaitFor.Chain chain = g.chain(sem, t.last(), start);
+            Map<String, Object> c = new LinkedHashMap<>();
+            c.put("nodes", chain.threads().stream().map(i -> m.thread(i).name()).toList());
+            List<Map<String, Object>> edges = new ArrayList<>();
+            for (int i = 0; i < chain.via().size(); i++) {
+                Map<String, Object> e = new LinkedHashMap<>();
+                e.put("from", m.thread(chain.threads().get(i)).name());
+                e.put("to", m.thread(chain.threads().get(i + 1)).name());
+                e.put("via", chain.via().get(i));
+                edges.add(e);
+            }
+            c.put("edges", edges);
+            c.put("end", chain.end());
+            out.add(c);
+        }
+        return out;
     }
 
     private static Map<String, Object> lockCycle(CheckResult r) {

@@ -97,6 +97,50 @@ class CounterexampleTest {
     }
 
     /**
+     * A deadlock without a cycle: b takes L and waits for a condition no thread provides, a waits for L.
+     * The text has a chain line per blocked thread, JSON the same chains as fields ("end" says how the
+     * last thread rests); a leaked lock (a kernel mutation) ends in "exited".
+     */
+    @Test
+    void aDeadlockWithoutACycleHasItsChainsInTextAndJson() throws Exception {
+        Model.Builder b = Model.builder("chain3");
+        org.migcheck.model.lang.Lock l = b.mutex("L");
+        b.thread("a", body -> body.step(org.migcheck.model.lang.Steps.lock("mutex_lock", l))
+                .step(org.migcheck.model.lang.Steps.unlock("mutex_unlock", l)));
+        b.thread("b", body -> body.step(org.migcheck.model.lang.Steps.lock("mutex_lock", l))
+                .step(org.migcheck.model.lang.Step.named("wait_event").args("ready").when(e -> false)
+                        .blockedBy(e -> new org.migcheck.model.lang.BlockReason.OnCondition("ready to be set", "ready")).build())
+                .step(org.migcheck.model.lang.Steps.unlock("mutex_unlock", l)));
+        Model model = b.build();
+        Scenario sc = org.migcheck.model.scenarios.BaseScenario.builder("chain3").title("chain").reference("test").model(k -> model)
+                .variant("v", Map.of(), org.migcheck.model.scenarios.Expect.deadlock(), "").build();
+        ScenarioRunner.Outcome o = ScenarioRunner.run(sc, "v", Map.of(), RuleSet.empty(), Options.defaults());
+        assertEquals(Verdict.DEADLOCK, o.result().verdict(), o.result().message());
+        List<String> chains = o.result().explanation().stream().filter(x -> x.startsWith("chain: ")).toList();
+        assertEquals(List.of("chain: a -> L -> b (nobody can wake it)", "chain: b (nobody can wake it)"), chains);
+        com.fasterxml.jackson.databind.JsonNode doc = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(org.migcheck.checker.trace.JsonRenderer.render(o));
+        assertTrue(doc.path("cycle").isNull());
+        com.fasterxml.jackson.databind.JsonNode js = doc.path("chains");
+        assertEquals(2, js.size(), js.toString());
+        assertEquals("[\"a\",\"b\"]", js.path(0).path("nodes").toString());
+        assertEquals("{\"from\":\"a\",\"to\":\"b\",\"via\":\"L\"}", js.path(0).path("edges").path(0).toString());
+        assertEquals("no-waker", js.path(0).path("end").asText());
+        assertEquals("[\"b\"]", js.path(1).path("nodes").toString());
+        assertEquals(0, js.path(1).path("edges").size());
+
+        CliRun leak = CliRun.run("check", "truncate-writeback", "--variant", "activate-ignored", "--format", "json");
+        assertEquals(2, leak.code(), leak.err());
+        com.fasterxml.jackson.databind.JsonNode lj = new com.fasterxml.jackson.databind.ObjectMapper().readTree(leak.out()).path("chains");
+        assertEquals(1, lj.size(), lj.toString());
+        assertEquals("exited", lj.path(0).path("end").asText());
+        assertEquals("folio0.locked", lj.path(0).path("edges").path(0).path("via").asText());
+
+        CliRun abba = CliRun.run("check", "abba", "--format", "json");
+        assertEquals(0, new com.fasterxml.jackson.databind.ObjectMapper().readTree(abba.out()).path("chains").size(), "a cycle has no chains");
+    }
+
+    /**
      * Call stacks show a procedure's kernel function (its name up to the first '/'), but the thread's
      * own name whole: kernel threads are named kworker/u16:3 or migration/0.
      */

@@ -101,6 +101,7 @@ class ReportFormatsTest {
                         Options.defaults().withBudget(Options.defaults().budget().withMaxStates(50))),
                 run("abba-gated", "default", Map.of(), Options.defaults()),
                 run("fuse-writeback-memcg", "legacy-no-flag", Map.of(), Options.defaults()),
+                run("truncate-writeback", "activate-ignored", Map.of(), Options.defaults()), // a deadlock without a cycle: chains
                 modelError()));
         Set<Verdict> seen = EnumSet.noneOf(Verdict.class);
         for (ScenarioRunner.Outcome o : outcomes) {
@@ -109,7 +110,10 @@ class ReportFormatsTest {
             assertValid(json);
             JsonNode n = MAPPER.readTree(json);
             // explicit nulls: every key is there
-            for (String key : List.of("rule", "cycle", "limit", "trace", "restingPlaces", "replay", "expected", "variant")) {
+            if (o.result().verdict() == Verdict.DEADLOCK) {
+                assertTrue(n.path("cycle").isNull() != n.path("chains").isEmpty(), "a deadlock has a cycle or chains: " + o.title());
+            }
+            for (String key : List.of("rule", "cycle", "chains", "limit", "trace", "restingPlaces", "replay", "expected", "variant")) {
                 assertTrue(n.has(key), key + " missing in " + o.title());
             }
         }
