@@ -48,7 +48,9 @@ public final class HtmlRenderer {
             + "ul.expl li{font-family:ui-monospace,monospace;font-size:13px;overflow-wrap:anywhere}"
             + ".legend{display:flex;flex-wrap:wrap;gap:1em;font-size:12px;margin:.5em 0}.legend span.sw{display:inline-block;width:1.2em;height:1em;"
             + "vertical-align:middle;margin-right:.3em;border-radius:3px}figure{margin:1em 0}svg{max-width:100%;height:auto}"
-            + "code{overflow-wrap:anywhere}pre{white-space:pre-wrap;overflow-wrap:anywhere;font-size:12px}";
+            + "code{overflow-wrap:anywhere}pre{white-space:pre-wrap;overflow-wrap:anywhere;font-size:12px}"
+            + ".path{display:none;color:#4b5563;font-size:11px}input.paths:checked+label+table .path{display:block}"
+            + "label.paths{font-size:12px;margin-left:.3em}";
 
     public static String render(ScenarioRunner.Outcome o) {
         StringBuilder h = head(o);
@@ -158,23 +160,25 @@ public final class HtmlRenderer {
             h.append(legend());
         }
         if (trace != null && r.witnesses().isEmpty()) {
-            h.append(trace.rows().isEmpty() ? "<p>" + TextRenderer.noStep(r) + "</p>\n" : "").append(lanes(trace, true, at, idSuffix));
+            h.append(trace.rows().isEmpty() ? "<p>" + TextRenderer.noStep(r) + "</p>\n" : "").append(lanes(trace, true, at, idSuffix, "trace" + idSuffix));
         }
         int p = 0;
         for (CheckResult.Witness w : r.witnesses()) {
-            h.append("<h3>path ").append(++p).append(": ").append(esc(w.title())).append("</h3>\n").append(lanes(w.trace(r.model()), false, -1, idSuffix));
+            h.append("<h3>path ").append(++p).append(": ").append(esc(w.title())).append("</h3>\n").append(lanes(w.trace(r.model()), false, -1, idSuffix, "path" + p + idSuffix));
         }
         if (!r.witnesses().isEmpty() && r.witnesses().get(0).edge() != null) {
             h.append("<pre class=\"lockdep\">").append(esc(LockdepReport.render(r.model(), r.witnesses()))).append("</pre>\n");
         }
         // a holding check's goal witnesses, as the text report prints them: the interleaving that reaches each goal
         if (r.verdict() == Verdict.HOLDS) {
+            int goal = 0;
             for (Map.Entry<String, CheckResult.GoalResult> g : r.goals().entrySet()) {
+                goal++;
                 if (g.getValue().witness() != null && g.getValue().witness().length == 0) {
                     h.append("<p>").append(esc(TextRenderer.initialWitness(g.getKey()))).append("</p>\n");
                 } else if (g.getValue().witness() != null) {
                     h.append("<h3>").append(esc(TextRenderer.witnessTitle(g.getKey(), g.getValue()))).append("</h3>\n")
-                            .append(lanes(Trace.replay(r.model(), g.getValue().witness()), false, -1, idSuffix));
+                            .append(lanes(Trace.replay(r.model(), g.getValue().witness()), false, -1, idSuffix, "goal" + goal + idSuffix));
                 }
             }
         }
@@ -194,7 +198,7 @@ public final class HtmlRenderer {
      * The swimlane table of a trace; with {@code endState}, a last row shows where each lane's thread rests.
      * Row {@code breaksAt} (or a row with its own failure) is marked as the failing step.
      */
-    static String lanes(Trace t, boolean endState, int breaksAt, String idSuffix) {
+    static String lanes(Trace t, boolean endState, int breaksAt, String idSuffix, String name) {
         Model m = t.model();
         Semantics sem = new Semantics(m);
         int[] last = t.last();
@@ -207,7 +211,12 @@ public final class HtmlRenderer {
                 cols.add(i);
             }
         }
-        StringBuilder h = new StringBuilder("<table class=\"lanes\"><colgroup><col class=\"num\">");
+        // a check box (no script: a CSS sibling rule) shows each step's kernel path under it where it changes
+        // from its thread's previous step, as the text's --call-stacks does; hovering a step shows it too
+        StringBuilder h = new StringBuilder("<input type=\"checkbox\" class=\"paths\" id=\"paths-").append(esc(name))
+                .append("\"><label class=\"paths\" for=\"paths-").append(esc(name)).append("\">show call paths</label>");
+        h.append("<table class=\"lanes\"><colgroup><col class=\"num\">");
+        List<List<String>> previous = new ArrayList<>(java.util.Collections.nCopies(m.threadCount(), (List<String>) null));
         for (int k = 0; k <= cols.size(); k++) {
             h.append("<col>");
         }
@@ -228,7 +237,12 @@ public final class HtmlRenderer {
                     h.append("<td class=\"step").append(fails ? " fails" : "").append("\" style=\"background:")
                             .append(LANE_COLOURS[c % LANE_COLOURS.length]).append('"')
                             .append(stack.size() > 1 ? " title=\"in: " + esc(String.join(" <- ", stack)) + "\"" : "")
-                            .append(">").append(esc(row.shown())).append("</td>");
+                            .append(">").append(esc(row.shown()));
+                    if (TextRenderer.pathShown(stack, previous.get(c))) {
+                        h.append("<div class=\"path\">in ").append(esc(String.join(" <- ", stack))).append("</div>");
+                    }
+                    previous.set(c, stack);
+                    h.append("</td>");
                 } else {
                     h.append("<td></td>");
                 }

@@ -644,8 +644,7 @@ public final class TextRenderer {
             if (stacks) {
                 List<String> path = t.callStack(sem, i - 1);
                 List<String> before = lastPath.put(row.thread(), path);
-                // a new path, also the way back to the thread's own body ("in mkdir" after steps in sb_getblk)
-                if (!path.equals(before) && (path.size() > 1 || before != null && before.size() > 1)) {
+                if (pathShown(path, before)) {
                     for (String l : wrap("in " + String.join(" <- ", path), width - sub.length())) {
                         out.append(sub).append(l).append('\n');
                     }
@@ -657,6 +656,15 @@ public final class TextRenderer {
             }
         }
         return out.toString();
+    }
+
+    /**
+     * Whether a step's call path is printed under it: a path other than its thread's previous step's
+     * ({@code before}, null for the thread's first step), also the way back to the thread's own body
+     * ("in mkdir" after steps in sb_getblk), but not a thread's first step in its own body.
+     */
+    static boolean pathShown(List<String> path, List<String> before) {
+        return !path.equals(before) && (path.size() > 1 || before != null && before.size() > 1);
     }
 
     private static String changesText(Trace.Row row) {

@@ -50,6 +50,23 @@ class HtmlReportTest {
         String html = HtmlRenderer.render(o);
         assertTrue(html.contains("<th>migrator</th>"), html);
         assertTrue(html.contains("<td>next: isolate_migratepages_block(F)</td>"), html);
+        // the call paths --call-stacks prints, under a check box that shows them (no script): mkdir's two lookups of
+        // bh0 read apart by their callers, a path printed where it changes from the thread's previous step, as in text
+        assertTrue(html.contains("<input type=\"checkbox\" class=\"paths\" id=\"paths-trace\"><label class=\"paths\" for=\"paths-trace\">"), html);
+        assertTrue(html.contains("input.paths:checked+label+table .path{display:block}"), html);
+        java.util.List<String> paths = new java.util.ArrayList<>();
+        java.util.regex.Matcher pm = java.util.regex.Pattern.compile("<div class=\"path\">in ([^<]*)</div>").matcher(html);
+        while (pm.find()) {
+            paths.add(pm.group(1).replace("&lt;", "<"));
+        }
+        assertEquals(java.util.List.of(
+                "__find_get_block_nonatomic <- sb_getblk <- mkdir",
+                "__find_get_block_slow <- __find_get_block_nonatomic <- sb_getblk <- mkdir",
+                "__find_get_block_nonatomic <- sb_getblk <- mkdir",
+                "mkdir",
+                "__find_get_block_nonatomic <- jbd2_journal_cancel_revoke <- mkdir",
+                "__find_get_block_slow <- __find_get_block_nonatomic <- jbd2_journal_cancel_revoke <- mkdir"), paths);
+        assertFalse(html.contains("<script"), "no script");
         ScenarioRunner.Outcome holds = ScenarioRunner.run(Catalogue.find("truncate-writeback"), "kernel", Map.of(), KernelRules.all(),
                 Options.defaults());
         String page = HtmlRenderer.render(holds);
@@ -78,6 +95,9 @@ class HtmlReportTest {
         ScenarioRunner.Outcome o = ScenarioRunner.run(Catalogue.find("abba-gated"), "default", Map.of(), KernelRules.all(), Options.defaults());
         String html = HtmlRenderer.render(o);
         assertEquals(2, count(html, "<h3>"));
+        // each path's table has its own check box
+        assertEquals(1, count(html, "id=\"paths-path1\""));
+        assertEquals(1, count(html, "id=\"paths-path2\""));
         assertTrue(html.contains("t1 takes B while holding A"), html);
         assertTrue(html.contains("t2 takes A while holding B"), html);
     }
