@@ -320,4 +320,55 @@ class LauncherTest {
         assertEquals(2, Files.readAllLines(calls).size(), "Maven runs: " + Files.readAllLines(calls));
         assertFalse(Files.exists(stale), "the lock is left behind");
     }
+
+    /**
+     * Launchers that find one stale lock together build one after the other, never two at once: the launcher's own lock
+     * code (from "lock=" to "# END build lock"), around a build that logs its start and end. With the lock taken over by
+     * whoever removed it, a second launcher removed the lock the first had just made, and two builds overlapped (3 of 12
+     * rounds), or one ended with exit 1 writing its pid into a lock removed under it.
+     */
+    @Test
+    void launchersThatFindOneStaleLockTogetherBuildOneAtATime(@TempDir Path dir) throws Exception {
+        String launcher = Files.readString(Path.of("..", "migcheck"));
+        int from = launcher.indexOf("  lock=\"$here/.migcheck-build.lock\"");
+        int to = launcher.indexOf("  # END build lock");
+        assertTrue(from > 0 && to > from, "the launcher's lock code is not where this test looks for it");
+        Path one = file(dir, "one.sh", "#!/usr/bin/env bash\nset -euo pipefail\nhere=\"$1\"\njar=x\n" + launcher.substring(from, to)
+                + "take_build_lock 2>/dev/null\ntrap 'rm -rf \"$lock\"' EXIT\n"
+                + "echo \"start $(date +%s%N)\" >> \"$here/log\"\nsleep 0.3\necho \"end $(date +%s%N)\" >> \"$here/log\"\n"
+                + "rm -rf \"$lock\"\ntrap - EXIT\n");
+        for (int round = 0; round < 6; round++) {
+            Path home = Files.createDirectories(dir.resolve("home" + round));
+            Path lock = Files.createDirectories(home.resolve(".migcheck-build.lock"));
+            if (round % 2 == 0) {
+                Files.writeString(lock.resolve("pid"), "999999\n"); // a builder that is gone
+            } else {
+                Files.setLastModifiedTime(lock, FileTime.fromMillis(System.currentTimeMillis() - 120_000)); // never got an id
+            }
+            List<Process> started = new java.util.ArrayList<>();
+            for (int k = 0; k < 4; k++) {
+                started.add(new ProcessBuilder("bash", one.toString(), home.toString()).redirectErrorStream(true).start());
+            }
+            for (Process p : started) {
+                String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                assertTrue(p.waitFor(60, TimeUnit.SECONDS), "a launcher waited for good");
+                assertEquals(0, p.exitValue(), out);
+            }
+            List<String> log = Files.readAllLines(home.resolve("log"));
+            List<long[]> events = new java.util.ArrayList<>();
+            for (String l : log) {
+                String[] w = l.split(" ");
+                events.add(new long[] {Long.parseLong(w[1]), w[0].equals("start") ? 1 : -1});
+            }
+            events.sort((a, b) -> Long.compare(a[0], b[0]));
+            int running = 0;
+            for (long[] e : events) {
+                running += (int) e[1];
+                assertTrue(running <= 1, "two builds at once in round " + round + ": " + log);
+            }
+            assertEquals(8, log.size(), "each launcher builds once: " + log);
+            assertFalse(Files.exists(lock), "the lock is left behind");
+            assertFalse(Files.exists(home.resolve(".migcheck-build.lock.takeover")), "the takeover lock is left behind");
+        }
+    }
 }
