@@ -105,7 +105,9 @@ final class ExportCmd implements Callable<Integer> {
             // half way (a full disk) leaves the old file as it was, never a truncated program
             Path tmp;
             try {
-                tmp = Files.createTempFile(dir, "." + output.getFileName() + ".", ".tmp");
+                // a name no other process has (created exclusively), with the mode a new file gets here: the umask's
+                // (createTempFile's is rw-------, and setting rw-r--r-- after it ignored a umask of 077)
+                tmp = Files.createFile(dir.resolve("." + output.getFileName() + "." + java.util.UUID.randomUUID() + ".tmp"));
             } catch (IOException e) {
                 // the program is written beside the target first: say which directory refused it (for /proc/version,
                 // "no such file or directory" alone named the file, which exists)
@@ -113,10 +115,9 @@ final class ExportCmd implements Callable<Integer> {
                         + (e instanceof java.nio.file.NoSuchFileException ? "" : " (" + why(e) + ")"));
             }
             try {
-                // createTempFile makes it private (rw-------): give it the mode the file had, or a new file's usual one
-                if (Files.getFileAttributeView(tmp, java.nio.file.attribute.PosixFileAttributeView.class) != null) {
-                    Files.setPosixFilePermissions(tmp, Files.exists(output) ? Files.getPosixFilePermissions(output)
-                            : java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+                // a file written over keeps its mode
+                if (Files.exists(output) && Files.getFileAttributeView(tmp, java.nio.file.attribute.PosixFileAttributeView.class) != null) {
+                    Files.setPosixFilePermissions(tmp, Files.getPosixFilePermissions(output));
                 }
                 Files.writeString(tmp, r.promela(), StandardCharsets.UTF_8);
                 try {

@@ -76,7 +76,18 @@ class ExportCliTest {
             assertEquals("rw-r-----", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(target)));
             Path fresh = dir.resolve("new.pml");
             assertEquals(0, run("export", "--promela", "philosophers", "--set", "n=2", "-o", fresh.toString()).code());
-            assertEquals("rw-r--r--", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(fresh)));
+            Path touched = Files.createFile(dir.resolve("touched")); // the mode a new file gets in this process
+            assertEquals(Files.getPosixFilePermissions(touched), Files.getPosixFilePermissions(fresh));
+            Files.delete(fresh);
+            Files.delete(touched);
+            // a new file follows the umask (it was made rw-r--r-- whatever the umask; a review under umask 077)
+            String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            Process p = new ProcessBuilder("bash", "-c", "umask 077 && exec \"$0\" -cp \"$1\" org.migcheck.checker.cli.Main export --promela"
+                    + " philosophers --set n=2 -o \"$2\"", javaBin, System.getProperty("java.class.path"), fresh.toString())
+                    .redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertEquals(0, p.waitFor(), out);
+            assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(fresh)));
             Files.delete(fresh);
         }
         Path link = dir.resolve("link.pml");
