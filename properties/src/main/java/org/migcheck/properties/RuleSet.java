@@ -63,8 +63,7 @@ public final class RuleSet {
      * (--rule and --skip-rule take ids separated by commas; reports and JUnit names print them on one line).
      */
     public static boolean plainId(String id) {
-        return id != null && !id.isEmpty() && id.chars().noneMatch(c -> c == ',' || Character.isWhitespace(c)
-                || Character.isISOControl(c) || Character.getType(c) == Character.FORMAT);
+        return org.migcheck.model.lang.ModelViolation.plainRuleId(id);
     }
 
     /** The ids {@link #skipping} left out, or null when none were. */

@@ -63,8 +63,11 @@ final class ListCmd implements Callable<Integer> {
         print(out, width, String.format(java.util.Locale.ROOT, "rule %-23s %s [%s]%s", id, statement, kernelRef, origin));
     }
 
-    /** Prints {@code line} wrapped to {@code width}, continuation lines under the entry (column 33). */
+    /**
+     * Prints {@code line} wrapped to {@code width}, continuation lines under the entry (column 33). Each entry is one
+     * line: a newline or escape sequence in a plugin's title, reference or rule statement is not passed on.
+     */
     static void print(PrintStream out, int width, String line) {
-        OutputOptions.printWrapped(out, width, line, 28, 33);
+        OutputOptions.printWrapped(out, width, org.migcheck.model.lang.UserCode.oneLine(line), 28, 33);
     }
 }

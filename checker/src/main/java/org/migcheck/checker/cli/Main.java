@@ -457,23 +457,7 @@ public final class Main implements Callable<Integer> {
      * the fault.
      */
     static String visible(String s) {
-        StringBuilder b = new StringBuilder(s.length());
-        s.codePoints().forEach(c -> {
-            int type = Character.getType(c);
-            if (c == '\r') {
-                b.append("\\r");
-            } else if (c == '\t') {
-                b.append("\\t");
-            } else if (Character.isISOControl(c) || type == Character.FORMAT || type == Character.LINE_SEPARATOR
-                    || type == Character.PARAGRAPH_SEPARATOR || type == Character.SURROGATE || type == Character.UNASSIGNED) {
-                // and the invisible ones: a byte-order mark, zero-width and bidirectional marks, tags, line separators
-                b.append(c > 0xFFFF ? String.format(java.util.Locale.ROOT, "\\U%08x", c)
-                        : String.format(java.util.Locale.ROOT, "\\u%04x", c));
-            } else {
-                b.appendCodePoint(c);
-            }
-        });
-        return b.toString();
+        return org.migcheck.model.lang.UserCode.visible(s);
     }
 
     static final class Streams {

@@ -124,7 +124,7 @@ public final class Migcheck {
             String token = outcome.replayArgs();
             if (replay != null) {
                 // as check prints it (a token too long for a command line goes on a line of its own)
-                text += token != null && replay.contains(token) ? TextRenderer.replayLines("replay: ", "token: ", replay, token)
+                text += token != null && replay.contains(ScenarioRunner.shellQuote(token)) ? TextRenderer.replayLines("replay: ", "token: ", replay, token)
                         : "replay: " + replay + "\n";
             } else if (note != null && outcome.result().hasCounterexample()) {
                 text += "replay: " + note + "\n";
@@ -141,7 +141,7 @@ public final class Migcheck {
             String token = outcome().replayArgs();
             // the report's own line, or a lock-order path's: the same command with that path's token
             return JsonRenderer.withReplayCommands(JsonRenderer.render(outcome()), line -> replay == null || token == null ? replay
-                    : replay.replace(token, line.substring(line.indexOf("replay ") + "replay ".length())));
+                    : replay.replace(ScenarioRunner.shellQuote(token), line.substring(line.indexOf("replay ") + "replay ".length())));
         }
 
         /** The self-contained HTML report with the swimlane picture. */
@@ -149,9 +149,9 @@ public final class Migcheck {
             String h = HtmlRenderer.render(outcome());
             if (replay() == null) {
                 // no registered scenario builds this model: the renderer's "./migcheck replay TOKEN" would not run; say why
-                return note() == null ? h : h.replace("<code>./migcheck replay " + escape(outcome().token()) + "</code>", escape(note()));
+                return note() == null ? h : h.replace("<code>./migcheck replay " + escape(ScenarioRunner.shellQuote(outcome().token())) + "</code>", escape(note()));
             }
-            return h.replace("./migcheck replay " + escape(outcome().token()), escape(replay()));
+            return h.replace("./migcheck replay " + escape(ScenarioRunner.shellQuote(outcome().token())), escape(replay()));
         }
 
         /**
@@ -166,7 +166,7 @@ public final class Migcheck {
             }
             Path dir = Paths.get(System.getProperty("migcheck.reports", "target/migcheck-reports"));
             // the test that asked, beside the model: two tests of one model must not overwrite each other's reports
-            String first = (outcome().title() + caller()).replaceAll("[^A-Za-z0-9._-]+", "_").replaceAll("_+", "_");
+            String first = fileName((outcome().title() + caller()).replaceAll("[^A-Za-z0-9._-]+", "_").replaceAll("_+", "_"));
             String base = first;
             for (int n = 2; !CLAIMED.add(dir.toAbsolutePath().normalize().resolve(base).toString()); n++) {
                 base = first + "-" + n;
@@ -183,6 +183,21 @@ public final class Migcheck {
                 throw new UncheckedIOException("cannot write migcheck reports under " + dir.toAbsolutePath(), e);
             }
         }
+    }
+
+    /** The longest report name before ".html" or "-NN.json": file systems take 255 bytes, and the name is ASCII. */
+    static final int MAX_REPORT_NAME = 200;
+
+    /**
+     * {@code name} as a file name: as it is up to {@link #MAX_REPORT_NAME} characters, else its start and a hash of
+     * the whole, so that two long names still differ (a 300-character model name gave no report at all).
+     */
+    static String fileName(String name) {
+        if (name.length() <= MAX_REPORT_NAME) {
+            return name;
+        }
+        String hash = com.google.common.hash.Hashing.sha256().hashString(name, StandardCharsets.UTF_8).toString().substring(0, 16);
+        return name.substring(0, MAX_REPORT_NAME - hash.length() - 1) + "-" + hash;
     }
 
     /** Report names (directory and base) taken in this JVM, so that no two results write the same files. */
@@ -465,7 +480,8 @@ public final class Migcheck {
             List<Path> files = res.writeReports();
             msg.append("reports: ").append(files.get(0)).append(' ').append(files.get(1)).append('\n');
         } catch (UncheckedIOException e) {
-            msg.append("reports not written: ").append(e.getMessage()).append('\n');
+            // and why: "file name too long", "permission denied", "no space left"
+            msg.append("reports not written: ").append(e.getMessage()).append(e.getCause() == null ? "" : " (" + e.getCause() + ")").append('\n');
         }
         msg.append(res.report());
         Assertions.fail(msg.toString().stripTrailing());
@@ -555,7 +571,7 @@ public final class Migcheck {
             option = chosen.isEmpty() || skip.length() < only.length() ? skip : only;
         }
         String classpath = cp.isEmpty() ? "" : " --classpath " + ScenarioRunner.shellQuote(String.join(File.pathSeparator, cp));
-        return new Command("./migcheck" + classpath + option + " replay " + token, null, false);
+        return new Command("./migcheck" + classpath + option + " replay " + ScenarioRunner.shellQuote(token), null, false);
     }
 
     /** The class directories on the test's class path that are not migcheck's own (the user's compiled code). */

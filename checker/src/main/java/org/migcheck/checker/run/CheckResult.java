@@ -35,6 +35,17 @@ public record CheckResult(Model model, Verdict verdict, String ruleId, String me
                           Stats stats, String limit, List<String> notes, List<Unreached> unreached,
                           List<Saturation> saturated, String reductions, org.migcheck.checker.trace.RuleInfo rule) {
 
+    /**
+     * The message, explanation and notes each as lines a report prints as they are: they carry the model's own text
+     * (an exception's message, a goal's, a block reason's), in which a newline would forge a report line and an
+     * escape sequence reach the terminal ({@link org.migcheck.model.lang.UserCode#oneLine}).
+     */
+    public CheckResult {
+        message = org.migcheck.model.lang.UserCode.oneLine(message);
+        explanation = explanation == null ? null : explanation.stream().map(org.migcheck.model.lang.UserCode::oneLine).toList();
+        notes = notes == null ? null : notes.stream().map(org.migcheck.model.lang.UserCode::oneLine).toList();
+    }
+
     /** A result without its rule's text (which {@link Checker#check} adds with {@link #withRule}). */
     public CheckResult(Model model, Verdict verdict, String ruleId, String message, int[] schedule,
                        List<String> explanation, List<Witness> witnesses, Map<String, GoalResult> goals,

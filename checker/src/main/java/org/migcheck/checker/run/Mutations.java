@@ -147,7 +147,7 @@ public final class Mutations {
             return null;
         }
         return "--mutant " + ScenarioRunner.shellQuote(m.id()) + " "
-                + ScenarioRunner.token(base.scenario(), base.variant(), base.knobs(), m.result().schedule(), 0);
+                + ScenarioRunner.shellQuote(ScenarioRunner.token(base.scenario(), base.variant(), base.knobs(), m.result().schedule(), 0));
     }
 
     /** The declared reason for {@code id}: an exact declaration, else the longest matching "prefix*" one. */

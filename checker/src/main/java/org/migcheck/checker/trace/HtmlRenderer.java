@@ -183,7 +183,7 @@ public final class HtmlRenderer {
             }
         }
         if (failed) {
-            h.append("<p>replay: <code>./migcheck replay ").append(esc(o.replayArgs())).append("</code></p>\n");
+            h.append("<p>replay: <code>./migcheck replay ").append(esc(ScenarioRunner.shellQuote(o.replayArgs()))).append("</code></p>\n");
         }
     }
 
@@ -428,7 +428,7 @@ public final class HtmlRenderer {
             if (line.length() > 0) {
                 line.append(' ');
             }
-            line.append(word.length() > LABEL_WIDTH ? word.substring(0, LABEL_WIDTH - 3) + "..." : word);
+            line.append(word.length() > LABEL_WIDTH ? word.substring(0, TextRenderer.cutAt(word, LABEL_WIDTH - 3)) + "..." : word);
         }
         if (line.length() > 0) {
             lines.add(line.toString());

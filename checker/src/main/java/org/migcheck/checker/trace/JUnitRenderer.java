@@ -128,16 +128,26 @@ public final class JUnitRenderer {
     /** XML text and attribute escaping (also HTML text); characters XML 1.0 cannot carry become '?'. */
     public static String esc(String s) {
         StringBuilder b = new StringBuilder(s.length());
-        for (char c : s.toCharArray()) {
+        s.codePoints().forEach(c -> {
             switch (c) {
                 case '<' -> b.append("&lt;");
                 case '>' -> b.append("&gt;");
                 case '&' -> b.append("&amp;");
                 case '"' -> b.append("&quot;");
                 case '\'' -> b.append("&apos;");
-                default -> b.append(c < 0x20 && c != '\n' && c != '\t' && c != '\r' ? '?' : c);
+                // XML 1.0's Char: #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF]; a lone
+                // surrogate (a code point of its own here) and U+FFFE/U+FFFF are outside it, and a parser refuses the file
+                default -> {
+                    boolean xml = c == '\n' || c == '\t' || c == '\r' || (c >= 0x20 && c <= 0xD7FF) || (c >= 0xE000 && c <= 0xFFFD)
+                            || c >= 0x10000;
+                    if (xml) {
+                        b.appendCodePoint(c);
+                    } else {
+                        b.append('?');
+                    }
+                }
             }
-        }
+        });
         return b.toString();
     }
 }

@@ -317,7 +317,8 @@ public final class JsonRenderer {
         // a report's replay, and each path of a lock-order report ("edge"), which replays on its own
         if (node instanceof com.fasterxml.jackson.databind.node.ObjectNode o && o.has("replay") && (o.has("verdict") || o.has("edge"))) {
             com.fasterxml.jackson.databind.JsonNode r = o.get("replay");
-            o.put("replayCommand", r.isTextual() ? command.apply("./migcheck replay " + r.asText()) : null);
+            // a mutant's replay is "--mutant 'ID' TOKEN", quoted already; a report's is the token
+            o.put("replayCommand", r.isTextual() ? command.apply("./migcheck replay " + (o.has("fate") ? r.asText() : ScenarioRunner.shellQuote(r.asText()))) : null);
         }
         node.forEach(child -> addReplayCommands(child, command));
     }

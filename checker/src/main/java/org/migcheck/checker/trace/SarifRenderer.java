@@ -110,7 +110,7 @@ public final class SarifRenderer {
             props.put("variant", o.variant());
             props.put("verdict", r.verdict().lower());
             props.put("expected", o.expected() == null ? null : o.expected().describe());
-            props.put("replay", TextRenderer.failed(r) ? "./migcheck replay " + o.replayArgs() : null);
+            props.put("replay", TextRenderer.failed(r) ? "./migcheck replay " + ScenarioRunner.shellQuote(o.replayArgs()) : null);
             props.put("notes", r.notes());
             res.put("properties", props);
             results.add(res);
@@ -245,7 +245,9 @@ public final class SarifRenderer {
         Matcher m = KERNEL_FILE.matcher(kernelRef == null ? "" : kernelRef);
         java.util.LinkedHashSet<String> files = new java.util.LinkedHashSet<>();
         while (m.find()) {
-            files.add(m.group(1));
+            if (relativePath(m.group(1))) {
+                files.add(m.group(1));
+            }
         }
         List<Map<String, Object>> out = new ArrayList<>();
         int id = 1;
@@ -260,10 +262,31 @@ public final class SarifRenderer {
     private static Map<String, Object> location(String kernelRef, String sourceFile, String logical) {
         Map<String, Object> loc = new LinkedHashMap<>();
         Matcher m = KERNEL_FILE.matcher(kernelRef == null ? "" : kernelRef);
+        String kernel = m.find() && relativePath(m.group(1)) ? m.group(1) : null;
+        Map<String, Object> artifact = kernel != null ? obj("uri", kernel, "uriBaseId", "LINUX")
+                : relativePath(sourceFile) ? obj("uri", sourceFile, "uriBaseId", "JAVA_SOURCES") : null;
         // a file-level result: the line is not known, and code scanning places a result only with region.startLine
-        loc.put("physicalLocation", obj("artifactLocation", m.find() ? obj("uri", m.group(1), "uriBaseId", "LINUX")
-                : obj("uri", sourceFile, "uriBaseId", "JAVA_SOURCES"), "region", obj("startLine", 1)));
+        if (artifact != null) {
+            loc.put("physicalLocation", obj("artifactLocation", artifact, "region", obj("startLine", 1)));
+        }
         loc.put("logicalLocations", List.of(obj("fullyQualifiedName", logical, "kind", "module")));
         return loc;
+    }
+
+    /**
+     * Whether {@code path} can be a URI relative to its base as it is: letters, digits and {@code _ . + - /}, not absolute,
+     * no "." or ".." segment. A plugin's sourceFile() or a rule's kernelRef ("javascript:alert(1)//x.java",
+     * "mm/../../../evil/x.c") otherwise named a place outside the base, or no file at all, to a code-review page.
+     */
+    public static boolean relativePath(String path) {
+        if (path == null || path.isEmpty() || path.startsWith("/") || !path.matches("[A-Za-z0-9_.+/-]+")) {
+            return false;
+        }
+        for (String segment : path.split("/", -1)) {
+            if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -305,11 +305,11 @@ public final class TextRenderer {
 
     /** The replay command of {@code token}; a token too long for a command line goes on a line of its own, for a file. */
     private static void replayLine(StringBuilder out, String lead, String tokenLead, String token) {
-        out.append(replayLines(lead, tokenLead, "./migcheck replay " + token, token));
+        out.append(replayLines(lead, tokenLead, "./migcheck replay " + ScenarioRunner.shellQuote(token), token));
     }
 
     /**
-     * {@code lead} and {@code command}, the replay command line of {@code token}, as a line; when the token is longer than
+     * {@code lead} and {@code command}, the replay command line of {@code token} (shell-quoted in it), as a line; when the token is longer than
      * {@link #TOKEN_ARGUMENT_LIMIT}, the command reads {@code @FILE} in its place and the token follows on a line of its
      * own, after {@code tokenLead} (check's report and the JUnit facade's alike).
      */
@@ -317,7 +317,7 @@ public final class TextRenderer {
         if (token.length() <= TOKEN_ARGUMENT_LIMIT) {
             return lead + command + "\n";
         }
-        return lead + command.replace(token, "@FILE") + "   (FILE: the token on the next line, without \"" + tokenLead.strip() + " \"; at "
+        return lead + command.replace(ScenarioRunner.shellQuote(token), "@FILE") + "   (FILE: the token on the next line, without \"" + tokenLead.strip() + " \"; at "
                 + String.format(java.util.Locale.ROOT, "%,d", token.length()) + " characters it is longer than a command line passes as one"
                 + " argument)\n" + tokenLead + token + "\n";
     }
@@ -700,6 +700,17 @@ public final class TextRenderer {
     }
 
     /** {@code s} in lines of at most {@code width}: broken at spaces, and inside a word only when it is longer than a line. */
+    /**
+     * {@code at}, or one before it where it would split a character outside the BMP (an emoji) into its two halves,
+     * each of which a report writes as '?'; one after it when that would leave nothing before the cut.
+     */
+    static int cutAt(String s, int at) {
+        if (at > 0 && at < s.length() && Character.isLowSurrogate(s.charAt(at)) && Character.isHighSurrogate(s.charAt(at - 1))) {
+            return at > 1 ? at - 1 : at + 1;
+        }
+        return at;
+    }
+
     static List<String> wrap(String s, int width) {
         List<String> out = new ArrayList<>();
         String rest = s;
@@ -722,7 +733,7 @@ public final class TextRenderer {
                     soft = 0;
                 }
             }
-            int at = soft > 0 ? soft : width;
+            int at = cutAt(rest, soft > 0 ? soft : width);
             out.add(rest.substring(0, at));
             rest = rest.substring(at);
         }

@@ -145,4 +145,14 @@ class InputSurfaceTest {
         CliRun without = CliRun.run("replay", stuckToken);
         assertTrue(without.code() == 64 ? without.err().contains("replayed without the same option") : without.code() == 2, without.out() + without.err());
     }
+
+    /** list prints a plugin's title, reference and rule text as one line each, with no escape sequence passed on. */
+    @Test
+    void listPrintsAPluginsTextAsOneLine() {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream out = new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8);
+        ListCmd.print(out, 120, "probe   title\u001b[2J\u0007\nFORGED LINE\r\u202eX");
+        String printed = bytes.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals("probe   title [2J FORGED LINE ?X" + System.lineSeparator(), printed);
+    }
 }

@@ -156,6 +156,20 @@ class MigcheckFacadeTest {
             assertTrue(first.find() && second.find(), holds.getMessage() + "\n" + stuck.getMessage());
             assertTrue(second.group(2).endsWith("-2.json") && !first.group(2).equals(second.group(2)), second.group(2));
             assertTrue(Files.exists(Path.of(first.group(1))) && Files.exists(Path.of(second.group(1))));
+            // a model named at length still gets its reports, under a name a file system takes (one of 300 got none),
+            // and two such names that share their start get two
+            for (String tail : new String[] {"a", "b"}) {
+                Model.Builder lb = Model.builder("x".repeat(300) + tail);
+                lb.thread("t", body -> body.assertThat("own.check", "fails", e -> false));
+                Model longName = lb.build();
+                AssertionFailedError f = assertThrows(AssertionFailedError.class, () -> Migcheck.assertHolds(longName));
+                Matcher m = Pattern.compile("reports: (\\S+\\.html) (\\S+\\.json)").matcher(f.getMessage());
+                assertTrue(m.find(), f.getMessage());
+                assertTrue(Files.exists(Path.of(m.group(1))) && Path.of(m.group(2)).getFileName().toString().length() < 255, m.group(2));
+            }
+            try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+                assertEquals(2, files.filter(f -> f.getFileName().toString().startsWith("xxxxxxxxxx") && f.toString().endsWith(".json")).count());
+            }
             Migcheck.Result mine = Migcheck.check(broken);
             String page = mine.html();
             assertFalse(page.contains("<code>./migcheck replay broken-after-one-step"), page);

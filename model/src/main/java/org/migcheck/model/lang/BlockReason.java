@@ -32,11 +32,18 @@ public sealed interface BlockReason {
      * steps that clear it ("PG_writeback"), declared with {@link Step.Builder#provides(String)}.
      */
     record OnFlag(String flag, String object, String resource) implements BlockReason {
+        public OnFlag {
+            flag = UserCode.oneLine(flag); // the model's text, printed in every deadlock report
+            object = UserCode.oneLine(object);
+        }
         @Override public String describe(Model m) { return "waits for " + flag + " on " + object + " to clear"; }
     }
 
     /** Waiting for a condition that steps of class {@code resource} make true (free memory, a request). */
     record OnCondition(String text, String resource) implements BlockReason {
+        public OnCondition {
+            text = UserCode.oneLine(text); // the model's text, printed in every deadlock report
+        }
         @Override public String describe(Model m) { return "waits for " + text; }
     }
 }

@@ -9,8 +9,12 @@ public final class ModelError extends RuntimeException {
     private static final long serialVersionUID = 1L;
     private final String element;
 
+    /**
+     * {@code message} is reported as one line with its control and invisible characters written out
+     * ({@link UserCode#visible}): a model's own text may be in it, and a usage error names the argument it refuses.
+     */
     public ModelError(String element, String message) {
-        super(message);
+        super(message == null ? null : UserCode.visible(message));
         this.element = element;
     }
 

@@ -24,6 +24,20 @@ public final class ModelViolation extends RuntimeException {
             throw new ModelError(what.substring(what.indexOf(' ') + 1), what + " needs a rule id, not " + (ruleId == null ? "null" : "'" + ruleId + "'")
                     + (context == null ? "" : " (" + context + ")"));
         }
+        if (!plainRuleId(ruleId)) {
+            // reports, --rule and --skip-rule name the id: it must read as one word
+            throw new ModelError(what.substring(what.indexOf(' ') + 1), what + "'s rule id '" + UserCode.visible(ruleId)
+                    + "' contains a comma, white space, a control character or one a report cannot show");
+        }
+    }
+
+    /**
+     * Whether {@code id} can be a rule's id: non-empty, without a comma (--rule takes a list), white space, control or
+     * format characters, lone surrogates or noncharacters. The rule sets' ids and the model's own follow it alike.
+     */
+    public static boolean plainRuleId(String id) {
+        return id != null && !id.isEmpty() && id.codePoints().noneMatch(c -> c == ',' || Character.isWhitespace(c)
+                || Character.isISOControl(c) || UserCode.shownAsQuestionMark(c));
     }
 
     public String ruleId() { return ruleId; }

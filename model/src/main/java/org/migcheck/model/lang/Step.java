@@ -168,7 +168,7 @@ public final class Step {
         String a = args == null ? "" : UserCode.oneLine(String.valueOf(args.apply(e)));
         String base = function + "(" + a + ")";
         if (alternatives > 1) {
-            return base + " -> " + alternativeName.apply(alternative);
+            return base + " -> " + UserCode.oneLine(String.valueOf(alternativeName.apply(alternative)));
         }
         return base;
     }

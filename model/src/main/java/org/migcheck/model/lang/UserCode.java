@@ -25,14 +25,85 @@ public final class UserCode {
     }
 
     /**
-     * {@code text} (a message or statement of a model's or rule's code) as one report line: each run of control
-     * characters (C0, DEL, C1, the line and paragraph separators) with the spaces around it becomes one space.
+     * {@code text} (a message, name or statement of a model's or rule's code) as one report line that a
+     * terminal, a browser and an XML parser show as written: each run of control characters (C0, DEL,
+     * C1, the line and paragraph separators) with the spaces around it becomes one space, so no escape
+     * sequence reaches a terminal and no line of a report can be forged; an invisible format character
+     * (a bidirectional override, a zero-width space), a lone surrogate and a noncharacter (U+FFFE,
+     * U+FFFF, which XML cannot carry) become '?'.
      */
     public static String oneLine(String text) {
-        if (text == null || text.chars().noneMatch(c -> Character.isISOControl(c) || c == 0x2028 || c == 0x2029)) {
+        if (text == null || text.codePoints().allMatch(c -> plain(c))) {
             return text;
         }
-        return text.replaceAll("[ ]*[\\x00-\\x1F\\x7F-\\x9F\\u2028\\u2029][\\x00-\\x1F\\x7F-\\x9F\\u2028\\u2029 ]*", " ");
+        StringBuilder out = new StringBuilder(text.length());
+        boolean gap = false; // inside a run of controls: spaces around it fold into one
+        for (int i = 0; i < text.length(); ) {
+            int c = text.codePointAt(i);
+            i += Character.charCount(c);
+            if (lineBreaking(c)) {
+                while (out.length() > 0 && out.charAt(out.length() - 1) == ' ') {
+                    out.setLength(out.length() - 1);
+                }
+                gap = true;
+                continue;
+            }
+            if (gap) {
+                if (c == ' ') {
+                    continue;
+                }
+                out.append(' ');
+                gap = false;
+            }
+            if (plain(c)) {
+                out.appendCodePoint(c);
+            } else {
+                out.append('?');
+            }
+        }
+        if (gap) {
+            out.append(' ');
+        }
+        return out.toString();
+    }
+
+    /**
+     * {@code s} with its control and invisible characters written out ({@code \r}, {@code \t}, a backslash-u escape
+     * for the others: a byte-order mark, zero-width and bidirectional marks, line separators, lone surrogates,
+     * unassigned code points), for an error message that names a name it refuses.
+     */
+    public static String visible(String s) {
+        StringBuilder b = new StringBuilder(s.length());
+        s.codePoints().forEach(c -> {
+            int type = Character.getType(c);
+            if (c == '\r') {
+                b.append("\\r");
+            } else if (c == '\t') {
+                b.append("\\t");
+            } else if (Character.isISOControl(c) || type == Character.FORMAT || type == Character.LINE_SEPARATOR
+                    || type == Character.PARAGRAPH_SEPARATOR || type == Character.SURROGATE || type == Character.UNASSIGNED) {
+                b.append(c > 0xFFFF ? String.format(java.util.Locale.ROOT, "\\U%08x", c)
+                        : String.format(java.util.Locale.ROOT, "\\u%04x", c));
+            } else {
+                b.appendCodePoint(c);
+            }
+        });
+        return b.toString();
+    }
+
+    /** A code point a report prints as it is. */
+    private static boolean plain(int c) {
+        return !lineBreaking(c) && !shownAsQuestionMark(c);
+    }
+
+    private static boolean lineBreaking(int c) {
+        return Character.isISOControl(c) || c == 0x2028 || c == 0x2029;
+    }
+
+    /** An invisible format character, a lone surrogate or a noncharacter. */
+    public static boolean shownAsQuestionMark(int c) {
+        int type = Character.getType(c);
+        return type == Character.FORMAT || type == Character.SURROGATE || (c & 0xFFFE) == 0xFFFE || (c >= 0xFDD0 && c <= 0xFDEF);
     }
 
     /**

@@ -66,7 +66,7 @@ public final class Var {
     public String format(int value) {
         try {
             String shown = format.apply(value);
-            return shown != null ? shown : value + " (its format gave null)";
+            return shown != null ? UserCode.oneLine(shown) : value + " (its format gave null)";
         } catch (Throwable e) {
             UserCode.rethrowJvmFailure(e);
             return value + " (its format threw " + e.getClass().getSimpleName() + ")";

@@ -33,6 +33,10 @@ public record Expect(Kind kind, String ruleId, Map<String, Boolean> goals, Map<S
         if (kind == Kind.VIOLATED && (ruleId == null || ruleId.isBlank())) {
             throw new IllegalArgumentException("a VIOLATED expectation names the rule, not " + (ruleId == null ? "null" : "'" + ruleId + "'"));
         }
+        if (ruleId != null && !org.migcheck.model.lang.ModelViolation.plainRuleId(ruleId)) {
+            throw new IllegalArgumentException("an expectation's rule id '" + org.migcheck.model.lang.UserCode.visible(ruleId)
+                    + "' contains a comma, white space, a control character or one a report cannot show (no rule can have it)");
+        }
         if (kind != Kind.VIOLATED && ruleId != null) {
             // "holds atomic.sleep" read as if a rule were expected to hold; only a violation names one
             throw new IllegalArgumentException("only a VIOLATED expectation names a rule; " + kind + " names " + ruleId);

@@ -43,10 +43,11 @@ public record Knob(String name, List<String> values, String defaultValue, String
     public Knob {
         values = List.copyOf(values);
         conditions = List.copyOf(conditions);
+        Variant.tokenSafe("knob name", name);
         for (String v : values) {
             Variant.tokenSafe("value of knob " + name, v);
         }
-        Variant.tokenSafe("knob name", name);
+        doc = org.migcheck.model.lang.UserCode.oneLine(doc); // list prints it
         if (!values.contains(defaultValue)) {
             throw new IllegalArgumentException("knob " + name + ": default " + defaultValue + " is not among " + values);
         }

@@ -59,12 +59,15 @@ public interface Scenario {
      * non-empty, without whitespace, control or invisible format characters, or any of {@code banned}.
      */
     static boolean token(String s, String banned) {
-        return s != null && !s.isEmpty() && s.chars().allMatch(c -> tokenChar(c, banned));
+        return s != null && !s.isEmpty() && s.codePoints().allMatch(c -> tokenChar(c, banned));
     }
 
-    /** Whether code point {@code c} can stand in a token: no whitespace, control or invisible format character, none of {@code banned}. */
+    /**
+     * Whether code point {@code c} can stand in a token: no whitespace, control or invisible format character, no lone
+     * surrogate or noncharacter (a report cannot write them: UTF-8 gives '?', XML refuses them), none of {@code banned}.
+     */
     static boolean tokenChar(int c, String banned) {
-        return !Character.isWhitespace(c) && !Character.isISOControl(c) && Character.getType(c) != Character.FORMAT
+        return !Character.isWhitespace(c) && !Character.isISOControl(c) && !org.migcheck.model.lang.UserCode.shownAsQuestionMark(c)
                 && banned.indexOf(c) < 0;
     }
 

@@ -61,16 +61,19 @@ public record Variant(String name, Map<String, String> settings, Expect expect, 
 
     /**
      * Names and values appear in replay tokens (SCENARIO:VARIANT:k=v,k=v:SCHEDULE), so they may not
-     * contain ':', ',', '=', '+' or white space.
+     * contain ':', ',', '=', '+', white space, or a character a report cannot show as it is (control and
+     * format characters, lone surrogates, noncharacters).
      */
     static void tokenSafe(String what, String s) {
-        if (s.isEmpty() || s.chars().anyMatch(c -> c == ':' || c == ',' || c == '=' || c == '+' || Character.isWhitespace(c))) {
-            throw new IllegalArgumentException(what + " '" + s + "' is empty or contains one of : , = + or white space");
+        if (!Scenario.token(s, ":,=+")) {
+            throw new IllegalArgumentException(what + " '" + org.migcheck.model.lang.UserCode.visible(s)
+                    + "' is empty or contains one of : , = +, white space, a control character or one a report cannot show");
         }
     }
 
     public Variant {
         tokenSafe("variant name", name);
+        doc = org.migcheck.model.lang.UserCode.oneLine(doc); // printed in list and every report's variant line
         settings = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(settings)); // ordered: Map.copyOf iterates in a per-JVM random order
     }
 }
