@@ -284,41 +284,79 @@ class LauncherTest {
      * together into the same target directories. The stand-in Maven takes a while and then puts the jar in place.
      */
     @Test
-    void launchersStartedTogetherBuildOnce(@TempDir Path dir) throws Exception {
-        Path home = checkout(dir, "checkout");
-        Path jar = home.resolve("checker/target/migcheck.jar");
-        Path built = Files.move(jar, dir.resolve("built.jar"));
-        Path calls = dir.resolve("mvn-calls");
-        Path fake = file(dir, "bin/mvn", "#!/bin/sh\necho \"$@\" >> '" + calls + "'\nsleep 3\ncp '" + built + "' '" + jar + "'\n");
-        assertTrue(fake.toFile().setExecutable(true));
-        List<Process> started = new java.util.ArrayList<>();
-        for (int i = 0; i < 3; i++) {
-            ProcessBuilder pb = new ProcessBuilder("bash", home.resolve("migcheck").toString(), "--version");
-            pb.environment().put("PATH", dir.resolve("bin") + ":" + System.getenv("PATH"));
-            started.add(pb.start());
+    void launchersStartedTogetherBuildOnce(@TempDir Path top) throws Exception {
+        // the kernel's file lock where flock(1) is (here), and the lock directory the launcher uses elsewhere
+        for (String mode : new String[] {"flock", "dir"}) {
+            Path dir = Files.createDirectories(top.resolve(mode));
+            Path home = checkout(dir, "checkout");
+            Path jar = home.resolve("checker/target/migcheck.jar");
+            Path built = Files.move(jar, dir.resolve("built.jar"));
+            Path calls = dir.resolve("mvn-calls");
+            Path fake = file(dir, "bin/mvn", "#!/bin/sh\necho \"$@\" >> '" + calls + "'\nsleep 3\ncp '" + built + "' '" + jar + "'\n");
+            assertTrue(fake.toFile().setExecutable(true));
+            List<Process> started = new java.util.ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                ProcessBuilder pb = new ProcessBuilder("bash", home.resolve("migcheck").toString(), "--version");
+                pb.environment().put("PATH", dir.resolve("bin") + ":" + System.getenv("PATH"));
+                pb.environment().put("MIGCHECK_BUILD_LOCK", mode);
+                started.add(pb.start());
+            }
+            int waited = 0;
+            for (Process p : started) {
+                String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+                assertTrue(p.waitFor(120, TimeUnit.SECONDS), "launcher did not end");
+                assertEquals(0, p.exitValue(), out + err);
+                assertEquals("migcheck 0.1.0", out.strip(), err);
+                waited += err.contains("waiting for another ./migcheck") ? 1 : 0;
+            }
+            assertEquals(1, Files.readAllLines(calls).size(), mode + ": Maven runs: " + Files.readAllLines(calls));
+            assertEquals(2, waited, mode);
+            assertFalse(Files.exists(home.resolve(".migcheck-build.lock")), "the lock is left behind");
+            assertEquals(mode.equals("flock"), Files.exists(home.resolve(".migcheck-build.flock")), mode);
+            if (mode.equals("dir")) {
+                // a lock left by a build that died (its pid now a live process of another kind: this test's JVM), an hour old
+                Files.move(jar, built, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                Path stale = Files.createDirectories(home.resolve(".migcheck-build.lock"));
+                Files.writeString(stale.resolve("pid"), ProcessHandle.current().pid() + "\n");
+                Files.setLastModifiedTime(stale, FileTime.fromMillis(System.currentTimeMillis() - 3_600_000));
+                ProcessBuilder pb = new ProcessBuilder("bash", home.resolve("migcheck").toString(), "--version");
+                pb.environment().put("PATH", dir.resolve("bin") + ":" + System.getenv("PATH"));
+                pb.environment().put("MIGCHECK_BUILD_LOCK", "dir");
+                Process after = pb.redirectErrorStream(true).start();
+                String out = new String(after.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                assertTrue(after.waitFor(120, TimeUnit.SECONDS), "launcher did not end");
+                assertEquals(0, after.exitValue(), out);
+                assertEquals(2, Files.readAllLines(calls).size(), "Maven runs: " + Files.readAllLines(calls));
+                assertFalse(Files.exists(stale), "the lock is left behind");
+            } else {
+                // the file lock goes with the launcher that held it, killed mid-build: the next one builds at once
+                Files.move(jar, built, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                Path slow = file(dir, "bin/mvn", "#!/bin/sh\necho \"$@\" >> '" + calls + "'\nexec sleep 600\n");
+                assertTrue(slow.toFile().setExecutable(true));
+                ProcessBuilder pb = new ProcessBuilder("bash", home.resolve("migcheck").toString(), "--version");
+                pb.environment().put("PATH", dir.resolve("bin") + ":" + System.getenv("PATH"));
+                Process killed = pb.redirectErrorStream(true).start();
+                long deadline = System.currentTimeMillis() + 60_000;
+                while (Files.readAllLines(calls).size() < 2 && System.currentTimeMillis() < deadline) {
+                    Thread.sleep(100);
+                }
+                assertEquals(2, Files.readAllLines(calls).size(), "the build did not start");
+                killed.descendants().forEach(ProcessHandle::destroyForcibly); // Maven (here: sleep) holds the file too
+                killed.destroyForcibly();
+                assertTrue(killed.waitFor(30, TimeUnit.SECONDS));
+                file(dir, "bin/mvn", "#!/bin/sh\necho \"$@\" >> '" + calls + "'\ncp '" + built + "' '" + jar + "'\n");
+                assertTrue(dir.resolve("bin/mvn").toFile().setExecutable(true));
+                ProcessBuilder next = new ProcessBuilder("bash", home.resolve("migcheck").toString(), "--version");
+                next.environment().put("PATH", dir.resolve("bin") + ":" + System.getenv("PATH"));
+                Process p = next.redirectErrorStream(true).start();
+                String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                assertTrue(p.waitFor(120, TimeUnit.SECONDS), "launcher did not end");
+                assertEquals(0, p.exitValue(), out);
+                assertFalse(out.contains("waiting for another"), out);
+                assertEquals(3, Files.readAllLines(calls).size(), "Maven runs: " + Files.readAllLines(calls));
+            }
         }
-        int waited = 0;
-        for (Process p : started) {
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertTrue(p.waitFor(120, TimeUnit.SECONDS), "launcher did not end");
-            assertEquals(0, p.exitValue(), out + err);
-            assertEquals("migcheck 0.1.0", out.strip(), err);
-            waited += err.contains("waiting for another ./migcheck") ? 1 : 0;
-        }
-        assertEquals(1, Files.readAllLines(calls).size(), "Maven runs: " + Files.readAllLines(calls));
-        assertEquals(2, waited);
-        assertFalse(Files.exists(home.resolve(".migcheck-build.lock")), "the lock is left behind");
-
-        // a lock left by a build that died (its pid now a live process of another kind: this test's JVM), an hour old
-        Files.move(jar, built, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        Path stale = Files.createDirectories(home.resolve(".migcheck-build.lock"));
-        Files.writeString(stale.resolve("pid"), ProcessHandle.current().pid() + "\n");
-        Files.setLastModifiedTime(stale, FileTime.fromMillis(System.currentTimeMillis() - 3_600_000));
-        Run after = launch(home, dir.resolve("bin"), "--version");
-        assertEquals(0, after.code(), after.out() + after.err());
-        assertEquals(2, Files.readAllLines(calls).size(), "Maven runs: " + Files.readAllLines(calls));
-        assertFalse(Files.exists(stale), "the lock is left behind");
     }
 
     /**
@@ -341,7 +379,9 @@ class LauncherTest {
             Path home = Files.createDirectories(dir.resolve("home" + round));
             Path lock = Files.createDirectories(home.resolve(".migcheck-build.lock"));
             if (round % 2 == 0) {
-                Files.writeString(lock.resolve("pid"), "999999\n"); // a builder that is gone
+                Process gone = new ProcessBuilder("true").start(); // a builder that is gone (pid_max may exceed 999999)
+                assertTrue(gone.waitFor(30, TimeUnit.SECONDS));
+                Files.writeString(lock.resolve("pid"), gone.pid() + "\n");
             } else {
                 Files.setLastModifiedTime(lock, FileTime.fromMillis(System.currentTimeMillis() - 120_000)); // never got an id
             }
