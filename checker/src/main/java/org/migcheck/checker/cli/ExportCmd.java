@@ -106,8 +106,19 @@ final class ExportCmd implements Callable<Integer> {
             Path tmp;
             try {
                 // a name no other process has (created exclusively), with the mode a new file gets here: the umask's
-                // (createTempFile's is rw-------, and setting rw-r--r-- after it ignored a umask of 077)
-                tmp = Files.createFile(dir.resolve("." + output.getFileName() + "." + java.util.UUID.randomUUID() + ".tmp"));
+                // (createTempFile's is rw-------, and setting rw-r--r-- after it ignored a umask of 077); 14 characters
+                // longer than the target's name (a UUID's 42 made names of 214 characters and more too long to export)
+                tmp = null;
+                java.security.SecureRandom random = new java.security.SecureRandom();
+                for (int tries = 0; tmp == null; tries++) {
+                    try {
+                        tmp = Files.createFile(dir.resolve(String.format(java.util.Locale.ROOT, ".%s.%08x.tmp", output.getFileName(), random.nextInt())));
+                    } catch (java.nio.file.FileAlreadyExistsException taken) {
+                        if (tries == 20) {
+                            throw taken;
+                        }
+                    }
+                }
             } catch (IOException e) {
                 // the program is written beside the target first: say which directory refused it (for /proc/version,
                 // "no such file or directory" alone named the file, which exists)

@@ -211,11 +211,8 @@ public final class HtmlRenderer {
                 cols.add(i);
             }
         }
-        // a check box (no script: a CSS sibling rule) shows each step's kernel path under it where it changes
-        // from its thread's previous step, as the text's --call-stacks does; hovering a step shows it too
-        StringBuilder h = new StringBuilder("<input type=\"checkbox\" class=\"paths\" id=\"paths-").append(esc(name))
-                .append("\"><label class=\"paths\" for=\"paths-").append(esc(name)).append("\">show call paths</label>");
-        h.append("<table class=\"lanes\"><colgroup><col class=\"num\">");
+        StringBuilder h = new StringBuilder("<table class=\"lanes\"><colgroup><col class=\"num\">");
+        boolean paths = false;
         List<List<String>> previous = new ArrayList<>(java.util.Collections.nCopies(m.threadCount(), (List<String>) null));
         for (int k = 0; k <= cols.size(); k++) {
             h.append("<col>");
@@ -240,6 +237,7 @@ public final class HtmlRenderer {
                             .append(">").append(esc(row.shown()));
                     if (TextRenderer.pathShown(stack, previous.get(c))) {
                         h.append("<div class=\"path\">in ").append(esc(String.join(" <- ", stack))).append("</div>");
+                        paths = true;
                     }
                     previous.set(c, stack);
                     h.append("</td>");
@@ -264,7 +262,11 @@ public final class HtmlRenderer {
             }
             h.append("<td></td></tr>\n");
         }
-        return h.append("</table>\n").toString();
+        h.append("</table>\n");
+        // a check box (no script: a CSS sibling rule) shows each step's kernel path under it where it changes from its
+        // thread's previous step, as the text's --call-stacks does; hovering a step shows it too. None without a path.
+        return !paths ? h.toString() : "<input type=\"checkbox\" class=\"paths\" id=\"paths-" + esc(name) + "\"><label class=\"paths\" for=\"paths-"
+                + esc(name) + "\">show call paths</label>" + h;
     }
 
     /** The wait-for cycle of the last state as a ring of threads, or null when there is none. */

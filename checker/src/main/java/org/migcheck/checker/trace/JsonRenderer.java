@@ -234,8 +234,8 @@ public final class JsonRenderer {
         for (org.migcheck.model.scenarios.Scenario s : scenarios) {
             Map<String, Object> e = new LinkedHashMap<>();
             e.put("id", s.id());
-            e.put("title", s.title());
-            e.put("reference", s.reference());
+            e.put("title", org.migcheck.model.lang.UserCode.oneLine(s.title())); // one line, as list's text prints them
+            e.put("reference", org.migcheck.model.lang.UserCode.oneLine(s.reference()));
             List<Map<String, Object>> knobs = new ArrayList<>();
             for (org.migcheck.model.scenarios.Knob k : s.knobs()) {
                 Map<String, Object> km = new LinkedHashMap<>();
@@ -588,15 +588,18 @@ public final class JsonRenderer {
             m.put("thread", t.model().thread(row.thread()).name());
             m.put("label", row.label());
             m.put("outcome", row.outcome());
+            // the values the step changed, and apart from them (a field of its own, so that "changes" keeps its meaning)
+            // the writes of a value a variable already had, which the text shows as "x: 1 (unchanged)"
             List<Map<String, Object>> changes = new ArrayList<>();
+            List<Map<String, Object>> rewrites = new ArrayList<>();
             for (Trace.Change c : row.writes()) {
                 Map<String, Object> ch = new LinkedHashMap<>();
                 ch.put("variable", c.variable());
                 ch.put("value", c.value());
-                ch.put("unchanged", c.unchanged());
-                changes.add(ch);
+                (c.unchanged() ? rewrites : changes).add(ch);
             }
             m.put("changes", changes);
+            m.put("rewrites", rewrites);
             m.put("failure", row.failure());
             m.put("callStack", stack);
             out.add(m);

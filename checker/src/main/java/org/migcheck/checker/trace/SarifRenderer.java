@@ -245,8 +245,8 @@ public final class SarifRenderer {
         Matcher m = KERNEL_FILE.matcher(kernelRef == null ? "" : kernelRef);
         java.util.LinkedHashSet<String> files = new java.util.LinkedHashSet<>();
         while (m.find()) {
-            if (relativePath(m.group(1))) {
-                files.add(m.group(1));
+            if (uriPath(m.group(1)) != null) {
+                files.add(uriPath(m.group(1)));
             }
         }
         List<Map<String, Object>> out = new ArrayList<>();
@@ -262,9 +262,13 @@ public final class SarifRenderer {
     private static Map<String, Object> location(String kernelRef, String sourceFile, String logical) {
         Map<String, Object> loc = new LinkedHashMap<>();
         Matcher m = KERNEL_FILE.matcher(kernelRef == null ? "" : kernelRef);
-        String kernel = m.find() && relativePath(m.group(1)) ? m.group(1) : null;
+        String kernel = null;
+        while (kernel == null && m.find()) {
+            kernel = uriPath(m.group(1)); // the first kernel file cited that lies under its base
+        }
+        String source = uriPath(sourceFile);
         Map<String, Object> artifact = kernel != null ? obj("uri", kernel, "uriBaseId", "LINUX")
-                : relativePath(sourceFile) ? obj("uri", sourceFile, "uriBaseId", "JAVA_SOURCES") : null;
+                : source != null ? obj("uri", source, "uriBaseId", "JAVA_SOURCES") : null;
         // a file-level result: the line is not known, and code scanning places a result only with region.startLine
         if (artifact != null) {
             loc.put("physicalLocation", obj("artifactLocation", artifact, "region", obj("startLine", 1)));
@@ -274,19 +278,33 @@ public final class SarifRenderer {
     }
 
     /**
-     * Whether {@code path} can be a URI relative to its base as it is: letters, digits and {@code _ . + - /}, not absolute,
-     * no "." or ".." segment. A plugin's sourceFile() or a rule's kernelRef ("javascript:alert(1)//x.java",
-     * "mm/../../../evil/x.c") otherwise named a place outside the base, or no file at all, to a code-review page.
+     * {@code path} as a URI relative to its base, percent-encoded past letters, digits and {@code - . _ ~} ("My Model.java"
+     * as "My%20Model.java"); null when it is no path under its base: absolute, a scheme ("javascript:alert(1)//x.java"),
+     * a "." or ".." segment ("mm/../../../evil/x.c"), an empty one, a backslash or a control character. A plugin's
+     * sourceFile() or a rule's kernelRef otherwise named a place outside the base, or no file at all, to a review page.
      */
-    public static boolean relativePath(String path) {
-        if (path == null || path.isEmpty() || path.startsWith("/") || !path.matches("[A-Za-z0-9_.+/-]+")) {
-            return false;
+    public static String uriPath(String path) {
+        if (path == null || path.isEmpty() || path.startsWith("/") || path.contains("\\") || path.split("/", 2)[0].contains(":")
+                || path.codePoints().anyMatch(c -> Character.isISOControl(c) || org.migcheck.model.lang.UserCode.unshowable(c))) {
+            return null;
         }
+        StringBuilder out = new StringBuilder();
         for (String segment : path.split("/", -1)) {
             if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
-                return false;
+                return null;
+            }
+            if (out.length() > 0) {
+                out.append('/');
+            }
+            for (byte b : segment.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+                int c = b & 0xFF;
+                if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' || c == '~') {
+                    out.append((char) c);
+                } else {
+                    out.append('%').append(String.format(java.util.Locale.ROOT, "%02X", c));
+                }
             }
         }
-        return true;
+        return out.toString();
     }
 }

@@ -159,7 +159,8 @@ class HostileTextTest {
     void sarifLocationsStayUnderTheirBase() throws Exception {
         Scenario plain = abbaAs("abba-src");
         for (String[] c : new String[][] {{"javascript:alert(1)//x.java", null}, {"../../etc/passwd", null}, {"/abs/X.java", null},
-                {"org/x/My Model.java", null}, {"org/x/MyModel.java", "org/x/MyModel.java"}}) {
+                {"org/x/My Model.java", "org/x/My%20Model.java"}, {"org/x/\u00dcn\u00ef.java", "org/x/%C3%9Cn%C3%AF.java"},
+                {"org/x/MyModel.java", "org/x/MyModel.java"}}) {
             Scenario s = new org.migcheck.model.scenarios.DelegatingScenario(plain) {
                 @Override public String sourceFile() { return c[0]; }
             };
@@ -172,9 +173,10 @@ class HostileTextTest {
             }
             assertTrue(loc.has("logicalLocations"), loc.toString());
         }
-        assertTrue(SarifRenderer.relativePath("mm/migrate.c"));
-        assertFalse(SarifRenderer.relativePath("mm/../../evil/x.c"));
-        assertFalse(SarifRenderer.relativePath("mm//x.c"));
+        assertEquals("mm/migrate.c", SarifRenderer.uriPath("mm/migrate.c"));
+        assertEquals(null, SarifRenderer.uriPath("mm/../../evil/x.c"));
+        assertEquals(null, SarifRenderer.uriPath("mm//x.c"));
+        assertEquals(null, SarifRenderer.uriPath("c:\\x.java"));
     }
 
     @Test
@@ -219,5 +221,14 @@ class HostileTextTest {
         assertEquals("x?y?z", org.migcheck.model.lang.UserCode.oneLine("x\uffffy\ud800z"));
         assertEquals("\ud83d\ude00 ok", org.migcheck.model.lang.UserCode.oneLine("\ud83d\ude00 ok"));
         assertEquals(" lead", org.migcheck.model.lang.UserCode.oneLine("\nlead"));
+        // format characters that ordinary text needs stay: a zero-width joiner inside an emoji sequence, a zero-width
+        // non-joiner in Persian, a soft hyphen (a review: they were '?')
+        for (String kept : new String[] {"\ud83d\udc68\u200d\ud83d\udc69\u200d\ud83d\udc67", "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645",
+                "soft\u00adhyphen"}) {
+            assertEquals(kept, org.migcheck.model.lang.UserCode.oneLine(kept));
+        }
+        assertEquals("a?b?c?d", org.migcheck.model.lang.UserCode.oneLine("a\u2066b\u200bc\ufeffd"));
+        // names still refuse every format character: an invisible one in an identifier reads as another name
+        assertThrows(ModelError.class, () -> Model.builder("a\u200db"));
     }
 }

@@ -132,7 +132,7 @@ public final class Model {
             throw new ModelError(kind, "a " + kind + " needs a name, not " + (name == null ? "null" : "'" + name + "'"));
         }
         // a line or paragraph separator (U+2028, U+2029) splits a report's line as a newline does
-        if (name.codePoints().anyMatch(c -> Character.isISOControl(c) || UserCode.shownAsQuestionMark(c)
+        if (name.codePoints().anyMatch(c -> Character.isISOControl(c) || Character.getType(c) == Character.FORMAT || UserCode.unshowable(c)
                 || Character.getType(c) == Character.LINE_SEPARATOR || Character.getType(c) == Character.PARAGRAPH_SEPARATOR)) {
             // a lone surrogate or a noncharacter (U+FFFF) prints as '?' and makes a JUnit report one no XML parser reads
             throw new ModelError(kind, kind + " name '" + UserCode.visible(name) + "' contains a control character or one a report cannot show");

@@ -37,7 +37,7 @@ public final class ModelViolation extends RuntimeException {
      */
     public static boolean plainRuleId(String id) {
         return id != null && !id.isEmpty() && id.codePoints().noneMatch(c -> c == ',' || Character.isWhitespace(c)
-                || Character.isISOControl(c) || UserCode.shownAsQuestionMark(c));
+                || Character.isISOControl(c) || Character.getType(c) == Character.FORMAT || UserCode.unshowable(c));
     }
 
     public String ruleId() { return ruleId; }

@@ -28,9 +28,9 @@ public final class UserCode {
      * {@code text} (a message, name or statement of a model's or rule's code) as one report line that a
      * terminal, a browser and an XML parser show as written: each run of control characters (C0, DEL,
      * C1, the line and paragraph separators) with the spaces around it becomes one space, so no escape
-     * sequence reaches a terminal and no line of a report can be forged; an invisible format character
-     * (a bidirectional override, a zero-width space), a lone surrogate and a noncharacter (U+FFFE,
-     * U+FFFF, which XML cannot carry) become '?'.
+     * sequence reaches a terminal and no line of a report can be forged; an invisible character that
+     * changes how the text reads (a bidirectional override, a zero-width space: {@link #shownAsQuestionMark}),
+     * a lone surrogate and a noncharacter (U+FFFE, U+FFFF, which XML cannot carry) become '?'.
      */
     public static String oneLine(String text) {
         if (text == null || text.codePoints().allMatch(c -> plain(c))) {
@@ -100,10 +100,23 @@ public final class UserCode {
         return Character.isISOControl(c) || c == 0x2028 || c == 0x2029;
     }
 
-    /** An invisible format character, a lone surrogate or a noncharacter. */
+    /**
+     * What a one-line report shows as '?': a lone surrogate or a noncharacter ({@link #unshowable}), and the invisible
+     * characters that change how the text around them reads (a bidirectional override or isolate, a direction mark, a
+     * zero-width space, a word joiner, a byte-order mark, a language tag), as in "Trojan source" text. Other format
+     * characters stay: a zero-width joiner inside an emoji, a zero-width non-joiner in Persian, a soft hyphen.
+     */
     public static boolean shownAsQuestionMark(int c) {
-        int type = Character.getType(c);
-        return type == Character.FORMAT || type == Character.SURROGATE || (c & 0xFFFE) == 0xFFFE || (c >= 0xFDD0 && c <= 0xFDEF);
+        return unshowable(c) || c == 0x061C || c == 0x200B || c == 0x200E || c == 0x200F || (c >= 0x202A && c <= 0x202E)
+                || (c >= 0x2060 && c <= 0x2064) || (c >= 0x2066 && c <= 0x2069) || c == 0xFEFF || c == 0xE0001;
+    }
+
+    /**
+     * A code point no report can write: a lone surrogate (UTF-8 writes '?') or a noncharacter (U+FFFE, U+FFFF, which an
+     * XML parser refuses). Names and ids refuse these, and every format character too.
+     */
+    public static boolean unshowable(int c) {
+        return Character.getType(c) == Character.SURROGATE || (c & 0xFFFE) == 0xFFFE || (c >= 0xFDD0 && c <= 0xFDEF);
     }
 
     /**

@@ -67,7 +67,8 @@ public interface Scenario {
      * surrogate or noncharacter (a report cannot write them: UTF-8 gives '?', XML refuses them), none of {@code banned}.
      */
     static boolean tokenChar(int c, String banned) {
-        return !Character.isWhitespace(c) && !Character.isISOControl(c) && !org.migcheck.model.lang.UserCode.shownAsQuestionMark(c)
+        return !Character.isWhitespace(c) && !Character.isISOControl(c) && Character.getType(c) != Character.FORMAT
+                && !org.migcheck.model.lang.UserCode.unshowable(c)
                 && banned.indexOf(c) < 0;
     }
 
