@@ -77,4 +77,72 @@ class DeclarationSampleTest {
             assertEquals(one, sampled(m, 2), "2 workers, round " + round);
         }
     }
+
+    /**
+     * A receiver that keeps the vectors it is handed (the default) gets arrays of its own, each the canonical form of
+     * the successor it stands for: handing out the canonicaliser's scratch array (a mutant of a review survived every
+     * test) left every kept successor equal to the last one, and the run-time symmetry guard compared a state with itself.
+     */
+    @Test
+    void keptSuccessorsAreArraysOfTheirOwn() {
+        Model m = SymmetryTest.build("movable-ops", Map.of("compactors", "3"));
+        Semantics sem = new Semantics(m);
+        Symmetry sym = new Symmetry(m);
+        TransitionSystem inner = new TransitionSystem() {
+            @Override public int[] slotMin() { return m.slotMin(); }
+            @Override public int[] slotMax() { return m.slotMax(); }
+            @Override public int[] initialState() { return sem.initialState(); }
+            @Override public int actorOf(int label) { return label & 0xFF; }
+            @Override public Failure checkState(int[] s) { return null; }
+            @Override public void expand(int id, int[] s, Successors out) {
+                sem.expand(s, new Semantics.Sink() {
+                    @Override public void fired(int t, int alt, int[] next, List<Event> ev) { out.successor(t | alt << 8, next.clone()); }
+                    @Override public void failed(int t, int alt, RuntimeException e) { out.failure(t | Math.max(alt, 0) << 8, new Fault(String.valueOf(e))); }
+                    @Override public void blocked(int t, BlockReason r) { }
+                });
+            }
+        };
+        ReducedSystem rs = new ReducedSystem(inner, sem, sym, false, (state, image) -> null, (a, b) -> null);
+        java.util.ArrayDeque<int[]> todo = new java.util.ArrayDeque<>(List.of(rs.initialState()));
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        int expanded = 0;
+        int permuted = 0;
+        while (!todo.isEmpty() && expanded < 400) {
+            int[] state = todo.poll();
+            if (!seen.add(Arrays.toString(state))) {
+                continue;
+            }
+            List<int[]> kept = new java.util.ArrayList<>();
+            List<int[]> raw = new java.util.ArrayList<>();
+            rs.expand(expanded, state, collector(kept));
+            inner.expand(expanded, state, collector(raw));
+            expanded++;
+            List<String> expected = new java.util.ArrayList<>();
+            for (int[] r : raw) {
+                int[] c = sym.canonical(r, (int[]) null);
+                expected.add(Arrays.toString(c));
+                permuted += Arrays.equals(c, r) ? 0 : 1;
+            }
+            List<String> got = new java.util.ArrayList<>();
+            for (int a = 0; a < kept.size(); a++) {
+                got.add(Arrays.toString(kept.get(a)));
+                for (int b = a + 1; b < kept.size(); b++) {
+                    assertTrue(kept.get(a) != kept.get(b), "two successors handed out in one array");
+                }
+            }
+            java.util.Collections.sort(expected);
+            java.util.Collections.sort(got);
+            assertEquals(expected, got, "state " + Arrays.toString(state));
+            todo.addAll(kept);
+        }
+        assertTrue(permuted > 0, "no successor was permuted: the test would show nothing");
+    }
+
+    private static TransitionSystem.Successors collector(List<int[]> into) {
+        return new TransitionSystem.Successors() {
+            @Override public void successor(int label, int[] next) { into.add(next); }
+            @Override public void failure(int label, Failure failure) { }
+            @Override public void stateFailure(Failure failure) { }
+        };
+    }
 }

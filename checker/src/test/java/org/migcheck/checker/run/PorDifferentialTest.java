@@ -386,6 +386,55 @@ class PorDifferentialTest {
     }
 
     /**
+     * T1's only step is inert and ends T1: whether T1 has finished is state an invariant reads, so the step may not go
+     * first and alone (a review's mutant that let it gave HOLDS where the unreduced search finds x = 1 while T1 runs;
+     * only a pinned state count noticed it). T0 sets x and clears it; T1 does nothing.
+     */
+    @Test
+    void anInertStepThatEndsItsThreadIsNotMovedAlone() {
+        Model.Builder b = Model.builder("last-inert");
+        Var x = b.var("x", 0, 1, 0);
+        b.thread("T0", body -> body.step(Step.named("set").does(e -> e.set(x, 1)).build())
+                .step(Step.named("clear").does(e -> e.set(x, 0)).build()));
+        b.thread("T1", body -> body.step(Step.named("nop").build()));
+        Model m = b.build();
+        RuleSet rules = RuleSet.of(List.of(org.migcheck.properties.Invariant.of("probe.x-after-t1", "x = 1 only after T1 finished", "test",
+                st -> org.migcheck.properties.Check.unless(st.get(x) == 1 && !st.finished(1), () -> "x = 1 while T1 runs"))), false);
+        assertEquals(Verdict.VIOLATED, Checker.check(m, rules, UNREDUCED).verdict());
+        for (Options o : List.of(Options.defaults(), POR, Options.defaults().withPor(Options.Switch.INERT))) {
+            CheckResult r = Checker.check(m, rules, o);
+            assertEquals(Verdict.VIOLATED, r.verdict(), o.por() + ": " + r.reductions());
+            assertEquals(1, r.schedule().length, o.por().toString()); // set, with T1 not yet finished
+        }
+    }
+
+    /**
+     * A failing alternative of the thread a reduced state moves alone is not lost: T1's one step chooses between two
+     * alternatives that write nothing shared, the second of which breaks an assertion; T0 is independent of it.
+     */
+    @Test
+    void aFailingAlternativeOfTheThreadMovedAloneIsKept() {
+        Model.Builder b = Model.builder("failing-alt");
+        Var y = b.var("y", 0, 1, 0);
+        b.thread("T0", body -> body.step(Step.named("set").does(e -> e.set(y, 1)).build()));
+        b.thread("T1", body -> body.step(Step.named("pick").choice(2, i -> i == 0 ? "fine" : "broken")
+                .does(e -> {
+                    if (e.choice() == 1) {
+                        throw e.violation("probe.alt", "the second alternative fails");
+                    }
+                }).build()));
+        Model m = b.build();
+        CheckResult truth = Checker.check(m, RuleSet.empty(), UNREDUCED);
+        assertEquals(Verdict.VIOLATED, truth.verdict(), truth.message());
+        for (Options o : List.of(Options.defaults(), POR, Options.defaults().withPor(Options.Switch.INERT))) {
+            CheckResult r = Checker.check(m, RuleSet.empty(), o);
+            assertEquals(Verdict.VIOLATED, r.verdict(), o.por() + ": " + r.reductions());
+            assertEquals("probe.alt", r.ruleId(), o.por().toString());
+            assertEquals(truth.schedule().length, r.schedule().length, o.por().toString());
+        }
+    }
+
+    /**
      * Under a depth limit no reduction runs: T1's two inert steps would otherwise go first and alone,
      * and at depth 1 the search would store only their state, never x = 1, and end INCOMPLETE
      * where the unreduced search finds the violation (a finding of the second review).

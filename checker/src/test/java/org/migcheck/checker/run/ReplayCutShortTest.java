@@ -65,4 +65,24 @@ class ReplayCutShortTest {
         assertEquals(Verdict.STUCK, none.verdict(), none.message());
         assertEquals(Verdict.STUCK, Replayer.replay(model, RuleSet.empty(), none.schedule()).verdict());
     }
+
+    /**
+     * A token whose path breaks an invariant before its last step does not fit: the check would have stopped there. A
+     * review's mutant that replayed it to that violation survived every test.
+     */
+    @Test
+    void aTokenThatFailsBeforeItsEndIsRefused() {
+        Model.Builder b = Model.builder("early");
+        Var x = b.var("x", 0, 1, 0);
+        b.thread("T0", body -> body.step(Step.named("set").does(e -> e.set(x, 1)).build()));
+        b.thread("T1", body -> body.step(Step.named("nop").build()));
+        Model m = b.build();
+        RuleSet rules = RuleSet.of(List.of(Invariant.of("probe.x-zero", "x stays 0", "test",
+                st -> Check.unless(st.get(x) == 1, () -> "x = 1"))), false);
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> Replayer.replay(m, rules, new int[] {ModelSystem.label(0, 0), ModelSystem.label(1, 0)}));
+        assertTrue(e.getMessage().contains("already fails"), e.getMessage());
+        // the token that ends where it fails replays to the violation
+        assertEquals(Verdict.VIOLATED, Replayer.replay(m, rules, new int[] {ModelSystem.label(0, 0)}).verdict());
+    }
 }
