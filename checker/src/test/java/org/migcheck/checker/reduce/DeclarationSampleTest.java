@@ -32,11 +32,9 @@ class DeclarationSampleTest {
 
     private record Fault(String summary) implements Failure {}
 
-    /** Engine ids of the stored states compared with more than one image (the sampled ones), for one run. */
-    private static TreeSet<Integer> sampled(Model m, int workers) {
-        Semantics sem = new Semantics(m);
-        Symmetry sym = new Symmetry(m);
-        TransitionSystem inner = new TransitionSystem() {
+    /** The model's transitions as the engine sees them, without reductions: successors and failures, no rules. */
+    private static TransitionSystem plain(Model m, Semantics sem) {
+        return new TransitionSystem() {
             @Override public int[] slotMin() { return m.slotMin(); }
             @Override public int[] slotMax() { return m.slotMax(); }
             @Override public int[] initialState() { return sem.initialState(); }
@@ -50,6 +48,13 @@ class DeclarationSampleTest {
                 });
             }
         };
+    }
+
+    /** Engine ids of the stored states compared with more than one image (the sampled ones), for one run. */
+    private static TreeSet<Integer> sampled(Model m, int workers) {
+        Semantics sem = new Semantics(m);
+        Symmetry sym = new Symmetry(m);
+        TransitionSystem inner = plain(m, sem);
         Map<String, AtomicInteger> comparisons = new ConcurrentHashMap<>();
         ReducedSystem rs = new ReducedSystem(inner, sem, sym, false, (state, image) -> {
             comparisons.computeIfAbsent(Arrays.toString(state), k -> new AtomicInteger()).incrementAndGet();
@@ -88,20 +93,7 @@ class DeclarationSampleTest {
         Model m = SymmetryTest.build("movable-ops", Map.of("compactors", "3"));
         Semantics sem = new Semantics(m);
         Symmetry sym = new Symmetry(m);
-        TransitionSystem inner = new TransitionSystem() {
-            @Override public int[] slotMin() { return m.slotMin(); }
-            @Override public int[] slotMax() { return m.slotMax(); }
-            @Override public int[] initialState() { return sem.initialState(); }
-            @Override public int actorOf(int label) { return label & 0xFF; }
-            @Override public Failure checkState(int[] s) { return null; }
-            @Override public void expand(int id, int[] s, Successors out) {
-                sem.expand(s, new Semantics.Sink() {
-                    @Override public void fired(int t, int alt, int[] next, List<Event> ev) { out.successor(t | alt << 8, next.clone()); }
-                    @Override public void failed(int t, int alt, RuntimeException e) { out.failure(t | Math.max(alt, 0) << 8, new Fault(String.valueOf(e))); }
-                    @Override public void blocked(int t, BlockReason r) { }
-                });
-            }
-        };
+        TransitionSystem inner = plain(m, sem);
         ReducedSystem rs = new ReducedSystem(inner, sem, sym, false, (state, image) -> null, (a, b) -> null);
         java.util.ArrayDeque<int[]> todo = new java.util.ArrayDeque<>(List.of(rs.initialState()));
         java.util.Set<String> seen = new java.util.HashSet<>();
