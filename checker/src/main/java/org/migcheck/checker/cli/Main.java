@@ -446,18 +446,11 @@ public final class Main implements Callable<Integer> {
             // and its end, where the messages say what is known
             msg = msg.substring(0, 1_200) + " [... " + (msg.length() - 1_600) + " characters ...] " + msg.substring(msg.length() - 400);
         }
-        cmd.getErr().println(path + ": " + visible(msg));
+        // control characters written out: an argument pasted from a CRLF file (racy\r) printed raw sent the cursor back
+        // over the message and hid the fault
+        cmd.getErr().println(path + ": " + org.migcheck.model.lang.UserCode.visible(msg));
         cmd.getErr().println("try '" + path + " --help'");
         return Verdict.USAGE_EXIT;
-    }
-
-    /**
-     * {@code s} with its control characters written out (\r, \t, a backslash-u escape for the others): an argument
-     * pasted from a CRLF file ({@code racy\r}) was printed raw, which sends the cursor back over the message and hides
-     * the fault.
-     */
-    static String visible(String s) {
-        return org.migcheck.model.lang.UserCode.visible(s);
     }
 
     static final class Streams {

@@ -149,9 +149,9 @@ public final class Migcheck {
             String h = HtmlRenderer.render(outcome());
             if (replay() == null) {
                 // no registered scenario builds this model: the renderer's "./migcheck replay TOKEN" would not run; say why
-                return note() == null ? h : h.replace("<code>./migcheck replay " + escape(ScenarioRunner.shellQuote(outcome().token())) + "</code>", escape(note()));
+                return note() == null ? h : h.replace("<code>" + escape(ScenarioRunner.replayCommand(outcome().token())) + "</code>", escape(note()));
             }
-            return h.replace("./migcheck replay " + escape(ScenarioRunner.shellQuote(outcome().token())), escape(replay()));
+            return h.replace(escape(ScenarioRunner.replayCommand(outcome().token())), escape(replay()));
         }
 
         /**

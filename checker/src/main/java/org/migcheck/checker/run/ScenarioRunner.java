@@ -495,6 +495,14 @@ public final class ScenarioRunner {
         return word.matches("[A-Za-z0-9_./:=@%+,-]+") ? word : "'" + word.replace("'", "'\\''") + "'";
     }
 
+    /**
+     * "./migcheck replay TOKEN", the token shell-quoted (an id holding $(...) ran when the line was pasted): every
+     * report's replay line, which {@code Main.withClasspath} completes with the launcher's path and options.
+     */
+    public static String replayCommand(String token) {
+        return "./migcheck replay " + shellQuote(token);
+    }
+
     /** "deadlock", "violated rule-id": the expected verdict without goal answers; "-" when nothing is expected. */
     public static String verdictText(Expect e) {
         if (e == null) {

@@ -160,11 +160,11 @@ public final class HtmlRenderer {
             h.append(legend());
         }
         if (trace != null && r.witnesses().isEmpty()) {
-            h.append(trace.rows().isEmpty() ? "<p>" + TextRenderer.noStep(r) + "</p>\n" : "").append(lanes(trace, true, at, idSuffix, "trace" + idSuffix));
+            h.append(trace.rows().isEmpty() ? "<p>" + TextRenderer.noStep(r) + "</p>\n" : "").append(lanes(trace, true, at, idSuffix, "trace"));
         }
         int p = 0;
         for (CheckResult.Witness w : r.witnesses()) {
-            h.append("<h3>path ").append(++p).append(": ").append(esc(w.title())).append("</h3>\n").append(lanes(w.trace(r.model()), false, -1, idSuffix, "path" + p + idSuffix));
+            h.append("<h3>path ").append(++p).append(": ").append(esc(w.title())).append("</h3>\n").append(lanes(w.trace(r.model()), false, -1, idSuffix, "path" + p));
         }
         if (!r.witnesses().isEmpty() && r.witnesses().get(0).edge() != null) {
             h.append("<pre class=\"lockdep\">").append(esc(LockdepReport.render(r.model(), r.witnesses()))).append("</pre>\n");
@@ -178,12 +178,12 @@ public final class HtmlRenderer {
                     h.append("<p>").append(esc(TextRenderer.initialWitness(g.getKey()))).append("</p>\n");
                 } else if (g.getValue().witness() != null) {
                     h.append("<h3>").append(esc(TextRenderer.witnessTitle(g.getKey(), g.getValue()))).append("</h3>\n")
-                            .append(lanes(Trace.replay(r.model(), g.getValue().witness()), false, -1, idSuffix, "goal" + goal + idSuffix));
+                            .append(lanes(Trace.replay(r.model(), g.getValue().witness()), false, -1, idSuffix, "goal" + goal));
                 }
             }
         }
         if (failed) {
-            h.append("<p>replay: <code>./migcheck replay ").append(esc(ScenarioRunner.shellQuote(o.replayArgs()))).append("</code></p>\n");
+            h.append("<p>replay: <code>").append(esc(ScenarioRunner.replayCommand(o.replayArgs()))).append("</code></p>\n");
         }
     }
 
@@ -196,9 +196,10 @@ public final class HtmlRenderer {
 
     /**
      * The swimlane table of a trace; with {@code endState}, a last row shows where each lane's thread rests.
-     * Row {@code breaksAt} (or a row with its own failure) is marked as the failing step.
+     * Row {@code breaksAt} (or a row with its own failure) is marked as the failing step. {@code table} ("trace",
+     * "path1", "goal2") and {@code idSuffix} (the check's, on a page of several) name its call-path check box.
      */
-    static String lanes(Trace t, boolean endState, int breaksAt, String idSuffix, String name) {
+    static String lanes(Trace t, boolean endState, int breaksAt, String idSuffix, String table) {
         Model m = t.model();
         Semantics sem = new Semantics(m);
         int[] last = t.last();
@@ -265,8 +266,9 @@ public final class HtmlRenderer {
         h.append("</table>\n");
         // a check box (no script: a CSS sibling rule) shows each step's kernel path under it where it changes from its
         // thread's previous step, as the text's --call-stacks does; hovering a step shows it too. None without a path.
-        return !paths ? h.toString() : "<input type=\"checkbox\" class=\"paths\" id=\"paths-" + esc(name) + "\"><label class=\"paths\" for=\"paths-"
-                + esc(name) + "\">show call paths</label>" + h;
+        String id = esc("paths-" + table + idSuffix);
+        return !paths ? h.toString() : "<input type=\"checkbox\" class=\"paths\" id=\"" + id + "\"><label class=\"paths\" for=\"" + id
+                + "\">show call paths</label>" + h;
     }
 
     /** The wait-for cycle of the last state as a ring of threads, or null when there is none. */

@@ -318,7 +318,7 @@ public final class JsonRenderer {
         if (node instanceof com.fasterxml.jackson.databind.node.ObjectNode o && o.has("replay") && (o.has("verdict") || o.has("edge"))) {
             com.fasterxml.jackson.databind.JsonNode r = o.get("replay");
             // a mutant's replay is "--mutant 'ID' TOKEN", quoted already; a report's is the token
-            o.put("replayCommand", r.isTextual() ? command.apply("./migcheck replay " + (o.has("fate") ? r.asText() : ScenarioRunner.shellQuote(r.asText()))) : null);
+            o.put("replayCommand", r.isTextual() ? command.apply(o.has("fate") ? "./migcheck replay " + r.asText() : ScenarioRunner.replayCommand(r.asText())) : null);
         }
         node.forEach(child -> addReplayCommands(child, command));
     }

@@ -110,7 +110,7 @@ public final class SarifRenderer {
             props.put("variant", o.variant());
             props.put("verdict", r.verdict().lower());
             props.put("expected", o.expected() == null ? null : o.expected().describe());
-            props.put("replay", TextRenderer.failed(r) ? "./migcheck replay " + ScenarioRunner.shellQuote(o.replayArgs()) : null);
+            props.put("replay", TextRenderer.failed(r) ? ScenarioRunner.replayCommand(o.replayArgs()) : null);
             props.put("notes", r.notes());
             res.put("properties", props);
             results.add(res);
@@ -245,8 +245,9 @@ public final class SarifRenderer {
         Matcher m = KERNEL_FILE.matcher(kernelRef == null ? "" : kernelRef);
         java.util.LinkedHashSet<String> files = new java.util.LinkedHashSet<>();
         while (m.find()) {
-            if (uriPath(m.group(1)) != null) {
-                files.add(uriPath(m.group(1)));
+            String uri = uriPath(m.group(1));
+            if (uri != null) {
+                files.add(uri);
             }
         }
         List<Map<String, Object>> out = new ArrayList<>();

@@ -305,7 +305,7 @@ public final class TextRenderer {
 
     /** The replay command of {@code token}; a token too long for a command line goes on a line of its own, for a file. */
     private static void replayLine(StringBuilder out, String lead, String tokenLead, String token) {
-        out.append(replayLines(lead, tokenLead, "./migcheck replay " + ScenarioRunner.shellQuote(token), token));
+        out.append(replayLines(lead, tokenLead, ScenarioRunner.replayCommand(token), token));
     }
 
     /**
