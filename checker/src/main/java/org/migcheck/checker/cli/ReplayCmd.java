@@ -117,6 +117,7 @@ final class ReplayCmd implements Callable<Integer> {
         for (String line : TextRenderer.heldLocks(end.trace(), end.verdict(), end.ruleId())) {
             out.print(TextRenderer.explanationLine(line, width));
         }
+        out.print(TextRenderer.continuation(m, t.schedule(), end.continuation(), width, stacks));
         // as check's report says it: a replay that ends otherwise than declared may be one a left-out rule would have ended
         for (String note : java.util.Arrays.asList(ScenarioRunner.selectionNote(rules), ScenarioRunner.skipNote(rules))) {
             if (note != null) {

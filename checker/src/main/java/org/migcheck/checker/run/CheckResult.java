@@ -29,11 +29,15 @@ import org.migcheck.checker.engine.Words;
  * @param rule         the broken rule's statement and kernel reference from the rule set the check ran with, or null
  *                     (no rule broken, or a result not yet returned by {@link Checker#check}); reports read it
  *                     through {@link org.migcheck.checker.trace.RuleInfo#of(CheckResult)}
+ * @param continuation for a stuck thread: one way the model goes on from the schedule's last state (a shortest
+ *                     one to where nothing can move, else to a cycle), or null (another verdict, or too many
+ *                     states follow that state to look for one)
  */
 public record CheckResult(Model model, Verdict verdict, String ruleId, String message, int[] schedule,
                           List<String> explanation, List<Witness> witnesses, Map<String, GoalResult> goals,
                           Stats stats, String limit, List<String> notes, List<Unreached> unreached,
-                          List<Saturation> saturated, String reductions, org.migcheck.checker.trace.RuleInfo rule) {
+                          List<Saturation> saturated, String reductions, org.migcheck.checker.trace.RuleInfo rule,
+                          Continuation continuation) {
 
     /**
      * The message, explanation and notes each as lines a report prints as they are: they carry the model's own text
@@ -44,6 +48,20 @@ public record CheckResult(Model model, Verdict verdict, String ruleId, String me
         message = org.migcheck.model.lang.UserCode.oneLine(message);
         explanation = explanation == null ? null : explanation.stream().map(org.migcheck.model.lang.UserCode::oneLine).toList();
         notes = notes == null ? null : notes.stream().map(org.migcheck.model.lang.UserCode::oneLine).toList();
+    }
+
+    /** A result without a continuation. */
+    public CheckResult(Model model, Verdict verdict, String ruleId, String message, int[] schedule,
+                       List<String> explanation, List<Witness> witnesses, Map<String, GoalResult> goals,
+                       Stats stats, String limit, List<String> notes, List<Unreached> unreached,
+                       List<Saturation> saturated, String reductions, org.migcheck.checker.trace.RuleInfo rule) {
+        this(model, verdict, ruleId, message, schedule, explanation, witnesses, goals, stats, limit, notes, unreached, saturated, reductions, rule, null);
+    }
+
+    /** This result with a continuation of its schedule's last state. */
+    public CheckResult withContinuation(Continuation c) {
+        return new CheckResult(model, verdict, ruleId, message, schedule, explanation, witnesses, goals, stats, limit, notes,
+                unreached, saturated, reductions, rule, c);
     }
 
     /** A result without its rule's text (which {@link Checker#check} adds with {@link #withRule}). */
@@ -57,7 +75,7 @@ public record CheckResult(Model model, Verdict verdict, String ruleId, String me
     /** This result with the text of its broken rule. */
     public CheckResult withRule(org.migcheck.checker.trace.RuleInfo info) {
         return new CheckResult(model, verdict, ruleId, message, schedule, explanation, witnesses, goals, stats, limit, notes,
-                unreached, saturated, reductions, info);
+                unreached, saturated, reductions, info, continuation);
     }
 
     /**
@@ -88,13 +106,13 @@ public record CheckResult(Model model, Verdict verdict, String ruleId, String me
     /** This result with its reductions line. */
     public CheckResult withReductions(String line) {
         return new CheckResult(model, verdict, ruleId, message, schedule, explanation, witnesses, goals, stats, limit, notes,
-                unreached, saturated, line, rule);
+                unreached, saturated, line, rule, continuation);
     }
 
     /** This result with other goal answers and notes. */
     public CheckResult withGoals(Map<String, GoalResult> answers, List<String> newNotes) {
         return new CheckResult(model, verdict, ruleId, message, schedule, explanation, witnesses, answers, stats, limit,
-                List.copyOf(newNotes), unreached, saturated, reductions, rule);
+                List.copyOf(newNotes), unreached, saturated, reductions, rule, continuation);
     }
 
     /** This result with one more note. */
@@ -102,7 +120,7 @@ public record CheckResult(Model model, Verdict verdict, String ruleId, String me
         List<String> more = new java.util.ArrayList<>(notes);
         more.add(note);
         return new CheckResult(model, verdict, ruleId, message, schedule, explanation, witnesses, goals, stats, limit, List.copyOf(more),
-                unreached, saturated, reductions, rule);
+                unreached, saturated, reductions, rule, continuation);
     }
 
     /**

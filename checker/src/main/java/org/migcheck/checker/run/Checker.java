@@ -533,7 +533,8 @@ public final class Checker {
                 : ": so " + String.join(" or ", providers) + " never " + (providers.size() == 1 ? "does" : "do") + " it (blocked for good,"
                         + " busy elsewhere forever, or finished: where each thread rests is under the trace)"));
         String msg = model.thread(t).name() + " " + why.describe(model) + " forever";
-        return new CheckResult(model, Verdict.STUCK, null, msg, schedule, expl, List.of(), goalResults, stats, null, notes);
+        Continuation c = continuation(sys, state, t, false, expl);
+        return new CheckResult(model, Verdict.STUCK, null, msg, schedule, expl, List.of(), goalResults, stats, null, notes).withContinuation(c);
     }
 
     static CheckResult livelockResult(Model model, ModelSystem sys, int[] schedule, int[] state, int t,
@@ -557,7 +558,21 @@ public final class Checker {
         }
         expl.add("if " + name + " is meant to run forever, declare it a daemon (Procedure.daemon())");
         String msg = name + " can never finish (livelock)";
-        return new CheckResult(model, Verdict.STUCK, null, msg, schedule, expl, List.of(), goalResults, stats, null, notes);
+        Continuation c = continuation(sys, state, t, true, expl);
+        return new CheckResult(model, Verdict.STUCK, null, msg, schedule, expl, List.of(), goalResults, stats, null, notes).withContinuation(c);
+    }
+
+    /**
+     * One way the model goes on from a stuck report's last state ({@link Continuation}), or null with a line
+     * in {@code expl} saying why none is shown.
+     */
+    private static Continuation continuation(ModelSystem sys, int[] state, int t, boolean livelock, List<String> expl) {
+        Continuation c = Continuation.find(sys, state, t, livelock, Continuation.LIMIT);
+        if (c == null) {
+            expl.add("how it goes on from here is not shown: more than " + Words.count(Continuation.LIMIT, "state")
+                    + " follow this one");
+        }
+        return c;
     }
 
     // ---- reductions: notes, symmetry refusal, unpermuted schedules
@@ -678,7 +693,7 @@ public final class Checker {
         List<String> notes = new ArrayList<>(r.notes());
         notes.add(0, note);
         return new CheckResult(r.model(), r.verdict(), r.ruleId(), r.message(), r.schedule(), r.explanation(), r.witnesses(),
-                r.goals(), r.stats(), r.limit(), notes, r.unreached(), r.saturated(), r.reductions());
+                r.goals(), r.stats(), r.limit(), notes, r.unreached(), r.saturated(), r.reductions(), r.rule(), r.continuation());
     }
 
 

@@ -35,8 +35,15 @@ public final class Replayer {
      * @param ruleId       the rule (VIOLATED), or null
      * @param message      one line
      * @param explanation  who waits for what (deadlock, stuck), as in a check's report
+     * @param continuation for a stuck thread: one way the model goes on from the last state, as in a check's report, or null
      */
-    public record Ending(Trace trace, Verdict verdict, String ruleId, String message, List<String> explanation) {}
+    public record Ending(Trace trace, Verdict verdict, String ruleId, String message, List<String> explanation,
+                         Continuation continuation) {
+        /** An ending that is not a stuck thread's, or one without a continuation. */
+        public Ending(Trace trace, Verdict verdict, String ruleId, String message, List<String> explanation) {
+            this(trace, verdict, ruleId, message, explanation, null);
+        }
+    }
 
     public static Ending replay(Model model, RuleSet rules, int[] schedule) {
         return replay(model, rules, schedule, true);
@@ -137,7 +144,7 @@ public final class Replayer {
             CheckResult c = doomed[1] == 0
                     ? Checker.stuckResult(model, sys, schedule, state, doomed[0], Map.of(), new org.migcheck.checker.engine.Stats(0, 0, 0, 0), List.of())
                     : Checker.livelockResult(model, sys, schedule, state, doomed[0], Map.of(), new org.migcheck.checker.engine.Stats(0, 0, 0, 0), List.of());
-            return new Ending(trace, Verdict.STUCK, null, c.message(), c.explanation());
+            return new Ending(trace, Verdict.STUCK, null, c.message(), c.explanation(), c.continuation());
         }
         if (rules.lockdep() && schedule.length > 0) {
             Ending edge = lockOrderEdge(model, rules, trace, schedule);

@@ -187,6 +187,14 @@ public final class Wire {
                 str(out, x.simplification());
             }
             str(out, r.reductions());
+            Continuation c = r.continuation();
+            out.writeBoolean(c != null);
+            if (c != null) {
+                out.writeInt(c.thread());
+                out.writeBoolean(c.livelock());
+                ints(out, c.steps());
+                out.writeInt(c.loopFrom());
+            }
         });
     }
 
@@ -227,8 +235,9 @@ public final class Wire {
                 saturated.add(new CheckResult.Saturation(str(in), str(in), in.readInt(), in.readLong(), str(in)));
             }
             String reductions = str(in);
+            Continuation c = in.readBoolean() ? new Continuation(in.readInt(), in.readBoolean(), ints(in), in.readInt()) : null;
             return new CheckResult(model, verdict, rule, message, schedule, List.copyOf(explanation), List.copyOf(witnesses), goals,
-                    stats, limit, List.copyOf(notes), List.copyOf(unreached), List.copyOf(saturated), reductions);
+                    stats, limit, List.copyOf(notes), List.copyOf(unreached), List.copyOf(saturated), reductions, null, c);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

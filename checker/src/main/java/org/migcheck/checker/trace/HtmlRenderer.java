@@ -45,6 +45,7 @@ public final class HtmlRenderer {
             + "table.lanes col.num{width:3.5em}td.num{color:#6b7280;text-align:right}td.step{border-radius:4px}td.changes{color:#374151}"
             + "td.blocked{background:#fecaca;color:#7f1d1d}td.fails{background:#dc2626 !important;color:#fff;font-weight:600;outline:2px solid #7f1d1d}"
             + "tr.failing td.num{color:#dc2626;font-weight:700}td.finished{color:#6b7280}"
+            + "tr.loop td.num{border-left:3px solid #6b7280}"
             + "ul.expl li{font-family:ui-monospace,monospace;font-size:13px;overflow-wrap:anywhere}"
             + ".legend{display:flex;flex-wrap:wrap;gap:1em;font-size:12px;margin:.5em 0}.legend span.sw{display:inline-block;width:1.2em;height:1em;"
             + "vertical-align:middle;margin-right:.3em;border-radius:3px}figure{margin:1em 0}svg{max-width:100%;height:auto}"
@@ -161,6 +162,7 @@ public final class HtmlRenderer {
         }
         if (trace != null && r.witnesses().isEmpty()) {
             h.append(trace.rows().isEmpty() ? "<p>" + TextRenderer.noStep(r) + "</p>\n" : "").append(lanes(trace, true, at, idSuffix, "trace"));
+            h.append(continuation(r, idSuffix));
         }
         int p = 0;
         for (CheckResult.Witness w : r.witnesses()) {
@@ -200,6 +202,14 @@ public final class HtmlRenderer {
      * "path1", "goal2") and {@code idSuffix} (the check's, on a page of several) name its call-path check box.
      */
     static String lanes(Trace t, boolean endState, int breaksAt, String idSuffix, String table) {
+        return lanes(t, endState, breaksAt, idSuffix, table, 0, -1);
+    }
+
+    /**
+     * As {@link #lanes(Trace, boolean, int, String, String)}, its rows numbered from {@code first + 1}, and those from
+     * row {@code loopFrom} on (when not -1) marked as a cycle's.
+     */
+    static String lanes(Trace t, boolean endState, int breaksAt, String idSuffix, String table, int first, int loopFrom) {
         Model m = t.model();
         Semantics sem = new Semantics(m);
         int[] last = t.last();
@@ -227,7 +237,8 @@ public final class HtmlRenderer {
         for (Trace.Row row : t.rows()) {
             i++;
             boolean fails = row.failure() != null || i - 1 == breaksAt;
-            h.append("<tr").append(fails ? " class=\"failing\" id=\"failing-step" + idSuffix + "\"" : "").append("><td class=\"num\">").append(i).append("</td>");
+            String cls = fails ? " class=\"failing\" id=\"failing-step" + idSuffix + "\"" : loopFrom >= 0 && i - 1 >= loopFrom ? " class=\"loop\"" : "";
+            h.append("<tr").append(cls).append("><td class=\"num\">").append(first + i).append("</td>");
             for (int c : cols) {
                 if (c == row.thread()) {
                     // hovering a step shows the kernel path its thread was on (the text report prints it for the breaking step)
@@ -269,6 +280,27 @@ public final class HtmlRenderer {
         String id = esc("paths-" + table + idSuffix);
         return !paths ? h.toString() : "<input type=\"checkbox\" class=\"paths\" id=\"" + id + "\"><label class=\"paths\" for=\"" + id
                 + "\">show call paths</label>" + h;
+    }
+
+    /** A stuck report's continuation as the text prints it: its steps, the cycle's marked, and where each thread is in it. */
+    private static String continuation(CheckResult r, String idSuffix) {
+        org.migcheck.checker.run.Continuation c = r.continuation();
+        if (c == null) {
+            return "";
+        }
+        int p = r.schedule().length;
+        Trace t = Trace.continuation(r.model(), r.schedule(), c);
+        StringBuilder h = new StringBuilder("<h3>").append(esc(TextRenderer.continuationTitle(r.model(), c))).append("</h3>\n")
+                .append(lanes(t, false, -1, idSuffix, "continuation", p, c.loopFrom()))
+                .append("<p>").append(esc(TextRenderer.loopLine(p, c))).append(" (the marked rows)</p>\n");
+        if (c.loopFrom() > 0) { // else the trace's end row shows where each thread is already
+            h.append("<p>where each thread is while they repeat (before step ").append(TextRenderer.loopStart(p, c)).append("):</p>\n<ul class=\"expl\">");
+            for (String line : TextRenderer.restingLines(TextRenderer.toLoop(t, c))) {
+                h.append("<li>").append(esc(line)).append("</li>");
+            }
+            h.append("</ul>\n");
+        }
+        return h.toString();
     }
 
     /** The wait-for cycle of the last state as a ring of threads, or null when there is none. */

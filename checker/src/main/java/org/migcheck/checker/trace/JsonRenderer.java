@@ -392,6 +392,7 @@ public final class JsonRenderer {
         root.put("trace", trace == null || paths ? null : rows(trace));
         root.put("breaksAt", trace == null || paths ? null : breaksAt(r, trace));
         root.put("restingPlaces", trace == null || paths ? null : resting(trace));
+        root.put("continuation", trace == null || r.continuation() == null ? null : continuation(r));
         List<Map<String, Object>> ps = new ArrayList<>();
         for (CheckResult.Witness w : r.witnesses()) {
             Map<String, Object> p = new LinkedHashMap<>();
@@ -576,7 +577,27 @@ public final class JsonRenderer {
         return out;
     }
 
+    /** A stuck report's continuation, as the text prints it under the trace. */
+    private static Map<String, Object> continuation(CheckResult r) {
+        org.migcheck.checker.run.Continuation c = r.continuation();
+        Trace t = Trace.continuation(r.model(), r.schedule(), c);
+        int p = r.schedule().length;
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("thread", r.model().thread(c.thread()).name());
+        out.put("livelock", c.livelock());
+        out.put("trace", rows(t, p));
+        out.put("loopFrom", TextRenderer.loopStart(p, c));
+        out.put("loopTo", p + c.steps().length);
+        out.put("restingPlaces", resting(TextRenderer.toLoop(t, c)));
+        return out;
+    }
+
     private static List<Map<String, Object>> rows(Trace t) {
+        return rows(t, 0);
+    }
+
+    /** The trace's steps, numbered from {@code first + 1}. */
+    private static List<Map<String, Object>> rows(Trace t, int first) {
         List<Map<String, Object>> out = new ArrayList<>();
         Semantics sem = new Semantics(t.model());
         int i = 0;
@@ -584,7 +605,7 @@ public final class JsonRenderer {
             Map<String, Object> m = new LinkedHashMap<>();
             // the kernel path the thread was on when it took the step: two steps with one label in different functions differ here
             List<String> stack = t.callStack(sem, i);
-            m.put("step", ++i);
+            m.put("step", first + ++i);
             m.put("thread", t.model().thread(row.thread()).name());
             m.put("label", row.label());
             m.put("outcome", row.outcome());

@@ -264,6 +264,7 @@ public final class TextRenderer {
             }
             failingStep(out, trace, r, rule, width);
             out.append(restingPlaces(trace, width));
+            out.append(continuation(r.model(), r.schedule(), r.continuation(), width, stacks));
         }
         int path = 0;
         for (CheckResult.Witness w : r.witnesses()) {
@@ -438,10 +439,24 @@ public final class TextRenderer {
     }
 
     public static String restingPlaces(Trace t, int width) {
+        return restingPlaces(t, width, "where each thread rests:");
+    }
+
+    private static String restingPlaces(Trace t, int width, String title) {
+        StringBuilder out = new StringBuilder();
+        para(out, title, width, "  ");
+        for (String line : restingLines(t)) {
+            para(out, line, width, "    ");
+        }
+        return out.toString();
+    }
+
+    /** A line per thread: where it rests in the trace's last state ("T: finished", "T: blocked in f(x): why", "T: next g(y)"). */
+    static List<String> restingLines(Trace t) {
         Model m = t.model();
         Semantics sem = new Semantics(m);
         int[] s = t.last();
-        StringBuilder out = new StringBuilder("  where each thread rests:\n");
+        List<String> out = new ArrayList<>();
         for (int i = 0; i < m.threadCount(); i++) {
             StringBuilder line = new StringBuilder(m.thread(i).name()).append(": ");
             BlockReason why = sem.finished(s, i) ? null : Trace.blockReason(sem, s, i);
@@ -454,9 +469,56 @@ public final class TextRenderer {
                     line.append(": ").append(why.describe(m));
                 }
             }
-            para(out, line.toString(), width, "    ");
+            out.add(line.toString());
+        }
+        return out;
+    }
+
+    /**
+     * A stuck report's continuation ({@link org.migcheck.checker.run.Continuation}) after {@code schedule}: its steps,
+     * numbered on from the schedule's, the steps that repeat forever, and where each thread is while they do. Empty
+     * when there is none.
+     */
+    public static String continuation(Model m, int[] schedule, org.migcheck.checker.run.Continuation c, int width, boolean stacks) {
+        if (c == null) {
+            return "";
+        }
+        StringBuilder out = new StringBuilder("\n");
+        Trace t = Trace.continuation(m, schedule, c);
+        para(out, continuationTitle(m, c), width, "  ");
+        out.append(table(t, width, stacks, schedule.length));
+        para(out, loopLine(schedule.length, c), width, "  ");
+        if (c.loopFrom() > 0) { // else the trace's resting places are the cycle's already
+            out.append(restingPlaces(toLoop(t, c), width, "where each thread is while they repeat (before step "
+                    + loopStart(schedule.length, c) + "):"));
         }
         return out.toString();
+    }
+
+    /** The continuation's trace {@code t} up to the state its cycle starts from. */
+    static Trace toLoop(Trace t, org.migcheck.checker.run.Continuation c) {
+        return new Trace(t.model(), t.rows().subList(0, c.loopFrom()), t.states().subList(0, c.loopFrom() + 1));
+    }
+
+    /** The title over a continuation: whom it keeps where, and which one it is. */
+    static String continuationTitle(Model m, org.migcheck.checker.run.Continuation c) {
+        String name = m.thread(c.thread()).name();
+        return "how it goes on, one way of many (on every one " + name + (c.livelock()
+                ? " never finishes nor comes to rest at an idle point" : " never moves again") + "): a shortest path to a"
+                + " cycle in which each thread takes a step or cannot move at some point, then the cycle";
+    }
+
+    /** The number of the step a continuation's cycle starts with, after the {@code p} steps of the trace. */
+    static int loopStart(int p, org.migcheck.checker.run.Continuation c) {
+        return p + c.loopFrom() + 1;
+    }
+
+    /** "then steps X-Y repeat forever: ...", after a continuation; {@code p} steps come before it. */
+    static String loopLine(int p, org.migcheck.checker.run.Continuation c) {
+        int from = loopStart(p, c);
+        int to = p + c.steps().length;
+        return (from == to ? "then step " + from + " repeats forever: after it" : "then steps " + from + "-" + to
+                + " repeat forever: after step " + to) + " the state is again the one before step " + from;
     }
 
     /** The interleaving at {@value #DEFAULT_WIDTH} columns. */
@@ -466,11 +528,20 @@ public final class TextRenderer {
 
     /** As {@link #table(Trace, int)}; with {@code callStacks}, one step per line, each new call path under its step. */
     public static String table(Trace t, int width, boolean callStacks) {
-        return callStacks ? oneStepPerLine(t, width, true) : table(t, width);
+        return table(t, width, callStacks, 0);
+    }
+
+    /** As {@link #table(Trace, int, boolean)}, the rows numbered from {@code first + 1} (a continuation's, after the trace's). */
+    public static String table(Trace t, int width, boolean callStacks, int first) {
+        return callStacks ? oneStepPerLine(t, width, true, first) : table(t, width, first);
     }
 
     /** The interleaving within {@code width} columns: one column per thread that moves if they fit, else one step per line. */
     public static String table(Trace t, int width) {
+        return table(t, width, 0);
+    }
+
+    private static String table(Trace t, int width, int first) {
         Model m = t.model();
         List<Integer> cols = new ArrayList<>();
         for (Trace.Row row : t.rows()) {
@@ -479,7 +550,7 @@ public final class TextRenderer {
             }
         }
         cols.sort(Integer::compare);
-        int num = Integer.toString(t.rows().size()).length();
+        int num = Integer.toString(first + t.rows().size()).length();
         int[] natural = new int[m.threadCount()];
         for (int c : cols) {
             natural[c] = m.thread(c).name().length();
@@ -495,7 +566,7 @@ public final class TextRenderer {
         // the changes column gets up to a third of the room, at least MIN_CHANGES; the threads share the rest
         int[] w = fit(cols, natural, width - fixed - Math.min(changesNatural, Math.max(MIN_CHANGES, (width - fixed) / 3)));
         if (w == null) {
-            return oneStepPerLine(t, width, false);
+            return oneStepPerLine(t, width, false, first);
         }
         int used = fixed;
         for (int c : cols) {
@@ -514,7 +585,7 @@ public final class TextRenderer {
         for (Trace.Row row : t.rows()) {
             i++;
             List<List<String>> cells = new ArrayList<>();
-            cells.add(List.of(Integer.toString(i)));
+            cells.add(List.of(Integer.toString(first + i)));
             for (int c : cols) {
                 cells.add(c == row.thread() ? wrap(shown.get(i - 1), w[c]) : List.of());
             }
@@ -607,9 +678,9 @@ public final class TextRenderer {
     private static final int MIN_STEP_TEXT = 16;
 
     /** Narrow terminals: "N  thread  step", the changes indented on the lines below. */
-    private static String oneStepPerLine(Trace t, int width, boolean stacks) {
+    private static String oneStepPerLine(Trace t, int width, boolean stacks, int first) {
         Model m = t.model();
-        int num = Integer.toString(t.rows().size()).length();
+        int num = Integer.toString(first + t.rows().size()).length();
         int name = 0;
         for (Trace.Row row : t.rows()) {
             name = Math.max(name, m.thread(row.thread()).name().length());
@@ -630,7 +701,7 @@ public final class TextRenderer {
         int i = 0;
         for (Trace.Row row : t.rows()) {
             i++;
-            String lead = "  " + pad(Integer.toString(i), num) + "  " + pad(m.thread(row.thread()).name(), name) + "  ";
+            String lead = "  " + pad(Integer.toString(first + i), num) + "  " + pad(m.thread(row.thread()).name(), name) + "  ";
             if (width - lead.length() < MIN_STEP_TEXT) {
                 // a thread's name longer than its column leaves too little room beside it: the step goes under it
                 out.append(lead.stripTrailing()).append('\n');

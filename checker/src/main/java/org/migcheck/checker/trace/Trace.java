@@ -67,6 +67,19 @@ public record Trace(Model model, List<Row> rows, List<int[]> states) {
         }
     }
 
+    /**
+     * The steps of {@code c} after {@code schedule}, replayed from the state the schedule ends in: its rows are
+     * the continuation's, its first state is the schedule's last (row i is step {@code schedule.length + i + 1}).
+     */
+    public static Trace continuation(Model model, int[] schedule, org.migcheck.checker.run.Continuation c) {
+        int[] steps = c.steps();
+        int[] all = java.util.Arrays.copyOf(schedule, schedule.length + steps.length);
+        System.arraycopy(steps, 0, all, schedule.length, steps.length);
+        Trace whole = replay(model, all);
+        return new Trace(model, whole.rows.subList(schedule.length, whole.rows.size()),
+                whole.states.subList(schedule.length, whole.states.size()));
+    }
+
     /** The state after the last successful step. */
     public int[] last() { return states.get(states.size() - 1); }
 

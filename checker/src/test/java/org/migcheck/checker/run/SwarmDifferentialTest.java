@@ -73,6 +73,7 @@ class SwarmDifferentialTest {
 
     @Test
     void checkResultsSurviveTheWireForm() {
+        int continuations = 0;
         for (Object[] c : EngineDifferentialTest.catalogue()) {
             Model m = (Model) c[1];
             CheckResult r = Checker.check(m, KernelRules.all(), Options.defaults().withWorkers(1));
@@ -83,6 +84,14 @@ class SwarmDifferentialTest {
             assertEquals(r.message(), back.message(), what);
             assertArrayEquals(r.schedule(), back.schedule(), what);
             assertEquals(r.explanation(), back.explanation(), what);
+            assertEquals(r.continuation() == null, back.continuation() == null, what + ": continuation");
+            if (r.continuation() != null) {
+                continuations++;
+                assertEquals(r.continuation().thread(), back.continuation().thread(), what);
+                assertEquals(r.continuation().livelock(), back.continuation().livelock(), what);
+                assertArrayEquals(r.continuation().steps(), back.continuation().steps(), what);
+                assertEquals(r.continuation().loopFrom(), back.continuation().loopFrom(), what);
+            }
             assertEquals(r.witnesses().size(), back.witnesses().size(), what);
             for (int i = 0; i < r.witnesses().size(); i++) {
                 assertEquals(r.witnesses().get(i).title(), back.witnesses().get(i).title(), what);
@@ -101,5 +110,6 @@ class SwarmDifferentialTest {
             assertEquals(r.saturated(), back.saturated(), what);
             assertEquals(r.reductions(), back.reductions(), what);
         }
+        assertTrue(continuations > 0, "no stuck variant in the catalogue: the continuation's wire form is not exercised");
     }
 }

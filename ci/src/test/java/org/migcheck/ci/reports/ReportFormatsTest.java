@@ -113,6 +113,14 @@ class ReportFormatsTest {
             if (o.result().verdict() == Verdict.DEADLOCK) {
                 assertTrue(n.path("cycle").isNull() != n.path("chains").isEmpty(), "a deadlock has a cycle or chains: " + o.title());
             }
+            // a stuck report's continuation, validated above: its steps numbered on from the trace's, its cycle inside them
+            assertEquals(o.result().verdict() == Verdict.STUCK, n.path("continuation").isObject(), "continuation of " + o.title());
+            if (n.path("continuation").isObject()) {
+                JsonNode c = n.path("continuation");
+                assertEquals(n.path("trace").size() + 1, c.path("trace").path(0).path("step").asInt(), o.title());
+                assertEquals(c.path("trace").path(c.path("trace").size() - 1).path("step").asInt(), c.path("loopTo").asInt(), o.title());
+                assertTrue(c.path("loopFrom").asInt() <= c.path("loopTo").asInt(), o.title());
+            }
             for (String key : List.of("rule", "cycle", "chains", "limit", "trace", "restingPlaces", "replay", "expected", "variant")) {
                 assertTrue(n.has(key), key + " missing in " + o.title());
             }

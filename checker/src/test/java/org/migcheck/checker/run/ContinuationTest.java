@@ -1,0 +1,276 @@
+package org.migcheck.checker.run;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.migcheck.checker.engine.Failure;
+import org.migcheck.checker.engine.TransitionSystem;
+import org.migcheck.checker.trace.Trace;
+import org.migcheck.checker.trace.TextRenderer;
+import org.migcheck.model.lang.BlockReason;
+import org.migcheck.model.lang.Body;
+import org.migcheck.model.lang.Local;
+import org.migcheck.model.lang.Model;
+import org.migcheck.model.lang.Procedure;
+import org.migcheck.model.lang.Step;
+import org.migcheck.model.lang.Var;
+import org.migcheck.properties.RuleSet;
+
+/**
+ * A stuck report's continuation ({@link Continuation}): on hand-counted models the exact steps, and on the seeded
+ * random models that end stuck or spinning, checked against a brute-force reading of the same states: it replays,
+ * the named thread never moves (never comes to rest) on it, its cycle closes, every thread takes a step in the
+ * cycle or cannot move in one of its states, and no state of such a cycle is nearer than where it enters its cycle.
+ */
+class ContinuationTest {
+
+    private static Step waitFor(Var flag) {
+        return Step.named("wait_event").args(flag.name()).when(e -> e.isSet(flag))
+                .blockedBy(e -> new BlockReason.OnCondition(flag.name() + " set", flag.name())).build();
+    }
+
+    /**
+     * waiter waits for a flag nobody sets; ticker, a daemon, flips ticks forever; finisher writes x twice and ends.
+     * By hand: waiter is doomed in the initial state; the states are finisher's pc (0, 1, done) times ticks (0, 1).
+     * The only cycles in which finisher takes a step or cannot move are those after it has finished, so the
+     * continuation is finisher's two steps, then ticker's two flips (a shortest cycle). Without that condition the
+     * nearest cycle is ticker's two flips at once, with finisher able to run all along and never running.
+     */
+    static Model finisherAndTicker() {
+        Model.Builder m = Model.builder("finisher-and-ticker");
+        Var flag = m.flag("flag", false);
+        Var x = m.var("x", 0, 2, 0);
+        Var ticks = m.var("ticks", 0, 1, 0);
+        m.thread("waiter", b -> b.step(waitFor(flag)));
+        m.thread("ticker").daemon().body(b -> b.forever(f -> f.step(Step.named("tick").does(e -> e.set(ticks, 1 - e.get(ticks))).build())));
+        m.thread("finisher", b -> b.step(Step.named("WRITE_ONCE").args("x=1").does(e -> e.set(x, 1)).build())
+                .step(Step.named("WRITE_ONCE").args("x=2").does(e -> e.set(x, 2)).build()));
+        return m.build();
+    }
+
+    @Test
+    void aThreadThatCouldRunIsNotLeftOutOfTheCycle() {
+        Model m = finisherAndTicker();
+        CheckResult r = Checker.check(m, RuleSet.empty(), Options.defaults());
+        assertEquals(Verdict.STUCK, r.verdict(), r.message());
+        assertEquals(0, r.schedule().length, "waiter is doomed in the initial state");
+        Continuation c = r.continuation();
+        assertNotNull(c);
+        assertEquals("waiter", m.thread(c.thread()).name());
+        assertFalse(c.livelock());
+        Trace t = Trace.continuation(m, r.schedule(), c);
+        assertEquals(List.of("finisher WRITE_ONCE(x=1)", "finisher WRITE_ONCE(x=2)", "ticker tick()", "ticker tick()"),
+                t.rows().stream().map(row -> m.thread(row.thread()).name() + " " + row.label()).toList());
+        assertEquals(2, c.loopFrom());
+        String text = TextRenderer.render("t", r, null, null);
+        assertTrue(text.contains("then steps 3-4 repeat forever: after step 4 the state is again the one before step 3"), text);
+        assertTrue(text.contains("finisher: finished"), text);
+    }
+
+    /** poller re-reads g, which never becomes 1: its local already holds 0, so one read leads back to the same state. */
+    @Test
+    void aLivelockRepeatsTheThreadsOwnStep() {
+        Model.Builder b = Model.builder("poller-alone");
+        Var g = b.var("g", 0, 1, 0);
+        Procedure p = b.thread("poller");
+        Local seen = p.local("seen", 0, 1);
+        p.body(x -> x.forever(f -> f.step(Step.named("READ_ONCE").args("g").does(e -> e.setLocal(seen, e.get(g))).build())
+                .ifLocal(e -> e.local(seen) == 1, Body::breakLoop)));
+        Model m = b.build();
+        CheckResult r = Checker.check(m, RuleSet.empty(), Options.defaults());
+        assertEquals(Verdict.STUCK, r.verdict(), r.message());
+        Continuation c = r.continuation();
+        assertNotNull(c);
+        assertTrue(c.livelock());
+        assertEquals(1, c.steps().length);
+        assertEquals(0, c.loopFrom());
+        assertTrue(TextRenderer.render("t", r, null, null).contains("then step " + (r.schedule().length + 1) + " repeats forever"), TextRenderer.render("t", r, null, null));
+    }
+
+    /** The replay of a stuck report's token shows the same continuation as the check. */
+    @Test
+    void replayEndsWithTheSameContinuation() {
+        Model m = finisherAndTicker();
+        CheckResult r = Checker.check(m, RuleSet.empty(), Options.defaults());
+        Replayer.Ending end = Replayer.replay(m, RuleSet.empty(), r.schedule());
+        assertEquals(Verdict.STUCK, end.verdict());
+        assertArrayEquals(r.continuation().steps(), end.continuation().steps());
+        assertEquals(r.continuation().loopFrom(), end.continuation().loopFrom());
+    }
+
+    /** Beyond the limit of states there is none, and find says so with null. */
+    @Test
+    void tooManyStatesGiveNone() {
+        Model m = finisherAndTicker();
+        ModelSystem sys = new ModelSystem(m, RuleSet.empty(), true);
+        assertNull(Continuation.find(sys, sys.initialState(), 0, false, 5), "6 states follow the initial one's");
+        assertNotNull(Continuation.find(sys, sys.initialState(), 0, false, 6));
+    }
+
+    @Test
+    void randomStuckModelsAgreeWithABruteForceReading() {
+        int stuck = 0;
+        for (long seed = 0; seed < 400; seed++) {
+            for (boolean symmetric : new boolean[] {false, true}) {
+                Model m = StuckReferenceTest.waiting(seed, symmetric);
+                CheckResult r = Checker.check(m, RuleSet.empty(), Options.defaults());
+                if (r.verdict() != Verdict.STUCK) {
+                    continue;
+                }
+                stuck++;
+                verify(m, r, "seed " + seed + (symmetric ? " symmetric" : ""));
+            }
+        }
+        assertTrue(stuck >= 100, "only " + stuck + " stuck models among the seeds");
+    }
+
+    /** The brute-force reading of one stuck report's continuation. */
+    private static void verify(Model m, CheckResult r, String what) {
+        Continuation c = r.continuation();
+        assertNotNull(c, what);
+        assertTrue(r.message().startsWith(m.thread(c.thread()).name() + " "), what + ": " + r.message());
+        ModelSystem sys = new ModelSystem(m, RuleSet.empty(), true);
+        int[] s = Trace.replay(m, r.schedule()).last();
+        int bit = 1 << c.thread();
+        // the closure of the report's state, with each state's successors and enabled threads
+        Map<List<Integer>, Integer> ids = new HashMap<>();
+        List<int[]> states = new ArrayList<>();
+        List<int[][]> edges = new ArrayList<>(); // {label, target} per transition
+        List<Integer> enabled = new ArrayList<>();
+        ids.put(key(s), 0);
+        states.add(s);
+        for (int i = 0; i < states.size(); i++) {
+            List<int[]> out = new ArrayList<>();
+            int[] moves = {0};
+            List<int[]> next = new ArrayList<>();
+            sys.expand(-1, states.get(i), new TransitionSystem.Successors() {
+                @Override public void successor(int l, int[] n) {
+                    out.add(new int[] {l});
+                    next.add(n.clone());
+                    moves[0] |= 1 << Trace.thread(l);
+                }
+                @Override public void failure(int l, Failure f) { throw new AssertionError(what + ": a failing step follows"); }
+                @Override public void stateFailure(Failure f) { throw new AssertionError(what + ": a failing state follows"); }
+            });
+            int[][] e = new int[out.size()][];
+            for (int k = 0; k < out.size(); k++) {
+                Integer id = ids.get(key(next.get(k)));
+                if (id == null) {
+                    id = states.size();
+                    ids.put(key(next.get(k)), id);
+                    states.add(next.get(k));
+                }
+                e[k] = new int[] {out.get(k)[0], id};
+            }
+            edges.add(e);
+            enabled.add(moves[0]);
+        }
+        int n = states.size();
+        // replay: each step is a transition of the state it leaves, and the named thread stays where the verdict says
+        int at = 0;
+        List<Integer> path = new ArrayList<>(List.of(0));
+        for (int l : c.steps()) {
+            int to = -1;
+            for (int[] e : edges.get(at)) {
+                if (e[0] == l) {
+                    to = e[1];
+                }
+            }
+            assertTrue(to >= 0, what + ": step " + Trace.thread(l) + "/" + Trace.alternative(l) + " is no transition");
+            at = to;
+            path.add(at);
+        }
+        for (int v : path) {
+            if (c.livelock()) {
+                assertEquals(0, sys.semantics().finished(states.get(v), c.thread()) || sys.semantics().atIdlePoint(states.get(v), c.thread())
+                        ? 1 : 0, what + ": the livelocked thread finishes or rests on its continuation");
+            } else {
+                assertEquals(0, enabled.get(v) & bit, what + ": the stuck thread can move on its continuation");
+            }
+        }
+        int entry = path.get(c.loopFrom());
+        assertEquals(entry, at, what + ": the cycle does not close");
+        int moved = 0;
+        int disabled = 0;
+        for (int k = c.loopFrom(); k < c.steps().length; k++) {
+            moved |= 1 << Trace.thread(c.steps()[k]);
+            disabled |= ~enabled.get(path.get(k));
+        }
+        int all = (1 << m.threadCount()) - 1;
+        assertEquals(all, (moved | disabled) & all, what + ": a thread neither moves in the cycle nor is ever unable to");
+        // no state that lies on such a cycle is nearer than the entry: reachability sets, components read from them
+        boolean[][] reach = new boolean[n][];
+        for (int v = 0; v < n; v++) {
+            reach[v] = new boolean[n];
+            ArrayDeque<Integer> q = new ArrayDeque<>();
+            for (int[] e : edges.get(v)) {
+                if (!reach[v][e[1]]) {
+                    reach[v][e[1]] = true;
+                    q.add(e[1]);
+                }
+            }
+            while (!q.isEmpty()) {
+                int u = q.poll();
+                for (int[] e : edges.get(u)) {
+                    if (!reach[v][e[1]]) {
+                        reach[v][e[1]] = true;
+                        q.add(e[1]);
+                    }
+                }
+            }
+        }
+        int[] dist = new int[n];
+        Arrays.fill(dist, -1);
+        dist[0] = 0;
+        ArrayDeque<Integer> q = new ArrayDeque<>(List.of(0));
+        int nearest = Integer.MAX_VALUE;
+        while (!q.isEmpty()) {
+            int v = q.poll();
+            if (fairCycleThrough(v, n, reach, edges, enabled, all)) {
+                nearest = Math.min(nearest, dist[v]);
+            }
+            for (int[] e : edges.get(v)) {
+                if (dist[e[1]] < 0) {
+                    dist[e[1]] = dist[v] + 1;
+                    q.add(e[1]);
+                }
+            }
+        }
+        assertEquals(nearest, c.loopFrom(), what + ": the cycle is not entered at a nearest state that lies on one");
+    }
+
+    /** Whether v's component (the states v reaches that reach v) has a transition, and each thread moves in it or cannot somewhere. */
+    private static boolean fairCycleThrough(int v, int n, boolean[][] reach, List<int[][]> edges, List<Integer> enabled, int all) {
+        if (!reach[v][v]) {
+            return false;
+        }
+        int moved = 0;
+        int disabled = 0;
+        for (int u = 0; u < n; u++) {
+            if (u == v || (reach[v][u] && reach[u][v])) {
+                disabled |= ~enabled.get(u);
+                for (int[] e : edges.get(u)) {
+                    if (e[1] == v || (reach[v][e[1]] && reach[e[1]][v])) {
+                        moved |= 1 << Trace.thread(e[0]);
+                    }
+                }
+            }
+        }
+        return ((moved | disabled) & all) == all;
+    }
+
+    private static List<Integer> key(int[] s) {
+        return Arrays.stream(s).boxed().toList();
+    }
+}
