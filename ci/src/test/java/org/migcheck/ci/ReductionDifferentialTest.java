@@ -27,6 +27,10 @@ import org.migcheck.properties.KernelRules;
  * on}: step footprints from the first state) and both; reduced state counts never exceed the
  * unreduced count; every reduced counterexample replays in the unpermuted model.
  */
+// a hang (an engine mutant that made states collide showed itself only so) fails the test within minutes
+// instead of running on to CI's own limit; each test here takes seconds to a minute
+@org.junit.jupiter.api.Timeout(value = 10, unit = java.util.concurrent.TimeUnit.MINUTES,
+        threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
 class ReductionDifferentialTest {
 
     private static final Options.Switch ON = Options.Switch.ON;

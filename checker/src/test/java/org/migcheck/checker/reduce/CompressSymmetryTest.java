@@ -19,6 +19,10 @@ import org.migcheck.properties.RuleSet;
  * rule, message, counterexample schedule, explanation, counts, depth and reductions line as the
  * packed store on one worker.
  */
+// a hang (an engine mutant that made states collide showed itself only so) fails the test within minutes
+// instead of running on to CI's own limit; each test here takes seconds to a minute
+@org.junit.jupiter.api.Timeout(value = 10, unit = java.util.concurrent.TimeUnit.MINUTES,
+        threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
 class CompressSymmetryTest {
     private static final int SEEDS = 60;
 

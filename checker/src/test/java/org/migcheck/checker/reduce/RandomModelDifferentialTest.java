@@ -33,6 +33,10 @@ import org.migcheck.properties.RuleSet;
  * brute force: every reachable state (own breadth-first enumeration over the semantics) mapped to the
  * lexicographically smallest vector over all permutations of the members.
  */
+// a hang (an engine mutant that made states collide showed itself only so) fails the test within minutes
+// instead of running on to CI's own limit; each test here takes seconds to a minute
+@org.junit.jupiter.api.Timeout(value = 10, unit = java.util.concurrent.TimeUnit.MINUTES,
+        threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
 class RandomModelDifferentialTest {
     private static final int SEEDS = 60;
 

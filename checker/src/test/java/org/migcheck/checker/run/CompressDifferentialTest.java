@@ -20,6 +20,10 @@ import org.junit.jupiter.api.Test;
  * checks (liveness on and off, symmetry and partial-order reduction where the model allows them)
  * give the same result; and a fingerprint that makes every state collide changes none of it.
  */
+// a hang (an engine mutant that made states collide showed itself only so) fails the test within minutes
+// instead of running on to CI's own limit; each test here takes seconds to a minute
+@org.junit.jupiter.api.Timeout(value = 10, unit = java.util.concurrent.TimeUnit.MINUTES,
+        threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
 class CompressDifferentialTest {
 
     static SearchResult engine(Model model, RuleSet rules, int workers, Fingerprint fp, boolean compress, boolean liveness) {

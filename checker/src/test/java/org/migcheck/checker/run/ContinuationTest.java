@@ -33,6 +33,10 @@ import org.migcheck.properties.RuleSet;
  * the named thread never moves (never comes to rest) on it, its cycle closes, every thread takes a step in the
  * cycle or cannot move in one of its states, and no state of such a cycle is nearer than where it enters its cycle.
  */
+// a hang (an engine mutant that made states collide showed itself only so) fails the test within minutes
+// instead of running on to CI's own limit; each test here takes seconds to a minute
+@org.junit.jupiter.api.Timeout(value = 10, unit = java.util.concurrent.TimeUnit.MINUTES,
+        threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
 class ContinuationTest {
 
     private static Step waitFor(Var flag) {

@@ -28,6 +28,10 @@ import org.junit.jupiter.api.Test;
  * at 1, 2 and 4 workers the engine's results (counts included) are identical. A fingerprint function
  * that maps every state to the same value changes none of this.
  */
+// a hang (an engine mutant that made states collide showed itself only so) fails the test within minutes
+// instead of running on to CI's own limit; each test here takes seconds to a minute
+@org.junit.jupiter.api.Timeout(value = 10, unit = java.util.concurrent.TimeUnit.MINUTES,
+        threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
 public class EngineDifferentialTest {
     static final int MODELS = 1000;
     static final int[] WORKERS = {1, 2, 4};

@@ -26,6 +26,10 @@ import org.migcheck.properties.RuleSet;
  * larger, and every counterexample replays; the reduced search is the same for 1 and 4 workers;
  * and on hand-built models the reduced counts are the ones counted by hand.
  */
+// a hang (an engine mutant that made states collide showed itself only so) fails the test within minutes
+// instead of running on to CI's own limit; each test here takes seconds to a minute
+@org.junit.jupiter.api.Timeout(value = 10, unit = java.util.concurrent.TimeUnit.MINUTES,
+        threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
 class PorDifferentialTest {
     private static final int MODELS = 1000;
     private static final Pattern REDUCED = Pattern.compile("by step footprints.*\\((\\d+) states? expanded");

@@ -34,6 +34,10 @@ import org.junit.jupiter.api.Test;
  * stuck before never-finishing, must be what the checker reports: the same verdict, thread and
  * depth. Reductions are off so that the checker's ids are the plain BFS ids.
  */
+// a hang (an engine mutant that made states collide showed itself only so) fails the test within minutes
+// instead of running on to CI's own limit; each test here takes seconds to a minute
+@org.junit.jupiter.api.Timeout(value = 10, unit = java.util.concurrent.TimeUnit.MINUTES,
+        threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
 class StuckReferenceTest {
 
     /** The reference answer: kind 0 holds, 1 stuck, 2 never finishes; the thread and the state's depth. */

@@ -18,6 +18,10 @@ import org.junit.jupiter.api.Test;
  * generated and distinct counts and depth, on the catalogue and seeded random models. And a check's
  * result survives the wire form a sharded suite uses, field by field.
  */
+// a hang (an engine mutant that made states collide showed itself only so) fails the test within minutes
+// instead of running on to CI's own limit; each test here takes seconds to a minute
+@org.junit.jupiter.api.Timeout(value = 10, unit = java.util.concurrent.TimeUnit.MINUTES,
+        threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
 class SwarmDifferentialTest {
     /** Chunks of {@code size} walks, run last chunk first, each through {@link Wire}; cut after the first that failed. */
     static RandomSearch.Swarm chunked(int size, int[] chunksRun) {

@@ -20,6 +20,10 @@ import org.junit.jupiter.api.Test;
  * random models and every catalogue variant, at 2 and 3 owners and 1 and 2 workers; and identical
  * whole checks (verdict, message, schedule, stuck-thread explanation) through {@link Options#withCluster}.
  */
+// a hang (an engine mutant that made states collide showed itself only so) fails the test within minutes
+// instead of running on to CI's own limit; each test here takes seconds to a minute
+@org.junit.jupiter.api.Timeout(value = 10, unit = java.util.concurrent.TimeUnit.MINUTES,
+        threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
 class TransportDifferentialTest {
     /** A search's result and the vector of its failing state (null when nothing failed), read back from the search. */
     record Run(SearchResult result, int[] failing) {}
