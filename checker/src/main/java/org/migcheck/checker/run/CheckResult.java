@@ -29,9 +29,9 @@ import org.migcheck.checker.engine.Words;
  * @param rule         the broken rule's statement and kernel reference from the rule set the check ran with, or null
  *                     (no rule broken, or a result not yet returned by {@link Checker#check}); reports read it
  *                     through {@link org.migcheck.checker.trace.RuleInfo#of(CheckResult)}
- * @param continuation for a stuck thread: one way the model goes on from the schedule's last state (a shortest
- *                     one to where nothing can move, else to a cycle), or null (another verdict, or too many
- *                     states follow that state to look for one)
+ * @param continuation for a stuck thread: one way the model goes on forever from the schedule's last state, a
+ *                     path into a cycle ({@link Continuation}), or null (another verdict, or none was found: too
+ *                     many states follow that state, or looking for one failed; the explanation says which)
  */
 public record CheckResult(Model model, Verdict verdict, String ruleId, String message, int[] schedule,
                           List<String> explanation, List<Witness> witnesses, Map<String, GoalResult> goals,

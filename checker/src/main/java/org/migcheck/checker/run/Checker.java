@@ -567,12 +567,24 @@ public final class Checker {
      * in {@code expl} saying why none is shown.
      */
     private static Continuation continuation(ModelSystem sys, int[] state, int t, boolean livelock, List<String> expl) {
-        Continuation c = Continuation.find(sys, state, t, livelock, Continuation.LIMIT);
-        if (c == null) {
-            expl.add("how it goes on from here is not shown: more than " + Words.count(Continuation.LIMIT, "state")
-                    + " follow this one");
+        // it illustrates a verdict the search has settled: whatever stops it leaves the verdict as it is, and says so
+        String none = "how it goes on from here is not shown: ";
+        try {
+            Continuation c = Continuation.find(sys, state, t, livelock, Continuation.LIMIT);
+            if (c == null) {
+                expl.add(none + "more than " + String.format(java.util.Locale.ROOT, "%,d", Continuation.LIMIT)
+                        + " states follow this one");
+            }
+            return c;
+        } catch (OutOfMemoryError e) {
+            expl.add(none + "out of memory while looking for it");
+        } catch (IllegalStateException | ModelError e) {
+            // the states that follow were not those the search met (a guard or rule that answers differently from run
+            // to run: a state where no thread can move, which the search would have reported as a deadlock)
+            expl.add(none + "the states that follow this one differ from those the search met (" + e.getMessage() + "): is the"
+                    + " model's code a function of the state?");
         }
-        return c;
+        return null;
     }
 
     // ---- reductions: notes, symmetry refusal, unpermuted schedules

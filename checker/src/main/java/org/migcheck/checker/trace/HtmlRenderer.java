@@ -202,14 +202,16 @@ public final class HtmlRenderer {
      * "path1", "goal2") and {@code idSuffix} (the check's, on a page of several) name its call-path check box.
      */
     static String lanes(Trace t, boolean endState, int breaksAt, String idSuffix, String table) {
-        return lanes(t, endState, breaksAt, idSuffix, table, 0, -1);
+        return lanes(t, endState, breaksAt, idSuffix, table, 0, -1, Map.of());
     }
 
     /**
      * As {@link #lanes(Trace, boolean, int, String, String)}, its rows numbered from {@code first + 1}, and those from
-     * row {@code loopFrom} on (when not -1) marked as a cycle's.
+     * row {@code loopFrom} on (when not -1) marked as a cycle's; {@code pathsBefore}, each thread's call path at its last
+     * step before the trace, so that a path is shown where it changes from there.
      */
-    static String lanes(Trace t, boolean endState, int breaksAt, String idSuffix, String table, int first, int loopFrom) {
+    static String lanes(Trace t, boolean endState, int breaksAt, String idSuffix, String table, int first, int loopFrom,
+                        Map<Integer, List<String>> pathsBefore) {
         Model m = t.model();
         Semantics sem = new Semantics(m);
         int[] last = t.last();
@@ -225,6 +227,7 @@ public final class HtmlRenderer {
         StringBuilder h = new StringBuilder("<table class=\"lanes\"><colgroup><col class=\"num\">");
         boolean paths = false;
         List<List<String>> previous = new ArrayList<>(java.util.Collections.nCopies(m.threadCount(), (List<String>) null));
+        pathsBefore.forEach(previous::set);
         for (int k = 0; k <= cols.size(); k++) {
             h.append("<col>");
         }
@@ -291,10 +294,10 @@ public final class HtmlRenderer {
         int p = r.schedule().length;
         Trace t = Trace.continuation(r.model(), r.schedule(), c);
         StringBuilder h = new StringBuilder("<h3>").append(esc(TextRenderer.continuationTitle(r.model(), c))).append("</h3>\n")
-                .append(lanes(t, false, -1, idSuffix, "continuation", p, c.loopFrom()))
+                .append(lanes(t, false, -1, idSuffix, "continuation", p, c.loopFrom(), TextRenderer.lastPaths(r.trace())))
                 .append("<p>").append(esc(TextRenderer.loopLine(p, c))).append(" (the marked rows)</p>\n");
         if (c.loopFrom() > 0) { // else the trace's end row shows where each thread is already
-            h.append("<p>where each thread is while they repeat (before step ").append(TextRenderer.loopStart(p, c)).append("):</p>\n<ul class=\"expl\">");
+            h.append("<p>").append(esc(TextRenderer.cycleStartTitle(p, c))).append("</p>\n<ul class=\"expl\">");
             for (String line : TextRenderer.restingLines(TextRenderer.toLoop(t, c))) {
                 h.append("<li>").append(esc(line)).append("</li>");
             }

@@ -486,11 +486,10 @@ public final class TextRenderer {
         StringBuilder out = new StringBuilder("\n");
         Trace t = Trace.continuation(m, schedule, c);
         para(out, continuationTitle(m, c), width, "  ");
-        out.append(table(t, width, stacks, schedule.length));
+        out.append(table(t, width, stacks, schedule.length, stacks ? lastPaths(Trace.replay(m, schedule)) : Map.of()));
         para(out, loopLine(schedule.length, c), width, "  ");
         if (c.loopFrom() > 0) { // else the trace's resting places are the cycle's already
-            out.append(restingPlaces(toLoop(t, c), width, "where each thread is while they repeat (before step "
-                    + loopStart(schedule.length, c) + "):"));
+            out.append(restingPlaces(toLoop(t, c), width, cycleStartTitle(schedule.length, c)));
         }
         return out.toString();
     }
@@ -498,6 +497,11 @@ public final class TextRenderer {
     /** The continuation's trace {@code t} up to the state its cycle starts from. */
     static Trace toLoop(Trace t, org.migcheck.checker.run.Continuation c) {
         return new Trace(t.model(), t.rows().subList(0, c.loopFrom()), t.states().subList(0, c.loopFrom() + 1));
+    }
+
+    /** "where each thread is as the cycle starts (before step N):", over the resting places of a continuation's cycle. */
+    static String cycleStartTitle(int p, org.migcheck.checker.run.Continuation c) {
+        return "where each thread is as the cycle starts (before step " + loopStart(p, c) + "):";
     }
 
     /** The title over a continuation: whom it keeps where, and which one it is. */
@@ -533,7 +537,25 @@ public final class TextRenderer {
 
     /** As {@link #table(Trace, int, boolean)}, the rows numbered from {@code first + 1} (a continuation's, after the trace's). */
     public static String table(Trace t, int width, boolean callStacks, int first) {
-        return callStacks ? oneStepPerLine(t, width, true, first) : table(t, width, first);
+        return table(t, width, callStacks, first, Map.of());
+    }
+
+    /**
+     * As {@link #table(Trace, int, boolean, int)}; {@code pathsBefore} holds each thread's call path at its last step
+     * before the trace (a continuation's trace: a path is printed where it changes, not again at its first step).
+     */
+    static String table(Trace t, int width, boolean callStacks, int first, Map<Integer, List<String>> pathsBefore) {
+        return callStacks ? oneStepPerLine(t, width, true, first, pathsBefore) : table(t, width, first);
+    }
+
+    /** Each thread's call path at its last step in {@code t} (threads that took none are absent). */
+    static Map<Integer, List<String>> lastPaths(Trace t) {
+        Semantics sem = new Semantics(t.model());
+        Map<Integer, List<String>> out = new java.util.HashMap<>();
+        for (int i = 0; i < t.rows().size(); i++) {
+            out.put(t.rows().get(i).thread(), t.callStack(sem, i));
+        }
+        return out;
     }
 
     /** The interleaving within {@code width} columns: one column per thread that moves if they fit, else one step per line. */
@@ -566,7 +588,7 @@ public final class TextRenderer {
         // the changes column gets up to a third of the room, at least MIN_CHANGES; the threads share the rest
         int[] w = fit(cols, natural, width - fixed - Math.min(changesNatural, Math.max(MIN_CHANGES, (width - fixed) / 3)));
         if (w == null) {
-            return oneStepPerLine(t, width, false, first);
+            return oneStepPerLine(t, width, false, first, Map.of());
         }
         int used = fixed;
         for (int c : cols) {
@@ -678,7 +700,7 @@ public final class TextRenderer {
     private static final int MIN_STEP_TEXT = 16;
 
     /** Narrow terminals: "N  thread  step", the changes indented on the lines below. */
-    private static String oneStepPerLine(Trace t, int width, boolean stacks, int first) {
+    private static String oneStepPerLine(Trace t, int width, boolean stacks, int first, Map<Integer, List<String>> pathsBefore) {
         Model m = t.model();
         int num = Integer.toString(first + t.rows().size()).length();
         int name = 0;
@@ -697,7 +719,7 @@ public final class TextRenderer {
         StringBuilder out = new StringBuilder(head + says + "\n");
         List<String> shown = shownRows(t);
         Semantics sem = stacks ? new Semantics(m) : null;
-        Map<Integer, List<String>> lastPath = new java.util.HashMap<>();
+        Map<Integer, List<String>> lastPath = new java.util.HashMap<>(pathsBefore);
         int i = 0;
         for (Trace.Row row : t.rows()) {
             i++;

@@ -48,7 +48,7 @@ class ContinuationTest {
      * waiter waits for a flag nobody sets; ticker, a daemon, flips ticks forever; finisher writes x twice and ends.
      * By hand: waiter is doomed in the initial state; the states are finisher's pc (0, 1, done) times ticks (0, 1).
      * The only cycles in which finisher takes a step or cannot move are those after it has finished, so the
-     * continuation is finisher's two steps, then ticker's two flips (a shortest cycle). Without that condition the
+     * continuation is finisher's two steps, then ticker's two flips. Without that condition the
      * nearest cycle is ticker's two flips at once, with finisher able to run all along and never running.
      */
     static Model finisherAndTicker() {
@@ -100,6 +100,122 @@ class ContinuationTest {
         assertEquals(1, c.steps().length);
         assertEquals(0, c.loopFrom());
         assertTrue(TextRenderer.render("t", r, null, null).contains("then step " + (r.schedule().length + 1) + " repeats forever"), TextRenderer.render("t", r, null, null));
+    }
+
+    /** The names of a continuation's steps, "thread label". */
+    private static List<String> steps(Model m, CheckResult r) {
+        return Trace.continuation(m, r.schedule(), r.continuation()).rows().stream()
+                .map(row -> m.thread(row.thread()).name() + " " + row.label()).toList();
+    }
+
+    /** A model with a waiter for a flag nobody sets, and the threads {@code more} adds. */
+    private static Model withWaiter(String name, java.util.function.Consumer<Model.Builder> more) {
+        Model.Builder b = Model.builder(name);
+        Var flag = b.flag("flag", false);
+        b.thread("waiter", x -> x.step(waitFor(flag)));
+        more.accept(b);
+        return b.build();
+    }
+
+    /** counter, a daemon, counts n 0 -> 1 -> 2 -> 0: by hand, a cycle of three states and three steps from the initial one. */
+    @Test
+    void aCycleOfThreeStates() {
+        Model m = withWaiter("three-states", b -> {
+            Var n = b.var("n", 0, 2, 0);
+            b.thread("counter").daemon().body(x -> x.forever(f -> f.step(Step.named("inc").does(e -> e.set(n, (e.get(n) + 1) % 3)).build())));
+        });
+        CheckResult r = Checker.check(m, RuleSet.empty(), Options.defaults());
+        assertEquals(List.of("counter inc()", "counter inc()", "counter inc()"), steps(m, r));
+        assertEquals(0, r.continuation().loopFrom());
+        verify(m, r, "three states");
+    }
+
+    /**
+     * picker, a daemon, sets g to 0 or 1; x waits for g == 0, then finishes (a step that leaves the cycle). By hand:
+     * picker's nearest step is pick(g=0) from g == 0 back to itself, where x can move; the cycle must also pass a state
+     * where x cannot (g == 1): pick(g=0), pick(g=1), pick(g=0). Without that walk the cycle is pick(g=0) alone, with x
+     * able to run all along.
+     */
+    @Test
+    void aThreadThatNeverMovesInTheCycleIsUnableToInOneOfItsStates() {
+        Model m = withWaiter("disabled-off-the-walk", b -> {
+            Var g = b.var("g", 0, 1, 0);
+            b.thread("picker").daemon().body(x -> x.forever(f -> f.step(Step.named("pick").choice(2, a -> "g=" + a)
+                    .does(e -> e.set(g, e.choice())).build())));
+            b.thread("x", x -> x.step(Step.named("wait_event").args("g==0").when(e -> e.get(g) == 0)
+                    .blockedBy(e -> new BlockReason.OnCondition("g == 0", null)).build()));
+        });
+        CheckResult r = Checker.check(m, RuleSet.empty(), Options.defaults());
+        List<String> got = steps(m, r);
+        assertEquals(3, got.size(), got.toString());
+        assertTrue(got.stream().allMatch(l -> l.startsWith("picker pick")), got.toString());
+        assertEquals(0, r.continuation().loopFrom());
+        verify(m, r, "disabled off the walk");
+    }
+
+    /**
+     * poller reads g until it reads 1; g starts at 1 and ticker, a daemon, flips it. By hand: from the initial state
+     * poller's read finishes it, which leaves the cycle; its read at g == 0 stays (its local already holds 0). The
+     * cycle: flip, read, flip.
+     */
+    @Test
+    void aStepThatLeavesTheCycleIsNotTakenIntoIt() {
+        Model m = withWaiter("exit-nearer", b -> {
+            Var g = b.var("g", 0, 1, 1);
+            Procedure p = b.thread("poller");
+            Local seen = p.local("seen", 0, 1);
+            p.body(x -> x.forever(f -> f.step(Step.named("READ_ONCE").args("g").does(e -> e.setLocal(seen, e.get(g))).build())
+                    .ifLocal(e -> e.local(seen) == 1, Body::breakLoop)));
+            b.thread("ticker").daemon().body(x -> x.forever(f -> f.step(Step.named("flip").does(e -> e.set(g, 1 - e.get(g))).build())));
+        });
+        CheckResult r = Checker.check(m, RuleSet.empty(), Options.defaults());
+        assertEquals(List.of("ticker flip()", "poller READ_ONCE(g)", "ticker flip()"), steps(m, r));
+        assertEquals(0, r.continuation().loopFrom());
+        verify(m, r, "exit nearer");
+    }
+
+    /**
+     * A guard that counts its calls (model code that is not a function of the state) can let the search see a tick
+     * the re-exploration does not: there a state where no thread can move follows. The check keeps its verdict,
+     * prints no continuation and says why; it threw an IllegalStateException out of Checker.check (a review).
+     */
+    @Test
+    void followingStatesThatDifferFromTheSearchsLeaveTheVerdictAndSayWhy() {
+        boolean seen = false;
+        for (int k = 1; k <= 20; k++) {
+            java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+            int budget = k;
+            Model m = withWaiter("counting-guard-" + k, b -> {
+                Var t = b.var("t", 0, 1, 0);
+                b.thread("ticker").daemon().body(x -> x.forever(f -> f.step(Step.named("tick").when(e -> calls.incrementAndGet() <= budget)
+                        .blockedBy(e -> new BlockReason.OnCondition("budget", null)).does(e -> e.set(t, 1 - e.get(t))).build())));
+            });
+            CheckResult r = Checker.check(m, RuleSet.empty(), Options.defaults().withDeterminism(Options.Switch.OFF));
+            if (r.verdict() == Verdict.STUCK && r.continuation() == null) {
+                assertTrue(r.explanation().stream().anyMatch(l -> l.startsWith("how it goes on from here is not shown: the states that"
+                        + " follow this one differ from those the search met")), r.explanation().toString());
+                seen = true;
+            }
+        }
+        assertTrue(seen, "no budget made the re-exploration differ from the search");
+    }
+
+    /**
+     * With call paths, a continuation prints a thread's path where it changes from the thread's last step in the trace:
+     * the flusher's first step after the trace (step 11 of fuse-writeback-memcg's migrate-sync-no-reply) is in
+     * fuse_writepages as its steps 2-6 were, so that path is not printed again (a review found it was).
+     */
+    @Test
+    void callPathsGoOnFromTheTrace() {
+        Model m = (Model) EngineDifferentialTest.catalogue().stream()
+                .filter(c -> c[0].equals("fuse-writeback-memcg/migrate-sync-no-reply")).findFirst().orElseThrow()[1];
+        CheckResult r = Checker.check(m, org.migcheck.properties.KernelRules.all(), Options.defaults());
+        assertEquals(Verdict.STUCK, r.verdict(), r.message());
+        assertTrue(TextRenderer.table(r.trace(), 200, true).contains("in fuse_writepages <- flusher"), "the trace's own path");
+        String more = TextRenderer.continuation(m, r.schedule(), r.continuation(), 200, true);
+        assertEquals("flusher", m.thread(Trace.thread(r.continuation().steps()[0])).name(), more);
+        assertFalse(more.contains("in fuse_writepages <- flusher"), more);
+        assertTrue(more.contains("in try_charge_memcg <- fuse-server"), more);
     }
 
     /** The replay of a stuck report's token shows the same continuation as the check. */
