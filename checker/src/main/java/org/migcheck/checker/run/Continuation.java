@@ -207,10 +207,10 @@ public record Continuation(int thread, boolean livelock, int[] steps, int loopFr
          * (transitions are indices into succ): each of its transitions in order to {@code took}.
          */
         private void walk(int from, java.util.function.IntPredicate goal, java.util.function.IntConsumer took) {
-            Map<Integer, Integer> cameBy = new HashMap<>(); // state -> the transition it was first reached by
+            Map<Integer, int[]> cameBy = new HashMap<>(); // state -> {the transition it was first reached by, its source}
             ArrayDeque<Integer> queue = new ArrayDeque<>();
             queue.add(from);
-            cameBy.put(from, -1);
+            cameBy.put(from, null);
             while (!queue.isEmpty()) {
                 int s = queue.poll();
                 for (int k = first[s]; k < first[s + 1]; k++) {
@@ -221,8 +221,8 @@ public record Continuation(int thread, boolean livelock, int[] steps, int loopFr
                     if (goal.test(k)) {
                         List<Integer> back = new ArrayList<>();
                         back.add(k);
-                        for (int v = s; cameBy.get(v) >= 0; v = source(cameBy.get(v))) {
-                            back.add(cameBy.get(v));
+                        for (int[] by = cameBy.get(s); by != null; by = cameBy.get(by[1])) {
+                            back.add(by[0]);
                         }
                         for (int x = back.size() - 1; x >= 0; x--) {
                             took.accept(back.get(x));
@@ -230,27 +230,12 @@ public record Continuation(int thread, boolean livelock, int[] steps, int loopFr
                         return;
                     }
                     if (!cameBy.containsKey(t)) {
-                        cameBy.put(t, k);
+                        cameBy.put(t, new int[] {k, s});
                         queue.add(t);
                     }
                 }
             }
             throw new IllegalStateException("no such transition in the component of state " + from);
-        }
-
-        /** The state transition {@code k} leaves. */
-        private int source(int k) {
-            int lo = 0;
-            int hi = first.length - 2;
-            while (lo < hi) { // the last state whose transitions start at or before k
-                int mid = (lo + hi + 1) >>> 1;
-                if (first[mid] <= k) {
-                    lo = mid;
-                } else {
-                    hi = mid - 1;
-                }
-            }
-            return lo;
         }
 
         /**
