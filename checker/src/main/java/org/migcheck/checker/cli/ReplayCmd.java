@@ -94,14 +94,14 @@ final class ReplayCmd implements Callable<Integer> {
             // a schedule that cannot run here: most often a token kept from an earlier version whose model of this
             // scenario has changed since (a kernel step added), which a user who stored tokens in CI meets first
             boolean step = e.getMessage() != null && (e.getMessage().startsWith("schedule step ") || e.getMessage().startsWith("step "));
-            throw Args.usage(spec, "token does not fit: " + e.getMessage() + (step ? " (a token printed by an earlier version"
-                    + " whose model of this scenario has changed since, or an altered schedule: check the variant again for"
-                    + " a token of this version)" : ""));
+            throw Args.usage(spec, "token does not fit: " + e.getMessage() + (step ? " (an altered or truncated schedule, or"
+                    + " a token printed by an earlier version whose model of this scenario has changed since: check the variant"
+                    + " again for a token of this version)" : ""));
         }
         if (end.verdict() == null) {
             throw Args.usage(spec, "token does not fit: after its " + Words.count(t.schedule().length, "step") + " " + end.message()
-                    + " (a token printed by an earlier version whose model of this scenario has changed since, a truncated or altered"
-                    + " schedule, a token of a check with --rule or --skip-rule replayed without the same"
+                    + " (a truncated or altered schedule, a token printed by an earlier version whose model of this scenario has"
+                    + " changed since, a token of a check with --rule or --skip-rule replayed without the same"
                     + " option before replay, or model or rule code that answers differently from run to run?)");
         }
         PrintStream out = Main.Streams.out;

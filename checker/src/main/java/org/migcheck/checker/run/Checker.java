@@ -578,11 +578,15 @@ public final class Checker {
             return c;
         } catch (OutOfMemoryError e) {
             expl.add(none + "out of memory while looking for it");
-        } catch (IllegalStateException | ModelError e) {
-            // the states that follow were not those the search met (a guard or rule that answers differently from run
-            // to run: a state where no thread can move, which the search would have reported as a deadlock)
-            expl.add(none + "the states that follow this one differ from those the search met (" + e.getMessage() + "): is the"
-                    + " model's code a function of the state?");
+        } catch (Continuation.Diverged e) {
+            // a failure the search would have reported: the model's code answered otherwise when the search ran (a
+            // guard, effect or rule that reads something besides the state)
+            expl.add(none + "the states that follow this one differ from those the search met (" + e.getMessage() + ", which"
+                    + " the search did not meet): is the model's code a function of the state?");
+        } catch (ModelError e) {
+            // the model's own code failed in a state that follows (one a budgeted re-check without reductions had not
+            // reached, or code that answers differently from run to run): its message says where
+            expl.add(none + "the model's code failed in a state that follows this one: " + e.getMessage());
         }
         return null;
     }

@@ -49,8 +49,9 @@ public record Continuation(int thread, boolean livelock, int[] steps, int loopFr
      * states follow it (the search would cost more than the report is worth). A transition that fails is no
      * step of a continuation (a check reports a stuck thread only where none is reachable).
      *
-     * @throws IllegalStateException when a state where no thread can move follows {@code start}: a deadlock, so
-     *                               {@code start} is no stuck report's state
+     * @throws Diverged when a state where no thread can move, or a step that fails, follows {@code start}: a
+     *                   failure the search did not meet, so {@code start} is no stuck report's state of this model
+     *                   (code that answers differently from run to run)
      */
     static Continuation find(TransitionSystem sys, int[] start, int thread, boolean livelock, int limit) {
         Map<Key, Integer> ids = new HashMap<>();
@@ -69,6 +70,7 @@ public record Continuation(int thread, boolean livelock, int[] steps, int loopFr
             List<int[]> next = new ArrayList<>();
             List<Integer> labels = new ArrayList<>();
             int[] moves = {0};
+            String[] failed = {null};
             sys.expand(-1, states.get(i), new TransitionSystem.Successors() {
                 @Override public void successor(int l, int[] n) {
                     next.add(n.clone());
@@ -77,9 +79,16 @@ public record Continuation(int thread, boolean livelock, int[] steps, int loopFr
                 }
                 @Override public void failure(int l, Failure f) {
                     moves[0] |= 1 << sys.actorOf(l);
+                    if (failed[0] == null) {
+                        failed[0] = f instanceof Problem p ? p.summary() : String.valueOf(f);
+                    }
                 }
                 @Override public void stateFailure(Failure f) { }
             });
+            if (failed[0] != null) {
+                throw new Diverged("a step fails in a state " + Words.count(pathTo(i, parent, via).length, "step") + " on ("
+                        + failed[0] + ")");
+            }
             enabled.add(moves[0]);
             for (int k = 0; k < next.size(); k++) {
                 Key key = new Key(next.get(k));
@@ -121,8 +130,9 @@ public record Continuation(int thread, boolean livelock, int[] steps, int loopFr
             boolean end = g.first[v] == g.first[v + 1];
             int c = g.comp[v];
             if (end) {
-                throw new IllegalStateException("no thread can move " + Words.count(pathTo(v, parent, via).length, "step")
-                        + " after the stuck report's state: a deadlock, which the check reports first");
+                int steps = pathTo(v, parent, via).length;
+                throw new Diverged((steps == 0 ? "no thread can move in the reported state itself"
+                        : "no thread can move in a state " + Words.count(steps, "step") + " on") + ", a deadlock");
             }
             if (inner[c] && (moved[c] | disabledSomewhere[c]) == ~0) {
                 int[] prefix = pathTo(v, parent, via);
@@ -295,6 +305,13 @@ public record Continuation(int thread, boolean livelock, int[] steps, int loopFr
                 }
             }
             return comp;
+        }
+    }
+
+    /** A failure follows the report's state (a deadlock, a failing step), one the search that reported it did not meet. */
+    public static final class Diverged extends RuntimeException {
+        Diverged(String what) {
+            super(what);
         }
     }
 

@@ -218,6 +218,36 @@ class ContinuationTest {
         assertTrue(more.contains("in try_charge_memcg <- fuse-server"), more);
     }
 
+    /**
+     * An effect that throws after a number of calls (code that is not a function of the state) can throw first where
+     * the continuation looks: the verdict stays, and the line names the failing step with the model's own message.
+     */
+    @Test
+    void theModelsCodeFailingWhereTheContinuationLooksLeavesTheVerdict() {
+        boolean seen = false;
+        for (int k = 1; k <= 40 && !seen; k++) {
+            java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+            int budget = k;
+            Model m = withWaiter("counting-effect-" + k, b -> {
+                Var t = b.var("t", 0, 1, 0);
+                b.thread("ticker").daemon().body(x -> x.forever(f -> f.step(Step.named("tick").does(e -> {
+                    if (calls.incrementAndGet() > budget) {
+                        throw new IllegalStateException("tick number " + calls.get());
+                    }
+                    e.set(t, 1 - e.get(t));
+                }).build())));
+            });
+            CheckResult r = Checker.check(m, RuleSet.empty(), Options.defaults().withDeterminism(Options.Switch.OFF));
+            if (r.verdict() == Verdict.STUCK && r.continuation() == null) {
+                assertTrue(r.explanation().stream().anyMatch(l -> l.startsWith("how it goes on from here is not shown: the states that"
+                        + " follow this one differ from those the search met (a step fails in a state") && l.contains("tick number")),
+                        r.explanation().toString());
+                seen = true;
+            }
+        }
+        assertTrue(seen, "no budget made the model's code fail where the continuation looks");
+    }
+
     /** The replay of a stuck report's token shows the same continuation as the check. */
     @Test
     void replayEndsWithTheSameContinuation() {
