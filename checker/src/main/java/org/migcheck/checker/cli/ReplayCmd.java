@@ -24,6 +24,8 @@ import org.migcheck.checker.engine.Words;
                 "Exits with the code of the verdict the replay ends in; 64 when the token does not fit the scenario "
                         + "(unknown variant, changed knobs, a step that cannot run) or ends in no failure (truncated)."})
 final class ReplayCmd implements Callable<Integer> {
+    /** A likely cause of a token that does not fit, named in both refusals a stored token meets (README: what stays compatible). */
+    private static final String EARLIER_VERSION = "a token printed by an earlier version whose model of this scenario has changed since";
     @Parameters(index = "0", paramLabel = "TOKEN", description = "SCENARIO:VARIANT:KNOBS:SCHEDULE as printed by check (:SCHEDULE:+K for one found at bounds +K)")
     String token;
 
@@ -91,17 +93,16 @@ final class ReplayCmd implements Callable<Integer> {
             }
             end = Replayer.replay(m, rules, t.schedule());
         } catch (IllegalArgumentException | ModelError e) {
-            // a schedule that cannot run here: most often a token kept from an earlier version whose model of this
-            // scenario has changed since (a kernel step added), which a user who stored tokens in CI meets first
+            // a schedule that cannot run here: altered, or kept from an earlier version whose model of this scenario has
+            // changed since (a kernel step added), which a user who stored tokens in CI meets
             boolean step = e.getMessage() != null && (e.getMessage().startsWith("schedule step ") || e.getMessage().startsWith("step "));
-            throw Args.usage(spec, "token does not fit: " + e.getMessage() + (step ? " (an altered or truncated schedule, or"
-                    + " a token printed by an earlier version whose model of this scenario has changed since: check the variant"
-                    + " again for a token of this version)" : ""));
+            throw Args.usage(spec, "token does not fit: " + e.getMessage() + (step ? " (an altered or truncated schedule, or "
+                    + EARLIER_VERSION + ": check the variant again for a token of this version)" : ""));
         }
         if (end.verdict() == null) {
             throw Args.usage(spec, "token does not fit: after its " + Words.count(t.schedule().length, "step") + " " + end.message()
-                    + " (a truncated or altered schedule, a token printed by an earlier version whose model of this scenario has"
-                    + " changed since, a token of a check with --rule or --skip-rule replayed without the same"
+                    + " (a truncated or altered schedule, " + EARLIER_VERSION + ", a token of a check with --rule or --skip-rule"
+                    + " replayed without the same"
                     + " option before replay, or model or rule code that answers differently from run to run?)");
         }
         PrintStream out = Main.Streams.out;

@@ -54,7 +54,7 @@ public record Continuation(int thread, boolean livelock, int[] steps, int loopFr
      *                   (code that answers differently from run to run)
      */
     static Continuation find(TransitionSystem sys, int[] start, int thread, boolean livelock, int limit) {
-        Map<Key, Integer> ids = new HashMap<>();
+        Map<Replayer.Vector, Integer> ids = new HashMap<>();
         List<int[]> states = new ArrayList<>();
         IntPages parent = new IntPages(16);
         IntPages via = new IntPages(16);       // the label of the step from the parent
@@ -62,7 +62,7 @@ public record Continuation(int thread, boolean livelock, int[] steps, int loopFr
         IntPages succLabel = new IntPages(16); // the label of each of them
         IntPages succEnd = new IntPages(16);   // where each state's successors end in succ
         IntPages enabled = new IntPages(16);   // the threads with a transition from each state
-        ids.put(new Key(start.clone()), 0);
+        ids.put(new Replayer.Vector(start.clone()), 0);
         states.add(start.clone());
         parent.add(-1);
         via.add(0);
@@ -91,7 +91,7 @@ public record Continuation(int thread, boolean livelock, int[] steps, int loopFr
             }
             enabled.add(moves[0]);
             for (int k = 0; k < next.size(); k++) {
-                Key key = new Key(next.get(k));
+                Replayer.Vector key = new Replayer.Vector(next.get(k));
                 Integer id = ids.get(key);
                 if (id == null) {
                     if (states.size() >= limit) {
@@ -313,11 +313,5 @@ public record Continuation(int thread, boolean livelock, int[] steps, int loopFr
         Diverged(String what) {
             super(what);
         }
-    }
-
-    /** A state vector as a hash key, compared by content. */
-    private record Key(int[] slots) {
-        @Override public boolean equals(Object o) { return o instanceof Key k && Arrays.equals(slots, k.slots); }
-        @Override public int hashCode() { return Arrays.hashCode(slots); }
     }
 }

@@ -523,7 +523,7 @@ public final class Replayer {
     }
 
     /** A state vector as a hash key, compared by content (one object per state, no boxed copy). */
-    private record Vector(int[] slots) {
+    record Vector(int[] slots) {
         @Override public boolean equals(Object o) { return o instanceof Vector v && java.util.Arrays.equals(slots, v.slots); }
         @Override public int hashCode() { return java.util.Arrays.hashCode(slots); }
     }
