@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.IntUnaryOperator;
 import java.util.function.Predicate;
+import org.migcheck.checker.engine.Budget;
 import org.migcheck.checker.engine.Search;
 import org.migcheck.checker.engine.SearchObserver;
 import org.migcheck.checker.engine.SearchResult;
@@ -436,7 +437,7 @@ public final class Checker {
                 if (sem.blockReason(rr.last(), t) == null || sem.atIdlePoint(rr.last(), t)) {
                     throw doomedNotReal(model, t, "blocked outside an idle point");
                 }
-                return stuckResult(model, sys, rr.schedule(), rr.last(), t, goalResults, r.stats(), notes);
+                return stuckResult(model, sys, rr.schedule(), rr.last(), t, goalResults, r.stats(), notes, opts.budget(), started);
             }
             int[] spin = doomed[1];
             if (spin != null) {
@@ -446,7 +447,7 @@ public final class Checker {
                 if (sem.finished(rr.last(), t) || sem.atIdlePoint(rr.last(), t)) {
                     throw doomedNotReal(model, t, "neither finished nor at an idle point");
                 }
-                return livelockResult(model, sys, rr.schedule(), rr.last(), t, goalResults, r.stats(), notes);
+                return livelockResult(model, sys, rr.schedule(), rr.last(), t, goalResults, r.stats(), notes, opts.budget(), started);
             }
         } else if (graph != null) {
             if (graph.overflow()) {
@@ -475,11 +476,11 @@ public final class Checker {
                 notes.add(SHORTEST_UNKNOWN);
             }
             if (stuck != null) {
-                return stuckResult(model, sys, search.scheduleTo(stuck[0]), search.state(stuck[0]), stuck[1], goalResults, r.stats(), notes);
+                return stuckResult(model, sys, search.scheduleTo(stuck[0]), search.state(stuck[0]), stuck[1], goalResults, r.stats(), notes, opts.budget(), started);
             }
             int[] spin = doomed[1];
             if (spin != null) {
-                return livelockResult(model, sys, search.scheduleTo(spin[0]), search.state(spin[0]), spin[1], goalResults, r.stats(), notes);
+                return livelockResult(model, sys, search.scheduleTo(spin[0]), search.state(spin[0]), spin[1], goalResults, r.stats(), notes, opts.budget(), started);
             }
         } else {
             notes.add("liveness not checked (disabled): stuck threads are not ruled out");
@@ -517,7 +518,8 @@ public final class Checker {
     }
 
     static CheckResult stuckResult(Model model, ModelSystem sys, int[] schedule, int[] state, int t,
-                                           Map<String, CheckResult.GoalResult> goalResults, Stats stats, List<String> notes) {
+                                           Map<String, CheckResult.GoalResult> goalResults, Stats stats, List<String> notes,
+                                           Budget budget, long started) {
         Semantics sem = sys.semantics();
         BlockReason why = sem.blockReason(state, t);
         List<String> expl = new ArrayList<>();
@@ -533,12 +535,13 @@ public final class Checker {
                 : ": so " + String.join(" or ", providers) + " never " + (providers.size() == 1 ? "does" : "do") + " it (blocked for good,"
                         + " busy elsewhere forever, or finished: where each thread rests is under the trace)"));
         String msg = model.thread(t).name() + " " + why.describe(model) + " forever";
-        Continuation c = continuation(sys, state, t, false, expl);
+        Continuation c = continuation(sys, state, t, false, expl, budget, started);
         return new CheckResult(model, Verdict.STUCK, null, msg, schedule, expl, List.of(), goalResults, stats, null, notes).withContinuation(c);
     }
 
     static CheckResult livelockResult(Model model, ModelSystem sys, int[] schedule, int[] state, int t,
-                                      Map<String, CheckResult.GoalResult> goalResults, Stats stats, List<String> notes) {
+                                      Map<String, CheckResult.GoalResult> goalResults, Stats stats, List<String> notes,
+                                      Budget budget, long started) {
         Semantics sem = sys.semantics();
         String name = model.thread(t).name();
         List<String> expl = new ArrayList<>();
@@ -558,7 +561,7 @@ public final class Checker {
         }
         expl.add("if " + name + " is meant to run forever, declare it a daemon (Procedure.daemon())");
         String msg = name + " can never finish (livelock)";
-        Continuation c = continuation(sys, state, t, true, expl);
+        Continuation c = continuation(sys, state, t, true, expl, budget, started);
         return new CheckResult(model, Verdict.STUCK, null, msg, schedule, expl, List.of(), goalResults, stats, null, notes).withContinuation(c);
     }
 
@@ -566,11 +569,12 @@ public final class Checker {
      * One way the model goes on from a stuck report's last state ({@link Continuation}), or null with a line
      * in {@code expl} saying why none is shown.
      */
-    private static Continuation continuation(ModelSystem sys, int[] state, int t, boolean livelock, List<String> expl) {
+    private static Continuation continuation(ModelSystem sys, int[] state, int t, boolean livelock, List<String> expl,
+                                             Budget budget, long started) {
         // it illustrates a verdict the search has settled: whatever stops it leaves the verdict as it is, and says so
         String none = "how it goes on from here is not shown: ";
         try {
-            Continuation c = Continuation.find(sys, state, t, livelock, Continuation.LIMIT);
+            Continuation c = Continuation.find(sys, state, t, livelock, Continuation.LIMIT, budget, started);
             if (c == null) {
                 expl.add(none + "more than " + String.format(java.util.Locale.ROOT, "%,d", Continuation.LIMIT)
                         + " states follow this one");
@@ -578,6 +582,9 @@ public final class Checker {
             return c;
         } catch (OutOfMemoryError e) {
             expl.add(none + "out of memory while looking for it");
+        } catch (Continuation.Stopped e) {
+            // the check's budget holds for it too (it ran on past --time-limit), and a signal stops it as it stops a search
+            expl.add(none + "the search for it was stopped (" + e.getMessage() + ")");
         } catch (Continuation.Diverged e) {
             // a failure the search would have reported: the model's code answered otherwise when the search ran (a
             // guard, effect or rule that reads something besides the state)

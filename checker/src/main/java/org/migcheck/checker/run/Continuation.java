@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.migcheck.checker.engine.Budget;
 import org.migcheck.checker.engine.Failure;
 import org.migcheck.checker.engine.IntPages;
 import org.migcheck.checker.engine.TransitionSystem;
@@ -49,11 +50,18 @@ public record Continuation(int thread, boolean livelock, int[] steps, int loopFr
      * states follow it (the search would cost more than the report is worth). A transition that fails is no
      * step of a continuation (a check reports a stuck thread only where none is reachable).
      *
+     * @param budget   the check's budget: its time limit counts from {@code started} (System.nanoTime), as the
+     *                  search's did, and its memory limit holds here too
      * @throws Diverged when a state where no thread can move, or a step that fails, follows {@code start}: a
      *                   failure the search did not meet, so {@code start} is no stuck report's state of this model
      *                   (code that answers differently from run to run)
+     * @throws Stopped  when the budget's time or memory limit is reached, a signal stops every search of the
+     *                  process ({@link Budget#stopAll}) or the thread is interrupted, before the continuation is found
      */
-    static Continuation find(TransitionSystem sys, int[] start, int thread, boolean livelock, int limit) {
+    static Continuation find(TransitionSystem sys, int[] start, int thread, boolean livelock, int limit, Budget budget,
+                             long started) {
+        long timeLimit = nanos(budget);
+        Runtime rt = Runtime.getRuntime();
         Map<Replayer.Vector, Integer> ids = new HashMap<>();
         List<int[]> states = new ArrayList<>();
         IntPages parent = new IntPages(16);
@@ -67,6 +75,9 @@ public record Continuation(int thread, boolean livelock, int[] steps, int loopFr
         parent.add(-1);
         via.add(0);
         for (int i = 0; i < states.size(); i++) {
+            if ((i & 255) == 255) {
+                stopIfAsked(budget, started, timeLimit, rt);
+            }
             List<int[]> next = new ArrayList<>();
             List<Integer> labels = new ArrayList<>();
             int[] moves = {0};
@@ -312,6 +323,41 @@ public record Continuation(int thread, boolean livelock, int[] steps, int loopFr
     public static final class Diverged extends RuntimeException {
         Diverged(String what) {
             super(what);
+        }
+    }
+
+    /** The search for a continuation stopped before its end; the message is the reason, as a report's limit says it. */
+    public static final class Stopped extends RuntimeException {
+        Stopped(String why) {
+            super(why);
+        }
+    }
+
+    /** The budget's time limit in nanoseconds (a limit too long for a long: none). */
+    private static long nanos(Budget budget) {
+        try {
+            return budget.timeLimit().toNanos();
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE;
+        }
+    }
+
+    /** Throws {@link Stopped} when the check's budget, a signal or an interrupt says to stop. */
+    private static void stopIfAsked(Budget budget, long started, long timeLimit, Runtime rt) {
+        if (Budget.stoppedAll() != null) {
+            throw new Stopped(Budget.stoppedAll());
+        }
+        if (Thread.currentThread().isInterrupted()) {
+            throw new Stopped("an interrupt of the thread looking for it");
+        }
+        if (System.nanoTime() - started > timeLimit) {
+            throw new Stopped(budget.timeLimitText());
+        }
+        if (rt.totalMemory() - rt.freeMemory() > budget.maxMemory()) {
+            System.gc();
+            if (rt.totalMemory() - rt.freeMemory() > budget.maxMemory()) {
+                throw new Stopped(budget.memoryLimitText());
+            }
         }
     }
 }

@@ -140,10 +140,15 @@ public final class Replayer {
                     + " follow the last one: whether a thread is stuck there was not decided", List.of());
         }
         if (doomed[0] >= 0) {
-            // the check's own report for this state and thread: the same message and explanation
+            // the check's own report for this state and thread: the same message and explanation (replay has no budget
+            // options: a signal, or a heap nine tenths full, stops the search for the continuation)
+            org.migcheck.checker.engine.Budget budget = org.migcheck.checker.engine.Budget.unlimited();
+            long started = System.nanoTime();
             CheckResult c = doomed[1] == 0
-                    ? Checker.stuckResult(model, sys, schedule, state, doomed[0], Map.of(), new org.migcheck.checker.engine.Stats(0, 0, 0, 0), List.of())
-                    : Checker.livelockResult(model, sys, schedule, state, doomed[0], Map.of(), new org.migcheck.checker.engine.Stats(0, 0, 0, 0), List.of());
+                    ? Checker.stuckResult(model, sys, schedule, state, doomed[0], Map.of(), new org.migcheck.checker.engine.Stats(0, 0, 0, 0), List.of(),
+                            budget, started)
+                    : Checker.livelockResult(model, sys, schedule, state, doomed[0], Map.of(), new org.migcheck.checker.engine.Stats(0, 0, 0, 0), List.of(),
+                            budget, started);
             return new Ending(trace, Verdict.STUCK, null, c.message(), c.explanation(), c.continuation());
         }
         if (rules.lockdep() && schedule.length > 0) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayDeque;
@@ -14,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.migcheck.checker.engine.Budget;
 import org.migcheck.checker.engine.Failure;
 import org.migcheck.checker.engine.TransitionSystem;
 import org.migcheck.checker.trace.Trace;
@@ -264,8 +266,61 @@ class ContinuationTest {
     void tooManyStatesGiveNone() {
         Model m = finisherAndTicker();
         ModelSystem sys = new ModelSystem(m, RuleSet.empty(), true);
-        assertNull(Continuation.find(sys, sys.initialState(), 0, false, 5), "6 states follow the initial one's");
-        assertNotNull(Continuation.find(sys, sys.initialState(), 0, false, 6));
+        assertNull(Continuation.find(sys, sys.initialState(), 0, false, 5, UNLIMITED, System.nanoTime()), "6 states follow the initial one's");
+        assertNotNull(Continuation.find(sys, sys.initialState(), 0, false, 6, UNLIMITED, System.nanoTime()));
+    }
+
+    private static final Budget UNLIMITED = Budget.unlimited();
+
+    /** waiter waits for a flag nobody sets while a daemon counts round 0..511: 512 states follow the initial one. */
+    private static Model waiterAndCounter() {
+        return withWaiter("waiter-and-counter", b -> {
+            Var c = b.var("c", 0, 511, 0);
+            b.thread("counter").daemon().body(x -> x.forever(f -> f.step(Step.named("count").does(e -> e.set(c, (e.get(c) + 1) % 512))
+                    .build())));
+        });
+    }
+
+    /**
+     * The check's budget holds for the continuation: a time limit already past, a signal's stop and an interrupt each end
+     * the search for it (it ran on past --time-limit, and past a Ctrl-C into the grace after which the process ends
+     * without its report); the check's STUCK stands with a line that says why no continuation is shown.
+     */
+    @Test
+    void theChecksBudgetAndSignalsStopTheSearchForAContinuation() {
+        Model m = waiterAndCounter();
+        ModelSystem sys = new ModelSystem(m, RuleSet.empty(), true);
+        Budget tenSeconds = Budget.unlimited().withTimeLimit(java.time.Duration.ofSeconds(10));
+        long anHourAgo = System.nanoTime() - java.time.Duration.ofHours(1).toNanos();
+        Continuation.Stopped late = assertThrows(Continuation.Stopped.class,
+                () -> Continuation.find(sys, sys.initialState(), 0, false, Continuation.LIMIT, tenSeconds, anHourAgo));
+        assertEquals("time limit 10.0 s", late.getMessage());
+        Continuation found = Continuation.find(sys, sys.initialState(), 0, false, Continuation.LIMIT, tenSeconds, System.nanoTime());
+        assertEquals(512, found.steps().length, "the counter's round, from the initial state");
+        try {
+            Budget.stopAll("a test's signal");
+            assertEquals("a test's signal", assertThrows(Continuation.Stopped.class,
+                    () -> Continuation.find(sys, sys.initialState(), 0, false, Continuation.LIMIT, UNLIMITED, System.nanoTime())).getMessage());
+        } finally {
+            Budget.stopAll(null); // (this JVM runs other tests after this one)
+        }
+        Thread.currentThread().interrupt();
+        try {
+            assertThrows(Continuation.Stopped.class,
+                    () -> Continuation.find(sys, sys.initialState(), 0, false, Continuation.LIMIT, UNLIMITED, System.nanoTime()));
+        } finally {
+            Thread.interrupted();
+        }
+        // through the check's report: the verdict and trace stand, the line says what stopped the continuation
+        CheckResult r = Checker.check(m, RuleSet.empty(), Options.defaults());
+        assertEquals(Verdict.STUCK, r.verdict(), r.message());
+        CheckResult cut = Checker.stuckResult(m, sys, r.schedule(), sys.initialState(), 0, java.util.Map.of(), r.stats(), java.util.List.of(),
+                tenSeconds, anHourAgo);
+        assertEquals(Verdict.STUCK, cut.verdict());
+        assertEquals(r.message(), cut.message());
+        assertNull(cut.continuation());
+        assertTrue(cut.explanation().contains("how it goes on from here is not shown: the search for it was stopped (time limit 10.0 s)"),
+                cut.explanation().toString());
     }
 
     @Test
