@@ -26,6 +26,8 @@ import org.migcheck.checker.engine.Words;
 final class ReplayCmd implements Callable<Integer> {
     /** A likely cause of a token that does not fit, named in both refusals a stored token meets (README: what stays compatible). */
     private static final String EARLIER_VERSION = "a token printed by an earlier version whose model of this scenario has changed since";
+    /** The same for a token that names a variant, knob or knob value the scenario no longer has. */
+    private static final String EARLIER_SCENARIO = "a token printed by an earlier version whose scenario has changed since";
     @Parameters(index = "0", paramLabel = "TOKEN", description = "SCENARIO:VARIANT:KNOBS:SCHEDULE as printed by check (:SCHEDULE:+K for one found at bounds +K)")
     String token;
 
@@ -60,7 +62,11 @@ final class ReplayCmd implements Callable<Integer> {
             t = ScenarioRunner.parse(token.strip().replace("\uFEFF", ""), Main.registry(spec));
             checkVariant(t);
         } catch (IllegalArgumentException | ModelError e) {
-            throw Args.usage(spec, "token does not fit: " + e.getMessage());
+            // a variant, knob or value that this version does not have: mistyped, or kept from a version that had it
+            String msg = String.valueOf(e.getMessage());
+            boolean named = msg.contains(" has no variant ") || msg.contains(" has no knob ") || msg.matches("knob \\S+ of scenario \\S+ takes .*");
+            throw Args.usage(spec, "token does not fit: " + msg + (named ? " (a mistyped token, or " + EARLIER_SCENARIO
+                    + ": migcheck list shows its variants and knobs)" : ""));
         }
         m = ScenarioRunner.build(t.scenario(), t.knobs()); // a build that fails is the model's error (exit 5), not the token's
         // so is a rule whose declarations fail (they are asked again below, where a ModelError means the token's fault)

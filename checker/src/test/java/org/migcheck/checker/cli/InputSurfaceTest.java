@@ -89,13 +89,31 @@ class InputSurfaceTest {
         usage(CliRun.run("replay", "abba:default:-:0." + junk), "'" + "x".repeat(200) + "... (100000 characters)' is not THREAD");
     }
 
+    /**
+     * A token naming a knob, value or variant the scenario does not have says it may come from an earlier version (a
+     * CI job's stored token after a knob was renamed read as a typing mistake only); a malformed token does not.
+     */
+    @Test
+    void aTokenNamingWhatTheScenarioLacksMayComeFromAnEarlierVersion() {
+        String hint = " (a mistyped token, or a token printed by an earlier version whose scenario has changed since: migcheck list"
+                + " shows its variants and knobs)";
+        usage(CliRun.run("replay", "fuse-writeback-memcg:legacy-no-flag:memcg=v1,oldKnob=1:0.1.1"), "has no knob oldKnob; knobs: [");
+        assertTrue(CliRun.run("replay", "fuse-writeback-memcg:legacy-no-flag:memcg=v1,oldKnob=1:0.1.1").err().contains("mutant]" + hint));
+        usage(CliRun.run("replay", "fuse-writeback-memcg:legacy-no-flag:memcg=v3:0.1.1"), "takes [v1, v2], not v3" + hint);
+        usage(CliRun.run("replay", "abba:gone:-:0"), "scenario abba has no variant gone; variants: default" + hint);
+        CliRun shape = CliRun.run("replay", "abba:default");
+        usage(shape, "replay token must be SCENARIO:VARIANT:KNOBS:SCHEDULE");
+        assertFalse(shape.err().contains("earlier version"), shape.err());
+    }
+
     /** An argument echoed in an error is cut in the middle when the line would be long (a 5,000-character variant name). */
     @Test
     void aLongArgumentInAnErrorIsCut() {
         CliRun r = CliRun.run("replay", "abba:" + "v".repeat(5_000) + ":-:0");
         usage(r, "scenario abba has no variant vvv");
         assertTrue(r.err().contains(" characters ...] ") && r.err().length() < 2_000, r.err().length() + " characters");
-        assertTrue(r.err().strip().split("\n")[0].endsWith("variants: default"), r.err());
+        assertTrue(r.err().strip().split("\n")[0].endsWith("variants: default (a mistyped token, or a token printed by an earlier"
+                + " version whose scenario has changed since: migcheck list shows its variants and knobs)"), r.err());
     }
 
     /** Size knobs stay free under a variant that sets one (truncate-writeback's kernel-sync-all sets folios=2): check and bench. */
