@@ -38,7 +38,7 @@ public final class HtmlRenderer {
     private static final String[] LANE_COLOURS = {"#dbeafe", "#dcfce7", "#fef3c7", "#fce7f3", "#ede9fe", "#cffafe", "#fee2e2", "#e5e7eb"};
 
     private static final String STYLE = "body{font-family:system-ui,sans-serif;margin:1.5em;color:#111;max-width:100%}"
-            + ".verdict{font-size:1.3em;font-weight:600}.ok{color:#166534}.bad{color:#991b1b}"
+            + ".verdict{font-size:1.3em;font-weight:600;margin:0}.ok{color:#166534}.bad{color:#991b1b}"
             + "table.lanes{border-collapse:collapse;margin-top:1em;font-family:ui-monospace,monospace;font-size:12px;width:100%;table-layout:fixed}"
             + "table.lanes th{position:sticky;top:0;background:#f3f4f6;padding:4px 6px;border-bottom:2px solid #9ca3af;text-align:left;overflow-wrap:anywhere}"
             + "table.lanes td{padding:2px 6px;border-bottom:1px solid #f3f4f6;vertical-align:top;overflow-wrap:anywhere;white-space:normal}"
@@ -51,12 +51,13 @@ public final class HtmlRenderer {
             + "vertical-align:middle;margin-right:.3em;border-radius:3px}figure{margin:1em 0}svg{max-width:100%;height:auto}"
             + "code{overflow-wrap:anywhere}pre{white-space:pre-wrap;overflow-wrap:anywhere;font-size:12px}"
             + ".path{display:none;color:#4b5563;font-size:11px}input.paths:checked+label+table .path{display:block}"
-            + "label.paths{font-size:12px;margin-left:.3em}";
+            + "label.paths{font-size:12px;margin-left:.3em}"
+            + ".vh{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap}";
 
     public static String render(ScenarioRunner.Outcome o) {
         StringBuilder h = head(o);
         body(o, h, "");
-        return h.append("</body></html>\n").toString();
+        return h.append("</main></body></html>\n").toString();
     }
 
     /**
@@ -68,21 +69,23 @@ public final class HtmlRenderer {
         body(o, h, "");
         h.append("<h2>").append(esc(raised.title())).append("</h2>\n<p>").append(esc(summary)).append("</p>\n");
         body(raised, h, "-raised");
-        return h.append("</body></html>\n").toString();
+        return h.append("</main></body></html>\n").toString();
     }
 
     private static StringBuilder head(ScenarioRunner.Outcome o) {
         StringBuilder h = new StringBuilder();
         h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>migcheck: ").append(esc(o.title())).append("</title>\n");
-        h.append("<style>").append(STYLE).append("</style></head><body>\n");
+        h.append("<style>").append(STYLE).append("</style></head><body><main>\n");
         return h;
     }
 
     /** One check's report; {@code idSuffix} keeps element ids unique when a page holds two. */
     private static void body(ScenarioRunner.Outcome o, StringBuilder h, String idSuffix) {
         CheckResult r = o.result();
-        h.append("<div class=\"verdict ").append(r.verdict() == Verdict.HOLDS ? "ok" : "bad").append("\">").append(esc(o.title()))
-                .append(": ").append(r.verdict().name()).append(r.ruleId() == null ? "" : " " + esc(r.ruleId())).append("</div>\n");
+        // the page's level-one heading; the re-check's section is headed by its h2 already
+        String tag = idSuffix.isEmpty() ? "h1" : "div";
+        h.append('<').append(tag).append(" class=\"verdict ").append(r.verdict() == Verdict.HOLDS ? "ok" : "bad").append("\">").append(esc(o.title()))
+                .append(": ").append(r.verdict().name()).append(r.ruleId() == null ? "" : " " + esc(r.ruleId())).append("</").append(tag).append(">\n");
         String doc = TextRenderer.variantDoc(o);
         if (doc != null) {
             h.append("<p class=\"variant\">variant: ").append(esc(doc)).append("</p>\n");
@@ -148,14 +151,14 @@ public final class HtmlRenderer {
         }
         h.append("<p>").append(esc(r.stats().line(Timings.shown()))).append("</p>\n");
         if (trace != null && r.witnesses().isEmpty()) {
-            String svg = waitForSvg(trace);
+            String svg = waitForSvg(trace, idSuffix);
             if (svg != null) {
                 h.append("<figure id=\"cycle").append(idSuffix).append("\"><figcaption>wait-for cycle in the last state</figcaption>\n").append(svg).append("</figure>\n");
             }
         }
         if (!r.witnesses().isEmpty() && r.witnesses().get(0).edge() != null) {
             h.append("<figure id=\"cycle").append(idSuffix).append("\"><figcaption>lock-class dependency cycle (edge: class taken while holding the other)</figcaption>\n")
-                    .append(lockClassSvg(r)).append("</figure>\n");
+                    .append(lockClassSvg(r, idSuffix)).append("</figure>\n");
         }
         if (trace != null || !r.witnesses().isEmpty()) {
             h.append(legend());
@@ -166,7 +169,7 @@ public final class HtmlRenderer {
         }
         int p = 0;
         for (CheckResult.Witness w : r.witnesses()) {
-            h.append("<h3>path ").append(++p).append(": ").append(esc(w.title())).append("</h3>\n").append(lanes(w.trace(r.model()), false, -1, idSuffix, "path" + p));
+            h.append(open(idSuffix)).append("path ").append(++p).append(": ").append(esc(w.title())).append(close(idSuffix)).append(lanes(w.trace(r.model()), false, -1, idSuffix, "path" + p));
         }
         if (!r.witnesses().isEmpty() && r.witnesses().get(0).edge() != null) {
             h.append("<pre class=\"lockdep\">").append(esc(LockdepReport.render(r.model(), r.witnesses()))).append("</pre>\n");
@@ -179,7 +182,7 @@ public final class HtmlRenderer {
                 if (g.getValue().witness() != null && g.getValue().witness().length == 0) {
                     h.append("<p>").append(esc(TextRenderer.initialWitness(g.getKey()))).append("</p>\n");
                 } else if (g.getValue().witness() != null) {
-                    h.append("<h3>").append(esc(TextRenderer.witnessTitle(g.getKey(), g.getValue()))).append("</h3>\n")
+                    h.append(open(idSuffix)).append(esc(TextRenderer.witnessTitle(g.getKey(), g.getValue()))).append(close(idSuffix))
                             .append(lanes(Trace.replay(r.model(), g.getValue().witness()), false, -1, idSuffix, "goal" + goal));
                 }
             }
@@ -187,6 +190,18 @@ public final class HtmlRenderer {
         if (failed) {
             h.append("<p>replay: <code>").append(esc(ScenarioRunner.replayCommand(o.replayArgs()))).append("</code></p>\n");
         }
+    }
+
+    /**
+     * A heading of a part of one check (a path, a goal witness, a continuation): a level under the page's h1, or under
+     * the h2 of the re-check at raised bounds ({@code idSuffix} not empty), so that no heading level is skipped.
+     */
+    private static String open(String idSuffix) {
+        return idSuffix.isEmpty() ? "<h2>" : "<h3>";
+    }
+
+    private static String close(String idSuffix) {
+        return idSuffix.isEmpty() ? "</h2>\n" : "</h3>\n";
     }
 
     private static String legend() {
@@ -241,7 +256,9 @@ public final class HtmlRenderer {
             i++;
             boolean fails = row.failure() != null || i - 1 == breaksAt;
             String cls = fails ? " class=\"failing\" id=\"failing-step" + idSuffix + "\"" : loopFrom >= 0 && i - 1 >= loopFrom ? " class=\"loop\"" : "";
-            h.append("<tr").append(cls).append("><td class=\"num\">").append(first + i).append("</td>");
+            // the marking in words too, for a reader who does not see the row's colour (hidden on screen)
+            h.append("<tr").append(cls).append("><td class=\"num\">").append(first + i)
+                    .append(fails ? "<span class=\"vh\"> (the step that breaks the rule)</span>" : "").append("</td>");
             for (int c : cols) {
                 if (c == row.thread()) {
                     // hovering a step shows the kernel path its thread was on (the text report prints it for the breaking step)
@@ -293,7 +310,7 @@ public final class HtmlRenderer {
         }
         int p = r.schedule().length;
         Trace t = Trace.continuation(r.model(), r.schedule(), c);
-        StringBuilder h = new StringBuilder("<h3>").append(esc(TextRenderer.continuationTitle(r.model(), c))).append("</h3>\n")
+        StringBuilder h = new StringBuilder(open(idSuffix)).append(esc(TextRenderer.continuationTitle(r.model(), c))).append(close(idSuffix))
                 .append(lanes(t, false, -1, idSuffix, "continuation", p, c.loopFrom(), TextRenderer.lastPaths(r.trace())))
                 .append("<p>").append(esc(TextRenderer.loopLine(p, c))).append(" (the marked rows)</p>\n");
         if (c.loopFrom() > 0) { // else the trace's end row shows where each thread is already
@@ -307,7 +324,7 @@ public final class HtmlRenderer {
     }
 
     /** The wait-for cycle of the last state as a ring of threads, or null when there is none. */
-    static String waitForSvg(Trace t) {
+    static String waitForSvg(Trace t, String idSuffix) {
         Model m = t.model();
         WaitFor g = WaitFor.of(m, t.last());
         List<Integer> cycle = g.cycle();
@@ -320,17 +337,17 @@ public final class HtmlRenderer {
             nodes.add(m.thread(cycle.get(k)).name());
             labels.add("waits for " + g.via(cycle.get(k), cycle.get((k + 1) % cycle.size())));
         }
-        return ring(nodes, labels, "#fee2e2", "#991b1b");
+        return ring(nodes, labels, "#fee2e2", "#991b1b", "arrow" + idSuffix);
     }
 
-    static String lockClassSvg(CheckResult r) {
+    static String lockClassSvg(CheckResult r, String idSuffix) {
         List<String> nodes = new ArrayList<>();
         List<String> labels = new ArrayList<>();
         for (CheckResult.Witness w : r.witnesses()) {
             nodes.add(w.edge().fromClass());
             labels.add(r.model().thread(w.edge().thread()).name() + ": " + w.edge().acquired() + " under " + w.edge().held());
         }
-        return ring(nodes, labels, "#dbeafe", "#1e3a8a");
+        return ring(nodes, labels, "#dbeafe", "#1e3a8a", "arrow" + idSuffix);
     }
 
     /**
@@ -338,6 +355,14 @@ public final class HtmlRenderer {
      * arrow labelled; a single node gets a loop.
      */
     static String ring(List<String> nodes, List<String> labels, String fill, String stroke) {
+        return ring(nodes, labels, fill, stroke, "arrow");
+    }
+
+    /**
+     * As {@link #ring(List, List, String, String)}, its arrowhead marker named {@code marker} (an id unique on the page,
+     * which may hold two figures), and the figure's text alternative, its title: every arrow as "from -&gt; to: label".
+     */
+    static String ring(List<String> nodes, List<String> labels, String fill, String stroke, String marker) {
         int n = nodes.size();
         double widest = 90;
         for (String node : nodes) {
@@ -369,13 +394,18 @@ public final class HtmlRenderer {
         StringBuilder s = new StringBuilder();
         s.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" class=\"graph\" viewBox=\"0 0 %.0f %.0f\" width=\"%.0f\" height=\"%.0f\">",
                 w, hgt, w, hgt));
-        s.append("<defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"8\" markerHeight=\"8\" orient=\"auto-start-reverse\">")
+        List<String> arrows = new ArrayList<>();
+        for (int k = 0; k < n; k++) {
+            arrows.add(nodes.get(k) + " -> " + nodes.get((k + 1) % n) + ": " + labels.get(k));
+        }
+        s.append("<title>").append(esc(String.join("; ", arrows))).append("</title>");
+        s.append("<defs><marker id=\"").append(esc(marker)).append("\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"8\" markerHeight=\"8\" orient=\"auto-start-reverse\">")
                 .append("<path d=\"M0,0 L10,5 L0,10 z\" fill=\"").append(stroke).append("\"/></marker></defs>");
         for (int k = 0; k < n; k++) {
             int j = (k + 1) % n;
             if (n == 1) {
-                s.append(String.format(Locale.ROOT, "<path d=\"M %.0f %.0f C %.0f %.0f, %.0f %.0f, %.0f %.0f\" fill=\"none\" stroke=\"%s\" stroke-width=\"2\" marker-end=\"url(#arrow)\"/>",
-                        cx - 30, cy - 22, cx - 80, cy - 95, cx + 80, cy - 95, cx + 30, cy - 22, stroke));
+                s.append(String.format(Locale.ROOT, "<path d=\"M %.0f %.0f C %.0f %.0f, %.0f %.0f, %.0f %.0f\" fill=\"none\" stroke=\"%s\" stroke-width=\"2\" marker-end=\"url(#%s)\"/>",
+                        cx - 30, cy - 22, cx - 80, cy - 95, cx + 80, cy - 95, cx + 30, cy - 22, stroke, esc(marker)));
                 s.append(text(cx, cy - 82, labels.get(k), stroke, -1));
                 continue;
             }
@@ -386,8 +416,8 @@ public final class HtmlRenderer {
             double y2 = y[k] + (y[j] - y[k]) * 0.75 + (n == 2 ? bend / 3 : 0);
             double mx = (x1 + x2) / 2;
             double my = (y1 + y2) / 2 + bend;
-            s.append(String.format(Locale.ROOT, "<path d=\"M %.0f %.0f Q %.0f %.0f %.0f %.0f\" fill=\"none\" stroke=\"%s\" stroke-width=\"2\" marker-end=\"url(#arrow)\"/>",
-                    x1, y1, mx, my, x2, y2, stroke));
+            s.append(String.format(Locale.ROOT, "<path d=\"M %.0f %.0f Q %.0f %.0f %.0f %.0f\" fill=\"none\" stroke=\"%s\" stroke-width=\"2\" marker-end=\"url(#%s)\"/>",
+                    x1, y1, mx, my, x2, y2, stroke, esc(marker)));
             if (n == 2) {
                 s.append(text(mx, (y1 + y2) / 2 + bend / 2 + (k == 0 ? -6 : 16), labels.get(k), stroke, k == 0 ? -1 : 1));
             } else {

@@ -70,7 +70,7 @@ class HtmlReportTest {
         ScenarioRunner.Outcome holds = ScenarioRunner.run(Catalogue.find("truncate-writeback"), "kernel", Map.of(), KernelRules.all(),
                 Options.defaults());
         String page = HtmlRenderer.render(holds);
-        assertTrue(page.contains("<h3>shortest witness of reachable(truncated)</h3>"), page);
+        assertTrue(page.contains("<h2>shortest witness of reachable(truncated)</h2>"), page);
         // each witness's table has a check box of its own (a label names one box)
         assertEquals(1, count(page, "id=\"paths-goal1\""));
         assertEquals(1, count(page, "id=\"paths-goal2\""));
@@ -97,7 +97,7 @@ class HtmlReportTest {
     void lockCycleReportShowsBothAcquisitionPaths() {
         ScenarioRunner.Outcome o = ScenarioRunner.run(Catalogue.find("abba-gated"), "default", Map.of(), KernelRules.all(), Options.defaults());
         String html = HtmlRenderer.render(o);
-        assertEquals(2, count(html, "<h3>"));
+        assertEquals(2, count(html, "<h2>"));
         // abba-gated's threads take their steps in their own bodies: no path to show, no check box that would show none
         assertEquals(0, count(html, "class=\"paths\""));
         assertTrue(html.contains("t1 takes B while holding A"), html);

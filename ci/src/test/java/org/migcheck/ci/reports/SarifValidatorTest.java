@@ -62,7 +62,7 @@ class SarifValidatorTest {
             return Path.of(where);
         }
         String why = "Microsoft's SARIF Multitool is not installed (" + (where == null ? "MIGCHECK_SARIF_MULTITOOL is not set"
-                : where + " is not an executable file") + "): npm install @microsoft/sarif-multitool-linux@5.7.0, then point "
+                : where + " is not an executable file") + "): npm install --ignore-scripts @microsoft/sarif-multitool-linux@5.7.0, chmod u+x its Sarif.Multitool and point "
                 + "MIGCHECK_SARIF_MULTITOOL at its Sarif.Multitool (.ci/run does both)";
         if (System.getenv("CI") != null) {
             fail(why);
