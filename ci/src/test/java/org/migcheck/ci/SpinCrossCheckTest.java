@@ -41,7 +41,9 @@ import org.migcheck.properties.RuleSet;
  * Every catalogue variant and a seeded sample of knob combinations is exported, compiled once
  * ({@code spin -a}, {@code gcc -O2 -DSAFETY -DNOREDUCE}) and searched by {@code ./pan}; SPIN must
  * find the same kind of verdict, and, where migcheck explored everything (holds, stuck, lock-order
- * cycle), no error and exactly migcheck's number of distinct states. The dining philosophers (ordered,
+ * cycle), no error and exactly migcheck's number of distinct states; where it found a failure, pan's
+ * breadth-first search ({@code -DBFS}) must find none closer than migcheck's trace is long, and one that
+ * close. The dining philosophers (ordered,
  * n = 2..5) must give 16, 72, 320 and 1424 states in SPIN, counts derived independently of migcheck.
  * Without spin or gcc the test fails when CI is set and is reported as aborted otherwise.
  */
@@ -57,7 +59,11 @@ class SpinCrossCheckTest {
     }
 
     /** What one cross-check found. */
-    record Finding(Case c, boolean exact, String notExpressible, String problem) {}
+    record Finding(Case c, boolean exact, String notExpressible, String problem, boolean shortest) {
+        Finding(Case c, boolean exact, String notExpressible, String problem) {
+            this(c, exact, notExpressible, problem, false);
+        }
+    }
 
     static List<Case> cases() {
         List<Case> out = new ArrayList<>();
@@ -135,6 +141,7 @@ class SpinCrossCheckTest {
         List<String> notExpressible = new ArrayList<>();
         int checked = 0;
         int exact = 0;
+        int shortest = 0;
         for (Finding f : findings) {
             if (f.problem() != null) {
                 problems.add(f.c().title() + ": " + f.problem());
@@ -143,14 +150,23 @@ class SpinCrossCheckTest {
             } else {
                 checked++;
                 exact += f.exact() ? 1 : 0;
+                shortest += f.shortest() ? 1 : 0;
             }
         }
-        System.out.println(checked + " cross-checked, " + exact + " exact counts, " + notExpressible.size() + " not expressible: "
+        System.out.println(checked + " cross-checked, " + exact + " exact counts, " + shortest + " counterexamples of SPIN's shortest length, "
+                + notExpressible.size() + " not expressible: "
                 + (notExpressible.isEmpty() ? "none" : String.join("; ", notExpressible)));
         assertEquals(List.of(), problems, "SPIN disagrees with migcheck");
         assertEquals(cases.size(), checked + notExpressible.size());
         long variants = Catalogue.all().stream().mapToLong(s -> s.variants().size()).sum();
         assertTrue(checked >= variants, "fewer models cross-checked (" + checked + ") than catalogue variants (" + variants + ")");
+        // every catalogue variant declared to fail a safety check (not the lockdep analysis) had its length compared
+        long failing = Catalogue.all().stream().flatMap(s -> s.variants().stream()).map(Variant::expect)
+                .filter(e -> e.kind() == org.migcheck.model.scenarios.Expect.Kind.DEADLOCK
+                        || e.kind() == org.migcheck.model.scenarios.Expect.Kind.VIOLATED && !RuleSet.LOCK_CYCLE.equals(e.ruleId()))
+                .count();
+        assertTrue(shortest >= failing, shortest + " counterexamples compared with SPIN's shortest, fewer than the " + failing
+                + " failing catalogue variants");
     }
 
     static Finding crossCheck(Case c, Path dir) throws IOException, InterruptedException {
@@ -207,7 +223,7 @@ class SpinCrossCheckTest {
                 return new Finding(c, false, null, "SPIN left the tabulated values (export_gap) with " + off + " off:\n" + res.output());
             }
             if (res.errors().contains(want)) {
-                return new Finding(c, false, null, null);
+                return shortest(c, r, export, dir.resolve("bfs"));
             }
             if (res.errors().isEmpty()) {
                 break;
@@ -222,6 +238,46 @@ class SpinCrossCheckTest {
         }
         return new Finding(c, false, null, "migcheck: " + ScenarioRunner.verdictText(r) + ", SPIN does not find " + want
                 + " (first errors: " + first.errors() + (off.isEmpty() ? "" : ", then with " + off + " off: " + res.errors()) + ")");
+    }
+
+    /**
+     * The counterexample is a shortest one, by SPIN's breadth-first search on the same program: no failure of any
+     * kind is closer to the initial state than migcheck's trace is long, and one is exactly that close. Both of
+     * migcheck's traces must have that length: the unreduced search's and the default one's (symmetry and
+     * partial-order reduction where the model allows them, whose failures are re-shortened). pan gives the depth of
+     * the state in which it met a failure; in migcheck's steps that is the trace's length for a deadlock and for an
+     * invariant (the monitor's assertion, on the state the last step made), and one less for a failing step (an
+     * assertion inside the step's d_step, tried from the state before it).
+     */
+    static Finding shortest(Case c, CheckResult plain, PromelaExport.Result export, Path dir) throws IOException, InterruptedException {
+        Set<String> invariants = new LinkedHashSet<>();
+        String program = export.promela();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("assert\\((\\w+)\\)")
+                .matcher(program.substring(program.indexOf("active proctype monitor()")));
+        while (m.find()) {
+            invariants.add(m.group(1));
+        }
+        List<Spin.Found> found = Spin.breadthFirst(export, dir, TIMEOUT);
+        int spin = Integer.MAX_VALUE;
+        for (Spin.Found f : found) {
+            if (f.error().equals("export_gap")) {
+                return new Finding(c, false, null, "SPIN's breadth-first search left the tabulated values (export_gap)");
+            }
+            boolean inState = f.error().equals("invalid end state") || invariants.contains(f.error());
+            spin = Math.min(spin, inState ? f.depth() : f.depth() + 1);
+        }
+        if (found.isEmpty()) {
+            return new Finding(c, false, null, "SPIN's breadth-first search met no failure, its depth-first search one");
+        }
+        ScenarioRunner.Outcome reduced = ScenarioRunner.run(c.scenario(), c.variant(), c.sets(), RULES, Options.defaults());
+        int plainSteps = plain.schedule().length;
+        int reducedSteps = reduced.result().schedule().length;
+        if (plainSteps != spin || reducedSteps != spin || reduced.result().verdict() != plain.verdict()) {
+            return new Finding(c, false, null, "a shortest failure in SPIN's breadth-first search takes " + spin + " steps ("
+                    + found.get(0) + " first); migcheck's trace takes " + plainSteps + " without reductions and " + reducedSteps
+                    + " with the default ones (" + ScenarioRunner.verdictText(reduced.result()) + ")");
+        }
+        return new Finding(c, false, null, null, true);
     }
 
     /** The Promela name part of a rule id, as the exporter writes it. */

@@ -97,6 +97,41 @@ public final class Spin {
         return new Result(errors, Long.parseLong(m.group(1)), errors.isEmpty(), out);
     }
 
+    /** An error pan's breadth-first search met: what (as in {@link Result#errors}) and the depth pan gives for it. */
+    public record Found(String error, int depth) {}
+
+    private static final Pattern FOUND = Pattern.compile("pan:\\d+: (invalid end state|assertion violated (\\w+)).*\\(at depth (\\d+)\\)");
+
+    /**
+     * Every error of {@code export} that pan's breadth-first search meets ({@code -DBFS}, {@code -c0}: it goes on past
+     * each one), in the order met, in a directory of its own. pan's BFS refuses hidden variables, so the failure flags
+     * (always 0, never written) become plain globals here: the same states, a few bytes wider. A depth is that of the
+     * state in which pan met the error: the deadlocked state, the state whose failing transition (a step's assertion)
+     * it tried, or the state the monitor found an invariant broken in.
+     */
+    public static List<Found> breadthFirst(PromelaExport.Result export, Path dir, long timeoutSeconds)
+            throws IOException, InterruptedException {
+        Files.createDirectories(dir);
+        String program = export.promela().replace("\nhidden byte ", "\nbyte ");
+        int shown = program.split("\nbyte ", -1).length - export.promela().split("\nbyte ", -1).length; // a byte each
+        Files.writeString(dir.resolve("model.pml"), program, StandardCharsets.UTF_8);
+        run(dir, timeoutSeconds, "spin", "-a", "model.pml");
+        run(dir, timeoutSeconds, "gcc", "-O2", "-DSAFETY", "-DBFS", "-DNOREDUCE", "-DVECTORSZ=" + (export.vectorSize() + shown + 8),
+                "-o", "pan", "pan.c");
+        String out = run(dir, timeoutSeconds, "./pan", "-m2000000", "-w22", "-c0");
+        if (!STORED.matcher(out).find() || out.contains("out of memory") || out.contains("max search depth too small")) {
+            throw new IOException("pan's breadth-first search did not end normally in " + dir + ":\n" + out);
+        }
+        List<Found> found = new ArrayList<>();
+        for (String line : out.split("\n")) {
+            Matcher m = FOUND.matcher(line);
+            if (m.find()) {
+                found.add(new Found(m.group(2) != null ? m.group(2) : m.group(1), Integer.parseInt(m.group(3))));
+            }
+        }
+        return found;
+    }
+
     /**
      * Why pan's output shows a search that stopped before the end, or null when it did not: its depth
      * bound ({@code -m}) was too small, it ran out of memory, or it says so itself, all without having
