@@ -64,9 +64,12 @@ final class ReplayCmd implements Callable<Integer> {
         } catch (IllegalArgumentException | ModelError e) {
             // a variant, knob or value that this version does not have: mistyped, or kept from a version that had it
             String msg = String.valueOf(e.getMessage());
-            boolean named = msg.contains(" has no variant ") || msg.contains(" has no knob ") || msg.matches("knob \\S+ of scenario \\S+ takes .*");
-            throw Args.usage(spec, "token does not fit: " + msg + (named ? " (a mistyped token, or " + EARLIER_SCENARIO
-                    + ": migcheck list shows its variants and knobs)" : ""));
+            boolean named = msg.contains(" has no variant ") || msg.contains(" has no knob ") || msg.matches("knob \\S+ of scenario \\S+ takes .*")
+                    || msg.startsWith("knobs changed: ");
+            String hint = named ? " (a mistyped or edited token, or " + EARLIER_SCENARIO + ": migcheck list shows its variants and knobs)"
+                    : msg.startsWith("replay token names unknown scenario ") ? " (or a token printed by an earlier version, which had a"
+                    + " scenario of this name: migcheck list shows today's)" : "";
+            throw Args.usage(spec, "token does not fit: " + msg + hint);
         }
         m = ScenarioRunner.build(t.scenario(), t.knobs()); // a build that fails is the model's error (exit 5), not the token's
         // so is a rule whose declarations fail (they are asked again below, where a ModelError means the token's fault)

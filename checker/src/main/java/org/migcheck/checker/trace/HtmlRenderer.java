@@ -258,7 +258,7 @@ public final class HtmlRenderer {
             String cls = fails ? " class=\"failing\" id=\"failing-step" + idSuffix + "\"" : loopFrom >= 0 && i - 1 >= loopFrom ? " class=\"loop\"" : "";
             // the marking in words too, for a reader who does not see the row's colour (hidden on screen)
             h.append("<tr").append(cls).append("><td class=\"num\">").append(first + i)
-                    .append(fails ? "<span class=\"vh\"> (the step that breaks the rule)</span>" : "").append("</td>");
+                    .append(fails ? "<span class=\"vh\"> (the failing step)</span>" : "").append("</td>");
             for (int c : cols) {
                 if (c == row.thread()) {
                     // hovering a step shows the kernel path its thread was on (the text report prints it for the breaking step)

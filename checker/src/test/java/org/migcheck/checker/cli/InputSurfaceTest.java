@@ -95,12 +95,16 @@ class InputSurfaceTest {
      */
     @Test
     void aTokenNamingWhatTheScenarioLacksMayComeFromAnEarlierVersion() {
-        String hint = " (a mistyped token, or a token printed by an earlier version whose scenario has changed since: migcheck list"
-                + " shows its variants and knobs)";
+        String hint = " (a mistyped or edited token, or a token printed by an earlier version whose scenario has changed since:"
+                + " migcheck list shows its variants and knobs)";
         usage(CliRun.run("replay", "fuse-writeback-memcg:legacy-no-flag:memcg=v1,oldKnob=1:0.1.1"), "has no knob oldKnob; knobs: [");
         assertTrue(CliRun.run("replay", "fuse-writeback-memcg:legacy-no-flag:memcg=v1,oldKnob=1:0.1.1").err().contains("mutant]" + hint));
         usage(CliRun.run("replay", "fuse-writeback-memcg:legacy-no-flag:memcg=v3:0.1.1"), "takes [v1, v2], not v3" + hint);
         usage(CliRun.run("replay", "abba:gone:-:0"), "scenario abba has no variant gone; variants: default" + hint);
+        usage(CliRun.run("replay", "philosophers:ordered:ordered=false:0"), "knobs changed: ordered=false (variant ordered has true)" + hint);
+        usage(CliRun.run("replay", "renamed:default:-:0"), "replay token names unknown scenario renamed (a user's scenario needs --classpath"
+                + " JARS_OR_DIRS before replay) (or a token printed by an earlier version, which had a scenario of this name: migcheck"
+                + " list shows today's)");
         CliRun shape = CliRun.run("replay", "abba:default");
         usage(shape, "replay token must be SCENARIO:VARIANT:KNOBS:SCHEDULE");
         assertFalse(shape.err().contains("earlier version"), shape.err());
@@ -112,8 +116,8 @@ class InputSurfaceTest {
         CliRun r = CliRun.run("replay", "abba:" + "v".repeat(5_000) + ":-:0");
         usage(r, "scenario abba has no variant vvv");
         assertTrue(r.err().contains(" characters ...] ") && r.err().length() < 2_000, r.err().length() + " characters");
-        assertTrue(r.err().strip().split("\n")[0].endsWith("variants: default (a mistyped token, or a token printed by an earlier"
-                + " version whose scenario has changed since: migcheck list shows its variants and knobs)"), r.err());
+        assertTrue(r.err().strip().split("\n")[0].endsWith("variants: default (a mistyped or edited token, or a token printed by an"
+                + " earlier version whose scenario has changed since: migcheck list shows its variants and knobs)"), r.err());
     }
 
     /** Size knobs stay free under a variant that sets one (truncate-writeback's kernel-sync-all sets folios=2): check and bench. */

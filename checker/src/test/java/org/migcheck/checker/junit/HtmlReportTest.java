@@ -114,6 +114,11 @@ class HtmlReportTest {
         assertTrue(html.contains("<li>folio.free-busy breaks at <a href=\"#failing-step\">step " + steps + "</a> (migrator: "), html);
         assertTrue(html.contains(", in: migrate_folio_move &lt;- migrate_pages_batch &lt;-"), html);
         assertEquals(1, count(html, "id=\"failing-step\""));
+        // the marked row says so in words too, for a reader who does not see its colour: in that row, and only there
+        int row = html.indexOf("id=\"failing-step\"");
+        assertEquals(row, html.lastIndexOf("<tr", html.indexOf("<span class=\"vh\"> (the failing step)</span>")) + "<tr class=\"failing\" ".length(),
+                html);
+        assertEquals(1, count(html, "(the failing step)"));
         // every step taken inside a call carries its path as a tooltip; the migrator's first step is inside migrate_pages
         assertTrue(html.contains(" title=\"in: "), html);
         assertTrue(html.contains("<p class=\"reductions\">reductions: " + o.result().reductions().replace("<", "&lt;")), html);

@@ -321,6 +321,50 @@ class ContinuationTest {
         assertNull(cut.continuation());
         assertTrue(cut.explanation().contains("how it goes on from here is not shown: the search for it was stopped (time limit 10.0 s)"),
                 cut.explanation().toString());
+        // the memory limit holds too (a limit of one byte: the heap in use is always over it)
+        Budget oneByte = Budget.unlimited().withMaxMemory(1);
+        assertEquals(oneByte.memoryLimitText(), assertThrows(Continuation.Stopped.class,
+                () -> Continuation.find(sys, sys.initialState(), 0, false, Continuation.LIMIT, oneByte, System.nanoTime())).getMessage());
+    }
+
+    /**
+     * The check's time limit counts from the check's start, not from the continuation's: a limit that the search keeps
+     * to but the search and the whole continuation together exceed stops the continuation. Every step of the daemon
+     * sleeps 2 ms, so that time is the steps': the search (S, measured without the liveness analysis, which has no
+     * continuation) and the continuation (C, the rest of a whole check) each take about a second, one worker. A limit of
+     * S + C / 2 stops the continuation at its check after 512 states (about S + C * 512 / 600); counted from the
+     * continuation's own start it would have let it finish, and the report would show it.
+     */
+    @Test
+    void theTimeLimitCountsFromTheChecksStart() {
+        Model m = withWaiter("sleepy-counter", b -> {
+            Var c = b.var("c", 0, 599, 0);
+            b.thread("counter").daemon().body(x -> x.forever(f -> f.step(Step.named("count").does(e -> {
+                try {
+                    Thread.sleep(2);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                }
+                e.set(c, (e.get(c) + 1) % 600);
+            }).build())));
+        });
+        Options one = Options.defaults().withWorkers(1).withDeterminism(Options.Switch.OFF);
+        long t0 = System.nanoTime();
+        CheckResult whole = Checker.check(m, RuleSet.empty(), one);
+        long w = System.nanoTime() - t0;
+        assertEquals(Verdict.STUCK, whole.verdict(), whole.message());
+        assertNotNull(whole.continuation(), whole.explanation().toString());
+        t0 = System.nanoTime();
+        CheckResult searchOnly = Checker.check(m, RuleSet.empty(), one.withLiveness(false));
+        long s = System.nanoTime() - t0;
+        assertEquals(Verdict.HOLDS, searchOnly.verdict(), searchOnly.message());
+        long limit = s + (w - s) / 2;
+        CheckResult cut = Checker.check(m, RuleSet.empty(), one.withBudget(one.budget().withTimeLimit(java.time.Duration.ofNanos(limit))));
+        assertEquals(Verdict.STUCK, cut.verdict(), "the search alone took " + s / 1_000_000 + " ms, the whole check " + w / 1_000_000
+                + " ms; with a limit of " + limit / 1_000_000 + " ms: " + cut.message());
+        assertNull(cut.continuation(), "the continuation ran on past the check's time limit of " + limit / 1_000_000 + " ms");
+        assertTrue(cut.explanation().stream().anyMatch(l -> l.startsWith("how it goes on from here is not shown: the search for it was"
+                + " stopped (time limit ")), cut.explanation().toString());
     }
 
     @Test

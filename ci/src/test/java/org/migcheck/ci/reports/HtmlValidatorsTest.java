@@ -32,7 +32,7 @@ import org.migcheck.properties.KernelRules;
 import org.migcheck.properties.RuleSet;
 
 /**
- * Every kind of page {@code check SCENARIO --format html} writes (each verdict, the stuck report's continuation,
+ * Every kind of page {@code check SCENARIO --format html} writes (each verdict, a model error, the stuck report's continuation,
  * the lock-order paths, a budget stop, an expectation not met, goal witnesses, the two-check page of
  * {@code --bounds +K}), judged by the tools a reader's team runs on HTML: the W3C Nu Html Checker (no error, no
  * warning) and axe-core in headless Chromium (no violation). The pages are kept under target/html-validators/.
@@ -75,10 +75,29 @@ class HtmlValidatorsTest {
                 () -> one("movable-ops", "merged", rules, tenStates));
         page("not-as-expected", "--skip-rule atomic.sleep check movable-ops --variant deflate-sleeping-lock", Verdict.DEADLOCK,
                 () -> one("movable-ops", "deflate-sleeping-lock", rules.skipping(List.of("atomic.sleep")), plain));
+        page("model-error", "check of a user's model whose thread releases a mutex it does not hold", Verdict.MODEL_ERROR, () -> {
+            ScenarioRunner.Outcome o = ScenarioRunner.run(badUnlock(), "default", Map.of(), rules, plain);
+            return new Rendered(o.result().verdict(), HtmlRenderer.render(o));
+        });
         page("bounds-holds", "check movable-ops --variant merged --bounds +1", Verdict.HOLDS,
                 () -> raised("movable-ops", "merged", rules, plain));
         page("bounds-deadlock", "check movable-ops --variant putback-under-page-lock --bounds +1", Verdict.DEADLOCK,
                 () -> raised("movable-ops", "putback-under-page-lock", rules, plain));
+    }
+
+    /** A user's scenario whose model releases a mutex it never took: a MODEL_ERROR at its one step. */
+    private static org.migcheck.model.scenarios.Scenario badUnlock() {
+        return org.migcheck.model.scenarios.BaseScenario.builder("html-bad-unlock")
+                .title("a thread releases a mutex it does not hold")
+                .reference("kernel/locking/mutex.c mutex_unlock (a test model)")
+                .model(k -> {
+                    org.migcheck.model.lang.Model.Builder b = org.migcheck.model.lang.Model.builder("html-bad-unlock");
+                    org.migcheck.model.lang.Lock m = b.mutex("m");
+                    b.thread("t").body(x -> x.step(org.migcheck.model.lang.Steps.unlock("mutex_unlock", m)));
+                    return b.build();
+                })
+                .variant("default", Map.of(), org.migcheck.model.scenarios.Expect.holds(), "a test model: not the kernel")
+                .build();
     }
 
     /** A rendered page and the verdict of its (first) check, which says the page is the kind it is meant to be. */
