@@ -26,7 +26,7 @@ import org.migcheck.checker.engine.Words;
 final class ReplayCmd implements Callable<Integer> {
     /** A likely cause of a token that does not fit, named in both refusals a stored token meets (README: what stays compatible). */
     private static final String EARLIER_VERSION = "a token printed by an earlier version whose model of this scenario has changed since";
-    /** The same for a token that names a variant, knob or knob value the scenario no longer has. */
+    /** The same for a token that names a variant, knob or knob value the scenario no longer has, or other settings of a variant. */
     private static final String EARLIER_SCENARIO = "a token printed by an earlier version whose scenario has changed since";
     @Parameters(index = "0", paramLabel = "TOKEN", description = "SCENARIO:VARIANT:KNOBS:SCHEDULE as printed by check (:SCHEDULE:+K for one found at bounds +K)")
     String token;

@@ -57,16 +57,30 @@ public final class Spin {
      */
     public static void compile(PromelaExport.Result export, Path dir, Set<String> off, long timeoutSeconds)
             throws IOException, InterruptedException {
-        Files.createDirectories(dir);
-        Files.writeString(dir.resolve("model.pml"), export.promela(), StandardCharsets.UTF_8);
-        List<String> spin = new ArrayList<>(List.of("spin"));
+        List<String> spin = new ArrayList<>();
         for (String f : off) {
             spin.add("-DOFF_" + f + "=1");
         }
+        build(dir, export.promela(), spin, List.of(), export.vectorSize(), timeoutSeconds);
+    }
+
+    /**
+     * Writes {@code program} to {@code dir} (created if missing) as model.pml and compiles its safety verifier there:
+     * {@code spin} with {@code spinDefines} {@code -a}, then {@code gcc -O2 -DSAFETY -DNOREDUCE} with {@code panDefines}
+     * and the vector size.
+     */
+    private static void build(Path dir, String program, List<String> spinDefines, List<String> panDefines, int vectorSize,
+                              long timeoutSeconds) throws IOException, InterruptedException {
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("model.pml"), program, StandardCharsets.UTF_8);
+        List<String> spin = new ArrayList<>(List.of("spin"));
+        spin.addAll(spinDefines);
         spin.addAll(List.of("-a", "model.pml"));
         run(dir, timeoutSeconds, spin.toArray(new String[0]));
-        run(dir, timeoutSeconds, "gcc", "-O2", "-DSAFETY", "-DNOREDUCE", "-DVECTORSZ=" + export.vectorSize(),
-                "-o", "pan", "pan.c");
+        List<String> gcc = new ArrayList<>(List.of("gcc", "-O2", "-DSAFETY"));
+        gcc.addAll(panDefines);
+        gcc.addAll(List.of("-DNOREDUCE", "-DVECTORSZ=" + vectorSize, "-o", "pan", "pan.c"));
+        run(dir, timeoutSeconds, gcc.toArray(new String[0]));
     }
 
     /**
@@ -111,13 +125,9 @@ public final class Spin {
      */
     public static List<Found> breadthFirst(PromelaExport.Result export, Path dir, long timeoutSeconds)
             throws IOException, InterruptedException {
-        Files.createDirectories(dir);
         String program = export.promela().replace("\nhidden byte ", "\nbyte ");
         int shown = program.split("\nbyte ", -1).length - export.promela().split("\nbyte ", -1).length; // a byte each
-        Files.writeString(dir.resolve("model.pml"), program, StandardCharsets.UTF_8);
-        run(dir, timeoutSeconds, "spin", "-a", "model.pml");
-        run(dir, timeoutSeconds, "gcc", "-O2", "-DSAFETY", "-DBFS", "-DNOREDUCE", "-DVECTORSZ=" + (export.vectorSize() + shown + 8),
-                "-o", "pan", "pan.c");
+        build(dir, program, List.of(), List.of("-DBFS"), export.vectorSize() + shown + 8, timeoutSeconds);
         String out = run(dir, timeoutSeconds, "./pan", "-m2000000", "-w22", "-c0");
         if (!STORED.matcher(out).find() || out.contains("out of memory") || out.contains("max search depth too small")) {
             throw new IOException("pan's breadth-first search did not end normally in " + dir + ":\n" + out);

@@ -128,6 +128,15 @@ class HtmlInChromiumTest {
     }
 
     private static String findChromium() {
+        String found = chromiumOnPath();
+        if (found == null) {
+            fail("chromium not found on the PATH: install it (apt-get install -y chromium; .ci/run does) or run with -Dmigcheck.noBrowser=true");
+        }
+        return found;
+    }
+
+    /** The chromium (or chromium-browser) program on the PATH, or null when there is none. */
+    static String chromiumOnPath() {
         for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(File.pathSeparator)) {
             for (String n : new String[] {"chromium", "chromium-browser"}) {
                 if (Files.isExecutable(Path.of(dir, n))) {
@@ -135,7 +144,6 @@ class HtmlInChromiumTest {
                 }
             }
         }
-        fail("chromium not found on the PATH: install it (apt-get install -y chromium; .ci/run does) or run with -Dmigcheck.noBrowser=true");
         return null;
     }
 }

@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.common.io.MoreFiles;
 import com.google.common.io.RecursiveDeleteOption;
-import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -76,28 +75,13 @@ class HtmlValidatorsTest {
         page("not-as-expected", "--skip-rule atomic.sleep check movable-ops --variant deflate-sleeping-lock", Verdict.DEADLOCK,
                 () -> one("movable-ops", "deflate-sleeping-lock", rules.skipping(List.of("atomic.sleep")), plain));
         page("model-error", "check of a user's model whose thread releases a mutex it does not hold", Verdict.MODEL_ERROR, () -> {
-            ScenarioRunner.Outcome o = ScenarioRunner.run(badUnlock(), "default", Map.of(), rules, plain);
+            ScenarioRunner.Outcome o = ReportFormatsTest.modelError();
             return new Rendered(o.result().verdict(), HtmlRenderer.render(o));
         });
         page("bounds-holds", "check movable-ops --variant merged --bounds +1", Verdict.HOLDS,
                 () -> raised("movable-ops", "merged", rules, plain));
         page("bounds-deadlock", "check movable-ops --variant putback-under-page-lock --bounds +1", Verdict.DEADLOCK,
                 () -> raised("movable-ops", "putback-under-page-lock", rules, plain));
-    }
-
-    /** A user's scenario whose model releases a mutex it never took: a MODEL_ERROR at its one step. */
-    private static org.migcheck.model.scenarios.Scenario badUnlock() {
-        return org.migcheck.model.scenarios.BaseScenario.builder("html-bad-unlock")
-                .title("a thread releases a mutex it does not hold")
-                .reference("kernel/locking/mutex.c mutex_unlock (a test model)")
-                .model(k -> {
-                    org.migcheck.model.lang.Model.Builder b = org.migcheck.model.lang.Model.builder("html-bad-unlock");
-                    org.migcheck.model.lang.Lock m = b.mutex("m");
-                    b.thread("t").body(x -> x.step(org.migcheck.model.lang.Steps.unlock("mutex_unlock", m)));
-                    return b.build();
-                })
-                .variant("default", Map.of(), org.migcheck.model.scenarios.Expect.holds(), "a test model: not the kernel")
-                .build();
     }
 
     /** A rendered page and the verdict of its (first) check, which says the page is the kind it is meant to be. */
@@ -255,26 +239,16 @@ class HtmlValidatorsTest {
         }
         String why = (file == null ? "no " + env + " (or -D" + property + ")" : env + " names " + file + ", which does not exist")
                 + ": point it at the " + what + " (in a scratch directory: " + NPM + "; .ci/run does this)";
-        if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-            fail(why);
-        }
-        Assumptions.abort(why);
+        ReportFormatsTest.toolMissing(why);
         return null;
     }
 
     private static String chromium() {
-        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(File.pathSeparator)) {
-            for (String name : new String[] {"chromium", "chromium-browser"}) {
-                if (Files.isExecutable(Path.of(dir, name))) {
-                    return Path.of(dir, name).toString();
-                }
-            }
+        String found = HtmlInChromiumTest.chromiumOnPath();
+        if (found == null) {
+            ReportFormatsTest.toolMissing("chromium not found on the PATH: install it (apt-get install -y chromium; .ci/run does) or run"
+                    + " with -Dmigcheck.noBrowser=true");
         }
-        String why = "chromium not found on the PATH: install it (apt-get install -y chromium; .ci/run does) or run with -Dmigcheck.noBrowser=true";
-        if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-            fail(why);
-        }
-        Assumptions.abort(why);
-        return null;
+        return found;
     }
 }

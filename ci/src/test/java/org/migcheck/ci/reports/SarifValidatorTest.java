@@ -21,17 +21,9 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.migcheck.checker.run.Options;
 import org.migcheck.checker.run.ScenarioRunner;
 import org.migcheck.checker.run.Verdict;
 import org.migcheck.checker.trace.SarifRenderer;
-import org.migcheck.model.lang.Lock;
-import org.migcheck.model.lang.Model;
-import org.migcheck.model.lang.Steps;
-import org.migcheck.model.scenarios.BaseScenario;
-import org.migcheck.model.scenarios.Expect;
-import org.migcheck.model.scenarios.Scenario;
-import org.migcheck.properties.KernelRules;
 
 /**
  * Every kind of SARIF document migcheck writes, read by the validator the format's authors ship:
@@ -68,10 +60,7 @@ class SarifValidatorTest {
         String why = "Microsoft's SARIF Multitool is not installed (" + (where == null ? "MIGCHECK_SARIF_MULTITOOL is not set"
                 : where + " is not an executable file") + "): npm install --ignore-scripts @microsoft/sarif-multitool-linux@5.7.0, chmod u+x its Sarif.Multitool and point "
                 + "MIGCHECK_SARIF_MULTITOOL at its Sarif.Multitool (.ci/run does both)";
-        if (System.getenv("CI") != null) {
-            fail(why);
-        }
-        Assumptions.abort(why);
+        ReportFormatsTest.toolMissing(why);
         return null;
     }
 
@@ -82,21 +71,6 @@ class SarifValidatorTest {
         ReportFormatsTest.Run r = ReportFormatsTest.cli(a.toArray(new String[0]));
         assertEquals(code, r.code(), () -> String.join(" ", args) + "\n" + r.err());
         return r.out();
-    }
-
-    /** A user's scenario whose model releases a mutex it never took: a MODEL_ERROR. */
-    private static Scenario badUnlock() {
-        return BaseScenario.builder("sarif-bad-unlock")
-                .title("a thread releases a mutex it does not hold")
-                .reference("kernel/locking/mutex.c mutex_unlock (a test model)")
-                .model(k -> {
-                    Model.Builder b = Model.builder("sarif-bad-unlock");
-                    Lock m = b.mutex("m");
-                    b.thread("t").body(x -> x.step(Steps.unlock("mutex_unlock", m)));
-                    return b.build();
-                })
-                .variant("default", Map.of(), Expect.holds(), "a test model: not the kernel")
-                .build();
     }
 
     /** One document of every kind, by name. */
@@ -120,7 +94,7 @@ class SarifValidatorTest {
         // one rule only: mutants it misses survive undeclared, each a result
         d.put("mutate-survivors", sarif(10, "--rule", "writeback.set-under-lock", "mutate", "truncate-writeback", "--variant", "kernel"));
         d.put("mutate-incomplete", sarif(4, "mutate", "movable-ops", "--variant", "merged", "--max-states", "10"));
-        ScenarioRunner.Outcome error = ScenarioRunner.run(badUnlock(), "default", Map.of(), KernelRules.all(), Options.defaults());
+        ScenarioRunner.Outcome error = ReportFormatsTest.modelError();
         assertEquals(Verdict.MODEL_ERROR, error.result().verdict(), error.result().message());
         d.put("model-error", SarifRenderer.render(List.of(error)));
         return d;
