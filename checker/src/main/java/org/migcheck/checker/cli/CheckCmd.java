@@ -51,6 +51,9 @@ final class CheckCmd implements Callable<Integer> {
     OutputOptions output = new OutputOptions();
 
     @CommandLine.Mixin
+    ReportFiles reports = new ReportFiles();
+
+    @CommandLine.Mixin
     TraceOptions traceOptions = new TraceOptions();
 
     @CommandLine.Mixin
@@ -75,10 +78,12 @@ final class CheckCmd implements Callable<Integer> {
                 throw Args.usage(spec, "--all takes no SCENARIO, --variant or --set");
             }
             Format f = output.require(spec, " --all", Format.TEXT, Format.JSON, Format.JUNIT, Format.SARIF);
+            reports.require(spec, " --all", Format.JSON, Format.JUNIT, Format.SARIF);
             traceOptions.callStacks(spec, f);
             return new Asked(f, bounds == null ? 0 : Args.boundsRaise(bounds, spec), null);
         }
         Format f = output.require(spec, Format.values());
+        reports.require(spec, "", Format.JSON, Format.JUNIT, Format.SARIF, Format.HTML);
         traceOptions.callStacks(spec, f);
         if (scenario == null) {
             throw Args.usage(spec, "name a SCENARIO (see migcheck list) or use --all");
@@ -134,21 +139,24 @@ final class CheckCmd implements Callable<Integer> {
             opts = opts.withSwarm(cluster.swarm(s.id(), variant, sets, Wire.options(opts), Wire::chunk, Wire::chunk));
         }
         ScenarioRunner.Outcome o;
+        Options asked = opts;
         if (f != Format.TEXT) {
-            Options asked = opts;
             Main.overrunDocument = message -> overrunReport(f, s, rules, asked, message);
         }
+        Main.overrunReports = reports.onOverrun((format, message) -> overrunReport(format, s, rules, asked, message));
         try {
             o = ScenarioRunner.run(s, variant, sets, rules, opts);
         } catch (ModelError e) {
             throw Args.usage(spec, e.getMessage());
         }
+        // the check itself has its verdict: a watchdog stop in the re-check at raised bounds reports that verdict, with a
+        // note that the re-check did not end
+        ScenarioRunner.Outcome done = o;
         if (f != Format.TEXT) {
-            // the check itself has its verdict: a watchdog stop in the re-check at raised bounds reports that verdict,
-            // with a note that the re-check did not end
-            ScenarioRunner.Outcome done = o;
             Main.overrunDocument = message -> overrunReport(f, done, "the re-check at bounds +" + raise + " did not end: " + message);
         }
+        Main.overrunReports = reports.onOverrun((format, message) -> overrunReport(format, done, "the re-check at bounds +" + raise
+                + " did not end: " + message));
         BoundSensitivity sens = null;
         if (raise > 0 && o.result().model() != null) {
             sens = BoundSensitivity.check(ScenarioRunner.build(s, o.knobs()), o.result(), rules, plain, raise);
@@ -174,7 +182,9 @@ final class CheckCmd implements Callable<Integer> {
                 }
             }
         }
-        return sens != null ? sens.result().verdict().exitCode() : o.result().verdict().exitCode();
+        BoundSensitivity recheck = sens;
+        int written = reports.write(format -> document(format, s, done, recheck, again));
+        return written != 0 ? written : sens != null ? sens.result().verdict().exitCode() : o.result().verdict().exitCode();
     }
 
     /**
@@ -265,23 +275,15 @@ final class CheckCmd implements Callable<Integer> {
         // checked so far and that one, INCOMPLETE, with a note on the variants not reached (text: its row and a summary)
         List<ScenarioRunner.Outcome> done = new java.util.concurrent.CopyOnWriteArrayList<>();
         Main.overrunDocument = message -> {
-            List<ScenarioRunner.Outcome> sofar = new ArrayList<>(done);
-            int at = 0;
-            for (Scenario sc : scenarios) {
-                for (org.migcheck.model.scenarios.Variant v : sc.variants()) {
-                    if (at++ == sofar.size()) {
-                        int after = scenarios.stream().mapToInt(x -> x.variants().size()).sum() - at;
-                        String note = "the watchdog ended the process here: "
-                                + (after == 0 ? "no variant comes after this one" : Words.count(after, "variant") + " after this one not checked");
-                        ScenarioRunner.Outcome hung = ScenarioRunner.runAfterStop(sc, v.name(), Map.of(), rules, opts,
-                                (model, r, x) -> overrunResult(model, message).withNote(note));
-                        sofar.add(hung);
-                        return text ? String.format(java.util.Locale.ROOT, fmt, row(hung)) + allSummary(sofar, after) : allDocument(f, sofar);
-                    }
-                }
-            }
-            return null;
+            List<ScenarioRunner.Outcome> sofar = hungAt(done, scenarios, rules, opts, message);
+            int after = scenarios.stream().mapToInt(x -> x.variants().size()).sum() - sofar.size();
+            return sofar.isEmpty() ? null : text ? String.format(java.util.Locale.ROOT, fmt, row(sofar.get(sofar.size() - 1)))
+                    + allSummary(sofar, after) : allDocument(f, sofar);
         };
+        Main.overrunReports = reports.onOverrun((format, message) -> {
+            List<ScenarioRunner.Outcome> sofar = hungAt(done, scenarios, rules, opts, message);
+            return sofar.isEmpty() ? null : allDocument(format, sofar);
+        });
         List<ScenarioRunner.Outcome> outcomes = ScenarioRunner.runAll(scenarios, rules, opts, o -> {
             done.add(o);
             if (!o.matches()) {
@@ -304,13 +306,18 @@ final class CheckCmd implements Callable<Integer> {
             // this one, INCOMPLETE; the re-checks of the variants after it are not run
             List<ScenarioRunner.Outcome> sofar = List.copyOf(cases);
             List<ScenarioRunner.Outcome> after = List.copyOf(outcomes.subList(i + 1, outcomes.size()));
-            Main.overrunDocument = message -> {
+            java.util.function.Function<String, List<ScenarioRunner.Outcome>> hungAt = message -> {
                 ScenarioRunner.Outcome hung = o.atBounds(raise, overrunResult(o.result().model(), message)
                         .withNote("the watchdog ended the process here: the re-checks at bounds +" + raise + " of the variants after"
                                 + " this one were not run"));
                 List<ScenarioRunner.Outcome> all = new ArrayList<>(sofar);
                 all.add(hung);
                 all.addAll(after);
+                return all;
+            };
+            Main.overrunReports = reports.onOverrun((format, message) -> allDocument(format, hungAt.apply(message)));
+            Main.overrunDocument = message -> {
+                List<ScenarioRunner.Outcome> all = hungAt.apply(message);
                 if (!text) {
                     return allDocument(f, all);
                 }
@@ -327,6 +334,7 @@ final class CheckCmd implements Callable<Integer> {
             }
         }
         Main.overrunDocument = null;
+        Main.overrunReports = null;
         switch (f) {
             case JSON, JUNIT, SARIF -> out.print(allDocument(f, cases));
             default -> {
@@ -386,7 +394,8 @@ final class CheckCmd implements Callable<Integer> {
                 out.printf(java.util.Locale.ROOT, "%d passed, %d failed%n", cases.size() - bad.size(), bad.size());
             }
         }
-        return bad.isEmpty() ? 0 : Verdict.MISMATCH_EXIT;
+        int written = reports.write(format -> allDocument(format, cases));
+        return written != 0 ? written : bad.isEmpty() ? 0 : Verdict.MISMATCH_EXIT;
     }
 
     /** The cells of {@code o}'s row in the text table of {@code check --all}. */
@@ -397,6 +406,30 @@ final class CheckCmd implements Callable<Integer> {
         return new Object[] {o.scenario().id(), o.variant(), ScenarioRunner.verdictText(o.expected()), ScenarioRunner.verdictText(r),
                 goals, r.stats().distinct(), r.stats().maxDepth(), org.migcheck.checker.trace.Timings.shown() ? String.format(java.util.Locale.ROOT, "%.2fs", r.stats().seconds()) : "-",
                 !o.matches() ? "MISMATCH" : bounded(o) ? "ok (bounded)" : "ok"};
+    }
+
+    /**
+     * The variants of {@code check --all} checked when the watchdog ended the process ({@code done}) and, after them, the
+     * one it ended, INCOMPLETE with {@code message} and a note on the variants not reached; empty when every variant had
+     * been checked.
+     */
+    private static List<ScenarioRunner.Outcome> hungAt(List<ScenarioRunner.Outcome> done, List<Scenario> scenarios, RuleSet rules,
+            Options opts, String message) {
+        List<ScenarioRunner.Outcome> sofar = new ArrayList<>(done);
+        int at = 0;
+        for (Scenario sc : scenarios) {
+            for (org.migcheck.model.scenarios.Variant v : sc.variants()) {
+                if (at++ == sofar.size()) {
+                    int after = scenarios.stream().mapToInt(x -> x.variants().size()).sum() - at;
+                    String note = "the watchdog ended the process here: "
+                            + (after == 0 ? "no variant comes after this one" : Words.count(after, "variant") + " after this one not checked");
+                    sofar.add(ScenarioRunner.runAfterStop(sc, v.name(), Map.of(), rules, opts,
+                            (model, r, x) -> overrunResult(model, message).withNote(note)));
+                    return sofar;
+                }
+            }
+        }
+        return List.of();
     }
 
     /** The text summary of a {@code check --all} the watchdog ended after {@code cases} ({@code after} variants not checked). */

@@ -1,8 +1,5 @@
 package org.migcheck.checker.cli;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -72,77 +69,10 @@ final class ExportCmd implements Callable<Integer> {
             throw Args.usage(spec, "not expressible: " + e.getMessage());
         }
         if (output != null) {
-            if (output.toString().isEmpty()) {
-                throw Args.usage(spec, "-o takes a file name, not an empty one");
-            }
-            if (Files.isSymbolicLink(output)) {
-                // write where the link points, and keep the link
-                try {
-                    output = output.toRealPath();
-                } catch (IOException e) {
-                    throw Args.usage(spec, "cannot write '" + output + "': a link to a missing file (" + why(e) + ")");
-                }
-            }
-            Path dir = output.toAbsolutePath().getParent();
-            if (Files.isDirectory(output)) {
-                throw Args.usage(spec, "cannot write '" + output + "': it is a directory");
-            }
-            if (dir == null || !Files.isDirectory(dir)) {
-                throw Args.usage(spec, "cannot write '" + output + "': " + (dir != null && Files.exists(dir)
-                        ? dir + " is not a directory" : "no such directory " + dir));
-            }
-            if (Files.exists(output) && !Files.isRegularFile(output)) {
-                // a device or a pipe (/dev/stdout, a FIFO): written in place, never replaced by a file
-                try {
-                    Files.writeString(output, r.promela(), StandardCharsets.UTF_8);
-                } catch (IOException e) {
-                    Main.Streams.err.println("migcheck export: cannot write '" + output + "': " + why(e));
-                    return Main.IO_EXIT;
-                }
-                return summary(r);
-            }
-            // the program goes to a file of its own beside the target, which then replaces it: a write that fails
-            // half way (a full disk) leaves the old file as it was, never a truncated program
-            Path tmp;
-            try {
-                // a name no other process has (created exclusively), with the mode a new file gets here: the umask's
-                // (createTempFile's is rw-------, and setting rw-r--r-- after it ignored a umask of 077); 14 characters
-                // longer than the target's name (a UUID's 42 made names of 214 characters and more too long to export)
-                tmp = null;
-                java.security.SecureRandom random = new java.security.SecureRandom();
-                for (int tries = 0; tmp == null; tries++) {
-                    try {
-                        tmp = Files.createFile(dir.resolve(String.format(java.util.Locale.ROOT, ".%s.%08x.tmp", output.getFileName(), random.nextInt())));
-                    } catch (java.nio.file.FileAlreadyExistsException taken) {
-                        if (tries == 20) {
-                            throw taken;
-                        }
-                    }
-                }
-            } catch (IOException e) {
-                // the program is written beside the target first: say which directory refused it (for /proc/version,
-                // "no such file or directory" alone named the file, which exists)
-                throw Args.usage(spec, "cannot write '" + output + "': no new file can be made in its directory " + dir
-                        + (e instanceof java.nio.file.NoSuchFileException ? "" : " (" + why(e) + ")"));
-            }
-            try {
-                // a file written over keeps its mode
-                if (Files.exists(output) && Files.getFileAttributeView(tmp, java.nio.file.attribute.PosixFileAttributeView.class) != null) {
-                    Files.setPosixFilePermissions(tmp, Files.getPosixFilePermissions(output));
-                }
-                Files.writeString(tmp, r.promela(), StandardCharsets.UTF_8);
-                try {
-                    Files.move(tmp, output, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-                } catch (java.nio.file.AtomicMoveNotSupportedException e) {
-                    Files.move(tmp, output, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-                }
-            } catch (IOException e) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException ignored) {
-                    // the write's own failure is the one to report
-                }
-                Main.Streams.err.println("migcheck export: cannot write '" + output + "': " + why(e) + "; nothing written");
+            OutputFile file = OutputFile.check(spec, output, "-o");
+            String failed = file.write(r.promela());
+            if (failed != null) {
+                Main.Streams.err.println("migcheck export: cannot write '" + file.shown() + "': " + failed);
                 return Main.IO_EXIT;
             }
         } else {
@@ -161,13 +91,5 @@ final class ExportCmd implements Callable<Integer> {
         }
         Main.Streams.err.println("check it with: " + r.panCommands("FILE.pml"));
         return 0;
-    }
-
-    /** Why a file operation failed: the NIO exceptions carry the path as their message, the reason is their type. */
-    private static String why(IOException e) {
-        return e instanceof java.nio.file.NoSuchFileException ? "no such file or directory"
-                : e instanceof java.nio.file.AccessDeniedException ? "permission denied"
-                : e instanceof java.nio.file.FileSystemException fse && fse.getReason() != null ? fse.getReason()
-                : e.getMessage();
     }
 }

@@ -139,6 +139,15 @@ public final class Main implements Callable<Integer> {
                 System.err.println("migcheck: no report could be written: " + e);
             }
         }
+        java.util.function.Consumer<String> files = overrunReports;
+        if (files != null) {
+            // the --report files, in every case: the command's own write of them had not begun (else this is null there)
+            try {
+                files.accept(message);
+            } catch (RuntimeException | LinkageError e) {
+                System.err.println("migcheck: no --report file could be written: " + e);
+            }
+        }
         Runtime.getRuntime().halt(Verdict.INCOMPLETE.exitCode());
     }
 
@@ -157,6 +166,13 @@ public final class Main implements Callable<Integer> {
      * line on standard error is the report.
      */
     static volatile java.util.function.UnaryOperator<String> overrunDocument;
+
+    /**
+     * What writes the {@code --report} files when the watchdog or a signal ends the process ({@link
+     * ReportFiles#onOverrun}), given the same reason, or null: set with {@link #overrunDocument} by the commands that
+     * write them, also where standard output gets text.
+     */
+    static volatile java.util.function.Consumer<String> overrunReports;
 
     /** An output stream that counts the bytes written through it (before any buffer below it). */
     static final class Counted extends java.io.FilterOutputStream {
@@ -256,6 +272,7 @@ public final class Main implements Callable<Integer> {
             return runAlone(args, out, err, writeFailure);
         } finally {
             overrunDocument = null;
+            overrunReports = null;
             org.migcheck.checker.trace.Timings.show(timings);
             Streams.out = wasOut;
             Streams.err = wasErr;

@@ -46,6 +46,9 @@ final class MutateCmd implements Callable<Integer> {
     OutputOptions output = new OutputOptions();
 
     @CommandLine.Mixin
+    ReportFiles reports = new ReportFiles();
+
+    @CommandLine.Mixin
     SearchOptions search = new SearchOptions();
 
     @CommandLine.Spec
@@ -74,9 +77,11 @@ final class MutateCmd implements Callable<Integer> {
                 throw Args.usage(spec, "--all takes no SCENARIO, --variant or --set");
             }
             Format f = output.require(spec, " --all", Format.TEXT, Format.JSON);
+            reports.require(spec, " --all", Format.JSON);
             return all(search.toOptions().withProgress(null), f == Format.JSON);
         }
         Format f = output.require(spec, Format.TEXT, Format.JSON, Format.JUNIT, Format.SARIF);
+        reports.require(spec, "", Format.JSON, Format.JUNIT, Format.SARIF);
         if (scenario == null) {
             throw Args.usage(spec, "name a SCENARIO (see migcheck list) or use --all");
         }
@@ -92,16 +97,14 @@ final class MutateCmd implements Callable<Integer> {
         }
         if (base.result().verdict() == Verdict.MODEL_ERROR) {
             Main.Streams.err.println("migcheck mutate: model error: " + base.result().message());
-            baseReport(f, base);
-            return Verdict.MODEL_ERROR.exitCode();
+            return baseReport(f, base, Verdict.MODEL_ERROR.exitCode());
         }
         model = ScenarioRunner.build(s, base.knobs());
         if (base.result().verdict() == Verdict.INCOMPLETE) {
             // a budget stopped the unmutated check: no verdict to compare mutants with (exit as the check would)
             Main.Streams.err.println("migcheck mutate: " + base.title() + " is INCOMPLETE (" + base.result().limit()
                     + "): mutation analysis needs the variant checked to the end; raise or drop the budget");
-            baseReport(f, base);
-            return Verdict.INCOMPLETE.exitCode();
+            return baseReport(f, base, Verdict.INCOMPLETE.exitCode());
         }
         if (base.result().verdict() != Verdict.HOLDS) {
             throw Args.usage(spec, base.title() + " does not hold (" + base.actual() + "): mutation analysis needs a variant that holds");
@@ -110,14 +113,20 @@ final class MutateCmd implements Callable<Integer> {
         List<Mutations.Mutant> mutants = Mutations.run(model, base.result(), Main.rules(spec), opts, declared,
                 base.expected() == null ? Map.of() : base.expected().goals());
         List<String> stale = Mutations.stale(mutants, declared);
-        switch (f) {
-            case JSON -> Main.Streams.out.println(JsonRenderer.withReplayCommands(JsonRenderer.renderMutants(base, mutants, stale),
-                    line -> Main.withClasspath(line, List.of(s), spec, x -> x)));
-            case JUNIT -> Main.Streams.out.print(JUnitRenderer.renderMutants(base, mutants, stale));
-            case SARIF -> Main.Streams.out.println(SarifRenderer.renderMutants(base, mutants, stale));
-            default -> text(base, mutants, stale, spec);
+        java.util.function.Function<Format, String> document = format -> switch (format) {
+            case JSON -> JsonRenderer.withReplayCommands(JsonRenderer.renderMutants(base, mutants, stale),
+                    line -> Main.withClasspath(line, List.of(s), spec, x -> x)) + "\n";
+            case JUNIT -> JUnitRenderer.renderMutants(base, mutants, stale);
+            case SARIF -> SarifRenderer.renderMutants(base, mutants, stale) + "\n";
+            default -> throw new IllegalArgumentException("mutate prints its text row by row");
+        };
+        if (f == Format.TEXT) {
+            text(base, mutants, stale, spec);
+        } else {
+            Main.Streams.out.print(document.apply(f));
         }
-        return exitCode(mutants, stale);
+        int written = reports.write(document);
+        return written != 0 ? written : exitCode(mutants, stale);
     }
 
     /**
@@ -125,13 +134,18 @@ final class MutateCmd implements Callable<Integer> {
      * still gets a document: the check's own report in that format, which says why (a budget, a model
      * error). Text has the line on standard error.
      */
-    private void baseReport(Format f, ScenarioRunner.Outcome base) {
-        switch (f) {
-            case JSON -> Main.Streams.out.println(JsonRenderer.render(base));
-            case JUNIT -> Main.Streams.out.print(JUnitRenderer.render("migcheck mutate " + base.scenario().id(), List.of(base)));
-            case SARIF -> Main.Streams.out.println(SarifRenderer.render(List.of(base)));
-            default -> { }
+    private int baseReport(Format f, ScenarioRunner.Outcome base, int code) {
+        java.util.function.Function<Format, String> document = format -> switch (format) {
+            case JSON -> JsonRenderer.render(base) + "\n";
+            case JUNIT -> JUnitRenderer.render("migcheck mutate " + base.scenario().id(), List.of(base));
+            case SARIF -> SarifRenderer.render(List.of(base)) + "\n";
+            default -> throw new IllegalArgumentException("text has the line on standard error");
+        };
+        if (f != Format.TEXT) {
+            Main.Streams.out.print(document.apply(f));
         }
+        int written = reports.write(document);
+        return written != 0 ? written : code;
     }
 
     /**
@@ -200,14 +214,17 @@ final class MutateCmd implements Callable<Integer> {
         // --rule / --skip-rule narrowed the rules: a survivor may be one a left-out rule kills (the same note as a check's)
         List<String> narrowed = java.util.stream.Stream.of(ScenarioRunner.selectionNote(rules), ScenarioRunner.skipNote(rules))
                 .filter(java.util.Objects::nonNull).toList();
+        String document = json || reports.any()
+                ? JsonRenderer.renderMutateAll(rows, new JsonRenderer.MutateRow("total", null, sum), all, narrowed) + "\n" : null;
         if (json) {
-            Main.Streams.out.println(JsonRenderer.renderMutateAll(rows, new JsonRenderer.MutateRow("total", null, sum), all, narrowed));
+            Main.Streams.out.print(document);
         } else {
             Main.Streams.out.printf(java.util.Locale.ROOT, fmt, "total", "", sum[0], sum[1], sum[2], sum[3], sum[4], sum[5], sum[6], sum[7]);
             narrowed.forEach(n -> Main.Streams.out.println("note: " + n + ": a survivor may be one that a left-out rule kills"));
             all.forEach(p -> Main.Streams.out.println(p));
         }
-        return !problems.isEmpty() ? Verdict.MISMATCH_EXIT : !stopped.isEmpty() ? Verdict.INCOMPLETE.exitCode() : 0;
+        int written = reports.write(format -> document);
+        return written != 0 ? written : !problems.isEmpty() ? Verdict.MISMATCH_EXIT : !stopped.isEmpty() ? Verdict.INCOMPLETE.exitCode() : 0;
     }
 
     private static void text(ScenarioRunner.Outcome base, List<Mutations.Mutant> mutants, List<String> stale,

@@ -43,6 +43,9 @@ final class SuiteCmd implements Callable<Integer> {
     OutputOptions output = new OutputOptions();
 
     @CommandLine.Mixin
+    ReportFiles reports = new ReportFiles();
+
+    @CommandLine.Mixin
     TraceOptions traceOptions = new TraceOptions();
 
     @CommandLine.Mixin
@@ -57,6 +60,7 @@ final class SuiteCmd implements Callable<Integer> {
     @Override
     public Integer call() {
         Format f = output.require(spec, Format.TEXT, Format.JSON, Format.JUNIT, Format.SARIF);
+        reports.require(spec, "", Format.JSON, Format.JUNIT, Format.SARIF);
         boolean stacks = traceOptions.callStacks(spec, f);
         for (String k : vary) {
             if (vary.indexOf(k) != vary.lastIndexOf(k)) {
@@ -83,21 +87,28 @@ final class SuiteCmd implements Callable<Integer> {
             // a combination whose model or rule code never returns: the watchdog ends the process; the report then has
             // the combinations checked so far and that one, INCOMPLETE, with a note on those not reached
             List<ScenarioRunner.Outcome> done = new java.util.concurrent.CopyOnWriteArrayList<>();
-            Main.overrunDocument = message -> {
+            java.util.function.Function<String, List<ScenarioRunner.Outcome>> hungAt = message -> {
                 List<ScenarioRunner.Outcome> sofar = new ArrayList<>(done);
                 int after = combinations.size() - sofar.size() - 1;
                 String note = "the watchdog ended the process here: "
                         + (after == 0 ? "no combination comes after this one" : Words.count(after, "combination") + " after this one not checked");
                 sofar.add(ScenarioRunner.runAfterStop(s, null, combinations.get(sofar.size()), rules, search.toOptions(),
                         (model, r, x) -> CheckCmd.overrunResult(model, message).withNote(note)));
+                return sofar;
+            };
+            Main.overrunDocument = message -> {
+                List<ScenarioRunner.Outcome> sofar = hungAt.apply(message);
+                int after = combinations.size() - sofar.size();
                 return f == Format.TEXT ? KnobSuite.table(s, sofar) + String.format(java.util.Locale.ROOT, "%nsuite not finished: the watchdog ended the process"
                         + " in %s; %s not checked%n", sofar.get(sofar.size() - 1).title(), Words.count(after, "combination"))
                         : document(f, s, sofar, leftOut);
             };
+            Main.overrunReports = reports.onOverrun((format, message) -> document(format, s, hungAt.apply(message), leftOut));
             for (Map<String, String> c : combinations) {
                 done.add(ScenarioRunner.run(s, null, c, rules, search.toOptions()));
             }
             Main.overrunDocument = null;
+            Main.overrunReports = null;
             outcomes = done;
         } else {
             HazelcastCluster cluster = clusterOptions.connect(spec, null, s.id());
@@ -105,17 +116,21 @@ final class SuiteCmd implements Callable<Integer> {
                 outcomes = spread(cluster, s, combinations, rules);
             } catch (Transport.Lost lost) {
                 String why = lost.getMessage() + " (spread over " + cluster.describe() + ")";
+                // a pipeline that asked for a document gets one (the text gets a line): every combination without a
+                // verdict, for the reason; which combinations had finished is not known here
+                List<ScenarioRunner.Outcome> none = new ArrayList<>();
+                for (Map<String, String> c : f == Format.TEXT && !reports.any() ? List.<Map<String, String>>of() : combinations) {
+                    none.add(ScenarioRunner.run(s, null, c, rules, search.toOptions(),
+                            (model, r, x) -> org.migcheck.checker.run.Checker.noVerdict(model, why, "a member of the cluster was lost")));
+                }
                 if (f == Format.TEXT) {
                     out.printf(java.util.Locale.ROOT, "suite INCOMPLETE: %s%n", why);
                 } else {
-                    // a pipeline that asked for a document gets one (it got the text line): every combination without a
-                    // verdict, for the reason; which combinations had finished is not known here
-                    List<ScenarioRunner.Outcome> none = new ArrayList<>();
-                    for (Map<String, String> c : combinations) {
-                        none.add(ScenarioRunner.run(s, null, c, rules, search.toOptions(),
-                                (model, r, x) -> org.migcheck.checker.run.Checker.noVerdict(model, why, "a member of the cluster was lost")));
-                    }
                     out.print(document(f, s, none, leftOut));
+                }
+                int written = reports.write(format -> document(format, s, none, leftOut));
+                if (written != 0) {
+                    return written;
                 }
                 return Verdict.INCOMPLETE.exitCode();
             } finally {
@@ -160,7 +175,9 @@ final class SuiteCmd implements Callable<Integer> {
                 }
             }
         }
-        return bad == 0 ? 0 : Verdict.MISMATCH_EXIT;
+        List<ScenarioRunner.Outcome> all = outcomes;
+        int written = reports.write(format -> document(format, s, all, leftOut));
+        return written != 0 ? written : bad == 0 ? 0 : Verdict.MISMATCH_EXIT;
     }
 
     /** The JSON, JUnit or SARIF document of the suite's {@code outcomes}. */

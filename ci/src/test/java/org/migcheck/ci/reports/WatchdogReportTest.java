@@ -128,4 +128,43 @@ class WatchdogReportTest {
         assertEquals("hangs", report.get("variant").asText(), r.out());
         assertTrue(report.get("limit").asText().contains("watchdog"), r.out());
     }
+
+    @Test
+    void reportFilesAreWrittenWhenTheWatchdogEndsTheProcess(@TempDir Path dir) throws Exception {
+        // standard output gets text; the --report files get the documents --format would have printed, up to the
+        // variant that hangs (check --all), and the one check's INCOMPLETE report
+        Path junit = dir.resolve("all.xml");
+        Path json = dir.resolve("all.json");
+        Run r = process(plugins(dir), "check", "--all", "--time-limit", "3", "--width", "200", "--report", "junit=" + junit,
+                "--report", "json=" + json);
+        saysWhere(r);
+        assertTrue(r.out().contains("catalogue not finished: the watchdog ended the process in hanging-plugin / hangs"), r.out());
+        Document doc = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(junit.toFile());
+        NodeList cases = doc.getElementsByTagName("testcase");
+        assertEquals(bundledVariants() + 2, cases.getLength(), Files.readString(junit));
+        Element hung = (Element) cases.item(cases.getLength() - 1);
+        assertTrue(hung.getAttribute("name").contains("hanging-plugin") && hung.getTextContent().contains("INCOMPLETE"), Files.readString(junit));
+        ReportFormatsTest.loadSchema();
+        ReportFormatsTest.assertValid(Files.readString(json));
+        JsonNode reports = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.toFile()).get("reports");
+        assertEquals(bundledVariants() + 2, reports.size(), Files.readString(json));
+        assertEquals("incomplete", reports.get(reports.size() - 1).get("verdict").asText());
+
+        Path one = dir.resolve("one.json");
+        Path sarif = dir.resolve("suite.sarif");
+        Run check = process(plugins(dir), "check", "hanging-plugin", "--variant", "hangs", "--time-limit", "2", "--report", "json=" + one);
+        saysWhere(check);
+        ReportFormatsTest.assertValid(Files.readString(one));
+        JsonNode report = new com.fasterxml.jackson.databind.ObjectMapper().readTree(one.toFile());
+        assertEquals("incomplete", report.get("verdict").asText(), Files.readString(one));
+        assertTrue(report.get("limit").asText().contains("watchdog"), Files.readString(one));
+        Run suite = process(plugins(dir), "suite", "hanging-plugin", "--time-limit", "3", "--report", "sarif=" + sarif);
+        saysWhere(suite);
+        assertTrue(suite.out().contains("suite not finished"), suite.out());
+        JsonNode results = new com.fasterxml.jackson.databind.ObjectMapper().readTree(sarif.toFile()).get("runs").get(0).get("results");
+        assertTrue(results.toString().contains("INCOMPLETE") || results.toString().contains("incomplete"), results.toString());
+        try (java.util.stream.Stream<Path> left = Files.list(dir)) {
+            assertEquals(List.of(), left.filter(p -> p.getFileName().toString().endsWith(".tmp")).toList(), "no file left beside the reports");
+        }
+    }
 }
