@@ -267,7 +267,7 @@ public final class MemberService {
         return o.contains(fp, vec) ? 1 : 0;
     }
 
-    /** A suite's check (walks < 0) or a swarm's walks [from, to): see {@link Jobs}. */
+    /** A suite's check (walks &lt; 0) or a swarm's walks [from, to): see {@link Jobs}. */
     byte[] job(String run, String scenario, String variant, Map<String, String> settings, byte[] options, int from, int to) {
         if (!knowsScenario.test(scenario)) {
             throw new IllegalStateException("member has no scenario " + scenario);

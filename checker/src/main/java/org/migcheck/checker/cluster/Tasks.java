@@ -226,7 +226,7 @@ final class Tasks {
         @Override void read(ObjectDataInput in) throws IOException { id = in.readInt(); }
     }
 
-    /** A suite's check (from < 0) or a swarm's walks [from, to): the member builds the model itself. */
+    /** A suite's check (from &lt; 0) or a swarm's walks [from, to): the member builds the model itself. */
     static final class Job extends Task<byte[]> {
         String scenario;
         String variant;

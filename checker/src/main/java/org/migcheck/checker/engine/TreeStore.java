@@ -51,7 +51,7 @@ final class TreeStore extends PackedStore {
     /** Leaf j is the half of word leafWord[j] at bit leafShift[j] (0 or 32). */
     private final int[] leafWord;
     private final int[] leafShift;
-    /** Inner positions in pre-order (0 is the root): child codes, a position (>= 0) or ~leaf (< 0). */
+    /** Inner positions in pre-order (0 is the root): child codes, a position (>= 0) or ~leaf (&lt; 0). */
     private final int[] left;
     private final int[] right;
     /** The position above each position (-1 for the root) and above each leaf. */

@@ -349,7 +349,7 @@ public final class PromelaExport {
             }
         }
 
-        /** "(x == 1 || (x >= 3 && x <= 5))" for the values {@code vals} (ascending). */
+        /** {@code "(x == 1 || (x >= 3 && x <= 5))"} for the values {@code vals} (ascending). */
         private static String in(String name, int[] vals) {
             List<String> parts = new ArrayList<>();
             int i = 0;

@@ -56,8 +56,8 @@ public final class TextRenderer {
 
     /**
      * As {@link #render(ScenarioRunner.Outcome, int)}; with {@code callStacks} every trace prints one step per line, and
-     * under each step whose kernel call path is not that of its thread's previous step, the path ("in folio_lock <-
-     * __find_get_block_slow <- ... <- mkdir"): steps with the same label in different callers read apart
+     * under each step whose kernel call path is not that of its thread's previous step, the path ("in folio_lock &lt;-
+     * __find_get_block_slow &lt;- ... &lt;- mkdir"): steps with the same label in different callers read apart
      * ({@code --call-stacks}).
      */
     public static String render(ScenarioRunner.Outcome o, int width, boolean callStacks) {
@@ -363,7 +363,7 @@ public final class TextRenderer {
     }
 
     /**
-     * "  in: f <- g <- thread": the kernel functions the thread of row {@code i} was in when it
+     * "  in: f &lt;- g &lt;- thread": the kernel functions the thread of row {@code i} was in when it
      * took that step (procedures cut at their first '/', the thread's own body named whole), when the
      * step is inside a call; the reader judging a patch sees the kernel path, as a deadlock's report shows it.
      */

@@ -117,7 +117,7 @@ public final class Balloon {
         return out;
     }
 
-    /** The callbacks as the migration core sees them (set_movable_ops(&balloon_mops, PGTY_offline)). */
+    /** The callbacks as the migration core sees them (set_movable_ops(&amp;balloon_mops, PGTY_offline)). */
     public MovableOps.Operations operations() {
         return new MovableOps.Operations("balloon", isolatePage, migratePage, putbackPage);
     }
@@ -136,15 +136,15 @@ public final class Balloon {
         return v;
     }
 
-    /** spin_lock_irqsave(&b_dev_info->pages_lock, flags). */
+    /** spin_lock_irqsave(&amp;b_dev_info->pages_lock, flags). */
     Step spinLock() { return Steps.lock("spin_lock_irqsave", pagesLock); }
 
-    /** spin_unlock_irqrestore(&b_dev_info->pages_lock, flags). */
+    /** spin_unlock_irqrestore(&amp;b_dev_info->pages_lock, flags). */
     Step spinUnlock() { return Steps.unlock("spin_unlock_irqrestore", pagesLock); }
 
     /**
      * balloon_page_insert (include/linux/balloon_compaction.h): __SetPageOffline, SetPageMovableOps,
-     * set_page_private(page, balloon), list_add(&page->lru, &balloon->pages). Caller holds pages_lock
+     * set_page_private(page, balloon), list_add(&amp;page->lru, &amp;balloon->pages). Caller holds pages_lock
      * and the page lock. With {@code replacing} non-null the page is a migration destination taking
      * over the balloon slot of {@code replacing} (virtballoon_migratepage: the step also emits the
      * migration event and does the caller's {@code isolated_pages--}).
@@ -222,7 +222,7 @@ public final class Balloon {
     }
 
     /**
-     * balloon_page_dequeue -> balloon_page_list_dequeue(b_dev_info, &pages, 1) (mm/balloon_compaction.c):
+     * balloon_page_dequeue -> balloon_page_list_dequeue(b_dev_info, &amp;pages, 1) (mm/balloon_compaction.c):
      * under pages_lock walk b_dev_info->pages; trylock each page (skip it when locked); list_del,
      * balloon_page_finalize (page->private = NULL; PageOffline and PG_movable_ops stay until free),
      * unlock_page. Isolated pages are not on the list, so they cannot be deflated. Without a page:
@@ -300,7 +300,7 @@ public final class Balloon {
     /**
      * balloon_page_isolate (mm/balloon_compaction.c), called by isolate_movable_ops_page with the page
      * locked: a page whose balloon_page_device() is NULL was already deflated -> false; else under
-     * pages_lock list_del(&page->lru) and isolated_pages++. Simplification: those two stores are one step (nothing
+     * pages_lock list_del(&amp;page->lru) and isolated_pages++. Simplification: those two stores are one step (nothing
      * outside pages_lock reads them in the kernel, so a lock-respecting model cannot tell; a mutant that reads them
      * without the lock, balloon_page_dequeue's BUG() check, would see the list emptied before isolated_pages counts
      * the page in the kernel, not here).
@@ -347,7 +347,7 @@ public final class Balloon {
 
     /**
      * balloon_page_putback (mm/balloon_compaction.c), called by putback_movable_ops_page with the page
-     * locked: under pages_lock list_add(&page->lru, &b_dev_info->pages) and isolated_pages--.
+     * locked: under pages_lock list_add(&amp;page->lru, &amp;b_dev_info->pages) and isolated_pages--.
      */
     private Procedure declarePutback(Model.Builder b) {
         Procedure p = b.procedure("balloon_page_putback");

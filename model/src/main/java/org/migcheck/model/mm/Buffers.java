@@ -215,7 +215,7 @@ public final class Buffers {
     }
 
     /**
-     * atomic_read(&bh->b_count) in the busy scan of __buffer_migrate_folio (mm/migrate.c): {@code busy}
+     * atomic_read(&amp;bh->b_count) in the busy scan of __buffer_migrate_folio (mm/migrate.c): {@code busy}
      * = 1 when the buffer has a reference.
      */
     public static Step readCount(BhRef bh, Local busy) {
@@ -239,7 +239,7 @@ public final class Buffers {
     // ---------------------------------------------------------------- BH_Migrate
 
     /**
-     * test_and_set_bit_lock(BH_Migrate, &head->b_state) in __buffer_migrate_folio (mm/migrate.c,
+     * test_and_set_bit_lock(BH_Migrate, &amp;head->b_state) in __buffer_migrate_folio (mm/migrate.c,
      * v6.15+). The kernel warns (VM_WARN_ON_ONCE) if it was already set; here that is rule
      * {@code buffer.bh-migrate-single}, which the folio lock makes impossible.
      */
@@ -257,12 +257,12 @@ public final class Buffers {
                 .build();
     }
 
-    /** clear_bit_unlock(BH_Migrate, &head->b_state) (mm/migrate.c __buffer_migrate_folio, release semantics). */
+    /** clear_bit_unlock(BH_Migrate, &amp;head->b_state) (mm/migrate.c __buffer_migrate_folio, release semantics). */
     public Step clearBhMigrate() {
         return Steps.unlock("clear_bit_unlock", e -> bhMigrate);
     }
 
-    /** test_bit_acquire(BH_Migrate, &head->b_state) (fs/buffer.c __find_get_block_slow). */
+    /** test_bit_acquire(BH_Migrate, &amp;head->b_state) (fs/buffer.c __find_get_block_slow). */
     public Cond testBhMigrate() {
         return Cond.of("test_bit_acquire", "BH_Migrate, " + head().name(), e -> e.holder(bhMigrate) >= 0);
     }

@@ -279,7 +279,7 @@ public final class Migrate {
     }
 
     /**
-     * include/linux/page-flags.h page_has_movable_ops(&src->page).
+     * include/linux/page-flags.h page_has_movable_ops(&amp;src->page).
      * Simplification: the page type is fixed when the model is built (it is sticky until the page is freed, and an isolated page cannot be freed), so the test costs no step.
      */
     private boolean movableOpsPage(int folioId) {

@@ -264,7 +264,7 @@ public final class Oom {
     }
 
     /**
-     * mm/page_alloc.c __alloc_pages_may_oom: mutex_trylock(&oom_lock), else sleep a tick and retry;
+     * mm/page_alloc.c __alloc_pages_may_oom: mutex_trylock(&amp;oom_lock), else sleep a tick and retry;
      * a last get_page_from_freelist at the high watermark; out_of_memory; mutex_unlock. Returns 1 when
      * the allocation should be retried (page found, or OOM progress), 0 on failure.
      * Simplification: a failed trylock loops here; the kernel sleeps one tick, returns with did_some_progress

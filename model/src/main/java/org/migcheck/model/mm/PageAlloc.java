@@ -242,7 +242,7 @@ public final class PageAlloc {
 
     /**
      * mm/compaction.c compact_zone_order -> compact_zone: isolate migration sources
-     * (isolate_migratepages), migrate_pages(&cc->migratepages, compaction_alloc, compaction_free, cc,
+     * (isolate_migratepages), migrate_pages(&amp;cc->migratepages, compaction_alloc, compaction_free, cc,
      * cc->mode, MR_COMPACTION). Returns 1 when a folio was migrated (a free page of the requested
      * order was made).
      */

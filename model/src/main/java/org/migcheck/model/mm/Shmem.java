@@ -34,7 +34,7 @@ public final class Shmem {
         /** The whole file: shmem_truncate_range(inode, 0, (loff_t)-1). */
         public static Range wholeFile() { return new Range(0, -1); }
 
-        /** One page: [index << PAGE_SHIFT, (index << PAGE_SHIFT) + PAGE_SIZE - 1] (ttm_backup_drop). */
+        /** One page: [index &lt;&lt; PAGE_SHIFT, (index &lt;&lt; PAGE_SHIFT) + PAGE_SIZE - 1] (ttm_backup_drop). */
         public static Range page(int index) { return new Range(index, index); }
 
         /** lend == -1: {@code end = -1} ("unsigned, so actually very big"). */

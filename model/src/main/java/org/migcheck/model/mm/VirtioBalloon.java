@@ -62,7 +62,7 @@ public final class VirtioBalloon {
 
     /**
      * tell_host(vb, vq) (drivers/virtio/virtio_balloon.c): virtqueue_add_outbuf, virtqueue_kick, then
-     * wait_event(vb->acked, virtqueue_get_buf(vq, &len)): sleeps until the host has read the pfns.
+     * wait_event(vb->acked, virtqueue_get_buf(vq, &amp;len)): sleeps until the host has read the pfns.
      */
     private static Step tellHost(String vq, Function<Exec, String> pages) {
         return Step.named("tell_host")

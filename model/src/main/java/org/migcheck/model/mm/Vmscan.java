@@ -474,7 +474,7 @@ public final class Vmscan {
      * sc.gfp_mask = current_gfp_context(gfp_mask) (a charge inside a memalloc_nofs_save() scope reclaims
      * without __GFP_FS: shrink_folio_list's may_enter_fs is false);
      * Simplification: do_try_to_free_pages -> shrink_zones is one shrink_node call (one node, one priority).
-     * Simplification: sc.gfp_mask's non-reclaim bits (GFP_HIGHUSER_MOVABLE & ~GFP_RECLAIM_MASK) are not kept; no modelled step reads them.
+     * Simplification: sc.gfp_mask's non-reclaim bits (GFP_HIGHUSER_MOVABLE &amp; ~GFP_RECLAIM_MASK) are not kept; no modelled step reads them.
      */
     public Procedure tryToFreeMemCgroupPages() {
         if (tryToFreeMemCgroupPages != null) {

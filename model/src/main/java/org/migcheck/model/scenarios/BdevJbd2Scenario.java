@@ -444,7 +444,7 @@ public final class BdevJbd2Scenario {
 
     /**
      * M, the migrator's program (mm/compaction.c compact_zone -> isolate_migratepages_block ->
-     * migrate_pages(&cc->migratepages, compaction_alloc, compaction_free, ...) for one folio, with the
+     * migrate_pages(&amp;cc->migratepages, compaction_alloc, compaction_free, ...) for one folio, with the
      * putback_movable_pages of a folio that failed): isolate {@code src}, migrate it into {@code dst}.
      * Simplification: the scanner looks at F only, and compaction_alloc hands out D.
      */

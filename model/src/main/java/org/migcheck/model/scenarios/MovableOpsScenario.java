@@ -223,7 +223,7 @@ public final class MovableOpsScenario {
 
     /**
      * One compactor: compact_zone (mm/compaction.c) for a pageblock holding {@code page}:
-     * isolate_migratepages_block (non-LRU page: lockless "page_has_movable_ops && !isolated"
+     * isolate_migratepages_block (non-LRU page: lockless "page_has_movable_ops &amp;&amp; !isolated"
      * pre-check, then isolate_movable_ops_page), migrate_pages(compaction_alloc, compaction_free) into
      * {@code dst}, with the putback_movable_pages of a page that failed.
      * Direct compaction runs under PF_MEMALLOC (mm/page_alloc.c __alloc_pages_direct_compact).
