@@ -1,6 +1,5 @@
 package org.migcheck.checker.cli;
 
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -32,7 +31,7 @@ final class ExportCmd implements Callable<Integer> {
     VariantArgs args = new VariantArgs();
 
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "write the program to FILE instead of standard output")
-    Path output;
+    String output; // as given: a trailing slash (a directory meant) is refused, which a Path would drop
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -90,6 +90,14 @@ final class MutateCmd implements Callable<Integer> {
         Options opts = search.toOptions().withProgress(null);
         ScenarioRunner.Outcome base;
         Model model;
+        // a check whose model or rule code never returns (the variant's or a mutant's): the watchdog ends the process, and
+        // the document asked for (standard output's, the --report files) is the variant's, INCOMPLETE, saying so
+        java.util.function.BiFunction<Format, String, String> hung = (format, message) -> baseDocument(format,
+                CheckCmd.overrunOutcome(s, variant, sets, Main.rules(spec), opts, message));
+        if (f != Format.TEXT) {
+            Main.overrunDocument = message -> hung.apply(f, message);
+        }
+        Main.overrunReports = reports.onOverrun(hung);
         try {
             base = ScenarioRunner.run(s, variant, sets, Main.rules(spec), opts);
         } catch (ModelError e) {
@@ -135,17 +143,21 @@ final class MutateCmd implements Callable<Integer> {
      * error). Text has the line on standard error.
      */
     private int baseReport(Format f, ScenarioRunner.Outcome base, int code) {
-        java.util.function.Function<Format, String> document = format -> switch (format) {
+        if (f != Format.TEXT) {
+            Main.Streams.out.print(baseDocument(f, base));
+        }
+        int written = reports.write(format -> baseDocument(format, base));
+        return written != 0 ? written : code;
+    }
+
+    /** The variant's own check {@code base} as a document in {@code format} (not text). */
+    private static String baseDocument(Format format, ScenarioRunner.Outcome base) {
+        return switch (format) {
             case JSON -> JsonRenderer.render(base) + "\n";
             case JUNIT -> JUnitRenderer.render("migcheck mutate " + base.scenario().id(), List.of(base));
             case SARIF -> SarifRenderer.render(List.of(base)) + "\n";
             default -> throw new IllegalArgumentException("text has the line on standard error");
         };
-        if (f != Format.TEXT) {
-            Main.Streams.out.print(document.apply(f));
-        }
-        int written = reports.write(document);
-        return written != 0 ? written : code;
     }
 
     /**
@@ -171,15 +183,36 @@ final class MutateCmd implements Callable<Integer> {
             Main.Streams.out.printf(java.util.Locale.ROOT, fmt, "scenario", "variant", "mutants", "killed", "survived", "undeclared", "equivalent",
                     "not-evaluated", "unreached", "incomplete");
         }
-        List<String> problems = new ArrayList<>();
-        List<String> stopped = new ArrayList<>();
-        List<JsonRenderer.MutateRow> rows = new ArrayList<>();
+        List<String> problems = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<String> stopped = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<JsonRenderer.MutateRow> rows = new java.util.concurrent.CopyOnWriteArrayList<>();
         long[] sum = new long[8];
+        String[] at = {null};
+        // model or rule code that never returns: the watchdog ends the process; the JSON document (standard output's, the
+        // --report file) has the variants analysed so far and says where it ended (text: the line on standard error)
+        java.util.function.UnaryOperator<String> hung = message -> {
+            List<String> all = new ArrayList<>(problems);
+            all.add(at[0] + ": the watchdog ended the process in its mutation analysis (" + message + "): it and the variants"
+                    + " after it were not analysed");
+            all.addAll(stopped);
+            long[] total = new long[sum.length];
+            for (JsonRenderer.MutateRow r : rows) {
+                for (int i = 0; i < total.length; i++) {
+                    total[i] += r.counts()[i];
+                }
+            }
+            return JsonRenderer.renderMutateAll(rows, new JsonRenderer.MutateRow("total", null, total), all, List.of()) + "\n";
+        };
+        if (json) {
+            Main.overrunDocument = hung;
+        }
+        Main.overrunReports = reports.onOverrun((format, message) -> hung.apply(message));
         for (Scenario s : Main.registry(spec).all()) {
             for (Variant v : s.variants()) {
                 if (v.expect().kind() != Expect.Kind.HOLDS) {
                     continue;
                 }
+                at[0] = s.id() + " / " + v.name();
                 ScenarioRunner.Outcome base = ScenarioRunner.run(s, v.name(), Map.of(), rules, opts);
                 String sv = s.id() + " / " + v.name();
                 if (base.result().verdict() == Verdict.INCOMPLETE) {
@@ -209,6 +242,8 @@ final class MutateCmd implements Callable<Integer> {
                 Mutations.stale(ms, declared).forEach(x -> problems.add(sv + ": declared survivor no longer survives: " + x));
             }
         }
+        Main.overrunDocument = null;
+        Main.overrunReports = null;
         List<String> all = new ArrayList<>(problems);
         all.addAll(stopped);
         // --rule / --skip-rule narrowed the rules: a survivor may be one a left-out rule kills (the same note as a check's)

@@ -19,19 +19,59 @@ final class OutputFile {
     /** Where it is written: through a symbolic link to its target (the link is kept). */
     private final Path target;
     private final Path dir;
+    /** 1 or 2 when the file is this process's standard output or error (written through the stream), else 0. */
+    private final int fd;
+    /** A device or a pipe, written in place and never replaced by a file. */
+    private final boolean inPlace;
 
-    private OutputFile(String shown, Path target, Path dir) {
+    private OutputFile(String shown, Path target, Path dir, int fd, boolean inPlace) {
         this.shown = shown;
         this.target = target;
         this.dir = dir;
+        this.fd = fd;
+        this.inPlace = inPlace;
+    }
+
+    /**
+     * 1 or 2 when {@code p} is this process's standard output or error (/dev/stdout, /dev/fd/2, or the file either is
+     * redirected to), else 0: opening it would truncate what the command writes there, and moving a file over it
+     * would unlink it. Known through /proc/self/fd where the system has it.
+     */
+    private static int standardStream(Path p) {
+        for (int fd = 1; fd <= 2; fd++) {
+            Path own = Path.of("/proc/self/fd/" + fd);
+            try {
+                if (Files.exists(p) && Files.exists(own) && Files.isSameFile(p, own)) {
+                    return fd;
+                }
+            } catch (IOException | SecurityException e) {
+                // not comparable (no /proc): an ordinary file
+            }
+        }
+        return 0;
     }
 
     /** The file {@code given}, checked: a usage error naming it if it cannot be written ({@code option} names the option for an empty name). */
-    static OutputFile check(CommandLine.Model.CommandSpec spec, Path given, String option) {
-        if (given.toString().isEmpty()) {
+    static OutputFile check(CommandLine.Model.CommandSpec spec, String shown, String option) {
+        if (shown.isEmpty()) {
             throw Args.usage(spec, option + " takes a file name, not an empty one");
         }
-        String shown = given.toString();
+        if (shown.endsWith("/") || shown.endsWith(java.io.File.separator)) {
+            // the shell refuses "> out/" too; Path.of drops the slash, and a file named out was written
+            throw Args.usage(spec, "cannot write '" + shown + "': a file name, not a directory, is needed");
+        }
+        Path given;
+        try {
+            given = Path.of(shown);
+        } catch (java.nio.file.InvalidPathException e) {
+            throw Args.usage(spec, "cannot write '" + shown + "': not a file name (" + e.getReason() + ")");
+        }
+        int fd = standardStream(given);
+        if (fd != 0 || Files.exists(given) && !Files.isRegularFile(given) && !Files.isDirectory(given)) {
+            // standard output or error, a device, a pipe, /dev/fd/N of a process substitution: written in place, through
+            // any link (/dev/stdout is a link to /proc/self/fd/1, whose target a pipe does not have as a path)
+            return new OutputFile(shown, given, given.toAbsolutePath().getParent(), fd, true);
+        }
         Path output = given;
         if (Files.isSymbolicLink(output)) {
             // write where the link points, and keep the link
@@ -49,16 +89,18 @@ final class OutputFile {
             throw Args.usage(spec, "cannot write '" + shown + "': " + (dir != null && Files.exists(dir)
                     ? dir + " is not a directory" : "no such directory " + dir));
         }
-        OutputFile f = new OutputFile(shown, output, dir);
-        if (!f.inPlace()) {
-            // the text goes to a new file beside the target first: one must be possible now, or the command would run for
-            // nothing (for /proc/version, "no such file or directory" alone named the file, which exists)
-            try {
-                Files.delete(f.newFileBeside());
-            } catch (IOException e) {
-                throw Args.usage(spec, "cannot write '" + shown + "': no new file can be made in its directory " + dir
-                        + (e instanceof java.nio.file.NoSuchFileException ? "" : " (" + why(e) + ")"));
-            }
+        if (Files.exists(output) && !Files.isWritable(output)) {
+            // a file its user may not write (a read-only mode, for anyone but root): refused now, not after the run
+            throw Args.usage(spec, "cannot write '" + shown + "': permission denied (the file is read-only)");
+        }
+        OutputFile f = new OutputFile(shown, output, dir, 0, false);
+        // the text goes to a new file beside the target first: one must be possible now, or the command would run for
+        // nothing (for /proc/version, "no such file or directory" alone named the file, which exists)
+        try {
+            Files.delete(f.newFileBeside());
+        } catch (IOException e) {
+            throw Args.usage(spec, "cannot write '" + shown + "': no new file can be made in its directory " + dir
+                    + (e instanceof java.nio.file.NoSuchFileException ? "" : " (" + why(e) + ")"));
         }
         return f;
     }
@@ -73,9 +115,33 @@ final class OutputFile {
         return target;
     }
 
-    /** A device or a pipe, written in place and never replaced by a file. */
-    private boolean inPlace() {
-        return Files.exists(target) && !Files.isRegularFile(target);
+    /** True for a device, a pipe or a standard stream, which is written in place. */
+    boolean inPlace() {
+        return inPlace;
+    }
+
+    /**
+     * The file's identity for telling two names of one file apart: its directory through every link (real path) and its
+     * name, or the file's own real path when it exists (a hard link's other name is told by {@link #same}).
+     */
+    Path key() {
+        try {
+            return Files.exists(target) ? target.toRealPath() : dir.toRealPath().resolve(target.getFileName());
+        } catch (IOException e) {
+            return target.toAbsolutePath().normalize();
+        }
+    }
+
+    /** True when this file and {@code other} are one file (two names, links, or one path). */
+    boolean same(OutputFile other) {
+        if (key().equals(other.key())) {
+            return true;
+        }
+        try {
+            return Files.exists(target) && Files.exists(other.target) && Files.isSameFile(target, other.target);
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /**
@@ -83,7 +149,14 @@ final class OutputFile {
      * stays as it was).
      */
     String write(String text) {
-        if (inPlace()) {
+        if (fd != 0) {
+            // after what the command wrote there, as the user asked: through the stream, never reopened (truncated)
+            java.io.PrintStream stream = fd == 1 ? Main.Streams.out : Main.Streams.err;
+            stream.print(text);
+            stream.flush();
+            return stream.checkError() ? "the standard " + (fd == 1 ? "output" : "error") + " could not be written" : null;
+        }
+        if (inPlace) {
             try {
                 Files.writeString(target, text, StandardCharsets.UTF_8);
                 return null;
@@ -98,11 +171,11 @@ final class OutputFile {
             return "no new file can be made in its directory " + dir + " (" + why(e) + ")";
         }
         try {
-            // a file written over keeps its mode
+            Files.writeString(tmp, text, StandardCharsets.UTF_8);
+            // a file written over keeps its mode (set after the write: a read-only mode would refuse it)
             if (Files.exists(target) && Files.getFileAttributeView(tmp, java.nio.file.attribute.PosixFileAttributeView.class) != null) {
                 Files.setPosixFilePermissions(tmp, Files.getPosixFilePermissions(target));
             }
-            Files.writeString(tmp, text, StandardCharsets.UTF_8);
             try {
                 Files.move(tmp, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             } catch (java.nio.file.AtomicMoveNotSupportedException e) {
@@ -122,13 +195,18 @@ final class OutputFile {
     /**
      * A new empty file beside the target, with a name no other process has (created exclusively) and the mode a new
      * file gets here: the umask's (createTempFile's is rw-------, and setting rw-r--r-- after it ignored a umask of 077);
-     * 14 characters longer than the target's name (a UUID's 42 made names of 214 characters and more too long to write).
+     * 14 characters longer than the target's name, whose first 200 bytes it keeps (a UUID's 42 made names of 214
+     * characters and more too long to write; a name of 242 bytes and more left no room for the 14).
      */
     private Path newFileBeside() throws IOException {
         java.security.SecureRandom random = new java.security.SecureRandom();
+        String name = target.getFileName().toString();
+        while (name.getBytes(StandardCharsets.UTF_8).length > 200) {
+            name = name.substring(0, name.offsetByCodePoints(name.length(), -1));
+        }
         for (int tries = 0; ; tries++) {
             try {
-                return Files.createFile(dir.resolve(String.format(java.util.Locale.ROOT, ".%s.%08x.tmp", target.getFileName(), random.nextInt())));
+                return Files.createFile(dir.resolve(String.format(java.util.Locale.ROOT, ".%s.%08x.tmp", name, random.nextInt())));
             } catch (java.nio.file.FileAlreadyExistsException taken) {
                 if (tries == 20) {
                     throw taken;

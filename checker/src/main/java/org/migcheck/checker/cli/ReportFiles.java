@@ -1,5 +1,6 @@
 package org.migcheck.checker.cli;
 
+import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -39,7 +40,6 @@ final class ReportFiles {
      */
     void require(CommandLine.Model.CommandSpec spec, String mode, Format... allowed) {
         writing = false;
-        Map<Path, String> seen = new LinkedHashMap<>();
         for (String g : given) {
             int eq = g.indexOf('=');
             if (eq <= 0 || eq == g.length() - 1) {
@@ -63,19 +63,59 @@ final class ReportFiles {
             if (files.containsKey(f)) {
                 throw Args.usage(spec, "--report " + lower + " is given twice: one file per format");
             }
-            Path p;
-            try {
-                p = Path.of(g.substring(eq + 1));
-            } catch (InvalidPathException e) {
-                throw Args.usage(spec, "--report " + g + ": not a file name (" + e.getReason() + ")");
+            OutputFile file = OutputFile.check(spec, g.substring(eq + 1), "--report " + lower + "=");
+            if (!file.inPlace()) {
+                // one file for two formats: the second would replace the first (a device, a pipe or standard output takes both)
+                for (Map.Entry<Format, OutputFile> e : files.entrySet()) {
+                    if (file.same(e.getValue())) {
+                        throw Args.usage(spec, "--report " + e.getKey().name().toLowerCase(Locale.ROOT) + " and " + lower + " name one file, '"
+                                + file.shown() + "': give each its own");
+                    }
+                }
+                // a file the command reads: a jar or directory of --classpath, or migcheck's own jar
+                for (Path input : inputs(spec)) {
+                    try {
+                        // the jar itself, or a file already in a class directory (a new file beside the classes harms nothing)
+                        if (Files.exists(input) && Files.exists(file.target()) && (Files.isSameFile(input, file.target())
+                                || Files.isDirectory(input) && file.target().toRealPath().startsWith(input.toRealPath()))) {
+                            throw Args.usage(spec, "--report " + g + ": '" + file.shown() + "' is " + (input.equals(ownJar()) ? "migcheck's own jar"
+                                    : "read by --classpath (" + input + ")") + ": writing the report would replace it");
+                        }
+                    } catch (java.io.IOException e) {
+                        // not comparable: not the same file
+                    }
+                }
             }
-            OutputFile file = OutputFile.check(spec, p, "--report " + lower + "=");
-            Path key = file.target().toAbsolutePath().normalize();
-            if (seen.containsKey(key)) {
-                throw Args.usage(spec, "--report " + seen.get(key) + " and " + lower + " name one file, '" + file.shown() + "': give each its own");
-            }
-            seen.put(key, lower);
             files.put(f, file);
+        }
+    }
+
+    /** The files the command reads that a report must not replace: the --classpath entries and migcheck's own jar. */
+    private static List<Path> inputs(CommandLine.Model.CommandSpec spec) {
+        List<Path> in = new ArrayList<>();
+        for (String entry : Main.classpath(spec)) {
+            try {
+                if (!entry.isEmpty()) {
+                    in.add(Path.of(entry));
+                }
+            } catch (InvalidPathException e) {
+                // ScenarioRegistry names such an entry
+            }
+        }
+        Path own = ownJar();
+        if (own != null) {
+            in.add(own);
+        }
+        return in;
+    }
+
+    /** The jar (or class directory) this class was loaded from, or null. */
+    private static Path ownJar() {
+        try {
+            java.security.CodeSource src = ReportFiles.class.getProtectionDomain().getCodeSource();
+            return src == null || src.getLocation() == null ? null : Path.of(src.getLocation().toURI());
+        } catch (java.net.URISyntaxException | IllegalArgumentException | SecurityException | java.nio.file.FileSystemNotFoundException e) {
+            return null;
         }
     }
 

@@ -48,14 +48,19 @@ class ReportFilesTest {
 
     @Test
     void checkAllWritesJsonJUnitAndSarifBesideItsTable(@TempDir Path dir) throws Exception {
-        CliRun r = sameAsFormat(dir, List.of("check", "--all", "--no-timings"), "json", "junit", "sarif");
+        // with the re-checks at raised bounds, which the documents carry as cases of their own
+        CliRun r = sameAsFormat(dir, List.of("check", "--all", "--bounds", "+1", "--no-timings"), "json", "junit", "sarif");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().startsWith("scenario "), r.out());
-        assertTrue(r.out().matches("(?s).*\n\\d+ passed, 0 failed\n"), r.out());
-        // the JUnit file counts the table's rows as its cases
+        java.util.regex.Matcher passed = java.util.regex.Pattern.compile("\n(\\d+) passed, 0 failed\n$").matcher(r.out());
+        assertTrue(passed.find(), r.out());
+        // the JUnit file counts the table's rows and the re-checks as its cases
         long rows = r.out().lines().filter(l -> l.matches("\\S+ +\\S+ .*  ok.*")).count();
+        long rechecks = r.out().lines().filter(l -> l.matches("  \\S+ / \\S+: .*")).count();
+        assertTrue(rechecks > 0, r.out());
+        assertEquals(Long.parseLong(passed.group(1)), rows + rechecks, r.out());
         String junit = read(dir.resolve("report.junit"));
-        assertTrue(junit.contains("tests=\"" + rows + "\""), rows + "\n" + junit.substring(0, 400));
+        assertTrue(junit.contains("tests=\"" + (rows + rechecks) + "\""), rows + " + " + rechecks + "\n" + junit.substring(0, 400));
     }
 
     @Test
@@ -97,6 +102,7 @@ class ReportFilesTest {
         JsonNode doc = new ObjectMapper().readTree(read(f));
         assertEquals("mutate-all", doc.get("kind").asText(), read(f));
         assertEquals(doc.get("problems").isEmpty() ? 0 : 10, r.code(), r.err());
+        assertTrue(read(f).endsWith("}\n"), "a document ends with a newline, as --format json prints it");
         String total = r.out().lines().filter(l -> l.startsWith("total ")).findFirst().orElseThrow();
         long[] cells = Stream.of(total.substring(5).strip().split(" +")).mapToLong(Long::parseLong).toArray();
         JsonNode t = doc.get("total");
@@ -125,7 +131,13 @@ class ReportFilesTest {
             {"cannot write '" + sub + "': it is a directory", "check", "abba", "--report", "junit=" + sub},
             {"--report junit is not written by migcheck mutate --all", "mutate", "--all", "--report", "junit=" + f},
             {"--report html is not written by migcheck suite", "suite", "counter", "--report", "html=" + f},
+            // one file by two names: a link to its directory
+            {"--report junit and json name one file", "check", "abba", "--report", "junit=" + dir.resolve("link/r.xml"), "--report", "json=" + sub.resolve("r.xml")},
+            {"cannot write '" + dir.resolve("out") + "/': a file name, not a directory", "check", "abba", "--report", "json=" + dir.resolve("out") + "/"},
+            // nothing can be created there: refused before the run, not after it
+            {"cannot write '/proc/migcheck-report.json': no new file can be made in its directory /proc", "check", "abba", "--report", "json=/proc/migcheck-report.json"},
         };
+        Files.createSymbolicLink(dir.resolve("link"), sub);
         for (String[] c : cases) {
             String[] args = java.util.Arrays.copyOfRange(c, 1, c.length);
             CliRun r = CliRun.run(args);
@@ -137,8 +149,57 @@ class ReportFilesTest {
             assertFalse(r.err().contains("Exception"), what);
         }
         try (Stream<Path> left = Files.list(dir)) {
-            assertEquals(List.of(sub), left.toList(), "nothing written, no file left beside the targets");
+            assertEquals(List.of(dir.resolve("link"), sub), left.sorted().toList(), "nothing written, no file left beside the targets");
         }
+        try (Stream<Path> left = Files.list(sub)) {
+            assertEquals(List.of(), left.toList());
+        }
+    }
+
+    @Test
+    void aFileTheCommandReadsIsNotReplaced(@TempDir Path dir) throws Exception {
+        // a --classpath jar named as a report would be replaced by JSON, and the next run could not read it
+        Path jar = dir.resolve("plugin.jar");
+        try (java.util.jar.JarOutputStream out = new java.util.jar.JarOutputStream(Files.newOutputStream(jar))) {
+            out.putNextEntry(new java.util.zip.ZipEntry("empty.txt"));
+        }
+        byte[] before = Files.readAllBytes(jar);
+        CliRun r = CliRun.run("--classpath", jar.toString(), "check", "abba", "--report", "json=" + jar);
+        assertEquals(64, r.code(), r.err());
+        assertTrue(r.err().contains("is read by --classpath"), r.err());
+        assertEquals("", r.out());
+        assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(jar)));
+    }
+
+    @Test
+    void aReportReplacesItsFileWholeRatherThanWritingIntoIt(@TempDir Path dir) throws Exception {
+        // another name of the old file (a hard link) keeps the old report: the new one is a new file moved over the name,
+        // so a reader never sees half of it
+        Path target = Files.writeString(dir.resolve("r.json"), "old report\n");
+        Path other = Files.createLink(dir.resolve("kept.json"), target);
+        CliRun r = CliRun.run("check", "abba", "--report", "json=" + target);
+        assertEquals(2, r.code(), r.err());
+        assertEquals("old report\n", read(other));
+        assertEquals("deadlock", new ObjectMapper().readTree(read(target)).get("verdict").asText());
+    }
+
+    @Test
+    void standardOutputAsAReportFileIsWrittenAfterTheTextNotOverIt(@TempDir Path dir) throws Exception {
+        // /dev/stdout is a link to /proc/self/fd/1: followed to a pipe's target, the run was refused; followed to the file
+        // standard output was redirected to, the JSON replaced that file and the text report was lost
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(Path.of("/proc/self/fd/1")), "needs /proc");
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        List<String> cmd = List.of(java.toString(), "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                "check", "abba", "--no-timings", "--report", "json=/dev/stdout");
+        Path out = dir.resolve("out.txt");
+        Process redirected = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        assertEquals(2, redirected.waitFor());
+        Process piped = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String fromPipe = new String(piped.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(2, piped.waitFor());
+        String expected = CliRun.run("check", "abba", "--no-timings").out() + CliRun.run("check", "abba", "--no-timings", "--format", "json").out();
+        assertEquals(expected, read(out));
+        assertEquals(expected, fromPipe);
     }
 
     @Test
@@ -153,6 +214,18 @@ class ReportFilesTest {
         assertTrue(said.get(0).startsWith("migcheck: cannot write the junit report to '/dev/full': "), r.err());
         assertTrue(r.out().startsWith("abba / default: DEADLOCK"), "the text report is written: " + r.out());
         assertEquals("deadlock", new ObjectMapper().readTree(read(json)).get("verdict").asText());
+        // every command that writes reports: 74, not its verdict's code
+        String[][] others = {
+            {"check", "--all", "--report", "junit=/dev/full"},
+            {"suite", "counter", "--report", "sarif=/dev/full"},
+            {"mutate", "counter", "--variant", "atomic", "--report", "json=/dev/full"},
+            {"mutate", "counter", "--variant", "atomic", "--max-states", "2", "--report", "junit=/dev/full"},
+        };
+        for (String[] args : others) {
+            CliRun o = CliRun.run(args);
+            assertEquals(74, o.code(), String.join(" ", args) + ": " + o.err());
+            assertEquals(1, o.err().lines().filter(l -> l.startsWith("migcheck: cannot write the ")).count(), o.err());
+        }
         // an old report stays as it was when the run stops before writing (a usage error), never a truncated one
         Files.writeString(json, "old");
         assertEquals(64, CliRun.run("check", "abba", "--report", "json=" + json, "--set", "nosuch=1").code());

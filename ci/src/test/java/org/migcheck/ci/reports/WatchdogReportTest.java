@@ -163,6 +163,22 @@ class WatchdogReportTest {
         assertTrue(suite.out().contains("suite not finished"), suite.out());
         JsonNode results = new com.fasterxml.jackson.databind.ObjectMapper().readTree(sarif.toFile()).get("runs").get(0).get("results");
         assertTrue(results.toString().contains("INCOMPLETE") || results.toString().contains("incomplete"), results.toString());
+        // mutate: the variant's report, INCOMPLETE, when its own check or a mutant's hangs; mutate --all: the variants
+        // analysed before it, and where it ended
+        Path mutate = dir.resolve("mutate.json");
+        Run m = process(plugins(dir), "mutate", "hanging-plugin", "--variant", "hangs", "--time-limit", "2", "--format", "junit",
+                "--report", "json=" + mutate);
+        saysWhere(m);
+        assertTrue(m.out().contains("<testcase") && m.out().contains("INCOMPLETE"), m.out());
+        JsonNode mutated = new com.fasterxml.jackson.databind.ObjectMapper().readTree(mutate.toFile());
+        assertEquals("incomplete", mutated.get("verdict").asText(), Files.readString(mutate));
+        Path all = dir.resolve("mutate-all.json");
+        Run ma = process(plugins(dir), "mutate", "--all", "--time-limit", "2", "--report", "json=" + all);
+        saysWhere(ma);
+        JsonNode rows = new com.fasterxml.jackson.databind.ObjectMapper().readTree(all.toFile());
+        assertEquals("mutate-all", rows.get("kind").asText(), Files.readString(all));
+        assertTrue(rows.get("problems").toString().contains("hanging-plugin / hangs: the watchdog ended the process"), Files.readString(all));
+        assertTrue(rows.get("variants").size() > 0, Files.readString(all));
         try (java.util.stream.Stream<Path> left = Files.list(dir)) {
             assertEquals(List.of(), left.filter(p -> p.getFileName().toString().endsWith(".tmp")).toList(), "no file left beside the reports");
         }
