@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import picocli.CommandLine;
 
 /**
@@ -89,6 +91,10 @@ final class OutputFile {
             throw Args.usage(spec, "cannot write '" + shown + "': " + (dir != null && Files.exists(dir)
                     ? dir + " is not a directory" : "no such directory " + dir));
         }
+        String read = readByTheCommand(spec, output);
+        if (read != null) {
+            throw Args.usage(spec, "cannot write '" + shown + "': it is " + read + ", which writing it would replace");
+        }
         if (Files.exists(output) && !Files.isWritable(output)) {
             // a file its user may not write (a read-only mode, for anyone but root): refused now, not after the run
             throw Args.usage(spec, "cannot write '" + shown + "': permission denied (the file is read-only)");
@@ -103,6 +109,64 @@ final class OutputFile {
                     + (e instanceof java.nio.file.NoSuchFileException ? "" : " (" + why(e) + ")"));
         }
         return f;
+    }
+
+    /**
+     * What the command reads at {@code output}, or null: a --classpath jar, a class file, jar or META-INF entry in a
+     * --classpath directory (what class loading and the service lookup read; other files there, such as an earlier
+     * report, are not), or migcheck's own jar.
+     */
+    private static String readByTheCommand(CommandLine.Model.CommandSpec spec, Path output) {
+        List<Path> inputs = new ArrayList<>();
+        for (String entry : Main.classpath(spec)) {
+            try {
+                if (!entry.isEmpty()) {
+                    inputs.add(Path.of(entry));
+                }
+            } catch (java.nio.file.InvalidPathException e) {
+                // ScenarioRegistry names such an entry
+            }
+        }
+        Path own = ownCode();
+        for (Path input : own == null ? inputs : concat(inputs, own)) {
+            try {
+                if (!Files.exists(input)) {
+                    continue;
+                }
+                String what = input.equals(own) ? "migcheck's own code (" + input + ")" : "read by --classpath (" + input + ")";
+                if (Files.exists(output) && Files.isSameFile(input, output)) {
+                    return what;
+                }
+                if (Files.isDirectory(input)) {
+                    Path dir = input.toRealPath();
+                    Path real = Files.exists(output) ? output.toRealPath() : output.toAbsolutePath().getParent().toRealPath().resolve(output.getFileName());
+                    String name = real.getFileName().toString();
+                    if (real.startsWith(dir) && (name.endsWith(".class") || name.endsWith(".jar")
+                            || dir.relativize(real).startsWith("META-INF"))) {
+                        return what;
+                    }
+                }
+            } catch (IOException | SecurityException e) {
+                // not comparable: not the same file
+            }
+        }
+        return null;
+    }
+
+    private static List<Path> concat(List<Path> a, Path b) {
+        List<Path> all = new ArrayList<>(a);
+        all.add(b);
+        return all;
+    }
+
+    /** The jar (or class directory) migcheck runs from, or null. */
+    private static Path ownCode() {
+        try {
+            java.security.CodeSource src = OutputFile.class.getProtectionDomain().getCodeSource();
+            return src == null || src.getLocation() == null ? null : Path.of(src.getLocation().toURI());
+        } catch (java.net.URISyntaxException | IllegalArgumentException | SecurityException | java.nio.file.FileSystemNotFoundException e) {
+            return null;
+        }
     }
 
     /** The file as the user named it. */
@@ -151,8 +215,11 @@ final class OutputFile {
     String write(String text) {
         if (fd != 0) {
             // after what the command wrote there, as the user asked: through the stream, never reopened (truncated)
+            // as UTF-8, as a file gets it, whatever the locale's charset the stream writes text in
             java.io.PrintStream stream = fd == 1 ? Main.Streams.out : Main.Streams.err;
-            stream.print(text);
+            stream.flush();
+            byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+            stream.write(bytes, 0, bytes.length);
             stream.flush();
             return stream.checkError() ? "the standard " + (fd == 1 ? "output" : "error") + " could not be written" : null;
         }

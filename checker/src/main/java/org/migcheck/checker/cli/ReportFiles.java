@@ -1,8 +1,5 @@
 package org.migcheck.checker.cli;
 
-import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -72,50 +69,8 @@ final class ReportFiles {
                                 + file.shown() + "': give each its own");
                     }
                 }
-                // a file the command reads: a jar or directory of --classpath, or migcheck's own jar
-                for (Path input : inputs(spec)) {
-                    try {
-                        // the jar itself, or a file already in a class directory (a new file beside the classes harms nothing)
-                        if (Files.exists(input) && Files.exists(file.target()) && (Files.isSameFile(input, file.target())
-                                || Files.isDirectory(input) && file.target().toRealPath().startsWith(input.toRealPath()))) {
-                            throw Args.usage(spec, "--report " + g + ": '" + file.shown() + "' is " + (input.equals(ownJar()) ? "migcheck's own jar"
-                                    : "read by --classpath (" + input + ")") + ": writing the report would replace it");
-                        }
-                    } catch (java.io.IOException e) {
-                        // not comparable: not the same file
-                    }
-                }
             }
             files.put(f, file);
-        }
-    }
-
-    /** The files the command reads that a report must not replace: the --classpath entries and migcheck's own jar. */
-    private static List<Path> inputs(CommandLine.Model.CommandSpec spec) {
-        List<Path> in = new ArrayList<>();
-        for (String entry : Main.classpath(spec)) {
-            try {
-                if (!entry.isEmpty()) {
-                    in.add(Path.of(entry));
-                }
-            } catch (InvalidPathException e) {
-                // ScenarioRegistry names such an entry
-            }
-        }
-        Path own = ownJar();
-        if (own != null) {
-            in.add(own);
-        }
-        return in;
-    }
-
-    /** The jar (or class directory) this class was loaded from, or null. */
-    private static Path ownJar() {
-        try {
-            java.security.CodeSource src = ReportFiles.class.getProtectionDomain().getCodeSource();
-            return src == null || src.getLocation() == null ? null : Path.of(src.getLocation().toURI());
-        } catch (java.net.URISyntaxException | IllegalArgumentException | SecurityException | java.nio.file.FileSystemNotFoundException e) {
-            return null;
         }
     }
 

@@ -168,7 +168,19 @@ class ReportFilesTest {
         assertEquals(64, r.code(), r.err());
         assertTrue(r.err().contains("is read by --classpath"), r.err());
         assertEquals("", r.out());
+        // export -o shares the check (it wrote the Promela program over the jar)
+        CliRun export = CliRun.run("--classpath", jar.toString(), "export", "--promela", "abba", "-o", jar.toString());
+        assertEquals(64, export.code(), export.err());
         assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(jar)));
+        // in a class directory: a class, jar or META-INF file is refused; a report beside them is written, and again
+        Path classes = PluginTest.services(dir.resolve("classes"), PluginTest.MutexPlugin.class.getName());
+        Path service = classes.resolve(PluginTest.SERVICE);
+        assertEquals(64, CliRun.run("--classpath", classes.toString(), "check", "abba", "--report", "json=" + service).code());
+        assertEquals(64, CliRun.run("--classpath", classes.toString(), "check", "abba", "--report", "json=" + classes.resolve("X.class")).code());
+        for (int run = 0; run < 2; run++) {
+            CliRun again = CliRun.run("--classpath", classes.toString(), "check", "abba", "--report", "json=" + classes.resolve("report.json"));
+            assertEquals(2, again.code(), "run " + run + ": " + again.err());
+        }
     }
 
     @Test
@@ -200,6 +212,31 @@ class ReportFilesTest {
         String expected = CliRun.run("check", "abba", "--no-timings").out() + CliRun.run("check", "abba", "--no-timings", "--format", "json").out();
         assertEquals(expected, read(out));
         assertEquals(expected, fromPipe);
+        // the document is UTF-8 there too, as in a file, where the text follows an ASCII locale ('?' for the rest)
+        Path plugin = PluginTest.services(dir.resolve("plugin"), Umlaut.class.getName());
+        Process ascii = new ProcessBuilder(java.toString(), "-Dstdout.encoding=US-ASCII", "-cp", System.getProperty("java.class.path"),
+                Main.class.getName(), "--classpath", plugin.toString(), "check", "umlaut", "--report", "json=/dev/stdout")
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String both = new String(ascii.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, ascii.waitFor(), both);
+        assertTrue(both.contains("variant: ret?rns ? ok"), both);
+        assertTrue(both.contains("\"variantDoc\" : \"retürns → ok\""), both);
+    }
+
+    /** A plugin scenario whose variant says something in characters outside ASCII. */
+    public static final class Umlaut implements org.migcheck.model.scenarios.Scenario {
+        private final org.migcheck.model.scenarios.Scenario s = org.migcheck.model.scenarios.BaseScenario.builder("umlaut")
+                .title("a user's model in other characters").reference("test plugin")
+                .model(k -> PluginTest.MutexPlugin.build(true))
+                .variant("ordered", java.util.Map.of(), org.migcheck.model.scenarios.Expect.holds(), "retürns → ok")
+                .build();
+
+        @Override public String id() { return s.id(); }
+        @Override public String title() { return s.title(); }
+        @Override public String reference() { return s.reference(); }
+        @Override public java.util.List<org.migcheck.model.scenarios.Knob> knobs() { return s.knobs(); }
+        @Override public java.util.List<org.migcheck.model.scenarios.Variant> variants() { return s.variants(); }
+        @Override public org.migcheck.model.lang.Model build(org.migcheck.model.scenarios.Knobs k) { return s.build(k); }
     }
 
     @Test
