@@ -140,10 +140,7 @@ final class CheckCmd implements Callable<Integer> {
         }
         ScenarioRunner.Outcome o;
         Options asked = opts;
-        if (f != Format.TEXT) {
-            Main.overrunDocument = message -> overrunReport(f, s, rules, asked, message);
-        }
-        Main.overrunReports = reports.onOverrun((format, message) -> overrunReport(format, s, rules, asked, message));
+        reports.onOverrun(f, (format, message) -> overrunReport(format, s, rules, asked, message));
         try {
             o = ScenarioRunner.run(s, variant, sets, rules, opts);
         } catch (ModelError e) {
@@ -152,11 +149,7 @@ final class CheckCmd implements Callable<Integer> {
         // the check itself has its verdict: a watchdog stop in the re-check at raised bounds reports that verdict, with a
         // note that the re-check did not end
         ScenarioRunner.Outcome done = o;
-        if (f != Format.TEXT) {
-            Main.overrunDocument = message -> overrunReport(f, done, "the re-check at bounds +" + raise + " did not end: " + message);
-        }
-        Main.overrunReports = reports.onOverrun((format, message) -> overrunReport(format, done, "the re-check at bounds +" + raise
-                + " did not end: " + message));
+        reports.onOverrun(f, (format, message) -> overrunReport(format, done, "the re-check at bounds +" + raise + " did not end: " + message));
         BoundSensitivity sens = null;
         if (raise > 0 && o.result().model() != null) {
             sens = BoundSensitivity.check(ScenarioRunner.build(s, o.knobs()), o.result(), rules, plain, raise);
@@ -183,8 +176,8 @@ final class CheckCmd implements Callable<Integer> {
             }
         }
         BoundSensitivity recheck = sens;
-        int written = reports.write(format -> document(format, s, done, recheck, again));
-        return written != 0 ? written : sens != null ? sens.result().verdict().exitCode() : o.result().verdict().exitCode();
+        return reports.write(format -> document(format, s, done, recheck, again),
+                sens != null ? sens.result().verdict().exitCode() : o.result().verdict().exitCode());
     }
 
     /**
@@ -394,8 +387,7 @@ final class CheckCmd implements Callable<Integer> {
                 out.printf(java.util.Locale.ROOT, "%d passed, %d failed%n", cases.size() - bad.size(), bad.size());
             }
         }
-        int written = reports.write(format -> allDocument(format, cases));
-        return written != 0 ? written : bad.isEmpty() ? 0 : Verdict.MISMATCH_EXIT;
+        return reports.write(format -> allDocument(format, cases), bad.isEmpty() ? 0 : Verdict.MISMATCH_EXIT);
     }
 
     /** The cells of {@code o}'s row in the text table of {@code check --all}. */

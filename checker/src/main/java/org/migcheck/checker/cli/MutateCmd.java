@@ -92,12 +92,7 @@ final class MutateCmd implements Callable<Integer> {
         Model model;
         // a check whose model or rule code never returns (the variant's or a mutant's): the watchdog ends the process, and
         // the document asked for (standard output's, the --report files) is the variant's, INCOMPLETE, saying so
-        java.util.function.BiFunction<Format, String, String> hung = (format, message) -> baseDocument(format,
-                CheckCmd.overrunOutcome(s, variant, sets, Main.rules(spec), opts, message));
-        if (f != Format.TEXT) {
-            Main.overrunDocument = message -> hung.apply(f, message);
-        }
-        Main.overrunReports = reports.onOverrun(hung);
+        reports.onOverrun(f, (format, message) -> baseDocument(format, CheckCmd.overrunOutcome(s, variant, sets, Main.rules(spec), opts, message)));
         try {
             base = ScenarioRunner.run(s, variant, sets, Main.rules(spec), opts);
         } catch (ModelError e) {
@@ -133,8 +128,7 @@ final class MutateCmd implements Callable<Integer> {
         } else {
             Main.Streams.out.print(document.apply(f));
         }
-        int written = reports.write(document);
-        return written != 0 ? written : exitCode(mutants, stale);
+        return reports.write(document, exitCode(mutants, stale));
     }
 
     /**
@@ -146,8 +140,7 @@ final class MutateCmd implements Callable<Integer> {
         if (f != Format.TEXT) {
             Main.Streams.out.print(baseDocument(f, base));
         }
-        int written = reports.write(format -> baseDocument(format, base));
-        return written != 0 ? written : code;
+        return reports.write(format -> baseDocument(format, base), code);
     }
 
     /** The variant's own check {@code base} as a document in {@code format} (not text). */
@@ -188,25 +181,18 @@ final class MutateCmd implements Callable<Integer> {
         List<JsonRenderer.MutateRow> rows = new java.util.concurrent.CopyOnWriteArrayList<>();
         long[] sum = new long[8];
         String[] at = {null};
+        // --rule / --skip-rule narrowed the rules: a survivor may be one a left-out rule kills (the same note as a check's)
+        List<String> narrowed = java.util.stream.Stream.of(ScenarioRunner.selectionNote(rules), ScenarioRunner.skipNote(rules))
+                .filter(java.util.Objects::nonNull).toList();
         // model or rule code that never returns: the watchdog ends the process; the JSON document (standard output's, the
         // --report file) has the variants analysed so far and says where it ended (text: the line on standard error)
-        java.util.function.UnaryOperator<String> hung = message -> {
+        reports.onOverrun(json ? Format.JSON : Format.TEXT, (format, message) -> {
             List<String> all = new ArrayList<>(problems);
             all.add(at[0] + ": the watchdog ended the process in its mutation analysis (" + message + "): it and the variants"
                     + " after it were not analysed");
             all.addAll(stopped);
-            long[] total = new long[sum.length];
-            for (JsonRenderer.MutateRow r : rows) {
-                for (int i = 0; i < total.length; i++) {
-                    total[i] += r.counts()[i];
-                }
-            }
-            return JsonRenderer.renderMutateAll(rows, new JsonRenderer.MutateRow("total", null, total), all, List.of()) + "\n";
-        };
-        if (json) {
-            Main.overrunDocument = hung;
-        }
-        Main.overrunReports = reports.onOverrun((format, message) -> hung.apply(message));
+            return JsonRenderer.renderMutateAll(rows, new JsonRenderer.MutateRow("total", null, sum.clone()), all, narrowed) + "\n";
+        });
         for (Scenario s : Main.registry(spec).all()) {
             for (Variant v : s.variants()) {
                 if (v.expect().kind() != Expect.Kind.HOLDS) {
@@ -246,9 +232,6 @@ final class MutateCmd implements Callable<Integer> {
         Main.overrunReports = null;
         List<String> all = new ArrayList<>(problems);
         all.addAll(stopped);
-        // --rule / --skip-rule narrowed the rules: a survivor may be one a left-out rule kills (the same note as a check's)
-        List<String> narrowed = java.util.stream.Stream.of(ScenarioRunner.selectionNote(rules), ScenarioRunner.skipNote(rules))
-                .filter(java.util.Objects::nonNull).toList();
         String document = json || reports.any()
                 ? JsonRenderer.renderMutateAll(rows, new JsonRenderer.MutateRow("total", null, sum), all, narrowed) + "\n" : null;
         if (json) {
@@ -258,8 +241,7 @@ final class MutateCmd implements Callable<Integer> {
             narrowed.forEach(n -> Main.Streams.out.println("note: " + n + ": a survivor may be one that a left-out rule kills"));
             all.forEach(p -> Main.Streams.out.println(p));
         }
-        int written = reports.write(format -> document);
-        return written != 0 ? written : !problems.isEmpty() ? Verdict.MISMATCH_EXIT : !stopped.isEmpty() ? Verdict.INCOMPLETE.exitCode() : 0;
+        return reports.write(format -> document, !problems.isEmpty() ? Verdict.MISMATCH_EXIT : !stopped.isEmpty() ? Verdict.INCOMPLETE.exitCode() : 0);
     }
 
     private static void text(ScenarioRunner.Outcome base, List<Mutations.Mutant> mutants, List<String> stale,

@@ -128,7 +128,10 @@ final class OutputFile {
             }
         }
         Path own = ownCode();
-        for (Path input : own == null ? inputs : concat(inputs, own)) {
+        if (own != null) {
+            inputs.add(own);
+        }
+        for (Path input : inputs) {
             try {
                 if (!Files.exists(input)) {
                     continue;
@@ -151,12 +154,6 @@ final class OutputFile {
             }
         }
         return null;
-    }
-
-    private static List<Path> concat(List<Path> a, Path b) {
-        List<Path> all = new ArrayList<>(a);
-        all.add(b);
-        return all;
     }
 
     /** The jar (or class directory) migcheck runs from, or null. */

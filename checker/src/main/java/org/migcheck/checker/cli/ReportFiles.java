@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 import org.migcheck.checker.cli.OutputOptions.Format;
+import org.migcheck.checker.run.Verdict;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
@@ -80,12 +81,11 @@ final class ReportFiles {
     }
 
     /**
-     * Writes each file with {@code document}'s text for its format: 0, or {@link Main#IO_EXIT} when one could not be
-     * written (a line on standard error for each; the others are written all the same).
+     * Writes each file with {@code document}'s text for its format: the command's {@code code}, or {@link Main#IO_EXIT}
+     * when one could not be written (a line on standard error for each; the others are written all the same).
      */
-    int write(Function<Format, String> document) {
+    int write(Function<Format, String> document, int code) {
         writing = true;
-        int code = 0;
         for (Map.Entry<Format, OutputFile> e : files.entrySet()) {
             String text = document.apply(e.getKey());
             if (text == null) {
@@ -111,8 +111,19 @@ final class ReportFiles {
         }
         return message -> {
             if (!writing) {
-                write(f -> document.apply(f, message));
+                write(f -> document.apply(f, message), Verdict.INCOMPLETE.exitCode());
             }
         };
+    }
+
+    /**
+     * The watchdog's documents of a command whose standard output gets, in format {@code stdout}, the same document as
+     * the files ({@link Main#overrunDocument} unless text, {@link Main#overrunReports}), by {@code document}.
+     */
+    void onOverrun(Format stdout, java.util.function.BiFunction<Format, String, String> document) {
+        if (stdout != Format.TEXT) {
+            Main.overrunDocument = message -> document.apply(stdout, message);
+        }
+        Main.overrunReports = onOverrun(document);
     }
 }

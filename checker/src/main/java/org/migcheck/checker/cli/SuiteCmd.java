@@ -128,11 +128,7 @@ final class SuiteCmd implements Callable<Integer> {
                 } else {
                     out.print(document(f, s, none, leftOut));
                 }
-                int written = reports.write(format -> document(format, s, none, leftOut));
-                if (written != 0) {
-                    return written;
-                }
-                return Verdict.INCOMPLETE.exitCode();
+                return reports.write(format -> document(format, s, none, leftOut), Verdict.INCOMPLETE.exitCode());
             } finally {
                 cluster.close();
             }
@@ -176,8 +172,7 @@ final class SuiteCmd implements Callable<Integer> {
             }
         }
         List<ScenarioRunner.Outcome> all = outcomes;
-        int written = reports.write(format -> document(format, s, all, leftOut));
-        return written != 0 ? written : bad == 0 ? 0 : Verdict.MISMATCH_EXIT;
+        return reports.write(format -> document(format, s, all, leftOut), bad == 0 ? 0 : Verdict.MISMATCH_EXIT);
     }
 
     /** The JSON, JUnit or SARIF document of the suite's {@code outcomes}. */
