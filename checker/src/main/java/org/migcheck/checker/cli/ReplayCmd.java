@@ -13,6 +13,7 @@ import org.migcheck.checker.trace.TextRenderer;
 import org.migcheck.model.lang.Model;
 import org.migcheck.model.lang.ModelError;
 import org.migcheck.model.scenarios.Expect;
+import org.migcheck.model.scenarios.Knobs;
 import org.migcheck.model.scenarios.Variant;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -38,6 +39,11 @@ final class ReplayCmd implements Callable<Integer> {
     @CommandLine.Option(names = "--mutant", paramLabel = "ID", description = "replay on the mutant ID of the token's model (as mutate names"
             + " it, e.g. 'no-lock balloon_page_isolate: spin_lock_irqsave'): mutate prints this for every mutant whose check failed")
     String mutant;
+
+    @CommandLine.Option(names = "--against", paramLabel = "VARIANT", description = "replay the token's schedule on another variant"
+            + " of its scenario (the fix of the variant that failed, say): the steps it takes there, the first step that differs,"
+            + " where the schedule stops and what it ends in; exits with that ending's verdict code, 0 when it ends in no failure")
+    String against;
 
     @CommandLine.Mixin
     OutputOptions output = new OutputOptions();
@@ -71,6 +77,10 @@ final class ReplayCmd implements Callable<Integer> {
                     + " scenario of this name: migcheck list shows today's)" : "";
             throw Args.usage(spec, "token does not fit: " + msg + hint);
         }
+        if (against != null && mutant != null) {
+            throw Args.usage(spec, "--against and --mutant: one at a time (a mutant is of the token's own variant)");
+        }
+        Knobs other = against == null ? null : againstKnobs(t);
         m = ScenarioRunner.build(t.scenario(), t.knobs()); // a build that fails is the model's error (exit 5), not the token's
         // so is a rule whose declarations fail (they are asked again below, where a ModelError means the token's fault)
         org.migcheck.properties.RuleSet rules = Main.rules(spec);
@@ -113,6 +123,9 @@ final class ReplayCmd implements Callable<Integer> {
                     + " (a truncated or altered schedule, " + EARLIER_VERSION + ", a token of a check with --rule or --skip-rule"
                     + " replayed without the same"
                     + " option before replay, or model or rule code that answers differently from run to run?)");
+        }
+        if (other != null) {
+            return replayAgainst(t, m, end, other, raise, rules, stacks);
         }
         PrintStream out = Main.Streams.out;
         String title = t.title() + (mutant != null ? ", mutant " + mutant : "") + (raise > 0 ? " at bounds +" + raise : "");
@@ -161,6 +174,149 @@ final class ReplayCmd implements Callable<Integer> {
             OutputOptions.printWrapped(out, width, line, 0, 2);
         }
         return end.verdict().exitCode();
+    }
+
+    /**
+     * The knobs of variant {@code --against} with the token's own settings beside its variant: what {@code check SCENARIO
+     * --variant V --set ...} checks with a {@code --set} for every knob V leaves free ({@link VariantArgs#fixedBy}: sizes,
+     * and knobs no variant sets) whose value in the token is not what the token's variant (or, for a knob combination, the
+     * scenario) gives it by itself: {@code check S --variant A --set folios=3}'s token is replayed on V at folios=3.
+     */
+    private Knobs againstKnobs(ScenarioRunner.Token t) {
+        Variant v = t.scenario().variant(against);
+        if (v == null) {
+            throw Args.usage(spec, "--against " + against + ": scenario " + t.scenario().id() + " has no such variant; variants: "
+                    + String.join(", ", t.scenario().variants().stream().map(Variant::name).toList()));
+        }
+        if (against.equals(t.variant())) {
+            throw Args.usage(spec, "--against " + against + " is the token's own variant (replay it without --against)");
+        }
+        Map<String, String> fixed = VariantArgs.fixedBy(t.scenario(), v);
+        Map<String, String> sets = new java.util.LinkedHashMap<>();
+        try {
+            // the knobs set beside the token's variant (check --variant V --set folios=3): its own values are its variant's
+            Map<String, String> plain = ScenarioRunner.knobs(t.scenario(), t.variant(), Map.of()).asMap();
+            t.knobs().asMap().forEach((k, val) -> {
+                if (!fixed.containsKey(k) && !val.equals(plain.get(k))) {
+                    sets.put(k, val);
+                }
+            });
+            return ScenarioRunner.knobs(t.scenario(), against, sets);
+        } catch (ModelError e) {
+            throw Args.usage(spec, "--against " + against + ": the token's " + sets + " do not apply to it: " + e.getMessage());
+        }
+    }
+
+    /**
+     * {@code replay --against V}: the token's schedule on variant V's model, as far as it runs there, beside what it does on
+     * the token's own model. The token has been replayed on its own model already ({@code fromEnd}: it fits and fails there).
+     */
+    private int replayAgainst(ScenarioRunner.Token t, Model from, Replayer.Ending fromEnd, Knobs knobs, int raise,
+                              org.migcheck.properties.RuleSet rules, boolean stacks) {
+        Model to = ScenarioRunner.build(t.scenario(), knobs); // a build that fails is the model's error (exit 5), as for the token's
+        org.migcheck.properties.Rules.declarations(rules, to);
+        if (raise > 0) {
+            to = BoundSensitivity.raise(to, raise);
+        }
+        ScenarioRunner.Token there = new ScenarioRunner.Token(t.scenario(), against, knobs, t.schedule(), raise);
+        int steps = t.schedule().length;
+        String missing = Replayer.missingThread(from, to, t.schedule()); // a token names threads by number: each by its name there
+        if (missing != null) {
+            throw Args.usage(spec, "--against " + against + ": the schedule runs " + missing + ", which " + there.title()
+                    + " does not have (its threads: " + String.join(", ", threadNames(to)) + "): the schedule cannot be replayed on it");
+        }
+        Replayer.OnOther o = Replayer.onOther(from, to, rules, t.schedule());
+        PrintStream out = Main.Streams.out;
+        int width = output.columns();
+        String bounds = raise > 0 ? " at bounds +" + raise : "";
+        OutputOptions.printWrapped(out, width, "replay of " + t.title() + bounds + " (" + Words.count(steps, "step") + ") on " + there.title(),
+                0, 2);
+        List<String> changed = new ArrayList<>();
+        knobs.asMap().forEach((k, val) -> {
+            if (!val.equals(t.knobs().get(k))) {
+                changed.add(k + "=" + val + " (the token's " + t.knobs().get(k) + ")");
+            }
+        });
+        OutputOptions.printWrapped(out, width, "  knobs: " + (changed.isEmpty() ? "the same (the variants differ in their"
+                + " declarations only)" : String.join(", ", changed)), 0, 4);
+        if (o.ending().trace().rows().isEmpty()) {
+            out.println("  (no step ran on " + against + ")");
+        } else {
+            out.print(TextRenderer.table(o.ending().trace(), width, stacks));
+        }
+        List<String> extra = new ArrayList<>(threadNames(to));
+        extra.removeAll(threadNames(from));
+        if (!extra.isEmpty()) {
+            // a fix that adds a thread (an OOM reaper, say): the schedule never runs it, but it may be what is left to move
+            OutputOptions.printWrapped(out, width, "  threads only on " + against + ": " + String.join(", ", extra)
+                    + " (the schedule does not run them)", 0, 4);
+        }
+        out.print(TextRenderer.restingPlaces(o.ending().trace(), width));
+        List<org.migcheck.checker.trace.Trace.Row> mine = org.migcheck.checker.trace.Trace.replay(from, t.schedule()).rows();
+        List<org.migcheck.checker.trace.Trace.Row> theirs = o.ending().trace().rows();
+        int d = o.firstDifference();
+        if (d == 0) {
+            OutputOptions.printWrapped(out, width, "no step differs: the " + Words.count(steps, "step") + " read the same on both", 0, 2);
+        } else {
+            String who = from.thread(org.migcheck.checker.trace.Trace.thread(t.schedule()[d - 1])).name();
+            OutputOptions.printWrapped(out, width, "first difference: step " + d + " (" + who + ")", 0, 2);
+            OutputOptions.printWrapped(out, width, "  on " + variantName(t) + ": " + rowText(mine, d), 0, 6);
+            OutputOptions.printWrapped(out, width, "  on " + against + ": " + rowText(theirs, d), 0, 6);
+        }
+        String next = o.ran() < steps ? org.migcheck.checker.trace.Trace.replay(from, t.schedule()).rows().get(o.ran()).shown() : null;
+        OutputOptions.printWrapped(out, width, o.stopped() != null
+                ? "stops after " + o.ran() + " of " + Words.count(steps, "step") + ": step " + (o.ran() + 1) + " (" + next + " on "
+                        + variantName(t) + ") cannot run on " + against + ": " + o.stopped()
+                : o.ran() < steps ? "stops at step " + o.ran() + " of " + steps + ", which fails on " + against
+                : "all " + Words.count(steps, "step") + " run on " + against, 0, 2);
+        Replayer.Ending end = o.ending();
+        OutputOptions.printWrapped(out, width, "ends in: " + (end.verdict() == null ? "no failure: " + end.message()
+                : end.verdict().name() + (end.ruleId() == null ? "" : " " + end.ruleId()) + ": " + end.message()), 0, 2);
+        for (String line : end.explanation()) {
+            out.print(TextRenderer.explanationLine(line, width));
+        }
+        if (end.verdict() != null) {
+            for (String line : TextRenderer.heldLocks(end.trace(), end.verdict(), end.ruleId())) {
+                out.print(TextRenderer.explanationLine(line, width));
+            }
+            out.print(TextRenderer.continuation(to, java.util.Arrays.copyOf(t.schedule(), o.ran()), end.continuation(), width, stacks));
+        }
+        for (String note : java.util.Arrays.asList(ScenarioRunner.selectionNote(rules), ScenarioRunner.skipNote(rules))) {
+            if (note != null) {
+                OutputOptions.printWrapped(out, width, "note: " + note, 0, 2);
+            }
+        }
+        String fromEnds = fromEnd.verdict().lower() + (fromEnd.ruleId() == null ? "" : " " + fromEnd.ruleId());
+        String toEnds = end.verdict() == null ? "no failure" : end.verdict().lower() + (end.ruleId() == null ? "" : " " + end.ruleId());
+        Expect e = ScenarioRunner.declared(t.scenario(), against, knobs);
+        OutputOptions.printWrapped(out, width, "on " + variantName(t) + " this schedule ends in " + fromEnds + "; on " + against + " in "
+                + toEnds + (e == null || raise > 0 ? "" : " (" + against + " declared: " + ScenarioRunner.verdictText(e) + ")")
+                + (end.verdict() == null ? "; this is one schedule: check --variant " + against + (raise > 0 ? " --bounds +" + raise : "")
+                + " searches them all" : ""), 0, 2);
+        return end.verdict() == null ? 0 : end.verdict().exitCode();
+    }
+
+    private static List<String> threadNames(Model m) {
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < m.threadCount(); i++) {
+            names.add(m.thread(i).name());
+        }
+        return names;
+    }
+
+    /** The token's variant as named in --against's lines ("the token's model" for a knob combination). */
+    private static String variantName(ScenarioRunner.Token t) {
+        return t.variant() == null ? "the token's model" : t.variant();
+    }
+
+    /** Step {@code n}'s row as one line (its changes after a bar), or that the schedule stopped before it. */
+    private static String rowText(List<org.migcheck.checker.trace.Trace.Row> rows, int n) {
+        if (n > rows.size()) {
+            return "(no step " + n + ": the schedule stopped before it)";
+        }
+        org.migcheck.checker.trace.Trace.Row r = rows.get(n - 1);
+        return r.shown() + (r.changes().isEmpty() ? "" : " | " + String.join(", ", r.changes()))
+                + (r.failure() == null ? "" : " | fails: " + r.failure());
     }
 
     private static boolean sameKind(Expect e, Replayer.Ending end) {

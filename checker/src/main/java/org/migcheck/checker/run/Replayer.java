@@ -161,6 +161,126 @@ public final class Replayer {
     }
 
     /**
+     * What a schedule of one model does on another model of the same scenario (a variant with a fix, say).
+     *
+     * @param ran             how many of the schedule's steps ran on the other model: all of them, or those before the first
+     *                        step that could not run there, or up to and including the first that failed there
+     * @param stopped         why the next step could not run (its thread blocked there, finished, or without that
+     *                        alternative), or null when the schedule ran to its end or to a failing step
+     * @param ending          the replay of those {@code ran} steps on the other model
+     * @param firstDifference the first step (counted from 1) whose row differs between the two models (its thread, step,
+     *                        outcome, changes or failure, or one model having the step and the other not), or 0 when none
+     */
+    public record OnOther(int ran, String stopped, Ending ending, int firstDifference) {}
+
+    /**
+     * {@code schedule}, a schedule of {@code from}, with each thread number changed to the number of the thread of the
+     * same name in {@code to}; an {@link IllegalArgumentException} names a thread {@code to} does not have.
+     */
+    public static int[] sameThreads(Model from, Model to, int[] schedule) {
+        String missing = missingThread(from, to, schedule);
+        if (missing != null) {
+            throw new IllegalArgumentException("the schedule runs " + missing + ", which model " + to.name() + " does not have");
+        }
+        int[] out = new int[schedule.length];
+        for (int i = 0; i < schedule.length; i++) {
+            out[i] = Trace.label(numberIn(to, from.thread(Trace.thread(schedule[i])).name()), Trace.alternative(schedule[i]));
+        }
+        return out;
+    }
+
+    /** The first thread {@code schedule} runs on {@code from} that {@code to} has none of the same name of, or null. */
+    public static String missingThread(Model from, Model to, int[] schedule) {
+        for (int label : schedule) {
+            String name = from.thread(Trace.thread(label)).name();
+            if (numberIn(to, name) < 0) {
+                return name;
+            }
+        }
+        return null;
+    }
+
+    private static int numberIn(Model m, String thread) {
+        for (int u = 0; u < m.threadCount(); u++) {
+            if (m.thread(u).name().equals(thread)) {
+                return u;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * Replays {@code schedule}, which runs on {@code from}, on {@code to} as far as it runs there, each step by the thread of
+     * the same name ({@link #sameThreads}, whose exception it throws). Steps are taken by thread and alternative, as a token
+     * records them, so where the two models differ the same schedule may take other steps.
+     */
+    public static OnOther onOther(Model from, Model to, RuleSet rules, int[] fromSchedule) {
+        int[] schedule = sameThreads(from, to, fromSchedule);
+        int ran = 0;
+        String stopped = null;
+        ModelSystem sys = null;
+        try {
+            sys = new ModelSystem(to, rules);
+        } catch (org.migcheck.model.lang.ModelError e) {
+            // replay below reports it (check's model error, before any step)
+        }
+        if (sys != null) {
+            Semantics sem = sys.semantics();
+            int[] state = sys.initialState();
+            if (sys.checkState(state) == null) {
+                for (int i = 0; i < schedule.length; i++) {
+                    int t = Trace.thread(schedule[i]);
+                    int alt = Trace.alternative(schedule[i]);
+                    if (t >= to.threadCount()) {
+                        stopped = "model " + to.name() + " has no thread " + t;
+                        break;
+                    }
+                    String who = to.thread(t).name();
+                    if (sem.finished(state, t)) {
+                        stopped = who + " has finished";
+                        break;
+                    }
+                    if (!sem.enabled(state, t)) {
+                        BlockReason why = Trace.blockReason(sem, state, t);
+                        stopped = who + " is blocked in " + sem.label(state, t, 0) + (why == null ? "" : ": " + why.describe(to));
+                        break;
+                    }
+                    if (alt >= sem.alternatives(state, t)) {
+                        stopped = who + "'s " + sem.label(state, t, 0) + " has no alternative " + alt;
+                        break;
+                    }
+                    Step s = step(sys, state, schedule[i]);
+                    ran = i + 1;
+                    if (s.failure != null) {
+                        break;
+                    }
+                    state = s.next;
+                    if (sys.checkState(state) != null) {
+                        break;
+                    }
+                }
+            }
+        }
+        Ending ending = replay(to, rules, Arrays.copyOf(schedule, ran));
+        List<Trace.Row> a = Trace.replay(from, fromSchedule).rows();
+        List<Trace.Row> b = ending.trace().rows();
+        int first = 0;
+        for (int i = 0; i < Math.max(a.size(), b.size()) && first == 0; i++) {
+            if (i >= a.size() || i >= b.size() || !sameRow(from, a.get(i), to, b.get(i))) {
+                first = i + 1;
+            }
+        }
+        return new OnOther(ran, stopped, ending, first);
+    }
+
+    /** Whether two models' rows of one step read the same: thread (by name), step with its outcome, changes and failure. */
+    static boolean sameRow(Model xm, Trace.Row x, Model ym, Trace.Row y) {
+        return xm.thread(x.thread()).name().equals(ym.thread(y.thread()).name()) && x.shown().equals(y.shown())
+                && x.changes().equals(y.changes())
+                && java.util.Objects.equals(x.failure(), y.failure());
+    }
+
+    /**
      * A lock-order report's token replays one acquisition path, which breaks nothing by itself; it
      * ends in the report when its last step is a blocking acquisition of a lock of class B by a thread
      * holding one of class A, and A -> B lies on a cycle of the model's lock-class graph. The token
