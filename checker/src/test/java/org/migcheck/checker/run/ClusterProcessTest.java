@@ -426,11 +426,12 @@ class ClusterProcessTest {
     }
 
     @Test
-    void aMemberKilledMidSuiteInJsonStillWritesADocument() throws Exception {
+    void aMemberKilledMidSuiteInJsonStillWritesADocument(@TempDir Path dir) throws Exception {
         // the suite printed its text line whatever --format asked for (a reviewer's finding): now a suite document
-        // whose every combination has no verdict, naming the lost member
+        // whose every combination has no verdict, naming the lost member; and its --report file is written too
+        Path junit = dir.resolve("suite.xml");
         loseAMemberMidJobs(List.of("suite", "philosophers", "--vary", "n", "--set", "ordered=true", "--quiet-progress", "--workers", "1",
-                "--format", "json"), "\"kind\" : \"suite\"");
+                "--format", "json", "--report", "junit=" + junit), "\"kind\" : \"suite\"", junit);
     }
 
     /**
@@ -484,6 +485,11 @@ class ClusterProcessTest {
 
     /** SIGKILL one of two members while the coordinator (a separate process) runs {@code args} spread over them. */
     private static void loseAMemberMidJobs(List<String> args, String incomplete) throws Exception {
+        loseAMemberMidJobs(args, incomplete, null);
+    }
+
+    /** As above; {@code junit}, when not null, is the run's --report junit file, which must name the lost member too. */
+    private static void loseAMemberMidJobs(List<String> args, String incomplete, Path junit) throws Exception {
         Member survivor = memberWithOptions(List.of(), List.of("--once"));
         Member victim = member();
         List<String> cmd = new ArrayList<>(args);
@@ -503,6 +509,11 @@ class ClusterProcessTest {
             assertEquals(4, coordinator.exitValue(), out);
             assertTrue(out.contains(incomplete) && out.contains("member " + victim.address + " lost"), out);
             assertTrue(!out.contains("HOLDS"), out);
+            if (junit != null) {
+                String xml = Files.readString(junit, StandardCharsets.UTF_8);
+                assertTrue(xml.startsWith("<?xml") && xml.contains("<testsuite") && xml.contains("member " + victim.address + " lost"), xml);
+                assertTrue(xml.contains("<failure"), xml); // combinations with an expectation and no verdict fail
+            }
             assertTrue(survivor.process.waitFor(30, TimeUnit.SECONDS), "the surviving --once member still runs: " + survivor.out);
             assertEquals(4, survivor.process.exitValue(), String.join("\n", survivor.out));
             System.out.printf("%s, SIGKILL: coordinator ended %.1f s after it%n", args.get(0), secs);
