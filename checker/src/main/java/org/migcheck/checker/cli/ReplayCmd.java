@@ -23,7 +23,8 @@ import org.migcheck.checker.engine.Words;
 @Command(name = "replay", mixinStandardHelpOptions = true,
         description = {"Replay a counterexample token, print its trace and what it ends in.",
                 "Exits with the code of the verdict the replay ends in; 64 when the token does not fit the scenario "
-                        + "(unknown variant, changed knobs, a step that cannot run) or ends in no failure (truncated)."})
+                        + "(unknown variant, changed knobs, a step that cannot run) or ends in no failure (truncated); with "
+                        + "--against, the code of what the schedule ends in on that variant, 0 when in no failure."})
 final class ReplayCmd implements Callable<Integer> {
     /** A likely cause of a token that does not fit, named in both refusals a stored token meets (README: what stays compatible). */
     private static final String EARLIER_VERSION = "a token printed by an earlier version whose model of this scenario has changed since";
@@ -42,7 +43,8 @@ final class ReplayCmd implements Callable<Integer> {
 
     @CommandLine.Option(names = "--against", paramLabel = "VARIANT", description = "replay the token's schedule on another variant"
             + " of its scenario (the fix of the variant that failed, say): the steps it takes there, the first step that differs,"
-            + " where the schedule stops and what it ends in; exits with that ending's verdict code, 0 when it ends in no failure")
+            + " where the schedule stops and what it ends in (where a failure still follows there, a shortest way on into it);"
+            + " exits with that ending's verdict code, 0 when it ends in no failure")
     String against;
 
     @CommandLine.Mixin
@@ -183,6 +185,10 @@ final class ReplayCmd implements Callable<Integer> {
      * scenario) gives it by itself: {@code check S --variant A --set folios=3}'s token is replayed on V at folios=3.
      */
     private Knobs againstKnobs(ScenarioRunner.Token t) {
+        if (against.isBlank()) {
+            throw Args.usage(spec, "--against takes a variant of " + t.scenario().id() + ", not an empty name; variants: "
+                    + String.join(", ", t.scenario().variants().stream().map(Variant::name).toList()));
+        }
         Variant v = t.scenario().variant(against);
         if (v == null) {
             throw Args.usage(spec, "--against " + against + ": scenario " + t.scenario().id() + " has no such variant; variants: "
@@ -193,18 +199,32 @@ final class ReplayCmd implements Callable<Integer> {
         }
         Map<String, String> fixed = VariantArgs.fixedBy(t.scenario(), v);
         Map<String, String> sets = new java.util.LinkedHashMap<>();
-        try {
-            // the knobs set beside the token's variant (check --variant V --set folios=3): its own values are its variant's
-            Map<String, String> plain = ScenarioRunner.knobs(t.scenario(), t.variant(), Map.of()).asMap();
-            t.knobs().asMap().forEach((k, val) -> {
-                if (!fixed.containsKey(k) && !val.equals(plain.get(k))) {
-                    sets.put(k, val);
-                }
-            });
-            return ScenarioRunner.knobs(t.scenario(), against, sets);
-        } catch (ModelError e) {
-            throw Args.usage(spec, "--against " + against + ": the token's " + sets + " do not apply to it: " + e.getMessage());
+        // the knobs set beside the token's variant (check --variant V --set folios=3): its own values are its variant's
+        Map<String, String> plain = ScenarioRunner.knobs(t.scenario(), t.variant(), Map.of()).asMap();
+        t.knobs().asMap().forEach((k, val) -> {
+            if (!fixed.containsKey(k) && !val.equals(plain.get(k))) {
+                sets.put(k, val);
+            }
+        });
+        Map<String, String> own = ScenarioRunner.knobs(t.scenario(), against, Map.of()).asMap();
+        for (org.migcheck.model.scenarios.Knob k : t.scenario().knobs()) {
+            if (sets.containsKey(k.name()) && !k.appliesTo(own)) {
+                // replay has no --set to change what the knob needs: the token is of another shape than the variant
+                throw Args.usage(spec, "--against " + against + ": the token's " + k.name() + "=" + sets.get(k.name())
+                        + " does not apply to that variant (knob " + k.name() + " applies only with " + k.condition() + ", "
+                        + k.notWith(own) + "): replay on it a token of its own, from check " + t.scenario().id() + " --variant " + against);
+            }
         }
+        Knobs knobs;
+        try {
+            knobs = ScenarioRunner.knobs(t.scenario(), against, sets);
+        } catch (ModelError e) {
+            throw Args.usage(spec, "--against " + against + ": " + e.getMessage());
+        }
+        if (t.variant() == null && knobs.asMap().equals(t.knobs().asMap())) {
+            throw Args.usage(spec, "--against " + against + ": the token's knobs are that variant's own (replay it without --against)");
+        }
+        return knobs;
     }
 
     /**
@@ -220,6 +240,11 @@ final class ReplayCmd implements Callable<Integer> {
         }
         ScenarioRunner.Token there = new ScenarioRunner.Token(t.scenario(), against, knobs, t.schedule(), raise);
         int steps = t.schedule().length;
+        if (steps == 0) {
+            // a failure in the initial state, or a thread stuck from the start: there is no schedule to follow
+            throw Args.usage(spec, "--against " + against + ": the token has no step (its failure is in the initial state): check "
+                    + t.scenario().id() + " --variant " + against + " says what that variant's initial state ends in");
+        }
         String missing = Replayer.missingThread(from, to, t.schedule()); // a token names threads by number: each by its name there
         if (missing != null) {
             throw Args.usage(spec, "--against " + against + ": the schedule runs " + missing + ", which " + there.title()
@@ -229,14 +254,16 @@ final class ReplayCmd implements Callable<Integer> {
         PrintStream out = Main.Streams.out;
         int width = output.columns();
         String bounds = raise > 0 ? " at bounds +" + raise : "";
-        OutputOptions.printWrapped(out, width, "replay of " + t.title() + bounds + " (" + Words.count(steps, "step") + ") on " + there.title(),
-                0, 2);
+        OutputOptions.printWrapped(out, width, "replay of " + t.title() + bounds + " (" + Words.count(steps, "step") + ") on " + there.title()
+                + bounds, 0, 2);
         List<String> changed = new ArrayList<>();
-        knobs.asMap().forEach((k, val) -> {
-            if (!val.equals(t.knobs().get(k))) {
-                changed.add(k + "=" + val + " (the token's " + t.knobs().get(k) + ")");
+        for (org.migcheck.model.scenarios.Knob k : t.scenario().knobs()) {
+            // the knobs V's model reads: one it does not (cgroupWriteback under memcg=v1) changes nothing there
+            String val = knobs.get(k.name());
+            if (!val.equals(t.knobs().get(k.name())) && k.appliesTo(knobs.asMap())) {
+                changed.add(k.name() + "=" + val + " (the token's " + t.knobs().get(k.name()) + ")");
             }
-        });
+        }
         OutputOptions.printWrapped(out, width, "  knobs: " + (changed.isEmpty() ? "the same (the variants differ in their"
                 + " declarations only)" : String.join(", ", changed)), 0, 4);
         if (o.ending().trace().rows().isEmpty()) {
@@ -267,8 +294,14 @@ final class ReplayCmd implements Callable<Integer> {
         OutputOptions.printWrapped(out, width, o.stopped() != null
                 ? "stops after " + o.ran() + " of " + Words.count(steps, "step") + ": step " + (o.ran() + 1) + " (" + next + " on "
                         + variantName(t) + ") cannot run on " + against + ": " + o.stopped()
+                : o.ran() == 0 ? "no step runs on " + against + ": its initial state fails"
                 : o.ran() < steps ? "stops at step " + o.ran() + " of " + steps + ", which fails on " + against
                 : "all " + Words.count(steps, "step") + " run on " + against, 0, 2);
+        if (o.ahead() > 0) {
+            // where it stops a failure still follows: not a safe end, and the steps into it are V's own, not the token's
+            OutputOptions.printWrapped(out, width, "a failure still follows on " + against + ": step" + (o.ahead() == 1 ? " " + (o.ran() + 1)
+                    + " is" : "s " + (o.ran() + 1) + "-" + (o.ran() + o.ahead()) + " are") + " a shortest way on into it, not the token's", 0, 2);
+        }
         Replayer.Ending end = o.ending();
         OutputOptions.printWrapped(out, width, "ends in: " + (end.verdict() == null ? "no failure: " + end.message()
                 : end.verdict().name() + (end.ruleId() == null ? "" : " " + end.ruleId()) + ": " + end.message()), 0, 2);
@@ -291,7 +324,8 @@ final class ReplayCmd implements Callable<Integer> {
         Expect e = ScenarioRunner.declared(t.scenario(), against, knobs);
         OutputOptions.printWrapped(out, width, "on " + variantName(t) + " this schedule ends in " + fromEnds + "; on " + against + " in "
                 + toEnds + (e == null || raise > 0 ? "" : " (" + against + " declared: " + ScenarioRunner.verdictText(e) + ")")
-                + (end.verdict() == null ? "; this is one schedule: check --variant " + against + (raise > 0 ? " --bounds +" + raise : "")
+                + (end.verdict() == null ? "; this is one schedule: " + Main.launcher() + Main.ruleOption(spec)
+                + " check " + t.scenario().id() + " --variant " + against + setsOf(t, knobs) + (raise > 0 ? " --bounds +" + raise : "")
                 + " searches them all" : ""), 0, 2);
         return end.verdict() == null ? 0 : end.verdict().exitCode();
     }
@@ -304,13 +338,25 @@ final class ReplayCmd implements Callable<Integer> {
         return names;
     }
 
+    /** " --set k=v" for each knob of {@code knobs} that variant --against does not give by itself (those carried from the token). */
+    private String setsOf(ScenarioRunner.Token t, Knobs knobs) {
+        Map<String, String> own = ScenarioRunner.knobs(t.scenario(), against, Map.of()).asMap();
+        StringBuilder out = new StringBuilder();
+        knobs.asMap().forEach((k, v) -> {
+            if (!v.equals(own.get(k))) {
+                out.append(" --set ").append(ScenarioRunner.shellQuote(k + "=" + v));
+            }
+        });
+        return out.toString();
+    }
+
     /** The token's variant as named in --against's lines ("the token's model" for a knob combination). */
     private static String variantName(ScenarioRunner.Token t) {
         return t.variant() == null ? "the token's model" : t.variant();
     }
 
     /** Step {@code n}'s row as one line (its changes after a bar), or that the schedule stopped before it. */
-    private static String rowText(List<org.migcheck.checker.trace.Trace.Row> rows, int n) {
+    static String rowText(List<org.migcheck.checker.trace.Trace.Row> rows, int n) {
         if (n > rows.size()) {
             return "(no step " + n + ": the schedule stopped before it)";
         }

@@ -167,11 +167,14 @@ public final class Replayer {
      *                        step that could not run there, or up to and including the first that failed there
      * @param stopped         why the next step could not run (its thread blocked there, finished, or without that
      *                        alternative), or null when the schedule ran to its end or to a failing step
-     * @param ending          the replay of those {@code ran} steps on the other model
-     * @param firstDifference the first step (counted from 1) whose row differs between the two models (its thread, step,
-     *                        outcome, changes or failure, or one model having the step and the other not), or 0 when none
+     * @param ahead           where a failure still follows the state those steps end in on the other model: the steps of a
+     *                        shortest way from there into it, which the ending's trace has after the {@code ran} (else 0)
+     * @param ending          the replay of those {@code ran} steps, and the {@code ahead} ones, on the other model
+     * @param firstDifference the first step (counted from 1) whose row differs between the two models in the steps both
+     *                        ran (its thread, step, outcome, changes or failure; not what a step reads or the explanation
+     *                        in brackets after it), or the first step one model ran and the other did not, or 0
      */
-    public record OnOther(int ran, String stopped, Ending ending, int firstDifference) {}
+    public record OnOther(int ran, String stopped, int ahead, Ending ending, int firstDifference) {}
 
     /**
      * {@code schedule}, a schedule of {@code from}, with each thread number changed to the number of the thread of the
@@ -246,7 +249,12 @@ public final class Replayer {
                         break;
                     }
                     if (alt >= sem.alternatives(state, t)) {
-                        stopped = who + "'s " + sem.label(state, t, 0) + " has no alternative " + alt;
+                        List<String> offered = new ArrayList<>();
+                        for (int k = 0; k < sem.alternatives(state, t); k++) {
+                            offered.add(sem.label(state, t, k));
+                        }
+                        stopped = who + " has " + offered.size() + " alternative" + (offered.size() == 1 ? "" : "s") + " here ("
+                                + String.join(", ", offered) + "), not the schedule's alternative " + alt + " (counted from 0)";
                         break;
                     }
                     Step s = step(sys, state, schedule[i]);
@@ -261,23 +269,133 @@ public final class Replayer {
                 }
             }
         }
-        Ending ending = replay(to, rules, Arrays.copyOf(schedule, ran));
+        int[] steps = Arrays.copyOf(schedule, ran);
+        Ending ending = replay(to, rules, steps);
+        int ahead = 0;
+        if (ending.verdict() == null && sys != null) {
+            // the schedule stops short of a failure that still follows on this model (replay's "a failure still follows",
+            // "a step from the last state breaks a rule"): no failure yet, but not a safe end either; go on by a shortest way
+            int[] more = pathToFailure(sys, ending.trace().last());
+            if (more != null) {
+                int[] all = Arrays.copyOf(steps, ran + more.length);
+                System.arraycopy(more, 0, all, ran, more.length);
+                Ending on = replay(to, rules, all);
+                if (on.verdict() != null) {
+                    ending = on;
+                    ahead = more.length;
+                }
+            }
+        }
         List<Trace.Row> a = Trace.replay(from, fromSchedule).rows();
-        List<Trace.Row> b = ending.trace().rows();
+        List<Trace.Row> b = ending.trace().rows().subList(0, Math.min(ran, ending.trace().rows().size()));
         int first = 0;
         for (int i = 0; i < Math.max(a.size(), b.size()) && first == 0; i++) {
             if (i >= a.size() || i >= b.size() || !sameRow(from, a.get(i), to, b.get(i))) {
                 first = i + 1;
             }
         }
-        return new OnOther(ran, stopped, ending, first);
+        return new OnOther(ran, stopped, ahead, ending, first);
     }
 
-    /** Whether two models' rows of one step read the same: thread (by name), step with its outcome, changes and failure. */
+    /**
+     * Whether two models' rows of one step read the same: thread (by name), step with its outcome, changes and failure;
+     * what a step reads and the explanation in brackets after its label are left out (the same step of a model with
+     * other knobs may read other variables, or explain itself in the terms of its own knobs).
+     */
     static boolean sameRow(Model xm, Trace.Row x, Model ym, Trace.Row y) {
-        return xm.thread(x.thread()).name().equals(ym.thread(y.thread()).name()) && x.shown().equals(y.shown())
+        return xm.thread(x.thread()).name().equals(ym.thread(y.thread()).name()) && step(x).equals(step(y))
                 && x.changes().equals(y.changes())
                 && java.util.Objects.equals(x.failure(), y.failure());
+    }
+
+    /** A row's label without a bracketed part at its end ({@code [reads x=0]}, {@code [case 2's other terms ...]}), with its outcome. */
+    static String step(Trace.Row r) {
+        String label = r.label();
+        if (label.endsWith("]")) {
+            int depth = 0;
+            for (int i = label.length() - 1; i >= 0; i--) {
+                char c = label.charAt(i);
+                depth += c == ']' ? 1 : c == '[' ? -1 : 0;
+                if (depth == 0) {
+                    label = label.substring(0, i).stripTrailing();
+                    break;
+                }
+            }
+        }
+        return r.outcome() == null ? label : label + " " + r.outcome();
+    }
+
+    /**
+     * A shortest schedule from {@code start} whose last step fails or ends in a state that fails by itself (a deadlock, a
+     * broken invariant, the model's own error), or null when there is none among the first {@link #STUCK_SEARCH_LIMIT}
+     * states. Breadth-first, level by level: a state of a level that fails by itself is taken before a failing step out
+     * of the level, which is one step longer.
+     */
+    static int[] pathToFailure(ModelSystem sys, int[] start) {
+        Map<Vector, Integer> ids = new java.util.HashMap<>();
+        List<int[]> states = new ArrayList<>();
+        List<int[]> parent = new ArrayList<>(); // {parent id, label}
+        ids.put(new Vector(start), 0);
+        states.add(start);
+        parent.add(new int[] {-1, -1});
+        int from = 0;
+        while (from < states.size() && states.size() <= STUCK_SEARCH_LIMIT) {
+            int to = states.size();
+            List<List<int[]>> moves = new ArrayList<>(); // per state of the level: {label, failing (1/0)} then its next vector
+            List<List<int[]>> nexts = new ArrayList<>();
+            for (int i = from; i < to; i++) {
+                int[] s = states.get(i);
+                List<int[]> m = new ArrayList<>();
+                List<int[]> n = new ArrayList<>();
+                boolean[] failsItself = {sys.checkState(s) != null};
+                sys.expand(-1, s, new TransitionSystem.Successors() {
+                    @Override public void successor(int label, int[] next) {
+                        m.add(new int[] {label, 0});
+                        n.add(next.clone());
+                    }
+
+                    @Override public void failure(int label, Failure f) {
+                        m.add(new int[] {label, 1});
+                        n.add(null);
+                    }
+
+                    @Override public void stateFailure(Failure f) { failsItself[0] = true; }
+                });
+                if (failsItself[0]) {
+                    return pathTo(parent, i, -1);
+                }
+                moves.add(m);
+                nexts.add(n);
+            }
+            for (int i = from; i < to; i++) {
+                List<int[]> m = moves.get(i - from);
+                for (int k = 0; k < m.size(); k++) {
+                    if (m.get(k)[1] == 1) {
+                        return pathTo(parent, i, m.get(k)[0]);
+                    }
+                    int[] next = nexts.get(i - from).get(k);
+                    if (ids.putIfAbsent(new Vector(next), states.size()) == null) {
+                        states.add(next);
+                        parent.add(new int[] {i, m.get(k)[0]});
+                    }
+                }
+            }
+            from = to;
+        }
+        return null;
+    }
+
+    /** The labels from the start to state {@code id}, then {@code last} unless it is -1. */
+    private static int[] pathTo(List<int[]> parent, int id, int last) {
+        List<Integer> labels = new ArrayList<>();
+        if (last >= 0) {
+            labels.add(last);
+        }
+        for (int i = id; parent.get(i)[0] >= 0; i = parent.get(i)[0]) {
+            labels.add(parent.get(i)[1]);
+        }
+        java.util.Collections.reverse(labels);
+        return labels.stream().mapToInt(Integer::intValue).toArray();
     }
 
     /**

@@ -23,6 +23,11 @@ import org.migcheck.properties.KernelRules;
  */
 class ReplayAgainstTest {
 
+    /** Text with wrapped lines joined (a continuation line's indent read as one space). */
+    private static String flat(String out) {
+        return out.replaceAll("\n +(?![0-9#])", " ");
+    }
+
     private static String token(String... check) {
         CliRun r = run(check);
         Matcher m = Pattern.compile("replay: \\./migcheck replay (\\S+)").matcher(r.out());
@@ -76,6 +81,7 @@ class ReplayAgainstTest {
                 + " balloon.pages_lock"), r.out());
         assertTrue(r.out().contains("on deflate-sleeping-lock in violated atomic.sleep (deflate-sleeping-lock declared: violated"
                 + " atomic.sleep)"), r.out());
+        assertTrue(r.out().contains("  balloon.pages_lock held by balloon since step "), r.out());
     }
 
     /**
@@ -96,6 +102,25 @@ class ReplayAgainstTest {
         assertTrue(r.out().contains("  on v2-cgroup-writeback: folio_set_reclaim(folio0) | folio0.reclaim: set (unchanged)\n"), r.out());
         assertTrue(r.out().contains("all " + steps + " steps run on v2-cgroup-writeback\n"), r.out());
         assertTrue(r.out().contains("ends in: no failure: no rule broken, no deadlock, no stuck thread at the end of the schedule"), r.out());
+        assertTrue(flat(r.out()).contains("; this is one schedule: ./migcheck check fuse-writeback-memcg --variant v2-cgroup-writeback"
+                + " searches them all\n"), r.out());
+        // the steps by call path, as check prints them with the option
+        CliRun stacks = run("replay", "--against", "v2-cgroup-writeback", t, "--call-stacks", "--width", "200");
+        assertTrue(stacks.out().contains("<- try_charge_memcg <- fuse-server"), stacks.out());
+        // memcg v2 against v1 without the flag: the step reads the same but for its bracketed terms (memcg v1 against no
+        // CONFIG_CGROUP_WRITEBACK), which is no difference; both deadlock
+        CliRun same = run("replay", "--against", "v2-no-cgroup-writeback", t, "--width", "200");
+        assertEquals(2, same.code(), same.out());
+        assertTrue(same.out().contains("no step differs: the " + steps + " steps read the same on both"), same.out());
+        // and back: v2-no-cgroup-writeback's own token on legacy-no-flag changes memcg; cgroupWriteback, which memcg v1 does
+        // not read, is no change there
+        String v2 = token("check", "fuse-writeback-memcg", "--variant", "v2-no-cgroup-writeback");
+        CliRun back = run("replay", "--against", "legacy-no-flag", v2, "--width", "200");
+        assertTrue(back.out().contains("\n  knobs: memcg=v1 (the token's v2)\n"), back.out());
+        // at raised bounds the declaration (of the model's own bounds) is not compared
+        CliRun raised = run("replay", "--bounds", "+1", "--against", "v2-cgroup-writeback", t, "--width", "200");
+        assertEquals(0, raised.code(), raised.out());
+        assertTrue(!raised.out().contains("declared"), raised.out());
     }
 
     /** Two variants with the same defect: the schedule reads the same and ends in the same verdict. */
@@ -125,17 +150,77 @@ class ReplayAgainstTest {
 
     /**
      * Threads are matched by name: legacy-no-flag-no-kswapd has no kswapd0, so its fuse-server has another number than in
-     * legacy-no-flag, where the same steps run and the same deadlock still follows (kswapd0 may move first).
+     * legacy-no-flag, where the same steps run; there the deadlock is not reached yet (kswapd0 has not finished) but still
+     * follows: the replay goes on by a shortest way into it, kswapd0's steps, and ends in the deadlock (exit 2), never in
+     * "no failure".
      */
     @Test
-    void threadsAreMatchedByName() {
+    void threadsAreMatchedByNameAndAFailureAheadIsReached() {
         String t = token("check", "fuse-writeback-memcg", "--variant", "legacy-no-flag-no-kswapd");
         int steps = t.substring(t.lastIndexOf(':') + 1).split("\\.").length;
         CliRun r = run("replay", "--against", "legacy-no-flag", t, "--width", "200");
-        assertEquals(0, r.code(), r.out() + r.err());
+        assertEquals(2, r.code(), r.out() + r.err());
         assertTrue(r.out().contains("threads only on legacy-no-flag: kswapd0"), r.out());
         assertTrue(r.out().contains("no step differs: the " + steps + " steps read the same on both\nall " + steps + " steps run"), r.out());
-        assertTrue(r.out().contains("ends in: no failure: a failure still follows the last state (deadlock"), r.out());
+        Matcher ahead = Pattern.compile("a failure still follows on legacy-no-flag: steps " + (steps + 1) + "-(\\d+) are a shortest way on"
+                + " into it, not the token's\n").matcher(r.out());
+        assertTrue(ahead.find(), r.out());
+        String narrow = run("replay", "--against", "legacy-no-flag", t, "--width", "90").out(); // one step per line
+        for (int i = steps + 1; i <= Integer.parseInt(ahead.group(1)); i++) {
+            assertTrue(Pattern.compile("\n  " + i + " +kswapd0 ").matcher(narrow).find(), i + ": " + narrow);
+        }
+        assertTrue(r.out().contains("ends in: DEADLOCK: circular wait: fuse-server blocked\n"), r.out());
+        assertTrue(r.out().contains("  cycle: fuse-server -> PG_writeback(folio0) -> fuse-server\n"), r.out());
+        assertTrue(r.out().contains("on legacy-no-flag-no-kswapd this schedule ends in deadlock; on legacy-no-flag in deadlock"), r.out());
+        assertTrue(!r.out().contains("no failure"), r.out());
+        // and by name where the step differs: the thread is the token's fuse-server, whatever its number on the fix
+        CliRun v2 = run("replay", "--against", "v2-cgroup-writeback", t, "--width", "200");
+        assertTrue(Pattern.compile("first difference: step \\d+ \\(fuse-server\\)\n  on legacy-no-flag-no-kswapd: folio_test_reclaim")
+                .matcher(v2.out()).find(), v2.out());
+    }
+
+    /**
+     * A token of a knob combination (no variant: getRef=plain under direct compaction) on merged: merged's getRef, the
+     * token's compaction, named in the title and in the check the last line suggests; with --skip-rule and --bounds +1 on
+     * both sides and in that suggestion, and no declaration of merged compared at raised bounds.
+     */
+    @Test
+    void aKnobCombinationsTokenWithRuleAndBoundsOptions() {
+        String t = token("check", "movable-ops", "--set", "getRef=plain", "--set", "compaction=direct");
+        assertTrue(t.startsWith("movable-ops:-:"), t);
+        CliRun r = run("--skip-rule", "lock-order.cycle", "replay", "--bounds", "+1", "--against", "merged", t, "--width", "200");
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertTrue(flat(r.out()).contains(" at bounds +1 (21 steps) on movable-ops / merged (compaction=direct) at bounds +1 knobs:"
+                + " getRef=try_get (the token's plain)"), r.out());
+        assertTrue(r.out().contains("  knobs: getRef=try_get (the token's plain)\n"), r.out());
+        assertTrue(r.out().contains("  on the token's model: folio_get(page0)"), r.out());
+        assertTrue(r.out().contains("  on merged: folio_get_nontail_page(page0)"), r.out());
+        assertTrue(r.out().contains("note: the rules left out with --skip-rule were not checked (lock-order.cycle)\n"), r.out());
+        assertTrue(flat(r.out()).contains("on the token's model this schedule ends in violated ref.get-unless-zero; on merged in no failure;"
+                + " this is one schedule: ./migcheck --skip-rule lock-order.cycle check movable-ops --variant merged --set compaction=direct"
+                + " --bounds +1 searches them all\n"), r.out());
+        assertTrue(!r.out().contains("declared"), r.out());
+    }
+
+    /**
+     * README's bound example: with one reclaim pass the knob combination holds, at bounds +1 it deadlocks; its token (found
+     * at +1, ending ":+1") needs the second pass on legacy-no-flag as well: raised there too, all its steps run and the
+     * same deadlock follows once kswapd0, which the token's model does not run first, has moved.
+     */
+    @Test
+    void theBoundsOfTheTokenApplyToTheOtherVariant() {
+        CliRun c = run("check", "fuse-writeback-memcg", "--set", "memcg=v1", "--set", "mappingFlag=false", "--set", "earlierReclaim=false",
+                "--set", "reclaimPasses=1", "--bounds", "+1");
+        Matcher m = Pattern.compile("replay: \\./migcheck replay (\\S+:\\+1)\n").matcher(c.out());
+        assertTrue(m.find(), c.out());
+        String t = m.group(1);
+        int steps = t.substring(0, t.length() - 3).substring(t.substring(0, t.length() - 3).lastIndexOf(':') + 1).split("\\.").length;
+        CliRun r = run("replay", "--against", "legacy-no-flag", t, "--width", "200");
+        assertEquals(2, r.code(), r.out() + r.err());
+        assertTrue(flat(r.out()).contains(" at bounds +1 (" + steps + " steps) on fuse-writeback-memcg / legacy-no-flag (reclaimPasses=1) at"
+                + " bounds +1"), r.out());
+        assertTrue(r.out().contains("all " + steps + " steps run on legacy-no-flag\n"), r.out());
+        assertTrue(r.out().contains("ends in: DEADLOCK: circular wait: fuse-server blocked\n"), r.out());
     }
 
     @Test
@@ -160,6 +245,24 @@ class ReplayAgainstTest {
         assertEquals(64, sync.code(), sync.out());
         assertTrue(sync.err().startsWith("migcheck replay: --against kernel-sync-all: the schedule runs flusher, which truncate-writeback /"
                 + " kernel-sync-all does not have (its threads: fsync, truncate, io-folio0, io-folio1)"), sync.err());
+        // folios=2 set beside truncate-no-wait is a knob activate-unlocked's writer does not have: replay has no --set
+        String two = token("check", "truncate-writeback", "--variant", "truncate-no-wait", "--set", "folios=2");
+        CliRun size = run("replay", "--against", "activate-unlocked", two);
+        assertEquals(64, size.code(), size.out());
+        assertTrue(size.err().startsWith("migcheck replay: --against activate-unlocked: the token's folios=2 does not apply to that variant"
+                + " (knob folios applies only with writer=flusher, not with writer=ttm-backup): replay on it a token of its own, from check"
+                + " truncate-writeback --variant activate-unlocked\n"), size.err());
+        CliRun empty = run("replay", "--against", "", t);
+        assertEquals(64, empty.code(), empty.out());
+        assertTrue(empty.err().startsWith("migcheck replay: --against takes a variant of bdev-jbd2, not an empty name; variants: "), empty.err());
+        // a stuck thread from the start: the token has no step to follow
+        CliRun none = run("replay", "--against", "setter", token("check", "starved-waiter", "--variant", "no-setter"));
+        assertEquals(64, none.code(), none.out());
+        assertTrue(none.err().contains("the token has no step"), none.err());
+        // a knob combination's token whose knobs are the variant's own
+        CliRun mine = run("replay", "--against", "racy", "counter:-:atomic=false:0.1.0.1.0.1");
+        assertEquals(64, mine.code(), mine.out());
+        assertTrue(mine.err().contains("the token's knobs are that variant's own"), mine.err());
         CliRun both = run("replay", "--against", "norefs", "--mutant", "x", t);
         assertEquals(64, both.code(), both.out());
         assertTrue(both.err().contains("--against and --mutant: one at a time"), both.err());
