@@ -16,16 +16,34 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code migcheck export --promela SCENARIO [--variant V] [--set k=v]... [--output FILE]}: the same
- * transition system as a Promela program for SPIN (docs/promela.md). The program goes to standard
- * output (or FILE); a summary (exact or not, what is not expressible) goes to standard error. Errors
- * are usage errors (exit 64) naming the fault.
+ * {@code migcheck export --promela|--dot SCENARIO [--variant V] [--set k=v]... [--output FILE]}: the same
+ * transition system as a Promela program for SPIN (docs/promela.md), or its whole state graph as a Graphviz
+ * program. The text goes to standard output (or FILE); a summary goes to standard error. Errors are usage
+ * errors (exit 64) naming the fault.
  */
 @Command(name = "export", mixinStandardHelpOptions = true,
-        description = "Write a scenario variant as a Promela program with the same states, for SPIN (docs/promela.md).")
+        description = "Write a scenario variant as a Promela program with the same states, for SPIN (docs/promela.md), or its whole"
+                + " state graph as a Graphviz (DOT) program, for reading a small model.")
 final class ExportCmd implements Callable<Integer> {
-    @Option(names = "--promela", required = true, description = "write Promela (the only export format)")
-    boolean promela;
+    @CommandLine.ArgGroup(exclusive = true, multiplicity = "1")
+    Kind kind;
+
+    static final class Kind {
+        @Option(names = "--promela", required = true, description = "write Promela")
+        boolean promela;
+
+        @Option(names = "--dot", required = true, description = "write the state graph in Graphviz's DOT language: every reachable"
+                + " state (its variables that differ from the initial state, where each thread is) and every step, failures in"
+                + " red; no reduction")
+        boolean dot;
+    }
+
+    /** States --dot draws at most unless --max-states says otherwise. */
+    static final int DOT_MAX_STATES = 5_000;
+
+    @Option(names = "--max-states", paramLabel = "N", converter = Args.PositiveInt.class, description = "--dot: the most states"
+            + " to draw (default 5000); a larger model writes nothing and exits 4")
+    Integer maxStates;
 
     @CommandLine.Mixin
     VariantArgs args = new VariantArgs();
@@ -39,6 +57,9 @@ final class ExportCmd implements Callable<Integer> {
     @Override
     public Integer call() {
         Main.refuseRuleOption(spec, "export (the exported model carries every rule: the kernel's and those of --classpath)");
+        if (kind.promela && maxStates != null) {
+            throw Args.usage(spec, "--max-states limits --dot's drawing; --promela exports any model");
+        }
         Scenario s = args.resolve(spec);
         Map<String, String> settings = new LinkedHashMap<>();
         if (args.variant != null) {
@@ -60,8 +81,11 @@ final class ExportCmd implements Callable<Integer> {
         Model m = ScenarioRunner.build(s, knobs); // a build that fails is the model's error (exit 5), not the command line's
         // a model check refuses is refused here the same way, a model error (exit 5): never exported as if it were sound
         org.migcheck.checker.run.Checker.refuseTooManyThreads(m);
+        String title = s.id() + " / " + (args.variant != null ? args.variant : "-") + "   knobs " + knobs.asMap();
+        if (kind.dot) {
+            return dot(m, title, maxStates == null ? DOT_MAX_STATES : maxStates);
+        }
         try {
-            String title = s.id() + " / " + (args.variant != null ? args.variant : "-") + "   knobs " + knobs.asMap();
             // every rule check runs: the kernel's and the users' (--classpath), or SPIN would miss a violation of theirs
             r = PromelaExport.export(m, Main.registry(spec).ruleSet(), title);
         } catch (NotExpressible e) {
@@ -78,6 +102,32 @@ final class ExportCmd implements Callable<Integer> {
             Main.Streams.out.print(r.promela());
         }
         return summary(r);
+    }
+
+    /** {@code --dot}: the graph to standard output or -o FILE, its counts on standard error; exit 4 past --max-states. */
+    private int dot(Model m, String title, int maxStates) {
+        OutputFile file = output == null ? null : OutputFile.check(spec, output, "-o"); // before the search, as for Promela
+        org.migcheck.properties.RuleSet rules = Main.rules(spec);
+        org.migcheck.properties.Rules.declarations(rules, m);
+        org.migcheck.checker.run.StateGraphDot.Result r = org.migcheck.checker.run.StateGraphDot.of(m, rules, title, maxStates);
+        if (r.dot() == null) {
+            Main.Streams.err.println("migcheck export: " + m.name() + " has more than " + maxStates + " states, too many to draw"
+                    + " (--max-states N draws more; check explores any number): nothing written");
+            return org.migcheck.checker.run.Verdict.INCOMPLETE.exitCode();
+        }
+        if (file != null) {
+            String failed = file.write(r.dot());
+            if (failed != null) {
+                Main.Streams.err.println("migcheck export: cannot write '" + file.shown() + "': " + failed);
+                return Main.IO_EXIT;
+            }
+        } else {
+            Main.Streams.out.print(r.dot());
+        }
+        Main.Streams.err.println(r.states() + " states, " + r.transitions() + " transitions (" + r.failing() + " failing), "
+                + r.deadlocks() + " deadlock states, " + r.invariants() + " states that fail by themselves; render with: dot -Tsvg "
+                + (file == null ? "FILE.dot" : ScenarioRunner.shellQuote(file.shown())) + " -o graph.svg");
+        return 0;
     }
 
     /** The summary on standard error: how exact the states are, what is not expressible; exit 0. */
