@@ -109,7 +109,12 @@ final class ExportCmd implements Callable<Integer> {
         OutputFile file = output == null ? null : OutputFile.check(spec, output, "-o"); // before the search, as for Promela
         org.migcheck.properties.RuleSet rules = Main.rules(spec);
         org.migcheck.properties.Rules.declarations(rules, m);
-        org.migcheck.checker.run.StateGraphDot.Result r = org.migcheck.checker.run.StateGraphDot.of(m, rules, title, maxStates);
+        // the counterexample check prints, numbered and bold in the drawing (its states are among the graph's)
+        org.migcheck.checker.run.CheckResult c = org.migcheck.checker.run.Checker.check(m, rules, org.migcheck.checker.run.Options.defaults()
+                .withBudget(org.migcheck.checker.engine.Budget.unlimited().withMaxStates(maxStates + 1L)));
+        boolean fails = c.verdict() != org.migcheck.checker.run.Verdict.HOLDS && c.verdict() != org.migcheck.checker.run.Verdict.INCOMPLETE;
+        int[] path = fails && c.schedule() != null && c.schedule().length > 0 ? c.schedule() : null;
+        org.migcheck.checker.run.StateGraphDot.Result r = org.migcheck.checker.run.StateGraphDot.of(m, rules, title, maxStates, path);
         if (r.dot() == null) {
             Main.Streams.err.println("migcheck export: " + m.name() + " has more than " + maxStates + " states, too many to draw"
                     + " (--max-states N draws more; check explores any number): nothing written");
@@ -125,7 +130,11 @@ final class ExportCmd implements Callable<Integer> {
             Main.Streams.out.print(r.dot());
         }
         Main.Streams.err.println(r.states() + " states, " + r.transitions() + " transitions (" + r.failing() + " failing), "
-                + r.deadlocks() + " deadlock states, " + r.invariants() + " states that fail by themselves; render with: dot -Tsvg "
+                + r.deadlocks() + " deadlock states, " + r.invariants() + " states that fail by themselves"
+                + "; check: " + c.verdict().lower() + (path == null ? c.verdict() == org.migcheck.checker.run.Verdict.STUCK
+                        || c.verdict() == org.migcheck.checker.run.Verdict.INCOMPLETE ? " (not drawn)" : ""
+                        : ", its counterexample bold, steps numbered #1-#" + path.length)
+                + "; render with: dot -Tsvg "
                 + (file == null ? "FILE.dot" : ScenarioRunner.shellQuote(file.shown())) + " -o graph.svg");
         return 0;
     }

@@ -40,9 +40,24 @@ public final class StateGraphDot {
 
     /** The graph of {@code model} under {@code rules}, or a result without text past {@code maxStates} states. */
     public static Result of(Model model, RuleSet rules, String title, int maxStates) {
+        return of(model, rules, title, maxStates, null);
+    }
+
+    /**
+     * As {@link #of(Model, RuleSet, String, int)}, with the steps of {@code path} (a schedule from the initial state, such
+     * as a check's counterexample; null for none) drawn bold and numbered in their order.
+     */
+    public static Result of(Model model, RuleSet rules, String title, int maxStates, int[] path) {
         ModelSystem sys = new ModelSystem(model, rules, false);
         Semantics sem = sys.semantics();
         int[] init = sys.initialState();
+        Map<PathStep, Integer> onPath = new HashMap<>(); // (state, label) -> its position on the path, from 1
+        if (path != null) {
+            List<int[]> along = Trace.replay(model, path).states();
+            for (int i = 0; i < path.length; i++) {
+                onPath.putIfAbsent(new PathStep(new Replayer.Vector(along.get(i)), path[i]), i + 1);
+            }
+        }
         Map<Replayer.Vector, Integer> ids = new HashMap<>();
         List<int[]> states = new ArrayList<>();
         ids.put(new Replayer.Vector(init), 0);
@@ -101,14 +116,18 @@ public final class StateGraphDot {
             for (int[] m : moves) {
                 transitions++;
                 String step = model.thread(Trace.thread(m[0])).name() + ": " + sem.label(s, Trace.thread(m[0]), Trace.alternative(m[0]));
+                Integer at = onPath.get(new PathStep(new Replayer.Vector(s), m[0]));
+                String bold = at == null ? "" : ", penwidth=3, style=bold";
+                step = at == null ? step : "#" + at + " " + step;
                 if (m[1] >= 0) {
-                    edges.append("  s").append(id).append(" -> s").append(m[1]).append(" [label=\"").append(escape(step)).append("\"];\n");
+                    edges.append("  s").append(id).append(" -> s").append(m[1]).append(" [label=\"").append(escape(step)).append('"')
+                            .append(bold).append("];\n");
                 } else {
                     String node = "f" + failing++;
                     nodes.append("  ").append(node).append(" [label=\"").append(escape(failures.get(f++)))
                             .append("\", shape=octagon, color=red, fontcolor=red];\n");
                     edges.append("  s").append(id).append(" -> ").append(node).append(" [label=\"").append(escape(step))
-                            .append("\", color=red, fontcolor=red];\n");
+                            .append("\", color=red, fontcolor=red").append(bold).append("];\n");
                 }
             }
         }
@@ -124,6 +143,8 @@ public final class StateGraphDot {
         out.append(nodes).append(edges).append("}\n");
         return new Result(out.toString(), states.size(), transitions, failing, deadlocks, invariants);
     }
+
+    private record PathStep(Replayer.Vector state, int label) {}
 
     /** "s4", the shown variables that differ from the initial state, where each thread is, and a state's own failure. */
     private static String nodeLabel(Model model, Semantics sem, int[] init, int[] s, int id, String fails) {

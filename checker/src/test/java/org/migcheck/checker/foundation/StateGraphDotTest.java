@@ -74,6 +74,27 @@ class StateGraphDotTest {
                 + " style=bold];"), dot);
     }
 
+    /** The counterexample check prints is drawn bold with its steps numbered: abba's two locks, the counter's six steps. */
+    @Test
+    void checksCounterexampleIsBold() {
+        CliRun abba = CliRun.run("export", "--dot", "abba");
+        assertEquals(0, abba.code(), abba.err());
+        assertEquals(List.of("  s0 -> s1 [label=\"#1 t1: mutex_lock(A)\", penwidth=3, style=bold];",
+                "  s1 -> s4 [label=\"#2 t2: mutex_lock(B)\", penwidth=3, style=bold];"),
+                abba.out().lines().filter(l -> l.contains("penwidth")).toList());
+        assertTrue(abba.out().contains("  s4 [label=\"s4\\lA: held by t1\\lB: held by t2\\l"), abba.out());
+        assertTrue(abba.err().contains("; check: deadlock, its counterexample bold, steps numbered #1-#2;"), abba.err());
+        CliRun racy = CliRun.run("export", "--dot", "counter", "--variant", "racy");
+        List<String> bold = racy.out().lines().filter(l -> l.contains("penwidth")).toList();
+        assertEquals(6, bold.size(), racy.out());
+        assertTrue(bold.get(5).matches("  s\\d+ -> f0 \\[label=\"#6 observer: assert\\(x == 2\\)\", color=red, fontcolor=red, penwidth=3,"
+                + " style=bold\\];"), bold.get(5));
+        CliRun ordered = CliRun.run("export", "--dot", "abba-ordered");
+        assertTrue(!ordered.out().contains("penwidth") && ordered.err().contains("; check: holds;"), ordered.err());
+        CliRun stuck = CliRun.run("export", "--dot", "starved-waiter", "--variant", "no-setter");
+        assertTrue(stuck.err().contains("; check: stuck (not drawn);"), stuck.err());
+    }
+
     @Test
     void tooLargeWritesNothing() {
         assertNull(StateGraphDot.of(Zoo.philosophersModel(4, false), KernelRules.all(), "p", 10).dot());
