@@ -91,17 +91,22 @@ final class ExportCmd implements Callable<Integer> {
         } catch (NotExpressible e) {
             throw Args.usage(spec, "not expressible: " + e.getMessage());
         }
-        if (output != null) {
-            OutputFile file = OutputFile.check(spec, output, "-o");
-            String failed = file.write(r.promela());
-            if (failed != null) {
-                Main.Streams.err.println("migcheck export: cannot write '" + file.shown() + "': " + failed);
-                return Main.IO_EXIT;
-            }
-        } else {
-            Main.Streams.out.print(r.promela());
+        int written = emit(output == null ? null : OutputFile.check(spec, output, "-o"), r.promela());
+        return written != 0 ? written : summary(r);
+    }
+
+    /** {@code text} to the -o file (checked already) or, without one, standard output: 0, or 74 when the file cannot be written. */
+    private static int emit(OutputFile file, String text) {
+        if (file == null) {
+            Main.Streams.out.print(text);
+            return 0;
         }
-        return summary(r);
+        String failed = file.write(text);
+        if (failed != null) {
+            Main.Streams.err.println("migcheck export: cannot write '" + file.shown() + "': " + failed);
+            return Main.IO_EXIT;
+        }
+        return 0;
     }
 
     /** {@code --dot}: the graph to standard output or -o FILE, its counts on standard error; exit 4 past --max-states. */
@@ -120,14 +125,9 @@ final class ExportCmd implements Callable<Integer> {
                     + " (--max-states N draws more; check explores any number): nothing written");
             return org.migcheck.checker.run.Verdict.INCOMPLETE.exitCode();
         }
-        if (file != null) {
-            String failed = file.write(r.dot());
-            if (failed != null) {
-                Main.Streams.err.println("migcheck export: cannot write '" + file.shown() + "': " + failed);
-                return Main.IO_EXIT;
-            }
-        } else {
-            Main.Streams.out.print(r.dot());
+        int written = emit(file, r.dot());
+        if (written != 0) {
+            return written;
         }
         Main.Streams.err.println(r.states() + " states, " + r.transitions() + " transitions (" + r.failing() + " failing), "
                 + r.deadlocks() + " deadlock states, " + r.invariants() + " states that fail by themselves"
