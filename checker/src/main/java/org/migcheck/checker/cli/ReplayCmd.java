@@ -242,8 +242,9 @@ final class ReplayCmd implements Callable<Integer> {
         int steps = t.schedule().length;
         if (steps == 0) {
             // a failure in the initial state, or a thread stuck from the start: there is no schedule to follow
-            throw Args.usage(spec, "--against " + against + ": the token has no step (its failure is in the initial state): check "
-                    + t.scenario().id() + " --variant " + against + " says what that variant's initial state ends in");
+            throw Args.usage(spec, "--against " + against + ": the token has no step (what it reports, a thread stuck from the start"
+                    + " or a failing initial state, needs none): check " + t.scenario().id() + " --variant " + against
+                    + " says what that variant's initial state comes to");
         }
         String missing = Replayer.missingThread(from, to, t.schedule()); // a token names threads by number: each by its name there
         if (missing != null) {
@@ -276,11 +277,13 @@ final class ReplayCmd implements Callable<Integer> {
         if (!extra.isEmpty()) {
             // a fix that adds a thread (an OOM reaper, say): the schedule never runs it, but it may be what is left to move
             OutputOptions.printWrapped(out, width, "  threads only on " + against + ": " + String.join(", ", extra)
-                    + " (the schedule does not run them)", 0, 4);
+                    + " (the token's schedule does not run them)", 0, 4);
         }
         out.print(TextRenderer.restingPlaces(o.ending().trace(), width));
         List<org.migcheck.checker.trace.Trace.Row> mine = org.migcheck.checker.trace.Trace.replay(from, t.schedule()).rows();
-        List<org.migcheck.checker.trace.Trace.Row> theirs = o.ending().trace().rows();
+        // the token's steps that ran there, not the steps a failure ahead added after them
+        List<org.migcheck.checker.trace.Trace.Row> theirs = o.ending().trace().rows().subList(0, Math.min(o.ran(),
+                o.ending().trace().rows().size()));
         int d = o.firstDifference();
         if (d == 0) {
             OutputOptions.printWrapped(out, width, "no step differs: the " + Words.count(steps, "step") + " read the same on both", 0, 2);
@@ -297,9 +300,14 @@ final class ReplayCmd implements Callable<Integer> {
                 : o.ran() == 0 ? "no step runs on " + against + ": its initial state fails"
                 : o.ran() < steps ? "stops at step " + o.ran() + " of " + steps + ", which fails on " + against
                 : "all " + Words.count(steps, "step") + " run on " + against, 0, 2);
+        if (o.undecided()) {
+            OutputOptions.printWrapped(out, width, "whether a failure or a stuck thread follows on " + against + " was not decided: more"
+                    + " than " + Words.count(Replayer.STUCK_SEARCH_LIMIT, "state") + " follow where the schedule stops", 0, 2);
+        }
         if (o.ahead() > 0) {
             // where it stops a failure still follows: not a safe end, and the steps into it are V's own, not the token's
-            OutputOptions.printWrapped(out, width, "a failure still follows on " + against + ": step" + (o.ahead() == 1 ? " " + (o.ran() + 1)
+            OutputOptions.printWrapped(out, width, "a " + (o.ending().verdict() == org.migcheck.checker.run.Verdict.STUCK ? "stuck thread" : "failure")
+                    + " still follows on " + against + ": step" + (o.ahead() == 1 ? " " + (o.ran() + 1)
                     + " is" : "s " + (o.ran() + 1) + "-" + (o.ran() + o.ahead()) + " are") + " a shortest way on into it, not the token's", 0, 2);
         }
         Replayer.Ending end = o.ending();
@@ -312,7 +320,7 @@ final class ReplayCmd implements Callable<Integer> {
             for (String line : TextRenderer.heldLocks(end.trace(), end.verdict(), end.ruleId())) {
                 out.print(TextRenderer.explanationLine(line, width));
             }
-            out.print(TextRenderer.continuation(to, java.util.Arrays.copyOf(t.schedule(), o.ran()), end.continuation(), width, stacks));
+            out.print(TextRenderer.continuation(to, o.onOther(), end.continuation(), width, stacks));
         }
         for (String note : java.util.Arrays.asList(ScenarioRunner.selectionNote(rules), ScenarioRunner.skipNote(rules))) {
             if (note != null) {
@@ -327,7 +335,7 @@ final class ReplayCmd implements Callable<Integer> {
                 + (end.verdict() == null ? "; this is one schedule: " + Main.launcher() + Main.ruleOption(spec)
                 + " check " + t.scenario().id() + " --variant " + against + setsOf(t, knobs) + (raise > 0 ? " --bounds +" + raise : "")
                 + " searches them all" : ""), 0, 2);
-        return end.verdict() == null ? 0 : end.verdict().exitCode();
+        return end.verdict() != null ? end.verdict().exitCode() : o.undecided() ? org.migcheck.checker.run.Verdict.INCOMPLETE.exitCode() : 0;
     }
 
     private static List<String> threadNames(Model m) {

@@ -26,7 +26,7 @@ public final class Replayer {
     private Replayer() {}
 
     /** States explored from the last state when looking for a stuck thread; beyond this the answer is INCOMPLETE. */
-    static final int STUCK_SEARCH_LIMIT = 1_000_000;
+    public static final int STUCK_SEARCH_LIMIT = 1_000_000;
 
     /**
      * What a replay ends in.
@@ -171,10 +171,15 @@ public final class Replayer {
      *                        shortest way from there into it, which the ending's trace has after the {@code ran} (else 0)
      * @param ending          the replay of those {@code ran} steps, and the {@code ahead} ones, on the other model
      * @param firstDifference the first step (counted from 1) whose row differs between the two models in the steps both
-     *                        ran (its thread, step, outcome, changes or failure; not what a step reads or the explanation
-     *                        in brackets after it), or the first step one model ran and the other did not, or 0
+     *                        ran (its thread, step, outcome, changes or failure; not the explanation in brackets after
+     *                        a label, nor a variable one model's step reads and the other's does not), or the first step
+     *                        one model ran and the other did not, or 0
+     * @param onOther         the schedule of the ending on the other model: the steps that ran, renumbered to its threads,
+     *                        then the {@code ahead} ones
+     * @param undecided       whether more states than the search's limit follow where the schedule stops, so that whether a
+     *                        failure or a stuck thread follows was not decided (the ending then has no verdict)
      */
-    public record OnOther(int ran, String stopped, int ahead, Ending ending, int firstDifference) {}
+    public record OnOther(int ran, String stopped, int ahead, Ending ending, int firstDifference, int[] onOther, boolean undecided) {}
 
     /**
      * {@code schedule}, a schedule of {@code from}, with each thread number changed to the number of the thread of the
@@ -272,17 +277,22 @@ public final class Replayer {
         int[] steps = Arrays.copyOf(schedule, ran);
         Ending ending = replay(to, rules, steps);
         int ahead = 0;
+        int[] onTo = steps;
+        boolean undecided = false;
         if (ending.verdict() == null && sys != null) {
-            // the schedule stops short of a failure that still follows on this model (replay's "a failure still follows",
-            // "a step from the last state breaks a rule"): no failure yet, but not a safe end either; go on by a shortest way
-            int[] more = pathToFailure(sys, ending.trace().last());
-            if (more != null) {
-                int[] all = Arrays.copyOf(steps, ran + more.length);
-                System.arraycopy(more, 0, all, ran, more.length);
+            // the schedule stops short of a failure or a stuck thread that still follows on this model (replay's "a failure
+            // still follows", "a step from the last state breaks a rule", or a thread that gets stuck later): no failure
+            // yet, but not a safe end either; go on by a shortest way into it, as check would report it
+            Ahead more = ahead(sys, ending.trace().last());
+            undecided = !more.complete();
+            if (more.path() != null) {
+                int[] all = Arrays.copyOf(steps, ran + more.path().length);
+                System.arraycopy(more.path(), 0, all, ran, more.path().length);
                 Ending on = replay(to, rules, all);
                 if (on.verdict() != null) {
                     ending = on;
-                    ahead = more.length;
+                    ahead = more.path().length;
+                    onTo = all;
                 }
             }
         }
@@ -294,7 +304,7 @@ public final class Replayer {
                 first = i + 1;
             }
         }
-        return new OnOther(ran, stopped, ahead, ending, first);
+        return new OnOther(ran, stopped, ahead, ending, first, onTo, undecided);
     }
 
     /**
@@ -303,13 +313,47 @@ public final class Replayer {
      * other knobs may read other variables, or explain itself in the terms of its own knobs).
      */
     static boolean sameRow(Model xm, Trace.Row x, Model ym, Trace.Row y) {
-        return xm.thread(x.thread()).name().equals(ym.thread(y.thread()).name()) && step(x).equals(step(y))
+        Map<String, String> xr = reads(x.outcome());
+        Map<String, String> yr = reads(y.outcome());
+        boolean outcomes = xr != null && yr != null
+                ? xr.keySet().stream().filter(yr::containsKey).allMatch(v -> xr.get(v).equals(yr.get(v))) // what both read, alike
+                : java.util.Objects.equals(x.outcome(), y.outcome());
+        return xm.thread(x.thread()).name().equals(ym.thread(y.thread()).name()) && label(x).equals(label(y)) && outcomes
                 && x.changes().equals(y.changes())
                 && java.util.Objects.equals(x.failure(), y.failure());
     }
 
-    /** A row's label without a bracketed part at its end ({@code [reads x=0]}, {@code [case 2's other terms ...]}), with its outcome. */
+    /** The variables and values of an outcome that lists what a step read ("[reads x=0, y=held by t1]"); empty for none; null for another outcome. */
+    static Map<String, String> reads(String outcome) {
+        if (outcome == null) {
+            return Map.of();
+        }
+        if (!outcome.startsWith("[reads ") || !outcome.endsWith("]")) {
+            return null;
+        }
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        String last = null;
+        for (String part : outcome.substring("[reads ".length(), outcome.length() - 1).split(", ")) {
+            int eq = part.indexOf('=');
+            if (eq > 0) {
+                last = part.substring(0, eq);
+                out.put(last, part.substring(eq + 1));
+            } else if (last != null) {
+                out.put(last, out.get(last) + ", " + part); // a value with ", " in it
+            } else {
+                return null;
+            }
+        }
+        return out;
+    }
+
+    /** A row's label without the explanation in brackets at its end ({@code [case 2's other terms ...]}), with its outcome. */
     static String step(Trace.Row r) {
+        return r.outcome() == null ? label(r) : label(r) + " " + r.outcome();
+    }
+
+    /** A row's label without the explanation in brackets at its end. */
+    static String label(Trace.Row r) {
         String label = r.label();
         if (label.endsWith("]")) {
             int depth = 0;
@@ -322,26 +366,43 @@ public final class Replayer {
                 }
             }
         }
-        return r.outcome() == null ? label : label + " " + r.outcome();
+        return label;
     }
 
     /**
-     * A shortest schedule from {@code start} whose last step fails or ends in a state that fails by itself (a deadlock, a
-     * broken invariant, the model's own error), or null when there is none among the first {@link #STUCK_SEARCH_LIMIT}
-     * states. Breadth-first, level by level: a state of a level that fails by itself is taken before a failing step out
-     * of the level, which is one step longer.
+     * What follows a state: a shortest schedule into a failure or a stuck thread, or none.
+     *
+     * @param path     the schedule from the state, or null when none follows
+     * @param complete false when more than {@link #STUCK_SEARCH_LIMIT} states follow, so that it was not decided
      */
-    static int[] pathToFailure(ModelSystem sys, int[] start) {
+    record Ahead(int[] path, boolean complete) {}
+
+    /**
+     * A shortest schedule from {@code start} whose last step fails or ends in a state that fails by itself (a deadlock, a
+     * broken invariant, the model's own error): breadth-first, level by level, a level's states that fail by themselves
+     * before a failing step out of the level, which is one step longer. Where no failure follows at all, a shortest one to
+     * a state in which a thread is stuck for good (blocked outside an idle point, and no state that follows lets it move),
+     * as check reports a stuck thread only when nothing fails. A thread that runs forever without finishing (a livelock)
+     * is not looked for here.
+     */
+    static Ahead ahead(ModelSystem sys, int[] start) {
+        Semantics sem = sys.semantics();
+        int threads = sem.model().threadCount();
         Map<Vector, Integer> ids = new java.util.HashMap<>();
         List<int[]> states = new ArrayList<>();
         List<int[]> parent = new ArrayList<>(); // {parent id, label}
+        List<int[]> succ = new ArrayList<>();   // successor ids of each state
+        IntPages movers = new IntPages(16);     // threads with a transition in each state
         ids.put(new Vector(start), 0);
         states.add(start);
         parent.add(new int[] {-1, -1});
         int from = 0;
-        while (from < states.size() && states.size() <= STUCK_SEARCH_LIMIT) {
+        while (from < states.size()) {
+            if (states.size() > STUCK_SEARCH_LIMIT) {
+                return new Ahead(null, false);
+            }
             int to = states.size();
-            List<List<int[]>> moves = new ArrayList<>(); // per state of the level: {label, failing (1/0)} then its next vector
+            List<List<int[]>> moves = new ArrayList<>(); // per state of the level: {label, failing (1/0)}, with its next vector
             List<List<int[]>> nexts = new ArrayList<>();
             for (int i = from; i < to; i++) {
                 int[] s = states.get(i);
@@ -362,27 +423,72 @@ public final class Replayer {
                     @Override public void stateFailure(Failure f) { failsItself[0] = true; }
                 });
                 if (failsItself[0]) {
-                    return pathTo(parent, i, -1);
+                    return new Ahead(pathTo(parent, i, -1), true);
                 }
                 moves.add(m);
                 nexts.add(n);
             }
             for (int i = from; i < to; i++) {
                 List<int[]> m = moves.get(i - from);
+                int[] ids2 = new int[m.size()];
+                int mask = 0;
                 for (int k = 0; k < m.size(); k++) {
                     if (m.get(k)[1] == 1) {
-                        return pathTo(parent, i, m.get(k)[0]);
+                        return new Ahead(pathTo(parent, i, m.get(k)[0]), true);
                     }
                     int[] next = nexts.get(i - from).get(k);
-                    if (ids.putIfAbsent(new Vector(next), states.size()) == null) {
+                    Integer known = ids.putIfAbsent(new Vector(next), states.size());
+                    if (known == null) {
+                        known = states.size();
                         states.add(next);
                         parent.add(new int[] {i, m.get(k)[0]});
                     }
+                    ids2[k] = known;
+                    mask |= 1 << Trace.thread(m.get(k)[0]);
                 }
+                succ.add(ids2);
+                movers.add(mask);
             }
             from = to;
         }
-        return null;
+        // nothing fails: the states from which each thread can still move, backwards from those where it has a step
+        int n = states.size();
+        List<List<Integer>> pred = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            pred.add(new ArrayList<>());
+        }
+        for (int i = 0; i < n; i++) {
+            for (int k : succ.get(i)) {
+                pred.get(k).add(i);
+            }
+        }
+        boolean[][] canMove = new boolean[threads][n];
+        for (int t = 0; t < threads; t++) {
+            ArrayDeque<Integer> queue = new ArrayDeque<>();
+            for (int i = 0; i < n; i++) {
+                if ((movers.get(i) & (1 << t)) != 0) {
+                    canMove[t][i] = true;
+                    queue.add(i);
+                }
+            }
+            while (!queue.isEmpty()) {
+                for (int p : pred.get(queue.poll())) {
+                    if (!canMove[t][p]) {
+                        canMove[t][p] = true;
+                        queue.add(p);
+                    }
+                }
+            }
+        }
+        for (int i = 0; i < n; i++) { // breadth-first order: the first is a nearest
+            for (int t = 0; t < threads; t++) {
+                int[] s = states.get(i);
+                if (!canMove[t][i] && !rests(sem, s, t) && Trace.blockReason(sem, s, t) != null) {
+                    return new Ahead(pathTo(parent, i, -1), true);
+                }
+            }
+        }
+        return new Ahead(null, true);
     }
 
     /** The labels from the start to state {@code id}, then {@code last} unless it is -1. */

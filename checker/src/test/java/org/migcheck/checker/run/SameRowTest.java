@@ -23,10 +23,17 @@ class SameRowTest {
         Trace.Change held = new Trace.Change("fork0", "held by phil0", false);
         Trace.Row base = row(0, "mutex_lock(fork0)", null, null, held);
         assertTrue(Replayer.sameRow(M, base, M, row(0, "mutex_lock(fork0)", null, null, held)));
-        // what it reads, and an explanation in brackets, with brackets inside
-        assertTrue(Replayer.sameRow(M, row(0, "f(x) -> true [reads x=0]", null, null), M, row(0, "f(x) -> true", null, null)));
+        // an explanation in brackets after the label, with brackets inside
         assertTrue(Replayer.sameRow(M, row(0, "f(x) [case 2 [v1]: false]", null, null), M, row(0, "f(x) [case 2 [v2]: off]", null, null)));
-        assertEquals("f(x) -> taken", Replayer.step(row(0, "f(x) [reads [a] b]", "-> taken", null)));
+        assertEquals("f(x) -> taken", Replayer.step(row(0, "f(x) [case [a] b]", "-> taken", null)));
+        // what a step reads (its outcome, as Trace writes it): a variable only one side reads is no difference, one both
+        // read with other values is
+        assertTrue(Replayer.sameRow(M, row(0, "iso(n)", "[reads a=clear, b=clear]", null), M, row(0, "iso(n)", null, null)));
+        assertTrue(Replayer.sameRow(M, row(0, "iso(n)", "[reads a=clear, b=clear]", null), M, row(0, "iso(n)", "[reads b=clear]", null)));
+        assertFalse(Replayer.sameRow(M, row(0, "READ_ONCE(x)", "[reads x=0]", null), M, row(0, "READ_ONCE(x)", "[reads x=1]", null)));
+        assertFalse(Replayer.sameRow(M, row(0, "f(x)", "[reads x=held by t1, t2]", null), M, row(0, "f(x)", "[reads x=held by t1]", null)));
+        assertFalse(Replayer.sameRow(M, row(0, "trylock(a)", "-> taken", null), M, row(0, "trylock(a)", "[reads a=free]", null)));
+        assertEquals(java.util.Map.of("x", "held by t1, t2", "y", "0"), Replayer.reads("[reads x=held by t1, t2, y=0]"));
         // but not another thread, step, outcome, change or failure
         assertFalse(Replayer.sameRow(M, base, M, row(1, "mutex_lock(fork0)", null, null, held)));
         assertFalse(Replayer.sameRow(M, base, M, row(0, "mutex_lock(fork1)", null, null, held)));

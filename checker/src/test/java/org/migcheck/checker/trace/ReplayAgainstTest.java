@@ -142,7 +142,7 @@ class ReplayAgainstTest {
         String t = token("check", "source-locked-alloc", "--variant", "oom-victim-no-reaper");
         CliRun r = run("replay", "--against", "oom-victim-reaper", t, "--width", "200");
         assertEquals(0, r.code(), r.out() + r.err());
-        assertTrue(r.out().contains("threads only on oom-victim-reaper: oom_reaper (the schedule does not run them)"), r.out());
+        assertTrue(r.out().contains("threads only on oom-victim-reaper: oom_reaper (the token's schedule does not run them)"), r.out());
         assertTrue(r.out().contains("no step differs: the "), r.out());
         assertTrue(r.out().contains("    oom_reaper: "), r.out());
         assertTrue(r.out().contains("on oom-victim-no-reaper this schedule ends in deadlock; on oom-victim-reaper in no failure"), r.out());
@@ -221,6 +221,45 @@ class ReplayAgainstTest {
                 + " bounds +1"), r.out());
         assertTrue(r.out().contains("all " + steps + " steps run on legacy-no-flag\n"), r.out());
         assertTrue(r.out().contains("ends in: DEADLOCK: circular wait: fuse-server blocked\n"), r.out());
+    }
+
+    /**
+     * No failure at the end of legacy-no-flag's schedule on migrate-sync-no-reply, but its migrator, which the schedule never
+     * runs, gets stuck waiting for the writeback no reply ends: the replay goes on into that stuck thread (exit 3), as the
+     * variant's check reports it.
+     */
+    @Test
+    void aStuckThreadAheadIsReached() {
+        String t = token("check", "fuse-writeback-memcg", "--variant", "legacy-no-flag");
+        int steps = t.substring(t.lastIndexOf(':') + 1).split("\\.").length;
+        CliRun r = run("replay", "--against", "migrate-sync-no-reply", t, "--width", "200");
+        assertEquals(3, r.code(), r.out() + r.err());
+        assertTrue(r.out().contains("a stuck thread still follows on migrate-sync-no-reply: steps " + (steps + 1) + "-"), r.out());
+        assertTrue(r.out().contains("ends in: STUCK: migrator waits for PG_writeback on folio0 to clear forever\n"), r.out());
+        assertTrue(r.out().contains("on legacy-no-flag this schedule ends in deadlock; on migrate-sync-no-reply in stuck"), r.out());
+        assertEquals(3, run("check", "fuse-writeback-memcg", "--variant", "migrate-sync-no-reply").code());
+    }
+
+    /**
+     * readahead-compaction-sleeps against readahead-memalloc-rule: isolate_migratepages_block reads F1's flags only on the
+     * latter (a variable one side reads is no difference); the variants part only after the schedule. truncate-no-wait at
+     * folios=3 on wb-after-unlock: where truncate cannot take step 25, the differing row is that no step ran, not the first
+     * step of the way on into wb-after-unlock's own failure.
+     */
+    @Test
+    void whatAStepReadsAndTheStepsAheadAreNoDifference() {
+        String t = token("check", "source-locked-alloc", "--variant", "readahead-compaction-sleeps");
+        CliRun r = run("replay", "--against", "readahead-memalloc-rule", t, "--width", "200");
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertTrue(r.out().contains("no step differs: the "), r.out());
+        String three = token("check", "truncate-writeback", "--variant", "truncate-no-wait", "--set", "folios=3");
+        CliRun w = run("replay", "--against", "wb-after-unlock", three, "--width", "200");
+        Matcher m = Pattern.compile("stops after (\\d+) of \\d+ steps").matcher(w.out());
+        assertTrue(m.find(), w.out());
+        int next = Integer.parseInt(m.group(1)) + 1;
+        assertTrue(w.out().contains("first difference: step " + next + " (truncate)\n"), w.out());
+        assertTrue(w.out().contains("  on wb-after-unlock: (no step " + next + ": the schedule stopped before it)\n"), w.out());
+        assertTrue(w.out().contains("a failure still follows on wb-after-unlock: steps " + next + "-"), w.out());
     }
 
     @Test
