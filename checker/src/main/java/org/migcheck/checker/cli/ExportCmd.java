@@ -117,8 +117,13 @@ final class ExportCmd implements Callable<Integer> {
         // the counterexample check prints, numbered and bold in the drawing (its states are among the graph's)
         org.migcheck.checker.run.CheckResult c = org.migcheck.checker.run.Checker.check(m, rules, org.migcheck.checker.run.Options.defaults()
                 .withBudget(org.migcheck.checker.engine.Budget.unlimited().withMaxStates(maxStates + 1L)));
-        boolean fails = c.verdict() != org.migcheck.checker.run.Verdict.HOLDS && c.verdict() != org.migcheck.checker.run.Verdict.INCOMPLETE;
-        int[] path = fails && c.schedule() != null && c.schedule().length > 0 ? c.schedule() : null;
+        // a path that ends in the failure itself: a deadlock, a broken rule or invariant, the model's error; not the paths of a
+        // lock-order cycle (two acquisition paths, neither failing alone) nor a stuck thread's (its continuation is not a path
+        // to a state of the drawing's own)
+        org.migcheck.checker.run.Verdict v = c.verdict();
+        boolean drawn = v == org.migcheck.checker.run.Verdict.DEADLOCK || v == org.migcheck.checker.run.Verdict.MODEL_ERROR
+                || v == org.migcheck.checker.run.Verdict.VIOLATED && !org.migcheck.properties.RuleSet.LOCK_CYCLE.equals(c.ruleId());
+        int[] path = drawn && c.schedule() != null && c.schedule().length > 0 ? c.schedule() : null;
         org.migcheck.checker.run.StateGraphDot.Result r = org.migcheck.checker.run.StateGraphDot.of(m, rules, title, maxStates, path);
         if (r.dot() == null) {
             Main.Streams.err.println("migcheck export: " + m.name() + " has more than " + maxStates + " states, too many to draw"
@@ -131,11 +136,11 @@ final class ExportCmd implements Callable<Integer> {
         }
         Main.Streams.err.println(r.states() + " states, " + r.transitions() + " transitions (" + r.failing() + " failing), "
                 + r.deadlocks() + " deadlock states, " + r.invariants() + " states that fail by themselves"
-                + "; check: " + c.verdict().lower() + (path == null ? c.verdict() == org.migcheck.checker.run.Verdict.STUCK
-                        || c.verdict() == org.migcheck.checker.run.Verdict.INCOMPLETE ? " (not drawn)" : ""
-                        : ", its counterexample bold, steps numbered #1-#" + path.length)
+                + "; check: " + v.lower() + (c.ruleId() == null ? "" : " " + c.ruleId())
+                + (path != null ? ", its counterexample bold, steps numbered #1-#" + path.length
+                        : v == org.migcheck.checker.run.Verdict.HOLDS ? "" : " (not drawn)")
                 + "; render with: dot -Tsvg "
-                + (file == null ? "FILE.dot" : ScenarioRunner.shellQuote(file.shown())) + " -o graph.svg");
+                + (file == null || file.inPlace() ? "FILE.dot" : ScenarioRunner.shellQuote(file.shown())) + " -o graph.svg");
         return 0;
     }
 

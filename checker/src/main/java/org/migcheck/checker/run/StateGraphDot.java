@@ -162,7 +162,18 @@ public final class StateGraphDot {
                 continue;
             }
             BlockReason why = Trace.blockReason(sem, s, t);
-            lines.add(name + ": " + (why != null ? "blocked in " : sem.atIdlePoint(s, t) ? "idle, next " : "next ") + sem.label(s, t, 0));
+            if (sem.atIdlePoint(s, t)) {
+                lines.add(name + ": idle at " + sem.label(s, t, 0) + (why != null ? " (waiting)" : ""));
+            } else if (why != null) {
+                lines.add(name + ": blocked in " + sem.label(s, t, 0));
+            } else {
+                // a step with alternatives (a choice, a test) is named by each: alternative 0's outcome alone would read as fact
+                List<String> alts = new ArrayList<>();
+                for (int a = 0; a < sem.alternatives(s, t); a++) {
+                    alts.add(sem.label(s, t, a));
+                }
+                lines.add(name + ": next " + String.join(" | ", alts));
+            }
         }
         if (fails != null) {
             lines.add(fails);

@@ -89,10 +89,72 @@ class StateGraphDotTest {
         assertEquals(6, bold.size(), racy.out());
         assertTrue(bold.get(5).matches("  s\\d+ -> f0 \\[label=\"#6 observer: assert\\(x == 2\\)\", color=red, fontcolor=red, penwidth=3,"
                 + " style=bold\\];"), bold.get(5));
+        // a lock-order report's two acquisition paths fail nowhere alone, and a stuck thread's continuation is no path into a
+        // state: neither is drawn, and standard error says so
+        CliRun gated = CliRun.run("export", "--dot", "abba-gated");
+        assertTrue(!gated.out().contains("penwidth") && gated.err().contains("; check: violated lock-order.cycle (not drawn);"), gated.err());
         CliRun ordered = CliRun.run("export", "--dot", "abba-ordered");
         assertTrue(!ordered.out().contains("penwidth") && ordered.err().contains("; check: holds;"), ordered.err());
         CliRun stuck = CliRun.run("export", "--dot", "starved-waiter", "--variant", "no-setter");
         assertTrue(stuck.err().contains("; check: stuck (not drawn);"), stuck.err());
+    }
+
+    /**
+     * By hand: t sets x to 1, then to 2; the invariant "x is never 1" fails in the state after the first step, which is
+     * drawn red and not expanded: 2 states, 1 transition. A choice names each alternative on its edge and all of them in
+     * the state where it is next; a node shows the variables that differ from the initial state only.
+     */
+    @Test
+    void invariantsChoicesAndLabels(@TempDir Path dir) throws Exception {
+        Model.Builder b = Model.builder("inv");
+        org.migcheck.model.lang.Var x = b.var("x", 0, 2, 0);
+        b.thread("t", body -> body.step(Step.named("set").args(e -> "1").does(e -> e.set(x, 1)).build())
+                .step(Step.named("set").args(e -> "2").does(e -> e.set(x, 2)).build()));
+        org.migcheck.properties.Invariant notOne = org.migcheck.properties.Invariant.of("test.x-not-1", "x is never 1", "-",
+                st -> org.migcheck.properties.Check.unless(st.get(x) == 1, () -> "x is 1"));
+        StateGraphDot.Result r = StateGraphDot.of(b.build(), org.migcheck.properties.RuleSet.of(List.of(notOne), false), "inv", 100);
+        assertEquals(List.of(2, 1L, 0, 0, 1), List.of(r.states(), r.transitions(), r.failing(), r.deadlocks(), r.invariants()));
+        assertTrue(r.dot().contains("  s0 [label=\"s0 (initial)\\lx: 0\\lt: next set(1)\\l\", style=bold];\n"), r.dot());
+        assertTrue(r.dot().matches("(?s).*  s1 \\[label=\"s1\\\\lx: 1\\\\lt: next set\\(2\\)\\\\l[^\"]*x is 1\\\\l\", color=red, fontcolor=red\\];.*"),
+                r.dot());
+        assertEquals(1, count(r.dot(), "(?m)^  s\\d+ -> "), r.dot());
+        // a choice, one alternative's name ending in a backslash (which must not escape the closing quote)
+        Model.Builder c = Model.builder("choice");
+        org.migcheck.model.lang.Procedure chooser = c.thread("chooser");
+        org.migcheck.model.lang.Local l = chooser.local("c", 0, 2);
+        chooser.body(body -> body.step(org.migcheck.model.lang.Steps.choose("pick", l, 3, a -> new String[] {"left", "mid", "right\\"}[a])));
+        StateGraphDot.Result ch = StateGraphDot.of(c.build(), KernelRules.all(), "choice", 100);
+        // a finished thread keeps no locals: the three alternatives end in one state
+        assertEquals(List.of(2, 3L), List.of(ch.states(), ch.transitions()), ch.dot());
+        assertTrue(ch.dot().contains("chooser: next pick() -> left | pick() -> mid | pick() -> right\\\\\\l"), ch.dot());
+        assertEquals(List.of("  s0 -> s1 [label=\"chooser: pick() -> left\"];", "  s0 -> s1 [label=\"chooser: pick() -> mid\"];",
+                "  s0 -> s1 [label=\"chooser: pick() -> right\\\\\"];"), ch.dot().lines().filter(z -> z.contains("->") && z.startsWith("  s0 ->")).toList());
+        if (onPath("dot")) {
+            for (StateGraphDot.Result g : List.of(r, ch)) {
+                Path in = dir.resolve("g.dot");
+                Files.writeString(in, g.dot(), StandardCharsets.UTF_8);
+                Process p = new ProcessBuilder("dot", "-Tsvg", in.toString(), "-o", dir.resolve("g.svg").toString()).redirectErrorStream(true).start();
+                String said = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+                assertEquals(List.of(0, ""), List.of(p.exitValue(), said), g.dot());
+            }
+        }
+    }
+
+    /** abba has 19 states (the brute force's count above): a limit of 19 draws them, 18 writes nothing; -o gets what standard output does. */
+    @Test
+    void theLimitIsInclusiveAndAFileGetsTheSameText(@TempDir Path dir) throws Exception {
+        CliRun exact = CliRun.run("export", "--dot", "abba", "--max-states", "19");
+        assertEquals(0, exact.code(), exact.err());
+        CliRun under = CliRun.run("export", "--dot", "abba", "--max-states", "18");
+        assertEquals(4, under.code(), under.err());
+        Path f = dir.resolve("abba.dot");
+        CliRun file = CliRun.run("export", "--dot", "abba", "-o", f.toString());
+        assertEquals(0, file.code(), file.err());
+        assertEquals("", file.out());
+        assertEquals(exact.out(), Files.readString(f, StandardCharsets.UTF_8));
+        assertTrue(file.err().startsWith("19 states, 22 transitions (0 failing), 1 deadlock states, 0 states that fail by themselves;"),
+                file.err());
     }
 
     @Test
