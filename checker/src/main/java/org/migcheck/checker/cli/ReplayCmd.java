@@ -141,20 +141,7 @@ final class ReplayCmd implements Callable<Integer> {
         out.print(TextRenderer.restingPlaces(end.trace(), width));
         OutputOptions.printWrapped(out, width, "ends in: " + end.verdict().name() + (end.ruleId() == null ? "" : " " + end.ruleId()) + ": "
                 + end.message(), 0, 2);
-        // set as check sets them (a blocked thread's call path keeps its three spaces)
-        for (String line : end.explanation()) {
-            out.print(TextRenderer.explanationLine(line, width));
-        }
-        for (String line : TextRenderer.heldLocks(end.trace(), end.verdict(), end.ruleId())) {
-            out.print(TextRenderer.explanationLine(line, width));
-        }
-        out.print(TextRenderer.continuation(m, t.schedule(), end.continuation(), width, stacks));
-        // as check's report says it: a replay that ends otherwise than declared may be one a left-out rule would have ended
-        for (String note : java.util.Arrays.asList(ScenarioRunner.selectionNote(rules), ScenarioRunner.skipNote(rules))) {
-            if (note != null) {
-                OutputOptions.printWrapped(out, width, "note: " + note, 0, 2);
-            }
-        }
+        printEnding(out, m, t.schedule(), end, rules, width, stacks);
         Expect e = ScenarioRunner.declared(t.scenario(), t.variant(), t.knobs());
         if (mutant != null) {
             // the declaration is the unmutated variant's: a mutant's failure is what mutate counts as its kill
@@ -313,20 +300,7 @@ final class ReplayCmd implements Callable<Integer> {
         Replayer.Ending end = o.ending();
         OutputOptions.printWrapped(out, width, "ends in: " + (end.verdict() == null ? "no failure: " + end.message()
                 : end.verdict().name() + (end.ruleId() == null ? "" : " " + end.ruleId()) + ": " + end.message()), 0, 2);
-        for (String line : end.explanation()) {
-            out.print(TextRenderer.explanationLine(line, width));
-        }
-        if (end.verdict() != null) {
-            for (String line : TextRenderer.heldLocks(end.trace(), end.verdict(), end.ruleId())) {
-                out.print(TextRenderer.explanationLine(line, width));
-            }
-            out.print(TextRenderer.continuation(to, o.onOther(), end.continuation(), width, stacks));
-        }
-        for (String note : java.util.Arrays.asList(ScenarioRunner.selectionNote(rules), ScenarioRunner.skipNote(rules))) {
-            if (note != null) {
-                OutputOptions.printWrapped(out, width, "note: " + note, 0, 2);
-            }
-        }
+        printEnding(out, to, o.onOther(), end, rules, width, stacks);
         String fromEnds = fromEnd.verdict().lower() + (fromEnd.ruleId() == null ? "" : " " + fromEnd.ruleId());
         String toEnds = end.verdict() == null ? "no failure" : end.verdict().lower() + (end.ruleId() == null ? "" : " " + end.ruleId());
         Expect e = ScenarioRunner.declared(t.scenario(), against, knobs);
@@ -356,6 +330,29 @@ final class ReplayCmd implements Callable<Integer> {
             }
         });
         return out.toString();
+    }
+
+    /**
+     * What an ending explains, as check prints it: who waits for what (a blocked thread's call path keeps its three
+     * spaces), the locks held, a stuck thread's continuation (of {@code schedule} on {@code model}), and the notes of a
+     * narrowed rule choice (a replay that ends otherwise than declared may be one a left-out rule would have ended).
+     */
+    private static void printEnding(PrintStream out, Model model, int[] schedule, Replayer.Ending end,
+                                    org.migcheck.properties.RuleSet rules, int width, boolean stacks) {
+        for (String line : end.explanation()) {
+            out.print(TextRenderer.explanationLine(line, width));
+        }
+        if (end.verdict() != null) {
+            for (String line : TextRenderer.heldLocks(end.trace(), end.verdict(), end.ruleId())) {
+                out.print(TextRenderer.explanationLine(line, width));
+            }
+            out.print(TextRenderer.continuation(model, schedule, end.continuation(), width, stacks));
+        }
+        for (String note : java.util.Arrays.asList(ScenarioRunner.selectionNote(rules), ScenarioRunner.skipNote(rules))) {
+            if (note != null) {
+                OutputOptions.printWrapped(out, width, "note: " + note, 0, 2);
+            }
+        }
     }
 
     /** The token's variant as named in --against's lines ("the token's model" for a knob combination). */
