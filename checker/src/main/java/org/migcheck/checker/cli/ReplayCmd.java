@@ -269,8 +269,7 @@ final class ReplayCmd implements Callable<Integer> {
         out.print(TextRenderer.restingPlaces(o.ending().trace(), width));
         List<org.migcheck.checker.trace.Trace.Row> mine = org.migcheck.checker.trace.Trace.replay(from, t.schedule()).rows();
         // the token's steps that ran there, not the steps a failure ahead added after them
-        List<org.migcheck.checker.trace.Trace.Row> theirs = o.ending().trace().rows().subList(0, Math.min(o.ran(),
-                o.ending().trace().rows().size()));
+        List<org.migcheck.checker.trace.Trace.Row> theirs = o.ranRows();
         int d = o.firstDifference();
         if (d == 0) {
             OutputOptions.printWrapped(out, width, "no step differs: the " + Words.count(steps, "step") + " read the same on both", 0, 2);
@@ -280,7 +279,7 @@ final class ReplayCmd implements Callable<Integer> {
             OutputOptions.printWrapped(out, width, "  on " + variantName(t) + ": " + rowText(mine, d), 0, 6);
             OutputOptions.printWrapped(out, width, "  on " + against + ": " + rowText(theirs, d), 0, 6);
         }
-        String next = o.ran() < steps ? org.migcheck.checker.trace.Trace.replay(from, t.schedule()).rows().get(o.ran()).shown() : null;
+        String next = o.ran() < steps ? mine.get(o.ran()).shown() : null;
         OutputOptions.printWrapped(out, width, o.stopped() != null
                 ? "stops after " + o.ran() + " of " + Words.count(steps, "step") + ": step " + (o.ran() + 1) + " (" + next + " on "
                         + variantName(t) + ") cannot run on " + against + ": " + o.stopped()

@@ -179,7 +179,16 @@ public final class Replayer {
      * @param undecided       whether more states than the search's limit follow where the schedule stops, so that whether a
      *                        failure or a stuck thread follows was not decided (the ending then has no verdict)
      */
-    public record OnOther(int ran, String stopped, int ahead, Ending ending, int firstDifference, int[] onOther, boolean undecided) {}
+    public record OnOther(int ran, String stopped, int ahead, Ending ending, int firstDifference, int[] onOther, boolean undecided) {
+        /** The other model's rows of the token's steps that ran there, without the {@code ahead} ones. */
+        public List<Trace.Row> ranRows() {
+            return ranRows(ending, ran);
+        }
+
+        private static List<Trace.Row> ranRows(Ending ending, int ran) {
+            return ending.trace().rows().subList(0, Math.min(ran, ending.trace().rows().size()));
+        }
+    }
 
     /**
      * {@code schedule}, a schedule of {@code from}, with each thread number changed to the number of the thread of the
@@ -239,10 +248,6 @@ public final class Replayer {
                 for (int i = 0; i < schedule.length; i++) {
                     int t = Trace.thread(schedule[i]);
                     int alt = Trace.alternative(schedule[i]);
-                    if (t >= to.threadCount()) {
-                        stopped = "model " + to.name() + " has no thread " + t;
-                        break;
-                    }
                     String who = to.thread(t).name();
                     if (sem.finished(state, t)) {
                         stopped = who + " has finished";
@@ -297,7 +302,7 @@ public final class Replayer {
             }
         }
         List<Trace.Row> a = Trace.replay(from, fromSchedule).rows();
-        List<Trace.Row> b = ending.trace().rows().subList(0, Math.min(ran, ending.trace().rows().size()));
+        List<Trace.Row> b = OnOther.ranRows(ending, ran);
         int first = 0;
         for (int i = 0; i < Math.max(a.size(), b.size()) && first == 0; i++) {
             if (i >= a.size() || i >= b.size() || !sameRow(from, a.get(i), to, b.get(i))) {
@@ -347,12 +352,7 @@ public final class Replayer {
         return out;
     }
 
-    /** A row's label without the explanation in brackets at its end ({@code [case 2's other terms ...]}), with its outcome. */
-    static String step(Trace.Row r) {
-        return r.outcome() == null ? label(r) : label(r) + " " + r.outcome();
-    }
-
-    /** A row's label without the explanation in brackets at its end. */
+    /** A row's label without the explanation in brackets at its end ({@code [case 2's other terms ...]}). */
     static String label(Trace.Row r) {
         String label = r.label();
         if (label.endsWith("]")) {

@@ -82,8 +82,9 @@ public final class StateGraphDot {
                         Integer known = ids.get(new Replayer.Vector(next));
                         if (known == null) {
                             known = states.size();
-                            ids.put(new Replayer.Vector(next.clone()), known);
-                            states.add(next.clone());
+                            int[] kept = next.clone(); // one copy, the key's and the list's
+                            ids.put(new Replayer.Vector(kept), known);
+                            states.add(kept);
                             queue.add(known);
                         }
                         moves.add(new int[] {label, known});
@@ -132,7 +133,7 @@ public final class StateGraphDot {
             }
         }
         StringBuilder out = new StringBuilder();
-        out.append("// migcheck export --dot: ").append(escapeLine(title)).append('\n');
+        out.append("// migcheck export --dot: ").append(UserCode.oneLine(title)).append('\n');
         out.append("// ").append(states.size()).append(" states, ").append(transitions).append(" transitions (").append(failing)
                 .append(" failing), ").append(deadlocks).append(" deadlock states, ").append(invariants)
                 .append(" states that fail by themselves; no reduction\n");
@@ -188,9 +189,5 @@ public final class StateGraphDot {
     /** Text inside a DOT double-quoted string: one line, with its quotes and backslashes escaped. */
     static String escape(String text) {
         return UserCode.oneLine(text).replace("\\", "\\\\").replace("\"", "\\\"");
-    }
-
-    private static String escapeLine(String text) {
-        return UserCode.oneLine(text);
     }
 }

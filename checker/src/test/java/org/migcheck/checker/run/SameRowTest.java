@@ -25,7 +25,7 @@ class SameRowTest {
         assertTrue(Replayer.sameRow(M, base, M, row(0, "mutex_lock(fork0)", null, null, held)));
         // an explanation in brackets after the label, with brackets inside
         assertTrue(Replayer.sameRow(M, row(0, "f(x) [case 2 [v1]: false]", null, null), M, row(0, "f(x) [case 2 [v2]: off]", null, null)));
-        assertEquals("f(x) -> taken", Replayer.step(row(0, "f(x) [case [a] b]", "-> taken", null)));
+        assertEquals("f(x)", Replayer.label(row(0, "f(x) [case [a] b]", "-> taken", null)));
         // what a step reads (its outcome, as Trace writes it): a variable only one side reads is no difference, one both
         // read with other values is
         assertTrue(Replayer.sameRow(M, row(0, "iso(n)", "[reads a=clear, b=clear]", null), M, row(0, "iso(n)", null, null)));
